@@ -1,0 +1,136 @@
+// Annotations.cpp - see Annotations.h.
+#include "Annotations.h"
+#include "Diagnostics.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace bulkhead {
+
+static constexpr StringRef Prefix = "bulkhead.";
+
+bool isCIdentifier(StringRef Name) {
+  if (Name.empty() || isDigit(Name.front()))
+    return false;
+  return llvm::all_of(Name, [](char C) { return isAlnum(C) || C == '_'; });
+}
+
+static StringRef roleName(Role R) {
+  switch (R) {
+  case Role::Data:
+    return "BULKHEAD_DATA";
+  case Role::Entry:
+    return "BULKHEAD_ENTRY";
+  case Role::Internal:
+    return "BULKHEAD_INTERNAL";
+  }
+  return "?";
+}
+
+// The string a constant pointer in llvm.global.annotations points at.
+static StringRef stringOf(const Value *V) {
+  auto *GV = dyn_cast<GlobalVariable>(V->stripPointerCasts());
+  if (!GV || !GV->hasInitializer())
+    return "";
+  if (auto *CDA = dyn_cast<ConstantDataArray>(GV->getInitializer()))
+    if (CDA->isCString())
+      return CDA->getAsCString();
+  return "";
+}
+
+Annotations Annotations::read(Module &M) {
+  Annotations A;
+  GlobalVariable *List = M.getGlobalVariable("llvm.global.annotations");
+  if (!List || !List->hasInitializer())
+    return A;
+  auto *Array = dyn_cast<ConstantArray>(List->getInitializer());
+  if (!Array)
+    return A;
+  for (const Use &U : Array->operands()) {
+    auto *Entry = dyn_cast<ConstantStruct>(U.get());
+    if (!Entry || Entry->getNumOperands() < 4)
+      continue;
+    auto *GV = dyn_cast<GlobalValue>(Entry->getOperand(0)->stripPointerCasts());
+    StringRef Text = stringOf(Entry->getOperand(1));
+    if (!GV || !Text.starts_with(Prefix))
+      continue; // someone else's annotation
+    unsigned Line = 0;
+    if (auto *CI = dyn_cast<ConstantInt>(Entry->getOperand(3)))
+      Line = CI->getZExtValue();
+    A.add(GV, Text, stringOf(Entry->getOperand(2)), Line);
+  }
+  return A;
+}
+
+void Annotations::add(GlobalValue *GV, StringRef Text,
+                      StringRef File, unsigned Line) {
+  auto Fail = [&](const Twine &Msg) {
+    errorAtGlobal(*GV, File, Line, Msg);
+    Errors = true;
+  };
+  auto [Kind, Name] = Text.drop_front(Prefix.size()).split(':');
+  Role R;
+  if (Kind == "data")
+    R = Role::Data;
+  else if (Kind == "entry")
+    R = Role::Entry;
+  else if (Kind == "internal")
+    R = Role::Internal;
+  else
+    return Fail("unknown annotation '" + Text + "' on '" + GV->getName() +
+                "' (expected BULKHEAD_DATA, BULKHEAD_ENTRY or "
+                "BULKHEAD_INTERNAL)");
+  if (!isCIdentifier(Name))
+    return Fail("compartment name '" + Name + "' in " + roleName(R) +
+                " on '" + GV->getName() + "' is not a C identifier");
+  bool IsFunction = isa<Function>(GV);
+  if (R == Role::Data && IsFunction)
+    return Fail("BULKHEAD_DATA on function '" + GV->getName() +
+                "'; use BULKHEAD_ENTRY or BULKHEAD_INTERNAL");
+  if (R != Role::Data && !IsFunction)
+    return Fail(roleName(R) + " on variable '" + GV->getName() +
+                "'; use BULKHEAD_DATA");
+  if (R == Role::Data && cast<GlobalVariable>(GV)->isThreadLocal())
+    return Fail("BULKHEAD_DATA on thread-local variable '" + GV->getName() +
+                "' is not supported");
+
+  Annotation New{R, Name.str(), File.str(), Line};
+  auto [It, Inserted] = Map.try_emplace(GV, New);
+  if (Inserted)
+    return;
+  const Annotation &Old = It->second;
+  if (Old.compartment != New.compartment)
+    return Fail("'" + GV->getName() + "' is annotated with two compartments, '" +
+                Old.compartment + "' and '" + New.compartment + "'");
+  if (Old.role != New.role)
+    return Fail("'" + GV->getName() + "' is annotated both " +
+                roleName(Old.role) + " and " + roleName(New.role));
+}
+
+void Annotations::claimWholeModule(Module &M, StringRef Name) {
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.isIntrinsic() || Map.count(&F))
+      continue;
+    Role R = F.hasLocalLinkage() ? Role::Internal : Role::Entry;
+    Map.try_emplace(&F, Annotation{R, Name.str(), "", 0});
+  }
+  for (GlobalVariable &GV : M.globals()) {
+    if (GV.isDeclaration() || Map.count(&GV) || GV.isThreadLocal() ||
+        GV.getName().starts_with("llvm.") || GV.hasSection() ||
+        GV.hasComdat() || (GV.isConstant() && GV.hasPrivateLinkage()))
+      continue; // string literals and the like are not the library's state
+    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0});
+  }
+}
+
+const Annotation *Annotations::find(const GlobalValue *GV) const {
+  auto It = Map.find(GV);
+  return It == Map.end() ? nullptr : &It->second;
+}
+
+} // namespace bulkhead

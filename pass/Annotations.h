@@ -1,0 +1,57 @@
+// Annotations.h - reads BULKHEAD_DATA / BULKHEAD_ENTRY / BULKHEAD_INTERNAL
+// from llvm.global.annotations and assigns every global its domain.
+#ifndef BULKHEAD_ANNOTATIONS_H
+#define BULKHEAD_ANNOTATIONS_H
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+
+namespace llvm {
+class GlobalValue;
+class Module;
+} // namespace llvm
+
+namespace bulkhead {
+
+enum class Role { Data, Entry, Internal };
+
+struct Annotation {
+  Role role;
+  std::string compartment; // a C identifier, never empty
+  std::string file;        // where the annotation was written
+  unsigned line = 0;
+};
+
+// The annotations of one module. Errors (unknown or malformed annotations,
+// two compartments on one symbol, a data annotation on a function, ...) are
+// reported through the module's LLVMContext as they are found.
+class Annotations {
+public:
+  static Annotations read(llvm::Module &M);
+
+  // Null for a global without a Bulkhead annotation.
+  const Annotation *find(const llvm::GlobalValue *GV) const;
+  const llvm::DenseMap<const llvm::GlobalValue *, Annotation> &all() const {
+    return Map;
+  }
+  bool hadErrors() const { return Errors; }
+
+  // Gives every global defined in the module that has no annotation of its
+  // own to compartment `Name`: functions with external linkage become
+  // entries, the rest internal; variables become compartment data. This is
+  // -fpkey-compartment=NAME, which compartmentalizes a whole library.
+  void claimWholeModule(llvm::Module &M, llvm::StringRef Name);
+
+private:
+  void add(llvm::GlobalValue *GV, llvm::StringRef Text,
+           llvm::StringRef File, unsigned Line);
+  llvm::DenseMap<const llvm::GlobalValue *, Annotation> Map;
+  bool Errors = false;
+};
+
+bool isCIdentifier(llvm::StringRef Name);
+
+} // namespace bulkhead
+
+#endif

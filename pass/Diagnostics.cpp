@@ -1,0 +1,56 @@
+// Diagnostics.cpp - see Diagnostics.h.
+#include "Diagnostics.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/InstrTypes.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace bulkhead {
+
+static uint64_t srcLocCookie(const CallBase &Call) {
+  const MDNode *MD = Call.getMetadata("srcloc");
+  if (!MD || MD->getNumOperands() == 0)
+    return 0;
+  if (auto *C = mdconst::dyn_extract<ConstantInt>(MD->getOperand(0)))
+    return C->getZExtValue();
+  return 0;
+}
+
+void errorAtCall(const CallBase &Call, const Twine &Msg) {
+  LLVMContext &Ctx = Call.getContext();
+  std::string Text = ("bulkhead: " + Msg).str();
+  const Function &Caller = *Call.getFunction();
+  if (!Call.getDebugLoc()) {
+    if (uint64_t Cookie = srcLocCookie(Call)) {
+      // Clang maps a location cookie back to file:line:col with a caret.
+      Ctx.diagnose(DiagnosticInfoInlineAsm(Cookie, Text, DS_Error));
+      return;
+    }
+  }
+  Ctx.diagnose(DiagnosticInfoUnsupported(Caller, Text, Call.getDebugLoc()));
+}
+
+void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
+                   const Twine &Msg) {
+  std::string Text;
+  if (!File.empty())
+    Text = (File + ":" + Twine(Line) + ": ").str();
+  Text += ("bulkhead: " + Msg).str();
+  if (auto *F = dyn_cast<Function>(&GV)) {
+    // Clang points at the function's declaration when there is no debug
+    // location; the annotation's file:line is in the message as well.
+    GV.getContext().diagnose(DiagnosticInfoUnsupported(*F, Text));
+    return;
+  }
+  // A variable has no function for clang to point at; a cookie of 0 makes
+  // clang print the message (which names file:line) as a plain error.
+  GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
+}
+
+} // namespace bulkhead

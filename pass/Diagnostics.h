@@ -1,0 +1,26 @@
+// Diagnostics.h - errors reported through clang's diagnostic engine, so they
+// print as `file:line:col: error: ...` and make the compile fail.
+#ifndef BULKHEAD_DIAGNOSTICS_H
+#define BULKHEAD_DIAGNOSTICS_H
+
+#include "llvm/ADT/Twine.h"
+
+namespace llvm {
+class CallBase;
+class GlobalValue;
+} // namespace llvm
+
+namespace bulkhead {
+
+// An error at a call site: at its exact source location when clang recorded
+// one (every call of an annotated function has a !srcloc, see bulkhead.h) or
+// debug info has one, else at the calling function.
+void errorAtCall(const llvm::CallBase &Call, const llvm::Twine &Msg);
+
+// An error about a global: at the annotation's file:line when known.
+void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,
+                   unsigned Line, const llvm::Twine &Msg);
+
+} // namespace bulkhead
+
+#endif

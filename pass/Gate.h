@@ -1,0 +1,27 @@
+// Gate.h - the checked PKRU gate, as inline assembly.
+#ifndef BULKHEAD_GATE_H
+#define BULKHEAD_GATE_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace llvm {
+class Instruction;
+}
+
+namespace bulkhead {
+
+// Inserts, before `Before`, a gate that switches the running thread's PKRU to
+// the rights of the domain whose descriptor symbol is `DomainSymbol`:
+//
+//   xorl %ecx,%ecx; xorl %edx,%edx     WRPKRU needs ecx = edx = 0
+//   movl SYM(%rip),%eax                the intended PKRU, from a page the
+//   wrpkru                             runtime made read-only at start-up
+//   cmpl SYM(%rip),%eax                jumping straight to the WRPKRU with
+//   je 1f; ud2; 1:                     another eax traps here (ERIM's check)
+//
+// and records the WRPKRU's address in the .bulkhead.gates manifest.
+void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
+
+} // namespace bulkhead
+
+#endif

@@ -1,0 +1,35 @@
+/* internal.h - the runtime's private interface between its files. */
+#ifndef BULKHEAD_INTERNAL_H
+#define BULKHEAD_INTERNAL_H
+
+#include "abi.h"
+#include <stddef.h>
+
+#define BH_HIDDEN __attribute__((visibility("hidden")))
+
+/* The compartment descriptors the pass emitted, one page each. */
+extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
+extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
+/* The default domain's descriptor. */
+extern struct bulkhead_domain __bulkhead_domain0;
+
+static inline size_t bh_domain_count(void) {
+  return (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
+}
+
+/* Run-time state, on a page of its own that is read-only after start-up. */
+struct bh_state {
+  int unprotected; /* pkeys unavailable and the user opted in */
+};
+extern const struct bh_state *const bh_state BH_HIDDEN;
+
+/* Messages go straight to fd 2: start-up runs before libc is fully set up,
+ * and fault reports run in signal handlers. */
+void bh_write(const char *s) BH_HIDDEN;
+void bh_write_num(unsigned long v, int base) BH_HIDDEN;
+__attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
+
+void bh_install_fault_reporter(void) BH_HIDDEN;
+void bh_install_wrpkru_emulation(void) BH_HIDDEN;
+
+#endif

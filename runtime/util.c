@@ -1,0 +1,31 @@
+/* util.c - output that works before libc's stdio and inside handlers. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void bh_write(const char *s) {
+  size_t len = strlen(s);
+  while (len) {
+    ssize_t n = write(2, s, len);
+    if (n <= 0)
+      return;
+    s += n, len -= (size_t)n;
+  }
+}
+
+void bh_write_num(unsigned long v, int base) {
+  char buf[24], *p = buf + sizeof buf;
+  *--p = 0;
+  do
+    *--p = "0123456789abcdef"[v % (unsigned)base];
+  while (v /= (unsigned)base);
+  bh_write(p);
+}
+
+void bh_die(const char *why) {
+  bh_write(why);
+  bh_write("\n");
+  _exit(1);
+}

@@ -1,0 +1,68 @@
+# lit configuration for Bulkhead. Every tool is pinned to the LLVM the pass
+# was built for: a plugin loads only into the clang of its own major.
+import os
+import subprocess
+
+import lit.formats
+
+config.name = "Bulkhead (LLVM %s)" % config.llvm_major
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".ll", ".test", ".s", ".cpp"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.bulkhead_prefix, "test-out")
+
+prefix = config.bulkhead_prefix
+llvm_bin = config.llvm_bin
+config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", "/usr/bin:/bin")])
+for var in ("HOME", "TMPDIR", "BULKHEAD_TEST_VM"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+plugin = os.path.join(prefix, "lib", "bulkhead", "BulkheadPass.so")
+vm_run = os.path.join(config.bulkhead_src, "test", "vm", "pku-vm-run")
+config.substitutions += [
+    ("%bulkhead_clangxx", os.path.join(prefix, "bin", "bulkhead-clang++")),
+    ("%bulkhead_clang", os.path.join(prefix, "bin", "bulkhead-clang")),
+    ("%bulkhead_scan", os.path.join(prefix, "bin", "bulkhead-scan")),
+    ("%clangxx", os.path.join(llvm_bin, "clang++")),
+    ("%clang", os.path.join(llvm_bin, "clang")),
+    ("%opt", os.path.join(llvm_bin, "opt")),
+    ("%plugin", plugin),
+    ("%llvm_bin", llvm_bin),
+    ("%prefix", prefix),
+    ("%src", config.bulkhead_src),
+    ("%python", "python3"),
+    ("%vm_run", vm_run),
+]
+config.available_features.add("llvm%s" % config.llvm_major)
+
+# Tests that need real protection keys run natively where pkey_alloc works,
+# else inside a QEMU guest whose emulated CPU has PKU (test/vm), else they
+# are UNSUPPORTED, and we say why.
+probe = os.path.join(prefix, "test-bin", "bulkhead-pku-probe")
+status = subprocess.run([probe], capture_output=True, text=True).stdout.strip()
+run_prefix = None
+if status == "pku: yes":
+    run_prefix = ""
+    config.available_features.add("pku-native")
+else:
+    lit_config.note("this host has no usable protection keys: %s" % status)
+    if os.environ.get("BULKHEAD_TEST_VM", "1") != "0" and os.access(vm_run, os.X_OK):
+        vm = subprocess.run([vm_run, "--probe"], capture_output=True, text=True)
+        if vm.stdout.strip() == "pku: yes":
+            run_prefix = vm_run + " --"
+            config.available_features.add("pku-vm")
+            lit_config.note("PKU tests run in a QEMU guest with emulated PKU (test/vm)")
+        else:
+            lit_config.note("QEMU PKU guest unavailable: %s %s" % (vm.stdout.strip(), vm.stderr.strip()[-300:]))
+if run_prefix is not None:
+    config.available_features.add("pku")
+else:
+    lit_config.note("tests that REQUIRE pku are UNSUPPORTED: no protection keys here")
+config.substitutions.append(("%run", run_prefix if run_prefix is not None else "false"))
+
+if os.path.exists("/usr/lib/llvm-%s/lib/clang" % config.llvm_major):
+    import glob
+    if glob.glob("/usr/lib/llvm-%s/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" % config.llvm_major):
+        config.available_features.add("libfuzzer")
