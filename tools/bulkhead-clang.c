@@ -1,0 +1,598 @@
+/*
+ * bulkhead-clang / bulkhead-clang++: compiler driver wrapper for Bulkhead.
+ *
+ * Without -fpkey-compartments it runs the pinned clang with the same
+ * arguments. With it, it adds the pass plugin, the header directory, the
+ * __BULKHEAD__ define and, when the command links an executable, the
+ * runtime archive. See docs/driver.md.
+ *
+ * Structure (after AFL++'s afl-cc): one scan pass over the arguments
+ * (with @response files expanded) decides what the command does, then a
+ * keep pass copies the original arguments minus the wrapper's own flags,
+ * and the additions are placed around them.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef BULKHEAD_CLANG_PATH
+#error "BULKHEAD_CLANG_PATH must be defined by the build (path of the real clang)"
+#endif
+#ifndef BULKHEAD_CLANGXX_PATH
+#error "BULKHEAD_CLANGXX_PATH must be defined by the build (path of the real clang++)"
+#endif
+
+/* Response files may include others; clang rejects cycles, we cap depth. */
+#define MAX_RSP_DEPTH 32
+
+/* ---------------------------------------------------------------- utils */
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("bulkhead-clang: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(1);
+}
+
+static void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n);
+  if (!p)
+    die("out of memory");
+  return p;
+}
+
+static char *xstrdup(const char *s) {
+  char *d = strdup(s);
+  if (!d)
+    die("out of memory");
+  return d;
+}
+
+static char *concat(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  char *r = xrealloc(NULL, la + lb + 1);
+  memcpy(r, a, la);
+  memcpy(r + la, b, lb + 1);
+  return r;
+}
+
+static bool starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t ls = strlen(s), lx = strlen(suffix);
+  return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A growable, NULL-terminated argument vector (ready for execv). */
+struct argv_t {
+  char **v;
+  size_t n, cap;
+};
+
+static void push(struct argv_t *a, const char *s) {
+  if (a->n + 2 > a->cap) {
+    a->cap = a->cap ? a->cap * 2 : 64;
+    a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+  }
+  a->v[a->n++] = (char *)s;
+  a->v[a->n] = NULL;
+}
+
+/* ------------------------------------------------------ response files */
+
+/*
+ * Split a response file the way clang's GNU tokenizer does: whitespace
+ * separates arguments, '...' and "..." group, and a backslash escapes the
+ * next character both outside and inside quotes. Empty tokens are dropped.
+ */
+static void tokenize_rsp(const char *text, struct argv_t *out) {
+  const char *p = text;
+  size_t cap = strlen(text) + 1;
+  while (*p) {
+    while (*p && isspace((unsigned char)*p))
+      p++;
+    if (!*p)
+      break;
+    char *tok = xrealloc(NULL, cap), *t = tok;
+    while (*p && !isspace((unsigned char)*p)) {
+      if (*p == '\\' && p[1]) {
+        *t++ = p[1];
+        p += 2;
+      } else if (*p == '\'' || *p == '"') {
+        char quote = *p++;
+        while (*p && *p != quote) {
+          if (*p == '\\' && p[1])
+            p++;
+          *t++ = *p++;
+        }
+        if (*p)
+          p++; /* closing quote */
+      } else {
+        *t++ = *p++;
+      }
+    }
+    *t = '\0';
+    if (t != tok)
+      push(out, tok);
+    else
+      free(tok);
+  }
+}
+
+/* Whole file as a string, or NULL when it cannot be read. */
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0, got;
+  do {
+    if (len + 4096 + 1 > cap) {
+      cap = cap ? cap * 2 : 8192;
+      buf = xrealloc(buf, cap);
+    }
+    got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+  } while (got > 0);
+  bool bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    return NULL;
+  }
+  buf[len] = '\0';
+  return buf;
+}
+
+/*
+ * Append arg to out, replacing a readable @file by its contents
+ * (recursively; nested names are relative to the working directory, as
+ * in clang and GCC). An unreadable @file stays a literal argument, which
+ * is what clang does too. from_rsp marks arguments that came from a file.
+ */
+static void expand_arg(const char *arg, int depth, struct argv_t *out,
+                       struct argv_t *from_rsp) {
+  char *text = arg[0] == '@' ? read_file(arg + 1) : NULL;
+  if (!text) {
+    push(out, arg);
+    push(from_rsp, depth > 0 ? arg : NULL);
+    return;
+  }
+  if (depth >= MAX_RSP_DEPTH)
+    die("response files nested too deeply at '%s'", arg);
+  struct argv_t toks = {0};
+  tokenize_rsp(text, &toks);
+  free(text);
+  for (size_t i = 0; i < toks.n; i++)
+    expand_arg(toks.v[i], depth + 1, out, from_rsp);
+  free(toks.v);
+}
+
+/* ------------------------------------------------------------ the scan */
+
+/* What the scan pass learned about the command. */
+struct scan {
+  bool enabled;            /* -fpkey-compartments (last of it / -fno- wins) */
+  const char *compartment; /* -fpkey-compartment=NAME, last wins */
+  bool dry_run;            /* --bulkhead-dry-run */
+  bool help;               /* --bulkhead-help */
+  bool stops_before_link;  /* -c, -S, -E, -M, -shared, queries, ... */
+  bool has_input;          /* any positional input at all */
+  bool has_cc1_input;      /* C-family source or header: runs clang -cc1 */
+  bool has_asm_input;      /* assembly: runs clang -cc1as */
+  bool has_link_input;     /* anything but a header reaches the linker */
+  bool lto;                /* -flto[=...] not undone by -fno-lto */
+  const char *fuse_ld;     /* last -fuse-ld=VALUE */
+  const char *lang;        /* -x LANG in effect at this point (NULL: none) */
+};
+
+/* Driver options that take their value as the next argument. */
+static const char *const separate_value_opts[] = {
+    "-o", "-x", "-I", "-L", "-l", "-D", "-U", "-F", "-B", "-T", "-u", "-e",
+    "-z", "-A", "-G", "-include", "-imacros", "-isystem", "-idirafter",
+    "-iquote", "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore",
+    "-isystem-after", "-ivfsoverlay", "-include-pch", "-MF", "-MT", "-MQ",
+    "-MJ", "-Xlinker", "-Xclang", "-Xassembler", "-Xpreprocessor",
+    "-Xanalyzer", "-Xopenmp-target", "-Xarch_host", "-Xarch_device", "-mllvm",
+    "-target", "-arch", "--sysroot", "-serialize-diagnostics",
+    "-dependency-file", "-dependency-dot", "-working-directory", "--param",
+    "-resource-dir", "-framework", "--config", "--output", "-aux-info", NULL};
+
+/* Options after which clang stops before linking (or links nothing). */
+static const char *const no_link_opts[] = {
+    "-c", "-S", "-E", "-M", "-MM", "-shared", "--shared", "-r",
+    "-fsyntax-only", "--compile", "--assemble", "--preprocess", "--analyze",
+    "-emit-ast", "--precompile", "--version", "-dumpversion", "-dumpmachine",
+    "--help", "-help", "--help-hidden", NULL};
+
+static bool in_list(const char *s, const char *const *list) {
+  for (; *list; list++)
+    if (strcmp(s, *list) == 0)
+      return true;
+  return false;
+}
+
+enum input_kind { IN_CC1, IN_HEADER, IN_ASM, IN_LINK };
+
+/* How clang will treat an input, from -x if given, else its extension. */
+static enum input_kind classify_input(const char *path, const char *lang) {
+  if (lang) {
+    if (ends_with(lang, "-header"))
+      return IN_HEADER;
+    if (starts_with(lang, "assembler"))
+      return IN_ASM;
+    return IN_CC1;
+  }
+  const char *dot = strrchr(base_name(path), '.');
+  if (!dot)
+    return IN_LINK;
+  static const char *const cc1_ext[] = {
+      ".c", ".i", ".cc", ".cp", ".cpp", ".cxx", ".c++", ".CC", ".C", ".CPP",
+      ".ii", ".m", ".mi", ".mm", ".mii", ".M", ".ll", ".bc", ".cu", ".cl", NULL};
+  static const char *const hdr_ext[] = {".h", ".hh", ".hpp", ".hxx", ".h++", NULL};
+  static const char *const asm_ext[] = {".s", ".S", ".sx", NULL};
+  if (in_list(dot, cc1_ext))
+    return IN_CC1;
+  if (in_list(dot, hdr_ext))
+    return IN_HEADER;
+  if (in_list(dot, asm_ext))
+    return IN_ASM;
+  return IN_LINK; /* objects, archives, shared libraries, anything else */
+}
+
+static void note_input(struct scan *s, const char *path) {
+  s->has_input = true;
+  switch (classify_input(path, s->lang)) {
+  case IN_CC1:
+    s->has_cc1_input = s->has_link_input = true;
+    break;
+  case IN_HEADER:
+    s->has_cc1_input = true; /* a precompiled header, nothing to link */
+    break;
+  case IN_ASM:
+    s->has_asm_input = s->has_link_input = true;
+    break;
+  case IN_LINK:
+    s->has_link_input = true;
+    break;
+  }
+}
+
+static void set_lang(struct scan *s, const char *lang) {
+  s->lang = strcmp(lang, "none") == 0 ? NULL : lang;
+}
+
+static bool is_c_identifier(const char *s) {
+  if (!(isalpha((unsigned char)*s) || *s == '_'))
+    return false;
+  for (s++; *s; s++)
+    if (!(isalnum((unsigned char)*s) || *s == '_'))
+      return false;
+  return true;
+}
+
+/* The wrapper's own flags, which never reach clang. */
+static bool is_private_flag(const char *a) {
+  return starts_with(a, "-fpkey-") || strcmp(a, "-fno-pkey-compartments") == 0 ||
+         starts_with(a, "--bulkhead-");
+}
+
+/* Record one of the wrapper's own flags; reject unknown ones. */
+static void scan_private_flag(struct scan *s, const char *a) {
+  if (strcmp(a, "-fpkey-compartments") == 0) {
+    s->enabled = true;
+  } else if (strcmp(a, "-fno-pkey-compartments") == 0) {
+    s->enabled = false;
+  } else if (starts_with(a, "-fpkey-compartment=")) {
+    const char *name = a + strlen("-fpkey-compartment=");
+    if (!is_c_identifier(name))
+      die("invalid compartment name '%s' in '%s': must be a C identifier", name, a);
+    s->compartment = name;
+  } else if (strcmp(a, "--bulkhead-dry-run") == 0) {
+    s->dry_run = true;
+  } else if (strcmp(a, "--bulkhead-help") == 0) {
+    s->help = true;
+  } else {
+    die("unknown option '%s' (see --bulkhead-help)", a);
+  }
+}
+
+/* Record what one clang argument means for linking and for our flags. */
+static void scan_clang_arg(struct scan *s, const char *a) {
+  if (in_list(a, no_link_opts) || starts_with(a, "-print-") || starts_with(a, "--print-"))
+    s->stops_before_link = true;
+  else if (strcmp(a, "-flto") == 0 || starts_with(a, "-flto="))
+    s->lto = true;
+  else if (strcmp(a, "-fno-lto") == 0)
+    s->lto = false;
+  else if (starts_with(a, "-fuse-ld="))
+    s->fuse_ld = a + strlen("-fuse-ld=");
+  else if (starts_with(a, "-x") && a[2] != '\0')
+    set_lang(s, a + 2); /* joined form: -xc */
+  else if (a[0] != '-' || a[1] == '\0')
+    note_input(s, a); /* positional argument, or "-" for stdin */
+}
+
+/* The scan pass over the expanded arguments (argv[0] excluded). */
+static void scan_args(struct scan *s, struct argv_t *args, struct argv_t *from_rsp) {
+  for (size_t i = 0; i < args->n; i++) {
+    const char *a = args->v[i];
+    if (is_private_flag(a)) {
+      if (from_rsp->v[i])
+        die("'%s' must be given on the command line, not in a response file", a);
+      scan_private_flag(s, a);
+    } else if (in_list(a, separate_value_opts)) {
+      if (i + 1 >= args->n)
+        continue; /* clang reports the missing value */
+      if (strcmp(a, "-x") == 0)
+        set_lang(s, args->v[i + 1]);
+      i++; /* the value is not an input or an option */
+    } else {
+      scan_clang_arg(s, a);
+    }
+  }
+}
+
+/* ------------------------------------------------------ the locations */
+
+/* Where this binary is installed: realpath(/proc/self/exe)/../.. */
+static char *find_prefix(void) {
+  char exe[PATH_MAX];
+  if (!realpath("/proc/self/exe", exe))
+    die("cannot resolve /proc/self/exe: %s", strerror(errno));
+  char *bin = dirname(exe);        /* <prefix>/bin */
+  return xstrdup(dirname(bin));    /* <prefix> */
+}
+
+/*
+ * clang's LTO with GNU ld needs LLVMgold.so next to clang's lib dir. clang
+ * looks for it at <dir of its real binary>/../lib/LLVMgold.so.
+ */
+static bool has_gold_plugin(const char *clang) {
+  char real[PATH_MAX];
+  if (!realpath(clang, real))
+    return false;
+  char *gold = concat(dirname(real), "/../lib/LLVMgold.so");
+  bool ok = is_file(gold);
+  free(gold);
+  return ok;
+}
+
+static bool is_lld(const char *fuse_ld) {
+  if (!fuse_ld)
+    return false;
+  const char *b = base_name(fuse_ld);
+  return strcmp(fuse_ld, "lld") == 0 || strcmp(b, "ld.lld") == 0 || strcmp(b, "lld") == 0;
+}
+
+static const char *pick_clang(bool cxx) {
+  const char *env = getenv(cxx ? "BULKHEAD_CLANGXX" : "BULKHEAD_CLANG");
+  if (env && *env)
+    return env;
+  return cxx ? BULKHEAD_CLANGXX_PATH : BULKHEAD_CLANG_PATH;
+}
+
+static void require(const char *path, const char *what) {
+  if (!is_file(path))
+    die("%s not found: %s", what, path);
+}
+
+/* --------------------------------------------------- the final command */
+
+/* Paths of the installed pieces, derived from the prefix. */
+struct install {
+  char *plugin, *runtime, *include_dir, *header;
+};
+
+static struct install locate(const char *prefix) {
+  struct install in;
+  in.plugin = concat(prefix, "/lib/bulkhead/BulkheadPass.so");
+  in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
+  in.include_dir = concat(prefix, "/include");
+  in.header = concat(prefix, "/include/bulkhead.h");
+  return in;
+}
+
+/* Flags for the compile steps: plugin, header dir, define, compartment. */
+static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
+                              const struct install *in) {
+  /* -fpass-plugin alone registers the plugin's cl::opts too late for
+     -mllvm to see them; -Xclang -load loads it before option parsing. */
+  if (s->has_cc1_input) {
+    push(cmd, "-Xclang");
+    push(cmd, "-load");
+    push(cmd, "-Xclang");
+    push(cmd, in->plugin);
+  }
+  push(cmd, concat("-fpass-plugin=", in->plugin));
+  push(cmd, concat("-I", in->include_dir));
+  push(cmd, "-D__BULKHEAD__=1");
+  /* -mllvm reaches every clang job; only -cc1 knows the option. */
+  if (s->compartment && s->has_cc1_input) {
+    if (s->has_asm_input)
+      die("-fpkey-compartment=%s cannot be used when one command compiles both "
+          "C and assembly; compile them separately",
+          s->compartment);
+    push(cmd, "-mllvm");
+    push(cmd, concat("-bulkhead-compartment=", s->compartment));
+  }
+}
+
+/* LTO runs the optimizer in the linker, so the plugin must be loaded there. */
+static void add_lto_link_flags(struct argv_t *cmd, const struct scan *s,
+                               const struct install *in, const char *clang) {
+  bool lld = is_lld(s->fuse_ld);
+  if (!s->fuse_ld && !has_gold_plugin(clang)) {
+    push(cmd, "-fuse-ld=lld"); /* GNU ld cannot do LTO without LLVMgold.so */
+    lld = true;
+  }
+  if (lld)
+    push(cmd, concat("-Wl,--load-pass-plugin=", in->plugin));
+}
+
+/* The runtime goes after the inputs; whole-archive keeps its constructors. */
+static void add_runtime(struct argv_t *cmd, const struct scan *s,
+                        const struct install *in) {
+  if (s->lang) {
+    push(cmd, "-x"); /* a trailing -x LANG would apply to the archive too */
+    push(cmd, "none");
+  }
+  push(cmd, "-Wl,--whole-archive");
+  push(cmd, in->runtime);
+  push(cmd, "-Wl,--no-whole-archive");
+}
+
+/* The keep pass: the original arguments minus the wrapper's own flags. */
+static void add_user_args(struct argv_t *cmd, int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    bool is_value = i > 1 && in_list(argv[i - 1], separate_value_opts);
+    if (!is_value && is_private_flag(argv[i]))
+      continue;
+    push(cmd, argv[i]);
+  }
+}
+
+/* ------------------------------------------------------------- output */
+
+/* Characters that never need shell quoting. */
+static bool shell_safe(const char *s) {
+  if (!*s)
+    return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && !strchr("@%+=:,./_-", *s))
+      return false;
+  return true;
+}
+
+static void print_quoted(const char *s, FILE *f) {
+  if (shell_safe(s)) {
+    fputs(s, f);
+    return;
+  }
+  fputc('\'', f);
+  for (; *s; s++) {
+    if (*s == '\'')
+      fputs("'\\''", f);
+    else
+      fputc(*s, f);
+  }
+  fputc('\'', f);
+}
+
+static void print_command(char **cmd) {
+  for (size_t i = 0; cmd[i]; i++) {
+    if (i)
+      putchar(' ');
+    print_quoted(cmd[i], stdout);
+  }
+  putchar('\n');
+}
+
+static void print_help(const char *prog) {
+  printf("Usage: %s [clang options] [Bulkhead options] inputs...\n"
+         "\n"
+         "Runs the pinned clang; with -fpkey-compartments adds the Bulkhead pass\n"
+         "plugin, header and runtime. All other options go to clang unchanged.\n"
+         "\n"
+         "Bulkhead options:\n"
+         "  -fpkey-compartments        compartmentalize this build with Intel MPK\n"
+         "  -fno-pkey-compartments     undo an earlier -fpkey-compartments\n"
+         "  -fpkey-compartment=NAME    put the whole translation unit in compartment\n"
+         "                             NAME (a C identifier)\n"
+         "  --bulkhead-dry-run         print the final clang command and exit\n"
+         "  --bulkhead-help            print this help and exit\n"
+         "\n"
+         "Environment:\n"
+         "  BULKHEAD_CLANG=PATH        clang to run (default %s)\n"
+         "  BULKHEAD_CLANGXX=PATH      clang++ to run (default %s)\n"
+         "  BULKHEAD_DRY_RUN=1         same as --bulkhead-dry-run\n",
+         prog, BULKHEAD_CLANG_PATH, BULKHEAD_CLANGXX_PATH);
+}
+
+static bool env_flag(const char *name) {
+  const char *v = getenv(name);
+  return v && *v && strcmp(v, "0") != 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv) {
+  const char *prog = base_name(argc > 0 ? argv[0] : "bulkhead-clang");
+  bool cxx = ends_with(prog, "++");
+
+  struct argv_t expanded = {0}, from_rsp = {0};
+  for (int i = 1; i < argc; i++)
+    expand_arg(argv[i], 0, &expanded, &from_rsp);
+
+  struct scan s = {0};
+  scan_args(&s, &expanded, &from_rsp);
+  s.dry_run = s.dry_run || env_flag("BULKHEAD_DRY_RUN");
+  if (s.help) {
+    print_help(prog);
+    return 0;
+  }
+
+  const char *clang = pick_clang(cxx);
+  if (access(clang, X_OK) != 0)
+    die("clang not found: %s (set %s to override)", clang,
+        cxx ? "BULKHEAD_CLANGXX" : "BULKHEAD_CLANG");
+
+  /* A command without inputs (--version, -v, -print-*) is a query. */
+  bool active = s.enabled && s.has_input;
+  bool compiling = active && (s.has_cc1_input || s.has_asm_input);
+  bool linking = active && s.has_link_input && !s.stops_before_link;
+
+  struct argv_t cmd = {0};
+  push(&cmd, clang);
+  if (compiling || linking) {
+    struct install in = locate(find_prefix());
+    if (compiling || (linking && s.lto))
+      require(in.plugin, "Bulkhead pass plugin");
+    if (compiling) {
+      require(in.header, "Bulkhead header");
+      add_compile_flags(&cmd, &s, &in);
+    }
+    if (linking) {
+      require(in.runtime, "Bulkhead runtime");
+      if (s.lto)
+        add_lto_link_flags(&cmd, &s, &in, clang);
+    }
+    add_user_args(&cmd, argc, argv);
+    if (linking)
+      add_runtime(&cmd, &s, &in);
+  } else {
+    add_user_args(&cmd, argc, argv);
+  }
+
+  if (s.dry_run) {
+    print_command(cmd.v);
+    return 0;
+  }
+  execv(clang, cmd.v);
+  die("cannot run %s: %s", clang, strerror(errno));
+}
