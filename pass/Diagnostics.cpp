@@ -38,18 +38,17 @@ void errorAtCall(const CallBase &Call, const Twine &Msg) {
 
 void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
                    const Twine &Msg) {
+  if (auto *F = dyn_cast<Function>(&GV)) {
+    // Clang points at the function's declaration, with a caret.
+    GV.getContext().diagnose(DiagnosticInfoUnsupported(*F, "bulkhead: " + Msg));
+    return;
+  }
+  // A variable has no function for clang to point at: the message names the
+  // annotation's file:line, and a cookie of 0 prints it as a plain error.
   std::string Text;
   if (!File.empty())
     Text = (File + ":" + Twine(Line) + ": ").str();
   Text += ("bulkhead: " + Msg).str();
-  if (auto *F = dyn_cast<Function>(&GV)) {
-    // Clang points at the function's declaration when there is no debug
-    // location; the annotation's file:line is in the message as well.
-    GV.getContext().diagnose(DiagnosticInfoUnsupported(*F, Text));
-    return;
-  }
-  // A variable has no function for clang to point at; a cookie of 0 makes
-  // clang print the message (which names file:line) as a plain error.
   GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
 }
 

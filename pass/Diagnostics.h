@@ -17,7 +17,8 @@ namespace bulkhead {
 // debug info has one, else at the calling function.
 void errorAtCall(const llvm::CallBase &Call, const llvm::Twine &Msg);
 
-// An error about a global: at the annotation's file:line when known.
+// An error about a global: at the function, or for a variable at the
+// annotation's file:line when known.
 void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,
                    unsigned Line, const llvm::Twine &Msg);
 

@@ -21,7 +21,10 @@ for var in ("HOME", "TMPDIR", "BULKHEAD_TEST_VM"):
 
 plugin = os.path.join(prefix, "lib", "bulkhead", "BulkheadPass.so")
 vm_run = os.path.join(config.bulkhead_src, "test", "vm", "pku-vm-run")
+include = os.path.join(prefix, "include")
 config.substitutions += [
+    # clang with the pass loaded directly, bypassing the driver: pass tests.
+    ("%clang_bh", "%s -fpass-plugin=%s -I%s -D__BULKHEAD__=1" % (os.path.join(llvm_bin, "clang"), plugin, include)),
     ("%bulkhead_clangxx", os.path.join(prefix, "bin", "bulkhead-clang++")),
     ("%bulkhead_clang", os.path.join(prefix, "bin", "bulkhead-clang")),
     ("%bulkhead_scan", os.path.join(prefix, "bin", "bulkhead-scan")),
