@@ -1,0 +1,6 @@
+#include <stdio.h>
+
+int main(void) {
+  puts(MSG);
+  return 0;
+}
