@@ -29,6 +29,10 @@ void bh_write(const char *s) BH_HIDDEN;
 void bh_write_num(unsigned long v, int base) BH_HIDDEN;
 __attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
 
+/* The domain whose rights the calling thread holds now; the default domain
+ * when no compartment's PKRU matches (e.g. in a signal handler's start). */
+const struct bulkhead_domain *bh_current_domain(void) BH_HIDDEN;
+
 void bh_install_fault_reporter(void) BH_HIDDEN;
 void bh_install_wrpkru_emulation(void) BH_HIDDEN;
 
