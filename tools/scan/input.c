@@ -16,9 +16,15 @@
 static void scan_archive(const char *name, Elf *ar, const struct options *o, const char *dep_of)
 {
     Elf_Cmd cmd = ELF_C_READ_MMAP;
-    Elf *m;
-    int members = 0;
-    while ((m = elf_begin(-1, cmd, ar)) != NULL) {
+    for (int members = 0; cmd != ELF_C_NULL && members < 1000000; members++) {
+        (void)elf_errno(); /* errors are sticky: clear to tell end from failure */
+        Elf *m = elf_begin(-1, cmd, ar);
+        if (!m) {
+            int err = elf_errno();
+            if (err)
+                diag_error(name, "malformed archive: %s", elf_errmsg(err));
+            break;
+        }
         Elf_Arhdr *h = elf_getarhdr(m);
         /* "/" and "//" are the archive's symbol and name tables */
         if (h && h->ar_name && h->ar_name[0] != '/') {
@@ -30,15 +36,10 @@ static void scan_archive(const char *name, Elf *ar, const struct options *o, con
                 scan_elf(display, m, (const uint8_t *)raw, size, (uint64_t)elf_getbase(m), o, dep_of);
             else
                 diag_note(display, "archive member is not an ELF object, skipped");
-            members++;
         }
         cmd = elf_next(m);
         elf_end(m);
-        if (members > 1000000) /* a cyclic member chain in a forged archive */
-            break;
     }
-    if (elf_errno() != 0)
-        diag_error(name, "malformed archive: %s", elf_errmsg(-1));
 }
 
 void scan_image(const char *name, void *image, size_t size, const struct options *o,

@@ -158,13 +158,36 @@ const struct wsymbol *where_symbol(const struct where *w, size_t shndx, uint64_t
     }
     if (lo == 0 || w->syms[lo - 1].shndx != shndx)
         return NULL;
-    return &w->syms[lo - 1];
+    const struct wsymbol *s = &w->syms[lo - 1];
+    /* A sized symbol that ends before A does not name it: in stripped
+     * libraries the nearest export can be far away and would mislead. */
+    if (s->size && a - s->value >= s->size)
+        return NULL;
+    return s;
+}
+
+/* The CU covering A. Clang emits no .debug_aranges by default, and then
+ * dwarf_addrdie finds nothing, so fall back to asking each CU. */
+static int find_cu(Dwarf *dw, uint64_t a, Dwarf_Die *cu)
+{
+    if (dwarf_addrdie(dw, a, cu))
+        return 1;
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    for (int n = 0; n < 1000000 && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0; n++) {
+        if (dwarf_offdie(dw, off + hsize, cu) && dwarf_haspc(cu, a) > 0)
+            return 1;
+        if (next <= off)
+            break;
+        off = next;
+    }
+    return 0;
 }
 
 int where_line(const struct where *w, uint64_t a, const char **file, int *line)
 {
     Dwarf_Die cu;
-    if (!w->dwarf || !dwarf_addrdie(w->dwarf, a, &cu))
+    if (!w->dwarf || !find_cu(w->dwarf, a, &cu))
         return 0;
     Dwarf_Line *l = dwarf_getsrc_die(&cu, a);
     if (!l)
