@@ -32,7 +32,7 @@ static void vdiag(const char *level, const char *file, const char *fmt, va_list 
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (out)
         fflush(out); /* keep findings and diagnostics in order on a terminal or pipe */
-    if (!quiet || strcmp(level, "note") != 0)
+    if (quiet < 2 && (!quiet || strcmp(level, "note") != 0))
         fprintf(stderr, "bulkhead-scan: %s: %s: %s\n", file, level, msg);
     struct diag *d = realloc(diags, (ndiags + 1) * sizeof *d);
     if (d && strcmp(level, "note") != 0) {
@@ -390,7 +390,7 @@ void out_end(void)
             fputs("}}}]}", out);
         }
         fputs("]}]\n  }]\n}\n", out);
-    } else if (!quiet || g_unvetted || g_errors) {
+    } else if (quiet < 2 && (!quiet || g_unvetted || g_errors)) {
         fflush(out);
         fprintf(stderr, "bulkhead-scan: %d object%s scanned, %d unvetted, %d vetted, %d error%s\n",
                 g_files, g_files == 1 ? "" : "s", g_unvetted, g_vetted, g_errors, g_errors == 1 ? "" : "s");

@@ -126,7 +126,7 @@ void diag_warning(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void diag_note(const char *file, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void diag_set_quiet(int quiet);
+void diag_set_quiet(int quiet); /* 1: no notes, 2: nothing on stderr */
 extern int g_errors;   /* files that could not be scanned */
 extern int g_unvetted; /* unvetted hits and forged gates */
 extern int g_vetted;
