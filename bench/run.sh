@@ -1,0 +1,75 @@
+#!/bin/sh
+# run.sh - build and run the Bulkhead benchmarks.
+#
+# Usage: bench/run.sh [--vm] [BIN] [-- BENCH-ARGS...]
+#   BIN   bulkhead-clang itself or the directory holding it; default
+#         $BULKHEAD_PREFIX/bin, else build/bin under the repository root.
+#   --vm  run inside the QEMU guest with emulated PKU (test/vm/pku-vm-run).
+#         That shows the PKU rows work, but TCG emulation timings are NOT
+#         hardware timings: ratios measured there say nothing about the target.
+#   BENCH-ARGS are passed to each benchmark (gate: [REPS [MIN_MS]]).
+#
+# Natively on a machine without protection keys the benchmark still runs
+# (with BULKHEAD_ALLOW_UNPROTECTED=1, so the runtime lets it start) and
+# measures only what needs no PKU; the PKU rows say "unavailable (no PKU)".
+#
+# Another benchmark joins by providing bench/<name>/run.sh, called as
+# `run.sh BIN [--vm]`.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+vm=0
+bin=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --vm) vm=1 ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) bin=$1 ;;
+  esac
+  shift
+done
+bin=${bin:-${BULKHEAD_PREFIX:+$BULKHEAD_PREFIX/bin}}
+bin=${bin:-$root/build/bin}
+if [ -d "$bin" ]; then cc=$bin/bulkhead-clang; else cc=$bin; fi
+if [ ! -x "$cc" ]; then
+  echo "bench/run.sh: error: no bulkhead-clang at $cc (build first, or pass its path)" >&2
+  exit 2
+fi
+out=$(mktemp -d "${TMPDIR:-/tmp}/bulkhead-bench.XXXXXX") || exit 2
+trap 'rm -rf "$out"' EXIT
+
+"$cc" -O1 "$root/test/pku-probe.c" -o "$out/pku-probe" || exit 2
+pku=$("$out/pku-probe")
+
+if [ $vm -eq 1 ]; then
+  run="$root/test/vm/pku-vm-run --env BULKHEAD_BENCH_EMULATED=1 --"
+  echo "=== running inside the QEMU TCG guest with emulated PKU ==="
+  echo "=== EMULATED TIMINGS: not hardware timings; ratios here do not evaluate the target ==="
+elif [ "$pku" = "pku: yes" ]; then
+  run=""
+  echo "=== protection keys available: running natively on this CPU ==="
+else
+  run="env BULKHEAD_ALLOW_UNPROTECTED=1"
+  echo "=== protection keys NOT available natively ($pku) ==="
+  echo "=== only rows that need no PKU are measured; use a PKU machine for the target (or --vm to see the rows work, emulated) ==="
+fi
+
+status=0
+echo
+echo "##### bench: gate"
+if "$cc" -fpkey-compartments -O2 -Wall "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
+    -o "$out/bench-gate"; then
+  $run "$out/bench-gate" "$@" || status=1
+else
+  echo "bench/run.sh: gate: build failed" >&2
+  status=1
+fi
+
+for script in "$root"/bench/*/run.sh; do
+  [ -x "$script" ] || continue
+  name=$(basename "$(dirname "$script")")
+  echo
+  echo "##### bench: $name"
+  if [ $vm -eq 1 ]; then "$script" "$bin" --vm; else "$script" "$bin"; fi || status=1
+done
+exit $status
