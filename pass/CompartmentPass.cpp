@@ -9,10 +9,13 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
 
 using namespace llvm;
 
@@ -28,9 +31,10 @@ static constexpr StringRef DoneFlag = "bulkhead.instrumented";
 
 namespace {
 
-// Where a callee's code runs. Unannotated functions defined in this module
-// are default-domain code; unannotated declarations are shared library code
-// (libc and the like), which runs with the rights of whoever calls it.
+// Where a function's code runs. Unannotated functions defined in this module
+// are default-domain code, except helpers (see isSharedHelper); unannotated
+// declarations are shared library code (libc and the like). Shared code runs
+// with the rights of whoever calls it.
 struct Domain {
   enum Kind { Shared, Default, Compartment } kind;
   StringRef name; // for Compartment
@@ -45,10 +49,15 @@ struct Domain {
 
 class Instrumenter {
 public:
-  Instrumenter(Module &M, const Annotations &A) : M(M), A(A) {}
+  Instrumenter(Module &M, const Annotations &A) : M(M), A(A) {
+    // Fixed before anything is rewritten: wrapping changes address-taken-ness.
+    for (Function &F : M)
+      Domains.try_emplace(&F, classify(F));
+  }
   void run();
 
 private:
+  Domain classify(const Function &F) const;
   Domain domainOf(const Function &F) const;
   std::string symbolFor(const Domain &D);
   GlobalVariable *descriptor(StringRef Compartment);
@@ -57,19 +66,52 @@ private:
   void padDataSections();
   void gateCalls(Function &F);
   void gate(CallBase &Call, const Domain &Caller, const Domain &Callee);
+  Domain domainOfData(const GlobalVariable &GV) const;
+  Function *wrapper(Function &F, const Domain &Creator);
+  Constant *wrapFunctionsIn(Constant *C, const Domain &Creator,
+                            function_ref<void(const Twine &)> Error);
+  void wrapAddressTaken();
 
   Module &M;
   const Annotations &A;
   StringMap<GlobalVariable *> Descriptors;
   StringMap<bool> DataSections; // compartments with data in this module
+  StringMap<Function *> Wrappers;
+  DenseMap<const Function *, Domain> Domains;
 };
+
+static constexpr StringRef WrapperAttr = "bulkhead-wrapper";
 
 } // namespace
 
-Domain Instrumenter::domainOf(const Function &F) const {
+// Unannotated helpers are part of whichever code calls them, like a macro:
+// shared, with their caller's rights, and free to be inlined. A helper is an
+// inline function, or a static function whose address is never taken (one
+// whose address is taken is a callback: default-domain code). Decided on the
+// IR as clang emits it, before any optimisation, so every -O level gives the
+// same answer (at -O0 clang no longer marks `inline`, hence linkage counts).
+static bool isSharedHelper(const Function &F) {
+  if (F.hasFnAttribute(Attribute::InlineHint) ||
+      F.hasFnAttribute(Attribute::AlwaysInline) ||
+      F.hasLinkOnceODRLinkage() || F.hasAvailableExternallyLinkage())
+    return true;
+  return F.hasLocalLinkage() &&
+         !F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                            /*IgnoreAssumeLikeCalls=*/true,
+                            /*IgnoreLLVMUsed=*/true);
+}
+
+Domain Instrumenter::classify(const Function &F) const {
   if (const Annotation *Ann = A.find(&F))
     return {Domain::Compartment, Ann->compartment};
-  return {F.isDeclaration() ? Domain::Shared : Domain::Default, ""};
+  if (F.isDeclaration() || isSharedHelper(F))
+    return {Domain::Shared, ""};
+  return {Domain::Default, ""};
+}
+
+Domain Instrumenter::domainOf(const Function &F) const {
+  auto It = Domains.find(&F);
+  return It != Domains.end() ? It->second : classify(F);
 }
 
 Constant *Instrumenter::nameString(StringRef Compartment) {
@@ -176,18 +218,37 @@ void Instrumenter::padDataSections() {
   }
 }
 
+// The points where control continues after `Call` returns or unwinds.
+static SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
+  if (auto *II = dyn_cast<InvokeInst>(&Call))
+    // Re-entering the caller's domain at the start of a successor is right
+    // whichever way control got there.
+    return {&*II->getNormalDest()->getFirstInsertionPt(),
+            &*II->getUnwindDest()->getFirstInsertionPt()};
+  return {Call.getNextNode()};
+}
+
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
-  SmallVector<std::pair<CallBase *, Function *>, 16> Calls;
+  SmallVector<CallBase *, 16> Calls;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
       if (auto *Call = dyn_cast<CallBase>(&I))
-        if (auto *Callee = dyn_cast<Function>(
-                Call->getCalledOperand()->stripPointerCastsAndAliases()))
-          if (!Callee->isIntrinsic())
-            Calls.push_back({Call, Callee});
+        if (!Call->isInlineAsm() && !isa<IntrinsicInst>(Call))
+          Calls.push_back(Call);
 
-  for (auto [Call, Callee] : Calls) {
+  for (CallBase *Call : Calls) {
+    auto *Callee = dyn_cast<Function>(
+        Call->getCalledOperand()->stripPointerCastsAndAliases());
+    // Through a pointer or back from setjmp (a longjmp may come from any
+    // domain), the thread may hold another domain's rights: take the
+    // caller's back. The caller's domain is known here, so the way back
+    // never depends on anything the callee controls.
+    if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
+      for (Instruction *At : afterCall(*Call))
+        insertGateIfNeeded(At, symbolFor(Caller));
+      continue;
+    }
     Domain Target = domainOf(*Callee);
     if (Target.kind == Domain::Shared || Target == Caller)
       continue;
@@ -226,16 +287,152 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
-
   insertGate(&Call, symbolFor(Callee));
-  std::string Back = symbolFor(Caller);
-  if (auto *II = dyn_cast<InvokeInst>(&Call)) {
-    // Re-entering the caller's domain at the start of a successor is right
-    // whichever way control got there.
-    insertGate(&*II->getNormalDest()->getFirstInsertionPt(), Back);
-    insertGate(&*II->getUnwindDest()->getFirstInsertionPt(), Back);
-  } else {
-    insertGate(Call.getNextNode(), Back);
+  for (Instruction *At : afterCall(Call))
+    insertGate(At, symbolFor(Caller));
+}
+
+Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
+  if (const Annotation *Ann = A.find(&GV))
+    return {Domain::Compartment, Ann->compartment};
+  return {Domain::Default, ""};
+}
+
+// The function that a pointer to F created in domain `Creator` points to:
+// it enters F's domain, runs F, and returns to the creator's domain, so F
+// runs with its own rights whoever calls through the pointer (libc's qsort,
+// a signal, a thread start, another compartment). One per (F, creator): a
+// pointer made in a compartment and called back by shared code (qsort)
+// finds the compartment's rights again on return.
+Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
+  std::string Name = ("__bulkhead_wrap." + F.getName() + "." +
+                      (Creator.kind == Domain::Compartment ? Creator.name
+                                                           : StringRef("0")))
+                         .str();
+  Function *&Slot = Wrappers[Name];
+  if (Slot)
+    return Slot;
+  FunctionType *FT = F.getFunctionType();
+  Function *W = Function::Create(
+      FT, F.hasLocalLinkage() ? GlobalValue::InternalLinkage
+                              : GlobalValue::LinkOnceODRLinkage,
+      Name, M);
+  if (!F.hasLocalLinkage()) {
+    // Equal pointers in every module: one wrapper per (F, creator).
+    W->setVisibility(GlobalValue::HiddenVisibility);
+    W->setComdat(M.getOrInsertComdat(Name));
+  }
+  W->setCallingConv(F.getCallingConv());
+  W->setAttributes(F.getAttributes());
+  W->removeFnAttr("dontcall-warn");
+  W->removeFnAttr(Attribute::AlwaysInline);
+  W->removeFnAttr(Attribute::Naked);
+  W->addFnAttr(Attribute::NoInline);
+  W->addFnAttr(WrapperAttr);
+
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *BB = BasicBlock::Create(Ctx, "", W);
+  SmallVector<Value *, 8> Args;
+  for (Argument &Arg : W->args())
+    Args.push_back(&Arg);
+  IRBuilder<> B(BB);
+  CallInst *Call = B.CreateCall(FT, &F, Args);
+  Call->setCallingConv(F.getCallingConv());
+  Call->setAttributes(F.getAttributes());
+  Call->setTailCallKind(CallInst::TCK_NoTail);
+  Call->setIsNoInline();
+  Instruction *Ret = FT->getReturnType()->isVoidTy() ? B.CreateRetVoid()
+                                                     : B.CreateRet(Call);
+  insertGateIfNeeded(Call, symbolFor(domainOf(F)));
+  insertGateIfNeeded(Ret, symbolFor(Creator));
+  Slot = W;
+  return W;
+}
+
+// C with every function that has a domain replaced by its wrapper for
+// `Creator`; C itself if it names none.
+Constant *Instrumenter::wrapFunctionsIn(
+    Constant *C, const Domain &Creator,
+    function_ref<void(const Twine &)> Error) {
+  ValueToValueMapTy VM;
+  SmallVector<const Constant *, 8> Work{C};
+  SmallPtrSet<const Constant *, 8> Seen;
+  while (!Work.empty()) {
+    const Constant *Cur = Work.pop_back_val();
+    if (!Seen.insert(Cur).second)
+      continue;
+    if (auto *F = dyn_cast<Function>(Cur)) {
+      Function &Fn = const_cast<Function &>(*F);
+      Domain D = domainOf(Fn);
+      if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr) ||
+          D.kind == Domain::Shared)
+        continue;
+      const Annotation *Ann = A.find(&Fn);
+      if (Ann && Ann->role == Role::Internal && !(D == Creator)) {
+        Error("address of '" + Fn.getName() + "', internal to compartment '" +
+              Ann->compartment + "', escapes to " + Creator.describe());
+        continue;
+      }
+      if (FunctionType *FT = Fn.getFunctionType(); FT->isVarArg()) {
+        Error("address of variadic function '" + Fn.getName() + "' of " +
+              D.describe() + " is taken; calls through it cannot be gated");
+        continue;
+      }
+      VM[&Fn] = wrapper(Fn, Creator);
+      continue;
+    }
+    if (isa<GlobalValue>(Cur))
+      continue;
+    for (const Use &Op : Cur->operands())
+      if (auto *OpC = dyn_cast<Constant>(Op.get()))
+        Work.push_back(OpC);
+  }
+  if (VM.empty())
+    return C;
+  return MapValue(C, VM, RF_NoModuleLevelChanges);
+}
+
+// Replaces every use of a function's address (not the callee of a direct
+// call) by the wrapper for the domain where the address is taken: the
+// function containing the instruction, or the variable holding the pointer.
+void Instrumenter::wrapAddressTaken() {
+  for (Function &G : M) {
+    if (G.isDeclaration() || G.hasFnAttribute(WrapperAttr))
+      continue;
+    Domain Creator = domainOf(G);
+    for (BasicBlock &BB : G)
+      for (Instruction &I : BB)
+        for (Use &Op : I.operands()) {
+          auto *C = dyn_cast<Constant>(Op.get());
+          if (!C || isa<BasicBlock>(Op.get()))
+            continue;
+          if (auto *Call = dyn_cast<CallBase>(&I); Call && Call->isCallee(&Op))
+            continue;
+          Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
+            Twine Where = Msg + " (in function '" + G.getName() + "')";
+            if (auto *Call = dyn_cast<CallBase>(&I))
+              errorAtCall(*Call, Where);
+            else
+              errorAtGlobal(G, "", 0, Where);
+          });
+          if (New != C)
+            Op.set(New);
+        }
+  }
+  for (GlobalVariable &GV : M.globals()) {
+    if (!GV.hasInitializer() || GV.getSection() == "llvm.metadata" ||
+        GV.getName() == "llvm.used" || GV.getName() == "llvm.compiler.used")
+      continue;
+    // Constructors and destructors are called by libc start-up and exit,
+    // which run in the default domain.
+    Domain Creator = domainOfData(GV);
+    Constant *Init = GV.getInitializer();
+    Constant *New = wrapFunctionsIn(Init, Creator, [&](const Twine &Msg) {
+      errorAtGlobal(GV, "", 0, Msg + " (in the initializer of '" +
+                                   GV.getName() + "')");
+    });
+    if (New != Init)
+      GV.setInitializer(New);
   }
 }
 
@@ -244,8 +441,9 @@ void Instrumenter::run() {
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment);
+  wrapAddressTaken();
   for (Function &F : M)
-    if (!F.isDeclaration())
+    if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))
       gateCalls(F);
   padDataSections();
 }

@@ -22,6 +22,12 @@ namespace bulkhead {
 // and records the WRPKRU's address in the .bulkhead.gates manifest.
 void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
 
+// The same gate, skipped when the thread already holds that domain's rights
+// (RDPKRU is far cheaper than WRPKRU) or when the process runs no
+// compartments. For places where the domain may not change: function-pointer
+// wrappers, after indirect calls, after setjmp returns.
+void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
+
 } // namespace bulkhead
 
 #endif

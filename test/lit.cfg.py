@@ -15,8 +15,8 @@ config.test_exec_root = os.path.join(config.bulkhead_prefix, "test-out")
 prefix = config.bulkhead_prefix
 llvm_bin = config.llvm_bin
 config.environment["PATH"] = os.pathsep.join([llvm_bin, config.environment.get("PATH", "/usr/bin:/bin")])
-for var in ("HOME", "TMPDIR", "BULKHEAD_TEST_VM"):
-    if var in os.environ:
+for var in os.environ:
+    if var in ("HOME", "TMPDIR") or var.startswith("BULKHEAD_VM_") or var == "BULKHEAD_TEST_VM":
         config.environment[var] = os.environ[var]
 
 plugin = os.path.join(prefix, "lib", "bulkhead", "BulkheadPass.so")

@@ -2,7 +2,8 @@
 // process dies of SIGSEGV as it would without Bulkhead.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/vault.c -o %t
-// RUN: %run %t 2>&1 | FileCheck %s
+// RUN: %run %t > %t.out 2> %t.err
+// RUN: cat %t.err %t.out | FileCheck %s
 #include "Inputs/check.h"
 #include "Inputs/vault.h"
 

@@ -1,0 +1,62 @@
+// Taking a function's address yields a wrapper for the domain where the
+// address is taken: it enters the function's domain and returns to the
+// creator's. Indirect calls and setjmp returns re-enter the caller's domain
+// (skipped when already there). Static helpers whose address is never taken
+// are shared, and get neither gates nor wrappers.
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s
+// RUN: %clang_bh -O0 -S -emit-llvm -o - %s | FileCheck %s
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=OP
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=CMP
+#include <bulkhead.h>
+#include <setjmp.h>
+
+BULKHEAD_ENTRY(vault) int vault_op(int);
+BULKHEAD_INTERNAL(vault) static int vault_cmp(const void *a, const void *b) { return a < b; }
+void sort_with(int (*)(const void *, const void *));
+static int helper(int x) { return x * 2; }
+int callback(int x) { return x + 1; }
+
+int (*table[])(int) = {vault_op, callback};
+
+BULKHEAD_ENTRY(vault) void vault_sort(void) { sort_with(vault_cmp); }
+BULKHEAD_ENTRY(vault) int vault_uses_helper(int x) { return helper(x); }
+int default_uses_helper(int x) { return helper(x); }
+
+static jmp_buf jb;
+int call_through(int (*f)(int)) {
+  if (setjmp(jb))
+    return -1;
+  return f(1);
+}
+
+// Pointers made in the default domain (a table) and in the vault (qsort-like).
+// CHECK-DAG: @table = {{.*}}[ptr @__bulkhead_wrap.vault_op.0, ptr @__bulkhead_wrap.callback.0]
+// CHECK-DAG: call void @sort_with(ptr {{.*}}@__bulkhead_wrap.vault_cmp.vault)
+
+// Static helpers are called directly, from either domain, with no gate.
+// CHECK-LABEL: define {{.*}} @vault_uses_helper(
+// CHECK-NOT:   asm
+// CHECK:       ret
+// CHECK-LABEL: define {{.*}} @default_uses_helper(
+// CHECK-NOT:   asm
+// CHECK:       ret
+
+// After setjmp and after an indirect call: back to the caller's domain, if
+// not already there.
+// CHECK-LABEL: define {{.*}} @call_through(
+// CHECK:       call i32 @_setjmp(
+// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A{{.*}}wrpkru
+// CHECK:       call i32 %{{.*}}(i32 noundef 1)
+// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip){{.*}}wrpkru
+
+// The wrappers: one per (function, creating domain), shared across modules
+// unless the function is static.
+// OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
+// OP:       asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// OP-NEXT:  call i32 @vault_op(
+// OP-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain0{{.*}}wrpkru
+// OP-NEXT:  ret i32
+// CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(
+// CMP:       asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// CMP-NEXT:  call i32 @vault_cmp(
+// CMP-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
