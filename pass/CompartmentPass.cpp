@@ -409,7 +409,8 @@ void Instrumenter::wrapAddressTaken() {
           if (auto *Call = dyn_cast<CallBase>(&I); Call && Call->isCallee(&Op))
             continue;
           Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
-            Twine Where = Msg + " (in function '" + G.getName() + "')";
+            std::string Where =
+                (Msg + " (in function '" + G.getName() + "')").str();
             if (auto *Call = dyn_cast<CallBase>(&I))
               errorAtCall(*Call, Where);
             else
