@@ -28,6 +28,7 @@
 #ifndef BULKHEAD_H
 #define BULKHEAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__clang__)
@@ -68,6 +69,20 @@ const char *bulkhead_pkey_compartment(int pkey);
 /* Nonzero when the program runs without isolation because pkeys are
  * unavailable and BULKHEAD_ALLOW_UNPROTECTED=1 was set. */
 int bulkhead_unprotected(void);
+
+/* Shared allocations. Under -fpkey-compartments, malloc, calloc, realloc,
+ * strdup and the other allocation functions called from compartment code
+ * return memory from that compartment's private heap, which no other domain
+ * can read or free (see docs/heaps.md). To hand memory to a caller in another
+ * domain, allocate it with these instead: they always use the default
+ * domain's heap, readable and writable by every domain. Release it with
+ * free() from any domain. bulkhead_shared_realloc resizes shared memory
+ * (NULL: allocate) and keeps it shared; a compartment-heap block is an error.
+ * Without compartments these are plain malloc, calloc, realloc, strdup. */
+void *bulkhead_shared_malloc(size_t size);
+void *bulkhead_shared_calloc(size_t count, size_t size);
+void *bulkhead_shared_realloc(void *ptr, size_t size);
+char *bulkhead_shared_strdup(const char *s);
 
 #ifdef __cplusplus
 }

@@ -465,6 +465,7 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
   push(cmd, "-Wl,--whole-archive");
   push(cmd, in->runtime);
   push(cmd, "-Wl,--no-whole-archive");
+  push(cmd, "-lmimalloc"); /* the runtime's allocator (docs/heaps.md) */
 }
 
 /* The keep pass: the original arguments minus the wrapper's own flags. */

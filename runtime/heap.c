@@ -1,0 +1,661 @@
+/*
+ * heap.c - compartment heaps. malloc and friends called from compartment code
+ * allocate from that compartment's private heap: pages tagged with its
+ * protection key, managed by mimalloc. See docs/heaps.md.
+ *
+ * The functions here are defined in the executable, so they preempt both libc
+ * and libmimalloc.so (which the driver links right after the runtime). Each
+ * call finds the caller's domain from PKRU:
+ *
+ *   default domain   -> the process-wide mimalloc (libmimalloc.so as linked);
+ *   compartment C    -> a private copy of libmimalloc loaded for C alone
+ *                       (dlopen of an in-memory copy of the library, so the
+ *                       copy has its own globals, thread state and abandoned
+ *                       segment lists), allocating only in C's region through
+ *                       a per-(thread, C) heap bound to an exclusive arena.
+ *
+ * Why one mimalloc copy per compartment: all heaps of one mimalloc share the
+ * thread's segment bookkeeping (free span queues, the global list of segments
+ * abandoned by exited threads), and mimalloc walks those lists on ordinary
+ * allocations. Compartment segments keep their metadata on their own pages,
+ * so a single shared mimalloc would read C's pages while running with another
+ * domain's rights and fault. With a copy per compartment, every segment a
+ * copy ever touches belongs to its compartment (or is default-domain memory,
+ * which every domain may access).
+ *
+ * free/realloc/malloc_usable_size find the owner from the address: all
+ * compartment regions are slices of one reservation.
+ */
+#define _GNU_SOURCE
+#include "gate.h"
+#include "internal.h"
+#include "../include/bulkhead.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <mimalloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_COMPARTMENTS 15
+#define SEGMENT_ALIGN ((uintptr_t)32 << 20) /* mimalloc 2.0 segment size */
+/* Virtual size of each compartment's region; pages cost memory only once
+ * touched. mimalloc gives every thread that allocates in a compartment
+ * segments (32 MiB) of its own, so the region bounds how many threads can
+ * allocate in one compartment at a time, not just how much. */
+#define DEFAULT_HEAP_MB (64u << 10)
+#define MIN_HEAP_MB 64u
+
+/* The functions of one loaded copy of libmimalloc that the runtime uses. */
+struct mi_api {
+  void *(*heap_malloc)(mi_heap_t *, size_t);
+  void *(*heap_calloc)(mi_heap_t *, size_t, size_t);
+  void *(*heap_realloc)(mi_heap_t *, void *, size_t);
+  void *(*heap_malloc_aligned)(mi_heap_t *, size_t, size_t);
+  void (*free)(void *);
+  size_t (*usable_size)(const void *);
+  mi_heap_t *(*heap_new_in_arena)(mi_arena_id_t);
+  void (*thread_done)(void);
+};
+
+struct cheap {
+  struct mi_api mi;
+  mi_arena_id_t arena;
+  int ok;
+  char why[96]; /* when !ok: why the heap could not be set up */
+};
+
+/* All run-time heap state, on a page of its own that is read-only once set
+ * up (before main): it holds function pointers and the PKRU values that the
+ * gates below check against. pkru[] must stay at offset 0. */
+struct heap_rt {
+  uint32_t pkru[16];
+  int ready;            /* set-up finished (or nothing to set up) */
+  unsigned n;           /* compartments with a region */
+  uintptr_t base, slice; /* region of compartment i: base + i * slice */
+  uintptr_t libc_lo, libc_hi, ld_lo, ld_hi; /* code of libc and ld.so */
+  struct cheap c[MAX_COMPARTMENTS];
+};
+BH_HIDDEN union {
+  struct heap_rt r;
+  char page[BULKHEAD_PAGE];
+} bh_heap_rt __attribute__((aligned(BULKHEAD_PAGE))) = {
+    /* Before set-up a gate could only install "every key but 0 closed". */
+    .r = {.pkru = {[0 ... 15] = 0xfffffffcu}}};
+_Static_assert(sizeof(struct heap_rt) <= BULKHEAD_PAGE, "heap state exceeds a page");
+#define RT (bh_heap_rt.r)
+
+/* Per thread: its heap in each compartment, created on first use. */
+static __thread struct {
+  mi_heap_t *heap[MAX_COMPARTMENTS];
+  unsigned used;   /* compartments whose copy has state for this thread */
+  int dtor;        /* thread-exit hook registered */
+  int busy;        /* inside the runtime's own heap work: allocate shared */
+} tls;
+
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+
+extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
+extern void *__dso_handle __attribute__((weak));
+
+/* ------------------------------------------------------------ domains */
+
+/* Index of the compartment whose rights the thread holds, or -1. Safe before
+ * start-up (no RDPKRU until the domain tables are final) and unprotected. */
+static inline int current_index(void) {
+  if (bh_domain_count() == 0 || bh_state->unprotected)
+    return -1;
+  uint32_t d0 = __atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED);
+  if (d0 == 0)
+    return -1; /* start-up has not run yet */
+  uint32_t pkru = bh_rdpkru();
+  if (pkru == d0)
+    return -1;
+  size_t n = bh_domain_count();
+  for (size_t i = 0; i < n && i < MAX_COMPARTMENTS; i++)
+    if (__start_bulkhead_domains[i].pkru == pkru)
+      return (int)i;
+  return -1;
+}
+
+static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
+  return a >= lo && a < hi;
+}
+
+/* Which heap a fresh allocation comes from: the compartment whose rights the
+ * caller holds, except for the C library's and the dynamic linker's own
+ * allocations (stdio buffers, TLS blocks, dlopen state...), which are shared
+ * process state and must stay reachable from every domain. */
+static inline int alloc_index(const void *ret) {
+  if (tls.busy)
+    return -1;
+  int i = current_index();
+  if (i < 0)
+    return -1;
+  uintptr_t a = (uintptr_t)ret;
+  if (in_range(a, RT.libc_lo, RT.libc_hi) || in_range(a, RT.ld_lo, RT.ld_hi))
+    return -1;
+  return i;
+}
+
+/* The compartment whose region holds p, or -1. */
+static inline int owner_of(const void *p) {
+  uintptr_t off = (uintptr_t)p - RT.base;
+  if (!RT.base || off >= (uintptr_t)RT.n * RT.slice)
+    return -1;
+  return (int)(off / RT.slice);
+}
+
+static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
+
+/* ---------------------------------------------------------------- gates */
+
+/* A checked gate into compartment i's rights, the same sequence as the pass's
+ * gates, checked against bh_heap_rt.pkru[i] (read-only once set up). */
+#define BH_GATE_TO(i)                                                          \
+  __asm__ volatile("xorl %%ecx, %%ecx\n\t"                                     \
+                   "xorl %%edx, %%edx\n\t"                                     \
+                   "movl bh_heap_rt+4*" #i "(%%rip), %%eax\n"                  \
+                   "1: wrpkru\n\t"                                             \
+                   "cmpl bh_heap_rt+4*" #i "(%%rip), %%eax\n\t"                \
+                   "je 2f\n\t"                                                 \
+                   "ud2\n"                                                     \
+                   "2:\n\t"                                                    \
+                   ".pushsection .bulkhead.gates,\"R\",@progbits\n\t"          \
+                   ".quad 1b\n\t"                                              \
+                   ".popsection" ::: "eax", "ecx", "edx", "memory", "cc")
+
+static void enter_domain(int i) {
+  switch (i) {
+  case 0: BH_GATE_TO(0); break;
+  case 1: BH_GATE_TO(1); break;
+  case 2: BH_GATE_TO(2); break;
+  case 3: BH_GATE_TO(3); break;
+  case 4: BH_GATE_TO(4); break;
+  case 5: BH_GATE_TO(5); break;
+  case 6: BH_GATE_TO(6); break;
+  case 7: BH_GATE_TO(7); break;
+  case 8: BH_GATE_TO(8); break;
+  case 9: BH_GATE_TO(9); break;
+  case 10: BH_GATE_TO(10); break;
+  case 11: BH_GATE_TO(11); break;
+  case 12: BH_GATE_TO(12); break;
+  case 13: BH_GATE_TO(13); break;
+  case 14: BH_GATE_TO(14); break;
+  default: bh_enter_default_domain(); break;
+  }
+}
+
+/* --------------------------------------------------------------- errors */
+
+static void write_domain(int i) {
+  if (i < 0) {
+    bh_write("the default domain");
+  } else {
+    bh_write("compartment '");
+    bh_write(cname(i));
+    bh_write("'");
+  }
+}
+
+/* Touching another domain's heap block would fault (or, from a domain that
+ * may, corrupt that heap's bookkeeping): stop with one clear line. */
+__attribute__((noinline, noreturn, cold)) static void foreign(const char *fn, int owner, int caller) {
+  bh_write("bulkhead: error: ");
+  bh_write(fn);
+  bh_write(" of memory owned by compartment '");
+  bh_write(cname(owner));
+  bh_write("' from ");
+  write_domain(caller);
+  bh_write("\n");
+  abort();
+}
+
+__attribute__((noinline, noreturn, cold)) static void strays(int i, const void *p) {
+  bh_write("bulkhead: error: the allocator of compartment '");
+  bh_write(cname(i));
+  bh_write("' returned memory outside its heap (0x");
+  bh_write_num((uintptr_t)p, 16);
+  bh_write("); its bookkeeping is corrupt\n");
+  abort();
+}
+
+__attribute__((noinline, noreturn, cold)) static void no_heap(int i) {
+  bh_write("bulkhead: error: compartment '");
+  bh_write(cname(i));
+  bh_write("' has no heap: ");
+  bh_die(RT.c[i].why);
+}
+
+/* --------------------------------------------------------------- set-up */
+
+static void fail(struct cheap *c, const char *what, int err) {
+  snprintf(c->why, sizeof c->why, "%s%s%s", what, err ? ": " : "",
+           err ? strerror(err) : "");
+}
+
+static int find_code(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size, (void)arg;
+  const char *name = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+  name = name ? name + 1 : info->dlpi_name;
+  uintptr_t *lo, *hi;
+  if (name && !strncmp(name, "libc.so", 7))
+    lo = &RT.libc_lo, hi = &RT.libc_hi;
+  else if (name && !strncmp(name, "ld-linux", 8))
+    lo = &RT.ld_lo, hi = &RT.ld_hi;
+  else
+    return 0;
+  for (int k = 0; k < info->dlpi_phnum; k++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+      continue;
+    uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+    if (!*lo || a < *lo)
+      *lo = a;
+    if (a + ph->p_memsz > *hi)
+      *hi = a + ph->p_memsz;
+  }
+  return 0;
+}
+
+/* Loads a private copy of libmimalloc: dlopen refuses to load a file twice,
+ * so load it from a fresh in-memory file. RTLD_DEEPBIND binds the copy's
+ * calls of its own exported functions to itself, not to the first copy. */
+static void *load_copy(const char *path, struct cheap *c, int *fd_out) {
+  int src = open(path, O_RDONLY | O_CLOEXEC);
+  if (src < 0)
+    return fail(c, "cannot open libmimalloc", errno), NULL;
+  struct stat st;
+  int fd = memfd_create("bulkhead-mimalloc", MFD_CLOEXEC);
+  if (fd < 0 || fstat(src, &st)) {
+    fail(c, "memfd_create", errno);
+    close(src);
+    return NULL;
+  }
+  off_t off = 0;
+  while (off < st.st_size) {
+    ssize_t k = sendfile(fd, src, &off, (size_t)(st.st_size - off));
+    if (k <= 0) {
+      fail(c, "cannot copy libmimalloc", k < 0 ? errno : EIO);
+      close(src), close(fd);
+      return NULL;
+    }
+  }
+  close(src);
+  char name[64];
+  snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+  if (!h) {
+    const char *e = dlerror();
+    snprintf(c->why, sizeof c->why, "dlopen of a libmimalloc copy: %s", e ? e : "?");
+    close(fd);
+    return NULL;
+  }
+  *fd_out = fd; /* open until every copy is loaded: its name must stay unique */
+  return h;
+}
+
+#define SYM(h, field, name)                                                    \
+  (*(void **)&c->mi.field = dlsym(h, name)) != NULL
+
+static int bind_copy(void *h, struct cheap *c) {
+  if (!(SYM(h, heap_malloc, "mi_heap_malloc") && SYM(h, heap_calloc, "mi_heap_calloc") &&
+        SYM(h, heap_realloc, "mi_heap_realloc") &&
+        SYM(h, heap_malloc_aligned, "mi_heap_malloc_aligned") && SYM(h, free, "mi_free") &&
+        SYM(h, usable_size, "mi_usable_size") &&
+        SYM(h, heap_new_in_arena, "mi_heap_new_in_arena") &&
+        SYM(h, thread_done, "mi_thread_done"))) {
+    fail(c, "libmimalloc lacks the arena API (need mimalloc >= 2.0.7)", 0);
+    return 0;
+  }
+  /* Truly a separate copy: not the process-wide one, nor another's. */
+  if ((void *)c->mi.free == dlsym(RTLD_DEFAULT, "mi_free")) {
+    fail(c, "the dynamic linker did not load a separate libmimalloc", 0);
+    return 0;
+  }
+  for (struct cheap *o = RT.c; o < c; o++)
+    if (o->ok && o->mi.free == c->mi.free) {
+      fail(c, "the dynamic linker did not load a separate libmimalloc", 0);
+      return 0;
+    }
+  return 1;
+}
+
+/* BULKHEAD_HEAP_MB: each compartment's region in MiB (default 64 GiB). */
+static size_t heap_mb(int *explicit_size) {
+  const char *v = getenv("BULKHEAD_HEAP_MB");
+  unsigned long mb = v && *v ? strtoul(v, NULL, 10) : 0;
+  *explicit_size = mb != 0;
+  if (!mb)
+    mb = DEFAULT_HEAP_MB;
+  return mb < MIN_HEAP_MB ? MIN_HEAP_MB : mb;
+}
+
+/* One reservation for all regions, aligned for mimalloc's segments.
+ * Read/write but not accounted (MAP_NORESERVE). Without an explicit size,
+ * halve the default until the system grants it (address-space limits). */
+static char *reserve(size_t n, size_t *slice, size_t *len) {
+  int explicit_size;
+  size_t mb = heap_mb(&explicit_size);
+  for (;;) {
+    *slice = (mb << 20) & ~(SEGMENT_ALIGN - 1);
+    *len = n * *slice + SEGMENT_ALIGN;
+    char *m = mmap(NULL, *len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m != MAP_FAILED || explicit_size || mb / 2 < MIN_HEAP_MB)
+      return m;
+    mb /= 2;
+  }
+}
+
+/* Runs once, before main (or at the first compartment allocation if a
+ * compartment allocates earlier): reserves every compartment's region, tags
+ * it, gives it to a private mimalloc copy, then seals this state. */
+static void setup(void) {
+  if (__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE))
+    return;
+  pthread_mutex_lock(&setup_lock);
+  if (RT.ready) {
+    pthread_mutex_unlock(&setup_lock);
+    return;
+  }
+  tls.busy++;
+  size_t n = bh_domain_count();
+  if (n && !bh_state->unprotected && __bulkhead_domain0.pkru && n <= MAX_COMPARTMENTS) {
+    dl_iterate_phdr(find_code, NULL);
+    size_t slice, len;
+    char *m = reserve(n, &slice, &len);
+    int merr = errno;
+    const char *lib = NULL;
+    void *self = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_NOLOAD);
+    struct link_map *lm = NULL;
+    if (self && !dlinfo(self, RTLD_DI_LINKMAP, &lm) && lm)
+      lib = lm->l_name;
+    int fds[MAX_COMPARTMENTS];
+    for (size_t i = 0; i < n; i++)
+      fds[i] = -1;
+    if (m != MAP_FAILED) {
+      uintptr_t base = ((uintptr_t)m + SEGMENT_ALIGN - 1) & ~(SEGMENT_ALIGN - 1);
+      if (base > (uintptr_t)m)
+        munmap(m, base - (uintptr_t)m);
+      uintptr_t end = (uintptr_t)m + len, used = base + n * slice;
+      if (end > used)
+        munmap((void *)used, end - used);
+      RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+      struct cheap *c = &RT.c[i];
+      const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+      RT.pkru[i] = d->pkru;
+      if (m == MAP_FAILED) {
+        fail(c, "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB lower)", merr);
+        continue;
+      }
+      if (!lib) {
+        fail(c, "libmimalloc.so.2 is not loaded (link with -lmimalloc)", 0);
+        continue;
+      }
+      void *start = (void *)(RT.base + i * slice);
+      if (syscall(SYS_pkey_mprotect, start, slice, PROT_READ | PROT_WRITE, d->pkey)) {
+        fail(c, "pkey_mprotect", errno);
+        continue;
+      }
+      void *h = load_copy(lib, c, &fds[i]);
+      if (!h || !bind_copy(h, c))
+        continue;
+      bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *) =
+          (bool (*)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *))dlsym(
+              h, "mi_manage_os_memory_ex");
+      /* Not "committed": mimalloc may then give pages back (madvise) when
+         free; its commit is an mprotect, which keeps the pages' key. */
+      if (!manage || !manage(start, slice, false, false, true, -1, true, &c->arena)) {
+        fail(c, "mimalloc refused the heap region", 0);
+        continue;
+      }
+      c->ok = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+      if (fds[i] >= 0)
+        close(fds[i]);
+  }
+  __atomic_store_n(&RT.ready, 1, __ATOMIC_RELEASE);
+  if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ))
+    bh_die("bulkhead: error: cannot make the heap tables read-only");
+  tls.busy--;
+  pthread_mutex_unlock(&setup_lock);
+}
+
+__attribute__((constructor(101))) static void heap_init(void) { setup(); }
+
+/* ------------------------------------------------------ per-thread heaps */
+
+/* At thread exit, before the mimalloc copies' own thread-exit handlers (TLS
+ * destructors run before pthread key destructors): each copy abandons this
+ * thread's segments with its compartment's rights, so other threads of the
+ * compartment can reuse them. The copies' handlers then find nothing to do. */
+static void thread_exit(void *unused) {
+  (void)unused;
+  unsigned used = tls.used;
+  tls.used = 0, tls.dtor = 0;
+  for (int i = 0; i < MAX_COMPARTMENTS; i++)
+    tls.heap[i] = NULL;
+  if (!used)
+    return;
+  /* Also for the main thread (exit, or pthread_exit from main): each copy
+     keeps the main thread's pages, but still detaches the per-thread heap,
+     which its own handler would otherwise do without the rights. */
+  int prev = current_index();
+  tls.busy++;
+  for (int i = 0; i < MAX_COMPARTMENTS; i++)
+    if (used & (1u << i)) {
+      enter_domain(i);
+      RT.c[i].mi.thread_done();
+    }
+  enter_domain(prev);
+  tls.busy--;
+}
+
+__attribute__((noinline)) static mi_heap_t *new_heap(int i) {
+  setup();
+  if (!RT.c[i].ok)
+    no_heap(i);
+  tls.busy++;
+  if (!tls.dtor && __cxa_thread_atexit_impl(thread_exit, NULL, &__dso_handle) == 0)
+    tls.dtor = 1;
+  mi_heap_t *h = RT.c[i].mi.heap_new_in_arena(RT.c[i].arena);
+  tls.busy--;
+  if (h) {
+    tls.heap[i] = h;
+    tls.used |= 1u << i;
+  }
+  return h;
+}
+
+static inline mi_heap_t *heap_of(int i) {
+  mi_heap_t *h = tls.heap[i];
+  return h ? h : new_heap(i);
+}
+
+static inline void *checked(int i, void *p) {
+  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice)
+    strays(i, p);
+  return p;
+}
+
+static void *c_malloc(int i, size_t n) {
+  mi_heap_t *h = heap_of(i);
+  if (!h)
+    return errno = ENOMEM, NULL;
+  return checked(i, RT.c[i].mi.heap_malloc(h, n));
+}
+
+static void *c_aligned(int i, size_t align, size_t n) {
+  mi_heap_t *h = heap_of(i);
+  if (!h)
+    return errno = ENOMEM, NULL;
+  return checked(i, RT.c[i].mi.heap_malloc_aligned(h, n, align));
+}
+
+/* ------------------------------------------------------- the interface */
+
+#define CALLER __builtin_return_address(0)
+
+void *malloc(size_t n) {
+  int i = alloc_index(CALLER);
+  return i < 0 ? mi_malloc(n) : c_malloc(i, n);
+}
+
+void *calloc(size_t k, size_t n) {
+  int i = alloc_index(CALLER);
+  if (i < 0)
+    return mi_calloc(k, n);
+  mi_heap_t *h = heap_of(i);
+  if (!h)
+    return errno = ENOMEM, NULL;
+  return checked(i, RT.c[i].mi.heap_calloc(h, k, n));
+}
+
+static void *do_realloc(void *p, size_t n, const void *ret) {
+  if (!p) {
+    int i = alloc_index(ret);
+    return i < 0 ? mi_malloc(n) : c_malloc(i, n);
+  }
+  int owner = owner_of(p);
+  if (owner >= 0) {
+    int i = current_index();
+    if (i != owner || tls.busy)
+      foreign("realloc()", owner, i);
+    mi_heap_t *h = heap_of(i);
+    if (!h)
+      return errno = ENOMEM, NULL;
+    return checked(i, RT.c[i].mi.heap_realloc(h, p, n));
+  }
+  int i = alloc_index(ret);
+  if (i < 0)
+    return mi_realloc(p, n);
+  /* A default-heap block reallocated by compartment code moves into the
+     compartment's heap, like any memory the compartment allocates. */
+  void *q = c_malloc(i, n);
+  if (!q)
+    return NULL;
+  size_t old = mi_usable_size(p);
+  memcpy(q, p, old < n ? old : n);
+  mi_free(p);
+  return q;
+}
+
+void *realloc(void *p, size_t n) { return do_realloc(p, n, CALLER); }
+
+void *reallocarray(void *p, size_t k, size_t n) {
+  size_t total;
+  if (__builtin_mul_overflow(k, n, &total))
+    return errno = ENOMEM, NULL;
+  return do_realloc(p, total, CALLER);
+}
+
+void free(void *p) {
+  int owner = owner_of(p);
+  if (owner < 0) {
+    mi_free(p);
+    return;
+  }
+  int i = current_index();
+  if (i != owner || tls.busy)
+    foreign("free()", owner, i);
+  RT.c[i].mi.free(p);
+}
+
+size_t malloc_usable_size(void *p) {
+  int owner = owner_of(p);
+  if (owner < 0)
+    return mi_usable_size(p);
+  int i = current_index();
+  if (i != owner)
+    foreign("malloc_usable_size()", owner, i);
+  return RT.c[i].mi.usable_size(p);
+}
+
+static void *aligned(size_t align, size_t n, const void *ret) {
+  int i = alloc_index(ret);
+  return i < 0 ? mi_malloc_aligned(n, align) : c_aligned(i, align, n);
+}
+
+static inline int pow2(size_t a) { return a && !(a & (a - 1)); }
+
+int posix_memalign(void **out, size_t align, size_t n) {
+  if (!pow2(align) || align % sizeof(void *))
+    return EINVAL;
+  int saved = errno;
+  void *p = aligned(align, n, CALLER);
+  if (!p)
+    return errno = saved, ENOMEM;
+  *out = p;
+  return 0;
+}
+
+void *aligned_alloc(size_t align, size_t n) {
+  if (!pow2(align))
+    return errno = EINVAL, NULL;
+  return aligned(align, n, CALLER);
+}
+
+void *memalign(size_t align, size_t n) {
+  if (align > ((size_t)1 << 62))
+    return errno = EINVAL, NULL;
+  size_t a = sizeof(void *);
+  while (a < align)
+    a <<= 1;
+  return aligned(a, n, CALLER);
+}
+
+void *valloc(size_t n) { return aligned((size_t)getpagesize(), n, CALLER); }
+
+void *pvalloc(size_t n) {
+  size_t pg = (size_t)getpagesize(), r = (n + pg - 1) & ~(pg - 1);
+  if (r < n)
+    return errno = ENOMEM, NULL;
+  return aligned(pg, r ? r : pg, CALLER);
+}
+
+static char *dup_str(const char *s, size_t len, const void *ret) {
+  int i = alloc_index(ret);
+  char *p = i < 0 ? mi_malloc(len + 1) : c_malloc(i, len + 1);
+  if (p) {
+    memcpy(p, s, len);
+    p[len] = 0;
+  }
+  return p;
+}
+
+char *strdup(const char *s) { return dup_str(s, strlen(s), CALLER); }
+char *strndup(const char *s, size_t n) { return dup_str(s, strnlen(s, n), CALLER); }
+
+/* libmimalloc also exports glibc's internal names; keep them consistent. */
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Wmissing-attributes"
+void *__libc_malloc(size_t n) __attribute__((alias("malloc")));
+void *__libc_calloc(size_t k, size_t n) __attribute__((alias("calloc")));
+void *__libc_realloc(void *p, size_t n) __attribute__((alias("realloc")));
+void __libc_free(void *p) __attribute__((alias("free")));
+void *__libc_memalign(size_t align, size_t n) __attribute__((alias("memalign")));
+
+/* ------------------------------------------------- shared allocations */
+
+void *bulkhead_shared_malloc(size_t n) { return mi_malloc(n); }
+void *bulkhead_shared_calloc(size_t k, size_t n) { return mi_calloc(k, n); }
+void *bulkhead_shared_realloc(void *p, size_t n) {
+  int owner = owner_of(p);
+  if (owner >= 0)
+    foreign("bulkhead_shared_realloc()", owner, current_index());
+  return mi_realloc(p, n);
+}
+char *bulkhead_shared_strdup(const char *s) { return mi_strdup(s); }
