@@ -67,7 +67,10 @@ private:
   void gateCalls(Function &F);
   void gate(CallBase &Call, const Domain &Caller, const Domain &Callee);
   Domain domainOfData(const GlobalVariable &GV) const;
+  Function *newGateway(Function &Target, const Twine &Name,
+                       GlobalValue::LinkageTypes Linkage);
   Function *wrapper(Function &F, const Domain &Creator);
+  void splitEntries();
   Constant *wrapFunctionsIn(Constant *C, const Domain &Creator,
                             function_ref<void(const Twine &)> Error);
   void wrapAddressTaken();
@@ -81,6 +84,14 @@ private:
 };
 
 static constexpr StringRef WrapperAttr = "bulkhead-wrapper";
+static constexpr StringRef BodyPrefix = "__bulkhead_body.";
+
+// A function's name as the user wrote it.
+static StringRef sourceName(const Function &F) {
+  StringRef Name = F.getName();
+  Name.consume_front(BodyPrefix);
+  return Name;
+}
 
 } // namespace
 
@@ -254,10 +265,10 @@ void Instrumenter::gateCalls(Function &F) {
       continue;
     const Annotation *Ann = A.find(Callee);
     if (Ann && Ann->role == Role::Internal) {
-      errorAtCall(*Call, "call to '" + Callee->getName() +
+      errorAtCall(*Call, "call to '" + sourceName(*Callee) +
                              "', internal to compartment '" +
                              Ann->compartment + "', from " +
-                             Caller.describe() + " (function '" + F.getName() +
+                             Caller.describe() + " (function '" + sourceName(F) +
                              "'); only code of compartment '" +
                              Ann->compartment + "' may call it");
       continue;
@@ -298,6 +309,48 @@ Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
   return {Domain::Default, ""};
 }
 
+// A new function with Target's type and attributes, to stand in front of
+// it; its body is left to the caller.
+Function *Instrumenter::newGateway(Function &Target, const Twine &Name,
+                                   GlobalValue::LinkageTypes Linkage) {
+  Function *W = Function::Create(Target.getFunctionType(), Linkage, Name, M);
+  W->setCallingConv(Target.getCallingConv());
+  W->setAttributes(Target.getAttributes());
+  W->removeFnAttr("dontcall-warn");
+  W->removeFnAttr(Attribute::AlwaysInline);
+  W->removeFnAttr(Attribute::Naked);
+  W->addFnAttr(Attribute::NoInline);
+  W->addFnAttr(WrapperAttr);
+  return W;
+}
+
+// Appends to W's block `BB` a call of Target with W's arguments and the
+// return of its result; returns the call.
+static CallInst *forwardCall(BasicBlock *BB, Function &Target, Function &W) {
+  SmallVector<Value *, 8> Args;
+  for (Argument &Arg : W.args())
+    Args.push_back(&Arg);
+  IRBuilder<> B(BB);
+  CallInst *Call = B.CreateCall(Target.getFunctionType(), &Target, Args);
+  Call->setCallingConv(Target.getCallingConv());
+  AttributeList Attrs = Target.getAttributes();
+  Call->setAttributes(AttributeList::get(
+      Target.getContext(), AttributeSet(), Attrs.getRetAttrs(),
+      [&] {
+        SmallVector<AttributeSet, 8> Params;
+        for (unsigned I = 0; I < Target.arg_size(); ++I)
+          Params.push_back(Attrs.getParamAttrs(I));
+        return Params;
+      }()));
+  Call->setTailCallKind(CallInst::TCK_NoTail);
+  Call->setIsNoInline();
+  if (Call->getType()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(Call);
+  return Call;
+}
+
 // The function that a pointer to F created in domain `Creator` points to:
 // it enters F's domain, runs F, and returns to the creator's domain, so F
 // runs with its own rights whoever calls through the pointer (libc's qsort,
@@ -305,48 +358,64 @@ Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
 // pointer made in a compartment and called back by shared code (qsort)
 // finds the compartment's rights again on return.
 Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
-  std::string Name = ("__bulkhead_wrap." + F.getName() + "." +
+  std::string Name = ("__bulkhead_wrap." + sourceName(F) + "." +
                       (Creator.kind == Domain::Compartment ? Creator.name
                                                            : StringRef("0")))
                          .str();
   Function *&Slot = Wrappers[Name];
   if (Slot)
     return Slot;
-  FunctionType *FT = F.getFunctionType();
-  Function *W = Function::Create(
-      FT, F.hasLocalLinkage() ? GlobalValue::InternalLinkage
-                              : GlobalValue::LinkOnceODRLinkage,
-      Name, M);
+  Function *W = newGateway(F, Name,
+                           F.hasLocalLinkage()
+                               ? GlobalValue::InternalLinkage
+                               : GlobalValue::LinkOnceODRLinkage);
   if (!F.hasLocalLinkage()) {
     // Equal pointers in every module: one wrapper per (F, creator).
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
-  W->setCallingConv(F.getCallingConv());
-  W->setAttributes(F.getAttributes());
-  W->removeFnAttr("dontcall-warn");
-  W->removeFnAttr(Attribute::AlwaysInline);
-  W->removeFnAttr(Attribute::Naked);
-  W->addFnAttr(Attribute::NoInline);
-  W->addFnAttr(WrapperAttr);
-
-  LLVMContext &Ctx = M.getContext();
-  BasicBlock *BB = BasicBlock::Create(Ctx, "", W);
-  SmallVector<Value *, 8> Args;
-  for (Argument &Arg : W->args())
-    Args.push_back(&Arg);
-  IRBuilder<> B(BB);
-  CallInst *Call = B.CreateCall(FT, &F, Args);
-  Call->setCallingConv(F.getCallingConv());
-  Call->setAttributes(F.getAttributes());
-  Call->setTailCallKind(CallInst::TCK_NoTail);
-  Call->setIsNoInline();
-  Instruction *Ret = FT->getReturnType()->isVoidTy() ? B.CreateRetVoid()
-                                                     : B.CreateRet(Call);
+  CallInst *Call =
+      forwardCall(BasicBlock::Create(M.getContext(), "", W), F, *W);
   insertGateIfNeeded(Call, symbolFor(domainOf(F)));
-  insertGateIfNeeded(Ret, symbolFor(Creator));
+  insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator));
   Slot = W;
   return W;
+}
+
+// Every entry is split in two: its body, renamed __bulkhead_body.NAME, which
+// callers that see the annotation call directly through their own gates, and
+// a thunk under the entry's own name for callers that do not see it (an
+// unannotated header, a whole library compartmentalized by its build flags).
+// The thunk enters the compartment and returns to the default domain; called
+// from inside the compartment itself, it just calls the body.
+void Instrumenter::splitEntries() {
+  SmallVector<Function *, 8> Entries;
+  for (const auto &[GV, Ann] : A.all())
+    if (auto *F = dyn_cast<Function>(const_cast<GlobalValue *>(GV)))
+      if (Ann.role == Role::Entry && !F->hasLocalLinkage() &&
+          !F->isVarArg() && F->getName() != "main")
+        Entries.push_back(F);
+  for (Function *F : Entries) {
+    std::string Name = F->getName().str();
+    F->setName(BodyPrefix + Name);
+    if (F->isDeclaration())
+      continue; // a caller: it now calls the body, with its own gates
+    Function *Thunk = newGateway(*F, Name, F->getLinkage());
+    Thunk->setVisibility(F->getVisibility());
+    Thunk->setDSOLocal(F->isDSOLocal());
+    LLVMContext &Ctx = M.getContext();
+    BasicBlock *Check = BasicBlock::Create(Ctx, "", Thunk);
+    BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", Thunk);
+    BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", Thunk);
+    std::string Sym = symbolFor(domainOf(*F));
+    IRBuilder<> B(Check);
+    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, Sym), B.getInt32(0)), Inside,
+                   Outside);
+    forwardCall(Inside, *F, *Thunk);
+    CallInst *Call = forwardCall(Outside, *F, *Thunk);
+    insertGate(Call, Sym);
+    insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0);
+  }
 }
 
 // C with every function that has a domain replaced by its wrapper for
@@ -369,12 +438,12 @@ Constant *Instrumenter::wrapFunctionsIn(
         continue;
       const Annotation *Ann = A.find(&Fn);
       if (Ann && Ann->role == Role::Internal && !(D == Creator)) {
-        Error("address of '" + Fn.getName() + "', internal to compartment '" +
+        Error("address of '" + sourceName(Fn) + "', internal to compartment '" +
               Ann->compartment + "', escapes to " + Creator.describe());
         continue;
       }
       if (FunctionType *FT = Fn.getFunctionType(); FT->isVarArg()) {
-        Error("address of variadic function '" + Fn.getName() + "' of " +
+        Error("address of variadic function '" + sourceName(Fn) + "' of " +
               D.describe() + " is taken; calls through it cannot be gated");
         continue;
       }
@@ -410,7 +479,7 @@ void Instrumenter::wrapAddressTaken() {
             continue;
           Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
             std::string Where =
-                (Msg + " (in function '" + G.getName() + "')").str();
+                (Msg + " (in function '" + sourceName(G) + "')").str();
             if (auto *Call = dyn_cast<CallBase>(&I))
               errorAtCall(*Call, Where);
             else
@@ -442,6 +511,7 @@ void Instrumenter::run() {
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment);
+  splitEntries();
   wrapAddressTaken();
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))

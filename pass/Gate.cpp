@@ -52,4 +52,20 @@ void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol) {
                     checkedWrpkru(Sym) + "3:");
 }
 
+Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
+  auto *Ty = FunctionType::get(B.getInt32Ty(), false);
+  auto *IA = InlineAsm::get(
+      Ty,
+      "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+      "je 1f\n"
+      "xorl %ecx, %ecx\n"
+      "rdpkru\n"
+      "cmpl " + DomainSymbol.str() + "(%rip), %eax\n"
+      "1: sete %cl\n"
+      "movzbl %cl, $0",
+      "=r,~{eax},~{ecx},~{edx},~{dirflag},~{fpsr},~{flags}",
+      /*hasSideEffects=*/true);
+  return B.CreateCall(IA);
+}
+
 } // namespace bulkhead

@@ -6,7 +6,9 @@
 
 namespace llvm {
 class Instruction;
-}
+class IRBuilderBase;
+class Value;
+} // namespace llvm
 
 namespace bulkhead {
 
@@ -27,6 +29,11 @@ void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
 // compartments. For places where the domain may not change: function-pointer
 // wrappers, after indirect calls, after setjmp returns.
 void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
+
+// Emits at B an i32 that is nonzero when the thread already holds the rights
+// of the domain whose descriptor is `DomainSymbol`, or when no compartment
+// is protected.
+llvm::Value *holdsDomain(llvm::IRBuilderBase &B, llvm::StringRef DomainSymbol);
 
 } // namespace bulkhead
 

@@ -34,7 +34,7 @@ int call_through(int (*f)(int)) {
 // CHECK-DAG: call void @sort_with(ptr {{.*}}@__bulkhead_wrap.vault_cmp.vault)
 
 // Static helpers are called directly, from either domain, with no gate.
-// CHECK-LABEL: define {{.*}} @vault_uses_helper(
+// CHECK-LABEL: define {{.*}} @__bulkhead_body.vault_uses_helper(
 // CHECK-NOT:   asm
 // CHECK:       ret
 // CHECK-LABEL: define {{.*}} @default_uses_helper(
@@ -53,7 +53,7 @@ int call_through(int (*f)(int)) {
 // unless the function is static.
 // OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
 // OP:       asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
-// OP-NEXT:  call i32 @vault_op(
+// OP-NEXT:  call i32 @__bulkhead_body.vault_op(
 // OP-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain0{{.*}}wrpkru
 // OP-NEXT:  ret i32
 // CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(

@@ -20,7 +20,7 @@ int use(int i) { return vault_get(i) + 1; }
 // CHECK-NEXT: [[OK]]:
 // CHECK:      .section .bulkhead.gates,"R",@progbits
 // CHECK-NEXT: .quad [[IN]]
-// CHECK:      callq vault_get
+// CHECK:      callq __bulkhead_body.vault_get
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK-NEXT: [[OUT:.Ltmp[0-9]+]]:
 // CHECK-NEXT: wrpkru

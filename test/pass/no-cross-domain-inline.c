@@ -8,7 +8,7 @@ BULKHEAD_ENTRY(vault) static int bump(void) { return ++counter; }
 BULKHEAD_ENTRY(vault) int twice(void) { return bump() + bump(); }
 int from_default(void) { return bump(); }
 
-// CHECK-LABEL: define {{.*}} @twice(
+// CHECK-LABEL: define {{.*}} @__bulkhead_body.twice(
 // CHECK-NOT:   call
 // CHECK:       ret
 // CHECK-LABEL: define {{.*}} @from_default(

@@ -11,8 +11,8 @@ int gated(int i) { return vault_get(i); }
 int ungated(int i) { return plain(i); }
 
 // CHECK-LABEL: gated:
-// CHECK-NOT:   jmp vault_get
-// CHECK:       callq vault_get
+// CHECK-NOT:   jmp {{.*}}vault_get
+// CHECK:       callq __bulkhead_body.vault_get
 // CHECK:       wrpkru
 // CHECK:       ret
 // An ordinary call in the same position still becomes a tail call, so the
