@@ -1,0 +1,25 @@
+/* Built with plain clang, without Bulkhead: code the pass never saw, like a
+ * third-party library. Its functions are not wrapped, so whatever rights
+ * their caller hands them are the rights they run with. */
+#include <stdint.h>
+
+struct report {
+  uint32_t pkru;
+  int value;
+};
+
+static uint32_t rdpkru(void) {
+  uint32_t eax, edx;
+  __asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+  return eax;
+}
+
+void *uninstrumented_routine(void *p) {
+  ((struct report *)p)->pkru = rdpkru();
+  return 0;
+}
+
+int uninstrumented_clone_child(void *p) {
+  ((struct report *)p)->pkru = rdpkru();
+  return 0;
+}
