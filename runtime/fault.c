@@ -1,7 +1,8 @@
 /*
- * fault.c - what happens when protection keys stop something: a report that
- * names the compartment, and (only when the user opted into running
- * unprotected) stepping over gates on a CPU without WRPKRU.
+ * fault.c - what happens when a program faults: a report that names the
+ * domain that was running and, for a protection-key fault, the key's owner;
+ * and (only when the user opted into running unprotected) stepping over
+ * gates on a CPU without WRPKRU.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -16,12 +17,94 @@
 #define SEGV_PKUERR 4
 #endif
 
-/* Reports a protection-key fault, then lets it happen again with the default
- * action (SA_RESETHAND), so the process still dies of SIGSEGV. */
-static void report_pkey_fault(int sig, siginfo_t *si, void *uc) {
-  (void)sig, (void)uc;
-  if (si->si_code != SEGV_PKUERR)
+/* The PKRU the interrupted code ran with, from the XSAVE image the kernel
+ * saved in the signal frame (and restores on sigreturn): in the handler
+ * itself PKRU is the kernel's default, whatever the interrupted code had.
+ * Returns 0 when the frame holds no PKRU (no PKU, FXSAVE-only frame). */
+static int interrupted_pkru(const ucontext_t *uc, uint32_t *pkru) {
+  const unsigned char *x = (const unsigned char *)uc->uc_mcontext.fpregs;
+  if (!x)
+    return 0;
+  /* Bytes 464..511 of the FXSAVE area are the kernel's software-reserved
+   * header (struct _fpx_sw_bytes): magic1, extended_size, xfeatures,
+   * xstate_size. The XSAVE header's XSTATE_BV follows at 512. */
+  uint32_t magic, xstate_size;
+  uint64_t xfeatures, xstate_bv;
+  memcpy(&magic, x + 464, 4);
+  memcpy(&xfeatures, x + 472, 8);
+  memcpy(&xstate_size, x + 480, 4);
+  if (magic != 0x46505853u /* FP_XSTATE_MAGIC1 */ || !(xfeatures & (1u << 9)))
+    return 0;
+  /* Offset of the PKRU component (feature 9) in the standard format. */
+  unsigned eax, ebx, ecx, edx;
+  __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+  if (!ebx || ebx + 4 > xstate_size)
+    return 0;
+  memcpy(&xstate_bv, x + 512, 8);
+  *pkru = 0; /* XSTATE_BV bit 9 clear: PKRU in its init state, 0 */
+  if (xstate_bv & (1u << 9))
+    memcpy(pkru, x + ebx, 4);
+  return 1;
+}
+
+static void write_domain(const struct bulkhead_domain *d) {
+  if (d == &__bulkhead_domain0) {
+    bh_write("the default domain");
     return;
+  }
+  bh_write("compartment '");
+  bh_write(d->name);
+  bh_write("'");
+}
+
+/* Names the domain whose code was interrupted: " in compartment 'c'",
+ * " from the default domain", ... Returns 0, having written nothing, if
+ * that cannot be known. */
+static int write_running(const char *prep, const ucontext_t *uc) {
+  uint32_t pkru;
+  if (bh_state->unprotected || !interrupted_pkru(uc, &pkru))
+    return 0;
+  const struct bulkhead_domain *d = bh_domain_of_pkru(pkru);
+  bh_write(prep);
+  if (d) {
+    write_domain(d);
+    return 1;
+  }
+  bh_write("code running with PKRU 0x");
+  bh_write_num(pkru, 16);
+  bh_write(", which is no domain's");
+  return 1;
+}
+
+static const char *segv_reason(int code) {
+  switch (code) {
+  case SEGV_MAPERR: return "address not mapped";
+  case SEGV_ACCERR: return "invalid permissions";
+  default: return "fault";
+  }
+}
+
+/* Reports a SIGSEGV, naming the domain that was running and, for a
+ * protection-key fault, the compartment that owns the key, then lets the
+ * fault happen again with the default action (SA_RESETHAND), so the process
+ * still dies of SIGSEGV with the original fault. */
+static void report_fault(int sig, siginfo_t *si, void *ucv) {
+  const ucontext_t *uc = ucv;
+  if (si->si_code <= 0) {
+    raise(sig); /* sent, not a fault: returning would not repeat it */
+    return;
+  }
+  if (si->si_code != SEGV_PKUERR) {
+    if (bh_state->unprotected)
+      return;
+    bh_write("bulkhead: SIGSEGV (");
+    bh_write(segv_reason(si->si_code));
+    bh_write(") at address 0x");
+    bh_write_num((uintptr_t)si->si_addr, 16);
+    write_running(" in ", uc);
+    bh_write("\n");
+    return;
+  }
   const char *owner = bulkhead_pkey_compartment((int)si->si_pkey);
   bh_write("bulkhead: protection-key fault: access to 0x");
   bh_write_num((uintptr_t)si->si_addr, 16);
@@ -31,7 +114,10 @@ static void report_pkey_fault(int sig, siginfo_t *si, void *uc) {
     bh_write("' (pkey ");
   }
   bh_write_num(si->si_pkey, 10);
-  bh_write(owner ? ") from code outside it\n" : ")\n");
+  bh_write(")");
+  if (!write_running(" from ", uc))
+    bh_write(" from code outside it");
+  bh_write("\n");
 }
 
 void bh_install_fault_reporter(void) {
@@ -40,7 +126,7 @@ void bh_install_fault_reporter(void) {
     return; /* the program's own handler comes first */
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = report_pkey_fault;
+  sa.sa_sigaction = report_fault;
   sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
   sigaction(SIGSEGV, &sa, NULL);
 }

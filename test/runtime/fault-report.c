@@ -22,5 +22,5 @@ int main(void) {
   printf("child died of SIGSEGV; vault pkey %d\n", bulkhead_compartment_pkey("vault"));
   return 0;
 }
-// CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault' (pkey [[KEY:[0-9]+]]) from code outside it
+// CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault' (pkey [[KEY:[0-9]+]]) from the default domain
 // CHECK: child died of SIGSEGV; vault pkey [[KEY]]
