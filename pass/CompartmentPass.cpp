@@ -298,9 +298,9 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
-  insertGate(&Call, symbolFor(Callee));
+  insertGate(&Call, symbolFor(Callee), Caller.kind == Domain::Compartment);
   for (Instruction *At : afterCall(Call))
-    insertGate(At, symbolFor(Caller));
+    insertGate(At, symbolFor(Caller), Callee.kind == Domain::Compartment);
 }
 
 Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
@@ -376,8 +376,11 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   }
   CallInst *Call =
       forwardCall(BasicBlock::Create(M.getContext(), "", W), F, *W);
-  insertGateIfNeeded(Call, symbolFor(domainOf(F)));
-  insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator));
+  Domain Target = domainOf(F);
+  insertGateIfNeeded(Call, symbolFor(Target),
+                     Creator.kind == Domain::Compartment);
+  insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator),
+                     Target.kind == Domain::Compartment);
   Slot = W;
   return W;
 }
@@ -414,7 +417,7 @@ void Instrumenter::splitEntries() {
     forwardCall(Inside, *F, *Thunk);
     CallInst *Call = forwardCall(Outside, *F, *Thunk);
     insertGate(Call, Sym);
-    insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0);
+    insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0, /*Scrubbing=*/true);
   }
 }
 

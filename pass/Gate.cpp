@@ -5,10 +5,47 @@
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
+#include "llvm/Support/CommandLine.h"
 
 using namespace llvm;
 
 namespace bulkhead {
+
+enum class Scrub { None, GPR, Vector };
+static cl::opt<Scrub> ScrubLevel(
+    "bulkhead-scrub",
+    cl::desc("Registers cleared when control leaves a compartment"),
+    cl::values(clEnumValN(Scrub::None, "none", "none"),
+               clEnumValN(Scrub::GPR, "gpr",
+                          "caller-saved general-purpose registers (default)"),
+               clEnumValN(Scrub::Vector, "vector",
+                          "and the SSE/AVX registers xmm0-15 (ymm upper "
+                          "halves too, as the xorps is VEX-encoded on AVX)")),
+    cl::init(Scrub::GPR));
+
+// Clears the caller-saved registers that carry no argument or result at a
+// gate: whatever the compartment left in them stays behind. rax, rcx and
+// rdx are overwritten by the gate itself; the clobbers make the compiler
+// keep live values (arguments, results) elsewhere across the gate.
+static void addScrub(std::string &Asm, std::string &Clobbers) {
+  if (ScrubLevel == Scrub::None)
+    return;
+  // 32-bit xor clears the whole 64-bit register.
+  static const char *const Regs[][2] = {{"esi", "rsi"}, {"edi", "rdi"},
+                                        {"r8d", "r8"},   {"r9d", "r9"},
+                                        {"r10d", "r10"}, {"r11d", "r11"}};
+  for (const auto &R : Regs) {
+    Asm += std::string("xorl %") + R[0] + ", %" + R[0] + "\n";
+    Clobbers += std::string(",~{") + R[1] + "}";
+  }
+  if (ScrubLevel != Scrub::Vector)
+    return;
+  for (int I = 0; I < 16; ++I) {
+    std::string X = "%xmm" + std::to_string(I);
+    Asm += "xorps " + X + ", " + X + "\n";
+    Clobbers += ",~{xmm" + std::to_string(I) + "}";
+  }
+}
 
 static std::string checkedWrpkru(const std::string &Sym) {
   return "xorl %ecx, %ecx\n"
@@ -24,22 +61,28 @@ static std::string checkedWrpkru(const std::string &Sym) {
          ".popsection\n";
 }
 
-static void insertAsm(Instruction *Before, const std::string &Asm) {
+static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
   // The memory clobber keeps loads and stores of compartment data on the
   // side of the gate where the code put them.
+  std::string Clobbers =
+      "~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}";
+  if (Scrubbing) {
+    std::string Scrub;
+    addScrub(Scrub, Clobbers);
+    Asm = Scrub + Asm;
+  }
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
-  auto *IA = InlineAsm::get(
-      Ty, Asm, "~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}",
-      /*hasSideEffects=*/true);
+  auto *IA = InlineAsm::get(Ty, Asm, Clobbers, /*hasSideEffects=*/true);
   IRBuilder<> B(Before);
   B.CreateCall(IA);
 }
 
-void insertGate(Instruction *Before, StringRef DomainSymbol) {
-  insertAsm(Before, checkedWrpkru(DomainSymbol.str()));
+void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
+  insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
 }
 
-void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol) {
+void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
+                        bool Scrubbing) {
   std::string Sym = DomainSymbol.str();
   // The default domain's PKRU is 0 exactly when no compartment is protected
   // (none linked in, or running unprotected): then no PKRU instruction runs.
@@ -49,7 +92,8 @@ void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol) {
                     "rdpkru\n"
                     "cmpl " + Sym + "(%rip), %eax\n"
                     "je 3f\n" +
-                    checkedWrpkru(Sym) + "3:");
+                    checkedWrpkru(Sym) + "3:",
+            Scrubbing);
 }
 
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {

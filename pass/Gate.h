@@ -22,13 +22,18 @@ namespace bulkhead {
 //   je 1f; ud2; 1:                     another eax traps here (ERIM's check)
 //
 // and records the WRPKRU's address in the .bulkhead.gates manifest.
-void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
+// With `Scrubbing`, the gate first clears the caller-saved registers that
+// carry no argument or result (-bulkhead-scrub=none|gpr|vector): for gates
+// through which control leaves a compartment.
+void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
+                bool Scrubbing = false);
 
 // The same gate, skipped when the thread already holds that domain's rights
 // (RDPKRU is far cheaper than WRPKRU) or when the process runs no
 // compartments. For places where the domain may not change: function-pointer
 // wrappers, after indirect calls, after setjmp returns.
-void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol);
+void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
+                        bool Scrubbing = false);
 
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment
