@@ -80,29 +80,36 @@ static const char *segv_reason(int code) {
   switch (code) {
   case SEGV_MAPERR: return "address not mapped";
   case SEGV_ACCERR: return "invalid permissions";
+  case SI_KERNEL: return "general protection, or no room for a signal frame";
   default: return "fault";
   }
 }
 
 /* Reports a SIGSEGV, naming the domain that was running and, for a
- * protection-key fault, the compartment that owns the key, then lets the
- * fault happen again with the default action (SA_RESETHAND), so the process
- * still dies of SIGSEGV with the original fault. */
+ * protection-key fault, the compartment that owns the key. The handler is
+ * SA_RESETHAND: a fault repeats when we return and kills the process with
+ * the default action; anything that would not repeat is raised again. */
 static void report_fault(int sig, siginfo_t *si, void *ucv) {
   const ucontext_t *uc = ucv;
   if (si->si_code <= 0) {
-    raise(sig); /* sent, not a fault: returning would not repeat it */
+    raise(sig); /* sent by a process: not ours to report */
     return;
   }
   if (si->si_code != SEGV_PKUERR) {
-    if (bh_state->unprotected)
-      return;
-    bh_write("bulkhead: SIGSEGV (");
-    bh_write(segv_reason(si->si_code));
-    bh_write(") at address 0x");
-    bh_write_num((uintptr_t)si->si_addr, 16);
-    write_running(" in ", uc);
-    bh_write("\n");
+    if (!bh_state->unprotected) {
+      bh_write("bulkhead: SIGSEGV (");
+      bh_write(segv_reason(si->si_code));
+      bh_write(")");
+      if (si->si_code != SI_KERNEL) { /* SI_KERNEL carries no address */
+        bh_write(" at address 0x");
+        bh_write_num((uintptr_t)si->si_addr, 16);
+      }
+      write_running(" in ", uc);
+      bh_write("\n");
+    }
+    /* SI_KERNEL: a #GP repeats, a failed signal delivery does not. */
+    if (si->si_code == SI_KERNEL)
+      raise(sig);
     return;
   }
   const char *owner = bulkhead_pkey_compartment((int)si->si_pkey);

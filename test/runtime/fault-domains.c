@@ -2,7 +2,8 @@
 // happened, read from the PKRU the kernel saved in the signal frame: a NULL
 // or wild access in compartment code names the compartment, a protection-key
 // fault names both the key's owner and the domain that tried, and code that
-// runs with no domain's PKRU is reported as such. A SIGSEGV sent with kill()
+// runs with no domain's PKRU is reported as such. A general-protection
+// fault (non-canonical address) carries no address but names the domain. A SIGSEGV sent with kill()
 // is not a fault: the process dies of it without a report.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
@@ -17,6 +18,8 @@ static volatile int *read_only;
 
 BULKHEAD_ENTRY(vault) void vault_null(void) { (void)*(volatile int *)null_ptr; }
 BULKHEAD_ENTRY(vault) void vault_wild_write(void) { *read_only = 1; }
+static int *volatile non_canonical = (int *)0x8000000000000000ull;
+BULKHEAD_ENTRY(vault) void vault_non_canonical(void) { (void)*(volatile int *)non_canonical; }
 BULKHEAD_ENTRY(vault) volatile int *vault_secret(void) { return &secret; }
 BULKHEAD_ENTRY(other) void other_reads(volatile int *p) { (void)*p; }
 static void default_null(void) { (void)*(volatile int *)null_ptr; }
@@ -53,6 +56,7 @@ int main(void) {
           bulkhead_compartment_pkey("vault"));
   expect_segv("vault null", vault_null);
   expect_segv("vault wild write", vault_wild_write);
+  expect_segv("vault non-canonical", vault_non_canonical);
   expect_segv("default null", default_null);
   expect_segv("default reads vault", default_reads_vault);
   expect_segv("other reads vault", other_reads_vault);
@@ -68,6 +72,9 @@ int main(void) {
 // CHECK-LABEL: == vault wild write
 // CHECK-NEXT: bulkhead: SIGSEGV (invalid permissions) at address 0x[[RO]] in compartment 'vault'{{$}}
 // CHECK-NEXT: == vault wild write: died of SIGSEGV
+// CHECK-LABEL: == vault non-canonical
+// CHECK-NEXT: bulkhead: SIGSEGV (general protection, or no room for a signal frame) in compartment 'vault'{{$}}
+// CHECK-NEXT: == vault non-canonical: died of SIGSEGV
 // CHECK-LABEL: == default null
 // CHECK-NEXT: bulkhead: SIGSEGV (address not mapped) at address 0x0 in the default domain{{$}}
 // CHECK-NEXT: == default null: died
