@@ -10,18 +10,39 @@ packages="
   llvm-22-dev clang-22 lld-22 llvm-22-tools libclang-rt-22-dev
   libelf-dev libdw-dev libmimalloc-dev libmimalloc2.0
   qemu-system-x86 linux-image-amd64 busybox-static
+  dpkg-dev gzip
 "
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+# The zlib case study (test/casestudy, examples/zlib) fetches zlib with
+# `apt-get source`, which needs deb-src entries: mirror the deb ones.
+update=""
+src_list=/etc/apt/sources.list.d/bulkhead-src.sources
+if ! grep -qsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/*; then
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+      $sudo tee "$src_list" >/dev/null
+    update=1
+  elif grep -qs '^deb ' /etc/apt/sources.list; then
+    src_list=/etc/apt/sources.list.d/bulkhead-src.list
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list | $sudo tee "$src_list" >/dev/null
+    update=1
+  fi
+fi
+
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+  [ -z "$update" ] || $sudo apt-get update -q
+  exit 0
+fi
 
 echo "install-deps: installing:$missing"
-sudo=""
-[ "$(id -u)" = 0 ] || sudo=sudo
-export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 # shellcheck disable=SC2086 # one word per package
 $sudo apt-get install -y -q --no-install-recommends $missing

@@ -69,3 +69,14 @@ if os.path.exists("/usr/lib/llvm-%s/lib/clang" % config.llvm_major):
     import glob
     if glob.glob("/usr/lib/llvm-%s/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" % config.llvm_major):
         config.available_features.add("libfuzzer")
+
+# The zlib case study (test/casestudy) builds zlib from Debian's source
+# package, fetched once into the build tree, never committed.
+zlib_cache = os.path.join(prefix, "casestudy-cache")
+fetch = subprocess.run([os.path.join(config.bulkhead_src, "examples", "zlib", "fetch-zlib.sh"), zlib_cache],
+                       capture_output=True, text=True, timeout=300)
+if fetch.returncode == 0:
+    config.available_features.add("zlib-source")
+    config.environment["BULKHEAD_ZLIB_CACHE"] = zlib_cache
+else:
+    lit_config.note("zlib case study UNSUPPORTED: no zlib source: %s" % fetch.stderr.strip())
