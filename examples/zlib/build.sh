@@ -5,7 +5,9 @@
 #   OUT/zlib/libz.a   zlib, CC="CC -fpkey-compartments -fpkey-compartment=zlib"
 #   OUT/zlib-app      app.c      (CC -fpkey-compartments, no compartment of its own)
 #   OUT/minigzip      test/minigzip.c from zlib, likewise
-# With `plain` Bulkhead is off everywhere (plain clang), for comparison.
+# With `plain` Bulkhead is off everywhere (plain clang), for comparison; with
+# `lto` zlib is compiled to ThinLTO bitcode and the programs are linked with
+# -flto=thin -fuse-ld=lld.
 # The source is fetched once into $BULKHEAD_ZLIB_CACHE (default: build/
 # casestudy-cache under the repository root) by fetch-zlib.sh.
 set -eu
@@ -17,12 +19,15 @@ mode=${3:-protected}
 case $cc in */*) cc=$(cd "$(dirname "$cc")" && pwd)/$(basename "$cc") ;; esac # configure runs elsewhere
 src=$("$here/fetch-zlib.sh" "${BULKHEAD_ZLIB_CACHE:-$root/build/casestudy-cache}")
 
-if [ "$mode" = plain ]; then
-  libcc=$cc appcc=$cc
-else
-  libcc="$cc -fpkey-compartments -fpkey-compartment=zlib"
-  appcc="$cc -fpkey-compartments"
-fi
+libcc="$cc -fpkey-compartments -fpkey-compartment=zlib"
+appcc="$cc -fpkey-compartments"
+ar=ar
+case $mode in
+  plain) libcc=$cc appcc=$cc ;;
+  lto) # bitcode archives need LLVM's ar (GNU ar indexes them only with a plugin)
+    libcc="$libcc -flto=thin" appcc="$appcc -flto=thin -fuse-ld=lld"
+    ar=$($cc -print-prog-name=llvm-ar) ;;
+esac
 
 mkdir -p "$out"
 rm -rf "$out/zlib"
@@ -30,7 +35,7 @@ cp -R "$src" "$out/zlib" # configure writes into the tree; the cache stays prist
 log=$out/zlib-build.log
 # zlib's sources are K&R C: clang warns about every definition; the log
 # keeps that out of the way.
-if ! (cd "$out/zlib" && CC="$libcc" CFLAGS=-O2 ./configure --static && make libz.a) >"$log" 2>&1; then
+if ! (cd "$out/zlib" && CC="$libcc" AR="$ar" CFLAGS=-O2 ./configure --static && make libz.a) >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   echo "build.sh: building zlib failed (log: $log)" >&2
   exit 1
