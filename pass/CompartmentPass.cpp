@@ -72,6 +72,7 @@ private:
   Function *wrapper(Function &F, const Domain &Creator);
   void splitEntries();
   Constant *wrapFunctionsIn(Constant *C, const Domain &Creator,
+                            bool CheckEscape,
                             function_ref<void(const Twine &)> Error);
   void wrapAddressTaken();
 
@@ -422,9 +423,10 @@ void Instrumenter::splitEntries() {
 }
 
 // C with every function that has a domain replaced by its wrapper for
-// `Creator`; C itself if it names none.
+// `Creator`; C itself if it names none. With CheckEscape, an internal
+// function reaching another domain this way is an error.
 Constant *Instrumenter::wrapFunctionsIn(
-    Constant *C, const Domain &Creator,
+    Constant *C, const Domain &Creator, bool CheckEscape,
     function_ref<void(const Twine &)> Error) {
   ValueToValueMapTy VM;
   SmallVector<const Constant *, 8> Work{C};
@@ -440,7 +442,8 @@ Constant *Instrumenter::wrapFunctionsIn(
           D.kind == Domain::Shared)
         continue;
       const Annotation *Ann = A.find(&Fn);
-      if (Ann && Ann->role == Role::Internal && !(D == Creator)) {
+      if (CheckEscape && Ann && Ann->role == Role::Internal &&
+          !(D == Creator)) {
         Error("address of '" + sourceName(Fn) + "', internal to compartment '" +
               Ann->compartment + "', escapes to " + Creator.describe());
         continue;
@@ -464,6 +467,18 @@ Constant *Instrumenter::wrapFunctionsIn(
   return MapValue(C, VM, RF_NoModuleLevelChanges);
 }
 
+// A call that registers a function for libc to call at exit or fork.
+static bool registersExitHandler(const Instruction &I) {
+  auto *Call = dyn_cast<CallBase>(&I);
+  auto *Callee = Call ? Call->getCalledFunction() : nullptr;
+  if (!Callee)
+    return false;
+  StringRef Name = Callee->getName();
+  return Name == "atexit" || Name == "at_quick_exit" || Name == "on_exit" ||
+         Name == "__cxa_atexit" || Name == "__cxa_thread_atexit" ||
+         Name == "__cxa_thread_atexit_impl" || Name == "pthread_atfork";
+}
+
 // Replaces every use of a function's address (not the callee of a direct
 // call) by the wrapper for the domain where the address is taken: the
 // function containing the instruction, or the variable holding the pointer.
@@ -471,7 +486,6 @@ void Instrumenter::wrapAddressTaken() {
   for (Function &G : M) {
     if (G.isDeclaration() || G.hasFnAttribute(WrapperAttr))
       continue;
-    Domain Creator = domainOf(G);
     for (BasicBlock &BB : G)
       for (Instruction &I : BB)
         for (Use &Op : I.operands()) {
@@ -480,7 +494,14 @@ void Instrumenter::wrapAddressTaken() {
             continue;
           if (auto *Call = dyn_cast<CallBase>(&I); Call && Call->isCallee(&Op))
             continue;
-          Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
+          // An exit or fork handler is called by libc in the default domain,
+          // and what runs after it (libc's exit, other handlers) must find
+          // the default domain's rights, whoever registered it.
+          bool ExitHandler = registersExitHandler(I);
+          Domain Creator =
+              ExitHandler ? Domain{Domain::Default, ""} : domainOf(G);
+          Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
+                                          [&](const Twine &Msg) {
             std::string Where =
                 (Msg + " (in function '" + sourceName(G) + "')").str();
             if (auto *Call = dyn_cast<CallBase>(&I))
@@ -500,7 +521,8 @@ void Instrumenter::wrapAddressTaken() {
     // which run in the default domain.
     Domain Creator = domainOfData(GV);
     Constant *Init = GV.getInitializer();
-    Constant *New = wrapFunctionsIn(Init, Creator, [&](const Twine &Msg) {
+    Constant *New = wrapFunctionsIn(Init, Creator, /*CheckEscape=*/true,
+                                    [&](const Twine &Msg) {
       errorAtGlobal(GV, "", 0, Msg + " (in the initializer of '" +
                                    GV.getName() + "')");
     });

@@ -1,12 +1,10 @@
-// KNOWN GAP (pass): an exit handler registered from inside a compartment is
-// wrapped for that compartment as its creator, so when it returns, libc's
-// exit and everything after it that is not instrumented (later handlers of
-// uninstrumented libraries, their destructors, stdio flushing) run with the
-// compartment's rights. The fix belongs in the pass: a pointer passed
-// straight to atexit, at_quick_exit, on_exit, __cxa_atexit or
-// pthread_atfork should get the default domain as its creator. Until then
-// this test fails; it XPASSes once the pass is fixed.
-// XFAIL: *
+// An exit handler registered from inside a compartment returns to the
+// default domain, not to the compartment that registered it: libc's exit and
+// everything after the handler that is not instrumented (an uninstrumented
+// library's own atexit handler, stdio flushing) runs with the default
+// domain's rights. The pass gives a pointer passed straight to atexit,
+// at_quick_exit, on_exit, __cxa_atexit or pthread_atfork the default domain
+// as its creator.
 // REQUIRES: pku
 // RUN: %clang -O2 -c %S/Inputs/raw-atexit.c -o %t.raw.o
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %t.raw.o -o %t
