@@ -394,11 +394,23 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
 // from inside the compartment itself, it just calls the body.
 void Instrumenter::splitEntries() {
   SmallVector<Function *, 8> Entries;
-  for (const auto &[GV, Ann] : A.all())
-    if (auto *F = dyn_cast<Function>(const_cast<GlobalValue *>(GV)))
-      if (Ann.role == Role::Entry && !F->hasLocalLinkage() &&
-          !F->isVarArg() && F->getName() != "main")
-        Entries.push_back(F);
+  for (const auto &[GV, Ann] : A.all()) {
+    auto *F = dyn_cast<Function>(const_cast<GlobalValue *>(GV));
+    if (!F || Ann.role != Role::Entry || F->hasLocalLinkage() ||
+        F->getName() == "main")
+      continue;
+    if (!F->isVarArg()) {
+      Entries.push_back(F);
+    } else if (!F->isDeclaration()) {
+      // A thunk cannot forward `...` and still switch back after the call.
+      warnAtFunction(*F, "variadic entry '" + F->getName() +
+                             "' of compartment '" + Ann.compartment +
+                             "' has no thunk: a caller must see "
+                             "BULKHEAD_ENTRY(" + Ann.compartment +
+                             ") on its declaration, or the call runs without "
+                             "the compartment's rights");
+    }
+  }
   for (Function *F : Entries) {
     std::string Name = F->getName().str();
     F->setName(BodyPrefix + Name);

@@ -52,4 +52,10 @@ void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
   GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
 }
 
+void warnAtFunction(const Function &F, const Twine &Msg) {
+  F.getContext().diagnose(
+      DiagnosticInfoUnsupported(F, "bulkhead: " + Msg, DiagnosticLocation(),
+                                DS_Warning));
+}
+
 } // namespace bulkhead

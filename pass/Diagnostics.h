@@ -7,6 +7,7 @@
 
 namespace llvm {
 class CallBase;
+class Function;
 class GlobalValue;
 } // namespace llvm
 
@@ -21,6 +22,9 @@ void errorAtCall(const llvm::CallBase &Call, const llvm::Twine &Msg);
 // annotation's file:line when known.
 void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,
                    unsigned Line, const llvm::Twine &Msg);
+
+// A warning at a function's declaration.
+void warnAtFunction(const llvm::Function &F, const llvm::Twine &Msg);
 
 } // namespace bulkhead
 

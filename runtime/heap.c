@@ -112,19 +112,13 @@ extern void *__dso_handle __attribute__((weak));
 /* Index of the compartment whose rights the thread holds, or -1. Safe before
  * start-up (no RDPKRU until the domain tables are final) and unprotected. */
 static inline int current_index(void) {
-  if (bh_domain_count() == 0 || bh_state->unprotected)
+  if (bh_domain_count() == 0 || bh_state->unprotected ||
+      !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
+    return -1; /* no compartments, unprotected, or before start-up */
+  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
+  if (!d || d == &__bulkhead_domain0)
     return -1;
-  uint32_t d0 = __atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED);
-  if (d0 == 0)
-    return -1; /* start-up has not run yet */
-  uint32_t pkru = bh_rdpkru();
-  if (pkru == d0)
-    return -1;
-  size_t n = bh_domain_count();
-  for (size_t i = 0; i < n && i < MAX_COMPARTMENTS; i++)
-    if (__start_bulkhead_domains[i].pkru == pkru)
-      return (int)i;
-  return -1;
+  return (int)(d - __start_bulkhead_domains);
 }
 
 static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
@@ -640,8 +634,9 @@ char *strdup(const char *s) { return dup_str(s, strlen(s), CALLER); }
 char *strndup(const char *s, size_t n) { return dup_str(s, strnlen(s, n), CALLER); }
 
 /* libmimalloc also exports glibc's internal names; keep them consistent. */
-#pragma GCC diagnostic ignored "-Wpragmas"
-#pragma GCC diagnostic ignored "-Wmissing-attributes"
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmissing-attributes" /* gcc only */
+#endif
 void *__libc_malloc(size_t n) __attribute__((alias("malloc")));
 void *__libc_calloc(size_t k, size_t n) __attribute__((alias("calloc")));
 void *__libc_realloc(void *p, size_t n) __attribute__((alias("realloc")));

@@ -29,9 +29,6 @@ void bh_write(const char *s) BH_HIDDEN;
 void bh_write_num(unsigned long v, int base) BH_HIDDEN;
 __attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
 
-/* The domain whose rights the calling thread holds now; the default domain
- * when no compartment's PKRU matches (e.g. in a signal handler's start). */
-const struct bulkhead_domain *bh_current_domain(void) BH_HIDDEN;
 /* The domain whose code runs with exactly this PKRU, or NULL (no domain's:
  * e.g. the kernel's value at the start of a signal handler). */
 const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
