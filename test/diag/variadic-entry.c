@@ -6,10 +6,11 @@
 // RUN: FileCheck %s --check-prefix=ASM < %t.s
 #include <bulkhead.h>
 
-BULKHEAD_ENTRY(lib) int sum(int n, ...) { return n; }
+BULKHEAD_DATA(lib) static int calls;
+BULKHEAD_ENTRY(lib) int sum(int n, ...) { return n + calls++; }
 int use(void) { return sum(2, 1, 2); }
 
-// CHECK: variadic-entry.c:9:25: warning: bulkhead: variadic entry 'sum' of compartment 'lib' has no thunk: a caller must see BULKHEAD_ENTRY(lib) on its declaration, or the call runs without the compartment's rights
+// CHECK: variadic-entry.c:10:25: warning: bulkhead: variadic entry 'sum' of compartment 'lib' has no thunk: a caller must see BULKHEAD_ENTRY(lib) on its declaration, or the call runs without the compartment's rights
 // CHECK: 1 warning generated.
 // ASM-LABEL: use:
 // ASM:       movl __bulkhead_domain_lib(%rip), %eax
