@@ -2,7 +2,8 @@
 # Benchmark of bulkhead-scan (not a test): MB/s of executable bytes on large
 # real binaries vs memchr and vs `objdump -d | grep wrpkru`.
 # usage: bench/scan/run.sh [BUILD_DIR] [FILE...]
-#   BUILD_DIR  where bin/bulkhead-scan is (default: build)
+#   BUILD_DIR  the build tree (bin/bulkhead-scan inside it) or its bin/
+#              directory, as bench/run.sh passes (default: build)
 #   FILE       binaries (default: libLLVM, a few Debian programs, and a
 #              fixture with unaligned hits that objdump cannot see)
 #   BENCH_NO_OBJDUMP=1 skips the (slow) objdump comparison.
@@ -29,4 +30,10 @@ if [ $# -eq 0 ]; then
     done
     set -- "$@" "$work/unaligned-hits.so"
 fi
-"$work/scan_bench" "$build/bin/bulkhead-scan" "$@"
+scanner=$build/bin/bulkhead-scan
+[ -x "$build/bulkhead-scan" ] && scanner=$build/bulkhead-scan
+if [ ! -x "$scanner" ]; then
+    echo "bench/scan/run.sh: error: no bulkhead-scan in $build or $build/bin" >&2
+    exit 2
+fi
+"$work/scan_bench" "$scanner" "$@"

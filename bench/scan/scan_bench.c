@@ -79,14 +79,16 @@ static size_t memchr_count(const uint8_t *p, size_t len, int c)
     return n;
 }
 
-static double run_cmd(const char *cmd, char *out, size_t n)
+/* Runs cmd and returns its wall time; *status is its exit status (-1 when
+ * it could not run or died of a signal). */
+static double run_cmd(const char *cmd, char *out, size_t n, int *status)
 {
     double t0 = now();
     FILE *f = popen(cmd, "r");
     size_t k = f ? fread(out, 1, n - 1, f) : 0;
     out[k] = 0;
-    if (f)
-        pclose(f);
+    int st = f ? pclose(f) : -1;
+    *status = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return now() - t0;
 }
 
@@ -124,7 +126,12 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "'%s' -q '%s' >/dev/null 2>&1", argv[1], argv[i]);
         double t_full = 1e9;
         for (int r = 0; r < 3; r++) {
-            double t = run_cmd(cmd, out, sizeof out);
+            int st;
+            double t = run_cmd(cmd, out, sizeof out, &st);
+            if (st != 0 && st != 1) { /* 0 clean, 1 hits; anything else failed */
+                fprintf(stderr, "scan_bench: '%s' failed (status %d): no timing\n", cmd, st);
+                return 2;
+            }
             if (t < t_full)
                 t_full = t;
         }
@@ -135,7 +142,8 @@ int main(int argc, char **argv)
                counts[1], counts[2], absent, hist[absent]);
         if (objdump) {
             snprintf(cmd, sizeof cmd, "objdump -d '%s' | grep -c wrpkru", argv[i]);
-            double t = run_cmd(cmd, out, sizeof out);
+            int st;
+            double t = run_cmd(cmd, out, sizeof out, &st);
             printf("    objdump -d | grep wrpkru: %ld found in %.1f s (%.0f MB/s); bulkhead-scan finds %zu "
                    "WRPKRU byte sequences: %ld missed\n",
                    strtol(out, NULL, 10), t, mb / t, counts[0], (long)counts[0] - strtol(out, NULL, 10));
