@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define BULKHEAD_ABI_VERSION 1u
+#define BULKHEAD_ABI_VERSION 2u
 #define BULKHEAD_PAGE 4096u
 
 /* One descriptor per compartment, emitted by the pass into every module that
@@ -36,7 +36,24 @@ struct bulkhead_domain {
   const char *name;     /* compartment name */
   char *data_start;     /* __start_bulkhead_data_<name>, or NULL */
   char *data_end;       /* __stop_bulkhead_data_<name>, or NULL */
-  char pad[BULKHEAD_PAGE - 40];
+  /* Offsets 40 and 48, read by stack-switching trampolines: the arena of
+   * this compartment's per-thread stacks, set at start-up (runtime/stacks.c).
+   * A stack top the trampoline switches to must lie in (stack_lo, stack_hi]. */
+  char *stack_lo;
+  char *stack_hi;
+  char pad[BULKHEAD_PAGE - 56];
 };
+
+/* Per-thread compartment stacks (-bulkhead-stacks): each BH_STACK_SIZE
+ * bytes with a guard page at the bottom, BH_STACKS_PER_ARENA per arena,
+ * after a BH_ARENA_GUARD-byte guard. The pass rejects calls passing more
+ * than BH_MAX_STACK_ARGS bytes on the stack, so a trampoline never writes
+ * below the leading guard. */
+#define BH_STACK_SIZE (1u << 20)
+#define BH_STACKS_PER_ARENA 512
+#define BH_ARENA_GUARD (64u << 10)
+#define BH_MAX_STACK_ARGS (16u << 10)
+#define BH_DESC_STACK_LO 40
+#define BH_DESC_STACK_HI 48
 
 #endif

@@ -35,5 +35,6 @@ const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
 void bh_install_wrpkru_emulation(void) BH_HIDDEN;
+void bh_stacks_init(void) BH_HIDDEN;
 
 #endif

@@ -1,0 +1,201 @@
+/*
+ * stacks.c - per-thread, per-compartment stacks (-bulkhead-stacks).
+ *
+ * At start-up every compartment gets an arena of address space, reserved
+ * PROT_NONE, whose bounds go into its read-only descriptor. A thread's
+ * first entry into the compartment carves one stack out of it (its lowest
+ * page stays PROT_NONE as a guard), tagged with the compartment's key; the
+ * stack is unmapped and returned when the thread exits. The pass's
+ * trampolines (pass/CompartmentPass.cpp) keep the thread's current top of
+ * each domain's stack in a TLS slot and check every value read from there
+ * against the arena before switching to it: TLS is key-0 memory.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_COMPARTMENTS 15
+#define WORDS ((BH_STACKS_PER_ARENA + 63) / 64)
+
+/* Which stacks of each arena are handed out. Key-0 memory: a compromised
+ * domain can mark stacks free or taken (denial of service, or two threads
+ * sharing a stack of a compartment), not move a stack out of its arena. */
+static _Atomic uint64_t in_use[MAX_COMPARTMENTS][WORDS];
+
+/* The stacks this thread holds, to return at its exit. */
+static __thread struct {
+  void **slot[MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
+  int index[MAX_COMPARTMENTS];   /* stack number + 1; 0: none */
+  int dtor;
+} mine;
+
+extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
+extern char __dso_handle[];
+
+void bh_stacks_init(void) {
+  for (struct bulkhead_domain *d = __start_bulkhead_domains;
+       d < __stop_bulkhead_domains; d++) {
+    size_t len = BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+    char *a = mmap(NULL, len, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (a == MAP_FAILED)
+      bh_die("bulkhead: error: cannot reserve address space for compartment stacks");
+    /* The leading guard: a trampoline writes at most its frame and the
+     * copied stack arguments (bounded by the pass) below a checked top. */
+    d->stack_lo = a + BH_ARENA_GUARD;
+    d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  }
+}
+
+static void release(int c, int i) {
+  struct bulkhead_domain *d = &__start_bulkhead_domains[c];
+  char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
+  /* A fresh PROT_NONE mapping: contents and key are gone before reuse. */
+  if (mmap(base, BH_STACK_SIZE, PROT_NONE,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
+      MAP_FAILED)
+    bh_die("bulkhead: error: cannot release a compartment stack");
+  atomic_fetch_and(&in_use[c][i / 64], ~(1ull << (i % 64)));
+}
+
+static void *current_sp(void) {
+  void *sp;
+  __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+  return sp;
+}
+
+/* At thread exit (also the main thread's, from exit). A stack the thread is
+ * still running on (exit called inside a compartment) is kept. */
+static void thread_exit(void *unused) {
+  (void)unused;
+  char *sp = current_sp();
+  mine.dtor = 0;
+  for (int c = 0; c < MAX_COMPARTMENTS; c++) {
+    if (!mine.index[c])
+      continue;
+    int i = mine.index[c] - 1;
+    char *base = __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
+    if (sp >= base && sp < base + BH_STACK_SIZE)
+      continue;
+    *mine.slot[c] = NULL; /* a later entry (an exit handler) takes a new one */
+    mine.index[c] = 0;
+    release(c, i);
+  }
+}
+
+/* The slow path of a trampoline whose slot is empty: called (through
+ * __bulkhead_stack_new, which preserves the argument registers) with the
+ * caller's rights on the caller's stack. Touches only key-0 memory. */
+__attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
+                                              long slot_tpoff) {
+  char *tp;
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+  void **slot = (void **)(tp + slot_tpoff);
+  int c = (int)(d - __start_bulkhead_domains);
+  if (c < 0 || c >= (int)bh_domain_count() || !d->stack_lo)
+    bh_die("bulkhead: error: stack requested for an unknown compartment");
+  if (mine.index[c]) { /* the slot was cleared behind our back: reuse */
+    *slot = d->stack_lo + (size_t)mine.index[c] * BH_STACK_SIZE;
+    return;
+  }
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
+    uint64_t bit = 1ull << (i % 64);
+    if (atomic_fetch_or(&in_use[c][i / 64], bit) & bit)
+      continue;
+    char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
+    int err = bh_state->unprotected
+                  ? mprotect(base + BULKHEAD_PAGE, BH_STACK_SIZE - BULKHEAD_PAGE,
+                             PROT_READ | PROT_WRITE)
+                  : (int)syscall(SYS_pkey_mprotect, base + BULKHEAD_PAGE,
+                                 BH_STACK_SIZE - BULKHEAD_PAGE,
+                                 PROT_READ | PROT_WRITE, d->pkey);
+    if (err) {
+      bh_write("bulkhead: error: cannot map a stack for compartment '");
+      bh_write(d->name);
+      bh_write("': ");
+      bh_die(strerror(errno));
+    }
+    if (!mine.dtor &&
+        __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+      mine.dtor = 1;
+    mine.slot[c] = slot;
+    mine.index[c] = i + 1;
+    *slot = base + BH_STACK_SIZE;
+    return;
+  }
+  bh_write("bulkhead: error: more than ");
+  bh_write_num(BH_STACKS_PER_ARENA, 10);
+  bh_write(" threads at once in compartment '");
+  bh_write(d->name);
+  bh_die("'");
+}
+
+/* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset
+ * from the thread pointer, before its gate. Preserves every register a call
+ * may carry arguments in (rdi-r9, rax for variadic calls, xmm0-7); only r10
+ * and r11 are clobbered. */
+__asm__(".text\n"
+        ".globl __bulkhead_stack_new\n"
+        ".hidden __bulkhead_stack_new\n"
+        ".type __bulkhead_stack_new,@function\n"
+        "__bulkhead_stack_new:\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  subq $192, %rsp\n"
+        "  andq $-16, %rsp\n"
+        "  movq %rdi, 128(%rsp)\n  movq %rsi, 136(%rsp)\n"
+        "  movq %rdx, 144(%rsp)\n  movq %rcx, 152(%rsp)\n"
+        "  movq %r8, 160(%rsp)\n  movq %r9, 168(%rsp)\n"
+        "  movq %rax, 176(%rsp)\n"
+        "  movdqa %xmm0, 0(%rsp)\n  movdqa %xmm1, 16(%rsp)\n"
+        "  movdqa %xmm2, 32(%rsp)\n  movdqa %xmm3, 48(%rsp)\n"
+        "  movdqa %xmm4, 64(%rsp)\n  movdqa %xmm5, 80(%rsp)\n"
+        "  movdqa %xmm6, 96(%rsp)\n  movdqa %xmm7, 112(%rsp)\n"
+        "  movq %r10, %rdi\n"
+        "  movq %r11, %rsi\n"
+        "  call bh_stack_new\n"
+        "  movdqa 0(%rsp), %xmm0\n  movdqa 16(%rsp), %xmm1\n"
+        "  movdqa 32(%rsp), %xmm2\n  movdqa 48(%rsp), %xmm3\n"
+        "  movdqa 64(%rsp), %xmm4\n  movdqa 80(%rsp), %xmm5\n"
+        "  movdqa 96(%rsp), %xmm6\n  movdqa 112(%rsp), %xmm7\n"
+        "  movq 128(%rsp), %rdi\n  movq 136(%rsp), %rsi\n"
+        "  movq 144(%rsp), %rdx\n  movq 152(%rsp), %rcx\n"
+        "  movq 160(%rsp), %r8\n  movq 168(%rsp), %r9\n"
+        "  movq 176(%rsp), %rax\n"
+        "  leave\n"
+        "  ret\n"
+        ".size __bulkhead_stack_new, .-__bulkhead_stack_new\n");
+
+_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == BH_DESC_STACK_LO,
+               "trampolines read stack_lo at this offset");
+_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_hi) == BH_DESC_STACK_HI,
+               "trampolines read stack_hi at this offset");
+_Static_assert(sizeof(struct bulkhead_domain) == BULKHEAD_PAGE, "one page");
+
+/* Around setjmp (the pass calls these with -bulkhead-stacks): a longjmp
+ * past trampolines skips their restoring of the slots, which would leave
+ * each compartment's next entry below frames that no longer exist, and the
+ * stack would run out after enough jumps. The setjmp caller saves the slots
+ * before setjmp and puts them back whenever it returns. Values put back are
+ * checked like any other slot value when used. */
+void __bulkhead_stacks_save(void **buf) {
+  for (int c = 0; c < MAX_COMPARTMENTS; c++)
+    buf[c] = mine.slot[c] ? *mine.slot[c] : NULL;
+}
+
+void __bulkhead_stacks_restore(void **buf) {
+  for (int c = 0; c < MAX_COMPARTMENTS; c++) {
+    if (!mine.index[c])
+      continue;
+    /* A compartment first entered after the setjmp: no frames left in it. */
+    *mine.slot[c] = buf[c] ? buf[c]
+                           : __start_bulkhead_domains[c].stack_lo +
+                                 (size_t)mine.index[c] * BH_STACK_SIZE;
+  }
+}
