@@ -77,6 +77,15 @@ static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
   B.CreateCall(IA);
 }
 
+std::string checkedGateAsm(StringRef DomainSymbol) {
+  return checkedWrpkru(DomainSymbol.str());
+}
+
+void insertScrub(Instruction *Before) {
+  if (ScrubLevel != Scrub::None)
+    insertAsm(Before, "", /*Scrubbing=*/true);
+}
+
 void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
 }

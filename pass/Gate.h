@@ -3,6 +3,7 @@
 #define BULKHEAD_GATE_H
 
 #include "llvm/ADT/StringRef.h"
+#include <string>
 
 namespace llvm {
 class Instruction;
@@ -38,6 +39,14 @@ void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment
 // is protected.
+// The checked gate's text (labels 1: and 2:, manifest entry included), for
+// stack-switching trampolines, which contain their own gates.
+std::string checkedGateAsm(llvm::StringRef DomainSymbol);
+
+// Only the register scrub of a gate leaving a compartment, as inline asm
+// before `Before` (nothing if scrubbing is off).
+void insertScrub(llvm::Instruction *Before);
+
 llvm::Value *holdsDomain(llvm::IRBuilderBase &B, llvm::StringRef DomainSymbol);
 
 } // namespace bulkhead

@@ -1,0 +1,68 @@
+// -bulkhead-stacks: a call into a compartment goes through a trampoline that
+// holds both checked gates, takes this thread's stack in the compartment
+// (allocating it on first use), checks the slot against the compartment's
+// stack arena, copies the stack arguments and switches rsp. A call out of a
+// compartment checks the compartment's own stack pointer when it comes back.
+// RUN: %clang_bh -O2 -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -S -o - %s | FileCheck %s
+// RUN: %clang_bh -O0 -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -S -o - %s | FileCheck %s
+#include <bulkhead.h>
+
+BULKHEAD_ENTRY(vault) long vault_nine(long, long, long, long, long, long, long, long, long);
+void outside(int x) { (void)x; } // default-domain code
+
+long use(void) { return vault_nine(1, 2, 3, 4, 5, 6, 7, 8, 9); }
+BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
+
+// CHECK-LABEL: use:
+// CHECK: callq __bulkhead_tramp.__bulkhead_body.vault_nine.0.32
+// CHECK-NOT: wrpkru
+// CHECK-LABEL: .Lfunc_end
+
+// CHECK-LABEL: __bulkhead_body.vault_calls_out:
+// CHECK: xorl %esi, %esi
+// CHECK: callq __bulkhead_tramp.outside.vault.0
+
+// Into the vault, 32 bytes (3 words, rounded to 16) of stack arguments:
+// CHECK-LABEL: __bulkhead_tramp.__bulkhead_body.vault_nine.0.32:
+// CHECK:      movq __bulkhead_stack.vault@GOTTPOFF(%rip), %r11
+// CHECK-NEXT: cmpq $0, %fs:(%r11)
+// CHECK:      callq __bulkhead_stack_new
+// CHECK:      movl __bulkhead_domain_vault(%rip), %eax
+// CHECK-NEXT: [[IN:.Ltmp[0-9]+]]:
+// CHECK-NEXT: wrpkru
+// CHECK-NEXT: cmpl __bulkhead_domain_vault(%rip), %eax
+// CHECK:      .quad [[IN]]
+// CHECK:      movq %fs:(%rcx), %rax
+// CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rax
+// CHECK-NEXT: jbe [[TRAP:.Ltmp[0-9]+]]
+// CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rax
+// CHECK-NEXT: ja [[TRAP]]
+// CHECK:      movq 8(%rsp), %rdx
+// CHECK-NEXT: movq %rdx, -64(%rax)
+// CHECK:      movq 32(%rsp), %rdx
+// CHECK-NEXT: movq %rdx, -40(%rax)
+// CHECK-NEXT: leaq -64(%rax), %rsp
+// CHECK:      callq __bulkhead_body.vault_nine
+// CHECK:      movl __bulkhead_domain0(%rip), %eax
+// CHECK-NEXT: [[OUT:.Ltmp[0-9]+]]:
+// CHECK-NEXT: wrpkru
+// CHECK:      .quad [[OUT]]
+// CHECK:      movq %r11, %rsp
+// CHECK-NEXT: movq %r10, %rax
+// CHECK:      retq
+// CHECK:      [[TRAP]]:
+// CHECK-NEXT: ud2
+
+// Out of the vault: the vault's stack pointer is checked after the gate back.
+// CHECK-LABEL: __bulkhead_tramp.outside.vault.0:
+// CHECK:      movl __bulkhead_domain0(%rip), %eax
+// CHECK:      wrpkru
+// CHECK:      callq outside
+// CHECK:      movl __bulkhead_domain_vault(%rip), %eax
+// CHECK:      wrpkru
+// CHECK:      movq %r11, %rsp
+// CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rsp
+// CHECK-NEXT: jbe
+// CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp
+// CHECK-NEXT: ja
+// CHECK:      retq
