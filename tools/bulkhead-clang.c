@@ -199,6 +199,7 @@ static void expand_arg(const char *arg, int depth, struct argv_t *out,
 struct scan {
   bool enabled;            /* -fpkey-compartments (last of it / -fno- wins) */
   const char *compartment; /* -fpkey-compartment=NAME, last wins */
+  bool stacks;             /* -fpkey-compartment-stacks */
   bool dry_run;            /* --bulkhead-dry-run */
   bool help;               /* --bulkhead-help */
   bool stops_before_link;  /* -c, -S, -E, -M, -shared, queries, ... */
@@ -308,6 +309,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->enabled = true;
   } else if (strcmp(a, "-fno-pkey-compartments") == 0) {
     s->enabled = false;
+  } else if (strcmp(a, "-fpkey-compartment-stacks") == 0) {
+    s->stacks = true;
   } else if (starts_with(a, "-fpkey-compartment=")) {
     const char *name = a + strlen("-fpkey-compartment=");
     if (!is_c_identifier(name))
@@ -441,6 +444,10 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push(cmd, "-mllvm");
     push(cmd, concat("-bulkhead-compartment=", s->compartment));
   }
+  if (s->stacks && s->has_cc1_input) {
+    push(cmd, "-mllvm");
+    push(cmd, "-bulkhead-stacks");
+  }
 }
 
 /* LTO runs the optimizer in the linker, so the plugin must be loaded there. */
@@ -525,6 +532,8 @@ static void print_help(const char *prog) {
          "  -fno-pkey-compartments     undo an earlier -fpkey-compartments\n"
          "  -fpkey-compartment=NAME    put the whole translation unit in compartment\n"
          "                             NAME (a C identifier)\n"
+         "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
+         "                             tagged with the compartment's key\n"
          "  --bulkhead-dry-run         print the final clang command and exit\n"
          "  --bulkhead-help            print this help and exit\n"
          "\n"
