@@ -3,6 +3,7 @@
 #include "where.h"
 
 #include <elfutils/libdw.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,10 @@ static void load_symbols(struct where *w, uint32_t type)
         if (!d)
             continue;
         size_t n = d->d_size / sh.sh_entsize;
+        /* n == 0 would make realloc free the table (found by the fuzzer);
+         * a count whose table size overflows is corrupt. */
+        if (n == 0 || n > (SIZE_MAX / sizeof *w->syms) - w->nsyms)
+            continue;
         struct wsymbol *m = realloc(w->syms, (w->nsyms + n) * sizeof *m);
         if (!m)
             return;
