@@ -77,6 +77,8 @@ private:
   Function *newGateway(Function &Target, const Twine &Name,
                        GlobalValue::LinkageTypes Linkage);
   Function *wrapper(Function &F, const Domain &Creator);
+  void insertGatesAround(CallInst *Call, const Domain &Target,
+                         const Domain &Creator);
   void splitEntries();
   Constant *wrapFunctionsIn(Constant *C, const Domain &Creator,
                             bool CheckEscape,
@@ -246,6 +248,9 @@ void Instrumenter::padDataSections() {
   }
 }
 
+static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
+                                             std::string &Why);
+
 // The points where control continues after `Call` returns or unwinds.
 static SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
   if (auto *II = dyn_cast<InvokeInst>(&Call))
@@ -399,15 +404,55 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
-  CallInst *Call =
-      forwardCall(BasicBlock::Create(M.getContext(), "", W), F, *W);
   Domain Target = domainOf(F);
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Entry = BasicBlock::Create(Ctx, "", W);
+  if (Stacks && !(Target == Creator)) {
+    // Called in F's domain (shared code running for it, e.g. qsort): F runs
+    // right there. Called in the creator's domain (the usual case): through
+    // the trampoline, which switches stacks. From anywhere else (a signal
+    // handler's start, a pointer passed on to a third domain): gates only,
+    // on the caller's stack, as without -bulkhead-stacks.
+    BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", W);
+    BasicBlock *Check = BasicBlock::Create(Ctx, "check", W);
+    BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
+    BasicBlock *Other = BasicBlock::Create(Ctx, "other", W);
+    IRBuilder<> B(Entry);
+    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Target)),
+                                  B.getInt32(0)),
+                   Inside, Check);
+    B.SetInsertPoint(Check);
+    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Creator)),
+                                  B.getInt32(0)),
+                   Switch, Other);
+    forwardCall(Inside, F, *W);
+    CallInst *Sw = forwardCall(Switch, F, *W);
+    std::string Why;
+    std::optional<uint64_t> Bytes = stackArgBytes(*Sw, Why);
+    if (Bytes && *Bytes <= BH_MAX_STACK_ARGS &&
+        (!*Bytes || Creator.kind != Domain::Compartment))
+      Sw->setCalledOperand(
+          trampoline(F, Sw->getFunctionType(), Creator, Target, *Bytes));
+    else // not passable through a trampoline: the plain gates
+      insertGatesAround(Sw, Target, Creator);
+    insertGatesAround(forwardCall(Other, F, *W), Target, Creator);
+    Slot = W;
+    return W;
+  }
+  CallInst *Call = forwardCall(Entry, F, *W);
+  insertGatesAround(Call, Target, Creator);
+  Slot = W;
+  return W;
+}
+
+// A wrapper's gates around its call of F: into F's domain, back to the
+// creator's, each skipped when the thread already holds those rights.
+void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
+                                     const Domain &Creator) {
   insertGateIfNeeded(Call, symbolFor(Target),
                      Creator.kind == Domain::Compartment);
   insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator),
                      Target.kind == Domain::Compartment);
-  Slot = W;
-  return W;
 }
 
 // Every entry is split in two: its body, renamed __bulkhead_body.NAME, which
@@ -682,18 +727,14 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
                          .str();
   if (Function *F = M.getFunction(Name))
     return F;
-  bool Local = Callee.hasLocalLinkage();
   // The asm names the callee directly (call foo, no PLT): it is defined in
   // the executable, as every instrumented function with a domain is.
   Callee.setDSOLocal(true);
-  Function *Tr = Function::Create(FT,
-                                  Local ? GlobalValue::InternalLinkage
-                                        : GlobalValue::LinkOnceODRLinkage,
-                                  Name, M);
-  if (!Local) {
-    Tr->setVisibility(GlobalValue::HiddenVisibility);
-    Tr->setComdat(M.getOrInsertComdat(Name));
-  }
+  // Internal, one copy per module: a comdat copy the linker discards would
+  // leave its gates' manifest entries pointing into a discarded section,
+  // which GNU ld rejects.
+  Function *Tr =
+      Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
   // Parameter attributes (byval, sret) must match the callee's: callers lay
   // out the stack for the trampoline exactly as for the callee.
   AttributeList CA = Callee.getAttributes();
