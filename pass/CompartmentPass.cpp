@@ -1,6 +1,7 @@
 // CompartmentPass.cpp - see CompartmentPass.h and docs/design.md.
 #include "CompartmentPass.h"
 #include "Annotations.h"
+#include "Instrumenter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "../runtime/abi.h"
@@ -26,90 +27,10 @@ static cl::opt<std::string> WholeModuleCompartment(
              "this compartment (-fpkey-compartment=NAME)"),
     cl::init(""));
 
-static cl::opt<bool> Stacks(
-    "bulkhead-stacks",
-    cl::desc("Run compartment code on per-thread, per-compartment stacks "
-             "tagged with the compartment's key (-fpkey-compartment-stacks)"),
-    cl::init(false));
-
 namespace bulkhead {
 
 static constexpr StringRef DoneFlag = "bulkhead.instrumented";
 
-namespace {
-
-// Where a function's code runs. Unannotated functions defined in this module
-// are default-domain code, except helpers (see isSharedHelper); unannotated
-// declarations are shared library code (libc and the like). Shared code runs
-// with the rights of whoever calls it.
-struct Domain {
-  enum Kind { Shared, Default, Compartment } kind;
-  StringRef name; // for Compartment
-  bool operator==(const Domain &O) const {
-    return kind == O.kind && name == O.name;
-  }
-  std::string describe() const {
-    return kind == Compartment ? ("compartment '" + name + "'").str()
-                               : std::string("the default domain");
-  }
-};
-
-class Instrumenter {
-public:
-  Instrumenter(Module &M, const Annotations &A) : M(M), A(A) {
-    // Fixed before anything is rewritten: wrapping changes address-taken-ness.
-    for (Function &F : M)
-      Domains.try_emplace(&F, classify(F));
-  }
-  void run();
-
-private:
-  Domain classify(const Function &F) const;
-  Domain domainOf(const Function &F) const;
-  std::string symbolFor(const Domain &D);
-  GlobalVariable *descriptor(StringRef Compartment);
-  Constant *nameString(StringRef Compartment);
-  void placeData(GlobalVariable &GV, StringRef Compartment);
-  void padDataSections();
-  void gateCalls(Function &F);
-  void gate(CallBase &Call, const Domain &Caller, const Domain &Callee);
-  Domain domainOfData(const GlobalVariable &GV) const;
-  Function *newGateway(Function &Target, const Twine &Name,
-                       GlobalValue::LinkageTypes Linkage);
-  Function *wrapper(Function &F, const Domain &Creator);
-  void insertGatesAround(CallInst *Call, const Domain &Target,
-                         const Domain &Creator);
-  void splitEntries();
-  Constant *wrapFunctionsIn(Constant *C, const Domain &Creator,
-                            bool CheckEscape,
-                            function_ref<void(const Twine &)> Error);
-  void wrapAddressTaken();
-  GlobalVariable *stackSlot(const Domain &D);
-  Function *trampoline(Function &Callee, FunctionType *FT, const Domain &From,
-                       const Domain &To, uint64_t StackBytes);
-  void keepStackSlots(CallBase &SetjmpCall);
-  bool switchStacks(CallBase &Call, Function &Callee, const Domain &From,
-                    const Domain &To);
-
-  Module &M;
-  const Annotations &A;
-  StringMap<GlobalVariable *> Descriptors;
-  StringMap<bool> DataSections; // compartments with data in this module
-  StringMap<Function *> Wrappers;
-  DenseMap<const Function *, Domain> Domains;
-};
-
-static constexpr StringRef WrapperAttr = "bulkhead-wrapper";
-static constexpr StringRef BodyPrefix = "__bulkhead_body.";
-
-// A function's name as the user wrote it.
-static StringRef sourceName(const Function &F) {
-  StringRef Name = F.getName();
-  Name.consume_front(BodyPrefix);
-  return Name;
-}
-
-} // namespace
 
 // Unannotated helpers are part of whichever code calls them, like a macro:
 // shared, with their caller's rights, and free to be inlined. A helper is an
@@ -248,11 +169,7 @@ void Instrumenter::padDataSections() {
   }
 }
 
-static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
-                                             std::string &Why);
-
-// The points where control continues after `Call` returns or unwinds.
-static SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
+SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
   if (auto *II = dyn_cast<InvokeInst>(&Call))
     // Re-entering the caller's domain at the start of a successor is right
     // whichever way control got there.
@@ -280,7 +197,7 @@ void Instrumenter::gateCalls(Function &F) {
     if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
       for (Instruction *At : afterCall(*Call))
         insertGateIfNeeded(At, symbolFor(Caller));
-      if (Stacks && Call->hasFnAttr(Attribute::ReturnsTwice))
+      if (StackSwitching && Call->hasFnAttr(Attribute::ReturnsTwice))
         keepStackSlots(*Call);
       continue;
     }
@@ -322,7 +239,7 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
-  if (Stacks) {
+  if (StackSwitching) {
     auto *Target = cast<Function>(
         Call.getCalledOperand()->stripPointerCastsAndAliases());
     switchStacks(Call, *Target, Caller, Callee);
@@ -407,7 +324,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   Domain Target = domainOf(F);
   LLVMContext &Ctx = M.getContext();
   BasicBlock *Entry = BasicBlock::Create(Ctx, "", W);
-  if (Stacks && !(Target == Creator)) {
+  if (StackSwitching && !(Target == Creator)) {
     // Called in F's domain (shared code running for it, e.g. qsort): F runs
     // right there. Called in the creator's domain (the usual case): through
     // the trampoline, which switches stacks. From anywhere else (a signal
@@ -498,7 +415,7 @@ void Instrumenter::splitEntries() {
                    Outside);
     forwardCall(Inside, *F, *Thunk);
     CallInst *Call = forwardCall(Outside, *F, *Thunk);
-    if (Stacks) {
+    if (StackSwitching) {
       switchStacks(*Call, *F, {Domain::Default, ""}, domainOf(*F));
       continue;
     }
@@ -614,260 +531,6 @@ void Instrumenter::wrapAddressTaken() {
     if (New != Init)
       GV.setInitializer(New);
   }
-}
-
-// ------------------------------------------------------------------ stacks
-//
-// With -bulkhead-stacks a gated call goes through a trampoline that holds
-// both gates and switches the stack: compartment code runs on a per-thread
-// stack of its own compartment (runtime/stacks.c). Each domain has a TLS
-// slot holding this thread's current top of its stack: the runtime fills a
-// compartment's on first entry; a trampoline leaving domain S records where
-// S's stack left off in S's slot, so that a call back into S continues
-// below S's live frames. TLS is key-0 memory any domain can write, so a
-// compartment's slot is checked against its arena (read-only descriptor)
-// before each use, and so is a compartment's own stack pointer when control
-// comes back to it.
-
-// The TLS slot of D's current stack top: one per domain, emitted wherever
-// needed, merged by the linker. Initial-exec: compartments exist only in
-// executables, where the linker turns it into a fixed offset.
-GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
-  std::string Name = ("__bulkhead_stack." + (D.kind == Domain::Compartment
-                                                  ? D.name
-                                                  : StringRef("0")))
-                         .str();
-  if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
-    return GV;
-  auto *Ptr = PointerType::getUnqual(M.getContext());
-  auto *GV = new GlobalVariable(M, Ptr, false, GlobalValue::LinkOnceODRLinkage,
-                                ConstantPointerNull::get(Ptr), Name, nullptr,
-                                GlobalValue::InitialExecTLSModel);
-  GV->setVisibility(GlobalValue::HiddenVisibility);
-  GV->setComdat(M.getOrInsertComdat(Name));
-  appendToCompilerUsed(M, {GV}); // referenced only from trampolines' asm
-  return GV;
-}
-
-// Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
-// an explanation of why this signature is not classified here.
-static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
-                                             std::string &Why) {
-  const DataLayout &DL = Call.getModule()->getDataLayout();
-  if (Call.getCallingConv() != CallingConv::C) {
-    Why = "it does not use the C calling convention";
-    return std::nullopt;
-  }
-  Type *Ret = Call.getType();
-  if (!Ret->isVoidTy() && !Ret->isX86_FP80Ty() &&
-      (Ret->isVectorTy() || DL.getTypeAllocSize(Ret) > 16)) {
-    Why = "its return type is returned in a way not classified here";
-    return std::nullopt;
-  }
-  unsigned GPRs = 0, SSEs = 0;
-  uint64_t Off = 0;
-  for (unsigned I = 0; I < Call.arg_size(); ++I) {
-    Type *T = Call.getArgOperand(I)->getType();
-    std::string Arg = "argument " + std::to_string(I + 1);
-    if (Call.paramHasAttr(I, Attribute::InAlloca) ||
-        Call.paramHasAttr(I, Attribute::Preallocated) ||
-        Call.paramHasAttr(I, Attribute::Nest)) {
-      Why = Arg + " has an inalloca, preallocated or nest attribute";
-      return std::nullopt;
-    }
-    if (Call.isByValArgument(I)) {
-      Type *BT = Call.getParamByValType(I);
-      uint64_t Size = DL.getTypeAllocSize(BT);
-      uint64_t Al = std::max<uint64_t>(
-          8, Call.getParamAlign(I).valueOrOne().value());
-      if (Al > 16) {
-        Why = Arg + " is passed by value with alignment above 16";
-        return std::nullopt;
-      }
-      Off = alignTo(alignTo(Off, Al) + Size, 8);
-    } else if (T->isPointerTy() ||
-               (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)) {
-      if (GPRs < 6)
-        ++GPRs;
-      else
-        Off += 8;
-    } else if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy()) {
-      if (SSEs < 8)
-        ++SSEs;
-      else
-        Off += 8;
-    } else if (T->isX86_FP80Ty()) {
-      Off = alignTo(Off, 16) + 16; // long double always goes in memory
-    } else {
-      Why = Arg + " has a type whose passing (registers or stack) is not "
-                  "classified here (i128, vector, __float128 or aggregate)";
-      return std::nullopt;
-    }
-  }
-  return alignTo(Off, 16);
-}
-
-// The trampoline for calls of Callee (through type FT) from domain From to
-// domain To with StackBytes bytes of stack arguments: a naked function with
-// the callee's signature that enters To (allocating this thread's stack in
-// To on first use), switches to To's stack, copies the stack arguments,
-// calls Callee, and on the way back enters From and returns on From's
-// stack, checked against From's arena if From is a compartment.
-//
-// Frame written at the top T of To's stack, above the copied arguments:
-//   T-8: From's stack pointer   T-16: From's old slot   T-24: To's old slot
-Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
-                                   const Domain &From, const Domain &To,
-                                   uint64_t StackBytes) {
-  auto DomName = [](const Domain &D) {
-    return D.kind == Domain::Compartment ? D.name : StringRef("0");
-  };
-  std::string Name = ("__bulkhead_tramp." + Callee.getName() + "." +
-                      DomName(From) + "." + Twine(StackBytes))
-                         .str();
-  if (Function *F = M.getFunction(Name))
-    return F;
-  // The asm names the callee directly (call foo, no PLT): it is defined in
-  // the executable, as every instrumented function with a domain is.
-  Callee.setDSOLocal(true);
-  // Internal, one copy per module: a comdat copy the linker discards would
-  // leave its gates' manifest entries pointing into a discarded section,
-  // which GNU ld rejects.
-  Function *Tr =
-      Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
-  // Parameter attributes (byval, sret) must match the callee's: callers lay
-  // out the stack for the trampoline exactly as for the callee.
-  AttributeList CA = Callee.getAttributes();
-  for (unsigned I = 0; I < FT->getNumParams(); ++I)
-    Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
-  Tr->addFnAttr(Attribute::Naked);
-  Tr->addFnAttr(Attribute::NoInline);
-  Tr->addFnAttr(WrapperAttr);
-  appendToCompilerUsed(M, {Tr}); // keeps IPO from touching its signature
-
-  bool FromC = From.kind == Domain::Compartment;
-  bool ToC = To.kind == Domain::Compartment;
-  std::string FromD = symbolFor(From), ToD = symbolFor(To);
-  std::string FromSlot = stackSlot(From)->getName().str() + "@gottpoff(%rip)";
-  std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
-  auto InArena = [](const std::string &Desc, const char *Reg,
-                    const char *Fail) {
-    return "cmpq " + Desc + "+" + std::to_string(BH_DESC_STACK_LO) +
-           "(%rip), " + Reg + "\njbe " + Fail + "\ncmpq " + Desc + "+" +
-           std::to_string(BH_DESC_STACK_HI) + "(%rip), " + Reg + "\nja " +
-           Fail + "\n";
-  };
-  std::string A;
-  if (ToC) // this thread's first entry into To: get it a stack
-    A += "movq " + ToSlot + ", %r11\n"
-         "cmpq $$0, %fs:(%r11)\n"
-         "jne 7f\n"
-         "leaq " + ToD + "(%rip), %r10\n"
-         "callq __bulkhead_stack_new\n"
-         "7:\n";
-  // The gate needs eax, ecx and edx: keep rdx and rcx (arguments) and rax
-  // (al counts vector registers of a variadic call) elsewhere meanwhile.
-  A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n";
-  A += checkedGateAsm(ToD);
-  A += "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
-  if (ToC)
-    A += InArena(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
-  else // no default stack recorded (never left it): stay on this one
-    A += "testq %rax, %rax\njnz 7f\nmovq %rsp, %rax\nandq $$-16, %rax\n7:\n";
-  A += "movq %rsp, -8(%rax)\n"
-       "movq %fs:(%rcx), %rdx\nmovq %rdx, -24(%rax)\n"
-       "movq " + FromSlot + ", %rcx\n"
-       "movq %fs:(%rcx), %rdx\nmovq %rdx, -16(%rax)\n";
-  // From's stack continues below here if the callee calls back into From.
-  A += "movq %rsp, %rdx\nandq $$-16, %rdx\n";
-  if (FromC)
-    A += InArena(FromD, "%rdx", "8f");
-  A += "movq %rdx, %fs:(%rcx)\n8:\n";
-  // Stack arguments: only from the default domain (checked by the pass),
-  // whose key-0 stack To's rights can read.
-  for (uint64_t I = 0; I < StackBytes; I += 8)
-    A += "movq " + std::to_string(8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
-         std::to_string(32 + StackBytes - I) + "(%rax)\n";
-  A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n"
-       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
-       "callq ${0:P}\n";
-  // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
-  A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n"
-       "movq %rax, %r10\nmovq %rdx, %r8\n"
-       "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq 16(%rsp), %rax\nmovq " + FromSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq 24(%rsp), %r11\n";
-  if (ToC) // leaving a compartment: nothing of it in caller-saved registers
-    A += "xorl %esi, %esi\nxorl %edi, %edi\nxorl %r9d, %r9d\n";
-  A += checkedGateAsm(FromD);
-  A += "movq %r11, %rsp\n";
-  if (FromC) // the saved pointer sat in memory other domains can write
-    A += InArena(FromD, "%rsp", "9f");
-  A += "movq %r10, %rax\nmovq %r8, %rdx\n";
-  if (ToC)
-    A += "xorl %r8d, %r8d\nxorl %r10d, %r10d\nxorl %r11d, %r11d\n";
-  A += "retq\n9:\nud2\n";
-
-  LLVMContext &Ctx = M.getContext();
-  IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
-  auto *AsmTy = FunctionType::get(B.getVoidTy(), {Callee.getType()}, false);
-  B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
-               {&Callee});
-  B.CreateUnreachable();
-  return Tr;
-}
-
-// Saves the thread's stack slots before a setjmp-like call and puts them
-// back whenever it returns (see __bulkhead_stacks_save in runtime/stacks.c):
-// a longjmp skips the trampolines that would have restored them.
-void Instrumenter::keepStackSlots(CallBase &Call) {
-  LLVMContext &Ctx = M.getContext();
-  auto *Ptr = PointerType::getUnqual(Ctx);
-  auto *FT = FunctionType::get(Type::getVoidTy(Ctx), {Ptr}, false);
-  Function &F = *Call.getFunction();
-  IRBuilder<> Entry(&*F.getEntryBlock().getFirstInsertionPt());
-  Value *Buf = Entry.CreateAlloca(ArrayType::get(Ptr, 16), nullptr,
-                                  "bulkhead.slots");
-  IRBuilder<> B(&Call);
-  B.CreateCall(M.getOrInsertFunction("__bulkhead_stacks_save", FT), {Buf});
-  for (Instruction *At : afterCall(Call)) {
-    IRBuilder<> A(At);
-    A.CreateCall(M.getOrInsertFunction("__bulkhead_stacks_restore", FT), {Buf});
-  }
-}
-
-// Routes Call (from From into To) through its trampoline; false, with an
-// error at the call, if its arguments cannot be passed that way.
-bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
-                                const Domain &From, const Domain &To) {
-  auto Reject = [&](const Twine &Why) {
-    errorAtCall(Call, "-bulkhead-stacks: cannot switch stacks for the call "
-                      "to '" + sourceName(Callee) + "' from " +
-                          From.describe() + " into " + To.describe() +
-                          " (in function '" + sourceName(*Call.getFunction()) +
-                          "'): " + Why);
-    return false;
-  };
-  if (isa<InvokeInst>(Call))
-    return Reject("it may unwind (invoke), and unwinding across a stack "
-                  "switch is not supported");
-  std::string Why;
-  std::optional<uint64_t> Bytes = stackArgBytes(Call, Why);
-  if (!Bytes)
-    return Reject(Why);
-  if (*Bytes && From.kind == Domain::Compartment)
-    return Reject(Twine(*Bytes) + " bytes of arguments are passed on the "
-                  "stack; only calls from the default domain may pass "
-                  "arguments on the stack (pass a pointer to a struct)");
-  if (*Bytes > BH_MAX_STACK_ARGS)
-    return Reject(Twine(*Bytes) + " bytes of arguments are passed on the "
-                  "stack; at most " + Twine(BH_MAX_STACK_ARGS) +
-                  " are supported");
-  if (From.kind == Domain::Compartment)
-    insertScrub(&Call); // unused argument registers carry nothing of From
-  Call.setCalledOperand(
-      trampoline(Callee, Call.getFunctionType(), From, To, *Bytes));
-  return true;
 }
 
 void Instrumenter::run() {

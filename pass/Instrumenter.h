@@ -1,0 +1,106 @@
+// Instrumenter.h - the state of one run of the Bulkhead pass over a module,
+// shared by the files that implement it: CompartmentPass.cpp (domains, data,
+// gates, wrappers, entries) and Stacks.cpp (-bulkhead-stacks trampolines).
+#ifndef BULKHEAD_INSTRUMENTER_H
+#define BULKHEAD_INSTRUMENTER_H
+
+#include "Annotations.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+
+#include <optional>
+#include <string>
+
+namespace bulkhead {
+
+// Where a function's code runs. Unannotated functions defined in this module
+// are default-domain code, except helpers (see isSharedHelper); unannotated
+// declarations are shared library code (libc and the like). Shared code runs
+// with the rights of whoever calls it.
+struct Domain {
+  enum Kind { Shared, Default, Compartment } kind;
+  llvm::StringRef name; // for Compartment
+  bool operator==(const Domain &O) const {
+    return kind == O.kind && name == O.name;
+  }
+  std::string describe() const {
+    return kind == Compartment ? ("compartment '" + name + "'").str()
+                               : std::string("the default domain");
+  }
+};
+
+class Instrumenter {
+public:
+  Instrumenter(llvm::Module &M, const Annotations &A) : M(M), A(A) {
+    // Fixed before anything is rewritten: wrapping changes address-taken-ness.
+    for (llvm::Function &F : M)
+      Domains.try_emplace(&F, classify(F));
+  }
+  void run();
+
+private:
+  Domain classify(const llvm::Function &F) const;
+  Domain domainOf(const llvm::Function &F) const;
+  std::string symbolFor(const Domain &D);
+  llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
+  llvm::Constant *nameString(llvm::StringRef Compartment);
+  void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment);
+  void padDataSections();
+  void gateCalls(llvm::Function &F);
+  void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
+  Domain domainOfData(const llvm::GlobalVariable &GV) const;
+  llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
+                       llvm::GlobalValue::LinkageTypes Linkage);
+  llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
+  void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
+                         const Domain &Creator);
+  void splitEntries();
+  llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
+                            bool CheckEscape,
+                            llvm::function_ref<void(const llvm::Twine &)> Error);
+  void wrapAddressTaken();
+  llvm::GlobalVariable *stackSlot(const Domain &D);
+  llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
+                       const Domain &To, uint64_t StackBytes);
+  void keepStackSlots(llvm::CallBase &SetjmpCall);
+  bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee, const Domain &From,
+                    const Domain &To);
+
+  llvm::Module &M;
+  const Annotations &A;
+  llvm::StringMap<llvm::GlobalVariable *> Descriptors;
+  llvm::StringMap<bool> DataSections; // compartments with data in this module
+  llvm::StringMap<llvm::Function *> Wrappers;
+  llvm::DenseMap<const llvm::Function *, Domain> Domains;
+};
+
+inline constexpr llvm::StringRef WrapperAttr = "bulkhead-wrapper";
+inline constexpr llvm::StringRef BodyPrefix = "__bulkhead_body.";
+
+// A function's name as the user wrote it.
+inline llvm::StringRef sourceName(const llvm::Function &F) {
+  llvm::StringRef Name = F.getName();
+  Name.consume_front(BodyPrefix);
+  return Name;
+}
+
+
+// The points where control continues after `Call` returns or unwinds.
+llvm::SmallVector<llvm::Instruction *, 2> afterCall(llvm::CallBase &Call);
+
+// -bulkhead-stacks (Stacks.cpp).
+extern llvm::cl::opt<bool> StackSwitching;
+
+// Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
+// nothing, with Why saying so, when the signature is not classified.
+std::optional<uint64_t> stackArgBytes(const llvm::CallBase &Call,
+                                      std::string &Why);
+
+} // namespace bulkhead
+
+#endif
