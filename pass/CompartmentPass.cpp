@@ -30,6 +30,7 @@ static cl::opt<std::string> WholeModuleCompartment(
 namespace bulkhead {
 
 static constexpr StringRef DoneFlag = "bulkhead.instrumented";
+static const Domain DefaultDomain{Domain::Default, ""};
 
 
 // Unannotated helpers are part of whichever code calls them, like a macro:
@@ -140,6 +141,10 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment) {
                       "this is not supported");
     return;
   }
+  // A tentative definition under -fcommon would be emitted as .comm, which
+  // ignores the section: make it an ordinary definition.
+  if (GV.hasCommonLinkage())
+    GV.setLinkage(GlobalValue::ExternalLinkage);
   descriptor(Compartment);
   GV.setSection((BULKHEAD_DATA_PREFIX + Compartment).str());
   // Constants share the writable section: one section per compartment keeps
@@ -352,12 +357,30 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
           trampoline(F, Sw->getFunctionType(), Creator, Target, *Bytes));
     else // not passable through a trampoline: the plain gates
       insertGatesAround(Sw, Target, Creator);
-    insertGatesAround(forwardCall(Other, F, *W), Target, Creator);
+    insertGatesAround(forwardCall(Other, F, *W), Target, DefaultDomain);
     Slot = W;
     return W;
   }
-  CallInst *Call = forwardCall(Entry, F, *W);
-  insertGatesAround(Call, Target, Creator);
+  // The way back is chosen by the rights the wrapper was entered with, each
+  // path ending in a fixed gate: to the creator only when called with the
+  // creator's rights; no switch when called inside F's domain; else to the
+  // default domain. (Returning to the creator whoever called would hand the
+  // creator's rights to any caller of a corrupted function pointer.)
+  BasicBlock *FromCreator = BasicBlock::Create(Ctx, "from_creator", W);
+  BasicBlock *NotCreator = BasicBlock::Create(Ctx, "not_creator", W);
+  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", W);
+  BasicBlock *Elsewhere = BasicBlock::Create(Ctx, "elsewhere", W);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(
+      B.CreateICmpNE(holdsDomain(B, symbolFor(Creator)), B.getInt32(0)),
+      FromCreator, NotCreator);
+  B.SetInsertPoint(NotCreator);
+  B.CreateCondBr(
+      B.CreateICmpNE(holdsDomain(B, symbolFor(Target)), B.getInt32(0)),
+      Inside, Elsewhere);
+  insertGatesAround(forwardCall(FromCreator, F, *W), Target, Creator);
+  forwardCall(Inside, F, *W);
+  insertGatesAround(forwardCall(Elsewhere, F, *W), Target, DefaultDomain);
   Slot = W;
   return W;
 }
@@ -501,7 +524,7 @@ void Instrumenter::wrapAddressTaken() {
           // the default domain's rights, whoever registered it.
           bool ExitHandler = registersExitHandler(I);
           Domain Creator =
-              ExitHandler ? Domain{Domain::Default, ""} : domainOf(G);
+              ExitHandler ? DefaultDomain : domainOf(G);
           Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
                                           [&](const Twine &Msg) {
             std::string Where =

@@ -50,13 +50,22 @@ int call_through(int (*f)(int)) {
 // CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip){{.*}}wrpkru
 
 // The wrappers: one per (function, creating domain), shared across modules
-// unless the function is static.
+// unless the function is static. The way back depends on the rights the
+// wrapper was entered with: to the creator only when entered with the
+// creator's rights, no switch when entered inside the function's domain,
+// else to the default domain.
 // OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
-// OP:       asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1: sete
+// OP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
-// OP-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain0{{.*}}wrpkru
-// OP-NEXT:  ret i32
+// OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
 // CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(
-// CMP:       asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1: sete
+// CMP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // CMP-NEXT:  call i32 @vault_cmp(
-// CMP-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// CMP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
+// CMP:       call i32 @vault_cmp(
+// CMP-NEXT:  br
+// CMP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
+// CMP-NEXT:  call i32 @vault_cmp(
+// CMP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
