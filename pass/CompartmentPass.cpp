@@ -16,6 +16,7 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
@@ -207,6 +208,9 @@ void Instrumenter::gateCalls(Function &F) {
       continue;
     }
     Domain Target = domainOf(*Callee);
+    if (Target.kind == Domain::Shared && Caller.kind == Domain::Compartment &&
+        Callee->isDeclaration())
+      gateIfDefaultElsewhere(*Call, *Callee, Caller);
     if (Target.kind == Domain::Shared || Target == Caller)
       continue;
     const Annotation *Ann = A.find(Callee);
@@ -253,6 +257,61 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   insertGate(&Call, symbolFor(Callee), Caller.kind == Domain::Compartment);
   for (Instruction *At : afterCall(Call))
     insertGate(At, symbolFor(Caller), Callee.kind == Domain::Compartment);
+}
+
+// Seen from a compartment, a function only declared here is either shared
+// code (libc) or default-domain code defined in another module. Every module
+// marks its own default-domain functions with a symbol
+// __bulkhead_default.NAME; a compartment's call of a declaration tests that
+// (weak) symbol and, when it is defined, makes the call through gates into
+// the default domain and back.
+static std::string defaultMarkerName(StringRef Function) {
+  return ("__bulkhead_default." + Function).str();
+}
+
+void Instrumenter::markDefaultFunctions() {
+  auto *I8 = Type::getInt8Ty(M.getContext());
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.hasLocalLinkage() ||
+        F.hasFnAttribute(WrapperAttr) || domainOf(F).kind != Domain::Default)
+      continue;
+    auto *Marker = new GlobalVariable(M, I8, true, GlobalValue::ExternalLinkage,
+                                      ConstantInt::get(I8, 0),
+                                      defaultMarkerName(F.getName()));
+    Marker->setVisibility(GlobalValue::HiddenVisibility);
+    appendToUsed(M, {Marker});
+  }
+}
+
+void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
+                                          const Domain &Caller) {
+  auto *CI = dyn_cast<CallInst>(&Call);
+  if (!CI || CI->isMustTailCall() || Callee.isIntrinsic() ||
+      Callee.getName().starts_with("__bulkhead"))
+    return; // invokes and musttail calls stay as they are (see threat model)
+  std::string Name = defaultMarkerName(Callee.getName());
+  GlobalVariable *Marker = M.getGlobalVariable(Name, true);
+  if (!Marker) {
+    Marker = new GlobalVariable(M, Type::getInt8Ty(M.getContext()), true,
+                                GlobalValue::ExternalWeakLinkage, nullptr, Name);
+    Marker->setVisibility(GlobalValue::HiddenVisibility);
+  }
+  IRBuilder<> B(CI);
+  Value *IsDefault = B.CreateIsNotNull(Marker);
+  Instruction *ThenTerm, *ElseTerm;
+  SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
+                                &ElseTerm);
+  auto *Gated = cast<CallInst>(IRBuilder<>(ThenTerm).Insert(CI->clone()));
+  auto *Plain = cast<CallInst>(IRBuilder<>(ElseTerm).Insert(CI->clone()));
+  if (!CI->getType()->isVoidTy()) {
+    B.SetInsertPoint(CI);
+    PHINode *Phi = B.CreatePHI(CI->getType(), 2);
+    Phi->addIncoming(Gated, Gated->getParent());
+    Phi->addIncoming(Plain, Plain->getParent());
+    CI->replaceAllUsesWith(Phi);
+  }
+  CI->eraseFromParent();
+  gate(*Gated, Caller, DefaultDomain);
 }
 
 Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
@@ -562,6 +621,7 @@ void Instrumenter::run() {
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment);
   splitEntries();
+  markDefaultFunctions();
   wrapAddressTaken();
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))

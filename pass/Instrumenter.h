@@ -53,6 +53,9 @@ private:
   void padDataSections();
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
+  void markDefaultFunctions();
+  void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
+                              const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
