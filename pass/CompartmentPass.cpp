@@ -186,6 +186,13 @@ SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
 
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
+  // An exception may arrive from any domain, through frames that have no
+  // landing pad to restore rights: every landing pad re-enters its own
+  // function's domain.
+  if (Caller.kind != Domain::Shared)
+    for (BasicBlock &BB : F)
+      if (BB.isLandingPad())
+        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller));
   SmallVector<CallBase *, 16> Calls;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)

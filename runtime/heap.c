@@ -82,7 +82,7 @@ struct heap_rt {
   int ready;            /* set-up finished (or nothing to set up) */
   unsigned n;           /* compartments with a region */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
-  uintptr_t libc_lo, libc_hi, ld_lo, ld_hi; /* code of libc and ld.so */
+  struct { uintptr_t lo, hi; } shared_code[4]; /* see shared_libraries */
   struct cheap c[MAX_COMPARTMENTS];
 };
 BH_HIDDEN union {
@@ -126,9 +126,10 @@ static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
 }
 
 /* Which heap a fresh allocation comes from: the compartment whose rights the
- * caller holds, except for the C library's and the dynamic linker's own
- * allocations (stdio buffers, TLS blocks, dlopen state...), which are shared
- * process state and must stay reachable from every domain. */
+ * caller holds, except for the allocations of the C and C++ runtime
+ * libraries themselves (stdio buffers, TLS blocks, dlopen state, C++
+ * exception objects...), which are shared process state and must stay
+ * reachable from every domain. */
 static inline int alloc_index(const void *ret) {
   if (tls.busy)
     return -1;
@@ -136,8 +137,9 @@ static inline int alloc_index(const void *ret) {
   if (i < 0)
     return -1;
   uintptr_t a = (uintptr_t)ret;
-  if (in_range(a, RT.libc_lo, RT.libc_hi) || in_range(a, RT.ld_lo, RT.ld_hi))
-    return -1;
+  for (int k = 0; k < 4; k++)
+    if (in_range(a, RT.shared_code[k].lo, RT.shared_code[k].hi))
+      return -1;
   return i;
 }
 
@@ -237,19 +239,25 @@ static void fail(struct cheap *c, const char *what, int err) {
            err ? strerror(err) : "");
 }
 
+/* The libraries whose own allocations are shared process state, in the
+ * order of RT.shared_code: libc, the dynamic linker, and the C++ runtime
+ * (exception objects thrown in one domain are caught in another). */
+static const char *const shared_libraries[4] = {"libc.so", "ld-linux",
+                                                "libstdc++.so", "libgcc_s.so"};
+
 static int find_code(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size, (void)arg;
   const char *name = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
   name = name ? name + 1 : info->dlpi_name;
-  uintptr_t *lo, *hi;
-  if (name && !strncmp(name, "libc.so", 7))
-    lo = &RT.libc_lo, hi = &RT.libc_hi;
-  else if (name && !strncmp(name, "ld-linux", 8))
-    lo = &RT.ld_lo, hi = &RT.ld_hi;
-  else
+  int k = 0;
+  while (k < 4 && !(name && !strncmp(name, shared_libraries[k],
+                                     strlen(shared_libraries[k]))))
+    k++;
+  if (k == 4)
     return 0;
-  for (int k = 0; k < info->dlpi_phnum; k++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
+  uintptr_t *lo = &RT.shared_code[k].lo, *hi = &RT.shared_code[k].hi;
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
       continue;
     uintptr_t a = info->dlpi_addr + ph->p_vaddr;

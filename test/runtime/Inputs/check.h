@@ -3,7 +3,9 @@
  * so that the parent's PKRU is never disturbed. */
 #ifndef BULKHEAD_TEST_CHECK_H
 #define BULKHEAD_TEST_CHECK_H
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <bulkhead.h>
 #include <signal.h>
 #include <stdint.h>
