@@ -17,8 +17,11 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
+
+#include <map>
 
 using namespace llvm;
 
@@ -319,6 +322,54 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   }
   CI->eraseFromParent();
   gate(*Gated, Caller, DefaultDomain);
+}
+
+// A helper called from compartment code runs with that compartment's rights,
+// so the gates inside it (after indirect calls, around calls into other
+// domains) must lead back to that compartment, not to the default domain.
+// Each compartment therefore gets its own internal copy of every helper it
+// calls, classified as its own code; default-domain callers keep the
+// original.
+void Instrumenter::cloneHelpersForCompartments() {
+  SmallVector<Function *, 16> Work;
+  for (Function &F : M)
+    if (!F.isDeclaration() && domainOf(F).kind == Domain::Compartment)
+      Work.push_back(&F);
+  std::map<std::pair<Function *, std::string>, Function *> Clones;
+  while (!Work.empty()) {
+    Function *F = Work.pop_back_val();
+    Domain D = domainOf(*F);
+    for (BasicBlock &BB : *F)
+      for (Instruction &I : BB) {
+        auto *Call = dyn_cast<CallBase>(&I);
+        Function *H = Call ? Call->getCalledFunction() : nullptr;
+        if (!H || H->isDeclaration() || H->isIntrinsic() ||
+            H->hasFnAttribute(WrapperAttr) ||
+            domainOf(*H).kind != Domain::Shared)
+          continue;
+        Function *&Clone = Clones[{H, D.name.str()}];
+        if (!Clone) {
+          ValueToValueMapTy VM;
+          Clone = CloneFunction(H, VM);
+          Clone->setName(H->getName() + ".bulkhead." + D.name);
+          Clone->setLinkage(GlobalValue::InternalLinkage);
+          Clone->setVisibility(GlobalValue::DefaultVisibility);
+          Clone->setComdat(nullptr);
+          Domains[Clone] = D;
+          Work.push_back(Clone);
+        }
+        Call->setCalledFunction(Clone);
+      }
+  }
+  // Originals only compartments called are gone now: drop them, so they are
+  // not checked as default-domain callers of what they call.
+  for (auto &[Key, Clone] : Clones) {
+    Function *H = Key.first;
+    if (Domains.count(H) && H->use_empty() && H->isDiscardableIfUnused()) {
+      Domains.erase(H);
+      H->eraseFromParent();
+    }
+  }
 }
 
 Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
@@ -629,6 +680,7 @@ void Instrumenter::run() {
                 Entry.second.compartment);
   splitEntries();
   markDefaultFunctions();
+  cloneHelpersForCompartments();
   wrapAddressTaken();
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))

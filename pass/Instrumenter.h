@@ -54,6 +54,7 @@ private:
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();
+  void cloneHelpersForCompartments();
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
