@@ -211,10 +211,16 @@ void Instrumenter::gateCalls(Function &F) {
     // caller's back. The caller's domain is known here, so the way back
     // never depends on anything the callee controls.
     if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
-      for (Instruction *At : afterCall(*Call))
-        insertGateIfNeeded(At, symbolFor(Caller));
+      // The slots are put back after the gate (inserted next, so first):
+      // a longjmp may arrive with rights that cannot touch this stack.
       if (StackSwitching && Call->hasFnAttr(Attribute::ReturnsTwice))
         keepStackSlots(*Call);
+      if (isa<CallInst>(Call) && Call->hasFnAttr(Attribute::ReturnsTwice)) {
+        insertGateIfNeededKeeping(*Call, symbolFor(Caller));
+        continue;
+      }
+      for (Instruction *At : afterCall(*Call))
+        insertGateIfNeeded(At, symbolFor(Caller));
       continue;
     }
     Domain Target = domainOf(*Callee);

@@ -90,19 +90,36 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
 }
 
+// The default domain's PKRU is 0 exactly when no compartment is protected
+// (none linked in, or running unprotected): then no PKRU instruction runs.
+static std::string gateIfNeededAsm(const std::string &Sym) {
+  return "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+         "je 3f\n"
+         "xorl %ecx, %ecx\n"
+         "rdpkru\n"
+         "cmpl " + Sym + "(%rip), %eax\n"
+         "je 3f\n" +
+         checkedWrpkru(Sym) + "3:";
+}
+
 void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
                         bool Scrubbing) {
-  std::string Sym = DomainSymbol.str();
-  // The default domain's PKRU is 0 exactly when no compartment is protected
-  // (none linked in, or running unprotected): then no PKRU instruction runs.
-  insertAsm(Before, "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
-                    "je 3f\n"
-                    "xorl %ecx, %ecx\n"
-                    "rdpkru\n"
-                    "cmpl " + Sym + "(%rip), %eax\n"
-                    "je 3f\n" +
-                    checkedWrpkru(Sym) + "3:",
-            Scrubbing);
+  insertAsm(Before, gateIfNeededAsm(DomainSymbol.str()), Scrubbing);
+}
+
+void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol) {
+  Instruction *After = Call.getNextNode();
+  if (Call.getType()->isVoidTy()) {
+    insertGateIfNeeded(After, DomainSymbol);
+    return;
+  }
+  auto *Ty = FunctionType::get(Call.getType(), {Call.getType()}, false);
+  auto *IA = InlineAsm::get(
+      Ty, gateIfNeededAsm(DomainSymbol.str()),
+      "=r,0,~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}",
+      /*hasSideEffects=*/true);
+  CallInst *Kept = IRBuilder<>(After).CreateCall(IA, {&Call});
+  Call.replaceUsesWithIf(Kept, [&](Use &U) { return U.getUser() != Kept; });
 }
 
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {

@@ -6,6 +6,7 @@
 #include <string>
 
 namespace llvm {
+class CallBase;
 class Instruction;
 class IRBuilderBase;
 class Value;
@@ -35,6 +36,13 @@ void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
 // wrappers, after indirect calls, after setjmp returns.
 void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
                         bool Scrubbing = false);
+
+// insertGateIfNeeded right after Call, which hands Call's result through
+// the gate in a register: a setjmp's second return may come with rights
+// that cannot touch the caller's stack (a compartment's, with per-
+// compartment stacks), where -O0 would otherwise spill the result before
+// the gate.
+void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbol);
 
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment

@@ -199,20 +199,24 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
        "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
        "callq ${0:P}\n";
   // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
+  // From's slot is put back only once its stack is: until then it marks
+  // where a signal handler may run (runtime/signals.c).
   A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n"
        "movq %rax, %r10\nmovq %rdx, %r8\n"
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq 16(%rsp), %rax\nmovq " + FromSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
+       "movq 16(%rsp), %r9\n"
        "movq 24(%rsp), %r11\n";
   if (ToC) // leaving a compartment: nothing of it in caller-saved registers
-    A += "xorl %esi, %esi\nxorl %edi, %edi\nxorl %r9d, %r9d\n";
+    A += "xorl %esi, %esi\nxorl %edi, %edi\n";
   A += checkedGateAsm(FromD);
   A += "movq %r11, %rsp\n";
   if (FromC) // the saved pointer sat in memory other domains can write
     A += InArena(FromD, "%rsp", "9f");
-  A += "movq %r10, %rax\nmovq %r8, %rdx\n";
+  A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
+       "movq %r10, %rax\nmovq %r8, %rdx\n";
   if (ToC)
-    A += "xorl %r8d, %r8d\nxorl %r10d, %r10d\nxorl %r11d, %r11d\n";
+    A += "xorl %ecx, %ecx\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
+         "xorl %r10d, %r10d\nxorl %r11d, %r11d\n";
   A += "retq\n9:\nud2\n";
 
   LLVMContext &Ctx = M.getContext();

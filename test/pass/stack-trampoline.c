@@ -47,7 +47,10 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: [[OUT:.Ltmp[0-9]+]]:
 // CHECK-NEXT: wrpkru
 // CHECK:      .quad [[OUT]]
+// The caller's slot is put back only once its stack is.
 // CHECK:      movq %r11, %rsp
+// CHECK-NEXT: movq __bulkhead_stack.0@GOTTPOFF(%rip), %rcx
+// CHECK-NEXT: movq %r9, %fs:(%rcx)
 // CHECK-NEXT: movq %r10, %rax
 // CHECK:      retq
 // CHECK:      [[TRAP]]:
