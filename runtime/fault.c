@@ -134,7 +134,8 @@ void bh_install_fault_reporter(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = report_fault;
-  sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+  /* SA_ONSTACK: a stack overflow is reported too (runtime/signals.c). */
+  sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
   sigaction(SIGSEGV, &sa, NULL);
 }
 

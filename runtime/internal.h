@@ -36,5 +36,9 @@ const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
 void bh_install_fault_reporter(void) BH_HIDDEN;
 void bh_install_wrpkru_emulation(void) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
+void bh_sigstack_thread_init(void) BH_HIDDEN;
+/* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose
+ * stack holds sp; NULL if sp is on no compartment's stack. */
+void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
 
 #endif

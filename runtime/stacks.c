@@ -178,6 +178,16 @@ _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_hi) == BH_DESC_S
                "trampolines read stack_hi at this offset");
 _Static_assert(sizeof(struct bulkhead_domain) == BULKHEAD_PAGE, "one page");
 
+/* This thread's slot of the compartment whose stack holds sp, or NULL. */
+void **bh_stack_slot_at(const char *sp) {
+  for (int c = 0; c < (int)bh_domain_count(); c++) {
+    struct bulkhead_domain *d = &__start_bulkhead_domains[c];
+    if (sp > d->stack_lo && sp <= d->stack_hi)
+      return mine.index[c] ? mine.slot[c] : NULL;
+  }
+  return NULL;
+}
+
 /* Around setjmp (the pass calls these with -bulkhead-stacks): a longjmp
  * past trampolines skips their restoring of the slots, which would leave
  * each compartment's next entry below frames that no longer exist, and the

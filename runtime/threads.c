@@ -50,6 +50,7 @@ static int protected(void) {
 static void *pthread_trampoline(void *p) {
   if (protected())
     bh_enter_default_domain();
+  bh_sigstack_thread_init();
   struct start s = *(struct start *)p;
   free(p);
   void *result = s.routine(s.arg);

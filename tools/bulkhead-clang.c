@@ -299,7 +299,7 @@ static bool is_c_identifier(const char *s) {
 
 /* The wrapper's own flags, which never reach clang. */
 static bool is_private_flag(const char *a) {
-  return starts_with(a, "-fpkey-") || strcmp(a, "-fno-pkey-compartments") == 0 ||
+  return starts_with(a, "-fpkey-") || starts_with(a, "-fno-pkey-") ||
          starts_with(a, "--bulkhead-");
 }
 
@@ -311,6 +311,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->enabled = false;
   } else if (strcmp(a, "-fpkey-compartment-stacks") == 0) {
     s->stacks = true;
+  } else if (strcmp(a, "-fno-pkey-compartment-stacks") == 0) {
+    s->stacks = false;
   } else if (starts_with(a, "-fpkey-compartment=")) {
     const char *name = a + strlen("-fpkey-compartment=");
     if (!is_c_identifier(name))
@@ -534,6 +536,8 @@ static void print_help(const char *prog) {
          "                             NAME (a C identifier)\n"
          "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
          "                             tagged with the compartment's key\n"
+         "                             (experimental; docs/design.md)\n"
+         "  -fno-pkey-compartment-stacks  undo an earlier -fpkey-compartment-stacks\n"
          "  --bulkhead-dry-run         print the final clang command and exit\n"
          "  --bulkhead-help            print this help and exit\n"
          "\n"

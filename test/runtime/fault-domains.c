@@ -9,6 +9,10 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2> %t.err
 // RUN: FileCheck %s < %t.err
+// Faults on compartment stacks are reported the same way:
+// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts
+// RUN: %run %ts > %ts.out 2> %ts.err
+// RUN: FileCheck %s < %ts.err
 #include "Inputs/check.h"
 #include <sys/mman.h>
 

@@ -9,9 +9,17 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0 && %run %t0 | FileCheck %s
+// With per-compartment stacks a vault handler runs on the vault's stack
+// when its pointer was made in the default domain; where the others run is
+// the same.
+// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -DSTACKS=1 -O2 %s -o %ts && %run %ts | FileCheck %s
 // CHECK: signal-paths: 36 combinations ok
 #include "Inputs/check.h"
 #include "Inputs/sigframe.h"
+
+#ifndef STACKS
+#define STACKS 0
+#endif
 
 BULKHEAD_DATA(vault) static volatile int secret = 77;
 
@@ -121,7 +129,10 @@ int main(void) {
             CHECK(seen_frame_pkru == raiser_pkru[r]);
           int on_alt = seen_stack >= (uintptr_t)alt_stack &&
                        seen_stack < (uintptr_t)alt_stack + sizeof alt_stack;
-          CHECK(on_alt == (api == ONSTACK));
+          if (!STACKS || !vault_handler)
+            CHECK(on_alt == (api == ONSTACK));
+          else if (!from_vault)
+            CHECK(page_pkey((void *)seen_stack) == bulkhead_compartment_pkey("vault"));
           n += r == 2;
         }
         CHECK(test_rdpkru() == dflt);

@@ -7,7 +7,7 @@
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O0 %s -o %t0 -lpthread && %run %t0 | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %t2 -lpthread && %run %t2 | FileCheck %s
 // Without the option the vault frames are on the default stack: the test sees it.
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %tshared -lpthread && not %run %tshared
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %tshared -lpthread && not %run %tshared
 #include "Inputs/check.h"
 #include <pthread.h>
 #include <stdatomic.h>

@@ -1,6 +1,10 @@
 /* raw-handler.c - built WITHOUT Bulkhead: a signal handler with no wrapper,
- * so it sees PKRU exactly as the kernel sets it on signal entry. */
+ * installed with the C library's own sigaction (past the runtime's, which
+ * would run it through its dispatcher), so it sees PKRU exactly as the
+ * kernel sets it on signal entry. */
+#define _GNU_SOURCE
 #include "sigframe.h"
+#include <dlfcn.h>
 #include <signal.h>
 #include <string.h>
 
@@ -25,6 +29,11 @@ int raw_install(int sig) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = raw_handler;
-  sa.sa_flags = SA_SIGINFO;
-  return sigaction(sig, &sa, 0);
+  /* On the runtime's key-0 alternate stack: the kernel's own stack choice
+   * would be a compartment's stack when one is interrupted. */
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  int (*libc_sigaction)(int, const struct sigaction *, struct sigaction *) =
+      (int (*)(int, const struct sigaction *, struct sigaction *))dlsym(
+          RTLD_NEXT, "sigaction");
+  return libc_sigaction ? libc_sigaction(sig, &sa, 0) : -1;
 }

@@ -1,0 +1,206 @@
+/*
+ * signals.c - where signal handlers run.
+ *
+ * The kernel starts a handler with its default PKRU, which denies every
+ * compartment key, on the interrupted stack. Interrupted on a compartment's
+ * stack (runtime/stacks.c), the handler's first push would fault and the
+ * process would die. So every thread gets an alternate signal stack of
+ * key-0 memory, and sigaction and signal are interposed (the runtime is
+ * linked into the executable, so its definitions come first): the kernel
+ * always calls `dispatch` on that stack, which enters the default domain
+ * and calls the program's handler on a stack where it may stay:
+ *  - the interrupted stack, below the interrupted frame, if that is not a
+ *    compartment's;
+ *  - else the thread's default-domain stack, below where the default domain
+ *    left it (the trampolines keep that in __bulkhead_stack.0);
+ *  - the alternate stack itself if the program asked for SA_ONSTACK.
+ * While the handler runs off the alternate stack, the alternate stack is
+ * narrowed to end below `dispatch`'s frame: a second signal, taken while
+ * the handler is inside a compartment, must not be written over the first
+ * one's frame. rt_sigreturn puts the whole stack back (uc_stack).
+ */
+#define _GNU_SOURCE
+#include "gate.h"
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#define ALT_SIZE (256u << 10)
+#define RED_ZONE 128
+
+/* Where the default domain's stack continues while compartment code runs:
+ * the slot the pass's trampolines keep (pass/Stacks.cpp). */
+extern __thread char *default_stack_slot __asm__("__bulkhead_stack.0")
+    BH_HIDDEN;
+__thread char *default_stack_slot BH_HIDDEN;
+
+/* The program's handlers: key-0 memory, like every other function pointer
+ * the default domain calls. */
+static struct {
+  void (*handler)(int, siginfo_t *, void *);
+  int flags;
+} wanted[_NSIG];
+
+static __thread char *mine; /* this thread's alternate stack (guard first) */
+
+extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
+extern char __dso_handle[];
+
+static int protected(void) {
+  return bh_domain_count() != 0 && !bh_state->unprotected;
+}
+
+struct call {
+  int sig;
+  siginfo_t *si;
+  ucontext_t *uc;
+  stack_t narrowed;
+};
+
+/* Runs on the handler's stack, off the alternate one. */
+static void call_handler(struct call *c) {
+  sigaltstack(&c->narrowed, NULL);
+  wanted[c->sig].handler(c->sig, c->si, c->uc);
+}
+
+/* Calls fn(arg) with the stack pointer at sp; back on the caller's stack
+ * afterwards. */
+void bh_call_on_stack(void (*fn)(struct call *), struct call *arg, char *sp)
+    BH_HIDDEN;
+__asm__(".text\n"
+        ".type bh_call_on_stack,@function\n"
+        "bh_call_on_stack:\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  andq $-16, %rdx\n"
+        "  movq %rdx, %rsp\n"
+        "  movq %rdi, %rax\n"
+        "  movq %rsi, %rdi\n"
+        "  callq *%rax\n"
+        "  movq %rbp, %rsp\n"
+        "  popq %rbp\n"
+        "  ret\n"
+        ".size bh_call_on_stack, .-bh_call_on_stack\n");
+
+static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
+  char *sp = (char *)uc->uc_mcontext.gregs[REG_RSP];
+  char *here = __builtin_frame_address(0);
+  char *alt = uc->uc_stack.ss_sp;
+  int on_alt = !(uc->uc_stack.ss_flags & SS_DISABLE) && here > alt &&
+               here <= alt + uc->uc_stack.ss_size;
+  char *run = bh_stack_slot_at(sp) ? default_stack_slot : sp - RED_ZONE;
+  if (!on_alt || !run || (wanted[sig].flags & SA_ONSTACK) ||
+      (run > alt && run <= alt + uc->uc_stack.ss_size)) {
+    wanted[sig].handler(sig, si, uc); /* stay where the kernel put us */
+    return;
+  }
+  /* `here` is below the kernel's frame; leave room for our own calls. */
+  struct call c = {sig, si, uc,
+                   {.ss_sp = alt, .ss_size = (size_t)(here - 512 - alt)}};
+  bh_call_on_stack(call_handler, &c, run);
+}
+
+static void dispatch(int sig, siginfo_t *si, void *uc) {
+  if (protected())
+    bh_enter_default_domain();
+  /* Compartment code interrupted on its stack has not left it through a
+   * trampoline, so its slot still holds where its last entry began: a
+   * handler entering that compartment again must continue below the
+   * interrupted frames, not over them. */
+  char *sp = (char *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
+  void **slot = bh_stack_slot_at(sp);
+  void *saved = slot ? *slot : NULL;
+  if (slot)
+    *slot = (void *)((uintptr_t)(sp - RED_ZONE) & ~(uintptr_t)15);
+  run_handler(sig, si, uc);
+  if (slot)
+    *slot = saved;
+}
+
+static void release(void *unused) {
+  (void)unused;
+  char *sp = __builtin_frame_address(0);
+  if (!mine || (sp >= mine && sp < mine + BULKHEAD_PAGE + ALT_SIZE))
+    return; /* exiting from inside a handler: keep it */
+  stack_t cur, off = {.ss_flags = SS_DISABLE};
+  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == mine + BULKHEAD_PAGE)
+    sigaltstack(&off, NULL);
+  munmap(mine, BULKHEAD_PAGE + ALT_SIZE);
+  mine = NULL;
+}
+
+/* Gives the calling thread its alternate stack, unless the program already
+ * set one (which must then be key-0 memory: docs/signals.md). */
+void bh_sigstack_thread_init(void) {
+  stack_t cur;
+  if (bh_domain_count() == 0 || mine || sigaltstack(NULL, &cur) ||
+      !(cur.ss_flags & SS_DISABLE))
+    return;
+  char *p = mmap(NULL, BULKHEAD_PAGE + ALT_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    bh_die("bulkhead: error: cannot map an alternate signal stack");
+  if (mprotect(p, BULKHEAD_PAGE, PROT_NONE)) /* guard against overflow */
+    bh_die("bulkhead: error: cannot protect the alternate signal stack's guard page");
+  stack_t ss = {.ss_sp = p + BULKHEAD_PAGE, .ss_size = ALT_SIZE};
+  if (sigaltstack(&ss, NULL))
+    bh_die("bulkhead: error: cannot install an alternate signal stack");
+  mine = p;
+  __cxa_thread_atexit_impl(release, NULL, __dso_handle);
+}
+
+static int (*real_sigaction(void))(int, const struct sigaction *,
+                                   struct sigaction *) {
+  static int (*next)(int, const struct sigaction *, struct sigaction *);
+  if (!next && !(next = dlsym(RTLD_NEXT, "sigaction")))
+    bh_die("bulkhead: error: cannot find the C library's sigaction");
+  return next;
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  if (bh_domain_count() == 0 || sig <= 0 || sig >= _NSIG)
+    return real_sigaction()(sig, act, old);
+  struct sigaction mine_act, prev;
+  const struct sigaction *give = act;
+  if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
+    mine_act = *act;
+    mine_act.sa_sigaction = dispatch;
+    mine_act.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+    give = &mine_act;
+  }
+  /* Recorded first: the signal may arrive as soon as the kernel has it. */
+  typeof(wanted[0]) before = wanted[sig];
+  if (give == &mine_act) {
+    wanted[sig].handler = act->sa_sigaction;
+    wanted[sig].flags = act->sa_flags;
+  }
+  if (real_sigaction()(sig, give, &prev)) {
+    wanted[sig] = before;
+    return -1;
+  }
+  if (old) {
+    *old = prev;
+    if (prev.sa_sigaction == dispatch) { /* report what the program gave */
+      old->sa_sigaction = before.handler;
+      old->sa_flags = before.flags;
+    }
+  }
+  return 0;
+}
+
+/* glibc's signal() has BSD semantics and calls its own sigaction inside
+ * libc, past this interposer: do the same here through ours. */
+sighandler_t signal(int sig, sighandler_t handler) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, &old) < 0)
+    return SIG_ERR;
+  return old.sa_handler;
+}
