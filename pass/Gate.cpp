@@ -47,6 +47,14 @@ static void addScrub(std::string &Asm, std::string &Clobbers) {
   }
 }
 
+std::string vectorScrubAsm(unsigned First) {
+  std::string Asm;
+  if (ScrubLevel == Scrub::Vector)
+    for (unsigned I = First; I < 16; ++I)
+      Asm += "xorps %xmm" + std::to_string(I) + ", %xmm" + std::to_string(I) + "\n";
+  return Asm;
+}
+
 static std::string checkedWrpkru(const std::string &Sym) {
   return "xorl %ecx, %ecx\n"
          "xorl %edx, %edx\n"

@@ -51,6 +51,10 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbo
 // stack-switching trampolines, which contain their own gates.
 std::string checkedGateAsm(llvm::StringRef DomainSymbol);
 
+// With -bulkhead-scrub=vector, the text clearing xmmFirst..xmm15 (for
+// trampolines, whose results may be in xmm0-1); else empty.
+std::string vectorScrubAsm(unsigned First);
+
 // Only the register scrub of a gate leaving a compartment, as inline asm
 // before `Before` (nothing if scrubbing is off).
 void insertScrub(llvm::Instruction *Before);

@@ -206,8 +206,12 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
        "movq 16(%rsp), %r9\n"
        "movq 24(%rsp), %r11\n";
-  if (ToC) // leaving a compartment: nothing of it in caller-saved registers
+  if (ToC) { // leaving a compartment: nothing of it in caller-saved registers
     A += "xorl %esi, %esi\nxorl %edi, %edi\n";
+    Type *Ret = FT->getReturnType();
+    bool IntOrVoid = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
+    A += vectorScrubAsm(IntOrVoid ? 0 : 2);
+  }
   A += checkedGateAsm(FromD);
   A += "movq %r11, %rsp\n";
   if (FromC) // the saved pointer sat in memory other domains can write
