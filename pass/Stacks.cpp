@@ -114,6 +114,29 @@ std::optional<uint64_t> stackArgBytes(const CallBase &Call,
   return alignTo(Off, 16);
 }
 
+// CFI for the part of a trampoline running on the callee's stack, where
+// the caller's stack pointer (at the return address) is saved at
+// SavedAt(%rsp): CFA = *(rsp + SavedAt) + 8. An exception thrown by the
+// callee unwinds through the trampoline to the caller's landing pad.
+static std::string cfaFromSavedSp(uint64_t SavedAt) {
+  std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
+  uint64_t V = SavedAt;
+  unsigned Len = 1;
+  while (true) {
+    uint8_t Byte = V & 0x7f;
+    V >>= 7;
+    bool Done = V == 0 && !(Byte & 0x40);
+    Ops += ", " + std::to_string(Done ? Byte : Byte | 0x80);
+    ++Len;
+    if (Done)
+      break;
+  }
+  Ops += ", 0x06, 0x23, 0x08"; // DW_OP_deref, DW_OP_plus_uconst 8
+  Len += 3;
+  // DW_CFA_def_cfa_expression
+  return ".cfi_escape 0x0f, " + std::to_string(Len) + ", " + Ops + "\n";
+}
+
 // The trampoline for calls of Callee (through type FT) from domain From to
 // domain To with StackBytes bytes of stack arguments: a naked function with
 // the callee's signature that enters To (allocating this thread's stack in
@@ -149,6 +172,7 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
     Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
+  Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
   Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {Tr}); // keeps IPO from touching its signature
 
@@ -195,13 +219,15 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   for (uint64_t I = 0; I < StackBytes; I += 8)
     A += "movq " + std::to_string(8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
          std::to_string(32 + StackBytes - I) + "(%rax)\n";
-  A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n"
+  A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
+       cfaFromSavedSp(24 + StackBytes) +
        "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
        "callq ${0:P}\n";
   // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
-  A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n"
+  A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n" +
+       cfaFromSavedSp(24) +
        "movq %rax, %r10\nmovq %rdx, %r8\n"
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
        "movq 16(%rsp), %r9\n"
@@ -213,7 +239,7 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
     A += vectorScrubAsm(IntOrVoid ? 0 : 2);
   }
   A += checkedGateAsm(FromD);
-  A += "movq %r11, %rsp\n";
+  A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, 8\n";
   if (FromC) // the saved pointer sat in memory other domains can write
     A += InArena(FromD, "%rsp", "9f");
   A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
@@ -263,9 +289,6 @@ bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
                           "'): " + Why);
     return false;
   };
-  if (isa<InvokeInst>(Call))
-    return Reject("it may unwind (invoke), and unwinding across a stack "
-                  "switch is not supported");
   std::string Why;
   std::optional<uint64_t> Bytes = stackArgBytes(Call, Why);
   if (!Bytes)

@@ -42,6 +42,8 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      movq 32(%rsp), %rdx
 // CHECK-NEXT: movq %rdx, -40(%rax)
 // CHECK-NEXT: leaq -64(%rax), %rsp
+// CFA = *(rsp + 56) + 8: the caller's saved stack pointer, for unwinding.
+// CHECK-NEXT: .cfi_escape 0x0f, 0x05, 0x77, 0x38, 0x06, 0x23, 0x08
 // CHECK:      callq __bulkhead_body.vault_nine
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK-NEXT: [[OUT:.Ltmp[0-9]+]]:
@@ -49,6 +51,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      .quad [[OUT]]
 // The caller's slot is put back only once its stack is.
 // CHECK:      movq %r11, %rsp
+// CHECK-NEXT: .cfi_def_cfa %rsp, 8
 // CHECK-NEXT: movq __bulkhead_stack.0@GOTTPOFF(%rip), %rcx
 // CHECK-NEXT: movq %r9, %fs:(%rcx)
 // CHECK-NEXT: movq %r10, %rax
@@ -64,6 +67,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      movl __bulkhead_domain_vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
+// CHECK-NEXT: .cfi_def_cfa %rsp, 8
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rsp
 // CHECK-NEXT: jbe
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp

@@ -5,6 +5,11 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t && %run %t
 // RUN: %bulkhead_clangxx -fpkey-compartments -O0 %s -o %t0 && %run %t0
+// With per-compartment stacks the exception also unwinds through the
+// trampoline, from the vault's stack back to the default one (its CFI
+// finds the caller's stack pointer where the trampoline saved it):
+// RUN: %bulkhead_clangxx -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts && %run %ts
+// RUN: %bulkhead_clangxx -fpkey-compartments -fpkey-compartment-stacks -O0 %s -o %ts0 && %run %ts0
 #include "Inputs/check.h"
 #include <cstdio>
 
