@@ -34,7 +34,6 @@ static cl::opt<std::string> WholeModuleCompartment(
 namespace bulkhead {
 
 static constexpr StringRef DoneFlag = "bulkhead.instrumented";
-static const Domain DefaultDomain{Domain::Default, ""};
 
 
 // Unannotated helpers are part of whichever code calls them, like a macro:
@@ -187,6 +186,12 @@ SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
   return {Call.getNextNode()};
 }
 
+// libc functions that run exit handlers and never return.
+static bool isExitFunction(const Function &F) {
+  StringRef N = F.getName();
+  return N == "exit" || N == "quick_exit" || N == "pthread_exit";
+}
+
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
   // An exception may arrive from any domain, through frames that have no
@@ -210,6 +215,11 @@ void Instrumenter::gateCalls(Function &F) {
     // domain), the thread may hold another domain's rights: take the
     // caller's back. The caller's domain is known here, so the way back
     // never depends on anything the callee controls.
+    // With stacks, a pointer call from a compartment to a wrapper leaves the
+    // compartment's stack and rights first (PROTOTYPE, see Stacks.cpp).
+    if (!Callee && StackSwitching && Caller.kind == Domain::Compartment &&
+        isa<CallInst>(Call) && leaveForPointerCall(*cast<CallInst>(Call), Caller))
+      continue;
     if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
       // The slots are put back after the gate (inserted next, so first):
       // a longjmp may arrive with rights that cannot touch this stack.
@@ -224,6 +234,15 @@ void Instrumenter::gateCalls(Function &F) {
       continue;
     }
     Domain Target = domainOf(*Callee);
+    // With per-compartment stacks, libc's exit must not run on a
+    // compartment's stack: the handlers it calls leave the default domain's
+    // rights behind (exit handlers' wrappers return to the default domain),
+    // which cannot touch that stack. Leave the compartment first.
+    if (StackSwitching && Caller.kind == Domain::Compartment &&
+        Callee->isDeclaration() && isExitFunction(*Callee)) {
+      gate(*Call, Caller, DefaultDomain);
+      continue;
+    }
     if (Target.kind == Domain::Shared && Caller.kind == Domain::Compartment &&
         Callee->isDeclaration())
       gateIfDefaultElsewhere(*Call, *Callee, Caller);
@@ -327,6 +346,25 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
     CI->replaceAllUsesWith(Phi);
   }
   CI->eraseFromParent();
+  std::string Why;
+  if (StackSwitching &&
+      !switchableStackBytes(*Gated, Caller, DefaultDomain, Why)) {
+    // Most such calls are of libc or of the compartment's own code in
+    // another file: no error for a path that never runs, but a clear stop
+    // if it does.
+    std::string Msg = ("bulkhead: error: compartment '" + Caller.name +
+                       "' called default-domain function '" +
+                       sourceName(Callee) + "' (from '" +
+                       sourceName(*Gated->getFunction()) +
+                       "'), whose arguments cannot be passed across the "
+                       "stack switch: " + Why)
+                          .str();
+    IRBuilder<> B(Gated);
+    auto *FT = FunctionType::get(B.getVoidTy(), {B.getPtrTy()}, false);
+    B.CreateCall(M.getOrInsertFunction("__bulkhead_unsupported_call", FT),
+                 {B.CreateGlobalString(Msg)});
+    return;
+  }
   gate(*Gated, Caller, DefaultDomain);
 }
 
@@ -444,6 +482,8 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
                            F.hasLocalLinkage()
                                ? GlobalValue::InternalLinkage
                                : GlobalValue::LinkOnceODRLinkage);
+  if (StackSwitching) // pointer calls from compartments test this range
+    W->setSection("bulkhead_wrappers");
   if (!F.hasLocalLinkage()) {
     // Equal pointers in every module: one wrapper per (F, creator).
     W->setVisibility(GlobalValue::HiddenVisibility);
@@ -452,35 +492,44 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   Domain Target = domainOf(F);
   LLVMContext &Ctx = M.getContext();
   BasicBlock *Entry = BasicBlock::Create(Ctx, "", W);
-  if (StackSwitching && !(Target == Creator)) {
-    // Called in F's domain (shared code running for it, e.g. qsort): F runs
-    // right there. Called in the creator's domain (the usual case): through
-    // the trampoline, which switches stacks. From anywhere else (a signal
-    // handler's start, a pointer passed on to a third domain): gates only,
-    // on the caller's stack, as without -bulkhead-stacks.
+  if (StackSwitching) {
+    // F runs on its own domain's stack, entered through a trampoline from
+    // a domain known here: called inside F's domain (shared code running
+    // for it, e.g. qsort), F runs right there; called in the creator's
+    // domain or in the default domain (where pointer calls from
+    // compartments arrive, pass/Stacks.cpp), through the trampoline from
+    // that domain, which also leads back to it. From anywhere else (shared
+    // code running for a third compartment): gates only, on the caller's
+    // stack, back to the default domain (fails closed: see design.md).
+    SmallVector<Domain, 2> Froms;
+    for (const Domain &D : {Creator, DefaultDomain})
+      if (!(D == Target) && (Froms.empty() || !(Froms[0] == D)))
+        Froms.push_back(D);
     BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", W);
-    BasicBlock *Check = BasicBlock::Create(Ctx, "check", W);
-    BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
-    BasicBlock *Other = BasicBlock::Create(Ctx, "other", W);
+    BasicBlock *Next = BasicBlock::Create(Ctx, "check", W);
     IRBuilder<> B(Entry);
     B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Target)),
                                   B.getInt32(0)),
-                   Inside, Check);
-    B.SetInsertPoint(Check);
-    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Creator)),
-                                  B.getInt32(0)),
-                   Switch, Other);
+                   Inside, Next);
     forwardCall(Inside, F, *W);
-    CallInst *Sw = forwardCall(Switch, F, *W);
-    std::string Why;
-    std::optional<uint64_t> Bytes = stackArgBytes(*Sw, Why);
-    if (Bytes && *Bytes <= BH_MAX_STACK_ARGS &&
-        (!*Bytes || Creator.kind != Domain::Compartment))
-      Sw->setCalledOperand(
-          trampoline(F, Sw->getFunctionType(), Creator, Target, *Bytes));
-    else // not passable through a trampoline: the plain gates
-      insertGatesAround(Sw, Target, Creator);
-    insertGatesAround(forwardCall(Other, F, *W), Target, DefaultDomain);
+    for (const Domain &From : Froms) {
+      BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
+      BasicBlock *Rest = BasicBlock::Create(Ctx, "check", W);
+      B.SetInsertPoint(Next);
+      B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(From)),
+                                    B.getInt32(0)),
+                     Switch, Rest);
+      CallInst *Sw = forwardCall(Switch, F, *W);
+      std::string Why;
+      if (std::optional<uint64_t> Bytes =
+              switchableStackBytes(*Sw, From, Target, Why))
+        Sw->setCalledOperand(
+            trampoline(F, Sw->getFunctionType(), From, Target, *Bytes));
+      else // not passable through a trampoline: the plain gates
+        insertGatesAround(Sw, Target, From);
+      Next = Rest;
+    }
+    insertGatesAround(forwardCall(Next, F, *W), Target, DefaultDomain);
     Slot = W;
     return W;
   }

@@ -47,6 +47,8 @@ static void addScrub(std::string &Asm, std::string &Clobbers) {
   }
 }
 
+bool scrubsRegisters() { return ScrubLevel != Scrub::None; }
+
 std::string vectorScrubAsm(unsigned First) {
   std::string Asm;
   if (ScrubLevel == Scrub::Vector)

@@ -51,6 +51,9 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbo
 // stack-switching trampolines, which contain their own gates.
 std::string checkedGateAsm(llvm::StringRef DomainSymbol);
 
+// False with -bulkhead-scrub=none.
+bool scrubsRegisters();
+
 // With -bulkhead-scrub=vector, the text clearing xmmFirst..xmm15 (for
 // trampolines, whose results may be in xmm0-1); else empty.
 std::string vectorScrubAsm(unsigned First);

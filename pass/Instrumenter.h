@@ -13,6 +13,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -72,6 +73,15 @@ private:
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
                        const Domain &To, uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);
+  llvm::Function *finishTrampoline(llvm::Function *Tr, llvm::Function *Callee,
+                                   const Domain &From, const Domain &To,
+                                   uint64_t StackBytes);
+  bool leaveForPointerCall(llvm::CallInst &Call, const Domain &From);
+  llvm::Function *indirectTrampoline(llvm::CallInst &Call, const Domain &From,
+                                     uint64_t StackBytes);
+  std::map<std::pair<llvm::FunctionType *, std::pair<std::string, uint64_t>>,
+           llvm::Function *>
+      IndirectTrampolines;
   bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee, const Domain &From,
                     const Domain &To);
 
@@ -99,11 +109,15 @@ llvm::SmallVector<llvm::Instruction *, 2> afterCall(llvm::CallBase &Call);
 
 // -bulkhead-stacks (Stacks.cpp).
 extern llvm::cl::opt<bool> StackSwitching;
+inline const Domain DefaultDomain{Domain::Default, ""};
 
-// Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
-// nothing, with Why saying so, when the signature is not classified.
-std::optional<uint64_t> stackArgBytes(const llvm::CallBase &Call,
-                                      std::string &Why);
+// The bytes of stack arguments a trampoline from From to To copies for
+// Call (SysV x86-64 rules), or nothing, with Why saying why no trampoline
+// can pass them.
+std::optional<uint64_t> switchableStackBytes(const llvm::CallBase &Call,
+                                             const Domain &From,
+                                             const Domain &To,
+                                             std::string &Why);
 
 } // namespace bulkhead
 

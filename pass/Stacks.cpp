@@ -11,6 +11,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/IntrinsicInst.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 using namespace llvm;
@@ -58,7 +59,7 @@ GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
 
 // Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
 // an explanation of why this signature is not classified here.
-std::optional<uint64_t> stackArgBytes(const CallBase &Call,
+static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
                                              std::string &Why) {
   const DataLayout &DL = Call.getModule()->getDataLayout();
   if (Call.getCallingConv() != CallingConv::C) {
@@ -158,8 +159,10 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   if (Function *F = M.getFunction(Name))
     return F;
   // The asm names the callee directly (call foo, no PLT): it is defined in
-  // the executable, as every instrumented function with a domain is.
-  Callee.setDSOLocal(true);
+  // the executable, as every instrumented function with a domain is; libc's
+  // exit, also called through a trampoline, stays as it is declared.
+  if (!Callee.isDeclaration())
+    Callee.setDSOLocal(true);
   // Internal, one copy per module: a comdat copy the linker discards would
   // leave its gates' manifest entries pointing into a discarded section,
   // which GNU ld rejects.
@@ -170,6 +173,86 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   AttributeList CA = Callee.getAttributes();
   for (unsigned I = 0; I < FT->getNumParams(); ++I)
     Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
+  return finishTrampoline(Tr, &Callee, From, To, StackBytes);
+}
+
+// The trampoline for pointer calls from compartment From to a function-
+// pointer wrapper: it leaves From (its rights and its stack) for the
+// default domain, and calls the pointer, passed in r10 (a `nest` argument),
+// from there. A wrapper does not know which compartment calls it, and so
+// could not switch back to that compartment's stack and rights; from the
+// default domain it can (pass/CompartmentPass.cpp, wrapper()).
+Function *Instrumenter::indirectTrampoline(CallInst &Call, const Domain &From,
+                                           uint64_t StackBytes) {
+  FunctionType *FT = Call.getFunctionType();
+  Function *&Tr = IndirectTrampolines[{FT, {From.name.str(), StackBytes}}];
+  if (Tr)
+    return Tr;
+  LLVMContext &Ctx = M.getContext();
+  SmallVector<Type *, 8> Params{PointerType::getUnqual(Ctx)};
+  Params.append(FT->param_begin(), FT->param_end());
+  auto *TFT = FunctionType::get(FT->getReturnType(), Params, false);
+  Tr = Function::Create(TFT, GlobalValue::InternalLinkage,
+                        "__bulkhead_tramp_ind." + From.name + "." +
+                            Twine(StackBytes),
+                        M);
+  Tr->addParamAttr(0, Attribute::Nest);
+  for (unsigned I = 0; I < FT->getNumParams(); ++I)
+    Tr->addParamAttrs(I + 1, AttrBuilder(Ctx, Call.getAttributes().getParamAttrs(I)));
+  return finishTrampoline(Tr, nullptr, From, DefaultDomain, StackBytes);
+}
+
+bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
+  std::string Why;
+  std::optional<uint64_t> Bytes =
+      switchableStackBytes(Call, From, DefaultDomain, Why);
+  if (!Bytes || Call.getFunctionType()->isVarArg())
+    return false; // no wrapper is variadic: such a call never reaches one
+  LLVMContext &Ctx = M.getContext();
+  auto Bound = [&](const char *N) {
+    GlobalVariable *G = M.getGlobalVariable(N, true);
+    if (!G) {
+      G = new GlobalVariable(M, Type::getInt8Ty(Ctx), true,
+                             GlobalValue::ExternalWeakLinkage, nullptr, N);
+      G->setVisibility(GlobalValue::HiddenVisibility);
+    }
+    return G;
+  };
+  IRBuilder<> B(&Call);
+  Value *P = Call.getCalledOperand();
+  Value *IsWrapper = B.CreateAnd(
+      B.CreateICmpUGE(P, Bound("__start_bulkhead_wrappers")),
+      B.CreateICmpULT(P, Bound("__stop_bulkhead_wrappers")));
+  Instruction *ThenTerm, *ElseTerm;
+  SplitBlockAndInsertIfThenElse(IsWrapper, Call.getIterator(), &ThenTerm,
+                                &ElseTerm);
+  SmallVector<Value *, 8> Args{P};
+  Args.append(Call.arg_begin(), Call.arg_end());
+  Function *Tr = indirectTrampoline(Call, From, *Bytes);
+  CallInst *Out = IRBuilder<>(ThenTerm).CreateCall(Tr, Args);
+  AttributeList CA = Call.getAttributes();
+  for (unsigned I = 0; I < Call.arg_size(); ++I)
+    for (Attribute At : CA.getParamAttrs(I))
+      Out->addParamAttr(I + 1, At);
+  Out->addParamAttr(0, Attribute::Nest);
+  Out->setIsNoInline();
+  auto *Plain = cast<CallInst>(IRBuilder<>(ElseTerm).Insert(Call.clone()));
+  if (!Call.getType()->isVoidTy()) {
+    B.SetInsertPoint(&Call);
+    PHINode *Phi = B.CreatePHI(Call.getType(), 2);
+    Phi->addIncoming(Out, Out->getParent());
+    Phi->addIncoming(Plain, Plain->getParent());
+    Call.replaceAllUsesWith(Phi);
+  }
+  Call.eraseFromParent();
+  insertGateIfNeeded(Plain->getNextNode(), symbolFor(From));
+  return true;
+}
+
+Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
+                                         const Domain &From, const Domain &To,
+                                         uint64_t StackBytes) {
+  bool Indirect = !CalleePtr;
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
   Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
@@ -189,6 +272,8 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
            Fail + "\n";
   };
   std::string A;
+  if (Indirect) // the callee, from r10 (nest), kept where no argument lives
+    A += "movq %r10, %xmm14\n";
   if (ToC) // this thread's first entry into To: get it a stack
     A += "movq " + ToSlot + ", %r11\n"
          "cmpq $$0, %fs:(%r11)\n"
@@ -198,8 +283,12 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
          "7:\n";
   // The gate needs eax, ecx and edx: keep rdx and rcx (arguments) and rax
   // (al counts vector registers of a variadic call) elsewhere meanwhile.
+  // Into a compartment, the gate comes first: only its rights can write its
+  // stack. Into the default domain, it comes after the switch: the caller's
+  // rights can write the key-0 stack and still read its own stack arguments.
   A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n";
-  A += checkedGateAsm(ToD);
+  if (ToC)
+    A += checkedGateAsm(ToD);
   A += "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
   if (ToC)
     A += InArena(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
@@ -214,15 +303,18 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   if (FromC)
     A += InArena(FromD, "%rdx", "8f");
   A += "movq %rdx, %fs:(%rcx)\n8:\n";
-  // Stack arguments: only from the default domain (checked by the pass),
-  // whose key-0 stack To's rights can read.
+  // Stack arguments: read with To's rights from the default domain's key-0
+  // stack, or with From's rights when To is the default domain (the pass
+  // rejects them between two compartments).
   for (uint64_t I = 0; I < StackBytes; I += 8)
     A += "movq " + std::to_string(8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
          std::to_string(32 + StackBytes - I) + "(%rax)\n";
   A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
-       cfaFromSavedSp(24 + StackBytes) +
-       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
-       "callq ${0:P}\n";
+       cfaFromSavedSp(24 + StackBytes);
+  if (!ToC)
+    A += checkedGateAsm(ToD);
+  A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
+  A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n" : "callq ${0:P}\n";
   // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
@@ -232,9 +324,10 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
        "movq 16(%rsp), %r9\n"
        "movq 24(%rsp), %r11\n";
-  if (ToC) { // leaving a compartment: nothing of it in caller-saved registers
+  bool Scrub = ToC && scrubsRegisters();
+  if (Scrub) { // leaving a compartment: nothing of it in caller-saved registers
     A += "xorl %esi, %esi\nxorl %edi, %edi\n";
-    Type *Ret = FT->getReturnType();
+    Type *Ret = Tr->getReturnType();
     bool IntOrVoid = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
     A += vectorScrubAsm(IntOrVoid ? 0 : 2);
   }
@@ -244,16 +337,21 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
     A += InArena(FromD, "%rsp", "9f");
   A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
        "movq %r10, %rax\nmovq %r8, %rdx\n";
-  if (ToC)
+  if (Scrub)
     A += "xorl %ecx, %ecx\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
          "xorl %r10d, %r10d\nxorl %r11d, %r11d\n";
   A += "retq\n9:\nud2\n";
 
   LLVMContext &Ctx = M.getContext();
   IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
-  auto *AsmTy = FunctionType::get(B.getVoidTy(), {Callee.getType()}, false);
-  B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
-               {&Callee});
+  if (Indirect) {
+    auto *AsmTy = FunctionType::get(B.getVoidTy(), false);
+    B.CreateCall(InlineAsm::get(AsmTy, A, "", /*hasSideEffects=*/true));
+  } else {
+    auto *AsmTy = FunctionType::get(B.getVoidTy(), {CalleePtr->getType()}, false);
+    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
+                 {CalleePtr});
+  }
   B.CreateUnreachable();
   return Tr;
 }
@@ -279,28 +377,44 @@ void Instrumenter::keepStackSlots(CallBase &Call) {
 
 // Routes Call (from From into To) through its trampoline; false, with an
 // error at the call, if its arguments cannot be passed that way.
+// The bytes of stack arguments a trampoline from From to To copies for
+// Call, or why no trampoline can pass them.
+std::optional<uint64_t> switchableStackBytes(const CallBase &Call,
+                                             const Domain &From,
+                                             const Domain &To,
+                                             std::string &Why) {
+  std::optional<uint64_t> Bytes = stackArgBytes(Call, Why);
+  if (!Bytes)
+    return std::nullopt;
+  if (*Bytes && From.kind == Domain::Compartment &&
+      To.kind == Domain::Compartment) {
+    Why = std::to_string(*Bytes) +
+          " bytes of arguments are passed on the stack; between two "
+          "compartments, neither's rights can both read the caller's stack "
+          "and write the callee's (pass a pointer to a struct)";
+    return std::nullopt;
+  }
+  if (*Bytes > BH_MAX_STACK_ARGS) {
+    Why = std::to_string(*Bytes) +
+          " bytes of arguments are passed on the stack; at most " +
+          std::to_string(BH_MAX_STACK_ARGS) + " are supported";
+    return std::nullopt;
+  }
+  return Bytes;
+}
+
 bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
                                 const Domain &From, const Domain &To) {
-  auto Reject = [&](const Twine &Why) {
+  std::string Why;
+  std::optional<uint64_t> Bytes = switchableStackBytes(Call, From, To, Why);
+  if (!Bytes) {
     errorAtCall(Call, "-bulkhead-stacks: cannot switch stacks for the call "
                       "to '" + sourceName(Callee) + "' from " +
                           From.describe() + " into " + To.describe() +
                           " (in function '" + sourceName(*Call.getFunction()) +
                           "'): " + Why);
     return false;
-  };
-  std::string Why;
-  std::optional<uint64_t> Bytes = stackArgBytes(Call, Why);
-  if (!Bytes)
-    return Reject(Why);
-  if (*Bytes && From.kind == Domain::Compartment)
-    return Reject(Twine(*Bytes) + " bytes of arguments are passed on the "
-                  "stack; only calls from the default domain may pass "
-                  "arguments on the stack (pass a pointer to a struct)");
-  if (*Bytes > BH_MAX_STACK_ARGS)
-    return Reject(Twine(*Bytes) + " bytes of arguments are passed on the "
-                  "stack; at most " + Twine(BH_MAX_STACK_ARGS) +
-                  " are supported");
+  }
   if (From.kind == Domain::Compartment)
     insertScrub(&Call); // unused argument registers carry nothing of From
   Call.setCalledOperand(

@@ -29,3 +29,9 @@ void bh_die(const char *why) {
   bh_write("\n");
   _exit(1);
 }
+
+/* Called where the pass could not pass a call's arguments across a stack
+ * switch, on a path it expected never to run (pass/CompartmentPass.cpp). */
+__attribute__((noreturn)) void __bulkhead_unsupported_call(const char *why) {
+  bh_die(why);
+}

@@ -3,7 +3,8 @@
 // across the stack switch: 9 integer arguments (3 on the stack), 10 doubles
 // (2 on the stack), structs by value, struct returns (sret), variadic calls
 // with stack arguments, deep recursion, and nested default -> vault ->
-// default -> vault calls, each of which uses the right stack.
+// default -> vault calls, each of which uses the right stack; also out of
+// the vault with stack arguments, directly and through pointers.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O0 %s -o %t0 && %run %t0 | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %t2 && %run %t2 | FileCheck %s
@@ -86,8 +87,50 @@ long back_in_default(int depth) {
   return nest(depth, vault_where) + 1;
 }
 
+/* Out of the vault with stack arguments: directly, variadic, and through
+ * a pointer made in the default domain, which calls back into the vault
+ * through a pointer made there (vault -> default -> vault). */
+static long out_ints(long a, long b, long c, long d, long e, long f, long g,
+                     long h, long i) {
+  return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i;
+}
+static long out_variadic(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  long t = 0;
+  for (int i = 0; i < n; i++)
+    t += va_arg(ap, long) * (i + 1);
+  va_end(ap);
+  return t;
+}
+static long (*out_ptr)(long (*)(int), long, long, long, long, long, long, long,
+                       long);
+static uintptr_t inner_where, outer_where;
+static long out_calls_back(long (*back)(int), long a, long b, long c, long d,
+                           long e, long f, long g, long h) {
+  return back(1) + a + b + c + d + e + f + g + h;
+}
+BULKHEAD_ENTRY(vault) long vault_inner(int x) {
+  volatile long here = x;
+  inner_where = (uintptr_t)&here;
+  return secret + x;
+}
+BULKHEAD_ENTRY(vault) long vault_calls_out(void) {
+  volatile long here = 0;
+  outer_where = (uintptr_t)&here;
+  long direct = out_ints(1, 2, 3, 4, 5, 6, 7, 8, 9);
+  long var = out_variadic(9, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+  long back = out_ptr(vault_inner, 1, 2, 3, 4, 5, 6, 7, 8);
+  return direct + var + back + here;
+}
+
 int main(void) {
   int vault = bulkhead_compartment_pkey("vault");
+  out_ptr = out_calls_back;
+  CHECK(vault_calls_out() == 285 + 285 + (1000 + 1) + 36);
+  CHECK(page_pkey((void *)inner_where) == vault);
+  /* the vault entered again continues below its live frames */
+  CHECK(inner_where < outer_where);
   volatile long main_local = 0;
   CHECK(ints(1, 2, 3, 4, 5, 6, 7, 8, 9) == 285 + 1000);
   CHECK(page_pkey((void *)local_address) == vault);
