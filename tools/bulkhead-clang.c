@@ -563,7 +563,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     expand_arg(argv[i], 0, &expanded, &from_rsp);
 
-  struct scan s = {0};
+  struct scan s = {.stacks = true};
   scan_args(&s, &expanded, &from_rsp);
   s.dry_run = s.dry_run || env_flag("BULKHEAD_DRY_RUN");
   if (s.help) {

@@ -9,6 +9,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fcommon %s %S/Inputs/comparator-vault.c -o %t && %run %t
 // RUN: %bulkhead_clang -fpkey-compartments -O0 -fcommon %s %S/Inputs/comparator-vault.c -o %t0 && %run %t0
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -fcommon %s %S/Inputs/comparator-vault.c -o %ts && %run %ts
 #include "Inputs/check.h"
 
 BULKHEAD_ENTRY(vault) int vault_sort(void);

@@ -5,6 +5,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/default-helpers.c -o %t && %run %t
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s %S/Inputs/default-helpers.c -o %t0 && %run %t0
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s %S/Inputs/default-helpers.c -o %ts && %run %ts
 #include "Inputs/check.h"
 
 int log_event(const int *p);

@@ -9,6 +9,10 @@
 // RUN: %run %t return | FileCheck %s
 // RUN: %run %t exit-in-vault | FileCheck %s
 // RUN: %run %t exit-in-other | FileCheck %s
+// Shared stacks:
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s %t.raw.o -o %ts
+// RUN: %run %ts exit-in-vault | FileCheck %s
+// RUN: %run %ts exit-in-other | FileCheck %s
 // CHECK: main: done
 // CHECK-NEXT: vault_atexit_from_vault: vault, secret 77
 // CHECK-NEXT: plain_atexit_from_vault: default, vault data faults

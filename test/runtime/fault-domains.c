@@ -9,8 +9,8 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2> %t.err
 // RUN: FileCheck %s < %t.err
-// Faults on compartment stacks are reported the same way:
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts
+// With shared stacks (-fno-pkey-compartment-stacks) the reports are the same:
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts
 // RUN: %run %ts > %ts.out 2> %ts.err
 // RUN: FileCheck %s < %ts.err
 #include "Inputs/check.h"

@@ -6,6 +6,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.O2 && %run %t.O2
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t.O0 && %run %t.O0
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %t.shared && %run %t.shared
 #include "Inputs/check.h"
 
 BULKHEAD_DATA(vault) static int secret[4] = {40, 10, 30, 20};

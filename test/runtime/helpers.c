@@ -7,6 +7,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0 && %run %t0
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts && %run %ts
 #include "Inputs/check.h"
 
 BULKHEAD_DATA(vault) static int secret = 7;

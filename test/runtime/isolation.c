@@ -10,6 +10,8 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fuse-ld=lld -pie -ffunction-sections -fdata-sections -Wl,--gc-sections %s %S/Inputs/vault.c -o %t.O2 && %run %t.O2
 // RUN: %bulkhead_clang -fpkey-compartments -O3 -fuse-ld=bfd -pie -ffunction-sections -fdata-sections -Wl,--gc-sections %s %S/Inputs/vault.c -o %t.O3 && %run %t.O3
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fuse-ld=bfd -no-pie %s %S/Inputs/vault.c -o %t.bfd && %run %t.bfd
+// Shared stacks (the opt-out):
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s %S/Inputs/vault.c -o %t.shared && %run %t.shared
 #include "Inputs/check.h"
 #include "Inputs/vault.h"
 

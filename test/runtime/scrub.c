@@ -10,9 +10,10 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -mllvm -bulkhead-scrub=vector %s -o %t.v && %run %t.v vector | FileCheck %s --check-prefix=CLEANV
 // RUN: %run %t vector | FileCheck %s --check-prefix=LEAKV
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -mllvm -bulkhead-scrub=none %s -o %t.none && %run %t.none gpr | FileCheck %s --check-prefix=LEAK
-// The stack-switching trampolines scrub the same registers:
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts && %run %ts gpr | FileCheck %s --check-prefix=CLEAN
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=vector %s -o %ts.v && %run %ts.v vector | FileCheck %s --check-prefix=CLEANV
+// The gates of shared-stack builds scrub the same registers:
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts && %run %ts gpr | FileCheck %s --check-prefix=CLEAN
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=vector %s -o %ts.v && %run %ts.v vector | FileCheck %s --check-prefix=CLEANV
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=none %s -o %ts.none && %run %ts.none gpr | FileCheck %s --check-prefix=LEAK
 #include "Inputs/check.h"
 
 BULKHEAD_DATA(vault) static volatile long secret = 0x5ec12e75ec12e7;

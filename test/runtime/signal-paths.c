@@ -7,12 +7,12 @@
 // default domain and from inside a compartment (the address taken there);
 // interrupting the default domain and two compartments.
 // REQUIRES: pku
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck %s
-// RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0 && %run %t0 | FileCheck %s
-// With per-compartment stacks a vault handler runs on the vault's stack
-// when its pointer was made in the default domain; where the others run is
-// the same.
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -DSTACKS=1 -O2 %s -o %ts && %run %ts | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -DSTACKS=1 -O2 %s -o %t && %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -DSTACKS=1 -O0 %s -o %t0 && %run %t0 | FileCheck %s
+// With per-compartment stacks (the default) a vault handler runs on the
+// vault's stack when its pointer was made in the default domain; with
+// shared stacks it runs where the others do.
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts && %run %ts | FileCheck %s
 // CHECK: signal-paths: 36 combinations ok
 #include "Inputs/check.h"
 #include "Inputs/sigframe.h"

@@ -6,8 +6,8 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0 && %run %t0 | FileCheck %s
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O0 %s -o %ts0 && %run %ts0 | FileCheck %s
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts2 && %run %ts2 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O0 %s -o %ts0 && %run %ts0 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts2 && %run %ts2 | FileCheck %s
 // CHECK: signal-siglongjmp: ok
 #include "Inputs/check.h"
 #include <setjmp.h>

@@ -5,7 +5,7 @@
 // still reads its data after either returns.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
-// RUN: %bulkhead_clang -fpkey-compartments -fpkey-compartment-stacks -O2 %s -o %ts && %run %ts
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts && %run %ts
 #include "Inputs/check.h"
 
 BULKHEAD_DATA(vault) static volatile int secret = 77;
