@@ -116,10 +116,11 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
 }
 
 // CFI for the part of a trampoline running on the callee's stack, where
-// the caller's stack pointer (at the return address) is saved at
-// SavedAt(%rsp): CFA = *(rsp + SavedAt) + 8. An exception thrown by the
-// callee unwinds through the trampoline to the caller's landing pad.
-static std::string cfaFromSavedSp(uint64_t SavedAt) {
+// the caller's stack pointer is saved at SavedAt(%rsp), Above bytes below
+// the return address: CFA = *(rsp + SavedAt) + Above + 8. An exception
+// thrown by the callee unwinds through the trampoline to the caller's
+// landing pad.
+static std::string cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
   std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
   uint64_t V = SavedAt;
   unsigned Len = 1;
@@ -132,7 +133,8 @@ static std::string cfaFromSavedSp(uint64_t SavedAt) {
     if (Done)
       break;
   }
-  Ops += ", 0x06, 0x23, 0x08"; // DW_OP_deref, DW_OP_plus_uconst 8
+  // DW_OP_deref, DW_OP_plus_uconst (Above + 8 < 128: one byte)
+  Ops += ", 0x06, 0x23, " + std::to_string(Above + 8);
   Len += 3;
   // DW_CFA_def_cfa_expression
   return ".cfi_escape 0x0f, " + std::to_string(Len) + ", " + Ops + "\n";
@@ -158,9 +160,11 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
                          .str();
   if (Function *F = M.getFunction(Name))
     return F;
-  // The asm names the callee directly (call foo, no PLT): it is defined in
-  // the executable, as every instrumented function with a domain is; libc's
-  // exit, also called through a trampoline, stays as it is declared.
+  // The asm calls a callee defined here through an operand (which keeps it
+  // alive), a direct call; one only declared here by name through the PLT,
+  // which the linker makes a direct call when the executable defines it
+  // (every instrumented function with a domain), else a PLT call (libc's
+  // exit).
   if (!Callee.isDeclaration())
     Callee.setDSOLocal(true);
   // Internal, one copy per module: a comdat copy the linker discards would
@@ -274,6 +278,22 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   std::string A;
   if (Indirect) // the callee, from r10 (nest), kept where no argument lives
     A += "movq %r10, %xmm14\n";
+  // Leaving a compartment: its values in callee-saved registers are kept on
+  // its own stack, and the callee gets zeros.
+  static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
+                                            "r13", "r14", "r15"};
+  bool KeepCalleeSaved = FromC && scrubsRegisters();
+  unsigned Above = KeepCalleeSaved ? 48 : 0;
+  if (KeepCalleeSaved) {
+    int Off = -16;
+    for (const char *R : CalleeSaved) {
+      A += std::string("pushq %") + R + "\n.cfi_adjust_cfa_offset 8\n"
+           ".cfi_offset %" + R + ", " + std::to_string(Off) + "\n";
+      Off -= 8;
+    }
+    A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
+         "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
+  }
   if (ToC) // this thread's first entry into To: get it a stack
     A += "movq " + ToSlot + ", %r11\n"
          "cmpq $$0, %fs:(%r11)\n"
@@ -307,19 +327,22 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   // stack, or with From's rights when To is the default domain (the pass
   // rejects them between two compartments).
   for (uint64_t I = 0; I < StackBytes; I += 8)
-    A += "movq " + std::to_string(8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
+    A += "movq " + std::to_string(Above + 8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
          std::to_string(32 + StackBytes - I) + "(%rax)\n";
   A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
-       cfaFromSavedSp(24 + StackBytes);
+       cfaFromSavedSp(24 + StackBytes, Above);
   if (!ToC)
     A += checkedGateAsm(ToD);
   A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
-  A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n" : "callq ${0:P}\n";
+  bool ByName = !Indirect && CalleePtr->isDeclaration();
+  A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n"
+       : ByName ? "callq " + CalleePtr->getName().str() + "@PLT\n"
+                : "callq ${0:P}\n";
   // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
   A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n" +
-       cfaFromSavedSp(24) +
+       cfaFromSavedSp(24, Above) +
        "movq %rax, %r10\nmovq %rdx, %r8\n"
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
        "movq 16(%rsp), %r9\n"
@@ -332,9 +355,14 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += vectorScrubAsm(IntOrVoid ? 0 : 2);
   }
   A += checkedGateAsm(FromD);
-  A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, 8\n";
+  A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
+       "\n";
   if (FromC) // the saved pointer sat in memory other domains can write
     A += InArena(FromD, "%rsp", "9f");
+  if (KeepCalleeSaved)
+    for (int I = 5; I >= 0; --I)
+      A += std::string("popq %") + CalleeSaved[I] +
+           "\n.cfi_adjust_cfa_offset -8\n";
   A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
        "movq %r10, %rax\nmovq %r8, %rdx\n";
   if (Scrub)
@@ -344,7 +372,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 
   LLVMContext &Ctx = M.getContext();
   IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
-  if (Indirect) {
+  if (Indirect || ByName) {
     auto *AsmTy = FunctionType::get(B.getVoidTy(), false);
     B.CreateCall(InlineAsm::get(AsmTy, A, "", /*hasSideEffects=*/true));
   } else {

@@ -59,17 +59,25 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      [[TRAP]]:
 // CHECK-NEXT: ud2
 
-// Out of the vault: the vault's stack pointer is checked after the gate back.
+// Out of the vault: its callee-saved registers are kept on its own stack
+// and cleared for the callee; the vault's stack pointer is checked after
+// the gate back, before they are restored.
 // CHECK-LABEL: __bulkhead_tramp.outside.vault.0:
+// CHECK:      pushq %rbx
+// CHECK:      pushq %r15
+// CHECK:      xorl %ebx, %ebx
+// CHECK:      xorl %r15d, %r15d
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
 // CHECK:      movl __bulkhead_domain_vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
-// CHECK-NEXT: .cfi_def_cfa %rsp, 8
+// CHECK-NEXT: .cfi_def_cfa %rsp, 56
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rsp
 // CHECK-NEXT: jbe
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp
 // CHECK-NEXT: ja
+// CHECK-NEXT: popq %r15
+// CHECK:      popq %rbx
 // CHECK:      retq
