@@ -75,10 +75,8 @@ struct cheap {
 };
 
 /* All run-time heap state, on a page of its own that is read-only once set
- * up (before main): it holds function pointers and the PKRU values that the
- * gates below check against. pkru[] must stay at offset 0. */
+ * up (before main): it holds function pointers. */
 struct heap_rt {
-  uint32_t pkru[16];
   int ready;            /* set-up finished (or nothing to set up) */
   unsigned n;           /* compartments with a region */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
@@ -88,9 +86,7 @@ struct heap_rt {
 BH_HIDDEN union {
   struct heap_rt r;
   char page[BULKHEAD_PAGE];
-} bh_heap_rt __attribute__((aligned(BULKHEAD_PAGE))) = {
-    /* Before set-up a gate could only install "every key but 0 closed". */
-    .r = {.pkru = {[0 ... 15] = 0xfffffffcu}}};
+} bh_heap_rt __attribute__((aligned(BULKHEAD_PAGE)));
 _Static_assert(sizeof(struct heap_rt) <= BULKHEAD_PAGE, "heap state exceeds a page");
 #define RT (bh_heap_rt.r)
 
@@ -152,44 +148,6 @@ static inline int owner_of(const void *p) {
 }
 
 static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
-
-/* ---------------------------------------------------------------- gates */
-
-/* A checked gate into compartment i's rights, the same sequence as the pass's
- * gates, checked against bh_heap_rt.pkru[i] (read-only once set up). */
-#define BH_GATE_TO(i)                                                          \
-  __asm__ volatile("xorl %%ecx, %%ecx\n\t"                                     \
-                   "xorl %%edx, %%edx\n\t"                                     \
-                   "movl bh_heap_rt+4*" #i "(%%rip), %%eax\n"                  \
-                   "1: wrpkru\n\t"                                             \
-                   "cmpl bh_heap_rt+4*" #i "(%%rip), %%eax\n\t"                \
-                   "je 2f\n\t"                                                 \
-                   "ud2\n"                                                     \
-                   "2:\n\t"                                                    \
-                   ".pushsection .bulkhead.gates,\"R\",@progbits\n\t"          \
-                   ".quad 1b\n\t"                                              \
-                   ".popsection" ::: "eax", "ecx", "edx", "memory", "cc")
-
-static void enter_domain(int i) {
-  switch (i) {
-  case 0: BH_GATE_TO(0); break;
-  case 1: BH_GATE_TO(1); break;
-  case 2: BH_GATE_TO(2); break;
-  case 3: BH_GATE_TO(3); break;
-  case 4: BH_GATE_TO(4); break;
-  case 5: BH_GATE_TO(5); break;
-  case 6: BH_GATE_TO(6); break;
-  case 7: BH_GATE_TO(7); break;
-  case 8: BH_GATE_TO(8); break;
-  case 9: BH_GATE_TO(9); break;
-  case 10: BH_GATE_TO(10); break;
-  case 11: BH_GATE_TO(11); break;
-  case 12: BH_GATE_TO(12); break;
-  case 13: BH_GATE_TO(13); break;
-  case 14: BH_GATE_TO(14); break;
-  default: bh_enter_default_domain(); break;
-  }
-}
 
 /* --------------------------------------------------------------- errors */
 
@@ -397,7 +355,6 @@ static void setup(void) {
     for (size_t i = 0; i < n; i++) {
       struct cheap *c = &RT.c[i];
       const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
-      RT.pkru[i] = d->pkru;
       if (m == MAP_FAILED) {
         fail(c, "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB lower)", merr);
         continue;
@@ -459,10 +416,10 @@ static void thread_exit(void *unused) {
   tls.busy++;
   for (int i = 0; i < MAX_COMPARTMENTS; i++)
     if (used & (1u << i)) {
-      enter_domain(i);
+      bh_enter_index(i);
       RT.c[i].mi.thread_done();
     }
-  enter_domain(prev);
+  bh_enter_index(prev);
   tls.busy--;
 }
 

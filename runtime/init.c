@@ -150,6 +150,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     }
   }
   bh_stacks_init(); /* before the descriptors become read-only */
+  bh_enter_init();
 
   make_read_only(__start_bulkhead_domains, n * sizeof *__start_bulkhead_domains);
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);

@@ -37,6 +37,10 @@ void bh_install_fault_reporter(void) BH_HIDDEN;
 void bh_install_wrpkru_emulation(void) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
+/* Gates into a domain chosen at run time (enter.c): compartment i
+ * (0-14), or the default domain for any other i. */
+void bh_enter_init(void) BH_HIDDEN;
+void bh_enter_index(int i) BH_HIDDEN;
 /* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose
  * stack holds sp; NULL if sp is on no compartment's stack. */
 void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
