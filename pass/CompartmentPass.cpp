@@ -194,13 +194,16 @@ static bool isExitFunction(const Function &F) {
 
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
+  // Re-entering a compartment that runs on its own stacks: check the stack.
+  bool CheckStack = StackSwitching && Caller.kind == Domain::Compartment;
   // An exception may arrive from any domain, through frames that have no
   // landing pad to restore rights: every landing pad re-enters its own
   // function's domain.
   if (Caller.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad())
-        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller));
+        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller),
+                           false, CheckStack);
   SmallVector<CallBase *, 16> Calls;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
@@ -216,21 +219,19 @@ void Instrumenter::gateCalls(Function &F) {
     // caller's back. The caller's domain is known here, so the way back
     // never depends on anything the callee controls.
     // With stacks, a pointer call from a compartment to a wrapper leaves the
-    // compartment's stack and rights first (PROTOTYPE, see Stacks.cpp).
+    // compartment's stack and rights first (pass/Stacks.cpp).
     if (!Callee && StackSwitching && Caller.kind == Domain::Compartment &&
         isa<CallInst>(Call) && leaveForPointerCall(*cast<CallInst>(Call), Caller))
       continue;
     if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
-      // The slots are put back after the gate (inserted next, so first):
-      // a longjmp may arrive with rights that cannot touch this stack.
       if (StackSwitching && Call->hasFnAttr(Attribute::ReturnsTwice))
-        keepStackSlots(*Call);
+        SetjmpCalls.push_back(Call); // keepStackSlots, once all exist
       if (isa<CallInst>(Call) && Call->hasFnAttr(Attribute::ReturnsTwice)) {
-        insertGateIfNeededKeeping(*Call, symbolFor(Caller));
+        insertGateIfNeededKeeping(*Call, symbolFor(Caller), CheckStack);
         continue;
       }
       for (Instruction *At : afterCall(*Call))
-        insertGateIfNeeded(At, symbolFor(Caller));
+        insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
       continue;
     }
     Domain Target = domainOf(*Callee);
@@ -359,13 +360,19 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
                        "'), whose arguments cannot be passed across the "
                        "stack switch: " + Why)
                           .str();
-    IRBuilder<> B(Gated);
-    auto *FT = FunctionType::get(B.getVoidTy(), {B.getPtrTy()}, false);
-    B.CreateCall(M.getOrInsertFunction("__bulkhead_unsupported_call", FT),
-                 {B.CreateGlobalString(Msg)});
+    stopWithError(Gated, Msg);
     return;
   }
   gate(*Gated, Caller, DefaultDomain);
+}
+
+// Stops the program, before `Before`, with one line naming what the pass
+// could not do (runtime/util.c): for paths expected never to run.
+void Instrumenter::stopWithError(Instruction *Before, const std::string &Msg) {
+  IRBuilder<> B(Before);
+  auto *FT = FunctionType::get(B.getVoidTy(), {B.getPtrTy()}, false);
+  B.CreateCall(M.getOrInsertFunction("__bulkhead_unsupported_call", FT),
+               {B.CreateGlobalString(Msg)});
 }
 
 // A helper called from compartment code runs with that compartment's rights,
@@ -498,9 +505,9 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     // for it, e.g. qsort), F runs right there; called in the creator's
     // domain or in the default domain (where pointer calls from
     // compartments arrive, pass/Stacks.cpp), through the trampoline from
-    // that domain, which also leads back to it. From anywhere else (shared
-    // code running for a third compartment): gates only, on the caller's
-    // stack, back to the default domain (fails closed: see design.md).
+    // that domain, which also leads back to it. Called from anywhere else
+    // (shared code running for a third compartment), the program stops: no
+    // fixed gate leads back there (see design.md).
     SmallVector<Domain, 2> Froms;
     for (const Domain &D : {Creator, DefaultDomain})
       if (!(D == Target) && (Froms.empty() || !(Froms[0] == D)))
@@ -522,14 +529,27 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
       CallInst *Sw = forwardCall(Switch, F, *W);
       std::string Why;
       if (std::optional<uint64_t> Bytes =
-              switchableStackBytes(*Sw, From, Target, Why))
+              switchableStackBytes(*Sw, From, Target, Why)) {
         Sw->setCalledOperand(
             trampoline(F, Sw->getFunctionType(), From, Target, *Bytes));
-      else // not passable through a trampoline: the plain gates
-        insertGatesAround(Sw, Target, From);
+      } else {
+        warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
+                              Target.describe() + ") is taken, but a call "
+                              "through it from " + From.describe() +
+                              " cannot switch stacks: " + Why +
+                              "; such a call stops the program");
+        stopWithError(Sw, "bulkhead: error: call of '" + sourceName(F).str() +
+                              "' through a pointer from " + From.describe() +
+                              ": " + Why);
+      }
       Next = Rest;
     }
-    insertGatesAround(forwardCall(Next, F, *W), Target, DefaultDomain);
+    CallInst *Stray = forwardCall(Next, F, *W);
+    stopWithError(Stray, "bulkhead: error: '" + sourceName(F).str() +
+                             "' (" + Target.describe() + ") called through a "
+                             "pointer by code whose domain the pointer cannot "
+                             "return to (shared code such as qsort running "
+                             "for another compartment?)");
     Slot = W;
     return W;
   }
@@ -740,6 +760,8 @@ void Instrumenter::run() {
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))
       gateCalls(F);
+  for (CallBase *Call : SetjmpCalls)
+    keepStackSlots(*Call);
   padDataSections();
 }
 

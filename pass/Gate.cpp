@@ -102,30 +102,45 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
 
 // The default domain's PKRU is 0 exactly when no compartment is protected
 // (none linked in, or running unprotected): then no PKRU instruction runs.
-static std::string gateIfNeededAsm(const std::string &Sym) {
-  return "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
-         "je 3f\n"
-         "xorl %ecx, %ecx\n"
-         "rdpkru\n"
-         "cmpl " + Sym + "(%rip), %eax\n"
-         "je 3f\n" +
-         checkedWrpkru(Sym) + "3:";
+// With CheckStack (re-entering a compartment whose code runs on its own
+// stacks), the stack pointer must then lie in the compartment's stack
+// arena, or the gate traps: jumped to with a stack the caller prepared, it
+// must not run compartment code on it.
+static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
+  std::string Asm = "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+                    "je 3f\n"
+                    "xorl %ecx, %ecx\n"
+                    "rdpkru\n"
+                    "cmpl " + Sym + "(%rip), %eax\n"
+                    "je 3f\n" +
+                    checkedWrpkru(Sym) + "3:";
+  if (CheckStack)
+    Asm += "\ncmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+           "je 5f\n"
+           "cmpq " + Sym + "+" + std::to_string(BH_DESC_STACK_LO) +
+           "(%rip), %rsp\njbe 4f\n"
+           "cmpq " + Sym + "+" + std::to_string(BH_DESC_STACK_HI) +
+           "(%rip), %rsp\njbe 5f\n"
+           "4: ud2\n5:";
+  return Asm;
 }
 
 void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
-                        bool Scrubbing) {
-  insertAsm(Before, gateIfNeededAsm(DomainSymbol.str()), Scrubbing);
+                        bool Scrubbing, bool CheckStack) {
+  insertAsm(Before, gateIfNeededAsm(DomainSymbol.str(), CheckStack),
+            Scrubbing);
 }
 
-void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol) {
+void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
+                               bool CheckStack) {
   Instruction *After = Call.getNextNode();
   if (Call.getType()->isVoidTy()) {
-    insertGateIfNeeded(After, DomainSymbol);
+    insertGateIfNeeded(After, DomainSymbol, false, CheckStack);
     return;
   }
   auto *Ty = FunctionType::get(Call.getType(), {Call.getType()}, false);
   auto *IA = InlineAsm::get(
-      Ty, gateIfNeededAsm(DomainSymbol.str()),
+      Ty, gateIfNeededAsm(DomainSymbol.str(), CheckStack),
       "=r,0,~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}",
       /*hasSideEffects=*/true);
   CallInst *Kept = IRBuilder<>(After).CreateCall(IA, {&Call});

@@ -34,15 +34,18 @@ void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
 // (RDPKRU is far cheaper than WRPKRU) or when the process runs no
 // compartments. For places where the domain may not change: function-pointer
 // wrappers, after indirect calls, after setjmp returns.
+// With CheckStack, the stack pointer must then lie in the domain's (a
+// compartment's) stack arena, or the gate traps.
 void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
-                        bool Scrubbing = false);
+                        bool Scrubbing = false, bool CheckStack = false);
 
 // insertGateIfNeeded right after Call, which hands Call's result through
 // the gate in a register: a setjmp's second return may come with rights
 // that cannot touch the caller's stack (a compartment's, with per-
 // compartment stacks), where -O0 would otherwise spill the result before
 // the gate.
-void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbol);
+void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbol,
+                               bool CheckStack = false);
 
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment

@@ -70,9 +70,12 @@ private:
                             llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();
   llvm::GlobalVariable *stackSlot(const Domain &D);
+  llvm::GlobalVariable *argBuffer();
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
                        const Domain &To, uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);
+  void stopWithError(llvm::Instruction *Before, const std::string &Msg);
+  llvm::SmallVector<llvm::CallBase *, 4> SetjmpCalls;
   llvm::Function *finishTrampoline(llvm::Function *Tr, llvm::Function *Callee,
                                    const Domain &From, const Domain &To,
                                    uint64_t StackBytes);

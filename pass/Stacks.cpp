@@ -57,6 +57,23 @@ GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
   return GV;
 }
 
+// The per-thread buffer that stack arguments out of a compartment pass
+// through (see trampoline()).
+GlobalVariable *Instrumenter::argBuffer() {
+  const char *Name = "__bulkhead_argbuf";
+  if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
+    return GV;
+  auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_MAX_CALLOUT_ARGS);
+  auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+                                ConstantAggregateZero::get(Ty), Name, nullptr,
+                                GlobalValue::InitialExecTLSModel);
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(Name));
+  GV->setAlignment(Align(16));
+  appendToCompilerUsed(M, {GV});
+  return GV;
+}
+
 // Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
 // an explanation of why this signature is not classified here.
 static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
@@ -249,7 +266,8 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
     Call.replaceAllUsesWith(Phi);
   }
   Call.eraseFromParent();
-  insertGateIfNeeded(Plain->getNextNode(), symbolFor(From));
+  insertGateIfNeeded(Plain->getNextNode(), symbolFor(From), false,
+                     /*CheckStack=*/true);
   return true;
 }
 
@@ -294,28 +312,53 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
          "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
   }
-  if (ToC) // this thread's first entry into To: get it a stack
+  if (ToC) { // this thread's first entry into To: get it a stack
     A += "movq " + ToSlot + ", %r11\n"
          "cmpq $$0, %fs:(%r11)\n"
-         "jne 7f\n"
-         "leaq " + ToD + "(%rip), %r10\n"
-         "callq __bulkhead_stack_new\n"
-         "7:\n";
+         "jne 7f\n";
+    // The runtime's C code trusts key-0 memory: out of a compartment it
+    // runs with the default domain's rights, on the thread's runtime stack
+    // (runtime/stacks.c). The trampoline needs the compartment's stack
+    // again only after its gate back.
+    if (FromC)
+      A += "movq %rdx, %r10\nmovq %rcx, %xmm13\nmovq %rax, %xmm15\n" +
+           checkedGateAsm(symbolFor(DefaultDomain)) +
+           "movq %r10, %rdx\nmovq %xmm13, %rcx\nmovq %xmm15, %rax\n"
+           "movq %rbx, %xmm12\nmovq %rsp, %rbx\n"
+           "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
+           "movq %fs:(%r11), %rsp\n"
+           "testq %rsp, %rsp\njz 9f\n"
+           "movq " + ToSlot + ", %r11\n";
+    A += "leaq " + ToD + "(%rip), %r10\n"
+         "callq __bulkhead_stack_new\n";
+    if (FromC)
+      A += "movq %rbx, %rsp\nmovq %xmm12, %rbx\n";
+    A += "7:\n";
+  }
+  // Stack arguments out of a compartment into the default domain: only the
+  // compartment's rights can read them, and only the default domain's may
+  // write the frame (the slot it is written at is key-0 memory anyone can
+  // set). They go through a per-thread buffer, addressed through %fs.
+  bool ViaBuffer = FromC && !ToC && StackBytes;
+  for (uint64_t I = 0; ViaBuffer && I < StackBytes; I += 8)
+    A += "movq " + std::to_string(Above + 8 + I) + "(%rsp), %r10\n"
+         "movq " + argBuffer()->getName().str() + "@gottpoff(%rip), %r11\n"
+         "movq %r10, %fs:" + std::to_string(I) + "(%r11)\n";
   // The gate needs eax, ecx and edx: keep rdx and rcx (arguments) and rax
   // (al counts vector registers of a variadic call) elsewhere meanwhile.
-  // Into a compartment, the gate comes first: only its rights can write its
-  // stack. Into the default domain, it comes after the switch: the caller's
-  // rights can write the key-0 stack and still read its own stack arguments.
   A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n";
-  if (ToC)
-    A += checkedGateAsm(ToD);
+  A += checkedGateAsm(ToD);
   A += "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
   if (ToC)
     A += InArena(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
   else // no default stack recorded (never left it): stay on this one
     A += "testq %rax, %rax\njnz 7f\nmovq %rsp, %rax\nandq $$-16, %rax\n7:\n";
-  A += "movq %rsp, -8(%rax)\n"
-       "movq %fs:(%rcx), %rdx\nmovq %rdx, -24(%rax)\n"
+  // To's slot moves below the frame before the frame is written: a signal
+  // handler (runtime/signals.c) or a nested entry must not land on it.
+  A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
+       "subq $$" + std::to_string(32 + StackBytes) + ", %rdx\n"
+       "movq %rdx, %fs:(%rcx)\n"
+       "movq %rsp, -8(%rax)\n"
        "movq " + FromSlot + ", %rcx\n"
        "movq %fs:(%rcx), %rdx\nmovq %rdx, -16(%rax)\n";
   // From's stack continues below here if the callee calls back into From.
@@ -324,15 +367,17 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += InArena(FromD, "%rdx", "8f");
   A += "movq %rdx, %fs:(%rcx)\n8:\n";
   // Stack arguments: read with To's rights from the default domain's key-0
-  // stack, or with From's rights when To is the default domain (the pass
-  // rejects them between two compartments).
+  // stack, or from the buffer (the pass rejects them between two
+  // compartments).
   for (uint64_t I = 0; I < StackBytes; I += 8)
-    A += "movq " + std::to_string(Above + 8 + I) + "(%rsp), %rdx\nmovq %rdx, -" +
-         std::to_string(32 + StackBytes - I) + "(%rax)\n";
+    A += (ViaBuffer ? "movq " + argBuffer()->getName().str() +
+                          "@gottpoff(%rip), %rdx\nmovq %fs:" +
+                          std::to_string(I) + "(%rdx), %rdx\n"
+                    : "movq " + std::to_string(Above + 8 + I) +
+                          "(%rsp), %rdx\n") +
+         "movq %rdx, -" + std::to_string(32 + StackBytes - I) + "(%rax)\n";
   A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
        cfaFromSavedSp(24 + StackBytes, Above);
-  if (!ToC)
-    A += checkedGateAsm(ToD);
   A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
   bool ByName = !Indirect && CalleePtr->isDeclaration();
   A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n"
@@ -384,22 +429,34 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   return Tr;
 }
 
-// Saves the thread's stack slots before a setjmp-like call and puts them
-// back whenever it returns (see __bulkhead_stacks_save in runtime/stacks.c):
-// a longjmp skips the trampolines that would have restored them.
+// Saves this module's stack slots before a setjmp-like call and puts them
+// back whenever it returns, after the gate that follows it (the gate comes
+// first: a longjmp may arrive with rights that cannot touch this stack). A
+// longjmp skips the trampolines that would have put them back; without
+// this, each jump out of nested calls would leak stack until it ran out.
+// The slots are read and written %fs-relative, with the caller's rights,
+// never through a pointer kept in memory another domain could change.
 void Instrumenter::keepStackSlots(CallBase &Call) {
-  LLVMContext &Ctx = M.getContext();
-  auto *Ptr = PointerType::getUnqual(Ctx);
-  auto *FT = FunctionType::get(Type::getVoidTy(Ctx), {Ptr}, false);
+  SmallVector<GlobalVariable *, 8> Slots;
+  for (GlobalVariable &GV : M.globals())
+    if (GV.isThreadLocal() && GV.getName().starts_with("__bulkhead_stack."))
+      Slots.push_back(&GV);
+  if (Slots.empty())
+    return;
+  auto *Ptr = PointerType::getUnqual(M.getContext());
+  auto *BufTy = ArrayType::get(Ptr, Slots.size());
   Function &F = *Call.getFunction();
   IRBuilder<> Entry(&*F.getEntryBlock().getFirstInsertionPt());
-  Value *Buf = Entry.CreateAlloca(ArrayType::get(Ptr, 16), nullptr,
-                                  "bulkhead.slots");
+  Value *Buf = Entry.CreateAlloca(BufTy, nullptr, "bulkhead.slots");
   IRBuilder<> B(&Call);
-  B.CreateCall(M.getOrInsertFunction("__bulkhead_stacks_save", FT), {Buf});
-  for (Instruction *At : afterCall(Call)) {
-    IRBuilder<> A(At);
-    A.CreateCall(M.getOrInsertFunction("__bulkhead_stacks_restore", FT), {Buf});
+  for (unsigned I = 0; I < Slots.size(); ++I)
+    B.CreateStore(B.CreateLoad(Ptr, Slots[I]),
+                  B.CreateConstInBoundsGEP2_32(BufTy, Buf, 0, I));
+  for (Instruction *Gate : afterCall(Call)) {
+    IRBuilder<> A(Gate->getNextNode());
+    for (unsigned I = 0; I < Slots.size(); ++I)
+      A.CreateStore(A.CreateLoad(Ptr, A.CreateConstInBoundsGEP2_32(BufTy, Buf, 0, I)),
+                    Slots[I]);
   }
 }
 
@@ -420,6 +477,12 @@ std::optional<uint64_t> switchableStackBytes(const CallBase &Call,
           " bytes of arguments are passed on the stack; between two "
           "compartments, neither's rights can both read the caller's stack "
           "and write the callee's (pass a pointer to a struct)";
+    return std::nullopt;
+  }
+  if (*Bytes > BH_MAX_CALLOUT_ARGS && From.kind == Domain::Compartment) {
+    Why = std::to_string(*Bytes) +
+          " bytes of arguments are passed on the stack; out of a compartment "
+          "at most " + std::to_string(BH_MAX_CALLOUT_ARGS) + " are supported";
     return std::nullopt;
   }
   if (*Bytes > BH_MAX_STACK_ARGS) {

@@ -53,6 +53,9 @@ struct bulkhead_domain {
 #define BH_STACKS_PER_ARENA 512
 #define BH_ARENA_GUARD (64u << 10)
 #define BH_MAX_STACK_ARGS (16u << 10)
+/* Out of a compartment, stack arguments pass through a per-thread buffer
+ * of this size (__bulkhead_argbuf). */
+#define BH_MAX_CALLOUT_ARGS 512u
 #define BH_DESC_STACK_LO 40
 #define BH_DESC_STACK_HI 48
 

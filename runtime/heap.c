@@ -147,6 +147,9 @@ static inline int owner_of(const void *p) {
   return (int)(off / RT.slice);
 }
 
+/* For the rest of the runtime (internal.h). */
+int bh_heap_owner(const void *p) { return owner_of(p); }
+
 static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
 
 /* --------------------------------------------------------------- errors */

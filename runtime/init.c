@@ -154,7 +154,9 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 
   make_read_only(__start_bulkhead_domains, n * sizeof *__start_bulkhead_domains);
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
+  bh_signals_init();
   bh_sigstack_thread_init();
+  bh_rt_stack_thread_init();
   bh_install_fault_reporter();
   make_read_only(&state, sizeof state);
   bh_enter_default_domain();

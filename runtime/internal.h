@@ -33,10 +33,17 @@ __attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
  * e.g. the kernel's value at the start of a signal handler). */
 const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
 
+/* Whether p is in a compartment's data, stack arena or heap (domain.c);
+ * the compartment whose heap holds p, or -1 (heap.c). */
+int bh_in_compartment_memory(const void *p) BH_HIDDEN;
+int bh_heap_owner(const void *p) BH_HIDDEN;
+
 void bh_install_fault_reporter(void) BH_HIDDEN;
 void bh_install_wrpkru_emulation(void) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
+void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
+void bh_rt_stack_thread_init(void) BH_HIDDEN;
 /* Gates into a domain chosen at run time (enter.c): compartment i
  * (0-14), or the default domain for any other i. */
 void bh_enter_init(void) BH_HIDDEN;

@@ -17,13 +17,16 @@
  * While the handler runs off the alternate stack, the alternate stack is
  * narrowed to end below `dispatch`'s frame: a second signal, taken while
  * the handler is inside a compartment, must not be written over the first
- * one's frame. rt_sigreturn puts the whole stack back (uc_stack).
+ * one's frame. rt_sigreturn puts the whole stack back (uc_stack); a
+ * handler left by longjmp skips it, so longjmp and its variants are
+ * interposed too and put it back themselves.
  */
 #define _GNU_SOURCE
 #include "gate.h"
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -46,6 +49,8 @@ static struct {
 } wanted[_NSIG];
 
 static __thread char *mine; /* this thread's alternate stack (guard first) */
+/* The whole alternate stack while a handler runs with it narrowed. */
+static __thread stack_t whole;
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
@@ -63,8 +68,13 @@ struct call {
 
 /* Runs on the handler's stack, off the alternate one. */
 static void call_handler(struct call *c) {
+  int outermost = !whole.ss_size;
+  if (outermost)
+    whole = c->uc->uc_stack;
   sigaltstack(&c->narrowed, NULL);
   wanted[c->sig].handler(c->sig, c->si, c->uc);
+  if (outermost) /* rt_sigreturn puts the stack back */
+    whole.ss_size = 0;
 }
 
 /* Calls fn(arg) with the stack pointer at sp; back on the caller's stack
@@ -93,6 +103,8 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
   int on_alt = !(uc->uc_stack.ss_flags & SS_DISABLE) && here > alt &&
                here <= alt + uc->uc_stack.ss_size;
   char *run = bh_stack_slot_at(sp) ? default_stack_slot : sp - RED_ZONE;
+  if (run && bh_in_compartment_memory(run - 1))
+    run = NULL; /* a key-0 value pointed into a compartment: stay here */
   if (!on_alt || !run || (wanted[sig].flags & SA_ONSTACK) ||
       (run > alt && run <= alt + uc->uc_stack.ss_size)) {
     wanted[sig].handler(sig, si, uc); /* stay where the kernel put us */
@@ -151,6 +163,59 @@ void bh_sigstack_thread_init(void) {
     bh_die("bulkhead: error: cannot install an alternate signal stack");
   mine = p;
   __cxa_thread_atexit_impl(release, NULL, __dso_handle);
+}
+
+/* The C library's functions, found before main: not from a handler. */
+static void (*libc_longjmp)(struct __jmp_buf_tag *, int);
+static void (*libc_siglongjmp)(struct __jmp_buf_tag *, int);
+static void (*libc_longjmp_chk)(struct __jmp_buf_tag *, int);
+
+static void *libc(const char *name) {
+  void *fn = dlsym(RTLD_NEXT, name);
+  if (!fn) {
+    bh_write("bulkhead: error: cannot find the C library's ");
+    bh_die(name);
+  }
+  return fn;
+}
+
+void bh_signals_init(void) {
+  libc_longjmp = (void (*)(struct __jmp_buf_tag *, int))libc("longjmp");
+  libc_siglongjmp = (void (*)(struct __jmp_buf_tag *, int))libc("siglongjmp");
+  libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))libc("__longjmp_chk");
+}
+
+/* Out of a handler by a jump: rt_sigreturn will not run. */
+static void widen(void) {
+  if (!libc_longjmp) /* a program without compartments: no start-up */
+    bh_signals_init();
+  if (whole.ss_size) {
+    stack_t w = whole;
+    w.ss_flags = 0;
+    whole.ss_size = 0;
+    sigaltstack(&w, NULL);
+  }
+}
+
+__attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
+  widen();
+  libc_longjmp(env, val);
+  __builtin_unreachable();
+}
+__attribute__((noreturn)) void _longjmp(struct __jmp_buf_tag env[1], int val) {
+  widen();
+  libc_longjmp(env, val);
+  __builtin_unreachable();
+}
+__attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1], int val) {
+  widen();
+  libc_siglongjmp(env, val);
+  __builtin_unreachable();
+}
+__attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
+  widen();
+  libc_longjmp_chk(env, val);
+  __builtin_unreachable();
 }
 
 static int (*real_sigaction(void))(int, const struct sigaction *,

@@ -89,9 +89,36 @@ static void thread_exit(void *unused) {
   }
 }
 
+/* Where a trampoline leaving a compartment calls __bulkhead_stack_new: a
+ * per-thread key-0 stack, so that the runtime's C code runs with the
+ * default domain's rights. That code trusts key-0 memory (its TLS is
+ * reached through the thread pointer at %fs:0, which any domain can
+ * overwrite); with a compartment's rights it could be steered into that
+ * compartment's memory. The pointer itself is key-0 TLS too: pointed
+ * elsewhere, the runtime runs there with the default domain's rights, or
+ * faults. */
+#define RT_STACK_SIZE (64u << 10)
+BH_HIDDEN __thread char *rt_stack_top __asm__("__bulkhead_rt_stack");
+
+static void release_rt_stack(void *base) {
+  munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE);
+}
+
+void bh_rt_stack_thread_init(void) {
+  if (bh_domain_count() == 0 || rt_stack_top)
+    return;
+  char *p = mmap(NULL, BULKHEAD_PAGE + RT_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED || mprotect(p, BULKHEAD_PAGE, PROT_NONE))
+    bh_die("bulkhead: error: cannot map the runtime's stack for a thread");
+  rt_stack_top = p + BULKHEAD_PAGE + RT_STACK_SIZE;
+  __cxa_thread_atexit_impl(release_rt_stack, p, __dso_handle);
+}
+
 /* The slow path of a trampoline whose slot is empty: called (through
  * __bulkhead_stack_new, which preserves the argument registers) with the
- * caller's rights on the caller's stack. Touches only key-0 memory. */
+ * default domain's rights: on the caller's stack from the default domain,
+ * on the runtime stack above from a compartment. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
                                               long slot_tpoff) {
   char *tp;
@@ -186,26 +213,4 @@ void **bh_stack_slot_at(const char *sp) {
       return mine.index[c] ? mine.slot[c] : NULL;
   }
   return NULL;
-}
-
-/* Around setjmp (the pass calls these with -bulkhead-stacks): a longjmp
- * past trampolines skips their restoring of the slots, which would leave
- * each compartment's next entry below frames that no longer exist, and the
- * stack would run out after enough jumps. The setjmp caller saves the slots
- * before setjmp and puts them back whenever it returns. Values put back are
- * checked like any other slot value when used. */
-void __bulkhead_stacks_save(void **buf) {
-  for (int c = 0; c < MAX_COMPARTMENTS; c++)
-    buf[c] = mine.slot[c] ? *mine.slot[c] : NULL;
-}
-
-void __bulkhead_stacks_restore(void **buf) {
-  for (int c = 0; c < MAX_COMPARTMENTS; c++) {
-    if (!mine.index[c])
-      continue;
-    /* A compartment first entered after the setjmp: no frames left in it. */
-    *mine.slot[c] = buf[c] ? buf[c]
-                           : __start_bulkhead_domains[c].stack_lo +
-                                 (size_t)mine.index[c] * BH_STACK_SIZE;
-  }
 }

@@ -51,6 +51,7 @@ static void *pthread_trampoline(void *p) {
   if (protected())
     bh_enter_default_domain();
   bh_sigstack_thread_init();
+  bh_rt_stack_thread_init();
   struct start s = *(struct start *)p;
   free(p);
   void *result = s.routine(s.arg);
