@@ -28,6 +28,8 @@ extern const struct bh_state *const bh_state BH_HIDDEN;
 void bh_write(const char *s) BH_HIDDEN;
 void bh_write_num(unsigned long v, int base) BH_HIDDEN;
 __attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
+/* The C library's definition of an interposed function, or exit. */
+void *bh_libc(const char *name) BH_HIDDEN;
 
 /* The domain whose code runs with exactly this PKRU, or NULL (no domain's:
  * e.g. the kernel's value at the start of a signal handler). */

@@ -25,7 +25,6 @@
 #include "gate.h"
 #include "internal.h"
 
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -170,19 +169,10 @@ static void (*libc_longjmp)(struct __jmp_buf_tag *, int);
 static void (*libc_siglongjmp)(struct __jmp_buf_tag *, int);
 static void (*libc_longjmp_chk)(struct __jmp_buf_tag *, int);
 
-static void *libc(const char *name) {
-  void *fn = dlsym(RTLD_NEXT, name);
-  if (!fn) {
-    bh_write("bulkhead: error: cannot find the C library's ");
-    bh_die(name);
-  }
-  return fn;
-}
-
 void bh_signals_init(void) {
-  libc_longjmp = (void (*)(struct __jmp_buf_tag *, int))libc("longjmp");
-  libc_siglongjmp = (void (*)(struct __jmp_buf_tag *, int))libc("siglongjmp");
-  libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))libc("__longjmp_chk");
+  libc_longjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("longjmp");
+  libc_siglongjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("siglongjmp");
+  libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
 }
 
 /* Out of a handler by a jump: rt_sigreturn will not run. */
@@ -221,8 +211,9 @@ __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int va
 static int (*real_sigaction(void))(int, const struct sigaction *,
                                    struct sigaction *) {
   static int (*next)(int, const struct sigaction *, struct sigaction *);
-  if (!next && !(next = dlsym(RTLD_NEXT, "sigaction")))
-    bh_die("bulkhead: error: cannot find the C library's sigaction");
+  if (!next)
+    next = (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
+        "sigaction");
   return next;
 }
 

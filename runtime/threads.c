@@ -13,7 +13,6 @@
 #include "internal.h"
 #include "../include/bulkhead.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -26,15 +25,6 @@ struct start {
   int (*clone_fn)(void *);
   void *arg;
 };
-
-static void *real(const char *name) {
-  void *fn = dlsym(RTLD_NEXT, name);
-  if (!fn) {
-    bh_write("bulkhead: error: cannot find the C library's ");
-    bh_die(name);
-  }
-  return fn;
-}
 
 static struct start *new_start(void) {
   struct start *s = bulkhead_shared_malloc(sizeof *s);
@@ -67,7 +57,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
   static int (*next)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
                      void *);
   if (!next)
-    next = real("pthread_create");
+    next = bh_libc("pthread_create");
   struct start *s = new_start();
   s->routine = routine;
   s->arg = arg;
@@ -89,7 +79,7 @@ static int clone_trampoline(void *p) {
 int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
   static int (*next)(int (*)(void *), void *, int, void *, ...);
   if (!next)
-    next = real("clone");
+    next = bh_libc("clone");
   va_list ap;
   va_start(ap, arg);
   void *parent_tid = va_arg(ap, void *);

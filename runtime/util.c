@@ -1,6 +1,9 @@
-/* util.c - output that works before libc's stdio and inside handlers. */
+/* util.c - output that works before libc's stdio and inside handlers, and
+ * the C library's definitions of what the runtime interposes. */
+#define _GNU_SOURCE
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,4 +37,14 @@ void bh_die(const char *why) {
  * switch, on a path it expected never to run (pass/CompartmentPass.cpp). */
 __attribute__((noreturn)) void __bulkhead_unsupported_call(const char *why) {
   bh_die(why);
+}
+
+/* The C library's definition of a function the runtime interposes. */
+void *bh_libc(const char *name) {
+  void *fn = dlsym(RTLD_NEXT, name);
+  if (!fn) {
+    bh_write("bulkhead: error: cannot find the C library's ");
+    bh_die(name);
+  }
+  return fn;
 }
