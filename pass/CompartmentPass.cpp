@@ -84,6 +84,24 @@ std::string Instrumenter::symbolFor(const Domain &D) {
 // The compartment's descriptor (struct bulkhead_domain in runtime/abi.h),
 // created on first use: linkonce_odr in a comdat, so every module may emit
 // it and the linker keeps one.
+// __bulkhead_slot_address.<c>: the calling thread's address of c's stack
+// slot, for the descriptor (runtime/abi.h).
+Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
+  std::string Name = ("__bulkhead_slot_address." + Compartment).str();
+  if (Function *F = M.getFunction(Name))
+    return F;
+  auto *Ptr = PointerType::getUnqual(M.getContext());
+  Function *F = Function::Create(FunctionType::get(Ptr, false),
+                                 GlobalValue::LinkOnceODRLinkage, Name, M);
+  F->setVisibility(GlobalValue::HiddenVisibility);
+  F->setComdat(M.getOrInsertComdat(Name));
+  F->addFnAttr(WrapperAttr); // not instrumented
+  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
+  B.CreateRet(B.CreateThreadLocalAddress(
+      stackSlot({Domain::Compartment, Compartment})));
+  return F;
+}
+
 GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   GlobalVariable *&Slot = Descriptors[Compartment];
   if (Slot)
@@ -93,10 +111,10 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   std::string Section = (BULKHEAD_DATA_PREFIX + Compartment).str();
   auto *I32 = Type::getInt32Ty(Ctx);
   auto *Ptr = PointerType::getUnqual(Ctx);
-  const unsigned HeaderSize = 56;
+  const unsigned HeaderSize = 64;
   auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx), BULKHEAD_PAGE - HeaderSize);
-  auto *Ty =
-      StructType::get(Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
+  auto *Ty = StructType::get(
+      Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
 
   // __start_/__stop_ of the data section; weak, as a compartment may have
   // no data at all.
@@ -120,6 +138,8 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
       Bound("__stop_"),
       ConstantPointerNull::get(Ptr), // stack arena, set at start-up
       ConstantPointerNull::get(Ptr),
+      StackSwitching ? (Constant *)slotAddressFunction(Compartment)
+                     : ConstantPointerNull::get(Ptr),
       ConstantAggregateZero::get(PadTy)};
   auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
                                 ConstantStruct::get(Ty, Fields), Name);
@@ -505,9 +525,9 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     // for it, e.g. qsort), F runs right there; called in the creator's
     // domain or in the default domain (where pointer calls from
     // compartments arrive, pass/Stacks.cpp), through the trampoline from
-    // that domain, which also leads back to it. Called from anywhere else
-    // (shared code running for a third compartment), the program stops: no
-    // fixed gate leads back there (see design.md).
+    // that domain, which also leads back to it. Called with a third
+    // compartment's rights (shared code running for it), through a
+    // trampoline that finds that compartment at run time.
     SmallVector<Domain, 2> Froms;
     for (const Domain &D : {Creator, DefaultDomain})
       if (!(D == Target) && (Froms.empty() || !(Froms[0] == D)))
@@ -544,12 +564,20 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
       }
       Next = Rest;
     }
-    CallInst *Stray = forwardCall(Next, F, *W);
-    stopWithError(Stray, "bulkhead: error: '" + sourceName(F).str() +
-                             "' (" + Target.describe() + ") called through a "
-                             "pointer by code whose domain the pointer cannot "
-                             "return to (shared code such as qsort running "
-                             "for another compartment?)");
+    // From a compartment known only at run time: the trampoline that finds
+    // it (Stacks.cpp).
+    CallInst *Any = forwardCall(Next, F, *W);
+    std::string Why;
+    std::optional<uint64_t> Bytes =
+        switchableStackBytes(*Any, DefaultDomain, Target, Why);
+    if (Bytes && !*Bytes)
+      Any->setCalledOperand(anyTrampoline(F, Target));
+    else
+      stopWithError(Any, "bulkhead: error: '" + sourceName(F).str() + "' (" +
+                             Target.describe() + ") called through a "
+                             "pointer from a compartment found at run time, "
+                             "with arguments that cannot cross: " +
+                             (Bytes ? "arguments on the stack" : Why));
     Slot = W;
     return W;
   }

@@ -71,6 +71,8 @@ private:
   void wrapAddressTaken();
   llvm::GlobalVariable *stackSlot(const Domain &D);
   llvm::GlobalVariable *argBuffer();
+  llvm::Function *slotAddressFunction(llvm::StringRef Compartment);
+  llvm::Function *anyTrampoline(llvm::Function &Callee, const Domain &To);
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
                        const Domain &To, uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);

@@ -429,6 +429,107 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   return Tr;
 }
 
+// The trampoline for a wrapper of Callee (in domain To) called with the
+// rights of a compartment the pass could not know (shared code such as
+// qsort running for it): it finds that compartment, i, from the thread's
+// PKRU at run time, keeps i's callee-saved registers and a record {i, i's
+// old stack slot} on i's own stack, points i's slot below them, and enters
+// To as a trampoline does. The way back is __bulkhead_return_to_index
+// (runtime/enter.c): fixed gates, one per index, each followed by checks
+// of i's stack pointer and record before anything uses i's stack. No stack
+// arguments (the callee's rights could not read them, nor i's its stack).
+Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
+  std::string Name = ("__bulkhead_tramp_any." + Callee.getName()).str();
+  if (Function *F = M.getFunction(Name))
+    return F;
+  FunctionType *FT = Callee.getFunctionType();
+  Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
+  AttributeList CA = Callee.getAttributes();
+  for (unsigned I = 0; I < FT->getNumParams(); ++I)
+    Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
+  Tr->addFnAttr(Attribute::Naked);
+  Tr->addFnAttr(Attribute::NoInline);
+  Tr->addFnAttr(WrapperAttr);
+  appendToCompilerUsed(M, {Tr});
+  if (!Callee.isDeclaration())
+    Callee.setDSOLocal(true);
+
+  bool ToC = To.kind == Domain::Compartment;
+  std::string ToD = symbolFor(To);
+  std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
+  std::string A;
+  for (const char *R : {"rbx", "rbp", "r12", "r13", "r14", "r15"})
+    A += std::string("pushq %") + R + "\n";
+  A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
+       "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n"
+       "subq $$8, %rsp\n"
+       "callq __bulkhead_caller_index\n"
+       "testq %r11, %r11\njs 9f\n"
+       "leaq bh_index_pkru+64(%rip), %r10\n"
+       "movq (%r10,%r11,8), %r10\n"
+       "testq %r10, %r10\njz 9f\n"
+       "pushq %fs:(%r10)\n"
+       "pushq %r11\n"
+       "movq %rsp, %fs:(%r10)\n"
+       "movq %r11, %xmm13\n";
+  if (ToC) // first entry into To: the runtime, as in trampoline()
+    A += "movq " + ToSlot + ", %r11\n"
+         "cmpq $$0, %fs:(%r11)\n"
+         "jne 7f\n"
+         "movq %rdx, %r10\nmovq %rcx, %xmm12\nmovq %rax, %xmm15\n" +
+         checkedGateAsm(symbolFor(DefaultDomain)) +
+         "movq %r10, %rdx\nmovq %xmm12, %rcx\nmovq %xmm15, %rax\n"
+         "movq %rsp, %rbx\n"
+         "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
+         "movq %fs:(%r11), %rsp\n"
+         "testq %rsp, %rsp\njz 9f\n"
+         "movq " + ToSlot + ", %r11\n"
+         "leaq " + ToD + "(%rip), %r10\n"
+         "callq __bulkhead_stack_new\n"
+         "movq %rbx, %rsp\nxorl %ebx, %ebx\n"
+         "7:\n";
+  A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
+       checkedGateAsm(ToD) +
+       "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
+  if (ToC)
+    A += "cmpq " + ToD + "+" + std::to_string(BH_DESC_STACK_LO) +
+         "(%rip), %rax\njbe 9f\ncmpq " + ToD + "+" +
+         std::to_string(BH_DESC_STACK_HI) + "(%rip), %rax\nja 9f\n"
+         "testb $$15, %al\njnz 9f\n";
+  else
+    A += "testq %rax, %rax\njz 9f\n";
+  A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
+       "subq $$32, %rdx\nmovq %rdx, %fs:(%rcx)\n"
+       "movq %rsp, -8(%rax)\n"
+       "movq %xmm13, %rdx\nmovq %rdx, -16(%rax)\n"
+       "leaq -32(%rax), %rsp\n" +
+       cfaFromSavedSp(24, 72) +
+       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
+  bool ByName = Callee.isDeclaration();
+  A += ByName ? "callq " + Callee.getName().str() + "@PLT\n" : "callq ${0:P}\n";
+  A += "movq %rax, %r10\nmovq %rdx, %r8\n"
+       "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
+       "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
+  if (ToC && scrubsRegisters()) {
+    Type *Ret = FT->getReturnType();
+    bool IntOrVoid = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
+    A += "xorl %esi, %esi\n" + vectorScrubAsm(IntOrVoid ? 0 : 2);
+  }
+  A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
+
+  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", Tr));
+  if (ByName) {
+    B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), A, "",
+                                /*hasSideEffects=*/true));
+  } else {
+    auto *AsmTy = FunctionType::get(B.getVoidTy(), {Callee.getType()}, false);
+    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
+                 {&Callee});
+  }
+  B.CreateUnreachable();
+  return Tr;
+}
+
 // Saves this module's stack slots before a setjmp-like call and puts them
 // back whenever it returns, after the gate that follows it (the gate comes
 // first: a longjmp may arrive with rights that cannot touch this stack). A

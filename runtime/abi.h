@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define BULKHEAD_ABI_VERSION 2u
+#define BULKHEAD_ABI_VERSION 3u
 #define BULKHEAD_PAGE 4096u
 
 /* One descriptor per compartment, emitted by the pass into every module that
@@ -41,7 +41,11 @@ struct bulkhead_domain {
    * A stack top the trampoline switches to must lie in (stack_lo, stack_hi]. */
   char *stack_lo;
   char *stack_hi;
-  char pad[BULKHEAD_PAGE - 56];
+  /* Offset 56: the calling thread's address of this compartment's stack
+   * slot (the pass's TLS variable __bulkhead_stack.<name>); the runtime
+   * turns it into an %fs offset at start-up (runtime/enter.c). */
+  void **(*slot_address)(void);
+  char pad[BULKHEAD_PAGE - 64];
 };
 
 /* Per-thread compartment stacks (-bulkhead-stacks): each BH_STACK_SIZE

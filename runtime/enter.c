@@ -8,7 +8,12 @@
  * start-up on. Entries of indices without a compartment hold the default
  * domain's PKRU: jumping to their gate gains nothing.
  *
- * Used by heap.c, for a thread's heaps at its exit.
+ * Used by heap.c, for a thread's heaps at its exit, and by the way back of
+ * a function-pointer wrapper called by shared code running for a
+ * compartment the pass could not know (__bulkhead_return_to_index below).
+ * The same page holds each compartment's stack-slot offset from the thread
+ * pointer, so that assembly reaches the slots %fs-relative, never through
+ * an address kept in key-0 memory.
  */
 #include "gate.h"
 #include "internal.h"
@@ -18,17 +23,25 @@
 #define MAX_COMPARTMENTS 15
 
 BH_HIDDEN union {
-  uint32_t pkru[16];
+  struct {
+    uint32_t pkru[16]; /* offset 0 */
+    long slot_tpoff[16]; /* offset 64: 0 for none */
+  } t;
   char page[BULKHEAD_PAGE];
 } bh_index_pkru __attribute__((aligned(BULKHEAD_PAGE))) = {
     /* Before start-up a gate could only install "every key but 0 closed". */
-    .pkru = {[0 ... 15] = 0xfffffffcu}};
+    .t = {.pkru = {[0 ... 15] = 0xfffffffcu}}};
 
 void bh_enter_init(void) {
-  for (size_t i = 0; i < MAX_COMPARTMENTS; i++)
-    bh_index_pkru.pkru[i] = i < bh_domain_count()
-                                ? __start_bulkhead_domains[i].pkru
-                                : __bulkhead_domain0.pkru;
+  char *tp; /* trustworthy before main: nothing else has run */
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+  for (size_t i = 0; i < MAX_COMPARTMENTS; i++) {
+    struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+    int real = i < bh_domain_count();
+    bh_index_pkru.t.pkru[i] = real ? d->pkru : __bulkhead_domain0.pkru;
+    bh_index_pkru.t.slot_tpoff[i] =
+        real && d->slot_address ? (char *)d->slot_address() - tp : 0;
+  }
   if (mprotect(&bh_index_pkru, sizeof bh_index_pkru, PROT_READ))
     bh_die("bulkhead: error: cannot make the gate table read-only");
 }
@@ -72,3 +85,106 @@ __asm__(".text\n"
         ".popsection\n"
         "  ret\n"
         ".size bh_enter_index, .-bh_enter_index\n");
+
+/* __bulkhead_caller_index: r11 = the index of the compartment whose rights
+ * the thread holds, or -1. Preserves everything else but r10 and flags.
+ * Entries past the last compartment hold the default domain's PKRU, which
+ * the callers have already ruled out. */
+__asm__(".text\n"
+        ".globl __bulkhead_caller_index\n"
+        ".hidden __bulkhead_caller_index\n"
+        ".type __bulkhead_caller_index,@function\n"
+        "__bulkhead_caller_index:\n"
+        "  pushq %rax\n"
+        "  pushq %rcx\n"
+        "  pushq %rdx\n"
+        "  xorl %ecx, %ecx\n"
+        "  rdpkru\n"
+        "  leaq bh_index_pkru(%rip), %r10\n"
+        "  xorl %r11d, %r11d\n"
+        "1:\n"
+        "  cmpl (%r10,%r11,4), %eax\n"
+        "  je 2f\n"
+        "  incl %r11d\n"
+        "  cmpl $15, %r11d\n"
+        "  jb 1b\n"
+        "  movq $-1, %r11\n"
+        "2:\n"
+        "  popq %rdx\n"
+        "  popq %rcx\n"
+        "  popq %rax\n"
+        "  ret\n"
+        ".size __bulkhead_caller_index, .-__bulkhead_caller_index\n");
+
+/*
+ * The end of a wrapper's call made from compartment i found at run time
+ * (pass/Stacks.cpp, anyTrampoline): jumped to, not called, on the callee's
+ * stack with the callee's rights, with rdi = i, r11 = i's stack pointer as
+ * saved at entry, results in r10 (rax), r8 (rdx), xmm0-1. i's stack there
+ * holds, from the top: i, i's old slot, a pad word, r15-r12, rbp, rbx as
+ * pushed at entry, then the return address into i's code.
+ *
+ * Each gate is followed by code that sets rdi to its own index, so the
+ * rights installed and the index checked always agree. That code uses i's
+ * stack only if the saved pointer lies in i's arena and the record there
+ * names i: i's stack is writable only with i's rights, so the callee, which
+ * could change r11 and rdi, can only pick a record i itself wrote.
+ */
+#define RETURN_GATE(i)                                                         \
+  "  cmpl $" #i ", %edi\n"                                                     \
+  "  jne 3f\n" GATE_TEXT(i) "  movl $" #i ", %edi\n"                           \
+  "  jmp 5f\n"                                                                 \
+  "3:\n"
+__asm__(".text\n"
+        ".globl __bulkhead_return_to_index\n"
+        ".hidden __bulkhead_return_to_index\n"
+        ".type __bulkhead_return_to_index,@function\n"
+        "__bulkhead_return_to_index:\n" RETURN_GATE(0) RETURN_GATE(1)
+            RETURN_GATE(2) RETURN_GATE(3) RETURN_GATE(4) RETURN_GATE(5)
+                RETURN_GATE(6) RETURN_GATE(7) RETURN_GATE(8) RETURN_GATE(9)
+                    RETURN_GATE(10) RETURN_GATE(11) RETURN_GATE(12)
+                        RETURN_GATE(13) RETURN_GATE(14)
+        "  ud2\n"
+        "5:\n"
+        "  movq %rdi, %rax\n"
+        "  shlq $12, %rax\n"
+        /* through the GOT: weak, undefined in a program without any */
+        "  movq __start_bulkhead_domains@GOTPCREL(%rip), %rcx\n"
+        "  addq %rax, %rcx\n"
+        "  movq __stop_bulkhead_domains@GOTPCREL(%rip), %rax\n"
+        "  cmpq %rax, %rcx\n"
+        "  jae 9f\n"
+        "  cmpq 40(%rcx), %r11\n" /* stack_lo */
+        "  jbe 9f\n"
+        "  cmpq 48(%rcx), %r11\n" /* stack_hi */
+        "  ja 9f\n"
+        "  movq %r11, %rsp\n"
+        "  cmpq %rdi, (%rsp)\n"
+        "  jne 9f\n"
+        "  leaq bh_index_pkru+64(%rip), %rcx\n"
+        "  movq (%rcx,%rdi,8), %rcx\n"
+        "  movq 8(%rsp), %rdx\n"
+        "  movq %rdx, %fs:(%rcx)\n"
+        "  addq $24, %rsp\n"
+        "  popq %r15\n"
+        "  popq %r14\n"
+        "  popq %r13\n"
+        "  popq %r12\n"
+        "  popq %rbp\n"
+        "  popq %rbx\n"
+        "  movq %r10, %rax\n"
+        "  movq %r8, %rdx\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %esi, %esi\n"
+        "  xorl %edi, %edi\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
+        "  xorl %r11d, %r11d\n"
+        "  ret\n"
+        "9:\n"
+        "  ud2\n"
+        ".size __bulkhead_return_to_index, .-__bulkhead_return_to_index\n");
+_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == 40 &&
+                   __builtin_offsetof(struct bulkhead_domain, stack_hi) == 48,
+               "__bulkhead_return_to_index reads the arena at these offsets");
