@@ -36,6 +36,11 @@ cl::opt<bool> StackSwitching(
 // compartment's slot is checked against its arena (read-only descriptor)
 // before each use, and so is a compartment's own stack pointer when control
 // comes back to it.
+//
+// Three kinds of trampoline: trampoline() for a call whose both ends the
+// pass knows; indirectTrampoline() for a compartment's pointer calls into
+// wrappers, which leave through the default domain; anyTrampoline() for a
+// wrapper called with the rights of a compartment known only at run time.
 
 // The TLS slot of D's current stack top: one per domain, emitted wherever
 // needed, merged by the linker. Initial-exec: compartments exist only in
