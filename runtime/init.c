@@ -119,6 +119,7 @@ static void make_read_only(void *start, size_t len) {
 static void bulkhead_init(int argc, char **argv, char **envp) {
   (void)argc, (void)argv;
   size_t n = bh_domain_count();
+  bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
     return; /* no compartments: nothing to protect */
   check_descriptors(n);
@@ -154,7 +155,6 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 
   make_read_only(__start_bulkhead_domains, n * sizeof *__start_bulkhead_domains);
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
-  bh_signals_init();
   bh_sigstack_thread_init();
   bh_rt_stack_thread_init();
   bh_install_fault_reporter();

@@ -177,8 +177,6 @@ void bh_signals_init(void) {
 
 /* Out of a handler by a jump: rt_sigreturn will not run. */
 static void widen(void) {
-  if (!libc_longjmp) /* a program without compartments: no start-up */
-    bh_signals_init();
   if (whole.ss_size) {
     stack_t w = whole;
     w.ss_flags = 0;
