@@ -302,20 +302,24 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (Indirect) // the callee, from r10 (nest), kept where no argument lives
     A += "movq %r10, %xmm14\n";
   // Leaving a compartment: its values in callee-saved registers are kept on
-  // its own stack, and the callee gets zeros.
+  // its own stack (the callee gets zeros), under its cookie (runtime/
+  // stacks.c), which the way back checks at the saved stack pointer.
   static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
                                             "r13", "r14", "r15"};
-  bool KeepCalleeSaved = FromC && scrubsRegisters();
-  unsigned Above = KeepCalleeSaved ? 48 : 0;
-  if (KeepCalleeSaved) {
+  unsigned Above = FromC ? 56 : 0;
+  if (FromC) {
     int Off = -16;
     for (const char *R : CalleeSaved) {
       A += std::string("pushq %") + R + "\n.cfi_adjust_cfa_offset 8\n"
            ".cfi_offset %" + R + ", " + std::to_string(Off) + "\n";
       Off -= 8;
     }
-    A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
-         "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
+    if (scrubsRegisters())
+      A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
+           "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
+    A += "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
+         "(%rip), %r11\npushq -" + std::to_string(BH_ARENA_GUARD) +
+         "(%r11)\n.cfi_adjust_cfa_offset 8\n";
   }
   if (ToC) { // this thread's first entry into To: get it a stack
     A += "movq " + ToSlot + ", %r11\n"
@@ -329,7 +333,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       A += "movq %rdx, %r10\nmovq %rcx, %xmm13\nmovq %rax, %xmm15\n" +
            checkedGateAsm(symbolFor(DefaultDomain)) +
            "movq %r10, %rdx\nmovq %xmm13, %rcx\nmovq %xmm15, %rax\n"
-           "movq %rbx, %xmm12\nmovq %rsp, %rbx\n"
+           "movq %rsp, %rbx\n" // pushed above; C keeps it
            "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
            "movq %fs:(%r11), %rsp\n"
            "testq %rsp, %rsp\njz 9f\n"
@@ -337,7 +341,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += "leaq " + ToD + "(%rip), %r10\n"
          "callq __bulkhead_stack_new\n";
     if (FromC)
-      A += "movq %rbx, %rsp\nmovq %xmm12, %rbx\n";
+      A += "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
     A += "7:\n";
   }
   // Stack arguments out of a compartment into the default domain: only the
@@ -407,12 +411,16 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   A += checkedGateAsm(FromD);
   A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
        "\n";
-  if (FromC) // the saved pointer sat in memory other domains can write
-    A += InArena(FromD, "%rsp", "9f");
-  if (KeepCalleeSaved)
+  if (FromC) { // the saved pointer sat in memory other domains can write
+    A += InArena(FromD, "%rsp", "9f") +
+         "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
+         "(%rip), %rcx\nmovq -" + std::to_string(BH_ARENA_GUARD) +
+         "(%rcx), %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
+         "movq $$0, (%rsp)\naddq $$8, %rsp\n.cfi_adjust_cfa_offset -8\n";
     for (int I = 5; I >= 0; --I)
       A += std::string("popq %") + CalleeSaved[I] +
            "\n.cfi_adjust_cfa_offset -8\n";
+  }
   A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
        "movq %r10, %rax\nmovq %r8, %rdx\n";
   if (Scrub)
@@ -467,16 +475,21 @@ Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
     A += std::string("pushq %") + R + "\n";
   A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
        "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n"
-       "subq $$8, %rsp\n"
        "callq __bulkhead_caller_index\n"
        "testq %r11, %r11\njs 9f\n"
        "leaq bh_index_pkru+64(%rip), %r10\n"
        "movq (%r10,%r11,8), %r10\n"
        "testq %r10, %r10\njz 9f\n"
        "pushq %fs:(%r10)\n"
+       // i's cookie (runtime/stacks.c), from i's descriptor
+       "movq %r11, %rbx\nshlq $$12, %rbx\n"
+       "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
+       "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
+       "pushq -" + std::to_string(BH_ARENA_GUARD) + "(%rbx)\n"
+       "xorl %ebx, %ebx\n"
        "pushq %r11\n"
        "movq %rsp, %fs:(%r10)\n"
-       "movq %r11, %xmm13\n";
+       "movq %r11, %r12\n"; // pushed above; C keeps it
   if (ToC) // first entry into To: the runtime, as in trampoline()
     A += "movq " + ToSlot + ", %r11\n"
          "cmpq $$0, %fs:(%r11)\n"
@@ -506,9 +519,9 @@ Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
   A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
        "subq $$32, %rdx\nmovq %rdx, %fs:(%rcx)\n"
        "movq %rsp, -8(%rax)\n"
-       "movq %xmm13, %rdx\nmovq %rdx, -16(%rax)\n"
+       "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
        "leaq -32(%rax), %rsp\n" +
-       cfaFromSavedSp(24, 72) +
+       cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
        "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
   bool ByName = Callee.isDeclaration();
   A += ByName ? "callq " + Callee.getName().str() + "@PLT\n" : "callq ${0:P}\n";

@@ -21,6 +21,10 @@
 #include <sys/mman.h>
 
 #define MAX_COMPARTMENTS 15
+#define BH_STR2(x) #x
+#define BH_STR(x) BH_STR2(x)
+#define BH_ARENA_GUARD_BYTES 65536
+_Static_assert(BH_ARENA_GUARD == BH_ARENA_GUARD_BYTES, "the cookie's offset");
 
 BH_HIDDEN union {
   struct {
@@ -121,14 +125,15 @@ __asm__(".text\n"
  * (pass/Stacks.cpp, anyTrampoline): jumped to, not called, on the callee's
  * stack with the callee's rights, with rdi = i, r11 = i's stack pointer as
  * saved at entry, results in r10 (rax), r8 (rdx), xmm0-1. i's stack there
- * holds, from the top: i, i's old slot, a pad word, r15-r12, rbp, rbx as
+ * holds, from the top: i, i's cookie, i's old slot, r15-r12, rbp, rbx as
  * pushed at entry, then the return address into i's code.
  *
  * Each gate is followed by code that sets rdi to its own index, so the
  * rights installed and the index checked always agree. That code uses i's
  * stack only if the saved pointer lies in i's arena and the record there
- * names i: i's stack is writable only with i's rights, so the callee, which
- * could change r11 and rdi, can only pick a record i itself wrote.
+ * holds i and i's cookie (runtime/stacks.c), which only i can read; it
+ * clears the cookie there, so the callee, which could change r11 and rdi,
+ * can only pick a record of a call of i's still in progress.
  */
 #define RETURN_GATE(i)                                                         \
   "  cmpl $" #i ", %edi\n"                                                     \
@@ -161,9 +166,14 @@ __asm__(".text\n"
         "  movq %r11, %rsp\n"
         "  cmpq %rdi, (%rsp)\n"
         "  jne 9f\n"
+        "  movq 40(%rcx), %rcx\n" /* stack_lo: the cookie is below */
+        "  movq -" BH_STR(BH_ARENA_GUARD_BYTES) "(%rcx), %rcx\n"
+        "  cmpq %rcx, 8(%rsp)\n"
+        "  jne 9f\n"
+        "  movq $0, 8(%rsp)\n"
         "  leaq bh_index_pkru+64(%rip), %rcx\n"
         "  movq (%rcx,%rdi,8), %rcx\n"
-        "  movq 8(%rsp), %rdx\n"
+        "  movq 16(%rsp), %rdx\n"
         "  movq %rdx, %fs:(%rcx)\n"
         "  addq $24, %rsp\n"
         "  popq %r15\n"

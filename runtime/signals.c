@@ -48,8 +48,13 @@ static struct {
 } wanted[_NSIG];
 
 static __thread char *mine; /* this thread's alternate stack (guard first) */
-/* The whole alternate stack while a handler runs with it narrowed. */
-static __thread stack_t whole;
+/* While the outermost handler runs with the alternate stack narrowed: the
+ * whole alternate stack, and where the handler's frames begin. Scalars, so
+ * that every access is %fs-relative: the interposed longjmp may run with a
+ * compartment's rights, and the thread pointer at %fs:0 is key-0 memory. */
+static __thread char *whole_sp;
+static __thread size_t whole_size;
+static __thread char *handler_top;
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
@@ -67,13 +72,16 @@ struct call {
 
 /* Runs on the handler's stack, off the alternate one. */
 static void call_handler(struct call *c) {
-  int outermost = !whole.ss_size;
-  if (outermost)
-    whole = c->uc->uc_stack;
+  int outermost = !whole_size;
+  if (outermost) {
+    whole_sp = c->uc->uc_stack.ss_sp;
+    whole_size = c->uc->uc_stack.ss_size;
+    handler_top = __builtin_frame_address(0);
+  }
   sigaltstack(&c->narrowed, NULL);
   wanted[c->sig].handler(c->sig, c->si, c->uc);
   if (outermost) /* rt_sigreturn puts the stack back */
-    whole.ss_size = 0;
+    whole_size = 0;
 }
 
 /* Calls fn(arg) with the stack pointer at sp; back on the caller's stack
@@ -175,33 +183,40 @@ void bh_signals_init(void) {
   libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
 }
 
-/* Out of a handler by a jump: rt_sigreturn will not run. */
-static void widen(void) {
-  if (whole.ss_size) {
-    stack_t w = whole;
-    w.ss_flags = 0;
-    whole.ss_size = 0;
-    sigaltstack(&w, NULL);
-  }
+/* A jump out of the outermost handler (to a stack pointer above where its
+ * frames began) skips rt_sigreturn: widen the alternate stack here. A jump
+ * within the handler keeps it narrowed. glibc keeps the target's stack
+ * pointer in word 6 of the jmp_buf, mangled with the pointer guard. */
+static void widen(struct __jmp_buf_tag *env) {
+  if (!whole_size)
+    return;
+  uintptr_t guard, sp = (uintptr_t)env->__jmpbuf[6];
+  __asm__("movq %%fs:0x30, %0" : "=r"(guard));
+  sp = ((sp >> 17) | (sp << 47)) ^ guard;
+  if (sp < (uintptr_t)handler_top && sp > (uintptr_t)__builtin_frame_address(0))
+    return;
+  stack_t w = {.ss_sp = whole_sp, .ss_size = whole_size};
+  whole_size = 0;
+  sigaltstack(&w, NULL);
 }
 
 __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
-  widen();
+  widen(env);
   libc_longjmp(env, val);
   __builtin_unreachable();
 }
 __attribute__((noreturn)) void _longjmp(struct __jmp_buf_tag env[1], int val) {
-  widen();
+  widen(env);
   libc_longjmp(env, val);
   __builtin_unreachable();
 }
 __attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1], int val) {
-  widen();
+  widen(env);
   libc_siglongjmp(env, val);
   __builtin_unreachable();
 }
 __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
-  widen();
+  widen(env);
   libc_longjmp_chk(env, val);
   __builtin_unreachable();
 }

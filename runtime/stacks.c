@@ -38,6 +38,29 @@ static __thread struct {
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
 
+/* The compartment's cookie, at the start of its arena's leading guard
+ * (stack_lo - BH_ARENA_GUARD): a random word on a read-only page tagged
+ * with the compartment's key, so only the compartment can read it and no
+ * one can write it. A trampoline leaving the compartment leaves it under
+ * the saved registers; the way back accepts a saved stack pointer only
+ * where it finds the cookie, and clears it. The saved pointer sits where
+ * other domains can write it; without the cookie any word of the
+ * compartment's stack, even data it copied from its input, could serve as
+ * a return address with its rights (found in review). */
+static void make_cookie(struct bulkhead_domain *d, char *page) {
+  uint64_t cookie = 0;
+  if (mprotect(page, BULKHEAD_PAGE, PROT_READ | PROT_WRITE) ||
+      syscall(SYS_getrandom, &cookie, sizeof cookie, 0) != sizeof cookie)
+    bh_die("bulkhead: error: cannot make a compartment's stack cookie");
+  *(uint64_t *)page = cookie | 1; /* 0 marks a used record */
+  int err = bh_state->unprotected
+                ? mprotect(page, BULKHEAD_PAGE, PROT_READ)
+                : (int)syscall(SYS_pkey_mprotect, page, BULKHEAD_PAGE,
+                               PROT_READ, d->pkey);
+  if (err)
+    bh_die("bulkhead: error: cannot protect a compartment's stack cookie");
+}
+
 void bh_stacks_init(void) {
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++) {
@@ -50,6 +73,7 @@ void bh_stacks_init(void) {
      * copied stack arguments (bounded by the pass) below a checked top. */
     d->stack_lo = a + BH_ARENA_GUARD;
     d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+    make_cookie(d, a);
   }
 }
 

@@ -60,24 +60,33 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: ud2
 
 // Out of the vault: its callee-saved registers are kept on its own stack
-// and cleared for the callee; the vault's stack pointer is checked after
-// the gate back, before they are restored.
+// and cleared for the callee, under the vault's cookie (read below its
+// stack arena); the vault's stack pointer is checked after the gate back,
+// and so is the cookie there, before the registers are restored.
 // CHECK-LABEL: __bulkhead_tramp.outside.vault.0:
 // CHECK:      pushq %rbx
 // CHECK:      pushq %r15
 // CHECK:      xorl %ebx, %ebx
 // CHECK:      xorl %r15d, %r15d
+// CHECK:      movq __bulkhead_domain_vault+40(%rip), %r11
+// CHECK-NEXT: pushq -65536(%r11)
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
 // CHECK:      movl __bulkhead_domain_vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
-// CHECK-NEXT: .cfi_def_cfa %rsp, 56
+// CHECK-NEXT: .cfi_def_cfa %rsp, 64
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rsp
 // CHECK-NEXT: jbe
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp
 // CHECK-NEXT: ja
-// CHECK-NEXT: popq %r15
+// CHECK-NEXT: movq __bulkhead_domain_vault+40(%rip), %rcx
+// CHECK-NEXT: movq -65536(%rcx), %rcx
+// CHECK-NEXT: cmpq %rcx, (%rsp)
+// CHECK-NEXT: jne
+// CHECK-NEXT: movq $0, (%rsp)
+// CHECK-NEXT: addq $8, %rsp
+// CHECK:      popq %r15
 // CHECK:      popq %rbx
 // CHECK:      retq
