@@ -47,6 +47,15 @@ static void addScrub(std::string &Asm, std::string &Clobbers) {
   }
 }
 
+std::string inArenaAsm(StringRef DomainSymbol, StringRef Reg,
+                       StringRef Fail) {
+  std::string Desc = DomainSymbol.str(), R = Reg.str(), F = Fail.str();
+  return "cmpq " + Desc + "+" + std::to_string(BH_DESC_STACK_LO) + "(%rip), " +
+         R + "\njbe " + F + "\ncmpq " + Desc + "+" +
+         std::to_string(BH_DESC_STACK_HI) + "(%rip), " + R + "\nja " + F +
+         "\n";
+}
+
 bool scrubsRegisters() { return ScrubLevel != Scrub::None; }
 
 std::string vectorScrubAsm(unsigned First) {
@@ -116,12 +125,8 @@ static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
                     checkedWrpkru(Sym) + "3:";
   if (CheckStack)
     Asm += "\ncmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
-           "je 5f\n"
-           "cmpq " + Sym + "+" + std::to_string(BH_DESC_STACK_LO) +
-           "(%rip), %rsp\njbe 4f\n"
-           "cmpq " + Sym + "+" + std::to_string(BH_DESC_STACK_HI) +
-           "(%rip), %rsp\njbe 5f\n"
-           "4: ud2\n5:";
+           "je 5f\n" +
+           inArenaAsm(Sym, "%rsp", "4f") + "jmp 5f\n4: ud2\n5:";
   return Asm;
 }
 

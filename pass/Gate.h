@@ -54,6 +54,11 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbo
 // stack-switching trampolines, which contain their own gates.
 std::string checkedGateAsm(llvm::StringRef DomainSymbol);
 
+// Jumps to Fail unless register Reg lies in the stack arena of the
+// compartment whose descriptor is DomainSymbol: (stack_lo, stack_hi].
+std::string inArenaAsm(llvm::StringRef DomainSymbol, llvm::StringRef Reg,
+                       llvm::StringRef Fail);
+
 // False with -bulkhead-scrub=none.
 bool scrubsRegisters();
 

@@ -162,6 +162,34 @@ static std::string cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
   return ".cfi_escape 0x0f, " + std::to_string(Len) + ", " + Ops + "\n";
 }
 
+// A trampoline's first entry of this thread into compartment To (descriptor
+// ToD, slot operand ToSlot): if the slot is empty, the runtime gives the
+// thread a stack there. Its C code trusts key-0 memory, so out of a
+// compartment (FromC) it runs with the default domain's rights, on the
+// thread's runtime stack (runtime/stacks.c); rbx, which the trampoline has
+// saved, keeps the stack pointer. Argument registers survive; ud2 (9f) if
+// the thread has no runtime stack.
+static std::string firstEntryAsm(const std::string &ToSlot,
+                                 const std::string &ToD, bool FromC) {
+  std::string A = "movq " + ToSlot + ", %r11\n"
+                  "cmpq $$0, %fs:(%r11)\n"
+                  "jne 7f\n";
+  if (FromC)
+    A += "movq %rdx, %r10\nmovq %rcx, %xmm13\nmovq %rax, %xmm15\n" +
+         checkedGateAsm(BULKHEAD_DOMAIN0) +
+         "movq %r10, %rdx\nmovq %xmm13, %rcx\nmovq %xmm15, %rax\n"
+         "movq %rsp, %rbx\n"
+         "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
+         "movq %fs:(%r11), %rsp\n"
+         "testq %rsp, %rsp\njz 9f\n"
+         "movq " + ToSlot + ", %r11\n";
+  A += "leaq " + ToD + "(%rip), %r10\n"
+       "callq __bulkhead_stack_new\n";
+  if (FromC)
+    A += "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
+  return A + "7:\n";
+}
+
 // The trampoline for calls of Callee (through type FT) from domain From to
 // domain To with StackBytes bytes of stack arguments: a naked function with
 // the callee's signature that enters To (allocating this thread's stack in
@@ -291,13 +319,6 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   std::string FromD = symbolFor(From), ToD = symbolFor(To);
   std::string FromSlot = stackSlot(From)->getName().str() + "@gottpoff(%rip)";
   std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
-  auto InArena = [](const std::string &Desc, const char *Reg,
-                    const char *Fail) {
-    return "cmpq " + Desc + "+" + std::to_string(BH_DESC_STACK_LO) +
-           "(%rip), " + Reg + "\njbe " + Fail + "\ncmpq " + Desc + "+" +
-           std::to_string(BH_DESC_STACK_HI) + "(%rip), " + Reg + "\nja " +
-           Fail + "\n";
-  };
   std::string A;
   if (Indirect) // the callee, from r10 (nest), kept where no argument lives
     A += "movq %r10, %xmm14\n";
@@ -321,29 +342,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
          "(%rip), %r11\npushq -" + std::to_string(BH_ARENA_GUARD) +
          "(%r11)\n.cfi_adjust_cfa_offset 8\n";
   }
-  if (ToC) { // this thread's first entry into To: get it a stack
-    A += "movq " + ToSlot + ", %r11\n"
-         "cmpq $$0, %fs:(%r11)\n"
-         "jne 7f\n";
-    // The runtime's C code trusts key-0 memory: out of a compartment it
-    // runs with the default domain's rights, on the thread's runtime stack
-    // (runtime/stacks.c). The trampoline needs the compartment's stack
-    // again only after its gate back.
-    if (FromC)
-      A += "movq %rdx, %r10\nmovq %rcx, %xmm13\nmovq %rax, %xmm15\n" +
-           checkedGateAsm(symbolFor(DefaultDomain)) +
-           "movq %r10, %rdx\nmovq %xmm13, %rcx\nmovq %xmm15, %rax\n"
-           "movq %rsp, %rbx\n" // pushed above; C keeps it
-           "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
-           "movq %fs:(%r11), %rsp\n"
-           "testq %rsp, %rsp\njz 9f\n"
-           "movq " + ToSlot + ", %r11\n";
-    A += "leaq " + ToD + "(%rip), %r10\n"
-         "callq __bulkhead_stack_new\n";
-    if (FromC)
-      A += "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
-    A += "7:\n";
-  }
+  if (ToC)
+    A += firstEntryAsm(ToSlot, ToD, FromC);
   // Stack arguments out of a compartment into the default domain: only the
   // compartment's rights can read them, and only the default domain's may
   // write the frame (the slot it is written at is key-0 memory anyone can
@@ -359,7 +359,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   A += checkedGateAsm(ToD);
   A += "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
   if (ToC)
-    A += InArena(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
+    A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
   else // no default stack recorded (never left it): stay on this one
     A += "testq %rax, %rax\njnz 7f\nmovq %rsp, %rax\nandq $$-16, %rax\n7:\n";
   // To's slot moves below the frame before the frame is written: a signal
@@ -373,7 +373,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   // From's stack continues below here if the callee calls back into From.
   A += "movq %rsp, %rdx\nandq $$-16, %rdx\n";
   if (FromC)
-    A += InArena(FromD, "%rdx", "8f");
+    A += inArenaAsm(FromD, "%rdx", "8f");
   A += "movq %rdx, %fs:(%rcx)\n8:\n";
   // Stack arguments: read with To's rights from the default domain's key-0
   // stack, or from the buffer (the pass rejects them between two
@@ -412,7 +412,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
        "\n";
   if (FromC) { // the saved pointer sat in memory other domains can write
-    A += InArena(FromD, "%rsp", "9f") +
+    A += inArenaAsm(FromD, "%rsp", "9f") +
          "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
          "(%rip), %rcx\nmovq -" + std::to_string(BH_ARENA_GUARD) +
          "(%rcx), %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
@@ -490,30 +490,13 @@ Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
        "pushq %r11\n"
        "movq %rsp, %fs:(%r10)\n"
        "movq %r11, %r12\n"; // pushed above; C keeps it
-  if (ToC) // first entry into To: the runtime, as in trampoline()
-    A += "movq " + ToSlot + ", %r11\n"
-         "cmpq $$0, %fs:(%r11)\n"
-         "jne 7f\n"
-         "movq %rdx, %r10\nmovq %rcx, %xmm12\nmovq %rax, %xmm15\n" +
-         checkedGateAsm(symbolFor(DefaultDomain)) +
-         "movq %r10, %rdx\nmovq %xmm12, %rcx\nmovq %xmm15, %rax\n"
-         "movq %rsp, %rbx\n"
-         "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
-         "movq %fs:(%r11), %rsp\n"
-         "testq %rsp, %rsp\njz 9f\n"
-         "movq " + ToSlot + ", %r11\n"
-         "leaq " + ToD + "(%rip), %r10\n"
-         "callq __bulkhead_stack_new\n"
-         "movq %rbx, %rsp\nxorl %ebx, %ebx\n"
-         "7:\n";
+  if (ToC)
+    A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true);
   A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
        checkedGateAsm(ToD) +
        "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
   if (ToC)
-    A += "cmpq " + ToD + "+" + std::to_string(BH_DESC_STACK_LO) +
-         "(%rip), %rax\njbe 9f\ncmpq " + ToD + "+" +
-         std::to_string(BH_DESC_STACK_HI) + "(%rip), %rax\nja 9f\n"
-         "testb $$15, %al\njnz 9f\n";
+    A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
   else
     A += "testq %rax, %rax\njz 9f\n";
   A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"

@@ -205,11 +205,8 @@ __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
   libc_longjmp(env, val);
   __builtin_unreachable();
 }
-__attribute__((noreturn)) void _longjmp(struct __jmp_buf_tag env[1], int val) {
-  widen(env);
-  libc_longjmp(env, val);
-  __builtin_unreachable();
-}
+void _longjmp(struct __jmp_buf_tag env[1], int val)
+    __attribute__((noreturn, alias("longjmp")));
 __attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1], int val) {
   widen(env);
   libc_siglongjmp(env, val);

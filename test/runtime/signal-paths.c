@@ -57,7 +57,8 @@ enum api { SIGINFO, SIGNAL, ONSTACK };
 
 /* Installs the handler of domain `vault_handler` for `api`. Called both from
  * the default domain and (below) from inside the vault, so each handler's
- * address is taken in each of the two. */
+ * address is taken in each of the two: a static helper called from the
+ * vault gets a copy of its own in the vault (docs/design.md). */
 static void install(int sig, enum api api, int vault_handler) {
   if (api == SIGNAL) {
     CHECK(signal(sig, vault_handler ? vault_1 : plain_1) != SIG_ERR);
@@ -70,15 +71,7 @@ static void install(int sig, enum api api, int vault_handler) {
   CHECK(sigaction(sig, &sa, NULL) == 0);
 }
 BULKHEAD_ENTRY(vault) void vault_install(int sig, int api, int vault_handler) {
-  if (api == SIGNAL) {
-    CHECK(signal(sig, vault_handler ? vault_1 : plain_1) != SIG_ERR);
-    return;
-  }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = vault_handler ? vault_info : plain_info;
-  sa.sa_flags = SA_SIGINFO | (api == ONSTACK ? SA_ONSTACK : 0);
-  CHECK(sigaction(sig, &sa, NULL) == 0);
+  install(sig, (enum api)api, vault_handler);
 }
 
 /* Raise from each domain; return the PKRU the code had afterwards, or 0 if

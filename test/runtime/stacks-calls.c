@@ -42,12 +42,18 @@ BULKHEAD_ENTRY(vault) struct big sret(long base) {
     r.v[i] = base + i + secret;
   return r;
 }
-BULKHEAD_ENTRY(vault) long variadic(int n, ...) {
-  va_list ap;
-  va_start(ap, n);
+/* sum of i * (i-th argument): a shared helper, so each domain reads its
+ * own va_list on its own stack */
+static long weighted(int n, va_list ap) {
   long t = 0;
   for (int i = 0; i < n; i++)
     t += va_arg(ap, long) * (i + 1);
+  return t;
+}
+BULKHEAD_ENTRY(vault) long variadic(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  long t = weighted(n, ap);
   va_end(ap);
   return t + secret;
 }
@@ -97,9 +103,7 @@ static long out_ints(long a, long b, long c, long d, long e, long f, long g,
 static long out_variadic(int n, ...) {
   va_list ap;
   va_start(ap, n);
-  long t = 0;
-  for (int i = 0; i < n; i++)
-    t += va_arg(ap, long) * (i + 1);
+  long t = weighted(n, ap);
   va_end(ap);
   return t;
 }
