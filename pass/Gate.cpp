@@ -66,8 +66,13 @@ std::string vectorScrubAsm(unsigned First) {
   return Asm;
 }
 
+// Where no compartment is protected (none linked in, or no PKU), the
+// default domain's PKRU is 0 and the gate is skipped: no WRPKRU ever runs
+// on a CPU without PKU.
 static std::string checkedWrpkru(const std::string &Sym) {
-  return "xorl %ecx, %ecx\n"
+  return "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+         "je 2f\n"
+         "xorl %ecx, %ecx\n"
          "xorl %edx, %edx\n"
          "movl " + Sym + "(%rip), %eax\n"
          "1: wrpkru\n"
