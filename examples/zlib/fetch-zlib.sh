@@ -22,10 +22,13 @@ tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # Into a temporary directory first, so that an interrupted fetch leaves no
 # half-extracted tree behind.
+# Pinned to bookworm's main-archive version: the archive does not serve
+# sources that exist only in the security archive (1.2.13.dfsg-1+deb12u1).
 # As root, a missing or stale package list is refreshed once and retried.
-if ! (cd "$tmp" && apt-get source -q zlib) >"$tmp.log" 2>&1 &&
+pkg=zlib=1:1.2.13.dfsg-1
+if ! (cd "$tmp" && apt-get source -q "$pkg") >"$tmp.log" 2>&1 &&
    ! { [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1 &&
-       (cd "$tmp" && apt-get source -q zlib) >"$tmp.log" 2>&1; }; then
+       (cd "$tmp" && apt-get source -q "$pkg") >"$tmp.log" 2>&1; }; then
   why=$(grep -E '^(E|W):' "$tmp.log" | head -n 2 | tr '\n' ' ')
   rm -f "$tmp.log"
   fail "apt-get source zlib failed: ${why:-see apt-get output} (deb-src entries: scripts/install-deps.sh)"
