@@ -239,6 +239,10 @@ void Instrumenter::gateCalls(Function &F) {
       if (BB.isLandingPad())
         insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller),
                            false, CheckStack);
+  // This copy of a helper is the default domain's (compartments call their
+  // own copies): its calls of default-domain code need no gate.
+  if (Caller.kind == Domain::Shared)
+    Caller = DefaultDomain;
   SmallVector<CallBase *, 16> Calls;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
@@ -531,6 +535,9 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
                                : GlobalValue::LinkOnceODRLinkage);
   if (StackSwitching) // pointer calls from compartments test this range
     W->setSection("bulkhead_wrappers");
+  // Hundreds in a large program: no unwind table where nothing can unwind.
+  if (F.doesNotThrow())
+    W->setUWTableKind(UWTableKind::None);
   if (!F.hasLocalLinkage()) {
     // Equal pointers in every module: one wrapper per (F, creator).
     W->setVisibility(GlobalValue::HiddenVisibility);
@@ -558,7 +565,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Target)),
                                   B.getInt32(0)),
                    Inside, Next);
-    forwardCall(Inside, F, *W);
+    forwardCall(Inside, F, *W)->setTailCallKind(CallInst::TCK_Tail);
     for (const Domain &From : Froms) {
       BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
       BasicBlock *Rest = BasicBlock::Create(Ctx, "check", W);
@@ -770,8 +777,11 @@ void Instrumenter::wrapAddressTaken() {
           // and what runs after it (libc's exit, other handlers) must find
           // the default domain's rights, whoever registered it.
           bool ExitHandler = registersExitHandler(I);
-          Domain Creator =
-              ExitHandler ? DefaultDomain : domainOf(G);
+          // A helper's own copy runs for the default domain (compartments
+          // call copies of their own, cloneHelpersForCompartments).
+          Domain Creator = domainOf(G);
+          if (ExitHandler || Creator.kind == Domain::Shared)
+            Creator = DefaultDomain;
           Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
                                           [&](const Twine &Msg) {
             std::string Where =

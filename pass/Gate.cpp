@@ -158,6 +158,8 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
 }
 
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
+  // The answer is the zero flag (an asm flag output), which the branch on
+  // it uses directly.
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
   auto *IA = InlineAsm::get(
       Ty,
@@ -166,9 +168,8 @@ Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
       "xorl %ecx, %ecx\n"
       "rdpkru\n"
       "cmpl " + DomainSymbol.str() + "(%rip), %eax\n"
-      "1: sete %cl\n"
-      "movzbl %cl, $0",
-      "=r,~{eax},~{ecx},~{edx},~{dirflag},~{fpsr},~{flags}",
+      "1:",
+      "={@ccz},~{eax},~{ecx},~{edx},~{dirflag},~{fpsr}",
       /*hasSideEffects=*/true);
   return B.CreateCall(IA);
 }

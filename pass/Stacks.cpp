@@ -544,7 +544,7 @@ void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
       Via->addParamAttr(I + 1, At);
   Via->addParamAttr(0, Attribute::Nest);
   Via->setIsNoInline();
-  Via->setTailCallKind(CallInst::TCK_NoTail);
+  Via->setTailCallKind(CallInst::TCK_Tail); // it returns to our caller
   Call.replaceAllUsesWith(Via);
   Call.eraseFromParent();
 }

@@ -64,12 +64,12 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // creator's rights, no switch when entered inside the function's domain,
 // else to the default domain.
 // OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
-// OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1: sete
+// OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1:", "={@ccz}
 // OP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
 // OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
 // CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(
-// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1: sete
+// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1:", "={@ccz}
 // CMP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // CMP-NEXT:  call i32 @vault_cmp(
 // CMP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
