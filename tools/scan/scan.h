@@ -9,6 +9,7 @@
  *   where.c     sections, symbols and DWARF source lines for an address
  *   gates.c     the gate manifest and the check that each entry is a real gate
  *   allow.c     the user allowlist
+ *   fde.c       function bounds from .eh_frame, for code without symbols
  *   output.c    text, JSON and SARIF
  *   deps.c      --deps: the shared libraries ld.so would load
  */
@@ -58,6 +59,10 @@ void classifier_free(struct classifier *c);
 void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
                   uint64_t base, uint64_t sync, uint64_t hit,
                   struct classification *out);
+/* Decodes the one instruction at ADDR (BASE <= ADDR < BASE + LEN) into OUT
+ * (may be NULL); returns its length, 0 if the bytes are not an instruction. */
+unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len,
+                           uint64_t base, uint64_t addr, struct insn *out);
 
 /* ---- a finding, as handed to the output ---- */
 struct finding {
