@@ -9,6 +9,7 @@
  *   where.c     sections, symbols and DWARF source lines for an address
  *   gates.c     the gate manifest and the check that each entry is a real gate
  *   allow.c     the user allowlist
+ *   system.c    known system gadgets (glibc pkey_set, ld.so XRSTOR), by what they are
  *   fde.c       function bounds from .eh_frame, for code without symbols
  *   output.c    text, JSON and SARIF
  *   deps.c      --deps: the shared libraries ld.so would load
@@ -81,7 +82,9 @@ struct finding {
     uint8_t ctx[16];        /* bytes around the hit, hit at ctx[ctx_hit] */
     int ctx_len, ctx_hit;
     int vetted;
-    const char *vetted_by;  /* "gate manifest" or the allowlist reason */
+    const char *vetted_by;  /* "gate manifest", the allowlist reason, or f->system */
+    const char *system;     /* a known system gadget: its category, else NULL */
+    const char *system_why; /* what it was recognised by (system.c) */
     const char *detail;     /* PK_FORGED_GATE: what is wrong */
 };
 
@@ -95,6 +98,7 @@ struct options {
     int deps;
     int verbose;  /* text: also list vetted hits */
     int quiet;    /* no notes on stderr */
+    int no_system_gadgets; /* known system gadgets (system.c) stay unvetted */
     struct allowlist *allow;
 };
 
@@ -134,7 +138,8 @@ void diag_note(const char *file, const char *fmt, ...)
 void diag_set_quiet(int quiet); /* 1: no notes, 2: nothing on stderr */
 extern int g_errors;   /* files that could not be scanned */
 extern int g_unvetted; /* unvetted hits and forged gates */
-extern int g_vetted;
+extern int g_vetted;   /* by the gate manifest or the allowlist */
+extern int g_system;   /* known system gadgets, vetted by default */
 extern int g_files;    /* ELF objects scanned */
 
 /* ---- deps (deps.c) ---- */
