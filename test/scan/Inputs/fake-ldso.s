@@ -7,6 +7,9 @@
 # still has their bounds in .eh_frame. Variants (--defsym):
 #   MASK=0x2ee   the restore includes PKRU (bit 9)
 #   AREA=0x80    XRSTOR of another area than the one saved
+#   RET=1        returns instead of jumping to the resolved function
+#   NOCALL=1     no call between the save and the restore
+#   EDX=1        EDX is not zeroed before the restore
 #   NOCFI=1      no .eh_frame entries
 .ifndef MASK
     MASK = 0xee
@@ -28,14 +31,24 @@
     xorl %edx, %edx
     xsavec 0x40(%rsp)
     movq 0x10(%rbx), %rsi
+.ifndef NOCALL
     call resolver
+.endif
     movq %rax, %r11
     movl $MASK, %eax
+.ifdef EDX
+    movl %ecx, %edx
+.else
     xorl %edx, %edx
+.endif
     xrstor AREA(%rsp)
     movq %rbx, %rsp
     popq %rbx
+.ifdef RET
+    ret
+.else
     jmp *%r11
+.endif
 .ifndef NOCFI
     .cfi_endproc
 .endif

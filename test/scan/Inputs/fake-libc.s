@@ -2,7 +2,9 @@
 # by system.test. Its pkey_set has the shape of glibc's (RDPKRU ... WRPKRU),
 # so that one WRPKRU is recognised as a system gadget; every other WRPKRU
 # byte sequence must stay unvetted. --defsym NO_RDPKRU=1 drops the RDPKRU,
-# --defsym TWO=1 adds a second WRPKRU to pkey_set: then none is recognised.
+# --defsym TWO=1 adds a second WRPKRU to pkey_set, --defsym BADSIZE=1 makes
+# the symbol end inside the next function's first instruction: then none is
+# recognised.
     .text
     .globl pkey_set
     .type pkey_set,@function
@@ -20,7 +22,11 @@ pkey_set:
 .endif
     xorl %eax, %eax
     ret
+.ifdef BADSIZE
+    .size pkey_set, .-pkey_set+1
+.else
     .size pkey_set, .-pkey_set
+.endif
 
     .globl pkey_get_set
     .type pkey_get_set,@function
