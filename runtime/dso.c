@@ -14,9 +14,12 @@
 
 #define BH_DSO_LOCAL __attribute__((visibility("hidden")))
 
+/* No pointer in it, so it needs no relocation and lands in .rodata, never
+ * writable whatever the link's RELRO setting: a PKRU written here would be
+ * installed by this object's gates, and their check would pass. */
 BH_DSO_LOCAL const struct bulkhead_domain __bulkhead_domain0
     __attribute__((aligned(BULKHEAD_PAGE))) = {
-        .pkey = -1, .abi_version = BULKHEAD_ABI_VERSION, .name = "default"};
+        .pkey = -1, .abi_version = BULKHEAD_ABI_VERSION};
 BH_DSO_LOCAL const char bh_index_pkru[BULKHEAD_PAGE];
 
 /* Reached only with a compartment's rights, which no gate here installs. */
