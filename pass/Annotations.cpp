@@ -114,7 +114,10 @@ void Annotations::add(GlobalValue *GV, StringRef Text,
 
 void Annotations::claimWholeModule(Module &M, StringRef Name) {
   for (Function &F : M) {
-    if (F.isDeclaration() || F.isIntrinsic() || Map.count(&F))
+    // An available_externally body (glibc's inline atof) is a copy of a
+    // definition elsewhere, which stays shared code.
+    if (F.isDeclaration() || F.isIntrinsic() || Map.count(&F) ||
+        F.hasAvailableExternallyLinkage())
       continue;
     Role R = F.hasLocalLinkage() ? Role::Internal : Role::Entry;
     Map.try_emplace(&F, Annotation{R, Name.str(), "", 0});

@@ -148,8 +148,23 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   GV->setSection(BULKHEAD_DOMAIN_SECTION);
   GV->setAlignment(Align(BULKHEAD_PAGE));
   appendToUsed(M, {GV}); // referenced only from inline asm and the runtime
+  markCompartments();
   Slot = GV;
   return GV;
+}
+
+// Defines __bulkhead_compartment_marker, which a shared object's link
+// refuses (runtime/bulkhead-dso.ld): compartments live in executables.
+void Instrumenter::markCompartments() {
+  const char *Name = "__bulkhead_compartment_marker";
+  if (M.getGlobalVariable(Name, true))
+    return;
+  auto *I8 = Type::getInt8Ty(M.getContext());
+  auto *GV = new GlobalVariable(M, I8, true, GlobalValue::LinkOnceODRLinkage,
+                                ConstantInt::get(I8, 1), Name);
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(Name));
+  appendToUsed(M, {GV});
 }
 
 // Moves a BULKHEAD_DATA variable into its compartment's section. The runtime
@@ -224,6 +239,10 @@ void Instrumenter::gateCalls(Function &F) {
       if (BB.isLandingPad())
         insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller),
                            false, CheckStack);
+  // This copy of a helper is the default domain's (compartments call their
+  // own copies): its calls of default-domain code need no gate.
+  if (Caller.kind == Domain::Shared)
+    Caller = DefaultDomain;
   SmallVector<CallBase *, 16> Calls;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
@@ -250,8 +269,13 @@ void Instrumenter::gateCalls(Function &F) {
         insertGateIfNeededKeeping(*Call, symbolFor(Caller), CheckStack);
         continue;
       }
-      for (Instruction *At : afterCall(*Call))
-        insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
+      // Default-domain code needs no gate after a pointer call: every way
+      // into a compartment (thunk, wrapper, trampoline) leads back to the
+      // default domain itself, and a gate here could only install the
+      // default domain's rights, which reach nothing more.
+      if (Caller.kind == Domain::Compartment)
+        for (Instruction *At : afterCall(*Call))
+          insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
       continue;
     }
     Domain Target = domainOf(*Callee);
@@ -511,6 +535,9 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
                                : GlobalValue::LinkOnceODRLinkage);
   if (StackSwitching) // pointer calls from compartments test this range
     W->setSection("bulkhead_wrappers");
+  // Hundreds in a large program: no unwind table where nothing can unwind.
+  if (F.doesNotThrow())
+    W->setUWTableKind(UWTableKind::None);
   if (!F.hasLocalLinkage()) {
     // Equal pointers in every module: one wrapper per (F, creator).
     W->setVisibility(GlobalValue::HiddenVisibility);
@@ -538,7 +565,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Target)),
                                   B.getInt32(0)),
                    Inside, Next);
-    forwardCall(Inside, F, *W);
+    forwardCall(Inside, F, *W)->setTailCallKind(CallInst::TCK_Tail);
     for (const Domain &From : Froms) {
       BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
       BasicBlock *Rest = BasicBlock::Create(Ctx, "check", W);
@@ -571,7 +598,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     std::optional<uint64_t> Bytes =
         switchableStackBytes(*Any, DefaultDomain, Target, Why);
     if (Bytes && !*Bytes)
-      Any->setCalledOperand(anyTrampoline(F, Target));
+      callThroughAny(*Any, Target);
     else
       stopWithError(Any, "bulkhead: error: '" + sourceName(F).str() + "' (" +
                              Target.describe() + ") called through a "
@@ -693,9 +720,16 @@ Constant *Instrumenter::wrapFunctionsIn(
               Ann->compartment + "', escapes to " + Creator.describe());
         continue;
       }
-      if (FunctionType *FT = Fn.getFunctionType(); FT->isVarArg()) {
-        Error("address of variadic function '" + sourceName(Fn) + "' of " +
-              D.describe() + " is taken; calls through it cannot be gated");
+      if (Fn.isVarArg()) {
+        // A default-domain function needs no wrapper; called through the
+        // pointer from a compartment it runs as shared code does. A
+        // compartment's cannot be entered through one: `...` cannot be
+        // forwarded across a gate.
+        if (D.kind == Domain::Compartment)
+          Error("address of variadic function '" + sourceName(Fn) + "' of " +
+                D.describe() + " is taken; calls through a pointer cannot "
+                "enter a compartment with variable arguments (make a "
+                "non-variadic entry, e.g. taking a va_list)");
         continue;
       }
       VM[&Fn] = wrapper(Fn, Creator);
@@ -743,16 +777,16 @@ void Instrumenter::wrapAddressTaken() {
           // and what runs after it (libc's exit, other handlers) must find
           // the default domain's rights, whoever registered it.
           bool ExitHandler = registersExitHandler(I);
-          Domain Creator =
-              ExitHandler ? DefaultDomain : domainOf(G);
+          // A helper's own copy runs for the default domain (compartments
+          // call copies of their own, cloneHelpersForCompartments).
+          Domain Creator = domainOf(G);
+          if (ExitHandler || Creator.kind == Domain::Shared)
+            Creator = DefaultDomain;
           Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
                                           [&](const Twine &Msg) {
             std::string Where =
                 (Msg + " (in function '" + sourceName(G) + "')").str();
-            if (auto *Call = dyn_cast<CallBase>(&I))
-              errorAtCall(*Call, Where);
-            else
-              errorAtGlobal(G, "", 0, Where);
+            errorAtInstruction(I, Where);
           });
           if (New != C)
             Op.set(New);
@@ -768,8 +802,8 @@ void Instrumenter::wrapAddressTaken() {
     Constant *Init = GV.getInitializer();
     Constant *New = wrapFunctionsIn(Init, Creator, /*CheckEscape=*/true,
                                     [&](const Twine &Msg) {
-      errorAtGlobal(GV, "", 0, Msg + " (in the initializer of '" +
-                                   GV.getName() + "')");
+      errorAtVariable(GV, Msg + " (in the initializer of '" +
+                              GV.getName() + "')");
     });
     if (New != Init)
       GV.setInitializer(New);

@@ -2,6 +2,8 @@
 #include "Diagnostics.h"
 
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InstrTypes.h"
@@ -50,6 +52,22 @@ void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
     Text = (File + ":" + Twine(Line) + ": ").str();
   Text += ("bulkhead: " + Msg).str();
   GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
+}
+
+void errorAtInstruction(const Instruction &I, const Twine &Msg) {
+  if (auto *Call = dyn_cast<CallBase>(&I))
+    return errorAtCall(*Call, Msg);
+  I.getContext().diagnose(DiagnosticInfoUnsupported(
+      *I.getFunction(), "bulkhead: " + Msg, I.getDebugLoc()));
+}
+
+void errorAtVariable(const GlobalVariable &GV, const Twine &Msg) {
+  SmallVector<DIGlobalVariableExpression *, 1> Debug;
+  GV.getDebugInfo(Debug);
+  if (!Debug.empty())
+    if (DIGlobalVariable *Var = Debug.front()->getVariable())
+      return errorAtGlobal(GV, Var->getFilename(), Var->getLine(), Msg);
+  errorAtGlobal(GV, "", 0, Msg);
 }
 
 void warnAtFunction(const Function &F, const Twine &Msg) {

@@ -9,6 +9,8 @@ namespace llvm {
 class CallBase;
 class Function;
 class GlobalValue;
+class GlobalVariable;
+class Instruction;
 } // namespace llvm
 
 namespace bulkhead {
@@ -22,6 +24,13 @@ void errorAtCall(const llvm::CallBase &Call, const llvm::Twine &Msg);
 // annotation's file:line when known.
 void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,
                    unsigned Line, const llvm::Twine &Msg);
+
+// An error at an instruction: at its debug location if it has one, else at
+// its function.
+void errorAtInstruction(const llvm::Instruction &I, const llvm::Twine &Msg);
+
+// An error about a variable: at its declaration when debug info has it.
+void errorAtVariable(const llvm::GlobalVariable &GV, const llvm::Twine &Msg);
 
 // A warning at a function's declaration.
 void warnAtFunction(const llvm::Function &F, const llvm::Twine &Msg);

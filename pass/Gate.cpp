@@ -66,8 +66,13 @@ std::string vectorScrubAsm(unsigned First) {
   return Asm;
 }
 
+// Where no compartment is protected (none linked in, or no PKU), the
+// default domain's PKRU is 0 and the gate is skipped: no WRPKRU ever runs
+// on a CPU without PKU.
 static std::string checkedWrpkru(const std::string &Sym) {
-  return "xorl %ecx, %ecx\n"
+  return "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+         "je 2f\n"
+         "xorl %ecx, %ecx\n"
          "xorl %edx, %edx\n"
          "movl " + Sym + "(%rip), %eax\n"
          "1: wrpkru\n"
@@ -153,6 +158,8 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
 }
 
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
+  // The answer is the zero flag (an asm flag output), which the branch on
+  // it uses directly.
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
   auto *IA = InlineAsm::get(
       Ty,
@@ -161,9 +168,8 @@ Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
       "xorl %ecx, %ecx\n"
       "rdpkru\n"
       "cmpl " + DomainSymbol.str() + "(%rip), %eax\n"
-      "1: sete %cl\n"
-      "movzbl %cl, $0",
-      "=r,~{eax},~{ecx},~{edx},~{dirflag},~{fpsr},~{flags}",
+      "1:",
+      "={@ccz},~{eax},~{ecx},~{edx},~{dirflag},~{fpsr}",
       /*hasSideEffects=*/true);
   return B.CreateCall(IA);
 }

@@ -49,6 +49,7 @@ private:
   Domain domainOf(const llvm::Function &F) const;
   std::string symbolFor(const Domain &D);
   llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
+  void markCompartments();
   llvm::Constant *nameString(llvm::StringRef Compartment);
   void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment);
   void padDataSections();
@@ -72,7 +73,8 @@ private:
   llvm::GlobalVariable *stackSlot(const Domain &D);
   llvm::GlobalVariable *argBuffer();
   llvm::Function *slotAddressFunction(llvm::StringRef Compartment);
-  llvm::Function *anyTrampoline(llvm::Function &Callee, const Domain &To);
+  llvm::Function *anyTrampoline(const Domain &To, bool IntResult);
+  void callThroughAny(llvm::CallInst &Call, const Domain &To);
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
                        const Domain &To, uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);

@@ -442,35 +442,37 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   return Tr;
 }
 
-// The trampoline for a wrapper of Callee (in domain To) called with the
-// rights of a compartment the pass could not know (shared code such as
-// qsort running for it): it finds that compartment, i, from the thread's
-// PKRU at run time, keeps i's callee-saved registers and a record {i, i's
-// old stack slot} on i's own stack, points i's slot below them, and enters
-// To as a trampoline does. The way back is __bulkhead_return_to_index
-// (runtime/enter.c): fixed gates, one per index, each followed by checks
-// of i's stack pointer and record before anything uses i's stack. No stack
-// arguments (the callee's rights could not read them, nor i's its stack).
-Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
-  std::string Name = ("__bulkhead_tramp_any." + Callee.getName()).str();
+// The trampoline for a wrapper's call into domain To made with the rights
+// of a compartment the pass could not know (shared code such as qsort
+// running for it), one per (To, kind of result) and module, whatever the
+// callee: the callee comes in r10 (a `nest` argument). It finds that
+// compartment, i, from the thread's PKRU at run time, keeps i's callee-saved
+// registers and a record {i, i's old stack slot} on i's own stack, points
+// i's slot below them, and enters To as a trampoline does. The way back is
+// __bulkhead_return_to_index (runtime/enter.c): fixed gates, one per index,
+// each followed by checks of i's stack pointer and record before anything
+// uses i's stack. No stack arguments (the callee's rights could not read
+// them, nor i's its stack).
+Function *Instrumenter::anyTrampoline(const Domain &To, bool IntResult) {
+  std::string Name = ("__bulkhead_tramp_any." +
+                      (To.kind == Domain::Compartment ? To.name
+                                                      : StringRef("0")) +
+                      (IntResult ? ".int" : ".fp"))
+                         .str();
   if (Function *F = M.getFunction(Name))
     return F;
-  FunctionType *FT = Callee.getFunctionType();
+  auto *FT = FunctionType::get(Type::getVoidTy(M.getContext()), false);
   Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
-  AttributeList CA = Callee.getAttributes();
-  for (unsigned I = 0; I < FT->getNumParams(); ++I)
-    Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
   Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {Tr});
-  if (!Callee.isDeclaration())
-    Callee.setDSOLocal(true);
 
   bool ToC = To.kind == Domain::Compartment;
   std::string ToD = symbolFor(To);
   std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
-  std::string A;
+  // The callee, kept where no argument lives.
+  std::string A = "movq %r10, %xmm14\n";
   for (const char *R : {"rbx", "rbp", "r12", "r13", "r14", "r15"})
     A += std::string("pushq %") + R + "\n";
   A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
@@ -481,7 +483,9 @@ Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
        "movq (%r10,%r11,8), %r10\n"
        "testq %r10, %r10\njz 9f\n"
        "pushq %fs:(%r10)\n"
-       // i's cookie (runtime/stacks.c), from i's descriptor
+       // i's cookie (runtime/stacks.c), from i's descriptor; the table is
+       // weak: a program without compartments never gets here
+       ".weak __start_bulkhead_domains\n"
        "movq %r11, %rbx\nshlq $$12, %rbx\n"
        "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
        "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
@@ -505,30 +509,44 @@ Function *Instrumenter::anyTrampoline(Function &Callee, const Domain &To) {
        "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
        "leaq -32(%rax), %rsp\n" +
        cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
-       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
-  bool ByName = Callee.isDeclaration();
-  A += ByName ? "callq " + Callee.getName().str() + "@PLT\n" : "callq ${0:P}\n";
+       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
+       "movq %xmm14, %r11\ncallq *%r11\n";
   A += "movq %rax, %r10\nmovq %rdx, %r8\n"
        "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
        "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
-  if (ToC && scrubsRegisters()) {
-    Type *Ret = FT->getReturnType();
-    bool IntOrVoid = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
-    A += "xorl %esi, %esi\n" + vectorScrubAsm(IntOrVoid ? 0 : 2);
-  }
+  if (ToC && scrubsRegisters())
+    A += "xorl %esi, %esi\n" + vectorScrubAsm(IntResult ? 0 : 2);
   A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
 
   IRBuilder<> B(BasicBlock::Create(M.getContext(), "", Tr));
-  if (ByName) {
-    B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), A, "",
-                                /*hasSideEffects=*/true));
-  } else {
-    auto *AsmTy = FunctionType::get(B.getVoidTy(), {Callee.getType()}, false);
-    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
-                 {&Callee});
-  }
+  B.CreateCall(InlineAsm::get(FT, A, "", /*hasSideEffects=*/true));
   B.CreateUnreachable();
   return Tr;
+}
+
+// Replaces Call (of a wrapper's target in domain To) by the same call
+// through anyTrampoline, the target passed in r10.
+void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
+  Type *Ret = Call.getType();
+  bool IntResult = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
+  Function *Tr = anyTrampoline(To, IntResult);
+  SmallVector<Type *, 8> Params{PointerType::getUnqual(M.getContext())};
+  SmallVector<Value *, 8> Args{Call.getCalledOperand()};
+  for (Value *Arg : Call.args()) {
+    Params.push_back(Arg->getType());
+    Args.push_back(Arg);
+  }
+  auto *FT = FunctionType::get(Ret, Params, false);
+  CallInst *Via = IRBuilder<>(&Call).CreateCall(FT, Tr, Args);
+  AttributeList CA = Call.getAttributes();
+  for (unsigned I = 0; I < Call.arg_size(); ++I)
+    for (Attribute At : CA.getParamAttrs(I))
+      Via->addParamAttr(I + 1, At);
+  Via->addParamAttr(0, Attribute::Nest);
+  Via->setIsNoInline();
+  Via->setTailCallKind(CallInst::TCK_Tail); // it returns to our caller
+  Call.replaceAllUsesWith(Via);
+  Call.eraseFromParent();
 }
 
 // Saves this module's stack slots before a setjmp-like call and puts them

@@ -52,6 +52,8 @@ void bh_enter_init(void) {
 
 /* A checked gate into the rights in bh_index_pkru.pkru[i]. */
 #define GATE_TEXT(i)                                                           \
+  "cmpl $0, __bulkhead_domain0(%rip)\n\t"                                     \
+  "je 2f\n\t"                                                                 \
   "xorl %ecx, %ecx\n\t"                                                        \
   "xorl %edx, %edx\n\t"                                                        \
   "movl bh_index_pkru+4*" #i "(%rip), %eax\n"                                 \
@@ -76,6 +78,8 @@ __asm__(".text\n"
             ENTER_GATE(3) ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6)
                 ENTER_GATE(7) ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10)
                     ENTER_GATE(11) ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
+        "  cmpl $0, __bulkhead_domain0(%rip)\n"
+        "  je 2f\n"
         "  xorl %ecx, %ecx\n"
         "  xorl %edx, %edx\n"
         "  movl __bulkhead_domain0(%rip), %eax\n"

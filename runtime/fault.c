@@ -1,8 +1,6 @@
 /*
  * fault.c - what happens when a program faults: a report that names the
- * domain that was running and, for a protection-key fault, the key's owner;
- * and (only when the user opted into running unprotected) stepping over
- * gates on a CPU without WRPKRU.
+ * domain that was running and, for a protection-key fault, the key's owner.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -137,30 +135,4 @@ void bh_install_fault_reporter(void) {
   /* SA_ONSTACK: a stack overflow is reported too (runtime/signals.c). */
   sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
   sigaction(SIGSEGV, &sa, NULL);
-}
-
-/* Without PKU, WRPKRU raises #UD. In the opted-in unprotected mode every
- * gate's WRPKRU is skipped; the gate's check still passes, as eax is left
- * equal to the value it was loaded from. Slow, and only for that mode. */
-static void skip_wrpkru(int sig, siginfo_t *si, void *ucv) {
-  (void)si;
-  ucontext_t *uc = ucv;
-  const unsigned char *ip = (const unsigned char *)uc->uc_mcontext.gregs[REG_RIP];
-  if (ip[0] == 0x0f && ip[1] == 0x01 && (ip[2] == 0xef || ip[2] == 0xee)) {
-    if (ip[2] == 0xee) { /* rdpkru: every key open */
-      uc->uc_mcontext.gregs[REG_RAX] = 0;
-      uc->uc_mcontext.gregs[REG_RDX] = 0;
-    }
-    uc->uc_mcontext.gregs[REG_RIP] += 3;
-    return;
-  }
-  signal(sig, SIG_DFL); /* a real illegal instruction */
-}
-
-void bh_install_wrpkru_emulation(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = skip_wrpkru;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGILL, &sa, NULL);
 }

@@ -4,7 +4,9 @@
 #define BULKHEAD_GATE_H
 
 static inline void bh_enter_default_domain(void) {
-  __asm__ volatile("xorl %%ecx, %%ecx\n\t"
+  __asm__ volatile("cmpl $0, __bulkhead_domain0(%%rip)\n\t"
+                   "je 2f\n\t" /* nothing protected: no WRPKRU (no PKU) */
+                   "xorl %%ecx, %%ecx\n\t"
                    "xorl %%edx, %%edx\n\t"
                    "movl __bulkhead_domain0(%%rip), %%eax\n\t"
                    "1: wrpkru\n\t"

@@ -41,7 +41,6 @@ int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
-void bh_install_wrpkru_emulation(void) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;

@@ -23,7 +23,9 @@ plugin = os.path.join(prefix, "lib", "bulkhead", "BulkheadPass.so")
 vm_run = os.path.join(config.bulkhead_src, "test", "vm", "pku-vm-run")
 include = os.path.join(prefix, "include")
 config.substitutions += [
-    # clang with the pass loaded directly, bypassing the driver: pass tests.
+    # clang with the pass loaded directly, bypassing the driver: pass tests,
+    # with per-compartment stacks (what the driver ships) or without.
+    ("%clang_bh_stacks", "%s -Xclang -load -Xclang %s -fpass-plugin=%s -I%s -D__BULKHEAD__=1 -mllvm -bulkhead-stacks" % (os.path.join(llvm_bin, "clang"), plugin, plugin, include)),
     ("%clang_bh", "%s -fpass-plugin=%s -I%s -D__BULKHEAD__=1" % (os.path.join(llvm_bin, "clang"), plugin, include)),
     ("%bulkhead_clangxx", os.path.join(prefix, "bin", "bulkhead-clang++")),
     ("%bulkhead_clang", os.path.join(prefix, "bin", "bulkhead-clang")),

@@ -203,6 +203,7 @@ struct scan {
   bool dry_run;            /* --bulkhead-dry-run */
   bool help;               /* --bulkhead-help */
   bool stops_before_link;  /* -c, -S, -E, -M, -shared, queries, ... */
+  bool shared;             /* -shared: links a shared object */
   bool has_input;          /* any positional input at all */
   bool has_cc1_input;      /* C-family source or header: runs clang -cc1 */
   bool has_asm_input;      /* assembly: runs clang -cc1as */
@@ -329,6 +330,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
 
 /* Record what one clang argument means for linking and for our flags. */
 static void scan_clang_arg(struct scan *s, const char *a) {
+  if (strcmp(a, "-shared") == 0 || strcmp(a, "--shared") == 0)
+    s->shared = true;
   if (in_list(a, no_link_opts) || starts_with(a, "-print-") || starts_with(a, "--print-"))
     s->stops_before_link = true;
   else if (strcmp(a, "-flto") == 0 || starts_with(a, "-flto="))
@@ -411,13 +414,15 @@ static void require(const char *path, const char *what) {
 
 /* Paths of the installed pieces, derived from the prefix. */
 struct install {
-  char *plugin, *runtime, *include_dir, *header;
+  char *plugin, *runtime, *dso_runtime, *dso_script, *include_dir, *header;
 };
 
 static struct install locate(const char *prefix) {
   struct install in;
   in.plugin = concat(prefix, "/lib/bulkhead/BulkheadPass.so");
   in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
+  in.dso_runtime = concat(prefix, "/lib/bulkhead/libbulkhead_dso.a");
+  in.dso_script = concat(prefix, "/lib/bulkhead/bulkhead-dso.ld");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
   return in;
@@ -475,6 +480,18 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
   push(cmd, in->runtime);
   push(cmd, "-Wl,--no-whole-archive");
   push(cmd, "-lmimalloc"); /* the runtime's allocator (docs/heaps.md) */
+}
+
+/* A shared object gets runtime/dso.c (its code is shared code) and the
+ * linker check that it holds no compartment. */
+static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
+                            const struct install *in) {
+  if (s->lang) {
+    push(cmd, "-x");
+    push(cmd, "none");
+  }
+  push(cmd, in->dso_runtime);
+  push(cmd, in->dso_script);
 }
 
 /* The keep pass: the original arguments minus the wrapper's own flags. */
@@ -580,25 +597,30 @@ int main(int argc, char **argv) {
   bool active = s.enabled && s.has_input;
   bool compiling = active && (s.has_cc1_input || s.has_asm_input);
   bool linking = active && s.has_link_input && !s.stops_before_link;
+  bool linking_dso = active && s.has_link_input && s.shared;
 
   struct argv_t cmd = {0};
   push(&cmd, clang);
-  if (compiling || linking) {
+  if (compiling || linking || linking_dso) {
     struct install in = locate(find_prefix());
-    if (compiling || (linking && s.lto))
+    bool lto_link = (linking || linking_dso) && s.lto;
+    if (compiling || lto_link)
       require(in.plugin, "Bulkhead pass plugin");
     if (compiling) {
       require(in.header, "Bulkhead header");
       add_compile_flags(&cmd, &s, &in);
     }
-    if (linking) {
+    if (linking)
       require(in.runtime, "Bulkhead runtime");
-      if (s.lto)
-        add_lto_link_flags(&cmd, &s, &in, clang);
-    }
+    if (linking_dso)
+      require(in.dso_runtime, "Bulkhead shared-object runtime");
+    if (lto_link)
+      add_lto_link_flags(&cmd, &s, &in, clang);
     add_user_args(&cmd, argc, argv);
     if (linking)
       add_runtime(&cmd, &s, &in);
+    else if (linking_dso)
+      add_dso_runtime(&cmd, &s, &in);
   } else {
     add_user_args(&cmd, argc, argv);
   }

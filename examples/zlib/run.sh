@@ -14,7 +14,7 @@ out=${2:?usage: run.sh CC OUT [RUN...]}
 shift 2
 cache=${BULKHEAD_ZLIB_CACHE:-$root/build/casestudy-cache}
 if ! "$here/fetch-zlib.sh" "$cache" >/dev/null; then
-  echo "--- zlib source unavailable: skipped (scripts/install-deps.sh sets up deb-src)"
+  echo "--- SKIPPED: zlib source unavailable (scripts/install-deps.sh sets up deb-src)"
   exit 2
 fi
 "$here/build.sh" "$cc" "$out" || exit 1

@@ -1,7 +1,9 @@
 // Taking a function's address yields a wrapper for the domain where the
 // address is taken: it enters the function's domain and returns to the
-// creator's. Indirect calls and setjmp returns re-enter the caller's domain
-// (skipped when already there). Static helpers whose address is never taken
+// creator's. Indirect calls in compartment code and setjmp returns re-enter
+// the caller's domain (skipped when already there); default-domain code
+// needs no gate after an indirect call, as every way into a compartment
+// leads back to the default domain. Static helpers whose address is never taken
 // are shared, and get neither gates nor wrappers.
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s
 // RUN: %clang_bh -O0 -S -emit-llvm -o - %s | FileCheck %s
@@ -28,6 +30,7 @@ int call_through(int (*f)(int)) {
     return -1;
   return f(1);
 }
+BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 
 // Pointers made in the default domain (a table) and in the vault (qsort-like).
 // CHECK-DAG: @table = {{.*}}[ptr @__bulkhead_wrap.vault_op.0, ptr @__bulkhead_wrap.callback.0]
@@ -49,7 +52,11 @@ int call_through(int (*f)(int)) {
 // CHECK:       [[JMP:%.*]] = call i32 @_setjmp(
 // CHECK-NEXT:  call i32 asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A{{.*}}wrpkru{{.*}}", "=r,0,{{.*}}"(i32 [[JMP]])
 // CHECK:       call i32 %{{.*}}(i32 noundef 1)
-// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip){{.*}}wrpkru
+// CHECK-NOT:   asm
+// CHECK:       ret
+// CHECK-LABEL: define {{.*}} @__bulkhead_body.vault_call(
+// CHECK:       call i32 %{{.*}}(i32 noundef 2)
+// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip){{.*}}rdpkru{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
 
 // The wrappers: one per (function, creating domain), shared across modules
 // unless the function is static. The way back depends on the rights the
@@ -57,12 +64,12 @@ int call_through(int (*f)(int)) {
 // creator's rights, no switch when entered inside the function's domain,
 // else to the default domain.
 // OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
-// OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1: sete
+// OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1:", "={@ccz}
 // OP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
 // OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
 // CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(
-// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1: sete
+// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1:", "={@ccz}
 // CMP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // CMP-NEXT:  call i32 @vault_cmp(
 // CMP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru

@@ -86,9 +86,8 @@ void classifier_free(struct classifier *c)
     }
 }
 
-/* Decodes one instruction at ADDR; 0 if the bytes are not an instruction. */
-static unsigned decode(struct classifier *c, const uint8_t *code, size_t len,
-                       uint64_t base, uint64_t addr, struct insn *out)
+unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len,
+                           uint64_t base, uint64_t addr, struct insn *out)
 {
     char text[sizeof out->text];
     c->nfields = 0;
@@ -148,7 +147,7 @@ void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
      * are skipped one at a time, as data. */
     struct insn cur;
     for (;;) {
-        unsigned n = decode(c, code, len, base, pos, &cur);
+        unsigned n = classifier_decode(c, code, len, base, pos, &cur);
         if (n == 0) {
             if (pos == hit) {
                 c->code = code, c->sync = sync, c->pos = pos;
@@ -171,7 +170,7 @@ void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
     if (hit + PATTERN_LEN > pos + cur.len) {
         out->cls = HC_SPAN;
         out->first_part = where;
-        if (pos + cur.len < end && decode(c, code, len, base, pos + cur.len, &out->insn[1]))
+        if (pos + cur.len < end && classifier_decode(c, code, len, base, pos + cur.len, &out->insn[1]))
             out->ninsn = 2;
         return;
     }
@@ -182,7 +181,7 @@ void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
     /* The hit is the instruction's own opcode (after any prefixes) when the
      * instruction decoded at HIT is the same one, ending at the same byte. */
     struct insn at;
-    unsigned n = decode(c, code, len, base, hit, &at);
+    unsigned n = classifier_decode(c, code, len, base, hit, &at);
     for (size_t k = 0; k < sizeof real_mnemonic / sizeof *real_mnemonic; k++) {
         size_t ml = strlen(real_mnemonic[k]);
         if (n && hit + n == pos + cur.len && !strncmp(cur.text, real_mnemonic[k], ml) &&

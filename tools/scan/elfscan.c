@@ -7,6 +7,7 @@
  * (section, symbol, line), classified, vetted and handed to the output. */
 #include "gates.h"
 #include "scan.h"
+#include "system.h"
 #include "where.h"
 
 #include <stdio.h>
@@ -39,8 +40,10 @@ struct ectx {
     struct where w;
     struct gateset gates;
     struct classifier *cl;
+    enum syslib syslib;      /* the C library or ld.so: may hold known system gadgets */
     const struct region *cur;
     char note[160];
+    char syswhy[400];        /* what the current hit was recognised by */
     char key[320];
 };
 
@@ -254,8 +257,17 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     f.ctx_hit = (int)(off - from);
     memcpy(f.ctx, r->bytes + from, to - from);
 
+    if (e->syslib) {
+        f.system = system_gadget(e->syslib, e->elf, &e->w, e->cl, r->bytes, r->size, r->vaddr,
+                                 f.addr, kind, e->syswhy, sizeof e->syswhy);
+        f.system_why = f.system ? e->syswhy : NULL;
+    }
+    /* A known system gadget is vetted before the allowlist is asked, so
+     * allowlist entries for one are reported as matching nothing. */
     if (kind == PK_WRPKRU && gates_contains(&e->gates, r->shndx, f.addr))
         f.vetted_by = "gate manifest";
+    else if (f.system && !e->o->no_system_gadgets)
+        f.vetted_by = f.system;
     else
         f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
     f.vetted = f.vetted_by != NULL;
@@ -300,6 +312,7 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
     gates_load(&gs, &e.gates);
 
     e.cl = classifier_new(eh.e_machine == EM_X86_64);
+    e.syslib = system_library(elf);
     if (!e.cl) {
         diag_error(name, "cannot create the LLVM X86 disassembler");
     } else {

@@ -21,6 +21,9 @@ static void usage(FILE *f)
           "  -r, --recursive       scan directories recursively\n"
           "      --deps            also scan the shared objects ld.so would load\n"
           "      --allow=FILE      allowlist: 'FILE ADDRESS REASON' lines\n"
+          "      --no-system-gadgets\n"
+          "                        fail on glibc's pkey_set WRPKRU and ld.so's\n"
+          "                        lazy-binding XRSTOR too (tolerated by default)\n"
           "      --format=FMT      text (default), json or sarif\n"
           "  -o, --output=FILE     write the report to FILE instead of stdout\n"
           "  -v, --verbose         text: also list vetted hits\n"
@@ -70,13 +73,14 @@ static void walk(const char *dir, const struct options *o)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_DEPS = 256, OPT_ALLOW, OPT_FORMAT, OPT_VERSION };
+    enum { OPT_DEPS = 256, OPT_ALLOW, OPT_FORMAT, OPT_VERSION, OPT_NO_SYSTEM };
     static const struct option longopts[] = {
         {"recursive", no_argument, NULL, 'r'}, {"deps", no_argument, NULL, OPT_DEPS},
         {"allow", required_argument, NULL, OPT_ALLOW}, {"format", required_argument, NULL, OPT_FORMAT},
         {"output", required_argument, NULL, 'o'}, {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"no-system-gadgets", no_argument, NULL, OPT_NO_SYSTEM}, {NULL, 0, NULL, 0},
     };
     struct options o = {0};
     const char *allow = NULL, *output = NULL;
@@ -89,6 +93,7 @@ int main(int argc, char **argv)
         case 'o': output = optarg; break;
         case OPT_DEPS: o.deps = 1; break;
         case OPT_ALLOW: allow = optarg; break;
+        case OPT_NO_SYSTEM: o.no_system_gadgets = 1; break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "text")) o.format = FMT_TEXT;
             else if (!strcmp(optarg, "json")) o.format = FMT_JSON;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int g_errors, g_unvetted, g_vetted, g_files;
+int g_errors, g_unvetted, g_vetted, g_system, g_files;
 
 static FILE *out;
 static const struct options *opts;
@@ -130,6 +130,13 @@ static void place(const struct finding *f, char *buf, size_t n)
         snprintf(buf + k, n - k, "%s%s:%d", k ? ", " : "", f->src_file, f->src_line);
 }
 
+/* Vetted as a known system gadget: elfscan.c then points vetted_by at the
+ * category itself (an allowlist reason may read the same, but is a copy). */
+static int by_system(const struct finding *f)
+{
+    return f->vetted && f->system && f->vetted_by == f->system;
+}
+
 /* ---- text ---- */
 
 static void text_finding(const struct finding *f)
@@ -141,7 +148,8 @@ static void text_finding(const struct finding *f)
     describe(f, d, sizeof d);
     place(f, p, sizeof p);
     fprintf(out, "%s: %s: %s: %s%s%s%s%s\n", f->file, a, f->vetted ? "note" : "error",
-            f->vetted ? "vetted " : f->kind == PK_FORGED_GATE ? "" : "unvetted ", d,
+            by_system(f) ? "vetted system " : f->vetted ? "vetted "
+            : f->kind == PK_FORGED_GATE ? "" : "unvetted ", d,
             *p ? " (" : "", p, *p ? ")" : "");
     fprintf(out, "    section %s, file offset 0x%llx", f->section ? f->section : "(none)",
             (unsigned long long)f->file_offset);
@@ -152,6 +160,11 @@ static void text_finding(const struct finding *f)
     fputc('\n', out);
     if (f->vetted)
         fprintf(out, "    vetted by: %s\n", f->vetted_by);
+    if (by_system(f))
+        fprintf(out, "    recognised as: %s\n", f->system_why);
+    else if (f->system && !f->vetted)
+        fprintf(out, "    note: %s, not tolerated with --no-system-gadgets; recognised as: %s\n",
+                f->system, f->system_why);
     if (f->cl.note && f->cl.cls != HC_DATA)
         fprintf(out, "    note: %s\n", f->cl.note);
     if (f->dep_of)
@@ -219,6 +232,8 @@ static void json_finding(const struct finding *f)
     fputs(", \"message\": ", out), jstr(d);
     fprintf(out, ", \"vetted\": %s, \"vetted_by\": ", f->vetted ? "true" : "false");
     jstr(f->vetted_by);
+    fputs(", \"system\": ", out), jstr(f->system);
+    fputs(", \"system_evidence\": ", out), jstr(f->system_why);
     fputs(", \"dependency_of\": ", out), jstr(f->dep_of);
     fputc('}', out);
 }
@@ -278,7 +293,7 @@ static void sarif_finding(const struct finding *f)
     hex_context(f, hex, sizeof hex);
     artifact_path(f->file, path, sizeof path);
     snprintf(msg, sizeof msg, "%s%s at %s in %s%s%s%s. Bytes: %s.%s%s",
-             f->kind == PK_FORGED_GATE ? "" : "Unvetted ", d, a, f->file, *p ? " (" : "", p,
+             f->kind == PK_FORGED_GATE ? "" : f->vetted ? "Vetted " : "Unvetted ", d, a, f->file, *p ? " (" : "", p,
              *p ? ")" : "", hex, f->dep_of ? " Loaded by " : "", f->dep_of ? f->dep_of : "");
     fputs(nresults ? ",\n        {" : "\n        {", out);
     fprintf(out, "\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"error\", \"message\": {\"text\": ",
@@ -313,10 +328,17 @@ static void sarif_finding(const struct finding *f)
     fprintf(out, ", \"properties\": {\"address\": \"%s\", \"class\": \"%s\", \"bytes\": ", a,
             f->kind == PK_FORGED_GATE ? "forged" : hclass_name(f->cl.cls));
     jstr(hex);
+    if (f->system) {
+        fputs(", \"system\": ", out), jstr(f->system);
+        fputs(", \"systemEvidence\": ", out), jstr(f->system_why);
+    }
     fputc('}', out);
     if (f->vetted) {
+        char just[1024];
+        if (by_system(f))
+            snprintf(just, sizeof just, "%s: %s", f->system, f->system_why);
         fputs(", \"suppressions\": [{\"kind\": \"external\", \"status\": \"accepted\", \"justification\": ", out);
-        jstr(f->vetted_by);
+        jstr(by_system(f) ? just : f->vetted_by);
         fputs("}]", out);
     }
     fputc('}', out);
@@ -353,7 +375,9 @@ void out_begin(const struct options *o)
 
 void out_finding(const struct finding *f)
 {
-    if (f->vetted)
+    if (by_system(f))
+        g_system++;
+    else if (f->vetted)
         g_vetted++;
     else
         g_unvetted++;
@@ -376,8 +400,8 @@ void out_end(void)
             fputs(", \"message\": ", out), jstr(diags[i].msg);
             fputc('}', out);
         }
-        fprintf(out, "\n  ],\n  \"summary\": {\"objects\": %d, \"unvetted\": %d, \"vetted\": %d, \"errors\": %d}\n}\n",
-                g_files, g_unvetted, g_vetted, g_errors);
+        fprintf(out, "\n  ],\n  \"summary\": {\"objects\": %d, \"unvetted\": %d, \"vetted\": %d, \"system\": %d, \"errors\": %d}\n}\n",
+                g_files, g_unvetted, g_vetted, g_system, g_errors);
     } else if (opts->format == FMT_SARIF) {
         fprintf(out, "\n    ],\n    \"invocations\": [{\"executionSuccessful\": %s, "
                      "\"toolExecutionNotifications\": [", g_errors ? "false" : "true");
@@ -392,8 +416,9 @@ void out_end(void)
         fputs("]}]\n  }]\n}\n", out);
     } else if (quiet < 2 && (!quiet || g_unvetted || g_errors)) {
         fflush(out);
-        fprintf(stderr, "bulkhead-scan: %d object%s scanned, %d unvetted, %d vetted, %d error%s\n",
-                g_files, g_files == 1 ? "" : "s", g_unvetted, g_vetted, g_errors, g_errors == 1 ? "" : "s");
+        fprintf(stderr, "bulkhead-scan: %d object%s scanned, %d unvetted, %d vetted, %d system, %d error%s\n",
+                g_files, g_files == 1 ? "" : "s", g_unvetted, g_vetted, g_system, g_errors,
+                g_errors == 1 ? "" : "s");
     }
     fflush(out);
     for (size_t i = 0; i < ndiags; i++) {

@@ -9,6 +9,8 @@
  *   where.c     sections, symbols and DWARF source lines for an address
  *   gates.c     the gate manifest and the check that each entry is a real gate
  *   allow.c     the user allowlist
+ *   system.c    known system gadgets (glibc pkey_set, ld.so XRSTOR), by what they are
+ *   fde.c       function bounds from .eh_frame, for code without symbols
  *   output.c    text, JSON and SARIF
  *   deps.c      --deps: the shared libraries ld.so would load
  */
@@ -58,6 +60,10 @@ void classifier_free(struct classifier *c);
 void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
                   uint64_t base, uint64_t sync, uint64_t hit,
                   struct classification *out);
+/* Decodes the one instruction at ADDR (BASE <= ADDR < BASE + LEN) into OUT
+ * (may be NULL); returns its length, 0 if the bytes are not an instruction. */
+unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len,
+                           uint64_t base, uint64_t addr, struct insn *out);
 
 /* ---- a finding, as handed to the output ---- */
 struct finding {
@@ -76,7 +82,9 @@ struct finding {
     uint8_t ctx[16];        /* bytes around the hit, hit at ctx[ctx_hit] */
     int ctx_len, ctx_hit;
     int vetted;
-    const char *vetted_by;  /* "gate manifest" or the allowlist reason */
+    const char *vetted_by;  /* "gate manifest", the allowlist reason, or f->system */
+    const char *system;     /* a known system gadget: its category, else NULL */
+    const char *system_why; /* what it was recognised by (system.c) */
     const char *detail;     /* PK_FORGED_GATE: what is wrong */
 };
 
@@ -90,6 +98,7 @@ struct options {
     int deps;
     int verbose;  /* text: also list vetted hits */
     int quiet;    /* no notes on stderr */
+    int no_system_gadgets; /* known system gadgets (system.c) stay unvetted */
     struct allowlist *allow;
 };
 
@@ -129,7 +138,8 @@ void diag_note(const char *file, const char *fmt, ...)
 void diag_set_quiet(int quiet); /* 1: no notes, 2: nothing on stderr */
 extern int g_errors;   /* files that could not be scanned */
 extern int g_unvetted; /* unvetted hits and forged gates */
-extern int g_vetted;
+extern int g_vetted;   /* by the gate manifest or the allowlist */
+extern int g_system;   /* known system gadgets, vetted by default */
 extern int g_files;    /* ELF objects scanned */
 
 /* ---- deps (deps.c) ---- */

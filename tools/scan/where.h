@@ -41,4 +41,8 @@ const struct wsymbol *where_symbol(const struct where *w, size_t shndx, uint64_t
 /* Source file and line of A from DWARF; 0 if unknown. */
 int where_line(const struct where *w, uint64_t a, const char **file, int *line);
 
+/* fde.c: [*LO, *HI) of the function whose .eh_frame FDE covers A (linked
+ * files, little-endian); 0 if none does. For code without a symbol. */
+int fde_bounds(Elf *elf, uint64_t a, uint64_t *lo, uint64_t *hi);
+
 #endif

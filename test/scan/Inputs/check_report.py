@@ -87,10 +87,11 @@ def check_sarif(doc):
                 if s.get("status", "accepted") not in ("accepted", "underReview", "rejected"):
                     fail(where + ": suppression status")
             first = locs[0]["physicalLocation"]
-            print("result %s %s %s%s addr=%s uri=%s region=%s" % (
+            print("result %s %s %s%s addr=%s uri=%s region=%s system=%s" % (
                 rid, res.get("level"), "suppressed " if sup else "",
                 res["properties"]["class"], res["properties"]["address"],
-                first["artifactLocation"]["uri"], json.dumps(first.get("region"), sort_keys=True)))
+                first["artifactLocation"]["uri"], json.dumps(first.get("region"), sort_keys=True),
+                res["properties"].get("system", "-")))
 
 
 def check_json(doc):
@@ -101,14 +102,15 @@ def check_json(doc):
         need(f, "vetted", bool, "finding")
         need(f, "file_offset", int, "finding")
         src = f.get("source")
-        print("finding %s %s %s vetted=%s sym=%s+%d src=%s insn=%s" % (
+        print("finding %s %s %s vetted=%s sym=%s+%d src=%s insn=%s system=%s" % (
             f["kind"], f["class"], f["address"], str(f["vetted"]).lower(), f["symbol"],
             f["symbol_offset"], "%s:%d" % (src["file"], src["line"]) if src else "-",
-            "|".join(i["text"] for i in f["instructions"])))
+            "|".join(i["text"] for i in f["instructions"]), f["system"] or "-"))
     for d in need(doc, "diagnostics", list, "report"):
         print("diagnostic %s %s" % (d["level"], d["message"]))
     s = need(doc, "summary", dict, "report")
-    print("summary unvetted=%d vetted=%d errors=%d" % (s["unvetted"], s["vetted"], s["errors"]))
+    print("summary unvetted=%d vetted=%d errors=%d system=%d" % (
+        s["unvetted"], s["vetted"], s["errors"], need(s, "system", int, "summary")))
 
 
 with open(sys.argv[2], encoding="utf-8") as f:

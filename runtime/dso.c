@@ -1,0 +1,39 @@
+/*
+ * dso.c - linked (instead of the runtime) into shared objects built with
+ * -fpkey-compartments. Compartments exist only in executables for now, so
+ * a shared object's instrumented code is shared code: its own copy of the
+ * default domain's descriptor reads PKRU 0 ("nothing protected"), which
+ * makes every gate and wrapper in it skip its WRPKRU and call straight
+ * through, with the rights of whoever called. The paths that would need
+ * the executable's runtime never run there; reaching one anyway traps.
+ * bulkhead-dso.ld refuses a shared object that contains a compartment.
+ */
+#include "abi.h"
+
+#include <unistd.h>
+
+#define BH_DSO_LOCAL __attribute__((visibility("hidden")))
+
+BH_DSO_LOCAL const struct bulkhead_domain __bulkhead_domain0
+    __attribute__((aligned(BULKHEAD_PAGE))) = {
+        .pkey = -1, .abi_version = BULKHEAD_ABI_VERSION, .name = "default"};
+BH_DSO_LOCAL const char bh_index_pkru[BULKHEAD_PAGE];
+
+/* Reached only with a compartment's rights, which no gate here installs. */
+__asm__(".text\n"
+        ".globl __bulkhead_caller_index, __bulkhead_return_to_index\n"
+        ".hidden __bulkhead_caller_index, __bulkhead_return_to_index\n"
+        "__bulkhead_caller_index:\n"
+        "__bulkhead_return_to_index:\n"
+        "  ud2\n");
+
+/* As in the runtime (util.c): a call the pass could not gate. */
+BH_DSO_LOCAL __attribute__((noreturn)) void
+__bulkhead_unsupported_call(const char *why) {
+  const char *end = why;
+  while (*end)
+    end++;
+  if (write(2, why, (size_t)(end - why)) >= 0)
+    (void)write(2, "\n", 1);
+  _exit(1);
+}
