@@ -60,16 +60,16 @@ build | build-compartment)
   echo "built json-c as compartment 'jsonc' ($out/lib), its tests and jsonc-app in $out"
   ;;
 ctest)
-  out=$(absolute "$2")
+  out=$(absolute "$2") where=${3:-native}
   src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$out/CMakeCache.txt")
-  set -- env USE_VALGRIND=0 ctest --test-dir "$out" --output-on-failure
-  if [ "${3:-}" = vm ]; then
+  ctest=$(command -v ctest)
+  set -- "$ctest" --test-dir "$out" --output-on-failure
+  if [ "$where" = vm ]; then
     # shellcheck disable=SC2046 # one word per argument
     set -- "$vm_run" --timeout 900 --env USE_VALGRIND=0 --file "$out" --file "$src/tests" \
-      $(vm_files "$(command -v ctest)" "$out"/tests/test1) -- "$(command -v ctest)" \
-      --test-dir "$out" --output-on-failure
+      $(vm_files "$ctest" "$out"/tests/test1) -- "$@"
   fi
-  "$@" >"$out/ctest.log" 2>&1 || true
+  USE_VALGRIND=0 "$@" >"$out/ctest.log" 2>&1 || true
   cat "$out/ctest.log"
   ctest_outcomes <"$out/ctest.log"
   ;;

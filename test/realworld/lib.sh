@@ -23,6 +23,17 @@ vm_files() {
   for p; do ldd "$p"; done | sed -n 's|.*=> \(/[^ ]*\) .*|--file \1|p' | sort -u
 }
 
+# real_program PROG: PROG itself, or the program that PROG, a libtool wrapper
+# script, runs (.libs/PROG): the guest has no bash to run the wrapper.
+real_program() {
+  if [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" != '177ELF' ] &&
+    [ -x "$(dirname "$1")/.libs/$(basename "$1")" ]; then
+    echo "$(dirname "$1")/.libs/$(basename "$1")"
+  else
+    echo "$1"
+  fi
+}
+
 # absolute PATH: PATH made absolute (the build systems run in other
 # directories).
 absolute() {
