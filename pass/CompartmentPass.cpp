@@ -269,13 +269,11 @@ void Instrumenter::gateCalls(Function &F) {
         insertGateIfNeededKeeping(*Call, symbolFor(Caller), CheckStack);
         continue;
       }
-      // Default-domain code needs no gate after a pointer call: every way
-      // into a compartment (thunk, wrapper, trampoline) leads back to the
-      // default domain itself, and a gate here could only install the
-      // default domain's rights, which reach nothing more.
-      if (Caller.kind == Domain::Compartment)
-        for (Instruction *At : afterCall(*Call))
+      for (Instruction *At : afterCall(*Call))
+        if (Caller.kind == Domain::Compartment)
           insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
+        else
+          insertReenterDefault(At);
       continue;
     }
     Domain Target = domainOf(*Callee);
@@ -352,8 +350,13 @@ static std::string defaultMarkerName(StringRef Function) {
 void Instrumenter::markDefaultFunctions() {
   auto *I8 = Type::getInt8Ty(M.getContext());
   for (Function &F : M) {
+    // An external inline function's copy here is the default domain's too:
+    // compartments elsewhere must reach it through gates.
+    Domain::Kind K = domainOf(F).kind;
+    bool ExternalHelper = K == Domain::Shared && F.hasExternalLinkage();
     if (F.isDeclaration() || F.hasLocalLinkage() ||
-        F.hasFnAttribute(WrapperAttr) || domainOf(F).kind != Domain::Default)
+        F.hasFnAttribute(WrapperAttr) ||
+        (K != Domain::Default && !ExternalHelper))
       continue;
     auto *Marker = new GlobalVariable(M, I8, true, GlobalValue::ExternalLinkage,
                                       ConstantInt::get(I8, 0),
@@ -434,27 +437,30 @@ void Instrumenter::cloneHelpersForCompartments() {
   while (!Work.empty()) {
     Function *F = Work.pop_back_val();
     Domain D = domainOf(*F);
+    // Calls, and addresses taken (a compartment's qsort comparator that is
+    // a helper must be the compartment's copy, wrapped as its code; the
+    // original's calls of default-domain code are not gated).
     for (BasicBlock &BB : *F)
-      for (Instruction &I : BB) {
-        auto *Call = dyn_cast<CallBase>(&I);
-        Function *H = Call ? Call->getCalledFunction() : nullptr;
-        if (!H || H->isDeclaration() || H->isIntrinsic() ||
-            H->hasFnAttribute(WrapperAttr) ||
-            domainOf(*H).kind != Domain::Shared)
-          continue;
-        Function *&Clone = Clones[{H, D.name.str()}];
-        if (!Clone) {
-          ValueToValueMapTy VM;
-          Clone = CloneFunction(H, VM);
-          Clone->setName(H->getName() + ".bulkhead." + D.name);
-          Clone->setLinkage(GlobalValue::InternalLinkage);
-          Clone->setVisibility(GlobalValue::DefaultVisibility);
-          Clone->setComdat(nullptr);
-          Domains[Clone] = D;
-          Work.push_back(Clone);
+      for (Instruction &I : BB)
+        for (Use &U : I.operands()) {
+          auto *H = dyn_cast<Function>(U.get());
+          if (!H || H->isDeclaration() || H->isIntrinsic() ||
+              H->hasFnAttribute(WrapperAttr) ||
+              domainOf(*H).kind != Domain::Shared)
+            continue;
+          Function *&Clone = Clones[{H, D.name.str()}];
+          if (!Clone) {
+            ValueToValueMapTy VM;
+            Clone = CloneFunction(H, VM);
+            Clone->setName(H->getName() + ".bulkhead." + D.name);
+            Clone->setLinkage(GlobalValue::InternalLinkage);
+            Clone->setVisibility(GlobalValue::DefaultVisibility);
+            Clone->setComdat(nullptr);
+            Domains[Clone] = D;
+            Work.push_back(Clone);
+          }
+          U.set(Clone);
         }
-        Call->setCalledFunction(Clone);
-      }
   }
   // Originals only compartments called are gone now: drop them, so they are
   // not checked as default-domain callers of what they call.
@@ -824,6 +830,7 @@ void Instrumenter::run() {
       gateCalls(F);
   for (CallBase *Call : SetjmpCalls)
     keepStackSlots(*Call);
+  finishAnyTrampolines();
   padDataSections();
 }
 

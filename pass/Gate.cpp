@@ -66,11 +66,11 @@ std::string vectorScrubAsm(unsigned First) {
   return Asm;
 }
 
-// Where no compartment is protected (none linked in, or no PKU), the
-// default domain's PKRU is 0 and the gate is skipped: no WRPKRU ever runs
-// on a CPU without PKU.
+// Where no compartment is protected (none linked in, no PKU, or a shared
+// object's stand-in runtime), the default descriptor's `enforced` word is 0
+// and the gate is skipped: no WRPKRU ever runs on a CPU without PKU.
 static std::string checkedWrpkru(const std::string &Sym) {
-  return "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+  return "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
          "je 2f\n"
          "xorl %ecx, %ecx\n"
          "xorl %edx, %edx\n"
@@ -114,14 +114,14 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
 }
 
-// The default domain's PKRU is 0 exactly when no compartment is protected
-// (none linked in, or running unprotected): then no PKRU instruction runs.
+// While no compartment is protected (BULKHEAD_ENFORCED is 0) no PKRU
+// instruction runs.
 // With CheckStack (re-entering a compartment whose code runs on its own
 // stacks), the stack pointer must then lie in the compartment's stack
 // arena, or the gate traps: jumped to with a stack the caller prepared, it
 // must not run compartment code on it.
 static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
-  std::string Asm = "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+  std::string Asm = "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
                     "je 3f\n"
                     "xorl %ecx, %ecx\n"
                     "rdpkru\n"
@@ -129,10 +129,18 @@ static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
                     "je 3f\n" +
                     checkedWrpkru(Sym) + "3:";
   if (CheckStack)
-    Asm += "\ncmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+    Asm += "\ncmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
            "je 5f\n" +
            inArenaAsm(Sym, "%rsp", "4f") + "jmp 5f\n4: ud2\n5:";
   return Asm;
+}
+
+void insertReenterDefault(Instruction *Before) {
+  auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
+  IRBuilder<>(Before).CreateCall(InlineAsm::get(
+      Ty,
+      "callq __bulkhead_reenter_default",
+      "~{memory},~{dirflag},~{fpsr},~{flags}", /*hasSideEffects=*/true));
 }
 
 void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
@@ -163,7 +171,7 @@ Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
   auto *IA = InlineAsm::get(
       Ty,
-      "cmpl $$0, " BULKHEAD_DOMAIN0 "(%rip)\n"
+      "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
       "je 1f\n"
       "xorl %ecx, %ecx\n"
       "rdpkru\n"

@@ -39,6 +39,13 @@ void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
 void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
                         bool Scrubbing = false, bool CheckStack = false);
 
+// After a pointer call in default-domain code: a call of the runtime's
+// __bulkhead_reenter_default, which (when compartments are enforced) puts
+// the default domain's rights back if the callee left others (a corrupted
+// pointer to code that returns with a compartment's rights). Out of line,
+// five bytes: large programs have thousands of pointer calls.
+void insertReenterDefault(llvm::Instruction *Before);
+
 // insertGateIfNeeded right after Call, which hands Call's result through
 // the gate in a register: a setjmp's second return may come with rights
 // that cannot touch the caller's stack (a compartment's, with per-

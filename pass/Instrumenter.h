@@ -73,8 +73,16 @@ private:
   llvm::GlobalVariable *stackSlot(const Domain &D);
   llvm::GlobalVariable *argBuffer();
   llvm::Function *slotAddressFunction(llvm::StringRef Compartment);
-  llvm::Function *anyTrampoline(const Domain &To, bool IntResult);
+  struct AnyTrampoline {
+    llvm::Function *Tr = nullptr;
+    Domain To{Domain::Default, ""};
+    bool IntResult = true;
+    llvm::SmallVector<llvm::Function *, 8> Targets; // its callees, by index
+  };
+  std::map<std::string, AnyTrampoline> AnyTrampolines;
+  AnyTrampoline &anyTrampoline(const Domain &To, bool IntResult);
   void callThroughAny(llvm::CallInst &Call, const Domain &To);
+  void finishAnyTrampolines();
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
                        const Domain &To, uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);

@@ -444,100 +444,143 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 
 // The trampoline for a wrapper's call into domain To made with the rights
 // of a compartment the pass could not know (shared code such as qsort
-// running for it), one per (To, kind of result) and module, whatever the
-// callee: the callee comes in r10 (a `nest` argument). It finds that
-// compartment, i, from the thread's PKRU at run time, keeps i's callee-saved
-// registers and a record {i, i's old stack slot} on i's own stack, points
-// i's slot below them, and enters To as a trampoline does. The way back is
-// __bulkhead_return_to_index (runtime/enter.c): fixed gates, one per index,
-// each followed by checks of i's stack pointer and record before anything
-// uses i's stack. No stack arguments (the callee's rights could not read
-// them, nor i's its stack).
-Function *Instrumenter::anyTrampoline(const Domain &To, bool IntResult) {
-  std::string Name = ("__bulkhead_tramp_any." +
-                      (To.kind == Domain::Compartment ? To.name
-                                                      : StringRef("0")) +
-                      (IntResult ? ".int" : ".fp"))
-                         .str();
-  if (Function *F = M.getFunction(Name))
-    return F;
+// running for it), one per (To, kind of result) and module. The callee is
+// the r10-th entry of the trampoline's own table of this module's wrapper
+// targets in To (read-only data, bounds-checked after the gate into To), so
+// that even a jump to it picks only among functions a wrapper would have
+// called (found in review: a callee address in a register let a jump to
+// the trampoline run any code with To's rights). It finds the calling
+// compartment, i, from the thread's PKRU at run time, keeps i's
+// callee-saved registers and a record {i, i's old stack slot} on i's own
+// stack, points i's slot below them, and enters To as a trampoline does.
+// The way back is __bulkhead_return_to_index (runtime/enter.c): fixed
+// gates, one per index, each followed by checks of i's stack pointer and
+// record before anything uses i's stack. No stack arguments (the callee's
+// rights could not read them, nor i's its stack). Its body is written once
+// the table is complete (finishAnyTrampolines).
+Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
+                                                         bool IntResult) {
+  std::string Key = ((To.kind == Domain::Compartment ? To.name
+                                                     : StringRef("0")) +
+                     (IntResult ? ".int" : ".fp"))
+                        .str();
+  AnyTrampoline &T = AnyTrampolines[Key];
+  if (T.Tr)
+    return T;
   auto *FT = FunctionType::get(Type::getVoidTy(M.getContext()), false);
-  Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
-  Tr->addFnAttr(Attribute::Naked);
-  Tr->addFnAttr(Attribute::NoInline);
-  Tr->addFnAttr(WrapperAttr);
-  appendToCompilerUsed(M, {Tr});
+  T.Tr = Function::Create(FT, GlobalValue::InternalLinkage,
+                          "__bulkhead_tramp_any." + Key, M);
+  T.Tr->addFnAttr(Attribute::Naked);
+  T.Tr->addFnAttr(Attribute::NoInline);
+  T.Tr->addFnAttr(WrapperAttr);
+  appendToCompilerUsed(M, {T.Tr});
+  T.To = To;
+  T.IntResult = IntResult;
+  return T;
+}
 
-  bool ToC = To.kind == Domain::Compartment;
-  std::string ToD = symbolFor(To);
-  std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
-  // The callee, kept where no argument lives.
-  std::string A = "movq %r10, %xmm14\n";
-  for (const char *R : {"rbx", "rbp", "r12", "r13", "r14", "r15"})
-    A += std::string("pushq %") + R + "\n";
-  A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
-       "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n"
-       "callq __bulkhead_caller_index\n"
-       "testq %r11, %r11\njs 9f\n"
-       "leaq bh_index_pkru+64(%rip), %r10\n"
-       "movq (%r10,%r11,8), %r10\n"
-       "testq %r10, %r10\njz 9f\n"
-       "pushq %fs:(%r10)\n"
-       // i's cookie (runtime/stacks.c), from i's descriptor; the table is
-       // weak: a program without compartments never gets here
-       ".weak __start_bulkhead_domains\n"
-       "movq %r11, %rbx\nshlq $$12, %rbx\n"
-       "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
-       "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
-       "pushq -" + std::to_string(BH_ARENA_GUARD) + "(%rbx)\n"
-       "xorl %ebx, %ebx\n"
-       "pushq %r11\n"
-       "movq %rsp, %fs:(%r10)\n"
-       "movq %r11, %r12\n"; // pushed above; C keeps it
-  if (ToC)
-    A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true);
-  A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
-       checkedGateAsm(ToD) +
-       "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
-  if (ToC)
-    A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
-  else
-    A += "testq %rax, %rax\njz 9f\n";
-  A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
-       "subq $$32, %rdx\nmovq %rdx, %fs:(%rcx)\n"
-       "movq %rsp, -8(%rax)\n"
-       "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
-       "leaq -32(%rax), %rsp\n" +
-       cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
-       "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
-       "movq %xmm14, %r11\ncallq *%r11\n";
-  A += "movq %rax, %r10\nmovq %rdx, %r8\n"
-       "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
-  if (ToC && scrubsRegisters())
-    A += "xorl %esi, %esi\n" + vectorScrubAsm(IntResult ? 0 : 2);
-  A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
+void Instrumenter::finishAnyTrampolines() {
+  LLVMContext &Ctx = M.getContext();
+  auto *I32 = Type::getInt32Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
+  for (auto &[Key, T] : AnyTrampolines) {
+    // Entries relative to the table: constants, no relocation at run time.
+    auto *TableTy = ArrayType::get(I32, T.Targets.size());
+    auto *Table = new GlobalVariable(M, TableTy, true,
+                                     GlobalValue::InternalLinkage, nullptr,
+                                     "__bulkhead_any_targets." + Key);
+    SmallVector<Constant *, 16> Entries;
+    for (Function *F : T.Targets)
+      Entries.push_back(ConstantExpr::getTrunc(
+          ConstantExpr::getSub(ConstantExpr::getPtrToInt(F, I64),
+                               ConstantExpr::getPtrToInt(Table, I64)),
+          I32));
+    Table->setInitializer(ConstantArray::get(TableTy, Entries));
 
-  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", Tr));
-  B.CreateCall(InlineAsm::get(FT, A, "", /*hasSideEffects=*/true));
-  B.CreateUnreachable();
-  return Tr;
+    bool ToC = T.To.kind == Domain::Compartment;
+    std::string ToD = symbolFor(T.To);
+    std::string ToSlot = stackSlot(T.To)->getName().str() + "@gottpoff(%rip)";
+    std::string A;
+    for (const char *R : {"rbx", "rbp", "r12", "r13", "r14", "r15"})
+      A += std::string("pushq %") + R + "\n";
+    // r13 keeps the callee's index: C code called below preserves it.
+    A += "movq %r10, %r13\n"
+         "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
+         "xorl %r14d, %r14d\nxorl %r15d, %r15d\n"
+         "callq __bulkhead_caller_index\n"
+         "testq %r11, %r11\njs 9f\n"
+         "leaq bh_index_pkru+64(%rip), %r10\n"
+         "movq (%r10,%r11,8), %r10\n"
+         "testq %r10, %r10\njz 9f\n"
+         "pushq %fs:(%r10)\n"
+         // i's cookie (runtime/stacks.c), from i's descriptor; the table is
+         // weak: a program without compartments never gets here
+         ".weak __start_bulkhead_domains\n"
+         "movq %r11, %rbx\nshlq $$12, %rbx\n"
+         "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
+         "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
+         "pushq -" + std::to_string(BH_ARENA_GUARD) + "(%rbx)\n"
+         "xorl %ebx, %ebx\n"
+         "pushq %r11\n"
+         "movq %rsp, %fs:(%r10)\n"
+         "movq %r11, %r12\n"; // pushed above; C keeps it
+    if (ToC)
+      A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true);
+    A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
+         checkedGateAsm(ToD) +
+         "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
+    if (ToC)
+      A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
+    else
+      A += "testq %rax, %rax\njz 9f\n";
+    A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
+         "subq $$32, %rdx\nmovq %rdx, %fs:(%rcx)\n"
+         "movq %rsp, -8(%rax)\n"
+         "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
+         "leaq -32(%rax), %rsp\n" +
+         cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
+         "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
+         // the callee: entry r13 of the table, checked
+         "cmpq $$" + std::to_string(T.Targets.size()) + ", %r13\njae 9f\n"
+         "leaq ${0:P}(%rip), %r10\n"
+         "movslq (%r10,%r13,4), %r11\naddq %r10, %r11\n"
+         "xorl %r13d, %r13d\n"
+         "callq *%r11\n";
+    A += "movq %rax, %r10\nmovq %rdx, %r8\n"
+         "movq 8(%rsp), %rax\nmovq " + ToSlot +
+         ", %rcx\nmovq %rax, %fs:(%rcx)\n"
+         "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
+    if (ToC && scrubsRegisters())
+      A += "xorl %esi, %esi\n" + vectorScrubAsm(T.IntResult ? 0 : 2);
+    A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
+
+    IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
+    auto *AsmTy = FunctionType::get(B.getVoidTy(), {Table->getType()}, false);
+    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
+                 {Table});
+    B.CreateUnreachable();
+  }
 }
 
 // Replaces Call (of a wrapper's target in domain To) by the same call
-// through anyTrampoline, the target passed in r10.
+// through anyTrampoline, the target's index in its table passed in r10.
 void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
   Type *Ret = Call.getType();
   bool IntResult = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
-  Function *Tr = anyTrampoline(To, IntResult);
-  SmallVector<Type *, 8> Params{PointerType::getUnqual(M.getContext())};
-  SmallVector<Value *, 8> Args{Call.getCalledOperand()};
+  AnyTrampoline &T = anyTrampoline(To, IntResult);
+  auto *Target = cast<Function>(Call.getCalledOperand());
+  auto It = llvm::find(T.Targets, Target);
+  uint64_t Index = It - T.Targets.begin();
+  if (It == T.Targets.end())
+    T.Targets.push_back(Target);
+  auto *I64 = Type::getInt64Ty(M.getContext());
+  SmallVector<Type *, 8> Params{I64};
+  SmallVector<Value *, 8> Args{ConstantInt::get(I64, Index)};
   for (Value *Arg : Call.args()) {
     Params.push_back(Arg->getType());
     Args.push_back(Arg);
   }
   auto *FT = FunctionType::get(Ret, Params, false);
-  CallInst *Via = IRBuilder<>(&Call).CreateCall(FT, Tr, Args);
+  CallInst *Via = IRBuilder<>(&Call).CreateCall(FT, T.Tr, Args);
   AttributeList CA = Call.getAttributes();
   for (unsigned I = 0; I < Call.arg_size(); ++I)
     for (Attribute At : CA.getParamAttrs(I))

@@ -18,6 +18,9 @@
 #define BULKHEAD_DOMAIN_PREFIX "__bulkhead_domain_"
 /* The default domain's descriptor is defined by the runtime. */
 #define BULKHEAD_DOMAIN0 "__bulkhead_domain0"
+/* Its `enforced` word: every gate does nothing while it is 0 (no compartment
+ * protected, no PKU, or a shared object's stand-in descriptor, dso.c). */
+#define BULKHEAD_ENFORCED "__bulkhead_domain0+12"
 
 /* Compartment data lives in section BULKHEAD_DATA_PREFIX + name. The name is a
  * C identifier, so the linker defines __start_ and __stop_ for it. */
@@ -32,7 +35,8 @@ struct bulkhead_domain {
   uint32_t pkru;        /* offset 0, read by every gate; set at start-up */
   int32_t pkey;         /* set at start-up; -1 for the default domain */
   uint32_t abi_version; /* BULKHEAD_ABI_VERSION */
-  uint32_t reserved;
+  uint32_t enforced;    /* offset 12, default descriptor only: see
+                           BULKHEAD_ENFORCED; set at start-up */
   const char *name;     /* compartment name */
   char *data_start;     /* __start_bulkhead_data_<name>, or NULL */
   char *data_end;       /* __stop_bulkhead_data_<name>, or NULL */

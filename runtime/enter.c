@@ -50,21 +50,23 @@ void bh_enter_init(void) {
     bh_die("bulkhead: error: cannot make the gate table read-only");
 }
 
-/* A checked gate into the rights in bh_index_pkru.pkru[i]. */
-#define GATE_TEXT(i)                                                           \
-  "cmpl $0, __bulkhead_domain0(%rip)\n\t"                                     \
+/* A checked gate into the rights in the 32-bit word at PKRU_WORD. */
+#define CHECKED_GATE(PKRU_WORD)                                                \
+  "cmpl $0, " BULKHEAD_ENFORCED "(%rip)\n\t"                                  \
   "je 2f\n\t"                                                                 \
   "xorl %ecx, %ecx\n\t"                                                        \
   "xorl %edx, %edx\n\t"                                                        \
-  "movl bh_index_pkru+4*" #i "(%rip), %eax\n"                                 \
+  "movl " PKRU_WORD "(%rip), %eax\n"                                          \
   "1: wrpkru\n\t"                                                              \
-  "cmpl bh_index_pkru+4*" #i "(%rip), %eax\n\t"                               \
+  "cmpl " PKRU_WORD "(%rip), %eax\n\t"                                        \
   "je 2f\n\t"                                                                  \
   "ud2\n"                                                                      \
   "2:\n\t"                                                                     \
   ".pushsection .bulkhead.gates,\"R\",@progbits\n\t"                           \
   ".quad 1b\n\t"                                                               \
   ".popsection\n\t"
+/* Into bh_index_pkru.pkru[i]. */
+#define GATE_TEXT(i) CHECKED_GATE("bh_index_pkru+4*" #i)
 /* bh_enter_index(i): the gate for i, then back to the caller. */
 #define ENTER_GATE(i)                                                          \
   "  cmpl $" #i ", %edi\n"                                                     \
@@ -78,21 +80,38 @@ __asm__(".text\n"
             ENTER_GATE(3) ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6)
                 ENTER_GATE(7) ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10)
                     ENTER_GATE(11) ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
-        "  cmpl $0, __bulkhead_domain0(%rip)\n"
-        "  je 2f\n"
-        "  xorl %ecx, %ecx\n"
-        "  xorl %edx, %edx\n"
-        "  movl __bulkhead_domain0(%rip), %eax\n"
-        "1: wrpkru\n"
-        "  cmpl __bulkhead_domain0(%rip), %eax\n"
-        "  je 2f\n"
-        "  ud2\n"
-        "2:\n"
-        ".pushsection .bulkhead.gates,\"R\",@progbits\n"
-        ".quad 1b\n"
-        ".popsection\n"
+        CHECKED_GATE(BULKHEAD_DOMAIN0)
         "  ret\n"
         ".size bh_enter_index, .-bh_enter_index\n");
+
+/* __bulkhead_reenter_default: called by default-domain code right after
+ * each of its pointer calls (pass/Gate.cpp): when compartments are
+ * enforced, back to the default domain's rights if the callee left others
+ * (a corrupted pointer to bh_enter_index, or to a compartment's body, which
+ * returns with its compartment's rights). Preserves every register but the
+ * flags. */
+__asm__(".text\n"
+        ".globl __bulkhead_reenter_default\n"
+        ".hidden __bulkhead_reenter_default\n"
+        ".type __bulkhead_reenter_default,@function\n"
+        "__bulkhead_reenter_default:\n"
+        "  cmpl $0, " BULKHEAD_ENFORCED "(%rip)\n"
+        "  je 4f\n"
+        "  pushq %rax\n"
+        "  pushq %rcx\n"
+        "  pushq %rdx\n"
+        "  xorl %ecx, %ecx\n"
+        "  rdpkru\n"
+        "  cmpl " BULKHEAD_DOMAIN0 "(%rip), %eax\n"
+        "  je 3f\n"
+        CHECKED_GATE(BULKHEAD_DOMAIN0)
+        "3:\n"
+        "  popq %rdx\n"
+        "  popq %rcx\n"
+        "  popq %rax\n"
+        "4:\n"
+        "  ret\n"
+        ".size __bulkhead_reenter_default, .-__bulkhead_reenter_default\n");
 
 /* __bulkhead_caller_index: r11 = the index of the compartment whose rights
  * the thread holds, or -1. Preserves everything else but r10 and flags.

@@ -1,10 +1,12 @@
 /* gate.h - the runtime's own checked gate into the default domain: the same
  * sequence the pass emits (pass/Gate.h), listed in the same manifest. */
-#ifndef BULKHEAD_GATE_H
-#define BULKHEAD_GATE_H
+#ifndef BULKHEAD_RUNTIME_GATE_H
+#define BULKHEAD_RUNTIME_GATE_H
+
+#include "abi.h"
 
 static inline void bh_enter_default_domain(void) {
-  __asm__ volatile("cmpl $0, __bulkhead_domain0(%%rip)\n\t"
+  __asm__ volatile("cmpl $0, " BULKHEAD_ENFORCED "(%%rip)\n\t"
                    "je 2f\n\t" /* nothing protected: no WRPKRU (no PKU) */
                    "xorl %%ecx, %%ecx\n\t"
                    "xorl %%edx, %%edx\n\t"

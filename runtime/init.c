@@ -143,6 +143,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
      * default domain, stacks, libc) is open everywhere. */
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);
     __bulkhead_domain0.pkru = base | all;
+    __bulkhead_domain0.enforced = 1; /* gates run from here on */
     for (struct bulkhead_domain *d = __start_bulkhead_domains;
          d < __stop_bulkhead_domains; d++) {
       d->pkru = (base | all) & ~PKEY_BITS(d->pkey);

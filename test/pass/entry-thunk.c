@@ -17,7 +17,7 @@ int use(void) { return vault_get() + vault_static(); }
 // CHECK-LABEL: define {{.*}}i32 @use()
 // CHECK:       call i32 @__bulkhead_body.vault_get()
 // CHECK-LABEL: define dso_local i32 @vault_get()
-// CHECK:       call i32 asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip)\0Aje 1f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1:", "={@ccz}
+// CHECK:       call i32 asm sideeffect "cmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 1f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1:", "={@ccz}
 // CHECK-DAG:   notail call i32 @__bulkhead_body.vault_get()
 // CHECK-DAG:   asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru{{.*}}"{{.*}}
 // CHECK-NEXT:  notail call i32 @__bulkhead_body.vault_get()

@@ -2,8 +2,7 @@
 // address is taken: it enters the function's domain and returns to the
 // creator's. Indirect calls in compartment code and setjmp returns re-enter
 // the caller's domain (skipped when already there); default-domain code
-// needs no gate after an indirect call, as every way into a compartment
-// leads back to the default domain. Static helpers whose address is never taken
+// calls the runtime's out-of-line re-entry after an indirect call. Static helpers whose address is never taken
 // are shared, and get neither gates nor wrappers.
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s
 // RUN: %clang_bh -O0 -S -emit-llvm -o - %s | FileCheck %s
@@ -50,13 +49,14 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // The setjmp result goes through the gate in a register: nothing touches
 // the stack before the gate.
 // CHECK:       [[JMP:%.*]] = call i32 @_setjmp(
-// CHECK-NEXT:  call i32 asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A{{.*}}wrpkru{{.*}}", "=r,0,{{.*}}"(i32 [[JMP]])
+// CHECK-NEXT:  call i32 asm sideeffect "cmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A{{.*}}wrpkru{{.*}}", "=r,0,{{.*}}"(i32 [[JMP]])
 // CHECK:       call i32 %{{.*}}(i32 noundef 1)
-// CHECK-NOT:   asm
+// CHECK-NEXT:  call void asm sideeffect "callq __bulkhead_reenter_default", "~{memory},{{.*}}"()
+// CHECK-NOT:   wrpkru
 // CHECK:       ret
 // CHECK-LABEL: define {{.*}} @__bulkhead_body.vault_call(
 // CHECK:       call i32 %{{.*}}(i32 noundef 2)
-// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0(%rip){{.*}}rdpkru{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0+12(%rip){{.*}}rdpkru{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
 
 // The wrappers: one per (function, creating domain), shared across modules
 // unless the function is static. The way back depends on the rights the
