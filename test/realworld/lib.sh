@@ -80,3 +80,14 @@ ctest_outcomes() {
     /^ *Start +[0-9]+: / { next }
     { print }' | outcomes
 }
+
+# run_list LIST DIR: runs LIST's commands (one a line, as pku-vm-run --batch
+# takes them) here, with the same results: DIR/N.out, N.err, N.status.
+run_list() {
+  i=0
+  while read -r line; do
+    sh -c "$line" >"$2/$i.out" 2>"$2/$i.err" </dev/null && echo 0 >"$2/$i.status" ||
+      echo $? >"$2/$i.status"
+    i=$((i + 1))
+  done <"$1"
+}

@@ -14,8 +14,9 @@
 #                                           in the default domain
 #   libpng.sh check OUT                     `make check` natively; then the
 #                                           outcome lines (lib.sh)
-#   libpng.sh vm OUT [TEST...]              test scripts in the PKU guest, one
-#                                           boot (default: $vm_tests below)
+#   libpng.sh subset OUT [vm [TEST...]]     test scripts (default: $vm_tests
+#                                           below) natively or in the PKU
+#                                           guest (one boot); outcome lines
 #
 # SRC is the source (scripts/fetch-source.sh libpng1.6 1.6.39-2+deb12u5
 # CACHE), copied to OUT because configure builds in the tree.
@@ -31,7 +32,7 @@ vm_tests="pngtest-all pngunknown-IDAT pngunknown-discard pngunknown-if-safe pngu
   pngunknown-sTER pngunknown-save pngunknown-vpAg pngimage-quick pngvalid-standard
   pngstest-sRGB-alpha"
 
-cmd=${1:?usage: libpng.sh build|build-compartment SRC OUT CC | check OUT | vm OUT [TEST...]}
+cmd=${1:?usage: libpng.sh build|build-compartment SRC OUT CC | check OUT | subset OUT [vm [TEST...]]}
 case $cmd in
 build | build-compartment)
   src=$(absolute "$2") out=$(absolute "$3") cc=$(absolute "$4")
@@ -67,37 +68,42 @@ check)
     else echo "@outcome $n failed"; cat "${t%.trs}.log"; fi
   done | outcomes
   ;;
-vm)
-  out=$(absolute "$2")
-  shift 2
+subset)
+  out=$(absolute "$2") where=${3:-native}
+  shift $(($# < 3 ? $# : 3))
   [ $# -gt 0 ] || set -- $vm_tests
   # With the shared library the programs in OUT are libtool's bash wrapper
   # scripts; the guest has no bash, so the tests run in .libs, where the
   # real programs are, with the library on LD_LIBRARY_PATH.
   bin=$out
   [ -x "$out/.libs/pngtest" ] && bin=$out/.libs
-  list=$out/vm-tests.list
+  list=$out/subset.list
   for t; do
     echo "sh -c 'cd $bin && srcdir=$out LD_LIBRARY_PATH=$out/.libs exec sh $out/tests/$t'"
   done >"$list"
-  rm -rf "$out/vm-out"
-  # shellcheck disable=SC2046 # one word per argument
-  "$vm_run" --timeout 1200 --file "$out" $(vm_files "$bin/pngtest") \
-    --batch "$list" --outdir "$out/vm-out" >"$out/vm.log" 2>&1 || true
+  rm -rf "$out/subset-out"
+  mkdir -p "$out/subset-out"
+  if [ "$where" = vm ]; then
+    # shellcheck disable=SC2046 # one word per argument
+    "$vm_run" --timeout 1200 --file "$out" $(vm_files "$bin/pngtest") \
+      --batch "$list" --outdir "$out/subset-out" >"$out/subset.log" 2>&1 || true
+  else
+    run_list "$list" "$out/subset-out"
+  fi
   i=0
   for t; do
-    st=$(cat "$out/vm-out/$i.status" 2>/dev/null || echo none)
+    st=$(cat "$out/subset-out/$i.status" 2>/dev/null || echo none)
     if [ "$st" = 0 ]; then echo "@outcome $t passed"
     else
       echo "@outcome $t failed"
       echo "exit status: $st"
-      cat "$out/vm-out/$i.out" "$out/vm-out/$i.err" 2>/dev/null || cat "$out/vm.log"
+      cat "$out/subset-out/$i.out" "$out/subset-out/$i.err" 2>/dev/null || cat "$out/subset.log"
     fi
     i=$((i + 1))
   done | outcomes
   ;;
 *)
-  echo "usage: libpng.sh build|build-compartment SRC OUT CC | check OUT | vm OUT [TEST...]" >&2
+  echo "usage: libpng.sh build|build-compartment SRC OUT CC | check OUT | subset OUT [vm [TEST...]]" >&2
   exit 2
   ;;
 esac

@@ -109,13 +109,7 @@ tcl)
       $(for t in $tcl_tests; do echo --file "$out/test/$t.test"; done) \
       --batch "$list" --outdir "$out/tcl-out" >"$out/tcl-vm.log" 2>&1 || true
   else
-    i=0
-    while read -r line; do
-      # shellcheck disable=SC2086 # the command's words
-      $line >"$out/tcl-out/$i.out" 2>"$out/tcl-out/$i.err" && echo 0 >"$out/tcl-out/$i.status" ||
-        echo $? >"$out/tcl-out/$i.status"
-      i=$((i + 1))
-    done <"$list"
+    run_list "$list" "$out/tcl-out"
   fi
   i=0
   for t in $tcl_tests; do

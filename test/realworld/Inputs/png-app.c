@@ -4,7 +4,8 @@
  *
  * It checks that libpng works through its gates (an RGBA image written to
  * PNG in memory and read back with the simplified API, between the
- * application's buffers), and that libpng's memory is closed to the
+ * application's buffers; libpng's error handling by setjmp(png_jmpbuf())
+ * and png_error), and that libpng's memory is closed to the
  * application: a png_struct and the simplified API's control structure,
  * both on libpng's compartment heap, and libpng's global png_sRGB_table.
  * Each read is tried in a forked child (check.h): it must die of
@@ -79,6 +80,27 @@ int main(void) {
   probe("png_struct (libpng's heap)", png);
   png_destroy_read_struct(&png, NULL, NULL);
   CHECK(png == NULL);
+
+  /* libpng's own error idiom: setjmp on the jmp_buf that png_jmpbuf finds
+   * in the png_struct, then png_error longjmps back to it (here: the file
+   * is not a PNG). */
+  FILE *f = tmpfile();
+  CHECK(f && fwrite("not a PNG file", 1, 14, f) == 14);
+  rewind(f);
+  png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct(png);
+  CHECK(png && info);
+  static volatile int jumped; /* static: kept across the longjmp */
+  if (setjmp(png_jmpbuf(png)) == 0) {
+    png_init_io(png, f);
+    png_read_info(png, info); /* png_error: "Not a PNG file" */
+  } else {
+    jumped = 1;
+  }
+  CHECK(jumped);
+  png_destroy_read_struct(&png, &info, NULL);
+  fclose(f);
+  printf("setjmp(png_jmpbuf(png_ptr)): png_error jumped back to it\n");
 
   probe("libpng global png_sRGB_table", png_sRGB_table);
   if (readable) {
