@@ -34,6 +34,7 @@ static void probe(const char *what, const void *p) {
 }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* a fault loses no line already printed */
 #ifdef __BULKHEAD__
   jsonc_pkey = bulkhead_compartment_pkey("jsonc");
 #endif

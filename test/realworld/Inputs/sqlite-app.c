@@ -40,6 +40,7 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql) {
 }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0); /* a fault loses no line already printed */
 #ifdef __BULKHEAD__
   sqlite_pkey = bulkhead_compartment_pkey("sqlite");
 #endif
