@@ -11,13 +11,16 @@ packages="
   libelf-dev libdw-dev libmimalloc-dev libmimalloc2.0
   qemu-system-x86 linux-image-amd64 busybox-static
   dpkg-dev gzip
+  make tcl8.6-dev zlib1g-dev
 "
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
 
-# The zlib case study (test/casestudy, examples/zlib) fetches zlib with
-# `apt-get source`, which needs deb-src entries: mirror the deb ones.
+# The zlib case study (test/casestudy, examples/zlib) and the real projects
+# (test/realworld: SQLite needs tclsh and Tcl's library, libpng zlib) fetch
+# their sources with `apt-get source`, which needs deb-src entries: mirror
+# the deb ones.
 update=""
 src_list=/etc/apt/sources.list.d/bulkhead-src.sources
 if ! grep -qsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/*; then

@@ -86,3 +86,33 @@ if why is None:
     config.environment["BULKHEAD_ZLIB_CACHE"] = zlib_cache
 else:
     lit_config.note("zlib case study UNSUPPORTED: no zlib source: %s" % why)
+
+# Real projects (test/realworld): Debian 12 source packages at the versions
+# of bookworm's main archive (the security archive serves only its newest),
+# fetched once into the build tree like zlib, built unmodified by their own
+# build systems. Feature NAME-source and substitution %NAME_src per project;
+# one that cannot be fetched is UNSUPPORTED, and we say so. They take ~10
+# minutes per LLVM on two cores, most of it building SQLite and running the
+# suites in the TCG guest; the pass is the same source for both LLVMs, so
+# they run against LLVM 19 only, unless BULKHEAD_REALWORLD=all.
+if config.llvm_major == "19" or os.environ.get("BULKHEAD_REALWORLD") == "all":
+    config.available_features.add("realworld")
+    for name, package, version in [("sqlite3", "sqlite3", "3.40.1-2+deb12u2"),
+                                   ("libpng", "libpng1.6", "1.6.39-2+deb12u5"),
+                                   ("json-c", "json-c", "0.16-2")]:
+        try:
+            fetch = subprocess.run([os.path.join(config.bulkhead_src, "scripts", "fetch-source.sh"),
+                                    package, version, zlib_cache],
+                                   capture_output=True, text=True, timeout=300)
+            why = fetch.stderr.strip() if fetch.returncode else None
+        except subprocess.TimeoutExpired:
+            why = "fetching it took over 300 s"
+        if why is None:
+            config.available_features.add(name + "-source")
+            config.substitutions.append(("%%%s_src" % name.replace("-", "_"), fetch.stdout.strip()))
+        else:
+            lit_config.warning("test/realworld/%s*.test SKIPPED (UNSUPPORTED): no %s source: %s"
+                               % (name, name, why))
+else:
+    lit_config.note("test/realworld: not run against LLVM %s (LLVM 19 only, unless "
+                    "BULKHEAD_REALWORLD=all)" % config.llvm_major)
