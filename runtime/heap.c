@@ -105,17 +105,7 @@ extern void *__dso_handle __attribute__((weak));
 
 /* ------------------------------------------------------------ domains */
 
-/* Index of the compartment whose rights the thread holds, or -1. Safe before
- * start-up (no RDPKRU until the domain tables are final) and unprotected. */
-static inline int current_index(void) {
-  if (bh_domain_count() == 0 || bh_state->unprotected ||
-      !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
-    return -1; /* no compartments, unprotected, or before start-up */
-  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
-  if (!d || d == &__bulkhead_domain0)
-    return -1;
-  return (int)(d - __start_bulkhead_domains);
-}
+static inline int current_index(void) { return bh_current_compartment(); }
 
 static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
   return a >= lo && a < hi;
@@ -125,7 +115,8 @@ static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
  * caller holds, except for the allocations of the C and C++ runtime
  * libraries themselves (stdio buffers, TLS blocks, dlopen state, C++
  * exception objects...), which are shared process state and must stay
- * reachable from every domain. */
+ * reachable from every domain, and those the sharing policy asks for
+ * (share.c). */
 static inline int alloc_index(const void *ret) {
   if (tls.busy)
     return -1;
@@ -136,7 +127,7 @@ static inline int alloc_index(const void *ret) {
   for (int k = 0; k < 4; k++)
     if (in_range(a, RT.shared_code[k].lo, RT.shared_code[k].hi))
       return -1;
-  return i;
+  return bh_share_active(i) ? -1 : i;
 }
 
 /* The compartment whose region holds p, or -1. */
@@ -496,6 +487,16 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
     int i = current_index();
     if (i != owner || tls.busy)
       foreign("realloc()", owner, i);
+    if (bh_share_active(i)) {
+      /* The sharing policy covers this call: the new block is shared. */
+      void *q = mi_malloc(n);
+      if (!q)
+        return NULL;
+      size_t old = RT.c[i].mi.usable_size(p);
+      memcpy(q, p, old < n ? old : n);
+      RT.c[i].mi.free(p);
+      return q;
+    }
     mi_heap_t *h = heap_of(i);
     if (!h)
       return errno = ENOMEM, NULL;

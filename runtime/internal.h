@@ -3,6 +3,7 @@
 #define BULKHEAD_INTERNAL_H
 
 #include "abi.h"
+#include "gate.h"
 #include <stddef.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
@@ -34,6 +35,25 @@ void *bh_libc(const char *name) BH_HIDDEN;
 /* The domain whose code runs with exactly this PKRU, or NULL (no domain's:
  * e.g. the kernel's value at the start of a signal handler). */
 const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
+
+/* The index of the compartment whose rights the thread holds, or -1. Safe
+ * before start-up (no RDPKRU until the domain tables are final) and when
+ * running unprotected. */
+static inline int bh_current_compartment(void) {
+  if (bh_domain_count() == 0 || bh_state->unprotected ||
+      !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
+    return -1; /* no compartments, unprotected, or before start-up */
+  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
+  if (!d || d == &__bulkhead_domain0)
+    return -1;
+  return (int)(d - __start_bulkhead_domains);
+}
+
+/* Sharing policy (share.c): whether compartment i's allocations come from
+ * the shared heap now; a longjmp to stack position sp closes the brackets
+ * it leaves. */
+int bh_share_active(int i) BH_HIDDEN;
+void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 
 /* Whether p is in a compartment's data, stack arena or heap (domain.c);
  * the compartment whose heap holds p, or -1 (heap.c). */
