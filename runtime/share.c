@@ -24,7 +24,10 @@
 #include "gate.h"
 #include "internal.h"
 
+#include "../include/bulkhead.h"
+
 #include <stdint.h>
+#include <stdlib.h>
 
 #define MAX_COMPARTMENTS 15
 #define DEPTH 8 /* open brackets per thread and compartment */
@@ -150,3 +153,14 @@ void bh_share_longjmp(uintptr_t target) {
     set(TPOFF(bh_share_open_n), (size_t)i, n);
   }
 }
+
+/* Frame entries of the policy: the function's address-taken locals live in
+ * a shared block while it runs (pass/Share.cpp). */
+void *__bulkhead_frame_alloc(size_t n) {
+  void *p = bulkhead_shared_malloc(n);
+  if (!p)
+    bh_die("bulkhead: error: out of memory for a shared frame");
+  return p;
+}
+
+void __bulkhead_frame_free(void *p) { free(p); }

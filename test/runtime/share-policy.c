@@ -7,7 +7,9 @@
 // of the compartment nested in a callback and left by longjmp leaves the
 // outer bracket open; realloc inside moves a block out; other threads are
 // not affected; recursion deeper than the runtime tracks stops with an
-// error.
+// error. A `frame` entry puts a function's address-taken locals in shared
+// memory: a callback reads and writes them; without it they are on the
+// compartment's stack (with per-compartment stacks) and fault.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: echo "create_struct share-policy.c" > %t/policy
@@ -17,12 +19,13 @@
 // RUN: echo "lib_grow"     >> %t/policy
 // RUN: echo "lib_callback" >> %t/policy
 // RUN: echo "lib_recurse"  >> %t/policy
+// RUN: echo "frame lib_frame share-policy.c" >> %t/policy
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-share=%t/policy -O2 -pthread %s -o %t/s
 // RUN: %run %t/s | FileCheck %s
 // RUN: not %run %t/s deep 2>&1 | FileCheck %s --check-prefix=DEEP
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-share=%t/policy -O0 -pthread %s -o %t/s0
 // RUN: %run %t/s0 | FileCheck %s
-// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -fpkey-share=%t/policy -O2 -pthread %s -o %t/ns
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -DSHARED_STACKS -fpkey-share=%t/policy -O2 -pthread %s -o %t/ns
 // RUN: %run %t/ns | FileCheck %s
 // CHECK: share-policy: ok
 // DEEP: bulkhead: error: functions of the share policy nested more than 8 deep in compartment 'lib' (recursion?)
@@ -40,6 +43,8 @@ BULKHEAD_ENTRY(lib) void *lib_retry(void);
 BULKHEAD_ENTRY(lib) void *lib_grow(void *p, size_t n);
 BULKHEAD_ENTRY(lib) void *lib_callback(void (*cb)(void));
 BULKHEAD_ENTRY(lib) void *lib_recurse(int n);
+BULKHEAD_ENTRY(lib) int lib_frame(void (*cb)(int *));
+BULKHEAD_ENTRY(lib) int lib_no_frame(void (*cb)(int *));
 
 /* ---------------------------------------------------- compartment lib */
 BULKHEAD_DATA(lib) static int lib_calls;
@@ -89,6 +94,16 @@ void *lib_callback(void (*cb)(void)) {
   return alloc_warn(40);
 }
 void *lib_recurse(int n) { return n ? lib_recurse(n - 1) : alloc_warn(8); }
+int lib_frame(void (*cb)(int *)) {
+  int local = 5;
+  cb(&local);
+  return local;
+}
+int lib_no_frame(void (*cb)(int *)) {
+  int local = 5;
+  cb(&local);
+  return local;
+}
 
 /* ------------------------------------------------- the default domain */
 static int lib_key;
@@ -131,6 +146,12 @@ static void callback(void) {
   CHECK(pthread_join(t, &cb_thread_block) == 0);
 }
 
+static void bump(int *p) { *p += 2; }
+static void no_frame(void *unused) {
+  (void)unused;
+  lib_no_frame(bump);
+}
+
 int main(int argc, char **argv) {
   lib_key = bulkhead_compartment_pkey("lib");
   CHECK(lib_key > 0);
@@ -170,6 +191,14 @@ int main(int argc, char **argv) {
   CHECK(private(lib_private(16)));
 
   CHECK(shared(lib_recurse(7))); /* eight nested brackets fit */
+
+  CHECK(lib_frame(bump) == 7);
+  struct outcome o = run_in_child(no_frame, NULL);
+#ifdef SHARED_STACKS /* the compartment's locals are key-0 memory anyway */
+  CHECK(o.signo == 0);
+#else
+  CHECK(o.signo == SIGSEGV && o.code == SEGV_PKUERR && o.pkey == lib_key);
+#endif
   printf("share-policy: ok\n");
   return 0;
 }
