@@ -1,6 +1,7 @@
 /*
  * fault.c - what happens when a program faults: a report that names the
- * domain that was running and, for a protection-key fault, the key's owner.
+ * domain that was running and, for a protection-key fault, the key's owner,
+ * the kind of memory and the code that made the access.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -15,33 +16,42 @@
 #define SEGV_PKUERR 4
 #endif
 
-/* The PKRU the interrupted code ran with, from the XSAVE image the kernel
- * saved in the signal frame (and restores on sigreturn): in the handler
- * itself PKRU is the kernel's default, whatever the interrupted code had.
- * Returns 0 when the frame holds no PKRU (no PKU, FXSAVE-only frame). */
-static int interrupted_pkru(const ucontext_t *uc, uint32_t *pkru) {
-  const unsigned char *x = (const unsigned char *)uc->uc_mcontext.fpregs;
+/* Where the signal frame's XSAVE image keeps PKRU, which the kernel
+ * restores on sigreturn: in the handler itself PKRU is the kernel's
+ * default, whatever the interrupted code had. NULL when the frame holds no
+ * PKRU (no PKU, FXSAVE-only frame). */
+static unsigned char *pkru_in_frame(const ucontext_t *uc) {
+  unsigned char *x = (unsigned char *)uc->uc_mcontext.fpregs;
   if (!x)
-    return 0;
+    return NULL;
   /* Bytes 464..511 of the FXSAVE area are the kernel's software-reserved
    * header (struct _fpx_sw_bytes): magic1, extended_size, xfeatures,
    * xstate_size. The XSAVE header's XSTATE_BV follows at 512. */
   uint32_t magic, xstate_size;
-  uint64_t xfeatures, xstate_bv;
+  uint64_t xfeatures;
   memcpy(&magic, x + 464, 4);
   memcpy(&xfeatures, x + 472, 8);
   memcpy(&xstate_size, x + 480, 4);
   if (magic != 0x46505853u /* FP_XSTATE_MAGIC1 */ || !(xfeatures & (1u << 9)))
-    return 0;
+    return NULL;
   /* Offset of the PKRU component (feature 9) in the standard format. */
   unsigned eax, ebx, ecx, edx;
   __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
   if (!ebx || ebx + 4 > xstate_size)
+    return NULL;
+  return x + ebx;
+}
+
+/* The PKRU the interrupted code ran with; 0 if the frame holds none. */
+static int interrupted_pkru(const ucontext_t *uc, uint32_t *pkru) {
+  const unsigned char *at = pkru_in_frame(uc);
+  if (!at)
     return 0;
-  memcpy(&xstate_bv, x + 512, 8);
+  uint64_t xstate_bv;
+  memcpy(&xstate_bv, (const unsigned char *)uc->uc_mcontext.fpregs + 512, 8);
   *pkru = 0; /* XSTATE_BV bit 9 clear: PKRU in its init state, 0 */
   if (xstate_bv & (1u << 9))
-    memcpy(pkru, x + ebx, 4);
+    memcpy(pkru, at, 4);
   return 1;
 }
 
@@ -80,6 +90,64 @@ static const char *segv_reason(int code) {
   case SEGV_ACCERR: return "invalid permissions";
   case SI_KERNEL: return "general protection, or no room for a signal frame";
   default: return "fault";
+  }
+}
+
+/* Which memory of the compartment the address is, and for heap memory,
+ * where to look if the program means to write there. */
+static void write_what(const void *addr) {
+  const char *what;
+  int i = bh_compartment_of(addr, &what);
+  if (i < 0)
+    return;
+  bh_write("bulkhead:   the address is in the ");
+  bh_write(what);
+  bh_write(" of compartment '");
+  bh_write(__start_bulkhead_domains[i].name);
+  bh_write("'");
+  if (what[0] == 'h')
+    bh_write("; to share heap blocks a library's callers must use, see the "
+             "sharing policy (docs/heaps.md)");
+  bh_write("\n");
+}
+
+/* The code that made the access and its callers, as far as the handler
+ * may read their frames (unwind.c), and the commands that give their
+ * source lines. */
+static void write_code(const ucontext_t *uc) {
+  uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP], f[40];
+  int n = bh_backtrace(f, 40, -1), k = 0;
+  while (k < n && f[k] != pc)
+    k++; /* the handler's own frames and the kernel's signal frame */
+  if (k == n)
+    f[0] = pc, k = 0, n = 1;
+  if (n - k > 9)
+    n = k + 9;
+  for (int j = k; j < n; j++) {
+    bh_write(j == k ? "bulkhead:   at " : "bulkhead:   from ");
+    bh_write_code_address(f[j]);
+    bh_write("\n");
+  }
+  /* One llvm-symbolizer command per object; a return address minus one
+   * is in the call. */
+  for (int j = k; j < n; j++) {
+    const char *path, *other;
+    uintptr_t off;
+    int first = 1;
+    if (!bh_code_module(f[j], &path, &off))
+      continue;
+    for (int e = k; e < j && first; e++)
+      first = !(bh_code_module(f[e], &other, &off) && other == path);
+    if (!first)
+      continue;
+    bh_write("bulkhead:   source lines: " BH_SYMBOLIZER " --obj=");
+    bh_write(path);
+    for (int e = j; e < n; e++)
+      if (bh_code_module(f[e], &other, &off) && other == path) {
+        bh_write(" 0x");
+        bh_write_num(off - (e != k), 16);
+      }
+    bh_write("\n");
   }
 }
 
@@ -123,6 +191,8 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
   if (!write_running(" from ", uc))
     bh_write(" from code outside it");
   bh_write("\n");
+  write_what(si->si_addr);
+  write_code(uc);
 }
 
 void bh_install_fault_reporter(void) {

@@ -55,12 +55,23 @@ static inline int bh_current_compartment(void) {
 int bh_share_active(int i) BH_HIDDEN;
 void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 
-/* Whether p is in a compartment's data, stack arena or heap (domain.c);
- * the compartment whose heap holds p, or -1 (heap.c). */
+/* Whether p is in a compartment's data, stack arena or heap; the index of
+ * that compartment, or -1, and which of the three (domain.c); the
+ * compartment whose heap holds p, or -1 (heap.c). */
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
+int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
+
+/* Code addresses (symbolize.c): the loaded object holding pc and the offset
+ * in it; "function+0xN (object+0xM)" on stderr. */
+int bh_code_module(uintptr_t pc, const char **path, uintptr_t *offset) BH_HIDDEN;
+void bh_write_code_address(uintptr_t pc) BH_HIDDEN;
+/* Up to max return addresses of this thread's stack, innermost first,
+ * reading no compartment's memory but own's (-1: none) (unwind.c). */
+int bh_backtrace(uintptr_t *out, int max, int own) BH_HIDDEN;
+
 void bh_stacks_init(void) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
