@@ -1,7 +1,9 @@
 /*
  * fault.c - what happens when a program faults: a report that names the
  * domain that was running and, for a protection-key fault, the key's owner,
- * the kind of memory and the code that made the access.
+ * the kind of memory and the code that made the access. With
+ * BULKHEAD_SHARE_RECORD (record.c), a default-domain fault on a recorded
+ * compartment heap block is written down and the access is let through.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -53,6 +55,15 @@ static int interrupted_pkru(const ucontext_t *uc, uint32_t *pkru) {
   if (xstate_bv & (1u << 9))
     memcpy(pkru, at, 4);
   return 1;
+}
+
+/* Makes sigreturn restore pkru. */
+static void set_interrupted_pkru(ucontext_t *uc, uint32_t pkru) {
+  unsigned char *at = pkru_in_frame(uc), *bv = (unsigned char *)uc->uc_mcontext.fpregs + 512;
+  if (!at)
+    return;
+  memcpy(at, &pkru, 4);
+  bv[1] |= 1u << 1; /* XSTATE_BV bit 9: the component is in the image */
 }
 
 static void write_domain(const struct bulkhead_domain *d) {
@@ -151,12 +162,57 @@ static void write_code(const ucontext_t *uc) {
   }
 }
 
+/* Record mode: a default-domain access to a compartment's heap block or
+ * stack is written down (record.c) and let through for one instruction:
+ * the frame's PKRU opens the compartment, and the trap flag stops the
+ * thread after the instruction, where step_done closes it again. Faults on
+ * blocks the recorder does not know (and on compartment data) stop the
+ * program as usual. */
+static __thread int stepping;
+
+static int let_through(const siginfo_t *si, ucontext_t *uc) {
+  uint32_t pkru;
+  const char *what;
+  uintptr_t addr = (uintptr_t)si->si_addr;
+  uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+  int i = bh_compartment_of(si->si_addr, &what);
+  if (i < 0 || !interrupted_pkru(uc, &pkru) ||
+      !(stepping || pkru == __bulkhead_domain0.pkru))
+    return 0;
+  if (what[0] == 's')
+    bh_record_stack_fault(i, addr, pc);
+  else if (what[0] != 'h' || !bh_record_fault(i, addr, pc))
+    return 0;
+  set_interrupted_pkru(uc, pkru & ~(3u << (2 * __start_bulkhead_domains[i].pkey)));
+  uc->uc_mcontext.gregs[REG_EFL] |= 0x100; /* TF */
+  stepping = 1;
+  return 1;
+}
+
+static void step_done(int sig, siginfo_t *si, void *ucv) {
+  ucontext_t *uc = ucv;
+  (void)si;
+  if (!stepping) { /* not ours: what SIGTRAP would have done */
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  stepping = 0;
+  set_interrupted_pkru(uc, __bulkhead_domain0.pkru);
+  uc->uc_mcontext.gregs[REG_EFL] &= ~0x100;
+}
+
 /* Reports a SIGSEGV, naming the domain that was running and, for a
  * protection-key fault, the compartment that owns the key. The handler is
  * SA_RESETHAND: a fault repeats when we return and kills the process with
  * the default action; anything that would not repeat is raised again. */
 static void report_fault(int sig, siginfo_t *si, void *ucv) {
-  const ucontext_t *uc = ucv;
+  ucontext_t *uc = ucv;
+  if (bh_state->record) {
+    if (si->si_code == SEGV_PKUERR && let_through(si, uc))
+      return;
+    signal(SIGSEGV, SIG_DFL); /* what SA_RESETHAND does otherwise */
+  }
   if (si->si_code <= 0) {
     raise(sig); /* sent by a process: not ours to report */
     return;
@@ -202,7 +258,14 @@ void bh_install_fault_reporter(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = report_fault;
-  /* SA_ONSTACK: a stack overflow is reported too (runtime/signals.c). */
-  sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
+  /* SA_ONSTACK: a stack overflow is reported too (runtime/signals.c). The
+   * recorder handles one fault after another. */
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK |
+                (bh_state->record ? 0 : SA_RESETHAND);
   sigaction(SIGSEGV, &sa, NULL);
+  if (bh_state->record) {
+    sa.sa_sigaction = step_done;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(SIGTRAP, &sa, NULL);
+  }
 }

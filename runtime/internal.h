@@ -19,8 +19,11 @@ static inline size_t bh_domain_count(void) {
 }
 
 /* Run-time state, on a page of its own that is read-only after start-up. */
+struct bh_record;
 struct bh_state {
   int unprotected; /* pkeys unavailable and the user opted in */
+  int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
+  struct bh_record *record; /* the recorder's table (record.c), or NULL */
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -71,7 +74,18 @@ void bh_write_code_address(uintptr_t pc) BH_HIDDEN;
 /* Up to max return addresses of this thread's stack, innermost first,
  * reading no compartment's memory but own's (-1: none) (unwind.c). */
 int bh_backtrace(uintptr_t *out, int max, int own) BH_HIDDEN;
+int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) BH_HIDDEN;
 
+/* The sharing-policy recorder (record.c), on when bh_state->record is set:
+ * set up before main from BULKHEAD_SHARE_RECORD; compartment i's blocks as
+ * they come and go; a default-domain fault at pc on addr in i's heap
+ * (1: a recorded block, its stack written out), or on its stack (the
+ * frame holding addr written out). */
+void bh_record_init(char **envp, struct bh_state *s) BH_HIDDEN;
+void bh_record_alloc(int i, const void *p, size_t size, const void *caller) BH_HIDDEN;
+void bh_record_free(const void *p) BH_HIDDEN;
+int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
+void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;

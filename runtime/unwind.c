@@ -47,3 +47,12 @@ int bh_backtrace(uintptr_t *out, int max, int own) {
   _Unwind_Backtrace(step, &w);
   return w.n;
 }
+
+/* For the recorder, with the rights of compartment own: past trampolines
+ * (a caller in a third compartment stops it with a fault), with each
+ * frame's stack pointer. */
+int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) {
+  struct walk w = {out, sp, max, 0, own, 1};
+  _Unwind_Backtrace(step, &w);
+  return w.n;
+}
