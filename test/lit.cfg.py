@@ -84,3 +84,18 @@ if why is None:
     config.environment["BULKHEAD_ZLIB_CACHE"] = zlib_cache
 else:
     lit_config.note("zlib case study UNSUPPORTED: no zlib source: %s" % why)
+
+# The libpng case study builds libpng 1.6.39 from Debian's source package
+# the same way (scripts/fetch-source.sh). Without it the test is skipped.
+try:
+    fetch = subprocess.run([os.path.join(config.bulkhead_src, "scripts", "fetch-source.sh"),
+                            zlib_cache, "libpng1.6", "1.6.39"],
+                           capture_output=True, text=True, timeout=300)
+    why = fetch.stderr.strip() if fetch.returncode else None
+except subprocess.TimeoutExpired:
+    why = "fetching it took over 300 s"
+if why is None:
+    config.available_features.add("libpng-source")
+    config.environment["BULKHEAD_LIBPNG_CACHE"] = zlib_cache
+else:
+    lit_config.note("*** libpng case study SKIPPED (UNSUPPORTED): no libpng source: %s" % why)
