@@ -86,7 +86,8 @@ else:
     lit_config.note("zlib case study UNSUPPORTED: no zlib source: %s" % why)
 
 # The libpng case study builds libpng 1.6.39 from Debian's source package
-# the same way (scripts/fetch-source.sh). Without it the test is skipped.
+# the same way (scripts/fetch-source.sh), into the same cache. Without it
+# the test is skipped, and lit says so.
 try:
     fetch = subprocess.run([os.path.join(config.bulkhead_src, "scripts", "fetch-source.sh"),
                             zlib_cache, "libpng1.6", "1.6.39"],
