@@ -840,6 +840,8 @@ void Instrumenter::wrapAddressTaken() {
 }
 
 void Instrumenter::run() {
+  // First, so that entries' bodies and helpers' copies keep the brackets.
+  shareAllocations();
   for (const auto &Entry : A.all())
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),

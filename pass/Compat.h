@@ -11,4 +11,19 @@
 #include "llvm/Passes/PassPlugin.h"
 #endif
 
+#include "llvm/Analysis/CaptureTracking.h"
+
+namespace bulkhead {
+// Whether V's address may escape (stores of it count); the parameter for
+// stores went away in LLVM 21.
+inline bool mayBeCaptured(const llvm::Value *V) {
+#if LLVM_VERSION_MAJOR >= 21
+  return llvm::PointerMayBeCaptured(V, /*ReturnCaptures=*/true);
+#else
+  return llvm::PointerMayBeCaptured(V, /*ReturnCaptures=*/true,
+                                    /*StoreCaptures=*/true);
+#endif
+}
+} // namespace bulkhead
+
 #endif

@@ -67,6 +67,7 @@ private:
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
                          const Domain &Creator);
   void splitEntries();
+  void shareAllocations(); // Share.cpp
   llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
                             bool CheckEscape,
                             llvm::function_ref<void(const llvm::Twine &)> Error);

@@ -311,6 +311,9 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
   Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
+  // Where the runtime's stack walks stop (runtime/unwind.c): its CFI leads
+  // to the caller's stack, which the walker's rights may not read.
+  Tr->setSection("bulkhead_trampolines");
   Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {Tr}); // keeps IPO from touching its signature
 

@@ -14,15 +14,29 @@ const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) {
   return NULL;
 }
 
-/* Whether p lies in memory of some compartment: its data, its stacks'
- * arena or its heap. For choices made from key-0 values, which any domain
- * can set. */
-int bh_in_compartment_memory(const void *p) {
+/* Which compartment's memory holds p: its data, its stacks' arena or its
+ * heap; the kind through *what (NULL: not wanted). -1 if none. For choices
+ * made from key-0 values, which any domain can set, and for reports. */
+int bh_compartment_of(const void *p, const char **what) {
   const char *c = p;
   for (const struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
-    if ((c >= d->data_start && c < d->data_end) ||
-        (c >= d->stack_lo - BH_ARENA_GUARD && c <= d->stack_hi))
-      return 1;
-  return bh_heap_owner(p) >= 0;
+       d < __stop_bulkhead_domains; d++) {
+    const char *kind = NULL;
+    if (c >= d->data_start && c < d->data_end)
+      kind = "data";
+    else if (c >= d->stack_lo - BH_ARENA_GUARD && c <= d->stack_hi)
+      kind = "stack";
+    if (kind) {
+      if (what)
+        *what = kind;
+      return (int)(d - __start_bulkhead_domains);
+    }
+  }
+  if (what)
+    *what = "heap";
+  return bh_heap_owner(p);
+}
+
+int bh_in_compartment_memory(const void *p) {
+  return bh_compartment_of(p, NULL) >= 0;
 }

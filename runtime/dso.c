@@ -10,6 +10,7 @@
  */
 #include "abi.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #define BH_DSO_LOCAL __attribute__((visibility("hidden")))
@@ -50,3 +51,15 @@ __bulkhead_unsupported_call(const char *why) {
     (void)write(2, "\n", 1);
   _exit(1);
 }
+
+/* The sharing policy (runtime/share.c): code here is shared code, never a
+ * compartment's, so allocations are shared anyway; frames go to malloc. */
+BH_DSO_LOCAL void __bulkhead_share_push(void *sp) { (void)sp; }
+BH_DSO_LOCAL void __bulkhead_share_pop(void *sp) { (void)sp; }
+BH_DSO_LOCAL void *__bulkhead_frame_alloc(size_t n) {
+  void *p = malloc(n);
+  if (!p)
+    __bulkhead_unsupported_call("bulkhead: error: out of memory for a shared frame");
+  return p;
+}
+BH_DSO_LOCAL void __bulkhead_frame_free(void *p) { free(p); }

@@ -105,17 +105,7 @@ extern void *__dso_handle __attribute__((weak));
 
 /* ------------------------------------------------------------ domains */
 
-/* Index of the compartment whose rights the thread holds, or -1. Safe before
- * start-up (no RDPKRU until the domain tables are final) and unprotected. */
-static inline int current_index(void) {
-  if (bh_domain_count() == 0 || bh_state->unprotected ||
-      !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
-    return -1; /* no compartments, unprotected, or before start-up */
-  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
-  if (!d || d == &__bulkhead_domain0)
-    return -1;
-  return (int)(d - __start_bulkhead_domains);
-}
+static inline int current_index(void) { return bh_current_compartment(); }
 
 static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
   return a >= lo && a < hi;
@@ -125,7 +115,8 @@ static inline int in_range(uintptr_t a, uintptr_t lo, uintptr_t hi) {
  * caller holds, except for the allocations of the C and C++ runtime
  * libraries themselves (stdio buffers, TLS blocks, dlopen state, C++
  * exception objects...), which are shared process state and must stay
- * reachable from every domain. */
+ * reachable from every domain, and those the sharing policy asks for
+ * (share.c). */
 static inline int alloc_index(const void *ret) {
   if (tls.busy)
     return -1;
@@ -136,7 +127,7 @@ static inline int alloc_index(const void *ret) {
   for (int k = 0; k < 4; k++)
     if (in_range(a, RT.shared_code[k].lo, RT.shared_code[k].hi))
       return -1;
-  return i;
+  return bh_share_active(i) ? -1 : i;
 }
 
 /* The compartment whose region holds p, or -1. */
@@ -467,13 +458,28 @@ static void *c_aligned(int i, size_t align, size_t n) {
   return checked(i, RT.c[i].mi.heap_malloc_aligned(h, n, align));
 }
 
+/* In record mode, who allocated each compartment block (record.c). */
+static inline void *noted(int i, void *p, size_t n, const void *ret) {
+  if (__builtin_expect(bh_state->record != NULL, 0) && p && !tls.busy) {
+    tls.busy++;
+    bh_record_alloc(i, p, n, ret);
+    tls.busy--;
+  }
+  return p;
+}
+
+static inline void forget(const void *p) {
+  if (__builtin_expect(bh_state->record != NULL, 0))
+    bh_record_free(p);
+}
+
 /* ------------------------------------------------------- the interface */
 
 #define CALLER __builtin_return_address(0)
 
 void *malloc(size_t n) {
   int i = alloc_index(CALLER);
-  return i < 0 ? mi_malloc(n) : c_malloc(i, n);
+  return i < 0 ? mi_malloc(n) : noted(i, c_malloc(i, n), n, CALLER);
 }
 
 void *calloc(size_t k, size_t n) {
@@ -483,30 +489,44 @@ void *calloc(size_t k, size_t n) {
   mi_heap_t *h = heap_of(i);
   if (!h)
     return errno = ENOMEM, NULL;
-  return checked(i, RT.c[i].mi.heap_calloc(h, k, n));
+  return noted(i, checked(i, RT.c[i].mi.heap_calloc(h, k, n)), k * n, CALLER);
 }
 
 static void *do_realloc(void *p, size_t n, const void *ret) {
   if (!p) {
     int i = alloc_index(ret);
-    return i < 0 ? mi_malloc(n) : c_malloc(i, n);
+    return i < 0 ? mi_malloc(n) : noted(i, c_malloc(i, n), n, ret);
   }
   int owner = owner_of(p);
   if (owner >= 0) {
     int i = current_index();
     if (i != owner || tls.busy)
       foreign("realloc()", owner, i);
+    if (bh_share_active(i)) {
+      /* The sharing policy covers this call: the new block is shared. */
+      void *q = mi_malloc(n);
+      if (!q)
+        return NULL;
+      size_t old = RT.c[i].mi.usable_size(p);
+      memcpy(q, p, old < n ? old : n);
+      forget(p);
+      RT.c[i].mi.free(p);
+      return q;
+    }
     mi_heap_t *h = heap_of(i);
     if (!h)
       return errno = ENOMEM, NULL;
-    return checked(i, RT.c[i].mi.heap_realloc(h, p, n));
+    void *q = checked(i, RT.c[i].mi.heap_realloc(h, p, n));
+    if (q)
+      forget(p);
+    return noted(i, q, n, ret);
   }
   int i = alloc_index(ret);
   if (i < 0)
     return mi_realloc(p, n);
   /* A default-heap block reallocated by compartment code moves into the
      compartment's heap, like any memory the compartment allocates. */
-  void *q = c_malloc(i, n);
+  void *q = noted(i, c_malloc(i, n), n, ret);
   if (!q)
     return NULL;
   size_t old = mi_usable_size(p);
@@ -533,6 +553,7 @@ void free(void *p) {
   int i = current_index();
   if (i != owner || tls.busy)
     foreign("free()", owner, i);
+  forget(p);
   RT.c[i].mi.free(p);
 }
 
@@ -548,7 +569,7 @@ size_t malloc_usable_size(void *p) {
 
 static void *aligned(size_t align, size_t n, const void *ret) {
   int i = alloc_index(ret);
-  return i < 0 ? mi_malloc_aligned(n, align) : c_aligned(i, align, n);
+  return i < 0 ? mi_malloc_aligned(n, align) : noted(i, c_aligned(i, align, n), n, ret);
 }
 
 static inline int pow2(size_t a) { return a && !(a & (a - 1)); }
@@ -590,7 +611,7 @@ void *pvalloc(size_t n) {
 
 static char *dup_str(const char *s, size_t len, const void *ret) {
   int i = alloc_index(ret);
-  char *p = i < 0 ? mi_malloc(len + 1) : c_malloc(i, len + 1);
+  char *p = i < 0 ? mi_malloc(len + 1) : noted(i, c_malloc(i, len + 1), len + 1, ret);
   if (p) {
     memcpy(p, s, len);
     p[len] = 0;

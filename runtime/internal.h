@@ -3,6 +3,7 @@
 #define BULKHEAD_INTERNAL_H
 
 #include "abi.h"
+#include "gate.h"
 #include <stddef.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
@@ -18,8 +19,11 @@ static inline size_t bh_domain_count(void) {
 }
 
 /* Run-time state, on a page of its own that is read-only after start-up. */
+struct bh_record;
 struct bh_state {
   int unprotected; /* pkeys unavailable and the user opted in */
+  int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
+  struct bh_record *record; /* the recorder's table (record.c), or NULL */
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -35,12 +39,53 @@ void *bh_libc(const char *name) BH_HIDDEN;
  * e.g. the kernel's value at the start of a signal handler). */
 const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) BH_HIDDEN;
 
-/* Whether p is in a compartment's data, stack arena or heap (domain.c);
- * the compartment whose heap holds p, or -1 (heap.c). */
+/* The index of the compartment whose rights the thread holds, or -1. Safe
+ * before start-up (no RDPKRU until the domain tables are final) and when
+ * running unprotected. */
+static inline int bh_current_compartment(void) {
+  if (bh_domain_count() == 0 || bh_state->unprotected ||
+      !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
+    return -1; /* no compartments, unprotected, or before start-up */
+  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
+  if (!d || d == &__bulkhead_domain0)
+    return -1;
+  return (int)(d - __start_bulkhead_domains);
+}
+
+/* Sharing policy (share.c): whether compartment i's allocations come from
+ * the shared heap now; a longjmp to stack position sp closes the brackets
+ * it leaves. */
+int bh_share_active(int i) BH_HIDDEN;
+void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
+
+/* Whether p is in a compartment's data, stack arena or heap; the index of
+ * that compartment, or -1, and which of the three (domain.c); the
+ * compartment whose heap holds p, or -1 (heap.c). */
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
+int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
+
+/* Code addresses (symbolize.c): the loaded object holding pc and the offset
+ * in it; "function+0xN (object+0xM)" on stderr. */
+int bh_code_module(uintptr_t pc, const char **path, uintptr_t *offset) BH_HIDDEN;
+void bh_write_code_address(uintptr_t pc) BH_HIDDEN;
+/* Up to max return addresses of this thread's stack, innermost first,
+ * reading no compartment's memory but own's (-1: none) (unwind.c). */
+int bh_backtrace(uintptr_t *out, int max, int own) BH_HIDDEN;
+int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) BH_HIDDEN;
+
+/* The sharing-policy recorder (record.c), on when bh_state->record is set:
+ * set up before main from BULKHEAD_SHARE_RECORD; compartment i's blocks as
+ * they come and go; a default-domain fault at pc on addr in i's heap
+ * (1: a recorded block, its stack written out), or on its stack (the
+ * frame holding addr written out). */
+void bh_record_init(char **envp, struct bh_state *s) BH_HIDDEN;
+void bh_record_alloc(int i, const void *p, size_t size, const void *caller) BH_HIDDEN;
+void bh_record_free(const void *p) BH_HIDDEN;
+int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
+void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;

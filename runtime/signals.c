@@ -183,16 +183,20 @@ void bh_signals_init(void) {
   libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
 }
 
-/* A jump out of the outermost handler (to a stack pointer above where its
- * frames began) skips rt_sigreturn: widen the alternate stack here. A jump
- * within the handler keeps it narrowed. glibc keeps the target's stack
- * pointer in word 6 of the jmp_buf, mangled with the pointer guard. */
-static void widen(struct __jmp_buf_tag *env) {
-  if (!whole_size)
-    return;
+/* The stack pointer a longjmp to env restores. glibc keeps it in word 6 of
+ * the jmp_buf, mangled with the pointer guard. */
+static uintptr_t target_sp(struct __jmp_buf_tag *env) {
   uintptr_t guard, sp = (uintptr_t)env->__jmpbuf[6];
   __asm__("movq %%fs:0x30, %0" : "=r"(guard));
-  sp = ((sp >> 17) | (sp << 47)) ^ guard;
+  return ((sp >> 17) | (sp << 47)) ^ guard;
+}
+
+/* A jump out of the outermost handler (to a stack pointer above where its
+ * frames began) skips rt_sigreturn: widen the alternate stack here. A jump
+ * within the handler keeps it narrowed. */
+static void widen(uintptr_t sp) {
+  if (!whole_size)
+    return;
   if (sp < (uintptr_t)handler_top && sp > (uintptr_t)__builtin_frame_address(0))
     return;
   stack_t w = {.ss_sp = whole_sp, .ss_size = whole_size};
@@ -200,20 +204,28 @@ static void widen(struct __jmp_buf_tag *env) {
   sigaltstack(&w, NULL);
 }
 
+/* What every longjmp skips: the alternate stack's narrowing, and the
+ * sharing policy's brackets (share.c). */
+static void leaving(struct __jmp_buf_tag *env) {
+  uintptr_t sp = target_sp(env);
+  widen(sp);
+  bh_share_longjmp(sp);
+}
+
 __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
-  widen(env);
+  leaving(env);
   libc_longjmp(env, val);
   __builtin_unreachable();
 }
 void _longjmp(struct __jmp_buf_tag env[1], int val)
     __attribute__((noreturn, alias("longjmp")));
 __attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1], int val) {
-  widen(env);
+  leaving(env);
   libc_siglongjmp(env, val);
   __builtin_unreachable();
 }
 __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
-  widen(env);
+  leaving(env);
   libc_longjmp_chk(env, val);
   __builtin_unreachable();
 }

@@ -110,6 +110,8 @@ if config.llvm_major == "19" or os.environ.get("BULKHEAD_REALWORLD") == "all":
         if why is None:
             config.available_features.add(name + "-source")
             config.substitutions.append(("%%%s_src" % name.replace("-", "_"), fetch.stdout.strip()))
+            if name == "libpng":  # the libpng case study (test/casestudy) too
+                config.environment["BULKHEAD_LIBPNG_CACHE"] = zlib_cache
         else:
             lit_config.warning("test/realworld/%s*.test SKIPPED (UNSUPPORTED): no %s source: %s"
                                % (name, name, why))

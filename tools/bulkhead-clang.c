@@ -199,6 +199,7 @@ static void expand_arg(const char *arg, int depth, struct argv_t *out,
 struct scan {
   bool enabled;            /* -fpkey-compartments (last of it / -fno- wins) */
   const char *compartment; /* -fpkey-compartment=NAME, last wins */
+  const char *share;       /* -fpkey-share=FILE, last wins */
   bool stacks;             /* -fpkey-compartment-stacks */
   bool dry_run;            /* --bulkhead-dry-run */
   bool help;               /* --bulkhead-help */
@@ -319,6 +320,10 @@ static void scan_private_flag(struct scan *s, const char *a) {
     if (!is_c_identifier(name))
       die("invalid compartment name '%s' in '%s': must be a C identifier", name, a);
     s->compartment = name;
+  } else if (starts_with(a, "-fpkey-share=")) {
+    s->share = a + strlen("-fpkey-share=");
+    if (!*s->share)
+      die("'%s' needs a file: -fpkey-share=FILE", a);
   } else if (strcmp(a, "--bulkhead-dry-run") == 0) {
     s->dry_run = true;
   } else if (strcmp(a, "--bulkhead-help") == 0) {
@@ -451,6 +456,16 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push(cmd, "-mllvm");
     push(cmd, concat("-bulkhead-compartment=", s->compartment));
   }
+  if (s->share && s->has_cc1_input) {
+    if (s->has_asm_input)
+      die("-fpkey-share=%s cannot be used when one command compiles both C "
+          "and assembly; compile them separately",
+          s->share);
+    if (access(s->share, R_OK) != 0)
+      die("cannot read share policy '%s': %s", s->share, strerror(errno));
+    push(cmd, "-mllvm");
+    push(cmd, concat("-bulkhead-share=", s->share));
+  }
   if (s->stacks && s->has_cc1_input) {
     push(cmd, "-mllvm");
     push(cmd, "-bulkhead-stacks");
@@ -560,6 +575,9 @@ static void print_help(const char *prog) {
          "  -fno-pkey-compartments     undo an earlier -fpkey-compartments\n"
          "  -fpkey-compartment=NAME    put the whole translation unit in compartment\n"
          "                             NAME (a C identifier)\n"
+         "  -fpkey-share=FILE          allocations made while the functions FILE\n"
+         "                             lists run come from the shared heap\n"
+         "                             (docs/heaps.md, sharing policy)\n"
          "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
          "                             tagged with the compartment's key\n"
          "                             (experimental; docs/design.md)\n"

@@ -84,10 +84,14 @@ int main(void) {
 // CHECK-NEXT: == default null: died
 // CHECK-LABEL: == default reads vault
 // CHECK-NEXT: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault' (pkey [[KEY]]) from the default domain{{$}}
-// CHECK-NEXT: == default reads vault: died
+// CHECK-NEXT: bulkhead:   the address is in the data of compartment 'vault'{{$}}
+// CHECK-NEXT: bulkhead:   at default_reads_vault+
+// CHECK:      == default reads vault: died
 // CHECK-LABEL: == other reads vault
 // CHECK-NEXT: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault' (pkey [[KEY]]) from compartment 'other'{{$}}
-// CHECK-NEXT: == other reads vault: died
+// CHECK-NEXT: bulkhead:   the address is in the data of compartment 'vault'{{$}}
+// CHECK-NEXT: bulkhead:   at {{.*}}other_reads+
+// CHECK:      == other reads vault: died
 // CHECK-LABEL: == no domain
 // CHECK-NEXT: bulkhead: SIGSEGV (address not mapped) at address 0x0 in code running with PKRU 0x55555554, which is no domain's{{$}}
 // CHECK-NEXT: == no domain: died
