@@ -76,6 +76,5 @@ int main(void) {
 // CHECK:      bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 // CHECK-NEXT: bulkhead:   the address is in the stack of compartment 'vault'{{$}}
 // CHECK-NEXT: bulkhead:   at callback+0x{{[0-9a-f]+}} ([[EXE]]+0x
-// CHECK-NEXT: bulkhead:   from __bulkhead_wrap.callback.0+0x
 // CHECK-NEXT: bulkhead:   from __bulkhead_tramp_ind.vault.0+0x
 // CHECK-NEXT: bulkhead:   source lines: [[SYMBOLIZER]] --obj=[[EXE]] 0x
