@@ -752,6 +752,26 @@ Constant *Instrumenter::wrapFunctionsIn(
   return MapValue(C, VM, RF_NoModuleLevelChanges);
 }
 
+// The domain of the code that uses a private constant, if all of it is one
+// compartment's: clang puts a local `const` array's initializer (a table
+// of a compartment's own functions) in such a global, which is that
+// compartment's, not the default domain's.
+std::optional<Domain> Instrumenter::onlyUserDomain(const GlobalVariable &GV) {
+  if (!GV.hasPrivateLinkage() || !GV.isConstant())
+    return std::nullopt;
+  std::optional<Domain> Only;
+  for (const User *U : GV.users()) {
+    auto *I = dyn_cast<Instruction>(U);
+    if (!I)
+      return std::nullopt;
+    Domain D = domainOf(*I->getFunction());
+    if (D.kind != Domain::Compartment || (Only && !(*Only == D)))
+      return std::nullopt;
+    Only = D;
+  }
+  return Only;
+}
+
 // A call that registers a function for libc to call at exit or fork.
 static bool registersExitHandler(const Instruction &I) {
   auto *Call = dyn_cast<CallBase>(&I);
@@ -805,6 +825,9 @@ void Instrumenter::wrapAddressTaken() {
     // Constructors and destructors are called by libc start-up and exit,
     // which run in the default domain.
     Domain Creator = domainOfData(GV);
+    if (Creator.kind == Domain::Default)
+      if (std::optional<Domain> Only = onlyUserDomain(GV))
+        Creator = *Only;
     Constant *Init = GV.getInitializer();
     Constant *New = wrapFunctionsIn(Init, Creator, /*CheckEscape=*/true,
                                     [&](const Twine &Msg) {

@@ -60,6 +60,7 @@ private:
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
+  std::optional<Domain> onlyUserDomain(const llvm::GlobalVariable &GV);
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);

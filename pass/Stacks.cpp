@@ -572,9 +572,11 @@ void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
   uint64_t Index = It - T.Targets.begin();
   if (It == T.Targets.end())
     T.Targets.push_back(Target);
-  auto *I64 = Type::getInt64Ty(M.getContext());
-  SmallVector<Type *, 8> Params{I64};
-  SmallVector<Value *, 8> Args{ConstantInt::get(I64, Index)};
+  // `nest` (r10) takes a pointer: the index goes as one.
+  auto *Ptr = PointerType::getUnqual(M.getContext());
+  SmallVector<Type *, 8> Params{Ptr};
+  SmallVector<Value *, 8> Args{ConstantExpr::getIntToPtr(
+      ConstantInt::get(Type::getInt64Ty(M.getContext()), Index), Ptr)};
   for (Value *Arg : Call.args()) {
     Params.push_back(Arg->getType());
     Args.push_back(Arg);

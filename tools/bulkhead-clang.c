@@ -469,6 +469,13 @@ static void add_lto_link_flags(struct argv_t *cmd, const struct scan *s,
     push(cmd, concat("-Wl,--load-pass-plugin=", in->plugin));
 }
 
+/* Relocations resolved at start-up, then read-only (the GOT included): a
+ * writable GOT lets one key-0 write redirect a compartment's library call,
+ * and lazy binding runs ld.so's XRSTOR (docs/threat-model.md). */
+static void add_bind_now(struct argv_t *cmd) {
+  push(cmd, "-Wl,-z,relro,-z,now");
+}
+
 /* The runtime goes after the inputs; whole-archive keeps its constructors. */
 static void add_runtime(struct argv_t *cmd, const struct scan *s,
                         const struct install *in) {
@@ -480,6 +487,7 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
   push(cmd, in->runtime);
   push(cmd, "-Wl,--no-whole-archive");
   push(cmd, "-lmimalloc"); /* the runtime's allocator (docs/heaps.md) */
+  add_bind_now(cmd);
 }
 
 /* A shared object gets runtime/dso.c (its code is shared code) and the
@@ -492,6 +500,7 @@ static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
   }
   push(cmd, in->dso_runtime);
   push(cmd, in->dso_script);
+  add_bind_now(cmd);
 }
 
 /* The keep pass: the original arguments minus the wrapper's own flags. */
