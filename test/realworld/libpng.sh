@@ -41,7 +41,7 @@ build | build-compartment)
   cd "$out"
   log=$out/build.log
   if [ "$cmd" = build ]; then
-    logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2"
+    logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" # in CFLAGS libtool drops it from links: real-projects.md, A
     logged "$log" make -j2
     logged "$log" make -j2 check TESTS= # the test programs, no test run
     echo "built libpng and its test programs in $out (log: $log)"
@@ -50,7 +50,7 @@ build | build-compartment)
   # configure runs test programs, which cannot run in a compartment without
   # PKU: the compartment flag is given to make for the library alone, then
   # the test programs are built with configure's CFLAGS.
-  logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2" --disable-shared
+  logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" --disable-shared
   logged "$log" make -j2 libpng16.la CFLAGS="-fpkey-compartments -fpkey-compartment=png -O2"
   logged "$log" make -j2 check TESTS=
   logged "$log" "$cc" -fpkey-compartments -O2 -Wall -I"$root/test/runtime/Inputs" -I"$out" \

@@ -53,7 +53,7 @@ build | build-plain | build-compartment)
   log=$out/build.log
   case $cmd in
   build)
-    logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2"
+    logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" # in CFLAGS libtool drops it from links: real-projects.md, A
     logged "$log" make -j2
     logged "$log" make testfixture
     echo "built SQLite, its shell and testfixture in $out (log: $log)"
@@ -71,7 +71,7 @@ build | build-plain | build-compartment)
     # call SQLite (sqlite3Apis) holds the addresses of variadic functions,
     # which a compartment cannot hand out (docs/annotations.md); and an
     # extension loaded at run time would be code Bulkhead never saw.
-    logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2" --disable-shared \
+    logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" --disable-shared \
       --disable-load-extension
     logged "$log" make -j2 sqlite3.c shell.c sqlite3.h
     tcc=$(make_var TCC) opt=$(make_var SHELL_OPT) libs=$(make_var TLIBS)
