@@ -1,8 +1,11 @@
-// Plugin.cpp - registers the Bulkhead pass with the new pass manager: at the
-// start of every clang pipeline (-O0 to -O3, and the pre-link half of -flto),
-// and as `-passes=bulkhead` for opt.
+// Plugin.cpp - registers the Bulkhead passes with the new pass manager: at
+// the start of every clang pipeline (-O0 to -O3, and the pre-link half of
+// -flto) the compartment pass; at its end (and at the end of an LTO link)
+// the gadget-free constants; and as `-passes=bulkhead` and
+// `bulkhead-gadget-constants` for opt.
 #include "CompartmentPass.h"
 #include "Compat.h"
+#include "GadgetConstants.h"
 
 #include "llvm/Passes/PassBuilder.h"
 
@@ -15,12 +18,25 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
                 [](ModulePassManager &MPM, OptimizationLevel) {
                   MPM.addPass(bulkhead::CompartmentPass());
                 });
+            // Last, so that no later optimisation folds a constant back in
+            // (LLVM 20 added an LTO-phase argument: auto... takes either).
+            PB.registerOptimizerLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel, auto...) {
+                  MPM.addPass(bulkhead::GadgetConstantsPass());
+                });
+            PB.registerFullLinkTimeOptimizationLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel) {
+                  MPM.addPass(bulkhead::GadgetConstantsPass());
+                });
             PB.registerPipelineParsingCallback(
                 [](StringRef Name, ModulePassManager &MPM,
                    ArrayRef<PassBuilder::PipelineElement>) {
-                  if (Name != "bulkhead")
+                  if (Name == "bulkhead")
+                    MPM.addPass(bulkhead::CompartmentPass());
+                  else if (Name == "bulkhead-gadget-constants")
+                    MPM.addPass(bulkhead::GadgetConstantsPass());
+                  else
                     return false;
-                  MPM.addPass(bulkhead::CompartmentPass());
                   return true;
                 });
           }};
