@@ -63,6 +63,7 @@ echo "##### bench: gate"
 if "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks.o" &&
     "$cc" -fpkey-compartments -fno-pkey-compartment-stacks -O2 -Wall \
+      -mllvm -bulkhead-asm-allow="$root/bench/gate/asm-allow" \
       "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
       "$out/gate_stacks.o" -o "$out/bench-gate"; then
   $run "$out/bench-gate" "$@" || status=1

@@ -1,8 +1,10 @@
 // Plugin.cpp - registers the Bulkhead passes with the new pass manager: at
 // the start of every clang pipeline (-O0 to -O3, and the pre-link half of
-// -flto) the compartment pass; at its end (and at the end of an LTO link)
-// the gadget-free constants; and as `-passes=bulkhead` and
-// `bulkhead-gadget-constants` for opt.
+// -flto) the inline-asm check and the compartment pass; at its end (and at
+// the end of an LTO link) the gadget-free constants; and as
+// `-passes=bulkhead`, `bulkhead-asm-check` and `bulkhead-gadget-constants`
+// for opt.
+#include "AsmCheck.h"
 #include "CompartmentPass.h"
 #include "Compat.h"
 #include "GadgetConstants.h"
@@ -16,6 +18,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
           [](PassBuilder &PB) {
             PB.registerPipelineStartEPCallback(
                 [](ModulePassManager &MPM, OptimizationLevel) {
+                  MPM.addPass(bulkhead::AsmCheckPass());
                   MPM.addPass(bulkhead::CompartmentPass());
                 });
             // Last, so that no later optimisation folds a constant back in
@@ -33,6 +36,8 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
                    ArrayRef<PassBuilder::PipelineElement>) {
                   if (Name == "bulkhead")
                     MPM.addPass(bulkhead::CompartmentPass());
+                  else if (Name == "bulkhead-asm-check")
+                    MPM.addPass(bulkhead::AsmCheckPass());
                   else if (Name == "bulkhead-gadget-constants")
                     MPM.addPass(bulkhead::GadgetConstantsPass());
                   else

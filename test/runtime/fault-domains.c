@@ -6,11 +6,11 @@
 // fault (non-canonical address) carries no address but names the domain. A SIGSEGV sent with kill()
 // is not a fault: the process dies of it without a report.
 // REQUIRES: pku
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
+// RUN: %bulkhead_clang -fpkey-compartments -mllvm -bulkhead-asm-allow=%S/Inputs/fault-domains.asm-allow -O2 %s -o %t
 // RUN: %run %t > %t.out 2> %t.err
 // RUN: FileCheck %s < %t.err
 // With shared stacks (-fno-pkey-compartment-stacks) the reports are the same:
-// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts
+// RUN: %bulkhead_clang -fpkey-compartments -mllvm -bulkhead-asm-allow=%S/Inputs/fault-domains.asm-allow -fno-pkey-compartment-stacks -O2 %s -o %ts
 // RUN: %run %ts > %ts.out 2> %ts.err
 // RUN: FileCheck %s < %ts.err
 #include "Inputs/check.h"
