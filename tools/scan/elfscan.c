@@ -270,6 +270,12 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
         f.vetted_by = f.system;
     else
         f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
+    if (!f.vetted_by && f.symbol) {
+        /* symbol+offset as reported: stays true when the program is relinked */
+        snprintf(e->key, sizeof e->key, "%s+0x%llx", f.symbol,
+                 (unsigned long long)f.symbol_offset);
+        f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
+    }
     f.vetted = f.vetted_by != NULL;
     out_finding(&f);
     return 0;
