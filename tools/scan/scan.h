@@ -3,7 +3,8 @@
  * One job per file:
  *   main.c      options, walking paths, exit status
  *   input.c     reading a file: ELF, archive members, non-ELF notes
- *   elfscan.c   one ELF object: executable bytes, hits, putting a finding together
+ *   elfscan.c   one ELF object: hits, putting a finding together
+ *   loadmap.c   which bytes are executable: memory as ld.so maps it, or sections
  *   search.c    byte-pattern search (the hot loop)
  *   classify.c  what the hit bytes are, by decoding the code around them (LLVM)
  *   where.c     sections, symbols and DWARF source lines for an address
