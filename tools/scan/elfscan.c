@@ -31,7 +31,8 @@ struct ectx {
     size_t nregs;
     struct where w;
     struct gateset gates;
-    struct classifier *cl;
+    struct classifier *cl;   /* created for the first hit that needs it */
+    int is64, no_classifier;
     enum syslib syslib;      /* the C library or ld.so: may hold known system gadgets */
     const struct region *cur;
     char note[160];
@@ -141,6 +142,21 @@ static uint64_t sync_point(struct ectx *e, const struct region *r, const struct 
     return addr - SYNC_GUESS;
 }
 
+/* The disassembler, loaded for the first hit that needs it: most files
+ * have no hit in code, and loading LLVM costs more than scanning them. */
+static struct classifier *classifier(struct ectx *e)
+{
+    if (!e->cl && !e->no_classifier) {
+        const char *why = "unknown reason";
+        e->cl = classifier_new(e->is64, &why);
+        if (!e->cl) {
+            diag_error(e->name, "cannot load LLVM's X86 disassembler to classify hits: %s", why);
+            e->no_classifier = 1;
+        }
+    }
+    return e->cl;
+}
+
 static void classify(struct ectx *e, const struct region *r, struct finding *f)
 {
     const struct wsection *sec = e->relocatable ? where_section_by_index(&e->w, r->shndx)
@@ -170,6 +186,11 @@ static void classify(struct ectx *e, const struct region *r, struct finding *f)
         c->note = e->note;
         return;
     }
+    if (!classifier(e)) {
+        c->cls = HC_DATA;
+        c->note = "not classified: no disassembler";
+        return;
+    }
     const char *note = NULL;
     uint64_t sync = sync_point(e, r, sec, sym, f->addr, &note);
     classify_hit(e->cl, r->bytes, r->size, r->vaddr, sync, f->addr, c);
@@ -194,7 +215,7 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     f.ctx_hit = (int)(off - from);
     memcpy(f.ctx, r->bytes + from, to - from);
 
-    if (e->syslib) {
+    if (e->syslib && classifier(e)) {
         f.system = system_gadget(e->syslib, e->elf, &e->w, e->cl, r->bytes, r->size, r->vaddr,
                                  f.addr, kind, e->syswhy, sizeof e->syswhy);
         f.system_why = f.system ? e->syswhy : NULL;
@@ -238,6 +259,7 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
     struct ectx e = {
         .name = name, .dep_of = dep_of, .o = o, .elf = elf, .image = image,
         .size = size, .base_off = base_off, .relocatable = eh.e_type == ET_REL,
+        .is64 = eh.e_machine == EM_X86_64,
     };
     g_files++;
     where_open(&e.w, elf, e.relocatable);
@@ -254,17 +276,12 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
     };
     gates_load(&gs, &e.gates);
 
-    e.cl = classifier_new(eh.e_machine == EM_X86_64);
     e.syslib = system_library(elf);
-    if (!e.cl) {
-        diag_error(name, "cannot create the LLVM X86 disassembler");
-    } else {
-        for (size_t i = 0; i < e.nregs; i++) {
-            e.cur = &e.regs[i];
-            search_patterns(e.cur->bytes, e.cur->size, on_match, &e);
-        }
-        classifier_free(e.cl);
+    for (size_t i = 0; i < e.nregs; i++) {
+        e.cur = &e.regs[i];
+        search_patterns(e.cur->bytes, e.cur->size, on_match, &e);
     }
+    classifier_free(e.cl);
     gates_free(&e.gates);
     where_close(&e.w);
     loadmap_free(e.regs, e.nregs);

@@ -7,6 +7,7 @@
  *   loadmap.c   which bytes are executable: memory as ld.so maps it, or sections
  *   search.c    byte-pattern search (the hot loop)
  *   classify.c  what the hit bytes are, by decoding the code around them (LLVM)
+ *   llvmdis.c   LLVM's disassembler, loaded the first time a hit needs it
  *   where.c     sections, symbols and DWARF source lines for an address
  *   gates.c     the gate manifest and the check that each entry is a real gate
  *   allow.c     the user allowlist
@@ -52,7 +53,8 @@ struct classification {
 };
 
 struct classifier;
-struct classifier *classifier_new(int is64);
+/* NULL, with *WHY saying why, when LLVM's disassembler cannot be loaded. */
+struct classifier *classifier_new(int is64, const char **why);
 void classifier_free(struct classifier *c);
 /* CODE holds LEN bytes mapped at BASE. Decodes linearly from SYNC (a known or
  * guessed instruction boundary, BASE <= SYNC <= HIT) and classifies the
