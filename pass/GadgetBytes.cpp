@@ -32,11 +32,32 @@ static bool isSecondByte(uint8_t X) {
   return X == 0x01 || X == 0xAE || X == 0xC7;
 }
 
-bool riskyField(ArrayRef<uint8_t> Bytes) {
-  for (size_t I = 0; I + 1 < Bytes.size(); ++I)
-    if (Bytes[I] == 0x0F && isSecondByte(Bytes[I + 1]))
-      return true;
-  return Bytes.size() >= 2 && isGadget(Bytes[0], Bytes[1]);
+static bool startsPattern(uint8_t A, uint8_t B) {
+  return A == 0x0F && isSecondByte(B);
+}
+
+bool riskyField(ArrayRef<uint8_t> Field) {
+  size_t N = Field.size();
+  return findGadget(Field) != N ||
+         (N >= 2 && (startsPattern(Field[N - 2], Field[N - 1]) ||
+                     isGadget(Field[0], Field[1])));
+}
+
+bool riskyConstant(ArrayRef<uint8_t> Bytes) {
+  switch (Bytes.size()) {
+  case 2:
+  case 4:
+    return riskyField(Bytes);
+  case 8:
+    return riskyField(Bytes) || riskyField(Bytes.take_front(4)) ||
+           riskyField(Bytes.drop_front(4));
+  default:
+    for (size_t I = 0; I + 1 < Bytes.size(); ++I)
+      if (startsPattern(Bytes[I], Bytes[I + 1]) ||
+          isGadget(Bytes[I], Bytes[I + 1]))
+        return true;
+    return false;
+  }
 }
 
 } // namespace bulkhead

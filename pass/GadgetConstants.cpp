@@ -83,7 +83,7 @@ static std::optional<APInt> riskyBits(const Value *V) {
     return std::nullopt;
   }
   if (Bits.getBitWidth() <= 8 || Bits.getBitWidth() > 64 ||
-      !riskyField(bytesOf(Bits)))
+      !riskyConstant(bytesOf(Bits)))
     return std::nullopt;
   return Bits;
 }
@@ -240,7 +240,7 @@ void Rewriter::gep(GetElementPtrInst &GEP) {
     else
       Variable.push_back({Index, Scale});
   }
-  if (!riskyField(bytesOf(Offset)))
+  if (!riskyConstant(bytesOf(Offset)))
     return;
   IRBuilder<> B(&GEP);
   Type *IntTy = B.getIntNTy(Bits);
@@ -264,7 +264,7 @@ void Rewriter::switchCases(SwitchInst &SI) {
   SmallVector<std::pair<APInt, BasicBlock *>, 4> Moved;
   SmallVector<ConstantInt *, 4> Remove;
   for (auto Case : SI.cases())
-    if (riskyField(bytesOf(Case.getCaseValue()->getValue()))) {
+    if (riskyConstant(bytesOf(Case.getCaseValue()->getValue()))) {
       Remove.push_back(Case.getCaseValue());
       // A case that goes where the default goes needs no compare.
       if (Case.getCaseSuccessor() != Default)
@@ -317,7 +317,8 @@ void Rewriter::memTransfer(MemTransferInst &MT) {
   StringRef Raw = Data->getRawDataValues();
   ArrayRef<uint8_t> Bytes(reinterpret_cast<const uint8_t *>(Raw.data()),
                           Raw.size());
-  // The copy is split into pieces at any offset: a piece may begin anywhere.
+  // The copy is split into pieces at any offset: a piece may begin or end
+  // anywhere.
   bool Risky = false;
   for (size_t At = 0; At + 1 < Bytes.size() && !Risky; ++At)
     Risky = riskyField(Bytes.slice(At, 2));

@@ -200,17 +200,19 @@ other:
 ; CHECK: %o = phi i32 [ 0, %[[C2]] ]
 
 ; These stay: an intrinsic's immediate argument, an asm operand that must
-; be an immediate, and constants with no risky bytes.
+; be an immediate, and constants with no risky bytes, even a 0F 01 inside
+; the field that a byte of the field itself ends.
 define i32 @stays(i32 %x) {
   %a = alloca i8
   call void @llvm.lifetime.start.p0(i64 15663375, ptr %a)
   call void asm sideeffect "# $0", "i"(i32 15663375)
   %r = add i32 %x, 1000
-  ret i32 %r
+  %s = add i32 %r, 69625 ; 0x10ff9: F9 0F 01 00, a 0F 01 that its own 00 ends
+  ret i32 %s
 }
 ; CHECK-LABEL: define i32 @stays(
 ; CHECK-NOT: bulkhead.const
-; CHECK: ret i32 %r
+; CHECK: ret i32 %s
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 declare void @llvm.lifetime.start.p0(i64 immarg, ptr)
