@@ -26,6 +26,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
@@ -37,7 +38,9 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <map>
 #include <optional>
+#include <tuple>
 
 using namespace llvm;
 
@@ -165,11 +168,12 @@ namespace {
 
 class Rewriter {
 public:
-  explicit Rewriter(Function &F)
-      : F(F), DL(F.getParent()->getDataLayout()) {}
+  Rewriter(Function &F, LoopInfo &LI)
+      : F(F), DL(F.getParent()->getDataLayout()), LI(LI) {}
   bool run();
 
 private:
+  Value *constantFor(Instruction *User, const APInt &V, Type *Ty);
   void operands(Instruction &I);
   void phi(PHINode &PN);
   void gep(GetElementPtrInst &GEP);
@@ -178,19 +182,42 @@ private:
 
   Function &F;
   const DataLayout &DL;
+  LoopInfo &LI;
   bool Changed = false;
+  // Constants computed in loop preheaders, one per value and type.
+  std::map<std::tuple<BasicBlock *, Type *, unsigned, uint64_t>, Value *> Hoisted;
 };
 
 } // namespace
 
-// Every operand: the constant is computed just before its use.
+// V as a value of type Ty for User, computed just before it or, when User
+// is in a loop, once in the preheader of the outermost loop that has one:
+// the asm is opaque, so nothing after this pass would hoist it. (The CFG
+// changes switchCases makes leave every preheader a preheader.)
+Value *Rewriter::constantFor(Instruction *User, const APInt &V, Type *Ty) {
+  BasicBlock *Preheader = nullptr;
+  for (Loop *L = LI.getLoopFor(User->getParent()); L; L = L->getParentLoop())
+    if (BasicBlock *P = L->getLoopPreheader())
+      Preheader = P;
+  if (!Preheader) {
+    IRBuilder<> B(User);
+    return materialize(B, V, Ty);
+  }
+  Value *&Made = Hoisted[{Preheader, Ty, V.getBitWidth(), V.getZExtValue()}];
+  if (!Made) {
+    IRBuilder<> B(Preheader->getTerminator());
+    Made = materialize(B, V, Ty);
+  }
+  return Made;
+}
+
+// Every operand: the constant is computed before its use.
 void Rewriter::operands(Instruction &I) {
   for (unsigned Op = 0; Op < I.getNumOperands(); ++Op) {
     std::optional<APInt> Bits = riskyBits(I.getOperand(Op));
     if (!Bits || mustStayConstant(I, Op))
       continue;
-    IRBuilder<> B(&I);
-    I.setOperand(Op, materialize(B, *Bits, I.getOperand(Op)->getType()));
+    I.setOperand(Op, constantFor(&I, *Bits, I.getOperand(Op)->getType()));
     Changed = true;
   }
 }
@@ -205,10 +232,8 @@ void Rewriter::phi(PHINode &PN) {
     if (!Bits || Pred->getTerminator()->isEHPad())
       continue;
     Value *&V = Made[Pred];
-    if (!V) {
-      IRBuilder<> B(Pred->getTerminator());
-      V = materialize(B, *Bits, PN.getType());
-    }
+    if (!V)
+      V = constantFor(Pred->getTerminator(), *Bits, PN.getType());
     PN.setIncomingValue(In, V);
     Changed = true;
   }
@@ -244,7 +269,7 @@ void Rewriter::gep(GetElementPtrInst &GEP) {
     return;
   IRBuilder<> B(&GEP);
   Type *IntTy = B.getIntNTy(Bits);
-  Value *Off = materialize(B, Offset, IntTy);
+  Value *Off = constantFor(&GEP, Offset, IntTy);
   for (auto &[Index, Scale] : Variable)
     Off = B.CreateAdd(Off, B.CreateMul(B.CreateSExtOrTrunc(Index, IntTy),
                                        ConstantInt::get(IntTy, Scale)));
@@ -353,14 +378,22 @@ bool Rewriter::run() {
   return Changed;
 }
 
-PreservedAnalyses GadgetConstantsPass::run(Module &M, ModuleAnalysisManager &) {
+PreservedAnalyses GadgetConstantsPass::run(Module &M,
+                                           ModuleAnalysisManager &MAM) {
   if (!AvoidGadgets)
     return PreservedAnalyses::all();
+  FunctionAnalysisManager &FAM =
+      MAM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
   bool Changed = false;
-  for (Function &F : M)
+  for (Function &F : M) {
     // A naked function's body is its asm: nothing may be added to it.
-    if (!F.isDeclaration() && !F.hasFnAttribute(Attribute::Naked))
-      Changed |= Rewriter(F).run();
+    if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked))
+      continue;
+    if (Rewriter(F, FAM.getResult<LoopAnalysis>(F)).run()) {
+      FAM.invalidate(F, PreservedAnalyses::none());
+      Changed = true;
+    }
+  }
   return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }
 

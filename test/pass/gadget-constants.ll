@@ -2,10 +2,10 @@
 ; or XRSTORS (0F C7 /3) are computed at run time by `mov $A; rol $k`, with
 ; A free of 0F bytes: returns, operands, GEP offsets (displacements), switch
 ; cases, PHI inputs, 64-bit masks, 16-bit stores, doubles, pointers and the
-; source of a memcpy from constant bytes. Operands that must stay constant
+; source of a memcpy from constant bytes; in a loop, once in its preheader. Operands that must stay constant
 ; (intrinsics' immediates, inline asm operands) do, and so do safe ones.
 ; The result verifies, its object code holds none of the patterns (the
-; plain IR's holds 12, and two fields that a neighbouring byte would turn
+; plain IR's holds 14, and two fields that a neighbouring byte would turn
 ; into one), and a second run changes nothing.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead-gadget-constants,verify -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
@@ -37,7 +37,8 @@ target triple = "x86_64-unknown-linux-gnu"
 ; PLAIN-DAG: (copy_const+
 ; PLAIN-DAG: (phi_const+
 ; PLAIN-DAG: (sw+
-; PLAIN: 12 unvetted
+; PLAIN-DAG: (loop_const+
+; PLAIN: 14 unvetted
 
 define i32 @ret_const() {
   ret i32 15663375 ; 0xef010f: movl $0xef010f holds 0F 01 EF
@@ -198,6 +199,37 @@ other:
 ; CHECK-NEXT: [[IS2:%.*]] = icmp eq i32 %x, %bulkhead.const
 ; CHECK-NEXT: br i1 [[IS2]], label %hit, label %other
 ; CHECK: %o = phi i32 [ 0, %[[C2]] ]
+
+; In a loop, the constant is computed once, before it (nothing after this
+; pass would hoist the asm): in the preheader, once for both uses.
+define i32 @loop_const(ptr %p, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %h = phi i32 [ 0, %entry ], [ %h2, %loop ]
+  %a = getelementptr i32, ptr %p, i64 %i
+  %v = load i32, ptr %a
+  %x = xor i32 %v, 15663375
+  %h1 = add i32 %h, %x
+  %h2 = mul i32 %h1, 15663375
+  %i1 = add i64 %i, 1
+  %c = icmp ult i64 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i32 %h2
+}
+; CHECK-LABEL: define i32 @loop_const(
+; CHECK: entry:
+; CHECK-NEXT: %bulkhead.const = call i32 asm "movl $$0x80778087
+; CHECK-NEXT: br label %loop
+; CHECK: loop:
+; CHECK-NOT: asm
+; CHECK: %x = xor i32 %v, %bulkhead.const
+; CHECK-NOT: asm
+; CHECK: %h2 = mul i32 %h1, %bulkhead.const
+; CHECK-NOT: asm
+; CHECK: exit:
 
 ; These stay: an intrinsic's immediate argument, an asm operand that must
 ; be an immediate, and constants with no risky bytes, even a 0F 01 inside
