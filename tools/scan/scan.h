@@ -128,6 +128,7 @@ void allow_free(struct allowlist *a);
 /* ---- output (output.c) ---- */
 void out_begin(const struct options *o);
 void out_finding(const struct finding *f);
+int out_shows_vetted(void); /* else vetted findings are only counted */
 void out_end(void);
 void out_set_stream(void *fp); /* FILE *: where the report goes */
 
