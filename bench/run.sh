@@ -59,10 +59,12 @@ echo
 echo "##### bench: gate"
 # The stack-switching row's loop is its own translation unit, built with
 # per-compartment stacks (the default); the other rows are built without,
-# so that their gates sit inline.
+# so that their gates sit inline. The raw WRPKRU row is a PKRU writer on
+# purpose: allowed in asm, and the link is not scanned.
 if "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks.o" &&
     "$cc" -fpkey-compartments -fno-pkey-compartment-stacks -O2 -Wall \
+      -fpkey-asm-allow="$root/bench/gate/asm-allow" -fno-pkey-link-scan \
       "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
       "$out/gate_stacks.o" -o "$out/bench-gate"; then
   $run "$out/bench-gate" "$@" || status=1

@@ -38,6 +38,20 @@ void errorAtCall(const CallBase &Call, const Twine &Msg) {
   Ctx.diagnose(DiagnosticInfoUnsupported(Caller, Text, Call.getDebugLoc()));
 }
 
+void errorAtAsmLine(const CallBase &Call, unsigned Line, const Twine &Msg) {
+  const MDNode *MD = Call.getMetadata("srcloc");
+  if (MD && MD->getNumOperands() > 0) {
+    unsigned Op = Line < MD->getNumOperands() ? Line : 0;
+    if (auto *C = mdconst::dyn_extract<ConstantInt>(MD->getOperand(Op)))
+      if (uint64_t Cookie = C->getZExtValue()) {
+        Call.getContext().diagnose(
+            DiagnosticInfoInlineAsm(Cookie, "bulkhead: " + Msg, DS_Error));
+        return;
+      }
+  }
+  errorAtCall(Call, Msg);
+}
+
 void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
                    const Twine &Msg) {
   if (auto *F = dyn_cast<Function>(&GV)) {

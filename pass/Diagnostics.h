@@ -20,6 +20,11 @@ namespace bulkhead {
 // debug info has one, else at the calling function.
 void errorAtCall(const llvm::CallBase &Call, const llvm::Twine &Msg);
 
+// An error at line Line (0-based) of an inline asm call's text: clang
+// records where each line of an asm string is (!srcloc).
+void errorAtAsmLine(const llvm::CallBase &Call, unsigned Line,
+                    const llvm::Twine &Msg);
+
 // An error about a global: at the function, or for a variable at the
 // annotation's file:line when known.
 void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,

@@ -1,8 +1,13 @@
-// Plugin.cpp - registers the Bulkhead pass with the new pass manager: at the
-// start of every clang pipeline (-O0 to -O3, and the pre-link half of -flto),
-// and as `-passes=bulkhead` for opt.
+// Plugin.cpp - registers the Bulkhead passes with the new pass manager: at
+// the start of every clang pipeline (-O0 to -O3, and the pre-link half of
+// -flto) the inline-asm check and the compartment pass; at its end (and at
+// the end of an LTO link) the gadget-free constants; and as
+// `-passes=bulkhead`, `bulkhead-asm-check` and `bulkhead-gadget-constants`
+// for opt.
+#include "AsmCheck.h"
 #include "CompartmentPass.h"
 #include "Compat.h"
+#include "GadgetConstants.h"
 
 #include "llvm/Passes/PassBuilder.h"
 
@@ -13,14 +18,30 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
           [](PassBuilder &PB) {
             PB.registerPipelineStartEPCallback(
                 [](ModulePassManager &MPM, OptimizationLevel) {
+                  MPM.addPass(bulkhead::AsmCheckPass());
                   MPM.addPass(bulkhead::CompartmentPass());
+                });
+            // Last, so that no later optimisation folds a constant back in
+            // (LLVM 20 added an LTO-phase argument: auto... takes either).
+            PB.registerOptimizerLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel, auto...) {
+                  MPM.addPass(bulkhead::GadgetConstantsPass());
+                });
+            PB.registerFullLinkTimeOptimizationLastEPCallback(
+                [](ModulePassManager &MPM, OptimizationLevel) {
+                  MPM.addPass(bulkhead::GadgetConstantsPass());
                 });
             PB.registerPipelineParsingCallback(
                 [](StringRef Name, ModulePassManager &MPM,
                    ArrayRef<PassBuilder::PipelineElement>) {
-                  if (Name != "bulkhead")
+                  if (Name == "bulkhead")
+                    MPM.addPass(bulkhead::CompartmentPass());
+                  else if (Name == "bulkhead-asm-check")
+                    MPM.addPass(bulkhead::AsmCheckPass());
+                  else if (Name == "bulkhead-gadget-constants")
+                    MPM.addPass(bulkhead::GadgetConstantsPass());
+                  else
                     return false;
-                  MPM.addPass(bulkhead::CompartmentPass());
                   return true;
                 });
           }};

@@ -4,7 +4,8 @@
  * Without -fpkey-compartments it runs the pinned clang with the same
  * arguments. With it, it adds the pass plugin, the header directory, the
  * __BULKHEAD__ define and, when the command links an executable, the
- * runtime archive. See docs/driver.md.
+ * runtime archive; a link is then scanned for stray WRPKRU/XRSTOR bytes
+ * (link-scan.c). See docs/driver.md.
  *
  * Structure (after AFL++'s afl-cc): one scan pass over the arguments
  * (with @response files expanded) decides what the command does, then a
@@ -23,6 +24,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "link-scan.h"
 
 #ifndef BULKHEAD_CLANG_PATH
 #error "BULKHEAD_CLANG_PATH must be defined by the build (path of the real clang)"
@@ -212,6 +215,11 @@ struct scan {
   bool lto;                /* -flto[=...] not undone by -fno-lto */
   const char *fuse_ld;     /* last -fuse-ld=VALUE */
   const char *lang;        /* -x LANG in effect at this point (NULL: none) */
+  bool link_scan;          /* -fpkey-link-scan (the default; link-scan.h) */
+  const char *scan_allow;  /* -fpkey-scan-allow=FILE */
+  const char *asm_allow;   /* -fpkey-asm-allow=FILE */
+  const char *output;      /* -o FILE, last wins */
+  bool no_run;             /* -###: clang only prints its commands */
 };
 
 /* Driver options that take their value as the next argument. */
@@ -324,6 +332,14 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->share = a + strlen("-fpkey-share=");
     if (!*s->share)
       die("'%s' needs a file: -fpkey-share=FILE", a);
+  } else if (strcmp(a, "-fpkey-link-scan") == 0) {
+    s->link_scan = true;
+  } else if (strcmp(a, "-fno-pkey-link-scan") == 0) {
+    s->link_scan = false;
+  } else if (starts_with(a, "-fpkey-scan-allow=") && a[strlen("-fpkey-scan-allow=")]) {
+    s->scan_allow = a + strlen("-fpkey-scan-allow=");
+  } else if (starts_with(a, "-fpkey-asm-allow=") && a[strlen("-fpkey-asm-allow=")]) {
+    s->asm_allow = a + strlen("-fpkey-asm-allow=");
   } else if (strcmp(a, "--bulkhead-dry-run") == 0) {
     s->dry_run = true;
   } else if (strcmp(a, "--bulkhead-help") == 0) {
@@ -347,6 +363,12 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->fuse_ld = a + strlen("-fuse-ld=");
   else if (starts_with(a, "-x") && a[2] != '\0')
     set_lang(s, a + 2); /* joined form: -xc */
+  else if (starts_with(a, "--output="))
+    s->output = a + strlen("--output=");
+  else if (starts_with(a, "-o") && a[2] != '\0' && !starts_with(a, "-obj"))
+    s->output = a + 2; /* joined form: -oprog */
+  else if (strcmp(a, "-###") == 0)
+    s->no_run = true;
   else if (a[0] != '-' || a[1] == '\0')
     note_input(s, a); /* positional argument, or "-" for stdin */
 }
@@ -364,6 +386,8 @@ static void scan_args(struct scan *s, struct argv_t *args, struct argv_t *from_r
         continue; /* clang reports the missing value */
       if (strcmp(a, "-x") == 0)
         set_lang(s, args->v[i + 1]);
+      if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
+        s->output = args->v[i + 1];
       i++; /* the value is not an input or an option */
     } else {
       scan_clang_arg(s, a);
@@ -420,6 +444,7 @@ static void require(const char *path, const char *what) {
 /* Paths of the installed pieces, derived from the prefix. */
 struct install {
   char *plugin, *runtime, *dso_runtime, *dso_script, *include_dir, *header;
+  char *scanner;
 };
 
 static struct install locate(const char *prefix) {
@@ -430,6 +455,7 @@ static struct install locate(const char *prefix) {
   in.dso_script = concat(prefix, "/lib/bulkhead/bulkhead-dso.ld");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
+  in.scanner = concat(prefix, "/bin/bulkhead-scan");
   return in;
 }
 
@@ -469,6 +495,10 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
   if (s->stacks && s->has_cc1_input) {
     push(cmd, "-mllvm");
     push(cmd, "-bulkhead-stacks");
+  }
+  if (s->asm_allow && s->has_cc1_input) {
+    push(cmd, "-mllvm");
+    push(cmd, concat("-bulkhead-asm-allow=", s->asm_allow));
   }
 }
 
@@ -582,6 +612,12 @@ static void print_help(const char *prog) {
          "                             tagged with the compartment's key\n"
          "                             (experimental; docs/design.md)\n"
          "  -fno-pkey-compartment-stacks  undo an earlier -fpkey-compartment-stacks\n"
+         "  -fpkey-asm-allow=FILE      inline assembly allowed to write PKRU, with\n"
+         "                             reasons (docs/driver.md)\n"
+         "  -fno-pkey-link-scan        do not run bulkhead-scan on what a link writes\n"
+         "  -fpkey-link-scan           undo an earlier -fno-pkey-link-scan\n"
+         "  -fpkey-scan-allow=FILE     the link-time scan's allowlist (bulkhead-scan\n"
+         "                             --allow=FILE)\n"
          "  --bulkhead-dry-run         print the final clang command and exit\n"
          "  --bulkhead-help            print this help and exit\n"
          "\n"
@@ -607,7 +643,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     expand_arg(argv[i], 0, &expanded, &from_rsp);
 
-  struct scan s = {.stacks = true};
+  struct scan s = {.stacks = true, .link_scan = true};
   scan_args(&s, &expanded, &from_rsp);
   s.dry_run = s.dry_run || env_flag("BULKHEAD_DRY_RUN");
   if (s.help) {
@@ -626,10 +662,18 @@ int main(int argc, char **argv) {
   bool linking = active && s.has_link_input && !s.stops_before_link;
   bool linking_dso = active && s.has_link_input && s.shared;
 
+  /* Every link it makes is scanned for WRPKRU/XRSTOR bytes (link-scan.h). */
+  bool scanning = (linking || linking_dso) && s.link_scan && !s.no_run;
+  struct link_scan ls = {.output = s.output ? s.output : "a.out",
+                         .allow = s.scan_allow};
+
   struct argv_t cmd = {0};
   push(&cmd, clang);
   if (compiling || linking || linking_dso) {
     struct install in = locate(find_prefix());
+    ls.scanner = in.scanner;
+    if (scanning && !s.dry_run)
+      require(in.scanner, "Bulkhead scanner");
     bool lto_link = (linking || linking_dso) && s.lto;
     if (compiling || lto_link)
       require(in.plugin, "Bulkhead pass plugin");
@@ -654,8 +698,12 @@ int main(int argc, char **argv) {
 
   if (s.dry_run) {
     print_command(cmd.v);
+    if (scanning)
+      print_command(link_scan_command(&ls));
     return 0;
   }
+  if (scanning)
+    return link_then_scan(cmd.v, &ls);
   execv(clang, cmd.v);
   die("cannot run %s: %s", clang, strerror(errno));
 }

@@ -5,12 +5,14 @@
 // runs with no domain's PKRU is reported as such. A general-protection
 // fault (non-canonical address) carries no address but names the domain. A SIGSEGV sent with kill()
 // is not a fault: the process dies of it without a report.
+// no_domain_null's raw WRPKRU is on purpose: allowed in asm, and the link is
+// not scanned.
 // REQUIRES: pku
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
+// RUN: %bulkhead_clang -fpkey-compartments -fpkey-asm-allow=%S/Inputs/fault-domains.asm-allow -fno-pkey-link-scan -O2 %s -o %t
 // RUN: %run %t > %t.out 2> %t.err
 // RUN: FileCheck %s < %t.err
 // With shared stacks (-fno-pkey-compartment-stacks) the reports are the same:
-// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts
+// RUN: %bulkhead_clang -fpkey-compartments -fpkey-asm-allow=%S/Inputs/fault-domains.asm-allow -fno-pkey-link-scan -fno-pkey-compartment-stacks -O2 %s -o %ts
 // RUN: %run %ts > %ts.out 2> %ts.err
 // RUN: FileCheck %s < %ts.err
 #include "Inputs/check.h"

@@ -3,7 +3,7 @@
  * One entry a line:   FILE ADDRESS REASON...
  *   FILE     the scanned path as reported, or its last path component
  *   ADDRESS  the exact hit address as reported: 0x401136, or .text+0x1c in
- *            relocatable objects
+ *            relocatable objects; or SYMBOL+0xOFFSET as reported
  *   REASON   free text, required: an exception nobody can explain is not
  *            an exception
  * '#' starts a comment. Unused entries are reported, so the list stays true.

@@ -5,10 +5,9 @@
  * operand-info callback is called for every displacement, immediate and
  * branch offset with the field's offset and size inside the instruction:
  * that tells us exactly which field the hit bytes sit in. */
+#include "llvmdis.h"
 #include "scan.h"
 
-#include <llvm-c/Disassembler.h>
-#include <llvm-c/Target.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +18,7 @@ struct field {
 };
 
 struct classifier {
+    const struct llvm_dis *api;
     LLVMDisasmContextRef dc;
     /* operand fields of the instruction decoded last (filled by op_info) */
     struct field fields[MAX_FIELDS];
@@ -56,32 +56,32 @@ static int op_info(void *info, uint64_t pc, uint64_t offset, uint64_t opsize,
     return 0;
 }
 
-struct classifier *classifier_new(int is64)
+struct classifier *classifier_new(int is64, const char **why)
 {
-    static int inited;
-    if (!inited) {
-        LLVMInitializeX86TargetInfo();
-        LLVMInitializeX86TargetMC();
-        LLVMInitializeX86Disassembler();
-        inited = 1;
-    }
-    struct classifier *c = calloc(1, sizeof *c);
-    if (!c)
+    const struct llvm_dis *api = llvm_dis(why);
+    if (!api)
         return NULL;
-    c->dc = LLVMCreateDisasm(is64 ? "x86_64-unknown-linux-gnu" : "i386-unknown-linux-gnu",
-                             c, 1, op_info, NULL);
+    struct classifier *c = calloc(1, sizeof *c);
+    if (!c) {
+        *why = "out of memory";
+        return NULL;
+    }
+    c->api = api;
+    c->dc = api->create(is64 ? "x86_64-unknown-linux-gnu" : "i386-unknown-linux-gnu", c, 1,
+                        op_info, NULL);
     if (!c->dc) {
         free(c);
+        *why = "LLVM has no X86 disassembler";
         return NULL;
     }
-    LLVMSetDisasmOptions(c->dc, LLVMDisassembler_Option_PrintImmHex);
+    api->set_options(c->dc, LLVMDisassembler_Option_PrintImmHex);
     return c;
 }
 
 void classifier_free(struct classifier *c)
 {
     if (c) {
-        LLVMDisasmDispose(c->dc);
+        c->api->dispose(c->dc);
         free(c);
     }
 }
@@ -91,8 +91,8 @@ unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len
 {
     char text[sizeof out->text];
     c->nfields = 0;
-    size_t n = LLVMDisasmInstruction(c->dc, (uint8_t *)code + (addr - base),
-                                     len - (addr - base), addr, text, sizeof text);
+    size_t n = c->api->disasm(c->dc, (uint8_t *)code + (addr - base), len - (addr - base), addr,
+                              text, sizeof text);
     if (out) {
         const char *t = text;
         while (*t == '\t' || *t == ' ')

@@ -1,11 +1,13 @@
 /* elfscan.c: scan one ELF object.
  *
- * What is scanned is what the CPU could execute: in linked files the bytes of
- * PT_LOAD segments with PF_X, widened to whole pages because ld.so maps whole
- * pages (so file bytes next to a segment become executable too); in
- * relocatable objects the SHF_EXECINSTR sections. Each hit is then located
- * (section, symbol, line), classified, vetted and handed to the output. */
+ * What is scanned is what the CPU could execute: in linked files the memory
+ * ld.so maps executable (loadmap.c: PT_LOAD segments with PF_X, as whole
+ * pages, so file bytes next to a segment are executable too, and segments
+ * that follow each other in memory searched as one); in relocatable objects
+ * the SHF_EXECINSTR sections. Each hit is then located (section, symbol,
+ * line), classified, vetted and handed to the output. */
 #include "gates.h"
+#include "loadmap.h"
 #include "scan.h"
 #include "system.h"
 #include "where.h"
@@ -14,18 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE 4096u
 #define SYNC_MAX 16384u /* farthest a symbol/section start may be to decode from */
 #define SYNC_GUESS 64u  /* else decode from this far back: x86 resyncs quickly */
-
-struct region {
-    uint64_t vaddr;          /* mapped address of bytes[0] (offset if relocatable) */
-    uint64_t foff;           /* file offset of bytes[0] within the object */
-    size_t size;
-    const uint8_t *bytes;
-    uint64_t core_lo, core_hi; /* the segment proper; the rest is page rounding */
-    size_t shndx;            /* relocatable: section index */
-};
 
 struct ectx {
     const char *name, *dep_of;
@@ -39,7 +31,8 @@ struct ectx {
     size_t nregs;
     struct where w;
     struct gateset gates;
-    struct classifier *cl;
+    struct classifier *cl;   /* created for the first hit that needs it */
+    int is64, no_classifier;
     enum syslib syslib;      /* the C library or ld.so: may hold known system gadgets */
     const struct region *cur;
     char note[160];
@@ -55,59 +48,6 @@ static int region_cmp(const void *a, const void *b)
     return (x->vaddr > y->vaddr) - (x->vaddr < y->vaddr);
 }
 
-static int add_region(struct ectx *e, struct region r)
-{
-    struct region *v = realloc(e->regs, (e->nregs + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    e->regs = v;
-    e->regs[e->nregs++] = r;
-    return 0;
-}
-
-/* PT_LOAD segments with PF_X, widened to the pages ld.so maps. */
-static void segment_regions(struct ectx *e)
-{
-    size_t n;
-    if (elf_getphdrnum(e->elf, &n) != 0) {
-        diag_error(e->name, "cannot read program headers: %s", elf_errmsg(-1));
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        GElf_Phdr ph;
-        if (!gelf_getphdr(e->elf, (int)i, &ph)) {
-            diag_error(e->name, "cannot read program header %zu: %s", i, elf_errmsg(-1));
-            continue;
-        }
-        if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X) || ph.p_filesz == 0)
-            continue;
-        if (ph.p_offset > e->size || ph.p_filesz > e->size - ph.p_offset) {
-            diag_error(e->name, "executable segment %zu (offset 0x%llx, size 0x%llx) extends past the end of the file",
-                       i, (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
-            continue;
-        }
-        if (ph.p_vaddr + ph.p_filesz < ph.p_vaddr) {
-            diag_error(e->name, "executable segment %zu wraps around the address space", i);
-            continue;
-        }
-        uint64_t lead = ph.p_vaddr % PAGE;
-        if (lead > ph.p_offset || lead != ph.p_offset % PAGE)
-            lead = 0; /* misaligned: ld.so would refuse it; scan the segment itself */
-        uint64_t end = ph.p_offset + ph.p_filesz, tail = 0;
-        if (ph.p_memsz <= ph.p_filesz && end % PAGE) /* else ld.so zeroes the tail */
-            tail = PAGE - end % PAGE;
-        if (tail > e->size - end)
-            tail = e->size - end;
-        struct region r = {
-            .vaddr = ph.p_vaddr - lead, .foff = ph.p_offset - lead,
-            .size = (size_t)(ph.p_filesz + lead + tail),
-            .bytes = e->image + ph.p_offset - lead,
-            .core_lo = ph.p_vaddr, .core_hi = ph.p_vaddr + ph.p_filesz,
-        };
-        add_region(e, r);
-    }
-}
-
 /* SHF_EXECINSTR sections of a relocatable object; addresses are offsets. */
 static void section_regions(struct ectx *e)
 {
@@ -120,12 +60,7 @@ static void section_regions(struct ectx *e)
                        s->name, (unsigned long long)s->offset, (unsigned long long)s->size);
             continue;
         }
-        struct region r = {
-            .vaddr = 0, .foff = s->offset, .size = (size_t)s->size,
-            .bytes = e->image + s->offset, .core_lo = 0, .core_hi = s->size,
-            .shndx = s->index,
-        };
-        add_region(e, r);
+        loadmap_section(s->index, s->offset, (size_t)s->size, e->image, &e->regs, &e->nregs);
     }
 }
 
@@ -180,13 +115,13 @@ static void forged(void *ctx, size_t shndx, uint64_t addr, const char *why)
     f.detail = why;
     locate(e, &f, shndx);
     f.cl.cls = HC_DATA;
-    const uint8_t *p = bytes_at(e, shndx, addr, 0, 1);
-    if (p) {
-        const struct region *r = NULL;
-        for (size_t i = 0; i < e->nregs && !r; i++)
-            if (e->regs[i].shndx == shndx && p >= e->regs[i].bytes && p < e->regs[i].bytes + e->regs[i].size)
-                r = &e->regs[i];
-        f.file_offset = e->base_off + r->foff + (uint64_t)(p - r->bytes);
+    for (size_t i = 0; i < e->nregs; i++) {
+        const struct region *r = &e->regs[i];
+        if (r->shndx == shndx && addr - r->vaddr < r->size) {
+            const struct piece *pc = region_piece(r, addr);
+            f.file_offset = e->base_off + pc->foff + (addr - pc->vaddr);
+            break;
+        }
     }
     out_finding(&f);
 }
@@ -195,7 +130,8 @@ static void forged(void *ctx, size_t shndx, uint64_t addr, const char *why)
 static uint64_t sync_point(struct ectx *e, const struct region *r, const struct wsection *sec,
                            const struct wsymbol *sym, uint64_t addr, const char **note)
 {
-    uint64_t lo = r->core_lo > r->vaddr ? r->core_lo : r->vaddr;
+    const struct piece *pc = region_piece(r, addr);
+    uint64_t lo = pc->core_lo > r->vaddr ? pc->core_lo : r->vaddr;
     if (sec && sec->addr > lo && !e->relocatable)
         lo = sec->addr;
     if (sym && sym->value >= lo && addr - sym->value <= SYNC_MAX)
@@ -206,13 +142,29 @@ static uint64_t sync_point(struct ectx *e, const struct region *r, const struct 
     return addr - SYNC_GUESS;
 }
 
+/* The disassembler, loaded for the first hit that needs it: most files
+ * have no hit in code, and loading LLVM costs more than scanning them. */
+static struct classifier *classifier(struct ectx *e)
+{
+    if (!e->cl && !e->no_classifier) {
+        const char *why = "unknown reason";
+        e->cl = classifier_new(e->is64, &why);
+        if (!e->cl) {
+            diag_error(e->name, "cannot load LLVM's X86 disassembler to classify hits: %s", why);
+            e->no_classifier = 1;
+        }
+    }
+    return e->cl;
+}
+
 static void classify(struct ectx *e, const struct region *r, struct finding *f)
 {
     const struct wsection *sec = e->relocatable ? where_section_by_index(&e->w, r->shndx)
                                                 : where_section_at(&e->w, f->addr);
     const struct wsymbol *sym = where_symbol(&e->w, r->shndx, f->addr);
     struct classification *c = &f->cl;
-    if (f->addr < r->core_lo || f->addr >= r->core_hi) {
+    const struct piece *pc = region_piece(r, f->addr);
+    if (f->addr < pc->core_lo || f->addr >= pc->core_hi) {
         c->cls = HC_DATA;
         c->note = "file bytes next to the segment, executable because whole pages are mapped";
         return;
@@ -234,6 +186,11 @@ static void classify(struct ectx *e, const struct region *r, struct finding *f)
         c->note = e->note;
         return;
     }
+    if (!classifier(e)) {
+        c->cls = HC_DATA;
+        c->note = "not classified: no disassembler";
+        return;
+    }
     const char *note = NULL;
     uint64_t sync = sync_point(e, r, sec, sym, f->addr, &note);
     classify_hit(e->cl, r->bytes, r->size, r->vaddr, sync, f->addr, c);
@@ -248,7 +205,19 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     struct finding f = {0};
     f.kind = kind;
     f.addr = r->vaddr + off;
-    f.file_offset = e->base_off + r->foff + off;
+    const struct piece *pc = region_piece(r, f.addr);
+    f.file_offset = e->base_off + pc->foff + (f.addr - pc->vaddr);
+    int gate = kind == PK_WRPKRU && gates_contains(&e->gates, r->shndx, f.addr);
+    /* Most hits in a program Bulkhead built are its gates: when the report
+     * does not show vetted hits, a gate is counted, not looked up or
+     * decoded (which would load LLVM for nothing). */
+    if (gate && !out_shows_vetted()) {
+        f.file = e->name;
+        f.vetted = 1;
+        f.vetted_by = "gate manifest";
+        out_finding(&f);
+        return 0;
+    }
     locate(e, &f, r->shndx);
     classify(e, r, &f);
 
@@ -257,19 +226,25 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     f.ctx_hit = (int)(off - from);
     memcpy(f.ctx, r->bytes + from, to - from);
 
-    if (e->syslib) {
+    if (e->syslib && classifier(e)) {
         f.system = system_gadget(e->syslib, e->elf, &e->w, e->cl, r->bytes, r->size, r->vaddr,
                                  f.addr, kind, e->syswhy, sizeof e->syswhy);
         f.system_why = f.system ? e->syswhy : NULL;
     }
     /* A known system gadget is vetted before the allowlist is asked, so
      * allowlist entries for one are reported as matching nothing. */
-    if (kind == PK_WRPKRU && gates_contains(&e->gates, r->shndx, f.addr))
+    if (gate)
         f.vetted_by = "gate manifest";
     else if (f.system && !e->o->no_system_gadgets)
         f.vetted_by = f.system;
     else
         f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
+    if (!f.vetted_by && f.symbol) {
+        /* symbol+offset as reported: stays true when the program is relinked */
+        snprintf(e->key, sizeof e->key, "%s+0x%llx", f.symbol,
+                 (unsigned long long)f.symbol_offset);
+        f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
+    }
     f.vetted = f.vetted_by != NULL;
     out_finding(&f);
     return 0;
@@ -295,13 +270,14 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
     struct ectx e = {
         .name = name, .dep_of = dep_of, .o = o, .elf = elf, .image = image,
         .size = size, .base_off = base_off, .relocatable = eh.e_type == ET_REL,
+        .is64 = eh.e_machine == EM_X86_64,
     };
     g_files++;
     where_open(&e.w, elf, e.relocatable);
     if (e.relocatable)
         section_regions(&e);
     else
-        segment_regions(&e);
+        loadmap_segments(name, elf, image, size, &e.regs, &e.nregs);
     if (e.nregs)
         qsort(e.regs, e.nregs, sizeof *e.regs, region_cmp);
 
@@ -311,32 +287,13 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
     };
     gates_load(&gs, &e.gates);
 
-    e.cl = classifier_new(eh.e_machine == EM_X86_64);
     e.syslib = system_library(elf);
-    if (!e.cl) {
-        diag_error(name, "cannot create the LLVM X86 disassembler");
-    } else {
-        /* Overlapping segments map one address twice: scan it once. */
-        uint64_t done = 0;
-        size_t done_shndx = (size_t)-1;
-        for (size_t i = 0; i < e.nregs; i++) {
-            struct region r = e.regs[i];
-            if (r.shndx == done_shndx && done > r.vaddr) {
-                uint64_t skip = done - r.vaddr;
-                if (skip >= r.size)
-                    continue;
-                r.vaddr += skip, r.foff += skip, r.bytes += skip, r.size -= skip;
-                if (r.core_lo < r.vaddr)
-                    r.core_lo = r.vaddr;
-            }
-            done_shndx = r.shndx;
-            done = r.vaddr + r.size;
-            e.cur = &r;
-            search_patterns(r.bytes, r.size, on_match, &e);
-        }
-        classifier_free(e.cl);
+    for (size_t i = 0; i < e.nregs; i++) {
+        e.cur = &e.regs[i];
+        search_patterns(e.cur->bytes, e.cur->size, on_match, &e);
     }
+    classifier_free(e.cl);
     gates_free(&e.gates);
     where_close(&e.w);
-    free(e.regs);
+    loadmap_free(e.regs, e.nregs);
 }

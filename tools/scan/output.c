@@ -373,6 +373,11 @@ void out_begin(const struct options *o)
     }
 }
 
+int out_shows_vetted(void)
+{
+    return opts->format != FMT_TEXT || opts->verbose;
+}
+
 void out_finding(const struct finding *f)
 {
     if (by_system(f))

@@ -3,9 +3,11 @@
  * One job per file:
  *   main.c      options, walking paths, exit status
  *   input.c     reading a file: ELF, archive members, non-ELF notes
- *   elfscan.c   one ELF object: executable bytes, hits, putting a finding together
+ *   elfscan.c   one ELF object: hits, putting a finding together
+ *   loadmap.c   which bytes are executable: memory as ld.so maps it, or sections
  *   search.c    byte-pattern search (the hot loop)
  *   classify.c  what the hit bytes are, by decoding the code around them (LLVM)
+ *   llvmdis.c   LLVM's disassembler, loaded the first time a hit needs it
  *   where.c     sections, symbols and DWARF source lines for an address
  *   gates.c     the gate manifest and the check that each entry is a real gate
  *   allow.c     the user allowlist
@@ -51,7 +53,8 @@ struct classification {
 };
 
 struct classifier;
-struct classifier *classifier_new(int is64);
+/* NULL, with *WHY saying why, when LLVM's disassembler cannot be loaded. */
+struct classifier *classifier_new(int is64, const char **why);
 void classifier_free(struct classifier *c);
 /* CODE holds LEN bytes mapped at BASE. Decodes linearly from SYNC (a known or
  * guessed instruction boundary, BASE <= SYNC <= HIT) and classifies the
@@ -125,6 +128,7 @@ void allow_free(struct allowlist *a);
 /* ---- output (output.c) ---- */
 void out_begin(const struct options *o);
 void out_finding(const struct finding *f);
+int out_shows_vetted(void); /* else vetted findings are only counted */
 void out_end(void);
 void out_set_stream(void *fp); /* FILE *: where the report goes */
 

@@ -1,5 +1,8 @@
 /* where.c: sections, symbols and DWARF lines, read with libelf and libdw.
- * Tables are sorted once per object so each hit costs a binary search. */
+ * Sections are sorted once per object. Symbols are sorted only once enough
+ * hits ask for them to pay for it: a large library with a few hits (or
+ * none) would spend more time sorting its symbol table than scanning its
+ * code; until then each lookup is a pass over the table. */
 #include "where.h"
 
 #include <elfutils/libdw.h>
@@ -19,6 +22,15 @@ static int sym_rank(const struct wsymbol *s)
     return (s->type == STT_FUNC || s->type == STT_GNU_IFUNC) ? 0 : s->type == STT_OBJECT ? 1 : 2;
 }
 
+/* The order of names at one address: better rank last (lookup takes the
+ * last), then by name, so that sorted and unsorted lookups agree. */
+static int sym_better(const struct wsymbol *x, const struct wsymbol *y)
+{
+    if (sym_rank(x) != sym_rank(y))
+        return sym_rank(y) - sym_rank(x);
+    return strcmp(x->name, y->name);
+}
+
 static int sym_cmp(const void *a, const void *b)
 {
     const struct wsymbol *x = a, *y = b;
@@ -26,7 +38,7 @@ static int sym_cmp(const void *a, const void *b)
         return x->shndx < y->shndx ? -1 : 1;
     if (x->value != y->value)
         return x->value < y->value ? -1 : 1;
-    return sym_rank(y) - sym_rank(x); /* best last: lookup takes the last */
+    return sym_better(x, y);
 }
 
 static void load_sections(struct where *w, size_t shstrndx)
@@ -63,6 +75,18 @@ static void load_symbols(struct where *w, uint32_t type)
         Elf_Data *d = elf_getdata(scn, NULL);
         if (!d)
             continue;
+        /* Names straight from the string table when it ends in a NUL (any
+         * offset inside is then a string), else through elf_strptr. */
+        Elf_Scn *strscn = elf_getscn(w->elf, sh.sh_link);
+        Elf_Data *str = strscn ? elf_getdata(strscn, NULL) : NULL;
+        const char *strtab = str && str->d_buf && str->d_size &&
+                                     ((const char *)str->d_buf)[str->d_size - 1] == 0
+                                 ? str->d_buf : NULL;
+        /* ELF64 symbols in memory order can be read in place. */
+        const Elf64_Sym *raw = gelf_getclass(w->elf) == ELFCLASS64 && d->d_type == ELF_T_SYM &&
+                                       sh.sh_entsize == sizeof(Elf64_Sym) &&
+                                       (uintptr_t)d->d_buf % _Alignof(Elf64_Sym) == 0
+                                   ? d->d_buf : NULL;
         size_t n = d->d_size / sh.sh_entsize;
         /* n == 0 would make realloc free the table (found by the fuzzer);
          * a count whose table size overflows is corrupt. */
@@ -74,13 +98,16 @@ static void load_symbols(struct where *w, uint32_t type)
         w->syms = m;
         for (size_t i = 0; i < n; i++) {
             GElf_Sym sym;
-            if (!gelf_getsym(d, (int)i, &sym))
+            if (raw)
+                sym = raw[i];
+            else if (!gelf_getsym(d, (int)i, &sym))
                 break;
             int t = GELF_ST_TYPE(sym.st_info);
             if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
                 t == STT_SECTION || t == STT_FILE || t == STT_TLS)
                 continue;
-            const char *name = elf_strptr(w->elf, sh.sh_link, sym.st_name);
+            const char *name = !strtab ? elf_strptr(w->elf, sh.sh_link, sym.st_name)
+                               : sym.st_name < str->d_size ? strtab + sym.st_name : NULL;
             if (!name || !*name)
                 continue;
             struct wsymbol *s = &w->syms[w->nsyms++];
@@ -103,8 +130,6 @@ void where_open(struct where *w, Elf *elf, int relocatable)
     load_symbols(w, SHT_SYMTAB);
     if (w->nsyms == 0)
         load_symbols(w, SHT_DYNSYM);
-    if (w->syms)
-        qsort(w->syms, w->nsyms, sizeof *w->syms, sym_cmp);
     /* In .o files the DWARF addresses are unrelocated (all sections start at
      * 0), so lines would be wrong: only linked files get source lines. */
     if (!relocatable)
@@ -148,10 +173,23 @@ const struct wsection *where_section_at(const struct where *w, uint64_t a)
     return NULL;
 }
 
-const struct wsymbol *where_symbol(const struct where *w, size_t shndx, uint64_t a)
+/* The best symbol at or before A in SHNDX: the one with the highest value,
+ * then the best rank and name (sym_better), as the sorted lookup finds. */
+static const struct wsymbol *symbol_by_pass(const struct where *w, size_t shndx, uint64_t a)
 {
-    if (!w->relocatable)
-        shndx = 0;
+    const struct wsymbol *best = NULL;
+    for (size_t i = 0; i < w->nsyms; i++) {
+        const struct wsymbol *s = &w->syms[i];
+        if (s->shndx != shndx || s->value > a)
+            continue;
+        if (!best || s->value > best->value || (s->value == best->value && sym_better(s, best) > 0))
+            best = s;
+    }
+    return best;
+}
+
+static const struct wsymbol *symbol_by_search(const struct where *w, size_t shndx, uint64_t a)
+{
     size_t lo = 0, hi = w->nsyms;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -163,10 +201,27 @@ const struct wsymbol *where_symbol(const struct where *w, size_t shndx, uint64_t
     }
     if (lo == 0 || w->syms[lo - 1].shndx != shndx)
         return NULL;
-    const struct wsymbol *s = &w->syms[lo - 1];
+    return &w->syms[lo - 1];
+}
+
+#define PASSES_BEFORE_SORT 16 /* a sort costs about as many passes */
+
+const struct wsymbol *where_symbol(struct where *w, size_t shndx, uint64_t a)
+{
+    if (!w->relocatable)
+        shndx = 0;
+    const struct wsymbol *s;
+    if (!w->syms_sorted && ++w->symbol_passes <= PASSES_BEFORE_SORT) {
+        s = symbol_by_pass(w, shndx, a);
+    } else {
+        if (!w->syms_sorted && w->syms)
+            qsort(w->syms, w->nsyms, sizeof *w->syms, sym_cmp);
+        w->syms_sorted = 1;
+        s = symbol_by_search(w, shndx, a);
+    }
     /* A sized symbol that ends before A does not name it: in stripped
      * libraries the nearest export can be far away and would mislead. */
-    if (s->size && a - s->value >= s->size)
+    if (!s || (s->size && a - s->value >= s->size))
         return NULL;
     return s;
 }

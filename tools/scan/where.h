@@ -25,8 +25,9 @@ struct where {
     int relocatable;
     struct wsection *secs; /* sorted by address (by index if relocatable) */
     size_t nsecs;
-    struct wsymbol *syms;  /* sorted by (shndx, value) */
+    struct wsymbol *syms;  /* sorted by (shndx, value) once syms_sorted */
     size_t nsyms;
+    int syms_sorted, symbol_passes;
     void *dwarf;           /* Dwarf *, or NULL */
 };
 
@@ -37,7 +38,7 @@ const struct wsection *where_section_by_index(const struct where *w, size_t inde
 /* The allocated section holding vaddr A (linked files). */
 const struct wsection *where_section_at(const struct where *w, uint64_t a);
 /* The nearest symbol at or before A in section SHNDX (any section if linked). */
-const struct wsymbol *where_symbol(const struct where *w, size_t shndx, uint64_t a);
+const struct wsymbol *where_symbol(struct where *w, size_t shndx, uint64_t a);
 /* Source file and line of A from DWARF; 0 if unknown. */
 int where_line(const struct where *w, uint64_t a, const char **file, int *line);
 

@@ -1,0 +1,24 @@
+/*
+ * link-scan.h: the driver's link-time proof (docs/driver.md). A link made
+ * with -fpkey-compartments runs, then bulkhead-scan checks the file it
+ * wrote; if any WRPKRU/XRSTOR bytes are not a vetted gate (or the file
+ * cannot be scanned), the file is removed and the link fails.
+ */
+#ifndef BULKHEAD_LINK_SCAN_H
+#define BULKHEAD_LINK_SCAN_H
+
+struct link_scan {
+  const char *scanner; /* path of bulkhead-scan */
+  const char *output;  /* the file the link writes */
+  const char *allow;   /* the scanner's --allow=FILE, or NULL */
+};
+
+/* The scanner's command line (NULL-terminated; for the dry run too). */
+char **link_scan_command(const struct link_scan *ls);
+
+/* Runs the link CMD (CMD[0] is the program), then the scanner on its
+ * output. Returns the driver's exit status: the link's own when it fails,
+ * 1 when the scan fails, else 0. */
+int link_then_scan(char **cmd, const struct link_scan *ls);
+
+#endif
