@@ -4,6 +4,7 @@
 #include "Instrumenter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
+#include "StandIns.h"
 #include "../runtime/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -154,14 +155,17 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
 }
 
 // Defines __bulkhead_compartment_marker, which a shared object's link
-// refuses (runtime/bulkhead-dso.ld): compartments live in executables.
+// refuses (runtime/bulkhead-dso.ld): compartments live in executables. It
+// refers to a symbol only the runtime defines, so a link without the runtime
+// fails too (StandIns.h).
 void Instrumenter::markCompartments() {
   const char *Name = "__bulkhead_compartment_marker";
   if (M.getGlobalVariable(Name, true))
     return;
-  auto *I8 = Type::getInt8Ty(M.getContext());
-  auto *GV = new GlobalVariable(M, I8, true, GlobalValue::LinkOnceODRLinkage,
-                                ConstantInt::get(I8, 1), Name);
+  auto *I32 = Type::getInt32Ty(M.getContext());
+  auto *GV = new GlobalVariable(M, I32, true, GlobalValue::LinkOnceODRLinkage,
+                                nullptr, Name);
+  GV->setInitializer(runtimeRequirement(M, GV));
   GV->setVisibility(GlobalValue::HiddenVisibility);
   GV->setComdat(M.getOrInsertComdat(Name));
   appendToUsed(M, {GV});
@@ -882,8 +886,10 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
     else
       A.claimWholeModule(M, WholeModuleCompartment);
   }
-  if (!A.hadErrors())
+  if (!A.hadErrors()) {
     Instrumenter(M, A).run();
+    defineStandIns(M);
+  }
   dropCallSiteMarkers(M);
   M.addModuleFlag(Module::Warning, DoneFlag, 1);
   return PreservedAnalyses::none();

@@ -19,8 +19,15 @@
 /* The default domain's descriptor is defined by the runtime. */
 #define BULKHEAD_DOMAIN0 "__bulkhead_domain0"
 /* Its `enforced` word: every gate does nothing while it is 0 (no compartment
- * protected, no PKU, or a shared object's stand-in descriptor, dso.c). */
+ * protected, no PKU, or the pass's stand-in descriptor in a link without the runtime,
+ * pass/StandIns.cpp). */
 #define BULKHEAD_ENFORCED "__bulkhead_domain0+12"
+
+/* Defined by the runtime alone. Every module that describes a compartment
+ * refers to it (pass/StandIns.cpp), so a link that would run a compartment
+ * without the runtime fails and names it. */
+#define BULKHEAD_RUNTIME_REQUIRED \
+  "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_compartments"
 
 /* Compartment data lives in section BULKHEAD_DATA_PREFIX + name. The name is a
  * C identifier, so the linker defines __start_ and __stop_ for it. */

@@ -22,6 +22,10 @@ struct bulkhead_domain __bulkhead_domain0
     __attribute__((aligned(BULKHEAD_PAGE))) = {
         .pkey = -1, .abi_version = BULKHEAD_ABI_VERSION, .name = "default"};
 
+/* What a module with a compartment refers to (abi.h): present, the runtime
+ * is linked in. */
+BH_HIDDEN const char bh_runtime_required[1] __asm__(BULKHEAD_RUNTIME_REQUIRED);
+
 static struct {
   struct bh_state s;
   char pad[BULKHEAD_PAGE - sizeof(struct bh_state)];

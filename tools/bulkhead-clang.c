@@ -443,7 +443,7 @@ static void require(const char *path, const char *what) {
 
 /* Paths of the installed pieces, derived from the prefix. */
 struct install {
-  char *plugin, *runtime, *dso_runtime, *dso_script, *include_dir, *header;
+  char *plugin, *runtime, *dso_script, *include_dir, *header;
   char *scanner;
 };
 
@@ -451,7 +451,6 @@ static struct install locate(const char *prefix) {
   struct install in;
   in.plugin = concat(prefix, "/lib/bulkhead/BulkheadPass.so");
   in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
-  in.dso_runtime = concat(prefix, "/lib/bulkhead/libbulkhead_dso.a");
   in.dso_script = concat(prefix, "/lib/bulkhead/bulkhead-dso.ld");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
@@ -535,15 +534,15 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
   add_bind_now(cmd);
 }
 
-/* A shared object gets runtime/dso.c (its code is shared code) and the
- * linker check that it holds no compartment. */
-static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
+/* A shared object's instrumented code is shared code and needs no runtime
+ * (pass/StandIns.cpp); it gets the linker check that it holds no
+ * compartment. */
+static void add_dso_check(struct argv_t *cmd, const struct scan *s,
                             const struct install *in) {
   if (s->lang) {
     push(cmd, "-x");
     push(cmd, "none");
   }
-  push(cmd, in->dso_runtime);
   push(cmd, in->dso_script);
   add_bind_now(cmd);
 }
@@ -684,14 +683,14 @@ int main(int argc, char **argv) {
     if (linking)
       require(in.runtime, "Bulkhead runtime");
     if (linking_dso)
-      require(in.dso_runtime, "Bulkhead shared-object runtime");
+      require(in.dso_script, "Bulkhead shared-object check");
     if (lto_link)
       add_lto_link_flags(&cmd, &s, &in, clang);
     add_user_args(&cmd, argc, argv);
     if (linking)
       add_runtime(&cmd, &s, &in);
     else if (linking_dso)
-      add_dso_runtime(&cmd, &s, &in);
+      add_dso_check(&cmd, &s, &in);
   } else {
     add_user_args(&cmd, argc, argv);
   }

@@ -41,7 +41,7 @@ build | build-compartment)
   cd "$out"
   log=$out/build.log
   if [ "$cmd" = build ]; then
-    logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" # in CFLAGS libtool drops it from links: real-projects.md, A
+    logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2" # libtool drops the flag from links: real-projects.md, A
     logged "$log" make -j2
     logged "$log" make -j2 check TESTS= # the test programs, no test run
     echo "built libpng and its test programs in $out (log: $log)"

@@ -53,7 +53,7 @@ build | build-plain | build-compartment)
   log=$out/build.log
   case $cmd in
   build)
-    logged "$log" ./configure CC="$cc -fpkey-compartments" CFLAGS="-O2" # in CFLAGS libtool drops it from links: real-projects.md, A
+    logged "$log" ./configure CC="$cc" CFLAGS="-fpkey-compartments -O2" # libtool drops the flag from links: real-projects.md, A
     logged "$log" make -j2
     logged "$log" make testfixture
     echo "built SQLite, its shell and testfixture in $out (log: $log)"

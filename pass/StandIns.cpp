@@ -1,0 +1,101 @@
+// StandIns.cpp - see StandIns.h and docs/design.md ("Links without the
+// runtime").
+#include "StandIns.h"
+#include "Instrumenter.h"
+#include "../runtime/abi.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+using namespace llvm;
+
+namespace bulkhead {
+
+static void makeStandIn(GlobalObject &GO) {
+  GO.setLinkage(GlobalValue::WeakODRLinkage); // kept though unused in IR
+  GO.setVisibility(GlobalValue::HiddenVisibility);
+  GO.setComdat(GO.getParent()->getOrInsertComdat(GO.getName()));
+}
+
+// Named and defined only here; the runtime's definitions override them.
+static GlobalVariable *standInData(Module &M, StringRef Name, Constant *Init) {
+  if (M.getNamedValue(Name))
+    return nullptr;
+  auto *GV = new GlobalVariable(M, Init->getType(), true,
+                                GlobalValue::WeakODRLinkage, Init, Name);
+  makeStandIn(*GV);
+  return GV;
+}
+
+static Function *standInFunction(Module &M, StringRef Name, FunctionType *FT) {
+  if (Function *F = M.getFunction(Name))
+    if (!F->isDeclaration())
+      return nullptr;
+  auto *F = cast<Function>(M.getOrInsertFunction(Name, FT).getCallee());
+  makeStandIn(*F);
+  F->addFnAttr(WrapperAttr); // not instrumented
+  F->addFnAttr(Attribute::NoUnwind);
+  return F;
+}
+
+// Called from the pass's assembly with conventions of their own: their
+// stand-ins are assembly too.
+static void standInAsm(Module &M, StringRef Name, StringRef Body) {
+  auto *FT = FunctionType::get(Type::getVoidTy(M.getContext()), false);
+  Function *F = standInFunction(M, Name, FT);
+  if (!F)
+    return;
+  F->addFnAttr(Attribute::Naked);
+  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
+  B.CreateCall(InlineAsm::get(FT, Body, "", true));
+  B.CreateUnreachable();
+}
+
+void defineStandIns(Module &M) {
+  LLVMContext &Ctx = M.getContext();
+  auto *I32 = Type::getInt32Ty(Ctx);
+  // The default descriptor's first words (struct bulkhead_domain): enforced
+  // is 0, so every gate skips its WRPKRU. A jump straight to one of them
+  // passes its check only with this PKRU, which opens key 0 alone.
+  standInData(M, BULKHEAD_DOMAIN0,
+              ConstantStruct::getAnon(
+                  {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
+                   ConstantInt::get(I32, BULKHEAD_ABI_VERSION),
+                   ConstantInt::get(I32, 0)}));
+  // Read only where something is enforced.
+  standInData(M, "bh_index_pkru",
+              ConstantAggregateZero::get(ArrayType::get(I32, 1)));
+  // After pointer calls: nothing enforced, nothing to put back.
+  standInAsm(M, "__bulkhead_reenter_default", "ret");
+  // Reached only with a compartment's rights, which no gate here installs.
+  standInAsm(M, "__bulkhead_caller_index", "ud2");
+  standInAsm(M, "__bulkhead_return_to_index", "ud2");
+
+  // A call the pass could not gate (runtime/util.c): say why on stderr
+  // and stop. System calls, not libc: the module may define its own write.
+  standInAsm(M, "__bulkhead_unsupported_call",
+             "movq %rdi, %rsi\n"
+             "xorl %edx, %edx\n"
+             "1: cmpb $$0, (%rsi,%rdx)\nje 2f\nincq %rdx\njmp 1b\n"
+             "2: movl $$2, %edi\nmovl $$1, %eax\nsyscall\n" // write
+             "pushq $$10\nmovq %rsp, %rsi\nmovl $$1, %edx\n"
+             "movl $$2, %edi\nmovl $$1, %eax\nsyscall\n"
+             "movl $$1, %edi\nmovl $$231, %eax\nsyscall\n" // exit_group
+             "ud2");
+}
+
+Constant *runtimeRequirement(Module &M, GlobalVariable *From) {
+  auto *I64 = Type::getInt64Ty(M.getContext());
+  auto *Needed = M.getOrInsertGlobal(BULKHEAD_RUNTIME_REQUIRED,
+                                     Type::getInt8Ty(M.getContext()));
+  cast<GlobalValue>(Needed)->setVisibility(GlobalValue::HiddenVisibility);
+  // Relative: no relocation left for run time.
+  return ConstantExpr::getTrunc(
+      ConstantExpr::getSub(ConstantExpr::getPtrToInt(Needed, I64),
+                           ConstantExpr::getPtrToInt(From, I64)),
+      Type::getInt32Ty(M.getContext()));
+}
+
+} // namespace bulkhead
