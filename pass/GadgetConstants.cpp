@@ -15,7 +15,8 @@
 // instruction holds, or helps form, a pattern, whatever comes before or
 // after. The two instructions are one inline asm: nothing after this pass
 // can fold them back into a constant. GEP offsets (displacements), switch
-// cases and the source of a memcpy from constant bytes are handled the same
+// cases, the source of a memcpy and the operands of a memcmp or bcmp from
+// constant bytes are handled the same
 // way. The pass runs last in the optimisation pipeline (Plugin.cpp), so the
 // optimiser cannot fold a risky constant back in; what instruction
 // selection creates later (folded address offsets, division by
@@ -178,7 +179,7 @@ private:
   void phi(PHINode &PN);
   void gep(GetElementPtrInst &GEP);
   void switchCases(SwitchInst &SI);
-  void memTransfer(MemTransferInst &MT);
+  void constantBytes(llvm::CallBase &Call, unsigned Arg);
 
   Function &F;
   const DataLayout &DL;
@@ -331,9 +332,11 @@ void Rewriter::switchCases(SwitchInst &SI) {
 }
 
 // A memcpy from constant bytes may be expanded into moves of those bytes as
-// immediates; hiding where the source is makes it copy from memory instead.
-void Rewriter::memTransfer(MemTransferInst &MT) {
-  auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(MT.getRawSource()));
+// immediates, and a memcmp or bcmp with them into compares with immediates;
+// hiding where the bytes are makes the code read them from memory instead.
+void Rewriter::constantBytes(CallBase &Call, unsigned Arg) {
+  Value *P = Call.getArgOperand(Arg);
+  auto *GV = dyn_cast<GlobalVariable>(getUnderlyingObject(P));
   if (!GV || !GV->isConstant() || !GV->hasDefinitiveInitializer())
     return;
   auto *Data = dyn_cast<ConstantDataSequential>(GV->getInitializer());
@@ -349,12 +352,19 @@ void Rewriter::memTransfer(MemTransferInst &MT) {
     Risky = riskyField(Bytes.slice(At, 2));
   if (!Risky)
     return;
-  IRBuilder<> B(&MT);
-  Type *Ptr = MT.getRawSource()->getType();
+  IRBuilder<> B(&Call);
+  Type *Ptr = P->getType();
   auto *IA = InlineAsm::get(FunctionType::get(Ptr, {Ptr}, false), "", "=r,0",
                             /*hasSideEffects=*/false);
-  MT.setSource(B.CreateCall(IA, {MT.getRawSource()}, "bulkhead.src"));
+  Call.setArgOperand(Arg, B.CreateCall(IA, {P}, "bulkhead.bytes"));
   Changed = true;
+}
+
+static bool isMemCompare(const CallBase &Call) {
+  const Function *F = Call.getCalledFunction();
+  return F && F->isDeclaration() &&
+         (F->getName() == "memcmp" || F->getName() == "bcmp") &&
+         Call.arg_size() == 3;
 }
 
 bool Rewriter::run() {
@@ -371,7 +381,10 @@ bool Rewriter::run() {
       switchCases(*SI);
     else {
       if (auto *MT = dyn_cast<MemTransferInst>(I))
-        memTransfer(*MT);
+        constantBytes(*MT, 1); // the source
+      else if (auto *Call = dyn_cast<CallBase>(I); Call && isMemCompare(*Call))
+        for (unsigned Arg : {0u, 1u})
+          constantBytes(*Call, Arg);
       operands(*I);
     }
   }

@@ -2,10 +2,10 @@
 ; or XRSTORS (0F C7 /3) are computed at run time by `mov $A; rol $k`, with
 ; A free of 0F bytes: returns, operands, GEP offsets (displacements), switch
 ; cases, PHI inputs, 64-bit masks, 16-bit stores, doubles, pointers and the
-; source of a memcpy from constant bytes; in a loop, once in its preheader. Operands that must stay constant
+; source of a memcpy and the operand of a memcmp from constant bytes; in a loop, once in its preheader. Operands that must stay constant
 ; (intrinsics' immediates, inline asm operands) do, and so do safe ones.
 ; The result verifies, its object code holds none of the patterns (the
-; plain IR's holds 14, and two fields that a neighbouring byte would turn
+; plain IR's holds 15, and two fields that a neighbouring byte would turn
 ; into one), and a second run changes nothing.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead-gadget-constants,verify -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
@@ -35,10 +35,11 @@ target triple = "x86_64-unknown-linux-gnu"
 ; PLAIN-DAG: (store_double+
 ; PLAIN-DAG: (store_ptr+
 ; PLAIN-DAG: (copy_const+
+; PLAIN-DAG: (compare_const+
 ; PLAIN-DAG: (phi_const+
 ; PLAIN-DAG: (sw+
 ; PLAIN-DAG: (loop_const+
-; PLAIN: 14 unvetted
+; PLAIN: 15 unvetted
 
 define i32 @ret_const() {
   ret i32 15663375 ; 0xef010f: movl $0xef010f holds 0F 01 EF
@@ -146,8 +147,20 @@ define void @copy_const(ptr %d) {
   ret void
 }
 ; CHECK-LABEL: define void @copy_const(
-; CHECK-NEXT: %bulkhead.src = call ptr asm "", "=r,0"(ptr @bytes)
-; CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %bulkhead.src, i64 8, i1 false)
+; CHECK-NEXT: %bulkhead.bytes = call ptr asm "", "=r,0"(ptr @bytes)
+; CHECK-NEXT: call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %bulkhead.bytes, i64 8, i1 false)
+
+; Codegen expands a memcmp of a few constant bytes into compares with
+; immediates.
+@pattern = private unnamed_addr constant [5 x i8] c"\0F\01\EF\3B\05"
+define i1 @compare_const(ptr %p) {
+  %r = call i32 @memcmp(ptr %p, ptr @pattern, i64 5)
+  %z = icmp eq i32 %r, 0
+  ret i1 %z
+}
+; CHECK-LABEL: define i1 @compare_const(
+; CHECK-NEXT: %bulkhead.bytes = call ptr asm "", "=r,0"(ptr @pattern)
+; CHECK-NEXT: call i32 @memcmp(ptr %p, ptr %bulkhead.bytes, i64 5)
 
 define i32 @phi_const(i1 %c, i32 %y) {
 entry:
@@ -247,4 +260,5 @@ define i32 @stays(i32 %x) {
 ; CHECK: ret i32 %s
 
 declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+declare i32 @memcmp(ptr, ptr, i64)
 declare void @llvm.lifetime.start.p0(i64 immarg, ptr)
