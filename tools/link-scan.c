@@ -5,11 +5,19 @@
  * it runs with -q: a clean link prints nothing. A failed scan removes the
  * output, as a linker does when a link fails: nothing that looks like a
  * good program is left behind.
+ *
+ * Some patterns are made by the layout, not the code: a RIP-relative
+ * displacement from code to data, or an absolute address, holds whatever
+ * bytes the distance has (found on SQLite: `cmpl 0x19c70f(%rip)`, an
+ * XRSTORS). Such a field changes when the code moves, so before failing,
+ * the link is made again with the code shifted by a few sizes of padding.
  */
 #define _GNU_SOURCE
 #include "link-scan.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +47,24 @@ char **link_scan_command(const struct link_scan *ls) {
   return argv;
 }
 
-/* Runs ARGV[0] with ARGV and waits: its wait status, or -1. With
- * TO_STDERR its standard output goes to our standard error. */
-static int run(char **argv, int to_stderr) {
+enum output { KEEP, TO_STDERR, DISCARD };
+
+/* Runs ARGV[0] with ARGV and waits: its wait status, or -1. OUT says where
+ * its standard output (and, for DISCARD, its standard error) goes. */
+static int run(char **argv, enum output out) {
   pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "bulkhead-clang: error: cannot fork: %s\n", strerror(errno));
     return -1;
   }
   if (pid == 0) {
-    if (to_stderr)
+    if (out == TO_STDERR)
       dup2(2, 1);
+    if (out == DISCARD) {
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+    }
     execv(argv[0], argv);
     fprintf(stderr, "bulkhead-clang: error: cannot run %s: %s\n", argv[0],
             strerror(errno));
@@ -78,21 +93,91 @@ static void remove_output(const char *path) {
             strerror(errno));
 }
 
+/* Code shifted by these many bytes (of int3) for each new try. */
+static const unsigned paddings[] = {16, 48, 112};
+
+/* An object whose code goes first in the output's .text (ld and lld put
+ * .text.unlikely before the rest), holding BYTES of int3: everything else
+ * in .text moves by BYTES, data and the sections before .text do not.
+ * Assembled by the link's own clang (CLANG) in DIR. */
+static char *padding_object(const char *clang, const char *dir, unsigned bytes) {
+  char *src, *obj;
+  if (asprintf(&src, "%s/pad%u.s", dir, bytes) < 0 ||
+      asprintf(&obj, "%s/pad%u.o", dir, bytes) < 0)
+    return NULL;
+  FILE *f = fopen(src, "w");
+  if (!f)
+    return NULL;
+  /* The notes keep the output's properties: no executable stack, and
+   * IBT/SHSTK if every other input has them (the linker ANDs those). */
+  fprintf(f,
+          ".section .text.unlikely.bulkhead_padding,\"ax\",@progbits\n"
+          ".fill %u, 1, 0xcc\n"
+          ".section .note.GNU-stack,\"\",@progbits\n"
+          ".section .note.gnu.property,\"a\",@note\n"
+          ".p2align 3\n"
+          ".long 4, 16, 5\n" /* name size, desc size, NT_GNU_PROPERTY_TYPE_0 */
+          ".asciz \"GNU\"\n"
+          ".long 0xc0000002, 4, 3\n" /* X86_FEATURE_1_AND: IBT | SHSTK */
+          ".p2align 3\n",
+          bytes);
+  if (fclose(f) != 0)
+    return NULL;
+  char *as[] = {(char *)clang, "-c", src, "-o", obj, NULL};
+  return exit_status(run(as, DISCARD)) == 0 ? obj : NULL;
+}
+
+/* The link CMD again, with OBJ as its first input. */
+static int link_with(char **cmd, const char *obj) {
+  size_t n = 0;
+  while (cmd[n])
+    n++;
+  char **padded = calloc(n + 2, sizeof *padded);
+  if (!padded)
+    return 1;
+  padded[0] = cmd[0];
+  padded[1] = (char *)obj;
+  memcpy(padded + 2, cmd + 1, n * sizeof *cmd); /* with the NULL */
+  int status = exit_status(run(padded, KEEP));
+  free(padded);
+  return status;
+}
+
+/* Tries the paddings in turn: true once a link's scan passes. */
+static bool relink_shifted(char **cmd, const struct link_scan *ls) {
+  char dir[] = "/tmp/bulkhead-padding-XXXXXX";
+  if (!mkdtemp(dir))
+    return false;
+  bool clean = false;
+  for (size_t i = 0; i < sizeof paddings / sizeof *paddings && !clean; i++) {
+    char *obj = padding_object(cmd[0], dir, paddings[i]);
+    if (!obj || link_with(cmd, obj) != 0)
+      break;
+    clean = exit_status(run(link_scan_command(ls), DISCARD)) == 0;
+  }
+  char *rm[] = {"/bin/rm", "-rf", dir, NULL};
+  run(rm, DISCARD);
+  return clean;
+}
+
 int link_then_scan(char **cmd, const struct link_scan *ls) {
-  int link = exit_status(run(cmd, 0));
+  int link = exit_status(run(cmd, KEEP));
   if (link != 0)
     return link;
-  int scan = exit_status(run(link_scan_command(ls), 1));
-  if (scan == 0)
+  int scan = exit_status(run(link_scan_command(ls), DISCARD));
+  if (scan == 0 || (scan == 1 && relink_shifted(cmd, ls)))
     return 0;
+  /* Again, to show the report on what is there now. */
+  scan = exit_status(run(link_scan_command(ls), TO_STDERR));
   remove_output(ls->output);
   if (scan == 1)
     fprintf(stderr,
             "bulkhead-clang: error: %s holds WRPKRU/XRSTOR bytes that are not "
-            "a vetted gate (bulkhead-scan's report above); removed it. Fix "
-            "the code, or list each reviewed hit in -fpkey-scan-allow=FILE "
-            "(-fno-pkey-link-scan skips this check)\n",
-            ls->output);
+            "a vetted gate (bulkhead-scan's report above), also with its code "
+            "moved by %u, %u and %u bytes; removed it. Fix the code, or list "
+            "each reviewed hit in -fpkey-scan-allow=FILE (-fno-pkey-link-scan "
+            "skips this check)\n",
+            ls->output, paddings[0], paddings[1], paddings[2]);
   else
     fprintf(stderr,
             "bulkhead-clang: error: bulkhead-scan could not check %s (exit "
