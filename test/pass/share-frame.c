@@ -36,7 +36,7 @@ int lib_row(row_fn cb, int n) {
 // CHECK:       [[BLOCK:%[0-9]+]] = call ptr @__bulkhead_frame_alloc(i64 19)
 // CHECK-NEXT:  [[INFO:%[0-9]+]] = getelementptr inbounds i8, ptr [[BLOCK]], i64 0
 // CHECK-NEXT:  [[TAG:%[0-9]+]] = getelementptr inbounds i8, ptr [[BLOCK]], i64 16
-// CHECK:       getelementptr inbounds %struct.row_info, ptr [[INFO]], i32 0, i32 0
+// CHECK:       getelementptr inbounds {{(nuw )?}}%struct.row_info, ptr [[INFO]], i32 0, i32 0
 // CHECK:       call void @llvm.memcpy.p0.p0.i64(ptr align 1 [[TAG]],
 // CHECK:       call void @__bulkhead_frame_free(ptr [[BLOCK]])
 // CHECK-NEXT:  ret i32
