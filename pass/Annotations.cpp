@@ -120,14 +120,14 @@ void Annotations::claimWholeModule(Module &M, StringRef Name) {
         F.hasAvailableExternallyLinkage())
       continue;
     Role R = F.hasLocalLinkage() ? Role::Internal : Role::Entry;
-    Map.try_emplace(&F, Annotation{R, Name.str(), "", 0});
+    Map.try_emplace(&F, Annotation{R, Name.str(), "", 0, /*claimed=*/true});
   }
   for (GlobalVariable &GV : M.globals()) {
     if (GV.isDeclaration() || Map.count(&GV) || GV.isThreadLocal() ||
         GV.getName().starts_with("llvm.") || GV.hasSection() ||
         GV.hasComdat() || (GV.isConstant() && GV.hasPrivateLinkage()))
       continue; // string literals and the like are not the library's state
-    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0});
+    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0, /*claimed=*/true});
   }
 }
 

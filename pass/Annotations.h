@@ -21,6 +21,7 @@ struct Annotation {
   std::string compartment; // a C identifier, never empty
   std::string file;        // where the annotation was written
   unsigned line = 0;
+  bool claimed = false; // by -fpkey-compartment=NAME, not written in the source
 };
 
 // The annotations of one module. Errors (unknown or malformed annotations,

@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -539,6 +540,12 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
                            F.hasLocalLinkage()
                                ? GlobalValue::InternalLinkage
                                : GlobalValue::LinkOnceODRLinkage);
+  if (isStrictInternal(F)) {
+    internalWrapper(F, *W);
+    InternalWrappers.push_back({W, &F});
+    Slot = W;
+    return W;
+  }
   if (StackSwitching) // pointer calls from compartments test this range
     W->setSection("bulkhead_wrappers");
   // Hundreds in a large program: no unwind table where nothing can unwind.
@@ -638,6 +645,39 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   return W;
 }
 
+// A BULKHEAD_INTERNAL function (written in the source; a whole library's
+// static functions stay reachable like entries, see docs/threat-model.md).
+bool Instrumenter::isStrictInternal(const Function &F) const {
+  const Annotation *Ann = A.find(&F);
+  return Ann && Ann->role == Role::Internal && !Ann->claimed;
+}
+
+// The wrapper of an internal function F: it calls F only for a caller that
+// already holds F's compartment's rights (shared code such as qsort running
+// for it, or the compartment's own pointer calls), and stops any other
+// caller: entering the compartment for whoever holds the pointer would make
+// a corrupted pointer an oracle. It is not in the bulkhead_wrappers range,
+// so the compartment's own pointer calls reach it directly, with its rights
+// and on its stack (pass/Stacks.cpp).
+void Instrumenter::internalWrapper(Function &F, Function &W) {
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Entry = BasicBlock::Create(Ctx, "", &W);
+  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", &W);
+  BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", &W);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))),
+                                B.getInt32(0)),
+                 Inside, Outside);
+  forwardCall(Inside, F, W)->setTailCallKind(CallInst::TCK_Tail);
+  B.SetInsertPoint(Outside);
+  Instruction *Stop = B.CreateUnreachable();
+  stopWithError(Stop, "bulkhead: error: '" + sourceName(F).str() +
+                          "', internal to " + domainOf(F).describe() +
+                          ", called through a pointer without the "
+                          "compartment's rights");
+  IRBuilder<>(Stop).CreateIntrinsic(Intrinsic::trap, {}, {});
+}
+
 // A wrapper's gates around its call of F: into F's domain, back to the
 // creator's, each skipped when the thread already holds those rights.
 void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
@@ -720,8 +760,10 @@ Constant *Instrumenter::wrapFunctionsIn(
           D.kind == Domain::Shared)
         continue;
       const Annotation *Ann = A.find(&Fn);
-      if (CheckEscape && Ann && Ann->role == Role::Internal &&
-          !(D == Creator)) {
+      // An exit handler is called by libc in the default domain, which an
+      // internal function's wrapper refuses (internalWrapper).
+      if ((CheckEscape || isStrictInternal(Fn)) && Ann &&
+          Ann->role == Role::Internal && !(D == Creator)) {
         Error("address of '" + sourceName(Fn) + "', internal to compartment '" +
               Ann->compartment + "', escapes to " + Creator.describe());
         continue;
@@ -839,6 +881,46 @@ void Instrumenter::wrapAddressTaken() {
   }
 }
 
+// A pointer to an internal function stored where the compiler sees that
+// memory outside its compartment can hold it (a default-domain global, also
+// through a local variable) is an error at the store: only the wrapper's
+// run-time check would stop a call through it.
+void Instrumenter::checkInternalStores() {
+  for (auto [W, F] : InternalWrappers) {
+    Domain D = domainOf(*F);
+    SmallVector<Value *, 8> Work{W};
+    SmallPtrSet<Value *, 8> Seen;
+    while (!Work.empty()) {
+      Value *V = Work.pop_back_val();
+      if (!Seen.insert(V).second)
+        continue;
+      for (User *U : V->users()) {
+        if (isa<CastInst>(U) || isa<PHINode>(U) || isa<SelectInst>(U)) {
+          Work.push_back(U);
+          continue;
+        }
+        auto *St = dyn_cast<StoreInst>(U);
+        if (!St || St->getValueOperand() != V)
+          continue;
+        const Value *Obj = getUnderlyingObject(St->getPointerOperand());
+        if (auto *Local = dyn_cast<AllocaInst>(Obj)) {
+          for (User *LU : const_cast<AllocaInst *>(Local)->users())
+            if (isa<LoadInst>(LU))
+              Work.push_back(LU);
+          continue;
+        }
+        auto *GV = dyn_cast<GlobalVariable>(Obj);
+        if (GV && !(domainOfData(*GV) == D))
+          errorAtInstruction(
+              *St, "address of '" + sourceName(*F) + "', internal to " +
+                       D.describe() + ", is stored in '" + GV->getName() +
+                       "', outside the compartment (in function '" +
+                       sourceName(*St->getFunction()) + "')");
+      }
+    }
+  }
+}
+
 void Instrumenter::run() {
   // First, so that entries' bodies and helpers' copies keep the brackets.
   shareAllocations();
@@ -850,6 +932,7 @@ void Instrumenter::run() {
   markDefaultFunctions();
   cloneHelpersForCompartments();
   wrapAddressTaken();
+  checkInternalStores();
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))
       gateCalls(F);

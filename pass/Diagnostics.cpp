@@ -24,10 +24,21 @@ static uint64_t srcLocCookie(const CallBase &Call) {
   return 0;
 }
 
+// The function clang knows the source location of, for a function the pass
+// renamed (an entry's body, a compartment's copy of a helper): clang finds
+// a function's declaration by its name.
+static const Function &namedInSource(const Function &F) {
+  StringRef Name = F.getName();
+  if (!Name.consume_front("__bulkhead_body."))
+    Name = Name.split(".bulkhead.").first;
+  const Function *Original = F.getParent()->getFunction(Name);
+  return Original ? *Original : F;
+}
+
 void errorAtCall(const CallBase &Call, const Twine &Msg) {
   LLVMContext &Ctx = Call.getContext();
   std::string Text = ("bulkhead: " + Msg).str();
-  const Function &Caller = *Call.getFunction();
+  const Function &Caller = namedInSource(*Call.getFunction());
   if (!Call.getDebugLoc()) {
     if (uint64_t Cookie = srcLocCookie(Call)) {
       // Clang maps a location cookie back to file:line:col with a caret.
@@ -72,7 +83,7 @@ void errorAtInstruction(const Instruction &I, const Twine &Msg) {
   if (auto *Call = dyn_cast<CallBase>(&I))
     return errorAtCall(*Call, Msg);
   I.getContext().diagnose(DiagnosticInfoUnsupported(
-      *I.getFunction(), "bulkhead: " + Msg, I.getDebugLoc()));
+      namedInSource(*I.getFunction()), "bulkhead: " + Msg, I.getDebugLoc()));
 }
 
 void errorAtVariable(const GlobalVariable &GV, const Twine &Msg) {

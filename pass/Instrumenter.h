@@ -64,6 +64,9 @@ private:
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
+  bool isStrictInternal(const llvm::Function &F) const;
+  void internalWrapper(llvm::Function &F, llvm::Function &W);
+  void checkInternalStores();
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
                          const Domain &Creator);
   void splitEntries();
@@ -107,6 +110,9 @@ private:
   llvm::StringMap<llvm::GlobalVariable *> Descriptors;
   llvm::StringMap<bool> DataSections; // compartments with data in this module
   llvm::StringMap<llvm::Function *> Wrappers;
+  // (wrapper, internal function) for checkInternalStores
+  llvm::SmallVector<std::pair<llvm::Function *, llvm::Function *>, 4>
+      InternalWrappers;
   llvm::DenseMap<const llvm::Function *, Domain> Domains;
 };
 
