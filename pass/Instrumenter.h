@@ -35,6 +35,14 @@ struct Domain {
   }
 };
 
+// The registers a function's result comes back in (SysV x86-64, as clang
+// lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
+// compartment, the others are cleared. sret returns its pointer in rax.
+struct ResultRegs {
+  unsigned GPRs = 2, SSEs = 2;
+};
+ResultRegs resultRegs(const llvm::Function &F);
+
 class Instrumenter {
 public:
   Instrumenter(llvm::Module &M, const Annotations &A) : M(M), A(A) {
@@ -81,11 +89,11 @@ private:
   struct AnyTrampoline {
     llvm::Function *Tr = nullptr;
     Domain To{Domain::Default, ""};
-    bool IntResult = true;
+    ResultRegs Result; // the callees' results come back in these
     llvm::SmallVector<llvm::Function *, 8> Targets; // its callees, by index
   };
   std::map<std::string, AnyTrampoline> AnyTrampolines;
-  AnyTrampoline &anyTrampoline(const Domain &To, bool IntResult);
+  AnyTrampoline &anyTrampoline(const Domain &To, ResultRegs Result);
   void callThroughAny(llvm::CallInst &Call, const Domain &To);
   void finishAnyTrampolines();
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
