@@ -675,7 +675,8 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
                           "', internal to " + domainOf(F).describe() +
                           ", called through a pointer without the "
                           "compartment's rights");
-  IRBuilder<>(Stop).CreateIntrinsic(Intrinsic::trap, {}, {});
+  IRBuilder<>(Stop).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
+                                    ArrayRef<Value *>());
 }
 
 // A wrapper's gates around its call of F: into F's domain, back to the
