@@ -170,10 +170,13 @@ void Instrumenter::markCompartments() {
 
 // Moves a BULKHEAD_DATA variable into its compartment's section. The runtime
 // tags that whole section with the compartment's key.
-void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment) {
+void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
+                             bool Claimed) {
   if (GV.isDeclaration())
     return; // defined, and placed, in another module
-  if (GV.hasComdat()) {
+  // A whole library's comdat variables have names of the compartment's own
+  // (Annotations::renameComdat); a written annotation's would not.
+  if (GV.hasComdat() && !Claimed) {
     errorAtGlobal(GV, "", 0,
                   "BULKHEAD_DATA variable '" + GV.getName() +
                       "' is in a comdat (inline or template variable); "
@@ -742,10 +745,10 @@ void Instrumenter::splitEntries() {
 }
 
 // C with every function that has a domain replaced by its wrapper for
-// `Creator`; C itself if it names none. With CheckEscape, an internal
-// function reaching another domain this way is an error.
+// `Creator`; C itself if it names none. An internal function reaching
+// another domain this way is an error.
 Constant *Instrumenter::wrapFunctionsIn(
-    Constant *C, const Domain &Creator, bool CheckEscape,
+    Constant *C, const Domain &Creator,
     function_ref<void(const Twine &)> Error) {
   ValueToValueMapTy VM;
   SmallVector<const Constant *, 8> Work{C};
@@ -760,13 +763,13 @@ Constant *Instrumenter::wrapFunctionsIn(
       if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr) ||
           D.kind == Domain::Shared)
         continue;
-      const Annotation *Ann = A.find(&Fn);
-      // An exit handler is called by libc in the default domain, which an
-      // internal function's wrapper refuses (internalWrapper).
-      if ((CheckEscape || isStrictInternal(Fn)) && Ann &&
-          Ann->role == Role::Internal && !(D == Creator)) {
-        Error("address of '" + sourceName(Fn) + "', internal to compartment '" +
-              Ann->compartment + "', escapes to " + Creator.describe());
+      // Also for exit handlers: libc calls them in the default domain,
+      // which an internal function's wrapper refuses (internalWrapper). A
+      // whole library's static functions (constructors too) are reachable
+      // through their wrappers, as entries are.
+      if (isStrictInternal(Fn) && !(D == Creator)) {
+        Error("address of '" + sourceName(Fn) + "', internal to " +
+              D.describe() + ", escapes to " + Creator.describe());
         continue;
       }
       if (Fn.isVarArg()) {
@@ -851,7 +854,7 @@ void Instrumenter::wrapAddressTaken() {
           Domain Creator = domainOf(G);
           if (ExitHandler || Creator.kind == Domain::Shared)
             Creator = DefaultDomain;
-          Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
+          Constant *New = wrapFunctionsIn(C, Creator,
                                           [&](const Twine &Msg) {
             std::string Where =
                 (Msg + " (in function '" + sourceName(G) + "')").str();
@@ -872,7 +875,7 @@ void Instrumenter::wrapAddressTaken() {
       if (std::optional<Domain> Only = onlyUserDomain(GV))
         Creator = *Only;
     Constant *Init = GV.getInitializer();
-    Constant *New = wrapFunctionsIn(Init, Creator, /*CheckEscape=*/true,
+    Constant *New = wrapFunctionsIn(Init, Creator,
                                     [&](const Twine &Msg) {
       errorAtVariable(GV, Msg + " (in the initializer of '" +
                               GV.getName() + "')");
@@ -928,7 +931,7 @@ void Instrumenter::run() {
   for (const auto &Entry : A.all())
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
-                Entry.second.compartment);
+                Entry.second.compartment, Entry.second.claimed);
   splitEntries();
   markDefaultFunctions();
   cloneHelpersForCompartments();

@@ -74,7 +74,7 @@ void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
   // annotation's file:line, and a cookie of 0 prints it as a plain error.
   std::string Text;
   if (!File.empty())
-    Text = (File + ":" + Twine(Line) + ": ").str();
+    Text = (Line ? File + ":" + Twine(Line) + ": " : File + ": ").str();
   Text += ("bulkhead: " + Msg).str();
   GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
 }
@@ -86,13 +86,16 @@ void errorAtInstruction(const Instruction &I, const Twine &Msg) {
       namedInSource(*I.getFunction()), "bulkhead: " + Msg, I.getDebugLoc()));
 }
 
-void errorAtVariable(const GlobalVariable &GV, const Twine &Msg) {
+void errorAtVariable(const GlobalVariable &GV, const Twine &Msg,
+                     bool FileWithoutDebugInfo) {
   SmallVector<DIGlobalVariableExpression *, 1> Debug;
   GV.getDebugInfo(Debug);
   if (!Debug.empty())
     if (DIGlobalVariable *Var = Debug.front()->getVariable())
       return errorAtGlobal(GV, Var->getFilename(), Var->getLine(), Msg);
-  errorAtGlobal(GV, "", 0, Msg);
+  errorAtGlobal(GV,
+                FileWithoutDebugInfo ? GV.getParent()->getSourceFileName() : "",
+                0, Msg);
 }
 
 void warnAtFunction(const Function &F, const Twine &Msg) {

@@ -59,7 +59,8 @@ private:
   llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
   void markCompartments();
   llvm::Constant *nameString(llvm::StringRef Compartment);
-  void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment);
+  void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
+                 bool Claimed);
   void padDataSections();
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
@@ -80,7 +81,6 @@ private:
   void splitEntries();
   void shareAllocations(); // Share.cpp
   llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
-                            bool CheckEscape,
                             llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();
   llvm::GlobalVariable *stackSlot(const Domain &D);
