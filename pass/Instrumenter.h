@@ -110,6 +110,8 @@ private:
   std::map<std::pair<llvm::FunctionType *, std::pair<std::string, uint64_t>>,
            llvm::Function *>
       IndirectTrampolines;
+  std::map<std::pair<std::string, llvm::FunctionType *>, llvm::Function *>
+      Trampolines; // by name and call type
   bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee, const Domain &From,
                     const Domain &To);
 

@@ -258,8 +258,12 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   std::string Name = ("__bulkhead_tramp." + Callee.getName() + "." +
                       DomName(From) + "." + Twine(StackBytes))
                          .str();
-  if (Function *F = M.getFunction(Name))
-    return F;
+  // One per call type too: calls of an unprototyped function may pass
+  // different arguments, and the trampoline clears the registers that
+  // carry none (clearUnusedArgRegs).
+  Function *&Cached = Trampolines[{Name, FT}];
+  if (Cached)
+    return Cached;
   // The asm calls a callee defined here through an operand (which keeps it
   // alive), a direct call; one only declared here by name through the PLT,
   // which the linker makes a direct call when the executable defines it
@@ -277,7 +281,8 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   AttributeList CA = Callee.getAttributes();
   for (unsigned I = 0; I < FT->getNumParams(); ++I)
     Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
-  return finishTrampoline(Tr, &Callee, From, To, StackBytes);
+  Cached = finishTrampoline(Tr, &Callee, From, To, StackBytes);
+  return Cached;
 }
 
 // The trampoline for pointer calls from compartment From to a function-
