@@ -5,6 +5,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Module.h"
 
@@ -120,15 +121,72 @@ void Annotations::claimWholeModule(Module &M, StringRef Name) {
         F.hasAvailableExternallyLinkage())
       continue;
     Role R = F.hasLocalLinkage() ? Role::Internal : Role::Entry;
-    Map.try_emplace(&F, Annotation{R, Name.str(), "", 0});
+    Map.try_emplace(&F, Annotation{R, Name.str(), "", 0, /*claimed=*/true});
   }
+  SmallPtrSet<Comdat *, 8> Renamed;
   for (GlobalVariable &GV : M.globals()) {
     if (GV.isDeclaration() || Map.count(&GV) || GV.isThreadLocal() ||
-        GV.getName().starts_with("llvm.") || GV.hasSection() ||
-        GV.hasComdat() || (GV.isConstant() && GV.hasPrivateLinkage()))
+        GV.getName().starts_with("llvm.") ||
+        (GV.isConstant() && GV.hasPrivateLinkage()) || isCxxAbiObject(GV))
       continue; // string literals and the like are not the library's state
-    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0});
+    if (GV.hasSection()) {
+      // The program may find it by its section (__start_SECTION): moving
+      // it would break that, leaving it would leave it in key 0.
+      errorAtVariable(GV, "-fpkey-compartment=" + Name + " cannot move '" +
+                              GV.getName() + "' into the compartment: it has "
+                              "its own section '" + GV.getSection() +
+                              "' (annotate it BULKHEAD_DATA(" + Name +
+                              ") to move it anyway)",
+                      /*FileWithoutDebugInfo=*/true);
+      Errors = true;
+      continue;
+    }
+    if (Comdat *C = GV.getComdat()) {
+      if (!isa_and_nonnull<GlobalVariable>(M.getNamedValue(C->getName()))) {
+        errorAtVariable(GV, "-fpkey-compartment=" + Name + " cannot move '" +
+                                GV.getName() + "' into the compartment: it "
+                                "is in the comdat of '" + C->getName() + "'",
+                        /*FileWithoutDebugInfo=*/true);
+        Errors = true;
+        continue;
+      }
+      if (Renamed.insert(C).second) // once, also for its other members
+        Renamed.insert(renameComdat(M, *C, Name));
+    }
+    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0, /*claimed=*/true});
   }
+}
+
+// Vtables, VTTs and type_info objects and names: constants that every
+// domain's code reads (virtual calls, dynamic_cast, exceptions).
+bool isCxxAbiObject(const GlobalVariable &GV) {
+  StringRef N = GV.getName();
+  return GV.isConstant() && (N.starts_with("_ZTV") || N.starts_with("_ZTT") ||
+                             N.starts_with("_ZTI") || N.starts_with("_ZTS"));
+}
+
+// A comdat variable (a C++ inline function's static, a template's static
+// member, an inline variable) may be defined in several translation units,
+// and the linker keeps one of them: the compartment's copy, placed on its
+// pages, or another domain's, in key 0. So the compartment's copy, and
+// everything in its comdat, gets a name of its own, NAME.bulkhead.<c>, in
+// a comdat of that name: every module of compartment c agrees on it, and no
+// other domain's module can define or refer to it. The default domain's
+// code using the same inline function gets a separate object.
+Comdat *Annotations::renameComdat(Module &M, Comdat &C, StringRef Name) {
+  std::string Suffix = (".bulkhead." + Name).str();
+  Comdat *New = M.getOrInsertComdat((C.getName() + Suffix).str());
+  New->setSelectionKind(C.getSelectionKind());
+  SmallVector<GlobalObject *, 4> Members;
+  for (GlobalObject &GO : M.global_objects())
+    if (GO.getComdat() == &C)
+      Members.push_back(&GO);
+  for (GlobalObject *GO : Members) {
+    GO->setComdat(New);
+    if (!GO->hasLocalLinkage())
+      GO->setName(GO->getName() + Suffix);
+  }
+  return New;
 }
 
 const Annotation *Annotations::find(const GlobalValue *GV) const {

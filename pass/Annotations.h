@@ -8,7 +8,9 @@
 #include <string>
 
 namespace llvm {
+class Comdat;
 class GlobalValue;
+class GlobalVariable;
 class Module;
 } // namespace llvm
 
@@ -21,6 +23,7 @@ struct Annotation {
   std::string compartment; // a C identifier, never empty
   std::string file;        // where the annotation was written
   unsigned line = 0;
+  bool claimed = false; // by -fpkey-compartment=NAME, not written in the source
 };
 
 // The annotations of one module. Errors (unknown or malformed annotations,
@@ -44,6 +47,8 @@ public:
   void claimWholeModule(llvm::Module &M, llvm::StringRef Name);
 
 private:
+  llvm::Comdat *renameComdat(llvm::Module &M, llvm::Comdat &C,
+                             llvm::StringRef Name);
   void add(llvm::GlobalValue *GV, llvm::StringRef Text,
            llvm::StringRef File, unsigned Line);
   llvm::DenseMap<const llvm::GlobalValue *, Annotation> Map;
@@ -51,6 +56,7 @@ private:
 };
 
 bool isCIdentifier(llvm::StringRef Name);
+bool isCxxAbiObject(const llvm::GlobalVariable &GV);
 
 } // namespace bulkhead
 

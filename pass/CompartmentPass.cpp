@@ -9,6 +9,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -173,10 +174,13 @@ void Instrumenter::markCompartments() {
 
 // Moves a BULKHEAD_DATA variable into its compartment's section. The runtime
 // tags that whole section with the compartment's key.
-void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment) {
+void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
+                             bool Claimed) {
   if (GV.isDeclaration())
     return; // defined, and placed, in another module
-  if (GV.hasComdat()) {
+  // A whole library's comdat variables have names of the compartment's own
+  // (Annotations::renameComdat); a written annotation's would not.
+  if (GV.hasComdat() && !Claimed) {
     errorAtGlobal(GV, "", 0,
                   "BULKHEAD_DATA variable '" + GV.getName() +
                       "' is in a comdat (inline or template variable); "
@@ -543,6 +547,12 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
                            F.hasLocalLinkage()
                                ? GlobalValue::InternalLinkage
                                : GlobalValue::LinkOnceODRLinkage);
+  if (isStrictInternal(F)) {
+    internalWrapper(F, *W);
+    InternalWrappers.push_back({W, &F});
+    Slot = W;
+    return W;
+  }
   if (StackSwitching) // pointer calls from compartments test this range
     W->setSection("bulkhead_wrappers");
   // Hundreds in a large program: no unwind table where nothing can unwind.
@@ -642,6 +652,40 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   return W;
 }
 
+// A BULKHEAD_INTERNAL function (written in the source; a whole library's
+// static functions stay reachable like entries, see docs/threat-model.md).
+bool Instrumenter::isStrictInternal(const Function &F) const {
+  const Annotation *Ann = A.find(&F);
+  return Ann && Ann->role == Role::Internal && !Ann->claimed;
+}
+
+// The wrapper of an internal function F: it calls F only for a caller that
+// already holds F's compartment's rights (shared code such as qsort running
+// for it, or the compartment's own pointer calls), and stops any other
+// caller: entering the compartment for whoever holds the pointer would make
+// a corrupted pointer an oracle. It is not in the bulkhead_wrappers range,
+// so the compartment's own pointer calls reach it directly, with its rights
+// and on its stack (pass/Stacks.cpp).
+void Instrumenter::internalWrapper(Function &F, Function &W) {
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Entry = BasicBlock::Create(Ctx, "", &W);
+  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", &W);
+  BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", &W);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))),
+                                B.getInt32(0)),
+                 Inside, Outside);
+  forwardCall(Inside, F, W)->setTailCallKind(CallInst::TCK_Tail);
+  B.SetInsertPoint(Outside);
+  Instruction *Stop = B.CreateUnreachable();
+  stopWithError(Stop, "bulkhead: error: '" + sourceName(F).str() +
+                          "', internal to " + domainOf(F).describe() +
+                          ", called through a pointer without the "
+                          "compartment's rights");
+  IRBuilder<>(Stop).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
+                                    ArrayRef<Value *>());
+}
+
 // A wrapper's gates around its call of F: into F's domain, back to the
 // creator's, each skipped when the thread already holds those rights.
 void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
@@ -705,10 +749,10 @@ void Instrumenter::splitEntries() {
 }
 
 // C with every function that has a domain replaced by its wrapper for
-// `Creator`; C itself if it names none. With CheckEscape, an internal
-// function reaching another domain this way is an error.
+// `Creator`; C itself if it names none. An internal function reaching
+// another domain this way is an error.
 Constant *Instrumenter::wrapFunctionsIn(
-    Constant *C, const Domain &Creator, bool CheckEscape,
+    Constant *C, const Domain &Creator,
     function_ref<void(const Twine &)> Error) {
   ValueToValueMapTy VM;
   SmallVector<const Constant *, 8> Work{C};
@@ -723,11 +767,13 @@ Constant *Instrumenter::wrapFunctionsIn(
       if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr) ||
           D.kind == Domain::Shared)
         continue;
-      const Annotation *Ann = A.find(&Fn);
-      if (CheckEscape && Ann && Ann->role == Role::Internal &&
-          !(D == Creator)) {
-        Error("address of '" + sourceName(Fn) + "', internal to compartment '" +
-              Ann->compartment + "', escapes to " + Creator.describe());
+      // Also for exit handlers: libc calls them in the default domain,
+      // which an internal function's wrapper refuses (internalWrapper). A
+      // whole library's static functions (constructors too) are reachable
+      // through their wrappers, as entries are.
+      if (isStrictInternal(Fn) && !(D == Creator)) {
+        Error("address of '" + sourceName(Fn) + "', internal to " +
+              D.describe() + ", escapes to " + Creator.describe());
         continue;
       }
       if (Fn.isVarArg()) {
@@ -812,7 +858,7 @@ void Instrumenter::wrapAddressTaken() {
           Domain Creator = domainOf(G);
           if (ExitHandler || Creator.kind == Domain::Shared)
             Creator = DefaultDomain;
-          Constant *New = wrapFunctionsIn(C, Creator, !ExitHandler,
+          Constant *New = wrapFunctionsIn(C, Creator,
                                           [&](const Twine &Msg) {
             std::string Where =
                 (Msg + " (in function '" + sourceName(G) + "')").str();
@@ -833,7 +879,7 @@ void Instrumenter::wrapAddressTaken() {
       if (std::optional<Domain> Only = onlyUserDomain(GV))
         Creator = *Only;
     Constant *Init = GV.getInitializer();
-    Constant *New = wrapFunctionsIn(Init, Creator, /*CheckEscape=*/true,
+    Constant *New = wrapFunctionsIn(Init, Creator,
                                     [&](const Twine &Msg) {
       errorAtVariable(GV, Msg + " (in the initializer of '" +
                               GV.getName() + "')");
@@ -843,17 +889,58 @@ void Instrumenter::wrapAddressTaken() {
   }
 }
 
+// A pointer to an internal function stored where the compiler sees that
+// memory outside its compartment can hold it (a default-domain global, also
+// through a local variable) is an error at the store: only the wrapper's
+// run-time check would stop a call through it.
+void Instrumenter::checkInternalStores() {
+  for (auto [W, F] : InternalWrappers) {
+    Domain D = domainOf(*F);
+    SmallVector<Value *, 8> Work{W};
+    SmallPtrSet<Value *, 8> Seen;
+    while (!Work.empty()) {
+      Value *V = Work.pop_back_val();
+      if (!Seen.insert(V).second)
+        continue;
+      for (User *U : V->users()) {
+        if (isa<CastInst>(U) || isa<PHINode>(U) || isa<SelectInst>(U)) {
+          Work.push_back(U);
+          continue;
+        }
+        auto *St = dyn_cast<StoreInst>(U);
+        if (!St || St->getValueOperand() != V)
+          continue;
+        const Value *Obj = getUnderlyingObject(St->getPointerOperand());
+        if (auto *Local = dyn_cast<AllocaInst>(Obj)) {
+          for (User *LU : const_cast<AllocaInst *>(Local)->users())
+            if (isa<LoadInst>(LU))
+              Work.push_back(LU);
+          continue;
+        }
+        auto *GV = dyn_cast<GlobalVariable>(Obj);
+        if (GV && !(domainOfData(*GV) == D))
+          errorAtInstruction(
+              *St, "address of '" + sourceName(*F) + "', internal to " +
+                       D.describe() + ", is stored in '" + GV->getName() +
+                       "', outside the compartment (in function '" +
+                       sourceName(*St->getFunction()) + "')");
+      }
+    }
+  }
+}
+
 void Instrumenter::run() {
   // First, so that entries' bodies and helpers' copies keep the brackets.
   shareAllocations();
   for (const auto &Entry : A.all())
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
-                Entry.second.compartment);
+                Entry.second.compartment, Entry.second.claimed);
   splitEntries();
   markDefaultFunctions();
   cloneHelpersForCompartments();
   wrapAddressTaken();
+  checkInternalStores();
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))
       gateCalls(F);

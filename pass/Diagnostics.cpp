@@ -24,10 +24,21 @@ static uint64_t srcLocCookie(const CallBase &Call) {
   return 0;
 }
 
+// The function clang knows the source location of, for a function the pass
+// renamed (an entry's body, a compartment's copy of a helper): clang finds
+// a function's declaration by its name.
+static const Function &namedInSource(const Function &F) {
+  StringRef Name = F.getName();
+  if (!Name.consume_front("__bulkhead_body."))
+    Name = Name.split(".bulkhead.").first;
+  const Function *Original = F.getParent()->getFunction(Name);
+  return Original ? *Original : F;
+}
+
 void errorAtCall(const CallBase &Call, const Twine &Msg) {
   LLVMContext &Ctx = Call.getContext();
   std::string Text = ("bulkhead: " + Msg).str();
-  const Function &Caller = *Call.getFunction();
+  const Function &Caller = namedInSource(*Call.getFunction());
   if (!Call.getDebugLoc()) {
     if (uint64_t Cookie = srcLocCookie(Call)) {
       // Clang maps a location cookie back to file:line:col with a caret.
@@ -63,7 +74,7 @@ void errorAtGlobal(const GlobalValue &GV, StringRef File, unsigned Line,
   // annotation's file:line, and a cookie of 0 prints it as a plain error.
   std::string Text;
   if (!File.empty())
-    Text = (File + ":" + Twine(Line) + ": ").str();
+    Text = (Line ? File + ":" + Twine(Line) + ": " : File + ": ").str();
   Text += ("bulkhead: " + Msg).str();
   GV.getContext().diagnose(DiagnosticInfoInlineAsm(0, Text, DS_Error));
 }
@@ -72,16 +83,19 @@ void errorAtInstruction(const Instruction &I, const Twine &Msg) {
   if (auto *Call = dyn_cast<CallBase>(&I))
     return errorAtCall(*Call, Msg);
   I.getContext().diagnose(DiagnosticInfoUnsupported(
-      *I.getFunction(), "bulkhead: " + Msg, I.getDebugLoc()));
+      namedInSource(*I.getFunction()), "bulkhead: " + Msg, I.getDebugLoc()));
 }
 
-void errorAtVariable(const GlobalVariable &GV, const Twine &Msg) {
+void errorAtVariable(const GlobalVariable &GV, const Twine &Msg,
+                     bool FileWithoutDebugInfo) {
   SmallVector<DIGlobalVariableExpression *, 1> Debug;
   GV.getDebugInfo(Debug);
   if (!Debug.empty())
     if (DIGlobalVariable *Var = Debug.front()->getVariable())
       return errorAtGlobal(GV, Var->getFilename(), Var->getLine(), Msg);
-  errorAtGlobal(GV, "", 0, Msg);
+  errorAtGlobal(GV,
+                FileWithoutDebugInfo ? GV.getParent()->getSourceFileName() : "",
+                0, Msg);
 }
 
 void warnAtFunction(const Function &F, const Twine &Msg) {

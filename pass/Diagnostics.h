@@ -34,8 +34,10 @@ void errorAtGlobal(const llvm::GlobalValue &GV, llvm::StringRef File,
 // its function.
 void errorAtInstruction(const llvm::Instruction &I, const llvm::Twine &Msg);
 
-// An error about a variable: at its declaration when debug info has it.
-void errorAtVariable(const llvm::GlobalVariable &GV, const llvm::Twine &Msg);
+// An error about a variable: at its declaration when debug info has it;
+// else, with FileWithoutDebugInfo, naming the module's source file.
+void errorAtVariable(const llvm::GlobalVariable &GV, const llvm::Twine &Msg,
+                     bool FileWithoutDebugInfo = false);
 
 // A warning at a function's declaration.
 void warnAtFunction(const llvm::Function &F, const llvm::Twine &Msg);

@@ -35,6 +35,14 @@ struct Domain {
   }
 };
 
+// The registers a function's result comes back in (SysV x86-64, as clang
+// lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
+// compartment, the others are cleared. sret returns its pointer in rax.
+struct ResultRegs {
+  unsigned GPRs = 2, SSEs = 2;
+};
+ResultRegs resultRegs(const llvm::Function &F);
+
 class Instrumenter {
 public:
   Instrumenter(llvm::Module &M, const Annotations &A) : M(M), A(A) {
@@ -51,7 +59,8 @@ private:
   llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
   void markCompartments();
   llvm::Constant *nameString(llvm::StringRef Compartment);
-  void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment);
+  void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
+                 bool Claimed);
   void padDataSections();
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
@@ -64,12 +73,14 @@ private:
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
+  bool isStrictInternal(const llvm::Function &F) const;
+  void internalWrapper(llvm::Function &F, llvm::Function &W);
+  void checkInternalStores();
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
                          const Domain &Creator);
   void splitEntries();
   void shareAllocations(); // Share.cpp
   llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
-                            bool CheckEscape,
                             llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();
   llvm::GlobalVariable *stackSlot(const Domain &D);
@@ -78,11 +89,11 @@ private:
   struct AnyTrampoline {
     llvm::Function *Tr = nullptr;
     Domain To{Domain::Default, ""};
-    bool IntResult = true;
+    ResultRegs Result; // the callees' results come back in these
     llvm::SmallVector<llvm::Function *, 8> Targets; // its callees, by index
   };
   std::map<std::string, AnyTrampoline> AnyTrampolines;
-  AnyTrampoline &anyTrampoline(const Domain &To, bool IntResult);
+  AnyTrampoline &anyTrampoline(const Domain &To, ResultRegs Result);
   void callThroughAny(llvm::CallInst &Call, const Domain &To);
   void finishAnyTrampolines();
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
@@ -99,6 +110,8 @@ private:
   std::map<std::pair<llvm::FunctionType *, std::pair<std::string, uint64_t>>,
            llvm::Function *>
       IndirectTrampolines;
+  std::map<std::pair<std::string, llvm::FunctionType *>, llvm::Function *>
+      Trampolines; // by name and call type
   bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee, const Domain &From,
                     const Domain &To);
 
@@ -107,6 +120,9 @@ private:
   llvm::StringMap<llvm::GlobalVariable *> Descriptors;
   llvm::StringMap<bool> DataSections; // compartments with data in this module
   llvm::StringMap<llvm::Function *> Wrappers;
+  // (wrapper, internal function) for checkInternalStores
+  llvm::SmallVector<std::pair<llvm::Function *, llvm::Function *>, 4>
+      InternalWrappers;
   llvm::DenseMap<const llvm::Function *, Domain> Domains;
 };
 

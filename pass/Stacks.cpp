@@ -137,6 +137,56 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
   return alignTo(Off, 16);
 }
 
+ResultRegs resultRegs(const Function &F) {
+  ResultRegs R{0, 0};
+  bool Known = true;
+  auto Add = [&](Type *T) {
+    if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
+      ++R.GPRs;
+    else if (T->isIntegerTy(128))
+      R.GPRs += 2;
+    else if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy() ||
+             T->isFP128Ty() || T->isVectorTy())
+      ++R.SSEs;
+    else if (!T->isX86_FP80Ty()) // st0, which no scrub touches
+      Known = false;
+  };
+  Type *Ret = F.getReturnType();
+  if (auto *ST = dyn_cast<StructType>(Ret))
+    for (Type *E : ST->elements())
+      Add(E);
+  else if (!Ret->isVoidTy())
+    Add(Ret);
+  if (F.getAttributes().hasAttrSomewhere(Attribute::StructRet))
+    R.GPRs = std::max(R.GPRs, 1u);
+  if (!Known || R.GPRs > 2 || R.SSEs > 2)
+    return ResultRegs{};
+  return R;
+}
+
+// The argument registers among rdx, rcx and rax (al: a variadic call's
+// count of vector registers) that a call of Tr's type does not use; a call
+// out of a compartment clears them (the gate keeps them for arguments).
+static std::string clearUnusedArgRegs(const Function &Tr, bool Indirect) {
+  unsigned GPRs = 0;
+  for (const Argument &Arg : Tr.args()) {
+    if (Indirect && Arg.getArgNo() == 0)
+      continue; // the callee, in r10
+    Type *T = Arg.getType();
+    if (!Arg.hasByValAttr() &&
+        (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
+      ++GPRs;
+  }
+  std::string A;
+  if (GPRs < 3)
+    A += "xorl %edx, %edx\n";
+  if (GPRs < 4)
+    A += "xorl %ecx, %ecx\n";
+  if (!Tr.isVarArg())
+    A += "xorl %eax, %eax\n";
+  return A;
+}
+
 // CFI for the part of a trampoline running on the callee's stack, where
 // the caller's stack pointer is saved at SavedAt(%rsp), Above bytes below
 // the return address: CFA = *(rsp + SavedAt) + Above + 8. An exception
@@ -208,8 +258,12 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   std::string Name = ("__bulkhead_tramp." + Callee.getName() + "." +
                       DomName(From) + "." + Twine(StackBytes))
                          .str();
-  if (Function *F = M.getFunction(Name))
-    return F;
+  // One per call type too: calls of an unprototyped function may pass
+  // different arguments, and the trampoline clears the registers that
+  // carry none (clearUnusedArgRegs).
+  Function *&Cached = Trampolines[{Name, FT}];
+  if (Cached)
+    return Cached;
   // The asm calls a callee defined here through an operand (which keeps it
   // alive), a direct call; one only declared here by name through the PLT,
   // which the linker makes a direct call when the executable defines it
@@ -227,7 +281,8 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
   AttributeList CA = Callee.getAttributes();
   for (unsigned I = 0; I < FT->getNumParams(); ++I)
     Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
-  return finishTrampoline(Tr, &Callee, From, To, StackBytes);
+  Cached = finishTrampoline(Tr, &Callee, From, To, StackBytes);
+  return Cached;
 }
 
 // The trampoline for pointer calls from compartment From to a function-
@@ -391,6 +446,9 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
        cfaFromSavedSp(24 + StackBytes, Above);
   A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
+  if (FromC && scrubsRegisters()) // the callee gets nothing else of From
+    A += clearUnusedArgRegs(*Tr, Indirect) +
+         "xorps %xmm13, %xmm13\nxorps %xmm15, %xmm15\n";
   bool ByName = !Indirect && CalleePtr->isDeclaration();
   A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n"
        : ByName ? "callq " + CalleePtr->getName().str() + "@PLT\n"
@@ -405,11 +463,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
        "movq 16(%rsp), %r9\n"
        "movq 24(%rsp), %r11\n";
   bool Scrub = ToC && scrubsRegisters();
+  ResultRegs Result = resultRegs(*Tr);
   if (Scrub) { // leaving a compartment: nothing of it in caller-saved registers
     A += "xorl %esi, %esi\nxorl %edi, %edi\n";
-    Type *Ret = Tr->getReturnType();
-    bool IntOrVoid = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
-    A += vectorScrubAsm(IntOrVoid ? 0 : 2);
+    A += vectorScrubAsm(Result.SSEs);
   }
   A += checkedGateAsm(FromD);
   A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
@@ -424,8 +481,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       A += std::string("popq %") + CalleeSaved[I] +
            "\n.cfi_adjust_cfa_offset -8\n";
   }
-  A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n"
-       "movq %r10, %rax\nmovq %r8, %rdx\n";
+  A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n";
+  // The result's registers; out of a compartment, only those.
+  A += !Scrub || Result.GPRs >= 1 ? "movq %r10, %rax\n" : "xorl %eax, %eax\n";
+  A += !Scrub || Result.GPRs >= 2 ? "movq %r8, %rdx\n" : "xorl %edx, %edx\n";
   if (Scrub)
     A += "xorl %ecx, %ecx\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
          "xorl %r10d, %r10d\nxorl %r11d, %r11d\n";
@@ -462,10 +521,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 // rights could not read them, nor i's its stack). Its body is written once
 // the table is complete (finishAnyTrampolines).
 Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
-                                                         bool IntResult) {
+                                                         ResultRegs Result) {
   std::string Key = ((To.kind == Domain::Compartment ? To.name
                                                      : StringRef("0")) +
-                     (IntResult ? ".int" : ".fp"))
+                     ".g" + Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
                         .str();
   AnyTrampoline &T = AnyTrampolines[Key];
   if (T.Tr)
@@ -478,7 +537,7 @@ Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
   T.Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {T.Tr});
   T.To = To;
-  T.IntResult = IntResult;
+  T.Result = Result;
   return T;
 }
 
@@ -548,12 +607,16 @@ void Instrumenter::finishAnyTrampolines() {
          "movslq (%r10,%r13,4), %r11\naddq %r10, %r11\n"
          "xorl %r13d, %r13d\n"
          "callq *%r11\n";
-    A += "movq %rax, %r10\nmovq %rdx, %r8\n"
-         "movq 8(%rsp), %rax\nmovq " + ToSlot +
+    // __bulkhead_return_to_index returns r10 in rax and r8 in rdx: out of
+    // a compartment, only the result's registers.
+    bool Scrub = ToC && scrubsRegisters();
+    A += !Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10\n" : "xorl %r10d, %r10d\n";
+    A += !Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8\n" : "xorl %r8d, %r8d\n";
+    A += "movq 8(%rsp), %rax\nmovq " + ToSlot +
          ", %rcx\nmovq %rax, %fs:(%rcx)\n"
          "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
-    if (ToC && scrubsRegisters())
-      A += "xorl %esi, %esi\n" + vectorScrubAsm(T.IntResult ? 0 : 2);
+    if (Scrub)
+      A += "xorl %esi, %esi\n" + vectorScrubAsm(T.Result.SSEs);
     A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
 
     IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
@@ -568,9 +631,8 @@ void Instrumenter::finishAnyTrampolines() {
 // through anyTrampoline, the target's index in its table passed in r10.
 void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
   Type *Ret = Call.getType();
-  bool IntResult = Ret->isVoidTy() || Ret->isIntegerTy() || Ret->isPointerTy();
-  AnyTrampoline &T = anyTrampoline(To, IntResult);
   auto *Target = cast<Function>(Call.getCalledOperand());
+  AnyTrampoline &T = anyTrampoline(To, resultRegs(*Target));
   auto It = llvm::find(T.Targets, Target);
   uint64_t Index = It - T.Targets.begin();
   if (It == T.Targets.end())
