@@ -23,3 +23,10 @@ int uninstrumented_clone_child(void *p) {
   ((struct report *)p)->pkru = rdpkru();
   return 0;
 }
+
+/* pthread_atfork handlers: the PKRU each ran with (spawn-compartment.c). */
+uint32_t uninstrumented_prepare_pkru, uninstrumented_parent_pkru,
+    uninstrumented_child_pkru;
+void uninstrumented_prepare(void) { uninstrumented_prepare_pkru = rdpkru(); }
+void uninstrumented_parent(void) { uninstrumented_parent_pkru = rdpkru(); }
+void uninstrumented_child(void) { uninstrumented_child_pkru = rdpkru(); }
