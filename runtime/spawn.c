@@ -204,14 +204,18 @@ static char *put_string(char **at, char *end, const char *s) {
 
 /* ----------------------------------------------------------- fork */
 
-static pid_t (*libc_fork)(void);
-static pid_t (*libc__Fork)(void);
+/* Resolved before main: fork may be called from a signal handler, where
+ * dlsym may not. */
+static pid_t (*libc_fork)(void), (*libc__Fork)(void);
+__attribute__((constructor)) static void resolve_fork(void) {
+  libc_fork = bh_libc("fork");
+  libc__Fork = bh_libc("_Fork");
+}
 
 static struct bh_pair fork_as_default(void *plain) {
-  pid_t (**f)(void) = plain ? &libc__Fork : &libc_fork;
-  if (!*f)
-    *f = bh_libc(plain ? "_Fork" : "fork");
-  return (struct bh_pair){(*f)(), 0};
+  if (!libc_fork || !libc__Fork) /* called by an earlier constructor */
+    resolve_fork();
+  return (struct bh_pair){plain ? libc__Fork() : libc_fork(), 0};
 }
 
 pid_t fork(void) {

@@ -129,6 +129,18 @@ int main(void) {
   printf("popen read: %s\n", line);
   free(line);
 
+  /* The same calls from the default domain go straight to libc. */
+  pid_t pid = vfork();
+  if (pid == 0)
+    _exit(test_rdpkru() == dflt ? 0 : 1);
+  CHECK(wait_status(pid) == 0);
+  st = system("exit 5");
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+  char *argv[] = {"sh", "-c", "exit 6", NULL};
+  CHECK(posix_spawnp(&pid, "sh", NULL, NULL, argv, NULL) == 0 && wait_status(pid) == 6);
+  FILE *p = popen("echo x", "r");
+  CHECK(p && fgetc(p) == 'x' && pclose(p) == 0);
+
   struct report r = {0, 0};
   CHECK(vault_thread_attr(&r) == 0 && r.pkru == dflt);
   CHECK(test_rdpkru() == dflt);
