@@ -25,6 +25,7 @@
 #include "spawn.h"
 #include "../include/bulkhead.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -204,18 +205,19 @@ static char *put_string(char **at, char *end, const char *s) {
 
 /* ----------------------------------------------------------- fork */
 
-/* Resolved before main: fork may be called from a signal handler, where
+/* Looked up before main: fork may be called from a signal handler, where
  * dlsym may not. */
 static pid_t (*libc_fork)(void), (*libc__Fork)(void);
-__attribute__((constructor)) static void resolve_fork(void) {
-  libc_fork = bh_libc("fork");
-  libc__Fork = bh_libc("_Fork");
+__attribute__((constructor)) static void find_fork(void) {
+  libc_fork = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
+  libc__Fork = (pid_t(*)(void))dlsym(RTLD_NEXT, "_Fork"); /* glibc >= 2.34 */
 }
 
 static struct bh_pair fork_as_default(void *plain) {
-  if (!libc_fork || !libc__Fork) /* called by an earlier constructor */
-    resolve_fork();
-  return (struct bh_pair){plain ? libc__Fork() : libc_fork(), 0};
+  pid_t (**f)(void) = plain ? &libc__Fork : &libc_fork;
+  if (!*f) /* called before our constructor, or no _Fork: exits if none */
+    *f = bh_libc(plain ? "_Fork" : "fork");
+  return (struct bh_pair){(*f)(), 0};
 }
 
 pid_t fork(void) {
