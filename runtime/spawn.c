@@ -27,10 +27,13 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The default domain's checked gate, as in gate.h. */
@@ -406,3 +409,57 @@ static long command(const char *cmd, const char *mode) {
 
 int system(const char *cmd) { return (int)command(cmd, NULL); }
 FILE *popen(const char *cmd, const char *mode) { return (FILE *)command(cmd, mode); }
+
+/* -------------------------------------------------------- timer_create */
+
+/* With SIGEV_THREAD, glibc starts a helper thread on the first such call,
+ * which inherits the caller's PKRU and later starts a thread per expiry
+ * that calls the notify function read from key-0 memory: called from a
+ * compartment it would make every notification run with its rights. */
+struct timer_req {
+  clockid_t clock;
+  int has_event, has_attr;
+  struct sigevent event;
+  pthread_attr_t attr;
+};
+
+static int (*libc_timer_create)(clockid_t, struct sigevent *, timer_t *);
+
+static struct bh_pair timer_as_default(void *p) {
+  struct timer_req *r = p;
+  if (!libc_timer_create)
+    libc_timer_create = bh_libc("timer_create");
+  if (r->has_attr)
+    r->event.sigev_notify_attributes = &r->attr;
+  timer_t id = 0;
+  int err = libc_timer_create(r->clock, r->has_event ? &r->event : NULL, &id);
+  long e = err ? errno : 0;
+  free(r);
+  return (struct bh_pair){err ? -e : 0, (long)id};
+}
+
+int timer_create(clockid_t clock, struct sigevent *event, timer_t *id) {
+  if (!bh_in_compartment()) {
+    if (!libc_timer_create)
+      libc_timer_create = bh_libc("timer_create");
+    return libc_timer_create(clock, event, id);
+  }
+  struct timer_req *r = bh_shared_block(sizeof *r);
+  if (!r)
+    return errno = EAGAIN, -1;
+  r->clock = clock;
+  r->has_event = event != NULL;
+  r->has_attr = 0;
+  if (event) {
+    r->event = *event;
+    if (event->sigev_notify == SIGEV_THREAD && event->sigev_notify_attributes) {
+      r->attr = *event->sigev_notify_attributes;
+      r->has_attr = 1;
+    }
+  }
+  struct bh_pair res = bh_as_default(timer_as_default, r);
+  if (res.a)
+    return errno = (int)-res.a, -1;
+  *id = (timer_t)res.b;
+  return 0;
+}

@@ -4,7 +4,9 @@
 // vault's (they got the vault's before); fork, vfork and _Fork return into
 // the vault in parent and child; posix_spawn, posix_spawnp, system and popen
 // get arguments, environment, file actions and attributes that live on the
-// vault's own stack; pthread_create takes attributes from the vault's stack.
+// vault's own stack; pthread_create takes attributes from the vault's stack;
+// a SIGEV_THREAD timer made in the vault notifies with the default
+// domain's rights (it got the vault's before).
 // Once with per-compartment stacks, once without.
 // REQUIRES: pku
 // RUN: %clang -O2 -c %S/Inputs/uninstrumented.c -o %t.plain.o
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <time.h>
 
 pid_t _Fork(void);
 extern uint32_t uninstrumented_prepare_pkru, uninstrumented_parent_pkru,
@@ -30,6 +33,9 @@ struct report {
   int value;
 };
 void *uninstrumented_routine(void *p);
+extern uint32_t uninstrumented_notify_pkru;
+extern volatile int uninstrumented_notify_done;
+void uninstrumented_notify(union sigval v);
 
 BULKHEAD_DATA(vault) static int secret = 4242;
 
@@ -107,6 +113,22 @@ BULKHEAD_ENTRY(vault) int vault_thread_attr(struct report *r) {
   return err ? -1 : pthread_join(t, NULL);
 }
 
+/* A one-shot SIGEV_THREAD timer, its attributes on the vault's stack. */
+BULKHEAD_ENTRY(vault) int vault_timer(void) {
+  pthread_attr_t a;
+  struct sigevent ev;
+  timer_t t;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD;
+  ev.sigev_notify_function = uninstrumented_notify;
+  ev.sigev_notify_attributes = &a;
+  struct itimerspec when = {.it_value = {.tv_nsec = 1000000}};
+  if (pthread_attr_init(&a) || timer_create(CLOCK_MONOTONIC, &ev, &t))
+    return -1;
+  pthread_attr_destroy(&a);
+  return timer_settime(t, 0, &when, NULL);
+}
+
 int main(void) {
   uint32_t dflt = bulkhead_domain_pkru(NULL), vault = bulkhead_domain_pkru("vault");
   CHECK(pthread_atfork(uninstrumented_prepare, uninstrumented_parent,
@@ -143,6 +165,10 @@ int main(void) {
 
   struct report r = {0, 0};
   CHECK(vault_thread_attr(&r) == 0 && r.pkru == dflt);
+  CHECK(vault_timer() == 0);
+  while (!__atomic_load_n(&uninstrumented_notify_done, __ATOMIC_ACQUIRE))
+    usleep(1000);
+  CHECK(uninstrumented_notify_pkru == dflt);
   CHECK(test_rdpkru() == dflt);
   printf("spawn-compartment: ok\n");
   return 0;
