@@ -5,7 +5,8 @@
  * runs next from key-0 memory: glibc's start_thread calls start_routine(arg)
  * from struct pthread, clone's child pops fn and arg off its new stack, fork
  * runs the atfork handlers from a key-0 list, posix_spawn's child reads its
- * file actions and argv. Any domain can rewrite those while the creator is
+ * file actions and argv, timer_create's SIGEV_THREAD helper thread calls
+ * notify functions. Any domain can rewrite those while the creator is
  * in libc, so with a compartment's rights that code would run whatever the
  * default domain chose, with those rights (issue 11, break 3). So, when the
  * caller holds a compartment's rights, the interposers here and in threads.c
