@@ -9,6 +9,8 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -pthread %s -o %t.shared
+// RUN: %run %t.shared | FileCheck %s
 // CHECK: attacks-clone-start: ok
 #include "Inputs/check.h"
 #include <dlfcn.h>
