@@ -198,8 +198,8 @@ void *bh_shared_block(size_t n) {
   return p;
 }
 
-/* A copy of the string s in b at *at (advanced), at most left bytes with the
- * NUL: s may be key-0 memory that changes under us. */
+/* A copy of s at *at, advanced past it, cut to end before end: s may be
+ * key-0 memory that another thread changes after we measured it. */
 static char *put_string(char **at, char *end, const char *s) {
   char *d = *at;
   if (d >= end)
