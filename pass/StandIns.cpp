@@ -14,7 +14,10 @@ using namespace llvm;
 namespace bulkhead {
 
 static void makeStandIn(GlobalObject &GO) {
-  GO.setLinkage(GlobalValue::WeakODRLinkage); // kept though unused in IR
+  // Weak, not weak_odr: the runtime's definition differs, so nothing may
+  // inline a stand-in or fold a load from one (enforced = 0 would remove
+  // the gates of a program that has the runtime).
+  GO.setLinkage(GlobalValue::WeakAnyLinkage);
   GO.setVisibility(GlobalValue::HiddenVisibility);
   GO.setComdat(GO.getParent()->getOrInsertComdat(GO.getName()));
 }
@@ -24,7 +27,7 @@ static GlobalVariable *standInData(Module &M, StringRef Name, Constant *Init) {
   if (M.getNamedValue(Name))
     return nullptr;
   auto *GV = new GlobalVariable(M, Init->getType(), true,
-                                GlobalValue::WeakODRLinkage, Init, Name);
+                                GlobalValue::WeakAnyLinkage, Init, Name);
   makeStandIn(*GV);
   return GV;
 }

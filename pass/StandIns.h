@@ -6,7 +6,7 @@
 
 namespace bulkhead {
 
-// Defines, as weak_odr hidden symbols in comdats, a stand-in for every runtime
+// Defines, as weak hidden symbols in comdats, a stand-in for every runtime
 // symbol that instrumented code refers to. A link that lacks the runtime
 // (a shared object; a build system that drops -fpkey-compartments from its
 // link commands) then still links, and its gates call straight through:
