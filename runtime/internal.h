@@ -97,5 +97,8 @@ void bh_enter_index(int i) BH_HIDDEN;
 /* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose
  * stack holds sp; NULL if sp is on no compartment's stack. */
 void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
+/* Compartment c's stack-slot offset from the thread pointer, from a
+ * read-only table (enter.c); 0 if it has none. */
+long bh_slot_tpoff(int c) BH_HIDDEN;
 
 #endif
