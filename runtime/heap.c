@@ -147,6 +147,9 @@ static inline int owner_of(const void *p) {
 
 /* For the rest of the runtime (internal.h). */
 int bh_heap_owner(const void *p) { return owner_of(p); }
+void bh_heap_region(uintptr_t *lo, uintptr_t *hi) {
+  *lo = RT.base, *hi = RT.base + (uintptr_t)RT.n * RT.slice;
+}
 
 static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
 

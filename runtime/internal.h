@@ -64,6 +64,11 @@ void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
+/* All compartment heaps' regions, [*lo, *hi) (heap.c); whether the runtime
+ * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
+ * compartment's data, stacks or heap, nor any loaded object (domain.c). */
+void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
 

@@ -47,7 +47,10 @@ static struct {
   int flags;
 } wanted[_NSIG];
 
-static __thread char *mine; /* this thread's alternate stack (guard first) */
+/* This thread's alternate stack (guard first). Key-0 memory: used only
+ * where the kernel's record agrees (release). Global (hidden) only so that
+ * test/runtime/attacks-exit-unmap.c can name it. */
+BH_HIDDEN __thread char *mine __asm__("__bulkhead_sigstack");
 /* While the outermost handler runs with the alternate stack narrowed: the
  * whole alternate stack, and where the handler's frames begin. Scalars, so
  * that every access is %fs-relative: the interposed longjmp may run with a
@@ -145,10 +148,17 @@ static void release(void *unused) {
   char *sp = __builtin_frame_address(0);
   if (!mine || (sp >= mine && sp < mine + BULKHEAD_PAGE + ALT_SIZE))
     return; /* exiting from inside a handler: keep it */
+  /* `mine` is key-0 memory: unmap only the alternate stack the kernel
+   * has for this thread, and only memory no compartment or loaded object
+   * owns (found in review: a store made this munmap compartment data). */
   stack_t cur, off = {.ss_flags = SS_DISABLE};
-  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == mine + BULKHEAD_PAGE)
-    sigaltstack(&off, NULL);
-  munmap(mine, BULKHEAD_PAGE + ALT_SIZE);
+  if (sigaltstack(NULL, &cur) || (cur.ss_flags & SS_DISABLE) ||
+      cur.ss_sp != mine + BULKHEAD_PAGE || cur.ss_size != ALT_SIZE ||
+      !bh_may_unmap(mine, BULKHEAD_PAGE + ALT_SIZE))
+    return; /* not ours: leave it */
+  sigaltstack(&off, NULL);
+  if (munmap(mine, BULKHEAD_PAGE + ALT_SIZE))
+    bh_die("bulkhead: error: cannot unmap a thread's alternate signal stack");
   mine = NULL;
 }
 

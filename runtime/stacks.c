@@ -185,8 +185,16 @@ static void thread_exit(void *unused) {
 #define RT_STACK_SIZE (64u << 10)
 BH_HIDDEN __thread char *rt_stack_top __asm__("__bulkhead_rt_stack");
 
+/* base comes from libc's list of TLS destructors, key-0 memory: unmap it
+ * only if it is this thread's runtime stack as far as key-0 memory can
+ * tell, and no compartment's or loaded object's memory (found in review:
+ * key-0 values steered the exit path's munmap onto compartment data). */
 static void release_rt_stack(void *base) {
-  munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE);
+  if (rt_stack_top != (char *)base + BULKHEAD_PAGE + RT_STACK_SIZE ||
+      !bh_may_unmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
+    return; /* not ours: leave it */
+  if (munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
+    bh_die("bulkhead: error: cannot unmap a thread's runtime stack");
 }
 
 void bh_rt_stack_thread_init(void) {
