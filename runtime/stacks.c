@@ -209,7 +209,8 @@ void bh_rt_stack_thread_init(void) {
 }
 
 /* The slow path of a trampoline whose slot is empty: called (through
- * __bulkhead_stack_new, which preserves the argument registers) with the
+ * __bulkhead_stack_new, which preserves the argument registers, or
+ * __bulkhead_stack_new_nosave, whose caller keeps them) with the
  * default domain's rights: on the caller's stack from the default domain,
  * on the runtime stack above from a compartment. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
@@ -302,6 +303,25 @@ __asm__(".text\n"
         "  leave\n"
         "  ret\n"
         ".size __bulkhead_stack_new, .-__bulkhead_stack_new\n");
+
+/* The same for a trampoline out of a compartment, which keeps the argument
+ * registers on the compartment's own stack instead (pass/Stacks.cpp):
+ * nothing of the compartment's goes to this key-0 stack. Clobbers what a
+ * C call may. */
+__asm__(".text\n"
+        ".globl __bulkhead_stack_new_nosave\n"
+        ".hidden __bulkhead_stack_new_nosave\n"
+        ".type __bulkhead_stack_new_nosave,@function\n"
+        "__bulkhead_stack_new_nosave:\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  andq $-16, %rsp\n"
+        "  movq %r10, %rdi\n"
+        "  movq %r11, %rsi\n"
+        "  call bh_stack_new\n"
+        "  leave\n"
+        "  ret\n"
+        ".size __bulkhead_stack_new_nosave, .-__bulkhead_stack_new_nosave\n");
 
 _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == BH_DESC_STACK_LO,
                "trampolines read stack_lo at this offset");
