@@ -506,11 +506,10 @@ static void setup(void) {
       fds[i] = -1;
     if (m != MAP_FAILED) {
       uintptr_t base = ((uintptr_t)m + SEGMENT_ALIGN - 1) & ~(SEGMENT_ALIGN - 1);
-      if (base > (uintptr_t)m)
-        munmap(m, base - (uintptr_t)m);
       uintptr_t end = (uintptr_t)m + len, used = base + n * slice;
-      if (end > used)
-        munmap((void *)used, end - used);
+      if ((base > (uintptr_t)m && munmap(m, base - (uintptr_t)m)) ||
+          (end > used && munmap((void *)used, end - used)))
+        bh_die("bulkhead: error: cannot trim the compartment heaps' reservation");
       RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
     }
     for (size_t i = 0; i < n; i++) {
