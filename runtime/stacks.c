@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -53,17 +53,33 @@ BH_HIDDEN __thread struct {
 static uint32_t my_tid(void) { return (uint32_t)syscall(SYS_gettid); }
 
 /* Opens /proc/self/mem and takes its lock: a file descriptor of our own,
- * so no store can release the lock for us. */
-static int owner_lock(void) {
-  int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-  if (fd < 0 || flock(fd, LOCK_EX))
+ * so no store can release the lock for us. Signals stay blocked until
+ * owner_unlock: a handler's first entry into a compartment would wait for
+ * the lock its own thread holds. */
+struct owner_lock {
+  int fd;
+  sigset_t old;
+};
+
+static struct owner_lock owner_lock(void) {
+  struct owner_lock l;
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &l.old);
+  l.fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  if (l.fd < 0 || flock(l.fd, LOCK_EX))
     bh_die("bulkhead: error: cannot open /proc/self/mem to record a compartment "
            "stack's owner");
-  return fd;
+  return l;
 }
 
-static void set_owner(int fd, int c, int i, uint32_t tid) {
-  if (pwrite(fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) != sizeof tid)
+static void owner_unlock(struct owner_lock l) {
+  close(l.fd);
+  pthread_sigmask(SIG_SETMASK, &l.old, NULL);
+}
+
+static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
+  if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) != sizeof tid)
     bh_die("bulkhead: error: cannot record a compartment stack's owner");
 }
 
@@ -73,16 +89,12 @@ static void set_owner(int fd, int c, int i, uint32_t tid) {
  * releases them. */
 static void owners_after_fork(void) {
   uint32_t tid = my_tid();
-  int fd = -1;
+  struct owner_lock l = owner_lock();
   for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-      if (owner.tid[c][i]) {
-        if (fd < 0)
-          fd = owner_lock();
-        set_owner(fd, c, i, tid);
-      }
-  if (fd >= 0)
-    close(fd);
+      if (owner.tid[c][i])
+        set_owner(l, c, i, tid);
+  owner_unlock(l);
 }
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
@@ -138,9 +150,9 @@ static void release(int c, int i) {
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
       MAP_FAILED)
     bh_die("bulkhead: error: cannot release a compartment stack");
-  int fd = owner_lock();
-  set_owner(fd, c, i, 0);
-  close(fd);
+  struct owner_lock l = owner_lock();
+  set_owner(l, c, i, 0);
+  owner_unlock(l);
 }
 
 static void *current_sp(void) {
@@ -223,14 +235,14 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     bh_die("bulkhead: error: stack requested for an unknown compartment");
   int saved_errno = errno; /* the caller's code is between two statements */
   uint32_t tid = my_tid();
-  int fd = owner_lock();
+  struct owner_lock l = owner_lock();
   int take = -1, hint = mine.index[c] - 1;
   for (int k = -1; k < BH_STACKS_PER_ARENA; k++) {
     int i = k < 0 ? hint : k; /* the hint first: usually right */
     if (i < 0 || i >= BH_STACKS_PER_ARENA)
       continue;
     if (owner.tid[c][i] == tid) { /* the slot was cleared behind our back */
-      close(fd);
+      owner_unlock(l);
       *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE;
       errno = saved_errno;
       return;
@@ -239,14 +251,15 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
       take = i;
   }
   if (take < 0) {
+    owner_unlock(l);
     bh_write("bulkhead: error: more than ");
     bh_write_num(BH_STACKS_PER_ARENA, 10);
     bh_write(" threads at once in compartment '");
     bh_write(d->name);
     bh_die("'");
   }
-  set_owner(fd, c, take, tid);
-  close(fd);
+  set_owner(l, c, take, tid);
+  owner_unlock(l);
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
   int err = bh_state->unprotected
                 ? mprotect(base + BULKHEAD_PAGE, BH_STACK_SIZE - BULKHEAD_PAGE,
