@@ -218,25 +218,46 @@ static std::string cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
 // compartment (FromC) it runs with the default domain's rights, on the
 // thread's runtime stack (runtime/stacks.c); rbx, which the trampoline has
 // saved, keeps the stack pointer. Argument registers survive; ud2 (9f) if
-// the thread has no runtime stack.
+// the thread has no runtime stack. Out of a compartment they wait on its
+// own stack, with its rights, and BackGate (a gate back into them, run on
+// the runtime stack) comes before they are reloaded: saved on the key-0
+// runtime stack they could be read and rewritten by the default domain
+// (found in review).
 static std::string firstEntryAsm(const std::string &ToSlot,
-                                 const std::string &ToD, bool FromC) {
+                                 const std::string &ToD, bool FromC,
+                                 const std::string &BackGate = "") {
   std::string A = "movq " + ToSlot + ", %r11\n"
                   "cmpq $$0, %fs:(%r11)\n"
                   "jne 7f\n";
-  if (FromC)
-    A += "movq %rdx, %r10\nmovq %rcx, %xmm13\nmovq %rax, %xmm15\n" +
-         checkedGateAsm(BULKHEAD_DOMAIN0) +
-         "movq %r10, %rdx\nmovq %xmm13, %rcx\nmovq %xmm15, %rax\n"
+  static const char *const Gprs[] = {"rdi", "rsi", "rdx", "rcx",
+                                     "r8",  "r9",  "rax"};
+  if (FromC) {
+    A += "leaq -192(%rsp), %rsp\n.cfi_adjust_cfa_offset 192\n";
+    for (int I = 0; I < 7; ++I)
+      A += std::string("movq %") + Gprs[I] + ", " + std::to_string(8 * I) +
+           "(%rsp)\n";
+    for (int I = 0; I < 8; ++I)
+      A += "movdqu %xmm" + std::to_string(I) + ", " +
+           std::to_string(56 + 16 * I) + "(%rsp)\n";
+    A += checkedGateAsm(BULKHEAD_DOMAIN0) +
          "movq %rsp, %rbx\n"
          "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
          "movq %fs:(%r11), %rsp\n"
          "testq %rsp, %rsp\njz 9f\n"
-         "movq " + ToSlot + ", %r11\n";
+         "movq " + ToSlot + ", %r11\n"
+         "leaq " + ToD + "(%rip), %r10\n"
+         "callq __bulkhead_stack_new_nosave\n" +
+         BackGate + "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
+    for (int I = 0; I < 7; ++I)
+      A += "movq " + std::to_string(8 * I) + "(%rsp), %" + Gprs[I] + "\n";
+    for (int I = 0; I < 8; ++I)
+      A += "movdqu " + std::to_string(56 + 16 * I) + "(%rsp), %xmm" +
+           std::to_string(I) + "\n";
+    A += "leaq 192(%rsp), %rsp\n.cfi_adjust_cfa_offset -192\n";
+    return A + "7:\n";
+  }
   A += "leaq " + ToD + "(%rip), %r10\n"
        "callq __bulkhead_stack_new\n";
-  if (FromC)
-    A += "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
   return A + "7:\n";
 }
 
@@ -401,7 +422,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
          "(%r11)\n.cfi_adjust_cfa_offset 8\n";
   }
   if (ToC)
-    A += firstEntryAsm(ToSlot, ToD, FromC);
+    A += firstEntryAsm(ToSlot, ToD, FromC,
+                       FromC ? checkedGateAsm(FromD) : std::string());
   // Stack arguments out of a compartment into the default domain: only the
   // compartment's rights can read them, and only the default domain's may
   // write the frame (the slot it is written at is key-0 memory anyone can
@@ -586,7 +608,10 @@ void Instrumenter::finishAnyTrampolines() {
          "movq %rsp, %fs:(%r10)\n"
          "movq %r11, %r12\n"; // pushed above; C keeps it
     if (ToC)
-      A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true);
+      A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true,
+                         // back into caller i (r12) through the runtime's
+                         // gates, on the runtime stack
+                         "movl %r12d, %edi\ncallq bh_enter_index\n");
     A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
          checkedGateAsm(ToD) +
          "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";

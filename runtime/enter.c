@@ -221,3 +221,7 @@ __asm__(".text\n"
 _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == 40 &&
                    __builtin_offsetof(struct bulkhead_domain, stack_hi) == 48,
                "__bulkhead_return_to_index reads the arena at these offsets");
+
+long bh_slot_tpoff(int c) {
+  return c >= 0 && c < MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;
+}

@@ -64,6 +64,11 @@ void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
+/* All compartment heaps' regions, [*lo, *hi) (heap.c); whether the runtime
+ * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
+ * compartment's data, stacks or heap, nor any loaded object (domain.c). */
+void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
 
@@ -97,5 +102,8 @@ void bh_enter_index(int i) BH_HIDDEN;
 /* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose
  * stack holds sp; NULL if sp is on no compartment's stack. */
 void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
+/* Compartment c's stack-slot offset from the thread pointer, from a
+ * read-only table (enter.c); 0 if it has none. */
+long bh_slot_tpoff(int c) BH_HIDDEN;
 
 #endif

@@ -47,7 +47,10 @@ static struct {
   int flags;
 } wanted[_NSIG];
 
-static __thread char *mine; /* this thread's alternate stack (guard first) */
+/* This thread's alternate stack (guard first). Key-0 memory: used only
+ * where the kernel's record agrees (release). Global (hidden) only so that
+ * test/runtime/attacks-exit-unmap.c can name it. */
+BH_HIDDEN __thread char *mine __asm__("__bulkhead_sigstack");
 /* While the outermost handler runs with the alternate stack narrowed: the
  * whole alternate stack, and where the handler's frames begin. Scalars, so
  * that every access is %fs-relative: the interposed longjmp may run with a
@@ -145,10 +148,17 @@ static void release(void *unused) {
   char *sp = __builtin_frame_address(0);
   if (!mine || (sp >= mine && sp < mine + BULKHEAD_PAGE + ALT_SIZE))
     return; /* exiting from inside a handler: keep it */
+  /* `mine` is key-0 memory: unmap only the alternate stack the kernel
+   * has for this thread, and only memory no compartment or loaded object
+   * owns (found in review: a store made this munmap compartment data). */
   stack_t cur, off = {.ss_flags = SS_DISABLE};
-  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == mine + BULKHEAD_PAGE)
-    sigaltstack(&off, NULL);
-  munmap(mine, BULKHEAD_PAGE + ALT_SIZE);
+  if (sigaltstack(NULL, &cur) || (cur.ss_flags & SS_DISABLE) ||
+      cur.ss_sp != mine + BULKHEAD_PAGE || cur.ss_size != ALT_SIZE ||
+      !bh_may_unmap(mine, BULKHEAD_PAGE + ALT_SIZE))
+    return; /* not ours: leave it */
+  sigaltstack(&off, NULL);
+  if (munmap(mine, BULKHEAD_PAGE + ALT_SIZE))
+    bh_die("bulkhead: error: cannot unmap a thread's alternate signal stack");
   mine = NULL;
 }
 
@@ -172,15 +182,33 @@ void bh_sigstack_thread_init(void) {
   __cxa_thread_atexit_impl(release, NULL, __dso_handle);
 }
 
-/* The C library's functions, found before main: not from a handler. */
-static void (*libc_longjmp)(struct __jmp_buf_tag *, int);
-static void (*libc_siglongjmp)(struct __jmp_buf_tag *, int);
-static void (*libc_longjmp_chk)(struct __jmp_buf_tag *, int);
+/* The C library's functions, found before main: not from a handler. On a
+ * page of their own, read-only from then on: the interposed longjmp calls
+ * them with a compartment's rights, and in key-0 memory one store made
+ * that call run code of the attacker's choice with them (found in review).
+ * Global (hidden) only so that test/runtime/attacks-libc-pointers.c can
+ * name it. */
+BH_HIDDEN union {
+  struct {
+    void (*longjmp)(struct __jmp_buf_tag *, int);
+    void (*siglongjmp)(struct __jmp_buf_tag *, int);
+    void (*longjmp_chk)(struct __jmp_buf_tag *, int);
+    int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+  } f;
+  char page[BULKHEAD_PAGE];
+} libc_fns __asm__("__bulkhead_libc_fns") __attribute__((aligned(BULKHEAD_PAGE)));
+#define libc_longjmp libc_fns.f.longjmp
+#define libc_siglongjmp libc_fns.f.siglongjmp
+#define libc_longjmp_chk libc_fns.f.longjmp_chk
 
 void bh_signals_init(void) {
   libc_longjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("longjmp");
   libc_siglongjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("siglongjmp");
   libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
+  libc_fns.f.sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
+      "sigaction");
+  if (mprotect(&libc_fns, sizeof libc_fns, PROT_READ))
+    bh_die("bulkhead: error: cannot make the runtime's table of libc functions read-only");
 }
 
 /* The stack pointer a longjmp to env restores. glibc keeps it in word 6 of
@@ -230,13 +258,13 @@ __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int va
   __builtin_unreachable();
 }
 
+/* Before bh_signals_init (a constructor of a shared library that runs
+ * earlier) the table is still empty and writable. */
 static int (*real_sigaction(void))(int, const struct sigaction *,
                                    struct sigaction *) {
-  static int (*next)(int, const struct sigaction *, struct sigaction *);
-  if (!next)
-    next = (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
-        "sigaction");
-  return next;
+  if (libc_fns.f.sigaction)
+    return libc_fns.f.sigaction;
+  return (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc("sigaction");
 }
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {

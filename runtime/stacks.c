@@ -14,26 +14,88 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <stdatomic.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_COMPARTMENTS 15
-#define WORDS ((BH_STACKS_PER_ARENA + 63) / 64)
 
-/* Which stacks of each arena are handed out. Key-0 memory: a compromised
- * domain can mark stacks free or taken (denial of service, or two threads
- * sharing a stack of a compartment), not move a stack out of its arena. */
-static _Atomic uint64_t in_use[MAX_COMPARTMENTS][WORDS];
+/* Who holds each stack of each arena: the holder's thread id, 0 when free.
+ * On read-only pages that the runtime writes only through /proc/self/mem
+ * (which ignores page protections), one claim or release at a time under
+ * an flock of that file. A key-0 bitmap and key-0 TLS indices let the
+ * default domain make two threads share a stack, and make a thread's exit
+ * remap or unmap memory of its choice, compartment heaps included (found in
+ * review). Now a stack is handed only to a thread where no one holds it,
+ * and a thread releases only stacks whose owner is its own id (gettid),
+ * which no store can forge. Global (hidden) only so that
+ * test/runtime/attacks-stack-share.c can name it. */
+BH_HIDDEN union {
+  uint32_t tid[MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
+  char pad[(MAX_COMPARTMENTS * BH_STACKS_PER_ARENA * 4 + BULKHEAD_PAGE - 1) &
+           ~(BULKHEAD_PAGE - 1)];
+} owner __asm__("__bulkhead_stack_owners") __attribute__((aligned(BULKHEAD_PAGE)));
 
-/* The stacks this thread holds, to return at its exit. */
-static __thread struct {
+/* The stacks this thread holds. Key-0 memory: `index` is a hint, used
+ * only where owner confirms it. Global (hidden) only so that
+ * test/runtime/attacks-stack-owner.c can name it. */
+BH_HIDDEN __thread struct {
   void **slot[MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
   int index[MAX_COMPARTMENTS];   /* stack number + 1; 0: none */
   int dtor;
-} mine;
+} mine __asm__("__bulkhead_stack_tls");
+
+static uint32_t my_tid(void) { return (uint32_t)syscall(SYS_gettid); }
+
+/* Opens /proc/self/mem and takes its lock: a file descriptor of our own,
+ * so no store can release the lock for us. Signals stay blocked until
+ * owner_unlock: a handler's first entry into a compartment would wait for
+ * the lock its own thread holds. */
+struct owner_lock {
+  int fd;
+  sigset_t old;
+};
+
+static struct owner_lock owner_lock(void) {
+  struct owner_lock l;
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &l.old);
+  l.fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  if (l.fd < 0 || flock(l.fd, LOCK_EX))
+    bh_die("bulkhead: error: cannot open /proc/self/mem to record a compartment "
+           "stack's owner");
+  return l;
+}
+
+static void owner_unlock(struct owner_lock l) {
+  close(l.fd);
+  pthread_sigmask(SIG_SETMASK, &l.old, NULL);
+}
+
+static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
+  if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) != sizeof tid)
+    bh_die("bulkhead: error: cannot record a compartment stack's owner");
+}
+
+/* In a forked child, the one thread alive is the forking one, under a new
+ * id: it takes over every stack the parent's threads held (its own among
+ * them), so no new thread with a recycled id shares one, and its exit
+ * releases them. */
+static void owners_after_fork(void) {
+  uint32_t tid = my_tid();
+  struct owner_lock l = owner_lock();
+  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.tid[c][i])
+        set_owner(l, c, i, tid);
+  owner_unlock(l);
+}
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
@@ -75,8 +137,11 @@ void bh_stacks_init(void) {
     d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
     make_cookie(d, a);
   }
+  if (mprotect(&owner, sizeof owner, PROT_READ) || pthread_atfork(NULL, NULL, owners_after_fork))
+    bh_die("bulkhead: error: cannot protect the compartment stacks' owners");
 }
 
+/* Releases stack i of compartment c, which this thread holds. */
 static void release(int c, int i) {
   struct bulkhead_domain *d = &__start_bulkhead_domains[c];
   char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
@@ -85,7 +150,9 @@ static void release(int c, int i) {
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
       MAP_FAILED)
     bh_die("bulkhead: error: cannot release a compartment stack");
-  atomic_fetch_and(&in_use[c][i / 64], ~(1ull << (i % 64)));
+  struct owner_lock l = owner_lock();
+  set_owner(l, c, i, 0);
+  owner_unlock(l);
 }
 
 static void *current_sp(void) {
@@ -99,18 +166,24 @@ static void *current_sp(void) {
 static void thread_exit(void *unused) {
   (void)unused;
   char *sp = current_sp();
+  uint32_t tid = my_tid();
   mine.dtor = 0;
-  for (int c = 0; c < MAX_COMPARTMENTS; c++) {
-    if (!mine.index[c])
-      continue;
-    int i = mine.index[c] - 1;
-    char *base = __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
-    if (sp >= base && sp < base + BH_STACK_SIZE)
-      continue;
-    *mine.slot[c] = NULL; /* a later entry (an exit handler) takes a new one */
-    mine.index[c] = 0;
-    release(c, i);
-  }
+  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
+      if (owner.tid[c][i] != tid)
+        continue;
+      char *base = __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
+      if (sp >= base && sp < base + BH_STACK_SIZE)
+        continue;
+      /* A later entry (an exit handler) takes a new one. The slot is
+       * written %fs-relative, at its offset in a read-only table. */
+      long off = bh_slot_tpoff(c);
+      if (off)
+        __asm__ volatile("movq $0, %%fs:(%0)" ::"r"(off) : "memory");
+      mine.slot[c] = NULL;
+      mine.index[c] = 0;
+      release(c, i);
+    }
 }
 
 /* Where a trampoline leaving a compartment calls __bulkhead_stack_new: a
@@ -124,8 +197,16 @@ static void thread_exit(void *unused) {
 #define RT_STACK_SIZE (64u << 10)
 BH_HIDDEN __thread char *rt_stack_top __asm__("__bulkhead_rt_stack");
 
+/* base comes from libc's list of TLS destructors, key-0 memory: unmap it
+ * only if it is this thread's runtime stack as far as key-0 memory can
+ * tell, and no compartment's or loaded object's memory (found in review:
+ * key-0 values steered the exit path's munmap onto compartment data). */
 static void release_rt_stack(void *base) {
-  munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE);
+  if (rt_stack_top != (char *)base + BULKHEAD_PAGE + RT_STACK_SIZE ||
+      !bh_may_unmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
+    return; /* not ours: leave it */
+  if (munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
+    bh_die("bulkhead: error: cannot unmap a thread's runtime stack");
 }
 
 void bh_rt_stack_thread_init(void) {
@@ -140,7 +221,8 @@ void bh_rt_stack_thread_init(void) {
 }
 
 /* The slow path of a trampoline whose slot is empty: called (through
- * __bulkhead_stack_new, which preserves the argument registers) with the
+ * __bulkhead_stack_new, which preserves the argument registers, or
+ * __bulkhead_stack_new_nosave, whose caller keeps them) with the
  * default domain's rights: on the caller's stack from the default domain,
  * on the runtime stack above from a compartment. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
@@ -151,40 +233,52 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   int c = (int)(d - __start_bulkhead_domains);
   if (c < 0 || c >= (int)bh_domain_count() || !d->stack_lo)
     bh_die("bulkhead: error: stack requested for an unknown compartment");
-  if (mine.index[c]) { /* the slot was cleared behind our back: reuse */
-    *slot = d->stack_lo + (size_t)mine.index[c] * BH_STACK_SIZE;
-    return;
-  }
-  for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
-    uint64_t bit = 1ull << (i % 64);
-    if (atomic_fetch_or(&in_use[c][i / 64], bit) & bit)
+  int saved_errno = errno; /* the caller's code is between two statements */
+  uint32_t tid = my_tid();
+  struct owner_lock l = owner_lock();
+  int take = -1, hint = mine.index[c] - 1;
+  for (int k = -1; k < BH_STACKS_PER_ARENA; k++) {
+    int i = k < 0 ? hint : k; /* the hint first: usually right */
+    if (i < 0 || i >= BH_STACKS_PER_ARENA)
       continue;
-    char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
-    int err = bh_state->unprotected
-                  ? mprotect(base + BULKHEAD_PAGE, BH_STACK_SIZE - BULKHEAD_PAGE,
-                             PROT_READ | PROT_WRITE)
-                  : (int)syscall(SYS_pkey_mprotect, base + BULKHEAD_PAGE,
-                                 BH_STACK_SIZE - BULKHEAD_PAGE,
-                                 PROT_READ | PROT_WRITE, d->pkey);
-    if (err) {
-      bh_write("bulkhead: error: cannot map a stack for compartment '");
-      bh_write(d->name);
-      bh_write("': ");
-      bh_die(strerror(errno));
+    if (owner.tid[c][i] == tid) { /* the slot was cleared behind our back */
+      owner_unlock(l);
+      *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE;
+      errno = saved_errno;
+      return;
     }
-    if (!mine.dtor &&
-        __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
-      mine.dtor = 1;
-    mine.slot[c] = slot;
-    mine.index[c] = i + 1;
-    *slot = base + BH_STACK_SIZE;
-    return;
+    if (take < 0 && !owner.tid[c][i])
+      take = i;
   }
-  bh_write("bulkhead: error: more than ");
-  bh_write_num(BH_STACKS_PER_ARENA, 10);
-  bh_write(" threads at once in compartment '");
-  bh_write(d->name);
-  bh_die("'");
+  if (take < 0) {
+    owner_unlock(l);
+    bh_write("bulkhead: error: more than ");
+    bh_write_num(BH_STACKS_PER_ARENA, 10);
+    bh_write(" threads at once in compartment '");
+    bh_write(d->name);
+    bh_die("'");
+  }
+  set_owner(l, c, take, tid);
+  owner_unlock(l);
+  char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
+  int err = bh_state->unprotected
+                ? mprotect(base + BULKHEAD_PAGE, BH_STACK_SIZE - BULKHEAD_PAGE,
+                           PROT_READ | PROT_WRITE)
+                : (int)syscall(SYS_pkey_mprotect, base + BULKHEAD_PAGE,
+                               BH_STACK_SIZE - BULKHEAD_PAGE,
+                               PROT_READ | PROT_WRITE, d->pkey);
+  if (err) {
+    bh_write("bulkhead: error: cannot map a stack for compartment '");
+    bh_write(d->name);
+    bh_write("': ");
+    bh_die(strerror(errno));
+  }
+  if (!mine.dtor && __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+    mine.dtor = 1;
+  mine.slot[c] = slot;
+  mine.index[c] = take + 1;
+  *slot = base + BH_STACK_SIZE;
+  errno = saved_errno;
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset
@@ -223,18 +317,40 @@ __asm__(".text\n"
         "  ret\n"
         ".size __bulkhead_stack_new, .-__bulkhead_stack_new\n");
 
+/* The same for a trampoline out of a compartment, which keeps the argument
+ * registers on the compartment's own stack instead (pass/Stacks.cpp):
+ * nothing of the compartment's goes to this key-0 stack. Clobbers what a
+ * C call may. */
+__asm__(".text\n"
+        ".globl __bulkhead_stack_new_nosave\n"
+        ".hidden __bulkhead_stack_new_nosave\n"
+        ".type __bulkhead_stack_new_nosave,@function\n"
+        "__bulkhead_stack_new_nosave:\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  andq $-16, %rsp\n"
+        "  movq %r10, %rdi\n"
+        "  movq %r11, %rsi\n"
+        "  call bh_stack_new\n"
+        "  leave\n"
+        "  ret\n"
+        ".size __bulkhead_stack_new_nosave, .-__bulkhead_stack_new_nosave\n");
+
 _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == BH_DESC_STACK_LO,
                "trampolines read stack_lo at this offset");
 _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_hi) == BH_DESC_STACK_HI,
                "trampolines read stack_hi at this offset");
 _Static_assert(sizeof(struct bulkhead_domain) == BULKHEAD_PAGE, "one page");
 
-/* This thread's slot of the compartment whose stack holds sp, or NULL. */
+/* This thread's slot of the compartment whose stack holds sp, or NULL: sp
+ * must be on a stack this thread holds. */
 void **bh_stack_slot_at(const char *sp) {
-  for (int c = 0; c < (int)bh_domain_count(); c++) {
+  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++) {
     struct bulkhead_domain *d = &__start_bulkhead_domains[c];
-    if (sp > d->stack_lo && sp <= d->stack_hi)
-      return mine.index[c] ? mine.slot[c] : NULL;
+    if (sp > d->stack_lo && sp <= d->stack_hi) {
+      size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
+      return owner.tid[c][i] == my_tid() ? mine.slot[c] : NULL;
+    }
   }
   return NULL;
 }
