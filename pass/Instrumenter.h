@@ -80,6 +80,7 @@ private:
                          const Domain &Creator);
   void splitEntries();
   void shareAllocations(); // Share.cpp
+  void recordSharingCompartment(llvm::StringRef C);
   llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
                             llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();

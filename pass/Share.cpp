@@ -18,6 +18,7 @@
 // local png_row_info).
 #include "Diagnostics.h"
 #include "Instrumenter.h"
+#include "../runtime/abi.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "Compat.h"
@@ -27,6 +28,9 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#include <set>
 
 using namespace llvm;
 
@@ -196,6 +200,7 @@ void Instrumenter::shareAllocations() {
   FunctionCallee FrameAlloc = M.getOrInsertFunction(
       "__bulkhead_frame_alloc", Ptr, Type::getInt64Ty(Ctx));
   FunctionCallee FrameFree = M.getOrInsertFunction("__bulkhead_frame_free", FT);
+  std::set<std::string> Bracketed;
   for (const Entry &E : *Policy) {
     bool Found = false;
     for (Function &F : M) {
@@ -214,8 +219,15 @@ void Instrumenter::shareAllocations() {
         continue;
       }
       // Compartment code, or a helper it runs.
-      if (!E.Frame)
+      if (!E.Frame) {
         bracket(F, Push, Pop);
+        Domain D = domainOf(F);
+        if (D.kind == Domain::Compartment)
+          Bracketed.insert(D.name.str());
+        else // a helper: any compartment of this module may run it
+          for (const auto &Ann : A.all())
+            Bracketed.insert(Ann.second.compartment);
+      }
       else if (std::optional<std::string> Why = shareFrame(F, FrameAlloc, FrameFree))
         warnAtFunction(F, Where + ": nothing shared, " + *Why);
     }
@@ -225,6 +237,26 @@ void Instrumenter::shareAllocations() {
              "defined in " + E.File,
              DS_Warning);
   }
+  for (const std::string &C : Bracketed)
+    recordSharingCompartment(C);
+}
+
+// Tells the runtime that compartment C has a sharing policy: only then does
+// it honour C's brackets, which are key-0 memory (runtime/share.c). An
+// entry of a read-only section, relative to C's descriptor: nothing to
+// relocate at run time, so nothing that any domain can write.
+void Instrumenter::recordSharingCompartment(StringRef C) {
+  LLVMContext &Ctx = M.getContext();
+  auto *I32 = Type::getInt32Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
+  auto *GV = new GlobalVariable(M, I32, true, GlobalValue::PrivateLinkage,
+                                nullptr, "__bulkhead_share_policy." + C);
+  GV->setInitializer(ConstantExpr::getTrunc(
+      ConstantExpr::getSub(ConstantExpr::getPtrToInt(descriptor(C), I64),
+                           ConstantExpr::getPtrToInt(GV, I64)),
+      I32));
+  GV->setSection(BULKHEAD_SHARE_SECTION);
+  GV->setAlignment(Align(4));
+  appendToUsed(M, {GV});
 }
 
 } // namespace bulkhead

@@ -33,6 +33,10 @@
  * C identifier, so the linker defines __start_ and __stop_ for it. */
 #define BULKHEAD_DATA_PREFIX "bulkhead_data_"
 
+/* Read-only section of 32-bit offsets, each from itself to the descriptor
+ * of a compartment that has a sharing policy (-fpkey-share). */
+#define BULKHEAD_SHARE_SECTION "bulkhead_share_policies"
+
 /* Non-allocated section listing the virtual address (8 bytes, little endian)
  * of every gate WRPKRU, for bulkhead-scan. Entries of 0 or ~0 were discarded
  * by the linker and are ignored. */

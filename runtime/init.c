@@ -154,8 +154,10 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
       tag_data(d);
     }
   }
-  if (!state.s.unprotected)
+  if (!state.s.unprotected) {
     bh_record_init(envp, &state.s);
+    bh_share_init(&state.s);
+  }
   bh_stacks_init(); /* before the descriptors become read-only */
   bh_enter_init();
 

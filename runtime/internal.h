@@ -24,6 +24,7 @@ struct bh_state {
   int unprotected; /* pkeys unavailable and the user opted in */
   int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
   struct bh_record *record; /* the recorder's table (record.c), or NULL */
+  unsigned share_mask; /* compartments with a sharing policy (share.c) */
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -87,6 +88,7 @@ int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) BH_HIDD
  * (1: a recorded block, its stack written out), or on its stack (the
  * frame holding addr written out). */
 void bh_record_init(char **envp, struct bh_state *s) BH_HIDDEN;
+void bh_share_init(struct bh_state *s) BH_HIDDEN;
 void bh_record_alloc(int i, const void *p, size_t size, const void *caller) BH_HIDDEN;
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;

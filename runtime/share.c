@@ -17,9 +17,11 @@
  *
  * This state is key-0 TLS, like the heap's own per-thread state: any domain
  * can write it, and so make a compartment's allocations shared (see
- * docs/threat-model.md). It is read and written %fs-relative only, never
- * through the thread pointer at %fs:0, which any domain can overwrite: push
- * and pop run with the compartment's rights.
+ * docs/threat-model.md). So it counts only for compartments built with a
+ * policy: the pass lists them in a read-only section, which start-up turns
+ * into a read-only mask (bh_share_init). It is read and written
+ * %fs-relative only, never through the thread pointer at %fs:0, which any
+ * domain can overwrite: push and pop run with the compartment's rights.
  */
 #include "gate.h"
 #include "internal.h"
@@ -33,11 +35,11 @@
 #define DEPTH 8 /* open brackets per thread and compartment */
 
 /* Entry k of compartment i is [i * DEPTH + k]. */
-static __thread uintptr_t open_sp[MAX_COMPARTMENTS * DEPTH]
+BH_HIDDEN __thread uintptr_t open_sp[MAX_COMPARTMENTS * DEPTH]
     __asm__("bh_share_open_sp") __attribute__((used));
-static __thread uintptr_t open_outer[MAX_COMPARTMENTS * DEPTH]
+BH_HIDDEN __thread uintptr_t open_outer[MAX_COMPARTMENTS * DEPTH]
     __asm__("bh_share_open_outer") __attribute__((used));
-static __thread uintptr_t open_n[MAX_COMPARTMENTS]
+BH_HIDDEN __thread uintptr_t open_n[MAX_COMPARTMENTS]
     __asm__("bh_share_open_n") __attribute__((used));
 
 /* Where the default domain's stack continues while compartment code runs
@@ -122,7 +124,26 @@ void __bulkhead_share_pop(void *sp) {
     set(TPOFF(bh_share_open_n), (size_t)i, n - 1);
 }
 
+/* The compartments with a sharing policy (abi.h). */
+extern const int32_t __start_bulkhead_share_policies[] __attribute__((weak)) BH_HIDDEN;
+extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak)) BH_HIDDEN;
+
+void bh_share_init(struct bh_state *s) {
+  size_t n = bh_domain_count();
+  for (const int32_t *e = __start_bulkhead_share_policies;
+       e < __stop_bulkhead_share_policies; e++) {
+    const struct bulkhead_domain *d =
+        (const struct bulkhead_domain *)((const char *)e + *e);
+    size_t i = (size_t)(d - __start_bulkhead_domains);
+    if (d < __start_bulkhead_domains || i >= n || i >= MAX_COMPARTMENTS)
+      bh_die("bulkhead: error: a sharing policy names no compartment");
+    s->share_mask |= 1u << i;
+  }
+}
+
 int bh_share_active(int i) {
+  if (!(bh_state->share_mask & (1u << i)))
+    return 0; /* no policy: brackets (key-0 memory) mean nothing */
   if (!get(TPOFF(bh_share_open_n), (size_t)i))
     return 0;
   return drop_below(i, stack_pointer()) != 0;
