@@ -717,8 +717,9 @@ void Instrumenter::splitEntries() {
                              "' of compartment '" + Ann.compartment +
                              "' has no thunk: a caller must see "
                              "BULKHEAD_ENTRY(" + Ann.compartment +
-                             ") on its declaration, or the call runs without "
-                             "the compartment's rights");
+                             ") on its declaration, or the call stops the "
+                             "program");
+      guardVariadicEntry(*F);
     }
   }
   for (Function *F : Entries) {
@@ -746,6 +747,37 @@ void Instrumenter::splitEntries() {
     insertGate(Call, Sym);
     insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0, /*Scrubbing=*/true);
   }
+}
+
+// A variadic entry gets, under its own name, a guard instead of a thunk:
+// called with the compartment's rights (the compartment's own code, or a
+// caller that saw the annotation and gated the call), it forwards `...`
+// with a musttail call; from any other domain it stops the program with
+// one line, rather than run the compartment's code with the caller's
+// rights. Callers in this module keep calling the body directly.
+void Instrumenter::guardVariadicEntry(Function &F) {
+  std::string Name = F.getName().str();
+  F.setName(BodyPrefix + Name);
+  Function *Guard = newGateway(F, Name, F.getLinkage());
+  Guard->setVisibility(F.getVisibility());
+  Guard->setDSOLocal(F.isDSOLocal());
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Check = BasicBlock::Create(Ctx, "", Guard);
+  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", Guard);
+  BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", Guard);
+  Domain D = domainOf(F);
+  IRBuilder<> B(Check);
+  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(D)), B.getInt32(0)),
+                 Inside, Outside);
+  forwardCall(Inside, F, *Guard)->setTailCallKind(CallInst::TCK_MustTail);
+  B.SetInsertPoint(Outside);
+  B.CreateUnreachable();
+  stopWithError(Outside->getTerminator(),
+                "bulkhead: error: variadic entry '" + Name + "' of " +
+                    D.describe() +
+                    " called from another domain by code that does not see "
+                    "its annotation (a variadic entry has no thunk: "
+                    "docs/annotations.md)");
 }
 
 // C with every function that has a domain replaced by its wrapper for

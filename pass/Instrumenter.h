@@ -58,6 +58,7 @@ private:
   std::string symbolFor(const Domain &D);
   llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
   void markCompartments();
+  void guardVariadicEntry(llvm::Function &F);
   llvm::Constant *nameString(llvm::StringRef Compartment);
   void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
                  bool Claimed);

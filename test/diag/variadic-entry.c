@@ -1,19 +1,27 @@
 // A variadic entry cannot get a thunk (it could not forward `...` and still
-// switch back after the call), so callers that do not see its annotation
-// would run it with their own rights: the pass warns at its definition.
-// Callers that see the annotation are gated as usual.
+// switch back after the call), so the pass warns at its definition and
+// puts a guard under its name: called with the compartment's rights (its
+// own code, or a caller that saw the annotation and gated the call) it
+// forwards `...` with a tail jump; from another domain it stops the
+// program. Callers that see the annotation are gated as usual and call the
+// body. runtime/variadic-entry.c runs all three.
 // RUN: %clang_bh -O2 -S -o %t.s %s 2>&1 | FileCheck %s
 // RUN: FileCheck %s --check-prefix=ASM < %t.s
+// RUN: %clang_bh -O0 -S -emit-llvm -o - %s 2>/dev/null | %opt -passes=verify -disable-output
 #include <bulkhead.h>
 
 BULKHEAD_DATA(lib) static int calls;
 BULKHEAD_ENTRY(lib) int sum(int n, ...) { return n + calls++; }
 int use(void) { return sum(2, 1, 2); }
 
-// CHECK: variadic-entry.c:10:25: warning: bulkhead: variadic entry 'sum' of compartment 'lib' has no thunk: a caller must see BULKHEAD_ENTRY(lib) on its declaration, or the call runs without the compartment's rights
+// CHECK: variadic-entry.c:14:25: warning: bulkhead: variadic entry 'sum' of compartment 'lib' has no thunk: a caller must see BULKHEAD_ENTRY(lib) on its declaration, or the call stops the program
 // CHECK: 1 warning generated.
 // ASM-LABEL: use:
 // ASM:       movl __bulkhead_domain_lib(%rip), %eax
 // ASM:       wrpkru
-// ASM:       callq sum
+// ASM:       callq __bulkhead_body.sum
 // ASM:       wrpkru
+// ASM-LABEL: {{^}}sum:
+// ASM:       rdpkru
+// ASM:       jmp __bulkhead_body.sum # TAILCALL
+// ASM:       callq __bulkhead_unsupported_call
