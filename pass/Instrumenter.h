@@ -92,10 +92,12 @@ private:
     llvm::Function *Tr = nullptr;
     Domain To{Domain::Default, ""};
     ResultRegs Result; // the callees' results come back in these
+    ResultRegs Args;   // into the default domain: the callees' arguments
     llvm::SmallVector<llvm::Function *, 8> Targets; // its callees, by index
   };
   std::map<std::string, AnyTrampoline> AnyTrampolines;
-  AnyTrampoline &anyTrampoline(const Domain &To, ResultRegs Result);
+  AnyTrampoline &anyTrampoline(const Domain &To, ResultRegs Result,
+                               ResultRegs Args);
   void callThroughAny(llvm::CallInst &Call, const Domain &To);
   void finishAnyTrampolines();
   llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,

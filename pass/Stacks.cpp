@@ -18,6 +18,15 @@ using namespace llvm;
 
 namespace bulkhead {
 
+// Label 9, where a trampoline stops when a check fails: the scratch
+// registers are cleared first, since a handler of the SIGILL reads them
+// from its signal frame (a cookie was left in rcx: found in review).
+static std::string refusedTrapAsm() {
+  return "9:\nxorl %eax, %eax\nxorl %ecx, %ecx\nxorl %edx, %edx\n"
+         "xorl %esi, %esi\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
+         "xorl %r10d, %r10d\nud2\n";
+}
+
 cl::opt<bool> StackSwitching(
     "bulkhead-stacks",
     cl::desc("Run compartment code on per-thread, per-compartment stacks "
@@ -161,6 +170,27 @@ ResultRegs resultRegs(const Function &F) {
     R.GPRs = std::max(R.GPRs, 1u);
   if (!Known || R.GPRs > 2 || R.SSEs > 2)
     return ResultRegs{};
+  return R;
+}
+
+// The argument registers a call of F uses: integer and pointer arguments in
+// GPRs, float and double in SSE registers; anything else (aggregates,
+// byval, more than fit) counts as all of them.
+static ResultRegs argRegs(const Function &F) {
+  ResultRegs R{0, 0};
+  for (const Argument &Arg : F.args()) {
+    Type *T = Arg.getType();
+    if (Arg.hasByValAttr() || Arg.hasStructRetAttr())
+      return ResultRegs{6, 8};
+    if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
+      ++R.GPRs;
+    else if (T->isFloatTy() || T->isDoubleTy())
+      ++R.SSEs;
+    else
+      return ResultRegs{6, 8};
+  }
+  if (R.GPRs > 6 || R.SSEs > 8 || F.isVarArg())
+    return ResultRegs{6, 8};
   return R;
 }
 
@@ -417,9 +447,12 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     if (scrubsRegisters())
       A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
            "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
+    // The cookie marked as a static frame's (runtime/abi.h): the way back
+    // of a run-time-chosen call does not take this frame for its record.
     A += "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
-         "(%rip), %r11\npushq -" + std::to_string(BH_ARENA_GUARD) +
-         "(%r11)\n.cfi_adjust_cfa_offset 8\n";
+         "(%rip), %r11\nmovq -" + std::to_string(BH_ARENA_GUARD) +
+         "(%r11), %r11\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
+         ", %r11\npushq %r11\n.cfi_adjust_cfa_offset 8\nxorl %r11d, %r11d\n";
   }
   if (ToC)
     A += firstEntryAsm(ToSlot, ToD, FromC,
@@ -497,7 +530,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += inArenaAsm(FromD, "%rsp", "9f") +
          "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
          "(%rip), %rcx\nmovq -" + std::to_string(BH_ARENA_GUARD) +
-         "(%rcx), %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
+         "(%rcx), %rcx\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
+         ", %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
          "movq $$0, (%rsp)\naddq $$8, %rsp\n.cfi_adjust_cfa_offset -8\n";
     for (int I = 5; I >= 0; --I)
       A += std::string("popq %") + CalleeSaved[I] +
@@ -510,7 +544,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (Scrub)
     A += "xorl %ecx, %ecx\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
          "xorl %r10d, %r10d\nxorl %r11d, %r11d\n";
-  A += "retq\n9:\nud2\n";
+  A += "retq\n" + refusedTrapAsm();
 
   LLVMContext &Ctx = M.getContext();
   IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
@@ -543,11 +577,16 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 // rights could not read them, nor i's its stack). Its body is written once
 // the table is complete (finishAnyTrampolines).
 Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
-                                                         ResultRegs Result) {
+                                                         ResultRegs Result,
+                                                         ResultRegs Args) {
   std::string Key = ((To.kind == Domain::Compartment ? To.name
                                                      : StringRef("0")) +
                      ".g" + Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
                         .str();
+  // Into the default domain, the caller may be a compartment: the argument
+  // registers the callees do not take are cleared, so they share a type.
+  if (To.kind != Domain::Compartment)
+    Key += ".a" + std::to_string(Args.GPRs) + "v" + std::to_string(Args.SSEs);
   AnyTrampoline &T = AnyTrampolines[Key];
   if (T.Tr)
     return T;
@@ -560,6 +599,7 @@ Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
   appendToCompilerUsed(M, {T.Tr});
   T.To = To;
   T.Result = Result;
+  T.Args = Args;
   return T;
 }
 
@@ -625,8 +665,17 @@ void Instrumenter::finishAnyTrampolines() {
          "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
          "leaq -32(%rax), %rsp\n" +
          cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
-         "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n"
-         // the callee: entry r13 of the table, checked
+         "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
+    if (!ToC && scrubsRegisters()) { // the callee gets nothing else of i
+      static const char *const ArgGPRs[] = {"edi", "esi", "edx",
+                                            "ecx", "r8d", "r9d"};
+      for (unsigned I = T.Args.GPRs; I < 6; ++I)
+        A += std::string("xorl %") + ArgGPRs[I] + ", %" + ArgGPRs[I] + "\n";
+      if (T.Args.SSEs < 8) // known not variadic: al counts nothing
+        A += "xorl %eax, %eax\n";
+      A += "xorps %xmm15, %xmm15\n" + vectorScrubAsm(T.Args.SSEs);
+    }
+    A += // the callee: entry r13 of the table, checked
          "cmpq $$" + std::to_string(T.Targets.size()) + ", %r13\njae 9f\n"
          "leaq ${0:P}(%rip), %r10\n"
          "movslq (%r10,%r13,4), %r11\naddq %r10, %r11\n"
@@ -642,7 +691,7 @@ void Instrumenter::finishAnyTrampolines() {
          "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
     if (Scrub)
       A += "xorl %esi, %esi\n" + vectorScrubAsm(T.Result.SSEs);
-    A += "jmp __bulkhead_return_to_index\n9:\nud2\n";
+    A += "jmp __bulkhead_return_to_index\n" + refusedTrapAsm();
 
     IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
     auto *AsmTy = FunctionType::get(B.getVoidTy(), {Table->getType()}, false);
@@ -657,7 +706,7 @@ void Instrumenter::finishAnyTrampolines() {
 void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
   Type *Ret = Call.getType();
   auto *Target = cast<Function>(Call.getCalledOperand());
-  AnyTrampoline &T = anyTrampoline(To, resultRegs(*Target));
+  AnyTrampoline &T = anyTrampoline(To, resultRegs(*Target), argRegs(*Target));
   auto It = llvm::find(T.Targets, Target);
   uint64_t Index = It - T.Targets.begin();
   if (It == T.Targets.end())

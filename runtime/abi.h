@@ -75,6 +75,12 @@ struct bulkhead_domain {
 /* Out of a compartment, stack arguments pass through a per-thread buffer
  * of this size (__bulkhead_argbuf). */
 #define BH_MAX_CALLOUT_ARGS 512u
+/* A compartment's random cookie (runtime/stacks.c) has bit 0 set; a
+ * frame left by a static trampoline holds it with this bit flipped, a
+ * record of a run-time-chosen call (the way back __bulkhead_return_to_index)
+ * holds it as it is: neither way back accepts the other's (found in
+ * review: a static frame passed for a record, one word off). */
+#define BH_STATIC_FRAME_MARK 2
 #define BH_DESC_STACK_LO 40
 #define BH_DESC_STACK_HI 48
 

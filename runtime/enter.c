@@ -215,7 +215,14 @@ __asm__(".text\n"
         "  xorl %r10d, %r10d\n"
         "  xorl %r11d, %r11d\n"
         "  ret\n"
-        "9:\n"
+        "9:\n" /* refused: nothing of i (its cookie) left for a handler */
+        "  xorl %eax, %eax\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %edx, %edx\n"
+        "  xorl %esi, %esi\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
         "  ud2\n"
         ".size __bulkhead_return_to_index, .-__bulkhead_return_to_index\n");
 _Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == 40 &&
