@@ -83,6 +83,7 @@ struct heap_rt {
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
   struct { uintptr_t lo, hi; } shared_code[4]; /* see shared_libraries */
   struct cheap c[MAX_COMPARTMENTS];
+  struct cheap dflt; /* the default domain's libmimalloc: its code range */
 };
 BH_HIDDEN union {
   struct heap_rt r;
@@ -298,7 +299,8 @@ static int bind_copy(void *h, struct cheap *c) {
 /* ---------------------------------------------- the copies' OS calls */
 
 /* Each copy's mmap, munmap, mprotect and madvise come here (its GOT is
- * rewritten at load, below). Its bookkeeping is key-0 memory any domain can
+ * rewritten at load, below), and so do the default domain's allocator's
+ * (index -1: it has no region, so only the rule for outside applies). Its bookkeeping is key-0 memory any domain can
  * write, and decides where it commits and decommits: pointed at the
  * descriptors, its commit (an mprotect) made them writable (found in
  * review). So: in its compartment's region, protection changes keep that
@@ -309,6 +311,8 @@ static int copy_of(uintptr_t pc) {
   for (unsigned i = 0; i < RT.n; i++)
     if (in_range(pc, RT.c[i].code_lo, RT.c[i].code_hi))
       return (int)i;
+  if (in_range(pc, RT.dflt.code_lo, RT.dflt.code_hi))
+    return -1; /* the default domain's allocator: it has no region */
   bh_die("bulkhead: error: a memory-management call through a heap copy's "
          "table from elsewhere");
 }
@@ -317,13 +321,13 @@ static int copy_of(uintptr_t pc) {
  * copy may touch outside it (0), or neither: then the process stops. */
 static int where(int i, const char *call, void *a, size_t len, int prot, int inside_ok) {
   uintptr_t lo = RT.base + (uintptr_t)i * RT.slice, p = (uintptr_t)a;
-  if (inside_ok && p >= lo && len <= RT.slice && p - lo <= RT.slice - len)
+  if (i >= 0 && inside_ok && p >= lo && len <= RT.slice && p - lo <= RT.slice - len)
     return 1;
   if (!(prot & PROT_EXEC) && bh_may_unmap(a, len))
     return 0;
-  bh_write("bulkhead: error: the allocator of compartment '");
-  bh_write(cname(i));
-  bh_write("' called ");
+  bh_write("bulkhead: error: the allocator of ");
+  write_domain(i);
+  bh_write(" called ");
   bh_write(call);
   bh_write(" on 0x");
   bh_write_num(p, 16);
@@ -333,9 +337,9 @@ static int where(int i, const char *call, void *a, size_t len, int prot, int ins
 static __attribute__((noreturn)) void os_failed(int i, const char *call) {
   bh_write("bulkhead: error: ");
   bh_write(call);
-  bh_write(" failed for the heap of compartment '");
-  bh_write(cname(i));
-  bh_write("': ");
+  bh_write(" failed for the heap of ");
+  write_domain(i);
+  bh_write(": ");
   bh_die(strerror(errno));
 }
 
@@ -558,6 +562,16 @@ static void setup(void) {
     for (size_t i = 0; i < n; i++)
       if (fds[i] >= 0)
         close(fds[i]);
+    /* The default domain's allocator too: its bookkeeping is key-0 memory
+     * like the copies', and a forged arena in it made its commit mprotect
+     * the runtime's read-only pages writable (found in review). */
+    struct copy_lookup l = {lm, &RT.dflt};
+    if (!lm || dl_iterate_phdr(copy_code, &l) != 1 || !RT.dflt.code_lo ||
+        !hook_os_calls(lm, &RT.dflt)) {
+      bh_write("bulkhead: error: cannot check the system calls of the default "
+               "domain's allocator: ");
+      bh_die(RT.dflt.why[0] ? RT.dflt.why : "libmimalloc.so.2 not found");
+    }
   }
   __atomic_store_n(&RT.ready, 1, __ATOMIC_RELEASE);
   if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ))

@@ -10,12 +10,15 @@
 // default domain install PKRU 0, and the default domain reads the vault.
 // Addresses: /proc/self/maps, the executable's symbols, and the location of
 // libmimalloc's arena table read off its exported mi_arena_area's code.
-// The test FAILS (the secret leaks) while the default heap can do this.
-// OPEN (docs/threat-model.md, "Runtime state"): the default domain's
-// allocator is not hooked yet. Expected to fail until it is.
-// XFAIL: *
+// Fixed: the default domain's allocator's system calls are checked like
+// the copies' (runtime/heap.c): the forged commit stops the process.
+// Before: "LEAK: PKRU 0x0, vault secret".
 // REQUIRES: pku
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
+// RUN: not %run %t > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=STOP < %t.err
+// RUN: not grep LEAK %t.out %t.err
+// STOP: bulkhead: error: the allocator of the default domain called mprotect on 0x{{[0-9a-f]+}}, outside its heap
 #include "Inputs/check.h"
 
 #include <elf.h>
