@@ -56,20 +56,30 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: movq %r9, %fs:(%rcx)
 // CHECK-NEXT: movq %r10, %rax
 // CHECK:      retq
+// A refused check clears the scratch registers before its ud2 (a SIGILL
+// handler reads them).
 // CHECK:      [[TRAP]]:
+// CHECK-NEXT: xorl %eax, %eax
+// CHECK-NEXT: xorl %ecx, %ecx
+// CHECK:      xorl %r10d, %r10d
 // CHECK-NEXT: ud2
 
 // Out of the vault: its callee-saved registers are kept on its own stack
 // and cleared for the callee, under the vault's cookie (read below its
-// stack arena); the vault's stack pointer is checked after the gate back,
-// and so is the cookie there, before the registers are restored.
+// stack arena) marked as a static frame's (xor 2); the vault's stack
+// pointer is checked after the gate back, and so is the cookie there,
+// before the registers are restored.
 // CHECK-LABEL: __bulkhead_tramp.outside.vault.0:
 // CHECK:      pushq %rbx
 // CHECK:      pushq %r15
 // CHECK:      xorl %ebx, %ebx
 // CHECK:      xorl %r15d, %r15d
 // CHECK:      movq __bulkhead_domain_vault+40(%rip), %r11
-// CHECK-NEXT: pushq -65536(%r11)
+// CHECK-NEXT: movq -65536(%r11), %r11
+// CHECK-NEXT: xorq $2, %r11
+// CHECK-NEXT: pushq %r11
+// CHECK-NEXT: .cfi_adjust_cfa_offset 8
+// CHECK-NEXT: xorl %r11d, %r11d
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
@@ -83,6 +93,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: ja
 // CHECK-NEXT: movq __bulkhead_domain_vault+40(%rip), %rcx
 // CHECK-NEXT: movq -65536(%rcx), %rcx
+// CHECK-NEXT: xorq $2, %rcx
 // CHECK-NEXT: cmpq %rcx, (%rsp)
 // CHECK-NEXT: jne
 // CHECK-NEXT: movq $0, (%rsp)
