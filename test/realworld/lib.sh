@@ -48,7 +48,10 @@ absolute() {
 #   passed (N): NAME...
 #   pkey fault in compartment 'C' (N): NAME...   the test stopped at the
 #       runtime's report of an access from the default domain to C's memory
+#   variadic entry stop in compartment 'C' (N): NAME...   the test stopped
+#       calling a variadic entry of C without seeing its annotation
 #   failed otherwise (N): NAME...
+# (the lines after "passed" come in no fixed order)
 outcomes() {
   awk '
     $1 == "@outcome" && $3 == "passed" { pass[$2] = 1; cur = ""; next }
@@ -57,6 +60,11 @@ outcomes() {
         /bulkhead: protection-key fault: .* in compartment .* from the default domain/ {
       c = $0; sub(/.* in compartment /, "", c); sub(/ .*/, "", c)
       why[cur] = "pkey fault in compartment " c
+    }
+    cur != "" && why[cur] == "failed otherwise" &&
+        /bulkhead: error: variadic entry .* of compartment .* called from another domain/ {
+      c = $0; sub(/.* of compartment /, "", c); sub(/ .*/, "", c)
+      why[cur] = "variadic entry stop in compartment " c
     }
     END {
       n = 0; for (t in pass) names[++n] = t
