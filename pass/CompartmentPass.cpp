@@ -5,7 +5,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "StandIns.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -79,7 +79,7 @@ Constant *Instrumenter::nameString(StringRef Compartment) {
 
 std::string Instrumenter::symbolFor(const Domain &D) {
   if (D.kind != Domain::Compartment)
-    return BULKHEAD_DOMAIN0;
+    return BH_SYM_DOMAIN0;
   return descriptor(D.name)->getName().str();
 }
 
@@ -109,12 +109,12 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   if (Slot)
     return Slot;
   LLVMContext &Ctx = M.getContext();
-  std::string Name = (BULKHEAD_DOMAIN_PREFIX + Compartment).str();
-  std::string Section = (BULKHEAD_DATA_PREFIX + Compartment).str();
+  std::string Name = (BH_SYM_DOMAIN_PREFIX + Compartment).str();
+  std::string Section = (BH_SECTION_DATA_PREFIX + Compartment).str();
   auto *I32 = Type::getInt32Ty(Ctx);
   auto *Ptr = PointerType::getUnqual(Ctx);
   const unsigned HeaderSize = 64;
-  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx), BULKHEAD_PAGE - HeaderSize);
+  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx), BH_PAGE - HeaderSize);
   auto *Ty = StructType::get(
       Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
 
@@ -133,7 +133,7 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   Constant *Fields[] = {
       ConstantInt::get(I32, 0),
       ConstantInt::get(I32, -1),
-      ConstantInt::get(I32, BULKHEAD_ABI_VERSION),
+      ConstantInt::get(I32, BH_ABI_VERSION),
       ConstantInt::get(I32, 0),
       nameString(Compartment),
       Bound("__start_"),
@@ -147,8 +147,8 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
                                 ConstantStruct::get(Ty, Fields), Name);
   GV->setVisibility(GlobalValue::HiddenVisibility);
   GV->setComdat(M.getOrInsertComdat(Name));
-  GV->setSection(BULKHEAD_DOMAIN_SECTION);
-  GV->setAlignment(Align(BULKHEAD_PAGE));
+  GV->setSection(BH_SECTION_DOMAINS);
+  GV->setAlignment(Align(BH_PAGE));
   appendToUsed(M, {GV}); // referenced only from inline asm and the runtime
   markCompartments();
   Slot = GV;
@@ -192,7 +192,7 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
   if (GV.hasCommonLinkage())
     GV.setLinkage(GlobalValue::ExternalLinkage);
   descriptor(Compartment);
-  GV.setSection((BULKHEAD_DATA_PREFIX + Compartment).str());
+  GV.setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
   // Constants share the writable section: one section per compartment keeps
   // its pages contiguous, and constness does not protect a secret anyway.
   GV.setConstant(false);
@@ -207,12 +207,12 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
 void Instrumenter::padDataSections() {
   for (auto &Entry : DataSections) {
     StringRef Compartment = Entry.getKey();
-    auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BULKHEAD_PAGE);
+    auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_PAGE);
     auto *Pad = new GlobalVariable(M, Ty, false, GlobalValue::InternalLinkage,
                                    ConstantAggregateZero::get(Ty),
                                    "__bulkhead_pad_" + Compartment);
-    Pad->setSection((BULKHEAD_DATA_PREFIX + Compartment).str());
-    Pad->setAlignment(Align(BULKHEAD_PAGE));
+    Pad->setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
+    Pad->setAlignment(Align(BH_PAGE));
     appendToUsed(M, {Pad});
     // Globals are emitted in list order: the pad goes last in its section.
     Pad->removeFromParent();
@@ -745,7 +745,7 @@ void Instrumenter::splitEntries() {
       continue;
     }
     insertGate(Call, Sym);
-    insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0, /*Scrubbing=*/true);
+    insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
   }
 }
 

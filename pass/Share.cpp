@@ -18,7 +18,7 @@
 // local png_row_info).
 #include "Diagnostics.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "Compat.h"
@@ -254,7 +254,7 @@ void Instrumenter::recordSharingCompartment(StringRef C) {
       ConstantExpr::getSub(ConstantExpr::getPtrToInt(descriptor(C), I64),
                            ConstantExpr::getPtrToInt(GV, I64)),
       I32));
-  GV->setSection(BULKHEAD_SHARE_SECTION);
+  GV->setSection(BH_SECTION_SHARE);
   GV->setAlignment(Align(4));
   appendToUsed(M, {GV});
 }

@@ -4,7 +4,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -269,7 +269,7 @@ static std::string firstEntryAsm(const std::string &ToSlot,
     for (int I = 0; I < 8; ++I)
       A += "movdqu %xmm" + std::to_string(I) + ", " +
            std::to_string(56 + 16 * I) + "(%rsp)\n";
-    A += checkedGateAsm(BULKHEAD_DOMAIN0) +
+    A += checkedGateAsm(BH_SYM_DOMAIN0) +
          "movq %rsp, %rbx\n"
          "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
          "movq %fs:(%r11), %rsp\n"
@@ -449,7 +449,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
            "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
     // The cookie marked as a static frame's (runtime/abi.h): the way back
     // of a run-time-chosen call does not take this frame for its record.
-    A += "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
+    A += "movq " + FromD + "+" + std::to_string(BH_DOMAIN_STACK_LO) +
          "(%rip), %r11\nmovq -" + std::to_string(BH_ARENA_GUARD) +
          "(%r11), %r11\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
          ", %r11\npushq %r11\n.cfi_adjust_cfa_offset 8\nxorl %r11d, %r11d\n";
@@ -528,7 +528,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
        "\n";
   if (FromC) { // the saved pointer sat in memory other domains can write
     A += inArenaAsm(FromD, "%rsp", "9f") +
-         "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
+         "movq " + FromD + "+" + std::to_string(BH_DOMAIN_STACK_LO) +
          "(%rip), %rcx\nmovq -" + std::to_string(BH_ARENA_GUARD) +
          "(%rcx), %rcx\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
          ", %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
@@ -641,7 +641,7 @@ void Instrumenter::finishAnyTrampolines() {
          ".weak __start_bulkhead_domains\n"
          "movq %r11, %rbx\nshlq $$12, %rbx\n"
          "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
-         "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
+         "movq " + std::to_string(BH_DOMAIN_STACK_LO) + "(%rbx), %rbx\n"
          "pushq -" + std::to_string(BH_ARENA_GUARD) + "(%rbx)\n"
          "xorl %ebx, %ebx\n"
          "pushq %r11\n"

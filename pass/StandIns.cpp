@@ -2,7 +2,7 @@
 // runtime").
 #include "StandIns.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -62,10 +62,10 @@ void defineStandIns(Module &M) {
   // The default descriptor's first words (struct bulkhead_domain): enforced
   // is 0, so every gate skips its WRPKRU. A jump straight to one of them
   // passes its check only with this PKRU, which opens key 0 alone.
-  standInData(M, BULKHEAD_DOMAIN0,
+  standInData(M, BH_SYM_DOMAIN0,
               ConstantStruct::getAnon(
                   {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
-                   ConstantInt::get(I32, BULKHEAD_ABI_VERSION),
+                   ConstantInt::get(I32, BH_ABI_VERSION),
                    ConstantInt::get(I32, 0)}));
   // Read only where something is enforced.
   standInData(M, "bh_index_pkru",
@@ -91,7 +91,7 @@ void defineStandIns(Module &M) {
 
 Constant *runtimeRequirement(Module &M, GlobalVariable *From) {
   auto *I64 = Type::getInt64Ty(M.getContext());
-  auto *Needed = M.getOrInsertGlobal(BULKHEAD_RUNTIME_REQUIRED,
+  auto *Needed = M.getOrInsertGlobal(BH_SYM_RUNTIME_REQUIRED,
                                      Type::getInt8Ty(M.getContext()));
   cast<GlobalValue>(Needed)->setVisibility(GlobalValue::HiddenVisibility);
   // Relative: no relocation left for run time.
