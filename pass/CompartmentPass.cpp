@@ -89,7 +89,7 @@ std::string Instrumenter::symbolFor(const Domain &D) {
 // __bulkhead_slot_address.<c>: the calling thread's address of c's stack
 // slot, for the descriptor (runtime/abi.h).
 Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
-  std::string Name = ("__bulkhead_slot_address." + Compartment).str();
+  std::string Name = (BH_SYM_SLOT_ADDRESS_PREFIX + Compartment).str();
   if (Function *F = M.getFunction(Name))
     return F;
   auto *Ptr = PointerType::getUnqual(M.getContext());
@@ -104,6 +104,28 @@ Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
   return F;
 }
 
+// The descriptor's IR type must lay out as the contract says
+// (include/bulkhead/abi.h, BH_DOMAIN_*), which the runtime's struct and
+// assembly assume: a mismatch (another target's pointer size, a field
+// added on one side) would make every gate read the wrong word.
+static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
+  static const uint64_t Offsets[] = {
+      BH_DOMAIN_PKRU,       BH_DOMAIN_PKEY,         BH_DOMAIN_ABI_VERSION,
+      BH_DOMAIN_ENFORCED,   BH_DOMAIN_NAME,         BH_DOMAIN_DATA_START,
+      BH_DOMAIN_DATA_END,   BH_DOMAIN_STACK_LO,     BH_DOMAIN_STACK_HI,
+      BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_HEADER_SIZE};
+  const StructLayout *SL = DL.getStructLayout(Ty);
+  bool Same = Ty->getNumElements() == std::size(Offsets) &&
+              SL->getSizeInBytes() == BH_DOMAIN_SIZE;
+  for (unsigned I = 0; Same && I < std::size(Offsets); ++I)
+    Same = SL->getElementOffset(I) == Offsets[I];
+  if (!Same)
+    report_fatal_error("bulkhead: the compartment descriptor's IR type does "
+                       "not match include/bulkhead/abi.h (BH_DOMAIN_*) for "
+                       "this target's data layout",
+                       /*gen_crash_diag=*/false);
+}
+
 GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   GlobalVariable *&Slot = Descriptors[Compartment];
   if (Slot)
@@ -113,10 +135,11 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   std::string Section = (BH_SECTION_DATA_PREFIX + Compartment).str();
   auto *I32 = Type::getInt32Ty(Ctx);
   auto *Ptr = PointerType::getUnqual(Ctx);
-  const unsigned HeaderSize = 64;
-  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx), BH_PAGE - HeaderSize);
+  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx),
+                               BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE);
   auto *Ty = StructType::get(
       Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
+  checkDescriptorLayout(M.getDataLayout(), Ty);
 
   // __start_/__stop_ of the data section; weak, as a compartment may have
   // no data at all.
@@ -160,7 +183,7 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
 // refers to a symbol only the runtime defines, so a link without the runtime
 // fails too (StandIns.h).
 void Instrumenter::markCompartments() {
-  const char *Name = "__bulkhead_compartment_marker";
+  const char *Name = BH_SYM_COMPARTMENT_MARKER;
   if (M.getGlobalVariable(Name, true))
     return;
   auto *I32 = Type::getInt32Ty(M.getContext());
@@ -210,7 +233,7 @@ void Instrumenter::padDataSections() {
     auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_PAGE);
     auto *Pad = new GlobalVariable(M, Ty, false, GlobalValue::InternalLinkage,
                                    ConstantAggregateZero::get(Ty),
-                                   "__bulkhead_pad_" + Compartment);
+                                   BH_SYM_PAD_PREFIX + Compartment);
     Pad->setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
     Pad->setAlignment(Align(BH_PAGE));
     appendToUsed(M, {Pad});
@@ -352,7 +375,7 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
 // (weak) symbol and, when it is defined, makes the call through gates into
 // the default domain and back.
 static std::string defaultMarkerName(StringRef Function) {
-  return ("__bulkhead_default." + Function).str();
+  return (BH_SYM_DEFAULT_MARK_PREFIX + Function).str();
 }
 
 void Instrumenter::markDefaultFunctions() {
@@ -426,7 +449,7 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
 void Instrumenter::stopWithError(Instruction *Before, const std::string &Msg) {
   IRBuilder<> B(Before);
   auto *FT = FunctionType::get(B.getVoidTy(), {B.getPtrTy()}, false);
-  B.CreateCall(M.getOrInsertFunction("__bulkhead_unsupported_call", FT),
+  B.CreateCall(M.getOrInsertFunction(BH_SYM_UNSUPPORTED_CALL, FT),
                {B.CreateGlobalString(Msg)});
 }
 
@@ -536,7 +559,7 @@ static CallInst *forwardCall(BasicBlock *BB, Function &Target, Function &W) {
 // pointer made in a compartment and called back by shared code (qsort)
 // finds the compartment's rights again on return.
 Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
-  std::string Name = ("__bulkhead_wrap." + sourceName(F) + "." +
+  std::string Name = (BH_SYM_WRAP_PREFIX + sourceName(F) + "." +
                       (Creator.kind == Domain::Compartment ? Creator.name
                                                            : StringRef("0")))
                          .str();
@@ -554,7 +577,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     return W;
   }
   if (StackSwitching) // pointer calls from compartments test this range
-    W->setSection("bulkhead_wrappers");
+    W->setSection(BH_SECTION_WRAPPERS);
   // Hundreds in a large program: no unwind table where nothing can unwind.
   if (F.doesNotThrow())
     W->setUWTableKind(UWTableKind::None);

@@ -50,10 +50,9 @@ static void addScrub(std::string &Asm, std::string &Clobbers) {
 std::string inArenaAsm(StringRef DomainSymbol, StringRef Reg,
                        StringRef Fail) {
   std::string Desc = DomainSymbol.str(), R = Reg.str(), F = Fail.str();
-  return "cmpq " + Desc + "+" + std::to_string(BH_DOMAIN_STACK_LO) + "(%rip), " +
-         R + "\njbe " + F + "\ncmpq " + Desc + "+" +
-         std::to_string(BH_DOMAIN_STACK_HI) + "(%rip), " + R + "\nja " + F +
-         "\n";
+  return "cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + R +
+         "\njbe " + F + "\ncmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), " +
+         R + "\nja " + F + "\n";
 }
 
 bool scrubsRegisters() { return ScrubLevel != Scrub::None; }
@@ -66,23 +65,14 @@ std::string vectorScrubAsm(unsigned First) {
   return Asm;
 }
 
-// Where no compartment is protected (none linked in, no PKU, or a shared
-// object's stand-in runtime), the default descriptor's `enforced` word is 0
-// and the gate is skipped: no WRPKRU ever runs on a CPU without PKU.
+// The contract's one gate text (include/bulkhead/abi.h), in LLVM's inline
+// asm dialect ("$" written "$$"). Where no compartment is protected (none
+// linked in, no PKU, or a shared object's stand-in runtime), the default
+// descriptor's `enforced` word is 0 and the gate is skipped: no WRPKRU
+// ever runs on a CPU without PKU.
 static std::string checkedWrpkru(const std::string &Sym) {
-  return "cmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
-         "je 2f\n"
-         "xorl %ecx, %ecx\n"
-         "xorl %edx, %edx\n"
-         "movl " + Sym + "(%rip), %eax\n"
-         "1: wrpkru\n"
-         "cmpl " + Sym + "(%rip), %eax\n"
-         "je 2f\n"
-         "ud2\n"
-         "2:\n"
-         ".pushsection " BH_SECTION_GATES ",\"R\",@progbits\n"
-         ".quad 1b\n"
-         ".popsection\n";
+  return BH_GATE_PART1("$$", "%") + Sym + BH_GATE_PART2("$$", "%") + Sym +
+         BH_GATE_PART3("$$", "%");
 }
 
 static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
@@ -139,7 +129,7 @@ void insertReenterDefault(Instruction *Before) {
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
   IRBuilder<>(Before).CreateCall(InlineAsm::get(
       Ty,
-      "callq __bulkhead_reenter_default",
+      "callq " BH_SYM_REENTER_DEFAULT,
       "~{memory},~{dirflag},~{fpsr},~{flags}", /*hasSideEffects=*/true));
 }
 
