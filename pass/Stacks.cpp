@@ -29,11 +29,15 @@ static std::string refusedTrapAsm() {
          "xorl %r10d, %r10d\nud2\n";
 }
 
+// On by default, as in the driver (-fpkey-compartment-stacks): the pass
+// run on its own (opt, clang -fpass-plugin) builds what bulkhead-clang
+// ships. -bulkhead-stacks=false is -fno-pkey-compartment-stacks.
 cl::opt<bool> StackSwitching(
     "bulkhead-stacks",
     cl::desc("Run compartment code on per-thread, per-compartment stacks "
-             "tagged with the compartment's key (-fpkey-compartment-stacks)"),
-    cl::init(false));
+             "tagged with the compartment's key (the default; "
+             "=false: -fno-pkey-compartment-stacks)"),
+    cl::init(true));
 
 // ------------------------------------------------------------------ stacks
 //
