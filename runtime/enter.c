@@ -56,6 +56,9 @@ void bh_enter_init(void) {
 /* Into bh_index_pkru.pkru[i]. */
 #define GATE_TEXT(i) \
   CHECKED_GATE(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
+/* bh_enter_index and __bulkhead_return_to_index below list one gate per
+ * index, 0 to 14, by hand. */
+_Static_assert(BH_MAX_COMPARTMENTS == 15, "one fixed gate per compartment index");
 /* bh_enter_index(i): the gate for i, then back to the caller. */
 #define ENTER_GATE(i)                                                          \
   "  cmpl $" #i ", %edi\n"                                                     \
