@@ -172,9 +172,9 @@
  * the return address. */
 #define BH_CALLEE_SAVED_BYTES 48 /* rbx, rbp, r12, r13, r14, r15 */
 #define BH_FRAME_CALLER_SAVED 56 /* BH_CALLEE_SAVED_BYTES + the cookie */
-/* At the top T of the callee's stack, below which the copied stack
- * arguments start: T - BH_FRAME_SIZE is the stack pointer after the call
- * returns, and from there: */
+/* On the callee's stack, the BH_FRAME_SIZE bytes below its top T (the
+ * copied stack arguments lie below them); at these offsets from T -
+ * BH_FRAME_SIZE, the stack pointer once the callee has returned: */
 #define BH_FRAME_SIZE 32
 #define BH_FRAME_TO_OLD_SLOT 8    /* the callee domain's slot before */
 #define BH_FRAME_FROM_OLD_SLOT 16 /* the caller domain's slot before */
