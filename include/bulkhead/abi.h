@@ -262,6 +262,11 @@
   ".pushsection " BH_SECTION_GATES ",\"R\",@progbits\n"                        \
   ".quad 1b\n"                                                                 \
   ".popsection\n"
+/* That encoding, as offsets from the WRPKRU (the listed address). */
+#define BH_GATE_LOAD_BEFORE 6 /* the mov starts this many bytes before */
+#define BH_GATE_CHECK_AT 3    /* the cmp */
+#define BH_GATE_JE_AT 9       /* je over the ud2 */
+#define BH_GATE_UD2_AT 11     /* ud2; the gate ends 2 bytes later */
 #define BH_CHECKED_GATE(IMM, REG, WORD)                                        \
   BH_GATE_PART1(IMM, REG) WORD BH_GATE_PART2(IMM, REG) WORD                    \
       BH_GATE_PART3(IMM, REG)

@@ -56,7 +56,7 @@ def main():
     if not gates:
         sys.exit("gate-manifest.py: error: no gate listed")
     # The checked gate: WRPKRU at the listed address, then cmp (6 bytes),
-    # je over (2), ud2 (2) (include/bulkhead/abi.h).
+    # je over (2), ud2 (2): BH_GATE_UD2_AT in include/bulkhead/abi.h.
     at = offset(loads, gates[0]) + 11
     if data[at:at + 2] != b"\x0f\x0b":
         sys.exit("gate-manifest.py: error: no ud2 where the gate at 0x%x has it" % gates[0])
