@@ -672,7 +672,7 @@ void Instrumenter::finishAnyTrampolines() {
       A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true,
                          // back into caller i (r12) through the runtime's
                          // gates, on the runtime stack
-                         "movl %r12d, %edi\ncallq bh_enter_index\n");
+                         "movl %r12d, %edi\ncallq " BH_SYM_ENTER_INDEX "\n");
     A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
          checkedGateAsm(ToD) +
          "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";

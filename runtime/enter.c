@@ -65,16 +65,16 @@ _Static_assert(BH_MAX_COMPARTMENTS == 15, "one fixed gate per compartment index"
   "  jne 3f\n" GATE_TEXT(i) "  ret\n"                                          \
   "3:\n"
 __asm__(".text\n"
-        ".globl bh_enter_index\n"
-        ".hidden bh_enter_index\n"
-        ".type bh_enter_index,@function\n"
-        "bh_enter_index:\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2)
+        ".globl " BH_SYM_ENTER_INDEX "\n"
+        ".hidden " BH_SYM_ENTER_INDEX "\n"
+        ".type " BH_SYM_ENTER_INDEX ",@function\n"
+        BH_SYM_ENTER_INDEX ":\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2)
             ENTER_GATE(3) ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6)
                 ENTER_GATE(7) ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10)
                     ENTER_GATE(11) ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
         CHECKED_GATE(BH_SYM_DOMAIN0)
         "  ret\n"
-        ".size bh_enter_index, .-bh_enter_index\n");
+        ".size " BH_SYM_ENTER_INDEX ", .-" BH_SYM_ENTER_INDEX "\n");
 
 /* __bulkhead_reenter_default: called by default-domain code right after
  * each of its pointer calls (pass/Gate.cpp): when compartments are

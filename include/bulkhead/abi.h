@@ -100,8 +100,9 @@
 
 /* Defined by the runtime alone. Every module that describes a compartment
  * refers to it from BH_SYM_COMPARTMENT_MARKER, so a link that would run a
- * compartment without the runtime fails and names it; bulkhead-dso.ld
- * refuses a shared object that defines the marker. */
+ * compartment without the runtime fails and names it; runtime/bulkhead-dso.ld
+ * (a linker script, which spells the marker's name itself) refuses a shared
+ * object that defines the marker. */
 #define BH_SYM_RUNTIME_REQUIRED                                                \
   "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_compartments"
 #define BH_SYM_COMPARTMENT_MARKER "__bulkhead_compartment_marker"
@@ -209,6 +210,13 @@
 #define BH_SYM_RETURN_TO_INDEX "__bulkhead_return_to_index"
 
 /* ------------------------------------------------ other entry points */
+
+/* void (int i), C calling convention: a fixed, checked gate into
+ * compartment i's rights (0 <= i < BH_MAX_COMPARTMENTS, by the index
+ * table), or the default domain's for any other i. The any-trampoline
+ * calls it on the runtime stack to get back into its caller's rights after
+ * a first entry (runtime/enter.c). */
+#define BH_SYM_ENTER_INDEX "bh_enter_index"
 
 /* After a pointer call in default-domain code: back to the default
  * domain's rights if the callee left others. Preserves every register but
