@@ -115,7 +115,7 @@ static void make_read_only(void *start, size_t len) {
 }
 
 static void bulkhead_init(int argc, char **argv, char **envp) {
-  (void)argc, (void)argv;
+  (void)argc;
   size_t n = bh_domain_count();
   bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
@@ -138,6 +138,8 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   }
 
   if (!state.s.unprotected) {
+    bh_bind_now(argv, envp);
+    bh_neutralise_gadgets();
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);

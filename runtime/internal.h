@@ -121,6 +121,12 @@ int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
 
+/* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
+ * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
+ * and XRSTORS in their code that is no checked gate unusable, or stop. */
+void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
+void bh_neutralise_gadgets(void) BH_HIDDEN;
+
 /* Code addresses (symbolize.c): the loaded object holding pc and the offset
  * in it; "function+0xN (object+0xM)" on stderr. */
 int bh_code_module(uintptr_t pc, const char **path, uintptr_t *offset) BH_HIDDEN;
