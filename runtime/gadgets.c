@@ -121,10 +121,10 @@ void bh_bind_now(char **argv, char **envp) {
   int err = errno;
   if (env_get("BULKHEAD_ALLOW_DEP_GADGETS"))
     return;
-  bh_write("bulkhead: error: cannot turn lazy binding off, which keeps ld.so's "
-           "XRSTOR usable to set PKRU (re-running /proc/self/exe with LD_BIND_NOW: ");
-  bh_write(strerror(err));
-  bh_die("); set BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway");
+  bh_fatal("cannot turn lazy binding off, which keeps ld.so's XRSTOR usable to set PKRU "
+           "(re-running /proc/self/exe with LD_BIND_NOW: %s); set BULKHEAD_ALLOW_DEP_GADGETS=1 "
+           "to run anyway",
+           strerror(err));
 }
 
 enum kind { WRPKRU, XRSTOR, XRSTORS };
@@ -173,18 +173,15 @@ struct scan {
   int patched, unknown;
 };
 
-/* "OBJECT+0xOFFSET" */
-static void write_where(const struct dl_phdr_info *info, const uint8_t *p) {
-  bh_write(info->dlpi_name[0] ? info->dlpi_name : "?");
-  bh_write("+0x");
-  bh_write_num((uintptr_t)p - info->dlpi_addr, 16);
+static const char *object_name(const struct dl_phdr_info *info) {
+  return info->dlpi_name[0] ? info->dlpi_name : "?";
 }
 
 static void note(const char *what, const struct dl_phdr_info *info, const uint8_t *p) {
-  bh_write(what);
-  bh_write(" at ");
-  write_where(info, p);
-  bh_write("\n");
+  char line[512];
+  bh_format(line, sizeof line, "%s at %s+0x%lx\n", what, object_name(info),
+            (unsigned long)((uintptr_t)p - info->dlpi_addr));
+  bh_write(line);
 }
 
 /* Overwrites the instruction's opcode bytes: UD2, then INT3 (len >= 3). */
@@ -192,11 +189,10 @@ static void patch(struct scan *s, const struct dl_phdr_info *info, const uint8_t
   uint8_t ud[8] = {0x0f, 0x0b, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc};
   if (s->fd < 0)
     s->fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-  if (s->fd < 0 || pwrite(s->fd, ud, len, (off_t)(uintptr_t)p) != (ssize_t)len) {
-    bh_write("bulkhead: error: cannot make the PKRU write at ");
-    write_where(info, p);
-    bh_die(" unusable (writing through /proc/self/mem failed)");
-  }
+  if (s->fd < 0 || pwrite(s->fd, ud, len, (off_t)(uintptr_t)p) != (ssize_t)len)
+    bh_fatal("cannot make the PKRU write at %s+0x%lx unusable (writing through "
+             "/proc/self/mem failed)",
+             object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr));
   s->patched++;
 }
 
@@ -228,13 +224,10 @@ static void one(struct scan *s, const struct dl_phdr_info *info, const uint8_t *
     }
     return;
   }
-  bh_write("bulkhead: error: ");
-  write_where(info, p);
-  bh_write(" holds ");
-  bh_write(kind_name[k]);
-  bh_die(" bytes that are no checked gate: a code-reuse attack could use them to open "
-         "every compartment; rebuild that object, or set BULKHEAD_ALLOW_DEP_GADGETS=1 to run "
-         "anyway");
+  bh_fatal("%s+0x%lx holds %s bytes that are no checked gate: a code-reuse attack could use "
+           "them to open every compartment; rebuild that object, or set "
+           "BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway",
+           object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr), kind_name[k]);
 }
 
 static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
