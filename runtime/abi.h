@@ -42,6 +42,25 @@
  * by the linker and are ignored. */
 #define BULKHEAD_GATES_SECTION ".bulkhead.gates"
 
+/* libc's accessors of thread-local variables that return an address
+ * computed from the thread pointer glibc keeps at %fs:0 (the TCB's self
+ * word: key-0 memory any domain can rewrite). Compartment code calls the
+ * runtime's instead, or, where it only loads or stores through the result,
+ * addresses the variable %fs-relative at its offset from
+ * BULKHEAD_TLS_OFFSETS (pass/LibcTls.cpp, runtime/tls.c). X(index, libc's
+ * accessor, the runtime's). */
+#define BULKHEAD_TLS_ACCESSORS(X)                                              \
+  X(0, __errno_location, __bulkhead_errno_location)                           \
+  X(1, __h_errno_location, __bulkhead_h_errno_location)                       \
+  X(2, __ctype_b_loc, __bulkhead_ctype_b_loc)                                 \
+  X(3, __ctype_tolower_loc, __bulkhead_ctype_tolower_loc)                     \
+  X(4, __ctype_toupper_loc, __bulkhead_ctype_toupper_loc)
+#define BULKHEAD_TLS_ACCESSOR_COUNT 5
+/* The runtime's read-only table: one 64-bit offset from the thread's FS
+ * base per accessor, by index, the same for every thread (libc's TLS is in
+ * the static TLS block). Set before any compartment code runs. */
+#define BULKHEAD_TLS_OFFSETS "__bulkhead_tls_offsets"
+
 struct bulkhead_domain {
   uint32_t pkru;        /* offset 0, read by every gate; set at start-up */
   int32_t pkey;         /* set at start-up; -1 for the default domain */

@@ -4,9 +4,21 @@
 
 #include "abi.h"
 #include "gate.h"
+#include <errno.h>
 #include <stddef.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
+
+/* The runtime's own errno: parts of it (interposers, the heap) run with a
+ * compartment's rights, so it is found as compartment code finds it,
+ * without trusting the thread pointer at %fs:0 (tls.c). */
+int *__bulkhead_errno_location(void) BH_HIDDEN;
+#undef errno
+#define errno (*__bulkhead_errno_location())
+/* The offsets of libc's thread-local variables, first thing at start-up. */
+void bh_tls_init(void) BH_HIDDEN;
+/* The runtime's replacement of libc's accessor i (BULKHEAD_TLS_ACCESSORS). */
+void *bh_tls_accessor(int i) BH_HIDDEN;
 
 /* The compartment descriptors the pass emitted, one page each. */
 extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
