@@ -971,6 +971,7 @@ void Instrumenter::run() {
   splitEntries();
   markDefaultFunctions();
   cloneHelpersForCompartments();
+  rewriteLibcTlsAccessors(); // on the compartments' copies of helpers too
   wrapAddressTaken();
   checkInternalStores();
   for (Function &F : M)

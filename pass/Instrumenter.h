@@ -1,6 +1,7 @@
 // Instrumenter.h - the state of one run of the Bulkhead pass over a module,
 // shared by the files that implement it: CompartmentPass.cpp (domains, data,
-// gates, wrappers, entries) and Stacks.cpp (-bulkhead-stacks trampolines).
+// gates, wrappers, entries), Stacks.cpp (-bulkhead-stacks trampolines) and
+// LibcTls.cpp (errno and the like in compartment code).
 #ifndef BULKHEAD_INSTRUMENTER_H
 #define BULKHEAD_INSTRUMENTER_H
 
@@ -67,6 +68,7 @@ private:
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();
   void cloneHelpersForCompartments();
+  void rewriteLibcTlsAccessors(); // LibcTls.cpp
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
