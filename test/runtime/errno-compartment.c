@@ -14,6 +14,8 @@
 //    each read back their own, and get their own `&errno`;
 //  - isdigit/toupper (the ctype tables) give libc's answers;
 //  - the offset table is read-only: the default domain's store faults.
+// Natively, and in the QEMU guest also with BULKHEAD_VM_CPU=max,-fsgsbase,
+// where the runtime's accessor takes the arch_prctl path.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t && %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 -pthread %s -o %t0 && %run %t0 | FileCheck %s
