@@ -96,12 +96,28 @@ _Static_assert(sizeof(struct heap_rt) <= BULKHEAD_PAGE, "heap state exceeds a pa
  * TLS, so any domain can write it: `busy` must never decide where a
  * compartment's allocation comes from (see alloc_index). Global (hidden)
  * only so that test/runtime/attacks-heap-busy.c can name it. */
-BH_HIDDEN __thread struct {
+struct heap_tls {
   mi_heap_t *heap[MAX_COMPARTMENTS];
   unsigned used;   /* compartments whose copy has state for this thread */
   int dtor;        /* thread-exit hook registered */
   int busy;        /* inside the runtime's own heap work: allocate shared */
-} tls __asm__("__bulkhead_heap_tls");
+};
+BH_HIDDEN __attribute__((used)) __thread struct heap_tls heap_tls_storage
+    __asm__("__bulkhead_heap_tls");
+
+/* It is written with a compartment's rights (a thread's first allocation
+ * there stores its heap), so it is addressed %fs-relative only, at its
+ * offset from the GOT (read-only) or the linker: the compiler would
+ * otherwise reuse its address, computed from the thread pointer at %fs:0,
+ * which any domain can rewrite to move these words into the compartment's
+ * own memory (threat-model.md, "errno and the thread pointer"). */
+typedef struct heap_tls __attribute__((address_space(257))) fs_heap_tls;
+static inline fs_heap_tls *heap_tls_fs(void) {
+  uintptr_t off;
+  __asm__("movq __bulkhead_heap_tls@gottpoff(%%rip), %0" : "=r"(off));
+  return (fs_heap_tls *)off;
+}
+#define tls (*heap_tls_fs())
 
 static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
