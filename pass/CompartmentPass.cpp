@@ -972,6 +972,7 @@ void Instrumenter::run() {
   markDefaultFunctions();
   cloneHelpersForCompartments();
   rewriteLibcTlsAccessors(); // on the compartments' copies of helpers too
+  rewriteOwnThreadLocals();
   wrapAddressTaken();
   checkInternalStores();
   for (Function &F : M)

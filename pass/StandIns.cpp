@@ -96,6 +96,12 @@ void defineStandIns(Module &M) {
     B.CreateRet(B.CreateCall(Libc));
   }
 
+  // The FS base for compartment code's own thread-local addresses
+  // (pass/ThreadLocals.cpp), where this module asks for it: the thread
+  // pointer, as uninstrumented code would use.
+  if (Function *F = M.getFunction("__bulkhead_fs_base"); F && F->isDeclaration())
+    standInAsm(M, "__bulkhead_fs_base", "movq %fs:0, %rax\nret");
+
   // A call the pass could not gate (runtime/util.c): say why on stderr
   // and stop. System calls, not libc: the module may define its own write.
   standInAsm(M, "__bulkhead_unsupported_call",

@@ -52,6 +52,11 @@ static char *fs_base(void) {
   return (char *)base;
 }
 
+/* For compartment code's own thread-local variables whose address
+ * escapes (pass/ThreadLocals.cpp): their offset is added to this. */
+char *__bulkhead_fs_base(void) BH_HIDDEN;
+char *__bulkhead_fs_base(void) { return fs_base(); }
+
 #define DEFINE_ACCESSOR(i, libc, ours)                                         \
   __typeof__(libc()) ours(void) BH_HIDDEN;                                     \
   __typeof__(libc()) ours(void) {                                              \
