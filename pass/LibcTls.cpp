@@ -10,7 +10,7 @@
 // helpers) every use of such an accessor changes:
 //  - a call whose result is only loaded from or stored to becomes an
 //    %fs-relative access (address space 257) at the variable's offset from
-//    the runtime's read-only table BULKHEAD_TLS_OFFSETS: `movl $0,
+//    the runtime's read-only table BH_SYM_TLS_OFFSETS: `movl $0,
 //    %fs:(%rax)`, no call, no thread pointer;
 //  - any other use (the address escapes, a pointer to the accessor) calls
 //    the runtime's accessor instead, which adds the offset to the FS base
@@ -19,7 +19,7 @@
 // Default-domain code keeps libc's accessors: it already holds every right
 // such a write could use.
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
@@ -35,7 +35,7 @@ struct LibcTlsAccessor {
 };
 constexpr LibcTlsAccessor Accessors[] = {
 #define ACCESSOR(i, libc, ours) {#libc, #ours, i},
-    BULKHEAD_TLS_ACCESSORS(ACCESSOR)
+    BH_TLS_ACCESSORS(ACCESSOR)
 #undef ACCESSOR
 };
 constexpr unsigned FsAddressSpace = 257; // x86: %fs-relative
@@ -59,9 +59,9 @@ bool onlyLoadedOrStored(const CallInst &Call) {
 static Value *fsRelativeAddress(IRBuilder<> &B, Module &M, unsigned Index) {
   LLVMContext &Ctx = M.getContext();
   auto *I64 = Type::getInt64Ty(Ctx);
-  auto *TableTy = ArrayType::get(I64, BULKHEAD_TLS_ACCESSOR_COUNT);
+  auto *TableTy = ArrayType::get(I64, BH_TLS_ACCESSOR_COUNT);
   auto *Table = cast<GlobalVariable>(
-      M.getOrInsertGlobal(BULKHEAD_TLS_OFFSETS, TableTy));
+      M.getOrInsertGlobal(BH_SYM_TLS_OFFSETS, TableTy));
   Table->setVisibility(GlobalValue::HiddenVisibility);
   LoadInst *Offset = B.CreateLoad(
       I64, B.CreateConstInBoundsGEP2_32(TableTy, Table, 0, Index), "tls.offset");

@@ -30,7 +30,7 @@ using namespace llvm;
 namespace bulkhead {
 
 static constexpr unsigned FsAddressSpace = 257; // x86: %fs-relative
-static constexpr StringRef FsBaseFunction = "__bulkhead_fs_base";
+static constexpr StringRef FsBaseFunction = BH_SYM_FS_BASE;
 
 // The variable's offset from the FS base, as the initial-exec model reads
 // it: from its GOT entry, or an immediate where the linker relaxes that.

@@ -31,14 +31,14 @@
 #define HWCAP2_FSGSBASE (1 << 1)
 #endif
 
-/* Read by compiled compartment code (BULKHEAD_TLS_OFFSETS): the offsets
+/* Read by compiled compartment code (BH_SYM_TLS_OFFSETS): the offsets
  * first, by accessor index. */
 BH_HIDDEN struct {
-  int64_t offset[BULKHEAD_TLS_ACCESSOR_COUNT];
+  int64_t offset[BH_TLS_ACCESSOR_COUNT];
   int fsgsbase; /* RDFSBASE works */
   int ready;    /* offsets set; before that, libc's own accessors */
-  char pad[BULKHEAD_PAGE - 8 * BULKHEAD_TLS_ACCESSOR_COUNT - 2 * sizeof(int)];
-} bh_tls __asm__(BULKHEAD_TLS_OFFSETS) __attribute__((aligned(BULKHEAD_PAGE)));
+  char pad[BH_PAGE - 8 * BH_TLS_ACCESSOR_COUNT - 2 * sizeof(int)];
+} bh_tls __asm__(BH_SYM_TLS_OFFSETS) __attribute__((aligned(BH_PAGE)));
 
 /* This thread's FS base, from the CPU or the kernel, never from memory. */
 static char *fs_base(void) {
@@ -54,8 +54,8 @@ static char *fs_base(void) {
 
 /* For compartment code's own thread-local variables whose address
  * escapes (pass/ThreadLocals.cpp): their offset is added to this. */
-char *__bulkhead_fs_base(void) BH_HIDDEN;
-char *__bulkhead_fs_base(void) { return fs_base(); }
+BH_HIDDEN char *bh_fs_base_for_code(void) __asm__(BH_SYM_FS_BASE);
+char *bh_fs_base_for_code(void) { return fs_base(); }
 
 #define DEFINE_ACCESSOR(i, libc, ours)                                         \
   __typeof__(libc()) ours(void) BH_HIDDEN;                                     \
@@ -64,11 +64,11 @@ char *__bulkhead_fs_base(void) { return fs_base(); }
       return libc();                                                           \
     return (__typeof__(libc()))(fs_base() + bh_tls.offset[i]);                 \
   }
-BULKHEAD_TLS_ACCESSORS(DEFINE_ACCESSOR)
+BH_TLS_ACCESSORS(DEFINE_ACCESSOR)
 
 void *bh_tls_accessor(int i) {
 #define ADDRESS(k, libc, ours) if (i == k) return (void *)ours;
-  BULKHEAD_TLS_ACCESSORS(ADDRESS)
+  BH_TLS_ACCESSORS(ADDRESS)
   return NULL;
 }
 
@@ -78,8 +78,8 @@ void bh_tls_init(void) {
   bh_tls.fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
   char *base = fs_base();
 #define SET_OFFSET(i, libc, ours) bh_tls.offset[i] = (char *)libc() - base;
-  BULKHEAD_TLS_ACCESSORS(SET_OFFSET)
+  BH_TLS_ACCESSORS(SET_OFFSET)
   bh_tls.ready = 1;
   if (mprotect(&bh_tls, sizeof bh_tls, PROT_READ))
-    bh_die("bulkhead: error: cannot make the TLS offset table read-only");
+    bh_fatal("cannot make the TLS offset table read-only");
 }

@@ -491,9 +491,9 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push(cmd, "-mllvm");
     push(cmd, concat("-bulkhead-share=", s->share));
   }
-  if (s->stacks && s->has_cc1_input) {
+  if (s->has_cc1_input) { /* explicit either way, whatever the default */
     push(cmd, "-mllvm");
-    push(cmd, "-bulkhead-stacks");
+    push(cmd, s->stacks ? "-bulkhead-stacks" : "-bulkhead-stacks=false");
   }
   if (s->asm_allow && s->has_cc1_input) {
     push(cmd, "-mllvm");
@@ -608,9 +608,10 @@ static void print_help(const char *prog) {
          "                             lists run come from the shared heap\n"
          "                             (docs/heaps.md, sharing policy)\n"
          "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
-         "                             tagged with the compartment's key\n"
-         "                             (experimental; docs/design.md)\n"
-         "  -fno-pkey-compartment-stacks  undo an earlier -fpkey-compartment-stacks\n"
+         "                             tagged with the compartment's key (the\n"
+         "                             default; docs/design.md)\n"
+         "  -fno-pkey-compartment-stacks  run compartment code on the caller's\n"
+         "                             stack (key 0) instead\n"
          "  -fpkey-asm-allow=FILE      inline assembly allowed to write PKRU, with\n"
          "                             reasons (docs/driver.md)\n"
          "  -fno-pkey-link-scan        do not run bulkhead-scan on what a link writes\n"
