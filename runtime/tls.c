@@ -31,14 +31,21 @@
 #define HWCAP2_FSGSBASE (1 << 1)
 #endif
 
-/* Read by compiled compartment code (BH_SYM_TLS_OFFSETS): the offsets
- * first, by accessor index. */
-BH_HIDDEN struct {
+/* Read by compiled compartment code (BH_SYM_TLS_OFFSETS, which the pass
+ * sees as [BH_TLS_ACCESSOR_COUNT x i64]): the offsets first, by accessor
+ * index. A page of its own. */
+struct tls_table {
   int64_t offset[BH_TLS_ACCESSOR_COUNT];
   int fsgsbase; /* RDFSBASE works */
   int ready;    /* offsets set; before that, libc's own accessors */
   char pad[BH_PAGE - 8 * BH_TLS_ACCESSOR_COUNT - 2 * sizeof(int)];
-} bh_tls __asm__(BH_SYM_TLS_OFFSETS) __attribute__((aligned(BH_PAGE)));
+};
+_Static_assert(__builtin_offsetof(struct tls_table, offset) == 0 &&
+                   sizeof(((struct tls_table *)0)->offset) == 8 * BH_TLS_ACCESSOR_COUNT &&
+                   sizeof(struct tls_table) == BH_PAGE,
+               "the TLS offset table is not what the pass reads");
+BH_HIDDEN struct tls_table bh_tls __asm__(BH_SYM_TLS_OFFSETS)
+    __attribute__((aligned(BH_PAGE)));
 
 /* This thread's FS base, from the CPU or the kernel, never from memory. */
 static char *fs_base(void) {
