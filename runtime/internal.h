@@ -72,6 +72,9 @@ void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
+/* Writes prep and the domain the code interrupted by a signal (frame uc)
+ * ran in; 0, having written nothing, if that cannot be known (fault.c). */
+int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
 
 /* Code addresses (symbolize.c): the loaded object holding pc and the offset
  * in it; "function+0xN (object+0xM)" on stderr. */
