@@ -110,8 +110,9 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, i
       k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
                     (unsigned long long)n->data.args[i]);
     if (k < (int)sizeof line)
-      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s in process %d (thread %d) "
-                    "\xe2\x80\x94 %s\n", detail ? " " : "", detail ? detail : "",
+      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s%s in process %d (thread %d) "
+                    "\xe2\x80\x94 %s\n", detail ? " of \"" : "", detail ? detail : "",
+                    detail ? "\"" : "",
                     (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, bh_reason_text(reason));
     if (k > (int)sizeof line)
       k = sizeof line;
