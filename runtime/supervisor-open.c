@@ -283,6 +283,22 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
     bh_notif_respond(listener, n->id, 0, errno == ENOENT ? EBADF : errno, 0);
     return;
   }
+  struct statfs bfs;
+  struct stat bst;
+  if (path[0] != '/' && !fstatfs(base, &bfs) && bfs.f_type == PROC_SUPER_MAGIC &&
+      !fstat(base, &bst) && bst.st_ino == 1 /* procfs's root */) {
+    /* "self" relative to /proc: the caller's, not the supervisor's */
+    char abs[PATH_MAX + 8];
+    snprintf(abs, sizeof abs, "/proc/%s", raw);
+    rewrite(abs, path, sizeof path, tgid, tid);
+    rel = path + 1;
+    close(base);
+    snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
+    if ((base = open(dir, O_PATH | O_CLOEXEC)) < 0) {
+      bh_notif_respond(listener, n->id, 0, errno, 0);
+      return;
+    }
+  }
   if (how.flags & (O_CREAT | __O_TMPFILE)) {
     char buf[4096], *s = status_line(tid, "Umask", buf, sizeof buf);
     how.mode &= ~(s ? strtoul(s, NULL, 8) : 022);
