@@ -111,8 +111,8 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
                    "'%s' memory; the supervisor reads paths only outside compartment memory, "
                    "so the open fails with EFAULT (docs/hardening.md)\n",
                    (unsigned long)addr, (int)tid, __start_bulkhead_domains[c].name);
-  if (k > 0 && write(2, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1) < 0) {
-  }
+  if (k > 0)
+    bh_supervisor_say(tid, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
 /* Reads the NUL-terminated path at addr: 0, or an errno value. */

@@ -97,6 +97,24 @@ int bh_supervisor_is_ours(pid_t tid) {
   return zero || !memcmp(id, bh_policy->ident, sizeof id);
 }
 
+/* Writes a line to the standard error of task tid's process: through its
+ * own descriptor 2 (pidfd_getfd: the same open file, at its offset), so
+ * the supervisor keeps none of the program's files open itself (a reader
+ * of the program's output would otherwise wait for the supervisor's end,
+ * which comes only when every process under the filter has ended). */
+void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
+  pid_t tgid = bh_task_tgid(tid);
+  int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+  int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
+  if (fd >= 0) {
+    if (write(fd, line, len) < 0) {
+    }
+    close(fd);
+  }
+  if (pfd >= 0)
+    close(pfd);
+}
+
 /* Writes "bulkhead: denied: call(args) in process P (thread T) - why" for
  * our process, which then dies; answers the call with EPERM. */
 void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, int reason,
@@ -116,8 +134,7 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, i
                     (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, bh_reason_text(reason));
     if (k > (int)sizeof line)
       k = sizeof line;
-    if (write(2, line, (size_t)k) < 0) {
-    }
+    bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
     pid_t tgid = bh_task_tgid((pid_t)n->pid);
     if (tgid > 0)
       kill(tgid, SIGKILL);
@@ -276,10 +293,17 @@ static __attribute__((noreturn)) void supervise(int sock) {
   for (unsigned i = 0; i < sizeof quiet / sizeof *quiet; i++)
     signal(quiet[i], SIG_IGN);
   /* Only what it needs stays open: a pipe's writing end held here would
-   * keep the program's reader from ever seeing the end. */
+   * keep the program's reader from ever seeing the end (its own standard
+   * streams too: it writes through the caller's, bh_supervisor_say). */
   if (sock > 3)
     syscall(SYS_close_range, 3, (unsigned)sock - 1, 0);
   syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0);
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  for (int fd = 0; fd < 3 && null >= 0; fd++)
+    if (fd != sock)
+      dup2(null, fd);
+  if (null > 2)
+    close(null);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* it holds a copy of the secrets */
   umask(0); /* opens apply the caller's umask themselves */
   int listener = receive_fd(sock);

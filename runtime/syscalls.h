@@ -90,6 +90,8 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int ours) BH
  * -EPERM. */
 void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
                         int reason, const char *detail) BH_HIDDEN;
+/* Writes len bytes of line to the standard error of tid's process. */
+void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
 int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) BH_HIDDEN;
 /* Reads len bytes at addr of task tid; 0 or -1. */
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
