@@ -203,7 +203,7 @@ static int reason_of(const struct seccomp_notif *n) {
   switch (n->data.nr) {
   case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: return BH_R_PKEY;
   case SYS_personality: return BH_R_PERSONALITY;
-  case SYS_prctl: return BH_R_PTRACER;
+  case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
   case SYS_shmat: return BH_R_SHM;
   case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
   case SYS_mmap:

@@ -77,6 +77,7 @@ const char *bh_reason_text(int reason) {
   case BH_R_MEMFILE: return "reading or writing a process's memory through the kernel ignores protection keys";
   case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
   case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
+  case BH_R_DUMPABLE: return "a process that is not dumpable is closed to the supervisor, which must read its paths and stack owners";
   default: return "refused by the system-call policy";
   }
 }

@@ -4,7 +4,9 @@
 //    answer, before the supervisor, for the calls both filters notify;
 //  - makes an i386 system call (int $0x80), and an x32 one, which the
 //    x86-64 rules would not recognise;
-//  - signals the supervisor (here: kill(-1), every process it may signal).
+//  - signals the supervisor (here: kill(-1), every process it may signal);
+//  - makes itself not dumpable (PR_SET_DUMPABLE 0), which would close it
+//    to the supervisor (refused for our process by the supervisor).
 // Without the filter there is nothing to go around, and each call is
 // simply accepted (OFF); by default each is refused for every task with
 // one line, and the process dies of SIGSYS.
@@ -27,12 +29,14 @@
 // ON: i386: stopped by signal 31
 // ON: x32: stopped by signal 31
 // ON: kill-all: stopped by signal 31
+// ON: not-dumpable: stopped by signal 9
 // ON: parent's vault intact: 1
 // ERR: bulkhead: denied: prctl(0x3b, 0x1, {{.*}}) from the default domain — Syscall User Dispatch and PR_SET_MM change how the process meets the kernel
 // ERR-NEXT: bulkhead: denied: seccomp(0x1, 0x8, {{.*}}) from the default domain — a seccomp listener of the program's own would answer for the supervisor
 // ERR-NEXT: bulkhead: denied: a non-x86-64 system call 20 from the default domain — only x86-64 system calls are allowed
 // ERR-NEXT: bulkhead: denied: system call 1073741863({{.*}}) from the default domain — only x86-64 system calls are allowed
 // ERR-NEXT: bulkhead: denied: kill(0xffffffff, 0x0, {{.*}}) from the default domain — the supervisor decides what the filter cannot; the program may not signal it
+// ERR-NEXT: bulkhead: denied: prctl(0x4, 0x0, {{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — a process that is not dumpable is closed to the supervisor
 #include "Inputs/target.h"
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -75,8 +79,12 @@ static void kill_all(void) {
   printf("kill(-1, 0): %d\n", kill(-1, 0));
 }
 
+static void not_dumpable(void) {
+  printf("PR_SET_DUMPABLE 0: %d\n", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
+}
+
 int main(void) {
   struct attack a[] = {{"dispatch", dispatch}, {"listener", listener}, {"i386", i386},
-                       {"x32", x32}, {"kill-all", kill_all}};
-  return run_attacks(a, 5);
+                       {"x32", x32}, {"kill-all", kill_all}, {"not-dumpable", not_dumpable}};
+  return run_attacks(a, 6);
 }
