@@ -115,15 +115,16 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
     bh_supervisor_say(tid, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
-/* Reads the NUL-terminated path at addr: 0, or an errno value. */
-static int read_path(pid_t tid, uintptr_t addr, char *out, size_t size) {
+/* Reads the NUL-terminated path at addr: 0, or an errno value. Only in our
+ * process (ours) do addresses mean our layout. */
+static int read_path(pid_t tid, int ours, uintptr_t addr, char *out, size_t size) {
   size_t got = 0;
   while (got < size) {
     size_t chunk = 4096 - ((addr + got) & 4095);
     if (chunk > size - got)
       chunk = size - got;
     int c;
-    if (compartment_page(addr + got, &c)) {
+    if (ours && compartment_page(addr + got, &c)) {
       refuse_compartment_path(tid, addr + got, c);
       return EFAULT;
     }
@@ -231,23 +232,22 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
     how.mode = n->data.args[3];
   }
   char raw[PATH_MAX], path[PATH_MAX + 64];
-  int err = tgid > 0 ? read_path(tid, at, raw, sizeof raw) : ESRCH;
+  int ours = bh_supervisor_is_ours(tid);
+  int err = tgid > 0 ? read_path(tid, ours, at, raw, sizeof raw) : ESRCH;
   if (!err && nr == SYS_openat2) {
     int c;
     if (n->data.args[3] < sizeof how)
       err = EINVAL;
-    else if (compartment_page(n->data.args[2], &c) ||
-             compartment_page(n->data.args[2] + sizeof how - 1, &c))
+    else if (ours && (compartment_page(n->data.args[2], &c) ||
+                      compartment_page(n->data.args[2] + sizeof how - 1, &c)))
       err = EFAULT;
     else if (bh_task_read(tid, n->data.args[2], &how, sizeof how))
       err = EFAULT;
   }
-  int ours = -1;
   if (err == EPERM) {
     /* Its memory is closed to us: not our process (ours names the
      * supervisor its ptracer), and then by the same rule it cannot open
      * our memory either. */
-    ours = bh_supervisor_is_ours(tid);
     if (ours)
       bh_supervisor_deny(listener, n, 1, BH_R_UNREADABLE, NULL);
     else
@@ -329,7 +329,6 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
   int reason = judge(fd);
   if (reason) {
     close(fd);
-    ours = bh_supervisor_is_ours(tid);
     bh_supervisor_deny(listener, n, ours, reason, raw);
     return;
   }

@@ -9,10 +9,15 @@
 //    own vault (its own filter is not installed: it runs under ours);
 //  - a shell cannot open our /proc/<pid>/mem (refused, no process killed);
 //  - our fork, in contrast, is our process: its pkey_alloc is refused.
+// The supervisor must not read another program's addresses as ours: an
+// open of the program run again, whose path happened to lie where our
+// vault's memory is, was refused as a compartment path (found in the
+// guest).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t %t 2> %t.err | FileCheck %s
 // RUN: FileCheck %s --check-prefix=ERR < %t.err
+// RUN: not grep "refused: an open's path" %t.err
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off %t.off | FileCheck %s --check-prefix=OFF
 // OFF: shell opens our mem: opened
