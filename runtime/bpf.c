@@ -223,7 +223,8 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo, SYS_pidfd_open, SYS_pkey_alloc,
       SYS_pkey_free, SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap,
       SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open, SYS_openat,
-      SYS_openat2, SYS_creat, SYS_ioctl};
+      SYS_openat2, SYS_creat, SYS_ioctl, SYS_perf_event_open, SYS_bpf, SYS_init_module,
+      SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
@@ -306,6 +307,8 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       break;
     }
     case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect:
+    case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
+    case SYS_kexec_load: case SYS_kexec_file_load:
       ja(a, notify); /* denied for our process; the supervisor decides */
       break;
     case SYS_personality:

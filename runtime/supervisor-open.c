@@ -186,6 +186,8 @@ static int judge(int fd) {
     return BH_R_MEMFILE; /* unknown procfs object: refuse */
   path[n] = 0;
   const char *base = strrchr(path, '/');
+  if (!strcmp(path, "/proc/kcore"))
+    return BH_R_MEMFILE; /* all of memory, for root */
   int mem = base && !strcmp(base + 1, "mem");
   if (strncmp(path, "/proc/", 6))
     return mem ? BH_R_MEMFILE : 0;

@@ -203,6 +203,8 @@ static int reason_of(const struct seccomp_notif *n) {
   switch (n->data.nr) {
   case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: return BH_R_PKEY;
   case SYS_personality: return BH_R_PERSONALITY;
+  case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
+  case SYS_kexec_load: case SYS_kexec_file_load: return BH_R_KERNEL;
   case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
   case SYS_shmat: return BH_R_SHM;
   case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;

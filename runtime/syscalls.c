@@ -77,6 +77,7 @@ const char *bh_reason_text(int reason) {
   case BH_R_MEMFILE: return "reading or writing a process's memory through the kernel ignores protection keys";
   case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
   case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
+  case BH_R_KERNEL: return "it has the kernel read the process's memory (samples, probes) or changes the kernel itself";
   case BH_R_DUMPABLE: return "a process that is not dumpable is closed to the supervisor, which must read its paths and stack owners";
   default: return "refused by the system-call policy";
   }
@@ -116,6 +117,12 @@ const char *bh_syscall_name(long nr) {
   case SYS_openat2: return "openat2";
   case SYS_creat: return "creat";
   case SYS_ioctl: return "ioctl";
+  case SYS_perf_event_open: return "perf_event_open";
+  case SYS_bpf: return "bpf";
+  case SYS_init_module: return "init_module";
+  case SYS_finit_module: return "finit_module";
+  case SYS_kexec_load: return "kexec_load";
+  case SYS_kexec_file_load: return "kexec_file_load";
   default: return NULL;
   }
 }
@@ -259,7 +266,8 @@ static void verbose_policy(void) {
            "prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SET_MM), signals to the supervisor, "
            "i386/x32 calls\n"
            "bulkhead:   denied for this process (supervisor): pkey_alloc/free/mprotect, "
-           "personality changes, PR_SET_PTRACER, PROT_EXEC by mprotect, anonymous or "
+           "perf_event_open, bpf, init/finit_module, kexec_*, "
+           "personality changes, PR_SET_PTRACER, PR_SET_DUMPABLE 0, PROT_EXEC by mprotect, anonymous or "
            "writable executable mmap, shmat(SHM_REMAP), and these calls on protected memory\n");
   for (unsigned i = 0; i < policy.p.n; i++) {
     bh_write("bulkhead:   protected 0x");

@@ -57,6 +57,7 @@ enum bh_reason {
   BH_R_SPELLING,     /* an open that resolves to the supervisor's /proc */
   BH_R_UNREADABLE,   /* the supervisor cannot read the caller's arguments */
   BH_R_DUMPABLE,     /* PR_SET_DUMPABLE 0 */
+  BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

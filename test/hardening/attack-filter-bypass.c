@@ -6,7 +6,9 @@
 //    x86-64 rules would not recognise;
 //  - signals the supervisor (here: kill(-1), every process it may signal);
 //  - makes itself not dumpable (PR_SET_DUMPABLE 0), which would close it
-//    to the supervisor (refused for our process by the supervisor).
+//    to the supervisor (refused for our process by the supervisor);
+//  - opens a perf event on itself (samples copy user stacks and registers
+//    with the interrupted thread's rights; refused for our process).
 // Without the filter there is nothing to go around, and each call is
 // simply accepted (OFF); by default each is refused for every task with
 // one line, and the process dies of SIGSYS.
@@ -30,6 +32,7 @@
 // ON: x32: stopped by signal 31
 // ON: kill-all: stopped by signal 31
 // ON: not-dumpable: stopped by signal 9
+// ON: perf: stopped by signal 9
 // ON: parent's vault intact: 1
 // ERR: bulkhead: denied: prctl(0x3b, 0x1, {{.*}}) from the default domain — Syscall User Dispatch and PR_SET_MM change how the process meets the kernel
 // ERR-NEXT: bulkhead: denied: seccomp(0x1, 0x8, {{.*}}) from the default domain — a seccomp listener of the program's own would answer for the supervisor
@@ -37,8 +40,10 @@
 // ERR-NEXT: bulkhead: denied: system call 1073741863({{.*}}) from the default domain — only x86-64 system calls are allowed
 // ERR-NEXT: bulkhead: denied: kill(0xffffffff, 0x0, {{.*}}) from the default domain — the supervisor decides what the filter cannot; the program may not signal it
 // ERR-NEXT: bulkhead: denied: prctl(0x4, 0x0, {{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — a process that is not dumpable is closed to the supervisor
+// ERR-NEXT: bulkhead: denied: perf_event_open({{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — it has the kernel read the process's memory
 #include "Inputs/target.h"
 #include <linux/filter.h>
+#include <linux/perf_event.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 
@@ -83,8 +88,21 @@ static void not_dumpable(void) {
   printf("PR_SET_DUMPABLE 0: %d\n", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
 }
 
+static void perf(void) {
+  struct perf_event_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.sample_type = PERF_SAMPLE_STACK_USER;
+  attr.sample_stack_user = 4096;
+  attr.exclude_kernel = 1;
+  printf("perf_event_open: %ld\n", syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
+}
+
 int main(void) {
   struct attack a[] = {{"dispatch", dispatch}, {"listener", listener}, {"i386", i386},
-                       {"x32", x32}, {"kill-all", kill_all}, {"not-dumpable", not_dumpable}};
-  return run_attacks(a, 6);
+                       {"x32", x32}, {"kill-all", kill_all}, {"not-dumpable", not_dumpable},
+                       {"perf", perf}};
+  return run_attacks(a, 7);
 }
