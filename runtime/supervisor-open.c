@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -39,55 +40,83 @@
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
 
-/* The caller's status line `name:`, as text (NULL if absent). */
-static char *status_line(pid_t tid, const char *name, char *buf, size_t size) {
-  char path[64];
+/* What the supervisor needs of the caller's /proc/<tid>/status, read once
+ * per open. */
+struct caller {
+  pid_t tgid;
+  unsigned long uid[4], gid[4], umask;
+  gid_t groups[256];
+  int ngroups;
+};
+
+static int read_caller(pid_t tid, struct caller *c) {
+  char path[64], buf[8192];
   snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
   if (fd >= 0)
     close(fd);
   if (n <= 0)
-    return NULL;
+    return -1;
   buf[n] = 0;
-  size_t l = strlen(name);
-  for (char *s = buf; s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
-    if (!strncmp(s, name, l) && s[l] == ':') {
-      char *e = strchr(s, '\n');
-      if (e)
-        *e = 0;
-      return s + l + 1;
+  memset(c, 0, sizeof *c);
+  c->umask = 022;
+  int found = 0;
+  for (char *s = buf; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+    if (!strncmp(s, "Tgid:", 5))
+      c->tgid = (pid_t)strtol(s + 5, NULL, 10), found |= 1;
+    else if (!strncmp(s, "Umask:", 6))
+      c->umask = strtoul(s + 6, NULL, 8);
+    else if (!strncmp(s, "Uid:", 4) &&
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->uid[0], &c->uid[1], &c->uid[2], &c->uid[3]) == 4)
+      found |= 2;
+    else if (!strncmp(s, "Gid:", 4) &&
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->gid[0], &c->gid[1], &c->gid[2], &c->gid[3]) == 4)
+      found |= 4;
+    else if (!strncmp(s, "Groups:", 7)) {
+      char *g = s + 7, *e;
+      while (c->ngroups < 256) {
+        unsigned long x = strtoul(g, &e, 10);
+        if (e == g || (*e && *e != ' ' && *e != '\n'))
+          break;
+        c->groups[c->ngroups++] = (gid_t)x;
+        g = e;
+      }
     }
-  return NULL;
+  }
+  return found == 7 ? 0 : -1;
 }
 
-/* Where the supervisor runs as root, this thread takes the caller's
- * file-system ids and groups for the open (per thread: raw calls). */
-static int take_credentials(pid_t tid) {
-  if (geteuid() != 0)
+/* Where the supervisor runs as root, the thread takes the caller's
+ * file-system ids and groups for the open (raw calls: this thread only),
+ * and gives them back afterwards. */
+static gid_t own_groups[256];
+static int own_ngroups = -1, root = -1;
+
+/* 1 if the thread took the caller's ids, 0 if it did not need to, -1 on
+ * failure. */
+static int take_credentials(const struct caller *c) {
+  if (root < 0)
+    root = geteuid() == 0;
+  if (!root)
     return 0; /* same ids as the program had at start-up; it cannot gain any */
-  char buf[4096], *s;
-  unsigned long u[4], g[4];
-  if (!(s = status_line(tid, "Uid", buf, sizeof buf)) ||
-      sscanf(s, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) != 4)
+  if (own_ngroups < 0)
+    own_ngroups = (int)syscall(SYS_getgroups, 256, own_groups);
+  if (c->uid[3] == 0 && c->gid[3] == getegid() && c->ngroups == own_ngroups &&
+      !memcmp(c->groups, own_groups, (size_t)own_ngroups * sizeof *own_groups))
+    return 0; /* the supervisor's own */
+  if (syscall(SYS_setgroups, c->ngroups, c->groups))
     return -1;
-  if (!(s = status_line(tid, "Gid", buf, sizeof buf)) ||
-      sscanf(s, "%lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) != 4)
-    return -1;
-  gid_t groups[256];
-  int ng = 0;
-  if ((s = status_line(tid, "Groups", buf, sizeof buf)))
-    for (char *e; ng < 256; s = e) {
-      unsigned long x = strtoul(s, &e, 10);
-      if (e == s)
-        break;
-      groups[ng++] = (gid_t)x;
-    }
-  if (syscall(SYS_setgroups, ng, groups))
-    return -1;
-  syscall(SYS_setfsgid, (gid_t)g[3]);
-  syscall(SYS_setfsuid, (uid_t)u[3]);
-  return (long)syscall(SYS_setfsuid, -1) == (long)u[3] ? 0 : -1;
+  syscall(SYS_setfsgid, (gid_t)c->gid[3]);
+  syscall(SYS_setfsuid, (uid_t)c->uid[3]);
+  return (long)syscall(SYS_setfsuid, -1) == (long)c->uid[3] ? 1 : -1;
+}
+
+static void give_back_credentials(void) {
+  syscall(SYS_setfsuid, 0);
+  syscall(SYS_setfsgid, getegid());
+  if (own_ngroups >= 0)
+    syscall(SYS_setgroups, own_ngroups, own_groups);
 }
 
 /* The supervisor reads the caller's memory regardless of protection keys,
@@ -104,6 +133,14 @@ static int compartment_page(uintptr_t addr, int *which) {
   return *which >= 0;
 }
 
+/* Whether the caller is our process, asked only when it matters (a path
+ * in what would be compartment memory, a refusal): -1 until known. */
+static int ours_of(int *ours, pid_t tgid) {
+  if (*ours < 0)
+    *ours = bh_supervisor_tgid_is_ours(tgid);
+  return *ours;
+}
+
 static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
   char line[512];
   int k = snprintf(line, sizeof line,
@@ -116,15 +153,15 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
 }
 
 /* Reads the NUL-terminated path at addr: 0, or an errno value. Only in our
- * process (ours) do addresses mean our layout. */
-static int read_path(pid_t tid, int ours, uintptr_t addr, char *out, size_t size) {
+ * process (*ours) do addresses mean our layout. */
+static int read_path(pid_t tid, pid_t tgid, int *ours, uintptr_t addr, char *out, size_t size) {
   size_t got = 0;
   while (got < size) {
     size_t chunk = 4096 - ((addr + got) & 4095);
     if (chunk > size - got)
       chunk = size - got;
     int c;
-    if (ours && compartment_page(addr + got, &c)) {
+    if (compartment_page(addr + got, &c) && ours_of(ours, tgid)) {
       refuse_compartment_path(tid, addr + got, c);
       return EFAULT;
     }
@@ -210,15 +247,54 @@ static int judge(int fd) {
 }
 
 static int same_root(pid_t tid) {
+  static struct stat b;
+  static int have;
   char path[64];
-  struct stat a, b;
+  struct stat a;
+  if (!have)
+    have = !stat("/", &b);
   snprintf(path, sizeof path, "/proc/%d/root", (int)tid);
-  return !stat(path, &a) && !stat("/", &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  return !stat(path, &a) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) {
-  (void)unused;
-  pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
+struct open_job {
+  int listener;
+  struct seccomp_notif n;
+};
+
+static void *open_thread(void *arg) {
+  struct open_job *j = arg;
+  bh_supervise_open(j->listener, &j->n, 0);
+  free(j);
+  return NULL;
+}
+
+/* Goes on in a thread of its own: returns 0 if that thread took the open
+ * over. */
+static int in_a_thread(int listener, const struct seccomp_notif *n) {
+  struct open_job *j = malloc(sizeof *j);
+  pthread_t t;
+  pthread_attr_t a;
+  if (!j)
+    return -1;
+  j->listener = listener, j->n = *n;
+  pthread_attr_init(&a);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int err = pthread_create(&t, &a, open_thread, j);
+  pthread_attr_destroy(&a);
+  if (err)
+    free(j);
+  return err ? -1 : 0;
+}
+
+void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) {
+  pid_t tid = (pid_t)n->pid;
+  struct caller who;
+  if (read_caller(tid, &who)) {
+    bh_notif_respond(listener, n->id, 0, ESRCH, 0); /* gone */
+    return;
+  }
+  pid_t tgid = who.tgid;
   long nr = n->data.nr;
   int dirfd = AT_FDCWD;
   uintptr_t at;
@@ -234,14 +310,15 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
     how.mode = n->data.args[3];
   }
   char raw[PATH_MAX], path[PATH_MAX + 64];
-  int ours = bh_supervisor_is_ours(tid);
-  int err = tgid > 0 ? read_path(tid, ours, at, raw, sizeof raw) : ESRCH;
+  int ours = -1;
+  int err = tgid > 0 ? read_path(tid, tgid, &ours, at, raw, sizeof raw) : ESRCH;
   if (!err && nr == SYS_openat2) {
     int c;
     if (n->data.args[3] < sizeof how)
       err = EINVAL;
-    else if (ours && (compartment_page(n->data.args[2], &c) ||
-                      compartment_page(n->data.args[2] + sizeof how - 1, &c)))
+    else if ((compartment_page(n->data.args[2], &c) ||
+              compartment_page(n->data.args[2] + sizeof how - 1, &c)) &&
+             ours_of(&ours, tgid))
       err = EFAULT;
     else if (bh_task_read(tid, n->data.args[2], &how, sizeof how))
       err = EFAULT;
@@ -250,7 +327,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
     /* Its memory is closed to us: not our process (ours names the
      * supervisor its ptracer), and then by the same rule it cannot open
      * our memory either. */
-    if (ours)
+    if (ours_of(&ours, tgid))
       bh_supervisor_deny(listener, n, 1, BH_R_UNREADABLE, NULL);
     else
       bh_notif_respond(listener, n->id, 0, 0, 1);
@@ -301,14 +378,20 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
       return;
     }
   }
-  if (how.flags & (O_CREAT | __O_TMPFILE)) {
-    char buf[4096], *s = status_line(tid, "Umask", buf, sizeof buf);
-    how.mode &= ~(s ? strtoul(s, NULL, 8) : 022);
+  if (how.flags & (O_CREAT | __O_TMPFILE))
+    how.mode &= ~who.umask;
+  /* Opened here, in the supervisor's one loop, unless it could wait: a
+   * FIFO waits for its other end (which may be this program's next open). */
+  struct stat st;
+  if (inline_ && !fstatat(base, rel, &st, how.flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
+      S_ISFIFO(st.st_mode) && !in_a_thread(listener, n)) {
+    close(base);
+    return;
   }
   int cloexec = (how.flags & O_CLOEXEC) != 0;
   how.flags |= O_CLOEXEC;
-  int fd = -1;
-  if (take_credentials(tid))
+  int fd = -1, took = take_credentials(&who);
+  if (took < 0)
     errno = EACCES;
   else if (nr == SYS_openat2)
     fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
@@ -323,6 +406,8 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
     fd = openat(base, rel, (int)how.flags, (mode_t)how.mode);
   }
   int open_err = errno;
+  if (took)
+    give_back_credentials();
   close(base);
   if (fd < 0) {
     bh_notif_respond(listener, n->id, 0, open_err, 0);
@@ -331,7 +416,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int unused) 
   int reason = judge(fd);
   if (reason) {
     close(fd);
-    bh_supervisor_deny(listener, n, ours, reason, raw);
+    bh_supervisor_deny(listener, n, ours_of(&ours, tgid), reason, raw);
     return;
   }
   struct seccomp_notif_addfd add = {.id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND,

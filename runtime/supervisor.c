@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +85,9 @@ pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 
 /* Whether task tid belongs to our process or a fork of it (same address
  * space record). Unknown counts as ours: the stricter answer. */
-int bh_supervisor_is_ours(pid_t tid) {
-  pid_t tgid = bh_task_tgid(tid);
+int bh_supervisor_is_ours(pid_t tid) { return bh_supervisor_tgid_is_ours(bh_task_tgid(tid)); }
+
+int bh_supervisor_tgid_is_ours(pid_t tgid) {
   unsigned long id[BH_IDENT_FIELDS];
   if (tgid <= 0 || bh_task_ident(tgid, id))
     return 1;
@@ -215,40 +215,11 @@ static int reason_of(const struct seccomp_notif *n) {
   }
 }
 
-struct open_job {
-  int listener;
-  struct seccomp_notif n;
-};
-
-static void *open_thread(void *arg) {
-  struct open_job *j = arg;
-  bh_supervise_open(j->listener, &j->n, -1);
-  free(j);
-  return NULL;
-}
-
 static void handle(int listener, struct seccomp_notif *n) {
   switch (n->data.nr) {
-  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: {
-    /* A thread each: an open can wait (a FIFO) and must not hold up the
-     * rest. */
-    struct open_job *j = malloc(sizeof *j);
-    pthread_t t;
-    pthread_attr_t a;
-    if (!j) {
-      bh_notif_respond(listener, n->id, 0, ENOMEM, 0);
-      return;
-    }
-    j->listener = listener, j->n = *n;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &a, open_thread, j)) {
-      free(j);
-      bh_notif_respond(listener, n->id, 0, EAGAIN, 0);
-    }
-    pthread_attr_destroy(&a);
+  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+    bh_supervise_open(listener, n, 1);
     return;
-  }
   case SYS_ioctl:
     if (!bh_supervisor_is_ours((pid_t)n->pid)) {
       bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */

@@ -84,9 +84,10 @@ pid_t bh_supervisor_start(int mine, int theirs) BH_HIDDEN;
 /* Fields of /proc/<pid>/stat that identify an address space (syscalls.c). */
 int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
 /* The supervisor's handling of an open (supervisor-open.c). Answers the
- * notification itself. */
+ * notification itself, on this thread, or (inline_, and the open could
+ * wait) on one of its own. */
 struct seccomp_notif;
-void bh_supervise_open(int listener, const struct seccomp_notif *n, int ours) BH_HIDDEN;
+void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) BH_HIDDEN;
 /* Shared by the supervisor's files: one line "bulkhead: denied: ..." for
  * task n, then the end of its process if it is ours; answers n with
  * -EPERM. */
@@ -100,5 +101,6 @@ int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
 pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */
 int bh_supervisor_is_ours(pid_t tid) BH_HIDDEN;
+int bh_supervisor_tgid_is_ours(pid_t tgid) BH_HIDDEN;
 
 #endif
