@@ -171,15 +171,22 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
       close(fd);
       return EPERM;
     }
-    for (int cc = 0; cc < (int)bh_domain_count() && cc < 15 && !err; cc++)
-      for (int ii = 0; ii < BH_STACKS_PER_ARENA && !err; ii++) {
-        uint32_t cur;
-        off_t at = (off_t)(uintptr_t)&bh_owners[cc][ii];
-        if (pread(fd, &cur, 4, at) != 4)
-          err = EIO;
-        else if (cur && pwrite(fd, &tid, 4, at) != 4)
-          err = EIO;
+    /* A compartment's row at a time: no other thread of the process can
+     * change it meanwhile (one thread; the supervisor makes every claim). */
+    for (int cc = 0; cc < (int)bh_domain_count() && cc < 15 && !err; cc++) {
+      uint32_t row[BH_STACKS_PER_ARENA];
+      off_t at = (off_t)(uintptr_t)bh_owners[cc];
+      int changed = 0;
+      if (pread(fd, row, sizeof row, at) != (ssize_t)sizeof row) {
+        err = EIO;
+        break;
       }
+      for (int ii = 0; ii < BH_STACKS_PER_ARENA; ii++)
+        if (row[ii] && row[ii] != tid)
+          row[ii] = tid, changed = 1;
+      if (changed && pwrite(fd, row, sizeof row, at) != (ssize_t)sizeof row)
+        err = EIO;
+    }
   } else {
     uint32_t cur, want = op == BH_OWNER_CLAIM ? 0 : tid, to = op == BH_OWNER_CLAIM ? tid : 0;
     off_t at = (off_t)(uintptr_t)&bh_owners[c][i];
