@@ -282,17 +282,24 @@ static void verbose_policy(void) {
            "without O_PATH or O_DIRECTORY (no process memory file of this process)\n");
 }
 
-static int already_filtered(void) {
-  int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-  char buf[4096];
-  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (n <= 0)
-    return 0;
-  buf[n] = 0;
-  char *s = strstr(buf, "\nSeccomp:");
-  return s && strtol(s + 9, NULL, 10) != 0;
+/* A seccomp filter already there (a hardened program started this one)
+ * may refuse ours with SIGSYS: the call then comes back unmade, and this
+ * handler says so. Any other filter (a container's, systemd's) lets it
+ * through. */
+static volatile sig_atomic_t listener_refused;
+
+static void probe_sigsys(int sig, siginfo_t *si, void *ucv) {
+  (void)sig, (void)ucv;
+  if (si->si_code == SYS_SECCOMP && si->si_syscall == SYS_seccomp)
+    listener_refused = 1;
+}
+
+static void install_handler(void (*h)(int, siginfo_t *, void *)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = h;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+  sigaction(SIGSYS, &sa, NULL);
 }
 
 static int send_fd(int sock, int fd) {
@@ -327,14 +334,6 @@ __attribute__((constructor(103))) static void install_filter(void) {
     return;
   const char *v = getenv("BULKHEAD_VERBOSE");
   policy.p.verbose = v && !strcmp(v, "1");
-  if (already_filtered()) {
-    /* A seccomp filter is there already (a hardened program started this
-     * one): its listener refuses ours. Its rules still apply. */
-    if (policy.p.verbose)
-      bh_write("bulkhead: this process is already under a seccomp filter (a hardened "
-               "program started it?); its own system-call filter is not installed\n");
-    return;
-  }
   unsigned long pers = (unsigned long)personality(0xffffffff);
   if (pers & READ_IMPLIES_EXEC)
     bh_die("bulkhead: error: the process runs with READ_IMPLIES_EXEC (an executable "
@@ -373,23 +372,37 @@ __attribute__((constructor(103))) static void install_filter(void) {
     errno = E2BIG;
     cannot("building the filter");
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = report_sigsys;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
-  sigaction(SIGSYS, &sa, NULL);
   /* The supervisor reads this process's memory (paths, the stack owners):
    * where Yama restricts ptrace to descendants, it must be named. */
   prctl(PR_SET_PTRACER, (unsigned long)sup, 0, 0, 0);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
     cannot("PR_SET_NO_NEW_PRIVS");
   struct sock_fprog fprog = {(unsigned short)len, prog};
+  install_handler(probe_sigsys);
   long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
                           SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
                               SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
                           &fprog);
+  if (listener_refused) {
+    /* Under a hardened parent's rules, which still apply; this program's
+     * own are not installed (docs/hardening.md). The supervisor, given
+     * nothing, exits. */
+    signal(SIGSYS, SIG_DFL);
+    close(sv[0]);
+    if (mprotect(&policy, sizeof policy, PROT_READ | PROT_WRITE))
+      cannot("mprotect");
+    policy.p.on = 0;
+    if (mprotect(&policy, sizeof policy, PROT_READ))
+      cannot("mprotect");
+    if (policy.p.verbose)
+      bh_write("bulkhead: a seccomp filter already there (a hardened program started this "
+               "one) refuses a listener; this program runs under that filter's rules, "
+               "without its own\n");
+    return;
+  }
   if (listener < 0)
     cannot("seccomp");
+  install_handler(report_sigsys);
   if (send_fd(sv[0], (int)listener))
     cannot("handing the listener to the supervisor");
   close((int)listener);
