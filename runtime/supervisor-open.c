@@ -16,7 +16,8 @@
  * (/proc/<tid>/cwd, /proc/<tgid>/fd/<n>), absolute ones from its root,
  * "self" spellings of procfs (and /dev/fd, /dev/std*) as the caller's
  * pid, with the caller's umask and, where the supervisor runs as root, its
- * file-system ids and groups.
+ * file-system ids and groups. A path in compartment memory is read only
+ * for a caller whose PKRU may read it (compartment_page below).
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -32,7 +33,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/ptrace.h>
 #include <sys/statfs.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <elf.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -123,10 +128,10 @@ static void give_back_credentials(void) {
  * and what it does with a path (the file it creates, the error it returns)
  * tells the caller what the path said: reading a path that lies in a
  * compartment's memory (data, heap or stacks) would read that compartment
- * for whoever asks (found by runtime/attacks-spawn-actions.c). It cannot
- * tell whether the caller holds the compartment's rights, so it reads no
- * compartment memory and answers EFAULT, as the kernel would to a caller
- * without them. Compartment pages are whole pages. */
+ * for whoever asks (found by runtime/attacks-spawn-actions.c). So such a
+ * path is read only for a caller whose PKRU may read it (learnt below),
+ * and otherwise the open fails with EFAULT, as the kernel would answer
+ * that caller. Compartment pages are whole pages. */
 static int compartment_page(uintptr_t addr, int *which) {
   const char *what;
   *which = bh_compartment_of((const void *)(addr & ~(uintptr_t)4095), &what);
@@ -145,16 +150,103 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
   char line[512];
   int k = snprintf(line, sizeof line,
                    "bulkhead: refused: an open's path at 0x%lx (thread %d) is in compartment "
-                   "'%s' memory; the supervisor reads paths only outside compartment memory, "
-                   "so the open fails with EFAULT (docs/hardening.md)\n",
-                   (unsigned long)addr, (int)tid, __start_bulkhead_domains[c].name);
+                   "'%s' memory, and the supervisor cannot learn whether the caller may read "
+                   "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
+                   (unsigned long)addr, (int)tid, c >= 0 ? __start_bulkhead_domains[c].name : "?");
   if (k > 0)
     bh_supervisor_say(tid, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
+/* The PKRU a caller runs with, for a path in compartment memory: the
+ * supervisor stops the thread (PTRACE_SEIZE, PTRACE_INTERRUPT; our
+ * process names the supervisor its ptracer) and reads its XSAVE state.
+ * The stop interrupts the call, which the kernel makes again, unchanged,
+ * when the thread goes on (-ERESTARTSYS); the PKRU is kept for that one
+ * call of that thread with those arguments. */
+#define LEARNT 16
+static struct {
+  pid_t tid;
+  long nr;
+  uint64_t args[4];
+  uint32_t pkru;
+} learnt[LEARNT];
+static pthread_mutex_t learnt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_call(int k, const struct seccomp_notif *n) {
+  return learnt[k].tid == (pid_t)n->pid && learnt[k].nr == n->data.nr &&
+         !memcmp(learnt[k].args, n->data.args, sizeof learnt[k].args);
+}
+
+/* Takes the PKRU learnt for this call: 1, or 0 if there is none. */
+static int learnt_pkru(const struct seccomp_notif *n, uint32_t *pkru) {
+  int found = 0;
+  pthread_mutex_lock(&learnt_lock);
+  for (int k = 0; k < LEARNT && !found; k++)
+    if (learnt[k].tid && same_call(k, n)) {
+      *pkru = learnt[k].pkru;
+      learnt[k].tid = 0;
+      found = 1;
+    }
+  pthread_mutex_unlock(&learnt_lock);
+  return found;
+}
+
+static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
+  static int next;
+  pthread_mutex_lock(&learnt_lock);
+  int k = next++ % LEARNT;
+  for (int j = 0; j < LEARNT; j++)
+    if (!learnt[j].tid || same_call(j, n)) {
+      k = j;
+      break;
+    }
+  learnt[k].tid = (pid_t)n->pid;
+  learnt[k].nr = n->data.nr;
+  memcpy(learnt[k].args, n->data.args, sizeof learnt[k].args);
+  learnt[k].pkru = pkru;
+  pthread_mutex_unlock(&learnt_lock);
+}
+
+static int stop_and_read_pkru(pid_t tid, uint32_t *pkru) {
+  static unsigned char xsave[16384] __attribute__((aligned(64)));
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+    return -1;
+  int ok = 0, st = 0, sig = 0;
+  if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0) && waitpid(tid, &st, __WALL) == tid &&
+      WIFSTOPPED(st)) {
+    /* A signal-delivery stop instead of ours: the signal goes back in. */
+    if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
+      sig = WSTOPSIG(st);
+    pthread_mutex_lock(&lock);
+    struct iovec io = {xsave, sizeof xsave};
+    if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) && io.iov_len > 576) {
+      unsigned eax, ebx, ecx, edx;
+      uint64_t bv;
+      __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+      memcpy(&bv, xsave + 512, 8);
+      *pkru = 0; /* PKRU in its init state */
+      if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
+        memcpy(pkru, xsave + ebx, 4);
+      ok = !(bv & (1u << 9)) || (ebx && ebx + 4 <= io.iov_len);
+    }
+    pthread_mutex_unlock(&lock);
+  }
+  ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+  return ok ? 0 : -1;
+}
+
+static int may_read(int c, uint32_t pkru) {
+  int key = __start_bulkhead_domains[c].pkey;
+  return key > 0 && key < 16 && !(pkru & (1u << (2 * key)));
+}
+
 /* Reads the NUL-terminated path at addr: 0, or an errno value. Only in our
- * process (*ours) do addresses mean our layout. */
-static int read_path(pid_t tid, pid_t tgid, int *ours, uintptr_t addr, char *out, size_t size) {
+ * process (*ours) do addresses mean our layout. A path in compartment
+ * memory is read only for a caller whose PKRU may read it (pkru; NULL:
+ * not known yet, EAGAIN asks for it). */
+static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru, uintptr_t addr,
+                     char *out, size_t size) {
   size_t got = 0;
   while (got < size) {
     size_t chunk = 4096 - ((addr + got) & 4095);
@@ -162,8 +254,10 @@ static int read_path(pid_t tid, pid_t tgid, int *ours, uintptr_t addr, char *out
       chunk = size - got;
     int c;
     if (compartment_page(addr + got, &c) && ours_of(ours, tgid)) {
-      refuse_compartment_path(tid, addr + got, c);
-      return EFAULT;
+      if (!pkru)
+        return EAGAIN;
+      if (!may_read(c, *pkru))
+        return EFAULT; /* as the kernel would answer this caller */
     }
     if (bh_task_read(tid, addr + got, out + got, chunk))
       return errno == EPERM || errno == EACCES ? EPERM : EFAULT;
@@ -311,7 +405,18 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   }
   char raw[PATH_MAX], path[PATH_MAX + 64];
   int ours = -1;
-  int err = tgid > 0 ? read_path(tid, tgid, &ours, at, raw, sizeof raw) : ESRCH;
+  uint32_t pkru;
+  int known = learnt_pkru(n, &pkru);
+  int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at, raw, sizeof raw)
+                     : ESRCH;
+  if (err == EAGAIN) {
+    if (!stop_and_read_pkru(tid, &pkru)) {
+      remember_pkru(n, pkru); /* the call comes again */
+      return;
+    }
+    refuse_compartment_path(tid, at, bh_compartment_of((const void *)(at & ~(uintptr_t)4095), NULL));
+    err = EFAULT;
+  }
   if (!err && nr == SYS_openat2) {
     int c;
     if (n->data.args[3] < sizeof how)
