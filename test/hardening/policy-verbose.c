@@ -8,21 +8,25 @@
 // the same.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
-// RUN: env BULKHEAD_VERBOSE=1 %run %t 2>&1 | FileCheck %s
+// RUN: env BULKHEAD_VERBOSE=1 %run %t > %t.out 2> %t.err
+// RUN: FileCheck %s < %t.err
+// RUN: FileCheck %s --check-prefix=OUT < %t.out
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
-// RUN: env BULKHEAD_VERBOSE=1 %run %t.off 2>&1 | FileCheck %s --check-prefix=OFF
-// RUN: env BULKHEAD_VERBOSE=1 %run %t.off under-filter %t 2>&1 | FileCheck %s --check-prefix=UNDER
-// UNDER: bulkhead: system-call filter installed; supervisor pid
-// UNDER: vault 7
+// RUN: env BULKHEAD_VERBOSE=1 %run %t.off > %t.off.out 2> %t.off.err
+// RUN: not grep "system-call filter installed" %t.off.err
+// RUN: FileCheck %s --check-prefix=OFF < %t.off.out
+// RUN: env BULKHEAD_VERBOSE=1 BULKHEAD_VM_FILES=%t %run %t.off under-filter %t > %t.under.out 2> %t.under.err
+// RUN: FileCheck %s --check-prefix=UNDER < %t.under.err
+// RUN: FileCheck %s --check-prefix=OUT < %t.under.out
 // CHECK: bulkhead: system-call filter installed; supervisor pid {{[0-9]+}}
 // CHECK: bulkhead:   denied outright: ptrace
 // CHECK: bulkhead:   protected 0x{{[0-9a-f]+}}-0x{{[0-9a-f]+}} (loaded object)
 // CHECK: bulkhead:   protected 0x{{[0-9a-f]+}}-0x{{[0-9a-f]+}} (compartment heap or stacks
 // CHECK: bulkhead:   checked by the supervisor: every open
-// CHECK: vault 7
-// OFF-NOT: system-call filter installed
+// OUT: vault 7
 // OFF: /proc/self/mem: opened
 // OFF: vault 7
+// UNDER: bulkhead: system-call filter installed; supervisor pid
 #include <bulkhead.h>
 #include <fcntl.h>
 #include <linux/filter.h>
