@@ -6,7 +6,7 @@
 #include "AsmAllowlist.h"
 #include "AsmText.h"
 #include "Diagnostics.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -32,7 +32,7 @@ static const char *const Advice =
 
 static void checkCall(const CallBase &Call, const AsmAllowlist &Allow) {
   StringRef Text = cast<InlineAsm>(Call.getCalledOperand())->getAsmString();
-  if (Text.contains(BULKHEAD_GATES_SECTION))
+  if (Text.contains(BH_SECTION_GATES))
     return;
   std::vector<AsmWriter> Found = findPkruWriters(Text);
   if (Found.empty())

@@ -5,7 +5,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "StandIns.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -79,7 +79,7 @@ Constant *Instrumenter::nameString(StringRef Compartment) {
 
 std::string Instrumenter::symbolFor(const Domain &D) {
   if (D.kind != Domain::Compartment)
-    return BULKHEAD_DOMAIN0;
+    return BH_SYM_DOMAIN0;
   return descriptor(D.name)->getName().str();
 }
 
@@ -89,7 +89,7 @@ std::string Instrumenter::symbolFor(const Domain &D) {
 // __bulkhead_slot_address.<c>: the calling thread's address of c's stack
 // slot, for the descriptor (runtime/abi.h).
 Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
-  std::string Name = ("__bulkhead_slot_address." + Compartment).str();
+  std::string Name = (BH_SYM_SLOT_ADDRESS_PREFIX + Compartment).str();
   if (Function *F = M.getFunction(Name))
     return F;
   auto *Ptr = PointerType::getUnqual(M.getContext());
@@ -104,19 +104,42 @@ Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
   return F;
 }
 
+// The descriptor's IR type must lay out as the contract says
+// (include/bulkhead/abi.h, BH_DOMAIN_*), which the runtime's struct and
+// assembly assume: a mismatch (another target's pointer size, a field
+// added on one side) would make every gate read the wrong word.
+static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
+  static const uint64_t Offsets[] = {
+      BH_DOMAIN_PKRU,       BH_DOMAIN_PKEY,         BH_DOMAIN_ABI_VERSION,
+      BH_DOMAIN_ENFORCED,   BH_DOMAIN_NAME,         BH_DOMAIN_DATA_START,
+      BH_DOMAIN_DATA_END,   BH_DOMAIN_STACK_LO,     BH_DOMAIN_STACK_HI,
+      BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_HEADER_SIZE};
+  const StructLayout *SL = DL.getStructLayout(Ty);
+  bool Same = Ty->getNumElements() == std::size(Offsets) &&
+              SL->getSizeInBytes() == BH_DOMAIN_SIZE;
+  for (unsigned I = 0; Same && I < std::size(Offsets); ++I)
+    Same = SL->getElementOffset(I) == Offsets[I];
+  if (!Same)
+    report_fatal_error("bulkhead: the compartment descriptor's IR type does "
+                       "not match include/bulkhead/abi.h (BH_DOMAIN_*) for "
+                       "this target's data layout",
+                       /*gen_crash_diag=*/false);
+}
+
 GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   GlobalVariable *&Slot = Descriptors[Compartment];
   if (Slot)
     return Slot;
   LLVMContext &Ctx = M.getContext();
-  std::string Name = (BULKHEAD_DOMAIN_PREFIX + Compartment).str();
-  std::string Section = (BULKHEAD_DATA_PREFIX + Compartment).str();
+  std::string Name = (BH_SYM_DOMAIN_PREFIX + Compartment).str();
+  std::string Section = (BH_SECTION_DATA_PREFIX + Compartment).str();
   auto *I32 = Type::getInt32Ty(Ctx);
   auto *Ptr = PointerType::getUnqual(Ctx);
-  const unsigned HeaderSize = 64;
-  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx), BULKHEAD_PAGE - HeaderSize);
+  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx),
+                               BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE);
   auto *Ty = StructType::get(
       Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
+  checkDescriptorLayout(M.getDataLayout(), Ty);
 
   // __start_/__stop_ of the data section; weak, as a compartment may have
   // no data at all.
@@ -133,7 +156,7 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
   Constant *Fields[] = {
       ConstantInt::get(I32, 0),
       ConstantInt::get(I32, -1),
-      ConstantInt::get(I32, BULKHEAD_ABI_VERSION),
+      ConstantInt::get(I32, BH_ABI_VERSION),
       ConstantInt::get(I32, 0),
       nameString(Compartment),
       Bound("__start_"),
@@ -147,8 +170,8 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
                                 ConstantStruct::get(Ty, Fields), Name);
   GV->setVisibility(GlobalValue::HiddenVisibility);
   GV->setComdat(M.getOrInsertComdat(Name));
-  GV->setSection(BULKHEAD_DOMAIN_SECTION);
-  GV->setAlignment(Align(BULKHEAD_PAGE));
+  GV->setSection(BH_SECTION_DOMAINS);
+  GV->setAlignment(Align(BH_PAGE));
   appendToUsed(M, {GV}); // referenced only from inline asm and the runtime
   markCompartments();
   Slot = GV;
@@ -160,7 +183,7 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
 // refers to a symbol only the runtime defines, so a link without the runtime
 // fails too (StandIns.h).
 void Instrumenter::markCompartments() {
-  const char *Name = "__bulkhead_compartment_marker";
+  const char *Name = BH_SYM_COMPARTMENT_MARKER;
   if (M.getGlobalVariable(Name, true))
     return;
   auto *I32 = Type::getInt32Ty(M.getContext());
@@ -192,7 +215,7 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
   if (GV.hasCommonLinkage())
     GV.setLinkage(GlobalValue::ExternalLinkage);
   descriptor(Compartment);
-  GV.setSection((BULKHEAD_DATA_PREFIX + Compartment).str());
+  GV.setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
   // Constants share the writable section: one section per compartment keeps
   // its pages contiguous, and constness does not protect a secret anyway.
   GV.setConstant(false);
@@ -207,12 +230,12 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
 void Instrumenter::padDataSections() {
   for (auto &Entry : DataSections) {
     StringRef Compartment = Entry.getKey();
-    auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BULKHEAD_PAGE);
+    auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_PAGE);
     auto *Pad = new GlobalVariable(M, Ty, false, GlobalValue::InternalLinkage,
                                    ConstantAggregateZero::get(Ty),
-                                   "__bulkhead_pad_" + Compartment);
-    Pad->setSection((BULKHEAD_DATA_PREFIX + Compartment).str());
-    Pad->setAlignment(Align(BULKHEAD_PAGE));
+                                   BH_SYM_PAD_PREFIX + Compartment);
+    Pad->setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
+    Pad->setAlignment(Align(BH_PAGE));
     appendToUsed(M, {Pad});
     // Globals are emitted in list order: the pad goes last in its section.
     Pad->removeFromParent();
@@ -352,7 +375,7 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
 // (weak) symbol and, when it is defined, makes the call through gates into
 // the default domain and back.
 static std::string defaultMarkerName(StringRef Function) {
-  return ("__bulkhead_default." + Function).str();
+  return (BH_SYM_DEFAULT_MARK_PREFIX + Function).str();
 }
 
 void Instrumenter::markDefaultFunctions() {
@@ -426,7 +449,7 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
 void Instrumenter::stopWithError(Instruction *Before, const std::string &Msg) {
   IRBuilder<> B(Before);
   auto *FT = FunctionType::get(B.getVoidTy(), {B.getPtrTy()}, false);
-  B.CreateCall(M.getOrInsertFunction("__bulkhead_unsupported_call", FT),
+  B.CreateCall(M.getOrInsertFunction(BH_SYM_UNSUPPORTED_CALL, FT),
                {B.CreateGlobalString(Msg)});
 }
 
@@ -536,7 +559,7 @@ static CallInst *forwardCall(BasicBlock *BB, Function &Target, Function &W) {
 // pointer made in a compartment and called back by shared code (qsort)
 // finds the compartment's rights again on return.
 Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
-  std::string Name = ("__bulkhead_wrap." + sourceName(F) + "." +
+  std::string Name = (BH_SYM_WRAP_PREFIX + sourceName(F) + "." +
                       (Creator.kind == Domain::Compartment ? Creator.name
                                                            : StringRef("0")))
                          .str();
@@ -554,7 +577,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     return W;
   }
   if (StackSwitching) // pointer calls from compartments test this range
-    W->setSection("bulkhead_wrappers");
+    W->setSection(BH_SECTION_WRAPPERS);
   // Hundreds in a large program: no unwind table where nothing can unwind.
   if (F.doesNotThrow())
     W->setUWTableKind(UWTableKind::None);
@@ -745,7 +768,7 @@ void Instrumenter::splitEntries() {
       continue;
     }
     insertGate(Call, Sym);
-    insertGate(Call->getNextNode(), BULKHEAD_DOMAIN0, /*Scrubbing=*/true);
+    insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
   }
 }
 

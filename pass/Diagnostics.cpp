@@ -1,5 +1,6 @@
 // Diagnostics.cpp - see Diagnostics.h.
 #include "Diagnostics.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -29,7 +30,7 @@ static uint64_t srcLocCookie(const CallBase &Call) {
 // a function's declaration by its name.
 static const Function &namedInSource(const Function &F) {
   StringRef Name = F.getName();
-  if (!Name.consume_front("__bulkhead_body."))
+  if (!Name.consume_front(BH_SYM_BODY_PREFIX))
     Name = Name.split(".bulkhead.").first;
   const Function *Original = F.getParent()->getFunction(Name);
   return Original ? *Original : F;

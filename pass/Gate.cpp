@@ -1,6 +1,6 @@
 // Gate.cpp - see Gate.h.
 #include "Gate.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -50,10 +50,9 @@ static void addScrub(std::string &Asm, std::string &Clobbers) {
 std::string inArenaAsm(StringRef DomainSymbol, StringRef Reg,
                        StringRef Fail) {
   std::string Desc = DomainSymbol.str(), R = Reg.str(), F = Fail.str();
-  return "cmpq " + Desc + "+" + std::to_string(BH_DESC_STACK_LO) + "(%rip), " +
-         R + "\njbe " + F + "\ncmpq " + Desc + "+" +
-         std::to_string(BH_DESC_STACK_HI) + "(%rip), " + R + "\nja " + F +
-         "\n";
+  return "cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + R +
+         "\njbe " + F + "\ncmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), " +
+         R + "\nja " + F + "\n";
 }
 
 bool scrubsRegisters() { return ScrubLevel != Scrub::None; }
@@ -66,23 +65,14 @@ std::string vectorScrubAsm(unsigned First) {
   return Asm;
 }
 
-// Where no compartment is protected (none linked in, no PKU, or a shared
-// object's stand-in runtime), the default descriptor's `enforced` word is 0
-// and the gate is skipped: no WRPKRU ever runs on a CPU without PKU.
+// The contract's one gate text (include/bulkhead/abi.h), in LLVM's inline
+// asm dialect ("$" written "$$"). Where no compartment is protected (none
+// linked in, no PKU, or a shared object's stand-in runtime), the default
+// descriptor's `enforced` word is 0 and the gate is skipped: no WRPKRU
+// ever runs on a CPU without PKU.
 static std::string checkedWrpkru(const std::string &Sym) {
-  return "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
-         "je 2f\n"
-         "xorl %ecx, %ecx\n"
-         "xorl %edx, %edx\n"
-         "movl " + Sym + "(%rip), %eax\n"
-         "1: wrpkru\n"
-         "cmpl " + Sym + "(%rip), %eax\n"
-         "je 2f\n"
-         "ud2\n"
-         "2:\n"
-         ".pushsection " BULKHEAD_GATES_SECTION ",\"R\",@progbits\n"
-         ".quad 1b\n"
-         ".popsection\n";
+  return BH_GATE_PART1("$$", "%") + Sym + BH_GATE_PART2("$$", "%") + Sym +
+         BH_GATE_PART3("$$", "%");
 }
 
 static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
@@ -114,14 +104,14 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
 }
 
-// While no compartment is protected (BULKHEAD_ENFORCED is 0) no PKRU
+// While no compartment is protected (BH_SYM_ENFORCED is 0) no PKRU
 // instruction runs.
 // With CheckStack (re-entering a compartment whose code runs on its own
 // stacks), the stack pointer must then lie in the compartment's stack
 // arena, or the gate traps: jumped to with a stack the caller prepared, it
 // must not run compartment code on it.
 static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
-  std::string Asm = "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
+  std::string Asm = "cmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
                     "je 3f\n"
                     "xorl %ecx, %ecx\n"
                     "rdpkru\n"
@@ -129,7 +119,7 @@ static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
                     "je 3f\n" +
                     checkedWrpkru(Sym) + "3:";
   if (CheckStack)
-    Asm += "\ncmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
+    Asm += "\ncmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
            "je 5f\n" +
            inArenaAsm(Sym, "%rsp", "4f") + "jmp 5f\n4: ud2\n5:";
   return Asm;
@@ -139,7 +129,7 @@ void insertReenterDefault(Instruction *Before) {
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
   IRBuilder<>(Before).CreateCall(InlineAsm::get(
       Ty,
-      "callq __bulkhead_reenter_default",
+      "callq " BH_SYM_REENTER_DEFAULT,
       "~{memory},~{dirflag},~{fpsr},~{flags}", /*hasSideEffects=*/true));
 }
 
@@ -171,7 +161,7 @@ Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
   auto *IA = InlineAsm::get(
       Ty,
-      "cmpl $$0, " BULKHEAD_ENFORCED "(%rip)\n"
+      "cmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
       "je 1f\n"
       "xorl %ecx, %ecx\n"
       "rdpkru\n"

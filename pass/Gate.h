@@ -1,6 +1,6 @@
 // Gate.h - the checked PKRU gate, as inline assembly.
-#ifndef BULKHEAD_GATE_H
-#define BULKHEAD_GATE_H
+#ifndef BULKHEAD_PASS_GATE_H
+#define BULKHEAD_PASS_GATE_H
 
 #include "llvm/ADT/StringRef.h"
 #include <string>
@@ -23,7 +23,9 @@ namespace bulkhead {
 //   cmpl SYM(%rip),%eax                jumping straight to the WRPKRU with
 //   je 1f; ud2; 1:                     another eax traps here (ERIM's check)
 //
-// and records the WRPKRU's address in the .bulkhead.gates manifest.
+// and records the WRPKRU's address in the .bulkhead.gates manifest: the
+// contract's one gate text (BH_CHECKED_GATE, include/bulkhead/abi.h), which
+// the runtime's gates use too.
 // With `Scrubbing`, the gate first clears the caller-saved registers that
 // carry no argument or result (-bulkhead-scrub=none|gpr|vector): for gates
 // through which control leaves a compartment.

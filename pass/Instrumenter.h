@@ -5,6 +5,7 @@
 #define BULKHEAD_INSTRUMENTER_H
 
 #include "Annotations.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -131,7 +132,7 @@ private:
 };
 
 inline constexpr llvm::StringRef WrapperAttr = "bulkhead-wrapper";
-inline constexpr llvm::StringRef BodyPrefix = "__bulkhead_body.";
+inline constexpr llvm::StringRef BodyPrefix = BH_SYM_BODY_PREFIX;
 
 // A function's name as the user wrote it.
 inline llvm::StringRef sourceName(const llvm::Function &F) {

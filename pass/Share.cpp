@@ -18,7 +18,7 @@
 // local png_row_info).
 #include "Diagnostics.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "Compat.h"
@@ -195,11 +195,11 @@ void Instrumenter::shareAllocations() {
     return;
   auto *Ptr = PointerType::getUnqual(Ctx);
   auto *FT = FunctionType::get(Type::getVoidTy(Ctx), {Ptr}, false);
-  FunctionCallee Push = M.getOrInsertFunction("__bulkhead_share_push", FT);
-  FunctionCallee Pop = M.getOrInsertFunction("__bulkhead_share_pop", FT);
+  FunctionCallee Push = M.getOrInsertFunction(BH_SYM_SHARE_PUSH, FT);
+  FunctionCallee Pop = M.getOrInsertFunction(BH_SYM_SHARE_POP, FT);
   FunctionCallee FrameAlloc = M.getOrInsertFunction(
-      "__bulkhead_frame_alloc", Ptr, Type::getInt64Ty(Ctx));
-  FunctionCallee FrameFree = M.getOrInsertFunction("__bulkhead_frame_free", FT);
+      BH_SYM_FRAME_ALLOC, Ptr, Type::getInt64Ty(Ctx));
+  FunctionCallee FrameFree = M.getOrInsertFunction(BH_SYM_FRAME_FREE, FT);
   std::set<std::string> Bracketed;
   for (const Entry &E : *Policy) {
     bool Found = false;
@@ -254,7 +254,7 @@ void Instrumenter::recordSharingCompartment(StringRef C) {
       ConstantExpr::getSub(ConstantExpr::getPtrToInt(descriptor(C), I64),
                            ConstantExpr::getPtrToInt(GV, I64)),
       I32));
-  GV->setSection(BULKHEAD_SHARE_SECTION);
+  GV->setSection(BH_SECTION_SHARE);
   GV->setAlignment(Align(4));
   appendToUsed(M, {GV});
 }

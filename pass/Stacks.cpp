@@ -4,7 +4,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -13,6 +13,8 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#include <string_view>
 
 using namespace llvm;
 
@@ -27,11 +29,15 @@ static std::string refusedTrapAsm() {
          "xorl %r10d, %r10d\nud2\n";
 }
 
+// On by default, as in the driver (-fpkey-compartment-stacks): the pass
+// run on its own (opt, clang -fpass-plugin) builds what bulkhead-clang
+// ships. -bulkhead-stacks=false is -fno-pkey-compartment-stacks.
 cl::opt<bool> StackSwitching(
     "bulkhead-stacks",
     cl::desc("Run compartment code on per-thread, per-compartment stacks "
-             "tagged with the compartment's key (-fpkey-compartment-stacks)"),
-    cl::init(false));
+             "tagged with the compartment's key (the default; "
+             "=false: -fno-pkey-compartment-stacks)"),
+    cl::init(true));
 
 // ------------------------------------------------------------------ stacks
 //
@@ -55,9 +61,12 @@ cl::opt<bool> StackSwitching(
 // needed, merged by the linker. Initial-exec: compartments exist only in
 // executables, where the linker turns it into a fixed offset.
 GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
-  std::string Name = ("__bulkhead_stack." + (D.kind == Domain::Compartment
-                                                  ? D.name
-                                                  : StringRef("0")))
+  static_assert(std::string_view(BH_SYM_DEFAULT_STACK_SLOT) ==
+                    std::string_view(BH_SYM_STACK_SLOT_PREFIX "0"),
+                "the default domain's slot is named like a compartment's");
+  std::string Name = (BH_SYM_STACK_SLOT_PREFIX + (D.kind == Domain::Compartment
+                                                      ? D.name
+                                                      : StringRef("0")))
                          .str();
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
@@ -74,7 +83,7 @@ GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
 // The per-thread buffer that stack arguments out of a compartment pass
 // through (see trampoline()).
 GlobalVariable *Instrumenter::argBuffer() {
-  const char *Name = "__bulkhead_argbuf";
+  const char *Name = BH_SYM_ARGBUF;
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
   auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_MAX_CALLOUT_ARGS);
@@ -217,6 +226,12 @@ static std::string clearUnusedArgRegs(const Function &Tr, bool Indirect) {
   return A;
 }
 
+// An offset of the contract's frame at the top T of the callee's stack
+// (BH_FRAME_*), as a displacement from T.
+static std::string belowTop(unsigned FrameOffset) {
+  return "-" + std::to_string(BH_FRAME_SIZE - FrameOffset);
+}
+
 // CFI for the part of a trampoline running on the callee's stack, where
 // the caller's stack pointer is saved at SavedAt(%rsp), Above bytes below
 // the return address: CFA = *(rsp + SavedAt) + Above + 8. An exception
@@ -269,14 +284,14 @@ static std::string firstEntryAsm(const std::string &ToSlot,
     for (int I = 0; I < 8; ++I)
       A += "movdqu %xmm" + std::to_string(I) + ", " +
            std::to_string(56 + 16 * I) + "(%rsp)\n";
-    A += checkedGateAsm(BULKHEAD_DOMAIN0) +
+    A += checkedGateAsm(BH_SYM_DOMAIN0) +
          "movq %rsp, %rbx\n"
-         "movq __bulkhead_rt_stack@gottpoff(%rip), %r11\n"
+         "movq " BH_SYM_RT_STACK "@gottpoff(%rip), %r11\n"
          "movq %fs:(%r11), %rsp\n"
          "testq %rsp, %rsp\njz 9f\n"
          "movq " + ToSlot + ", %r11\n"
          "leaq " + ToD + "(%rip), %r10\n"
-         "callq __bulkhead_stack_new_nosave\n" +
+         "callq " BH_SYM_STACK_NEW_NOSAVE "\n" +
          BackGate + "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
     for (int I = 0; I < 7; ++I)
       A += "movq " + std::to_string(8 * I) + "(%rsp), %" + Gprs[I] + "\n";
@@ -287,7 +302,7 @@ static std::string firstEntryAsm(const std::string &ToSlot,
     return A + "7:\n";
   }
   A += "leaq " + ToD + "(%rip), %r10\n"
-       "callq __bulkhead_stack_new\n";
+       "callq " BH_SYM_STACK_NEW "\n";
   return A + "7:\n";
 }
 
@@ -381,8 +396,8 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
   IRBuilder<> B(&Call);
   Value *P = Call.getCalledOperand();
   Value *IsWrapper = B.CreateAnd(
-      B.CreateICmpUGE(P, Bound("__start_bulkhead_wrappers")),
-      B.CreateICmpULT(P, Bound("__stop_bulkhead_wrappers")));
+      B.CreateICmpUGE(P, Bound("__start_" BH_SECTION_WRAPPERS)),
+      B.CreateICmpULT(P, Bound("__stop_" BH_SECTION_WRAPPERS)));
   Instruction *ThenTerm, *ElseTerm;
   SplitBlockAndInsertIfThenElse(IsWrapper, Call.getIterator(), &ThenTerm,
                                 &ElseTerm);
@@ -419,7 +434,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
   // Where the runtime's stack walks stop (runtime/unwind.c): its CFI leads
   // to the caller's stack, which the walker's rights may not read.
-  Tr->setSection("bulkhead_trampolines");
+  Tr->setSection(BH_SECTION_TRAMPOLINES);
   Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {Tr}); // keeps IPO from touching its signature
 
@@ -436,7 +451,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   // stacks.c), which the way back checks at the saved stack pointer.
   static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
                                             "r13", "r14", "r15"};
-  unsigned Above = FromC ? 56 : 0;
+  unsigned Above = FromC ? BH_FRAME_CALLER_SAVED : 0;
   if (FromC) {
     int Off = -16;
     for (const char *R : CalleeSaved) {
@@ -447,12 +462,13 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     if (scrubsRegisters())
       A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
            "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
-    // The cookie marked as a static frame's (runtime/abi.h): the way back
-    // of a run-time-chosen call does not take this frame for its record.
-    A += "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
-         "(%rip), %r11\nmovq -" + std::to_string(BH_ARENA_GUARD) +
-         "(%r11), %r11\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
-         ", %r11\npushq %r11\n.cfi_adjust_cfa_offset 8\nxorl %r11d, %r11d\n";
+    // The cookie marked as a static frame's (include/bulkhead/abi.h): the
+    // way back of a run-time-chosen call does not take this frame for its
+    // record.
+    A += "movq " + FromD + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %r11\n"
+         "movq -" BH_STR(BH_COOKIE_BELOW) "(%r11), %r11\n"
+         "xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %r11\n"
+         "pushq %r11\n.cfi_adjust_cfa_offset 8\nxorl %r11d, %r11d\n";
   }
   if (ToC)
     A += firstEntryAsm(ToSlot, ToD, FromC,
@@ -477,12 +493,14 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     A += "testq %rax, %rax\njnz 7f\nmovq %rsp, %rax\nandq $$-16, %rax\n7:\n";
   // To's slot moves below the frame before the frame is written: a signal
   // handler (runtime/signals.c) or a nested entry must not land on it.
-  A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
-       "subq $$" + std::to_string(32 + StackBytes) + ", %rdx\n"
+  A += "movq %rax, %rdx\nmovq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) +
+       "(%rax)\n"
+       "subq $$" + std::to_string(BH_FRAME_SIZE + StackBytes) + ", %rdx\n"
        "movq %rdx, %fs:(%rcx)\n"
-       "movq %rsp, -8(%rax)\n"
+       "movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)\n"
        "movq " + FromSlot + ", %rcx\n"
-       "movq %fs:(%rcx), %rdx\nmovq %rdx, -16(%rax)\n";
+       "movq %fs:(%rcx), %rdx\nmovq %rdx, " + belowTop(BH_FRAME_FROM_OLD_SLOT) +
+       "(%rax)\n";
   // From's stack continues below here if the callee calls back into From.
   A += "movq %rsp, %rdx\nandq $$-16, %rdx\n";
   if (FromC)
@@ -497,9 +515,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
                           std::to_string(I) + "(%rdx), %rdx\n"
                     : "movq " + std::to_string(Above + 8 + I) +
                           "(%rsp), %rdx\n") +
-         "movq %rdx, -" + std::to_string(32 + StackBytes - I) + "(%rax)\n";
-  A += "leaq -" + std::to_string(32 + StackBytes) + "(%rax), %rsp\n" +
-       cfaFromSavedSp(24 + StackBytes, Above);
+         "movq %rdx, -" + std::to_string(BH_FRAME_SIZE + StackBytes - I) +
+         "(%rax)\n";
+  A += "leaq -" + std::to_string(BH_FRAME_SIZE + StackBytes) + "(%rax), %rsp\n" +
+       cfaFromSavedSp(BH_FRAME_FROM_SP + StackBytes, Above);
   A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
   if (FromC && scrubsRegisters()) // the callee gets nothing else of From
     A += clearUnusedArgRegs(*Tr, Indirect) +
@@ -512,11 +531,12 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
   A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n" +
-       cfaFromSavedSp(24, Above) +
+       cfaFromSavedSp(BH_FRAME_FROM_SP, Above) +
        "movq %rax, %r10\nmovq %rdx, %r8\n"
-       "movq 8(%rsp), %rax\nmovq " + ToSlot + ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq 16(%rsp), %r9\n"
-       "movq 24(%rsp), %r11\n";
+       "movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax\nmovq " + ToSlot +
+       ", %rcx\nmovq %rax, %fs:(%rcx)\n"
+       "movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %r9\n"
+       "movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11\n";
   bool Scrub = ToC && scrubsRegisters();
   ResultRegs Result = resultRegs(*Tr);
   if (Scrub) { // leaving a compartment: nothing of it in caller-saved registers
@@ -527,11 +547,11 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
        "\n";
   if (FromC) { // the saved pointer sat in memory other domains can write
-    A += inArenaAsm(FromD, "%rsp", "9f") +
-         "movq " + FromD + "+" + std::to_string(BH_DESC_STACK_LO) +
-         "(%rip), %rcx\nmovq -" + std::to_string(BH_ARENA_GUARD) +
-         "(%rcx), %rcx\nxorq $$" + std::to_string(BH_STATIC_FRAME_MARK) +
-         ", %rcx\ncmpq %rcx, (%rsp)\njne 9f\n"
+    A += inArenaAsm(FromD, "%rsp", "9f") + "movq " + FromD +
+         "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %rcx\n"
+         "movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rcx\n"
+         "xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %rcx\n"
+         "cmpq %rcx, (%rsp)\njne 9f\n"
          "movq $$0, (%rsp)\naddq $$8, %rsp\n.cfi_adjust_cfa_offset -8\n";
     for (int I = 5; I >= 0; --I)
       A += std::string("popq %") + CalleeSaved[I] +
@@ -630,19 +650,20 @@ void Instrumenter::finishAnyTrampolines() {
     A += "movq %r10, %r13\n"
          "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
          "xorl %r14d, %r14d\nxorl %r15d, %r15d\n"
-         "callq __bulkhead_caller_index\n"
+         "callq " BH_SYM_CALLER_INDEX "\n"
          "testq %r11, %r11\njs 9f\n"
-         "leaq bh_index_pkru+64(%rip), %r10\n"
+         "leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
          "movq (%r10,%r11,8), %r10\n"
          "testq %r10, %r10\njz 9f\n"
+         // the record (BH_RECORD_*), pushed: i's old slot, i's cookie
+         // (runtime/stacks.c, from i's descriptor; the table is weak: a
+         // program without compartments never gets here), i
          "pushq %fs:(%r10)\n"
-         // i's cookie (runtime/stacks.c), from i's descriptor; the table is
-         // weak: a program without compartments never gets here
-         ".weak __start_bulkhead_domains\n"
-         "movq %r11, %rbx\nshlq $$12, %rbx\n"
-         "addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
-         "movq " + std::to_string(BH_DESC_STACK_LO) + "(%rbx), %rbx\n"
-         "pushq -" + std::to_string(BH_ARENA_GUARD) + "(%rbx)\n"
+         ".weak __start_" BH_SECTION_DOMAINS "\n"
+         "movq %r11, %rbx\nshlq $$" BH_STR(BH_PAGE_SHIFT) ", %rbx\n"
+         "addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
+         "movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
+         "pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
          "xorl %ebx, %ebx\n"
          "pushq %r11\n"
          "movq %rsp, %fs:(%r10)\n"
@@ -651,7 +672,7 @@ void Instrumenter::finishAnyTrampolines() {
       A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true,
                          // back into caller i (r12) through the runtime's
                          // gates, on the runtime stack
-                         "movl %r12d, %edi\ncallq bh_enter_index\n");
+                         "movl %r12d, %edi\ncallq " BH_SYM_ENTER_INDEX "\n");
     A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
          checkedGateAsm(ToD) +
          "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
@@ -659,12 +680,14 @@ void Instrumenter::finishAnyTrampolines() {
       A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
     else
       A += "testq %rax, %rax\njz 9f\n";
-    A += "movq %rax, %rdx\nmovq %rdx, -24(%rax)\n"
-         "subq $$32, %rdx\nmovq %rdx, %fs:(%rcx)\n"
-         "movq %rsp, -8(%rax)\n"
-         "movq %r12, -16(%rax)\nxorl %r12d, %r12d\n"
-         "leaq -32(%rax), %rsp\n" +
-         cfaFromSavedSp(24, 72) + // i, cookie, old slot, 6 registers
+    A += "movq %rax, %rdx\nmovq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) +
+         "(%rax)\n"
+         "subq $$" BH_STR(BH_FRAME_SIZE) ", %rdx\nmovq %rdx, %fs:(%rcx)\n"
+         "movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)\n"
+         "movq %r12, " + belowTop(BH_FRAME_FROM_OLD_SLOT) + "(%rax)\n"
+         "xorl %r12d, %r12d\n"
+         "leaq -" BH_STR(BH_FRAME_SIZE) "(%rax), %rsp\n" +
+         cfaFromSavedSp(BH_FRAME_FROM_SP, BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES) +
          "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
     if (!ToC && scrubsRegisters()) { // the callee gets nothing else of i
       static const char *const ArgGPRs[] = {"edi", "esi", "edx",
@@ -686,12 +709,15 @@ void Instrumenter::finishAnyTrampolines() {
     bool Scrub = ToC && scrubsRegisters();
     A += !Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10\n" : "xorl %r10d, %r10d\n";
     A += !Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8\n" : "xorl %r8d, %r8d\n";
-    A += "movq 8(%rsp), %rax\nmovq " + ToSlot +
+    // To the way back's convention (include/bulkhead/abi.h): rdi = i,
+    // r11 = i's saved stack pointer.
+    A += "movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax\nmovq " + ToSlot +
          ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-         "movq 24(%rsp), %r11\nmovq 16(%rsp), %rdi\n";
+         "movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11\n"
+         "movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %rdi\n";
     if (Scrub)
       A += "xorl %esi, %esi\n" + vectorScrubAsm(T.Result.SSEs);
-    A += "jmp __bulkhead_return_to_index\n" + refusedTrapAsm();
+    A += "jmp " BH_SYM_RETURN_TO_INDEX "\n" + refusedTrapAsm();
 
     IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
     auto *AsmTy = FunctionType::get(B.getVoidTy(), {Table->getType()}, false);
@@ -743,7 +769,7 @@ void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
 void Instrumenter::keepStackSlots(CallBase &Call) {
   SmallVector<GlobalVariable *, 8> Slots;
   for (GlobalVariable &GV : M.globals())
-    if (GV.isThreadLocal() && GV.getName().starts_with("__bulkhead_stack."))
+    if (GV.isThreadLocal() && GV.getName().starts_with(BH_SYM_STACK_SLOT_PREFIX))
       Slots.push_back(&GV);
   if (Slots.empty())
     return;

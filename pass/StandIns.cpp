@@ -2,7 +2,7 @@
 // runtime").
 #include "StandIns.h"
 #include "Instrumenter.h"
-#include "../runtime/abi.h"
+#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -62,23 +62,30 @@ void defineStandIns(Module &M) {
   // The default descriptor's first words (struct bulkhead_domain): enforced
   // is 0, so every gate skips its WRPKRU. A jump straight to one of them
   // passes its check only with this PKRU, which opens key 0 alone.
-  standInData(M, BULKHEAD_DOMAIN0,
-              ConstantStruct::getAnon(
-                  {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
-                   ConstantInt::get(I32, BULKHEAD_ABI_VERSION),
-                   ConstantInt::get(I32, 0)}));
+  Constant *Default = ConstantStruct::getAnon(
+      {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
+       ConstantInt::get(I32, BH_ABI_VERSION), ConstantInt::get(I32, 0)});
+  const StructLayout *SL = M.getDataLayout().getStructLayout(
+      cast<StructType>(Default->getType()));
+  if (SL->getElementOffset(0) != BH_DOMAIN_PKRU ||
+      SL->getElementOffset(2) != BH_DOMAIN_ABI_VERSION ||
+      SL->getElementOffset(3) != BH_DOMAIN_ENFORCED)
+    report_fatal_error("bulkhead: the stand-in default descriptor does not "
+                       "match include/bulkhead/abi.h (BH_DOMAIN_*)",
+                       /*gen_crash_diag=*/false);
+  standInData(M, BH_SYM_DOMAIN0, Default);
   // Read only where something is enforced.
-  standInData(M, "bh_index_pkru",
+  standInData(M, BH_SYM_INDEX_TABLE,
               ConstantAggregateZero::get(ArrayType::get(I32, 1)));
   // After pointer calls: nothing enforced, nothing to put back.
-  standInAsm(M, "__bulkhead_reenter_default", "ret");
+  standInAsm(M, BH_SYM_REENTER_DEFAULT, "ret");
   // Reached only with a compartment's rights, which no gate here installs.
-  standInAsm(M, "__bulkhead_caller_index", "ud2");
-  standInAsm(M, "__bulkhead_return_to_index", "ud2");
+  standInAsm(M, BH_SYM_CALLER_INDEX, "ud2");
+  standInAsm(M, BH_SYM_RETURN_TO_INDEX, "ud2");
 
   // A call the pass could not gate (runtime/util.c): say why on stderr
   // and stop. System calls, not libc: the module may define its own write.
-  standInAsm(M, "__bulkhead_unsupported_call",
+  standInAsm(M, BH_SYM_UNSUPPORTED_CALL,
              "movq %rdi, %rsi\n"
              "xorl %edx, %edx\n"
              "1: cmpb $$0, (%rsi,%rdx)\nje 2f\nincq %rdx\njmp 1b\n"
@@ -91,7 +98,7 @@ void defineStandIns(Module &M) {
 
 Constant *runtimeRequirement(Module &M, GlobalVariable *From) {
   auto *I64 = Type::getInt64Ty(M.getContext());
-  auto *Needed = M.getOrInsertGlobal(BULKHEAD_RUNTIME_REQUIRED,
+  auto *Needed = M.getOrInsertGlobal(BH_SYM_RUNTIME_REQUIRED,
                                      Type::getInt8Ty(M.getContext()));
   cast<GlobalValue>(Needed)->setVisibility(GlobalValue::HiddenVisibility);
   // Relative: no relocation left for run time.

@@ -49,7 +49,7 @@ static int holds_object(struct dl_phdr_info *info, size_t size, void *range) {
   const uintptr_t *r = range;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
-    uintptr_t lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(BULKHEAD_PAGE - 1);
+    uintptr_t lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(BH_PAGE - 1);
     if (ph->p_type == PT_LOAD &&
         overlaps(r[0], r[1], lo, info->dlpi_addr + ph->p_vaddr + ph->p_memsz))
       return 1;
@@ -59,7 +59,7 @@ static int holds_object(struct dl_phdr_info *info, size_t size, void *range) {
 
 int bh_may_unmap(const void *p, size_t len) {
   uintptr_t a = (uintptr_t)p, b = a + len;
-  if (b < a || a % BULKHEAD_PAGE)
+  if (b < a || a % BH_PAGE)
     return 0;
   for (const struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++)

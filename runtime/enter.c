@@ -20,26 +20,27 @@
 
 #include <sys/mman.h>
 
-#define MAX_COMPARTMENTS 15
-#define BH_STR2(x) #x
-#define BH_STR(x) BH_STR2(x)
-#define BH_ARENA_GUARD_BYTES 65536
-_Static_assert(BH_ARENA_GUARD == BH_ARENA_GUARD_BYTES, "the cookie's offset");
-
+/* The index table (BH_INDEX_* in include/bulkhead/abi.h). */
 BH_HIDDEN union {
   struct {
-    uint32_t pkru[16]; /* offset 0 */
-    long slot_tpoff[16]; /* offset 64: 0 for none */
+    uint32_t pkru[BH_INDEX_ENTRIES];
+    long slot_tpoff[BH_INDEX_ENTRIES]; /* 0 for none */
   } t;
-  char page[BULKHEAD_PAGE];
-} bh_index_pkru __attribute__((aligned(BULKHEAD_PAGE))) = {
+  char page[BH_PAGE];
+} bh_index_pkru __asm__(BH_SYM_INDEX_TABLE) __attribute__((aligned(BH_PAGE))) = {
     /* Before start-up a gate could only install "every key but 0 closed". */
-    .t = {.pkru = {[0 ... 15] = 0xfffffffcu}}};
+    .t = {.pkru = {[0 ... BH_INDEX_ENTRIES - 1] = 0xfffffffcu}}};
+_Static_assert(__builtin_offsetof(__typeof__(bh_index_pkru.t), pkru) ==
+                       BH_INDEX_PKRU &&
+                   __builtin_offsetof(__typeof__(bh_index_pkru.t), slot_tpoff) ==
+                       BH_INDEX_SLOT_TPOFF &&
+                   BH_INDEX_ENTRIES > BH_MAX_COMPARTMENTS,
+               "the index table is not where the pass's assembly reads it");
 
 void bh_enter_init(void) {
   char *tp; /* trustworthy before main: nothing else has run */
   __asm__("movq %%fs:0, %0" : "=r"(tp));
-  for (size_t i = 0; i < MAX_COMPARTMENTS; i++) {
+  for (size_t i = 0; i < BH_MAX_COMPARTMENTS; i++) {
     struct bulkhead_domain *d = &__start_bulkhead_domains[i];
     int real = i < bh_domain_count();
     bh_index_pkru.t.pkru[i] = real ? d->pkru : __bulkhead_domain0.pkru;
@@ -47,42 +48,33 @@ void bh_enter_init(void) {
         real && d->slot_address ? (char *)d->slot_address() - tp : 0;
   }
   if (mprotect(&bh_index_pkru, sizeof bh_index_pkru, PROT_READ))
-    bh_die("bulkhead: error: cannot make the gate table read-only");
+    bh_fatal("cannot make the gate table read-only");
 }
 
 /* A checked gate into the rights in the 32-bit word at PKRU_WORD. */
-#define CHECKED_GATE(PKRU_WORD)                                                \
-  "cmpl $0, " BULKHEAD_ENFORCED "(%rip)\n\t"                                  \
-  "je 2f\n\t"                                                                 \
-  "xorl %ecx, %ecx\n\t"                                                        \
-  "xorl %edx, %edx\n\t"                                                        \
-  "movl " PKRU_WORD "(%rip), %eax\n"                                          \
-  "1: wrpkru\n\t"                                                              \
-  "cmpl " PKRU_WORD "(%rip), %eax\n\t"                                        \
-  "je 2f\n\t"                                                                  \
-  "ud2\n"                                                                      \
-  "2:\n\t"                                                                     \
-  ".pushsection .bulkhead.gates,\"R\",@progbits\n\t"                           \
-  ".quad 1b\n\t"                                                               \
-  ".popsection\n\t"
+#define CHECKED_GATE(PKRU_WORD) BH_CHECKED_GATE_ASM(PKRU_WORD)
 /* Into bh_index_pkru.pkru[i]. */
-#define GATE_TEXT(i) CHECKED_GATE("bh_index_pkru+4*" #i)
+#define GATE_TEXT(i) \
+  CHECKED_GATE(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
+/* bh_enter_index and __bulkhead_return_to_index below list one gate per
+ * index, 0 to 14, by hand. */
+_Static_assert(BH_MAX_COMPARTMENTS == 15, "one fixed gate per compartment index");
 /* bh_enter_index(i): the gate for i, then back to the caller. */
 #define ENTER_GATE(i)                                                          \
   "  cmpl $" #i ", %edi\n"                                                     \
   "  jne 3f\n" GATE_TEXT(i) "  ret\n"                                          \
   "3:\n"
 __asm__(".text\n"
-        ".globl bh_enter_index\n"
-        ".hidden bh_enter_index\n"
-        ".type bh_enter_index,@function\n"
-        "bh_enter_index:\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2)
+        ".globl " BH_SYM_ENTER_INDEX "\n"
+        ".hidden " BH_SYM_ENTER_INDEX "\n"
+        ".type " BH_SYM_ENTER_INDEX ",@function\n"
+        BH_SYM_ENTER_INDEX ":\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2)
             ENTER_GATE(3) ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6)
                 ENTER_GATE(7) ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10)
                     ENTER_GATE(11) ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
-        CHECKED_GATE(BULKHEAD_DOMAIN0)
+        CHECKED_GATE(BH_SYM_DOMAIN0)
         "  ret\n"
-        ".size bh_enter_index, .-bh_enter_index\n");
+        ".size " BH_SYM_ENTER_INDEX ", .-" BH_SYM_ENTER_INDEX "\n");
 
 /* __bulkhead_reenter_default: called by default-domain code right after
  * each of its pointer calls (pass/Gate.cpp): when compartments are
@@ -91,49 +83,49 @@ __asm__(".text\n"
  * returns with its compartment's rights). Preserves every register but the
  * flags. */
 __asm__(".text\n"
-        ".globl __bulkhead_reenter_default\n"
-        ".hidden __bulkhead_reenter_default\n"
-        ".type __bulkhead_reenter_default,@function\n"
-        "__bulkhead_reenter_default:\n"
-        "  cmpl $0, " BULKHEAD_ENFORCED "(%rip)\n"
+        ".globl " BH_SYM_REENTER_DEFAULT "\n"
+        ".hidden " BH_SYM_REENTER_DEFAULT "\n"
+        ".type " BH_SYM_REENTER_DEFAULT ",@function\n"
+        BH_SYM_REENTER_DEFAULT ":\n"
+        "  cmpl $0, " BH_SYM_ENFORCED "(%rip)\n"
         "  je 4f\n"
         "  pushq %rax\n"
         "  pushq %rcx\n"
         "  pushq %rdx\n"
         "  xorl %ecx, %ecx\n"
         "  rdpkru\n"
-        "  cmpl " BULKHEAD_DOMAIN0 "(%rip), %eax\n"
+        "  cmpl " BH_SYM_DOMAIN0 "(%rip), %eax\n"
         "  je 3f\n"
-        CHECKED_GATE(BULKHEAD_DOMAIN0)
+        CHECKED_GATE(BH_SYM_DOMAIN0)
         "3:\n"
         "  popq %rdx\n"
         "  popq %rcx\n"
         "  popq %rax\n"
         "4:\n"
         "  ret\n"
-        ".size __bulkhead_reenter_default, .-__bulkhead_reenter_default\n");
+        ".size " BH_SYM_REENTER_DEFAULT ", .-" BH_SYM_REENTER_DEFAULT "\n");
 
 /* __bulkhead_caller_index: r11 = the index of the compartment whose rights
  * the thread holds, or -1. Preserves everything else but r10 and flags.
  * Entries past the last compartment hold the default domain's PKRU, which
  * the callers have already ruled out. */
 __asm__(".text\n"
-        ".globl __bulkhead_caller_index\n"
-        ".hidden __bulkhead_caller_index\n"
-        ".type __bulkhead_caller_index,@function\n"
-        "__bulkhead_caller_index:\n"
+        ".globl " BH_SYM_CALLER_INDEX "\n"
+        ".hidden " BH_SYM_CALLER_INDEX "\n"
+        ".type " BH_SYM_CALLER_INDEX ",@function\n"
+        BH_SYM_CALLER_INDEX ":\n"
         "  pushq %rax\n"
         "  pushq %rcx\n"
         "  pushq %rdx\n"
         "  xorl %ecx, %ecx\n"
         "  rdpkru\n"
-        "  leaq bh_index_pkru(%rip), %r10\n"
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %r10\n"
         "  xorl %r11d, %r11d\n"
         "1:\n"
         "  cmpl (%r10,%r11,4), %eax\n"
         "  je 2f\n"
         "  incl %r11d\n"
-        "  cmpl $15, %r11d\n"
+        "  cmpl $" BH_STR(BH_MAX_COMPARTMENTS) ", %r11d\n"
         "  jb 1b\n"
         "  movq $-1, %r11\n"
         "2:\n"
@@ -141,7 +133,7 @@ __asm__(".text\n"
         "  popq %rcx\n"
         "  popq %rax\n"
         "  ret\n"
-        ".size __bulkhead_caller_index, .-__bulkhead_caller_index\n");
+        ".size " BH_SYM_CALLER_INDEX ", .-" BH_SYM_CALLER_INDEX "\n");
 
 /*
  * The end of a wrapper's call made from compartment i found at run time
@@ -164,10 +156,10 @@ __asm__(".text\n"
   "  jmp 5f\n"                                                                 \
   "3:\n"
 __asm__(".text\n"
-        ".globl __bulkhead_return_to_index\n"
-        ".hidden __bulkhead_return_to_index\n"
-        ".type __bulkhead_return_to_index,@function\n"
-        "__bulkhead_return_to_index:\n" RETURN_GATE(0) RETURN_GATE(1)
+        ".globl " BH_SYM_RETURN_TO_INDEX "\n"
+        ".hidden " BH_SYM_RETURN_TO_INDEX "\n"
+        ".type " BH_SYM_RETURN_TO_INDEX ",@function\n"
+        BH_SYM_RETURN_TO_INDEX ":\n" RETURN_GATE(0) RETURN_GATE(1)
             RETURN_GATE(2) RETURN_GATE(3) RETURN_GATE(4) RETURN_GATE(5)
                 RETURN_GATE(6) RETURN_GATE(7) RETURN_GATE(8) RETURN_GATE(9)
                     RETURN_GATE(10) RETURN_GATE(11) RETURN_GATE(12)
@@ -175,30 +167,30 @@ __asm__(".text\n"
         "  ud2\n"
         "5:\n"
         "  movq %rdi, %rax\n"
-        "  shlq $12, %rax\n"
+        "  shlq $" BH_STR(BH_PAGE_SHIFT) ", %rax\n"
         /* through the GOT: weak, undefined in a program without any */
-        "  movq __start_bulkhead_domains@GOTPCREL(%rip), %rcx\n"
+        "  movq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rcx\n"
         "  addq %rax, %rcx\n"
-        "  movq __stop_bulkhead_domains@GOTPCREL(%rip), %rax\n"
+        "  movq __stop_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rax\n"
         "  cmpq %rax, %rcx\n"
         "  jae 9f\n"
-        "  cmpq 40(%rcx), %r11\n" /* stack_lo */
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %r11\n"
         "  jbe 9f\n"
-        "  cmpq 48(%rcx), %r11\n" /* stack_hi */
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rcx), %r11\n"
         "  ja 9f\n"
         "  movq %r11, %rsp\n"
-        "  cmpq %rdi, (%rsp)\n"
+        "  cmpq %rdi, " BH_STR(BH_RECORD_INDEX) "(%rsp)\n"
         "  jne 9f\n"
-        "  movq 40(%rcx), %rcx\n" /* stack_lo: the cookie is below */
-        "  movq -" BH_STR(BH_ARENA_GUARD_BYTES) "(%rcx), %rcx\n"
-        "  cmpq %rcx, 8(%rsp)\n"
+        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
+        "  movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rcx\n"
+        "  cmpq %rcx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
         "  jne 9f\n"
-        "  movq $0, 8(%rsp)\n"
-        "  leaq bh_index_pkru+64(%rip), %rcx\n"
+        "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"
         "  movq (%rcx,%rdi,8), %rcx\n"
-        "  movq 16(%rsp), %rdx\n"
+        "  movq " BH_STR(BH_RECORD_OLD_SLOT) "(%rsp), %rdx\n"
         "  movq %rdx, %fs:(%rcx)\n"
-        "  addq $24, %rsp\n"
+        "  addq $" BH_STR(BH_RECORD_SIZE) ", %rsp\n"
         "  popq %r15\n"
         "  popq %r14\n"
         "  popq %r13\n"
@@ -224,11 +216,8 @@ __asm__(".text\n"
         "  xorl %r9d, %r9d\n"
         "  xorl %r10d, %r10d\n"
         "  ud2\n"
-        ".size __bulkhead_return_to_index, .-__bulkhead_return_to_index\n");
-_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == 40 &&
-                   __builtin_offsetof(struct bulkhead_domain, stack_hi) == 48,
-               "__bulkhead_return_to_index reads the arena at these offsets");
+        ".size " BH_SYM_RETURN_TO_INDEX ", .-" BH_SYM_RETURN_TO_INDEX "\n");
 
 long bh_slot_tpoff(int c) {
-  return c >= 0 && c < MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;
+  return c >= 0 && c < BH_MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;
 }

@@ -47,7 +47,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_COMPARTMENTS 15
 #define SEGMENT_ALIGN ((uintptr_t)32 << 20) /* mimalloc 2.0 segment size */
 /* Virtual size of each compartment's region; pages cost memory only once
  * touched. mimalloc gives every thread that allocates in a compartment
@@ -83,14 +82,14 @@ struct heap_rt {
   unsigned n;           /* compartments with a region */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
   struct { uintptr_t lo, hi; } shared_code[4]; /* see shared_libraries */
-  struct cheap c[MAX_COMPARTMENTS];
+  struct cheap c[BH_MAX_COMPARTMENTS];
   struct cheap dflt; /* the default domain's libmimalloc: its code range */
 };
 BH_HIDDEN union {
   struct heap_rt r;
-  char page[BULKHEAD_PAGE];
-} bh_heap_rt __attribute__((aligned(BULKHEAD_PAGE)));
-_Static_assert(sizeof(struct heap_rt) <= BULKHEAD_PAGE, "heap state exceeds a page");
+  char page[BH_PAGE];
+} bh_heap_rt __attribute__((aligned(BH_PAGE)));
+_Static_assert(sizeof(struct heap_rt) <= BH_PAGE, "heap state exceeds a page");
 #define RT (bh_heap_rt.r)
 
 /* Per thread: its heap in each compartment, created on first use. Key-0
@@ -98,7 +97,7 @@ _Static_assert(sizeof(struct heap_rt) <= BULKHEAD_PAGE, "heap state exceeds a pa
  * compartment's allocation comes from (see alloc_index). Global (hidden)
  * only so that test/runtime/attacks-heap-busy.c can name it. */
 BH_HIDDEN __thread struct {
-  mi_heap_t *heap[MAX_COMPARTMENTS];
+  mi_heap_t *heap[BH_MAX_COMPARTMENTS];
   unsigned used;   /* compartments whose copy has state for this thread */
   int dtor;        /* thread-exit hook registered */
   int busy;        /* inside the runtime's own heap work: allocate shared */
@@ -158,43 +157,30 @@ static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
 
 /* --------------------------------------------------------------- errors */
 
-static void write_domain(int i) {
-  if (i < 0) {
-    bh_write("the default domain");
-  } else {
-    bh_write("compartment '");
-    bh_write(cname(i));
-    bh_write("'");
-  }
+/* "the default domain" or "compartment 'NAME'", in buf. */
+static const char *domain_words(char *buf, size_t cap, int i) {
+  if (i < 0)
+    return "the default domain";
+  bh_format(buf, cap, "compartment '%s'", cname(i));
+  return buf;
 }
 
 /* Touching another domain's heap block would fault (or, from a domain that
  * may, corrupt that heap's bookkeeping): stop with one clear line. */
 __attribute__((noinline, noreturn, cold)) static void foreign(const char *fn, int owner, int caller) {
-  bh_write("bulkhead: error: ");
-  bh_write(fn);
-  bh_write(" of memory owned by compartment '");
-  bh_write(cname(owner));
-  bh_write("' from ");
-  write_domain(caller);
-  bh_write("\n");
-  abort();
+  char who[128];
+  bh_fatal_abort("%s of memory owned by compartment '%s' from %s", fn,
+                 cname(owner), domain_words(who, sizeof who, caller));
 }
 
 __attribute__((noinline, noreturn, cold)) static void strays(int i, const void *p) {
-  bh_write("bulkhead: error: the allocator of compartment '");
-  bh_write(cname(i));
-  bh_write("' returned memory outside its heap (0x");
-  bh_write_num((uintptr_t)p, 16);
-  bh_write("); its bookkeeping is corrupt\n");
-  abort();
+  bh_fatal_abort("the allocator of compartment '%s' returned memory outside "
+                 "its heap (%p); its bookkeeping is corrupt",
+                 cname(i), p);
 }
 
 __attribute__((noinline, noreturn, cold)) static void no_heap(int i) {
-  bh_write("bulkhead: error: compartment '");
-  bh_write(cname(i));
-  bh_write("' has no heap: ");
-  bh_die(RT.c[i].why);
+  bh_fatal("compartment '%s' has no heap: %s", cname(i), RT.c[i].why);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -314,7 +300,7 @@ static int copy_of(uintptr_t pc) {
       return (int)i;
   if (in_range(pc, RT.dflt.code_lo, RT.dflt.code_hi))
     return -1; /* the default domain's allocator: it has no region */
-  bh_die("bulkhead: error: a memory-management call through a heap copy's "
+  bh_fatal("a memory-management call through a heap copy's "
          "table from elsewhere");
 }
 
@@ -326,22 +312,17 @@ static int where(int i, const char *call, void *a, size_t len, int prot, int ins
     return 1;
   if (!(prot & PROT_EXEC) && bh_may_unmap(a, len))
     return 0;
-  bh_write("bulkhead: error: the allocator of ");
-  write_domain(i);
-  bh_write(" called ");
-  bh_write(call);
-  bh_write(" on 0x");
-  bh_write_num(p, 16);
-  bh_die(", outside its heap; its bookkeeping is corrupt");
+  char who[128];
+  bh_fatal("the allocator of %s called %s on 0x%lx, outside its heap; its "
+           "bookkeeping is corrupt",
+           domain_words(who, sizeof who, i), call, (unsigned long)p);
 }
 
 static __attribute__((noreturn)) void os_failed(int i, const char *call) {
-  bh_write("bulkhead: error: ");
-  bh_write(call);
-  bh_write(" failed for the heap of ");
-  write_domain(i);
-  bh_write(": ");
-  bh_die(strerror(errno));
+  char who[128];
+  const char *why = strerror(errno);
+  bh_fatal("%s failed for the heap of %s: %s", call,
+           domain_words(who, sizeof who, i), why);
 }
 
 /* In the region, plain mprotect: a page keeps its key through it (unless
@@ -512,7 +493,7 @@ static void setup(void) {
   }
   tls.busy++;
   size_t n = bh_domain_count();
-  if (n && !bh_state->unprotected && __bulkhead_domain0.pkru && n <= MAX_COMPARTMENTS) {
+  if (n && !bh_state->unprotected && __bulkhead_domain0.pkru && n <= BH_MAX_COMPARTMENTS) {
     dl_iterate_phdr(find_code, NULL);
     size_t slice, len;
     char *m = reserve(n, &slice, &len);
@@ -522,7 +503,7 @@ static void setup(void) {
     struct link_map *lm = NULL;
     if (self && !dlinfo(self, RTLD_DI_LINKMAP, &lm) && lm)
       lib = lm->l_name;
-    int fds[MAX_COMPARTMENTS];
+    int fds[BH_MAX_COMPARTMENTS];
     for (size_t i = 0; i < n; i++)
       fds[i] = -1;
     if (m != MAP_FAILED) {
@@ -530,7 +511,7 @@ static void setup(void) {
       uintptr_t end = (uintptr_t)m + len, used = base + n * slice;
       if ((base > (uintptr_t)m && munmap(m, base - (uintptr_t)m)) ||
           (end > used && munmap((void *)used, end - used)))
-        bh_die("bulkhead: error: cannot trim the compartment heaps' reservation");
+        bh_fatal("cannot trim the compartment heaps' reservation");
       RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
     }
     for (size_t i = 0; i < n; i++) {
@@ -585,14 +566,14 @@ static void setup(void) {
     struct copy_lookup l = {lm, &RT.dflt};
     if (!lm || dl_iterate_phdr(copy_code, &l) != 1 || !RT.dflt.code_lo ||
         !hook_os_calls(lm, &RT.dflt)) {
-      bh_write("bulkhead: error: cannot check the system calls of the default "
-               "domain's allocator: ");
-      bh_die(RT.dflt.why[0] ? RT.dflt.why : "libmimalloc.so.2 not found");
+      bh_fatal("cannot check the system calls of the default domain's "
+               "allocator: %s",
+               RT.dflt.why[0] ? RT.dflt.why : "libmimalloc.so.2 not found");
     }
   }
   __atomic_store_n(&RT.ready, 1, __ATOMIC_RELEASE);
   if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ))
-    bh_die("bulkhead: error: cannot make the heap tables read-only");
+    bh_fatal("cannot make the heap tables read-only");
   tls.busy--;
   pthread_mutex_unlock(&setup_lock);
 }
@@ -609,7 +590,7 @@ static void thread_exit(void *unused) {
   (void)unused;
   unsigned used = tls.used;
   tls.used = 0, tls.dtor = 0;
-  for (int i = 0; i < MAX_COMPARTMENTS; i++)
+  for (int i = 0; i < BH_MAX_COMPARTMENTS; i++)
     tls.heap[i] = NULL;
   if (!used)
     return;
@@ -618,7 +599,7 @@ static void thread_exit(void *unused) {
      which its own handler would otherwise do without the rights. */
   int prev = current_index();
   tls.busy++;
-  for (int i = 0; i < MAX_COMPARTMENTS; i++)
+  for (int i = 0; i < BH_MAX_COMPARTMENTS; i++)
     if (used & (1u << i)) {
       bh_enter_index(i);
       RT.c[i].mi.thread_done();

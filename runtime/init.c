@@ -16,20 +16,19 @@
 #include <unistd.h>
 
 #define PKEY_BITS(k) (3u << (2 * (k))) /* access- and write-disable */
-#define MAX_KEYS 15                    /* keys 1..15; key 0 is the default */
 
 struct bulkhead_domain __bulkhead_domain0
-    __attribute__((aligned(BULKHEAD_PAGE))) = {
-        .pkey = -1, .abi_version = BULKHEAD_ABI_VERSION, .name = "default"};
+    __attribute__((aligned(BH_PAGE))) = {
+        .pkey = -1, .abi_version = BH_ABI_VERSION, .name = "default"};
 
 /* What a module with a compartment refers to (abi.h): present, the runtime
  * is linked in. */
-BH_HIDDEN const char bh_runtime_required[1] __asm__(BULKHEAD_RUNTIME_REQUIRED);
+BH_HIDDEN const char bh_runtime_required[1] __asm__(BH_SYM_RUNTIME_REQUIRED);
 
 static struct {
   struct bh_state s;
-  char pad[BULKHEAD_PAGE - sizeof(struct bh_state)];
-} state __attribute__((aligned(BULKHEAD_PAGE)));
+  char pad[BH_PAGE - sizeof(struct bh_state)];
+} state __attribute__((aligned(BH_PAGE)));
 const struct bh_state *const bh_state = &state.s;
 
 static const char *opt_in(char **envp) {
@@ -40,26 +39,29 @@ static const char *opt_in(char **envp) {
   return NULL;
 }
 
-static void list_compartments(void) {
+/* " a, b, c": the compartments' names, for error messages. */
+static const char *compartment_list(char *buf, size_t cap) {
+  size_t n = 0;
+  buf[0] = 0;
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++) {
-    bh_write(d == __start_bulkhead_domains ? " " : ", ");
-    bh_write(d->name);
-  }
+       d < __stop_bulkhead_domains && n < cap; d++)
+    n += bh_format(buf + n, cap - n, "%s%s",
+                   d == __start_bulkhead_domains ? " " : ", ", d->name);
+  return buf;
 }
 
 static void check_descriptors(size_t n) {
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++)
-    if (d->abi_version != BULKHEAD_ABI_VERSION)
-      bh_die("bulkhead: error: compartment descriptor from a different Bulkhead version; "
+    if (d->abi_version != BH_ABI_VERSION)
+      bh_fatal("compartment descriptor from a different Bulkhead version; "
              "rebuild every object with the same bulkhead-clang");
-  if (n > MAX_KEYS) {
-    bh_write("bulkhead: error: the program has ");
-    bh_write_num(n, 10);
-    bh_write(" compartments, but a process has at most 15 protection keys:");
-    list_compartments();
-    bh_die("; merge compartments so that at most 15 remain");
+  if (n > BH_MAX_COMPARTMENTS) {
+    char list[512];
+    bh_fatal("the program has %zu compartments, but a process has at most %d "
+             "protection keys:%s; merge compartments so that at most %d remain",
+             n, BH_MAX_COMPARTMENTS, compartment_list(list, sizeof list),
+             BH_MAX_COMPARTMENTS);
   }
 }
 
@@ -67,15 +69,14 @@ static void check_descriptors(size_t n) {
  * if the user asked for that explicitly. */
 static void no_pkeys(int err, char **envp) {
   const char *v = opt_in(envp);
-  bh_write("bulkhead: ");
   if (!v || strcmp(v, "1")) {
-    bh_write("error: memory protection keys are unavailable (pkey_alloc: ");
-    bh_write(strerror(err));
-    bh_write("); refusing to run compartments");
-    list_compartments();
-    bh_die(" unprotected. Set BULKHEAD_ALLOW_UNPROTECTED=1 to run anyway.");
+    char list[512];
+    bh_fatal("memory protection keys are unavailable (pkey_alloc: %s); "
+             "refusing to run compartments%s unprotected. Set "
+             "BULKHEAD_ALLOW_UNPROTECTED=1 to run anyway.",
+             strerror(err), compartment_list(list, sizeof list));
   }
-  bh_write("warning: memory protection keys are unavailable (pkey_alloc: ");
+  bh_write("bulkhead: warning: memory protection keys are unavailable (pkey_alloc: ");
   bh_write(strerror(err));
   bh_write("); running WITHOUT compartment isolation as "
            "BULKHEAD_ALLOW_UNPROTECTED=1 asks\n");
@@ -83,44 +84,38 @@ static void no_pkeys(int err, char **envp) {
 }
 
 static void out_of_keys(struct bulkhead_domain *failed) {
-  bh_write("bulkhead: error: out of protection keys: no key left for "
-           "compartment '");
-  bh_write(failed->name);
-  bh_write("' (");
-  bh_write_num((size_t)(failed - __start_bulkhead_domains), 10);
-  bh_write(" keys allocated; another part of the process holds the rest); "
-           "compartments:");
-  list_compartments();
-  bh_die("");
+  char list[512];
+  bh_fatal("out of protection keys: no key left for compartment '%s' (%zu "
+           "keys allocated; another part of the process holds the rest); "
+           "compartments:%s",
+           failed->name, (size_t)(failed - __start_bulkhead_domains),
+           compartment_list(list, sizeof list));
 }
 
 static void tag_data(struct bulkhead_domain *d) {
   if (!d->data_start || d->data_end <= d->data_start)
     return;
-  if ((uintptr_t)d->data_start % BULKHEAD_PAGE ||
-      (uintptr_t)d->data_end % BULKHEAD_PAGE) {
-    bh_write("bulkhead: error: data of compartment '");
-    bh_write(d->name);
-    bh_die("' is not page-aligned; was every object compiled with "
-           "-fpkey-compartments?");
+  if ((uintptr_t)d->data_start % BH_PAGE ||
+      (uintptr_t)d->data_end % BH_PAGE) {
+    bh_fatal("data of compartment '%s' is not page-aligned; was every object "
+             "compiled with -fpkey-compartments?",
+             d->name);
   }
   if (syscall(SYS_pkey_mprotect, d->data_start,
               (size_t)(d->data_end - d->data_start), PROT_READ | PROT_WRITE,
               d->pkey)) {
-    bh_write("bulkhead: error: pkey_mprotect of compartment '");
-    bh_write(d->name);
-    bh_write("' data failed: ");
-    bh_die(strerror(errno));
+    bh_fatal("pkey_mprotect of compartment '%s' data failed: %s", d->name,
+             strerror(errno));
   }
 }
 
 static void make_read_only(void *start, size_t len) {
   if (len && mprotect(start, len, PROT_READ))
-    bh_die("bulkhead: error: cannot make the domain tables read-only");
+    bh_fatal("cannot make the domain tables read-only");
 }
 
 static void bulkhead_init(int argc, char **argv, char **envp) {
-  (void)argc, (void)argv;
+  (void)argc;
   size_t n = bh_domain_count();
   bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
@@ -143,6 +138,8 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   }
 
   if (!state.s.unprotected) {
+    bh_bind_now(argv, envp);
+    bh_neutralise_gadgets();
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);

@@ -2,17 +2,53 @@
 #ifndef BULKHEAD_INTERNAL_H
 #define BULKHEAD_INTERNAL_H
 
-#include "abi.h"
+#include "../include/bulkhead/abi.h"
 #include "gate.h"
 #include <stddef.h>
+#include <stdint.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
+
+/* A domain's descriptor, as the pass emits it (the layout and every field's
+ * meaning: BH_DOMAIN_* in include/bulkhead/abi.h). */
+struct bulkhead_domain {
+  uint32_t pkru;
+  int32_t pkey;
+  uint32_t abi_version;
+  uint32_t enforced;
+  const char *name;
+  char *data_start;
+  char *data_end;
+  char *stack_lo;
+  char *stack_hi;
+  void **(*slot_address)(void);
+  char pad[BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE];
+};
+#define BH_CHECK_FIELD(field, offset)                                          \
+  _Static_assert(__builtin_offsetof(struct bulkhead_domain, field) == offset,  \
+                 "struct bulkhead_domain." #field " is not where the pass "    \
+                 "and the runtime's assembly look for it")
+BH_CHECK_FIELD(pkru, BH_DOMAIN_PKRU);
+BH_CHECK_FIELD(pkey, BH_DOMAIN_PKEY);
+BH_CHECK_FIELD(abi_version, BH_DOMAIN_ABI_VERSION);
+BH_CHECK_FIELD(enforced, BH_DOMAIN_ENFORCED);
+BH_CHECK_FIELD(name, BH_DOMAIN_NAME);
+BH_CHECK_FIELD(data_start, BH_DOMAIN_DATA_START);
+BH_CHECK_FIELD(data_end, BH_DOMAIN_DATA_END);
+BH_CHECK_FIELD(stack_lo, BH_DOMAIN_STACK_LO);
+BH_CHECK_FIELD(stack_hi, BH_DOMAIN_STACK_HI);
+BH_CHECK_FIELD(slot_address, BH_DOMAIN_SLOT_ADDRESS);
+BH_CHECK_FIELD(pad, BH_DOMAIN_HEADER_SIZE);
+#undef BH_CHECK_FIELD
+_Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&
+                   BH_DOMAIN_SIZE == 1 << BH_PAGE_SHIFT,
+               "a descriptor is one page");
 
 /* The compartment descriptors the pass emitted, one page each. */
 extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
 extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
 /* The default domain's descriptor. */
-extern struct bulkhead_domain __bulkhead_domain0;
+extern struct bulkhead_domain __bulkhead_domain0 __asm__(BH_SYM_DOMAIN0);
 
 static inline size_t bh_domain_count(void) {
   return (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
@@ -32,7 +68,19 @@ extern const struct bh_state *const bh_state BH_HIDDEN;
  * and fault reports run in signal handlers. */
 void bh_write(const char *s) BH_HIDDEN;
 void bh_write_num(unsigned long v, int base) BH_HIDDEN;
-__attribute__((noreturn)) void bh_die(const char *why) BH_HIDDEN;
+/* Every error exit of the runtime: "bulkhead: error: ", the message
+ * (printf-like: %s %c %d %u %ld %lu %lx %zu %p %%), a newline, all in one
+ * write, then exit status 1; bh_fatal_abort raises SIGABRT instead, for a
+ * program that corrupted the runtime's or an allocator's state. */
+__attribute__((noreturn, format(printf, 1, 2))) void bh_fatal(const char *fmt, ...)
+    BH_HIDDEN;
+__attribute__((noreturn, format(printf, 1, 2))) void
+bh_fatal_abort(const char *fmt, ...) BH_HIDDEN;
+/* bh_fatal's formatting into buf (cut to cap, always terminated); the
+ * length written. */
+__attribute__((format(printf, 3, 4))) size_t bh_format(char *buf, size_t cap,
+                                                      const char *fmt, ...)
+    BH_HIDDEN;
 /* The C library's definition of an interposed function, or exit. */
 void *bh_libc(const char *name) BH_HIDDEN;
 
@@ -75,6 +123,12 @@ void bh_install_fault_reporter(void) BH_HIDDEN;
 /* Writes prep and the domain the code interrupted by a signal (frame uc)
  * ran in; 0, having written nothing, if that cannot be known (fault.c). */
 int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
+
+/* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
+ * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
+ * and XRSTORS in their code that is no checked gate unusable, or stop. */
+void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
+void bh_neutralise_gadgets(void) BH_HIDDEN;
 
 /* Code addresses (symbolize.c): the loaded object holding pc and the offset
  * in it; "function+0xN (object+0xM)" on stderr. */

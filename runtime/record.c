@@ -53,13 +53,12 @@ void bh_record_init(char **envp, struct bh_state *s) {
     return;
   int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    bh_write("bulkhead: error: BULKHEAD_SHARE_RECORD: cannot open ");
-    bh_die(file);
+    bh_fatal("BULKHEAD_SHARE_RECORD: cannot open %s", file);
   }
   void *t = mmap(NULL, SLOTS * sizeof(struct bh_record), PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (t == MAP_FAILED)
-    bh_die("bulkhead: error: BULKHEAD_SHARE_RECORD: cannot map the recorder's table");
+    bh_fatal("BULKHEAD_SHARE_RECORD: cannot map the recorder's table");
   s->record_fd = fd;
   s->record = t;
   bh_write("bulkhead: recording faults on compartment heap blocks for a sharing "

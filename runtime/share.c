@@ -31,20 +31,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define MAX_COMPARTMENTS 15
 #define DEPTH 8 /* open brackets per thread and compartment */
 
 /* Entry k of compartment i is [i * DEPTH + k]. */
-BH_HIDDEN __thread uintptr_t open_sp[MAX_COMPARTMENTS * DEPTH]
+BH_HIDDEN __thread uintptr_t open_sp[BH_MAX_COMPARTMENTS * DEPTH]
     __asm__("bh_share_open_sp") __attribute__((used));
-BH_HIDDEN __thread uintptr_t open_outer[MAX_COMPARTMENTS * DEPTH]
+BH_HIDDEN __thread uintptr_t open_outer[BH_MAX_COMPARTMENTS * DEPTH]
     __asm__("bh_share_open_outer") __attribute__((used));
-BH_HIDDEN __thread uintptr_t open_n[MAX_COMPARTMENTS]
+BH_HIDDEN __thread uintptr_t open_n[BH_MAX_COMPARTMENTS]
     __asm__("bh_share_open_n") __attribute__((used));
 
 /* Where the default domain's stack continues while compartment code runs
  * (the trampolines' slot, pass/Stacks.cpp; signals.c defines it). */
-extern __thread char *default_stack_slot __asm__("__bulkhead_stack.0") BH_HIDDEN;
+extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
 
 #define TPOFF(sym)                                                             \
   ({                                                                           \
@@ -94,10 +93,9 @@ static inline int in_arena(int i, uintptr_t sp) {
 }
 
 __attribute__((noinline, noreturn, cold)) static void too_deep(int i) {
-  bh_write("bulkhead: error: functions of the share policy nested more than 8 "
-           "deep in compartment '");
-  bh_write(__start_bulkhead_domains[i].name);
-  bh_die("' (recursion?)");
+  bh_fatal("functions of the share policy nested more than 8 deep in "
+           "compartment '%s' (recursion?)",
+           __start_bulkhead_domains[i].name);
 }
 
 void __bulkhead_share_push(void *sp) {
@@ -135,8 +133,8 @@ void bh_share_init(struct bh_state *s) {
     const struct bulkhead_domain *d =
         (const struct bulkhead_domain *)((const char *)e + *e);
     size_t i = (size_t)(d - __start_bulkhead_domains);
-    if (d < __start_bulkhead_domains || i >= n || i >= MAX_COMPARTMENTS)
-      bh_die("bulkhead: error: a sharing policy names no compartment");
+    if (d < __start_bulkhead_domains || i >= n || i >= BH_MAX_COMPARTMENTS)
+      bh_fatal("a sharing policy names no compartment");
     s->share_mask |= 1u << i;
   }
 }
@@ -156,7 +154,7 @@ int bh_share_active(int i) {
  * says nothing comparable: those brackets are dropped (fail closed: the
  * allocations stay private). */
 void bh_share_longjmp(uintptr_t target) {
-  for (int i = 0; i < (int)bh_domain_count() && i < MAX_COMPARTMENTS; i++) {
+  for (int i = 0; i < (int)bh_domain_count() && i < BH_MAX_COMPARTMENTS; i++) {
     size_t n = depth(i);
     if (!n)
       continue;
@@ -180,7 +178,7 @@ void bh_share_longjmp(uintptr_t target) {
 void *__bulkhead_frame_alloc(size_t n) {
   void *p = bulkhead_shared_malloc(n);
   if (!p)
-    bh_die("bulkhead: error: out of memory for a shared frame");
+    bh_fatal("out of memory for a shared frame");
   return p;
 }
 

@@ -36,7 +36,7 @@
 
 /* Where the default domain's stack continues while compartment code runs:
  * the slot the pass's trampolines keep (pass/Stacks.cpp). */
-extern __thread char *default_stack_slot __asm__("__bulkhead_stack.0")
+extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT)
     BH_HIDDEN;
 __thread char *default_stack_slot BH_HIDDEN;
 
@@ -146,19 +146,19 @@ static void dispatch(int sig, siginfo_t *si, void *uc) {
 static void release(void *unused) {
   (void)unused;
   char *sp = __builtin_frame_address(0);
-  if (!mine || (sp >= mine && sp < mine + BULKHEAD_PAGE + ALT_SIZE))
+  if (!mine || (sp >= mine && sp < mine + BH_PAGE + ALT_SIZE))
     return; /* exiting from inside a handler: keep it */
   /* `mine` is key-0 memory: unmap only the alternate stack the kernel
    * has for this thread, and only memory no compartment or loaded object
    * owns (found in review: a store made this munmap compartment data). */
   stack_t cur, off = {.ss_flags = SS_DISABLE};
   if (sigaltstack(NULL, &cur) || (cur.ss_flags & SS_DISABLE) ||
-      cur.ss_sp != mine + BULKHEAD_PAGE || cur.ss_size != ALT_SIZE ||
-      !bh_may_unmap(mine, BULKHEAD_PAGE + ALT_SIZE))
+      cur.ss_sp != mine + BH_PAGE || cur.ss_size != ALT_SIZE ||
+      !bh_may_unmap(mine, BH_PAGE + ALT_SIZE))
     return; /* not ours: leave it */
   sigaltstack(&off, NULL);
-  if (munmap(mine, BULKHEAD_PAGE + ALT_SIZE))
-    bh_die("bulkhead: error: cannot unmap a thread's alternate signal stack");
+  if (munmap(mine, BH_PAGE + ALT_SIZE))
+    bh_fatal("cannot unmap a thread's alternate signal stack");
   mine = NULL;
 }
 
@@ -169,15 +169,15 @@ void bh_sigstack_thread_init(void) {
   if (bh_domain_count() == 0 || mine || sigaltstack(NULL, &cur) ||
       !(cur.ss_flags & SS_DISABLE))
     return;
-  char *p = mmap(NULL, BULKHEAD_PAGE + ALT_SIZE, PROT_READ | PROT_WRITE,
+  char *p = mmap(NULL, BH_PAGE + ALT_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
-    bh_die("bulkhead: error: cannot map an alternate signal stack");
-  if (mprotect(p, BULKHEAD_PAGE, PROT_NONE)) /* guard against overflow */
-    bh_die("bulkhead: error: cannot protect the alternate signal stack's guard page");
-  stack_t ss = {.ss_sp = p + BULKHEAD_PAGE, .ss_size = ALT_SIZE};
+    bh_fatal("cannot map an alternate signal stack");
+  if (mprotect(p, BH_PAGE, PROT_NONE)) /* guard against overflow */
+    bh_fatal("cannot protect the alternate signal stack's guard page");
+  stack_t ss = {.ss_sp = p + BH_PAGE, .ss_size = ALT_SIZE};
   if (sigaltstack(&ss, NULL))
-    bh_die("bulkhead: error: cannot install an alternate signal stack");
+    bh_fatal("cannot install an alternate signal stack");
   mine = p;
   __cxa_thread_atexit_impl(release, NULL, __dso_handle);
 }
@@ -195,8 +195,8 @@ BH_HIDDEN union {
     void (*longjmp_chk)(struct __jmp_buf_tag *, int);
     int (*sigaction)(int, const struct sigaction *, struct sigaction *);
   } f;
-  char page[BULKHEAD_PAGE];
-} libc_fns __asm__("__bulkhead_libc_fns") __attribute__((aligned(BULKHEAD_PAGE)));
+  char page[BH_PAGE];
+} libc_fns __asm__("__bulkhead_libc_fns") __attribute__((aligned(BH_PAGE)));
 #define libc_longjmp libc_fns.f.longjmp
 #define libc_siglongjmp libc_fns.f.siglongjmp
 #define libc_longjmp_chk libc_fns.f.longjmp_chk
@@ -208,7 +208,7 @@ void bh_signals_init(void) {
   libc_fns.f.sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
       "sigaction");
   if (mprotect(&libc_fns, sizeof libc_fns, PROT_READ))
-    bh_die("bulkhead: error: cannot make the runtime's table of libc functions read-only");
+    bh_fatal("cannot make the runtime's table of libc functions read-only");
 }
 
 /* The stack pointer a longjmp to env restores. glibc keeps it in word 6 of

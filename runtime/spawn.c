@@ -37,21 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The default domain's checked gate, as in gate.h. */
-#define GATE0                                                                  \
-  "  cmpl $0, " BULKHEAD_ENFORCED "(%rip)\n"                                   \
-  "  je 2f\n"                                                                  \
-  "  xorl %ecx, %ecx\n"                                                        \
-  "  xorl %edx, %edx\n"                                                        \
-  "  movl " BULKHEAD_DOMAIN0 "(%rip), %eax\n"                                  \
-  "1: wrpkru\n"                                                                \
-  "  cmpl " BULKHEAD_DOMAIN0 "(%rip), %eax\n"                                  \
-  "  je 2f\n"                                                                  \
-  "  ud2\n"                                                                    \
-  "2:\n"                                                                       \
-  "  .pushsection .bulkhead.gates,\"R\",@progbits\n"                           \
-  "  .quad 1b\n"                                                               \
-  "  .popsection\n"
+/* The default domain's checked gate (include/bulkhead/abi.h). */
+#define GATE0 BH_CHECKED_GATE_ASM(BH_SYM_DOMAIN0)
 /* Nothing of the compartment's in registers the callee could spill to key-0
  * memory (rdi-rdx, callee-saved ones are set or cleared elsewhere). */
 #define SCRUB                                                                  \
@@ -83,7 +70,7 @@
  * re-enters i by bh_enter_index; i then sits on the key-0 stack, trusted like
  * every return address of that mode.
  */
-__asm__(".pushsection bulkhead_trampolines,\"ax\",@progbits\n"
+__asm__(".pushsection " BH_SECTION_TRAMPOLINES ",\"ax\",@progbits\n"
         ".globl bh_as_default\n"
         ".hidden bh_as_default\n"
         ".type bh_as_default,@function\n"
@@ -92,39 +79,40 @@ __asm__(".pushsection bulkhead_trampolines,\"ax\",@progbits\n"
         "  pushq %r13\n  pushq %r14\n  pushq %r15\n"
         "  movq %rdi, %r12\n" /* fn */
         "  movq %rsi, %r13\n" /* ctx */
-        "  callq __bulkhead_caller_index\n" /* r11 = i, or -1 */
+        "  callq " BH_SYM_CALLER_INDEX "\n" /* r11 = i, or -1 */
         "  testq %r11, %r11\n"
         "  js 9f\n"
         "  xorl %ebp, %ebp\n  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
-        ".weak __start_bulkhead_domains\n"
-        ".weak __stop_bulkhead_domains\n"
+        ".weak __start_" BH_SECTION_DOMAINS "\n"
+        ".weak __stop_" BH_SECTION_DOMAINS "\n"
         "  movq %r11, %rbx\n"
-        "  shlq $12, %rbx\n"
-        "  addq __start_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
+        "  shlq $" BH_STR(BH_PAGE_SHIFT) ", %rbx\n"
+        "  addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
         /* past the last compartment: the default domain's PKRU (enter.c) */
-        "  cmpq __stop_bulkhead_domains@GOTPCREL(%rip), %rbx\n"
+        "  cmpq __stop_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
         "  jae 9f\n"
-        "  cmpq 40(%rbx), %rsp\n" /* stack_lo */
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
         "  jbe 8f\n"
-        "  cmpq 48(%rbx), %rsp\n" /* stack_hi */
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rbx), %rsp\n"
         "  ja 8f\n"
-        "  leaq bh_index_pkru+64(%rip), %r10\n"
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
         "  movq (%r10,%r11,8), %r10\n" /* i's slot, %fs-relative */
         "  testq %r10, %r10\n"
         "  jz 9f\n"
+        /* the record (BH_RECORD_*): old slot, cookie, i */
         "  pushq %fs:(%r10)\n"
-        "  movq 40(%rbx), %rbx\n"
-        "  pushq -65536(%rbx)\n" /* i's cookie (BH_ARENA_GUARD below) */
+        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
+        "  pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
         "  pushq %r11\n"
         "  movq %rsp, %fs:(%r10)\n" /* re-entries into i continue below */
         "  movq %rsp, %r14\n"
         "  movq %r11, %r15\n"
         "  xorl %ebx, %ebx\n" SCRUB GATE0
-        "  movq __bulkhead_stack.0@gottpoff(%rip), %rcx\n"
+        "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
         "  movq %fs:(%rcx), %rax\n"
         "  testq %rax, %rax\n"
         "  jnz 3f\n"
-        "  movq __bulkhead_rt_stack@gottpoff(%rip), %rax\n"
+        "  movq " BH_SYM_RT_STACK "@gottpoff(%rip), %rax\n"
         "  movq %fs:(%rax), %rax\n"
         "  testq %rax, %rax\n"
         "  jz 9f\n"
@@ -139,14 +127,14 @@ __asm__(".pushsection bulkhead_trampolines,\"ax\",@progbits\n"
         "  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
         "  movq %r13, %rdi\n"
         "  callq *%r12\n"
-        "  movq __bulkhead_stack.0@gottpoff(%rip), %rcx\n"
+        "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
         "  movq 24(%rsp), %rsi\n"
         "  movq %rsi, %fs:(%rcx)\n"
         "  movq %rax, %r10\n"
         "  movq %rdx, %r8\n"
         "  movq 8(%rsp), %rdi\n"
         "  movq 16(%rsp), %r11\n"
-        "  jmp __bulkhead_return_to_index\n"
+        "  jmp " BH_SYM_RETURN_TO_INDEX "\n"
         "8:\n"
         "  pushq %r11\n"
         "  xorl %ebx, %ebx\n" SCRUB GATE0
@@ -165,9 +153,9 @@ __asm__(".pushsection bulkhead_trampolines,\"ax\",@progbits\n"
         "  ud2\n"
         ".size bh_as_default, .-bh_as_default\n"
         ".popsection\n");
-_Static_assert(BH_ARENA_GUARD == 65536 && BH_DESC_STACK_LO == 40 &&
-                   BH_DESC_STACK_HI == 48,
-               "bh_as_default reads the cookie and arena at these offsets");
+_Static_assert(BH_RECORD_INDEX == 0 && BH_RECORD_COOKIE == 8 &&
+                   BH_RECORD_OLD_SLOT == 16 && BH_RECORD_SIZE == 24,
+               "bh_as_default pushes the record in this order");
 
 /* ----------------------------------------------------- shared blocks */
 
@@ -183,8 +171,8 @@ static int outside_compartments(const char *p, size_t n) {
     return 0;
   if (bh_in_compartment_memory(p) || bh_in_compartment_memory(p + n - 1))
     return 0;
-  uintptr_t page = ((uintptr_t)p + BULKHEAD_PAGE) & ~(uintptr_t)(BULKHEAD_PAGE - 1);
-  for (; page < (uintptr_t)p + n; page += BULKHEAD_PAGE)
+  uintptr_t page = ((uintptr_t)p + BH_PAGE) & ~(uintptr_t)(BH_PAGE - 1);
+  for (; page < (uintptr_t)p + n; page += BH_PAGE)
     if (bh_in_compartment_memory((const void *)page))
       return 0;
   return 1;
@@ -194,7 +182,7 @@ void *bh_shared_block(size_t n) {
   char *p = (char *)bh_as_default(alloc_shared, (void *)(n ? n : 1)).a;
   /* The default domain's allocator, with key-0 bookkeeping, chose it. */
   if (p && !outside_compartments(p, n ? n : 1))
-    bh_die("bulkhead: error: the shared heap returned a compartment's memory");
+    bh_fatal("the shared heap returned a compartment's memory");
   return p;
 }
 

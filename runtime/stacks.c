@@ -25,7 +25,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_COMPARTMENTS 15
 
 /* Who holds each stack of each arena: the holder's thread id, 0 when free.
  * On read-only pages that the runtime writes only through /proc/self/mem
@@ -40,17 +39,17 @@
  * which no store can forge. Global (hidden) only so that
  * test/runtime/attacks-stack-share.c can name it. */
 BH_HIDDEN union {
-  uint32_t tid[MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
-  char pad[(MAX_COMPARTMENTS * BH_STACKS_PER_ARENA * 4 + BULKHEAD_PAGE - 1) &
-           ~(BULKHEAD_PAGE - 1)];
-} owner __asm__("__bulkhead_stack_owners") __attribute__((aligned(BULKHEAD_PAGE)));
+  uint32_t tid[BH_MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
+  char pad[(BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA * 4 + BH_PAGE - 1) &
+           ~(BH_PAGE - 1)];
+} owner __asm__("__bulkhead_stack_owners") __attribute__((aligned(BH_PAGE)));
 
 /* The stacks this thread holds. Key-0 memory: `index` is a hint, used
  * only where owner confirms it. Global (hidden) only so that
  * test/runtime/attacks-stack-owner.c can name it. */
 BH_HIDDEN __thread struct {
-  void **slot[MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
-  int index[MAX_COMPARTMENTS];   /* stack number + 1; 0: none */
+  void **slot[BH_MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
+  int index[BH_MAX_COMPARTMENTS];   /* stack number + 1; 0: none */
   int dtor;
 } mine __asm__("__bulkhead_stack_tls");
 
@@ -72,7 +71,7 @@ static struct owner_lock owner_lock(void) {
   pthread_sigmask(SIG_SETMASK, &all, &l.old);
   l.fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
   if (l.fd < 0 || flock(l.fd, LOCK_EX))
-    bh_die("bulkhead: error: cannot open /proc/self/mem to record a compartment "
+    bh_fatal("cannot open /proc/self/mem to record a compartment "
            "stack's owner");
   return l;
 }
@@ -84,14 +83,12 @@ static void owner_unlock(struct owner_lock l) {
 
 static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
   if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) != sizeof tid)
-    bh_die("bulkhead: error: cannot record a compartment stack's owner");
+    bh_fatal("cannot record a compartment stack's owner");
 }
 
 static __attribute__((noreturn)) void request_failed(void) {
-  bh_write("bulkhead: error: the system-call supervisor did not record a compartment "
-           "stack's owner (");
-  bh_write(strerror(errno));
-  bh_die(")");
+  bh_fatal("the system-call supervisor did not record a compartment stack's owner (%s)",
+           strerror(errno));
 }
 
 /* Stack i of compartment c, free, becomes this thread's: 0, or -1 if
@@ -126,7 +123,7 @@ static void owners_after_fork(void) {
     return;
   }
   struct owner_lock l = owner_lock();
-  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++)
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
       if (owner.tid[c][i])
         set_owner(l, c, i, tid);
@@ -147,16 +144,16 @@ extern char __dso_handle[];
  * a return address with its rights (found in review). */
 static void make_cookie(struct bulkhead_domain *d, char *page) {
   uint64_t cookie = 0;
-  if (mprotect(page, BULKHEAD_PAGE, PROT_READ | PROT_WRITE) ||
+  if (mprotect(page, BH_PAGE, PROT_READ | PROT_WRITE) ||
       syscall(SYS_getrandom, &cookie, sizeof cookie, 0) != sizeof cookie)
-    bh_die("bulkhead: error: cannot make a compartment's stack cookie");
+    bh_fatal("cannot make a compartment's stack cookie");
   *(uint64_t *)page = cookie | 1; /* 0 marks a used record */
   int err = bh_state->unprotected
-                ? mprotect(page, BULKHEAD_PAGE, PROT_READ)
-                : (int)syscall(SYS_pkey_mprotect, page, BULKHEAD_PAGE,
+                ? mprotect(page, BH_PAGE, PROT_READ)
+                : (int)syscall(SYS_pkey_mprotect, page, BH_PAGE,
                                PROT_READ, d->pkey);
   if (err)
-    bh_die("bulkhead: error: cannot protect a compartment's stack cookie");
+    bh_fatal("cannot protect a compartment's stack cookie");
 }
 
 void bh_stacks_init(void) {
@@ -166,7 +163,7 @@ void bh_stacks_init(void) {
     char *a = mmap(NULL, len, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (a == MAP_FAILED)
-      bh_die("bulkhead: error: cannot reserve address space for compartment stacks");
+      bh_fatal("cannot reserve address space for compartment stacks");
     /* The leading guard: a trampoline writes at most its frame and the
      * copied stack arguments (bounded by the pass) below a checked top. */
     d->stack_lo = a + BH_ARENA_GUARD;
@@ -176,11 +173,11 @@ void bh_stacks_init(void) {
      * with plain mprotect, which keeps it (pkey_mprotect is refused after
      * start-up by the system-call filter). */
     if (!bh_state->unprotected &&
-        syscall(SYS_pkey_mprotect, a + BULKHEAD_PAGE, len - BULKHEAD_PAGE, PROT_NONE, d->pkey))
-      bh_die("bulkhead: error: cannot tag a compartment's stack arena with its key");
+        syscall(SYS_pkey_mprotect, a + BH_PAGE, len - BH_PAGE, PROT_NONE, d->pkey))
+      bh_fatal("cannot tag a compartment's stack arena with its key");
   }
   if (mprotect(&owner, sizeof owner, PROT_READ) || pthread_atfork(NULL, NULL, owners_after_fork))
-    bh_die("bulkhead: error: cannot protect the compartment stacks' owners");
+    bh_fatal("cannot protect the compartment stacks' owners");
 }
 
 /* Releases stack i of compartment c, which this thread holds. */
@@ -191,7 +188,7 @@ static void release(int c, int i) {
    * the contents: unmapping or MADV_DONTNEED there is what the system-call
    * filter refuses). */
   if (mprotect(base, BH_STACK_SIZE, PROT_NONE))
-    bh_die("bulkhead: error: cannot release a compartment stack");
+    bh_fatal("cannot release a compartment stack");
   if (bh_policy->on) {
     if (bh_supervisor_request(BH_OWNER_RELEASE, c, i))
       request_failed();
@@ -215,7 +212,7 @@ static void thread_exit(void *unused) {
   char *sp = current_sp();
   uint32_t tid = my_tid();
   mine.dtor = 0;
-  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++)
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
       if (owner.tid[c][i] != tid)
         continue;
@@ -242,28 +239,28 @@ static void thread_exit(void *unused) {
  * elsewhere, the runtime runs there with the default domain's rights, or
  * faults. */
 #define RT_STACK_SIZE (64u << 10)
-BH_HIDDEN __thread char *rt_stack_top __asm__("__bulkhead_rt_stack");
+BH_HIDDEN __thread char *rt_stack_top __asm__(BH_SYM_RT_STACK);
 
 /* base comes from libc's list of TLS destructors, key-0 memory: unmap it
  * only if it is this thread's runtime stack as far as key-0 memory can
  * tell, and no compartment's or loaded object's memory (found in review:
  * key-0 values steered the exit path's munmap onto compartment data). */
 static void release_rt_stack(void *base) {
-  if (rt_stack_top != (char *)base + BULKHEAD_PAGE + RT_STACK_SIZE ||
-      !bh_may_unmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
+  if (rt_stack_top != (char *)base + BH_PAGE + RT_STACK_SIZE ||
+      !bh_may_unmap(base, BH_PAGE + RT_STACK_SIZE))
     return; /* not ours: leave it */
-  if (munmap(base, BULKHEAD_PAGE + RT_STACK_SIZE))
-    bh_die("bulkhead: error: cannot unmap a thread's runtime stack");
+  if (munmap(base, BH_PAGE + RT_STACK_SIZE))
+    bh_fatal("cannot unmap a thread's runtime stack");
 }
 
 void bh_rt_stack_thread_init(void) {
   if (bh_domain_count() == 0 || rt_stack_top)
     return;
-  char *p = mmap(NULL, BULKHEAD_PAGE + RT_STACK_SIZE, PROT_READ | PROT_WRITE,
+  char *p = mmap(NULL, BH_PAGE + RT_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED || mprotect(p, BULKHEAD_PAGE, PROT_NONE))
-    bh_die("bulkhead: error: cannot map the runtime's stack for a thread");
-  rt_stack_top = p + BULKHEAD_PAGE + RT_STACK_SIZE;
+  if (p == MAP_FAILED || mprotect(p, BH_PAGE, PROT_NONE))
+    bh_fatal("cannot map the runtime's stack for a thread");
+  rt_stack_top = p + BH_PAGE + RT_STACK_SIZE;
   __cxa_thread_atexit_impl(release_rt_stack, p, __dso_handle);
 }
 
@@ -279,7 +276,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   void **slot = (void **)(tp + slot_tpoff);
   int c = (int)(d - __start_bulkhead_domains);
   if (c < 0 || c >= (int)bh_domain_count() || !d->stack_lo)
-    bh_die("bulkhead: error: stack requested for an unknown compartment");
+    bh_fatal("stack requested for an unknown compartment");
   int saved_errno = errno; /* the caller's code is between two statements */
   uint32_t tid = my_tid();
   int take = -1, hint = mine.index[c] - 1;
@@ -299,20 +296,15 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     }
   }
   if (take < 0) {
-    bh_write("bulkhead: error: more than ");
-    bh_write_num(BH_STACKS_PER_ARENA, 10);
-    bh_write(" threads at once in compartment '");
-    bh_write(d->name);
-    bh_die("'");
+    bh_fatal("more than %d threads at once in compartment '%s'",
+             BH_STACKS_PER_ARENA, d->name);
   }
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
   /* The arena was tagged at start-up; mprotect keeps the key. */
-  int err = mprotect(base + BULKHEAD_PAGE, BH_STACK_SIZE - BULKHEAD_PAGE, PROT_READ | PROT_WRITE);
+  int err = mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE, PROT_READ | PROT_WRITE);
   if (err) {
-    bh_write("bulkhead: error: cannot map a stack for compartment '");
-    bh_write(d->name);
-    bh_write("': ");
-    bh_die(strerror(errno));
+    bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
+             strerror(errno));
   }
   if (!mine.dtor && __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
     mine.dtor = 1;
@@ -327,10 +319,10 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
  * may carry arguments in (rdi-r9, rax for variadic calls, xmm0-7); only r10
  * and r11 are clobbered. */
 __asm__(".text\n"
-        ".globl __bulkhead_stack_new\n"
-        ".hidden __bulkhead_stack_new\n"
-        ".type __bulkhead_stack_new,@function\n"
-        "__bulkhead_stack_new:\n"
+        ".globl " BH_SYM_STACK_NEW "\n"
+        ".hidden " BH_SYM_STACK_NEW "\n"
+        ".type " BH_SYM_STACK_NEW ",@function\n"
+        BH_SYM_STACK_NEW ":\n"
         "  pushq %rbp\n"
         "  movq %rsp, %rbp\n"
         "  subq $192, %rsp\n"
@@ -356,17 +348,17 @@ __asm__(".text\n"
         "  movq 176(%rsp), %rax\n"
         "  leave\n"
         "  ret\n"
-        ".size __bulkhead_stack_new, .-__bulkhead_stack_new\n");
+        ".size " BH_SYM_STACK_NEW ", .-" BH_SYM_STACK_NEW "\n");
 
 /* The same for a trampoline out of a compartment, which keeps the argument
  * registers on the compartment's own stack instead (pass/Stacks.cpp):
  * nothing of the compartment's goes to this key-0 stack. Clobbers what a
  * C call may. */
 __asm__(".text\n"
-        ".globl __bulkhead_stack_new_nosave\n"
-        ".hidden __bulkhead_stack_new_nosave\n"
-        ".type __bulkhead_stack_new_nosave,@function\n"
-        "__bulkhead_stack_new_nosave:\n"
+        ".globl " BH_SYM_STACK_NEW_NOSAVE "\n"
+        ".hidden " BH_SYM_STACK_NEW_NOSAVE "\n"
+        ".type " BH_SYM_STACK_NEW_NOSAVE ",@function\n"
+        BH_SYM_STACK_NEW_NOSAVE ":\n"
         "  pushq %rbp\n"
         "  movq %rsp, %rbp\n"
         "  andq $-16, %rsp\n"
@@ -375,18 +367,12 @@ __asm__(".text\n"
         "  call bh_stack_new\n"
         "  leave\n"
         "  ret\n"
-        ".size __bulkhead_stack_new_nosave, .-__bulkhead_stack_new_nosave\n");
-
-_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_lo) == BH_DESC_STACK_LO,
-               "trampolines read stack_lo at this offset");
-_Static_assert(__builtin_offsetof(struct bulkhead_domain, stack_hi) == BH_DESC_STACK_HI,
-               "trampolines read stack_hi at this offset");
-_Static_assert(sizeof(struct bulkhead_domain) == BULKHEAD_PAGE, "one page");
+        ".size " BH_SYM_STACK_NEW_NOSAVE ", .-" BH_SYM_STACK_NEW_NOSAVE "\n");
 
 /* This thread's slot of the compartment whose stack holds sp, or NULL: sp
  * must be on a stack this thread holds. */
 void **bh_stack_slot_at(const char *sp) {
-  for (int c = 0; c < (int)bh_domain_count() && c < MAX_COMPARTMENTS; c++) {
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++) {
     struct bulkhead_domain *d = &__start_bulkhead_domains[c];
     if (sp > d->stack_lo && sp <= d->stack_hi) {
       size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;

@@ -52,11 +52,11 @@ extern const char bh_filter_off[] __asm__("__bulkhead_syscall_filter_off")
 
 static struct {
   struct bh_policy p;
-  char pad[BULKHEAD_PAGE - sizeof(struct bh_policy) % BULKHEAD_PAGE];
-} policy __attribute__((aligned(BULKHEAD_PAGE)));
+  char pad[BH_PAGE - sizeof(struct bh_policy) % BH_PAGE];
+} policy __attribute__((aligned(BH_PAGE)));
 const struct bh_policy *const bh_policy = &policy.p;
 
-_Static_assert(sizeof policy % BULKHEAD_PAGE == 0, "the policy fills whole pages");
+_Static_assert(sizeof policy % BH_PAGE == 0, "the policy fills whole pages");
 
 const char *bh_reason_text(int reason) {
   switch (reason) {
@@ -177,8 +177,8 @@ static void report_sigsys(int sig, siginfo_t *si, void *ucv) {
 /* -------------------------------------------------------------- policy */
 
 static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
-  lo &= ~(uintptr_t)(BULKHEAD_PAGE - 1);
-  hi = (hi + BULKHEAD_PAGE - 1) & ~(uintptr_t)(BULKHEAD_PAGE - 1);
+  lo &= ~(uintptr_t)(BH_PAGE - 1);
+  hi = (hi + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
   if (hi <= lo)
     return;
   /* Adjacent or overlapping ranges of the same kind merge. */
@@ -191,8 +191,8 @@ static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
     }
   }
   if (policy.p.n >= BH_MAX_RANGES)
-    bh_die("bulkhead: error: too many loaded objects for the system-call filter's "
-           "memory rules (at most 48 ranges)");
+    bh_fatal("too many loaded objects for the system-call filter's memory rules (at most "
+             "%d ranges)", BH_MAX_RANGES);
   policy.p.r[policy.p.n++] = (struct bh_range){lo, hi, keyed};
 }
 
@@ -320,11 +320,9 @@ static int send_fd(int sock, int fd) {
 }
 
 static __attribute__((noreturn)) void cannot(const char *what) {
-  bh_write("bulkhead: error: cannot install the system-call filter (");
-  bh_write(what);
-  bh_write(": ");
-  bh_write(strerror(errno));
-  bh_die("); build with -fno-pkey-syscall-filter to run without it");
+  bh_fatal("cannot install the system-call filter (%s: %s); build with "
+           "-fno-pkey-syscall-filter to run without it",
+           what, strerror(errno));
 }
 
 /* After the heaps (constructor 101) and the symbolizer's module list
@@ -336,8 +334,8 @@ __attribute__((constructor(103))) static void install_filter(void) {
   policy.p.verbose = v && !strcmp(v, "1");
   unsigned long pers = (unsigned long)personality(0xffffffff);
   if (pers & READ_IMPLIES_EXEC)
-    bh_die("bulkhead: error: the process runs with READ_IMPLIES_EXEC (an executable "
-           "stack?); the system-call filter's rules for executable memory cannot hold");
+    bh_fatal("the process runs with READ_IMPLIES_EXEC (an executable stack?); the "
+             "system-call filter's rules for executable memory cannot hold");
 
   policy.p.tgid = getpid();
   dl_iterate_phdr(add_object, NULL);

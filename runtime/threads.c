@@ -35,7 +35,7 @@ struct start {
 static struct start *new_start(void) {
   struct start *s = bulkhead_shared_malloc(sizeof *s);
   if (!s)
-    bh_die("bulkhead: error: out of memory creating a thread");
+    bh_fatal("out of memory creating a thread");
   return s;
 }
 

@@ -23,10 +23,15 @@ plugin = os.path.join(prefix, "lib", "bulkhead", "BulkheadPass.so")
 vm_run = os.path.join(config.bulkhead_src, "test", "vm", "pku-vm-run")
 include = os.path.join(prefix, "include")
 config.substitutions += [
-    # clang with the pass loaded directly, bypassing the driver: pass tests,
-    # with per-compartment stacks (what the driver ships) or without.
-    ("%clang_bh_stacks", "%s -Xclang -load -Xclang %s -fpass-plugin=%s -I%s -D__BULKHEAD__=1 -mllvm -bulkhead-stacks" % (os.path.join(llvm_bin, "clang"), plugin, plugin, include)),
-    ("%clang_bh", "%s -fpass-plugin=%s -I%s -D__BULKHEAD__=1" % (os.path.join(llvm_bin, "clang"), plugin, include)),
+    # clang with the pass loaded directly, bypassing the driver: pass tests.
+    # %clang_bh builds what the driver ships (per-compartment stacks, the
+    # pass's default too); %clang_bh_shared what -fno-pkey-compartment-stacks
+    # builds. Both load the plugin early, so -mllvm -bulkhead-* options parse.
+    ("%clang_bh_shared", "%s -Xclang -load -Xclang %s -fpass-plugin=%s -I%s -D__BULKHEAD__=1 -mllvm -bulkhead-stacks=false" % (os.path.join(llvm_bin, "clang"), plugin, plugin, include)),
+    ("%clang_bh", "%s -Xclang -load -Xclang %s -fpass-plugin=%s -I%s -D__BULKHEAD__=1" % (os.path.join(llvm_bin, "clang"), plugin, plugin, include)),
+    # opt with the pass, likewise for both modes.
+    ("%opt_bh_shared", "%s -load %s -load-pass-plugin=%s -bulkhead-stacks=false" % (os.path.join(llvm_bin, "opt"), plugin, plugin)),
+    ("%opt_bh", "%s -load %s -load-pass-plugin=%s" % (os.path.join(llvm_bin, "opt"), plugin, plugin)),
     ("%bulkhead_clangxx", os.path.join(prefix, "bin", "bulkhead-clang++")),
     ("%bulkhead_clang", os.path.join(prefix, "bin", "bulkhead-clang")),
     ("%bulkhead_scan", os.path.join(prefix, "bin", "bulkhead-scan")),

@@ -496,9 +496,9 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push(cmd, "-mllvm");
     push(cmd, concat("-bulkhead-share=", s->share));
   }
-  if (s->stacks && s->has_cc1_input) {
+  if (s->has_cc1_input) { /* explicit either way, whatever the default */
     push(cmd, "-mllvm");
-    push(cmd, "-bulkhead-stacks");
+    push(cmd, s->stacks ? "-bulkhead-stacks" : "-bulkhead-stacks=false");
   }
   if (s->asm_allow && s->has_cc1_input) {
     push(cmd, "-mllvm");
@@ -617,9 +617,10 @@ static void print_help(const char *prog) {
          "                             lists run come from the shared heap\n"
          "                             (docs/heaps.md, sharing policy)\n"
          "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
-         "                             tagged with the compartment's key\n"
-         "                             (experimental; docs/design.md)\n"
-         "  -fno-pkey-compartment-stacks  undo an earlier -fpkey-compartment-stacks\n"
+         "                             tagged with the compartment's key (the\n"
+         "                             default; docs/design.md)\n"
+         "  -fno-pkey-compartment-stacks  run compartment code on the caller's\n"
+         "                             stack (key 0) instead\n"
          "  -fno-pkey-syscall-filter   link a program that runs without the system-call\n"
          "                             filter and supervisor (docs/hardening.md)\n"
          "  -fpkey-syscall-filter      undo an earlier -fno-pkey-syscall-filter\n"

@@ -8,14 +8,14 @@
 // By function name, and by the asm statement's line (debug info): only the
 // file-scope asm is left, and FILE:* allows that too.
 // RUN: %python -c "import sys; n=[i+1 for i,l in enumerate(open(sys.argv[1])) if l.rstrip().endswith('// LINE-KEY')][0]; print('# reviewed\nset_pkru  test: a raw WRPKRU on purpose\nspelled_bytes\tthe bytes on purpose\nrestore   test\nrestores  test\nstring_bytes test\nasm-pkru.c:%%d  test: by line' %% n)" %s > %t.allow
-// RUN: not %clang_bh_stacks -g -mllvm -bulkhead-asm-allow=%t.allow -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=ALLOWED
+// RUN: not %clang_bh -g -mllvm -bulkhead-asm-allow=%t.allow -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=ALLOWED
 // ALLOWED-NOT: error: bulkhead: inline
 // ALLOWED: error: {{.*}}asm-pkru.c: bulkhead: file-scope assembly writes PKRU: XRSTORS in its data bytes (0f c7 1f)
 // ALLOWED-NOT: error: bulkhead: inline
 // RUN: cp %t.allow %t.allow2 && echo 'diag/asm-pkru.c:*  test: all of this file' >> %t.allow2
-// RUN: %clang_bh_stacks -g -mllvm -bulkhead-asm-allow=%t.allow2 -c -o /dev/null %s
+// RUN: %clang_bh -g -mllvm -bulkhead-asm-allow=%t.allow2 -c -o /dev/null %s
 // Without -g the line is not known: the FILE:LINE entry allows nothing.
-// RUN: not %clang_bh_stacks -mllvm -bulkhead-asm-allow=%t.allow -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NOLINE
+// RUN: not %clang_bh -mllvm -bulkhead-asm-allow=%t.allow -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NOLINE
 // NOLINE: error: bulkhead: inline assembly in 'by_line' writes PKRU
 
 // The pass's own gates record their WRPKRU in .bulkhead.gates, where
@@ -27,12 +27,12 @@
 
 // An entry needs a reason; a key is FUNCTION, FILE:LINE or FILE:*.
 // RUN: echo 'set_pkru' > %t.bad1
-// RUN: not %clang_bh_stacks -mllvm -bulkhead-asm-allow=%t.bad1 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=BAD1
+// RUN: not %clang_bh -mllvm -bulkhead-asm-allow=%t.bad1 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=BAD1
 // BAD1: error: bulkhead: asm allowlist: {{.*}}.bad1:1: entry 'set_pkru' has no reason: say why this asm may write PKRU
 // RUN: echo 'a.c:x why' > %t.bad2
-// RUN: not %clang_bh_stacks -mllvm -bulkhead-asm-allow=%t.bad2 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=BAD2
+// RUN: not %clang_bh -mllvm -bulkhead-asm-allow=%t.bad2 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=BAD2
 // BAD2: error: bulkhead: asm allowlist: {{.*}}.bad2:1: 'a.c:x' is not FUNCTION, FILE:LINE or FILE:*
-// RUN: not %clang_bh_stacks -mllvm -bulkhead-asm-allow=%t.none -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NOFILE
+// RUN: not %clang_bh -mllvm -bulkhead-asm-allow=%t.none -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: error: bulkhead: asm allowlist: cannot read {{.*}}.none
 
 void set_pkru(unsigned v) {

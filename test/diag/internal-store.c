@@ -6,7 +6,7 @@
 // the compartment's own data, or passing it to a function (qsort), is not.
 // RUN: not %clang_bh -O0 -g -c -o /dev/null %s 2>&1 | FileCheck %s
 // RUN: not %clang_bh -O2 -g -c -o /dev/null %s 2>&1 | FileCheck %s
-// RUN: not %clang_bh_stacks -O0 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NODEBUG
+// RUN: not %clang_bh -O0 -c -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NODEBUG
 #include <bulkhead.h>
 #include <stdlib.h>
 

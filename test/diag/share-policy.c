@@ -16,7 +16,7 @@
 // BAD2: error: [[P]]/bad2.policy:1: bulkhead: malformed share policy entry '1st_fn'
 //
 // The pass reads the file itself (the driver checks it first, test/driver).
-// RUN: not %clang_bh -Xclang -load -Xclang %plugin -mllvm -bulkhead-share=%t/none.policy -c %s -o %t/a.o 2>&1 | FileCheck %s --check-prefix=NONE -DP=%t
+// RUN: not %clang_bh -mllvm -bulkhead-share=%t/none.policy -c %s -o %t/a.o 2>&1 | FileCheck %s --check-prefix=NONE -DP=%t
 // NONE: error: bulkhead: cannot read share policy '[[P]]/none.policy': No such file or directory
 //
 // RUN: echo "lib_make share-policy.c"     > %t/warn.policy

@@ -3,7 +3,7 @@
 // wrapper that warns at compile time and stops the program if the pointer
 // is ever called from another domain, instead of running the function on
 // the caller's key-0 stack (found in review: it did so silently).
-// RUN: %clang_bh -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -mllvm -bulkhead-compartment=vault -S -emit-llvm -o %t.ll %s 2>&1 | FileCheck %s --check-prefix=WARN
+// RUN: %clang_bh -mllvm -bulkhead-compartment=vault -S -emit-llvm -o %t.ll %s 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --check-prefix=IR < %t.ll
 // WARN: warning: bulkhead: the address of 'mix' (compartment 'vault') is taken, but a call through it from the default domain cannot switch stacks: argument 1 has a type whose passing
 // WARN-SAME: such a call stops the program

@@ -3,7 +3,7 @@
 // (here a 32-byte vector passed in memory with 32-byte alignment), with
 // the callee and both domains named. Stack arguments from a compartment
 // into the default domain pass (no error for outside8).
-// RUN: not %clang_bh -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -S -o /dev/null %s 2>&1 | FileCheck %s --implicit-check-not=error:
+// RUN: not %clang_bh -S -o /dev/null %s 2>&1 | FileCheck %s --implicit-check-not=error:
 #include <bulkhead.h>
 
 long outside8(long a, long b, long c, long d, long e, long f, long g, long h) {

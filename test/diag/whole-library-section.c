@@ -2,8 +2,8 @@
 // into the compartment (the program may find it by that section): an error
 // naming it, at its file:line with -g, in its file without. One annotated
 // BULKHEAD_DATA is moved as asked.
-// RUN: not %clang_bh -Xclang -load -Xclang %plugin -g -O0 -c -mllvm -bulkhead-compartment=lib -o /dev/null %s 2>&1 | FileCheck %s
-// RUN: not %clang_bh -Xclang -load -Xclang %plugin -O2 -c -mllvm -bulkhead-compartment=lib -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NODEBUG
+// RUN: not %clang_bh -g -O0 -c -mllvm -bulkhead-compartment=lib -o /dev/null %s 2>&1 | FileCheck %s
+// RUN: not %clang_bh -O2 -c -mllvm -bulkhead-compartment=lib -o /dev/null %s 2>&1 | FileCheck %s --check-prefix=NODEBUG
 #include <bulkhead.h>
 
 int registry __attribute__((section("my_registry"))) = 1;

@@ -1,8 +1,12 @@
 // BULKHEAD_DATA variables move to their compartment's section, which each
 // module ends with a page-aligned, page-sized pad so that no other data
 // shares their pages; the section is retained under --gc-sections.
-// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=IR
+// The descriptor's last field points at the compartment's stack-slot
+// function with per-compartment stacks, and is null without.
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefixes=IR,IR-STACKS
 // RUN: %clang_bh -O2 -fdata-sections -S -o - %s | FileCheck %s --check-prefix=ASM
+// RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefixes=IR,IR-SHARED
+// RUN: %clang_bh_shared -O2 -fdata-sections -S -o - %s | FileCheck %s --check-prefix=ASM
 #include <bulkhead.h>
 
 BULKHEAD_DATA(vault) static unsigned char key[32] = {1, 2, 3};
@@ -22,7 +26,8 @@ BULKHEAD_ENTRY(vault) int read_key(int i) { return key[i] + zeroed + table[i & 1
 // IR-DAG: @__bulkhead_pad_other = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_other", align 4096
 // IR-DAG: @__start_bulkhead_data_vault = extern_weak hidden global i8
 // IR-DAG: @__stop_bulkhead_data_vault = extern_weak hidden global i8
-// IR-DAG: @__bulkhead_domain_vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault{{.*}} section "bulkhead_domains", comdat, align 4096
+// IR-STACKS-DAG: @__bulkhead_domain_vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr @__bulkhead_slot_address.vault, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
+// IR-SHARED-DAG: @__bulkhead_domain_vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr null, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
 
 // The pad is the last thing in each data section of this module.
 // ASM:     .section bulkhead_data_vault,"awR",@progbits

@@ -3,11 +3,17 @@
 // creator's. Indirect calls in compartment code and setjmp returns re-enter
 // the caller's domain (skipped when already there); default-domain code
 // calls the runtime's out-of-line re-entry after an indirect call. Static helpers whose address is never taken
-// are shared, and get neither gates nor wrappers.
+// are shared, and get neither gates nor wrappers. Both stack modes: with
+// per-compartment stacks a wrapper reaches its function through
+// trampolines (OP vs STACKS-OP).
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s
 // RUN: %clang_bh -O0 -S -emit-llvm -o - %s | FileCheck %s
-// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=OP
+// RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s
+// RUN: %clang_bh_shared -O0 -S -emit-llvm -o - %s | FileCheck %s
+// RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=OP
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=STACKS-OP
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=CMP
+// RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=CMP
 #include <bulkhead.h>
 #include <setjmp.h>
 
@@ -68,6 +74,17 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // OP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
 // OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
+// With per-compartment stacks: entered inside the vault, a plain call;
+// with the creator's rights, the trampoline from the creator; else the
+// trampoline for a caller found at run time (its callee by index, in r10).
+// STACKS-OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}section "bulkhead_wrappers" comdat
+// STACKS-OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A1:", "={@ccz}
+// STACKS-OP-NOT:   wrpkru
+// STACKS-OP-DAG:   call i32 @__bulkhead_body.vault_op(
+// STACKS-OP-DAG:   call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A1:", "={@ccz}
+// STACKS-OP-DAG:   notail call i32 @__bulkhead_tramp.__bulkhead_body.vault_op.0.0(
+// STACKS-OP-DAG:   call i32 @__bulkhead_tramp_any.vault.g1x0(ptr nest null,
+// STACKS-OP:       }
 // The wrapper of an internal function calls it only for a caller that
 // already holds its compartment's rights (qsort running for the vault), and
 // stops any other (issue 11): it never enters the compartment.

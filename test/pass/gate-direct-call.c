@@ -1,7 +1,12 @@
 // A call from the default domain into a compartment entry is wrapped in two
 // checked gates: into the vault before, back to the default domain after.
-// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
-// RUN: %clang_bh -O0 -S -o - %s | FileCheck %s
+// With shared stacks the gates sit around the call; with per-compartment
+// stacks (what bulkhead-clang ships) the call goes to a trampoline that
+// holds both gates around its call of the entry's body.
+// RUN: %clang_bh_shared -O2 -S -o - %s | FileCheck %s --check-prefixes=CHECK,DESC
+// RUN: %clang_bh_shared -O0 -S -o - %s | FileCheck %s --check-prefixes=CHECK,DESC
+// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s --check-prefixes=STACKS,DESC
+// RUN: %clang_bh -O0 -S -o - %s | FileCheck %s --check-prefixes=STACKS,DESC
 #include <bulkhead.h>
 
 BULKHEAD_ENTRY(vault) int vault_get(int i);
@@ -28,8 +33,31 @@ int use(int i) { return vault_get(i) + 1; }
 // CHECK:      .quad [[OUT]]
 // CHECK-LABEL: .Lfunc_end0:
 
+// STACKS-LABEL: use:
+// STACKS-NOT:   wrpkru
+// STACKS:       callq __bulkhead_tramp.__bulkhead_body.vault_get.0.0
+// STACKS-NOT:   wrpkru
+// STACKS-LABEL: .Lfunc_end0:
+// STACKS-LABEL: __bulkhead_tramp.__bulkhead_body.vault_get.0.0:
+// STACKS:      movl __bulkhead_domain_vault(%rip), %eax
+// STACKS-NEXT: [[IN:.Ltmp[0-9]+]]:
+// STACKS-NEXT: wrpkru
+// STACKS-NEXT: cmpl __bulkhead_domain_vault(%rip), %eax
+// STACKS-NEXT: je [[OK:.Ltmp[0-9]+]]
+// STACKS-NEXT: ud2
+// STACKS-NEXT: [[OK]]:
+// STACKS-NEXT: .section .bulkhead.gates,"R",@progbits
+// STACKS-NEXT: .quad [[IN]]
+// STACKS:      callq __bulkhead_body.vault_get
+// STACKS:      movl __bulkhead_domain0(%rip), %eax
+// STACKS-NEXT: [[OUT:.Ltmp[0-9]+]]:
+// STACKS-NEXT: wrpkru
+// STACKS-NEXT: cmpl __bulkhead_domain0(%rip), %eax
+// STACKS:      .quad [[OUT]]
+// STACKS:      retq
+
 // The descriptor the runtime reads: one page, in its comdat, kept.
-// CHECK: .section bulkhead_domains,"awGR",@progbits,__bulkhead_domain_vault,comdat{{.*}}
-// CHECK: .p2align 12
-// CHECK: __bulkhead_domain_vault:
-// CHECK: .size __bulkhead_domain_vault, 4096
+// DESC: .section bulkhead_domains,"awGR",@progbits,__bulkhead_domain_vault,comdat{{.*}}
+// DESC: .p2align 12
+// DESC: __bulkhead_domain_vault:
+// DESC: .size __bulkhead_domain_vault, 4096

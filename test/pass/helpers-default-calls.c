@@ -4,10 +4,10 @@
 // gate or trampoline: once they got one from "shared" into "default", which
 // switched stacks to the very stack it ran on and hung sqlite3 (issue 9).
 // Both stack modes, with the IR verifier after the pass.
-// RUN: %clang_bh_stacks -O0 -S -emit-llvm -Xclang -disable-O0-optnone -o - %s | %opt -passes=verify -S -o - | FileCheck %s
-// RUN: %clang_bh_stacks -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
-// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | FileCheck %s
-// RUN: %clang_bh_stacks -O2 -S -o - %s | FileCheck %s --check-prefix=ASM
+// RUN: %clang_bh -O0 -S -emit-llvm -Xclang -disable-O0-optnone -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s
+// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s --check-prefix=ASM
 #include <bulkhead.h>
 #include <stdlib.h>
 

@@ -1,10 +1,14 @@
 ; The pass works on IR through opt as well as in clang's pipeline: a call
 ; from the default domain into an annotated entry gets its two gates, a call
 ; to an internal function from the same compartment gets none, and running
-; the pass twice changes nothing (it marks the module).
-; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead -S %s -o %t.ll
+; the pass twice changes nothing (it marks the module). Both stack modes:
+; with per-compartment stacks (the default) the gates are in a trampoline.
+; RUN: %opt_bh_shared -passes=bulkhead -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
-; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead -S %t.ll | FileCheck %s --check-prefix=TWICE
+; RUN: %opt_bh_shared -passes=bulkhead -S %t.ll | FileCheck %s --check-prefix=TWICE
+; RUN: %opt_bh -passes=bulkhead -S %s -o %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=STACKS < %t.stacks.ll
+; RUN: %opt_bh -passes=bulkhead -S %t.stacks.ll | FileCheck %s --check-prefix=STACKS-TWICE
 
 @.kind.entry = private unnamed_addr constant [21 x i8] c"bulkhead.entry:vault\00", section "llvm.metadata"
 @.kind.internal = private unnamed_addr constant [24 x i8] c"bulkhead.internal:vault\00", section "llvm.metadata"
@@ -31,6 +35,18 @@ define i32 @main() {
 ; CHECK-NEXT:  call void asm sideeffect "xorl %esi, %esi\0A{{.*}}movl __bulkhead_domain0(%rip)
 ; CHECK-NEXT:  ret i32 %r
 ; CHECK: !{i32 {{[0-9]+}}, !"bulkhead.instrumented", i32 1}
+
+; STACKS-LABEL: define i32 @main()
+; STACKS-NEXT:  %r = notail call i32 @__bulkhead_tramp.__bulkhead_body.sign.0.0(i32 7)
+; STACKS-NEXT:  ret i32 %r
+; STACKS-LABEL: define internal i32 @__bulkhead_tramp.__bulkhead_body.sign.0.0(i32 %0) {{.*}}section "bulkhead_trampolines"
+; STACKS-NEXT:  call void asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0Aje 2f\0Aud2{{.*}}callq __bulkhead_body.sign@PLT{{.*}}movl __bulkhead_domain0(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 2f\0Aud2{{.*}}", ""()
+; STACKS: !{i32 {{[0-9]+}}, !"bulkhead.instrumented", i32 1}
+
+; STACKS-TWICE-LABEL: define i32 @main()
+; STACKS-TWICE-NEXT:  %r = notail call i32 @__bulkhead_tramp.__bulkhead_body.sign.0.0(i32 7)
+; STACKS-TWICE-NEXT:  ret i32 %r
+; STACKS-TWICE-NOT:   __bulkhead_tramp.__bulkhead_tramp
 
 ; TWICE-LABEL: define i32 @main()
 ; TWICE-NEXT:  call void asm

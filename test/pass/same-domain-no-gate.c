@@ -2,6 +2,7 @@
 // default domain, and into shared library code (libc), which runs with the
 // rights of its caller.
 // RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
+// RUN: %clang_bh_shared -O2 -S -o - %s | FileCheck %s
 #include <bulkhead.h>
 #include <string.h>
 

@@ -4,12 +4,15 @@
 // inside (argument spills) remain allocas, and lifetime markers of the moved
 // ones go (they take allocas only). The IR verifies, at -O0 and -O2.
 // RUN: echo "frame lib_row share-frame.c" > %t.policy
-// RUN: %clang_bh -O0 -Xclang -load -Xclang %plugin -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O0.ll
+// RUN: %clang_bh -O0 -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O0.ll
 // RUN: %opt -passes=verify -disable-output %t.O0.ll
 // RUN: FileCheck %s < %t.O0.ll
-// RUN: %clang_bh -O2 -Xclang -load -Xclang %plugin -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O2.ll
+// RUN: %clang_bh -O2 -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O2.ll
 // RUN: %opt -passes=verify -disable-output %t.O2.ll
 // RUN: FileCheck %s --check-prefix=O2 < %t.O2.ll
+// RUN: %clang_bh_shared -O0 -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.shared.ll
+// RUN: %opt -passes=verify -disable-output %t.shared.ll
+// RUN: FileCheck %s < %t.shared.ll
 #include <bulkhead.h>
 
 struct row_info {

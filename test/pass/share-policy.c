@@ -9,15 +9,21 @@
 // RUN: echo "helper" >> %t.policy
 // RUN: echo "vault_make other.c" >> %t.policy
 // RUN: echo "vault_entry" >> %t.policy
-// RUN: %opt -load %plugin -load-pass-plugin=%plugin -bulkhead-share=%t.policy -passes=bulkhead -S %t.ll -o %t.out.ll
+// RUN: %opt_bh -bulkhead-share=%t.policy -passes=bulkhead -S %t.ll -o %t.out.ll
 // RUN: %opt -passes=verify -disable-output %t.out.ll
 // RUN: FileCheck %s < %t.out.ll
 // RUN: FileCheck %s --check-prefix=THUNK-MAKE < %t.out.ll
 // RUN: FileCheck %s --check-prefix=THUNK-ENTRY < %t.out.ll
 // And through clang at -O2, where the bracketed functions are optimised:
-// RUN: %clang_bh -O2 -Xclang -load -Xclang %plugin -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O2.ll
+// RUN: %clang_bh -O2 -mllvm -bulkhead-share=%t.policy -S -emit-llvm %s -o %t.O2.ll
 // RUN: %opt -passes=verify -disable-output %t.O2.ll
 // RUN: FileCheck %s --check-prefix=O2 < %t.O2.ll
+// Without per-compartment stacks too.
+// RUN: %opt_bh_shared -bulkhead-share=%t.policy -passes=bulkhead -S %t.ll -o %t.shared.ll
+// RUN: %opt -passes=verify -disable-output %t.shared.ll
+// RUN: FileCheck %s < %t.shared.ll
+// RUN: FileCheck %s --check-prefix=THUNK-MAKE < %t.shared.ll
+// RUN: FileCheck %s --check-prefix=THUNK-ENTRY < %t.shared.ll
 #include <bulkhead.h>
 #include <setjmp.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
 // (allocating it on first use), checks the slot against the compartment's
 // stack arena, copies the stack arguments and switches rsp. A call out of a
 // compartment checks the compartment's own stack pointer when it comes back.
-// RUN: %clang_bh -O2 -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -S -o - %s | FileCheck %s
-// RUN: %clang_bh -O0 -Xclang -load -Xclang %plugin -mllvm -bulkhead-stacks -S -o - %s | FileCheck %s
+// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
+// RUN: %clang_bh -O0 -S -o - %s | FileCheck %s
 #include <bulkhead.h>
 
 BULKHEAD_ENTRY(vault) long vault_nine(long, long, long, long, long, long, long, long, long);

@@ -2,7 +2,7 @@
 // they carry arguments. Calls of one unprototyped function with different
 // arguments therefore get a trampoline each: the one for three arguments
 // keeps rdx (the third), the one for one argument clears it.
-// RUN: %clang_bh_stacks -std=c17 -Wno-deprecated-non-prototype -O0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh -std=c17 -Wno-deprecated-non-prototype -O0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
 #include <bulkhead.h>
 
 int out();

@@ -2,9 +2,11 @@
 // variables too: each gets a name and comdat of the compartment's own, so
 // that the linker can only merge it with other modules of that compartment,
 // and goes to the compartment's section. Vtables and type_info stay shared.
-// RUN: %clang_bh -Xclang -load -Xclang %plugin -x c++ -O0 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | %opt -passes=verify -S -o - | FileCheck %s
-// RUN: %clang_bh -Xclang -load -Xclang %plugin -x c++ -O2 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | %opt -passes=verify -S -o - | FileCheck %s
-// RUN: %clang_bh -Xclang -load -Xclang %plugin -x c++ -O0 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | FileCheck %s --check-prefix=ONCE
+// RUN: %clang_bh -x c++ -O0 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh -x c++ -O2 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh -x c++ -O0 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | FileCheck %s --check-prefix=ONCE
+// RUN: %clang_bh_shared -x c++ -O2 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh_shared -x c++ -O0 -S -emit-llvm -mllvm -bulkhead-compartment=lib -o - %s | FileCheck %s --check-prefix=ONCE
 inline int &counter() {
   static int c = 5;
   return c;

@@ -131,7 +131,7 @@ int main(void) {
   CHECK(waitpid(pid, &status, 0) == pid);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 42)
     fprintf(stderr, "attacks-heap-arena: the executable's read-only page became writable\n");
-  /* The runtime stopped the process (bh_die: status 1) before mimalloc's
+  /* The runtime stopped the process (bh_fatal: status 1) before mimalloc's
    * mprotect outside the region ran. */
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
   CHECK(writable(target) == 0);

@@ -84,7 +84,7 @@ int main(void) {
   int status;
   waitpid(pid, &status, 0);
   /* Fixed: a static trampoline's frame is not a record (its cookie is
-   * marked, runtime/abi.h): the way back refuses it. */
+   * marked, include/bulkhead/abi.h): the way back refuses it. */
   CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL);
   puts("attacks-review-pc-static-record: ok");
   return 0;

@@ -85,26 +85,28 @@ static int same_reloc(const struct reloc *a, const struct reloc *b)
            a->shndx == b->shndx && a->value + a->addend == b->value + b->addend;
 }
 
-/* Bulkhead's checked gate; NULL if it is one, else what is wrong. */
+/* Bulkhead's checked gate (its encoding: BH_GATE_* in include/bulkhead/abi.h);
+ * NULL if it is one, else what is wrong. */
 static const char *check_bulkhead(const struct gate_src *s, size_t shndx, uint64_t a, const uint8_t *p)
 {
-    if (p[-6] != 0x8B || p[-5] != 0x05)
+    if (p[-BH_GATE_LOAD_BEFORE] != 0x8B || p[-BH_GATE_LOAD_BEFORE + 1] != 0x05)
         return "no 'mov SYM(%rip),%eax' before the WRPKRU";
-    if (p[3] != 0x3B || p[4] != 0x05)
+    if (p[BH_GATE_CHECK_AT] != 0x3B || p[BH_GATE_CHECK_AT + 1] != 0x05)
         return "no 'cmp SYM(%rip),%eax' after the WRPKRU";
-    if (p[9] != 0x74 || p[10] != 0x02 || p[11] != 0x0F || p[12] != 0x0B)
+    if (p[BH_GATE_JE_AT] != 0x74 || p[BH_GATE_JE_AT + 1] != 0x02 || p[BH_GATE_UD2_AT] != 0x0F ||
+        p[BH_GATE_UD2_AT + 1] != 0x0B)
         return "no 'je' over 'ud2' after the check";
     if (s->relocatable) {
-        struct reloc r1 = reloc_at(s, shndx, a - 4), r2 = reloc_at(s, shndx, a + 5);
+        struct reloc r1 = reloc_at(s, shndx, a - 4), r2 = reloc_at(s, shndx, a + BH_GATE_CHECK_AT + 2);
         if (r1.found || r2.found) {
             if (!r1.found || !r2.found || !same_reloc(&r1, &r2))
                 return "the check compares against another variable than the mov loaded";
             return NULL;
         }
     }
-    /* rip-relative targets: mov's next ip is A, cmp's is A+9 */
+    /* rip-relative targets: mov's next ip is A, cmp's is the je's */
     uint64_t t1 = a + (uint64_t)(int64_t)(int32_t)le32(p - 4);
-    uint64_t t2 = a + 9 + (uint64_t)(int64_t)(int32_t)le32(p + 5);
+    uint64_t t2 = a + BH_GATE_JE_AT + (uint64_t)(int64_t)(int32_t)le32(p + BH_GATE_CHECK_AT + 2);
     if (t1 != t2)
         return "the check compares against another variable than the mov loaded";
     return NULL;
@@ -149,7 +151,8 @@ static const char *check_gate(const struct gate_src *s, size_t shndx, uint64_t a
         return "address is not in executable code";
     if (p[0] != 0x0F || p[1] != 0x01 || p[2] != 0xEF)
         return "no WRPKRU at this address";
-    if ((p = s->bytes(s->ctx, shndx, a, 6, 13)) != NULL && p[-6] == 0x8B && p[-5] == 0x05)
+    if ((p = s->bytes(s->ctx, shndx, a, BH_GATE_LOAD_BEFORE, BH_GATE_UD2_AT + 2)) != NULL &&
+        p[-BH_GATE_LOAD_BEFORE] == 0x8B && p[-BH_GATE_LOAD_BEFORE + 1] == 0x05)
         return check_bulkhead(s, shndx, a, p);
     if ((p = s->bytes(s->ctx, shndx, a, 5, 14)) != NULL && p[-5] == 0xB8)
         return check_erim(s, shndx, a, p);

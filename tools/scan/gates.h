@@ -3,6 +3,7 @@
 #define BULKHEAD_GATES_H
 
 #include "where.h"
+#include "../../include/bulkhead/abi.h"
 
 struct gate {
     size_t shndx; /* relocatable objects: section; 0 in linked files */
@@ -28,7 +29,9 @@ struct gateset {
     size_t n;
 };
 
-#define GATES_SECTION ".bulkhead.gates"
+/* The gate manifest, and the gate itself (its encoding is described with
+ * BH_CHECKED_GATE): include/bulkhead/abi.h. */
+#define GATES_SECTION BH_SECTION_GATES
 
 /* Reads every manifest section and keeps the entries that hold a real gate. */
 void gates_load(const struct gate_src *s, struct gateset *out);

@@ -1,0 +1,294 @@
+/*
+ * bulkhead/abi.h - the contract between the pass (pass/), the runtime
+ * (runtime/) and the scanner (tools/scan). Everything one side names or
+ * lays out for another is here, and nowhere else: symbol names, section
+ * names, the layout of every descriptor, table, frame and record that
+ * assembly on one side reads and assembly on the other writes, the register
+ * conventions of the runtime's assembly entry points, and the checked
+ * gate's text. Every side includes this file; the runtime checks its
+ * structs against the offsets with _Static_assert (runtime/internal.h,
+ * runtime/enter.c), the pass checks the IR types it builds against them
+ * with DataLayout (pass/CompartmentPass.cpp, pass/StandIns.cpp).
+ *
+ * Plain C, numbers as bare decimal literals: usable from C, from C++, and
+ * (through BH_STR) inside the assembly text of both. Not installed: it is
+ * no interface for programs (that is include/bulkhead.h).
+ *
+ * Naming: macros here are BH_*; BH_SYM_* are symbol names, BH_SECTION_*
+ * section names, BH_DOMAIN_* / BH_INDEX_* / BH_RECORD_* / BH_FRAME_*
+ * byte offsets. The symbols themselves keep their established spellings
+ * (prefix __bulkhead_; runtime-private ones bh_).
+ */
+#ifndef BULKHEAD_ABI_H
+#define BULKHEAD_ABI_H
+
+#define BH_STR2(x) #x
+/* A number of this file as a string, for assembly text. */
+#define BH_STR(x) BH_STR2(x)
+
+/* Bumped when anything below changes the descriptor; the runtime refuses
+ * descriptors of another version (runtime/init.c). */
+#define BH_ABI_VERSION 3
+#define BH_PAGE 4096
+#define BH_PAGE_SHIFT 12 /* log2(BH_PAGE): descriptor i is at i << it */
+
+/* ------------------------------------------------------------ limits */
+
+/* A process has keys 1-15 (key 0 is the default domain's). Also the
+ * number of fixed gates of the runtime's gates into a domain chosen at run
+ * time (bh_enter_index, __bulkhead_return_to_index) and of the entries of
+ * the index table (BH_INDEX_*) that can name a compartment. */
+#define BH_MAX_COMPARTMENTS 15
+
+/* --------------------------------------------------------- sections */
+
+/* One descriptor per compartment, a page each (BH_DOMAIN_*). The runtime
+ * walks __start_/__stop_ of it; no list is kept by hand. */
+#define BH_SECTION_DOMAINS "bulkhead_domains"
+/* Compartment NAME's data: section BH_SECTION_DATA_PREFIX NAME; NAME is a C
+ * identifier, so the linker defines __start_ and __stop_ for it. */
+#define BH_SECTION_DATA_PREFIX "bulkhead_data_"
+/* Read-only 32-bit offsets, each from itself to the descriptor of a
+ * compartment that has a sharing policy (-fpkey-share; runtime/share.c). */
+#define BH_SECTION_SHARE "bulkhead_share_policies"
+/* Non-allocated, retained: the address (8 bytes, little endian) of every
+ * checked gate's WRPKRU, for bulkhead-scan. Entries of 0 or ~0 were
+ * discarded by the linker and are ignored. */
+#define BH_SECTION_GATES ".bulkhead.gates"
+/* Every function-pointer wrapper: a compartment's pointer call whose target
+ * lies within __start_/__stop_ of it goes through a trampoline. */
+#define BH_SECTION_WRAPPERS "bulkhead_wrappers"
+/* Every trampoline, the pass's and the runtime's (bh_as_default): the
+ * runtime's stack walks stop there (runtime/unwind.c). */
+#define BH_SECTION_TRAMPOLINES "bulkhead_trampolines"
+
+/* ------------------------------------------------ domain descriptors */
+
+/* A compartment's descriptor: BH_SYM_DOMAIN_PREFIX NAME, emitted by the
+ * pass into every module that mentions NAME (linkonce_odr in a comdat, so
+ * the linker keeps one), a whole page in BH_SECTION_DOMAINS, read-only
+ * after start-up. The default domain's, BH_SYM_DOMAIN0, is the runtime's
+ * (a stand-in of the pass where the runtime is not linked). The runtime's
+ * C view is struct bulkhead_domain (runtime/internal.h). Offsets: */
+#define BH_DOMAIN_PKRU 0 /* u32, every gate's intended PKRU; set at start-up */
+#define BH_DOMAIN_PKEY 4 /* i32, -1 until start-up and for the default domain */
+#define BH_DOMAIN_ABI_VERSION 8 /* u32, BH_ABI_VERSION */
+/* u32, the default descriptor's only: nonzero once compartments are
+ * protected. Every gate does nothing while it is 0 (no compartment, no PKU,
+ * or the pass's stand-in in a link without the runtime). */
+#define BH_DOMAIN_ENFORCED 12
+#define BH_DOMAIN_NAME 16       /* const char *, the compartment's name */
+#define BH_DOMAIN_DATA_START 24 /* __start_ of its data section, or NULL */
+#define BH_DOMAIN_DATA_END 32   /* __stop_ of it, or NULL */
+/* char *, the arena of its per-thread stacks, set at start-up: a stack top
+ * a trampoline switches to must lie in (stack_lo, stack_hi]. */
+#define BH_DOMAIN_STACK_LO 40
+#define BH_DOMAIN_STACK_HI 48
+/* void **(*)(void): the calling thread's address of its stack slot
+ * (BH_SYM_STACK_SLOT_PREFIX NAME); NULL without per-compartment stacks. */
+#define BH_DOMAIN_SLOT_ADDRESS 56
+#define BH_DOMAIN_HEADER_SIZE 64 /* the fields above; zeros to BH_PAGE */
+#define BH_DOMAIN_SIZE BH_PAGE
+
+#define BH_SYM_DOMAIN_PREFIX "__bulkhead_domain_"
+#define BH_SYM_DOMAIN0 "__bulkhead_domain0"
+/* The enforced word, as an operand of assembly. */
+#define BH_SYM_ENFORCED BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_ENFORCED)
+/* Compartment NAME's descriptor field: the calling thread's slot address
+ * (pass: a linkonce_odr function per compartment). */
+#define BH_SYM_SLOT_ADDRESS_PREFIX "__bulkhead_slot_address."
+
+/* Defined by the runtime alone. Every module that describes a compartment
+ * refers to it from BH_SYM_COMPARTMENT_MARKER, so a link that would run a
+ * compartment without the runtime fails and names it; runtime/bulkhead-dso.ld
+ * (a linker script, which spells the marker's name itself) refuses a shared
+ * object that defines the marker. */
+#define BH_SYM_RUNTIME_REQUIRED                                                \
+  "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_compartments"
+#define BH_SYM_COMPARTMENT_MARKER "__bulkhead_compartment_marker"
+
+/* ------------------------------------------------------- index table */
+
+/* BH_SYM_INDEX_TABLE (runtime/enter.c, a page read-only after start-up;
+ * the pass's stand-in is a zero word): for each compartment index i (the
+ * descriptor's position in BH_SECTION_DOMAINS), its PKRU, u32 at
+ * BH_INDEX_PKRU + 4 * i (entries past the last compartment hold the default
+ * domain's), and its stack slot's offset from the thread pointer, i64 at
+ * BH_INDEX_SLOT_TPOFF + 8 * i (0: none). BH_INDEX_ENTRIES of each. */
+#define BH_SYM_INDEX_TABLE "bh_index_pkru"
+#define BH_INDEX_ENTRIES 16
+#define BH_INDEX_PKRU 0
+#define BH_INDEX_SLOT_TPOFF 64
+
+/* --------------------------------------------------- per-domain stacks */
+
+/* TLS (initial-exec) slot of each domain's current stack top on this
+ * thread, emitted by the pass (linkonce_odr): BH_SYM_STACK_SLOT_PREFIX NAME
+ * for compartment NAME, BH_SYM_DEFAULT_STACK_SLOT for the default domain
+ * (the runtime defines that one too, as signals.c and spawn.c use it).
+ * Key-0 memory: a compartment's is used only inside its arena. */
+#define BH_SYM_STACK_SLOT_PREFIX "__bulkhead_stack."
+#define BH_SYM_DEFAULT_STACK_SLOT "__bulkhead_stack.0"
+/* TLS, the runtime's: this thread's key-0 runtime stack, where a
+ * trampoline leaving a compartment runs BH_SYM_STACK_NEW_NOSAVE. */
+#define BH_SYM_RT_STACK "__bulkhead_rt_stack"
+/* TLS, the pass's: stack arguments out of a compartment into the default
+ * domain pass through it; at most BH_MAX_CALLOUT_ARGS bytes. */
+#define BH_SYM_ARGBUF "__bulkhead_argbuf"
+
+/* Each compartment's arena: a BH_ARENA_GUARD-byte guard, then
+ * BH_STACKS_PER_ARENA stacks of BH_STACK_SIZE bytes (lowest page a guard).
+ * The pass rejects calls passing more than BH_MAX_STACK_ARGS bytes on the
+ * stack, so a trampoline never writes below the leading guard. */
+#define BH_STACK_SIZE 1048576
+#define BH_STACKS_PER_ARENA 512
+#define BH_ARENA_GUARD 65536
+#define BH_MAX_STACK_ARGS 16384
+#define BH_MAX_CALLOUT_ARGS 512
+
+/* The compartment's cookie: a random u64 at stack_lo - BH_COOKIE_BELOW, on
+ * a read-only page of the compartment's key (runtime/stacks.c), bit 0 set.
+ * A frame a static trampoline leaves on the caller's stack holds it with
+ * BH_STATIC_FRAME_MARK flipped; a record of a run-time-chosen call
+ * (BH_RECORD_*) holds it as it is: neither way back accepts the other's.
+ * Both ways back clear it once used. */
+#define BH_COOKIE_BELOW BH_ARENA_GUARD
+#define BH_STATIC_FRAME_MARK 2
+
+/* First entry of a thread into a compartment (its slot is empty), called
+ * with the default domain's rights:
+ *   BH_SYM_STACK_NEW: r10 = the descriptor, r11 = the slot's offset from the
+ *     thread pointer; preserves rdi-r9, rax, xmm0-7 (arguments), clobbers
+ *     r10, r11 and flags. From default-domain code, on its own stack.
+ *   BH_SYM_STACK_NEW_NOSAVE: the same arguments, clobbers what a C call
+ *     may; called on the runtime stack (BH_SYM_RT_STACK) by a trampoline
+ *     leaving a compartment, which keeps its registers on its own stack. */
+#define BH_SYM_STACK_NEW "__bulkhead_stack_new"
+#define BH_SYM_STACK_NEW_NOSAVE "__bulkhead_stack_new_nosave"
+
+/* A static trampoline's frames (pass/Stacks.cpp).
+ * On the caller's stack, when the caller is a compartment: rbx, rbp,
+ * r12-r15 pushed in that order, then the marked cookie; the way back finds
+ * the cookie at the saved stack pointer, BH_FRAME_CALLER_SAVED bytes below
+ * the return address. */
+#define BH_CALLEE_SAVED_BYTES 48 /* rbx, rbp, r12, r13, r14, r15 */
+#define BH_FRAME_CALLER_SAVED 56 /* BH_CALLEE_SAVED_BYTES + the cookie */
+/* On the callee's stack, the BH_FRAME_SIZE bytes below its top T (the
+ * copied stack arguments lie below them); at these offsets from T -
+ * BH_FRAME_SIZE, the stack pointer once the callee has returned: */
+#define BH_FRAME_SIZE 32
+#define BH_FRAME_TO_OLD_SLOT 8    /* the callee domain's slot before */
+#define BH_FRAME_FROM_OLD_SLOT 16 /* the caller domain's slot before */
+#define BH_FRAME_FROM_SP 24       /* the caller's stack pointer */
+/* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
+ * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
+ * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at
+ * BH_FRAME_FROM_SP. */
+
+/* ------------------------------------ calls made for a run-time caller */
+
+/* Finds the compartment whose rights the thread holds (RDPKRU against the
+ * index table): r11 = its index, or -1. Clobbers r10 and flags only. */
+#define BH_SYM_CALLER_INDEX "__bulkhead_caller_index"
+
+/* The record a call on behalf of compartment i (known only at run time)
+ * leaves on i's own stack before leaving it (pass/Stacks.cpp's
+ * any-trampoline, runtime/spawn.c's bh_as_default): rbx, rbp, r12-r15
+ * pushed in that order, then, at the stack pointer saved: */
+#define BH_RECORD_INDEX 0    /* i */
+#define BH_RECORD_COOKIE 8   /* i's cookie, unmarked */
+#define BH_RECORD_OLD_SLOT 16 /* i's stack slot before the call */
+#define BH_RECORD_SIZE 24     /* the six registers follow, r15 first */
+/* The way back from such a call: jumped to (not called) on the callee's
+ * stack with the callee's rights, with rdi = i, r11 = i's saved stack
+ * pointer (at the record), the result's rax in r10 and rdx in r8, xmm0-1 as
+ * they are. It gates into i only (one fixed gate per index), checks r11
+ * against i's arena and the record against i and i's cookie, clears the
+ * cookie, restores i's slot and registers and returns on i's stack with
+ * the result in rax, rdx, xmm0-1, every other caller-saved register
+ * cleared. */
+#define BH_SYM_RETURN_TO_INDEX "__bulkhead_return_to_index"
+
+/* ------------------------------------------------ other entry points */
+
+/* void (int i), C calling convention: a fixed, checked gate into
+ * compartment i's rights (0 <= i < BH_MAX_COMPARTMENTS, by the index
+ * table), or the default domain's for any other i. The any-trampoline
+ * calls it on the runtime stack to get back into its caller's rights after
+ * a first entry (runtime/enter.c). */
+#define BH_SYM_ENTER_INDEX "bh_enter_index"
+
+/* After a pointer call in default-domain code: back to the default
+ * domain's rights if the callee left others. Preserves every register but
+ * the flags. */
+#define BH_SYM_REENTER_DEFAULT "__bulkhead_reenter_default"
+/* void (const char *why): a call the pass could not gate was reached;
+ * prints why and exits with status 1. */
+#define BH_SYM_UNSUPPORTED_CALL "__bulkhead_unsupported_call"
+/* Sharing policies (pass/Share.cpp, runtime/share.c), C calling convention:
+ * void push(void *sp), void pop(void *sp) around a policy function's body;
+ * void *frame_alloc(size_t), void frame_free(void *) for a `frame` entry's
+ * escaping locals. */
+#define BH_SYM_SHARE_PUSH "__bulkhead_share_push"
+#define BH_SYM_SHARE_POP "__bulkhead_share_pop"
+#define BH_SYM_FRAME_ALLOC "__bulkhead_frame_alloc"
+#define BH_SYM_FRAME_FREE "__bulkhead_frame_free"
+
+/* --------------------------------------------------- the checked gate */
+
+/* The one checked gate (docs/design.md, "The gate"): installs the PKRU in
+ * the 32-bit word WORD (an assembly operand: a descriptor, or an entry of
+ * the index table), which lies on a page read-only after start-up;
+ * nothing while the enforced word is 0. Label 1 is the WRPKRU, listed in
+ * BH_SECTION_GATES; label 2 follows the gate. Clobbers eax, ecx, edx and
+ * flags.
+ *
+ * Its encoding is what bulkhead-scan accepts as a gate (tools/scan/gates.c):
+ * 8B 05 <disp32> (mov WORD(%rip),%eax), the WRPKRU 0F 01 EF at the listed
+ * address, 3B 05 <disp32> (cmp WORD(%rip),%eax, the same WORD), 74 02 (je
+ * over) 0F 0B (ud2).
+ *
+ * IMM and REG are how the assembly dialect writes "$" and "%": "$" and "%"
+ * in C's top-level asm, "$" and "%%" in C's extended asm, "$$" and "%" in
+ * LLVM's inline asm. The pass, whose WORD is known only at run time,
+ * builds the same text from the three parts. */
+#define BH_GATE_PART1(IMM, REG)                                                \
+  "cmpl " IMM "0, " BH_SYM_ENFORCED "(" REG "rip)\n"                           \
+  "je 2f\n"                                                                    \
+  "xorl " REG "ecx, " REG "ecx\n"                                              \
+  "xorl " REG "edx, " REG "edx\n"                                              \
+  "movl "
+#define BH_GATE_PART2(IMM, REG)                                                \
+  "(" REG "rip), " REG "eax\n"                                                 \
+  "1: wrpkru\n"                                                                \
+  "cmpl "
+#define BH_GATE_PART3(IMM, REG)                                                \
+  "(" REG "rip), " REG "eax\n"                                                 \
+  "je 2f\n"                                                                    \
+  "ud2\n"                                                                      \
+  "2:\n"                                                                       \
+  ".pushsection " BH_SECTION_GATES ",\"R\",@progbits\n"                        \
+  ".quad 1b\n"                                                                 \
+  ".popsection\n"
+/* That encoding, as offsets from the WRPKRU (the listed address). */
+#define BH_GATE_LOAD_BEFORE 6 /* the mov starts this many bytes before */
+#define BH_GATE_CHECK_AT 3    /* the cmp */
+#define BH_GATE_JE_AT 9       /* je over the ud2 */
+#define BH_GATE_UD2_AT 11     /* ud2; the gate ends 2 bytes later */
+#define BH_CHECKED_GATE(IMM, REG, WORD)                                        \
+  BH_GATE_PART1(IMM, REG) WORD BH_GATE_PART2(IMM, REG) WORD                    \
+      BH_GATE_PART3(IMM, REG)
+/* In C's top-level asm. */
+#define BH_CHECKED_GATE_ASM(WORD) BH_CHECKED_GATE("$", "%", WORD)
+
+/* ----------------------------------------------- names of the pass's own */
+
+/* Symbols the pass makes and the runtime or the tests recognise by name. */
+#define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
+#define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper */
+/* Hidden marker of each default-domain function of a module. */
+#define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."
+/* A page of padding ending each module's part of a data section. */
+#define BH_SYM_PAD_PREFIX "__bulkhead_pad_"
+
+#endif
