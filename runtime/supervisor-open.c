@@ -207,7 +207,7 @@ static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
   pthread_mutex_unlock(&learnt_lock);
 }
 
-static int stop_and_read_pkru(pid_t tid, uint32_t *pkru) {
+int bh_task_pkru(pid_t tid, uint32_t *pkru) {
   static unsigned char xsave[16384] __attribute__((aligned(64)));
   static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   if (ptrace(PTRACE_SEIZE, tid, 0, 0))
@@ -410,7 +410,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at, raw, sizeof raw)
                      : ESRCH;
   if (err == EAGAIN) {
-    if (!stop_and_read_pkru(tid, &pkru)) {
+    if (!bh_task_pkru(tid, &pkru)) {
       remember_pkru(n, pkru); /* the call comes again */
       return;
     }

@@ -115,8 +115,22 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
     close(pfd);
 }
 
-/* Writes "bulkhead: denied: call(args) in process P (thread T) - why" for
- * our process, which then dies; answers the call with EPERM. */
+/* The domain thread tid runs in, as text (the supervisor stops it to read
+ * its PKRU: only for a call it refuses, whose process then dies). */
+static void domain_of(pid_t tid, char *out, size_t size) {
+  uint32_t pkru;
+  const struct bulkhead_domain *d = bh_task_pkru(tid, &pkru) ? NULL : bh_domain_of_pkru(pkru);
+  if (!d)
+    snprintf(out, size, "%s", "code outside every domain");
+  else if (d == &__bulkhead_domain0)
+    snprintf(out, size, "the default domain");
+  else
+    snprintf(out, size, "compartment '%s'", d->name);
+}
+
+/* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread
+ * T) - why" for our process, which then dies; answers the call with
+ * EPERM. */
 void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, int reason,
                         const char *detail) {
   if (ours) {
@@ -127,10 +141,12 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, i
     for (int i = 0; i < nargs && k < (int)sizeof line; i++)
       k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
                     (unsigned long long)n->data.args[i]);
+    char domain[128];
+    domain_of((pid_t)n->pid, domain, sizeof domain);
     if (k < (int)sizeof line)
-      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s%s in process %d (thread %d) "
+      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s%s from %s, in process %d (thread %d) "
                     "\xe2\x80\x94 %s\n", detail ? " of \"" : "", detail ? detail : "",
-                    detail ? "\"" : "",
+                    detail ? "\"" : "", domain,
                     (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, bh_reason_text(reason));
     if (k > (int)sizeof line)
       k = sizeof line;

@@ -93,6 +93,9 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
  * -EPERM. */
 void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
                         int reason, const char *detail) BH_HIDDEN;
+/* The PKRU thread tid runs with, read by stopping it (which interrupts its
+ * system call; the kernel makes it again): 0, or -1 (supervisor-open.c). */
+int bh_task_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
 /* Writes len bytes of line to the standard error of tid's process. */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
 int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) BH_HIDDEN;

@@ -27,9 +27,9 @@
 // ON: mprotect-exec: stopped by signal 9
 // ON: personality: stopped by signal 9
 // ON: parent's vault intact: 1
-// ERR: bulkhead: denied: mmap(0x0, 0x1000, 0x7, 0x22, 0xffffffff, 0x0) in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory could hold an unvetted WRPKRU
-// ERR-NEXT: bulkhead: denied: mprotect(0x{{[0-9a-f]+}}, 0x1000, 0x5, {{.*}}) in process {{.*}} — new executable memory
-// ERR-NEXT: bulkhead: denied: personality(0x400000, {{.*}}) in process {{.*}} — a personality (READ_IMPLIES_EXEC) changes what the memory rules mean
+// ERR: bulkhead: denied: mmap(0x0, 0x1000, 0x7, 0x22, 0xffffffff, 0x0) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory could hold an unvetted WRPKRU
+// ERR-NEXT: bulkhead: denied: mprotect(0x{{[0-9a-f]+}}, 0x1000, 0x5, {{.*}}) from the default domain, in process {{.*}} — new executable memory
+// ERR-NEXT: bulkhead: denied: personality(0x400000, {{.*}}) from the default domain, in process {{.*}} — a personality (READ_IMPLIES_EXEC) changes what the memory rules mean
 #include "Inputs/target.h"
 #include <sys/personality.h>
 

@@ -39,8 +39,8 @@
 // ERR-NEXT: bulkhead: denied: a non-x86-64 system call 20 from the default domain — only x86-64 system calls are allowed
 // ERR-NEXT: bulkhead: denied: system call 1073741863({{.*}}) from the default domain — only x86-64 system calls are allowed
 // ERR-NEXT: bulkhead: denied: kill(0xffffffff, 0x0, {{.*}}) from the default domain — the supervisor decides what the filter cannot; the program may not signal it
-// ERR-NEXT: bulkhead: denied: prctl(0x4, 0x0, {{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — a process that is not dumpable is closed to the supervisor
-// ERR-NEXT: bulkhead: denied: perf_event_open({{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — it has the kernel read the process's memory
+// ERR-NEXT: bulkhead: denied: prctl(0x4, 0x0, {{.*}}) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — a process that is not dumpable is closed to the supervisor
+// ERR-NEXT: bulkhead: denied: perf_event_open({{.*}}) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — it has the kernel read the process's memory
 #include "Inputs/target.h"
 #include <linux/filter.h>
 #include <linux/perf_event.h>

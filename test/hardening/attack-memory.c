@@ -35,9 +35,9 @@
 // ON: move: stopped by signal 9
 // ON: exec-only: stopped by signal 9
 // ON: parent's vault intact: 1
-// ERR: bulkhead: denied: munmap(0x{{[0-9a-f]+}}, 0x1000) in process {{[0-9]+}} (thread {{[0-9]+}}) — compartment, runtime and loaded-object memory may not be unmapped, remapped, re-protected or advised away
-// ERR-NEXT: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x3, 0x32, 0xffffffff, 0x0) in process
-// ERR-NEXT: bulkhead: denied: madvise(0x{{[0-9a-f]+}}, 0x1000, 0x4, {{.*}}) in process
+// ERR: bulkhead: denied: munmap(0x{{[0-9a-f]+}}, 0x1000) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — compartment, runtime and loaded-object memory may not be unmapped, remapped, re-protected or advised away
+// ERR-NEXT: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x3, 0x32, 0xffffffff, 0x0) from the default domain, in process
+// ERR-NEXT: bulkhead: denied: madvise(0x{{[0-9a-f]+}}, 0x1000, 0x4, {{.*}}) from the default domain, in process
 // ERR-NEXT: bulkhead: denied: mremap(
 // ERR-NEXT: bulkhead: denied: mprotect(0x{{[0-9a-f]+}}, 0x1000, 0x4, {{.*}} — new executable memory could hold an unvetted WRPKRU
 #include "Inputs/target.h"

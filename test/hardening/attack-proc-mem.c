@@ -33,18 +33,18 @@
 // ON: openat2: stopped by signal 9
 // ON: write: stopped by signal 9
 // ON: parent's vault intact: 1
-// ERR: bulkhead: denied: openat(0xffffff9c, 0x{{[0-9a-f]+}}, 0x0, {{.*}}) of "/proc/self/mem" in process {{[0-9]+}} (thread {{[0-9]+}}) — reading or writing a process's memory through the kernel ignores protection keys
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/{{[0-9]+}}/mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/thread-self/mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/self/task/{{[0-9]+}}/mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "//proc/./self//./mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/self/../self/mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/tmp/bh-mem-link-{{[0-9]+}}" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "mem" in process
-// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/dev/fd/../mem" in process
-// ERR-NEXT: bulkhead: denied: openat2({{.*}}) of "/proc/self/mem" in process
-// ERR-NEXT: bulkhead: denied: openat(0xffffff9c, 0x{{[0-9a-f]+}}, 0x2, {{.*}}) of "/proc/self/mem" in process
+// ERR: bulkhead: denied: openat(0xffffff9c, 0x{{[0-9a-f]+}}, 0x0, {{.*}}) of "/proc/self/mem" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — reading or writing a process's memory through the kernel ignores protection keys
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/{{[0-9]+}}/mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/thread-self/mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/self/task/{{[0-9]+}}/mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "//proc/./self//./mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/proc/self/../self/mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/tmp/bh-mem-link-{{[0-9]+}}" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat({{.*}}) of "/dev/fd/../mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat2({{.*}}) of "/proc/self/mem" from the default domain, in process
+// ERR-NEXT: bulkhead: denied: openat(0xffffff9c, 0x{{[0-9a-f]+}}, 0x2, {{.*}}) of "/proc/self/mem" from the default domain, in process
 #include "Inputs/target.h"
 #include <linux/openat2.h>
 

@@ -20,7 +20,7 @@
 // OFF: status spellings: 80 right process, 0 wrong, 0 failed
 // ON: mem spellings: 80 refused, 0 read the vault
 // ON: status spellings: 80 right process, 0 wrong, 0 failed
-// ERR: bulkhead: denied: openat({{.*}}mem" in process
+// ERR: bulkhead: denied: openat({{.*}}mem" from the default domain, in process
 // ERR-NOT: ATTACK
 #include "Inputs/target.h"
 #include <sys/stat.h>

@@ -20,9 +20,9 @@
 // ERR: bulkhead: denied: userfaultfd({{.*}}) from the default domain — userfaultfd lets the program supply the contents of protected pages
 // ERR-NEXT: bulkhead: denied: remap_file_pages({{.*}}) from the default domain — remap_file_pages rearranges pages
 // ERR-NEXT: bulkhead: denied: process_madvise({{.*}}) from the default domain — reading or writing a process's memory
-// ERR-NEXT: bulkhead: denied: shmat({{.*}}) in process {{[0-9]+}} (thread {{[0-9]+}}) — SHM_REMAP replaces mappings the filter cannot see
-// ERR-NEXT: bulkhead: denied: bpf({{.*}}) in process {{.*}} — it has the kernel read the process's memory
-// ERR-NEXT: bulkhead: denied: finit_module({{.*}}) in process {{.*}} — it has the kernel read the process's memory
+// ERR-NEXT: bulkhead: denied: shmat({{.*}}) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — SHM_REMAP replaces mappings the filter cannot see
+// ERR-NEXT: bulkhead: denied: bpf({{.*}}) from the default domain, in process {{.*}} — it has the kernel read the process's memory
+// ERR-NEXT: bulkhead: denied: finit_module({{.*}}) from the default domain, in process {{.*}} — it has the kernel read the process's memory
 #include "Inputs/target.h"
 #include <sys/shm.h>
 
