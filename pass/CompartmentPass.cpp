@@ -994,6 +994,8 @@ void Instrumenter::run() {
   splitEntries();
   markDefaultFunctions();
   cloneHelpersForCompartments();
+  rewriteLibcTlsAccessors(); // on the compartments' copies of helpers too
+  rewriteOwnThreadLocals();
   wrapAddressTaken();
   checkInternalStores();
   for (Function &F : M)

@@ -1,6 +1,8 @@
 // Instrumenter.h - the state of one run of the Bulkhead pass over a module,
 // shared by the files that implement it: CompartmentPass.cpp (domains, data,
-// gates, wrappers, entries) and Stacks.cpp (-bulkhead-stacks trampolines).
+// gates, wrappers, entries), Stacks.cpp (-bulkhead-stacks trampolines) and
+// LibcTls.cpp and ThreadLocals.cpp (thread-local variables in compartment
+// code).
 #ifndef BULKHEAD_INSTRUMENTER_H
 #define BULKHEAD_INSTRUMENTER_H
 
@@ -68,6 +70,8 @@ private:
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();
   void cloneHelpersForCompartments();
+  void rewriteLibcTlsAccessors(); // LibcTls.cpp
+  void rewriteOwnThreadLocals();  // ThreadLocals.cpp
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;

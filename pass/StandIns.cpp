@@ -56,6 +56,12 @@ static void standInAsm(Module &M, StringRef Name, StringRef Body) {
   B.CreateUnreachable();
 }
 
+static const char *const LibcTlsReplacements[][2] = {
+#define PAIR(i, libc, ours) {#libc, #ours},
+    BH_TLS_ACCESSORS(PAIR)
+#undef PAIR
+};
+
 void defineStandIns(Module &M) {
   LLVMContext &Ctx = M.getContext();
   auto *I32 = Type::getInt32Ty(Ctx);
@@ -82,6 +88,26 @@ void defineStandIns(Module &M) {
   // Reached only with a compartment's rights, which no gate here installs.
   standInAsm(M, BH_SYM_CALLER_INDEX, "ud2");
   standInAsm(M, BH_SYM_RETURN_TO_INDEX, "ud2");
+
+  // libc's TLS accessors' replacements (pass/LibcTls.cpp), where this
+  // module calls them: libc's own, as uninstrumented code would call.
+  for (const char *const *Pair : LibcTlsReplacements) {
+    Function *Ours = M.getFunction(Pair[1]);
+    if (!Ours || !Ours->isDeclaration())
+      continue;
+    FunctionType *FT = Ours->getFunctionType();
+    AttributeList Attrs = Ours->getAttributes();
+    FunctionCallee Libc = M.getOrInsertFunction(Pair[0], FT, Attrs);
+    standInFunction(M, Pair[1], FT);
+    IRBuilder<> B(BasicBlock::Create(Ctx, "", Ours));
+    B.CreateRet(B.CreateCall(Libc));
+  }
+
+  // The FS base for compartment code's own thread-local addresses
+  // (pass/ThreadLocals.cpp), where this module asks for it: the thread
+  // pointer, as uninstrumented code would use.
+  if (Function *F = M.getFunction(BH_SYM_FS_BASE); F && F->isDeclaration())
+    standInAsm(M, BH_SYM_FS_BASE, "movq %fs:0, %rax\nret");
 
   // A call the pass could not gate (runtime/util.c): say why on stderr
   // and stop. System calls, not libc: the module may define its own write.

@@ -117,6 +117,7 @@ static void make_read_only(void *start, size_t len) {
 static void bulkhead_init(int argc, char **argv, char **envp) {
   (void)argc;
   size_t n = bh_domain_count();
+  bh_tls_init(); /* before anything sets errno */
   bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
     return; /* no compartments: nothing to protect */

@@ -4,10 +4,22 @@
 
 #include "../include/bulkhead/abi.h"
 #include "gate.h"
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
+
+/* The runtime's own errno: parts of it (interposers, the heap) run with a
+ * compartment's rights, so it is found as compartment code finds it,
+ * without trusting the thread pointer at %fs:0 (tls.c). */
+int *__bulkhead_errno_location(void) BH_HIDDEN;
+#undef errno
+#define errno (*__bulkhead_errno_location())
+/* The offsets of libc's thread-local variables, first thing at start-up. */
+void bh_tls_init(void) BH_HIDDEN;
+/* The runtime's replacement of libc's accessor i (BH_TLS_ACCESSORS). */
+void *bh_tls_accessor(int i) BH_HIDDEN;
 
 /* A domain's descriptor, as the pass emits it (the layout and every field's
  * meaning: BH_DOMAIN_* in include/bulkhead/abi.h). */

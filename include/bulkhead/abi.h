@@ -234,6 +234,33 @@
 #define BH_SYM_FRAME_ALLOC "__bulkhead_frame_alloc"
 #define BH_SYM_FRAME_FREE "__bulkhead_frame_free"
 
+/* ---------------------------------------- thread-local variables */
+
+/* libc's accessors of thread-local variables that return an address
+ * computed from the thread pointer glibc keeps at %fs:0 (the TCB's self
+ * word: key-0 memory any domain can rewrite). Compartment code calls the
+ * runtime's instead, or, where it only loads or stores through the
+ * result, addresses the variable %fs-relative at its offset from
+ * BH_SYM_TLS_OFFSETS (pass/LibcTls.cpp, runtime/tls.c); each mimalloc
+ * copy's GOT entries of them point at the runtime's (runtime/heap.c).
+ * X(index, libc's accessor, the runtime's), all `T *(void)`. */
+#define BH_TLS_ACCESSORS(X)                                                    \
+  X(0, __errno_location, __bulkhead_errno_location)                           \
+  X(1, __h_errno_location, __bulkhead_h_errno_location)                       \
+  X(2, __ctype_b_loc, __bulkhead_ctype_b_loc)                                 \
+  X(3, __ctype_tolower_loc, __bulkhead_ctype_tolower_loc)                     \
+  X(4, __ctype_toupper_loc, __bulkhead_ctype_toupper_loc)
+#define BH_TLS_ACCESSOR_COUNT 5
+/* The runtime's read-only table: one 64-bit offset from the thread's FS
+ * base per accessor, by index, the same for every thread (libc's TLS is in
+ * the static TLS block); set before any compartment code runs. */
+#define BH_SYM_TLS_OFFSETS "__bulkhead_tls_offsets"
+/* char *(void): the thread's FS base from the CPU (RDFSBASE, or
+ * arch_prctl), never from memory. Compartment code adds a thread-local
+ * variable's offset to it where the variable's address escapes
+ * (pass/ThreadLocals.cpp). */
+#define BH_SYM_FS_BASE "__bulkhead_fs_base"
+
 /* --------------------------------------------------- the checked gate */
 
 /* The one checked gate (docs/design.md, "The gate"): installs the PKRU in

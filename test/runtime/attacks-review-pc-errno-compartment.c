@@ -1,22 +1,26 @@
-// Review (attackB): compartment code that uses errno writes through a
-// pointer the default domain chooses. errno is reached through libc's
+// Review (attackB): compartment code that uses errno wrote through a
+// pointer the default domain chose. errno was reached through libc's
 // __errno_location(), which adds errno's offset to the thread pointer it
 // reads from %fs:0: the TCB's self word, key-0 memory any domain can
 // rewrite. One store there, and the vault's ordinary `errno = 0` (the
-// strtol idiom) writes 0, with the vault's rights, to an address of the
-// attacker's choice in the vault's data: here it zeroes the vault's key.
+// strtol idiom) wrote 0, with the vault's rights, to an address of the
+// attacker's choice in the vault's data: here it zeroed the vault's key.
 // No program-counter control, no race: a data-only attacker suffices.
-//
-// docs/threat-model.md names this mechanism only for the heap's per-thread
-// pointers ("the compiler addresses them through the thread pointer at
-// %fs:0 ..."); "TLS" only warns against keeping secrets in _Thread_local
-// variables, and "FSGSBASE" says nothing in Bulkhead's design trusts TLS
-// contents. Every compartment that touches errno (zlib, libpng, SQLite
-// do) gives the default domain this write.
-// XFAIL: *
+// Fixed: compartment code addresses errno %fs-relative at an offset the
+// runtime computed at start-up and keeps read-only (pass/LibcTls.cpp,
+// runtime/tls.c), so the forged %fs:0 is never read. Also with shared
+// stacks and at -O0, and with `&errno` escaping (which calls the runtime's
+// accessor: RDFSBASE or arch_prctl, never %fs:0).
+// Before: "BROKEN: the vault's errno = 0 zeroed its key".
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0
+// RUN: %run %t0 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %t.shared
+// RUN: %run %t.shared | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -DESCAPE %s -o %t.escape
+// RUN: %run %t.escape | FileCheck %s
 // CHECK: attacks-review-pc-errno-compartment: ok
 #include "Inputs/check.h"
 #include <errno.h>
@@ -24,9 +28,18 @@
 BULKHEAD_DATA(vault) static long key = 0x5ec7e75ec7e7;
 
 /* Parses a number, as compartments do. */
+#ifdef ESCAPE
+/* errno's address leaves the expression: the runtime's accessor. */
+static __attribute__((noinline)) void clear(int *e) { *e = 0; }
+#endif
+
 BULKHEAD_ENTRY(vault) long vault_parse(const char *s) {
   char *end;
+#ifdef ESCAPE
+  clear(&errno);
+#else
   errno = 0;
+#endif
   long v = strtol(s, &end, 10);
   if (errno)
     return -1;

@@ -1,6 +1,6 @@
 // Review (attackB): the runtime's C interposers in spawn.c and threads.c
 // (timer_create, clone, system/popen, posix_spawn, pthread_create) run with
-// the calling compartment's rights, and set errno there. errno is reached
+// the calling compartment's rights, and set errno there. errno was reached
 // through __errno_location(), which adds the thread pointer it reads from
 // %fs:0 -- the TCB's self word, key-0 memory any domain can rewrite.
 //
@@ -12,14 +12,13 @@
 // the vault's secret, and returns, as bh_as_default's callee would, the
 // "error" -0x41414141. The checked way back (__bulkhead_return_to_index)
 // accepts it: it is this thread's own call, with a live cookie. The vault's
-// timer_create then runs `errno = 0x41414141` with the vault's rights: a
+// timer_create then ran `errno = 0x41414141` with the vault's rights: a
 // write of a chosen value to a chosen address in the vault's data.
-//
-// Contradicts docs/threat-model.md: "the runtime's C code never runs with a
-// compartment's rights (its TLS is reached through %fs:0, which any domain
-// can overwrite)", and the Runtime-state table, which lists no key-0 state
-// that lets the default domain write compartment memory.
-// XFAIL: *
+// Fixed: the runtime's own errno is __bulkhead_errno_location()
+// (runtime/internal.h, runtime/tls.c): the FS base from RDFSBASE (or
+// arch_prctl) plus an offset on a read-only page, never %fs:0. The vault's
+// errno gets the value instead of its secret.
+// Before: "BROKEN: the default domain wrote the vault's data".
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
@@ -37,7 +36,7 @@ BULKHEAD_ENTRY(vault) int vault_timer(void) {
   int r = timer_create(CLOCK_MONOTONIC, NULL, &id);
   if (r == 0)
     timer_delete(id);
-  return r;
+  return r ? errno : 0; /* the error the interposer set, read as the vault reads it */
 }
 BULKHEAD_ENTRY(vault) int vault_get(void) { return secret; }
 BULKHEAD_ENTRY(vault) void *vault_where(void) { return &secret; }
@@ -123,11 +122,12 @@ int main(void) {
   int r = vault_timer();
   __asm__ volatile("movq %0, %%fs:0" : : "r"(saved_self) : "memory");
   int now = vault_get();
-  printf("vault_timer: %d, secret after: %d (0x%x)\n", r, now, now);
+  printf("vault_timer: errno 0x%x, secret after: %d (0x%x)\n", r, now, now);
   if (now != 1234) {
     printf("attacks-review-pc-errno: BROKEN: the default domain wrote the vault's data\n");
     return 1;
   }
+  CHECK(r == 0x41414141); /* it went to the vault's errno instead */
   puts("attacks-review-pc-errno: ok");
   return 0;
 }

