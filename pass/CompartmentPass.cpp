@@ -8,6 +8,7 @@
 #include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
@@ -18,6 +19,8 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
@@ -26,6 +29,12 @@
 #include <map>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumGatedCalls, "Direct calls gated between domains");
+STATISTIC(NumWrappers, "Function-pointer wrappers made");
+STATISTIC(NumThunks, "Entry thunks made");
+STATISTIC(NumHelperCopies, "Helpers copied into compartments");
 
 static cl::opt<std::string> WholeModuleCompartment(
     "bulkhead-compartment",
@@ -37,36 +46,6 @@ namespace bulkhead {
 
 static constexpr StringRef DoneFlag = "bulkhead.instrumented";
 
-
-// Unannotated helpers are part of whichever code calls them, like a macro:
-// shared, with their caller's rights, and free to be inlined. A helper is an
-// inline function, or a static function whose address is never taken (one
-// whose address is taken is a callback: default-domain code). Decided on the
-// IR as clang emits it, before any optimisation, so every -O level gives the
-// same answer (at -O0 clang no longer marks `inline`, hence linkage counts).
-static bool isSharedHelper(const Function &F) {
-  if (F.hasFnAttribute(Attribute::InlineHint) ||
-      F.hasFnAttribute(Attribute::AlwaysInline) ||
-      F.hasLinkOnceODRLinkage() || F.hasAvailableExternallyLinkage())
-    return true;
-  return F.hasLocalLinkage() &&
-         !F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
-                            /*IgnoreAssumeLikeCalls=*/true,
-                            /*IgnoreLLVMUsed=*/true);
-}
-
-Domain Instrumenter::classify(const Function &F) const {
-  if (const Annotation *Ann = A.find(&F))
-    return {Domain::Compartment, Ann->compartment};
-  if (F.isDeclaration() || isSharedHelper(F))
-    return {Domain::Shared, ""};
-  return {Domain::Default, ""};
-}
-
-Domain Instrumenter::domainOf(const Function &F) const {
-  auto It = Domains.find(&F);
-  return It != Domains.end() ? It->second : classify(F);
-}
 
 Constant *Instrumenter::nameString(StringRef Compartment) {
   Constant *Init = ConstantDataArray::getString(M.getContext(), Compartment);
@@ -357,6 +336,10 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
+  ++NumGatedCalls;
+  LLVM_DEBUG(dbgs() << "bulkhead: gate " << Caller.describe() << " -> "
+                    << Callee.describe() << " at a call in '"
+                    << Call.getFunction()->getName() << "'\n");
   if (StackSwitching) {
     auto *Target = cast<Function>(
         Call.getCalledOperand()->stripPointerCastsAndAliases());
@@ -483,11 +466,12 @@ void Instrumenter::cloneHelpersForCompartments() {
           if (!Clone) {
             ValueToValueMapTy VM;
             Clone = CloneFunction(H, VM);
+            ++NumHelperCopies;
             Clone->setName(H->getName() + ".bulkhead." + D.name);
             Clone->setLinkage(GlobalValue::InternalLinkage);
             Clone->setVisibility(GlobalValue::DefaultVisibility);
             Clone->setComdat(nullptr);
-            Domains[Clone] = D;
+            Info.record(*Clone, D);
             Work.push_back(Clone);
           }
           U.set(Clone);
@@ -497,8 +481,8 @@ void Instrumenter::cloneHelpersForCompartments() {
   // not checked as default-domain callers of what they call.
   for (auto &[Key, Clone] : Clones) {
     Function *H = Key.first;
-    if (Domains.count(H) && H->use_empty() && H->isDiscardableIfUnused()) {
-      Domains.erase(H);
+    if (Info.knows(*H) && H->use_empty() && H->isDiscardableIfUnused()) {
+      Info.forget(*H);
       H->eraseFromParent();
     }
   }
@@ -566,6 +550,7 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   Function *&Slot = Wrappers[Name];
   if (Slot)
     return Slot;
+  ++NumWrappers;
   Function *W = newGateway(F, Name,
                            F.hasLocalLinkage()
                                ? GlobalValue::InternalLinkage
@@ -675,13 +660,6 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
   return W;
 }
 
-// A BULKHEAD_INTERNAL function (written in the source; a whole library's
-// static functions stay reachable like entries, see docs/threat-model.md).
-bool Instrumenter::isStrictInternal(const Function &F) const {
-  const Annotation *Ann = A.find(&F);
-  return Ann && Ann->role == Role::Internal && !Ann->claimed;
-}
-
 // The wrapper of an internal function F: it calls F only for a caller that
 // already holds F's compartment's rights (shared code such as qsort running
 // for it, or the compartment's own pointer calls), and stops any other
@@ -751,6 +729,7 @@ void Instrumenter::splitEntries() {
     if (F->isDeclaration())
       continue; // a caller: it now calls the body, with its own gates
     Function *Thunk = newGateway(*F, Name, F->getLinkage());
+    ++NumThunks;
     Thunk->setVisibility(F->getVisibility());
     Thunk->setDSOLocal(F->isDSOLocal());
     LLVMContext &Ctx = M.getContext();
@@ -984,24 +963,38 @@ void Instrumenter::checkInternalStores() {
   }
 }
 
+// The phases, in the order that matters (docs/design.md, "What the pass
+// does"); the domain analysis (DomainAnalysis.cpp) ran before the first.
 void Instrumenter::run() {
-  // First, so that entries' bodies and helpers' copies keep the brackets.
+  // 0. Sharing brackets first, so that entries' bodies and helpers' copies
+  //    keep them.
   shareAllocations();
+  // 3. Compartment data onto its own sections (descriptors, 4., are made
+  //    on first use by any phase).
   for (const auto &Entry : A.all())
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment, Entry.second.claimed);
+  // 5. Entries split into body and thunk before anything calls a body.
   splitEntries();
   markDefaultFunctions();
+  // Helpers' copies before wrapping, so a compartment's copy takes the
+  // addresses it takes as its own code.
   cloneHelpersForCompartments();
+  // 6. Pointers wrapped before calls are gated: a wrapper's own calls are
+  //    not gated again (WrapperAttr), and gating looks at the wrapped uses.
   wrapAddressTaken();
   checkInternalStores();
+  // 7.-9. Gates (or trampolines) at every call, landing pad and setjmp.
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))
       gateCalls(F);
+  // Once every trampoline, and so every stack slot, exists.
   for (CallBase *Call : SetjmpCalls)
     keepStackSlots(*Call);
+  // Once every wrapper has added its target to a table.
   finishAnyTrampolines();
+  // Last: a page of padding after all of this module's data.
   padDataSections();
 }
 
@@ -1019,6 +1012,16 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
   // Gates are inserted once: an LTO link sees modules this pass already did.
   if (M.getModuleFlag(DoneFlag))
     return PreservedAnalyses::all();
+  // The gates and trampolines are x86-64 assembly, and the runtime uses
+  // Linux's pkey system calls. (An .ll file without a triple is taken as
+  // meant for the host.)
+  Triple T(M.getTargetTriple());
+  if (!T.str().empty() && !(T.getArch() == Triple::x86_64 && T.isOSLinux())) {
+    M.getContext().emitError("bulkhead: target '" + T.str() +
+                             "' is not supported: Bulkhead targets x86-64 "
+                             "Linux only");
+    return PreservedAnalyses::all();
+  }
   Annotations A = Annotations::read(M);
   if (!WholeModuleCompartment.empty()) {
     if (!isCIdentifier(WholeModuleCompartment))
@@ -1029,7 +1032,8 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
       A.claimWholeModule(M, WholeModuleCompartment);
   }
   if (!A.hadErrors()) {
-    Instrumenter(M, A).run();
+    DomainInfo Info(M, A); // before anything is rewritten
+    Instrumenter(M, A, Info).run();
     defineStandIns(M);
   }
   dropCallSiteMarkers(M);

@@ -3,11 +3,16 @@
 #include "AsmEmitter.h"
 #include "../include/bulkhead/abi.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumGates, "Checked gates inserted into code");
+STATISTIC(NumGatesIfNeeded, "Gates skipped when the rights are held");
 
 namespace bulkhead {
 
@@ -40,6 +45,7 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   AsmEmitter Gate;
   Gate.checkedGate(DomainSymbol);
   insertAsm(Before, Gate, Scrubbing);
+  ++NumGates;
 }
 
 void insertReenterDefault(Instruction *Before) {
@@ -55,6 +61,7 @@ void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
   AsmEmitter Gate;
   Gate.gateIfNeeded(DomainSymbol, CheckStack);
   insertAsm(Before, Gate, Scrubbing);
+  ++NumGatesIfNeeded;
 }
 
 void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,

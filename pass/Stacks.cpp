@@ -7,6 +7,7 @@
 #include "Instrumenter.h"
 #include "../include/bulkhead/abi.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -18,6 +19,10 @@
 #include <string_view>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumTrampolines, "Stack-switching trampolines made");
+STATISTIC(NumAnyTrampolines, "Trampolines for a caller found at run time");
 
 namespace bulkhead {
 
@@ -341,6 +346,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
                                          const Domain &From, const Domain &To,
                                          uint64_t StackBytes) {
   bool Indirect = !CalleePtr;
+  ++NumTrampolines;
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
   Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
@@ -542,6 +548,7 @@ Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
   T.Tr->addFnAttr(Attribute::NoInline);
   T.Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {T.Tr});
+  ++NumAnyTrampolines;
   T.To = To;
   T.Result = Result;
   T.Args = Args;
