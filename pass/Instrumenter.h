@@ -1,6 +1,12 @@
 // Instrumenter.h - the state of one run of the Bulkhead pass over a module,
-// shared by the files that implement it: CompartmentPass.cpp (domains, data,
-// gates, wrappers, entries) and Stacks.cpp (-bulkhead-stacks trampolines).
+// shared by the files that implement its transformations, each named for
+// what it does: CompartmentPass.cpp (the pass and the order of its phases),
+// Compartments.cpp (descriptors, data sections), Entries.cpp (bodies and
+// thunks), HelperCopies.cpp (each compartment's copies of helpers),
+// Wrappers.cpp (function-pointer wrappers), CallGates.cpp (gates at calls),
+// Stacks.cpp (-bulkhead-stacks trampolines), Share.cpp (sharing policies).
+// Which domain each function runs in is the domain analysis's
+// (DomainAnalysis.h), computed before any of them.
 #ifndef BULKHEAD_INSTRUMENTER_H
 #define BULKHEAD_INSTRUMENTER_H
 
@@ -125,6 +131,11 @@ inline llvm::StringRef sourceName(const llvm::Function &F) {
   return Name;
 }
 
+
+// Appends to W's block BB a call of Target with W's arguments and the
+// return of its result; returns the call (CompartmentPass.cpp).
+llvm::CallInst *forwardCall(llvm::BasicBlock *BB, llvm::Function &Target,
+                            llvm::Function &W);
 
 // The points where control continues after `Call` returns or unwinds.
 llvm::SmallVector<llvm::Instruction *, 2> afterCall(llvm::CallBase &Call);
