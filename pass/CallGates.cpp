@@ -134,6 +134,8 @@ void Instrumenter::gateCalls(Function &F) {
 // known here, so the way back never trusts anything the callee left behind.
 void Instrumenter::gate(CallBase &Call, const Domain &Caller,
                         const Domain &Callee) {
+  assert(!(Caller == Callee) && Callee.kind != Domain::Shared &&
+         "a gate changes domains");
   if (auto *CI = dyn_cast<CallInst>(&Call)) {
     if (CI->isMustTailCall()) {
       errorAtCall(Call, "cannot gate a musttail call from " +

@@ -63,6 +63,12 @@ private:
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
+  llvm::BasicBlock *ifHolding(llvm::BasicBlock *&At, const Domain &D,
+                              llvm::StringRef Then, llvm::StringRef Else);
+  void switchingWrapperBody(llvm::Function &F, llvm::Function &W,
+                            const Domain &Creator);
+  void gatedWrapperBody(llvm::Function &F, llvm::Function &W,
+                        const Domain &Creator);
   bool isStrictInternal(const llvm::Function &F) const {
     return Info.isStrictInternal(F);
   }

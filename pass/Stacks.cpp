@@ -346,6 +346,12 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
                                          const Domain &From, const Domain &To,
                                          uint64_t StackBytes) {
   bool Indirect = !CalleePtr;
+  assert(!(From == To) && "a trampoline crosses domains");
+  assert((From.kind == Domain::Compartment || To.kind == Domain::Compartment) &&
+         "one end is a compartment");
+  assert(!(From.kind == Domain::Compartment && To.kind == Domain::Compartment &&
+           StackBytes) &&
+         "no stack arguments between two compartments (switchableStackBytes)");
   ++NumTrampolines;
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
@@ -559,6 +565,7 @@ void Instrumenter::finishAnyTrampolines() {
   LLVMContext &Ctx = M.getContext();
   auto *I32 = Type::getInt32Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
   for (auto &[Key, T] : AnyTrampolines) {
+    assert(!T.Targets.empty() && "made for a wrapper's call");
     // Entries relative to the table: constants, no relocation at run time.
     auto *TableTy = ArrayType::get(I32, T.Targets.size());
     auto *Table = new GlobalVariable(M, TableTy, true,

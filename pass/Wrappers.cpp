@@ -68,93 +68,98 @@ Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
-  Domain Target = domainOf(F);
-  LLVMContext &Ctx = M.getContext();
-  BasicBlock *Entry = BasicBlock::Create(Ctx, "", W);
-  if (StackSwitching) {
-    // F runs on its own domain's stack, entered through a trampoline from
-    // a domain known here: called inside F's domain (shared code running
-    // for it, e.g. qsort), F runs right there; called in the creator's
-    // domain or in the default domain (where pointer calls from
-    // compartments arrive, pass/Stacks.cpp), through the trampoline from
-    // that domain, which also leads back to it. Called with a third
-    // compartment's rights (shared code running for it), through a
-    // trampoline that finds that compartment at run time.
-    SmallVector<Domain, 2> Froms;
-    for (const Domain &D : {Creator, DefaultDomain})
-      if (!(D == Target) && (Froms.empty() || !(Froms[0] == D)))
-        Froms.push_back(D);
-    BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", W);
-    BasicBlock *Next = BasicBlock::Create(Ctx, "check", W);
-    IRBuilder<> B(Entry);
-    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(Target)),
-                                  B.getInt32(0)),
-                   Inside, Next);
-    forwardCall(Inside, F, *W)->setTailCallKind(CallInst::TCK_Tail);
-    for (const Domain &From : Froms) {
-      BasicBlock *Switch = BasicBlock::Create(Ctx, "switch", W);
-      BasicBlock *Rest = BasicBlock::Create(Ctx, "check", W);
-      B.SetInsertPoint(Next);
-      B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(From)),
-                                    B.getInt32(0)),
-                     Switch, Rest);
-      CallInst *Sw = forwardCall(Switch, F, *W);
-      std::string Why;
-      if (std::optional<uint64_t> Bytes =
-              switchableStackBytes(*Sw, From, Target, Why)) {
-        Sw->setCalledOperand(
-            trampoline(F, Sw->getFunctionType(), From, Target, *Bytes));
-      } else {
-        warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
-                              Target.describe() + ") is taken, but a call "
-                              "through it from " + From.describe() +
-                              " cannot switch stacks: " + Why +
-                              "; such a call stops the program");
-        stopWithError(Sw, "bulkhead: error: call of '" + sourceName(F).str() +
-                              "' through a pointer from " + From.describe() +
-                              ": " + Why);
-      }
-      Next = Rest;
-    }
-    // From a compartment known only at run time: the trampoline that finds
-    // it (Stacks.cpp).
-    CallInst *Any = forwardCall(Next, F, *W);
-    std::string Why;
-    std::optional<uint64_t> Bytes =
-        switchableStackBytes(*Any, DefaultDomain, Target, Why);
-    if (Bytes && !*Bytes)
-      callThroughAny(*Any, Target);
-    else
-      stopWithError(Any, "bulkhead: error: '" + sourceName(F).str() + "' (" +
-                             Target.describe() + ") called through a "
-                             "pointer from a compartment found at run time, "
-                             "with arguments that cannot cross: " +
-                             (Bytes ? "arguments on the stack" : Why));
-    Slot = W;
-    return W;
-  }
-  // The way back is chosen by the rights the wrapper was entered with, each
-  // path ending in a fixed gate: to the creator only when called with the
-  // creator's rights; no switch when called inside F's domain; else to the
-  // default domain. (Returning to the creator whoever called would hand the
-  // creator's rights to any caller of a corrupted function pointer.)
-  BasicBlock *FromCreator = BasicBlock::Create(Ctx, "from_creator", W);
-  BasicBlock *NotCreator = BasicBlock::Create(Ctx, "not_creator", W);
-  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", W);
-  BasicBlock *Elsewhere = BasicBlock::Create(Ctx, "elsewhere", W);
-  IRBuilder<> B(Entry);
-  B.CreateCondBr(
-      B.CreateICmpNE(holdsDomain(B, symbolFor(Creator)), B.getInt32(0)),
-      FromCreator, NotCreator);
-  B.SetInsertPoint(NotCreator);
-  B.CreateCondBr(
-      B.CreateICmpNE(holdsDomain(B, symbolFor(Target)), B.getInt32(0)),
-      Inside, Elsewhere);
-  insertGatesAround(forwardCall(FromCreator, F, *W), Target, Creator);
-  forwardCall(Inside, F, *W);
-  insertGatesAround(forwardCall(Elsewhere, F, *W), Target, DefaultDomain);
+  if (StackSwitching)
+    switchingWrapperBody(F, *W, Creator);
+  else
+    gatedWrapperBody(F, *W, Creator);
   Slot = W;
   return W;
+}
+
+// Step of a wrapper's body: at the end of block At, a branch on whether
+// the thread holds D's rights; returns the block taken when it does, and
+// moves At to the one taken when it does not.
+BasicBlock *Instrumenter::ifHolding(BasicBlock *&At, const Domain &D,
+                                    StringRef Then, StringRef Else) {
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Yes = BasicBlock::Create(Ctx, Then, At->getParent());
+  BasicBlock *No = BasicBlock::Create(Ctx, Else, At->getParent());
+  IRBuilder<> B(At);
+  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(D)), B.getInt32(0)),
+                 Yes, No);
+  At = No;
+  return Yes;
+}
+
+// With -bulkhead-stacks, F runs on its own domain's stack, entered through
+// a trampoline from a domain known here.
+void Instrumenter::switchingWrapperBody(Function &F, Function &W,
+                                        const Domain &Creator) {
+  Domain Target = domainOf(F);
+  BasicBlock *At = BasicBlock::Create(M.getContext(), "", &W);
+  // 1. Called inside F's domain (shared code running for it, e.g. qsort):
+  //    F right there.
+  forwardCall(ifHolding(At, Target, "inside", "check"), F, W)
+      ->setTailCallKind(CallInst::TCK_Tail);
+  // 2. Called in the creator's domain or in the default domain (where
+  //    pointer calls from compartments arrive, pass/Stacks.cpp): through
+  //    the trampoline from that domain, which also leads back to it.
+  SmallVector<Domain, 2> Froms;
+  for (const Domain &D : {Creator, DefaultDomain})
+    if (!(D == Target) && (Froms.empty() || !(Froms[0] == D)))
+      Froms.push_back(D);
+  for (const Domain &From : Froms) {
+    CallInst *Sw = forwardCall(ifHolding(At, From, "switch", "check"), F, W);
+    std::string Why;
+    if (std::optional<uint64_t> Bytes =
+            switchableStackBytes(*Sw, From, Target, Why)) {
+      Sw->setCalledOperand(
+          trampoline(F, Sw->getFunctionType(), From, Target, *Bytes));
+    } else {
+      warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
+                            Target.describe() + ") is taken, but a call "
+                            "through it from " + From.describe() +
+                            " cannot switch stacks: " + Why +
+                            "; such a call stops the program");
+      stopWithError(Sw, "bulkhead: error: call of '" + sourceName(F).str() +
+                            "' through a pointer from " + From.describe() +
+                            ": " + Why);
+    }
+  }
+  // 3. Called with a third compartment's rights (shared code running for
+  //    it): through the trampoline that finds that compartment at run time
+  //    (Stacks.cpp).
+  CallInst *Any = forwardCall(At, F, W);
+  std::string Why;
+  std::optional<uint64_t> Bytes =
+      switchableStackBytes(*Any, DefaultDomain, Target, Why);
+  if (Bytes && !*Bytes)
+    callThroughAny(*Any, Target);
+  else
+    stopWithError(Any, "bulkhead: error: '" + sourceName(F).str() + "' (" +
+                           Target.describe() + ") called through a "
+                           "pointer from a compartment found at run time, "
+                           "with arguments that cannot cross: " +
+                           (Bytes ? "arguments on the stack" : Why));
+}
+
+// With shared stacks, the way back is chosen by the rights the wrapper was
+// entered with, each path ending in a fixed gate. (Returning to the creator
+// whoever called would hand the creator's rights to any caller of a
+// corrupted function pointer.)
+void Instrumenter::gatedWrapperBody(Function &F, Function &W,
+                                    const Domain &Creator) {
+  Domain Target = domainOf(F);
+  BasicBlock *At = BasicBlock::Create(M.getContext(), "", &W);
+  BasicBlock *FromCreator = ifHolding(At, Creator, "from_creator", "not_creator");
+  BasicBlock *Inside = ifHolding(At, Target, "inside", "elsewhere");
+  // 1. Called with the creator's rights: into F's domain, back to the
+  //    creator's.
+  insertGatesAround(forwardCall(FromCreator, F, W), Target, Creator);
+  // 2. Called inside F's domain: no switch.
+  forwardCall(Inside, F, W);
+  // 3. Called elsewhere: into F's domain, back to the default domain.
+  insertGatesAround(forwardCall(At, F, W), Target, DefaultDomain);
 }
 
 // The wrapper of an internal function F: it calls F only for a caller that
