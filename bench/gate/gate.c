@@ -18,7 +18,9 @@
  *                    compartment code calling a default-domain function:
  *                    the gate out, the call on the caller's stack, the gate
  *                    back in
- *   pkey_set pair    glibc pkey_set(k, 0); call; pkey_set(k, DISABLE_ACCESS)
+ *   pkey_set pair    pkey_set(k, 0); call; pkey_set(k, DISABLE_ACCESS), with
+ *                    glibc's pkey_set written out here (RDPKRU, mask,
+ *                    WRPKRU): the runtime makes glibc's own unusable
  *   mprotect pair    mprotect(page, RW); call; mprotect(page, NONE)
  *
  * Each row's iteration count is chosen to last MIN_MS; then REPS rounds
@@ -91,11 +93,18 @@ LOOP loop_bulkhead(long n) {
     entry_target(); /* the pass puts a gate on each side of this call */
 }
 
+/* What glibc's pkey_set does, which the runtime disables in a program with
+ * compartments (runtime/gadgets.c). */
+static inline void library_pkey_set(int key, unsigned rights) {
+  uint32_t pkru = rdpkru() & ~(3u << (2 * key));
+  wrpkru(pkru | rights << (2 * key));
+}
+
 LOOP loop_pkey_set(long n) {
   for (long i = 0; i < n; i++) {
-    pkey_set(spare_key, 0);
+    library_pkey_set(spare_key, 0);
     plain_target();
-    pkey_set(spare_key, PKEY_DISABLE_ACCESS);
+    library_pkey_set(spare_key, PKEY_DISABLE_ACCESS);
   }
 }
 
