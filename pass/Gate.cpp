@@ -1,89 +1,33 @@
 // Gate.cpp - see Gate.h.
 #include "Gate.h"
+#include "AsmEmitter.h"
 #include "../include/bulkhead/abi.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
-#include "llvm/Support/CommandLine.h"
 
 using namespace llvm;
 
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumGates, "Checked gates inserted into code");
+STATISTIC(NumGatesIfNeeded, "Gates skipped when the rights are held");
+
 namespace bulkhead {
 
-enum class Scrub { None, GPR, Vector };
-static cl::opt<Scrub> ScrubLevel(
-    "bulkhead-scrub",
-    cl::desc("Registers cleared when control leaves a compartment"),
-    cl::values(clEnumValN(Scrub::None, "none", "none"),
-               clEnumValN(Scrub::GPR, "gpr",
-                          "caller-saved general-purpose registers (default)"),
-               clEnumValN(Scrub::Vector, "vector",
-                          "and the SSE/AVX registers xmm0-15 (ymm upper "
-                          "halves too, as the xorps is VEX-encoded on AVX)")),
-    cl::init(Scrub::GPR));
-
-// Clears the caller-saved registers that carry no argument or result at a
-// gate: whatever the compartment left in them stays behind. rax, rcx and
-// rdx are overwritten by the gate itself; the clobbers make the compiler
-// keep live values (arguments, results) elsewhere across the gate.
-static void addScrub(std::string &Asm, std::string &Clobbers) {
-  if (ScrubLevel == Scrub::None)
-    return;
-  // 32-bit xor clears the whole 64-bit register.
-  static const char *const Regs[][2] = {{"esi", "rsi"}, {"edi", "rdi"},
-                                        {"r8d", "r8"},   {"r9d", "r9"},
-                                        {"r10d", "r10"}, {"r11d", "r11"}};
-  for (const auto &R : Regs) {
-    Asm += std::string("xorl %") + R[0] + ", %" + R[0] + "\n";
-    Clobbers += std::string(",~{") + R[1] + "}";
-  }
-  if (ScrubLevel != Scrub::Vector)
-    return;
-  for (int I = 0; I < 16; ++I) {
-    std::string X = "%xmm" + std::to_string(I);
-    Asm += "xorps " + X + ", " + X + "\n";
-    Clobbers += ",~{xmm" + std::to_string(I) + "}";
-  }
-}
-
-std::string inArenaAsm(StringRef DomainSymbol, StringRef Reg,
-                       StringRef Fail) {
-  std::string Desc = DomainSymbol.str(), R = Reg.str(), F = Fail.str();
-  return "cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + R +
-         "\njbe " + F + "\ncmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), " +
-         R + "\nja " + F + "\n";
-}
-
-bool scrubsRegisters() { return ScrubLevel != Scrub::None; }
-
-std::string vectorScrubAsm(unsigned First) {
-  std::string Asm;
-  if (ScrubLevel == Scrub::Vector)
-    for (unsigned I = First; I < 16; ++I)
-      Asm += "xorps %xmm" + std::to_string(I) + ", %xmm" + std::to_string(I) + "\n";
-  return Asm;
-}
-
-// The contract's one gate text (include/bulkhead/abi.h), in LLVM's inline
-// asm dialect ("$" written "$$"). Where no compartment is protected (none
-// linked in, no PKU, or a shared object's stand-in runtime), the default
-// descriptor's `enforced` word is 0 and the gate is skipped: no WRPKRU
-// ever runs on a CPU without PKU.
-static std::string checkedWrpkru(const std::string &Sym) {
-  return BH_GATE_PART1("$$", "%") + Sym + BH_GATE_PART2("$$", "%") + Sym +
-         BH_GATE_PART3("$$", "%");
-}
-
-static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
+// The registers a scrubbing gate writes are clobbers: the compiler keeps
+// live values (arguments, results) elsewhere across the gate.
+static void insertAsm(Instruction *Before, AsmEmitter &Gate, bool Scrubbing) {
   // The memory clobber keeps loads and stores of compartment data on the
   // side of the gate where the code put them.
   std::string Clobbers =
       "~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}";
+  std::string Asm = Gate.text();
   if (Scrubbing) {
-    std::string Scrub;
-    addScrub(Scrub, Clobbers);
-    Asm = Scrub + Asm;
+    AsmEmitter Scrub;
+    Scrub.scrubGateRegisters(Clobbers);
+    Asm = Scrub.text() + Asm;
   }
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
   auto *IA = InlineAsm::get(Ty, Asm, Clobbers, /*hasSideEffects=*/true);
@@ -91,38 +35,17 @@ static void insertAsm(Instruction *Before, std::string Asm, bool Scrubbing) {
   B.CreateCall(IA);
 }
 
-std::string checkedGateAsm(StringRef DomainSymbol) {
-  return checkedWrpkru(DomainSymbol.str());
-}
-
 void insertScrub(Instruction *Before) {
-  if (ScrubLevel != Scrub::None)
-    insertAsm(Before, "", /*Scrubbing=*/true);
+  AsmEmitter Nothing;
+  if (scrubsRegisters())
+    insertAsm(Before, Nothing, /*Scrubbing=*/true);
 }
 
 void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
-  insertAsm(Before, checkedWrpkru(DomainSymbol.str()), Scrubbing);
-}
-
-// While no compartment is protected (BH_SYM_ENFORCED is 0) no PKRU
-// instruction runs.
-// With CheckStack (re-entering a compartment whose code runs on its own
-// stacks), the stack pointer must then lie in the compartment's stack
-// arena, or the gate traps: jumped to with a stack the caller prepared, it
-// must not run compartment code on it.
-static std::string gateIfNeededAsm(const std::string &Sym, bool CheckStack) {
-  std::string Asm = "cmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
-                    "je 3f\n"
-                    "xorl %ecx, %ecx\n"
-                    "rdpkru\n"
-                    "cmpl " + Sym + "(%rip), %eax\n"
-                    "je 3f\n" +
-                    checkedWrpkru(Sym) + "3:";
-  if (CheckStack)
-    Asm += "\ncmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
-           "je 5f\n" +
-           inArenaAsm(Sym, "%rsp", "4f") + "jmp 5f\n4: ud2\n5:";
-  return Asm;
+  AsmEmitter Gate;
+  Gate.checkedGate(DomainSymbol);
+  insertAsm(Before, Gate, Scrubbing);
+  ++NumGates;
 }
 
 void insertReenterDefault(Instruction *Before) {
@@ -135,8 +58,10 @@ void insertReenterDefault(Instruction *Before) {
 
 void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
                         bool Scrubbing, bool CheckStack) {
-  insertAsm(Before, gateIfNeededAsm(DomainSymbol.str(), CheckStack),
-            Scrubbing);
+  AsmEmitter Gate;
+  Gate.gateIfNeeded(DomainSymbol, CheckStack);
+  insertAsm(Before, Gate, Scrubbing);
+  ++NumGatesIfNeeded;
 }
 
 void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
@@ -146,9 +71,11 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
     insertGateIfNeeded(After, DomainSymbol, false, CheckStack);
     return;
   }
+  AsmEmitter Gate;
+  Gate.gateIfNeeded(DomainSymbol, CheckStack);
   auto *Ty = FunctionType::get(Call.getType(), {Call.getType()}, false);
   auto *IA = InlineAsm::get(
-      Ty, gateIfNeededAsm(DomainSymbol.str(), CheckStack),
+      Ty, Gate.text(),
       "=r,0,~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}",
       /*hasSideEffects=*/true);
   CallInst *Kept = IRBuilder<>(After).CreateCall(IA, {&Call});
@@ -158,15 +85,11 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   // The answer is the zero flag (an asm flag output), which the branch on
   // it uses directly.
+  AsmEmitter Test;
+  Test.holdsDomain(DomainSymbol);
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
   auto *IA = InlineAsm::get(
-      Ty,
-      "cmpl $$0, " BH_SYM_ENFORCED "(%rip)\n"
-      "je 1f\n"
-      "xorl %ecx, %ecx\n"
-      "rdpkru\n"
-      "cmpl " + DomainSymbol.str() + "(%rip), %eax\n"
-      "1:",
+      Ty, Test.text(),
       "={@ccz},~{eax},~{ecx},~{edx},~{dirflag},~{fpsr}",
       /*hasSideEffects=*/true);
   return B.CreateCall(IA);

@@ -1,4 +1,5 @@
-// Gate.h - the checked PKRU gate, as inline assembly.
+// Gate.h - the checked PKRU gate, as inline assembly in the IR (its text
+// from AsmEmitter, which also builds the trampolines' gates).
 #ifndef BULKHEAD_PASS_GATE_H
 #define BULKHEAD_PASS_GATE_H
 
@@ -56,29 +57,13 @@ void insertReenterDefault(llvm::Instruction *Before);
 void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbol,
                                bool CheckStack = false);
 
+// Only the register scrub of a gate leaving a compartment, as inline asm
+// before `Before` (nothing with -bulkhead-scrub=none).
+void insertScrub(llvm::Instruction *Before);
+
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment
 // is protected.
-// The checked gate's text (labels 1: and 2:, manifest entry included), for
-// stack-switching trampolines, which contain their own gates.
-std::string checkedGateAsm(llvm::StringRef DomainSymbol);
-
-// Jumps to Fail unless register Reg lies in the stack arena of the
-// compartment whose descriptor is DomainSymbol: (stack_lo, stack_hi].
-std::string inArenaAsm(llvm::StringRef DomainSymbol, llvm::StringRef Reg,
-                       llvm::StringRef Fail);
-
-// False with -bulkhead-scrub=none.
-bool scrubsRegisters();
-
-// With -bulkhead-scrub=vector, the text clearing xmmFirst..xmm15 (for
-// trampolines, whose results may be in xmm0-1); else empty.
-std::string vectorScrubAsm(unsigned First);
-
-// Only the register scrub of a gate leaving a compartment, as inline asm
-// before `Before` (nothing if scrubbing is off).
-void insertScrub(llvm::Instruction *Before);
-
 llvm::Value *holdsDomain(llvm::IRBuilderBase &B, llvm::StringRef DomainSymbol);
 
 } // namespace bulkhead

@@ -1,12 +1,19 @@
 // Instrumenter.h - the state of one run of the Bulkhead pass over a module,
-// shared by the files that implement it: CompartmentPass.cpp (domains, data,
-// gates, wrappers, entries), Stacks.cpp (-bulkhead-stacks trampolines) and
+// shared by the files that implement its transformations, each named for
+// what it does: CompartmentPass.cpp (the pass and the order of its phases),
+// Compartments.cpp (descriptors, data sections), Entries.cpp (bodies and
+// thunks), HelperCopies.cpp (each compartment's copies of helpers),
+// Wrappers.cpp (function-pointer wrappers), CallGates.cpp (gates at calls),
+// Stacks.cpp (-bulkhead-stacks trampolines), Share.cpp (sharing policies),
 // LibcTls.cpp and ThreadLocals.cpp (thread-local variables in compartment
 // code).
+// Which domain each function runs in is the domain analysis's
+// (DomainAnalysis.h), computed before any of them.
 #ifndef BULKHEAD_INSTRUMENTER_H
 #define BULKHEAD_INSTRUMENTER_H
 
 #include "Annotations.h"
+#include "DomainAnalysis.h"
 #include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -22,22 +29,6 @@
 
 namespace bulkhead {
 
-// Where a function's code runs. Unannotated functions defined in this module
-// are default-domain code, except helpers (see isSharedHelper); unannotated
-// declarations are shared library code (libc and the like). Shared code runs
-// with the rights of whoever calls it.
-struct Domain {
-  enum Kind { Shared, Default, Compartment } kind;
-  llvm::StringRef name; // for Compartment
-  bool operator==(const Domain &O) const {
-    return kind == O.kind && name == O.name;
-  }
-  std::string describe() const {
-    return kind == Compartment ? ("compartment '" + name + "'").str()
-                               : std::string("the default domain");
-  }
-};
-
 // The registers a function's result comes back in (SysV x86-64, as clang
 // lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
 // compartment, the others are cleared. sret returns its pointer in rax.
@@ -48,16 +39,13 @@ ResultRegs resultRegs(const llvm::Function &F);
 
 class Instrumenter {
 public:
-  Instrumenter(llvm::Module &M, const Annotations &A) : M(M), A(A) {
-    // Fixed before anything is rewritten: wrapping changes address-taken-ness.
-    for (llvm::Function &F : M)
-      Domains.try_emplace(&F, classify(F));
-  }
+  // Info: the domain analysis of M, made before anything is rewritten.
+  Instrumenter(llvm::Module &M, const Annotations &A, DomainInfo &Info)
+      : M(M), A(A), Info(Info) {}
   void run();
 
 private:
-  Domain classify(const llvm::Function &F) const;
-  Domain domainOf(const llvm::Function &F) const;
+  Domain domainOf(const llvm::Function &F) const { return Info.domainOf(F); }
   std::string symbolFor(const Domain &D);
   llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
   void markCompartments();
@@ -79,7 +67,15 @@ private:
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
-  bool isStrictInternal(const llvm::Function &F) const;
+  llvm::BasicBlock *ifHolding(llvm::BasicBlock *&At, const Domain &D,
+                              llvm::StringRef Then, llvm::StringRef Else);
+  void switchingWrapperBody(llvm::Function &F, llvm::Function &W,
+                            const Domain &Creator);
+  void gatedWrapperBody(llvm::Function &F, llvm::Function &W,
+                        const Domain &Creator);
+  bool isStrictInternal(const llvm::Function &F) const {
+    return Info.isStrictInternal(F);
+  }
   void internalWrapper(llvm::Function &F, llvm::Function &W);
   void checkInternalStores();
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
@@ -132,7 +128,7 @@ private:
   // (wrapper, internal function) for checkInternalStores
   llvm::SmallVector<std::pair<llvm::Function *, llvm::Function *>, 4>
       InternalWrappers;
-  llvm::DenseMap<const llvm::Function *, Domain> Domains;
+  DomainInfo &Info;
 };
 
 inline constexpr llvm::StringRef WrapperAttr = "bulkhead-wrapper";
@@ -146,12 +142,16 @@ inline llvm::StringRef sourceName(const llvm::Function &F) {
 }
 
 
+// Appends to W's block BB a call of Target with W's arguments and the
+// return of its result; returns the call (CompartmentPass.cpp).
+llvm::CallInst *forwardCall(llvm::BasicBlock *BB, llvm::Function &Target,
+                            llvm::Function &W);
+
 // The points where control continues after `Call` returns or unwinds.
 llvm::SmallVector<llvm::Instruction *, 2> afterCall(llvm::CallBase &Call);
 
 // -bulkhead-stacks (Stacks.cpp).
 extern llvm::cl::opt<bool> StackSwitching;
-inline const Domain DefaultDomain{Domain::Default, ""};
 
 // The bytes of stack arguments a trampoline from From to To copies for
 // Call (SysV x86-64 rules), or nothing, with Why saying why no trampoline

@@ -3,9 +3,10 @@
 // -flto) the inline-asm check and the compartment pass; at its end (and at
 // the end of an LTO link) the gadget-free constants; and as
 // `-passes=bulkhead`, `bulkhead-asm-check` and `bulkhead-gadget-constants`
-// for opt.
+// for opt, and the domain analysis's printer, `print<bulkhead-domains>`.
 #include "AsmCheck.h"
 #include "CompartmentPass.h"
+#include "DomainAnalysis.h"
 #include "Compat.h"
 #include "GadgetConstants.h"
 
@@ -36,6 +37,8 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
                    ArrayRef<PassBuilder::PipelineElement>) {
                   if (Name == "bulkhead")
                     MPM.addPass(bulkhead::CompartmentPass());
+                  else if (Name == "print<bulkhead-domains>")
+                    MPM.addPass(bulkhead::PrintDomainsPass());
                   else if (Name == "bulkhead-asm-check")
                     MPM.addPass(bulkhead::AsmCheckPass());
                   else if (Name == "bulkhead-gadget-constants")

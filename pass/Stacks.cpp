@@ -1,11 +1,13 @@
 // Stacks.cpp - -bulkhead-stacks: gated calls go through trampolines that
 // run compartment code on per-thread, per-compartment stacks
 // (runtime/stacks.c). See docs/design.md.
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
 #include "../include/bulkhead/abi.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -18,16 +20,11 @@
 
 using namespace llvm;
 
-namespace bulkhead {
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumTrampolines, "Stack-switching trampolines made");
+STATISTIC(NumAnyTrampolines, "Trampolines for a caller found at run time");
 
-// Label 9, where a trampoline stops when a check fails: the scratch
-// registers are cleared first, since a handler of the SIGILL reads them
-// from its signal frame (a cookie was left in rcx: found in review).
-static std::string refusedTrapAsm() {
-  return "9:\nxorl %eax, %eax\nxorl %ecx, %ecx\nxorl %edx, %edx\n"
-         "xorl %esi, %esi\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
-         "xorl %r10d, %r10d\nud2\n";
-}
+namespace bulkhead {
 
 // On by default, as in the driver (-fpkey-compartment-stacks): the pass
 // run on its own (opt, clang -fpass-plugin) builds what bulkhead-clang
@@ -203,10 +200,12 @@ static ResultRegs argRegs(const Function &F) {
   return R;
 }
 
-// The argument registers among rdx, rcx and rax (al: a variadic call's
-// count of vector registers) that a call of Tr's type does not use; a call
-// out of a compartment clears them (the gate keeps them for arguments).
-static std::string clearUnusedArgRegs(const Function &Tr, bool Indirect) {
+// Clears the argument registers among rdx, rcx and rax (al: a variadic
+// call's count of vector registers) that a call of Tr's type does not use;
+// a call out of a compartment clears them (the gate keeps them for
+// arguments).
+static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
+                               bool Indirect) {
   unsigned GPRs = 0;
   for (const Argument &Arg : Tr.args()) {
     if (Indirect && Arg.getArgNo() == 0)
@@ -216,94 +215,12 @@ static std::string clearUnusedArgRegs(const Function &Tr, bool Indirect) {
         (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
       ++GPRs;
   }
-  std::string A;
   if (GPRs < 3)
-    A += "xorl %edx, %edx\n";
+    E.line("xorl %edx, %edx");
   if (GPRs < 4)
-    A += "xorl %ecx, %ecx\n";
+    E.line("xorl %ecx, %ecx");
   if (!Tr.isVarArg())
-    A += "xorl %eax, %eax\n";
-  return A;
-}
-
-// An offset of the contract's frame at the top T of the callee's stack
-// (BH_FRAME_*), as a displacement from T.
-static std::string belowTop(unsigned FrameOffset) {
-  return "-" + std::to_string(BH_FRAME_SIZE - FrameOffset);
-}
-
-// CFI for the part of a trampoline running on the callee's stack, where
-// the caller's stack pointer is saved at SavedAt(%rsp), Above bytes below
-// the return address: CFA = *(rsp + SavedAt) + Above + 8. An exception
-// thrown by the callee unwinds through the trampoline to the caller's
-// landing pad.
-static std::string cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
-  std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
-  uint64_t V = SavedAt;
-  unsigned Len = 1;
-  while (true) {
-    uint8_t Byte = V & 0x7f;
-    V >>= 7;
-    bool Done = V == 0 && !(Byte & 0x40);
-    Ops += ", " + std::to_string(Done ? Byte : Byte | 0x80);
-    ++Len;
-    if (Done)
-      break;
-  }
-  // DW_OP_deref, DW_OP_plus_uconst (Above + 8 < 128: one byte)
-  Ops += ", 0x06, 0x23, " + std::to_string(Above + 8);
-  Len += 3;
-  // DW_CFA_def_cfa_expression
-  return ".cfi_escape 0x0f, " + std::to_string(Len) + ", " + Ops + "\n";
-}
-
-// A trampoline's first entry of this thread into compartment To (descriptor
-// ToD, slot operand ToSlot): if the slot is empty, the runtime gives the
-// thread a stack there. Its C code trusts key-0 memory, so out of a
-// compartment (FromC) it runs with the default domain's rights, on the
-// thread's runtime stack (runtime/stacks.c); rbx, which the trampoline has
-// saved, keeps the stack pointer. Argument registers survive; ud2 (9f) if
-// the thread has no runtime stack. Out of a compartment they wait on its
-// own stack, with its rights, and BackGate (a gate back into them, run on
-// the runtime stack) comes before they are reloaded: saved on the key-0
-// runtime stack they could be read and rewritten by the default domain
-// (found in review).
-static std::string firstEntryAsm(const std::string &ToSlot,
-                                 const std::string &ToD, bool FromC,
-                                 const std::string &BackGate = "") {
-  std::string A = "movq " + ToSlot + ", %r11\n"
-                  "cmpq $$0, %fs:(%r11)\n"
-                  "jne 7f\n";
-  static const char *const Gprs[] = {"rdi", "rsi", "rdx", "rcx",
-                                     "r8",  "r9",  "rax"};
-  if (FromC) {
-    A += "leaq -192(%rsp), %rsp\n.cfi_adjust_cfa_offset 192\n";
-    for (int I = 0; I < 7; ++I)
-      A += std::string("movq %") + Gprs[I] + ", " + std::to_string(8 * I) +
-           "(%rsp)\n";
-    for (int I = 0; I < 8; ++I)
-      A += "movdqu %xmm" + std::to_string(I) + ", " +
-           std::to_string(56 + 16 * I) + "(%rsp)\n";
-    A += checkedGateAsm(BH_SYM_DOMAIN0) +
-         "movq %rsp, %rbx\n"
-         "movq " BH_SYM_RT_STACK "@gottpoff(%rip), %r11\n"
-         "movq %fs:(%r11), %rsp\n"
-         "testq %rsp, %rsp\njz 9f\n"
-         "movq " + ToSlot + ", %r11\n"
-         "leaq " + ToD + "(%rip), %r10\n"
-         "callq " BH_SYM_STACK_NEW_NOSAVE "\n" +
-         BackGate + "movq %rbx, %rsp\nxorl %ebx, %ebx\n";
-    for (int I = 0; I < 7; ++I)
-      A += "movq " + std::to_string(8 * I) + "(%rsp), %" + Gprs[I] + "\n";
-    for (int I = 0; I < 8; ++I)
-      A += "movdqu " + std::to_string(56 + 16 * I) + "(%rsp), %xmm" +
-           std::to_string(I) + "\n";
-    A += "leaq 192(%rsp), %rsp\n.cfi_adjust_cfa_offset -192\n";
-    return A + "7:\n";
-  }
-  A += "leaq " + ToD + "(%rip), %r10\n"
-       "callq " BH_SYM_STACK_NEW "\n";
-  return A + "7:\n";
+    E.line("xorl %eax, %eax");
 }
 
 // The trampoline for calls of Callee (through type FT) from domain From to
@@ -429,6 +346,13 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
                                          const Domain &From, const Domain &To,
                                          uint64_t StackBytes) {
   bool Indirect = !CalleePtr;
+  assert(!(From == To) && "a trampoline crosses domains");
+  assert((From.kind == Domain::Compartment || To.kind == Domain::Compartment) &&
+         "one end is a compartment");
+  assert(!(From.kind == Domain::Compartment && To.kind == Domain::Compartment &&
+           StackBytes) &&
+         "no stack arguments between two compartments (switchableStackBytes)");
+  ++NumTrampolines;
   Tr->addFnAttr(Attribute::Naked);
   Tr->addFnAttr(Attribute::NoInline);
   Tr->setUWTableKind(UWTableKind::Async); // unwinding passes through it
@@ -443,137 +367,150 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   std::string FromD = symbolFor(From), ToD = symbolFor(To);
   std::string FromSlot = stackSlot(From)->getName().str() + "@gottpoff(%rip)";
   std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
-  std::string A;
-  if (Indirect) // the callee, from r10 (nest), kept where no argument lives
-    A += "movq %r10, %xmm14\n";
-  // Leaving a compartment: its values in callee-saved registers are kept on
-  // its own stack (the callee gets zeros), under its cookie (runtime/
-  // stacks.c), which the way back checks at the saved stack pointer.
-  static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
-                                            "r13", "r14", "r15"};
-  unsigned Above = FromC ? BH_FRAME_CALLER_SAVED : 0;
-  if (FromC) {
-    int Off = -16;
-    for (const char *R : CalleeSaved) {
-      A += std::string("pushq %") + R + "\n.cfi_adjust_cfa_offset 8\n"
-           ".cfi_offset %" + R + ", " + std::to_string(Off) + "\n";
-      Off -= 8;
-    }
-    if (scrubsRegisters())
-      A += "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
-           "xorl %r13d, %r13d\nxorl %r14d, %r14d\nxorl %r15d, %r15d\n";
-    // The cookie marked as a static frame's (include/bulkhead/abi.h): the
-    // way back of a run-time-chosen call does not take this frame for its
-    // record.
-    A += "movq " + FromD + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %r11\n"
-         "movq -" BH_STR(BH_COOKIE_BELOW) "(%r11), %r11\n"
-         "xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %r11\n"
-         "pushq %r11\n.cfi_adjust_cfa_offset 8\nxorl %r11d, %r11d\n";
-  }
-  if (ToC)
-    A += firstEntryAsm(ToSlot, ToD, FromC,
-                       FromC ? checkedGateAsm(FromD) : std::string());
   // Stack arguments out of a compartment into the default domain: only the
   // compartment's rights can read them, and only the default domain's may
   // write the frame (the slot it is written at is key-0 memory anyone can
   // set). They go through a per-thread buffer, addressed through %fs.
   bool ViaBuffer = FromC && !ToC && StackBytes;
-  for (uint64_t I = 0; ViaBuffer && I < StackBytes; I += 8)
-    A += "movq " + std::to_string(Above + 8 + I) + "(%rsp), %r10\n"
-         "movq " + argBuffer()->getName().str() + "@gottpoff(%rip), %r11\n"
-         "movq %r10, %fs:" + std::to_string(I) + "(%r11)\n";
-  // The gate needs eax, ecx and edx: keep rdx and rcx (arguments) and rax
-  // (al counts vector registers of a variadic call) elsewhere meanwhile.
-  A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n";
-  A += checkedGateAsm(ToD);
-  A += "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
+  std::string Buffer =
+      ViaBuffer ? argBuffer()->getName().str() + "@gottpoff(%rip)" : "";
+  // The caller's stack pointer is Above bytes below the return address.
+  unsigned Above = FromC ? BH_FRAME_CALLER_SAVED : 0;
+  bool ByName = !Indirect && CalleePtr->isDeclaration();
+
+  AsmEmitter E;
+  AsmEmitter::Label Refused = E.newLabel();
+  if (Indirect) // from r10 (nest), kept where no argument lives
+    E.step("keep the callee").line("movq %r10, %xmm14");
+  // Leaving a compartment: its values in callee-saved registers are kept on
+  // its own stack (the callee gets zeros), under its cookie (runtime/
+  // stacks.c), which the way back checks at the saved stack pointer.
+  if (FromC) {
+    E.saveCalleeSaved(/*WithCFI=*/true);
+    if (scrubsRegisters())
+      E.clearCalleeSaved();
+    E.pushMarkedCookie(FromD);
+  }
   if (ToC)
-    A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
-  else // no default stack recorded (never left it): stay on this one
-    A += "testq %rax, %rax\njnz 7f\nmovq %rsp, %rax\nandq $$-16, %rax\n7:\n";
+    E.firstEntry(ToSlot, ToD, FromC,
+                 [&](AsmEmitter &Back) {
+                   if (FromC)
+                     Back.checkedGate(FromD);
+                 },
+                 Refused);
+  if (ViaBuffer) {
+    E.step("copy stack arguments to the buffer");
+    for (uint64_t I = 0; I < StackBytes; I += 8)
+      E.line("movq " + Twine(Above + 8 + I) + "(%rsp), %r10")
+          .line("movq " + Buffer + ", %r11")
+          .line("movq %r10, %fs:" + Twine(I) + "(%r11)");
+  }
+  E.keepArgsAroundGate();
+  E.checkedGate(ToD);
+  E.loadStackTop(ToSlot, ToD, ToC, Refused);
+  if (!ToC) { // no default stack recorded (never left it): stay on this one
+    AsmEmitter::Label Known = E.newLabel();
+    E.line("testq %rax, %rax")
+        .line("jnz " + Known.ahead())
+        .line("movq %rsp, %rax")
+        .line("andq $$-16, %rax")
+        .bind(Known);
+  }
   // To's slot moves below the frame before the frame is written: a signal
   // handler (runtime/signals.c) or a nested entry must not land on it.
-  A += "movq %rax, %rdx\nmovq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) +
-       "(%rax)\n"
-       "subq $$" + std::to_string(BH_FRAME_SIZE + StackBytes) + ", %rdx\n"
-       "movq %rdx, %fs:(%rcx)\n"
-       "movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)\n"
-       "movq " + FromSlot + ", %rcx\n"
-       "movq %fs:(%rcx), %rdx\nmovq %rdx, " + belowTop(BH_FRAME_FROM_OLD_SLOT) +
-       "(%rax)\n";
+  E.writeFrameTop(StackBytes);
+  E.step("save the caller's slot")
+      .line("movq " + FromSlot + ", %rcx")
+      .line("movq %fs:(%rcx), %rdx")
+      .line("movq %rdx, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT));
   // From's stack continues below here if the callee calls back into From.
-  A += "movq %rsp, %rdx\nandq $$-16, %rdx\n";
-  if (FromC)
-    A += inArenaAsm(FromD, "%rdx", "8f");
-  A += "movq %rdx, %fs:(%rcx)\n8:\n";
+  E.step("the caller's stack continues below")
+      .line("movq %rsp, %rdx")
+      .line("andq $$-16, %rdx");
+  if (FromC) {
+    AsmEmitter::Label Outside = E.newLabel();
+    E.jumpUnlessInArena(FromD, "%rdx", Outside)
+        .line("movq %rdx, %fs:(%rcx)")
+        .bind(Outside);
+  } else {
+    E.line("movq %rdx, %fs:(%rcx)");
+  }
   // Stack arguments: read with To's rights from the default domain's key-0
   // stack, or from the buffer (the pass rejects them between two
   // compartments).
-  for (uint64_t I = 0; I < StackBytes; I += 8)
-    A += (ViaBuffer ? "movq " + argBuffer()->getName().str() +
-                          "@gottpoff(%rip), %rdx\nmovq %fs:" +
-                          std::to_string(I) + "(%rdx), %rdx\n"
-                    : "movq " + std::to_string(Above + 8 + I) +
-                          "(%rsp), %rdx\n") +
-         "movq %rdx, -" + std::to_string(BH_FRAME_SIZE + StackBytes - I) +
-         "(%rax)\n";
-  A += "leaq -" + std::to_string(BH_FRAME_SIZE + StackBytes) + "(%rax), %rsp\n" +
-       cfaFromSavedSp(BH_FRAME_FROM_SP + StackBytes, Above);
-  A += "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
-  if (FromC && scrubsRegisters()) // the callee gets nothing else of From
-    A += clearUnusedArgRegs(*Tr, Indirect) +
-         "xorps %xmm13, %xmm13\nxorps %xmm15, %xmm15\n";
-  bool ByName = !Indirect && CalleePtr->isDeclaration();
-  A += Indirect ? "movq %xmm14, %r11\ncallq *%r11\n"
-       : ByName ? "callq " + CalleePtr->getName().str() + "@PLT\n"
-                : "callq ${0:P}\n";
+  if (StackBytes)
+    E.step("copy stack arguments");
+  for (uint64_t I = 0; I < StackBytes; I += 8) {
+    if (ViaBuffer)
+      E.line("movq " + Buffer + ", %rdx")
+          .line("movq %fs:" + Twine(I) + "(%rdx), %rdx");
+    else
+      E.line("movq " + Twine(Above + 8 + I) + "(%rsp), %rdx");
+    E.line("movq %rdx, -" + Twine(BH_FRAME_SIZE + StackBytes - I) + "(%rax)");
+  }
+  E.step("switch stack")
+      .line("leaq -" + Twine(BH_FRAME_SIZE + StackBytes) + "(%rax), %rsp")
+      .cfaFromSavedSp(BH_FRAME_FROM_SP + StackBytes, Above);
+  E.restoreArgsAfterGate();
+  if (FromC && scrubsRegisters()) { // the callee gets nothing else of From
+    E.step("scrub unused argument registers");
+    clearUnusedArgRegs(E, *Tr, Indirect);
+    E.line("xorps %xmm13, %xmm13").line("xorps %xmm15, %xmm15");
+  }
+  E.step("call");
+  if (Indirect)
+    E.line("movq %xmm14, %r11").line("callq *%r11");
+  else if (ByName)
+    E.line("callq " + CalleePtr->getName() + "@PLT");
+  else
+    E.line("callq ${0:P}");
   // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
-  A += "leaq " + std::to_string(StackBytes) + "(%rsp), %rsp\n" +
-       cfaFromSavedSp(BH_FRAME_FROM_SP, Above) +
-       "movq %rax, %r10\nmovq %rdx, %r8\n"
-       "movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax\nmovq " + ToSlot +
-       ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-       "movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %r9\n"
-       "movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11\n";
+  E.step("return: drop the stack arguments")
+      .line("leaq " + Twine(StackBytes) + "(%rsp), %rsp")
+      .cfaFromSavedSp(BH_FRAME_FROM_SP, Above);
+  E.step("keep the results").line("movq %rax, %r10").line("movq %rdx, %r8");
+  E.restoreSlotFromFrame(ToSlot);
+  E.step("the caller's slot and stack pointer from the frame")
+      .line("movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %r9")
+      .line("movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11");
   bool Scrub = ToC && scrubsRegisters();
   ResultRegs Result = resultRegs(*Tr);
   if (Scrub) { // leaving a compartment: nothing of it in caller-saved registers
-    A += "xorl %esi, %esi\nxorl %edi, %edi\n";
-    A += vectorScrubAsm(Result.SSEs);
+    E.step("scrub").line("xorl %esi, %esi").line("xorl %edi, %edi");
+    E.scrubVectors(Result.SSEs);
   }
-  A += checkedGateAsm(FromD);
-  A += "movq %r11, %rsp\n.cfi_def_cfa %rsp, " + std::to_string(Above + 8) +
-       "\n";
+  E.checkedGate(FromD);
+  E.step("back on the caller's stack")
+      .line("movq %r11, %rsp")
+      .line(".cfi_def_cfa %rsp, " + Twine(Above + 8));
   if (FromC) { // the saved pointer sat in memory other domains can write
-    A += inArenaAsm(FromD, "%rsp", "9f") + "movq " + FromD +
-         "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %rcx\n"
-         "movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rcx\n"
-         "xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %rcx\n"
-         "cmpq %rcx, (%rsp)\njne 9f\n"
-         "movq $$0, (%rsp)\naddq $$8, %rsp\n.cfi_adjust_cfa_offset -8\n";
-    for (int I = 5; I >= 0; --I)
-      A += std::string("popq %") + CalleeSaved[I] +
-           "\n.cfi_adjust_cfa_offset -8\n";
+    E.jumpUnlessInArena(FromD, "%rsp", Refused);
+    E.popMarkedCookie(FromD, Refused);
+    E.restoreCalleeSaved();
   }
-  A += "movq " + FromSlot + ", %rcx\nmovq %r9, %fs:(%rcx)\n";
+  E.step("restore the caller's slot")
+      .line("movq " + FromSlot + ", %rcx")
+      .line("movq %r9, %fs:(%rcx)");
   // The result's registers; out of a compartment, only those.
-  A += !Scrub || Result.GPRs >= 1 ? "movq %r10, %rax\n" : "xorl %eax, %eax\n";
-  A += !Scrub || Result.GPRs >= 2 ? "movq %r8, %rdx\n" : "xorl %edx, %edx\n";
+  E.step("return");
+  E.line(!Scrub || Result.GPRs >= 1 ? "movq %r10, %rax" : "xorl %eax, %eax");
+  E.line(!Scrub || Result.GPRs >= 2 ? "movq %r8, %rdx" : "xorl %edx, %edx");
   if (Scrub)
-    A += "xorl %ecx, %ecx\nxorl %r8d, %r8d\nxorl %r9d, %r9d\n"
-         "xorl %r10d, %r10d\nxorl %r11d, %r11d\n";
-  A += "retq\n" + refusedTrapAsm();
+    for (const char *R : {"ecx", "r8d", "r9d", "r10d", "r11d"})
+      E.line(Twine("xorl %") + R + ", %" + R);
+  E.line("retq");
+  E.refusedTrap(Refused);
 
   LLVMContext &Ctx = M.getContext();
   IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
   if (Indirect || ByName) {
     auto *AsmTy = FunctionType::get(B.getVoidTy(), false);
-    B.CreateCall(InlineAsm::get(AsmTy, A, "", /*hasSideEffects=*/true));
+    B.CreateCall(InlineAsm::get(AsmTy, E.text(), "", /*hasSideEffects=*/true));
   } else {
     auto *AsmTy = FunctionType::get(B.getVoidTy(), {CalleePtr->getType()}, false);
-    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
+    B.CreateCall(InlineAsm::get(AsmTy, E.text(), "i", /*hasSideEffects=*/true),
                  {CalleePtr});
   }
   B.CreateUnreachable();
@@ -617,6 +554,7 @@ Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
   T.Tr->addFnAttr(Attribute::NoInline);
   T.Tr->addFnAttr(WrapperAttr);
   appendToCompilerUsed(M, {T.Tr});
+  ++NumAnyTrampolines;
   T.To = To;
   T.Result = Result;
   T.Args = Args;
@@ -627,6 +565,7 @@ void Instrumenter::finishAnyTrampolines() {
   LLVMContext &Ctx = M.getContext();
   auto *I32 = Type::getInt32Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
   for (auto &[Key, T] : AnyTrampolines) {
+    assert(!T.Targets.empty() && "made for a wrapper's call");
     // Entries relative to the table: constants, no relocation at run time.
     auto *TableTy = ArrayType::get(I32, T.Targets.size());
     auto *Table = new GlobalVariable(M, TableTy, true,
@@ -643,85 +582,105 @@ void Instrumenter::finishAnyTrampolines() {
     bool ToC = T.To.kind == Domain::Compartment;
     std::string ToD = symbolFor(T.To);
     std::string ToSlot = stackSlot(T.To)->getName().str() + "@gottpoff(%rip)";
-    std::string A;
-    for (const char *R : {"rbx", "rbp", "r12", "r13", "r14", "r15"})
-      A += std::string("pushq %") + R + "\n";
+    AsmEmitter E;
+    AsmEmitter::Label Refused = E.newLabel();
+    E.saveCalleeSaved(/*WithCFI=*/false);
     // r13 keeps the callee's index: C code called below preserves it.
-    A += "movq %r10, %r13\n"
-         "xorl %ebx, %ebx\nxorl %ebp, %ebp\nxorl %r12d, %r12d\n"
-         "xorl %r14d, %r14d\nxorl %r15d, %r15d\n"
-         "callq " BH_SYM_CALLER_INDEX "\n"
-         "testq %r11, %r11\njs 9f\n"
-         "leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
-         "movq (%r10,%r11,8), %r10\n"
-         "testq %r10, %r10\njz 9f\n"
-         // the record (BH_RECORD_*), pushed: i's old slot, i's cookie
-         // (runtime/stacks.c, from i's descriptor; the table is weak: a
-         // program without compartments never gets here), i
-         "pushq %fs:(%r10)\n"
-         ".weak __start_" BH_SECTION_DOMAINS "\n"
-         "movq %r11, %rbx\nshlq $$" BH_STR(BH_PAGE_SHIFT) ", %rbx\n"
-         "addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
-         "movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
-         "pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
-         "xorl %ebx, %ebx\n"
-         "pushq %r11\n"
-         "movq %rsp, %fs:(%r10)\n"
-         "movq %r11, %r12\n"; // pushed above; C keeps it
+    E.step("keep the callee's index").line("movq %r10, %r13");
+    E.step("clear callee-saved but r13");
+    for (const char *R : {"ebx", "ebp", "r12d", "r14d", "r15d"})
+      E.line(Twine("xorl %") + R + ", %" + R);
+    E.step("find the caller")
+        .line("callq " BH_SYM_CALLER_INDEX)
+        .line("testq %r11, %r11")
+        .line("js " + Refused.ahead())
+        .line("leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10")
+        .line("movq (%r10,%r11,8), %r10")
+        .line("testq %r10, %r10")
+        .line("jz " + Refused.ahead());
+    // The record (BH_RECORD_*), pushed: i's old slot, i's cookie
+    // (runtime/stacks.c, from i's descriptor; the table is weak: a program
+    // without compartments never gets here), i.
+    static_assert(BH_RECORD_OLD_SLOT == 16 && BH_RECORD_COOKIE == 8 &&
+                      BH_RECORD_INDEX == 0,
+                  "pushed in this order");
+    E.step("push the record")
+        .line("pushq %fs:(%r10)")
+        .line(".weak __start_" BH_SECTION_DOMAINS)
+        .line("movq %r11, %rbx")
+        .line("shlq $$" BH_STR(BH_PAGE_SHIFT) ", %rbx")
+        .line("addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx")
+        .line("movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx")
+        .line("pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)")
+        .line("xorl %ebx, %ebx")
+        .line("pushq %r11")
+        .line("movq %rsp, %fs:(%r10)")
+        .line("movq %r11, %r12"); // pushed above; C keeps it
     if (ToC)
-      A += firstEntryAsm(ToSlot, ToD, /*FromC=*/true,
-                         // back into caller i (r12) through the runtime's
-                         // gates, on the runtime stack
-                         "movl %r12d, %edi\ncallq " BH_SYM_ENTER_INDEX "\n");
-    A += "movq %rdx, %r10\nmovq %rcx, %r11\nmovq %rax, %xmm15\n" +
-         checkedGateAsm(ToD) +
-         "movq " + ToSlot + ", %rcx\nmovq %fs:(%rcx), %rax\n";
-    if (ToC)
-      A += inArenaAsm(ToD, "%rax", "9f") + "testb $$15, %al\njnz 9f\n";
-    else
-      A += "testq %rax, %rax\njz 9f\n";
-    A += "movq %rax, %rdx\nmovq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) +
-         "(%rax)\n"
-         "subq $$" BH_STR(BH_FRAME_SIZE) ", %rdx\nmovq %rdx, %fs:(%rcx)\n"
-         "movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)\n"
-         "movq %r12, " + belowTop(BH_FRAME_FROM_OLD_SLOT) + "(%rax)\n"
-         "xorl %r12d, %r12d\n"
-         "leaq -" BH_STR(BH_FRAME_SIZE) "(%rax), %rsp\n" +
-         cfaFromSavedSp(BH_FRAME_FROM_SP, BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES) +
-         "movq %r10, %rdx\nmovq %r11, %rcx\nmovq %xmm15, %rax\n";
+      E.firstEntry(ToSlot, ToD, /*FromCompartment=*/true,
+                   [](AsmEmitter &Back) {
+                     // back into caller i (r12) through the runtime's
+                     // gates, on the runtime stack
+                     Back.step("back into the caller's rights")
+                         .line("movl %r12d, %edi")
+                         .line("callq " BH_SYM_ENTER_INDEX);
+                   },
+                   Refused);
+    E.keepArgsAroundGate();
+    E.checkedGate(ToD);
+    E.loadStackTop(ToSlot, ToD, ToC, Refused);
+    if (!ToC)
+      E.line("testq %rax, %rax").line("jz " + Refused.ahead());
+    E.writeFrameTop(0);
+    E.step("the caller's index into the frame")
+        .line("movq %r12, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT))
+        .line("xorl %r12d, %r12d");
+    E.step("switch stack")
+        .line("leaq -" BH_STR(BH_FRAME_SIZE) "(%rax), %rsp")
+        .cfaFromSavedSp(BH_FRAME_FROM_SP,
+                        BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES);
+    E.restoreArgsAfterGate();
     if (!ToC && scrubsRegisters()) { // the callee gets nothing else of i
       static const char *const ArgGPRs[] = {"edi", "esi", "edx",
                                             "ecx", "r8d", "r9d"};
+      E.step("scrub unused argument registers");
       for (unsigned I = T.Args.GPRs; I < 6; ++I)
-        A += std::string("xorl %") + ArgGPRs[I] + ", %" + ArgGPRs[I] + "\n";
+        E.line(Twine("xorl %") + ArgGPRs[I] + ", %" + ArgGPRs[I]);
       if (T.Args.SSEs < 8) // known not variadic: al counts nothing
-        A += "xorl %eax, %eax\n";
-      A += "xorps %xmm15, %xmm15\n" + vectorScrubAsm(T.Args.SSEs);
+        E.line("xorl %eax, %eax");
+      E.line("xorps %xmm15, %xmm15");
+      E.scrubVectors(T.Args.SSEs);
     }
-    A += // the callee: entry r13 of the table, checked
-         "cmpq $$" + std::to_string(T.Targets.size()) + ", %r13\njae 9f\n"
-         "leaq ${0:P}(%rip), %r10\n"
-         "movslq (%r10,%r13,4), %r11\naddq %r10, %r11\n"
-         "xorl %r13d, %r13d\n"
-         "callq *%r11\n";
+    E.step("call: entry r13 of the table, checked")
+        .line("cmpq $$" + Twine(T.Targets.size()) + ", %r13")
+        .line("jae " + Refused.ahead())
+        .line("leaq ${0:P}(%rip), %r10")
+        .line("movslq (%r10,%r13,4), %r11")
+        .line("addq %r10, %r11")
+        .line("xorl %r13d, %r13d")
+        .line("callq *%r11");
     // __bulkhead_return_to_index returns r10 in rax and r8 in rdx: out of
     // a compartment, only the result's registers.
     bool Scrub = ToC && scrubsRegisters();
-    A += !Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10\n" : "xorl %r10d, %r10d\n";
-    A += !Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8\n" : "xorl %r8d, %r8d\n";
+    E.step("keep the results");
+    E.line(!Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10" : "xorl %r10d, %r10d");
+    E.line(!Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8" : "xorl %r8d, %r8d");
+    E.restoreSlotFromFrame(ToSlot);
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.
-    A += "movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax\nmovq " + ToSlot +
-         ", %rcx\nmovq %rax, %fs:(%rcx)\n"
-         "movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11\n"
-         "movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %rdi\n";
-    if (Scrub)
-      A += "xorl %esi, %esi\n" + vectorScrubAsm(T.Result.SSEs);
-    A += "jmp " BH_SYM_RETURN_TO_INDEX "\n" + refusedTrapAsm();
+    E.step("return through the way back")
+        .line("movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11")
+        .line("movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %rdi");
+    if (Scrub) {
+      E.step("scrub").line("xorl %esi, %esi");
+      E.scrubVectors(T.Result.SSEs);
+    }
+    E.line("jmp " BH_SYM_RETURN_TO_INDEX);
+    E.refusedTrap(Refused);
 
     IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
     auto *AsmTy = FunctionType::get(B.getVoidTy(), {Table->getType()}, false);
-    B.CreateCall(InlineAsm::get(AsmTy, A, "i", /*hasSideEffects=*/true),
+    B.CreateCall(InlineAsm::get(AsmTy, E.text(), "i", /*hasSideEffects=*/true),
                  {Table});
     B.CreateUnreachable();
   }

@@ -95,6 +95,8 @@ static int write_running(const char *prep, const ucontext_t *uc) {
   return 1;
 }
 
+int bh_write_running(const char *prep, const void *uc) { return write_running(prep, uc); }
+
 static const char *segv_reason(int code) {
   switch (code) {
   case SEGV_MAPERR: return "address not mapped";

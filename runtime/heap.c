@@ -29,6 +29,7 @@
 #define _GNU_SOURCE
 #include "gate.h"
 #include "internal.h"
+#include "syscalls.h"
 #include "../include/bulkhead.h"
 
 #include <dlfcn.h>
@@ -340,8 +341,12 @@ static __attribute__((noreturn)) void os_failed(int i, const char *call) {
            domain_words(who, sizeof who, i), why);
 }
 
+/* In the region, plain mprotect: a page keeps its key through it (unless
+ * made execute-only, which the region never is), and pkey_mprotect is the
+ * runtime's at start-up only (the system-call filter refuses it later). */
 static int keep_key(int i, void *a, size_t len, int prot) {
-  return (int)syscall(SYS_pkey_mprotect, a, len, prot, __start_bulkhead_domains[i].pkey);
+  (void)i;
+  return mprotect(a, len, prot & ~PROT_EXEC);
 }
 
 static int copy_mprotect(void *a, size_t len, int prot) {
@@ -357,10 +362,17 @@ static void *copy_mmap(void *a, size_t len, int prot, int flags, int fd, off_t o
   if (!(flags & MAP_FIXED)) /* fresh memory: key 0, the copy's own */
     return mmap(a, len, prot & ~PROT_EXEC, flags, fd, off);
   int in = where(i, "mmap", a, len, prot, 1);
+  /* A decommit, mmap(MAP_FIXED, PROT_NONE), in the region becomes an
+   * mprotect: a new mapping would have key 0, and the system-call filter
+   * refuses mapping over a compartment's heap. The pages keep their
+   * contents (mimalloc never takes committed memory for zeroed). */
+  if (in) {
+    if (!(flags & MAP_ANONYMOUS) || keep_key(i, a, len, prot))
+      os_failed(i, "mmap");
+    return a;
+  }
   void *m = mmap(a, len, prot, flags, fd, off);
-  /* mimalloc decommits with mmap(MAP_FIXED, PROT_NONE): a new mapping,
-   * with key 0, which its next commit would make readable to all. */
-  if (m != a || (in && keep_key(i, a, len, prot)))
+  if (m != a)
     os_failed(i, "mmap");
   return m;
 }
@@ -375,7 +387,12 @@ static int copy_munmap(void *a, size_t len) {
 
 static int copy_madvise(void *a, size_t len, int advice) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
-  where(i, "madvise", a, len, 0, 1);
+  int in = where(i, "madvise", a, len, 0, 1);
+  /* With the system-call filter on, a compartment's heap is never advised
+   * away (MADV_DONTNEED would zero live data for whoever asks): freed
+   * pages stay resident. */
+  if (in && bh_policy->on)
+    return 0;
   return madvise(a, len, advice); /* grants nothing: errors go back */
 }
 

@@ -132,6 +132,9 @@ void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;
+/* Writes prep and the domain the code interrupted by a signal (frame uc)
+ * ran in; 0, having written nothing, if that cannot be known (fault.c). */
+int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
 
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR

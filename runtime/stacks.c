@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "syscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,7 +29,9 @@
 /* Who holds each stack of each arena: the holder's thread id, 0 when free.
  * On read-only pages that the runtime writes only through /proc/self/mem
  * (which ignores page protections), one claim or release at a time under
- * an flock of that file. A key-0 bitmap and key-0 TLS indices let the
+ * an flock of that file; with the system-call filter on, the program may
+ * not open that file, and the supervisor makes each claim and release
+ * instead, with the same rules (supervisor.c). A key-0 bitmap and key-0 TLS indices let the
  * default domain make two threads share a stack, and make a thread's exit
  * remap or unmap memory of its choice, compartment heaps included (found in
  * review). Now a stack is handed only to a thread where no one holds it,
@@ -82,12 +86,42 @@ static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
     bh_fatal("cannot record a compartment stack's owner");
 }
 
+static __attribute__((noreturn)) void request_failed(void) {
+  bh_fatal("the system-call supervisor did not record a compartment stack's owner (%s)",
+           strerror(errno));
+}
+
+/* Stack i of compartment c, free, becomes this thread's: 0, or -1 if
+ * another thread took it first. */
+static int claim(int c, int i, uint32_t tid) {
+  if (bh_policy->on) {
+    if (!bh_supervisor_request(BH_OWNER_CLAIM, c, i))
+      return 0;
+    if (errno == EBUSY)
+      return -1;
+    request_failed();
+  }
+  struct owner_lock l = owner_lock();
+  int free = owner.tid[c][i] == 0;
+  if (free)
+    set_owner(l, c, i, tid);
+  owner_unlock(l);
+  return free ? 0 : -1;
+}
+
 /* In a forked child, the one thread alive is the forking one, under a new
  * id: it takes over every stack the parent's threads held (its own among
  * them), so no new thread with a recycled id shares one, and its exit
  * releases them. */
 static void owners_after_fork(void) {
   uint32_t tid = my_tid();
+  if (bh_policy->on) {
+    /* Yama's exception for the supervisor is per process. */
+    prctl(PR_SET_PTRACER, (unsigned long)bh_policy->supervisor, 0, 0, 0);
+    if (bh_supervisor_request(BH_OWNER_ADOPT, 0, 0))
+      request_failed();
+    return;
+  }
   struct owner_lock l = owner_lock();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
@@ -135,6 +169,12 @@ void bh_stacks_init(void) {
     d->stack_lo = a + BH_ARENA_GUARD;
     d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
     make_cookie(d, a);
+    /* The whole arena gets its key now: stacks are carved and released
+     * with plain mprotect, which keeps it (pkey_mprotect is refused after
+     * start-up by the system-call filter). */
+    if (!bh_state->unprotected &&
+        syscall(SYS_pkey_mprotect, a + BH_PAGE, len - BH_PAGE, PROT_NONE, d->pkey))
+      bh_fatal("cannot tag a compartment's stack arena with its key");
   }
   if (mprotect(&owner, sizeof owner, PROT_READ) || pthread_atfork(NULL, NULL, owners_after_fork))
     bh_fatal("cannot protect the compartment stacks' owners");
@@ -144,11 +184,16 @@ void bh_stacks_init(void) {
 static void release(int c, int i) {
   struct bulkhead_domain *d = &__start_bulkhead_domains[c];
   char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
-  /* A fresh PROT_NONE mapping: contents and key are gone before reuse. */
-  if (mmap(base, BH_STACK_SIZE, PROT_NONE,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
-      MAP_FAILED)
+  /* PROT_NONE, keeping the key (and, for the compartment's next thread,
+   * the contents: unmapping or MADV_DONTNEED there is what the system-call
+   * filter refuses). */
+  if (mprotect(base, BH_STACK_SIZE, PROT_NONE))
     bh_fatal("cannot release a compartment stack");
+  if (bh_policy->on) {
+    if (bh_supervisor_request(BH_OWNER_RELEASE, c, i))
+      request_failed();
+    return;
+  }
   struct owner_lock l = owner_lock();
   set_owner(l, c, i, 0);
   owner_unlock(l);
@@ -234,35 +279,29 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     bh_fatal("stack requested for an unknown compartment");
   int saved_errno = errno; /* the caller's code is between two statements */
   uint32_t tid = my_tid();
-  struct owner_lock l = owner_lock();
   int take = -1, hint = mine.index[c] - 1;
   for (int k = -1; k < BH_STACKS_PER_ARENA; k++) {
     int i = k < 0 ? hint : k; /* the hint first: usually right */
     if (i < 0 || i >= BH_STACKS_PER_ARENA)
       continue;
     if (owner.tid[c][i] == tid) { /* the slot was cleared behind our back */
-      owner_unlock(l);
       *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE;
       errno = saved_errno;
       return;
     }
-    if (take < 0 && !owner.tid[c][i])
+    /* Free now; the claim decides (another thread may take it first). */
+    if (!owner.tid[c][i] && !claim(c, i, tid)) {
       take = i;
+      break;
+    }
   }
   if (take < 0) {
-    owner_unlock(l);
     bh_fatal("more than %d threads at once in compartment '%s'",
              BH_STACKS_PER_ARENA, d->name);
   }
-  set_owner(l, c, take, tid);
-  owner_unlock(l);
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
-  int err = bh_state->unprotected
-                ? mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE,
-                           PROT_READ | PROT_WRITE)
-                : (int)syscall(SYS_pkey_mprotect, base + BH_PAGE,
-                               BH_STACK_SIZE - BH_PAGE,
-                               PROT_READ | PROT_WRITE, d->pkey);
+  /* The arena was tagged at start-up; mprotect keeps the key. */
+  int err = mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE, PROT_READ | PROT_WRITE);
   if (err) {
     bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
              strerror(errno));

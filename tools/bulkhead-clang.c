@@ -204,6 +204,7 @@ struct scan {
   const char *compartment; /* -fpkey-compartment=NAME, last wins */
   const char *share;       /* -fpkey-share=FILE, last wins */
   bool stacks;             /* -fpkey-compartment-stacks */
+  bool syscall_filter;     /* -fpkey-syscall-filter (the default) */
   bool dry_run;            /* --bulkhead-dry-run */
   bool help;               /* --bulkhead-help */
   bool stops_before_link;  /* -c, -S, -E, -M, -shared, queries, ... */
@@ -323,6 +324,10 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->stacks = true;
   } else if (strcmp(a, "-fno-pkey-compartment-stacks") == 0) {
     s->stacks = false;
+  } else if (strcmp(a, "-fpkey-syscall-filter") == 0) {
+    s->syscall_filter = true;
+  } else if (strcmp(a, "-fno-pkey-syscall-filter") == 0) {
+    s->syscall_filter = false;
   } else if (starts_with(a, "-fpkey-compartment=")) {
     const char *name = a + strlen("-fpkey-compartment=");
     if (!is_c_identifier(name))
@@ -531,6 +536,10 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
   push(cmd, in->runtime);
   push(cmd, "-Wl,--no-whole-archive");
   push(cmd, "-lmimalloc"); /* the runtime's allocator (docs/heaps.md) */
+  /* The opt-out is recorded in the binary, where the runtime reads it
+   * before main (runtime/syscalls.c). */
+  if (!s->syscall_filter)
+    push(cmd, "-Wl,--defsym=__bulkhead_syscall_filter_off=1");
   add_bind_now(cmd);
 }
 
@@ -612,6 +621,9 @@ static void print_help(const char *prog) {
          "                             default; docs/design.md)\n"
          "  -fno-pkey-compartment-stacks  run compartment code on the caller's\n"
          "                             stack (key 0) instead\n"
+         "  -fno-pkey-syscall-filter   link a program that runs without the system-call\n"
+         "                             filter and supervisor (docs/hardening.md)\n"
+         "  -fpkey-syscall-filter      undo an earlier -fno-pkey-syscall-filter\n"
          "  -fpkey-asm-allow=FILE      inline assembly allowed to write PKRU, with\n"
          "                             reasons (docs/driver.md)\n"
          "  -fno-pkey-link-scan        do not run bulkhead-scan on what a link writes\n"
@@ -643,7 +655,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     expand_arg(argv[i], 0, &expanded, &from_rsp);
 
-  struct scan s = {.stacks = true, .link_scan = true};
+  struct scan s = {.stacks = true, .link_scan = true, .syscall_filter = true};
   scan_args(&s, &expanded, &from_rsp);
   s.dry_run = s.dry_run || env_flag("BULKHEAD_DRY_RUN");
   if (s.help) {

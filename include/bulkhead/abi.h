@@ -278,7 +278,7 @@
  * IMM and REG are how the assembly dialect writes "$" and "%": "$" and "%"
  * in C's top-level asm, "$" and "%%" in C's extended asm, "$$" and "%" in
  * LLVM's inline asm. The pass, whose WORD is known only at run time,
- * builds the same text from the three parts. */
+ * builds the same text from the three parts (pass/AsmEmitter.cpp). */
 #define BH_GATE_PART1(IMM, REG)                                                \
   "cmpl " IMM "0, " BH_SYM_ENFORCED "(" REG "rip)\n"                           \
   "je 2f\n"                                                                    \

@@ -30,9 +30,9 @@ define i32 @main() {
 }
 
 ; CHECK-LABEL: define i32 @main()
-; CHECK-NEXT:  call void asm sideeffect "cmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 2f\0Axorl %ecx, %ecx\0Axorl %edx, %edx\0Amovl __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0Aje 2f\0Aud2
+; CHECK-NEXT:  call void asm sideeffect "# checked gate\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 2f\0Axorl %ecx, %ecx\0Axorl %edx, %edx\0Amovl __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0Aje 2f\0Aud2
 ; CHECK-NEXT:  %r = notail call i32 @__bulkhead_body.sign(i32 7) #[[NOINL:[0-9]+]]
-; CHECK-NEXT:  call void asm sideeffect "xorl %esi, %esi\0A{{.*}}movl __bulkhead_domain0(%rip)
+; CHECK-NEXT:  call void asm sideeffect "# scrub\0Axorl %esi, %esi\0A{{.*}}movl __bulkhead_domain0(%rip)
 ; CHECK-NEXT:  ret i32 %r
 ; CHECK: !{i32 {{[0-9]+}}, !"bulkhead.instrumented", i32 1}
 

@@ -41,6 +41,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: movq %rdx, -64(%rax)
 // CHECK:      movq 32(%rsp), %rdx
 // CHECK-NEXT: movq %rdx, -40(%rax)
+// CHECK-NEXT: # switch stack
 // CHECK-NEXT: leaq -64(%rax), %rsp
 // CFA = *(rsp + 56) + 8: the caller's saved stack pointer, for unwinding.
 // CHECK-NEXT: .cfi_escape 0x0f, 0x05, 0x77, 0x38, 0x06, 0x23, 0x08
@@ -52,13 +53,16 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // The caller's slot is put back only once its stack is.
 // CHECK:      movq %r11, %rsp
 // CHECK-NEXT: .cfi_def_cfa %rsp, 8
+// CHECK-NEXT: # restore the caller's slot
 // CHECK-NEXT: movq __bulkhead_stack.0@GOTTPOFF(%rip), %rcx
 // CHECK-NEXT: movq %r9, %fs:(%rcx)
+// CHECK-NEXT: # return
 // CHECK-NEXT: movq %r10, %rax
 // CHECK:      retq
 // A refused check clears the scratch registers before its ud2 (a SIGILL
 // handler reads them).
-// CHECK:      [[TRAP]]:
+// CHECK:      # refused
+// CHECK-NEXT: [[TRAP]]:
 // CHECK-NEXT: xorl %eax, %eax
 // CHECK-NEXT: xorl %ecx, %ecx
 // CHECK:      xorl %r10d, %r10d
@@ -91,6 +95,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: jbe
 // CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp
 // CHECK-NEXT: ja
+// CHECK-NEXT: # check and pop the cookie
 // CHECK-NEXT: movq __bulkhead_domain_vault+40(%rip), %rcx
 // CHECK-NEXT: movq -65536(%rcx), %rcx
 // CHECK-NEXT: xorq $2, %rcx

@@ -10,6 +10,6 @@ BULKHEAD_ENTRY(vault) int vault_calls(void) { return out(1) + out(1, 2, 3); }
 
 // Clang calls an unprototyped function as variadic: al is kept.
 // CHECK: define internal i32 @__bulkhead_tramp.out.vault.0(i32 %0, ...)
-// CHECK-NEXT: asm sideeffect "{{.*}}movq %xmm15, %rax\0Axorl %edx, %edx\0Axorl %ecx, %ecx\0Axorps %xmm13, %xmm13
+// CHECK-NEXT: asm sideeffect "{{.*}}movq %xmm15, %rax\0A# scrub unused argument registers\0Axorl %edx, %edx\0Axorl %ecx, %ecx\0Axorps %xmm13, %xmm13
 // CHECK: define internal i32 @__bulkhead_tramp.out.vault.0.{{[0-9]+}}(i32 %0, i32 %1, i32 %2, ...)
-// CHECK-NEXT: asm sideeffect "{{.*}}movq %xmm15, %rax\0Axorl %ecx, %ecx\0Axorps %xmm13, %xmm13
+// CHECK-NEXT: asm sideeffect "{{.*}}movq %xmm15, %rax\0A# scrub unused argument registers\0Axorl %ecx, %ecx\0Axorps %xmm13, %xmm13

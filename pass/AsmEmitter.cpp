@@ -1,0 +1,346 @@
+// AsmEmitter.cpp - see AsmEmitter.h.
+#include "AsmEmitter.h"
+#include "../include/bulkhead/abi.h"
+
+#include "llvm/Support/CommandLine.h"
+
+#include <cassert>
+
+using namespace llvm;
+
+namespace bulkhead {
+
+static cl::opt<ScrubLevel> Scrub(
+    "bulkhead-scrub",
+    cl::desc("Registers cleared when control leaves a compartment"),
+    cl::values(clEnumValN(ScrubLevel::None, "none", "none"),
+               clEnumValN(ScrubLevel::GPR, "gpr",
+                          "caller-saved general-purpose registers (default)"),
+               clEnumValN(ScrubLevel::Vector, "vector",
+                          "and the SSE/AVX registers xmm0-15 (ymm upper "
+                          "halves too, as the xorps is VEX-encoded on AVX)")),
+    cl::init(ScrubLevel::GPR));
+
+ScrubLevel scrubLevel() { return Scrub; }
+
+static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
+                                          "r13", "r14", "r15"};
+
+AsmEmitter::Label AsmEmitter::newLabel() {
+  Label L;
+  L.N = NextLabel++;
+  return L;
+}
+
+AsmEmitter &AsmEmitter::bind(Label L) {
+  assert(L.N >= 3 && "a label of this emitter");
+  Text += std::to_string(L.N) + ":\n";
+  return *this;
+}
+
+AsmEmitter &AsmEmitter::step(StringRef Name) {
+  assert(Name.find('$') == StringRef::npos && "no operand in a comment");
+  Text += ("# " + Name + "\n").str();
+  return *this;
+}
+
+AsmEmitter &AsmEmitter::line(const Twine &T) {
+  Text += T.str();
+  Text += '\n';
+  return *this;
+}
+
+// -------------------------------------------------------------- gates
+
+// The contract's one gate text (include/bulkhead/abi.h), in LLVM's inline
+// asm dialect ("$" written "$$"). Where no compartment is protected (none
+// linked in, no PKU, or a shared object's stand-in runtime), the default
+// descriptor's `enforced` word is 0 and the gate is skipped: no WRPKRU
+// ever runs on a CPU without PKU.
+AsmEmitter &AsmEmitter::checkedGate(StringRef Word) {
+  step("checked gate");
+  Text += BH_GATE_PART1("$$", "%");
+  Text += Word;
+  Text += BH_GATE_PART2("$$", "%");
+  Text += Word;
+  Text += BH_GATE_PART3("$$", "%");
+  return *this;
+}
+
+// RDPKRU is far cheaper than WRPKRU: the gate runs only when the rights
+// change. With CheckStack (re-entering a compartment whose code runs on
+// its own stacks), the stack pointer must then lie in the compartment's
+// stack arena, or the gate traps: jumped to with a stack the caller
+// prepared, it must not run compartment code on it.
+AsmEmitter &AsmEmitter::gateIfNeeded(StringRef Word, bool CheckStack) {
+  Label Done = newLabel();
+  step("skip the gate if the rights are held");
+  line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
+  line("je " + Done.ahead());
+  line("xorl %ecx, %ecx");
+  line("rdpkru");
+  line("cmpl " + Word + "(%rip), %eax");
+  line("je " + Done.ahead());
+  checkedGate(Word);
+  bind(Done);
+  if (!CheckStack)
+    return *this;
+  Label Trap = newLabel(), Fine = newLabel();
+  step("check the stack");
+  line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
+  line("je " + Fine.ahead());
+  jumpUnlessInArena(Word, "%rsp", Trap);
+  line("jmp " + Fine.ahead());
+  bind(Trap);
+  line("ud2");
+  return bind(Fine);
+}
+
+AsmEmitter &AsmEmitter::holdsDomain(StringRef Word) {
+  Label Done = newLabel();
+  step("holds the rights");
+  line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
+  line("je " + Done.ahead());
+  line("xorl %ecx, %ecx");
+  line("rdpkru");
+  line("cmpl " + Word + "(%rip), %eax");
+  return bind(Done);
+}
+
+AsmEmitter &AsmEmitter::jumpUnlessInArena(StringRef Desc, StringRef Reg,
+                                          Label Fail) {
+  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + Reg);
+  line("jbe " + Fail.ahead());
+  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), " + Reg);
+  return line("ja " + Fail.ahead());
+}
+
+// ------------------------------------------------------------- scrubs
+
+// rax, rcx and rdx are overwritten by the gate itself; the clobbers make
+// the compiler keep live values (arguments, results) elsewhere.
+AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers) {
+  if (Scrub == ScrubLevel::None)
+    return *this;
+  step("scrub");
+  // 32-bit xor clears the whole 64-bit register.
+  static const char *const Regs[][2] = {{"esi", "rsi"}, {"edi", "rdi"},
+                                        {"r8d", "r8"},   {"r9d", "r9"},
+                                        {"r10d", "r10"}, {"r11d", "r11"}};
+  for (const auto &R : Regs) {
+    line(Twine("xorl %") + R[0] + ", %" + R[0]);
+    Clobbers += std::string(",~{") + R[1] + "}";
+  }
+  if (Scrub != ScrubLevel::Vector)
+    return *this;
+  for (int I = 0; I < 16; ++I) {
+    line("xorps %xmm" + Twine(I) + ", %xmm" + Twine(I));
+    Clobbers += ",~{xmm" + std::to_string(I) + "}";
+  }
+  return *this;
+}
+
+AsmEmitter &AsmEmitter::scrubVectors(unsigned First) {
+  if (Scrub == ScrubLevel::Vector)
+    for (unsigned I = First; I < 16; ++I)
+      line("xorps %xmm" + Twine(I) + ", %xmm" + Twine(I));
+  return *this;
+}
+
+AsmEmitter &AsmEmitter::clearCalleeSaved() {
+  step("clear callee-saved");
+  for (const char *R : {"ebx", "ebp", "r12d", "r13d", "r14d", "r15d"})
+    line(Twine("xorl %") + R + ", %" + R);
+  return *this;
+}
+
+// --------------------------------------------------- trampolines' steps
+
+AsmEmitter &AsmEmitter::saveCalleeSaved(bool WithCFI) {
+  step("save callee-saved");
+  int Off = -16; // below the return address
+  for (const char *R : CalleeSaved) {
+    line(Twine("pushq %") + R);
+    if (WithCFI) {
+      line(".cfi_adjust_cfa_offset 8");
+      line(Twine(".cfi_offset %") + R + ", " + Twine(Off));
+    }
+    Off -= 8;
+  }
+  return *this;
+}
+
+AsmEmitter &AsmEmitter::restoreCalleeSaved() {
+  step("restore callee-saved");
+  for (int I = 5; I >= 0; --I) {
+    line(Twine("popq %") + CalleeSaved[I]);
+    line(".cfi_adjust_cfa_offset -8");
+  }
+  return *this;
+}
+
+// The way back of a run-time-chosen call does not take a frame with this
+// mark for its record (include/bulkhead/abi.h).
+AsmEmitter &AsmEmitter::pushMarkedCookie(StringRef Desc) {
+  step("push cookie");
+  line("movq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %r11");
+  line("movq -" BH_STR(BH_COOKIE_BELOW) "(%r11), %r11");
+  line("xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %r11");
+  line("pushq %r11");
+  line(".cfi_adjust_cfa_offset 8");
+  return line("xorl %r11d, %r11d");
+}
+
+// The runtime's C code trusts key-0 memory, so out of a compartment it
+// runs with the default domain's rights, on the thread's runtime stack
+// (runtime/stacks.c); rbx, which the trampoline has saved, keeps the stack
+// pointer. The argument registers wait on the compartment's own stack, and
+// BackGate runs before they are reloaded: saved on the key-0 runtime stack
+// they could be read and rewritten by the default domain (found in review).
+AsmEmitter &AsmEmitter::firstEntry(StringRef Slot, StringRef Desc,
+                                   bool FromCompartment,
+                                   function_ref<void(AsmEmitter &)> BackGate,
+                                   Label Refused) {
+  Label HasStack = newLabel();
+  step("first entry");
+  line("movq " + Slot + ", %r11");
+  line("cmpq $$0, %fs:(%r11)");
+  line("jne " + HasStack.ahead());
+  if (!FromCompartment) {
+    line("leaq " + Desc + "(%rip), %r10");
+    line("callq " BH_SYM_STACK_NEW);
+    return bind(HasStack);
+  }
+  static const char *const Gprs[] = {"rdi", "rsi", "rdx", "rcx",
+                                     "r8",  "r9",  "rax"};
+  constexpr unsigned Kept = 7 * 8 + 8 * 16; // 7 GPRs, xmm0-7
+  static_assert(Kept == 184 && Kept + 8 == 192, "16-aligned with padding");
+  line("leaq -192(%rsp), %rsp");
+  line(".cfi_adjust_cfa_offset 192");
+  for (int I = 0; I < 7; ++I)
+    line(Twine("movq %") + Gprs[I] + ", " + Twine(8 * I) + "(%rsp)");
+  for (int I = 0; I < 8; ++I)
+    line("movdqu %xmm" + Twine(I) + ", " + Twine(56 + 16 * I) + "(%rsp)");
+  checkedGate(BH_SYM_DOMAIN0);
+  step("first entry: on the runtime stack");
+  line("movq %rsp, %rbx");
+  line("movq " BH_SYM_RT_STACK "@gottpoff(%rip), %r11");
+  line("movq %fs:(%r11), %rsp");
+  line("testq %rsp, %rsp");
+  line("jz " + Refused.ahead());
+  line("movq " + Slot + ", %r11");
+  line("leaq " + Desc + "(%rip), %r10");
+  line("callq " BH_SYM_STACK_NEW_NOSAVE);
+  BackGate(*this);
+  step("first entry: back on the caller's stack");
+  line("movq %rbx, %rsp");
+  line("xorl %ebx, %ebx");
+  for (int I = 0; I < 7; ++I)
+    line("movq " + Twine(8 * I) + "(%rsp), %" + Gprs[I]);
+  for (int I = 0; I < 8; ++I)
+    line("movdqu " + Twine(56 + 16 * I) + "(%rsp), %xmm" + Twine(I));
+  line("leaq 192(%rsp), %rsp");
+  line(".cfi_adjust_cfa_offset -192");
+  return bind(HasStack);
+}
+
+AsmEmitter &AsmEmitter::keepArgsAroundGate() {
+  step("keep arguments around the gate");
+  line("movq %rdx, %r10");
+  line("movq %rcx, %r11");
+  return line("movq %rax, %xmm15");
+}
+
+AsmEmitter &AsmEmitter::restoreArgsAfterGate() {
+  step("arguments back");
+  line("movq %r10, %rdx");
+  line("movq %r11, %rcx");
+  return line("movq %xmm15, %rax");
+}
+
+AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
+                                     bool IntoCompartment, Label Refused) {
+  step("load the callee's stack top");
+  line("movq " + Slot + ", %rcx");
+  line("movq %fs:(%rcx), %rax");
+  if (!IntoCompartment)
+    return *this;
+  jumpUnlessInArena(Desc, "%rax", Refused);
+  line("testb $$15, %al");
+  return line("jnz " + Refused.ahead());
+}
+
+// An offset of the contract's frame at the top T of the callee's stack
+// (BH_FRAME_*), as a displacement from T.
+static std::string belowTop(unsigned FrameOffset) {
+  assert(FrameOffset < BH_FRAME_SIZE);
+  return "-" + std::to_string(BH_FRAME_SIZE - FrameOffset);
+}
+
+std::string AsmEmitter::frameField(unsigned FrameOffset) {
+  return belowTop(FrameOffset) + "(%rax)";
+}
+
+AsmEmitter &AsmEmitter::restoreSlotFromFrame(StringRef Slot) {
+  step("restore the callee's slot");
+  line("movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax");
+  line("movq " + Slot + ", %rcx");
+  return line("movq %rax, %fs:(%rcx)");
+}
+
+// The saved pointer sat in memory other domains can write: the cookie
+// shows the frame is the one this trampoline left.
+AsmEmitter &AsmEmitter::popMarkedCookie(StringRef Desc, Label Refused) {
+  step("check and pop the cookie");
+  line("movq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %rcx");
+  line("movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rcx");
+  line("xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %rcx");
+  line("cmpq %rcx, (%rsp)");
+  line("jne " + Refused.ahead());
+  line("movq $$0, (%rsp)");
+  line("addq $$8, %rsp");
+  return line(".cfi_adjust_cfa_offset -8");
+}
+
+AsmEmitter &AsmEmitter::writeFrameTop(uint64_t Below) {
+  step("write the frame");
+  line("movq %rax, %rdx");
+  line("movq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) + "(%rax)");
+  line("subq $$" + Twine(BH_FRAME_SIZE + Below) + ", %rdx");
+  line("movq %rdx, %fs:(%rcx)");
+  return line("movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)");
+}
+
+// An exception thrown by the callee unwinds through the trampoline to the
+// caller's landing pad: CFA = *(rsp + SavedAt) + Above + 8.
+AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
+  std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
+  uint64_t V = SavedAt;
+  unsigned Len = 1;
+  while (true) {
+    uint8_t Byte = V & 0x7f;
+    V >>= 7;
+    bool Done = V == 0 && !(Byte & 0x40);
+    Ops += ", " + std::to_string(Done ? Byte : Byte | 0x80);
+    ++Len;
+    if (Done)
+      break;
+  }
+  assert(Above + 8 < 128 && "one byte of ULEB128");
+  // DW_OP_deref, DW_OP_plus_uconst
+  Ops += ", 0x06, 0x23, " + std::to_string(Above + 8);
+  Len += 3;
+  // DW_CFA_def_cfa_expression
+  return line(".cfi_escape 0x0f, " + Twine(Len) + ", " + Ops);
+}
+
+AsmEmitter &AsmEmitter::refusedTrap(Label Refused) {
+  step("refused");
+  bind(Refused);
+  for (const char *R :
+       {"eax", "ecx", "edx", "esi", "r8d", "r9d", "r10d"})
+    line(Twine("xorl %") + R + ", %" + R);
+  return line("ud2");
+}
+
+} // namespace bulkhead

@@ -1,0 +1,246 @@
+// CallGates.cpp - the call ABI across domains: a gate (or, with
+// -bulkhead-stacks, a trampoline) at every direct call that crosses
+// domains, re-entry after pointer calls, landing pads and setjmp, and the
+// markers by which a compartment finds default-domain code of other
+// modules (docs/design.md, steps 7-9).
+#include "Instrumenter.h"
+#include "Annotations.h"
+#include "Diagnostics.h"
+#include "Gate.h"
+#include "../include/bulkhead/abi.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+#include <map>
+
+using namespace llvm;
+
+#define DEBUG_TYPE "bulkhead"
+STATISTIC(NumGatedCalls, "Direct calls gated between domains");
+
+namespace bulkhead {
+
+SmallVector<Instruction *, 2> afterCall(CallBase &Call) {
+  if (auto *II = dyn_cast<InvokeInst>(&Call))
+    // Re-entering the caller's domain at the start of a successor is right
+    // whichever way control got there.
+    return {&*II->getNormalDest()->getFirstInsertionPt(),
+            &*II->getUnwindDest()->getFirstInsertionPt()};
+  return {Call.getNextNode()};
+}
+
+// libc functions that run exit handlers and never return.
+static bool isExitFunction(const Function &F) {
+  StringRef N = F.getName();
+  return N == "exit" || N == "quick_exit" || N == "pthread_exit";
+}
+
+void Instrumenter::gateCalls(Function &F) {
+  Domain Caller = domainOf(F);
+  // Re-entering a compartment that runs on its own stacks: check the stack.
+  bool CheckStack = StackSwitching && Caller.kind == Domain::Compartment;
+  // An exception may arrive from any domain, through frames that have no
+  // landing pad to restore rights: every landing pad re-enters its own
+  // function's domain.
+  if (Caller.kind != Domain::Shared)
+    for (BasicBlock &BB : F)
+      if (BB.isLandingPad())
+        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller),
+                           false, CheckStack);
+  // This copy of a helper is the default domain's (compartments call their
+  // own copies): its calls of default-domain code need no gate.
+  if (Caller.kind == Domain::Shared)
+    Caller = DefaultDomain;
+  SmallVector<CallBase *, 16> Calls;
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB)
+      if (auto *Call = dyn_cast<CallBase>(&I))
+        if (!Call->isInlineAsm() && !isa<IntrinsicInst>(Call))
+          Calls.push_back(Call);
+
+  for (CallBase *Call : Calls) {
+    auto *Callee = dyn_cast<Function>(
+        Call->getCalledOperand()->stripPointerCastsAndAliases());
+    // Through a pointer or back from setjmp (a longjmp may come from any
+    // domain), the thread may hold another domain's rights: take the
+    // caller's back. The caller's domain is known here, so the way back
+    // never depends on anything the callee controls.
+    // With stacks, a pointer call from a compartment to a wrapper leaves the
+    // compartment's stack and rights first (pass/Stacks.cpp).
+    if (!Callee && StackSwitching && Caller.kind == Domain::Compartment &&
+        isa<CallInst>(Call) && leaveForPointerCall(*cast<CallInst>(Call), Caller))
+      continue;
+    if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
+      if (StackSwitching && Call->hasFnAttr(Attribute::ReturnsTwice))
+        SetjmpCalls.push_back(Call); // keepStackSlots, once all exist
+      if (isa<CallInst>(Call) && Call->hasFnAttr(Attribute::ReturnsTwice)) {
+        insertGateIfNeededKeeping(*Call, symbolFor(Caller), CheckStack);
+        continue;
+      }
+      for (Instruction *At : afterCall(*Call))
+        if (Caller.kind == Domain::Compartment)
+          insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
+        else
+          insertReenterDefault(At);
+      continue;
+    }
+    Domain Target = domainOf(*Callee);
+    // With per-compartment stacks, libc's exit must not run on a
+    // compartment's stack: the handlers it calls leave the default domain's
+    // rights behind (exit handlers' wrappers return to the default domain),
+    // which cannot touch that stack. Leave the compartment first.
+    if (StackSwitching && Caller.kind == Domain::Compartment &&
+        Callee->isDeclaration() && isExitFunction(*Callee)) {
+      gate(*Call, Caller, DefaultDomain);
+      continue;
+    }
+    if (Target.kind == Domain::Shared && Caller.kind == Domain::Compartment &&
+        Callee->isDeclaration())
+      gateIfDefaultElsewhere(*Call, *Callee, Caller);
+    if (Target.kind == Domain::Shared || Target == Caller)
+      continue;
+    const Annotation *Ann = A.find(Callee);
+    if (Ann && Ann->role == Role::Internal) {
+      errorAtCall(*Call, "call to '" + sourceName(*Callee) +
+                             "', internal to compartment '" +
+                             Ann->compartment + "', from " +
+                             Caller.describe() + " (function '" + sourceName(F) +
+                             "'); only code of compartment '" +
+                             Ann->compartment + "' may call it");
+      continue;
+    }
+    gate(*Call, Caller, Target);
+  }
+}
+
+// Switches to the callee's rights before the call and back to the caller's
+// after it. Both values are fixed for the call site: the caller's domain is
+// known here, so the way back never trusts anything the callee left behind.
+void Instrumenter::gate(CallBase &Call, const Domain &Caller,
+                        const Domain &Callee) {
+  assert(!(Caller == Callee) && Callee.kind != Domain::Shared &&
+         "a gate changes domains");
+  if (auto *CI = dyn_cast<CallInst>(&Call)) {
+    if (CI->isMustTailCall()) {
+      errorAtCall(Call, "cannot gate a musttail call from " +
+                            Caller.describe() + " into " + Callee.describe());
+      return;
+    }
+    // A tail call would return straight to our caller with the callee's
+    // rights still installed.
+    CI->setTailCallKind(CallInst::TCK_NoTail);
+  } else if (!isa<InvokeInst>(&Call)) {
+    errorAtCall(Call, "cannot gate this kind of call (callbr)");
+    return;
+  }
+  // Inlining across domains would run one domain's code with the other's
+  // rights, or carry gates into the wrong domain.
+  Call.setIsNoInline();
+  ++NumGatedCalls;
+  LLVM_DEBUG(dbgs() << "bulkhead: gate " << Caller.describe() << " -> "
+                    << Callee.describe() << " at a call in '"
+                    << Call.getFunction()->getName() << "'\n");
+  if (StackSwitching) {
+    auto *Target = cast<Function>(
+        Call.getCalledOperand()->stripPointerCastsAndAliases());
+    switchStacks(Call, *Target, Caller, Callee);
+    return;
+  }
+  insertGate(&Call, symbolFor(Callee), Caller.kind == Domain::Compartment);
+  for (Instruction *At : afterCall(Call))
+    insertGate(At, symbolFor(Caller), Callee.kind == Domain::Compartment);
+}
+
+// Seen from a compartment, a function only declared here is either shared
+// code (libc) or default-domain code defined in another module. Every module
+// marks its own default-domain functions with a symbol
+// __bulkhead_default.NAME; a compartment's call of a declaration tests that
+// (weak) symbol and, when it is defined, makes the call through gates into
+// the default domain and back.
+static std::string defaultMarkerName(StringRef Function) {
+  return (BH_SYM_DEFAULT_MARK_PREFIX + Function).str();
+}
+
+void Instrumenter::markDefaultFunctions() {
+  auto *I8 = Type::getInt8Ty(M.getContext());
+  for (Function &F : M) {
+    // An external inline function's copy here is the default domain's too:
+    // compartments elsewhere must reach it through gates.
+    Domain::Kind K = domainOf(F).kind;
+    bool ExternalHelper = K == Domain::Shared && F.hasExternalLinkage();
+    if (F.isDeclaration() || F.hasLocalLinkage() ||
+        F.hasFnAttribute(WrapperAttr) ||
+        (K != Domain::Default && !ExternalHelper))
+      continue;
+    auto *Marker = new GlobalVariable(M, I8, true, GlobalValue::ExternalLinkage,
+                                      ConstantInt::get(I8, 0),
+                                      defaultMarkerName(F.getName()));
+    Marker->setVisibility(GlobalValue::HiddenVisibility);
+    appendToUsed(M, {Marker});
+  }
+}
+
+void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
+                                          const Domain &Caller) {
+  auto *CI = dyn_cast<CallInst>(&Call);
+  if (!CI || CI->isMustTailCall() || Callee.isIntrinsic() ||
+      Callee.getName().starts_with("__bulkhead"))
+    return; // invokes and musttail calls stay as they are (see threat model)
+  std::string Name = defaultMarkerName(Callee.getName());
+  GlobalVariable *Marker = M.getGlobalVariable(Name, true);
+  if (!Marker) {
+    Marker = new GlobalVariable(M, Type::getInt8Ty(M.getContext()), true,
+                                GlobalValue::ExternalWeakLinkage, nullptr, Name);
+    Marker->setVisibility(GlobalValue::HiddenVisibility);
+  }
+  IRBuilder<> B(CI);
+  Value *IsDefault = B.CreateIsNotNull(Marker);
+  Instruction *ThenTerm, *ElseTerm;
+  SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
+                                &ElseTerm);
+  auto *Gated = cast<CallInst>(IRBuilder<>(ThenTerm).Insert(CI->clone()));
+  auto *Plain = cast<CallInst>(IRBuilder<>(ElseTerm).Insert(CI->clone()));
+  if (!CI->getType()->isVoidTy()) {
+    B.SetInsertPoint(CI);
+    PHINode *Phi = B.CreatePHI(CI->getType(), 2);
+    Phi->addIncoming(Gated, Gated->getParent());
+    Phi->addIncoming(Plain, Plain->getParent());
+    CI->replaceAllUsesWith(Phi);
+  }
+  CI->eraseFromParent();
+  std::string Why;
+  if (StackSwitching &&
+      !switchableStackBytes(*Gated, Caller, DefaultDomain, Why)) {
+    // Most such calls are of libc or of the compartment's own code in
+    // another file: no error for a path that never runs, but a clear stop
+    // if it does.
+    std::string Msg = ("bulkhead: error: compartment '" + Caller.name +
+                       "' called default-domain function '" +
+                       sourceName(Callee) + "' (from '" +
+                       sourceName(*Gated->getFunction()) +
+                       "'), whose arguments cannot be passed across the "
+                       "stack switch: " + Why)
+                          .str();
+    stopWithError(Gated, Msg);
+    return;
+  }
+  gate(*Gated, Caller, DefaultDomain);
+}
+
+} // namespace bulkhead

@@ -1,0 +1,214 @@
+// Compartments.cpp - what the pass emits for each compartment: its
+// descriptor (the contract's BH_DOMAIN_* layout), the marker that needs the
+// runtime, and its data on pages of its own (docs/design.md, steps 3-4).
+#include "Instrumenter.h"
+#include "Annotations.h"
+#include "Diagnostics.h"
+#include "Gate.h"
+#include "StandIns.h"
+#include "../include/bulkhead/abi.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+#include <map>
+
+using namespace llvm;
+
+namespace bulkhead {
+
+Constant *Instrumenter::nameString(StringRef Compartment) {
+  Constant *Init = ConstantDataArray::getString(M.getContext(), Compartment);
+  auto *GV = new GlobalVariable(M, Init->getType(), true,
+                                GlobalValue::PrivateLinkage, Init,
+                                ".bulkhead.name." + Compartment);
+  GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+  return GV;
+}
+
+std::string Instrumenter::symbolFor(const Domain &D) {
+  if (D.kind != Domain::Compartment)
+    return BH_SYM_DOMAIN0;
+  return descriptor(D.name)->getName().str();
+}
+
+// The compartment's descriptor (struct bulkhead_domain in runtime/abi.h),
+// created on first use: linkonce_odr in a comdat, so every module may emit
+// it and the linker keeps one.
+// __bulkhead_slot_address.<c>: the calling thread's address of c's stack
+// slot, for the descriptor (runtime/abi.h).
+Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
+  std::string Name = (BH_SYM_SLOT_ADDRESS_PREFIX + Compartment).str();
+  if (Function *F = M.getFunction(Name))
+    return F;
+  auto *Ptr = PointerType::getUnqual(M.getContext());
+  Function *F = Function::Create(FunctionType::get(Ptr, false),
+                                 GlobalValue::LinkOnceODRLinkage, Name, M);
+  F->setVisibility(GlobalValue::HiddenVisibility);
+  F->setComdat(M.getOrInsertComdat(Name));
+  F->addFnAttr(WrapperAttr); // not instrumented
+  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
+  B.CreateRet(B.CreateThreadLocalAddress(
+      stackSlot({Domain::Compartment, Compartment})));
+  return F;
+}
+
+// The descriptor's IR type must lay out as the contract says
+// (include/bulkhead/abi.h, BH_DOMAIN_*), which the runtime's struct and
+// assembly assume: a mismatch (another target's pointer size, a field
+// added on one side) would make every gate read the wrong word.
+static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
+  static const uint64_t Offsets[] = {
+      BH_DOMAIN_PKRU,       BH_DOMAIN_PKEY,         BH_DOMAIN_ABI_VERSION,
+      BH_DOMAIN_ENFORCED,   BH_DOMAIN_NAME,         BH_DOMAIN_DATA_START,
+      BH_DOMAIN_DATA_END,   BH_DOMAIN_STACK_LO,     BH_DOMAIN_STACK_HI,
+      BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_HEADER_SIZE};
+  const StructLayout *SL = DL.getStructLayout(Ty);
+  bool Same = Ty->getNumElements() == std::size(Offsets) &&
+              SL->getSizeInBytes() == BH_DOMAIN_SIZE;
+  for (unsigned I = 0; Same && I < std::size(Offsets); ++I)
+    Same = SL->getElementOffset(I) == Offsets[I];
+  if (!Same)
+    report_fatal_error("bulkhead: the compartment descriptor's IR type does "
+                       "not match include/bulkhead/abi.h (BH_DOMAIN_*) for "
+                       "this target's data layout",
+                       /*gen_crash_diag=*/false);
+}
+
+GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
+  GlobalVariable *&Slot = Descriptors[Compartment];
+  if (Slot)
+    return Slot;
+  LLVMContext &Ctx = M.getContext();
+  std::string Name = (BH_SYM_DOMAIN_PREFIX + Compartment).str();
+  std::string Section = (BH_SECTION_DATA_PREFIX + Compartment).str();
+  auto *I32 = Type::getInt32Ty(Ctx);
+  auto *Ptr = PointerType::getUnqual(Ctx);
+  auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx),
+                               BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE);
+  auto *Ty = StructType::get(
+      Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
+  checkDescriptorLayout(M.getDataLayout(), Ty);
+
+  // __start_/__stop_ of the data section; weak, as a compartment may have
+  // no data at all.
+  auto Bound = [&](StringRef Which) {
+    std::string BoundName = (Which + Section).str();
+    if (GlobalVariable *Existing = M.getGlobalVariable(BoundName))
+      return Existing;
+    auto *G = new GlobalVariable(M, Type::getInt8Ty(Ctx), false,
+                                 GlobalValue::ExternalWeakLinkage, nullptr,
+                                 BoundName);
+    G->setVisibility(GlobalValue::HiddenVisibility);
+    return G;
+  };
+  Constant *Fields[] = {
+      ConstantInt::get(I32, 0),
+      ConstantInt::get(I32, -1),
+      ConstantInt::get(I32, BH_ABI_VERSION),
+      ConstantInt::get(I32, 0),
+      nameString(Compartment),
+      Bound("__start_"),
+      Bound("__stop_"),
+      ConstantPointerNull::get(Ptr), // stack arena, set at start-up
+      ConstantPointerNull::get(Ptr),
+      StackSwitching ? (Constant *)slotAddressFunction(Compartment)
+                     : ConstantPointerNull::get(Ptr),
+      ConstantAggregateZero::get(PadTy)};
+  auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+                                ConstantStruct::get(Ty, Fields), Name);
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(Name));
+  GV->setSection(BH_SECTION_DOMAINS);
+  GV->setAlignment(Align(BH_PAGE));
+  appendToUsed(M, {GV}); // referenced only from inline asm and the runtime
+  markCompartments();
+  Slot = GV;
+  return GV;
+}
+
+// Defines __bulkhead_compartment_marker, which a shared object's link
+// refuses (runtime/bulkhead-dso.ld): compartments live in executables. It
+// refers to a symbol only the runtime defines, so a link without the runtime
+// fails too (StandIns.h).
+void Instrumenter::markCompartments() {
+  const char *Name = BH_SYM_COMPARTMENT_MARKER;
+  if (M.getGlobalVariable(Name, true))
+    return;
+  auto *I32 = Type::getInt32Ty(M.getContext());
+  auto *GV = new GlobalVariable(M, I32, true, GlobalValue::LinkOnceODRLinkage,
+                                nullptr, Name);
+  GV->setInitializer(runtimeRequirement(M, GV));
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(Name));
+  appendToUsed(M, {GV});
+}
+
+// Moves a BULKHEAD_DATA variable into its compartment's section. The runtime
+// tags that whole section with the compartment's key.
+void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
+                             bool Claimed) {
+  if (GV.isDeclaration())
+    return; // defined, and placed, in another module
+  // A whole library's comdat variables have names of the compartment's own
+  // (Annotations::renameComdat); a written annotation's would not.
+  if (GV.hasComdat() && !Claimed) {
+    errorAtGlobal(GV, "", 0,
+                  "BULKHEAD_DATA variable '" + GV.getName() +
+                      "' is in a comdat (inline or template variable); "
+                      "this is not supported");
+    return;
+  }
+  // A tentative definition under -fcommon would be emitted as .comm, which
+  // ignores the section: make it an ordinary definition.
+  if (GV.hasCommonLinkage())
+    GV.setLinkage(GlobalValue::ExternalLinkage);
+  descriptor(Compartment);
+  GV.setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
+  // Constants share the writable section: one section per compartment keeps
+  // its pages contiguous, and constness does not protect a secret anyway.
+  GV.setConstant(false);
+  GV.setUnnamedAddr(GlobalValue::UnnamedAddr::None); // never merged with others
+  DataSections[Compartment] = true;
+}
+
+// Ends this module's part of every compartment data section with a whole,
+// page-aligned page. Each module's part then starts on a page (the section
+// takes the pad's alignment) and ends on one, so no other data can share a
+// page with compartment data, whatever the linker puts around it.
+void Instrumenter::padDataSections() {
+  for (auto &Entry : DataSections) {
+    StringRef Compartment = Entry.getKey();
+    auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_PAGE);
+    auto *Pad = new GlobalVariable(M, Ty, false, GlobalValue::InternalLinkage,
+                                   ConstantAggregateZero::get(Ty),
+                                   BH_SYM_PAD_PREFIX + Compartment);
+    Pad->setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
+    Pad->setAlignment(Align(BH_PAGE));
+    appendToUsed(M, {Pad});
+    // Globals are emitted in list order: the pad goes last in its section.
+    Pad->removeFromParent();
+    M.insertGlobalVariable(Pad);
+  }
+}
+
+Domain Instrumenter::domainOfData(const GlobalVariable &GV) const {
+  if (const Annotation *Ann = A.find(&GV))
+    return {Domain::Compartment, Ann->compartment};
+  return {Domain::Default, ""};
+}
+
+} // namespace bulkhead

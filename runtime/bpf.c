@@ -1,0 +1,378 @@
+/*
+ * bpf.c - the seccomp filter program, written as classic BPF by hand.
+ *
+ * libseccomp compares each argument with a constant; the memory rules need
+ * more: whether [addr, addr + len) overlaps a protected range, for which
+ * the filter adds two 64-bit arguments itself (classic BPF has 32-bit
+ * arithmetic, so with a carry). Everything the filter decides is in the
+ * registers the kernel captured at the call, so no other thread can change
+ * it between check and use. Decisions that need more (a path, whether the
+ * caller is our process) go to the supervisor (supervisor.c).
+ *
+ * Layout: architecture check; x32 check; a binary search over the system
+ * calls the policy names, each found one jumping to its block; ALLOW; then
+ * a block per call. Calls the policy does not name cost the architecture
+ * check and about six comparisons.
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef SHM_REMAP
+#define SHM_REMAP 040000
+#endif
+#define PR_SET_MM_ 35
+#define PR_SET_DUMPABLE_ 4
+#define PR_SET_PTRACER_ 0x59616d61
+#define MREMAP_FIXED_ 2
+#define O_PATH_ 010000000
+#define O_DIRECTORY_ 0200000
+
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define ARG_HI(i) (ARG_LO(i) + 4)
+#define NR offsetof(struct seccomp_data, nr)
+#define ARCH offsetof(struct seccomp_data, arch)
+
+#define ALLOW SECCOMP_RET_ALLOW
+#define NOTIFY SECCOMP_RET_USER_NOTIF
+#define TRAP(r) (SECCOMP_RET_TRAP | (r))
+
+#define MAX_LABELS 512
+#define MAX_FIXUPS 2048
+
+/* A tiny assembler: jumps name labels, resolved at the end. */
+struct as {
+  struct sock_filter *f;
+  int n, max, bad;
+  int label[MAX_LABELS], nlabels;
+  struct { int at, label, field; } fix[MAX_FIXUPS];
+  int nfix;
+};
+
+static int new_label(struct as *a) {
+  if (a->nlabels >= MAX_LABELS) {
+    a->bad = 1;
+    return 0;
+  }
+  a->label[a->nlabels] = -1;
+  return a->nlabels++;
+}
+
+static void bind(struct as *a, int l) { a->label[l] = a->n; }
+
+static void emit(struct as *a, uint16_t code, uint32_t k) {
+  if (a->n >= a->max) {
+    a->bad = 1;
+    return;
+  }
+  a->f[a->n++] = (struct sock_filter){code, 0, 0, k};
+}
+
+static void fixup(struct as *a, int field, int label) {
+  if (a->nfix >= MAX_FIXUPS) {
+    a->bad = 1;
+    return;
+  }
+  a->fix[a->nfix].at = a->n - 1;
+  a->fix[a->nfix].label = label;
+  a->fix[a->nfix].field = field;
+  a->nfix++;
+}
+
+/* Conditional jump on A against k: to t if true, else f (-1: next). */
+static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
+  emit(a, BPF_JMP | op | BPF_K, k);
+  if (t >= 0)
+    fixup(a, 1, t);
+  if (f >= 0)
+    fixup(a, 2, f);
+}
+
+static void ja(struct as *a, int l) {
+  emit(a, BPF_JMP | BPF_JA, 0);
+  fixup(a, 0, l);
+}
+
+static void ld(struct as *a, uint32_t off) { emit(a, BPF_LD | BPF_W | BPF_ABS, off); }
+static void ret(struct as *a, uint32_t v) { emit(a, BPF_RET | BPF_K, v); }
+
+static int finish(struct as *a) {
+  for (int i = 0; i < a->nfix && !a->bad; i++) {
+    int to = a->label[a->fix[i].label], at = a->fix[i].at;
+    int off = to - (at + 1);
+    if (to < 0 || off < 0 || (a->fix[i].field && off > 255)) {
+      a->bad = 1;
+      break;
+    }
+    if (a->fix[i].field == 0)
+      a->f[at].k = (uint32_t)off;
+    else if (a->fix[i].field == 1)
+      a->f[at].jt = (uint8_t)off;
+    else
+      a->f[at].jf = (uint8_t)off;
+  }
+  return a->bad ? -1 : a->n;
+}
+
+/* M[0], M[1] = low and high words of args[x] + args[y] (64-bit, with the
+ * carry; a sum past 2^64 is a call the kernel refuses anyway). */
+static void end_of(struct as *a, int x, int y) {
+  ld(a, ARG_LO(y));
+  emit(a, BPF_MISC | BPF_TAX, 0);
+  ld(a, ARG_LO(x));
+  emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
+  emit(a, BPF_ST, 0); /* M[0] = low sum */
+  emit(a, BPF_LDX | BPF_W | BPF_MEM, 0);
+  ld(a, ARG_LO(x));
+  /* carry when the low sum is below addr's low word */
+  emit(a, BPF_JMP | BPF_JGT | BPF_X, 0);
+  a->f[a->n - 1].jt = 0, a->f[a->n - 1].jf = 2;
+  emit(a, BPF_LD | BPF_IMM, 1);
+  emit(a, BPF_JMP | BPF_JA, 1);
+  emit(a, BPF_LD | BPF_IMM, 0);
+  emit(a, BPF_ST, 2); /* M[2] = carry */
+  ld(a, ARG_HI(y));
+  emit(a, BPF_MISC | BPF_TAX, 0);
+  ld(a, ARG_HI(x));
+  emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
+  emit(a, BPF_MISC | BPF_TAX, 0);
+  emit(a, BPF_LD | BPF_MEM, 2);
+  emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
+  emit(a, BPF_ST, 1); /* M[1] = high sum */
+}
+
+/* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
+ * through: args[x] < hi && end > lo. */
+static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
+  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a);
+  uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
+  uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
+  ld(a, ARG_HI(x));
+  jump(a, BPF_JGT, hi_hi, miss, -1);
+  jump(a, BPF_JEQ, hi_hi, -1, lo_check); /* below: addr < hi holds */
+  ld(a, ARG_LO(x));
+  jump(a, BPF_JGE, hi_lo, miss, -1);
+  bind(a, lo_check);
+  emit(a, BPF_LD | BPF_MEM, 1);
+  jump(a, BPF_JGT, lo_hi, hit, -1);
+  jump(a, BPF_JEQ, lo_hi, end_lo, miss);
+  bind(a, end_lo);
+  emit(a, BPF_LD | BPF_MEM, 0);
+  jump(a, BPF_JGT, lo_lo, hit, miss);
+  bind(a, miss);
+}
+
+/* [args[x], args[x] + args[y]) against every range: to hit if it overlaps
+ * one (keyed ones only when with_keyed). */
+static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
+                         int with_keyed, int hit) {
+  end_of(a, x, y);
+  for (unsigned i = 0; i < p->n; i++)
+    if (with_keyed || !p->r[i].keyed)
+      overlap(a, x, &p->r[i], hit);
+}
+
+struct rule {
+  long nr;
+  int label;
+};
+
+/* Dispatch on A (the call number) over rules sorted by number: a binary
+ * search, so a call the policy does not name costs about six comparisons.
+ * Falls through (to ALLOW) when none matches. */
+static void dispatch(struct as *a, const struct rule *r, int n, int none) {
+  if (n <= 3) {
+    for (int i = 0; i < n; i++) {
+      emit(a, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r[i].nr);
+      a->f[a->n - 1].jt = 0, a->f[a->n - 1].jf = 1;
+      ja(a, r[i].label);
+    }
+    ja(a, none);
+    return;
+  }
+  int mid = n / 2, right = new_label(a);
+  jump(a, BPF_JGE, (uint32_t)r[mid].nr, right, -1);
+  dispatch(a, r, mid, none);
+  bind(a, right);
+  dispatch(a, r + mid, n - mid, none);
+}
+
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
+  static struct as as; /* large; built once, before main */
+  struct as *a = &as;
+  a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
+  static const long names[] = {
+      SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_process_madvise,
+      SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register, SYS_userfaultfd,
+      SYS_seccomp, SYS_prctl, SYS_remap_file_pages, SYS_kill, SYS_tkill, SYS_tgkill,
+      SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo, SYS_pidfd_open, SYS_pkey_alloc,
+      SYS_pkey_free, SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap,
+      SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open, SYS_openat,
+      SYS_openat2, SYS_creat, SYS_ioctl, SYS_perf_event_open, SYS_bpf, SYS_init_module,
+      SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load};
+  enum { N = sizeof names / sizeof names[0] };
+  struct rule r[N];
+  int trap_arch = new_label(a), allow_all = new_label(a);
+
+  ld(a, ARCH);
+  jump(a, BPF_JEQ, AUDIT_ARCH_X86_64, -1, trap_arch);
+  ld(a, NR);
+  jump(a, BPF_JGE, 0x40000000u /* __X32_SYSCALL_BIT */, trap_arch, -1);
+  for (int i = 0; i < N; i++) {
+    r[i].nr = names[i];
+    r[i].label = new_label(a);
+  }
+  for (int i = 1; i < N; i++) /* sorted by number, for the search */
+    for (int j = i; j > 0 && r[j - 1].nr > r[j].nr; j--) {
+      struct rule t = r[j];
+      r[j] = r[j - 1], r[j - 1] = t;
+    }
+  dispatch(a, r, N, allow_all);
+  bind(a, allow_all);
+  ret(a, ALLOW);
+  bind(a, trap_arch);
+  ret(a, TRAP(BH_R_ARCH));
+
+  for (int i = 0; i < N; i++) {
+    long nr = r[i].nr;
+    bind(a, r[i].label);
+    int notify = new_label(a), allow = new_label(a);
+    switch (nr) {
+    case SYS_ptrace: case SYS_process_vm_readv: case SYS_process_vm_writev:
+    case SYS_process_madvise:
+      ret(a, TRAP(BH_R_PTRACE));
+      break;
+    case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register:
+      ret(a, TRAP(BH_R_URING));
+      break;
+    case SYS_userfaultfd:
+      ret(a, TRAP(BH_R_UFFD));
+      break;
+    case SYS_remap_file_pages:
+      ret(a, TRAP(BH_R_REMAP));
+      break;
+    case SYS_seccomp: { /* a listener of its own would answer for ours */
+      int t = new_label(a);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, t, allow);
+      bind(a, t);
+      ret(a, TRAP(BH_R_LISTENER));
+      break;
+    }
+    case SYS_prctl: {
+      int sud = new_label(a); /* an int: the kernel ignores the high word */
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, PR_SET_SYSCALL_USER_DISPATCH, sud, -1);
+      jump(a, BPF_JEQ, PR_SET_MM_, sud, -1);
+      int dumpable = new_label(a);
+      jump(a, BPF_JEQ, PR_SET_DUMPABLE_, dumpable, -1);
+      jump(a, BPF_JEQ, PR_SET_PTRACER_, -1, allow);
+      ld(a, ARG_LO(1)); /* the supervisor (a fork names it again) */
+      jump(a, BPF_JEQ, (uint32_t)p->supervisor, allow, notify);
+      bind(a, dumpable); /* not dumpable, the supervisor could not read it */
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, 1, allow, notify);
+      bind(a, sud);
+      ret(a, TRAP(BH_R_SUD));
+      break;
+    }
+    case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_rt_sigqueueinfo:
+    case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open: {
+      /* the supervisor, its process group (its pid), or every process */
+      int t = new_label(a);
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, (uint32_t)p->supervisor, t, -1);
+      if (nr == SYS_kill) {
+        jump(a, BPF_JEQ, (uint32_t)-p->supervisor, t, -1);
+        jump(a, BPF_JEQ, (uint32_t)-1, t, -1);
+      }
+      ja(a, allow);
+      bind(a, t);
+      ret(a, TRAP(BH_R_SUPERVISOR));
+      break;
+    }
+    case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect:
+    case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
+    case SYS_kexec_load: case SYS_kexec_file_load:
+      ja(a, notify); /* denied for our process; the supervisor decides */
+      break;
+    case SYS_personality:
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, 0xffffffffu, allow, notify);
+      break;
+    case SYS_mprotect:
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JSET, PROT_EXEC, notify, -1);
+      check_ranges(a, p, 0, 1, 0, notify);
+      ja(a, allow);
+      break;
+    case SYS_mmap: {
+      int fixed = new_label(a);
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JSET, PROT_EXEC, -1, fixed);
+      jump(a, BPF_JSET, PROT_WRITE, notify, -1); /* writable and executable */
+      ld(a, ARG_LO(3));
+      jump(a, BPF_JSET, MAP_ANONYMOUS, notify, -1); /* code from no file */
+      bind(a, fixed);
+      ld(a, ARG_LO(3));
+      jump(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
+      check_ranges(a, p, 0, 1, 1, notify);
+      ja(a, allow);
+      break;
+    }
+    case SYS_munmap:
+    case SYS_madvise:
+      check_ranges(a, p, 0, 1, 1, notify);
+      ja(a, allow);
+      break;
+    case SYS_mremap: {
+      int fixed = new_label(a);
+      check_ranges(a, p, 0, 1, 1, notify);
+      check_ranges(a, p, 0, 2, 1, notify);
+      bind(a, fixed);
+      ld(a, ARG_LO(3));
+      jump(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
+      check_ranges(a, p, 4, 2, 1, notify);
+      ja(a, allow);
+      break;
+    }
+    case SYS_shmat:
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JSET, SHM_REMAP, notify, allow);
+      break;
+    case SYS_open: case SYS_openat: {
+      /* Neither O_PATH nor a directory can be a memory file that reads. */
+      ld(a, ARG_LO(nr == SYS_open ? 1 : 2));
+      jump(a, BPF_JSET, O_PATH_ | O_DIRECTORY_, allow, notify);
+      break;
+    }
+    case SYS_openat2: case SYS_creat:
+      ja(a, notify);
+      break;
+    case SYS_ioctl:
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, BH_REQUEST_FD, notify, allow);
+      break;
+    }
+    bind(a, notify);
+    ret(a, NOTIFY);
+    bind(a, allow);
+    ret(a, ALLOW);
+  }
+  return finish(a);
+}

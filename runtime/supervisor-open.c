@@ -1,0 +1,532 @@
+/*
+ * supervisor-open.c - the supervisor's handling of open, openat, openat2
+ * and creat (docs/hardening.md, "Opening the process's memory").
+ *
+ * /proc/<pid>/mem ignores protection keys, and a path has endless
+ * spellings (/proc/self/mem, /proc/thread-self/../mem, a symlink, a
+ * directory descriptor...). So the supervisor does not judge the path: it
+ * opens it itself, for the caller, and judges the object it got (procfs,
+ * and a "mem" file of our process or of the supervisor), then hands that
+ * very object to the caller (SECCOMP_IOCTL_NOTIF_ADDFD). Another thread
+ * rewriting the path after the supervisor read it changes nothing: the
+ * kernel never reads it again.
+ *
+ * Opening for the caller means resolving as the caller would: relative
+ * paths from its working directory or directory descriptor
+ * (/proc/<tid>/cwd, /proc/<tgid>/fd/<n>), absolute ones from its root,
+ * "self" spellings of procfs (and /dev/fd, /dev/std*) as the caller's
+ * pid, with the caller's umask and, where the supervisor runs as root, its
+ * file-system ids and groups. A path in compartment memory is read only
+ * for a caller whose PKRU may read it (compartment_page below).
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/ptrace.h>
+#include <sys/statfs.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <elf.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
+
+/* What the supervisor needs of the caller's /proc/<tid>/status, read once
+ * per open. */
+struct caller {
+  pid_t tgid;
+  unsigned long uid[4], gid[4], umask;
+  gid_t groups[256];
+  int ngroups;
+};
+
+static int read_caller(pid_t tid, struct caller *c) {
+  char path[64], buf[8192];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = 0;
+  memset(c, 0, sizeof *c);
+  c->umask = 022;
+  int found = 0;
+  for (char *s = buf; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+    if (!strncmp(s, "Tgid:", 5))
+      c->tgid = (pid_t)strtol(s + 5, NULL, 10), found |= 1;
+    else if (!strncmp(s, "Umask:", 6))
+      c->umask = strtoul(s + 6, NULL, 8);
+    else if (!strncmp(s, "Uid:", 4) &&
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->uid[0], &c->uid[1], &c->uid[2], &c->uid[3]) == 4)
+      found |= 2;
+    else if (!strncmp(s, "Gid:", 4) &&
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->gid[0], &c->gid[1], &c->gid[2], &c->gid[3]) == 4)
+      found |= 4;
+    else if (!strncmp(s, "Groups:", 7)) {
+      char *g = s + 7, *e;
+      while (c->ngroups < 256) {
+        unsigned long x = strtoul(g, &e, 10);
+        if (e == g || (*e && *e != ' ' && *e != '\n'))
+          break;
+        c->groups[c->ngroups++] = (gid_t)x;
+        g = e;
+      }
+    }
+  }
+  return found == 7 ? 0 : -1;
+}
+
+/* Where the supervisor runs as root, the thread takes the caller's
+ * file-system ids and groups for the open (raw calls: this thread only),
+ * and gives them back afterwards. */
+static gid_t own_groups[256];
+static int own_ngroups = -1, root = -1;
+
+/* 1 if the thread took the caller's ids, 0 if it did not need to, -1 on
+ * failure. */
+static int take_credentials(const struct caller *c) {
+  if (root < 0)
+    root = geteuid() == 0;
+  if (!root)
+    return 0; /* same ids as the program had at start-up; it cannot gain any */
+  if (own_ngroups < 0)
+    own_ngroups = (int)syscall(SYS_getgroups, 256, own_groups);
+  if (c->uid[3] == 0 && c->gid[3] == getegid() && c->ngroups == own_ngroups &&
+      !memcmp(c->groups, own_groups, (size_t)own_ngroups * sizeof *own_groups))
+    return 0; /* the supervisor's own */
+  if (syscall(SYS_setgroups, c->ngroups, c->groups))
+    return -1;
+  syscall(SYS_setfsgid, (gid_t)c->gid[3]);
+  syscall(SYS_setfsuid, (uid_t)c->uid[3]);
+  return (long)syscall(SYS_setfsuid, -1) == (long)c->uid[3] ? 1 : -1;
+}
+
+static void give_back_credentials(void) {
+  syscall(SYS_setfsuid, 0);
+  syscall(SYS_setfsgid, getegid());
+  if (own_ngroups >= 0)
+    syscall(SYS_setgroups, own_ngroups, own_groups);
+}
+
+/* The supervisor reads the caller's memory regardless of protection keys,
+ * and what it does with a path (the file it creates, the error it returns)
+ * tells the caller what the path said: reading a path that lies in a
+ * compartment's memory (data, heap or stacks) would read that compartment
+ * for whoever asks (found by runtime/attacks-spawn-actions.c). So such a
+ * path is read only for a caller whose PKRU may read it (learnt below),
+ * and otherwise the open fails with EFAULT, as the kernel would answer
+ * that caller. Compartment pages are whole pages. */
+static int compartment_page(uintptr_t addr, int *which) {
+  const char *what;
+  *which = bh_compartment_of((const void *)(addr & ~(uintptr_t)4095), &what);
+  return *which >= 0;
+}
+
+/* Whether the caller is our process, asked only when it matters (a path
+ * in what would be compartment memory, a refusal): -1 until known. */
+static int ours_of(int *ours, pid_t tgid) {
+  if (*ours < 0)
+    *ours = bh_supervisor_tgid_is_ours(tgid);
+  return *ours;
+}
+
+static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
+  char line[512];
+  int k = snprintf(line, sizeof line,
+                   "bulkhead: refused: an open's path at 0x%lx (thread %d) is in compartment "
+                   "'%s' memory, and the supervisor cannot learn whether the caller may read "
+                   "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
+                   (unsigned long)addr, (int)tid, c >= 0 ? __start_bulkhead_domains[c].name : "?");
+  if (k > 0)
+    bh_supervisor_say(tid, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
+}
+
+/* The PKRU a caller runs with, for a path in compartment memory: the
+ * supervisor stops the thread (PTRACE_SEIZE, PTRACE_INTERRUPT; our
+ * process names the supervisor its ptracer) and reads its XSAVE state.
+ * The stop interrupts the call, which the kernel makes again, unchanged,
+ * when the thread goes on (-ERESTARTSYS); the PKRU is kept for that one
+ * call of that thread with those arguments. */
+#define LEARNT 16
+static struct {
+  pid_t tid;
+  long nr;
+  uint64_t args[4];
+  uint32_t pkru;
+} learnt[LEARNT];
+static pthread_mutex_t learnt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_call(int k, const struct seccomp_notif *n) {
+  return learnt[k].tid == (pid_t)n->pid && learnt[k].nr == n->data.nr &&
+         !memcmp(learnt[k].args, n->data.args, sizeof learnt[k].args);
+}
+
+/* Takes the PKRU learnt for this call: 1, or 0 if there is none. */
+static int learnt_pkru(const struct seccomp_notif *n, uint32_t *pkru) {
+  int found = 0;
+  pthread_mutex_lock(&learnt_lock);
+  for (int k = 0; k < LEARNT && !found; k++)
+    if (learnt[k].tid && same_call(k, n)) {
+      *pkru = learnt[k].pkru;
+      learnt[k].tid = 0;
+      found = 1;
+    }
+  pthread_mutex_unlock(&learnt_lock);
+  return found;
+}
+
+static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
+  static int next;
+  pthread_mutex_lock(&learnt_lock);
+  int k = next++ % LEARNT;
+  for (int j = 0; j < LEARNT; j++)
+    if (!learnt[j].tid || same_call(j, n)) {
+      k = j;
+      break;
+    }
+  learnt[k].tid = (pid_t)n->pid;
+  learnt[k].nr = n->data.nr;
+  memcpy(learnt[k].args, n->data.args, sizeof learnt[k].args);
+  learnt[k].pkru = pkru;
+  pthread_mutex_unlock(&learnt_lock);
+}
+
+int bh_task_pkru(pid_t tid, uint32_t *pkru) {
+  static unsigned char xsave[16384] __attribute__((aligned(64)));
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+    return -1;
+  int ok = 0, st = 0, sig = 0;
+  if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0) && waitpid(tid, &st, __WALL) == tid &&
+      WIFSTOPPED(st)) {
+    /* A signal-delivery stop instead of ours: the signal goes back in. */
+    if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
+      sig = WSTOPSIG(st);
+    pthread_mutex_lock(&lock);
+    struct iovec io = {xsave, sizeof xsave};
+    if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) && io.iov_len > 576) {
+      unsigned eax, ebx, ecx, edx;
+      uint64_t bv;
+      __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+      memcpy(&bv, xsave + 512, 8);
+      *pkru = 0; /* PKRU in its init state */
+      if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
+        memcpy(pkru, xsave + ebx, 4);
+      ok = !(bv & (1u << 9)) || (ebx && ebx + 4 <= io.iov_len);
+    }
+    pthread_mutex_unlock(&lock);
+  }
+  ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+  return ok ? 0 : -1;
+}
+
+static int may_read(int c, uint32_t pkru) {
+  int key = __start_bulkhead_domains[c].pkey;
+  return key > 0 && key < 16 && !(pkru & (1u << (2 * key)));
+}
+
+/* Reads the NUL-terminated path at addr: 0, or an errno value. Only in our
+ * process (*ours) do addresses mean our layout. A path in compartment
+ * memory is read only for a caller whose PKRU may read it (pkru; NULL:
+ * not known yet, EAGAIN asks for it). */
+static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru, uintptr_t addr,
+                     char *out, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    size_t chunk = 4096 - ((addr + got) & 4095);
+    if (chunk > size - got)
+      chunk = size - got;
+    int c;
+    if (compartment_page(addr + got, &c) && ours_of(ours, tgid)) {
+      if (!pkru)
+        return EAGAIN;
+      if (!may_read(c, *pkru))
+        return EFAULT; /* as the kernel would answer this caller */
+    }
+    if (bh_task_read(tid, addr + got, out + got, chunk))
+      return errno == EPERM || errno == EACCES ? EPERM : EFAULT;
+    char *z = memchr(out + got, 0, chunk);
+    if (z)
+      return 0;
+    got += chunk;
+  }
+  return ENAMETOOLONG;
+}
+
+/* Lexical clean-up that never changes meaning ("//" and "/./"), then the
+ * caller's own names for "self". */
+static void rewrite(const char *in, char *out, size_t size, pid_t tgid, pid_t tid) {
+  char clean[PATH_MAX];
+  size_t k = 0;
+  for (const char *s = in; *s && k + 1 < sizeof clean; s++) {
+    if (*s == '/' && k && clean[k - 1] == '/')
+      continue;
+    if (*s == '.' && k && clean[k - 1] == '/' && s[1] == '/')
+      continue;
+    clean[k++] = *s;
+  }
+  clean[k] = 0;
+  static const struct {
+    const char *from, *to;
+  } map[] = {{"/proc/self", "/proc/%d"},
+             {"/proc/thread-self", "/proc/%d/task/%d"},
+             {"/dev/fd", "/proc/%d/fd"},
+             {"/dev/stdin", "/proc/%d/fd/0"},
+             {"/dev/stdout", "/proc/%d/fd/1"},
+             {"/dev/stderr", "/proc/%d/fd/2"}};
+  for (unsigned i = 0; i < sizeof map / sizeof *map; i++) {
+    size_t l = strlen(map[i].from);
+    if (!strncmp(clean, map[i].from, l) && (clean[l] == '/' || !clean[l])) {
+      char head[64];
+      snprintf(head, sizeof head, map[i].to, (int)tgid, (int)tid);
+      snprintf(out, size, "%s%s", head, clean + l);
+      return;
+    }
+  }
+  snprintf(out, size, "%s", clean);
+}
+
+/* Whether the open file is a procfs file the caller may not have: any
+ * "mem" of our process or of the supervisor, or anything of the
+ * supervisor's own (reached through a link that the rewrite above could
+ * not follow for the caller). 0, or the reason. */
+static int judge(int fd) {
+  struct statfs fs;
+  if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
+    return 0;
+  char link[64], path[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n <= 0)
+    return BH_R_MEMFILE; /* unknown procfs object: refuse */
+  path[n] = 0;
+  const char *base = strrchr(path, '/');
+  if (!strcmp(path, "/proc/kcore"))
+    return BH_R_MEMFILE; /* all of memory, for root */
+  int mem = base && !strcmp(base + 1, "mem");
+  if (strncmp(path, "/proc/", 6))
+    return mem ? BH_R_MEMFILE : 0;
+  char *e;
+  long pid = strtol(path + 6, &e, 10);
+  if (e == path + 6 || (*e && *e != '/'))
+    return 0; /* /proc/cpuinfo and the like */
+  if (pid == getpid())
+    return mem ? BH_R_MEMFILE : BH_R_SPELLING;
+  if (!mem)
+    return 0;
+  pid_t tgid = bh_task_tgid((pid_t)pid);
+  unsigned long id[BH_IDENT_FIELDS];
+  if (tgid <= 0 || bh_task_ident(tgid, id))
+    return BH_R_MEMFILE;
+  int zero = 1;
+  for (int i = 0; i < BH_IDENT_FIELDS; i++)
+    zero &= id[i] == 0;
+  return zero || !memcmp(id, bh_policy->ident, sizeof id) ? BH_R_MEMFILE : 0;
+}
+
+static int same_root(pid_t tid) {
+  static struct stat b;
+  static int have;
+  char path[64];
+  struct stat a;
+  if (!have)
+    have = !stat("/", &b);
+  snprintf(path, sizeof path, "/proc/%d/root", (int)tid);
+  return !stat(path, &a) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+struct open_job {
+  int listener;
+  struct seccomp_notif n;
+};
+
+static void *open_thread(void *arg) {
+  struct open_job *j = arg;
+  bh_supervise_open(j->listener, &j->n, 0);
+  free(j);
+  return NULL;
+}
+
+/* Goes on in a thread of its own: returns 0 if that thread took the open
+ * over. */
+static int in_a_thread(int listener, const struct seccomp_notif *n) {
+  struct open_job *j = malloc(sizeof *j);
+  pthread_t t;
+  pthread_attr_t a;
+  if (!j)
+    return -1;
+  j->listener = listener, j->n = *n;
+  pthread_attr_init(&a);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int err = pthread_create(&t, &a, open_thread, j);
+  pthread_attr_destroy(&a);
+  if (err)
+    free(j);
+  return err ? -1 : 0;
+}
+
+void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) {
+  pid_t tid = (pid_t)n->pid;
+  struct caller who;
+  if (read_caller(tid, &who)) {
+    bh_notif_respond(listener, n->id, 0, ESRCH, 0); /* gone */
+    return;
+  }
+  pid_t tgid = who.tgid;
+  long nr = n->data.nr;
+  int dirfd = AT_FDCWD;
+  uintptr_t at;
+  struct open_how how = {0};
+  if (nr == SYS_open || nr == SYS_creat) {
+    at = n->data.args[0];
+    how.flags = nr == SYS_creat ? O_CREAT | O_WRONLY | O_TRUNC : (unsigned)n->data.args[1];
+    how.mode = nr == SYS_creat ? n->data.args[1] : n->data.args[2];
+  } else {
+    dirfd = (int)n->data.args[0];
+    at = n->data.args[1];
+    how.flags = (unsigned)n->data.args[2];
+    how.mode = n->data.args[3];
+  }
+  char raw[PATH_MAX], path[PATH_MAX + 64];
+  int ours = -1;
+  uint32_t pkru;
+  int known = learnt_pkru(n, &pkru);
+  int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at, raw, sizeof raw)
+                     : ESRCH;
+  if (err == EAGAIN) {
+    if (!bh_task_pkru(tid, &pkru)) {
+      remember_pkru(n, pkru); /* the call comes again */
+      return;
+    }
+    refuse_compartment_path(tid, at, bh_compartment_of((const void *)(at & ~(uintptr_t)4095), NULL));
+    err = EFAULT;
+  }
+  if (!err && nr == SYS_openat2) {
+    int c;
+    if (n->data.args[3] < sizeof how)
+      err = EINVAL;
+    else if ((compartment_page(n->data.args[2], &c) ||
+              compartment_page(n->data.args[2] + sizeof how - 1, &c)) &&
+             ours_of(&ours, tgid))
+      err = EFAULT;
+    else if (bh_task_read(tid, n->data.args[2], &how, sizeof how))
+      err = EFAULT;
+  }
+  if (err == EPERM) {
+    /* Its memory is closed to us: not our process (ours names the
+     * supervisor its ptracer), and then by the same rule it cannot open
+     * our memory either. */
+    if (ours_of(&ours, tgid))
+      bh_supervisor_deny(listener, n, 1, BH_R_UNREADABLE, NULL);
+    else
+      bh_notif_respond(listener, n->id, 0, 0, 1);
+    return;
+  }
+  uint64_t id = n->id;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
+    return; /* the caller is gone */
+  if (err) {
+    bh_notif_respond(listener, n->id, 0, err, 0);
+    return;
+  }
+  rewrite(raw, path, sizeof path, tgid, tid);
+
+  char dir[64];
+  const char *rel = path;
+  if (path[0] == '/') {
+    snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
+    while (*rel == '/')
+      rel++;
+    if (!*rel)
+      rel = ".";
+    if (!same_root(tid))
+      how.resolve |= RESOLVE_IN_ROOT; /* a chroot stays one */
+  } else if (dirfd == AT_FDCWD) {
+    snprintf(dir, sizeof dir, "/proc/%d/cwd", (int)tid);
+  } else {
+    snprintf(dir, sizeof dir, "/proc/%d/fd/%d", (int)tgid, dirfd);
+  }
+  int base = open(dir, O_PATH | O_CLOEXEC);
+  if (base < 0) {
+    bh_notif_respond(listener, n->id, 0, errno == ENOENT ? EBADF : errno, 0);
+    return;
+  }
+  struct statfs bfs;
+  struct stat bst;
+  if (path[0] != '/' && !fstatfs(base, &bfs) && bfs.f_type == PROC_SUPER_MAGIC &&
+      !fstat(base, &bst) && bst.st_ino == 1 /* procfs's root */) {
+    /* "self" relative to /proc: the caller's, not the supervisor's */
+    char abs[PATH_MAX + 8];
+    snprintf(abs, sizeof abs, "/proc/%s", raw);
+    rewrite(abs, path, sizeof path, tgid, tid);
+    rel = path + 1;
+    close(base);
+    snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
+    if ((base = open(dir, O_PATH | O_CLOEXEC)) < 0) {
+      bh_notif_respond(listener, n->id, 0, errno, 0);
+      return;
+    }
+  }
+  if (how.flags & (O_CREAT | __O_TMPFILE))
+    how.mode &= ~who.umask;
+  /* Opened here, in the supervisor's one loop, unless it could wait: a
+   * FIFO waits for its other end (which may be this program's next open). */
+  struct stat st;
+  if (inline_ && !fstatat(base, rel, &st, how.flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
+      S_ISFIFO(st.st_mode) && !in_a_thread(listener, n)) {
+    close(base);
+    return;
+  }
+  int cloexec = (how.flags & O_CLOEXEC) != 0;
+  how.flags |= O_CLOEXEC;
+  int fd = -1, took = take_credentials(&who);
+  if (took < 0)
+    errno = EACCES;
+  else if (nr == SYS_openat2)
+    fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
+  else if (how.resolve) { /* a chroot: openat2 is strict where open is not */
+    how.flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK |
+                 O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE | O_NOFOLLOW | O_NOATIME |
+                 O_CLOEXEC | O_PATH | __O_TMPFILE | O_DIRECTORY | FASYNC;
+    if (!(how.flags & (O_CREAT | __O_TMPFILE)))
+      how.mode = 0;
+    fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
+  } else {
+    fd = openat(base, rel, (int)how.flags, (mode_t)how.mode);
+  }
+  int open_err = errno;
+  if (took)
+    give_back_credentials();
+  close(base);
+  if (fd < 0) {
+    bh_notif_respond(listener, n->id, 0, open_err, 0);
+    return;
+  }
+  int reason = judge(fd);
+  if (reason) {
+    close(fd);
+    bh_supervisor_deny(listener, n, ours_of(&ours, tgid), reason, raw);
+    return;
+  }
+  struct seccomp_notif_addfd add = {.id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND,
+                                    .srcfd = (uint32_t)fd, .newfd = 0,
+                                    .newfd_flags = cloexec ? O_CLOEXEC : 0};
+  ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add); /* fails only if it is gone */
+  close(fd);
+}

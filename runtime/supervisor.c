@@ -1,0 +1,347 @@
+/*
+ * supervisor.c - the process that decides what the seccomp filter cannot
+ * (docs/hardening.md).
+ *
+ * Forked before main, before the filter exists, so it is not filtered
+ * itself; it has its own address space, so nothing the program writes
+ * changes its decisions. It reads the program's memory only to learn a
+ * path, and writes it only for the runtime's stack-owner table. For every
+ * notification it first asks whether the calling task is our process (or
+ * a fork of it) or a program run with execve, which inherits the filter
+ * but not our memory: the kernel's record of the address space
+ * (/proc/<pid>/stat) tells them apart, and the program cannot change it.
+ *   - Calls refused for our process (pkey_*, protected memory, executable
+ *     memory, personality): one line, the process is killed, the call
+ *     fails. Other programs' calls continue.
+ *   - Opens (supervisor-open.c): for every task, no process memory file of
+ *     our process or of the supervisor.
+ *   - The runtime's requests (BH_REQUEST_FD): the stack-owner table, with
+ *     the same rules stacks.c used to apply itself.
+ * If it dies, the kernel fails every notified call with ENOSYS: opens
+ * fail, and the runtime stops at its next stack request.
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
+#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
+#endif
+
+extern pid_t _Fork(void);
+
+/* stacks.c's owner table: the same address in every fork of the program. */
+extern uint32_t bh_owners[15][BH_STACKS_PER_ARENA] __asm__("__bulkhead_stack_owners") BH_HIDDEN;
+
+int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) {
+  struct seccomp_notif_resp r;
+  memset(&r, 0, sizeof r);
+  r.id = id;
+  r.val = val;
+  r.error = error ? -error : 0;
+  r.flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+  return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
+}
+
+int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) {
+  struct iovec local = {buf, len}, remote = {(void *)addr, len};
+  return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+static long status_field(pid_t pid, const char *name) {
+  char path[64], buf[4096];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = 0;
+  size_t l = strlen(name);
+  for (char *s = buf; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
+    if (!strncmp(s, name, l) && s[l] == ':')
+      return strtol(s + l + 1, NULL, 10);
+  return -1;
+}
+
+pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
+
+/* Whether task tid belongs to our process or a fork of it (same address
+ * space record). Unknown counts as ours: the stricter answer. */
+int bh_supervisor_is_ours(pid_t tid) { return bh_supervisor_tgid_is_ours(bh_task_tgid(tid)); }
+
+int bh_supervisor_tgid_is_ours(pid_t tgid) {
+  unsigned long id[BH_IDENT_FIELDS];
+  if (tgid <= 0 || bh_task_ident(tgid, id))
+    return 1;
+  int zero = 1;
+  for (int i = 0; i < BH_IDENT_FIELDS; i++)
+    zero &= id[i] == 0;
+  return zero || !memcmp(id, bh_policy->ident, sizeof id);
+}
+
+/* Writes a line to the standard error of task tid's process: through its
+ * own descriptor 2 (pidfd_getfd: the same open file, at its offset), so
+ * the supervisor keeps none of the program's files open itself (a reader
+ * of the program's output would otherwise wait for the supervisor's end,
+ * which comes only when every process under the filter has ended). */
+void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
+  pid_t tgid = bh_task_tgid(tid);
+  int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+  int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
+  if (fd >= 0) {
+    if (write(fd, line, len) < 0) {
+    }
+    close(fd);
+  }
+  if (pfd >= 0)
+    close(pfd);
+}
+
+/* The domain thread tid runs in, as text (the supervisor stops it to read
+ * its PKRU: only for a call it refuses, whose process then dies). */
+static void domain_of(pid_t tid, char *out, size_t size) {
+  uint32_t pkru;
+  const struct bulkhead_domain *d = bh_task_pkru(tid, &pkru) ? NULL : bh_domain_of_pkru(pkru);
+  if (!d)
+    snprintf(out, size, "%s", "code outside every domain");
+  else if (d == &__bulkhead_domain0)
+    snprintf(out, size, "the default domain");
+  else
+    snprintf(out, size, "compartment '%s'", d->name);
+}
+
+/* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread
+ * T) - why" for our process, which then dies; answers the call with
+ * EPERM. */
+void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, int reason,
+                        const char *detail) {
+  if (ours) {
+    char line[1024];
+    const char *name = bh_syscall_name(n->data.nr);
+    int k = snprintf(line, sizeof line, "bulkhead: denied: %s(", name ? name : "?");
+    int nargs = n->data.nr == SYS_munmap ? 2 : n->data.nr == SYS_mmap ? 6 : 4;
+    for (int i = 0; i < nargs && k < (int)sizeof line; i++)
+      k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
+                    (unsigned long long)n->data.args[i]);
+    char domain[128];
+    domain_of((pid_t)n->pid, domain, sizeof domain);
+    if (k < (int)sizeof line)
+      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s%s from %s, in process %d (thread %d) "
+                    "\xe2\x80\x94 %s\n", detail ? " of \"" : "", detail ? detail : "",
+                    detail ? "\"" : "", domain,
+                    (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, bh_reason_text(reason));
+    if (k > (int)sizeof line)
+      k = sizeof line;
+    bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
+    pid_t tgid = bh_task_tgid((pid_t)n->pid);
+    if (tgid > 0)
+      kill(tgid, SIGKILL);
+  }
+  bh_notif_respond(listener, n->id, 0, EPERM, 0);
+}
+
+/* ------------------------------------------------- the runtime's requests */
+
+static int owner_request(int listener, const struct seccomp_notif *n) {
+  int op = (int)n->data.args[1], c = (int)n->data.args[2], i = (int)n->data.args[3];
+  uint32_t tid = (uint32_t)n->pid;
+  pid_t tgid = bh_task_tgid((pid_t)n->pid);
+  if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 || i >= BH_STACKS_PER_ARENA ||
+      tgid <= 0)
+    return EINVAL;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return EACCES;
+  /* The open pinned the address space; the task must still be the one
+   * that asked (not a recycled id). */
+  uint64_t id = n->id;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id)) {
+    close(fd);
+    return ESRCH;
+  }
+  int err = 0;
+  if (op == BH_OWNER_ADOPT) {
+    /* After fork the one thread takes over what the parent's threads
+     * held; with more threads alive that would share their stacks. */
+    if (status_field(tgid, "Threads") != 1) {
+      close(fd);
+      return EPERM;
+    }
+    /* A compartment's row at a time: no other thread of the process can
+     * change it meanwhile (one thread; the supervisor makes every claim). */
+    for (int cc = 0; cc < (int)bh_domain_count() && cc < 15 && !err; cc++) {
+      uint32_t row[BH_STACKS_PER_ARENA];
+      off_t at = (off_t)(uintptr_t)bh_owners[cc];
+      int changed = 0;
+      if (pread(fd, row, sizeof row, at) != (ssize_t)sizeof row) {
+        err = EIO;
+        break;
+      }
+      for (int ii = 0; ii < BH_STACKS_PER_ARENA; ii++)
+        if (row[ii] && row[ii] != tid)
+          row[ii] = tid, changed = 1;
+      if (changed && pwrite(fd, row, sizeof row, at) != (ssize_t)sizeof row)
+        err = EIO;
+    }
+  } else {
+    uint32_t cur, want = op == BH_OWNER_CLAIM ? 0 : tid, to = op == BH_OWNER_CLAIM ? tid : 0;
+    off_t at = (off_t)(uintptr_t)&bh_owners[c][i];
+    if (op != BH_OWNER_CLAIM && op != BH_OWNER_RELEASE)
+      err = EINVAL;
+    else if (pread(fd, &cur, 4, at) != 4)
+      err = EIO;
+    else if (cur != want)
+      err = op == BH_OWNER_CLAIM ? EBUSY : EPERM;
+    else if (pwrite(fd, &to, 4, at) != 4)
+      err = EIO;
+  }
+  close(fd);
+  return err;
+}
+
+/* ------------------------------------------------------------ decisions */
+
+static int reason_of(const struct seccomp_notif *n) {
+  unsigned long prot = n->data.args[2], flags = n->data.args[3];
+  switch (n->data.nr) {
+  case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: return BH_R_PKEY;
+  case SYS_personality: return BH_R_PERSONALITY;
+  case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
+  case SYS_kexec_load: case SYS_kexec_file_load: return BH_R_KERNEL;
+  case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
+  case SYS_shmat: return BH_R_SHM;
+  case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
+  case SYS_mmap:
+    return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS) ? BH_R_EXEC
+                                                                           : BH_R_PROTECTED;
+  default: return BH_R_PROTECTED;
+  }
+}
+
+static void handle(int listener, struct seccomp_notif *n) {
+  switch (n->data.nr) {
+  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+    bh_supervise_open(listener, n, 1);
+    return;
+  case SYS_ioctl:
+    if (!bh_supervisor_is_ours((pid_t)n->pid)) {
+      bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */
+      return;
+    }
+    {
+      int err = owner_request(listener, n);
+      bh_notif_respond(listener, n->id, 0, err, 0);
+    }
+    return;
+  default:
+    if (bh_supervisor_is_ours((pid_t)n->pid))
+      bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
+    else
+      bh_notif_respond(listener, n->id, 0, 0, 1);
+  }
+}
+
+static int receive_fd(int sock) {
+  char data;
+  struct iovec io = {&data, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = u.buf,
+                     .msg_controllen = sizeof u.buf};
+  if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
+    return -1;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  if (!c || c->cmsg_type != SCM_RIGHTS)
+    return -1;
+  int fd;
+  memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+static __attribute__((noreturn)) void supervise(int sock) {
+  /* Its own process group: no terminal signal or kill of the program's
+   * group reaches it; it ignores the rest it could be sent by accident. */
+  setpgid(0, 0);
+  static const int quiet[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGPIPE,
+                              SIGUSR1, SIGUSR2, SIGALRM, SIGTERM};
+  for (unsigned i = 0; i < sizeof quiet / sizeof *quiet; i++)
+    signal(quiet[i], SIG_IGN);
+  /* Only what it needs stays open: a pipe's writing end held here would
+   * keep the program's reader from ever seeing the end (its own standard
+   * streams too: it writes through the caller's, bh_supervisor_say). */
+  if (sock > 3)
+    syscall(SYS_close_range, 3, (unsigned)sock - 1, 0);
+  syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0);
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  for (int fd = 0; fd < 3 && null >= 0; fd++)
+    if (fd != sock)
+      dup2(null, fd);
+  if (null > 2)
+    close(null);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* it holds a copy of the secrets */
+  umask(0); /* opens apply the caller's umask themselves */
+  int listener = receive_fd(sock);
+  if (listener < 0 || write(sock, "k", 1) != 1)
+    _exit(1);
+  close(sock);
+  for (;;) {
+    struct pollfd p = {listener, POLLIN, 0};
+    if (poll(&p, 1, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      _exit(1);
+    }
+    if (!(p.revents & POLLIN) && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+      _exit(0); /* no task uses the filter any more */
+    struct seccomp_notif n;
+    memset(&n, 0, sizeof n);
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n))
+      continue; /* the task went away */
+    handle(listener, &n);
+  }
+}
+
+/* Two forks, so the supervisor is no child of the program: its wait()
+ * and SIGCHLD stay the program's own. The middle process passes the
+ * supervisor's pid back and exits. */
+pid_t bh_supervisor_start(int mine, int theirs) {
+  pid_t mid = _Fork();
+  if (mid < 0)
+    return -1;
+  if (mid == 0) {
+    close(mine);
+    pid_t s = _Fork();
+    if (s == 0)
+      supervise(theirs);
+    _exit(s > 0 && write(theirs, &s, sizeof s) == sizeof s ? 0 : 1);
+  }
+  int status;
+  while (waitpid(mid, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_t s = -1;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) || read(mine, &s, sizeof s) != sizeof s)
+    return -1;
+  return s;
+}

@@ -1,0 +1,109 @@
+/* syscalls.h - the system-call policy shared by the filter (syscalls.c,
+ * bpf.c) and the supervisor process (supervisor.c, supervisor-open.c). */
+#ifndef BULKHEAD_SYSCALLS_H
+#define BULKHEAD_SYSCALLS_H
+
+#include "internal.h"
+#include <linux/seccomp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Memory the program may not remap, unmap, re-protect or advise away after
+ * start-up. "keyed" ranges (compartment heaps and stack arenas) are tagged
+ * with their key page by page: mprotect without PROT_EXEC keeps a page's
+ * key, so it is allowed there (the runtime commits and decommits that
+ * way); everything else that touches a range goes to the supervisor. */
+#define BH_MAX_RANGES 48
+struct bh_range {
+  uintptr_t lo, hi;
+  int keyed;
+};
+
+/* What the supervisor checks a task against to tell our process (or a
+ * fork of it) from a program it ran with execve, which inherits the filter:
+ * fields of /proc/<pid>/stat that are the kernel's record of the address
+ * space (start_code, start_brk, arg_start, env_start). */
+#define BH_IDENT_FIELDS 4
+
+struct bh_policy {
+  int on;                  /* the filter is installed */
+  int verbose;             /* BULKHEAD_VERBOSE=1 */
+  pid_t tgid;              /* the program */
+  pid_t supervisor;        /* its supervisor */
+  unsigned long ident[BH_IDENT_FIELDS];
+  unsigned n;
+  struct bh_range r[BH_MAX_RANGES];
+};
+extern const struct bh_policy *const bh_policy BH_HIDDEN;
+
+/* Why a call was refused: SECCOMP_RET_DATA of a trapped call, and the
+ * reason the supervisor gives. */
+enum bh_reason {
+  BH_R_ARCH = 1,     /* not an x86-64 system call */
+  BH_R_PTRACE,       /* ptrace, process_vm_readv/writev, process_madvise */
+  BH_R_URING,        /* io_uring */
+  BH_R_UFFD,         /* userfaultfd */
+  BH_R_LISTENER,     /* a seccomp filter with its own listener */
+  BH_R_SUD,          /* Syscall User Dispatch, PR_SET_MM */
+  BH_R_SUPERVISOR,   /* a signal to the supervisor */
+  BH_R_REMAP,        /* remap_file_pages */
+  BH_R_PKEY,         /* pkey_alloc/free/mprotect after start-up */
+  BH_R_PROTECTED,    /* an mm call on protected memory */
+  BH_R_EXEC,         /* new executable memory */
+  BH_R_PERSONALITY,  /* personality other than the query */
+  BH_R_PTRACER,      /* PR_SET_PTRACER */
+  BH_R_SHM,          /* shmat with SHM_REMAP */
+  BH_R_MEMFILE,      /* an open of a process's memory file */
+  BH_R_SPELLING,     /* an open that resolves to the supervisor's /proc */
+  BH_R_UNREADABLE,   /* the supervisor cannot read the caller's arguments */
+  BH_R_DUMPABLE,     /* PR_SET_DUMPABLE 0 */
+  BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
+  BH_R_COUNT
+};
+const char *bh_reason_text(int reason) BH_HIDDEN;
+const char *bh_syscall_name(long nr) BH_HIDDEN;
+
+/* The filter program (bpf.c): returns its length, or -1 if the policy does
+ * not fit. */
+struct sock_filter;
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) BH_HIDDEN;
+
+/* The runtime's requests to the supervisor: an ioctl on this descriptor
+ * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
+#define BH_REQUEST_FD 0x7ffffff3
+enum bh_request { BH_OWNER_CLAIM = 1, BH_OWNER_RELEASE, BH_OWNER_ADOPT };
+/* Sets compartment c's stack i's owner through the supervisor: claim
+ * (free -> this thread), release (this thread -> free), adopt (after fork:
+ * every held stack -> this thread). 0, or -1 with errno. */
+long bh_supervisor_request(int op, int c, int i) BH_HIDDEN;
+
+/* Forks the supervisor (supervisor.c), which waits for the listener on
+ * theirs, one end of a socket pair; mine is the program's end. Returns its
+ * pid, or -1. */
+pid_t bh_supervisor_start(int mine, int theirs) BH_HIDDEN;
+/* Fields of /proc/<pid>/stat that identify an address space (syscalls.c). */
+int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
+/* The supervisor's handling of an open (supervisor-open.c). Answers the
+ * notification itself, on this thread, or (inline_, and the open could
+ * wait) on one of its own. */
+struct seccomp_notif;
+void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) BH_HIDDEN;
+/* Shared by the supervisor's files: one line "bulkhead: denied: ..." for
+ * task n, then the end of its process if it is ours; answers n with
+ * -EPERM. */
+void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
+                        int reason, const char *detail) BH_HIDDEN;
+/* The PKRU thread tid runs with, read by stopping it (which interrupts its
+ * system call; the kernel makes it again): 0, or -1 (supervisor-open.c). */
+int bh_task_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
+/* Writes len bytes of line to the standard error of tid's process. */
+void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
+int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) BH_HIDDEN;
+/* Reads len bytes at addr of task tid; 0 or -1. */
+int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
+pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
+/* Whether task tid is our process or a fork of it (unknown: yes). */
+int bh_supervisor_is_ours(pid_t tid) BH_HIDDEN;
+int bh_supervisor_tgid_is_ours(pid_t tgid) BH_HIDDEN;
+
+#endif

@@ -1,0 +1,109 @@
+// The supervisor opens every file for the program (runtime/supervisor-
+// open.c); a program must not notice, except for the memory files it may
+// no longer open. This checks that opens made that way mean what the
+// kernel's own would:
+//  - relative paths from the working directory and from a directory
+//    descriptor; absolute paths; O_CREAT with the caller's umask, O_EXCL,
+//    O_CLOEXEC kept or not as asked; errors (ENOENT, EEXIST, EBADF);
+//  - /dev/stdin, /proc/self/fd/N and /proc/self/status name the caller;
+//  - a FIFO opened for reading waits for a writer without holding up an
+//    open made meanwhile by another thread (the writer);
+//  - an open whose path lies in a compartment's memory works for the
+//    compartment (the supervisor learns the caller's PKRU by stopping it,
+//    and the kernel makes the interrupted call again) and fails with EFAULT
+//    for the default domain, as the kernel's own would: the supervisor
+//    does not read compartment memory for whoever asks
+//    (runtime/attacks-spawn-actions.c).
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t | FileCheck %s
+// CHECK: relative: ok
+// CHECK: dirfd: ok
+// CHECK: umask: 0600
+// CHECK: excl: File exists
+// CHECK: missing: No such file or directory
+// CHECK: bad dirfd: Bad file descriptor
+// CHECK: cloexec: 1 0
+// CHECK: stdin: ok
+// CHECK: self fd: ok
+// CHECK: self status: ok
+// CHECK: fifo: ok
+// CHECK: compartment path, from the vault: opened
+// CHECK: compartment path, from the default domain: Bad address
+// CHECK: open-semantics: done
+#include "Inputs/target.h"
+#include <pthread.h>
+#include <sys/stat.h>
+
+static char dir[] = "/tmp/bh-open-XXXXXX";
+
+static void *fifo_writer(void *path) {
+  usleep(100000); /* the reader is waiting by now */
+  int fd = open(path, O_WRONLY);
+  if (fd >= 0) {
+    write(fd, "x", 1);
+    close(fd);
+  }
+  return NULL;
+}
+
+BULKHEAD_DATA(vault) static char vault_path[64] = "/proc/self/status";
+BULKHEAD_ENTRY(vault) int vault_open(void) {
+  int fd = open(vault_path, O_RDONLY);
+  return fd < 0 ? -errno : fd;
+}
+/* Default-domain code: handing out the address is not reading it. */
+static char *vault_path_address(void) { return vault_path; }
+
+int main(void) {
+  vault_block = vault_new_block();
+  if (!mkdtemp(dir) || chdir(dir))
+    return 1;
+  int fd = open("rel", O_CREAT | O_WRONLY, 0666);
+  struct stat st;
+  printf("relative: %s\n", fd >= 0 && !stat("/tmp", &st) && !access("rel", F_OK) ? "ok" : "bad");
+  close(fd);
+  int d = open(dir, O_DIRECTORY | O_RDONLY);
+  fd = openat(d, "rel", O_RDONLY);
+  printf("dirfd: %s\n", fd >= 0 ? "ok" : strerror(errno));
+  close(fd);
+  umask(077);
+  fd = open("masked", O_CREAT | O_WRONLY, 0666);
+  fstat(fd, &st);
+  printf("umask: %04o\n", st.st_mode & 0777);
+  close(fd);
+  printf("excl: %s\n", open("masked", O_CREAT | O_EXCL | O_WRONLY, 0600) < 0 ? strerror(errno) : "opened");
+  printf("missing: %s\n", open("no-such-file", O_RDONLY) < 0 ? strerror(errno) : "opened");
+  printf("bad dirfd: %s\n", openat(999, "rel", O_RDONLY) < 0 ? strerror(errno) : "opened");
+  int a = open("rel", O_RDONLY | O_CLOEXEC), b = open("rel", O_RDONLY);
+  printf("cloexec: %d %d\n", !!(fcntl(a, F_GETFD) & FD_CLOEXEC), !!(fcntl(b, F_GETFD) & FD_CLOEXEC));
+  struct stat s0, s1;
+  fd = open("/dev/stdin", O_RDONLY);
+  printf("stdin: %s\n", fd >= 0 && !fstat(fd, &s1) && !fstat(0, &s0) && s0.st_ino == s1.st_ino &&
+                                s0.st_dev == s1.st_dev ? "ok" : "bad");
+  char p[64];
+  snprintf(p, sizeof p, "/proc/self/fd/%d", a);
+  fd = open(p, O_RDONLY);
+  printf("self fd: %s\n", fd >= 0 && !fstat(fd, &s1) && !fstat(a, &s0) && s0.st_ino == s1.st_ino ? "ok" : "bad");
+  fd = open("/proc/self/status", O_RDONLY);
+  char buf[4096], want[32];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = 0;
+  snprintf(want, sizeof want, "\nPid:\t%d\n", getpid());
+  printf("self status: %s\n", strstr(buf, want) ? "ok" : "bad");
+  mkfifo("fifo", 0600);
+  pthread_t t;
+  pthread_create(&t, NULL, fifo_writer, "fifo");
+  fd = open("fifo", O_RDONLY); /* waits for the writer's open */
+  printf("fifo: %s\n", fd >= 0 && read(fd, buf, 1) == 1 && buf[0] == 'x' ? "ok" : "bad");
+  pthread_join(t, NULL);
+  int r = vault_open();
+  printf("compartment path, from the vault: %s\n", r < 0 ? strerror(-r) : "opened");
+  r = open(vault_path_address(), O_RDONLY);
+  printf("compartment path, from the default domain: %s\n", r < 0 ? strerror(errno) : "opened");
+  unlink("rel"), unlink("masked"), unlink("fifo");
+  if (chdir("/") || rmdir(dir))
+    return 1;
+  printf("open-semantics: done\n");
+  return 0;
+}
