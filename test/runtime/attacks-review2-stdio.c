@@ -7,8 +7,9 @@
 // fputs(..., stdout), and libc copies the line over the key with the
 // vault's rights: a write where the attacker chose, with no code reuse and
 // no race. Any stream a compartment uses (stdout, stderr, a FILE on the
-// shared heap) will do, and the read side is the same (_IO_read_ptr makes
-// fgets copy from memory of the attacker's choice). The threat model names
+// shared heap) will do. The read side is a disclosure: stdin's read
+// pointers aimed at the vault's secret make the vault's fgets into its
+// caller's buffer copy the secret out. The threat model names
 // libc's trust in the thread control block ("errno and the thread
 // pointer", attacks-libc-thread-self.c) and its TLS contents, not its
 // global state; closing the TCB alone would not stop this one. Found in
@@ -33,6 +34,14 @@ BULKHEAD_ENTRY(vault) void vault_rotate(void) { fputs("rotated\n", stdout); }
 BULKHEAD_ENTRY(vault) int vault_key_intact(void) { return key[0] == SECRET && key[1] == SECRET; }
 BULKHEAD_ENTRY(vault) void *vault_where(void) { return key; }
 
+BULKHEAD_DATA(vault) static char secret[32] = "the vault's secret\n";
+/* Reads a line of input for its caller. */
+BULKHEAD_ENTRY(vault) void vault_read_line(char *out, int n) {
+  if (!fgets(out, n, stdin))
+    out[0] = 0;
+}
+BULKHEAD_ENTRY(vault) void *vault_secret_where(void) { return secret; }
+
 int main(void) {
   char *target = vault_where();
   puts("attacks-review2-stdio: start");
@@ -47,10 +56,25 @@ int main(void) {
   stdout->_IO_write_ptr = ptr;
   stdout->_IO_write_end = end;
   stdout->_IO_buf_end = bend;
+  int broken = 0;
   if (!vault_key_intact()) {
     puts("attacks-review2-stdio: BROKEN: the vault's fputs wrote its log line over its key");
-    return 1;
+    broken = 1;
   }
+  /* The read side: stdin's read pointers at the vault's secret. */
+  char line[64] = "", *s = vault_secret_where();
+  char *rptr = stdin->_IO_read_ptr, *rend = stdin->_IO_read_end;
+  stdin->_IO_read_ptr = s;
+  stdin->_IO_read_end = s + 19;
+  vault_read_line(line, sizeof line);
+  stdin->_IO_read_ptr = rptr;
+  stdin->_IO_read_end = rend;
+  if (strstr(line, "secret")) {
+    printf("attacks-review2-stdio: BROKEN: the vault's fgets copied out: %s", line);
+    broken = 1;
+  }
+  if (broken)
+    return 1;
   puts("attacks-review2-stdio: ok");
   return 0;
 }
