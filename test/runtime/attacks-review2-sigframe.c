@@ -16,9 +16,10 @@
 // attacker's making), i.e. control of the compartment's program counter.
 // Found in the second attacker-A review; succeeds natively and in the
 // 6.1 guest, usually in the first round of work (under a second); it
-// retries for up to ~10 s since it is a race. The threat model names only the frame's PKRU
-// as rewritable ("A handler's signal frame"); its registers are the same
-// problem and a PKRU check at rt_sigreturn would not stop this one.
+// retries for up to ~10 s since it is a race. The threat model names only
+// the frame's PKRU as rewritable ("A handler's signal frame"); its
+// registers are the same problem and a PKRU check at rt_sigreturn would
+// not stop this one.
 // Fix (not done): a frame that interrupted compartment code must not be
 // writable by other domains while it exists, e.g. deliver such signals on
 // a per-thread alternate stack tagged with a key only the runtime's
