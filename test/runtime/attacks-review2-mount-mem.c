@@ -18,7 +18,8 @@
 // API: open_tree, move_mount, fsopen, fsmount) nor the supervisor
 // (names only) looks at namespaces. Found in the second review of the
 // default domain's program counter (attacker model B); verified natively
-// (6.18) and in the QEMU guest (6.1). Why it matters: it undoes issue 12's
+// (6.18, as root and as uid 65534) and in the QEMU guest (6.1, as root).
+// Why it matters: it undoes issue 12's
 // "/proc/<pid>/mem under any spelling" for every hardened program.
 //
 // Fix (not made here): refuse, for our process, the calls that make or
