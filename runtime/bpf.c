@@ -17,7 +17,9 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <errno.h>
 #include <linux/audit.h>
+#include <linux/sched.h>
 #include <linux/filter.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -48,6 +50,10 @@
 #define NR offsetof(struct seccomp_data, nr)
 #define ARCH offsetof(struct seccomp_data, arch)
 
+/* Every namespace a clone can create. */
+#define CLONE_NEW_ANY                                                          \
+  (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
+   CLONE_NEWUTS | CLONE_NEWCGROUP)
 #define ALLOW SECCOMP_RET_ALLOW
 #define NOTIFY SECCOMP_RET_USER_NOTIF
 #define TRAP(r) (SECCOMP_RET_TRAP | (r))
@@ -224,7 +230,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       SYS_pkey_free, SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap,
       SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open, SYS_openat,
       SYS_openat2, SYS_creat, SYS_ioctl, SYS_perf_event_open, SYS_bpf, SYS_init_module,
-      SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load};
+      SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load, SYS_unshare, SYS_setns,
+      SYS_mount, SYS_umount2, SYS_pivot_root, SYS_open_tree, SYS_move_mount, SYS_fsopen,
+      SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_clone, SYS_clone3};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
@@ -310,6 +318,20 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
     case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
     case SYS_kexec_load: case SYS_kexec_file_load:
       ja(a, notify); /* denied for our process; the supervisor decides */
+      break;
+    /* A mount or user namespace of its own lets the program put a process's
+     * memory file under another name (found in review). */
+    case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2:
+    case SYS_pivot_root: case SYS_open_tree: case SYS_move_mount: case SYS_fsopen:
+    case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
+      ja(a, notify); /* denied for our process; the supervisor decides */
+      break;
+    case SYS_clone:
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JSET, CLONE_NEW_ANY, notify, allow);
+      break;
+    case SYS_clone3: /* its flags are in memory: libc falls back to clone */
+      ret(a, SECCOMP_RET_ERRNO | ENOSYS);
       break;
     case SYS_personality:
       ld(a, ARG_LO(0));

@@ -230,6 +230,10 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_kexec_load: case SYS_kexec_file_load: return BH_R_KERNEL;
   case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
   case SYS_shmat: return BH_R_SHM;
+  case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root:
+  case SYS_open_tree: case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig:
+  case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr: case SYS_clone:
+    return BH_R_NAMESPACE;
   case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
   case SYS_mmap:
     return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS) ? BH_R_EXEC

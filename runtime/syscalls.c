@@ -77,6 +77,7 @@ const char *bh_reason_text(int reason) {
   case BH_R_MEMFILE: return "reading or writing a process's memory through the kernel ignores protection keys";
   case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
   case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
+  case BH_R_NAMESPACE: return "a namespace or mount of its own lets the program give a process's memory file another name";
   case BH_R_KERNEL: return "it has the kernel read the process's memory (samples, probes) or changes the kernel itself";
   case BH_R_DUMPABLE: return "a process that is not dumpable is closed to the supervisor, which must read its paths and stack owners";
   default: return "refused by the system-call policy";
@@ -123,6 +124,20 @@ const char *bh_syscall_name(long nr) {
   case SYS_finit_module: return "finit_module";
   case SYS_kexec_load: return "kexec_load";
   case SYS_kexec_file_load: return "kexec_file_load";
+  case SYS_unshare: return "unshare";
+  case SYS_setns: return "setns";
+  case SYS_mount: return "mount";
+  case SYS_umount2: return "umount2";
+  case SYS_pivot_root: return "pivot_root";
+  case SYS_open_tree: return "open_tree";
+  case SYS_move_mount: return "move_mount";
+  case SYS_fsopen: return "fsopen";
+  case SYS_fsconfig: return "fsconfig";
+  case SYS_fsmount: return "fsmount";
+  case SYS_fspick: return "fspick";
+  case SYS_mount_setattr: return "mount_setattr";
+  case SYS_clone: return "clone";
+  case SYS_clone3: return "clone3";
   default: return NULL;
   }
 }

@@ -58,6 +58,7 @@ enum bh_reason {
   BH_R_UNREADABLE,   /* the supervisor cannot read the caller's arguments */
   BH_R_DUMPABLE,     /* PR_SET_DUMPABLE 0 */
   BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
+  BH_R_NAMESPACE,    /* new namespaces, mounts */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

@@ -18,10 +18,11 @@
 // default domain's program counter (attacker model B); verified natively
 // (6.18) and in the QEMU guest (6.1).
 //
-// Fix (not made here): the runtime must not take a bare 0 for the
-// supervisor's answer: after a claim, check the owner table (read-only,
-// written only by the supervisor) names this thread, and stop otherwise
-// (and after a release, that it no longer does). Alternatively make the
+// Fixed: the runtime no longer takes a bare 0 for the supervisor's answer:
+// after a claim it checks that the owner table (read-only, written only by
+// the supervisor) names this thread, and stops otherwise (and after a
+// release, that it no longer does; after a fork's adoption, that every
+// held stack is the child's). Other ideas considered: Alternatively make the
 // supervisor answer with a value no filter can fake (a per-run secret
 // would be key-0 readable: the table check is the one that holds), or
 // refuse, for our process, new filters that return SECCOMP_RET_ERRNO or
@@ -29,13 +30,12 @@
 // supervisor to read it, racing with other threads).
 //
 // This test expects the second thread not to run on the main thread's
-// stack (the runtime stops the program, or the claim is genuinely
-// refused). OPEN: expected to fail until fixed.
-// XFAIL: *
+// stack: the runtime stops the program at the faked claim.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
-// RUN: %run %t | FileCheck %s
-// CHECK: attacks-review2-filter-fakes-claim: ok
+// RUN: not %run %t > %t.out 2>&1; FileCheck %s < %t.out
+// CHECK: bulkhead: error: a compartment stack's owner is not what the system-call supervisor was asked to record
+// CHECK-NOT: BROKEN
 #include "Inputs/check.h"
 #include <linux/filter.h>
 #include <linux/seccomp.h>
