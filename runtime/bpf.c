@@ -50,10 +50,6 @@
 #define NR offsetof(struct seccomp_data, nr)
 #define ARCH offsetof(struct seccomp_data, arch)
 
-/* Every namespace a clone can create. */
-#define CLONE_NEW_ANY                                                          \
-  (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
-   CLONE_NEWUTS | CLONE_NEWCGROUP)
 #define ALLOW SECCOMP_RET_ALLOW
 #define NOTIFY SECCOMP_RET_USER_NOTIF
 #define TRAP(r) (SECCOMP_RET_TRAP | (r))
@@ -327,8 +323,13 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       ja(a, notify); /* denied for our process; the supervisor decides */
       break;
     case SYS_clone:
+      /* Also a process that shares our memory under another parent: the
+       * supervisor refuses stack take-overs to a process that shares its
+       * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
-      jump(a, BPF_JSET, CLONE_NEW_ANY, notify, allow);
+      jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      jump(a, BPF_JSET, CLONE_VM, -1, allow);
+      jump(a, BPF_JSET, CLONE_PARENT, notify, allow);
       break;
     case SYS_clone3: /* its flags are in memory: libc falls back to clone */
       ret(a, SECCOMP_RET_ERRNO | ENOSYS);

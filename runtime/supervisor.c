@@ -23,6 +23,9 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <linux/kcmp.h>
+#include <sched.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -160,6 +163,17 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, i
 
 /* ------------------------------------------------- the runtime's requests */
 
+/* Whether process tgid shares its parent's memory (a vfork child, or a
+ * clone(CLONE_VM) one the filter let through): then its one thread is not
+ * the only one using the stacks it would take over (found in review). */
+static int shares_parents_memory(pid_t tgid) {
+  long ppid = status_field(tgid, "PPid");
+  if (ppid <= 0 || !bh_supervisor_is_ours((pid_t)ppid))
+    return 0; /* a parent that is not ours has other memory */
+  long order = syscall(SYS_kcmp, (pid_t)ppid, tgid, KCMP_VM, 0, 0);
+  return order != 1 && order != 2; /* 0: the same memory; -1: cannot tell */
+}
+
 static int owner_request(int listener, const struct seccomp_notif *n) {
   int op = (int)n->data.args[1], c = (int)n->data.args[2], i = (int)n->data.args[3];
   uint32_t tid = (uint32_t)n->pid;
@@ -183,7 +197,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
      * held; with more threads alive that would share their stacks. */
-    if (status_field(tgid, "Threads") != 1) {
+    if (status_field(tgid, "Threads") != 1 || shares_parents_memory(tgid)) {
       close(fd);
       return EPERM;
     }
@@ -232,8 +246,10 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_shmat: return BH_R_SHM;
   case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root:
   case SYS_open_tree: case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig:
-  case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr: case SYS_clone:
+  case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
     return BH_R_NAMESPACE;
+  case SYS_clone:
+    return n->data.args[0] & BH_CLONE_NEW_ANY ? BH_R_NAMESPACE : BH_R_SHARED_VM;
   case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
   case SYS_mmap:
     return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS) ? BH_R_EXEC

@@ -59,6 +59,7 @@ enum bh_reason {
   BH_R_DUMPABLE,     /* PR_SET_DUMPABLE 0 */
   BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
   BH_R_NAMESPACE,    /* new namespaces, mounts */
+  BH_R_SHARED_VM,    /* clone(CLONE_VM | CLONE_PARENT) */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -72,6 +73,11 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
 /* The runtime's requests to the supervisor: an ioctl on this descriptor
  * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
 #define BH_REQUEST_FD 0x7ffffff3
+
+/* Every namespace a clone can create (<linux/sched.h>). */
+#define BH_CLONE_NEW_ANY                                                       \
+  (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
+   CLONE_NEWUTS | CLONE_NEWCGROUP)
 enum bh_request { BH_OWNER_CLAIM = 1, BH_OWNER_RELEASE, BH_OWNER_ADOPT };
 /* Sets compartment c's stack i's owner through the supervisor: claim
  * (free -> this thread), release (this thread -> free), adopt (after fork:

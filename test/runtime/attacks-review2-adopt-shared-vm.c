@@ -21,19 +21,14 @@
 // Found in the second review of the default domain's program counter
 // (attacker model B); verified natively (6.18) and in the QEMU guest (6.1).
 //
-// Fix (not made here): the supervisor should let "adopt" rewrite an entry
-// only for a thread that does not share the caller's address space (the
-// parent's threads after fork are in another mm: kcmp(caller, tid,
-// KCMP_VM) tells them apart; a live task in the same mm must keep its
-// stacks), or refuse clone/clone3/vfork with CLONE_VM but without
-// CLONE_THREAD for our process and make posix_spawn's child unable to ask
-// (the filter cannot tell a vfork child's requests from its parent's
-// otherwise).
+// Fixed: the supervisor refuses "adopt" to a process that shares its
+// parent's memory (kcmp(parent, caller, KCMP_VM); a vfork child or a
+// clone(CLONE_VM) one), and the filter refuses clone(CLONE_VM |
+// CLONE_PARENT), which would hide that parent. The release after it is
+// refused too: the table does not name the caller.
 //
 // This test expects the adopt (or the release after it) to be refused and
-// the main thread's vault locals to stay as they were. OPEN: expected to
-// fail until fixed.
-// XFAIL: *
+// the main thread's vault locals to stay as they were.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
