@@ -131,10 +131,14 @@ static int finish(struct as *a) {
   return a->bad ? -1 : a->n;
 }
 
-/* M[0], M[1] = low and high words of args[x] + args[y] (64-bit, with the
- * carry; a sum past 2^64 is a call the kernel refuses anyway). */
-static void end_of(struct as *a, int x, int y) {
-  ld(a, ARG_LO(y));
+/* M[0], M[1] = low and high words of args[x] + args[y], or of args[x] + len
+ * when y < 0 (64-bit, with the carry; a sum past 2^64 is a call the kernel
+ * refuses anyway). */
+static void end_of_len(struct as *a, int x, int y, uint32_t len) {
+  if (y >= 0)
+    ld(a, ARG_LO(y));
+  else
+    emit(a, BPF_LD | BPF_IMM, len);
   emit(a, BPF_MISC | BPF_TAX, 0);
   ld(a, ARG_LO(x));
   emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
@@ -148,7 +152,10 @@ static void end_of(struct as *a, int x, int y) {
   emit(a, BPF_JMP | BPF_JA, 1);
   emit(a, BPF_LD | BPF_IMM, 0);
   emit(a, BPF_ST, 2); /* M[2] = carry */
-  ld(a, ARG_HI(y));
+  if (y >= 0)
+    ld(a, ARG_HI(y));
+  else
+    emit(a, BPF_LD | BPF_IMM, 0);
   emit(a, BPF_MISC | BPF_TAX, 0);
   ld(a, ARG_HI(x));
   emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
@@ -183,10 +190,37 @@ static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
  * one (keyed ones only when with_keyed). */
 static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
                          int with_keyed, int hit) {
-  end_of(a, x, y);
+  end_of_len(a, x, y, 0);
   for (unsigned i = 0; i < p->n; i++)
     if (with_keyed || !p->r[i].keyed)
       overlap(a, x, &p->r[i], hit);
+}
+
+/* The 4-byte word at args[x] against every range: to hit if it overlaps
+ * one. */
+static void check_word(struct as *a, const struct bh_policy *p, int x, int hit) {
+  end_of_len(a, x, -1, 4);
+  for (unsigned i = 0; i < p->n; i++)
+    overlap(a, x, &p->r[i], hit);
+}
+
+/* If flags (args[0]) has any of the bits in flag (always when flag is 0),
+ * the 4-byte word at args[x] must not be protected memory, else to hit.
+ * Only short jumps around the range checks, long ones as BPF_JA: the
+ * checks are long when there are many ranges. */
+static void word_if(struct as *a, const struct bh_policy *p, uint32_t flag, int x, int hit) {
+  int check = new_label(a), in = new_label(a), done = new_label(a);
+  if (flag) {
+    ld(a, ARG_LO(0));
+    jump(a, BPF_JSET, flag, check, -1);
+    ja(a, done);
+  }
+  bind(a, check);
+  check_word(a, p, x, in);
+  ja(a, done);
+  bind(a, in);
+  ja(a, hit);
+  bind(a, done);
 }
 
 struct rule {
@@ -228,7 +262,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       SYS_openat2, SYS_creat, SYS_ioctl, SYS_perf_event_open, SYS_bpf, SYS_init_module,
       SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load, SYS_unshare, SYS_setns,
       SYS_mount, SYS_umount2, SYS_pivot_root, SYS_open_tree, SYS_move_mount, SYS_fsopen,
-      SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_clone, SYS_clone3};
+      SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_clone, SYS_clone3, SYS_set_tid_address};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
@@ -322,14 +356,26 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
     case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
       ja(a, notify); /* denied for our process; the supervisor decides */
       break;
-    case SYS_clone:
+    case SYS_clone: {
+      int tids = new_label(a);
       /* Also a process that shares our memory under another parent: the
        * supervisor refuses stack take-overs to a process that shares its
        * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
       jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
-      jump(a, BPF_JSET, CLONE_VM, -1, allow);
-      jump(a, BPF_JSET, CLONE_PARENT, notify, allow);
+      jump(a, BPF_JSET, CLONE_VM, -1, tids);
+      jump(a, BPF_JSET, CLONE_PARENT, notify, -1);
+      /* Words the kernel writes (the child's at its exit, with the PKRU it
+       * dies with): not in protected memory (review). */
+      bind(a, tids);
+      word_if(a, p, CLONE_PARENT_SETTID, 2, notify);
+      word_if(a, p, CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID, 3, notify);
+      ja(a, allow);
+      break;
+    }
+    case SYS_set_tid_address:
+      word_if(a, p, 0, 0, notify);
+      ja(a, allow);
       break;
     case SYS_clone3: /* its flags are in memory: libc falls back to clone */
       ret(a, SECCOMP_RET_ERRNO | ENOSYS);

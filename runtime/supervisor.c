@@ -249,7 +249,11 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
     return BH_R_NAMESPACE;
   case SYS_clone:
-    return n->data.args[0] & BH_CLONE_NEW_ANY ? BH_R_NAMESPACE : BH_R_SHARED_VM;
+    if (n->data.args[0] & BH_CLONE_NEW_ANY)
+      return BH_R_NAMESPACE;
+    return n->data.args[0] & CLONE_PARENT && n->data.args[0] & CLONE_VM ? BH_R_SHARED_VM
+                                                                       : BH_R_TID_WORD;
+  case SYS_set_tid_address: return BH_R_TID_WORD;
   case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
   case SYS_mmap:
     return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS) ? BH_R_EXEC

@@ -77,6 +77,7 @@ const char *bh_reason_text(int reason) {
   case BH_R_MEMFILE: return "reading or writing a process's memory through the kernel ignores protection keys";
   case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
   case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
+  case BH_R_TID_WORD: return "the kernel writes that thread-id word (at the task's exit, with the rights it dies with) into protected memory";
   case BH_R_SHARED_VM: return "a process sharing the program's memory under another parent would hide that it shares it, and could take over live threads' compartment stacks";
   case BH_R_NAMESPACE: return "a namespace or mount of its own lets the program give a process's memory file another name";
   case BH_R_KERNEL: return "it has the kernel read the process's memory (samples, probes) or changes the kernel itself";
@@ -139,6 +140,7 @@ const char *bh_syscall_name(long nr) {
   case SYS_mount_setattr: return "mount_setattr";
   case SYS_clone: return "clone";
   case SYS_clone3: return "clone3";
+  case SYS_set_tid_address: return "set_tid_address";
   default: return NULL;
   }
 }

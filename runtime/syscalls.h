@@ -60,6 +60,7 @@ enum bh_reason {
   BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
   BH_R_NAMESPACE,    /* new namespaces, mounts */
   BH_R_SHARED_VM,    /* clone(CLONE_VM | CLONE_PARENT) */
+  BH_R_TID_WORD,     /* a thread-id word the kernel writes, in protected memory */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

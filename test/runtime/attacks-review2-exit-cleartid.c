@@ -13,20 +13,18 @@
 // QEMU guest (6.1). Found in the second review of the default domain's
 // program counter (attacker model B).
 //
-// Fix (not made here): refuse, for our process, set_tid_address and
-// clone's CLONE_CHILD_CLEARTID / CLONE_CHILD_SETTID / CLONE_PARENT_SETTID
-// with an address in protected memory (all in registers: the filter can
-// check [addr, addr + 4) against the ranges; clone3 keeps them in memory:
-// refuse it with ENOSYS so that libc falls back to clone). The robust
+// Fixed: the filter sends set_tid_address, and clone with
+// CLONE_CHILD_CLEARTID / CLONE_CHILD_SETTID / CLONE_PARENT_SETTID, whose
+// word [addr, addr + 4) is in protected memory, to the supervisor, which
+// refuses them for our process; clone3 gets ENOSYS (libc falls back to
+// clone). Still open: the robust
 // futex list at exit (set_robust_list; the list is key-0 memory the
 // attacker writes) makes the kernel set FUTEX_OWNER_DIED in a word that
 // holds the dying task's id, with the same rights; not tried here, and it
 // needs the same kind of answer (or processes that share our memory
 // refused altogether).
 //
-// This test expects the vault's word to stay as it was. OPEN: expected to
-// fail until fixed.
-// XFAIL: *
+// This test expects the vault's word to stay as it was.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
