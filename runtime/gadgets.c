@@ -130,7 +130,9 @@ void bh_bind_now(char **argv, char **envp) {
 enum kind { WRPKRU, XRSTOR, XRSTORS };
 static const char *const kind_name[] = {"WRPKRU", "XRSTOR", "XRSTORS"};
 
-/* The same byte patterns bulkhead-scan looks for (tools/scan/search.c). */
+/* The same byte patterns bulkhead-scan looks for (tools/scan/search.c's
+ * match_at; the scanner is a separate program, with a SIMD search around
+ * it). */
 static int match(const uint8_t *p) {
   int mem = (p[2] >> 6) != 3, reg = (p[2] >> 3) & 7;
   if (p[1] == 0x01 && p[2] == 0xef)
@@ -155,14 +157,16 @@ static int read_only_in(const struct dl_phdr_info *info, uintptr_t a, size_t len
   return 0;
 }
 
-/* WRPKRU; cmpl X(%rip), %eax; je +2; ud2 - with X read-only. */
+/* WRPKRU; cmpl X(%rip), %eax; je +2; ud2 - the check of the contract's
+ * gate (BH_GATE_*), with X read-only. */
 static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p, const uint8_t *end) {
   static const uint8_t cmp[2] = {0x3b, 0x05}, trap[4] = {0x74, 0x02, 0x0f, 0x0b};
-  if (end - p < 3 + 6 + 4 || memcmp(p + 3, cmp, 2) || memcmp(p + 9, trap, 4))
+  if (end - p < BH_GATE_UD2_AT + 2 || memcmp(p + BH_GATE_CHECK_AT, cmp, 2) ||
+      memcmp(p + BH_GATE_JE_AT, trap, 4))
     return 0;
   int32_t rel;
-  memcpy(&rel, p + 5, 4);
-  return read_only_in(info, (uintptr_t)(p + 9) + (intptr_t)rel, 4);
+  memcpy(&rel, p + BH_GATE_CHECK_AT + 2, 4);
+  return read_only_in(info, (uintptr_t)(p + BH_GATE_JE_AT) + (intptr_t)rel, 4);
 }
 
 struct scan {

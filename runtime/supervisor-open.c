@@ -55,15 +55,9 @@ struct caller {
 };
 
 static int read_caller(pid_t tid, struct caller *c) {
-  char path[64], buf[8192];
-  snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (n <= 0)
+  char buf[8192];
+  if (bh_read_status(tid, buf, sizeof buf))
     return -1;
-  buf[n] = 0;
   memset(c, 0, sizeof *c);
   c->umask = 022;
   int found = 0;

@@ -67,16 +67,23 @@ int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) {
   return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
 }
 
-static long status_field(pid_t pid, const char *name) {
-  char path[64], buf[4096];
+int bh_read_status(pid_t pid, char *buf, size_t size) {
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
   if (fd >= 0)
     close(fd);
   if (n <= 0)
     return -1;
   buf[n] = 0;
+  return 0;
+}
+
+static long status_field(pid_t pid, const char *name) {
+  char buf[4096];
+  if (bh_read_status(pid, buf, sizeof buf))
+    return -1;
   size_t l = strlen(name);
   for (char *s = buf; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
     if (!strncmp(s, name, l) && s[l] == ':')

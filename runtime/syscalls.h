@@ -110,6 +110,8 @@ int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) B
 /* Reads len bytes at addr of task tid; 0 or -1. */
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
 pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
+/* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
+int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */
 int bh_supervisor_is_ours(pid_t tid) BH_HIDDEN;
 int bh_supervisor_tgid_is_ours(pid_t tgid) BH_HIDDEN;
