@@ -30,7 +30,7 @@ using namespace llvm;
 
 namespace bulkhead {
 
-Constant *Instrumenter::nameString(StringRef Compartment) {
+Constant *Instrumenter::getOrCreateNameString(StringRef Compartment) {
   Constant *Init = ConstantDataArray::getString(M.getContext(), Compartment);
   auto *GV = new GlobalVariable(M, Init->getType(), true,
                                 GlobalValue::PrivateLinkage, Init,
@@ -42,7 +42,7 @@ Constant *Instrumenter::nameString(StringRef Compartment) {
 std::string Instrumenter::symbolFor(const Domain &D) {
   if (D.kind != Domain::Compartment)
     return BH_SYM_DOMAIN0;
-  return descriptor(D.name)->getName().str();
+  return getOrCreateDescriptor(D.name)->getName().str();
 }
 
 // The compartment's descriptor (struct bulkhead_domain in runtime/abi.h),
@@ -50,7 +50,7 @@ std::string Instrumenter::symbolFor(const Domain &D) {
 // it and the linker keeps one.
 // __bulkhead_slot_address.<c>: the calling thread's address of c's stack
 // slot, for the descriptor (runtime/abi.h).
-Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
+Function *Instrumenter::getOrCreateSlotAddressFunction(StringRef Compartment) {
   std::string Name = (BH_SYM_SLOT_ADDRESS_PREFIX + Compartment).str();
   if (Function *F = M.getFunction(Name))
     return F;
@@ -62,7 +62,7 @@ Function *Instrumenter::slotAddressFunction(StringRef Compartment) {
   F->addFnAttr(WrapperAttr); // not instrumented
   IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
   B.CreateRet(B.CreateThreadLocalAddress(
-      stackSlot({Domain::Compartment, Compartment})));
+      getOrCreateStackSlot({Domain::Compartment, Compartment})));
   return F;
 }
 
@@ -88,7 +88,7 @@ static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
                        /*gen_crash_diag=*/false);
 }
 
-GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
+GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
   GlobalVariable *&Slot = Descriptors[Compartment];
   if (Slot)
     return Slot;
@@ -120,12 +120,12 @@ GlobalVariable *Instrumenter::descriptor(StringRef Compartment) {
       ConstantInt::get(I32, -1),
       ConstantInt::get(I32, BH_ABI_VERSION),
       ConstantInt::get(I32, 0),
-      nameString(Compartment),
+      getOrCreateNameString(Compartment),
       Bound("__start_"),
       Bound("__stop_"),
       ConstantPointerNull::get(Ptr), // stack arena, set at start-up
       ConstantPointerNull::get(Ptr),
-      StackSwitching ? (Constant *)slotAddressFunction(Compartment)
+      StackSwitching ? (Constant *)getOrCreateSlotAddressFunction(Compartment)
                      : ConstantPointerNull::get(Ptr),
       ConstantAggregateZero::get(PadTy)};
   auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
@@ -176,7 +176,7 @@ void Instrumenter::placeData(GlobalVariable &GV, StringRef Compartment,
   // ignores the section: make it an ordinary definition.
   if (GV.hasCommonLinkage())
     GV.setLinkage(GlobalValue::ExternalLinkage);
-  descriptor(Compartment);
+  getOrCreateDescriptor(Compartment);
   GV.setSection((BH_SECTION_DATA_PREFIX + Compartment).str());
   // Constants share the writable section: one section per compartment keeps
   // its pages contiguous, and constness does not protect a secret anyway.

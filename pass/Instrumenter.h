@@ -47,10 +47,10 @@ public:
 private:
   Domain domainOf(const llvm::Function &F) const { return Info.domainOf(F); }
   std::string symbolFor(const Domain &D);
-  llvm::GlobalVariable *descriptor(llvm::StringRef Compartment);
+  llvm::GlobalVariable *getOrCreateDescriptor(llvm::StringRef Compartment);
   void markCompartments();
   void guardVariadicEntry(llvm::Function &F);
-  llvm::Constant *nameString(llvm::StringRef Compartment);
+  llvm::Constant *getOrCreateNameString(llvm::StringRef Compartment);
   void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
                  bool Claimed);
   void padDataSections();
@@ -66,7 +66,7 @@ private:
   std::optional<Domain> onlyUserDomain(const llvm::GlobalVariable &GV);
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                        llvm::GlobalValue::LinkageTypes Linkage);
-  llvm::Function *wrapper(llvm::Function &F, const Domain &Creator);
+  llvm::Function *getOrCreateWrapper(llvm::Function &F, const Domain &Creator);
   llvm::BasicBlock *ifHolding(llvm::BasicBlock *&At, const Domain &D,
                               llvm::StringRef Then, llvm::StringRef Else);
   void switchingWrapperBody(llvm::Function &F, llvm::Function &W,
@@ -86,9 +86,9 @@ private:
   llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
                             llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();
-  llvm::GlobalVariable *stackSlot(const Domain &D);
-  llvm::GlobalVariable *argBuffer();
-  llvm::Function *slotAddressFunction(llvm::StringRef Compartment);
+  llvm::GlobalVariable *getOrCreateStackSlot(const Domain &D);
+  llvm::GlobalVariable *getOrCreateArgBuffer();
+  llvm::Function *getOrCreateSlotAddressFunction(llvm::StringRef Compartment);
   struct AnyTrampoline {
     llvm::Function *Tr = nullptr;
     Domain To{Domain::Default, ""};
@@ -97,12 +97,14 @@ private:
     llvm::SmallVector<llvm::Function *, 8> Targets; // its callees, by index
   };
   std::map<std::string, AnyTrampoline> AnyTrampolines;
-  AnyTrampoline &anyTrampoline(const Domain &To, ResultRegs Result,
-                               ResultRegs Args);
+  AnyTrampoline &getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
+                                          ResultRegs Args);
   void callThroughAny(llvm::CallInst &Call, const Domain &To);
   void finishAnyTrampolines();
-  llvm::Function *trampoline(llvm::Function &Callee, llvm::FunctionType *FT, const Domain &From,
-                       const Domain &To, uint64_t StackBytes);
+  llvm::Function *getOrCreateTrampoline(llvm::Function &Callee,
+                                        llvm::FunctionType *FT,
+                                        const Domain &From, const Domain &To,
+                                        uint64_t StackBytes);
   void keepStackSlots(llvm::CallBase &SetjmpCall);
   void stopWithError(llvm::Instruction *Before, const std::string &Msg);
   llvm::SmallVector<llvm::CallBase *, 4> SetjmpCalls;
@@ -110,8 +112,9 @@ private:
                                    const Domain &From, const Domain &To,
                                    uint64_t StackBytes);
   bool leaveForPointerCall(llvm::CallInst &Call, const Domain &From);
-  llvm::Function *indirectTrampoline(llvm::CallInst &Call, const Domain &From,
-                                     uint64_t StackBytes);
+  llvm::Function *getOrCreateIndirectTrampoline(llvm::CallInst &Call,
+                                                const Domain &From,
+                                                uint64_t StackBytes);
   std::map<std::pair<llvm::FunctionType *, std::pair<std::string, uint64_t>>,
            llvm::Function *>
       IndirectTrampolines;

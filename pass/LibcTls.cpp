@@ -88,7 +88,7 @@ void Instrumenter::rewriteLibcTlsAccessors() {
         continue;
       // The table is the runtime's: a module with compartment code
       // already needs it (markCompartments), and now does for sure.
-      descriptor(D.name);
+      getOrCreateDescriptor(D.name);
       auto *Call = dyn_cast<CallInst>(I);
       if (Call && Call->isCallee(U) && onlyLoadedOrStored(*Call)) {
         IRBuilder<> B(Call);

@@ -251,8 +251,9 @@ void Instrumenter::recordSharingCompartment(StringRef C) {
   auto *GV = new GlobalVariable(M, I32, true, GlobalValue::PrivateLinkage,
                                 nullptr, "__bulkhead_share_policy." + C);
   GV->setInitializer(ConstantExpr::getTrunc(
-      ConstantExpr::getSub(ConstantExpr::getPtrToInt(descriptor(C), I64),
-                           ConstantExpr::getPtrToInt(GV, I64)),
+      ConstantExpr::getSub(
+          ConstantExpr::getPtrToInt(getOrCreateDescriptor(C), I64),
+          ConstantExpr::getPtrToInt(GV, I64)),
       I32));
   GV->setSection(BH_SECTION_SHARE);
   GV->setAlignment(Align(4));

@@ -49,15 +49,16 @@ cl::opt<bool> StackSwitching(
 // before each use, and so is a compartment's own stack pointer when control
 // comes back to it.
 //
-// Three kinds of trampoline: trampoline() for a call whose both ends the
-// pass knows; indirectTrampoline() for a compartment's pointer calls into
-// wrappers, which leave through the default domain; anyTrampoline() for a
-// wrapper called with the rights of a compartment known only at run time.
+// Three kinds of trampoline: getOrCreateTrampoline() for a call whose both ends
+// the pass knows; getOrCreateIndirectTrampoline() for a compartment's pointer
+// calls into wrappers, which leave through the default domain;
+// getOrCreateAnyTrampoline() for a wrapper called with the rights of a
+// compartment known only at run time.
 
 // The TLS slot of D's current stack top: one per domain, emitted wherever
 // needed, merged by the linker. Initial-exec: compartments exist only in
 // executables, where the linker turns it into a fixed offset.
-GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
+GlobalVariable *Instrumenter::getOrCreateStackSlot(const Domain &D) {
   static_assert(std::string_view(BH_SYM_DEFAULT_STACK_SLOT) ==
                     std::string_view(BH_SYM_STACK_SLOT_PREFIX "0"),
                 "the default domain's slot is named like a compartment's");
@@ -78,8 +79,8 @@ GlobalVariable *Instrumenter::stackSlot(const Domain &D) {
 }
 
 // The per-thread buffer that stack arguments out of a compartment pass
-// through (see trampoline()).
-GlobalVariable *Instrumenter::argBuffer() {
+// through (see getOrCreateTrampoline()).
+GlobalVariable *Instrumenter::getOrCreateArgBuffer() {
   const char *Name = BH_SYM_ARGBUF;
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
@@ -232,9 +233,11 @@ static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
 //
 // Frame written at the top T of To's stack, above the copied arguments:
 //   T-8: From's stack pointer   T-16: From's old slot   T-24: To's old slot
-Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
-                                   const Domain &From, const Domain &To,
-                                   uint64_t StackBytes) {
+Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
+                                              FunctionType *FT,
+                                              const Domain &From,
+                                              const Domain &To,
+                                              uint64_t StackBytes) {
   auto DomName = [](const Domain &D) {
     return D.kind == Domain::Compartment ? D.name : StringRef("0");
   };
@@ -273,9 +276,10 @@ Function *Instrumenter::trampoline(Function &Callee, FunctionType *FT,
 // default domain, and calls the pointer, passed in r10 (a `nest` argument),
 // from there. A wrapper does not know which compartment calls it, and so
 // could not switch back to that compartment's stack and rights; from the
-// default domain it can (pass/CompartmentPass.cpp, wrapper()).
-Function *Instrumenter::indirectTrampoline(CallInst &Call, const Domain &From,
-                                           uint64_t StackBytes) {
+// default domain it can (pass/CompartmentPass.cpp, getOrCreateWrapper()).
+Function *Instrumenter::getOrCreateIndirectTrampoline(CallInst &Call,
+                                                      const Domain &From,
+                                                      uint64_t StackBytes) {
   FunctionType *FT = Call.getFunctionType();
   Function *&Tr = IndirectTrampolines[{FT, {From.name.str(), StackBytes}}];
   if (Tr)
@@ -320,7 +324,7 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
                                 &ElseTerm);
   SmallVector<Value *, 8> Args{P};
   Args.append(Call.arg_begin(), Call.arg_end());
-  Function *Tr = indirectTrampoline(Call, From, *Bytes);
+  Function *Tr = getOrCreateIndirectTrampoline(Call, From, *Bytes);
   CallInst *Out = IRBuilder<>(ThenTerm).CreateCall(Tr, Args);
   AttributeList CA = Call.getAttributes();
   for (unsigned I = 0; I < Call.arg_size(); ++I)
@@ -365,15 +369,18 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   bool FromC = From.kind == Domain::Compartment;
   bool ToC = To.kind == Domain::Compartment;
   std::string FromD = symbolFor(From), ToD = symbolFor(To);
-  std::string FromSlot = stackSlot(From)->getName().str() + "@gottpoff(%rip)";
-  std::string ToSlot = stackSlot(To)->getName().str() + "@gottpoff(%rip)";
+  std::string FromSlot =
+      getOrCreateStackSlot(From)->getName().str() + "@gottpoff(%rip)";
+  std::string ToSlot =
+      getOrCreateStackSlot(To)->getName().str() + "@gottpoff(%rip)";
   // Stack arguments out of a compartment into the default domain: only the
   // compartment's rights can read them, and only the default domain's may
   // write the frame (the slot it is written at is key-0 memory anyone can
   // set). They go through a per-thread buffer, addressed through %fs.
   bool ViaBuffer = FromC && !ToC && StackBytes;
   std::string Buffer =
-      ViaBuffer ? argBuffer()->getName().str() + "@gottpoff(%rip)" : "";
+      ViaBuffer ? getOrCreateArgBuffer()->getName().str() + "@gottpoff(%rip)"
+                : "";
   // The caller's stack pointer is Above bytes below the return address.
   unsigned Above = FromC ? BH_FRAME_CALLER_SAVED : 0;
   bool ByName = !Indirect && CalleePtr->isDeclaration();
@@ -533,9 +540,9 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 // record before anything uses i's stack. No stack arguments (the callee's
 // rights could not read them, nor i's its stack). Its body is written once
 // the table is complete (finishAnyTrampolines).
-Instrumenter::AnyTrampoline &Instrumenter::anyTrampoline(const Domain &To,
-                                                         ResultRegs Result,
-                                                         ResultRegs Args) {
+Instrumenter::AnyTrampoline &
+Instrumenter::getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
+                                       ResultRegs Args) {
   std::string Key = ((To.kind == Domain::Compartment ? To.name
                                                      : StringRef("0")) +
                      ".g" + Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
@@ -581,7 +588,8 @@ void Instrumenter::finishAnyTrampolines() {
 
     bool ToC = T.To.kind == Domain::Compartment;
     std::string ToD = symbolFor(T.To);
-    std::string ToSlot = stackSlot(T.To)->getName().str() + "@gottpoff(%rip)";
+    std::string ToSlot =
+        getOrCreateStackSlot(T.To)->getName().str() + "@gottpoff(%rip)";
     AsmEmitter E;
     AsmEmitter::Label Refused = E.newLabel();
     E.saveCalleeSaved(/*WithCFI=*/false);
@@ -691,7 +699,8 @@ void Instrumenter::finishAnyTrampolines() {
 void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
   Type *Ret = Call.getType();
   auto *Target = cast<Function>(Call.getCalledOperand());
-  AnyTrampoline &T = anyTrampoline(To, resultRegs(*Target), argRegs(*Target));
+  AnyTrampoline &T =
+      getOrCreateAnyTrampoline(To, resultRegs(*Target), argRegs(*Target));
   auto It = llvm::find(T.Targets, Target);
   uint64_t Index = It - T.Targets.begin();
   if (It == T.Targets.end())
@@ -798,7 +807,7 @@ bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
   if (From.kind == Domain::Compartment)
     insertScrub(&Call); // unused argument registers carry nothing of From
   Call.setCalledOperand(
-      trampoline(Callee, Call.getFunctionType(), From, To, *Bytes));
+      getOrCreateTrampoline(Callee, Call.getFunctionType(), From, To, *Bytes));
   return true;
 }
 

@@ -39,7 +39,7 @@ namespace bulkhead {
 // a signal, a thread start, another compartment). One per (F, creator): a
 // pointer made in a compartment and called back by shared code (qsort)
 // finds the compartment's rights again on return.
-Function *Instrumenter::wrapper(Function &F, const Domain &Creator) {
+Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
   std::string Name = (BH_SYM_WRAP_PREFIX + sourceName(F) + "." +
                       (Creator.kind == Domain::Compartment ? Creator.name
                                                            : StringRef("0")))
@@ -113,8 +113,8 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
     std::string Why;
     if (std::optional<uint64_t> Bytes =
             switchableStackBytes(*Sw, From, Target, Why)) {
-      Sw->setCalledOperand(
-          trampoline(F, Sw->getFunctionType(), From, Target, *Bytes));
+      Sw->setCalledOperand(getOrCreateTrampoline(F, Sw->getFunctionType(), From,
+                                                 Target, *Bytes));
     } else {
       warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
                             Target.describe() + ") is taken, but a call "
@@ -239,7 +239,7 @@ Constant *Instrumenter::wrapFunctionsIn(
                 "non-variadic entry, e.g. taking a va_list)");
         continue;
       }
-      VM[&Fn] = wrapper(Fn, Creator);
+      VM[&Fn] = getOrCreateWrapper(Fn, Creator);
       continue;
     }
     if (isa<GlobalValue>(Cur))

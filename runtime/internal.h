@@ -169,7 +169,7 @@ void bh_rt_stack_thread_init(void) BH_HIDDEN;
 /* Gates into a domain chosen at run time (enter.c): compartment i
  * (0-14), or the default domain for any other i. */
 void bh_enter_init(void) BH_HIDDEN;
-void bh_enter_index(int i) BH_HIDDEN;
+void bh_enter_index(int i) __asm__(BH_SYM_ENTER_INDEX) BH_HIDDEN;
 /* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose
  * stack holds sp; NULL if sp is on no compartment's stack. */
 void **bh_stack_slot_at(const char *sp) BH_HIDDEN;

@@ -16,8 +16,14 @@
  *
  * Naming: macros here are BH_*; BH_SYM_* are symbol names, BH_SECTION_*
  * section names, BH_DOMAIN_* / BH_INDEX_* / BH_RECORD_* / BH_FRAME_*
- * byte offsets. The symbols themselves keep their established spellings
- * (prefix __bulkhead_; runtime-private ones bh_).
+ * byte offsets. Every symbol one side names for the other starts with
+ * __bulkhead_. Those the runtime defines in C are C identifiers
+ * (__bulkhead_domain0, __bulkhead_stack_new); those the pass makes per
+ * compartment or per function join the kind and the names with '.'
+ * (__bulkhead_domain.NAME, __bulkhead_stack.NAME, __bulkhead_wrap.F.CREATOR),
+ * which no C identifier can spell. Section names stay C identifiers (the
+ * linker defines __start_/__stop_ only for those). The runtime's private
+ * C names start with bh_.
  */
 #ifndef BULKHEAD_ABI_H
 #define BULKHEAD_ABI_H
@@ -36,7 +42,7 @@
 
 /* A process has keys 1-15 (key 0 is the default domain's). Also the
  * number of fixed gates of the runtime's gates into a domain chosen at run
- * time (bh_enter_index, __bulkhead_return_to_index) and of the entries of
+ * time (__bulkhead_enter_index, __bulkhead_return_to_index) and of the entries of
  * the index table (BH_INDEX_*) that can name a compartment. */
 #define BH_MAX_COMPARTMENTS 15
 
@@ -90,7 +96,7 @@
 #define BH_DOMAIN_HEADER_SIZE 64 /* the fields above; zeros to BH_PAGE */
 #define BH_DOMAIN_SIZE BH_PAGE
 
-#define BH_SYM_DOMAIN_PREFIX "__bulkhead_domain_"
+#define BH_SYM_DOMAIN_PREFIX "__bulkhead_domain."
 #define BH_SYM_DOMAIN0 "__bulkhead_domain0"
 /* The enforced word, as an operand of assembly. */
 #define BH_SYM_ENFORCED BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_ENFORCED)
@@ -115,7 +121,7 @@
  * BH_INDEX_PKRU + 4 * i (entries past the last compartment hold the default
  * domain's), and its stack slot's offset from the thread pointer, i64 at
  * BH_INDEX_SLOT_TPOFF + 8 * i (0: none). BH_INDEX_ENTRIES of each. */
-#define BH_SYM_INDEX_TABLE "bh_index_pkru"
+#define BH_SYM_INDEX_TABLE "__bulkhead_index_table"
 #define BH_INDEX_ENTRIES 16
 #define BH_INDEX_PKRU 0
 #define BH_INDEX_SLOT_TPOFF 64
@@ -216,7 +222,7 @@
  * table), or the default domain's for any other i. The any-trampoline
  * calls it on the runtime stack to get back into its caller's rights after
  * a first entry (runtime/enter.c). */
-#define BH_SYM_ENTER_INDEX "bh_enter_index"
+#define BH_SYM_ENTER_INDEX "__bulkhead_enter_index"
 
 /* After a pointer call in default-domain code: back to the default
  * domain's rights if the callee left others. Preserves every register but
@@ -316,6 +322,6 @@
 /* Hidden marker of each default-domain function of a module. */
 #define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."
 /* A page of padding ending each module's part of a data section. */
-#define BH_SYM_PAD_PREFIX "__bulkhead_pad_"
+#define BH_SYM_PAD_PREFIX "__bulkhead_pad."
 
 #endif

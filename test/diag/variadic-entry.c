@@ -23,14 +23,14 @@ int use(void) { return sum(2, 1, 2); }
 // CHECK: variadic-entry.c:20:25: warning: bulkhead: variadic entry 'sum' of compartment 'lib' has no thunk: a caller must see BULKHEAD_ENTRY(lib) on its declaration, or the call stops the program
 // CHECK: 1 warning generated.
 // ASM-LABEL: use:
-// ASM:       movl __bulkhead_domain_lib(%rip), %eax
+// ASM:       movl __bulkhead_domain.lib(%rip), %eax
 // ASM:       wrpkru
 // ASM:       callq __bulkhead_body.sum
 // ASM:       wrpkru
 // STACKS-LABEL: use:
 // STACKS:       callq __bulkhead_tramp.__bulkhead_body.sum.0.0
 // STACKS-LABEL: {{^}}__bulkhead_tramp.__bulkhead_body.sum.0.0:
-// STACKS:       movl __bulkhead_domain_lib(%rip), %eax
+// STACKS:       movl __bulkhead_domain.lib(%rip), %eax
 // STACKS:       wrpkru
 // STACKS:       callq __bulkhead_body.sum
 // STACKS:       wrpkru

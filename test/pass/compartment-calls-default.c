@@ -15,7 +15,7 @@ BULKHEAD_ENTRY(vault) int vault_op(int i) { return log_event(i) + 1; }
 // CHECK-NEXT:  {{.*}}:
 // CHECK-NEXT:  wrpkru
 // CHECK:       callq log_event
-// CHECK:       movl __bulkhead_domain_vault(%rip), %eax
+// CHECK:       movl __bulkhead_domain.vault(%rip), %eax
 // CHECK-NEXT:  {{.*}}:
 // CHECK-NEXT:  wrpkru
 // CHECK:       ret
@@ -30,7 +30,7 @@ BULKHEAD_ENTRY(vault) int vault_op(int i) { return log_event(i) + 1; }
 // STACKS-NEXT:  {{.*}}:
 // STACKS-NEXT:  wrpkru
 // STACKS:       callq log_event
-// STACKS:       movl __bulkhead_domain_vault(%rip), %eax
+// STACKS:       movl __bulkhead_domain.vault(%rip), %eax
 // STACKS-NEXT:  {{.*}}:
 // STACKS-NEXT:  wrpkru
 // STACKS:       retq

@@ -22,15 +22,15 @@ BULKHEAD_ENTRY(vault) int read_key(int i) { return key[i] + zeroed + table[i & 1
 // IR-DAG: @table = {{.*}}global [2 x i32] [i32 7, i32 8], section "bulkhead_data_vault"
 // IR-DAG: @other_secret = {{.*}}global i64 5, section "bulkhead_data_other"
 // IR-DAG: @plain_global = {{.*}}global i32 9, align 4{{$}}
-// IR-DAG: @__bulkhead_pad_vault = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_vault", align 4096
-// IR-DAG: @__bulkhead_pad_other = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_other", align 4096
+// IR-DAG: @__bulkhead_pad.vault = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_vault", align 4096
+// IR-DAG: @__bulkhead_pad.other = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_other", align 4096
 // IR-DAG: @__start_bulkhead_data_vault = extern_weak hidden global i8
 // IR-DAG: @__stop_bulkhead_data_vault = extern_weak hidden global i8
-// IR-STACKS-DAG: @__bulkhead_domain_vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr @__bulkhead_slot_address.vault, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
-// IR-SHARED-DAG: @__bulkhead_domain_vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr null, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
+// IR-STACKS-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr @__bulkhead_slot_address.vault, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
+// IR-SHARED-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr null, [4032 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
 
 // The pad is the last thing in each data section of this module.
 // ASM:     .section bulkhead_data_vault,"awR",@progbits
 // ASM-NOT: .section
-// ASM:     __bulkhead_pad_vault:
+// ASM:     __bulkhead_pad.vault:
 // ASM-NEXT: .zero 4096

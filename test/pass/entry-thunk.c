@@ -21,17 +21,17 @@ int use(void) { return vault_get() + vault_static(); }
 // STACKS-LABEL: define {{.*}}i32 @use()
 // STACKS:       notail call i32 @__bulkhead_tramp.__bulkhead_body.vault_get.0.0()
 // STACKS-LABEL: define dso_local i32 @vault_get()
-// STACKS:       call i32 asm sideeffect "# holds the rights\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A3:\0A", "={@ccz}
+// STACKS:       call i32 asm sideeffect "# holds the rights\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0A3:\0A", "={@ccz}
 // STACKS-DAG:   notail call i32 @__bulkhead_body.vault_get()
 // STACKS-DAG:   notail call i32 @__bulkhead_tramp.__bulkhead_body.vault_get.0.0()
 // STACKS-LABEL: define internal i32 @__bulkhead_tramp.__bulkhead_body.vault_get.0.0()
-// STACKS:       __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru{{.*}}callq ${0:P}{{.*}}__bulkhead_domain0(%rip), %eax\0A1: wrpkru
+// STACKS:       __bulkhead_domain.vault(%rip), %eax\0A1: wrpkru{{.*}}callq ${0:P}{{.*}}__bulkhead_domain0(%rip), %eax\0A1: wrpkru
 // CHECK-LABEL: define {{.*}}i32 @use()
 // CHECK:       call i32 @__bulkhead_body.vault_get()
 // CHECK-LABEL: define dso_local i32 @vault_get()
-// CHECK:       call i32 asm sideeffect "# holds the rights\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A3:\0A", "={@ccz}
+// CHECK:       call i32 asm sideeffect "# holds the rights\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0A3:\0A", "={@ccz}
 // CHECK-DAG:   notail call i32 @__bulkhead_body.vault_get()
-// CHECK-DAG:   asm sideeffect "{{.*}}__bulkhead_domain_vault{{.*}}wrpkru{{.*}}"{{.*}}
+// CHECK-DAG:   asm sideeffect "{{.*}}__bulkhead_domain.vault{{.*}}wrpkru{{.*}}"{{.*}}
 // CHECK-NEXT:  notail call i32 @__bulkhead_body.vault_get()
 // CHECK-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain0{{.*}}wrpkru
 // Static and variadic entries keep their name and get no thunk.

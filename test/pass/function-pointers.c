@@ -62,7 +62,7 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // CHECK:       ret
 // CHECK-LABEL: define {{.*}} @__bulkhead_body.vault_call(
 // CHECK:       call i32 %{{.*}}(i32 noundef 2)
-// CHECK-NEXT:  call void asm sideeffect "{{.*}}cmpl $$0, __bulkhead_domain0+12(%rip){{.*}}rdpkru{{.*}}__bulkhead_domain_vault{{.*}}wrpkru
+// CHECK-NEXT:  call void asm sideeffect "{{.*}}cmpl $$0, __bulkhead_domain0+12(%rip){{.*}}rdpkru{{.*}}__bulkhead_domain.vault{{.*}}wrpkru
 
 // The wrappers: one per (function, creating domain), shared across modules
 // unless the function is static. The way back depends on the rights the
@@ -71,14 +71,14 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // else to the default domain.
 // OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}comdat
 // OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A3:\0A", "={@ccz}
-// OP:       asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax{{.*}}wrpkru
+// OP:       asm sideeffect "{{.*}}movl __bulkhead_domain.vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
 // OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
 // With per-compartment stacks: entered inside the vault, a plain call;
 // with the creator's rights, the trampoline from the creator; else the
 // trampoline for a caller found at run time (its callee by index, in r10).
 // STACKS-OP-LABEL: define linkonce_odr hidden i32 @__bulkhead_wrap.vault_op.0(i32 {{.*}}) {{.*}}section "bulkhead_wrappers" comdat
-// STACKS-OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A3:\0A", "={@ccz}
+// STACKS-OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0A3:\0A", "={@ccz}
 // STACKS-OP-NOT:   wrpkru
 // STACKS-OP-DAG:   call i32 @__bulkhead_body.vault_op(
 // STACKS-OP-DAG:   call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A3:\0A", "={@ccz}
@@ -90,7 +90,7 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // stops any other (issue 11): it never enters the compartment.
 // CMP-LABEL: define internal {{.*}}i32 @__bulkhead_wrap.vault_cmp.vault(
 // CMP-NOT:   section
-// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0A3:\0A", "={@ccz}
+// CMP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0A3:\0A", "={@ccz}
 // CMP-NOT:   wrpkru
 // CMP:       tail call i32 @vault_cmp(
 // CMP-NEXT:  ret i32

@@ -16,10 +16,10 @@ int use(int i) { return vault_get(i) + 1; }
 // CHECK-LABEL: use:
 // CHECK:      xorl %ecx, %ecx
 // CHECK-NEXT: xorl %edx, %edx
-// CHECK-NEXT: movl __bulkhead_domain_vault(%rip), %eax
+// CHECK-NEXT: movl __bulkhead_domain.vault(%rip), %eax
 // CHECK-NEXT: [[IN:.Ltmp[0-9]+]]:
 // CHECK-NEXT: wrpkru
-// CHECK-NEXT: cmpl __bulkhead_domain_vault(%rip), %eax
+// CHECK-NEXT: cmpl __bulkhead_domain.vault(%rip), %eax
 // CHECK-NEXT: je [[OK:.Ltmp[0-9]+]]
 // CHECK-NEXT: ud2
 // CHECK-NEXT: [[OK]]:
@@ -39,10 +39,10 @@ int use(int i) { return vault_get(i) + 1; }
 // STACKS-NOT:   wrpkru
 // STACKS-LABEL: .Lfunc_end0:
 // STACKS-LABEL: __bulkhead_tramp.__bulkhead_body.vault_get.0.0:
-// STACKS:      movl __bulkhead_domain_vault(%rip), %eax
+// STACKS:      movl __bulkhead_domain.vault(%rip), %eax
 // STACKS-NEXT: [[IN:.Ltmp[0-9]+]]:
 // STACKS-NEXT: wrpkru
-// STACKS-NEXT: cmpl __bulkhead_domain_vault(%rip), %eax
+// STACKS-NEXT: cmpl __bulkhead_domain.vault(%rip), %eax
 // STACKS-NEXT: je [[OK:.Ltmp[0-9]+]]
 // STACKS-NEXT: ud2
 // STACKS-NEXT: [[OK]]:
@@ -57,7 +57,7 @@ int use(int i) { return vault_get(i) + 1; }
 // STACKS:      retq
 
 // The descriptor the runtime reads: one page, in its comdat, kept.
-// DESC: .section bulkhead_domains,"awGR",@progbits,__bulkhead_domain_vault,comdat{{.*}}
+// DESC: .section bulkhead_domains,"awGR",@progbits,__bulkhead_domain.vault,comdat{{.*}}
 // DESC: .p2align 12
-// DESC: __bulkhead_domain_vault:
-// DESC: .size __bulkhead_domain_vault, 4096
+// DESC: __bulkhead_domain.vault:
+// DESC: .size __bulkhead_domain.vault, 4096

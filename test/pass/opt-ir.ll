@@ -30,7 +30,7 @@ define i32 @main() {
 }
 
 ; CHECK-LABEL: define i32 @main()
-; CHECK-NEXT:  call void asm sideeffect "# checked gate\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 2f\0Axorl %ecx, %ecx\0Axorl %edx, %edx\0Amovl __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0Aje 2f\0Aud2
+; CHECK-NEXT:  call void asm sideeffect "# checked gate\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 2f\0Axorl %ecx, %ecx\0Axorl %edx, %edx\0Amovl __bulkhead_domain.vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0Aje 2f\0Aud2
 ; CHECK-NEXT:  %r = notail call i32 @__bulkhead_body.sign(i32 7) #[[NOINL:[0-9]+]]
 ; CHECK-NEXT:  call void asm sideeffect "# scrub\0Axorl %esi, %esi\0A{{.*}}movl __bulkhead_domain0(%rip)
 ; CHECK-NEXT:  ret i32 %r
@@ -40,7 +40,7 @@ define i32 @main() {
 ; STACKS-NEXT:  %r = notail call i32 @__bulkhead_tramp.__bulkhead_body.sign.0.0(i32 7)
 ; STACKS-NEXT:  ret i32 %r
 ; STACKS-LABEL: define internal i32 @__bulkhead_tramp.__bulkhead_body.sign.0.0(i32 %0) {{.*}}section "bulkhead_trampolines"
-; STACKS-NEXT:  call void asm sideeffect "{{.*}}movl __bulkhead_domain_vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain_vault(%rip), %eax\0Aje 2f\0Aud2{{.*}}callq __bulkhead_body.sign@PLT{{.*}}movl __bulkhead_domain0(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 2f\0Aud2{{.*}}", ""()
+; STACKS-NEXT:  call void asm sideeffect "{{.*}}movl __bulkhead_domain.vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0Aje 2f\0Aud2{{.*}}callq __bulkhead_body.sign@PLT{{.*}}movl __bulkhead_domain0(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 2f\0Aud2{{.*}}", ""()
 ; STACKS: !{i32 {{[0-9]+}}, !"bulkhead.instrumented", i32 1}
 
 ; STACKS-TWICE-LABEL: define i32 @main()

@@ -27,15 +27,15 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      movq __bulkhead_stack.vault@GOTTPOFF(%rip), %r11
 // CHECK-NEXT: cmpq $0, %fs:(%r11)
 // CHECK:      callq __bulkhead_stack_new
-// CHECK:      movl __bulkhead_domain_vault(%rip), %eax
+// CHECK:      movl __bulkhead_domain.vault(%rip), %eax
 // CHECK-NEXT: [[IN:.Ltmp[0-9]+]]:
 // CHECK-NEXT: wrpkru
-// CHECK-NEXT: cmpl __bulkhead_domain_vault(%rip), %eax
+// CHECK-NEXT: cmpl __bulkhead_domain.vault(%rip), %eax
 // CHECK:      .quad [[IN]]
 // CHECK:      movq %fs:(%rcx), %rax
-// CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rax
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rax
 // CHECK-NEXT: jbe [[TRAP:.Ltmp[0-9]+]]
-// CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rax
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rax
 // CHECK-NEXT: ja [[TRAP]]
 // CHECK:      movq 8(%rsp), %rdx
 // CHECK-NEXT: movq %rdx, -64(%rax)
@@ -78,7 +78,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      pushq %r15
 // CHECK:      xorl %ebx, %ebx
 // CHECK:      xorl %r15d, %r15d
-// CHECK:      movq __bulkhead_domain_vault+40(%rip), %r11
+// CHECK:      movq __bulkhead_domain.vault+40(%rip), %r11
 // CHECK-NEXT: movq -65536(%r11), %r11
 // CHECK-NEXT: xorq $2, %r11
 // CHECK-NEXT: pushq %r11
@@ -87,16 +87,16 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
-// CHECK:      movl __bulkhead_domain_vault(%rip), %eax
+// CHECK:      movl __bulkhead_domain.vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
 // CHECK-NEXT: .cfi_def_cfa %rsp, 64
-// CHECK-NEXT: cmpq __bulkhead_domain_vault+40(%rip), %rsp
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rsp
 // CHECK-NEXT: jbe
-// CHECK-NEXT: cmpq __bulkhead_domain_vault+48(%rip), %rsp
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rsp
 // CHECK-NEXT: ja
 // CHECK-NEXT: # check and pop the cookie
-// CHECK-NEXT: movq __bulkhead_domain_vault+40(%rip), %rcx
+// CHECK-NEXT: movq __bulkhead_domain.vault+40(%rip), %rcx
 // CHECK-NEXT: movq -65536(%rcx), %rcx
 // CHECK-NEXT: xorq $2, %rcx
 // CHECK-NEXT: cmpq %rcx, (%rsp)

@@ -15,7 +15,8 @@
 #include <stdint.h>
 BULKHEAD_DATA(vault) static int vsecret = 42;
 BULKHEAD_DATA(parser) static int psecret = 1;
-extern const uint32_t bh_index_pkru[] __attribute__((visibility("hidden")));
+extern const uint32_t bh_index_pkru[] __asm__("__bulkhead_index_table")
+    __attribute__((visibility("hidden")));
 static int shared[4];
 static volatile int *vault_secret;
 static volatile uintptr_t fake_rsp, vault_idx, armed;

@@ -33,7 +33,8 @@ __attribute__((noinline)) static void run_job(struct job *j) {
 }
 
 // ---- the attacker: only key-0 data writes ------------------------------
-extern void bh_enter_index(int) __attribute__((visibility("hidden")));
+extern void bh_enter_index(int) __asm__("__bulkhead_enter_index")
+    __attribute__((visibility("hidden")));
 int main(void) {
   printf("vault_check: %d\n", vault_check("TOP-"));
   fflush(stdout);
