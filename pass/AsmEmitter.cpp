@@ -344,3 +344,16 @@ AsmEmitter &AsmEmitter::refusedTrap(Label Refused) {
 }
 
 } // namespace bulkhead
+
+namespace bulkhead {
+
+AsmEmitter &AsmEmitter::count(StringRef Stats, unsigned Field) {
+  Label Skip = newLabel();
+  step("count");
+  line("cmpl $$0, " BH_SYM_COUNTING "(%rip)");
+  line("je " + Skip.ahead());
+  line("lock incq " + Stats + "+" + Twine(Field) + "(%rip)");
+  return bind(Skip);
+}
+
+} // namespace bulkhead

@@ -130,6 +130,13 @@ public:
   // frame (a cookie was left in rcx: found in review).
   AsmEmitter &refusedTrap(Label Refused);
 
+  // ------------------------------------------------------------ counting
+
+  // With BULKHEAD_STATS=1 (the default descriptor's counting word), adds 1
+  // to the counter at Field (BH_STATS_*) of the counters Stats (an
+  // assembly symbol); clobbers the flags only.
+  AsmEmitter &count(llvm::StringRef Stats, unsigned Field);
+
 private:
   std::string Text;
   unsigned NextLabel = 3; // 1 and 2: the checked gate's

@@ -3,11 +3,12 @@
 // domains, re-entry after pointer calls, landing pads and setjmp, and the
 // markers by which a compartment finds default-domain code of other
 // modules (docs/design.md, steps 7-9).
-#include "Instrumenter.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
-#include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -162,6 +163,9 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
     switchStacks(Call, *Target, Caller, Callee);
     return;
   }
+  AsmEmitter Count;
+  countCrossing(Count, Caller, Callee);
+  insertSteps(&Call, Count);
   insertGate(&Call, symbolFor(Callee), Caller.kind == Domain::Compartment);
   for (Instruction *At : afterCall(Call))
     insertGate(At, symbolFor(Caller), Callee.kind == Domain::Compartment);

@@ -1,12 +1,13 @@
 // Compartments.cpp - what the pass emits for each compartment: its
 // descriptor (the contract's BH_DOMAIN_* layout), the marker that needs the
 // runtime, and its data on pages of its own (docs/design.md, steps 3-4).
-#include "Instrumenter.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
+#include "Instrumenter.h"
 #include "StandIns.h"
-#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -66,16 +67,40 @@ Function *Instrumenter::getOrCreateSlotAddressFunction(StringRef Compartment) {
   return F;
 }
 
+GlobalVariable *Instrumenter::getOrCreateStats(StringRef Compartment) {
+  std::string Name = (BH_SYM_STATS_PREFIX + Compartment).str();
+  if (GlobalVariable *GV = M.getGlobalVariable(Name))
+    return GV;
+  auto *Ty =
+      ArrayType::get(Type::getInt64Ty(M.getContext()), BH_STATS_SIZE / 8);
+  auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+                                ConstantAggregateZero::get(Ty), Name);
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(Name));
+  GV->setAlignment(Align(64)); // its own cache line: counted with lock incq
+  appendToUsed(M, {GV});       // referenced only from inline asm
+  return GV;
+}
+
+void Instrumenter::countCrossing(AsmEmitter &E, const Domain &From,
+                                 const Domain &To) {
+  if (To.kind == Domain::Compartment)
+    E.count(getOrCreateStats(To.name)->getName(), BH_STATS_ENTRIES);
+  if (From.kind == Domain::Compartment)
+    E.count(getOrCreateStats(From.name)->getName(), BH_STATS_CALLS_OUT);
+}
+
 // The descriptor's IR type must lay out as the contract says
 // (include/bulkhead/abi.h, BH_DOMAIN_*), which the runtime's struct and
 // assembly assume: a mismatch (another target's pointer size, a field
 // added on one side) would make every gate read the wrong word.
 static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
   static const uint64_t Offsets[] = {
-      BH_DOMAIN_PKRU,       BH_DOMAIN_PKEY,         BH_DOMAIN_ABI_VERSION,
-      BH_DOMAIN_ENFORCED,   BH_DOMAIN_NAME,         BH_DOMAIN_DATA_START,
-      BH_DOMAIN_DATA_END,   BH_DOMAIN_STACK_LO,     BH_DOMAIN_STACK_HI,
-      BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_HEADER_SIZE};
+      BH_DOMAIN_PKRU,         BH_DOMAIN_PKEY,       BH_DOMAIN_ABI_VERSION,
+      BH_DOMAIN_ENFORCED,     BH_DOMAIN_NAME,       BH_DOMAIN_DATA_START,
+      BH_DOMAIN_DATA_END,     BH_DOMAIN_STACK_LO,   BH_DOMAIN_STACK_HI,
+      BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_STATS,      BH_DOMAIN_COUNTING,
+      BH_DOMAIN_COUNTING + 4, BH_DOMAIN_HEADER_SIZE};
   const StructLayout *SL = DL.getStructLayout(Ty);
   bool Same = Ty->getNumElements() == std::size(Offsets) &&
               SL->getSizeInBytes() == BH_DOMAIN_SIZE;
@@ -99,8 +124,8 @@ GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
   auto *Ptr = PointerType::getUnqual(Ctx);
   auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx),
                                BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE);
-  auto *Ty = StructType::get(
-      Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, PadTy});
+  auto *Ty = StructType::get(Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr,
+                                   Ptr, Ptr, I32, I32, PadTy});
   checkDescriptorLayout(M.getDataLayout(), Ty);
 
   // __start_/__stop_ of the data section; weak, as a compartment may have
@@ -127,6 +152,9 @@ GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
       ConstantPointerNull::get(Ptr),
       StackSwitching ? (Constant *)getOrCreateSlotAddressFunction(Compartment)
                      : ConstantPointerNull::get(Ptr),
+      getOrCreateStats(Compartment),
+      ConstantInt::get(I32, 0), // counting: the default descriptor's
+      ConstantInt::get(I32, 0),
       ConstantAggregateZero::get(PadTy)};
   auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
                                 ConstantStruct::get(Ty, Fields), Name);

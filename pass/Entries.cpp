@@ -1,10 +1,11 @@
 // Entries.cpp - entries split into a body and a thunk under the entry's
 // name; variadic entries guarded instead (docs/design.md, step 5).
-#include "Instrumenter.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
-#include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -81,6 +82,9 @@ void Instrumenter::splitEntries() {
       switchStacks(*Call, *F, {Domain::Default, ""}, domainOf(*F));
       continue;
     }
+    AsmEmitter Count;
+    countCrossing(Count, {Domain::Default, ""}, domainOf(*F));
+    insertSteps(Call, Count);
     insertGate(Call, Sym);
     insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
   }

@@ -41,6 +41,15 @@ void insertScrub(Instruction *Before) {
     insertAsm(Before, Nothing, /*Scrubbing=*/true);
 }
 
+void insertSteps(Instruction *Before, const AsmEmitter &Steps) {
+  if (Steps.text().empty())
+    return;
+  auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
+  IRBuilder<>(Before).CreateCall(
+      InlineAsm::get(Ty, Steps.text(), "~{memory},~{dirflag},~{fpsr},~{flags}",
+                     /*hasSideEffects=*/true));
+}
+
 void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
   AsmEmitter Gate;
   Gate.checkedGate(DomainSymbol);

@@ -15,6 +15,8 @@ class Value;
 
 namespace bulkhead {
 
+class AsmEmitter;
+
 // Inserts, before `Before`, a gate that switches the running thread's PKRU to
 // the rights of the domain whose descriptor symbol is `DomainSymbol`:
 //
@@ -60,6 +62,10 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbo
 // Only the register scrub of a gate leaving a compartment, as inline asm
 // before `Before` (nothing with -bulkhead-scrub=none).
 void insertScrub(llvm::Instruction *Before);
+
+// The steps of Steps (count steps: they clobber only the flags) as inline
+// asm before `Before`; nothing when Steps is empty.
+void insertSteps(llvm::Instruction *Before, const AsmEmitter &Steps);
 
 // Emits at B an i32 that is nonzero when the thread already holds the rights
 // of the domain whose descriptor is `DomainSymbol`, or when no compartment

@@ -29,6 +29,8 @@
 
 namespace bulkhead {
 
+class AsmEmitter;
+
 // The registers a function's result comes back in (SysV x86-64, as clang
 // lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
 // compartment, the others are cleared. sret returns its pointer in rax.
@@ -51,6 +53,10 @@ private:
   void markCompartments();
   void guardVariadicEntry(llvm::Function &F);
   llvm::Constant *getOrCreateNameString(llvm::StringRef Compartment);
+  // Compartment's crossing counters (BH_SYM_STATS_PREFIX, BH_STATS_*).
+  llvm::GlobalVariable *getOrCreateStats(llvm::StringRef Compartment);
+  // A call from From into To: To's entries and From's calls out.
+  void countCrossing(AsmEmitter &E, const Domain &From, const Domain &To);
   void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
                  bool Claimed);
   void padDataSections();

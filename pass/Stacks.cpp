@@ -464,6 +464,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     clearUnusedArgRegs(E, *Tr, Indirect);
     E.line("xorps %xmm13, %xmm13").line("xorps %xmm15, %xmm15");
   }
+  countCrossing(E, From, To);
   E.step("call");
   if (Indirect)
     E.line("movq %xmm14, %r11").line("callq *%r11");
@@ -659,6 +660,8 @@ void Instrumenter::finishAnyTrampolines() {
       E.line("xorps %xmm15, %xmm15");
       E.scrubVectors(T.Args.SSEs);
     }
+    if (ToC) // the caller's calls out are not counted: it is known only here
+      E.count(getOrCreateStats(T.To.name)->getName(), BH_STATS_ENTRIES);
     E.step("call: entry r13 of the table, checked")
         .line("cmpq $$" + Twine(T.Targets.size()) + ", %r13")
         .line("jae " + Refused.ahead())

@@ -1,11 +1,12 @@
 // Wrappers.cpp - function-pointer wrappers: every address of a function
 // that has a domain is replaced by a wrapper that enters that domain
 // (docs/design.md, step 6).
-#include "Instrumenter.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
-#include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -72,6 +73,12 @@ Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
     switchingWrapperBody(F, *W, Creator);
   else
     gatedWrapperBody(F, *W, Creator);
+  if (Domain Target = domainOf(F); Target.kind == Domain::Compartment) {
+    AsmEmitter Count;
+    Count.count(getOrCreateStats(Target.name)->getName(),
+                BH_STATS_WRAPPER_CALLS);
+    insertSteps(&*W->getEntryBlock().getFirstInsertionPt(), Count);
+  }
   Slot = W;
   return W;
 }
@@ -193,6 +200,9 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
 // creator's, each skipped when the thread already holds those rights.
 void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
                                      const Domain &Creator) {
+  AsmEmitter Count;
+  countCrossing(Count, Creator, Target);
+  insertSteps(Call, Count);
   insertGateIfNeeded(Call, symbolFor(Target),
                      Creator.kind == Domain::Compartment);
   insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator),

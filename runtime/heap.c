@@ -673,8 +673,16 @@ static void *c_aligned(int i, size_t align, size_t n) {
   return checked(i, RT.c[i].mi.heap_malloc_aligned(h, n, align));
 }
 
+/* With BULKHEAD_STATS=1, p's bytes join (sign 1) or leave (-1) those of
+ * compartment i's heap in use (stats.c). */
+static inline void counted(int i, const void *p, int sign) {
+  if (__builtin_expect(__bulkhead_domain0.counting != 0, 0) && p)
+    bh_stats_heap(i, sign * (long)RT.c[i].mi.usable_size(p));
+}
+
 /* In record mode, who allocated each compartment block (record.c). */
 static inline void *noted(int i, void *p, size_t n, const void *ret) {
+  counted(i, p, 1);
   if (__builtin_expect(bh_state->record != NULL, 0) && p && !tls.busy) {
     tls.busy++;
     bh_record_alloc(i, p, n, ret);
@@ -725,15 +733,21 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
       size_t old = RT.c[i].mi.usable_size(p);
       memcpy(q, p, old < n ? old : n);
       forget(p);
+      counted(i, p, -1);
       RT.c[i].mi.free(p);
       return q;
     }
     mi_heap_t *h = heap_of(i);
     if (!h)
       return errno = ENOMEM, NULL;
+    long before =
+        __bulkhead_domain0.counting ? (long)RT.c[i].mi.usable_size(p) : 0;
     void *q = checked(i, RT.c[i].mi.heap_realloc(h, p, n));
-    if (q)
+    if (q) {
       forget(p);
+      if (before)
+        bh_stats_heap(i, -before);
+    }
     return noted(i, q, n, ret);
   }
   int i = alloc_index(ret);
@@ -769,6 +783,7 @@ void free(void *p) {
   if (i != owner || tls.busy)
     foreign("free()", owner, i);
   forget(p);
+  counted(i, p, -1);
   RT.c[i].mi.free(p);
 }
 

@@ -122,6 +122,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   if (n == 0)
     return; /* no compartments: nothing to protect */
   check_descriptors(n);
+  bh_stats_init(envp);
 
   uint32_t all = 0;
   for (struct bulkhead_domain *d = __start_bulkhead_domains;

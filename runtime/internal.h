@@ -34,6 +34,9 @@ struct bulkhead_domain {
   char *stack_lo;
   char *stack_hi;
   void **(*slot_address)(void);
+  uint64_t *stats;   /* BH_STATS_* counters */
+  uint32_t counting; /* the default descriptor's: BULKHEAD_STATS=1 */
+  uint32_t unused;
   char pad[BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE];
 };
 #define BH_CHECK_FIELD(field, offset)                                          \
@@ -50,6 +53,8 @@ BH_CHECK_FIELD(data_end, BH_DOMAIN_DATA_END);
 BH_CHECK_FIELD(stack_lo, BH_DOMAIN_STACK_LO);
 BH_CHECK_FIELD(stack_hi, BH_DOMAIN_STACK_HI);
 BH_CHECK_FIELD(slot_address, BH_DOMAIN_SLOT_ADDRESS);
+BH_CHECK_FIELD(stats, BH_DOMAIN_STATS);
+BH_CHECK_FIELD(counting, BH_DOMAIN_COUNTING);
 BH_CHECK_FIELD(pad, BH_DOMAIN_HEADER_SIZE);
 #undef BH_CHECK_FIELD
 _Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&
@@ -163,6 +168,10 @@ void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
+/* BULKHEAD_STATS=1 (stats.c). */
+void bh_stats_init(char **envp) BH_HIDDEN;
+void bh_stats_stack(struct bulkhead_domain *d) BH_HIDDEN;
+void bh_stats_heap(int i, long delta) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
 void bh_rt_stack_thread_init(void) BH_HIDDEN;

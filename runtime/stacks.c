@@ -327,6 +327,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     mine.dtor = 1;
   mine.slot[c] = slot;
   mine.index[c] = take + 1;
+  bh_stats_stack(d);
   *slot = base + BH_STACK_SIZE;
   errno = saved_errno;
 }

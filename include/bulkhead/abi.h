@@ -34,7 +34,7 @@
 
 /* Bumped when anything below changes the descriptor; the runtime refuses
  * descriptors of another version (runtime/init.c). */
-#define BH_ABI_VERSION 3
+#define BH_ABI_VERSION 4
 #define BH_PAGE 4096
 #define BH_PAGE_SHIFT 12 /* log2(BH_PAGE): descriptor i is at i << it */
 
@@ -93,13 +93,31 @@
 /* void **(*)(void): the calling thread's address of its stack slot
  * (BH_SYM_STACK_SLOT_PREFIX NAME); NULL without per-compartment stacks. */
 #define BH_DOMAIN_SLOT_ADDRESS 56
-#define BH_DOMAIN_HEADER_SIZE 64 /* the fields above; zeros to BH_PAGE */
+/* u64 *: the compartment's crossing counters (BH_STATS_*), counted only
+ * with BULKHEAD_STATS=1. */
+#define BH_DOMAIN_STATS 64
+/* u32, the default descriptor's only: nonzero with BULKHEAD_STATS=1; every
+ * count step does nothing while it is 0. */
+#define BH_DOMAIN_COUNTING 72
+#define BH_DOMAIN_HEADER_SIZE 80 /* the fields above; zeros to BH_PAGE */
 #define BH_DOMAIN_SIZE BH_PAGE
 
 #define BH_SYM_DOMAIN_PREFIX "__bulkhead_domain."
 #define BH_SYM_DOMAIN0 "__bulkhead_domain0"
 /* The enforced word, as an operand of assembly. */
 #define BH_SYM_ENFORCED BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_ENFORCED)
+/* The counting word, as an operand of assembly. */
+#define BH_SYM_COUNTING BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_COUNTING)
+/* Compartment NAME's crossing counters (pass: linkonce_odr, hidden, key-0
+ * memory: numbers for the user, nothing decides on them), u64 each,
+ * incremented with `lock incq` by the pass's count steps and the runtime;
+ * printed at exit with BULKHEAD_STATS=1 (runtime/stats.c). */
+#define BH_SYM_STATS_PREFIX "__bulkhead_stats."
+#define BH_STATS_ENTRIES 0       /* calls that entered it from another domain */
+#define BH_STATS_CALLS_OUT 8     /* its calls into another domain */
+#define BH_STATS_WRAPPER_CALLS 16 /* calls of its functions' pointer wrappers */
+#define BH_STATS_STACKS 24       /* stacks it gave threads (runtime) */
+#define BH_STATS_SIZE 32
 /* Compartment NAME's descriptor field: the calling thread's slot address
  * (pass: a linkonce_odr function per compartment). */
 #define BH_SYM_SLOT_ADDRESS_PREFIX "__bulkhead_slot_address."
