@@ -494,7 +494,15 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       .line("movq %r11, %rsp")
       .line(".cfi_def_cfa %rsp, " + Twine(Above + 8));
   if (FromC) { // the saved pointer sat in memory other domains can write
+    // Unless nothing is enforced (BULKHEAD_ALLOW_UNPROTECTED=1): then an
+    // entry thunk finds the rights held and calls the body on its
+    // caller's stack, outside the arena.
+    AsmEmitter::Label Unenforced = E.newLabel();
+    E.step("the caller's stack pointer in its arena")
+        .line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)")
+        .line("je " + Unenforced.ahead());
     E.jumpUnlessInArena(FromD, "%rsp", Refused);
+    E.bind(Unenforced);
     E.popMarkedCookie(FromD, Refused);
     E.restoreCalleeSaved();
   }

@@ -91,10 +91,14 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
 // CHECK-NEXT: .cfi_def_cfa %rsp, 64
+// CHECK-NEXT: # the caller's stack pointer in its arena
+// CHECK-NEXT: cmpl $0, __bulkhead_domain0+12(%rip)
+// CHECK-NEXT: je [[UNENFORCED:.*]]
 // CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rsp
 // CHECK-NEXT: jbe
 // CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rsp
 // CHECK-NEXT: ja
+// CHECK-NEXT: [[UNENFORCED]]:
 // CHECK-NEXT: # check and pop the cookie
 // CHECK-NEXT: movq __bulkhead_domain.vault+40(%rip), %rcx
 // CHECK-NEXT: movq -65536(%rcx), %rcx
