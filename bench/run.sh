@@ -11,7 +11,10 @@
 #
 # Natively on a machine without protection keys the benchmark still runs
 # (with BULKHEAD_ALLOW_UNPROTECTED=1, so the runtime lets it start) and
-# measures only what needs no PKU; the PKU rows say "unavailable (no PKU)".
+# measures only what needs no PKU; the PKU rows say "not measured (no PKU
+# on this CPU)". Everywhere, the gate benchmark is also built with no-op
+# WRPKRU stand-ins and run natively: what Bulkhead's own instructions add
+# to a plain call, the hardware's WRPKRU cost excluded (bench/README.md).
 #
 # Another benchmark joins by providing bench/<name>/run.sh, called as
 # `run.sh BIN [--vm]`.
@@ -23,7 +26,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --vm) vm=1 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) bin=$1 ;;
   esac
   shift
@@ -70,6 +73,25 @@ if "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
   $run "$out/bench-gate" "$@" || status=1
 else
   echo "bench/run.sh: gate: build failed" >&2
+  status=1
+fi
+
+echo
+echo "##### bench: gate, no-op WRPKRU (Bulkhead's own instructions, hardware WRPKRU cost excluded)"
+# The same gates with each WRPKRU/RDPKRU a 3-byte stand-in, linked with the
+# bench-only runtime (build tree only): they run on any CPU, always
+# natively. Such a binary protects nothing and fails bulkhead-scan, hence
+# -fno-pkey-link-scan.
+nop="--bulkhead-bench-nop-wrpkru -DBENCH_NOP_WRPKRU"
+if "$cc" -fpkey-compartments $nop -fpkey-compartment-stacks -O2 -Wall -c \
+      "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks_nop.o" &&
+    "$cc" -fpkey-compartments $nop -fno-pkey-compartment-stacks -O2 -Wall \
+      -fno-pkey-link-scan "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
+      "$out/gate_stacks_nop.o" -o "$out/bench-gate-nop"; then
+  env BULKHEAD_ALLOW_UNPROTECTED=1 "$out/bench-gate-nop" "$@" || status=1
+else
+  echo "bench/run.sh: gate, no-op WRPKRU: build failed (libbulkhead_rt_nopkru.a is in" \
+       "a build tree only, never installed: pass build/bin)" >&2
   status=1
 fi
 
