@@ -85,6 +85,7 @@ static void no_pkeys(int err, char **envp) {
 }
 
 #ifdef BH_BENCH_NOP_WRPKRU
+#define BENCH_NOP_WRPKRU 1
 /* The bench-only runtime (libbulkhead_rt_nopkru.a; BH_NOP_WRPKRU in
  * include/bulkhead/abi.h): its gates and the pass's write no PKRU, so it
  * allocates no key and tags nothing, on any CPU; it runs them in full all
@@ -123,6 +124,8 @@ static void bench_nop_wrpkru(char **envp) {
   bh_bench_nop_thread_init();
   __bulkhead_domain0.enforced = 1; /* every gate runs, to its stand-in */
 }
+#else
+#define BENCH_NOP_WRPKRU 0
 #endif
 
 static void out_of_keys(struct bulkhead_domain *failed) {
@@ -167,10 +170,10 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 
   uint32_t all = 0;
 #ifdef BH_BENCH_NOP_WRPKRU
-  bench_nop_wrpkru(envp);
+  bench_nop_wrpkru(envp); /* no key, no tag: the loop below does nothing */
 #endif
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains && !state.s.unprotected; d++) {
+       d < __stop_bulkhead_domains && !BENCH_NOP_WRPKRU; d++) {
     /* Disabled in this thread from the start; other threads do not exist. */
     long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
     if (key < 0 && errno == ENOSPC)
