@@ -60,16 +60,24 @@ fi
 status=0
 echo
 echo "##### bench: gate"
-# The stack-switching row's loop is its own translation unit, built with
-# per-compartment stacks (the default); the other rows are built without,
-# so that their gates sit inline. The raw WRPKRU row is a PKRU writer on
+# The stack-switching rows' loops are their own translation unit, built
+# with per-compartment stacks (the default); the other rows are built
+# without, so that their gates sit inline. shared.c is built without
+# Bulkhead: shared code, as a library would be. gate_stacks.o links first:
+# the linker keeps the first copy of the compartment's descriptor, and only
+# a per-compartment-stacks module's names the stack slot that the
+# run-time-chosen way back needs (one built without leaves it NULL).
+# Without the system-call filter: the pkey_set row allocates a spare key
+# after main, which the filter refuses (bench/syscalls measures the filter). The raw WRPKRU row is a PKRU writer on
 # purpose: allowed in asm, and the link is not scanned.
-if "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
+if "$cc" -O2 -Wall -c "$root/bench/gate/shared.c" -o "$out/shared.o" &&
+    "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks.o" &&
     "$cc" -fpkey-compartments -fno-pkey-compartment-stacks -O2 -Wall \
+      -fno-pkey-syscall-filter \
       -fpkey-asm-allow="$root/bench/gate/asm-allow" -fno-pkey-link-scan \
-      "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
-      "$out/gate_stacks.o" -o "$out/bench-gate"; then
+      "$out/gate_stacks.o" "$root/bench/gate/gate.c" \
+      "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate"; then
   $run "$out/bench-gate" "$@" || status=1
 else
   echo "bench/run.sh: gate: build failed" >&2
@@ -86,8 +94,8 @@ nop="--bulkhead-bench-nop-wrpkru -DBENCH_NOP_WRPKRU"
 if "$cc" -fpkey-compartments $nop -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks_nop.o" &&
     "$cc" -fpkey-compartments $nop -fno-pkey-compartment-stacks -O2 -Wall \
-      -fno-pkey-link-scan "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
-      "$out/gate_stacks_nop.o" -o "$out/bench-gate-nop"; then
+      -fno-pkey-link-scan "$out/gate_stacks_nop.o" "$root/bench/gate/gate.c" \
+      "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate-nop"; then
   env BULKHEAD_ALLOW_UNPROTECTED=1 "$out/bench-gate-nop" "$@" || status=1
 else
   echo "bench/run.sh: gate, no-op WRPKRU: build failed (libbulkhead_rt_nopkru.a is in" \
