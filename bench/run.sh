@@ -11,7 +11,10 @@
 #
 # Natively on a machine without protection keys the benchmark still runs
 # (with BULKHEAD_ALLOW_UNPROTECTED=1, so the runtime lets it start) and
-# measures only what needs no PKU; the PKU rows say "unavailable (no PKU)".
+# measures only what needs no PKU; the PKU rows say "not measured (no PKU
+# on this CPU)". Everywhere, the gate benchmark is also built with no-op
+# WRPKRU stand-ins and run natively: what Bulkhead's own instructions add
+# to a plain call, the hardware's WRPKRU cost excluded (bench/README.md).
 #
 # Another benchmark joins by providing bench/<name>/run.sh, called as
 # `run.sh BIN [--vm]`.
@@ -23,7 +26,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --vm) vm=1 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) bin=$1 ;;
   esac
   shift
@@ -57,19 +60,46 @@ fi
 status=0
 echo
 echo "##### bench: gate"
-# The stack-switching row's loop is its own translation unit, built with
-# per-compartment stacks (the default); the other rows are built without,
-# so that their gates sit inline. The raw WRPKRU row is a PKRU writer on
+# The stack-switching rows' loops are their own translation unit, built
+# with per-compartment stacks (the default); the other rows are built
+# without, so that their gates sit inline. shared.c is built without
+# Bulkhead: shared code, as a library would be. gate_stacks.o links first:
+# the linker keeps the first copy of the compartment's descriptor, and only
+# a per-compartment-stacks module's names the stack slot that the
+# run-time-chosen way back needs (one built without leaves it NULL).
+# Without the system-call filter: the pkey_set row allocates a spare key
+# after main, which the filter refuses (bench/syscalls measures the filter). The raw WRPKRU row is a PKRU writer on
 # purpose: allowed in asm, and the link is not scanned.
-if "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
+if "$cc" -O2 -Wall -c "$root/bench/gate/shared.c" -o "$out/shared.o" &&
+    "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks.o" &&
     "$cc" -fpkey-compartments -fno-pkey-compartment-stacks -O2 -Wall \
+      -fno-pkey-syscall-filter \
       -fpkey-asm-allow="$root/bench/gate/asm-allow" -fno-pkey-link-scan \
-      "$root/bench/gate/gate.c" "$root/bench/gate/target.c" \
-      "$out/gate_stacks.o" -o "$out/bench-gate"; then
+      "$out/gate_stacks.o" "$root/bench/gate/gate.c" \
+      "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate"; then
   $run "$out/bench-gate" "$@" || status=1
 else
   echo "bench/run.sh: gate: build failed" >&2
+  status=1
+fi
+
+echo
+echo "##### bench: gate, no-op WRPKRU (Bulkhead's own instructions, hardware WRPKRU cost excluded)"
+# The same gates with each WRPKRU/RDPKRU a 3-byte stand-in, linked with the
+# bench-only runtime (build tree only): they run on any CPU, always
+# natively. Such a binary protects nothing and fails bulkhead-scan, hence
+# -fno-pkey-link-scan.
+nop="--bulkhead-bench-nop-wrpkru -DBENCH_NOP_WRPKRU"
+if "$cc" -fpkey-compartments $nop -fpkey-compartment-stacks -O2 -Wall -c \
+      "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks_nop.o" &&
+    "$cc" -fpkey-compartments $nop -fno-pkey-compartment-stacks -O2 -Wall \
+      -fno-pkey-link-scan "$out/gate_stacks_nop.o" "$root/bench/gate/gate.c" \
+      "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate-nop"; then
+  env BULKHEAD_ALLOW_UNPROTECTED=1 "$out/bench-gate-nop" "$@" || status=1
+else
+  echo "bench/run.sh: gate, no-op WRPKRU: build failed (libbulkhead_rt_nopkru.a is in" \
+       "a build tree only, never installed: pass build/bin)" >&2
   status=1
 fi
 

@@ -23,6 +23,22 @@ static cl::opt<ScrubLevel> Scrub(
 
 ScrubLevel scrubLevel() { return Scrub; }
 
+// Bench only (bench/README.md): every WRPKRU and RDPKRU becomes a stand-in
+// of the same 3 bytes that keeps the "PKRU" in a per-thread word
+// (BH_NOP_WRPKRU, include/bulkhead/abi.h), so that a machine without PKU
+// times all a gate does but the PKRU write. Such code protects nothing,
+// and bulkhead-scan rejects its gates; it runs only with the runtime built
+// likewise (libbulkhead_rt_nopkru.a).
+static cl::opt<bool> BenchNopWrpkru(
+    "bulkhead-bench-nop-wrpkru", cl::Hidden,
+    cl::desc("Benchmarks only: a 3-byte stand-in for each WRPKRU and "
+             "RDPKRU (no protection)"),
+    cl::init(false));
+
+static const char *rdpkru() {
+  return BenchNopWrpkru ? BH_NOP_RDPKRU : "rdpkru";
+}
+
 static const char *const CalleeSaved[] = {"rbx", "rbp", "r12",
                                           "r13", "r14", "r15"};
 
@@ -61,7 +77,8 @@ AsmEmitter &AsmEmitter::checkedGate(StringRef Word) {
   step("checked gate");
   Text += BH_GATE_PART1("$$", "%");
   Text += Word;
-  Text += BH_GATE_PART2("$$", "%");
+  Text += BenchNopWrpkru ? BH_GATE_PART2_WITH("$$", "%", BH_NOP_WRPKRU)
+                         : BH_GATE_PART2_WITH("$$", "%", BH_WRPKRU);
   Text += Word;
   Text += BH_GATE_PART3("$$", "%");
   return *this;
@@ -78,7 +95,7 @@ AsmEmitter &AsmEmitter::gateIfNeeded(StringRef Word, bool CheckStack) {
   line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
   line("je " + Done.ahead());
   line("xorl %ecx, %ecx");
-  line("rdpkru");
+  line(rdpkru());
   line("cmpl " + Word + "(%rip), %eax");
   line("je " + Done.ahead());
   checkedGate(Word);
@@ -102,7 +119,7 @@ AsmEmitter &AsmEmitter::holdsDomain(StringRef Word) {
   line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
   line("je " + Done.ahead());
   line("xorl %ecx, %ecx");
-  line("rdpkru");
+  line(rdpkru());
   line("cmpl " + Word + "(%rip), %eax");
   return bind(Done);
 }

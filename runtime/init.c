@@ -9,6 +9,7 @@
 #include "gate.h"
 #include "internal.h"
 
+#include <asm/prctl.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -83,6 +84,50 @@ static void no_pkeys(int err, char **envp) {
   state.s.unprotected = 1; /* every PKRU stays 0: gates skip their WRPKRU */
 }
 
+#ifdef BH_BENCH_NOP_WRPKRU
+#define BENCH_NOP_WRPKRU 1
+/* The bench-only runtime (libbulkhead_rt_nopkru.a; BH_NOP_WRPKRU in
+ * include/bulkhead/abi.h): its gates and the pass's write no PKRU, so it
+ * allocates no key and tags nothing, on any CPU; it runs them in full all
+ * the same: enforced set, every PKRU word as a protected program's would
+ * be (keys 1 to n, Linux's initial PKRU for the other keys), and each
+ * thread's stand-in PKRU, the word its GS base points at. */
+static __thread uint32_t bench_pkru;
+
+void bh_bench_nop_thread_init(void) {
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, &bench_pkru))
+    bh_fatal("cannot point GS at this thread's stand-in PKRU: %s",
+             strerror(errno));
+}
+
+static void bench_nop_wrpkru(char **envp) {
+  const char *v = opt_in(envp);
+  if (!v || strcmp(v, "1"))
+    bh_fatal("this program was built for benchmarks with no-op WRPKRU "
+             "gates and protects nothing; set BULKHEAD_ALLOW_UNPROTECTED=1 "
+             "to run it");
+  bh_write("bulkhead: warning: BENCHMARK BUILD: no WRPKRU runs (no-op "
+           "stand-ins); running WITHOUT compartment isolation\n");
+  state.s.unprotected = 1; /* no key, no tag, no filter */
+  uint32_t all = 0;
+  int32_t key = 1;
+  for (struct bulkhead_domain *d = __start_bulkhead_domains;
+       d < __stop_bulkhead_domains; d++, key++) {
+    d->pkey = key;
+    all |= PKEY_BITS(key);
+  }
+  uint32_t base = 0x55555554u;
+  __bulkhead_domain0.pkru = base | all;
+  for (struct bulkhead_domain *d = __start_bulkhead_domains;
+       d < __stop_bulkhead_domains; d++)
+    d->pkru = (base | all) & ~PKEY_BITS(d->pkey);
+  bh_bench_nop_thread_init();
+  __bulkhead_domain0.enforced = 1; /* every gate runs, to its stand-in */
+}
+#else
+#define BENCH_NOP_WRPKRU 0
+#endif
+
 static void out_of_keys(struct bulkhead_domain *failed) {
   char list[512];
   bh_fatal("out of protection keys: no key left for compartment '%s' (%zu "
@@ -125,8 +170,11 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   bh_stats_init(envp);
 
   uint32_t all = 0;
+#ifdef BH_BENCH_NOP_WRPKRU
+  bench_nop_wrpkru(envp); /* no key, no tag: the loop below does nothing */
+#endif
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++) {
+       d < __stop_bulkhead_domains && !BENCH_NOP_WRPKRU; d++) {
     /* Disabled in this thread from the start; other threads do not exist. */
     long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
     if (key < 0 && errno == ENOSPC)

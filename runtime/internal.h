@@ -174,6 +174,10 @@ void bh_stats_stack(struct bulkhead_domain *d) BH_HIDDEN;
 void bh_stats_heap(int i, long delta) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
+#ifdef BH_BENCH_NOP_WRPKRU
+/* The bench-only runtime: GS at this thread's stand-in PKRU (init.c). */
+void bh_bench_nop_thread_init(void) BH_HIDDEN;
+#endif
 void bh_rt_stack_thread_init(void) BH_HIDDEN;
 /* Gates into a domain chosen at run time (enter.c): compartment i
  * (0-14), or the default domain for any other i. */

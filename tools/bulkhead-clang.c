@@ -221,6 +221,7 @@ struct scan {
   const char *asm_allow;   /* -fpkey-asm-allow=FILE */
   const char *output;      /* -o FILE, last wins */
   bool no_run;             /* -###: clang only prints its commands */
+  bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
 /* Driver options that take their value as the next argument. */
@@ -349,6 +350,9 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->dry_run = true;
   } else if (strcmp(a, "--bulkhead-help") == 0) {
     s->help = true;
+  } else if (strcmp(a, "--bulkhead-bench-nop-wrpkru") == 0) {
+    /* Not in the help: benchmarks only (bench/README.md). */
+    s->bench_nop_wrpkru = true;
   } else {
     die("unknown option '%s' (see --bulkhead-help)", a);
   }
@@ -450,12 +454,14 @@ static void require(const char *path, const char *what) {
 struct install {
   char *plugin, *runtime, *dso_script, *include_dir, *header;
   char *scanner;
+  char *runtime_nopkru; /* bench only, in a build tree; never installed */
 };
 
 static struct install locate(const char *prefix) {
   struct install in;
   in.plugin = concat(prefix, "/lib/bulkhead/BulkheadPass.so");
   in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
+  in.runtime_nopkru = concat(prefix, "/lib/bulkhead/libbulkhead_rt_nopkru.a");
   in.dso_script = concat(prefix, "/lib/bulkhead/bulkhead-dso.ld");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
@@ -503,6 +509,10 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
   if (s->asm_allow && s->has_cc1_input) {
     push(cmd, "-mllvm");
     push(cmd, concat("-bulkhead-asm-allow=", s->asm_allow));
+  }
+  if (s->bench_nop_wrpkru && s->has_cc1_input) {
+    push(cmd, "-mllvm");
+    push(cmd, "-bulkhead-bench-nop-wrpkru");
   }
 }
 
@@ -693,8 +703,14 @@ int main(int argc, char **argv) {
       require(in.header, "Bulkhead header");
       add_compile_flags(&cmd, &s, &in);
     }
+    /* The no-op gates' runtime for no-op gates, and only for them. */
+    if (s.bench_nop_wrpkru)
+      in.runtime = in.runtime_nopkru;
     if (linking)
-      require(in.runtime, "Bulkhead runtime");
+      require(in.runtime, s.bench_nop_wrpkru
+                              ? "Bulkhead no-op WRPKRU runtime (bench only, "
+                                "in a build tree, never installed)"
+                              : "Bulkhead runtime");
     if (linking_dso)
       require(in.dso_script, "Bulkhead shared-object check");
     if (lto_link)

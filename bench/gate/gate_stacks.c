@@ -4,12 +4,18 @@
  *     trampoline that switches to this thread's gatebench stack;
  *   - the same entry called through a function pointer (its wrapper);
  *   - compartment code calling out to a default-domain function, once per
- *     iteration (one entry, then n calls out and back). */
+ *     iteration (one entry, then n calls out and back);
+ *   - compartment code calling shared code (shared.c, built without
+ *     Bulkhead) that calls a default-domain function through a pointer the
+ *     default domain made: the wrapper finds the compartment at run time
+ *     and goes back to it through the runtime's run-time-chosen way back. */
 #include "target.h"
 
 void loop_bulkhead_stacks(long n);
 void loop_bulkhead_pointer(long n);
 void loop_bulkhead_call_out(long n);
+void loop_bulkhead_way_back(long n);
+long way_count(void);
 
 __attribute__((noinline)) void loop_bulkhead_stacks(long n) {
   for (long i = 0; i < n; i++)
@@ -32,3 +38,22 @@ __attribute__((noinline)) void entry_call_out(long n) {
 }
 
 __attribute__((noinline)) void loop_bulkhead_call_out(long n) { entry_call_out(n); }
+
+/* shared.c */
+void shared_call(void (*f)(void));
+
+static long way_counter;
+/* The same work as plain_target; defined here, so that the pass knows its
+ * domain and a pointer to it is its wrapper. */
+__attribute__((noinline)) static void way_target(void) { way_counter++; }
+long way_count(void) { return way_counter; }
+void (*volatile way_pointer)(void) = way_target;
+
+BULKHEAD_ENTRY(gatebench) void entry_way_back(long n);
+
+__attribute__((noinline)) void entry_way_back(long n) {
+  for (long i = 0; i < n; i++)
+    shared_call(way_pointer); /* with gatebench's rights, on its stack */
+}
+
+__attribute__((noinline)) void loop_bulkhead_way_back(long n) { entry_way_back(n); }

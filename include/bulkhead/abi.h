@@ -309,10 +309,11 @@
   "xorl " REG "ecx, " REG "ecx\n"                                              \
   "xorl " REG "edx, " REG "edx\n"                                              \
   "movl "
-#define BH_GATE_PART2(IMM, REG)                                                \
+#define BH_GATE_PART2_WITH(IMM, REG, WRITE)                                    \
   "(" REG "rip), " REG "eax\n"                                                 \
-  "1: wrpkru\n"                                                                \
+  "1: " WRITE "\n"                                                             \
   "cmpl "
+#define BH_GATE_PART2(IMM, REG) BH_GATE_PART2_WITH(IMM, REG, BH_GATE_WRITE)
 #define BH_GATE_PART3(IMM, REG)                                                \
   "(" REG "rip), " REG "eax\n"                                                 \
   "je 2f\n"                                                                    \
@@ -321,6 +322,30 @@
   ".pushsection " BH_SECTION_GATES ",\"R\",@progbits\n"                        \
   ".quad 1b\n"                                                                 \
   ".popsection\n"
+/* Bench only (bench/README.md, "no-op WRPKRU"): the pass's
+ * -bulkhead-bench-nop-wrpkru and the runtime built with BH_BENCH_NOP_WRPKRU
+ * (libbulkhead_rt_nopkru.a, never installed) write, where each WRPKRU and
+ * RDPKRU is, a stand-in of the same 3 bytes that touches no PKRU, so that a
+ * CPU without PKU runs every gate in full, minus the PKRU write:
+ * BH_NOP_WRPKRU (65 89 01) stores eax at %gs:(%rcx) and BH_NOP_RDPKRU
+ * (65 8B 01) loads it back; both run with rcx = 0 (the gate and every
+ * RDPKRU clear ecx first), and that runtime points each thread's GS base
+ * at a word of its own (runtime/init.c). So the rights a thread "holds"
+ * are the last it gated into, and RDPKRU-driven choices (a wrapper's way
+ * in, the run-time-chosen way back) go as with PKU, at the cost of one L1
+ * store or load each. bulkhead-scan rejects such a gate: no WRPKRU at the
+ * listed address. */
+#define BH_WRPKRU "wrpkru"
+#define BH_NOP_WRPKRU ".byte 0x65, 0x89, 0x01" /* movl %eax, %gs:(%rcx) */
+#define BH_NOP_RDPKRU ".byte 0x65, 0x8b, 0x01" /* movl %gs:(%rcx), %eax */
+#ifdef BH_BENCH_NOP_WRPKRU
+#define BH_GATE_WRITE BH_NOP_WRPKRU
+#define BH_RDPKRU BH_NOP_RDPKRU
+#else
+#define BH_GATE_WRITE BH_WRPKRU
+#define BH_RDPKRU "rdpkru"
+#endif
+
 /* That encoding, as offsets from the WRPKRU (the listed address). */
 #define BH_GATE_LOAD_BEFORE 6 /* the mov starts this many bytes before */
 #define BH_GATE_CHECK_AT 3    /* the cmp */

@@ -4,6 +4,11 @@
   gate-manifest.py break PROGRAM OUT  OUT is PROGRAM with the ud2 of its
                                       first listed gate made two NOPs;
                                       prints 'patched: 0xADDR'
+  gate-manifest.py bytes PROGRAM      for each distinct encoding found, the
+                                      count of listed gates that hold it:
+                                      'N gates: MOV ? WRITE CMP ? JE UD2',
+                                      the bytes around the listed address
+                                      with the words' displacements as '?'
 
 Entries of 0 or ~0 (code the linker discarded) are left out, and an address
 listed twice counts once, as bulkhead-scan counts them."""
@@ -44,8 +49,8 @@ def offset(loads, addr):
 
 
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("list", "break"):
-        sys.exit("usage: gate-manifest.py list PROGRAM | break PROGRAM OUT")
+    if len(sys.argv) < 3 or sys.argv[1] not in ("list", "break", "bytes"):
+        sys.exit("usage: gate-manifest.py list PROGRAM | break PROGRAM OUT | bytes PROGRAM")
     data = open(sys.argv[2], "rb").read()
     gates, loads = elf(data)
     if sys.argv[1] == "list":
@@ -55,6 +60,18 @@ def main():
         return
     if not gates:
         sys.exit("gate-manifest.py: error: no gate listed")
+    if sys.argv[1] == "bytes":
+        # BH_GATE_LOAD_BEFORE 6 .. the ud2's end (BH_GATE_UD2_AT 11, + 2).
+        kinds = {}
+        for g in gates:
+            at = offset(loads, g)
+            b = data[at - 6:at + 13]
+            text = " ".join([b[0:2].hex(), "?", b[6:9].hex(), b[9:11].hex(), "?",
+                             b[15:17].hex(), b[17:19].hex()])
+            kinds[text] = kinds.get(text, 0) + 1
+        for text, n in sorted(kinds.items()):
+            print("%d gates: %s" % (n, text))
+        return
     # The checked gate: WRPKRU at the listed address, then cmp (6 bytes),
     # je over (2), ud2 (2): BH_GATE_UD2_AT in include/bulkhead/abi.h.
     at = offset(loads, gates[0]) + 11
