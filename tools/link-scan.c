@@ -145,7 +145,10 @@ static int link_with(char **cmd, const char *obj) {
 
 /* Tries the paddings in turn: true once a link's scan passes. */
 static bool relink_shifted(char **cmd, const struct link_scan *ls) {
-  char dir[] = "/tmp/bulkhead-padding-XXXXXX";
+  const char *tmp = getenv("TMPDIR");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/bulkhead-padding-XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
   if (!mkdtemp(dir))
     return false;
   bool clean = false;
