@@ -12,7 +12,8 @@
  *                       (dlopen of an in-memory copy of the library, so the
  *                       copy has its own globals, thread state and abandoned
  *                       segment lists), allocating only in C's region through
- *                       a per-(thread, C) heap bound to an exclusive arena.
+ *                       its one heap, which C's threads use in turn. All of
+ *                       the copy's state is on C's key (struct cheap).
  *
  * Why one mimalloc copy per compartment: all heaps of one mimalloc share the
  * thread's segment bookkeeping (free span queues, the global list of segments
@@ -35,6 +36,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <mimalloc.h>
 #include <pthread.h>
@@ -49,13 +51,13 @@
 
 #define SEGMENT_ALIGN ((uintptr_t)32 << 20) /* mimalloc 2.0 segment size */
 /* Virtual size of each compartment's region; pages cost memory only once
- * touched. mimalloc gives every thread that allocates in a compartment
- * segments (32 MiB) of its own, so the region bounds how many threads can
- * allocate in one compartment at a time, not just how much. */
+ * touched. At least two segments: the arena and the metadata area. */
 #define DEFAULT_HEAP_MB (64u << 10)
 #define MIN_HEAP_MB 64u
 
-/* The functions of one loaded copy of libmimalloc that the runtime uses. */
+/* The functions of one loaded copy of libmimalloc that the runtime uses
+ * after set-up. Each takes the heap explicitly: none reads the copy's
+ * per-thread default heap (key-0 TLS), see struct cheap. */
 struct mi_api {
   void *(*heap_malloc)(mi_heap_t *, size_t);
   void *(*heap_calloc)(mi_heap_t *, size_t, size_t);
@@ -63,16 +65,35 @@ struct mi_api {
   void *(*heap_malloc_aligned)(mi_heap_t *, size_t, size_t);
   void (*free)(void *);
   size_t (*usable_size)(const void *);
-  mi_heap_t *(*heap_new_in_arena)(mi_arena_id_t);
-  void (*thread_done)(void);
 };
 
+/* One compartment's heap. All of its allocator's state that its malloc
+ * trusts is on pages its key protects: the copy's writable data (globals:
+ * the heap below, its thread data, the arena table, the abandoned-segment
+ * list, options, callbacks), tagged at set-up; the arena descriptor, in
+ * the metadata area at the end of the region; segment and page headers,
+ * in the arena. One heap per compartment, shared by its threads in turn
+ * (the lock in the metadata area): per-thread heaps would be found through
+ * the copy's per-thread default heap, a key-0 TLS word that any domain can
+ * point at a forged heap (found in review). */
 struct cheap {
   struct mi_api mi;
-  mi_arena_id_t arena;
+  mi_heap_t *heap; /* the copy's main heap, in its tagged data */
   uintptr_t code_lo, code_hi; /* the copy's code: whose OS calls these are */
+  uintptr_t data_lo, data_hi; /* its writable data, tagged (not RELRO) */
+  uintptr_t relro_lo, relro_hi;
   int ok;
   char why[96]; /* when !ok: why the heap could not be set up */
+};
+
+/* The end of each compartment's region holds its allocator's own
+ * memory: this header (first page), then what the copy maps for itself
+ * (copy_mmap without MAP_FIXED: its arena descriptor). Never reused, so
+ * always zero when handed out, as mimalloc expects of fresh OS memory. */
+#define META_SIZE SEGMENT_ALIGN
+struct meta {
+  int lock;       /* the heap's current user */
+  uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
 };
 
 /* All run-time heap state, on a page of its own that is read-only once set
@@ -92,25 +113,23 @@ BH_HIDDEN union {
 _Static_assert(sizeof(struct heap_rt) <= BH_PAGE, "heap state exceeds a page");
 #define RT (bh_heap_rt.r)
 
-/* Per thread: its heap in each compartment, created on first use. Key-0
- * TLS, so any domain can write it: `busy` must never decide where a
- * compartment's allocation comes from (see alloc_index). Global (hidden)
- * only so that test/runtime/attacks-heap-busy.c can name it. */
+/* Per thread: whether the runtime is doing its own heap work. Key-0 TLS,
+ * so any domain can write it: it must never decide where a compartment's
+ * allocation comes from (see alloc_index). The runtime keeps no per-thread
+ * heap pointer. Global (hidden) only so that
+ * test/runtime/attacks-heap-busy.c can name it. */
 struct heap_tls {
-  mi_heap_t *heap[BH_MAX_COMPARTMENTS];
-  unsigned used;   /* compartments whose copy has state for this thread */
-  int dtor;        /* thread-exit hook registered */
-  int busy;        /* inside the runtime's own heap work: allocate shared */
+  int busy; /* inside the runtime's own heap work: allocate shared */
 };
 BH_HIDDEN __attribute__((used)) __thread struct heap_tls heap_tls_storage
     __asm__("__bulkhead_heap_tls");
 
-/* It is written with a compartment's rights (a thread's first allocation
- * there stores its heap), so it is addressed %fs-relative only, at its
- * offset from the GOT (read-only) or the linker: the compiler would
- * otherwise reuse its address, computed from the thread pointer at %fs:0,
- * which any domain can rewrite to move these words into the compartment's
- * own memory (threat-model.md, "errno and the thread pointer"). */
+/* Written with a compartment's rights (record mode), so it is addressed
+ * %fs-relative only, at its offset from the GOT (read-only) or the linker:
+ * the compiler would otherwise reuse its address, computed from the thread
+ * pointer at %fs:0, which any domain can rewrite to move these words into
+ * the compartment's own memory (threat-model.md, "errno and the thread
+ * pointer"). */
 typedef struct heap_tls __attribute__((address_space(257))) fs_heap_tls;
 static inline fs_heap_tls *heap_tls_fs(void) {
   uintptr_t off;
@@ -121,8 +140,7 @@ static inline fs_heap_tls *heap_tls_fs(void) {
 
 static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
-extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
-extern void *__dso_handle __attribute__((weak));
+extern void __cxa_finalize(void *);
 
 /* ------------------------------------------------------------ domains */
 
@@ -280,9 +298,8 @@ static int bind_copy(void *h, struct cheap *c) {
   if (!(SYM(h, heap_malloc, "mi_heap_malloc") && SYM(h, heap_calloc, "mi_heap_calloc") &&
         SYM(h, heap_realloc, "mi_heap_realloc") &&
         SYM(h, heap_malloc_aligned, "mi_heap_malloc_aligned") && SYM(h, free, "mi_free") &&
-        SYM(h, usable_size, "mi_usable_size") &&
-        SYM(h, heap_new_in_arena, "mi_heap_new_in_arena") &&
-        SYM(h, thread_done, "mi_thread_done"))) {
+        SYM(h, usable_size, "mi_usable_size") && dlsym(h, "mi_heap_get_backing") &&
+        dlsym(h, "mi_option_set") && dlsym(h, "mi_manage_os_memory_ex"))) {
     fail(c, "libmimalloc lacks the arena API (need mimalloc >= 2.0.7)", 0);
     return 0;
   }
@@ -341,6 +358,36 @@ static __attribute__((noreturn)) void os_failed(int i, const char *call) {
            domain_words(who, sizeof who, i), why);
 }
 
+/* Compartment i's metadata area: [lo, hi), its header at lo. */
+static inline struct meta *meta_of(int i) {
+  return (struct meta *)(RT.base + (uintptr_t)(i + 1) * RT.slice - META_SIZE);
+}
+
+static inline int in_meta(int i, uintptr_t a, size_t len) {
+  uintptr_t lo = (uintptr_t)meta_of(i);
+  return a >= lo && len <= META_SIZE && a - lo <= META_SIZE - len;
+}
+
+static __attribute__((noreturn)) void os_refused(int i, const char *call, void *a) {
+  bh_fatal("the allocator of compartment '%s' called %s on its metadata "
+           "area (0x%lx); its bookkeeping is corrupt",
+           cname(i), call, (unsigned long)a);
+}
+
+/* No thread of a copy keeps pthread-specific data: mimalloc's thread-exit
+ * destructor would run with the exiting thread's rights, not the
+ * compartment's, on the copy's tagged globals. The copy never reads it
+ * back (its default heap is in TLS). */
+static int copy_setspecific(pthread_key_t k, const void *v) {
+  (void)k, (void)v;
+  return 0;
+}
+
+/* What the copy's .fini_array runs at exit, instead of its own (which
+ * reads its tagged data with the default domain's rights): nothing. A
+ * compartment's heap needs no clean-up when the process ends. */
+static void copy_fini(void) {}
+
 /* In the region, plain mprotect: a page keeps its key through it (unless
  * made execute-only, which the region never is), and pkey_mprotect is the
  * runtime's at start-up only (the system-call filter refuses it later). */
@@ -351,16 +398,39 @@ static int keep_key(int i, void *a, size_t len, int prot) {
 
 static int copy_mprotect(void *a, size_t len, int prot) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
+  if (i >= 0 && in_meta(i, (uintptr_t)a, len))
+    os_refused(i, "mprotect", a);
   int in = where(i, "mprotect", a, len, prot, 1);
   if (in ? keep_key(i, a, len, prot) : mprotect(a, len, prot))
     os_failed(i, "mprotect");
   return 0;
 }
 
+/* Fresh memory for compartment i's copy (its arena descriptor): from the
+ * metadata area, on the compartment's key, instead of key-0 memory that
+ * any domain could rewrite. Runs with i's rights, as every call of the
+ * copy does. */
+static void *meta_alloc(int i, size_t len, int flags, int fd) {
+  struct meta *m = meta_of(i);
+  uintptr_t lo = (uintptr_t)m + BH_PAGE, hi = (uintptr_t)m + META_SIZE;
+  uintptr_t at = m->next ? m->next : lo;
+  size_t n = (len + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
+  if (!(flags & MAP_ANONYMOUS) || fd != -1 || n < len || at < lo || at > hi ||
+      n > hi - at)
+    return errno = ENOMEM, MAP_FAILED;
+  m->next = at + n;
+  return (void *)at;
+}
+
 static void *copy_mmap(void *a, size_t len, int prot, int flags, int fd, off_t off) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
-  if (!(flags & MAP_FIXED)) /* fresh memory: key 0, the copy's own */
+  if (!(flags & MAP_FIXED)) {
+    if (i >= 0) /* the copy's own memory: on its compartment's key */
+      return meta_alloc(i, len, flags, fd);
     return mmap(a, len, prot & ~PROT_EXEC, flags, fd, off);
+  }
+  if (i >= 0 && in_meta(i, (uintptr_t)a, len))
+    os_refused(i, "mmap", a);
   int in = where(i, "mmap", a, len, prot, 1);
   /* A decommit, mmap(MAP_FIXED, PROT_NONE), in the region becomes an
    * mprotect: a new mapping would have key 0, and the system-call filter
@@ -379,6 +449,8 @@ static void *copy_mmap(void *a, size_t len, int prot, int flags, int fd, off_t o
 
 static int copy_munmap(void *a, size_t len) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
+  if (i >= 0 && in_meta(i, (uintptr_t)a, len))
+    return 0; /* kept: metadata memory is never handed out twice */
   where(i, "munmap", a, len, 0, 0); /* the region is not the copy's to unmap */
   if (munmap(a, len))
     os_failed(i, "munmap");
@@ -387,6 +459,8 @@ static int copy_munmap(void *a, size_t len) {
 
 static int copy_madvise(void *a, size_t len, int advice) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
+  if (i >= 0 && in_meta(i, (uintptr_t)a, len))
+    return 0; /* live metadata: never advised away */
   int in = where(i, "madvise", a, len, 0, 1);
   /* With the system-call filter on, a compartment's heap is never advised
    * away (MADV_DONTNEED would zero live data for whoever asks): freed
@@ -397,12 +471,16 @@ static int copy_madvise(void *a, size_t len, int advice) {
 }
 
 /* Points the copy's GOT entries of these four functions at the wrappers
- * above. The GOT is read-only (RELRO): written through /proc/self/mem. */
-static int hook_os_calls(const struct link_map *lm, struct cheap *c) {
+ * above. The GOT is read-only (RELRO): written through /proc/self/mem.
+ * For a compartment's copy (dso != NULL) also: its pthread_setspecific
+ * and its .fini_array entries become the runtime's no-ops, and *dso is
+ * its __dso_handle, under which it registered its exit handler. */
+static int hook_os_calls(const struct link_map *lm, struct cheap *c, void **dso) {
   const ElfW(Sym) *sym = NULL;
   const char *str = NULL;
   const ElfW(Rela) *rel[2] = {NULL, NULL};
-  size_t size[2] = {0, 0};
+  size_t size[2] = {0, 0}, fini_size = 0;
+  uintptr_t fini = 0;
   for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
     /* glibc has relocated these pointers in place, except for a zero base */
     uintptr_t v = d->d_un.d_ptr < lm->l_addr ? d->d_un.d_ptr + lm->l_addr : d->d_un.d_ptr;
@@ -413,6 +491,8 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c) {
     case DT_PLTRELSZ: size[0] = d->d_un.d_val; break;
     case DT_RELA: rel[1] = (const ElfW(Rela) *)v; break;
     case DT_RELASZ: size[1] = d->d_un.d_val; break;
+    case DT_FINI_ARRAY: fini = v; break;
+    case DT_FINI_ARRAYSZ: fini_size = d->d_un.d_val; break;
     }
   }
   /* The first four must be there. The copy runs with its compartment's
@@ -420,35 +500,51 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c) {
    * the runtime's, which do not trust the thread pointer at %fs:0 (tls.c). */
 #define LIBC_NAME(i, libc, ours) #libc,
   static const char *const names[] = {"mmap", "munmap", "mprotect", "madvise",
-                                      BH_TLS_ACCESSORS(LIBC_NAME)};
+                                      BH_TLS_ACCESSORS(LIBC_NAME) "pthread_setspecific"};
   void *const to[] = {(void *)copy_mmap, (void *)copy_munmap, (void *)copy_mprotect,
                       (void *)copy_madvise, bh_tls_accessor(0), bh_tls_accessor(1),
-                      bh_tls_accessor(2), bh_tls_accessor(3), bh_tls_accessor(4)};
+                      bh_tls_accessor(2), bh_tls_accessor(3), bh_tls_accessor(4),
+                      (void *)copy_setspecific};
 #undef LIBC_NAME
   _Static_assert(sizeof to / sizeof *to == sizeof names / sizeof *names, "one each");
+  int n_names = (int)(sizeof names / sizeof *names) - (dso ? 0 : 1);
   int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC), found = 0;
   if (fd < 0 || !sym || !str)
     return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno), 0;
+#define PUT(addr, value)                                                       \
+  do {                                                                         \
+    void *v_ = (value);                                                        \
+    if (pwrite(fd, &v_, sizeof v_, (off_t)(addr)) != sizeof v_) {              \
+      close(fd);                                                               \
+      return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno), 0; \
+    }                                                                          \
+  } while (0)
+  if (dso)
+    *dso = NULL;
   for (int t = 0; t < 2; t++)
     for (size_t k = 0; rel[t] && k < size[t] / sizeof(ElfW(Rela)); k++) {
       const ElfW(Rela) *r = &rel[t][k];
       unsigned type = ELF64_R_TYPE(r->r_info);
+      /* __dso_handle: the one word that is relocated to its own address */
+      if (dso && type == R_X86_64_RELATIVE && (uintptr_t)r->r_addend == r->r_offset)
+        *dso = (void *)(lm->l_addr + r->r_offset);
       if (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT)
         continue;
       const char *name = str + sym[ELF64_R_SYM(r->r_info)].st_name;
-      for (int n = 0; n < (int)(sizeof names / sizeof *names); n++)
+      for (int n = 0; n < n_names; n++)
         if (!strcmp(name, names[n])) {
-          if (pwrite(fd, &to[n], sizeof to[n], (off_t)(lm->l_addr + r->r_offset)) !=
-              sizeof to[n]) {
-            close(fd);
-            return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno), 0;
-          }
+          PUT(lm->l_addr + r->r_offset, to[n]);
           found |= 1 << n;
         }
     }
+  for (size_t k = 0; dso && fini && k < fini_size / sizeof(void *); k++)
+    PUT(fini + k * sizeof(void *), (void *)copy_fini);
+#undef PUT
   close(fd);
   if ((found & 15) != 15)
     return fail(c, "a libmimalloc copy calls mmap/munmap/mprotect/madvise other than through its GOT", 0), 0;
+  if (dso && !*dso)
+    return fail(c, "cannot find a libmimalloc copy's __dso_handle", 0), 0;
   return 1;
 }
 
@@ -466,14 +562,55 @@ static int copy_code(struct dl_phdr_info *info, size_t size, void *arg) {
     return 0;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_GNU_RELRO)
+      c->relro_lo = a, c->relro_hi = a + ph->p_memsz;
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
+      if (c->data_hi) /* one writable segment, as ld lays them out */
+        return c->data_lo = c->data_hi = 0, 1;
+      c->data_lo = a, c->data_hi = a + ph->p_memsz;
+    }
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
       continue;
-    uintptr_t a = info->dlpi_addr + ph->p_vaddr;
     if (!c->code_lo || a < c->code_lo)
       c->code_lo = a;
     if (a + ph->p_memsz > c->code_hi)
       c->code_hi = a + ph->p_memsz;
   }
+  return 1;
+}
+
+/* Makes the loaded copy c the compartment's (key pkey) for good, before
+ * any of its memory is tagged: its exit handler (an atexit entry under its
+ * __dso_handle) runs now, with nothing to do yet, rather than at exit with
+ * the default domain's rights; its thread-exit key is deleted (no thread
+ * ever has a value for it: copy_setspecific); its main heap, the one the
+ * compartment will use, is noted; it allocates only from its arena; then
+ * its writable data (all but RELRO, which is read-only) get the key. */
+static int seal_copy(void *h, struct cheap *c, void *dso, int pkey) {
+  mi_heap_t *(*backing)(void) = (mi_heap_t * (*)(void)) dlsym(h, "mi_heap_get_backing");
+  void (*option_set)(mi_option_t, long) = (void (*)(mi_option_t, long))dlsym(h, "mi_option_set");
+  __cxa_finalize(dso);
+  /* This thread loaded the copy, so is its main thread: the heap is the
+     copy's static main heap, in its data. Found through the copy's TLS,
+     trustworthy before main (nothing else has run). */
+  mi_heap_t *heap = backing();
+  uintptr_t lo = c->relro_hi > c->data_lo ? c->relro_hi & ~(uintptr_t)(BH_PAGE - 1)
+                                          : c->data_lo & ~(uintptr_t)(BH_PAGE - 1);
+  uintptr_t hi = (c->data_hi + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
+  if (!c->data_hi || !in_range((uintptr_t)heap, lo, hi))
+    return fail(c, "a libmimalloc copy's main heap is not in its data", 0), 0;
+  /* Its thread-exit destructor holds this thread's main heap: found by
+     value, then deleted, so glibc never calls it. */
+  pthread_key_t k = 0;
+  while (k < PTHREAD_KEYS_MAX && pthread_getspecific(k) != heap)
+    k++;
+  if (k == PTHREAD_KEYS_MAX || pthread_key_delete(k))
+    return fail(c, "cannot find a libmimalloc copy's thread key", 0), 0;
+  option_set(mi_option_limit_os_alloc, 1);
+  if (syscall(SYS_pkey_mprotect, (void *)lo, hi - lo, PROT_READ | PROT_WRITE, pkey))
+    return fail(c, "pkey_mprotect of a libmimalloc copy's data", errno), 0;
+  c->heap = heap, c->data_lo = lo, c->data_hi = hi;
   return 1;
 }
 
@@ -567,15 +704,24 @@ static void setup(void) {
         fail(c, "cannot find a libmimalloc copy's code", 0);
         continue;
       }
-      if (!hook_os_calls(lm, c))
+      void *dso;
+      if (!hook_os_calls(lm, c, &dso) || !seal_copy(h, c, dso, d->pkey))
         continue;
+      /* Not "committed": mimalloc may then give pages back when free; its
+         commit and decommit go through copy_mprotect/copy_mmap, which keep
+         the pages' key. Not exclusive: the copy's main heap, which
+         belongs to no arena, allocates there, and only there (option
+         limit_os_alloc). With the compartment's rights: the copy's data
+         and its descriptor's page (meta_alloc) are the compartment's. */
       bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *) =
           (bool (*)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *))dlsym(
               h, "mi_manage_os_memory_ex");
-      /* Not "committed": mimalloc may then give pages back when free; its
-         commit and decommit go through copy_mprotect/copy_mmap, which keep
-         the pages' key. */
-      if (!manage || !manage(start, slice, false, false, true, -1, true, &c->arena)) {
+      mi_arena_id_t arena;
+      int prev = current_index();
+      bh_enter_index((int)i);
+      bool managed = manage(start, slice - META_SIZE, false, false, true, -1, false, &arena);
+      bh_enter_index(prev);
+      if (!managed) {
         fail(c, "mimalloc refused the heap region", 0);
         continue;
       }
@@ -589,7 +735,7 @@ static void setup(void) {
      * the runtime's read-only pages writable (found in review). */
     struct copy_lookup l = {lm, &RT.dflt};
     if (!lm || dl_iterate_phdr(copy_code, &l) != 1 || !RT.dflt.code_lo ||
-        !hook_os_calls(lm, &RT.dflt)) {
+        !hook_os_calls(lm, &RT.dflt, NULL)) {
       bh_fatal("cannot check the system calls of the default domain's "
                "allocator: %s",
                RT.dflt.why[0] ? RT.dflt.why : "libmimalloc.so.2 not found");
@@ -604,80 +750,92 @@ static void setup(void) {
 
 __attribute__((constructor(101))) static void heap_init(void) { setup(); }
 
-/* ------------------------------------------------------ per-thread heaps */
+/* --------------------------------------------------- the heaps' users */
 
-/* At thread exit, before the mimalloc copies' own thread-exit handlers (TLS
- * destructors run before pthread key destructors): each copy abandons this
- * thread's segments with its compartment's rights, so other threads of the
- * compartment can reuse them. The copies' handlers then find nothing to do. */
-static void thread_exit(void *unused) {
-  (void)unused;
-  unsigned used = tls.used;
-  tls.used = 0, tls.dtor = 0;
-  for (int i = 0; i < BH_MAX_COMPARTMENTS; i++)
-    tls.heap[i] = NULL;
-  if (!used)
-    return;
-  /* Also for the main thread (exit, or pthread_exit from main): each copy
-     keeps the main thread's pages, but still detaches the per-thread heap,
-     which its own handler would otherwise do without the rights. */
-  int prev = current_index();
-  tls.busy++;
-  for (int i = 0; i < BH_MAX_COMPARTMENTS; i++)
-    if (used & (1u << i)) {
-      bh_enter_index(i);
-      RT.c[i].mi.thread_done();
-    }
-  bh_enter_index(prev);
-  tls.busy--;
-}
-
-__attribute__((noinline)) static mi_heap_t *new_heap(int i) {
-  setup();
+/* Compartment i's heap, set up; stops the program if it has none. */
+static inline struct cheap *heap_of(int i) {
+  if (__builtin_expect(!__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE), 0))
+    setup();
   if (!RT.c[i].ok)
     no_heap(i);
-  tls.busy++;
-  if (!tls.dtor && __cxa_thread_atexit_impl(thread_exit, NULL, &__dso_handle) == 0)
-    tls.dtor = 1;
-  mi_heap_t *h = RT.c[i].mi.heap_new_in_arena(RT.c[i].arena);
-  tls.busy--;
-  if (h) {
-    tls.heap[i] = h;
-    tls.used |= 1u << i;
-  }
-  return h;
+  return &RT.c[i];
 }
 
-static inline mi_heap_t *heap_of(int i) {
-  mi_heap_t *h = tls.heap[i];
-  return h ? h : new_heap(i);
+/* One thread at a time in a compartment's heap. The lock is on the
+ * compartment's key: taken and given with its rights, as every call of
+ * its copy is made. */
+static inline void take(int i) {
+  int *l = &meta_of(i)->lock;
+  while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(l, __ATOMIC_RELAXED))
+      sched_yield();
 }
 
+static inline void give(int i) { __atomic_store_n(&meta_of(i)->lock, 0, __ATOMIC_RELEASE); }
+
+/* Every block comes from the arena: the region less its metadata area. */
 static inline void *checked(int i, void *p) {
-  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice)
+  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice - META_SIZE)
     strays(i, p);
   return p;
 }
 
+/* A pointer freed or resized must be in the arena too: the metadata area
+ * is not mimalloc's to interpret as a segment. */
+static inline void block_of(const char *fn, int i, const void *p) {
+  if ((uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice - META_SIZE)
+    bh_fatal_abort("%s of %p, in the allocator metadata of compartment '%s'", fn, p,
+                   cname(i));
+}
+
+#define LOCKED(i, T, call)                                                     \
+  ({                                                                           \
+    take(i);                                                                   \
+    T r_ = (call);                                                             \
+    give(i);                                                                   \
+    r_;                                                                        \
+  })
+
 static void *c_malloc(int i, size_t n) {
-  mi_heap_t *h = heap_of(i);
-  if (!h)
-    return errno = ENOMEM, NULL;
-  return checked(i, RT.c[i].mi.heap_malloc(h, n));
+  struct cheap *c = heap_of(i);
+  return checked(i, LOCKED(i, void *, c->mi.heap_malloc(c->heap, n)));
+}
+
+static void *c_calloc(int i, size_t k, size_t n) {
+  struct cheap *c = heap_of(i);
+  return checked(i, LOCKED(i, void *, c->mi.heap_calloc(c->heap, k, n)));
 }
 
 static void *c_aligned(int i, size_t align, size_t n) {
-  mi_heap_t *h = heap_of(i);
-  if (!h)
-    return errno = ENOMEM, NULL;
-  return checked(i, RT.c[i].mi.heap_malloc_aligned(h, n, align));
+  struct cheap *c = heap_of(i);
+  return checked(i, LOCKED(i, void *, c->mi.heap_malloc_aligned(c->heap, n, align)));
+}
+
+static void *c_realloc(int i, void *p, size_t n) {
+  struct cheap *c = heap_of(i);
+  block_of("realloc()", i, p);
+  return checked(i, LOCKED(i, void *, c->mi.heap_realloc(c->heap, p, n)));
+}
+
+static size_t c_usable_size(int i, const char *fn, const void *p) {
+  struct cheap *c = heap_of(i);
+  block_of(fn, i, p);
+  return LOCKED(i, size_t, c->mi.usable_size(p));
+}
+
+static void c_free(int i, void *p) {
+  struct cheap *c = heap_of(i);
+  block_of("free()", i, p);
+  take(i);
+  c->mi.free(p);
+  give(i);
 }
 
 /* With BULKHEAD_STATS=1, p's bytes join (sign 1) or leave (-1) those of
  * compartment i's heap in use (stats.c). */
 static inline void counted(int i, const void *p, int sign) {
   if (__builtin_expect(__bulkhead_domain0.counting != 0, 0) && p)
-    bh_stats_heap(i, sign * (long)RT.c[i].mi.usable_size(p));
+    bh_stats_heap(i, sign * (long)c_usable_size(i, "malloc_usable_size()", p));
 }
 
 /* In record mode, who allocated each compartment block (record.c). */
@@ -709,10 +867,7 @@ void *calloc(size_t k, size_t n) {
   int i = alloc_index(CALLER);
   if (i < 0)
     return mi_calloc(k, n);
-  mi_heap_t *h = heap_of(i);
-  if (!h)
-    return errno = ENOMEM, NULL;
-  return noted(i, checked(i, RT.c[i].mi.heap_calloc(h, k, n)), k * n, CALLER);
+  return noted(i, c_calloc(i, k, n), k * n, CALLER);
 }
 
 static void *do_realloc(void *p, size_t n, const void *ret) {
@@ -730,19 +885,16 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
       void *q = mi_malloc(n);
       if (!q)
         return NULL;
-      size_t old = RT.c[i].mi.usable_size(p);
+      size_t old = c_usable_size(i, "realloc()", p);
       memcpy(q, p, old < n ? old : n);
       forget(p);
       counted(i, p, -1);
-      RT.c[i].mi.free(p);
+      c_free(i, p);
       return q;
     }
-    mi_heap_t *h = heap_of(i);
-    if (!h)
-      return errno = ENOMEM, NULL;
     long before =
-        __bulkhead_domain0.counting ? (long)RT.c[i].mi.usable_size(p) : 0;
-    void *q = checked(i, RT.c[i].mi.heap_realloc(h, p, n));
+        __bulkhead_domain0.counting ? (long)c_usable_size(i, "realloc()", p) : 0;
+    void *q = c_realloc(i, p, n);
     if (q) {
       forget(p);
       if (before)
@@ -784,7 +936,7 @@ void free(void *p) {
     foreign("free()", owner, i);
   forget(p);
   counted(i, p, -1);
-  RT.c[i].mi.free(p);
+  c_free(i, p);
 }
 
 size_t malloc_usable_size(void *p) {
@@ -794,7 +946,7 @@ size_t malloc_usable_size(void *p) {
   int i = current_index();
   if (i != owner)
     foreign("malloc_usable_size()", owner, i);
-  return RT.c[i].mi.usable_size(p);
+  return c_usable_size(i, "malloc_usable_size()", p);
 }
 
 static void *aligned(size_t align, size_t n, const void *ret) {

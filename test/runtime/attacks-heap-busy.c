@@ -11,9 +11,6 @@
 /* The layout of runtime/heap.c's per-thread state (public: it is in the
  * binary); the attacker only needs where `busy` is. */
 struct heap_tls {
-  void *heap[15];
-  unsigned used;
-  int dtor;
   int busy;
 };
 extern __thread struct heap_tls heap_tls __asm__("__bulkhead_heap_tls")

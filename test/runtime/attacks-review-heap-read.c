@@ -8,13 +8,14 @@
 // attacker's choice inside the region, into key-0 memory. Four ordinary
 // calls of a vault entry that allocates a scratch buffer read a 32-byte
 // session key through the opaque handle the vault returned.
-// The test FAILS (the secret leaks) while this works.
-// OPEN (docs/threat-model.md, "Runtime state"): the per-thread heap
-// pointers are key-0 and used unchecked. Expected to fail until fixed.
-// XFAIL: *
+// The test FAILS (the secret leaks) while this works. Fixed: the runtime
+// keeps no per-thread heap pointer (one heap per compartment, found from
+// its read-only table), and the compartment's mimalloc copy is only
+// called on paths that do not read its own per-thread default heap (also
+// key-0 TLS, forged here as well). Before the fix: "LEAK".
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
-#include "Inputs/check.h"
+#include "Inputs/heap-pointers.h"
 
 BULKHEAD_DATA(vault) static char master[32] = "vault master key 0123456789abcd";
 BULKHEAD_DATA(vault) static unsigned long sessions;
@@ -47,26 +48,9 @@ BULKHEAD_ENTRY(vault) int vault_log(const char *msg) {
   return r;
 }
 
-/* runtime/heap.c's per-thread state (a hidden symbol, in the binary). */
-struct heap_tls {
-  void *heap[15];
-  unsigned used;
-  int dtor;
-  int busy;
-};
-extern __thread struct heap_tls heap_tls __asm__("__bulkhead_heap_tls")
-    __attribute__((visibility("hidden")));
-
-/* mimalloc 2.0's heap and page, as far as its malloc fast path reads them:
- * heap->pages_free_direct[(n + 7) / 8] at 8 + 8 * index; page->free at
- * 16, page->used at 24. */
+/* A fake heap: its direct page for 16-byte blocks is the fake page. */
 static void *fake_heap[160];
-static struct {
-  char head[16];
-  void *free;
-  unsigned used, xblock_size;
-  char rest[64];
-} fake_page;
+static struct fake_page fake_page;
 
 int main(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
@@ -74,15 +58,20 @@ int main(void) {
   CHECK(s && page_pkey(s) == vault_key);
   CHECK(vault_log("hello") == 5);
 
-  void *real = heap_tls.heap[0];
-  CHECK(real);
+  /* Every per-thread heap pointer the default domain can write. */
+  void **where[8], *real[8];
+  int n = heap_pointers(where, 8);
+  CHECK(n >= 1);
   fake_heap[1 + (16 + 7) / 8] = &fake_page; /* vault_log's malloc(16) */
   unsigned long words[4];
   for (int k = 3; k >= 0; k--) { /* downwards: the vault writes 16 bytes at the block */
     fake_page.free = (char *)s + 8 * k;
-    heap_tls.heap[0] = fake_heap;
-    vault_log("hello");
-    heap_tls.heap[0] = real;
+    for (int j = 0; j < n; j++)
+      real[j] = *where[j], *where[j] = fake_heap;
+    int r = vault_log("hello");
+    for (int j = 0; j < n; j++)
+      *where[j] = real[j];
+    CHECK(r == 5); /* the vault's heap still works */
     words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
   }
   char stolen[33] = {0};
@@ -91,6 +80,6 @@ int main(void) {
     fprintf(stderr, "attacks-review-heap-read: LEAK: the vault's session key \"%s\"\n", stolen);
     return 1;
   }
-  printf("attacks-review-heap-read: ok\n");
+  printf("attacks-review-heap-read: ok (%d pointers forged)\n", n);
   return 0;
 }

@@ -5,13 +5,19 @@
 // or tagged with a key other than 0. Except the short list below, each a
 // row of docs/threat-model.md "Runtime state", validated before use or
 // listed there as open. A new piece of key-0 runtime state fails this test
-// until it is protected or documented. Not covered: the mimalloc copies'
-// own data (key 0, open in the threat model).
+// until it is protected or documented. Also the allocator metadata of
+// each compartment heap: every writable page of each compartment's
+// mimalloc copy (its globals, among them the heap its malloc uses, the
+// thread data, the arena table) but RELRO (read-only) is on a key other
+// than 0. The arena descriptors and segment headers are in the tagged
+// heap region (runtime/heap.c); the copies' per-thread default heap (TLS)
+// is key-0 and never read on the runtime's paths (threat model).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
 #include "Inputs/check.h"
 #include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -21,7 +27,7 @@ static const char *const allowed[] = {
     /* TLS, validated before use */
     "__bulkhead_stack.0", "__bulkhead_stack_tls", "__bulkhead_rt_stack",
     "__bulkhead_sigstack", "whole_sp", "whole_size", "handler_top",
-    /* TLS, open: heap pointers; `busy` no longer decides (attacks-heap-busy.c) */
+    /* TLS: the heap's `busy`, which no longer decides (attacks-heap-busy.c) */
     "__bulkhead_heap_tls",
     /* TLS: sharing-policy brackets, counted only for compartments with a
      * policy (attacks-share-brackets.c); open for those */
@@ -86,6 +92,36 @@ static int in(const char *name, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!strcmp(name, list[i]))
       return 1;
+  return 0;
+}
+
+/* Each compartment's mimalloc copy (loaded from /proc/self/fd/N): its
+ * writable pages outside RELRO must not be the default domain's. */
+static int copy_data(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  int *copies = arg;
+  if (!info->dlpi_name || (!strstr(info->dlpi_name, "/proc/self/fd/") &&
+                           !strstr(info->dlpi_name, "bulkhead-mimalloc")))
+    return 0;
+  uintptr_t relro_hi = 0;
+  for (int j = 0; j < info->dlpi_phnum; j++)
+    if (info->dlpi_phdr[j].p_type == PT_GNU_RELRO)
+      relro_hi = info->dlpi_addr + info->dlpi_phdr[j].p_vaddr + info->dlpi_phdr[j].p_memsz;
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+      continue;
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+    if (relro_hi > lo)
+      lo = relro_hi & ~(uintptr_t)4095;
+    for (uintptr_t a = lo & ~(uintptr_t)4095; a < hi; a += 4096)
+      if (default_writable(a, 4096)) {
+        fprintf(stderr, "attacks-runtime-state: allocator data of %s at %#lx is key-0 memory "
+                        "the default domain can write\n", info->dlpi_name, (unsigned long)a);
+        *copies = -1000;
+      }
+  }
+  ++*copies;
   return 0;
 }
 
@@ -156,6 +192,9 @@ static void check(const char *when) {
   close(fd);
   CHECK(seen > 10); /* found the runtime's symbols at all */
   CHECK(!bad);
+  int copies = 0;
+  dl_iterate_phdr(copy_data, &copies);
+  CHECK(copies == 2); /* vault's and other's, each with its data tagged */
 }
 
 int main(void) {
