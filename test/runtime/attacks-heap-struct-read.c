@@ -80,12 +80,12 @@ int main(void) {
       *direct = real_page;
       words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
     }
-  }
-  char stolen[33] = {0};
-  memcpy(stolen, words, 32);
-  if (!memcmp(stolen, "vault master key", 16)) {
-    fprintf(stderr, "attacks-heap-struct-read: LEAK: the vault's session key \"%s\"\n", stolen);
-    return 1;
+    char stolen[33] = {0};
+    memcpy(stolen, words, 32);
+    if (!memcmp(stolen, "vault master key", 16)) {
+      fprintf(stderr, "attacks-heap-struct-read: LEAK: the vault's session key \"%s\"\n", stolen);
+      return 1;
+    }
   }
   printf("attacks-heap-struct-read: ok (%d heaps, %d in key-0 memory)\n", n, attacked);
   return 0;

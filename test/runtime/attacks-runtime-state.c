@@ -114,12 +114,13 @@ static int copy_data(struct dl_phdr_info *info, size_t size, void *arg) {
     uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
     if (relro_hi > lo)
       lo = relro_hi & ~(uintptr_t)4095;
-    for (uintptr_t a = lo & ~(uintptr_t)4095; a < hi; a += 4096)
-      if (default_writable(a, 4096)) {
-        fprintf(stderr, "attacks-runtime-state: allocator data of %s at %#lx is key-0 memory "
-                        "the default domain can write\n", info->dlpi_name, (unsigned long)a);
-        *copies = -1000;
-      }
+    lo &= ~(uintptr_t)4095;
+    if (default_writable(lo, hi - lo)) {
+      fprintf(stderr, "attacks-runtime-state: allocator data of %s in %#lx-%#lx is key-0 "
+                      "memory the default domain can write\n",
+              info->dlpi_name, (unsigned long)lo, (unsigned long)hi);
+      *copies = -1000;
+    }
   }
   ++*copies;
   return 0;
