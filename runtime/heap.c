@@ -320,10 +320,11 @@ static int bind_copy(void *h, struct cheap *c) {
 
 /* Each copy's mmap, munmap, mprotect and madvise come here (its GOT is
  * rewritten at load, below), and so do the default domain's allocator's
- * (index -1: it has no region, so only the rule for outside applies). Its bookkeeping is key-0 memory any domain can
- * write, and decides where it commits and decommits: pointed at the
- * descriptors, its commit (an mprotect) made them writable (found in
- * review). So: in its compartment's region, protection changes keep that
+ * (index -1: it has no region, so only the rule for outside applies). Its
+ * bookkeeping decides where it commits and decommits: when a copy's was
+ * key-0 memory, pointed at the descriptors, its commit (an mprotect) made
+ * them writable (found in review); the default domain's still is. So, as
+ * a second line: in its compartment's region, protection changes keep that
  * compartment's key; outside, only memory that is no compartment's and no
  * loaded object's, never executable; a failed call that changes rights
  * stops the process rather than leave pages half-changed. */
