@@ -78,7 +78,7 @@ struct mi_api {
  * point at a forged heap (found in review). */
 struct cheap {
   struct mi_api mi;
-  mi_heap_t *heap; /* the copy's main heap, in its tagged data */
+  mi_heap_t *heap;            /* the copy's main heap, in its tagged data */
   uintptr_t code_lo, code_hi; /* the copy's code: whose OS calls these are */
   uintptr_t data_lo, data_hi; /* its writable data, tagged (not RELRO) */
   uintptr_t relro_lo, relro_hi;
@@ -295,11 +295,13 @@ static void *load_copy(const char *path, struct cheap *c, int *fd_out) {
   (*(void **)&c->mi.field = dlsym(h, name)) != NULL
 
 static int bind_copy(void *h, struct cheap *c) {
-  if (!(SYM(h, heap_malloc, "mi_heap_malloc") && SYM(h, heap_calloc, "mi_heap_calloc") &&
+  if (!(SYM(h, heap_malloc, "mi_heap_malloc") &&
+        SYM(h, heap_calloc, "mi_heap_calloc") &&
         SYM(h, heap_realloc, "mi_heap_realloc") &&
-        SYM(h, heap_malloc_aligned, "mi_heap_malloc_aligned") && SYM(h, free, "mi_free") &&
-        SYM(h, usable_size, "mi_usable_size") && dlsym(h, "mi_heap_get_backing") &&
-        dlsym(h, "mi_option_set") && dlsym(h, "mi_manage_os_memory_ex"))) {
+        SYM(h, heap_malloc_aligned, "mi_heap_malloc_aligned") &&
+        SYM(h, free, "mi_free") && SYM(h, usable_size, "mi_usable_size") &&
+        dlsym(h, "mi_heap_get_backing") && dlsym(h, "mi_option_set") &&
+        dlsym(h, "mi_manage_os_memory_ex"))) {
     fail(c, "libmimalloc lacks the arena API (need mimalloc >= 2.0.7)", 0);
     return 0;
   }
@@ -369,7 +371,8 @@ static inline int in_meta(int i, uintptr_t a, size_t len) {
   return a >= lo && len <= META_SIZE && a - lo <= META_SIZE - len;
 }
 
-static __attribute__((noreturn)) void os_refused(int i, const char *call, void *a) {
+static __attribute__((noreturn)) void os_refused(int i, const char *call,
+                                                 void *a) {
   bh_fatal("the allocator of compartment '%s' called %s on its metadata "
            "area (0x%lx); its bookkeeping is corrupt",
            cname(i), call, (unsigned long)a);
@@ -476,7 +479,8 @@ static int copy_madvise(void *a, size_t len, int advice) {
  * For a compartment's copy (dso != NULL) also: its pthread_setspecific
  * and its .fini_array entries become the runtime's no-ops, and *dso is
  * its __dso_handle, under which it registered its exit handler. */
-static int hook_os_calls(const struct link_map *lm, struct cheap *c, void **dso) {
+static int hook_os_calls(const struct link_map *lm, struct cheap *c,
+                         void **dso) {
   const ElfW(Sym) *sym = NULL;
   const char *str = NULL;
   const ElfW(Rela) *rel[2] = {NULL, NULL};
@@ -500,12 +504,14 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c, void **dso)
    * rights, so libc's TLS accessors it calls (errno, toupper's table) are
    * the runtime's, which do not trust the thread pointer at %fs:0 (tls.c). */
 #define LIBC_NAME(i, libc, ours) #libc,
-  static const char *const names[] = {"mmap", "munmap", "mprotect", "madvise",
-                                      BH_TLS_ACCESSORS(LIBC_NAME) "pthread_setspecific"};
-  void *const to[] = {(void *)copy_mmap, (void *)copy_munmap, (void *)copy_mprotect,
-                      (void *)copy_madvise, bh_tls_accessor(0), bh_tls_accessor(1),
-                      bh_tls_accessor(2), bh_tls_accessor(3), bh_tls_accessor(4),
-                      (void *)copy_setspecific};
+  static const char *const names[] = {
+      "mmap", "munmap", "mprotect", "madvise",
+      BH_TLS_ACCESSORS(LIBC_NAME) "pthread_setspecific"};
+  void *const to[] = {(void *)copy_mmap,     (void *)copy_munmap,
+                      (void *)copy_mprotect, (void *)copy_madvise,
+                      bh_tls_accessor(0),    bh_tls_accessor(1),
+                      bh_tls_accessor(2),    bh_tls_accessor(3),
+                      bh_tls_accessor(4),    (void *)copy_setspecific};
 #undef LIBC_NAME
   _Static_assert(sizeof to / sizeof *to == sizeof names / sizeof *names, "one each");
   int n_names = (int)(sizeof names / sizeof *names) - (dso ? 0 : 1);
@@ -517,7 +523,9 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c, void **dso)
     void *v_ = (value);                                                        \
     if (pwrite(fd, &v_, sizeof v_, (off_t)(addr)) != sizeof v_) {              \
       close(fd);                                                               \
-      return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno), 0; \
+      return fail(c, "cannot rewrite a libmimalloc copy's system calls",       \
+                  errno),                                                      \
+             0;                                                                \
     }                                                                          \
   } while (0)
   if (dso)
@@ -527,7 +535,8 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c, void **dso)
       const ElfW(Rela) *r = &rel[t][k];
       unsigned type = ELF64_R_TYPE(r->r_info);
       /* __dso_handle: the one word that is relocated to its own address */
-      if (dso && type == R_X86_64_RELATIVE && (uintptr_t)r->r_addend == r->r_offset)
+      if (dso && type == R_X86_64_RELATIVE &&
+          (uintptr_t)r->r_addend == r->r_offset)
         *dso = (void *)(lm->l_addr + r->r_offset);
       if (type != R_X86_64_JUMP_SLOT && type != R_X86_64_GLOB_DAT)
         continue;
@@ -589,15 +598,18 @@ static int copy_code(struct dl_phdr_info *info, size_t size, void *arg) {
  * compartment will use, is noted; it allocates only from its arena; then
  * its writable data (all but RELRO, which is read-only) get the key. */
 static int seal_copy(void *h, struct cheap *c, void *dso, int pkey) {
-  mi_heap_t *(*backing)(void) = (mi_heap_t * (*)(void)) dlsym(h, "mi_heap_get_backing");
-  void (*option_set)(mi_option_t, long) = (void (*)(mi_option_t, long))dlsym(h, "mi_option_set");
+  mi_heap_t *(*backing)(void) =
+      (mi_heap_t * (*)(void)) dlsym(h, "mi_heap_get_backing");
+  void (*option_set)(mi_option_t, long) =
+      (void (*)(mi_option_t, long))dlsym(h, "mi_option_set");
   __cxa_finalize(dso);
   /* This thread loaded the copy, so is its main thread: the heap is the
      copy's static main heap, in its data. Found through the copy's TLS,
      trustworthy before main (nothing else has run). */
   mi_heap_t *heap = backing();
-  uintptr_t lo = c->relro_hi > c->data_lo ? c->relro_hi & ~(uintptr_t)(BH_PAGE - 1)
-                                          : c->data_lo & ~(uintptr_t)(BH_PAGE - 1);
+  uintptr_t lo = c->relro_hi > c->data_lo
+                     ? c->relro_hi & ~(uintptr_t)(BH_PAGE - 1)
+                     : c->data_lo & ~(uintptr_t)(BH_PAGE - 1);
   uintptr_t hi = (c->data_hi + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
   if (!c->data_hi || !in_range((uintptr_t)heap, lo, hi))
     return fail(c, "a libmimalloc copy's main heap is not in its data", 0), 0;
@@ -609,7 +621,8 @@ static int seal_copy(void *h, struct cheap *c, void *dso, int pkey) {
   if (k == PTHREAD_KEYS_MAX || pthread_key_delete(k))
     return fail(c, "cannot find a libmimalloc copy's thread key", 0), 0;
   option_set(mi_option_limit_os_alloc, 1);
-  if (syscall(SYS_pkey_mprotect, (void *)lo, hi - lo, PROT_READ | PROT_WRITE, pkey))
+  if (syscall(SYS_pkey_mprotect, (void *)lo, hi - lo, PROT_READ | PROT_WRITE,
+              pkey))
     return fail(c, "pkey_mprotect of a libmimalloc copy's data", errno), 0;
   c->heap = heap, c->data_lo = lo, c->data_hi = hi;
   return 1;
@@ -720,7 +733,8 @@ static void setup(void) {
       mi_arena_id_t arena;
       int prev = current_index();
       bh_enter_index((int)i);
-      bool managed = manage(start, slice - META_SIZE, false, false, true, -1, false, &arena);
+      bool managed = manage(start, slice - META_SIZE, false, false, true, -1,
+                            false, &arena);
       bh_enter_index(prev);
       if (!managed) {
         fail(c, "mimalloc refused the heap region", 0);
@@ -772,11 +786,14 @@ static inline void take(int i) {
       sched_yield();
 }
 
-static inline void give(int i) { __atomic_store_n(&meta_of(i)->lock, 0, __ATOMIC_RELEASE); }
+static inline void give(int i) {
+  __atomic_store_n(&meta_of(i)->lock, 0, __ATOMIC_RELEASE);
+}
 
 /* Every block comes from the arena: the region less its metadata area. */
 static inline void *checked(int i, void *p) {
-  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice - META_SIZE)
+  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >=
+               RT.slice - META_SIZE)
     strays(i, p);
   return p;
 }
@@ -784,9 +801,10 @@ static inline void *checked(int i, void *p) {
 /* A pointer freed or resized must be in the arena too: the metadata area
  * is not mimalloc's to interpret as a segment. */
 static inline void block_of(const char *fn, int i, const void *p) {
-  if ((uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >= RT.slice - META_SIZE)
-    bh_fatal_abort("%s of %p, in the allocator metadata of compartment '%s'", fn, p,
-                   cname(i));
+  if ((uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >=
+      RT.slice - META_SIZE)
+    bh_fatal_abort("%s of %p, in the allocator metadata of compartment '%s'",
+                   fn, p, cname(i));
 }
 
 #define LOCKED(i, T, call)                                                     \
@@ -809,7 +827,8 @@ static void *c_calloc(int i, size_t k, size_t n) {
 
 static void *c_aligned(int i, size_t align, size_t n) {
   struct cheap *c = heap_of(i);
-  return checked(i, LOCKED(i, void *, c->mi.heap_malloc_aligned(c->heap, n, align)));
+  return checked(
+      i, LOCKED(i, void *, c->mi.heap_malloc_aligned(c->heap, n, align)));
 }
 
 static void *c_realloc(int i, void *p, size_t n) {

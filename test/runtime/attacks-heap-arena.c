@@ -109,7 +109,8 @@ static void attack(void) {
   uintptr_t *arena = NULL;
   for (int d = 0; d < nd && !arena; d++)
     for (uintptr_t *w = (uintptr_t *)data[d][0]; (uintptr_t)(w + 1) <= data[d][1]; w++)
-      if (safe((uintptr_t)w, 8) && safe(*w, 24) && ((uintptr_t *)*w)[1] == region) {
+      if (safe((uintptr_t)w, 8) && safe(*w, 24) &&
+          ((uintptr_t *)*w)[1] == region) {
         arena = (uintptr_t *)*w;
         break;
       }
@@ -140,7 +141,8 @@ int main(void) {
    * (bh_fatal: status 1) before mimalloc's mprotect outside the region
    * ran. Now the descriptor is out of the default domain's reach. */
   if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
-    fprintf(stderr, "attacks-heap-arena: the vault's arena descriptor was found in key-0 memory\n");
+    fprintf(stderr, "attacks-heap-arena: the vault's arena descriptor was "
+                    "found in key-0 memory\n");
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 46);
   CHECK(writable(target) == 0);
   printf("attacks-heap-arena: ok\n");

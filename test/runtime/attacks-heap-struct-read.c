@@ -48,7 +48,9 @@ BULKHEAD_ENTRY(vault) int vault_log(const char *msg) {
 static struct fake_page fake_page;
 
 /* A default-domain store into the heap's direct page table. */
-static void store(void *p) { ((void *volatile *)p)[1 + (16 + 7) / 8] = &fake_page; }
+static void store(void *p) {
+  ((void *volatile *)p)[1 + (16 + 7) / 8] = &fake_page;
+}
 
 int main(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
@@ -72,21 +74,27 @@ int main(void) {
     }
     attacked++;
     void **direct = &heap[1 + (16 + 7) / 8]; /* vault_log's malloc(16) */
-    for (int k = 3; k >= 0; k--) { /* downwards: the vault writes 16 bytes at the block */
+    for (int k = 3; k >= 0;
+         k--) { /* downwards: the vault writes 16 bytes at the block */
       void *real_page = *direct;
       fake_page.free = (char *)s + 8 * k;
       *direct = &fake_page; /* a key-0 store into the real heap */
       vault_log("hello");
       *direct = real_page;
-      words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
+      words[k] =
+          (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
     }
     char stolen[33] = {0};
     memcpy(stolen, words, 32);
     if (!memcmp(stolen, "vault master key", 16)) {
-      fprintf(stderr, "attacks-heap-struct-read: LEAK: the vault's session key \"%s\"\n", stolen);
+      fprintf(
+          stderr,
+          "attacks-heap-struct-read: LEAK: the vault's session key \"%s\"\n",
+          stolen);
       return 1;
     }
   }
-  printf("attacks-heap-struct-read: ok (%d heaps, %d in key-0 memory)\n", n, attacked);
+  printf("attacks-heap-struct-read: ok (%d heaps, %d in key-0 memory)\n", n,
+         attacked);
   return 0;
 }

@@ -71,7 +71,7 @@ int main(void) {
     int r = vault_log("hello");
     for (int j = 0; j < n; j++)
       *where[j] = real[j];
-    CHECK(r == 5); /* the vault's heap still works */
+    CHECK(r == 5);                            /* the vault's heap still works */
     words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
   }
   char stolen[33] = {0};

@@ -106,7 +106,8 @@ static int copy_data(struct dl_phdr_info *info, size_t size, void *arg) {
   uintptr_t relro_hi = 0;
   for (int j = 0; j < info->dlpi_phnum; j++)
     if (info->dlpi_phdr[j].p_type == PT_GNU_RELRO)
-      relro_hi = info->dlpi_addr + info->dlpi_phdr[j].p_vaddr + info->dlpi_phdr[j].p_memsz;
+      relro_hi = info->dlpi_addr + info->dlpi_phdr[j].p_vaddr +
+                 info->dlpi_phdr[j].p_memsz;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
@@ -116,9 +117,11 @@ static int copy_data(struct dl_phdr_info *info, size_t size, void *arg) {
       lo = relro_hi & ~(uintptr_t)4095;
     lo &= ~(uintptr_t)4095;
     if (default_writable(lo, hi - lo)) {
-      fprintf(stderr, "attacks-runtime-state: allocator data of %s in %#lx-%#lx is key-0 "
-                      "memory the default domain can write\n",
-              info->dlpi_name, (unsigned long)lo, (unsigned long)hi);
+      fprintf(
+          stderr,
+          "attacks-runtime-state: allocator data of %s in %#lx-%#lx is key-0 "
+          "memory the default domain can write\n",
+          info->dlpi_name, (unsigned long)lo, (unsigned long)hi);
       *copies = -1000;
     }
   }

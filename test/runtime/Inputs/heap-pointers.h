@@ -55,7 +55,8 @@ static inline int mapped(uintptr_t v) {
  * from the thread pointer that its GOT holds for its TPOFF64 relocation
  * of TLS offset 0 (the GOT is readable key-0 memory). */
 static inline int is_copy(const char *name) {
-  return name && (strstr(name, "/proc/self/fd/") || strstr(name, "bulkhead-mimalloc"));
+  return name &&
+         (strstr(name, "/proc/self/fd/") || strstr(name, "bulkhead-mimalloc"));
 }
 
 static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
@@ -67,20 +68,24 @@ static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
       continue;
     const ElfW(Rela) *rela = NULL;
     size_t n = 0;
-    for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[j].p_vaddr);
+    for (const ElfW(Dyn) *d =
+             (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[j].p_vaddr);
          d->d_tag != DT_NULL; d++) {
-      uintptr_t v = d->d_un.d_ptr < info->dlpi_addr ? d->d_un.d_ptr + info->dlpi_addr : d->d_un.d_ptr;
+      uintptr_t v = d->d_un.d_ptr < info->dlpi_addr
+                        ? d->d_un.d_ptr + info->dlpi_addr
+                        : d->d_un.d_ptr;
       if (d->d_tag == DT_RELA)
         rela = (const ElfW(Rela) *)v;
       if (d->d_tag == DT_RELASZ)
         n = d->d_un.d_val / sizeof(ElfW(Rela));
     }
     for (size_t k = 0; rela && k < n; k++)
-      if (ELF64_R_TYPE(rela[k].r_info) == R_X86_64_TPOFF64 && !ELF64_R_SYM(rela[k].r_info) &&
-          rela[k].r_addend == 0) {
+      if (ELF64_R_TYPE(rela[k].r_info) == R_X86_64_TPOFF64 &&
+          !ELF64_R_SYM(rela[k].r_info) && rela[k].r_addend == 0) {
         char *tp;
         __asm__("movq %%fs:0, %0" : "=r"(tp));
-        *(void ***)out = (void **)(tp + *(long *)(info->dlpi_addr + rela[k].r_offset));
+        *(void ***)out =
+            (void **)(tp + *(long *)(info->dlpi_addr + rela[k].r_offset));
       }
   }
   return 0;
@@ -103,7 +108,8 @@ static inline int heap_pointers(void ***out, int max) {
   int n = 0;
   size_t size = symbol_size("__bulkhead_heap_tls");
   CHECK(size);
-  for (size_t k = 0; k + sizeof(void *) <= size && n < max; k += sizeof(void *)) {
+  for (size_t k = 0; k + sizeof(void *) <= size && n < max;
+       k += sizeof(void *)) {
     void **w = (void **)(bh_heap_tls + k);
     if (mapped((uintptr_t)*w))
       out[n++] = w;
