@@ -61,6 +61,7 @@
 struct as {
   struct sock_filter *f;
   int n, max, bad;
+  int far; /* conditional jumps through `ja` islands (see jump) */
   int label[MAX_LABELS], nlabels;
   struct { int at, label, field; } fix[MAX_FIXUPS];
   int nfix;
@@ -96,18 +97,36 @@ static void fixup(struct as *a, int field, int label) {
   a->nfix++;
 }
 
-/* Conditional jump on A against k: to t if true, else f (-1: next). */
-static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
-  emit(a, BPF_JMP | op | BPF_K, k);
-  if (t >= 0)
-    fixup(a, 1, t);
-  if (f >= 0)
-    fixup(a, 2, f);
-}
-
 static void ja(struct as *a, int l) {
   emit(a, BPF_JMP | BPF_JA, 0);
   fixup(a, 0, l);
+}
+
+/* Conditional jump on A against k: to t if true, else f (-1: next). A
+ * conditional jump reaches at most 255 instructions ahead; with a->far it
+ * lands on an unconditional `ja` (32-bit offset) right after it instead:
+ * a filter with many protected ranges builds, one instruction longer per
+ * target. */
+static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
+  emit(a, BPF_JMP | op | BPF_K, k);
+  if (!a->far) {
+    if (t >= 0)
+      fixup(a, 1, t);
+    if (f >= 0)
+      fixup(a, 2, f);
+    return;
+  }
+  struct sock_filter *j = &a->f[a->n - 1];
+  int islands = (t >= 0) + (f >= 0);
+  if (a->bad)
+    return;
+  /* jt, jf: 0 is the first island, 1 the second, `islands` the next one. */
+  j->jt = (uint8_t)(t >= 0 ? 0 : islands);
+  j->jf = (uint8_t)(f >= 0 ? (t >= 0) : islands);
+  if (t >= 0)
+    ja(a, t);
+  if (f >= 0)
+    ja(a, f);
 }
 
 static void ld(struct as *a, uint32_t off) { emit(a, BPF_LD | BPF_W | BPF_ABS, off); }
@@ -248,10 +267,12 @@ static void dispatch(struct as *a, const struct rule *r, int n, int none) {
   dispatch(a, r + mid, n - mid, none);
 }
 
-int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
+static int build(const struct bh_policy *p, struct sock_filter *out, int max,
+                 int far) {
   static struct as as; /* large; built once, before main */
   struct as *a = &as;
   a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
+  a->far = far;
   static const long names[] = {
       SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_process_madvise,
       SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register, SYS_userfaultfd,
@@ -444,4 +465,11 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
     ret(a, ALLOW);
   }
   return finish(a);
+}
+
+/* Short jumps where they reach (a shorter filter, run on every system
+ * call), else every conditional jump through an island. */
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
+  int n = build(p, out, max, 0);
+  return n >= 0 ? n : build(p, out, max, 1);
 }
