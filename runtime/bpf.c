@@ -38,6 +38,9 @@
 #ifndef SHM_REMAP
 #define SHM_REMAP 040000
 #endif
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
 #define PR_SET_MM_ 35
 #define PR_SET_DUMPABLE_ 4
 #define PR_SET_PTRACER_ 0x59616d61
@@ -99,6 +102,15 @@ static void fixup(struct as *a, int field, int label) {
 /* Conditional jump on A against k: to t if true, else f (-1: next). */
 static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
   emit(a, BPF_JMP | op | BPF_K, k);
+  if (t >= 0)
+    fixup(a, 1, t);
+  if (f >= 0)
+    fixup(a, 2, f);
+}
+
+/* The same on A against X. */
+static void jump_x(struct as *a, uint16_t op, int t, int f) {
+  emit(a, BPF_JMP | op | BPF_X, 0);
   if (t >= 0)
     fixup(a, 1, t);
   if (f >= 0)
@@ -363,6 +375,14 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
        * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
       jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      /* Another process sharing our descriptors could swap the file an
+       * executable mapping names while the supervisor scans it
+       * (supervisor-exec.c stops only the process's threads). */
+      int vm = new_label(a), files = new_label(a);
+      jump(a, BPF_JSET, CLONE_FILES, files, vm);
+      bind(a, files);
+      jump(a, BPF_JSET, CLONE_THREAD, vm, notify);
+      bind(a, vm);
       jump(a, BPF_JSET, CLONE_VM, -1, tids);
       jump(a, BPF_JSET, CLONE_PARENT, notify, -1);
       /* Words the kernel writes (the child's at its exit, with the PKRU it
@@ -392,11 +412,10 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       break;
     case SYS_mmap: {
       int fixed = new_label(a);
+      /* New code: refused if writable or anonymous, scanned if from a
+       * file (supervisor-exec.c). */
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, PROT_EXEC, -1, fixed);
-      jump(a, BPF_JSET, PROT_WRITE, notify, -1); /* writable and executable */
-      ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MAP_ANONYMOUS, notify, -1); /* code from no file */
+      jump(a, BPF_JSET, PROT_EXEC, notify, fixed);
       bind(a, fixed);
       ld(a, ARG_LO(3));
       jump(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
@@ -413,6 +432,19 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       int fixed = new_label(a);
       check_ranges(a, p, 0, 1, 1, notify);
       check_ranges(a, p, 0, 2, 1, notify);
+      /* Growing a mapping (or copying one, old length 0) maps more of its
+       * file: of an executable one, bytes the supervisor never scanned. */
+      int low = new_label(a);
+      ld(a, ARG_HI(1));
+      emit(a, BPF_MISC | BPF_TAX, 0);
+      ld(a, ARG_HI(2));
+      jump_x(a, BPF_JGT, notify, -1);
+      jump_x(a, BPF_JEQ, low, fixed);
+      bind(a, low);
+      ld(a, ARG_LO(1));
+      emit(a, BPF_MISC | BPF_TAX, 0);
+      ld(a, ARG_LO(2));
+      jump_x(a, BPF_JGT, notify, fixed);
       bind(a, fixed);
       ld(a, ARG_LO(3));
       jump(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
@@ -422,7 +454,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
     }
     case SYS_shmat:
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, SHM_REMAP, notify, allow);
+      jump(a, BPF_JSET, SHM_REMAP | SHM_EXEC, notify, allow);
       break;
     case SYS_open: case SYS_openat: {
       /* Neither O_PATH nor a directory can be a memory file that reads. */
@@ -445,3 +477,4 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
   }
   return finish(a);
 }
+
