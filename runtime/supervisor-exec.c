@@ -53,6 +53,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -230,10 +231,25 @@ int bh_exec_pending(void) { return npending; }
 
 /* ------------------------------------------------------ the file's bytes */
 
+/* Whether gid is among the caller's groups (its status's Groups line). */
+static int in_groups(const char *status, unsigned long gid) {
+  const char *g = strstr(status, "\nGroups:");
+  if (!g)
+    return 1; /* unknown: the stricter answer */
+  for (char *e, *s = (char *)g + 8; *s && *s != '\n'; s = e) {
+    unsigned long v = strtoul(s, &e, 10);
+    if (e == s)
+      break;
+    if (v == gid)
+      return 1;
+  }
+  return 0;
+}
+
 /* Whether the process could change the file's bytes after the scan: NULL,
- * or why. The supervisor runs with the caller's ids (it is a fork of the
- * program, which cannot change its ids without privileges), so its own
- * write access is the caller's. */
+ * or why. From the caller's own ids (a program started as root may have
+ * dropped them since its supervisor was forked); a POSIX ACL, which the
+ * mode's group bits only bound, counts as letting it write. */
 static const char *changeable(int fd, const struct stat *st, pid_t tid) {
   int seals = fcntl(fd, F_GET_SEALS);
   if (seals >= 0 && seals & F_SEAL_WRITE)
@@ -259,10 +275,16 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid) {
     return "its caller's credentials cannot be read";
   if (st->st_uid == fs)
     return "the process owns it, and may make it writable";
-  char self[64];
-  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  if (!faccessat(AT_FDCWD, self, W_OK, AT_EACCESS) || (errno != EACCES && errno != EROFS))
-    return "the process may write it";
+  if (st->st_mode & S_IWOTH)
+    return "anyone may write it";
+  const char *gid = strstr(status, "\nGid:");
+  unsigned long fsg = ~0ul;
+  if (!gid || sscanf(gid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fsg) != 4)
+    return "its caller's credentials cannot be read";
+  if (st->st_mode & S_IWGRP && (st->st_gid == fsg || in_groups(status, st->st_gid)))
+    return "its group, one of the process's, may write it";
+  if (st->st_mode & S_IWGRP && fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
+    return "an access control list may let the process write it";
   return NULL;
 }
 

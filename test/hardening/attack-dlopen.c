@@ -10,12 +10,17 @@
 // in its .bulkhead.gates, and zlib from the system. A second attack maps
 // the library's first page (no WRPKRU there) executable and grows the
 // mapping with mremap over its code: refused for an executable mapping.
+// A third drops root (to nobody), loads a world-writable copy of a clean
+// library, then writes a WRPKRU into the file: the private mapping shows
+// it. Refused by default (a file the process can write); a library nobody
+// may write still loads after the drop.
 // REQUIRES: pku
 // RUN: %clang -shared -fPIC -O2 %S/Inputs/stray-wrpkru.c -o %t.stray.so
 // RUN: %clang -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.clean.so
 // RUN: %bulkhead_clang -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.bh.so
 // RUN: %bulkhead_clang -fpkey-compartments -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.gate.so
 // RUN: %bulkhead_scan %t.gate.so 2>&1 | FileCheck %s --check-prefix=SCAN
+// RUN: not %bulkhead_scan %t.stray.so 2>&1 | FileCheck %s --check-prefix=FORGED
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off -ldl
 // RUN: env BULKHEAD_VM_FILES=%t.stray.so:%t.clean.so:%t.bh.so:%t.gate.so:/usr/lib/x86_64-linux-gnu/libz.so.1 %run %t.off %t.stray.so %t.clean.so %t.bh.so %t.gate.so /usr/lib/x86_64-linux-gnu/libz.so.1 | FileCheck %s --check-prefix=OFF
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -ldl
@@ -23,10 +28,14 @@
 // RUN: FileCheck %s --check-prefix=ON < %t.out
 // RUN: FileCheck %s --check-prefix=ERR < %t.err
 // SCAN: 0 unvetted, 1 vetted
+// FORGED: error: gate manifest entry is not a checked gate
 // OFF: == stray-wrpkru
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in a dlopen'd library read "vault-secret
 // OFF: == mremap-grow
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in a grown mapping read "vault-secret
+// OFF: == writable-file
+// OFF-NEXT: as nobody: loaded {{.*}}.clean.so
+// OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU written into a mapped library read "vault-secret
 // OFF: loaded {{.*}}.clean.so: 42
 // OFF: loaded {{.*}}.bh.so: 42
 // OFF: loaded {{.*}}.gate.so: 42
@@ -34,6 +43,9 @@
 // ON-NOT: ATTACK SUCCEEDED
 // ON: stray-wrpkru: stopped by signal 9
 // ON: mremap-grow: stopped by signal 9
+// ON: == writable-file
+// ON-NEXT: as nobody: loaded {{.*}}.clean.so
+// ON-NEXT: writable-file: stopped by signal 9
 // ON: parent's vault intact: 1
 // ON: loaded {{.*}}.clean.so: 42
 // ON: loaded {{.*}}.bh.so: 42
@@ -41,9 +53,12 @@
 // ON: loaded {{.*}}libz.so.1: 1.
 // ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}, 0x5, 0x812, 0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}) of "{{.*}}.stray.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the file holds WRPKRU bytes at offset 0x{{[0-9a-f]+}} that are no checked gate listed in its .bulkhead.gates
 // ERR-NEXT: bulkhead: denied: mremap(0x{{[0-9a-f]+}}, 0x1000, 0x{{[0-9a-f]+}}, 0x1) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory
+// ERR-NEXT: bulkhead: denied: mmap({{.*}}) of "/tmp/bulkhead-writable-{{[0-9]+}}.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — anyone may write it, so its code could change after the scan
 // ERR-NOT: denied
 #include "Inputs/target.h"
 #include <dlfcn.h>
+#include <grp.h>
+#include <sys/stat.h>
 
 static char **paths;
 
@@ -99,12 +114,56 @@ static void grow(void) {
   report_read("a WRPKRU in a grown mapping", out);
 }
 
+/* xor ecx, edx, eax; WRPKRU; ret - built at run time: this program's own
+ * code holds no WRPKRU (the link-time scan would refuse it). */
+static volatile unsigned char flip = 0;
+
+static void writable(void) {
+  char copy[64];
+  snprintf(copy, sizeof copy, "/tmp/bulkhead-writable-%d.so", (int)getpid());
+  int in = open(paths[1], O_RDONLY | O_CLOEXEC);
+  int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  static char b[1 << 16];
+  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
+  if (n <= 0 || write(out, b, (size_t)n) != n || fchmod(out, 0666) || close(out) ||
+      setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  void *h = dlopen(paths[1], RTLD_NOW);
+  printf("as nobody: %s %s\n", h ? "loaded" : "not loaded", paths[1]);
+  fflush(stdout);
+  h = dlopen(copy, RTLD_NOW);
+  unsigned char *f = h ? dlsym(h, "clean_add") : NULL;
+  Dl_info di;
+  if (!f || !dladdr(f, &di)) {
+    report_read("a WRPKRU written into a mapped library", NULL);
+    return;
+  }
+  const unsigned char code[] = {0x31, 0xc9, 0x31, 0xd2, 0x31, 0xc0, 0x0f, 0x01, 0xef ^ 0x10, 0xc3};
+  unsigned char w[sizeof code];
+  for (unsigned i = 0; i < sizeof code; i++)
+    w[i] = code[i] ^ (i == 8 ? 0x10 ^ flip : flip);
+  int fd = open(copy, O_WRONLY | O_CLOEXEC); /* text at the same file offset */
+  if (fd < 0 || pwrite(fd, w, sizeof w, f - (unsigned char *)di.dli_fbase) != sizeof w) {
+    report_read("a WRPKRU written into a mapped library", NULL);
+    return;
+  }
+  static char got[48];
+  __asm__ volatile("call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(f), "r"(vault_data), "r"(got)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  report_read("a WRPKRU written into a mapped library", got);
+}
+
 int main(int argc, char **argv) {
   if (argc < 6)
     return 2;
   paths = argv + 1;
-  struct attack a[] = {{"stray-wrpkru", stray}, {"mremap-grow", grow}};
-  if (run_attacks(a, 2))
+  struct attack a[] = {{"stray-wrpkru", stray}, {"mremap-grow", grow}, {"writable-file", writable}};
+  if (run_attacks(a, 3))
     return 1;
   for (int i = 2; i <= 4; i++) {
     void *h = dlopen(argv[i], RTLD_NOW);
