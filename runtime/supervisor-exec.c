@@ -543,7 +543,9 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     if (fd < 0)
       err = EBADF; /* as the kernel would answer */
   }
-  if (fd >= 0) {
+  if (fd >= 0 && n->data.args[5] & 4095) {
+    err = EINVAL; /* as the kernel would answer */
+  } else if (fd >= 0) {
     char self[64];
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     ssize_t l = readlink(self, file, sizeof file - 1);
