@@ -27,6 +27,12 @@
 // RUN: env BULKHEAD_VM_FILES=%t.stray.so:%t.clean.so:%t.bh.so:%t.gate.so:/usr/lib/x86_64-linux-gnu/libz.so.1 %run %t.on %t.stray.so %t.clean.so %t.bh.so %t.gate.so /usr/lib/x86_64-linux-gnu/libz.so.1 > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=ON < %t.out
 // RUN: FileCheck %s --check-prefix=ERR < %t.err
+// The start-up opt-out for dependencies' gadgets lets the library load:
+// RUN: env BULKHEAD_ALLOW_DEP_GADGETS=1 BULKHEAD_VM_FILES=%t.stray.so:%t.clean.so:%t.bh.so:%t.gate.so:/usr/lib/x86_64-linux-gnu/libz.so.1 %run %t.on %t.stray.so %t.clean.so %t.bh.so %t.gate.so /usr/lib/x86_64-linux-gnu/libz.so.1 2>&1 | FileCheck %s --check-prefix=ALLOW
+// ALLOW: == stray-wrpkru
+// ALLOW-NEXT: ATTACK SUCCEEDED: a WRPKRU in a dlopen'd library read "vault-secret
+// ALLOW: mremap-grow: stopped by signal 9
+// ALLOW: writable-file: stopped by signal 9
 // SCAN: 0 unvetted, 1 vetted
 // FORGED: error: gate manifest entry is not a checked gate
 // OFF: == stray-wrpkru
