@@ -57,8 +57,8 @@
 #define NOTIFY SECCOMP_RET_USER_NOTIF
 #define TRAP(r) (SECCOMP_RET_TRAP | (r))
 
-#define MAX_LABELS 512
-#define MAX_FIXUPS 2048
+#define MAX_LABELS 8192
+#define MAX_FIXUPS 16384
 
 /* A tiny assembler: jumps name labels, resolved at the end. */
 struct as {
@@ -178,9 +178,10 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
 }
 
 /* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
- * through: args[x] < hi && end > lo. */
-static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
-  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a);
+ * through: args[x] < hi && end > lo. To hit by BPF_JA (a conditional jump
+ * reaches 255 instructions, and the checks of many ranges are longer). */
+static void overlap(struct as *a, int x, const struct bh_range *r, int hit_far) {
+  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a), hit = new_label(a);
   uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
   uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
   ld(a, ARG_HI(x));
@@ -195,7 +196,25 @@ static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
   bind(a, end_lo);
   emit(a, BPF_LD | BPF_MEM, 0);
   jump(a, BPF_JGT, lo_lo, hit, miss);
+  bind(a, hit);
+  ja(a, hit_far);
   bind(a, miss);
+}
+
+/* A conditional jump whose targets may be far: to t or f (-1: next)
+ * through BPF_JA. */
+static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
+  int tt = new_label(a), ff = new_label(a), next = new_label(a);
+  jump(a, op, k, t >= 0 ? tt : next, f >= 0 ? ff : next);
+  if (t >= 0) {
+    bind(a, tt);
+    ja(a, t);
+  }
+  if (f >= 0) {
+    bind(a, ff);
+    ja(a, f);
+  }
+  bind(a, next);
 }
 
 /* [args[x], args[x] + args[y]) against every range: to hit if it overlaps
@@ -374,17 +393,17 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
        * supervisor refuses stack take-overs to a process that shares its
        * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
-      jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      jump_far(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
       /* Another process sharing our descriptors could swap the file an
        * executable mapping names while the supervisor scans it
        * (supervisor-exec.c stops only the process's threads). */
       int vm = new_label(a), files = new_label(a);
       jump(a, BPF_JSET, CLONE_FILES, files, vm);
       bind(a, files);
-      jump(a, BPF_JSET, CLONE_THREAD, vm, notify);
+      jump_far(a, BPF_JSET, CLONE_THREAD, vm, notify);
       bind(a, vm);
       jump(a, BPF_JSET, CLONE_VM, -1, tids);
-      jump(a, BPF_JSET, CLONE_PARENT, notify, -1);
+      jump_far(a, BPF_JSET, CLONE_PARENT, notify, -1);
       /* Words the kernel writes (the child's at its exit, with the PKRU it
        * dies with): not in protected memory (review). */
       bind(a, tids);
@@ -406,7 +425,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       break;
     case SYS_mprotect:
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, PROT_EXEC, notify, -1);
+      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
       check_ranges(a, p, 0, 1, 0, notify);
       ja(a, allow);
       break;
@@ -415,10 +434,10 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       /* New code: refused if writable or anonymous, scanned if from a
        * file (supervisor-exec.c). */
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, PROT_EXEC, notify, fixed);
+      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
       bind(a, fixed);
       ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
+      jump_far(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
       check_ranges(a, p, 0, 1, 1, notify);
       ja(a, allow);
       break;
@@ -430,24 +449,27 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       break;
     case SYS_mremap: {
       int fixed = new_label(a);
-      check_ranges(a, p, 0, 1, 1, notify);
-      check_ranges(a, p, 0, 2, 1, notify);
       /* Growing a mapping (or copying one, old length 0) maps more of its
        * file: of an executable one, bytes the supervisor never scanned. */
-      int low = new_label(a);
+      int low = new_label(a), grow = new_label(a), ranges = new_label(a);
       ld(a, ARG_HI(1));
       emit(a, BPF_MISC | BPF_TAX, 0);
       ld(a, ARG_HI(2));
-      jump_x(a, BPF_JGT, notify, -1);
-      jump_x(a, BPF_JEQ, low, fixed);
+      jump_x(a, BPF_JGT, grow, -1);
+      jump_x(a, BPF_JEQ, low, ranges);
       bind(a, low);
       ld(a, ARG_LO(1));
       emit(a, BPF_MISC | BPF_TAX, 0);
       ld(a, ARG_LO(2));
-      jump_x(a, BPF_JGT, notify, fixed);
+      jump_x(a, BPF_JGT, grow, ranges);
+      bind(a, grow);
+      ja(a, notify);
+      bind(a, ranges);
+      check_ranges(a, p, 0, 1, 1, notify);
+      check_ranges(a, p, 0, 2, 1, notify);
       bind(a, fixed);
       ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
+      jump_far(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
       check_ranges(a, p, 4, 2, 1, notify);
       ja(a, allow);
       break;
