@@ -451,6 +451,12 @@ static void report(const struct seccomp_notif *n, const char *file, const char *
   bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
 }
 
+/* The signal a stop of a traced thread took (to give back), or 0. */
+static int stop_signal(int st) {
+  int s = WSTOPSIG(st);
+  return s == (SIGTRAP | 0x80) || (s == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP) ? 0 : s;
+}
+
 /* Waits for the stop of the traced caller: its status, or -1 if it ended. */
 static int wait_caller(pid_t tid, int *st) {
   for (;;) {
@@ -496,9 +502,11 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err, 
   for (;;) {
     struct pollfd p = {listener, POLLIN, 0};
     if (poll(&p, 1, 50) <= 0) {
-      if (waitpid(tid, &st, WNOHANG | __WALL) == tid)
-        return -1; /* it ended, or was stopped by something else */
-      continue;
+      if (waitpid(tid, &st, WNOHANG | __WALL) != tid)
+        continue;
+      if (WIFSTOPPED(st)) /* a signal ended its wait: its call comes anew */
+        *sig = stop_signal(st);
+      return -1;
     }
     struct seccomp_notif m;
     memset(&m, 0, sizeof m);
@@ -515,7 +523,8 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err, 
     bh_notif_respond(listener, m.id, 0, err, !err);
     break;
   }
-  wait_caller(tid, &st); /* at the call's exit: the file is the mapping's now */
+  if (!wait_caller(tid, &st)) /* at the call's exit: the file is the mapping's now */
+    *sig = stop_signal(st);
   return 0;
 }
 
@@ -534,8 +543,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     seized = 0; /* it ended */
     goto out;
   }
-  if (seized && !(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
-    sig = WSTOPSIG(st); /* a signal's stop: it gets its signal back */
+  if (seized)
+    sig = stop_signal(st); /* a signal's stop: it gets its signal back */
   if (!no && !seized)
     no = "the supervisor cannot stop the caller while it scans the file";
   if (!no) {
