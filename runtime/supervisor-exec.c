@@ -4,18 +4,19 @@
  * dlopen) is scanned by the supervisor before the kernel maps it
  * (docs/hardening.md, "Executable file mappings").
  *
- * Such a call reaches the supervisor through a filter of its own (bpf.c),
- * whose wait the kernel lets only fatal signals interrupt once the
- * supervisor has received the call (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV).
- * The check-then-use problems, and what is done about them:
+ * The filter sends every mmap with PROT_EXEC to the supervisor
+ * (supervisor.c refuses the anonymous and writable ones itself). The
+ * check-then-use problems, and what is done about them:
  *   - the descriptor the call names can be replaced (dup2) between the
  *     supervisor's look and the kernel's mmap: every other thread of the
  *     process is stopped (ptrace) before the supervisor takes the file,
- *     and stays stopped until the caller itself has come back from the
- *     call (it stops before its next instruction: the stop was asked for
- *     while it waited, and the killable wait does not end for it). Other
- *     processes cannot change our descriptor table: the filter refuses
- *     clone with CLONE_FILES without CLONE_THREAD.
+ *     then the caller (which ends its wait: the kernel makes the call
+ *     again). The caller is let go to its system-call entry only
+ *     (PTRACE_SYSCALL), where the call and its file are checked again, its
+ *     repeated call is answered CONTINUE, and the others are let go only
+ *     after its exit from the call, when the kernel has taken the file.
+ *     Other processes cannot change our descriptor table: the filter
+ *     refuses clone with CLONE_FILES without CLONE_THREAD.
  *   - a MAP_PRIVATE mapping shows later writes to the file: files the
  *     process could write (or make writable: it owns them) are refused;
  *     a sealed memfd (F_SEAL_WRITE) or a read-only mount is fine. A caller
