@@ -38,6 +38,9 @@
 #ifndef SHM_REMAP
 #define SHM_REMAP 040000
 #endif
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
 #define PR_SET_MM_ 35
 #define PR_SET_DUMPABLE_ 4
 #define PR_SET_PTRACER_ 0x59616d61
@@ -54,14 +57,13 @@
 #define NOTIFY SECCOMP_RET_USER_NOTIF
 #define TRAP(r) (SECCOMP_RET_TRAP | (r))
 
-#define MAX_LABELS 512
-#define MAX_FIXUPS 2048
+#define MAX_LABELS 8192
+#define MAX_FIXUPS 16384
 
 /* A tiny assembler: jumps name labels, resolved at the end. */
 struct as {
   struct sock_filter *f;
   int n, max, bad;
-  int far; /* conditional jumps through `ja` islands (see jump) */
   int label[MAX_LABELS], nlabels;
   struct { int at, label, field; } fix[MAX_FIXUPS];
   int nfix;
@@ -97,36 +99,27 @@ static void fixup(struct as *a, int field, int label) {
   a->nfix++;
 }
 
+/* Conditional jump on A against k: to t if true, else f (-1: next). */
+static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
+  emit(a, BPF_JMP | op | BPF_K, k);
+  if (t >= 0)
+    fixup(a, 1, t);
+  if (f >= 0)
+    fixup(a, 2, f);
+}
+
+/* The same on A against X. */
+static void jump_x(struct as *a, uint16_t op, int t, int f) {
+  emit(a, BPF_JMP | op | BPF_X, 0);
+  if (t >= 0)
+    fixup(a, 1, t);
+  if (f >= 0)
+    fixup(a, 2, f);
+}
+
 static void ja(struct as *a, int l) {
   emit(a, BPF_JMP | BPF_JA, 0);
   fixup(a, 0, l);
-}
-
-/* Conditional jump on A against k: to t if true, else f (-1: next). A
- * conditional jump reaches at most 255 instructions ahead; with a->far it
- * lands on an unconditional `ja` (32-bit offset) right after it instead:
- * a filter with many protected ranges builds, one instruction longer per
- * target. */
-static void jump(struct as *a, uint16_t op, uint32_t k, int t, int f) {
-  emit(a, BPF_JMP | op | BPF_K, k);
-  if (!a->far) {
-    if (t >= 0)
-      fixup(a, 1, t);
-    if (f >= 0)
-      fixup(a, 2, f);
-    return;
-  }
-  struct sock_filter *j = &a->f[a->n - 1];
-  int islands = (t >= 0) + (f >= 0);
-  if (a->bad)
-    return;
-  /* jt, jf: 0 is the first island, 1 the second, `islands` the next one. */
-  j->jt = (uint8_t)(t >= 0 ? 0 : islands);
-  j->jf = (uint8_t)(f >= 0 ? (t >= 0) : islands);
-  if (t >= 0)
-    ja(a, t);
-  if (f >= 0)
-    ja(a, f);
 }
 
 static void ld(struct as *a, uint32_t off) { emit(a, BPF_LD | BPF_W | BPF_ABS, off); }
@@ -185,9 +178,10 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
 }
 
 /* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
- * through: args[x] < hi && end > lo. */
-static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
-  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a);
+ * through: args[x] < hi && end > lo. To hit by BPF_JA (a conditional jump
+ * reaches 255 instructions, and the checks of many ranges are longer). */
+static void overlap(struct as *a, int x, const struct bh_range *r, int hit_far) {
+  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a), hit = new_label(a);
   uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
   uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
   ld(a, ARG_HI(x));
@@ -202,7 +196,25 @@ static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
   bind(a, end_lo);
   emit(a, BPF_LD | BPF_MEM, 0);
   jump(a, BPF_JGT, lo_lo, hit, miss);
+  bind(a, hit);
+  ja(a, hit_far);
   bind(a, miss);
+}
+
+/* A conditional jump whose targets may be far: to t or f (-1: next)
+ * through BPF_JA. */
+static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
+  int tt = new_label(a), ff = new_label(a), next = new_label(a);
+  jump(a, op, k, t >= 0 ? tt : next, f >= 0 ? ff : next);
+  if (t >= 0) {
+    bind(a, tt);
+    ja(a, t);
+  }
+  if (f >= 0) {
+    bind(a, ff);
+    ja(a, f);
+  }
+  bind(a, next);
 }
 
 /* [args[x], args[x] + args[y]) against every range: to hit if it overlaps
@@ -267,12 +279,10 @@ static void dispatch(struct as *a, const struct rule *r, int n, int none) {
   dispatch(a, r + mid, n - mid, none);
 }
 
-static int build(const struct bh_policy *p, struct sock_filter *out, int max,
-                 int far) {
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
   static struct as as; /* large; built once, before main */
   struct as *a = &as;
   a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
-  a->far = far;
   static const long names[] = {
       SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_process_madvise,
       SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register, SYS_userfaultfd,
@@ -383,9 +393,17 @@ static int build(const struct bh_policy *p, struct sock_filter *out, int max,
        * supervisor refuses stack take-overs to a process that shares its
        * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
-      jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      jump_far(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      /* Another process sharing our descriptors could swap the file an
+       * executable mapping names while the supervisor scans it
+       * (supervisor-exec.c stops only the process's threads). */
+      int vm = new_label(a), files = new_label(a);
+      jump(a, BPF_JSET, CLONE_FILES, files, vm);
+      bind(a, files);
+      jump_far(a, BPF_JSET, CLONE_THREAD, vm, notify);
+      bind(a, vm);
       jump(a, BPF_JSET, CLONE_VM, -1, tids);
-      jump(a, BPF_JSET, CLONE_PARENT, notify, -1);
+      jump_far(a, BPF_JSET, CLONE_PARENT, notify, -1);
       /* Words the kernel writes (the child's at its exit, with the PKRU it
        * dies with): not in protected memory (review). */
       bind(a, tids);
@@ -407,20 +425,19 @@ static int build(const struct bh_policy *p, struct sock_filter *out, int max,
       break;
     case SYS_mprotect:
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, PROT_EXEC, notify, -1);
+      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
       check_ranges(a, p, 0, 1, 0, notify);
       ja(a, allow);
       break;
     case SYS_mmap: {
       int fixed = new_label(a);
+      /* New code: refused if writable or anonymous, scanned if from a
+       * file (supervisor-exec.c). */
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, PROT_EXEC, -1, fixed);
-      jump(a, BPF_JSET, PROT_WRITE, notify, -1); /* writable and executable */
-      ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MAP_ANONYMOUS, notify, -1); /* code from no file */
+      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
       bind(a, fixed);
       ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
+      jump_far(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
       check_ranges(a, p, 0, 1, 1, notify);
       ja(a, allow);
       break;
@@ -432,18 +449,34 @@ static int build(const struct bh_policy *p, struct sock_filter *out, int max,
       break;
     case SYS_mremap: {
       int fixed = new_label(a);
+      /* Growing a mapping (or copying one, old length 0) maps more of its
+       * file: of an executable one, bytes the supervisor never scanned. */
+      int low = new_label(a), grow = new_label(a), ranges = new_label(a);
+      ld(a, ARG_HI(1));
+      emit(a, BPF_MISC | BPF_TAX, 0);
+      ld(a, ARG_HI(2));
+      jump_x(a, BPF_JGT, grow, -1);
+      jump_x(a, BPF_JEQ, low, ranges);
+      bind(a, low);
+      ld(a, ARG_LO(1));
+      emit(a, BPF_MISC | BPF_TAX, 0);
+      ld(a, ARG_LO(2));
+      jump_x(a, BPF_JGT, grow, ranges);
+      bind(a, grow);
+      ja(a, notify);
+      bind(a, ranges);
       check_ranges(a, p, 0, 1, 1, notify);
       check_ranges(a, p, 0, 2, 1, notify);
       bind(a, fixed);
       ld(a, ARG_LO(3));
-      jump(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
+      jump_far(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
       check_ranges(a, p, 4, 2, 1, notify);
       ja(a, allow);
       break;
     }
     case SYS_shmat:
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, SHM_REMAP, notify, allow);
+      jump(a, BPF_JSET, SHM_REMAP | SHM_EXEC, notify, allow);
       break;
     case SYS_open: case SYS_openat: {
       /* Neither O_PATH nor a directory can be a memory file that reads. */
@@ -467,9 +500,3 @@ static int build(const struct bh_policy *p, struct sock_filter *out, int max,
   return finish(a);
 }
 
-/* Short jumps where they reach (a shorter filter, run on every system
- * call), else every conditional jump through an island. */
-int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
-  int n = build(p, out, max, 0);
-  return n >= 0 ? n : build(p, out, max, 1);
-}

@@ -19,9 +19,11 @@
  *     loaded object binds lazily);
  *   - otherwise the program stops and names it (BULKHEAD_ALLOW_DEP_GADGETS=1
  *     runs it anyway, with that gadget left usable).
- * Objects loaded later by dlopen are not scanned yet (docs/hardening.md). */
+ * Objects mapped executable later (dlopen) are scanned by the supervisor
+ * before they are mapped (supervisor-exec.c). */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "patterns.h" /* the bytes bulkhead-scan looks for */
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -127,22 +129,7 @@ void bh_bind_now(char **argv, char **envp) {
            strerror(err));
 }
 
-enum kind { WRPKRU, XRSTOR, XRSTORS };
-static const char *const kind_name[] = {"WRPKRU", "XRSTOR", "XRSTORS"};
-
-/* The same byte patterns bulkhead-scan looks for (tools/scan/search.c's
- * match_at; the scanner is a separate program, with a SIMD search around
- * it). */
-static int match(const uint8_t *p) {
-  int mem = (p[2] >> 6) != 3, reg = (p[2] >> 3) & 7;
-  if (p[1] == 0x01 && p[2] == 0xef)
-    return WRPKRU;
-  if (p[1] == 0xae && reg == 5 && mem)
-    return XRSTOR;
-  if (p[1] == 0xc7 && reg == 3 && mem)
-    return XRSTORS;
-  return -1;
-}
+enum { WRPKRU = BH_PAT_WRPKRU, XRSTOR = BH_PAT_XRSTOR, XRSTORS = BH_PAT_XRSTORS };
 
 /* Whether [a, a + len) lies in a part of the object that is read-only
  * after relocation (a segment without write permission, or RELRO). */
@@ -224,14 +211,26 @@ static void one(struct scan *s, const struct dl_phdr_info *info, const uint8_t *
   if (env_get("BULKHEAD_ALLOW_DEP_GADGETS")) {
     if (verbose()) {
       bh_write("bulkhead: warning: left usable (BULKHEAD_ALLOW_DEP_GADGETS): ");
-      note(kind_name[k], info, p);
+      note(bh_pattern_name(k), info, p);
     }
     return;
   }
   bh_fatal("%s+0x%lx holds %s bytes that are no checked gate: a code-reuse attack could use "
            "them to open every compartment; rebuild that object, or set "
            "BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway",
-           object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr), kind_name[k]);
+           object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr), bh_pattern_name(k));
+}
+
+struct segment {
+  struct scan *s;
+  struct dl_phdr_info *info;
+  const uint8_t *p, *end;
+};
+
+static int found(void *ctx, size_t off, int k) {
+  struct segment *g = ctx;
+  one(g->s, g->info, g->p + off, g->end, k);
+  return 0;
 }
 
 static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
@@ -244,13 +243,8 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
       continue;
     const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-    const uint8_t *end = p + (ph->p_filesz < ph->p_memsz ? ph->p_filesz : ph->p_memsz);
-    while (end - p >= 3 && (p = memchr(p, 0x0f, (size_t)(end - p - 2)))) {
-      int k = match(p);
-      if (k >= 0)
-        one(s, info, p, end, k);
-      p++;
-    }
+    struct segment g = {s, info, p, p + (ph->p_filesz < ph->p_memsz ? ph->p_filesz : ph->p_memsz)};
+    bh_pattern_search(p, (size_t)(g.end - p), found, &g);
   }
   return 0;
 }

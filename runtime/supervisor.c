@@ -15,6 +15,8 @@
  *     fails. Other programs' calls continue.
  *   - Opens (supervisor-open.c): for every task, no process memory file of
  *     our process or of the supervisor.
+ *   - Executable file mappings (supervisor-exec.c): scanned for PKRU
+ *     writes, for our process.
  *   - The runtime's requests (BH_REQUEST_FD): the stack-owner table, with
  *     the same rules stacks.c used to apply itself.
  * If it dies, the kernel fails every notified call with ENOSYS: opens
@@ -250,7 +252,7 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
   case SYS_kexec_load: case SYS_kexec_file_load: return BH_R_KERNEL;
   case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
-  case SYS_shmat: return BH_R_SHM;
+  case SYS_shmat: return n->data.args[2] & 0100000 /* SHM_EXEC */ ? BH_R_EXEC : BH_R_SHM;
   case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root:
   case SYS_open_tree: case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig:
   case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
@@ -258,6 +260,8 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_clone:
     if (n->data.args[0] & BH_CLONE_NEW_ANY)
       return BH_R_NAMESPACE;
+    if (n->data.args[0] & CLONE_FILES && !(n->data.args[0] & CLONE_THREAD))
+      return BH_R_SHARED_FILES;
     return n->data.args[0] & CLONE_PARENT && n->data.args[0] & CLONE_VM ? BH_R_SHARED_VM
                                                                        : BH_R_TID_WORD;
   case SYS_set_tid_address: return BH_R_TID_WORD;
@@ -269,8 +273,78 @@ static int reason_of(const struct seccomp_notif *n) {
   }
 }
 
-static void handle(int listener, struct seccomp_notif *n) {
+static int overlaps_protected(uint64_t lo, uint64_t len) {
+  for (unsigned i = 0; i < bh_policy->n; i++)
+    if (lo < bh_policy->r[i].hi && lo + len > bh_policy->r[i].lo)
+      return 1;
+  return 0;
+}
+
+/* Whether the mapping at addr in process tgid is executable (unknown:
+ * yes, the stricter answer). */
+static int executable_at(pid_t tgid, uint64_t addr) {
+  char path[64], line[512];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
+  FILE *f = fopen(path, "re");
+  if (!f)
+    return 1;
+  int x = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo && addr < hi) {
+      x = perms[2] == 'x';
+      break;
+    }
+    if (!strchr(line, '\n')) /* a long name: skip the rest of the line */
+      for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
+      }
+  }
+  fclose(f);
+  return x;
+}
+
+/* mremap reaches the supervisor for protected memory or for growth: growth
+ * of an executable mapping maps file bytes nobody scanned. The supervisor
+ * scans executable mappings with the process's threads stopped, a thread
+ * in mremap included, so the mapping cannot become executable between
+ * this look and the call. */
+static void handle_mremap(int listener, const struct seccomp_notif *n) {
+  uint64_t a = n->data.args[0], old = n->data.args[1], len = n->data.args[2];
+  int fixed = n->data.args[3] & 2 /* MREMAP_FIXED */;
+  int ours = bh_supervisor_is_ours((pid_t)n->pid);
+  if (ours && (overlaps_protected(a, old) || overlaps_protected(a, len) ||
+               (fixed && overlaps_protected(n->data.args[4], len))))
+    bh_supervisor_deny(listener, n, 1, BH_R_PROTECTED, NULL);
+  else if (ours && len > old && executable_at(bh_task_tgid((pid_t)n->pid), a))
+    bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
+  else
+    bh_notif_respond(listener, n->id, 0, 0, 1);
+}
+
+/* mmap reaches the supervisor for protected memory (MAP_FIXED) or for
+ * PROT_EXEC: refused if writable or anonymous, else scanned. */
+static void handle_mmap(int listener, const struct seccomp_notif *n) {
+  unsigned long prot = n->data.args[2], flags = n->data.args[3];
+  int ours = bh_supervisor_is_ours((pid_t)n->pid);
+  if (!ours)
+    bh_notif_respond(listener, n->id, 0, 0, 1);
+  else if ((flags & (MAP_FIXED | 0x100000 /* MAP_FIXED_NOREPLACE */) &&
+            overlaps_protected(n->data.args[0], n->data.args[1])) ||
+           !(prot & PROT_EXEC) || prot & PROT_WRITE || flags & MAP_ANONYMOUS)
+    bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
+  else
+    bh_supervise_exec(listener, n);
+}
+
+void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   switch (n->data.nr) {
+  case SYS_mremap:
+    handle_mremap(listener, n);
+    return;
+  case SYS_mmap:
+    handle_mmap(listener, n);
+    return;
   case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
     bh_supervise_open(listener, n, 1);
     return;
@@ -338,19 +412,23 @@ static __attribute__((noreturn)) void supervise(int sock) {
     _exit(1);
   close(sock);
   for (;;) {
+    /* Threads the exec scan stopped while they slept: let go later. */
     struct pollfd p = {listener, POLLIN, 0};
-    if (poll(&p, 1, -1) < 0) {
+    bh_exec_reap();
+    if (poll(&p, 1, bh_exec_pending() ? 20 : -1) < 0) {
       if (errno == EINTR)
         continue;
       _exit(1);
     }
     if (!(p.revents & POLLIN) && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
       _exit(0); /* no task uses the filter any more */
+    if (!(p.revents & POLLIN))
+      continue;
     struct seccomp_notif n;
     memset(&n, 0, sizeof n);
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n))
       continue; /* the task went away */
-    handle(listener, &n);
+    bh_supervisor_handle(listener, &n);
   }
 }
 

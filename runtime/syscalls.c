@@ -78,6 +78,7 @@ const char *bh_reason_text(int reason) {
   case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
   case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
   case BH_R_TID_WORD: return "the kernel writes that thread-id word (at the task's exit, with the rights it dies with) into protected memory";
+  case BH_R_SHARED_FILES: return "a process sharing the program's descriptors could swap the file of an executable mapping while the supervisor scans it";
   case BH_R_SHARED_VM: return "a process sharing the program's memory under another parent would hide that it shares it, and could take over live threads' compartment stacks";
   case BH_R_NAMESPACE: return "a namespace or mount of its own lets the program give a process's memory file another name";
   case BH_R_KERNEL: return "it has the kernel read the process's memory (samples, probes) or changes the kernel itself";
@@ -286,7 +287,10 @@ static void verbose_policy(void) {
            "bulkhead:   denied for this process (supervisor): pkey_alloc/free/mprotect, "
            "perf_event_open, bpf, init/finit_module, kexec_*, "
            "personality changes, PR_SET_PTRACER, PR_SET_DUMPABLE 0, PROT_EXEC by mprotect, anonymous or "
-           "writable executable mmap, shmat(SHM_REMAP), and these calls on protected memory\n");
+           "writable executable mmap, shmat(SHM_REMAP, SHM_EXEC), growing an executable mapping, "
+           "clone(CLONE_FILES) of a process, and these calls on protected memory\n"
+           "bulkhead:   scanned by the supervisor: every executable file mapping (dlopen), "
+           "for WRPKRU/XRSTOR/XRSTORS\n");
   for (unsigned i = 0; i < policy.p.n; i++) {
     bh_write("bulkhead:   protected 0x");
     bh_write_num(policy.p.r[i].lo, 16);

@@ -61,6 +61,7 @@ enum bh_reason {
   BH_R_NAMESPACE,    /* new namespaces, mounts */
   BH_R_SHARED_VM,    /* clone(CLONE_VM | CLONE_PARENT) */
   BH_R_TID_WORD,     /* a thread-id word the kernel writes, in protected memory */
+  BH_R_SHARED_FILES, /* clone(CLONE_FILES) of a process, not a thread */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -96,6 +97,15 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
  * wait) on one of its own. */
 struct seccomp_notif;
 void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) BH_HIDDEN;
+/* The supervisor's scan of an executable file mapping (supervisor-exec.c),
+ * an mmap with PROT_EXEC of a file, neither anonymous nor writable; it
+ * handles the notifications of other processes that come meanwhile with
+ * bh_supervisor_handle. */
+void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
+/* Threads it stopped that sleep in the kernel: let go when they stop. */
+void bh_exec_reap(void) BH_HIDDEN;
+int bh_exec_pending(void) BH_HIDDEN;
 /* Shared by the supervisor's files: one line "bulkhead: denied: ..." for
  * task n, then the end of its process if it is ours; answers n with
  * -EPERM. */

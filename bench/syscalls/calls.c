@@ -9,11 +9,14 @@
  *   mmap+munmap 64K   anonymous, no MAP_FIXED: the fast path above every
  *                     protected range
  *   openat+close      of the same file: every open goes to the supervisor
+ *   dlopen+dlclose    of BENCH_DLOPEN (default libz.so.1): its open, and
+ *                     its executable mapping, which the supervisor scans
  *
  * Usage: bench-calls [REPS [MIN_MS]] (defaults 7 and 20). Lines are
  * "row ns", read by run.sh. */
 #define _GNU_SOURCE
 #include <bulkhead.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +46,13 @@ static void do_mmap(void) {
 static void do_open(void) {
   int f = openat(AT_FDCWD, path, O_RDONLY);
   if (f < 0 || close(f))
+    abort();
+}
+
+static const char *lib;
+static void do_dlopen(void) {
+  void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+  if (!h || dlclose(h))
     abort();
 }
 
@@ -92,5 +102,7 @@ int main(int argc, char **argv) {
   printf("read-4k %.1f\n", measure(do_read, reps, min_ms));
   printf("mmap-munmap-64k %.1f\n", measure(do_mmap, reps, min_ms));
   printf("openat-close %.1f\n", measure(do_open, reps, min_ms));
+  lib = getenv("BENCH_DLOPEN") ? getenv("BENCH_DLOPEN") : "libz.so.1";
+  printf("dlopen-dlclose %.1f\n", measure(do_dlopen, reps, min_ms));
   return 0;
 }

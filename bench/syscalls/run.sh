@@ -44,7 +44,7 @@ while [ $i -lt "$rounds" ]; do
 done
 echo "system calls, median of $rounds runs of each build (each run: median of 5 loops of >= 20 ms):"
 printf '%-18s %12s %12s %12s\n' call "filter ns" "no filter ns" "added ns"
-for row in getpid read-4k mmap-munmap-64k openat-close; do
+for row in getpid read-4k mmap-munmap-64k openat-close dlopen-dlclose; do
   on=$(awk -v r="$row" '$1 == "on" && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
   off=$(awk -v r="$row" '$1 == "off" && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
   awk -v r="$row" -v a="$on" -v b="$off" 'BEGIN { printf "%-18s %12.1f %12.1f %+12.1f\n", r, a, b, a - b }'

@@ -6,6 +6,7 @@
 //  - by mprotect(PROT_READ|PROT_EXEC) of an anonymous page it wrote;
 //  - by personality(READ_IMPLIES_EXEC), after which a readable mapping is
 //    executable although the call that made it does not say so;
+//  - in SysV shared memory attached twice, writable and with SHM_EXEC;
 // then runs them and reads the vault's data. With -fno-pkey-syscall-filter
 // each works; by default the supervisor refuses each for our process with
 // one line (and personality changes other than the query altogether).
@@ -22,16 +23,21 @@
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in new executable memory read "vault-secret
 // OFF: == personality
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in new executable memory read "vault-secret
+// OFF: == shm-exec
+// OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in new executable memory read "vault-secret
 // ON-NOT: ATTACK SUCCEEDED
 // ON: rwx: stopped by signal 9
 // ON: mprotect-exec: stopped by signal 9
 // ON: personality: stopped by signal 9
+// ON: shm-exec: stopped by signal 9
 // ON: parent's vault intact: 1
 // ERR: bulkhead: denied: mmap(0x0, 0x1000, 0x7, 0x22, 0xffffffff, 0x0) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory could hold an unvetted WRPKRU
 // ERR-NEXT: bulkhead: denied: mprotect(0x{{[0-9a-f]+}}, 0x1000, 0x5, {{.*}}) from the default domain, in process {{.*}} — new executable memory
 // ERR-NEXT: bulkhead: denied: personality(0x400000, {{.*}}) from the default domain, in process {{.*}} — a personality (READ_IMPLIES_EXEC) changes what the memory rules mean
+// ERR-NEXT: bulkhead: denied: shmat({{.*}}, 0x0, 0x9000, {{.*}}) from the default domain, in process {{.*}} — new executable memory
 #include "Inputs/target.h"
 #include <sys/personality.h>
+#include <sys/shm.h>
 
 /* Built at run time: the program's own code holds no WRPKRU (the link-time
  * scan would refuse it). */
@@ -81,7 +87,19 @@ static void personality_(void) {
   run_it(m);
 }
 
+static void shm_exec(void) {
+  int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+  unsigned char *w = id < 0 ? NULL : shmat(id, NULL, 0);
+  if (w && w != (void *)-1)
+    fill(w);
+  void *x = id < 0 ? (void *)-1 : shmat(id, NULL, SHM_EXEC | SHM_RDONLY);
+  if (id >= 0)
+    shmctl(id, IPC_RMID, NULL);
+  run_it(x == (void *)-1 ? NULL : x);
+}
+
 int main(void) {
-  struct attack a[] = {{"rwx", rwx}, {"mprotect-exec", mprotect_exec}, {"personality", personality_}};
-  return run_attacks(a, 3);
+  struct attack a[] = {{"rwx", rwx}, {"mprotect-exec", mprotect_exec}, {"personality", personality_},
+                       {"shm-exec", shm_exec}};
+  return run_attacks(a, 4);
 }

@@ -2,7 +2,7 @@
 // refused with one line: userfaultfd, remap_file_pages and process_madvise
 // for every task (the filter traps them: SIGSYS), shmat with SHM_REMAP,
 // bpf and a kernel module for our process (the supervisor refuses them:
-// SIGKILL). Without the filter these calls reach the kernel, which may
+// SIGKILL), clone(CLONE_FILES) of a process. Without the filter these calls reach the kernel, which may
 // still say no for its own reasons (privileges), so only the refusals are
 // checked here; the attack-*.c tests show the holes themselves.
 // REQUIRES: pku
@@ -16,6 +16,7 @@
 // CHECK: shmat-remap: stopped by signal 9
 // CHECK: bpf: stopped by signal 9
 // CHECK: finit_module: stopped by signal 9
+// CHECK: clone-files: stopped by signal 9
 // CHECK: parent's vault intact: 1
 // ERR: bulkhead: denied: userfaultfd({{.*}}) from the default domain — userfaultfd lets the program supply the contents of protected pages
 // ERR-NEXT: bulkhead: denied: remap_file_pages({{.*}}) from the default domain — remap_file_pages rearranges pages
@@ -23,7 +24,9 @@
 // ERR-NEXT: bulkhead: denied: shmat({{.*}}) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — SHM_REMAP replaces mappings the filter cannot see
 // ERR-NEXT: bulkhead: denied: bpf({{.*}}) from the default domain, in process {{.*}} — it has the kernel read the process's memory
 // ERR-NEXT: bulkhead: denied: finit_module({{.*}}) from the default domain, in process {{.*}} — it has the kernel read the process's memory
+// ERR-NEXT: bulkhead: denied: clone(0x411, {{.*}}) from the default domain, in process {{.*}} — a process sharing the program's descriptors could swap the file of an executable mapping
 #include "Inputs/target.h"
+#include <sched.h>
 #include <sys/shm.h>
 
 static void uffd(void) { printf("userfaultfd: %ld\n", syscall(SYS_userfaultfd, 0)); }
@@ -39,10 +42,18 @@ static void shm_remap(void) {
 }
 static void bpf_(void) { printf("bpf: %ld\n", syscall(SYS_bpf, 0, NULL, 0)); }
 static void module(void) { printf("finit_module: %ld\n", syscall(SYS_finit_module, -1, "", 0)); }
+/* A process (not a thread) sharing our descriptor table: it could swap the
+ * file an executable mapping names while the supervisor scans it. */
+static void clone_files(void) {
+  long pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0)
+    _exit(0);
+  printf("clone(CLONE_FILES): %ld\n", pid);
+}
 
 int main(void) {
   struct attack a[] = {{"userfaultfd", uffd}, {"remap_file_pages", remap},
                        {"process_madvise", pmadvise}, {"shmat-remap", shm_remap},
-                       {"bpf", bpf_}, {"finit_module", module}};
-  return run_attacks(a, 6);
+                       {"bpf", bpf_}, {"finit_module", module}, {"clone-files", clone_files}};
+  return run_attacks(a, 7);
 }

@@ -18,6 +18,8 @@
  */
 #include "gates.h"
 
+#include "patterns.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +87,14 @@ static int same_reloc(const struct reloc *a, const struct reloc *b)
            a->shndx == b->shndx && a->value + a->addend == b->value + b->addend;
 }
 
-/* Bulkhead's checked gate (its encoding: BH_GATE_* in include/bulkhead/abi.h);
- * NULL if it is one, else what is wrong. */
+/* Bulkhead's checked gate (its encoding: BH_GATE_* in include/bulkhead/abi.h;
+ * its shape: patterns/, shared with the runtime); NULL if it is one, else
+ * what is wrong. */
 static const char *check_bulkhead(const struct gate_src *s, size_t shndx, uint64_t a, const uint8_t *p)
 {
-    if (p[-BH_GATE_LOAD_BEFORE] != 0x8B || p[-BH_GATE_LOAD_BEFORE + 1] != 0x05)
-        return "no 'mov SYM(%rip),%eax' before the WRPKRU";
-    if (p[BH_GATE_CHECK_AT] != 0x3B || p[BH_GATE_CHECK_AT + 1] != 0x05)
-        return "no 'cmp SYM(%rip),%eax' after the WRPKRU";
-    if (p[BH_GATE_JE_AT] != 0x74 || p[BH_GATE_JE_AT + 1] != 0x02 || p[BH_GATE_UD2_AT] != 0x0F ||
-        p[BH_GATE_UD2_AT + 1] != 0x0B)
-        return "no 'je' over 'ud2' after the check";
+    const char *why = bh_gate_shape(p);
+    if (why)
+        return why;
     if (s->relocatable) {
         struct reloc r1 = reloc_at(s, shndx, a - 4), r2 = reloc_at(s, shndx, a + BH_GATE_CHECK_AT + 2);
         if (r1.found || r2.found) {
@@ -104,10 +103,7 @@ static const char *check_bulkhead(const struct gate_src *s, size_t shndx, uint64
             return NULL;
         }
     }
-    /* rip-relative targets: mov's next ip is A, cmp's is the je's */
-    uint64_t t1 = a + (uint64_t)(int64_t)(int32_t)le32(p - 4);
-    uint64_t t2 = a + BH_GATE_JE_AT + (uint64_t)(int64_t)(int32_t)le32(p + BH_GATE_CHECK_AT + 2);
-    if (t1 != t2)
+    if (!bh_gate_same_word(p))
         return "the check compares against another variable than the mov loaded";
     return NULL;
 }

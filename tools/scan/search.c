@@ -1,124 +1,31 @@
-/* search.c: find WRPKRU / XRSTOR / XRSTORS byte patterns at every offset.
- *
- * This is the hot loop: it sees every executable byte. All three patterns
- * start with 0F followed by 01, AE or C7, a pair that is rare in real code,
- * so a 16-byte SIMD filter for that pair discards nearly everything and only
- * the few candidates get the exact check below. */
+/* search.c: the scanner's view of the byte-pattern search, which lives in
+ * patterns/ (shared with the runtime, so both look for the same bytes). */
 #include "scan.h"
 
-#include <string.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+#include "patterns.h"
+
+_Static_assert((int)PK_WRPKRU == (int)BH_PAT_WRPKRU && (int)PK_XRSTOR == (int)BH_PAT_XRSTOR &&
+                   (int)PK_XRSTORS == (int)BH_PAT_XRSTORS && PATTERN_LEN == BH_PATTERN_LEN,
+               "the scanner's pattern kinds are patterns.h's");
 
 const char *pkind_name(enum pkind k)
 {
-    switch (k) {
-    case PK_WRPKRU: return "WRPKRU";
-    case PK_XRSTOR: return "XRSTOR";
-    case PK_XRSTORS: return "XRSTORS";
-    case PK_FORGED_GATE: return "forged gate";
-    }
-    return "?";
+    return k == PK_FORGED_GATE ? "forged gate" : bh_pattern_name((int)k);
 }
 
-/* The exact test for a candidate whose first byte is 0F; -1 if no match. */
-static int match_at(const uint8_t *p)
-{
-    uint8_t op = p[1], modrm = p[2];
-    int mem = (modrm >> 6) != 3; /* register forms are other instructions */
-    int reg = (modrm >> 3) & 7;
-    if (op == 0x01 && modrm == 0xEF)
-        return PK_WRPKRU;
-    if (op == 0xAE && reg == 5 && mem) /* 0F AE E8-EF is LFENCE */
-        return PK_XRSTOR;
-    if (op == 0xC7 && reg == 3 && mem)
-        return PK_XRSTORS;
-    return -1;
-}
+struct adapter {
+    match_fn fn;
+    void *ctx;
+};
 
-static int check(const uint8_t *p, size_t i, match_fn fn, void *ctx)
+static int forward(void *ctx, size_t off, int kind)
 {
-    int k = match_at(p + i);
-    return k >= 0 ? fn(ctx, i, (enum pkind)k) : 0;
+    struct adapter *a = ctx;
+    return a->fn(a->ctx, off, (enum pkind)kind);
 }
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-/* The same filter 32 bytes at a time, for CPUs with AVX2 (checked at run
- * time). Returns the offset where the SSE2/scalar loop should go on. */
-__attribute__((target("avx2"))) static size_t search_avx2(const uint8_t *p, size_t len,
-                                                         match_fn fn, void *ctx, int *stop)
-{
-    size_t i = 0, last = len - PATTERN_LEN;
-    const __m256i f0 = _mm256_set1_epi8(0x0F), b01 = _mm256_set1_epi8(0x01),
-                  bae = _mm256_set1_epi8((char)0xAE), bc7 = _mm256_set1_epi8((char)0xC7);
-    for (; i + 33 <= len; i += 32) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
-        __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + 1));
-        __m256i second = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, b01),
-                                                         _mm256_cmpeq_epi8(b, bae)),
-                                         _mm256_cmpeq_epi8(b, bc7));
-        unsigned m = (unsigned)_mm256_movemask_epi8(
-            _mm256_and_si256(_mm256_cmpeq_epi8(a, f0), second));
-        while (m) {
-            size_t j = i + (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (j <= last && (*stop = check(p, j, fn, ctx)) != 0)
-                return len;
-        }
-    }
-    return i;
-}
-#define HAVE_AVX2_PATH 1
-#endif
 
 int search_patterns(const uint8_t *p, size_t len, match_fn fn, void *ctx)
 {
-    size_t i = 0;
-    if (len < PATTERN_LEN)
-        return 0;
-    size_t last = len - PATTERN_LEN; /* last offset a match can start at */
-#ifdef HAVE_AVX2_PATH
-    if (__builtin_cpu_supports("avx2")) {
-        int stop = 0;
-        i = search_avx2(p, len, fn, ctx, &stop);
-        if (stop)
-            return stop;
-    }
-#endif
-#ifdef __SSE2__
-    const __m128i f0 = _mm_set1_epi8(0x0F), b01 = _mm_set1_epi8(0x01),
-                  bae = _mm_set1_epi8((char)0xAE), bc7 = _mm_set1_epi8((char)0xC7);
-    /* Each step looks at bytes i..i+16, so stop 17 short of the end. */
-    for (; i + 17 <= len; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(p + i + 1));
-        __m128i second = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, b01),
-                                                   _mm_cmpeq_epi8(b, bae)),
-                                      _mm_cmpeq_epi8(b, bc7));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpeq_epi8(a, f0), second));
-        while (m) {
-            size_t j = i + (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (j <= last) {
-                int r = check(p, j, fn, ctx);
-                if (r)
-                    return r;
-            }
-        }
-    }
-#endif
-    /* Tail (and the whole buffer without SSE2): memchr for the 0F byte. */
-    while (i <= last) {
-        const uint8_t *q = memchr(p + i, 0x0F, last + 1 - i);
-        if (!q)
-            break;
-        i = (size_t)(q - p);
-        int r = check(p, i, fn, ctx);
-        if (r)
-            return r;
-        i++;
-    }
-    return 0;
+    struct adapter a = {fn, ctx};
+    return bh_pattern_search(p, len, forward, &a);
 }

@@ -1,0 +1,587 @@
+/*
+ * supervisor-exec.c - new executable code from files: an mmap with
+ * PROT_EXEC of a file by our process after start-up (what ld.so does for
+ * dlopen) is scanned by the supervisor before the kernel maps it
+ * (docs/hardening.md, "Executable file mappings").
+ *
+ * The filter sends every mmap with PROT_EXEC to the supervisor
+ * (supervisor.c refuses the anonymous and writable ones itself). The
+ * check-then-use problems, and what is done about them:
+ *   - the descriptor the call names can be replaced (dup2) between the
+ *     supervisor's look and the kernel's mmap: every other thread of the
+ *     process is stopped (ptrace) before the supervisor takes the file,
+ *     then the caller (which ends its wait: the kernel makes the call
+ *     again). The caller is let go to its system-call entry only
+ *     (PTRACE_SYSCALL), where the call and its file are checked again, its
+ *     repeated call is answered CONTINUE, and the others are let go only
+ *     after its exit from the call, when the kernel has taken the file.
+ *     Other processes cannot change our descriptor table: the filter
+ *     refuses clone with CLONE_FILES without CLONE_THREAD.
+ *   - a MAP_PRIVATE mapping shows later writes to the file: files the
+ *     process could write (or make writable: it owns them) are refused;
+ *     a sealed memfd (F_SEAL_WRITE) or a read-only mount is fine. A caller
+ *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
+ *     this rule would refuse every dlopen: it is scanned only (the docs say
+ *     what that leaves open).
+ * Then the bytes the call maps, from its file offset, are searched for
+ * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
+ * own search); a WRPKRU is accepted only as a checked gate listed in the
+ * file's .bulkhead.gates, with the shape and word check bulkhead-scan
+ * applies. Anything else: one line naming the file and the offset, and
+ * the process dies.
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include "patterns.h"
+
+#include <dirent.h>
+#include <linux/kcmp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/user.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef F_GET_SEALS
+#define F_GET_SEALS 1034
+#define F_SEAL_WRITE 0x0008
+#endif
+
+/* ------------------------------------------------ stopping the process */
+
+#define MAX_THREADS 1024
+
+struct frozen {
+  pid_t tid[MAX_THREADS];
+  int sig[MAX_THREADS];     /* a signal its stop took, to give back */
+  char stopped[MAX_THREADS];
+  int n;
+};
+
+/* Threads seized while asleep in the kernel, whose stop comes later: the
+ * supervisor's loop lets them go when it does (bh_exec_reap). */
+static pid_t pending[MAX_THREADS];
+static int npending;
+
+static long now_us(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000000L + t.tv_nsec / 1000;
+}
+
+/* Whether thread tid sleeps in the kernel in a call that cannot change a
+ * descriptor or a mapping before it sleeps: then it stops (its stop is
+ * asked for) before it runs an instruction of its own again. A thread in
+ * posix_spawn's vfork waits for a child that may need the supervisor. */
+static int asleep_harmlessly(pid_t tgid, pid_t tid) {
+  char path[96], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return 0;
+  buf[k] = 0;
+  char *s = strrchr(buf, ')');
+  if (!s || (s[2] != 'S' && s[2] != 'D'))
+    return 0;
+  snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", (int)tgid, (int)tid);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return 0;
+  buf[k] = 0;
+  char *e;
+  long nr = strtol(buf, &e, 10);
+  if (e == buf || nr < 0)
+    return 0; /* "running" */
+  switch (nr) {
+  case SYS_dup2: case SYS_dup3: case SYS_close: case SYS_close_range: case SYS_fcntl:
+  case SYS_mmap: case SYS_mremap: case SYS_munmap:
+    return 0;
+  default:
+    return 1;
+  }
+}
+
+/* Waits for the stop of seized thread i: 0 stopped or gone, 1 asleep
+ * harmlessly, -1 neither within two seconds. */
+static int wait_stop(struct frozen *f, int i, pid_t tgid) {
+  long start = now_us();
+  for (;;) {
+    int st;
+    pid_t r = waitpid(f->tid[i], &st, WNOHANG | __WALL);
+    if (r == f->tid[i] && WIFSTOPPED(st)) {
+      f->stopped[i] = 1;
+      if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
+        f->sig[i] = WSTOPSIG(st);
+      return 0;
+    }
+    if ((r == f->tid[i] && !WIFSTOPPED(st)) || (r < 0 && errno == ECHILD))
+      return 0; /* it ended */
+    long waited = now_us() - start;
+    if (waited > 20000 && asleep_harmlessly(tgid, f->tid[i]))
+      return 1;
+    if (waited > 2000000)
+      return -1;
+    usleep(waited < 1000 ? 20 : 200);
+  }
+}
+
+static int frozen_has(const struct frozen *f, pid_t tid) {
+  for (int i = 0; i < f->n; i++)
+    if (f->tid[i] == tid)
+      return 1;
+  return 0;
+}
+
+/* Lets thread tid go: now if it is stopped, else when it stops (or, if it
+ * was killed, once its end is collected: until the tracer has seen it, its
+ * parent cannot). */
+static void release(pid_t tid, int stopped, int sig) {
+  if ((!stopped || ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig)) && npending < MAX_THREADS)
+    pending[npending++] = tid;
+}
+
+/* Lets every thread of f go. */
+static void thaw(struct frozen *f) {
+  for (int i = 0; i < f->n; i++)
+    release(f->tid[i], f->stopped[i], f->sig[i]);
+  f->n = 0;
+}
+
+/* Stops every thread of process tgid but the caller; until no new one
+ * appears (a thread about to be stopped may have made one). 0, or -1. */
+static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
+  for (int round = 0; round < 64; round++) {
+    DIR *d = opendir(path);
+    if (!d)
+      return -1;
+    int added = 0, from = f->n;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      pid_t tid = (pid_t)atoi(e->d_name);
+      if (tid <= 0 || tid == caller || frozen_has(f, tid))
+        continue;
+      if (f->n >= MAX_THREADS) {
+        closedir(d);
+        return -1;
+      }
+      if (ptrace(PTRACE_SEIZE, tid, 0, 0)) {
+        if (errno == ESRCH)
+          continue; /* it ended */
+        closedir(d);
+        return -1;
+      }
+      f->tid[f->n] = tid, f->sig[f->n] = 0, f->stopped[f->n] = 0;
+      f->n++;
+      ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+      added = 1;
+    }
+    closedir(d);
+    for (int i = from; i < f->n; i++)
+      if (wait_stop(f, i, tgid) < 0)
+        return -1;
+    if (!added)
+      return 0;
+  }
+  return -1;
+}
+
+void bh_exec_reap(void) {
+  for (int i = 0; i < npending;) {
+    int st;
+    pid_t r = waitpid(pending[i], &st, WNOHANG | __WALL);
+    if (r == 0) {
+      i++;
+      continue;
+    }
+    if (r == pending[i] && WIFSTOPPED(st)) {
+      int sig = WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(st);
+      if (ptrace(PTRACE_DETACH, pending[i], 0, (void *)(long)sig)) {
+        i++; /* killed meanwhile: its end comes next */
+        continue;
+      }
+    }
+    pending[i] = pending[--npending]; /* let go, ended, or not ours to wait for */
+  }
+}
+
+int bh_exec_pending(void) { return npending; }
+
+/* ------------------------------------------------------ the file's bytes */
+
+/* Whether gid is among the caller's groups (its status's Groups line). */
+static int in_groups(const char *status, unsigned long gid) {
+  const char *g = strstr(status, "\nGroups:");
+  if (!g)
+    return 1; /* unknown: the stricter answer */
+  for (char *e, *s = (char *)g + 8; *s && *s != '\n'; s = e) {
+    unsigned long v = strtoul(s, &e, 10);
+    if (e == s)
+      break;
+    if (v == gid)
+      return 1;
+  }
+  return 0;
+}
+
+/* Whether the process could change the file's bytes after the scan: NULL,
+ * or why. From the caller's own ids (a program started as root may have
+ * dropped them since its supervisor was forked); a POSIX ACL, which the
+ * mode's group bits only bound, counts as letting it write. */
+static const char *changeable(int fd, const struct stat *st, pid_t tid) {
+  int seals = fcntl(fd, F_GET_SEALS);
+  if (seals >= 0 && seals & F_SEAL_WRITE)
+    return NULL; /* a sealed memfd: nobody writes it */
+  if (!S_ISREG(st->st_mode))
+    return "it is not a regular file";
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
+    return "the descriptor is open for writing";
+  struct statvfs sv;
+  if (!fstatvfs(fd, &sv) && sv.f_flag & ST_RDONLY)
+    return NULL; /* and our process cannot remount it (mounts are refused) */
+  char status[4096];
+  if (bh_read_status(tid, status, sizeof status))
+    return "its caller's credentials cannot be read";
+  const char *cap = strstr(status, "\nCapEff:");
+  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull;
+  if (eff & (1ull << 1 | 1ull << 3))
+    return NULL; /* CAP_DAC_OVERRIDE or CAP_FOWNER: every file (see above) */
+  const char *uid = strstr(status, "\nUid:");
+  unsigned long r, e, s, fs = ~0ul;
+  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fs) != 4)
+    return "its caller's credentials cannot be read";
+  if (st->st_uid == fs)
+    return "the process owns it, and may make it writable";
+  if (st->st_mode & S_IWOTH)
+    return "anyone may write it";
+  const char *gid = strstr(status, "\nGid:");
+  unsigned long fsg = ~0ul;
+  if (!gid || sscanf(gid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fsg) != 4)
+    return "its caller's credentials cannot be read";
+  if (st->st_mode & S_IWGRP && (st->st_gid == fsg || in_groups(status, st->st_gid)))
+    return "its group, one of the process's, may write it";
+  if (st->st_mode & S_IWGRP && fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
+    return "an access control list may let the process write it";
+  return NULL;
+}
+
+struct manifest {
+  uint64_t *gate; /* listed WRPKRU addresses */
+  size_t n;
+  Elf64_Phdr ph[64];
+  int nph;
+};
+
+static int pread_all(int fd, void *buf, size_t len, off_t at) {
+  return pread(fd, buf, len, at) == (ssize_t)len ? 0 : -1;
+}
+
+/* The file's .bulkhead.gates and program headers, if it is an ELF file
+ * with them; nothing otherwise (then every WRPKRU is unvetted). */
+static void load_manifest(int fd, off_t size, struct manifest *m) {
+  memset(m, 0, sizeof *m);
+  Elf64_Ehdr eh;
+  if (pread_all(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_shnum == 0 || eh.e_shnum > 4096 ||
+      eh.e_shstrndx >= eh.e_shnum || eh.e_phnum > 64)
+    return;
+  if (pread_all(fd, m->ph, eh.e_phnum * sizeof(Elf64_Phdr), (off_t)eh.e_phoff))
+    return;
+  m->nph = eh.e_phnum;
+  Elf64_Shdr *sh = malloc(eh.e_shnum * sizeof *sh);
+  if (!sh || pread_all(fd, sh, eh.e_shnum * sizeof *sh, (off_t)eh.e_shoff)) {
+    free(sh);
+    return;
+  }
+  const Elf64_Shdr *names = &sh[eh.e_shstrndx];
+  static const char want[] = BH_SECTION_GATES;
+  for (int i = 0; i < eh.e_shnum && !m->gate; i++) {
+    char name[sizeof want];
+    if (sh[i].sh_type != SHT_PROGBITS || sh[i].sh_name >= names->sh_size ||
+        names->sh_size - sh[i].sh_name < sizeof want ||
+        pread_all(fd, name, sizeof name, (off_t)(names->sh_offset + sh[i].sh_name)) ||
+        memcmp(name, want, sizeof want))
+      continue;
+    if (sh[i].sh_offset > (uint64_t)size || sh[i].sh_size > (uint64_t)size - sh[i].sh_offset)
+      break;
+    m->n = sh[i].sh_size / 8;
+    m->gate = malloc(m->n * 8 + 8);
+    if (!m->gate || pread_all(fd, m->gate, m->n * 8, (off_t)sh[i].sh_offset)) {
+      free(m->gate);
+      m->gate = NULL, m->n = 0;
+    }
+  }
+  free(sh);
+}
+
+/* Whether the WRPKRU at file offset off is listed in the manifest. */
+static int listed(const struct manifest *m, uint64_t off) {
+  for (int i = 0; i < m->nph; i++) {
+    const Elf64_Phdr *p = &m->ph[i];
+    if (p->p_type != PT_LOAD || off < p->p_offset || off - p->p_offset >= p->p_filesz)
+      continue;
+    uint64_t va = p->p_vaddr + (off - p->p_offset);
+    for (size_t k = 0; k < m->n; k++)
+      if (m->gate[k] == va)
+        return 1;
+    return 0;
+  }
+  return 0;
+}
+
+struct hits {
+  const uint8_t *base;
+  size_t len;
+  uint64_t file_off; /* of base */
+  const struct manifest *m;
+  uint64_t bad;      /* file offset of the first unvetted pattern */
+  int kind;
+};
+
+static int hit(void *ctx, size_t at, int kind) {
+  struct hits *h = ctx;
+  const uint8_t *p = h->base + at;
+  if (kind == BH_PAT_WRPKRU && at >= BH_GATE_LOAD_BEFORE && h->len - at >= BH_GATE_UD2_AT + 2 &&
+      !bh_gate_shape(p) && bh_gate_same_word(p) && listed(h->m, h->file_off + at))
+    return 0;
+  h->bad = h->file_off + at;
+  h->kind = kind;
+  return 1;
+}
+
+/* ------------------------------------------------------------- decision */
+
+/* The PKRU of stopped (traced) thread tid, as text for the report. */
+static void domain_of_stopped(pid_t tid, char *out, size_t size) {
+  static unsigned char xsave[16384] __attribute__((aligned(64)));
+  struct iovec io = {xsave, sizeof xsave};
+  const struct bulkhead_domain *d = NULL;
+  if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) && io.iov_len > 576) {
+    unsigned eax, ebx, ecx, edx;
+    uint64_t bv;
+    uint32_t pkru = 0;
+    __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+    memcpy(&bv, xsave + 512, 8);
+    if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
+      memcpy(&pkru, xsave + ebx, 4);
+    d = bh_domain_of_pkru(pkru);
+  }
+  if (!d)
+    snprintf(out, size, "code outside every domain");
+  else if (d == &__bulkhead_domain0)
+    snprintf(out, size, "the default domain");
+  else
+    snprintf(out, size, "compartment '%s'", d->name);
+}
+
+/* What the scan says of the call: NULL (map it), or why not, in why. */
+static const char *judge(int fd, const struct seccomp_notif *n, char *why, size_t size) {
+  uint64_t off = n->data.args[5], len = n->data.args[1];
+  struct stat st;
+  if (fstat(fd, &st))
+    return snprintf(why, size, "the file cannot be examined"), why;
+  const char *w = changeable(fd, &st, (pid_t)n->pid);
+  if (w) {
+    snprintf(why, size, "%s, so its code could change after the scan; executable mappings "
+                        "are made only of files the process cannot change", w);
+    return why;
+  }
+  if (off >= (uint64_t)st.st_size || !len)
+    return NULL; /* nothing of the file would be mapped (SIGBUS there) */
+  size_t have = (size_t)((uint64_t)st.st_size - off < len ? (uint64_t)st.st_size - off : len);
+  void *b = mmap(NULL, have, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
+  if (b == MAP_FAILED)
+    return snprintf(why, size, "its bytes cannot be read for the scan (%s)", strerror(errno)),
+           why;
+  struct manifest m;
+  load_manifest(fd, st.st_size, &m);
+  struct hits h = {b, have, off, &m, 0, 0};
+  int bad = bh_pattern_search(b, have, hit, &h);
+  munmap(b, have);
+  free(m.gate);
+  /* The start-up opt-out (gadgets.c), read from the environment the
+   * program started with (the supervisor's copy). */
+  const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
+  if (!bad || (allow && *allow))
+    return NULL;
+  snprintf(why, size, "the file holds %s bytes at offset 0x%llx that are no checked gate "
+                      "listed in its " BH_SECTION_GATES "; a code-reuse attack could use them "
+                      "to open every compartment",
+           bh_pattern_name(h.kind), (unsigned long long)h.bad);
+  return why;
+}
+
+static void report(const struct seccomp_notif *n, const char *file, const char *domain,
+                   const char *why) {
+  char line[1600];
+  int k = snprintf(line, sizeof line, "bulkhead: denied: mmap(");
+  for (int i = 0; i < 6 && k < (int)sizeof line; i++)
+    k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
+                  (unsigned long long)n->data.args[i]);
+  if (k < (int)sizeof line)
+    k += snprintf(line + k, sizeof line - (size_t)k,
+                  ") of \"%s\" from %s, in process %d (thread %d) \xe2\x80\x94 %s\n", file,
+                  domain, (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, why);
+  if (k > (int)sizeof line)
+    k = sizeof line;
+  bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
+}
+
+/* The signal a stop of a traced thread took (to give back), or 0. */
+static int stop_signal(int st) {
+  int s = WSTOPSIG(st);
+  return s == (SIGTRAP | 0x80) || (s == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP) ? 0 : s;
+}
+
+/* Waits for the stop of the traced caller: its status, or -1 if it ended. */
+static int wait_caller(pid_t tid, int *st) {
+  for (;;) {
+    pid_t r = waitpid(tid, st, __WALL);
+    if (r == tid)
+      return WIFSTOPPED(*st) ? 0 : -1;
+    if (r < 0 && errno != EINTR)
+      return -1;
+  }
+}
+
+static int same_call(const struct user_regs_struct *r, const struct seccomp_notif *n) {
+  unsigned long long a[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
+  for (int i = 0; i < 6; i++)
+    if (a[i] != n->data.args[i])
+      return 0;
+  return r->orig_rax == SYS_mmap;
+}
+
+/* Makes the stopped caller's mmap again and answers it (CONTINUE, or
+ * err) when it comes, if it is the same call with the same file (fd: our
+ * copy, -1 if the call named none); the caller stops again after it, at
+ * the call's exit. Other processes' notifications that come meanwhile are
+ * handled as usual. 0 answered, -1 not (the caller did something else
+ * first, or ended: its mmap, if it makes it, will be a new notification). */
+static int replay(int listener, const struct seccomp_notif *n, int fd, int err, int *sig) {
+  pid_t tid = (pid_t)n->pid;
+  int st;
+  struct user_regs_struct r;
+  long give = *sig;
+  *sig = 0; /* delivered now, if at all */
+  if (ptrace(PTRACE_SYSCALL, tid, 0, (void *)give) || wait_caller(tid, &st) ||
+      WSTOPSIG(st) != (SIGTRAP | 0x80) || ptrace(PTRACE_GETREGS, tid, 0, &r) ||
+      !same_call(&r, n))
+    return -1;
+  /* A signal handler may have run on the way (a signal-delivery stop):
+   * the descriptor must still name the file that was scanned. */
+  if (fd >= 0 && syscall(SYS_kcmp, getpid(), bh_task_tgid(tid), KCMP_FILE, fd,
+                         (int)n->data.args[4]) != 0)
+    return -1;
+  if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+    return -1;
+  for (;;) {
+    struct pollfd p = {listener, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) {
+      if (waitpid(tid, &st, WNOHANG | __WALL) != tid)
+        continue;
+      if (WIFSTOPPED(st)) /* a signal ended its wait: its call comes anew */
+        *sig = stop_signal(st);
+      return -1;
+    }
+    struct seccomp_notif m;
+    memset(&m, 0, sizeof m);
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &m))
+      continue;
+    if ((pid_t)m.pid != tid) {
+      bh_supervisor_handle(listener, &m); /* another process's */
+      continue;
+    }
+    if (m.data.nr != SYS_mmap || memcmp(m.data.args, n->data.args, sizeof m.data.args)) {
+      bh_supervisor_handle(listener, &m); /* not the call it made again */
+      return -1;
+    }
+    bh_notif_respond(listener, m.id, 0, err, !err);
+    break;
+  }
+  if (!wait_caller(tid, &st)) /* at the call's exit: the file is the mapping's now */
+    *sig = stop_signal(st);
+  return 0;
+}
+
+void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
+  pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
+  struct frozen *f = calloc(1, sizeof *f); /* replay may come back here */
+  char why[512], file[PATH_MAX] = "?", domain[128] = "code outside every domain";
+  const char *no = NULL;
+  int fd = -1, err = 0, st = 0, sig = 0;
+  if (!f || tgid <= 0 || freeze(f, tgid, tid))
+    no = "the supervisor cannot stop the process's threads while it scans the file";
+  /* The caller too: its wait ends, and the kernel will make its call again
+   * once it goes on (replay). Now nothing of the process runs. */
+  int seized = !no && !ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
+  if (seized && (ptrace(PTRACE_INTERRUPT, tid, 0, 0) || wait_caller(tid, &st))) {
+    seized = 0; /* it ended */
+    goto out;
+  }
+  if (seized)
+    sig = stop_signal(st); /* a signal's stop: it gets its signal back */
+  if (!no && !seized)
+    no = "the supervisor cannot stop the caller while it scans the file";
+  if (!no) {
+    int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+    fd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, (int)n->data.args[4], 0);
+    if (pfd >= 0)
+      close(pfd);
+    if (fd < 0)
+      err = EBADF; /* as the kernel would answer */
+  }
+  if (fd >= 0 && n->data.args[5] & 4095) {
+    err = EINVAL; /* as the kernel would answer */
+  } else if (fd >= 0) {
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    ssize_t l = readlink(self, file, sizeof file - 1);
+    file[l > 0 ? l : 0] = 0;
+    no = judge(fd, n, why, sizeof why);
+  }
+  if (no) {
+    if (seized)
+      domain_of_stopped(tid, domain, sizeof domain);
+    report(n, file, domain, no);
+    kill(tgid, SIGKILL);
+    if (!seized)
+      bh_notif_respond(listener, n->id, 0, EPERM, 0);
+  } else {
+    replay(listener, n, fd, err, &sig);
+  }
+out:
+  if (fd >= 0)
+    close(fd);
+  if (seized)
+    release(tid, 1, sig);
+  if (f)
+    thaw(f);
+  free(f);
+  bh_exec_reap(); /* a killed process's threads, for its parent */
+}
