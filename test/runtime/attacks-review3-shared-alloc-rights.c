@@ -26,11 +26,12 @@
 // headers with the vault's rights (a write of the attacker's word where
 // the attacker chooses) -- not tested here.
 // Fix (not done): run the process-wide allocator with the default
-// domain's rights (leave the compartment around every mi_* call the
-// runtime makes for a compartment, through a gate that returns on a
-// known stack), or at least check what it returns (a block that is no
-// compartment's and no loaded object's) -- the read happens in the pop,
-// before any check, so only leaving the compartment closes it.
+// domain's rights whenever the runtime calls it for compartment code
+// (bulkhead_shared_*, alloc_index's shared cases, free/realloc/
+// malloc_usable_size of a block outside the regions): enter the default
+// domain on a key-0 stack (the compartment's own stack is not writable
+// there), then come back. Checking the returned block is not enough: the
+// read happens in the pop, before the runtime sees the block.
 // Before a fix: "LEAK" and "CHANGED".
 // REQUIRES: pku
 // XFAIL: *
