@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include "gate.h"
 #include "internal.h"
+#include "spawn.h"
 #include "syscalls.h"
 #include "../include/bulkhead.h"
 
@@ -880,20 +881,20 @@ static inline void forget(const void *p) {
 
 void *malloc(size_t n) {
   int i = alloc_index(CALLER);
-  return i < 0 ? mi_malloc(n) : noted(i, c_malloc(i, n), n, CALLER);
+  return i < 0 ? bh_shared_malloc(n) : noted(i, c_malloc(i, n), n, CALLER);
 }
 
 void *calloc(size_t k, size_t n) {
   int i = alloc_index(CALLER);
   if (i < 0)
-    return mi_calloc(k, n);
+    return bh_shared_calloc(k, n);
   return noted(i, c_calloc(i, k, n), k * n, CALLER);
 }
 
 static void *do_realloc(void *p, size_t n, const void *ret) {
   if (!p) {
     int i = alloc_index(ret);
-    return i < 0 ? mi_malloc(n) : noted(i, c_malloc(i, n), n, ret);
+    return i < 0 ? bh_shared_malloc(n) : noted(i, c_malloc(i, n), n, ret);
   }
   int owner = owner_of(p);
   if (owner >= 0) {
@@ -902,7 +903,7 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
       foreign("realloc()", owner, i);
     if (bh_share_active(i)) {
       /* The sharing policy covers this call: the new block is shared. */
-      void *q = mi_malloc(n);
+      void *q = bh_shared_malloc(n);
       if (!q)
         return NULL;
       size_t old = c_usable_size(i, "realloc()", p);
@@ -924,15 +925,15 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
   }
   int i = alloc_index(ret);
   if (i < 0)
-    return mi_realloc(p, n);
+    return bh_shared_realloc(p, n);
   /* A default-heap block reallocated by compartment code moves into the
      compartment's heap, like any memory the compartment allocates. */
   void *q = noted(i, c_malloc(i, n), n, ret);
   if (!q)
     return NULL;
-  size_t old = mi_usable_size(p);
+  size_t old = bh_shared_usable_size(p);
   memcpy(q, p, old < n ? old : n);
-  mi_free(p);
+  bh_shared_free(p);
   return q;
 }
 
@@ -948,7 +949,7 @@ void *reallocarray(void *p, size_t k, size_t n) {
 void free(void *p) {
   int owner = owner_of(p);
   if (owner < 0) {
-    mi_free(p);
+    bh_shared_free(p);
     return;
   }
   int i = current_index();
@@ -962,7 +963,7 @@ void free(void *p) {
 size_t malloc_usable_size(void *p) {
   int owner = owner_of(p);
   if (owner < 0)
-    return mi_usable_size(p);
+    return bh_shared_usable_size(p);
   int i = current_index();
   if (i != owner)
     foreign("malloc_usable_size()", owner, i);
@@ -971,7 +972,7 @@ size_t malloc_usable_size(void *p) {
 
 static void *aligned(size_t align, size_t n, const void *ret) {
   int i = alloc_index(ret);
-  return i < 0 ? mi_malloc_aligned(n, align) : noted(i, c_aligned(i, align, n), n, ret);
+  return i < 0 ? bh_shared_aligned(align, n) : noted(i, c_aligned(i, align, n), n, ret);
 }
 
 static inline int pow2(size_t a) { return a && !(a & (a - 1)); }
@@ -1013,7 +1014,7 @@ void *pvalloc(size_t n) {
 
 static char *dup_str(const char *s, size_t len, const void *ret) {
   int i = alloc_index(ret);
-  char *p = i < 0 ? mi_malloc(len + 1) : noted(i, c_malloc(i, len + 1), len + 1, ret);
+  char *p = i < 0 ? bh_shared_malloc(len + 1) : noted(i, c_malloc(i, len + 1), len + 1, ret);
   if (p) {
     memcpy(p, s, len);
     p[len] = 0;
@@ -1036,12 +1037,18 @@ void *__libc_memalign(size_t align, size_t n) __attribute__((alias("memalign")))
 
 /* ------------------------------------------------- shared allocations */
 
-void *bulkhead_shared_malloc(size_t n) { return mi_malloc(n); }
-void *bulkhead_shared_calloc(size_t k, size_t n) { return mi_calloc(k, n); }
+void *bulkhead_shared_malloc(size_t n) { return bh_shared_malloc(n); }
+void *bulkhead_shared_calloc(size_t k, size_t n) { return bh_shared_calloc(k, n); }
 void *bulkhead_shared_realloc(void *p, size_t n) {
   int owner = owner_of(p);
   if (owner >= 0)
     foreign("bulkhead_shared_realloc()", owner, current_index());
-  return mi_realloc(p, n);
+  return bh_shared_realloc(p, n);
 }
-char *bulkhead_shared_strdup(const char *s) { return mi_strdup(s); }
+char *bulkhead_shared_strdup(const char *s) {
+  size_t len = strlen(s);
+  char *p = bh_shared_malloc(len + 1);
+  if (p)
+    memcpy(p, s, len + 1);
+  return p;
+}

@@ -166,7 +166,7 @@ static struct bh_pair alloc_shared(void *n) {
 /* Whether [p, p + n) touches no compartment's memory. Compartment data,
  * stacks and heaps are page-aligned ranges: one that overlaps the block
  * contains its first byte, its last, or one of its page starts. */
-static int outside_compartments(const char *p, size_t n) {
+int bh_outside_compartments(const char *p, size_t n) {
   if ((uintptr_t)p + n < (uintptr_t)p)
     return 0;
   if (bh_in_compartment_memory(p) || bh_in_compartment_memory(p + n - 1))
@@ -181,7 +181,7 @@ static int outside_compartments(const char *p, size_t n) {
 void *bh_shared_block(size_t n) {
   char *p = (char *)bh_as_default(alloc_shared, (void *)(n ? n : 1)).a;
   /* The default domain's allocator, with key-0 bookkeeping, chose it. */
-  if (p && !outside_compartments(p, n ? n : 1))
+  if (p && !bh_outside_compartments(p, n ? n : 1))
     bh_fatal("the shared heap returned a compartment's memory");
   return p;
 }

@@ -23,6 +23,18 @@ struct bh_pair bh_as_default(struct bh_pair (*fn)(void *), void *ctx) BH_HIDDEN;
  * The default-domain callee frees it. */
 void *bh_shared_block(size_t n) BH_HIDDEN;
 
+/* Whether [p, p + n) touches no compartment's memory. */
+int bh_outside_compartments(const char *p, size_t n) BH_HIDDEN;
+
+/* The shared heap with the default domain's rights, whoever calls
+ * (shared-heap.c); as mi_malloc and friends otherwise. */
+void *bh_shared_malloc(size_t n) BH_HIDDEN;
+void *bh_shared_calloc(size_t k, size_t n) BH_HIDDEN;
+void *bh_shared_realloc(void *p, size_t n) BH_HIDDEN;
+void *bh_shared_aligned(size_t align, size_t n) BH_HIDDEN;
+void bh_shared_free(void *p) BH_HIDDEN;
+size_t bh_shared_usable_size(void *p) BH_HIDDEN;
+
 /* Whether the caller holds a compartment's rights. */
 static inline int bh_in_compartment(void) { return bh_current_compartment() >= 0; }
 

@@ -43,6 +43,9 @@ static const char *const allowed[] = {
     /* locks and diagnostics: set-up lock, symbolizer, recorder */
     "setup_lock", "lock", "modules", "n_modules", "seen_before.seen", "stepping",
     "table_full", "bh_record_fault.l", "bh_record_stack_fault.l",
+    /* arguments of a compartment's shared-heap call, read with the default
+     * domain's rights; the block is checked on return (shared-heap.c) */
+    "args",
     /* BULKHEAD_STATS numbers for the user; nothing decides on them */
     "heap_bytes", "started",
 };
@@ -52,7 +55,7 @@ extern char __bulkhead_domain0[];
 static const char *const runtime_files[] = {
     "domain.c", "enter.c", "fault.c", "heap.c", "init.c", "query.c",
     "record.c", "share.c", "signals.c", "sort.c", "spawn.c", "stacks.c",
-    "stats.c", "symbolize.c", "threads.c",
+    "shared-heap.c", "stats.c", "symbolize.c", "threads.c",
     "unwind.c", "util.c"};
 
 struct range {
