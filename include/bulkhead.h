@@ -32,7 +32,8 @@
 #include <stdint.h>
 
 #if defined(__clang__)
-#define BULKHEAD_ANNOTATE_(kind, c) __attribute__((annotate("bulkhead." kind ":" #c)))
+#define BULKHEAD_ANNOTATE_(kind, c)                                            \
+  __attribute__((annotate("bulkhead." kind ":" #c)))
 #else
 #define BULKHEAD_ANNOTATE_(kind, c)
 #endif
@@ -49,7 +50,8 @@
 
 #define BULKHEAD_DATA(c) BULKHEAD_ANNOTATE_("data", c) __attribute__((used))
 #define BULKHEAD_ENTRY(c) BULKHEAD_ANNOTATE_("entry", c) BULKHEAD_CALLSITE_
-#define BULKHEAD_INTERNAL(c) BULKHEAD_ANNOTATE_("internal", c) BULKHEAD_CALLSITE_
+#define BULKHEAD_INTERNAL(c)                                                   \
+  BULKHEAD_ANNOTATE_("internal", c) BULKHEAD_CALLSITE_
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,11 +2,11 @@
 #include "Annotations.h"
 #include "Diagnostics.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
-#include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Module.h"
 
 using namespace llvm;
@@ -68,8 +68,8 @@ Annotations Annotations::read(Module &M) {
   return A;
 }
 
-void Annotations::add(GlobalValue *GV, StringRef Text,
-                      StringRef File, unsigned Line) {
+void Annotations::add(GlobalValue *GV, StringRef Text, StringRef File,
+                      unsigned Line) {
   auto Fail = [&](const Twine &Msg) {
     errorAtGlobal(*GV, File, Line, Msg);
     Errors = true;
@@ -87,8 +87,8 @@ void Annotations::add(GlobalValue *GV, StringRef Text,
                 "' (expected BULKHEAD_DATA, BULKHEAD_ENTRY or "
                 "BULKHEAD_INTERNAL)");
   if (!isCIdentifier(Name))
-    return Fail("compartment name '" + Name + "' in " + roleName(R) +
-                " on '" + GV->getName() + "' is not a C identifier");
+    return Fail("compartment name '" + Name + "' in " + roleName(R) + " on '" +
+                GV->getName() + "' is not a C identifier");
   bool IsFunction = isa<Function>(GV);
   if (R == Role::Data && IsFunction)
     return Fail("BULKHEAD_DATA on function '" + GV->getName() +
@@ -106,8 +106,9 @@ void Annotations::add(GlobalValue *GV, StringRef Text,
     return;
   const Annotation &Old = It->second;
   if (Old.compartment != New.compartment)
-    return Fail("'" + GV->getName() + "' is annotated with two compartments, '" +
-                Old.compartment + "' and '" + New.compartment + "'");
+    return Fail("'" + GV->getName() +
+                "' is annotated with two compartments, '" + Old.compartment +
+                "' and '" + New.compartment + "'");
   if (Old.role != New.role)
     return Fail("'" + GV->getName() + "' is annotated both " +
                 roleName(Old.role) + " and " + roleName(New.role));
@@ -132,20 +133,25 @@ void Annotations::claimWholeModule(Module &M, StringRef Name) {
     if (GV.hasSection()) {
       // The program may find it by its section (__start_SECTION): moving
       // it would break that, leaving it would leave it in key 0.
-      errorAtVariable(GV, "-fpkey-compartment=" + Name + " cannot move '" +
-                              GV.getName() + "' into the compartment: it has "
-                              "its own section '" + GV.getSection() +
-                              "' (annotate it BULKHEAD_DATA(" + Name +
-                              ") to move it anyway)",
+      errorAtVariable(GV,
+                      "-fpkey-compartment=" + Name + " cannot move '" +
+                          GV.getName() +
+                          "' into the compartment: it has "
+                          "its own section '" +
+                          GV.getSection() + "' (annotate it BULKHEAD_DATA(" +
+                          Name + ") to move it anyway)",
                       /*FileWithoutDebugInfo=*/true);
       Errors = true;
       continue;
     }
     if (Comdat *C = GV.getComdat()) {
       if (!isa_and_nonnull<GlobalVariable>(M.getNamedValue(C->getName()))) {
-        errorAtVariable(GV, "-fpkey-compartment=" + Name + " cannot move '" +
-                                GV.getName() + "' into the compartment: it "
-                                "is in the comdat of '" + C->getName() + "'",
+        errorAtVariable(GV,
+                        "-fpkey-compartment=" + Name + " cannot move '" +
+                            GV.getName() +
+                            "' into the compartment: it "
+                            "is in the comdat of '" +
+                            C->getName() + "'",
                         /*FileWithoutDebugInfo=*/true);
         Errors = true;
         continue;
@@ -153,7 +159,8 @@ void Annotations::claimWholeModule(Module &M, StringRef Name) {
       if (Renamed.insert(C).second) // once, also for its other members
         Renamed.insert(renameComdat(M, *C, Name));
     }
-    Map.try_emplace(&GV, Annotation{Role::Data, Name.str(), "", 0, /*claimed=*/true});
+    Map.try_emplace(
+        &GV, Annotation{Role::Data, Name.str(), "", 0, /*claimed=*/true});
   }
 }
 

@@ -49,8 +49,8 @@ public:
 private:
   llvm::Comdat *renameComdat(llvm::Module &M, llvm::Comdat &C,
                              llvm::StringRef Name);
-  void add(llvm::GlobalValue *GV, llvm::StringRef Text,
-           llvm::StringRef File, unsigned Line);
+  void add(llvm::GlobalValue *GV, llvm::StringRef Text, llvm::StringRef File,
+           unsigned Line);
   llvm::DenseMap<const llvm::GlobalValue *, Annotation> Map;
   bool Errors = false;
 };

@@ -59,9 +59,9 @@ static bool sameFile(StringRef Entry, StringRef Path) {
 const std::string *AsmAllowlist::lookup(StringRef Function, StringRef File,
                                         unsigned Line) const {
   for (const Entry &E : Entries) {
-    if (!E.Function.empty() ? E.Function == Function
-                            : sameFile(E.File, File) &&
-                                  (E.Line == 0 || E.Line == Line))
+    if (!E.Function.empty()
+            ? E.Function == Function
+            : sameFile(E.File, File) && (E.Line == 0 || E.Line == Line))
       return &E.Reason;
   }
   return nullptr;

@@ -3,10 +3,10 @@
 // WRPKRU in the .bulkhead.gates manifest, where bulkhead-scan checks at link
 // time that it is a real checked gate) is not user asm either way.
 #include "AsmCheck.h"
+#include "../include/bulkhead/abi.h"
 #include "AsmAllowlist.h"
 #include "AsmText.h"
 #include "Diagnostics.h"
-#include "../include/bulkhead/abi.h"
 
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -60,7 +60,9 @@ static void checkModuleAsm(const Module &M, const AsmAllowlist &Allow) {
     return;
   for (const AsmWriter &W : Found)
     M.getContext().diagnose(DiagnosticInfoInlineAsm(
-        0, File + ": bulkhead: file-scope assembly writes PKRU: " + W.What + Advice,
+        0,
+        File + ": bulkhead: file-scope assembly writes PKRU: " + W.What +
+            Advice,
         DS_Error));
 }
 
@@ -68,8 +70,8 @@ PreservedAnalyses AsmCheckPass::run(Module &M, ModuleAnalysisManager &) {
   AsmAllowlist Allow;
   std::string Error;
   if (!AsmAllowFile.empty() && !Allow.load(AsmAllowFile, Error)) {
-    M.getContext().diagnose(
-        DiagnosticInfoInlineAsm(0, "bulkhead: asm allowlist: " + Error, DS_Error));
+    M.getContext().diagnose(DiagnosticInfoInlineAsm(
+        0, "bulkhead: asm allowlist: " + Error, DS_Error));
     return PreservedAnalyses::all();
   }
   for (Function &F : M)

@@ -141,7 +141,7 @@ AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers) {
     return *this;
   step("scrub");
   // 32-bit xor clears the whole 64-bit register.
-  static const char *const Regs[][2] = {{"esi", "rsi"}, {"edi", "rdi"},
+  static const char *const Regs[][2] = {{"esi", "rsi"},  {"edi", "rdi"},
                                         {"r8d", "r8"},   {"r9d", "r9"},
                                         {"r10d", "r10"}, {"r11d", "r11"}};
   for (const auto &R : Regs) {
@@ -354,8 +354,7 @@ AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
 AsmEmitter &AsmEmitter::refusedTrap(Label Refused) {
   step("refused");
   bind(Refused);
-  for (const char *R :
-       {"eax", "ecx", "edx", "esi", "r8d", "r9d", "r10d"})
+  for (const char *R : {"eax", "ecx", "edx", "esi", "r8d", "r9d", "r10d"})
     line(Twine("xorl %") + R + ", %" + R);
   return line("ud2");
 }

@@ -42,8 +42,8 @@ static StringRef dropLabels(StringRef S) {
   while (true) {
     S = S.ltrim();
     size_t N = 0;
-    while (N < S.size() && (isAlnum(S[N]) || S[N] == '_' || S[N] == '.' ||
-                            S[N] == '$'))
+    while (N < S.size() &&
+           (isAlnum(S[N]) || S[N] == '_' || S[N] == '.' || S[N] == '$'))
       ++N;
     if (N == 0 || N >= S.size() || S[N] != ':')
       return S;
@@ -102,16 +102,27 @@ static void stringBytes(StringRef S, bool Zero, SmallVectorImpl<uint8_t> &Out) {
         Out.push_back((uint8_t)V);
       } else if (E >= '0' && E <= '7') {
         unsigned V = E - '0', N = 1;
-        while (I + 1 < S.size() && S[I + 1] >= '0' && S[I + 1] <= '7' && N++ < 3)
+        while (I + 1 < S.size() && S[I + 1] >= '0' && S[I + 1] <= '7' &&
+               N++ < 3)
           V = V * 8 + (S[++I] - '0');
         Out.push_back((uint8_t)V);
       } else {
         switch (E) {
-        case 'n': E = '\n'; break;
-        case 't': E = '\t'; break;
-        case 'r': E = '\r'; break;
-        case 'b': E = '\b'; break;
-        case 'f': E = '\f'; break;
+        case 'n':
+          E = '\n';
+          break;
+        case 't':
+          E = '\t';
+          break;
+        case 'r':
+          E = '\r';
+          break;
+        case 'b':
+          E = '\b';
+          break;
+        case 'f':
+          E = '\f';
+          break;
         }
         Out.push_back((uint8_t)E);
       }
@@ -145,7 +156,8 @@ std::vector<AsmWriter> findPkruWriters(StringRef Asm) {
   SmallVector<StringRef, 32> Lines;
   Asm.split(Lines, '\n');
   for (unsigned Line = 0; Line < Lines.size(); ++Line) {
-    for (StringRef Statement : splitUnquoted(untilUnquoted(Lines[Line], '#'), ';')) {
+    for (StringRef Statement :
+         splitUnquoted(untilUnquoted(Lines[Line], '#'), ';')) {
       Statement = dropLabels(Statement).rtrim();
       if (Statement.empty())
         continue;

@@ -62,8 +62,8 @@ void Instrumenter::gateCalls(Function &F) {
   if (Caller.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad())
-        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller),
-                           false, CheckStack);
+        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller), false,
+                           CheckStack);
   // This copy of a helper is the default domain's (compartments call their
   // own copies): its calls of default-domain code need no gate.
   if (Caller.kind == Domain::Shared)
@@ -85,7 +85,8 @@ void Instrumenter::gateCalls(Function &F) {
     // With stacks, a pointer call from a compartment to a wrapper leaves the
     // compartment's stack and rights first (pass/Stacks.cpp).
     if (!Callee && StackSwitching && Caller.kind == Domain::Compartment &&
-        isa<CallInst>(Call) && leaveForPointerCall(*cast<CallInst>(Call), Caller))
+        isa<CallInst>(Call) &&
+        leaveForPointerCall(*cast<CallInst>(Call), Caller))
       continue;
     if (!Callee || Call->hasFnAttr(Attribute::ReturnsTwice)) {
       if (StackSwitching && Call->hasFnAttr(Attribute::ReturnsTwice))
@@ -119,10 +120,9 @@ void Instrumenter::gateCalls(Function &F) {
     const Annotation *Ann = A.find(Callee);
     if (Ann && Ann->role == Role::Internal) {
       errorAtCall(*Call, "call to '" + sourceName(*Callee) +
-                             "', internal to compartment '" +
-                             Ann->compartment + "', from " +
-                             Caller.describe() + " (function '" + sourceName(F) +
-                             "'); only code of compartment '" +
+                             "', internal to compartment '" + Ann->compartment +
+                             "', from " + Caller.describe() + " (function '" +
+                             sourceName(F) + "'); only code of compartment '" +
                              Ann->compartment + "' may call it");
       continue;
     }
@@ -158,8 +158,8 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
                     << Callee.describe() << " at a call in '"
                     << Call.getFunction()->getName() << "'\n");
   if (StackSwitching) {
-    auto *Target = cast<Function>(
-        Call.getCalledOperand()->stripPointerCastsAndAliases());
+    auto *Target =
+        cast<Function>(Call.getCalledOperand()->stripPointerCastsAndAliases());
     switchStacks(Call, *Target, Caller, Callee);
     return;
   }
@@ -209,8 +209,9 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   std::string Name = defaultMarkerName(Callee.getName());
   GlobalVariable *Marker = M.getGlobalVariable(Name, true);
   if (!Marker) {
-    Marker = new GlobalVariable(M, Type::getInt8Ty(M.getContext()), true,
-                                GlobalValue::ExternalWeakLinkage, nullptr, Name);
+    Marker =
+        new GlobalVariable(M, Type::getInt8Ty(M.getContext()), true,
+                           GlobalValue::ExternalWeakLinkage, nullptr, Name);
     Marker->setVisibility(GlobalValue::HiddenVisibility);
   }
   IRBuilder<> B(CI);
@@ -234,13 +235,14 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
     // Most such calls are of libc or of the compartment's own code in
     // another file: no error for a path that never runs, but a clear stop
     // if it does.
-    std::string Msg = ("bulkhead: error: compartment '" + Caller.name +
-                       "' called default-domain function '" +
-                       sourceName(Callee) + "' (from '" +
-                       sourceName(*Gated->getFunction()) +
-                       "'), whose arguments cannot be passed across the "
-                       "stack switch: " + Why)
-                          .str();
+    std::string Msg =
+        ("bulkhead: error: compartment '" + Caller.name +
+         "' called default-domain function '" + sourceName(Callee) +
+         "' (from '" + sourceName(*Gated->getFunction()) +
+         "'), whose arguments cannot be passed across the "
+         "stack switch: " +
+         Why)
+            .str();
     stopWithError(Gated, Msg);
     return;
   }

@@ -1,11 +1,11 @@
 // CompartmentPass.cpp - see CompartmentPass.h and docs/design.md.
 #include "CompartmentPass.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
-#include "Instrumenter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
+#include "Instrumenter.h"
 #include "StandIns.h"
-#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -42,8 +42,6 @@ namespace bulkhead {
 
 static constexpr StringRef DoneFlag = "bulkhead.instrumented";
 
-
-
 // Stops the program, before `Before`, with one line naming what the pass
 // could not do (runtime/util.c): for paths expected never to run.
 void Instrumenter::stopWithError(Instruction *Before, const std::string &Msg) {
@@ -79,8 +77,7 @@ CallInst *forwardCall(BasicBlock *BB, Function &Target, Function &W) {
   Call->setCallingConv(Target.getCallingConv());
   AttributeList Attrs = Target.getAttributes();
   Call->setAttributes(AttributeList::get(
-      Target.getContext(), AttributeSet(), Attrs.getRetAttrs(),
-      [&] {
+      Target.getContext(), AttributeSet(), Attrs.getRetAttrs(), [&] {
         SmallVector<AttributeSet, 8> Params;
         for (unsigned I = 0; I < Target.arg_size(); ++I)
           Params.push_back(Attrs.getParamAttrs(I));
@@ -176,4 +173,3 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
 }
 
 } // namespace bulkhead
-

@@ -33,9 +33,9 @@ namespace bulkhead {
 
 Constant *Instrumenter::getOrCreateNameString(StringRef Compartment) {
   Constant *Init = ConstantDataArray::getString(M.getContext(), Compartment);
-  auto *GV = new GlobalVariable(M, Init->getType(), true,
-                                GlobalValue::PrivateLinkage, Init,
-                                ".bulkhead.name." + Compartment);
+  auto *GV =
+      new GlobalVariable(M, Init->getType(), true, GlobalValue::PrivateLinkage,
+                         Init, ".bulkhead.name." + Compartment);
   GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
   return GV;
 }

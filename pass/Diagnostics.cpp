@@ -4,9 +4,9 @@
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
-#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Metadata.h"
@@ -100,9 +100,8 @@ void errorAtVariable(const GlobalVariable &GV, const Twine &Msg,
 }
 
 void warnAtFunction(const Function &F, const Twine &Msg) {
-  F.getContext().diagnose(
-      DiagnosticInfoUnsupported(F, "bulkhead: " + Msg, DiagnosticLocation(),
-                                DS_Warning));
+  F.getContext().diagnose(DiagnosticInfoUnsupported(
+      F, "bulkhead: " + Msg, DiagnosticLocation(), DS_Warning));
 }
 
 } // namespace bulkhead

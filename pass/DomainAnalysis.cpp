@@ -15,8 +15,8 @@ namespace bulkhead {
 // default-domain code.
 bool isSharedHelper(const Function &F) {
   if (F.hasFnAttribute(Attribute::InlineHint) ||
-      F.hasFnAttribute(Attribute::AlwaysInline) ||
-      F.hasLinkOnceODRLinkage() || F.hasAvailableExternallyLinkage())
+      F.hasFnAttribute(Attribute::AlwaysInline) || F.hasLinkOnceODRLinkage() ||
+      F.hasAvailableExternallyLinkage())
     return true;
   return F.hasLocalLinkage() &&
          !F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,

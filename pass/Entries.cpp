@@ -53,7 +53,8 @@ void Instrumenter::splitEntries() {
       warnAtFunction(*F, "variadic entry '" + F->getName() +
                              "' of compartment '" + Ann.compartment +
                              "' has no thunk: a caller must see "
-                             "BULKHEAD_ENTRY(" + Ann.compartment +
+                             "BULKHEAD_ENTRY(" +
+                             Ann.compartment +
                              ") on its declaration, or the call stops the "
                              "program");
       guardVariadicEntry(*F);

@@ -10,7 +10,7 @@ static bool isMemoryModRM(uint8_t ModRM, unsigned Reg) {
 }
 
 bool isGadget(uint8_t X, uint8_t Y) {
-  return (X == 0x01 && Y == 0xEF) ||      // WRPKRU
+  return (X == 0x01 && Y == 0xEF) ||           // WRPKRU
          (X == 0xAE && isMemoryModRM(Y, 5)) || // XRSTOR (0F AE E8-EF: LFENCE)
          (X == 0xC7 && isMemoryModRM(Y, 3));   // XRSTORS
 }

@@ -120,11 +120,11 @@ static Value *materialize(IRBuilderBase &B, const APInt &V, Type *Ty) {
   // The 32-bit name of a 64-bit result register: ${0:k}.
   std::string Reg = Short && V.getBitWidth() > 32 ? "${0:k}" : "$0";
   std::string Asm = std::string(Short ? "movl" : "movabsq") + " $$0x" +
-                    StringRef(toString(Wide.rotr(K), 16, false)).lower() + ", " + Reg +
-                    "\n\t" + (Short ? "roll" : "rolq") + " $$" +
+                    StringRef(toString(Wide.rotr(K), 16, false)).lower() +
+                    ", " + Reg + "\n\t" + (Short ? "roll" : "rolq") + " $$" +
                     std::to_string(K) + ", " + Reg;
-  auto *IA = InlineAsm::get(FunctionType::get(AsmTy, false), Asm,
-                            "=r,~{flags}", /*hasSideEffects=*/false);
+  auto *IA = InlineAsm::get(FunctionType::get(AsmTy, false), Asm, "=r,~{flags}",
+                            /*hasSideEffects=*/false);
   Value *R = B.CreateCall(IA, {}, "bulkhead.const");
   if (AsmTy->getIntegerBitWidth() != V.getBitWidth())
     R = B.CreateTrunc(R, B.getIntNTy(V.getBitWidth()));
@@ -186,7 +186,8 @@ private:
   LoopInfo &LI;
   bool Changed = false;
   // Constants computed in loop preheaders, one per value and type.
-  std::map<std::tuple<BasicBlock *, Type *, unsigned, uint64_t>, Value *> Hoisted;
+  std::map<std::tuple<BasicBlock *, Type *, unsigned, uint64_t>, Value *>
+      Hoisted;
 };
 
 } // namespace
@@ -294,8 +295,8 @@ void Rewriter::switchCases(SwitchInst &SI) {
       Remove.push_back(Case.getCaseValue());
       // A case that goes where the default goes needs no compare.
       if (Case.getCaseSuccessor() != Default)
-        Moved.push_back({Case.getCaseValue()->getValue(),
-                         Case.getCaseSuccessor()});
+        Moved.push_back(
+            {Case.getCaseValue()->getValue(), Case.getCaseSuccessor()});
     }
   if (Remove.empty())
     return;
@@ -316,10 +317,10 @@ void Rewriter::switchCases(SwitchInst &SI) {
   // Check -> Dest, and the default edge is Last -> Default.
   BasicBlock *Next = Default;
   for (auto It = Moved.rbegin(); It != Moved.rend(); ++It) {
-    BasicBlock *Check =
-        BasicBlock::Create(Ctx, "bulkhead.case", &F, Insert);
+    BasicBlock *Check = BasicBlock::Create(Ctx, "bulkhead.case", &F, Insert);
     IRBuilder<> B(Check);
-    Value *Is = B.CreateICmpEQ(Cond, materialize(B, It->first, Cond->getType()));
+    Value *Is =
+        B.CreateICmpEQ(Cond, materialize(B, It->first, Cond->getType()));
     B.CreateCondBr(Is, It->second, Next);
     for (PHINode &PN : It->second->phis())
       PN.setIncomingBlock(PN.getBasicBlockIndex(From), Check);

@@ -1,7 +1,7 @@
 // Gate.cpp - see Gate.h.
 #include "Gate.h"
-#include "AsmEmitter.h"
 #include "../include/bulkhead/abi.h"
+#include "AsmEmitter.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -60,8 +60,7 @@ void insertGate(Instruction *Before, StringRef DomainSymbol, bool Scrubbing) {
 void insertReenterDefault(Instruction *Before) {
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);
   IRBuilder<>(Before).CreateCall(InlineAsm::get(
-      Ty,
-      "callq " BH_SYM_REENTER_DEFAULT,
+      Ty, "callq " BH_SYM_REENTER_DEFAULT,
       "~{memory},~{dirflag},~{fpsr},~{flags}", /*hasSideEffects=*/true));
 }
 
@@ -97,10 +96,9 @@ Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   AsmEmitter Test;
   Test.holdsDomain(DomainSymbol);
   auto *Ty = FunctionType::get(B.getInt32Ty(), false);
-  auto *IA = InlineAsm::get(
-      Ty, Test.text(),
-      "={@ccz},~{eax},~{ecx},~{edx},~{dirflag},~{fpsr}",
-      /*hasSideEffects=*/true);
+  auto *IA = InlineAsm::get(Ty, Test.text(),
+                            "={@ccz},~{eax},~{ecx},~{edx},~{dirflag},~{fpsr}",
+                            /*hasSideEffects=*/true);
   return B.CreateCall(IA);
 }
 

@@ -56,7 +56,8 @@ void insertReenterDefault(llvm::Instruction *Before);
 // that cannot touch the caller's stack (a compartment's, with per-
 // compartment stacks), where -O0 would otherwise spill the result before
 // the gate.
-void insertGateIfNeededKeeping(llvm::CallBase &Call, llvm::StringRef DomainSymbol,
+void insertGateIfNeededKeeping(llvm::CallBase &Call,
+                               llvm::StringRef DomainSymbol,
                                bool CheckStack = false);
 
 // Only the register scrub of a gate leaving a compartment, as inline asm

@@ -1,10 +1,10 @@
 // HelperCopies.cpp - each compartment's own copies of the helpers it
 // calls (docs/design.md, step 2).
-#include "Instrumenter.h"
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
 #include "Diagnostics.h"
 #include "Gate.h"
-#include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"

@@ -12,9 +12,9 @@
 #ifndef BULKHEAD_INSTRUMENTER_H
 #define BULKHEAD_INSTRUMENTER_H
 
+#include "../include/bulkhead/abi.h"
 #include "Annotations.h"
 #include "DomainAnalysis.h"
-#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -71,7 +71,7 @@ private:
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
   std::optional<Domain> onlyUserDomain(const llvm::GlobalVariable &GV);
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
-                       llvm::GlobalValue::LinkageTypes Linkage);
+                             llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *getOrCreateWrapper(llvm::Function &F, const Domain &Creator);
   llvm::BasicBlock *ifHolding(llvm::BasicBlock *&At, const Domain &D,
                               llvm::StringRef Then, llvm::StringRef Else);
@@ -89,8 +89,9 @@ private:
   void splitEntries();
   void shareAllocations(); // Share.cpp
   void recordSharingCompartment(llvm::StringRef C);
-  llvm::Constant *wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
-                            llvm::function_ref<void(const llvm::Twine &)> Error);
+  llvm::Constant *
+  wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
+                  llvm::function_ref<void(const llvm::Twine &)> Error);
   void wrapAddressTaken();
   llvm::GlobalVariable *getOrCreateStackSlot(const Domain &D);
   llvm::GlobalVariable *getOrCreateArgBuffer();
@@ -126,8 +127,8 @@ private:
       IndirectTrampolines;
   std::map<std::pair<std::string, llvm::FunctionType *>, llvm::Function *>
       Trampolines; // by name and call type
-  bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee, const Domain &From,
-                    const Domain &To);
+  bool switchStacks(llvm::CallBase &Call, llvm::Function &Callee,
+                    const Domain &From, const Domain &To);
 
   llvm::Module &M;
   const Annotations &A;
@@ -149,7 +150,6 @@ inline llvm::StringRef sourceName(const llvm::Function &F) {
   Name.consume_front(BodyPrefix);
   return Name;
 }
-
 
 // Appends to W's block BB a call of Target with W's arguments and the
 // return of its result; returns the call (CompartmentPass.cpp).

@@ -18,8 +18,8 @@
 //    enable it; runtime/tls.c).
 // Default-domain code keeps libc's accessors: it already holds every right
 // such a write could use.
-#include "Instrumenter.h"
 #include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/MDBuilder.h"
@@ -43,10 +43,12 @@ constexpr unsigned FsAddressSpace = 257; // x86: %fs-relative
 // Whether the call's result is only the address of loads and stores.
 bool onlyLoadedOrStored(const CallInst &Call) {
   for (const User *U : Call.users()) {
-    if (auto *Ld = dyn_cast<LoadInst>(U); Ld && Ld->getPointerOperand() == &Call)
+    if (auto *Ld = dyn_cast<LoadInst>(U);
+        Ld && Ld->getPointerOperand() == &Call)
       continue;
-    if (auto *St = dyn_cast<StoreInst>(U);
-        St && St->getPointerOperand() == &Call && St->getValueOperand() != &Call)
+    if (auto *St = dyn_cast<StoreInst>(U); St &&
+                                           St->getPointerOperand() == &Call &&
+                                           St->getValueOperand() != &Call)
       continue;
     return false;
   }
@@ -60,11 +62,12 @@ static Value *fsRelativeAddress(IRBuilder<> &B, Module &M, unsigned Index) {
   LLVMContext &Ctx = M.getContext();
   auto *I64 = Type::getInt64Ty(Ctx);
   auto *TableTy = ArrayType::get(I64, BH_TLS_ACCESSOR_COUNT);
-  auto *Table = cast<GlobalVariable>(
-      M.getOrInsertGlobal(BH_SYM_TLS_OFFSETS, TableTy));
+  auto *Table =
+      cast<GlobalVariable>(M.getOrInsertGlobal(BH_SYM_TLS_OFFSETS, TableTy));
   Table->setVisibility(GlobalValue::HiddenVisibility);
-  LoadInst *Offset = B.CreateLoad(
-      I64, B.CreateConstInBoundsGEP2_32(TableTy, Table, 0, Index), "tls.offset");
+  LoadInst *Offset =
+      B.CreateLoad(I64, B.CreateConstInBoundsGEP2_32(TableTy, Table, 0, Index),
+                   "tls.offset");
   Offset->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
   return B.CreateIntToPtr(Offset, PointerType::get(Ctx, FsAddressSpace),
                           "tls.fs");
@@ -97,8 +100,8 @@ void Instrumenter::rewriteLibcTlsAccessors() {
           if (auto *Ld = dyn_cast<LoadInst>(UU))
             Ld->setOperand(Ld->getPointerOperandIndex(), Address);
           else
-            cast<StoreInst>(UU)->setOperand(
-                StoreInst::getPointerOperandIndex(), Address);
+            cast<StoreInst>(UU)->setOperand(StoreInst::getPointerOperandIndex(),
+                                            Address);
         }
         Call->eraseFromParent();
         continue;

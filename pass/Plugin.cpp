@@ -6,8 +6,8 @@
 // for opt, and the domain analysis's printer, `print<bulkhead-domains>`.
 #include "AsmCheck.h"
 #include "CompartmentPass.h"
-#include "DomainAnalysis.h"
 #include "Compat.h"
+#include "DomainAnalysis.h"
 #include "GadgetConstants.h"
 
 #include "llvm/Passes/PassBuilder.h"

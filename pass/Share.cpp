@@ -16,12 +16,12 @@
 // instead: they live in a block of the shared heap while it runs, not on
 // the compartment's own stack (libpng hands its callbacks a pointer to a
 // local png_row_info).
+#include "../include/bulkhead/abi.h"
 #include "Diagnostics.h"
 #include "Instrumenter.h"
-#include "../include/bulkhead/abi.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "Compat.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -62,8 +62,9 @@ static std::optional<std::vector<Entry>> readPolicy(LLVMContext &Ctx) {
   auto Buf = MemoryBuffer::getFile(SharePolicy, /*IsText=*/true);
   if (!Buf) {
     Ctx.diagnose(DiagnosticInfoInlineAsm(
-        0, "bulkhead: cannot read share policy '" + SharePolicy +
-               "': " + Buf.getError().message(),
+        0,
+        "bulkhead: cannot read share policy '" + SharePolicy +
+            "': " + Buf.getError().message(),
         DS_Error));
     return std::nullopt;
   }
@@ -78,8 +79,8 @@ static std::optional<std::vector<Entry>> readPolicy(LLVMContext &Ctx) {
     SplitString(Text, Words);
     // `frame` followed by a name starts a frame entry; otherwise it is
     // just a function's name.
-    bool Frame = Words.size() >= 2 && Words[0] == "frame" &&
-                 isCIdentifier(Words[1]);
+    bool Frame =
+        Words.size() >= 2 && Words[0] == "frame" && isCIdentifier(Words[1]);
     if (Frame)
       Words.erase(Words.begin());
     if (Words.size() > 2 || !isCIdentifier(Words[0])) {
@@ -99,17 +100,17 @@ static std::optional<std::vector<Entry>> readPolicy(LLVMContext &Ctx) {
 
 // Whether Path names the file Want: equal, or ending in "/" + Want.
 static bool sameFile(StringRef Path, StringRef Want) {
-  return Path == Want || (Path.ends_with(Want) &&
-                          Path.drop_back(Want.size()).ends_with("/"));
+  return Path == Want ||
+         (Path.ends_with(Want) && Path.drop_back(Want.size()).ends_with("/"));
 }
 
 static bool definedIn(const Function &F, StringRef File) {
   if (sameFile(F.getParent()->getSourceFileName(), File))
     return true;
   const DISubprogram *SP = F.getSubprogram();
-  return SP && (sameFile(SP->getFilename(), File) ||
-                sameFile((SP->getDirectory() + "/" + SP->getFilename()).str(),
-                         File));
+  return SP &&
+         (sameFile(SP->getFilename(), File) ||
+          sameFile((SP->getDirectory() + "/" + SP->getFilename()).str(), File));
 }
 
 // The points where F returns or unwinds out of itself; before a musttail
@@ -164,10 +165,12 @@ static std::optional<std::string> shareFrame(Function &F, FunctionCallee Alloc,
     AllocaInst *AI = Locals[I];
     // Lifetime markers take allocas only; the block lives as long as F.
     for (User *U : make_early_inc_range(AI->users()))
-      if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
+      if (auto *II = dyn_cast<IntrinsicInst>(U);
+          II && II->isLifetimeStartOrEnd())
         II->eraseFromParent();
-    Value *At = B.CreateInBoundsGEP(B.getInt8Ty(), Block, B.getInt64(Offsets[I]),
-                                    AI->getName() + ".shared");
+    Value *At =
+        B.CreateInBoundsGEP(B.getInt8Ty(), Block, B.getInt64(Offsets[I]),
+                            AI->getName() + ".shared");
     AI->replaceAllUsesWith(At);
     AI->eraseFromParent();
   }
@@ -197,8 +200,8 @@ void Instrumenter::shareAllocations() {
   auto *FT = FunctionType::get(Type::getVoidTy(Ctx), {Ptr}, false);
   FunctionCallee Push = M.getOrInsertFunction(BH_SYM_SHARE_PUSH, FT);
   FunctionCallee Pop = M.getOrInsertFunction(BH_SYM_SHARE_POP, FT);
-  FunctionCallee FrameAlloc = M.getOrInsertFunction(
-      BH_SYM_FRAME_ALLOC, Ptr, Type::getInt64Ty(Ctx));
+  FunctionCallee FrameAlloc =
+      M.getOrInsertFunction(BH_SYM_FRAME_ALLOC, Ptr, Type::getInt64Ty(Ctx));
   FunctionCallee FrameFree = M.getOrInsertFunction(BH_SYM_FRAME_FREE, FT);
   std::set<std::string> Bracketed;
   for (const Entry &E : *Policy) {
@@ -208,10 +211,9 @@ void Instrumenter::shareAllocations() {
           (!E.File.empty() && !definedIn(F, E.File)))
         continue;
       Found = true;
-      std::string Where =
-          ("share policy entry '" + E.Function + "' (" + SharePolicy + ":" +
-           Twine(E.Line) + ")")
-              .str();
+      std::string Where = ("share policy entry '" + E.Function + "' (" +
+                           SharePolicy + ":" + Twine(E.Line) + ")")
+                              .str();
       if (domainOf(F).kind == Domain::Default) {
         warnAtFunction(F, Where + " names a default-domain function, whose " +
                               (E.Frame ? "locals are" : "allocations are") +
@@ -227,14 +229,16 @@ void Instrumenter::shareAllocations() {
         else // a helper: any compartment of this module may run it
           for (const auto &Ann : A.all())
             Bracketed.insert(Ann.second.compartment);
-      }
-      else if (std::optional<std::string> Why = shareFrame(F, FrameAlloc, FrameFree))
+      } else if (std::optional<std::string> Why =
+                     shareFrame(F, FrameAlloc, FrameFree))
         warnAtFunction(F, Where + ": nothing shared, " + *Why);
     }
     if (!Found && !E.File.empty() && sameFile(M.getSourceFileName(), E.File))
       report(Ctx, E.Line,
-             "share policy entry '" + E.Function + "' names no function "
-             "defined in " + E.File,
+             "share policy entry '" + E.Function +
+                 "' names no function "
+                 "defined in " +
+                 E.File,
              DS_Warning);
   }
   for (const std::string &C : Bracketed)

@@ -1,11 +1,11 @@
 // Stacks.cpp - -bulkhead-stacks: gated calls go through trampolines that
 // run compartment code on per-thread, per-compartment stacks
 // (runtime/stacks.c). See docs/design.md.
+#include "../include/bulkhead/abi.h"
 #include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
-#include "../include/bulkhead/abi.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
@@ -62,9 +62,8 @@ GlobalVariable *Instrumenter::getOrCreateStackSlot(const Domain &D) {
   static_assert(std::string_view(BH_SYM_DEFAULT_STACK_SLOT) ==
                     std::string_view(BH_SYM_STACK_SLOT_PREFIX "0"),
                 "the default domain's slot is named like a compartment's");
-  std::string Name = (BH_SYM_STACK_SLOT_PREFIX + (D.kind == Domain::Compartment
-                                                      ? D.name
-                                                      : StringRef("0")))
+  std::string Name = (BH_SYM_STACK_SLOT_PREFIX +
+                      (D.kind == Domain::Compartment ? D.name : StringRef("0")))
                          .str();
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
@@ -84,7 +83,8 @@ GlobalVariable *Instrumenter::getOrCreateArgBuffer() {
   const char *Name = BH_SYM_ARGBUF;
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
-  auto *Ty = ArrayType::get(Type::getInt8Ty(M.getContext()), BH_MAX_CALLOUT_ARGS);
+  auto *Ty =
+      ArrayType::get(Type::getInt8Ty(M.getContext()), BH_MAX_CALLOUT_ARGS);
   auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
                                 ConstantAggregateZero::get(Ty), Name, nullptr,
                                 GlobalValue::InitialExecTLSModel);
@@ -124,8 +124,8 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
     if (Call.isByValArgument(I)) {
       Type *BT = Call.getParamByValType(I);
       uint64_t Size = DL.getTypeAllocSize(BT);
-      uint64_t Al = std::max<uint64_t>(
-          8, Call.getParamAlign(I).valueOrOne().value());
+      uint64_t Al =
+          std::max<uint64_t>(8, Call.getParamAlign(I).valueOrOne().value());
       if (Al > 16) {
         Why = Arg + " is passed by value with alignment above 16";
         return std::nullopt;
@@ -213,7 +213,8 @@ static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
       continue; // the callee, in r10
     Type *T = Arg.getType();
     if (!Arg.hasByValAttr() &&
-        (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
+        (T->isPointerTy() ||
+         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
       ++GPRs;
   }
   if (GPRs < 3)
@@ -260,8 +261,7 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
   // Internal, one copy per module: a comdat copy the linker discards would
   // leave its gates' manifest entries pointing into a discarded section,
   // which GNU ld rejects.
-  Function *Tr =
-      Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
+  Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
   // Parameter attributes (byval, sret) must match the callee's: callers lay
   // out the stack for the trampoline exactly as for the callee.
   AttributeList CA = Callee.getAttributes();
@@ -288,13 +288,13 @@ Function *Instrumenter::getOrCreateIndirectTrampoline(CallInst &Call,
   SmallVector<Type *, 8> Params{PointerType::getUnqual(Ctx)};
   Params.append(FT->param_begin(), FT->param_end());
   auto *TFT = FunctionType::get(FT->getReturnType(), Params, false);
-  Tr = Function::Create(TFT, GlobalValue::InternalLinkage,
-                        "__bulkhead_tramp_ind." + From.name + "." +
-                            Twine(StackBytes),
-                        M);
+  Tr = Function::Create(
+      TFT, GlobalValue::InternalLinkage,
+      "__bulkhead_tramp_ind." + From.name + "." + Twine(StackBytes), M);
   Tr->addParamAttr(0, Attribute::Nest);
   for (unsigned I = 0; I < FT->getNumParams(); ++I)
-    Tr->addParamAttrs(I + 1, AttrBuilder(Ctx, Call.getAttributes().getParamAttrs(I)));
+    Tr->addParamAttrs(I + 1,
+                      AttrBuilder(Ctx, Call.getAttributes().getParamAttrs(I)));
   return finishTrampoline(Tr, nullptr, From, DefaultDomain, StackBytes);
 }
 
@@ -316,9 +316,9 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
   };
   IRBuilder<> B(&Call);
   Value *P = Call.getCalledOperand();
-  Value *IsWrapper = B.CreateAnd(
-      B.CreateICmpUGE(P, Bound("__start_" BH_SECTION_WRAPPERS)),
-      B.CreateICmpULT(P, Bound("__stop_" BH_SECTION_WRAPPERS)));
+  Value *IsWrapper =
+      B.CreateAnd(B.CreateICmpUGE(P, Bound("__start_" BH_SECTION_WRAPPERS)),
+                  B.CreateICmpULT(P, Bound("__stop_" BH_SECTION_WRAPPERS)));
   Instruction *ThenTerm, *ElseTerm;
   SplitBlockAndInsertIfThenElse(IsWrapper, Call.getIterator(), &ThenTerm,
                                 &ElseTerm);
@@ -399,12 +399,13 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     E.pushMarkedCookie(FromD);
   }
   if (ToC)
-    E.firstEntry(ToSlot, ToD, FromC,
-                 [&](AsmEmitter &Back) {
-                   if (FromC)
-                     Back.checkedGate(FromD);
-                 },
-                 Refused);
+    E.firstEntry(
+        ToSlot, ToD, FromC,
+        [&](AsmEmitter &Back) {
+          if (FromC)
+            Back.checkedGate(FromD);
+        },
+        Refused);
   if (ViaBuffer) {
     E.step("copy stack arguments to the buffer");
     for (uint64_t I = 0; I < StackBytes; I += 8)
@@ -525,7 +526,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     auto *AsmTy = FunctionType::get(B.getVoidTy(), false);
     B.CreateCall(InlineAsm::get(AsmTy, E.text(), "", /*hasSideEffects=*/true));
   } else {
-    auto *AsmTy = FunctionType::get(B.getVoidTy(), {CalleePtr->getType()}, false);
+    auto *AsmTy =
+        FunctionType::get(B.getVoidTy(), {CalleePtr->getType()}, false);
     B.CreateCall(InlineAsm::get(AsmTy, E.text(), "i", /*hasSideEffects=*/true),
                  {CalleePtr});
   }
@@ -552,10 +554,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
 Instrumenter::AnyTrampoline &
 Instrumenter::getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
                                        ResultRegs Args) {
-  std::string Key = ((To.kind == Domain::Compartment ? To.name
-                                                     : StringRef("0")) +
-                     ".g" + Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
-                        .str();
+  std::string Key =
+      ((To.kind == Domain::Compartment ? To.name : StringRef("0")) + ".g" +
+       Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
+          .str();
   // Into the default domain, the caller may be a compartment: the argument
   // registers the callees do not take are cleared, so they share a type.
   if (To.kind != Domain::Compartment)
@@ -584,9 +586,9 @@ void Instrumenter::finishAnyTrampolines() {
     assert(!T.Targets.empty() && "made for a wrapper's call");
     // Entries relative to the table: constants, no relocation at run time.
     auto *TableTy = ArrayType::get(I32, T.Targets.size());
-    auto *Table = new GlobalVariable(M, TableTy, true,
-                                     GlobalValue::InternalLinkage, nullptr,
-                                     "__bulkhead_any_targets." + Key);
+    auto *Table =
+        new GlobalVariable(M, TableTy, true, GlobalValue::InternalLinkage,
+                           nullptr, "__bulkhead_any_targets." + Key);
     SmallVector<Constant *, 16> Entries;
     for (Function *F : T.Targets)
       Entries.push_back(ConstantExpr::getTrunc(
@@ -611,7 +613,8 @@ void Instrumenter::finishAnyTrampolines() {
         .line("callq " BH_SYM_CALLER_INDEX)
         .line("testq %r11, %r11")
         .line("js " + Refused.ahead())
-        .line("leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10")
+        .line("leaq " BH_SYM_INDEX_TABLE
+              "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10")
         .line("movq (%r10,%r11,8), %r10")
         .line("testq %r10, %r10")
         .line("jz " + Refused.ahead());
@@ -634,15 +637,16 @@ void Instrumenter::finishAnyTrampolines() {
         .line("movq %rsp, %fs:(%r10)")
         .line("movq %r11, %r12"); // pushed above; C keeps it
     if (ToC)
-      E.firstEntry(ToSlot, ToD, /*FromCompartment=*/true,
-                   [](AsmEmitter &Back) {
-                     // back into caller i (r12) through the runtime's
-                     // gates, on the runtime stack
-                     Back.step("back into the caller's rights")
-                         .line("movl %r12d, %edi")
-                         .line("callq " BH_SYM_ENTER_INDEX);
-                   },
-                   Refused);
+      E.firstEntry(
+          ToSlot, ToD, /*FromCompartment=*/true,
+          [](AsmEmitter &Back) {
+            // back into caller i (r12) through the runtime's
+            // gates, on the runtime stack
+            Back.step("back into the caller's rights")
+                .line("movl %r12d, %edi")
+                .line("callq " BH_SYM_ENTER_INDEX);
+          },
+          Refused);
     E.keepArgsAroundGate();
     E.checkedGate(ToD);
     E.loadStackTop(ToSlot, ToD, ToC, Refused);
@@ -682,7 +686,8 @@ void Instrumenter::finishAnyTrampolines() {
     // a compartment, only the result's registers.
     bool Scrub = ToC && scrubsRegisters();
     E.step("keep the results");
-    E.line(!Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10" : "xorl %r10d, %r10d");
+    E.line(!Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10"
+                                        : "xorl %r10d, %r10d");
     E.line(!Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8" : "xorl %r8d, %r8d");
     E.restoreSlotFromFrame(ToSlot);
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
@@ -748,7 +753,8 @@ void Instrumenter::callThroughAny(CallInst &Call, const Domain &To) {
 void Instrumenter::keepStackSlots(CallBase &Call) {
   SmallVector<GlobalVariable *, 8> Slots;
   for (GlobalVariable &GV : M.globals())
-    if (GV.isThreadLocal() && GV.getName().starts_with(BH_SYM_STACK_SLOT_PREFIX))
+    if (GV.isThreadLocal() &&
+        GV.getName().starts_with(BH_SYM_STACK_SLOT_PREFIX))
       Slots.push_back(&GV);
   if (Slots.empty())
     return;
@@ -764,8 +770,9 @@ void Instrumenter::keepStackSlots(CallBase &Call) {
   for (Instruction *Gate : afterCall(Call)) {
     IRBuilder<> A(Gate->getNextNode());
     for (unsigned I = 0; I < Slots.size(); ++I)
-      A.CreateStore(A.CreateLoad(Ptr, A.CreateConstInBoundsGEP2_32(BufTy, Buf, 0, I)),
-                    Slots[I]);
+      A.CreateStore(
+          A.CreateLoad(Ptr, A.CreateConstInBoundsGEP2_32(BufTy, Buf, 0, I)),
+          Slots[I]);
   }
 }
 
@@ -791,7 +798,8 @@ std::optional<uint64_t> switchableStackBytes(const CallBase &Call,
   if (*Bytes > BH_MAX_CALLOUT_ARGS && From.kind == Domain::Compartment) {
     Why = std::to_string(*Bytes) +
           " bytes of arguments are passed on the stack; out of a compartment "
-          "at most " + std::to_string(BH_MAX_CALLOUT_ARGS) + " are supported";
+          "at most " +
+          std::to_string(BH_MAX_CALLOUT_ARGS) + " are supported";
     return std::nullopt;
   }
   if (*Bytes > BH_MAX_STACK_ARGS) {
@@ -809,10 +817,10 @@ bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
   std::optional<uint64_t> Bytes = switchableStackBytes(Call, From, To, Why);
   if (!Bytes) {
     errorAtCall(Call, "-bulkhead-stacks: cannot switch stacks for the call "
-                      "to '" + sourceName(Callee) + "' from " +
-                          From.describe() + " into " + To.describe() +
-                          " (in function '" + sourceName(*Call.getFunction()) +
-                          "'): " + Why);
+                      "to '" +
+                          sourceName(Callee) + "' from " + From.describe() +
+                          " into " + To.describe() + " (in function '" +
+                          sourceName(*Call.getFunction()) + "'): " + Why);
     return false;
   }
   if (From.kind == Domain::Compartment)

@@ -1,8 +1,8 @@
 // StandIns.cpp - see StandIns.h and docs/design.md ("Links without the
 // runtime").
 #include "StandIns.h"
-#include "Instrumenter.h"
 #include "../include/bulkhead/abi.h"
+#include "Instrumenter.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
@@ -75,8 +75,8 @@ void defineStandIns(Module &M) {
       {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
        ConstantInt::get(I32, BH_ABI_VERSION), ConstantInt::get(I32, 0),
        ConstantAggregateZero::get(Gap), ConstantInt::get(I32, 0)});
-  const StructLayout *SL = M.getDataLayout().getStructLayout(
-      cast<StructType>(Default->getType()));
+  const StructLayout *SL =
+      M.getDataLayout().getStructLayout(cast<StructType>(Default->getType()));
   if (SL->getElementOffset(0) != BH_DOMAIN_PKRU ||
       SL->getElementOffset(2) != BH_DOMAIN_ABI_VERSION ||
       SL->getElementOffset(3) != BH_DOMAIN_ENFORCED ||

@@ -21,9 +21,9 @@
 // selected by fast instruction selection).
 #include "Instrumenter.h"
 
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/IntrinsicInst.h"
-#include "llvm/IR/IRBuilder.h"
 
 using namespace llvm;
 
@@ -93,8 +93,8 @@ private:
       At = Phi->getIncomingBlock(U)->getTerminator();
     IRBuilder<> B(At);
     auto *Ptr = B.getPtrTy();
-    FunctionCallee FsBase = M.getOrInsertFunction(
-        FsBaseFunction, FunctionType::get(Ptr, false));
+    FunctionCallee FsBase =
+        M.getOrInsertFunction(FsBaseFunction, FunctionType::get(Ptr, false));
     cast<Function>(FsBase.getCallee())
         ->setVisibility(GlobalValue::HiddenVisibility);
     Value *Base = B.CreateCall(FsBase, {}, "fs.base");
@@ -119,13 +119,14 @@ void Instrumenter::rewriteOwnThreadLocals() {
             II && II->getIntrinsicID() == Intrinsic::threadlocal_address)
           Addresses.push_back(II);
     for (IntrinsicInst *II : Addresses) {
-      auto *TL = dyn_cast<GlobalValue>(II->getArgOperand(0)->stripPointerCasts());
+      auto *TL =
+          dyn_cast<GlobalValue>(II->getArgOperand(0)->stripPointerCasts());
       if (!TL || !TL->isThreadLocal())
         continue;
       IRBuilder<> B(II);
-      Value *Fs = B.CreateIntToPtr(offsetOf(B, *TL),
-                                   PointerType::get(M.getContext(), FsAddressSpace),
-                                   TL->getName() + ".fs");
+      Value *Fs = B.CreateIntToPtr(
+          offsetOf(B, *TL), PointerType::get(M.getContext(), FsAddressSpace),
+          TL->getName() + ".fs");
       Rewriter.rewrite(II, Fs);
       if (II->use_empty())
         II->eraseFromParent();

@@ -41,18 +41,18 @@ namespace bulkhead {
 // pointer made in a compartment and called back by shared code (qsort)
 // finds the compartment's rights again on return.
 Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
-  std::string Name = (BH_SYM_WRAP_PREFIX + sourceName(F) + "." +
-                      (Creator.kind == Domain::Compartment ? Creator.name
-                                                           : StringRef("0")))
-                         .str();
+  std::string Name =
+      (BH_SYM_WRAP_PREFIX + sourceName(F) + "." +
+       (Creator.kind == Domain::Compartment ? Creator.name : StringRef("0")))
+          .str();
   Function *&Slot = Wrappers[Name];
   if (Slot)
     return Slot;
   ++NumWrappers;
-  Function *W = newGateway(F, Name,
-                           F.hasLocalLinkage()
-                               ? GlobalValue::InternalLinkage
-                               : GlobalValue::LinkOnceODRLinkage);
+  Function *W =
+      newGateway(F, Name,
+                 F.hasLocalLinkage() ? GlobalValue::InternalLinkage
+                                     : GlobalValue::LinkOnceODRLinkage);
   if (isStrictInternal(F)) {
     internalWrapper(F, *W);
     InternalWrappers.push_back({W, &F});
@@ -124,9 +124,10 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
                                                  Target, *Bytes));
     } else {
       warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
-                            Target.describe() + ") is taken, but a call "
-                            "through it from " + From.describe() +
-                            " cannot switch stacks: " + Why +
+                            Target.describe() +
+                            ") is taken, but a call "
+                            "through it from " +
+                            From.describe() + " cannot switch stacks: " + Why +
                             "; such a call stops the program");
       stopWithError(Sw, "bulkhead: error: call of '" + sourceName(F).str() +
                             "' through a pointer from " + From.describe() +
@@ -144,7 +145,8 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
     callThroughAny(*Any, Target);
   else
     stopWithError(Any, "bulkhead: error: '" + sourceName(F).str() + "' (" +
-                           Target.describe() + ") called through a "
+                           Target.describe() +
+                           ") called through a "
                            "pointer from a compartment found at run time, "
                            "with arguments that cannot cross: " +
                            (Bytes ? "arguments on the stack" : Why));
@@ -158,7 +160,8 @@ void Instrumenter::gatedWrapperBody(Function &F, Function &W,
                                     const Domain &Creator) {
   Domain Target = domainOf(F);
   BasicBlock *At = BasicBlock::Create(M.getContext(), "", &W);
-  BasicBlock *FromCreator = ifHolding(At, Creator, "from_creator", "not_creator");
+  BasicBlock *FromCreator =
+      ifHolding(At, Creator, "from_creator", "not_creator");
   BasicBlock *Inside = ifHolding(At, Target, "inside", "elsewhere");
   // 1. Called with the creator's rights: into F's domain, back to the
   //    creator's.
@@ -182,9 +185,9 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
   BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", &W);
   BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", &W);
   IRBuilder<> B(Entry);
-  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))),
-                                B.getInt32(0)),
-                 Inside, Outside);
+  B.CreateCondBr(
+      B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))), B.getInt32(0)),
+      Inside, Outside);
   forwardCall(Inside, F, W)->setTailCallKind(CallInst::TCK_Tail);
   B.SetInsertPoint(Outside);
   Instruction *Stop = B.CreateUnreachable();
@@ -212,9 +215,9 @@ void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
 // C with every function that has a domain replaced by its wrapper for
 // `Creator`; C itself if it names none. An internal function reaching
 // another domain this way is an error.
-Constant *Instrumenter::wrapFunctionsIn(
-    Constant *C, const Domain &Creator,
-    function_ref<void(const Twine &)> Error) {
+Constant *
+Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
+                              function_ref<void(const Twine &)> Error) {
   ValueToValueMapTy VM;
   SmallVector<const Constant *, 8> Work{C};
   SmallPtrSet<const Constant *, 8> Seen;
@@ -244,7 +247,8 @@ Constant *Instrumenter::wrapFunctionsIn(
         // forwarded across a gate.
         if (D.kind == Domain::Compartment)
           Error("address of variadic function '" + sourceName(Fn) + "' of " +
-                D.describe() + " is taken; calls through a pointer cannot "
+                D.describe() +
+                " is taken; calls through a pointer cannot "
                 "enter a compartment with variable arguments (make a "
                 "non-variadic entry, e.g. taking a va_list)");
         continue;
@@ -319,8 +323,7 @@ void Instrumenter::wrapAddressTaken() {
           Domain Creator = domainOf(G);
           if (ExitHandler || Creator.kind == Domain::Shared)
             Creator = DefaultDomain;
-          Constant *New = wrapFunctionsIn(C, Creator,
-                                          [&](const Twine &Msg) {
+          Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
             std::string Where =
                 (Msg + " (in function '" + sourceName(G) + "')").str();
             errorAtInstruction(I, Where);
@@ -340,10 +343,9 @@ void Instrumenter::wrapAddressTaken() {
       if (std::optional<Domain> Only = onlyUserDomain(GV))
         Creator = *Only;
     Constant *Init = GV.getInitializer();
-    Constant *New = wrapFunctionsIn(Init, Creator,
-                                    [&](const Twine &Msg) {
-      errorAtVariable(GV, Msg + " (in the initializer of '" +
-                              GV.getName() + "')");
+    Constant *New = wrapFunctionsIn(Init, Creator, [&](const Twine &Msg) {
+      errorAtVariable(GV,
+                      Msg + " (in the initializer of '" + GV.getName() + "')");
     });
     if (New != Init)
       GV.setInitializer(New);

@@ -18,9 +18,12 @@
 
 const char *bh_pattern_name(int k) {
   switch (k) {
-  case BH_PAT_WRPKRU: return "WRPKRU";
-  case BH_PAT_XRSTOR: return "XRSTOR";
-  case BH_PAT_XRSTORS: return "XRSTORS";
+  case BH_PAT_WRPKRU:
+    return "WRPKRU";
+  case BH_PAT_XRSTOR:
+    return "XRSTOR";
+  case BH_PAT_XRSTORS:
+    return "XRSTORS";
   }
   return "?";
 }
@@ -48,20 +51,21 @@ static int check(const uint8_t *p, size_t i, bh_pattern_fn fn, void *ctx) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 /* The same filter 32 bytes at a time, for CPUs with AVX2 (checked at run
  * time). Returns the offset where the SSE2/scalar loop should go on. */
-__attribute__((target("avx2"))) static size_t search_avx2(const uint8_t *p, size_t len,
-                                                         bh_pattern_fn fn, void *ctx,
-                                                         int *stop) {
+__attribute__((target("avx2"))) static size_t
+search_avx2(const uint8_t *p, size_t len, bh_pattern_fn fn, void *ctx,
+            int *stop) {
   size_t i = 0, last = len - BH_PATTERN_LEN;
   const __m256i f0 = _mm256_set1_epi8(0x0F), b01 = _mm256_set1_epi8(0x01),
-                bae = _mm256_set1_epi8((char)0xAE), bc7 = _mm256_set1_epi8((char)0xC7);
+                bae = _mm256_set1_epi8((char)0xAE),
+                bc7 = _mm256_set1_epi8((char)0xC7);
   for (; i + 33 <= len; i += 32) {
     __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
     __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + 1));
     __m256i second = _mm256_or_si256(
         _mm256_or_si256(_mm256_cmpeq_epi8(b, b01), _mm256_cmpeq_epi8(b, bae)),
         _mm256_cmpeq_epi8(b, bc7));
-    unsigned m =
-        (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, f0), second));
+    unsigned m = (unsigned)_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpeq_epi8(a, f0), second));
     while (m) {
       size_t j = i + (size_t)__builtin_ctz(m);
       m &= m - 1;
@@ -74,7 +78,8 @@ __attribute__((target("avx2"))) static size_t search_avx2(const uint8_t *p, size
 #define HAVE_AVX2_PATH 1
 #endif
 
-int bh_pattern_search(const uint8_t *p, size_t len, bh_pattern_fn fn, void *ctx) {
+int bh_pattern_search(const uint8_t *p, size_t len, bh_pattern_fn fn,
+                      void *ctx) {
   size_t i = 0;
   if (len < BH_PATTERN_LEN)
     return 0;
@@ -90,14 +95,17 @@ int bh_pattern_search(const uint8_t *p, size_t len, bh_pattern_fn fn, void *ctx)
 #endif
 #ifdef __SSE2__
   const __m128i f0 = _mm_set1_epi8(0x0F), b01 = _mm_set1_epi8(0x01),
-                bae = _mm_set1_epi8((char)0xAE), bc7 = _mm_set1_epi8((char)0xC7);
+                bae = _mm_set1_epi8((char)0xAE),
+                bc7 = _mm_set1_epi8((char)0xC7);
   /* Each step looks at bytes i..i+16, so stop 17 short of the end. */
   for (; i + 17 <= len; i += 16) {
     __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
     __m128i b = _mm_loadu_si128((const __m128i *)(p + i + 1));
-    __m128i second = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, b01), _mm_cmpeq_epi8(b, bae)),
-                                  _mm_cmpeq_epi8(b, bc7));
-    unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f0), second));
+    __m128i second = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(b, b01), _mm_cmpeq_epi8(b, bae)),
+        _mm_cmpeq_epi8(b, bc7));
+    unsigned m = (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(a, f0), second));
     while (m) {
       size_t j = i + (size_t)__builtin_ctz(m);
       m &= m - 1;
@@ -133,8 +141,8 @@ const char *bh_gate_shape(const uint8_t *p) {
     return "no 'mov SYM(%rip),%eax' before the WRPKRU";
   if (p[BH_GATE_CHECK_AT] != 0x3B || p[BH_GATE_CHECK_AT + 1] != 0x05)
     return "no 'cmp SYM(%rip),%eax' after the WRPKRU";
-  if (p[BH_GATE_JE_AT] != 0x74 || p[BH_GATE_JE_AT + 1] != 0x02 || p[BH_GATE_UD2_AT] != 0x0F ||
-      p[BH_GATE_UD2_AT + 1] != 0x0B)
+  if (p[BH_GATE_JE_AT] != 0x74 || p[BH_GATE_JE_AT + 1] != 0x02 ||
+      p[BH_GATE_UD2_AT] != 0x0F || p[BH_GATE_UD2_AT + 1] != 0x0B)
     return "no 'je' over 'ud2' after the check";
   return NULL;
 }

@@ -20,7 +20,8 @@ int bh_pattern_at(const uint8_t *p);
 typedef int (*bh_pattern_fn)(void *ctx, size_t off, int kind);
 /* Every pattern starting in p[0..len), in order: the first nonzero answer
  * of fn, or 0. */
-int bh_pattern_search(const uint8_t *p, size_t len, bh_pattern_fn fn, void *ctx);
+int bh_pattern_search(const uint8_t *p, size_t len, bh_pattern_fn fn,
+                      void *ctx);
 
 /* Bulkhead's checked gate around the WRPKRU at p (BH_GATE_* in
  * include/bulkhead/abi.h): p[-BH_GATE_LOAD_BEFORE .. BH_GATE_UD2_AT + 2)

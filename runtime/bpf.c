@@ -19,8 +19,8 @@
 
 #include <errno.h>
 #include <linux/audit.h>
-#include <linux/sched.h>
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -65,7 +65,9 @@ struct as {
   struct sock_filter *f;
   int n, max, bad;
   int label[MAX_LABELS], nlabels;
-  struct { int at, label, field; } fix[MAX_FIXUPS];
+  struct {
+    int at, label, field;
+  } fix[MAX_FIXUPS];
   int nfix;
 };
 
@@ -122,7 +124,9 @@ static void ja(struct as *a, int l) {
   fixup(a, 0, l);
 }
 
-static void ld(struct as *a, uint32_t off) { emit(a, BPF_LD | BPF_W | BPF_ABS, off); }
+static void ld(struct as *a, uint32_t off) {
+  emit(a, BPF_LD | BPF_W | BPF_ABS, off);
+}
 static void ret(struct as *a, uint32_t v) { emit(a, BPF_RET | BPF_K, v); }
 
 static int finish(struct as *a) {
@@ -180,8 +184,10 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
 /* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
  * through: args[x] < hi && end > lo. To hit by BPF_JA (a conditional jump
  * reaches 255 instructions, and the checks of many ranges are longer). */
-static void overlap(struct as *a, int x, const struct bh_range *r, int hit_far) {
-  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a), hit = new_label(a);
+static void overlap(struct as *a, int x, const struct bh_range *r,
+                    int hit_far) {
+  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a),
+      hit = new_label(a);
   uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
   uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
   ld(a, ARG_HI(x));
@@ -229,7 +235,8 @@ static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
 
 /* The 4-byte word at args[x] against every range: to hit if it overlaps
  * one. */
-static void check_word(struct as *a, const struct bh_policy *p, int x, int hit) {
+static void check_word(struct as *a, const struct bh_policy *p, int x,
+                       int hit) {
   end_of_len(a, x, -1, 4);
   for (unsigned i = 0; i < p->n; i++)
     overlap(a, x, &p->r[i], hit);
@@ -239,7 +246,8 @@ static void check_word(struct as *a, const struct bh_policy *p, int x, int hit) 
  * the 4-byte word at args[x] must not be protected memory, else to hit.
  * Only short jumps around the range checks, long ones as BPF_JA: the
  * checks are long when there are many ranges. */
-static void word_if(struct as *a, const struct bh_policy *p, uint32_t flag, int x, int hit) {
+static void word_if(struct as *a, const struct bh_policy *p, uint32_t flag,
+                    int x, int hit) {
   int check = new_label(a), in = new_label(a), done = new_label(a);
   if (flag) {
     ld(a, ARG_LO(0));
@@ -279,21 +287,64 @@ static void dispatch(struct as *a, const struct rule *r, int n, int none) {
   dispatch(a, r + mid, n - mid, none);
 }
 
-int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) {
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
+                    int max) {
   static struct as as; /* large; built once, before main */
   struct as *a = &as;
   a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
-  static const long names[] = {
-      SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev, SYS_process_madvise,
-      SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register, SYS_userfaultfd,
-      SYS_seccomp, SYS_prctl, SYS_remap_file_pages, SYS_kill, SYS_tkill, SYS_tgkill,
-      SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo, SYS_pidfd_open, SYS_pkey_alloc,
-      SYS_pkey_free, SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap,
-      SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open, SYS_openat,
-      SYS_openat2, SYS_creat, SYS_ioctl, SYS_perf_event_open, SYS_bpf, SYS_init_module,
-      SYS_finit_module, SYS_kexec_load, SYS_kexec_file_load, SYS_unshare, SYS_setns,
-      SYS_mount, SYS_umount2, SYS_pivot_root, SYS_open_tree, SYS_move_mount, SYS_fsopen,
-      SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_clone, SYS_clone3, SYS_set_tid_address};
+  static const long names[] = {SYS_ptrace,
+                               SYS_process_vm_readv,
+                               SYS_process_vm_writev,
+                               SYS_process_madvise,
+                               SYS_io_uring_setup,
+                               SYS_io_uring_enter,
+                               SYS_io_uring_register,
+                               SYS_userfaultfd,
+                               SYS_seccomp,
+                               SYS_prctl,
+                               SYS_remap_file_pages,
+                               SYS_kill,
+                               SYS_tkill,
+                               SYS_tgkill,
+                               SYS_rt_sigqueueinfo,
+                               SYS_rt_tgsigqueueinfo,
+                               SYS_pidfd_open,
+                               SYS_pkey_alloc,
+                               SYS_pkey_free,
+                               SYS_pkey_mprotect,
+                               SYS_personality,
+                               SYS_mprotect,
+                               SYS_mmap,
+                               SYS_munmap,
+                               SYS_mremap,
+                               SYS_madvise,
+                               SYS_shmat,
+                               SYS_open,
+                               SYS_openat,
+                               SYS_openat2,
+                               SYS_creat,
+                               SYS_ioctl,
+                               SYS_perf_event_open,
+                               SYS_bpf,
+                               SYS_init_module,
+                               SYS_finit_module,
+                               SYS_kexec_load,
+                               SYS_kexec_file_load,
+                               SYS_unshare,
+                               SYS_setns,
+                               SYS_mount,
+                               SYS_umount2,
+                               SYS_pivot_root,
+                               SYS_open_tree,
+                               SYS_move_mount,
+                               SYS_fsopen,
+                               SYS_fsconfig,
+                               SYS_fsmount,
+                               SYS_fspick,
+                               SYS_mount_setattr,
+                               SYS_clone,
+                               SYS_clone3,
+                               SYS_set_tid_address};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
@@ -322,11 +373,15 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
     bind(a, r[i].label);
     int notify = new_label(a), allow = new_label(a);
     switch (nr) {
-    case SYS_ptrace: case SYS_process_vm_readv: case SYS_process_vm_writev:
+    case SYS_ptrace:
+    case SYS_process_vm_readv:
+    case SYS_process_vm_writev:
     case SYS_process_madvise:
       ret(a, TRAP(BH_R_PTRACE));
       break;
-    case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register:
+    case SYS_io_uring_setup:
+    case SYS_io_uring_enter:
+    case SYS_io_uring_register:
       ret(a, TRAP(BH_R_URING));
       break;
     case SYS_userfaultfd:
@@ -360,8 +415,12 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       ret(a, TRAP(BH_R_SUD));
       break;
     }
-    case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_rt_sigqueueinfo:
-    case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open: {
+    case SYS_kill:
+    case SYS_tkill:
+    case SYS_tgkill:
+    case SYS_rt_sigqueueinfo:
+    case SYS_rt_tgsigqueueinfo:
+    case SYS_pidfd_open: {
       /* the supervisor, its process group (its pid), or every process */
       int t = new_label(a);
       ld(a, ARG_LO(0));
@@ -375,16 +434,31 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       ret(a, TRAP(BH_R_SUPERVISOR));
       break;
     }
-    case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect:
-    case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
-    case SYS_kexec_load: case SYS_kexec_file_load:
+    case SYS_pkey_alloc:
+    case SYS_pkey_free:
+    case SYS_pkey_mprotect:
+    case SYS_perf_event_open:
+    case SYS_bpf:
+    case SYS_init_module:
+    case SYS_finit_module:
+    case SYS_kexec_load:
+    case SYS_kexec_file_load:
       ja(a, notify); /* denied for our process; the supervisor decides */
       break;
     /* A mount or user namespace of its own lets the program put a process's
      * memory file under another name (found in review). */
-    case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2:
-    case SYS_pivot_root: case SYS_open_tree: case SYS_move_mount: case SYS_fsopen:
-    case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
+    case SYS_unshare:
+    case SYS_setns:
+    case SYS_mount:
+    case SYS_umount2:
+    case SYS_pivot_root:
+    case SYS_open_tree:
+    case SYS_move_mount:
+    case SYS_fsopen:
+    case SYS_fsconfig:
+    case SYS_fsmount:
+    case SYS_fspick:
+    case SYS_mount_setattr:
       ja(a, notify); /* denied for our process; the supervisor decides */
       break;
     case SYS_clone: {
@@ -478,13 +552,15 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
       ld(a, ARG_LO(2));
       jump(a, BPF_JSET, SHM_REMAP | SHM_EXEC, notify, allow);
       break;
-    case SYS_open: case SYS_openat: {
+    case SYS_open:
+    case SYS_openat: {
       /* Neither O_PATH nor a directory can be a memory file that reads. */
       ld(a, ARG_LO(nr == SYS_open ? 1 : 2));
       jump(a, BPF_JSET, O_PATH_ | O_DIRECTORY_, allow, notify);
       break;
     }
-    case SYS_openat2: case SYS_creat:
+    case SYS_openat2:
+    case SYS_creat:
       ja(a, notify);
       break;
     case SYS_ioctl:
@@ -499,4 +575,3 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
   }
   return finish(a);
 }
-

@@ -64,7 +64,8 @@ int bh_may_unmap(const void *p, size_t len) {
   for (const struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++)
     if (overlaps(a, b, (uintptr_t)d->data_start, (uintptr_t)d->data_end) ||
-        overlaps(a, b, (uintptr_t)d->stack_lo - BH_ARENA_GUARD, (uintptr_t)d->stack_hi))
+        overlaps(a, b, (uintptr_t)d->stack_lo - BH_ARENA_GUARD,
+                 (uintptr_t)d->stack_hi))
       return 0;
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);

@@ -27,13 +27,14 @@ BH_HIDDEN union {
     long slot_tpoff[BH_INDEX_ENTRIES]; /* 0 for none */
   } t;
   char page[BH_PAGE];
-} bh_index_pkru __asm__(BH_SYM_INDEX_TABLE) __attribute__((aligned(BH_PAGE))) = {
+} bh_index_pkru __asm__(
+    BH_SYM_INDEX_TABLE) __attribute__((aligned(BH_PAGE))) = {
     /* Before start-up a gate could only install "every key but 0 closed". */
     .t = {.pkru = {[0 ... BH_INDEX_ENTRIES - 1] = 0xfffffffcu}}};
 _Static_assert(__builtin_offsetof(__typeof__(bh_index_pkru.t), pkru) ==
                        BH_INDEX_PKRU &&
-                   __builtin_offsetof(__typeof__(bh_index_pkru.t), slot_tpoff) ==
-                       BH_INDEX_SLOT_TPOFF &&
+                   __builtin_offsetof(__typeof__(bh_index_pkru.t),
+                                      slot_tpoff) == BH_INDEX_SLOT_TPOFF &&
                    BH_INDEX_ENTRIES > BH_MAX_COMPARTMENTS,
                "the index table is not where the pass's assembly reads it");
 
@@ -54,27 +55,29 @@ void bh_enter_init(void) {
 /* A checked gate into the rights in the 32-bit word at PKRU_WORD. */
 #define CHECKED_GATE(PKRU_WORD) BH_CHECKED_GATE_ASM(PKRU_WORD)
 /* Into bh_index_pkru.pkru[i]. */
-#define GATE_TEXT(i) \
+#define GATE_TEXT(i)                                                           \
   CHECKED_GATE(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
 /* bh_enter_index and __bulkhead_return_to_index below list one gate per
  * index, 0 to 14, by hand. */
-_Static_assert(BH_MAX_COMPARTMENTS == 15, "one fixed gate per compartment index");
+_Static_assert(BH_MAX_COMPARTMENTS == 15,
+               "one fixed gate per compartment index");
 /* bh_enter_index(i): the gate for i, then back to the caller. */
 #define ENTER_GATE(i)                                                          \
   "  cmpl $" #i ", %edi\n"                                                     \
   "  jne 3f\n" GATE_TEXT(i) "  ret\n"                                          \
-  "3:\n"
+                            "3:\n"
 __asm__(".text\n"
         ".globl " BH_SYM_ENTER_INDEX "\n"
         ".hidden " BH_SYM_ENTER_INDEX "\n"
-        ".type " BH_SYM_ENTER_INDEX ",@function\n"
-        BH_SYM_ENTER_INDEX ":\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2)
-            ENTER_GATE(3) ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6)
-                ENTER_GATE(7) ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10)
-                    ENTER_GATE(11) ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
-        CHECKED_GATE(BH_SYM_DOMAIN0)
-        "  ret\n"
-        ".size " BH_SYM_ENTER_INDEX ", .-" BH_SYM_ENTER_INDEX "\n");
+        ".type " BH_SYM_ENTER_INDEX ",@function\n" BH_SYM_ENTER_INDEX
+        ":\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2) ENTER_GATE(3)
+            ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6) ENTER_GATE(7)
+                ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10) ENTER_GATE(11)
+                    ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
+                        CHECKED_GATE(BH_SYM_DOMAIN0) "  ret\n"
+                                                     ".size " BH_SYM_ENTER_INDEX
+                                                     ", .-" BH_SYM_ENTER_INDEX
+                                                     "\n");
 
 /* __bulkhead_reenter_default: called by default-domain code right after
  * each of its pointer calls (pass/Gate.cpp): when compartments are
@@ -85,8 +88,8 @@ __asm__(".text\n"
 __asm__(".text\n"
         ".globl " BH_SYM_REENTER_DEFAULT "\n"
         ".hidden " BH_SYM_REENTER_DEFAULT "\n"
-        ".type " BH_SYM_REENTER_DEFAULT ",@function\n"
-        BH_SYM_REENTER_DEFAULT ":\n"
+        ".type " BH_SYM_REENTER_DEFAULT ",@function\n" BH_SYM_REENTER_DEFAULT
+        ":\n"
         "  cmpl $0, " BH_SYM_ENFORCED "(%rip)\n"
         "  je 4f\n"
         "  pushq %rax\n"
@@ -95,15 +98,15 @@ __asm__(".text\n"
         "  xorl %ecx, %ecx\n"
         "  " BH_RDPKRU "\n"
         "  cmpl " BH_SYM_DOMAIN0 "(%rip), %eax\n"
-        "  je 3f\n"
-        CHECKED_GATE(BH_SYM_DOMAIN0)
-        "3:\n"
-        "  popq %rdx\n"
-        "  popq %rcx\n"
-        "  popq %rax\n"
-        "4:\n"
-        "  ret\n"
-        ".size " BH_SYM_REENTER_DEFAULT ", .-" BH_SYM_REENTER_DEFAULT "\n");
+        "  je 3f\n" CHECKED_GATE(BH_SYM_DOMAIN0) "3:\n"
+                                                 "  popq %rdx\n"
+                                                 "  popq %rcx\n"
+                                                 "  popq %rax\n"
+                                                 "4:\n"
+                                                 "  ret\n"
+                                                 ".size " BH_SYM_REENTER_DEFAULT
+                                                 ", .-" BH_SYM_REENTER_DEFAULT
+                                                 "\n");
 
 /* __bulkhead_caller_index: r11 = the index of the compartment whose rights
  * the thread holds, or -1. Preserves everything else but r10 and flags.
@@ -112,28 +115,31 @@ __asm__(".text\n"
 __asm__(".text\n"
         ".globl " BH_SYM_CALLER_INDEX "\n"
         ".hidden " BH_SYM_CALLER_INDEX "\n"
-        ".type " BH_SYM_CALLER_INDEX ",@function\n"
-        BH_SYM_CALLER_INDEX ":\n"
+        ".type " BH_SYM_CALLER_INDEX ",@function\n" BH_SYM_CALLER_INDEX ":\n"
         "  pushq %rax\n"
         "  pushq %rcx\n"
         "  pushq %rdx\n"
         "  xorl %ecx, %ecx\n"
         "  " BH_RDPKRU "\n"
-        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %r10\n"
-        "  xorl %r11d, %r11d\n"
-        "1:\n"
-        "  cmpl (%r10,%r11,4), %eax\n"
-        "  je 2f\n"
-        "  incl %r11d\n"
-        "  cmpl $" BH_STR(BH_MAX_COMPARTMENTS) ", %r11d\n"
-        "  jb 1b\n"
-        "  movq $-1, %r11\n"
-        "2:\n"
-        "  popq %rdx\n"
-        "  popq %rcx\n"
-        "  popq %rax\n"
-        "  ret\n"
-        ".size " BH_SYM_CALLER_INDEX ", .-" BH_SYM_CALLER_INDEX "\n");
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(
+            BH_INDEX_PKRU) "(%rip), %r10\n"
+                           "  xorl %r11d, %r11d\n"
+                           "1:\n"
+                           "  cmpl (%r10,%r11,4), %eax\n"
+                           "  je 2f\n"
+                           "  incl %r11d\n"
+                           "  cmpl $" BH_STR(
+                               BH_MAX_COMPARTMENTS) ", %r11d\n"
+                                                    "  jb 1b\n"
+                                                    "  movq $-1, %r11\n"
+                                                    "2:\n"
+                                                    "  popq %rdx\n"
+                                                    "  popq %rcx\n"
+                                                    "  popq %rax\n"
+                                                    "  ret\n"
+                                                    ".size " BH_SYM_CALLER_INDEX
+                                                    ", .-" BH_SYM_CALLER_INDEX
+                                                    "\n");
 
 /*
  * The end of a wrapper's call made from compartment i found at run time
@@ -153,70 +159,83 @@ __asm__(".text\n"
 #define RETURN_GATE(i)                                                         \
   "  cmpl $" #i ", %edi\n"                                                     \
   "  jne 3f\n" GATE_TEXT(i) "  movl $" #i ", %edi\n"                           \
-  "  jmp 5f\n"                                                                 \
-  "3:\n"
+                            "  jmp 5f\n"                                       \
+                            "3:\n"
 __asm__(".text\n"
         ".globl " BH_SYM_RETURN_TO_INDEX "\n"
         ".hidden " BH_SYM_RETURN_TO_INDEX "\n"
-        ".type " BH_SYM_RETURN_TO_INDEX ",@function\n"
-        BH_SYM_RETURN_TO_INDEX ":\n" RETURN_GATE(0) RETURN_GATE(1)
-            RETURN_GATE(2) RETURN_GATE(3) RETURN_GATE(4) RETURN_GATE(5)
-                RETURN_GATE(6) RETURN_GATE(7) RETURN_GATE(8) RETURN_GATE(9)
-                    RETURN_GATE(10) RETURN_GATE(11) RETURN_GATE(12)
-                        RETURN_GATE(13) RETURN_GATE(14)
-        "  ud2\n"
-        "5:\n"
-        "  movq %rdi, %rax\n"
-        "  shlq $" BH_STR(BH_PAGE_SHIFT) ", %rax\n"
-        /* through the GOT: weak, undefined in a program without any */
-        "  movq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rcx\n"
-        "  addq %rax, %rcx\n"
-        "  movq __stop_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rax\n"
-        "  cmpq %rax, %rcx\n"
-        "  jae 9f\n"
-        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %r11\n"
-        "  jbe 9f\n"
-        "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rcx), %r11\n"
-        "  ja 9f\n"
-        "  movq %r11, %rsp\n"
-        "  cmpq %rdi, " BH_STR(BH_RECORD_INDEX) "(%rsp)\n"
-        "  jne 9f\n"
-        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
-        "  movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rcx\n"
-        "  cmpq %rcx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
-        "  jne 9f\n"
-        "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
-        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"
-        "  movq (%rcx,%rdi,8), %rcx\n"
-        "  movq " BH_STR(BH_RECORD_OLD_SLOT) "(%rsp), %rdx\n"
-        "  movq %rdx, %fs:(%rcx)\n"
-        "  addq $" BH_STR(BH_RECORD_SIZE) ", %rsp\n"
-        "  popq %r15\n"
-        "  popq %r14\n"
-        "  popq %r13\n"
-        "  popq %r12\n"
-        "  popq %rbp\n"
-        "  popq %rbx\n"
-        "  movq %r10, %rax\n"
-        "  movq %r8, %rdx\n"
-        "  xorl %ecx, %ecx\n"
-        "  xorl %esi, %esi\n"
-        "  xorl %edi, %edi\n"
-        "  xorl %r8d, %r8d\n"
-        "  xorl %r9d, %r9d\n"
-        "  xorl %r10d, %r10d\n"
-        "  xorl %r11d, %r11d\n"
-        "  ret\n"
-        "9:\n" /* refused: nothing of i (its cookie) left for a handler */
-        "  xorl %eax, %eax\n"
-        "  xorl %ecx, %ecx\n"
-        "  xorl %edx, %edx\n"
-        "  xorl %esi, %esi\n"
-        "  xorl %r8d, %r8d\n"
-        "  xorl %r9d, %r9d\n"
-        "  xorl %r10d, %r10d\n"
-        "  ud2\n"
-        ".size " BH_SYM_RETURN_TO_INDEX ", .-" BH_SYM_RETURN_TO_INDEX "\n");
+        ".type " BH_SYM_RETURN_TO_INDEX ",@function\n" BH_SYM_RETURN_TO_INDEX
+        ":\n" RETURN_GATE(0) RETURN_GATE(1) RETURN_GATE(2) RETURN_GATE(
+            3) RETURN_GATE(4) RETURN_GATE(5) RETURN_GATE(6) RETURN_GATE(7)
+            RETURN_GATE(8) RETURN_GATE(9) RETURN_GATE(10) RETURN_GATE(11)
+                RETURN_GATE(12) RETURN_GATE(13) RETURN_GATE(
+                    14) "  ud2\n"
+                        "5:\n"
+                        "  movq %rdi, %rax\n"
+                        "  shlq $" BH_STR(
+                            BH_PAGE_SHIFT) ", %rax\n"
+                                           /* through the GOT: weak, undefined
+                                              in a program without any */
+                                           "  movq __start_" BH_SECTION_DOMAINS
+                                           "@GOTPCREL(%rip), %rcx\n"
+                                           "  addq %rax, %rcx\n"
+                                           "  movq __stop_" BH_SECTION_DOMAINS
+                                           "@GOTPCREL(%rip), %rax\n"
+                                           "  cmpq %rax, %rcx\n"
+                                           "  jae 9f\n"
+                                           "  cmpq " BH_STR(
+                                               BH_DOMAIN_STACK_LO) "(%rcx), "
+                                                                   "%r11\n"
+                                                                   "  jbe 9f\n"
+                                                                   "  "
+                                                                   "cmpq"
+                                                                   " " BH_STR(
+                                                                       BH_DOMAIN_STACK_HI) "(%rcx), %r11\n"
+                                                                                           "  ja 9f\n"
+                                                                                           "  movq %r11, %rsp\n"
+                                                                                           "  cmpq %rdi, " BH_STR(
+                                                                                               BH_RECORD_INDEX) "(%rsp)\n"
+                                                                                                                "  jne 9f\n"
+                                                                                                                "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
+                                                                                                                                                     "  movq -" BH_STR(
+                                                                                                                                                         BH_COOKIE_BELOW) "(%rcx), %rcx\n"
+                                                                                                                                                                          "  cmpq %rcx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+                                                                                                                                                                                                                   "  jne 9f\n"
+                                                                                                                                                                                                                   "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+                                                                                                                                                                                                                                                          "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"
+                                                                                                                                                                                                                                                                                                                       "  movq (%rcx,%rdi,8), %rcx\n"
+                                                                                                                                                                                                                                                                                                                       "  movq " BH_STR(BH_RECORD_OLD_SLOT) "(%rsp), %rdx\n"
+                                                                                                                                                                                                                                                                                                                                                            "  movq %rdx, %fs:(%rcx)\n"
+                                                                                                                                                                                                                                                                                                                                                            "  addq $" BH_STR(
+                                                                                                                                                                                                                                                                                                                                                                BH_RECORD_SIZE) ", %rsp\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %r15\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %r14\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %r13\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %r12\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %rbp\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  popq %rbx\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  movq %r10, %rax\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  movq %r8, %rdx\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %ecx, %ecx\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %esi, %esi\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %edi, %edi\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r8d, %r8d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r9d, %r9d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r10d, %r10d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r11d, %r11d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  ret\n"
+                                                                                                                                                                                                                                                                                                                                                                                "9:\n" /* refused: nothing of i (its cookie) left for a handler */
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %eax, %eax\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %ecx, %ecx\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %edx, %edx\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %esi, %esi\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r8d, %r8d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r9d, %r9d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r10d, %r10d\n"
+                                                                                                                                                                                                                                                                                                                                                                                "  ud2\n"
+                                                                                                                                                                                                                                                                                                                                                                                ".size " BH_SYM_RETURN_TO_INDEX
+                                                                                                                                                                                                                                                                                                                                                                                ", .-" BH_SYM_RETURN_TO_INDEX
+                                                                                                                                                                                                                                                                                                                                                                                "\n");
 
 long bh_slot_tpoff(int c) {
   return c >= 0 && c < BH_MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;

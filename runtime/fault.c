@@ -6,8 +6,8 @@
  * compartment heap block is written down and the access is let through.
  */
 #define _GNU_SOURCE
-#include "internal.h"
 #include "../include/bulkhead.h"
+#include "internal.h"
 
 #include <signal.h>
 #include <stdint.h>
@@ -38,7 +38,9 @@ static unsigned char *pkru_in_frame(const ucontext_t *uc) {
     return NULL;
   /* Offset of the PKRU component (feature 9) in the standard format. */
   unsigned eax, ebx, ecx, edx;
-  __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+  __asm__("cpuid"
+          : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+          : "a"(0xd), "c"(9));
   if (!ebx || ebx + 4 > xstate_size)
     return NULL;
   return x + ebx;
@@ -59,7 +61,8 @@ static int interrupted_pkru(const ucontext_t *uc, uint32_t *pkru) {
 
 /* Makes sigreturn restore pkru. */
 static void set_interrupted_pkru(ucontext_t *uc, uint32_t pkru) {
-  unsigned char *at = pkru_in_frame(uc), *bv = (unsigned char *)uc->uc_mcontext.fpregs + 512;
+  unsigned char *at = pkru_in_frame(uc),
+                *bv = (unsigned char *)uc->uc_mcontext.fpregs + 512;
   if (!at)
     return;
   memcpy(at, &pkru, 4);
@@ -95,14 +98,20 @@ static int write_running(const char *prep, const ucontext_t *uc) {
   return 1;
 }
 
-int bh_write_running(const char *prep, const void *uc) { return write_running(prep, uc); }
+int bh_write_running(const char *prep, const void *uc) {
+  return write_running(prep, uc);
+}
 
 static const char *segv_reason(int code) {
   switch (code) {
-  case SEGV_MAPERR: return "address not mapped";
-  case SEGV_ACCERR: return "invalid permissions";
-  case SI_KERNEL: return "general protection, or no room for a signal frame";
-  default: return "fault";
+  case SEGV_MAPERR:
+    return "address not mapped";
+  case SEGV_ACCERR:
+    return "invalid permissions";
+  case SI_KERNEL:
+    return "general protection, or no room for a signal frame";
+  default:
+    return "fault";
   }
 }
 
@@ -185,7 +194,8 @@ static int let_through(const siginfo_t *si, ucontext_t *uc) {
     bh_record_stack_fault(i, addr, pc);
   else if (what[0] != 'h' || !bh_record_fault(i, addr, pc))
     return 0;
-  set_interrupted_pkru(uc, pkru & ~(3u << (2 * __start_bulkhead_domains[i].pkey)));
+  set_interrupted_pkru(uc,
+                       pkru & ~(3u << (2 * __start_bulkhead_domains[i].pkey)));
   uc->uc_mcontext.gregs[REG_EFL] |= 0x100; /* TF */
   stepping = 1;
   return 1;

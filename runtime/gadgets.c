@@ -123,21 +123,29 @@ void bh_bind_now(char **argv, char **envp) {
   int err = errno;
   if (env_get("BULKHEAD_ALLOW_DEP_GADGETS"))
     return;
-  bh_fatal("cannot turn lazy binding off, which keeps ld.so's XRSTOR usable to set PKRU "
-           "(re-running /proc/self/exe with LD_BIND_NOW: %s); set BULKHEAD_ALLOW_DEP_GADGETS=1 "
+  bh_fatal("cannot turn lazy binding off, which keeps ld.so's XRSTOR usable to "
+           "set PKRU "
+           "(re-running /proc/self/exe with LD_BIND_NOW: %s); set "
+           "BULKHEAD_ALLOW_DEP_GADGETS=1 "
            "to run anyway",
            strerror(err));
 }
 
-enum { WRPKRU = BH_PAT_WRPKRU, XRSTOR = BH_PAT_XRSTOR, XRSTORS = BH_PAT_XRSTORS };
+enum {
+  WRPKRU = BH_PAT_WRPKRU,
+  XRSTOR = BH_PAT_XRSTOR,
+  XRSTORS = BH_PAT_XRSTORS
+};
 
 /* Whether [a, a + len) lies in a part of the object that is read-only
  * after relocation (a segment without write permission, or RELRO). */
-static int read_only_in(const struct dl_phdr_info *info, uintptr_t a, size_t len) {
+static int read_only_in(const struct dl_phdr_info *info, uintptr_t a,
+                        size_t len) {
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-    int ro = (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) || ph->p_type == PT_GNU_RELRO;
+    int ro = (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) ||
+             ph->p_type == PT_GNU_RELRO;
     if (ro && a >= lo && a + len <= hi)
       return 1;
   }
@@ -146,8 +154,10 @@ static int read_only_in(const struct dl_phdr_info *info, uintptr_t a, size_t len
 
 /* WRPKRU; cmpl X(%rip), %eax; je +2; ud2 - the check of the contract's
  * gate (BH_GATE_*), with X read-only. */
-static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p, const uint8_t *end) {
-  static const uint8_t cmp[2] = {0x3b, 0x05}, trap[4] = {0x74, 0x02, 0x0f, 0x0b};
+static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p,
+                        const uint8_t *end) {
+  static const uint8_t cmp[2] = {0x3b, 0x05},
+                       trap[4] = {0x74, 0x02, 0x0f, 0x0b};
   if (end - p < BH_GATE_UD2_AT + 2 || memcmp(p + BH_GATE_CHECK_AT, cmp, 2) ||
       memcmp(p + BH_GATE_JE_AT, trap, 4))
     return 0;
@@ -168,7 +178,8 @@ static const char *object_name(const struct dl_phdr_info *info) {
   return info->dlpi_name[0] ? info->dlpi_name : "?";
 }
 
-static void note(const char *what, const struct dl_phdr_info *info, const uint8_t *p) {
+static void note(const char *what, const struct dl_phdr_info *info,
+                 const uint8_t *p) {
   char line[512];
   bh_format(line, sizeof line, "%s at %s+0x%lx\n", what, object_name(info),
             (unsigned long)((uintptr_t)p - info->dlpi_addr));
@@ -176,19 +187,21 @@ static void note(const char *what, const struct dl_phdr_info *info, const uint8_
 }
 
 /* Overwrites the instruction's opcode bytes: UD2, then INT3 (len >= 3). */
-static void patch(struct scan *s, const struct dl_phdr_info *info, const uint8_t *p, size_t len) {
+static void patch(struct scan *s, const struct dl_phdr_info *info,
+                  const uint8_t *p, size_t len) {
   uint8_t ud[8] = {0x0f, 0x0b, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc};
   if (s->fd < 0)
     s->fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
   if (s->fd < 0 || pwrite(s->fd, ud, len, (off_t)(uintptr_t)p) != (ssize_t)len)
     bh_fatal("cannot make the PKRU write at %s+0x%lx unusable (writing through "
              "/proc/self/mem failed)",
-             object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr));
+             object_name(info),
+             (unsigned long)((uintptr_t)p - info->dlpi_addr));
   s->patched++;
 }
 
-static void one(struct scan *s, const struct dl_phdr_info *info, const uint8_t *p,
-                const uint8_t *end, int k) {
+static void one(struct scan *s, const struct dl_phdr_info *info,
+                const uint8_t *p, const uint8_t *end, int k) {
   uintptr_t a = (uintptr_t)p;
   if (k == WRPKRU && checked_gate(info, p, end))
     return;
@@ -200,8 +213,8 @@ static void one(struct scan *s, const struct dl_phdr_info *info, const uint8_t *
   }
   /* xrstor 0x40(%rsp), tested past the opcode: the whole pattern as a
    * constant would itself be XRSTOR bytes in the runtime's code. */
-  if (k == XRSTOR && info->dlpi_addr == s->ldso && !s->lazy && end - p >= 5 && p[2] == 0x6c &&
-      p[3] == 0x24 && p[4] == 0x40) {
+  if (k == XRSTOR && info->dlpi_addr == s->ldso && !s->lazy && end - p >= 5 &&
+      p[2] == 0x6c && p[3] == 0x24 && p[4] == 0x40) {
     patch(s, info, p, 5);
     if (verbose())
       note("bulkhead: made unusable: ld.so's lazy-binding XRSTOR", info, p);
@@ -215,10 +228,12 @@ static void one(struct scan *s, const struct dl_phdr_info *info, const uint8_t *
     }
     return;
   }
-  bh_fatal("%s+0x%lx holds %s bytes that are no checked gate: a code-reuse attack could use "
+  bh_fatal("%s+0x%lx holds %s bytes that are no checked gate: a code-reuse "
+           "attack could use "
            "them to open every compartment; rebuild that object, or set "
            "BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway",
-           object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr), bh_pattern_name(k));
+           object_name(info), (unsigned long)((uintptr_t)p - info->dlpi_addr),
+           bh_pattern_name(k));
 }
 
 struct segment {
@@ -243,7 +258,9 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
     if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
       continue;
     const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-    struct segment g = {s, info, p, p + (ph->p_filesz < ph->p_memsz ? ph->p_filesz : ph->p_memsz)};
+    struct segment g = {
+        s, info, p,
+        p + (ph->p_filesz < ph->p_memsz ? ph->p_filesz : ph->p_memsz)};
     bh_pattern_search(p, (size_t)(g.end - p), found, &g);
   }
   return 0;

@@ -8,8 +8,8 @@
 
 static inline void bh_enter_default_domain(void) {
   /* Extended asm: "%" is written "%%". */
-  __asm__ volatile(BH_CHECKED_GATE("$", "%%", BH_SYM_DOMAIN0)
-                   ::: "eax", "ecx", "edx", "memory", "cc");
+  __asm__ volatile(BH_CHECKED_GATE("$", "%%", BH_SYM_DOMAIN0)::
+                       : "eax", "ecx", "edx", "memory", "cc");
 }
 
 static inline unsigned bh_rdpkru(void) {

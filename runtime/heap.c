@@ -28,11 +28,11 @@
  * compartment regions are slices of one reservation.
  */
 #define _GNU_SOURCE
+#include "../include/bulkhead.h"
 #include "gate.h"
 #include "internal.h"
 #include "spawn.h"
 #include "syscalls.h"
-#include "../include/bulkhead.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -100,10 +100,12 @@ struct meta {
 /* All run-time heap state, on a page of its own that is read-only once set
  * up (before main): it holds function pointers. */
 struct heap_rt {
-  int ready;            /* set-up finished (or nothing to set up) */
-  unsigned n;           /* compartments with a region */
+  int ready;             /* set-up finished (or nothing to set up) */
+  unsigned n;            /* compartments with a region */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
-  struct { uintptr_t lo, hi; } shared_code[4]; /* see shared_libraries */
+  struct {
+    uintptr_t lo, hi;
+  } shared_code[4]; /* see shared_libraries */
   struct cheap c[BH_MAX_COMPARTMENTS];
   struct cheap dflt; /* the default domain's libmimalloc: its code range */
 };
@@ -122,8 +124,8 @@ _Static_assert(sizeof(struct heap_rt) <= BH_PAGE, "heap state exceeds a page");
 struct heap_tls {
   int busy; /* inside the runtime's own heap work: allocate shared */
 };
-BH_HIDDEN __attribute__((used)) __thread struct heap_tls heap_tls_storage
-    __asm__("__bulkhead_heap_tls");
+BH_HIDDEN __attribute__((used)) __thread struct heap_tls
+    heap_tls_storage __asm__("__bulkhead_heap_tls");
 
 /* Written with a compartment's rights (record mode), so it is addressed
  * %fs-relative only, at its offset from the GOT (read-only) or the linker:
@@ -202,13 +204,15 @@ static const char *domain_words(char *buf, size_t cap, int i) {
 
 /* Touching another domain's heap block would fault (or, from a domain that
  * may, corrupt that heap's bookkeeping): stop with one clear line. */
-__attribute__((noinline, noreturn, cold)) static void foreign(const char *fn, int owner, int caller) {
+__attribute__((noinline, noreturn, cold)) static void
+foreign(const char *fn, int owner, int caller) {
   char who[128];
   bh_fatal_abort("%s of memory owned by compartment '%s' from %s", fn,
                  cname(owner), domain_words(who, sizeof who, caller));
 }
 
-__attribute__((noinline, noreturn, cold)) static void strays(int i, const void *p) {
+__attribute__((noinline, noreturn, cold)) static void strays(int i,
+                                                             const void *p) {
   bh_fatal_abort("the allocator of compartment '%s' returned memory outside "
                  "its heap (%p); its bookkeeping is corrupt",
                  cname(i), p);
@@ -284,7 +288,8 @@ static void *load_copy(const char *path, struct cheap *c, int *fd_out) {
   void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
   if (!h) {
     const char *e = dlerror();
-    snprintf(c->why, sizeof c->why, "dlopen of a libmimalloc copy: %s", e ? e : "?");
+    snprintf(c->why, sizeof c->why, "dlopen of a libmimalloc copy: %s",
+             e ? e : "?");
     close(fd);
     return NULL;
   }
@@ -292,8 +297,7 @@ static void *load_copy(const char *path, struct cheap *c, int *fd_out) {
   return h;
 }
 
-#define SYM(h, field, name)                                                    \
-  (*(void **)&c->mi.field = dlsym(h, name)) != NULL
+#define SYM(h, field, name) (*(void **)&c->mi.field = dlsym(h, name)) != NULL
 
 static int bind_copy(void *h, struct cheap *c) {
   if (!(SYM(h, heap_malloc, "mi_heap_malloc") &&
@@ -338,14 +342,16 @@ static int copy_of(uintptr_t pc) {
   if (in_range(pc, RT.dflt.code_lo, RT.dflt.code_hi))
     return -1; /* the default domain's allocator: it has no region */
   bh_fatal("a memory-management call through a heap copy's "
-         "table from elsewhere");
+           "table from elsewhere");
 }
 
 /* Whether [a, a + len) lies in compartment i's region (1), is memory the
  * copy may touch outside it (0), or neither: then the process stops. */
-static int where(int i, const char *call, void *a, size_t len, int prot, int inside_ok) {
+static int where(int i, const char *call, void *a, size_t len, int prot,
+                 int inside_ok) {
   uintptr_t lo = RT.base + (uintptr_t)i * RT.slice, p = (uintptr_t)a;
-  if (i >= 0 && inside_ok && p >= lo && len <= RT.slice && p - lo <= RT.slice - len)
+  if (i >= 0 && inside_ok && p >= lo && len <= RT.slice &&
+      p - lo <= RT.slice - len)
     return 1;
   if (!(prot & PROT_EXEC) && bh_may_unmap(a, len))
     return 0;
@@ -427,7 +433,8 @@ static void *meta_alloc(int i, size_t len, int flags, int fd) {
   return (void *)at;
 }
 
-static void *copy_mmap(void *a, size_t len, int prot, int flags, int fd, off_t off) {
+static void *copy_mmap(void *a, size_t len, int prot, int flags, int fd,
+                       off_t off) {
   int i = copy_of((uintptr_t)__builtin_return_address(0));
   if (!(flags & MAP_FIXED)) {
     if (i >= 0) /* the copy's own memory: on its compartment's key */
@@ -484,21 +491,38 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c,
                          void **dso) {
   const ElfW(Sym) *sym = NULL;
   const char *str = NULL;
-  const ElfW(Rela) *rel[2] = {NULL, NULL};
+  const ElfW(Rela) * rel[2] = {NULL, NULL};
   size_t size[2] = {0, 0}, fini_size = 0;
   uintptr_t fini = 0;
   for (const ElfW(Dyn) *d = lm->l_ld; d->d_tag != DT_NULL; d++) {
     /* glibc has relocated these pointers in place, except for a zero base */
-    uintptr_t v = d->d_un.d_ptr < lm->l_addr ? d->d_un.d_ptr + lm->l_addr : d->d_un.d_ptr;
+    uintptr_t v =
+        d->d_un.d_ptr < lm->l_addr ? d->d_un.d_ptr + lm->l_addr : d->d_un.d_ptr;
     switch (d->d_tag) {
-    case DT_SYMTAB: sym = (const ElfW(Sym) *)v; break;
-    case DT_STRTAB: str = (const char *)v; break;
-    case DT_JMPREL: rel[0] = (const ElfW(Rela) *)v; break;
-    case DT_PLTRELSZ: size[0] = d->d_un.d_val; break;
-    case DT_RELA: rel[1] = (const ElfW(Rela) *)v; break;
-    case DT_RELASZ: size[1] = d->d_un.d_val; break;
-    case DT_FINI_ARRAY: fini = v; break;
-    case DT_FINI_ARRAYSZ: fini_size = d->d_un.d_val; break;
+    case DT_SYMTAB:
+      sym = (const ElfW(Sym) *)v;
+      break;
+    case DT_STRTAB:
+      str = (const char *)v;
+      break;
+    case DT_JMPREL:
+      rel[0] = (const ElfW(Rela) *)v;
+      break;
+    case DT_PLTRELSZ:
+      size[0] = d->d_un.d_val;
+      break;
+    case DT_RELA:
+      rel[1] = (const ElfW(Rela) *)v;
+      break;
+    case DT_RELASZ:
+      size[1] = d->d_un.d_val;
+      break;
+    case DT_FINI_ARRAY:
+      fini = v;
+      break;
+    case DT_FINI_ARRAYSZ:
+      fini_size = d->d_un.d_val;
+      break;
     }
   }
   /* The first four must be there. The copy runs with its compartment's
@@ -514,11 +538,13 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c,
                       bh_tls_accessor(2),    bh_tls_accessor(3),
                       bh_tls_accessor(4),    (void *)copy_setspecific};
 #undef LIBC_NAME
-  _Static_assert(sizeof to / sizeof *to == sizeof names / sizeof *names, "one each");
+  _Static_assert(sizeof to / sizeof *to == sizeof names / sizeof *names,
+                 "one each");
   int n_names = (int)(sizeof names / sizeof *names) - (dso ? 0 : 1);
   int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC), found = 0;
   if (fd < 0 || !sym || !str)
-    return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno), 0;
+    return fail(c, "cannot rewrite a libmimalloc copy's system calls", errno),
+           0;
 #define PUT(addr, value)                                                       \
   do {                                                                         \
     void *v_ = (value);                                                        \
@@ -553,7 +579,11 @@ static int hook_os_calls(const struct link_map *lm, struct cheap *c,
 #undef PUT
   close(fd);
   if ((found & 15) != 15)
-    return fail(c, "a libmimalloc copy calls mmap/munmap/mprotect/madvise other than through its GOT", 0), 0;
+    return fail(c,
+                "a libmimalloc copy calls mmap/munmap/mprotect/madvise other "
+                "than through its GOT",
+                0),
+           0;
   if (dso && !*dso)
     return fail(c, "cannot find a libmimalloc copy's __dso_handle", 0), 0;
   return 1;
@@ -669,7 +699,8 @@ static void setup(void) {
   }
   tls.busy++;
   size_t n = bh_domain_count();
-  if (n && !bh_state->unprotected && __bulkhead_domain0.pkru && n <= BH_MAX_COMPARTMENTS) {
+  if (n && !bh_state->unprotected && __bulkhead_domain0.pkru &&
+      n <= BH_MAX_COMPARTMENTS) {
     dl_iterate_phdr(find_code, NULL);
     size_t slice, len;
     char *m = reserve(n, &slice, &len);
@@ -683,7 +714,8 @@ static void setup(void) {
     for (size_t i = 0; i < n; i++)
       fds[i] = -1;
     if (m != MAP_FAILED) {
-      uintptr_t base = ((uintptr_t)m + SEGMENT_ALIGN - 1) & ~(SEGMENT_ALIGN - 1);
+      uintptr_t base =
+          ((uintptr_t)m + SEGMENT_ALIGN - 1) & ~(SEGMENT_ALIGN - 1);
       uintptr_t end = (uintptr_t)m + len, used = base + n * slice;
       if ((base > (uintptr_t)m && munmap(m, base - (uintptr_t)m)) ||
           (end > used && munmap((void *)used, end - used)))
@@ -694,7 +726,10 @@ static void setup(void) {
       struct cheap *c = &RT.c[i];
       const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
       if (m == MAP_FAILED) {
-        fail(c, "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB lower)", merr);
+        fail(c,
+             "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB "
+             "lower)",
+             merr);
         continue;
       }
       if (!lib) {
@@ -702,7 +737,8 @@ static void setup(void) {
         continue;
       }
       void *start = (void *)(RT.base + i * slice);
-      if (syscall(SYS_pkey_mprotect, start, slice, PROT_READ | PROT_WRITE, d->pkey)) {
+      if (syscall(SYS_pkey_mprotect, start, slice, PROT_READ | PROT_WRITE,
+                  d->pkey)) {
         fail(c, "pkey_mprotect", errno);
         continue;
       }
@@ -728,9 +764,10 @@ static void setup(void) {
          belongs to no arena, allocates there, and only there (option
          limit_os_alloc). With the compartment's rights: the copy's data
          and its descriptor's page (meta_alloc) are the compartment's. */
-      bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *) =
-          (bool (*)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *))dlsym(
-              h, "mi_manage_os_memory_ex");
+      bool (*manage)(void *, size_t, bool, bool, bool, int, bool,
+                     mi_arena_id_t *) =
+          (bool (*)(void *, size_t, bool, bool, bool, int, bool,
+                    mi_arena_id_t *))dlsym(h, "mi_manage_os_memory_ex");
       mi_arena_id_t arena;
       int prev = current_index();
       bh_enter_index((int)i);
@@ -913,8 +950,9 @@ static void *do_realloc(void *p, size_t n, const void *ret) {
       c_free(i, p);
       return q;
     }
-    long before =
-        __bulkhead_domain0.counting ? (long)c_usable_size(i, "realloc()", p) : 0;
+    long before = __bulkhead_domain0.counting
+                      ? (long)c_usable_size(i, "realloc()", p)
+                      : 0;
     void *q = c_realloc(i, p, n);
     if (q) {
       forget(p);
@@ -972,7 +1010,8 @@ size_t malloc_usable_size(void *p) {
 
 static void *aligned(size_t align, size_t n, const void *ret) {
   int i = alloc_index(ret);
-  return i < 0 ? bh_shared_aligned(align, n) : noted(i, c_aligned(i, align, n), n, ret);
+  return i < 0 ? bh_shared_aligned(align, n)
+               : noted(i, c_aligned(i, align, n), n, ret);
 }
 
 static inline int pow2(size_t a) { return a && !(a & (a - 1)); }
@@ -1014,7 +1053,8 @@ void *pvalloc(size_t n) {
 
 static char *dup_str(const char *s, size_t len, const void *ret) {
   int i = alloc_index(ret);
-  char *p = i < 0 ? bh_shared_malloc(len + 1) : noted(i, c_malloc(i, len + 1), len + 1, ret);
+  char *p = i < 0 ? bh_shared_malloc(len + 1)
+                  : noted(i, c_malloc(i, len + 1), len + 1, ret);
   if (p) {
     memcpy(p, s, len);
     p[len] = 0;
@@ -1023,7 +1063,9 @@ static char *dup_str(const char *s, size_t len, const void *ret) {
 }
 
 char *strdup(const char *s) { return dup_str(s, strlen(s), CALLER); }
-char *strndup(const char *s, size_t n) { return dup_str(s, strnlen(s, n), CALLER); }
+char *strndup(const char *s, size_t n) {
+  return dup_str(s, strnlen(s, n), CALLER);
+}
 
 /* libmimalloc also exports glibc's internal names; keep them consistent. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -1033,12 +1075,15 @@ void *__libc_malloc(size_t n) __attribute__((alias("malloc")));
 void *__libc_calloc(size_t k, size_t n) __attribute__((alias("calloc")));
 void *__libc_realloc(void *p, size_t n) __attribute__((alias("realloc")));
 void __libc_free(void *p) __attribute__((alias("free")));
-void *__libc_memalign(size_t align, size_t n) __attribute__((alias("memalign")));
+void *__libc_memalign(size_t align, size_t n)
+    __attribute__((alias("memalign")));
 
 /* ------------------------------------------------- shared allocations */
 
 void *bulkhead_shared_malloc(size_t n) { return bh_shared_malloc(n); }
-void *bulkhead_shared_calloc(size_t k, size_t n) { return bh_shared_calloc(k, n); }
+void *bulkhead_shared_calloc(size_t k, size_t n) {
+  return bh_shared_calloc(k, n);
+}
 void *bulkhead_shared_realloc(void *p, size_t n) {
   int owner = owner_of(p);
   if (owner >= 0)

@@ -18,9 +18,8 @@
 
 #define PKEY_BITS(k) (3u << (2 * (k))) /* access- and write-disable */
 
-struct bulkhead_domain __bulkhead_domain0
-    __attribute__((aligned(BH_PAGE))) = {
-        .pkey = -1, .abi_version = BH_ABI_VERSION, .name = "default"};
+struct bulkhead_domain __bulkhead_domain0 __attribute__((aligned(BH_PAGE))) = {
+    .pkey = -1, .abi_version = BH_ABI_VERSION, .name = "default"};
 
 /* What a module with a compartment refers to (abi.h): present, the runtime
  * is linked in. */
@@ -56,7 +55,7 @@ static void check_descriptors(size_t n) {
        d < __stop_bulkhead_domains; d++)
     if (d->abi_version != BH_ABI_VERSION)
       bh_fatal("compartment descriptor from a different Bulkhead version; "
-             "rebuild every object with the same bulkhead-clang");
+               "rebuild every object with the same bulkhead-clang");
   if (n > BH_MAX_COMPARTMENTS) {
     char list[512];
     bh_fatal("the program has %zu compartments, but a process has at most %d "
@@ -77,7 +76,8 @@ static void no_pkeys(int err, char **envp) {
              "BULKHEAD_ALLOW_UNPROTECTED=1 to run anyway.",
              strerror(err), compartment_list(list, sizeof list));
   }
-  bh_write("bulkhead: warning: memory protection keys are unavailable (pkey_alloc: ");
+  bh_write("bulkhead: warning: memory protection keys are unavailable "
+           "(pkey_alloc: ");
   bh_write(strerror(err));
   bh_write("); running WITHOUT compartment isolation as "
            "BULKHEAD_ALLOW_UNPROTECTED=1 asks\n");
@@ -140,8 +140,7 @@ static void out_of_keys(struct bulkhead_domain *failed) {
 static void tag_data(struct bulkhead_domain *d) {
   if (!d->data_start || d->data_end <= d->data_start)
     return;
-  if ((uintptr_t)d->data_start % BH_PAGE ||
-      (uintptr_t)d->data_end % BH_PAGE) {
+  if ((uintptr_t)d->data_start % BH_PAGE || (uintptr_t)d->data_end % BH_PAGE) {
     bh_fatal("data of compartment '%s' is not page-aligned; was every object "
              "compiled with -fpkey-compartments?",
              d->name);
@@ -162,7 +161,7 @@ static void make_read_only(void *start, size_t len) {
 static void bulkhead_init(int argc, char **argv, char **envp) {
   (void)argc;
   size_t n = bh_domain_count();
-  bh_tls_init(); /* before anything sets errno */
+  bh_tls_init();     /* before anything sets errno */
   bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
     return; /* no compartments: nothing to protect */
@@ -208,7 +207,8 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   bh_stacks_init(); /* before the descriptors become read-only */
   bh_enter_init();
 
-  make_read_only(__start_bulkhead_domains, n * sizeof *__start_bulkhead_domains);
+  make_read_only(__start_bulkhead_domains,
+                 n * sizeof *__start_bulkhead_domains);
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
   bh_sigstack_thread_init();
   bh_rt_stack_thread_init();
@@ -218,4 +218,4 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 }
 
 __attribute__((section(".preinit_array"), used)) static void (
-    *const bulkhead_preinit)(int, char **, char **) = bulkhead_init;
+        *const bulkhead_preinit)(int, char **, char **) = bulkhead_init;

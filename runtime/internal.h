@@ -62,8 +62,10 @@ _Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&
                "a descriptor is one page");
 
 /* The compartment descriptors the pass emitted, one page each. */
-extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
-extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak)) BH_HIDDEN;
+extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak))
+BH_HIDDEN;
+extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak))
+BH_HIDDEN;
 /* The default domain's descriptor. */
 extern struct bulkhead_domain __bulkhead_domain0 __asm__(BH_SYM_DOMAIN0);
 
@@ -77,7 +79,7 @@ struct bh_state {
   int unprotected; /* pkeys unavailable and the user opted in */
   int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
   struct bh_record *record; /* the recorder's table (record.c), or NULL */
-  unsigned share_mask; /* compartments with a sharing policy (share.c) */
+  unsigned share_mask;      /* compartments with a sharing policy (share.c) */
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -89,15 +91,14 @@ void bh_write_num(unsigned long v, int base) BH_HIDDEN;
  * (printf-like: %s %c %d %u %ld %lu %lx %zu %p %%), a newline, all in one
  * write, then exit status 1; bh_fatal_abort raises SIGABRT instead, for a
  * program that corrupted the runtime's or an allocator's state. */
-__attribute__((noreturn, format(printf, 1, 2))) void bh_fatal(const char *fmt, ...)
-    BH_HIDDEN;
+__attribute__((noreturn, format(printf, 1, 2))) void bh_fatal(const char *fmt,
+                                                              ...) BH_HIDDEN;
 __attribute__((noreturn, format(printf, 1, 2))) void
 bh_fatal_abort(const char *fmt, ...) BH_HIDDEN;
 /* bh_fatal's formatting into buf (cut to cap, always terminated); the
  * length written. */
-__attribute__((format(printf, 3, 4))) size_t bh_format(char *buf, size_t cap,
-                                                      const char *fmt, ...)
-    BH_HIDDEN;
+__attribute__((format(printf, 3, 4))) size_t
+bh_format(char *buf, size_t cap, const char *fmt, ...) BH_HIDDEN;
 /* The C library's definition of an interposed function, or exit. */
 void *bh_libc(const char *name) BH_HIDDEN;
 
@@ -149,12 +150,14 @@ void bh_neutralise_gadgets(void) BH_HIDDEN;
 
 /* Code addresses (symbolize.c): the loaded object holding pc and the offset
  * in it; "function+0xN (object+0xM)" on stderr. */
-int bh_code_module(uintptr_t pc, const char **path, uintptr_t *offset) BH_HIDDEN;
+int bh_code_module(uintptr_t pc, const char **path,
+                   uintptr_t *offset) BH_HIDDEN;
 void bh_write_code_address(uintptr_t pc) BH_HIDDEN;
 /* Up to max return addresses of this thread's stack, innermost first,
  * reading no compartment's memory but own's (-1: none) (unwind.c). */
 int bh_backtrace(uintptr_t *out, int max, int own) BH_HIDDEN;
-int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) BH_HIDDEN;
+int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max,
+                        int own) BH_HIDDEN;
 
 /* The sharing-policy recorder (record.c), on when bh_state->record is set:
  * set up before main from BULKHEAD_SHARE_RECORD; compartment i's blocks as
@@ -163,7 +166,8 @@ int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) BH_HIDD
  * frame holding addr written out). */
 void bh_record_init(char **envp, struct bh_state *s) BH_HIDDEN;
 void bh_share_init(struct bh_state *s) BH_HIDDEN;
-void bh_record_alloc(int i, const void *p, size_t size, const void *caller) BH_HIDDEN;
+void bh_record_alloc(int i, const void *p, size_t size,
+                     const void *caller) BH_HIDDEN;
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;

@@ -1,6 +1,6 @@
 /* query.c - the run-time queries declared in bulkhead.h. */
-#include "internal.h"
 #include "../include/bulkhead.h"
+#include "internal.h"
 
 #include <string.h>
 

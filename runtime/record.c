@@ -30,7 +30,7 @@ struct bh_record {
   uintptr_t frame[FRAMES];
 };
 
-static int lock;       /* insertions and removals; the fault path reads racily */
+static int lock; /* insertions and removals; the fault path reads racily */
 static int table_full; /* warned */
 
 static void take(void) {
@@ -61,8 +61,9 @@ void bh_record_init(char **envp, struct bh_state *s) {
     bh_fatal("BULKHEAD_SHARE_RECORD: cannot map the recorder's table");
   s->record_fd = fd;
   s->record = t;
-  bh_write("bulkhead: recording faults on compartment heap blocks for a sharing "
-           "policy in ");
+  bh_write(
+      "bulkhead: recording faults on compartment heap blocks for a sharing "
+      "policy in ");
   bh_write(file);
   bh_write(" (BULKHEAD_SHARE_RECORD: a profiling mode, not isolation)\n");
 }
@@ -84,8 +85,9 @@ void bh_record_alloc(int i, const void *p, size_t size, const void *caller) {
   if (probes >= SLOTS) {
     give();
     if (!__atomic_exchange_n(&table_full, 1, __ATOMIC_RELAXED))
-      bh_write("bulkhead: warning: BULKHEAD_SHARE_RECORD: more live compartment "
-               "allocations than the recorder tracks; the rest are not recorded\n");
+      bh_write(
+          "bulkhead: warning: BULKHEAD_SHARE_RECORD: more live compartment "
+          "allocations than the recorder tracks; the rest are not recorded\n");
     return;
   }
   t[s].size = size, t[s].told = 0;
@@ -191,7 +193,8 @@ int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) {
   }
   put(&l, "bulkhead-share-record: end\n");
   if (write(bh_state->record_fd, l.buf, l.len) < 0)
-    bh_write("bulkhead: warning: BULKHEAD_SHARE_RECORD: cannot write the record\n");
+    bh_write(
+        "bulkhead: warning: BULKHEAD_SHARE_RECORD: cannot write the record\n");
   give();
   return 1;
 }
@@ -208,7 +211,8 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) {
    * CFA of the frame it called) up to the next frame's on the same stack. */
   const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
   for (int j = 0; j < n && !key[1]; j++) {
-    if (sp[j] <= (uintptr_t)d->stack_lo || sp[j] > (uintptr_t)d->stack_hi || sp[j] > addr)
+    if (sp[j] <= (uintptr_t)d->stack_lo || sp[j] > (uintptr_t)d->stack_hi ||
+        sp[j] > addr)
       continue;
     for (int k = j + 1; k < n; k++)
       if (sp[k] > (uintptr_t)d->stack_lo && sp[k] <= (uintptr_t)d->stack_hi) {
@@ -229,7 +233,8 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) {
     put_code(&l, key[1]);
     put(&l, "\nbulkhead-share-record: end\n");
     if (write(bh_state->record_fd, l.buf, l.len) < 0)
-      bh_write("bulkhead: warning: BULKHEAD_SHARE_RECORD: cannot write the record\n");
+      bh_write("bulkhead: warning: BULKHEAD_SHARE_RECORD: cannot write the "
+               "record\n");
   }
   give();
 }

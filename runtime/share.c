@@ -34,16 +34,20 @@
 #define DEPTH 8 /* open brackets per thread and compartment */
 
 /* Entry k of compartment i is [i * DEPTH + k]. */
-BH_HIDDEN __thread uintptr_t open_sp[BH_MAX_COMPARTMENTS * DEPTH]
-    __asm__("bh_share_open_sp") __attribute__((used));
-BH_HIDDEN __thread uintptr_t open_outer[BH_MAX_COMPARTMENTS * DEPTH]
-    __asm__("bh_share_open_outer") __attribute__((used));
-BH_HIDDEN __thread uintptr_t open_n[BH_MAX_COMPARTMENTS]
-    __asm__("bh_share_open_n") __attribute__((used));
+BH_HIDDEN __thread uintptr_t
+    open_sp[BH_MAX_COMPARTMENTS * DEPTH] __asm__("bh_share_open_sp")
+        __attribute__((used));
+BH_HIDDEN __thread uintptr_t
+    open_outer[BH_MAX_COMPARTMENTS * DEPTH] __asm__("bh_share_open_outer")
+        __attribute__((used));
+BH_HIDDEN __thread uintptr_t
+    open_n[BH_MAX_COMPARTMENTS] __asm__("bh_share_open_n")
+        __attribute__((used));
 
 /* Where the default domain's stack continues while compartment code runs
  * (the trampolines' slot, pass/Stacks.cpp; signals.c defines it). */
-extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
+extern __thread char *
+    default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
 
 #define TPOFF(sym)                                                             \
   ({                                                                           \
@@ -54,12 +58,16 @@ extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_H
 
 static inline uintptr_t get(long base, size_t k) {
   uintptr_t v;
-  __asm__ volatile("movq %%fs:(%1,%2,8), %0" : "=r"(v) : "r"(base), "r"(k) : "memory");
+  __asm__ volatile("movq %%fs:(%1,%2,8), %0"
+                   : "=r"(v)
+                   : "r"(base), "r"(k)
+                   : "memory");
   return v;
 }
 
 static inline void set(long base, size_t k, uintptr_t v) {
-  __asm__ volatile("movq %2, %%fs:(%0,%1,8)" ::"r"(base), "r"(k), "r"(v) : "memory");
+  __asm__ volatile("movq %2, %%fs:(%0,%1,8)" ::"r"(base), "r"(k), "r"(v)
+                   : "memory");
 }
 
 static inline uintptr_t stack_pointer(void) {
@@ -123,8 +131,10 @@ void __bulkhead_share_pop(void *sp) {
 }
 
 /* The compartments with a sharing policy (abi.h). */
-extern const int32_t __start_bulkhead_share_policies[] __attribute__((weak)) BH_HIDDEN;
-extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak)) BH_HIDDEN;
+extern const int32_t __start_bulkhead_share_policies[] __attribute__((weak))
+BH_HIDDEN;
+extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak))
+BH_HIDDEN;
 
 void bh_share_init(struct bh_state *s) {
   size_t n = bh_domain_count();

@@ -36,8 +36,8 @@
 
 /* Where the default domain's stack continues while compartment code runs:
  * the slot the pass's trampolines keep (pass/Stacks.cpp). */
-extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT)
-    BH_HIDDEN;
+extern __thread char *
+    default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
 __thread char *default_stack_slot BH_HIDDEN;
 
 /* The program's handlers: key-0 memory, like every other function pointer
@@ -89,8 +89,8 @@ static void call_handler(struct call *c) {
 
 /* Calls fn(arg) with the stack pointer at sp; back on the caller's stack
  * afterwards. */
-void bh_call_on_stack(void (*fn)(struct call *), struct call *arg, char *sp)
-    BH_HIDDEN;
+void bh_call_on_stack(void (*fn)(struct call *), struct call *arg,
+                      char *sp) BH_HIDDEN;
 __asm__(".text\n"
         ".type bh_call_on_stack,@function\n"
         "bh_call_on_stack:\n"
@@ -121,8 +121,8 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
     return;
   }
   /* `here` is below the kernel's frame; leave room for our own calls. */
-  struct call c = {sig, si, uc,
-                   {.ss_sp = alt, .ss_size = (size_t)(here - 512 - alt)}};
+  struct call c = {
+      sig, si, uc, {.ss_sp = alt, .ss_size = (size_t)(here - 512 - alt)}};
   bh_call_on_stack(call_handler, &c, run);
 }
 
@@ -203,10 +203,12 @@ BH_HIDDEN union {
 
 void bh_signals_init(void) {
   libc_longjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("longjmp");
-  libc_siglongjmp = (void (*)(struct __jmp_buf_tag *, int))bh_libc("siglongjmp");
-  libc_longjmp_chk = (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
-  libc_fns.f.sigaction = (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
-      "sigaction");
+  libc_siglongjmp =
+      (void (*)(struct __jmp_buf_tag *, int))bh_libc("siglongjmp");
+  libc_longjmp_chk =
+      (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
+  libc_fns.f.sigaction = (int (*)(int, const struct sigaction *,
+                                  struct sigaction *))bh_libc("sigaction");
   if (mprotect(&libc_fns, sizeof libc_fns, PROT_READ))
     bh_fatal("cannot make the runtime's table of libc functions read-only");
 }
@@ -247,12 +249,14 @@ __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
 }
 void _longjmp(struct __jmp_buf_tag env[1], int val)
     __attribute__((noreturn, alias("longjmp")));
-__attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1], int val) {
+__attribute__((noreturn)) void siglongjmp(struct __jmp_buf_tag env[1],
+                                          int val) {
   leaving(env);
   libc_siglongjmp(env, val);
   __builtin_unreachable();
 }
-__attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1], int val) {
+__attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1],
+                                             int val) {
   leaving(env);
   libc_longjmp_chk(env, val);
   __builtin_unreachable();
@@ -264,7 +268,8 @@ static int (*real_sigaction(void))(int, const struct sigaction *,
                                    struct sigaction *) {
   if (libc_fns.f.sigaction)
     return libc_fns.f.sigaction;
-  return (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc("sigaction");
+  return (int (*)(int, const struct sigaction *, struct sigaction *))bh_libc(
+      "sigaction");
 }
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {

@@ -42,13 +42,13 @@
 /* Nothing of the compartment's in registers the callee could spill to key-0
  * memory (rdi-rdx, callee-saved ones are set or cleared elsewhere). */
 #define SCRUB                                                                  \
-  "  xorl %esi, %esi\n  xorl %r8d, %r8d\n  xorl %r9d, %r9d\n"                   \
+  "  xorl %esi, %esi\n  xorl %r8d, %r8d\n  xorl %r9d, %r9d\n"                  \
   "  xorl %r10d, %r10d\n  xorl %r11d, %r11d\n"                                 \
-  "  xorps %xmm0, %xmm0\n  xorps %xmm1, %xmm1\n  xorps %xmm2, %xmm2\n"          \
-  "  xorps %xmm3, %xmm3\n  xorps %xmm4, %xmm4\n  xorps %xmm5, %xmm5\n"          \
-  "  xorps %xmm6, %xmm6\n  xorps %xmm7, %xmm7\n  xorps %xmm8, %xmm8\n"          \
-  "  xorps %xmm9, %xmm9\n  xorps %xmm10, %xmm10\n  xorps %xmm11, %xmm11\n"      \
-  "  xorps %xmm12, %xmm12\n  xorps %xmm13, %xmm13\n  xorps %xmm14, %xmm14\n"    \
+  "  xorps %xmm0, %xmm0\n  xorps %xmm1, %xmm1\n  xorps %xmm2, %xmm2\n"         \
+  "  xorps %xmm3, %xmm3\n  xorps %xmm4, %xmm4\n  xorps %xmm5, %xmm5\n"         \
+  "  xorps %xmm6, %xmm6\n  xorps %xmm7, %xmm7\n  xorps %xmm8, %xmm8\n"         \
+  "  xorps %xmm9, %xmm9\n  xorps %xmm10, %xmm10\n  xorps %xmm11, %xmm11\n"     \
+  "  xorps %xmm12, %xmm12\n  xorps %xmm13, %xmm13\n  xorps %xmm14, %xmm14\n"   \
   "  xorps %xmm15, %xmm15\n"
 
 /*
@@ -70,89 +70,103 @@
  * re-enters i by bh_enter_index; i then sits on the key-0 stack, trusted like
  * every return address of that mode.
  */
-__asm__(".pushsection " BH_SECTION_TRAMPOLINES ",\"ax\",@progbits\n"
-        ".globl bh_as_default\n"
-        ".hidden bh_as_default\n"
-        ".type bh_as_default,@function\n"
-        "bh_as_default:\n"
-        "  pushq %rbx\n  pushq %rbp\n  pushq %r12\n"
-        "  pushq %r13\n  pushq %r14\n  pushq %r15\n"
-        "  movq %rdi, %r12\n" /* fn */
-        "  movq %rsi, %r13\n" /* ctx */
-        "  callq " BH_SYM_CALLER_INDEX "\n" /* r11 = i, or -1 */
-        "  testq %r11, %r11\n"
-        "  js 9f\n"
-        "  xorl %ebp, %ebp\n  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
-        ".weak __start_" BH_SECTION_DOMAINS "\n"
-        ".weak __stop_" BH_SECTION_DOMAINS "\n"
-        "  movq %r11, %rbx\n"
-        "  shlq $" BH_STR(BH_PAGE_SHIFT) ", %rbx\n"
-        "  addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
-        /* past the last compartment: the default domain's PKRU (enter.c) */
-        "  cmpq __stop_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx\n"
-        "  jae 9f\n"
-        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
-        "  jbe 8f\n"
-        "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rbx), %rsp\n"
-        "  ja 8f\n"
-        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
-        "  movq (%r10,%r11,8), %r10\n" /* i's slot, %fs-relative */
-        "  testq %r10, %r10\n"
-        "  jz 9f\n"
-        /* the record (BH_RECORD_*): old slot, cookie, i */
-        "  pushq %fs:(%r10)\n"
-        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
-        "  pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
-        "  pushq %r11\n"
-        "  movq %rsp, %fs:(%r10)\n" /* re-entries into i continue below */
-        "  movq %rsp, %r14\n"
-        "  movq %r11, %r15\n"
-        "  xorl %ebx, %ebx\n" SCRUB GATE0
-        "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
-        "  movq %fs:(%rcx), %rax\n"
-        "  testq %rax, %rax\n"
-        "  jnz 3f\n"
-        "  movq " BH_SYM_RT_STACK "@gottpoff(%rip), %rax\n"
-        "  movq %fs:(%rax), %rax\n"
-        "  testq %rax, %rax\n"
-        "  jz 9f\n"
-        "3:\n"
-        "  andq $-16, %rax\n"
-        "  movq %rax, %rsp\n"
-        "  pushq %fs:(%rcx)\n" /* the default domain's slot */
-        "  pushq %r14\n"       /* i's stack pointer */
-        "  pushq %r15\n"       /* i */
-        "  subq $8, %rsp\n"
-        "  movq %rsp, %fs:(%rcx)\n"
-        "  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
-        "  movq %r13, %rdi\n"
-        "  callq *%r12\n"
-        "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
-        "  movq 24(%rsp), %rsi\n"
-        "  movq %rsi, %fs:(%rcx)\n"
-        "  movq %rax, %r10\n"
-        "  movq %rdx, %r8\n"
-        "  movq 8(%rsp), %rdi\n"
-        "  movq 16(%rsp), %r11\n"
-        "  jmp " BH_SYM_RETURN_TO_INDEX "\n"
-        "8:\n"
-        "  pushq %r11\n"
-        "  xorl %ebx, %ebx\n" SCRUB GATE0
-        "  movq %r13, %rdi\n"
-        "  callq *%r12\n"
-        "  movq %rax, %r12\n"
-        "  movq %rdx, %r13\n"
-        "  popq %rdi\n"
-        "  callq " BH_SYM_ENTER_INDEX "\n"
-        "  movq %r12, %rax\n"
-        "  movq %r13, %rdx\n"
-        "  popq %r15\n  popq %r14\n  popq %r13\n"
-        "  popq %r12\n  popq %rbp\n  popq %rbx\n"
-        "  ret\n"
-        "9:\n"
-        "  ud2\n"
-        ".size bh_as_default, .-bh_as_default\n"
-        ".popsection\n");
+__asm__(
+    ".pushsection " BH_SECTION_TRAMPOLINES ",\"ax\",@progbits\n"
+    ".globl bh_as_default\n"
+    ".hidden bh_as_default\n"
+    ".type bh_as_default,@function\n"
+    "bh_as_default:\n"
+    "  pushq %rbx\n  pushq %rbp\n  pushq %r12\n"
+    "  pushq %r13\n  pushq %r14\n  pushq %r15\n"
+    "  movq %rdi, %r12\n"               /* fn */
+    "  movq %rsi, %r13\n"               /* ctx */
+    "  callq " BH_SYM_CALLER_INDEX "\n" /* r11 = i, or -1 */
+    "  testq %r11, %r11\n"
+    "  js 9f\n"
+    "  xorl %ebp, %ebp\n  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
+    ".weak __start_" BH_SECTION_DOMAINS "\n"
+    ".weak __stop_" BH_SECTION_DOMAINS "\n"
+    "  movq %r11, %rbx\n"
+    "  shlq $" BH_STR(
+        BH_PAGE_SHIFT) ", %rbx\n"
+                       "  addq __start_" BH_SECTION_DOMAINS
+                       "@GOTPCREL(%rip), %rbx\n"
+                       /* past the last compartment: the default domain's PKRU
+                          (enter.c) */
+                       "  cmpq __stop_" BH_SECTION_DOMAINS
+                       "@GOTPCREL(%rip), %rbx\n"
+                       "  jae 9f\n"
+                       "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
+                                                            "  jbe 8f\n"
+                                                            "  cmpq " BH_STR(
+                                                                BH_DOMAIN_STACK_HI) "(%rbx), %rsp\n"
+                                                                                    "  ja 8f\n"
+                                                                                    "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
+                                                                                                                                                 "  movq (%r10,%r11,8), %r10\n" /* i's slot, %fs-relative */
+                                                                                                                                                 "  testq %r10, %r10\n"
+                                                                                                                                                 "  jz 9f\n"
+                                                                                                                                                 /* the record (BH_RECORD_*): old slot, cookie, i */
+                                                                                                                                                 "  pushq %fs:(%r10)\n"
+                                                                                                                                                 "  movq " BH_STR(
+                                                                                                                                                     BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
+                                                                                                                                                                         "  pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
+                                                                                                                                                                                                             "  pushq %r11\n"
+                                                                                                                                                                                                             "  movq %rsp, %fs:(%r10)\n" /* re-entries into i continue below */
+                                                                                                                                                                                                             "  movq %rsp, %r14\n"
+                                                                                                                                                                                                             "  movq %r11, %r15\n"
+                                                                                                                                                                                                             "  xorl %ebx, %ebx\n" SCRUB
+                                                                                                                                                                                                                 GATE0
+                                                                                                                                                                                                             "  movq " BH_SYM_DEFAULT_STACK_SLOT
+                                                                                                                                                                                                             "@gottpoff(%rip), %rcx\n"
+                                                                                                                                                                                                             "  movq %fs:(%rcx), %rax\n"
+                                                                                                                                                                                                             "  testq %rax, %rax\n"
+                                                                                                                                                                                                             "  jnz 3f\n"
+                                                                                                                                                                                                             "  movq " BH_SYM_RT_STACK
+                                                                                                                                                                                                             "@gottpoff(%rip), %rax\n"
+                                                                                                                                                                                                             "  movq %fs:(%rax), %rax\n"
+                                                                                                                                                                                                             "  testq %rax, %rax\n"
+                                                                                                                                                                                                             "  jz 9f\n"
+                                                                                                                                                                                                             "3:\n"
+                                                                                                                                                                                                             "  andq $-16, %rax\n"
+                                                                                                                                                                                                             "  movq %rax, %rsp\n"
+                                                                                                                                                                                                             "  pushq %fs:(%rcx)\n" /* the default domain's slot */
+                                                                                                                                                                                                             "  pushq %r14\n" /* i's stack pointer */
+                                                                                                                                                                                                             "  pushq %r15\n" /* i */
+                                                                                                                                                                                                             "  subq $8, %rsp\n"
+                                                                                                                                                                                                             "  movq %rsp, %fs:(%rcx)\n"
+                                                                                                                                                                                                             "  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
+                                                                                                                                                                                                             "  movq %r13, %rdi\n"
+                                                                                                                                                                                                             "  callq *%r12\n"
+                                                                                                                                                                                                             "  movq " BH_SYM_DEFAULT_STACK_SLOT
+                                                                                                                                                                                                             "@gottpoff(%rip), %rcx\n"
+                                                                                                                                                                                                             "  movq 24(%rsp), %rsi\n"
+                                                                                                                                                                                                             "  movq %rsi, %fs:(%rcx)\n"
+                                                                                                                                                                                                             "  movq %rax, %r10\n"
+                                                                                                                                                                                                             "  movq %rdx, %r8\n"
+                                                                                                                                                                                                             "  movq 8(%rsp), %rdi\n"
+                                                                                                                                                                                                             "  movq 16(%rsp), %r11\n"
+                                                                                                                                                                                                             "  jmp " BH_SYM_RETURN_TO_INDEX
+                                                                                                                                                                                                             "\n"
+                                                                                                                                                                                                             "8:\n"
+                                                                                                                                                                                                             "  pushq %r11\n"
+                                                                                                                                                                                                             "  xorl %ebx, %ebx\n" SCRUB
+                                                                                                                                                                                                                 GATE0
+                                                                                                                                                                                                             "  movq %r13, %rdi\n"
+                                                                                                                                                                                                             "  callq *%r12\n"
+                                                                                                                                                                                                             "  movq %rax, %r12\n"
+                                                                                                                                                                                                             "  movq %rdx, %r13\n"
+                                                                                                                                                                                                             "  popq %rdi\n"
+                                                                                                                                                                                                             "  callq " BH_SYM_ENTER_INDEX
+                                                                                                                                                                                                             "\n"
+                                                                                                                                                                                                             "  movq %r12, %rax\n"
+                                                                                                                                                                                                             "  movq %r13, %rdx\n"
+                                                                                                                                                                                                             "  popq %r15\n  popq %r14\n  popq %r13\n"
+                                                                                                                                                                                                             "  popq %r12\n  popq %rbp\n  popq %rbx\n"
+                                                                                                                                                                                                             "  ret\n"
+                                                                                                                                                                                                             "9:\n"
+                                                                                                                                                                                                             "  ud2\n"
+                                                                                                                                                                                                             ".size bh_as_default, .-bh_as_default\n"
+                                                                                                                                                                                                             ".popsection\n");
 _Static_assert(BH_RECORD_INDEX == 0 && BH_RECORD_COOKIE == 8 &&
                    BH_RECORD_OLD_SLOT == 16 && BH_RECORD_SIZE == 24,
                "bh_as_default pushes the record in this order");
@@ -277,7 +291,8 @@ static size_t strings_size(char *const *v, int n) {
   return s;
 }
 
-static char **put_vector(char ***slots, char **at, char *end, char *const *v, int n) {
+static char **put_vector(char ***slots, char **at, char *end, char *const *v,
+                         int n) {
   if (!v)
     return NULL;
   char **out = *slots;
@@ -302,8 +317,9 @@ static spawn_fn *spawn_of(int search) {
 static struct bh_pair spawn_as_default(void *p) {
   struct spawn *s = p;
   pid_t pid = 0;
-  int err = spawn_of(s->search)(&pid, s->path, s->has_actions ? &s->actions : NULL,
-                                s->has_attr ? &s->attr : NULL, s->argv, s->envp);
+  int err =
+      spawn_of(s->search)(&pid, s->path, s->has_actions ? &s->actions : NULL,
+                          s->has_attr ? &s->attr : NULL, s->argv, s->envp);
   free(s);
   return (struct bh_pair){err, pid};
 }
@@ -316,8 +332,9 @@ static int spawn_compartment(int search, pid_t *pid, const char *path,
                              const posix_spawnattr_t *attr, char *const argv[],
                              char *const envp[]) {
   int argc = count(argv), envc = count(envp);
-  size_t size = sizeof(struct spawn) + (size_t)(argc + envc + 2) * sizeof(char *) +
-                strlen(path) + 1 + strings_size(argv, argc) + strings_size(envp, envc);
+  size_t size = sizeof(struct spawn) +
+                (size_t)(argc + envc + 2) * sizeof(char *) + strlen(path) + 1 +
+                strings_size(argv, argc) + strings_size(envp, envc);
   char *b = bh_shared_block(size);
   if (!b)
     return ENOMEM;
@@ -403,7 +420,9 @@ static long command(const char *cmd, const char *mode) {
 }
 
 int system(const char *cmd) { return (int)command(cmd, NULL); }
-FILE *popen(const char *cmd, const char *mode) { return (FILE *)command(cmd, mode); }
+FILE *popen(const char *cmd, const char *mode) {
+  return (FILE *)command(cmd, mode);
+}
 
 /* -------------------------------------------------------- timer_create */
 

@@ -36,6 +36,8 @@ void bh_shared_free(void *p) BH_HIDDEN;
 size_t bh_shared_usable_size(void *p) BH_HIDDEN;
 
 /* Whether the caller holds a compartment's rights. */
-static inline int bh_in_compartment(void) { return bh_current_compartment() >= 0; }
+static inline int bh_in_compartment(void) {
+  return bh_current_compartment() >= 0;
+}
 
 #endif

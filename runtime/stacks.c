@@ -25,17 +25,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-
 /* Who holds each stack of each arena: the holder's thread id, 0 when free.
  * On read-only pages that the runtime writes only through /proc/self/mem
  * (which ignores page protections), one claim or release at a time under
  * an flock of that file; with the system-call filter on, the program may
  * not open that file, and the supervisor makes each claim and release
- * instead, with the same rules (supervisor.c). A key-0 bitmap and key-0 TLS indices let the
- * default domain make two threads share a stack, and make a thread's exit
- * remap or unmap memory of its choice, compartment heaps included (found in
- * review). Now a stack is handed only to a thread where no one holds it,
- * and a thread releases only stacks whose owner is its own id (gettid),
+ * instead, with the same rules (supervisor.c). A key-0 bitmap and key-0 TLS
+ * indices let the default domain make two threads share a stack, and make a
+ * thread's exit remap or unmap memory of its choice, compartment heaps included
+ * (found in review). Now a stack is handed only to a thread where no one holds
+ * it, and a thread releases only stacks whose owner is its own id (gettid),
  * which no store can forge. Global (hidden) only so that
  * test/runtime/attacks-stack-share.c can name it. */
 BH_HIDDEN union {
@@ -48,8 +47,9 @@ BH_HIDDEN union {
  * only where owner confirms it. Global (hidden) only so that
  * test/runtime/attacks-stack-owner.c can name it. */
 BH_HIDDEN __thread struct {
-  void **slot[BH_MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
-  int index[BH_MAX_COMPARTMENTS];   /* stack number + 1; 0: none */
+  void *
+      *slot[BH_MAX_COMPARTMENTS]; /* the pass's TLS slot for the compartment */
+  int index[BH_MAX_COMPARTMENTS]; /* stack number + 1; 0: none */
   int dtor;
 } mine __asm__("__bulkhead_stack_tls");
 
@@ -72,7 +72,7 @@ static struct owner_lock owner_lock(void) {
   l.fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
   if (l.fd < 0 || flock(l.fd, LOCK_EX))
     bh_fatal("cannot open /proc/self/mem to record a compartment "
-           "stack's owner");
+             "stack's owner");
   return l;
 }
 
@@ -82,12 +82,14 @@ static void owner_unlock(struct owner_lock l) {
 }
 
 static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
-  if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) != sizeof tid)
+  if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) !=
+      sizeof tid)
     bh_fatal("cannot record a compartment stack's owner");
 }
 
 static __attribute__((noreturn)) void request_failed(void) {
-  bh_fatal("the system-call supervisor did not record a compartment stack's owner (%s)",
+  bh_fatal("the system-call supervisor did not record a compartment stack's "
+           "owner (%s)",
            strerror(errno));
 }
 
@@ -97,7 +99,8 @@ static __attribute__((noreturn)) void request_failed(void) {
 static void check_owner(int c, int i, int mine, uint32_t tid) {
   uint32_t now = __atomic_load_n(&owner.tid[c][i], __ATOMIC_ACQUIRE);
   if (mine ? now != tid : now == tid)
-    bh_fatal("a compartment stack's owner is not what the system-call supervisor was "
+    bh_fatal("a compartment stack's owner is not what the system-call "
+             "supervisor was "
              "asked to record: something other than the supervisor answered");
 }
 
@@ -164,10 +167,9 @@ static void make_cookie(struct bulkhead_domain *d, char *page) {
       syscall(SYS_getrandom, &cookie, sizeof cookie, 0) != sizeof cookie)
     bh_fatal("cannot make a compartment's stack cookie");
   *(uint64_t *)page = cookie | 1; /* 0 marks a used record */
-  int err = bh_state->unprotected
-                ? mprotect(page, BH_PAGE, PROT_READ)
-                : (int)syscall(SYS_pkey_mprotect, page, BH_PAGE,
-                               PROT_READ, d->pkey);
+  int err = bh_state->unprotected ? mprotect(page, BH_PAGE, PROT_READ)
+                                  : (int)syscall(SYS_pkey_mprotect, page,
+                                                 BH_PAGE, PROT_READ, d->pkey);
   if (err)
     bh_fatal("cannot protect a compartment's stack cookie");
 }
@@ -188,11 +190,12 @@ void bh_stacks_init(void) {
     /* The whole arena gets its key now: stacks are carved and released
      * with plain mprotect, which keeps it (pkey_mprotect is refused after
      * start-up by the system-call filter). */
-    if (!bh_state->unprotected &&
-        syscall(SYS_pkey_mprotect, a + BH_PAGE, len - BH_PAGE, PROT_NONE, d->pkey))
+    if (!bh_state->unprotected && syscall(SYS_pkey_mprotect, a + BH_PAGE,
+                                          len - BH_PAGE, PROT_NONE, d->pkey))
       bh_fatal("cannot tag a compartment's stack arena with its key");
   }
-  if (mprotect(&owner, sizeof owner, PROT_READ) || pthread_atfork(NULL, NULL, owners_after_fork))
+  if (mprotect(&owner, sizeof owner, PROT_READ) ||
+      pthread_atfork(NULL, NULL, owners_after_fork))
     bh_fatal("cannot protect the compartment stacks' owners");
 }
 
@@ -233,7 +236,8 @@ static void thread_exit(void *unused) {
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
       if (owner.tid[c][i] != tid)
         continue;
-      char *base = __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
+      char *base =
+          __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
       if (sp >= base && sp < base + BH_STACK_SIZE)
         continue;
       /* A later entry (an exit handler) takes a new one. The slot is
@@ -287,7 +291,7 @@ void bh_rt_stack_thread_init(void) {
  * default domain's rights: on the caller's stack from the default domain,
  * on the runtime stack above from a compartment. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
-                                              long slot_tpoff) {
+                                               long slot_tpoff) {
   char *tp;
   __asm__("movq %%fs:0, %0" : "=r"(tp));
   void **slot = (void **)(tp + slot_tpoff);
@@ -318,12 +322,14 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   }
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
   /* The arena was tagged at start-up; mprotect keeps the key. */
-  int err = mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE, PROT_READ | PROT_WRITE);
+  int err =
+      mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE, PROT_READ | PROT_WRITE);
   if (err) {
     bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
              strerror(errno));
   }
-  if (!mine.dtor && __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+  if (!mine.dtor &&
+      __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
     mine.dtor = 1;
   mine.slot[c] = slot;
   mine.index[c] = take + 1;
@@ -339,8 +345,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
 __asm__(".text\n"
         ".globl " BH_SYM_STACK_NEW "\n"
         ".hidden " BH_SYM_STACK_NEW "\n"
-        ".type " BH_SYM_STACK_NEW ",@function\n"
-        BH_SYM_STACK_NEW ":\n"
+        ".type " BH_SYM_STACK_NEW ",@function\n" BH_SYM_STACK_NEW ":\n"
         "  pushq %rbp\n"
         "  movq %rsp, %rbp\n"
         "  subq $192, %rsp\n"
@@ -375,8 +380,8 @@ __asm__(".text\n"
 __asm__(".text\n"
         ".globl " BH_SYM_STACK_NEW_NOSAVE "\n"
         ".hidden " BH_SYM_STACK_NEW_NOSAVE "\n"
-        ".type " BH_SYM_STACK_NEW_NOSAVE ",@function\n"
-        BH_SYM_STACK_NEW_NOSAVE ":\n"
+        ".type " BH_SYM_STACK_NEW_NOSAVE ",@function\n" BH_SYM_STACK_NEW_NOSAVE
+        ":\n"
         "  pushq %rbp\n"
         "  movq %rsp, %rbp\n"
         "  andq $-16, %rsp\n"

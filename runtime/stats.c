@@ -11,9 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static struct {
-  long in_use, peak;
-} heap_bytes[BH_MAX_COMPARTMENTS];
+static struct { long in_use, peak; } heap_bytes[BH_MAX_COMPARTMENTS];
 static struct timespec started;
 
 void bh_stats_init(char **envp) {
@@ -36,9 +34,9 @@ void bh_stats_heap(int i, long delta) {
     return;
   long now = __atomic_add_fetch(&heap_bytes[i].in_use, delta, __ATOMIC_RELAXED);
   long peak = __atomic_load_n(&heap_bytes[i].peak, __ATOMIC_RELAXED);
-  while (now > peak && !__atomic_compare_exchange_n(&heap_bytes[i].peak, &peak, now, 1,
-                                                    __ATOMIC_RELAXED,
-                                                    __ATOMIC_RELAXED))
+  while (now > peak &&
+         !__atomic_compare_exchange_n(&heap_bytes[i].peak, &peak, now, 1,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED))
     ;
 }
 

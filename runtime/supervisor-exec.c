@@ -36,23 +36,23 @@
 #include "patterns.h"
 
 #include <dirent.h>
-#include <linux/kcmp.h>
-#include <poll.h>
-#include <sys/ioctl.h>
-#include <sys/user.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -69,7 +69,7 @@
 
 struct frozen {
   pid_t tid[MAX_THREADS];
-  int sig[MAX_THREADS];     /* a signal its stop took, to give back */
+  int sig[MAX_THREADS]; /* a signal its stop took, to give back */
   char stopped[MAX_THREADS];
   int n;
 };
@@ -115,8 +115,14 @@ static int asleep_harmlessly(pid_t tgid, pid_t tid) {
   if (e == buf || nr < 0)
     return 0; /* "running" */
   switch (nr) {
-  case SYS_dup2: case SYS_dup3: case SYS_close: case SYS_close_range: case SYS_fcntl:
-  case SYS_mmap: case SYS_mremap: case SYS_munmap:
+  case SYS_dup2:
+  case SYS_dup3:
+  case SYS_close:
+  case SYS_close_range:
+  case SYS_fcntl:
+  case SYS_mmap:
+  case SYS_mremap:
+  case SYS_munmap:
     return 0;
   default:
     return 1;
@@ -158,7 +164,8 @@ static int frozen_has(const struct frozen *f, pid_t tid) {
  * was killed, once its end is collected: until the tracer has seen it, its
  * parent cannot). */
 static void release(pid_t tid, int stopped, int sig) {
-  if ((!stopped || ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig)) && npending < MAX_THREADS)
+  if ((!stopped || ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig)) &&
+      npending < MAX_THREADS)
     pending[npending++] = tid;
 }
 
@@ -218,13 +225,16 @@ void bh_exec_reap(void) {
       continue;
     }
     if (r == pending[i] && WIFSTOPPED(st)) {
-      int sig = WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(st);
+      int sig = WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP
+                    ? 0
+                    : WSTOPSIG(st);
       if (ptrace(PTRACE_DETACH, pending[i], 0, (void *)(long)sig)) {
         i++; /* killed meanwhile: its end comes next */
         continue;
       }
     }
-    pending[i] = pending[--npending]; /* let go, ended, or not ours to wait for */
+    pending[i] =
+        pending[--npending]; /* let go, ended, or not ours to wait for */
   }
 }
 
@@ -282,9 +292,11 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid) {
   unsigned long fsg = ~0ul;
   if (!gid || sscanf(gid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fsg) != 4)
     return "its caller's credentials cannot be read";
-  if (st->st_mode & S_IWGRP && (st->st_gid == fsg || in_groups(status, st->st_gid)))
+  if (st->st_mode & S_IWGRP &&
+      (st->st_gid == fsg || in_groups(status, st->st_gid)))
     return "its group, one of the process's, may write it";
-  if (st->st_mode & S_IWGRP && fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
+  if (st->st_mode & S_IWGRP &&
+      fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
     return "an access control list may let the process write it";
   return NULL;
 }
@@ -306,9 +318,10 @@ static void load_manifest(int fd, off_t size, struct manifest *m) {
   memset(m, 0, sizeof *m);
   Elf64_Ehdr eh;
   if (pread_all(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
-      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_shnum == 0 || eh.e_shnum > 4096 ||
-      eh.e_shstrndx >= eh.e_shnum || eh.e_phnum > 64)
+      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_shentsize != sizeof(Elf64_Shdr) ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_shnum == 0 ||
+      eh.e_shnum > 4096 || eh.e_shstrndx >= eh.e_shnum || eh.e_phnum > 64)
     return;
   if (pread_all(fd, m->ph, eh.e_phnum * sizeof(Elf64_Phdr), (off_t)eh.e_phoff))
     return;
@@ -324,10 +337,12 @@ static void load_manifest(int fd, off_t size, struct manifest *m) {
     char name[sizeof want];
     if (sh[i].sh_type != SHT_PROGBITS || sh[i].sh_name >= names->sh_size ||
         names->sh_size - sh[i].sh_name < sizeof want ||
-        pread_all(fd, name, sizeof name, (off_t)(names->sh_offset + sh[i].sh_name)) ||
+        pread_all(fd, name, sizeof name,
+                  (off_t)(names->sh_offset + sh[i].sh_name)) ||
         memcmp(name, want, sizeof want))
       continue;
-    if (sh[i].sh_offset > (uint64_t)size || sh[i].sh_size > (uint64_t)size - sh[i].sh_offset)
+    if (sh[i].sh_offset > (uint64_t)size ||
+        sh[i].sh_size > (uint64_t)size - sh[i].sh_offset)
       break;
     m->n = sh[i].sh_size / 8;
     m->gate = malloc(m->n * 8 + 8);
@@ -343,7 +358,8 @@ static void load_manifest(int fd, off_t size, struct manifest *m) {
 static int listed(const struct manifest *m, uint64_t off) {
   for (int i = 0; i < m->nph; i++) {
     const Elf64_Phdr *p = &m->ph[i];
-    if (p->p_type != PT_LOAD || off < p->p_offset || off - p->p_offset >= p->p_filesz)
+    if (p->p_type != PT_LOAD || off < p->p_offset ||
+        off - p->p_offset >= p->p_filesz)
       continue;
     uint64_t va = p->p_vaddr + (off - p->p_offset);
     for (size_t k = 0; k < m->n; k++)
@@ -359,15 +375,16 @@ struct hits {
   size_t len;
   uint64_t file_off; /* of base */
   const struct manifest *m;
-  uint64_t bad;      /* file offset of the first unvetted pattern */
+  uint64_t bad; /* file offset of the first unvetted pattern */
   int kind;
 };
 
 static int hit(void *ctx, size_t at, int kind) {
   struct hits *h = ctx;
   const uint8_t *p = h->base + at;
-  if (kind == BH_PAT_WRPKRU && at >= BH_GATE_LOAD_BEFORE && h->len - at >= BH_GATE_UD2_AT + 2 &&
-      !bh_gate_shape(p) && bh_gate_same_word(p) && listed(h->m, h->file_off + at))
+  if (kind == BH_PAT_WRPKRU && at >= BH_GATE_LOAD_BEFORE &&
+      h->len - at >= BH_GATE_UD2_AT + 2 && !bh_gate_shape(p) &&
+      bh_gate_same_word(p) && listed(h->m, h->file_off + at))
     return 0;
   h->bad = h->file_off + at;
   h->kind = kind;
@@ -381,11 +398,14 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
   static unsigned char xsave[16384] __attribute__((aligned(64)));
   struct iovec io = {xsave, sizeof xsave};
   const struct bulkhead_domain *d = NULL;
-  if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) && io.iov_len > 576) {
+  if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) &&
+      io.iov_len > 576) {
     unsigned eax, ebx, ecx, edx;
     uint64_t bv;
     uint32_t pkru = 0;
-    __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+    __asm__("cpuid"
+            : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+            : "a"(0xd), "c"(9));
     memcpy(&bv, xsave + 512, 8);
     if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
       memcpy(&pkru, xsave + ebx, 4);
@@ -400,23 +420,29 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
 }
 
 /* What the scan says of the call: NULL (map it), or why not, in why. */
-static const char *judge(int fd, const struct seccomp_notif *n, char *why, size_t size) {
+static const char *judge(int fd, const struct seccomp_notif *n, char *why,
+                         size_t size) {
   uint64_t off = n->data.args[5], len = n->data.args[1];
   struct stat st;
   if (fstat(fd, &st))
     return snprintf(why, size, "the file cannot be examined"), why;
   const char *w = changeable(fd, &st, (pid_t)n->pid);
   if (w) {
-    snprintf(why, size, "%s, so its code could change after the scan; executable mappings "
-                        "are made only of files the process cannot change", w);
+    snprintf(why, size,
+             "%s, so its code could change after the scan; executable mappings "
+             "are made only of files the process cannot change",
+             w);
     return why;
   }
   if (off >= (uint64_t)st.st_size || !len)
     return NULL; /* nothing of the file would be mapped (SIGBUS there) */
-  size_t have = (size_t)((uint64_t)st.st_size - off < len ? (uint64_t)st.st_size - off : len);
+  size_t have =
+      (size_t)((uint64_t)st.st_size - off < len ? (uint64_t)st.st_size - off
+                                                : len);
   void *b = mmap(NULL, have, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
   if (b == MAP_FAILED)
-    return snprintf(why, size, "its bytes cannot be read for the scan (%s)", strerror(errno)),
+    return snprintf(why, size, "its bytes cannot be read for the scan (%s)",
+                    strerror(errno)),
            why;
   struct manifest m;
   load_manifest(fd, st.st_size, &m);
@@ -429,24 +455,27 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why, size_
   const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
   if (!bad || (allow && *allow))
     return NULL;
-  snprintf(why, size, "the file holds %s bytes at offset 0x%llx that are no checked gate "
-                      "listed in its " BH_SECTION_GATES "; a code-reuse attack could use them "
-                      "to open every compartment",
+  snprintf(why, size,
+           "the file holds %s bytes at offset 0x%llx that are no checked gate "
+           "listed in its " BH_SECTION_GATES
+           "; a code-reuse attack could use them "
+           "to open every compartment",
            bh_pattern_name(h.kind), (unsigned long long)h.bad);
   return why;
 }
 
-static void report(const struct seccomp_notif *n, const char *file, const char *domain,
-                   const char *why) {
+static void report(const struct seccomp_notif *n, const char *file,
+                   const char *domain, const char *why) {
   char line[1600];
   int k = snprintf(line, sizeof line, "bulkhead: denied: mmap(");
   for (int i = 0; i < 6 && k < (int)sizeof line; i++)
     k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
                   (unsigned long long)n->data.args[i]);
   if (k < (int)sizeof line)
-    k += snprintf(line + k, sizeof line - (size_t)k,
-                  ") of \"%s\" from %s, in process %d (thread %d) \xe2\x80\x94 %s\n", file,
-                  domain, (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, why);
+    k += snprintf(
+        line + k, sizeof line - (size_t)k,
+        ") of \"%s\" from %s, in process %d (thread %d) \xe2\x80\x94 %s\n",
+        file, domain, (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, why);
   if (k > (int)sizeof line)
     k = sizeof line;
   bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
@@ -455,7 +484,10 @@ static void report(const struct seccomp_notif *n, const char *file, const char *
 /* The signal a stop of a traced thread took (to give back), or 0. */
 static int stop_signal(int st) {
   int s = WSTOPSIG(st);
-  return s == (SIGTRAP | 0x80) || (s == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP) ? 0 : s;
+  return s == (SIGTRAP | 0x80) ||
+                 (s == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP)
+             ? 0
+             : s;
 }
 
 /* Waits for the stop of the traced caller: its status, or -1 if it ended. */
@@ -469,7 +501,8 @@ static int wait_caller(pid_t tid, int *st) {
   }
 }
 
-static int same_call(const struct user_regs_struct *r, const struct seccomp_notif *n) {
+static int same_call(const struct user_regs_struct *r,
+                     const struct seccomp_notif *n) {
   unsigned long long a[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
   for (int i = 0; i < 6; i++)
     if (a[i] != n->data.args[i])
@@ -483,7 +516,8 @@ static int same_call(const struct user_regs_struct *r, const struct seccomp_noti
  * the call's exit. Other processes' notifications that come meanwhile are
  * handled as usual. 0 answered, -1 not (the caller did something else
  * first, or ended: its mmap, if it makes it, will be a new notification). */
-static int replay(int listener, const struct seccomp_notif *n, int fd, int err, int *sig) {
+static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
+                  int *sig) {
   pid_t tid = (pid_t)n->pid;
   int st;
   struct user_regs_struct r;
@@ -517,14 +551,16 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err, 
       bh_supervisor_handle(listener, &m); /* another process's */
       continue;
     }
-    if (m.data.nr != SYS_mmap || memcmp(m.data.args, n->data.args, sizeof m.data.args)) {
+    if (m.data.nr != SYS_mmap ||
+        memcmp(m.data.args, n->data.args, sizeof m.data.args)) {
       bh_supervisor_handle(listener, &m); /* not the call it made again */
       return -1;
     }
     bh_notif_respond(listener, m.id, 0, err, !err);
     break;
   }
-  if (!wait_caller(tid, &st)) /* at the call's exit: the file is the mapping's now */
+  if (!wait_caller(tid,
+                   &st)) /* at the call's exit: the file is the mapping's now */
     *sig = stop_signal(st);
   return 0;
 }
@@ -532,15 +568,18 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err, 
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
   struct frozen *f = calloc(1, sizeof *f); /* replay may come back here */
-  char why[512], file[PATH_MAX] = "?", domain[128] = "code outside every domain";
+  char why[512], file[PATH_MAX] = "?",
+                 domain[128] = "code outside every domain";
   const char *no = NULL;
   int fd = -1, err = 0, st = 0, sig = 0;
   if (!f || tgid <= 0 || freeze(f, tgid, tid))
-    no = "the supervisor cannot stop the process's threads while it scans the file";
+    no = "the supervisor cannot stop the process's threads while it scans the "
+         "file";
   /* The caller too: its wait ends, and the kernel will make its call again
    * once it goes on (replay). Now nothing of the process runs. */
   int seized = !no && !ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
-  if (seized && (ptrace(PTRACE_INTERRUPT, tid, 0, 0) || wait_caller(tid, &st))) {
+  if (seized &&
+      (ptrace(PTRACE_INTERRUPT, tid, 0, 0) || wait_caller(tid, &st))) {
     seized = 0; /* it ended */
     goto out;
   }
@@ -550,7 +589,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     no = "the supervisor cannot stop the caller while it scans the file";
   if (!no) {
     int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-    fd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, (int)n->data.args[4], 0);
+    fd = pfd < 0 ? -1
+                 : (int)syscall(SYS_pidfd_getfd, pfd, (int)n->data.args[4], 0);
     if (pfd >= 0)
       close(pfd);
     if (fd < 0)

@@ -22,23 +22,23 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <elf.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef SECCOMP_ADDFD_FLAG_SEND
@@ -61,16 +61,19 @@ static int read_caller(pid_t tid, struct caller *c) {
   memset(c, 0, sizeof *c);
   c->umask = 022;
   int found = 0;
-  for (char *s = buf; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+  for (char *s = buf; s && *s;
+       s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
     if (!strncmp(s, "Tgid:", 5))
       c->tgid = (pid_t)strtol(s + 5, NULL, 10), found |= 1;
     else if (!strncmp(s, "Umask:", 6))
       c->umask = strtoul(s + 6, NULL, 8);
     else if (!strncmp(s, "Uid:", 4) &&
-             sscanf(s + 4, "%lu %lu %lu %lu", &c->uid[0], &c->uid[1], &c->uid[2], &c->uid[3]) == 4)
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->uid[0], &c->uid[1],
+                    &c->uid[2], &c->uid[3]) == 4)
       found |= 2;
     else if (!strncmp(s, "Gid:", 4) &&
-             sscanf(s + 4, "%lu %lu %lu %lu", &c->gid[0], &c->gid[1], &c->gid[2], &c->gid[3]) == 4)
+             sscanf(s + 4, "%lu %lu %lu %lu", &c->gid[0], &c->gid[1],
+                    &c->gid[2], &c->gid[3]) == 4)
       found |= 4;
     else if (!strncmp(s, "Groups:", 7)) {
       char *g = s + 7, *e;
@@ -142,13 +145,18 @@ static int ours_of(int *ours, pid_t tgid) {
 
 static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
   char line[512];
-  int k = snprintf(line, sizeof line,
-                   "bulkhead: refused: an open's path at 0x%lx (thread %d) is in compartment "
-                   "'%s' memory, and the supervisor cannot learn whether the caller may read "
-                   "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
-                   (unsigned long)addr, (int)tid, c >= 0 ? __start_bulkhead_domains[c].name : "?");
+  int k = snprintf(
+      line, sizeof line,
+      "bulkhead: refused: an open's path at 0x%lx (thread %d) is in "
+      "compartment "
+      "'%s' memory, and the supervisor cannot learn whether the caller may "
+      "read "
+      "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
+      (unsigned long)addr, (int)tid,
+      c >= 0 ? __start_bulkhead_domains[c].name : "?");
   if (k > 0)
-    bh_supervisor_say(tid, line, (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
+    bh_supervisor_say(tid, line,
+                      (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
 /* The PKRU a caller runs with, for a path in compartment memory: the
@@ -207,17 +215,20 @@ int bh_task_pkru(pid_t tid, uint32_t *pkru) {
   if (ptrace(PTRACE_SEIZE, tid, 0, 0))
     return -1;
   int ok = 0, st = 0, sig = 0;
-  if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0) && waitpid(tid, &st, __WALL) == tid &&
-      WIFSTOPPED(st)) {
+  if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0) &&
+      waitpid(tid, &st, __WALL) == tid && WIFSTOPPED(st)) {
     /* A signal-delivery stop instead of ours: the signal goes back in. */
     if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
       sig = WSTOPSIG(st);
     pthread_mutex_lock(&lock);
     struct iovec io = {xsave, sizeof xsave};
-    if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) && io.iov_len > 576) {
+    if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) &&
+        io.iov_len > 576) {
       unsigned eax, ebx, ecx, edx;
       uint64_t bv;
-      __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+      __asm__("cpuid"
+              : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+              : "a"(0xd), "c"(9));
       memcpy(&bv, xsave + 512, 8);
       *pkru = 0; /* PKRU in its init state */
       if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
@@ -239,8 +250,8 @@ static int may_read(int c, uint32_t pkru) {
  * process (*ours) do addresses mean our layout. A path in compartment
  * memory is read only for a caller whose PKRU may read it (pkru; NULL:
  * not known yet, EAGAIN asks for it). */
-static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru, uintptr_t addr,
-                     char *out, size_t size) {
+static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru,
+                     uintptr_t addr, char *out, size_t size) {
   size_t got = 0;
   while (got < size) {
     size_t chunk = 4096 - ((addr + got) & 4095);
@@ -265,7 +276,8 @@ static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru, uin
 
 /* Lexical clean-up that never changes meaning ("//" and "/./"), then the
  * caller's own names for "self". */
-static void rewrite(const char *in, char *out, size_t size, pid_t tgid, pid_t tid) {
+static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
+                    pid_t tid) {
   char clean[PATH_MAX];
   size_t k = 0;
   for (const char *s = in; *s && k + 1 < sizeof clean; s++) {
@@ -375,7 +387,8 @@ static int in_a_thread(int listener, const struct seccomp_notif *n) {
   return err ? -1 : 0;
 }
 
-void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) {
+void bh_supervise_open(int listener, const struct seccomp_notif *n,
+                       int inline_) {
   pid_t tid = (pid_t)n->pid;
   struct caller who;
   if (read_caller(tid, &who)) {
@@ -389,7 +402,8 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   struct open_how how = {0};
   if (nr == SYS_open || nr == SYS_creat) {
     at = n->data.args[0];
-    how.flags = nr == SYS_creat ? O_CREAT | O_WRONLY | O_TRUNC : (unsigned)n->data.args[1];
+    how.flags = nr == SYS_creat ? O_CREAT | O_WRONLY | O_TRUNC
+                                : (unsigned)n->data.args[1];
     how.mode = nr == SYS_creat ? n->data.args[1] : n->data.args[2];
   } else {
     dirfd = (int)n->data.args[0];
@@ -401,14 +415,17 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   int ours = -1;
   uint32_t pkru;
   int known = learnt_pkru(n, &pkru);
-  int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at, raw, sizeof raw)
+  int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at,
+                                 raw, sizeof raw)
                      : ESRCH;
   if (err == EAGAIN) {
     if (!bh_task_pkru(tid, &pkru)) {
       remember_pkru(n, pkru); /* the call comes again */
       return;
     }
-    refuse_compartment_path(tid, at, bh_compartment_of((const void *)(at & ~(uintptr_t)4095), NULL));
+    refuse_compartment_path(
+        tid, at,
+        bh_compartment_of((const void *)(at & ~(uintptr_t)4095), NULL));
     err = EFAULT;
   }
   if (!err && nr == SYS_openat2) {
@@ -463,8 +480,9 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   }
   struct statfs bfs;
   struct stat bst;
-  if (path[0] != '/' && !fstatfs(base, &bfs) && bfs.f_type == PROC_SUPER_MAGIC &&
-      !fstat(base, &bst) && bst.st_ino == 1 /* procfs's root */) {
+  if (path[0] != '/' && !fstatfs(base, &bfs) &&
+      bfs.f_type == PROC_SUPER_MAGIC && !fstat(base, &bst) &&
+      bst.st_ino == 1 /* procfs's root */) {
     /* "self" relative to /proc: the caller's, not the supervisor's */
     char abs[PATH_MAX + 8];
     snprintf(abs, sizeof abs, "/proc/%s", raw);
@@ -482,7 +500,9 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   /* Opened here, in the supervisor's one loop, unless it could wait: a
    * FIFO waits for its other end (which may be this program's next open). */
   struct stat st;
-  if (inline_ && !fstatat(base, rel, &st, how.flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
+  if (inline_ &&
+      !fstatat(base, rel, &st,
+               how.flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
       S_ISFIFO(st.st_mode) && !in_a_thread(listener, n)) {
     close(base);
     return;
@@ -495,9 +515,10 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
   else if (nr == SYS_openat2)
     fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
   else if (how.resolve) { /* a chroot: openat2 is strict where open is not */
-    how.flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK |
-                 O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE | O_NOFOLLOW | O_NOATIME |
-                 O_CLOEXEC | O_PATH | __O_TMPFILE | O_DIRECTORY | FASYNC;
+    how.flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
+                 O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE |
+                 O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE |
+                 O_DIRECTORY | FASYNC;
     if (!(how.flags & (O_CREAT | __O_TMPFILE)))
       how.mode = 0;
     fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
@@ -518,9 +539,12 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_)
     bh_supervisor_deny(listener, n, ours_of(&ours, tgid), reason, raw);
     return;
   }
-  struct seccomp_notif_addfd add = {.id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND,
-                                    .srcfd = (uint32_t)fd, .newfd = 0,
+  struct seccomp_notif_addfd add = {.id = n->id,
+                                    .flags = SECCOMP_ADDFD_FLAG_SEND,
+                                    .srcfd = (uint32_t)fd,
+                                    .newfd = 0,
                                     .newfd_flags = cloexec ? O_CLOEXEC : 0};
-  ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add); /* fails only if it is gone */
+  ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD,
+        &add); /* fails only if it is gone */
   close(fd);
 }

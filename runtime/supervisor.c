@@ -52,7 +52,8 @@
 extern pid_t _Fork(void);
 
 /* stacks.c's owner table: the same address in every fork of the program. */
-extern uint32_t bh_owners[15][BH_STACKS_PER_ARENA] __asm__("__bulkhead_stack_owners") BH_HIDDEN;
+extern uint32_t bh_owners[15][BH_STACKS_PER_ARENA] __asm__(
+    "__bulkhead_stack_owners") BH_HIDDEN;
 
 int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) {
   struct seccomp_notif_resp r;
@@ -66,7 +67,8 @@ int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) {
 
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) {
   struct iovec local = {buf, len}, remote = {(void *)addr, len};
-  return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
+  return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0
+                                                                         : -1;
 }
 
 int bh_read_status(pid_t pid, char *buf, size_t size) {
@@ -97,7 +99,9 @@ pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 
 /* Whether task tid belongs to our process or a fork of it (same address
  * space record). Unknown counts as ours: the stricter answer. */
-int bh_supervisor_is_ours(pid_t tid) { return bh_supervisor_tgid_is_ours(bh_task_tgid(tid)); }
+int bh_supervisor_is_ours(pid_t tid) {
+  return bh_supervisor_tgid_is_ours(bh_task_tgid(tid));
+}
 
 int bh_supervisor_tgid_is_ours(pid_t tgid) {
   unsigned long id[BH_IDENT_FIELDS];
@@ -131,7 +135,8 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
  * its PKRU: only for a call it refuses, whose process then dies). */
 static void domain_of(pid_t tid, char *out, size_t size) {
   uint32_t pkru;
-  const struct bulkhead_domain *d = bh_task_pkru(tid, &pkru) ? NULL : bh_domain_of_pkru(pkru);
+  const struct bulkhead_domain *d =
+      bh_task_pkru(tid, &pkru) ? NULL : bh_domain_of_pkru(pkru);
   if (!d)
     snprintf(out, size, "%s", "code outside every domain");
   else if (d == &__bulkhead_domain0)
@@ -143,23 +148,27 @@ static void domain_of(pid_t tid, char *out, size_t size) {
 /* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread
  * T) - why" for our process, which then dies; answers the call with
  * EPERM. */
-void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours, int reason,
-                        const char *detail) {
+void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
+                        int reason, const char *detail) {
   if (ours) {
     char line[1024];
     const char *name = bh_syscall_name(n->data.nr);
-    int k = snprintf(line, sizeof line, "bulkhead: denied: %s(", name ? name : "?");
+    int k =
+        snprintf(line, sizeof line, "bulkhead: denied: %s(", name ? name : "?");
     int nargs = n->data.nr == SYS_munmap ? 2 : n->data.nr == SYS_mmap ? 6 : 4;
     for (int i = 0; i < nargs && k < (int)sizeof line; i++)
-      k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx", i ? ", " : "",
-                    (unsigned long long)n->data.args[i]);
+      k += snprintf(line + k, sizeof line - (size_t)k, "%s0x%llx",
+                    i ? ", " : "", (unsigned long long)n->data.args[i]);
     char domain[128];
     domain_of((pid_t)n->pid, domain, sizeof domain);
     if (k < (int)sizeof line)
-      k += snprintf(line + k, sizeof line - (size_t)k, ")%s%s%s from %s, in process %d (thread %d) "
-                    "\xe2\x80\x94 %s\n", detail ? " of \"" : "", detail ? detail : "",
-                    detail ? "\"" : "", domain,
-                    (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, bh_reason_text(reason));
+      k +=
+          snprintf(line + k, sizeof line - (size_t)k,
+                   ")%s%s%s from %s, in process %d (thread %d) "
+                   "\xe2\x80\x94 %s\n",
+                   detail ? " of \"" : "", detail ? detail : "",
+                   detail ? "\"" : "", domain, (int)bh_task_tgid((pid_t)n->pid),
+                   (int)n->pid, bh_reason_text(reason));
     if (k > (int)sizeof line)
       k = sizeof line;
     bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
@@ -184,11 +193,12 @@ static int shares_parents_memory(pid_t tgid) {
 }
 
 static int owner_request(int listener, const struct seccomp_notif *n) {
-  int op = (int)n->data.args[1], c = (int)n->data.args[2], i = (int)n->data.args[3];
+  int op = (int)n->data.args[1], c = (int)n->data.args[2],
+      i = (int)n->data.args[3];
   uint32_t tid = (uint32_t)n->pid;
   pid_t tgid = bh_task_tgid((pid_t)n->pid);
-  if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 || i >= BH_STACKS_PER_ARENA ||
-      tgid <= 0)
+  if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 ||
+      i >= BH_STACKS_PER_ARENA || tgid <= 0)
     return EINVAL;
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
@@ -227,7 +237,8 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
         err = EIO;
     }
   } else {
-    uint32_t cur, want = op == BH_OWNER_CLAIM ? 0 : tid, to = op == BH_OWNER_CLAIM ? tid : 0;
+    uint32_t cur, want = op == BH_OWNER_CLAIM ? 0 : tid,
+                  to = op == BH_OWNER_CLAIM ? tid : 0;
     off_t at = (off_t)(uintptr_t)&bh_owners[c][i];
     if (op != BH_OWNER_CLAIM && op != BH_OWNER_RELEASE)
       err = EINVAL;
@@ -247,29 +258,54 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
 static int reason_of(const struct seccomp_notif *n) {
   unsigned long prot = n->data.args[2], flags = n->data.args[3];
   switch (n->data.nr) {
-  case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: return BH_R_PKEY;
-  case SYS_personality: return BH_R_PERSONALITY;
-  case SYS_perf_event_open: case SYS_bpf: case SYS_init_module: case SYS_finit_module:
-  case SYS_kexec_load: case SYS_kexec_file_load: return BH_R_KERNEL;
-  case SYS_prctl: return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
-  case SYS_shmat: return n->data.args[2] & 0100000 /* SHM_EXEC */ ? BH_R_EXEC : BH_R_SHM;
-  case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root:
-  case SYS_open_tree: case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig:
-  case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
+  case SYS_pkey_alloc:
+  case SYS_pkey_free:
+  case SYS_pkey_mprotect:
+    return BH_R_PKEY;
+  case SYS_personality:
+    return BH_R_PERSONALITY;
+  case SYS_perf_event_open:
+  case SYS_bpf:
+  case SYS_init_module:
+  case SYS_finit_module:
+  case SYS_kexec_load:
+  case SYS_kexec_file_load:
+    return BH_R_KERNEL;
+  case SYS_prctl:
+    return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
+  case SYS_shmat:
+    return n->data.args[2] & 0100000 /* SHM_EXEC */ ? BH_R_EXEC : BH_R_SHM;
+  case SYS_unshare:
+  case SYS_setns:
+  case SYS_mount:
+  case SYS_umount2:
+  case SYS_pivot_root:
+  case SYS_open_tree:
+  case SYS_move_mount:
+  case SYS_fsopen:
+  case SYS_fsconfig:
+  case SYS_fsmount:
+  case SYS_fspick:
+  case SYS_mount_setattr:
     return BH_R_NAMESPACE;
   case SYS_clone:
     if (n->data.args[0] & BH_CLONE_NEW_ANY)
       return BH_R_NAMESPACE;
     if (n->data.args[0] & CLONE_FILES && !(n->data.args[0] & CLONE_THREAD))
       return BH_R_SHARED_FILES;
-    return n->data.args[0] & CLONE_PARENT && n->data.args[0] & CLONE_VM ? BH_R_SHARED_VM
-                                                                       : BH_R_TID_WORD;
-  case SYS_set_tid_address: return BH_R_TID_WORD;
-  case SYS_mprotect: return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
+    return n->data.args[0] & CLONE_PARENT && n->data.args[0] & CLONE_VM
+               ? BH_R_SHARED_VM
+               : BH_R_TID_WORD;
+  case SYS_set_tid_address:
+    return BH_R_TID_WORD;
+  case SYS_mprotect:
+    return prot & PROT_EXEC ? BH_R_EXEC : BH_R_PROTECTED;
   case SYS_mmap:
-    return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS) ? BH_R_EXEC
-                                                                           : BH_R_PROTECTED;
-  default: return BH_R_PROTECTED;
+    return prot & PROT_EXEC && (prot & PROT_WRITE || flags & MAP_ANONYMOUS)
+               ? BH_R_EXEC
+               : BH_R_PROTECTED;
+  default:
+    return BH_R_PROTECTED;
   }
 }
 
@@ -292,7 +328,8 @@ static int executable_at(pid_t tgid, uint64_t addr) {
   while (fgets(line, sizeof line, f)) {
     unsigned long long lo, hi;
     char perms[8];
-    if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo && addr < hi) {
+    if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo &&
+        addr < hi) {
       x = perms[2] == 'x';
       break;
     }
@@ -345,7 +382,10 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_mmap:
     handle_mmap(listener, n);
     return;
-  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+  case SYS_open:
+  case SYS_openat:
+  case SYS_openat2:
+  case SYS_creat:
     bh_supervise_open(listener, n, 1);
     return;
   case SYS_ioctl:
@@ -373,7 +413,9 @@ static int receive_fd(int sock) {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } u;
-  struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = u.buf,
+  struct msghdr m = {.msg_iov = &io,
+                     .msg_iovlen = 1,
+                     .msg_control = u.buf,
                      .msg_controllen = sizeof u.buf};
   if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
     return -1;
@@ -389,8 +431,9 @@ static __attribute__((noreturn)) void supervise(int sock) {
   /* Its own process group: no terminal signal or kill of the program's
    * group reaches it; it ignores the rest it could be sent by accident. */
   setpgid(0, 0);
-  static const int quiet[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGPIPE,
-                              SIGUSR1, SIGUSR2, SIGALRM, SIGTERM};
+  static const int quiet[] = {SIGINT,  SIGQUIT, SIGTSTP, SIGTTIN,
+                              SIGTTOU, SIGHUP,  SIGPIPE, SIGUSR1,
+                              SIGUSR2, SIGALRM, SIGTERM};
   for (unsigned i = 0; i < sizeof quiet / sizeof *quiet; i++)
     signal(quiet[i], SIG_IGN);
   /* Only what it needs stays open: a pipe's writing end held here would
@@ -450,7 +493,8 @@ pid_t bh_supervisor_start(int mine, int theirs) {
   while (waitpid(mid, &status, 0) < 0 && errno == EINTR) {
   }
   pid_t s = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) || read(mine, &s, sizeof s) != sizeof s)
+  if (!WIFEXITED(status) || WEXITSTATUS(status) ||
+      read(mine, &s, sizeof s) != sizeof s)
     return -1;
   return s;
 }

@@ -74,7 +74,8 @@ static const char *function_at(const char *base, size_t len, uintptr_t off,
                                uintptr_t *start) {
   const ElfW(Ehdr) *eh = (const void *)base;
   if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-      eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(ElfW(Shdr)) ||
+      eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh->e_shentsize != sizeof(ElfW(Shdr)) ||
       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(ElfW(Shdr)) > len)
     return NULL;
   const ElfW(Shdr) *sh = (const void *)(base + eh->e_shoff);
@@ -83,7 +84,8 @@ static const char *function_at(const char *base, size_t len, uintptr_t off,
       if (sh[s].sh_type != (unsigned)want || sh[s].sh_link >= eh->e_shnum)
         continue;
       const ElfW(Shdr) *str = &sh[sh[s].sh_link];
-      if (sh[s].sh_offset + sh[s].sh_size > len || str->sh_offset + str->sh_size > len)
+      if (sh[s].sh_offset + sh[s].sh_size > len ||
+          str->sh_offset + str->sh_size > len)
         continue;
       const ElfW(Sym) *sym = (const void *)(base + sh[s].sh_offset);
       size_t n = sh[s].sh_size / sizeof *sym;
@@ -116,7 +118,9 @@ void bh_write_code_address(uintptr_t pc) {
   if (fd >= 0)
     close(fd);
   uintptr_t start;
-  const char *fn = map == MAP_FAILED ? NULL : function_at(map, (size_t)st.st_size, off, &start);
+  const char *fn = map == MAP_FAILED
+                       ? NULL
+                       : function_at(map, (size_t)st.st_size, off, &start);
   if (fn) {
     bh_write(fn);
     bh_write("+0x");

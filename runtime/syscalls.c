@@ -60,89 +60,186 @@ _Static_assert(sizeof policy % BH_PAGE == 0, "the policy fills whole pages");
 
 const char *bh_reason_text(int reason) {
   switch (reason) {
-  case BH_R_ARCH: return "only x86-64 system calls are allowed (an i386 or x32 entry point bypasses the x86-64 rules)";
-  case BH_R_PTRACE: return "reading or writing a process's memory through the kernel ignores protection keys";
-  case BH_R_URING: return "io_uring makes system calls the filter never sees";
-  case BH_R_UFFD: return "userfaultfd lets the program supply the contents of protected pages";
-  case BH_R_LISTENER: return "a seccomp listener of the program's own would answer for the supervisor";
-  case BH_R_SUD: return "Syscall User Dispatch and PR_SET_MM change how the process meets the kernel";
-  case BH_R_SUPERVISOR: return "the supervisor decides what the filter cannot; the program may not signal it";
-  case BH_R_REMAP: return "remap_file_pages rearranges pages behind the filter's address checks";
-  case BH_R_PKEY: return "only the runtime allocates keys and tags memory, before main";
-  case BH_R_PROTECTED: return "compartment, runtime and loaded-object memory may not be unmapped, remapped, re-protected or advised away";
-  case BH_R_EXEC: return "new executable memory could hold an unvetted WRPKRU (writable-and-executable, anonymous or made executable later)";
-  case BH_R_PERSONALITY: return "a personality (READ_IMPLIES_EXEC) changes what the memory rules mean";
-  case BH_R_PTRACER: return "it would let another process attach to this one";
-  case BH_R_SHM: return "SHM_REMAP replaces mappings the filter cannot see";
-  case BH_R_MEMFILE: return "reading or writing a process's memory through the kernel ignores protection keys";
-  case BH_R_SPELLING: return "the path reaches procfs through a link the supervisor cannot follow for the caller";
-  case BH_R_UNREADABLE: return "the supervisor cannot read the call's arguments";
-  case BH_R_TID_WORD: return "the kernel writes that thread-id word (at the task's exit, with the rights it dies with) into protected memory";
-  case BH_R_SHARED_FILES: return "a process sharing the program's descriptors could swap the file of an executable mapping while the supervisor scans it";
-  case BH_R_SHARED_VM: return "a process sharing the program's memory under another parent would hide that it shares it, and could take over live threads' compartment stacks";
-  case BH_R_NAMESPACE: return "a namespace or mount of its own lets the program give a process's memory file another name";
-  case BH_R_KERNEL: return "it has the kernel read the process's memory (samples, probes) or changes the kernel itself";
-  case BH_R_DUMPABLE: return "a process that is not dumpable is closed to the supervisor, which must read its paths and stack owners";
-  default: return "refused by the system-call policy";
+  case BH_R_ARCH:
+    return "only x86-64 system calls are allowed (an i386 or x32 entry point "
+           "bypasses the x86-64 rules)";
+  case BH_R_PTRACE:
+    return "reading or writing a process's memory through the kernel ignores "
+           "protection keys";
+  case BH_R_URING:
+    return "io_uring makes system calls the filter never sees";
+  case BH_R_UFFD:
+    return "userfaultfd lets the program supply the contents of protected "
+           "pages";
+  case BH_R_LISTENER:
+    return "a seccomp listener of the program's own would answer for the "
+           "supervisor";
+  case BH_R_SUD:
+    return "Syscall User Dispatch and PR_SET_MM change how the process meets "
+           "the kernel";
+  case BH_R_SUPERVISOR:
+    return "the supervisor decides what the filter cannot; the program may not "
+           "signal it";
+  case BH_R_REMAP:
+    return "remap_file_pages rearranges pages behind the filter's address "
+           "checks";
+  case BH_R_PKEY:
+    return "only the runtime allocates keys and tags memory, before main";
+  case BH_R_PROTECTED:
+    return "compartment, runtime and loaded-object memory may not be unmapped, "
+           "remapped, re-protected or advised away";
+  case BH_R_EXEC:
+    return "new executable memory could hold an unvetted WRPKRU "
+           "(writable-and-executable, anonymous or made executable later)";
+  case BH_R_PERSONALITY:
+    return "a personality (READ_IMPLIES_EXEC) changes what the memory rules "
+           "mean";
+  case BH_R_PTRACER:
+    return "it would let another process attach to this one";
+  case BH_R_SHM:
+    return "SHM_REMAP replaces mappings the filter cannot see";
+  case BH_R_MEMFILE:
+    return "reading or writing a process's memory through the kernel ignores "
+           "protection keys";
+  case BH_R_SPELLING:
+    return "the path reaches procfs through a link the supervisor cannot "
+           "follow for the caller";
+  case BH_R_UNREADABLE:
+    return "the supervisor cannot read the call's arguments";
+  case BH_R_TID_WORD:
+    return "the kernel writes that thread-id word (at the task's exit, with "
+           "the rights it dies with) into protected memory";
+  case BH_R_SHARED_FILES:
+    return "a process sharing the program's descriptors could swap the file of "
+           "an executable mapping while the supervisor scans it";
+  case BH_R_SHARED_VM:
+    return "a process sharing the program's memory under another parent would "
+           "hide that it shares it, and could take over live threads' "
+           "compartment stacks";
+  case BH_R_NAMESPACE:
+    return "a namespace or mount of its own lets the program give a process's "
+           "memory file another name";
+  case BH_R_KERNEL:
+    return "it has the kernel read the process's memory (samples, probes) or "
+           "changes the kernel itself";
+  case BH_R_DUMPABLE:
+    return "a process that is not dumpable is closed to the supervisor, which "
+           "must read its paths and stack owners";
+  default:
+    return "refused by the system-call policy";
   }
 }
 
 const char *bh_syscall_name(long nr) {
   switch (nr) {
-  case SYS_ptrace: return "ptrace";
-  case SYS_process_vm_readv: return "process_vm_readv";
-  case SYS_process_vm_writev: return "process_vm_writev";
-  case SYS_process_madvise: return "process_madvise";
-  case SYS_io_uring_setup: return "io_uring_setup";
-  case SYS_io_uring_enter: return "io_uring_enter";
-  case SYS_io_uring_register: return "io_uring_register";
-  case SYS_userfaultfd: return "userfaultfd";
-  case SYS_seccomp: return "seccomp";
-  case SYS_prctl: return "prctl";
-  case SYS_remap_file_pages: return "remap_file_pages";
-  case SYS_kill: return "kill";
-  case SYS_tkill: return "tkill";
-  case SYS_tgkill: return "tgkill";
-  case SYS_rt_sigqueueinfo: return "rt_sigqueueinfo";
-  case SYS_rt_tgsigqueueinfo: return "rt_tgsigqueueinfo";
-  case SYS_pidfd_open: return "pidfd_open";
-  case SYS_pkey_alloc: return "pkey_alloc";
-  case SYS_pkey_free: return "pkey_free";
-  case SYS_pkey_mprotect: return "pkey_mprotect";
-  case SYS_personality: return "personality";
-  case SYS_mprotect: return "mprotect";
-  case SYS_mmap: return "mmap";
-  case SYS_munmap: return "munmap";
-  case SYS_mremap: return "mremap";
-  case SYS_madvise: return "madvise";
-  case SYS_shmat: return "shmat";
-  case SYS_open: return "open";
-  case SYS_openat: return "openat";
-  case SYS_openat2: return "openat2";
-  case SYS_creat: return "creat";
-  case SYS_ioctl: return "ioctl";
-  case SYS_perf_event_open: return "perf_event_open";
-  case SYS_bpf: return "bpf";
-  case SYS_init_module: return "init_module";
-  case SYS_finit_module: return "finit_module";
-  case SYS_kexec_load: return "kexec_load";
-  case SYS_kexec_file_load: return "kexec_file_load";
-  case SYS_unshare: return "unshare";
-  case SYS_setns: return "setns";
-  case SYS_mount: return "mount";
-  case SYS_umount2: return "umount2";
-  case SYS_pivot_root: return "pivot_root";
-  case SYS_open_tree: return "open_tree";
-  case SYS_move_mount: return "move_mount";
-  case SYS_fsopen: return "fsopen";
-  case SYS_fsconfig: return "fsconfig";
-  case SYS_fsmount: return "fsmount";
-  case SYS_fspick: return "fspick";
-  case SYS_mount_setattr: return "mount_setattr";
-  case SYS_clone: return "clone";
-  case SYS_clone3: return "clone3";
-  case SYS_set_tid_address: return "set_tid_address";
-  default: return NULL;
+  case SYS_ptrace:
+    return "ptrace";
+  case SYS_process_vm_readv:
+    return "process_vm_readv";
+  case SYS_process_vm_writev:
+    return "process_vm_writev";
+  case SYS_process_madvise:
+    return "process_madvise";
+  case SYS_io_uring_setup:
+    return "io_uring_setup";
+  case SYS_io_uring_enter:
+    return "io_uring_enter";
+  case SYS_io_uring_register:
+    return "io_uring_register";
+  case SYS_userfaultfd:
+    return "userfaultfd";
+  case SYS_seccomp:
+    return "seccomp";
+  case SYS_prctl:
+    return "prctl";
+  case SYS_remap_file_pages:
+    return "remap_file_pages";
+  case SYS_kill:
+    return "kill";
+  case SYS_tkill:
+    return "tkill";
+  case SYS_tgkill:
+    return "tgkill";
+  case SYS_rt_sigqueueinfo:
+    return "rt_sigqueueinfo";
+  case SYS_rt_tgsigqueueinfo:
+    return "rt_tgsigqueueinfo";
+  case SYS_pidfd_open:
+    return "pidfd_open";
+  case SYS_pkey_alloc:
+    return "pkey_alloc";
+  case SYS_pkey_free:
+    return "pkey_free";
+  case SYS_pkey_mprotect:
+    return "pkey_mprotect";
+  case SYS_personality:
+    return "personality";
+  case SYS_mprotect:
+    return "mprotect";
+  case SYS_mmap:
+    return "mmap";
+  case SYS_munmap:
+    return "munmap";
+  case SYS_mremap:
+    return "mremap";
+  case SYS_madvise:
+    return "madvise";
+  case SYS_shmat:
+    return "shmat";
+  case SYS_open:
+    return "open";
+  case SYS_openat:
+    return "openat";
+  case SYS_openat2:
+    return "openat2";
+  case SYS_creat:
+    return "creat";
+  case SYS_ioctl:
+    return "ioctl";
+  case SYS_perf_event_open:
+    return "perf_event_open";
+  case SYS_bpf:
+    return "bpf";
+  case SYS_init_module:
+    return "init_module";
+  case SYS_finit_module:
+    return "finit_module";
+  case SYS_kexec_load:
+    return "kexec_load";
+  case SYS_kexec_file_load:
+    return "kexec_file_load";
+  case SYS_unshare:
+    return "unshare";
+  case SYS_setns:
+    return "setns";
+  case SYS_mount:
+    return "mount";
+  case SYS_umount2:
+    return "umount2";
+  case SYS_pivot_root:
+    return "pivot_root";
+  case SYS_open_tree:
+    return "open_tree";
+  case SYS_move_mount:
+    return "move_mount";
+  case SYS_fsopen:
+    return "fsopen";
+  case SYS_fsconfig:
+    return "fsconfig";
+  case SYS_fsmount:
+    return "fsmount";
+  case SYS_fspick:
+    return "fspick";
+  case SYS_mount_setattr:
+    return "mount_setattr";
+  case SYS_clone:
+    return "clone";
+  case SYS_clone3:
+    return "clone3";
+  case SYS_set_tid_address:
+    return "set_tid_address";
+  default:
+    return NULL;
   }
 }
 
@@ -176,7 +273,7 @@ static void report_sigsys(int sig, siginfo_t *si, void *ucv) {
   const greg_t *g = uc->uc_mcontext.gregs;
   unsigned long args[6] = {(unsigned long)g[REG_RDI], (unsigned long)g[REG_RSI],
                            (unsigned long)g[REG_RDX], (unsigned long)g[REG_R10],
-                           (unsigned long)g[REG_R8], (unsigned long)g[REG_R9]};
+                           (unsigned long)g[REG_R8],  (unsigned long)g[REG_R9]};
   bh_write("bulkhead: denied: ");
   if (si->si_arch != (unsigned)AUDIT_ARCH_X86_64) {
     bh_write("a non-x86-64 system call ");
@@ -210,8 +307,10 @@ static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
     }
   }
   if (policy.p.n >= BH_MAX_RANGES)
-    bh_fatal("too many loaded objects for the system-call filter's memory rules (at most "
-             "%d ranges)", BH_MAX_RANGES);
+    bh_fatal("too many loaded objects for the system-call filter's memory "
+             "rules (at most "
+             "%d ranges)",
+             BH_MAX_RANGES);
   policy.p.r[policy.p.n++] = (struct bh_range){lo, hi, keyed};
 }
 
@@ -280,28 +379,38 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) {
 static void verbose_policy(void) {
   bh_write("bulkhead: system-call filter installed; supervisor pid ");
   bh_write_num((unsigned long)policy.p.supervisor, 10);
-  bh_write("\nbulkhead:   denied outright: ptrace, process_vm_readv/writev, process_madvise, "
-           "io_uring_*, userfaultfd, remap_file_pages, seccomp listeners, "
-           "prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SET_MM), signals to the supervisor, "
-           "i386/x32 calls\n"
-           "bulkhead:   denied for this process (supervisor): pkey_alloc/free/mprotect, "
-           "perf_event_open, bpf, init/finit_module, kexec_*, "
-           "personality changes, PR_SET_PTRACER, PR_SET_DUMPABLE 0, PROT_EXEC by mprotect, anonymous or "
-           "writable executable mmap, shmat(SHM_REMAP, SHM_EXEC), growing an executable mapping, "
-           "clone(CLONE_FILES) of a process, and these calls on protected memory\n"
-           "bulkhead:   scanned by the supervisor: every executable file mapping (dlopen), "
-           "for WRPKRU/XRSTOR/XRSTORS\n");
+  bh_write(
+      "\nbulkhead:   denied outright: ptrace, process_vm_readv/writev, "
+      "process_madvise, "
+      "io_uring_*, userfaultfd, remap_file_pages, seccomp listeners, "
+      "prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SET_MM), signals to the "
+      "supervisor, "
+      "i386/x32 calls\n"
+      "bulkhead:   denied for this process (supervisor): "
+      "pkey_alloc/free/mprotect, "
+      "perf_event_open, bpf, init/finit_module, kexec_*, "
+      "personality changes, PR_SET_PTRACER, PR_SET_DUMPABLE 0, PROT_EXEC by "
+      "mprotect, anonymous or "
+      "writable executable mmap, shmat(SHM_REMAP, SHM_EXEC), growing an "
+      "executable mapping, "
+      "clone(CLONE_FILES) of a process, and these calls on protected memory\n"
+      "bulkhead:   scanned by the supervisor: every executable file mapping "
+      "(dlopen), "
+      "for WRPKRU/XRSTOR/XRSTORS\n");
   for (unsigned i = 0; i < policy.p.n; i++) {
     bh_write("bulkhead:   protected 0x");
     bh_write_num(policy.p.r[i].lo, 16);
     bh_write("-0x");
     bh_write_num(policy.p.r[i].hi, 16);
-    bh_write(policy.p.r[i].keyed ? " (compartment heap or stacks: mprotect without PROT_EXEC "
-                                   "allowed, it keeps the key)\n"
-                                 : " (loaded object)\n");
+    bh_write(policy.p.r[i].keyed
+                 ? " (compartment heap or stacks: mprotect without PROT_EXEC "
+                   "allowed, it keeps the key)\n"
+                 : " (loaded object)\n");
   }
-  bh_write("bulkhead:   checked by the supervisor: every open, openat, openat2 and creat "
-           "without O_PATH or O_DIRECTORY (no process memory file of this process)\n");
+  bh_write("bulkhead:   checked by the supervisor: every open, openat, openat2 "
+           "and creat "
+           "without O_PATH or O_DIRECTORY (no process memory file of this "
+           "process)\n");
 }
 
 /* A seccomp filter already there (a hardened program started this one)
@@ -331,7 +440,9 @@ static int send_fd(int sock, int fd) {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } u;
-  struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = u.buf,
+  struct msghdr m = {.msg_iov = &io,
+                     .msg_iovlen = 1,
+                     .msg_control = u.buf,
                      .msg_controllen = sizeof u.buf};
   struct cmsghdr *c = CMSG_FIRSTHDR(&m);
   c->cmsg_level = SOL_SOCKET;
@@ -356,15 +467,17 @@ __attribute__((constructor(103))) static void install_filter(void) {
   policy.p.verbose = v && !strcmp(v, "1");
   unsigned long pers = (unsigned long)personality(0xffffffff);
   if (pers & READ_IMPLIES_EXEC)
-    bh_fatal("the process runs with READ_IMPLIES_EXEC (an executable stack?); the "
-             "system-call filter's rules for executable memory cannot hold");
+    bh_fatal(
+        "the process runs with READ_IMPLIES_EXEC (an executable stack?); the "
+        "system-call filter's rules for executable memory cannot hold");
 
   policy.p.tgid = getpid();
   dl_iterate_phdr(add_object, NULL);
   for (struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++)
     if (d->stack_lo)
-      add_range((uintptr_t)(d->stack_lo - BH_ARENA_GUARD), (uintptr_t)d->stack_hi, 1);
+      add_range((uintptr_t)(d->stack_lo - BH_ARENA_GUARD),
+                (uintptr_t)d->stack_hi, 1);
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
   if (hi > lo)
@@ -399,10 +512,11 @@ __attribute__((constructor(103))) static void install_filter(void) {
     cannot("PR_SET_NO_NEW_PRIVS");
   struct sock_fprog fprog = {(unsigned short)len, prog};
   install_handler(probe_sigsys);
-  long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                          SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
-                              SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
-                          &fprog);
+  long listener =
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+              SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
+                  SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
+              &fprog);
   if (listener_refused) {
     /* Under a hardened parent's rules, which still apply; this program's
      * own are not installed (docs/hardening.md). The supervisor, given
@@ -415,8 +529,10 @@ __attribute__((constructor(103))) static void install_filter(void) {
     if (mprotect(&policy, sizeof policy, PROT_READ))
       cannot("mprotect");
     if (policy.p.verbose)
-      bh_write("bulkhead: a seccomp filter already there (a hardened program started this "
-               "one) refuses a listener; this program runs under that filter's rules, "
+      bh_write("bulkhead: a seccomp filter already there (a hardened program "
+               "started this "
+               "one) refuses a listener; this program runs under that filter's "
+               "rules, "
                "without its own\n");
     return;
   }

@@ -26,10 +26,10 @@ struct bh_range {
 #define BH_IDENT_FIELDS 4
 
 struct bh_policy {
-  int on;                  /* the filter is installed */
-  int verbose;             /* BULKHEAD_VERBOSE=1 */
-  pid_t tgid;              /* the program */
-  pid_t supervisor;        /* its supervisor */
+  int on;           /* the filter is installed */
+  int verbose;      /* BULKHEAD_VERBOSE=1 */
+  pid_t tgid;       /* the program */
+  pid_t supervisor; /* its supervisor */
   unsigned long ident[BH_IDENT_FIELDS];
   unsigned n;
   struct bh_range r[BH_MAX_RANGES];
@@ -39,28 +39,28 @@ extern const struct bh_policy *const bh_policy BH_HIDDEN;
 /* Why a call was refused: SECCOMP_RET_DATA of a trapped call, and the
  * reason the supervisor gives. */
 enum bh_reason {
-  BH_R_ARCH = 1,     /* not an x86-64 system call */
-  BH_R_PTRACE,       /* ptrace, process_vm_readv/writev, process_madvise */
-  BH_R_URING,        /* io_uring */
-  BH_R_UFFD,         /* userfaultfd */
-  BH_R_LISTENER,     /* a seccomp filter with its own listener */
-  BH_R_SUD,          /* Syscall User Dispatch, PR_SET_MM */
-  BH_R_SUPERVISOR,   /* a signal to the supervisor */
-  BH_R_REMAP,        /* remap_file_pages */
-  BH_R_PKEY,         /* pkey_alloc/free/mprotect after start-up */
-  BH_R_PROTECTED,    /* an mm call on protected memory */
-  BH_R_EXEC,         /* new executable memory */
-  BH_R_PERSONALITY,  /* personality other than the query */
-  BH_R_PTRACER,      /* PR_SET_PTRACER */
-  BH_R_SHM,          /* shmat with SHM_REMAP */
-  BH_R_MEMFILE,      /* an open of a process's memory file */
-  BH_R_SPELLING,     /* an open that resolves to the supervisor's /proc */
-  BH_R_UNREADABLE,   /* the supervisor cannot read the caller's arguments */
-  BH_R_DUMPABLE,     /* PR_SET_DUMPABLE 0 */
-  BH_R_KERNEL,       /* perf_event_open, bpf, modules, kexec */
-  BH_R_NAMESPACE,    /* new namespaces, mounts */
-  BH_R_SHARED_VM,    /* clone(CLONE_VM | CLONE_PARENT) */
-  BH_R_TID_WORD,     /* a thread-id word the kernel writes, in protected memory */
+  BH_R_ARCH = 1,    /* not an x86-64 system call */
+  BH_R_PTRACE,      /* ptrace, process_vm_readv/writev, process_madvise */
+  BH_R_URING,       /* io_uring */
+  BH_R_UFFD,        /* userfaultfd */
+  BH_R_LISTENER,    /* a seccomp filter with its own listener */
+  BH_R_SUD,         /* Syscall User Dispatch, PR_SET_MM */
+  BH_R_SUPERVISOR,  /* a signal to the supervisor */
+  BH_R_REMAP,       /* remap_file_pages */
+  BH_R_PKEY,        /* pkey_alloc/free/mprotect after start-up */
+  BH_R_PROTECTED,   /* an mm call on protected memory */
+  BH_R_EXEC,        /* new executable memory */
+  BH_R_PERSONALITY, /* personality other than the query */
+  BH_R_PTRACER,     /* PR_SET_PTRACER */
+  BH_R_SHM,         /* shmat with SHM_REMAP */
+  BH_R_MEMFILE,     /* an open of a process's memory file */
+  BH_R_SPELLING,    /* an open that resolves to the supervisor's /proc */
+  BH_R_UNREADABLE,  /* the supervisor cannot read the caller's arguments */
+  BH_R_DUMPABLE,    /* PR_SET_DUMPABLE 0 */
+  BH_R_KERNEL,      /* perf_event_open, bpf, modules, kexec */
+  BH_R_NAMESPACE,   /* new namespaces, mounts */
+  BH_R_SHARED_VM,   /* clone(CLONE_VM | CLONE_PARENT) */
+  BH_R_TID_WORD, /* a thread-id word the kernel writes, in protected memory */
   BH_R_SHARED_FILES, /* clone(CLONE_FILES) of a process, not a thread */
   BH_R_COUNT
 };
@@ -70,7 +70,8 @@ const char *bh_syscall_name(long nr) BH_HIDDEN;
 /* The filter program (bpf.c): returns its length, or -1 if the policy does
  * not fit. */
 struct sock_filter;
-int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max) BH_HIDDEN;
+int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
+                    int max) BH_HIDDEN;
 
 /* The runtime's requests to the supervisor: an ioctl on this descriptor
  * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
@@ -78,7 +79,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out, int max)
 
 /* Every namespace a clone can create (<linux/sched.h>). */
 #define BH_CLONE_NEW_ANY                                                       \
-  (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
+  (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |  \
    CLONE_NEWUTS | CLONE_NEWCGROUP)
 enum bh_request { BH_OWNER_CLAIM = 1, BH_OWNER_RELEASE, BH_OWNER_ADOPT };
 /* Sets compartment c's stack i's owner through the supervisor: claim
@@ -96,7 +97,8 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
  * notification itself, on this thread, or (inline_, and the open could
  * wait) on one of its own. */
 struct seccomp_notif;
-void bh_supervise_open(int listener, const struct seccomp_notif *n, int inline_) BH_HIDDEN;
+void bh_supervise_open(int listener, const struct seccomp_notif *n,
+                       int inline_) BH_HIDDEN;
 /* The supervisor's scan of an executable file mapping (supervisor-exec.c),
  * an mmap with PROT_EXEC of a file, neither anonymous nor writable; it
  * handles the notifications of other processes that come meanwhile with
@@ -116,7 +118,8 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
 int bh_task_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
 /* Writes len bytes of line to the standard error of tid's process. */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
-int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) BH_HIDDEN;
+int bh_notif_respond(int listener, uint64_t id, long val, int error,
+                     int cont) BH_HIDDEN;
 /* Reads len bytes at addr of task tid; 0 or -1. */
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
 pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;

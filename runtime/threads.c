@@ -13,14 +13,14 @@
  * own domain, so it runs with exactly its rights.
  */
 #define _GNU_SOURCE
+#include "../include/bulkhead.h"
 #include "gate.h"
 #include "internal.h"
 #include "spawn.h"
-#include "../include/bulkhead.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -149,8 +149,8 @@ static int do_clone(struct clone_req *r) {
   s->clone_fn = r->fn;
   s->arg = r->arg;
   /* A child sharing our memory may read *s after clone returns: it frees it. */
-  int tid = next(clone_trampoline, r->stack, r->flags, s, r->parent_tid,
-                 r->tls, r->child_tid);
+  int tid = next(clone_trampoline, r->stack, r->flags, s, r->parent_tid, r->tls,
+                 r->child_tid);
   if (tid < 0 || (tid > 0 && !(r->flags & CLONE_VM)))
     free(s); /* failed, or the child has a copy of its own */
   return tid;

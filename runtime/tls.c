@@ -41,7 +41,8 @@ struct tls_table {
   char pad[BH_PAGE - 8 * BH_TLS_ACCESSOR_COUNT - 2 * sizeof(int)];
 };
 _Static_assert(__builtin_offsetof(struct tls_table, offset) == 0 &&
-                   sizeof(((struct tls_table *)0)->offset) == 8 * BH_TLS_ACCESSOR_COUNT &&
+                   sizeof(((struct tls_table *)0)->offset) ==
+                       8 * BH_TLS_ACCESSOR_COUNT &&
                    sizeof(struct tls_table) == BH_PAGE,
                "the TLS offset table is not what the pass reads");
 BH_HIDDEN struct tls_table bh_tls __asm__(BH_SYM_TLS_OFFSETS)
@@ -74,7 +75,9 @@ char *bh_fs_base_for_code(void) { return fs_base(); }
 BH_TLS_ACCESSORS(DEFINE_ACCESSOR)
 
 void *bh_tls_accessor(int i) {
-#define ADDRESS(k, libc, ours) if (i == k) return (void *)ours;
+#define ADDRESS(k, libc, ours)                                                 \
+  if (i == k)                                                                  \
+    return (void *)ours;
   BH_TLS_ACCESSORS(ADDRESS)
   return NULL;
 }

@@ -13,7 +13,8 @@
 #include <unwind.h>
 
 /* Every stack-switching trampoline is in this section. */
-extern const char __start_bulkhead_trampolines[] __attribute__((weak)) BH_HIDDEN;
+extern const char __start_bulkhead_trampolines[] __attribute__((weak))
+BH_HIDDEN;
 extern const char __stop_bulkhead_trampolines[] __attribute__((weak)) BH_HIDDEN;
 
 struct walk {

@@ -65,8 +65,9 @@ static size_t bh_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
       PUT('%');
       continue;
     case 'd': {
-      long x = longs ? va_arg(ap, long) : size ? (long)va_arg(ap, size_t)
-                                              : va_arg(ap, int);
+      long x = longs  ? va_arg(ap, long)
+               : size ? (long)va_arg(ap, size_t)
+                      : va_arg(ap, int);
       neg = x < 0;
       v = neg ? -(unsigned long)x : (unsigned long)x;
       break;
@@ -79,8 +80,9 @@ static size_t bh_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
       break;
     case 'x':
     case 'u':
-      v = longs ? va_arg(ap, unsigned long)
-                : size ? va_arg(ap, size_t) : va_arg(ap, unsigned);
+      v = longs  ? va_arg(ap, unsigned long)
+          : size ? va_arg(ap, size_t)
+                 : va_arg(ap, unsigned);
       base = *f == 'x' ? 16 : 10;
       break;
     default: /* not ours: the format is checked at compile time */

@@ -28,10 +28,12 @@
 #include "link-scan.h"
 
 #ifndef BULKHEAD_CLANG_PATH
-#error "BULKHEAD_CLANG_PATH must be defined by the build (path of the real clang)"
+#error                                                                         \
+    "BULKHEAD_CLANG_PATH must be defined by the build (path of the real clang)"
 #endif
 #ifndef BULKHEAD_CLANGXX_PATH
-#error "BULKHEAD_CLANGXX_PATH must be defined by the build (path of the real clang++)"
+#error                                                                         \
+    "BULKHEAD_CLANGXX_PATH must be defined by the build (path of the real clang++)"
 #endif
 
 /* Response files may include others; clang rejects cycles, we cap depth. */
@@ -39,7 +41,8 @@
 
 /* ---------------------------------------------------------------- utils */
 
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 static void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -225,23 +228,71 @@ struct scan {
 };
 
 /* Driver options that take their value as the next argument. */
-static const char *const separate_value_opts[] = {
-    "-o", "-x", "-I", "-L", "-l", "-D", "-U", "-F", "-B", "-T", "-u", "-e",
-    "-z", "-A", "-G", "-include", "-imacros", "-isystem", "-idirafter",
-    "-iquote", "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore",
-    "-isystem-after", "-ivfsoverlay", "-include-pch", "-MF", "-MT", "-MQ",
-    "-MJ", "-Xlinker", "-Xclang", "-Xassembler", "-Xpreprocessor",
-    "-Xanalyzer", "-Xopenmp-target", "-Xarch_host", "-Xarch_device", "-mllvm",
-    "-target", "-arch", "--sysroot", "-serialize-diagnostics",
-    "-dependency-file", "-dependency-dot", "-working-directory", "--param",
-    "-resource-dir", "-framework", "--config", "--output", "-aux-info", NULL};
+static const char *const separate_value_opts[] = {"-o",
+                                                  "-x",
+                                                  "-I",
+                                                  "-L",
+                                                  "-l",
+                                                  "-D",
+                                                  "-U",
+                                                  "-F",
+                                                  "-B",
+                                                  "-T",
+                                                  "-u",
+                                                  "-e",
+                                                  "-z",
+                                                  "-A",
+                                                  "-G",
+                                                  "-include",
+                                                  "-imacros",
+                                                  "-isystem",
+                                                  "-idirafter",
+                                                  "-iquote",
+                                                  "-isysroot",
+                                                  "-iprefix",
+                                                  "-iwithprefix",
+                                                  "-iwithprefixbefore",
+                                                  "-isystem-after",
+                                                  "-ivfsoverlay",
+                                                  "-include-pch",
+                                                  "-MF",
+                                                  "-MT",
+                                                  "-MQ",
+                                                  "-MJ",
+                                                  "-Xlinker",
+                                                  "-Xclang",
+                                                  "-Xassembler",
+                                                  "-Xpreprocessor",
+                                                  "-Xanalyzer",
+                                                  "-Xopenmp-target",
+                                                  "-Xarch_host",
+                                                  "-Xarch_device",
+                                                  "-mllvm",
+                                                  "-target",
+                                                  "-arch",
+                                                  "--sysroot",
+                                                  "-serialize-diagnostics",
+                                                  "-dependency-file",
+                                                  "-dependency-dot",
+                                                  "-working-directory",
+                                                  "--param",
+                                                  "-resource-dir",
+                                                  "-framework",
+                                                  "--config",
+                                                  "--output",
+                                                  "-aux-info",
+                                                  NULL};
 
 /* Options after which clang stops before linking (or links nothing). */
 static const char *const no_link_opts[] = {
-    "-c", "-S", "-E", "-M", "-MM", "-shared", "--shared", "-r",
-    "-fsyntax-only", "--compile", "--assemble", "--preprocess", "--analyze",
-    "-emit-ast", "--precompile", "--version", "-dumpversion", "-dumpmachine",
-    "--help", "-help", "--help-hidden", NULL};
+    "-c",        "-S",           "-E",
+    "-M",        "-MM",          "-shared",
+    "--shared",  "-r",           "-fsyntax-only",
+    "--compile", "--assemble",   "--preprocess",
+    "--analyze", "-emit-ast",    "--precompile",
+    "--version", "-dumpversion", "-dumpmachine",
+    "--help",    "-help",        "--help-hidden",
+    NULL};
 
 static bool in_list(const char *s, const char *const *list) {
   for (; *list; list++)
@@ -265,9 +316,11 @@ static enum input_kind classify_input(const char *path, const char *lang) {
   if (!dot)
     return IN_LINK;
   static const char *const cc1_ext[] = {
-      ".c", ".i", ".cc", ".cp", ".cpp", ".cxx", ".c++", ".CC", ".C", ".CPP",
-      ".ii", ".m", ".mi", ".mm", ".mii", ".M", ".ll", ".bc", ".cu", ".cl", NULL};
-  static const char *const hdr_ext[] = {".h", ".hh", ".hpp", ".hxx", ".h++", NULL};
+      ".c",   ".i", ".cc",  ".cp", ".cpp", ".cxx", ".c++",
+      ".CC",  ".C", ".CPP", ".ii", ".m",   ".mi",  ".mm",
+      ".mii", ".M", ".ll",  ".bc", ".cu",  ".cl",  NULL};
+  static const char *const hdr_ext[] = {".h",   ".hh",  ".hpp",
+                                        ".hxx", ".h++", NULL};
   static const char *const asm_ext[] = {".s", ".S", ".sx", NULL};
   if (in_list(dot, cc1_ext))
     return IN_CC1;
@@ -332,7 +385,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
   } else if (starts_with(a, "-fpkey-compartment=")) {
     const char *name = a + strlen("-fpkey-compartment=");
     if (!is_c_identifier(name))
-      die("invalid compartment name '%s' in '%s': must be a C identifier", name, a);
+      die("invalid compartment name '%s' in '%s': must be a C identifier", name,
+          a);
     s->compartment = name;
   } else if (starts_with(a, "-fpkey-share=")) {
     s->share = a + strlen("-fpkey-share=");
@@ -342,9 +396,11 @@ static void scan_private_flag(struct scan *s, const char *a) {
     s->link_scan = true;
   } else if (strcmp(a, "-fno-pkey-link-scan") == 0) {
     s->link_scan = false;
-  } else if (starts_with(a, "-fpkey-scan-allow=") && a[strlen("-fpkey-scan-allow=")]) {
+  } else if (starts_with(a, "-fpkey-scan-allow=") &&
+             a[strlen("-fpkey-scan-allow=")]) {
     s->scan_allow = a + strlen("-fpkey-scan-allow=");
-  } else if (starts_with(a, "-fpkey-asm-allow=") && a[strlen("-fpkey-asm-allow=")]) {
+  } else if (starts_with(a, "-fpkey-asm-allow=") &&
+             a[strlen("-fpkey-asm-allow=")]) {
     s->asm_allow = a + strlen("-fpkey-asm-allow=");
   } else if (strcmp(a, "--bulkhead-dry-run") == 0) {
     s->dry_run = true;
@@ -362,7 +418,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
 static void scan_clang_arg(struct scan *s, const char *a) {
   if (strcmp(a, "-shared") == 0 || strcmp(a, "--shared") == 0)
     s->shared = true;
-  if (in_list(a, no_link_opts) || starts_with(a, "-print-") || starts_with(a, "--print-"))
+  if (in_list(a, no_link_opts) || starts_with(a, "-print-") ||
+      starts_with(a, "--print-"))
     s->stops_before_link = true;
   else if (strcmp(a, "-flto") == 0 || starts_with(a, "-flto="))
     s->lto = true;
@@ -383,12 +440,14 @@ static void scan_clang_arg(struct scan *s, const char *a) {
 }
 
 /* The scan pass over the expanded arguments (argv[0] excluded). */
-static void scan_args(struct scan *s, struct argv_t *args, struct argv_t *from_rsp) {
+static void scan_args(struct scan *s, struct argv_t *args,
+                      struct argv_t *from_rsp) {
   for (size_t i = 0; i < args->n; i++) {
     const char *a = args->v[i];
     if (is_private_flag(a)) {
       if (from_rsp->v[i])
-        die("'%s' must be given on the command line, not in a response file", a);
+        die("'%s' must be given on the command line, not in a response file",
+            a);
       scan_private_flag(s, a);
     } else if (in_list(a, separate_value_opts)) {
       if (i + 1 >= args->n)
@@ -411,8 +470,8 @@ static char *find_prefix(void) {
   char exe[PATH_MAX];
   if (!realpath("/proc/self/exe", exe))
     die("cannot resolve /proc/self/exe: %s", strerror(errno));
-  char *bin = dirname(exe);        /* <prefix>/bin */
-  return xstrdup(dirname(bin));    /* <prefix> */
+  char *bin = dirname(exe);     /* <prefix>/bin */
+  return xstrdup(dirname(bin)); /* <prefix> */
 }
 
 /*
@@ -433,7 +492,8 @@ static bool is_lld(const char *fuse_ld) {
   if (!fuse_ld)
     return false;
   const char *b = base_name(fuse_ld);
-  return strcmp(fuse_ld, "lld") == 0 || strcmp(b, "ld.lld") == 0 || strcmp(b, "lld") == 0;
+  return strcmp(fuse_ld, "lld") == 0 || strcmp(b, "ld.lld") == 0 ||
+         strcmp(b, "lld") == 0;
 }
 
 static const char *pick_clang(bool cxx) {
@@ -557,7 +617,7 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
  * (pass/StandIns.cpp); it gets the linker check that it holds no
  * compartment. */
 static void add_dso_check(struct argv_t *cmd, const struct scan *s,
-                            const struct install *in) {
+                          const struct install *in) {
   if (s->lang) {
     push(cmd, "-x");
     push(cmd, "none");
@@ -613,41 +673,48 @@ static void print_command(char **cmd) {
 }
 
 static void print_help(const char *prog) {
-  printf("Usage: %s [clang options] [Bulkhead options] inputs...\n"
-         "\n"
-         "Runs the pinned clang; with -fpkey-compartments adds the Bulkhead pass\n"
-         "plugin, header and runtime. All other options go to clang unchanged.\n"
-         "\n"
-         "Bulkhead options:\n"
-         "  -fpkey-compartments        compartmentalize this build with Intel MPK\n"
-         "  -fno-pkey-compartments     undo an earlier -fpkey-compartments\n"
-         "  -fpkey-compartment=NAME    put the whole translation unit in compartment\n"
-         "                             NAME (a C identifier)\n"
-         "  -fpkey-share=FILE          allocations made while the functions FILE\n"
-         "                             lists run come from the shared heap\n"
-         "                             (docs/heaps.md, sharing policy)\n"
-         "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
-         "                             tagged with the compartment's key (the\n"
-         "                             default; docs/design.md)\n"
-         "  -fno-pkey-compartment-stacks  run compartment code on the caller's\n"
-         "                             stack (key 0) instead\n"
-         "  -fno-pkey-syscall-filter   link a program that runs without the system-call\n"
-         "                             filter and supervisor (docs/hardening.md)\n"
-         "  -fpkey-syscall-filter      undo an earlier -fno-pkey-syscall-filter\n"
-         "  -fpkey-asm-allow=FILE      inline assembly allowed to write PKRU, with\n"
-         "                             reasons (docs/driver.md)\n"
-         "  -fno-pkey-link-scan        do not run bulkhead-scan on what a link writes\n"
-         "  -fpkey-link-scan           undo an earlier -fno-pkey-link-scan\n"
-         "  -fpkey-scan-allow=FILE     the link-time scan's allowlist (bulkhead-scan\n"
-         "                             --allow=FILE)\n"
-         "  --bulkhead-dry-run         print the final clang command and exit\n"
-         "  --bulkhead-help            print this help and exit\n"
-         "\n"
-         "Environment:\n"
-         "  BULKHEAD_CLANG=PATH        clang to run (default %s)\n"
-         "  BULKHEAD_CLANGXX=PATH      clang++ to run (default %s)\n"
-         "  BULKHEAD_DRY_RUN=1         same as --bulkhead-dry-run\n",
-         prog, BULKHEAD_CLANG_PATH, BULKHEAD_CLANGXX_PATH);
+  printf(
+      "Usage: %s [clang options] [Bulkhead options] inputs...\n"
+      "\n"
+      "Runs the pinned clang; with -fpkey-compartments adds the Bulkhead pass\n"
+      "plugin, header and runtime. All other options go to clang unchanged.\n"
+      "\n"
+      "Bulkhead options:\n"
+      "  -fpkey-compartments        compartmentalize this build with Intel "
+      "MPK\n"
+      "  -fno-pkey-compartments     undo an earlier -fpkey-compartments\n"
+      "  -fpkey-compartment=NAME    put the whole translation unit in "
+      "compartment\n"
+      "                             NAME (a C identifier)\n"
+      "  -fpkey-share=FILE          allocations made while the functions FILE\n"
+      "                             lists run come from the shared heap\n"
+      "                             (docs/heaps.md, sharing policy)\n"
+      "  -fpkey-compartment-stacks  run compartment code on per-thread stacks\n"
+      "                             tagged with the compartment's key (the\n"
+      "                             default; docs/design.md)\n"
+      "  -fno-pkey-compartment-stacks  run compartment code on the caller's\n"
+      "                             stack (key 0) instead\n"
+      "  -fno-pkey-syscall-filter   link a program that runs without the "
+      "system-call\n"
+      "                             filter and supervisor (docs/hardening.md)\n"
+      "  -fpkey-syscall-filter      undo an earlier -fno-pkey-syscall-filter\n"
+      "  -fpkey-asm-allow=FILE      inline assembly allowed to write PKRU, "
+      "with\n"
+      "                             reasons (docs/driver.md)\n"
+      "  -fno-pkey-link-scan        do not run bulkhead-scan on what a link "
+      "writes\n"
+      "  -fpkey-link-scan           undo an earlier -fno-pkey-link-scan\n"
+      "  -fpkey-scan-allow=FILE     the link-time scan's allowlist "
+      "(bulkhead-scan\n"
+      "                             --allow=FILE)\n"
+      "  --bulkhead-dry-run         print the final clang command and exit\n"
+      "  --bulkhead-help            print this help and exit\n"
+      "\n"
+      "Environment:\n"
+      "  BULKHEAD_CLANG=PATH        clang to run (default %s)\n"
+      "  BULKHEAD_CLANGXX=PATH      clang++ to run (default %s)\n"
+      "  BULKHEAD_DRY_RUN=1         same as --bulkhead-dry-run\n",
+      prog, BULKHEAD_CLANG_PATH, BULKHEAD_CLANGXX_PATH);
 }
 
 static bool env_flag(const char *name) {

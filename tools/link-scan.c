@@ -16,8 +16,8 @@
 #include "link-scan.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +54,8 @@ enum output { KEEP, TO_STDERR, DISCARD };
 static int run(char **argv, enum output out) {
   pid_t pid = fork();
   if (pid < 0) {
-    fprintf(stderr, "bulkhead-clang: error: cannot fork: %s\n", strerror(errno));
+    fprintf(stderr, "bulkhead-clang: error: cannot fork: %s\n",
+            strerror(errno));
     return -1;
   }
   if (pid == 0) {
@@ -100,7 +101,8 @@ static const unsigned paddings[] = {16, 48, 112};
  * .text.unlikely before the rest), holding BYTES of int3: everything else
  * in .text moves by BYTES, data and the sections before .text do not.
  * Assembled by the link's own clang (CLANG) in DIR. */
-static char *padding_object(const char *clang, const char *dir, unsigned bytes) {
+static char *padding_object(const char *clang, const char *dir,
+                            unsigned bytes) {
   char *src, *obj;
   if (asprintf(&src, "%s/pad%u.s", dir, bytes) < 0 ||
       asprintf(&obj, "%s/pad%u.o", dir, bytes) < 0)

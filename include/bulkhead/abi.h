@@ -42,8 +42,8 @@
 
 /* A process has keys 1-15 (key 0 is the default domain's). Also the
  * number of fixed gates of the runtime's gates into a domain chosen at run
- * time (__bulkhead_enter_index, __bulkhead_return_to_index) and of the entries of
- * the index table (BH_INDEX_*) that can name a compartment. */
+ * time (__bulkhead_enter_index, __bulkhead_return_to_index) and of the entries
+ * of the index table (BH_INDEX_*) that can name a compartment. */
 #define BH_MAX_COMPARTMENTS 15
 
 /* --------------------------------------------------------- sections */
@@ -76,8 +76,10 @@
  * after start-up. The default domain's, BH_SYM_DOMAIN0, is the runtime's
  * (a stand-in of the pass where the runtime is not linked). The runtime's
  * C view is struct bulkhead_domain (runtime/internal.h). Offsets: */
-#define BH_DOMAIN_PKRU 0 /* u32, every gate's intended PKRU; set at start-up */
-#define BH_DOMAIN_PKEY 4 /* i32, -1 until start-up and for the default domain */
+#define BH_DOMAIN_PKRU 0 /* u32, every gate's intended PKRU; set at start-up   \
+                          */
+#define BH_DOMAIN_PKEY 4 /* i32, -1 until start-up and for the default domain  \
+                          */
 #define BH_DOMAIN_ABI_VERSION 8 /* u32, BH_ABI_VERSION */
 /* u32, the default descriptor's only: nonzero once compartments are
  * protected. Every gate does nothing while it is 0 (no compartment, no PKU,
@@ -113,10 +115,11 @@
  * incremented with `lock incq` by the pass's count steps and the runtime;
  * printed at exit with BULKHEAD_STATS=1 (runtime/stats.c). */
 #define BH_SYM_STATS_PREFIX "__bulkhead_stats."
-#define BH_STATS_ENTRIES 0       /* calls that entered it from another domain */
-#define BH_STATS_CALLS_OUT 8     /* its calls into another domain */
-#define BH_STATS_WRAPPER_CALLS 16 /* calls of its functions' pointer wrappers */
-#define BH_STATS_STACKS 24       /* stacks it gave threads (runtime) */
+#define BH_STATS_ENTRIES 0   /* calls that entered it from another domain */
+#define BH_STATS_CALLS_OUT 8 /* its calls into another domain */
+#define BH_STATS_WRAPPER_CALLS 16 /* calls of its functions' pointer wrappers  \
+                                   */
+#define BH_STATS_STACKS 24        /* stacks it gave threads (runtime) */
 #define BH_STATS_SIZE 32
 /* Compartment NAME's descriptor field: the calling thread's slot address
  * (pass: a linkonce_odr function per compartment). */
@@ -128,7 +131,8 @@
  * (a linker script, which spells the marker's name itself) refuses a shared
  * object that defines the marker. */
 #define BH_SYM_RUNTIME_REQUIRED                                                \
-  "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_compartments"
+  "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_"   \
+  "compartments"
 #define BH_SYM_COMPARTMENT_MARKER "__bulkhead_compartment_marker"
 
 /* ------------------------------------------------------- index table */
@@ -219,8 +223,8 @@
  * leaves on i's own stack before leaving it (pass/Stacks.cpp's
  * any-trampoline, runtime/spawn.c's bh_as_default): rbx, rbp, r12-r15
  * pushed in that order, then, at the stack pointer saved: */
-#define BH_RECORD_INDEX 0    /* i */
-#define BH_RECORD_COOKIE 8   /* i's cookie, unmarked */
+#define BH_RECORD_INDEX 0     /* i */
+#define BH_RECORD_COOKIE 8    /* i's cookie, unmarked */
 #define BH_RECORD_OLD_SLOT 16 /* i's stack slot before the call */
 #define BH_RECORD_SIZE 24     /* the six registers follow, r15 first */
 /* The way back from such a call: jumped to (not called) on the callee's
@@ -269,10 +273,10 @@
  * copy's GOT entries of them point at the runtime's (runtime/heap.c).
  * X(index, libc's accessor, the runtime's), all `T *(void)`. */
 #define BH_TLS_ACCESSORS(X)                                                    \
-  X(0, __errno_location, __bulkhead_errno_location)                           \
-  X(1, __h_errno_location, __bulkhead_h_errno_location)                       \
-  X(2, __ctype_b_loc, __bulkhead_ctype_b_loc)                                 \
-  X(3, __ctype_tolower_loc, __bulkhead_ctype_tolower_loc)                     \
+  X(0, __errno_location, __bulkhead_errno_location)                            \
+  X(1, __h_errno_location, __bulkhead_h_errno_location)                        \
+  X(2, __ctype_b_loc, __bulkhead_ctype_b_loc)                                  \
+  X(3, __ctype_tolower_loc, __bulkhead_ctype_tolower_loc)                      \
   X(4, __ctype_toupper_loc, __bulkhead_ctype_toupper_loc)
 #define BH_TLS_ACCESSOR_COUNT 5
 /* The runtime's read-only table: one 64-bit offset from the thread's FS
@@ -352,8 +356,8 @@
 #define BH_GATE_JE_AT 9       /* je over the ud2 */
 #define BH_GATE_UD2_AT 11     /* ud2; the gate ends 2 bytes later */
 #define BH_CHECKED_GATE(IMM, REG, WORD)                                        \
-  BH_GATE_PART1(IMM, REG) WORD BH_GATE_PART2(IMM, REG) WORD                    \
-      BH_GATE_PART3(IMM, REG)
+  BH_GATE_PART1(IMM, REG) WORD BH_GATE_PART2(IMM, REG)                         \
+  WORD BH_GATE_PART3(IMM, REG)
 /* In C's top-level asm. */
 #define BH_CHECKED_GATE_ASM(WORD) BH_CHECKED_GATE("$", "%", WORD)
 
@@ -361,7 +365,8 @@
 
 /* Symbols the pass makes and the runtime or the tests recognise by name. */
 #define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
-#define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper */
+#define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper  \
+                                               */
 /* Hidden marker of each default-domain function of a module. */
 #define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."
 /* A page of padding ending each module's part of a data section. */

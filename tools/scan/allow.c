@@ -127,8 +127,7 @@ void allow_report_unused(struct allowlist *a)
 {
     for (size_t i = 0; a && i < a->n; i++)
         if (!a->v[i].used)
-            diag_warning(a->path, "line %d: entry '%s %s' matched no hit", a->v[i].line,
-                         a->v[i].file, a->v[i].addr);
+            diag_warning(a->path, "line %d: entry '%s %s' matched no hit", a->v[i].line, a->v[i].file, a->v[i].addr);
 }
 
 void allow_free(struct allowlist *a)

@@ -31,20 +31,26 @@ struct classifier {
 const char *hclass_name(enum hclass c)
 {
     switch (c) {
-    case HC_INSN: return "insn";
-    case HC_IMM: return "imm";
-    case HC_DISP: return "disp";
-    case HC_REL: return "rel";
-    case HC_SPAN: return "span";
-    case HC_ENC: return "encoding";
-    case HC_DATA: return "data";
+    case HC_INSN:
+        return "insn";
+    case HC_IMM:
+        return "imm";
+    case HC_DISP:
+        return "disp";
+    case HC_REL:
+        return "rel";
+    case HC_SPAN:
+        return "span";
+    case HC_ENC:
+        return "encoding";
+    case HC_DATA:
+        return "data";
     }
     return "?";
 }
 
 /* LLVMOpInfoCallback: records the field; returns 0 so nothing is symbolized. */
-static int op_info(void *info, uint64_t pc, uint64_t offset, uint64_t opsize,
-                   uint64_t instsize, int tag, void *tagbuf)
+static int op_info(void *info, uint64_t pc, uint64_t offset, uint64_t opsize, uint64_t instsize, int tag, void *tagbuf)
 {
     struct classifier *c = info;
     (void)pc, (void)instsize, (void)tag, (void)tagbuf;
@@ -67,8 +73,7 @@ struct classifier *classifier_new(int is64, const char **why)
         return NULL;
     }
     c->api = api;
-    c->dc = api->create(is64 ? "x86_64-unknown-linux-gnu" : "i386-unknown-linux-gnu", c, 1,
-                        op_info, NULL);
+    c->dc = api->create(is64 ? "x86_64-unknown-linux-gnu" : "i386-unknown-linux-gnu", c, 1, op_info, NULL);
     if (!c->dc) {
         free(c);
         *why = "LLVM has no X86 disassembler";
@@ -86,13 +91,12 @@ void classifier_free(struct classifier *c)
     }
 }
 
-unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len,
-                           uint64_t base, uint64_t addr, struct insn *out)
+unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len, uint64_t base, uint64_t addr,
+                           struct insn *out)
 {
     char text[sizeof out->text];
     c->nfields = 0;
-    size_t n = c->api->disasm(c->dc, (uint8_t *)code + (addr - base), len - (addr - base), addr,
-                              text, sizeof text);
+    size_t n = c->api->disasm(c->dc, (uint8_t *)code + (addr - base), len - (addr - base), addr, text, sizeof text);
     if (out) {
         const char *t = text;
         while (*t == '\t' || *t == ' ')
@@ -109,8 +113,7 @@ unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len
 
 static int is_branch(const char *text)
 {
-    return text[0] == 'j' || !strncmp(text, "call", 4) || !strncmp(text, "loop", 4) ||
-           !strncmp(text, "xbegin", 6);
+    return text[0] == 'j' || !strncmp(text, "call", 4) || !strncmp(text, "loop", 4) || !strncmp(text, "xbegin", 6);
 }
 
 /* Which operand field holds byte OFF of the instruction just decoded. In AT&T
@@ -134,8 +137,7 @@ static enum hclass field_class(const struct classifier *c, const char *text, uns
 
 static const char *real_mnemonic[] = {"wrpkru", "xrstor", "xrstors"};
 
-void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
-                  uint64_t base, uint64_t sync, uint64_t hit,
+void classify_hit(struct classifier *c, const uint8_t *code, size_t len, uint64_t base, uint64_t sync, uint64_t hit,
                   struct classification *out)
 {
     memset(out, 0, sizeof *out);

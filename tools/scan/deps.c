@@ -102,8 +102,8 @@ static void read_dynobj(const char *path, struct dynobj *d)
         char *raw = elf_rawfile(elf, &size);
         for (size_t i = 0; i < n; i++) {
             GElf_Phdr ph;
-            if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP && raw &&
-                ph.p_offset < size && ph.p_filesz <= size - ph.p_offset && ph.p_filesz > 0)
+            if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP && raw && ph.p_offset < size &&
+                ph.p_filesz <= size - ph.p_offset && ph.p_filesz > 0)
                 snprintf(d->interp, sizeof d->interp, "%.*s", (int)strnlen(raw + ph.p_offset, ph.p_filesz),
                          raw + ph.p_offset);
         }
@@ -182,8 +182,7 @@ static int compatible(const char *path, const struct dynobj *prog)
     return ok;
 }
 
-static int search(const struct strlist *dirs, const char *name, const struct dynobj *prog,
-                  char *out, size_t n)
+static int search(const struct strlist *dirs, const char *name, const struct dynobj *prog, char *out, size_t n)
 {
     for (size_t i = 0; i < dirs->n; i++) {
         snprintf(out, n, "%s/%s", dirs->v[i], name);
@@ -223,8 +222,8 @@ void scan_deps(const char *path, const struct options *o)
     }
     struct strlist system = {0}, queue = {0}, seen = {0};
     read_ld_so_conf("/etc/ld.so.conf", &system, 0);
-    static const char *defaults[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-                                     "/lib64", "/usr/lib64", "/lib", "/usr/lib"};
+    static const char *defaults[] = {
+        "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"};
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
         push(&system, defaults[i]);
 

@@ -31,12 +31,12 @@ struct ectx {
     size_t nregs;
     struct where w;
     struct gateset gates;
-    struct classifier *cl;   /* created for the first hit that needs it */
+    struct classifier *cl; /* created for the first hit that needs it */
     int is64, no_classifier;
-    enum syslib syslib;      /* the C library or ld.so: may hold known system gadgets */
+    enum syslib syslib; /* the C library or ld.so: may hold known system gadgets */
     const struct region *cur;
     char note[160];
-    char syswhy[400];        /* what the current hit was recognised by */
+    char syswhy[400]; /* what the current hit was recognised by */
     char key[320];
 };
 
@@ -56,8 +56,8 @@ static void section_regions(struct ectx *e)
         if (!(s->flags & SHF_EXECINSTR) || s->type == SHT_NOBITS || s->size == 0)
             continue;
         if (s->offset > e->size || s->size > e->size - s->offset) {
-            diag_error(e->name, "section %s (offset 0x%llx, size 0x%llx) extends past the end of the file",
-                       s->name, (unsigned long long)s->offset, (unsigned long long)s->size);
+            diag_error(e->name, "section %s (offset 0x%llx, size 0x%llx) extends past the end of the file", s->name,
+                       (unsigned long long)s->offset, (unsigned long long)s->size);
             continue;
         }
         loadmap_section(s->index, s->offset, (size_t)s->size, e->image, &e->regs, &e->nregs);
@@ -70,8 +70,8 @@ static const uint8_t *bytes_at(void *ctx, size_t shndx, uint64_t addr, size_t be
     struct ectx *e = ctx;
     for (size_t i = 0; i < e->nregs; i++) {
         const struct region *r = &e->regs[i];
-        if (r->shndx != shndx || addr < r->vaddr || addr - r->vaddr < before ||
-            addr - r->vaddr > r->size || r->size - (addr - r->vaddr) < after)
+        if (r->shndx != shndx || addr < r->vaddr || addr - r->vaddr < before || addr - r->vaddr > r->size ||
+            r->size - (addr - r->vaddr) < after)
             continue;
         return r->bytes + (addr - r->vaddr);
     }
@@ -80,8 +80,7 @@ static const uint8_t *bytes_at(void *ctx, size_t shndx, uint64_t addr, size_t be
 
 static const char *section_name(struct ectx *e, size_t shndx, uint64_t addr)
 {
-    const struct wsection *s = e->relocatable ? where_section_by_index(&e->w, shndx)
-                                              : where_section_at(&e->w, addr);
+    const struct wsection *s = e->relocatable ? where_section_by_index(&e->w, shndx) : where_section_at(&e->w, addr);
     return s ? s->name : NULL;
 }
 
@@ -99,8 +98,7 @@ static void locate(struct ectx *e, struct finding *f, size_t shndx)
     if (!e->relocatable)
         where_line(&e->w, f->addr, &f->src_file, &f->src_line);
     if (e->relocatable)
-        snprintf(e->key, sizeof e->key, "%s+0x%llx", f->section ? f->section : "?",
-                 (unsigned long long)f->addr);
+        snprintf(e->key, sizeof e->key, "%s+0x%llx", f->section ? f->section : "?", (unsigned long long)f->addr);
     else
         snprintf(e->key, sizeof e->key, "0x%llx", (unsigned long long)f->addr);
 }
@@ -159,8 +157,8 @@ static struct classifier *classifier(struct ectx *e)
 
 static void classify(struct ectx *e, const struct region *r, struct finding *f)
 {
-    const struct wsection *sec = e->relocatable ? where_section_by_index(&e->w, r->shndx)
-                                                : where_section_at(&e->w, f->addr);
+    const struct wsection *sec =
+        e->relocatable ? where_section_by_index(&e->w, r->shndx) : where_section_at(&e->w, f->addr);
     const struct wsymbol *sym = where_symbol(&e->w, r->shndx, f->addr);
     struct classification *c = &f->cl;
     const struct piece *pc = region_piece(r, f->addr);
@@ -227,8 +225,8 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     memcpy(f.ctx, r->bytes + from, to - from);
 
     if (e->syslib && classifier(e)) {
-        f.system = system_gadget(e->syslib, e->elf, &e->w, e->cl, r->bytes, r->size, r->vaddr,
-                                 f.addr, kind, e->syswhy, sizeof e->syswhy);
+        f.system = system_gadget(e->syslib, e->elf, &e->w, e->cl, r->bytes, r->size, r->vaddr, f.addr, kind, e->syswhy,
+                                 sizeof e->syswhy);
         f.system_why = f.system ? e->syswhy : NULL;
     }
     /* A known system gadget is vetted before the allowlist is asked, so
@@ -241,8 +239,7 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
         f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
     if (!f.vetted_by && f.symbol) {
         /* symbol+offset as reported: stays true when the program is relinked */
-        snprintf(e->key, sizeof e->key, "%s+0x%llx", f.symbol,
-                 (unsigned long long)f.symbol_offset);
+        snprintf(e->key, sizeof e->key, "%s+0x%llx", f.symbol, (unsigned long long)f.symbol_offset);
         f.vetted_by = allow_lookup(e->o->allow, e->name, e->key);
     }
     f.vetted = f.vetted_by != NULL;
@@ -250,8 +247,8 @@ static int on_match(void *ctx, size_t off, enum pkind kind)
     return 0;
 }
 
-void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
-              uint64_t base_off, const struct options *o, const char *dep_of)
+void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size, uint64_t base_off, const struct options *o,
+              const char *dep_of)
 {
     GElf_Ehdr eh;
     if (!gelf_getehdr(elf, &eh)) {
@@ -263,13 +260,18 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
         return;
     }
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN && eh.e_type != ET_REL) {
-        diag_note(name, "ELF type %u is neither a program, a shared object nor an object file, skipped",
-                  eh.e_type);
+        diag_note(name, "ELF type %u is neither a program, a shared object nor an object file, skipped", eh.e_type);
         return;
     }
     struct ectx e = {
-        .name = name, .dep_of = dep_of, .o = o, .elf = elf, .image = image,
-        .size = size, .base_off = base_off, .relocatable = eh.e_type == ET_REL,
+        .name = name,
+        .dep_of = dep_of,
+        .o = o,
+        .elf = elf,
+        .image = image,
+        .size = size,
+        .base_off = base_off,
+        .relocatable = eh.e_type == ET_REL,
         .is64 = eh.e_machine == EM_X86_64,
     };
     g_files++;
@@ -282,8 +284,14 @@ void scan_elf(const char *name, Elf *elf, const uint8_t *image, size_t size,
         qsort(e.regs, e.nregs, sizeof *e.regs, region_cmp);
 
     struct gate_src gs = {
-        .elf = elf, .image = image, .size = size, .where = &e.w,
-        .relocatable = e.relocatable, .bytes = bytes_at, .forged = forged, .ctx = &e,
+        .elf = elf,
+        .image = image,
+        .size = size,
+        .where = &e.w,
+        .relocatable = e.relocatable,
+        .bytes = bytes_at,
+        .forged = forged,
+        .ctx = &e,
     };
     gates_load(&gs, &e.gates);
 

@@ -24,9 +24,15 @@
 static unsigned pe_size(unsigned format)
 {
     switch (format) {
-    case PE_ABSPTR: case PE_UDATA8: case PE_SDATA8: return 8;
-    case PE_UDATA4: case PE_SDATA4: return 4;
-    default: return 0;
+    case PE_ABSPTR:
+    case PE_UDATA8:
+    case PE_SDATA8:
+        return 8;
+    case PE_UDATA4:
+    case PE_SDATA4:
+        return 4;
+    default:
+        return 0;
     }
 }
 
@@ -52,8 +58,11 @@ static int fde_encoding(const Dwarf_CIE *cie)
         if (!d || d >= end)
             return -1;
         switch (*a) {
-        case 'R': return *d;
-        case 'L': d++; break;
+        case 'R':
+            return *d;
+        case 'L':
+            d++;
+            break;
         case 'P': {
             unsigned n = pe_size(*d & 0x0f);
             if (!n)
@@ -61,8 +70,11 @@ static int fde_encoding(const Dwarf_CIE *cie)
             d += 1 + n;
             break;
         }
-        case 'S': case 'B': break;
-        default: return -1;
+        case 'S':
+        case 'B':
+            break;
+        default:
+            return -1;
         }
     }
     return PE_ABSPTR;
@@ -92,15 +104,13 @@ int fde_bounds(Elf *elf, uint64_t addr, uint64_t *lo, uint64_t *hi)
             if (r < 0 || dwarf_cfi_cie_p(&ent))
                 continue;
             Dwarf_Off unused;
-            if (dwarf_next_cfi(ident, data, true, ent.fde.CIE_pointer, &unused, &cie) != 0 ||
-                !dwarf_cfi_cie_p(&cie))
+            if (dwarf_next_cfi(ident, data, true, ent.fde.CIE_pointer, &unused, &cie) != 0 || !dwarf_cfi_cie_p(&cie))
                 continue;
             int enc = fde_encoding(&cie.cie);
             unsigned size = enc < 0 || enc == PE_OMIT ? 0 : pe_size((unsigned)enc & 0x0f);
             int app = enc & 0x70;
             const uint8_t *p = ent.fde.start;
-            if (!size || (app != 0 && app != PE_PCREL) || ent.fde.end < p ||
-                (size_t)(ent.fde.end - p) < 2 * size)
+            if (!size || (app != 0 && app != PE_PCREL) || ent.fde.end < p || (size_t)(ent.fde.end - p) < 2 * size)
                 continue;
             int sign = (enc & 0x0f) == PE_SDATA4;
             uint64_t start = read_le(p, size, sign), range = read_le(p + size, size, 0);

@@ -83,8 +83,8 @@ static struct reloc reloc_at(const struct gate_src *s, size_t shndx, uint64_t of
 
 static int same_reloc(const struct reloc *a, const struct reloc *b)
 {
-    return a->type == b->type && a->type == R_X86_64_PC32 && a->symidx == b->symidx &&
-           a->shndx == b->shndx && a->value + a->addend == b->value + b->addend;
+    return a->type == b->type && a->type == R_X86_64_PC32 && a->symidx == b->symidx && a->shndx == b->shndx &&
+           a->value + a->addend == b->value + b->addend;
 }
 
 /* Bulkhead's checked gate (its encoding: BH_GATE_* in include/bulkhead/abi.h;
@@ -177,8 +177,8 @@ static int gate_cmp(const void *a, const void *b)
 }
 
 /* In .o files an entry is a R_X86_64_64 relocation against the code. */
-static int entry_target(const struct gate_src *s, size_t mscn, uint64_t off,
-                        uint64_t raw, size_t *shndx, uint64_t *addr)
+static int entry_target(const struct gate_src *s, size_t mscn, uint64_t off, uint64_t raw, size_t *shndx,
+                        uint64_t *addr)
 {
     if (!s->relocatable) {
         *shndx = 0, *addr = raw;

@@ -2,8 +2,8 @@
 #ifndef BULKHEAD_GATES_H
 #define BULKHEAD_GATES_H
 
-#include "where.h"
 #include "../../include/bulkhead/abi.h"
+#include "where.h"
 
 struct gate {
     size_t shndx; /* relocatable objects: section; 0 in linked files */

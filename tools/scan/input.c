@@ -42,8 +42,7 @@ static void scan_archive(const char *name, Elf *ar, const struct options *o, con
     }
 }
 
-void scan_image(const char *name, void *image, size_t size, const struct options *o,
-                const char *dep_of)
+void scan_image(const char *name, void *image, size_t size, const struct options *o, const char *dep_of)
 {
     Elf *elf = elf_memory(image, size);
     if (!elf) {

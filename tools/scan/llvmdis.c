@@ -34,8 +34,7 @@ const struct llvm_dis *llvm_dis(const char **why)
             *(void **)&api.disasm = dlsym(lib, "LLVMDisasmInstruction");
             *(void **)&api.dispose = dlsym(lib, "LLVMDisasmDispose");
         }
-        if (lib && init[0] && init[1] && init[2] && api.create && api.set_options && api.disasm &&
-            api.dispose) {
+        if (lib && init[0] && init[1] && init[2] && api.create && api.set_options && api.disasm && api.dispose) {
             for (int i = 0; i < 3; i++)
                 init[i]();
             state = 1;
@@ -55,8 +54,8 @@ const struct llvm_dis *llvm_dis(const char **why)
 
 const struct llvm_dis *llvm_dis(const char **why)
 {
-    static const struct llvm_dis api = {LLVMCreateDisasm, LLVMSetDisasmOptions,
-                                        LLVMDisasmInstruction, LLVMDisasmDispose};
+    static const struct llvm_dis api = {LLVMCreateDisasm, LLVMSetDisasmOptions, LLVMDisasmInstruction,
+                                        LLVMDisasmDispose};
     static int initialised;
     (void)why;
     if (!initialised) {

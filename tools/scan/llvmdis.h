@@ -6,11 +6,10 @@
 #include <llvm-c/Disassembler.h>
 
 struct llvm_dis {
-    LLVMDisasmContextRef (*create)(const char *triple, void *info, int tag_type,
-                                   LLVMOpInfoCallback op_info, LLVMSymbolLookupCallback lookup);
+    LLVMDisasmContextRef (*create)(const char *triple, void *info, int tag_type, LLVMOpInfoCallback op_info,
+                                   LLVMSymbolLookupCallback lookup);
     int (*set_options)(LLVMDisasmContextRef dc, uint64_t options);
-    size_t (*disasm)(LLVMDisasmContextRef dc, uint8_t *bytes, uint64_t size, uint64_t pc,
-                     char *out, size_t out_size);
+    size_t (*disasm)(LLVMDisasmContextRef dc, uint8_t *bytes, uint64_t size, uint64_t pc, char *out, size_t out_size);
     void (*dispose)(LLVMDisasmContextRef dc);
 };
 

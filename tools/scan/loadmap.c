@@ -77,8 +77,7 @@ static int map_over(struct overlay *o, struct mapping m)
 /* Adds the ld.so mappings of one PT_LOAD. A segment that is not executable
  * matters only for the pages it takes from executable ones: its bytes are
  * not read, and a malformed one is no error. */
-static int map_segment(struct overlay *o, const char *name, size_t i, const GElf_Phdr *ph,
-                       size_t size)
+static int map_segment(struct overlay *o, const char *name, size_t i, const GElf_Phdr *ph, size_t size)
 {
     int exec = (ph->p_flags & PF_X) != 0;
     uint64_t mem = ph->p_memsz > ph->p_filesz ? ph->p_memsz : ph->p_filesz;
@@ -93,8 +92,8 @@ static int map_segment(struct overlay *o, const char *name, size_t i, const GElf
         return map_over(o, other);
     }
     if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset) {
-        diag_error(name, "executable segment %zu (offset 0x%llx, size 0x%llx) extends past the end of the file",
-                   i, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz);
+        diag_error(name, "executable segment %zu (offset 0x%llx, size 0x%llx) extends past the end of the file", i,
+                   (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz);
         return 0;
     }
     uint64_t lead = ph->p_vaddr % PAGE;
@@ -106,8 +105,10 @@ static int map_segment(struct overlay *o, const char *name, size_t i, const GElf
     if (tail > size - end)
         tail = size - end;
     struct mapping file = {
-        .p = {.vaddr = ph->p_vaddr - lead, .size = ph->p_filesz + lead + tail,
-              .foff = ph->p_offset - lead, .core_lo = ph->p_vaddr,
+        .p = {.vaddr = ph->p_vaddr - lead,
+              .size = ph->p_filesz + lead + tail,
+              .foff = ph->p_offset - lead,
+              .core_lo = ph->p_vaddr,
               .core_hi = ph->p_vaddr + ph->p_filesz},
         .exec = 1,
     };
@@ -135,8 +136,7 @@ static int add_region(struct region **regs, size_t *nregs, struct region r)
 
 /* One region for the executable file-backed mappings V[0..N), which follow
  * each other in memory. */
-static int add_stretch(const struct mapping *v, size_t n, const uint8_t *image,
-                       struct region **regs, size_t *nregs)
+static int add_stretch(const struct mapping *v, size_t n, const uint8_t *image, struct region **regs, size_t *nregs)
 {
     struct region r = {.vaddr = v[0].p.vaddr, .npieces = n};
     int contiguous = 1;
@@ -170,8 +170,8 @@ static int add_stretch(const struct mapping *v, size_t n, const uint8_t *image,
     return 0;
 }
 
-void loadmap_segments(const char *name, Elf *elf, const uint8_t *image, size_t size,
-                      struct region **regs, size_t *nregs)
+void loadmap_segments(const char *name, Elf *elf, const uint8_t *image, size_t size, struct region **regs,
+                      size_t *nregs)
 {
     size_t n;
     if (elf_getphdrnum(elf, &n) != 0) {
@@ -207,15 +207,14 @@ void loadmap_segments(const char *name, Elf *elf, const uint8_t *image, size_t s
     free(o.v);
 }
 
-void loadmap_section(size_t shndx, uint64_t offset, size_t size, const uint8_t *image,
-                     struct region **regs, size_t *nregs)
+void loadmap_section(size_t shndx, uint64_t offset, size_t size, const uint8_t *image, struct region **regs,
+                     size_t *nregs)
 {
     struct region r = {.size = size, .bytes = image + offset, .npieces = 1, .shndx = shndx};
     r.pieces = malloc(sizeof *r.pieces);
     if (!r.pieces)
         return;
-    r.pieces[0] = (struct piece){.vaddr = 0, .size = size, .foff = offset, .core_lo = 0,
-                                 .core_hi = size};
+    r.pieces[0] = (struct piece){.vaddr = 0, .size = size, .foff = offset, .core_lo = 0, .core_hi = size};
     if (add_region(regs, nregs, r) != 0)
         free(r.pieces);
 }

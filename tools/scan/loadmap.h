@@ -17,13 +17,13 @@ struct piece {
 /* Executable memory contiguous in addresses: one buffer to search, however
  * its pieces lie in the file. */
 struct region {
-    uint64_t vaddr;            /* address of bytes[0] (offset if relocatable) */
+    uint64_t vaddr; /* address of bytes[0] (offset if relocatable) */
     size_t size;
-    const uint8_t *bytes;      /* into the image, or a copy (owned) */
+    const uint8_t *bytes; /* into the image, or a copy (owned) */
     uint8_t *owned;
-    struct piece *pieces;      /* in address order, covering the region */
+    struct piece *pieces; /* in address order, covering the region */
     size_t npieces;
-    size_t shndx;              /* relocatable: section index */
+    size_t shndx; /* relocatable: section index */
 };
 
 /* The piece holding ADDR (R->vaddr <= ADDR < R->vaddr + R->size). */
@@ -31,12 +31,12 @@ const struct piece *region_piece(const struct region *r, uint64_t addr);
 
 /* Linked files: the executable memory ld.so would map, as regions in
  * address order. Appends to *REGS / *NREGS; reports bad segments. */
-void loadmap_segments(const char *name, Elf *elf, const uint8_t *image, size_t size,
-                      struct region **regs, size_t *nregs);
+void loadmap_segments(const char *name, Elf *elf, const uint8_t *image, size_t size, struct region **regs,
+                      size_t *nregs);
 
 /* Relocatable objects: one region for the section bytes at OFFSET. */
-void loadmap_section(size_t shndx, uint64_t offset, size_t size, const uint8_t *image,
-                     struct region **regs, size_t *nregs);
+void loadmap_section(size_t shndx, uint64_t offset, size_t size, const uint8_t *image, struct region **regs,
+                     size_t *nregs);
 
 void loadmap_free(struct region *regs, size_t nregs);
 

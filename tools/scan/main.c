@@ -4,8 +4,8 @@
 #include "scan.h"
 
 #include <dirent.h>
-#include <getopt.h>
 #include <gelf.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,37 +75,65 @@ int main(int argc, char **argv)
 {
     enum { OPT_DEPS = 256, OPT_ALLOW, OPT_FORMAT, OPT_VERSION, OPT_NO_SYSTEM };
     static const struct option longopts[] = {
-        {"recursive", no_argument, NULL, 'r'}, {"deps", no_argument, NULL, OPT_DEPS},
-        {"allow", required_argument, NULL, OPT_ALLOW}, {"format", required_argument, NULL, OPT_FORMAT},
-        {"output", required_argument, NULL, 'o'}, {"verbose", no_argument, NULL, 'v'},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {"recursive", no_argument, NULL, 'r'},
+        {"deps", no_argument, NULL, OPT_DEPS},
+        {"allow", required_argument, NULL, OPT_ALLOW},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
-        {"no-system-gadgets", no_argument, NULL, OPT_NO_SYSTEM}, {NULL, 0, NULL, 0},
+        {"no-system-gadgets", no_argument, NULL, OPT_NO_SYSTEM},
+        {NULL, 0, NULL, 0},
     };
     struct options o = {0};
     const char *allow = NULL, *output = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "rvqho:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'r': o.recursive = 1; break;
-        case 'v': o.verbose = 1; break;
-        case 'q': o.quiet = 1; break;
-        case 'o': output = optarg; break;
-        case OPT_DEPS: o.deps = 1; break;
-        case OPT_ALLOW: allow = optarg; break;
-        case OPT_NO_SYSTEM: o.no_system_gadgets = 1; break;
+        case 'r':
+            o.recursive = 1;
+            break;
+        case 'v':
+            o.verbose = 1;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_DEPS:
+            o.deps = 1;
+            break;
+        case OPT_ALLOW:
+            allow = optarg;
+            break;
+        case OPT_NO_SYSTEM:
+            o.no_system_gadgets = 1;
+            break;
         case OPT_FORMAT:
-            if (!strcmp(optarg, "text")) o.format = FMT_TEXT;
-            else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
-            else if (!strcmp(optarg, "sarif")) o.format = FMT_SARIF;
+            if (!strcmp(optarg, "text"))
+                o.format = FMT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                o.format = FMT_JSON;
+            else if (!strcmp(optarg, "sarif"))
+                o.format = FMT_SARIF;
             else {
                 fprintf(stderr, "bulkhead-scan: error: unknown format '%s' (text, json or sarif)\n", optarg);
                 return 2;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        case OPT_VERSION: puts("bulkhead-scan " SCAN_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            puts("bulkhead-scan " SCAN_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind >= argc) {

@@ -23,8 +23,14 @@ struct diag {
 static struct diag *diags;
 static size_t ndiags;
 
-void out_set_stream(void *fp) { out = fp; }
-void diag_set_quiet(int q) { quiet = q; }
+void out_set_stream(void *fp)
+{
+    out = fp;
+}
+void diag_set_quiet(int q)
+{
+    quiet = q;
+}
 
 static void vdiag(const char *level, const char *file, const char *fmt, va_list ap)
 {
@@ -46,14 +52,14 @@ static void vdiag(const char *level, const char *file, const char *fmt, va_list 
     }
 }
 
-#define DIAG(name, level, count)                                 \
-    void name(const char *file, const char *fmt, ...)            \
-    {                                                            \
-        va_list ap;                                              \
-        va_start(ap, fmt);                                       \
-        vdiag(level, file, fmt, ap);                             \
-        va_end(ap);                                              \
-        count;                                                   \
+#define DIAG(name, level, count)                                                                                       \
+    void name(const char *file, const char *fmt, ...)                                                                  \
+    {                                                                                                                  \
+        va_list ap;                                                                                                    \
+        va_start(ap, fmt);                                                                                             \
+        vdiag(level, file, fmt, ap);                                                                                   \
+        va_end(ap);                                                                                                    \
+        count;                                                                                                         \
     }
 DIAG(diag_error, "error", g_errors++)
 DIAG(diag_warning, "warning", (void)0)
@@ -64,11 +70,16 @@ DIAG(diag_note, "note", (void)0)
 static const char *where_words(enum hclass c)
 {
     switch (c) {
-    case HC_IMM: return "in the immediate of";
-    case HC_DISP: return "in the displacement of";
-    case HC_REL: return "in the branch offset of";
-    case HC_ENC: return "inside the encoding of";
-    default: return "in";
+    case HC_IMM:
+        return "in the immediate of";
+    case HC_DISP:
+        return "in the displacement of";
+    case HC_REL:
+        return "in the branch offset of";
+    case HC_ENC:
+        return "inside the encoding of";
+    default:
+        return "in";
     }
 }
 
@@ -148,9 +159,11 @@ static void text_finding(const struct finding *f)
     describe(f, d, sizeof d);
     place(f, p, sizeof p);
     fprintf(out, "%s: %s: %s: %s%s%s%s%s\n", f->file, a, f->vetted ? "note" : "error",
-            by_system(f) ? "vetted system " : f->vetted ? "vetted "
-            : f->kind == PK_FORGED_GATE ? "" : "unvetted ", d,
-            *p ? " (" : "", p, *p ? ")" : "");
+            by_system(f)                ? "vetted system "
+            : f->vetted                 ? "vetted "
+            : f->kind == PK_FORGED_GATE ? ""
+                                        : "unvetted ",
+            d, *p ? " (" : "", p, *p ? ")" : "");
     fprintf(out, "    section %s, file offset 0x%llx", f->section ? f->section : "(none)",
             (unsigned long long)f->file_offset);
     if (f->ctx_len) {
@@ -163,8 +176,8 @@ static void text_finding(const struct finding *f)
     if (by_system(f))
         fprintf(out, "    recognised as: %s\n", f->system_why);
     else if (f->system && !f->vetted)
-        fprintf(out, "    note: %s, not tolerated with --no-system-gadgets; recognised as: %s\n",
-                f->system, f->system_why);
+        fprintf(out, "    note: %s, not tolerated with --no-system-gadgets; recognised as: %s\n", f->system,
+                f->system_why);
     if (f->cl.note && f->cl.cls != HC_DATA)
         fprintf(out, "    note: %s\n", f->cl.note);
     if (f->dep_of)
@@ -243,10 +256,18 @@ static void json_finding(const struct finding *f)
 static const struct {
     const char *id, *name, *text;
 } rules[] = {
-    {"BH1001", "UnvettedWrpkru", "WRPKRU bytes (0F 01 EF) in executable memory outside a vetted gate: an attacker who controls the program counter can use them to rewrite PKRU and disable memory protection keys."},
-    {"BH1002", "UnvettedXrstor", "XRSTOR bytes (0F AE /5) in executable memory: XRSTOR with the PKRU component in its mask loads PKRU from memory."},
-    {"BH1003", "UnvettedXrstors", "XRSTORS bytes (0F C7 /3) in executable memory: supervisor-state restore; a gadget that can load PKRU where the OS enables it."},
-    {"BH1004", "ForgedGate", "A .bulkhead.gates manifest entry names an address that does not hold a checked gate (WRPKRU followed by a check of the value written)."},
+    {"BH1001", "UnvettedWrpkru",
+     "WRPKRU bytes (0F 01 EF) in executable memory outside a vetted gate: an attacker who controls the program counter "
+     "can use them to rewrite PKRU and disable memory protection keys."},
+    {"BH1002", "UnvettedXrstor",
+     "XRSTOR bytes (0F AE /5) in executable memory: XRSTOR with the PKRU component in its mask loads PKRU from "
+     "memory."},
+    {"BH1003", "UnvettedXrstors",
+     "XRSTORS bytes (0F C7 /3) in executable memory: supervisor-state restore; a gadget that can load PKRU where the "
+     "OS enables it."},
+    {"BH1004", "ForgedGate",
+     "A .bulkhead.gates manifest entry names an address that does not hold a checked gate (WRPKRU followed by a check "
+     "of the value written)."},
 };
 
 static int rule_index(enum pkind k)
@@ -263,8 +284,7 @@ static void juri(const char *path)
     if (path[0] == '/')
         k += (size_t)snprintf(buf, sizeof buf, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < sizeof buf; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p))
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
             buf[k++] = (char)*p;
         else
             k += (size_t)snprintf(buf + k, sizeof buf - k, "%%%02X", *p);
@@ -293,11 +313,14 @@ static void sarif_finding(const struct finding *f)
     hex_context(f, hex, sizeof hex);
     artifact_path(f->file, path, sizeof path);
     snprintf(msg, sizeof msg, "%s%s at %s in %s%s%s%s. Bytes: %s.%s%s",
-             f->kind == PK_FORGED_GATE ? "" : f->vetted ? "Vetted " : "Unvetted ", d, a, f->file, *p ? " (" : "", p,
-             *p ? ")" : "", hex, f->dep_of ? " Loaded by " : "", f->dep_of ? f->dep_of : "");
+             f->kind == PK_FORGED_GATE ? ""
+             : f->vetted               ? "Vetted "
+                                       : "Unvetted ",
+             d, a, f->file, *p ? " (" : "", p, *p ? ")" : "", hex, f->dep_of ? " Loaded by " : "",
+             f->dep_of ? f->dep_of : "");
     fputs(nresults ? ",\n        {" : "\n        {", out);
-    fprintf(out, "\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"error\", \"message\": {\"text\": ",
-            rules[ri].id, ri);
+    fprintf(out, "\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"error\", \"message\": {\"text\": ", rules[ri].id,
+            ri);
     jstr(msg);
     fputs("}, \"locations\": [", out);
     if (f->src_file) {
@@ -307,8 +330,8 @@ static void sarif_finding(const struct finding *f)
     }
     fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
     juri(path);
-    fprintf(out, "}, \"region\": {\"byteOffset\": %llu, \"byteLength\": %d}}",
-            (unsigned long long)f->file_offset, PATTERN_LEN);
+    fprintf(out, "}, \"region\": {\"byteOffset\": %llu, \"byteLength\": %d}}", (unsigned long long)f->file_offset,
+            PATTERN_LEN);
     if (f->symbol) {
         char fq[600];
         snprintf(fq, sizeof fq, "%s+0x%llx", f->symbol, (unsigned long long)f->symbol_offset);
@@ -320,8 +343,7 @@ static void sarif_finding(const struct finding *f)
     /* Stable across rebuilds that move code: file name, kind, symbol+offset. */
     const char *base = strrchr(f->file, '/');
     char fp[1024];
-    snprintf(fp, sizeof fp, "%s:%s:%s", base ? base + 1 : f->file, rules[ri].id,
-             f->symbol ? p : a);
+    snprintf(fp, sizeof fp, "%s:%s:%s", base ? base + 1 : f->file, rules[ri].id, f->symbol ? p : a);
     fputs(", \"partialFingerprints\": {\"bulkheadHit/v1\": ", out);
     jstr(fp);
     fputc('}', out);
@@ -357,17 +379,20 @@ void out_begin(const struct options *o)
         fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
               "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
               "\"name\": \"bulkhead-scan\", \"version\": \"" SCAN_VERSION "\", "
-              "\"semanticVersion\": \"" SCAN_VERSION "\", \"rules\": [", out);
+              "\"semanticVersion\": \"" SCAN_VERSION "\", \"rules\": [",
+              out);
         for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
-            fprintf(out, "%s\n      {\"id\": \"%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": ",
-                    i ? "," : "", rules[i].id, rules[i].name);
+            fprintf(out, "%s\n      {\"id\": \"%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": ", i ? "," : "",
+                    rules[i].id, rules[i].name);
             jstr(rules[i].name);
             fputs("}, \"fullDescription\": {\"text\": ", out);
             jstr(rules[i].text);
             fputs("}, \"help\": {\"text\": ", out);
-            jstr("Remove the bytes (rewrite the code or data), or vet the address: list it in the gate manifest if it is a checked gate, or add 'FILE ADDRESS REASON' to the allowlist.");
+            jstr("Remove the bytes (rewrite the code or data), or vet the address: list it in the gate manifest if it "
+                 "is a checked gate, or add 'FILE ADDRESS REASON' to the allowlist.");
             fputs("}, \"defaultConfiguration\": {\"level\": \"error\"}, "
-                  "\"properties\": {\"tags\": [\"security\"], \"security-severity\": \"8.0\"}}", out);
+                  "\"properties\": {\"tags\": [\"security\"], \"security-severity\": \"8.0\"}}",
+                  out);
         }
         fputs("]}},\n    \"results\": [", out);
     }
@@ -387,9 +412,15 @@ void out_finding(const struct finding *f)
     else
         g_unvetted++;
     switch (opts->format) {
-    case FMT_TEXT: text_finding(f); break;
-    case FMT_JSON: json_finding(f); break;
-    case FMT_SARIF: sarif_finding(f); break;
+    case FMT_TEXT:
+        text_finding(f);
+        break;
+    case FMT_JSON:
+        json_finding(f);
+        break;
+    case FMT_SARIF:
+        sarif_finding(f);
+        break;
     }
     nresults++;
 }
@@ -405,11 +436,15 @@ void out_end(void)
             fputs(", \"message\": ", out), jstr(diags[i].msg);
             fputc('}', out);
         }
-        fprintf(out, "\n  ],\n  \"summary\": {\"objects\": %d, \"unvetted\": %d, \"vetted\": %d, \"system\": %d, \"errors\": %d}\n}\n",
+        fprintf(out,
+                "\n  ],\n  \"summary\": {\"objects\": %d, \"unvetted\": %d, \"vetted\": %d, \"system\": %d, "
+                "\"errors\": %d}\n}\n",
                 g_files, g_unvetted, g_vetted, g_system, g_errors);
     } else if (opts->format == FMT_SARIF) {
-        fprintf(out, "\n    ],\n    \"invocations\": [{\"executionSuccessful\": %s, "
-                     "\"toolExecutionNotifications\": [", g_errors ? "false" : "true");
+        fprintf(out,
+                "\n    ],\n    \"invocations\": [{\"executionSuccessful\": %s, "
+                "\"toolExecutionNotifications\": [",
+                g_errors ? "false" : "true");
         for (size_t i = 0; i < ndiags; i++) {
             fputs(i ? ",\n      {\"level\": " : "\n      {\"level\": ", out);
             jstr(diags[i].level);
@@ -421,9 +456,8 @@ void out_end(void)
         fputs("]}]\n  }]\n}\n", out);
     } else if (quiet < 2 && (!quiet || g_unvetted || g_errors)) {
         fflush(out);
-        fprintf(stderr, "bulkhead-scan: %d object%s scanned, %d unvetted, %d vetted, %d system, %d error%s\n",
-                g_files, g_files == 1 ? "" : "s", g_unvetted, g_vetted, g_system, g_errors,
-                g_errors == 1 ? "" : "s");
+        fprintf(stderr, "bulkhead-scan: %d object%s scanned, %d unvetted, %d vetted, %d system, %d error%s\n", g_files,
+                g_files == 1 ? "" : "s", g_unvetted, g_vetted, g_system, g_errors, g_errors == 1 ? "" : "s");
     }
     fflush(out);
     for (size_t i = 0; i < ndiags; i++) {

@@ -49,7 +49,7 @@ struct classification {
     enum hclass first_part; /* for HC_SPAN: where the hit starts */
     struct insn insn[2];    /* covering instruction(s) */
     int ninsn;
-    const char *note;       /* why HC_DATA, or "decoded from a guessed start" */
+    const char *note; /* why HC_DATA, or "decoded from a guessed start" */
 };
 
 struct classifier;
@@ -60,29 +60,28 @@ void classifier_free(struct classifier *c);
  * guessed instruction boundary, BASE <= SYNC <= HIT) and classifies the
  * pattern at HIT. Successive calls with the same CODE/SYNC and increasing HIT
  * reuse the previous sweep, so a function is decoded once. */
-void classify_hit(struct classifier *c, const uint8_t *code, size_t len,
-                  uint64_t base, uint64_t sync, uint64_t hit,
+void classify_hit(struct classifier *c, const uint8_t *code, size_t len, uint64_t base, uint64_t sync, uint64_t hit,
                   struct classification *out);
 /* Decodes the one instruction at ADDR (BASE <= ADDR < BASE + LEN) into OUT
  * (may be NULL); returns its length, 0 if the bytes are not an instruction. */
-unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len,
-                           uint64_t base, uint64_t addr, struct insn *out);
+unsigned classifier_decode(struct classifier *c, const uint8_t *code, size_t len, uint64_t base, uint64_t addr,
+                           struct insn *out);
 
 /* ---- a finding, as handed to the output ---- */
 struct finding {
-    const char *file;       /* display name: path, or "lib.a(member.o)" */
-    const char *dep_of;     /* --deps: the program that loads this file */
+    const char *file;   /* display name: path, or "lib.a(member.o)" */
+    const char *dep_of; /* --deps: the program that loads this file */
     enum pkind kind;
-    int relocatable;        /* addr is an offset in SECTION, not a vaddr */
+    int relocatable; /* addr is an offset in SECTION, not a vaddr */
     uint64_t addr;
-    uint64_t file_offset;   /* in the file on disk (archives included) */
-    const char *section;    /* NULL if unknown */
-    const char *symbol;     /* NULL if unknown */
+    uint64_t file_offset; /* in the file on disk (archives included) */
+    const char *section;  /* NULL if unknown */
+    const char *symbol;   /* NULL if unknown */
     uint64_t symbol_offset;
-    const char *src_file;   /* NULL if no DWARF line */
+    const char *src_file; /* NULL if no DWARF line */
     int src_line;
     struct classification cl;
-    uint8_t ctx[16];        /* bytes around the hit, hit at ctx[ctx_hit] */
+    uint8_t ctx[16]; /* bytes around the hit, hit at ctx[ctx_hit] */
     int ctx_len, ctx_hit;
     int vetted;
     const char *vetted_by;  /* "gate manifest", the allowlist reason, or f->system */
@@ -99,8 +98,8 @@ struct options {
     enum format format;
     int recursive;
     int deps;
-    int verbose;  /* text: also list vetted hits */
-    int quiet;    /* no notes on stderr */
+    int verbose;           /* text: also list vetted hits */
+    int quiet;             /* no notes on stderr */
     int no_system_gadgets; /* known system gadgets (system.c) stay unvetted */
     struct allowlist *allow;
 };
@@ -109,12 +108,10 @@ struct options {
 /* Scans the file at PATH (ELF, archive or anything else). */
 void scan_path(const char *path, const struct options *o, const char *dep_of);
 /* Scans an in-memory image (used by the fuzzer and by scan_path). */
-void scan_image(const char *name, void *image, size_t size,
-                const struct options *o, const char *dep_of);
+void scan_image(const char *name, void *image, size_t size, const struct options *o, const char *dep_of);
 struct Elf;
-void scan_elf(const char *name, struct Elf *elf, const uint8_t *image,
-              size_t size, uint64_t base_off, const struct options *o,
-              const char *dep_of);
+void scan_elf(const char *name, struct Elf *elf, const uint8_t *image, size_t size, uint64_t base_off,
+              const struct options *o, const char *dep_of);
 
 /* ---- allowlist (allow.c) ---- */
 /* Returns NULL and reports on a bad file (each entry needs a reason). */
@@ -133,18 +130,15 @@ void out_end(void);
 void out_set_stream(void *fp); /* FILE *: where the report goes */
 
 /* ---- diagnostics and status (output.c) ---- */
-void diag_error(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void diag_warning(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void diag_note(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void diag_error(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_warning(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_note(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_set_quiet(int quiet); /* 1: no notes, 2: nothing on stderr */
-extern int g_errors;   /* files that could not be scanned */
-extern int g_unvetted; /* unvetted hits and forged gates */
-extern int g_vetted;   /* by the gate manifest or the allowlist */
-extern int g_system;   /* known system gadgets, vetted by default */
-extern int g_files;    /* ELF objects scanned */
+extern int g_errors;            /* files that could not be scanned */
+extern int g_unvetted;          /* unvetted hits and forged gates */
+extern int g_vetted;            /* by the gate manifest or the allowlist */
+extern int g_system;            /* known system gadgets, vetted by default */
+extern int g_files;             /* ELF objects scanned */
 
 /* ---- deps (deps.c) ---- */
 /* Scans what ld.so would load for the program or library at PATH. */

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FN_MAX 4096u   /* the known functions are a few hundred bytes */
+#define FN_MAX 4096u /* the known functions are a few hundred bytes */
 #define XFEATURE_PKRU (1ull << 9)
 
 /* One function, decoded from its entry to its end. */
@@ -34,8 +34,7 @@ struct fn {
 enum syslib system_library(Elf *elf)
 {
     GElf_Ehdr eh;
-    if (!gelf_getehdr(elf, &eh) || eh.e_type != ET_DYN || eh.e_machine != EM_X86_64 ||
-        gelf_getclass(elf) != ELFCLASS64)
+    if (!gelf_getehdr(elf, &eh) || eh.e_type != ET_DYN || eh.e_machine != EM_X86_64 || gelf_getclass(elf) != ELFCLASS64)
         return SYSLIB_NONE;
     for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn)) != NULL;) {
         GElf_Shdr sh;
@@ -70,8 +69,7 @@ static const struct wsymbol *function_at(const struct where *w, uint64_t addr, c
 
 /* Decodes [f->lo, f->hi): every byte must be part of an instruction, and the
  * last one must end exactly at f->hi. */
-static int decode_fn(struct classifier *cl, const uint8_t *code, size_t len, uint64_t base,
-                     struct fn *f)
+static int decode_fn(struct classifier *cl, const uint8_t *code, size_t len, uint64_t base, struct fn *f)
 {
     if (f->hi <= f->lo || f->hi - f->lo > FN_MAX || f->lo < base || f->hi - base > len)
         return 0;
@@ -126,8 +124,10 @@ static const char *libc_gadget(const struct fn *f, uint64_t addr, char *why, siz
         return NULL;
     for (long i = 0; i < k; i++)
         if (is(&f->v[i], "rdpkru")) {
-            snprintf(why, n, "libc (DT_SONAME libc.so.6), pkey_set (0x%llx-0x%llx): its only WRPKRU, "
-                     "after an RDPKRU", (unsigned long long)f->lo, (unsigned long long)f->hi);
+            snprintf(why, n,
+                     "libc (DT_SONAME libc.so.6), pkey_set (0x%llx-0x%llx): its only WRPKRU, "
+                     "after an RDPKRU",
+                     (unsigned long long)f->lo, (unsigned long long)f->hi);
             return "system: glibc pkey_set";
         }
     return NULL;
@@ -149,14 +149,12 @@ static int mov_eax(const struct insn *i, unsigned long long *imm)
  * without PKRU and EDX is zeroed; earlier an XSAVE or XSAVEC saved the same
  * memory operand, with a call between the two; the function ends with an
  * indirect jump (to the resolved function). */
-static const char *ldso_gadget(const struct fn *f, const char *name, uint64_t addr,
-                               char *why, size_t n)
+static const char *ldso_gadget(const struct fn *f, const char *name, uint64_t addr, char *why, size_t n)
 {
     long k = insn_at(f, addr);
     unsigned long long mask;
-    if (k < 2 || !is(&f->v[k], "xrstor") || count(f, "xrstor") != 1 || count(f, "xrstor64") ||
-        count(f, "xrstors") || count(f, "xrstors64") || count(f, "wrpkru") ||
-        !mov_eax(&f->v[k - 2], &mask) || (mask & XFEATURE_PKRU) ||
+    if (k < 2 || !is(&f->v[k], "xrstor") || count(f, "xrstor") != 1 || count(f, "xrstor64") || count(f, "xrstors") ||
+        count(f, "xrstors64") || count(f, "wrpkru") || !mov_eax(&f->v[k - 2], &mask) || (mask & XFEATURE_PKRU) ||
         strcmp(f->v[k - 1].text, "xorl %edx, %edx") != 0)
         return NULL;
     const struct insn *last = &f->v[f->n - 1];
@@ -171,12 +169,13 @@ static const char *ldso_gadget(const struct fn *f, const char *name, uint64_t ad
             if (is(&f->v[c], "callq")) {
                 char fname[160];
                 if (name)
-                    snprintf(fname, sizeof fname, "%s (0x%llx-0x%llx)", name,
-                             (unsigned long long)f->lo, (unsigned long long)f->hi);
+                    snprintf(fname, sizeof fname, "%s (0x%llx-0x%llx)", name, (unsigned long long)f->lo,
+                             (unsigned long long)f->hi);
                 else
                     snprintf(fname, sizeof fname, "the function at 0x%llx-0x%llx (bounds from .eh_frame; no symbol)",
                              (unsigned long long)f->lo, (unsigned long long)f->hi);
-                snprintf(why, n, "ld.so (DT_SONAME ld-linux-x86-64.so.2), %s: its only XRSTOR, restoring "
+                snprintf(why, n,
+                         "ld.so (DT_SONAME ld-linux-x86-64.so.2), %s: its only XRSTOR, restoring "
                          "the area its %s saved (%s) with mask EDX:EAX = 0x%llx, without PKRU (bit 9); "
                          "a call between, an indirect jump at the end",
                          fname, s->text[5] == 'c' ? "XSAVEC" : "XSAVE", area, mask);
@@ -187,10 +186,8 @@ static const char *ldso_gadget(const struct fn *f, const char *name, uint64_t ad
     return NULL;
 }
 
-const char *system_gadget(enum syslib lib, Elf *elf, const struct where *w,
-                          struct classifier *cl, const uint8_t *code, size_t len,
-                          uint64_t base, uint64_t addr, enum pkind kind,
-                          char *why, size_t n)
+const char *system_gadget(enum syslib lib, Elf *elf, const struct where *w, struct classifier *cl, const uint8_t *code,
+                          size_t len, uint64_t base, uint64_t addr, enum pkind kind, char *why, size_t n)
 {
     struct fn f = {0};
     const char *name = NULL, *category = NULL;

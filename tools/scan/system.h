@@ -15,9 +15,7 @@ enum syslib system_library(Elf *elf);
 /* The hit of KIND at ADDR, in code CODE[0..LEN) mapped at BASE, of library
  * LIB: if it is that library's known gadget, returns its category
  * ("system: glibc pkey_set") and writes the evidence to WHY; else NULL. */
-const char *system_gadget(enum syslib lib, Elf *elf, const struct where *w,
-                          struct classifier *cl, const uint8_t *code, size_t len,
-                          uint64_t base, uint64_t addr, enum pkind kind,
-                          char *why, size_t n);
+const char *system_gadget(enum syslib lib, Elf *elf, const struct where *w, struct classifier *cl, const uint8_t *code,
+                          size_t len, uint64_t base, uint64_t addr, enum pkind kind, char *why, size_t n);
 
 #endif

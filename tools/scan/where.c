@@ -79,14 +79,14 @@ static void load_symbols(struct where *w, uint32_t type)
          * offset inside is then a string), else through elf_strptr. */
         Elf_Scn *strscn = elf_getscn(w->elf, sh.sh_link);
         Elf_Data *str = strscn ? elf_getdata(strscn, NULL) : NULL;
-        const char *strtab = str && str->d_buf && str->d_size &&
-                                     ((const char *)str->d_buf)[str->d_size - 1] == 0
-                                 ? str->d_buf : NULL;
+        const char *strtab =
+            str && str->d_buf && str->d_size && ((const char *)str->d_buf)[str->d_size - 1] == 0 ? str->d_buf : NULL;
         /* ELF64 symbols in memory order can be read in place. */
         const Elf64_Sym *raw = gelf_getclass(w->elf) == ELFCLASS64 && d->d_type == ELF_T_SYM &&
                                        sh.sh_entsize == sizeof(Elf64_Sym) &&
                                        (uintptr_t)d->d_buf % _Alignof(Elf64_Sym) == 0
-                                   ? d->d_buf : NULL;
+                                   ? d->d_buf
+                                   : NULL;
         size_t n = d->d_size / sh.sh_entsize;
         /* n == 0 would make realloc free the table (found by the fuzzer);
          * a count whose table size overflows is corrupt. */
@@ -103,11 +103,12 @@ static void load_symbols(struct where *w, uint32_t type)
             else if (!gelf_getsym(d, (int)i, &sym))
                 break;
             int t = GELF_ST_TYPE(sym.st_info);
-            if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
-                t == STT_SECTION || t == STT_FILE || t == STT_TLS)
+            if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE || t == STT_SECTION || t == STT_FILE ||
+                t == STT_TLS)
                 continue;
-            const char *name = !strtab ? elf_strptr(w->elf, sh.sh_link, sym.st_name)
-                               : sym.st_name < str->d_size ? strtab + sym.st_name : NULL;
+            const char *name = !strtab                     ? elf_strptr(w->elf, sh.sh_link, sym.st_name)
+                               : sym.st_name < str->d_size ? strtab + sym.st_name
+                                                           : NULL;
             if (!name || !*name)
                 continue;
             struct wsymbol *s = &w->syms[w->nsyms++];

@@ -25,10 +25,10 @@ struct where {
     int relocatable;
     struct wsection *secs; /* sorted by address (by index if relocatable) */
     size_t nsecs;
-    struct wsymbol *syms;  /* sorted by (shndx, value) once syms_sorted */
+    struct wsymbol *syms; /* sorted by (shndx, value) once syms_sorted */
     size_t nsyms;
     int syms_sorted, symbol_passes;
-    void *dwarf;           /* Dwarf *, or NULL */
+    void *dwarf; /* Dwarf *, or NULL */
 };
 
 /* Never fails hard: what cannot be read is simply not known. */
