@@ -47,41 +47,6 @@ BULKHEAD_ENTRY(vault) int vault_key_intact(void) {
   return !memcmp(master, original, sizeof master);
 }
 
-/* This thread's default-heap word of the process-wide libmimalloc.so.2:
- * the first word of its static TLS, at the offset its GOT holds for the
- * TPOFF64 relocation of TLS offset 0 (readable key-0 memory). */
-static int find_shared_tls(struct dl_phdr_info *info, size_t size, void *out) {
-  (void)size;
-  if (!info->dlpi_name || !strstr(info->dlpi_name, "libmimalloc.so") ||
-      is_copy(info->dlpi_name))
-    return 0;
-  for (int j = 0; j < info->dlpi_phnum; j++) {
-    if (info->dlpi_phdr[j].p_type != PT_DYNAMIC)
-      continue;
-    const ElfW(Rela) *rela = NULL;
-    size_t n = 0;
-    for (const ElfW(Dyn) *d =
-             (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[j].p_vaddr);
-         d->d_tag != DT_NULL; d++) {
-      uintptr_t v = d->d_un.d_ptr < info->dlpi_addr
-                        ? d->d_un.d_ptr + info->dlpi_addr
-                        : d->d_un.d_ptr;
-      if (d->d_tag == DT_RELA)
-        rela = (const ElfW(Rela) *)v;
-      if (d->d_tag == DT_RELASZ)
-        n = d->d_un.d_val / sizeof(ElfW(Rela));
-    }
-    for (size_t k = 0; rela && k < n; k++)
-      if (ELF64_R_TYPE(rela[k].r_info) == R_X86_64_TPOFF64 &&
-          !ELF64_R_SYM(rela[k].r_info) && rela[k].r_addend == 0) {
-        char *tp;
-        __asm__("movq %%fs:0, %0" : "=r"(tp));
-        *(void ***)out =
-            (void **)(tp + *(long *)(info->dlpi_addr + rela[k].r_offset));
-      }
-  }
-  return 0;
-}
 
 /* A fake heap: its direct page for 6-byte blocks is the fake page. */
 static void *fake_heap[160];
@@ -125,22 +90,6 @@ static int attack(void) {
   return failed;
 }
 
-/* In a child: since the fix the default domain's allocator faults on the
- * vault's memory, which stops the process; that is the secret staying
- * put. */
 int main(void) {
-  fflush(NULL);
-  pid_t pid = fork();
-  CHECK(pid >= 0);
-  if (pid == 0)
-    exit(attack());
-  int st;
-  CHECK(waitpid(pid, &st, 0) == pid);
-  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) {
-    printf("attacks-review3-shared-alloc-rights: ok (the shared heap's "
-           "allocator faulted on the vault's memory)\n");
-    return 0;
-  }
-  CHECK(WIFEXITED(st));
-  return WEXITSTATUS(st);
+  return attack_in_child("attacks-review3-shared-alloc-rights", attack);
 }

@@ -99,22 +99,6 @@ static int attack(void) {
   return failed;
 }
 
-/* In a child: since the fix the default domain's allocator faults on the
- * vault's memory, which stops the process; that is the secret staying
- * put. */
 int main(void) {
-  fflush(NULL);
-  pid_t pid = fork();
-  CHECK(pid >= 0);
-  if (pid == 0)
-    exit(attack());
-  int st;
-  CHECK(waitpid(pid, &st, 0) == pid);
-  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) {
-    printf("attacks-review3-shared-free-rights: ok (the shared heap's "
-           "allocator faulted on the vault's memory)\n");
-    return 0;
-  }
-  CHECK(WIFEXITED(st));
-  return WEXITSTATUS(st);
+  return attack_in_child("attacks-review3-shared-free-rights", attack);
 }

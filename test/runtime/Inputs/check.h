@@ -97,4 +97,23 @@ static inline int page_pkey(const void *p) {
 /* PKRU bits of one key: access-disable and write-disable. */
 #define KEY_BITS(k) (3u << (2 * (k)))
 
+/* Runs attack() in a child and judges it: a child that died of SIGSEGV
+ * met a protection-key fault, the compartment's memory staying put (the
+ * fault reporter has said where); otherwise its exit status. */
+static inline int attack_in_child(const char *name, int (*attack)(void)) {
+  fflush(NULL);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0)
+    exit(attack());
+  int st;
+  CHECK(waitpid(pid, &st, 0) == pid);
+  if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) {
+    printf("%s: ok (stopped by a fault on the compartment's memory)\n", name);
+    return 0;
+  }
+  CHECK(WIFEXITED(st));
+  return WEXITSTATUS(st);
+}
+
 #endif

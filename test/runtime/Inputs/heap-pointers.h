@@ -59,10 +59,10 @@ static inline int is_copy(const char *name) {
          (strstr(name, "/proc/self/fd/") || strstr(name, "bulkhead-mimalloc"));
 }
 
-static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
-  (void)size;
-  if (!is_copy(info->dlpi_name))
-    return 0;
+/* Into *out: this thread's address of the first word of the static TLS
+ * of the object info describes, from the GOT entry of its TPOFF64
+ * relocation of TLS offset 0 (readable key-0 memory). */
+static inline void first_tls_word(struct dl_phdr_info *info, void *out) {
   for (int j = 0; j < info->dlpi_phnum; j++) {
     if (info->dlpi_phdr[j].p_type != PT_DYNAMIC)
       continue;
@@ -88,8 +88,25 @@ static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
             (void **)(tp + *(long *)(info->dlpi_addr + rela[k].r_offset));
       }
   }
+}
+
+static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
+  (void)size;
+  if (is_copy(info->dlpi_name))
+    first_tls_word(info, out);
   return 0;
 }
+
+/* The same word of the process-wide libmimalloc.so.2: this thread's
+ * default heap of the shared heap. */
+static int find_shared_tls(struct dl_phdr_info *info, size_t size, void *out) {
+  (void)size;
+  if (info->dlpi_name && strstr(info->dlpi_name, "libmimalloc.so") &&
+      !is_copy(info->dlpi_name))
+    first_tls_word(info, out);
+  return 0;
+}
+
 
 /* This thread's copy's default-heap word (the only compartment's). */
 static inline void **copy_default_heap(void) {
