@@ -9,10 +9,10 @@
 // a pattern. It maps A PROT_READ|PROT_EXEC, then B right after it
 // (MAP_FIXED on its own, unprotected memory), and jumps to A's last two
 // bytes with eax = ecx = edx = 0: every key opens, and the vault's page
-// reads. The same works with pages of files nobody may write (any page
-// of a system library ending in 0F 01, any page starting with EF), and
-// mremap can move an executable mapping next to another without the
-// supervisor. Found in the third review of the default domain's program
+// reads. The second attack maps B elsewhere and moves it after A with
+// mremap(MREMAP_FIXED), which the supervisor never sees. The same works
+// with pages of files nobody may write (any page of a system library
+// ending in 0F 01, any page starting with EF). Found in the third review of the default domain's program
 // counter (attacker model B); reproduced in the QEMU guest (6.1) as uid
 // 65534.
 //
@@ -32,8 +32,11 @@
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON
 // OFF: == split-wrpkru
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU split over two mappings read "vault-secret
+// OFF: == split-wrpkru-mremap
+// OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU split over two mappings read "vault-secret
 // ON-NOT: ATTACK SUCCEEDED
 // ON: split-wrpkru: stopped by signal 9
+// ON: split-wrpkru-mremap: stopped by signal 9
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include <grp.h>
@@ -51,7 +54,9 @@ static int sealed(const unsigned char *page) {
   return fd;
 }
 
-static void split(void) {
+/* B mapped right after A (by_mremap = 0), or mapped elsewhere and moved
+ * there by mremap, which the supervisor never sees (by_mremap = 1). */
+static void split(int by_mremap) {
   if (getuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
                         setresuid(65534, 65534, 65534))) {
     printf("setup: %s\n", strerror(errno));
@@ -67,7 +72,11 @@ static void split(void) {
   unsigned char *at = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (fa < 0 || fb < 0 || at == MAP_FAILED || munmap(at, 8192) ||
       mmap(at, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fa, 0) != at ||
-      mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0) != at + 4096) {
+      (by_mremap ? mremap(mmap((void *)0x200000000000ul, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+                              fb, 0),
+                         4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, at + 4096)
+                 : mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0)) !=
+          at + 4096) {
     report_read("a WRPKRU split over two mappings", NULL);
     return;
   }
@@ -83,7 +92,10 @@ static void split(void) {
   report_read("a WRPKRU split over two mappings", out);
 }
 
+static void split_mmap(void) { split(0); }
+static void split_mremap(void) { split(1); }
+
 int main(void) {
-  struct attack a[] = {{"split-wrpkru", split}};
-  return run_attacks(a, 1);
+  struct attack a[] = {{"split-wrpkru", split_mmap}, {"split-wrpkru-mremap", split_mremap}};
+  return run_attacks(a, 2);
 }
