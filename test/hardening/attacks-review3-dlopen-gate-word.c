@@ -15,8 +15,7 @@
 // without WRPKRU, mapped near the library: the scan lets it through).
 // Then it jumps to the gate (its xor ecx, edx; mov; WRPKRU; cmp; je): the
 // check passes, the trampoline calls that code with PKRU 0, and it copies
-// the vault's page. A library whose gates are real (not stand-ins) has
-// its descriptor words on such pages too. Found in the third review of
+// the vault's page. Found in the third review of
 // the default domain's program counter (attacker model B); reproduced in
 // the QEMU guest (6.1) as uid 65534.
 //
