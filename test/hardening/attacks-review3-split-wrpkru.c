@@ -12,9 +12,9 @@
 // reads. The second attack maps B elsewhere and moves it after A with
 // mremap(MREMAP_FIXED), which the supervisor never sees. The same works
 // with pages of files nobody may write (any page of a system library
-// ending in 0F 01, any page starting with EF). Found in the third review of the default domain's program
-// counter (attacker model B); reproduced in the QEMU guest (6.1) as uid
-// 65534.
+// ending in 0F 01, any page starting with EF). Found in the third review
+// of the default domain's program counter (attacker model B); reproduced
+// in the QEMU guest (6.1) as uid 65534.
 //
 // Fix (not made here): judge a new executable mapping together with its
 // executable neighbours (the two bytes before it and after it, read from
