@@ -1,0 +1,205 @@
+/* Runs the seccomp filter runtime/bpf.c builds, in a classic-BPF
+ * interpreter of its own, on many made-up system calls, and compares each
+ * answer with a model of the policy docs/hardening.md states (one rule per
+ * call; range overlap on 64-bit sums, as the kernel's registers hold
+ * them). Protected ranges: 0 to 33 (the most that fit), some keyed, one
+ * across a 4 GiB line and ones far apart (high words differ). Arguments
+ * near range edges, small, and random. Prints the mismatches. */
+#define _GNU_SOURCE
+#include "syscalls.h"
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef SHM_REMAP
+#define SHM_REMAP 040000
+#endif
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
+#define ALLOW SECCOMP_RET_ALLOW
+#define NOTIFY SECCOMP_RET_USER_NOTIF
+#define TRAP(r) (SECCOMP_RET_TRAP | (r))
+
+static uint32_t run(const struct sock_filter *f, int n, const struct seccomp_data *d) {
+  uint32_t A = 0, X = 0, M[16] = {0};
+  const unsigned char *D = (const unsigned char *)d;
+  for (int pc = 0; pc < n; pc++) {
+    struct sock_filter i = f[pc];
+    switch (i.code) {
+    case BPF_LD | BPF_W | BPF_ABS: memcpy(&A, D + i.k, 4); break;
+    case BPF_LD | BPF_IMM: A = i.k; break;
+    case BPF_LD | BPF_MEM: A = M[i.k]; break;
+    case BPF_LDX | BPF_W | BPF_MEM: X = M[i.k]; break;
+    case BPF_ST: M[i.k] = A; break;
+    case BPF_MISC | BPF_TAX: X = A; break;
+    case BPF_ALU | BPF_ADD | BPF_X: A += X; break;
+    case BPF_JMP | BPF_JA: pc += i.k; break;
+    case BPF_JMP | BPF_JEQ | BPF_K: pc += A == i.k ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JGT | BPF_K: pc += A > i.k ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JGE | BPF_K: pc += A >= i.k ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JSET | BPF_K: pc += (A & i.k) ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JEQ | BPF_X: pc += A == X ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JGT | BPF_X: pc += A > X ? i.jt : i.jf; break;
+    case BPF_RET | BPF_K: return i.k;
+    default: printf("bad insn %x at %d\n", i.code, pc); exit(2);
+    }
+  }
+  printf("fell off\n");
+  exit(2);
+}
+
+static struct bh_policy P;
+static int ov(uint64_t x, uint64_t len, int keyed_too) {
+  uint64_t end = x + len;
+  for (unsigned i = 0; i < P.n; i++)
+    if ((keyed_too || !P.r[i].keyed) && x < P.r[i].hi && end > P.r[i].lo)
+      return 1;
+  return 0;
+}
+#define LO(i) ((uint32_t)d->args[i])
+static uint32_t model(const struct seccomp_data *d) {
+  if (d->arch != AUDIT_ARCH_X86_64 || (uint32_t)d->nr >= 0x40000000u) return TRAP(BH_R_ARCH);
+  const __u64 *a = d->args;
+  switch (d->nr) {
+  case SYS_ptrace: case SYS_process_vm_readv: case SYS_process_vm_writev: case SYS_process_madvise: return TRAP(BH_R_PTRACE);
+  case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register: return TRAP(BH_R_URING);
+  case SYS_userfaultfd: return TRAP(BH_R_UFFD);
+  case SYS_remap_file_pages: return TRAP(BH_R_REMAP);
+  case SYS_seccomp: return LO(1) & SECCOMP_FILTER_FLAG_NEW_LISTENER ? TRAP(BH_R_LISTENER) : ALLOW;
+  case SYS_prctl:
+    if (LO(0) == 59 /* PR_SET_SYSCALL_USER_DISPATCH */ || LO(0) == 35 /* PR_SET_MM */)
+      return TRAP(BH_R_SUD);
+    if (LO(0) == 4 /* PR_SET_DUMPABLE */) return LO(1) == 1 ? ALLOW : NOTIFY;
+    if (LO(0) == 0x59616d61 /* PR_SET_PTRACER */) return LO(1) == (uint32_t)P.supervisor ? ALLOW : NOTIFY;
+    return ALLOW;
+  case SYS_kill:
+    if (LO(0) == (uint32_t)-P.supervisor || LO(0) == 0xffffffffu) return TRAP(BH_R_SUPERVISOR);
+    /* fallthrough */
+  case SYS_tkill: case SYS_tgkill: case SYS_rt_sigqueueinfo: case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open:
+    return LO(0) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
+  case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: case SYS_perf_event_open: case SYS_bpf:
+  case SYS_init_module: case SYS_finit_module: case SYS_kexec_load: case SYS_kexec_file_load:
+  case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root: case SYS_open_tree:
+  case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
+  case SYS_openat2: case SYS_creat:
+    return NOTIFY;
+  case SYS_clone: {
+    uint32_t f = LO(0);
+    if (f & BH_CLONE_NEW_ANY) return NOTIFY;
+    if ((f & CLONE_FILES) && !(f & CLONE_THREAD)) return NOTIFY;
+    if ((f & CLONE_VM) && (f & CLONE_PARENT)) return NOTIFY;
+    if ((f & CLONE_PARENT_SETTID) && ov(a[2], 4, 1)) return NOTIFY;
+    if ((f & (CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID)) && ov(a[3], 4, 1)) return NOTIFY;
+    return ALLOW;
+  }
+  case SYS_set_tid_address: return ov(a[0], 4, 1) ? NOTIFY : ALLOW;
+  case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
+  case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
+  case SYS_mprotect: return (LO(2) & PROT_EXEC) || ov(a[0], a[1], 0) ? NOTIFY : ALLOW;
+  case SYS_mmap:
+    if (LO(2) & PROT_EXEC) return NOTIFY;
+    return (LO(3) & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
+  case SYS_munmap: case SYS_madvise: return ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
+  case SYS_mremap:
+    if (a[2] > a[1]) return NOTIFY;
+    if (ov(a[0], a[1], 1) || ov(a[0], a[2], 1)) return NOTIFY;
+    return (LO(3) & 2 /* MREMAP_FIXED */) && ov(a[4], a[2], 1) ? NOTIFY : ALLOW;
+  case SYS_shmat: return LO(2) & (SHM_REMAP | SHM_EXEC) ? NOTIFY : ALLOW;
+  case SYS_open: return LO(1) & (010000000 | 0200000) /* O_PATH, O_DIRECTORY */ ? ALLOW : NOTIFY;
+  case SYS_openat: return LO(2) & (010000000 | 0200000) ? ALLOW : NOTIFY;
+  case SYS_ioctl: return LO(0) == BH_REQUEST_FD ? NOTIFY : ALLOW;
+  }
+  return ALLOW;
+}
+
+static uint64_t rnd(void) { return ((uint64_t)random() << 33) ^ ((uint64_t)random() << 11) ^ random(); }
+static uint64_t pick(void) {
+  int c = random() % 8;
+  if (c < 4 && P.n) {
+    const struct bh_range *r = &P.r[random() % P.n];
+    uint64_t b = random() & 1 ? r->lo : r->hi;
+    return b + (int64_t)(random() % 9) - 4 - (random() % 3 == 0 ? 4096 * (random() % 3) : 0);
+  }
+  if (c == 4) return random() % 16;
+  if (c == 5) return rnd() & 0xffffffffu;
+  if (c == 6) return rnd() | ((uint64_t)0xffffffff << 32);
+  return rnd();
+}
+static uint64_t pick_len(void) {
+  int c = random() % 6;
+  if (c == 0) return (uint64_t)-(random() % 8192);
+  if (c == 1) return random() % 8192;
+  if (c == 2 && P.n) { const struct bh_range *r = &P.r[random() % P.n]; return r->hi - r->lo + (random() % 5) - 2; }
+  if (c == 3) return rnd() & 0xffffffffu;
+  return pick();
+}
+
+static long check(int nranges, long iters) {
+  srandom(nranges * 7919 + 1);
+  memset(&P, 0, sizeof P);
+  P.supervisor = 4242;
+  uint64_t at = 0x555555554000ull;
+  for (int i = 0; i < nranges; i++) {
+    at += 4096 * (1 + random() % 64);
+    if (i == nranges / 2) at = 0x7f0000000000ull + 4096 * (random() % 1000);
+    if (i == nranges / 3) at = 0xfffff000ull - 4096; /* across a 4 GiB line */
+    P.r[i].lo = at;
+    at += 4096 * (1 + random() % 64);
+    P.r[i].hi = at;
+    P.r[i].keyed = random() % 3 == 0;
+  }
+  P.n = nranges;
+  static struct sock_filter f[4096];
+  int n = bh_build_filter(&P, f, 4096);
+  if (n < 0) {
+    printf("ranges %d: the filter does not build\n", nranges);
+    return -1;
+  }
+  static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open,
+    SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
+    SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_set_tid_address, SYS_unshare, SYS_read,
+    SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr};
+  long bad = 0;
+  for (long it = 0; it < iters; it++) {
+    struct seccomp_data d = {0};
+    d.arch = random() % 200 ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_I386;
+    int c = random() % 10;
+    d.nr = c < 8 ? names[random() % (sizeof names / sizeof names[0])] : c == 8 ? random() % 460 : (int)rnd();
+    for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
+    if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
+    if (random() % 4 == 0) d.args[1] = P.supervisor;
+    if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61}[random() % 4];
+    if (d.nr == SYS_mmap || d.nr == SYS_mprotect) { d.args[2] = random() % 8; d.args[3] = random() % 2 ? MAP_FIXED : random(); }
+    if (d.nr == SYS_clone) d.args[0] = random() & (CLONE_VM | CLONE_FILES | CLONE_THREAD | CLONE_PARENT | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | (random() % 16 == 0 ? CLONE_NEWNS : 0));
+    uint32_t got = run(f, n, &d), want = model(&d);
+    if (got != want && bad++ < 10)
+      printf("MISMATCH nr=%d arch=%x args=%llx %llx %llx %llx %llx: filter %x model %x\n", d.nr, d.arch,
+             (unsigned long long)d.args[0], (unsigned long long)d.args[1], (unsigned long long)d.args[2],
+             (unsigned long long)d.args[3], (unsigned long long)d.args[4], got, want);
+  }
+  return bad;
+}
+
+int main(void) {
+  long bad = 0;
+  for (int n = 0; n <= 33; n++) {
+    long b = check(n, 100000);
+    bad += b < 0 ? 1 : b;
+  }
+  printf("%ld mismatches\n", bad);
+  return 0;
+}
