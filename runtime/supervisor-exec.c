@@ -423,6 +423,11 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
 static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                          size_t size) {
   uint64_t off = n->data.args[5], len = n->data.args[1];
+  /* The kernel maps whole pages: so much becomes executable, whatever the
+   * length says (review: a length of 1 mapped libc's pkey_set page). */
+  if (len > UINT64_MAX - (BH_PAGE - 1))
+    return snprintf(why, size, "its length is out of range"), why;
+  len = (len + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1);
   struct stat st;
   if (fstat(fd, &st))
     return snprintf(why, size, "the file cannot be examined"), why;

@@ -12,13 +12,9 @@
 // the default domain's program counter (attacker model B); reproduced in
 // the QEMU guest (6.1) as uid 65534.
 //
-// Fix (not made here): scan what the kernel maps: len rounded up to the
-// page size (bounded by the file's end), and a pattern that starts in the
-// last bytes scanned but ends past them counted too.
-//
-// This test expects the attack to be refused (the child stopped by a
-// signal); it is open, so it fails today.
-// XFAIL: *
+// Fixed (runtime/supervisor-exec.c): the scan covers the length rounded
+// up to whole pages, what the kernel maps. This test expects the attack to
+// be refused (the child stopped by a signal); it failed before the fix.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
