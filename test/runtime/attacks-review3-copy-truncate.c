@@ -17,16 +17,12 @@
 // default domain's program counter (attacker model B); reproduced in the
 // QEMU guest (6.1, as root).
 //
-// Fix (not made here): seal the copies' memfds (F_SEAL_SHRINK |
-// F_SEAL_GROW | F_SEAL_WRITE) before they are mapped, so that nobody can
-// change or truncate them; and refuse, in the supervisor's open,
-// /proc/<pid>/map_files/ of our process (it reaches every file mapping,
-// including ones whose names were closed).
-//
-// This test expects the attack to be refused (the child stopped by a
-// signal, or the file not opened for writing); it is open, so it fails
-// today.
-// XFAIL: *
+// Fixed (runtime/heap.c): the copies' memfds are sealed (shrink, grow,
+// write, seal) before they are mapped, so the file cannot be truncated or
+// rewritten whatever path reaches it. (The supervisor still opens
+// /proc/<pid>/map_files/ names for our process.) This test expects the
+// attack to be refused (the child stopped by a signal, or the file not
+// changed); it failed before the fix.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
