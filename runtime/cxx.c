@@ -8,8 +8,9 @@
  * through `new`). Defined here, in the executable, they go through the
  * runtime's malloc and free: a compartment's objects come from its own
  * heap, and the shared heap runs with the default domain's rights.
- * Failure: std::bad_alloc where libstdc++ is loaded, else abort (no
- * new_handler is consulted).
+ * Weak: a program's own replacement operators win, as the language
+ * allows. Failure: std::bad_alloc where libstdc++ is loaded, else abort
+ * (no new_handler is consulted).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -32,53 +33,63 @@ static void *aligned_or_null(size_t n, size_t align) {
 }
 
 /* operator new(size_t), new[](size_t) */
-void *_Znwm(size_t n) { return must(malloc(n ? n : 1)); }
-void *_Znam(size_t n) { return must(malloc(n ? n : 1)); }
+__attribute__((weak)) void *_Znwm(size_t n) { return must(malloc(n ? n : 1)); }
+__attribute__((weak)) void *_Znam(size_t n) { return must(malloc(n ? n : 1)); }
 /* ... (size_t, const std::nothrow_t &) */
-void *_ZnwmRKSt9nothrow_t(size_t n, const void *nt) {
+__attribute__((weak)) void *_ZnwmRKSt9nothrow_t(size_t n, const void *nt) {
   (void)nt;
   return malloc(n ? n : 1);
 }
-void *_ZnamRKSt9nothrow_t(size_t n, const void *nt) {
+__attribute__((weak)) void *_ZnamRKSt9nothrow_t(size_t n, const void *nt) {
   (void)nt;
   return malloc(n ? n : 1);
 }
 /* ... (size_t, std::align_val_t) and with nothrow */
-void *_ZnwmSt11align_val_t(size_t n, size_t align) {
+__attribute__((weak)) void *_ZnwmSt11align_val_t(size_t n, size_t align) {
   return must(aligned_or_null(n, align));
 }
-void *_ZnamSt11align_val_t(size_t n, size_t align) {
+__attribute__((weak)) void *_ZnamSt11align_val_t(size_t n, size_t align) {
   return must(aligned_or_null(n, align));
 }
-void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t align,
-                                          const void *nt) {
+__attribute__((weak)) void *
+_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t align, const void *nt) {
   (void)nt;
   return aligned_or_null(n, align);
 }
-void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t align,
-                                          const void *nt) {
+__attribute__((weak)) void *
+_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t align, const void *nt) {
   (void)nt;
   return aligned_or_null(n, align);
 }
 
 /* operator delete in all its forms: free. */
-void _ZdlPv(void *p) { free(p); }
-void _ZdaPv(void *p) { free(p); }
-void _ZdlPvm(void *p, size_t n) { (void)n, free(p); }
-void _ZdaPvm(void *p, size_t n) { (void)n, free(p); }
-void _ZdlPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt, free(p); }
-void _ZdaPvRKSt9nothrow_t(void *p, const void *nt) { (void)nt, free(p); }
-void _ZdlPvSt11align_val_t(void *p, size_t a) { (void)a, free(p); }
-void _ZdaPvSt11align_val_t(void *p, size_t a) { (void)a, free(p); }
-void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t a) {
+__attribute__((weak)) void _ZdlPv(void *p) { free(p); }
+__attribute__((weak)) void _ZdaPv(void *p) { free(p); }
+__attribute__((weak)) void _ZdlPvm(void *p, size_t n) { (void)n, free(p); }
+__attribute__((weak)) void _ZdaPvm(void *p, size_t n) { (void)n, free(p); }
+__attribute__((weak)) void _ZdlPvRKSt9nothrow_t(void *p, const void *nt) {
+  (void)nt, free(p);
+}
+__attribute__((weak)) void _ZdaPvRKSt9nothrow_t(void *p, const void *nt) {
+  (void)nt, free(p);
+}
+__attribute__((weak)) void _ZdlPvSt11align_val_t(void *p, size_t a) {
+  (void)a, free(p);
+}
+__attribute__((weak)) void _ZdaPvSt11align_val_t(void *p, size_t a) {
+  (void)a, free(p);
+}
+__attribute__((weak)) void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t a) {
   (void)n, (void)a, free(p);
 }
-void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t a) {
+__attribute__((weak)) void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t a) {
   (void)n, (void)a, free(p);
 }
-void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *nt) {
+__attribute__((weak)) void
+_ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *nt) {
   (void)a, (void)nt, free(p);
 }
-void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *nt) {
+__attribute__((weak)) void
+_ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *nt) {
   (void)a, (void)nt, free(p);
 }
