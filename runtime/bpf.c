@@ -526,7 +526,10 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       /* Growing a mapping (or copying one, old length 0) maps more of its
        * file: of an executable one, bytes the supervisor never scanned. */
       int low = new_label(a), grow = new_label(a), ranges = new_label(a);
+      /* An old length within a page of 2^64 is 0 once the kernel rounds
+       * it up: a copy, whatever the raw numbers say (review 3). */
       ld(a, ARG_HI(1));
+      jump(a, BPF_JEQ, 0xffffffffu, grow, -1);
       emit(a, BPF_MISC | BPF_TAX, 0);
       ld(a, ARG_HI(2));
       jump_x(a, BPF_JGT, grow, -1);

@@ -346,6 +346,10 @@ static int executable_at(pid_t tgid, uint64_t addr) {
  * scans executable mappings with the process's threads stopped, a thread
  * in mremap included, so the mapping cannot become executable between
  * this look and the call. */
+static uint64_t page_up(uint64_t n) {
+  return (n + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1);
+}
+
 static void handle_mremap(int listener, const struct seccomp_notif *n) {
   uint64_t a = n->data.args[0], old = n->data.args[1], len = n->data.args[2];
   int fixed = n->data.args[3] & 2 /* MREMAP_FIXED */;
@@ -353,7 +357,10 @@ static void handle_mremap(int listener, const struct seccomp_notif *n) {
   if (ours && (overlaps_protected(a, old) || overlaps_protected(a, len) ||
                (fixed && overlaps_protected(n->data.args[4], len))))
     bh_supervisor_deny(listener, n, 1, BH_R_PROTECTED, NULL);
-  else if (ours && len > old && executable_at(bh_task_tgid((pid_t)n->pid), a))
+  /* Compared as the kernel does, in whole pages: an old length near 2^64
+   * rounds to 0, a copy (review 3, attacks-review3-mremap-dup.c). */
+  else if (ours && page_up(len) > page_up(old) &&
+           executable_at(bh_task_tgid((pid_t)n->pid), a))
     bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
   else
     bh_notif_respond(listener, n->id, 0, 0, 1);

@@ -18,15 +18,10 @@
 // domain's program counter (attacker model B); reproduced in the QEMU
 // guest (6.1) as uid 65534.
 //
-// Fix (not made here): compare the lengths as the kernel will see them,
-// page-aligned (in the filter: an old length whose high word is
-// 0xffffffff and low word above 0xfffff000 counts as 0, or send every
-// mremap whose old length is 0 or aligns to 0 to the supervisor), and
-// have the supervisor do the same.
-//
-// This test expects the attack to be refused (the child stopped by a
-// signal); it is open, so it fails today.
-// XFAIL: *
+// Fixed: the filter sends every mremap whose old length's high word is
+// 0xffffffff to the supervisor, which compares the lengths in whole pages
+// as the kernel will (runtime/bpf.c, supervisor.c). This test expects the
+// attack to be refused (the child stopped by a signal); it failed before.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF

@@ -115,7 +115,8 @@ static uint32_t model(const struct seccomp_data *d) {
     return (LO(3) & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_munmap: case SYS_madvise: return ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_mremap:
-    if (a[2] > a[1]) return NOTIFY;
+    /* an old length the kernel rounds to 0 copies: the supervisor decides */
+    if ((a[1] >> 32) == 0xffffffffu || a[2] > a[1]) return NOTIFY;
     if (ov(a[0], a[1], 1) || ov(a[0], a[2], 1)) return NOTIFY;
     return (LO(3) & 2 /* MREMAP_FIXED */) && ov(a[4], a[2], 1) ? NOTIFY : ALLOW;
   case SYS_shmat: return LO(2) & (SHM_REMAP | SHM_EXEC) ? NOTIFY : ALLOW;
