@@ -33,9 +33,14 @@ static GlobalVariable *standInData(Module &M, StringRef Name, Constant *Init) {
 }
 
 static Function *standInFunction(Module &M, StringRef Name, FunctionType *FT) {
-  if (Function *F = M.getFunction(Name))
-    if (!F->isDeclaration())
+  // Defined here already, or the name is taken by something else (libtool's
+  // configure declares every symbol nm listed as `char NAME;`): no
+  // stand-in, the link decides.
+  if (GlobalValue *GV = M.getNamedValue(Name)) {
+    auto *F = dyn_cast<Function>(GV);
+    if (!F || !F->isDeclaration())
       return nullptr;
+  }
   auto *F = cast<Function>(M.getOrInsertFunction(Name, FT).getCallee());
   makeStandIn(*F);
   F->addFnAttr(WrapperAttr); // not instrumented
