@@ -36,31 +36,12 @@
 // ON: aligned-to-zero: stopped by signal 9
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
 #include <grp.h>
 
-#define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
-
-/* Not a WRPKRU in this program's own bytes (the link-time scan would
- * refuse it): the last byte is made at run time. */
-static volatile unsigned char flip = 0x10;
-
-/* The file offset of the first WRPKRU in libc's file, or -1. */
-static long wrpkru_offset(int fd) {
-  static unsigned char b[4 << 20];
-  const unsigned char w[3] = {0x0f, 0x01, (unsigned char)(0xff ^ flip)};
-  ssize_t n = pread(fd, b, sizeof b, 0);
-  for (ssize_t i = 0; i + 3 <= n; i++)
-    if (!memcmp(b + i, w, 3))
-      return i;
-  return -1;
-}
-
 static void attack(size_t old) {
-  if (getuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-                        setresuid(65534, 65534, 65534))) {
-    printf("setup: %s\n", strerror(errno));
+  if (drop_to_nobody())
     return;
-  }
   int fd = open(LIBC, O_RDONLY | O_CLOEXEC);
   long at = fd < 0 ? -1 : wrpkru_offset(fd);
   /* Where nothing follows for 4 MiB: the filter checks the new length
