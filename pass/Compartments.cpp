@@ -164,8 +164,26 @@ GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
   GV->setAlignment(Align(BH_PAGE));
   appendToUsed(M, {GV}); // referenced only from inline asm and the runtime
   markCompartments();
+  markStackMode(Compartment);
   Slot = GV;
   return GV;
+}
+
+// Defines the compartment's stack-mode symbol (BH_SYM_STACK_MODE_PREFIX in
+// include/bulkhead/abi.h): a link of modules built in both modes fails
+// with a duplicate definition of it, where it would otherwise keep one of
+// two different descriptors and stop at the run-time way back.
+void Instrumenter::markStackMode(StringRef Compartment) {
+  std::string Name = (BH_SYM_STACK_MODE_PREFIX + Compartment).str();
+  if (M.getGlobalVariable(Name, true))
+    return;
+  auto *I8 = Type::getInt8Ty(M.getContext());
+  auto *GV = new GlobalVariable(M, I8, true, GlobalValue::ExternalLinkage,
+                                ConstantInt::get(I8, 0), Name);
+  GV->setVisibility(GlobalValue::HiddenVisibility);
+  GV->setComdat(M.getOrInsertComdat(
+      Name + (StackSwitching ? BH_STACK_MODE_OWN : BH_STACK_MODE_SHARED)));
+  appendToUsed(M, {GV});
 }
 
 // Defines __bulkhead_compartment_marker, which a shared object's link

@@ -96,6 +96,7 @@ private:
   llvm::GlobalVariable *getOrCreateStackSlot(const Domain &D);
   llvm::GlobalVariable *getOrCreateArgBuffer();
   llvm::Function *getOrCreateSlotAddressFunction(llvm::StringRef Compartment);
+  void markStackMode(llvm::StringRef Compartment);
   struct AnyTrampoline {
     llvm::Function *Tr = nullptr;
     Domain To{Domain::Default, ""};

@@ -124,6 +124,16 @@
 /* Compartment NAME's descriptor field: the calling thread's slot address
  * (pass: a linkonce_odr function per compartment). */
 #define BH_SYM_SLOT_ADDRESS_PREFIX "__bulkhead_slot_address."
+/* A compartment's code runs on its own stacks or on its callers' in every
+ * module alike: each module that describes compartment NAME defines this
+ * symbol (a byte, hidden) in a comdat whose name adds the module's mode,
+ * BH_STACK_MODE_OWN or BH_STACK_MODE_SHARED. Modules of one mode share
+ * the group; a link that mixes the modes keeps two definitions and fails
+ * naming it (the two descriptors differ in their slot address, and the
+ * linker would keep either). */
+#define BH_SYM_STACK_MODE_PREFIX "__bulkhead_one_stack_mode_per_compartment."
+#define BH_STACK_MODE_OWN ".own_stacks"
+#define BH_STACK_MODE_SHARED ".shared_stack"
 
 /* Defined by the runtime alone. Every module that describes a compartment
  * refers to it from BH_SYM_COMPARTMENT_MARKER, so a link that would run a
