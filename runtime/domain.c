@@ -57,19 +57,19 @@ static int holds_object(struct dl_phdr_info *info, size_t size, void *range) {
   return 0;
 }
 
-int bh_may_unmap(const void *p, size_t len) {
-  uintptr_t a = (uintptr_t)p, b = a + len;
-  if (b < a || a % BH_PAGE)
-    return 0;
+int bh_overlaps_compartment(uintptr_t a, uintptr_t b) {
   for (const struct bulkhead_domain *d = __start_bulkhead_domains;
        d < __stop_bulkhead_domains; d++)
     if (overlaps(a, b, (uintptr_t)d->data_start, (uintptr_t)d->data_end) ||
         overlaps(a, b, (uintptr_t)d->stack_lo - BH_ARENA_GUARD,
                  (uintptr_t)d->stack_hi))
-      return 0;
-  uintptr_t lo, hi;
-  bh_heap_region(&lo, &hi);
-  if (overlaps(a, b, lo, hi))
+      return 1;
+  return bh_heap_overlaps(a, b);
+}
+
+int bh_may_unmap(const void *p, size_t len) {
+  uintptr_t a = (uintptr_t)p, b = a + len;
+  if (b < a || a % BH_PAGE || bh_overlaps_compartment(a, b))
     return 0;
   uintptr_t range[2] = {a, b};
   return !dl_iterate_phdr(holds_object, range);

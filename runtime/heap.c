@@ -189,6 +189,16 @@ int bh_heap_owner(const void *p) { return owner_of(p); }
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) {
   *lo = RT.base, *hi = RT.base + (uintptr_t)RT.n * RT.slice;
 }
+int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
+  uintptr_t lo, hi;
+  bh_heap_region(&lo, &hi);
+  if (a < hi && lo < b)
+    return 1;
+  for (unsigned i = 0; i < RT.n; i++)
+    if (a < RT.c[i].data_hi && RT.c[i].data_lo < b)
+      return 1;
+  return 0;
+}
 
 static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
 
@@ -1076,10 +1086,53 @@ char *strndup(const char *s, size_t n) {
   return dup_str(s, strnlen(s, n), CALLER);
 }
 
-/* libmimalloc also exports glibc's internal names; keep them consistent. */
+/* libmimalloc also exports glibc's internal names and other systems'
+ * allocation functions. Every one is defined here: a compartment's call of
+ * one that bound to libmimalloc would run the shared allocator in place,
+ * with the compartment's rights, on key-0 bookkeeping (review 4,
+ * attacks-review4-mimalloc-exports.c). Its mi_* API is not covered
+ * (docs/heaps.md). */
+void *reallocf(void *p, size_t n) {
+  void *q = do_realloc(p, n, CALLER);
+  if (!q && n)
+    free(p);
+  return q;
+}
+/* NetBSD's: *(void **)pp resized to k * n bytes, 0 or an errno value. */
+int reallocarr(void *pp, size_t k, size_t n) {
+  size_t total;
+  if (__builtin_mul_overflow(k, n, &total))
+    return EOVERFLOW;
+  int saved = errno;
+  void *old, *q;
+  memcpy(&old, pp, sizeof old);
+  if (!total) {
+    free(old);
+    q = NULL;
+  } else if (!(q = do_realloc(old, total, CALLER))) {
+    int e = errno;
+    errno = saved;
+    return e;
+  }
+  memcpy(pp, &q, sizeof q);
+  errno = saved;
+  return 0;
+}
+size_t malloc_size(const void *p) { return malloc_usable_size((void *)p); }
+size_t malloc_good_size(size_t n) { return n; }
+void *_aligned_malloc(size_t n, size_t align) {
+  return aligned_alloc(align, n);
+}
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmissing-attributes" /* gcc only */
 #endif
+void cfree(void *p) __attribute__((alias("free")));
+void vfree(void *p) __attribute__((alias("free")));
+void __libc_cfree(void *p) __attribute__((alias("free")));
+void *__libc_valloc(size_t n) __attribute__((alias("valloc")));
+void *__libc_pvalloc(size_t n) __attribute__((alias("pvalloc")));
+int __posix_memalign(void **out, size_t align, size_t n)
+    __attribute__((alias("posix_memalign")));
 void *__libc_malloc(size_t n) __attribute__((alias("malloc")));
 void *__libc_calloc(size_t k, size_t n) __attribute__((alias("calloc")));
 void *__libc_realloc(void *p, size_t n) __attribute__((alias("realloc")));

@@ -135,6 +135,11 @@ int bh_heap_owner(const void *p) BH_HIDDEN;
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* Whether [a, b) overlaps a compartment heap's region or the keyed data
+ * of its allocator (heap.c); or any memory of a compartment: its data,
+ * stack arena (guards too) or heap (domain.c). */
+int bh_heap_overlaps(uintptr_t a, uintptr_t b) BH_HIDDEN;
+int bh_overlaps_compartment(uintptr_t a, uintptr_t b) BH_HIDDEN;
 int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 
 void bh_install_fault_reporter(void) BH_HIDDEN;

@@ -95,8 +95,14 @@ void bh_shared_free(void *p) {
     bh_as_default(as_default_free, p);
 }
 
+/* The size comes from key-0 bookkeeping too: compartment code may write
+ * that many bytes (review 4, attacks-review4-usable-size.c). */
 size_t bh_shared_usable_size(void *p) {
   if (!bh_in_compartment())
     return mi_usable_size(p);
-  return (size_t)bh_as_default(as_default_usable_size, p).a;
+  size_t n = (size_t)bh_as_default(as_default_usable_size, p).a;
+  if (p && !bh_outside_compartments(p, n ? n : 1))
+    bh_fatal("the shared heap's size of a block reaches a compartment's "
+             "memory");
+  return n;
 }

@@ -177,19 +177,11 @@ static struct bh_pair alloc_shared(void *n) {
   return (struct bh_pair){(long)bulkhead_shared_malloc((size_t)n), 0};
 }
 
-/* Whether [p, p + n) touches no compartment's memory. Compartment data,
- * stacks and heaps are page-aligned ranges: one that overlaps the block
- * contains its first byte, its last, or one of its page starts. */
+/* Whether [p, p + n) touches no compartment's memory (n may be any size
+ * the default domain's allocator made up). */
 int bh_outside_compartments(const char *p, size_t n) {
-  if ((uintptr_t)p + n < (uintptr_t)p)
-    return 0;
-  if (bh_in_compartment_memory(p) || bh_in_compartment_memory(p + n - 1))
-    return 0;
-  uintptr_t page = ((uintptr_t)p + BH_PAGE) & ~(uintptr_t)(BH_PAGE - 1);
-  for (; page < (uintptr_t)p + n; page += BH_PAGE)
-    if (bh_in_compartment_memory((const void *)page))
-      return 0;
-  return 1;
+  uintptr_t a = (uintptr_t)p, b = a + n;
+  return b >= a && !bh_overlaps_compartment(a, b);
 }
 
 void *bh_shared_block(size_t n) {
