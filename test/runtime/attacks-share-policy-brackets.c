@@ -12,7 +12,6 @@
 // the default domain read the secret from the shared heap.
 // The other thread's nested call shows the policy does share (key 0).
 // REQUIRES: pku
-// XFAIL: *
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: echo "vault_with_callback" > %t/policy
 // RUN: %bulkhead_clang -fpkey-compartments -fpkey-share=%t/policy -O2 -pthread %s -o %t/a
