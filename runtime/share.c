@@ -65,7 +65,8 @@ struct table {
   struct rec r[RECORDS];
 };
 #define TABLE_AT BH_PAGE
-#define TABLE_SIZE ((sizeof(struct table) + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1))
+#define TABLE_SIZE                                                             \
+  ((sizeof(struct table) + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1))
 _Static_assert(TABLE_AT + TABLE_SIZE + BH_MAX_STACK_ARGS + 2 * BH_PAGE <=
                    BH_ARENA_GUARD,
                "the share records reach what trampolines may write");
