@@ -200,11 +200,11 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
       tag_data(d);
     }
   }
-  if (!state.s.unprotected) {
+  if (!state.s.unprotected)
     bh_record_init(envp, &state.s);
-    bh_share_init(&state.s);
-  }
   bh_stacks_init(); /* before the descriptors become read-only */
+  if (!state.s.unprotected)
+    bh_share_init(&state.s); /* its records are in the stack arenas */
   bh_enter_init();
 
   make_read_only(__start_bulkhead_domains,

@@ -1,5 +1,5 @@
 // Review (attackA): the sharing policy's open brackets (runtime/share.c,
-// TLS bh_share_open_n / bh_share_open_sp) are key-0 memory that decides
+// then TLS bh_share_open_n / bh_share_open_sp) were key-0 memory that decides
 // where a compartment's allocations come from, in every program, with or
 // without a policy. The default domain finds them from the binary's symbol
 // table (/proc/self/exe), opens a bracket for the vault with two plain
@@ -73,14 +73,17 @@ int main(void) {
   struct vault_ctx *before = vault_open();
   CHECK(before && page_pkey(before) == vault_key);
 
-  /* The attack: open a bracket for compartment 0 (the vault). */
-  uintptr_t *open_n = tls_addr("bh_share_open_n");
-  uintptr_t *open_sp = tls_addr("bh_share_open_sp");
-  open_sp[0] = ~(uintptr_t)0; /* "above" every stack position: never dropped */
-  open_n[0] = 1;
+  /* The attack: forge share.c's key-0 words for compartment 0 (the vault).
+   * When the brackets were key-0 TLS (bh_share_open_n, bh_share_open_sp),
+   * two stores opened one that no stack position closed. */
+  uintptr_t *hint = tls_addr("bh_share_hint");
+  uintptr_t *jumps = tls_addr("bh_share_jumps");
+  hint[0] = 1;
+  *jumps = ~(uintptr_t)0;
 
   struct vault_ctx *c = vault_open(); /* the program's normal API */
-  open_n[0] = 0;
+  hint[0] = 0;
+  *jumps = 0;
   CHECK(c);
   int key = page_pkey(c);
   if (key != vault_key) {

@@ -29,9 +29,10 @@ static const char *const allowed[] = {
     "__bulkhead_sigstack", "whole_sp", "whole_size", "handler_top",
     /* TLS: the heap's `busy`, which no longer decides (attacks-heap-busy.c) */
     "__bulkhead_heap_tls",
-    /* TLS: sharing-policy brackets, counted only for compartments with a
-     * policy (attacks-share-brackets.c); open for those */
-    "bh_share_open_n", "bh_share_open_sp", "bh_share_open_outer",
+    /* TLS: where a thread's sharing records are (checked against its FS
+     * base and id) and its longjmps' log (can only drop brackets): the
+     * brackets are on the compartment's key (attacks-share-policy-brackets.c) */
+    "bh_share_hint", "bh_share_jumps", "bh_share_jump_to",
     /* the program's signal handlers: run with the default domain's rights */
     "wanted",
     /* libc functions the thread and process interposers found lazily:

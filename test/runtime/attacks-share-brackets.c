@@ -1,9 +1,10 @@
 // Data-only attack on the sharing policy's brackets (found in review of
-// issue 11): they are key-0 TLS (runtime/share.c). Default-domain code opens
-// one for the vault with plain stores, then calls into the vault, which
-// allocates and fills a block with its secret. The vault was built without
-// a sharing policy, so the bracket must mean nothing: before the fix the
-// allocation came from the shared heap, readable by everyone.
+// issue 11): they were key-0 TLS (runtime/share.c). Default-domain code
+// forges share.c's key-0 words for the vault with plain stores, then calls
+// into the vault, which allocates and fills a block with its secret. The
+// vault was built without a sharing policy, so they must mean nothing:
+// before the first fix the allocation came from the shared heap, readable
+// by everyone. With a policy: attacks-share-policy-brackets.c.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck %s
 // CHECK: attacks-share-brackets: ok
@@ -11,12 +12,14 @@
 
 #include <stdint.h>
 
-/* runtime/share.c's per-thread brackets: 8 per compartment. */
-extern __thread uintptr_t open_n[15] __asm__("bh_share_open_n")
+/* runtime/share.c's key-0 per-thread words: where to look for the
+ * thread's records (per compartment), and the log of its longjmps. The
+ * brackets themselves are on each policy compartment's key. */
+extern __thread uintptr_t hint[15] __asm__("bh_share_hint")
     __attribute__((visibility("hidden")));
-extern __thread uintptr_t open_sp[15 * 8] __asm__("bh_share_open_sp")
+extern __thread uintptr_t jumps __asm__("bh_share_jumps")
     __attribute__((visibility("hidden")));
-extern __thread uintptr_t open_outer[15 * 8] __asm__("bh_share_open_outer")
+extern __thread uintptr_t jump_to[8] __asm__("bh_share_jump_to")
     __attribute__((visibility("hidden")));
 
 BULKHEAD_DATA(vault) static char secret[32] = "the vault's secret";
@@ -34,13 +37,16 @@ int main(void) {
   char *p = vault_copy();
   CHECK(p && page_pkey(p) == bulkhead_compartment_pkey("vault"));
 
-  /* The attack: a bracket of compartment 0 (the only one) that no stack
-   * position can close. */
-  open_sp[0] = UINTPTR_MAX;
-  open_outer[0] = UINTPTR_MAX;
-  open_n[0] = 1;
+  /* The attack: every key-0 word of share.c for compartment 0 (the only
+   * one) forged. When the brackets were these words, one that no stack
+   * position could close. */
+  hint[0] = 1;
+  jumps = UINTPTR_MAX;
+  for (int k = 0; k < 8; k++)
+    jump_to[k] = UINTPTR_MAX;
   char *q = vault_copy();
-  open_n[0] = 0;
+  hint[0] = 0;
+  jumps = 0;
   CHECK(q);
   int key = page_pkey(q);
   if (key != bulkhead_compartment_pkey("vault"))
