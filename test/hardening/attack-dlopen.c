@@ -65,7 +65,7 @@
 // ON: loaded {{.*}}.bh.so: 42
 // ON: loaded {{.*}}.gate.so: 42
 // ON: loaded {{.*}}libz.so.1: 1.
-// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}, 0x5, 0x812, 0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}) of "{{.*}}.stray.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the file holds WRPKRU bytes at offset 0x{{[0-9a-f]+}} that are no checked gate listed in its .bulkhead.gates
+// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}, 0x5, 0x812, 0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}) of "{{.*}}.stray.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the file holds WRPKRU bytes at offset 0x{{[0-9a-f]+}}; after start-up no executable mapping may hold a PKRU write
 // ERR-NEXT: bulkhead: denied: mremap(0x{{[0-9a-f]+}}, 0x1000, 0x{{[0-9a-f]+}}, 0x1) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory
 // ERR-NEXT: bulkhead: denied: mmap({{.*}}) of "/tmp/bulkhead-writable-{{[0-9]+}}.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — anyone may write it, so its code could change after the scan
 // ERR-NOT: denied
