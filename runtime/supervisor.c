@@ -316,9 +316,7 @@ static int overlaps_protected(uint64_t lo, uint64_t len) {
   return 0;
 }
 
-/* Whether the mapping at addr in process tgid is executable (unknown:
- * yes, the stricter answer). */
-static int executable_at(pid_t tgid, uint64_t addr) {
+int bh_executable_at(pid_t tgid, uint64_t addr) {
   char path[64], line[512];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
   FILE *f = fopen(path, "re");
@@ -341,8 +339,9 @@ static int executable_at(pid_t tgid, uint64_t addr) {
   return x;
 }
 
-/* mremap reaches the supervisor for protected memory or for growth: growth
- * of an executable mapping maps file bytes nobody scanned. The supervisor
+/* mremap reaches the supervisor for protected memory, for growth and for
+ * moves: growth of an executable mapping maps file bytes nobody scanned,
+ * a move puts its code beside other code. The supervisor
  * scans executable mappings with the process's threads stopped, a thread
  * in mremap included, so the mapping cannot become executable between
  * this look and the call. */
@@ -360,7 +359,13 @@ static void handle_mremap(int listener, const struct seccomp_notif *n) {
   /* Compared as the kernel does, in whole pages: an old length near 2^64
    * rounds to 0, a copy (review 3, attacks-review3-mremap-dup.c). */
   else if (ours && page_up(len) > page_up(old) &&
-           executable_at(bh_task_tgid((pid_t)n->pid), a))
+           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
+    bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
+  /* A move would put the code beside other code nobody judged it with: a
+   * WRPKRU split over two mappings (review 3). Nothing needs to move
+   * code; other moves go on. */
+  else if (ours && n->data.args[3] & 1 /* MREMAP_MAYMOVE */ &&
+           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
     bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
   else
     bh_notif_respond(listener, n->id, 0, 0, 1);

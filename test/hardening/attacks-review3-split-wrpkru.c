@@ -16,20 +16,18 @@
 // of the default domain's program counter (attacker model B); reproduced
 // in the QEMU guest (6.1) as uid 65534.
 //
-// Fix (not made here): judge a new executable mapping together with its
-// executable neighbours (the two bytes before it and after it, read from
-// the process, or refuse a mapping adjacent to another executable one
-// whose joint bytes hold a pattern), and send mremap of an executable
-// mapping (moves too) to the supervisor for the same check.
-//
-// This test expects the attack to be refused (the child stopped by a
-// signal); it is open, so it fails today.
-// XFAIL: *
+// Fixed: the supervisor judges each executable file mapping with its
+// neighbours too, at its real place once the kernel made it and before any
+// thread of the process runs again (the bytes across both edges, where the
+// mapping beside is executable), and refuses moving an executable mapping
+// (the filter sends every mremap that may move to it). Both children die.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
-// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// RUN: %run %t.on > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=ON < %t.out
+// RUN: FileCheck %s --check-prefix=ERR < %t.err
 // OFF: == split-wrpkru
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU split over two mappings read "vault-secret
 // OFF: == split-wrpkru-mremap
@@ -38,6 +36,8 @@
 // ON: split-wrpkru: stopped by signal 9
 // ON: split-wrpkru-mremap: stopped by signal 9
 // ON: parent's vault intact: 1
+// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x5, 0x12, {{.*}}) of "/memfd:code (deleted)" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the mapping at 0x{{[0-9a-f]+}} and the executable mapping beside it make WRPKRU bytes at 0x{{[0-9a-f]+}}ffe across their edge
+// ERR-NEXT: bulkhead: denied: mremap(0x200000000000, 0x1000, 0x1000, 0x3) from the default domain
 #include "Inputs/target.h"
 #include <grp.h>
 

@@ -115,7 +115,9 @@ static uint32_t model(const struct seccomp_data *d) {
     return (LO(3) & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_munmap: case SYS_madvise: return ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_mremap:
-    /* an old length the kernel rounds to 0 copies: the supervisor decides */
+    /* a move (it may put code beside code), or an old length the kernel
+     * rounds to 0 (a copy): the supervisor decides */
+    if (LO(3) & 1 /* MREMAP_MAYMOVE */) return NOTIFY;
     if ((a[1] >> 32) == 0xffffffffu || a[2] > a[1]) return NOTIFY;
     if (ov(a[0], a[1], 1) || ov(a[0], a[2], 1)) return NOTIFY;
     return (LO(3) & 2 /* MREMAP_FIXED */) && ov(a[4], a[2], 1) ? NOTIFY : ALLOW;
