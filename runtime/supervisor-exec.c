@@ -490,10 +490,11 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
     bh_notif_respond(listener, m.id, 0, err, !err);
     break;
   }
-  if (!wait_caller(tid,
-                   &st)) { /* at the call's exit: the file is the mapping's now */
+  /* At the call's exit: the file is the mapping's now. */
+  if (!wait_caller(tid, &st)) {
     *sig = stop_signal(st);
-    if (WSTOPSIG(st) == (SIGTRAP | 0x80) && !ptrace(PTRACE_GETREGS, tid, 0, &r) &&
+    if (WSTOPSIG(st) == (SIGTRAP | 0x80) &&
+        !ptrace(PTRACE_GETREGS, tid, 0, &r) &&
         r.rax < (unsigned long long)-4095)
       *mapped = r.rax;
   }
@@ -523,8 +524,8 @@ static uint64_t joint_at(int mem, pid_t tgid, uint64_t e, int *kind) {
  * nothing of the process running yet; every executable mapping after
  * start-up passes here, so of two neighbours the later one's look sees
  * both. NULL, or why not, in why. */
-static const char *judge_edges(pid_t tgid, uint64_t lo, uint64_t len,
-                               char *why, size_t size) {
+static const char *judge_edges(pid_t tgid, uint64_t lo, uint64_t len, char *why,
+                               size_t size) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
   int mem = open(path, O_RDONLY | O_CLOEXEC);
