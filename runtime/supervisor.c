@@ -353,7 +353,10 @@ static void handle_mremap(int listener, const struct seccomp_notif *n) {
   uint64_t a = n->data.args[0], old = n->data.args[1], len = n->data.args[2];
   int fixed = n->data.args[3] & 2 /* MREMAP_FIXED */;
   int ours = bh_supervisor_is_ours((pid_t)n->pid);
-  if (ours && (overlaps_protected(a, old) || overlaps_protected(a, len) ||
+  /* [a, a + len) beyond the old range is not judged: the kernel grows a
+   * mapping in place only over free addresses (else it moves it, or
+   * fails), so growth never touches another mapping. */
+  if (ours && (overlaps_protected(a, old) ||
                (fixed && overlaps_protected(n->data.args[4], len))))
     bh_supervisor_deny(listener, n, 1, BH_R_PROTECTED, NULL);
   /* Compared as the kernel does, in whole pages: an old length near 2^64
