@@ -310,6 +310,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_rt_sigqueueinfo,
                                SYS_rt_tgsigqueueinfo,
                                SYS_pidfd_open,
+                               SYS_pidfd_send_signal,
                                SYS_pkey_alloc,
                                SYS_pkey_free,
                                SYS_pkey_mprotect,
@@ -570,6 +571,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     }
     case SYS_openat2:
     case SYS_creat:
+    /* Its target is a descriptor (a pidfd, or /proc/<pid>): the
+     * supervisor looks at a copy of it (review 2). */
+    case SYS_pidfd_send_signal:
       ja(a, notify);
       break;
     case SYS_ioctl:

@@ -403,6 +403,9 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_creat:
     bh_supervise_open(listener, n, 1);
     return;
+  case SYS_pidfd_send_signal:
+    bh_supervise_signal(listener, n);
+    return;
   case SYS_ioctl:
     if (!bh_supervisor_is_ours((pid_t)n->pid)) {
       bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */
