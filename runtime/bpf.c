@@ -44,6 +44,7 @@
 #define PR_SET_MM_ 35
 #define PR_SET_DUMPABLE_ 4
 #define PR_SET_PTRACER_ 0x59616d61
+#define MREMAP_MAYMOVE_ 1
 #define MREMAP_FIXED_ 2
 #define O_PATH_ 010000000
 #define O_DIRECTORY_ 0200000
@@ -309,6 +310,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_rt_sigqueueinfo,
                                SYS_rt_tgsigqueueinfo,
                                SYS_pidfd_open,
+                               SYS_pidfd_send_signal,
                                SYS_pkey_alloc,
                                SYS_pkey_free,
                                SYS_pkey_mprotect,
@@ -526,6 +528,11 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       /* Growing a mapping (or copying one, old length 0) maps more of its
        * file: of an executable one, bytes the supervisor never scanned. */
       int low = new_label(a), grow = new_label(a), ranges = new_label(a);
+      /* A move may put executable code beside other code: a WRPKRU
+       * split over two mappings (review 3); the supervisor refuses moves
+       * of executable mappings. */
+      ld(a, ARG_LO(3));
+      jump(a, BPF_JSET, MREMAP_MAYMOVE_, grow, -1);
       /* An old length within a page of 2^64 is 0 once the kernel rounds
        * it up: a copy, whatever the raw numbers say (review 3). */
       ld(a, ARG_HI(1));
@@ -564,6 +571,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     }
     case SYS_openat2:
     case SYS_creat:
+    /* Its target is a descriptor (a pidfd, or /proc/<pid>): the
+     * supervisor looks at a copy of it (review 2). */
+    case SYS_pidfd_send_signal:
       ja(a, notify);
       break;
     case SYS_ioctl:

@@ -25,10 +25,14 @@
  *     what that leaves open).
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
- * own search); a WRPKRU is accepted only as a checked gate listed in the
- * file's .bulkhead.gates, with the shape and word check bulkhead-scan
- * applies. Anything else: one line naming the file and the offset, and
- * the process dies.
+ * own search). None is accepted, not even a checked gate: a gate is safe
+ * only while its word cannot change, and the word of a file mapped now
+ * is the file's (the attacker may have written it, e.g. a sealed memfd)
+ * in memory no filter rule protects (review 3). No compartment lives in
+ * a shared object yet, and bulkhead-clang writes the gates of a -shared
+ * link as traps (tools/dso-gates.c), so no honest library needs one.
+ * Anything found: one line naming the file and the offset, and the
+ * process dies.
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -301,91 +305,15 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid) {
   return NULL;
 }
 
-struct manifest {
-  uint64_t *gate; /* listed WRPKRU addresses */
-  size_t n;
-  Elf64_Phdr ph[64];
-  int nph;
-};
-
-static int pread_all(int fd, void *buf, size_t len, off_t at) {
-  return pread(fd, buf, len, at) == (ssize_t)len ? 0 : -1;
-}
-
-/* The file's .bulkhead.gates and program headers, if it is an ELF file
- * with them; nothing otherwise (then every WRPKRU is unvetted). */
-static void load_manifest(int fd, off_t size, struct manifest *m) {
-  memset(m, 0, sizeof *m);
-  Elf64_Ehdr eh;
-  if (pread_all(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-      eh.e_shentsize != sizeof(Elf64_Shdr) ||
-      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_shnum == 0 ||
-      eh.e_shnum > 4096 || eh.e_shstrndx >= eh.e_shnum || eh.e_phnum > 64)
-    return;
-  if (pread_all(fd, m->ph, eh.e_phnum * sizeof(Elf64_Phdr), (off_t)eh.e_phoff))
-    return;
-  m->nph = eh.e_phnum;
-  Elf64_Shdr *sh = malloc(eh.e_shnum * sizeof *sh);
-  if (!sh || pread_all(fd, sh, eh.e_shnum * sizeof *sh, (off_t)eh.e_shoff)) {
-    free(sh);
-    return;
-  }
-  const Elf64_Shdr *names = &sh[eh.e_shstrndx];
-  static const char want[] = BH_SECTION_GATES;
-  for (int i = 0; i < eh.e_shnum && !m->gate; i++) {
-    char name[sizeof want];
-    if (sh[i].sh_type != SHT_PROGBITS || sh[i].sh_name >= names->sh_size ||
-        names->sh_size - sh[i].sh_name < sizeof want ||
-        pread_all(fd, name, sizeof name,
-                  (off_t)(names->sh_offset + sh[i].sh_name)) ||
-        memcmp(name, want, sizeof want))
-      continue;
-    if (sh[i].sh_offset > (uint64_t)size ||
-        sh[i].sh_size > (uint64_t)size - sh[i].sh_offset)
-      break;
-    m->n = sh[i].sh_size / 8;
-    m->gate = malloc(m->n * 8 + 8);
-    if (!m->gate || pread_all(fd, m->gate, m->n * 8, (off_t)sh[i].sh_offset)) {
-      free(m->gate);
-      m->gate = NULL, m->n = 0;
-    }
-  }
-  free(sh);
-}
-
-/* Whether the WRPKRU at file offset off is listed in the manifest. */
-static int listed(const struct manifest *m, uint64_t off) {
-  for (int i = 0; i < m->nph; i++) {
-    const Elf64_Phdr *p = &m->ph[i];
-    if (p->p_type != PT_LOAD || off < p->p_offset ||
-        off - p->p_offset >= p->p_filesz)
-      continue;
-    uint64_t va = p->p_vaddr + (off - p->p_offset);
-    for (size_t k = 0; k < m->n; k++)
-      if (m->gate[k] == va)
-        return 1;
-    return 0;
-  }
-  return 0;
-}
-
 struct hits {
-  const uint8_t *base;
-  size_t len;
-  uint64_t file_off; /* of base */
-  const struct manifest *m;
-  uint64_t bad; /* file offset of the first unvetted pattern */
+  uint64_t file_off; /* of the bytes searched */
+  uint64_t bad;      /* file offset of the first pattern */
   int kind;
 };
 
+/* Every pattern is refused, a listed gate's too (see above). */
 static int hit(void *ctx, size_t at, int kind) {
   struct hits *h = ctx;
-  const uint8_t *p = h->base + at;
-  if (kind == BH_PAT_WRPKRU && at >= BH_GATE_LOAD_BEFORE &&
-      h->len - at >= BH_GATE_UD2_AT + 2 && !bh_gate_shape(p) &&
-      bh_gate_same_word(p) && listed(h->m, h->file_off + at))
-    return 0;
   h->bad = h->file_off + at;
   h->kind = kind;
   return 1;
@@ -449,22 +377,19 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
     return snprintf(why, size, "its bytes cannot be read for the scan (%s)",
                     strerror(errno)),
            why;
-  struct manifest m;
-  load_manifest(fd, st.st_size, &m);
-  struct hits h = {b, have, off, &m, 0, 0};
+  struct hits h = {off, 0, 0};
   int bad = bh_pattern_search(b, have, hit, &h);
   munmap(b, have);
-  free(m.gate);
   /* The start-up opt-out (gadgets.c), read from the environment the
    * program started with (the supervisor's copy). */
   const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
   if (!bad || (allow && *allow))
     return NULL;
   snprintf(why, size,
-           "the file holds %s bytes at offset 0x%llx that are no checked gate "
-           "listed in its " BH_SECTION_GATES
-           "; a code-reuse attack could use them "
-           "to open every compartment",
+           "the file holds %s bytes at offset 0x%llx; after start-up no "
+           "executable mapping may hold a PKRU write, not even a checked gate "
+           "(its word would be the file's): a code-reuse attack could use "
+           "them to open every compartment",
            bh_pattern_name(h.kind), (unsigned long long)h.bad);
   return why;
 }
@@ -518,11 +443,12 @@ static int same_call(const struct user_regs_struct *r,
 /* Makes the stopped caller's mmap again and answers it (CONTINUE, or
  * err) when it comes, if it is the same call with the same file (fd: our
  * copy, -1 if the call named none); the caller stops again after it, at
- * the call's exit. Other processes' notifications that come meanwhile are
+ * the call's exit, and *mapped is where the kernel mapped it (0 if it did
+ * not). Other processes' notifications that come meanwhile are
  * handled as usual. 0 answered, -1 not (the caller did something else
  * first, or ended: its mmap, if it makes it, will be a new notification). */
 static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
-                  int *sig) {
+                  int *sig, uint64_t *mapped) {
   pid_t tid = (pid_t)n->pid;
   int st;
   struct user_regs_struct r;
@@ -564,10 +490,63 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
     bh_notif_respond(listener, m.id, 0, err, !err);
     break;
   }
-  if (!wait_caller(tid,
-                   &st)) /* at the call's exit: the file is the mapping's now */
+  /* At the call's exit: the file is the mapping's now. */
+  if (!wait_caller(tid, &st)) {
     *sig = stop_signal(st);
+    if (WSTOPSIG(st) == (SIGTRAP | 0x80) &&
+        !ptrace(PTRACE_GETREGS, tid, 0, &r) &&
+        r.rax < (unsigned long long)-4095)
+      *mapped = r.rax;
+  }
   return 0;
+}
+
+/* --------------------------------------------------- the mapping's edges */
+
+/* A pattern the bytes across edge e (e - 2 .. e + 2) make where the
+ * mappings on both sides are executable: its address (kind in *kind), or
+ * 0. Bytes the supervisor cannot read there (past a file's end) the CPU
+ * cannot fetch either. */
+static uint64_t joint_at(int mem, pid_t tgid, uint64_t e, int *kind) {
+  uint8_t b[4];
+  if (e < 2 || !bh_executable_at(tgid, e - 1) || !bh_executable_at(tgid, e) ||
+      pread(mem, b, 4, (off_t)(e - 2)) != 4)
+    return 0;
+  for (int i = 0; i < 2; i++)
+    if ((*kind = bh_pattern_at(b + i)) >= 0)
+      return e - 2 + (uint64_t)i;
+  return 0;
+}
+
+/* Judged with its neighbours: a mapping scanned alone can end in 0F 01
+ * where the next begins with EF (review 3). Looked at once the kernel made
+ * it, at its real place (without MAP_FIXED only the kernel knows it), with
+ * nothing of the process running yet; every executable mapping after
+ * start-up passes here, so of two neighbours the later one's look sees
+ * both. NULL, or why not, in why. */
+static const char *judge_edges(pid_t tgid, uint64_t lo, uint64_t len, char *why,
+                               size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
+  int mem = open(path, O_RDONLY | O_CLOEXEC);
+  if (mem < 0)
+    return snprintf(why, size,
+                    "the supervisor cannot read the code beside the mapping"),
+           why;
+  uint64_t hi = lo + ((len + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1)), at;
+  int kind = 0;
+  if (!(at = joint_at(mem, tgid, lo, &kind)))
+    at = joint_at(mem, tgid, hi, &kind);
+  close(mem);
+  if (!at)
+    return NULL;
+  snprintf(why, size,
+           "the mapping at 0x%llx and the executable mapping beside it make "
+           "%s bytes at 0x%llx across their edge; a code-reuse attack could "
+           "use them to open every compartment",
+           (unsigned long long)lo, bh_pattern_name(kind),
+           (unsigned long long)at);
+  return why;
 }
 
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
@@ -618,7 +597,13 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     if (!seized)
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
   } else {
-    replay(listener, n, fd, err, &sig);
+    uint64_t mapped = 0;
+    if (!replay(listener, n, fd, err, &sig, &mapped) && mapped &&
+        (no = judge_edges(tgid, mapped, n->data.args[1], why, sizeof why))) {
+      domain_of_stopped(tid, domain, sizeof domain);
+      report(n, file, domain, no);
+      kill(tgid, SIGKILL); /* before any of its threads runs again */
+    }
   }
 out:
   if (fd >= 0)

@@ -316,9 +316,7 @@ static int overlaps_protected(uint64_t lo, uint64_t len) {
   return 0;
 }
 
-/* Whether the mapping at addr in process tgid is executable (unknown:
- * yes, the stricter answer). */
-static int executable_at(pid_t tgid, uint64_t addr) {
+int bh_executable_at(pid_t tgid, uint64_t addr) {
   char path[64], line[512];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
   FILE *f = fopen(path, "re");
@@ -341,8 +339,9 @@ static int executable_at(pid_t tgid, uint64_t addr) {
   return x;
 }
 
-/* mremap reaches the supervisor for protected memory or for growth: growth
- * of an executable mapping maps file bytes nobody scanned. The supervisor
+/* mremap reaches the supervisor for protected memory, for growth and for
+ * moves: growth of an executable mapping maps file bytes nobody scanned,
+ * a move puts its code beside other code. The supervisor
  * scans executable mappings with the process's threads stopped, a thread
  * in mremap included, so the mapping cannot become executable between
  * this look and the call. */
@@ -354,13 +353,22 @@ static void handle_mremap(int listener, const struct seccomp_notif *n) {
   uint64_t a = n->data.args[0], old = n->data.args[1], len = n->data.args[2];
   int fixed = n->data.args[3] & 2 /* MREMAP_FIXED */;
   int ours = bh_supervisor_is_ours((pid_t)n->pid);
-  if (ours && (overlaps_protected(a, old) || overlaps_protected(a, len) ||
+  /* [a, a + len) beyond the old range is not judged: the kernel grows a
+   * mapping in place only over free addresses (else it moves it, or
+   * fails), so growth never touches another mapping. */
+  if (ours && (overlaps_protected(a, old) ||
                (fixed && overlaps_protected(n->data.args[4], len))))
     bh_supervisor_deny(listener, n, 1, BH_R_PROTECTED, NULL);
   /* Compared as the kernel does, in whole pages: an old length near 2^64
    * rounds to 0, a copy (review 3, attacks-review3-mremap-dup.c). */
   else if (ours && page_up(len) > page_up(old) &&
-           executable_at(bh_task_tgid((pid_t)n->pid), a))
+           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
+    bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
+  /* A move would put the code beside other code nobody judged it with: a
+   * WRPKRU split over two mappings (review 3). Nothing needs to move
+   * code; other moves go on. */
+  else if (ours && n->data.args[3] & 1 /* MREMAP_MAYMOVE */ &&
+           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
     bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
   else
     bh_notif_respond(listener, n->id, 0, 0, 1);
@@ -394,6 +402,9 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_openat2:
   case SYS_creat:
     bh_supervise_open(listener, n, 1);
+    return;
+  case SYS_pidfd_send_signal:
+    bh_supervise_signal(listener, n);
     return;
   case SYS_ioctl:
     if (!bh_supervisor_is_ours((pid_t)n->pid)) {

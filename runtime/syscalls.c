@@ -166,6 +166,8 @@ const char *bh_syscall_name(long nr) {
     return "rt_tgsigqueueinfo";
   case SYS_pidfd_open:
     return "pidfd_open";
+  case SYS_pidfd_send_signal:
+    return "pidfd_send_signal";
   case SYS_pkey_alloc:
     return "pkey_alloc";
   case SYS_pkey_free:

@@ -105,8 +105,13 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
  * bh_supervisor_handle. */
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
+/* pidfd_send_signal, for every task (supervisor-signal.c). */
+void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Threads it stopped that sleep in the kernel: let go when they stop. */
 void bh_exec_reap(void) BH_HIDDEN;
+/* Whether the mapping holding addr in process tgid is executable (unknown:
+ * yes, the stricter answer). */
+int bh_executable_at(pid_t tgid, uint64_t addr) BH_HIDDEN;
 int bh_exec_pending(void) BH_HIDDEN;
 /* Shared by the supervisor's files: one line "bulkhead: denied: ..." for
  * task n, then the end of its process if it is ours; answers n with

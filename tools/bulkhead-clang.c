@@ -753,8 +753,12 @@ int main(int argc, char **argv) {
 
   /* Every link it makes is scanned for WRPKRU/XRSTOR bytes (link-scan.h). */
   bool scanning = (linking || linking_dso) && s.link_scan && !s.no_run;
+  /* A shared object's gates never run: written as traps (dso-gates.h). */
+  bool disarming = linking_dso && !s.no_run;
   struct link_scan ls = {.output = s.output ? s.output : "a.out",
-                         .allow = s.scan_allow};
+                         .allow = s.scan_allow,
+                         .scan = scanning,
+                         .disarm_gates = disarming};
 
   struct argv_t cmd = {0};
   push(&cmd, clang);
@@ -797,7 +801,7 @@ int main(int argc, char **argv) {
       print_command(link_scan_command(&ls));
     return 0;
   }
-  if (scanning)
+  if (scanning || disarming)
     return link_then_scan(cmd.v, &ls);
   execv(clang, cmd.v);
   die("cannot run %s: %s", clang, strerror(errno));

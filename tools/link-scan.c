@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "link-scan.h"
+#include "dso-gates.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -156,7 +157,8 @@ static bool relink_shifted(char **cmd, const struct link_scan *ls) {
   bool clean = false;
   for (size_t i = 0; i < sizeof paddings / sizeof *paddings && !clean; i++) {
     char *obj = padding_object(cmd[0], dir, paddings[i]);
-    if (!obj || link_with(cmd, obj) != 0)
+    if (!obj || link_with(cmd, obj) != 0 ||
+        (ls->disarm_gates && dso_disarm_gates(ls->output)))
       break;
     clean = exit_status(run(link_scan_command(ls), DISCARD)) == 0;
   }
@@ -169,6 +171,12 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
   int link = exit_status(run(cmd, KEEP));
   if (link != 0)
     return link;
+  if (ls->disarm_gates && dso_disarm_gates(ls->output)) {
+    remove_output(ls->output);
+    return 1;
+  }
+  if (!ls->scan)
+    return 0;
   int scan = exit_status(run(link_scan_command(ls), DISCARD));
   if (scan == 0 || (scan == 1 && relink_shifted(cmd, ls)))
     return 0;

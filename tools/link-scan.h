@@ -7,18 +7,24 @@
 #ifndef BULKHEAD_LINK_SCAN_H
 #define BULKHEAD_LINK_SCAN_H
 
+#include <stdbool.h>
+
 struct link_scan {
   const char *scanner; /* path of bulkhead-scan */
   const char *output;  /* the file the link writes */
   const char *allow;   /* the scanner's --allow=FILE, or NULL */
+  bool scan;           /* run the scanner (-fpkey-link-scan) */
+  bool disarm_gates;   /* a -shared link: its gates made traps first
+                          (dso-gates.h) */
 };
 
 /* The scanner's command line (NULL-terminated; for the dry run too). */
 char **link_scan_command(const struct link_scan *ls);
 
-/* Runs the link CMD (CMD[0] is the program), then the scanner on its
- * output. Returns the driver's exit status: the link's own when it fails,
- * 1 when the scan fails, else 0. */
+/* Runs the link CMD (CMD[0] is the program), rewrites the gates of its
+ * output if asked, then runs the scanner on it if asked. Returns the
+ * driver's exit status: the link's own when it fails, 1 when the rewrite
+ * or the scan fails, else 0. */
 int link_then_scan(char **cmd, const struct link_scan *ls);
 
 #endif

@@ -6,8 +6,10 @@
 // key. With -fno-pkey-syscall-filter the attack reads the vault; by default
 // the supervisor scans the bytes the mmap would map and refuses, naming the
 // file and the offset. Libraries without such bytes still load: a plain
-// one, the same built by bulkhead-clang, one whose checked gate is listed
-// in its .bulkhead.gates, and zlib from the system. A second attack maps
+// one, the same built by bulkhead-clang, the same built with
+// -fpkey-compartments (its checked gate written as a trap by the driver:
+// no WRPKRU left, and bulkhead-scan finds none), and zlib from the
+// system. A second attack maps
 // the library's first page (no WRPKRU there) executable and grows the
 // mapping with mremap over its code: refused for an executable mapping.
 // A third drops root (to nobody), loads a world-writable copy of a clean
@@ -20,6 +22,7 @@
 // RUN: %bulkhead_clang -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.bh.so
 // RUN: %bulkhead_clang -fpkey-compartments -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.gate.so
 // RUN: %bulkhead_scan %t.gate.so 2>&1 | FileCheck %s --check-prefix=SCAN
+// RUN: llvm-objdump -d %t.gate.so | FileCheck %s --check-prefix=TRAP
 // RUN: not %bulkhead_scan %t.stray.so 2>&1 | FileCheck %s --check-prefix=FORGED
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off -ldl
 // RUN: env BULKHEAD_VM_FILES=%t.stray.so:%t.clean.so:%t.bh.so:%t.gate.so:/usr/lib/x86_64-linux-gnu/libz.so.1 %run %t.off %t.stray.so %t.clean.so %t.bh.so %t.gate.so /usr/lib/x86_64-linux-gnu/libz.so.1 | FileCheck %s --check-prefix=OFF
@@ -33,8 +36,13 @@
 // ALLOW-NEXT: ATTACK SUCCEEDED: a WRPKRU in a dlopen'd library read "vault-secret
 // ALLOW: mremap-grow: stopped by signal 9
 // ALLOW: writable-file: stopped by signal 9
-// SCAN: 0 unvetted, 1 vetted
+// SCAN: 0 unvetted, 0 vetted
 // FORGED: error: gate manifest entry is not a checked gate
+// TRAP-NOT: wrpkru
+// TRAP: 0f 0b ud2
+// TRAP-NEXT: cc int3
+// TRAP-NEXT: 3b 05 {{.*}} cmpl
+// TRAP-NOT: wrpkru
 // OFF: == stray-wrpkru
 // OFF-NEXT: ATTACK SUCCEEDED: a WRPKRU in a dlopen'd library read "vault-secret
 // OFF: == mremap-grow
@@ -57,7 +65,7 @@
 // ON: loaded {{.*}}.bh.so: 42
 // ON: loaded {{.*}}.gate.so: 42
 // ON: loaded {{.*}}libz.so.1: 1.
-// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}, 0x5, 0x812, 0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}) of "{{.*}}.stray.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the file holds WRPKRU bytes at offset 0x{{[0-9a-f]+}} that are no checked gate listed in its .bulkhead.gates
+// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}, 0x5, 0x812, 0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}) of "{{.*}}.stray.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the file holds WRPKRU bytes at offset 0x{{[0-9a-f]+}}; after start-up no executable mapping may hold a PKRU write
 // ERR-NEXT: bulkhead: denied: mremap(0x{{[0-9a-f]+}}, 0x1000, 0x{{[0-9a-f]+}}, 0x1) from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — new executable memory
 // ERR-NEXT: bulkhead: denied: mmap({{.*}}) of "/tmp/bulkhead-writable-{{[0-9]+}}.so" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — anyone may write it, so its code could change after the scan
 // ERR-NOT: denied

@@ -4,15 +4,18 @@
 // (runtime/dso.c). A jump straight to one of its WRPKRUs passes the gate's
 // check only with the PKRU that descriptor holds. It held 0 (every key
 // open: every compartment readable); it must hold the PKRU of key 0 alone,
-// with "gates off" a flag of its own. Checked on the code itself: the word
-// every WRPKRU of the shared object is compared against.
+// with "gates off" a flag of its own. Since review 3 the driver also writes
+// each gate's WRPKRU of a -shared link as a trap (ud2; int3: the gates
+// never run there, tools/dso-gates.c), so a jump to one stops the program.
+// Checked on the code itself: no WRPKRU is left, and the word every gate
+// (its trap, then the check) is compared against.
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fPIC -shared %S/Inputs/dso-sort.c -o %t/libdsosort.so
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -L%t -ldsosort -Wl,-rpath,%t -ldl -o %t/prog
 // RUN: %t/prog | FileCheck %s
 // CHECK: sorted 1 2 3
 // CHECK: gate {{[0-9]+}}: checked against 0xfffffffc
-// CHECK: gates: {{[1-9][0-9]*}}, all key 0 alone
+// CHECK: gates: {{[1-9][0-9]*}}, all key 0 alone, no WRPKRU
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdint.h>
@@ -30,9 +33,13 @@ int main(void) {
     return 1;
   const unsigned char *p = di.dli_fbase;
   int gates = 0, bad = 0;
-  /* wrpkru; cmpl disp32(%rip), %eax (3b 05 disp32) */
+  /* The WRPKRU (0f 01 ef) as ud2; int3, then cmpl disp32(%rip), %eax
+   * (3b 05 disp32). Bytes spelled apart: this program's link is scanned. */
+  static volatile unsigned char wr = 0xee;
   for (int k = 0; k < 0x4000; k++) {
-    if (memcmp(p + k, "\x0f\x01\xef\x3b\x05", 5))
+    if (p[k] == 0x0f && p[k + 1] == 0x01 && p[k + 2] == (unsigned char)(wr + 1))
+      bad++;
+    if (memcmp(p + k, "\x0f\x0b\xcc\x3b\x05", 5))
       continue;
     const unsigned char *next = p + k + 9;
     uint32_t pkru = *(const uint32_t *)(next + *(const int32_t *)(p + k + 5));
@@ -40,6 +47,6 @@ int main(void) {
     bad += pkru != 0xfffffffcu;
   }
   if (gates && !bad)
-    printf("gates: %d, all key 0 alone\n", gates);
+    printf("gates: %d, all key 0 alone, no WRPKRU\n", gates);
   return 0;
 }

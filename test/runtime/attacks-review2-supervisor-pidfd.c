@@ -13,23 +13,26 @@
 // data. Found in the second review of the default domain's program counter
 // (attacker model B); verified natively (6.18) and in the QEMU guest (6.1).
 //
-// Fix (not made here): name pidfd_send_signal in the filter and send it
-// to the supervisor, which makes the call itself on a copy of the caller's
-// descriptor (pidfd_getfd: a dup2 after a check could not change what is
-// signalled) and refuses it for our process when that descriptor is the
-// supervisor's (a pidfd's fdinfo "Pid:" line, or a /proc/<pid> directory
-// with the supervisor's inode). process_mrelease and waitid(P_PIDFD) take
-// such descriptors too (harmless here: the supervisor is no child of ours
-// and never exits by itself while we run).
+// Fixed: the filter sends pidfd_send_signal to the supervisor, which
+// makes the call itself on a copy of the caller's descriptor (pidfd_getfd:
+// a dup2 after the look cannot change what is signalled) and refuses it
+// for our process when that descriptor is the supervisor's (a pidfd's
+// fdinfo "Pid:" line, or its /proc/<pid> directory). process_mrelease and
+// waitid(P_PIDFD) take such descriptors too (harmless here: the
+// supervisor is no child of ours and never exits by itself while we run).
 //
 // The attacker runs in a forked child (the supervisor is the parent's
 // too). This test expects the signal to be refused (the child stopped) and
-// the parent's opens to keep working. OPEN: expected to fail until fixed.
-// XFAIL: *
+// the parent's opens to keep working, and pidfd_send_signal to another
+// process, through a pidfd and through its /proc/<pid> directory, to keep
+// working.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
-// CHECK: attacks-review2-supervisor-pidfd: ok
+// CHECK: child stopped by signal 9; the parent's open of /dev/null now works
+// CHECK-NEXT: pidfd: 0, sleeper stopped by signal 15
+// CHECK-NEXT: /proc directory: 0, sleeper stopped by signal 10
+// CHECK-NEXT: attacks-review2-supervisor-pidfd: ok
 #include "Inputs/check.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +80,26 @@ int main(void) {
     puts("attacks-review2-supervisor-pidfd: BROKEN: the program killed its supervisor");
     fflush(stdout);
     _exit(1);
+  }
+  /* Signals to others still go, as the caller's. */
+  for (int how = 0; how < 2; how++) {
+    pid_t sleeper = fork();
+    CHECK(sleeper >= 0);
+    if (sleeper == 0) {
+      pause();
+      _exit(0);
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", (int)sleeper);
+    int d = how ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                : (int)syscall(SYS_pidfd_open, sleeper, 0);
+    CHECK(d >= 0);
+    long r = syscall(SYS_pidfd_send_signal, d, how ? SIGUSR1 : SIGTERM, NULL, 0);
+    CHECK(waitpid(sleeper, &status, 0) == sleeper);
+    printf("%s: %ld, sleeper %s %d\n", how ? "/proc directory" : "pidfd", r,
+           WIFSIGNALED(status) ? "stopped by signal" : "exited",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    close(d);
   }
   puts("attacks-review2-supervisor-pidfd: ok");
   return 0;

@@ -95,7 +95,7 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_init_module: case SYS_finit_module: case SYS_kexec_load: case SYS_kexec_file_load:
   case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root: case SYS_open_tree:
   case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
-  case SYS_openat2: case SYS_creat:
+  case SYS_openat2: case SYS_creat: case SYS_pidfd_send_signal:
     return NOTIFY;
   case SYS_clone: {
     uint32_t f = LO(0);
@@ -115,7 +115,9 @@ static uint32_t model(const struct seccomp_data *d) {
     return (LO(3) & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_munmap: case SYS_madvise: return ov(a[0], a[1], 1) ? NOTIFY : ALLOW;
   case SYS_mremap:
-    /* an old length the kernel rounds to 0 copies: the supervisor decides */
+    /* a move (it may put code beside code), or an old length the kernel
+     * rounds to 0 (a copy): the supervisor decides */
+    if (LO(3) & 1 /* MREMAP_MAYMOVE */) return NOTIFY;
     if ((a[1] >> 32) == 0xffffffffu || a[2] > a[1]) return NOTIFY;
     if (ov(a[0], a[1], 1) || ov(a[0], a[2], 1)) return NOTIFY;
     return (LO(3) & 2 /* MREMAP_FIXED */) && ov(a[4], a[2], 1) ? NOTIFY : ALLOW;
@@ -170,7 +172,7 @@ static long check(int nranges, long iters) {
     printf("ranges %d: the filter does not build\n", nranges);
     return -1;
   }
-  static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open,
+  static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open, SYS_pidfd_send_signal,
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr};
