@@ -96,14 +96,14 @@ static size_t drop_below(int i, uintptr_t sp) {
 }
 
 static inline int in_arena(int i, uintptr_t sp) {
-  const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+  const struct bulkhead_domain *d = bh_domain_at((size_t)i);
   return sp > (uintptr_t)d->stack_lo && sp <= (uintptr_t)d->stack_hi;
 }
 
 __attribute__((noinline, noreturn, cold)) static void too_deep(int i) {
   bh_fatal("functions of the share policy nested more than 8 deep in "
            "compartment '%s' (recursion?)",
-           __start_bulkhead_domains[i].name);
+           bh_domain_at((size_t)i)->name);
 }
 
 void __bulkhead_share_push(void *sp) {
@@ -137,13 +137,12 @@ extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak))
 BH_HIDDEN;
 
 void bh_share_init(struct bh_state *s) {
-  size_t n = bh_domain_count();
   for (const int32_t *e = __start_bulkhead_share_policies;
        e < __stop_bulkhead_share_policies; e++) {
     const struct bulkhead_domain *d =
         (const struct bulkhead_domain *)((const char *)e + *e);
-    size_t i = (size_t)(d - __start_bulkhead_domains);
-    if (d < __start_bulkhead_domains || i >= n || i >= BH_MAX_COMPARTMENTS)
+    int i = bh_domain_index(d);
+    if (i < 0 || i >= BH_MAX_COMPARTMENTS)
       bh_fatal("a sharing policy names no compartment");
     s->share_mask |= 1u << i;
   }

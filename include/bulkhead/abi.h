@@ -148,6 +148,20 @@
 #define BH_INDEX_PKRU 0
 #define BH_INDEX_SLOT_TPOFF 64
 
+/* ----------------------------------------------- table of compartments */
+
+/* BH_SYM_DOMAIN_TABLE (runtime/domain.c, a page read-only from the start
+ * of start-up): the number of compartments, u64 at BH_DOMAIN_TABLE_COUNT,
+ * and compartment i's descriptor address at BH_DOMAIN_TABLE_DOMAINS + 8 * i
+ * (i the descriptor's position in BH_SECTION_DOMAINS, as for the index
+ * table), BH_DOMAIN_TABLE_MAX of them. Code reaching a descriptor by index
+ * reads it here, never by arithmetic on the section; the pass's assembly
+ * refers to it weakly (a program without compartments never reads it). */
+#define BH_SYM_DOMAIN_TABLE "__bulkhead_domain_table"
+#define BH_DOMAIN_TABLE_MAX 128
+#define BH_DOMAIN_TABLE_COUNT 0
+#define BH_DOMAIN_TABLE_DOMAINS 8
+
 /* --------------------------------------------------- per-domain stacks */
 
 /* TLS (initial-exec) slot of each domain's current stack top on this
