@@ -1,6 +1,6 @@
-/* domain.c - which domain a PKRU value belongs to. Applied to the running
- * thread's PKRU, the answer cannot be forged: only a gate can install a
- * domain's PKRU. */
+/* domain.c - the table of compartments, and which domain a PKRU value or
+ * an address belongs to. Applied to the running thread's PKRU, the answer
+ * cannot be forged: only a gate can install a domain's PKRU. */
 #define _GNU_SOURCE
 #include "gate.h"
 #include "internal.h"

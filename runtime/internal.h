@@ -66,11 +66,11 @@ extern struct bulkhead_domain __bulkhead_domain0 __asm__(BH_SYM_DOMAIN0);
 
 /* The table of compartments (domain.c): compartment i's descriptor, and the
  * object it came from (NULL: the executable, the only one so far). Filled
- * first thing at start-up from the executable's section bulkhead_domains,
+ * at the start of start-up from the executable's section bulkhead_domains,
  * in its order (the index is the position, as the pass's index table
  * assumes), then read-only. Every walk over the compartments and every
- * index-to-descriptor step, the assembly's too, goes through it. */
-/* The layout: BH_DOMAIN_TABLE_* in include/bulkhead/abi.h. */
+ * index-to-descriptor step, the assembly's too, goes through it. The
+ * layout: BH_DOMAIN_TABLE_* in include/bulkhead/abi.h. */
 struct bh_domain_table {
   size_t count;
   struct bulkhead_domain *domain[BH_DOMAIN_TABLE_MAX];
