@@ -6,9 +6,9 @@
 // pass's stand-ins (enforced 0, local to the library) and never run; the
 // driver wrote their WRPKRUs as traps, so one that ran would stop the
 // program (SIGILL). The program is linked with -rdynamic, so it exports
-// what it can, __start_bulkhead_domains among them (the library refers to
-// it weakly, in code its gates never reach); the library's default
-// descriptor is its own, local (the runtime's is hidden anyway). Callbacks into the program and into the vault's
+// what it can; the library imports nothing of Bulkhead's for it to bind
+// (its default descriptor and its reference to the table of compartments
+// are its own, hidden). Callbacks into the program and into the vault's
 // entry run with their own rights.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
@@ -18,14 +18,14 @@
 // RUN: llvm-objdump -d %t/libcb.so | FileCheck %s --check-prefix=NOWRPKRU
 // RUN: llvm-nm %t/libcb.so | FileCheck %s --check-prefix=LOCAL
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -rdynamic %s -L%t -lcb -Wl,-rpath,%t -ldl -o %t/prog
-// RUN: llvm-nm -D %t/prog | FileCheck %s --check-prefix=EXPORTED
+// RUN: llvm-nm -D %t/libcb.so | FileCheck %s --check-prefix=NOIMPORT
 // RUN: env BULKHEAD_VM_FILES=%t/libcb.so:%t/libcb2.so %run %t/prog %t/libcb2.so > %t/out 2> %t/err
 // RUN: FileCheck %s < %t/out
 // RUN: FileCheck %s --check-prefix=ERR --allow-empty < %t/err
 // SCAN: 0 unvetted, 0 vetted
 // NOWRPKRU-NOT: wrpkru
 // LOCAL: r __bulkhead_domain0
-// EXPORTED: __start_bulkhead_domains
+// NOIMPORT-NOT: bulkhead
 // CHECK: linked: 42 6 vault 8
 // CHECK-NEXT: dlopen'd: 42 6 vault 8
 // CHECK-NEXT: vault intact: 1
