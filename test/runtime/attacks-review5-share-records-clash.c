@@ -16,9 +16,9 @@
 // vault's own malloc'd copy of it. Before the records existed the guard was
 // all PROT_NONE (or read-only cookie), and such a frame faulted.
 // Reproduced in the QEMU guest (phase 112 with LLVM 19 -O2: the buffer
-// starts 1728 bytes into the table). The same holds for a VLA or alloca
-// sized by the caller. The attack runs in a child: a fix that leaves the
-// frame to fault in the guard passes too.
+// starts 1728 bytes into the table). A VLA or alloca sized by the
+// caller should do the same (not tried). The attack runs in a child: a
+// fix that leaves the frame to fault in the guard passes too.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: echo "vault_with_callback" > %t/policy

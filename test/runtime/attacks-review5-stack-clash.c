@@ -13,8 +13,8 @@
 // reads the key there after the call. With a policy the same steering
 // writes the share records instead (attacks-review5-share-records-clash.c).
 // Any compartment function with a frame above about 68 KiB (a VLA or
-// alloca sized by the caller as well) can be steered so; 48 KiB reach the
-// share records. Reproduced in the QEMU guest.
+// alloca sized by the caller too, not tried) can be steered so; 48 KiB
+// reach the share records. Reproduced in the QEMU guest.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
