@@ -1,0 +1,151 @@
+// Review 5 (attacker A), confirming an open item of the threat model
+// ("Sharing-policy key-0 words", "by reading the code; no test"): a
+// longjmp out of a function of the sharing policy (libpng's png_error
+// style: the library calls the caller's error callback, which longjmps to
+// the caller's setjmp) only logs its target in key-0 TLS
+// (bh_share_jumps, bh_share_jump_to); the vault applies the log the next
+// time it looks. The default domain, after its setjmp returns, takes the
+// jump back out of the log (bh_share_jumps - 1), so the bracket the vault
+// opened stays open: every later allocation of the vault on this thread
+// below that frame (any ordinary entry, as the vault's stack starts at
+// the same top) comes from the shared heap, and the default domain reads
+// the vault's secret from its own malloc'd copy. Without the rewind the
+// same sequence keeps the block private (checked first). Reproduced in
+// the QEMU guest.
+// REQUIRES: pku
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: echo "vault_parse" > %t/policy
+// RUN: %bulkhead_clang -fpkey-compartments -fpkey-share=%t/policy -O2 %s -o %t/a
+// RUN: %run %t/a | FileCheck %s
+// CHECK: private after a logged longjmp
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-review5-longjmp-log: ok
+// XFAIL: *
+#include "Inputs/check.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#define SECRET "the vault's secret 0123456789"
+BULKHEAD_DATA(vault) static char secret[32] = SECRET;
+
+BULKHEAD_ENTRY(vault) char *vault_copy(void) {
+  char *p = malloc(sizeof secret);
+  if (p)
+    memcpy(p, secret, sizeof secret);
+  return p;
+}
+
+/* Named by the policy: its state is shared with the caller, and a bad
+ * input ends in the caller's error callback, which does not return. */
+BULKHEAD_ENTRY(vault) void *vault_parse(const char *in, void (*error)(void *)) {
+  char *state = malloc(64);
+  if (state && in[0] != 'x')
+    error(state);
+  return state;
+}
+
+/* ------------------------------------------------- the default domain */
+
+/* The attacker's knowledge: the binary's symbol table (TLS symbols). */
+struct sym {
+  char name[64];
+  unsigned long value, size;
+};
+static struct sym syms[64];
+static int nsyms;
+
+static void load_symbols(void) {
+  int fd = open("/proc/self/exe", O_RDONLY);
+  CHECK(fd >= 0);
+  struct stat st;
+  CHECK(fstat(fd, &st) == 0);
+  const unsigned char *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  CHECK(m != MAP_FAILED);
+  const Elf64_Ehdr *eh = (const void *)m;
+  const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
+  for (int s = 0; s < eh->e_shnum; s++) {
+    if (sh[s].sh_type != SHT_SYMTAB)
+      continue;
+    const Elf64_Sym *sym = (const void *)(m + sh[s].sh_offset);
+    const char *str = (const char *)(m + sh[sh[s].sh_link].sh_offset);
+    for (size_t k = 0; k < sh[s].sh_size / sizeof *sym; k++) {
+      const char *name = str + sym[k].st_name;
+      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || strlen(name) >= 64)
+        continue;
+      CHECK(nsyms < 64);
+      strcpy(syms[nsyms].name, name);
+      syms[nsyms].value = sym[k].st_value;
+      syms[nsyms++].size = sym[k].st_size;
+    }
+  }
+}
+
+static unsigned long symbol_value(const char *name) {
+  for (int k = 0; k < nsyms; k++)
+    if (!strcmp(syms[k].name, name))
+      return syms[k].value;
+  fprintf(stderr, "no symbol %s\n", name);
+  exit(1);
+}
+
+/* A TLS variable of the executable whose address we know anchors the
+ * runtime's (static TLS, same block). */
+__thread long anchor __asm__("attack_anchor");
+
+static uintptr_t *tls_word(const char *name) {
+  uintptr_t a = (uintptr_t)&anchor - symbol_value("attack_anchor") +
+                symbol_value(name);
+  __asm__("" : "+r"(a));
+  return (uintptr_t *)a;
+}
+
+static jmp_buf env;
+static void on_error(void *state) {
+  free(state);
+  longjmp(env, 1);
+}
+
+/* One parse that fails; rewind: take the longjmp out of the log. */
+static char *after_failed_parse(int rewind) {
+  if (!setjmp(env)) {
+    vault_parse("bad", on_error);
+    CHECK(!"vault_parse returned");
+  }
+  if (rewind)
+    --*tls_word("bh_share_jumps");
+  return vault_copy();
+}
+
+static int attack(void) {
+  int vault_key = bulkhead_compartment_pkey("vault");
+  CHECK(vault_key > 0);
+  load_symbols();
+  char *q = after_failed_parse(0);
+  CHECK(q && page_pkey(q) == vault_key);
+  printf("private after a logged longjmp\n");
+  fflush(stdout);
+  q = after_failed_parse(1);
+  CHECK(q);
+  if (page_pkey(q) != vault_key) {
+    char stolen[33] = {0};
+    for (int k = 0; k < 32; k++)
+      stolen[k] = ((volatile char *)q)[k];
+    printf("ATTACK SUCCEEDED: the vault's block %p is on key %d and reads "
+           "\"%s\"\n",
+           (void *)q, page_pkey(q), stolen);
+    return 1;
+  }
+  printf("attack failed: the vault's block stayed on its key\n");
+  return 0;
+}
+
+int main(void) {
+  int r = attack_in_child("attacks-review5-longjmp-log", attack);
+  if (r == 0)
+    printf("attacks-review5-longjmp-log: ok\n");
+  return r;
+}
