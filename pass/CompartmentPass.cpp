@@ -127,6 +127,8 @@ void Instrumenter::run() {
   finishAnyTrampolines();
   // Last: a page of padding after all of this module's data.
   padDataSections();
+  if (StackSwitching)
+    probeStackFrames();
 }
 
 // bulkhead.h marks annotated functions with warning("bulkhead-callsite") only

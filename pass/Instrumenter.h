@@ -60,6 +60,7 @@ private:
   void placeData(llvm::GlobalVariable &GV, llvm::StringRef Compartment,
                  bool Claimed);
   void padDataSections();
+  void probeStackFrames();
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();

@@ -55,6 +55,22 @@ cl::opt<bool> StackSwitching(
 // getOrCreateAnyTrampoline() for a wrapper called with the rights of a
 // compartment known only at run time.
 
+// A compartment's stack slot is key-0 TLS, checked only to lie in its
+// arena: a frame larger than the guard below a stack, allocated at once,
+// reached past it into memory the default domain reads, or into the
+// sharing records in the arena's leading guard (review 5,
+// attacks-review5-stack-clash.c, attacks-review5-share-records-clash.c).
+// Any function of the module may run on a compartment's stack (shared code
+// too), so each one grows its frame a page at a time, touching each
+// (clang's -fstack-clash-protection, always on): the first page past a
+// stack is a guard, and the probe faults there.
+void Instrumenter::probeStackFrames() {
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.hasFnAttribute(Attribute::Naked) &&
+        !F.hasFnAttribute("probe-stack"))
+      F.addFnAttr("probe-stack", "inline-asm");
+}
+
 // The TLS slot of D's current stack top: one per domain, emitted wherever
 // needed, merged by the linker. Initial-exec: compartments exist only in
 // executables, where the linker turns it into a fixed offset.
