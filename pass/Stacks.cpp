@@ -619,17 +619,19 @@ void Instrumenter::finishAnyTrampolines() {
         .line("testq %r10, %r10")
         .line("jz " + Refused.ahead());
     // The record (BH_RECORD_*), pushed: i's old slot, i's cookie
-    // (runtime/stacks.c, from i's descriptor; the table is weak: a program
-    // without compartments never gets here), i.
+    // (runtime/stacks.c, from i's descriptor, found in the runtime's table
+    // of compartments; the reference is weak and hidden: a program or shared
+    // object without compartments never gets here; i has a slot, so i < the
+    // count), i.
     static_assert(BH_RECORD_OLD_SLOT == 16 && BH_RECORD_COOKIE == 8 &&
                       BH_RECORD_INDEX == 0,
                   "pushed in this order");
     E.step("push the record")
         .line("pushq %fs:(%r10)")
-        .line(".weak __start_" BH_SECTION_DOMAINS)
-        .line("movq %r11, %rbx")
-        .line("shlq $$" BH_STR(BH_PAGE_SHIFT) ", %rbx")
-        .line("addq __start_" BH_SECTION_DOMAINS "@GOTPCREL(%rip), %rbx")
+        .line(".weak " BH_SYM_DOMAIN_TABLE)
+        .line(".hidden " BH_SYM_DOMAIN_TABLE) // no dynamic symbol in a DSO
+        .line("movq " BH_SYM_DOMAIN_TABLE "@GOTPCREL(%rip), %rbx")
+        .line("movq " BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rbx,%r11,8), %rbx")
         .line("movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx")
         .line("pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)")
         .line("xorl %ebx, %ebx")

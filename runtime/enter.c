@@ -42,8 +42,8 @@ void bh_enter_init(void) {
   char *tp; /* trustworthy before main: nothing else has run */
   __asm__("movq %%fs:0, %0" : "=r"(tp));
   for (size_t i = 0; i < BH_MAX_COMPARTMENTS; i++) {
-    struct bulkhead_domain *d = &__start_bulkhead_domains[i];
     int real = i < bh_domain_count();
+    struct bulkhead_domain *d = real ? bh_domain_at(i) : NULL;
     bh_index_pkru.t.pkru[i] = real ? d->pkru : __bulkhead_domain0.pkru;
     bh_index_pkru.t.slot_tpoff[i] =
         real && d->slot_address ? (char *)d->slot_address() - tp : 0;
@@ -171,18 +171,13 @@ __asm__(".text\n"
                 RETURN_GATE(12) RETURN_GATE(13) RETURN_GATE(
                     14) "  ud2\n"
                         "5:\n"
-                        "  movq %rdi, %rax\n"
-                        "  shlq $" BH_STR(
-                            BH_PAGE_SHIFT) ", %rax\n"
-                                           /* through the GOT: weak, undefined
-                                              in a program without any */
-                                           "  movq __start_" BH_SECTION_DOMAINS
-                                           "@GOTPCREL(%rip), %rcx\n"
-                                           "  addq %rax, %rcx\n"
-                                           "  movq __stop_" BH_SECTION_DOMAINS
-                                           "@GOTPCREL(%rip), %rax\n"
-                                           "  cmpq %rax, %rcx\n"
-                                           "  jae 9f\n"
+                        /* i's descriptor, from the table of compartments */
+                        "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
+                            BH_DOMAIN_TABLE_COUNT) "(%rip), %rdi\n"
+                        "  jae 9f\n"
+                        "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
+                            BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rcx\n"
+                        "  movq (%rcx,%rdi,8), %rcx\n"
                                            "  cmpq " BH_STR(
                                                BH_DOMAIN_STACK_LO) "(%rcx), "
                                                                    "%r11\n"

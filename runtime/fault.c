@@ -125,7 +125,7 @@ static void write_what(const void *addr) {
   bh_write("bulkhead:   the address is in the ");
   bh_write(what);
   bh_write(" of compartment '");
-  bh_write(__start_bulkhead_domains[i].name);
+  bh_write(bh_domain_at((size_t)i)->name);
   bh_write("'");
   if (what[0] == 'h')
     bh_write("; to share heap blocks a library's callers must use, see the "
@@ -194,8 +194,7 @@ static int let_through(const siginfo_t *si, ucontext_t *uc) {
     bh_record_stack_fault(i, addr, pc);
   else if (what[0] != 'h' || !bh_record_fault(i, addr, pc))
     return 0;
-  set_interrupted_pkru(uc,
-                       pkru & ~(3u << (2 * __start_bulkhead_domains[i].pkey)));
+  set_interrupted_pkru(uc, pkru & ~(3u << (2 * bh_domain_at((size_t)i)->pkey)));
   uc->uc_mcontext.gregs[REG_EFL] |= 0x100; /* TF */
   stepping = 1;
   return 1;

@@ -200,7 +200,7 @@ int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   return 0;
 }
 
-static const char *cname(int i) { return __start_bulkhead_domains[i].name; }
+static const char *cname(int i) { return bh_domain_at((size_t)i)->name; }
 
 /* --------------------------------------------------------------- errors */
 
@@ -743,7 +743,7 @@ static void setup(void) {
     }
     for (size_t i = 0; i < n; i++) {
       struct cheap *c = &RT.c[i];
-      const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+      const struct bulkhead_domain *d = bh_domain_at((size_t)i);
       if (m == MAP_FAILED) {
         fail(c,
              "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB "

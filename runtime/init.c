@@ -43,19 +43,22 @@ static const char *opt_in(char **envp) {
 static const char *compartment_list(char *buf, size_t cap) {
   size_t n = 0;
   buf[0] = 0;
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains && n < cap; d++)
-    n += bh_format(buf + n, cap - n, "%s%s",
-                   d == __start_bulkhead_domains ? " " : ", ", d->name);
+  struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
+    if (n >= cap)
+      break;
+    n += bh_format(buf + n, cap - n, "%s%s", i == 0 ? " " : ", ", d->name);
+  }
   return buf;
 }
 
 static void check_descriptors(size_t n) {
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
+  struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
     if (d->abi_version != BH_ABI_VERSION)
       bh_fatal("compartment descriptor from a different Bulkhead version; "
                "rebuild every object with the same bulkhead-clang");
+  }
   if (n > BH_MAX_COMPARTMENTS) {
     char list[512];
     bh_fatal("the program has %zu compartments, but a process has at most %d "
@@ -110,17 +113,14 @@ static void bench_nop_wrpkru(char **envp) {
            "stand-ins); running WITHOUT compartment isolation\n");
   state.s.unprotected = 1; /* no key, no tag, no filter */
   uint32_t all = 0;
-  int32_t key = 1;
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++, key++) {
-    d->pkey = key;
-    all |= PKEY_BITS(key);
+  struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
+    d->pkey = (int32_t)i + 1;
+    all |= PKEY_BITS(d->pkey);
   }
   uint32_t base = 0x55555554u;
   __bulkhead_domain0.pkru = base | all;
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
-    d->pkru = (base | all) & ~PKEY_BITS(d->pkey);
+  bh_for_each_domain(i, d) { d->pkru = (base | all) & ~PKEY_BITS(d->pkey); }
   bh_bench_nop_thread_init();
   __bulkhead_domain0.enforced = 1; /* every gate runs, to its stand-in */
 }
@@ -128,12 +128,12 @@ static void bench_nop_wrpkru(char **envp) {
 #define BENCH_NOP_WRPKRU 0
 #endif
 
-static void out_of_keys(struct bulkhead_domain *failed) {
+static void out_of_keys(size_t failed) {
   char list[512];
   bh_fatal("out of protection keys: no key left for compartment '%s' (%zu "
            "keys allocated; another part of the process holds the rest); "
            "compartments:%s",
-           failed->name, (size_t)(failed - __start_bulkhead_domains),
+           bh_domain_at(failed)->name, failed,
            compartment_list(list, sizeof list));
 }
 
@@ -160,8 +160,9 @@ static void make_read_only(void *start, size_t len) {
 
 static void bulkhead_init(int argc, char **argv, char **envp) {
   (void)argc;
+  bh_tls_init();          /* before anything sets errno */
+  bh_domain_table_init(); /* everything below walks it */
   size_t n = bh_domain_count();
-  bh_tls_init();     /* before anything sets errno */
   bh_signals_init(); /* the interposed longjmp needs it in every program */
   if (n == 0)
     return; /* no compartments: nothing to protect */
@@ -172,12 +173,14 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 #ifdef BH_BENCH_NOP_WRPKRU
   bench_nop_wrpkru(envp); /* no key, no tag: the loop below does nothing */
 #endif
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains && !BENCH_NOP_WRPKRU; d++) {
+  struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
+    if (BENCH_NOP_WRPKRU)
+      break;
     /* Disabled in this thread from the start; other threads do not exist. */
     long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
     if (key < 0 && errno == ENOSPC)
-      out_of_keys(d);
+      out_of_keys(i);
     if (key < 0) {
       no_pkeys(errno, envp);
       break;
@@ -194,8 +197,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);
     __bulkhead_domain0.pkru = base | all;
     __bulkhead_domain0.enforced = 1; /* gates run from here on */
-    for (struct bulkhead_domain *d = __start_bulkhead_domains;
-         d < __stop_bulkhead_domains; d++) {
+    bh_for_each_domain(i, d) {
       d->pkru = (base | all) & ~PKEY_BITS(d->pkey);
       tag_data(d);
     }
@@ -207,8 +209,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     bh_share_init(&state.s); /* its records are in the stack arenas */
   bh_enter_init();
 
-  make_read_only(__start_bulkhead_domains,
-                 n * sizeof *__start_bulkhead_domains);
+  bh_for_each_domain(i, d) { make_read_only(d, sizeof *d); }
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
   bh_sigstack_thread_init();
   bh_rt_stack_thread_init();

@@ -61,16 +61,56 @@ _Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&
                    BH_DOMAIN_SIZE == 1 << BH_PAGE_SHIFT,
                "a descriptor is one page");
 
-/* The compartment descriptors the pass emitted, one page each. */
-extern struct bulkhead_domain __start_bulkhead_domains[] __attribute__((weak))
-BH_HIDDEN;
-extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak))
-BH_HIDDEN;
 /* The default domain's descriptor. */
 extern struct bulkhead_domain __bulkhead_domain0 __asm__(BH_SYM_DOMAIN0);
 
+/* The table of compartments (domain.c): compartment i's descriptor, and the
+ * object it came from (NULL: the executable, the only one so far). Filled
+ * at the start of start-up from the executable's section bulkhead_domains,
+ * in its order (the index is the position, as the pass's index table
+ * assumes), then read-only. Every walk over the compartments and every
+ * index-to-descriptor step, the assembly's too, goes through it. The
+ * layout: BH_DOMAIN_TABLE_* in include/bulkhead/abi.h. */
+struct bh_domain_table {
+  size_t count;
+  struct bulkhead_domain *domain[BH_DOMAIN_TABLE_MAX];
+  const char *object[BH_DOMAIN_TABLE_MAX];
+};
+extern union bh_domain_table_page {
+  struct bh_domain_table t;
+  char page[BH_PAGE];
+} bh_domain_table __asm__(BH_SYM_DOMAIN_TABLE) BH_HIDDEN;
+_Static_assert(__builtin_offsetof(struct bh_domain_table, count) ==
+                       BH_DOMAIN_TABLE_COUNT &&
+                   __builtin_offsetof(struct bh_domain_table, domain) ==
+                       BH_DOMAIN_TABLE_DOMAINS &&
+                   sizeof(struct bh_domain_table) <= BH_PAGE &&
+                   BH_DOMAIN_TABLE_MAX >= BH_MAX_COMPARTMENTS,
+               "the table of compartments is not where the assembly reads it");
+/* Fills the table and makes it read-only (domain.c). */
+void bh_domain_table_init(void) BH_HIDDEN;
+
 static inline size_t bh_domain_count(void) {
-  return (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
+  return __atomic_load_n(&bh_domain_table.t.count, __ATOMIC_RELAXED);
+}
+/* Compartment i's descriptor; i < bh_domain_count(). */
+static inline struct bulkhead_domain *bh_domain_at(size_t i) {
+  return bh_domain_table.t.domain[i];
+}
+/* The object compartment i came from: NULL for the executable. */
+static inline const char *bh_domain_object(size_t i) {
+  return bh_domain_table.t.object[i];
+}
+/* for each compartment, in index order: i (size_t) its index, d (a variable
+ * of the caller's, of pointer-to-descriptor type) its descriptor. */
+#define bh_for_each_domain(i, d)                                               \
+  for (size_t i = 0; i < bh_domain_count() && ((d) = bh_domain_at(i), 1); i++)
+/* The index of descriptor d, or -1 if it is no compartment's. */
+static inline int bh_domain_index(const struct bulkhead_domain *d) {
+  for (size_t i = 0; i < bh_domain_count(); i++)
+    if (bh_domain_at(i) == d)
+      return (int)i;
+  return -1;
 }
 
 /* Run-time state, on a page of its own that is read-only after start-up. */
@@ -113,10 +153,15 @@ static inline int bh_current_compartment(void) {
   if (bh_domain_count() == 0 || bh_state->unprotected ||
       !__atomic_load_n(&__bulkhead_domain0.pkru, __ATOMIC_RELAXED))
     return -1; /* no compartments, unprotected, or before start-up */
-  const struct bulkhead_domain *d = bh_domain_of_pkru(bh_rdpkru());
-  if (!d || d == &__bulkhead_domain0)
+  uint32_t pkru = bh_rdpkru();
+  if (pkru == __bulkhead_domain0.pkru)
     return -1;
-  return (int)(d - __start_bulkhead_domains);
+  const struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
+    if (d->pkru == pkru)
+      return (int)i;
+  }
+  return -1;
 }
 
 /* Sharing policy (share.c): whether compartment i's allocations come from

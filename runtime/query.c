@@ -7,10 +7,11 @@
 static const struct bulkhead_domain *find(const char *name) {
   if (!name)
     return &__bulkhead_domain0;
-  for (const struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
+  const struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
     if (!strcmp(d->name, name))
       return d;
+  }
   return NULL;
 }
 
@@ -25,10 +26,11 @@ uint32_t bulkhead_domain_pkru(const char *name) {
 }
 
 const char *bulkhead_pkey_compartment(int pkey) {
-  for (const struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
+  const struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
     if (d->pkey == pkey && pkey > 0)
       return d->name;
+  }
   return NULL;
 }
 

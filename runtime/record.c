@@ -180,7 +180,7 @@ int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) {
   }
   l.len = 0;
   put(&l, "bulkhead-share-record: fault ");
-  put(&l, __start_bulkhead_domains[i].name);
+  put(&l, bh_domain_at((size_t)i)->name);
   put(&l, " ");
   put_num(&l, r->size, 10);
   put(&l, " ");
@@ -209,7 +209,7 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) {
   bh_enter_index(-1);
   /* Frame j's memory runs from its stack pointer (the walker gives the
    * CFA of the frame it called) up to the next frame's on the same stack. */
-  const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+  const struct bulkhead_domain *d = bh_domain_at((size_t)i);
   for (int j = 0; j < n && !key[1]; j++) {
     if (sp[j] <= (uintptr_t)d->stack_lo || sp[j] > (uintptr_t)d->stack_hi ||
         sp[j] > addr)

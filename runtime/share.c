@@ -72,7 +72,7 @@ _Static_assert(TABLE_AT + TABLE_SIZE + BH_MAX_STACK_ARGS + 2 * BH_PAGE <=
                "the share records reach what trampolines may write");
 
 static inline struct table *table(int i) {
-  return (struct table *)(__start_bulkhead_domains[i].stack_lo -
+  return (struct table *)(bh_domain_at(i)->stack_lo -
                           BH_ARENA_GUARD + TABLE_AT);
 }
 
@@ -134,7 +134,7 @@ static inline uint64_t my_tid(void) {
 }
 
 static inline int in_arena(int i, uintptr_t sp) {
-  const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+  const struct bulkhead_domain *d = bh_domain_at((size_t)i);
   return sp > (uintptr_t)d->stack_lo && sp <= (uintptr_t)d->stack_hi;
 }
 
@@ -238,7 +238,7 @@ static struct rec *mine(int i, int claim) {
   }
   bh_fatal("more than %d threads at once inside functions of the share "
            "policy of compartment '%s'",
-           RECORDS, __start_bulkhead_domains[i].name);
+           RECORDS, bh_domain_at(i)->name);
 }
 
 /* Whether compartment i has a policy, hence a table. */
@@ -249,7 +249,7 @@ static inline int has_policy(int i) {
 __attribute__((noinline, noreturn, cold)) static void too_deep(int i) {
   bh_fatal("functions of the share policy nested more than 8 deep in "
            "compartment '%s' (recursion?)",
-           __start_bulkhead_domains[i].name);
+           bh_domain_at((size_t)i)->name);
 }
 
 void __bulkhead_share_push(void *sp) {
@@ -287,13 +287,12 @@ extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak))
 BH_HIDDEN;
 
 void bh_share_init(struct bh_state *s) {
-  size_t n = bh_domain_count();
   for (const int32_t *e = __start_bulkhead_share_policies;
        e < __stop_bulkhead_share_policies; e++) {
     const struct bulkhead_domain *d =
         (const struct bulkhead_domain *)((const char *)e + *e);
-    size_t i = (size_t)(d - __start_bulkhead_domains);
-    if (d < __start_bulkhead_domains || i >= n || i >= BH_MAX_COMPARTMENTS)
+    int i = bh_domain_index(d);
+    if (i < 0 || i >= BH_MAX_COMPARTMENTS)
       bh_fatal("a sharing policy names no compartment");
     /* The arena is tagged with the compartment's key (stacks.c), which
      * mprotect keeps. */

@@ -84,18 +84,15 @@ __asm__(
     "  testq %r11, %r11\n"
     "  js 9f\n"
     "  xorl %ebp, %ebp\n  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
-    ".weak __start_" BH_SECTION_DOMAINS "\n"
-    ".weak __stop_" BH_SECTION_DOMAINS "\n"
     "  movq %r11, %rbx\n"
-    "  shlq $" BH_STR(
-        BH_PAGE_SHIFT) ", %rbx\n"
-                       "  addq __start_" BH_SECTION_DOMAINS
-                       "@GOTPCREL(%rip), %rbx\n"
-                       /* past the last compartment: the default domain's PKRU
-                          (enter.c) */
-                       "  cmpq __stop_" BH_SECTION_DOMAINS
-                       "@GOTPCREL(%rip), %rbx\n"
-                       "  jae 9f\n"
+    /* i's descriptor, from the table of compartments; past its end the
+       index table holds the default domain's PKRU (enter.c) */
+    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
+        BH_DOMAIN_TABLE_COUNT) "(%rip), %rbx\n"
+    "  jae 9f\n"
+    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
+        BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rbx\n"
+    "  movq (%rbx,%r11,8), %rbx\n"
                        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
                                                             "  jbe 8f\n"
                                                             "  cmpq " BH_STR(

@@ -175,8 +175,8 @@ static void make_cookie(struct bulkhead_domain *d, char *page) {
 }
 
 void bh_stacks_init(void) {
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++) {
+  struct bulkhead_domain *d;
+  bh_for_each_domain(c, d) {
     size_t len = BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
     char *a = mmap(NULL, len, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -201,7 +201,7 @@ void bh_stacks_init(void) {
 
 /* Releases stack i of compartment c, which this thread holds. */
 static void release(int c, int i) {
-  struct bulkhead_domain *d = &__start_bulkhead_domains[c];
+  struct bulkhead_domain *d = bh_domain_at((size_t)c);
   char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
   /* PROT_NONE, keeping the key (and, for the compartment's next thread,
    * the contents: unmapping or MADV_DONTNEED there is what the system-call
@@ -237,7 +237,7 @@ static void thread_exit(void *unused) {
       if (owner.tid[c][i] != tid)
         continue;
       char *base =
-          __start_bulkhead_domains[c].stack_lo + (size_t)i * BH_STACK_SIZE;
+          bh_domain_at((size_t)c)->stack_lo + (size_t)i * BH_STACK_SIZE;
       if (sp >= base && sp < base + BH_STACK_SIZE)
         continue;
       /* A later entry (an exit handler) takes a new one. The slot is
@@ -295,8 +295,8 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   char *tp;
   __asm__("movq %%fs:0, %0" : "=r"(tp));
   void **slot = (void **)(tp + slot_tpoff);
-  int c = (int)(d - __start_bulkhead_domains);
-  if (c < 0 || c >= (int)bh_domain_count() || !d->stack_lo)
+  int c = bh_domain_index(d);
+  if (c < 0 || !d->stack_lo)
     bh_fatal("stack requested for an unknown compartment");
   int saved_errno = errno; /* the caller's code is between two statements */
   uint32_t tid = my_tid();
@@ -396,7 +396,7 @@ __asm__(".text\n"
  * must be on a stack this thread holds. */
 void **bh_stack_slot_at(const char *sp) {
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++) {
-    struct bulkhead_domain *d = &__start_bulkhead_domains[c];
+    struct bulkhead_domain *d = bh_domain_at((size_t)c);
     if (sp > d->stack_lo && sp <= d->stack_hi) {
       size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
       return owner.tid[c][i] == my_tid() ? mine.slot[c] : NULL;

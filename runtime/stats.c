@@ -55,7 +55,7 @@ __attribute__((destructor(101))) static void print_stats(void) {
                 (double)(now.tv_nsec - started.tv_nsec) / 1e9;
   unsigned long ms = (unsigned long)(secs * 1000 + 0.5);
   for (size_t i = 0; i < bh_domain_count(); i++) {
-    const struct bulkhead_domain *d = &__start_bulkhead_domains[i];
+    const struct bulkhead_domain *d = bh_domain_at((size_t)i);
     unsigned long in = counter(d, BH_STATS_ENTRIES),
                   out = counter(d, BH_STATS_CALLS_OUT);
     char line[512];

@@ -153,7 +153,7 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
       "read "
       "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
       (unsigned long)addr, (int)tid,
-      c >= 0 ? __start_bulkhead_domains[c].name : "?");
+      c >= 0 ? bh_domain_at((size_t)c)->name : "?");
   if (k > 0)
     bh_supervisor_say(tid, line,
                       (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
@@ -242,7 +242,7 @@ int bh_task_pkru(pid_t tid, uint32_t *pkru) {
 }
 
 static int may_read(int c, uint32_t pkru) {
-  int key = __start_bulkhead_domains[c].pkey;
+  int key = bh_domain_at((size_t)c)->pkey;
   return key > 0 && key < 16 && !(pkru & (1u << (2 * key)));
 }
 

@@ -475,11 +475,12 @@ __attribute__((constructor(103))) static void install_filter(void) {
 
   policy.p.tgid = getpid();
   dl_iterate_phdr(add_object, NULL);
-  for (struct bulkhead_domain *d = __start_bulkhead_domains;
-       d < __stop_bulkhead_domains; d++)
+  const struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
     if (d->stack_lo)
       add_range((uintptr_t)(d->stack_lo - BH_ARENA_GUARD),
                 (uintptr_t)d->stack_hi, 1);
+  }
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
   if (hi > lo)

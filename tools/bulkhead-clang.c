@@ -753,8 +753,10 @@ int main(int argc, char **argv) {
 
   /* Every link it makes is scanned for WRPKRU/XRSTOR bytes (link-scan.h). */
   bool scanning = (linking || linking_dso) && s.link_scan && !s.no_run;
-  /* A shared object's gates never run: written as traps (dso-gates.h). */
-  bool disarming = linking_dso && !s.no_run;
+  /* A shared object's gates never run: written as traps (dso-gates.h),
+   * also in a link that lost the flag (libtool keeps only the compiler
+   * flags it knows) of objects compiled with it. */
+  bool disarming = s.has_input && s.has_link_input && s.shared && !s.no_run;
   struct link_scan ls = {.output = s.output ? s.output : "a.out",
                          .allow = s.scan_allow,
                          .scan = scanning,

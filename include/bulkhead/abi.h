@@ -36,7 +36,7 @@
  * descriptors of another version (runtime/init.c). */
 #define BH_ABI_VERSION 4
 #define BH_PAGE 4096
-#define BH_PAGE_SHIFT 12 /* log2(BH_PAGE): descriptor i is at i << it */
+#define BH_PAGE_SHIFT 12 /* log2(BH_PAGE) */
 
 /* ------------------------------------------------------------ limits */
 
@@ -157,6 +157,21 @@
 #define BH_INDEX_ENTRIES 16
 #define BH_INDEX_PKRU 0
 #define BH_INDEX_SLOT_TPOFF 64
+
+/* ----------------------------------------------- table of compartments */
+
+/* BH_SYM_DOMAIN_TABLE (runtime/domain.c, a page read-only from the start
+ * of start-up): the number of compartments, u64 at BH_DOMAIN_TABLE_COUNT,
+ * and compartment i's descriptor address at BH_DOMAIN_TABLE_DOMAINS + 8 * i
+ * (i the descriptor's position in BH_SECTION_DOMAINS, as for the index
+ * table), BH_DOMAIN_TABLE_MAX of them. Code reaching a descriptor by index
+ * reads it here, never by arithmetic on the section. The pass's assembly
+ * refers to it weak and hidden: a program or shared object without
+ * compartments never reads it, and gets no dynamic symbol for it. */
+#define BH_SYM_DOMAIN_TABLE "__bulkhead_domain_table"
+#define BH_DOMAIN_TABLE_MAX 128
+#define BH_DOMAIN_TABLE_COUNT 0
+#define BH_DOMAIN_TABLE_DOMAINS 8
 
 /* --------------------------------------------------- per-domain stacks */
 
