@@ -19,7 +19,9 @@
  *     refuses clone with CLONE_FILES without CLONE_THREAD.
  *   - a MAP_PRIVATE mapping shows later writes to the file: files the
  *     process could write (or make writable: it owns them) are refused;
- *     a sealed memfd (F_SEAL_WRITE) or a read-only mount is fine. A caller
+ *     a sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
+ *     file may be writable through another mount). Huge-page files are
+ *     refused (mapped in whole huge pages, past the scan). A caller
  *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
  *     this rule would refuse every dlopen: it is scanned only (the docs say
  *     what that leaves open).
@@ -44,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,7 +56,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -274,9 +277,8 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid) {
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
     return "the descriptor is open for writing";
-  struct statvfs sv;
-  if (!fstatvfs(fd, &sv) && sv.f_flag & ST_RDONLY)
-    return NULL; /* and our process cannot remount it (mounts are refused) */
+  /* A read-only mount is no answer: the same file may be writable through
+   * another mount of it (review 5, attacks-review5-ro-bind.c). */
   char status[4096];
   if (bh_read_status(tid, status, sizeof status))
     return "its caller's credentials cannot be read";
@@ -359,6 +361,15 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
   struct stat st;
   if (fstat(fd, &st))
     return snprintf(why, size, "the file cannot be examined"), why;
+  /* The kernel maps a huge-page file in whole huge pages, past what the
+   * call names and this scan would read (review 5,
+   * attacks-review5-hugetlb-len.c). */
+  struct statfs fs;
+  if (fstatfs(fd, &fs) || fs.f_type == HUGETLBFS_MAGIC)
+    return snprintf(why, size,
+                    "it is a huge-page file (or its file system cannot be "
+                    "told): the kernel would map more of it than was scanned"),
+           why;
   const char *w = changeable(fd, &st, (pid_t)n->pid);
   if (w) {
     snprintf(why, size,

@@ -18,11 +18,8 @@
 // the fifth review (attacker model B); reproduced in the QEMU guest (6.1)
 // as uid 65534.
 //
-// The fix: scan and judge what the kernel will map, not what the length
-// says: refuse executable mappings of hugetlbfs files (fstatfs f_type
-// HUGETLBFS_MAGIC; nothing honest runs code from them), or round the
-// length and the upper edge up to the file's page size (st_blksize).
-// XFAIL: *
+// Fixed (runtime/supervisor-exec.c judge): refuse executable mappings of hugetlbfs files (fstatfs f_type
+// HUGETLBFS_MAGIC; nothing honest runs code from them).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF

@@ -16,12 +16,9 @@
 // fifth review (attacker model B); reproduced in the QEMU guest (6.1) as
 // uid 65534.
 //
-// The fix: trust only a read-only superblock (statfs on the file reports
-// the mount's flags; compare /proc/<pid>/mountinfo's super options, or
-// require ST_RDONLY of every mount of that device the process can see),
-// or drop the read-only-mount exception and apply the owner and mode rules
-// to such files too (a distribution's libraries are root's, 0644).
-// XFAIL: *
+// Fixed (runtime/supervisor-exec.c changeable): no read-only-mount
+// exception; the owner and mode rules apply to such files too (a
+// distribution's libraries are root's, 0644).
 // REQUIRES: pku
 // The launcher links the hardened program's libraries, so that the guest
 // runner copies them in with it.
