@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -1085,6 +1086,17 @@ char *strdup(const char *s) { return dup_str(s, strlen(s), CALLER); }
 char *strndup(const char *s, size_t n) {
   return dup_str(s, strnlen(s, n), CALLER);
 }
+/* libc's own would allocate from libc, so shared (review 5). */
+wchar_t *wcsdup(const wchar_t *s) {
+  size_t n = wcslen(s) + 1;
+  int i = alloc_index(CALLER);
+  wchar_t *p = i < 0 ? bh_shared_malloc(n * sizeof *p)
+                     : noted(i, c_malloc(i, n * sizeof *p), n * sizeof *p,
+                             CALLER);
+  if (p)
+    wmemcpy(p, s, n);
+  return p;
+}
 
 /* libmimalloc also exports glibc's internal names and other systems'
  * allocation functions. Every one is defined here: a compartment's call of
@@ -1133,6 +1145,7 @@ void *__libc_valloc(size_t n) __attribute__((alias("valloc")));
 void *__libc_pvalloc(size_t n) __attribute__((alias("pvalloc")));
 int __posix_memalign(void **out, size_t align, size_t n)
     __attribute__((alias("posix_memalign")));
+char *__strdup(const char *s) __attribute__((alias("strdup")));
 void *__libc_malloc(size_t n) __attribute__((alias("malloc")));
 void *__libc_calloc(size_t k, size_t n) __attribute__((alias("calloc")));
 void *__libc_realloc(void *p, size_t n) __attribute__((alias("realloc")));

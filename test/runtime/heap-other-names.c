@@ -3,7 +3,9 @@
 // malloc_size and malloc_good_size, Windows' _aligned_malloc, glibc's
 // internal names) are the runtime's too (runtime/heap.c): called from a
 // compartment they allocate from its heap, on its key, and behave as on
-// their systems; from the default domain they use the shared heap.
+// their systems; from the default domain they use the shared heap. So are
+// wcsdup and glibc's __strdup, which libc would allocate from libc, so from
+// the shared heap (attacks-review5-libc-copies.c).
 // Bound to libmimalloc instead, they would run the shared allocator with
 // the compartment's rights (attacks-review4-mimalloc-exports.c).
 // REQUIRES: pku
@@ -11,6 +13,7 @@
 // CHECK: heap-other-names: ok
 #include "Inputs/check.h"
 #include <errno.h>
+#include <wchar.h>
 
 void *reallocf(void *p, size_t n);
 int reallocarr(void *pp, size_t k, size_t n);
@@ -21,6 +24,7 @@ size_t malloc_good_size(size_t n);
 void *_aligned_malloc(size_t n, size_t align);
 void *__libc_valloc(size_t n);
 int __posix_memalign(void **out, size_t align, size_t n);
+char *__strdup(const char *s);
 
 static int vault_key;
 
@@ -54,6 +58,14 @@ BULKHEAD_ENTRY(vault) int vault_uses_them(void) {
   CHECK(__posix_memalign(&q, 64, 10) == 0 && (uintptr_t)q % 64 == 0);
   expect_vault(q);
   free(q);
+  wchar_t *w = wcsdup(L"wide");
+  expect_vault(w);
+  CHECK(!wcscmp(w, L"wide"));
+  free(w);
+  char *d = __strdup("narrow");
+  expect_vault(d);
+  CHECK(!strcmp(d, "narrow"));
+  free(d);
   return 1;
 }
 
