@@ -349,6 +349,25 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
     snprintf(out, size, "compartment '%s'", d->name);
 }
 
+/* Kills process tgid and, first, every process that shares its memory
+ * (clone(CLONE_VM) without CLONE_THREAD, vfork): the mapping the kill
+ * answers stays in that memory, and such a process, never stopped, would
+ * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
+ * Each is compared while tgid's memory still exists. */
+static void kill_with_sharers(pid_t tgid) {
+  DIR *d = opendir("/proc");
+  for (struct dirent *e; d && (e = readdir(d));) {
+    char *end;
+    long p = strtol(e->d_name, &end, 10);
+    if (!*end && p > 0 && p != tgid && p != getpid() &&
+        syscall(SYS_kcmp, tgid, (pid_t)p, KCMP_VM, 0, 0) == 0)
+      kill((pid_t)p, SIGKILL);
+  }
+  if (d)
+    closedir(d);
+  kill(tgid, SIGKILL);
+}
+
 /* What the scan says of the call: NULL (map it), or why not, in why. */
 static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                          size_t size) {
@@ -613,7 +632,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
         (no = judge_edges(tgid, mapped, n->data.args[1], why, sizeof why))) {
       domain_of_stopped(tid, domain, sizeof domain);
       report(n, file, domain, no);
-      kill(tgid, SIGKILL); /* before any of its threads runs again */
+      kill_with_sharers(tgid); /* before any of its threads runs again */
     }
   }
 out:

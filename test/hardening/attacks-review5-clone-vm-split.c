@@ -15,12 +15,11 @@
 // as long as it likes). Found in the fifth review (attacker model B);
 // reproduced in the QEMU guest (6.1) as uid 65534.
 //
-// The fix: what a kill after the fact leaves must not outlive it. Either
-// judge before the call and refuse it (the neighbours of a MAP_FIXED
-// address; for other calls every executable edge), or kill every process
-// whose memory is the caller's (kcmp KCMP_VM), or refuse clone(CLONE_VM)
-// without CLONE_THREAD (vfork included) for our process.
-// XFAIL: *
+// Fixed: the supervisor kills every process whose memory is the caller's
+// (kcmp KCMP_VM) with it (runtime/supervisor-exec.c kill_with_sharers).
+// Left: such a process is not stopped while the mapping is judged, so it
+// could run the joint bytes in the moment between the mapping and the kill
+// (a race; judging before the call would close it).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
