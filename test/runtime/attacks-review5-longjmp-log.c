@@ -21,13 +21,9 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-review5-longjmp-log: ok
 // XFAIL: *
-#include "Inputs/check.h"
+#include "Inputs/tls-words.h"
 
-#include <elf.h>
-#include <fcntl.h>
 #include <setjmp.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #define SECRET "the vault's secret 0123456789"
 BULKHEAD_DATA(vault) static char secret[32] = SECRET;
@@ -50,59 +46,6 @@ BULKHEAD_ENTRY(vault) void *vault_parse(const char *in, void (*error)(void *)) {
 
 /* ------------------------------------------------- the default domain */
 
-/* The attacker's knowledge: the binary's symbol table (TLS symbols). */
-struct sym {
-  char name[64];
-  unsigned long value, size;
-};
-static struct sym syms[64];
-static int nsyms;
-
-static void load_symbols(void) {
-  int fd = open("/proc/self/exe", O_RDONLY);
-  CHECK(fd >= 0);
-  struct stat st;
-  CHECK(fstat(fd, &st) == 0);
-  const unsigned char *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  CHECK(m != MAP_FAILED);
-  const Elf64_Ehdr *eh = (const void *)m;
-  const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
-  for (int s = 0; s < eh->e_shnum; s++) {
-    if (sh[s].sh_type != SHT_SYMTAB)
-      continue;
-    const Elf64_Sym *sym = (const void *)(m + sh[s].sh_offset);
-    const char *str = (const char *)(m + sh[sh[s].sh_link].sh_offset);
-    for (size_t k = 0; k < sh[s].sh_size / sizeof *sym; k++) {
-      const char *name = str + sym[k].st_name;
-      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || strlen(name) >= 64)
-        continue;
-      CHECK(nsyms < 64);
-      strcpy(syms[nsyms].name, name);
-      syms[nsyms].value = sym[k].st_value;
-      syms[nsyms++].size = sym[k].st_size;
-    }
-  }
-}
-
-static unsigned long symbol_value(const char *name) {
-  for (int k = 0; k < nsyms; k++)
-    if (!strcmp(syms[k].name, name))
-      return syms[k].value;
-  fprintf(stderr, "no symbol %s\n", name);
-  exit(1);
-}
-
-/* A TLS variable of the executable whose address we know anchors the
- * runtime's (static TLS, same block). */
-__thread long anchor __asm__("attack_anchor");
-
-static uintptr_t *tls_word(const char *name) {
-  uintptr_t a = (uintptr_t)&anchor - symbol_value("attack_anchor") +
-                symbol_value(name);
-  __asm__("" : "+r"(a));
-  return (uintptr_t *)a;
-}
-
 static jmp_buf env;
 static void on_error(void *state) {
   free(state);
@@ -123,7 +66,6 @@ static char *after_failed_parse(int rewind) {
 static int attack(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
   CHECK(vault_key > 0);
-  load_symbols();
   char *q = after_failed_parse(0);
   CHECK(q && page_pkey(q) == vault_key);
   printf("private after a logged longjmp\n");

@@ -28,13 +28,9 @@
 // CHECK: layout ok
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-review5-share-records-clash: ok
-#include "Inputs/check.h"
+#include "Inputs/tls-words.h"
 
-#include <elf.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #define SECRET "the vault's secret 0123456789"
@@ -71,58 +67,6 @@ BULKHEAD_ENTRY(vault) unsigned vault_checksum(const unsigned char *in,
 
 /* ------------------------------------------------- the default domain */
 
-/* The attacker's knowledge: the binary's symbol table (TLS symbols). */
-struct sym {
-  char name[64];
-  unsigned long value, size;
-};
-static struct sym syms[64];
-static int nsyms;
-
-static void load_symbols(void) {
-  int fd = open("/proc/self/exe", O_RDONLY);
-  CHECK(fd >= 0);
-  struct stat st;
-  CHECK(fstat(fd, &st) == 0);
-  const unsigned char *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  CHECK(m != MAP_FAILED);
-  const Elf64_Ehdr *eh = (const void *)m;
-  const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
-  for (int s = 0; s < eh->e_shnum; s++) {
-    if (sh[s].sh_type != SHT_SYMTAB)
-      continue;
-    const Elf64_Sym *sym = (const void *)(m + sh[s].sh_offset);
-    const char *str = (const char *)(m + sh[sh[s].sh_link].sh_offset);
-    for (size_t k = 0; k < sh[s].sh_size / sizeof *sym; k++) {
-      const char *name = str + sym[k].st_name;
-      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || strlen(name) >= 64)
-        continue;
-      CHECK(nsyms < 64);
-      strcpy(syms[nsyms].name, name);
-      syms[nsyms].value = sym[k].st_value;
-      syms[nsyms++].size = sym[k].st_size;
-    }
-  }
-}
-
-static unsigned long symbol_value(const char *name) {
-  for (int k = 0; k < nsyms; k++)
-    if (!strcmp(syms[k].name, name))
-      return syms[k].value;
-  fprintf(stderr, "no symbol %s\n", name);
-  exit(1);
-}
-
-/* A TLS variable of the executable whose address we know anchors the
- * runtime's (static TLS, same block). */
-__thread long anchor __asm__("attack_anchor");
-
-static uintptr_t *tls_word(const char *name) {
-  uintptr_t a = (uintptr_t)&anchor - symbol_value("attack_anchor") +
-                symbol_value(name);
-  __asm__("" : "+r"(a));
-  return (uintptr_t *)a;
-}
 
 /* runtime/share.c's record, and abi.h's arena layout. */
 struct rec {
@@ -138,7 +82,6 @@ struct rec {
 static int attack(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
   CHECK(vault_key > 0);
-  load_symbols();
   char *first = vault_copy(); /* this thread takes the vault's stack 0 */
   CHECK(first && page_pkey(first) == vault_key);
 

@@ -25,12 +25,8 @@
 // CHECK: layout ok
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-review5-stack-clash: ok
-#include "Inputs/check.h"
+#include "Inputs/tls-words.h"
 
-#include <elf.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #define KEY "the vault's MAC key 0123456789a"
 BULKHEAD_DATA(vault) static unsigned char key[32] = KEY;
@@ -55,38 +51,6 @@ BULKHEAD_ENTRY(vault) unsigned vault_mac(const unsigned char *in, size_t len) {
 
 /* ------------------------------------------------- the default domain */
 
-/* The attacker's knowledge: the binary's symbol table (TLS symbols). */
-static unsigned long slot_value, anchor_value;
-static int found;
-
-static void load_symbols(void) {
-  int fd = open("/proc/self/exe", O_RDONLY);
-  CHECK(fd >= 0);
-  struct stat st;
-  CHECK(fstat(fd, &st) == 0);
-  const unsigned char *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  CHECK(m != MAP_FAILED);
-  const Elf64_Ehdr *eh = (const void *)m;
-  const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
-  for (int s = 0; s < eh->e_shnum; s++) {
-    if (sh[s].sh_type != SHT_SYMTAB)
-      continue;
-    const Elf64_Sym *sym = (const void *)(m + sh[s].sh_offset);
-    const char *str = (const char *)(m + sh[sh[s].sh_link].sh_offset);
-    for (size_t k = 0; k < sh[s].sh_size / sizeof *sym; k++) {
-      const char *name = str + sym[k].st_name;
-      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS)
-        continue;
-      if (!strcmp(name, "__bulkhead_stack.vault"))
-        slot_value = sym[k].st_value, found |= 1;
-      if (!strcmp(name, "attack_anchor"))
-        anchor_value = sym[k].st_value, found |= 2;
-    }
-  }
-  CHECK(found == 3);
-}
-
-__thread long anchor __asm__("attack_anchor");
 
 #define STACK_SIZE 1048576
 #define ARENA_GUARD 65536
@@ -117,13 +81,10 @@ static int key0_rw(uintptr_t lo, uintptr_t hi) {
 static int attack(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
   CHECK(vault_key > 0);
-  load_symbols();
   static unsigned char msg[16] = "attacker-marker";
   unsigned want = vault_mac(msg, sizeof msg); /* takes stack 0 */
 
-  uintptr_t a = (uintptr_t)&anchor - anchor_value + slot_value;
-  __asm__("" : "+r"(a));
-  uintptr_t *slot = (uintptr_t *)a;
+  uintptr_t *slot = tls_word("__bulkhead_stack.vault");
   uintptr_t top = *slot, stack_lo = top - STACK_SIZE;
   uintptr_t arena = stack_lo - ARENA_GUARD;
   /* The vault's stack starts 2 KiB above stack 0's guard page: its 128 KiB

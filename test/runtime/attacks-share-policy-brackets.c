@@ -19,13 +19,9 @@
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -fpkey-share=%t/policy -O2 -pthread %s -o %t/ns
 // RUN: %run %t/ns | FileCheck %s
 // CHECK: attacks-share-policy-brackets: ok
-#include "Inputs/check.h"
+#include "Inputs/tls-words.h"
 
-#include <elf.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 BULKHEAD_DATA(vault) static char secret[32] = "the vault's secret 0123456789";
 
@@ -41,7 +37,8 @@ BULKHEAD_ENTRY(vault) void vault_with_callback(void (*cb)(void)) { cb(); }
 
 /* ------------------------------------------------- the default domain */
 
-/* The attacker's knowledge: the binary's symbol table. */
+/* The attacker's knowledge: the binary's symbol table, the thread-local
+ * words of share.c (Inputs/tls-words.h). */
 struct sym {
   const char *name;
   unsigned long value, size;
@@ -49,49 +46,13 @@ struct sym {
 static struct sym syms[64];
 static int nsyms;
 
-static unsigned long symbol_value(const char *name);
-
-static void load_symbols(void) {
-  int fd = open("/proc/self/exe", O_RDONLY);
-  CHECK(fd >= 0);
-  struct stat st;
-  CHECK(fstat(fd, &st) == 0);
-  const unsigned char *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  CHECK(m != MAP_FAILED);
-  const Elf64_Ehdr *eh = (const void *)m;
-  const Elf64_Shdr *sh = (const void *)(m + eh->e_shoff);
-  for (int s = 0; s < eh->e_shnum; s++) {
-    if (sh[s].sh_type != SHT_SYMTAB)
-      continue;
-    const Elf64_Sym *sym = (const void *)(m + sh[s].sh_offset);
-    const char *str = (const char *)(m + sh[sh[s].sh_link].sh_offset);
-    for (size_t k = 0; k < sh[s].sh_size / sizeof *sym; k++) {
-      const char *name = str + sym[k].st_name;
-      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS ||
-          (strncmp(name, "bh_share", 8) && strcmp(name, "attack_anchor")))
-        continue;
-      CHECK(nsyms < 64);
-      syms[nsyms++] = (struct sym){name, sym[k].st_value, sym[k].st_size};
-    }
-  }
-}
-
-static unsigned long symbol_value(const char *name) {
-  for (int k = 0; k < nsyms; k++)
-    if (!strcmp(syms[k].name, name))
-      return syms[k].value;
-  fprintf(stderr, "no symbol %s\n", name);
-  exit(1);
-}
-
-/* A TLS variable of the executable whose address we know anchors the
- * runtime's (static TLS, same block): offsets from the symbol table. */
-__thread long anchor __asm__("attack_anchor");
-
-static unsigned char *tls_addr(const struct sym *s) {
-  uintptr_t a = (uintptr_t)&anchor - symbol_value("attack_anchor") + s->value;
-  __asm__("" : "+r"(a)); /* an address, not a pointer derived from anchor */
-  return (unsigned char *)a;
+static void keep_share_word(const char *name, unsigned long value,
+                            unsigned long size, void *unused) {
+  (void)unused;
+  if (strncmp(name, "bh_share", 8))
+    return;
+  CHECK(nsyms < 64);
+  syms[nsyms++] = (struct sym){name, value, size};
 }
 
 static int vault_key;
@@ -123,9 +84,7 @@ static void *holder(void *unused) {
 static void attempt(uintptr_t v) {
   static unsigned char saved[64][4096];
   for (int k = 0; k < nsyms; k++) {
-    if (!strcmp(syms[k].name, "attack_anchor"))
-      continue;
-    unsigned char *a = tls_addr(&syms[k]);
+    unsigned char *a = tls_at(syms[k].value);
     CHECK(syms[k].size <= sizeof saved[k]);
     memcpy(saved[k], a, syms[k].size);
     for (size_t w = 0; w + sizeof v <= syms[k].size; w += sizeof v)
@@ -133,8 +92,7 @@ static void attempt(uintptr_t v) {
   }
   char *q = vault_copy();
   for (int k = 0; k < nsyms; k++)
-    if (strcmp(syms[k].name, "attack_anchor"))
-      memcpy(tls_addr(&syms[k]), saved[k], syms[k].size);
+    memcpy(tls_at(syms[k].value), saved[k], syms[k].size);
   CHECK(q);
   int key = page_pkey(q);
   if (key != vault_key) {
@@ -152,8 +110,8 @@ static void attempt(uintptr_t v) {
 int main(void) {
   vault_key = bulkhead_compartment_pkey("vault");
   CHECK(vault_key > 0);
-  load_symbols();
-  CHECK(nsyms >= 2); /* the anchor and at least one word of share.c */
+  each_tls_symbol(keep_share_word, NULL);
+  CHECK(nsyms >= 1); /* at least one word of share.c */
   CHECK(page_pkey(vault_copy()) == vault_key);
 
   pthread_t t;
