@@ -392,7 +392,8 @@
 #define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
 #define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper  \
                                                */
-/* Hidden marker of each default-domain function of a module. */
+/* Hidden marker of each default-domain function of a module (and of
+ * libmimalloc's API, runtime/mimalloc-api.c). */
 #define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."
 /* A page of padding ending each module's part of a data section. */
 #define BH_SYM_PAD_PREFIX "__bulkhead_pad."

@@ -22,7 +22,7 @@
 // technique of attacks-review3-shared-alloc-rights.c).
 // Fixed for every name but the mi_* API: the runtime defines them all
 // (runtime/heap.c), so they bind to its allocator. Built with -DGROW=NAME
-// by attacks-review4-mimalloc-api.c, which is open.
+// by attacks-review4-mimalloc-api.c (mi_realloc, runtime/mimalloc-api.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
 #include "Inputs/heap-pointers.h"
