@@ -17,6 +17,12 @@ BH_HIDDEN;
 extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak))
 BH_HIDDEN;
 
+/* An empty part of the section, so that the executable defines its
+ * __start_ and __stop_ even without compartments of its own: the linker
+ * must not take those of a shared object that lists them (GNU ld puts a
+ * shared object's hidden __start_ symbols in its dynamic symbol table). */
+__asm__(".pushsection " BH_SECTION_DOMAINS ",\"aw\"\n.popsection");
+
 /* Key-0 memory of the executable until bh_domain_table_init makes it
  * read-only, at the start of start-up, before any code of the program or
  * of its libraries' constructors; the system-call filter then refuses an
