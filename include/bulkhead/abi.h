@@ -138,11 +138,11 @@
 #define BH_STACK_MODE_OWN ".own_stacks"
 #define BH_STACK_MODE_SHARED ".shared_stack"
 
-/* Defined by the runtime alone. Every module that describes a compartment
- * refers to it from BH_SYM_COMPARTMENT_MARKER, so a link that would run a
- * compartment without the runtime fails and names it; runtime/bulkhead-dso.ld
- * (a linker script, which spells the marker's name itself) refuses a shared
- * object that defines the marker. */
+/* Defined by the runtime and by its part for shared objects
+ * (runtime/dso-object.c, which it pulls into a shared object's link) alone.
+ * Every module that describes a compartment refers to it from
+ * BH_SYM_COMPARTMENT_MARKER, so a link that would run a compartment without
+ * either fails and names it. */
 #define BH_SYM_RUNTIME_REQUIRED                                                \
   "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_"   \
   "compartments"
