@@ -186,10 +186,10 @@ void Instrumenter::markStackMode(StringRef Compartment) {
   appendToUsed(M, {GV});
 }
 
-// Defines __bulkhead_compartment_marker, which a shared object's link
-// refuses (runtime/bulkhead-dso.ld): compartments live in executables. It
-// refers to a symbol only the runtime defines, so a link without the runtime
-// fails too (StandIns.h).
+// Defines __bulkhead_compartment_marker. It refers to a symbol only the
+// runtime and its part for shared objects define (runtime/dso-object.c,
+// which that reference pulls into a shared object's link), so a link
+// without either fails (StandIns.h).
 void Instrumenter::markCompartments() {
   const char *Name = BH_SYM_COMPARTMENT_MARKER;
   if (M.getGlobalVariable(Name, true))

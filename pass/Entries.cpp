@@ -62,13 +62,21 @@ void Instrumenter::splitEntries() {
   }
   for (Function *F : Entries) {
     std::string Name = F->getName().str();
+    GlobalValue::VisibilityTypes Visibility = F->getVisibility();
+    bool DSOLocal = F->isDSOLocal();
     F->setName(BodyPrefix + Name);
+    // The body stays in its object: callers in other objects (a program
+    // and its shared objects) enter through the thunk, with the gates of
+    // the object that holds the compartment (docs/shared-objects.md). A
+    // caller whose body is in another object fails to link, naming it.
+    F->setVisibility(GlobalValue::HiddenVisibility);
+    F->setDSOLocal(true);
     if (F->isDeclaration())
       continue; // a caller: it now calls the body, with its own gates
     Function *Thunk = newGateway(*F, Name, F->getLinkage());
     ++NumThunks;
-    Thunk->setVisibility(F->getVisibility());
-    Thunk->setDSOLocal(F->isDSOLocal());
+    Thunk->setVisibility(Visibility);
+    Thunk->setDSOLocal(DSOLocal);
     LLVMContext &Ctx = M.getContext();
     BasicBlock *Check = BasicBlock::Create(Ctx, "", Thunk);
     BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", Thunk);

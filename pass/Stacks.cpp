@@ -73,7 +73,11 @@ void Instrumenter::probeStackFrames() {
 
 // The TLS slot of D's current stack top: one per domain, emitted wherever
 // needed, merged by the linker. Initial-exec: compartments exist only in
-// executables, where the linker turns it into a fixed offset.
+// executables and in shared objects loaded with them at start-up, in the
+// static TLS block. The default domain's slot is the executable's (the
+// runtime's signal dispatch and spawn read it): a shared object's module
+// (PIC, not PIE) only refers to it, and the executable exports its
+// definition to the objects that do (docs/shared-objects.md).
 GlobalVariable *Instrumenter::getOrCreateStackSlot(const Domain &D) {
   static_assert(std::string_view(BH_SYM_DEFAULT_STACK_SLOT) ==
                     std::string_view(BH_SYM_STACK_SLOT_PREFIX "0"),
@@ -84,10 +88,23 @@ GlobalVariable *Instrumenter::getOrCreateStackSlot(const Domain &D) {
   if (GlobalVariable *GV = M.getGlobalVariable(Name, true))
     return GV;
   auto *Ptr = PointerType::getUnqual(M.getContext());
+  bool Default = D.kind != Domain::Compartment;
+  if (Default && M.getPICLevel() != PICLevel::NotPIC &&
+      M.getPIELevel() == PIELevel::Default) {
+    // Weak: an object without compartments loads into any program; only
+    // paths a runtime enables (its caller index, not the stand-in's ud2)
+    // reach it.
+    auto *GV = new GlobalVariable(
+        M, Ptr, false, GlobalValue::ExternalWeakLinkage, nullptr, Name, nullptr,
+        GlobalValue::InitialExecTLSModel);
+    appendToCompilerUsed(M, {GV}); // keeps the weak binding for the asm
+    return GV;
+  }
   auto *GV = new GlobalVariable(M, Ptr, false, GlobalValue::LinkOnceODRLinkage,
                                 ConstantPointerNull::get(Ptr), Name, nullptr,
                                 GlobalValue::InitialExecTLSModel);
-  GV->setVisibility(GlobalValue::HiddenVisibility);
+  if (!Default) // the default slot stays exportable
+    GV->setVisibility(GlobalValue::HiddenVisibility);
   GV->setComdat(M.getOrInsertComdat(Name));
   appendToCompilerUsed(M, {GV}); // referenced only from trampolines' asm
   return GV;

@@ -6,6 +6,8 @@
 #include "internal.h"
 
 #include <link.h>
+#include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 /* The compartment descriptors the pass emitted, one page each; read only
@@ -15,6 +17,12 @@ BH_HIDDEN;
 extern struct bulkhead_domain __stop_bulkhead_domains[] __attribute__((weak))
 BH_HIDDEN;
 
+/* An empty part of the section, so that the executable defines its
+ * __start_ and __stop_ even without compartments of its own: the linker
+ * must not take those of a shared object that lists them (GNU ld puts a
+ * shared object's hidden __start_ symbols in its dynamic symbol table). */
+__asm__(".pushsection " BH_SECTION_DOMAINS ",\"aw\"\n.popsection");
+
 /* Key-0 memory of the executable until bh_domain_table_init makes it
  * read-only, at the start of start-up, before any code of the program or
  * of its libraries' constructors; the system-call filter then refuses an
@@ -22,19 +30,189 @@ BH_HIDDEN;
 union bh_domain_table_page bh_domain_table
     __attribute__((aligned(BH_PAGE))) = {.t = {.count = 0}};
 
+static void add_domain(struct bulkhead_domain *d, const char *object) {
+  struct bh_domain_table *t = &bh_domain_table.t;
+  if (t->count >= BH_MAX_COMPARTMENTS)
+    bh_fatal("the program and its shared objects have more than %d "
+             "compartments, but a process has at most %d protection keys "
+             "(at '%s' of %s); merge compartments",
+             BH_MAX_COMPARTMENTS, BH_MAX_COMPARTMENTS, d->name,
+             object ? object : "the executable");
+  t->domain[t->count] = d;
+  t->object[t->count] = object;
+  t->count++;
+}
+
+/* Whether [a, a + len) lies in one PT_LOAD of the object whose write
+ * permission is W. */
+static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
+                      int w) {
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && !!(ph->p_flags & PF_W) == w && a >= lo &&
+        a + len >= a && a + len <= lo + ph->p_memsz &&
+        (w || a + len <= lo + ph->p_filesz))
+      return 1;
+  }
+  return 0;
+}
+
+static const char *name_of(const struct dl_phdr_info *info) {
+  return info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "?";
+}
+
+/* One object's note: trusted only where it lies in the object's read-only
+ * file mapping, and only for ranges inside the object's own writable
+ * segments. Nothing of the program has run yet (preinit), so what ld.so
+ * relocated into the descriptors is the file's. */
+static void register_object(const struct dl_phdr_info *info, const char *desc) {
+  struct bh_domain_table *t = &bh_domain_table.t;
+  int64_t off[BH_NOTE_DESC_SIZE / 8];
+  memcpy(off, desc, sizeof off);
+  char *lo = (char *)desc + off[BH_NOTE_DOMAINS_START / 8];
+  char *hi = (char *)desc + off[BH_NOTE_DOMAINS_STOP / 8];
+  char *copies = (char *)desc + off[BH_NOTE_COPIES / 8];
+  const char *name = name_of(info);
+  if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
+      (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
+      (uintptr_t)copies % BH_PAGE ||
+      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1))
+    bh_fatal("the Bulkhead note of %s does not describe its own memory; "
+             "rebuild it with bulkhead-clang",
+             name);
+  if (t->objects >= BH_MAX_COMPARTMENTS)
+    bh_fatal("too many shared objects with compartments (at %s)", name);
+  for (struct bulkhead_domain *d = (struct bulkhead_domain *)lo;
+       d < (struct bulkhead_domain *)hi; d++) {
+    if (d->abi_version != BH_ABI_VERSION)
+      bh_fatal("compartment descriptor from a different Bulkhead version in "
+               "%s; rebuild every object with the same bulkhead-clang",
+               name);
+    size_t len = (size_t)(d->data_end - d->data_start);
+    if (d->data_end < d->data_start ||
+        (len && !in_segment(info, (uintptr_t)d->data_start, len, 1)))
+      bh_fatal("compartment '%s' of %s has data outside that object", d->name,
+               name);
+    add_domain(d, name);
+  }
+  t->obj[t->objects++] = (struct bh_object){.base = info->dlpi_addr,
+                                            .copies = copies,
+                                            .domains_lo = lo,
+                                            .domains_hi = hi};
+}
+
+/* Every shared object loaded with the program that carries a Bulkhead note
+ * (runtime/dso-object.c); the executable's compartments come from its own
+ * section. */
+static int find_object(struct dl_phdr_info *info, size_t size, void *unused) {
+  (void)size, (void)unused;
+  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR) ||
+      info->dlpi_addr == getauxval(AT_SYSINFO_EHDR))
+    return 0;
+  int found = 0;
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    if (ph->p_type != PT_NOTE)
+      continue;
+    const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+    const char *end = p + ph->p_memsz;
+    while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+      ElfW(Nhdr) nh;
+      memcpy(&nh, p, sizeof nh);
+      size_t name_len = (nh.n_namesz + 3) & ~3u;
+      size_t desc_len = (nh.n_descsz + 3) & ~3u;
+      const char *name = p + sizeof nh, *desc = name + name_len;
+      if (name_len > (size_t)(end - name) || desc_len > (size_t)(end - desc))
+        break;
+      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
+          nh.n_namesz == sizeof BH_NOTE_NAME &&
+          !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
+        if (nh.n_descsz != BH_NOTE_DESC_SIZE ||
+            !in_segment(info, (uintptr_t)p, (size_t)(desc + desc_len - p), 0))
+          bh_fatal("the Bulkhead note of %s is not in its read-only file "
+                   "mapping; rebuild it with bulkhead-clang",
+                   name_of(info));
+        if (found++)
+          bh_fatal("%s holds more than one Bulkhead note", name_of(info));
+        register_object(info, desc);
+      }
+      p = desc + desc_len;
+    }
+  }
+  return 0;
+}
+
 void bh_domain_table_init(void) {
   size_t n = (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
   if (n > BH_DOMAIN_TABLE_MAX)
     bh_fatal("the program has %zu compartments, but a process has at most %d "
              "protection keys; merge compartments so that at most %d remain",
              n, BH_MAX_COMPARTMENTS, BH_MAX_COMPARTMENTS);
+  struct bh_domain_table *t = &bh_domain_table.t;
+  if (t->count || t->objects) /* read-only after the first call anyway */
+    bh_fatal("the table of compartments is filled once");
   for (size_t i = 0; i < n; i++) {
-    bh_domain_table.t.domain[i] = &__start_bulkhead_domains[i];
-    bh_domain_table.t.object[i] = NULL; /* the executable */
+    t->domain[i] = &__start_bulkhead_domains[i];
+    t->object[i] = NULL; /* the executable */
   }
-  __atomic_store_n(&bh_domain_table.t.count, n, __ATOMIC_RELAXED);
+  t->count = n;
+  /* ld.so has loaded and relocated them; none of their code has run. */
+  dl_iterate_phdr(find_object, NULL);
+  /* A compartment belongs to one object (docs/shared-objects.md). */
+  for (size_t i = 0; i < t->count; i++)
+    for (size_t j = i + 1; j < t->count; j++)
+      if (!strcmp(t->domain[i]->name, t->domain[j]->name))
+        bh_fatal("compartment '%s' is defined both in %s and in %s; a "
+                 "compartment lives in one object",
+                 t->domain[i]->name,
+                 t->object[i] ? t->object[i] : "the executable",
+                 t->object[j] ? t->object[j] : "the executable");
   if (mprotect(&bh_domain_table, sizeof bh_domain_table, PROT_READ))
     bh_fatal("cannot make the table of compartments read-only");
+}
+
+/* A shared object with compartments refers to it (runtime/dso-object.c):
+ * not hidden, so the executable exports it to them. */
+const char bh_dso_needs_runtime[1] __asm__(BH_SYM_DSO_NEEDS_RUNTIME);
+
+/* The runtime's own, whose addresses and contents the objects get. */
+#define WORD_DECL(i, name)                                                     \
+  extern const char bh_word_##i[] __asm__(name) BH_HIDDEN;
+BH_DSO_WORDS(WORD_DECL)
+#undef WORD_DECL
+extern const char bh_index_table[] __asm__(BH_SYM_INDEX_TABLE) BH_HIDDEN;
+extern const char bh_tls_offsets[] __asm__(BH_SYM_TLS_OFFSETS) BH_HIDDEN;
+
+void bh_fill_object_copies(void) {
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects; k++) {
+    char *c = t->obj[k].copies;
+    memcpy(c + BH_COPY_DOMAIN0, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE);
+    uintptr_t *w = (uintptr_t *)(c + BH_COPY_WORDS);
+#define WORD_SET(i, name) w[i] = (uintptr_t)bh_word_##i;
+    BH_DSO_WORDS(WORD_SET)
+#undef WORD_SET
+    memcpy(c + BH_COPY_TLS_OFFSETS, bh_tls_offsets, 8 * BH_TLS_ACCESSOR_COUNT);
+    memcpy(c + BH_COPY_INDEX_TABLE, bh_index_table, BH_PAGE);
+    memcpy(c + BH_COPY_DOMAIN_TABLE, &bh_domain_table, BH_PAGE);
+    if (mprotect(c, BH_COPY_SIZE, PROT_READ))
+      bh_fatal("cannot make a shared object's copies of the runtime's words "
+               "read-only");
+  }
+}
+
+int bh_object_word(uintptr_t base, uintptr_t a) {
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects; k++) {
+    const struct bh_object *o = &t->obj[k];
+    if (o->base == base &&
+        ((a >= (uintptr_t)o->copies &&
+          a + 4 <= (uintptr_t)o->copies + BH_COPY_SIZE) ||
+         (a >= (uintptr_t)o->domains_lo && a + 4 <= (uintptr_t)o->domains_hi)))
+      return 1;
+  }
+  return 0;
 }
 
 const struct bulkhead_domain *bh_domain_of_pkru(uint32_t pkru) {

@@ -163,7 +163,11 @@ static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p,
     return 0;
   int32_t rel;
   memcpy(&rel, p + BH_GATE_CHECK_AT + 2, 4);
-  return read_only_in(info, (uintptr_t)(p + BH_GATE_JE_AT) + (intptr_t)rel, 4);
+  uintptr_t word = (uintptr_t)(p + BH_GATE_JE_AT) + (intptr_t)rel;
+  /* A shared object with compartments: its gates' words are its
+   * descriptors and its copies of the runtime's words, which the runtime
+   * makes read-only later in start-up, before any of its code runs. */
+  return read_only_in(info, word, 4) || bh_object_word(info->dlpi_addr, word);
 }
 
 struct scan {

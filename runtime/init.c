@@ -211,6 +211,9 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 
   bh_for_each_domain(i, d) { make_read_only(d, sizeof *d); }
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
+  /* The shared objects' copies of the words above, final now; before any
+   * of their code (constructors included) runs. */
+  bh_fill_object_copies();
   bh_sigstack_thread_init();
   bh_rt_stack_thread_init();
   bh_install_fault_reporter();

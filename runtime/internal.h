@@ -75,6 +75,15 @@ struct bh_domain_table {
   size_t count;
   struct bulkhead_domain *domain[BH_DOMAIN_TABLE_MAX];
   const char *object[BH_DOMAIN_TABLE_MAX];
+  /* The shared objects with compartments registered at start-up (domain.c;
+   * docs/shared-objects.md), from their notes. */
+  size_t objects;
+  struct bh_object {
+    uintptr_t base;   /* its load address (dl_phdr_info.dlpi_addr) */
+    char *copies;     /* its copies of the runtime's words (BH_COPY_*) */
+    char *domains_lo; /* its descriptors, whole pages */
+    char *domains_hi;
+  } obj[BH_MAX_COMPARTMENTS];
 };
 extern union bh_domain_table_page {
   struct bh_domain_table t;
@@ -87,8 +96,16 @@ _Static_assert(__builtin_offsetof(struct bh_domain_table, count) ==
                    sizeof(struct bh_domain_table) <= BH_PAGE &&
                    BH_DOMAIN_TABLE_MAX >= BH_MAX_COMPARTMENTS,
                "the table of compartments is not where the assembly reads it");
-/* Fills the table and makes it read-only (domain.c). */
+/* Fills the table, the executable's compartments first, then those of
+ * the shared objects loaded with it, and makes it read-only (domain.c). */
 void bh_domain_table_init(void) BH_HIDDEN;
+/* Fills each registered shared object's copies of the runtime's words and
+ * makes them read-only; once the executable's are final (domain.c). */
+void bh_fill_object_copies(void) BH_HIDDEN;
+/* Whether a gate's word at A, in the object loaded at BASE, is one the
+ * runtime makes read-only at start-up before any of its code runs: its
+ * descriptors or its copies. */
+int bh_object_word(uintptr_t base, uintptr_t a) BH_HIDDEN;
 
 static inline size_t bh_domain_count(void) {
   return __atomic_load_n(&bh_domain_table.t.count, __ATOMIC_RELAXED);

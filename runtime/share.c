@@ -88,8 +88,7 @@ BH_HIDDEN __thread uintptr_t jump_to[JUMPS] __asm__("bh_share_jump_to")
 
 /* Where the default domain's stack continues while compartment code runs
  * (the trampolines' slot, pass/Stacks.cpp; signals.c defines it). */
-extern __thread char *
-    default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
+extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT);
 
 /* The thread's FS base from the CPU or the kernel (tls.c). */
 char *bh_share_fs_base(void) __asm__(BH_SYM_FS_BASE) BH_HIDDEN;

@@ -36,9 +36,10 @@
 
 /* Where the default domain's stack continues while compartment code runs:
  * the slot the pass's trampolines keep (pass/Stacks.cpp). */
-extern __thread char *
-    default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT) BH_HIDDEN;
-__thread char *default_stack_slot BH_HIDDEN;
+extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT);
+/* Not hidden: the executable exports it to the shared objects with
+ * compartments it loads, whose trampolines keep it too. */
+__thread char *default_stack_slot;
 
 /* The program's handlers: key-0 memory, like every other function pointer
  * the default domain calls. */

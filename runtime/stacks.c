@@ -260,7 +260,8 @@ static void thread_exit(void *unused) {
  * elsewhere, the runtime runs there with the default domain's rights, or
  * faults. */
 #define RT_STACK_SIZE (64u << 10)
-BH_HIDDEN __thread char *rt_stack_top __asm__(BH_SYM_RT_STACK);
+/* Not hidden: shared objects with compartments refer to it. */
+__thread char *rt_stack_top __asm__(BH_SYM_RT_STACK);
 
 /* base comes from libc's list of TLS destructors, key-0 memory: unmap it
  * only if it is this thread's runtime stack as far as key-0 memory can

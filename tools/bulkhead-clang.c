@@ -512,7 +512,7 @@ static void require(const char *path, const char *what) {
 
 /* Paths of the installed pieces, derived from the prefix. */
 struct install {
-  char *plugin, *runtime, *dso_script, *include_dir, *header;
+  char *plugin, *runtime, *dso_runtime, *include_dir, *header;
   char *scanner;
   char *runtime_nopkru; /* bench only, in a build tree; never installed */
 };
@@ -522,7 +522,7 @@ static struct install locate(const char *prefix) {
   in.plugin = concat(prefix, "/lib/bulkhead/BulkheadPass.so");
   in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
   in.runtime_nopkru = concat(prefix, "/lib/bulkhead/libbulkhead_rt_nopkru.a");
-  in.dso_script = concat(prefix, "/lib/bulkhead/bulkhead-dso.ld");
+  in.dso_runtime = concat(prefix, "/lib/bulkhead/libbulkhead_dso.a");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
   in.scanner = concat(prefix, "/bin/bulkhead-scan");
@@ -614,15 +614,15 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
 }
 
 /* A shared object's instrumented code is shared code and needs no runtime
- * (pass/StandIns.cpp); it gets the linker check that it holds no
- * compartment. */
-static void add_dso_check(struct argv_t *cmd, const struct scan *s,
-                          const struct install *in) {
+ * (pass/StandIns.cpp); one with compartments pulls in the runtime's part
+ * for shared objects from this archive (runtime/dso-object.c). */
+static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
+                            const struct install *in) {
   if (s->lang) {
     push(cmd, "-x");
     push(cmd, "none");
   }
-  push(cmd, in->dso_script);
+  push(cmd, in->dso_runtime);
   add_bind_now(cmd);
 }
 
@@ -785,14 +785,14 @@ int main(int argc, char **argv) {
                                 "in a build tree, never installed)"
                               : "Bulkhead runtime");
     if (linking_dso)
-      require(in.dso_script, "Bulkhead shared-object check");
+      require(in.dso_runtime, "Bulkhead runtime for shared objects");
     if (lto_link)
       add_lto_link_flags(&cmd, &s, &in, clang);
     add_user_args(&cmd, argc, argv);
     if (linking)
       add_runtime(&cmd, &s, &in);
     else if (linking_dso)
-      add_dso_check(&cmd, &s, &in);
+      add_dso_runtime(&cmd, &s, &in);
   } else {
     add_user_args(&cmd, argc, argv);
   }

@@ -39,6 +39,16 @@ static uint64_t code_offset(const Elf64_Shdr *sh, int n, uint64_t a) {
   return 0;
 }
 
+/* Whether section SH is named WANT (LEN bytes with its NUL). */
+static int named(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *names,
+                 const char *want, size_t len) {
+  char name[64];
+  return len <= sizeof name && sh->sh_name < names->sh_size &&
+         names->sh_size - sh->sh_name >= len &&
+         !pread_all(fd, name, len, names->sh_offset + sh->sh_name) &&
+         !memcmp(name, want, len);
+}
+
 static int disarm(int fd, const char *path) {
   Elf64_Ehdr eh;
   if (pread_all(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
@@ -52,15 +62,19 @@ static int disarm(int fd, const char *path) {
     free(sh);
     return 0;
   }
-  static const char want[] = BH_SECTION_GATES;
   const Elf64_Shdr *names = &sh[eh.e_shstrndx];
   int err = 0;
+  /* An object with compartments keeps its gates: the executable's runtime
+   * registers it and they run (docs/shared-objects.md). */
+  for (int i = 0; i < eh.e_shnum; i++)
+    if (sh[i].sh_type == SHT_NOTE &&
+        named(fd, &sh[i], names, BH_SECTION_NOTE, sizeof BH_SECTION_NOTE)) {
+      free(sh);
+      return 0;
+    }
   for (int i = 0; i < eh.e_shnum && !err; i++) {
-    char name[sizeof want];
-    if (sh[i].sh_type != SHT_PROGBITS || sh[i].sh_name >= names->sh_size ||
-        names->sh_size - sh[i].sh_name < sizeof want ||
-        pread_all(fd, name, sizeof name, names->sh_offset + sh[i].sh_name) ||
-        memcmp(name, want, sizeof want))
+    if (sh[i].sh_type != SHT_PROGBITS ||
+        !named(fd, &sh[i], names, BH_SECTION_GATES, sizeof BH_SECTION_GATES))
       continue;
     for (uint64_t off = 0; off + 8 <= sh[i].sh_size && !err; off += 8) {
       uint64_t a, zero = 0, at = sh[i].sh_offset + off, code;

@@ -1,8 +1,9 @@
 /*
- * dso-gates.h: a shared object's gates made traps (docs/driver.md). No
- * compartment lives in a shared object (runtime/bulkhead-dso.ld refuses
- * one), so its gates use the pass's stand-ins and skip their WRPKRU in
- * every honest run (pass/StandIns.cpp: enforced is 0). The WRPKRU bytes
+ * dso-gates.h: a shared object's gates made traps (docs/driver.md). A
+ * shared object without compartments (no Bulkhead note) has gates that use
+ * the pass's stand-ins and skip their WRPKRU in every honest run
+ * (pass/StandIns.cpp: enforced is 0). One with compartments keeps them: the
+ * executable's runtime registers it (docs/shared-objects.md). The WRPKRU bytes
  * would still be there for a jump, and a hardened program refuses every
  * PKRU write in a library it maps after start-up (dlopen;
  * runtime/supervisor-exec.c). So after a -shared link the driver writes

@@ -32,6 +32,9 @@
 /* A number of this file as a string, for assembly text. */
 #define BH_STR(x) BH_STR2(x)
 
+/* The section of the note of a shared object with compartments. */
+#define BH_SECTION_NOTE ".note.bulkhead"
+
 /* Bumped when anything below changes the descriptor; the runtime refuses
  * descriptors of another version (runtime/init.c). */
 #define BH_ABI_VERSION 4
@@ -135,11 +138,11 @@
 #define BH_STACK_MODE_OWN ".own_stacks"
 #define BH_STACK_MODE_SHARED ".shared_stack"
 
-/* Defined by the runtime alone. Every module that describes a compartment
- * refers to it from BH_SYM_COMPARTMENT_MARKER, so a link that would run a
- * compartment without the runtime fails and names it; runtime/bulkhead-dso.ld
- * (a linker script, which spells the marker's name itself) refuses a shared
- * object that defines the marker. */
+/* Defined by the runtime and by its part for shared objects
+ * (runtime/dso-object.c, which it pulls into a shared object's link) alone.
+ * Every module that describes a compartment refers to it from
+ * BH_SYM_COMPARTMENT_MARKER, so a link that would run a compartment without
+ * either fails and names it. */
 #define BH_SYM_RUNTIME_REQUIRED                                                \
   "__bulkhead_compartments_need_the_runtime_link_with_bulkhead_clang_fpkey_"   \
   "compartments"
@@ -172,6 +175,63 @@
 #define BH_DOMAIN_TABLE_MAX 128
 #define BH_DOMAIN_TABLE_COUNT 0
 #define BH_DOMAIN_TABLE_DOMAINS 8
+
+/* ---------------------------------------- compartments in shared objects */
+
+/* A shared object with compartments (docs/shared-objects.md) holds the
+ * runtime's part for shared objects (runtime/dso-object.c, archive
+ * libbulkhead_dso.a, pulled in by BH_SYM_RUNTIME_REQUIRED) and describes
+ * itself in one note, in a PT_NOTE of its read-only file mapping: name
+ * BH_NOTE_NAME, type BH_NOTE_TYPE_OBJECT, a descriptor of BH_NOTE_DESC_SIZE
+ * bytes holding i64 offsets, each from the descriptor's first byte: */
+#define BH_NOTE_NAME "Bulkhead"
+#define BH_NOTE_TYPE_OBJECT 1
+#define BH_NOTE_DOMAINS_START 0 /* __start_ of its BH_SECTION_DOMAINS */
+#define BH_NOTE_DOMAINS_STOP 8  /* __stop_ of it */
+#define BH_NOTE_COPIES 16       /* its copies of the runtime's words */
+#define BH_NOTE_DESC_SIZE 24
+/* The copies (section BH_SECTION_COPIES, BH_COPY_SIZE bytes, whole pages;
+ * zero until the executable's runtime registers the object at start-up,
+ * read-only after): the object's BH_SYM_DOMAIN0 (the default descriptor's
+ * header), the runtime's entry points (BH_DSO_WORDS, 8 bytes each at
+ * BH_COPY_WORDS), the TLS offsets (BH_SYM_TLS_OFFSETS), the index table
+ * and the table of compartments, each filled with the executable's. */
+#define BH_SECTION_COPIES "bulkhead_dso_copies"
+/* Defined by the runtime, exported by an executable linked with an object
+ * with compartments, to which the object refers: linked with or loaded by
+ * a program without the runtime, or dlopen'ed by one that was not linked
+ * with it, it fails naming this. */
+#define BH_SYM_DSO_NEEDS_RUNTIME                                               \
+  "__bulkhead_shared_object_compartments_need_loading_at_start_up_by_a_"      \
+  "program_linked_with_bulkhead_clang_fpkey_compartments"
+#define BH_SYM_DSO_COPIES "__bulkhead_dso_copies"
+#define BH_COPY_DOMAIN0 0
+#define BH_COPY_WORDS 1024
+#define BH_COPY_TLS_OFFSETS 2048
+#define BH_COPY_INDEX_TABLE 4096
+#define BH_COPY_DOMAIN_TABLE 8192
+#define BH_COPY_SIZE 12288
+/* X(index, name): the runtime's entry points an object's code calls; in
+ * the object each is a jump through its word. */
+#define BH_DSO_WORDS(X)                                                        \
+  X(0, BH_SYM_STACK_NEW)                                                       \
+  X(1, BH_SYM_STACK_NEW_NOSAVE)                                                \
+  X(2, BH_SYM_ENTER_INDEX)                                                     \
+  X(3, BH_SYM_REENTER_DEFAULT)                                                 \
+  X(4, BH_SYM_CALLER_INDEX)                                                    \
+  X(5, BH_SYM_RETURN_TO_INDEX)                                                 \
+  X(6, BH_SYM_UNSUPPORTED_CALL)                                                \
+  X(7, BH_SYM_SHARE_PUSH)                                                      \
+  X(8, BH_SYM_SHARE_POP)                                                       \
+  X(9, BH_SYM_FRAME_ALLOC)                                                     \
+  X(10, BH_SYM_FRAME_FREE)                                                     \
+  X(11, BH_SYM_FS_BASE)                                                        \
+  X(12, "__bulkhead_errno_location")                                           \
+  X(13, "__bulkhead_h_errno_location")                                         \
+  X(14, "__bulkhead_ctype_b_loc")                                              \
+  X(15, "__bulkhead_ctype_tolower_loc")                                        \
+  X(16, "__bulkhead_ctype_toupper_loc")
+#define BH_DSO_WORD_COUNT 17
 
 /* --------------------------------------------------- per-domain stacks */
 

@@ -8,7 +8,9 @@
 // program (SIGILL). The program is linked with -rdynamic, so it exports
 // what it can; the library imports nothing of Bulkhead's for it to bind
 // (its default descriptor and its reference to the table of compartments
-// are its own, hidden). Callbacks into the program and into the vault's
+// are its own, hidden) but a weak reference to the default stack slot,
+// which only paths of a runtime's caller index reach, never the stand-in's
+// (docs/shared-objects.md). Callbacks into the program and into the vault's
 // entry run with their own rights.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
@@ -25,6 +27,8 @@
 // SCAN: 0 unvetted, 0 vetted
 // NOWRPKRU-NOT: wrpkru
 // LOCAL: r __bulkhead_domain0
+// NOIMPORT-NOT: bulkhead
+// NOIMPORT: w __bulkhead_stack.0
 // NOIMPORT-NOT: bulkhead
 // CHECK: linked: 42 6 vault 8
 // CHECK-NEXT: dlopen'd: 42 6 vault 8
