@@ -89,8 +89,8 @@ _Static_assert(TABLE_AT + TABLE_SIZE + BH_MAX_STACK_ARGS + 2 * BH_PAGE <=
                "the share records reach what trampolines may write");
 
 static inline struct table *table(int i) {
-  return (struct table *)(bh_domain_at(i)->stack_lo -
-                          BH_ARENA_GUARD + TABLE_AT);
+  return (struct table *)(bh_domain_at(i)->stack_lo - BH_ARENA_GUARD +
+                          TABLE_AT);
 }
 
 /* Key-0 TLS, written by any domain: where this thread's record of each
@@ -335,6 +335,7 @@ int bh_share_active(int i) {
  * rest is in registers. Each gate is checked (include/bulkhead/abi.h) and
  * followed by code that sets edi to its own index, as enter.c's way back
  * does. Only ever drops brackets: anyone may call it. */
+// clang-format off
 #define NOTE_GATE_TEXT(i)                                                      \
   BH_CHECKED_GATE_ASM(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
 #define NOTE_IN(i)                                                             \
@@ -401,6 +402,7 @@ __asm__(
     "9:\n"
     "  ud2\n"
     ".size bh_share_note_jump, .-bh_share_note_jump\n");
+// clang-format on
 void bh_share_note_jump(int i, uintptr_t fs, uintptr_t target) BH_HIDDEN
     __asm__("bh_share_note_jump");
 
