@@ -26,9 +26,12 @@
  * a record whose thread ended with a bracket open is reset, not inherited
  * by the next thread on that TLS block. A key-0 hint says where to look
  * first; a wrong one costs a scan. A longjmp may run with any domain's
- * rights, so it only logs its target in key-0 TLS; c's code applies the log
- * to its record the next time it looks. A rewritten log can only drop
- * brackets (fail closed: allocations stay private).
+ * rights, so it writes its target to a short log in the record itself
+ * through gates of its own into each policy compartment (note_jump below,
+ * no stack touched while it holds those rights); c's code applies the
+ * log the next time it looks. When the log was key-0 TLS, the default
+ * domain rewound it after an error callback's longjmp and kept the bracket
+ * open (attacks-review5-longjmp-log.c).
  */
 #define _GNU_SOURCE
 #include "gate.h"
@@ -48,12 +51,24 @@
 
 /* One thread's brackets in one compartment. */
 struct rec {
-  uintptr_t fs;  /* the owner's FS base; 0: free */
-  uint64_t tid;  /* the owner's thread id */
-  uint64_t n;    /* open brackets */
-  uint64_t seen; /* the owner's longjmps applied (its log's count) */
+  uintptr_t fs;             /* the owner's FS base; 0: free */
+  uint64_t tid;             /* the owner's thread id */
+  uint64_t n;               /* open brackets */
+  uint64_t seen;            /* the longjmps of the log applied */
+  uint64_t jumps;           /* longjmps logged (note_jump) */
+  uintptr_t jump_to[JUMPS]; /* the last JUMPS of their targets */
   uintptr_t sp[DEPTH], outer[DEPTH];
 };
+/* What note_jump's assembly reads and writes. */
+#define REC_JUMPS 32
+#define REC_JUMP_TO 40
+#define REC_SIZE 232
+#define TABLE_RECS 16
+_Static_assert(__builtin_offsetof(struct rec, fs) == 0 &&
+                   __builtin_offsetof(struct rec, jumps) == REC_JUMPS &&
+                   __builtin_offsetof(struct rec, jump_to) == REC_JUMP_TO &&
+                   sizeof(struct rec) == REC_SIZE && JUMPS == 8,
+               "note_jump's record layout");
 
 /* Compartment c's records: at the start of its arena's leading guard, after
  * the cookie's page; made read/write, on c's key, at start-up. Trampolines
@@ -64,6 +79,8 @@ struct table {
   uint64_t pad;
   struct rec r[RECORDS];
 };
+_Static_assert(__builtin_offsetof(struct table, r) == TABLE_RECS,
+               "note_jump's table layout");
 #define TABLE_AT BH_PAGE
 #define TABLE_SIZE                                                             \
   ((sizeof(struct table) + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1))
@@ -72,18 +89,13 @@ _Static_assert(TABLE_AT + TABLE_SIZE + BH_MAX_STACK_ARGS + 2 * BH_PAGE <=
                "the share records reach what trampolines may write");
 
 static inline struct table *table(int i) {
-  return (struct table *)(bh_domain_at(i)->stack_lo -
-                          BH_ARENA_GUARD + TABLE_AT);
+  return (struct table *)(bh_domain_at(i)->stack_lo - BH_ARENA_GUARD +
+                          TABLE_AT);
 }
 
 /* Key-0 TLS, written by any domain: where this thread's record of each
- * compartment was last (index + 1; checked before use), and the log of its
- * longjmps' targets (`jumps` counts them, the last JUMPS are kept). */
+ * compartment was last (index + 1; checked before use). */
 BH_HIDDEN __thread uintptr_t hint[BH_MAX_COMPARTMENTS] __asm__("bh_share_hint")
-    __attribute__((used));
-BH_HIDDEN __thread uintptr_t jumps __asm__("bh_share_jumps")
-    __attribute__((used));
-BH_HIDDEN __thread uintptr_t jump_to[JUMPS] __asm__("bh_share_jump_to")
     __attribute__((used));
 
 /* Where the default domain's stack continues while compartment code runs
@@ -173,15 +185,15 @@ static void jumped(int i, struct rec *r, uintptr_t target) {
   r->n = n;
 }
 
-/* Applies the thread's longjmps since r last looked. A log that is not a
- * few jumps ahead (rewritten, or too many jumps) drops every bracket. */
+/* Applies the thread's longjmps since r last looked. More than JUMPS of
+ * them drop every bracket (fail closed). */
 static void catch_up(int i, struct rec *r) {
-  uintptr_t now = get(TPOFF(bh_share_jumps), 0);
+  uint64_t now = r->jumps;
   if (now - r->seen > JUMPS)
     r->n = 0;
   else
-    for (uintptr_t k = r->seen; k != now && r->n; k++)
-      jumped(i, r, get(TPOFF(bh_share_jump_to), k % JUMPS));
+    for (uint64_t k = r->seen; k != now && r->n; k++)
+      jumped(i, r, r->jump_to[k % JUMPS]);
   r->seen = now;
 }
 
@@ -214,7 +226,7 @@ static struct rec *mine(int i, int claim) {
     if (r->tid != tid) {
       r->tid = tid;
       r->n = 0;
-      r->seen = get(TPOFF(bh_share_jumps), 0);
+      r->seen = r->jumps;
     }
     catch_up(i, r);
     return r;
@@ -231,7 +243,7 @@ static struct rec *mine(int i, int claim) {
     r = &t->r[k];
     r->tid = my_tid();
     r->n = 0;
-    r->seen = get(TPOFF(bh_share_jumps), 0);
+    r->seen = r->jumps;
     set(TPOFF(bh_share_hint), (size_t)i, k + 1);
     return r;
   }
@@ -313,12 +325,110 @@ int bh_share_active(int i) {
   return n != 0;
 }
 
-/* Logged for the compartments' records to apply (this may run with any
- * domain's rights). */
+/* note_jump(i = edi, fs = rsi, target = rdx): with compartment i's rights,
+ * appends target to the log of i's record whose FS base is fs, if there is
+ * one, then back to the rights the caller held (the default domain's if
+ * they were no compartment's). Assembly, so that nothing is read from or
+ * written to memory another domain can write while it holds i's rights:
+ * i's records are found from the read-only table of compartments, the
+ * rest is in registers. Each gate is checked (include/bulkhead/abi.h) and
+ * followed by code that sets edi to its own index, as enter.c's way back
+ * does. Only ever drops brackets: anyone may call it. */
+// clang-format off
+#define NOTE_GATE_TEXT(i)                                                      \
+  BH_CHECKED_GATE_ASM(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
+#define NOTE_IN(i)                                                             \
+  "  cmpl $" #i ", %edi\n"                                                     \
+  "  jne 3f\n" NOTE_GATE_TEXT(i) "  movl $" #i ", %edi\n"                      \
+                                 "  jmp 5f\n"                                  \
+                                 "3:\n"
+#define NOTE_OUT(i)                                                            \
+  "  cmpl $" #i ", %r11d\n"                                                    \
+  "  jne 3f\n" NOTE_GATE_TEXT(i) "  ret\n"                                     \
+                                 "3:\n"
+_Static_assert(BH_MAX_COMPARTMENTS == 15, "one gate per compartment index");
+__asm__(
+    ".text\n"
+    ".type bh_share_note_jump,@function\n"
+    "bh_share_note_jump:\n"
+    "  movq %rdx, %r8\n"
+    "  movq %rsi, %r9\n"
+    /* r11: the index whose rights the caller holds, or -1 */
+    "  xorl %ecx, %ecx\n"
+    "  " BH_RDPKRU "\n"
+    "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %r10\n"
+    "  xorl %r11d, %r11d\n"
+    "6:\n"
+    "  cmpl (%r10,%r11,4), %eax\n"
+    "  je 7f\n"
+    "  incl %r11d\n"
+    "  cmpl $" BH_STR(BH_MAX_COMPARTMENTS) ", %r11d\n"
+    "  jb 6b\n"
+    "  movq $-1, %r11\n"
+    "7:\n" NOTE_IN(0) NOTE_IN(1) NOTE_IN(2) NOTE_IN(3) NOTE_IN(4) NOTE_IN(5)
+        NOTE_IN(6) NOTE_IN(7) NOTE_IN(8) NOTE_IN(9) NOTE_IN(10) NOTE_IN(11)
+            NOTE_IN(12) NOTE_IN(13) NOTE_IN(14) "  ud2\n"
+    "5:\n"
+    /* rcx: i's first record, from i's descriptor */
+    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_COUNT) "(%rip), %rdi\n"
+    "  jae 9f\n"
+    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rcx\n"
+    "  movq (%rcx,%rdi,8), %rcx\n"
+    "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
+    "  subq $" BH_STR(BH_ARENA_GUARD) "-" BH_STR(BH_PAGE) "-" BH_STR(TABLE_RECS) ", %rcx\n"
+    "  movl $" BH_STR(RECORDS) ", %edx\n"
+    "6:\n"
+    "  cmpq %r9, (%rcx)\n"
+    "  je 7f\n"
+    "  addq $" BH_STR(REC_SIZE) ", %rcx\n"
+    "  decl %edx\n"
+    "  jnz 6b\n"
+    "  jmp 8f\n"
+    "7:\n"
+    "  movq " BH_STR(REC_JUMPS) "(%rcx), %rax\n"
+    "  movl %eax, %edx\n"
+    "  andl $7, %edx\n"
+    "  movq %r8, " BH_STR(REC_JUMP_TO) "(%rcx,%rdx,8)\n"
+    "  incq %rax\n"
+    "  movq %rax, " BH_STR(REC_JUMPS) "(%rcx)\n"
+    "8:\n"
+    "  xorl %eax, %eax\n"
+    "  xorl %ecx, %ecx\n"
+    "  xorl %edx, %edx\n" NOTE_OUT(0) NOTE_OUT(1) NOTE_OUT(2) NOTE_OUT(3)
+        NOTE_OUT(4) NOTE_OUT(5) NOTE_OUT(6) NOTE_OUT(7) NOTE_OUT(8)
+            NOTE_OUT(9) NOTE_OUT(10) NOTE_OUT(11) NOTE_OUT(12) NOTE_OUT(13)
+                NOTE_OUT(14) BH_CHECKED_GATE_ASM(BH_SYM_DOMAIN0) "  ret\n"
+    "9:\n"
+    "  ud2\n"
+    ".size bh_share_note_jump, .-bh_share_note_jump\n");
+// clang-format on
+void bh_share_note_jump(int i, uintptr_t fs, uintptr_t target) BH_HIDDEN
+    __asm__("bh_share_note_jump");
+
+/* A longjmp to stack position target, for every compartment with a policy
+ * to apply to this thread's record the next time it looks (this may run
+ * with any domain's rights). */
 void bh_share_longjmp(uintptr_t target) {
-  uintptr_t k = get(TPOFF(bh_share_jumps), 0);
-  set(TPOFF(bh_share_jump_to), k % JUMPS, target);
-  set(TPOFF(bh_share_jumps), 0, k + 1);
+  unsigned mask = bh_state->share_mask;
+  if (!mask)
+    return;
+  uintptr_t fs = (uintptr_t)bh_share_fs_base();
+  for (int i = 0; i < BH_MAX_COMPARTMENTS; i++) {
+    if (!(mask & (1u << i)))
+      continue;
+    if (__bulkhead_domain0.enforced) {
+      bh_share_note_jump(i, fs, target);
+      continue;
+    }
+    /* No gate runs: every thread holds every right. */
+    struct table *t = table(i);
+    for (size_t k = 0; k < RECORDS; k++)
+      if (t->r[k].fs == fs) {
+        t->r[k].jump_to[t->r[k].jumps % JUMPS] = target;
+        t->r[k].jumps++;
+        break;
+      }
+  }
 }
 
 /* Frame entries of the policy: the function's address-taken locals live in

@@ -77,13 +77,10 @@ int main(void) {
    * When the brackets were key-0 TLS (bh_share_open_n, bh_share_open_sp),
    * two stores opened one that no stack position closed. */
   uintptr_t *hint = tls_addr("bh_share_hint");
-  uintptr_t *jumps = tls_addr("bh_share_jumps");
   hint[0] = 1;
-  *jumps = ~(uintptr_t)0;
 
   struct vault_ctx *c = vault_open(); /* the program's normal API */
   hint[0] = 0;
-  *jumps = 0;
   CHECK(c);
   int key = page_pkey(c);
   if (key != vault_key) {

@@ -71,7 +71,8 @@ BULKHEAD_ENTRY(vault) unsigned vault_checksum(const unsigned char *in,
 /* runtime/share.c's record, and abi.h's arena layout. */
 struct rec {
   uintptr_t fs;
-  uint64_t tid, n, seen;
+  uint64_t tid, n, seen, jumps;
+  uintptr_t jump_to[8];
   uintptr_t sp[8], outer[8];
 };
 #define STACK_SIZE 1048576
@@ -103,7 +104,7 @@ static int attack(void) {
   r.fs = (uintptr_t)pthread_self(); /* the TCB's address: the FS base */
   r.tid = (uint64_t)syscall(SYS_gettid); /* also in key-0 struct pthread */
   r.n = 1;
-  r.seen = *tls_word("bh_share_jumps");
+  r.seen = r.jumps = 0; /* the longjmp log, in the record */
   r.sp[0] = ~(uintptr_t)0;
   r.outer[0] = ~(uintptr_t)0;
 

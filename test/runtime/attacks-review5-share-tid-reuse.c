@@ -20,13 +20,16 @@
 // fifth review (attacker model B); reproduced in the QEMU guest (6.1) as
 // root; as nobody the id cycle was too slow for the guest (untried).
 //
-// The fix is not the id: a record of a thread that ended must be dropped
-// when it ends, by someone the default domain cannot skip (the thread-exit
-// path cannot be relied on: a raw exit skips it). E.g. the supervisor,
-// which sees threads end (it could clear a dead thread's records, or the
-// record could name a per-thread value the kernel gives once, such as the
-// pidfd inode or start time from /proc/<tid>/stat checked on use), or
-// records keyed by a per-thread value the default domain cannot make again.
+// No sound fix fits Linux 6.1 (the guest's kernel); why, in
+// docs/threat-model.md's row "Sharing-policy brackets": every identity the
+// runtime sees (FS base, thread id, stack slot, stack owner) is the
+// default domain's to recreate; the dead thread's frames on the vault's
+// stack stay intact and the slot can continue the vault's stack below
+// them, so a frame-liveness check passes too; and the
+// supervisor does not see every way a thread ends (exit, exit_group, a
+// seccomp kill of the program's own filter, a signal to a CLONE_VM
+// process). On 6.9 or later, the thread's pidfs inode number
+// (PIDFD_THREAD) would name it once.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t

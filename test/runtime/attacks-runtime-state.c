@@ -30,9 +30,9 @@ static const char *const allowed[] = {
     /* TLS: the heap's `busy`, which no longer decides (attacks-heap-busy.c) */
     "__bulkhead_heap_tls",
     /* TLS: where a thread's sharing records are (checked against its FS
-     * base and id) and its longjmps' log (can only drop brackets): the
-     * brackets are on the compartment's key (attacks-share-policy-brackets.c) */
-    "bh_share_hint", "bh_share_jumps", "bh_share_jump_to",
+     * base and id): the brackets and the log of the thread's longjmps are
+     * on the compartment's key (attacks-share-policy-brackets.c) */
+    "bh_share_hint",
     /* the program's signal handlers: run with the default domain's rights */
     "wanted",
     /* libc functions the thread and process interposers found lazily:

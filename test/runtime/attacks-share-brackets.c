@@ -12,14 +12,10 @@
 
 #include <stdint.h>
 
-/* runtime/share.c's key-0 per-thread words: where to look for the
- * thread's records (per compartment), and the log of its longjmps. The
- * brackets themselves are on each policy compartment's key. */
+/* runtime/share.c's key-0 per-thread word: where to look for the
+ * thread's records (per compartment). The brackets and the log of the
+ * thread's longjmps are on each policy compartment's key. */
 extern __thread uintptr_t hint[15] __asm__("bh_share_hint")
-    __attribute__((visibility("hidden")));
-extern __thread uintptr_t jumps __asm__("bh_share_jumps")
-    __attribute__((visibility("hidden")));
-extern __thread uintptr_t jump_to[8] __asm__("bh_share_jump_to")
     __attribute__((visibility("hidden")));
 
 BULKHEAD_DATA(vault) static char secret[32] = "the vault's secret";
@@ -41,12 +37,8 @@ int main(void) {
    * one) forged. When the brackets were these words, one that no stack
    * position could close. */
   hint[0] = 1;
-  jumps = UINTPTR_MAX;
-  for (int k = 0; k < 8; k++)
-    jump_to[k] = UINTPTR_MAX;
   char *q = vault_copy();
   hint[0] = 0;
-  jumps = 0;
   CHECK(q);
   int key = page_pkey(q);
   if (key != bulkhead_compartment_pkey("vault"))
