@@ -235,3 +235,41 @@ __asm__(".text\n"
 long bh_slot_tpoff(int c) {
   return c >= 0 && c < BH_MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;
 }
+
+/*
+ * bh_run_in_compartment (internal.h). The stack switch comes before the gate,
+ * and the way back's gate before the switch back: while i's rights are
+ * held, nothing is read from or written to memory another domain can
+ * write (the return address and fn's frames are on i's stack). Signals
+ * are blocked by the caller: a frame taken between switch and gate would
+ * be key-0 memory, and sigreturn would restore the registers that choose
+ * the gate and fn from it (runtime/signals.c).
+ */
+#define IN_GATE(i)                                                             \
+  "  cmpl $" #i ", %r10d\n"                                                    \
+  "  jne 3f\n" GATE_TEXT(i) "  jmp 5f\n"                                       \
+                            "3:\n"
+__asm__(".text\n"
+        ".globl bh_run_in_compartment\n"
+        ".hidden bh_run_in_compartment\n"
+        ".type bh_run_in_compartment,@function\n"
+        "bh_run_in_compartment:\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  movq %rdx, %r11\n"
+        "  movl %edi, %r10d\n"
+        "  andq $-16, %rsi\n"
+        "  movq %rsi, %rsp\n"
+        "  movq %rcx, %rdi\n"
+        "  movq %r8, %rsi\n" IN_GATE(0) IN_GATE(1) IN_GATE(2) IN_GATE(3)
+            IN_GATE(4) IN_GATE(5) IN_GATE(6) IN_GATE(7) IN_GATE(8) IN_GATE(9)
+                IN_GATE(10) IN_GATE(11) IN_GATE(12) IN_GATE(13) IN_GATE(14)
+        "  ud2\n"
+        "5:\n"
+        "  movq %r9, %rdx\n"
+        "  callq *%r11\n"
+        "  movq %rax, %r11\n" CHECKED_GATE(BH_SYM_DOMAIN0) "  movq %r11, %rax\n"
+        "  movq %rbp, %rsp\n"
+        "  popq %rbp\n"
+        "  ret\n"
+        ".size bh_run_in_compartment, .-bh_run_in_compartment\n");
