@@ -184,12 +184,14 @@ static const uint64_t all_signals = ~(uint64_t)0;
 
 static void mask_signals(int how, const uint64_t *set, uint64_t *old) {
   long r;
+  register long size __asm__("r10") = 8;
   __asm__ volatile("syscall"
                    : "=a"(r)
                    : "a"((long)SYS_rt_sigprocmask), "D"((long)how), "S"(set),
-                     "d"(old), "r"(8L)
+                     "d"(old), "r"(size)
                    : "rcx", "r11", "memory");
-  (void)r;
+  if (r)
+    bh_fatal("cannot block signals around a compartment's signal frame");
 }
 
 static uint64_t compartment_cookie(long c) {
@@ -220,7 +222,14 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   if (fx < src + KERNEL_UC_SIZE || fx > src + XSAVE_MAX ||
       (uintptr_t)fx % 64)
     return 0;
+  /* `below` came through key-0 memory too: the copy goes on this thread's
+   * stack of c, above this function's frame. */
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
   struct layout l = layout(below, n);
+  if ((char *)below <= d->stack_lo || (char *)below > d->stack_hi ||
+      !bh_stack_slot_at((char *)below) ||
+      (char *)__builtin_frame_address(0) >= (char *)l.k)
+    return 0;
   memcpy(l.uc, src, KERNEL_UC_SIZE);
   memcpy(l.fp, fx, n);
   l.uc->uc_mcontext.fpregs = (struct _libc_fpstate *)l.fp;
@@ -228,8 +237,7 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   uint32_t magic2, pkru;
   memcpy(&magic2, l.fp + n - 4, 4);
   if (xsave_size(l.fp) != n || magic2 != FP_XSTATE_MAGIC2 ||
-      !bh_frame_pkru(l.uc, &pkru) ||
-      pkru != bh_domain_at((size_t)c)->pkru)
+      !bh_frame_pkru(l.uc, &pkru) || pkru != d->pkru)
     return 0;
   *l.k = (struct kept){compartment_cookie(c), l.k, raw_gettid(), c, l.uc};
   return (uintptr_t)l.k;
