@@ -20,6 +20,9 @@
  * one's frame. rt_sigreturn puts the whole stack back (uc_stack); a
  * handler left by longjmp skips it, so longjmp and its variants are
  * interposed too and put it back themselves.
+ * Code interrupted with a compartment's rights is resumed from a copy of
+ * its frame on that compartment's stack, not from the kernel's frame on
+ * the alternate stack (dispatch, below; docs/signals.md).
  */
 #define _GNU_SOURCE
 #include "gate.h"
