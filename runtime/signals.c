@@ -316,7 +316,12 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
     bh_enter_default_domain();
   ucontext_t *uc = ucv;
   char *below = NULL, *base = NULL;
-  int c = protected() ? interrupted_compartment(uc, &below, &base) : -1;
+  /* The recorder (BULKHEAD_SHARE_RECORD, not isolation) single-steps
+   * default-domain code with a PKRU that can equal a compartment's, and
+   * edits those frames: they are returned through. */
+  int c = protected() && !bh_state->record
+              ? interrupted_compartment(uc, &below, &base)
+              : -1;
   if (c < 0) {
     /* Compartment code interrupted on its stack has not left it through a
      * trampoline, so its slot still holds where its last entry began: a
@@ -335,10 +340,14 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
   const char *fx = (const char *)uc->uc_mcontext.fpregs;
   size_t n = fx ? xsave_size(fx) : 0;
   struct layout l = layout((uintptr_t)below, n);
-  if (!n || (char *)l.k - KEEP_ROOM < base + BH_PAGE)
-    bh_fatal_abort("a signal interrupted compartment '%s' and its frame "
-                   "cannot be kept on its stack",
+  if (!n || (char *)l.k - KEEP_ROOM < base + BH_PAGE) {
+    /* No room (e.g. a stack overflow): the handler may report it or leave
+     * by longjmp, but the compartment is not resumed from key-0 memory. */
+    run_handler(sig, si, uc);
+    bh_fatal_abort("a signal interrupted compartment '%s' with no room on "
+                   "its stack to keep its frame",
                    bh_domain_at((size_t)c)->name);
+  }
   uint64_t old;
   mask_signals(SIG_BLOCK, &all_signals, &old);
   struct kept *k = (struct kept *)bh_run_in_compartment(
