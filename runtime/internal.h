@@ -248,8 +248,9 @@ long bh_slot_tpoff(int c) BH_HIDDEN;
 /* fn(a, b, c) with compartment i's rights, on the stack ending at sp (i's
  * memory), then back with the default domain's rights on the caller's
  * stack; fn's result (enter.c). The caller blocks signals. */
-uintptr_t bh_run_in_compartment(int i, char *sp,
-                            uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t),
-                            uintptr_t a, uintptr_t b, uintptr_t c) BH_HIDDEN;
+uintptr_t
+bh_run_in_compartment(int i, char *sp,
+                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t),
+                      uintptr_t a, uintptr_t b, uintptr_t c) BH_HIDDEN;
 
 #endif

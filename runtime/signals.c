@@ -177,8 +177,10 @@ static struct layout layout(uintptr_t below, size_t n) {
 
 static long raw_gettid(void) {
   long r;
-  __asm__ volatile("syscall" : "=a"(r) : "a"((long)SYS_gettid) : "rcx", "r11",
-                   "memory");
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"((long)SYS_gettid)
+                   : "rcx", "r11", "memory");
   return r;
 }
 
@@ -222,8 +224,7 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   size_t n = c_n >> 8;
   const char *src = (const char *)src_uc;
   const char *fx = (const char *)((const ucontext_t *)src)->uc_mcontext.fpregs;
-  if (fx < src + KERNEL_UC_SIZE || fx > src + XSAVE_MAX ||
-      (uintptr_t)fx % 64)
+  if (fx < src + KERNEL_UC_SIZE || fx > src + XSAVE_MAX || (uintptr_t)fx % 64)
     return 0;
   /* `below` came through key-0 memory too: the copy goes on this thread's
    * stack of c, above this function's frame. */
@@ -372,8 +373,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
       !bh_stack_slot_at((char *)k))
     bh_fatal_abort("a kept signal frame's address was rewritten");
   mask_signals(SIG_BLOCK, &all_signals, NULL);
-  bh_run_in_compartment(c, (char *)k, give_back, (uintptr_t)k, (uintptr_t)c,
-                        0);
+  bh_run_in_compartment(c, (char *)k, give_back, (uintptr_t)k, (uintptr_t)c, 0);
   bh_fatal_abort("a kept signal frame of compartment '%s' was not the "
                  "runtime's",
                  d->name);
