@@ -288,8 +288,9 @@ static void slot_set(int c, char *v) {
  * stack's bottom. Below the interrupted frame if it is on that stack; else
  * (a gate between its WRPKRU and its stack switch) below where the next
  * entry's frames begin, the slot, which the gate has already checked and
- * loaded. -1 also if neither is this thread's stack of it (no stack of
- * its own, e.g. -fno-pkey-compartment-stacks). */
+ * loaded, and the record the gate may have begun there. -1 also if neither is
+ * this thread's stack of it (no stack of its own, e.g.
+ * -fno-pkey-compartment-stacks). */
 static int interrupted_compartment(const ucontext_t *uc, char **below,
                                    char **base) {
   uint32_t pkru;
@@ -305,6 +306,10 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
     if (at <= d->stack_lo || at > d->stack_hi || (uintptr_t)at % 16 ||
         !bh_stack_slot_at(at))
       return -1;
+    /* The gates write their record just below the slot before they switch
+     * stacks (pass/Stacks.cpp), and put a slot back only after the switch:
+     * below here nothing of the compartment's is live. */
+    at -= RED_ZONE;
   }
   *below = at;
   *base = d->stack_lo +
