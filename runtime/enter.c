@@ -19,6 +19,7 @@
 #include "internal.h"
 
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 /* The index table (BH_INDEX_* in include/bulkhead/abi.h). */
 BH_HIDDEN union {
@@ -235,3 +236,74 @@ __asm__(".text\n"
 long bh_slot_tpoff(int c) {
   return c >= 0 && c < BH_MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;
 }
+
+/*
+ * bh_run_in_compartment (internal.h). Its arguments arrive in registers,
+ * which no other thread can change, and are checked there: sp must lie in
+ * a stack of i's arena that the owner table (read-only, runtime/stacks.c)
+ * gives to this thread's id, or the thread stops (ud2). The stack switch
+ * comes before the gate, and the way back's gate before the switch back:
+ * while i's rights are held, nothing is read from or written to memory
+ * another domain can write (the return address and fn's frames are on i's
+ * stack). Signals are blocked by the caller: a frame taken between switch
+ * and gate would be key-0 memory, and sigreturn would restore the
+ * registers that choose the gate and fn from it (runtime/signals.c).
+ */
+_Static_assert(BH_STACK_SIZE == 1 << 20 && BH_STACKS_PER_ARENA == 512,
+               "bh_run_in_compartment's owner lookup");
+#define IN_GATE(i)                                                             \
+  "  cmpl $" #i ", %r10d\n"                                                    \
+  "  jne 3f\n" GATE_TEXT(i) "  jmp 5f\n"                                       \
+                            "3:\n"
+__asm__(
+    ".text\n"
+    ".globl bh_run_in_compartment\n"
+    ".hidden bh_run_in_compartment\n"
+    ".type bh_run_in_compartment,@function\n"
+    "bh_run_in_compartment:\n"
+    "  pushq %rbp\n"
+    "  movq %rsp, %rbp\n"
+    "  pushq %rbx\n"
+    "  pushq %r12\n"
+    "  movq %rdx, %rbx\n" /* fn */
+    "  movl %edi, %r10d\n"  /* i */
+    "  andq $-16, %rsi\n"
+    "  movq %rsi, %r12\n" /* sp */
+    "  movq %rcx, %rdi\n" /* a, b: the system call below keeps them */
+    "  movq %r8, %rsi\n"
+    /* i's descriptor, from the read-only table */
+    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_COUNT) "(%rip), %r10\n"
+    "  jae 9f\n"
+    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rax\n"
+    "  movq (%rax,%r10,8), %rax\n"
+    "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rax), %r12\n"
+    "  jbe 9f\n"
+    "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rax), %r12\n"
+    "  ja 9f\n"
+    /* owner.tid[i][(sp - 1 - stack_lo) / BH_STACK_SIZE] == gettid() */
+    "  movq %r12, %rdx\n"
+    "  subq $1, %rdx\n"
+    "  subq " BH_STR(BH_DOMAIN_STACK_LO) "(%rax), %rdx\n"
+    "  shrq $20, %rdx\n"
+    "  movq %r10, %rax\n"
+    "  shlq $9, %rax\n"
+    "  addq %rax, %rdx\n"
+    "  movl $" BH_STR(SYS_gettid) ", %eax\n"
+    "  syscall\n"
+    "  leaq __bulkhead_stack_owners(%rip), %rcx\n"
+    "  cmpl (%rcx,%rdx,4), %eax\n"
+    "  jne 9f\n"
+    "  movq %r12, %rsp\n" IN_GATE(0) IN_GATE(1) IN_GATE(2) IN_GATE(3) IN_GATE(4)
+        IN_GATE(5) IN_GATE(6) IN_GATE(7) IN_GATE(8) IN_GATE(9) IN_GATE(10)
+            IN_GATE(11) IN_GATE(12) IN_GATE(13) IN_GATE(14) "9:\n"
+    "  ud2\n"
+    "5:\n"
+    "  movq %r9, %rdx\n"
+    "  callq *%rbx\n"
+    "  movq %rax, %r11\n" CHECKED_GATE(BH_SYM_DOMAIN0) "  movq %r11, %rax\n"
+    "  leaq -16(%rbp), %rsp\n"
+    "  popq %r12\n"
+    "  popq %rbx\n"
+    "  popq %rbp\n"
+    "  ret\n"
+    ".size bh_run_in_compartment, .-bh_run_in_compartment\n");

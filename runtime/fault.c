@@ -98,6 +98,10 @@ static int write_running(const char *prep, const ucontext_t *uc) {
   return 1;
 }
 
+int bh_frame_pkru(const void *uc, uint32_t *pkru) {
+  return interrupted_pkru(uc, pkru);
+}
+
 int bh_write_running(const char *prep, const void *uc) {
   return write_running(prep, uc);
 }

@@ -208,6 +208,8 @@ void bh_install_fault_reporter(void) BH_HIDDEN;
 /* Writes prep and the domain the code interrupted by a signal (frame uc)
  * ran in; 0, having written nothing, if that cannot be known (fault.c). */
 int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
+/* The PKRU frame uc will resume with; 0 if the frame holds none (fault.c). */
+int bh_frame_pkru(const void *uc, uint32_t *pkru) BH_HIDDEN;
 
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
@@ -260,5 +262,12 @@ void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
 /* Compartment c's stack-slot offset from the thread pointer, from a
  * read-only table (enter.c); 0 if it has none. */
 long bh_slot_tpoff(int c) BH_HIDDEN;
+/* fn(a, b, c) with compartment i's rights, on the stack ending at sp (i's
+ * memory), then back with the default domain's rights on the caller's
+ * stack; fn's result (enter.c). The caller blocks signals. */
+uintptr_t
+bh_run_in_compartment(int i, char *sp,
+                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t),
+                      uintptr_t a, uintptr_t b, uintptr_t c) BH_HIDDEN;
 
 #endif

@@ -20,6 +20,9 @@
  * one's frame. rt_sigreturn puts the whole stack back (uc_stack); a
  * handler left by longjmp skips it, so longjmp and its variants are
  * interposed too and put it back themselves.
+ * Code interrupted with a compartment's rights is resumed from a copy of
+ * its frame on that compartment's stack, not from the kernel's frame on
+ * the alternate stack (dispatch, below; docs/signals.md).
  */
 #define _GNU_SOURCE
 #include "gate.h"
@@ -29,6 +32,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 
 #define ALT_SIZE (256u << 10)
@@ -127,21 +131,258 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
   bh_call_on_stack(call_handler, &c, run);
 }
 
-static void dispatch(int sig, siginfo_t *si, void *uc) {
+/*
+ * A compartment's interrupted context. The kernel saves it on the key-0
+ * alternate stack, where any thread can rewrite it while the handler runs,
+ * and rt_sigreturn would restore it with the compartment's own PKRU (found
+ * in review: attacks-review2-sigframe.c). So for code interrupted with a
+ * compartment's rights on that compartment's stack, the dispatcher copies
+ * the kernel's ucontext and XSAVE image onto that stack, below the
+ * interrupted frame (the compartment's key), and returns by rt_sigreturn
+ * from that copy itself, with the compartment's rights: what the
+ * compartment resumes with is what the kernel saved, read before the
+ * handler ran. The program's handler sees the kernel's frame; its edits of
+ * such a context are ignored (docs/signals.md).
+ *
+ * Upwards from the stack pointer the copy is made on: a record, the
+ * pretcode word rt_sigreturn skips, the kernel's ucontext, the XSAVE image
+ * (64-byte aligned), then the interrupted frame's red zone.
+ */
+#define KERNEL_UC_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
+#define XSAVE_MAX (64u << 10)
+#define KEEP_ROOM (16u << 10) /* for the frames of keep and give_back */
+
+struct kept {
+  uint64_t cookie; /* the compartment's: only it could have written this */
+  struct kept *self;
+  long tid;
+  long index;
+  ucontext_t *uc; /* the copy */
+};
+
+struct layout {
+  char *fp;
+  ucontext_t *uc;
+  struct kept *k;
+};
+
+/* Where a copy of an XSAVE image of n bytes goes below `below`. */
+static struct layout layout(uintptr_t below, size_t n) {
+  struct layout l;
+  l.fp = (char *)((below - n) & ~(uintptr_t)63);
+  l.uc = (ucontext_t *)(((uintptr_t)l.fp - KERNEL_UC_SIZE) & ~(uintptr_t)15);
+  l.k = (struct kept *)(((uintptr_t)l.uc - 8 - sizeof(struct kept)) &
+                        ~(uintptr_t)15);
+  return l;
+}
+
+static long raw_gettid(void) {
+  long r;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"((long)SYS_gettid)
+                   : "rcx", "r11", "memory");
+  return r;
+}
+
+/* Read-only: the mask is read by the kernel from memory. */
+static const uint64_t all_signals = ~(uint64_t)0;
+
+static void mask_signals(int how, const uint64_t *set, uint64_t *old) {
+  long r;
+  register long size __asm__("r10") = 8;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"((long)SYS_rt_sigprocmask), "D"((long)how), "S"(set),
+                     "d"(old), "r"(size)
+                   : "rcx", "r11", "memory");
+  if (r)
+    bh_fatal("cannot block signals around a compartment's signal frame");
+}
+
+static uint64_t compartment_cookie(long c) {
+  return *(const uint64_t *)(bh_domain_at((size_t)c)->stack_lo -
+                             BH_COOKIE_BELOW);
+}
+
+/* The XSAVE image's size the kernel checks at rt_sigreturn (its software
+ * bytes' xstate_size, then FP_XSTATE_MAGIC2), or 0 if fx holds none. */
+static size_t xsave_size(const char *fx) {
+  uint32_t magic, xstate_size;
+  memcpy(&magic, fx + 464, 4);
+  memcpy(&xstate_size, fx + 480, 4);
+  if (magic != FP_XSTATE_MAGIC1 || xstate_size < 576 ||
+      xstate_size > XSAVE_MAX - 4)
+    return 0;
+  return xstate_size + 4;
+}
+
+/* With compartment c's rights, on its stack: copies frame src (key-0
+ * memory, read once) below `below`; the record, or 0 if the copy is not a
+ * frame that resumes c (rewritten since the dispatcher looked at it). */
+static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
+  long c = (long)(c_n & 0xff);
+  size_t n = c_n >> 8;
+  const char *src = (const char *)src_uc;
+  const char *fx = (const char *)((const ucontext_t *)src)->uc_mcontext.fpregs;
+  if (fx < src + KERNEL_UC_SIZE || fx > src + XSAVE_MAX || (uintptr_t)fx % 64)
+    return 0;
+  /* `below` came through key-0 memory too: the copy goes on this thread's
+   * stack of c, above this function's frame. */
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  struct layout l = layout(below, n);
+  if ((char *)below <= d->stack_lo || (char *)below > d->stack_hi ||
+      !bh_stack_slot_at((char *)below) ||
+      (char *)__builtin_frame_address(0) >= (char *)l.k)
+    return 0;
+  memcpy(l.uc, src, KERNEL_UC_SIZE);
+  memcpy(l.fp, fx, n);
+  l.uc->uc_mcontext.fpregs = (struct _libc_fpstate *)l.fp;
+  /* Checked on the copy, which only c can write. */
+  uint32_t magic2, pkru;
+  memcpy(&magic2, l.fp + n - 4, 4);
+  if (xsave_size(l.fp) != n || magic2 != FP_XSTATE_MAGIC2 ||
+      !bh_frame_pkru(l.uc, &pkru) || pkru != d->pkru)
+    return 0;
+  *l.k = (struct kept){compartment_cookie(c), l.k, raw_gettid(), c, l.uc};
+  return (uintptr_t)l.k;
+}
+
+/* rt_sigreturn with the stack pointer at uc; does not return. */
+__attribute__((noreturn)) void bh_sigreturn_at(ucontext_t *uc) BH_HIDDEN;
+__asm__(".text\n"
+        ".type bh_sigreturn_at,@function\n"
+        "bh_sigreturn_at:\n"
+        "  movq %rdi, %rsp\n"
+        "  movl $15, %eax\n" /* SYS_rt_sigreturn */
+        "  syscall\n"
+        "  ud2\n"
+        ".size bh_sigreturn_at, .-bh_sigreturn_at\n");
+
+/* With compartment c's rights, on its stack: rt_sigreturn from the copy
+ * whose record is k, if it is one that c made for this thread (the
+ * pointer came through key-0 memory); 0 if not. */
+static uintptr_t give_back(uintptr_t kp, uintptr_t c, uintptr_t unused) {
+  (void)unused;
+  struct kept *k = (struct kept *)kp;
+  if (k->self != k || k->index != (long)c || k->tid != raw_gettid() ||
+      k->cookie != compartment_cookie((long)c))
+    return 0;
+  k->cookie = 0; /* once */
+  bh_sigreturn_at(k->uc);
+}
+
+/* Compartment c's stack slot on this thread, %fs-relative (the thread
+ * pointer at %fs:0 is key-0 memory). */
+static char *slot_get(int c) {
+  char *v;
+  __asm__ volatile("movq %%fs:(%1), %0" : "=r"(v) : "r"(bh_slot_tpoff(c)));
+  return v;
+}
+static void slot_set(int c, char *v) {
+  __asm__ volatile("movq %0, %%fs:(%1)" ::"r"(v), "r"(bh_slot_tpoff(c))
+                   : "memory");
+}
+
+/* The compartment whose rights the frame's code had, or -1; *below: where
+ * a copy of the frame may end on this thread's stack of it, *base: that
+ * stack's bottom. Below the interrupted frame if it is on that stack; else
+ * (a gate between its WRPKRU and its stack switch) below where the next
+ * entry's frames begin, the slot, which the gate has already checked and
+ * loaded, and the record the gate may have begun there. -1 also if neither is
+ * this thread's stack of it (no stack of its own, e.g.
+ * -fno-pkey-compartment-stacks). */
+static int interrupted_compartment(const ucontext_t *uc, char **below,
+                                   char **base) {
+  uint32_t pkru;
+  if (!bh_frame_pkru(uc, &pkru))
+    return -1;
+  const struct bulkhead_domain *d = bh_domain_of_pkru(pkru);
+  int c = d ? bh_domain_index(d) : -1;
+  if (c < 0 || !bh_slot_tpoff(c))
+    return -1;
+  char *sp = (char *)uc->uc_mcontext.gregs[REG_RSP], *at = sp - RED_ZONE;
+  if (!(sp > d->stack_lo && sp <= d->stack_hi && bh_stack_slot_at(sp))) {
+    at = slot_get(c);
+    if (at <= d->stack_lo || at > d->stack_hi || (uintptr_t)at % 16 ||
+        !bh_stack_slot_at(at))
+      return -1;
+    /* The gates write their record just below the slot before they switch
+     * stacks (pass/Stacks.cpp), and put a slot back only after the switch:
+     * below here nothing of the compartment's is live. */
+    at -= RED_ZONE;
+  }
+  *below = at;
+  *base = d->stack_lo +
+          (size_t)(at - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE;
+  return c;
+}
+
+static void dispatch(int sig, siginfo_t *si, void *ucv) {
   if (protected())
     bh_enter_default_domain();
-  /* Compartment code interrupted on its stack has not left it through a
-   * trampoline, so its slot still holds where its last entry began: a
-   * handler entering that compartment again must continue below the
-   * interrupted frames, not over them. */
-  char *sp = (char *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
-  void **slot = bh_stack_slot_at(sp);
-  void *saved = slot ? *slot : NULL;
-  if (slot)
-    *slot = (void *)((uintptr_t)(sp - RED_ZONE) & ~(uintptr_t)15);
+  ucontext_t *uc = ucv;
+  char *below = NULL, *base = NULL;
+  /* The recorder (BULKHEAD_SHARE_RECORD, not isolation) single-steps
+   * default-domain code with a PKRU that can equal a compartment's, and
+   * edits those frames: they are returned through. */
+  int c = protected() && !bh_state->record
+              ? interrupted_compartment(uc, &below, &base)
+              : -1;
+  if (c < 0) {
+    /* Compartment code interrupted on its stack has not left it through a
+     * trampoline, so its slot still holds where its last entry began: a
+     * handler entering that compartment again must continue below the
+     * interrupted frames, not over them. */
+    char *sp = (char *)uc->uc_mcontext.gregs[REG_RSP];
+    void **slot = bh_stack_slot_at(sp);
+    void *saved = slot ? *slot : NULL;
+    if (slot)
+      *slot = (void *)((uintptr_t)(sp - RED_ZONE) & ~(uintptr_t)15);
+    run_handler(sig, si, uc);
+    if (slot)
+      *slot = saved;
+    return;
+  }
+  const char *fx = (const char *)uc->uc_mcontext.fpregs;
+  size_t n = fx ? xsave_size(fx) : 0;
+  struct layout l = layout((uintptr_t)below, n);
+  if (!n || (char *)l.k - KEEP_ROOM < base + BH_PAGE) {
+    /* No room (e.g. a stack overflow): the handler may report it or leave
+     * by longjmp, but the compartment is not resumed from key-0 memory. */
+    run_handler(sig, si, uc);
+    bh_fatal_abort("a signal interrupted compartment '%s' with no room on "
+                   "its stack to keep its frame",
+                   bh_domain_at((size_t)c)->name);
+  }
+  uint64_t old;
+  mask_signals(SIG_BLOCK, &all_signals, &old);
+  struct kept *k = (struct kept *)bh_run_in_compartment(
+      c, (char *)l.k, keep, (uintptr_t)below, (uintptr_t)uc,
+      (uintptr_t)c | n << 8);
+  mask_signals(SIG_SETMASK, &old, NULL);
+  if (!k)
+    bh_fatal_abort("the signal frame of compartment '%s' was rewritten "
+                   "before the runtime kept it",
+                   bh_domain_at((size_t)c)->name);
+  /* A handler entering the compartment again continues below the copy. */
+  char *saved = slot_get(c);
+  slot_set(c, (char *)k);
   run_handler(sig, si, uc);
-  if (slot)
-    *slot = saved;
+  slot_set(c, saved);
+  /* `k` and `c` were key-0 memory meanwhile: give_back's frame goes on
+   * this thread's own stack of c, and give_back checks the record. */
+  if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
+    bh_fatal_abort("a kept signal frame's compartment was rewritten");
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if ((char *)k <= d->stack_lo || (char *)k > d->stack_hi ||
+      !bh_stack_slot_at((char *)k))
+    bh_fatal_abort("a kept signal frame's address was rewritten");
+  mask_signals(SIG_BLOCK, &all_signals, NULL);
+  bh_run_in_compartment(c, (char *)k, give_back, (uintptr_t)k, (uintptr_t)c, 0);
+  bh_fatal_abort("a kept signal frame of compartment '%s' was not the "
+                 "runtime's",
+                 d->name);
 }
 
 static void release(void *unused) {

@@ -20,13 +20,17 @@
 // the frame's PKRU as rewritable ("A handler's signal frame"); its
 // registers are the same problem and a PKRU check at rt_sigreturn would
 // not stop this one.
-// Fix (not done): a frame that interrupted compartment code must not be
-// writable by other domains while it exists, e.g. deliver such signals on
-// a per-thread alternate stack tagged with a key only the runtime's
-// dispatcher enables, hand the program's handler a copy of the context,
-// and check before rt_sigreturn that the frame is the kernel's (or save
-// the interrupted general registers where only the compartment can reach
-// them and restore them from there).
+// Partly fixed: the dispatcher copies a compartment's interrupted context
+// onto the compartment's own stack before the program's handler runs and
+// makes the rt_sigreturn itself from that copy (runtime/signals.c,
+// docs/signals.md), so stores while the handler runs change nothing
+// (attacks-sigframe-handler.c). This test still wins: its attacker polls
+// the frame and rewrites it in the window between the kernel's write and
+// the dispatcher's copy (in the 1-CPU guest, when the main thread is
+// preempted there; within a few hundred signals). Closing that window
+// needs the frame never to be in key-0 memory, which 6.1 does not allow
+// with one alternate stack per thread (it writes the frame with the
+// interrupted PKRU). OPEN: expected to fail until then.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
