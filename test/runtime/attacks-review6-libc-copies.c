@@ -12,7 +12,10 @@
 //   unbuffered FILE (the table's own way around stdio's buffers) the data
 //   written goes straight there;
 // - l64a, inet_ntoa, ether_ntoa: static result buffers (libc's key-0 data
-//   or TLS) holding an encoding of the vault's bytes, as ecvt's does.
+//   or TLS) holding an encoding of the vault's bytes, as ecvt's does;
+// - getpass: the password it reads is in a buffer libc's getline
+//   allocates, besides the FILE's buffer the table's stdio row covers
+//   (here read from standard input: the guest has no terminal).
 // strdup is checked first: it stays private. Reproduced in the QEMU guest
 // (glibc 2.36). The test fails while any of them leaves a copy on key 0.
 // The fix: run them as the runtime's (as strdup, qsort), or list them in
@@ -37,10 +40,10 @@ BULKHEAD_DATA(vault) static void *kept[8];
 BULKHEAD_DATA(vault) static struct obstack ob;
 BULKHEAD_DATA(vault) static glob_t g;
 
-enum { STRDUP, OBSTACK, GLOB, FMEMOPEN, L64A, INET_NTOA, ETHER_NTOA, HOW };
-static const char *const names[HOW] = {"strdup",   "obstack", "glob",
-                                       "fmemopen", "l64a",    "inet_ntoa",
-                                       "ether_ntoa"};
+enum { STRDUP, OBSTACK, GLOB, FMEMOPEN, L64A, INET_NTOA, ETHER_NTOA, GETPASS, HOW };
+static const char *const names[HOW] = {"strdup",    "obstack",   "glob",
+                                       "fmemopen",  "l64a",      "inet_ntoa",
+                                       "ether_ntoa", "getpass"};
 
 /* glibc's FILE from fopencookie (fmemopen's): the FILE, its vtable
  * pointer, then the cookie, whose first word is the buffer. */
@@ -89,6 +92,9 @@ BULKHEAD_ENTRY(vault) void *vault_copy(int how) {
   case ETHER_NTOA:
     r = ether_ntoa((const struct ether_addr *)raw);
     break;
+  case GETPASS:
+    r = getpass("");
+    break;
   }
   kept[how] = r;
   return r;
@@ -97,6 +103,11 @@ BULKHEAD_ENTRY(vault) void *vault_copy(int how) {
 int main(void) {
   int vault_key = bulkhead_compartment_pkey("vault");
   CHECK(vault_key > 0);
+  /* The password getpass will read. */
+  int in[2];
+  CHECK(pipe(in) == 0 && dup2(in[0], 0) == 0);
+  CHECK(write(in[1], "the vault's password\n", 21) == 21);
+  close(in[1]);
   char *s = vault_copy(STRDUP);
   CHECK(s && page_pkey(s) == vault_key);
   printf("vault's strdup: private\n");
