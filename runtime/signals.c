@@ -284,6 +284,17 @@ static void slot_set(int c, char *v) {
                    : "memory");
 }
 
+/* A fault the kernel raised repeats when its handler returns, and then
+ * kills the process with its default action (the fault reporter counts on
+ * that). A compartment is not resumed from key-0 memory, so that ending
+ * comes here instead. */
+static void die_of(int sig) {
+  signal(sig, SIG_DFL);
+  raise(sig); /* blocked while its handler runs: pending */
+  uint64_t one = (uint64_t)1 << (sig - 1);
+  mask_signals(SIG_UNBLOCK, &one, NULL);
+}
+
 /* The compartment whose rights the frame's code had, or -1; *below: where
  * a copy of the frame may end on this thread's stack of it, *base: that
  * stack's bottom. Below the interrupted frame if it is on that stack; else
@@ -351,6 +362,9 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
     /* No room (e.g. a stack overflow): the handler may report it or leave
      * by longjmp, but the compartment is not resumed from key-0 memory. */
     run_handler(sig, si, uc);
+    if (si->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+                            sig == SIGFPE || sig == SIGTRAP))
+      die_of(sig);
     bh_fatal_abort("a signal interrupted compartment '%s' with no room on "
                    "its stack to keep its frame",
                    bh_domain_at((size_t)c)->name);
