@@ -65,10 +65,53 @@ cl::opt<bool> StackSwitching(
 // (clang's -fstack-clash-protection, always on): the first page past a
 // stack is a guard, and the probe faults there.
 void Instrumenter::probeStackFrames() {
-  for (Function &F : M)
-    if (!F.isDeclaration() && !F.hasFnAttribute(Attribute::Naked) &&
-        !F.hasFnAttribute("probe-stack"))
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked))
+      continue;
+    if (!F.hasFnAttribute("probe-stack"))
       F.addFnAttr("probe-stack", "inline-asm");
+    if (domainOf(F).kind != Domain::Default)
+      boundDynamicAllocas(F);
+  }
+}
+
+// The probes of a variable-sized allocation run only while rsp - size is
+// below rsp: a size larger than rsp wraps above the stack, past every
+// probe, to where the caller chose (review 6,
+// attacks-review6-vla-wrap.c). No allocation larger than a whole stack
+// can succeed on one, so code that may run on a compartment's stack (its
+// own, and shared helpers) traps on such a size first. Default-domain
+// functions run on the default stack only, which may be larger.
+void Instrumenter::boundDynamicAllocas(Function &F) {
+  SmallVector<AllocaInst *, 4> Dynamic;
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB)
+      if (auto *AI = dyn_cast<AllocaInst>(&I))
+        if (!isa<ConstantInt>(AI->getArraySize()))
+          Dynamic.push_back(AI);
+  if (Dynamic.empty())
+    return;
+  // Splitting the entry block below would move the fixed-size allocations
+  // after a dynamic one out of it, making them dynamic too: hoist them.
+  BasicBlock &Entry = F.getEntryBlock();
+  BasicBlock::iterator Front = Entry.getFirstInsertionPt();
+  for (Instruction &I : make_early_inc_range(Entry))
+    if (auto *AI = dyn_cast<AllocaInst>(&I))
+      if (isa<ConstantInt>(AI->getArraySize()) && AI != &*Front)
+        AI->moveBefore(Entry, Front);
+  const DataLayout &DL = M.getDataLayout();
+  for (AllocaInst *AI : Dynamic) {
+    uint64_t Elem =
+        std::max<uint64_t>(1, DL.getTypeAllocSize(AI->getAllocatedType()));
+    IRBuilder<> B(AI);
+    // The element count is unsigned (codegen zero-extends it).
+    Value *N = B.CreateZExtOrTrunc(AI->getArraySize(), B.getInt64Ty());
+    Value *TooBig = B.CreateICmpUGT(N, B.getInt64(BH_STACK_SIZE / Elem));
+    Instruction *Trap =
+        SplitBlockAndInsertIfThen(TooBig, AI->getIterator(), true);
+    IRBuilder<>(Trap).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
+                                      ArrayRef<Value *>());
+  }
 }
 
 // The TLS slot of D's current stack top: one per domain, emitted wherever
