@@ -60,7 +60,9 @@ static uint32_t my_tid(void) { return (uint32_t)syscall(SYS_gettid); }
  * owner_unlock: a handler's first entry into a compartment would wait for
  * the lock its own thread holds. */
 struct owner_lock {
-  int fd;
+  int fd;  /* /proc/self/mem: one file for the whole process, to lock */
+  int mem; /* this thread's: /proc/self names the leader, which may have
+            * ended (pthread_exit) and then has no memory to write */
   sigset_t old;
 };
 
@@ -70,19 +72,21 @@ static struct owner_lock owner_lock(void) {
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &l.old);
   l.fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-  if (l.fd < 0 || flock(l.fd, LOCK_EX))
+  l.mem = open("/proc/thread-self/mem", O_RDWR | O_CLOEXEC);
+  if (l.fd < 0 || l.mem < 0 || flock(l.fd, LOCK_EX))
     bh_fatal("cannot open /proc/self/mem to record a compartment "
              "stack's owner");
   return l;
 }
 
 static void owner_unlock(struct owner_lock l) {
+  close(l.mem);
   close(l.fd);
   pthread_sigmask(SIG_SETMASK, &l.old, NULL);
 }
 
 static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
-  if (pwrite(l.fd, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) !=
+  if (pwrite(l.mem, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) !=
       sizeof tid)
     bh_fatal("cannot record a compartment stack's owner");
 }

@@ -354,13 +354,13 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
  * answers stays in that memory, and such a process, never stopped, would
  * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
  * Each is compared while tgid's memory still exists. */
-static void kill_with_sharers(pid_t tgid) {
+static void kill_with_sharers(pid_t tgid, pid_t tid) {
   DIR *d = opendir("/proc");
   for (struct dirent *e; d && (e = readdir(d));) {
     char *end;
     long p = strtol(e->d_name, &end, 10);
     if (!*end && p > 0 && p != tgid && p != getpid() &&
-        syscall(SYS_kcmp, tgid, (pid_t)p, KCMP_VM, 0, 0) == 0)
+        bh_tgid_shares_memory_of((pid_t)p, tid) == 1)
       kill((pid_t)p, SIGKILL);
   }
   if (d)
@@ -537,9 +537,9 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
  * mappings on both sides are executable: its address (kind in *kind), or
  * 0. Bytes the supervisor cannot read there (past a file's end) the CPU
  * cannot fetch either. */
-static uint64_t joint_at(int mem, pid_t tgid, uint64_t e, int *kind) {
+static uint64_t joint_at(int mem, pid_t tid, uint64_t e, int *kind) {
   uint8_t b[4];
-  if (e < 2 || !bh_executable_at(tgid, e - 1) || !bh_executable_at(tgid, e) ||
+  if (e < 2 || !bh_executable_at(tid, e - 1) || !bh_executable_at(tid, e) ||
       pread(mem, b, 4, (off_t)(e - 2)) != 4)
     return 0;
   for (int i = 0; i < 2; i++)
@@ -554,10 +554,11 @@ static uint64_t joint_at(int mem, pid_t tgid, uint64_t e, int *kind) {
  * nothing of the process running yet; every executable mapping after
  * start-up passes here, so of two neighbours the later one's look sees
  * both. NULL, or why not, in why. */
-static const char *judge_edges(pid_t tgid, uint64_t lo, uint64_t len, char *why,
-                               size_t size) {
+static const char *judge_edges(pid_t tgid, pid_t tid, uint64_t lo,
+                               uint64_t len, char *why, size_t size) {
+  /* The caller's memory file: the leader's is empty once it ended. */
   char path[64];
-  snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
+  snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)tid);
   int mem = open(path, O_RDONLY | O_CLOEXEC);
   if (mem < 0)
     return snprintf(why, size,
@@ -565,8 +566,8 @@ static const char *judge_edges(pid_t tgid, uint64_t lo, uint64_t len, char *why,
            why;
   uint64_t hi = lo + ((len + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1)), at;
   int kind = 0;
-  if (!(at = joint_at(mem, tgid, lo, &kind)))
-    at = joint_at(mem, tgid, hi, &kind);
+  if (!(at = joint_at(mem, tid, lo, &kind)))
+    at = joint_at(mem, tid, hi, &kind);
   close(mem);
   if (!at)
     return NULL;
@@ -629,10 +630,10 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   } else {
     uint64_t mapped = 0;
     if (!replay(listener, n, fd, err, &sig, &mapped) && mapped &&
-        (no = judge_edges(tgid, mapped, n->data.args[1], why, sizeof why))) {
+        (no = judge_edges(tgid, tid, mapped, n->data.args[1], why, sizeof why))) {
       domain_of_stopped(tid, domain, sizeof domain);
       report(n, file, domain, no);
-      kill_with_sharers(tgid); /* before any of its threads runs again */
+      kill_with_sharers(tgid, tid); /* before any of its threads runs again */
     }
   }
 out:

@@ -28,6 +28,7 @@
 #include <linux/kcmp.h>
 #include <sched.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -96,6 +97,32 @@ static long status_field(pid_t pid, const char *name) {
 }
 
 pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
+
+/* Thread by thread: the leader's memory is gone once it ended
+ * (pthread_exit) while its threads live on, and kcmp then says "other
+ * memory" (review 6, attacks-review6-adopt-zombie-parent.c and
+ * -zombie-leader-sharer.c). */
+int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
+  DIR *d = opendir(path);
+  if (!d)
+    return 0; /* gone */
+  int shares = 0, told = 0;
+  for (struct dirent *e; !shares && (e = readdir(d));) {
+    char *end;
+    long t = strtol(e->d_name, &end, 10);
+    if (*end || t <= 0)
+      continue;
+    long order = syscall(SYS_kcmp, (pid_t)t, tid, KCMP_VM, 0, 0);
+    if (order == 0)
+      shares = 1;
+    else if (order > 0)
+      told = 1;
+  }
+  closedir(d);
+  return shares ? 1 : told ? 0 : -1;
+}
 
 /* Whether task tid belongs to our process or a fork of it (same address
  * space record). Unknown counts as ours: the stricter answer. */
@@ -184,12 +211,11 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
 /* Whether process tgid shares its parent's memory (a vfork child, or a
  * clone(CLONE_VM) one the filter let through): then its one thread is not
  * the only one using the stacks it would take over (found in review). */
-static int shares_parents_memory(pid_t tgid) {
+static int shares_parents_memory(pid_t tgid, pid_t tid) {
   long ppid = status_field(tgid, "PPid");
   if (ppid <= 0 || !bh_supervisor_is_ours((pid_t)ppid))
     return 0; /* a parent that is not ours has other memory */
-  long order = syscall(SYS_kcmp, (pid_t)ppid, tgid, KCMP_VM, 0, 0);
-  return order != 1 && order != 2; /* 0: the same memory; -1: cannot tell */
+  return bh_tgid_shares_memory_of((pid_t)ppid, tid) != 0; /* unknown: yes */
 }
 
 static int owner_request(int listener, const struct seccomp_notif *n) {
@@ -200,8 +226,10 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
   if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 ||
       i >= BH_STACKS_PER_ARENA || tgid <= 0)
     return EINVAL;
+  /* The caller's own memory file: /proc/<tgid> is the leader's, which
+   * has none once it ended with pthread_exit (review 6). */
   char path[64];
-  snprintf(path, sizeof path, "/proc/%d/mem", (int)tgid);
+  snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)tid);
   int fd = open(path, O_RDWR | O_CLOEXEC);
   if (fd < 0)
     return EACCES;
@@ -216,7 +244,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
      * held; with more threads alive that would share their stacks. */
-    if (status_field(tgid, "Threads") != 1 || shares_parents_memory(tgid)) {
+    if (status_field(tgid, "Threads") != 1 || shares_parents_memory(tgid, (pid_t)tid)) {
       close(fd);
       return EPERM;
     }
@@ -316,9 +344,9 @@ static int overlaps_protected(uint64_t lo, uint64_t len) {
   return 0;
 }
 
-int bh_executable_at(pid_t tgid, uint64_t addr) {
+int bh_executable_at(pid_t tid, uint64_t addr) {
   char path[64], line[512];
-  snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
   FILE *f = fopen(path, "re");
   if (!f)
     return 1;
@@ -362,13 +390,13 @@ static void handle_mremap(int listener, const struct seccomp_notif *n) {
   /* Compared as the kernel does, in whole pages: an old length near 2^64
    * rounds to 0, a copy (review 3, attacks-review3-mremap-dup.c). */
   else if (ours && page_up(len) > page_up(old) &&
-           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
+           bh_executable_at((pid_t)n->pid, a))
     bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
   /* A move would put the code beside other code nobody judged it with: a
    * WRPKRU split over two mappings (review 3). Nothing needs to move
    * code; other moves go on. */
   else if (ours && n->data.args[3] & 1 /* MREMAP_MAYMOVE */ &&
-           bh_executable_at(bh_task_tgid((pid_t)n->pid), a))
+           bh_executable_at((pid_t)n->pid, a))
     bh_supervisor_deny(listener, n, 1, BH_R_EXEC, NULL);
   else
     bh_notif_respond(listener, n->id, 0, 0, 1);

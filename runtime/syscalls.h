@@ -109,9 +109,9 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Threads it stopped that sleep in the kernel: let go when they stop. */
 void bh_exec_reap(void) BH_HIDDEN;
-/* Whether the mapping holding addr in process tgid is executable (unknown:
+/* Whether the mapping holding addr in task tid's memory is executable (unknown:
  * yes, the stricter answer). */
-int bh_executable_at(pid_t tgid, uint64_t addr) BH_HIDDEN;
+int bh_executable_at(pid_t tid, uint64_t addr) BH_HIDDEN;
 int bh_exec_pending(void) BH_HIDDEN;
 /* Shared by the supervisor's files: one line "bulkhead: denied: ..." for
  * task n, then the end of its process if it is ours; answers n with
@@ -128,6 +128,10 @@ int bh_notif_respond(int listener, uint64_t id, long val, int error,
 /* Reads len bytes at addr of task tid; 0 or -1. */
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
 pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
+/* Whether some live task of process tgid shares task tid's memory (kcmp
+ * of each thread: a process whose leader ended has none of its own): 1,
+ * 0, or -1 if no thread could be compared. */
+int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */

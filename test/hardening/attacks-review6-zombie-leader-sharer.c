@@ -16,13 +16,11 @@
 // page (no race). Found in the sixth review; reproduced in the QEMU guest
 // (6.1) as uid 65534.
 //
-// The fix should not find sharers through their leaders: compare every
-// task (/proc/<pid>/task/<tid>) of every process, or better, judge the
-// edges before the call (docs/hardening.md, the third review's "Left"), or
-// unmap the joint mapping (from the supervisor, e.g. through the caller
-// before the kill) instead of relying on finding every sharer.
+// Fixed: sharers are compared thread by thread (supervisor.c
+// bh_tgid_shares_memory_of), and the supervisor reads the caller's own
+// /proc/<tgid>/task/<tid>/mem and maps, not its leader's. Still open: the
+// moment between the mapping and the kill (attacks-review6-split-race.c).
 // REQUIRES: pku
-// XFAIL: *
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on

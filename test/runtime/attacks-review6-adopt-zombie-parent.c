@@ -19,15 +19,13 @@
 // stops it, a program that ends main with pthread_exit included.) Found in the sixth
 // review; reproduced in the QEMU guest (6.1).
 //
-// The fix should compare the caller with every live thread of its parent
-// (/proc/<ppid>/task/*), or better refuse adoption to any process whose
-// memory is shared with any task (e.g. count the memory's users: an mm
-// used by one process only), never through the leader alone.
+// Fixed: the caller is compared with every live thread of its parent
+// (/proc/<ppid>/task/*; supervisor.c bh_tgid_shares_memory_of; none
+// comparable counts as sharing).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
 // CHECK: attacks-review6-adopt-zombie-parent: ok
-// XFAIL: *
 #include "Inputs/check.h"
 /* include/bulkhead/abi.h (not installed for programs) */
 #define BH_MAX_COMPARTMENTS 15

@@ -9,15 +9,15 @@
 // while attacking the supervisor's kcmp checks, which name the leader the
 // same way: attacks-review6-adopt-zombie-parent.c). Reproduced in the QEMU
 // guest (6.1), with and without the system-call filter.
-// The fix should open the memory file of a live task: /proc/thread-self/mem,
-// and the caller's /proc/<tid>/mem in the supervisor.
+// Fixed: the runtime writes through /proc/thread-self/mem (locking
+// /proc/self/mem, one file for the process) and the supervisor through
+// the caller's /proc/<tgid>/task/<tid>/mem.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t.on
 // RUN: %run %t.on | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 -pthread %s -o %t.off
 // RUN: %run %t.off | FileCheck %s
 // CHECK: worker: 1
-// XFAIL: *
 #include <bulkhead.h>
 #include <pthread.h>
 #include <stdio.h>
