@@ -17,7 +17,11 @@
 // (vault_poke) gets its `k` rewritten to that nested record: the vault
 // resumes the nested withdraw past its check, pays 60 again and its
 // balance goes to -20 ("the vault paid past its check"). Reproduced in
-// the PKU guest (6.1).
+// the PKU guest (6.1). docs/signals.md lists the first swap ("An older
+// record of the same thread") as open, with the effect of "a longjmp
+// within the compartment"; what it leaves out is that the inner record is
+// not voided and resumes later into frames that are no longer live: a
+// jump back into a dead frame, past the check, not out of it.
 // OPEN: expected to fail until give_back resumes only the frame its own
 // dispatch kept (e.g. the compartment keeps the thread's records as a
 // stack on its key and gives back only the newest, voiding the rest).

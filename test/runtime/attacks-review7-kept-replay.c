@@ -20,7 +20,10 @@
 // past its check: it pays 60 again and its balance goes to -20. The
 // compartment acted on the attacker's behalf with its own rights, from
 // registers the kernel saved long before. Reproduced in the PKU guest
-// (6.1): "vault paid 60, balance now -20".
+// (6.1): "vault paid 60, balance now -20". docs/signals.md says a
+// longjmp "abandons the copy on the compartment's stack", but the copy's
+// record stays usable; its "older record" item covers only nested
+// signals (attacks-review7-kept-divert.c: the same with stores alone).
 // OPEN: expected to fail until give_back accepts only the record its own
 // dispatch made (e.g. the compartment keeps, on its key, the records it
 // made per thread and voids those a longjmp skipped).
