@@ -1,0 +1,31 @@
+/* attacks-review7-default-call.test: the program. */
+#include "check.h"
+int vault_work(long x);
+long vault_word(int i);
+void *vault_master(void);
+
+long *log_slot; /* key 0: where the program logs */
+static long log_buf[1];
+__attribute__((noinline)) void app_log(long x) { *log_slot = x; }
+
+static int attack(void) {
+  long *master = vault_master();
+  int vault_key = bulkhead_compartment_pkey("vault");
+  CHECK(vault_key > 0 && page_pkey(master) == vault_key);
+  log_slot = log_buf;
+  CHECK(vault_work(7) == 1 && log_buf[0] == 7);
+  log_slot = master; /* one key-0 store: the log pointer */
+  vault_work(0x41);
+  if (vault_word(0) != 0x1111) {
+    fprintf(stderr,
+            "attacks-review7-default-call: CHANGED: the vault's word is "
+            "%#lx (was 0x1111), written by the program's app_log with the "
+            "vault's rights\n",
+            vault_word(0));
+    return 1;
+  }
+  printf("attacks-review7-default-call: ok\n");
+  return 0;
+}
+
+int main(void) { return attack_in_child("attacks-review7-default-call", attack); }

@@ -1,0 +1,13 @@
+/* attacks-review7-default-call.test: a compartment in a shared object that
+ * calls a default-domain function of the program by its plain name. */
+#include <bulkhead.h>
+void app_log(long x); /* the program's: default domain */
+BULKHEAD_DATA(vault) static long master[4] = {0x1111, 0x2222, 0x3333, 0x4444};
+BULKHEAD_ENTRY(vault) int vault_work(long x) {
+  app_log(x);
+  return 1;
+}
+BULKHEAD_ENTRY(vault) long vault_word(int i) { return master[i]; }
+/* The address is no secret (the object's symbol table and its load
+ * address); an entry gives it here for brevity. */
+BULKHEAD_ENTRY(vault) void *vault_master(void) { return master; }
