@@ -173,12 +173,7 @@ __asm__(".text\n"
                     14) "  ud2\n"
                         "5:\n"
                         /* i's descriptor, from the table of compartments */
-                        "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
-                            BH_DOMAIN_TABLE_COUNT) "(%rip), %rdi\n"
-                        "  jae 9f\n"
-                        "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
-                            BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rcx\n"
-                        "  movq (%rcx,%rdi,8), %rcx\n"
+                        BH_ASM_DOMAIN_AT("%rdi", "%rcx")
                                            "  cmpq " BH_STR(
                                                BH_DOMAIN_STACK_LO) "(%rcx), "
                                                                    "%r11\n"
@@ -272,10 +267,7 @@ __asm__(
     "  movq %rcx, %rdi\n" /* a, b: the system call below keeps them */
     "  movq %r8, %rsi\n"
     /* i's descriptor, from the read-only table */
-    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_COUNT) "(%rip), %r10\n"
-    "  jae 9f\n"
-    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rax\n"
-    "  movq (%rax,%r10,8), %rax\n"
+    BH_ASM_DOMAIN_AT("%r10", "%rax")
     "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rax), %r12\n"
     "  jbe 9f\n"
     "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rax), %r12\n"

@@ -96,6 +96,15 @@ _Static_assert(__builtin_offsetof(struct bh_domain_table, count) ==
                    sizeof(struct bh_domain_table) <= BH_PAGE &&
                    BH_DOMAIN_TABLE_MAX >= BH_MAX_COMPARTMENTS,
                "the table of compartments is not where the assembly reads it");
+/* Assembly: the descriptor of compartment index IDX (a register) into
+ * OUT, from the read-only table; to label 9 ahead past its end. */
+#define BH_ASM_DOMAIN_AT(IDX, OUT)                                             \
+  "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_COUNT)              \
+  "(%rip), " IDX "\n"                                                          \
+  "  jae 9f\n"                                                                 \
+  "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_DOMAINS)            \
+  "(%rip), " OUT "\n"                                                          \
+  "  movq (" OUT "," IDX ",8), " OUT "\n"
 /* Fills the table, the executable's compartments first, then those of
  * the shared objects loaded with it, and makes it read-only (domain.c). */
 void bh_domain_table_init(void) BH_HIDDEN;

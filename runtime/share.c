@@ -370,10 +370,7 @@ __asm__(
             NOTE_IN(12) NOTE_IN(13) NOTE_IN(14) "  ud2\n"
     "5:\n"
     /* rcx: i's first record, from i's descriptor */
-    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_COUNT) "(%rip), %rdi\n"
-    "  jae 9f\n"
-    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rcx\n"
-    "  movq (%rcx,%rdi,8), %rcx\n"
+    BH_ASM_DOMAIN_AT("%rdi", "%rcx")
     "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
     "  subq $" BH_STR(BH_ARENA_GUARD) "-" BH_STR(BH_PAGE) "-" BH_STR(TABLE_RECS) ", %rcx\n"
     "  movl $" BH_STR(RECORDS) ", %edx\n"

@@ -87,12 +87,7 @@ __asm__(
     "  movq %r11, %rbx\n"
     /* i's descriptor, from the table of compartments; past its end the
        index table holds the default domain's PKRU (enter.c) */
-    "  cmpq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
-        BH_DOMAIN_TABLE_COUNT) "(%rip), %rbx\n"
-    "  jae 9f\n"
-    "  leaq " BH_SYM_DOMAIN_TABLE "+" BH_STR(
-        BH_DOMAIN_TABLE_DOMAINS) "(%rip), %rbx\n"
-    "  movq (%rbx,%r11,8), %rbx\n"
+    BH_ASM_DOMAIN_AT("%r11", "%rbx")
                        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
                                                             "  jbe 8f\n"
                                                             "  cmpq " BH_STR(
