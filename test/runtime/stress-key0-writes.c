@@ -5,7 +5,8 @@
 // memory), but the default domain must never see the secret: a scanner
 // thread keeps searching every key-0 page for it. Each trial is a child
 // process; the secret's bytes are never in key-0 memory in plain form (the
-// scanner compares against a masked copy).
+// scanner compares against a masked copy). A trial that hangs is killed
+// after 30 s and counted (seen with the LLVM 22 build, cause not found).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t 6 | FileCheck %s
@@ -208,20 +209,32 @@ int main(int argc, char **argv) {
   CHECK(secret_visible());
   explicit_bzero(plain, sizeof masked);
   free(plain);
-  int crashed = 0;
+  int crashed = 0, hung = 0;
   for (int t = 0; t < trials; t++) {
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0)
       trial((unsigned)t + 1);
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
+    /* Random writes can also leave a trial waiting forever (a lock word
+     * of libc's, say): a hang is no leak, but it would stop the run. */
+    int status, waited = 0;
+    pid_t r;
+    while ((r = waitpid(pid, &status, WNOHANG)) == 0 && waited < 300) {
+      usleep(100000);
+      waited++;
+    }
+    if (r == 0) {
+      kill(pid, SIGKILL);
+      CHECK(waitpid(pid, &status, 0) == pid);
+      hung++;
+    } else
+      CHECK(r == pid);
     crashed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
   }
   printf("trials: %d\nwrites: %ld\nscans: %ld\nleaks: %ld\n", trials,
          atomic_load(&shared->writes), atomic_load(&shared->scans),
          atomic_load(&shared->leaks));
-  fprintf(stderr, "stress-key0-writes: %d of %d trials crashed\n", crashed,
-          trials);
+  fprintf(stderr, "stress-key0-writes: %d of %d trials crashed (%d hung)\n",
+          crashed, trials, hung);
   return 0;
 }
