@@ -33,7 +33,6 @@
 // CONTROL: attacks-review8-alloca-gap: ok
 // DIES: SIGSEGV
 // NOLEAK-NOT: BROKEN
-// XFAIL: *
 #include "Inputs/check.h"
 #include <pthread.h>
 #include <sched.h>

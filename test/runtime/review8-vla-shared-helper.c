@@ -21,7 +21,6 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t2 && %run %t2 | FileCheck %s
 // CHECK: vault 7 8
 // CHECK: default domain, 2097152 bytes on the main stack: 512
-// XFAIL: *
 #include <bulkhead.h>
 #include <stdio.h>
 #include <string.h>
