@@ -228,27 +228,16 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
  * mapping as soon as the kernel made it, before the judgement of its edges
  * (review 6, attacks-review6-split-race.c). Until a walk of /proc finds
  * none running: a sharer not yet stopped may have made another. */
+static int freeze_one(pid_t p, void *frozen) {
+  return freeze(frozen, p, 0);
+}
+
 static int freeze_sharers(struct frozen *f, pid_t tgid, pid_t tid) {
   for (int round = 0; round < 64; round++) {
-    DIR *d = opendir("/proc");
-    if (!d)
+    int before = f->n;
+    if (bh_each_sharer(tgid, tid, freeze_one, f))
       return -1;
-    int added = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-      char *end;
-      long p = strtol(e->d_name, &end, 10);
-      if (*end || p <= 0 || p == tgid || p == getpid() ||
-          bh_tgid_shares_memory_of((pid_t)p, tid) != 1)
-        continue;
-      int before = f->n;
-      if (freeze(f, (pid_t)p, 0)) {
-        closedir(d);
-        return -1;
-      }
-      added |= f->n > before;
-    }
-    closedir(d);
-    if (!added)
+    if (f->n == before)
       return 0;
   }
   return -1;
@@ -385,17 +374,14 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
  * answers stays in that memory, and such a process, never stopped, would
  * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
  * Each is compared while tgid's memory still exists. */
+static int kill_one(pid_t p, void *unused) {
+  (void)unused;
+  kill(p, SIGKILL);
+  return 0;
+}
+
 static void kill_with_sharers(pid_t tgid, pid_t tid) {
-  DIR *d = opendir("/proc");
-  for (struct dirent *e; d && (e = readdir(d));) {
-    char *end;
-    long p = strtol(e->d_name, &end, 10);
-    if (!*end && p > 0 && p != tgid && p != getpid() &&
-        bh_tgid_shares_memory_of((pid_t)p, tid) == 1)
-      kill((pid_t)p, SIGKILL);
-  }
-  if (d)
-    closedir(d);
+  bh_each_sharer(tgid, tid, kill_one, NULL);
   kill(tgid, SIGKILL);
 }
 

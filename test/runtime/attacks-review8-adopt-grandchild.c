@@ -20,16 +20,12 @@
 // locals changed. With -DCONTROL the child keeps our memory and the
 // adoption is refused (first RUN line).
 //
-// Fix: judge the caller against every task that shares its memory, not
-// its parent: refuse adopt if any other task in /proc (every thread of
-// every process, as kill_with_sharers does) compares equal by
-// kcmp(KCMP_VM), or none can be compared; or record at clone time which
-// processes were made with CLONE_VM and refuse them and their descendants.
+// Fixed: the supervisor refuses the adoption when any process shares the
+// caller's memory (runtime/supervisor.c shares_memory, bh_each_sharer).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DCONTROL %s -o %t.control && %run %t.control | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DEXEC %s -o %t && %run %t | FileCheck %s
 // CHECK: attacks-review8-adopt-grandchild: ok
-// XFAIL: *
 #include "Inputs/check.h"
 #define BH_MAX_COMPARTMENTS 15
 #define BH_STACKS_PER_ARENA 512
