@@ -75,8 +75,10 @@ void Instrumenter::probeStackFrames() {
   }
 }
 
-// A variable-sized allocation in code that may run on a compartment's
-// stack (its own, and shared helpers), two faults of its probes:
+// A dynamic allocation (any but a constant one in the entry block: an
+// alloca in a loop or a branch is dynamic too, review 9) in code that may
+// run on a compartment's stack (its own, and shared helpers). Three faults
+// of LLVM's probes there:
 // - they run only while rsp - size is below rsp: a size larger than rsp
 //   wraps above the stack, past every probe, to where the caller chose
 //   (review 6, attacks-review6-vla-wrap.c). Such a size traps first. A
@@ -88,14 +90,18 @@ void Instrumenter::probeStackFrames() {
 //   last page untouched: the next call pushes up to a page below the last
 //   touch, past a stack's one-page guard, into the stack below (review 8,
 //   attacks-review8-alloca-gap.c). A load of the allocation's first byte
-//   touches its bottom, so the guard faults.
+//   touches its bottom, so the guard faults;
+// - an alignment above a page is applied after the probes, rounding rsp
+//   down past the guard unprobed (review 9, attacks-review9-aligned-*.c):
+//   such an allocation takes its alignment's worth more at 16 and aligns
+//   its pointer itself, inside what was probed.
 // Default-domain functions run on the default stack only.
 void Instrumenter::boundDynamicAllocas(Function &F, bool OnCompartmentStack) {
   SmallVector<AllocaInst *, 4> Dynamic;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
       if (auto *AI = dyn_cast<AllocaInst>(&I))
-        if (!isa<ConstantInt>(AI->getArraySize()))
+        if (!AI->isStaticAlloca())
           Dynamic.push_back(AI);
   if (Dynamic.empty())
     return;
@@ -105,27 +111,51 @@ void Instrumenter::boundDynamicAllocas(Function &F, bool OnCompartmentStack) {
   BasicBlock::iterator Front = Entry.getFirstInsertionPt();
   for (Instruction &I : make_early_inc_range(Entry))
     if (auto *AI = dyn_cast<AllocaInst>(&I))
-      if (isa<ConstantInt>(AI->getArraySize()) && AI != &*Front)
+      if (AI->isStaticAlloca() && AI != &*Front)
         AI->moveBefore(Entry, Front);
   const DataLayout &DL = M.getDataLayout();
   for (AllocaInst *AI : Dynamic) {
     uint64_t Elem =
         std::max<uint64_t>(1, DL.getTypeAllocSize(AI->getAllocatedType()));
+    uint64_t Align = AI->getAlign().value();
+    uint64_t Extra = Align > BH_PAGE ? Align - 1 : 0;
     IRBuilder<> B(AI);
+    Type *I64 = B.getInt64Ty();
     // The element count is unsigned (codegen zero-extends it).
-    Value *N = B.CreateZExtOrTrunc(AI->getArraySize(), B.getInt64Ty());
-    Value *Limit =
-        OnCompartmentStack
-            ? static_cast<Value *>(B.getInt64(BH_STACK_SIZE / Elem))
-            : B.CreateUDiv(B.CreatePtrToInt(B.CreateStackSave(), B.getInt64Ty()),
-                           B.getInt64(Elem));
-    Instruction *Trap =
-        SplitBlockAndInsertIfThen(B.CreateICmpUGT(N, Limit), AI->getIterator(),
-                                  true);
+    Value *N = B.CreateZExtOrTrunc(AI->getArraySize(), I64);
+    Value *Limit;
+    if (OnCompartmentStack) {
+      Limit = B.getInt64(BH_STACK_SIZE / Elem);
+    } else {
+      Value *SP = B.CreatePtrToInt(B.CreateStackSave(), I64);
+      Value *Room = B.CreateSelect(B.CreateICmpUGT(SP, B.getInt64(Extra)),
+                                   B.CreateSub(SP, B.getInt64(Extra)),
+                                   B.getInt64(0));
+      Limit = B.CreateUDiv(Room, B.getInt64(Elem));
+    }
+    Instruction *Trap = SplitBlockAndInsertIfThen(
+        B.CreateICmpUGT(N, Limit), AI->getIterator(), true);
     IRBuilder<>(Trap).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
                                       ArrayRef<Value *>());
-    IRBuilder<> After(AI->getNextNode());
-    After.CreateLoad(After.getInt8Ty(), AI, /*isVolatile=*/true);
+    IRBuilder<> At(AI);
+    Value *Bottom = AI;
+    if (Extra) {
+      Value *Bytes = At.CreateAdd(At.CreateMul(N, At.getInt64(Elem)),
+                                  At.getInt64(Extra));
+      AllocaInst *Raw = At.CreateAlloca(At.getInt8Ty(), Bytes);
+      Raw->setAlignment(llvm::Align(16));
+      Value *Pad = At.CreateAnd(
+          At.CreateNeg(At.CreatePtrToInt(Raw, I64)), At.getInt64(Extra));
+      Value *Aligned = At.CreateGEP(At.getInt8Ty(), Raw, Pad);
+      Aligned->takeName(AI);
+      AI->replaceAllUsesWith(Aligned);
+      AI->eraseFromParent();
+      Bottom = Raw;
+      At.SetInsertPoint(cast<Instruction>(Aligned)->getNextNode());
+    } else {
+      At.SetInsertPoint(AI->getNextNode());
+    }
+    At.CreateLoad(At.getInt8Ty(), Bottom, /*isVolatile=*/true);
   }
 }
 

@@ -33,7 +33,6 @@
 // RUN: FileCheck --check-prefix=NOLEAK %s < %t.0.out
 // CONTROL: below-arena: ok
 // NOLEAK-NOT: BROKEN
-// XFAIL: *
 #include "Inputs/check.h"
 #include <pthread.h>
 #include <sched.h>
@@ -158,7 +157,7 @@ static int attack(void) {
   spy_at = R;
 #ifdef CONTROL
   /* The second allocation ends on a boundary inside the stack. */
-  uintptr_t P = (lo + 4096 + 262143) / 262144 * 262144 + 16;
+  uintptr_t P = (lo + 4096 + 262143) / 262144 * 262144 + 262144 + 16;
   vault_two(s - P, 16);
 #else
   /* The first allocation ends a page above the stack's lowest page; the

@@ -32,7 +32,6 @@
 // CONTROL: const-alloca: ok
 // DIES: SIGSEGV
 // NOLEAK-NOT: BROKEN
-// XFAIL: *
 #include "Inputs/check.h"
 #include <pthread.h>
 #include <sched.h>
