@@ -27,7 +27,7 @@ BULKHEAD_ENTRY(vault) void *vault_work(long x) {
 // PIC-NOT: __bulkhead_import.mi_malloc
 // CHECK-NOT: c"vault_work\00", section "bulkhead_defaults"
 // CHECK-LABEL: define {{.*}} @__bulkhead_body.vault_work(
-// PIC: load volatile i8, ptr getelementptr inbounds (i8, ptr @__bulkhead_import.app_log, i64 8)
+// PIC: load volatile i8, ptr getelementptr inbounds {{(nuw )?}}(i8, ptr @__bulkhead_import.app_log, i64 8)
 // CHECK-NOT: @mi_malloc(
 // CHECK: call {{.*}} @bulkhead_shared_malloc(i64 {{.*}}16)
 
