@@ -90,7 +90,7 @@ __asm__(
     /* The imports (pass/CallGates.cpp) end with this page, which starts
      * them on a page too (the section takes its alignment): registration
      * makes them read-only, and nothing else shares their pages. */
-    ".pushsection " BH_SECTION_IMPORTS ",\"aw\"\n"
+    ".pushsection " BH_SECTION_IMPORTS ",\"awR\"\n"
     ".p2align " BH_STR(BH_PAGE_SHIFT) "\n"
     ".zero " BH_STR(BH_PAGE) "\n"
     ".popsection\n"

@@ -27,7 +27,7 @@
           ".hidden " BH_SYM_DEFAULT_MARK_PREFIX #name "\n"                     \
           BH_SYM_DEFAULT_MARK_PREFIX #name ": .byte 1\n"                       \
           ".popsection\n"                                                      \
-          ".pushsection " BH_SECTION_DEFAULTS ",\"a\"\n"                       \
+          ".pushsection " BH_SECTION_DEFAULTS ",\"aR\"\n"                      \
           ".asciz \"" #name "\"\n"                                             \
           ".popsection\n");
 
