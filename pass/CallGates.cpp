@@ -202,11 +202,11 @@ void Instrumenter::markDefaultFunctions() {
     Marker->setVisibility(GlobalValue::HiddenVisibility);
     // The name too, for the registration of shared objects, which cannot
     // see this (hidden) marker from another object.
-    auto *Name = new GlobalVariable(
-        M, ArrayType::get(I8, F.getName().size() + 1), true,
-        GlobalValue::PrivateLinkage,
-        ConstantDataArray::getString(Ctx, F.getName()),
-        "__bulkhead_default_name");
+    auto *Name =
+        new GlobalVariable(M, ArrayType::get(I8, F.getName().size() + 1), true,
+                           GlobalValue::PrivateLinkage,
+                           ConstantDataArray::getString(Ctx, F.getName()),
+                           "__bulkhead_default_name");
     Name->setSection(BH_SECTION_DEFAULTS);
     Name->setAlignment(Align(1));
     appendToUsed(M, {Marker, Name});
@@ -236,10 +236,9 @@ GlobalVariable *Instrumenter::importOf(StringRef Function) {
   Str->setAlignment(Align(1));
   auto *I64 = Type::getInt64Ty(Ctx);
   auto *Ty = StructType::get(PointerType::getUnqual(Ctx), I64);
-  auto *G = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
-                               ConstantStruct::get(Ty, Str, ConstantInt::get(
-                                                               I64, 0)),
-                               Name);
+  auto *G = new GlobalVariable(
+      M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+      ConstantStruct::get(Ty, Str, ConstantInt::get(I64, 0)), Name);
   G->setVisibility(GlobalValue::HiddenVisibility);
   G->setSection(BH_SECTION_IMPORTS);
   G->setAlignment(Align(8));
@@ -292,8 +291,8 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   if (mayBeSharedObject(M)) {
     // Volatile: set by the runtime before any of this code runs.
     GlobalVariable *Import = importOf(Callee.getName());
-    Value *On = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Import,
-                                             BH_IMPORT_ON);
+    Value *On =
+        B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Import, BH_IMPORT_ON);
     LoadInst *Byte = B.CreateLoad(B.getInt8Ty(), On, /*isVolatile=*/true);
     IsDefault = B.CreateOr(IsDefault, B.CreateIsNotNull(Byte));
   }

@@ -88,9 +88,8 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
   if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
       (uintptr_t)copies % BH_PAGE ||
-      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
-      im_lo >= im_hi || (uintptr_t)im_lo % BH_PAGE ||
-      (uintptr_t)im_hi % BH_PAGE ||
+      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) || im_lo >= im_hi ||
+      (uintptr_t)im_lo % BH_PAGE || (uintptr_t)im_hi % BH_PAGE ||
       !in_segment(info, (uintptr_t)im_lo, (size_t)(im_hi - im_lo), 1) ||
       df_lo > df_hi ||
       (df_hi > df_lo &&
