@@ -213,12 +213,12 @@ void Instrumenter::markDefaultFunctions() {
   }
 }
 
-// A module built -fPIC but not -fPIE may end in a shared object, where the
+// A position-independent module may end in a shared object, where the
 // hidden markers of the program (and of other objects) are out of the
-// link's reach.
+// link's reach: -fPIC, and -fPIE too (without compartment stacks such a
+// module links into one).
 static bool mayBeSharedObject(const Module &M) {
-  return M.getPICLevel() != PICLevel::NotPIC &&
-         M.getPIELevel() == PIELevel::Default;
+  return M.getPICLevel() != PICLevel::NotPIC;
 }
 
 // NAME's import (include/bulkhead/abi.h, BH_SYM_IMPORT_PREFIX): a pointer

@@ -463,7 +463,7 @@
  * in read-only section BH_SECTION_DEFAULTS (mimalloc-api.c too): at
  * run time the markers of another object cannot be seen, the names can. */
 #define BH_SECTION_DEFAULTS "bulkhead_defaults"
-/* In a module that may end in a shared object (-fPIC, not -fPIE), a
+/* In a module that may end in a shared object (position-independent), a
  * compartment's call of a declaration NAME also tests the byte at
  * BH_IMPORT_ON of NAME's import, BH_SYM_IMPORT_PREFIX NAME (hidden,
  * linkonce_odr, BH_IMPORT_SIZE bytes in section BH_SECTION_IMPORTS; at
