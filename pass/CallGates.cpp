@@ -113,8 +113,11 @@ void Instrumenter::gateCalls(Function &F) {
       continue;
     }
     if (Target.kind == Domain::Shared && Caller.kind == Domain::Compartment &&
-        Callee->isDeclaration())
+        Callee->isDeclaration()) {
+      if (toCheckedSharedHeap(*Call, *Callee))
+        continue;
       gateIfDefaultElsewhere(*Call, *Callee, Caller);
+    }
     if (Target.kind == Domain::Shared || Target == Caller)
       continue;
     const Annotation *Ann = A.find(Callee);
@@ -182,7 +185,8 @@ static std::string defaultMarkerName(StringRef Function) {
 }
 
 void Instrumenter::markDefaultFunctions() {
-  auto *I8 = Type::getInt8Ty(M.getContext());
+  LLVMContext &Ctx = M.getContext();
+  auto *I8 = Type::getInt8Ty(Ctx);
   for (Function &F : M) {
     // An external inline function's copy here is the default domain's too:
     // compartments elsewhere must reach it through gates.
@@ -196,8 +200,76 @@ void Instrumenter::markDefaultFunctions() {
                                       ConstantInt::get(I8, 0),
                                       defaultMarkerName(F.getName()));
     Marker->setVisibility(GlobalValue::HiddenVisibility);
-    appendToUsed(M, {Marker});
+    // The name too, for the registration of shared objects, which cannot
+    // see this (hidden) marker from another object.
+    auto *Name =
+        new GlobalVariable(M, ArrayType::get(I8, F.getName().size() + 1), true,
+                           GlobalValue::PrivateLinkage,
+                           ConstantDataArray::getString(Ctx, F.getName()),
+                           "__bulkhead_default_name");
+    Name->setSection(BH_SECTION_DEFAULTS);
+    Name->setAlignment(Align(1));
+    appendToUsed(M, {Marker, Name});
   }
+}
+
+// A position-independent module may end in a shared object, where the
+// hidden markers of the program (and of other objects) are out of the
+// link's reach: -fPIC, and -fPIE too (without compartment stacks such a
+// module links into one).
+static bool mayBeSharedObject(const Module &M) {
+  return M.getPICLevel() != PICLevel::NotPIC;
+}
+
+// NAME's import (include/bulkhead/abi.h, BH_SYM_IMPORT_PREFIX): a pointer
+// to the name and a byte the program's runtime sets at registration when
+// NAME is default-domain code, on a page it then makes read-only.
+GlobalVariable *Instrumenter::importOf(StringRef Function) {
+  std::string Name = (BH_SYM_IMPORT_PREFIX + Function).str();
+  if (GlobalVariable *G = M.getGlobalVariable(Name, true))
+    return G;
+  LLVMContext &Ctx = M.getContext();
+  auto *Str = new GlobalVariable(
+      M, ArrayType::get(Type::getInt8Ty(Ctx), Function.size() + 1), true,
+      GlobalValue::PrivateLinkage, ConstantDataArray::getString(Ctx, Function),
+      "__bulkhead_import_name");
+  Str->setAlignment(Align(1));
+  auto *I64 = Type::getInt64Ty(Ctx);
+  auto *Ty = StructType::get(PointerType::getUnqual(Ctx), I64);
+  auto *G = new GlobalVariable(
+      M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+      ConstantStruct::get(Ty, Str, ConstantInt::get(I64, 0)), Name);
+  G->setVisibility(GlobalValue::HiddenVisibility);
+  G->setSection(BH_SECTION_IMPORTS);
+  G->setAlignment(Align(8));
+  G->setComdat(M.getOrInsertComdat(Name));
+  const StructLayout *SL = M.getDataLayout().getStructLayout(Ty);
+  if (SL->getSizeInBytes() != BH_IMPORT_SIZE ||
+      SL->getElementOffset(1) != BH_IMPORT_ON)
+    report_fatal_error("bulkhead: an import's layout differs from abi.h");
+  return G;
+}
+
+// libmimalloc's API is the default domain's (runtime/mimalloc-api.c), and
+// what it returns comes from key-0 bookkeeping: a compartment's call of
+// one of these goes to the runtime's way to the same heap, which checks
+// that the block lies outside every compartment for the size asked
+// (runtime/shared-heap.c; attacks-review7b-mi-malloc.test).
+bool Instrumenter::toCheckedSharedHeap(CallBase &Call, Function &Callee) {
+  static const std::pair<StringRef, StringRef> Checked[] = {
+      {"mi_malloc", "bulkhead_shared_malloc"},
+      {"mi_calloc", "bulkhead_shared_calloc"},
+      {"mi_realloc", "bulkhead_shared_realloc"},
+      {"mi_strdup", "bulkhead_shared_strdup"},
+      {"mi_usable_size", "malloc_usable_size"},
+  };
+  for (const auto &[From, To] : Checked)
+    if (Callee.getName() == From) {
+      FunctionCallee F = M.getOrInsertFunction(To, Call.getFunctionType());
+      Call.setCalledFunction(F);
+      return true;
+    }
+  return false;
 }
 
 void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
@@ -216,6 +288,14 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   }
   IRBuilder<> B(CI);
   Value *IsDefault = B.CreateIsNotNull(Marker);
+  if (mayBeSharedObject(M)) {
+    // Volatile: set by the runtime before any of this code runs.
+    GlobalVariable *Import = importOf(Callee.getName());
+    Value *On =
+        B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Import, BH_IMPORT_ON);
+    LoadInst *Byte = B.CreateLoad(B.getInt8Ty(), On, /*isVolatile=*/true);
+    IsDefault = B.CreateOr(IsDefault, B.CreateIsNotNull(Byte));
+  }
   Instruction *ThenTerm, *ElseTerm;
   SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
                                 &ElseTerm);

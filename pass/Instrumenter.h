@@ -68,6 +68,8 @@ private:
   void cloneHelpersForCompartments();
   void rewriteLibcTlsAccessors(); // LibcTls.cpp
   void rewriteOwnThreadLocals();  // ThreadLocals.cpp
+  llvm::GlobalVariable *importOf(llvm::StringRef Function);
+  bool toCheckedSharedHeap(llvm::CallBase &Call, llvm::Function &Callee);
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;

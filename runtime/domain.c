@@ -22,6 +22,13 @@ BH_HIDDEN;
  * must not take those of a shared object that lists them (GNU ld puts a
  * shared object's hidden __start_ symbols in its dynamic symbol table). */
 __asm__(".pushsection " BH_SECTION_DOMAINS ",\"aw\"\n.popsection");
+/* Likewise the names of the program's default-domain functions (the pass's
+ * and mimalloc-api.c's), read-only data of the executable. */
+__asm__(".pushsection " BH_SECTION_DEFAULTS ",\"a\"\n.popsection");
+extern const char __start_bulkhead_defaults[] __attribute__((weak)) BH_HIDDEN;
+extern const char __stop_bulkhead_defaults[] __attribute__((weak)) BH_HIDDEN;
+_Static_assert(sizeof BH_SECTION_DEFAULTS == sizeof "bulkhead_defaults",
+               "the names above are BH_SECTION_DEFAULTS's");
 
 /* Key-0 memory of the executable until bh_domain_table_init makes it
  * read-only, at the start of start-up, before any code of the program or
@@ -73,13 +80,23 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
   char *lo = (char *)desc + off[BH_NOTE_DOMAINS_START / 8];
   char *hi = (char *)desc + off[BH_NOTE_DOMAINS_STOP / 8];
   char *copies = (char *)desc + off[BH_NOTE_COPIES / 8];
+  char *im_lo = (char *)desc + off[BH_NOTE_IMPORTS_START / 8];
+  char *im_hi = (char *)desc + off[BH_NOTE_IMPORTS_STOP / 8];
+  const char *df_lo = desc + off[BH_NOTE_DEFAULTS_START / 8];
+  const char *df_hi = desc + off[BH_NOTE_DEFAULTS_STOP / 8];
   const char *share_lo = desc + off[BH_NOTE_SHARE_START / 8];
   const char *share_hi = desc + off[BH_NOTE_SHARE_STOP / 8];
   const char *name = name_of(info);
   if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
       (uintptr_t)copies % BH_PAGE ||
-      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
+      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) || im_lo >= im_hi ||
+      (uintptr_t)im_lo % BH_PAGE || (uintptr_t)im_hi % BH_PAGE ||
+      !in_segment(info, (uintptr_t)im_lo, (size_t)(im_hi - im_lo), 1) ||
+      df_lo > df_hi ||
+      (df_hi > df_lo &&
+       (!in_segment(info, (uintptr_t)df_lo, (size_t)(df_hi - df_lo), 0) ||
+        df_hi[-1])) ||
       share_lo > share_hi || (uintptr_t)share_lo % 4 ||
       (share_hi > share_lo &&
        !in_segment(info, (uintptr_t)share_lo, (size_t)(share_hi - share_lo),
@@ -106,8 +123,13 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
                                             .copies = copies,
                                             .domains_lo = lo,
                                             .domains_hi = hi,
+                                            .imports_lo = im_lo,
+                                            .imports_hi = im_hi,
+                                            .defaults_lo = df_lo,
+                                            .defaults_hi = df_hi,
                                             .share_lo = (const int32_t *)share_lo,
                                             .share_hi = (const int32_t *)share_hi};
+
 }
 
 /* Every shared object loaded with the program that carries a Bulkhead note
@@ -192,8 +214,65 @@ BH_DSO_WORDS(WORD_DECL)
 extern const char bh_index_table[] __asm__(BH_SYM_INDEX_TABLE) BH_HIDDEN;
 extern const char bh_tls_offsets[] __asm__(BH_SYM_TLS_OFFSETS) BH_HIDDEN;
 
+static int listed(const char *lo, const char *hi, const char *name) {
+  size_t n = strlen(name) + 1;
+  for (const char *p = lo; p < hi; p += strlen(p) + 1)
+    if ((size_t)(hi - p) >= n && !memcmp(p, name, n))
+      return 1;
+  return 0;
+}
+
+/* Whether the program or a registered object lists NAME as default-domain
+ * code. By name, not by what ld.so bound the call to: a name the program
+ * defines but did not export gates a call of someone else's function of
+ * that name, which only takes rights away. */
+static int is_default(const char *name) {
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  if (listed(__start_bulkhead_defaults, __stop_bulkhead_defaults, name))
+    return 1;
+  for (size_t k = 0; k < t->objects; k++)
+    if (listed(t->obj[k].defaults_lo, t->obj[k].defaults_hi, name))
+      return 1;
+  return 0;
+}
+
+/* Sets each import of an object's compartments that names default-domain
+ * code (pass/CallGates.cpp), so that the call is gated into the default
+ * domain, then makes the imports read-only. The name pointers are as ld.so
+ * relocated them from the file (nothing of the program has run); one that
+ * leaves the object's read-only data stops the process. */
+static void fill_imports(const struct dl_phdr_info *info,
+                         const struct bh_object *o) {
+  for (char *e = o->imports_lo; e + BH_IMPORT_SIZE <= o->imports_hi;
+       e += BH_IMPORT_SIZE) {
+    const char *name;
+    memcpy(&name, e + BH_IMPORT_NAME, sizeof name);
+    if (!name)
+      continue; /* the end page, and alignment between modules' parts */
+    if (!in_segment(info, (uintptr_t)name, 1, 0) ||
+        !in_segment(info, (uintptr_t)name, strlen(name) + 1, 0))
+      bh_fatal("an import of %s names memory outside its read-only data",
+               name_of(info));
+    e[BH_IMPORT_ON] = (char)is_default(name);
+  }
+  if (mprotect(o->imports_lo, (size_t)(o->imports_hi - o->imports_lo),
+               PROT_READ))
+    bh_fatal("cannot make the imports of %s read-only", name_of(info));
+}
+
+static int fill_imports_of(struct dl_phdr_info *info, size_t size,
+                           void *unused) {
+  (void)size, (void)unused;
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects; k++)
+    if (t->obj[k].base == info->dlpi_addr)
+      fill_imports(info, &t->obj[k]);
+  return 0;
+}
+
 void bh_fill_object_copies(void) {
   const struct bh_domain_table *t = &bh_domain_table.t;
+  dl_iterate_phdr(fill_imports_of, NULL);
   for (size_t k = 0; k < t->objects; k++) {
     char *c = t->obj[k].copies;
     memcpy(c + BH_COPY_DOMAIN0, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE);

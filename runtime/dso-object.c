@@ -9,6 +9,8 @@
  * It gives the object:
  *   - the note (BH_NOTE_*) by which the executable's runtime finds it and
  *     its descriptors: offsets only, in read-only data, no relocation;
+ *   - the page that ends its imports (BH_SECTION_IMPORTS), which
+ *     registration fills and makes read-only like the copies;
  *   - its copies of the runtime's words (BH_COPY_*), whole pages that stay
  *     zero (enforced 0: every gate does nothing; every entry word 0: a
  *     call into the runtime faults) until the runtime registers the object
@@ -82,16 +84,37 @@ __asm__(
     "3: .quad __start_" BH_SECTION_DOMAINS "-3b\n"
     ".quad __stop_" BH_SECTION_DOMAINS "-3b\n"
     ".quad " BH_SYM_DSO_COPIES "-3b\n"
+    ".quad __start_" BH_SECTION_IMPORTS "-3b\n"
+    ".quad __stop_" BH_SECTION_IMPORTS "-3b\n"
+    ".quad __start_" BH_SECTION_DEFAULTS "-3b\n"
+    ".quad __stop_" BH_SECTION_DEFAULTS "-3b\n"
     ".quad __start_" BH_SECTION_SHARE "-3b\n"
     ".quad __stop_" BH_SECTION_SHARE "-3b\n"
     "4: .p2align 2\n"
     ".popsection\n"
 
+    /* The imports (pass/CallGates.cpp) end with this page, which starts
+     * them on a page too (the section takes its alignment): registration
+     * makes them read-only, and nothing else shares their pages. */
+    ".pushsection " BH_SECTION_IMPORTS ",\"awR\"\n"
+    ".p2align " BH_STR(BH_PAGE_SHIFT) "\n"
+    ".zero " BH_STR(BH_PAGE) "\n"
+    ".popsection\n"
+    /* The object's default-domain names (may be none). */
+    ".pushsection " BH_SECTION_DEFAULTS ",\"a\"\n"
+    ".popsection\n"
+    ".hidden __start_" BH_SECTION_IMPORTS "\n"
+    ".hidden __stop_" BH_SECTION_IMPORTS "\n"
+    ".weak __start_" BH_SECTION_DEFAULTS "\n"
+    ".weak __stop_" BH_SECTION_DEFAULTS "\n"
+    ".hidden __start_" BH_SECTION_DEFAULTS "\n"
+    ".hidden __stop_" BH_SECTION_DEFAULTS "\n"
+
     ".text\n"
     BH_DSO_WORDS(STUB));
 // clang-format on
 
-_Static_assert(BH_NOTE_DESC_SIZE == 40 &&
+_Static_assert(BH_NOTE_DESC_SIZE == 72 &&
                    BH_COPY_WORDS + 8 * BH_DSO_WORD_COUNT <= BH_COPY_TLS_OFFSETS,
                "the note and the copies are laid out as written here");
 

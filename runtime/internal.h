@@ -83,6 +83,10 @@ struct bh_domain_table {
     char *copies;     /* its copies of the runtime's words (BH_COPY_*) */
     char *domains_lo; /* its descriptors, whole pages */
     char *domains_hi;
+    char *imports_lo; /* its imports (BH_IMPORT_*), whole pages */
+    char *imports_hi;
+    const char *defaults_lo; /* its default-domain names, NUL-ended */
+    const char *defaults_hi;
     const int32_t *share_lo; /* its sharing policies' entries (share.c) */
     const int32_t *share_hi;
   } obj[BH_MAX_COMPARTMENTS];

@@ -11,6 +11,11 @@
  * (pass/CallGates.cpp, gateIfDefaultElsewhere): these are the markers, so
  * mi_* always runs with the default domain's rights and serves the shared
  * heap, and a compartment's own block handed to it faults there.
+ * Each name is also listed in BH_SECTION_DEFAULTS, which the registration
+ * of a shared object reads (runtime/domain.c): a shared object cannot see
+ * these hidden markers. The allocating calls mi_malloc, mi_calloc,
+ * mi_realloc, mi_strdup and mi_usable_size of compartment code are the
+ * runtime's checked ones instead (pass/CallGates.cpp, toCheckedSharedHeap).
  * test/runtime/mimalloc-api-names.test checks the list against the
  * installed library.
  */
@@ -21,6 +26,9 @@
           ".globl " BH_SYM_DEFAULT_MARK_PREFIX #name "\n"                      \
           ".hidden " BH_SYM_DEFAULT_MARK_PREFIX #name "\n"                     \
           BH_SYM_DEFAULT_MARK_PREFIX #name ": .byte 1\n"                       \
+          ".popsection\n"                                                      \
+          ".pushsection " BH_SECTION_DEFAULTS ",\"aR\"\n"                      \
+          ".asciz \"" #name "\"\n"                                             \
           ".popsection\n");
 
 /* nm -D --defined-only libmimalloc.so.2 (2.0.9), its mi_* names. */

@@ -189,9 +189,13 @@
 #define BH_NOTE_DOMAINS_START 0 /* __start_ of its BH_SECTION_DOMAINS */
 #define BH_NOTE_DOMAINS_STOP 8  /* __stop_ of it */
 #define BH_NOTE_COPIES 16       /* its copies of the runtime's words */
-#define BH_NOTE_SHARE_START 24  /* __start_ of its BH_SECTION_SHARE */
-#define BH_NOTE_SHARE_STOP 32   /* __stop_ of it */
-#define BH_NOTE_DESC_SIZE 40
+#define BH_NOTE_IMPORTS_START 24 /* __start_ of its BH_SECTION_IMPORTS */
+#define BH_NOTE_IMPORTS_STOP 32  /* __stop_ of it */
+#define BH_NOTE_DEFAULTS_START 40 /* __start_ of its BH_SECTION_DEFAULTS */
+#define BH_NOTE_DEFAULTS_STOP 48  /* __stop_ of it */
+#define BH_NOTE_SHARE_START 56  /* __start_ of its BH_SECTION_SHARE */
+#define BH_NOTE_SHARE_STOP 64   /* __stop_ of it */
+#define BH_NOTE_DESC_SIZE 72
 /* The copies (section BH_SECTION_COPIES, BH_COPY_SIZE bytes, whole pages;
  * zero until the executable's runtime registers the object at start-up,
  * read-only after): the object's BH_SYM_DOMAIN0 (the default descriptor's
@@ -457,6 +461,22 @@
 /* Hidden marker of each default-domain function of a module (and of
  * libmimalloc's API, runtime/mimalloc-api.c). */
 #define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."
+/* Every module also lists the names of those functions, each NUL-ended,
+ * in read-only section BH_SECTION_DEFAULTS (mimalloc-api.c too): at
+ * run time the markers of another object cannot be seen, the names can. */
+#define BH_SECTION_DEFAULTS "bulkhead_defaults"
+/* In a module that may end in a shared object (position-independent), a
+ * compartment's call of a declaration NAME also tests the byte at
+ * BH_IMPORT_ON of NAME's import, BH_SYM_IMPORT_PREFIX NAME (hidden,
+ * linkonce_odr, BH_IMPORT_SIZE bytes in section BH_SECTION_IMPORTS; at
+ * BH_IMPORT_NAME a pointer to NAME). Registration sets it when the program
+ * or a registered object lists NAME as default-domain code, then makes the
+ * object's imports read-only (runtime/domain.c; docs/shared-objects.md). */
+#define BH_SECTION_IMPORTS "bulkhead_imports"
+#define BH_SYM_IMPORT_PREFIX "__bulkhead_import."
+#define BH_IMPORT_NAME 0
+#define BH_IMPORT_ON 8
+#define BH_IMPORT_SIZE 16
 /* A page of padding ending each module's part of a data section. */
 #define BH_SYM_PAD_PREFIX "__bulkhead_pad."
 

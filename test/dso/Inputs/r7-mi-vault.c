@@ -4,11 +4,15 @@
 #include <stddef.h>
 #include <string.h>
 void *mi_realloc(void *p, size_t n);
+void *mi_reallocf(void *p, size_t n);
+#ifndef REALLOC
+#define REALLOC mi_realloc /* -DREALLOC=mi_reallocf: not the runtime's */
+#endif
 static const char original[32] = "vault master key 0123456789abcd";
 BULKHEAD_DATA(vault) static char master[32] = "vault master key 0123456789abcd";
 BULKHEAD_ENTRY(vault) char *vault_sign(char *s) {
   size_t n = strlen(s);
-  char *t = mi_realloc(s, n + 8);
+  char *t = REALLOC(s, n + 8);
   if (t)
     memcpy(t + n, "-signed", 8);
   return t;
