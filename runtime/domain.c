@@ -81,6 +81,24 @@ static int in_mapping(uintptr_t a, size_t len, int w) {
   return !late || bh_mapped_as(a, len, w);
 }
 
+/* Whether the object's dynamic section, read-only since ld.so relocated
+ * it (-z now, RELRO), has DF_1_NODELETE. */
+static int never_unloaded(const struct dl_phdr_info *info) {
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    if (ph->p_type != PT_DYNAMIC)
+      continue;
+    const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+    size_t n = ph->p_memsz / sizeof *d;
+    if (!in_mapping((uintptr_t)d, ph->p_memsz, 0))
+      return 0;
+    for (size_t k = 0; k < n && d[k].d_tag != DT_NULL; k++)
+      if (d[k].d_tag == DT_FLAGS_1 && (d[k].d_un.d_val & DF_1_NODELETE))
+        return 1;
+  }
+  return 0;
+}
+
 static const char *name_of(const struct dl_phdr_info *info) {
   return info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "?";
 }
@@ -108,6 +126,12 @@ static void register_object(struct bh_domain_table *t,
              name);
   if (t->objects >= BH_MAX_COMPARTMENTS)
     bh_fatal("too many shared objects with compartments (at %s)", name);
+  /* Registered for good: unloaded, its descriptors would stay in the table
+   * and its keys on pages the kernel may hand out again. */
+  if (late && !never_unloaded(info))
+    bh_fatal("%s holds compartments but may be unloaded; link it with "
+             "-z nodelete (bulkhead-clang -shared does)",
+             name);
   for (struct bulkhead_domain *d = (struct bulkhead_domain *)lo;
        d < (struct bulkhead_domain *)hi; d++) {
     if (d->abi_version != BH_ABI_VERSION)
