@@ -103,8 +103,8 @@ static void *fresh_copy(const void *page) {
 }
 
 /* A key for compartment i of table T, closed to every domain so far. */
-static void give_key(const struct bh_domain_table *t, size_t i) {
-  struct bulkhead_domain *d = t->domain[i];
+static long new_key(const struct bh_domain_table *t, size_t i) {
+  const struct bulkhead_domain *d = t->domain[i];
   long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
   if (key < 0) {
     char list[1024];
@@ -126,8 +126,52 @@ static void give_key(const struct bh_domain_table *t, size_t i) {
     bh_fatal("protection key %ld, for compartment '%s' of %s, is open to "
              "domains made at start-up",
              key, d->name, t->object[i]);
+  return key;
+}
+
+/* Compartment i's descriptor, made final on a fresh page: the object's
+ * (key-0 memory until now, which another thread may be rewriting) copied,
+ * the runtime's fields set, the page made read-only, and only then
+ * checked and used; then moved over the object's page. */
+static void make_descriptor(const struct bh_domain_table *t, size_t i) {
+  struct bulkhead_domain *d = fresh_copy(t->domain[i]);
+  long key = new_key(t, i);
+  uint32_t pkru = __bulkhead_domain0.pkru & ~PKEY_BITS(key);
   d->pkey = (int32_t)key;
-  d->pkru = (__bulkhead_domain0.pkru | PKEY_BITS(key)) & ~PKEY_BITS(key);
+  d->pkru = pkru;
+  char *lo = bh_stack_arena(d, (int)key);
+  if (mprotect(d, BH_PAGE, PROT_READ))
+    bh_fatal("cannot make a descriptor read-only");
+  size_t len = (size_t)(d->data_end - d->data_start);
+  if (d->pkey != key || d->pkru != pkru || d->stack_lo != lo ||
+      d->abi_version != BH_ABI_VERSION || d->data_end < d->data_start)
+    bh_fatal("the descriptor of a compartment of %s changed while it was "
+             "registered",
+             t->object[i]);
+  /* Still its object's writable memory (domain.c checked it in the
+   * object's segments before), and no compartment's. */
+  if (len && (!bh_mapped_as((uintptr_t)d->data_start, len, 1) ||
+              bh_overlaps_compartment((uintptr_t)d->data_start,
+                                      (uintptr_t)d->data_end)))
+    bh_fatal("compartment '%s' of %s claims memory that is not its own",
+             d->name, t->object[i]);
+  bh_tag_data(d);
+  bh_replace_page(t->domain[i], d);
+}
+
+/* An object's copies of the runtime's words, filled on fresh pages made
+ * read-only and then moved over the object's: never writable where its
+ * gates read them. */
+static void make_copies(char *copies) {
+  char *w = mmap(NULL, BH_COPY_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (w == MAP_FAILED)
+    bh_fatal("cannot map pages to register a shared object");
+  bh_fill_copies(w); /* read-only after */
+  if (mremap(w, BH_COPY_SIZE, BH_COPY_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED,
+             copies) == MAP_FAILED)
+    bh_fatal("cannot put a shared object's copies in place: %s",
+             strerror(errno));
 }
 
 /* Called by a shared object with compartments before its constructors
@@ -157,28 +201,14 @@ void bh_register_loaded(void) {
              "with -fno-pkey-syscall-filter, or link the object with it); "
              "docs/shared-objects.md",
              obj);
-  for (size_t i = first; i < t->count; i++) {
-    struct bulkhead_domain *d = t->domain[i];
-    /* Its data lies in its own object (domain.c); it must not be memory a
-     * compartment already has. */
-    if (d->data_end > d->data_start &&
-        bh_overlaps_compartment((uintptr_t)d->data_start,
-                                (uintptr_t)d->data_end))
-      bh_fatal("compartment '%s' of %s claims memory of another compartment",
-               d->name, t->object[i]);
-    give_key(t, i);
-    bh_tag_data(d);
-    bh_stack_arena(d);
-    if (mprotect(d, sizeof *d, PROT_READ))
-      bh_fatal("cannot make the descriptor of compartment '%s' read-only",
-               d->name);
-  }
+  for (size_t i = first; i < t->count; i++)
+    make_descriptor(t, i);
   /* Published: gate entries first, then the table that counts them. */
   for (size_t i = first; i < t->count; i++)
     bh_index_add(i, t->domain[i]);
   bh_replace_page(&bh_domain_table, t);
   for (size_t k = old; k < bh_domain_table.t.objects; k++)
-    bh_fill_copies(bh_domain_table.t.obj[k].copies);
+    make_copies(bh_domain_table.t.obj[k].copies);
   extern const char bh_index_table[] __asm__(BH_SYM_INDEX_TABLE) BH_HIDDEN;
   for (size_t k = 0; k < old; k++) {
     char *c = bh_domain_table.t.obj[k].copies;

@@ -280,8 +280,9 @@ void bh_index_add(size_t i, const struct bulkhead_domain *d) BH_HIDDEN;
 void bh_replace_page(void *dst, void *fresh) BH_HIDDEN;
 /* Tags compartment d's data with its key (init.c). */
 void bh_tag_data(struct bulkhead_domain *d) BH_HIDDEN;
-/* Compartment d's stack arena, tagged with its key (stacks.c). */
-void bh_stack_arena(struct bulkhead_domain *d) BH_HIDDEN;
+/* Compartment d's stack arena, tagged with its key PKEY (stacks.c); its
+ * bounds into d; returns d's stack_lo as set. */
+char *bh_stack_arena(struct bulkhead_domain *d, int pkey) BH_HIDDEN;
 /* BULKHEAD_STATS=1 (stats.c). */
 void bh_stats_init(char **envp) BH_HIDDEN;
 void bh_stats_stack(struct bulkhead_domain *d) BH_HIDDEN;
