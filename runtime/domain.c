@@ -72,14 +72,19 @@ static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
   return 0;
 }
 
-/* After start-up (dlopen.c) ld.so's list of objects, which
+/* After start-up (LATE: dlopen.c) ld.so's list of objects, which
  * dl_iterate_phdr reads, is key-0 memory: what it says of an object (its
  * program headers, its base) is checked against the kernel's mappings. */
-static int late;
-
-static int in_mapping(uintptr_t a, size_t len, int w) {
+static int in_mapping(int late, uintptr_t a, size_t len, int w) {
   return !late || bh_mapped_as(a, len, w);
 }
+
+/* What find_object works on: on the stack, not in a global another
+ * thread could rewrite. */
+struct scan {
+  struct bh_domain_table *t;
+  int late;
+};
 
 /* Whether the object's dynamic section, read-only since ld.so relocated
  * it (-z now, RELRO), has DF_1_NODELETE. */
@@ -90,7 +95,7 @@ static int never_unloaded(const struct dl_phdr_info *info) {
       continue;
     const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
     size_t n = ph->p_memsz / sizeof *d;
-    if (!in_mapping((uintptr_t)d, ph->p_memsz, 0))
+    if (!in_mapping(1, (uintptr_t)d, ph->p_memsz, 0))
       return 0;
     for (size_t k = 0; k < n && d[k].d_tag != DT_NULL; k++)
       if (d[k].d_tag == DT_FLAGS_1 && (d[k].d_un.d_val & DF_1_NODELETE))
@@ -107,7 +112,7 @@ static const char *name_of(const struct dl_phdr_info *info) {
  * file mapping, and only for ranges inside the object's own writable
  * segments. Nothing of the program has run yet (preinit), so what ld.so
  * relocated into the descriptors is the file's. */
-static void register_object(struct bh_domain_table *t,
+static void register_object(struct bh_domain_table *t, int late,
                             const struct dl_phdr_info *info, const char *desc) {
   int64_t off[BH_NOTE_DESC_SIZE / 8];
   memcpy(off, desc, sizeof off);
@@ -119,8 +124,8 @@ static void register_object(struct bh_domain_table *t,
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
       (uintptr_t)copies % BH_PAGE ||
       !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
-      (hi > lo && !in_mapping((uintptr_t)lo, (size_t)(hi - lo), 1)) ||
-      !in_mapping((uintptr_t)copies, BH_COPY_SIZE, 1))
+      (hi > lo && !in_mapping(late, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
+      !in_mapping(late, (uintptr_t)copies, BH_COPY_SIZE, 1))
     bh_fatal("the Bulkhead note of %s does not describe its own memory; "
              "rebuild it with bulkhead-clang",
              name);
@@ -141,7 +146,7 @@ static void register_object(struct bh_domain_table *t,
     size_t len = (size_t)(d->data_end - d->data_start);
     if (d->data_end < d->data_start ||
         (len && (!in_segment(info, (uintptr_t)d->data_start, len, 1) ||
-                 !in_mapping((uintptr_t)d->data_start, len, 1))))
+                 !in_mapping(late, (uintptr_t)d->data_start, len, 1))))
       bh_fatal("compartment '%s' of %s has data outside that object", d->name,
                name);
     add_domain(t, d, name);
@@ -155,9 +160,10 @@ static void register_object(struct bh_domain_table *t,
 /* Every shared object loaded with the program that carries a Bulkhead note
  * (runtime/dso-object.c) and is not in table T yet; the executable's
  * compartments come from its own section. */
-static int find_object(struct dl_phdr_info *info, size_t size, void *table) {
+static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
-  struct bh_domain_table *t = table;
+  const struct scan *sc = arg;
+  struct bh_domain_table *t = sc->t;
   if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR) ||
       info->dlpi_addr == getauxval(AT_SYSINFO_EHDR))
     return 0;
@@ -184,15 +190,16 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *table) {
           !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
         if (nh.n_descsz != BH_NOTE_DESC_SIZE ||
             !in_segment(info, (uintptr_t)p, (size_t)(desc + desc_len - p), 0) ||
-            !in_mapping((uintptr_t)p, (size_t)(desc + desc_len - p), 0) ||
-            !in_mapping((uintptr_t)info->dlpi_phdr,
+            !in_mapping(sc->late, (uintptr_t)p, (size_t)(desc + desc_len - p),
+                        0) ||
+            !in_mapping(sc->late, (uintptr_t)info->dlpi_phdr,
                         info->dlpi_phnum * sizeof(ElfW(Phdr)), 0))
           bh_fatal("the Bulkhead note of %s is not in its read-only file "
                    "mapping; rebuild it with bulkhead-clang",
                    name_of(info));
         if (found++)
           bh_fatal("%s holds more than one Bulkhead note", name_of(info));
-        register_object(t, info, desc);
+        register_object(t, sc->late, info, desc);
       }
       p = desc + desc_len;
     }
@@ -214,8 +221,8 @@ static void check_names(const struct bh_domain_table *t, size_t first) {
 }
 
 void bh_find_objects(struct bh_domain_table *t, size_t first, int after) {
-  late = after;
-  dl_iterate_phdr(find_object, t);
+  struct scan sc = {t, after};
+  dl_iterate_phdr(find_object, &sc);
   check_names(t, first);
 }
 
