@@ -61,7 +61,7 @@ private:
                  bool Claimed);
   void padDataSections();
   void probeStackFrames();
-  void boundDynamicAllocas(llvm::Function &F);
+  void boundDynamicAllocas(llvm::Function &F, bool OnCompartmentStack);
   void gateCalls(llvm::Function &F);
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();

@@ -71,18 +71,26 @@ void Instrumenter::probeStackFrames() {
     if (!F.hasFnAttribute("probe-stack"))
       F.addFnAttr("probe-stack", "inline-asm");
     if (domainOf(F).kind != Domain::Default)
-      boundDynamicAllocas(F);
+      boundDynamicAllocas(F, domainOf(F).kind == Domain::Compartment);
   }
 }
 
-// The probes of a variable-sized allocation run only while rsp - size is
-// below rsp: a size larger than rsp wraps above the stack, past every
-// probe, to where the caller chose (review 6,
-// attacks-review6-vla-wrap.c). No allocation larger than a whole stack
-// can succeed on one, so code that may run on a compartment's stack (its
-// own, and shared helpers) traps on such a size first. Default-domain
-// functions run on the default stack only, which may be larger.
-void Instrumenter::boundDynamicAllocas(Function &F) {
+// A variable-sized allocation in code that may run on a compartment's
+// stack (its own, and shared helpers), two faults of its probes:
+// - they run only while rsp - size is below rsp: a size larger than rsp
+//   wraps above the stack, past every probe, to where the caller chose
+//   (review 6, attacks-review6-vla-wrap.c). Such a size traps first. A
+//   compartment's own code runs on its stacks only, where nothing larger
+//   than a stack can succeed: it traps above that. Shared code (a helper's
+//   original) also runs on the default stack, which may be larger: only
+//   the wrap traps there (review 8, review8-vla-shared-helper.c);
+// - the probe loop touches [rsp] before each page it takes and leaves the
+//   last page untouched: the next call pushes up to a page below the last
+//   touch, past a stack's one-page guard, into the stack below (review 8,
+//   attacks-review8-alloca-gap.c). A load of the allocation's first byte
+//   touches its bottom, so the guard faults.
+// Default-domain functions run on the default stack only.
+void Instrumenter::boundDynamicAllocas(Function &F, bool OnCompartmentStack) {
   SmallVector<AllocaInst *, 4> Dynamic;
   for (BasicBlock &BB : F)
     for (Instruction &I : BB)
@@ -106,11 +114,18 @@ void Instrumenter::boundDynamicAllocas(Function &F) {
     IRBuilder<> B(AI);
     // The element count is unsigned (codegen zero-extends it).
     Value *N = B.CreateZExtOrTrunc(AI->getArraySize(), B.getInt64Ty());
-    Value *TooBig = B.CreateICmpUGT(N, B.getInt64(BH_STACK_SIZE / Elem));
+    Value *Limit =
+        OnCompartmentStack
+            ? static_cast<Value *>(B.getInt64(BH_STACK_SIZE / Elem))
+            : B.CreateUDiv(B.CreatePtrToInt(B.CreateStackSave(), B.getInt64Ty()),
+                           B.getInt64(Elem));
     Instruction *Trap =
-        SplitBlockAndInsertIfThen(TooBig, AI->getIterator(), true);
+        SplitBlockAndInsertIfThen(B.CreateICmpUGT(N, Limit), AI->getIterator(),
+                                  true);
     IRBuilder<>(Trap).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
                                       ArrayRef<Value *>());
+    IRBuilder<> After(AI->getNextNode());
+    After.CreateLoad(After.getInt8Ty(), AI, /*isVolatile=*/true);
   }
 }
 

@@ -195,6 +195,12 @@ void bh_register_loaded(void) {
              "of its own or of a library linked with it%s); "
              "docs/shared-objects.md",
              obj, bh_state->unprotected ? ", or runs unprotected" : "");
+  for (size_t k = old; k < t->objects; k++)
+    if (t->obj[k].share_hi > t->obj[k].share_lo)
+      bh_fatal("%s, loaded with dlopen, has a sharing policy "
+               "(-fpkey-share): not supported after start-up yet; link "
+               "it with the program (docs/shared-objects.md)",
+               obj);
   if (bh_policy->on || !bh_late_objects_possible())
     bh_fatal("%s, loaded with dlopen, holds compartments: a program under "
              "the system-call filter cannot register it (build the program "

@@ -119,13 +119,20 @@ static void register_object(struct bh_domain_table *t, int late,
   char *lo = (char *)desc + off[BH_NOTE_DOMAINS_START / 8];
   char *hi = (char *)desc + off[BH_NOTE_DOMAINS_STOP / 8];
   char *copies = (char *)desc + off[BH_NOTE_COPIES / 8];
+  const char *share_lo = desc + off[BH_NOTE_SHARE_START / 8];
+  const char *share_hi = desc + off[BH_NOTE_SHARE_STOP / 8];
   const char *name = name_of(info);
   if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
       (uintptr_t)copies % BH_PAGE ||
       !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
       (hi > lo && !in_mapping(late, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
-      !in_mapping(late, (uintptr_t)copies, BH_COPY_SIZE, 1))
+      !in_mapping(late, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
+      share_lo > share_hi || (uintptr_t)share_lo % 4 ||
+      (share_hi > share_lo && (!in_segment(info, (uintptr_t)share_lo,
+                                           (size_t)(share_hi - share_lo), 0) ||
+                               !in_mapping(late, (uintptr_t)share_lo,
+                                           (size_t)(share_hi - share_lo), 0))))
     bh_fatal("the Bulkhead note of %s does not describe its own memory; "
              "rebuild it with bulkhead-clang",
              name);
@@ -151,10 +158,13 @@ static void register_object(struct bh_domain_table *t, int late,
                name);
     add_domain(t, d, name);
   }
-  t->obj[t->objects++] = (struct bh_object){.base = info->dlpi_addr,
-                                            .copies = copies,
-                                            .domains_lo = lo,
-                                            .domains_hi = hi};
+  t->obj[t->objects++] =
+      (struct bh_object){.base = info->dlpi_addr,
+                         .copies = copies,
+                         .domains_lo = lo,
+                         .domains_hi = hi,
+                         .share_lo = (const int32_t *)share_lo,
+                         .share_hi = (const int32_t *)share_hi};
 }
 
 /* Every shared object loaded with the program that carries a Bulkhead note

@@ -83,6 +83,8 @@ struct bh_domain_table {
     char *copies;     /* its copies of the runtime's words (BH_COPY_*) */
     char *domains_lo; /* its descriptors, whole pages */
     char *domains_hi;
+    const int32_t *share_lo; /* its sharing policies' entries (share.c) */
+    const int32_t *share_hi;
   } obj[BH_MAX_COMPARTMENTS];
 };
 extern union bh_domain_table_page {

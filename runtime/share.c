@@ -297,9 +297,11 @@ BH_HIDDEN;
 extern const int32_t __stop_bulkhead_share_policies[] __attribute__((weak))
 BH_HIDDEN;
 
-void bh_share_init(struct bh_state *s) {
-  for (const int32_t *e = __start_bulkhead_share_policies;
-       e < __stop_bulkhead_share_policies; e++) {
+/* Entries [e, end) of one object's section: each the offset from itself of
+ * a compartment's descriptor, which must be in the table. */
+static void add_policies(struct bh_state *s, const int32_t *e,
+                         const int32_t *end) {
+  for (; e < end; e++) {
     const struct bulkhead_domain *d =
         (const struct bulkhead_domain *)((const char *)e + *e);
     int i = bh_domain_index(d);
@@ -312,6 +314,14 @@ void bh_share_init(struct bh_state *s) {
       bh_fatal("cannot map the share records of compartment '%s'", d->name);
     s->share_mask |= 1u << i;
   }
+}
+
+void bh_share_init(struct bh_state *s) {
+  add_policies(s, __start_bulkhead_share_policies,
+               __stop_bulkhead_share_policies);
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects; k++)
+    add_policies(s, t->obj[k].share_lo, t->obj[k].share_hi);
 }
 
 int bh_share_active(int i) {

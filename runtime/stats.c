@@ -49,6 +49,11 @@ static unsigned long counter(const struct bulkhead_domain *d, int field) {
 __attribute__((destructor(101))) static void print_stats(void) {
   if (!__bulkhead_domain0.counting)
     return;
+  if (bh_state->unprotected) { /* gates off: entries are never counted */
+    bh_write("bulkhead: stats: none: running unprotected, the gates are "
+             "off and crossings are not counted\n");
+    return;
+  }
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   double secs = (double)(now.tv_sec - started.tv_sec) +

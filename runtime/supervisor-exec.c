@@ -223,6 +223,26 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
   return -1;
 }
 
+/* Also stops every process that shares the memory of thread tid of
+ * process tgid (clone(CLONE_VM) without CLONE_THREAD): it would see a new
+ * mapping as soon as the kernel made it, before the judgement of its edges
+ * (review 6, attacks-review6-split-race.c). Until a walk of /proc finds
+ * none running: a sharer not yet stopped may have made another. */
+static int freeze_one(pid_t p, void *frozen) {
+  return freeze(frozen, p, 0);
+}
+
+static int freeze_sharers(struct frozen *f, pid_t tgid, pid_t tid) {
+  for (int round = 0; round < 64; round++) {
+    int before = f->n;
+    if (bh_each_sharer(tgid, tid, freeze_one, f))
+      return -1;
+    if (f->n == before)
+      return 0;
+  }
+  return -1;
+}
+
 void bh_exec_reap(void) {
   for (int i = 0; i < npending;) {
     int st;
@@ -354,17 +374,14 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
  * answers stays in that memory, and such a process, never stopped, would
  * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
  * Each is compared while tgid's memory still exists. */
+static int kill_one(pid_t p, void *unused) {
+  (void)unused;
+  kill(p, SIGKILL);
+  return 0;
+}
+
 static void kill_with_sharers(pid_t tgid, pid_t tid) {
-  DIR *d = opendir("/proc");
-  for (struct dirent *e; d && (e = readdir(d));) {
-    char *end;
-    long p = strtol(e->d_name, &end, 10);
-    if (!*end && p > 0 && p != tgid && p != getpid() &&
-        bh_tgid_shares_memory_of((pid_t)p, tid) == 1)
-      kill((pid_t)p, SIGKILL);
-  }
-  if (d)
-    closedir(d);
+  bh_each_sharer(tgid, tid, kill_one, NULL);
   kill(tgid, SIGKILL);
 }
 
@@ -587,9 +604,9 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                  domain[128] = "code outside every domain";
   const char *no = NULL;
   int fd = -1, err = 0, st = 0, sig = 0;
-  if (!f || tgid <= 0 || freeze(f, tgid, tid))
-    no = "the supervisor cannot stop the process's threads while it scans the "
-         "file";
+  if (!f || tgid <= 0 || freeze(f, tgid, tid) || freeze_sharers(f, tgid, tid))
+    no = "the supervisor cannot stop the process's threads (and the processes "
+         "sharing its memory) while it scans the file";
   /* The caller too: its wait ends, and the kernel will make its call again
    * once it goes on (replay). Now nothing of the process runs. */
   int seized = !no && !ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);

@@ -124,6 +124,23 @@ int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) {
   return shares ? 1 : told ? 0 : -1;
 }
 
+int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
+                   void *arg) {
+  DIR *d = opendir("/proc");
+  if (!d)
+    return -1;
+  int r = 0;
+  for (struct dirent *e; !r && (e = readdir(d));) {
+    char *end;
+    long p = strtol(e->d_name, &end, 10);
+    if (!*end && p > 0 && p != tgid && p != getpid() &&
+        bh_tgid_shares_memory_of((pid_t)p, tid) == 1)
+      r = fn((pid_t)p, arg);
+  }
+  closedir(d);
+  return r;
+}
+
 /* Whether task tid belongs to our process or a fork of it (same address
  * space record). Unknown counts as ours: the stricter answer. */
 int bh_supervisor_is_ours(pid_t tid) {
@@ -208,14 +225,25 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
 
 /* ------------------------------------------------- the runtime's requests */
 
-/* Whether process tgid shares its parent's memory (a vfork child, or a
- * clone(CLONE_VM) one the filter let through): then its one thread is not
- * the only one using the stacks it would take over (found in review). */
-static int shares_parents_memory(pid_t tgid, pid_t tid) {
+static int yes(pid_t p, void *unused) {
+  (void)p, (void)unused;
+  return 1;
+}
+
+/* Whether another process shares the memory of process tgid (a vfork
+ * child's parent, a clone(CLONE_VM) one the filter let through): then its
+ * one thread is not the only one using the stacks it would take over
+ * (found in review). Not only its parent: a clone(CLONE_VM) grandchild's
+ * parent may have ended or run another program meanwhile (review 8,
+ * attacks-review8-adopt-grandchild.c). A parent of ours that cannot be
+ * compared counts as sharing; other processes that cannot be are not
+ * ours. */
+static int shares_memory(pid_t tgid, pid_t tid) {
   long ppid = status_field(tgid, "PPid");
-  if (ppid <= 0 || !bh_supervisor_is_ours((pid_t)ppid))
-    return 0; /* a parent that is not ours has other memory */
-  return bh_tgid_shares_memory_of((pid_t)ppid, tid) != 0; /* unknown: yes */
+  if (ppid > 0 && bh_supervisor_is_ours((pid_t)ppid) &&
+      bh_tgid_shares_memory_of((pid_t)ppid, tid) != 0)
+    return 1;
+  return bh_each_sharer(tgid, tid, yes, NULL) != 0; /* unreadable: yes */
 }
 
 static int owner_request(int listener, const struct seccomp_notif *n) {
@@ -244,7 +272,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
      * held; with more threads alive that would share their stacks. */
-    if (status_field(tgid, "Threads") != 1 || shares_parents_memory(tgid, (pid_t)tid)) {
+    if (status_field(tgid, "Threads") != 1 || shares_memory(tgid, (pid_t)tid)) {
       close(fd);
       return EPERM;
     }

@@ -132,6 +132,12 @@ pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
  * of each thread: a process whose leader ended has none of its own): 1,
  * 0, or -1 if no thread could be compared. */
 int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
+/* Calls fn(p, arg) for each process p of the system, other than tgid and
+ * the supervisor, that shares task tid's memory (a vfork child, a
+ * clone(CLONE_VM) relative); stops at fn's first non-zero answer and
+ * returns it: 0 after a whole walk, -1 if /proc cannot be read. */
+int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
+                   void *arg) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */

@@ -205,6 +205,7 @@ static void expand_arg(const char *arg, int depth, struct argv_t *out,
 /* What the scan pass learned about the command. */
 struct scan {
   bool enabled;            /* -fpkey-compartments (last of it / -fno- wins) */
+  bool turned_off;         /* -fno-pkey-compartments came last */
   const char *compartment; /* -fpkey-compartment=NAME, last wins */
   const char *share;       /* -fpkey-share=FILE, last wins */
   bool stacks;             /* -fpkey-compartment-stacks */
@@ -373,8 +374,10 @@ static bool is_private_flag(const char *a) {
 static void scan_private_flag(struct scan *s, const char *a) {
   if (strcmp(a, "-fpkey-compartments") == 0) {
     s->enabled = true;
+    s->turned_off = false;
   } else if (strcmp(a, "-fno-pkey-compartments") == 0) {
     s->enabled = false;
+    s->turned_off = true;
   } else if (strcmp(a, "-fpkey-compartment-stacks") == 0) {
     s->stacks = true;
   } else if (strcmp(a, "-fno-pkey-compartment-stacks") == 0) {
@@ -760,10 +763,14 @@ int main(int argc, char **argv) {
   bool active = s.enabled && s.has_input;
   bool compiling = active && (s.has_cc1_input || s.has_asm_input);
   bool linking = active && s.has_link_input && !s.stops_before_link;
-  bool linking_dso = active && s.has_link_input && s.shared;
+  /* Also without the flag (libtool drops it from its links): the archive
+   * adds nothing to an object whose inputs have no compartment. */
+  bool linking_dso =
+      s.has_input && s.has_link_input && s.shared && !s.turned_off;
 
   /* Every link it makes is scanned for WRPKRU/XRSTOR bytes (link-scan.h). */
-  bool scanning = (linking || linking_dso) && s.link_scan && !s.no_run;
+  bool scanning =
+      (linking || (linking_dso && active)) && s.link_scan && !s.no_run;
   /* A shared object's gates never run: written as traps (dso-gates.h),
    * also in a link that lost the flag (libtool keeps only the compiler
    * flags it knows) of objects compiled with it. */
@@ -780,7 +787,7 @@ int main(int argc, char **argv) {
     ls.scanner = in.scanner;
     if (scanning && !s.dry_run)
       require(in.scanner, "Bulkhead scanner");
-    bool lto_link = (linking || linking_dso) && s.lto;
+    bool lto_link = (linking || (linking_dso && active)) && s.lto;
     if (compiling || lto_link)
       require(in.plugin, "Bulkhead pass plugin");
     if (compiling) {

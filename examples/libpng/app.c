@@ -21,7 +21,9 @@
 
 /* One of libpng's globals (png.c), not in png.h: the application can name
  * it, but with compartments it cannot read it. */
+#ifndef PNG_APP_SHARED_LIBRARY
 extern const png_uint_16 png_sRGB_table[256];
+#endif
 
 static int png_key = -1; /* -1: built without compartments */
 static int readable;     /* how many of libpng's objects the app could read */
@@ -88,7 +90,14 @@ static void read_image(const char *path) {
   png_bytep buf = png_malloc(png, rowbytes);
   probe("row buffer from png_malloc (not in the policy)", buf);
   png_free(png, buf);
+#ifdef PNG_APP_SHARED_LIBRARY
+  /* libpng16.so exports none of its globals: a page of it with png's key. */
+  const void *global = object_page_with_key("libpng16.so", png_key);
+  CHECK(global);
+  probe("libpng's global data (a page of libpng16.so)", global);
+#else
   probe("libpng global png_sRGB_table", png_sRGB_table);
+#endif
 
   for (png_uint_32 y = 0; y < height; y++)
     free(rows[y]);

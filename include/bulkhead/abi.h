@@ -189,7 +189,9 @@
 #define BH_NOTE_DOMAINS_START 0 /* __start_ of its BH_SECTION_DOMAINS */
 #define BH_NOTE_DOMAINS_STOP 8  /* __stop_ of it */
 #define BH_NOTE_COPIES 16       /* its copies of the runtime's words */
-#define BH_NOTE_DESC_SIZE 24
+#define BH_NOTE_SHARE_START 24  /* __start_ of its BH_SECTION_SHARE */
+#define BH_NOTE_SHARE_STOP 32   /* __stop_ of it */
+#define BH_NOTE_DESC_SIZE 40
 /* The copies (section BH_SECTION_COPIES, BH_COPY_SIZE bytes, whole pages;
  * zero until the executable's runtime registers the object at start-up,
  * read-only after): the object's BH_SYM_DOMAIN0 (the default descriptor's

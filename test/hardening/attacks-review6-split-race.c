@@ -14,11 +14,10 @@
 // comes. Found in the sixth review; reproduced in the QEMU guest (6.1, one
 // virtual CPU) as uid 65534.
 //
-// The fix should judge the edges before the call (for MAP_FIXED, the
-// neighbours of the address; otherwise every executable edge of the
-// process, the kernel choosing the place), or stop the sharers too.
+// Fixed: the supervisor stops every process sharing the caller's memory
+// too before the call goes on (runtime/supervisor-exec.c freeze_sharers);
+// the child stays stopped until the kill.
 // REQUIRES: pku
-// XFAIL: *
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on

@@ -12,28 +12,6 @@ static void read_target(void *arg) {
   printf("read %d\n", *(const volatile unsigned char *)target);
 }
 
-/* The first page of libz's mapping with key KEY, from /proc/self/smaps. */
-static const void *libz_page_with_key(int key) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  CHECK(f);
-  char line[512];
-  unsigned long start = 0, lo, hi;
-  int in_libz = 0, k;
-  const void *found = NULL;
-  while (!found && fgets(line, sizeof line, f)) {
-    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-        strchr(line, '-') < strchr(line, ' ')) {
-      start = lo; /* a mapping's first line */
-      in_libz = strstr(line, "libz.so") != NULL;
-    } else if (in_libz && sscanf(line, "ProtectionKey: %d", &k) == 1 &&
-               k == key) {
-      found = (const void *)start;
-    }
-  }
-  fclose(f);
-  return found;
-}
-
 static void expect(const char *what, struct outcome o, int key) {
   CHECK(o.signo == SIGSEGV && o.code == SEGV_PKUERR && o.pkey == key);
   printf("%s: unreadable (SEGV_PKUERR, zlib's key)\n", what);
@@ -60,7 +38,7 @@ int main(void) {
   expect("deflate state (zlib's heap)", run_in_child(read_target, NULL), key);
   deflateEnd(&s);
 
-  target = libz_page_with_key(key);
+  target = object_page_with_key("libz.so", key);
   CHECK(target);
   expect("zlib's global data", run_in_child(read_target, NULL), key);
   return 0;

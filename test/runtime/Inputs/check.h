@@ -94,6 +94,30 @@ static inline int page_pkey(const void *p) {
   return key;
 }
 
+/* The first page of a mapping of the file whose name contains OBJECT that
+ * carries key KEY (a library's globals, not exported), from smaps; NULL if
+ * none. */
+static inline const void *object_page_with_key(const char *object, int key) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  CHECK(f);
+  char line[512];
+  unsigned long start = 0, lo, hi;
+  int in_object = 0, k;
+  const void *found = NULL;
+  while (!found && fgets(line, sizeof line, f)) {
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+        strchr(line, '-') < strchr(line, ' ')) {
+      start = lo; /* a mapping's first line */
+      in_object = strstr(line, object) != NULL;
+    } else if (in_object && sscanf(line, "ProtectionKey: %d", &k) == 1 &&
+               k == key) {
+      found = (const void *)start;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
 /* PKRU bits of one key: access-disable and write-disable. */
 #define KEY_BITS(k) (3u << (2 * (k)))
 
