@@ -7,6 +7,7 @@
  * runtime report the fault; "also" PATH: then dlopen PATH too. */
 #include "../../runtime/Inputs/check.h"
 #include <dlfcn.h>
+#include <pthread.h>
 
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
@@ -31,6 +32,18 @@ static void *load(const char *path) {
   return h;
 }
 
+/* A thread started before the dlopen, which calls the vault after it:
+ * its static TLS (the vault's stack slot) was set up by glibc at the
+ * dlopen, and it gets a vault stack of its own. */
+static pthread_barrier_t loaded;
+static int thread_result;
+static void *early_thread(void *arg) {
+  (void)arg;
+  pthread_barrier_wait(&loaded);
+  thread_result = sign(3);
+  return NULL;
+}
+
 static void read_target(void *arg) {
   (void)arg;
   printf("read %d\n", *(const volatile unsigned char *)target);
@@ -50,7 +63,12 @@ static void expect_vault_fault(const char *what, struct outcome o, int key) {
 int main(int argc, char **argv) {
   CHECK(argc > 1);
   CHECK(bulkhead_compartment_pkey("vault") < 0);
+  pthread_t early;
+  CHECK(pthread_barrier_init(&loaded, NULL, 2) == 0);
+  CHECK(pthread_create(&early, NULL, early_thread, NULL) == 0);
   void *h = load(argv[1]);
+  pthread_barrier_wait(&loaded);
+  CHECK(pthread_join(early, NULL) == 0);
   if (argc > 3 && !strcmp(argv[2], "also")) {
     printf("sign: %d\n", sign(1));
     fflush(stdout);
@@ -68,6 +86,7 @@ int main(int argc, char **argv) {
   CHECK(key > 0 && key != bulkhead_compartment_pkey("local"));
   CHECK(!strcmp(bulkhead_pkey_compartment(key), "vault"));
   printf("sign: %d\n", sign(1));
+  printf("early thread: %d\n", thread_result);
   CHECK(page_pkey(key_address()) == key);
   CHECK(page_pkey(heap_address()) == key);
   target = key_address();
