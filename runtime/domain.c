@@ -37,14 +37,28 @@ _Static_assert(sizeof BH_SECTION_DEFAULTS == sizeof "bulkhead_defaults",
 union bh_domain_table_page bh_domain_table
     __attribute__((aligned(BH_PAGE))) = {.t = {.count = 0}};
 
-static void add_domain(struct bulkhead_domain *d, const char *object) {
-  struct bh_domain_table *t = &bh_domain_table.t;
-  if (t->count >= BH_MAX_COMPARTMENTS)
+const char *bh_loaded_compartments(const struct bh_domain_table *t, char *buf,
+                                   size_t cap) {
+  size_t n = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < t->count && n < cap; i++)
+    n += bh_format(buf + n, cap - n, "%s%s (%s)", i ? ", " : " ",
+                   t->domain[i]->name,
+                   t->object[i] ? t->object[i] : "the executable");
+  return buf;
+}
+
+static void add_domain(struct bh_domain_table *t, struct bulkhead_domain *d,
+                       const char *object) {
+  if (t->count >= BH_MAX_COMPARTMENTS) {
+    char list[1024];
     bh_fatal("the program and its shared objects have more than %d "
              "compartments, but a process has at most %d protection keys "
-             "(at '%s' of %s); merge compartments",
+             "(at '%s' of %s); merge compartments; loaded:%s",
              BH_MAX_COMPARTMENTS, BH_MAX_COMPARTMENTS, d->name,
-             object ? object : "the executable");
+             object ? object : "the executable",
+             bh_loaded_compartments(t, list, sizeof list));
+  }
   t->domain[t->count] = d;
   t->object[t->count] = object;
   t->count++;
@@ -65,6 +79,38 @@ static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
   return 0;
 }
 
+/* After start-up (LATE: dlopen.c) ld.so's list of objects, which
+ * dl_iterate_phdr reads, is key-0 memory: what it says of an object (its
+ * program headers, its base) is checked against the kernel's mappings. */
+static int in_mapping(int late, uintptr_t a, size_t len, int w) {
+  return !late || bh_mapped_as(a, len, w);
+}
+
+/* What find_object works on: on the stack, not in a global another
+ * thread could rewrite. */
+struct scan {
+  struct bh_domain_table *t;
+  int late;
+};
+
+/* Whether the object's dynamic section, read-only since ld.so relocated
+ * it (-z now, RELRO), has DF_1_NODELETE. */
+static int never_unloaded(const struct dl_phdr_info *info) {
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    if (ph->p_type != PT_DYNAMIC)
+      continue;
+    const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr);
+    size_t n = ph->p_memsz / sizeof *d;
+    if (!in_mapping(1, (uintptr_t)d, ph->p_memsz, 0))
+      return 0;
+    for (size_t k = 0; k < n && d[k].d_tag != DT_NULL; k++)
+      if (d[k].d_tag == DT_FLAGS_1 && (d[k].d_un.d_val & DF_1_NODELETE))
+        return 1;
+  }
+  return 0;
+}
+
 static const char *name_of(const struct dl_phdr_info *info) {
   return info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "?";
 }
@@ -73,8 +119,8 @@ static const char *name_of(const struct dl_phdr_info *info) {
  * file mapping, and only for ranges inside the object's own writable
  * segments. Nothing of the program has run yet (preinit), so what ld.so
  * relocated into the descriptors is the file's. */
-static void register_object(const struct dl_phdr_info *info, const char *desc) {
-  struct bh_domain_table *t = &bh_domain_table.t;
+static void register_object(struct bh_domain_table *t, int late,
+                            const struct dl_phdr_info *info, const char *desc) {
   int64_t off[BH_NOTE_DESC_SIZE / 8];
   memcpy(off, desc, sizeof off);
   char *lo = (char *)desc + off[BH_NOTE_DOMAINS_START / 8];
@@ -90,22 +136,33 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
   if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
       (uintptr_t)copies % BH_PAGE ||
-      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) || im_lo >= im_hi ||
+      !in_segment(info, (uintptr_t)copies, BH_COPY_SIZE, 1) ||
+      (hi > lo && !in_mapping(late, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
+      !in_mapping(late, (uintptr_t)copies, BH_COPY_SIZE, 1) || im_lo >= im_hi ||
       (uintptr_t)im_lo % BH_PAGE || (uintptr_t)im_hi % BH_PAGE ||
       !in_segment(info, (uintptr_t)im_lo, (size_t)(im_hi - im_lo), 1) ||
+      !in_mapping(late, (uintptr_t)im_lo, (size_t)(im_hi - im_lo), 1) ||
       df_lo > df_hi ||
       (df_hi > df_lo &&
        (!in_segment(info, (uintptr_t)df_lo, (size_t)(df_hi - df_lo), 0) ||
+        !in_mapping(late, (uintptr_t)df_lo, (size_t)(df_hi - df_lo), 0) ||
         df_hi[-1])) ||
       share_lo > share_hi || (uintptr_t)share_lo % 4 ||
-      (share_hi > share_lo &&
-       !in_segment(info, (uintptr_t)share_lo, (size_t)(share_hi - share_lo),
-                   0)))
+      (share_hi > share_lo && (!in_segment(info, (uintptr_t)share_lo,
+                                           (size_t)(share_hi - share_lo), 0) ||
+                               !in_mapping(late, (uintptr_t)share_lo,
+                                           (size_t)(share_hi - share_lo), 0))))
     bh_fatal("the Bulkhead note of %s does not describe its own memory; "
              "rebuild it with bulkhead-clang",
              name);
   if (t->objects >= BH_MAX_COMPARTMENTS)
     bh_fatal("too many shared objects with compartments (at %s)", name);
+  /* Registered for good: unloaded, its descriptors would stay in the table
+   * and its keys on pages the kernel may hand out again. */
+  if (late && !never_unloaded(info))
+    bh_fatal("%s holds compartments but may be unloaded; link it with "
+             "-z nodelete (bulkhead-clang -shared does)",
+             name);
   for (struct bulkhead_domain *d = (struct bulkhead_domain *)lo;
        d < (struct bulkhead_domain *)hi; d++) {
     if (d->abi_version != BH_ABI_VERSION)
@@ -114,10 +171,11 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
                name);
     size_t len = (size_t)(d->data_end - d->data_start);
     if (d->data_end < d->data_start ||
-        (len && !in_segment(info, (uintptr_t)d->data_start, len, 1)))
+        (len && (!in_segment(info, (uintptr_t)d->data_start, len, 1) ||
+                 !in_mapping(late, (uintptr_t)d->data_start, len, 1))))
       bh_fatal("compartment '%s' of %s has data outside that object", d->name,
                name);
-    add_domain(d, name);
+    add_domain(t, d, name);
   }
   t->obj[t->objects++] = (struct bh_object){.base = info->dlpi_addr,
                                             .copies = copies,
@@ -133,13 +191,18 @@ static void register_object(const struct dl_phdr_info *info, const char *desc) {
 }
 
 /* Every shared object loaded with the program that carries a Bulkhead note
- * (runtime/dso-object.c); the executable's compartments come from its own
- * section. */
-static int find_object(struct dl_phdr_info *info, size_t size, void *unused) {
-  (void)size, (void)unused;
+ * (runtime/dso-object.c) and is not in table T yet; the executable's
+ * compartments come from its own section. */
+static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  const struct scan *sc = arg;
+  struct bh_domain_table *t = sc->t;
   if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR) ||
       info->dlpi_addr == getauxval(AT_SYSINFO_EHDR))
     return 0;
+  for (size_t k = 0; k < t->objects; k++)
+    if (t->obj[k].base == info->dlpi_addr)
+      return 0; /* registered (-z nodelete: never unloaded) */
   int found = 0;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
@@ -159,18 +222,41 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *unused) {
           nh.n_namesz == sizeof BH_NOTE_NAME &&
           !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
         if (nh.n_descsz != BH_NOTE_DESC_SIZE ||
-            !in_segment(info, (uintptr_t)p, (size_t)(desc + desc_len - p), 0))
+            !in_segment(info, (uintptr_t)p, (size_t)(desc + desc_len - p), 0) ||
+            !in_mapping(sc->late, (uintptr_t)p, (size_t)(desc + desc_len - p),
+                        0) ||
+            !in_mapping(sc->late, (uintptr_t)info->dlpi_phdr,
+                        info->dlpi_phnum * sizeof(ElfW(Phdr)), 0))
           bh_fatal("the Bulkhead note of %s is not in its read-only file "
                    "mapping; rebuild it with bulkhead-clang",
                    name_of(info));
         if (found++)
           bh_fatal("%s holds more than one Bulkhead note", name_of(info));
-        register_object(info, desc);
+        register_object(t, sc->late, info, desc);
       }
       p = desc + desc_len;
     }
   }
   return 0;
+}
+
+/* A compartment belongs to one object (docs/shared-objects.md); from
+ * FIRST on, the names are new. */
+static void check_names(const struct bh_domain_table *t, size_t first) {
+  for (size_t j = first; j < t->count; j++)
+    for (size_t i = 0; i < j; i++)
+      if (!strcmp(t->domain[i]->name, t->domain[j]->name))
+        bh_fatal("compartment '%s' is defined both in %s and in %s; a "
+                 "compartment lives in one object",
+                 t->domain[i]->name,
+                 t->object[i] ? t->object[i] : "the executable",
+                 t->object[j] ? t->object[j] : "the executable");
+}
+
+void bh_find_objects(struct bh_domain_table *t, size_t first, int after) {
+  struct scan sc = {t, after};
+  dl_iterate_phdr(find_object, &sc);
+  check_names(t, first);
 }
 
 void bh_domain_table_init(void) {
@@ -188,16 +274,7 @@ void bh_domain_table_init(void) {
   }
   t->count = n;
   /* ld.so has loaded and relocated them; none of their code has run. */
-  dl_iterate_phdr(find_object, NULL);
-  /* A compartment belongs to one object (docs/shared-objects.md). */
-  for (size_t i = 0; i < t->count; i++)
-    for (size_t j = i + 1; j < t->count; j++)
-      if (!strcmp(t->domain[i]->name, t->domain[j]->name))
-        bh_fatal("compartment '%s' is defined both in %s and in %s; a "
-                 "compartment lives in one object",
-                 t->domain[i]->name,
-                 t->object[i] ? t->object[i] : "the executable",
-                 t->object[j] ? t->object[j] : "the executable");
+  bh_find_objects(t, 0, 0);
   if (mprotect(&bh_domain_table, sizeof bh_domain_table, PROT_READ))
     bh_fatal("cannot make the table of compartments read-only");
 }
@@ -261,33 +338,37 @@ static void fill_imports(const struct dl_phdr_info *info,
 }
 
 static int fill_imports_of(struct dl_phdr_info *info, size_t size,
-                           void *unused) {
-  (void)size, (void)unused;
+                           void *from) {
+  (void)size;
   const struct bh_domain_table *t = &bh_domain_table.t;
-  for (size_t k = 0; k < t->objects; k++)
+  for (size_t k = *(size_t *)from; k < t->objects; k++)
     if (t->obj[k].base == info->dlpi_addr)
       fill_imports(info, &t->obj[k]);
   return 0;
 }
 
+void bh_fill_copies(char *c) {
+  memcpy(c + BH_COPY_DOMAIN0, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE);
+  uintptr_t *w = (uintptr_t *)(c + BH_COPY_WORDS);
+#define WORD_SET(i, name) w[i] = (uintptr_t)bh_word_##i;
+  BH_DSO_WORDS(WORD_SET)
+#undef WORD_SET
+  memcpy(c + BH_COPY_TLS_OFFSETS, bh_tls_offsets, 8 * BH_TLS_ACCESSOR_COUNT);
+  memcpy(c + BH_COPY_INDEX_TABLE, bh_index_table, BH_PAGE);
+  memcpy(c + BH_COPY_DOMAIN_TABLE, &bh_domain_table, BH_PAGE);
+  if (mprotect(c, BH_COPY_SIZE, PROT_READ))
+    bh_fatal("cannot make a shared object's copies of the runtime's words "
+             "read-only");
+}
+
 void bh_fill_object_copies(void) {
   const struct bh_domain_table *t = &bh_domain_table.t;
-  dl_iterate_phdr(fill_imports_of, NULL);
-  for (size_t k = 0; k < t->objects; k++) {
-    char *c = t->obj[k].copies;
-    memcpy(c + BH_COPY_DOMAIN0, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE);
-    uintptr_t *w = (uintptr_t *)(c + BH_COPY_WORDS);
-#define WORD_SET(i, name) w[i] = (uintptr_t)bh_word_##i;
-    BH_DSO_WORDS(WORD_SET)
-#undef WORD_SET
-    memcpy(c + BH_COPY_TLS_OFFSETS, bh_tls_offsets, 8 * BH_TLS_ACCESSOR_COUNT);
-    memcpy(c + BH_COPY_INDEX_TABLE, bh_index_table, BH_PAGE);
-    memcpy(c + BH_COPY_DOMAIN_TABLE, &bh_domain_table, BH_PAGE);
-    if (mprotect(c, BH_COPY_SIZE, PROT_READ))
-      bh_fatal("cannot make a shared object's copies of the runtime's words "
-               "read-only");
-  }
+  bh_fill_imports(0);
+  for (size_t k = 0; k < t->objects; k++)
+    bh_fill_copies(t->obj[k].copies);
 }
+
+void bh_fill_imports(size_t from) { dl_iterate_phdr(fill_imports_of, &from); }
 
 int bh_object_word(uintptr_t base, uintptr_t a) {
   const struct bh_domain_table *t = &bh_domain_table.t;

@@ -129,25 +129,40 @@ __attribute__((used,
                section(".data.rel.ro"))) static const char *const bh_needs =
     bh_needs_runtime;
 
-/* Registration happens in the executable's .preinit_array, before every
- * constructor of the objects loaded with it. An object loaded later
- * (dlopen) was not registered: its gates would do nothing and its data
- * would stay open, so it stops the process before any of its code runs. */
-__attribute__((constructor(101))) static void bh_dso_check_registered(void) {
-  uintptr_t word;
-  memcpy(&word, bh_copies + BH_COPY_WORDS, sizeof word);
-  if (word)
+/* The executable's runtime (runtime/dlopen.c); exported by every program
+ * linked with it. */
+extern void bh_register_loaded(void) __asm__(BH_SYM_DSO_REGISTER);
+
+/* The object's first initialisation step, before its constructors (its
+ * .init_array.00000 entry; DT_INIT_ARRAY runs in order and the linker
+ * sorts by priority). Loaded with the program, the runtime registered it
+ * in .preinit_array already; loaded by dlopen, it asks the runtime to,
+ * which reads only the notes. Still unregistered (a program under the
+ * system-call filter stops first; docs/shared-objects.md), its gates
+ * would do nothing and its data would stay open, so it stops the process
+ * before any of its code runs. */
+static uintptr_t first_word(void) {
+  /* volatile: the copies are const to the compiler, which would otherwise
+   * reuse the value read before registration. */
+  return *(const volatile uintptr_t *)(bh_copies + BH_COPY_WORDS);
+}
+
+static void bh_dso_register(void) {
+  if (first_word())
+    return;
+  bh_register_loaded();
+  if (first_word())
     return;
   Dl_info di;
   const char *name =
       dladdr(bh_copies, &di) && di.dli_fname ? di.dli_fname : "a shared object";
   static const char a[] = "bulkhead: error: ",
-                    b[] = " holds compartments but was not registered at "
-                          "start-up: compartments in shared objects work "
-                          "only in objects loaded with the program, not "
-                          "with dlopen (docs/shared-objects.md)\n";
+                    b[] = " holds compartments but was not registered "
+                          "(docs/shared-objects.md)\n";
   (void)!write(2, a, sizeof a - 1);
   (void)!write(2, name, strlen(name));
   (void)!write(2, b, sizeof b - 1);
   _exit(127);
 }
+__attribute__((used, section(".init_array.00000"))) static void (
+        *const bh_dso_register_entry)(void) = bh_dso_register;

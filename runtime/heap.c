@@ -303,8 +303,18 @@ static void *load_copy(const char *path, struct cheap *c, int *fd_out) {
     close(fd);
     return NULL;
   }
-  char name[64];
-  snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+  /* ld.so takes a name it loaded before for that object: a copy loaded
+   * after start-up (dlopen.c) may get the number of an earlier copy's
+   * closed descriptor, so the name gets leading slashes until it is new. */
+  char name[96];
+  for (int k = 0; k < 32; k++) {
+    snprintf(name, sizeof name, "%.*s/proc/self/fd/%d", k,
+             "////////////////////////////////", fd);
+    void *old = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
+    if (!old)
+      break;
+    dlclose(old);
+  }
   void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
   if (!h) {
     const char *e = dlerror();
@@ -706,9 +716,76 @@ static char *reserve(size_t n, size_t *slice, size_t *len) {
   }
 }
 
+/* The libmimalloc the program loaded: its copies are loaded from it. */
+static const char *mimalloc_path(struct link_map **lm) {
+  void *self = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_NOLOAD);
+  *lm = NULL;
+  if (self && !dlinfo(self, RTLD_DI_LINKMAP, lm) && *lm)
+    return (*lm)->l_name;
+  return NULL;
+}
+
+/* Compartment i's heap in its region: tags it, gives it to a private
+ * mimalloc copy and seals that copy. RT writable; c->ok on success. */
+static void setup_one(size_t i, const char *lib, int *fd) {
+  struct cheap *c = &RT.c[i];
+  const struct bulkhead_domain *d = bh_domain_at(i);
+  memset(c, 0, sizeof *c);
+  if (!lib) {
+    fail(c, "libmimalloc.so.2 is not loaded (link with -lmimalloc)", 0);
+    return;
+  }
+  void *start = (void *)(RT.base + i * RT.slice);
+  if (syscall(SYS_pkey_mprotect, start, RT.slice, PROT_READ | PROT_WRITE,
+              d->pkey)) {
+    fail(c, "pkey_mprotect", errno);
+    return;
+  }
+  void *h = load_copy(lib, c, fd);
+  if (!h || !bind_copy(h, c))
+    return;
+  struct link_map *lm;
+  if (dlinfo(h, RTLD_DI_LINKMAP, &lm) || !lm) {
+    fail(c, "dlinfo of a libmimalloc copy", 0);
+    return;
+  }
+  struct copy_lookup l = {lm, c};
+  if (dl_iterate_phdr(copy_code, &l) != 1 || !c->code_lo) {
+    fail(c, "cannot find a libmimalloc copy's code", 0);
+    return;
+  }
+  void *dso;
+  if (!hook_os_calls(lm, c, &dso) || !seal_copy(h, c, dso, d->pkey))
+    return;
+  /* Not "committed": mimalloc may then give pages back when free; its
+     commit and decommit go through copy_mprotect/copy_mmap, which keep
+     the pages' key. Not exclusive: the copy's main heap, which
+     belongs to no arena, allocates there, and only there (option
+     limit_os_alloc). With the compartment's rights: the copy's data
+     and its descriptor's page (meta_alloc) are the compartment's. */
+  bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *) =
+      (bool (*)(void *, size_t, bool, bool, bool, int, bool,
+                mi_arena_id_t *))dlsym(h, "mi_manage_os_memory_ex");
+  mi_arena_id_t arena;
+  int prev = current_index();
+  bh_enter_index((int)i);
+  bool managed = manage(start, RT.slice - META_SIZE, false, false, true, -1,
+                        false, &arena);
+  bh_enter_index(prev);
+  if (!managed) {
+    fail(c, "mimalloc refused the heap region", 0);
+    return;
+  }
+  c->ok = 1;
+}
+
 /* Runs once, before main (or at the first compartment allocation if a
  * compartment allocates earlier): reserves every compartment's region, tags
- * it, gives it to a private mimalloc copy, then seals this state. */
+ * it, gives it to a private mimalloc copy, then seals this state. A
+ * program that may register shared objects after start-up (dlopen, no
+ * system-call filter: dlopen.c) reserves regions for BH_MAX_COMPARTMENTS,
+ * the ones past its compartments left inaccessible and untagged until
+ * bh_heap_add. */
 static void setup(void) {
   if (__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE))
     return;
@@ -722,83 +799,34 @@ static void setup(void) {
   if (n && !bh_state->unprotected && __bulkhead_domain0.pkru &&
       n <= BH_MAX_COMPARTMENTS) {
     dl_iterate_phdr(find_code, NULL);
+    size_t cap = bh_late_objects_possible() ? BH_MAX_COMPARTMENTS : n;
     size_t slice, len;
-    char *m = reserve(n, &slice, &len);
+    char *m = reserve(cap, &slice, &len);
     int merr = errno;
-    const char *lib = NULL;
-    void *self = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_NOLOAD);
-    struct link_map *lm = NULL;
-    if (self && !dlinfo(self, RTLD_DI_LINKMAP, &lm) && lm)
-      lib = lm->l_name;
+    struct link_map *lm;
+    const char *lib = mimalloc_path(&lm);
     int fds[BH_MAX_COMPARTMENTS];
     for (size_t i = 0; i < n; i++)
       fds[i] = -1;
     if (m != MAP_FAILED) {
       uintptr_t base =
           ((uintptr_t)m + SEGMENT_ALIGN - 1) & ~(SEGMENT_ALIGN - 1);
-      uintptr_t end = (uintptr_t)m + len, used = base + n * slice;
+      uintptr_t end = (uintptr_t)m + len, used = base + cap * slice;
       if ((base > (uintptr_t)m && munmap(m, base - (uintptr_t)m)) ||
-          (end > used && munmap((void *)used, end - used)))
+          (end > used && munmap((void *)used, end - used)) ||
+          (cap > n &&
+           mprotect((void *)(base + n * slice), (cap - n) * slice, PROT_NONE)))
         bh_fatal("cannot trim the compartment heaps' reservation");
       RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
     }
     for (size_t i = 0; i < n; i++) {
-      struct cheap *c = &RT.c[i];
-      const struct bulkhead_domain *d = bh_domain_at((size_t)i);
-      if (m == MAP_FAILED) {
-        fail(c,
+      if (m == MAP_FAILED)
+        fail(&RT.c[i],
              "cannot reserve address space for the heaps (set BULKHEAD_HEAP_MB "
              "lower)",
              merr);
-        continue;
-      }
-      if (!lib) {
-        fail(c, "libmimalloc.so.2 is not loaded (link with -lmimalloc)", 0);
-        continue;
-      }
-      void *start = (void *)(RT.base + i * slice);
-      if (syscall(SYS_pkey_mprotect, start, slice, PROT_READ | PROT_WRITE,
-                  d->pkey)) {
-        fail(c, "pkey_mprotect", errno);
-        continue;
-      }
-      void *h = load_copy(lib, c, &fds[i]);
-      if (!h || !bind_copy(h, c))
-        continue;
-      struct link_map *lm;
-      if (dlinfo(h, RTLD_DI_LINKMAP, &lm) || !lm) {
-        fail(c, "dlinfo of a libmimalloc copy", 0);
-        continue;
-      }
-      struct copy_lookup l = {lm, c};
-      if (dl_iterate_phdr(copy_code, &l) != 1 || !c->code_lo) {
-        fail(c, "cannot find a libmimalloc copy's code", 0);
-        continue;
-      }
-      void *dso;
-      if (!hook_os_calls(lm, c, &dso) || !seal_copy(h, c, dso, d->pkey))
-        continue;
-      /* Not "committed": mimalloc may then give pages back when free; its
-         commit and decommit go through copy_mprotect/copy_mmap, which keep
-         the pages' key. Not exclusive: the copy's main heap, which
-         belongs to no arena, allocates there, and only there (option
-         limit_os_alloc). With the compartment's rights: the copy's data
-         and its descriptor's page (meta_alloc) are the compartment's. */
-      bool (*manage)(void *, size_t, bool, bool, bool, int, bool,
-                     mi_arena_id_t *) =
-          (bool (*)(void *, size_t, bool, bool, bool, int, bool,
-                    mi_arena_id_t *))dlsym(h, "mi_manage_os_memory_ex");
-      mi_arena_id_t arena;
-      int prev = current_index();
-      bh_enter_index((int)i);
-      bool managed = manage(start, slice - META_SIZE, false, false, true, -1,
-                            false, &arena);
-      bh_enter_index(prev);
-      if (!managed) {
-        fail(c, "mimalloc refused the heap region", 0);
-        continue;
-      }
-      c->ok = 1;
+      else
+        setup_one(i, lib, &fds[i]);
     }
     for (size_t i = 0; i < n; i++)
       if (fds[i] >= 0)
@@ -815,6 +843,33 @@ static void setup(void) {
     }
   }
   __atomic_store_n(&RT.ready, 1, __ATOMIC_RELEASE);
+  if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ))
+    bh_fatal("cannot make the heap tables read-only");
+  tls.busy--;
+  pthread_mutex_unlock(&setup_lock);
+}
+
+void bh_heap_add(size_t i) {
+  setup();
+  pthread_mutex_lock(&setup_lock);
+  tls.busy++;
+  /* Writable while the copy is set up: its hooks read this state as it
+   * grows (the window is in threat-model.md, "Runtime state"). */
+  if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ | PROT_WRITE))
+    bh_fatal("cannot open the heap tables to add a compartment");
+  if (i < BH_MAX_COMPARTMENTS && i == RT.n && RT.base &&
+      bh_late_objects_possible()) {
+    /* Its region, past the others, is inaccessible and untouched since
+     * start-up (PROT_NONE), so mimalloc's "zero" assumption holds. */
+    int fd = -1;
+    struct link_map *lm;
+    RT.n = (unsigned)i + 1;
+    setup_one(i, mimalloc_path(&lm), &fd);
+    if (fd >= 0)
+      close(fd);
+  } else if (i < BH_MAX_COMPARTMENTS) {
+    fail(&RT.c[i], "no heap region was reserved for it", 0);
+  }
   if (mprotect(&bh_heap_rt, sizeof bh_heap_rt, PROT_READ))
     bh_fatal("cannot make the heap tables read-only");
   tls.busy--;

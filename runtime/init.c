@@ -137,7 +137,7 @@ static void out_of_keys(size_t failed) {
            compartment_list(list, sizeof list));
 }
 
-static void tag_data(struct bulkhead_domain *d) {
+void bh_tag_data(struct bulkhead_domain *d) {
   if (!d->data_start || d->data_end <= d->data_start)
     return;
   if ((uintptr_t)d->data_start % BH_PAGE || (uintptr_t)d->data_end % BH_PAGE) {
@@ -199,7 +199,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     __bulkhead_domain0.enforced = 1; /* gates run from here on */
     bh_for_each_domain(i, d) {
       d->pkru = (base | all) & ~PKEY_BITS(d->pkey);
-      tag_data(d);
+      bh_tag_data(d);
     }
   }
   if (!state.s.unprotected)

@@ -117,6 +117,24 @@ void bh_domain_table_init(void) BH_HIDDEN;
 /* Fills each registered shared object's copies of the runtime's words and
  * makes them read-only; once the executable's are final (domain.c). */
 void bh_fill_object_copies(void) BH_HIDDEN;
+/* Fills one object's copies from the executable's words and tables, and
+ * makes them read-only. */
+void bh_fill_copies(char *copies) BH_HIDDEN;
+/* Sets the imports of the registered objects from FROM on, then makes
+ * them read-only (domain.c). */
+void bh_fill_imports(size_t from) BH_HIDDEN;
+/* Adds to T the compartments of every loaded shared object with a note
+ * not in T yet, checked as at start-up (AFTER it: against the kernel's
+ * mappings too); stops the process on a name defined twice among T's
+ * compartments FIRST and after (domain.c). */
+void bh_find_objects(struct bh_domain_table *t, size_t first,
+                     int after) BH_HIDDEN;
+/* Whether [a, a + len) is mapped readable, and writable (W) or read-only
+ * from a file (!W), by the kernel's account (dlopen.c). */
+int bh_mapped_as(uintptr_t a, size_t len, int w) BH_HIDDEN;
+/* " a (the executable), b (libx.so)": T's compartments, for errors. */
+const char *bh_loaded_compartments(const struct bh_domain_table *t, char *buf,
+                                   size_t cap) BH_HIDDEN;
 /* Whether a gate's word at A, in the object loaded at BASE, is one the
  * runtime makes read-only at start-up before any of its code runs: its
  * descriptors or its copies. */
@@ -208,6 +226,13 @@ void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
+/* Compartment i's heap, registered after start-up as the next index
+ * (heap.c; dlopen.c). Without a region for it, its allocations stop the
+ * process naming why. */
+void bh_heap_add(size_t i) BH_HIDDEN;
+/* Whether shared objects with compartments may be registered after
+ * start-up: the program runs without the system-call filter (dlopen.c). */
+int bh_late_objects_possible(void) BH_HIDDEN;
 /* All compartment heaps' regions, [*lo, *hi) (heap.c); whether the runtime
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */
@@ -256,6 +281,17 @@ void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
+/* Gives compartment index i, registered after start-up, its entries in the
+ * gate table (enter.c). */
+void bh_index_add(size_t i, const struct bulkhead_domain *d) BH_HIDDEN;
+/* Puts the read-only page FRESH (mapped by the caller, filled) in place of
+ * the page at DST, which is never writable where it is read (dlopen.c). */
+void bh_replace_page(void *dst, void *fresh) BH_HIDDEN;
+/* Tags compartment d's data with its key (init.c). */
+void bh_tag_data(struct bulkhead_domain *d) BH_HIDDEN;
+/* Compartment d's stack arena, tagged with its key PKEY (stacks.c); its
+ * bounds into d; returns d's stack_lo as set. */
+char *bh_stack_arena(struct bulkhead_domain *d, int pkey) BH_HIDDEN;
 /* BULKHEAD_STATS=1 (stats.c). */
 void bh_stats_init(char **envp) BH_HIDDEN;
 void bh_stats_stack(struct bulkhead_domain *d) BH_HIDDEN;

@@ -165,7 +165,7 @@ extern char __dso_handle[];
  * other domains can write it; without the cookie any word of the
  * compartment's stack, even data it copied from its input, could serve as
  * a return address with its rights (found in review). */
-static void make_cookie(struct bulkhead_domain *d, char *page) {
+static void make_cookie(int pkey, char *page) {
   uint64_t cookie = 0;
   if (mprotect(page, BH_PAGE, PROT_READ | PROT_WRITE) ||
       syscall(SYS_getrandom, &cookie, sizeof cookie, 0) != sizeof cookie)
@@ -173,31 +173,34 @@ static void make_cookie(struct bulkhead_domain *d, char *page) {
   *(uint64_t *)page = cookie | 1; /* 0 marks a used record */
   int err = bh_state->unprotected ? mprotect(page, BH_PAGE, PROT_READ)
                                   : (int)syscall(SYS_pkey_mprotect, page,
-                                                 BH_PAGE, PROT_READ, d->pkey);
+                                                 BH_PAGE, PROT_READ, pkey);
   if (err)
     bh_fatal("cannot protect a compartment's stack cookie");
 }
 
+char *bh_stack_arena(struct bulkhead_domain *d, int pkey) {
+  size_t len = BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  char *a = mmap(NULL, len, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (a == MAP_FAILED)
+    bh_fatal("cannot reserve address space for compartment stacks");
+  /* The leading guard: a trampoline writes at most its frame and the
+   * copied stack arguments (bounded by the pass) below a checked top. */
+  d->stack_lo = a + BH_ARENA_GUARD;
+  d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  make_cookie(pkey, a);
+  /* The whole arena gets its key now: stacks are carved and released
+   * with plain mprotect, which keeps it (pkey_mprotect is refused after
+   * start-up by the system-call filter). */
+  if (!bh_state->unprotected &&
+      syscall(SYS_pkey_mprotect, a + BH_PAGE, len - BH_PAGE, PROT_NONE, pkey))
+    bh_fatal("cannot tag a compartment's stack arena with its key");
+  return a + BH_ARENA_GUARD;
+}
+
 void bh_stacks_init(void) {
   struct bulkhead_domain *d;
-  bh_for_each_domain(c, d) {
-    size_t len = BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
-    char *a = mmap(NULL, len, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (a == MAP_FAILED)
-      bh_fatal("cannot reserve address space for compartment stacks");
-    /* The leading guard: a trampoline writes at most its frame and the
-     * copied stack arguments (bounded by the pass) below a checked top. */
-    d->stack_lo = a + BH_ARENA_GUARD;
-    d->stack_hi = d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
-    make_cookie(d, a);
-    /* The whole arena gets its key now: stacks are carved and released
-     * with plain mprotect, which keeps it (pkey_mprotect is refused after
-     * start-up by the system-call filter). */
-    if (!bh_state->unprotected && syscall(SYS_pkey_mprotect, a + BH_PAGE,
-                                          len - BH_PAGE, PROT_NONE, d->pkey))
-      bh_fatal("cannot tag a compartment's stack arena with its key");
-  }
+  bh_for_each_domain(c, d) { bh_stack_arena(d, d->pkey); }
   if (mprotect(&owner, sizeof owner, PROT_READ) ||
       pthread_atfork(NULL, NULL, owners_after_fork))
     bh_fatal("cannot protect the compartment stacks' owners");

@@ -460,6 +460,8 @@ static __attribute__((noreturn)) void cannot(const char *what) {
            what, strerror(errno));
 }
 
+int bh_late_objects_possible(void) { return bh_filter_off != NULL; }
+
 /* After the heaps (constructor 101) and the symbolizer's module list
  * (102), before every other constructor of the program. */
 __attribute__((constructor(103))) static void install_filter(void) {

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../include/bulkhead/abi.h"
 #include "link-scan.h"
 
 #ifndef BULKHEAD_CLANG_PATH
@@ -613,6 +614,13 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
    * before main (runtime/syscalls.c). */
   if (!s->syscall_filter)
     push(cmd, "-Wl,--defsym=__bulkhead_syscall_filter_off=1");
+  /* What a shared object with compartments refers to, exported also when
+   * no object linked here names it: for one loaded by dlopen
+   * (docs/shared-objects.md). */
+  push(cmd, "-Wl,--export-dynamic-symbol=" BH_SYM_DSO_NEEDS_RUNTIME
+            ",--export-dynamic-symbol=" BH_SYM_DSO_REGISTER
+            ",--export-dynamic-symbol=" BH_SYM_DEFAULT_STACK_SLOT
+            ",--export-dynamic-symbol=" BH_SYM_RT_STACK);
   add_bind_now(cmd);
 }
 
@@ -626,6 +634,9 @@ static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
     push(cmd, "none");
   }
   push(cmd, in->dso_runtime);
+  /* Never unloaded: dlclose would leave its compartments' keys on pages
+   * the kernel may hand out again (docs/shared-objects.md). */
+  push(cmd, "-Wl,-z,nodelete");
   add_bind_now(cmd);
 }
 

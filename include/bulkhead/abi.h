@@ -210,6 +210,13 @@
 #define BH_SYM_DSO_NEEDS_RUNTIME                                               \
   "__bulkhead_shared_object_compartments_need_loading_at_start_up_by_a_"      \
   "program_linked_with_bulkhead_clang_fpkey_compartments"
+/* Defined by the runtime, exported by every executable linked with it: a
+ * shared object with compartments calls it first thing of its
+ * initialisation (its .init_array.00000 entry, dso-object.c). It takes no
+ * argument: it registers every loaded object with a note that is not
+ * registered yet (runtime/dlopen.c), and does nothing for those the
+ * runtime registered at start-up. */
+#define BH_SYM_DSO_REGISTER "__bulkhead_register_loaded_objects"
 #define BH_SYM_DSO_COPIES "__bulkhead_dso_copies"
 #define BH_COPY_DOMAIN0 0
 #define BH_COPY_WORDS 1024

@@ -1,0 +1,228 @@
+/* dlopen.c - shared objects with compartments loaded after start-up
+ * (docs/shared-objects.md, step 6). Such an object calls
+ * bh_register_loaded first thing of its initialisation, before any of its
+ * constructors (runtime/dso-object.c); this registers every loaded object
+ * with a Bulkhead note that is not registered yet, as start-up does:
+ * keys, data tags, stack arenas, descriptors read-only, gate table and
+ * table of compartments, the object's copies of the runtime's words,
+ * then heaps. Only without the system-call filter: under it the
+ * supervisor refuses the object's gates when it is mapped, and the kernel
+ * calls registration needs (pkey_alloc, pkey_mprotect) are refused. */
+#define _GNU_SOURCE
+#include "internal.h"
+#include "syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define PKEY_BITS(k) (3u << (2 * (k)))
+#define PKEY_AD(k) (1u << (2 * (k)))
+
+static pthread_mutex_t registering = PTHREAD_MUTEX_INITIALIZER;
+
+static uintptr_t hex(const char **p) {
+  uintptr_t v = 0;
+  for (;; (*p)++) {
+    char c = **p;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                   : -1;
+    if (d < 0)
+      return v;
+    v = v << 4 | (uintptr_t)d;
+  }
+}
+
+/* One line of /proc/self/maps: "lo-hi perms offset dev inode path". */
+static void maps_line(const char *l, uintptr_t *cur, uintptr_t end, int w) {
+  uintptr_t lo = hex(&l);
+  if (*l++ != '-')
+    return;
+  uintptr_t hi = hex(&l);
+  if (*l++ != ' ' || !(lo <= *cur && *cur < hi) || l[0] != 'r' ||
+      (l[1] == 'w') != w)
+    return;
+  if (!w) { /* file-backed: an inode */
+    for (int field = 0; field < 3; field++) {
+      while (*l && *l != ' ')
+        l++;
+      while (*l == ' ')
+        l++;
+    }
+    if (*l == '0' && (l[1] == ' ' || !l[1] || l[1] == '\n'))
+      return;
+  }
+  *cur = hi < end ? hi : end;
+}
+
+int bh_mapped_as(uintptr_t a, size_t len, int writable) {
+  /* The kernel's view, not ld.so's (its list is key-0 memory after
+   * start-up): mappings in ascending order, so one pass. */
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    bh_fatal("cannot read /proc/self/maps to register a shared object");
+  char buf[4096], line[512];
+  size_t n = 0;
+  uintptr_t cur = a, end = a + len;
+  ssize_t k;
+  while (cur < end && (k = read(fd, buf, sizeof buf)) > 0)
+    for (ssize_t i = 0; i < k; i++) {
+      if (buf[i] != '\n') {
+        if (n < sizeof line - 1)
+          line[n++] = buf[i];
+        continue;
+      }
+      line[n] = 0, n = 0;
+      maps_line(line, &cur, end, writable);
+    }
+  close(fd);
+  return len && end > a && cur >= end;
+}
+
+void bh_replace_page(void *dst, void *fresh) {
+  if (mprotect(fresh, BH_PAGE, PROT_READ) ||
+      mremap(fresh, BH_PAGE, BH_PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst) ==
+          MAP_FAILED)
+    bh_fatal("cannot replace a read-only page of the runtime: %s",
+             strerror(errno));
+}
+
+static void *fresh_copy(const void *page) {
+  void *w = mmap(NULL, BH_PAGE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (w == MAP_FAILED)
+    bh_fatal("cannot map a page to register a shared object");
+  memcpy(w, page, BH_PAGE);
+  return w;
+}
+
+/* A key for compartment i of table T, closed to every domain so far. */
+static long new_key(const struct bh_domain_table *t, size_t i) {
+  const struct bulkhead_domain *d = t->domain[i];
+  long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
+  if (key < 0) {
+    char list[1024];
+    if (errno == ENOSPC)
+      bh_fatal("out of protection keys: no key left for compartment '%s' of "
+               "%s (loaded with dlopen); compartments:%s",
+               d->name, t->object[i],
+               bh_loaded_compartments(t, list, sizeof list));
+    bh_fatal("pkey_alloc for compartment '%s' of %s: %s", d->name, t->object[i],
+             strerror(errno));
+  }
+  /* The domains made so far hold Linux's initial value for keys they did
+   * not allocate: access disabled. A process started otherwise would give
+   * them the new compartment's memory. */
+  int open = !(__bulkhead_domain0.pkru & PKEY_AD(key));
+  for (size_t j = 0; j < i; j++)
+    open |= !(t->domain[j]->pkru & PKEY_AD(key));
+  if (open)
+    bh_fatal("protection key %ld, for compartment '%s' of %s, is open to "
+             "domains made at start-up",
+             key, d->name, t->object[i]);
+  return key;
+}
+
+/* Compartment i's descriptor, made final on a fresh page: the object's
+ * (key-0 memory until now, which another thread may be rewriting) copied,
+ * the runtime's fields set, the page made read-only, and only then
+ * checked and used; then moved over the object's page. */
+static void make_descriptor(const struct bh_domain_table *t, size_t i) {
+  struct bulkhead_domain *d = fresh_copy(t->domain[i]);
+  long key = new_key(t, i);
+  uint32_t pkru = __bulkhead_domain0.pkru & ~PKEY_BITS(key);
+  d->pkey = (int32_t)key;
+  d->pkru = pkru;
+  char *lo = bh_stack_arena(d, (int)key);
+  if (mprotect(d, BH_PAGE, PROT_READ))
+    bh_fatal("cannot make a descriptor read-only");
+  size_t len = (size_t)(d->data_end - d->data_start);
+  if (d->pkey != key || d->pkru != pkru || d->stack_lo != lo ||
+      d->abi_version != BH_ABI_VERSION || d->data_end < d->data_start)
+    bh_fatal("the descriptor of a compartment of %s changed while it was "
+             "registered",
+             t->object[i]);
+  /* Still its object's writable memory (domain.c checked it in the
+   * object's segments before), and no compartment's. */
+  if (len && (!bh_mapped_as((uintptr_t)d->data_start, len, 1) ||
+              bh_overlaps_compartment((uintptr_t)d->data_start,
+                                      (uintptr_t)d->data_end)))
+    bh_fatal("compartment '%s' of %s claims memory that is not its own",
+             d->name, t->object[i]);
+  bh_tag_data(d);
+  bh_replace_page(t->domain[i], d);
+}
+
+/* An object's copies of the runtime's words, filled on fresh pages made
+ * read-only and then moved over the object's: never writable where its
+ * gates read them. */
+static void make_copies(char *copies) {
+  char *w = mmap(NULL, BH_COPY_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (w == MAP_FAILED)
+    bh_fatal("cannot map pages to register a shared object");
+  bh_fill_copies(w); /* read-only after */
+  if (mremap(w, BH_COPY_SIZE, BH_COPY_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED,
+             copies) == MAP_FAILED)
+    bh_fatal("cannot put a shared object's copies in place: %s",
+             strerror(errno));
+}
+
+/* Called by a shared object with compartments before its constructors
+ * (dso-object.c); exported by every executable linked with the runtime.
+ * No argument: what it registers comes from the notes (domain.c). */
+void bh_register_loaded(void) __asm__(BH_SYM_DSO_REGISTER);
+void bh_register_loaded(void) {
+  pthread_mutex_lock(&registering);
+  struct bh_domain_table *t = fresh_copy(&bh_domain_table);
+  size_t first = t->count, old = t->objects;
+  bh_find_objects(t, first, 1);
+  if (t->objects == old) { /* all registered (at start-up, or before) */
+    munmap(t, BH_PAGE);
+    pthread_mutex_unlock(&registering);
+    return;
+  }
+  const char *obj = first < t->count ? t->object[first] : "a shared object";
+  if (bh_state->unprotected || !__bulkhead_domain0.enforced)
+    bh_fatal("%s, loaded with dlopen, holds compartments, but this program "
+             "set up no protection keys at start-up (it has no compartment "
+             "of its own or of a library linked with it%s); "
+             "docs/shared-objects.md",
+             obj, bh_state->unprotected ? ", or runs unprotected" : "");
+  for (size_t k = old; k < t->objects; k++)
+    if (t->obj[k].share_hi > t->obj[k].share_lo)
+      bh_fatal("%s, loaded with dlopen, has a sharing policy "
+               "(-fpkey-share): not supported after start-up yet; link "
+               "it with the program (docs/shared-objects.md)",
+               obj);
+  if (bh_policy->on || !bh_late_objects_possible())
+    bh_fatal("%s, loaded with dlopen, holds compartments: a program under "
+             "the system-call filter cannot register it (build the program "
+             "with -fno-pkey-syscall-filter, or link the object with it); "
+             "docs/shared-objects.md",
+             obj);
+  for (size_t i = first; i < t->count; i++)
+    make_descriptor(t, i);
+  /* Published: gate entries first, then the table that counts them. */
+  for (size_t i = first; i < t->count; i++)
+    bh_index_add(i, t->domain[i]);
+  bh_replace_page(&bh_domain_table, t);
+  bh_fill_imports(old);
+  for (size_t k = old; k < bh_domain_table.t.objects; k++)
+    make_copies(bh_domain_table.t.obj[k].copies);
+  extern const char bh_index_table[] __asm__(BH_SYM_INDEX_TABLE) BH_HIDDEN;
+  for (size_t k = 0; k < old; k++) {
+    char *c = bh_domain_table.t.obj[k].copies;
+    bh_replace_page(c + BH_COPY_INDEX_TABLE, fresh_copy(bh_index_table));
+    bh_replace_page(c + BH_COPY_DOMAIN_TABLE, fresh_copy(&bh_domain_table));
+  }
+  for (size_t i = first; i < bh_domain_count(); i++)
+    bh_heap_add(i);
+  pthread_mutex_unlock(&registering);
+}
