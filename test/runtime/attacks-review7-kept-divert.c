@@ -25,7 +25,6 @@
 // OPEN: expected to fail until give_back resumes only the frame its own
 // dispatch kept (e.g. the compartment keeps the thread's records as a
 // stack on its key and gives back only the newest, voiding the rest).
-// XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true

@@ -27,7 +27,6 @@
 // OPEN: expected to fail until give_back accepts only the record its own
 // dispatch made (e.g. the compartment keeps, on its key, the records it
 // made per thread and voids those a longjmp skipped).
-// XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true

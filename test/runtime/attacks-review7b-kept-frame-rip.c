@@ -21,14 +21,15 @@
 // was interrupted.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %t.control && %run %t.control | FileCheck --check-prefix=CONTROL %s
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck --check-prefix=FIXED %s
+// FIXED: attacks-review7b-kept-frame-rip: ok (the entry refused the slot)
 // CONTROL: attacks-review7b-kept-frame-rip: ok
-// XFAIL: *
 #include "Inputs/tls-words.h"
 
 #include <signal.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char original[32] = "vault master key 0123456789abcd";
@@ -87,7 +88,7 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv) {
   *vault_slot = k;
 }
 
-int main(void) {
+static int attack(void) {
   vault_slot = tls_word("__bulkhead_stack.vault");
   struct sigaction sa = {0};
   sa.sa_sigaction = on_usr1;
@@ -95,5 +96,31 @@ int main(void) {
   CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
   vault_work();
   printf("attacks-review7b-kept-frame-rip: ok\n");
+  return 0;
+}
+
+/* The attack in a child: fixed, the nested entry's trampoline refuses the
+ * slot above the vault's mark (ud2) and the child dies of SIGILL, having
+ * leaked nothing; the control ends normally. */
+int main(void) {
+  fflush(NULL);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    int r = attack();
+    fflush(NULL);
+    _exit(r);
+  }
+  int st;
+  CHECK(waitpid(pid, &st, 0) == pid);
+#ifdef CONTROL
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+#else
+  if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGILL)) {
+    printf("attacks-review7b-kept-frame-rip: not refused (status %#x)\n", st);
+    return 1;
+  }
+  printf("attacks-review7b-kept-frame-rip: ok (the entry refused the slot)\n");
+#endif
   return 0;
 }

@@ -26,13 +26,14 @@
 // Expected when fixed: the key stays in the vault (or the process stops).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %t.control && %run %t.control | FileCheck --check-prefix=CONTROL %s
-// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck --check-prefix=FIXED %s
+// FIXED: attacks-review7b-kept-frame-slot: ok (the entry refused the slot)
 // CONTROL: banner arrived
-// XFAIL: *
 #include "Inputs/tls-words.h"
 
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char original[32] = "vault master key 0123456789abcd";
@@ -71,7 +72,7 @@ static void on_usr1(int sig) {
 #endif
 }
 
-int main(void) {
+static int attack(void) {
   vault_slot = tls_word("__bulkhead_stack.vault");
   default_slot = tls_word("__bulkhead_stack.0");
   struct sigaction sa = {0};
@@ -87,5 +88,31 @@ int main(void) {
   }
   CHECK(!memcmp(out, banner, 32));
   printf("banner arrived\n");
+  return 0;
+}
+
+/* The attack in a child: fixed, the nested entry's trampoline refuses the
+ * slot above the vault's mark (ud2) and the child dies of SIGILL, having
+ * leaked nothing; the control ends normally. */
+int main(void) {
+  fflush(NULL);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    int r = attack();
+    fflush(NULL);
+    _exit(r);
+  }
+  int st;
+  CHECK(waitpid(pid, &st, 0) == pid);
+#ifdef CONTROL
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+#else
+  if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGILL)) {
+    printf("attacks-review7b-kept-frame-slot: not refused (status %#x)\n", st);
+    return 1;
+  }
+  printf("attacks-review7b-kept-frame-slot: ok (the entry refused the slot)\n");
+#endif
   return 0;
 }
