@@ -22,9 +22,9 @@
 // within the compartment"; what it leaves out is that the inner record is
 // not voided and resumes later into frames that are no longer live: a
 // jump back into a dead frame, past the check, not out of it.
-// OPEN: expected to fail until give_back resumes only the frame its own
-// dispatch kept (e.g. the compartment keeps the thread's records as a
-// stack on its key and gives back only the newest, voiding the rest).
+// Fixed: give_back takes the record at the stack's mark (on the vault's
+// key, newest record last), not an address from key-0 memory; both swaps
+// are ignored and each signal resumes the frame it interrupted.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true

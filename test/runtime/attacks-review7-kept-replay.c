@@ -24,9 +24,9 @@
 // longjmp "abandons the copy on the compartment's stack", but the copy's
 // record stays usable; its "older record" item covers only nested
 // signals (attacks-review7-kept-divert.c: the same with stores alone).
-// OPEN: expected to fail until give_back accepts only the record its own
-// dispatch made (e.g. the compartment keeps, on its key, the records it
-// made per thread and voids those a longjmp skipped).
+// Fixed: give_back takes the record at the stack's mark (on the vault's
+// key, newest record last), not an address from key-0 memory; the swapped
+// words are ignored and the vault resumes where this signal interrupted it.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true

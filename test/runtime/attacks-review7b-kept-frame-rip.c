@@ -17,8 +17,9 @@
 // Without the slot moved (-DCONTROL) the program ends normally.
 // Reproduced in the PKU guest: "LEAK ... with PKRU 0x55555550" (the
 // vault's).
-// Expected when fixed: the process stops, or the vault resumes where it
-// was interrupted.
+// Fixed: the record is the vault's mark while the handler runs (abi.h,
+// BH_STACK_HEADER), and the nested entry's trampoline refuses a slot above
+// it (ud2): the attack runs in a child, which dies of SIGILL.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %t.control && %run %t.control | FileCheck --check-prefix=CONTROL %s
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck --check-prefix=FIXED %s

@@ -23,7 +23,9 @@
 // key's address and copies its key into the caller's buffer.
 // Without the slot moved (-DCONTROL) the banner arrives (first RUN line).
 // Reproduced in the PKU guest: "LEAK".
-// Expected when fixed: the key stays in the vault (or the process stops).
+// Fixed: the record is the vault's mark while the handler runs (abi.h,
+// BH_STACK_HEADER), and the nested entry's trampoline refuses a slot above
+// it (ud2): the attack runs in a child, which dies of SIGILL.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %t.control && %run %t.control | FileCheck --check-prefix=CONTROL %s
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t | FileCheck --check-prefix=FIXED %s
