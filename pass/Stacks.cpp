@@ -475,14 +475,16 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     // The caller's mark (abi.h, BH_STACK_HEADER), kept on its own stack for
     // the way back; 0 off its arena (nothing enforced: the body runs on its
     // caller's stack).
+    // r14 keeps the stack's last byte (0: off the arena) for the slot and
+    // mark below.
     AsmEmitter::Label Off = E.newLabel();
     E.step("push the caller's mark")
         .line("pushq $$0")
         .line(".cfi_adjust_cfa_offset 8")
-        .line("movq %rsp, %r11");
-    E.jumpUnlessInArena(FromD, "%r11", Off);
-    E.lastByteOfStack(FromD, "%rsp", "%r11")
-        .line("movq " + AsmEmitter::markOperand("%r11") + ", %r11")
+        .line("xorl %r14d, %r14d");
+    E.jumpUnlessInArena(FromD, "%rsp", Off);
+    E.lastByteOfStack(FromD, "%rsp", "%r14")
+        .line("movq " + AsmEmitter::markOperand("%r14") + ", %r11")
         .line("movq %r11, (%rsp)")
         .bind(Off);
     E.pushMarkedCookie(FromD);
@@ -494,14 +496,15 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     E.step("the caller's stack continues below")
         .line("movq " + FromSlot + ", %r11")
         .line("movq %fs:(%r11), %r12")
+        .line("testq %r14, %r14")
+        .line("jz " + Outside.ahead())
         .line("movq %rsp, %r13")
-        .line("andq $$-16, %r13");
-    E.jumpUnlessInArena(FromD, "%r13", Outside)
-        .line("movq %r13, %fs:(%r11)");
-    E.lastByteOfStack(FromD, "%r13", "%r11")
-        .line("movq %r13, " + AsmEmitter::markOperand("%r11"))
+        .line("andq $$-16, %r13")
+        .line("movq %r13, " + AsmEmitter::markOperand("%r14"))
+        .line("movq %r13, %fs:(%r11)")
         .bind(Outside)
         .line("xorl %r13d, %r13d")
+        .line("xorl %r14d, %r14d")
         .line("xorl %r11d, %r11d");
   }
   if (ToC)

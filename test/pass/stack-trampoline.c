@@ -113,7 +113,7 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: # push the caller's mark
 // CHECK-NEXT: pushq $0
 // CHECK-NEXT: .cfi_adjust_cfa_offset 8
-// CHECK:      movq -7(%r11), %r11
+// CHECK:      movq -7(%r14), %r11
 // CHECK-NEXT: movq %r11, (%rsp)
 // CHECK:      movq __bulkhead_domain.vault+40(%rip), %r11
 // CHECK-NEXT: movq -65536(%r11), %r11
@@ -124,8 +124,8 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: # the caller's stack continues below
 // CHECK-NEXT: movq __bulkhead_stack.vault@GOTTPOFF(%rip), %r11
 // CHECK-NEXT: movq %fs:(%r11), %r12
-// CHECK:      movq %r13, %fs:(%r11)
-// CHECK:      movq %r13, -7(%r11)
+// CHECK:      movq %r13, -7(%r14)
+// CHECK-NEXT: movq %r13, %fs:(%r11)
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
