@@ -270,7 +270,10 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   if ((uintptr_t)(m - RED_ZONE) < below)
     below = (uintptr_t)(m - RED_ZONE);
   struct layout l = layout(below, n);
-  if ((char *)__builtin_frame_address(0) >= (char *)l.k)
+  /* Above the room this function and give_back run in. */
+  if ((char *)l.k < fresh + BH_STACK_HEADER - BH_STACK_SIZE + BH_PAGE +
+                        KEEP_ROOM ||
+      (char *)__builtin_frame_address(0) >= (char *)l.k)
     return 0;
   memcpy(l.uc, src, KERNEL_UC_SIZE);
   memcpy(l.fp, fx, n);

@@ -81,6 +81,8 @@ static uintptr_t record_of(ucontext_t *uc) {
   return (u - 8 - 40) & ~(uintptr_t)15;
 }
 
+static uintptr_t *main_frame; /* the handlers run below it */
+
 /* Key-0 stores only: every word equal to `from` on the alternate stack
  * below the kernel's frame (the dispatcher's frame) and just above this
  * handler's frame (registers its callers saved). */
@@ -90,6 +92,8 @@ static int redirect(ucontext_t *uc, uintptr_t from, uintptr_t to) {
   uintptr_t *lo[2] = {(uintptr_t *)uc->uc_stack.ss_sp,
                       (uintptr_t *)(((uintptr_t)&here + 64) & ~(uintptr_t)7)};
   uintptr_t *hi[2] = {(uintptr_t *)uc, lo[1] + 256};
+  if (hi[1] > main_frame) /* not past the stack's end */
+    hi[1] = main_frame;
   for (int r = 0; r < 2; r++)
     for (uintptr_t *p = lo[r]; p < hi[r]; p++)
       if (*p == from) {
@@ -129,6 +133,7 @@ BULKHEAD_ENTRY(vault) int vault_outer(void) {
 }
 
 int main(void) {
+  main_frame = __builtin_frame_address(0);
   setvbuf(stdout, NULL, _IONBF, 0);
   struct sigaction sa = {0};
   sa.sa_sigaction = trap;
