@@ -286,15 +286,22 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   line("testb $$15, %al");
   line("jnz " + Refused.ahead());
   // The slot is key-0 memory: pointed above the mark (into live frames, a
-  // kept signal frame) the frame below would be written over them.
-  Label Below = newLabel();
+  // kept signal frame) the frame below would be written over them, so the
+  // entry continues at the mark instead. Honest code leaves it above only
+  // after a longjmp out of a nested entry to a setjmp in a callback, where
+  // the frames between are dead (they stay unused until the callback
+  // returns).
+  Label Below = newLabel(), Fresh = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
   line("cmpq " + markOperand("%rdx") + ", %rax");
   line("jbe " + Below.ahead());
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
   line("cmpq %rcx, %rax");
-  line("jne " + Refused.ahead());
+  line("je " + Fresh.ahead());
+  line("movq " + markOperand("%rdx") + ", %rax");
+  line("jmp " + Below.ahead());
+  bind(Fresh);
   line("movq %rax, " + markOperand("%rdx"));
   return bind(Below);
 }

@@ -103,9 +103,9 @@ public:
   AsmEmitter &restoreArgsAfterGate();
   // rax = the callee domain's current stack top, from its slot Slot (rcx
   // keeps the slot's offset). Into a compartment (Desc) it must lie in the
-  // arena, 16-aligned, and at or below its stack's mark (BH_STACK_HEADER),
-  // or be the stack's fresh top, which resets the mark; else Refused. rdx
-  // then holds the stack's last byte. Into the default domain, an empty
+  // arena, 16-aligned, else Refused; above its stack's mark
+  // (BH_STACK_HEADER) the mark is taken instead, unless it is the stack's
+  // fresh top, which resets the mark. rdx then holds the stack's last byte. Into the default domain, an empty
   // slot means this stack, rounded down to 16.
   AsmEmitter &loadStackTop(llvm::StringRef Slot, llvm::StringRef Desc,
                            bool IntoCompartment, Label Refused);

@@ -41,7 +41,8 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: testb $15, %al
 // CHECK-NEXT: jne [[TRAP]]
 // The slot (key-0) at or below the mark in its stack's header (the top 64
-// bytes), or the fresh top just below the header, which resets the mark.
+// bytes); above it the mark is taken instead, but for the fresh top just
+// below the header, which resets the mark.
 // CHECK-NEXT: # the stack top at or below the mark, or fresh
 // CHECK-NEXT: movq %rax, %rdx
 // CHECK-NEXT: subq __bulkhead_domain.vault+40(%rip), %rdx
@@ -52,7 +53,10 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: jbe [[BELOW:.Ltmp[0-9]+]]
 // CHECK-NEXT: leaq -63(%rdx), %rcx
 // CHECK-NEXT: cmpq %rcx, %rax
-// CHECK-NEXT: jne [[TRAP]]
+// CHECK-NEXT: je [[FRESH:.Ltmp[0-9]+]]
+// CHECK-NEXT: movq -7(%rdx), %rax
+// CHECK-NEXT: jmp [[BELOW]]
+// CHECK-NEXT: [[FRESH]]:
 // CHECK-NEXT: movq %rax, -7(%rdx)
 // CHECK-NEXT: [[BELOW]]:
 // The old mark into the frame, the mark and then the slot below it.
