@@ -284,7 +284,42 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
     return *this;
   jumpUnlessInArena(Desc, "%rax", Refused);
   line("testb $$15, %al");
-  return line("jnz " + Refused.ahead());
+  line("jnz " + Refused.ahead());
+  // The slot is key-0 memory: pointed above the mark (into live frames, a
+  // kept signal frame) the frame below would be written over them, so the
+  // entry continues at the mark instead. Honest code leaves it above only
+  // after a longjmp out of a nested entry to a setjmp in a callback, where
+  // the frames between are dead (they stay unused until the callback
+  // returns).
+  Label Below = newLabel(), Fresh = newLabel();
+  step("the stack top at or below the mark, or fresh");
+  lastByteOfStack(Desc, "%rax", "%rdx");
+  line("cmpq " + markOperand("%rdx") + ", %rax");
+  line("jbe " + Below.ahead());
+  line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
+  line("cmpq %rcx, %rax");
+  line("je " + Fresh.ahead());
+  line("movq " + markOperand("%rdx") + ", %rax");
+  line("jmp " + Below.ahead());
+  bind(Fresh);
+  line("movq %rax, " + markOperand("%rdx"));
+  return bind(Below);
+}
+
+AsmEmitter &AsmEmitter::lastByteOfStack(StringRef Desc, StringRef In,
+                                        StringRef Out) {
+  static_assert((BH_STACK_SIZE & (BH_STACK_SIZE - 1)) == 0, "a power of 2");
+  line("movq " + In + ", " + Out);
+  line("subq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + Out);
+  line("subq $$1, " + Out);
+  line("orq $$" + Twine(BH_STACK_SIZE - 1) + ", " + Out);
+  return line("addq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " +
+              Out);
+}
+
+std::string AsmEmitter::markOperand(StringRef LastByte) {
+  return "-" + std::to_string(BH_STACK_MARK_BELOW - 1) + "(" + LastByte.str() +
+         ")";
 }
 
 // An offset of the contract's frame at the top T of the callee's stack
@@ -298,7 +333,14 @@ std::string AsmEmitter::frameField(unsigned FrameOffset) {
   return belowTop(FrameOffset) + "(%rax)";
 }
 
-AsmEmitter &AsmEmitter::restoreSlotFromFrame(StringRef Slot) {
+AsmEmitter &AsmEmitter::restoreSlotFromFrame(StringRef Slot,
+                                             StringRef MarkDesc) {
+  if (!MarkDesc.empty()) { // the mark first: the slot stays at or below it
+    step("restore the callee's mark");
+    lastByteOfStack(MarkDesc, "%rsp", "%rcx");
+    line("movq " BH_STR(BH_FRAME_TO_OLD_MARK) "(%rsp), %rax");
+    line("movq %rax, " + markOperand("%rcx"));
+  }
   step("restore the callee's slot");
   line("movq " BH_STR(BH_FRAME_TO_OLD_SLOT) "(%rsp), %rax");
   line("movq " + Slot + ", %rcx");
@@ -325,6 +367,21 @@ AsmEmitter &AsmEmitter::writeFrameTop(uint64_t Below) {
   line("movq %rdx, " + belowTop(BH_FRAME_TO_OLD_SLOT) + "(%rax)");
   line("subq $$" + Twine(BH_FRAME_SIZE + Below) + ", %rdx");
   line("movq %rdx, %fs:(%rcx)");
+  return line("movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)");
+}
+
+// The mark moves before the slot: in between, a signal's kept frame goes
+// below the lower of the two (runtime/signals.c).
+AsmEmitter &AsmEmitter::writeCompartmentFrameTop(uint64_t Below,
+                                                 StringRef Slot) {
+  step("write the frame, move the mark");
+  line("movq " + markOperand("%rdx") + ", %rcx");
+  line("movq %rcx, " + belowTop(BH_FRAME_TO_OLD_MARK) + "(%rax)");
+  line("leaq -" + Twine(BH_FRAME_SIZE + Below) + "(%rax), %rcx");
+  line("movq %rcx, " + markOperand("%rdx"));
+  line("movq " + Slot + ", %rdx");
+  line("movq %rcx, %fs:(%rdx)");
+  line("movq %rax, " + belowTop(BH_FRAME_TO_OLD_SLOT) + "(%rax)");
   return line("movq %rsp, " + belowTop(BH_FRAME_FROM_SP) + "(%rax)");
 }
 

@@ -103,21 +103,34 @@ public:
   AsmEmitter &restoreArgsAfterGate();
   // rax = the callee domain's current stack top, from its slot Slot (rcx
   // keeps the slot's offset). Into a compartment (Desc) it must lie in the
-  // arena, 16-aligned, or Refused; into the default domain, an empty slot
-  // means this stack, rounded down to 16.
+  // arena, 16-aligned, else Refused; above its stack's mark
+  // (BH_STACK_HEADER) the mark is taken instead, unless it is the stack's
+  // fresh top, which resets the mark. rdx then holds the stack's last byte. Into the default domain, an empty
+  // slot means this stack, rounded down to 16.
   AsmEmitter &loadStackTop(llvm::StringRef Slot, llvm::StringRef Desc,
                            bool IntoCompartment, Label Refused);
+  // Out = the last byte of the stack of compartment Desc that holds In (in
+  // its arena, checked before); the mark's operand from there.
+  AsmEmitter &lastByteOfStack(llvm::StringRef Desc, llvm::StringRef In,
+                              llvm::StringRef Out);
+  static std::string markOperand(llvm::StringRef LastByte);
   // The frame (BH_FRAME_*) below the stack top in rax: the callee domain's
   // old slot, then its slot moved below the frame and Below further bytes
   // (a signal or nested entry must not land on it), then the caller's
   // stack pointer.
   AsmEmitter &writeFrameTop(uint64_t Below);
+  // The same into a compartment, after loadStackTop (rdx: the stack's last
+  // byte): the old mark goes into the frame too, and the mark moves with
+  // the slot (Slot). Clobbers rcx and rdx.
+  AsmEmitter &writeCompartmentFrameTop(uint64_t Below, llvm::StringRef Slot);
   // The operand of the frame's field at FrameOffset (BH_FRAME_*) while rax
   // holds the stack top.
   static std::string frameField(unsigned FrameOffset);
   // Back on the callee's stack, rsp at the frame: the callee domain's slot
-  // as it was (BH_FRAME_TO_OLD_SLOT); uses rax and rcx.
-  AsmEmitter &restoreSlotFromFrame(llvm::StringRef Slot);
+  // as it was (BH_FRAME_TO_OLD_SLOT), and for a compartment (MarkDesc, its
+  // descriptor) its mark (BH_FRAME_TO_OLD_MARK); uses rax and rcx.
+  AsmEmitter &restoreSlotFromFrame(llvm::StringRef Slot,
+                                   llvm::StringRef MarkDesc = "");
   // Checks the marked cookie at the caller's restored stack pointer
   // against the compartment's (descriptor Desc), or Refused; clears and
   // pops it.

@@ -517,7 +517,40 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     E.saveCalleeSaved(/*WithCFI=*/true);
     if (scrubsRegisters())
       E.clearCalleeSaved();
+    // The caller's mark (abi.h, BH_STACK_HEADER), kept on its own stack for
+    // the way back; 0 off its arena (nothing enforced: the body runs on its
+    // caller's stack).
+    // r14 keeps the stack's last byte (0: off the arena) for the slot and
+    // mark below.
+    AsmEmitter::Label Off = E.newLabel();
+    E.step("push the caller's mark")
+        .line("pushq $$0")
+        .line(".cfi_adjust_cfa_offset 8")
+        .line("xorl %r14d, %r14d");
+    E.jumpUnlessInArena(FromD, "%rsp", Off);
+    E.lastByteOfStack(FromD, "%rsp", "%r14")
+        .line("movq " + AsmEmitter::markOperand("%r14") + ", %r11")
+        .line("movq %r11, (%rsp)")
+        .bind(Off);
     E.pushMarkedCookie(FromD);
+    // From's slot and mark move below here with From's own rights: a
+    // callee that calls back into From, or a signal handler, continues
+    // below, and no key-0 store can point the slot above (into the frames
+    // From has live). The old slot waits in r12 for the frame.
+    AsmEmitter::Label Outside = E.newLabel();
+    E.step("the caller's stack continues below")
+        .line("movq " + FromSlot + ", %r11")
+        .line("movq %fs:(%r11), %r12")
+        .line("testq %r14, %r14")
+        .line("jz " + Outside.ahead())
+        .line("movq %rsp, %r13")
+        .line("andq $$-16, %r13")
+        .line("movq %r13, " + AsmEmitter::markOperand("%r14"))
+        .line("movq %r13, %fs:(%r11)")
+        .bind(Outside)
+        .line("xorl %r13d, %r13d")
+        .line("xorl %r14d, %r14d")
+        .line("xorl %r11d, %r11d");
   }
   if (ToC)
     E.firstEntry(
@@ -547,22 +580,24 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   }
   // To's slot moves below the frame before the frame is written: a signal
   // handler (runtime/signals.c) or a nested entry must not land on it.
-  E.writeFrameTop(StackBytes);
-  E.step("save the caller's slot")
-      .line("movq " + FromSlot + ", %rcx")
-      .line("movq %fs:(%rcx), %rdx")
-      .line("movq %rdx, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT));
-  // From's stack continues below here if the callee calls back into From.
-  E.step("the caller's stack continues below")
-      .line("movq %rsp, %rdx")
-      .line("andq $$-16, %rdx");
-  if (FromC) {
-    AsmEmitter::Label Outside = E.newLabel();
-    E.jumpUnlessInArena(FromD, "%rdx", Outside)
-        .line("movq %rdx, %fs:(%rcx)")
-        .bind(Outside);
+  if (ToC)
+    E.writeCompartmentFrameTop(StackBytes, ToSlot);
+  else
+    E.writeFrameTop(StackBytes);
+  if (FromC) { // moved before the gate
+    E.step("save the caller's slot")
+        .line("movq %r12, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT))
+        .line("xorl %r12d, %r12d");
   } else {
-    E.line("movq %rdx, %fs:(%rcx)");
+    E.step("save the caller's slot")
+        .line("movq " + FromSlot + ", %rcx")
+        .line("movq %fs:(%rcx), %rdx")
+        .line("movq %rdx, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT));
+    // The default stack continues below here if the callee calls back.
+    E.step("the caller's stack continues below")
+        .line("movq %rsp, %rdx")
+        .line("andq $$-16, %rdx")
+        .line("movq %rdx, %fs:(%rcx)");
   }
   // Stack arguments: read with To's rights from the default domain's key-0
   // stack, or from the buffer (the pass rejects them between two
@@ -601,7 +636,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       .line("leaq " + Twine(StackBytes) + "(%rsp), %rsp")
       .cfaFromSavedSp(BH_FRAME_FROM_SP, Above);
   E.step("keep the results").line("movq %rax, %r10").line("movq %rdx, %r8");
-  E.restoreSlotFromFrame(ToSlot);
+  E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
   E.step("the caller's slot and stack pointer from the frame")
       .line("movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %r9")
       .line("movq " BH_STR(BH_FRAME_FROM_SP) "(%rsp), %r11");
@@ -626,6 +661,17 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     E.jumpUnlessInArena(FromD, "%rsp", Refused);
     E.bind(Unenforced);
     E.popMarkedCookie(FromD, Refused);
+    // The mark as it was (from the caller's own stack, under the cookie):
+    // the slot goes back above the frames the callee had below it.
+    AsmEmitter::Label Off = E.newLabel();
+    E.step("restore the caller's mark").line("movq %rsp, %rcx");
+    E.jumpUnlessInArena(FromD, "%rcx", Off);
+    E.lastByteOfStack(FromD, "%rsp", "%rcx")
+        .line("movq (%rsp), %rax")
+        .line("movq %rax, " + AsmEmitter::markOperand("%rcx"))
+        .bind(Off)
+        .line("addq $$8, %rsp")
+        .line(".cfi_adjust_cfa_offset -8");
     E.restoreCalleeSaved();
   }
   E.step("restore the caller's slot")
@@ -775,7 +821,10 @@ void Instrumenter::finishAnyTrampolines() {
     E.loadStackTop(ToSlot, ToD, ToC, Refused);
     if (!ToC)
       E.line("testq %rax, %rax").line("jz " + Refused.ahead());
-    E.writeFrameTop(0);
+    if (ToC)
+      E.writeCompartmentFrameTop(0, ToSlot);
+    else
+      E.writeFrameTop(0);
     E.step("the caller's index into the frame")
         .line("movq %r12, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT))
         .line("xorl %r12d, %r12d");
@@ -812,7 +861,7 @@ void Instrumenter::finishAnyTrampolines() {
     E.line(!Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10"
                                         : "xorl %r10d, %r10d");
     E.line(!Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8" : "xorl %r8d, %r8d");
-    E.restoreSlotFromFrame(ToSlot);
+    E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.
     E.step("return through the way back")

@@ -150,11 +150,12 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
  */
 #define KERNEL_UC_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
 #define XSAVE_MAX (64u << 10)
-#define KEEP_ROOM (16u << 10) /* for the frames of keep and give_back */
+#define KEEP_ROOM (16u << 10) /* for keep's and give_back's frames, at the
+                              * bottom of the stack */
 
 struct kept {
   uint64_t cookie; /* the compartment's: only it could have written this */
-  struct kept *self;
+  char *old_mark;  /* the stack's mark before (give_back puts it back) */
   long tid;
   long index;
   ucontext_t *uc; /* the copy */
@@ -217,9 +218,37 @@ static size_t xsave_size(const char *fx) {
   return xstate_size + 4;
 }
 
-/* With compartment c's rights, on its stack: copies frame src (key-0
- * memory, read once) below `below`; the record, or 0 if the copy is not a
- * frame that resumes c (rewritten since the dispatcher looked at it). */
+/* Compartment c's stack slot on this thread, %fs-relative (the thread
+ * pointer at %fs:0 is key-0 memory). */
+static char *slot_get(int c) {
+  char *v;
+  __asm__ volatile("movq %%fs:(%1), %0" : "=r"(v) : "r"(bh_slot_tpoff(c)));
+  return v;
+}
+static void slot_set(int c, char *v) {
+  __asm__ volatile("movq %0, %%fs:(%1)" ::"r"(v), "r"(bh_slot_tpoff(c))
+                   : "memory");
+}
+
+/* The last byte of the stack of compartment d that holds p (in its arena),
+ * and that stack's mark (abi.h, BH_STACK_HEADER): the highest value the
+ * slot may hold while frames of the compartment are live there. The
+ * trampolines and the dispatcher move it with the compartment's rights
+ * only; the newest kept frame's record is the mark while its handler runs.
+ * Its records are so a stack, newest at the mark; an entry that finds the
+ * slot at the fresh top starts the mark over, voiding them all. */
+static char *stack_end(const struct bulkhead_domain *d, const char *p) {
+  return d->stack_lo + ((size_t)(p - 1 - d->stack_lo) | (BH_STACK_SIZE - 1));
+}
+static char **mark_of(const struct bulkhead_domain *d, const char *p) {
+  return (char **)(stack_end(d, p) + 1 - BH_STACK_MARK_BELOW);
+}
+
+/* With compartment c's rights, at the bottom of its stack on this thread:
+ * copies frame src (key-0 memory, read once) below `below`, and below the
+ * stack's mark; the record, now the mark, or 0 if the copy is not a frame
+ * that resumes c (rewritten since the dispatcher looked at it) or there is
+ * no room. */
 static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   long c = (long)(c_n & 0xff);
   size_t n = c_n >> 8;
@@ -228,11 +257,22 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   if (fx < src + KERNEL_UC_SIZE || fx > src + XSAVE_MAX || (uintptr_t)fx % 64)
     return 0;
   /* `below` came through key-0 memory too: the copy goes on this thread's
-   * stack of c, above this function's frame. */
+   * stack of c, below its mark (the slot or the kernel's frame may point
+   * higher, into frames c has live), above this function's frame. */
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  struct layout l = layout(below, n);
   if ((char *)below <= d->stack_lo || (char *)below > d->stack_hi ||
-      !bh_stack_slot_at((char *)below) ||
+      !bh_stack_slot_at((char *)below))
+    return 0;
+  char **mark = mark_of(d, (char *)below), *m = *mark;
+  char *fresh = stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
+  if (m <= fresh + BH_STACK_HEADER - BH_STACK_SIZE || m > fresh)
+    m = fresh; /* never set on this thread's stack: nothing live */
+  if ((uintptr_t)(m - RED_ZONE) < below)
+    below = (uintptr_t)(m - RED_ZONE);
+  struct layout l = layout(below, n);
+  /* Above the room this function and give_back run in. */
+  if ((char *)l.k < fresh + BH_STACK_HEADER - BH_STACK_SIZE + BH_PAGE +
+                        KEEP_ROOM ||
       (char *)__builtin_frame_address(0) >= (char *)l.k)
     return 0;
   memcpy(l.uc, src, KERNEL_UC_SIZE);
@@ -244,7 +284,11 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   if (xsave_size(l.fp) != n || magic2 != FP_XSTATE_MAGIC2 ||
       !bh_frame_pkru(l.uc, &pkru) || pkru != d->pkru)
     return 0;
-  *l.k = (struct kept){compartment_cookie(c), l.k, raw_gettid(), c, l.uc};
+  *l.k = (struct kept){compartment_cookie(c), *mark, raw_gettid(), c, l.uc};
+  /* The mark first: the slot is never above it. A handler entering c
+   * again continues below the copy. */
+  *mark = (char *)l.k;
+  slot_set((int)c, (char *)l.k);
   return (uintptr_t)l.k;
 }
 
@@ -259,29 +303,25 @@ __asm__(".text\n"
         "  ud2\n"
         ".size bh_sigreturn_at, .-bh_sigreturn_at\n");
 
-/* With compartment c's rights, on its stack: rt_sigreturn from the copy
- * whose record is k, if it is one that c made for this thread (the
- * pointer came through key-0 memory); 0 if not. */
-static uintptr_t give_back(uintptr_t kp, uintptr_t c, uintptr_t unused) {
-  (void)unused;
-  struct kept *k = (struct kept *)kp;
-  if (k->self != k || k->index != (long)c || k->tid != raw_gettid() ||
+/* With compartment c's rights, at the bottom of its stack on this thread:
+ * rt_sigreturn from the newest copy c kept there, the record at the mark,
+ * if it is one c made for this thread; 0 if not. The record's address is
+ * not taken from key-0 memory: an older record (skipped by a longjmp out
+ * of its handler, or by a nested signal) is never given back. */
+static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2) {
+  (void)unused1, (void)unused2;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  char *here = __builtin_frame_address(0);
+  char **mark = mark_of(d, here);
+  struct kept *k = (struct kept *)*mark;
+  if ((char *)k <= here ||
+      (char *)k > stack_end(d, here) + 1 - BH_STACK_HEADER ||
+      (uintptr_t)k % 16 || k->index != (long)c || k->tid != raw_gettid() ||
       k->cookie != compartment_cookie((long)c))
     return 0;
   k->cookie = 0; /* once */
+  *mark = k->old_mark;
   bh_sigreturn_at(k->uc);
-}
-
-/* Compartment c's stack slot on this thread, %fs-relative (the thread
- * pointer at %fs:0 is key-0 memory). */
-static char *slot_get(int c) {
-  char *v;
-  __asm__ volatile("movq %%fs:(%1), %0" : "=r"(v) : "r"(bh_slot_tpoff(c)));
-  return v;
-}
-static void slot_set(int c, char *v) {
-  __asm__ volatile("movq %0, %%fs:(%1)" ::"r"(v), "r"(bh_slot_tpoff(c))
-                   : "memory");
 }
 
 /* A fault the kernel raised repeats when its handler returns, and then
@@ -370,30 +410,30 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
                    bh_domain_at((size_t)c)->name);
   }
   uint64_t old;
+  /* keep moves the slot below the copy, where a handler entering c again
+   * continues; it is put back after the handler (key-0 memory meanwhile:
+   * what it says no longer matters once give_back has checked the mark). */
+  char *saved = slot_get(c);
   mask_signals(SIG_BLOCK, &all_signals, &old);
-  struct kept *k = (struct kept *)bh_run_in_compartment(
-      c, (char *)l.k, keep, (uintptr_t)below, (uintptr_t)uc,
-      (uintptr_t)c | n << 8);
+  uintptr_t k = bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, keep,
+                                      (uintptr_t)below, (uintptr_t)uc,
+                                      (uintptr_t)c | n << 8);
   mask_signals(SIG_SETMASK, &old, NULL);
   if (!k)
     bh_fatal_abort("the signal frame of compartment '%s' was rewritten "
                    "before the runtime kept it",
                    bh_domain_at((size_t)c)->name);
-  /* A handler entering the compartment again continues below the copy. */
-  char *saved = slot_get(c);
-  slot_set(c, (char *)k);
   run_handler(sig, si, uc);
-  slot_set(c, saved);
-  /* `k` and `c` were key-0 memory meanwhile: give_back's frame goes on
-   * this thread's own stack of c, and give_back checks the record. */
+  /* `c` and `base` were key-0 memory meanwhile: give_back runs on this
+   * thread's own stack of c (bh_run_in_compartment checks it) and finds the
+   * record from the mark there, not from anything kept here. */
+  mask_signals(SIG_BLOCK, &all_signals, NULL);
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     bh_fatal_abort("a kept signal frame's compartment was rewritten");
+  slot_set(c, saved);
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  if ((char *)k <= d->stack_lo || (char *)k > d->stack_hi ||
-      !bh_stack_slot_at((char *)k))
-    bh_fatal_abort("a kept signal frame's address was rewritten");
-  mask_signals(SIG_BLOCK, &all_signals, NULL);
-  bh_run_in_compartment(c, (char *)k, give_back, (uintptr_t)k, (uintptr_t)c, 0);
+  bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, give_back, (uintptr_t)c,
+                        0, 0);
   bh_fatal_abort("a kept signal frame of compartment '%s' was not the "
                  "runtime's",
                  d->name);

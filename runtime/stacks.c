@@ -8,7 +8,9 @@
  * stack is unmapped and returned when the thread exits. The pass's
  * trampolines (pass/CompartmentPass.cpp) keep the thread's current top of
  * each domain's stack in a TLS slot and check every value read from there
- * against the arena before switching to it: TLS is key-0 memory.
+ * against the arena, and against the mark in the stack's header (its top
+ * BH_STACK_HEADER bytes, on the compartment's key), before switching to it:
+ * TLS is key-0 memory.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -314,7 +316,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     if (i < 0 || i >= BH_STACKS_PER_ARENA)
       continue;
     if (owner.tid[c][i] == tid) { /* the slot was cleared behind our back */
-      *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE;
+      *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE - BH_STACK_HEADER;
       errno = saved_errno;
       return;
     }
@@ -342,7 +344,9 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   mine.slot[c] = slot;
   mine.index[c] = take + 1;
   bh_stats_stack(d);
-  *slot = base + BH_STACK_SIZE;
+  /* Its fresh top, below the header (abi.h): the entry's trampoline, with
+   * the compartment's rights, starts the mark there. */
+  *slot = base + BH_STACK_SIZE - BH_STACK_HEADER;
   errno = saved_errno;
 }
 

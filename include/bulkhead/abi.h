@@ -271,6 +271,17 @@
 #define BH_ARENA_GUARD 65536
 #define BH_MAX_STACK_ARGS 16384
 #define BH_MAX_CALLOUT_ARGS 512
+/* The top BH_STACK_HEADER bytes of each stack are its header, written only
+ * with the compartment's rights. At its top - BH_STACK_MARK_BELOW: the
+ * mark, the highest value the compartment's slot may hold while this
+ * thread has frames of it live on this stack (the slot itself is key-0
+ * TLS). A trampoline into the compartment takes the slot only if it is at
+ * or below the mark, or is the stack's fresh top (top - BH_STACK_HEADER:
+ * nothing live, the mark starts over there); it moves the mark with the
+ * slot, and so does a trampoline out of it and the signal dispatcher
+ * (runtime/signals.c). */
+#define BH_STACK_HEADER 64
+#define BH_STACK_MARK_BELOW 8
 
 /* The compartment's cookie: a random u64 at stack_lo - BH_COOKIE_BELOW, on
  * a read-only page of the compartment's key (runtime/stacks.c), bit 0 set.
@@ -294,15 +305,17 @@
 
 /* A static trampoline's frames (pass/Stacks.cpp).
  * On the caller's stack, when the caller is a compartment: rbx, rbp,
- * r12-r15 pushed in that order, then the marked cookie; the way back finds
+ * r12-r15 pushed in that order, then the compartment's mark as it was (0
+ * off its arena), then the marked cookie; the way back finds
  * the cookie at the saved stack pointer, BH_FRAME_CALLER_SAVED bytes below
  * the return address. */
 #define BH_CALLEE_SAVED_BYTES 48 /* rbx, rbp, r12, r13, r14, r15 */
-#define BH_FRAME_CALLER_SAVED 56 /* BH_CALLEE_SAVED_BYTES + the cookie */
+#define BH_FRAME_CALLER_SAVED 64 /* + the caller's mark, + the cookie */
 /* On the callee's stack, the BH_FRAME_SIZE bytes below its top T (the
  * copied stack arguments lie below them); at these offsets from T -
  * BH_FRAME_SIZE, the stack pointer once the callee has returned: */
 #define BH_FRAME_SIZE 32
+#define BH_FRAME_TO_OLD_MARK 0    /* a compartment callee's mark before */
 #define BH_FRAME_TO_OLD_SLOT 8    /* the callee domain's slot before */
 #define BH_FRAME_FROM_OLD_SLOT 16 /* the caller domain's slot before */
 #define BH_FRAME_FROM_SP 24       /* the caller's stack pointer */

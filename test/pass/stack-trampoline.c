@@ -1,7 +1,8 @@
 // -bulkhead-stacks: a call into a compartment goes through a trampoline that
 // holds both checked gates, takes this thread's stack in the compartment
 // (allocating it on first use), checks the slot against the compartment's
-// stack arena, copies the stack arguments and switches rsp. A call out of a
+// stack arena and its stack's mark, copies the stack arguments and switches
+// rsp. A call out of a
 // compartment checks the compartment's own stack pointer when it comes back.
 // RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
 // RUN: %clang_bh -O0 -S -o - %s | FileCheck %s
@@ -37,6 +38,35 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: jbe [[TRAP:.Ltmp[0-9]+]]
 // CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rax
 // CHECK-NEXT: ja [[TRAP]]
+// CHECK-NEXT: testb $15, %al
+// CHECK-NEXT: jne [[TRAP]]
+// The slot (key-0) at or below the mark in its stack's header (the top 64
+// bytes); above it the mark is taken instead, but for the fresh top just
+// below the header, which resets the mark.
+// CHECK-NEXT: # the stack top at or below the mark, or fresh
+// CHECK-NEXT: movq %rax, %rdx
+// CHECK-NEXT: subq __bulkhead_domain.vault+40(%rip), %rdx
+// CHECK-NEXT: subq $1, %rdx
+// CHECK-NEXT: orq $1048575, %rdx
+// CHECK-NEXT: addq __bulkhead_domain.vault+40(%rip), %rdx
+// CHECK-NEXT: cmpq -7(%rdx), %rax
+// CHECK-NEXT: jbe [[BELOW:.Ltmp[0-9]+]]
+// CHECK-NEXT: leaq -63(%rdx), %rcx
+// CHECK-NEXT: cmpq %rcx, %rax
+// CHECK-NEXT: je [[FRESH:.Ltmp[0-9]+]]
+// CHECK-NEXT: movq -7(%rdx), %rax
+// CHECK-NEXT: jmp [[BELOW]]
+// CHECK-NEXT: [[FRESH]]:
+// CHECK-NEXT: movq %rax, -7(%rdx)
+// CHECK-NEXT: [[BELOW]]:
+// The old mark into the frame, the mark and then the slot below it.
+// CHECK-NEXT: # write the frame, move the mark
+// CHECK-NEXT: movq -7(%rdx), %rcx
+// CHECK-NEXT: movq %rcx, -32(%rax)
+// CHECK-NEXT: leaq -64(%rax), %rcx
+// CHECK-NEXT: movq %rcx, -7(%rdx)
+// CHECK-NEXT: movq __bulkhead_stack.vault@GOTTPOFF(%rip), %rdx
+// CHECK-NEXT: movq %rcx, %fs:(%rdx)
 // CHECK:      movq 8(%rsp), %rdx
 // CHECK-NEXT: movq %rdx, -64(%rax)
 // CHECK:      movq 32(%rsp), %rdx
@@ -46,6 +76,10 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CFA = *(rsp + 56) + 8: the caller's saved stack pointer, for unwinding.
 // CHECK-NEXT: .cfi_escape 0x0f, 0x05, 0x77, 0x38, 0x06, 0x23, 0x08
 // CHECK:      callq __bulkhead_body.vault_nine
+// CHECK:      # restore the callee's mark
+// CHECK:      movq (%rsp), %rax
+// CHECK-NEXT: movq %rax, -7(%rcx)
+// CHECK-NEXT: # restore the callee's slot
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK-NEXT: [[OUT:.Ltmp[0-9]+]]:
 // CHECK-NEXT: wrpkru
@@ -78,19 +112,31 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK:      pushq %r15
 // CHECK:      xorl %ebx, %ebx
 // CHECK:      xorl %r15d, %r15d
+// Its mark as it was, kept on its own stack, then the cookie; the slot
+// and the mark move below them with the vault's rights.
+// CHECK-NEXT: # push the caller's mark
+// CHECK-NEXT: pushq $0
+// CHECK-NEXT: .cfi_adjust_cfa_offset 8
+// CHECK:      movq -7(%r14), %r11
+// CHECK-NEXT: movq %r11, (%rsp)
 // CHECK:      movq __bulkhead_domain.vault+40(%rip), %r11
 // CHECK-NEXT: movq -65536(%r11), %r11
 // CHECK-NEXT: xorq $2, %r11
 // CHECK-NEXT: pushq %r11
 // CHECK-NEXT: .cfi_adjust_cfa_offset 8
 // CHECK-NEXT: xorl %r11d, %r11d
+// CHECK-NEXT: # the caller's stack continues below
+// CHECK-NEXT: movq __bulkhead_stack.vault@GOTTPOFF(%rip), %r11
+// CHECK-NEXT: movq %fs:(%r11), %r12
+// CHECK:      movq %r13, -7(%r14)
+// CHECK-NEXT: movq %r13, %fs:(%r11)
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      callq outside
 // CHECK:      movl __bulkhead_domain.vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
-// CHECK-NEXT: .cfi_def_cfa %rsp, 64
+// CHECK-NEXT: .cfi_def_cfa %rsp, 72
 // CHECK-NEXT: # the caller's stack pointer in its arena
 // CHECK-NEXT: cmpl $0, __bulkhead_domain0+12(%rip)
 // CHECK-NEXT: je [[UNENFORCED:.*]]
@@ -107,6 +153,10 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: jne
 // CHECK-NEXT: movq $0, (%rsp)
 // CHECK-NEXT: addq $8, %rsp
+// CHECK:      # restore the caller's mark
+// CHECK:      movq (%rsp), %rax
+// CHECK-NEXT: movq %rax, -7(%rcx)
+// CHECK:      addq $8, %rsp
 // CHECK:      popq %r15
 // CHECK:      popq %rbx
 // CHECK:      retq

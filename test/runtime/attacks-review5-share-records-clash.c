@@ -87,8 +87,9 @@ static int attack(void) {
   CHECK(first && page_pkey(first) == vault_key);
 
   uintptr_t *slot = tls_word("__bulkhead_stack.vault");
-  uintptr_t top = *slot; /* stack 0's top: stack_lo + 1 MiB */
-  uintptr_t stack_lo = top - STACK_SIZE;
+  /* stack 0's fresh top: stack_lo + 1 MiB, less the header */
+  uintptr_t top = *slot;
+  uintptr_t stack_lo = top + 64 - STACK_SIZE;
   uintptr_t table = stack_lo - ARENA_GUARD + PAGE;
   if (page_pkey((void *)table) != vault_key ||
       page_pkey((void *)(stack_lo + PAGE)) != vault_key) {

@@ -85,7 +85,8 @@ static int attack(void) {
   unsigned want = vault_mac(msg, sizeof msg); /* takes stack 0 */
 
   uintptr_t *slot = tls_word("__bulkhead_stack.vault");
-  uintptr_t top = *slot, stack_lo = top - STACK_SIZE;
+  /* The fresh slot is stack 0's end less its header (BH_STACK_HEADER). */
+  uintptr_t top = *slot, stack_lo = top + 64 - STACK_SIZE;
   uintptr_t arena = stack_lo - ARENA_GUARD;
   /* The vault's stack starts 2 KiB above stack 0's guard page: its 128 KiB
    * buffer starts about 58 KiB below the arena (LLVM 19 -O2: 60 KiB - 2 KiB

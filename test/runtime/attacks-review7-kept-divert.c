@@ -22,10 +22,9 @@
 // within the compartment"; what it leaves out is that the inner record is
 // not voided and resumes later into frames that are no longer live: a
 // jump back into a dead frame, past the check, not out of it.
-// OPEN: expected to fail until give_back resumes only the frame its own
-// dispatch kept (e.g. the compartment keeps the thread's records as a
-// stack on its key and gives back only the newest, voiding the rest).
-// XFAIL: *
+// Fixed: give_back takes the record at the stack's mark (on the vault's
+// key, newest record last), not an address from key-0 memory; both swaps
+// are ignored and each signal resumes the frame it interrupted.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true
@@ -82,6 +81,8 @@ static uintptr_t record_of(ucontext_t *uc) {
   return (u - 8 - 40) & ~(uintptr_t)15;
 }
 
+static uintptr_t *main_frame; /* the handlers run below it */
+
 /* Key-0 stores only: every word equal to `from` on the alternate stack
  * below the kernel's frame (the dispatcher's frame) and just above this
  * handler's frame (registers its callers saved). */
@@ -91,6 +92,8 @@ static int redirect(ucontext_t *uc, uintptr_t from, uintptr_t to) {
   uintptr_t *lo[2] = {(uintptr_t *)uc->uc_stack.ss_sp,
                       (uintptr_t *)(((uintptr_t)&here + 64) & ~(uintptr_t)7)};
   uintptr_t *hi[2] = {(uintptr_t *)uc, lo[1] + 256};
+  if (hi[1] > main_frame) /* not past the stack's end */
+    hi[1] = main_frame;
   for (int r = 0; r < 2; r++)
     for (uintptr_t *p = lo[r]; p < hi[r]; p++)
       if (*p == from) {
@@ -130,6 +133,7 @@ BULKHEAD_ENTRY(vault) int vault_outer(void) {
 }
 
 int main(void) {
+  main_frame = __builtin_frame_address(0);
   setvbuf(stdout, NULL, _IONBF, 0);
   struct sigaction sa = {0};
   sa.sa_sigaction = trap;

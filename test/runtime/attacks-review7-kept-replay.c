@@ -24,10 +24,9 @@
 // longjmp "abandons the copy on the compartment's stack", but the copy's
 // record stays usable; its "older record" item covers only nested
 // signals (attacks-review7-kept-divert.c: the same with stores alone).
-// OPEN: expected to fail until give_back accepts only the record its own
-// dispatch made (e.g. the compartment keeps, on its key, the records it
-// made per thread and voids those a longjmp skipped).
-// XFAIL: *
+// Fixed: give_back takes the record at the stack's mark (on the vault's
+// key, newest record last), not an address from key-0 memory; the swapped
+// words are ignored and the vault resumes where this signal interrupted it.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true
@@ -94,6 +93,8 @@ static uintptr_t record_of(ucontext_t *uc) {
   return (u - 8 - 40) & ~(uintptr_t)15;
 }
 
+static uintptr_t *main_frame; /* the handlers run below it */
+
 static int replace(uintptr_t *lo, uintptr_t *hi, uintptr_t from, uintptr_t to) {
   int n = 0;
   for (uintptr_t *p = lo; p < hi; p++)
@@ -123,8 +124,11 @@ static void trap(int sig, siginfo_t *si, void *ucv) {
   uintptr_t kB = record_of(uc);
   char here;
   int n = replace((uintptr_t *)uc->uc_stack.ss_sp, (uintptr_t *)uc, kB, kA);
-  n += replace((uintptr_t *)(((uintptr_t)&here + 64) & ~(uintptr_t)7),
-               (uintptr_t *)(((uintptr_t)&here + 2048) & ~(uintptr_t)7), kB, kA);
+  uintptr_t *end = (uintptr_t *)(((uintptr_t)&here + 2048) & ~(uintptr_t)7);
+  if (end > main_frame) /* not past the stack's end */
+    end = main_frame;
+  n += replace((uintptr_t *)(((uintptr_t)&here + 64) & ~(uintptr_t)7), end, kB,
+               kA);
   printf("stage 2: %d word(s) %#lx -> %#lx\n", n, (unsigned long)kB,
          (unsigned long)kA);
   fflush(stdout);
@@ -132,6 +136,7 @@ static void trap(int sig, siginfo_t *si, void *ucv) {
 }
 
 int main(void) {
+  main_frame = __builtin_frame_address(0);
   setvbuf(stdout, NULL, _IONBF, 0);
   struct sigaction sa = {0};
   sa.sa_sigaction = trap;
