@@ -63,20 +63,21 @@ echo "##### bench: gate"
 # The stack-switching rows' loops are their own translation unit, built
 # with per-compartment stacks (the default); the other rows are built
 # without, so that their gates sit inline. shared.c is built without
-# Bulkhead: shared code, as a library would be. gate_stacks.o links first:
-# the linker keeps the first copy of the compartment's descriptor, and only
-# a per-compartment-stacks module's names the stack slot that the
-# run-time-chosen way back needs (one built without leaves it NULL).
+# Bulkhead: shared code, as a library would be. A compartment has one stack
+# mode in a link, so the stack-switching rows call the same target.c built
+# again as compartment gatestacks (-DGATE_STACKS, target.h).
 # Without the system-call filter: the pkey_set row allocates a spare key
 # after main, which the filter refuses (bench/syscalls measures the filter). The raw WRPKRU row is a PKRU writer on
 # purpose: allowed in asm, and the link is not scanned.
 if "$cc" -O2 -Wall -c "$root/bench/gate/shared.c" -o "$out/shared.o" &&
     "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks.o" &&
+    "$cc" -fpkey-compartments -fpkey-compartment-stacks -O2 -Wall -c \
+      -DGATE_STACKS "$root/bench/gate/target.c" -o "$out/target_stacks.o" &&
     "$cc" -fpkey-compartments -fno-pkey-compartment-stacks -O2 -Wall \
       -fno-pkey-syscall-filter \
       -fpkey-asm-allow="$root/bench/gate/asm-allow" -fno-pkey-link-scan \
-      "$out/gate_stacks.o" "$root/bench/gate/gate.c" \
+      "$out/gate_stacks.o" "$out/target_stacks.o" "$root/bench/gate/gate.c" \
       "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate"; then
   $run "$out/bench-gate" "$@" || status=1
 else
@@ -93,8 +94,11 @@ echo "##### bench: gate, no-op WRPKRU (Bulkhead's own instructions, hardware WRP
 nop="--bulkhead-bench-nop-wrpkru -DBENCH_NOP_WRPKRU"
 if "$cc" -fpkey-compartments $nop -fpkey-compartment-stacks -O2 -Wall -c \
       "$root/bench/gate/gate_stacks.c" -o "$out/gate_stacks_nop.o" &&
+    "$cc" -fpkey-compartments $nop -fpkey-compartment-stacks -O2 -Wall -c \
+      -DGATE_STACKS "$root/bench/gate/target.c" -o "$out/target_stacks_nop.o" &&
     "$cc" -fpkey-compartments $nop -fno-pkey-compartment-stacks -O2 -Wall \
-      -fno-pkey-link-scan "$out/gate_stacks_nop.o" "$root/bench/gate/gate.c" \
+      -fno-pkey-link-scan "$out/gate_stacks_nop.o" "$out/target_stacks_nop.o" \
+      "$root/bench/gate/gate.c" \
       "$root/bench/gate/target.c" "$out/shared.o" -o "$out/bench-gate-nop"; then
   env BULKHEAD_ALLOW_UNPROTECTED=1 "$out/bench-gate-nop" "$@" || status=1
 else

@@ -1,7 +1,9 @@
 /* gate_stacks.c - the rows of the gate benchmark built with per-compartment
  * stacks (the default, what ships):
  *   - the same entry call as the "Bulkhead call" row, each through a
- *     trampoline that switches to this thread's gatebench stack;
+ *     trampoline that switches to this thread's stack of compartment
+ *     gatestacks (target.h: the same code as gatebench, one stack mode per
+ *     compartment);
  *   - the same entry called through a function pointer (its wrapper);
  *   - compartment code calling out to a default-domain function, once per
  *     iteration (one entry, then n calls out and back);
@@ -9,6 +11,7 @@
  *     Bulkhead) that calls a default-domain function through a pointer the
  *     default domain made: the wrapper finds the compartment at run time
  *     and goes back to it through the runtime's run-time-chosen way back. */
+#define GATE_STACKS
 #include "target.h"
 
 void loop_bulkhead_stacks(long n);
@@ -30,7 +33,7 @@ __attribute__((noinline)) void loop_bulkhead_pointer(long n) {
     entry_pointer();
 }
 
-BULKHEAD_ENTRY(gatebench) void entry_call_out(long n);
+BULKHEAD_ENTRY(GATE_COMPARTMENT) void entry_call_out(long n);
 
 __attribute__((noinline)) void entry_call_out(long n) {
   for (long i = 0; i < n; i++)
@@ -49,11 +52,11 @@ __attribute__((noinline)) static void way_target(void) { way_counter++; }
 long way_count(void) { return way_counter; }
 void (*volatile way_pointer)(void) = way_target;
 
-BULKHEAD_ENTRY(gatebench) void entry_way_back(long n);
+BULKHEAD_ENTRY(GATE_COMPARTMENT) void entry_way_back(long n);
 
 __attribute__((noinline)) void entry_way_back(long n) {
   for (long i = 0; i < n; i++)
-    shared_call(way_pointer); /* with gatebench's rights, on its stack */
+    shared_call(way_pointer); /* with gatestacks' rights, on its stack */
 }
 
 __attribute__((noinline)) void loop_bulkhead_way_back(long n) { entry_way_back(n); }
