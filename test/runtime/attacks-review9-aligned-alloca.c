@@ -113,15 +113,7 @@ int main(void) {
   for (;;) {
     two(16, 0);
     uintptr_t s = seen_p + 16, lo = 0, hi = 0;
-    FILE *f = fopen("/proc/self/maps", "r");
-    CHECK(f);
-    for (char line[256]; fgets(line, sizeof line, f);) {
-      unsigned long x, y;
-      if (sscanf(line, "%lx-%lx", &x, &y) == 2 && x <= s - 16 && s - 16 < y)
-        lo = x, hi = y;
-    }
-    fclose(f);
-    CHECK(lo);
+    mapping_of(s - 16, &lo, &hi);
     /* Where the guard's base is itself aligned, the rounding stops there
      * (and faults): take the larger alignment. */
     if ((lo - 4096) % align == 0 && two == vault_two64) {

@@ -126,15 +126,7 @@ int main(int argc, char **argv) {
 static int attack(void) {
   vault_two(16, 0); /* this thread: the vault's stack 0 */
   uintptr_t s = seen_p + 16, lo = 0, hi = 0;
-  FILE *f = fopen("/proc/self/maps", "r");
-  CHECK(f);
-  for (char line[256]; fgets(line, sizeof line, f);) {
-    unsigned long x, y;
-    if (sscanf(line, "%lx-%lx", &x, &y) == 2 && x <= s - 16 && s - 16 < y)
-      lo = x, hi = y;
-  }
-  fclose(f);
-  CHECK(lo);
+  mapping_of(s - 16, &lo, &hi);
   uintptr_t arena = lo - 4096 - 65536, R = (lo - 4096) & ~(uintptr_t)262143;
   printf("stack %#lx-%#lx, arena from %#lx; the rounding goes to %#lx\n",
          (unsigned long)lo, (unsigned long)hi, (unsigned long)arena,
@@ -146,7 +138,7 @@ static int attack(void) {
   pthread_t t[4];
   for (int i = 0; i < 4; i++)
     CHECK(pthread_create(&t[i], NULL, spy, NULL) == 0);
-  f = fopen("/proc/self/maps", "r");
+  FILE *f = fopen("/proc/self/maps", "r");
   for (char line[256]; fgets(line, sizeof line, f);) {
     unsigned long x, y;
     if (sscanf(line, "%lx-%lx", &x, &y) == 2 && x < R && R <= y)

@@ -106,15 +106,7 @@ int main(void) {
     sched_yield();
   vault_two(16, 0);
   uintptr_t s = seen_p + 16, lo = 0, hi = 0;
-  FILE *f = fopen("/proc/self/maps", "r");
-  CHECK(f);
-  for (char line[256]; fgets(line, sizeof line, f);) {
-    unsigned long x, y;
-    if (sscanf(line, "%lx-%lx", &x, &y) == 2 && x <= s - 16 && s - 16 < y)
-      lo = x, hi = y;
-  }
-  fclose(f);
-  CHECK(lo);
+  mapping_of(s - 16, &lo, &hi);
   uintptr_t guard = lo - 4096;
   /* The first allocation ends a page above the stack's lowest page (the
    * second's probes touch that page and the one above the guard, never the

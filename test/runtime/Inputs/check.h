@@ -94,6 +94,21 @@ static inline int page_pkey(const void *p) {
   return key;
 }
 
+/* The mapping that holds address A, from /proc/self/maps: its bounds in
+ * *lo and *hi; the check fails if there is none. */
+static inline void mapping_of(uintptr_t a, uintptr_t *lo, uintptr_t *hi) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  CHECK(f);
+  *lo = *hi = 0;
+  for (char line[256]; fgets(line, sizeof line, f);) {
+    unsigned long x, y;
+    if (sscanf(line, "%lx-%lx", &x, &y) == 2 && x <= a && a < y)
+      *lo = x, *hi = y;
+  }
+  fclose(f);
+  CHECK(*lo);
+}
+
 /* The first page of a mapping of the file whose name contains OBJECT that
  * carries key KEY (a library's globals, not exported), from smaps; NULL if
  * none. */
