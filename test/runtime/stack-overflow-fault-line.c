@@ -1,0 +1,131 @@
+// Robustness, not an attack (found while fixing review 9's over-aligned
+// allocations): a compartment's over-aligned alloca that no longer fits
+// its stack (review 9's control layout: the allocation takes its
+// alignment's worth more since the fix) must stop the program at the
+// stack's guard with the fault line, SIGSEGV. With a second thread inside
+// the vault, the main thread instead dies of SIGILL and prints nothing
+// (seen in the QEMU guest; with a sigaltstack and a SIGILL handler of the
+// program's own the fault line and SIGSEGV come as expected). Cause not
+// found: expected to fail until it is.
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DCONTROL %s -o %t
+// RUN: not %run %t > %t.out 2>&1
+// RUN: FileCheck %s < %t.out
+// CHECK: bulkhead: SIGSEGV {{.*}} in compartment 'vault'
+// XFAIL: *
+#include "Inputs/check.h"
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+
+#define VICTIM_BYTES (960 * 1024)
+static volatile int victim_ready;
+static volatile uintptr_t seen_p, seen_q;
+static volatile int go;
+static uintptr_t guard_lo;
+
+__attribute__((noinline)) int report(char *p, char *q) {
+  seen_p = (uintptr_t)p;
+  seen_q = (uintptr_t)q;
+  return 0;
+}
+
+/* An honest vault function with a large frame: most of its stack. */
+BULKHEAD_ENTRY(vault) int vault_wait(void) {
+  volatile char buf[VICTIM_BYTES];
+  for (int k = 0; k < VICTIM_BYTES; k++)
+    buf[k] = 'v';
+  victim_ready = 1;
+  while (!go)
+    sched_yield();
+  int changed = 0;
+  for (int k = 0; k < VICTIM_BYTES; k++)
+    changed += buf[k] != 'v';
+  printf("victim, back in the vault: %d bytes of its locals changed\n", changed);
+  if (changed)
+    puts("BROKEN: the other thread's vault frames overwrote the victim's");
+  fflush(stdout);
+  if (changed)
+    _exit(1);
+  return changed;
+}
+
+BULKHEAD_INTERNAL(vault) __attribute__((noinline)) int vault_fill(char *q) {
+  volatile char buf[512];
+  for (int k = 0; k < 512; k++)
+    buf[k] = 'Z';
+  q[0] = buf[3];
+  return buf[3];
+}
+
+/* One allocation sized by the caller, then, when asked, a buffer of a
+ * size the caller gives, aligned to 64 KiB (or 256 KiB) for the device or
+ * the huge pages it is for. */
+#define TWO(NAME, ALIGN)                                                       \
+  BULKHEAD_ENTRY(vault) int NAME(unsigned long a, unsigned long b) {           \
+    char *p = __builtin_alloca(a);                                             \
+    p[0] = 1;                                                                  \
+    char *q = p;                                                               \
+    if (b) {                                                                   \
+      q = __builtin_alloca_with_align(b, 8 * (ALIGN));                         \
+      vault_fill(q);                                                           \
+    }                                                                          \
+    return report(p, q);                                                       \
+  }
+TWO(vault_two64, 65536)
+TWO(vault_two256, 262144)
+
+static void *victim(void *arg) {
+  (void)arg;
+  int changed = vault_wait();
+  printf("victim: %d\n", changed);
+  puts("overaligned: ok");
+  fflush(stdout);
+  exit(0);
+}
+
+int main(void) {
+  pthread_t v;
+  CHECK(pthread_create(&v, NULL, victim, NULL) == 0);
+  while (!victim_ready)
+    sched_yield();
+  int (*two)(unsigned long, unsigned long) = vault_two64;
+  unsigned long align = 65536;
+  for (;;) {
+    two(16, 0);
+    uintptr_t s = seen_p + 16, lo = 0, hi = 0;
+    mapping_of(s - 16, &lo, &hi);
+    /* Where the guard's base is itself aligned, the rounding stops there
+     * (and faults): take the larger alignment. */
+    if ((lo - 4096) % align == 0 && two == vault_two64) {
+      two = vault_two256, align = 262144;
+      continue;
+    }
+    /* The first allocation ends a page above the stack's lowest page; the
+     * second is probed down into the guard's page, no further (its probes
+     * touch the lowest page, not the guard); the alignment then takes the
+     * stack pointer down to the boundary below. With CONTROL, the second ends
+     * on a boundary a page or more above the guard. */
+    uintptr_t P = lo + 4096;
+    unsigned long b = 8192 - 16;
+#ifdef CONTROL
+    P = (lo + 4096 + align - 1) / align * align + 16, b = 16;
+#endif
+    unsigned long a = s - P;
+    printf("stack %#lx-%#lx, entry %#lx: align %lu, a %lu, b %lu\n",
+           (unsigned long)lo, (unsigned long)hi, (unsigned long)s, align, a, b);
+    fflush(stdout);
+    two(a, b);
+    guard_lo = lo - 4096;
+    break;
+  }
+  printf("aligned allocation at %#lx (this stack's guard: %#lx-%#lx)\n",
+         (unsigned long)seen_q, (unsigned long)guard_lo,
+         (unsigned long)guard_lo + 4096);
+  if (seen_q < guard_lo)
+    puts("BROKEN: the vault's allocation is below its stack's guard, in the "
+         "stack below");
+  fflush(stdout);
+  go = 1;
+  pause();
+}
