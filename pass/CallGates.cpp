@@ -221,6 +221,26 @@ static bool mayBeSharedObject(const Module &M) {
   return M.getPICLevel() != PICLevel::NotPIC;
 }
 
+// The runtime's allocators choose the heap by the caller's rights
+// (runtime/heap.c, cxx.c): gated into the default domain, a compartment's
+// allocation would come from the shared heap, where the default domain
+// reads what the compartment then stores. They get no import, which in an
+// executable is key-0 memory, where one store would set the byte of malloc
+// and share the vault's next block (test/dso/allocator-imports.test).
+static bool choosesHeapByRights(StringRef Name) {
+  static const StringRef Names[] = {
+      "malloc",        "calloc",         "realloc",         "reallocarray",
+      "reallocf",      "reallocarr",     "free",            "cfree",
+      "vfree",         "posix_memalign", "aligned_alloc",   "memalign",
+      "valloc",        "pvalloc",        "_aligned_malloc", "strdup",
+      "strndup",       "__strdup",       "wcsdup",          "malloc_usable_size",
+      "malloc_size",   "malloc_good_size"};
+  Name.consume_front("__libc_");
+  return is_contained(Names, Name) || Name.starts_with("_Znw") ||
+         Name.starts_with("_Zna") || Name.starts_with("_ZdlPv") ||
+         Name.starts_with("_ZdaPv");
+}
+
 // NAME's import (include/bulkhead/abi.h, BH_SYM_IMPORT_PREFIX): a pointer
 // to the name and a byte the program's runtime sets at registration when
 // NAME is default-domain code, on a page it then makes read-only.
@@ -288,7 +308,7 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   }
   IRBuilder<> B(CI);
   Value *IsDefault = B.CreateIsNotNull(Marker);
-  if (mayBeSharedObject(M)) {
+  if (mayBeSharedObject(M) && !choosesHeapByRights(Callee.getName())) {
     // Volatile: set by the runtime before any of this code runs.
     GlobalVariable *Import = importOf(Callee.getName());
     Value *On =
