@@ -223,26 +223,6 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
   return -1;
 }
 
-/* Also stops every process that shares the memory of thread tid of
- * process tgid (clone(CLONE_VM) without CLONE_THREAD): it would see a new
- * mapping as soon as the kernel made it, before the judgement of its edges
- * (review 6, attacks-review6-split-race.c). Until a walk of /proc finds
- * none running: a sharer not yet stopped may have made another. */
-static int freeze_one(pid_t p, void *frozen) {
-  return freeze(frozen, p, 0);
-}
-
-static int freeze_sharers(struct frozen *f, pid_t tgid, pid_t tid) {
-  for (int round = 0; round < 64; round++) {
-    int before = f->n;
-    if (bh_each_sharer(tgid, tid, freeze_one, f))
-      return -1;
-    if (f->n == before)
-      return 0;
-  }
-  return -1;
-}
-
 void bh_exec_reap(void) {
   for (int i = 0; i < npending;) {
     int st;
@@ -604,9 +584,9 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                  domain[128] = "code outside every domain";
   const char *no = NULL;
   int fd = -1, err = 0, st = 0, sig = 0;
-  if (!f || tgid <= 0 || freeze(f, tgid, tid) || freeze_sharers(f, tgid, tid))
-    no = "the supervisor cannot stop the process's threads (and the processes "
-         "sharing its memory) while it scans the file";
+  if (!f || tgid <= 0 || freeze(f, tgid, tid))
+    no = "the supervisor cannot stop the process's threads while it scans the "
+         "file";
   /* The caller too: its wait ends, and the kernel will make its call again
    * once it goes on (replay). Now nothing of the process runs. */
   int seized = !no && !ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
