@@ -1,4 +1,4 @@
-/* attacks-review10-dlopen-import.test: a program without the system-call
+/* review10-dlopen-import.racy: a program without the system-call
  * filter dlopens argv[1] (a vault that calls the program's app_log) while
  * a second thread, with key-0 loads and stores only, finds the object in
  * ld.so's list and moves the name pointer of the vault's import of app_log

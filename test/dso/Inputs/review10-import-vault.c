@@ -1,4 +1,4 @@
-/* attacks-review10-dlopen-import.test: a compartment in a dlopen'ed object
+/* review10-dlopen-import.racy: a compartment in a dlopen'ed object
  * that calls the program's default-domain app_log by its plain name. It
  * needs libreview10-slowdep.so, whose constructor the loader runs first. */
 #include <bulkhead.h>
