@@ -349,17 +349,17 @@ static void domain_of_stopped(pid_t tid, char *out, size_t size) {
     snprintf(out, size, "compartment '%s'", d->name);
 }
 
-/* Kills process tgid and, first, every process that shares its memory
- * (clone(CLONE_VM) without CLONE_THREAD, vfork): the mapping the kill
- * answers stays in that memory, and such a process, never stopped, would
- * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
- * Each is compared while tgid's memory still exists. */
 static int kill_one(pid_t p, void *unused) {
   (void)unused;
   kill(p, SIGKILL);
   return 0;
 }
 
+/* Kills process tgid and, first, every process that shares its memory
+ * (clone(CLONE_VM) without CLONE_THREAD, vfork): the mapping the kill
+ * answers stays in that memory, and such a process, never stopped, would
+ * run it after tgid's end (review 5, attacks-review5-clone-vm-split.c).
+ * Each is compared while tgid's memory still exists. */
 static void kill_with_sharers(pid_t tgid, pid_t tid) {
   bh_each_sharer(tgid, tid, kill_one, NULL);
   kill(tgid, SIGKILL);
