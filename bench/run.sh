@@ -1,12 +1,14 @@
 #!/bin/sh
 # run.sh - build and run the Bulkhead benchmarks.
 #
-# Usage: bench/run.sh [--vm] [BIN] [-- BENCH-ARGS...]
+# Usage: bench/run.sh [--vm] [--only NAME] [BIN] [-- BENCH-ARGS...]
 #   BIN   bulkhead-clang itself or the directory holding it; default
 #         $BULKHEAD_PREFIX/bin, else build/bin under the repository root.
 #   --vm  run inside the QEMU guest with emulated PKU (test/vm/pku-vm-run).
 #         That shows the PKU rows work, but TCG emulation timings are NOT
 #         hardware timings: ratios measured there say nothing about the target.
+#   --only NAME  run one benchmark: gate (both gate rows) or a directory
+#         under bench/ (test/bench/builds.test uses it to check they build).
 #   BENCH-ARGS are passed to each benchmark (gate: [REPS [MIN_MS]]).
 #
 # Natively on a machine without protection keys the benchmark still runs
@@ -21,16 +23,22 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 vm=0
+only=""
 bin=""
 while [ $# -gt 0 ]; do
   case $1 in
     --vm) vm=1 ;;
+    --only) shift; only=${1:-} ;;
     --) shift; break ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) bin=$1 ;;
   esac
   shift
 done
+if [ -n "$only" ] && [ "$only" != gate ] && [ ! -x "$root/bench/$only/run.sh" ]; then
+  echo "bench/run.sh: error: no benchmark '$only' (gate, or a directory of bench/ with run.sh)" >&2
+  exit 2
+fi
 bin=${bin:-${BULKHEAD_PREFIX:+$BULKHEAD_PREFIX/bin}}
 bin=${bin:-$root/build/bin}
 if [ -d "$bin" ]; then cc=$bin/bulkhead-clang; else cc=$bin; fi
@@ -58,6 +66,8 @@ else
 fi
 
 status=0
+wanted() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+if wanted gate; then
 echo
 echo "##### bench: gate"
 # The stack-switching rows' loops are their own translation unit, built
@@ -106,10 +116,12 @@ else
        "a build tree only, never installed: pass build/bin)" >&2
   status=1
 fi
+fi
 
 for script in "$root"/bench/*/run.sh; do
   [ -x "$script" ] || continue
   name=$(basename "$(dirname "$script")")
+  wanted "$name" || continue
   echo
   echo "##### bench: $name"
   if [ $vm -eq 1 ]; then "$script" "$bin" --vm; else "$script" "$bin"; fi || status=1

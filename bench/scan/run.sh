@@ -17,7 +17,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$llvm/bin/clang" -O2 -march=x86-64 -D_GNU_SOURCE -I"$src/tools/scan" \
-    "$here/scan_bench.c" "$src/tools/scan/search.c" -lelf -o "$work/scan_bench"
+    -I"$src/patterns" "$here/scan_bench.c" "$src/tools/scan/search.c" \
+    "$src/patterns/patterns.c" -lelf -o "$work/scan_bench"
 
 # A small program whose WRPKRU bytes are all inside other instructions.
 "$llvm/bin/clang" -shared -nostdlib "$src/test/scan/Inputs/hits.s" -o "$work/unaligned-hits.so"
