@@ -41,56 +41,25 @@
 // ERR-NEXT: bulkhead: denied: mremap(0x200000000000, 0x1000, 0x1000, 0x3) from the default domain
 // ERR-NOT: denied
 #include "Inputs/target.h"
-#include <grp.h>
-
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_SEAL_WRITE 0x0008
-#endif
-
-/* A sealed one-page memfd holding page. */
-static int sealed(const unsigned char *page) {
-  int fd = memfd_create("code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0 || write(fd, page, 4096) != 4096 || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE))
-    return -1;
-  return fd;
-}
+#include "Inputs/split-wrpkru.h"
 
 /* B mapped right after A (by_mremap = 0), or mapped elsewhere and moved
  * there by mremap, which the supervisor never sees (by_mremap = 1). */
 static void split(int by_mremap) {
-  if (getuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-                        setresuid(65534, 65534, 65534))) {
-    printf("setup: %s\n", strerror(errno));
+  if (drop_to_nobody())
     return;
-  }
-  static unsigned char a[4096], b[4096];
-  memset(a, 0x90, sizeof a); /* nop */
-  a[4094] = 0x0f, a[4095] = 0x01;
-  memset(b, 0xcc, sizeof b); /* int3 */
-  b[0] = 0xef, b[1] = 0xc3;  /* ..., ret */
-  int fa = sealed(a), fb = sealed(b);
-  /* Two free pages: reserve, release, map into them. */
-  unsigned char *at = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (fa < 0 || fb < 0 || at == MAP_FAILED || munmap(at, 8192) ||
-      mmap(at, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fa, 0) != at ||
+  int fb = split_map_a();
+  if (fb < 0 ||
       (by_mremap ? mremap(mmap((void *)0x200000000000ul, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE,
                               fb, 0),
-                         4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, at + 4096)
-                 : mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0)) !=
-          at + 4096) {
+                         4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, split_at + 4096)
+                 : mmap(split_at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED,
+                        fb, 0)) != split_at + 4096) {
     report_read("a WRPKRU split over two mappings", NULL);
     return;
   }
-  /* The jump an attacker with the program counter makes (eax = ecx = edx
-   * = 0: every key open), and the copy in the same breath. */
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(at + 4094), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  split_jump(out);
   report_read("a WRPKRU split over two mappings", out);
 }
 

@@ -32,25 +32,8 @@
 // ON: attack failed
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
-#include "Inputs/libc-wrpkru.h"
+#include "Inputs/split-wrpkru.h"
 
-#include <poll.h>
-#include <sched.h>
-
-#ifndef F_ADD_SEALS
-#define F_ADD_SEALS 1033
-#define F_SEAL_WRITE 0x0008
-#endif
-
-static int sealed(const unsigned char *page) {
-  int fd = memfd_create("code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0 || write(fd, page, 4096) != 4096 || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE))
-    return -1;
-  return fd;
-}
-
-static int out[2];
-static unsigned char *at;
 static volatile long attacker; /* the process that maps B */
 static char stack[65536] __attribute__((aligned(16)));
 static char thread_stack[65536] __attribute__((aligned(16)));
@@ -61,15 +44,7 @@ static int thread(void *unused) {
   (void)unused;
   while (syscall(SYS_kill, attacker, 0) == 0)
     syscall(SYS_sched_yield);
-  static char got[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(at + 4094), "r"(vault_data), "r"(got)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
-  syscall(SYS_write, out[1], got, 40);
-  syscall(SYS_exit_group, 0);
+  split_jump_and_send();
   return 0;
 }
 
@@ -84,22 +59,10 @@ static int leader(void *unused) {
 }
 
 static void attack(void) {
-  if (drop_to_nobody())
-    return;
   attacker = getpid();
-  /* A ends in 0F 01, B starts with EF C3 (WRPKRU's last byte, ret). */
-  static unsigned char a[4096], b[4096];
-  memset(a, 0x90, sizeof a); /* nop */
-  a[4094] = 0x0f, a[4095] = 0x01;
-  memset(b, 0xcc, sizeof b);
-  b[0] = 0xff ^ flip, b[1] = 0xc3;
-  int fa = sealed(a), fb = sealed(b);
-  at = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (fa < 0 || fb < 0 || at == MAP_FAILED || munmap(at, 8192) ||
-      mmap(at, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fa, 0) != at) {
-    printf("setup: %s\n", strerror(errno));
+  int fb = split_map_a();
+  if (fb < 0)
     return;
-  }
   pid_t s = clone(leader, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL);
   if (s < 0) {
     printf("setup: clone: %s\n", strerror(errno));
@@ -123,38 +86,10 @@ static void attack(void) {
   }
   printf("sharer's leader: %.3s\n", strrchr(buf, ')') ? strrchr(buf, ')') + 2 : "?");
   fflush(stdout);
-  /* The second half: the supervisor kills this process for it. */
-  mmap(at + 4096, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fb, 0);
-  printf("mapped\n");
+  split_map_b(fb);
 }
 
 int main(void) {
-  if (pipe(out))
-    return 1;
-  vault_block = vault_new_block();
-  printf("== zombie-leader-sharer\n");
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    attack();
-    fflush(stdout);
-    _exit(0);
-  }
-  int st;
-  if (pid < 0 || waitpid(pid, &st, 0) != pid)
-    return 1;
-  if (WIFSIGNALED(st))
-    printf("zombie-leader-sharer: stopped by signal %d\n", WTERMSIG(st));
-  else
-    printf("zombie-leader-sharer: exited %d\n", WEXITSTATUS(st));
-  close(out[1]);
-  struct pollfd p = {out[0], POLLIN, 0};
-  static char got[48];
-  errno = 0;
-  if (poll(&p, 1, 20000) == 1 && read(out[0], got, 40) == 40)
-    report_read("the thread of a process sharing the memory, after the kill,", got);
-  else
-    report_read("the thread of a process sharing the memory, after the kill,", NULL);
-  printf("parent's vault intact: %d\n", vault_data_intact() && vault_block_intact(vault_block));
-  return 0;
+  return split_run_forked("zombie-leader-sharer", attack,
+                          "the thread of a process sharing the memory, after the kill,");
 }

@@ -17,7 +17,7 @@
 static volatile unsigned char flip = 0x10;
 
 /* The file offset of the first WRPKRU in libc's file, or -1. */
-static long wrpkru_offset(int fd) {
+__attribute__((unused)) static long wrpkru_offset(int fd) {
   static unsigned char b[4 << 20];
   const unsigned char w[3] = {0x0f, 0x01, (unsigned char)(0xff ^ flip)};
   ssize_t n = pread(fd, b, sizeof b, 0);
