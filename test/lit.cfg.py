@@ -106,7 +106,8 @@ if config.llvm_major == "19" or os.environ.get("BULKHEAD_REALWORLD") == "all":
     config.available_features.add("realworld")
     for name, package, version in [("sqlite3", "sqlite3", "3.40.1-2+deb12u2"),
                                    ("libpng", "libpng1.6", "1.6.39-2+deb12u5"),
-                                   ("json-c", "json-c", "0.16-2")]:
+                                   ("json-c", "json-c", "0.16-2"),
+                                   ("xz", "xz-utils", "5.4.1-1+deb12u1")]:
         try:
             fetch = subprocess.run([os.path.join(config.bulkhead_src, "scripts", "fetch-source.sh"),
                                     package, version, zlib_cache],
