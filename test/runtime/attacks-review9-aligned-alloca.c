@@ -33,41 +33,10 @@
 // CONTROL: overaligned: ok
 // NOLEAK-NOT: BROKEN
 #include "Inputs/check.h"
-#include <pthread.h>
-#include <sched.h>
-#include <stdint.h>
-
 #define VICTIM_BYTES (960 * 1024)
-static volatile int victim_ready;
-static volatile uintptr_t seen_p, seen_q;
-static volatile int go;
+#include "Inputs/vault-victim.h"
+
 static uintptr_t guard_lo;
-
-__attribute__((noinline)) int report(char *p, char *q) {
-  seen_p = (uintptr_t)p;
-  seen_q = (uintptr_t)q;
-  return 0;
-}
-
-/* An honest vault function with a large frame: most of its stack. */
-BULKHEAD_ENTRY(vault) int vault_wait(void) {
-  volatile char buf[VICTIM_BYTES];
-  for (int k = 0; k < VICTIM_BYTES; k++)
-    buf[k] = 'v';
-  victim_ready = 1;
-  while (!go)
-    sched_yield();
-  int changed = 0;
-  for (int k = 0; k < VICTIM_BYTES; k++)
-    changed += buf[k] != 'v';
-  printf("victim, back in the vault: %d bytes of its locals changed\n", changed);
-  if (changed)
-    puts("BROKEN: the other thread's vault frames overwrote the victim's");
-  fflush(stdout);
-  if (changed)
-    _exit(1);
-  return changed;
-}
 
 BULKHEAD_INTERNAL(vault) __attribute__((noinline)) int vault_fill(char *q) {
   volatile char buf[512];
@@ -94,20 +63,8 @@ BULKHEAD_INTERNAL(vault) __attribute__((noinline)) int vault_fill(char *q) {
 TWO(vault_two64, 65536)
 TWO(vault_two256, 262144)
 
-static void *victim(void *arg) {
-  (void)arg;
-  int changed = vault_wait();
-  printf("victim: %d\n", changed);
-  puts("overaligned: ok");
-  fflush(stdout);
-  exit(0);
-}
-
 int main(void) {
-  pthread_t v;
-  CHECK(pthread_create(&v, NULL, victim, NULL) == 0);
-  while (!victim_ready)
-    sched_yield();
+  start_victim("overaligned: ok");
   int (*two)(unsigned long, unsigned long) = vault_two64;
   unsigned long align = 65536;
   for (;;) {

@@ -33,40 +33,7 @@
 // DIES: SIGSEGV
 // NOLEAK-NOT: BROKEN
 #include "Inputs/check.h"
-#include <pthread.h>
-#include <sched.h>
-#include <stdint.h>
-
-static int fds[2];
-static volatile int victim_ready;
-static volatile uintptr_t seen_p, seen_q;
-static volatile int go;
-
-__attribute__((noinline)) int report(char *p, char *q) {
-  seen_p = (uintptr_t)p;
-  seen_q = (uintptr_t)q;
-  return 0;
-}
-
-BULKHEAD_ENTRY(vault) int vault_wait(int fd) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = 'v';
-  victim_ready = 1;
-  (void)fd;
-  while (!go)
-    sched_yield();
-  int changed = 0;
-  for (int k = 0; k < 1024; k++)
-    changed += buf[k] != 'v';
-  printf("victim, back in the vault: %d bytes of its locals changed\n", changed);
-  if (changed)
-    puts("BROKEN: the other thread's vault frames overwrote the victim's");
-  fflush(stdout);
-  if (changed)
-    _exit(1);
-  return changed;
-}
+#include "Inputs/vault-victim.h"
 
 BULKHEAD_INTERNAL(vault) __attribute__((noinline)) int vault_fill(char *q) {
   volatile char buf[512];
@@ -89,21 +56,8 @@ BULKHEAD_ENTRY(vault) int vault_two(unsigned long a, int more) {
   return report(p, q);
 }
 
-static void *victim(void *arg) {
-  (void)arg;
-  int changed = vault_wait(fds[0]);
-  printf("victim: %d\n", changed);
-  puts("const-alloca: ok");
-  fflush(stdout);
-  exit(0);
-}
-
 int main(void) {
-  CHECK(pipe(fds) == 0);
-  pthread_t v;
-  CHECK(pthread_create(&v, NULL, victim, NULL) == 0);
-  while (!victim_ready)
-    sched_yield();
+  start_victim("const-alloca: ok");
   vault_two(16, 0);
   uintptr_t s = seen_p + 16, lo = 0, hi = 0;
   mapping_of(s - 16, &lo, &hi);
