@@ -410,8 +410,8 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
   int c = d ? bh_domain_index(d) : -1;
   if (c < 0 || !bh_slot_tpoff(c))
     return -1;
-  char *sp = (char *)uc->uc_mcontext.gregs[REG_RSP], *at = sp - RED_ZONE;
-  if (!(sp > d->stack_lo && sp <= d->stack_hi && bh_stack_slot_at(sp))) {
+  char *at = (char *)uc->uc_mcontext.gregs[REG_RSP];
+  if (!(at > d->stack_lo && at <= d->stack_hi && bh_stack_slot_at(at))) {
     at = slot_get(c);
     if (at <= d->stack_lo || at > d->stack_hi || (uintptr_t)at % 16 ||
         !bh_stack_slot_at(at))
@@ -419,9 +419,12 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
     /* The gates write their record just below the slot before they switch
      * stacks (pass/Stacks.cpp), and put a slot back only after the switch:
      * below here nothing of the compartment's is live. */
-    at -= RED_ZONE;
   }
-  *below = at;
+  /* The stack is the one `at` is on, before the red zone: interrupted
+   * within a red zone of its bottom (an overflow into its guard page),
+   * below it is the next stack down, another thread's, and the copy has
+   * no room. */
+  *below = at - RED_ZONE;
   *base = d->stack_lo +
           (size_t)(at - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE;
   return c;
