@@ -290,19 +290,21 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   // entry continues at the mark instead. Honest code leaves it above only
   // after a longjmp out of a nested entry to a setjmp in a callback, where
   // the frames between are dead (they stay unused until the callback
-  // returns).
-  Label Below = newLabel(), Fresh = newLabel();
+  // returns). At the fresh top nothing of the stack is live: the mark
+  // starts over there, and every kept signal frame's record is void.
+  Label Below = newLabel(), NotFresh = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
-  line("cmpq " + markOperand("%rdx") + ", %rax");
-  line("jbe " + Below.ahead());
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
   line("cmpq %rcx, %rax");
-  line("je " + Fresh.ahead());
-  line("movq " + markOperand("%rdx") + ", %rax");
-  line("jmp " + Below.ahead());
-  bind(Fresh);
+  line("jne " + NotFresh.ahead());
   line("movq %rax, " + markOperand("%rdx"));
+  line("movq $$0, -" + Twine(BH_STACK_KEPT_BELOW - 1) + "(%rdx)");
+  line("jmp " + Below.ahead());
+  bind(NotFresh);
+  line("cmpq " + markOperand("%rdx") + ", %rax");
+  line("jbe " + Below.ahead());
+  line("movq " + markOperand("%rdx") + ", %rax");
   return bind(Below);
 }
 

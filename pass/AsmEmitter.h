@@ -102,11 +102,12 @@ public:
   AsmEmitter &keepArgsAroundGate();
   AsmEmitter &restoreArgsAfterGate();
   // rax = the callee domain's current stack top, from its slot Slot (rcx
-  // keeps the slot's offset). Into a compartment (Desc) it must lie in the
-  // arena, 16-aligned, else Refused; above its stack's mark
-  // (BH_STACK_HEADER) the mark is taken instead, unless it is the stack's
-  // fresh top, which resets the mark. rdx then holds the stack's last byte. Into the default domain, an empty
-  // slot means this stack, rounded down to 16.
+  // keeps the slot's offset, into the default domain). Into a compartment
+  // (Desc) it must lie in the arena, 16-aligned, else Refused; the stack's
+  // fresh top resets its mark (BH_STACK_HEADER) and voids its kept signal
+  // frames (abi.h, BH_STACK_KEPT_BELOW); otherwise above the mark the mark is
+  // taken instead. rdx then holds the stack's last byte. Into the default
+  // domain, an empty slot means this stack, rounded down to 16.
   AsmEmitter &loadStackTop(llvm::StringRef Slot, llvm::StringRef Desc,
                            bool IntoCompartment, Label Refused);
   // Out = the last byte of the stack of compartment Desc that holds In (in

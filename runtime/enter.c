@@ -260,7 +260,9 @@ long bh_slot_tpoff(int c) {
  * comes before the gate, and the way back's gate before the switch back:
  * while i's rights are held, nothing is read from or written to memory
  * another domain can write (the return address and fn's frames are on i's
- * stack). Signals are blocked by the caller: a frame taken between switch
+ * stack). fn's fourth argument is the caller's stack pointer, from rbp,
+ * which this function set from rsp: signals.c tells its dispatches apart
+ * by it. Signals are blocked by the caller: a frame taken between switch
  * and gate would be key-0 memory, and sigreturn would restore the
  * registers that choose the gate and fn from it (runtime/signals.c).
  */
@@ -311,6 +313,7 @@ __asm__(
     "  ud2\n"
     "5:\n"
     "  movq %r9, %rdx\n"
+    "  leaq 16(%rbp), %rcx\n" /* the caller's rsp before its call */
     "  callq *%rbx\n"
     "  movq %rax, %r11\n" CHECKED_GATE(BH_SYM_DOMAIN0) "  movq %r11, %rax\n"
     "  leaq -16(%rbp), %rsp\n"

@@ -313,12 +313,15 @@ void **bh_stack_slot_at(const char *sp) BH_HIDDEN;
 /* Compartment c's stack-slot offset from the thread pointer, from a
  * read-only table (enter.c); 0 if it has none. */
 long bh_slot_tpoff(int c) BH_HIDDEN;
-/* fn(a, b, c) with compartment i's rights, on the stack ending at sp (i's
- * memory), then back with the default domain's rights on the caller's
- * stack; fn's result (enter.c). The caller blocks signals. */
-uintptr_t
-bh_run_in_compartment(int i, char *sp,
-                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t),
-                      uintptr_t a, uintptr_t b, uintptr_t c) BH_HIDDEN;
+/* fn(a, b, c, caller_sp) with compartment i's rights, on the stack ending
+ * at sp (i's memory), then back with the default domain's rights on the
+ * caller's stack; fn's result (enter.c). caller_sp is the caller's stack
+ * pointer at the call, from a register: no store can change it. The
+ * caller blocks signals. */
+uintptr_t bh_run_in_compartment(int i, char *sp,
+                                uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                                uintptr_t),
+                                uintptr_t a, uintptr_t b,
+                                uintptr_t c) BH_HIDDEN;
 
 #endif

@@ -154,11 +154,15 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
                               * bottom of the stack */
 
 struct kept {
-  uint64_t cookie; /* the compartment's: only it could have written this */
-  char *old_mark;  /* the stack's mark before (give_back puts it back) */
+  uint64_t seal;  /* seal(): only the compartment could have written this */
+  char *old_mark; /* the stack's mark before (give_back puts it back) */
   long tid;
   long index;
   ucontext_t *uc; /* the copy */
+  /* The dispatch that made it: its stack pointer, from a register
+   * (bh_run_in_compartment). A nested dispatch's is lower. */
+  uintptr_t dispatcher;
+  struct kept *older; /* the stack's newest record before this one */
 };
 
 struct layout {
@@ -243,13 +247,46 @@ static char *stack_end(const struct bulkhead_domain *d, const char *p) {
 static char **mark_of(const struct bulkhead_domain *d, const char *p) {
   return (char **)(stack_end(d, p) + 1 - BH_STACK_MARK_BELOW);
 }
+/* The stack's newest record, in its header too; a trampoline that starts
+ * the mark over clears it (abi.h, BH_STACK_KEPT_BELOW). */
+static struct kept **newest_of(const struct bulkhead_domain *d, const char *p) {
+  return (struct kept **)(stack_end(d, p) + 1 - BH_STACK_KEPT_BELOW);
+}
+
+/* A record's fields and place mixed with the compartment's cookie, which
+ * only it can read: a record give_back walks past may lie in memory the
+ * compartment has reused since (dead frames), and no frame of it holds
+ * this value. Never 0, which voids a record. */
+static uint64_t seal(const struct kept *k, long c) {
+  const uint64_t w[] = {(uint64_t)k,       (uint64_t)k->old_mark,
+                        (uint64_t)k->tid,  (uint64_t)k->index,
+                        (uint64_t)k->uc,   k->dispatcher,
+                        (uint64_t)k->older};
+  uint64_t h = compartment_cookie(c);
+  for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+    h = (h ^ w[i]) * 0x9e3779b97f4a7c15u;
+    h ^= h >> 29;
+  }
+  return h | 1;
+}
+
+/* A record c made for this thread on the stack that ends at `end`, above
+ * `here` (the caller's frame), not used since. */
+static int is_kept(const struct kept *k, long c, const char *here,
+                   const char *end) {
+  return (const char *)k > here && (const char *)k < end &&
+         (uintptr_t)k % 16 == 0 && k->index == c && k->tid == raw_gettid() &&
+         k->seal == seal(k, c);
+}
 
 /* With compartment c's rights, at the bottom of its stack on this thread:
  * copies frame src (key-0 memory, read once) below `below`, and below the
- * stack's mark; the record, now the mark, or 0 if the copy is not a frame
- * that resumes c (rewritten since the dispatcher looked at it) or there is
- * no room. */
-static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
+ * stack's mark; the record, now the mark and the newest, or 0 if the copy
+ * is not a frame that resumes c (rewritten since the dispatcher looked at
+ * it) or there is no room; 1 if the dispatch (its stack pointer) is not
+ * below the one of the stack's newest record, or that record is gone. */
+static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
+                      uintptr_t dispatcher) {
   long c = (long)(c_n & 0xff);
   size_t n = c_n >> 8;
   const char *src = (const char *)src_uc;
@@ -261,7 +298,8 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
    * higher, into frames c has live), above this function's frame. */
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
   if ((char *)below <= d->stack_lo || (char *)below > d->stack_hi ||
-      !bh_stack_slot_at((char *)below))
+      !bh_stack_slot_at((char *)below) ||
+      stack_end(d, (char *)below) != stack_end(d, __builtin_frame_address(0)))
     return 0;
   char **mark = mark_of(d, (char *)below), *m = *mark;
   char *fresh = stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
@@ -284,7 +322,18 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n) {
   if (xsave_size(l.fp) != n || magic2 != FP_XSTATE_MAGIC2 ||
       !bh_frame_pkru(l.uc, &pkru) || pkru != d->pkru)
     return 0;
-  *l.k = (struct kept){compartment_cookie(c), *mark, raw_gettid(), c, l.uc};
+  /* A dispatch nested in another runs below it: the records' dispatchers
+   * go down, so that give_back can tell its own from nested ones. A
+   * dispatch at or above the newest record's, where the alternate stack
+   * was moved over a running dispatch, could pass for it; and past a
+   * newest record that is gone (its memory reused) no order is known. */
+  struct kept **newest = newest_of(d, (char *)below);
+  if (*newest && (!is_kept(*newest, c, __builtin_frame_address(0), fresh) ||
+                  (*newest)->dispatcher <= dispatcher))
+    return 1;
+  *l.k = (struct kept){0, *mark, raw_gettid(), c, l.uc, dispatcher, *newest};
+  l.k->seal = seal(l.k, c);
+  *newest = l.k;
   /* The mark first: the slot is never above it. A handler entering c
    * again continues below the copy. */
   *mark = (char *)l.k;
@@ -304,24 +353,33 @@ __asm__(".text\n"
         ".size bh_sigreturn_at, .-bh_sigreturn_at\n");
 
 /* With compartment c's rights, at the bottom of its stack on this thread:
- * rt_sigreturn from the newest copy c kept there, the record at the mark,
- * if it is one c made for this thread; 0 if not. The record's address is
- * not taken from key-0 memory: an older record (skipped by a longjmp out
- * of its handler, or by a nested signal) is never given back. */
-static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2) {
+ * rt_sigreturn from the copy that the dispatch whose stack pointer is
+ * `dispatcher` kept there. The records are a stack, newest in the stack's
+ * header; those newer than this dispatch's were made by dispatches nested
+ * in it (lower stack pointers) that never returned, left by a longjmp out
+ * of their handlers: they are voided, never given back. 0 if a record on
+ * the way is not one c made for this thread, or is an outer dispatch's
+ * (this one's is gone: the stack started over). No record address is
+ * taken from key-0 memory. */
+static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
+                           uintptr_t dispatcher) {
   (void)unused1, (void)unused2;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
   char *here = __builtin_frame_address(0);
-  char **mark = mark_of(d, here);
-  struct kept *k = (struct kept *)*mark;
-  if ((char *)k <= here ||
-      (char *)k > stack_end(d, here) + 1 - BH_STACK_HEADER ||
-      (uintptr_t)k % 16 || k->index != (long)c || k->tid != raw_gettid() ||
-      k->cookie != compartment_cookie((long)c))
-    return 0;
-  k->cookie = 0; /* once */
-  *mark = k->old_mark;
-  bh_sigreturn_at(k->uc);
+  char *fresh = stack_end(d, here) + 1 - BH_STACK_HEADER;
+  struct kept **newest = newest_of(d, here);
+  for (;;) {
+    struct kept *k = *newest;
+    if (!is_kept(k, (long)c, here, fresh) || k->dispatcher > dispatcher)
+      return 0;
+    k->seal = 0; /* once */
+    *newest = k->older;
+    if (k->dispatcher == dispatcher) {
+      /* Nothing made since this record is live: the mark goes back. */
+      *mark_of(d, here) = k->old_mark;
+      bh_sigreturn_at(k->uc);
+    }
+  }
 }
 
 /* A fault the kernel raised repeats when its handler returns, and then
@@ -352,8 +410,8 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
   int c = d ? bh_domain_index(d) : -1;
   if (c < 0 || !bh_slot_tpoff(c))
     return -1;
-  char *sp = (char *)uc->uc_mcontext.gregs[REG_RSP], *at = sp - RED_ZONE;
-  if (!(sp > d->stack_lo && sp <= d->stack_hi && bh_stack_slot_at(sp))) {
+  char *at = (char *)uc->uc_mcontext.gregs[REG_RSP];
+  if (!(at > d->stack_lo && at <= d->stack_hi && bh_stack_slot_at(at))) {
     at = slot_get(c);
     if (at <= d->stack_lo || at > d->stack_hi || (uintptr_t)at % 16 ||
         !bh_stack_slot_at(at))
@@ -361,9 +419,12 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
     /* The gates write their record just below the slot before they switch
      * stacks (pass/Stacks.cpp), and put a slot back only after the switch:
      * below here nothing of the compartment's is live. */
-    at -= RED_ZONE;
   }
-  *below = at;
+  /* The stack is the one `at` is on, before the red zone: interrupted
+   * within a red zone of its bottom (an overflow into its guard page),
+   * below it is the next stack down, another thread's, and the copy has
+   * no room. */
+  *below = at - RED_ZONE;
   *base = d->stack_lo +
           (size_t)(at - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE;
   return c;
@@ -414,6 +475,9 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
    * continues; it is put back after the handler (key-0 memory meanwhile:
    * what it says no longer matters once give_back has checked the mark). */
   char *saved = slot_get(c);
+  /* Both calls below come from this frame, with the same stack pointer:
+   * bh_run_in_compartment hands it to keep, which writes it into the
+   * record, and to give_back, which looks for it. */
   mask_signals(SIG_BLOCK, &all_signals, &old);
   uintptr_t k = bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, keep,
                                       (uintptr_t)below, (uintptr_t)uc,
@@ -423,10 +487,16 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
     bh_fatal_abort("the signal frame of compartment '%s' was rewritten "
                    "before the runtime kept it",
                    bh_domain_at((size_t)c)->name);
+  if (k == 1)
+    bh_fatal_abort("a signal in compartment '%s' was dispatched at or above "
+                   "the dispatch of its newest kept frame, or that frame is "
+                   "gone",
+                   bh_domain_at((size_t)c)->name);
   run_handler(sig, si, uc);
   /* `c` and `base` were key-0 memory meanwhile: give_back runs on this
    * thread's own stack of c (bh_run_in_compartment checks it) and finds the
-   * record from the mark there, not from anything kept here. */
+   * record from the newest one there and this frame's stack pointer, not
+   * from anything kept here. */
   mask_signals(SIG_BLOCK, &all_signals, NULL);
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     bh_fatal_abort("a kept signal frame's compartment was rewritten");
@@ -435,7 +505,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
   bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, give_back, (uintptr_t)c,
                         0, 0);
   bh_fatal_abort("a kept signal frame of compartment '%s' was not the "
-                 "runtime's",
+                 "runtime's, or not this handler's",
                  d->name);
 }
 

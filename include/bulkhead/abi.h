@@ -282,6 +282,11 @@
  * (runtime/signals.c). */
 #define BH_STACK_HEADER 64
 #define BH_STACK_MARK_BELOW 8
+/* At top - BH_STACK_KEPT_BELOW: the newest kept signal frame's record
+ * (runtime/signals.c), whose records chain to older ones. A trampoline
+ * whose slot is the fresh top starts the mark over and clears it: nothing
+ * of the stack is live, every record is void. */
+#define BH_STACK_KEPT_BELOW 16
 
 /* The compartment's cookie: a random u64 at stack_lo - BH_COOKIE_BELOW, on
  * a read-only page of the compartment's key (runtime/stacks.c), bit 0 set.

@@ -41,23 +41,24 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: testb $15, %al
 // CHECK-NEXT: jne [[TRAP]]
 // The slot (key-0) at or below the mark in its stack's header (the top 64
-// bytes); above it the mark is taken instead, but for the fresh top just
-// below the header, which resets the mark.
+// bytes); above it the mark is taken instead. The fresh top just below the
+// header resets the mark and clears the newest kept signal frame's record.
 // CHECK-NEXT: # the stack top at or below the mark, or fresh
 // CHECK-NEXT: movq %rax, %rdx
 // CHECK-NEXT: subq __bulkhead_domain.vault+40(%rip), %rdx
 // CHECK-NEXT: subq $1, %rdx
 // CHECK-NEXT: orq $1048575, %rdx
 // CHECK-NEXT: addq __bulkhead_domain.vault+40(%rip), %rdx
-// CHECK-NEXT: cmpq -7(%rdx), %rax
-// CHECK-NEXT: jbe [[BELOW:.Ltmp[0-9]+]]
 // CHECK-NEXT: leaq -63(%rdx), %rcx
 // CHECK-NEXT: cmpq %rcx, %rax
-// CHECK-NEXT: je [[FRESH:.Ltmp[0-9]+]]
-// CHECK-NEXT: movq -7(%rdx), %rax
-// CHECK-NEXT: jmp [[BELOW]]
-// CHECK-NEXT: [[FRESH]]:
+// CHECK-NEXT: jne [[NOTFRESH:.Ltmp[0-9]+]]
 // CHECK-NEXT: movq %rax, -7(%rdx)
+// CHECK-NEXT: movq $0, -15(%rdx)
+// CHECK-NEXT: jmp [[BELOW:.Ltmp[0-9]+]]
+// CHECK-NEXT: [[NOTFRESH]]:
+// CHECK-NEXT: cmpq -7(%rdx), %rax
+// CHECK-NEXT: jbe [[BELOW]]
+// CHECK-NEXT: movq -7(%rdx), %rax
 // CHECK-NEXT: [[BELOW]]:
 // The old mark into the frame, the mark and then the slot below it.
 // CHECK-NEXT: # write the frame, move the mark

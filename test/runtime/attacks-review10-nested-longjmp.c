@@ -31,7 +31,9 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0
 // RUN: %run %t0 > %t0.out 2>&1 || true
 // RUN: FileCheck %s < %t0.out
-// XFAIL: *
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %tc
+// RUN: %run %tc > %tc.out 2>&1 || true
+// RUN: FileCheck %s < %tc.out
 // CHECK-NOT: paid past its check
 // CHECK: attacks-review10-nested-longjmp: ok
 #define _GNU_SOURCE
