@@ -213,20 +213,11 @@ void Instrumenter::markDefaultFunctions() {
   }
 }
 
-// A position-independent module may end in a shared object, where the
-// hidden markers of the program (and of other objects) are out of the
-// link's reach: -fPIC, and -fPIE too (without compartment stacks such a
-// module links into one).
-static bool mayBeSharedObject(const Module &M) {
-  return M.getPICLevel() != PICLevel::NotPIC;
-}
-
 // The runtime's allocators choose the heap by the caller's rights
 // (runtime/heap.c, cxx.c): gated into the default domain, a compartment's
 // allocation would come from the shared heap, where the default domain
-// reads what the compartment then stores. They get no import, which in an
-// executable is key-0 memory, where one store would set the byte of malloc
-// and share the vault's next block (test/dso/allocator-imports.test).
+// reads what the compartment then stores. They get no import: no list
+// may turn their byte on (test/dso/allocator-imports.test).
 static bool choosesHeapByRights(StringRef Name) {
   static const StringRef Names[] = {
       "malloc",        "calloc",         "realloc",         "reallocarray",
@@ -243,12 +234,28 @@ static bool choosesHeapByRights(StringRef Name) {
 
 // NAME's import (include/bulkhead/abi.h, BH_SYM_IMPORT_PREFIX): a pointer
 // to the name and a byte the program's runtime sets at registration when
-// NAME is default-domain code, on a page it then makes read-only.
+// NAME is default-domain code, on a page it then makes read-only. Every
+// module has them, the executable's too: the markers it tests cannot see
+// default-domain code of another object (hidden), whether the module ends
+// in that object or calls it from the program.
 GlobalVariable *Instrumenter::importOf(StringRef Function) {
   std::string Name = (BH_SYM_IMPORT_PREFIX + Function).str();
   if (GlobalVariable *G = M.getGlobalVariable(Name, true))
     return G;
   LLVMContext &Ctx = M.getContext();
+  // The module's part of the imports ends with a page of its own, after
+  // them in any link (a subsection comes after the section's globals): the
+  // imports are whole pages that the runtime can make read-only, whatever
+  // order the linker puts the parts in (an LTO object goes last).
+  static const char EndPage[] =
+      "# bulkhead: the imports' last page\n"
+      ".pushsection " BH_SECTION_IMPORTS ",\"aw\",@progbits\n"
+      ".subsection 1\n"
+      ".p2align " BH_STR(BH_PAGE_SHIFT) "\n"
+      ".zero " BH_STR(BH_PAGE) "\n"
+      ".popsection\n";
+  if (!StringRef(M.getModuleInlineAsm()).contains(EndPage))
+    M.appendModuleInlineAsm(EndPage);
   auto *Str = new GlobalVariable(
       M, ArrayType::get(Type::getInt8Ty(Ctx), Function.size() + 1), true,
       GlobalValue::PrivateLinkage, ConstantDataArray::getString(Ctx, Function),
@@ -256,13 +263,13 @@ GlobalVariable *Instrumenter::importOf(StringRef Function) {
   Str->setAlignment(Align(1));
   auto *I64 = Type::getInt64Ty(Ctx);
   auto *Ty = StructType::get(PointerType::getUnqual(Ctx), I64);
+  // The module's own (no comdat): a comdat's import would be a section of
+  // its own, which the end page cannot follow.
   auto *G = new GlobalVariable(
-      M, Ty, false, GlobalValue::LinkOnceODRLinkage,
+      M, Ty, false, GlobalValue::InternalLinkage,
       ConstantStruct::get(Ty, Str, ConstantInt::get(I64, 0)), Name);
-  G->setVisibility(GlobalValue::HiddenVisibility);
   G->setSection(BH_SECTION_IMPORTS);
   G->setAlignment(Align(8));
-  G->setComdat(M.getOrInsertComdat(Name));
   const StructLayout *SL = M.getDataLayout().getStructLayout(Ty);
   if (SL->getSizeInBytes() != BH_IMPORT_SIZE ||
       SL->getElementOffset(1) != BH_IMPORT_ON)
@@ -308,7 +315,7 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
   }
   IRBuilder<> B(CI);
   Value *IsDefault = B.CreateIsNotNull(Marker);
-  if (mayBeSharedObject(M) && !choosesHeapByRights(Callee.getName())) {
+  if (!choosesHeapByRights(Callee.getName())) {
     // Volatile: set by the runtime before any of this code runs.
     GlobalVariable *Import = importOf(Callee.getName());
     Value *On =

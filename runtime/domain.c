@@ -27,6 +27,19 @@ __asm__(".pushsection " BH_SECTION_DOMAINS ",\"aw\"\n.popsection");
 __asm__(".pushsection " BH_SECTION_DEFAULTS ",\"a\"\n.popsection");
 extern const char __start_bulkhead_defaults[] __attribute__((weak)) BH_HIDDEN;
 extern const char __stop_bulkhead_defaults[] __attribute__((weak)) BH_HIDDEN;
+/* The executable's imports (pass/CallGates.cpp): each module's part ends
+ * with a page of its own, so they are whole pages, which
+ * bh_domain_table_init fills and makes read-only before any code of the
+ * program runs; the gates never read them writable. This empty part
+ * defines the executable's bounds even without imports (as above), also
+ * under --gc-sections (retained: lld's start-stop-gc). */
+__asm__(".pushsection " BH_SECTION_IMPORTS ",\"awR\",@progbits\n"
+        ".p2align " BH_STR(BH_PAGE_SHIFT) "\n"
+        ".popsection");
+extern char __start_bulkhead_imports[] BH_HIDDEN;
+extern char __stop_bulkhead_imports[] BH_HIDDEN;
+_Static_assert(sizeof BH_SECTION_IMPORTS == sizeof "bulkhead_imports",
+               "the names above are BH_SECTION_IMPORTS's");
 _Static_assert(sizeof BH_SECTION_DEFAULTS == sizeof "bulkhead_defaults",
                "the names above are BH_SECTION_DEFAULTS's");
 
@@ -112,7 +125,8 @@ static int never_unloaded(const struct dl_phdr_info *info) {
 }
 
 static const char *name_of(const struct dl_phdr_info *info) {
-  return info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "?";
+  return info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name
+                                               : "the executable";
 }
 
 /* One object's note: trusted only where it lies in the object's read-only
@@ -259,6 +273,31 @@ void bh_find_objects(struct bh_domain_table *t, size_t first, int after) {
   check_names(t, first);
 }
 
+static void fill_imports(const struct dl_phdr_info *info,
+                         const struct bh_object *o);
+
+/* The executable's compartments call default-domain code of the objects
+ * through the same imports as the objects' compartments do: the objects'
+ * markers are hidden from the executable. */
+static int fill_executable_imports(struct dl_phdr_info *info, size_t size,
+                                   void *unused) {
+  (void)size, (void)unused;
+  if ((uintptr_t)info->dlpi_phdr != getauxval(AT_PHDR))
+    return 0;
+  struct bh_object o = {.imports_lo = __start_bulkhead_imports,
+                        .imports_hi = __stop_bulkhead_imports};
+  if (o.imports_hi == o.imports_lo)
+    return 1; /* no compartment calls a declaration */
+  if (o.imports_hi < o.imports_lo || (uintptr_t)o.imports_lo % BH_PAGE ||
+      (uintptr_t)o.imports_hi % BH_PAGE ||
+      !in_segment(info, (uintptr_t)o.imports_lo,
+                  (size_t)(o.imports_hi - o.imports_lo), 1))
+    bh_fatal("the executable's imports are not whole pages of their own; "
+             "compile every module with the same bulkhead-clang");
+  fill_imports(info, &o);
+  return 1;
+}
+
 void bh_domain_table_init(void) {
   size_t n = (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
   if (n > BH_DOMAIN_TABLE_MAX)
@@ -275,6 +314,9 @@ void bh_domain_table_init(void) {
   t->count = n;
   /* ld.so has loaded and relocated them; none of their code has run. */
   bh_find_objects(t, 0, 0);
+  /* The names are all known now: the objects' are listed in the table. */
+  if (!dl_iterate_phdr(fill_executable_imports, NULL))
+    bh_fatal("cannot find the executable among the loaded objects");
   if (mprotect(&bh_domain_table, sizeof bh_domain_table, PROT_READ))
     bh_fatal("cannot make the table of compartments read-only");
 }
@@ -313,11 +355,12 @@ static int is_default(const char *name) {
   return 0;
 }
 
-/* Sets each import of an object's compartments that names default-domain
- * code (pass/CallGates.cpp), so that the call is gated into the default
- * domain, then makes the imports read-only. The name pointers are as ld.so
- * relocated them from the file (nothing of the program has run); one that
- * leaves the object's read-only data stops the process. */
+/* Sets each import of one object's compartments (a shared object's, or
+ * the executable's) that names default-domain code (pass/CallGates.cpp),
+ * so that the call is gated into the default domain, then makes the
+ * imports read-only. The name pointers are as ld.so relocated them from
+ * the file (nothing of the program has run); one that leaves the object's
+ * read-only data stops the process. */
 static void fill_imports(const struct dl_phdr_info *info,
                          const struct bh_object *o) {
   for (char *e = o->imports_lo; e + BH_IMPORT_SIZE <= o->imports_hi;

@@ -490,13 +490,14 @@
  * in read-only section BH_SECTION_DEFAULTS (mimalloc-api.c too): at
  * run time the markers of another object cannot be seen, the names can. */
 #define BH_SECTION_DEFAULTS "bulkhead_defaults"
-/* In a module that may end in a shared object (position-independent), a
- * compartment's call of a declaration NAME also tests the byte at
- * BH_IMPORT_ON of NAME's import, BH_SYM_IMPORT_PREFIX NAME (hidden,
- * linkonce_odr, BH_IMPORT_SIZE bytes in section BH_SECTION_IMPORTS; at
- * BH_IMPORT_NAME a pointer to NAME). Registration sets it when the program
- * or a registered object lists NAME as default-domain code, then makes the
- * object's imports read-only (runtime/domain.c; docs/shared-objects.md). */
+/* A compartment's call of a declaration NAME also tests the byte at
+ * BH_IMPORT_ON of NAME's import, BH_SYM_IMPORT_PREFIX NAME (the module's
+ * own, BH_IMPORT_SIZE bytes in section BH_SECTION_IMPORTS, where each
+ * module's part ends with a page; at BH_IMPORT_NAME a pointer to NAME).
+ * Registration sets it when the program or a registered object lists NAME
+ * as default-domain code, then makes the imports read-only: an object's
+ * when it registers it, the executable's at the start of start-up
+ * (runtime/domain.c; docs/shared-objects.md). */
 #define BH_SECTION_IMPORTS "bulkhead_imports"
 #define BH_SYM_IMPORT_PREFIX "__bulkhead_import."
 #define BH_IMPORT_NAME 0

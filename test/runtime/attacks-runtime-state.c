@@ -138,6 +138,9 @@ static int copy_data(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 BULKHEAD_ENTRY(vault) void *vault_use(void) { return malloc(100); }
+/* A call of a declaration: an import (pass/CallGates.cpp). */
+BULKHEAD_ENTRY(vault) int vault_page_size(void) { return getpagesize(); }
+extern char __start_bulkhead_imports[], __stop_bulkhead_imports[];
 BULKHEAD_ENTRY(other) void *other_use(void) { return malloc(100); }
 
 static void *two(void *unused) {
@@ -189,12 +192,6 @@ static void check(const char *when) {
       continue; /* a compartment's slot, the pass's: validated (threat model) */
     if (!strncmp(name, "__bulkhead_stats.", 17))
       continue; /* the pass's crossing counters: nothing decides on them */
-    if (!strncmp(name, "__bulkhead_import.", 18))
-      continue; /* the pass's; never set in an executable: a set byte only
-                 * gates a call into the default domain, which takes the
-                 * compartment's rights away; the allocators, where that
-                 * would share a block, have none
-                 * (test/dso/allocator-imports.test) */
     if (!strcmp(name, "__bulkhead_argbuf"))
       continue; /* the pass's: what a compartment hands the default domain */
     seen++;
@@ -209,6 +206,15 @@ static void check(const char *when) {
   munmap((void *)m, (size_t)st.st_size);
   close(fd);
   CHECK(seen > 10); /* found the runtime's symbols at all */
+  /* The pass's imports (local symbols of each module), which decide
+   * whether a compartment's call of a declaration is gated. */
+  CHECK(__stop_bulkhead_imports > __start_bulkhead_imports);
+  if (default_writable((uintptr_t)__start_bulkhead_imports,
+                       (size_t)(__stop_bulkhead_imports - __start_bulkhead_imports))) {
+    fprintf(stderr, "attacks-runtime-state: %s: the imports are key-0 memory the default domain can write\n",
+            when);
+    bad++;
+  }
   CHECK(!bad);
   int copies = 0;
   dl_iterate_phdr(copy_data, &copies);
