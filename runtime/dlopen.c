@@ -209,6 +209,12 @@ void bh_register_loaded(void) {
              obj);
   for (size_t i = first; i < t->count; i++)
     make_descriptor(t, i);
+  /* The object's code, readable only until now (tools/dso-inert.h): the
+   * gate table below calls its slot-address functions, so it becomes
+   * executable before its copies are filled. Without the filter only;
+   * under it registration must run none of the object's code and make it
+   * executable last (docs/shared-objects.md, step 6, pieces 2 and 6). */
+  bh_exec_objects(t, old, 1);
   /* Published: gate entries first, then the table that counts them. */
   for (size_t i = first; i < t->count; i++)
     bh_index_add(i, t->domain[i]);
@@ -226,3 +232,9 @@ void bh_register_loaded(void) {
     bh_heap_add(i);
   pthread_mutex_unlock(&registering);
 }
+
+/* What a shared object with compartments refers to (dso-object.c), its
+ * first .init_array entry: registration, under a name that tells a
+ * program built without the runtime what it lacks. */
+extern void bh_dso_needs_runtime(void) __asm__(BH_SYM_DSO_NEEDS_RUNTIME)
+    __attribute__((alias(BH_SYM_DSO_REGISTER)));

@@ -129,6 +129,12 @@ void bh_fill_imports(size_t from) BH_HIDDEN;
  * compartments FIRST and after (domain.c). */
 void bh_find_objects(struct bh_domain_table *t, size_t first,
                      int after) BH_HIDDEN;
+/* Makes executable the code of T's objects from FROM on: the segments
+ * bulkhead-clang linked readable only (BH_PF_EXEC_AFTER_REGISTRATION),
+ * each a read-only file mapping by the kernel's account when LATE
+ * (domain.c). */
+void bh_exec_objects(const struct bh_domain_table *t, size_t from,
+                     int late) BH_HIDDEN;
 /* Whether [a, a + len) is mapped readable, and writable (W) or read-only
  * from a file (!W), by the kernel's account (dlopen.c). */
 int bh_mapped_as(uintptr_t a, size_t len, int w) BH_HIDDEN;
