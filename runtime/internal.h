@@ -288,8 +288,10 @@ int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 /* Gives compartment index i, registered after start-up, its entries in the
- * gate table (enter.c). */
-void bh_index_add(size_t i, const struct bulkhead_domain *d) BH_HIDDEN;
+ * gate table: its PKRU, and its stack slot's offset from the thread
+ * pointer, SLOT_TPOFF (enter.c). */
+void bh_index_add(size_t i, const struct bulkhead_domain *d,
+                  long slot_tpoff) BH_HIDDEN;
 /* Puts the read-only page FRESH (mapped by the caller, filled) in place of
  * the page at DST, which is never writable where it is read (dlopen.c). */
 void bh_replace_page(void *dst, void *fresh) BH_HIDDEN;

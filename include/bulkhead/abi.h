@@ -127,6 +127,17 @@
 /* Compartment NAME's descriptor field: the calling thread's slot address
  * (pass: a linkonce_odr function per compartment). */
 #define BH_SYM_SLOT_ADDRESS_PREFIX "__bulkhead_slot_address."
+/* Its code, one fixed sequence, so that registration after dlopen can read
+ * the slot's offset from the object's GOT without running the object's
+ * code (docs/shared-objects.md, step 6, piece 2): movq SLOT@gottpoff(%rip),
+ * %rax (48 8b 05, rel32); addq %fs:0, %rax; ret. In a shared object the
+ * linker keeps it as written (an executable's may be relaxed; start-up
+ * calls it there). */
+#define BH_SLOT_ADDRESS_ASM(slot)                                              \
+  "movq " slot "@gottpoff(%rip), %rax\n\t"                                     \
+  "addq %fs:0, %rax\n\t"                                                      \
+  "ret"
+#define BH_SLOT_ADDRESS_SIZE 17
 /* A compartment's code runs on its own stacks or on its callers' in every
  * module alike: each module that describes compartment NAME defines this
  * symbol (a byte, hidden) in a comdat whose name adds the module's mode,
