@@ -9,11 +9,17 @@
  * gate ran tells the first fault: an instruction fetch fault at the gate
  * itself (SEGV_ACCERR, si_addr the gate) means its code was not
  * executable; any other signal means the gate's WRPKRU ran with a PKRU the
- * attacker chose, and the thread went on past it. */
+ * attacker chose, and the thread went on past it.
+ * With argv[2] "mprotect" or "mmap" the thread first tries to make that
+ * code executable itself: mprotect(PROT_READ | PROT_EXEC) of the gate's
+ * page, or a new executable mapping of the object's file; under the
+ * system-call filter both are refused (the process dies), and it says so
+ * if either returns. */
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <dlfcn.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
@@ -21,12 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
-static const char *path;
+static const char *path, *how = "";
 static volatile int started;
 static unsigned char *gate;
 static char stack[1 << 16] __attribute__((aligned(64)));
@@ -82,6 +89,22 @@ static void *attacker(void *unused) {
       sigaction(SIGBUS, &sa, NULL);
       stack_t ss = {.ss_sp = stack, .ss_size = sizeof stack};
       sigaltstack(&ss, NULL);
+      uintptr_t page = (uintptr_t)gate & ~(uintptr_t)4095;
+      if (!strcmp(how, "mprotect")) {
+        say("mprotect of the gate's page, PROT_EXEC\n");
+        if (!mprotect((void *)page, 4096, PROT_READ | PROT_EXEC))
+          say("ATTACK SUCCEEDED: the object's code made executable before "
+              "its registration\n"), _exit(0);
+      } else if (!strcmp(how, "mmap")) {
+        say("mapping the object's file, PROT_EXEC\n");
+        int fd = open(path, O_RDONLY);
+        off_t off = (off_t)(page - m->l_addr); /* lld: offset == address */
+        if (fd >= 0 && mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE,
+                            fd, off) != MAP_FAILED) {
+          say("ATTACK SUCCEEDED: the object's gates mapped executable\n");
+          _exit(0);
+        }
+      }
       say("jumping to a gate of the object\n");
       __asm__ volatile("jmp *%0" : : "r"(gate) : "memory");
       __builtin_unreachable();
@@ -95,6 +118,8 @@ int main(int argc, char **argv) {
     return 2;
   setvbuf(stdout, NULL, _IONBF, 0);
   path = argv[1];
+  if (argc > 2)
+    how = argv[2];
   printf("local: %d\n", local_get());
   pthread_t t;
   pthread_create(&t, NULL, attacker, NULL);
