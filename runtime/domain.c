@@ -271,13 +271,11 @@ static int exec_object(struct dl_phdr_info *info, size_t size, void *arg) {
   size_t k = x->from;
   while (k < x->t->objects && x->t->obj[k].base != info->dlpi_addr)
     k++;
-  if (k == x->t->objects ||
-      (uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR))
+  if (k == x->t->objects || (uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR))
     return 0;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
-    if (ph->p_type != PT_LOAD ||
-        !(ph->p_flags & BH_PF_EXEC_AFTER_REGISTRATION))
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & BH_PF_EXEC_AFTER_REGISTRATION))
       continue;
     uintptr_t a = info->dlpi_addr + ph->p_vaddr;
     uintptr_t lo = a & ~(uintptr_t)(BH_PAGE - 1);

@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 static int fail(const char *path, const char *why) {
-  fprintf(stderr, "bulkhead-clang: error: cannot make the code of %s wait "
-                  "for its registration: %s\n",
+  fprintf(stderr,
+          "bulkhead-clang: error: cannot make the code of %s wait "
+          "for its registration: %s\n",
           path, why);
   return -1;
 }

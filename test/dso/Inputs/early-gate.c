@@ -72,8 +72,8 @@ static void *attacker(void *unused) {
   (void)unused;
   started = 1;
   for (;;) {
-    for (struct link_map *m = *(struct link_map *volatile *)&_r_debug.r_map;
-         m; m = *(struct link_map *volatile *)&m->l_next) {
+    for (struct link_map *m = *(struct link_map *volatile *)&_r_debug.r_map; m;
+         m = *(struct link_map *volatile *)&m->l_next) {
       const char *n = *(const char *volatile *)&m->l_name;
       if (!n || strcmp(n, path) || !(gate = find_gate(m->l_addr)))
         continue;
@@ -94,13 +94,14 @@ static void *attacker(void *unused) {
         say("mprotect of the gate's page, PROT_EXEC\n");
         if (!mprotect((void *)page, 4096, PROT_READ | PROT_EXEC))
           say("ATTACK SUCCEEDED: the object's code made executable before "
-              "its registration\n"), _exit(0);
+              "its registration\n"),
+              _exit(0);
       } else if (!strcmp(how, "mmap")) {
         say("mapping the object's file, PROT_EXEC\n");
         int fd = open(path, O_RDONLY);
         off_t off = (off_t)(page - m->l_addr); /* lld: offset == address */
-        if (fd >= 0 && mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE,
-                            fd, off) != MAP_FAILED) {
+        if (fd >= 0 && mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
+                            off) != MAP_FAILED) {
           say("ATTACK SUCCEEDED: the object's gates mapped executable\n");
           _exit(0);
         }
@@ -126,6 +127,7 @@ int main(int argc, char **argv) {
   while (!started)
     sched_yield();
   void *h = dlopen(path, RTLD_NOW);
-  printf("dlopen returned %s before the thread acted\n", h ? "the object" : dlerror());
+  printf("dlopen returned %s before the thread acted\n",
+         h ? "the object" : dlerror());
   return 1;
 }
