@@ -50,7 +50,9 @@ std::string Instrumenter::symbolFor(const Domain &D) {
 // created on first use: linkonce_odr in a comdat, so every module may emit
 // it and the linker keeps one.
 // __bulkhead_slot_address.<c>: the calling thread's address of c's stack
-// slot, for the descriptor (runtime/abi.h).
+// slot, for the descriptor (runtime/abi.h). Naked, one fixed sequence
+// (BH_SLOT_ADDRESS_ASM), whatever the optimisation level: registration
+// after dlopen decodes it instead of running the object's code.
 Function *Instrumenter::getOrCreateSlotAddressFunction(StringRef Compartment) {
   std::string Name = (BH_SYM_SLOT_ADDRESS_PREFIX + Compartment).str();
   if (Function *F = M.getFunction(Name))
@@ -61,9 +63,18 @@ Function *Instrumenter::getOrCreateSlotAddressFunction(StringRef Compartment) {
   F->setVisibility(GlobalValue::HiddenVisibility);
   F->setComdat(M.getOrInsertComdat(Name));
   F->addFnAttr(WrapperAttr); // not instrumented
+  F->addFnAttr(Attribute::Naked);
+  F->addFnAttr(Attribute::NoInline);
+  F->addFnAttr(Attribute::NoUnwind);
+  std::string Slot =
+      getOrCreateStackSlot({Domain::Compartment, Compartment})->getName().str();
+  std::string Asm = BH_SLOT_ADDRESS_ASM("SLOT");
+  Asm.replace(Asm.find("SLOT"), 4, Slot);
   IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
-  B.CreateRet(B.CreateThreadLocalAddress(
-      getOrCreateStackSlot({Domain::Compartment, Compartment})));
+  B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm,
+                              "~{rax},~{dirflag},~{fpsr},~{flags}",
+                              /*hasSideEffects=*/true));
+  B.CreateUnreachable();
   return F;
 }
 

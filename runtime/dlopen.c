@@ -129,6 +129,36 @@ static long new_key(const struct bh_domain_table *t, size_t i) {
   return key;
 }
 
+/* Compartment i's stack slot, as an offset from the thread pointer (the
+ * same for every thread: the slot is in the object's static TLS), read
+ * from the object's GOT, where ld.so put it before making it read-only
+ * (-z now, RELRO), through its slot-address function's fixed code
+ * (BH_SLOT_ADDRESS_ASM): decoded, never called, since the object's code
+ * becomes executable only after its words are final. */
+static long slot_offset(const struct bh_domain_table *t, size_t i) {
+  static const unsigned char mov[] = {0x48, 0x8b, 0x05},
+                             rest[] = {0x64, 0x48, 0x03, 0x04, 0x25,
+                                       0,    0,    0,    0,    0xc3};
+  _Static_assert(sizeof mov + 4 + sizeof rest == BH_SLOT_ADDRESS_SIZE,
+                 "BH_SLOT_ADDRESS_ASM's encoding");
+  const unsigned char *f =
+      (const unsigned char *)(uintptr_t)t->domain[i]->slot_address;
+  int32_t rel = 0;
+  if (f && bh_mapped_as((uintptr_t)f, BH_SLOT_ADDRESS_SIZE, 0) &&
+      !memcmp(f, mov, sizeof mov) && !memcmp(f + 7, rest, sizeof rest)) {
+    memcpy(&rel, f + 3, 4);
+    const unsigned char *got = f + 7 + rel;
+    long off;
+    if (bh_mapped_as((uintptr_t)got, sizeof off, 0)) {
+      memcpy(&off, got, sizeof off);
+      return off;
+    }
+  }
+  bh_fatal("the stack slot of compartment '%s' of %s cannot be read from the "
+           "object's code; rebuild it with this bulkhead-clang",
+           t->domain[i]->name, t->object[i]);
+}
+
 /* Compartment i's descriptor, made final on a fresh page: the object's
  * (key-0 memory until now, which another thread may be rewriting) copied,
  * the runtime's fields set, the page made read-only, and only then
@@ -211,7 +241,7 @@ void bh_register_loaded(void) {
     make_descriptor(t, i);
   /* Published: gate entries first, then the table that counts them. */
   for (size_t i = first; i < t->count; i++)
-    bh_index_add(i, t->domain[i]);
+    bh_index_add(i, t->domain[i], slot_offset(t, i));
   bh_replace_page(&bh_domain_table, t);
   bh_fill_imports(old);
   for (size_t k = old; k < bh_domain_table.t.objects; k++)
@@ -224,5 +254,15 @@ void bh_register_loaded(void) {
   }
   for (size_t i = first; i < bh_domain_count(); i++)
     bh_heap_add(i);
+  /* Last: the new objects' code, readable only until now
+   * (tools/dso-inert.h), none of which registration ran; its gates' words
+   * are final (docs/shared-objects.md, step 6, piece 2). */
+  bh_exec_objects(&bh_domain_table.t, old, 1);
   pthread_mutex_unlock(&registering);
 }
+
+/* What a shared object with compartments refers to (dso-object.c), its
+ * first .init_array entry: registration, under a name that tells a
+ * program built without the runtime what it lacks. */
+extern void bh_dso_needs_runtime(void) __asm__(BH_SYM_DSO_NEEDS_RUNTIME)
+    __attribute__((alias(BH_SYM_DSO_REGISTER)));

@@ -298,6 +298,41 @@ static int fill_executable_imports(struct dl_phdr_info *info, size_t size,
   return 1;
 }
 
+struct exec_scan {
+  const struct bh_domain_table *t;
+  size_t from;
+  int late;
+};
+
+static int exec_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  const struct exec_scan *x = arg;
+  size_t k = x->from;
+  while (k < x->t->objects && x->t->obj[k].base != info->dlpi_addr)
+    k++;
+  if (k == x->t->objects || (uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR))
+    return 0;
+  for (int j = 0; j < info->dlpi_phnum; j++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & BH_PF_EXEC_AFTER_REGISTRATION))
+      continue;
+    uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+    uintptr_t lo = a & ~(uintptr_t)(BH_PAGE - 1);
+    uintptr_t hi = (a + ph->p_memsz + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
+    /* After start-up the program headers and the base come from ld.so's
+     * key-0 list: only the file's bytes, mapped read-only, become code. */
+    if (hi <= lo || (x->late && !bh_mapped_as(lo, hi - lo, 0)) ||
+        mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC))
+      bh_fatal("cannot make the code of %s executable", name_of(info));
+  }
+  return 0;
+}
+
+void bh_exec_objects(const struct bh_domain_table *t, size_t from, int late) {
+  struct exec_scan x = {t, from, late};
+  dl_iterate_phdr(exec_object, &x);
+}
+
 void bh_domain_table_init(void) {
   size_t n = (size_t)(__stop_bulkhead_domains - __start_bulkhead_domains);
   if (n > BH_DOMAIN_TABLE_MAX)
@@ -319,11 +354,11 @@ void bh_domain_table_init(void) {
     bh_fatal("cannot find the executable among the loaded objects");
   if (mprotect(&bh_domain_table, sizeof bh_domain_table, PROT_READ))
     bh_fatal("cannot make the table of compartments read-only");
+  /* Their code, readable only since ld.so mapped it, runs from now on
+   * (the slot-address functions first, enter.c); nothing else of the
+   * program runs before their words are final, later in start-up. */
+  bh_exec_objects(t, 0, 0);
 }
-
-/* A shared object with compartments refers to it (runtime/dso-object.c):
- * not hidden, so the executable exports it to them. */
-const char bh_dso_needs_runtime[1] __asm__(BH_SYM_DSO_NEEDS_RUNTIME);
 
 /* The runtime's own, whose addresses and contents the objects get. */
 #define WORD_DECL(i, name)                                                     \

@@ -121,36 +121,37 @@ _Static_assert(BH_NOTE_DESC_SIZE == 72 &&
 extern const char bh_copies[] __asm__(BH_SYM_DSO_COPIES)
     __attribute__((visibility("hidden")));
 
-/* An executable built without the runtime has nothing that registers this
- * object: its load fails naming what is missing (the runtime defines this
- * symbol, and the executable exports it to the objects that refer to it). */
-extern const char bh_needs_runtime[] __asm__(BH_SYM_DSO_NEEDS_RUNTIME);
-__attribute__((used,
-               section(".data.rel.ro"))) static const char *const bh_needs =
-    bh_needs_runtime;
-
-/* The executable's runtime (runtime/dlopen.c); exported by every program
- * linked with it. */
-extern void bh_register_loaded(void) __asm__(BH_SYM_DSO_REGISTER);
+/* The executable's runtime's registration (runtime/dlopen.c), under the
+ * name that says what is missing: an executable built without the runtime
+ * has nothing that registers this object, and its load fails naming it
+ * (the executable exports it to the objects that refer to it). */
+extern void bh_register_loaded(void) __asm__(BH_SYM_DSO_NEEDS_RUNTIME);
 
 /* The object's first initialisation step, before its constructors (its
  * .init_array.00000 entry; DT_INIT_ARRAY runs in order and the linker
- * sorts by priority). Loaded with the program, the runtime registered it
- * in .preinit_array already; loaded by dlopen, it asks the runtime to,
- * which reads only the notes. Still unregistered (a program under the
- * system-call filter stops first; docs/shared-objects.md), its gates
- * would do nothing and its data would stay open, so it stops the process
- * before any of its code runs. */
+ * sorts by priority): the runtime's registration itself, not code of the
+ * object, which bulkhead-clang links readable only (its PF_X cleared,
+ * tools/dso-inert.h) and registration makes executable once the object's
+ * words are final. Loaded with the program, the runtime registered it in
+ * .preinit_array already and this does nothing; loaded by dlopen, it
+ * registers it from the notes, or stops the process with one line (a
+ * program under the system-call filter: docs/shared-objects.md, step 6).
+ * Left unregistered anyway, the code of an object bulkhead-clang linked
+ * is not executable: its next step faults. */
+__attribute__((used, section(".init_array.00000"))) static void (
+        *const bh_dso_register_entry)(void) = bh_register_loaded;
+
+/* The next step, the object's own code: still unregistered (an object
+ * linked by another tool, whose code is executable from the start), its
+ * gates would do nothing and its data would stay open, so it stops the
+ * process before any other code of it runs. */
 static uintptr_t first_word(void) {
   /* volatile: the copies are const to the compiler, which would otherwise
    * reuse the value read before registration. */
   return *(const volatile uintptr_t *)(bh_copies + BH_COPY_WORDS);
 }
 
-static void bh_dso_register(void) {
-  if (first_word())
-    return;
-  bh_register_loaded();
+static void bh_dso_check_registered(void) {
   if (first_word())
     return;
   Dl_info di;
@@ -164,5 +165,5 @@ static void bh_dso_register(void) {
   (void)!write(2, b, sizeof b - 1);
   _exit(127);
 }
-__attribute__((used, section(".init_array.00000"))) static void (
-        *const bh_dso_register_entry)(void) = bh_dso_register;
+__attribute__((used, section(".init_array.00001"))) static void (
+        *const bh_dso_check_entry)(void) = bh_dso_check_registered;

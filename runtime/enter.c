@@ -54,22 +54,17 @@ void bh_enter_init(void) {
     bh_fatal("cannot make the gate table read-only");
 }
 
-char *bh_fs_base_for_code(void) __asm__(BH_SYM_FS_BASE) BH_HIDDEN;
-
-void bh_index_add(size_t i, const struct bulkhead_domain *d) {
+void bh_index_add(size_t i, const struct bulkhead_domain *d,
+                  long slot_tpoff) {
   if (i >= BH_MAX_COMPARTMENTS)
     bh_fatal("compartment index %zu past the gate table", i);
-  /* The thread pointer from the kernel's record (tls.c), not %fs:0, which
-   * any domain can write after start-up. The offset is the same for
-   * every thread: the slot is in static TLS. */
-  char *tp = bh_fs_base_for_code();
   __typeof__(bh_index_pkru) *w = mmap(NULL, BH_PAGE, PROT_READ | PROT_WRITE,
                                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (w == MAP_FAILED)
     bh_fatal("cannot map a page for the gate table");
   memcpy(w, &bh_index_pkru, BH_PAGE);
   w->t.pkru[i] = d->pkru;
-  w->t.slot_tpoff[i] = d->slot_address ? (char *)d->slot_address() - tp : 0;
+  w->t.slot_tpoff[i] = slot_tpoff;
   bh_replace_page(&bh_index_pkru, w);
 }
 

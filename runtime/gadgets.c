@@ -259,7 +259,10 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
     return 0; /* the program: its link was scanned against its gate manifest */
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+    /* Also the code of an object with compartments, executable once it is
+     * registered (tools/dso-inert.h). */
+    if (ph->p_type != PT_LOAD ||
+        !(ph->p_flags & (PF_X | BH_PF_EXEC_AFTER_REGISTRATION)))
       continue;
     const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
     struct segment g = {

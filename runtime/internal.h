@@ -129,6 +129,12 @@ void bh_fill_imports(size_t from) BH_HIDDEN;
  * compartments FIRST and after (domain.c). */
 void bh_find_objects(struct bh_domain_table *t, size_t first,
                      int after) BH_HIDDEN;
+/* Makes executable the code of T's objects from FROM on: the segments
+ * bulkhead-clang linked readable only (BH_PF_EXEC_AFTER_REGISTRATION),
+ * each a read-only file mapping by the kernel's account when LATE
+ * (domain.c). */
+void bh_exec_objects(const struct bh_domain_table *t, size_t from,
+                     int late) BH_HIDDEN;
 /* Whether [a, a + len) is mapped readable, and writable (W) or read-only
  * from a file (!W), by the kernel's account (dlopen.c). */
 int bh_mapped_as(uintptr_t a, size_t len, int w) BH_HIDDEN;
@@ -282,8 +288,10 @@ int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_stacks_init(void) BH_HIDDEN;
 /* Gives compartment index i, registered after start-up, its entries in the
- * gate table (enter.c). */
-void bh_index_add(size_t i, const struct bulkhead_domain *d) BH_HIDDEN;
+ * gate table: its PKRU, and its stack slot's offset from the thread
+ * pointer, SLOT_TPOFF (enter.c). */
+void bh_index_add(size_t i, const struct bulkhead_domain *d,
+                  long slot_tpoff) BH_HIDDEN;
 /* Puts the read-only page FRESH (mapped by the caller, filled) in place of
  * the page at DST, which is never writable where it is read (dlopen.c). */
 void bh_replace_page(void *dst, void *fresh) BH_HIDDEN;

@@ -33,7 +33,8 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
   m->base = info->dlpi_addr, m->lo = UINTPTR_MAX, m->hi = 0;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
-    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+    if (ph->p_type != PT_LOAD ||
+        !(ph->p_flags & (PF_X | BH_PF_EXEC_AFTER_REGISTRATION)))
       continue;
     uintptr_t a = info->dlpi_addr + ph->p_vaddr;
     if (a < m->lo)

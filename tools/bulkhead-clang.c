@@ -637,6 +637,10 @@ static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
   /* Never unloaded: dlclose would leave its compartments' keys on pages
    * the kernel may hand out again (docs/shared-objects.md). */
   push(cmd, "-Wl,-z,nodelete");
+  /* No DT_INIT: ld.so would run it, code of the object, before the first
+   * .init_array entry that registers it (tools/dso-inert.h). crti's _init
+   * only calls __gmon_start__. */
+  push(cmd, "-Wl,-init=" BH_SYM_NO_DT_INIT);
   add_bind_now(cmd);
 }
 

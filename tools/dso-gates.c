@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "dso-gates.h"
+#include "dso-inert.h"
 
 #include "../include/bulkhead/abi.h"
 
@@ -65,12 +66,13 @@ static int disarm(int fd, const char *path) {
   const Elf64_Shdr *names = &sh[eh.e_shstrndx];
   int err = 0;
   /* An object with compartments keeps its gates: the executable's runtime
-   * registers it and they run (docs/shared-objects.md). */
+   * registers it and they run (docs/shared-objects.md), its code made
+   * executable only then (dso-inert.h). */
   for (int i = 0; i < eh.e_shnum; i++)
     if (sh[i].sh_type == SHT_NOTE &&
         named(fd, &sh[i], names, BH_SECTION_NOTE, sizeof BH_SECTION_NOTE)) {
       free(sh);
-      return 0;
+      return dso_make_inert(fd, path);
     }
   for (int i = 0; i < eh.e_shnum && !err; i++) {
     if (sh[i].sh_type != SHT_PROGBITS ||

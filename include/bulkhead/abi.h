@@ -127,6 +127,17 @@
 /* Compartment NAME's descriptor field: the calling thread's slot address
  * (pass: a linkonce_odr function per compartment). */
 #define BH_SYM_SLOT_ADDRESS_PREFIX "__bulkhead_slot_address."
+/* Its code, one fixed sequence, so that registration after dlopen can read
+ * the slot's offset from the object's GOT without running the object's
+ * code (docs/shared-objects.md, step 6, piece 2): movq SLOT@gottpoff(%rip),
+ * %rax (48 8b 05, rel32); addq %fs:0, %rax; ret. In a shared object the
+ * linker keeps it as written (an executable's may be relaxed; start-up
+ * calls it there). */
+#define BH_SLOT_ADDRESS_ASM(slot)                                              \
+  "movq " slot "@gottpoff(%rip), %rax\n\t"                                     \
+  "addq %fs:0, %rax\n\t"                                                      \
+  "ret"
+#define BH_SLOT_ADDRESS_SIZE 17
 /* A compartment's code runs on its own stacks or on its callers' in every
  * module alike: each module that describes compartment NAME defines this
  * symbol (a byte, hidden) in a comdat whose name adds the module's mode,
@@ -203,20 +214,31 @@
  * BH_COPY_WORDS), the TLS offsets (BH_SYM_TLS_OFFSETS), the index table
  * and the table of compartments, each filled with the executable's. */
 #define BH_SECTION_COPIES "bulkhead_dso_copies"
-/* Defined by the runtime, exported by an executable linked with an object
- * with compartments, to which the object refers: linked with or loaded by
- * a program without the runtime, or dlopen'ed by one that was not linked
- * with it, it fails naming this. */
+/* Defined by the runtime (registration, BH_SYM_DSO_REGISTER, under this
+ * name too), exported by every executable linked with it; an object with
+ * compartments refers to it as its first .init_array entry: linked with or
+ * loaded by a program without the runtime, or dlopen'ed by one that was
+ * not linked with it, it fails naming this. */
 #define BH_SYM_DSO_NEEDS_RUNTIME                                               \
   "__bulkhead_shared_object_compartments_need_loading_at_start_up_by_a_"      \
   "program_linked_with_bulkhead_clang_fpkey_compartments"
 /* Defined by the runtime, exported by every executable linked with it: a
- * shared object with compartments calls it first thing of its
- * initialisation (its .init_array.00000 entry, dso-object.c). It takes no
+ * shared object with compartments calls it (as BH_SYM_DSO_NEEDS_RUNTIME)
+ * first thing of its initialisation (its .init_array.00000 entry,
+ * dso-object.c). It takes no
  * argument: it registers every loaded object with a note that is not
  * registered yet (runtime/dlopen.c), and does nothing for those the
  * runtime registered at start-up. */
 #define BH_SYM_DSO_REGISTER "__bulkhead_register_loaded_objects"
+/* A PT_LOAD's p_flags bit (OS-specific, ignored by ld.so and the kernel):
+ * code of an object with compartments, its PF_X cleared by bulkhead-clang
+ * after the link, so that ld.so maps it readable only; registration makes
+ * it executable once the object's words are final (docs/shared-objects.md,
+ * step 6). */
+#define BH_PF_EXEC_AFTER_REGISTRATION 0x00100000u
+/* Linked with -init= this name, which nothing defines: no DT_INIT, which
+ * ld.so would call (in the object's code) before the .init_array. */
+#define BH_SYM_NO_DT_INIT "__bulkhead_no_dt_init"
 #define BH_SYM_DSO_COPIES "__bulkhead_dso_copies"
 #define BH_COPY_DOMAIN0 0
 #define BH_COPY_WORDS 1024

@@ -14,6 +14,8 @@
 #include "loadmap.h"
 #include "scan.h"
 
+#include "../../include/bulkhead/abi.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +81,9 @@ static int map_over(struct overlay *o, struct mapping m)
  * not read, and a malformed one is no error. */
 static int map_segment(struct overlay *o, const char *name, size_t i, const GElf_Phdr *ph, size_t size)
 {
-    int exec = (ph->p_flags & PF_X) != 0;
+    /* An object with compartments: its code is executable once the runtime
+     * registers it (tools/dso-inert.h). */
+    int exec = (ph->p_flags & (PF_X | BH_PF_EXEC_AFTER_REGISTRATION)) != 0;
     uint64_t mem = ph->p_memsz > ph->p_filesz ? ph->p_memsz : ph->p_filesz;
     if (ph->p_vaddr + mem < ph->p_vaddr || ph->p_vaddr + mem > UINT64_MAX - PAGE) {
         if (exec)
