@@ -4,7 +4,8 @@
  * Only a listed entry whose bytes are a WRPKRU in executable code is
  * rewritten (and its entry cleared); anything else in the manifest is left
  * for the link-time scan to report. The trap has the WRPKRU's length, so
- * nothing moves.
+ * nothing moves. The file is read and written with libelf, its layout kept
+ * (ELF_F_LAYOUT).
  */
 #define _GNU_SOURCE
 #include "dso-gates.h"
@@ -12,95 +13,63 @@
 
 #include "../include/bulkhead/abi.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t at) {
-  return pread(fd, buf, len, (off_t)at) == (ssize_t)len ? 0 : -1;
-}
-
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t at) {
-  return pwrite(fd, buf, len, (off_t)at) == (ssize_t)len ? 0 : -1;
-}
-
-/* The file offset of the 3 bytes at address A, in an executable section
- * with contents; 0 if none holds them. */
-static uint64_t code_offset(const Elf64_Shdr *sh, int n, uint64_t a) {
-  for (int i = 0; i < n; i++)
-    if (sh[i].sh_type == SHT_PROGBITS && sh[i].sh_flags & SHF_EXECINSTR &&
-        a >= sh[i].sh_addr && sh[i].sh_size >= 3 &&
-        a - sh[i].sh_addr <= sh[i].sh_size - 3)
-      return sh[i].sh_offset + (a - sh[i].sh_addr);
-  return 0;
-}
-
-/* Whether section SH is named WANT (LEN bytes with its NUL). */
-static int named(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *names,
-                 const char *want, size_t len) {
-  char name[64];
-  return len <= sizeof name && sh->sh_name < names->sh_size &&
-         names->sh_size - sh->sh_name >= len &&
-         !pread_all(fd, name, len, names->sh_offset + sh->sh_name) &&
-         !memcmp(name, want, len);
-}
-
-static int disarm(int fd, const char *path) {
-  Elf64_Ehdr eh;
-  if (pread_all(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-      eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
-      eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 ||
-      eh.e_shstrndx >= eh.e_shnum)
-    return 0; /* not ours to read: the scan judges it */
-  Elf64_Shdr *sh = calloc(eh.e_shnum, sizeof *sh);
-  if (!sh || pread_all(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff)) {
-    free(sh);
-    return 0;
+/* The section named NAME, or NULL. */
+static Elf_Scn *section_named(Elf *e, size_t names, const char *name) {
+  for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
+    GElf_Shdr sh;
+    const char *n;
+    if (gelf_getshdr(s, &sh) && (n = elf_strptr(e, names, sh.sh_name)) &&
+        !strcmp(n, name))
+      return s;
   }
-  const Elf64_Shdr *names = &sh[eh.e_shstrndx];
-  int err = 0;
-  /* An object with compartments keeps its gates: the executable's runtime
-   * registers it and they run (docs/shared-objects.md), its code made
-   * executable only then (dso-inert.h). */
-  for (int i = 0; i < eh.e_shnum; i++)
-    if (sh[i].sh_type == SHT_NOTE &&
-        named(fd, &sh[i], names, BH_SECTION_NOTE, sizeof BH_SECTION_NOTE)) {
-      free(sh);
-      return dso_make_inert(fd, path);
+  return NULL;
+}
+
+/* The 3 bytes at address A in an executable section with contents (their
+ * section's data marked dirty when returned), or NULL. */
+static unsigned char *code_at(Elf *e, uint64_t a) {
+  for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
+    GElf_Shdr sh;
+    Elf_Data *d;
+    if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_PROGBITS &&
+        sh.sh_flags & SHF_EXECINSTR && a >= sh.sh_addr &&
+        a - sh.sh_addr + 3 <= sh.sh_size && (d = elf_getdata(s, NULL)) &&
+        d->d_buf && a - sh.sh_addr + 3 <= d->d_size) {
+      elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
+      return (unsigned char *)d->d_buf + (a - sh.sh_addr);
     }
-  for (int i = 0; i < eh.e_shnum && !err; i++) {
-    if (sh[i].sh_type != SHT_PROGBITS ||
-        !named(fd, &sh[i], names, BH_SECTION_GATES, sizeof BH_SECTION_GATES))
+  }
+  return NULL;
+}
+
+/* Rewrites each WRPKRU that section GATES lists as a trap; whether any. */
+static int disarm(Elf *e, Elf_Scn *gates) {
+  static const unsigned char wrpkru[3] = {0x0f, 0x01, 0xef},
+                             trap[3] = {0x0f, 0x0b, 0xcc}; /* ud2; int3 */
+  Elf_Data *d = elf_getdata(gates, NULL);
+  int changed = 0;
+  for (size_t off = 0; d && d->d_buf && off + 8 <= d->d_size; off += 8) {
+    uint64_t a;
+    memcpy(&a, (char *)d->d_buf + off, 8);
+    unsigned char *code;
+    if (a == 0 || a == ~(uint64_t)0 || !(code = code_at(e, a)) ||
+        memcmp(code, wrpkru, 3))
       continue;
-    for (uint64_t off = 0; off + 8 <= sh[i].sh_size && !err; off += 8) {
-      uint64_t a, zero = 0, at = sh[i].sh_offset + off, code;
-      uint8_t b[3];
-      static const uint8_t wrpkru[3] = {0x0f, 0x01, 0xef},
-                           trap[3] = {0x0f, 0x0b, 0xcc}; /* ud2; int3 */
-      if (pread_all(fd, &a, 8, at)) {
-        err = 1;
-        break;
-      }
-      if (a == 0 || a == ~(uint64_t)0 ||
-          !(code = code_offset(sh, eh.e_shnum, a)) ||
-          pread_all(fd, b, 3, code) || memcmp(b, wrpkru, 3))
-        continue;
-      err = pwrite_all(fd, trap, 3, code) || pwrite_all(fd, &zero, 8, at);
-    }
+    memcpy(code, trap, 3);
+    memset((char *)d->d_buf + off, 0, 8);
+    changed = 1;
   }
-  free(sh);
-  if (err)
-    fprintf(stderr,
-            "bulkhead-clang: error: cannot rewrite the gates of %s as traps: "
-            "%s\n",
-            path, strerror(errno ? errno : EIO));
-  return err ? -1 : 0;
+  if (changed)
+    elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
+  return changed;
 }
 
 int dso_disarm_gates(const char *path) {
@@ -110,7 +79,32 @@ int dso_disarm_gates(const char *path) {
             strerror(errno));
     return -1;
   }
-  int r = disarm(fd, path);
+  elf_version(EV_CURRENT);
+  Elf *e = elf_begin(fd, ELF_C_RDWR, NULL);
+  GElf_Ehdr eh;
+  size_t names;
+  int r = 0, changed = 0;
+  /* Not a 64-bit x86 ELF file, or one whose sections cannot be read:
+   * not ours to change; the scan judges it. */
+  if (e && elf_kind(e) == ELF_K_ELF && gelf_getclass(e) == ELFCLASS64 &&
+      gelf_getehdr(e, &eh) && eh.e_machine == EM_X86_64 &&
+      !elf_getshdrstrndx(e, &names)) {
+    Elf_Scn *gates;
+    /* An object with compartments keeps its gates: the executable's
+     * runtime registers it and they run (docs/shared-objects.md), its code
+     * made executable only then (dso-inert.h). */
+    if (section_named(e, names, BH_SECTION_NOTE))
+      r = dso_make_inert(e, path), changed = !r;
+    else if ((gates = section_named(e, names, BH_SECTION_GATES)))
+      changed = disarm(e, gates);
+  }
+  elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT);
+  if (changed && elf_update(e, ELF_C_WRITE) < 0) {
+    fprintf(stderr, "bulkhead-clang: error: cannot rewrite %s: %s\n", path,
+            elf_errmsg(-1));
+    r = -1;
+  }
+  elf_end(e);
   if (close(fd) && !r) {
     fprintf(stderr, "bulkhead-clang: error: cannot write %s: %s\n", path,
             strerror(errno));

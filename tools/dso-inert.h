@@ -11,8 +11,10 @@
 #ifndef BULKHEAD_DSO_INERT_H
 #define BULKHEAD_DSO_INERT_H
 
-/* Rewrites the program headers of the ELF file open on FD (PATH, for
- * messages) in place. 0 on success, -1 with a message on stderr. */
-int dso_make_inert(int fd, const char *path);
+#include <libelf.h>
+
+/* Rewrites the program headers of E (PATH, for messages; the caller writes
+ * E back). 0 on success, -1 with a message on stderr. */
+int dso_make_inert(Elf *e, const char *path);
 
 #endif
