@@ -89,6 +89,26 @@ ctest_outcomes() {
     { print }' | outcomes
 }
 
+# batch_outcomes DIR LOG NAME...: the outcomes (see outcomes) of a batch's
+# commands, the N-th named by the N-th NAME, from DIR/N.status, N.out and
+# N.err (as pku-vm-run --batch and run_list write them); LOG is shown for
+# a command that left no output.
+batch_outcomes() {
+  dir=$1 log=$2
+  shift 2
+  i=0
+  for t; do
+    st=$(cat "$dir/$i.status" 2>/dev/null || echo none)
+    if [ "$st" = 0 ]; then echo "@outcome $t passed"
+    else
+      echo "@outcome $t failed"
+      echo "exit status: $st"
+      cat "$dir/$i.out" "$dir/$i.err" 2>/dev/null || cat "$log"
+    fi
+    i=$((i + 1))
+  done | outcomes
+}
+
 # run_list LIST DIR: runs LIST's commands (one a line, as pku-vm-run --batch
 # takes them) here, with the same results: DIR/N.out, N.err, N.status.
 run_list() {

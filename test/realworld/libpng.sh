@@ -90,17 +90,7 @@ subset)
   else
     run_list "$list" "$out/subset-out"
   fi
-  i=0
-  for t; do
-    st=$(cat "$out/subset-out/$i.status" 2>/dev/null || echo none)
-    if [ "$st" = 0 ]; then echo "@outcome $t passed"
-    else
-      echo "@outcome $t failed"
-      echo "exit status: $st"
-      cat "$out/subset-out/$i.out" "$out/subset-out/$i.err" 2>/dev/null || cat "$out/subset.log"
-    fi
-    i=$((i + 1))
-  done | outcomes
+  batch_outcomes "$out/subset-out" "$out/subset.log" "$@"
   ;;
 *)
   echo "usage: libpng.sh build|build-compartment SRC OUT CC | check OUT | subset OUT [vm [TEST...]]" >&2

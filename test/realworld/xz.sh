@@ -83,17 +83,8 @@ suite)
   else
     run_list "$list" "$out/suite-out"
   fi
-  i=0
-  for t in $tests $scripts; do
-    st=$(cat "$out/suite-out/$i.status" 2>/dev/null || echo none)
-    if [ "$st" = 0 ]; then echo "@outcome $t passed"
-    else
-      echo "@outcome $t failed"
-      echo "exit status: $st"
-      cat "$out/suite-out/$i.out" "$out/suite-out/$i.err" 2>/dev/null || cat "$out/suite.log"
-    fi
-    i=$((i + 1))
-  done | outcomes
+  # shellcheck disable=SC2086 # one word per test
+  batch_outcomes "$out/suite-out" "$out/suite.log" $tests $scripts
   ;;
 *)
   echo "usage: xz.sh build|build-compartment SRC OUT CC | check OUT | suite OUT [vm]" >&2
