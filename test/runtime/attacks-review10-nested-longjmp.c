@@ -85,6 +85,11 @@ static void trap(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si, (void)ucv;
   if (stage == 0) { /* A: a handler that withdraws under a timeout */
     stage = 1;
+#ifdef RESTORE_ALTSTACK /* attacks-nested-longjmp-altstack.c */
+    /* The whole alternate stack again, as when A was delivered. */
+    if (sigaltstack(&((ucontext_t *)ucv)->uc_stack, NULL))
+      perror("sigaltstack");
+#endif
     if (sigsetjmp(env, 1) == 0) {
       int r = vault_withdraw(60);
       printf("first withdraw returned %d\n", r);
