@@ -1,4 +1,4 @@
-// Attacker model A (key-0 loads and stores only): three stores into the
+// Attacker model A (key-0 loads and stores only): two stores into the
 // runtime's key-0 TLS, an honest program. The program is
 // attacks-nested-longjmp-altstack.c's, except that its handler does not
 // move the alternate stack itself: it uses setjmp/longjmp inside (error
@@ -18,20 +18,27 @@
 // check and is dispatched at D, over A's dispatch; keep sees no newest
 // record, so it does not refuse B (attacks-nested-longjmp-altstack.c's
 // defence) and keeps R_B with dispatcher D. B's handler siglongjmps back
-// into A's (the timeout); store 2 puts the slot back, and the program
-// withdraws again, paid (balance 40). When A's handler returns, A's
-// give_back finds R_B, the newest, with its own stack pointer D, and
-// resumes B's abandoned withdraw after its check: the vault pays 60 more,
-// balance -20 ("the vault paid past its check").
+// into A's (the timeout); the slot is put back as the setjmp saw it (the
+// pass does that), and the program withdraws again, paid (balance 40).
+// When A's handler returns, A's give_back finds R_B, the newest, with its
+// own stack pointer D, and resumes B's abandoned withdraw after its check:
+// the vault pays 60 more, balance -20 ("the vault paid past its check").
+// Either store alone fails closed (store 0 alone is
+// attacks-nested-longjmp-altstack.c; store 1 alone leaves A's give_back no
+// record).
 //
-// What the fix should be: a dispatch must not take a record it did not
-// make because the two share a stack pointer once the chain was cleared.
-// E.g. an entry at the fresh top while the newest-record word holds a live
-// record of this thread must stop the process (or keep the chain) rather
-// than clear it; or each record holds a per-dispatch secret that only its
-// dispatch holds in a register and give_back requires. The alternate
-// stack's narrowing state (whole_sp, whole_size, handler_top) is key-0 and
-// decides widen(): it is not to be trusted for this order either.
+// Root cause: give_back's "my record" is "the first record with my stack
+// pointer", and the two things that keep a later dispatch from sharing
+// that stack pointer are both in the attacker's reach: the chain's order
+// (cleared by an entry at a slot the attacker set to the fresh top) and the
+// alternate stack's narrowing (undone through widen(), which trusts the
+// key-0 words whole_sp, whole_size and handler_top). What the fix should
+// be: take one of them out of reach; e.g. widen() decides only from what
+// the kernel reports (sigaltstack's current record against the jump
+// target), or an entry at the fresh top voids the records but keeps the
+// lowest dispatcher stack pointer of the newest-record word, so that keep
+// still refuses a dispatch at or above it until the thread has left every
+// handler.
 //
 // -DCONTROL: no stores; B lands below A, its record is voided, the program
 // ends normally ("ok").
@@ -105,7 +112,6 @@ static void trap(int sig, siginfo_t *si, void *ucv) {
 #endif
     if (!setjmp(inner))
       longjmp(inner, 1);
-    volatile uintptr_t before = *vault_slot;
     if (sigsetjmp(env, 1) == 0) {
 #ifndef CONTROL
       *vault_slot = fresh_top; /* store 1 */
@@ -114,9 +120,6 @@ static void trap(int sig, siginfo_t *si, void *ucv) {
       printf("first withdraw returned %d\n", r);
     } else {
       printf("first withdraw abandoned: paid %d\n", paid);
-#ifndef CONTROL
-      *vault_slot = before; /* store 2 */
-#endif
       signal_now = 0;
       int r = vault_withdraw(60);
       printf("second withdraw: %d, paid %d\n", r, paid);
