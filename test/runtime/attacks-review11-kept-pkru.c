@@ -15,12 +15,20 @@
 // the copy again: the kernel installs PKRU 0 (every key open) and lib
 // resumes with it, reads the vault's key and hands it back.
 //
+// lib needs no handler of its own: a handler that calls into lib, or a
+// second thread of lib (every thread's stack of lib is on lib's key) can
+// make the same store while any handler runs (not tried here).
+//
 // Fix: give_back must check the copy again (PKRU equal to the
 // compartment's own, XSTATE_BV's PKRU bit set, fpregs pointing at the
 // copy's image, magic and size) right before rt_sigreturn, as keep does,
-// and stop the process otherwise. (A lib that controls its program counter
-// can still make a raw rt_sigreturn of its own: the open "forge a
-// sigreturn frame" item; this one needs only a store.)
+// and stop the process otherwise. That check alone still leaves a second
+// thread of lib a window between it and the kernel's read; what the
+// kernel reads must be out of every other thread of lib's reach (the
+// saved rip too, not only the PKRU). A lib that controls its program
+// counter can still make a raw
+// rt_sigreturn of its own: the open "forge a sigreturn frame" item; this
+// one needs only a store.
 //
 // -DCONTROL: lib leaves its copy alone; its read of the key faults.
 // REQUIRES: pku
