@@ -26,9 +26,8 @@
 // thread of lib a window between it and the kernel's read; what the
 // kernel reads must be out of every other thread of lib's reach (the
 // saved rip too, not only the PKRU). A lib that controls its program
-// counter can still make a raw
-// rt_sigreturn of its own: the open "forge a sigreturn frame" item; this
-// one needs only a store.
+// counter can still make a raw rt_sigreturn of its own (the open "forge a
+// sigreturn frame" item); this one needs only a store.
 //
 // -DCONTROL: lib leaves its copy alone; its read of the key faults.
 // REQUIRES: pku
