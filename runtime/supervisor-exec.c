@@ -33,6 +33,10 @@
  * in memory no filter rule protects (review 3). No compartment lives in
  * a shared object yet, and bulkhead-clang writes the gates of a -shared
  * link as traps (tools/dso-gates.c), so no honest library needs one.
+ * Nor may a mapping begin or end with bytes that could be part of a
+ * pattern with a neighbour (risky_edge): judged here, before the mapping
+ * exists, so no process sharing the memory can run two halves joined
+ * (review 6); judge_edges still looks at the real neighbours after.
  * Anything found: one line naming the file and the offset, and the
  * process dies.
  */
@@ -365,6 +369,30 @@ static void kill_with_sharers(pid_t tgid, pid_t tid) {
   kill(tgid, SIGKILL);
 }
 
+/* Whether a pattern could begin 1 or 2 bytes before HEAD, or begin in
+ * TAIL and end past it: then the bytes would make one with some neighbour.
+ * The patterns are 3 bytes (patterns.h); every completion is tried, so no
+ * pattern byte is spelt out here. NULL, or which end. */
+static const char *risky_edge(const uint8_t head[2], const uint8_t tail[2]) {
+  for (unsigned x = 0; x < 256; x++) {
+    uint8_t a[3] = {(uint8_t)x, head[0], head[1]},
+            c[3] = {tail[0], tail[1], (uint8_t)x};
+    if (bh_pattern_at(a) >= 0)
+      return "first bytes";
+    if (bh_pattern_at(c) >= 0)
+      return "last bytes";
+    for (unsigned y = 0; y < 256; y++) {
+      uint8_t p[3] = {(uint8_t)x, (uint8_t)y, head[0]},
+              q[3] = {tail[1], (uint8_t)x, (uint8_t)y};
+      if (bh_pattern_at(p) >= 0)
+        return "first byte";
+      if (bh_pattern_at(q) >= 0)
+        return "last byte";
+    }
+  }
+  return NULL;
+}
+
 /* What the scan says of the call: NULL (map it), or why not, in why. */
 static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                          size_t size) {
@@ -406,10 +434,27 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
            why;
   struct hits h = {off, 0, 0};
   int bad = bh_pattern_search(b, have, hit, &h);
+  /* Past the file's end the last page reads as zeros; pages wholly past it
+   * fault, so its last bytes are then the edge (taken whole, to be safe). */
+  const uint8_t *m = b;
+  uint8_t head[2] = {m[0], have > 1 ? m[1] : 0}, tail[2] = {0, 0};
+  if (have == len || have % BH_PAGE == 0)
+    tail[0] = have > 1 ? m[have - 2] : 0, tail[1] = m[have - 1];
   munmap(b, have);
+  const char *edge = !bad ? risky_edge(head, tail) : NULL;
   /* The start-up opt-out (gadgets.c), read from the environment the
    * program started with (the supervisor's copy). */
   const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
+  if (edge && !(allow && *allow)) {
+    snprintf(why, size,
+             "its %s could make a PKRU write (WRPKRU, XRSTOR or XRSTORS) with "
+             "an executable mapping beside it; executable mappings may not "
+             "begin or end with part of one (a split over two mappings is "
+             "judged before the mapping exists: no thread of a process "
+             "sharing the memory can run it in between)",
+             edge);
+    return why;
+  }
   if (!bad || (allow && *allow))
     return NULL;
   snprintf(why, size,

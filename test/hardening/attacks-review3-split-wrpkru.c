@@ -16,11 +16,14 @@
 // of the default domain's program counter (attacker model B); reproduced
 // in the QEMU guest (6.1) as uid 65534.
 //
-// Fixed: the supervisor judges each executable file mapping with its
-// neighbours too, at its real place once the kernel made it and before any
-// thread of the process runs again (the bytes across both edges, where the
-// mapping beside is executable), and refuses moving an executable mapping
-// (the filter sends every mremap that may move to it). Both children die.
+// Fixed: the supervisor judged each executable file mapping with its
+// neighbours once the kernel made it (judge_edges), and refuses moving an
+// executable mapping (the filter sends every mremap that may move to it).
+// That look came after the mapping existed, which a process sharing the
+// memory could race (attacks-review6-split-race.c). Now, before the
+// mapping, no executable file mapping may begin or end with bytes that
+// could be part of a pattern with any neighbour: A is refused, in both
+// children, whatever comes beside it.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
@@ -37,8 +40,8 @@
 // ON: split-wrpkru-mremap: stopped by signal 9
 // ON: parent's vault intact: 1
 // ON-NEXT: data moved: ok
-// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x5, 0x12, {{.*}}) of "/memfd:code (deleted)" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — the mapping at 0x{{[0-9a-f]+}} and the executable mapping beside it make WRPKRU bytes at 0x{{[0-9a-f]+}}ffe across their edge
-// ERR-NEXT: bulkhead: denied: mremap(0x200000000000, 0x1000, 0x1000, 0x3) from the default domain
+// ERR: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x5, 0x12, {{.*}}) of "/memfd:code (deleted)" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — its last bytes could make a PKRU write (WRPKRU, XRSTOR or XRSTORS) with an executable mapping beside it
+// ERR-NEXT: bulkhead: denied: mmap(0x{{[0-9a-f]+}}, 0x1000, 0x5, 0x12, {{.*}}) of "/memfd:code (deleted)" from the default domain, in process {{[0-9]+}} (thread {{[0-9]+}}) — its last bytes could make
 // ERR-NOT: denied
 #include "Inputs/target.h"
 #include "Inputs/split-wrpkru.h"
