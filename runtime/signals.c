@@ -163,6 +163,7 @@ struct kept {
    * (bh_run_in_compartment). A nested dispatch's is lower. */
   uintptr_t dispatcher;
   struct kept *older; /* the stack's newest record before this one */
+  size_t n;           /* the copy's XSAVE image's size */
 };
 
 struct layout {
@@ -258,10 +259,10 @@ static struct kept **newest_of(const struct bulkhead_domain *d, const char *p) {
  * compartment has reused since (dead frames), and no frame of it holds
  * this value. Never 0, which voids a record. */
 static uint64_t seal(const struct kept *k, long c) {
-  const uint64_t w[] = {(uint64_t)k,       (uint64_t)k->old_mark,
-                        (uint64_t)k->tid,  (uint64_t)k->index,
-                        (uint64_t)k->uc,   k->dispatcher,
-                        (uint64_t)k->older};
+  const uint64_t w[] = {(uint64_t)k,        (uint64_t)k->old_mark,
+                        (uint64_t)k->tid,   (uint64_t)k->index,
+                        (uint64_t)k->uc,    k->dispatcher,
+                        (uint64_t)k->older, (uint64_t)k->n};
   uint64_t h = compartment_cookie(c);
   for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
     h = (h ^ w[i]) * 0x9e3779b97f4a7c15u;
@@ -277,6 +278,33 @@ static int is_kept(const struct kept *k, long c, const char *here,
   return (const char *)k > here && (const char *)k < end &&
          (uintptr_t)k % 16 == 0 && k->index == c && k->tid == raw_gettid() &&
          k->seal == seal(k, c);
+}
+
+/* Whether the copy at uc, with an image of n bytes, resumes compartment d
+ * with d's rights, as rt_sigreturn reads it: fpregs at its own image, just
+ * above it (layout); the software bytes keep checked and the kernel reads
+ * (magic words, sizes, the PKRU feature), else the kernel restores only
+ * the legacy state and PKRU from its init state, 0; the standard format
+ * (XCOMP_BV 0), where the PKRU is where bh_frame_pkru looks; XSTATE_BV's
+ * PKRU bit, else the kernel loads 0; and d's PKRU, from its read-only
+ * descriptor. Called by keep, and by give_back right before rt_sigreturn:
+ * the copy is on d's key, and d's own code may have rewritten it since. */
+static int resumes(const ucontext_t *uc, size_t n,
+                   const struct bulkhead_domain *d) {
+  const char *fp =
+      (const char *)(((uintptr_t)uc + KERNEL_UC_SIZE + 63) & ~(uintptr_t)63);
+  if ((const char *)uc->uc_mcontext.fpregs != fp || xsave_size(fp) != n)
+    return 0;
+  uint32_t extended_size, magic2, pkru;
+  uint64_t xfeatures, xstate_bv, xcomp_bv;
+  memcpy(&extended_size, fp + 468, 4);
+  memcpy(&xfeatures, fp + 472, 8);
+  memcpy(&xstate_bv, fp + 512, 8);
+  memcpy(&xcomp_bv, fp + 520, 8);
+  memcpy(&magic2, fp + n - 4, 4);
+  return extended_size == n && (xfeatures & xstate_bv & (1u << 9)) &&
+         !xcomp_bv && magic2 == FP_XSTATE_MAGIC2 && bh_frame_pkru(uc, &pkru) &&
+         pkru == d->pkru;
 }
 
 /* With compartment c's rights, at the bottom of its stack on this thread:
@@ -317,10 +345,7 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
   memcpy(l.fp, fx, n);
   l.uc->uc_mcontext.fpregs = (struct _libc_fpstate *)l.fp;
   /* Checked on the copy, which only c can write. */
-  uint32_t magic2, pkru;
-  memcpy(&magic2, l.fp + n - 4, 4);
-  if (xsave_size(l.fp) != n || magic2 != FP_XSTATE_MAGIC2 ||
-      !bh_frame_pkru(l.uc, &pkru) || pkru != d->pkru)
+  if (!resumes(l.uc, n, d))
     return 0;
   /* A dispatch nested in another runs below it: the records' dispatchers
    * go down, so that give_back can tell its own from nested ones. A
@@ -331,7 +356,7 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
   if (*newest && (!is_kept(*newest, c, __builtin_frame_address(0), fresh) ||
                   (*newest)->dispatcher <= dispatcher))
     return 1;
-  *l.k = (struct kept){0, *mark, raw_gettid(), c, l.uc, dispatcher, *newest};
+  *l.k = (struct kept){0, *mark, raw_gettid(), c, l.uc, dispatcher, *newest, n};
   l.k->seal = seal(l.k, c);
   *newest = l.k;
   /* The mark first: the slot is never above it. A handler entering c
@@ -359,8 +384,10 @@ __asm__(".text\n"
  * in it (lower stack pointers) that never returned, left by a longjmp out
  * of their handlers: they are voided, never given back. 0 if a record on
  * the way is not one c made for this thread, or is an outer dispatch's
- * (this one's is gone: the stack started over). No record address is
- * taken from key-0 memory. */
+ * (this one's is gone: the stack started over); 1 if the copy no longer
+ * resumes c with its own rights (c's code, a handler of c's or a nested
+ * entry, rewrote it while the handler ran). No record address is taken
+ * from key-0 memory. */
 static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
                            uintptr_t dispatcher) {
   (void)unused1, (void)unused2;
@@ -377,6 +404,8 @@ static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
     if (k->dispatcher == dispatcher) {
       /* Nothing made since this record is live: the mark goes back. */
       *mark_of(d, here) = k->old_mark;
+      if (!resumes(k->uc, k->n, d))
+        return 1;
       bh_sigreturn_at(k->uc);
     }
   }
@@ -502,8 +531,12 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
     bh_fatal_abort("a kept signal frame's compartment was rewritten");
   slot_set(c, saved);
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, give_back, (uintptr_t)c,
-                        0, 0);
+  if (bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, give_back,
+                            (uintptr_t)c, 0, 0) == 1)
+    bh_fatal_abort("the kept signal frame of compartment '%s' was rewritten "
+                   "while its handler ran (its PKRU, XSAVE header or "
+                   "fpregs)",
+                   d->name);
   bh_fatal_abort("a kept signal frame of compartment '%s' was not the "
                  "runtime's, or not this handler's",
                  d->name);

@@ -11,32 +11,37 @@
 // key: lib can write it. Here the handler is lib's own (a library that
 // catches its own signal), so lib code runs, nested, below the copy while
 // it is kept; a store of lib's (a write bug, no control of the program
-// counter needed) sets the copy's saved PKRU to 0. give_back does not check
-// the copy again: the kernel installs PKRU 0 (every key open) and lib
-// resumes with it, reads the vault's key and hands it back.
+// counter needed) sets the copy's saved PKRU to 0. Before the fix,
+// give_back did not check the copy again: the kernel installed PKRU 0
+// (every key open) and lib resumed with it, read the vault's key and handed
+// it back.
 //
 // lib needs no handler of its own: a handler that calls into lib, or a
 // second thread of lib (every thread's stack of lib is on lib's key) can
 // make the same store while any handler runs (not tried here).
 //
-// Fix: give_back must check the copy again (PKRU equal to the
-// compartment's own, XSTATE_BV's PKRU bit set, fpregs pointing at the
-// copy's image, magic and size) right before rt_sigreturn, as keep does,
-// and stop the process otherwise. That check alone still leaves a second
-// thread of lib a window between it and the kernel's read; what the
-// kernel reads must be out of every other thread of lib's reach (the
-// saved rip too, not only the PKRU). A lib that controls its program
+// Fixed: give_back checks the copy again (PKRU equal to the compartment's
+// own, XSTATE_BV's PKRU bit set, fpregs pointing at the copy's image, magic
+// and size) right before rt_sigreturn, with keep's check, and stops the
+// process otherwise. That check alone still leaves a second thread of lib
+// a window between it and the kernel's read; what the kernel reads must be
+// out of every other thread of lib's reach (the saved rip too, not only
+// the PKRU). A lib that controls its program
 // counter can still make a raw rt_sigreturn of its own (the open "forge a
 // sigreturn frame" item); this one needs only a store.
 //
-// -DCONTROL: lib leaves its copy alone; its read of the key faults.
+// -DCLEAR_BV: the store clears XSTATE_BV's PKRU bit instead (the kernel
+// then loads PKRU's init state, 0). -DCONTROL: lib leaves its copy alone;
+// its read of the key faults.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -DCLEAR_BV %s -o %t.bv
+// RUN: %run %t.bv > %t.bv.out 2>&1 || true
+// RUN: FileCheck %s < %t.bv.out
 // CHECK-NOT: LEAK
-// CHECK: bulkhead: error:
-// XFAIL: *
+// CHECK: bulkhead: error: the kept signal frame of compartment 'lib' was rewritten while its handler ran
 #include "Inputs/check.h"
 #include "Inputs/sigframe.h"
 
@@ -71,7 +76,11 @@ BULKHEAD_ENTRY(lib) void lib_on_trap(int sig, siginfo_t *si, void *ucv) {
       continue;
     uint32_t *pkru = frame_pkru_slot(c);
     if (pkru) {
+#ifdef CLEAR_BV
+      ((unsigned char *)c->uc_mcontext.fpregs)[513] &= ~2; /* bit 9 */
+#else
       *pkru = 0; /* the bug's store */
+#endif
       found = (long)c;
     }
     break;
