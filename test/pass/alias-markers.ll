@@ -4,7 +4,8 @@
 ; chain of aliases, weak or hidden; one of compartment code, one with
 ; local linkage, one of data and a linkonce one (C++'s constructor
 ; aliases of inline code, in many modules) get none. The pass leaves
-; valid IR in both stack modes.
+; valid IR in both stack modes. Within the module, an alias's address is
+; its function's, wrapped alike (a weak alias's may be another object's).
 ; RUN: %opt_bh_shared -passes=bulkhead,verify -verify-each -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
 ; RUN: FileCheck %s --check-prefix=NONE < %t.ll
@@ -22,6 +23,7 @@ target triple = "x86_64-unknown-linux-gnu"
   { ptr, ptr, ptr, i32, ptr } { ptr @pick_vault, ptr @.kind.internal, ptr @.file, i32 3, ptr null }], section "llvm.metadata"
 
 @counter = global i32 0
+@slot = global ptr null
 
 ; Default-domain code, and its aliases and ifuncs.
 define void @heartbeat() {
@@ -57,6 +59,8 @@ define i32 @sign(i32 %x) {
   call void @fast()
   call void @local_tick()
   call void @ctor_complete()
+  store volatile ptr @tick_of_tick, ptr @slot
+  store volatile ptr @weak_tick, ptr @slot
   ret i32 %x
 }
 @sign_alias = alias i32 (i32), ptr @sign
@@ -95,6 +99,10 @@ define i32 @main() {
 ; CHECK-DAG: @tick_of_tick = alias void (), ptr @tick
 ; CHECK-DAG: @mix_alias = alias void (), ptr @mix
 ; CHECK-DAG: @fast = ifunc void (), ptr @pick
+
+; CHECK-LABEL: define {{.*}} @__bulkhead_body.sign(
+; CHECK: store volatile ptr @__bulkhead_wrap.heartbeat.vault, ptr @slot
+; CHECK-NEXT: store volatile ptr @weak_tick, ptr @slot
 
 ; NONE-NOT: __bulkhead_default.local_tick
 ; NONE-NOT: __bulkhead_default.quiet
