@@ -184,33 +184,59 @@ static std::string defaultMarkerName(StringRef Function) {
   return (BH_SYM_DEFAULT_MARK_PREFIX + Function).str();
 }
 
+// The function an alias's name runs, through aliases of aliases; none for
+// an alias of data or into the middle of something.
+static const Function *aliasedFunction(const GlobalAlias &GA) {
+  return dyn_cast<Function>(GA.getAliasee()->stripPointerCastsAndAliases());
+}
+
 void Instrumenter::markDefaultFunctions() {
   LLVMContext &Ctx = M.getContext();
   auto *I8 = Type::getInt8Ty(Ctx);
-  for (Function &F : M) {
-    // An external inline function's copy here is the default domain's too:
-    // compartments elsewhere must reach it through gates.
-    Domain::Kind K = domainOf(F).kind;
-    bool ExternalHelper = K == Domain::Shared && F.hasExternalLinkage();
-    if (F.isDeclaration() || F.hasLocalLinkage() ||
-        F.hasFnAttribute(WrapperAttr) ||
-        (K != Domain::Default && !ExternalHelper))
-      continue;
+  auto Mark = [&](StringRef Name) {
     auto *Marker = new GlobalVariable(M, I8, true, GlobalValue::ExternalLinkage,
                                       ConstantInt::get(I8, 0),
-                                      defaultMarkerName(F.getName()));
+                                      defaultMarkerName(Name));
     Marker->setVisibility(GlobalValue::HiddenVisibility);
     // The name too, for the registration of shared objects, which cannot
     // see this (hidden) marker from another object.
-    auto *Name =
-        new GlobalVariable(M, ArrayType::get(I8, F.getName().size() + 1), true,
-                           GlobalValue::PrivateLinkage,
-                           ConstantDataArray::getString(Ctx, F.getName()),
-                           "__bulkhead_default_name");
-    Name->setSection(BH_SECTION_DEFAULTS);
-    Name->setAlignment(Align(1));
-    appendToUsed(M, {Marker, Name});
-  }
+    auto *Listed = new GlobalVariable(
+        M, ArrayType::get(I8, Name.size() + 1), true,
+        GlobalValue::PrivateLinkage, ConstantDataArray::getString(Ctx, Name),
+        "__bulkhead_default_name");
+    Listed->setSection(BH_SECTION_DEFAULTS);
+    Listed->setAlignment(Align(1));
+    appendToUsed(M, {Marker, Listed});
+  };
+  // Code of Linkage, under a name callers elsewhere may declare, that runs
+  // in the default domain: default-domain code, or an external inline
+  // function's copy here (compartments elsewhere must reach it through
+  // gates too).
+  auto IsDefault = [&](const Function &F, GlobalValue::LinkageTypes Linkage) {
+    Domain::Kind K = domainOf(F).kind;
+    return !F.isDeclaration() && !F.hasFnAttribute(WrapperAttr) &&
+           !GlobalValue::isLocalLinkage(Linkage) &&
+           (K == Domain::Default ||
+            (K == Domain::Shared && GlobalValue::isExternalLinkage(Linkage)));
+  };
+  for (Function &F : M)
+    if (IsDefault(F, F.getLinkage()))
+      Mark(F.getName());
+  // A caller elsewhere cannot tell an alias (glibc's weak_alias, C++'s
+  // complete-object constructors) or an ifunc from a function: each runs
+  // its target's code, and gets its marker. An alias of a compartment's
+  // code (an entry's body) stays that code. An ifunc runs the pointer its
+  // resolver returns, wrapped (step 6) to enter its own domain: it counts
+  // as the resolver's code. A linkonce alias (of a helper) may be in
+  // several modules, which cannot all define its marker.
+  for (GlobalAlias &GA : M.aliases())
+    if (const Function *F = aliasedFunction(GA);
+        F && !GA.hasLinkOnceLinkage() && IsDefault(*F, GA.getLinkage()))
+      Mark(GA.getName());
+  for (GlobalIFunc &GI : M.ifuncs())
+    if (const Function *R = GI.getResolverFunction();
+        R && !GI.hasLinkOnceLinkage() && IsDefault(*R, GI.getLinkage()))
+      Mark(GI.getName());
 }
 
 // The runtime's allocators choose the heap by the caller's rights

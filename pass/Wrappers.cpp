@@ -225,7 +225,12 @@ Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
     const Constant *Cur = Work.pop_back_val();
     if (!Seen.insert(Cur).second)
       continue;
-    if (auto *F = dyn_cast<Function>(Cur)) {
+    // An alias's address is its function's (a weak one's may be another
+    // object's: left alone).
+    const Function *F = dyn_cast<Function>(Cur);
+    if (auto *GA = dyn_cast<GlobalAlias>(Cur); GA && !GA->isInterposable())
+      F = dyn_cast<Function>(GA->getAliasee()->stripPointerCastsAndAliases());
+    if (F) {
       Function &Fn = const_cast<Function &>(*F);
       Domain D = domainOf(Fn);
       if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr) ||
@@ -253,7 +258,7 @@ Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
                 "non-variadic entry, e.g. taking a va_list)");
         continue;
       }
-      VM[&Fn] = getOrCreateWrapper(Fn, Creator);
+      VM[Cur] = getOrCreateWrapper(Fn, Creator);
       continue;
     }
     if (isa<GlobalValue>(Cur))

@@ -15,9 +15,9 @@
 // key-0 global. The same holds for a shared object's aliases (its list of
 // default-domain names has only functions' names).
 //
-// Fix: markDefaultFunctions should give every externally visible alias
-// (GlobalAlias, and ifuncs) whose aliasee is default-domain code a marker
-// and a listed name too, as it does for functions.
+// Fixed: markDefaultFunctions gives every non-local alias (and ifunc) of
+// default-domain code a marker and a listed name too, as it does for
+// functions (test/pass/alias-markers.ll).
 //
 // -DCONTROL: the vault calls app_heartbeat itself; the call is gated and
 // the load faults with the vault's key.
@@ -28,7 +28,6 @@
 // RUN: FileCheck %s < %t.out
 // CHECK-NOT: LEAK
 // CHECK: protection-key fault
-// XFAIL: *
 #include "Inputs/check.h"
 
 #define SECRET 0x5ec7e75ec7e7L
