@@ -89,6 +89,19 @@ ctest_outcomes() {
     { print }' | outcomes
 }
 
+# make_check OUT: automake's `make check` in OUT, its summary lines, then
+# the outcomes of its tests (tests/NAME.trs; each failed one followed by
+# its own log, tests/NAME.log, which says how it failed).
+make_check() {
+  make -C "$1" -j2 check >"$1/check.log" 2>&1 || true
+  grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP|ERROR|# [A-Z]+:)' "$1/check.log"
+  for t in "$1"/tests/*.trs; do
+    n=$(basename "$t" .trs)
+    if grep -q '^:test-result: PASS' "$t"; then echo "@outcome $n passed"
+    else echo "@outcome $n failed"; cat "${t%.trs}.log"; fi
+  done | outcomes
+}
+
 # batch_outcomes DIR LOG NAME...: the outcomes (see outcomes) of a batch's
 # commands, the N-th named by the N-th NAME, from DIR/N.status, N.out and
 # N.err (as pku-vm-run --batch and run_list write them); LOG is shown for

@@ -58,15 +58,7 @@ build | build-compartment)
   echo "built libpng as compartment 'png', its test programs and png-app in $out (log: $log)"
   ;;
 check)
-  out=$(absolute "$2")
-  make -C "$out" -j2 check >"$out/check.log" 2>&1 || true
-  grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP|ERROR|# [A-Z]+:)' "$out/check.log"
-  # Each test's own log (tests/NAME.log) says how it failed.
-  for t in "$out"/tests/*.trs; do
-    n=$(basename "$t" .trs)
-    if grep -q '^:test-result: PASS' "$t"; then echo "@outcome $n passed"
-    else echo "@outcome $n failed"; cat "${t%.trs}.log"; fi
-  done | outcomes
+  make_check "$(absolute "$2")"
   ;;
 subset)
   out=$(absolute "$2") where=${3:-native}

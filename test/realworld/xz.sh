@@ -60,14 +60,7 @@ build-compartment)
   echo "built liblzma as compartment 'lzma', xz, xzdec, the tests and lzma-app in $out"
   ;;
 check)
-  out=$(absolute "$2")
-  make -C "$out" -j2 check >"$out/check.log" 2>&1 || true
-  grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP|ERROR|# [A-Z]+:)' "$out/check.log"
-  for t in "$out"/tests/*.trs; do
-    n=$(basename "$t" .trs)
-    if grep -q '^:test-result: PASS' "$t"; then echo "@outcome $n passed"
-    else echo "@outcome $n failed"; cat "${t%.trs}.log"; fi
-  done | outcomes
+  make_check "$(absolute "$2")"
   ;;
 suite)
   out=$(absolute "$2") where=${3:-native}
