@@ -54,8 +54,8 @@ __attribute__((noinline)) void app_report(int amount, int left) {
   }
 }
 
-BULKHEAD_INTERNAL(PAYER) __attribute__((noinline)) static int pay(int amount,
-                                                                  int depth) {
+BULKHEAD_INTERNAL(PAYER)
+__attribute__((noinline)) static int pay(int amount, int depth) {
   if (depth)
     return pay(amount, depth - 1) + (int)signal_now * 0;
   if (signal_now)
