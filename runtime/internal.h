@@ -20,6 +20,8 @@ int *__bulkhead_errno_location(void) BH_HIDDEN;
 void bh_tls_init(void) BH_HIDDEN;
 /* The runtime's replacement of libc's accessor i (BH_TLS_ACCESSORS). */
 void *bh_tls_accessor(int i) BH_HIDDEN;
+/* Whether RDFSBASE and RDGSBASE work (the kernel enables FSGSBASE). */
+int bh_fsgsbase(void) BH_HIDDEN;
 
 /* A domain's descriptor, as the pass emits it (the layout and every field's
  * meaning: BH_DOMAIN_* in include/bulkhead/abi.h). */

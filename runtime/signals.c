@@ -19,7 +19,9 @@
  * the handler is inside a compartment, must not be written over the first
  * one's frame. rt_sigreturn puts the whole stack back (uc_stack); a
  * handler left by longjmp skips it, so longjmp and its variants are
- * interposed too and put it back themselves.
+ * interposed too and put it back themselves, when the jump leaves the
+ * outermost handler: where that handler's frames begin is kept in the GS
+ * base, which no store can change (live_top).
  * Code interrupted with a compartment's rights is resumed from a copy of
  * its frame on that compartment's stack, not from the kernel's frame on
  * the alternate stack (dispatch, below; docs/signals.md).
@@ -28,6 +30,7 @@
 #include "gate.h"
 #include "internal.h"
 
+#include <asm/prctl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -57,12 +60,48 @@ static struct {
  * test/runtime/attacks-exit-unmap.c can name it. */
 BH_HIDDEN __thread char *mine __asm__("__bulkhead_sigstack");
 /* While the outermost handler runs with the alternate stack narrowed: the
- * whole alternate stack, and where the handler's frames begin. Scalars, so
- * that every access is %fs-relative: the interposed longjmp may run with a
- * compartment's rights, and the thread pointer at %fs:0 is key-0 memory. */
+ * whole alternate stack. Key-0, so checked against the kernel's record
+ * before use (widen). Scalars, so that every access is %fs-relative: the
+ * interposed longjmp may run with a compartment's rights, and the thread
+ * pointer at %fs:0 is key-0 memory. */
 static __thread char *whole_sp;
 static __thread size_t whole_size;
+
+static uintptr_t raw_syscall2(long nr, uintptr_t a, uintptr_t b) {
+  long r;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"(nr), "D"(a), "S"(b)
+                   : "rcx", "r11", "memory");
+  return (uintptr_t)r;
+}
+
+/* Where the outermost narrowed handler's frames begin, or 0 if none runs:
+ * whether a longjmp leaves it decides whether the alternate stack is given
+ * back whole, and a whole stack lets a nested signal be dispatched over a
+ * running dispatch, at its stack pointer (docs/signals.md). So not memory
+ * (it was a key-0 word: attacks-review11-restart-nested.c): the thread's GS
+ * base, which programs do not use on x86-64 and which only a system call
+ * or WRGSBASE changes; rt_sigreturn does not restore it. The bench runtime
+ * keeps its stand-in PKRU there (init.c), and protects nothing. */
+#ifdef BH_BENCH_NOP_WRPKRU
 static __thread char *handler_top;
+static char *live_top(void) { return handler_top; }
+static void set_live_top(char *top) { handler_top = top; }
+#else
+static char *live_top(void) {
+  uintptr_t top = 0;
+  if (bh_fsgsbase())
+    __asm__ volatile("rdgsbase %0" : "=r"(top));
+  else
+    raw_syscall2(SYS_arch_prctl, ARCH_GET_GS, (uintptr_t)&top);
+  return (char *)top;
+}
+static void set_live_top(char *top) {
+  if (raw_syscall2(SYS_arch_prctl, ARCH_SET_GS, (uintptr_t)top))
+    bh_fatal_abort("cannot set the GS base");
+}
+#endif
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
@@ -80,16 +119,18 @@ struct call {
 
 /* Runs on the handler's stack, off the alternate one. */
 static void call_handler(struct call *c) {
-  int outermost = !whole_size;
-  if (outermost) {
+  char *top = __builtin_frame_address(0);
+  if (!live_top()) {
     whole_sp = c->uc->uc_stack.ss_sp;
     whole_size = c->uc->uc_stack.ss_size;
-    handler_top = __builtin_frame_address(0);
+    set_live_top(top);
   }
   sigaltstack(&c->narrowed, NULL);
   wanted[c->sig].handler(c->sig, c->si, c->uc);
-  if (outermost) /* rt_sigreturn puts the stack back */
-    whole_size = 0;
+  /* rt_sigreturn puts the stack back. No flag kept across the handler
+   * (key-0 frames): the outermost is the one whose frames begin here. */
+  if (live_top() == top)
+    set_live_top(NULL);
 }
 
 /* Calls fn(arg) with the stack pointer at sp; back on the caller's stack
@@ -564,6 +605,11 @@ static void release(void *unused) {
 /* Gives the calling thread its alternate stack, unless the program already
  * set one (which must then be key-0 memory: docs/signals.md). */
 void bh_sigstack_thread_init(void) {
+#ifndef BH_BENCH_NOP_WRPKRU
+  /* A thread made inside a handler inherits its maker's GS base. */
+  if (bh_domain_count() != 0 && live_top())
+    set_live_top(NULL);
+#endif
   stack_t cur;
   if (bh_domain_count() == 0 || mine || sigaltstack(NULL, &cur) ||
       !(cur.ss_flags & SS_DISABLE))
@@ -622,15 +668,24 @@ static uintptr_t target_sp(struct __jmp_buf_tag *env) {
 
 /* A jump out of the outermost handler (to a stack pointer above where its
  * frames began) skips rt_sigreturn: widen the alternate stack here. A jump
- * within the handler keeps it narrowed. */
+ * within the handler keeps it narrowed. Decided from the GS base and the
+ * jump's target only; the whole stack (key-0) must begin where the
+ * kernel's narrowed one does and contain it, else it stays narrowed (safe:
+ * only room is lost). No libc call: this may run with a compartment's
+ * rights, and libc's errno is found through %fs:0. */
 static void widen(uintptr_t sp) {
-  if (!whole_size)
+  char *top = live_top();
+  if (!top)
     return;
-  if (sp < (uintptr_t)handler_top && sp > (uintptr_t)__builtin_frame_address(0))
+  if (sp < (uintptr_t)top && sp > (uintptr_t)__builtin_frame_address(0))
     return;
-  stack_t w = {.ss_sp = whole_sp, .ss_size = whole_size};
-  whole_size = 0;
-  sigaltstack(&w, NULL);
+  set_live_top(NULL);
+  stack_t cur, w = {.ss_sp = whole_sp, .ss_size = whole_size};
+  if (raw_syscall2(SYS_sigaltstack, 0, (uintptr_t)&cur) ||
+      (cur.ss_flags & SS_DISABLE) || w.ss_sp != cur.ss_sp ||
+      w.ss_size < cur.ss_size)
+    return;
+  raw_syscall2(SYS_sigaltstack, (uintptr_t)&w, 0);
 }
 
 /* What every longjmp skips: the alternate stack's narrowing, and the

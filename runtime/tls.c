@@ -60,6 +60,8 @@ static char *fs_base(void) {
   return (char *)base;
 }
 
+int bh_fsgsbase(void) { return bh_tls.fsgsbase; }
+
 /* For compartment code's own thread-local variables whose address
  * escapes (pass/ThreadLocals.cpp): their offset is added to this. */
 BH_HIDDEN char *bh_fs_base_for_code(void) __asm__(BH_SYM_FS_BASE);

@@ -20,6 +20,11 @@
 // RUN: FileCheck %s < %t.out
 // CHECK-NOT: paid past its check
 // CHECK: a signal in compartment 'vault' was dispatched at or above the dispatch of its newest kept frame
-// The program: review 10's, with A's handler restoring the alternate stack.
-#define RESTORE_ALTSTACK
-#include "attacks-review10-nested-longjmp.c"
+// The program: review 10's (Inputs/nested-withdraw.h), with A's handler
+// restoring the alternate stack, whole again, as when A was delivered.
+#define _GNU_SOURCE
+#define NAME "attacks-nested-longjmp-altstack"
+#define ATTACK_IN_A                                                            \
+  if (sigaltstack(&((ucontext_t *)ucv)->uc_stack, NULL))                       \
+  perror("sigaltstack")
+#include "Inputs/nested-withdraw.h"

@@ -28,18 +28,23 @@
 // attacks-review11-restart-nested.c): each compartment's stack has its own
 // order of records, and the stack pointer is shared across them.
 //
-// What the fix should be: the dispatcher stack pointer must not be able to
-// repeat while a dispatch at it is live: widen() must not trust key-0
-// words (decide from the kernel's sigaltstack record, or refuse to widen
-// while a dispatch of a kept frame is live), or the order of dispatches
-// must be kept per thread, across compartments, out of the default
-// domain's reach (e.g. a per-thread record of the lowest live dispatcher
-// on read-only or runtime-keyed memory).
+// Root cause: the dispatcher stack pointer could repeat while a dispatch
+// at it was live: widen() trusted key-0 words (handler_top).
 //
-// -DONE_STORE: store 0 only, and no second withdraw: the bank pays the
-// withdrawal the program abandoned ("bank paid 60" after "abandoned"),
-// then returns through dead frames and the process dies of SIGSEGV.
-// -DCONTROL: no store; B lands below A (its record is left, B's handler
+// Fixed: where the outermost handler's frames begin is the thread's GS
+// base now (signals.c live_top), not memory; the inner longjmp keeps the
+// alternate stack narrowed and B lands below A (store 0 finds no word to
+// write). B's record is left on the bank's stack (its handler leaves by
+// siglongjmp), the second withdraw continues below it (store 1), and A's
+// give_back finds R_A on the vault's stack: the program ends normally, as
+// -DNO_STORES does. Before the fix: "B's signal frame at or above A's",
+// then "the bank paid past its check".
+//
+// -DONE_STORE: store 0 only, and no second withdraw. Before the fix the
+// bank paid the withdrawal the program abandoned ("bank paid 60" after
+// "abandoned"), then returned through dead frames and the process died of
+// SIGSEGV.
+// -DNO_STORES: no store; B lands below A (its record is left, B's handler
 // leaves by siglongjmp), A's give_back finds R_A on the vault's stack, and
 // the program ends normally ("ok").
 // REQUIRES: pku
@@ -47,115 +52,47 @@
 // RUN: %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
 // CHECK-NOT: paid past its check
-// CHECK: bulkhead: error:
-// XFAIL: *
+// CHECK: B's signal frame below A's
+// CHECK-NOT: paid past its check
+// CHECK: attacks-review11-other-stack: ok
 #define _GNU_SOURCE
 #include "Inputs/check.h"
 #include "Inputs/tls-words.h"
 #include <setjmp.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-BULKHEAD_DATA(bank) static int balance = 100;
-int paid;
-
-volatile int signal_now = 1;
-
-__attribute__((noinline)) void app_report(int amount, int left) {
-  printf("bank paid %d, balance now %d\n", amount, left);
-  if (left < 0) {
-    printf("attacks-review11-other-stack: the bank paid past its "
-           "check\n");
-    _exit(1);
-  }
-}
-
-BULKHEAD_INTERNAL(bank) __attribute__((noinline)) static int pay(int amount,
-                                                                 int depth) {
-  if (depth)
-    return pay(amount, depth - 1) + (int)signal_now * 0;
-  if (signal_now)
-    __asm__ volatile("int3"); /* signal B lands here, after the check */
-  balance -= amount;
-  paid += amount;
-  app_report(amount, balance);
-  return balance;
-}
-BULKHEAD_ENTRY(bank) int bank_withdraw(int amount) {
-  if (balance < amount)
-    return -1;
-  return pay(amount, 8);
-}
-BULKHEAD_ENTRY(bank) int bank_balance(void) { return balance; }
-BULKHEAD_ENTRY(vault) void vault_poke(void) {
-  __asm__ volatile("int3"); /* signal A */
-}
-
-static sigjmp_buf env;
-static volatile int stage;
 static uintptr_t *handler_top, *bank_slot, bank_top;
 
-static void trap(int sig, siginfo_t *si, void *ucv) {
-  (void)sig, (void)si, (void)ucv;
-  if (stage == 0) {
-    stage = 1;
-    /* The handler's own error handling: a setjmp and longjmp within it,
-     * which keeps the alternate stack narrowed, unless the runtime's
-     * key-0 word of where the handler's frames begin says the jump leaves
-     * the handler (store 0): then the interposed longjmp gives the
-     * alternate stack back whole (signals.c widen), as when A came. */
-    jmp_buf inner;
-#ifndef CONTROL
+/* The handler's own error handling: a setjmp and longjmp within it, which
+ * keeps the alternate stack narrowed, unless the runtime's key-0 word of
+ * where the handler's frames begin says the jump leaves the handler (store
+ * 0): then the interposed longjmp gives the alternate stack back whole
+ * (signals.c widen), as when A came. */
+static __attribute__((noinline)) void inner_error_handling(void) {
+  jmp_buf inner;
+#ifndef NO_STORES
+  if (handler_top)
     *handler_top = 1; /* store 0 */
 #endif
-    if (!setjmp(inner))
-      longjmp(inner, 1);
-    if (sigsetjmp(env, 1) == 0) {
-      int r = bank_withdraw(60);
-      printf("first withdraw returned %d\n", r);
-    } else {
-      printf("first withdraw abandoned: paid %d\n", paid);
-      signal_now = 0;
-#ifdef ONE_STORE
-      stage = 3;
-      return;
-#endif
-#ifndef CONTROL
-      /* store 1: not the fresh top (which the setjmp saw), so that this
-       * entry continues below the bank's mark instead of starting over */
-      *bank_slot = bank_top - 16;
-#endif
-      int r = bank_withdraw(60);
-      printf("second withdraw: %d, paid %d\n", r, paid);
-    }
-    stage = 3;
-    return;
-  }
-  if (stage == 1) {
-    stage = 2;
-    siglongjmp(env, 1);
-  }
+  if (!setjmp(inner))
+    longjmp(inner, 1);
 }
 
-int main(void) {
-  setvbuf(stdout, NULL, _IONBF, 0);
-  struct sigaction sa = {0};
-  sa.sa_sigaction = trap;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-  sigaction(SIGTRAP, &sa, NULL);
-  handler_top = tls_word("handler_top"); /* runtime/signals.c, TLS */
-  bank_slot = tls_word("__bulkhead_stack.bank");
-  printf("balance %d\n", bank_balance());
-  bank_top = *bank_slot; /* nothing of the bank live: its fresh top */
-  vault_poke();
-#ifdef ONE_STORE
-  puts("the withdrawal was abandoned; nothing paid");
+#define NAME "attacks-review11-other-stack"
+#define PAYER bank
+#define ATTACK_SETUP                                                           \
+  handler_top = tls_word_if("handler_top"); /* signals.c, before the fix */    \
+  printf("key-0 word of the handler's top: %s\n",                              \
+         handler_top ? "yes" : "none");                                        \
+  bank_slot = tls_word("__bulkhead_stack.bank");                               \
+  bank_top = *bank_slot /* nothing of the bank live: its fresh top */
+#define ATTACK_IN_A inner_error_handling()
+#if defined ONE_STORE
+#define ATTACK_BEFORE_SECOND                                                   \
+  stage = 3;                                                                   \
+  return
+#elif !defined NO_STORES
+/* store 1: not the fresh top (which the setjmp saw), so that this entry
+ * continues below the bank's mark instead of starting over */
+#define ATTACK_BEFORE_SECOND *bank_slot = bank_top - 16
 #endif
-  printf("poke returned: balance %d, paid %d\n", bank_balance(), paid);
-  if (bank_balance() != 40 || paid != 60)
-    return 1;
-  puts("attacks-review11-other-stack: ok");
-  return 0;
-}
+#include "Inputs/nested-withdraw.h"

@@ -24,9 +24,10 @@
 
 /* Key-0, writable, and why that is acceptable or open (threat model). */
 static const char *const allowed[] = {
-    /* TLS, validated before use */
+    /* TLS, validated before use (where a narrowed handler's frames begin
+     * is no longer memory: the GS base, signals.c) */
     "__bulkhead_stack.0", "__bulkhead_stack_tls", "__bulkhead_rt_stack",
-    "__bulkhead_sigstack", "whole_sp", "whole_size", "handler_top",
+    "__bulkhead_sigstack", "whole_sp", "whole_size",
     /* TLS: the heap's `busy`, which no longer decides (attacks-heap-busy.c) */
     "__bulkhead_heap_tls",
     /* TLS: where a thread's sharing records are (checked against its FS

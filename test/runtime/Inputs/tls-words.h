@@ -80,5 +80,12 @@ static inline unsigned char *tls_at(unsigned long value) {
 static inline uintptr_t *tls_word(const char *name) {
   return (uintptr_t *)tls_at(tls_symbol(name));
 }
+/* The same, or NULL if the executable has no such thread-local symbol (a
+ * word a fix took out of memory). */
+static inline uintptr_t *tls_word_if(const char *name) {
+  struct tls_lookup l = {name, 0, 0};
+  each_tls_symbol(tls_lookup_one, &l);
+  return l.found ? (uintptr_t *)tls_at(l.value) : NULL;
+}
 
 #endif
