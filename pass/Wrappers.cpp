@@ -69,6 +69,18 @@ Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
+  if (domainOf(F).kind == Domain::Default && !F.hasLocalLinkage() &&
+      !F.hasLinkOnceLinkage()) {
+    // The same pointer where F is only declared: a strong definition of
+    // that wrapper's name, which overrides theirs (linkonce) in the link.
+    auto *Same = GlobalAlias::create(
+        GlobalValue::ExternalLinkage,
+        BH_SYM_DECL_WRAP_PREFIX + F.getName() + "." +
+            (Creator.kind == Domain::Compartment ? Creator.name
+                                                 : StringRef("0")),
+        W);
+    Same->setVisibility(GlobalValue::HiddenVisibility);
+  }
   BasicBlock *At = BasicBlock::Create(M.getContext(), "", W);
   if (StackSwitching)
     switchingWrapperBody(F, *W, Creator, domainOf(F), At, false);
