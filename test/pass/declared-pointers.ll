@@ -26,6 +26,12 @@ target triple = "x86_64-unknown-linux-gnu"
 ; CHECK: @__bulkhead_import.peek = internal global {{.*}} section "bulkhead_imports"
 
 declare i32 @peek()
+; Defined here: its wrapper also defines, strongly, the name that modules
+; where it is only declared give theirs, so the pointers are equal.
+; CHECK: @__bulkhead_declwrap.own.0 = hidden alias i32 (), ptr @__bulkhead_wrap.own.0
+define i32 @own() {
+  ret i32 1
+}
 declare i32 @strcmp(ptr, ptr) #0
 declare extern_weak void @hook()
 declare void @handler()
@@ -67,6 +73,7 @@ define void @default_code(ptr %v) {
   store ptr @warned, ptr @slot
 ; CHECK: store ptr @bulkhead_something, ptr @slot
   store ptr @bulkhead_something, ptr @slot
+  store ptr @own, ptr @slot
   ret void
 }
 
