@@ -69,10 +69,10 @@ Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
-  if (domainOf(F).kind == Domain::Default && !F.hasLocalLinkage() &&
-      !F.hasLinkOnceLinkage()) {
+  if (domainOf(F).kind == Domain::Default && F.hasExternalLinkage()) {
     // The same pointer where F is only declared: a strong definition of
     // that wrapper's name, which overrides theirs (linkonce) in the link.
+    // (Not for a weak or linkonce F, which several modules may define.)
     auto *Same = GlobalAlias::create(
         GlobalValue::ExternalLinkage,
         BH_SYM_DECL_WRAP_PREFIX + F.getName() + "." +

@@ -32,6 +32,11 @@ declare i32 @peek()
 define i32 @own() {
   ret i32 1
 }
+; A weak one may be defined in several modules: no alias.
+; CHECK-NOT: @__bulkhead_declwrap.fallback.0 =
+define weak i32 @fallback() {
+  ret i32 2
+}
 declare i32 @strcmp(ptr, ptr) #0
 declare extern_weak void @hook()
 declare void @handler()
@@ -74,6 +79,7 @@ define void @default_code(ptr %v) {
 ; CHECK: store ptr @bulkhead_something, ptr @slot
   store ptr @bulkhead_something, ptr @slot
   store ptr @own, ptr @slot
+  store ptr @fallback, ptr @slot
   ret void
 }
 
