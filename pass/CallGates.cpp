@@ -325,12 +325,9 @@ bool Instrumenter::toCheckedSharedHeap(CallBase &Call, Function &Callee) {
   return false;
 }
 
-void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
-                                          const Domain &Caller) {
-  auto *CI = dyn_cast<CallInst>(&Call);
-  if (!CI || CI->isMustTailCall() || Callee.isIntrinsic() ||
-      Callee.getName().starts_with("__bulkhead"))
-    return; // invokes and musttail calls stay as they are (see threat model)
+// Whether the declared Callee is default-domain code of another module or
+// of a registered object, at run time: its marker or its import.
+Value *Instrumenter::isDefaultElsewhere(IRBuilderBase &B, Function &Callee) {
   std::string Name = defaultMarkerName(Callee.getName());
   GlobalVariable *Marker = M.getGlobalVariable(Name, true);
   if (!Marker) {
@@ -339,7 +336,6 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
                            GlobalValue::ExternalWeakLinkage, nullptr, Name);
     Marker->setVisibility(GlobalValue::HiddenVisibility);
   }
-  IRBuilder<> B(CI);
   Value *IsDefault = B.CreateIsNotNull(Marker);
   if (!choosesHeapByRights(Callee.getName())) {
     // Volatile: set by the runtime before any of this code runs.
@@ -349,6 +345,17 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
     LoadInst *Byte = B.CreateLoad(B.getInt8Ty(), On, /*isVolatile=*/true);
     IsDefault = B.CreateOr(IsDefault, B.CreateIsNotNull(Byte));
   }
+  return IsDefault;
+}
+
+void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
+                                          const Domain &Caller) {
+  auto *CI = dyn_cast<CallInst>(&Call);
+  if (!CI || CI->isMustTailCall() || Callee.isIntrinsic() ||
+      Callee.getName().starts_with("__bulkhead"))
+    return; // invokes and musttail calls stay as they are (see threat model)
+  IRBuilder<> B(CI);
+  Value *IsDefault = isDefaultElsewhere(B, Callee);
   Instruction *ThenTerm, *ElseTerm;
   SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
                                 &ElseTerm);

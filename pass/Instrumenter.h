@@ -19,6 +19,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -72,17 +73,27 @@ private:
   bool toCheckedSharedHeap(llvm::CallBase &Call, llvm::Function &Callee);
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
+  llvm::Value *isDefaultElsewhere(llvm::IRBuilderBase &B,
+                                  llvm::Function &Callee);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
   std::optional<Domain> onlyUserDomain(const llvm::GlobalVariable &GV);
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
                              llvm::GlobalValue::LinkageTypes Linkage);
   llvm::Function *getOrCreateWrapper(llvm::Function &F, const Domain &Creator);
+  static bool wrapsDeclaration(const llvm::Function &F);
+  llvm::Function *getOrCreateDeclWrapper(llvm::Function &F,
+                                         const Domain &Creator);
+  llvm::Function *getOrCreateForwarder(llvm::Function &F);
   llvm::BasicBlock *ifHolding(llvm::BasicBlock *&At, const Domain &D,
                               llvm::StringRef Then, llvm::StringRef Else);
+  // Declared: F may be libc or another object's; no warning, and calls
+  // through the run-time-chosen trampoline reach it by a local forwarder.
   void switchingWrapperBody(llvm::Function &F, llvm::Function &W,
-                            const Domain &Creator);
+                            const Domain &Creator, const Domain &Target,
+                            llvm::BasicBlock *At, bool Declared);
   void gatedWrapperBody(llvm::Function &F, llvm::Function &W,
-                        const Domain &Creator);
+                        const Domain &Creator, const Domain &Target,
+                        llvm::BasicBlock *At);
   bool isStrictInternal(const llvm::Function &F) const {
     return Info.isStrictInternal(F);
   }
@@ -95,7 +106,8 @@ private:
   void recordSharingCompartment(llvm::StringRef C);
   llvm::Constant *
   wrapFunctionsIn(llvm::Constant *C, const Domain &Creator,
-                  llvm::function_ref<void(const llvm::Twine &)> Error);
+                  llvm::function_ref<void(const llvm::Twine &)> Error,
+                  bool WrapDeclarations = true);
   void wrapAddressTaken();
   llvm::GlobalVariable *getOrCreateStackSlot(const Domain &D);
   llvm::GlobalVariable *getOrCreateArgBuffer();

@@ -69,10 +69,23 @@ Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
     W->setVisibility(GlobalValue::HiddenVisibility);
     W->setComdat(M.getOrInsertComdat(Name));
   }
+  if (domainOf(F).kind == Domain::Default && F.hasExternalLinkage()) {
+    // The same pointer where F is only declared: a strong definition of
+    // that wrapper's name, which overrides theirs (linkonce) in the link.
+    // (Not for a weak or linkonce F, which several modules may define.)
+    auto *Same = GlobalAlias::create(
+        GlobalValue::ExternalLinkage,
+        BH_SYM_DECL_WRAP_PREFIX + F.getName() + "." +
+            (Creator.kind == Domain::Compartment ? Creator.name
+                                                 : StringRef("0")),
+        W);
+    Same->setVisibility(GlobalValue::HiddenVisibility);
+  }
+  BasicBlock *At = BasicBlock::Create(M.getContext(), "", W);
   if (StackSwitching)
-    switchingWrapperBody(F, *W, Creator);
+    switchingWrapperBody(F, *W, Creator, domainOf(F), At, false);
   else
-    gatedWrapperBody(F, *W, Creator);
+    gatedWrapperBody(F, *W, Creator, domainOf(F), At);
   if (Domain Target = domainOf(F); Target.kind == Domain::Compartment) {
     AsmEmitter Count;
     Count.count(getOrCreateStats(Target.name)->getName(),
@@ -81,6 +94,77 @@ Function *Instrumenter::getOrCreateWrapper(Function &F, const Domain &Creator) {
   }
   Slot = W;
   return W;
+}
+
+// Whether a pointer to the declaration F gets a wrapper
+// (getOrCreateDeclWrapper). Left as they are: a weak declaration (its
+// address may be null, and is tested), a variadic function (`...` cannot
+// be forwarded across a gate: it runs as shared code does), the runtime's
+// own functions, and functions whose calls warn or fail at compile time.
+bool Instrumenter::wrapsDeclaration(const Function &F) {
+  return F.isDeclaration() && !F.isIntrinsic() && !F.hasExternalWeakLinkage() &&
+         !F.isVarArg() && !F.getName().starts_with("__bulkhead") &&
+         !F.getName().starts_with("bulkhead_") &&
+         !F.hasFnAttribute("dontcall-error") &&
+         !F.hasFnAttribute("dontcall-warn");
+}
+
+// The function a pointer to F, only declared here, made in domain
+// `Creator` points to. F may be default-domain code of another module or
+// object, or libc: the wrapper tests F's marker and import at run time, as
+// a compartment's direct call of F does (CallGates.cpp). Set, it is the
+// wrapper of a default-domain function; not set, it jumps to F, which
+// runs with its caller's rights, as before. It lies outside
+// bulkhead_wrappers: a compartment's pointer call reaches it with the
+// compartment's rights and stack, so that libc keeps them. One per (F,
+// creator), in a comdat: pointers made in one domain compare equal across
+// the modules of an executable or object.
+Function *Instrumenter::getOrCreateDeclWrapper(Function &F,
+                                               const Domain &Creator) {
+  std::string Name =
+      (BH_SYM_DECL_WRAP_PREFIX + F.getName() + "." +
+       (Creator.kind == Domain::Compartment ? Creator.name : StringRef("0")))
+          .str();
+  Function *&Slot = Wrappers[Name];
+  if (Slot)
+    return Slot;
+  ++NumWrappers;
+  Function *W = newGateway(F, Name, GlobalValue::LinkOnceODRLinkage);
+  // A pure or const declaration (glibc's strcmp): its wrapper has gates.
+  W->removeFnAttr(Attribute::Memory);
+  if (F.doesNotThrow())
+    W->setUWTableKind(UWTableKind::None);
+  W->setVisibility(GlobalValue::HiddenVisibility);
+  W->setComdat(M.getOrInsertComdat(Name));
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Entry = BasicBlock::Create(Ctx, "", W);
+  BasicBlock *Shared = BasicBlock::Create(Ctx, "shared", W);
+  BasicBlock *Default = BasicBlock::Create(Ctx, "default", W);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(isDefaultElsewhere(B, F), Default, Shared);
+  // The common case (libc) costs a load and a jump.
+  forwardCall(Shared, F, *W)->setTailCallKind(CallInst::TCK_Tail);
+  if (StackSwitching)
+    switchingWrapperBody(F, *W, Creator, DefaultDomain, Default, true);
+  else
+    gatedWrapperBody(F, *W, Creator, DefaultDomain, Default);
+  Slot = W;
+  return W;
+}
+
+// A local function that calls the declared F, for a table of this
+// module's trampoline targets (finishAnyTrampolines), whose entries are
+// offsets that must not refer to a symbol of another object.
+Function *Instrumenter::getOrCreateForwarder(Function &F) {
+  std::string Name = ("__bulkhead_forward." + F.getName()).str();
+  Function *&Slot = Wrappers[Name];
+  if (Slot)
+    return Slot;
+  Slot = newGateway(F, Name, GlobalValue::InternalLinkage);
+  Slot->removeFnAttr(Attribute::Memory);
+  forwardCall(BasicBlock::Create(M.getContext(), "", Slot), F, *Slot)
+      ->setTailCallKind(CallInst::TCK_Tail);
+  return Slot;
 }
 
 // Step of a wrapper's body: at the end of block At, a branch on whether
@@ -101,9 +185,9 @@ BasicBlock *Instrumenter::ifHolding(BasicBlock *&At, const Domain &D,
 // With -bulkhead-stacks, F runs on its own domain's stack, entered through
 // a trampoline from a domain known here.
 void Instrumenter::switchingWrapperBody(Function &F, Function &W,
-                                        const Domain &Creator) {
-  Domain Target = domainOf(F);
-  BasicBlock *At = BasicBlock::Create(M.getContext(), "", &W);
+                                        const Domain &Creator,
+                                        const Domain &Target, BasicBlock *At,
+                                        bool Declared) {
   // 1. Called inside F's domain (shared code running for it, e.g. qsort):
   //    F right there.
   forwardCall(ifHolding(At, Target, "inside", "check"), F, W)
@@ -123,12 +207,13 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
       Sw->setCalledOperand(getOrCreateTrampoline(F, Sw->getFunctionType(), From,
                                                  Target, *Bytes));
     } else {
-      warnAtFunction(F, "the address of '" + sourceName(F) + "' (" +
-                            Target.describe() +
-                            ") is taken, but a call "
-                            "through it from " +
-                            From.describe() + " cannot switch stacks: " + Why +
-                            "; such a call stops the program");
+      if (!Declared) // else most are libc's, on a path that never runs
+        warnAtFunction(
+            F, "the address of '" + sourceName(F) + "' (" + Target.describe() +
+                   ") is taken, but a call "
+                   "through it from " +
+                   From.describe() + " cannot switch stacks: " + Why +
+                   "; such a call stops the program");
       stopWithError(Sw, "bulkhead: error: call of '" + sourceName(F).str() +
                             "' through a pointer from " + From.describe() +
                             ": " + Why);
@@ -137,7 +222,7 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
   // 3. Called with a third compartment's rights (shared code running for
   //    it): through the trampoline that finds that compartment at run time
   //    (Stacks.cpp).
-  CallInst *Any = forwardCall(At, F, W);
+  CallInst *Any = forwardCall(At, Declared ? *getOrCreateForwarder(F) : F, W);
   std::string Why;
   std::optional<uint64_t> Bytes =
       switchableStackBytes(*Any, DefaultDomain, Target, Why);
@@ -157,9 +242,8 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
 // whoever called would hand the creator's rights to any caller of a
 // corrupted function pointer.)
 void Instrumenter::gatedWrapperBody(Function &F, Function &W,
-                                    const Domain &Creator) {
-  Domain Target = domainOf(F);
-  BasicBlock *At = BasicBlock::Create(M.getContext(), "", &W);
+                                    const Domain &Creator, const Domain &Target,
+                                    BasicBlock *At) {
   BasicBlock *FromCreator =
       ifHolding(At, Creator, "from_creator", "not_creator");
   BasicBlock *Inside = ifHolding(At, Target, "inside", "elsewhere");
@@ -215,9 +299,9 @@ void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
 // C with every function that has a domain replaced by its wrapper for
 // `Creator`; C itself if it names none. An internal function reaching
 // another domain this way is an error.
-Constant *
-Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
-                              function_ref<void(const Twine &)> Error) {
+Constant *Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
+                                        function_ref<void(const Twine &)> Error,
+                                        bool WrapDeclarations) {
   ValueToValueMapTy VM;
   SmallVector<const Constant *, 8> Work{C};
   SmallPtrSet<const Constant *, 8> Seen;
@@ -233,9 +317,14 @@ Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
     if (F) {
       Function &Fn = const_cast<Function &>(*F);
       Domain D = domainOf(Fn);
-      if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr) ||
-          D.kind == Domain::Shared)
+      if (Fn.isIntrinsic() || Fn.hasFnAttribute(WrapperAttr))
         continue;
+      if (D.kind == Domain::Shared) {
+        // Only declared here: maybe default-domain code elsewhere.
+        if (WrapDeclarations && wrapsDeclaration(Fn))
+          VM[Cur] = getOrCreateDeclWrapper(Fn, Creator);
+        continue;
+      }
       // Also for exit handlers: libc calls them in the default domain,
       // which an internal function's wrapper refuses (internalWrapper). A
       // whole library's static functions (constructors too) are reachable
@@ -328,11 +417,16 @@ void Instrumenter::wrapAddressTaken() {
           Domain Creator = domainOf(G);
           if (ExitHandler || Creator.kind == Domain::Shared)
             Creator = DefaultDomain;
-          Constant *New = wrapFunctionsIn(C, Creator, [&](const Twine &Msg) {
-            std::string Where =
-                (Msg + " (in function '" + sourceName(G) + "')").str();
-            errorAtInstruction(I, Where);
-          });
+          // A declared exit handler stays itself: libc calls it with the
+          // default domain's rights, which its wrapper would keep.
+          Constant *New = wrapFunctionsIn(
+              C, Creator,
+              [&](const Twine &Msg) {
+                std::string Where =
+                    (Msg + " (in function '" + sourceName(G) + "')").str();
+                errorAtInstruction(I, Where);
+              },
+              !ExitHandler);
           if (New != C)
             Op.set(New);
         }

@@ -505,6 +505,8 @@
 #define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
 #define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper  \
                                                */
+/* F.CREATOR: a pointer to a function only declared where it was taken */
+#define BH_SYM_DECL_WRAP_PREFIX "__bulkhead_declwrap."
 /* Hidden marker of each default-domain function of a module (and of
  * libmimalloc's API, runtime/mimalloc-api.c). */
 #define BH_SYM_DEFAULT_MARK_PREFIX "__bulkhead_default."

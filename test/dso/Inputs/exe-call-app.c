@@ -52,10 +52,8 @@ int main(void) {
   printf("default domain: %ld\n", lib_peek(&open));
   printf("own: %#lx\n", vault_own());
 #ifdef PROGRAM_POINTER
-  /* Made here, where lib_peek is only declared: no wrapper. (Not in the
-   * other builds: in a -fno-pic program the address would be the
-   * program's PLT entry, which the object's table of pointer targets
-   * cannot reach.) */
+  /* Made here, where lib_peek is only declared: the wrapper of a
+   * declaration (exe-calls-program-pointer.test). */
   report("pointer from the program", pointer, (void *)lib_peek, key);
   return 0;
 #endif
