@@ -176,6 +176,11 @@ struct bh_state {
   int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
   struct bh_record *record; /* the recorder's table (record.c), or NULL */
   unsigned share_mask;      /* compartments with a sharing policy (share.c) */
+  /* Keys a hardened program reserved at start-up for compartments of
+   * objects loaded later with dlopen (init.c; docs/shared-objects.md,
+   * step 6, piece 3): closed in every domain, none given yet. */
+  int reserved_keys;
+  int8_t reserved_key[BH_MAX_COMPARTMENTS];
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -239,6 +244,9 @@ void bh_heap_add(size_t i) BH_HIDDEN;
 /* Whether shared objects with compartments may be registered after
  * start-up: the program runs without the system-call filter (dlopen.c). */
 int bh_late_objects_possible(void) BH_HIDDEN;
+/* Whether the system-call filter will be installed (syscalls.c): the
+ * driver did not record -fno-pkey-syscall-filter. */
+int bh_filter_planned(void) BH_HIDDEN;
 /* All compartment heaps' regions, [*lo, *hi) (heap.c); whether the runtime
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */

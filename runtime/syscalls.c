@@ -409,6 +409,15 @@ static void verbose_policy(void) {
                    "allowed, it keeps the key)\n"
                  : " (loaded object)\n");
   }
+  if (bh_state->reserved_keys) {
+    bh_write("bulkhead:   keys reserved for compartments of objects loaded "
+             "with dlopen (closed in every domain, none given yet):");
+    for (int i = 0; i < bh_state->reserved_keys; i++) {
+      bh_write(" ");
+      bh_write_num((unsigned long)bh_state->reserved_key[i], 10);
+    }
+    bh_write("\n");
+  }
   bh_write("bulkhead:   checked by the supervisor: every open, openat, openat2 "
            "and creat "
            "without O_PATH or O_DIRECTORY (no process memory file of this "
@@ -461,6 +470,7 @@ static __attribute__((noreturn)) void cannot(const char *what) {
 }
 
 int bh_late_objects_possible(void) { return bh_filter_off != NULL; }
+int bh_filter_planned(void) { return bh_filter_off == NULL; }
 
 /* After the heaps (constructor 101) and the symbolizer's module list
  * (102), before every other constructor of the program. */
