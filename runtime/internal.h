@@ -181,6 +181,10 @@ struct bh_state {
    * step 6, piece 3): closed in every domain, none given yet. */
   int reserved_keys;
   int8_t reserved_key[BH_MAX_COMPARTMENTS];
+  /* Their stack arenas, reserved_key[i]'s at arena_lo + i * BH_ARENA_SIZE:
+   * PROT_NONE and untagged until a registration gives the key
+   * (stacks.c). */
+  uintptr_t arena_lo, arena_hi;
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -251,6 +255,9 @@ int bh_filter_planned(void) BH_HIDDEN;
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* The heap regions reserved for compartments registered later: PROT_NONE,
+ * untagged, none given yet (lo == hi: none). */
+void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Whether [a, b) overlaps a compartment heap's region or the keyed data
  * of its allocator (heap.c); or any memory of a compartment: its data,
  * stack arena (guards too) or heap (domain.c). */
@@ -294,7 +301,13 @@ void bh_record_alloc(int i, const void *p, size_t size,
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
+/* A compartment's stack arena, its leading guard included. */
+#define BH_ARENA_SIZE                                                          \
+  (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)
 void bh_stacks_init(void) BH_HIDDEN;
+/* Reserves COUNT stack arenas for compartments registered later,
+ * PROT_NONE and untagged (stacks.c); their bounds into *lo, *hi. */
+void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Gives compartment index i, registered after start-up, its entries in the
  * gate table: its PKRU, and its stack slot's offset from the thread
  * pointer, SLOT_TPOFF (enter.c). */
