@@ -159,6 +159,41 @@ static long slot_offset(const struct bh_domain_table *t, size_t i) {
            t->domain[i]->name, t->object[i]);
 }
 
+/* Compartment i's data, tagged now, put back as the object's file says
+ * (object-file.c): from ld.so's mapping until the tag it was key-0 memory
+ * that another thread could rewrite (review 10,
+ * dso/attacks-review10-dlopen-data.test). Written through /proc/self/mem,
+ * which ignores keys (a program without the filter may open it); nothing
+ * of the object has run yet, so the file's bytes and relocations are all
+ * it should hold. */
+static void restore_data(const struct bh_domain_table *t, size_t i,
+                         const struct bulkhead_domain *d) {
+  uintptr_t lo = (uintptr_t)d->data_start, hi = (uintptr_t)d->data_end;
+  if (hi <= lo)
+    return;
+  const struct bh_object *o = NULL;
+  for (size_t k = 0; k < t->objects; k++)
+    if ((char *)t->domain[i] >= t->obj[k].domains_lo &&
+        (char *)t->domain[i] < t->obj[k].domains_hi)
+      o = &t->obj[k];
+  unsigned char *buf = mmap(NULL, hi - lo, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const char *why = "its object is not registered";
+  int mem = -1;
+  if (buf == MAP_FAILED)
+    bh_fatal("cannot map memory to register a shared object");
+  if (!o || bh_object_file_data(getpid(), o->base, lo, hi, buf, &why) ||
+      (why = "cannot open /proc/self/mem",
+       (mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC)) < 0) ||
+      (why = "cannot write it", pwrite(mem, buf, hi - lo, (off_t)lo) !=
+                                    (ssize_t)(hi - lo)))
+    bh_fatal("cannot put the data of compartment '%s' of %s back from its "
+             "file: %s",
+             d->name, t->object[i], why);
+  close(mem);
+  munmap(buf, hi - lo);
+}
+
 /* Compartment i's descriptor, made final on a fresh page: the object's
  * (key-0 memory until now, which another thread may be rewriting) copied,
  * the runtime's fields set, the page made read-only, and only then
@@ -186,6 +221,7 @@ static void make_descriptor(const struct bh_domain_table *t, size_t i) {
     bh_fatal("compartment '%s' of %s claims memory that is not its own",
              d->name, t->object[i]);
   bh_tag_data(d);
+  restore_data(t, i, d);
   bh_replace_page(t->domain[i], d);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
 
@@ -255,6 +256,12 @@ int bh_filter_planned(void) BH_HIDDEN;
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* What [lo, hi) of the shared object whose read-only file mapping starts at
+ * BASE in process PID holds as loaded, from its file alone: the writable
+ * segment's bytes or zeros, and its RELATIVE relocations, into OUT
+ * (hi - lo bytes). 0, or -1 with WHY (object-file.c). */
+int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        unsigned char *out, const char **why) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
