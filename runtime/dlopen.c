@@ -166,16 +166,21 @@ static long slot_offset(const struct bh_domain_table *t, size_t i) {
  * which ignores keys (a program without the filter may open it); nothing
  * of the object has run yet, so the file's bytes and relocations are all
  * it should hold. */
+static const struct bh_object *object_of(const struct bh_domain_table *t,
+                                        size_t i) {
+  for (size_t k = 0; k < t->objects; k++)
+    if ((char *)t->domain[i] >= t->obj[k].domains_lo &&
+        (char *)t->domain[i] < t->obj[k].domains_hi)
+      return &t->obj[k];
+  return NULL;
+}
+
 static void restore_data(const struct bh_domain_table *t, size_t i,
                          const struct bulkhead_domain *d) {
   uintptr_t lo = (uintptr_t)d->data_start, hi = (uintptr_t)d->data_end;
   if (hi <= lo)
     return;
-  const struct bh_object *o = NULL;
-  for (size_t k = 0; k < t->objects; k++)
-    if ((char *)t->domain[i] >= t->obj[k].domains_lo &&
-        (char *)t->domain[i] < t->obj[k].domains_hi)
-      o = &t->obj[k];
+  const struct bh_object *o = object_of(t, i);
   unsigned char *buf = mmap(NULL, hi - lo, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   const char *why = "its object is not registered";
@@ -213,6 +218,23 @@ static void make_descriptor(const struct bh_domain_table *t, size_t i) {
     bh_fatal("the descriptor of a compartment of %s changed while it was "
              "registered",
              t->object[i]);
+  /* Its data bounds as the object's file gives them (RELATIVE
+   * relocations): the descriptor was key-0 memory until the copy. */
+  const struct bh_object *o = object_of(t, i);
+  uintptr_t bounds[2];
+  const char *why = "its object is not registered";
+  if (!o || bh_object_file_data(getpid(), o->base,
+                                (uintptr_t)&t->domain[i]->data_start,
+                                (uintptr_t)&t->domain[i]->data_end +
+                                    sizeof d->data_end,
+                                (unsigned char *)bounds, &why))
+    bh_fatal("cannot read the descriptor of compartment '%s' of %s from its "
+             "file: %s",
+             d->name, t->object[i], why);
+  if (bounds[0] != (uintptr_t)d->data_start ||
+      bounds[1] != (uintptr_t)d->data_end)
+    bh_fatal("compartment '%s' of %s claims data its file does not give it",
+             d->name, t->object[i]);
   /* Still its object's writable memory (domain.c checked it in the
    * object's segments before), and no compartment's. */
   if (len && (!bh_mapped_as((uintptr_t)d->data_start, len, 1) ||
