@@ -167,7 +167,7 @@ static long slot_offset(const struct bh_domain_table *t, size_t i) {
  * of the object has run yet, so the file's bytes and relocations are all
  * it should hold. */
 static const struct bh_object *object_of(const struct bh_domain_table *t,
-                                        size_t i) {
+                                         size_t i) {
   for (size_t k = 0; k < t->objects; k++)
     if ((char *)t->domain[i] >= t->obj[k].domains_lo &&
         (char *)t->domain[i] < t->obj[k].domains_hi)
@@ -190,8 +190,8 @@ static void restore_data(const struct bh_domain_table *t, size_t i,
   if (!o || bh_object_file_data(getpid(), o->base, lo, hi, buf, &why) ||
       (why = "cannot open /proc/self/mem",
        (mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC)) < 0) ||
-      (why = "cannot write it", pwrite(mem, buf, hi - lo, (off_t)lo) !=
-                                    (ssize_t)(hi - lo)))
+      (why = "cannot write it",
+       pwrite(mem, buf, hi - lo, (off_t)lo) != (ssize_t)(hi - lo)))
     bh_fatal("cannot put the data of compartment '%s' of %s back from its "
              "file: %s",
              d->name, t->object[i], why);
@@ -223,11 +223,10 @@ static void make_descriptor(const struct bh_domain_table *t, size_t i) {
   const struct bh_object *o = object_of(t, i);
   uintptr_t bounds[2];
   const char *why = "its object is not registered";
-  if (!o || bh_object_file_data(getpid(), o->base,
-                                (uintptr_t)&t->domain[i]->data_start,
-                                (uintptr_t)&t->domain[i]->data_end +
-                                    sizeof d->data_end,
-                                (unsigned char *)bounds, &why))
+  if (!o || bh_object_file_data(
+                getpid(), o->base, (uintptr_t)&t->domain[i]->data_start,
+                (uintptr_t)&t->domain[i]->data_end + sizeof d->data_end,
+                (unsigned char *)bounds, &why))
     bh_fatal("cannot read the descriptor of compartment '%s' of %s from its "
              "file: %s",
              d->name, t->object[i], why);
