@@ -159,6 +159,46 @@ static long slot_offset(const struct bh_domain_table *t, size_t i) {
            t->domain[i]->name, t->object[i]);
 }
 
+/* Compartment i's data, tagged now, put back as the object's file says
+ * (object-file.c): from ld.so's mapping until the tag it was key-0 memory
+ * that another thread could rewrite (review 10,
+ * dso/attacks-review10-dlopen-data.test). Written through /proc/self/mem,
+ * which ignores keys (a program without the filter may open it); nothing
+ * of the object has run yet, so the file's bytes and relocations are all
+ * it should hold. */
+static const struct bh_object *object_of(const struct bh_domain_table *t,
+                                         size_t i) {
+  for (size_t k = 0; k < t->objects; k++)
+    if ((char *)t->domain[i] >= t->obj[k].domains_lo &&
+        (char *)t->domain[i] < t->obj[k].domains_hi)
+      return &t->obj[k];
+  return NULL;
+}
+
+static void restore_data(const struct bh_domain_table *t, size_t i,
+                         const struct bulkhead_domain *d) {
+  uintptr_t lo = (uintptr_t)d->data_start, hi = (uintptr_t)d->data_end;
+  if (hi <= lo)
+    return;
+  const struct bh_object *o = object_of(t, i);
+  unsigned char *buf = mmap(NULL, hi - lo, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const char *why = "its object is not registered";
+  int mem = -1;
+  if (buf == MAP_FAILED)
+    bh_fatal("cannot map memory to register a shared object");
+  if (!o || bh_object_file_data(getpid(), o->base, lo, hi, buf, &why) ||
+      (why = "cannot open /proc/self/mem",
+       (mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC)) < 0) ||
+      (why = "cannot write it",
+       pwrite(mem, buf, hi - lo, (off_t)lo) != (ssize_t)(hi - lo)))
+    bh_fatal("cannot put the data of compartment '%s' of %s back from its "
+             "file: %s",
+             d->name, t->object[i], why);
+  close(mem);
+  munmap(buf, hi - lo);
+}
+
 /* Compartment i's descriptor, made final on a fresh page: the object's
  * (key-0 memory until now, which another thread may be rewriting) copied,
  * the runtime's fields set, the page made read-only, and only then
@@ -178,6 +218,22 @@ static void make_descriptor(const struct bh_domain_table *t, size_t i) {
     bh_fatal("the descriptor of a compartment of %s changed while it was "
              "registered",
              t->object[i]);
+  /* Its data bounds as the object's file gives them (RELATIVE
+   * relocations): the descriptor was key-0 memory until the copy. */
+  const struct bh_object *o = object_of(t, i);
+  uintptr_t bounds[2];
+  const char *why = "its object is not registered";
+  if (!o || bh_object_file_data(
+                getpid(), o->base, (uintptr_t)&t->domain[i]->data_start,
+                (uintptr_t)&t->domain[i]->data_end + sizeof d->data_end,
+                (unsigned char *)bounds, &why))
+    bh_fatal("cannot read the descriptor of compartment '%s' of %s from its "
+             "file: %s",
+             d->name, t->object[i], why);
+  if (bounds[0] != (uintptr_t)d->data_start ||
+      bounds[1] != (uintptr_t)d->data_end)
+    bh_fatal("compartment '%s' of %s claims data its file does not give it",
+             d->name, t->object[i]);
   /* Still its object's writable memory (domain.c checked it in the
    * object's segments before), and no compartment's. */
   if (len && (!bh_mapped_as((uintptr_t)d->data_start, len, 1) ||
@@ -186,6 +242,7 @@ static void make_descriptor(const struct bh_domain_table *t, size_t i) {
     bh_fatal("compartment '%s' of %s claims memory that is not its own",
              d->name, t->object[i]);
   bh_tag_data(d);
+  restore_data(t, i, d);
   bh_replace_page(t->domain[i], d);
 }
 

@@ -103,6 +103,7 @@ struct meta {
 struct heap_rt {
   int ready;             /* set-up finished (or nothing to set up) */
   unsigned n;            /* compartments with a region */
+  unsigned cap;          /* regions reserved: n, and those for later */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
   struct {
     uintptr_t lo, hi;
@@ -189,6 +190,12 @@ static inline int owner_of(const void *p) {
 int bh_heap_owner(const void *p) { return owner_of(p); }
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) {
   *lo = RT.base, *hi = RT.base + (uintptr_t)RT.n * RT.slice;
+}
+void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) {
+  *lo = RT.base + (uintptr_t)RT.n * RT.slice;
+  *hi = RT.base + (uintptr_t)RT.cap * RT.slice;
+  if (!RT.base)
+    *lo = *hi = 0;
 }
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   uintptr_t lo, hi;
@@ -785,7 +792,9 @@ static void setup_one(size_t i, const char *lib, int *fd) {
  * program that may register shared objects after start-up (dlopen, no
  * system-call filter: dlopen.c) reserves regions for BH_MAX_COMPARTMENTS,
  * the ones past its compartments left inaccessible and untagged until
- * bh_heap_add. */
+ * bh_heap_add; a hardened one, one for each key it reserved (init.c), which
+ * the filter then protects whole (docs/shared-objects.md, step 6, piece
+ * 3). */
 static void setup(void) {
   if (__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE))
     return;
@@ -799,7 +808,9 @@ static void setup(void) {
   if (n && !bh_state->unprotected && __bulkhead_domain0.pkru &&
       n <= BH_MAX_COMPARTMENTS) {
     dl_iterate_phdr(find_code, NULL);
-    size_t cap = bh_late_objects_possible() ? BH_MAX_COMPARTMENTS : n;
+    size_t cap = bh_late_objects_possible()
+                     ? BH_MAX_COMPARTMENTS
+                     : n + (size_t)bh_state->reserved_keys;
     size_t slice, len;
     char *m = reserve(cap, &slice, &len);
     int merr = errno;
@@ -818,6 +829,7 @@ static void setup(void) {
            mprotect((void *)(base + n * slice), (cap - n) * slice, PROT_NONE)))
         bh_fatal("cannot trim the compartment heaps' reservation");
       RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
+      RT.cap = (unsigned)cap;
     }
     for (size_t i = 0; i < n; i++) {
       if (m == MAP_FAILED)

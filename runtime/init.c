@@ -153,6 +153,26 @@ void bh_tag_data(struct bulkhead_domain *d) {
   }
 }
 
+/* A hardened program cannot allocate keys after start-up (the filter
+ * refuses pkey_alloc), so it takes now every key left, up to the gates'
+ * cap of compartments, for objects a dlopen may register later
+ * (docs/shared-objects.md, step 6, piece 3). Returns their PKRU bits:
+ * every domain gets them closed, access and writes, until a registration
+ * gives one. */
+static uint32_t reserve_keys(size_t n) {
+  uint32_t bits = 0;
+  while (n + (size_t)state.s.reserved_keys < BH_MAX_COMPARTMENTS) {
+    long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
+    if (key < 0)
+      break; /* ENOSPC: another part of the process holds the rest */
+    if (key >= 16)
+      bh_fatal("pkey_alloc gave key %ld, past the 16 of PKRU", key);
+    state.s.reserved_key[state.s.reserved_keys++] = (int8_t)key;
+    bits |= PKEY_BITS(key);
+  }
+  return bits;
+}
+
 static void make_read_only(void *start, size_t len) {
   if (len && mprotect(start, len, PROT_READ))
     bh_fatal("cannot make the domain tables read-only");
@@ -189,6 +209,9 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     all |= PKEY_BITS(key);
   }
 
+  if (!state.s.unprotected && !BENCH_NOP_WRPKRU && bh_filter_planned())
+    all |= reserve_keys(n);
+
   if (!state.s.unprotected) {
     bh_bind_now(argv, envp);
     bh_neutralise_gadgets();
@@ -205,6 +228,9 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   if (!state.s.unprotected)
     bh_record_init(envp, &state.s);
   bh_stacks_init(); /* before the descriptors become read-only */
+  if (state.s.reserved_keys)
+    bh_stack_arenas_reserve(state.s.reserved_keys, &state.s.arena_lo,
+                            &state.s.arena_hi);
   if (!state.s.unprotected)
     bh_share_init(&state.s); /* its records are in the stack arenas */
   bh_enter_init();

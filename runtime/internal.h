@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
 
@@ -178,6 +179,15 @@ struct bh_state {
   int record_fd;   /* BULKHEAD_SHARE_RECORD's file, when record is set */
   struct bh_record *record; /* the recorder's table (record.c), or NULL */
   unsigned share_mask;      /* compartments with a sharing policy (share.c) */
+  /* Keys a hardened program reserved at start-up for compartments of
+   * objects loaded later with dlopen (init.c; docs/shared-objects.md,
+   * step 6, piece 3): closed in every domain, none given yet. */
+  int reserved_keys;
+  int8_t reserved_key[BH_MAX_COMPARTMENTS];
+  /* Their stack arenas, reserved_key[i]'s at arena_lo + i * BH_ARENA_SIZE:
+   * PROT_NONE and untagged until a registration gives the key
+   * (stacks.c). */
+  uintptr_t arena_lo, arena_hi;
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -241,10 +251,22 @@ void bh_heap_add(size_t i) BH_HIDDEN;
 /* Whether shared objects with compartments may be registered after
  * start-up: the program runs without the system-call filter (dlopen.c). */
 int bh_late_objects_possible(void) BH_HIDDEN;
+/* Whether the system-call filter will be installed (syscalls.c): the
+ * driver did not record -fno-pkey-syscall-filter. */
+int bh_filter_planned(void) BH_HIDDEN;
 /* All compartment heaps' regions, [*lo, *hi) (heap.c); whether the runtime
  * may unmap [p, p + len) on the word of key-0 memory: page-aligned, and no
  * compartment's data, stacks or heap, nor any loaded object (domain.c). */
 void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* What [lo, hi) of the shared object whose read-only file mapping starts at
+ * BASE in process PID holds as loaded, from its file alone: the writable
+ * segment's bytes or zeros, and its RELATIVE relocations, into OUT
+ * (hi - lo bytes). 0, or -1 with WHY (object-file.c). */
+int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        unsigned char *out, const char **why) BH_HIDDEN;
+/* The heap regions reserved for compartments registered later: PROT_NONE,
+ * untagged, none given yet (lo == hi: none). */
+void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Whether [a, b) overlaps a compartment heap's region or the keyed data
  * of its allocator (heap.c); or any memory of a compartment: its data,
  * stack arena (guards too) or heap (domain.c). */
@@ -288,7 +310,13 @@ void bh_record_alloc(int i, const void *p, size_t size,
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
+/* A compartment's stack arena, its leading guard included. */
+#define BH_ARENA_SIZE                                                          \
+  (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)
 void bh_stacks_init(void) BH_HIDDEN;
+/* Reserves COUNT stack arenas for compartments registered later,
+ * PROT_NONE and untagged (stacks.c); their bounds into *lo, *hi. */
+void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Gives compartment index i, registered after start-up, its entries in the
  * gate table: its PKRU, and its stack slot's offset from the thread
  * pointer, SLOT_TPOFF (enter.c). */

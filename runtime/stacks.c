@@ -181,7 +181,7 @@ static void make_cookie(int pkey, char *page) {
 }
 
 char *bh_stack_arena(struct bulkhead_domain *d, int pkey) {
-  size_t len = BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  size_t len = BH_ARENA_SIZE;
   char *a = mmap(NULL, len, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (a == MAP_FAILED)
@@ -198,6 +198,15 @@ char *bh_stack_arena(struct bulkhead_domain *d, int pkey) {
       syscall(SYS_pkey_mprotect, a + BH_PAGE, len - BH_PAGE, PROT_NONE, pkey))
     bh_fatal("cannot tag a compartment's stack arena with its key");
   return a + BH_ARENA_GUARD;
+}
+
+void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) {
+  size_t len = (size_t)count * BH_ARENA_SIZE;
+  char *a = mmap(NULL, len, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (a == MAP_FAILED)
+    bh_fatal("cannot reserve address space for later compartments' stacks");
+  *lo = (uintptr_t)a, *hi = (uintptr_t)a + len;
 }
 
 void bh_stacks_init(void) {

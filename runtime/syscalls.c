@@ -294,7 +294,7 @@ static void report_sigsys(int sig, siginfo_t *si, void *ucv) {
 
 /* -------------------------------------------------------------- policy */
 
-static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
+static void add_range(uintptr_t lo, uintptr_t hi, int keyed, int reserved) {
   lo &= ~(uintptr_t)(BH_PAGE - 1);
   hi = (hi + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
   if (hi <= lo)
@@ -302,7 +302,9 @@ static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
   /* Adjacent or overlapping ranges of the same kind merge. */
   for (unsigned i = 0; i < policy.p.n; i++) {
     struct bh_range *r = &policy.p.r[i];
-    if (r->keyed == keyed && lo <= r->hi && r->lo <= hi) {
+    /* Reserved ones stay apart: one line each for BULKHEAD_VERBOSE. */
+    if (r->keyed == keyed && !r->reserved && !reserved && lo <= r->hi &&
+        r->lo <= hi) {
       r->lo = lo < r->lo ? lo : r->lo;
       r->hi = hi > r->hi ? hi : r->hi;
       return;
@@ -313,7 +315,7 @@ static void add_range(uintptr_t lo, uintptr_t hi, int keyed) {
              "rules (at most "
              "%d ranges)",
              BH_MAX_RANGES);
-  policy.p.r[policy.p.n++] = (struct bh_range){lo, hi, keyed};
+  policy.p.r[policy.p.n++] = (struct bh_range){lo, hi, keyed, reserved};
 }
 
 /* Every object loaded now: the executable (compartment data, the runtime's
@@ -332,7 +334,7 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *unused) {
       hi = a + ph->p_memsz;
   }
   if (hi > lo)
-    add_range(lo, hi, 0);
+    add_range(lo, hi, 0, 0);
   return 0;
 }
 
@@ -407,7 +409,19 @@ static void verbose_policy(void) {
     bh_write(policy.p.r[i].keyed
                  ? " (compartment heap or stacks: mprotect without PROT_EXEC "
                    "allowed, it keeps the key)\n"
+             : policy.p.r[i].reserved
+                 ? " (stacks or heap reserved for compartments of objects "
+                   "loaded with dlopen: untagged, nothing allowed)\n"
                  : " (loaded object)\n");
+  }
+  if (bh_state->reserved_keys) {
+    bh_write("bulkhead:   keys reserved for compartments of objects loaded "
+             "with dlopen (closed in every domain, none given yet):");
+    for (int i = 0; i < bh_state->reserved_keys; i++) {
+      bh_write(" ");
+      bh_write_num((unsigned long)bh_state->reserved_key[i], 10);
+    }
+    bh_write("\n");
   }
   bh_write("bulkhead:   checked by the supervisor: every open, openat, openat2 "
            "and creat "
@@ -461,6 +475,7 @@ static __attribute__((noreturn)) void cannot(const char *what) {
 }
 
 int bh_late_objects_possible(void) { return bh_filter_off != NULL; }
+int bh_filter_planned(void) { return bh_filter_off == NULL; }
 
 /* After the heaps (constructor 101) and the symbolizer's module list
  * (102), before every other constructor of the program. */
@@ -481,12 +496,17 @@ __attribute__((constructor(103))) static void install_filter(void) {
   bh_for_each_domain(i, d) {
     if (d->stack_lo)
       add_range((uintptr_t)(d->stack_lo - BH_ARENA_GUARD),
-                (uintptr_t)d->stack_hi, 1);
+                (uintptr_t)d->stack_hi, 1, 0);
   }
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
   if (hi > lo)
-    add_range(lo, hi, 1);
+    add_range(lo, hi, 1, 0);
+  /* Reserved for later compartments: unkeyed, so the filter refuses a
+   * plain mprotect there too (key-0 contents put there before the key). */
+  add_range(bh_state->arena_lo, bh_state->arena_hi, 0, 1);
+  bh_heap_reserved(&lo, &hi);
+  add_range(lo, hi, 0, 1);
   if (bh_task_ident(policy.p.tgid, policy.p.ident))
     cannot("reading /proc/self/stat");
 

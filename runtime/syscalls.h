@@ -17,6 +17,10 @@
 struct bh_range {
   uintptr_t lo, hi;
   int keyed;
+  /* Reserved for compartments registered later (stack arenas, heap
+   * regions: docs/shared-objects.md, step 6, piece 3): PROT_NONE and
+   * untagged, so unkeyed for the filter, every call on them refused. */
+  int reserved;
 };
 
 /* What the supervisor checks a task against to tell our process (or a

@@ -1,0 +1,177 @@
+/*
+ * object-file.c - a shared object as its file says it is, never as
+ * key-0 memory says (docs/shared-objects.md, step 6): registration of a
+ * dlopen'ed object puts its compartments' data back from the file once the
+ * data has its key (review 10: the data was key-0 memory from ld.so's
+ * mapping until then, and another thread could rewrite it). Written for
+ * any process, so the supervisor can use it for the hardened case
+ * (pieces 3 to 6): the file is found from the kernel's list of mappings
+ * (/proc/<pid>/maps) and opened by its path, then checked to be the mapped
+ * file (device and inode); /proc/<pid>/map_files would need
+ * CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* The file mapped read-only at BASE, file offset 0, in process PID: its
+ * descriptor (to close), or -1 with WHY set. */
+static int open_mapped(pid_t pid, uintptr_t base, const char **why) {
+  char path[64], line[4096 + 128];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+  FILE *f = fopen(path, "re");
+  if (!f) {
+    *why = "cannot read the process's mappings";
+    return -1;
+  }
+  int fd = -1;
+  *why = "no read-only file mapping at the object's base";
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long lo, hi, off, ino;
+    unsigned maj, min;
+    char perms[8];
+    int name = 0;
+    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms, &off,
+               &maj, &min, &ino, &name) < 7 ||
+        lo != base)
+      continue;
+    if (off || !ino || perms[1] != '-' || !name || line[name] != '/')
+      break;
+    line[strcspn(line, "\n")] = 0;
+    struct stat st;
+    fd = open(line + name, O_RDONLY | O_CLOEXEC);
+    /* The path may name another file by now: the same device and inode
+     * as the mapping, or nothing. */
+    if (fd >= 0 && (fstat(fd, &st) || st.st_ino != ino ||
+                    major(st.st_dev) != maj || minor(st.st_dev) != min)) {
+      close(fd);
+      fd = -1;
+    }
+    if (fd < 0)
+      *why = "the mapped file cannot be opened as itself";
+    break;
+  }
+  fclose(f);
+  return fd;
+}
+
+static int read_at(int fd, void *buf, size_t len, uint64_t off) {
+  return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
+}
+
+/* The file offset of link-time address V (len bytes of the file's
+ * contents), or -1. */
+static int64_t file_offset(const ElfW(Phdr) * ph, int n, uint64_t v,
+                           uint64_t len) {
+  for (int i = 0; i < n; i++)
+    if (ph[i].p_type == PT_LOAD && v >= ph[i].p_vaddr &&
+        v + len <= ph[i].p_vaddr + ph[i].p_filesz)
+      return (int64_t)(ph[i].p_offset + (v - ph[i].p_vaddr));
+  return -1;
+}
+
+#define MAX_PHDRS 64
+
+int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        unsigned char *out, const char **why) {
+  int fd = open_mapped(pid, base, why);
+  if (fd < 0)
+    return -1;
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
+           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
+           eh.e_machine == EM_X86_64 && eh.e_phentsize == sizeof ph[0] &&
+           eh.e_phnum <= MAX_PHDRS &&
+           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  *why = "not an x86-64 shared object";
+  uint64_t vlo = lo - base, vhi = hi - base;
+  /* The range must lie in one writable segment: its file bytes, then
+   * zeros (.bss). */
+  int seg = -1;
+  for (int i = 0; ok && i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD && ph[i].p_flags & PF_W &&
+        vlo >= ph[i].p_vaddr && vhi <= ph[i].p_vaddr + ph[i].p_memsz &&
+        vlo < vhi)
+      seg = i;
+  if (ok && seg < 0) {
+    ok = 0;
+    *why = "the range is not in one writable segment of the file";
+  }
+  if (ok) {
+    const ElfW(Phdr) *p = &ph[seg];
+    uint64_t file_end = p->p_vaddr + p->p_filesz;
+    memset(out, 0, (size_t)(vhi - vlo));
+    if (vlo < file_end) {
+      uint64_t n = (vhi < file_end ? vhi : file_end) - vlo;
+      if (read_at(fd, out, (size_t)n, p->p_offset + (vlo - p->p_vaddr))) {
+        ok = 0;
+        *why = "cannot read the segment from the file";
+      }
+    }
+  }
+  /* Relocations into the range: a RELATIVE one is the base plus its
+   * addend; any other kind (a symbol's address) cannot be computed from
+   * the file alone, and is refused. */
+  uint64_t rela = 0, relasz = 0, relaent = sizeof(ElfW(Rela));
+  for (int i = 0; ok && i < eh.e_phnum; i++) {
+    if (ph[i].p_type != PT_DYNAMIC)
+      continue;
+    for (uint64_t k = 0; ok && k + sizeof(ElfW(Dyn)) <= ph[i].p_filesz;
+         k += sizeof(ElfW(Dyn))) {
+      ElfW(Dyn) dyn;
+      if (read_at(fd, &dyn, sizeof dyn, ph[i].p_offset + k)) {
+        ok = 0;
+        *why = "cannot read the dynamic section";
+        break;
+      }
+      if (dyn.d_tag == DT_NULL)
+        break;
+      if (dyn.d_tag == DT_RELA)
+        rela = dyn.d_un.d_ptr;
+      else if (dyn.d_tag == DT_RELASZ)
+        relasz = dyn.d_un.d_val;
+      else if (dyn.d_tag == DT_RELAENT)
+        relaent = dyn.d_un.d_val;
+      else if (dyn.d_tag == DT_RELR || dyn.d_tag == DT_REL) {
+        ok = 0;
+        *why = "relocations other than RELA (DT_RELR, DT_REL)";
+      }
+    }
+  }
+  int64_t at = relasz ? file_offset(ph, eh.e_phnum, rela, relasz) : 0;
+  if (ok && (at < 0 || relaent != sizeof(ElfW(Rela)))) {
+    ok = 0;
+    *why = "the relocation table is not in the file";
+  }
+  for (uint64_t k = 0; ok && k < relasz; k += sizeof(ElfW(Rela))) {
+    ElfW(Rela) r;
+    if (read_at(fd, &r, sizeof r, (uint64_t)at + k)) {
+      ok = 0;
+      *why = "cannot read a relocation";
+      break;
+    }
+    if (r.r_offset + 8 <= vlo || r.r_offset >= vhi)
+      continue;
+    if (ELF64_R_TYPE(r.r_info) != R_X86_64_RELATIVE || r.r_offset < vlo ||
+        r.r_offset + 8 > vhi) {
+      ok = 0;
+      *why = "a relocation into the range needs a symbol's address";
+      break;
+    }
+    uint64_t v = base + (uint64_t)r.r_addend;
+    memcpy(out + (r.r_offset - vlo), &v, sizeof v);
+  }
+  close(fd);
+  return ok ? 0 : -1;
+}
