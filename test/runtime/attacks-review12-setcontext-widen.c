@@ -93,7 +93,8 @@ static void honest_setcontext_exit(void) {
 static __attribute__((noinline)) void inner_error_handling(void) {
   jmp_buf inner;
 #ifndef NO_STORES
-  *whole_size = size_at_a; /* store 0 */
+  if (whole_size) /* a fix may take the word out of memory */
+    *whole_size = size_at_a; /* store 0 */
 #endif
   if (!setjmp(inner))
     longjmp(inner, 1);
@@ -104,7 +105,7 @@ static __attribute__((noinline)) void inner_error_handling(void) {
 #define ATTACK_SETUP                                                           \
   bank_slot = tls_word("__bulkhead_stack.bank");                               \
   bank_top = *bank_slot;                                                       \
-  whole_size = tls_word("whole_size");                                         \
+  whole_size = tls_word_if("whole_size");                                      \
   honest_setcontext_exit();                                                    \
   {                                                                            \
     stack_t ss;                                                                \
