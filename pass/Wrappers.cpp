@@ -225,10 +225,14 @@ Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
     const Constant *Cur = Work.pop_back_val();
     if (!Seen.insert(Cur).second)
       continue;
-    // An alias's address is its function's (a weak one's may be another
-    // object's: left alone).
+    // An alias's address is its function's, wrapped. A weak one may be
+    // replaced by another object's definition, which the pointer then
+    // does not follow: left raw, it ran default-domain code with a
+    // compartment's rights (attacks-review12-weak-alias-pointer.c). An
+    // alias of compartment code is its function here already
+    // (redirectAliases).
     const Function *F = dyn_cast<Function>(Cur);
-    if (auto *GA = dyn_cast<GlobalAlias>(Cur); GA && !GA->isInterposable())
+    if (auto *GA = dyn_cast<GlobalAlias>(Cur))
       F = dyn_cast<Function>(GA->getAliasee()->stripPointerCastsAndAliases());
     if (F) {
       Function &Fn = const_cast<Function &>(*F);

@@ -5,7 +5,9 @@
 ; local linkage, one of data and a linkonce one (C++'s constructor
 ; aliases of inline code, in many modules) get none. The pass leaves
 ; valid IR in both stack modes. Within the module, an alias's address is
-; its function's, wrapped alike (a weak alias's may be another object's).
+; its function's, wrapped alike, a weak alias's too (whatever replaces it).
+; An alias of compartment code aliases its gateway: an entry's thunk, an
+; internal function's refusing gateway (alias-gateways.ll).
 ; RUN: %opt_bh_shared -passes=bulkhead,verify -verify-each -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
 ; RUN: FileCheck %s --check-prefix=NONE < %t.ll
@@ -97,12 +99,15 @@ define i32 @main() {
 ; CHECK-DAG: c"weak_fast\00", section "bulkhead_defaults"
 ; The aliases themselves are left as they were.
 ; CHECK-DAG: @tick_of_tick = alias void (), ptr @tick
-; CHECK-DAG: @mix_alias = alias void (), ptr @mix
+; CHECK-DAG: @mix_alias = alias void (), ptr @__bulkhead_alias.mix
+; CHECK-DAG: @sign_alias = alias i32 (i32), ptr @sign{{$}}
 ; CHECK-DAG: @fast = ifunc void (), ptr @pick
 
 ; CHECK-LABEL: define {{.*}} @__bulkhead_body.sign(
 ; CHECK: store volatile ptr @__bulkhead_wrap.heartbeat.vault, ptr @slot
-; CHECK-NEXT: store volatile ptr @weak_tick, ptr @slot
+; CHECK-NEXT: store volatile ptr @__bulkhead_wrap.heartbeat.vault, ptr @slot
+; CHECK-LABEL: define {{.*}} @main(
+; CHECK: call i32 @__bulkhead_{{(tramp.__bulkhead_)?}}body.sign{{(.0.0)?}}(i32 7)
 
 ; NONE-NOT: __bulkhead_default.local_tick
 ; NONE-NOT: __bulkhead_default.quiet

@@ -25,7 +25,6 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DWEAK_FUNC %s %t.app.o -o %t.fn
 // RUN: %run %t.fn > %t.fn.out 2>&1 || true
 // RUN: FileCheck %s < %t.fn.out
-// XFAIL: *
 // CHECK-NOT: LEAK
 // CHECK: protection-key fault
 #include "Inputs/check.h"
