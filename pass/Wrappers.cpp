@@ -188,7 +188,10 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
   B.CreateCondBr(
       B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))), B.getInt32(0)),
       Inside, Outside);
-  forwardCall(Inside, F, W)->setTailCallKind(CallInst::TCK_Tail);
+  CallInst *Call = forwardCall(Inside, F, W);
+  Call->setTailCallKind(CallInst::TCK_Tail);
+  if (const GlobalValue *Name = replaceableName(&F))
+    gateIfReplaced(*Call, const_cast<GlobalValue &>(*Name), domainOf(F));
   B.SetInsertPoint(Outside);
   Instruction *Stop = B.CreateUnreachable();
   stopWithError(Stop, "bulkhead: error: '" + sourceName(F).str() +

@@ -10,11 +10,22 @@
 ; and import at run time: set, the call is gated into the default domain
 ; and reaches the name through a local function that calls it by name;
 ; else it is the plain call. ODR names (C++ inline code) are not tested.
+; So does the pointer wrapper of a weak internal function.
 ; The pass leaves valid IR in both stack modes.
 ; RUN: %opt_bh_shared -passes=bulkhead,verify -verify-each -S %s -o %t.ll
 ; RUN: FileCheck %s --check-prefixes=CHECK,SHARED < %t.ll
 ; RUN: %opt_bh -passes=bulkhead,verify -verify-each -S %s -o %t.stacks.ll
 ; RUN: FileCheck %s --check-prefixes=CHECK,STACKS < %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=GATEWAY < %t.ll
+; RUN: FileCheck %s --check-prefix=GATEWAY < %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=WRAP < %t.ll
+; RUN: FileCheck %s --check-prefix=WRAP < %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=THUNK < %t.ll
+; RUN: FileCheck %s --check-prefix=THUNK < %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=BYLOG < %t.ll
+; RUN: FileCheck %s --check-prefix=BYLOG < %t.stacks.ll
+; RUN: FileCheck %s --check-prefix=BYHOOK < %t.ll
+; RUN: FileCheck %s --check-prefix=BYHOOK < %t.stacks.ll
 target triple = "x86_64-unknown-linux-gnu"
 
 @.kind.entry = private unnamed_addr constant [21 x i8] c"bulkhead.entry:vault\00", section "llvm.metadata"
@@ -36,6 +47,7 @@ define dso_local i32 @sign(i32 %x) {
   call void @odr_hook()
   %p = alloca ptr
   store volatile ptr @log, ptr %p
+  store volatile ptr @weak_hook, ptr %p
   %y = call i32 @weak_sign(i32 %x)
   ret i32 %y
 }
@@ -94,6 +106,7 @@ define dso_local i32 @main() {
 ; CHECK: call void @odr_hook()
 ; The address of the weak alias: its function's, wrapped.
 ; CHECK: store volatile ptr @__bulkhead_wrap.log_default.vault, ptr %p
+; CHECK-NEXT: store volatile ptr @__bulkhead_wrap.weak_hook.vault, ptr %p
 ; The compartment's own call of its entry's weak alias: of a thunk, gated
 ; into the default domain whatever replaces it.
 ; SHARED: wrpkru
@@ -112,15 +125,23 @@ define dso_local i32 @main() {
 ; CHECK: store volatile ptr @__bulkhead_wrap.sign.0, ptr @slot
 
 ; The refusing gateway: the internal function only with the vault's rights.
-; CHECK-LABEL: define internal void @__bulkhead_alias.log_default()
-; CHECK: rdpkru
-; CHECK: tail call void @log_default()
-; CHECK: call void @__bulkhead_unsupported_call(
+; GATEWAY-LABEL: define internal void @__bulkhead_alias.log_default()
+; GATEWAY: rdpkru
+; GATEWAY: tail call void @log_default()
+; GATEWAY: call void @__bulkhead_unsupported_call(
+; The weak internal function's pointer wrapper: with the vault's rights,
+; an override is called by name in the default domain, else the function.
+; WRAP-LABEL: define linkonce_odr {{.*}}void @__bulkhead_wrap.weak_hook.vault()
+; WRAP: rdpkru
+; WRAP: load volatile i8, ptr getelementptr inbounds (i8, ptr @__bulkhead_import.weak_hook, i64 8)
+; WRAP: call void @__bulkhead_{{(tramp.__bulkhead_)?}}by_name.weak_hook{{(.vault.0)?}}()
+; WRAP: tail call void @weak_hook()
+; WRAP: call void @__bulkhead_unsupported_call(
 ; The thunk of the static entry.
-; CHECK-LABEL: define internal i32 @__bulkhead_thunk.quiet()
-; CHECK: rdpkru
+; THUNK-LABEL: define internal i32 @__bulkhead_thunk.quiet()
+; THUNK: rdpkru
 ; The by-name callers: a call of the name.
-; CHECK-LABEL: define internal void @__bulkhead_by_name.log()
-; CHECK-NEXT: tail call void @log()
-; CHECK-LABEL: define internal void @__bulkhead_by_name.weak_hook()
-; CHECK-NEXT: tail call void @weak_hook()
+; BYLOG-LABEL: define internal void @__bulkhead_by_name.log()
+; BYLOG-NEXT: tail call void @log()
+; BYHOOK-LABEL: define internal void @__bulkhead_by_name.weak_hook()
+; BYHOOK-NEXT: tail call void @weak_hook()
