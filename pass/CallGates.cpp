@@ -13,6 +13,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -118,6 +119,15 @@ void Instrumenter::gateCalls(Function &F) {
         continue;
       gateIfDefaultElsewhere(*Call, *Callee, Caller);
     }
+    // A compartment's call of its own (or shared, or another compartment's)
+    // code by a name another object may define: an override by
+    // default-domain code is found at run time (attacks-review12-weak-
+    // override.c); the plain call is handled as before.
+    if (Caller.kind == Domain::Compartment && Target.kind != Domain::Default &&
+        !Callee->isDeclaration())
+      if (auto *Name = const_cast<GlobalValue *>(
+              replaceableName(Call->getCalledOperand())))
+        Call = gateIfReplaced(*Call, *Name, Caller);
     if (Target.kind == Domain::Shared || Target == Caller)
       continue;
     const Annotation *Ann = A.find(Callee);
@@ -190,6 +200,46 @@ static const Function *aliasedFunction(const GlobalAlias &GA) {
   return dyn_cast<Function>(GA.getAliasee()->stripPointerCastsAndAliases());
 }
 
+// The symbol assignments of module-level assembly (`.set A, B`, `.equ`,
+// `.equiv`, `.eqv`, `A = B`, B a plain name), A -> B, and the names it
+// makes global or weak.
+static void readAsmAliases(StringRef Asm, StringMap<std::string> &Equates,
+                           StringSet<> &Globals) {
+  auto IsName = [](StringRef N) {
+    return !N.empty() && N.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_.$") == StringRef::npos;
+  };
+  SmallVector<StringRef, 16> Lines;
+  Asm.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    SmallVector<StringRef, 4> Stmts;
+    Line.split(Stmts, ';');
+    for (StringRef S : Stmts) {
+      S = S.split('#').first.trim();
+      size_t Space = S.find_first_of(" \t");
+      StringRef Op = S.substr(0, Space);
+      StringRef Rest = Space == StringRef::npos ? "" : S.substr(Space).trim();
+      if (Op == ".globl" || Op == ".global" || Op == ".weak") {
+        SmallVector<StringRef, 4> Names;
+        Rest.split(Names, ',');
+        for (StringRef N : Names)
+          Globals.insert(N.trim());
+        continue;
+      }
+      StringRef Name, Value;
+      if (Op == ".set" || Op == ".equ" || Op == ".equiv" || Op == ".eqv")
+        std::tie(Name, Value) = Rest.split(',');
+      else if (S.contains('=') && !S.starts_with("."))
+        std::tie(Name, Value) = S.split('=');
+      Name = Name.trim();
+      Value = Value.trim();
+      if (IsName(Name) && IsName(Value))
+        Equates[Name] = Value.str();
+    }
+  }
+}
+
 void Instrumenter::markDefaultFunctions() {
   LLVMContext &Ctx = M.getContext();
   auto *I8 = Type::getInt8Ty(Ctx);
@@ -237,6 +287,25 @@ void Instrumenter::markDefaultFunctions() {
     if (const Function *R = GI.getResolverFunction();
         R && !GI.hasLinkOnceLinkage() && IsDefault(*R, GI.getLinkage()))
       Mark(GI.getName());
+  // An alias the IR never sees: a global `.set A, f` (or .equ, .equiv, .eqv,
+  // `A = f`) of default-domain code in module-level assembly
+  // (attacks-review12-asm-alias.c).
+  StringMap<std::string> Equates;
+  StringSet<> Globals;
+  readAsmAliases(M.getModuleInlineAsm(), Equates, Globals);
+  for (const auto &[Name, Value] : Equates) {
+    if (!Globals.contains(Name) || M.getNamedValue(Name))
+      continue;
+    std::string Target = Value;
+    for (int Hops = 0; Hops < 8 && Equates.count(Target); ++Hops)
+      Target = Equates.lookup(Target);
+    const GlobalValue *GV = M.getNamedValue(Target);
+    const Function *F = dyn_cast_or_null<Function>(GV);
+    if (auto *GA = dyn_cast_or_null<GlobalAlias>(GV))
+      F = aliasedFunction(*GA);
+    if (F && IsDefault(*F, GlobalValue::ExternalLinkage))
+      Mark(Name);
+  }
 }
 
 // The runtime's allocators choose the heap by the caller's rights
@@ -325,9 +394,9 @@ bool Instrumenter::toCheckedSharedHeap(CallBase &Call, Function &Callee) {
   return false;
 }
 
-// Whether the declared Callee is default-domain code of another module or
-// of a registered object, at run time: its marker or its import.
-Value *Instrumenter::isDefaultElsewhere(IRBuilderBase &B, Function &Callee) {
+// Whether the name Callee is default-domain code of another module or of a
+// registered object, at run time: its marker or its import.
+Value *Instrumenter::isDefaultElsewhere(IRBuilderBase &B, GlobalValue &Callee) {
   std::string Name = defaultMarkerName(Callee.getName());
   GlobalVariable *Marker = M.getGlobalVariable(Name, true);
   if (!Marker) {
@@ -348,6 +417,26 @@ Value *Instrumenter::isDefaultElsewhere(IRBuilderBase &B, Function &Callee) {
   return IsDefault;
 }
 
+// Splits CI on IsDefault into a copy gated into the default domain and a
+// plain copy, which it returns.
+static std::pair<CallInst *, CallInst *> splitOn(CallInst *CI,
+                                                 Value *IsDefault) {
+  Instruction *ThenTerm, *ElseTerm;
+  SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
+                                &ElseTerm);
+  auto *Gated = cast<CallInst>(IRBuilder<>(ThenTerm).Insert(CI->clone()));
+  auto *Plain = cast<CallInst>(IRBuilder<>(ElseTerm).Insert(CI->clone()));
+  if (!CI->getType()->isVoidTy()) {
+    IRBuilder<> B(CI);
+    PHINode *Phi = B.CreatePHI(CI->getType(), 2);
+    Phi->addIncoming(Gated, Gated->getParent());
+    Phi->addIncoming(Plain, Plain->getParent());
+    CI->replaceAllUsesWith(Phi);
+  }
+  CI->eraseFromParent();
+  return {Gated, Plain};
+}
+
 void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
                                           const Domain &Caller) {
   auto *CI = dyn_cast<CallInst>(&Call);
@@ -356,37 +445,98 @@ void Instrumenter::gateIfDefaultElsewhere(CallBase &Call, Function &Callee,
     return; // invokes and musttail calls stay as they are (see threat model)
   IRBuilder<> B(CI);
   Value *IsDefault = isDefaultElsewhere(B, Callee);
-  Instruction *ThenTerm, *ElseTerm;
-  SplitBlockAndInsertIfThenElse(IsDefault, CI->getIterator(), &ThenTerm,
-                                &ElseTerm);
-  auto *Gated = cast<CallInst>(IRBuilder<>(ThenTerm).Insert(CI->clone()));
-  auto *Plain = cast<CallInst>(IRBuilder<>(ElseTerm).Insert(CI->clone()));
-  if (!CI->getType()->isVoidTy()) {
-    B.SetInsertPoint(CI);
-    PHINode *Phi = B.CreatePHI(CI->getType(), 2);
-    Phi->addIncoming(Gated, Gated->getParent());
-    Phi->addIncoming(Plain, Plain->getParent());
-    CI->replaceAllUsesWith(Phi);
-  }
-  CI->eraseFromParent();
+  gateIntoDefault(*splitOn(CI, IsDefault).first, sourceName(Callee), Caller);
+}
+
+// Gates a compartment's call of Name (default-domain code elsewhere) into
+// the default domain and back.
+void Instrumenter::gateIntoDefault(CallInst &Gated, StringRef Name,
+                                   const Domain &Caller) {
   std::string Why;
   if (StackSwitching &&
-      !switchableStackBytes(*Gated, Caller, DefaultDomain, Why)) {
+      !switchableStackBytes(Gated, Caller, DefaultDomain, Why)) {
     // Most such calls are of libc or of the compartment's own code in
     // another file: no error for a path that never runs, but a clear stop
     // if it does.
     std::string Msg =
         ("bulkhead: error: compartment '" + Caller.name +
-         "' called default-domain function '" + sourceName(Callee) +
-         "' (from '" + sourceName(*Gated->getFunction()) +
+         "' called default-domain function '" + Name + "' (from '" +
+         sourceName(*Gated.getFunction()) +
          "'), whose arguments cannot be passed across the "
          "stack switch: " +
          Why)
             .str();
-    stopWithError(Gated, Msg);
+    stopWithError(&Gated, Msg);
     return;
   }
-  gate(*Gated, Caller, DefaultDomain);
+  gate(Gated, Caller, DefaultDomain);
+}
+
+const GlobalValue *replaceableName(const Value *V) {
+  auto *GV = dyn_cast<GlobalValue>(V->stripPointerCasts());
+  // Another definition of an ODR name is the same code (C++'s inline
+  // functions and their constructor aliases): it runs as a helper does.
+  while (GV && !GV->hasLocalLinkage() && !GV->isDeclaration() &&
+         !GV->hasLinkOnceODRLinkage() && !GV->hasWeakODRLinkage()) {
+    if (GV->isInterposable() || !GV->isDSOLocal())
+      return GV;
+    auto *GA = dyn_cast<GlobalAlias>(GV);
+    GV = GA ? dyn_cast<GlobalValue>(GA->getAliasee()->stripPointerCasts())
+            : nullptr;
+  }
+  return nullptr;
+}
+
+// A local function that calls Name by its name, wherever the linker or the
+// loader resolved it; what gates a call of an overridden name runs.
+Function *Instrumenter::getOrCreateByName(GlobalValue &Name, CallBase &Like) {
+  std::string FName = ("__bulkhead_by_name." + Name.getName()).str();
+  Function *&Slot = Wrappers[FName];
+  if (Slot)
+    return Slot;
+  FunctionType *FT = Like.getFunctionType();
+  Slot = Function::Create(FT, GlobalValue::InternalLinkage, FName, M);
+  // Parameter attributes (byval, sret) as the call passes them.
+  AttributeList CA = Like.getAttributes();
+  for (unsigned I = 0; I < FT->getNumParams(); ++I)
+    Slot->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
+  Slot->addFnAttr(Attribute::NoInline);
+  Slot->addFnAttr(WrapperAttr);
+  Info.record(*Slot, DefaultDomain);
+  SmallVector<Value *, 8> Args;
+  for (Argument &Arg : Slot->args())
+    Args.push_back(&Arg);
+  IRBuilder<> B(BasicBlock::Create(M.getContext(), "", Slot));
+  CallInst *Call = B.CreateCall(FT, &Name, Args);
+  Call->setCallingConv(Like.getCallingConv());
+  Call->setAttributes(Slot->getAttributes().removeFnAttributes(M.getContext()));
+  Call->setTailCallKind(CallInst::TCK_Tail);
+  Slot->setCallingConv(Like.getCallingConv());
+  if (FT->getReturnType()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(Call);
+  return Slot;
+}
+
+// A compartment's call of Name, whose definition here is not default-domain
+// code but may be replaced by another object's (a weak function or alias,
+// a library's overridable hook): when Name is default-domain code at run
+// time (its marker or import), the call is gated into the default domain
+// and reaches Name by its name; otherwise it stays as it was. Returns that
+// plain call.
+CallBase *Instrumenter::gateIfReplaced(CallBase &Call, GlobalValue &Name,
+                                       const Domain &Caller) {
+  auto *CI = dyn_cast<CallInst>(&Call);
+  if (!CI || CI->isMustTailCall() || Name.getName().starts_with("__bulkhead"))
+    return &Call; // invokes and musttail calls: see the threat model
+  Function *ByName = getOrCreateByName(Name, *CI);
+  IRBuilder<> B(CI);
+  Value *IsDefault = isDefaultElsewhere(B, Name);
+  auto [Gated, Plain] = splitOn(CI, IsDefault);
+  Gated->setCalledFunction(ByName);
+  gateIntoDefault(*Gated, Name.getName(), Caller);
+  return Plain;
 }
 
 } // namespace bulkhead

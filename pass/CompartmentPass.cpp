@@ -106,6 +106,7 @@ void Instrumenter::run() {
                 Entry.second.compartment, Entry.second.claimed);
   // 5. Entries split into body and thunk before anything calls a body.
   splitEntries();
+  redirectAliases(); // aliases of compartment code: of its gateways
   markDefaultFunctions();
   // Helpers' copies before wrapping, so a compartment's copy takes the
   // addresses it takes as its own code.

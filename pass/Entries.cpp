@@ -73,29 +73,114 @@ void Instrumenter::splitEntries() {
     F->setDSOLocal(true);
     if (F->isDeclaration())
       continue; // a caller: it now calls the body, with its own gates
-    Function *Thunk = newGateway(*F, Name, F->getLinkage());
-    ++NumThunks;
+    Function *Thunk = makeThunk(*F, Name, F->getLinkage());
     Thunk->setVisibility(Visibility);
     Thunk->setDSOLocal(DSOLocal);
-    LLVMContext &Ctx = M.getContext();
-    BasicBlock *Check = BasicBlock::Create(Ctx, "", Thunk);
-    BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", Thunk);
-    BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", Thunk);
-    std::string Sym = symbolFor(domainOf(*F));
-    IRBuilder<> B(Check);
-    B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, Sym), B.getInt32(0)), Inside,
-                   Outside);
-    forwardCall(Inside, *F, *Thunk);
-    CallInst *Call = forwardCall(Outside, *F, *Thunk);
-    if (StackSwitching) {
-      switchStacks(*Call, *F, {Domain::Default, ""}, domainOf(*F));
+    Gateways[F] = Thunk;
+  }
+}
+
+// A function under Name that enters F's compartment and calls F, returning
+// to the default domain; called inside the compartment, it just calls F.
+Function *Instrumenter::makeThunk(Function &F, const Twine &Name,
+                                  GlobalValue::LinkageTypes Linkage) {
+  Function *Thunk = newGateway(F, Name, Linkage);
+  ++NumThunks;
+  // Callers in this module (by an alias's name) reach it through gates
+  // into the default domain, as callers elsewhere do.
+  Info.record(*Thunk, DefaultDomain);
+  LLVMContext &Ctx = M.getContext();
+  BasicBlock *Check = BasicBlock::Create(Ctx, "", Thunk);
+  BasicBlock *Inside = BasicBlock::Create(Ctx, "inside", Thunk);
+  BasicBlock *Outside = BasicBlock::Create(Ctx, "outside", Thunk);
+  std::string Sym = symbolFor(domainOf(F));
+  IRBuilder<> B(Check);
+  B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, Sym), B.getInt32(0)), Inside,
+                 Outside);
+  forwardCall(Inside, F, *Thunk);
+  CallInst *Call = forwardCall(Outside, F, *Thunk);
+  if (StackSwitching) {
+    switchStacks(*Call, F, {Domain::Default, ""}, domainOf(F));
+    return Thunk;
+  }
+  AsmEmitter Count;
+  countCrossing(Count, {Domain::Default, ""}, domainOf(F));
+  insertSteps(Call, Count);
+  insertGate(Call, Sym);
+  insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
+  return Thunk;
+}
+
+// Whether U is the list of llvm.used or llvm.compiler.used, which keeps an
+// alias itself.
+static bool isUsedList(const User *U) {
+  for (const User *UU : U->users())
+    if (auto *GV = dyn_cast<GlobalVariable>(UU))
+      if (GV->getName() == "llvm.used" || GV->getName() == "llvm.compiler.used")
+        return true;
+  return false;
+}
+
+// An alias is called by its own name, from other files too, which cannot
+// tell it from a function: one of compartment code must not lead into that
+// code without a gate (attacks-review12-entry-alias.c). An alias of an
+// entry aliases its thunk (or a variadic entry's guard); of a
+// BULKHEAD_INTERNAL function, a gateway that refuses callers without the
+// compartment's rights (internalWrapper, as for a pointer); of any other
+// compartment function (a static entry, a whole library's static
+// function), a thunk of its own. In this module, where the pass sees the
+// function, a call or address of a non-interposable alias is the
+// function's, gated or wrapped as such; an interposable (weak) alias's
+// calls stay by name (gateIfReplaceable), and its address is the
+// function's: a compartment's pointer never follows an override.
+void Instrumenter::redirectAliases() {
+  for (GlobalAlias &GA : M.aliases()) {
+    auto *F = dyn_cast<Function>(GA.getAliasee()->stripPointerCasts());
+    if (GA.hasLocalLinkage() || !F || F->hasFnAttribute(WrapperAttr))
+      continue; // of another alias (redirected in turn), data, or a gateway
+    Domain D = domainOf(*F);
+    if (D.kind != Domain::Compartment)
+      continue;
+    Function *&G = Gateways[F];
+    if (!G && F->isVarArg()) {
+      errorAtGlobal(*F, "", 0,
+                    "alias '" + GA.getName() + "' of variadic function '" +
+                        sourceName(*F) + "' of " + D.describe() +
+                        ": a call by its name from another domain cannot "
+                        "enter the compartment (alias an entry instead)");
       continue;
     }
-    AsmEmitter Count;
-    countCrossing(Count, {Domain::Default, ""}, domainOf(*F));
-    insertSteps(Call, Count);
-    insertGate(Call, Sym);
-    insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
+    if (!G && isStrictInternal(*F)) {
+      G = newGateway(*F, AliasGatewayPrefix + sourceName(*F),
+                     GlobalValue::InternalLinkage);
+      Info.record(*G, D);
+      internalWrapper(*F, *G);
+    } else if (!G) {
+      G = makeThunk(*F, ThunkPrefix + sourceName(*F),
+                    GlobalValue::InternalLinkage);
+    }
+    GA.setAliasee(G);
+  }
+  // Uses of aliases of compartment code in this module: the function's.
+  DenseMap<Function *, Function *> Targets;
+  for (auto [F, G] : Gateways)
+    Targets[G] = F;
+  for (GlobalAlias &GA : M.aliases()) {
+    auto *G =
+        dyn_cast<Function>(GA.getAliasee()->stripPointerCastsAndAliases());
+    auto It = G ? Targets.find(G) : Targets.end();
+    if (It == Targets.end())
+      continue;
+    Function *F = It->second;
+    bool Replaceable = replaceableName(&GA);
+    GA.replaceUsesWithIf(F, [&](Use &U) {
+      if (isa<GlobalAlias>(U.getUser()) || isUsedList(U.getUser()))
+        return false;
+      // The compartment's own calls of a weak alias follow an override.
+      auto *Call = dyn_cast<CallBase>(U.getUser());
+      return !(Replaceable && Call && Call->isCallee(&U) &&
+               domainOf(*Call->getFunction()) == domainOf(*F));
+    });
   }
 }
 
@@ -120,6 +205,7 @@ void Instrumenter::guardVariadicEntry(Function &F) {
   B.CreateCondBr(B.CreateICmpNE(holdsDomain(B, symbolFor(D)), B.getInt32(0)),
                  Inside, Outside);
   forwardCall(Inside, F, *Guard)->setTailCallKind(CallInst::TCK_MustTail);
+  Gateways[&F] = Guard;
   B.SetInsertPoint(Outside);
   B.CreateUnreachable();
   stopWithError(Outside->getTerminator(),

@@ -74,7 +74,13 @@ private:
   void gateIfDefaultElsewhere(llvm::CallBase &Call, llvm::Function &Callee,
                               const Domain &Caller);
   llvm::Value *isDefaultElsewhere(llvm::IRBuilderBase &B,
-                                  llvm::Function &Callee);
+                                  llvm::GlobalValue &Callee);
+  void gateIntoDefault(llvm::CallInst &Gated, llvm::StringRef Name,
+                       const Domain &Caller);
+  llvm::CallBase *gateIfReplaced(llvm::CallBase &Call, llvm::GlobalValue &Name,
+                                 const Domain &Caller);
+  llvm::Function *getOrCreateByName(llvm::GlobalValue &Name,
+                                    llvm::CallBase &Like);
   Domain domainOfData(const llvm::GlobalVariable &GV) const;
   std::optional<Domain> onlyUserDomain(const llvm::GlobalVariable &GV);
   llvm::Function *newGateway(llvm::Function &Target, const llvm::Twine &Name,
@@ -102,6 +108,9 @@ private:
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
                          const Domain &Creator);
   void splitEntries();
+  llvm::Function *makeThunk(llvm::Function &F, const llvm::Twine &Name,
+                            llvm::GlobalValue::LinkageTypes Linkage);
+  void redirectAliases();
   void shareAllocations(); // Share.cpp
   void recordSharingCompartment(llvm::StringRef C);
   llvm::Constant *
@@ -152,6 +161,9 @@ private:
   llvm::StringMap<llvm::GlobalVariable *> Descriptors;
   llvm::StringMap<bool> DataSections; // compartments with data in this module
   llvm::StringMap<llvm::Function *> Wrappers;
+  // A compartment function's gateway for callers by an alias's name: an
+  // entry's thunk or guard, or one redirectAliases made.
+  llvm::DenseMap<llvm::Function *, llvm::Function *> Gateways;
   // (wrapper, internal function) for checkInternalStores
   llvm::SmallVector<std::pair<llvm::Function *, llvm::Function *>, 4>
       InternalWrappers;
@@ -160,6 +172,15 @@ private:
 
 inline constexpr llvm::StringRef WrapperAttr = "bulkhead-wrapper";
 inline constexpr llvm::StringRef BodyPrefix = BH_SYM_BODY_PREFIX;
+// Gateways under an alias of compartment code (Entries.cpp), local.
+inline constexpr llvm::StringRef ThunkPrefix = "__bulkhead_thunk.";
+inline constexpr llvm::StringRef AliasGatewayPrefix = "__bulkhead_alias.";
+
+// The name through which V (a callee or an address) may reach another
+// object's definition, found at link or load time: V, or an alias on its
+// way to a function, if it is interposable (weak) or, in a shared object,
+// preemptible. None when the module's definition is the one.
+const llvm::GlobalValue *replaceableName(const llvm::Value *V);
 
 // A function's name as the user wrote it.
 inline llvm::StringRef sourceName(const llvm::Function &F) {

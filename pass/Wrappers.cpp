@@ -272,7 +272,10 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
   B.CreateCondBr(
       B.CreateICmpNE(holdsDomain(B, symbolFor(domainOf(F))), B.getInt32(0)),
       Inside, Outside);
-  forwardCall(Inside, F, W)->setTailCallKind(CallInst::TCK_Tail);
+  CallInst *Call = forwardCall(Inside, F, W);
+  Call->setTailCallKind(CallInst::TCK_Tail);
+  if (const GlobalValue *Name = replaceableName(&F))
+    gateIfReplaced(*Call, const_cast<GlobalValue &>(*Name), domainOf(F));
   B.SetInsertPoint(Outside);
   Instruction *Stop = B.CreateUnreachable();
   stopWithError(Stop, "bulkhead: error: '" + sourceName(F).str() +
@@ -309,10 +312,14 @@ Constant *Instrumenter::wrapFunctionsIn(Constant *C, const Domain &Creator,
     const Constant *Cur = Work.pop_back_val();
     if (!Seen.insert(Cur).second)
       continue;
-    // An alias's address is its function's (a weak one's may be another
-    // object's: left alone).
+    // An alias's address is its function's, wrapped. A weak one may be
+    // replaced by another object's definition, which the pointer then
+    // does not follow: left raw, it ran default-domain code with a
+    // compartment's rights (attacks-review12-weak-alias-pointer.c). An
+    // alias of compartment code is its function here already
+    // (redirectAliases).
     const Function *F = dyn_cast<Function>(Cur);
-    if (auto *GA = dyn_cast<GlobalAlias>(Cur); GA && !GA->isInterposable())
+    if (auto *GA = dyn_cast<GlobalAlias>(Cur))
       F = dyn_cast<Function>(GA->getAliasee()->stripPointerCastsAndAliases());
     if (F) {
       Function &Fn = const_cast<Function &>(*F);

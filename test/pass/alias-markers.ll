@@ -1,11 +1,14 @@
 ; An alias or ifunc is called by its own name from other modules, which
 ; cannot tell it from a function: one of default-domain code gets a
 ; default-domain marker and a listed name as a function does, whatever its
-; chain of aliases, weak or hidden; one of compartment code, one with
+; chain of aliases, weak or hidden, also a global `.set`/`.equ` in module
+; asm; one of compartment code, one with
 ; local linkage, one of data and a linkonce one (C++'s constructor
 ; aliases of inline code, in many modules) get none. The pass leaves
 ; valid IR in both stack modes. Within the module, an alias's address is
-; its function's, wrapped alike (a weak alias's may be another object's).
+; its function's, wrapped alike, a weak alias's too (whatever replaces it).
+; An alias of compartment code aliases its gateway: an entry's thunk, an
+; internal function's refusing gateway (alias-gateways.ll).
 ; RUN: %opt_bh_shared -passes=bulkhead,verify -verify-each -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
 ; RUN: FileCheck %s --check-prefix=NONE < %t.ll
@@ -13,6 +16,11 @@
 ; RUN: FileCheck %s < %t.stacks.ll
 ; RUN: FileCheck %s --check-prefix=NONE < %t.stacks.ll
 target triple = "x86_64-unknown-linux-gnu"
+module asm ".globl asm_tick"
+module asm ".set asm_tick, heartbeat"
+module asm "\09.global asm_tock ; .equ asm_tock, asm_tick # a chain"
+module asm ".set asm_local, heartbeat"
+module asm ".globl asm_data; asm_data = counter"
 
 @.kind.entry = private unnamed_addr constant [21 x i8] c"bulkhead.entry:vault\00", section "llvm.metadata"
 @.kind.internal = private unnamed_addr constant [24 x i8] c"bulkhead.internal:vault\00", section "llvm.metadata"
@@ -88,6 +96,9 @@ define i32 @main() {
 ; CHECK-DAG: @__bulkhead_default.loud = hidden constant i8 0
 ; CHECK-DAG: @__bulkhead_default.fast = hidden constant i8 0
 ; CHECK-DAG: @__bulkhead_default.weak_fast = hidden constant i8 0
+; CHECK-DAG: @__bulkhead_default.asm_tick = hidden constant i8 0
+; CHECK-DAG: @__bulkhead_default.asm_tock = hidden constant i8 0
+; CHECK-DAG: c"asm_tick\00", section "bulkhead_defaults"
 ; CHECK-DAG: c"tick\00", section "bulkhead_defaults"
 ; CHECK-DAG: c"tick_of_tick\00", section "bulkhead_defaults"
 ; CHECK-DAG: c"weak_tick\00", section "bulkhead_defaults"
@@ -97,13 +108,18 @@ define i32 @main() {
 ; CHECK-DAG: c"weak_fast\00", section "bulkhead_defaults"
 ; The aliases themselves are left as they were.
 ; CHECK-DAG: @tick_of_tick = alias void (), ptr @tick
-; CHECK-DAG: @mix_alias = alias void (), ptr @mix
+; CHECK-DAG: @mix_alias = alias void (), ptr @__bulkhead_alias.mix
+; CHECK-DAG: @sign_alias = alias i32 (i32), ptr @sign{{$}}
 ; CHECK-DAG: @fast = ifunc void (), ptr @pick
 
 ; CHECK-LABEL: define {{.*}} @__bulkhead_body.sign(
 ; CHECK: store volatile ptr @__bulkhead_wrap.heartbeat.vault, ptr @slot
-; CHECK-NEXT: store volatile ptr @weak_tick, ptr @slot
+; CHECK-NEXT: store volatile ptr @__bulkhead_wrap.heartbeat.vault, ptr @slot
+; CHECK-LABEL: define {{.*}} @main(
+; CHECK: call i32 @__bulkhead_{{(tramp.__bulkhead_)?}}body.sign{{(.0.0)?}}(i32 7)
 
+; NONE-NOT: __bulkhead_default.asm_local
+; NONE-NOT: __bulkhead_default.asm_data
 ; NONE-NOT: __bulkhead_default.local_tick
 ; NONE-NOT: __bulkhead_default.quiet
 ; NONE-NOT: __bulkhead_default.count_alias

@@ -25,7 +25,6 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %t.app.o -o %t
 // RUN: %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
-// XFAIL: *
 // CHECK: sign returned 0x5ec7e75ec7e6
 // CHECK-NOT: LEAK
 // CHECK: protection-key fault

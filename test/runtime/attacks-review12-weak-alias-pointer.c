@@ -25,7 +25,6 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DCONTROL %s -o %t.ctl
 // RUN: %run %t.ctl > %t.ctl.out 2>&1 || true
 // RUN: FileCheck %s < %t.ctl.out
-// XFAIL: *
 // CHECK-NOT: LEAK
 // CHECK: protection-key fault
 #include "Inputs/check.h"
