@@ -639,6 +639,8 @@ BH_HIDDEN union {
     void (*siglongjmp)(struct __jmp_buf_tag *, int);
     void (*longjmp_chk)(struct __jmp_buf_tag *, int);
     int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+    int (*setcontext)(const ucontext_t *);
+    int (*swapcontext)(ucontext_t *, const ucontext_t *);
   } f;
   char page[BH_PAGE];
 } libc_fns __asm__("__bulkhead_libc_fns") __attribute__((aligned(BH_PAGE)));
@@ -654,6 +656,10 @@ void bh_signals_init(void) {
       (void (*)(struct __jmp_buf_tag *, int))bh_libc("__longjmp_chk");
   libc_fns.f.sigaction = (int (*)(int, const struct sigaction *,
                                   struct sigaction *))bh_libc("sigaction");
+  libc_fns.f.setcontext =
+      (int (*)(const ucontext_t *))bh_libc("setcontext");
+  libc_fns.f.swapcontext =
+      (int (*)(ucontext_t *, const ucontext_t *))bh_libc("swapcontext");
   if (mprotect(&libc_fns, sizeof libc_fns, PROT_READ))
     bh_fatal("cannot make the runtime's table of libc functions read-only");
 }
@@ -714,6 +720,32 @@ __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1],
   leaving(env);
   libc_longjmp_chk(env, val);
   __builtin_unreachable();
+}
+
+/* setcontext and swapcontext leave a handler as longjmp does: a handler
+ * left so must not leave its frame top in the GS base, where a later
+ * handler's own longjmp would take it for its own and give the alternate
+ * stack back over a running dispatch (attacks-review12-setcontext-widen.c).
+ * Their target's stack pointer is plain in the context. A swapcontext back
+ * into a handler so left finds the stack whole: as a handler's own
+ * sigaltstack does (docs/signals.md, still open). Before bh_signals_init
+ * (a library's constructor) the table is still empty. */
+static void leaving_to(const ucontext_t *ucp) {
+  uintptr_t sp = (uintptr_t)ucp->uc_mcontext.gregs[REG_RSP];
+  widen(sp);
+  bh_share_longjmp(sp);
+}
+int setcontext(const ucontext_t *ucp) {
+  leaving_to(ucp);
+  int (*f)(const ucontext_t *) = libc_fns.f.setcontext;
+  return (f ? f : (int (*)(const ucontext_t *))bh_libc("setcontext"))(ucp);
+}
+int swapcontext(ucontext_t *oucp, const ucontext_t *ucp) {
+  leaving_to(ucp);
+  int (*f)(ucontext_t *, const ucontext_t *) = libc_fns.f.swapcontext;
+  if (!f)
+    f = (int (*)(ucontext_t *, const ucontext_t *))bh_libc("swapcontext");
+  return f(oucp, ucp);
 }
 
 /* Before bh_signals_init (a constructor of a shared library that runs
