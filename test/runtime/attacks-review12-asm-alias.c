@@ -12,7 +12,8 @@
 // reproduced in the PKU guest at -O2.
 // Fixed for module asm: the pass marks a global `.set`/`.equ` of a marked
 // function (pass/CallGates.cpp markDefaultFunctions). The linker's
-// --defsym is attacks-review12-defsym-alias.c (XFAIL).
+// --defsym is attacks-review12-defsym-alias.c (XFAIL; it builds this
+// program with -DDEFSYM).
 // Fix: decide by address, not by name: e.g. list default-domain code's
 // ranges (or its functions' addresses) in a read-only table and have the
 // compartment's call of a declaration compare the resolved target with

@@ -34,8 +34,8 @@
 // or above A's" and "the bank paid past its check" (balance -20).
 //
 // Fixed: setcontext and swapcontext are interposed as longjmp is
-// (runtime/signals.c leaving_to). The review's suggestion: a stale GS base must not decide that a jump leaves the outermost
-// handler: interpose setcontext/swapcontext as longjmp is (widen by the
+// (runtime/signals.c leaving_to). The review's suggestion: a stale GS
+// base must not decide that a jump leaves the outermost handler: interpose setcontext/swapcontext as longjmp is (widen by the
 // target context's stack pointer, clearing the GS base), or otherwise
 // forget a top no handler frame is live at. And widen() should accept
 // whole_size only up to the stack the runtime installed (ALT_SIZE for its
