@@ -38,6 +38,15 @@ long last_seen;
 const long *volatile watched = &last_seen;
 void app_heartbeat(void) { last_seen = *watched; }
 __asm__(".globl app_tick\n.set app_tick, app_heartbeat");
+#ifdef DECLARED
+/* The alias's header, included where it is defined, and a use of it there
+ * (attacks-review12d-asm-alias-declared.c). */
+void app_tick(void);
+void app_tick_twice(void) {
+  app_tick();
+  app_tick();
+}
+#endif
 #else
 void app_heartbeat(void);
 void app_tick(void);
