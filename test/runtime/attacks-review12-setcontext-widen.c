@@ -60,9 +60,27 @@ static uintptr_t size_at_a;
 static ucontext_t shallow;
 static volatile int left_by_setcontext;
 
+#ifdef UC_LINK /* attacks-review12d-uclink.c: left through a coroutine */
+static ucontext_t coroutine, handler_ctx;
+/* Returns at once: glibc's __start_context then resumes uc_link. */
+static void finish(void) {}
+#endif
 static void leave_by_setcontext(int sig, siginfo_t *si, void *uc) {
   (void)sig, (void)si, (void)uc;
+#ifdef UC_LINK
+  /* The coroutine's stack lies in the handler's frame (inside it: the
+   * interposed swapcontext keeps the stack narrowed); when it returns,
+   * libc's own setcontext (not the interposed one) resumes uc_link. */
+  char stack[16384] __attribute__((aligned(16)));
+  getcontext(&coroutine);
+  coroutine.uc_stack.ss_sp = stack;
+  coroutine.uc_stack.ss_size = sizeof stack;
+  coroutine.uc_link = &shallow;
+  makecontext(&coroutine, finish, 0);
+  swapcontext(&handler_ctx, &coroutine);
+#else
   setcontext(&shallow);
+#endif
 }
 static __attribute__((noinline)) void deep(int n) {
   volatile char pad[4096];
@@ -100,7 +118,11 @@ static __attribute__((noinline)) void inner_error_handling(void) {
     longjmp(inner, 1);
 }
 
+#ifdef UC_LINK
+#define NAME "attacks-review12d-uclink"
+#else
 #define NAME "attacks-review12-setcontext-widen"
+#endif
 #define PAYER bank
 #define ATTACK_SETUP                                                           \
   bank_slot = tls_word("__bulkhead_stack.bank");                               \
