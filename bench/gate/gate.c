@@ -23,6 +23,15 @@
  *                    default-domain function through its wrapper: the
  *                    wrapper finds the compartment at run time, gates out,
  *                    and comes back through the runtime's way back
+ *   plain pointer call, library
+ *                    a pointer call of a library function (shared.c, built
+ *                    without Bulkhead) through the pointer the library made
+ *   declared pointer call, library
+ *                    the same call through the pointer gate.c makes of the
+ *                    function it only declares: the pass's declaration
+ *                    wrapper, which tests the function's marker and import
+ *                    (neither set for a library) and jumps to it; what
+ *                    qsort with strcmp pays per comparison
  *   pkey_set pair    pkey_set(k, 0); call; pkey_set(k, DISABLE_ACCESS), with
  *                    glibc's pkey_set written out here (RDPKRU, mask,
  *                    WRPKRU): the runtime makes glibc's own unusable
@@ -63,7 +72,10 @@
 
 #define TARGET_RATIO 1.3
 #define STACKS_TARGET_RATIO 1.5
-enum { RAW = 1, BULKHEAD = 2, STACKS = 3, POINTER = 4, CALL_OUT = 5, WAY_BACK = 6 };
+enum {
+  RAW = 1, BULKHEAD = 2, STACKS = 3, POINTER = 4, CALL_OUT = 5, WAY_BACK = 6,
+  LIBRARY_POINTER = 7, DECLARED_POINTER = 8
+};
 /* Two raw WRPKRUs around a call on a Xeon with PKU (issue 10): 58 TSC
  * ticks at 2.5 GHz. */
 #define REF_WRPKRU_PAIR_NS 23.4
@@ -81,6 +93,11 @@ void loop_bulkhead_call_out(long n);
 void loop_bulkhead_way_back(long n);
 long way_count(void);
 long entry_count_stacks(void); /* target.c as compartment gatestacks */
+
+/* shared.c, built without Bulkhead */
+void shared_target(void);
+long shared_count(void);
+void (*shared_target_pointer(void))(void);
 
 static int page_size;
 static char *page;
@@ -128,6 +145,20 @@ LOOP loop_raw_wrpkru(long n) {
 LOOP loop_bulkhead(long n) {
   for (long i = 0; i < n; i++)
     entry_target(); /* the pass puts a gate on each side of this call */
+}
+
+/* volatile: the compiler must call through the pointer each time. */
+static void (*volatile library_pointer)(void);
+static void (*volatile declared_pointer)(void);
+
+LOOP loop_library_pointer(long n) {
+  for (long i = 0; i < n; i++)
+    library_pointer();
+}
+
+LOOP loop_declared_pointer(long n) {
+  for (long i = 0; i < n; i++)
+    declared_pointer();
 }
 
 /* What glibc's pkey_set does, which the runtime disables in a program with
@@ -237,9 +268,11 @@ static int emulated(void) {
 static int check_counts(const struct row *rows, int n_rows, int entries_counted) {
   long plain_calls = 0;
   for (int i = 0; i < n_rows; i++)
-    if (i != BULKHEAD && i != STACKS && i != POINTER && i != WAY_BACK)
+    if (i != BULKHEAD && i != STACKS && i != POINTER && i != WAY_BACK &&
+        i != LIBRARY_POINTER && i != DECLARED_POINTER)
       plain_calls += rows[i].calls;
   if (plain_count() != plain_calls || way_count() != rows[WAY_BACK].calls ||
+      shared_count() != rows[LIBRARY_POINTER].calls + rows[DECLARED_POINTER].calls ||
       (entries_counted &&
        (entry_count() != rows[BULKHEAD].calls ||
         entry_count_stacks() != rows[STACKS].calls + rows[POINTER].calls))) {
@@ -299,6 +332,12 @@ int main(int argc, char **argv) {
   int pku = !bulkhead_unprotected();
   int emu = emulated();
 
+  library_pointer = shared_target_pointer();
+  declared_pointer = shared_target; /* the pass's declaration wrapper */
+  if (library_pointer == declared_pointer) {
+    printf("sanity check FAILED: the declared pointer is not the pass's wrapper\n");
+    return 1;
+  }
   page_size = (int)sysconf(_SC_PAGESIZE);
   page = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) {
@@ -322,6 +361,8 @@ int main(int argc, char **argv) {
       {"Bulkhead pointer call, stacks", loop_bulkhead_pointer, 1, 1, -1, 0, 0},
       {"Bulkhead call out, stacks", loop_bulkhead_call_out, 1, 1, -1, 0, 0},
       {"Bulkhead run-time way back, stacks", loop_bulkhead_way_back, 1, 1, -1, 0, 0},
+      {"plain pointer call, library", loop_library_pointer, 0, 0, -1, 0, 0},
+      {"declared pointer call, library", loop_declared_pointer, 0, 0, -1, 0, 0},
       {"pkey_set pair", loop_pkey_set, 1, 0, -1, 0, 0},
       {"mprotect pair", loop_mprotect, 0, 0, -1, 0, 0},
   };
@@ -371,6 +412,11 @@ int main(int argc, char **argv) {
       snprintf(adds, sizeof adds, "%+.2f ns", r->ns - raw);
     printf("%-34s %9.2f %10s %13s %12ld\n", r->name, r->ns, ratio, adds, r->iters);
   }
+
+  printf("\ndeclaration wrapper: %+.2f ns per pointer call of a library function "
+         "(%.2fx the plain pointer call)\n",
+         rows[DECLARED_POINTER].ns - rows[LIBRARY_POINTER].ns,
+         rows[DECLARED_POINTER].ns / rows[LIBRARY_POINTER].ns);
 
   printf("\n");
   const struct { int row; double target; } targets[] = {{BULKHEAD, TARGET_RATIO},
