@@ -728,8 +728,10 @@ __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1],
  * stack back over a running dispatch (attacks-review12-setcontext-widen.c).
  * Their target's stack pointer is plain in the context. A swapcontext back
  * into a handler so left finds the stack whole: as a handler's own
- * sigaltstack does (docs/signals.md, still open). Before bh_signals_init
- * (a library's constructor) the table is still empty. */
+ * sigaltstack does (docs/signals.md, still open). A makecontext context's
+ * return comes here too (context.c), not to libc's internal setcontext.
+ * Before bh_signals_init (a library's constructor) the table is still
+ * empty. */
 static void leaving_to(const ucontext_t *ucp) {
   uintptr_t sp = (uintptr_t)ucp->uc_mcontext.gregs[REG_RSP];
   widen(sp);
