@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #define BH_HIDDEN __attribute__((visibility("hidden")))
@@ -23,6 +24,23 @@ void bh_tls_init(void) BH_HIDDEN;
 void *bh_tls_accessor(int i) BH_HIDDEN;
 /* Whether RDFSBASE and RDGSBASE work (the kernel enables FSGSBASE). */
 int bh_fsgsbase(void) BH_HIDDEN;
+
+/* A system call without libc, up to four arguments; the kernel's result
+ * (-errno on failure). For code that may run with a compartment's rights:
+ * libc's wrappers set errno through the thread pointer at %fs:0, key-0
+ * memory. */
+static inline long bh_raw_syscall(long nr, long a, long b, long c, long d) {
+  long r;
+  register long r10 __asm__("r10") = d;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
+                   : "rcx", "r11", "memory");
+  return r;
+}
+static inline long bh_raw_gettid(void) {
+  return bh_raw_syscall(SYS_gettid, 0, 0, 0, 0);
+}
 
 /* A domain's descriptor, as the pass emits it (the layout and every field's
  * meaning: BH_DOMAIN_* in include/bulkhead/abi.h). */

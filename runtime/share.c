@@ -42,7 +42,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DEPTH 8    /* open brackets per thread and compartment */
@@ -135,15 +134,6 @@ static inline uintptr_t stack_pointer(void) {
   return sp;
 }
 
-static inline uint64_t my_tid(void) {
-  long r;
-  __asm__ volatile("syscall"
-                   : "=a"(r)
-                   : "a"((long)SYS_gettid)
-                   : "rcx", "r11", "memory");
-  return (uint64_t)r;
-}
-
 static inline int in_arena(int i, uintptr_t sp) {
   const struct bulkhead_domain *d = bh_domain_at((size_t)i);
   return sp > (uintptr_t)d->stack_lo && sp <= (uintptr_t)d->stack_hi;
@@ -222,7 +212,7 @@ static struct rec *mine(int i, int claim) {
       }
   if (r) {
     /* Only this thread and a thread that ended have this FS base. */
-    uint64_t tid = my_tid();
+    uint64_t tid = (uint64_t)bh_raw_gettid();
     if (r->tid != tid) {
       r->tid = tid;
       r->n = 0;
@@ -241,7 +231,7 @@ static struct rec *mine(int i, int claim) {
       continue;
     __atomic_fetch_add(&t->used, 1, __ATOMIC_RELAXED);
     r = &t->r[k];
-    r->tid = my_tid();
+    r->tid = (uint64_t)bh_raw_gettid();
     r->n = 0;
     r->seen = r->jumps;
     set(TPOFF(bh_share_hint), (size_t)i, k + 1);

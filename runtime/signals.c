@@ -67,15 +67,6 @@ BH_HIDDEN __thread char *mine __asm__("__bulkhead_sigstack");
 static __thread char *whole_sp;
 static __thread size_t whole_size;
 
-static uintptr_t raw_syscall2(long nr, uintptr_t a, uintptr_t b) {
-  long r;
-  __asm__ volatile("syscall"
-                   : "=a"(r)
-                   : "a"(nr), "D"(a), "S"(b)
-                   : "rcx", "r11", "memory");
-  return (uintptr_t)r;
-}
-
 /* Where the outermost narrowed handler's frames begin, or 0 if none runs:
  * whether a longjmp leaves it decides whether the alternate stack is given
  * back whole, and a whole stack lets a nested signal be dispatched over a
@@ -94,11 +85,11 @@ static char *live_top(void) {
   if (bh_fsgsbase())
     __asm__ volatile("rdgsbase %0" : "=r"(top));
   else
-    raw_syscall2(SYS_arch_prctl, ARCH_GET_GS, (uintptr_t)&top);
+    bh_raw_syscall(SYS_arch_prctl, ARCH_GET_GS, (long)&top, 0, 0);
   return (char *)top;
 }
 static void set_live_top(char *top) {
-  if (raw_syscall2(SYS_arch_prctl, ARCH_SET_GS, (uintptr_t)top))
+  if (bh_raw_syscall(SYS_arch_prctl, ARCH_SET_GS, (long)top, 0, 0))
     bh_fatal_abort("cannot set the GS base");
 }
 #endif
@@ -223,27 +214,11 @@ static struct layout layout(uintptr_t below, size_t n) {
   return l;
 }
 
-static long raw_gettid(void) {
-  long r;
-  __asm__ volatile("syscall"
-                   : "=a"(r)
-                   : "a"((long)SYS_gettid)
-                   : "rcx", "r11", "memory");
-  return r;
-}
-
 /* Read-only: the mask is read by the kernel from memory. */
 static const uint64_t all_signals = ~(uint64_t)0;
 
 static void mask_signals(int how, const uint64_t *set, uint64_t *old) {
-  long r;
-  register long size __asm__("r10") = 8;
-  __asm__ volatile("syscall"
-                   : "=a"(r)
-                   : "a"((long)SYS_rt_sigprocmask), "D"((long)how), "S"(set),
-                     "d"(old), "r"(size)
-                   : "rcx", "r11", "memory");
-  if (r)
+  if (bh_raw_syscall(SYS_rt_sigprocmask, how, (long)set, (long)old, 8))
     bh_fatal("cannot block signals around a compartment's signal frame");
 }
 
@@ -317,7 +292,7 @@ static uint64_t seal(const struct kept *k, long c) {
 static int is_kept(const struct kept *k, long c, const char *here,
                    const char *end) {
   return (const char *)k > here && (const char *)k < end &&
-         (uintptr_t)k % 16 == 0 && k->index == c && k->tid == raw_gettid() &&
+         (uintptr_t)k % 16 == 0 && k->index == c && k->tid == bh_raw_gettid() &&
          k->seal == seal(k, c);
 }
 
@@ -397,7 +372,8 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
   if (*newest && (!is_kept(*newest, c, __builtin_frame_address(0), fresh) ||
                   (*newest)->dispatcher <= dispatcher))
     return 1;
-  *l.k = (struct kept){0, *mark, raw_gettid(), c, l.uc, dispatcher, *newest, n};
+  *l.k =
+      (struct kept){0, *mark, bh_raw_gettid(), c, l.uc, dispatcher, *newest, n};
   l.k->seal = seal(l.k, c);
   *newest = l.k;
   /* The mark first: the slot is never above it. A handler entering c
@@ -687,11 +663,11 @@ static void widen(uintptr_t sp) {
     return;
   set_live_top(NULL);
   stack_t cur, w = {.ss_sp = whole_sp, .ss_size = whole_size};
-  if (raw_syscall2(SYS_sigaltstack, 0, (uintptr_t)&cur) ||
+  if (bh_raw_syscall(SYS_sigaltstack, 0, (long)&cur, 0, 0) ||
       (cur.ss_flags & SS_DISABLE) || w.ss_sp != cur.ss_sp ||
       w.ss_size < cur.ss_size)
     return;
-  raw_syscall2(SYS_sigaltstack, (uintptr_t)&w, 0);
+  bh_raw_syscall(SYS_sigaltstack, (long)&w, 0, 0, 0);
 }
 
 /* What every longjmp skips: the alternate stack's narrowing, and the
