@@ -200,9 +200,10 @@ std::vector<AsmWriter> findPkruWriters(StringRef Asm) {
 AsmAliases readAsmAliases(StringRef Asm) {
   AsmAliases Result;
   auto IsName = [](StringRef N) {
-    return !N.empty() && N.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789_.$") == StringRef::npos;
+    return !N.empty() &&
+           N.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_.$") == StringRef::npos;
   };
   SmallVector<StringRef, 16> Lines;
   Asm.split(Lines, '\n');

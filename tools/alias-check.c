@@ -110,8 +110,10 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
 int check_default_aliases(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    fprintf(stderr, "bulkhead-clang: error: cannot open %s to check its "
-                    "names for default-domain code\n", path);
+    fprintf(stderr,
+            "bulkhead-clang: error: cannot open %s to check its "
+            "names for default-domain code\n",
+            path);
     return 1;
   }
   elf_version(EV_CURRENT);
@@ -124,8 +126,8 @@ int check_default_aliases(const char *path) {
       continue;
     Elf_Data *data = elf_getdata(scn, NULL);
     if (data)
-      refused = check_table(elf, data, sh.sh_link, sh.sh_size / sh.sh_entsize,
-                            path);
+      refused =
+          check_table(elf, data, sh.sh_link, sh.sh_size / sh.sh_entsize, path);
     break;
   }
   if (elf)
