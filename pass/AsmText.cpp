@@ -197,4 +197,51 @@ std::vector<AsmWriter> findPkruWriters(StringRef Asm) {
   return Found;
 }
 
+AsmAliases readAsmAliases(StringRef Asm) {
+  AsmAliases Result;
+  auto IsName = [](StringRef N) {
+    return !N.empty() &&
+           N.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_.$") == StringRef::npos;
+  };
+  SmallVector<StringRef, 16> Lines;
+  Asm.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    SmallVector<StringRef, 4> Stmts;
+    Line.split(Stmts, ';');
+    for (StringRef S : Stmts) {
+      S = S.split('#').first.trim();
+      size_t Space = S.find_first_of(" \t");
+      StringRef Op = S.substr(0, Space);
+      StringRef Rest = Space == StringRef::npos ? "" : S.substr(Space).trim();
+      if (Op == ".globl" || Op == ".global" || Op == ".weak") {
+        SmallVector<StringRef, 4> Names;
+        Rest.split(Names, ',');
+        for (StringRef N : Names)
+          Result.Globals.insert(N.trim());
+        continue;
+      }
+      StringRef Name, Value;
+      if (Op == ".set" || Op == ".equ" || Op == ".equiv" || Op == ".eqv")
+        std::tie(Name, Value) = Rest.split(',');
+      else if (S.contains('=') && !S.starts_with("."))
+        std::tie(Name, Value) = S.split('=');
+      Name = Name.trim();
+      Value = Value.trim();
+      if (IsName(Name) && IsName(Value))
+        Result.Equates[Name] = Value.str();
+    }
+  }
+  return Result;
+}
+
+std::string AsmAliases::finalTarget(StringRef Name) const {
+  std::string Target = Name.str();
+  // Bounded: `.set a, b` and `.set b, a` is the assembler's error.
+  for (int Hops = 0; Hops < 8 && Equates.count(Target); ++Hops)
+    Target = Equates.lookup(Target);
+  return Target;
+}
+
 } // namespace bulkhead

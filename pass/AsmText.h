@@ -4,7 +4,9 @@
 #ifndef BULKHEAD_ASM_TEXT_H
 #define BULKHEAD_ASM_TEXT_H
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <string>
 #include <vector>
@@ -23,6 +25,19 @@ struct AsmWriter {
 // or an instruction contributes are not known here (the link-time scan sees
 // them).
 std::vector<AsmWriter> findPkruWriters(llvm::StringRef Asm);
+
+// The symbol assignments of module-level assembly: aliases the IR never
+// sees (docs/design.md, step 5 and step 7).
+struct AsmAliases {
+  llvm::StringMap<std::string> Equates; // A -> B, for `.set A, B` and kin
+  llvm::StringSet<> Globals;            // names made .globl or .weak
+  // The name Name's chain of assignments ends in (Name if none).
+  std::string finalTarget(llvm::StringRef Name) const;
+};
+
+// Reads `.set A, B`, `.equ`, `.equiv`, `.eqv` and `A = B` with B a plain
+// name; an expression (`f+0`) is not read.
+AsmAliases readAsmAliases(llvm::StringRef Asm);
 
 } // namespace bulkhead
 

@@ -6,6 +6,7 @@
 #include "../include/bulkhead/abi.h"
 #include "Annotations.h"
 #include "AsmEmitter.h"
+#include "AsmText.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
@@ -200,46 +201,6 @@ static const Function *aliasedFunction(const GlobalAlias &GA) {
   return dyn_cast<Function>(GA.getAliasee()->stripPointerCastsAndAliases());
 }
 
-// The symbol assignments of module-level assembly (`.set A, B`, `.equ`,
-// `.equiv`, `.eqv`, `A = B`, B a plain name), A -> B, and the names it
-// makes global or weak.
-static void readAsmAliases(StringRef Asm, StringMap<std::string> &Equates,
-                           StringSet<> &Globals) {
-  auto IsName = [](StringRef N) {
-    return !N.empty() && N.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789_.$") == StringRef::npos;
-  };
-  SmallVector<StringRef, 16> Lines;
-  Asm.split(Lines, '\n');
-  for (StringRef Line : Lines) {
-    SmallVector<StringRef, 4> Stmts;
-    Line.split(Stmts, ';');
-    for (StringRef S : Stmts) {
-      S = S.split('#').first.trim();
-      size_t Space = S.find_first_of(" \t");
-      StringRef Op = S.substr(0, Space);
-      StringRef Rest = Space == StringRef::npos ? "" : S.substr(Space).trim();
-      if (Op == ".globl" || Op == ".global" || Op == ".weak") {
-        SmallVector<StringRef, 4> Names;
-        Rest.split(Names, ',');
-        for (StringRef N : Names)
-          Globals.insert(N.trim());
-        continue;
-      }
-      StringRef Name, Value;
-      if (Op == ".set" || Op == ".equ" || Op == ".equiv" || Op == ".eqv")
-        std::tie(Name, Value) = Rest.split(',');
-      else if (S.contains('=') && !S.starts_with("."))
-        std::tie(Name, Value) = S.split('=');
-      Name = Name.trim();
-      Value = Value.trim();
-      if (IsName(Name) && IsName(Value))
-        Equates[Name] = Value.str();
-    }
-  }
-}
-
 void Instrumenter::markDefaultFunctions() {
   LLVMContext &Ctx = M.getContext();
   auto *I8 = Type::getInt8Ty(Ctx);
@@ -290,16 +251,15 @@ void Instrumenter::markDefaultFunctions() {
   // An alias the IR never sees: a global `.set A, f` (or .equ, .equiv, .eqv,
   // `A = f`) of default-domain code in module-level assembly
   // (attacks-review12-asm-alias.c).
-  StringMap<std::string> Equates;
-  StringSet<> Globals;
-  readAsmAliases(M.getModuleInlineAsm(), Equates, Globals);
-  for (const auto &[Name, Value] : Equates) {
-    if (!Globals.contains(Name) || M.getNamedValue(Name))
+  // The rule is decided on what the IR defines: a declaration of the name
+  // (its header, included where it is made) is only a use
+  // (attacks-review12d-asm-alias-declared.c).
+  AsmAliases Asm = readAsmAliases(M.getModuleInlineAsm());
+  for (const auto &[Name, Value] : Asm.Equates) {
+    const GlobalValue *Known = M.getNamedValue(Name);
+    if (!Asm.Globals.contains(Name) || (Known && !Known->isDeclaration()))
       continue;
-    std::string Target = Value;
-    for (int Hops = 0; Hops < 8 && Equates.count(Target); ++Hops)
-      Target = Equates.lookup(Target);
-    const GlobalValue *GV = M.getNamedValue(Target);
+    const GlobalValue *GV = M.getNamedValue(Asm.finalTarget(Name));
     const Function *F = dyn_cast_or_null<Function>(GV);
     if (auto *GA = dyn_cast_or_null<GlobalAlias>(GV))
       F = aliasedFunction(*GA);

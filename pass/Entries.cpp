@@ -3,6 +3,7 @@
 #include "../include/bulkhead/abi.h"
 #include "Annotations.h"
 #include "AsmEmitter.h"
+#include "AsmText.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
@@ -133,11 +134,15 @@ static bool isUsedList(const User *U) {
 // function's, gated or wrapped as such; an interposable (weak) alias's
 // calls stay by name (gateIfReplaceable), and its address is the
 // function's: a compartment's pointer never follows an override.
+// Every alias is judged by the function it finally reaches, through
+// aliases of aliases, and local ones too: a global alias of a local alias
+// of the code is that code (attacks-review12d-alias-chain.c).
 void Instrumenter::redirectAliases() {
   for (GlobalAlias &GA : M.aliases()) {
-    auto *F = dyn_cast<Function>(GA.getAliasee()->stripPointerCasts());
-    if (GA.hasLocalLinkage() || !F || F->hasFnAttribute(WrapperAttr))
-      continue; // of another alias (redirected in turn), data, or a gateway
+    auto *F =
+        dyn_cast<Function>(GA.getAliasee()->stripPointerCastsAndAliases());
+    if (!F || F->hasFnAttribute(WrapperAttr))
+      continue; // of data, into the middle of something, or a gateway
     Domain D = domainOf(*F);
     if (D.kind != Domain::Compartment)
       continue;
@@ -161,6 +166,7 @@ void Instrumenter::redirectAliases() {
     }
     GA.setAliasee(G);
   }
+  refuseAsmAliases();
   // Uses of aliases of compartment code in this module: the function's.
   DenseMap<Function *, Function *> Targets;
   for (auto [F, G] : Gateways)
@@ -181,6 +187,34 @@ void Instrumenter::redirectAliases() {
       return !(Replaceable && Call && Call->isCallee(&U) &&
                domainOf(*Call->getFunction()) == domainOf(*F));
     });
+  }
+}
+
+// A `.set A, f` (or kin) of compartment code in module-level assembly is an
+// alias the IR never sees, so none of the above reaches it: A would be f's
+// code, called without a gateway (attacks-review12d-asm-alias-internal.c).
+// The text is not rewritten: the module is refused, naming A. An entry's
+// name is its thunk by now, and an IR alias's its gateway, so an
+// assignment of either is fine; every name counts, global or not (a local
+// one binds this module's own calls of a declaration of A).
+void Instrumenter::refuseAsmAliases() {
+  AsmAliases Asm = readAsmAliases(M.getModuleInlineAsm());
+  for (const auto &Equate : Asm.Equates) {
+    StringRef Name = Equate.getKey();
+    const GlobalValue *GV = M.getNamedValue(Asm.finalTarget(Name));
+    const Function *F = dyn_cast_or_null<Function>(GV);
+    if (auto *GA = dyn_cast_or_null<GlobalAlias>(GV))
+      F = dyn_cast<Function>(GA->getAliasee()->stripPointerCastsAndAliases());
+    if (!F || F->hasFnAttribute(WrapperAttr) ||
+        domainOf(*F).kind != Domain::Compartment)
+      continue;
+    errorAtGlobal(*F, "", 0,
+                  "module-level assembly of '" + M.getSourceFileName() +
+                      "' makes '" + Name + "' a name of '" + sourceName(*F) +
+                      "' of " + domainOf(*F).describe() +
+                      ", which would run its code without a gateway: alias "
+                      "it with __attribute__((alias)) instead, which aliases "
+                      "its gateway");
   }
 }
 

@@ -111,6 +111,7 @@ private:
   llvm::Function *makeThunk(llvm::Function &F, const llvm::Twine &Name,
                             llvm::GlobalValue::LinkageTypes Linkage);
   void redirectAliases();
+  void refuseAsmAliases();
   void shareAllocations(); // Share.cpp
   void recordSharingCompartment(llvm::StringRef C);
   llvm::Constant *

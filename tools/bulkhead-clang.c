@@ -782,7 +782,11 @@ int main(int argc, char **argv) {
   struct link_scan ls = {.output = s.output ? s.output : "a.out",
                          .allow = s.scan_allow,
                          .scan = scanning,
-                         .disarm_gates = disarming};
+                         .disarm_gates = disarming,
+                         /* Names a module never saw (--defsym, a linker
+                          * script) for default-domain code: alias-check.h. */
+                         .check_aliases =
+                             (linking || (linking_dso && active)) && !s.no_run};
 
   struct argv_t cmd = {0};
   push(&cmd, clang);
@@ -825,7 +829,7 @@ int main(int argc, char **argv) {
       print_command(link_scan_command(&ls));
     return 0;
   }
-  if (scanning || disarming)
+  if (scanning || disarming || ls.check_aliases)
     return link_then_scan(cmd.v, &ls);
   execv(clang, cmd.v);
   die("cannot run %s: %s", clang, strerror(errno));

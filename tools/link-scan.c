@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "link-scan.h"
+#include "alias-check.h"
 #include "dso-gates.h"
 
 #include <errno.h>
@@ -171,7 +172,8 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
   int link = exit_status(run(cmd, KEEP));
   if (link != 0)
     return link;
-  if (ls->disarm_gates && dso_disarm_gates(ls->output)) {
+  if ((ls->disarm_gates && dso_disarm_gates(ls->output)) ||
+      (ls->check_aliases && check_default_aliases(ls->output))) {
     remove_output(ls->output);
     return 1;
   }

@@ -16,13 +16,16 @@ struct link_scan {
   bool scan;           /* run the scanner (-fpkey-link-scan) */
   bool disarm_gates;   /* a -shared link: its gates made traps first
                           (dso-gates.h) */
+  bool check_aliases;  /* refuse unmarked names for default-domain code
+                          (alias-check.h) */
 };
 
 /* The scanner's command line (NULL-terminated; for the dry run too). */
 char **link_scan_command(const struct link_scan *ls);
 
 /* Runs the link CMD (CMD[0] is the program), rewrites the gates of its
- * output if asked, then runs the scanner on it if asked. Returns the
+ * output if asked, checks its names for default-domain code if asked, then
+ * runs the scanner on it if asked. Returns the
  * driver's exit status: the link's own when it fails, 1 when the rewrite
  * or the scan fails, else 0. */
 int link_then_scan(char **cmd, const struct link_scan *ls);

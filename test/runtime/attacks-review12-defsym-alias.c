@@ -6,14 +6,27 @@
 // module saw, so it has no marker and no import: the vault's call of
 // app_beat is a plain call with the vault's rights, and one store makes it
 // read the vault's key (reproduced in the PKU guest at -O2).
-// Fix: decide by address, not by name: e.g. list default-domain code's
-// ranges (or its functions' addresses) in a read-only table and have the
-// compartment's call of a declaration compare the resolved target with
-// them, or refuse at link time (the driver sees the final symbol table) a
-// defined symbol without a marker whose address is a marked function's.
-// REQUIRES: pku
+// Fixed at link time (tools/alias-check.c): the driver refuses a link whose
+// output has a global or weak symbol inside a marked function that is not
+// marked itself, naming it, whatever made the name: --defsym (also into
+// the function's middle), a linker script's assignment. A stripped output
+// cannot be checked and is refused too. Checked before the fix: the link
+// succeeded and the program printed LEAK.
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DPROGRAM -c %S/attacks-review12-asm-alias.c -o %t.app.o
-// RUN: %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o -Wl,--defsym=app_beat=app_heartbeat -o %t.defsym
-// RUN: %run %t.defsym > %t.defsym.out 2>&1 || true
-// RUN: FileCheck %S/attacks-review12-asm-alias.c < %t.defsym.out
-// XFAIL: *
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o -Wl,--defsym=app_beat=app_heartbeat -o %t.defsym 2> %t.err
+// RUN: FileCheck %s --check-prefixes=REFUSED,AT0 < %t.err
+// RUN: test ! -e %t.defsym
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o -Wl,--defsym=app_beat=app_heartbeat+4 -fno-pkey-link-scan -o %t.mid 2> %t.mid.err
+// RUN: FileCheck %s --check-prefixes=REFUSED,AT4 < %t.mid.err
+// RUN: echo 'app_beat = app_heartbeat;' > %t.lds
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o %t.lds -o %t.script 2> %t.script.err
+// RUN: FileCheck %s --check-prefixes=REFUSED,AT0 < %t.script.err
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -s -o %t.stripped 2> %t.stripped.err
+// RUN: FileCheck %s --check-prefix=STRIPPED < %t.stripped.err
+// The same program without the name links.
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -o %t.plain
+// REFUSED: bulkhead-clang: error: {{.*}}: 'app_beat' names default-domain code ('app_{{tick|heartbeat}}'
+// AT0-SAME: +0)
+// AT4-SAME: +0x4)
+// REFUSED-SAME: but no module marked it
+// STRIPPED: bulkhead-clang: error: {{.*}} has no symbol table to check

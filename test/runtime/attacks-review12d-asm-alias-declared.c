@@ -17,4 +17,3 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -o %t
 // RUN: %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %S/attacks-review12-asm-alias.c < %t.out
-// XFAIL: *

@@ -1,0 +1,144 @@
+/*
+ * alias-check.c: refuses a link in which a global name for default-domain
+ * code has no default-domain marker (alias-check.h). Decided by address,
+ * on the final symbol table, so every way of making a name is seen alike:
+ * --defsym, a linker script, a .s file, .symver.
+ */
+#define _GNU_SOURCE
+#include "alias-check.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../include/bulkhead/abi.h"
+
+struct range {
+  GElf_Addr start, end;
+  const char *name;
+};
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool marked(const char **names, size_t n, const char *name) {
+  return bsearch(&name, names, n, sizeof *names, by_name) != NULL;
+}
+
+static bool defined(const GElf_Sym *sym) {
+  return sym->st_shndx != SHN_UNDEF && GELF_ST_TYPE(sym->st_info) != STT_FILE &&
+         GELF_ST_TYPE(sym->st_info) != STT_SECTION &&
+         GELF_ST_TYPE(sym->st_info) != STT_TLS;
+}
+
+/* Checks the symbols of one symbol table; returns the number refused. */
+static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
+                       const char *path) {
+  const char *prefix = BH_SYM_DEFAULT_MARK_PREFIX;
+  size_t plen = strlen(prefix);
+  const char **names = calloc(count + 1, sizeof *names);
+  struct range *ranges = calloc(count + 1, sizeof *ranges);
+  if (!names || !ranges) {
+    free(names);
+    free(ranges);
+    fprintf(stderr, "bulkhead-clang: error: out of memory\n");
+    return 1;
+  }
+  size_t nnames = 0, nranges = 0;
+  GElf_Sym sym;
+  /* The markers this output defines (a compartment's test of a name is
+   * an undefined weak reference to its marker). */
+  for (size_t i = 0; i < count; i++) {
+    const char *name;
+    if (gelf_getsym(data, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
+        (name = elf_strptr(elf, link, sym.st_name)) &&
+        strncmp(name, prefix, plen) == 0)
+      names[nnames++] = name + plen;
+  }
+  qsort(names, nnames, sizeof *names, by_name);
+  /* Default-domain code: the marked names' functions. */
+  for (size_t i = 0; i < count; i++) {
+    const char *name;
+    if (gelf_getsym(data, (int)i, &sym) && defined(&sym) &&
+        GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+        (name = elf_strptr(elf, link, sym.st_name)) &&
+        marked(names, nnames, name))
+      ranges[nranges++] = (struct range){
+          sym.st_value, sym.st_value + (sym.st_size ? sym.st_size : 1), name};
+  }
+  int refused = 0;
+  for (size_t i = 0; i < count; i++) {
+    const char *name;
+    unsigned bind;
+    if (!gelf_getsym(data, (int)i, &sym) || !defined(&sym) ||
+        !(name = elf_strptr(elf, link, sym.st_name)) || !*name)
+      continue;
+    bind = GELF_ST_BIND(sym.st_info);
+    /* A local name binds no caller in another object. A versioned name
+     * (.symver, `f@VER`) is not checked: a library's compatibility names
+     * are that (docs/threat-model.md, still open). */
+    if (bind == STB_LOCAL || strchr(name, '@') || marked(names, nnames, name))
+      continue;
+    for (size_t r = 0; r < nranges; r++) {
+      if (sym.st_value < ranges[r].start || sym.st_value >= ranges[r].end)
+        continue;
+      fprintf(stderr,
+              "bulkhead-clang: error: %s: '%s' names default-domain code "
+              "('%s'+%#llx) but no module marked it (a linker --defsym, "
+              "linker-script assignment or assembly-file alias?): a "
+              "compartment's call of it would run that code with the "
+              "compartment's rights. Define it in C (an alias attribute) or "
+              "call '%s'\n",
+              path, name, ranges[r].name,
+              (unsigned long long)(sym.st_value - ranges[r].start),
+              ranges[r].name);
+      refused++;
+      break;
+    }
+  }
+  free(names);
+  free(ranges);
+  return refused;
+}
+
+int check_default_aliases(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf(stderr,
+            "bulkhead-clang: error: cannot open %s to check its "
+            "names for default-domain code\n",
+            path);
+    return 1;
+  }
+  elf_version(EV_CURRENT);
+  Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+  int refused = -1;
+  for (Elf_Scn *scn = NULL; elf && (scn = elf_nextscn(elf, scn)) != NULL;) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+        sh.sh_entsize == 0)
+      continue;
+    Elf_Data *data = elf_getdata(scn, NULL);
+    if (data)
+      refused =
+          check_table(elf, data, sh.sh_link, sh.sh_size / sh.sh_entsize, path);
+    break;
+  }
+  if (elf)
+    elf_end(elf);
+  close(fd);
+  /* Without its symbol table (-s) the markers are gone: fail closed. */
+  if (refused < 0)
+    fprintf(stderr,
+            "bulkhead-clang: error: %s has no symbol table to check its names "
+            "for default-domain code against (docs/design.md, Aliases); link "
+            "without -s (strip the file afterwards)\n",
+            path);
+  return refused != 0;
+}
