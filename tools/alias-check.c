@@ -137,8 +137,9 @@ int check_default_aliases(const char *path) {
   if (refused < 0)
     fprintf(stderr,
             "bulkhead-clang: error: %s has no symbol table to check its names "
-            "for default-domain code against (docs/design.md, Aliases); link "
-            "without -s (strip the file afterwards)\n",
+            "for default-domain code against (docs/design.md, Aliases): the "
+            "linker was told to strip it; give -s to bulkhead-clang itself, "
+            "not in -Wl, or a response file (it strips after the check)\n",
             path);
   return refused != 0;
 }

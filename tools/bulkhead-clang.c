@@ -226,6 +226,7 @@ struct scan {
   const char *asm_allow;   /* -fpkey-asm-allow=FILE */
   const char *output;      /* -o FILE, last wins */
   bool no_run;             /* -###: clang only prints its commands */
+  bool strip_all;          /* -s: a checked link is stripped afterwards */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -422,6 +423,8 @@ static void scan_private_flag(struct scan *s, const char *a) {
 static void scan_clang_arg(struct scan *s, const char *a) {
   if (strcmp(a, "-shared") == 0 || strcmp(a, "--shared") == 0)
     s->shared = true;
+  if (strcmp(a, "-s") == 0)
+    s->strip_all = true;
   if (in_list(a, no_link_opts) || starts_with(a, "-print-") ||
       starts_with(a, "--print-"))
     s->stops_before_link = true;
@@ -510,6 +513,18 @@ static const char *pick_clang(bool cxx) {
 static void require(const char *path, const char *what) {
   if (!is_file(path))
     die("%s not found: %s", what, path);
+}
+
+/* The llvm-objcopy of the LLVM that CLANG belongs to. */
+static const char *objcopy_next_to(const char *clang) {
+  char *dir = xstrdup(clang);
+  char *objcopy = concat(dirname(dir), "/llvm-objcopy");
+  free(dir);
+  if (access(objcopy, X_OK) != 0)
+    die("-s: %s not found to strip the output after its checks (link "
+        "without -s and strip the file afterwards)",
+        objcopy);
+  return objcopy;
 }
 
 /* --------------------------------------------------- the final command */
@@ -645,10 +660,14 @@ static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
 }
 
 /* The keep pass: the original arguments minus the wrapper's own flags. */
-static void add_user_args(struct argv_t *cmd, int argc, char **argv) {
+/* The user's arguments, without ours; without -s too if DROP_STRIP (the
+ * driver strips the output itself once it has checked its symbols). */
+static void add_user_args(struct argv_t *cmd, int argc, char **argv,
+                          bool drop_strip) {
   for (int i = 1; i < argc; i++) {
     bool is_value = i > 1 && in_list(argv[i - 1], separate_value_opts);
-    if (!is_value && is_private_flag(argv[i]))
+    if (!is_value && (is_private_flag(argv[i]) ||
+                      (drop_strip && strcmp(argv[i], "-s") == 0)))
       continue;
     push(cmd, argv[i]);
   }
@@ -787,6 +806,11 @@ int main(int argc, char **argv) {
                           * script) for default-domain code: alias-check.h. */
                          .check_aliases =
                              (linking || (linking_dso && active)) && !s.no_run};
+  /* The check reads the symbol table, which -s would leave out: the link
+   * keeps it, and the driver strips the output after the checks. */
+  bool stripping_after = ls.check_aliases && s.strip_all;
+  if (stripping_after)
+    ls.strip = objcopy_next_to(clang);
 
   struct argv_t cmd = {0};
   push(&cmd, clang);
@@ -814,19 +838,21 @@ int main(int argc, char **argv) {
       require(in.dso_runtime, "Bulkhead runtime for shared objects");
     if (lto_link)
       add_lto_link_flags(&cmd, &s, &in, clang);
-    add_user_args(&cmd, argc, argv);
+    add_user_args(&cmd, argc, argv, stripping_after);
     if (linking)
       add_runtime(&cmd, &s, &in);
     else if (linking_dso)
       add_dso_runtime(&cmd, &s, &in);
   } else {
-    add_user_args(&cmd, argc, argv);
+    add_user_args(&cmd, argc, argv, false);
   }
 
   if (s.dry_run) {
     print_command(cmd.v);
     if (scanning)
       print_command(link_scan_command(&ls));
+    if (ls.strip)
+      print_command(link_strip_command(&ls));
     return 0;
   }
   if (scanning || disarming || ls.check_aliases)

@@ -16,6 +16,7 @@
 #include "link-scan.h"
 #include "alias-check.h"
 #include "dso-gates.h"
+#include "../include/bulkhead/abi.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,15 @@ char **link_scan_command(const struct link_scan *ls) {
   }
   argv[n++] = "--";
   argv[n++] = (char *)ls->output;
+  return argv;
+}
+
+char **link_strip_command(const struct link_scan *ls) {
+  static char *argv[5];
+  argv[0] = (char *)ls->strip;
+  argv[1] = "--strip-all";
+  argv[2] = "--keep-section=" BH_SECTION_GATES;
+  argv[3] = (char *)ls->output;
   return argv;
 }
 
@@ -168,6 +178,17 @@ static bool relink_shifted(char **cmd, const struct link_scan *ls) {
   return clean;
 }
 
+/* Strips the checked output if the user asked for -s; 0, or 1 when that
+ * fails (the output removed). */
+static int strip_output(const struct link_scan *ls) {
+  if (!ls->strip || exit_status(run(link_strip_command(ls), TO_STDERR)) == 0)
+    return 0;
+  remove_output(ls->output);
+  fprintf(stderr, "bulkhead-clang: error: %s could not strip %s (-s); removed it\n",
+          ls->strip, ls->output);
+  return 1;
+}
+
 int link_then_scan(char **cmd, const struct link_scan *ls) {
   int link = exit_status(run(cmd, KEEP));
   if (link != 0)
@@ -177,11 +198,9 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
     remove_output(ls->output);
     return 1;
   }
-  if (!ls->scan)
-    return 0;
-  int scan = exit_status(run(link_scan_command(ls), DISCARD));
+  int scan = ls->scan ? exit_status(run(link_scan_command(ls), DISCARD)) : 0;
   if (scan == 0 || (scan == 1 && relink_shifted(cmd, ls)))
-    return 0;
+    return strip_output(ls);
   /* Again, to show the report on what is there now. */
   scan = exit_status(run(link_scan_command(ls), TO_STDERR));
   remove_output(ls->output);

@@ -18,16 +18,22 @@ struct link_scan {
                           (dso-gates.h) */
   bool check_aliases;  /* refuse unmarked names for default-domain code
                           (alias-check.h) */
+  const char *strip;   /* llvm-objcopy to strip the output with after the
+                          checks (the user's -s), or NULL */
 };
 
 /* The scanner's command line (NULL-terminated; for the dry run too). */
 char **link_scan_command(const struct link_scan *ls);
 
+/* The command that strips the output as -s would, the gates' manifest
+ * kept (for the dry run too). */
+char **link_strip_command(const struct link_scan *ls);
+
 /* Runs the link CMD (CMD[0] is the program), rewrites the gates of its
- * output if asked, checks its names for default-domain code if asked, then
- * runs the scanner on it if asked. Returns the
- * driver's exit status: the link's own when it fails, 1 when the rewrite
- * or the scan fails, else 0. */
+ * output if asked, checks its names for default-domain code if asked,
+ * runs the scanner on it if asked, and strips it last if asked. Returns
+ * the driver's exit status: the link's own when it fails, 1 when the
+ * rewrite, a check or the strip fails, else 0. */
 int link_then_scan(char **cmd, const struct link_scan *ls);
 
 #endif
