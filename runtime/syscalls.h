@@ -85,7 +85,17 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
 #define BH_CLONE_NEW_ANY                                                       \
   (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |  \
    CLONE_NEWUTS | CLONE_NEWCGROUP)
-enum bh_request { BH_OWNER_CLAIM = 1, BH_OWNER_RELEASE, BH_OWNER_ADOPT };
+enum bh_request {
+  BH_OWNER_CLAIM = 1,
+  BH_OWNER_RELEASE,
+  BH_OWNER_ADOPT,
+  /* A reserved key for a compartment registered later
+   * (supervisor-keys.c; docs/shared-objects.md, step 6, piece 3):
+   * give(object's base, descriptor) answers the key; done(key) after its
+   * four pkey_mprotect calls. */
+  BH_KEY_GIVE = 0x4b00,
+  BH_KEY_DONE
+};
 /* Sets compartment c's stack i's owner through the supervisor: claim
  * (free -> this thread), release (this thread -> free), adopt (after fork:
  * every held stack -> this thread). 0, or -1 with errno. */
@@ -142,6 +152,18 @@ int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
  * returns it: 0 after a whole walk, -1 if /proc cannot be read. */
 int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
                    void *arg) BH_HIDDEN;
+/* Whether another process shares process tgid's memory (task tid's):
+ * its parent or any other (unreadable: yes) (supervisor.c). */
+int bh_shares_memory(pid_t tgid, pid_t tid) BH_HIDDEN;
+/* Reserved keys given to compartments registered later
+ * (supervisor-keys.c): the BH_KEY_* requests and pkey_mprotect, answered
+ * here; whether an mprotect (without PROT_EXEC) is on a given key's arena
+ * or heap region whose pages all carry it. */
+void bh_supervise_key_request(int listener,
+                              const struct seccomp_notif *n) BH_HIDDEN;
+void bh_supervise_pkey_mprotect(int listener,
+                                const struct seccomp_notif *n) BH_HIDDEN;
+int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */
