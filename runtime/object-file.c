@@ -188,27 +188,26 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
   return r;
 }
 
-/* Whether the mapping that holds A in process PID is of the file ID
- * (major, minor, inode). */
-static int mapped_from(pid_t pid, uintptr_t a, const unsigned long long *id) {
+/* Whether every page of [a, b) in process PID is in mappings of the file
+ * ID (major, minor, inode); mappings come in ascending order. */
+static int mapped_from(pid_t pid, uintptr_t a, uintptr_t b,
+                       const unsigned long long *id) {
   char path[64], line[4096 + 128];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
-  int same = 0;
-  while (f && fgets(line, sizeof line, f)) {
+  uintptr_t cur = a;
+  while (f && cur < b && fgets(line, sizeof line, f)) {
     unsigned long long lo, hi, off, ino;
     unsigned maj, min;
     char perms[8];
     if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &off,
                &maj, &min, &ino) == 7 &&
-        lo <= a && a < hi) {
-      same = maj == id[0] && min == id[1] && ino == id[2];
-      break;
-    }
+        lo <= cur && cur < hi && maj == id[0] && min == id[1] && ino == id[2])
+      cur = hi < b ? (uintptr_t)hi : b;
   }
   if (f)
     fclose(f);
-  return same;
+  return cur >= b && b > a;
 }
 
 /* The file's Bulkhead note: its descriptors' section, as link-time
@@ -267,7 +266,7 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
     r = -1;
     *why = "no descriptor its file's note lists";
   }
-  if (!r && !mapped_from(pid, desc, id)) {
+  if (!r && !mapped_from(pid, desc, desc + BH_DOMAIN_SIZE, id)) {
     r = -1;
     *why = "the descriptor is not in a mapping of the object's file";
   }
@@ -277,6 +276,13 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
                   desc + offsetof(struct bulkhead_domain, data_end) +
                       sizeof(char *),
                   (unsigned char *)bounds, why);
+  /* The data too: a file mapping of that object, not memory elsewhere
+   * that a mapping of its first page at a chosen base would point at. */
+  if (!r && bounds[1] > bounds[0] &&
+      !mapped_from(pid, bounds[0], bounds[1], id)) {
+    r = -1;
+    *why = "the data is not in a mapping of the object's file";
+  }
   close(fd);
   return r;
 }

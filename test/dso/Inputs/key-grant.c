@@ -25,6 +25,7 @@ BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
 static uintptr_t base, desc, data_lo, data_hi;
+static const char *object_path;
 
 /* The object mapped as ld.so maps it (code readable only: it is inert
  * until registered), its RELATIVE relocations applied, and its
@@ -205,6 +206,16 @@ static void run_case(const char *c) {
     uintptr_t a = arena(slot_of(key));
     printf("first: %ld\n", tag(a, 4096, PROT_READ, key));
     tag(a, 4096, PROT_READ, key);
+  } else if (!strcmp(c, "forged")) { /* what the file does not say */
+    uintptr_t real = base, d = desc;
+    desc = d + 8;
+    printf("not a descriptor: %ld (%s)\n", give(), strerror(errno));
+    /* the file's first page mapped again elsewhere, as another base */
+    int fd = open(object_path, O_RDONLY | O_CLOEXEC);
+    void *b2 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    base = (uintptr_t)b2, desc = d - real + base;
+    printf("another base: %ld (%s)\n", give(), strerror(errno));
+    base = real, desc = d;
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);
@@ -224,6 +235,7 @@ int main(int argc, char **argv) {
       dup2(1, 2);
       /* its own copy of the object: the supervisor gives an object's
        * data at an address once */
+      object_path = argv[1];
       map_object(argv[1]);
       printf("object mapped, data of %zu pages\n", (data_hi - data_lo) / 4096);
       run_case(argv[i]);
