@@ -77,6 +77,14 @@ struct sock_filter;
 int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                     int max) BH_HIDDEN;
 
+/* The filter the supervisor writes for an object registered after
+ * start-up (docs/shared-objects.md, step 6, piece 4), stacked on the
+ * first: munmap, madvise, mprotect, pkey_mprotect, mmap with MAP_FIXED
+ * and mremap of [lo, hi), and the thread-id words the kernel writes
+ * there, trap (BH_R_PROTECTED). Its length, or -1 if it does not fit. */
+int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
+                           int max) BH_HIDDEN;
+
 /* The runtime's requests to the supervisor: an ioctl on this descriptor
  * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
 #define BH_REQUEST_FD 0x7ffffff3
