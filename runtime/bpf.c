@@ -42,6 +42,7 @@
 #define SHM_EXEC 0100000
 #endif
 #define PR_SET_MM_ 35
+#define PR_SET_SECCOMP_ 22
 #define PR_SET_DUMPABLE_ 4
 #define PR_SET_PTRACER_ 0x59616d61
 #define MREMAP_MAYMOVE_ 1
@@ -393,9 +394,24 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ret(a, TRAP(BH_R_REMAP));
       break;
     case SYS_seccomp: { /* a listener of its own would answer for ours */
-      int t = new_label(a);
+      int t = new_label(a), install = new_label(a);
       ld(a, ARG_LO(1));
-      jump(a, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, t, allow);
+      jump(a, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, t, -1);
+      /* A filter, or strict mode: only the supervisor's filter, from its
+       * page, for every thread (docs/shared-objects.md, step 6, piece 4:
+       * the supervisor counts our filters, so no other may come); the
+       * supervisor refuses the rest for our process. Queries go on. */
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, SECCOMP_SET_MODE_FILTER, install, -1);
+      jump(a, BPF_JEQ, SECCOMP_SET_MODE_STRICT, notify, allow);
+      bind(a, install);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, SECCOMP_FILTER_FLAG_TSYNC, -1, notify);
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JEQ, (uint32_t)p->filter_page, -1, notify);
+      ld(a, ARG_HI(2));
+      jump(a, BPF_JEQ, (uint32_t)((uint64_t)p->filter_page >> 32), allow,
+           notify);
       bind(a, t);
       ret(a, TRAP(BH_R_LISTENER));
       break;
@@ -405,6 +421,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ld(a, ARG_LO(0));
       jump(a, BPF_JEQ, PR_SET_SYSCALL_USER_DISPATCH, sud, -1);
       jump(a, BPF_JEQ, PR_SET_MM_, sud, -1);
+      jump(a, BPF_JEQ, PR_SET_SECCOMP_, notify, -1); /* as seccomp's */
       int dumpable = new_label(a);
       jump(a, BPF_JEQ, PR_SET_DUMPABLE_, dumpable, -1);
       jump(a, BPF_JEQ, PR_SET_PTRACER_, -1, allow);

@@ -331,7 +331,11 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_kexec_file_load:
     return BH_R_KERNEL;
   case SYS_prctl:
+    if ((int)n->data.args[0] == PR_SET_SECCOMP)
+      return BH_R_SECCOMP;
     return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
+  case SYS_seccomp:
+    return BH_R_SECCOMP;
   case SYS_shmat:
     return n->data.args[2] & 0100000 /* SHM_EXEC */ ? BH_R_EXEC : BH_R_SHM;
   case SYS_unshare:

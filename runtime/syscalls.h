@@ -35,6 +35,11 @@ struct bh_policy {
   pid_t tgid;       /* the program */
   pid_t supervisor; /* its supervisor */
   unsigned long ident[BH_IDENT_FIELDS];
+  /* The one page from which our process may install a seccomp filter:
+   * read-only, inside the executable's protected range, written only by
+   * the supervisor (an object's filter: docs/shared-objects.md, step 6,
+   * piece 4); zero, an invalid program, between registrations. */
+  uintptr_t filter_page;
   unsigned n;
   struct bh_range r[BH_MAX_RANGES];
 };
@@ -66,6 +71,7 @@ enum bh_reason {
   BH_R_SHARED_VM,   /* clone(CLONE_VM | CLONE_PARENT) */
   BH_R_TID_WORD, /* a thread-id word the kernel writes, in protected memory */
   BH_R_SHARED_FILES, /* clone(CLONE_FILES) of a process, not a thread */
+  BH_R_SECCOMP,      /* a seccomp filter but the supervisor's */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

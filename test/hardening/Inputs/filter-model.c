@@ -79,10 +79,15 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register: return TRAP(BH_R_URING);
   case SYS_userfaultfd: return TRAP(BH_R_UFFD);
   case SYS_remap_file_pages: return TRAP(BH_R_REMAP);
-  case SYS_seccomp: return LO(1) & SECCOMP_FILTER_FLAG_NEW_LISTENER ? TRAP(BH_R_LISTENER) : ALLOW;
+  case SYS_seccomp:
+    if (LO(1) & SECCOMP_FILTER_FLAG_NEW_LISTENER) return TRAP(BH_R_LISTENER);
+    if (LO(0) == 1 /* SECCOMP_SET_MODE_FILTER */)
+      return LO(1) == 1 /* TSYNC */ && a[2] == P.filter_page ? ALLOW : NOTIFY;
+    return LO(0) == 0 /* SECCOMP_SET_MODE_STRICT */ ? NOTIFY : ALLOW;
   case SYS_prctl:
     if (LO(0) == 59 /* PR_SET_SYSCALL_USER_DISPATCH */ || LO(0) == 35 /* PR_SET_MM */)
       return TRAP(BH_R_SUD);
+    if (LO(0) == 22 /* PR_SET_SECCOMP */) return NOTIFY;
     if (LO(0) == 4 /* PR_SET_DUMPABLE */) return LO(1) == 1 ? ALLOW : NOTIFY;
     if (LO(0) == 0x59616d61 /* PR_SET_PTRACER */) return LO(1) == (uint32_t)P.supervisor ? ALLOW : NOTIFY;
     return ALLOW;
@@ -155,6 +160,7 @@ static long check(int nranges, long iters) {
   srandom(nranges * 7919 + 1);
   memset(&P, 0, sizeof P);
   P.supervisor = 4242;
+  P.filter_page = 0x555555560000ull + 4096 * (uint64_t)nranges;
   uint64_t at = 0x555555554000ull;
   for (int i = 0; i < nranges; i++) {
     at += 4096 * (1 + random() % 64);
@@ -185,7 +191,11 @@ static long check(int nranges, long iters) {
     for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
     if (random() % 4 == 0) d.args[1] = P.supervisor;
-    if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61}[random() % 4];
+    if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
+    if (d.nr == SYS_seccomp && random() % 2) {
+      d.args[0] = random() % 4, d.args[1] = random() % 3 ? 1 : random() % 16;
+      d.args[2] = random() % 2 ? P.filter_page : P.filter_page ^ ((uint64_t)1 << (random() % 64));
+    }
     if (d.nr == SYS_mmap || d.nr == SYS_mprotect) { d.args[2] = random() % 8; d.args[3] = random() % 2 ? MAP_FIXED : random(); }
     if (d.nr == SYS_clone) d.args[0] = random() & (CLONE_VM | CLONE_FILES | CLONE_THREAD | CLONE_PARENT | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | (random() % 16 == 0 ? CLONE_NEWNS : 0));
     uint32_t got = run(f, n, &d), want = model(&d);
