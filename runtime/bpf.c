@@ -622,9 +622,11 @@ int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
   a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
   p.n = 1;
   p.r[0] = (struct bh_range){lo, hi, 0, 0};
-  static const long names[] = {SYS_munmap,         SYS_madvise, SYS_mprotect,
-                               SYS_pkey_mprotect,  SYS_mmap,    SYS_mremap,
-                               SYS_clone,          SYS_set_tid_address};
+  /* pkey_mprotect goes on to the first filter, which sends every one to
+   * the supervisor (its key rules: supervisor-keys.c). */
+  static const long names[] = {SYS_munmap, SYS_madvise, SYS_mprotect,
+                               SYS_mmap,   SYS_mremap,  SYS_clone,
+                               SYS_set_tid_address};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int refuse = new_label(a), allow = new_label(a);
@@ -656,7 +658,6 @@ int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
       /* fall through */
     case SYS_munmap:
     case SYS_madvise:
-    case SYS_pkey_mprotect:
       huge_len(a, 1, refuse);
       check_ranges(a, &p, 0, 1, 1, refuse);
       break;

@@ -254,6 +254,36 @@ static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
   return found ? 0 : -1;
 }
 
+int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo,
+                        uintptr_t *hi, const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  uint64_t l = UINT64_MAX, h = 0;
+  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
+           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
+           eh.e_phentsize == sizeof ph[0] && eh.e_phnum <= MAX_PHDRS &&
+           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  close(fd);
+  for (int i = 0; ok && i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD) {
+      if (ph[i].p_vaddr < l)
+        l = ph[i].p_vaddr;
+      if (ph[i].p_vaddr + ph[i].p_memsz > h)
+        h = ph[i].p_vaddr + ph[i].p_memsz;
+    }
+  if (!ok || h <= l || l || h > ((uint64_t)1 << 40)) {
+    *why = "not an x86-64 shared object starting at its base";
+    return -1;
+  }
+  *lo = base;
+  *hi = base + (uintptr_t)((h + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
+  return 0;
+}
+
 int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
                           uintptr_t bounds[2], const char **why) {
   unsigned long long id[3];

@@ -7,7 +7,8 @@
  * from the kernel's account of the process (/proc/<pid>/maps, smaps),
  * never from the program's memory.
  *   BH_KEY_GIVE(base, descriptor): the next key not given, for the
- *     compartment whose descriptor the file at base lists; the stack
+ *     compartment whose descriptor the file at base lists, once the
+ *     object's own filter protects it (supervisor-filter.c); the stack
  *     cookie written into its arena's first page; answers the key.
  *   pkey_mprotect: only the four calls that grant allows, each once.
  *   BH_KEY_DONE(key): all four tagged, the data put back from the file.
@@ -102,7 +103,7 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   int s = 0;
   while (s < bh_state->reserved_keys && keys.given & 1u << s)
     s++;
-  uintptr_t b[2], hlo, hhi;
+  uintptr_t b[2], hlo, hhi, olo, ohi;
   const char *why;
   *err = 0;
   if (keys.pending >= 0 && bh_task_tgid(keys.tgid) != keys.tgid)
@@ -111,6 +112,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EBUSY;
   else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi))
     *err = ENOSPC;
+  else if (!bh_object_filtered(tgid, base, &olo, &ohi))
+    *err = EPERM; /* protection before the key (piece 4, then 3) */
   else if (bh_object_file_domain(tgid, base, desc, b, &why))
     *err = ENOEXEC;
   if (*err)
@@ -123,6 +126,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   uintptr_t rlo, rhi;
   bh_heap_reserved(&rlo, &rhi);
   int bad = b[1] < b[0] || b[0] % BH_PAGE || b[1] % BH_PAGE ||
+            desc < olo || desc + BH_DOMAIN_SIZE > ohi ||
+            (b[1] > b[0] && (b[0] < olo || b[1] > ohi)) ||
             overlaps(b[0], b[1], bh_state->arena_lo, bh_state->arena_hi) ||
             overlaps(b[0], b[1], rlo, rhi);
   for (unsigned i = 0; !bad && i < bh_policy->n; i++)

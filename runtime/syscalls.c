@@ -518,6 +518,11 @@ __attribute__((constructor(103))) static void install_filter(void) {
   if (bh_task_ident(policy.p.tgid, policy.p.ident))
     cannot("reading /proc/self/stat");
 
+  /* Before the supervisor's fork: it writes there. */
+  policy.p.filter_page = (uintptr_t)filter_page;
+  if (mprotect(filter_page, sizeof filter_page, PROT_READ))
+    cannot("mprotect");
+
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
     cannot("socketpair");
@@ -527,9 +532,6 @@ __attribute__((constructor(103))) static void install_filter(void) {
   close(sv[1]);
   policy.p.supervisor = sup;
   policy.p.on = 1;
-  policy.p.filter_page = (uintptr_t)filter_page;
-  if (mprotect(filter_page, sizeof filter_page, PROT_READ))
-    cannot("mprotect");
   /* Read-only before the filter: afterwards the filter itself refuses an
    * mprotect of the executable's pages. */
   if (mprotect(&policy, sizeof policy, PROT_READ))

@@ -85,9 +85,11 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
 
 /* The filter the supervisor writes for an object registered after
  * start-up (docs/shared-objects.md, step 6, piece 4), stacked on the
- * first: munmap, madvise, mprotect, pkey_mprotect, mmap with MAP_FIXED
- * and mremap of [lo, hi), and the thread-id words the kernel writes
- * there, trap (BH_R_PROTECTED). Its length, or -1 if it does not fit. */
+ * first: munmap, madvise, mprotect (but to PROT_READ | PROT_EXEC), mmap
+ * with MAP_FIXED and mremap of [lo, hi), and the thread-id words the
+ * kernel writes there, trap (BH_R_PROTECTED); pkey_mprotect and making
+ * code executable go on to the first filter, which sends them to the
+ * supervisor. Its length, or -1 if it does not fit. */
 int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
                            int max) BH_HIDDEN;
 
@@ -108,7 +110,14 @@ enum bh_request {
    * give(object's base, descriptor) answers the key; done(key) after its
    * four pkey_mprotect calls. */
   BH_KEY_GIVE = 0x4b00,
-  BH_KEY_DONE
+  BH_KEY_DONE,
+  /* The filter for an object registered later (supervisor-filter.c;
+   * step 6, piece 4): write(object's base) puts its program into the
+   * policy's filter page; the process installs it with
+   * seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, page);
+   * check() proves every thread has it and empties the page. */
+  BH_FILTER_WRITE = 0x4b10,
+  BH_FILTER_CHECK
 };
 /* Sets compartment c's stack i's owner through the supervisor: claim
  * (free -> this thread), release (this thread -> free), adopt (after fork:
@@ -178,6 +187,17 @@ void bh_supervise_key_request(int listener,
 void bh_supervise_pkey_mprotect(int listener,
                                 const struct seccomp_notif *n) BH_HIDDEN;
 int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
+ * answered here; whether process tgid's object at base is protected by
+ * one, [*lo, *hi) then. */
+void bh_supervise_filter_request(int listener,
+                                 const struct seccomp_notif *n) BH_HIDDEN;
+int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
+                       uintptr_t *hi) BH_HIDDEN;
+/* Stops every thread of process tgid but the caller (supervisor-exec.c);
+ * 0, or -1 with none stopped; then lets them go. */
+int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;
+void bh_thaw_process(void) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */

@@ -10,6 +10,8 @@
 #include "../../../runtime/internal.h"
 #include "../../../runtime/syscalls.h"
 #include <elf.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -104,6 +106,20 @@ static void map_object(const char *path) {
   data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
 }
 
+/* The object's own filter (piece 4): the supervisor writes it into the
+ * policy's page, the process installs it from there for every thread,
+ * the supervisor checks it did. */
+static long protect(void) {
+  long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+  int we = errno;
+  long s = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                   SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
+  long c = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
+  printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
+         w ? " " : "", w ? strerror(we) : "");
+  return w || s || c;
+}
+
 static long give(void) {
   return syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_KEY_GIVE, base, desc);
 }
@@ -170,7 +186,38 @@ static long grant(int *slot) {
 static void run_case(const char *c) {
   int s;
   uintptr_t hlo, hhi;
-  if (!strcmp(c, "allowed")) {
+  if (!strcmp(c, "unprotected")) {
+    printf("give before the filter: %ld (%s)\n", give(), strerror(errno));
+    long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+    long k = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
+    printf("written %ld, checked without installing it: %ld (%s)\n", w, k,
+           strerror(errno));
+    printf("give: %ld (%s)\n", give(), strerror(errno));
+    /* without the object's filter its data may be re-protected */
+    printf("mprotect of its data: %d\n",
+           mprotect((void *)data_lo, 4096, PROT_READ));
+    printf("not refused\n");
+    return;
+  }
+  if (protect())
+    exit(1);
+  if (!strcmp(c, "filter-munmap")) {
+    munmap((void *)data_lo, 4096);
+  } else if (!strcmp(c, "filter-mprotect")) {
+    mprotect((void *)data_lo, 4096, PROT_READ);
+  } else if (!strcmp(c, "filter-map-fixed")) {
+    mmap((void *)base, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+         -1, 0);
+  } else if (!strcmp(c, "filter-other-page")) {
+    struct sock_filter all[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    struct sock_fprog prog = {1, all};
+    void *own = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    printf("outside the object: mprotect %d, munmap %d\n",
+           mprotect(own, 4096, PROT_READ), munmap(own, 4096));
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+            &prog);
+  } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
     printf("keys: cookie %d, arena %d, heap %d, data %d\n",

@@ -225,7 +225,7 @@ static uint32_t model_object(const struct seccomp_data *d, uint64_t lo, uint64_t
   case SYS_mprotect:
     if (LO(2) == (PROT_READ | PROT_EXEC)) return ALLOW;
     /* fallthrough */
-  case SYS_munmap: case SYS_madvise: case SYS_pkey_mprotect:
+  case SYS_munmap: case SYS_madvise:
     return HUGE(a[1]) || OV(a[0], a[1]) ? trap : ALLOW;
   case SYS_mremap:
     if (HUGE(a[1]) || HUGE(a[2]) || OV(a[0], a[1]) || OV(a[0], a[2])) return trap;
