@@ -624,8 +624,8 @@ int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
   p.r[0] = (struct bh_range){lo, hi, 0, 0};
   /* pkey_mprotect goes on to the first filter, which sends every one to
    * the supervisor (its key rules: supervisor-keys.c). */
-  static const long names[] = {SYS_munmap, SYS_madvise, SYS_mprotect,
-                               SYS_mmap,   SYS_mremap,  SYS_clone,
+  static const long names[] = {SYS_munmap,         SYS_madvise, SYS_mprotect,
+                               SYS_mmap,           SYS_mremap,  SYS_clone,
                                SYS_set_tid_address};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];

@@ -274,8 +274,8 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
 /* All of the shared object whose file is mapped read-only at BASE in
  * process PID, as its file's PT_LOADs say: [*lo, *hi), whole pages. 0, or
  * -1 with WHY (object-file.c). */
-int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo,
-                        uintptr_t *hi, const char **why) BH_HIDDEN;
+int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
+                        const char **why) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

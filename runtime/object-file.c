@@ -254,8 +254,8 @@ static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
   return found ? 0 : -1;
 }
 
-int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo,
-                        uintptr_t *hi, const char **why) {
+int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
+                        const char **why) {
   int fd = open_mapped(pid, base, NULL, why);
   if (fd < 0)
     return -1;
@@ -301,8 +301,7 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
     *why = "the descriptor is not in a mapping of the object's file";
   }
   if (!r)
-    r = file_data(fd, base,
-                  desc + offsetof(struct bulkhead_domain, data_start),
+    r = file_data(fd, base, desc + offsetof(struct bulkhead_domain, data_start),
                   desc + offsetof(struct bulkhead_domain, data_end) +
                       sizeof(char *),
                   (unsigned char *)bounds, why);

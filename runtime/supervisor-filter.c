@@ -166,9 +166,10 @@ static int filter_check(int listener, const struct seccomp_notif *n,
 
 void bh_supervise_filter_request(int listener, const struct seccomp_notif *n) {
   pid_t tgid = bh_task_tgid((pid_t)n->pid);
-  int err = tgid <= 0                                ? ESRCH
-            : n->data.args[1] == BH_FILTER_WRITE ? filter_write(listener, n, tgid)
-                                                 : filter_check(listener, n, tgid);
+  int err = tgid <= 0 ? ESRCH
+            : n->data.args[1] == BH_FILTER_WRITE
+                ? filter_write(listener, n, tgid)
+                : filter_check(listener, n, tgid);
   bh_notif_respond(listener, n->id, 0, err, 0);
 }
 
@@ -176,8 +177,8 @@ int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) {
   unsigned long long start = start_of(tgid);
   for (int i = 0; i < nfiltered; i++)
-    if (filtered[i].tgid == tgid && filtered[i].start == start &&
-        start && filtered[i].base == base) {
+    if (filtered[i].tgid == tgid && filtered[i].start == start && start &&
+        filtered[i].base == base) {
       *lo = filtered[i].lo, *hi = filtered[i].hi;
       return 1;
     }

@@ -84,8 +84,7 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
 }
 
 /* Task n's memory file, opened while it is still the task that asked. */
-static int open_mem(int listener, const struct seccomp_notif *n,
-                    pid_t tgid) {
+static int open_mem(int listener, const struct seccomp_notif *n, pid_t tgid) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)n->pid);
   int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -125,8 +124,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
    * process's grant has the same addresses untagged). */
   uintptr_t rlo, rhi;
   bh_heap_reserved(&rlo, &rhi);
-  int bad = b[1] < b[0] || b[0] % BH_PAGE || b[1] % BH_PAGE ||
-            desc < olo || desc + BH_DOMAIN_SIZE > ohi ||
+  int bad = b[1] < b[0] || b[0] % BH_PAGE || b[1] % BH_PAGE || desc < olo ||
+            desc + BH_DOMAIN_SIZE > ohi ||
             (b[1] > b[0] && (b[0] < olo || b[1] > ohi)) ||
             overlaps(b[0], b[1], bh_state->arena_lo, bh_state->arena_hi) ||
             overlaps(b[0], b[1], rlo, rhi);
@@ -229,8 +228,8 @@ void bh_supervise_pkey_mprotect(int listener, const struct seccomp_notif *n) {
       step = STEP_ARENA;
     else if (a == hlo && len == hhi - hlo && prot == (PROT_READ | PROT_WRITE))
       step = STEP_HEAP;
-    else if (a == keys.data_lo && len == keys.data_hi - keys.data_lo &&
-             len && prot == (PROT_READ | PROT_WRITE))
+    else if (a == keys.data_lo && len == keys.data_hi - keys.data_lo && len &&
+             prot == (PROT_READ | PROT_WRITE))
       step = STEP_DATA;
   }
   if (!step || keys.steps & step) {
@@ -242,8 +241,8 @@ void bh_supervise_pkey_mprotect(int listener, const struct seccomp_notif *n) {
 }
 
 int bh_keys_allow_mprotect(const struct seccomp_notif *n) {
-  uintptr_t a = n->data.args[0],
-            b = a + ((n->data.args[1] + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1));
+  uintptr_t a = n->data.args[0], b = a + ((n->data.args[1] + BH_PAGE - 1) &
+                                          ~(uintptr_t)(BH_PAGE - 1));
   if (n->data.args[2] & PROT_EXEC || b <= a || a % BH_PAGE)
     return 0;
   for (int s = 0; s < bh_state->reserved_keys; s++) {
