@@ -6,6 +6,7 @@
  * the four pkey_mprotect calls, BH_KEY_DONE(key), and plain mprotect of
  * the arena. argv[2] names the case; each case runs in a fork of its own
  * (a refused call ends the process). */
+#define _GNU_SOURCE
 #include <bulkhead.h>
 #include "../../../runtime/internal.h"
 #include "../../../runtime/syscalls.h"
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -183,6 +186,12 @@ static long grant(int *slot) {
   return key;
 }
 
+static int sharer(void *arg) {
+  (void)arg;
+  for (;;)
+    syscall(SYS_pause);
+}
+
 static void run_case(const char *c) {
   int s;
   uintptr_t hlo, hhi;
@@ -198,6 +207,16 @@ static void run_case(const char *c) {
            mprotect((void *)data_lo, 4096, PROT_READ));
     printf("not refused\n");
     return;
+  }
+  if (!strcmp(c, "sharer")) {
+    /* a process sharing the memory, not a thread: TSYNC would not reach
+     * it, so no filter is written while it lives */
+    static char stack[65536] __attribute__((aligned(16)));
+    pid_t p = clone(sharer, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL);
+    long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+    printf("write with a sharer: %ld (%s)\n", w, strerror(errno));
+    kill(p, SIGKILL);
+    waitpid(p, NULL, 0);
   }
   if (protect())
     exit(1);
@@ -217,6 +236,8 @@ static void run_case(const char *c) {
            mprotect(own, 4096, PROT_READ), munmap(own, 4096));
     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
             &prog);
+  } else if (!strcmp(c, "sharer")) {
+    printf("then: protected\n");
   } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
