@@ -42,6 +42,7 @@
 #define SHM_EXEC 0100000
 #endif
 #define PR_SET_MM_ 35
+#define PR_SET_SECCOMP_ 22
 #define PR_SET_DUMPABLE_ 4
 #define PR_SET_PTRACER_ 0x59616d61
 #define MREMAP_MAYMOVE_ 1
@@ -393,9 +394,24 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ret(a, TRAP(BH_R_REMAP));
       break;
     case SYS_seccomp: { /* a listener of its own would answer for ours */
-      int t = new_label(a);
+      int t = new_label(a), install = new_label(a);
       ld(a, ARG_LO(1));
-      jump(a, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, t, allow);
+      jump(a, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, t, -1);
+      /* A filter, or strict mode: only the supervisor's filter, from its
+       * page, for every thread (docs/shared-objects.md, step 6, piece 4:
+       * the supervisor counts our filters, so no other may come); the
+       * supervisor refuses the rest for our process. Queries go on. */
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, SECCOMP_SET_MODE_FILTER, install, -1);
+      jump(a, BPF_JEQ, SECCOMP_SET_MODE_STRICT, notify, allow);
+      bind(a, install);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, SECCOMP_FILTER_FLAG_TSYNC, -1, notify);
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JEQ, (uint32_t)p->filter_page, -1, notify);
+      ld(a, ARG_HI(2));
+      jump(a, BPF_JEQ, (uint32_t)((uint64_t)p->filter_page >> 32), allow,
+           notify);
       bind(a, t);
       ret(a, TRAP(BH_R_LISTENER));
       break;
@@ -405,6 +421,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ld(a, ARG_LO(0));
       jump(a, BPF_JEQ, PR_SET_SYSCALL_USER_DISPATCH, sud, -1);
       jump(a, BPF_JEQ, PR_SET_MM_, sud, -1);
+      jump(a, BPF_JEQ, PR_SET_SECCOMP_, notify, -1); /* as seccomp's */
       int dumpable = new_label(a);
       jump(a, BPF_JEQ, PR_SET_DUMPABLE_, dumpable, -1);
       jump(a, BPF_JEQ, PR_SET_PTRACER_, -1, allow);
@@ -586,5 +603,86 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     bind(a, allow);
     ret(a, ALLOW);
   }
+  return finish(a);
+}
+
+/* A length whose high word has its top bit set: refused outright, so no
+ * end past 2^64 wraps below the range (the kernel refuses such calls
+ * anyway, or rounds them to 0). */
+static void huge_len(struct as *a, int y, int refuse) {
+  ld(a, ARG_HI(y));
+  jump_far(a, BPF_JGE, 0x80000000u, refuse, -1);
+}
+
+int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
+                           int max) {
+  static struct as as; /* large; the supervisor builds one at a time */
+  static struct bh_policy p;
+  struct as *a = &as;
+  a->f = out, a->max = max, a->n = 0, a->bad = 0, a->nlabels = 0, a->nfix = 0;
+  p.n = 1;
+  p.r[0] = (struct bh_range){lo, hi, 0, 0};
+  /* pkey_mprotect goes on to the first filter, which sends every one to
+   * the supervisor (its key rules: supervisor-keys.c). */
+  static const long names[] = {SYS_munmap,         SYS_madvise, SYS_mprotect,
+                               SYS_mmap,           SYS_mremap,  SYS_clone,
+                               SYS_set_tid_address};
+  enum { N = sizeof names / sizeof names[0] };
+  struct rule r[N];
+  int refuse = new_label(a), allow = new_label(a);
+  ld(a, ARCH); /* the first filter traps every other */
+  jump_far(a, BPF_JEQ, AUDIT_ARCH_X86_64, -1, allow);
+  ld(a, NR);
+  for (int i = 0; i < N; i++)
+    r[i].nr = names[i], r[i].label = new_label(a);
+  for (int i = 1; i < N; i++)
+    for (int j = i; j > 0 && r[j - 1].nr > r[j].nr; j--) {
+      struct rule t = r[j];
+      r[j] = r[j - 1], r[j - 1] = t;
+    }
+  dispatch(a, r, N, allow);
+  for (int i = 0; i < N; i++) {
+    bind(a, r[i].label);
+    switch (r[i].nr) {
+    case SYS_mmap:
+      ld(a, ARG_LO(3));
+      jump_far(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
+      /* fall through */
+    case SYS_mprotect:
+      /* Making code executable goes on to the first filter, which sends
+       * it to the supervisor (piece 6 decides it there). */
+      if (r[i].nr == SYS_mprotect) {
+        ld(a, ARG_LO(2));
+        jump_far(a, BPF_JEQ, PROT_READ | PROT_EXEC, allow, -1);
+      }
+      /* fall through */
+    case SYS_munmap:
+    case SYS_madvise:
+      huge_len(a, 1, refuse);
+      check_ranges(a, &p, 0, 1, 1, refuse);
+      break;
+    case SYS_mremap:
+      huge_len(a, 1, refuse);
+      huge_len(a, 2, refuse);
+      check_ranges(a, &p, 0, 1, 1, refuse);
+      check_ranges(a, &p, 0, 2, 1, refuse);
+      ld(a, ARG_LO(3));
+      jump_far(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
+      check_ranges(a, &p, 4, 2, 1, refuse);
+      break;
+    case SYS_clone: /* words the kernel writes */
+      word_if(a, &p, CLONE_PARENT_SETTID, 2, refuse);
+      word_if(a, &p, CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID, 3, refuse);
+      break;
+    case SYS_set_tid_address:
+      word_if(a, &p, 0, 0, refuse);
+      break;
+    }
+    ja(a, allow);
+  }
+  bind(a, refuse);
+  ret(a, TRAP(BH_R_PROTECTED));
+  bind(a, allow);
+  ret(a, ALLOW);
   return finish(a);
 }

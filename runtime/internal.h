@@ -282,6 +282,18 @@ void bh_heap_region(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
  * (hi - lo bytes). 0, or -1 with WHY (object-file.c). */
 int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
                         unsigned char *out, const char **why) BH_HIDDEN;
+/* The data bounds [bounds[0], bounds[1]) of the compartment whose
+ * descriptor is at DESC, as the file mapped read-only at BASE in process
+ * PID says: DESC must be one its note lists, in a mapping of that file;
+ * the bounds are its RELATIVE relocations. 0, or -1 with WHY
+ * (object-file.c). */
+int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
+                          uintptr_t bounds[2], const char **why) BH_HIDDEN;
+/* All of the shared object whose file is mapped read-only at BASE in
+ * process PID, as its file's PT_LOADs say: [*lo, *hi), whole pages. 0, or
+ * -1 with WHY (object-file.c). */
+int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
+                        const char **why) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

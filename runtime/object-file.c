@@ -16,6 +16,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,10 @@
 #include <unistd.h>
 
 /* The file mapped read-only at BASE, file offset 0, in process PID: its
- * descriptor (to close), or -1 with WHY set. */
-static int open_mapped(pid_t pid, uintptr_t base, const char **why) {
+ * descriptor (to close), or -1 with WHY set; its device and inode into ID
+ * (major, minor, inode) when ID is not NULL. */
+static int open_mapped(pid_t pid, uintptr_t base, unsigned long long *id,
+                       const char **why) {
   char path[64], line[4096 + 128];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
@@ -58,6 +61,8 @@ static int open_mapped(pid_t pid, uintptr_t base, const char **why) {
     }
     if (fd < 0)
       *why = "the mapped file cannot be opened as itself";
+    else if (id)
+      id[0] = maj, id[1] = min, id[2] = ino;
     break;
   }
   fclose(f);
@@ -81,11 +86,9 @@ static int64_t file_offset(const ElfW(Phdr) * ph, int n, uint64_t v,
 
 #define MAX_PHDRS 64
 
-int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
-                        unsigned char *out, const char **why) {
-  int fd = open_mapped(pid, base, why);
-  if (fd < 0)
-    return -1;
+/* What bh_object_file_data gives, from the open file FD. */
+static int file_data(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                     unsigned char *out, const char **why) {
   ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
   int ok = !read_at(fd, &eh, sizeof eh, 0) &&
@@ -172,6 +175,143 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
     uint64_t v = base + (uint64_t)r.r_addend;
     memcpy(out + (r.r_offset - vlo), &v, sizeof v);
   }
-  close(fd);
   return ok ? 0 : -1;
+}
+
+int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        unsigned char *out, const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  int r = file_data(fd, base, lo, hi, out, why);
+  close(fd);
+  return r;
+}
+
+/* Whether every page of [a, b) in process PID is in mappings of the file
+ * ID (major, minor, inode); mappings come in ascending order. */
+static int mapped_from(pid_t pid, uintptr_t a, uintptr_t b,
+                       const unsigned long long *id) {
+  char path[64], line[4096 + 128];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+  FILE *f = fopen(path, "re");
+  uintptr_t cur = a;
+  while (f && cur < b && fgets(line, sizeof line, f)) {
+    unsigned long long lo, hi, off, ino;
+    unsigned maj, min;
+    char perms[8];
+    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &off,
+               &maj, &min, &ino) == 7 &&
+        lo <= cur && cur < hi && maj == id[0] && min == id[1] && ino == id[2])
+      cur = hi < b ? (uintptr_t)hi : b;
+  }
+  if (f)
+    fclose(f);
+  return cur >= b && b > a;
+}
+
+/* The file's Bulkhead note: its descriptors' section, as link-time
+ * addresses [*lo, *hi). 0, or -1 with WHY. */
+static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  *why = "not an x86-64 shared object";
+  if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN ||
+      eh.e_phentsize != sizeof ph[0] || eh.e_phnum > MAX_PHDRS ||
+      read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff))
+    return -1;
+  *why = "the file has no Bulkhead note";
+  int found = 0;
+  for (int i = 0; i < eh.e_phnum; i++) {
+    if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > 65536)
+      continue;
+    unsigned char buf[65536];
+    if (read_at(fd, buf, ph[i].p_filesz, ph[i].p_offset))
+      return -1;
+    for (uint64_t at = 0; at + sizeof(ElfW(Nhdr)) <= ph[i].p_filesz;) {
+      ElfW(Nhdr) nh;
+      memcpy(&nh, buf + at, sizeof nh);
+      uint64_t name = at + sizeof nh, desc = name + ((nh.n_namesz + 3) & ~3u),
+               next = desc + ((nh.n_descsz + 3) & ~3u);
+      if (next > ph[i].p_filesz)
+        break;
+      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
+          nh.n_namesz == sizeof BH_NOTE_NAME &&
+          !memcmp(buf + name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
+        int64_t off[BH_NOTE_DESC_SIZE / 8];
+        if (nh.n_descsz != BH_NOTE_DESC_SIZE || found++) {
+          *why = "a malformed Bulkhead note, or more than one";
+          return -1;
+        }
+        memcpy(off, buf + desc, sizeof off);
+        *lo = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_START / 8];
+        *hi = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_STOP / 8];
+      }
+      at = next;
+    }
+  }
+  return found ? 0 : -1;
+}
+
+int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
+                        const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  uint64_t l = UINT64_MAX, h = 0;
+  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
+           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
+           eh.e_phentsize == sizeof ph[0] && eh.e_phnum <= MAX_PHDRS &&
+           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  close(fd);
+  for (int i = 0; ok && i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD) {
+      if (ph[i].p_vaddr < l)
+        l = ph[i].p_vaddr;
+      if (ph[i].p_vaddr + ph[i].p_memsz > h)
+        h = ph[i].p_vaddr + ph[i].p_memsz;
+    }
+  if (!ok || h <= l || l || h > ((uint64_t)1 << 40)) {
+    *why = "not an x86-64 shared object starting at its base";
+    return -1;
+  }
+  *lo = base;
+  *hi = base + (uintptr_t)((h + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
+  return 0;
+}
+
+int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
+                          uintptr_t bounds[2], const char **why) {
+  unsigned long long id[3];
+  int fd = open_mapped(pid, base, id, why);
+  if (fd < 0)
+    return -1;
+  uint64_t lo, hi, v = desc - base;
+  int r = file_domains(fd, &lo, &hi, why);
+  if (!r && (desc < base || v < lo || v >= hi || (v - lo) % BH_DOMAIN_SIZE)) {
+    r = -1;
+    *why = "no descriptor its file's note lists";
+  }
+  if (!r && !mapped_from(pid, desc, desc + BH_DOMAIN_SIZE, id)) {
+    r = -1;
+    *why = "the descriptor is not in a mapping of the object's file";
+  }
+  if (!r)
+    r = file_data(fd, base, desc + offsetof(struct bulkhead_domain, data_start),
+                  desc + offsetof(struct bulkhead_domain, data_end) +
+                      sizeof(char *),
+                  (unsigned char *)bounds, why);
+  /* The data too: a file mapping of that object, not memory elsewhere
+   * that a mapping of its first page at a chosen base would point at. */
+  if (!r && bounds[1] > bounds[0] &&
+      !mapped_from(pid, bounds[0], bounds[1], id)) {
+    r = -1;
+    *why = "the data is not in a mapping of the object's file";
+  }
+  close(fd);
+  return r;
 }

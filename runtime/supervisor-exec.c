@@ -134,6 +134,7 @@ static int asleep_harmlessly(pid_t tgid, pid_t tid) {
   case SYS_mmap:
   case SYS_mremap:
   case SYS_munmap:
+  case SYS_seccomp: /* it may install a filter from a page read before */
     return 0;
   default:
     return 1;
@@ -226,6 +227,18 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
   }
   return -1;
 }
+
+/* For the object filters (supervisor-filter.c): one process at a time. */
+static struct frozen held;
+int bh_freeze_process(pid_t tgid, pid_t caller) {
+  held.n = 0;
+  if (freeze(&held, tgid, caller)) {
+    thaw(&held);
+    return -1;
+  }
+  return 0;
+}
+void bh_thaw_process(void) { thaw(&held); }
 
 void bh_exec_reap(void) {
   for (int i = 0; i < npending;) {

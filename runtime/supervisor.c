@@ -18,7 +18,9 @@
  *   - Executable file mappings (supervisor-exec.c): scanned for PKRU
  *     writes, for our process.
  *   - The runtime's requests (BH_REQUEST_FD): the stack-owner table, with
- *     the same rules stacks.c used to apply itself.
+ *     the same rules stacks.c used to apply itself; keys reserved at
+ *     start-up, given to compartments registered later
+ *     (supervisor-keys.c).
  * If it dies, the kernel fails every notified call with ENOSYS: opens
  * fail, and the runtime stops at its next stack request.
  */
@@ -238,7 +240,7 @@ static int yes(pid_t p, void *unused) {
  * attacks-review8-adopt-grandchild.c). A parent of ours that cannot be
  * compared counts as sharing; other processes that cannot be are not
  * ours. */
-static int shares_memory(pid_t tgid, pid_t tid) {
+int bh_shares_memory(pid_t tgid, pid_t tid) {
   long ppid = status_field(tgid, "PPid");
   if (ppid > 0 && bh_supervisor_is_ours((pid_t)ppid) &&
       bh_tgid_shares_memory_of((pid_t)ppid, tid) != 0)
@@ -272,7 +274,8 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
      * held; with more threads alive that would share their stacks. */
-    if (status_field(tgid, "Threads") != 1 || shares_memory(tgid, (pid_t)tid)) {
+    if (status_field(tgid, "Threads") != 1 ||
+        bh_shares_memory(tgid, (pid_t)tid)) {
       close(fd);
       return EPERM;
     }
@@ -328,7 +331,11 @@ static int reason_of(const struct seccomp_notif *n) {
   case SYS_kexec_file_load:
     return BH_R_KERNEL;
   case SYS_prctl:
+    if ((int)n->data.args[0] == PR_SET_SECCOMP)
+      return BH_R_SECCOMP;
     return n->data.args[0] == PR_SET_DUMPABLE ? BH_R_DUMPABLE : BH_R_PTRACER;
+  case SYS_seccomp:
+    return BH_R_SECCOMP;
   case SYS_shmat:
     return n->data.args[2] & 0100000 /* SHM_EXEC */ ? BH_R_EXEC : BH_R_SHM;
   case SYS_unshare:
@@ -467,10 +474,31 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
       bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */
       return;
     }
+    if (n->data.args[1] == BH_KEY_GIVE || n->data.args[1] == BH_KEY_DONE) {
+      bh_supervise_key_request(listener, n);
+      return;
+    }
+    if (n->data.args[1] == BH_FILTER_WRITE ||
+        n->data.args[1] == BH_FILTER_CHECK) {
+      bh_supervise_filter_request(listener, n);
+      return;
+    }
     {
       int err = owner_request(listener, n);
       bh_notif_respond(listener, n->id, 0, err, 0);
     }
+    return;
+  case SYS_pkey_mprotect:
+    if (bh_supervisor_is_ours((pid_t)n->pid))
+      bh_supervise_pkey_mprotect(listener, n);
+    else
+      bh_notif_respond(listener, n->id, 0, 0, 1);
+    return;
+  case SYS_mprotect: /* a given key's arena or heap region keeps the key */
+    if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n))
+      bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
+    else
+      bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
   default:
     if (bh_supervisor_is_ours((pid_t)n->pid))

@@ -58,6 +58,10 @@ const struct bh_policy *const bh_policy = &policy.p;
 
 _Static_assert(sizeof policy % BH_PAGE == 0, "the policy fills whole pages");
 
+/* The page policy.p.filter_page names: in the executable, so inside its
+ * protected range; read-only from before the filter. */
+static char filter_page[BH_PAGE] __attribute__((aligned(BH_PAGE)));
+
 const char *bh_reason_text(int reason) {
   switch (reason) {
   case BH_R_ARCH:
@@ -71,6 +75,9 @@ const char *bh_reason_text(int reason) {
   case BH_R_UFFD:
     return "userfaultfd lets the program supply the contents of protected "
            "pages";
+  case BH_R_SECCOMP:
+    return "the program installs no seccomp filter but the one the supervisor "
+           "wrote for an object it registers";
   case BH_R_LISTENER:
     return "a seccomp listener of the program's own would answer for the "
            "supervisor";
@@ -397,7 +404,8 @@ static void verbose_policy(void) {
       "mprotect, anonymous or "
       "writable executable mmap, shmat(SHM_REMAP, SHM_EXEC), growing an "
       "executable mapping, "
-      "clone(CLONE_FILES) of a process, and these calls on protected memory\n"
+      "clone(CLONE_FILES) of a process, seccomp filters but the one the "
+      "supervisor writes, and these calls on protected memory\n"
       "bulkhead:   scanned by the supervisor: every executable file mapping "
       "(dlopen), "
       "for WRPKRU/XRSTOR/XRSTORS\n");
@@ -509,6 +517,11 @@ __attribute__((constructor(103))) static void install_filter(void) {
   add_range(lo, hi, 0, 1);
   if (bh_task_ident(policy.p.tgid, policy.p.ident))
     cannot("reading /proc/self/stat");
+
+  /* Before the supervisor's fork: it writes there. */
+  policy.p.filter_page = (uintptr_t)filter_page;
+  if (mprotect(filter_page, sizeof filter_page, PROT_READ))
+    cannot("mprotect");
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))

@@ -35,6 +35,11 @@ struct bh_policy {
   pid_t tgid;       /* the program */
   pid_t supervisor; /* its supervisor */
   unsigned long ident[BH_IDENT_FIELDS];
+  /* The one page from which our process may install a seccomp filter:
+   * read-only, inside the executable's protected range, written only by
+   * the supervisor (an object's filter: docs/shared-objects.md, step 6,
+   * piece 4); zero, an invalid program, between registrations. */
+  uintptr_t filter_page;
   unsigned n;
   struct bh_range r[BH_MAX_RANGES];
 };
@@ -66,6 +71,7 @@ enum bh_reason {
   BH_R_SHARED_VM,   /* clone(CLONE_VM | CLONE_PARENT) */
   BH_R_TID_WORD, /* a thread-id word the kernel writes, in protected memory */
   BH_R_SHARED_FILES, /* clone(CLONE_FILES) of a process, not a thread */
+  BH_R_SECCOMP,      /* a seccomp filter but the supervisor's */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -77,6 +83,16 @@ struct sock_filter;
 int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                     int max) BH_HIDDEN;
 
+/* The filter the supervisor writes for an object registered after
+ * start-up (docs/shared-objects.md, step 6, piece 4), stacked on the
+ * first: munmap, madvise, mprotect (but to PROT_READ | PROT_EXEC), mmap
+ * with MAP_FIXED and mremap of [lo, hi), and the thread-id words the
+ * kernel writes there, trap (BH_R_PROTECTED); pkey_mprotect and making
+ * code executable go on to the first filter, which sends them to the
+ * supervisor. Its length, or -1 if it does not fit. */
+int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
+                           int max) BH_HIDDEN;
+
 /* The runtime's requests to the supervisor: an ioctl on this descriptor
  * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
 #define BH_REQUEST_FD 0x7ffffff3
@@ -85,7 +101,24 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
 #define BH_CLONE_NEW_ANY                                                       \
   (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |  \
    CLONE_NEWUTS | CLONE_NEWCGROUP)
-enum bh_request { BH_OWNER_CLAIM = 1, BH_OWNER_RELEASE, BH_OWNER_ADOPT };
+enum bh_request {
+  BH_OWNER_CLAIM = 1,
+  BH_OWNER_RELEASE,
+  BH_OWNER_ADOPT,
+  /* A reserved key for a compartment registered later
+   * (supervisor-keys.c; docs/shared-objects.md, step 6, piece 3):
+   * give(object's base, descriptor) answers the key; done(key) after its
+   * four pkey_mprotect calls. */
+  BH_KEY_GIVE = 0x4b00,
+  BH_KEY_DONE,
+  /* The filter for an object registered later (supervisor-filter.c;
+   * step 6, piece 4): write(object's base) puts its program into the
+   * policy's filter page; the process installs it with
+   * seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, page);
+   * check() proves every thread has it and empties the page. */
+  BH_FILTER_WRITE = 0x4b10,
+  BH_FILTER_CHECK
+};
 /* Sets compartment c's stack i's owner through the supervisor: claim
  * (free -> this thread), release (this thread -> free), adopt (after fork:
  * every held stack -> this thread). 0, or -1 with errno. */
@@ -142,6 +175,29 @@ int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
  * returns it: 0 after a whole walk, -1 if /proc cannot be read. */
 int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
                    void *arg) BH_HIDDEN;
+/* Whether another process shares process tgid's memory (task tid's):
+ * its parent or any other (unreadable: yes) (supervisor.c). */
+int bh_shares_memory(pid_t tgid, pid_t tid) BH_HIDDEN;
+/* Reserved keys given to compartments registered later
+ * (supervisor-keys.c): the BH_KEY_* requests and pkey_mprotect, answered
+ * here; whether an mprotect (without PROT_EXEC) is on a given key's arena
+ * or heap region whose pages all carry it. */
+void bh_supervise_key_request(int listener,
+                              const struct seccomp_notif *n) BH_HIDDEN;
+void bh_supervise_pkey_mprotect(int listener,
+                                const struct seccomp_notif *n) BH_HIDDEN;
+int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
+ * answered here; whether process tgid's object at base is protected by
+ * one, [*lo, *hi) then. */
+void bh_supervise_filter_request(int listener,
+                                 const struct seccomp_notif *n) BH_HIDDEN;
+int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
+                       uintptr_t *hi) BH_HIDDEN;
+/* Stops every thread of process tgid but the caller (supervisor-exec.c);
+ * 0, or -1 with none stopped; then lets them go. */
+int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;
+void bh_thaw_process(void) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */

@@ -79,10 +79,15 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register: return TRAP(BH_R_URING);
   case SYS_userfaultfd: return TRAP(BH_R_UFFD);
   case SYS_remap_file_pages: return TRAP(BH_R_REMAP);
-  case SYS_seccomp: return LO(1) & SECCOMP_FILTER_FLAG_NEW_LISTENER ? TRAP(BH_R_LISTENER) : ALLOW;
+  case SYS_seccomp:
+    if (LO(1) & SECCOMP_FILTER_FLAG_NEW_LISTENER) return TRAP(BH_R_LISTENER);
+    if (LO(0) == 1 /* SECCOMP_SET_MODE_FILTER */)
+      return LO(1) == 1 /* TSYNC */ && a[2] == P.filter_page ? ALLOW : NOTIFY;
+    return LO(0) == 0 /* SECCOMP_SET_MODE_STRICT */ ? NOTIFY : ALLOW;
   case SYS_prctl:
     if (LO(0) == 59 /* PR_SET_SYSCALL_USER_DISPATCH */ || LO(0) == 35 /* PR_SET_MM */)
       return TRAP(BH_R_SUD);
+    if (LO(0) == 22 /* PR_SET_SECCOMP */) return NOTIFY;
     if (LO(0) == 4 /* PR_SET_DUMPABLE */) return LO(1) == 1 ? ALLOW : NOTIFY;
     if (LO(0) == 0x59616d61 /* PR_SET_PTRACER */) return LO(1) == (uint32_t)P.supervisor ? ALLOW : NOTIFY;
     return ALLOW;
@@ -155,6 +160,7 @@ static long check(int nranges, long iters) {
   srandom(nranges * 7919 + 1);
   memset(&P, 0, sizeof P);
   P.supervisor = 4242;
+  P.filter_page = 0x555555560000ull + 4096 * (uint64_t)nranges;
   uint64_t at = 0x555555554000ull;
   for (int i = 0; i < nranges; i++) {
     at += 4096 * (1 + random() % 64);
@@ -185,7 +191,11 @@ static long check(int nranges, long iters) {
     for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
     if (random() % 4 == 0) d.args[1] = P.supervisor;
-    if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61}[random() % 4];
+    if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
+    if (d.nr == SYS_seccomp && random() % 2) {
+      d.args[0] = random() % 4, d.args[1] = random() % 3 ? 1 : random() % 16;
+      d.args[2] = random() % 2 ? P.filter_page : P.filter_page ^ ((uint64_t)1 << (random() % 64));
+    }
     if (d.nr == SYS_mmap || d.nr == SYS_mprotect) { d.args[2] = random() % 8; d.args[3] = random() % 2 ? MAP_FIXED : random(); }
     if (d.nr == SYS_clone) d.args[0] = random() & (CLONE_VM | CLONE_FILES | CLONE_THREAD | CLONE_PARENT | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | (random() % 16 == 0 ? CLONE_NEWNS : 0));
     uint32_t got = run(f, n, &d), want = model(&d);
@@ -197,10 +207,80 @@ static long check(int nranges, long iters) {
   return bad;
 }
 
+/* The filter the supervisor writes for an object registered later
+ * (bh_build_object_filter; docs/shared-objects.md, step 6, piece 4):
+ * everything that could unmap, remap, re-protect or advise away [lo, hi),
+ * or have the kernel write a thread-id word there, traps; making code
+ * executable (PROT_READ | PROT_EXEC) goes on to the first filter. */
+static uint32_t model_object(const struct seccomp_data *d, uint64_t lo, uint64_t hi) {
+  const __u64 *a = d->args;
+#define OV(x, len) ((x) < hi && (uint64_t)((x) + (len)) > lo)
+#define HUGE(v) (((v) >> 32) >= 0x80000000u)
+  uint32_t trap = TRAP(BH_R_PROTECTED);
+  if (d->arch != AUDIT_ARCH_X86_64) return ALLOW;
+  switch (d->nr) {
+  case SYS_mmap:
+    if (!(LO(3) & (MAP_FIXED | MAP_FIXED_NOREPLACE))) return ALLOW;
+    return HUGE(a[1]) || OV(a[0], a[1]) ? trap : ALLOW;
+  case SYS_mprotect:
+    if (LO(2) == (PROT_READ | PROT_EXEC)) return ALLOW;
+    /* fallthrough */
+  case SYS_munmap: case SYS_madvise:
+    return HUGE(a[1]) || OV(a[0], a[1]) ? trap : ALLOW;
+  case SYS_mremap:
+    if (HUGE(a[1]) || HUGE(a[2]) || OV(a[0], a[1]) || OV(a[0], a[2])) return trap;
+    return (LO(3) & 2 /* MREMAP_FIXED */) && OV(a[4], a[2]) ? trap : ALLOW;
+  case SYS_clone:
+    if ((LO(0) & CLONE_PARENT_SETTID) && OV(a[2], 4)) return trap;
+    return (LO(0) & (CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID)) && OV(a[3], 4) ? trap : ALLOW;
+  case SYS_set_tid_address: return OV(a[0], 4) ? trap : ALLOW;
+  }
+  return ALLOW;
+}
+
+static long check_object(uint64_t lo, uint64_t hi, long iters) {
+  srandom((unsigned)lo);
+  memset(&P, 0, sizeof P);
+  P.n = 1, P.r[0].lo = lo, P.r[0].hi = hi; /* for pick() */
+  /* it must fit the page the supervisor writes it into, after the
+   * sock_fprog */
+  static struct sock_filter f[(4096 - 16) / sizeof(struct sock_filter)];
+  int n = bh_build_object_filter(lo, hi, f, sizeof f / sizeof f[0]);
+  if (n < 0) {
+    printf("object %llx: the object filter does not build in a page\n", (unsigned long long)lo);
+    return -1;
+  }
+  static const long names[] = {SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_pkey_mprotect,
+    SYS_clone, SYS_set_tid_address, SYS_read, SYS_seccomp, SYS_ioctl};
+  long bad = 0;
+  for (long it = 0; it < iters; it++) {
+    struct seccomp_data d = {0};
+    d.arch = random() % 200 ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_I386;
+    d.nr = random() % 10 ? names[random() % (sizeof names / sizeof names[0])] : random() % 460;
+    for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
+    if (d.nr == SYS_mmap || d.nr == SYS_mprotect) { d.args[2] = random() % 8; d.args[3] = random() % 2 ? MAP_FIXED : random(); }
+    if (d.nr == SYS_mremap) d.args[3] = random() % 4;
+    if (d.nr == SYS_clone) d.args[0] = random() & (CLONE_VM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID);
+    uint32_t got = run(f, n, &d), want = model_object(&d, lo, hi);
+    if (got != want && bad++ < 10)
+      printf("MISMATCH (object) nr=%d args=%llx %llx %llx %llx %llx: filter %x model %x\n", d.nr,
+             (unsigned long long)d.args[0], (unsigned long long)d.args[1], (unsigned long long)d.args[2],
+             (unsigned long long)d.args[3], (unsigned long long)d.args[4], got, want);
+  }
+  return bad;
+}
+
 int main(void) {
   long bad = 0;
   for (int n = 0; n <= 33; n++) {
     long b = check(n, 100000);
+    bad += b < 0 ? 1 : b;
+  }
+  static const uint64_t objects[][2] = {{0x7f1234560000ull, 0x7f1234571000ull},
+                                        {0xfffff000ull - 0x3000, 0x100002000ull},
+                                        {0x1000, 0x2000}};
+  for (int i = 0; i < 3; i++) {
+    long b = check_object(objects[i][0], objects[i][1], 200000);
     bad += b < 0 ? 1 : b;
   }
   printf("%ld mismatches\n", bad);

@@ -1,0 +1,257 @@
+/*
+ * supervisor-keys.c - the supervisor's rule for giving a key reserved at
+ * start-up to a compartment registered later (docs/shared-objects.md,
+ * step 6, piece 3). Everything it decides with comes from its own memory
+ * (a fork of the program after start-up: the reserved keys, arenas and
+ * heap regions, the first filter's ranges), from the object's file and
+ * from the kernel's account of the process (/proc/<pid>/maps, smaps),
+ * never from the program's memory.
+ *   BH_KEY_GIVE(base, descriptor): the next key not given, for the
+ *     compartment whose descriptor the file at base lists, once the
+ *     object's own filter protects it (supervisor-filter.c); the stack
+ *     cookie written into its arena's first page; answers the key.
+ *   pkey_mprotect: only the four calls that grant allows, each once.
+ *   BH_KEY_DONE(key): all four tagged, the data put back from the file.
+ *   mprotect without PROT_EXEC: on a given key's arena and region, where
+ *     every page carries that key (it keeps it), as on keyed ranges.
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { STEP_COOKIE = 1, STEP_ARENA = 2, STEP_HEAP = 4, STEP_DATA = 8 };
+#define STEPS_ALL (STEP_COOKIE | STEP_ARENA | STEP_HEAP | STEP_DATA)
+
+/* The supervisor's own record: which reserved keys it gave (by slot, the
+ * index into bh_state->reserved_key), and the grant under way. */
+static struct {
+  unsigned given, done; /* slots given; slots whose grant completed */
+  int pending;          /* slot of the grant under way, or -1 */
+  pid_t tgid;           /* the process it is for */
+  unsigned steps;       /* pkey_mprotect calls let through so far */
+  uintptr_t base, data_lo, data_hi;
+} keys = {.pending = -1};
+
+static uintptr_t arena_of(int s) {
+  return bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
+}
+
+/* Slot s's heap region, [*lo, *hi): the reserved regions in slot order. */
+static int region_of(int s, uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  if (rhi <= rlo || !bh_state->reserved_keys)
+    return -1;
+  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
+  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
+  return 0;
+}
+
+static int overlaps(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_t hi) {
+  return a < hi && lo < b;
+}
+
+/* Whether every page of [lo, hi) is mapped and carries key, by the
+ * kernel's account (/proc/<pid>/smaps, mappings in ascending order). */
+static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
+  char path[64], line[4096 + 128];
+  snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+  FILE *f = fopen(path, "re");
+  if (!f)
+    return 0;
+  uintptr_t cur = lo, vlo = 0, vhi = 0;
+  while (cur < hi && fgets(line, sizeof line, f)) {
+    unsigned long long a, b;
+    char perms[8];
+    int k;
+    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3)
+      vlo = (uintptr_t)a, vhi = (uintptr_t)b;
+    else if (sscanf(line, "ProtectionKey: %d", &k) == 1 && vlo <= cur &&
+             cur < vhi && k == key)
+      cur = vhi < hi ? vhi : hi;
+  }
+  fclose(f);
+  return cur >= hi;
+}
+
+/* Task n's memory file, opened while it is still the task that asked. */
+static int open_mem(int listener, const struct seccomp_notif *n, pid_t tgid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)n->pid);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  uint64_t id = n->id;
+  if (fd >= 0 && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id)) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
+                 int *err) {
+  uintptr_t base = n->data.args[2], desc = n->data.args[3];
+  int s = 0;
+  while (s < bh_state->reserved_keys && keys.given & 1u << s)
+    s++;
+  uintptr_t b[2], hlo, hhi, olo, ohi;
+  const char *why;
+  *err = 0;
+  if (keys.pending >= 0 && bh_task_tgid(keys.tgid) != keys.tgid)
+    keys.pending = -1; /* its process ended mid-way: the key stays given */
+  if (keys.pending >= 0 || bh_shares_memory(tgid, (pid_t)n->pid))
+    *err = EBUSY;
+  else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi))
+    *err = ENOSPC;
+  else if (!bh_object_filtered(tgid, base, &olo, &ohi))
+    *err = EPERM; /* protection before the key (piece 4, then 3) */
+  else if (bh_object_file_domain(tgid, base, desc, b, &why))
+    *err = ENOEXEC;
+  if (*err)
+    return -1;
+  /* Its data: whole pages, none of the first filter's ranges (the
+   * program's and the start-up libraries' compartments among them), nor
+   * any reserved arena or region, all still untagged in this process
+   * (key 0: no key given before is moved; a fork made before another
+   * process's grant has the same addresses untagged). */
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  int bad = b[1] < b[0] || b[0] % BH_PAGE || b[1] % BH_PAGE || desc < olo ||
+            desc + BH_DOMAIN_SIZE > ohi ||
+            (b[1] > b[0] && (b[0] < olo || b[1] > ohi)) ||
+            overlaps(b[0], b[1], bh_state->arena_lo, bh_state->arena_hi) ||
+            overlaps(b[0], b[1], rlo, rhi);
+  for (unsigned i = 0; !bad && i < bh_policy->n; i++)
+    bad = overlaps(b[0], b[1], bh_policy->r[i].lo, bh_policy->r[i].hi);
+  bad = bad || (b[1] > b[0] && !tagged(tgid, b[0], b[1], 0));
+  if (bad) {
+    *err = EINVAL;
+    return -1;
+  }
+  /* The cookie, into a page nobody can read or map yet (PROT_NONE,
+   * untagged, every call on it refused); the key then protects it. */
+  uint64_t cookie = 0;
+  int mem = open_mem(listener, n, tgid);
+  if (mem < 0 ||
+      syscall(SYS_getrandom, &cookie, sizeof cookie, 0) != sizeof cookie) {
+    if (mem >= 0)
+      close(mem);
+    *err = EIO;
+    return -1;
+  }
+  cookie |= 1; /* 0 marks a used record (stacks.c) */
+  ssize_t w = pwrite(mem, &cookie, sizeof cookie, (off_t)arena_of(s));
+  close(mem);
+  if (w != (ssize_t)sizeof cookie) {
+    *err = EIO;
+    return -1;
+  }
+  keys.given |= 1u << s;
+  keys.pending = s, keys.tgid = tgid, keys.base = base;
+  keys.data_lo = b[0], keys.data_hi = b[1];
+  keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
+  return bh_state->reserved_key[s];
+}
+
+static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
+  int s = keys.pending;
+  if (s < 0 || keys.tgid != tgid ||
+      (long)n->data.args[2] != bh_state->reserved_key[s] ||
+      keys.steps != STEPS_ALL)
+    return EPERM;
+  int key = bh_state->reserved_key[s];
+  uintptr_t hlo, hhi, a = arena_of(s);
+  if (region_of(s, &hlo, &hhi) || !tagged(tgid, a, a + BH_ARENA_SIZE, key) ||
+      !tagged(tgid, hlo, hhi, key) ||
+      (keys.data_hi > keys.data_lo &&
+       !tagged(tgid, keys.data_lo, keys.data_hi, key)))
+    return EPERM;
+  /* The data was key-0 memory until the tag: put back as the file says
+   * (review 10), now that only the compartment could change it. */
+  size_t len = keys.data_hi - keys.data_lo;
+  int err = 0;
+  if (len) {
+    const char *why;
+    unsigned char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int mem = buf == MAP_FAILED ? -1 : open_mem(listener, n, tgid);
+    if (mem < 0 ||
+        bh_object_file_data(tgid, keys.base, keys.data_lo, keys.data_hi, buf,
+                            &why) ||
+        pwrite(mem, buf, len, (off_t)keys.data_lo) != (ssize_t)len)
+      err = EIO;
+    if (mem >= 0)
+      close(mem);
+    if (buf != MAP_FAILED)
+      munmap(buf, len);
+  }
+  if (err)
+    return err; /* the grant stays pending: no other can start */
+  keys.done |= 1u << s;
+  keys.pending = -1;
+  return 0;
+}
+
+void bh_supervise_key_request(int listener, const struct seccomp_notif *n) {
+  pid_t tgid = bh_task_tgid((pid_t)n->pid);
+  long val = 0;
+  int err = tgid <= 0 ? ESRCH : 0;
+  if (!err && n->data.args[1] == BH_KEY_GIVE)
+    val = give(listener, n, tgid, &err);
+  else if (!err)
+    err = done(listener, n, tgid);
+  bh_notif_respond(listener, n->id, err ? 0 : val, err, 0);
+}
+
+void bh_supervise_pkey_mprotect(int listener, const struct seccomp_notif *n) {
+  uintptr_t a = n->data.args[0], len = n->data.args[1];
+  unsigned long prot = n->data.args[2];
+  int s = keys.pending;
+  unsigned step = 0;
+  uintptr_t hlo, hhi;
+  if (s >= 0 && keys.tgid == bh_task_tgid((pid_t)n->pid) &&
+      (long)n->data.args[3] == bh_state->reserved_key[s] &&
+      !region_of(s, &hlo, &hhi)) {
+    uintptr_t arena = arena_of(s);
+    if (a == arena && len == BH_PAGE && prot == PROT_READ)
+      step = STEP_COOKIE;
+    else if (a == arena + BH_PAGE && len == BH_ARENA_SIZE - BH_PAGE &&
+             prot == PROT_NONE)
+      step = STEP_ARENA;
+    else if (a == hlo && len == hhi - hlo && prot == (PROT_READ | PROT_WRITE))
+      step = STEP_HEAP;
+    else if (a == keys.data_lo && len == keys.data_hi - keys.data_lo && len &&
+             prot == (PROT_READ | PROT_WRITE))
+      step = STEP_DATA;
+  }
+  if (!step || keys.steps & step) {
+    bh_supervisor_deny(listener, n, 1, BH_R_PKEY, NULL);
+    return;
+  }
+  keys.steps |= step;
+  bh_notif_respond(listener, n->id, 0, 0, 1);
+}
+
+int bh_keys_allow_mprotect(const struct seccomp_notif *n) {
+  uintptr_t a = n->data.args[0], b = a + ((n->data.args[1] + BH_PAGE - 1) &
+                                          ~(uintptr_t)(BH_PAGE - 1));
+  if (n->data.args[2] & PROT_EXEC || b <= a || a % BH_PAGE)
+    return 0;
+  for (int s = 0; s < bh_state->reserved_keys; s++) {
+    uintptr_t lo = arena_of(s), hi = lo + BH_ARENA_SIZE, hlo, hhi;
+    if (!(keys.done & 1u << s) || region_of(s, &hlo, &hhi))
+      continue;
+    if ((lo <= a && b <= hi) || (hlo <= a && b <= hhi))
+      return tagged(bh_task_tgid((pid_t)n->pid), a, b,
+                    bh_state->reserved_key[s]);
+  }
+  return 0;
+}

@@ -1,0 +1,320 @@
+/* A hardened program (the system-call filter on) that asks the supervisor
+ * for a key reserved at start-up the way registration of a dlopen'ed
+ * object will (docs/shared-objects.md, step 6, piece 3): it maps the
+ * object's file (argv[1]) itself, as ld.so would, since its registration
+ * still refuses it under the filter; then BH_KEY_GIVE(base, descriptor),
+ * the four pkey_mprotect calls, BH_KEY_DONE(key), and plain mprotect of
+ * the arena. argv[2] names the case; each case runs in a fork of its own
+ * (a refused call ends the process). */
+#define _GNU_SOURCE
+#include <bulkhead.h>
+#include "../../../runtime/internal.h"
+#include "../../../runtime/syscalls.h"
+#include <elf.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+BULKHEAD_DATA(local) static int local_secret = 7;
+BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
+
+static uintptr_t base, desc, data_lo, data_hi;
+static const char *object_path;
+
+/* The object mapped as ld.so maps it (code readable only: it is inert
+ * until registered), its RELATIVE relocations applied, and its
+ * descriptors' section found by name. */
+static void map_object(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[32];
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
+      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
+    exit(3);
+  uintptr_t span = 0;
+  for (int i = 0; i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
+      span = ph[i].p_vaddr + ph[i].p_memsz;
+  span = (span + 4095) & ~4095ul;
+  char *b = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (b == MAP_FAILED)
+    exit(3);
+  base = (uintptr_t)b;
+  for (int i = 0; i < eh.e_phnum; i++) {
+    if (ph[i].p_type != PT_LOAD)
+      continue;
+    uintptr_t pg = ph[i].p_vaddr & ~4095ul, off = ph[i].p_offset & ~4095ul;
+    uintptr_t end = (ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul;
+    int w = ph[i].p_flags & PF_W;
+    int prot = PROT_READ | (w ? PROT_WRITE : 0);
+    if (mmap(b + pg, end - pg, prot, MAP_PRIVATE | MAP_FIXED, fd, off) ==
+        MAP_FAILED)
+      exit(3);
+    if (w && ph[i].p_memsz > ph[i].p_filesz) { /* .bss: zeros */
+      size_t fend = ph[i].p_vaddr + ph[i].p_filesz;
+      size_t pend = (fend + 4095) & ~4095ul;
+      memset(b + fend, 0, pend - fend);
+      if (end > pend &&
+          mmap(b + pend, end - pend, prot,
+               MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+        exit(3);
+    }
+  }
+  for (int i = 0; i < eh.e_phnum; i++) {
+    if (ph[i].p_type != PT_DYNAMIC)
+      continue;
+    Elf64_Dyn *d = (Elf64_Dyn *)(b + ph[i].p_vaddr);
+    uintptr_t rela = 0, relasz = 0;
+    for (; d->d_tag != DT_NULL; d++)
+      if (d->d_tag == DT_RELA)
+        rela = d->d_un.d_ptr;
+      else if (d->d_tag == DT_RELASZ)
+        relasz = d->d_un.d_val;
+    for (Elf64_Rela *r = (Elf64_Rela *)(b + rela);
+         (char *)r < b + rela + relasz; r++)
+      if (ELF64_R_TYPE(r->r_info) == R_X86_64_RELATIVE) {
+        uintptr_t v = base + (uintptr_t)r->r_addend;
+        void *at = b + r->r_offset;
+        if (mprotect((void *)((uintptr_t)at & ~4095ul), 4096,
+                     PROT_READ | PROT_WRITE) == 0)
+          memcpy(at, &v, sizeof v);
+      }
+  }
+  Elf64_Shdr sh[64];
+  if (eh.e_shnum > 64 ||
+      pread(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0)
+    exit(3);
+  char names[8192];
+  if (pread(fd, names, sizeof names, sh[eh.e_shstrndx].sh_offset) < 0)
+    exit(3);
+  for (int i = 0; i < eh.e_shnum; i++)
+    if (sh[i].sh_name < sizeof names &&
+        !strcmp(names + sh[i].sh_name, BH_SECTION_DOMAINS))
+      desc = base + sh[i].sh_addr;
+  close(fd);
+  const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+  if (!desc)
+    exit(3);
+  data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+}
+
+/* The object's own filter (piece 4): the supervisor writes it into the
+ * policy's page, the process installs it from there for every thread,
+ * the supervisor checks it did. */
+static long protect(void) {
+  long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+  int we = errno;
+  long s = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                   SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
+  long c = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
+  printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
+         w ? " " : "", w ? strerror(we) : "");
+  return w || s || c;
+}
+
+static long give(void) {
+  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_KEY_GIVE, base, desc);
+}
+static long done(long key) {
+  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_KEY_DONE, key, 0);
+}
+static long tag(uintptr_t a, size_t len, int prot, long key) {
+  return syscall(SYS_pkey_mprotect, a, len, prot, key);
+}
+
+/* "perms key" of the mapping that holds a, from /proc/self/smaps. */
+static int key_at(uintptr_t a) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  int in = 0, key = -1;
+  while (f && fgets(line, sizeof line, f)) {
+    uintptr_t lo, hi;
+    char p[8];
+    if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s", &lo, &hi, p) == 3)
+      in = lo <= a && a < hi;
+    else if (in && sscanf(line, "ProtectionKey: %d", &key) == 1)
+      break;
+  }
+  if (f)
+    fclose(f);
+  return key;
+}
+
+static int slot_of(long key) {
+  for (int s = 0; s < bh_state->reserved_keys; s++)
+    if (bh_state->reserved_key[s] == key)
+      return s;
+  return -1;
+}
+static uintptr_t arena(int s) {
+  return bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
+}
+static void region(int s, uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
+  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
+}
+
+/* The whole grant, as registration will make it; returns the key. */
+static long grant(int *slot) {
+  long key = give();
+  int s = slot_of(key);
+  printf("give: %s\n", s >= 0 ? "a reserved key" : strerror(errno));
+  if (s < 0)
+    exit(1);
+  uintptr_t hlo, hhi;
+  region(s, &hlo, &hhi);
+  long a = tag(arena(s), 4096, PROT_READ, key);
+  long b = tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
+  long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
+  long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
+  printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
+  printf("done: %ld\n", done(key));
+  *slot = s;
+  return key;
+}
+
+static int sharer(void *arg) {
+  (void)arg;
+  for (;;)
+    syscall(SYS_pause);
+}
+
+static void run_case(const char *c) {
+  int s;
+  uintptr_t hlo, hhi;
+  if (!strcmp(c, "unprotected")) {
+    printf("give before the filter: %ld (%s)\n", give(), strerror(errno));
+    long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+    long k = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
+    printf("written %ld, checked without installing it: %ld (%s)\n", w, k,
+           strerror(errno));
+    printf("give: %ld (%s)\n", give(), strerror(errno));
+    /* without the object's filter its data may be re-protected */
+    printf("mprotect of its data: %d\n",
+           mprotect((void *)data_lo, 4096, PROT_READ));
+    printf("not refused\n");
+    return;
+  }
+  if (!strcmp(c, "sharer")) {
+    /* a process sharing the memory, not a thread: TSYNC would not reach
+     * it, so no filter is written while it lives */
+    static char stack[65536] __attribute__((aligned(16)));
+    pid_t p = clone(sharer, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL);
+    long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+    printf("write with a sharer: %ld (%s)\n", w, strerror(errno));
+    kill(p, SIGKILL);
+    waitpid(p, NULL, 0);
+  }
+  if (protect())
+    exit(1);
+  if (!strcmp(c, "filter-munmap")) {
+    munmap((void *)data_lo, 4096);
+  } else if (!strcmp(c, "filter-mprotect")) {
+    mprotect((void *)data_lo, 4096, PROT_READ);
+  } else if (!strcmp(c, "filter-map-fixed")) {
+    mmap((void *)base, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+         -1, 0);
+  } else if (!strcmp(c, "filter-other-page")) {
+    struct sock_filter all[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    struct sock_fprog prog = {1, all};
+    void *own = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    printf("outside the object: mprotect %d, munmap %d\n",
+           mprotect(own, 4096, PROT_READ), munmap(own, 4096));
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+            &prog);
+  } else if (!strcmp(c, "sharer")) {
+    printf("then: protected\n");
+  } else if (!strcmp(c, "allowed")) {
+    long key = grant(&s);
+    region(s, &hlo, &hhi);
+    printf("keys: cookie %d, arena %d, heap %d, data %d\n",
+           key_at(arena(s)) == key, key_at(arena(s) + BH_ARENA_GUARD) == key,
+           key_at(hlo) == key, key_at(data_lo) == key);
+    /* a stack of the arena made usable, as the runtime carves stacks */
+    long m = mprotect((void *)(arena(s) + BH_ARENA_GUARD), 4096,
+                      PROT_READ | PROT_WRITE);
+    printf("mprotect of its arena: %ld, key kept %d\n", m,
+           key_at(arena(s) + BH_ARENA_GUARD) == key);
+    printf("mprotect of its heap region: %ld\n",
+           (long)mprotect((void *)hlo, 4096, PROT_READ));
+    /* another slot's arena: not given */
+    mprotect((void *)arena(s + 1), 4096, PROT_READ | PROT_WRITE);
+  } else if (!strcmp(c, "done-early")) {
+    long key = give();
+    printf("done before the tags: %ld (%s)\n", done(key), strerror(errno));
+    tag(arena(slot_of(key)) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
+    printf("done before the tags: %ld (%s)\n", done(key), strerror(errno));
+  } else if (!strcmp(c, "no-grant")) { /* out of order: no give first */
+    tag(arena(0), 4096, PROT_READ, bh_state->reserved_key[0]);
+  } else if (!strcmp(c, "key-0")) { /* not a reserved key */
+    long key = give();
+    tag(arena(slot_of(key)), 4096, PROT_READ, 0);
+  } else if (!strcmp(c, "other-range")) { /* the next slot's arena */
+    long key = give();
+    tag(arena(slot_of(key) + 1), 4096, PROT_READ, key);
+  } else if (!strcmp(c, "other-prot")) { /* its arena, made writable */
+    long key = give();
+    tag(arena(slot_of(key)) + 4096, 4096, PROT_READ | PROT_WRITE, key);
+  } else if (!strcmp(c, "twice")) { /* the same step again */
+    long key = give();
+    uintptr_t a = arena(slot_of(key));
+    printf("first: %ld\n", tag(a, 4096, PROT_READ, key));
+    tag(a, 4096, PROT_READ, key);
+  } else if (!strcmp(c, "forged")) { /* what the file does not say */
+    uintptr_t real = base, d = desc;
+    desc = d + 8;
+    printf("not a descriptor: %ld (%s)\n", give(), strerror(errno));
+    /* the file's first page mapped again elsewhere, as another base */
+    int fd = open(object_path, O_RDONLY | O_CLOEXEC);
+    void *b2 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    base = (uintptr_t)b2, desc = d - real + base;
+    printf("another base: %ld (%s)\n", give(), strerror(errno));
+    base = real, desc = d;
+  } else if (!strcmp(c, "given")) { /* a key given before, again */
+    long key = grant(&s);
+    tag(arena(s), 4096, PROT_READ, key);
+  }
+  printf("not refused\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3)
+    return 2;
+  setvbuf(stdout, NULL, _IONBF, 0);
+  for (int i = 2; i < argc; i++) {
+    printf("== %s\n", argv[i]);
+    pid_t p = fork();
+    if (p == 0) {
+      /* the supervisor's line too, in order (it writes to fd 2) */
+      dup2(1, 2);
+      /* its own copy of the object: the supervisor gives an object's
+       * data at an address once */
+      object_path = argv[1];
+      map_object(argv[1]);
+      printf("object mapped, data of %zu pages\n", (data_hi - data_lo) / 4096);
+      run_case(argv[i]);
+      _exit(0);
+    }
+    int st;
+    waitpid(p, &st, 0);
+    if (WIFSIGNALED(st))
+      printf("signal %d\n", WTERMSIG(st));
+    else
+      printf("exit %d\n", WEXITSTATUS(st));
+  }
+  return local_get() == 7 ? 0 : 1;
+}
