@@ -11,7 +11,11 @@
  *     object's own filter protects it (supervisor-filter.c); the stack
  *     cookie written into its arena's first page; answers the key.
  *   pkey_mprotect: only the four calls that grant allows, each once.
- *   BH_KEY_DONE(key): all four tagged, the data put back from the file.
+ *   BH_KEY_DONE(key): all four tagged, the data put back from the file,
+ *     the descriptor written (piece 5's first part): the file's bytes and
+ *     the runtime's fields as the supervisor decides them, into its page,
+ *     which BH_KEY_GIVE required read-only and private in the object's
+ *     filtered span, so what is written there stays.
  *   mprotect without PROT_EXEC: on a given key's arena and region, where
  *     every page carries that key (it keeps it), as on keyed ranges.
  */
@@ -38,7 +42,7 @@ static struct {
   int pending;          /* slot of the grant under way, or -1 */
   pid_t tgid;           /* the process it is for */
   unsigned steps;       /* pkey_mprotect calls let through so far */
-  uintptr_t base, data_lo, data_hi;
+  uintptr_t base, desc, data_lo, data_hi;
 } keys = {.pending = -1};
 
 static uintptr_t arena_of(int s) {
@@ -78,6 +82,33 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
     else if (sscanf(line, "ProtectionKey: %d", &k) == 1 && vlo <= cur &&
              cur < vhi && k == key)
       cur = vhi < hi ? vhi : hi;
+  }
+  fclose(f);
+  return cur >= hi;
+}
+
+/* Whether every page of [lo, hi) is in private mappings that are readable
+ * only ("r--p", by the kernel's account, /proc/<pid>/maps): once the
+ * object's filter protects them nothing can make them writable, unmap or
+ * replace them, and a write of whole pages through /proc/<pid>/mem makes
+ * them the process's own copies (a later write to the file does not show
+ * through). */
+static int readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
+  char path[64], line[512];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+  FILE *f = fopen(path, "re");
+  if (!f)
+    return 0;
+  uintptr_t cur = lo;
+  while (cur < hi && fgets(line, sizeof line, f)) {
+    unsigned long long a, b;
+    char perms[8];
+    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3 && a <= cur &&
+        cur < b && !strcmp(perms, "r--p"))
+      cur = b < hi ? (uintptr_t)b : hi;
+    if (!strchr(line, '\n')) /* a long name: skip the rest of the line */
+      for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
+      }
   }
   fclose(f);
   return cur >= hi;
@@ -136,6 +167,12 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EINVAL;
     return -1;
   }
+  /* The descriptor's page, which BH_KEY_DONE writes: read-only already,
+   * so that once written nothing but the supervisor changes it. */
+  if (desc % BH_PAGE || !readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
+    *err = EACCES;
+    return -1;
+  }
   /* The cookie, into a page nobody can read or map yet (PROT_NONE,
    * untagged, every call on it refused); the key then protects it. */
   uint64_t cookie = 0;
@@ -155,10 +192,47 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     return -1;
   }
   keys.given |= 1u << s;
-  keys.pending = s, keys.tgid = tgid, keys.base = base;
+  keys.pending = s, keys.tgid = tgid, keys.base = base, keys.desc = desc;
   keys.data_lo = b[0], keys.data_hi = b[1];
   keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
   return bh_state->reserved_key[s];
+}
+
+#define PKEY_BITS(k) (3u << (2 * (k)))
+
+/* The compartment's descriptor, whole: the file's bytes (its name, data
+ * bounds, slot-address function and counters are RELATIVE relocations,
+ * applied from the file's .rela.dyn), and the fields the runtime sets, as
+ * this process decides them: the key of slot s, the default domain's PKRU
+ * with that key opened, slot s's stack arena. Never read from the
+ * program's memory. */
+static int write_descriptor(int listener, const struct seccomp_notif *n,
+                            pid_t tgid, int s) {
+  static union {
+    struct bulkhead_domain d;
+    unsigned char page[BH_DOMAIN_SIZE];
+  } u;
+  const char *why;
+  if (bh_object_file_data(tgid, keys.base, keys.desc,
+                          keys.desc + BH_DOMAIN_SIZE, u.page, &why))
+    return EIO;
+  /* The bounds tagged, as BH_KEY_GIVE read them: a file rewritten since
+   * may not claim other memory. */
+  if (u.d.abi_version != BH_ABI_VERSION || u.d.enforced || u.d.counting ||
+      (uintptr_t)u.d.data_start != keys.data_lo ||
+      (uintptr_t)u.d.data_end != keys.data_hi)
+    return EINVAL;
+  int key = bh_state->reserved_key[s];
+  u.d.pkey = key;
+  u.d.pkru = __bulkhead_domain0.pkru & ~PKEY_BITS(key);
+  u.d.stack_lo = (char *)arena_of(s) + BH_ARENA_GUARD;
+  u.d.stack_hi = u.d.stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  int mem = open_mem(listener, n, tgid);
+  ssize_t w =
+      mem < 0 ? -1 : pwrite(mem, u.page, sizeof u.page, (off_t)keys.desc);
+  if (mem >= 0)
+    close(mem);
+  return w == (ssize_t)sizeof u.page ? 0 : EIO;
 }
 
 static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
@@ -193,6 +267,8 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
     if (buf != MAP_FAILED)
       munmap(buf, len);
   }
+  if (!err)
+    err = write_descriptor(listener, n, tgid, s);
   if (err)
     return err; /* the grant stays pending: no other can start */
   keys.done |= 1u << s;

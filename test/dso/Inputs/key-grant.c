@@ -4,8 +4,9 @@
  * object's file (argv[1]) itself, as ld.so would, since its registration
  * still refuses it under the filter; then BH_KEY_GIVE(base, descriptor),
  * the four pkey_mprotect calls, BH_KEY_DONE(key), and plain mprotect of
- * the arena. argv[2] names the case; each case runs in a fork of its own
- * (a refused call ends the process). */
+ * the arena; the descriptor as the supervisor writes it. argv[2] names
+ * the case; each case runs in a fork of its own (a refused call ends the
+ * process). */
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include "../../../runtime/internal.h"
@@ -208,6 +209,15 @@ static void run_case(const char *c) {
     printf("not refused\n");
     return;
   }
+  if (!strcmp(c, "desc-writable")) /* left writable: no key for it */
+    mprotect((void *)desc, 4096, PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "descriptor")) { /* key-0 stores before the filter */
+    struct bulkhead_domain *d = (struct bulkhead_domain *)desc;
+    mprotect(d, 4096, PROT_READ | PROT_WRITE);
+    d->name = "forged", d->stack_lo = (char *)base, d->pkey = 0;
+    d->slot_address = NULL;
+    mprotect(d, 4096, PROT_READ);
+  }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach
      * it, so no filter is written while it lives */
@@ -238,6 +248,23 @@ static void run_case(const char *c) {
             &prog);
   } else if (!strcmp(c, "sharer")) {
     printf("then: protected\n");
+  } else if (!strcmp(c, "desc-writable")) {
+    printf("give: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "descriptor")) {
+    /* written by the supervisor at BH_KEY_DONE: the file's bytes, and
+     * the key, PKRU and arena it decides */
+    const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+    printf("before: pkey %d, name %s\n", d->pkey, d->name);
+    long key = grant(&s);
+    uint32_t bits = 3u << (2 * key);
+    printf("after: pkey %d, pkru %d, stack %d %d, name %s, slot function %d\n",
+           d->pkey == key, d->pkru == (__bulkhead_domain0.pkru & ~bits),
+           d->stack_lo == (char *)arena(s) + BH_ARENA_GUARD,
+           d->stack_hi ==
+               d->stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE,
+           d->name, d->slot_address && (uintptr_t)d->slot_address > base);
+    printf("data: %d %d\n", (uintptr_t)d->data_start == data_lo,
+           (uintptr_t)d->data_end == data_hi);
   } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
@@ -305,6 +332,10 @@ int main(int argc, char **argv) {
        * data at an address once */
       object_path = argv[1];
       map_object(argv[1]);
+      /* registration makes the descriptors' page read-only before the
+       * object's filter; the supervisor writes it (BH_KEY_DONE) */
+      if (mprotect((void *)desc, 4096, PROT_READ))
+        exit(3);
       printf("object mapped, data of %zu pages\n", (data_hi - data_lo) / 4096);
       run_case(argv[i]);
       _exit(0);
