@@ -294,6 +294,13 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
  * -1 with WHY (object-file.c). */
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
                         const char **why) BH_HIDDEN;
+/* Whether [lo, hi) in process PID is exactly the pages of one segment
+ * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
+ * mapped read-only at BASE, every page a private, readable-only mapping of
+ * that file whose bytes (read through /proc/<pid>/mem) are the file's
+ * (step 6, piece 6's look). 0, or -1 with WHY (object-file.c). */
+int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        const char **why) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

@@ -315,3 +315,94 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
   close(fd);
   return r;
 }
+
+/* Whether every page of [a, b) in process PID is in private mappings,
+ * readable only, of the file ID at the file offset OFF + (page - a). */
+static int mapped_code(pid_t pid, uintptr_t a, uintptr_t b, uint64_t off,
+                       const unsigned long long *id) {
+  char path[64], line[4096 + 128];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+  FILE *f = fopen(path, "re");
+  uintptr_t cur = a;
+  while (f && cur < b && fgets(line, sizeof line, f)) {
+    unsigned long long lo, hi, o, ino;
+    unsigned maj, min;
+    char perms[8];
+    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &o, &maj,
+               &min, &ino) == 7 &&
+        lo <= cur && cur < hi && !strcmp(perms, "r--p") && maj == id[0] &&
+        min == id[1] && ino == id[2] && o + (cur - lo) == off + (cur - a))
+      cur = hi < b ? (uintptr_t)hi : b;
+  }
+  if (f)
+    fclose(f);
+  return cur >= b && b > a;
+}
+
+int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                        const char **why) {
+  unsigned long long id[3];
+  int fd = open_mapped(pid, base, id, why);
+  if (fd < 0)
+    return -1;
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
+           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
+           eh.e_phentsize == sizeof ph[0] && eh.e_phnum <= MAX_PHDRS &&
+           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  *why = "not an x86-64 shared object";
+  /* Exactly one marked segment's pages: none of another segment, and no
+   * writable one (its pages change after the look). */
+  uint64_t off = 0;
+  int seg = -1;
+  for (int i = 0; ok && i < eh.e_phnum; i++) {
+    const ElfW(Phdr) *p = &ph[i];
+    uint64_t plo = p->p_vaddr & ~(uint64_t)(BH_PAGE - 1),
+             phi = (p->p_vaddr + p->p_memsz + BH_PAGE - 1) &
+                   ~(uint64_t)(BH_PAGE - 1);
+    if (p->p_type == PT_LOAD && p->p_flags & BH_PF_EXEC_AFTER_REGISTRATION &&
+        !(p->p_flags & PF_W) && p->p_filesz == p->p_memsz &&
+        p->p_vaddr % BH_PAGE == p->p_offset % BH_PAGE && p->p_memsz &&
+        base + plo == lo && base + phi == hi && lo >= base) {
+      seg = i;
+      off = p->p_offset & ~(uint64_t)(BH_PAGE - 1);
+    }
+  }
+  if (ok && seg < 0) {
+    ok = 0;
+    *why = "not exactly the pages of a segment made executable after "
+           "registration";
+  }
+  if (ok && !mapped_code(pid, lo, hi, off, id)) {
+    ok = 0;
+    *why = "the pages are not a readable-only private mapping of the "
+           "object's file";
+  }
+  /* The bytes as the process sees them, page by page against the file's
+   * (past its end the kernel shows zeros). */
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+  int mem = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+  if (ok && mem < 0) {
+    ok = 0;
+    *why = "cannot read the process's memory";
+  }
+  for (uintptr_t a = lo; ok && a < hi; a += BH_PAGE) {
+    static unsigned char seen[BH_PAGE], file[BH_PAGE];
+    ssize_t k = pread(fd, file, BH_PAGE, (off_t)(off + (a - lo)));
+    if (k < 0)
+      k = 0;
+    memset(file + k, 0, BH_PAGE - (size_t)k);
+    if (pread(mem, seen, BH_PAGE, (off_t)a) != BH_PAGE ||
+        memcmp(seen, file, BH_PAGE)) {
+      ok = 0;
+      *why = "the code in memory is not the file's";
+    }
+  }
+  if (mem >= 0)
+    close(mem);
+  close(fd);
+  return ok ? 0 : -1;
+}
