@@ -15,6 +15,10 @@
 // defines the marker for SYM (`--defsym=__bulkhead_default.SYM=
 // __bulkhead_default.__wrap_SYM`) so the compartment's call is gated into
 // the default domain; the alias check cannot see it (no symbol is made).
+// The same holds for a compartment's call of `__real_f` when f is marked
+// (the linker points it at f), and, the other way, for --wrap=f with a
+// compartment's internal __wrap_f (every call of f then reaches that
+// code without its gateway); neither was run here.
 // Either fix passes this test (refused link, or a fault in the guest).
 // REQUIRES: pku
 // XFAIL: *
