@@ -548,6 +548,14 @@ static struct install locate(const char *prefix) {
   return in;
 }
 
+/* One of the plugin's options, for the compiler (-cc1) jobs only. */
+static void push_pass_option(struct argv_t *cmd, const char *option) {
+  push(cmd, "-Xclang");
+  push(cmd, "-mllvm");
+  push(cmd, "-Xclang");
+  push(cmd, option);
+}
+
 /* Flags for the compile steps: plugin, header dir, define, compartment. */
 static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
                               const struct install *in) {
@@ -562,37 +570,22 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
   push(cmd, concat("-fpass-plugin=", in->plugin));
   push(cmd, concat("-I", in->include_dir));
   push(cmd, "-D__BULKHEAD__=1");
-  /* -mllvm reaches every clang job; only -cc1 knows the option. */
-  if (s->compartment && s->has_cc1_input) {
-    if (s->has_asm_input)
-      die("-fpkey-compartment=%s cannot be used when one command compiles both "
-          "C and assembly; compile them separately",
-          s->compartment);
-    push(cmd, "-mllvm");
-    push(cmd, concat("-bulkhead-compartment=", s->compartment));
-  }
+  /* Through -Xclang: a bare -mllvm reaches every clang job, and the
+   * assembler's (-cc1as) rejects the plugin's options. */
+  if (s->compartment && s->has_cc1_input)
+    push_pass_option(cmd, concat("-bulkhead-compartment=", s->compartment));
   if (s->share && s->has_cc1_input) {
-    if (s->has_asm_input)
-      die("-fpkey-share=%s cannot be used when one command compiles both C "
-          "and assembly; compile them separately",
-          s->share);
     if (access(s->share, R_OK) != 0)
       die("cannot read share policy '%s': %s", s->share, strerror(errno));
-    push(cmd, "-mllvm");
-    push(cmd, concat("-bulkhead-share=", s->share));
+    push_pass_option(cmd, concat("-bulkhead-share=", s->share));
   }
-  if (s->has_cc1_input) { /* explicit either way, whatever the default */
-    push(cmd, "-mllvm");
-    push(cmd, s->stacks ? "-bulkhead-stacks" : "-bulkhead-stacks=false");
-  }
-  if (s->asm_allow && s->has_cc1_input) {
-    push(cmd, "-mllvm");
-    push(cmd, concat("-bulkhead-asm-allow=", s->asm_allow));
-  }
-  if (s->bench_nop_wrpkru && s->has_cc1_input) {
-    push(cmd, "-mllvm");
-    push(cmd, "-bulkhead-bench-nop-wrpkru");
-  }
+  if (s->has_cc1_input) /* explicit either way, whatever the default */
+    push_pass_option(cmd,
+                     s->stacks ? "-bulkhead-stacks" : "-bulkhead-stacks=false");
+  if (s->asm_allow && s->has_cc1_input)
+    push_pass_option(cmd, concat("-bulkhead-asm-allow=", s->asm_allow));
+  if (s->bench_nop_wrpkru && s->has_cc1_input)
+    push_pass_option(cmd, "-bulkhead-bench-nop-wrpkru");
 }
 
 /* LTO runs the optimizer in the linker, so the plugin must be loaded there. */
