@@ -37,9 +37,10 @@ static bool defined(const GElf_Sym *sym) {
          GELF_ST_TYPE(sym->st_info) != STT_TLS;
 }
 
-/* Checks the symbols of one symbol table; returns the number refused. */
+/* Checks the symbols of one symbol table; returns the number refused.
+ * HAS_GATES: the output holds compartment code. */
 static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
-                       const char *path) {
+                       const char *path, bool has_gates) {
   const char *prefix = BH_SYM_DEFAULT_MARK_PREFIX;
   size_t plen = strlen(prefix);
   const char **names = calloc(count + 1, sizeof *names);
@@ -51,15 +52,34 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
     return 1;
   }
   size_t nnames = 0, nranges = 0;
+  bool kept = false; /* the runtime's hidden symbol, which every
+                        compartment's module refers to */
   GElf_Sym sym;
   /* The markers this output defines (a compartment's test of a name is
    * an undefined weak reference to its marker). */
   for (size_t i = 0; i < count; i++) {
     const char *name;
-    if (gelf_getsym(data, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
-        (name = elf_strptr(elf, link, sym.st_name)) &&
-        strncmp(name, prefix, plen) == 0)
+    if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+        !(name = elf_strptr(elf, link, sym.st_name)))
+      continue;
+    if (strncmp(name, prefix, plen) == 0)
       names[nnames++] = name + plen;
+    kept |= strcmp(name, BH_SYM_RUNTIME_REQUIRED) == 0;
+  }
+  /* Markers are hidden, local in the output, like that symbol: a link
+   * that left them out (--retain-symbols-file) left it out too, and would
+   * pass with nothing to check (review 13a). */
+  if (has_gates && !kept) {
+    fprintf(stderr,
+            "bulkhead-clang: error: %s: the link left the local symbols out "
+            "of the symbol table (-Wl,--retain-symbols-file?), so its names "
+            "for default-domain code cannot be checked (docs/driver.md); link "
+            "without that option (-s given to bulkhead-clang strips after "
+            "the check)\n",
+            path);
+    free(names);
+    free(ranges);
+    return 1;
   }
   qsort(names, nnames, sizeof *names, by_name);
   /* Default-domain code: the marked names' functions. */
@@ -119,17 +139,26 @@ int check_default_aliases(const char *path) {
   elf_version(EV_CURRENT);
   Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
   int refused = -1;
+  size_t shstrndx = 0;
+  bool has_gates = false;
+  Elf_Scn *symtab = NULL;
+  GElf_Shdr sh;
+  if (elf && elf_getshdrstrndx(elf, &shstrndx) != 0)
+    elf_end(elf), elf = NULL;
   for (Elf_Scn *scn = NULL; elf && (scn = elf_nextscn(elf, scn)) != NULL;) {
-    GElf_Shdr sh;
-    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-        sh.sh_entsize == 0)
+    const char *name;
+    if (!gelf_getshdr(scn, &sh))
       continue;
-    Elf_Data *data = elf_getdata(scn, NULL);
-    if (data)
-      refused =
-          check_table(elf, data, sh.sh_link, sh.sh_size / sh.sh_entsize, path);
-    break;
+    if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize != 0 && !symtab)
+      symtab = scn;
+    has_gates |= (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+                 strcmp(name, BH_SECTION_GATES) == 0;
   }
+  Elf_Data *data;
+  if (symtab && gelf_getshdr(symtab, &sh) &&
+      (data = elf_getdata(symtab, NULL)))
+    refused = check_table(elf, data, sh.sh_link, sh.sh_size / sh.sh_entsize,
+                          path, has_gates);
   if (elf)
     elf_end(elf);
   close(fd);

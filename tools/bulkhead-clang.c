@@ -227,6 +227,8 @@ struct scan {
   const char *output;      /* -o FILE, last wins */
   bool no_run;             /* -###: clang only prints its commands */
   bool strip_all;          /* -s: a checked link is stripped afterwards */
+  const char *unchecked_link; /* a linker option the link check cannot
+                                 follow (scan_linker_arg), or NULL */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -419,12 +421,48 @@ static void scan_private_flag(struct scan *s, const char *a) {
   }
 }
 
+/* Linker options under which the link check (alias-check.h) would pass a
+ * program it does not see whole (review 13a): --wrap sends a call to
+ * __wrap_F that the caller's test of F's marker never saw; multiple
+ * definitions let the program's F replace a compartment's own; an output
+ * named to the linker is not the file the driver checks. */
+static void scan_linker_arg(struct scan *s, const char *a, const char *prev) {
+  static const char *const refused[] = {"--wrap",
+                                        "-wrap",
+                                        "--allow-multiple-definition",
+                                        "-allow-multiple-definition",
+                                        "-zmuldefs",
+                                        "-o",
+                                        "--output",
+                                        NULL};
+  const char *eq = strchr(a, '=');
+  size_t len = eq ? (size_t)(eq - a) : strlen(a);
+  for (const char *const *r = refused; *r; r++)
+    if (strlen(*r) == len && strncmp(a, *r, len) == 0)
+      s->unchecked_link = a;
+  if (prev && strcmp(prev, "-z") == 0 && strcmp(a, "muldefs") == 0)
+    s->unchecked_link = "-z muldefs";
+}
+
+/* Each comma-separated piece of -Wl,A,B,C. */
+static void scan_wl(struct scan *s, const char *list) {
+  char *copy = xstrdup(list), *prev = NULL;
+  for (char *save, *a = strtok_r(copy, ",", &save); a;
+       prev = a, a = strtok_r(NULL, ",", &save))
+    scan_linker_arg(s, a, prev);
+  if (s->unchecked_link)
+    s->unchecked_link = xstrdup(s->unchecked_link);
+  free(copy);
+}
+
 /* Record what one clang argument means for linking and for our flags. */
 static void scan_clang_arg(struct scan *s, const char *a) {
   if (strcmp(a, "-shared") == 0 || strcmp(a, "--shared") == 0)
     s->shared = true;
   if (strcmp(a, "-s") == 0)
     s->strip_all = true;
+  if (starts_with(a, "-Wl,"))
+    scan_wl(s, a + strlen("-Wl,"));
   if (in_list(a, no_link_opts) || starts_with(a, "-print-") ||
       starts_with(a, "--print-"))
     s->stops_before_link = true;
@@ -463,6 +501,10 @@ static void scan_args(struct scan *s, struct argv_t *args,
         set_lang(s, args->v[i + 1]);
       if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
         s->output = args->v[i + 1];
+      if (strcmp(a, "-Xlinker") == 0)
+        scan_linker_arg(s, args->v[i + 1], i > 1 && strcmp(args->v[i - 2], "-Xlinker") == 0 ? args->v[i - 1] : NULL);
+      if (strcmp(a, "-z") == 0 && strcmp(args->v[i + 1], "muldefs") == 0)
+        s->unchecked_link = "-z muldefs";
       i++; /* the value is not an input or an option */
     } else {
       scan_clang_arg(s, a);
@@ -797,8 +839,17 @@ int main(int argc, char **argv) {
                          .disarm_gates = disarming,
                          /* Names a module never saw (--defsym, a linker
                           * script) for default-domain code: alias-check.h. */
-                         .check_aliases =
-                             (linking || (linking_dso && active)) && !s.no_run};
+                         .check_aliases = (linking || linking_dso) && !s.no_run};
+  /* Refused where the flag is given (a -shared link that lost it is
+   * checked, but its linker options are the build's own). */
+  if ((linking || (linking_dso && active)) && !s.no_run && s.unchecked_link)
+    die("'%s' cannot be used in a link with -fpkey-compartments: the "
+        "driver's check of the names for default-domain code would not see "
+        "what it does (docs/driver.md)%s",
+        s.unchecked_link,
+        starts_with(s.unchecked_link, "-o") || starts_with(s.unchecked_link, "--output")
+            ? "; give -o to bulkhead-clang itself"
+            : "");
   /* The check reads the symbol table, which -s would leave out: the link
    * keeps it, and the driver strips the output after the checks. */
   bool stripping_after = ls.check_aliases && s.strip_all;

@@ -15,7 +15,8 @@
 // natively, at the link.
 // Fix: check every -shared link the driver makes, as it disarms every one
 // (check_aliases = (linking || linking_dso) && !no_run).
-// XFAIL: *
+// Fixed: the driver checks every -shared link's names, with the flag or
+// without (tools/bulkhead-clang.c check_aliases).
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fPIC -DLIB -c %s -o %t.lib.o
 // With the flag: refused (held).
 // RUN: not %bulkhead_clang -fpkey-compartments -shared %t.lib.o -Wl,--defsym=app_beat=app_heartbeat -o %t.flag.so 2> %t.flag.err

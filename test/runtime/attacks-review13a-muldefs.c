@@ -16,7 +16,8 @@
 // functions through a local alias so no other definition can take them.
 // Either fix passes this test (refused link, or a fault in the guest).
 // REQUIRES: pku
-// XFAIL: *
+// Fixed: the driver refuses -z muldefs and --allow-multiple-definition in
+// a link with -fpkey-compartments, naming it.
 // RUN: rm -f %t %t.out
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DPROGRAM -c %s -o %t.app.o
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -c %s -o %t.vault.o

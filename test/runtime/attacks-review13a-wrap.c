@@ -21,7 +21,8 @@
 // code without its gateway); neither was run here.
 // Either fix passes this test (refused link, or a fault in the guest).
 // REQUIRES: pku
-// XFAIL: *
+// Fixed: the driver refuses --wrap (in -Wl, or -Xlinker) in a link with
+// -fpkey-compartments, naming it (tools/bulkhead-clang.c scan_linker_arg).
 // RUN: rm -f %t %t.out
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DPROGRAM -c %s -o %t.app.o
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %t.app.o -Wl,--wrap=getpid -o %t 2> %t.link || echo "link refused" > %t.out
