@@ -27,6 +27,12 @@
 // records, which the supervisor writes on the runtime's request after
 // checking the stack lies outside every protected range (as it writes the
 // stack-owner table), and refuse every other new alternate stack.
+// That alone would make this test pass but is not a fix, and was not made:
+// rt_sigreturn sets the alternate stack from its frame's uc_stack, no
+// system call needed (attacks-review2-altstack-sigreturn.c), and since 6.12
+// the frame on the current stack is written with every key enabled too, so
+// an rsp in the vault's data does the same with no alternate stack
+// (docs/hardening.md).
 //
 // This test expects the sigaltstack call onto the vault to be refused and
 // the vault's data to stay zero. OPEN: expected to fail until fixed.
