@@ -8,6 +8,9 @@
  *     /proc/<tid>/status made longer than the supervisor's 4096-byte
  *     buffer (setgroups), so its Seccomp_filters line is cut off, and the
  *     supervisor's errno left at ENOENT by a failed open it made for us.
+ *     Then a key is given, the data pages become a shared memory file with
+ *     a key-0 alias before the tag, and the descriptor the supervisor
+ *     wrote is rewritten.
  *   forged-smaps: the grant completes with nothing tagged: a file whose
  *     path is longer than the supervisor's smaps line buffer makes the
  *     tail of its line read as lines of their own ("0-7fffffffffff rw-p",
@@ -32,85 +35,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "map-object.h"
+
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
-static uintptr_t base, desc, data_lo, data_hi;
+static uintptr_t data_lo, data_hi;
 
-/* As key-grant.c: the object's PT_LOADs at a fresh base, its RELATIVE
- * relocations applied, its descriptors' section found by name. */
-static void map_object(const char *path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  Elf64_Ehdr eh;
-  Elf64_Phdr ph[32];
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
-  uintptr_t span = 0;
-  for (int i = 0; i < eh.e_phnum; i++)
-    if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
-      span = ph[i].p_vaddr + ph[i].p_memsz;
-  span = (span + 4095) & ~4095ul;
-  char *b = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (b == MAP_FAILED)
-    exit(3);
-  base = (uintptr_t)b;
-  for (int i = 0; i < eh.e_phnum; i++) {
-    if (ph[i].p_type != PT_LOAD)
-      continue;
-    uintptr_t pg = ph[i].p_vaddr & ~4095ul, off = ph[i].p_offset & ~4095ul;
-    uintptr_t end = (ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul;
-    int w = ph[i].p_flags & PF_W;
-    int prot = PROT_READ | (w ? PROT_WRITE : 0);
-    if (mmap(b + pg, end - pg, prot, MAP_PRIVATE | MAP_FIXED, fd, off) ==
-        MAP_FAILED)
-      exit(3);
-    if (w && ph[i].p_memsz > ph[i].p_filesz) {
-      size_t fend = ph[i].p_vaddr + ph[i].p_filesz;
-      size_t pend = (fend + 4095) & ~4095ul;
-      memset(b + fend, 0, pend - fend);
-      if (end > pend &&
-          mmap(b + pend, end - pend, prot,
-               MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
-        exit(3);
-    }
-  }
-  for (int i = 0; i < eh.e_phnum; i++) {
-    if (ph[i].p_type != PT_DYNAMIC)
-      continue;
-    Elf64_Dyn *d = (Elf64_Dyn *)(b + ph[i].p_vaddr);
-    uintptr_t rela = 0, relasz = 0;
-    for (; d->d_tag != DT_NULL; d++)
-      if (d->d_tag == DT_RELA)
-        rela = d->d_un.d_ptr;
-      else if (d->d_tag == DT_RELASZ)
-        relasz = d->d_un.d_val;
-    for (Elf64_Rela *r = (Elf64_Rela *)(b + rela);
-         (char *)r < b + rela + relasz; r++)
-      if (ELF64_R_TYPE(r->r_info) == R_X86_64_RELATIVE) {
-        uintptr_t v = base + (uintptr_t)r->r_addend;
-        void *at = b + r->r_offset;
-        if (mprotect((void *)((uintptr_t)at & ~4095ul), 4096,
-                     PROT_READ | PROT_WRITE) == 0)
-          memcpy(at, &v, sizeof v);
-      }
-  }
-  Elf64_Shdr sh[64];
-  if (eh.e_shnum > 64 ||
-      pread(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0)
-    exit(3);
-  char names[8192];
-  if (pread(fd, names, sizeof names, sh[eh.e_shstrndx].sh_offset) < 0)
-    exit(3);
-  for (int i = 0; i < eh.e_shnum; i++)
-    if (sh[i].sh_name < sizeof names &&
-        !strcmp(names + sh[i].sh_name, BH_SECTION_DOMAINS))
-      desc = base + sh[i].sh_addr;
-  close(fd);
+/* The object as ld.so maps it (map-object.h), its first compartment's
+ * data bounds, its descriptor's page read-only (BH_KEY_GIVE wants it). */
+static void map_vault(const char *path) {
+  map_object(path);
   const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
-  if (!desc)
-    exit(3);
   data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+  if (mprotect((void *)desc, 4096, PROT_READ))
+    exit(3);
 }
 
 static long request(long op, uintptr_t a, uintptr_t b) {
@@ -198,6 +137,19 @@ static void groups_check(void) {
   int s = slot_of(key);
   uintptr_t hlo, hhi;
   region(s, &hlo, &hhi);
+  /* No object filter: before the tag, the data pages become a shared
+   * memory file mapped there and, key 0, at an alias elsewhere. */
+  size_t len = data_hi - data_lo;
+  int mfd = memfd_create("review13b-alias", MFD_CLOEXEC);
+  char *alias = MAP_FAILED;
+  if (mfd >= 0 && !ftruncate(mfd, (off_t)len))
+    alias = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+  void *m = alias == MAP_FAILED
+                ? MAP_FAILED
+                : mmap((void *)data_lo, len, PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_FIXED, mfd, 0);
+  printf("data pages replaced before the tag: %s\n",
+         m == MAP_FAILED ? strerror(errno) : "yes");
   long t = tag(arena(s), 4096, PROT_READ, key) |
            tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key) |
            tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key) |
@@ -205,14 +157,20 @@ static void groups_check(void) {
   long d = request(BH_KEY_DONE, key, 0);
   printf("tags %ld, done %ld, data key is the key: %d\n", t, d,
          key_at(data_lo) == key);
-  /* No object filter: the compartment's keyed data page is replaced by a
-   * key-0 page of the default domain's choosing. */
-  void *m = mmap((void *)data_lo, 4096, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  if (m != MAP_FAILED)
-    strcpy(m, "DEFAULT-DOMAIN-CHOSEN");
-  printf("mmap MAP_FIXED over its data: %s, key now %d\n",
-         m == MAP_FAILED ? strerror(errno) : "mapped", key_at(data_lo));
+  /* The supervisor put the compartment's data back from the file into
+   * the keyed pages: the default domain reads it at its key-0 alias. */
+  const char *secret =
+      alias == MAP_FAILED ? NULL : memmem(alias, len, "TOP-SECRET", 10);
+  printf("key-0 alias of the compartment's data reads: %s\n",
+         secret ? secret : "(nothing)");
+  /* The descriptor the supervisor wrote (its key, PKRU, arena) stays
+   * only while the object's filter keeps its page read-only. */
+  struct bulkhead_domain *dd = (struct bulkhead_domain *)desc;
+  long mp = mprotect(dd, 4096, PROT_READ | PROT_WRITE);
+  if (!mp)
+    dd->pkru = 0; /* every key open, once the compartment is entered */
+  printf("descriptor page made writable: %ld, pkru it holds now %u\n", mp,
+         mp ? 1u : dd->pkru);
 }
 
 /* -------------------------------------------------------- forged-smaps */
@@ -366,7 +324,7 @@ int main(int argc, char **argv) {
     pid_t p = fork();
     if (p == 0) {
       dup2(1, 2);
-      map_object(argv[1]);
+      map_vault(argv[1]);
       printf("object mapped, data of %zu pages\n", (data_hi - data_lo) / 4096);
       if (!strcmp(argv[i], "groups-check"))
         groups_check();
