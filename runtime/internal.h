@@ -209,6 +209,13 @@ struct bh_state {
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
+/* One line of a /proc file into buf, like fgets, but a line longer than
+ * the buffer is cut there and the rest of it skipped: the rest of a long
+ * path must never be read as a line of its own (review 13b forged smaps
+ * and maps lines so). NULL at the end. */
+struct _IO_FILE;
+char *bh_read_line(char *buf, int size, struct _IO_FILE *f) BH_HIDDEN;
+
 /* Messages go straight to fd 2: start-up runs before libc is fully set up,
  * and fault reports run in signal handlers. */
 void bh_write(const char *s) BH_HIDDEN;

@@ -24,6 +24,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+/* Here with the readers of /proc maps that use it (internal.h). */
+char *bh_read_line(char *buf, int size, FILE *f) {
+  if (!fgets(buf, size, f))
+    return NULL;
+  if (!strchr(buf, '\n'))
+    for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
+    }
+  return buf;
+}
+
 /* The file mapped read-only at BASE, file offset 0, in process PID: its
  * descriptor (to close), or -1 with WHY set; its device and inode into ID
  * (major, minor, inode) when ID is not NULL. */
@@ -38,7 +48,7 @@ static int open_mapped(pid_t pid, uintptr_t base, unsigned long long *id,
   }
   int fd = -1;
   *why = "no read-only file mapping at the object's base";
-  while (fgets(line, sizeof line, f)) {
+  while (bh_read_line(line, sizeof line, f)) {
     unsigned long long lo, hi, off, ino;
     unsigned maj, min;
     char perms[8];
@@ -196,7 +206,7 @@ static int mapped_from(pid_t pid, uintptr_t a, uintptr_t b,
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
   uintptr_t cur = a;
-  while (f && cur < b && fgets(line, sizeof line, f)) {
+  while (f && cur < b && bh_read_line(line, sizeof line, f)) {
     unsigned long long lo, hi, off, ino;
     unsigned maj, min;
     char perms[8];
@@ -324,7 +334,7 @@ static int mapped_code(pid_t pid, uintptr_t a, uintptr_t b, uint64_t off,
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
   uintptr_t cur = a;
-  while (f && cur < b && fgets(line, sizeof line, f)) {
+  while (f && cur < b && bh_read_line(line, sizeof line, f)) {
     unsigned long long lo, hi, o, ino;
     unsigned maj, min;
     char perms[8];

@@ -296,7 +296,7 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid) {
     return "the descriptor is open for writing";
   /* A read-only mount is no answer: the same file may be writable through
    * another mount of it (review 5, attacks-review5-ro-bind.c). */
-  char status[4096];
+  char status[16384];
   if (bh_read_status(tid, status, sizeof status))
     return "its caller's credentials cannot be read";
   const char *cap = strstr(status, "\nCapEff:");

@@ -73,7 +73,7 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
   if (!f)
     return 0;
   uintptr_t cur = lo, vlo = 0, vhi = 0;
-  while (cur < hi && fgets(line, sizeof line, f)) {
+  while (cur < hi && bh_read_line(line, sizeof line, f)) {
     unsigned long long a, b;
     char perms[8];
     int k;
@@ -100,15 +100,12 @@ static int readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
   if (!f)
     return 0;
   uintptr_t cur = lo;
-  while (cur < hi && fgets(line, sizeof line, f)) {
+  while (cur < hi && bh_read_line(line, sizeof line, f)) {
     unsigned long long a, b;
     char perms[8];
     if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3 && a <= cur &&
         cur < b && !strcmp(perms, "r--p"))
       cur = b < hi ? (uintptr_t)b : hi;
-    if (!strchr(line, '\n')) /* a long name: skip the rest of the line */
-      for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
-      }
   }
   fclose(f);
   return cur >= hi;

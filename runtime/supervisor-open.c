@@ -55,7 +55,7 @@ struct caller {
 };
 
 static int read_caller(pid_t tid, struct caller *c) {
-  char buf[8192];
+  char buf[16384];
   if (bh_read_status(tid, buf, sizeof buf))
     return -1;
   memset(c, 0, sizeof *c);

@@ -78,7 +78,7 @@ static int send_as(pid_t tid, int fd, int sig, siginfo_t *info,
                    unsigned flags) {
   if (geteuid() != 0) /* the program's own user: the same rights */
     return syscall(SYS_pidfd_send_signal, fd, sig, info, flags) ? errno : 0;
-  char status[4096];
+  char status[16384];
   unsigned long u[3], g[3];
   if (bh_read_status(tid, status, sizeof status) || ids(status, "\nUid:", u) ||
       ids(status, "\nGid:", g))

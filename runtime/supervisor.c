@@ -78,17 +78,29 @@ int bh_read_status(pid_t pid, char *buf, size_t size) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
-  if (fd >= 0)
-    close(fd);
-  if (n <= 0)
+  if (fd < 0)
+    return -1; /* errno: ENOENT or ESRCH when the task is gone */
+  /* Whole or not at all: a long Groups line once pushed the lines after
+   * it out of one read (review 13b). */
+  size_t n = 0;
+  ssize_t k = 1;
+  while (n < size - 1 && (k = read(fd, buf + n, size - 1 - n)) > 0)
+    n += (size_t)k;
+  char more;
+  if (k > 0 && read(fd, &more, 1) > 0)
+    k = -1, errno = EFBIG;
+  close(fd);
+  if (k < 0 || n == 0) {
+    if (k == 0)
+      errno = EIO;
     return -1;
+  }
   buf[n] = 0;
   return 0;
 }
 
 static long status_field(pid_t pid, const char *name) {
-  char buf[4096];
+  char buf[16384];
   if (bh_read_status(pid, buf, sizeof buf))
     return -1;
   size_t l = strlen(name);
@@ -386,7 +398,7 @@ int bh_executable_at(pid_t tid, uint64_t addr) {
   if (!f)
     return 1;
   int x = 0;
-  while (fgets(line, sizeof line, f)) {
+  while (bh_read_line(line, sizeof line, f)) {
     unsigned long long lo, hi;
     char perms[8];
     if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 && addr >= lo &&
@@ -394,9 +406,6 @@ int bh_executable_at(pid_t tid, uint64_t addr) {
       x = perms[2] == 'x';
       break;
     }
-    if (!strchr(line, '\n')) /* a long name: skip the rest of the line */
-      for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
-      }
   }
   fclose(f);
   return x;
