@@ -68,8 +68,10 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
   }
   /* Markers are hidden, local in the output, like that symbol: a link
    * that left them out (--retain-symbols-file) left it out too, and would
-   * pass with nothing to check (review 13a). */
-  if (has_gates && !kept) {
+   * pass with nothing to check (review 13a). Instrumented code without a
+   * compartment (an object built with the flag) has markers but not the
+   * symbol; compartment code alone, the symbol but no marker. */
+  if (has_gates && !kept && nnames == 0) {
     fprintf(stderr,
             "bulkhead-clang: error: %s: the link left the local symbols out "
             "of the symbol table (-Wl,--retain-symbols-file?), so its names "
