@@ -294,6 +294,11 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
  * -1 with WHY (object-file.c). */
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
                         const char **why) BH_HIDDEN;
+/* The device (major, minor) and inode of the file mapped read-only at
+ * BASE, offset 0, in process PID, into ID. 0, or -1 with WHY
+ * (object-file.c). */
+int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
+                      const char **why) BH_HIDDEN;
 /* Whether [lo, hi) in process PID is exactly the pages of one segment
  * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
  * mapped read-only at BASE, every page a private, readable-only mapping of

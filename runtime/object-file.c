@@ -284,6 +284,15 @@ int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
   return 0;
 }
 
+int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
+                      const char **why) {
+  int fd = open_mapped(pid, base, id, why);
+  if (fd < 0)
+    return -1;
+  close(fd);
+  return 0;
+}
+
 int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
                           uintptr_t bounds[2], const char **why) {
   unsigned long long id[3];

@@ -15,7 +15,9 @@
  *     the descriptor written (piece 5's first part): the file's bytes and
  *     the runtime's fields as the supervisor decides them, into its page,
  *     which BH_KEY_GIVE required read-only and private in the object's
- *     filtered span, so what is written there stays.
+ *     filtered span, so what is written there stays; the compartment
+ *     recorded (supervisor-objects.c) with the index BH_KEY_GIVE decided,
+ *     which it answers.
  *   mprotect without PROT_EXEC: on a given key's arena and region, where
  *     every page carries that key (it keeps it), as on keyed ranges.
  */
@@ -43,6 +45,8 @@ static struct {
   pid_t tgid;           /* the process it is for */
   unsigned steps;       /* pkey_mprotect calls let through so far */
   uintptr_t base, desc, data_lo, data_hi;
+  int index;                /* the compartment index decided */
+  unsigned long long id[3]; /* the object's file: device, inode */
 } keys = {.pending = -1};
 
 static uintptr_t arena_of(int s) {
@@ -134,17 +138,23 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   while (s < bh_state->reserved_keys && keys.given & 1u << s)
     s++;
   uintptr_t b[2], hlo, hhi, olo, ohi;
+  unsigned long long id[3];
   const char *why;
+  int index = -1;
   *err = 0;
   if (keys.pending >= 0 && bh_task_tgid(keys.tgid) != keys.tgid)
     keys.pending = -1; /* its process ended mid-way: the key stays given */
   if (keys.pending >= 0 || bh_shares_memory(tgid, (pid_t)n->pid))
     *err = EBUSY;
-  else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi))
+  else if (bh_registered_find(tgid, desc))
+    *err = EEXIST; /* one key and one index per compartment */
+  else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi) ||
+           (index = bh_registered_next_index(tgid, (pid_t)n->pid)) < 0)
     *err = ENOSPC;
   else if (!bh_object_filtered(tgid, base, &olo, &ohi))
     *err = EPERM; /* protection before the key (piece 4, then 3) */
-  else if (bh_object_file_domain(tgid, base, desc, b, &why))
+  else if (bh_object_file_domain(tgid, base, desc, b, &why) ||
+           bh_object_file_id(tgid, base, id, &why))
     *err = ENOEXEC;
   if (*err)
     return -1;
@@ -194,6 +204,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   keys.given |= 1u << s;
   keys.pending = s, keys.tgid = tgid, keys.base = base, keys.desc = desc;
   keys.data_lo = b[0], keys.data_hi = b[1];
+  keys.index = index;
+  memcpy(keys.id, id, sizeof id);
   keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
   return bh_state->reserved_key[s];
 }
@@ -235,7 +247,8 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   return w == (ssize_t)sizeof u.page ? 0 : EIO;
 }
 
-static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
+static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
+                long *val) {
   int s = keys.pending;
   if (s < 0 || keys.tgid != tgid ||
       (long)n->data.args[2] != bh_state->reserved_key[s] ||
@@ -269,10 +282,23 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
   }
   if (!err)
     err = write_descriptor(listener, n, tgid, s);
+  /* The record piece 5's later parts and piece 6 go by: this process
+   * only (a fork made since has the words written but no record). */
+  struct bh_registered r = {.tgid = tgid,
+                            .start = bh_process_start(tgid),
+                            .base = keys.base,
+                            .desc = keys.desc,
+                            .key = key,
+                            .index = keys.index,
+                            .written = BH_WRITTEN_DESCRIPTOR};
+  memcpy(r.id, keys.id, sizeof r.id);
+  if (!err && (!r.start || bh_registered_add(&r)))
+    err = EIO;
   if (err)
     return err; /* the grant stays pending: no other can start */
   keys.done |= 1u << s;
   keys.pending = -1;
+  *val = keys.index;
   return 0;
 }
 
@@ -283,7 +309,7 @@ void bh_supervise_key_request(int listener, const struct seccomp_notif *n) {
   if (!err && n->data.args[1] == BH_KEY_GIVE)
     val = give(listener, n, tgid, &err);
   else if (!err)
-    err = done(listener, n, tgid);
+    err = done(listener, n, tgid, &val);
   bh_notif_respond(listener, n->id, err ? 0 : val, err, 0);
 }
 

@@ -194,6 +194,32 @@ void bh_supervise_filter_request(int listener,
                                  const struct seccomp_notif *n) BH_HIDDEN;
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) BH_HIDDEN;
+/* Field 22 of /proc/<pid>/stat, the process's start time (process ids are
+ * reused), or 0 (supervisor-filter.c). */
+unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
+/* The supervisor's record of the compartments of objects registered after
+ * start-up (supervisor-objects.c; docs/shared-objects.md, step 6, piece
+ * 5), one per compartment, by process (id and start time): never in the
+ * program's memory. WRITTEN says which of the words it decides are in
+ * place in that process. */
+enum { BH_WRITTEN_DESCRIPTOR = 1 };
+struct bh_registered {
+  pid_t tgid;
+  unsigned long long start;
+  uintptr_t base, desc;     /* the object's file mapping, its descriptor */
+  unsigned long long id[3]; /* the file: device major, minor, inode */
+  int key, index;           /* the reserved key given; its index */
+  unsigned written;
+};
+/* The index the next compartment of process tgid (task tid asking) gets:
+ * after every index its table of compartments counts and every one
+ * recorded for it; or -1 (none left, or the table unreadable). */
+int bh_registered_next_index(pid_t tgid, pid_t tid) BH_HIDDEN;
+/* Records r; 0, or -1 when the record is full of live processes'. */
+int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
+/* Process tgid's record of the compartment whose descriptor is at desc, or
+ * NULL. */
+struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
 /* Stops every thread of process tgid but the caller (supervisor-exec.c);
  * 0, or -1 with none stopped; then lets them go. */
 int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;

@@ -115,7 +115,11 @@ static long grant(int *slot) {
   long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
   long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
   printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
-  printf("done: %ld\n", done(key));
+  long index = done(key);
+  if (index < 0)
+    printf("done: %ld (%s)\n", index, strerror(errno));
+  else
+    printf("done: index %ld\n", index);
   *slot = s;
   return key;
 }
@@ -244,6 +248,18 @@ static void run_case(const char *c) {
     base = (uintptr_t)b2, desc = d - real + base;
     printf("another base: %ld (%s)\n", give(), strerror(errno));
     base = real, desc = d;
+  } else if (!strcmp(c, "indices")) {
+    /* the supervisor's record: an index after the program's compartment
+     * and every one it recorded for this process, and no second grant
+     * for a compartment it recorded */
+    uintptr_t first_base = base, first = desc;
+    grant(&s);
+    map_vault(object_path); /* a second copy of the object */
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    grant(&s);
+    base = first_base, desc = first;
+    printf("the first again: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);
