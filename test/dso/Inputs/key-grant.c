@@ -260,6 +260,24 @@ static void run_case(const char *c) {
     grant(&s);
     base = first_base, desc = first;
     printf("the first again: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "fork")) {
+    /* a record is one process's: a fork made after it has none (its
+     * give fails on the data's key, not on a record), and its own next
+     * index comes from its own table of compartments */
+    uintptr_t first_base = base, first = desc;
+    grant(&s);
+    pid_t p = fork();
+    if (p == 0) {
+      printf("child, the same: %ld (%s)\n", give(), strerror(errno));
+      map_vault(object_path);
+      if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+        _exit(1);
+      grant(&s);
+      _exit(0);
+    }
+    waitpid(p, NULL, 0);
+    base = first_base, desc = first;
+    printf("parent, the same: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);
