@@ -97,7 +97,7 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
  * replace them, and a write of whole pages through /proc/<pid>/mem makes
  * them the process's own copies (a later write to the file does not show
  * through). */
-static int readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
+int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
   char path[64], line[512];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
@@ -179,7 +179,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   }
   /* The descriptor's page, which BH_KEY_DONE writes: read-only already,
    * so that once written nothing but the supervisor changes it. */
-  if (desc % BH_PAGE || !readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
+  if (desc % BH_PAGE ||
+      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
     *err = EACCES;
     return -1;
   }
@@ -239,12 +240,20 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   u.d.pkru = __bulkhead_domain0.pkru & ~PKEY_BITS(key);
   u.d.stack_lo = (char *)arena_of(s) + BH_ARENA_GUARD;
   u.d.stack_hi = u.d.stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  uintptr_t olo, ohi;
+  if (!bh_object_filtered(tgid, keys.base, &olo, &ohi))
+    return EPERM;
   int mem = open_mem(listener, n, tgid);
   ssize_t w =
       mem < 0 ? -1 : pwrite(mem, u.page, sizeof u.page, (off_t)keys.desc);
+  /* Then its index: gate-table entry and table of compartments. */
+  int err = w == (ssize_t)sizeof u.page
+                ? bh_publish_compartment(mem, tgid, (pid_t)n->pid, &u.d,
+                                         keys.desc, keys.index, olo, ohi)
+                : EIO;
   if (mem >= 0)
     close(mem);
-  return w == (ssize_t)sizeof u.page ? 0 : EIO;
+  return err;
 }
 
 static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
@@ -290,7 +299,8 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
                             .desc = keys.desc,
                             .key = key,
                             .index = keys.index,
-                            .written = BH_WRITTEN_DESCRIPTOR};
+                            .written =
+                                BH_WRITTEN_DESCRIPTOR | BH_WRITTEN_INDEX};
   memcpy(r.id, keys.id, sizeof r.id);
   if (!err && (!r.start || bh_registered_add(&r)))
     err = EIO;

@@ -194,6 +194,16 @@ void bh_supervise_filter_request(int listener,
                                  const struct seccomp_notif *n) BH_HIDDEN;
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) BH_HIDDEN;
+/* Whether every page of [lo, hi) of process pid is in private mappings
+ * readable only ("r--p", /proc/<pid>/maps) (supervisor-keys.c). */
+int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
+/* Publishes compartment INDEX of process tgid (task tid asking; MEM its
+ * memory file), whose descriptor D the supervisor wrote at DESC in the
+ * object filtered as [olo, ohi): its gate-table entry, then its place in
+ * the table of compartments (supervisor-publish.c). 0, or an errno. */
+int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
+                           const struct bulkhead_domain *d, uintptr_t desc,
+                           int index, uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
 /* Field 22 of /proc/<pid>/stat, the process's start time (process ids are
  * reused), or 0 (supervisor-filter.c). */
 unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
@@ -202,7 +212,7 @@ unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
  * 5), one per compartment, by process (id and start time): never in the
  * program's memory. WRITTEN says which of the words it decides are in
  * place in that process. */
-enum { BH_WRITTEN_DESCRIPTOR = 1 };
+enum { BH_WRITTEN_DESCRIPTOR = 1, BH_WRITTEN_INDEX = 2 };
 struct bh_registered {
   pid_t tgid;
   unsigned long long start;

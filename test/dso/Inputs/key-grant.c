@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,66 @@ BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 static uintptr_t data_lo, data_hi;
 static const char *object_path;
 
+static int copies;
+static uintptr_t got_word;
+static __thread long plain_tls; /* the executable's, no compartment's */
+
+/* Below every start-up object's static TLS block: the surplus ld.so gives
+ * a dlopen'ed object's initial-exec TLS from. */
+static int lowest_block(struct dl_phdr_info *info, size_t size, void *arg) {
+  long *low = arg;
+  char *tp;
+  (void)size;
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+  if (info->dlpi_tls_data && (char *)info->dlpi_tls_data - tp < *low)
+    *low = (char *)info->dlpi_tls_data - tp;
+  return 0;
+}
+/* The slot offset of copy k of the object. */
+static long spare_slot(int k) {
+  long low = 0;
+  dl_iterate_phdr(lowest_block, &low);
+  return (low & ~7l) - 64 * (k + 1);
+}
+
+/* The GOT word the slot-address function's code names
+ * (BH_SLOT_ADDRESS_ASM), set as ld.so would (its TPOFF relocation) and
+ * made read-only as RELRO. */
+static void set_slot_word(long off) {
+  uintptr_t pg = got_word & ~4095ul;
+  if (mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE))
+    exit(3);
+  memcpy((void *)got_word, &off, sizeof off);
+  if (mprotect((void *)pg, 4096, PROT_READ))
+    exit(3);
+}
+
 /* The object mapped as ld.so maps it (map-object.h), and its first
- * compartment's data bounds. */
+ * compartment's data bounds; its slot in static TLS of its own. */
 static void map_vault(const char *path) {
   map_object(path);
   const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
   data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+  const unsigned char *f = (const unsigned char *)(uintptr_t)d->slot_address;
+  int32_t rel;
+  memcpy(&rel, f + 3, sizeof rel);
+  got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+  set_slot_word(spare_slot(copies++));
+}
+
+extern const char index_words[] __asm__("__bulkhead_index_table");
+
+/* Compartment i as the tables say: the descriptor at desc, its PKRU and
+ * slot in the gate table. */
+static void published(size_t i) {
+  const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+  uint32_t pkru;
+  long slot;
+  memcpy(&pkru, index_words + 4 * i, sizeof pkru);
+  memcpy(&slot, index_words + 64 + 8 * i, sizeof slot);
+  printf("published: count %zu, at %d, pkru %d, slot %d\n", bh_domain_count(),
+         i < bh_domain_count() && bh_domain_at(i) == d, pkru == d->pkru,
+         slot == spare_slot(copies - 1));
 }
 
 /* The object's own filter (piece 4): the supervisor writes it into the
@@ -155,6 +210,19 @@ static void run_case(const char *c) {
     d->slot_address = NULL;
     mprotect(d, 4096, PROT_READ);
   }
+  if (!strcmp(c, "slot-taken") || !strcmp(c, "slot-far") ||
+      !strcmp(c, "slot-startup")) {
+    /* a slot offset key-0 stores chose before the filter: another
+     * compartment's (the program's own), outside static TLS, or in a
+     * start-up object's block (a variable of the executable) */
+    long taken;
+    char *tp;
+    memcpy(&taken, index_words + 64, sizeof taken);
+    __asm__("movq %%fs:0, %0" : "=r"(tp));
+    set_slot_word(!strcmp(c, "slot-taken") ? taken
+                  : !strcmp(c, "slot-far") ? -(1l << 29)
+                                           : (char *)&plain_tls - tp);
+  }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach
      * it, so no filter is written while it lives */
@@ -254,16 +322,18 @@ static void run_case(const char *c) {
      * for a compartment it recorded */
     uintptr_t first_base = base, first = desc;
     grant(&s);
+    published(1);
     map_vault(object_path); /* a second copy of the object */
     if (mprotect((void *)desc, 4096, PROT_READ) || protect())
       exit(1);
     grant(&s);
+    published(2);
     base = first_base, desc = first;
     printf("the first again: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "fork")) {
     /* a record is one process's: a fork made after it has none (its
-     * give fails on the data's key, not on a record), and its own next
-     * index comes from its own table of compartments */
+     * give is refused: no record of the object's filter either), and its
+     * own next index comes from its own table of compartments */
     uintptr_t first_base = base, first = desc;
     grant(&s);
     pid_t p = fork();
@@ -278,6 +348,19 @@ static void run_case(const char *c) {
     waitpid(p, NULL, 0);
     base = first_base, desc = first;
     printf("parent, the same: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "slot-reused")) {
+    /* a second copy whose GOT word names the first copy's slot */
+    grant(&s);
+    map_vault(object_path);
+    set_slot_word(spare_slot(0));
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    grant(&s);
+    printf("count %zu\n", bh_domain_count());
+  } else if (!strcmp(c, "slot-taken") || !strcmp(c, "slot-far") ||
+             !strcmp(c, "slot-startup")) {
+    grant(&s);
+    printf("count %zu\n", bh_domain_count());
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);
