@@ -177,10 +177,13 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EINVAL;
     return -1;
   }
-  /* The descriptor's page, which BH_KEY_DONE writes: read-only already,
-   * so that once written nothing but the supervisor changes it. */
+  /* The descriptor's page and the object's copies, which BH_KEY_DONE
+   * writes: read-only already, so that once written nothing but the
+   * supervisor changes them. */
+  uintptr_t copies;
   if (desc % BH_PAGE ||
-      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
+      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE) ||
+      !bh_copies_at(tgid, base, olo, ohi, &copies)) {
     *err = EACCES;
     return -1;
   }
@@ -251,6 +254,10 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
                 ? bh_publish_compartment(mem, tgid, (pid_t)n->pid, &u.d,
                                          keys.desc, keys.index, olo, ohi)
                 : EIO;
+  /* Then the copies that name it: the object's, and every registered
+   * object's copies of the two tables. */
+  if (!err)
+    err = bh_write_copies(mem, tgid, (pid_t)n->pid, keys.base, olo, ohi);
   if (mem >= 0)
     close(mem);
   return err;
@@ -299,8 +306,8 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
                             .desc = keys.desc,
                             .key = key,
                             .index = keys.index,
-                            .written =
-                                BH_WRITTEN_DESCRIPTOR | BH_WRITTEN_INDEX};
+                            .written = BH_WRITTEN_DESCRIPTOR |
+                                       BH_WRITTEN_INDEX | BH_WRITTEN_COPIES};
   memcpy(r.id, keys.id, sizeof r.id);
   if (!err && (!r.start || bh_registered_add(&r)))
     err = EIO;

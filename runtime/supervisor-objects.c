@@ -60,3 +60,16 @@ struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) {
       return &records[i];
   return NULL;
 }
+
+int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) {
+  unsigned long long start = bh_process_start(tgid);
+  int n = 0;
+  for (int i = 0; i < nrecords && n < max; i++) {
+    int seen = records[i].tgid != tgid || records[i].start != start;
+    for (int j = 0; !seen && j < n; j++)
+      seen = out[j] == records[i].base;
+    if (!seen)
+      out[n++] = records[i].base;
+  }
+  return n;
+}

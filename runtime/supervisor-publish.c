@@ -144,3 +144,62 @@ int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
     return EIO;
   return 0;
 }
+
+int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
+                 uintptr_t *copies) {
+  const char *why;
+  uintptr_t c;
+  if (bh_object_file_copies(tgid, base, &c, &why) || c % BH_PAGE ||
+      !in_span(c, BH_COPY_SIZE, olo, ohi) ||
+      !bh_readonly_private(tgid, c, c + BH_COPY_SIZE))
+    return 0;
+  *copies = c;
+  return 1;
+}
+
+/* The copies' last two pages, the index table and the table of
+ * compartments, from buf. */
+static int write_tables(int mem, const char *buf, uintptr_t c) {
+  size_t len = BH_COPY_SIZE - BH_COPY_INDEX_TABLE;
+  return pwrite(mem, buf + BH_COPY_INDEX_TABLE, len,
+                (off_t)(c + BH_COPY_INDEX_TABLE)) == (ssize_t)len
+             ? 0
+             : EIO;
+}
+
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
+                    uintptr_t olo, uintptr_t ohi) {
+  _Static_assert(BH_COPY_DOMAIN_TABLE == BH_COPY_INDEX_TABLE + BH_PAGE &&
+                     BH_COPY_SIZE == BH_COPY_DOMAIN_TABLE + BH_PAGE,
+                 "the tables are the copies' last two pages");
+  static char buf[BH_COPY_SIZE];
+  uintptr_t c;
+  if (!bh_copies_at(tgid, base, olo, ohi, &c))
+    return EACCES;
+  /* The runtime's words as the supervisor holds them (a fork of the
+   * program after start-up: the same, at the same addresses); the two
+   * tables as this process holds them, published since. */
+  memset(buf, 0, sizeof buf);
+  bh_build_copies(buf);
+  if (bh_task_read(tid, (uintptr_t)bh_index_words, buf + BH_COPY_INDEX_TABLE,
+                   BH_PAGE) ||
+      bh_task_read(tid, (uintptr_t)&bh_domain_table, buf + BH_COPY_DOMAIN_TABLE,
+                   BH_PAGE))
+    return EIO;
+  if (pwrite(mem, buf, sizeof buf, (off_t)c) != (ssize_t)sizeof buf)
+    return EIO;
+  /* The objects registered at start-up (the supervisor's own table: the
+   * same objects at the same addresses), then those recorded. */
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects && k < BH_MAX_COMPARTMENTS; k++)
+    if (write_tables(mem, buf, (uintptr_t)t->obj[k].copies))
+      return EIO;
+  uintptr_t bases[BH_MAX_COMPARTMENTS], lo, hi;
+  int n = bh_registered_bases(tgid, bases, BH_MAX_COMPARTMENTS);
+  for (int i = 0; i < n; i++)
+    if (bases[i] != base && (!bh_object_filtered(tgid, bases[i], &lo, &hi) ||
+                             !bh_copies_at(tgid, bases[i], lo, hi, &c) ||
+                             write_tables(mem, buf, c)))
+      return EIO;
+  return 0;
+}

@@ -36,7 +36,7 @@ BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 static uintptr_t data_lo, data_hi;
 static const char *object_path;
 
-static int copies;
+static int mapped;
 static uintptr_t got_word;
 static __thread long plain_tls; /* the executable's, no compartment's */
 
@@ -80,10 +80,23 @@ static void map_vault(const char *path) {
   int32_t rel;
   memcpy(&rel, f + 3, sizeof rel);
   got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
-  set_slot_word(spare_slot(copies++));
+  set_slot_word(spare_slot(mapped++));
+  /* its copies, read-only as registration will leave them */
+  if (mprotect((void *)copies, BH_COPY_SIZE, PROT_READ))
+    exit(3);
 }
 
 extern const char index_words[] __asm__("__bulkhead_index_table");
+
+/* The copies at c as the supervisor writes them: the default descriptor
+ * and the two tables as the program's are now. */
+static void copies_of(const char *which, uintptr_t c) {
+  const char *p = (const char *)c;
+  printf("copies of the %s: domain0 %d, gate table %d, table %d\n", which,
+         !memcmp(p, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE),
+         !memcmp(p + BH_COPY_INDEX_TABLE, index_words, 4096),
+         !memcmp(p + BH_COPY_DOMAIN_TABLE, &bh_domain_table, 4096));
+}
 
 /* Compartment i as the tables say: the descriptor at desc, its PKRU and
  * slot in the gate table. */
@@ -95,7 +108,7 @@ static void published(size_t i) {
   memcpy(&slot, index_words + 64 + 8 * i, sizeof slot);
   printf("published: count %zu, at %d, pkru %d, slot %d\n", bh_domain_count(),
          i < bh_domain_count() && bh_domain_at(i) == d, pkru == d->pkru,
-         slot == spare_slot(copies - 1));
+         slot == spare_slot(mapped - 1));
 }
 
 /* The object's own filter (piece 4): the supervisor writes it into the
@@ -203,6 +216,8 @@ static void run_case(const char *c) {
   }
   if (!strcmp(c, "desc-writable")) /* left writable: no key for it */
     mprotect((void *)desc, 4096, PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "copies-writable"))
+    mprotect((void *)copies, BH_COPY_SIZE, PROT_READ | PROT_WRITE);
   if (!strcmp(c, "descriptor")) { /* key-0 stores before the filter */
     struct bulkhead_domain *d = (struct bulkhead_domain *)desc;
     mprotect(d, 4096, PROT_READ | PROT_WRITE);
@@ -253,7 +268,7 @@ static void run_case(const char *c) {
             &prog);
   } else if (!strcmp(c, "sharer")) {
     printf("then: protected\n");
-  } else if (!strcmp(c, "desc-writable")) {
+  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable")) {
     printf("give: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "descriptor")) {
     /* written by the supervisor at BH_KEY_DONE: the file's bytes, and
@@ -320,7 +335,7 @@ static void run_case(const char *c) {
     /* the supervisor's record: an index after the program's compartment
      * and every one it recorded for this process, and no second grant
      * for a compartment it recorded */
-    uintptr_t first_base = base, first = desc;
+    uintptr_t first_base = base, first = desc, first_copies = copies;
     grant(&s);
     published(1);
     map_vault(object_path); /* a second copy of the object */
@@ -328,6 +343,8 @@ static void run_case(const char *c) {
       exit(1);
     grant(&s);
     published(2);
+    copies_of("second", copies);
+    copies_of("first", first_copies);
     base = first_base, desc = first;
     printf("the first again: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "fork")) {
