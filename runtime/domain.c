@@ -426,6 +426,13 @@ static int fill_imports_of(struct dl_phdr_info *info, size_t size,
 }
 
 void bh_fill_copies(char *c) {
+  bh_build_copies(c);
+  if (mprotect(c, BH_COPY_SIZE, PROT_READ))
+    bh_fatal("cannot make a shared object's copies of the runtime's words "
+             "read-only");
+}
+
+void bh_build_copies(char *c) {
   memcpy(c + BH_COPY_DOMAIN0, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE);
   uintptr_t *w = (uintptr_t *)(c + BH_COPY_WORDS);
 #define WORD_SET(i, name) w[i] = (uintptr_t)bh_word_##i;
@@ -434,9 +441,6 @@ void bh_fill_copies(char *c) {
   memcpy(c + BH_COPY_TLS_OFFSETS, bh_tls_offsets, 8 * BH_TLS_ACCESSOR_COUNT);
   memcpy(c + BH_COPY_INDEX_TABLE, bh_index_table, BH_PAGE);
   memcpy(c + BH_COPY_DOMAIN_TABLE, &bh_domain_table, BH_PAGE);
-  if (mprotect(c, BH_COPY_SIZE, PROT_READ))
-    bh_fatal("cannot make a shared object's copies of the runtime's words "
-             "read-only");
 }
 
 void bh_fill_object_copies(void) {

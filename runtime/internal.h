@@ -141,6 +141,8 @@ void bh_fill_object_copies(void) BH_HIDDEN;
 /* Fills one object's copies from the executable's words and tables, and
  * makes them read-only. */
 void bh_fill_copies(char *copies) BH_HIDDEN;
+/* The same words into COPIES, left writable (the supervisor's buffer). */
+void bh_build_copies(char *copies) BH_HIDDEN;
 /* Sets the imports of the registered objects from FROM on, then makes
  * them read-only (domain.c). */
 void bh_fill_imports(size_t from) BH_HIDDEN;
@@ -301,6 +303,16 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
  * -1 with WHY (object-file.c). */
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
                         const char **why) BH_HIDDEN;
+/* The device (major, minor) and inode of the file mapped read-only at
+ * BASE, offset 0, in process PID, into ID. 0, or -1 with WHY
+ * (object-file.c). */
+int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
+                      const char **why) BH_HIDDEN;
+/* The copies of the runtime's words (BH_SECTION_COPIES) of the shared
+ * object whose file is mapped read-only at BASE in process PID, as its
+ * note says, into *COPIES. 0, or -1 with WHY (object-file.c). */
+int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
+                          const char **why) BH_HIDDEN;
 /* Whether [lo, hi) in process PID is exactly the pages of one segment
  * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
  * mapped read-only at BASE, every page a private, readable-only mapping of

@@ -221,8 +221,9 @@ static int mapped_from(pid_t pid, uintptr_t a, uintptr_t b,
 }
 
 /* The file's Bulkhead note: its descriptors' section, as link-time
- * addresses [*lo, *hi). 0, or -1 with WHY. */
-static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
+ * addresses [*lo, *hi), and its copies (*copies). 0, or -1 with WHY. */
+static int file_note(int fd, uint64_t *lo, uint64_t *hi, uint64_t *copies,
+                     const char **why) {
   ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
   *why = "not an x86-64 shared object";
@@ -257,11 +258,30 @@ static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
         memcpy(off, buf + desc, sizeof off);
         *lo = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_START / 8];
         *hi = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_STOP / 8];
+        *copies = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_COPIES / 8];
       }
       at = next;
     }
   }
   return found ? 0 : -1;
+}
+
+static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
+  uint64_t copies;
+  return file_note(fd, lo, hi, &copies, why);
+}
+
+int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
+                          const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  uint64_t lo, hi, c;
+  int r = file_note(fd, &lo, &hi, &c, why);
+  close(fd);
+  if (!r)
+    *copies = base + (uintptr_t)c;
+  return r;
 }
 
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
@@ -291,6 +311,15 @@ int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
   }
   *lo = base;
   *hi = base + (uintptr_t)((h + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
+  return 0;
+}
+
+int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
+                      const char **why) {
+  int fd = open_mapped(pid, base, id, why);
+  if (fd < 0)
+    return -1;
+  close(fd);
   return 0;
 }
 

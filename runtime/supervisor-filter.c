@@ -47,8 +47,7 @@ static struct {
 } filtered[64];
 static int nfiltered;
 
-/* Field 22 of /proc/<pid>/stat, the start time, or 0. */
-static unsigned long long start_of(pid_t pid) {
+unsigned long long bh_process_start(pid_t pid) {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -133,7 +132,7 @@ static int filter_write(int listener, const struct seccomp_notif *n,
    * stand in for this object's (review 13b). */
   if (!page_empty(tgid))
     return EBUSY;
-  unsigned long long start = start_of(tgid);
+  unsigned long long start = bh_process_start(tgid);
   for (int i = 0; i < nfiltered; i++)
     if (filtered[i].tgid == tgid && filtered[i].start == start &&
         filtered[i].base == base)
@@ -176,7 +175,7 @@ static int filter_check(int listener, const struct seccomp_notif *n,
     return EIO; /* still under way: nothing else may be written */
   if (ok)
     filtered[nfiltered++] = (__typeof__(filtered[0])){
-        tgid, start_of(tgid), writing.base, writing.lo, writing.hi};
+        tgid, bh_process_start(tgid), writing.base, writing.lo, writing.hi};
   writing.tgid = 0;
   return ok ? 0 : EPERM;
 }
@@ -192,12 +191,7 @@ void bh_supervise_filter_request(int listener, const struct seccomp_notif *n) {
 
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) {
-  /* Still holding a program (a fork's copy of the page, made between
-   * another registration's write and its check): an install of it could
-   * stand in for this object's (review 13b). */
-  if (!page_empty(tgid))
-    return EBUSY;
-  unsigned long long start = start_of(tgid);
+  unsigned long long start = bh_process_start(tgid);
   for (int i = 0; i < nfiltered; i++)
     if (filtered[i].tgid == tgid && filtered[i].start == start && start &&
         filtered[i].base == base) {

@@ -15,7 +15,9 @@
  *     the descriptor written (piece 5's first part): the file's bytes and
  *     the runtime's fields as the supervisor decides them, into its page,
  *     which BH_KEY_GIVE required read-only and private in the object's
- *     filtered span, so what is written there stays.
+ *     filtered span, so what is written there stays; the compartment
+ *     recorded (supervisor-objects.c) with the index BH_KEY_GIVE decided,
+ *     which it answers.
  *   mprotect without PROT_EXEC: on a given key's arena and region, where
  *     every page carries that key (it keeps it), as on keyed ranges.
  */
@@ -43,6 +45,8 @@ static struct {
   pid_t tgid;           /* the process it is for */
   unsigned steps;       /* pkey_mprotect calls let through so far */
   uintptr_t base, desc, data_lo, data_hi;
+  int index;                /* the compartment index decided */
+  unsigned long long id[3]; /* the object's file: device, inode */
 } keys = {.pending = -1};
 
 static uintptr_t arena_of(int s) {
@@ -93,7 +97,7 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
  * replace them, and a write of whole pages through /proc/<pid>/mem makes
  * them the process's own copies (a later write to the file does not show
  * through). */
-static int readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
+int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
   char path[64], line[512];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
@@ -131,17 +135,23 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   while (s < bh_state->reserved_keys && keys.given & 1u << s)
     s++;
   uintptr_t b[2], hlo, hhi, olo, ohi;
+  unsigned long long id[3];
   const char *why;
+  int index = -1;
   *err = 0;
   if (keys.pending >= 0 && bh_task_tgid(keys.tgid) != keys.tgid)
     keys.pending = -1; /* its process ended mid-way: the key stays given */
   if (keys.pending >= 0 || bh_shares_memory(tgid, (pid_t)n->pid))
     *err = EBUSY;
-  else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi))
+  else if (bh_registered_find(tgid, desc))
+    *err = EEXIST; /* one key and one index per compartment */
+  else if (s >= bh_state->reserved_keys || region_of(s, &hlo, &hhi) ||
+           (index = bh_registered_next_index(tgid, (pid_t)n->pid)) < 0)
     *err = ENOSPC;
   else if (!bh_object_filtered(tgid, base, &olo, &ohi))
     *err = EPERM; /* protection before the key (piece 4, then 3) */
-  else if (bh_object_file_domain(tgid, base, desc, b, &why))
+  else if (bh_object_file_domain(tgid, base, desc, b, &why) ||
+           bh_object_file_id(tgid, base, id, &why))
     *err = ENOEXEC;
   if (*err)
     return -1;
@@ -164,9 +174,13 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EINVAL;
     return -1;
   }
-  /* The descriptor's page, which BH_KEY_DONE writes: read-only already,
-   * so that once written nothing but the supervisor changes it. */
-  if (desc % BH_PAGE || !readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
+  /* The descriptor's page and the object's copies, which BH_KEY_DONE
+   * writes: read-only already, so that once written nothing but the
+   * supervisor changes them. */
+  uintptr_t copies;
+  if (desc % BH_PAGE ||
+      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE) ||
+      !bh_copies_at(tgid, base, olo, ohi, &copies)) {
     *err = EACCES;
     return -1;
   }
@@ -191,6 +205,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   keys.given |= 1u << s;
   keys.pending = s, keys.tgid = tgid, keys.base = base, keys.desc = desc;
   keys.data_lo = b[0], keys.data_hi = b[1];
+  keys.index = index;
+  memcpy(keys.id, id, sizeof id);
   keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
   return bh_state->reserved_key[s];
 }
@@ -224,15 +240,28 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   u.d.pkru = __bulkhead_domain0.pkru & ~PKEY_BITS(key);
   u.d.stack_lo = (char *)arena_of(s) + BH_ARENA_GUARD;
   u.d.stack_hi = u.d.stack_lo + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE;
+  uintptr_t olo, ohi;
+  if (!bh_object_filtered(tgid, keys.base, &olo, &ohi))
+    return EPERM;
   int mem = open_mem(listener, n, tgid);
   ssize_t w =
       mem < 0 ? -1 : pwrite(mem, u.page, sizeof u.page, (off_t)keys.desc);
+  /* Then its index: gate-table entry and table of compartments. */
+  int err = w == (ssize_t)sizeof u.page
+                ? bh_publish_compartment(mem, tgid, (pid_t)n->pid, &u.d,
+                                         keys.desc, keys.index, olo, ohi)
+                : EIO;
+  /* Then the copies that name it: the object's, and every registered
+   * object's copies of the two tables. */
+  if (!err)
+    err = bh_write_copies(mem, tgid, (pid_t)n->pid, keys.base, olo, ohi);
   if (mem >= 0)
     close(mem);
-  return w == (ssize_t)sizeof u.page ? 0 : EIO;
+  return err;
 }
 
-static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
+static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
+                long *val) {
   int s = keys.pending;
   if (s < 0 || keys.tgid != tgid ||
       (long)n->data.args[2] != bh_state->reserved_key[s] ||
@@ -266,10 +295,24 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid) {
   }
   if (!err)
     err = write_descriptor(listener, n, tgid, s);
+  /* The record piece 5's later parts and piece 6 go by: this process
+   * only (a fork made since has the words written but no record). */
+  struct bh_registered r = {.tgid = tgid,
+                            .start = bh_process_start(tgid),
+                            .base = keys.base,
+                            .desc = keys.desc,
+                            .key = key,
+                            .index = keys.index,
+                            .written = BH_WRITTEN_DESCRIPTOR |
+                                       BH_WRITTEN_INDEX | BH_WRITTEN_COPIES};
+  memcpy(r.id, keys.id, sizeof r.id);
+  if (!err && (!r.start || bh_registered_add(&r)))
+    err = EIO;
   if (err)
     return err; /* the grant stays pending: no other can start */
   keys.done |= 1u << s;
   keys.pending = -1;
+  *val = keys.index;
   return 0;
 }
 
@@ -280,7 +323,7 @@ void bh_supervise_key_request(int listener, const struct seccomp_notif *n) {
   if (!err && n->data.args[1] == BH_KEY_GIVE)
     val = give(listener, n, tgid, &err);
   else if (!err)
-    err = done(listener, n, tgid);
+    err = done(listener, n, tgid, &val);
   bh_notif_respond(listener, n->id, err ? 0 : val, err, 0);
 }
 

@@ -194,6 +194,56 @@ void bh_supervise_filter_request(int listener,
                                  const struct seccomp_notif *n) BH_HIDDEN;
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) BH_HIDDEN;
+/* Whether every page of [lo, hi) of process pid is in private mappings
+ * readable only ("r--p", /proc/<pid>/maps) (supervisor-keys.c). */
+int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
+/* Publishes compartment INDEX of process tgid (task tid asking; MEM its
+ * memory file), whose descriptor D the supervisor wrote at DESC in the
+ * object filtered as [olo, ohi): its gate-table entry, then its place in
+ * the table of compartments (supervisor-publish.c). 0, or an errno. */
+int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
+                           const struct bulkhead_domain *d, uintptr_t desc,
+                           int index, uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
+/* Whether the copies of the object at base (its note's) are whole
+ * read-only private pages of its filtered span [olo, ohi), and where
+ * (supervisor-publish.c). */
+int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
+                 uintptr_t *copies) BH_HIDDEN;
+/* Writes the copies of the object at base whole (the runtime's words as
+ * the supervisor's memory holds them, the two tables as process tgid's
+ * do now), and every other registered object's copies of the two tables
+ * (supervisor-publish.c). 0, or an errno. */
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
+                    uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
+/* Field 22 of /proc/<pid>/stat, the process's start time (process ids are
+ * reused), or 0 (supervisor-filter.c). */
+unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
+/* The supervisor's record of the compartments of objects registered after
+ * start-up (supervisor-objects.c; docs/shared-objects.md, step 6, piece
+ * 5), one per compartment, by process (id and start time): never in the
+ * program's memory. WRITTEN says which of the words it decides are in
+ * place in that process. */
+enum { BH_WRITTEN_DESCRIPTOR = 1, BH_WRITTEN_INDEX = 2, BH_WRITTEN_COPIES = 4 };
+struct bh_registered {
+  pid_t tgid;
+  unsigned long long start;
+  uintptr_t base, desc;     /* the object's file mapping, its descriptor */
+  unsigned long long id[3]; /* the file: device major, minor, inode */
+  int key, index;           /* the reserved key given; its index */
+  unsigned written;
+};
+/* The index the next compartment of process tgid (task tid asking) gets:
+ * after every index its table of compartments counts and every one
+ * recorded for it; or -1 (none left, or the table unreadable). */
+int bh_registered_next_index(pid_t tgid, pid_t tid) BH_HIDDEN;
+/* The bases of the objects recorded for process tgid, at most max, into
+ * out; how many. */
+int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
+/* Records r; 0, or -1 when the record is full of live processes'. */
+int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
+/* Process tgid's record of the compartment whose descriptor is at desc, or
+ * NULL. */
+struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
 /* Stops every thread of process tgid but the caller (supervisor-exec.c);
  * 0, or -1 with none stopped; then lets them go. */
 int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,79 @@ BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 static uintptr_t data_lo, data_hi;
 static const char *object_path;
 
+static int mapped;
+static uintptr_t got_word;
+static __thread long plain_tls; /* the executable's, no compartment's */
+
+/* Below every start-up object's static TLS block: the surplus ld.so gives
+ * a dlopen'ed object's initial-exec TLS from. */
+static int lowest_block(struct dl_phdr_info *info, size_t size, void *arg) {
+  long *low = arg;
+  char *tp;
+  (void)size;
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+  if (info->dlpi_tls_data && (char *)info->dlpi_tls_data - tp < *low)
+    *low = (char *)info->dlpi_tls_data - tp;
+  return 0;
+}
+/* The slot offset of copy k of the object. */
+static long spare_slot(int k) {
+  long low = 0;
+  dl_iterate_phdr(lowest_block, &low);
+  return (low & ~7l) - 64 * (k + 1);
+}
+
+/* The GOT word the slot-address function's code names
+ * (BH_SLOT_ADDRESS_ASM), set as ld.so would (its TPOFF relocation) and
+ * made read-only as RELRO. */
+static void set_slot_word(long off) {
+  uintptr_t pg = got_word & ~4095ul;
+  if (mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE))
+    exit(3);
+  memcpy((void *)got_word, &off, sizeof off);
+  if (mprotect((void *)pg, 4096, PROT_READ))
+    exit(3);
+}
+
 /* The object mapped as ld.so maps it (map-object.h), and its first
- * compartment's data bounds. */
+ * compartment's data bounds; its slot in static TLS of its own. */
 static void map_vault(const char *path) {
   map_object(path);
   const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
   data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+  const unsigned char *f = (const unsigned char *)(uintptr_t)d->slot_address;
+  int32_t rel;
+  memcpy(&rel, f + 3, sizeof rel);
+  got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+  set_slot_word(spare_slot(mapped++));
+  /* its copies, read-only as registration will leave them */
+  if (mprotect((void *)copies, BH_COPY_SIZE, PROT_READ))
+    exit(3);
+}
+
+extern const char index_words[] __asm__("__bulkhead_index_table");
+
+/* The copies at c as the supervisor writes them: the default descriptor
+ * and the two tables as the program's are now. */
+static void copies_of(const char *which, uintptr_t c) {
+  const char *p = (const char *)c;
+  printf("copies of the %s: domain0 %d, gate table %d, table %d\n", which,
+         !memcmp(p, &__bulkhead_domain0, BH_DOMAIN_HEADER_SIZE),
+         !memcmp(p + BH_COPY_INDEX_TABLE, index_words, 4096),
+         !memcmp(p + BH_COPY_DOMAIN_TABLE, &bh_domain_table, 4096));
+}
+
+/* Compartment i as the tables say: the descriptor at desc, its PKRU and
+ * slot in the gate table. */
+static void published(size_t i) {
+  const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+  uint32_t pkru;
+  long slot;
+  memcpy(&pkru, index_words + 4 * i, sizeof pkru);
+  memcpy(&slot, index_words + 64 + 8 * i, sizeof slot);
+  printf("published: count %zu, at %d, pkru %d, slot %d\n", bh_domain_count(),
+         i < bh_domain_count() && bh_domain_at(i) == d, pkru == d->pkru,
+         slot == spare_slot(mapped - 1));
 }
 
 /* The object's own filter (piece 4): the supervisor writes it into the
@@ -115,7 +183,11 @@ static long grant(int *slot) {
   long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
   long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
   printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
-  printf("done: %ld\n", done(key));
+  long index = done(key);
+  if (index < 0)
+    printf("done: %ld (%s)\n", index, strerror(errno));
+  else
+    printf("done: index %ld\n", index);
   *slot = s;
   return key;
 }
@@ -144,12 +216,27 @@ static void run_case(const char *c) {
   }
   if (!strcmp(c, "desc-writable")) /* left writable: no key for it */
     mprotect((void *)desc, 4096, PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "copies-writable"))
+    mprotect((void *)copies, BH_COPY_SIZE, PROT_READ | PROT_WRITE);
   if (!strcmp(c, "descriptor")) { /* key-0 stores before the filter */
     struct bulkhead_domain *d = (struct bulkhead_domain *)desc;
     mprotect(d, 4096, PROT_READ | PROT_WRITE);
     d->name = "forged", d->stack_lo = (char *)base, d->pkey = 0;
     d->slot_address = NULL;
     mprotect(d, 4096, PROT_READ);
+  }
+  if (!strcmp(c, "slot-taken") || !strcmp(c, "slot-far") ||
+      !strcmp(c, "slot-startup")) {
+    /* a slot offset key-0 stores chose before the filter: another
+     * compartment's (the program's own), outside static TLS, or in a
+     * start-up object's block (a variable of the executable) */
+    long taken;
+    char *tp;
+    memcpy(&taken, index_words + 64, sizeof taken);
+    __asm__("movq %%fs:0, %0" : "=r"(tp));
+    set_slot_word(!strcmp(c, "slot-taken") ? taken
+                  : !strcmp(c, "slot-far") ? -(1l << 29)
+                                           : (char *)&plain_tls - tp);
   }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach
@@ -181,7 +268,7 @@ static void run_case(const char *c) {
             &prog);
   } else if (!strcmp(c, "sharer")) {
     printf("then: protected\n");
-  } else if (!strcmp(c, "desc-writable")) {
+  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable")) {
     printf("give: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "descriptor")) {
     /* written by the supervisor at BH_KEY_DONE: the file's bytes, and
@@ -244,6 +331,53 @@ static void run_case(const char *c) {
     base = (uintptr_t)b2, desc = d - real + base;
     printf("another base: %ld (%s)\n", give(), strerror(errno));
     base = real, desc = d;
+  } else if (!strcmp(c, "indices")) {
+    /* the supervisor's record: an index after the program's compartment
+     * and every one it recorded for this process, and no second grant
+     * for a compartment it recorded */
+    uintptr_t first_base = base, first = desc, first_copies = copies;
+    grant(&s);
+    published(1);
+    map_vault(object_path); /* a second copy of the object */
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    grant(&s);
+    published(2);
+    copies_of("second", copies);
+    copies_of("first", first_copies);
+    base = first_base, desc = first;
+    printf("the first again: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "fork")) {
+    /* a record is one process's: a fork made after it has none (its
+     * give is refused: no record of the object's filter either), and its
+     * own next index comes from its own table of compartments */
+    uintptr_t first_base = base, first = desc;
+    grant(&s);
+    pid_t p = fork();
+    if (p == 0) {
+      printf("child, the same: %ld (%s)\n", give(), strerror(errno));
+      map_vault(object_path);
+      if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+        _exit(1);
+      grant(&s);
+      _exit(0);
+    }
+    waitpid(p, NULL, 0);
+    base = first_base, desc = first;
+    printf("parent, the same: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "slot-reused")) {
+    /* a second copy whose GOT word names the first copy's slot */
+    grant(&s);
+    map_vault(object_path);
+    set_slot_word(spare_slot(0));
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    grant(&s);
+    printf("count %zu\n", bh_domain_count());
+  } else if (!strcmp(c, "slot-taken") || !strcmp(c, "slot-far") ||
+             !strcmp(c, "slot-startup")) {
+    grant(&s);
+    printf("count %zu\n", bh_domain_count());
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);

@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uintptr_t base, desc;
+static uintptr_t base, desc, copies;
 
 static void map_object(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -81,7 +81,10 @@ static void map_object(const char *path) {
     if (sh[i].sh_name < sizeof names &&
         !strcmp(names + sh[i].sh_name, BH_SECTION_DOMAINS))
       desc = base + sh[i].sh_addr;
+    else if (sh[i].sh_name < sizeof names &&
+             !strcmp(names + sh[i].sh_name, BH_SECTION_COPIES))
+      copies = base + sh[i].sh_addr;
   close(fd);
-  if (!desc)
+  if (!desc || !copies)
     exit(3);
 }
