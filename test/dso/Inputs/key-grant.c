@@ -28,63 +28,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "map-object.h"
+#include "grant.h"
 
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
-static uintptr_t data_lo, data_hi;
 static const char *object_path;
 
-static int mapped;
-static uintptr_t got_word;
 static __thread long plain_tls; /* the executable's, no compartment's */
-
-/* Below every start-up object's static TLS block: the surplus ld.so gives
- * a dlopen'ed object's initial-exec TLS from. */
-static int lowest_block(struct dl_phdr_info *info, size_t size, void *arg) {
-  long *low = arg;
-  char *tp;
-  (void)size;
-  __asm__("movq %%fs:0, %0" : "=r"(tp));
-  if (info->dlpi_tls_data && (char *)info->dlpi_tls_data - tp < *low)
-    *low = (char *)info->dlpi_tls_data - tp;
-  return 0;
-}
-/* The slot offset of copy k of the object. */
-static long spare_slot(int k) {
-  long low = 0;
-  dl_iterate_phdr(lowest_block, &low);
-  return (low & ~7l) - 64 * (k + 1);
-}
-
-/* The GOT word the slot-address function's code names
- * (BH_SLOT_ADDRESS_ASM), set as ld.so would (its TPOFF relocation) and
- * made read-only as RELRO. */
-static void set_slot_word(long off) {
-  uintptr_t pg = got_word & ~4095ul;
-  if (mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE))
-    exit(3);
-  memcpy((void *)got_word, &off, sizeof off);
-  if (mprotect((void *)pg, 4096, PROT_READ))
-    exit(3);
-}
-
-/* The object mapped as ld.so maps it (map-object.h), and its first
- * compartment's data bounds; its slot in static TLS of its own. */
-static void map_vault(const char *path) {
-  map_object(path);
-  const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
-  data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
-  const unsigned char *f = (const unsigned char *)(uintptr_t)d->slot_address;
-  int32_t rel;
-  memcpy(&rel, f + 3, sizeof rel);
-  got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
-  set_slot_word(spare_slot(mapped++));
-  /* its copies, read-only as registration will leave them */
-  if (mprotect((void *)copies, BH_COPY_SIZE, PROT_READ))
-    exit(3);
-}
 
 extern const char index_words[] __asm__("__bulkhead_index_table");
 
@@ -123,50 +74,6 @@ static long protect(void) {
   printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
          w ? " " : "", w ? strerror(we) : "");
   return w || s || c;
-}
-
-static long give(void) {
-  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_KEY_GIVE, base, desc);
-}
-static long done(long key) {
-  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_KEY_DONE, key, 0);
-}
-static long tag(uintptr_t a, size_t len, int prot, long key) {
-  return syscall(SYS_pkey_mprotect, a, len, prot, key);
-}
-
-/* "perms key" of the mapping that holds a, from /proc/self/smaps. */
-static int key_at(uintptr_t a) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  int in = 0, key = -1;
-  while (f && fgets(line, sizeof line, f)) {
-    uintptr_t lo, hi;
-    char p[8];
-    if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s", &lo, &hi, p) == 3)
-      in = lo <= a && a < hi;
-    else if (in && sscanf(line, "ProtectionKey: %d", &key) == 1)
-      break;
-  }
-  if (f)
-    fclose(f);
-  return key;
-}
-
-static int slot_of(long key) {
-  for (int s = 0; s < bh_state->reserved_keys; s++)
-    if (bh_state->reserved_key[s] == key)
-      return s;
-  return -1;
-}
-static uintptr_t arena(int s) {
-  return bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
-}
-static void region(int s, uintptr_t *lo, uintptr_t *hi) {
-  uintptr_t rlo, rhi;
-  bh_heap_reserved(&rlo, &rhi);
-  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
-  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
 }
 
 /* The whole grant, as registration will make it; returns the key. */

@@ -35,77 +35,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "map-object.h"
+#include "grant.h"
 
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
-static uintptr_t data_lo, data_hi;
-
-/* The object as ld.so maps it (map-object.h), its first compartment's
- * data bounds, its descriptor's page read-only (BH_KEY_GIVE wants it). */
-static void map_vault(const char *path) {
-  map_object(path);
-  const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
-  data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+/* The object mapped (grant.h), its descriptor's page read-only as
+ * BH_KEY_GIVE wants it. */
+static void map_vault_ro(const char *path) {
+  map_vault(path);
   if (mprotect((void *)desc, 4096, PROT_READ))
     exit(3);
-}
-
-static long request(long op, uintptr_t a, uintptr_t b) {
-  return syscall(SYS_ioctl, BH_REQUEST_FD, op, a, b);
-}
-static long tag(uintptr_t a, size_t len, int prot, long key) {
-  return syscall(SYS_pkey_mprotect, a, len, prot, key);
-}
-
-/* The key of the mapping that holds a, and this thread's filter count. */
-static int key_at(uintptr_t a) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char *line = NULL;
-  size_t cap = 0;
-  int in = 0, key = -1;
-  while (f && getline(&line, &cap, f) > 0) {
-    uintptr_t lo, hi;
-    char p[8];
-    if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s", &lo, &hi, p) == 3)
-      in = lo <= a && a < hi;
-    else if (in && sscanf(line, "ProtectionKey: %d", &key) == 1)
-      break;
-  }
-  free(line);
-  if (f)
-    fclose(f);
-  return key;
-}
-static long my_filters(void) {
-  FILE *f = fopen("/proc/thread-self/status", "r");
-  char *line = NULL;
-  size_t cap = 0;
-  long c = -1;
-  while (f && getline(&line, &cap, f) > 0)
-    if (sscanf(line, "Seccomp_filters: %ld", &c) == 1)
-      break;
-  free(line);
-  if (f)
-    fclose(f);
-  return c;
-}
-
-static int slot_of(long key) {
-  for (int s = 0; s < bh_state->reserved_keys; s++)
-    if (bh_state->reserved_key[s] == key)
-      return s;
-  return -1;
-}
-static uintptr_t arena(int s) {
-  return bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
-}
-static void region(int s, uintptr_t *lo, uintptr_t *hi) {
-  uintptr_t rlo, rhi;
-  bh_heap_reserved(&rlo, &rhi);
-  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
-  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
 }
 
 /* ------------------------------------------------------- groups-check */
@@ -324,7 +264,7 @@ int main(int argc, char **argv) {
     pid_t p = fork();
     if (p == 0) {
       dup2(1, 2);
-      map_vault(argv[1]);
+      map_vault_ro(argv[1]);
       printf("object mapped, data of %zu pages\n", (data_hi - data_lo) / 4096);
       if (!strcmp(argv[i], "groups-check"))
         groups_check();
