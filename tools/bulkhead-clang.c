@@ -501,8 +501,13 @@ static void scan_args(struct scan *s, struct argv_t *args,
         set_lang(s, args->v[i + 1]);
       if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
         s->output = args->v[i + 1];
-      if (strcmp(a, "-Xlinker") == 0)
-        scan_linker_arg(s, args->v[i + 1], i > 1 && strcmp(args->v[i - 2], "-Xlinker") == 0 ? args->v[i - 1] : NULL);
+      if (strcmp(a, "-Xlinker") == 0) {
+        /* -Xlinker -z -Xlinker muldefs */
+        const char *prev = i >= 2 && !strcmp(args->v[i - 2], "-Xlinker")
+                               ? args->v[i - 1]
+                               : NULL;
+        scan_linker_arg(s, args->v[i + 1], prev);
+      }
       if (strcmp(a, "-z") == 0 && strcmp(args->v[i + 1], "muldefs") == 0)
         s->unchecked_link = "-z muldefs";
       i++; /* the value is not an input or an option */
@@ -839,15 +844,17 @@ int main(int argc, char **argv) {
                          .disarm_gates = disarming,
                          /* Names a module never saw (--defsym, a linker
                           * script) for default-domain code: alias-check.h. */
-                         .check_aliases = (linking || linking_dso) && !s.no_run};
+                         .check_aliases =
+                             (linking || linking_dso) && !s.no_run};
   /* Refused where the flag is given (a -shared link that lost it is
    * checked, but its linker options are the build's own). */
-  if ((linking || (linking_dso && active)) && !s.no_run && s.unchecked_link)
+  const char *bad = s.unchecked_link;
+  if ((linking || (linking_dso && active)) && !s.no_run && bad)
     die("'%s' cannot be used in a link with -fpkey-compartments: the "
         "driver's check of the names for default-domain code would not see "
         "what it does (docs/driver.md)%s",
-        s.unchecked_link,
-        starts_with(s.unchecked_link, "-o") || starts_with(s.unchecked_link, "--output")
+        bad,
+        starts_with(bad, "-o") || starts_with(bad, "--output")
             ? "; give -o to bulkhead-clang itself"
             : "");
   /* The check reads the symbol table, which -s would leave out: the link

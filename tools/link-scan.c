@@ -184,7 +184,8 @@ static int strip_output(const struct link_scan *ls) {
   if (!ls->strip || exit_status(run(link_strip_command(ls), TO_STDERR)) == 0)
     return 0;
   remove_output(ls->output);
-  fprintf(stderr, "bulkhead-clang: error: %s could not strip %s (-s); removed it\n",
+  fprintf(stderr,
+          "bulkhead-clang: error: %s could not strip %s (-s); removed it\n",
           ls->strip, ls->output);
   return 1;
 }
