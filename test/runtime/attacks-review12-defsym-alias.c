@@ -9,9 +9,10 @@
 // Fixed at link time (tools/alias-check.c): the driver refuses a link whose
 // output has a global or weak symbol inside a marked function that is not
 // marked itself, naming it, whatever made the name: --defsym (also into
-// the function's middle), a linker script's assignment. A stripped output
-// cannot be checked and is refused too. Checked before the fix: the link
-// succeeded and the program printed LEAK.
+// the function's middle), a linker script's assignment. With -s the
+// driver strips after the check, so the name is still refused; a strip
+// the linker is told to make leaves nothing to check and is refused.
+// Checked before the fix: the link succeeded and the program printed LEAK.
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DPROGRAM -c %S/attacks-review12-asm-alias.c -o %t.app.o
 // RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o -Wl,--defsym=app_beat=app_heartbeat -o %t.defsym 2> %t.err
 // RUN: FileCheck %s --check-prefixes=REFUSED,AT0 < %t.err
@@ -21,7 +22,9 @@
 // RUN: echo 'app_beat = app_heartbeat;' > %t.lds
 // RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o %t.lds -o %t.script 2> %t.script.err
 // RUN: FileCheck %s --check-prefixes=REFUSED,AT0 < %t.script.err
-// RUN: not %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -s -o %t.stripped 2> %t.stripped.err
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o -Wl,--defsym=app_beat=app_heartbeat -s -o %t.s 2> %t.s.err
+// RUN: FileCheck %s --check-prefixes=REFUSED,AT0 < %t.s.err
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -Wl,-s -o %t.stripped 2> %t.stripped.err
 // RUN: FileCheck %s --check-prefix=STRIPPED < %t.stripped.err
 // The same program without the name links.
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %S/attacks-review12-asm-alias.c %t.app.o -o %t.plain
