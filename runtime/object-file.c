@@ -199,20 +199,25 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
 }
 
 /* Whether every page of [a, b) in process PID is in mappings of the file
- * ID (major, minor, inode); mappings come in ascending order. */
-static int mapped_from(pid_t pid, uintptr_t a, uintptr_t b,
-                       const unsigned long long *id) {
+ * ID (major, minor, inode); mappings come in ascending order. With CODE,
+ * only private mappings, readable only, at the file offset *CODE +
+ * (page - a). */
+static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
+                     const unsigned long long *id, const uint64_t *code) {
   char path[64], line[4096 + 128];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
   uintptr_t cur = a;
   while (f && cur < b && bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo, hi, off, ino;
+    unsigned long long lo, hi, o, ino;
     unsigned maj, min;
     char perms[8];
-    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &off,
-               &maj, &min, &ino) == 7 &&
-        lo <= cur && cur < hi && maj == id[0] && min == id[1] && ino == id[2])
+    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &o, &maj,
+               &min, &ino) == 7 &&
+        lo <= cur && cur < hi && maj == id[0] && min == id[1] &&
+        ino == id[2] &&
+        (!code ||
+         (!strcmp(perms, "r--p") && o + (cur - lo) == *code + (cur - a))))
       cur = hi < b ? (uintptr_t)hi : b;
   }
   if (f)
@@ -335,7 +340,7 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
     r = -1;
     *why = "no descriptor its file's note lists";
   }
-  if (!r && !mapped_from(pid, desc, desc + BH_DOMAIN_SIZE, id)) {
+  if (!r && !mapped_as(pid, desc, desc + BH_DOMAIN_SIZE, id, NULL)) {
     r = -1;
     *why = "the descriptor is not in a mapping of the object's file";
   }
@@ -347,35 +352,12 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
   /* The data too: a file mapping of that object, not memory elsewhere
    * that a mapping of its first page at a chosen base would point at. */
   if (!r && bounds[1] > bounds[0] &&
-      !mapped_from(pid, bounds[0], bounds[1], id)) {
+      !mapped_as(pid, bounds[0], bounds[1], id, NULL)) {
     r = -1;
     *why = "the data is not in a mapping of the object's file";
   }
   close(fd);
   return r;
-}
-
-/* Whether every page of [a, b) in process PID is in private mappings,
- * readable only, of the file ID at the file offset OFF + (page - a). */
-static int mapped_code(pid_t pid, uintptr_t a, uintptr_t b, uint64_t off,
-                       const unsigned long long *id) {
-  char path[64], line[4096 + 128];
-  snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-  FILE *f = fopen(path, "re");
-  uintptr_t cur = a;
-  while (f && cur < b && bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo, hi, o, ino;
-    unsigned maj, min;
-    char perms[8];
-    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &o, &maj,
-               &min, &ino) == 7 &&
-        lo <= cur && cur < hi && !strcmp(perms, "r--p") && maj == id[0] &&
-        min == id[1] && ino == id[2] && o + (cur - lo) == off + (cur - a))
-      cur = hi < b ? (uintptr_t)hi : b;
-  }
-  if (f)
-    fclose(f);
-  return cur >= b && b > a;
 }
 
 int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
@@ -414,7 +396,7 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
     *why = "not exactly the pages of a segment made executable after "
            "registration";
   }
-  if (ok && !mapped_code(pid, lo, hi, off, id)) {
+  if (ok && !mapped_as(pid, lo, hi, id, &off)) {
     ok = 0;
     *why = "the pages are not a readable-only private mapping of the "
            "object's file";
