@@ -93,6 +93,23 @@ static int all_have(pid_t tgid, long c0) {
   return ok && any;
 }
 
+static int span_taken(pid_t tgid, uintptr_t lo, uintptr_t hi) {
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  if ((lo < bh_state->arena_hi && bh_state->arena_lo < hi) ||
+      (lo < rhi && rlo < hi))
+    return 1;
+  for (unsigned i = 0; i < bh_policy->n; i++)
+    if (lo < bh_policy->r[i].hi && bh_policy->r[i].lo < hi)
+      return 1;
+  unsigned long long start = bh_process_start(tgid);
+  for (int i = 0; i < nfiltered; i++)
+    if (filtered[i].tgid == tgid && filtered[i].start == start &&
+        lo < filtered[i].hi && filtered[i].lo < hi)
+      return 1;
+  return 0;
+}
+
 /* Whether process tgid's filter page holds zeros only. */
 static int page_empty(pid_t tgid) {
   static char page[BH_PAGE];
@@ -137,6 +154,12 @@ static int filter_write(int listener, const struct seccomp_notif *n,
     if (filtered[i].tgid == tgid && filtered[i].start == start &&
         filtered[i].base == base)
       return EEXIST;
+  /* The span is what the file says: it may not reach the first filter's
+   * ranges (the program's protected pages), the reserved arenas and heap
+   * regions, or another object's span in this process, whose pages the
+   * supervisor writes (review 13c). */
+  if (span_taken(tgid, lo, hi))
+    return EINVAL;
   static union {
     struct {
       struct sock_fprog f;

@@ -184,6 +184,17 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EACCES;
     return -1;
   }
+  /* What the supervisor writes and what the key tags, apart: data over
+   * the descriptor's page or the copies would make them writable with
+   * the key, and copies over the descriptor would put a table's words in
+   * it (review 13c). */
+  uintptr_t dpage = desc & ~(uintptr_t)(BH_PAGE - 1);
+  if (overlaps(b[0], b[1], dpage, dpage + BH_PAGE) ||
+      overlaps(b[0], b[1], copies, copies + BH_COPY_SIZE) ||
+      overlaps(copies, copies + BH_COPY_SIZE, dpage, dpage + BH_PAGE)) {
+    *err = EINVAL;
+    return -1;
+  }
   /* The cookie, into a page nobody can read or map yet (PROT_NONE,
    * untagged, every call on it refused); the key then protects it. */
   uint64_t cookie = 0;
