@@ -7,7 +7,9 @@
 #ifndef BULKHEAD_TEST_GRANT_H
 #define BULKHEAD_TEST_GRANT_H
 
+#include <errno.h>
 #include <inttypes.h>
+#include <linux/seccomp.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,20 @@ static long give(void) { return request(BH_KEY_GIVE, base, desc); }
 static long done(long key) { return request(BH_KEY_DONE, (uintptr_t)key, 0); }
 static long tag(uintptr_t a, size_t len, int prot, long key) {
   return syscall(SYS_pkey_mprotect, a, len, prot, key);
+}
+
+/* The object's own filter (piece 4): the supervisor writes it into the
+ * policy's page, the process installs it from there for every thread,
+ * the supervisor checks it did. */
+static long protect(void) {
+  long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
+  int we = errno;
+  long s = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                   SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
+  long c = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
+  printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
+         w ? " " : "", w ? strerror(we) : "");
+  return w || s || c;
 }
 
 /* A field of the line of FILE that starts with NAME (sscanf format FMT),

@@ -62,20 +62,6 @@ static void published(size_t i) {
          slot == spare_slot(mapped - 1));
 }
 
-/* The object's own filter (piece 4): the supervisor writes it into the
- * policy's page, the process installs it from there for every thread,
- * the supervisor checks it did. */
-static long protect(void) {
-  long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
-  int we = errno;
-  long s = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                   SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
-  long c = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
-  printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
-         w ? " " : "", w ? strerror(we) : "");
-  return w || s || c;
-}
-
 /* The whole grant, as registration will make it; returns the key. */
 static long grant(int *slot) {
   long key = give();

@@ -53,17 +53,6 @@
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
-static long protect(void) {
-  long w = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_WRITE, base, 0);
-  int we = errno;
-  long s = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                   SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
-  long c = syscall(SYS_ioctl, BH_REQUEST_FD, (long)BH_FILTER_CHECK, 0, 0);
-  printf("protect: write %ld, seccomp %ld, check %ld%s%s\n", w, s, c,
-         w ? " " : "", w ? strerror(we) : "");
-  return w || s || c;
-}
-
 /* The whole grant for (base, desc) with data [data_lo, data_hi): the
  * index, or -1. */
 static long grant(long *keyp) {
