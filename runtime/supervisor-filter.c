@@ -47,22 +47,6 @@ static struct {
 } filtered[64];
 static int nfiltered;
 
-unsigned long long bh_process_start(pid_t pid) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (k <= 0)
-    return 0;
-  buf[k] = 0;
-  char *s = strrchr(buf, ')'); /* then field 3 on */
-  for (int field = 2; s && field < 22; field++)
-    s = strchr(s + 1, ' ');
-  return s ? strtoull(s + 1, NULL, 10) : 0;
-}
-
 /* Thread tid's count of seccomp filters; -2 if the thread is gone, -1 if
  * the count cannot be read (a refusal: review 13b made the line missing). */
 static long filters_of(pid_t tid) {

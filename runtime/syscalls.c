@@ -345,9 +345,9 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *unused) {
   return 0;
 }
 
-/* Fields 26 (start_code), 47 (start_brk), 48 (arg_start) and 50
- * (env_start) of /proc/<pid>/stat, or 0 where it cannot be read. */
-int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) {
+/* Fields WANT[0..N) (ascending) of /proc/<pid>/stat into OUT, 0 where it
+ * cannot be read; 0, or -1. No stdio: start-up uses it too. */
+static int stat_fields(pid_t pid, const int *want, int n, unsigned long *out) {
   char path[40] = "/proc/", buf[1024];
   char *p = path + 6;
   unsigned long v = (unsigned long)pid;
@@ -358,22 +358,21 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) {
   while (v /= 10);
   strcpy(p, d);
   strcat(p, "/stat");
-  memset(out, 0, BH_IDENT_FIELDS * sizeof *out);
+  memset(out, 0, (size_t)n * sizeof *out);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t r = read(fd, buf, sizeof buf - 1);
   close(fd);
-  if (n <= 0)
+  if (r <= 0)
     return -1;
-  buf[n] = 0;
+  buf[r] = 0;
   char *s = strrchr(buf, ')'); /* the command name may hold anything */
   if (!s)
     return -1;
-  static const int want[BH_IDENT_FIELDS] = {26, 47, 48, 50};
   /* s is at field 2's end; field 3 is the state, a letter */
   int k = 0;
-  for (int field = 3; *s && k < BH_IDENT_FIELDS; field++) {
+  for (int field = 3; *s && k < n; field++) {
     while (*s == ' ' || *s == ')')
       s++;
     char *e;
@@ -384,7 +383,22 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) {
       e++; /* the state letter, or a number's end */
     s = e;
   }
-  return k == BH_IDENT_FIELDS ? 0 : -1;
+  return k == n ? 0 : -1;
+}
+
+/* Fields 26 (start_code), 47 (start_brk), 48 (arg_start) and 50
+ * (env_start) of /proc/<pid>/stat, or 0 where it cannot be read. */
+int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) {
+  static const int want[BH_IDENT_FIELDS] = {26, 47, 48, 50};
+  return stat_fields(pid, want, BH_IDENT_FIELDS, out);
+}
+
+/* Field 22 (starttime) of /proc/<pid>/stat, or 0: with the id, it names
+ * a process once (ids are reused). */
+unsigned long long bh_process_start(pid_t pid) {
+  static const int want[1] = {22};
+  unsigned long start;
+  return stat_fields(pid, want, 1, &start) ? 0 : start;
 }
 
 static void verbose_policy(void) {
