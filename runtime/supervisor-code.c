@@ -1,0 +1,102 @@
+/*
+ * supervisor-code.c - the last step of registering an object after
+ * start-up under the filter (docs/shared-objects.md, step 6, piece 6,
+ * "Executable last"): mprotect(PROT_READ | PROT_EXEC) of a segment of the
+ * object's code, which bulkhead-clang linked readable only
+ * (BH_PF_EXEC_AFTER_REGISTRATION). The object's filter lets only that
+ * protection of its span go on to the first filter, which sends every
+ * PROT_EXEC here. Allowed, and only then, when:
+ *   - this process (by start time: a fork has no record) has a record of
+ *     every compartment the object's file lists, each with every word
+ *     written (bh_registered_complete): its filter, keys and words first;
+ *   - the range is exactly the pages of one marked segment at the object's
+ *     base, each a private, readable-only mapping of the object's file at
+ *     the segment's offset, whose bytes are the file's (object-file.c,
+ *     bh_object_file_code); in the filtered span nothing can remap,
+ *     re-protect or advise them away after this look;
+ *   - the process cannot change the file (bh_file_changeable, as for new
+ *     executable mappings): a private page not yet copied shows a write to
+ *     the file, so a file the process may write would put its code there
+ *     after the look;
+ *   - that segment was not made executable before in this process: each
+ *     once; a second call is refused, with every other PROT_EXEC.
+ * Attacker B may make the call at any time: before the grant completes it
+ * has no record; with one, only the file's code becomes executable, once.
+ */
+#define _GNU_SOURCE
+#include "syscalls.h"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Segments made executable, by process: never twice. */
+#define MAX_MADE 64
+static struct {
+  pid_t tgid;
+  unsigned long long start;
+  uintptr_t lo;
+} made[MAX_MADE];
+static int nmade;
+
+static int made_before(pid_t tgid, unsigned long long start, uintptr_t lo) {
+  for (int i = 0; i < nmade; i++)
+    if (made[i].tgid == tgid && made[i].start == start && made[i].lo == lo)
+      return 1;
+  return 0;
+}
+
+/* The base of the object recorded for process tgid whose filtered span
+ * holds [a, b), or 0 (spans do not overlap: supervisor-filter.c). */
+static uintptr_t object_of(pid_t tgid, uintptr_t a, uintptr_t b) {
+  uintptr_t bases[BH_MAX_COMPARTMENTS], lo, hi;
+  int k = bh_registered_bases(tgid, bases, BH_MAX_COMPARTMENTS);
+  for (int i = 0; i < k; i++)
+    if (bh_object_filtered(tgid, bases[i], &lo, &hi) && lo <= a && b <= hi)
+      return bases[i];
+  return 0;
+}
+
+/* Whether every compartment the file at base lists is recorded for
+ * process tgid: code with a gate of one not registered yet would run with
+ * that compartment's words unwritten. */
+static int all_recorded(pid_t tgid, uintptr_t base) {
+  uintptr_t lo, hi;
+  const char *why;
+  if (bh_object_file_descriptors(tgid, base, &lo, &hi, &why) || hi <= lo)
+    return 0;
+  for (uintptr_t d = lo; d < hi; d += BH_DOMAIN_SIZE)
+    if (!bh_registered_find(tgid, d))
+      return 0;
+  return 1;
+}
+
+/* Whether task tid's process cannot change the object's file. */
+static int file_fixed(pid_t tgid, pid_t tid, uintptr_t base) {
+  const char *why;
+  struct stat st;
+  int fd = bh_object_file_open(tgid, base, &why);
+  int ok = fd >= 0 && !fstat(fd, &st) && !bh_file_changeable(fd, &st, tid);
+  if (fd >= 0)
+    close(fd);
+  return ok;
+}
+
+int bh_code_allow_mprotect(const struct seccomp_notif *n) {
+  uintptr_t a = n->data.args[0], len = n->data.args[1];
+  pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
+  unsigned long long start = tgid > 0 ? bh_process_start(tgid) : 0;
+  const char *why;
+  if (n->data.args[2] != (PROT_READ | PROT_EXEC) || !start || !len ||
+      a % BH_PAGE || len % BH_PAGE || a + len < a)
+    return 0;
+  uintptr_t base = object_of(tgid, a, a + len);
+  if (!base || !bh_registered_complete(tgid, base) ||
+      !all_recorded(tgid, base) || made_before(tgid, start, a) ||
+      nmade == MAX_MADE || bh_object_file_code(tgid, base, a, a + len, &why) ||
+      !file_fixed(tgid, tid, base))
+    return 0;
+  made[nmade].tgid = tgid, made[nmade].start = start, made[nmade].lo = a;
+  nmade++;
+  return 1;
+}
