@@ -6,9 +6,11 @@
  * (BH_PF_EXEC_AFTER_REGISTRATION). The object's filter lets only that
  * protection of its span go on to the first filter, which sends every
  * PROT_EXEC here. Allowed, and only then, when:
- *   - this process (by start time: a fork has no record) has a record of
- *     every compartment the object's file lists, each with every word
- *     written (bh_registered_complete): its filter, keys and words first;
+ *   - the range is in the span of an object this process protected with
+ *     its filter (by start time: a fork has no record of it), and the
+ *     process has a record of every compartment the object's file lists,
+ *     each with every word written (bh_registered_complete): its filter,
+ *     keys and words first;
  *   - the range is exactly the pages of one marked segment at the object's
  *     base, each a private, readable-only mapping of the object's file at
  *     the segment's offset, whose bytes are the file's (object-file.c,
@@ -46,17 +48,6 @@ static int made_before(pid_t tgid, unsigned long long start, uintptr_t lo) {
   return 0;
 }
 
-/* The base of the object recorded for process tgid whose filtered span
- * holds [a, b), or 0 (spans do not overlap: supervisor-filter.c). */
-static uintptr_t object_of(pid_t tgid, uintptr_t a, uintptr_t b) {
-  uintptr_t bases[BH_MAX_COMPARTMENTS], lo, hi;
-  int k = bh_registered_bases(tgid, bases, BH_MAX_COMPARTMENTS);
-  for (int i = 0; i < k; i++)
-    if (bh_object_filtered(tgid, bases[i], &lo, &hi) && lo <= a && b <= hi)
-      return bases[i];
-  return 0;
-}
-
 /* Whether every compartment the file at base lists is recorded for
  * process tgid: code with a gate of one not registered yet would run with
  * that compartment's words unwritten. */
@@ -90,7 +81,7 @@ int bh_code_allow_mprotect(const struct seccomp_notif *n) {
   if (n->data.args[2] != (PROT_READ | PROT_EXEC) || !start || !len ||
       a % BH_PAGE || len % BH_PAGE || a + len < a)
     return 0;
-  uintptr_t base = object_of(tgid, a, a + len);
+  uintptr_t base = bh_object_filtered_at(tgid, a, a + len);
   if (!base || !bh_registered_complete(tgid, base) ||
       !all_recorded(tgid, base) || made_before(tgid, start, a) ||
       nmade == MAX_MADE || bh_object_file_code(tgid, base, a, a + len, &why) ||

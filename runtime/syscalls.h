@@ -205,6 +205,9 @@ void bh_supervise_filter_request(int listener,
                                  const struct seccomp_notif *n) BH_HIDDEN;
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) BH_HIDDEN;
+/* The base of process tgid's object whose filter protects [a, b), or 0
+ * (filtered spans do not overlap). */
+uintptr_t bh_object_filtered_at(pid_t tgid, uintptr_t a, uintptr_t b) BH_HIDDEN;
 /* Whether every page of [lo, hi) of process pid is in private mappings
  * readable only ("r--p", /proc/<pid>/maps) (supervisor-keys.c). */
 int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;

@@ -123,6 +123,23 @@ static void make_executable(const char *what, uintptr_t lo, uintptr_t hi) {
   printf("%s: %ld, executable %d\n", what, r, perms[2] == 'x');
 }
 
+/* Compartment d of the object (a file of two): its descriptor and data
+ * bounds; its slot's GOT word set as ld.so would (map_vault does the
+ * first's). */
+static void select_compartment(uintptr_t d) {
+  const struct bulkhead_domain *x = (const struct bulkhead_domain *)d;
+  desc = d, data_lo = (uintptr_t)x->data_start;
+  data_hi = (uintptr_t)x->data_end;
+}
+static void set_slot_of(uintptr_t d, long off) {
+  const struct bulkhead_domain *x = (const struct bulkhead_domain *)d;
+  const unsigned char *f = (const unsigned char *)(uintptr_t)x->slot_address;
+  int32_t rel;
+  memcpy(&rel, f + 3, sizeof rel);
+  got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+  set_slot_word(off);
+}
+
 /* Not root (the guest runs tests as root, and CAP_DAC_OVERRIDE may write
  * every file: the supervisor only refuses files such a process cannot
  * change otherwise). */
@@ -203,6 +220,12 @@ static void run_case(const char *c) {
       own_copy();
     else
       as_nobody();
+  }
+  if (!strcmp(c, "exec-one-of-two") || !strcmp(c, "exec-two")) {
+    /* the second compartment's slot and descriptor page, as the first's */
+    set_slot_of(desc + BH_DOMAIN_SIZE, spare_slot(mapped++));
+    if (mprotect((void *)(desc + BH_DOMAIN_SIZE), 4096, PROT_READ))
+      exit(3);
   }
   if (!strcmp(c, "exec-changed")) { /* a key-0 store before the filter */
     uintptr_t lo, hi;
@@ -370,6 +393,10 @@ static void run_case(const char *c) {
       make_executable("code", lo, hi);
     }
     grant(&s);
+    if (!strcmp(c, "exec-two")) { /* and the second compartment */
+      select_compartment(desc + BH_DOMAIN_SIZE);
+      grant(&s);
+    }
     if (!strcmp(c, "exec-unmarked"))
       make_executable("another segment", ulo, uhi);
     else if (!strcmp(c, "exec-range"))
