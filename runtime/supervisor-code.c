@@ -19,11 +19,13 @@
  *   - the process cannot change the file (bh_file_changeable, as for new
  *     executable mappings): a private page not yet copied shows a write to
  *     the file, so a file the process may write would put its code there
- *     after the look;
- *   - that segment was not made executable before in this process: each
- *     once; a second call is refused, with every other PROT_EXEC.
- * Attacker B may make the call at any time: before the grant completes it
- * has no record; with one, only the file's code becomes executable, once.
+ *     after the look.
+ * Once: a second call for the segment is refused, with every other
+ * PROT_EXEC, since its pages are no longer readable only, and the
+ * object's filter lets nothing make them so again.
+ * Attacker B may make the call at any time: before every grant of the
+ * object completes it has no record; with them, only the file's code
+ * becomes executable, once.
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -31,22 +33,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Segments made executable, by process: never twice. */
-#define MAX_MADE 64
-static struct {
-  pid_t tgid;
-  unsigned long long start;
-  uintptr_t lo;
-} made[MAX_MADE];
-static int nmade;
-
-static int made_before(pid_t tgid, unsigned long long start, uintptr_t lo) {
-  for (int i = 0; i < nmade; i++)
-    if (made[i].tgid == tgid && made[i].start == start && made[i].lo == lo)
-      return 1;
-  return 0;
-}
 
 /* Whether every compartment the file at base lists is recorded for
  * process tgid: code with a gate of one not registered yet would run with
@@ -76,18 +62,13 @@ static int file_fixed(pid_t tgid, pid_t tid, uintptr_t base) {
 int bh_code_allow_mprotect(const struct seccomp_notif *n) {
   uintptr_t a = n->data.args[0], len = n->data.args[1];
   pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
-  unsigned long long start = tgid > 0 ? bh_process_start(tgid) : 0;
   const char *why;
-  if (n->data.args[2] != (PROT_READ | PROT_EXEC) || !start || !len ||
+  if (n->data.args[2] != (PROT_READ | PROT_EXEC) || tgid <= 0 || !len ||
       a % BH_PAGE || len % BH_PAGE || a + len < a)
     return 0;
   uintptr_t base = bh_object_filtered_at(tgid, a, a + len);
-  if (!base || !bh_registered_complete(tgid, base) ||
-      !all_recorded(tgid, base) || made_before(tgid, start, a) ||
-      nmade == MAX_MADE || bh_object_file_code(tgid, base, a, a + len, &why) ||
-      !file_fixed(tgid, tid, base))
-    return 0;
-  made[nmade].tgid = tgid, made[nmade].start = start, made[nmade].lo = a;
-  nmade++;
-  return 1;
+  return base && bh_registered_complete(tgid, base) &&
+         all_recorded(tgid, base) &&
+         !bh_object_file_code(tgid, base, a, a + len, &why) &&
+         file_fixed(tgid, tid, base);
 }

@@ -195,8 +195,7 @@ void bh_supervise_pkey_mprotect(int listener,
                                 const struct seccomp_notif *n) BH_HIDDEN;
 int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
- * of a registered object's code that piece 6 allows (supervisor-code.c);
- * it is then recorded, so a second one is refused. */
+ * of a registered object's code that piece 6 allows (supervisor-code.c). */
 int bh_code_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
