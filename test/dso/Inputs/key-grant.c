@@ -37,6 +37,13 @@ static const char *object_path;
 
 static __thread long plain_tls; /* the executable's, no compartment's */
 
+/* Default-domain code of the program, which an object's compartment calls
+ * (grant-imports.c): its name is in the program's bulkhead_defaults. */
+__attribute__((used)) void app_log(long x) { printf("log %ld\n", x); }
+
+/* Called between the four tags and BH_KEY_DONE, when set. */
+static void (*before_done)(void);
+
 extern const char index_words[] __asm__("__bulkhead_index_table");
 
 /* The copies at c as the supervisor writes them: the default descriptor
@@ -76,6 +83,8 @@ static long grant(int *slot) {
   long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
   long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
   printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
+  if (before_done)
+    before_done();
   long index = done(key);
   if (index < 0)
     printf("done: %ld (%s)\n", index, strerror(errno));
@@ -83,6 +92,88 @@ static long grant(int *slot) {
     printf("done: index %ld\n", index);
   *slot = s;
   return key;
+}
+
+/* Entry k of the table's list of registered objects, as the supervisor
+ * writes it from the file's note: the object mapped last. */
+static void entry_of(size_t k) {
+  const struct bh_object *o = &bh_domain_table.t.obj[k];
+  printf("object %zu of %zu: base %d, copies %d, descriptors %d, imports "
+         "%d\n",
+         k, bh_domain_table.t.objects, o->base == base,
+         (uintptr_t)o->copies == copies,
+         (uintptr_t)o->domains_lo == desc &&
+             (uintptr_t)o->domains_hi == desc + 4096,
+         (uintptr_t)o->imports_lo == imports_lo &&
+             (uintptr_t)o->imports_hi == imports_hi);
+}
+
+/* The object's imports: app_log's byte, and how many others are set. */
+static void imports(const char *when) {
+  int app = -1, others = 0;
+  for (uintptr_t e = imports_lo; e + 16 <= imports_hi; e += 16) {
+    const char *name;
+    memcpy(&name, (const void *)e, sizeof name);
+    unsigned char on = *(const unsigned char *)(e + 8);
+    if (name && !strcmp(name, "app_log"))
+      app = on;
+    else if (name)
+      others += on;
+  }
+  printf("imports %s: app_log %d, others set %d\n", when, app, others);
+}
+
+/* The object's file, rewritten between the tags and BH_KEY_DONE: its
+ * note's copies moved off their page (a file the process can write). */
+static char copy_path[4096];
+static void move_copies(void) {
+  int fd = open(copy_path, O_RDWR | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[32];
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
+      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
+    exit(3);
+  for (int i = 0; i < eh.e_phnum; i++) {
+    char note[4096];
+    if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > sizeof note ||
+        pread(fd, note, ph[i].p_filesz, ph[i].p_offset) < 0)
+      continue;
+    for (size_t at = 0; at + 12 <= ph[i].p_filesz;) {
+      Elf64_Nhdr nh;
+      memcpy(&nh, note + at, sizeof nh);
+      size_t d = at + 12 + ((nh.n_namesz + 3) & ~3u);
+      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
+          !memcmp(note + at + 12, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
+        int64_t off;
+        memcpy(&off, note + d + BH_NOTE_COPIES, sizeof off);
+        off += 8;
+        if (pwrite(fd, &off, sizeof off,
+                   (off_t)(ph[i].p_offset + d + BH_NOTE_COPIES)) != sizeof off)
+          exit(3);
+      }
+      at = d + ((nh.n_descsz + 3) & ~3u);
+    }
+  }
+  close(fd);
+}
+
+/* The object's file copied to copy_path, and mapped from there. */
+static void map_copy(void) {
+  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+  int in = open(object_path, O_RDONLY | O_CLOEXEC),
+      out = open(copy_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  char buf[65536];
+  ssize_t k;
+  while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
+    if (write(out, buf, (size_t)k) != k)
+      exit(3);
+  if (in < 0 || out < 0)
+    exit(3);
+  close(in);
+  close(out);
+  map_vault(copy_path);
+  if (mprotect((void *)desc, 4096, PROT_READ))
+    exit(3);
 }
 
 static int sharer(void *arg) {
@@ -111,6 +202,24 @@ static void run_case(const char *c) {
     mprotect((void *)desc, 4096, PROT_READ | PROT_WRITE);
   if (!strcmp(c, "copies-writable"))
     mprotect((void *)copies, BH_COPY_SIZE, PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "imports-writable"))
+    mprotect((void *)imports_lo, imports_hi - imports_lo,
+             PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "imports")) { /* key-0 stores before the filter */
+    size_t len = imports_hi - imports_lo;
+    mprotect((void *)imports_lo, len, PROT_READ | PROT_WRITE);
+    for (uintptr_t e = imports_lo; e + 16 <= imports_hi; e += 16) {
+      const char *name;
+      memcpy(&name, (const void *)e, sizeof name);
+      if (name)
+        *(unsigned char *)(e + 8) = strcmp(name, "app_log") != 0;
+    }
+    mprotect((void *)imports_lo, len, PROT_READ);
+  }
+  if (!strcmp(c, "done-fails")) {
+    map_copy();
+    before_done = move_copies;
+  }
   if (!strcmp(c, "descriptor")) { /* key-0 stores before the filter */
     struct bulkhead_domain *d = (struct bulkhead_domain *)desc;
     mprotect(d, 4096, PROT_READ | PROT_WRITE);
@@ -161,7 +270,8 @@ static void run_case(const char *c) {
             &prog);
   } else if (!strcmp(c, "sharer")) {
     printf("then: protected\n");
-  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable")) {
+  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable") ||
+             !strcmp(c, "imports-writable")) {
     printf("give: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "descriptor")) {
     /* written by the supervisor at BH_KEY_DONE: the file's bytes, and
@@ -178,6 +288,36 @@ static void run_case(const char *c) {
            d->name, d->slot_address && (uintptr_t)d->slot_address > base);
     printf("data: %d %d\n", (uintptr_t)d->data_start == data_lo,
            (uintptr_t)d->data_end == data_hi);
+  } else if (!strcmp(c, "imports")) {
+    /* written by the supervisor at BH_KEY_DONE: app_log's byte set (the
+     * program lists it), puts's not, over the stores before the filter */
+    imports("before");
+    grant(&s);
+    imports("after");
+    entry_of(0);
+  } else if (!strcmp(c, "done-fails")) {
+    /* BH_KEY_DONE fails after the publish (the file's note changed under
+     * it): the grant ends there, recorded; the next grant, of this
+     * process or another, goes on */
+    grant(&s);
+    before_done = NULL;
+    printf("count %zu, objects %zu\n", bh_domain_count(),
+           bh_domain_table.t.objects);
+    printf("the failed one again: %ld (%s)\n", give(), strerror(errno));
+    pid_t p = fork();
+    if (p == 0) {
+      map_vault(object_path);
+      if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+        _exit(1);
+      grant(&s);
+      _exit(0);
+    }
+    waitpid(p, NULL, 0);
+    map_vault(object_path);
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    grant(&s);
+    entry_of(0);
   } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
@@ -231,11 +371,13 @@ static void run_case(const char *c) {
     uintptr_t first_base = base, first = desc, first_copies = copies;
     grant(&s);
     published(1);
+    entry_of(0);
     map_vault(object_path); /* a second copy of the object */
     if (mprotect((void *)desc, 4096, PROT_READ) || protect())
       exit(1);
     grant(&s);
     published(2);
+    entry_of(1);
     copies_of("second", copies);
     copies_of("first", first_copies);
     base = first_base, desc = first;
