@@ -96,6 +96,7 @@ static long grant(int *slot) {
 
 /* Entry k of the table's list of registered objects, as the supervisor
  * writes it from the file's note: the object mapped last. */
+static size_t domains = 1; /* the object's compartments */
 static void entry_of(size_t k) {
   const struct bh_object *o = &bh_domain_table.t.obj[k];
   printf("object %zu of %zu: base %d, copies %d, descriptors %d, imports "
@@ -103,7 +104,7 @@ static void entry_of(size_t k) {
          k, bh_domain_table.t.objects, o->base == base,
          (uintptr_t)o->copies == copies,
          (uintptr_t)o->domains_lo == desc &&
-             (uintptr_t)o->domains_hi == desc + 4096,
+             (uintptr_t)o->domains_hi == desc + 4096 * domains,
          (uintptr_t)o->imports_lo == imports_lo &&
              (uintptr_t)o->imports_hi == imports_hi);
 }
@@ -216,6 +217,20 @@ static void run_case(const char *c) {
     }
     mprotect((void *)imports_lo, len, PROT_READ);
   }
+  if (!strcmp(c, "two-compartments")) {
+    /* the second compartment's slot word and descriptor page, before
+     * the filter as registration will set them */
+    const struct bulkhead_domain *d =
+        (const struct bulkhead_domain *)(desc + 4096);
+    const unsigned char *f = (const unsigned char *)(uintptr_t)d->slot_address;
+    int32_t rel;
+    memcpy(&rel, f + 3, sizeof rel);
+    got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+    set_slot_word(spare_slot(mapped++));
+    if (mprotect((void *)(desc + 4096), 4096, PROT_READ))
+      exit(3);
+    domains = 2;
+  }
   if (!strcmp(c, "done-fails")) {
     map_copy();
     before_done = move_copies;
@@ -318,6 +333,19 @@ static void run_case(const char *c) {
       exit(1);
     grant(&s);
     entry_of(0);
+  } else if (!strcmp(c, "two-compartments")) {
+    /* an object with two (grant-two.c): one entry in the list, written
+     * at the first's BH_KEY_DONE; the second's finds it */
+    uintptr_t first = desc;
+    grant(&s);
+    entry_of(0);
+    desc = first + 4096;
+    const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+    data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+    grant(&s);
+    desc = first;
+    entry_of(0);
+    printf("count %zu\n", bh_domain_count());
   } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
