@@ -48,6 +48,7 @@ static struct {
   unsigned steps;       /* pkey_mprotect calls let through so far */
   uintptr_t base, desc, data_lo, data_hi;
   int index;                /* the compartment index decided */
+  struct bh_object obj; /* the object's entry, from its note at the give */
   unsigned long long id[3]; /* the object's file: device, inode */
 } keys = {.pending = -1};
 
@@ -188,6 +189,10 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   }
   if ((*err = bh_object_entry(tgid, base, olo, ohi, &o)))
     return -1;
+  if (desc < (uintptr_t)o.domains_lo || desc >= (uintptr_t)o.domains_hi) {
+    *err = EINVAL;
+    return -1;
+  }
   /* What the supervisor writes and what the key tags, apart: data over
    * the descriptor's page, the copies or the imports would make them
    * writable with the key, and one of those over another would put its
@@ -226,6 +231,7 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   keys.pending = s, keys.tgid = tgid, keys.base = base, keys.desc = desc;
   keys.data_lo = b[0], keys.data_hi = b[1];
   keys.index = index;
+  keys.obj = o;
   memcpy(keys.id, id, sizeof id);
   keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
   return bh_state->reserved_key[s];
@@ -278,20 +284,20 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   if (!err)
     *written |= BH_WRITTEN_INDEX;
   /* Then, once per object, its imports and its entry in the table's
-   * list, which the copies' table shows. */
-  struct bh_object o;
+   * list, which the copies' table shows: where the note said at the give
+   * (checked apart from the descriptor and the data there), not where a
+   * file rewritten since says. */
+  const struct bh_object *o = &keys.obj;
   if (!err)
-    err = bh_object_entry(tgid, keys.base, olo, ohi, &o);
-  if (!err)
-    err = bh_publish_object(mem, tgid, (pid_t)n->pid, &o);
+    err = bh_publish_object(mem, tgid, (pid_t)n->pid, o);
   if (!err) {
     *written |= BH_WRITTEN_IMPORTS | BH_WRITTEN_OBJECT;
-    *compartments = (int)((o.domains_hi - o.domains_lo) / BH_DOMAIN_SIZE);
+    *compartments = (int)((o->domains_hi - o->domains_lo) / BH_DOMAIN_SIZE);
   }
   /* Then the copies that name it: the object's, and every registered
    * object's copies of the two tables. */
   if (!err)
-    err = bh_write_copies(mem, tgid, (pid_t)n->pid, keys.base, olo, ohi);
+    err = bh_write_copies(mem, tgid, (pid_t)n->pid, (uintptr_t)o->copies);
   if (!err)
     *written |= BH_WRITTEN_COPIES;
   if (mem >= 0)
@@ -338,6 +344,7 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
                             .start = bh_process_start(tgid),
                             .base = keys.base,
                             .desc = keys.desc,
+                            .copies = (uintptr_t)keys.obj.copies,
                             .key = key,
                             .index = keys.index};
   memcpy(r.id, keys.id, sizeof r.id);

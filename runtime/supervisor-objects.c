@@ -74,16 +74,16 @@ static int copies_missing(pid_t tgid, unsigned long long start,
   return 0;
 }
 
-int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) {
+int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) {
   unsigned long long start = bh_process_start(tgid);
   int n = 0;
   for (int i = 0; i < nrecords && n < max; i++) {
     int seen = records[i].tgid != tgid || records[i].start != start ||
                copies_missing(tgid, start, records[i].base);
     for (int j = 0; !seen && j < n; j++)
-      seen = out[j] == records[i].base;
+      seen = out[j] == records[i].copies;
     if (!seen)
-      out[n++] = records[i].base;
+      out[n++] = records[i].copies;
   }
   return n;
 }

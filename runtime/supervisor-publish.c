@@ -147,18 +147,6 @@ int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
   return 0;
 }
 
-int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
-                 uintptr_t *copies) {
-  const char *why;
-  uintptr_t c;
-  if (bh_object_file_copies(tgid, base, &c, &why) || c % BH_PAGE ||
-      !in_span(c, BH_COPY_SIZE, olo, ohi) ||
-      !bh_readonly_private(tgid, c, c + BH_COPY_SIZE))
-    return 0;
-  *copies = c;
-  return 1;
-}
-
 /* The copies' last two pages, the index table and the table of
  * compartments, from buf. */
 static int write_tables(int mem, const char *buf, uintptr_t c) {
@@ -169,14 +157,12 @@ static int write_tables(int mem, const char *buf, uintptr_t c) {
              : EIO;
 }
 
-int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
-                    uintptr_t olo, uintptr_t ohi) {
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t c) {
   _Static_assert(BH_COPY_DOMAIN_TABLE == BH_COPY_INDEX_TABLE + BH_PAGE &&
                      BH_COPY_SIZE == BH_COPY_DOMAIN_TABLE + BH_PAGE,
                  "the tables are the copies' last two pages");
   static char buf[BH_COPY_SIZE];
-  uintptr_t c;
-  if (!bh_copies_at(tgid, base, olo, ohi, &c))
+  if (!bh_readonly_private(tgid, c, c + BH_COPY_SIZE))
     return EACCES;
   /* The runtime's words as the supervisor holds them (a fork of the
    * program after start-up: the same, at the same addresses); the two
@@ -196,12 +182,12 @@ int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
   for (size_t k = 0; k < t->objects && k < BH_MAX_COMPARTMENTS; k++)
     if (write_tables(mem, buf, (uintptr_t)t->obj[k].copies))
       return EIO;
-  uintptr_t bases[BH_MAX_COMPARTMENTS], lo, hi;
-  int n = bh_registered_bases(tgid, bases, BH_MAX_COMPARTMENTS);
+  uintptr_t other[BH_MAX_COMPARTMENTS];
+  int n = bh_registered_copies(tgid, other, BH_MAX_COMPARTMENTS);
   for (int i = 0; i < n; i++)
-    if (bases[i] != base && (!bh_object_filtered(tgid, bases[i], &lo, &hi) ||
-                             !bh_copies_at(tgid, bases[i], lo, hi, &c) ||
-                             write_tables(mem, buf, c)))
+    if (other[i] != c &&
+        (!bh_readonly_private(tgid, other[i], other[i] + BH_COPY_SIZE) ||
+         write_tables(mem, buf, other[i])))
       return EIO;
   return 0;
 }

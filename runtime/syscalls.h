@@ -204,17 +204,11 @@ int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
 int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
                            const struct bulkhead_domain *d, uintptr_t desc,
                            int index, uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
-/* Whether the copies of the object at base (its note's) are whole
- * read-only private pages of its filtered span [olo, ohi), and where
- * (supervisor-publish.c). */
-int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
-                 uintptr_t *copies) BH_HIDDEN;
-/* Writes the copies of the object at base whole (the runtime's words as
- * the supervisor's memory holds them, the two tables as process tgid's
- * do now), and every other registered object's copies of the two tables
- * (supervisor-publish.c). 0, or an errno. */
-int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
-                    uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
+/* Writes the copies at c whole (the runtime's words as the supervisor's
+ * memory holds them, the two tables as process tgid's do now), and every
+ * other registered object's copies of the two tables, where its record
+ * says (supervisor-publish.c). 0, or an errno. */
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t c) BH_HIDDEN;
 /* The entry of the list of registered objects (obj[] of the table of
  * compartments) for the object at base, filtered as [olo, ohi), from its
  * file's note: its descriptors, copies, imports and default-domain names
@@ -255,6 +249,7 @@ struct bh_registered {
   pid_t tgid;
   unsigned long long start;
   uintptr_t base, desc;     /* the object's file mapping, its descriptor */
+  uintptr_t copies;         /* its copies, as its note said at the grant */
   unsigned long long id[3]; /* the file: device major, minor, inode */
   int key, index;           /* the reserved key given; its index */
   unsigned written;
@@ -264,10 +259,10 @@ struct bh_registered {
  * after every index its table of compartments counts and every one
  * recorded for it; or -1 (none left, or the table unreadable). */
 int bh_registered_next_index(pid_t tgid, pid_t tid) BH_HIDDEN;
-/* The bases of the objects recorded for process tgid whose copies were
+/* The copies of the objects recorded for process tgid whose copies were
  * written (a grant that failed before them leaves its object out), at
  * most max, into out; how many. */
-int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
+int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
 /* Records r; 0, or -1 when the record is full of live processes'. */
 int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or
