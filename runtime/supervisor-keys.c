@@ -194,17 +194,18 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     return -1;
   }
   /* What the supervisor writes and what the key tags, apart: data over
-   * the descriptor's page, the copies or the imports would make them
-   * writable with the key, and one of those over another would put its
-   * words in the other (review 13c). */
-  uintptr_t dpage = desc & ~(uintptr_t)(BH_PAGE - 1),
+   * a descriptor's page (any of the object's), the copies or the imports
+   * would make them writable with the key, and one of those over another
+   * would put its words in the other, a descriptor's PKRU among them
+   * (review 13c). */
+  uintptr_t dlo = (uintptr_t)o.domains_lo, dhi = (uintptr_t)o.domains_hi,
             copies = (uintptr_t)o.copies, ilo = (uintptr_t)o.imports_lo,
             ihi = (uintptr_t)o.imports_hi;
-  if (overlaps(b[0], b[1], dpage, dpage + BH_PAGE) ||
+  if (overlaps(b[0], b[1], dlo, dhi) ||
       overlaps(b[0], b[1], copies, copies + BH_COPY_SIZE) ||
       overlaps(b[0], b[1], ilo, ihi) ||
-      overlaps(copies, copies + BH_COPY_SIZE, dpage, dpage + BH_PAGE) ||
-      overlaps(ilo, ihi, dpage, dpage + BH_PAGE) ||
+      overlaps(copies, copies + BH_COPY_SIZE, dlo, dhi) ||
+      overlaps(ilo, ihi, dlo, dhi) ||
       overlaps(ilo, ihi, copies, copies + BH_COPY_SIZE)) {
     *err = EINVAL;
     return -1;
