@@ -189,8 +189,13 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   }
   if ((*err = bh_object_entry(tgid, base, olo, ohi, &o)))
     return -1;
-  if (desc < (uintptr_t)o.domains_lo || desc >= (uintptr_t)o.domains_hi) {
-    *err = EINVAL;
+  /* Its descriptor among the object's, and the object as listed by an
+   * earlier compartment's grant, if any: the checks below are against
+   * the entry in place (a file rewritten since could otherwise move the
+   * object's ranges out of this grant's sight). */
+  if (desc < (uintptr_t)o.domains_lo || desc >= (uintptr_t)o.domains_hi ||
+      (*err = bh_object_unlike_listed((pid_t)n->pid, &o))) {
+    *err = *err ? *err : EINVAL;
     return -1;
   }
   /* What the supervisor writes and what the key tags, apart: data over

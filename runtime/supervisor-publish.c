@@ -233,27 +233,44 @@ int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
   return 0;
 }
 
-int bh_publish_object(int mem, pid_t tgid, pid_t tid,
-                      const struct bh_object *o) {
+/* Whether the process's table lists o's object: 1 as o, 0 not at all (*n
+ * entries); an errno if it lists another entry at its base. */
+static int listed(pid_t tid, const struct bh_object *o, size_t *n) {
   static union bh_domain_table_page pt;
-  uintptr_t table = (uintptr_t)&bh_domain_table.t;
-  if (bh_task_read(tid, table, &pt, sizeof pt) ||
+  if (bh_task_read(tid, (uintptr_t)&bh_domain_table.t, &pt, sizeof pt) ||
       pt.t.objects > BH_MAX_COMPARTMENTS)
     return EIO;
-  /* Once per object: another compartment of it, or a parent before the
-   * fork, wrote it (imports first), as the file says now, or refused. */
+  *n = pt.t.objects;
   for (size_t k = 0; k < pt.t.objects; k++)
     if (pt.t.obj[k].base == o->base)
-      return memcmp(&pt.t.obj[k], o, sizeof *o) ? EINVAL : 0;
-  if (pt.t.objects == BH_MAX_COMPARTMENTS)
+      return memcmp(&pt.t.obj[k], o, sizeof *o) ? EINVAL : 1;
+  return 0;
+}
+
+int bh_object_unlike_listed(pid_t tid, const struct bh_object *o) {
+  size_t n;
+  int r = listed(tid, o, &n);
+  return r == 1 ? 0 : r;
+}
+
+int bh_publish_object(int mem, pid_t tgid, pid_t tid,
+                      const struct bh_object *o) {
+  /* Once per object: another compartment of it, or a parent before the
+   * fork, wrote it (imports first), as the note said at this grant's
+   * give, or refused. */
+  size_t objects;
+  int r = listed(tid, o, &objects);
+  if (r)
+    return r == 1 ? 0 : r;
+  if (objects == BH_MAX_COMPARTMENTS)
     return ENOSPC;
   int err = bh_write_imports(mem, tgid, tid, o);
   if (err)
     return err;
   /* The entry, then the count that makes it reachable. */
-  uint64_t next = pt.t.objects + 1;
+  uint64_t next = objects + 1;
   if (pwrite(mem, o, sizeof *o,
-             (off_t)(uintptr_t)&bh_domain_table.t.obj[pt.t.objects]) !=
+             (off_t)(uintptr_t)&bh_domain_table.t.obj[objects]) !=
           (ssize_t)sizeof *o ||
       pwrite(mem, &next, sizeof next,
              (off_t)(uintptr_t)&bh_domain_table.t.objects) != sizeof next)

@@ -224,6 +224,9 @@ int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
  * there must be O (EINVAL). 0, or an errno (supervisor-publish.c). */
 int bh_publish_object(int mem, pid_t tgid, pid_t tid,
                       const struct bh_object *o) BH_HIDDEN;
+/* 0 if process tgid's table (task tid's) lists no other entry at O's
+ * base than O; an errno otherwise (supervisor-publish.c). */
+int bh_object_unlike_listed(pid_t tid, const struct bh_object *o) BH_HIDDEN;
 /* The imports of O (its file's, each byte set when the executable or an
  * object of the process's table lists its name) written whole through
  * MEM (supervisor-imports.c). 0, or an errno. */

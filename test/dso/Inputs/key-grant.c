@@ -157,10 +157,9 @@ static void break_import_names(void) {
     exit(3);
 }
 
-/* The object's file, rewritten between the tags and BH_KEY_DONE: its
- * note's copies moved onto the descriptor's page (read-only, in the span,
- * as the copies' pages must be). */
-static void copies_onto_desc(void) {
+/* The copied file's note: DELTA added to its words FROM to TO (BH_NOTE_*
+ * offsets), as a file the process can write may be rewritten. */
+static void shift_note(int from, int to, int64_t delta) {
   int fd = open(copy_path, O_RDWR | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
@@ -177,13 +176,16 @@ static void copies_onto_desc(void) {
       Elf64_Nhdr nh;
       memcpy(&nh, note + at, sizeof nh);
       size_t d = at + 12 + ((nh.n_namesz + 3) & ~3u);
-      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
-          !memcmp(note + at + 12, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
+      for (int w = from; nh.n_type == BH_NOTE_TYPE_OBJECT &&
+                         !memcmp(note + at + 12, BH_NOTE_NAME,
+                                 sizeof BH_NOTE_NAME) &&
+                         w <= to;
+           w += 8) {
         int64_t off;
-        memcpy(&off, note + d + BH_NOTE_COPIES, sizeof off);
-        off += (int64_t)desc - (int64_t)copies;
-        if (pwrite(fd, &off, sizeof off,
-                   (off_t)(ph[i].p_offset + d + BH_NOTE_COPIES)) != sizeof off)
+        memcpy(&off, note + d + w, sizeof off);
+        off += delta;
+        if (pwrite(fd, &off, sizeof off, (off_t)(ph[i].p_offset + d + w)) !=
+            sizeof off)
           exit(3);
         n++;
       }
@@ -193,6 +195,12 @@ static void copies_onto_desc(void) {
   close(fd);
   if (!n)
     exit(3);
+}
+/* Between the tags and BH_KEY_DONE: the note's copies moved onto the
+ * descriptor's page (read-only, in the span, as the copies' pages must
+ * be). */
+static void copies_onto_desc(void) {
+  shift_note(BH_NOTE_COPIES, BH_NOTE_COPIES, (int64_t)desc - (int64_t)copies);
 }
 
 /* In the copied file, before it is mapped: the first compartment's data
@@ -297,7 +305,9 @@ static void run_case(const char *c) {
     }
     mprotect((void *)imports_lo, len, PROT_READ);
   }
-  if (!strcmp(c, "two-compartments")) {
+  if (!strcmp(c, "note-changed"))
+    map_copy();
+  if (!strcmp(c, "two-compartments") || !strcmp(c, "note-changed")) {
     /* the second compartment's slot word and descriptor page, before
      * the filter as registration will set them */
     const struct bulkhead_domain *d =
@@ -435,6 +445,15 @@ static void run_case(const char *c) {
     entry_of(0);
     printf("done again: %ld (%s)\n", done(key), strerror(errno));
     printf("give again: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "note-changed")) {
+    /* the first compartment granted, the file's note then rewritten (its
+     * empty sharing range moved): the second's give is refused, as the
+     * object's entry in place is not what the note says now */
+    uintptr_t first = desc;
+    grant(&s);
+    shift_note(BH_NOTE_SHARE_START, BH_NOTE_SHARE_STOP, 8);
+    desc = first + 4096;
+    printf("the second: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "two-compartments")) {
     /* an object with two (grant-two.c): one entry in the list, written
      * at the first's BH_KEY_DONE; the second's finds it */
