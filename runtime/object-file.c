@@ -334,8 +334,7 @@ int bh_file_rodata(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
              : -1;
 }
 
-int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out,
-                   size_t cap) {
+int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out, size_t cap) {
   uint64_t avail;
   int64_t at = a >= base && cap ? readonly_at(fd, a - base, &avail) : -1;
   size_t n = at < 0 ? 0 : avail < cap ? (size_t)avail : cap;

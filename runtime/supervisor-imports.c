@@ -53,7 +53,8 @@ static int file_names(pid_t tgid, uintptr_t base, uintptr_t lo, uintptr_t hi,
   return bad ? EINVAL : 0;
 }
 
-int bh_write_imports(int mem, pid_t tgid, pid_t tid, const struct bh_object *o) {
+int bh_write_imports(int mem, pid_t tgid, pid_t tid,
+                     const struct bh_object *o) {
   static union bh_domain_table_page pt;
   const struct bh_domain_table *t = &bh_domain_table.t;
   struct names list[2 * BH_MAX_COMPARTMENTS + 2];
@@ -76,8 +77,8 @@ int bh_write_imports(int mem, pid_t tgid, pid_t tid, const struct bh_object *o) 
     list[n++] = (struct names){__start_bulkhead_defaults,
                                __stop_bulkhead_defaults, NULL};
     for (size_t k = 0; k < t->objects; k++)
-      list[n++] = (struct names){t->obj[k].defaults_lo, t->obj[k].defaults_hi,
-                                 NULL};
+      list[n++] =
+          (struct names){t->obj[k].defaults_lo, t->obj[k].defaults_hi, NULL};
   }
   for (size_t k = t->objects; !err && k <= pt.t.objects; k++) {
     const struct bh_object *e = k < pt.t.objects ? &pt.t.obj[k] : o;
@@ -107,8 +108,8 @@ int bh_write_imports(int mem, pid_t tgid, pid_t tid, const struct bh_object *o) 
   }
   if (fd >= 0)
     close(fd);
-  if (!err && pwrite(mem, buf, len, (off_t)(uintptr_t)o->imports_lo) !=
-                  (ssize_t)len)
+  if (!err &&
+      pwrite(mem, buf, len, (off_t)(uintptr_t)o->imports_lo) != (ssize_t)len)
     err = EIO;
   for (int i = 0; i < n; i++)
     if (list[i].own)

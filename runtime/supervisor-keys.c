@@ -48,7 +48,7 @@ static struct {
   unsigned steps;       /* pkey_mprotect calls let through so far */
   uintptr_t base, desc, data_lo, data_hi;
   int index;                /* the compartment index decided */
-  struct bh_object obj; /* the object's entry, from its note at the give */
+  struct bh_object obj;     /* the object's entry, from its note at the give */
   unsigned long long id[3]; /* the object's file: device, inode */
 } keys = {.pending = -1};
 

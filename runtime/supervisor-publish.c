@@ -221,7 +221,8 @@ int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
       !in_span(dlo, dhi - dlo, olo, ohi) || ihi <= ilo || ilo % BH_PAGE ||
       ihi % BH_PAGE || ihi - ilo > BH_IMPORTS_MAX ||
       !in_span(ilo, ihi - ilo, olo, ohi) || fhi < flo ||
-      fhi - flo > BH_DEFAULTS_MAX || (fhi > flo && !in_span(flo, fhi - flo, olo, ohi)) ||
+      fhi - flo > BH_DEFAULTS_MAX ||
+      (fhi > flo && !in_span(flo, fhi - flo, olo, ohi)) ||
       n[BH_NOTE_SHARE_STOP / 8] != n[BH_NOTE_SHARE_START / 8] || c % BH_PAGE ||
       !in_span(c, BH_COPY_SIZE, olo, ohi))
     return EINVAL;

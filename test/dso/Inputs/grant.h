@@ -1,8 +1,8 @@
 /* grant.h - what the tests that drive a hardened registration by hand
  * share (key-grant.c, the review 13b attacks): the object mapped as ld.so
  * and registration would leave it (map-object.h; its slot's GOT word set
- * and read-only, its copies and imports read-only), the supervisor's requests, and
- * the reserved key's arena and heap region. Include after the runtime's
+ * and read-only, its copies and imports read-only), the supervisor's requests,
+ * and the reserved key's arena and heap region. Include after the runtime's
  * internal.h and syscalls.h. */
 #ifndef BULKHEAD_TEST_GRANT_H
 #define BULKHEAD_TEST_GRANT_H

@@ -176,10 +176,10 @@ static void shift_note(int from, int to, int64_t delta) {
       Elf64_Nhdr nh;
       memcpy(&nh, note + at, sizeof nh);
       size_t d = at + 12 + ((nh.n_namesz + 3) & ~3u);
-      for (int w = from; nh.n_type == BH_NOTE_TYPE_OBJECT &&
-                         !memcmp(note + at + 12, BH_NOTE_NAME,
-                                 sizeof BH_NOTE_NAME) &&
-                         w <= to;
+      for (int w = from;
+           nh.n_type == BH_NOTE_TYPE_OBJECT &&
+           !memcmp(note + at + 12, BH_NOTE_NAME, sizeof BH_NOTE_NAME) &&
+           w <= to;
            w += 8) {
         int64_t off;
         memcpy(&off, note + d + w, sizeof off);
@@ -231,9 +231,9 @@ static void data_onto_second_desc(void) {
           (r.r_offset != d + BH_DOMAIN_DATA_START &&
            r.r_offset != d + BH_DOMAIN_DATA_END))
         continue;
-      r.r_addend = (int64_t)(d + 4096 * (r.r_offset == d + BH_DOMAIN_DATA_START
-                                             ? 1
-                                             : 2));
+      r.r_addend =
+          (int64_t)(d +
+                    4096 * (r.r_offset == d + BH_DOMAIN_DATA_START ? 1 : 2));
       if (pwrite(fd, &r, sizeof r, (off_t)(sh[i].sh_offset + at)) != sizeof r)
         exit(3);
       n++;
