@@ -368,7 +368,7 @@ BH_DSO_WORDS(WORD_DECL)
 extern const char bh_index_table[] __asm__(BH_SYM_INDEX_TABLE) BH_HIDDEN;
 extern const char bh_tls_offsets[] __asm__(BH_SYM_TLS_OFFSETS) BH_HIDDEN;
 
-static int listed(const char *lo, const char *hi, const char *name) {
+int bh_listed(const char *lo, const char *hi, const char *name) {
   size_t n = strlen(name) + 1;
   for (const char *p = lo; p < hi; p += strlen(p) + 1)
     if ((size_t)(hi - p) >= n && !memcmp(p, name, n))
@@ -382,10 +382,10 @@ static int listed(const char *lo, const char *hi, const char *name) {
  * that name, which only takes rights away. */
 static int is_default(const char *name) {
   const struct bh_domain_table *t = &bh_domain_table.t;
-  if (listed(__start_bulkhead_defaults, __stop_bulkhead_defaults, name))
+  if (bh_listed(__start_bulkhead_defaults, __stop_bulkhead_defaults, name))
     return 1;
   for (size_t k = 0; k < t->objects; k++)
-    if (listed(t->obj[k].defaults_lo, t->obj[k].defaults_hi, name))
+    if (bh_listed(t->obj[k].defaults_lo, t->obj[k].defaults_hi, name))
       return 1;
   return 0;
 }

@@ -146,6 +146,9 @@ void bh_build_copies(char *copies) BH_HIDDEN;
 /* Sets the imports of the registered objects from FROM on, then makes
  * them read-only (domain.c). */
 void bh_fill_imports(size_t from) BH_HIDDEN;
+/* Whether NAME is one of the NUL-ended names in [lo, hi), a
+ * bulkhead_defaults list (domain.c). */
+int bh_listed(const char *lo, const char *hi, const char *name) BH_HIDDEN;
 /* Adds to T the compartments of every loaded shared object with a note
  * not in T yet, checked as at start-up (AFTER it: against the kernel's
  * mappings too); stops the process on a name defined twice among T's
@@ -313,14 +316,21 @@ int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
  * note says, into *COPIES. 0, or -1 with WHY (object-file.c). */
 int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
                           const char **why) BH_HIDDEN;
-/* The descriptors of the shared object whose file is mapped read-only at
- * BASE in process PID, as its note says, [*LO, *HI) (BH_DOMAIN_SIZE
- * each). 0, or -1 with WHY (object-file.c). */
-int bh_object_file_descriptors(pid_t pid, uintptr_t base, uintptr_t *lo,
-                               uintptr_t *hi, const char **why) BH_HIDDEN;
-/* That file, opened read-only and checked to be the mapped one (device
- * and inode): its descriptor, or -1 with WHY (object-file.c). */
+/* Every address the note of the shared object whose file is mapped
+ * read-only at BASE in process PID gives (BH_NOTE_*, one word each), at
+ * BASE. 0, or -1 with WHY (object-file.c). */
+int bh_object_file_note(pid_t pid, uintptr_t base,
+                        uintptr_t note[BH_NOTE_DESC_SIZE / 8],
+                        const char **why) BH_HIDDEN;
+/* That file opened (to close), checked to be the mapped one, or -1 with
+ * WHY; from it, loaded at BASE: the bytes of [lo, hi), which must lie in
+ * the file bytes of one read-only PT_LOAD; the NUL-ended string at A, at
+ * most CAP bytes with its NUL, likewise. 0, or -1 (object-file.c). */
 int bh_object_file_open(pid_t pid, uintptr_t base, const char **why) BH_HIDDEN;
+int bh_file_rodata(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                   char *out) BH_HIDDEN;
+int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out,
+                   size_t cap) BH_HIDDEN;
 /* Whether [lo, hi) in process PID is exactly the pages of one segment
  * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
  * mapped read-only at BASE, every page a private, readable-only mapping of

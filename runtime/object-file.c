@@ -225,9 +225,9 @@ static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
   return cur >= b && b > a;
 }
 
-/* The file's Bulkhead note: its descriptors' section, as link-time
- * addresses [*lo, *hi), and its copies (*copies). 0, or -1 with WHY. */
-static int file_note(int fd, uint64_t *lo, uint64_t *hi, uint64_t *copies,
+/* The file's Bulkhead note: every address it gives (BH_NOTE_*, one word
+ * each), link-time. 0, or -1 with WHY. */
+static int file_note(int fd, uint64_t note[BH_NOTE_DESC_SIZE / 8],
                      const char **why) {
   ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
@@ -261,9 +261,8 @@ static int file_note(int fd, uint64_t *lo, uint64_t *hi, uint64_t *copies,
           return -1;
         }
         memcpy(off, buf + desc, sizeof off);
-        *lo = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_START / 8];
-        *hi = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_DOMAINS_STOP / 8];
-        *copies = ph[i].p_vaddr + desc + (uint64_t)off[BH_NOTE_COPIES / 8];
+        for (int k = 0; k < BH_NOTE_DESC_SIZE / 8; k++)
+          note[k] = ph[i].p_vaddr + desc + (uint64_t)off[k];
       }
       at = next;
     }
@@ -272,38 +271,76 @@ static int file_note(int fd, uint64_t *lo, uint64_t *hi, uint64_t *copies,
 }
 
 static int file_domains(int fd, uint64_t *lo, uint64_t *hi, const char **why) {
-  uint64_t copies;
-  return file_note(fd, lo, hi, &copies, why);
+  uint64_t note[BH_NOTE_DESC_SIZE / 8];
+  if (file_note(fd, note, why))
+    return -1;
+  *lo = note[BH_NOTE_DOMAINS_START / 8], *hi = note[BH_NOTE_DOMAINS_STOP / 8];
+  return 0;
+}
+
+int bh_object_file_note(pid_t pid, uintptr_t base,
+                        uintptr_t note[BH_NOTE_DESC_SIZE / 8],
+                        const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  uint64_t v[BH_NOTE_DESC_SIZE / 8];
+  int r = file_note(fd, v, why);
+  close(fd);
+  for (int k = 0; !r && k < BH_NOTE_DESC_SIZE / 8; k++)
+    note[k] = base + (uintptr_t)v[k];
+  return r;
 }
 
 int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
                           const char **why) {
-  int fd = open_mapped(pid, base, NULL, why);
-  if (fd < 0)
+  uintptr_t note[BH_NOTE_DESC_SIZE / 8];
+  if (bh_object_file_note(pid, base, note, why))
     return -1;
-  uint64_t lo, hi, c;
-  int r = file_note(fd, &lo, &hi, &c, why);
-  close(fd);
-  if (!r)
-    *copies = base + (uintptr_t)c;
-  return r;
-}
-
-int bh_object_file_descriptors(pid_t pid, uintptr_t base, uintptr_t *lo,
-                               uintptr_t *hi, const char **why) {
-  int fd = open_mapped(pid, base, NULL, why);
-  if (fd < 0)
-    return -1;
-  uint64_t l, h;
-  int r = file_domains(fd, &l, &h, why);
-  close(fd);
-  if (!r)
-    *lo = base + (uintptr_t)l, *hi = base + (uintptr_t)h;
-  return r;
+  *copies = note[BH_NOTE_COPIES / 8];
+  return 0;
 }
 
 int bh_object_file_open(pid_t pid, uintptr_t base, const char **why) {
   return open_mapped(pid, base, NULL, why);
+}
+
+/* Where link-time address V lies in a read-only PT_LOAD's file bytes of
+ * FD: its file offset, and how many of the segment's file bytes follow
+ * (*avail). -1 if it lies in none. */
+static int64_t readonly_at(int fd, uint64_t v, uint64_t *avail) {
+  ElfW(Ehdr) eh;
+  ElfW(Phdr) ph[MAX_PHDRS];
+  if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN ||
+      eh.e_phentsize != sizeof ph[0] || eh.e_phnum > MAX_PHDRS ||
+      read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff))
+    return -1;
+  for (int i = 0; i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) &&
+        v >= ph[i].p_vaddr && v < ph[i].p_vaddr + ph[i].p_filesz) {
+      *avail = ph[i].p_vaddr + ph[i].p_filesz - v;
+      return (int64_t)(ph[i].p_offset + (v - ph[i].p_vaddr));
+    }
+  return -1;
+}
+
+int bh_file_rodata(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
+                   char *out) {
+  uint64_t avail;
+  int64_t at = lo >= base && hi > lo ? readonly_at(fd, lo - base, &avail) : -1;
+  return at >= 0 && hi - lo <= avail && !read_at(fd, out, hi - lo, (uint64_t)at)
+             ? 0
+             : -1;
+}
+
+int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out, size_t cap) {
+  uint64_t avail;
+  int64_t at = a >= base && cap ? readonly_at(fd, a - base, &avail) : -1;
+  size_t n = at < 0 ? 0 : avail < cap ? (size_t)avail : cap;
+  return n && pread(fd, out, n, (off_t)at) == (ssize_t)n && memchr(out, 0, n)
+             ? 0
+             : -1;
 }
 
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,

@@ -38,9 +38,13 @@
  * process tgid: code with a gate of one not registered yet would run with
  * that compartment's words unwritten. */
 static int all_recorded(pid_t tgid, uintptr_t base) {
-  uintptr_t lo, hi;
+  uintptr_t note[BH_NOTE_DESC_SIZE / 8];
   const char *why;
-  if (bh_object_file_descriptors(tgid, base, &lo, &hi, &why) || hi <= lo)
+  if (bh_object_file_note(tgid, base, note, &why))
+    return 0;
+  uintptr_t lo = note[BH_NOTE_DOMAINS_START / 8],
+            hi = note[BH_NOTE_DOMAINS_STOP / 8];
+  if (hi <= lo)
     return 0;
   for (uintptr_t d = lo; d < hi; d += BH_DOMAIN_SIZE)
     if (!bh_registered_find(tgid, d))

@@ -12,12 +12,14 @@
  *     cookie written into its arena's first page; answers the key.
  *   pkey_mprotect: only the four calls that grant allows, each once.
  *   BH_KEY_DONE(key): all four tagged, the data put back from the file,
- *     the descriptor written (piece 5's first part): the file's bytes and
- *     the runtime's fields as the supervisor decides them, into its page,
- *     which BH_KEY_GIVE required read-only and private in the object's
- *     filtered span, so what is written there stays; the compartment
- *     recorded (supervisor-objects.c) with the index BH_KEY_GIVE decided,
- *     which it answers.
+ *     then piece 5's words: the descriptor (the file's bytes and the
+ *     runtime's fields as the supervisor decides them), the index, once
+ *     per object its imports and its entry in the table's list, and the
+ *     copies, into pages BH_KEY_GIVE required read-only and private in
+ *     the object's filtered span, so what is written there stays; the
+ *     compartment recorded (supervisor-objects.c) with the index
+ *     BH_KEY_GIVE decided, which it answers, and the words written. Past
+ *     the tags the grant ends, done or failed.
  *   mprotect without PROT_EXEC: on a given key's arena and region, where
  *     every page carries that key (it keeps it), as on keyed ranges.
  */
@@ -46,6 +48,7 @@ static struct {
   unsigned steps;       /* pkey_mprotect calls let through so far */
   uintptr_t base, desc, data_lo, data_hi;
   int index;                /* the compartment index decided */
+  struct bh_object obj;     /* the object's entry, from its note at the give */
   unsigned long long id[3]; /* the object's file: device, inode */
 } keys = {.pending = -1};
 
@@ -174,24 +177,41 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
     *err = EINVAL;
     return -1;
   }
-  /* The descriptor's page and the object's copies, which BH_KEY_DONE
-   * writes: read-only already, so that once written nothing but the
-   * supervisor changes them. */
-  uintptr_t copies;
+  /* The descriptor's page, the object's copies and its imports, which
+   * BH_KEY_DONE writes: read-only already, so that once written nothing
+   * but the supervisor changes them; the rest of the object's entry in
+   * the table's list as the runtime needs it. */
+  struct bh_object o;
   if (desc % BH_PAGE ||
-      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE) ||
-      !bh_copies_at(tgid, base, olo, ohi, &copies)) {
+      !bh_readonly_private(tgid, desc, desc + BH_DOMAIN_SIZE)) {
     *err = EACCES;
     return -1;
   }
+  if ((*err = bh_object_entry(tgid, base, olo, ohi, &o)))
+    return -1;
+  /* Its descriptor among the object's, and the object as listed by an
+   * earlier compartment's grant, if any: the checks below are against
+   * the entry in place (a file rewritten since could otherwise move the
+   * object's ranges out of this grant's sight). */
+  if (desc < (uintptr_t)o.domains_lo || desc >= (uintptr_t)o.domains_hi ||
+      (*err = bh_object_unlike_listed((pid_t)n->pid, &o))) {
+    *err = *err ? *err : EINVAL;
+    return -1;
+  }
   /* What the supervisor writes and what the key tags, apart: data over
-   * the descriptor's page or the copies would make them writable with
-   * the key, and copies over the descriptor would put a table's words in
-   * it (review 13c). */
-  uintptr_t dpage = desc & ~(uintptr_t)(BH_PAGE - 1);
-  if (overlaps(b[0], b[1], dpage, dpage + BH_PAGE) ||
+   * a descriptor's page (any of the object's), the copies or the imports
+   * would make them writable with the key, and one of those over another
+   * would put its words in the other, a descriptor's PKRU among them
+   * (review 13c). */
+  uintptr_t dlo = (uintptr_t)o.domains_lo, dhi = (uintptr_t)o.domains_hi,
+            copies = (uintptr_t)o.copies, ilo = (uintptr_t)o.imports_lo,
+            ihi = (uintptr_t)o.imports_hi;
+  if (overlaps(b[0], b[1], dlo, dhi) ||
       overlaps(b[0], b[1], copies, copies + BH_COPY_SIZE) ||
-      overlaps(copies, copies + BH_COPY_SIZE, dpage, dpage + BH_PAGE)) {
+      overlaps(b[0], b[1], ilo, ihi) ||
+      overlaps(copies, copies + BH_COPY_SIZE, dlo, dhi) ||
+      overlaps(ilo, ihi, dlo, dhi) ||
+      overlaps(ilo, ihi, copies, copies + BH_COPY_SIZE)) {
     *err = EINVAL;
     return -1;
   }
@@ -217,6 +237,7 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
   keys.pending = s, keys.tgid = tgid, keys.base = base, keys.desc = desc;
   keys.data_lo = b[0], keys.data_hi = b[1];
   keys.index = index;
+  keys.obj = o;
   memcpy(keys.id, id, sizeof id);
   keys.steps = b[1] > b[0] ? 0 : STEP_DATA;
   return bh_state->reserved_key[s];
@@ -231,7 +252,8 @@ static long give(int listener, const struct seccomp_notif *n, pid_t tgid,
  * with that key opened, slot s's stack arena. Never read from the
  * program's memory. */
 static int write_descriptor(int listener, const struct seccomp_notif *n,
-                            pid_t tgid, int s) {
+                            pid_t tgid, int s, unsigned *written,
+                            int *compartments) {
   static union {
     struct bulkhead_domain d;
     unsigned char page[BH_DOMAIN_SIZE];
@@ -255,17 +277,35 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   if (!bh_object_filtered(tgid, keys.base, &olo, &ohi))
     return EPERM;
   int mem = open_mem(listener, n, tgid);
-  ssize_t w =
-      mem < 0 ? -1 : pwrite(mem, u.page, sizeof u.page, (off_t)keys.desc);
+  int err = mem < 0 || pwrite(mem, u.page, sizeof u.page, (off_t)keys.desc) !=
+                           (ssize_t)sizeof u.page
+                ? EIO
+                : 0;
+  if (!err)
+    *written |= BH_WRITTEN_DESCRIPTOR;
   /* Then its index: gate-table entry and table of compartments. */
-  int err = w == (ssize_t)sizeof u.page
-                ? bh_publish_compartment(mem, tgid, (pid_t)n->pid, &u.d,
-                                         keys.desc, keys.index, olo, ohi)
-                : EIO;
+  if (!err)
+    err = bh_publish_compartment(mem, tgid, (pid_t)n->pid, &u.d, keys.desc,
+                                 keys.index, olo, ohi);
+  if (!err)
+    *written |= BH_WRITTEN_INDEX;
+  /* Then, once per object, its imports and its entry in the table's
+   * list, which the copies' table shows: where the note said at the give
+   * (checked apart from the descriptor and the data there), not where a
+   * file rewritten since says. */
+  const struct bh_object *o = &keys.obj;
+  if (!err)
+    err = bh_publish_object(mem, tgid, (pid_t)n->pid, o);
+  if (!err) {
+    *written |= BH_WRITTEN_IMPORTS | BH_WRITTEN_OBJECT;
+    *compartments = (int)((o->domains_hi - o->domains_lo) / BH_DOMAIN_SIZE);
+  }
   /* Then the copies that name it: the object's, and every registered
    * object's copies of the two tables. */
   if (!err)
-    err = bh_write_copies(mem, tgid, (pid_t)n->pid, keys.base, olo, ohi);
+    err = bh_write_copies(mem, tgid, (pid_t)n->pid, (uintptr_t)o->copies);
+  if (!err)
+    *written |= BH_WRITTEN_COPIES;
   if (mem >= 0)
     close(mem);
   return err;
@@ -304,25 +344,29 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
     if (buf != MAP_FAILED)
       munmap(buf, len);
   }
-  if (!err)
-    err = write_descriptor(listener, n, tgid, s);
   /* The record piece 5's later parts and piece 6 go by: this process
    * only (a fork made since has the words written but no record). */
   struct bh_registered r = {.tgid = tgid,
                             .start = bh_process_start(tgid),
                             .base = keys.base,
                             .desc = keys.desc,
+                            .copies = (uintptr_t)keys.obj.copies,
                             .key = key,
-                            .index = keys.index,
-                            .written = BH_WRITTEN_DESCRIPTOR |
-                                       BH_WRITTEN_INDEX | BH_WRITTEN_COPIES};
+                            .index = keys.index};
   memcpy(r.id, keys.id, sizeof r.id);
-  if (!err && (!r.start || bh_registered_add(&r)))
-    err = EIO;
-  if (err)
-    return err; /* the grant stays pending: no other can start */
-  keys.done |= 1u << s;
+  if (!err)
+    err = write_descriptor(listener, n, tgid, s, &r.written, &r.compartments);
+  /* Past the tags the grant ends here, done or not: a failure part-way
+   * (even after the index is published) is recorded with what was
+   * written, so the compartment never completes (no executable code,
+   * piece 6) and gets no second grant, and the next grant, of any
+   * process, may start. */
+  if (!r.start || bh_registered_add(&r))
+    err = err ? err : EIO;
   keys.pending = -1;
+  if (err)
+    return err;
+  keys.done |= 1u << s;
   *val = keys.index;
   return 0;
 }

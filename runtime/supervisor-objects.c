@@ -4,7 +4,9 @@
  * step 6, piece 5): for each, the process (id and start time, since ids are
  * reused), the object's base and file (device, inode), its descriptor, the
  * reserved key given and the compartment index the supervisor decided, and
- * which of the words it decides it has written there. Kept in the
+ * which of the words it decides it has written there (a grant that failed
+ * part-way is recorded too, with what it wrote: it never completes, and
+ * its compartment gets no second grant). Kept in the
  * supervisor's memory only: nothing of it is read back from the program's.
  *
  * Forks: a record belongs to one process. A fork made later has copies of
@@ -40,7 +42,7 @@ int bh_registered_next_index(pid_t tgid, pid_t tid) {
   unsigned long long start = bh_process_start(tgid);
   for (int i = 0; i < nrecords; i++)
     if (records[i].tgid == tgid && records[i].start == start &&
-        records[i].index >= next)
+        records[i].written & BH_WRITTEN_INDEX && records[i].index >= next)
       next = records[i].index + 1;
   return next < BH_MAX_COMPARTMENTS ? (int)next : -1;
 }
@@ -61,30 +63,43 @@ struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) {
   return NULL;
 }
 
-int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) {
+/* Whether some record of process tgid (started at start) for the object
+ * at base lacks its copies: a grant that failed before them. */
+static int copies_missing(pid_t tgid, unsigned long long start,
+                          uintptr_t base) {
+  for (int i = 0; i < nrecords; i++)
+    if (records[i].tgid == tgid && records[i].start == start &&
+        records[i].base == base && !(records[i].written & BH_WRITTEN_COPIES))
+      return 1;
+  return 0;
+}
+
+int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) {
   unsigned long long start = bh_process_start(tgid);
   int n = 0;
   for (int i = 0; i < nrecords && n < max; i++) {
-    int seen = records[i].tgid != tgid || records[i].start != start;
+    int seen = records[i].tgid != tgid || records[i].start != start ||
+               copies_missing(tgid, start, records[i].base);
     for (int j = 0; !seen && j < n; j++)
-      seen = out[j] == records[i].base;
+      seen = out[j] == records[i].copies;
     if (!seen)
-      out[n++] = records[i].base;
+      out[n++] = records[i].copies;
   }
   return n;
 }
 
 int bh_registered_complete(pid_t tgid, uintptr_t base) {
-  const unsigned all =
-      BH_WRITTEN_DESCRIPTOR | BH_WRITTEN_INDEX | BH_WRITTEN_COPIES;
   unsigned long long start = bh_process_start(tgid);
-  int any = 0;
-  for (int i = 0; i < nrecords; i++)
-    if (records[i].tgid == tgid && records[i].start == start && start &&
-        records[i].base == base) {
-      if ((records[i].written & all) != all)
-        return 0;
-      any = 1;
-    }
-  return any;
+  int n = 0, want = 0;
+  for (int i = 0; i < nrecords; i++) {
+    const struct bh_registered *r = &records[i];
+    if (r->tgid != tgid || r->start != start || !start || r->base != base)
+      continue;
+    if (r->written != BH_WRITTEN_ALL)
+      return 0; /* a grant that failed part-way: never complete */
+    if (want && r->compartments != want)
+      return 0;
+    want = r->compartments, n++;
+  }
+  return n > 0 && n == want;
 }

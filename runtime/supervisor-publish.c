@@ -12,7 +12,9 @@
  * it), read once both are on read-only pages of the object's filtered
  * span; key-0 stores before then could have chosen it, so it must lie in
  * the static TLS block, outside every block of an object loaded at
- * start-up, and be no other compartment's slot.
+ * start-up, and be no other compartment's slot. Then, once per object,
+ * its entry in the table's list of objects (obj[]) from its file's note,
+ * after its imports (supervisor-imports.c); then the copies.
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -145,18 +147,6 @@ int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
   return 0;
 }
 
-int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
-                 uintptr_t *copies) {
-  const char *why;
-  uintptr_t c;
-  if (bh_object_file_copies(tgid, base, &c, &why) || c % BH_PAGE ||
-      !in_span(c, BH_COPY_SIZE, olo, ohi) ||
-      !bh_readonly_private(tgid, c, c + BH_COPY_SIZE))
-    return 0;
-  *copies = c;
-  return 1;
-}
-
 /* The copies' last two pages, the index table and the table of
  * compartments, from buf. */
 static int write_tables(int mem, const char *buf, uintptr_t c) {
@@ -167,14 +157,12 @@ static int write_tables(int mem, const char *buf, uintptr_t c) {
              : EIO;
 }
 
-int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
-                    uintptr_t olo, uintptr_t ohi) {
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t c) {
   _Static_assert(BH_COPY_DOMAIN_TABLE == BH_COPY_INDEX_TABLE + BH_PAGE &&
                      BH_COPY_SIZE == BH_COPY_DOMAIN_TABLE + BH_PAGE,
                  "the tables are the copies' last two pages");
   static char buf[BH_COPY_SIZE];
-  uintptr_t c;
-  if (!bh_copies_at(tgid, base, olo, ohi, &c))
+  if (!bh_readonly_private(tgid, c, c + BH_COPY_SIZE))
     return EACCES;
   /* The runtime's words as the supervisor holds them (a fork of the
    * program after start-up: the same, at the same addresses); the two
@@ -194,12 +182,99 @@ int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
   for (size_t k = 0; k < t->objects && k < BH_MAX_COMPARTMENTS; k++)
     if (write_tables(mem, buf, (uintptr_t)t->obj[k].copies))
       return EIO;
-  uintptr_t bases[BH_MAX_COMPARTMENTS], lo, hi;
-  int n = bh_registered_bases(tgid, bases, BH_MAX_COMPARTMENTS);
+  uintptr_t other[BH_MAX_COMPARTMENTS];
+  int n = bh_registered_copies(tgid, other, BH_MAX_COMPARTMENTS);
   for (int i = 0; i < n; i++)
-    if (bases[i] != base && (!bh_object_filtered(tgid, bases[i], &lo, &hi) ||
-                             !bh_copies_at(tgid, bases[i], lo, hi, &c) ||
-                             write_tables(mem, buf, c)))
+    if (other[i] != c &&
+        (!bh_readonly_private(tgid, other[i], other[i] + BH_COPY_SIZE) ||
+         write_tables(mem, buf, other[i])))
       return EIO;
+  return 0;
+}
+
+int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
+                    struct bh_object *o) {
+  uintptr_t n[BH_NOTE_DESC_SIZE / 8];
+  const char *why;
+  if (bh_object_file_note(tgid, base, n, &why))
+    return ENOEXEC;
+  *o = (struct bh_object){
+      .base = base,
+      .copies = (char *)n[BH_NOTE_COPIES / 8],
+      .domains_lo = (char *)n[BH_NOTE_DOMAINS_START / 8],
+      .domains_hi = (char *)n[BH_NOTE_DOMAINS_STOP / 8],
+      .imports_lo = (char *)n[BH_NOTE_IMPORTS_START / 8],
+      .imports_hi = (char *)n[BH_NOTE_IMPORTS_STOP / 8],
+      .defaults_lo = (const char *)n[BH_NOTE_DEFAULTS_START / 8],
+      .defaults_hi = (const char *)n[BH_NOTE_DEFAULTS_STOP / 8],
+      .share_lo = (const int32_t *)n[BH_NOTE_SHARE_START / 8],
+      .share_hi = (const int32_t *)n[BH_NOTE_SHARE_STOP / 8]};
+  uintptr_t dlo = n[BH_NOTE_DOMAINS_START / 8],
+            dhi = n[BH_NOTE_DOMAINS_STOP / 8],
+            ilo = n[BH_NOTE_IMPORTS_START / 8],
+            ihi = n[BH_NOTE_IMPORTS_STOP / 8],
+            flo = n[BH_NOTE_DEFAULTS_START / 8],
+            fhi = n[BH_NOTE_DEFAULTS_STOP / 8], c = n[BH_NOTE_COPIES / 8];
+  /* As registration checks a note (domain.c register_object), in the
+   * filtered span; no sharing policy (not supported after start-up). */
+  if (dhi <= dlo || dlo % BH_PAGE || (dhi - dlo) % BH_DOMAIN_SIZE ||
+      !in_span(dlo, dhi - dlo, olo, ohi) || ihi <= ilo || ilo % BH_PAGE ||
+      ihi % BH_PAGE || ihi - ilo > BH_IMPORTS_MAX ||
+      !in_span(ilo, ihi - ilo, olo, ohi) || fhi < flo ||
+      fhi - flo > BH_DEFAULTS_MAX ||
+      (fhi > flo && !in_span(flo, fhi - flo, olo, ohi)) ||
+      n[BH_NOTE_SHARE_STOP / 8] != n[BH_NOTE_SHARE_START / 8] || c % BH_PAGE ||
+      !in_span(c, BH_COPY_SIZE, olo, ohi))
+    return EINVAL;
+  /* What the supervisor writes, read-only already, so that once written
+   * nothing but it changes them. */
+  if (!bh_readonly_private(tgid, c, c + BH_COPY_SIZE) ||
+      !bh_readonly_private(tgid, ilo, ihi))
+    return EACCES;
+  return 0;
+}
+
+/* Whether the process's table lists o's object: 1 as o, 0 not at all (*n
+ * entries); an errno if it lists another entry at its base. */
+static int listed(pid_t tid, const struct bh_object *o, size_t *n) {
+  static union bh_domain_table_page pt;
+  if (bh_task_read(tid, (uintptr_t)&bh_domain_table.t, &pt, sizeof pt) ||
+      pt.t.objects > BH_MAX_COMPARTMENTS)
+    return EIO;
+  *n = pt.t.objects;
+  for (size_t k = 0; k < pt.t.objects; k++)
+    if (pt.t.obj[k].base == o->base)
+      return memcmp(&pt.t.obj[k], o, sizeof *o) ? EINVAL : 1;
+  return 0;
+}
+
+int bh_object_unlike_listed(pid_t tid, const struct bh_object *o) {
+  size_t n;
+  int r = listed(tid, o, &n);
+  return r == 1 ? 0 : r;
+}
+
+int bh_publish_object(int mem, pid_t tgid, pid_t tid,
+                      const struct bh_object *o) {
+  /* Once per object: another compartment of it, or a parent before the
+   * fork, wrote it (imports first), as the note said at this grant's
+   * give, or refused. */
+  size_t objects;
+  int r = listed(tid, o, &objects);
+  if (r)
+    return r == 1 ? 0 : r;
+  if (objects == BH_MAX_COMPARTMENTS)
+    return ENOSPC;
+  int err = bh_write_imports(mem, tgid, tid, o);
+  if (err)
+    return err;
+  /* The entry, then the count that makes it reachable. */
+  uint64_t next = objects + 1;
+  if (pwrite(mem, o, sizeof *o,
+             (off_t)(uintptr_t)&bh_domain_table.t.obj[objects]) !=
+          (ssize_t)sizeof *o ||
+      pwrite(mem, &next, sizeof next,
+             (off_t)(uintptr_t)&bh_domain_table.t.objects) != sizeof next)
+    return EIO;
   return 0;
 }

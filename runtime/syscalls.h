@@ -217,17 +217,34 @@ int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
 int bh_publish_compartment(int mem, pid_t tgid, pid_t tid,
                            const struct bulkhead_domain *d, uintptr_t desc,
                            int index, uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
-/* Whether the copies of the object at base (its note's) are whole
- * read-only private pages of its filtered span [olo, ohi), and where
- * (supervisor-publish.c). */
-int bh_copies_at(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
-                 uintptr_t *copies) BH_HIDDEN;
-/* Writes the copies of the object at base whole (the runtime's words as
- * the supervisor's memory holds them, the two tables as process tgid's
- * do now), and every other registered object's copies of the two tables
- * (supervisor-publish.c). 0, or an errno. */
-int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t base,
-                    uintptr_t olo, uintptr_t ohi) BH_HIDDEN;
+/* Writes the copies at c whole (the runtime's words as the supervisor's
+ * memory holds them, the two tables as process tgid's do now), and every
+ * other registered object's copies of the two tables, where its record
+ * says (supervisor-publish.c). 0, or an errno. */
+int bh_write_copies(int mem, pid_t tgid, pid_t tid, uintptr_t c) BH_HIDDEN;
+/* The entry of the list of registered objects (obj[] of the table of
+ * compartments) for the object at base, filtered as [olo, ohi), from its
+ * file's note: its descriptors, copies, imports and default-domain names
+ * in the span, whole pages where the runtime needs them, no sharing
+ * policy (EINVAL); its copies and imports read-only private pages
+ * (EACCES); ENOEXEC without a note (supervisor-publish.c). */
+#define BH_IMPORTS_MAX (64 * BH_PAGE)
+#define BH_DEFAULTS_MAX (256 * 1024)
+int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
+                    struct bh_object *o) BH_HIDDEN;
+/* Once per object of process tgid: its imports, then its entry O in the
+ * table's list, then the list's count, through MEM; an entry already
+ * there must be O (EINVAL). 0, or an errno (supervisor-publish.c). */
+int bh_publish_object(int mem, pid_t tgid, pid_t tid,
+                      const struct bh_object *o) BH_HIDDEN;
+/* 0 if process tgid's table (task tid's) lists no other entry at O's
+ * base than O; an errno otherwise (supervisor-publish.c). */
+int bh_object_unlike_listed(pid_t tid, const struct bh_object *o) BH_HIDDEN;
+/* The imports of O (its file's, each byte set when the executable or an
+ * object of the process's table lists its name) written whole through
+ * MEM (supervisor-imports.c). 0, or an errno. */
+int bh_write_imports(int mem, pid_t tgid, pid_t tid,
+                     const struct bh_object *o) BH_HIDDEN;
 /* Field 22 of /proc/<pid>/stat, the process's start time (process ids are
  * reused), or 0 (supervisor-filter.c). */
 unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
@@ -236,29 +253,41 @@ unsigned long long bh_process_start(pid_t pid) BH_HIDDEN;
  * 5), one per compartment, by process (id and start time): never in the
  * program's memory. WRITTEN says which of the words it decides are in
  * place in that process. */
-enum { BH_WRITTEN_DESCRIPTOR = 1, BH_WRITTEN_INDEX = 2, BH_WRITTEN_COPIES = 4 };
+enum {
+  BH_WRITTEN_DESCRIPTOR = 1,
+  BH_WRITTEN_INDEX = 2,
+  BH_WRITTEN_COPIES = 4,
+  BH_WRITTEN_IMPORTS = 8, /* its object's, once per object */
+  BH_WRITTEN_OBJECT = 16, /* its object's entry in the table's list */
+  BH_WRITTEN_ALL = 31
+};
 struct bh_registered {
   pid_t tgid;
   unsigned long long start;
   uintptr_t base, desc;     /* the object's file mapping, its descriptor */
+  uintptr_t copies;         /* its copies, as its note said at the grant */
   unsigned long long id[3]; /* the file: device major, minor, inode */
   int key, index;           /* the reserved key given; its index */
   unsigned written;
+  int compartments; /* how many its object's note lists */
 };
 /* The index the next compartment of process tgid (task tid asking) gets:
  * after every index its table of compartments counts and every one
  * recorded for it; or -1 (none left, or the table unreadable). */
 int bh_registered_next_index(pid_t tgid, pid_t tid) BH_HIDDEN;
-/* The bases of the objects recorded for process tgid, at most max, into
- * out; how many. */
-int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
+/* The copies of the objects recorded for process tgid whose copies were
+ * written (a grant that failed before them leaves its object out), at
+ * most max, into out; how many. */
+int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
 /* Records r; 0, or -1 when the record is full of live processes'. */
 int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or
  * NULL. */
 struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
-/* Whether process tgid has a record of a compartment of the object at
- * base, and every such record has all its words written. */
+/* Whether every compartment of the object at base in process tgid (as
+ * many as its note lists) is recorded with every word written
+ * (BH_WRITTEN_ALL): what making its code executable waits for (step 6,
+ * piece 6). */
 int bh_registered_complete(pid_t tgid, uintptr_t base) BH_HIDDEN;
 /* Stops every thread of process tgid but the caller (supervisor-exec.c);
  * 0, or -1 with none stopped; then lets them go. */

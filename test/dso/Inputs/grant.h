@@ -1,8 +1,8 @@
 /* grant.h - what the tests that drive a hardened registration by hand
  * share (key-grant.c, the review 13b attacks): the object mapped as ld.so
  * and registration would leave it (map-object.h; its slot's GOT word set
- * and read-only, its copies read-only), the supervisor's requests, and
- * the reserved key's arena and heap region. Include after the runtime's
+ * and read-only, its copies and imports read-only), the supervisor's requests,
+ * and the reserved key's arena and heap region. Include after the runtime's
  * internal.h and syscalls.h. */
 #ifndef BULKHEAD_TEST_GRANT_H
 #define BULKHEAD_TEST_GRANT_H
@@ -65,8 +65,9 @@ static void map_vault(const char *path) {
   memcpy(&rel, f + 3, sizeof rel);
   got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
   set_slot_word(spare_slot(mapped++));
-  /* its copies, read-only as registration will leave them */
-  if (mprotect((void *)copies, BH_COPY_SIZE, PROT_READ))
+  /* its copies and imports, read-only as registration will leave them */
+  if (mprotect((void *)copies, BH_COPY_SIZE, PROT_READ) ||
+      mprotect((void *)imports_lo, imports_hi - imports_lo, PROT_READ))
     exit(3);
 }
 

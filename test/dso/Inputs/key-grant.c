@@ -39,6 +39,13 @@ static const char *object_path;
 
 static __thread long plain_tls; /* the executable's, no compartment's */
 
+/* Default-domain code of the program, which an object's compartment calls
+ * (grant-imports.c): its name is in the program's bulkhead_defaults. */
+__attribute__((used)) void app_log(long x) { printf("log %ld\n", x); }
+
+/* Called between the four tags and BH_KEY_DONE, when set. */
+static void (*before_done)(void);
+
 extern const char index_words[] __asm__("__bulkhead_index_table");
 
 /* The copies at c as the supervisor writes them: the default descriptor
@@ -78,6 +85,8 @@ static long grant(int *slot) {
   long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
   long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
   printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
+  if (before_done)
+    before_done();
   long index = done(key);
   if (index < 0)
     printf("done: %ld (%s)\n", index, strerror(errno));
@@ -169,6 +178,177 @@ static void own_copy(void) {
     exit(3);
 }
 
+/* Entry k of the table's list of registered objects, as the supervisor
+ * writes it from the file's note: the object mapped last. */
+static size_t domains = 1; /* the object's compartments */
+static void entry_of(size_t k) {
+  const struct bh_object *o = &bh_domain_table.t.obj[k];
+  printf("object %zu of %zu: base %d, copies %d, descriptors %d, imports "
+         "%d\n",
+         k, bh_domain_table.t.objects, o->base == base,
+         (uintptr_t)o->copies == copies,
+         (uintptr_t)o->domains_lo == desc &&
+             (uintptr_t)o->domains_hi == desc + 4096 * domains,
+         (uintptr_t)o->imports_lo == imports_lo &&
+             (uintptr_t)o->imports_hi == imports_hi);
+}
+
+/* The object's imports: app_log's byte, and how many others are set. */
+static void imports(const char *when) {
+  int app = -1, others = 0;
+  for (uintptr_t e = imports_lo; e + 16 <= imports_hi; e += 16) {
+    const char *name;
+    memcpy(&name, (const void *)e, sizeof name);
+    unsigned char on = *(const unsigned char *)(e + 8);
+    if (name && !strcmp(name, "app_log"))
+      app = on;
+    else if (name)
+      others += on;
+  }
+  printf("imports %s: app_log %d, others set %d\n", when, app, others);
+}
+
+/* The object's file, rewritten between the tags and BH_KEY_DONE (a file
+ * the process can write): its imports' name pointers (RELATIVE
+ * relocations) aimed at the imports themselves, writable data, which
+ * BH_KEY_DONE refuses after the index is published. */
+static char copy_path[4096];
+static void break_import_names(void) {
+  int fd = open(copy_path, O_RDWR | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Shdr sh[64];
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_shnum > 64 ||
+      pread(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0)
+    exit(3);
+  uintptr_t lo = imports_lo - base, hi = imports_hi - base;
+  int n = 0;
+  for (int i = 0; i < eh.e_shnum; i++)
+    for (size_t at = 0; sh[i].sh_type == SHT_RELA && at < sh[i].sh_size;
+         at += sizeof(Elf64_Rela)) {
+      Elf64_Rela r;
+      if (pread(fd, &r, sizeof r, (off_t)(sh[i].sh_offset + at)) != sizeof r)
+        exit(3);
+      if (ELF64_R_TYPE(r.r_info) != R_X86_64_RELATIVE || r.r_offset < lo ||
+          r.r_offset >= hi)
+        continue;
+      r.r_addend = (int64_t)r.r_offset;
+      if (pwrite(fd, &r, sizeof r, (off_t)(sh[i].sh_offset + at)) != sizeof r)
+        exit(3);
+      n++;
+    }
+  close(fd);
+  if (!n)
+    exit(3);
+}
+
+/* The copied file's note: DELTA added to its words FROM to TO (BH_NOTE_*
+ * offsets), as a file the process can write may be rewritten. */
+static void shift_note(int from, int to, int64_t delta) {
+  int fd = open(copy_path, O_RDWR | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[32];
+  int n = 0;
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
+      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
+    exit(3);
+  for (int i = 0; i < eh.e_phnum; i++) {
+    char note[4096];
+    if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > sizeof note ||
+        pread(fd, note, ph[i].p_filesz, ph[i].p_offset) < 0)
+      continue;
+    for (size_t at = 0; at + 12 <= ph[i].p_filesz;) {
+      Elf64_Nhdr nh;
+      memcpy(&nh, note + at, sizeof nh);
+      size_t d = at + 12 + ((nh.n_namesz + 3) & ~3u);
+      for (int w = from;
+           nh.n_type == BH_NOTE_TYPE_OBJECT &&
+           !memcmp(note + at + 12, BH_NOTE_NAME, sizeof BH_NOTE_NAME) &&
+           w <= to;
+           w += 8) {
+        int64_t off;
+        memcpy(&off, note + d + w, sizeof off);
+        off += delta;
+        if (pwrite(fd, &off, sizeof off, (off_t)(ph[i].p_offset + d + w)) !=
+            sizeof off)
+          exit(3);
+        n++;
+      }
+      at = d + ((nh.n_descsz + 3) & ~3u);
+    }
+  }
+  close(fd);
+  if (!n)
+    exit(3);
+}
+/* Between the tags and BH_KEY_DONE: the note's copies moved onto the
+ * descriptor's page (read-only, in the span, as the copies' pages must
+ * be). */
+static void copies_onto_desc(void) {
+  shift_note(BH_NOTE_COPIES, BH_NOTE_COPIES, (int64_t)desc - (int64_t)copies);
+}
+
+/* In the copied file, before it is mapped: the first compartment's data
+ * bounds (RELATIVE relocations) moved onto the second compartment's
+ * descriptor page (grant-two.c). */
+static void data_onto_second_desc(void) {
+  int fd = open(copy_path, O_RDWR | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Shdr sh[64];
+  char names[8192];
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_shnum > 64 ||
+      pread(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0 ||
+      pread(fd, names, sizeof names, sh[eh.e_shstrndx].sh_offset) < 0)
+    exit(3);
+  uint64_t d = 0;
+  for (int i = 0; i < eh.e_shnum; i++)
+    if (sh[i].sh_name < sizeof names &&
+        !strcmp(names + sh[i].sh_name, BH_SECTION_DOMAINS))
+      d = sh[i].sh_addr;
+  int n = 0;
+  for (int i = 0; d && i < eh.e_shnum; i++)
+    for (size_t at = 0; sh[i].sh_type == SHT_RELA && at < sh[i].sh_size;
+         at += sizeof(Elf64_Rela)) {
+      Elf64_Rela r;
+      if (pread(fd, &r, sizeof r, (off_t)(sh[i].sh_offset + at)) != sizeof r)
+        exit(3);
+      if (ELF64_R_TYPE(r.r_info) != R_X86_64_RELATIVE ||
+          (r.r_offset != d + BH_DOMAIN_DATA_START &&
+           r.r_offset != d + BH_DOMAIN_DATA_END))
+        continue;
+      r.r_addend =
+          (int64_t)(d +
+                    4096 * (r.r_offset == d + BH_DOMAIN_DATA_START ? 1 : 2));
+      if (pwrite(fd, &r, sizeof r, (off_t)(sh[i].sh_offset + at)) != sizeof r)
+        exit(3);
+      n++;
+    }
+  close(fd);
+  if (n != 2)
+    exit(3);
+}
+static void (*after_copy)(void);
+
+/* The object's file copied to copy_path, and mapped from there. */
+static void map_copy(void) {
+  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+  int in = open(object_path, O_RDONLY | O_CLOEXEC),
+      out = open(copy_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  char buf[65536];
+  ssize_t k;
+  while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
+    if (write(out, buf, (size_t)k) != k)
+      exit(3);
+  if (in < 0 || out < 0)
+    exit(3);
+  close(in);
+  close(out);
+  if (after_copy)
+    after_copy();
+  map_vault(copy_path);
+  if (mprotect((void *)desc, 4096, PROT_READ))
+    exit(3);
+}
+
 static int sharer(void *arg) {
   (void)arg;
   for (;;)
@@ -195,6 +375,48 @@ static void run_case(const char *c) {
     mprotect((void *)desc, 4096, PROT_READ | PROT_WRITE);
   if (!strcmp(c, "copies-writable"))
     mprotect((void *)copies, BH_COPY_SIZE, PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "imports-writable"))
+    mprotect((void *)imports_lo, imports_hi - imports_lo,
+             PROT_READ | PROT_WRITE);
+  if (!strcmp(c, "imports")) { /* key-0 stores before the filter */
+    size_t len = imports_hi - imports_lo;
+    mprotect((void *)imports_lo, len, PROT_READ | PROT_WRITE);
+    for (uintptr_t e = imports_lo; e + 16 <= imports_hi; e += 16) {
+      const char *name;
+      memcpy(&name, (const void *)e, sizeof name);
+      if (name)
+        *(unsigned char *)(e + 8) = strcmp(name, "app_log") != 0;
+    }
+    mprotect((void *)imports_lo, len, PROT_READ);
+  }
+  if (!strcmp(c, "note-changed"))
+    map_copy();
+  if (!strcmp(c, "two-compartments") || !strcmp(c, "note-changed")) {
+    /* the second compartment's slot word and descriptor page, before
+     * the filter as registration will set them */
+    const struct bulkhead_domain *d =
+        (const struct bulkhead_domain *)(desc + 4096);
+    const unsigned char *f = (const unsigned char *)(uintptr_t)d->slot_address;
+    int32_t rel;
+    memcpy(&rel, f + 3, sizeof rel);
+    got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+    set_slot_word(spare_slot(mapped++));
+    if (mprotect((void *)(desc + 4096), 4096, PROT_READ))
+      exit(3);
+    domains = 2;
+  }
+  if (!strcmp(c, "data-over-other-desc")) {
+    after_copy = data_onto_second_desc;
+    map_copy();
+  }
+  if (!strcmp(c, "copies-moved")) {
+    map_copy();
+    before_done = copies_onto_desc;
+  }
+  if (!strcmp(c, "done-fails")) {
+    map_copy();
+    before_done = break_import_names;
+  }
   if (!strcmp(c, "descriptor")) { /* key-0 stores before the filter */
     struct bulkhead_domain *d = (struct bulkhead_domain *)desc;
     mprotect(d, 4096, PROT_READ | PROT_WRITE);
@@ -265,7 +487,9 @@ static void run_case(const char *c) {
             &prog);
   } else if (!strcmp(c, "sharer")) {
     printf("then: protected\n");
-  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable")) {
+  } else if (!strcmp(c, "desc-writable") || !strcmp(c, "copies-writable") ||
+             !strcmp(c, "imports-writable") ||
+             !strcmp(c, "data-over-other-desc")) {
     printf("give: %ld (%s)\n", give(), strerror(errno));
   } else if (!strcmp(c, "descriptor")) {
     /* written by the supervisor at BH_KEY_DONE: the file's bytes, and
@@ -282,6 +506,71 @@ static void run_case(const char *c) {
            d->name, d->slot_address && (uintptr_t)d->slot_address > base);
     printf("data: %d %d\n", (uintptr_t)d->data_start == data_lo,
            (uintptr_t)d->data_end == data_hi);
+  } else if (!strcmp(c, "imports")) {
+    /* written by the supervisor at BH_KEY_DONE: app_log's byte set (the
+     * program lists it), puts's not, over the stores before the filter */
+    imports("before");
+    grant(&s);
+    imports("after");
+    entry_of(0);
+  } else if (!strcmp(c, "copies-moved")) {
+    /* the copies go where the note said at the give, not over the
+     * descriptor written just before */
+    long key = grant(&s);
+    const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+    printf("descriptor: pkey %d, pkru %d; copies written %d\n", d->pkey == key,
+           d->pkru == (__bulkhead_domain0.pkru & ~(3u << (2 * key))),
+           !memcmp((const void *)copies, &__bulkhead_domain0,
+                   BH_DOMAIN_HEADER_SIZE));
+  } else if (!strcmp(c, "done-fails")) {
+    /* BH_KEY_DONE fails after the publish (the file's note changed under
+     * it): the grant ends there, recorded; the next grant, of this
+     * process or another, goes on */
+    long key = grant(&s);
+    before_done = NULL;
+    printf("count %zu, objects %zu\n", bh_domain_count(),
+           bh_domain_table.t.objects);
+    /* forged orders after it: only refusals */
+    printf("done again: %ld (%s)\n", done(key), strerror(errno));
+    printf("the failed one again: %ld (%s)\n", give(), strerror(errno));
+    pid_t p = fork();
+    if (p == 0) {
+      map_vault(object_path);
+      if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+        _exit(1);
+      grant(&s);
+      _exit(0);
+    }
+    waitpid(p, NULL, 0);
+    map_vault(object_path);
+    if (mprotect((void *)desc, 4096, PROT_READ) || protect())
+      exit(1);
+    key = grant(&s);
+    entry_of(0);
+    printf("done again: %ld (%s)\n", done(key), strerror(errno));
+    printf("give again: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "note-changed")) {
+    /* the first compartment granted, the file's note then rewritten (its
+     * empty sharing range moved): the second's give is refused, as the
+     * object's entry in place is not what the note says now */
+    uintptr_t first = desc;
+    grant(&s);
+    shift_note(BH_NOTE_SHARE_START, BH_NOTE_SHARE_STOP, 8);
+    desc = first + 4096;
+    printf("the second: %ld (%s)\n", give(), strerror(errno));
+  } else if (!strcmp(c, "two-compartments")) {
+    /* an object with two (grant-two.c): one entry in the list, written
+     * at the first's BH_KEY_DONE; the second's finds it */
+    uintptr_t first = desc;
+    grant(&s);
+    entry_of(0);
+    desc = first + 4096;
+    const struct bulkhead_domain *d = (const struct bulkhead_domain *)desc;
+    data_lo = (uintptr_t)d->data_start, data_hi = (uintptr_t)d->data_end;
+    grant(&s);
+    desc = first;
+    entry_of(0);
+    printf("count %zu\n", bh_domain_count());
   } else if (!strcmp(c, "allowed")) {
     long key = grant(&s);
     region(s, &hlo, &hhi);
@@ -335,11 +624,13 @@ static void run_case(const char *c) {
     uintptr_t first_base = base, first = desc, first_copies = copies;
     grant(&s);
     published(1);
+    entry_of(0);
     map_vault(object_path); /* a second copy of the object */
     if (mprotect((void *)desc, 4096, PROT_READ) || protect())
       exit(1);
     grant(&s);
     published(2);
+    entry_of(1);
     copies_of("second", copies);
     copies_of("first", first_copies);
     base = first_base, desc = first;

@@ -1,8 +1,8 @@
 /* map-object.h - a shared object's file mapped as ld.so maps it, for
  * tests that drive registration's requests by hand (key-grant.c) or judge
  * a mapping (object-code.c): code readable only (it is inert until
- * registered), its RELATIVE relocations applied, its descriptors' section
- * found by name. Exits 3 on failure. */
+ * registered), its RELATIVE relocations applied, its descriptors',
+ * copies' and imports' sections found by name. Exits 3 on failure. */
 #include "../../../include/bulkhead/abi.h"
 #include <elf.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uintptr_t base, desc, copies;
+static uintptr_t base, desc, copies, imports_lo, imports_hi;
 
 static void map_object(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -84,7 +84,11 @@ static void map_object(const char *path) {
     else if (sh[i].sh_name < sizeof names &&
              !strcmp(names + sh[i].sh_name, BH_SECTION_COPIES))
       copies = base + sh[i].sh_addr;
+    else if (sh[i].sh_name < sizeof names &&
+             !strcmp(names + sh[i].sh_name, BH_SECTION_IMPORTS))
+      imports_lo = base + sh[i].sh_addr,
+      imports_hi = imports_lo + sh[i].sh_size;
   close(fd);
-  if (!desc || !copies)
+  if (!desc || !copies || !imports_lo)
     exit(3);
 }

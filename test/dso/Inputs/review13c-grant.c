@@ -138,6 +138,7 @@ static void data_over_other(const char *path) {
   map_object(path);
   const struct bulkhead_domain *sd = (const struct bulkhead_domain *)desc;
   uintptr_t desc_v = desc - base, copies_v = copies - base,
+            im_v = imports_lo - base, im_len = imports_hi - imports_lo,
             dv = (uintptr_t)sd->data_start - base,
             dlen = (uintptr_t)(sd->data_end - sd->data_start),
             fn_v = (uintptr_t)sd->slot_address - base;
@@ -171,11 +172,15 @@ static void data_over_other(const char *path) {
     if (mprotect((void *)(b + gp), 4096, PROT_READ))
       exit(3);
   }
-  /* Y: data (a page of the file, read-write), descriptor, copies */
+  /* Y: data (a page of the file, read-write), descriptor, copies and
+   * imports (read-only, as BH_KEY_GIVE requires: the reserved pages, or
+   * X's header page where it lies there) */
   place(fd, by + dv, dv - 0x1000, PROT_READ | PROT_WRITE);
   place(fd, by + desc_v, desc_v - 0x1000, PROT_READ);
   if (mmap((void *)(by + copies_v), BH_COPY_SIZE, PROT_READ,
            MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+    exit(3);
+  if (mprotect((void *)(by + im_v), im_len, PROT_READ))
     exit(3);
   /* X: its data is Y's descriptor page already; its descriptor, copies */
   if (bx + dv != by + desc_v)
