@@ -229,6 +229,7 @@ struct scan {
   bool strip_all;          /* -s: a checked link is stripped afterwards */
   const char *unchecked_link; /* a linker option the link check cannot
                                  follow (scan_linker_arg), or NULL */
+  const char *icf;         /* a linker --icf other than none, or NULL */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -442,6 +443,17 @@ static void scan_linker_arg(struct scan *s, const char *a, const char *prev) {
       s->unchecked_link = a;
   if (prev && strcmp(prev, "-z") == 0 && strcmp(a, "muldefs") == 0)
     s->unchecked_link = "-z muldefs";
+  /* Identical code folding (lld, gold) gives a folded function's names one
+   * address: an unmarked name at a marked function's address, which the
+   * check refuses (review 13a: attacks-review13a-icf-refused.c). The last
+   * one wins, as in the linker. */
+  const char *icf = starts_with(a, "--icf=") || starts_with(a, "-icf=")
+                        ? eq + 1
+                    : prev && (!strcmp(prev, "--icf") || !strcmp(prev, "-icf"))
+                        ? a
+                        : NULL;
+  if (icf)
+    s->icf = strcmp(icf, "none") == 0 ? NULL : icf == a ? "--icf" : a;
 }
 
 /* Each comma-separated piece of -Wl,A,B,C. */
@@ -452,6 +464,8 @@ static void scan_wl(struct scan *s, const char *list) {
     scan_linker_arg(s, a, prev);
   if (s->unchecked_link)
     s->unchecked_link = xstrdup(s->unchecked_link);
+  if (s->icf)
+    s->icf = xstrdup(s->icf);
   free(copy);
 }
 
@@ -857,6 +871,12 @@ int main(int argc, char **argv) {
         starts_with(bad, "-o") || starts_with(bad, "--output")
             ? "; give -o to bulkhead-clang itself"
             : "");
+  if ((linking || (linking_dso && active)) && !s.no_run && s.icf)
+    die("'%s' cannot be used in a link with -fpkey-compartments: folding "
+        "gives a function without a default-domain marker the address of "
+        "one with it, which the driver's check refuses (docs/driver.md); "
+        "use --icf=none",
+        s.icf);
   /* The check reads the symbol table, which -s would leave out: the link
    * keeps it, and the driver strips the output after the checks. */
   bool stripping_after = ls.check_aliases && s.strip_all;
