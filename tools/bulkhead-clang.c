@@ -230,6 +230,7 @@ struct scan {
   const char *unchecked_link; /* a linker option the link check cannot
                                  follow (scan_linker_arg), or NULL */
   const char *icf;         /* a linker --icf other than none, or NULL */
+  bool trace;              /* the linker's -t / --trace */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -438,6 +439,8 @@ static void scan_linker_arg(struct scan *s, const char *a, const char *prev) {
                                         NULL};
   const char *eq = strchr(a, '=');
   size_t len = eq ? (size_t)(eq - a) : strlen(a);
+  s->trace |= !strcmp(a, "-t") || !strcmp(a, "--trace") ||
+              !strcmp(a, "-trace");
   for (const char *const *r = refused; *r; r++)
     if (strlen(*r) == len && strncmp(a, *r, len) == 0)
       s->unchecked_link = a;
@@ -877,6 +880,10 @@ int main(int argc, char **argv) {
         "one with it, which the driver's check refuses (docs/driver.md); "
         "use --icf=none",
         s.icf);
+  /* Code Bulkhead did not compile that refers to default-domain code
+   * (ref-check.h): the linker names the inputs it used, members too. */
+  ls.check_refs = (linking || (linking_dso && active)) && !s.no_run;
+  ls.user_trace = s.trace;
   /* The check reads the symbol table, which -s would leave out: the link
    * keeps it, and the driver strips the output after the checks. */
   bool stripping_after = ls.check_aliases && s.strip_all;
@@ -914,6 +921,14 @@ int main(int argc, char **argv) {
       add_runtime(&cmd, &s, &in);
     else if (linking_dso)
       add_dso_runtime(&cmd, &s, &in);
+    /* The runtime is not compiled by the pass and calls the allocator's
+     * marked API (runtime/mimalloc-api.c). */
+    static const char *exempt[3];
+    exempt[0] = in.runtime;
+    exempt[1] = in.dso_runtime;
+    ls.exempt = exempt;
+    if (ls.check_refs)
+      push(&cmd, "-Wl,-t,-t");
   } else {
     add_user_args(&cmd, argc, argv, false);
   }

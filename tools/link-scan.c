@@ -16,6 +16,7 @@
 #include "link-scan.h"
 #include "alias-check.h"
 #include "dso-gates.h"
+#include "ref-check.h"
 #include "../include/bulkhead/abi.h"
 
 #include <errno.h>
@@ -87,6 +88,30 @@ static int run(char **argv, enum output out) {
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR)
       return -1;
+  return status;
+}
+
+/* Runs the link CMD with its standard output into a new file (the
+ * linker's trace, and whatever else it prints), whose path goes to
+ * *TRACE: its wait status, or -1. */
+static int run_traced(char **cmd, char **trace) {
+  const char *tmp = getenv("TMPDIR");
+  if (asprintf(trace, "%s/bulkhead-trace-XXXXXX", tmp && *tmp ? tmp : "/tmp") <
+      0)
+    return -1;
+  int fd = mkstemp(*trace);
+  if (fd < 0) {
+    fprintf(stderr, "bulkhead-clang: error: cannot create %s: %s\n", *trace,
+            strerror(errno));
+    return -1;
+  }
+  fflush(stdout);
+  int saved = dup(1);
+  dup2(fd, 1);
+  close(fd);
+  int status = run(cmd, KEEP);
+  dup2(saved, 1);
+  close(saved);
   return status;
 }
 
@@ -190,12 +215,36 @@ static int strip_output(const struct link_scan *ls) {
   return 1;
 }
 
+/* The trace's lines to stdout as they were (a failed link). */
+static void forward(const char *trace) {
+  FILE *f = fopen(trace, "r");
+  int c;
+  while (f && (c = getc(f)) != EOF)
+    putchar(c);
+  if (f)
+    fclose(f);
+}
+
 int link_then_scan(char **cmd, const struct link_scan *ls) {
-  int link = exit_status(run(cmd, KEEP));
-  if (link != 0)
+  char *trace = NULL;
+  int link = exit_status(ls->check_refs ? run_traced(cmd, &trace)
+                                        : run(cmd, KEEP));
+  if (link != 0) {
+    if (trace)
+      forward(trace), unlink(trace);
     return link;
-  if ((ls->disarm_gates && dso_disarm_gates(ls->output)) ||
-      (ls->check_aliases && check_default_aliases(ls->output))) {
+  }
+  /* Every check runs (each error is worth seeing); any removes it. */
+  bool bad = ls->disarm_gates && dso_disarm_gates(ls->output);
+  bad = (!bad && ls->check_aliases && check_default_aliases(ls->output)) || bad;
+  if (trace) {
+    bad = check_unseen_references(ls->output, trace, ls->user_trace,
+                                  ls->exempt) ||
+          bad;
+    fflush(stdout);
+    unlink(trace);
+  }
+  if (bad) {
     remove_output(ls->output);
     return 1;
   }
