@@ -166,8 +166,9 @@ static char *padding_object(const char *clang, const char *dir,
   return exit_status(run(as, DISCARD)) == 0 ? obj : NULL;
 }
 
-/* The link CMD again, with OBJ as its first input. */
-static int link_with(char **cmd, const char *obj) {
+/* The link CMD again, with OBJ as its first input (its trace, if any, was
+ * checked and shown after the first link). */
+static int link_with(char **cmd, const char *obj, bool traced) {
   size_t n = 0;
   while (cmd[n])
     n++;
@@ -177,7 +178,11 @@ static int link_with(char **cmd, const char *obj) {
   padded[0] = cmd[0];
   padded[1] = (char *)obj;
   memcpy(padded + 2, cmd + 1, n * sizeof *cmd); /* with the NULL */
-  int status = exit_status(run(padded, KEEP));
+  char *trace = NULL;
+  int status = exit_status(traced ? run_traced(padded, &trace)
+                                  : run(padded, KEEP));
+  if (trace)
+    unlink(trace), free(trace);
   free(padded);
   return status;
 }
@@ -193,7 +198,7 @@ static bool relink_shifted(char **cmd, const struct link_scan *ls) {
   bool clean = false;
   for (size_t i = 0; i < sizeof paddings / sizeof *paddings && !clean; i++) {
     char *obj = padding_object(cmd[0], dir, paddings[i]);
-    if (!obj || link_with(cmd, obj) != 0 ||
+    if (!obj || link_with(cmd, obj, ls->check_refs) != 0 ||
         (ls->disarm_gates && dso_disarm_gates(ls->output)))
       break;
     clean = exit_status(run(link_scan_command(ls), DISCARD)) == 0;
@@ -231,7 +236,7 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
                                         : run(cmd, KEEP));
   if (link != 0) {
     if (trace)
-      forward(trace), unlink(trace);
+      forward(trace), unlink(trace), free(trace);
     return link;
   }
   /* Every check runs (each error is worth seeing); any removes it. */
@@ -243,6 +248,7 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
           bad;
     fflush(stdout);
     unlink(trace);
+    free(trace);
   }
   if (bad) {
     remove_output(ls->output);

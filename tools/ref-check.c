@@ -291,8 +291,11 @@ int check_unseen_references(const char *output, const char *trace,
     bool known = false;
     for (size_t i = 0; i < done.n && !known; i++)
       known = !strcmp(done.v[i], line);
-    if (known || !add(&done, line))
-      continue;
+    if (!known && !add(&done, line)) {
+      fputs("bulkhead-clang: error: out of memory\n", stderr);
+      refused++;
+      break;
+    }
     if (!trace_input(line, &file, &member)) {
       /* The linker's own output, or an input gone since: the object clang
        * made of a source in this command, in TMPDIR, removed after the
@@ -301,7 +304,7 @@ int check_unseen_references(const char *output, const char *trace,
         puts(line);
       continue;
     }
-    if (compartments && marked.n && !exempt(file, exempt_archives))
+    if (!known && compartments && marked.n && !exempt(file, exempt_archives))
       refused += check_input(file, member, output, &marked);
   }
   clear(&done);
