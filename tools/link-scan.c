@@ -220,23 +220,17 @@ static int strip_output(const struct link_scan *ls) {
   return 1;
 }
 
-/* The trace's lines to stdout as they were (a failed link). */
-static void forward(const char *trace) {
-  FILE *f = fopen(trace, "r");
-  int c;
-  while (f && (c = getc(f)) != EOF)
-    putchar(c);
-  if (f)
-    fclose(f);
-}
-
 int link_then_scan(char **cmd, const struct link_scan *ls) {
   char *trace = NULL;
   int link = exit_status(ls->check_refs ? run_traced(cmd, &trace)
                                         : run(cmd, KEEP));
   if (link != 0) {
-    if (trace)
-      forward(trace), unlink(trace), free(trace);
+    if (trace) { /* the linker's output, without the trace */
+      check_unseen_references(NULL, trace, ls->user_trace, NULL);
+      fflush(stdout);
+      unlink(trace);
+      free(trace);
+    }
     return link;
   }
   /* Every check runs (each error is worth seeing); any removes it. */

@@ -15,7 +15,8 @@
 
 #include <stdbool.h>
 
-/* OUTPUT is the linked file, TRACE the file holding the linker's standard
+/* OUTPUT is the linked file (NULL after a failed link: only shows the
+ * output), TRACE the file holding the linker's standard
  * output with -t -t. Writes that output to stdout: all of it if FORWARD
  * (the user asked for the trace), else the lines that name no input.
  * Inputs from EXEMPT_ARCHIVES (NULL-terminated: the runtime's archives)
