@@ -244,10 +244,20 @@ void Instrumenter::markDefaultFunctions() {
     if (const Function *F = aliasedFunction(GA);
         F && !GA.hasLinkOnceLinkage() && IsDefault(*F, GA.getLinkage()))
       Mark(GA.getName());
-  for (GlobalIFunc &GI : M.ifuncs())
+  for (GlobalIFunc &GI : M.ifuncs()) {
     if (const Function *R = GI.getResolverFunction();
         R && !GI.hasLinkOnceLinkage() && IsDefault(*R, GI.getLinkage()))
       Mark(GI.getName());
+    // Every ifunc the pass saw, for the link check, which refuses others:
+    // their resolvers may pick default-domain code (review 13a).
+    if (!GI.hasLocalLinkage()) {
+      auto *Seen = new GlobalVariable(
+          M, I8, true, GlobalValue::WeakAnyLinkage, ConstantInt::get(I8, 0),
+          (BH_SYM_IFUNC_MARK_PREFIX + GI.getName()).str());
+      Seen->setVisibility(GlobalValue::HiddenVisibility);
+      appendToUsed(M, {Seen});
+    }
+  }
   // An alias the IR never sees: a global `.set A, f` (or .equ, .equiv, .eqv,
   // `A = f`) of default-domain code in module-level assembly
   // (attacks-review12-asm-alias.c).

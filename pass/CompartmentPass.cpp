@@ -170,6 +170,12 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
     Instrumenter(M, A, Info).run();
     defineStandIns(M);
   }
+  // The object says it was compiled here: the link check refuses code it
+  // did not compile that refers to default-domain code (review 13a).
+  auto *I8 = Type::getInt8Ty(M.getContext());
+  auto *Compiled = new GlobalVariable(M, I8, true, GlobalValue::InternalLinkage,
+                                      ConstantInt::get(I8, 0), BH_SYM_COMPILED);
+  appendToUsed(M, {Compiled});
   dropCallSiteMarkers(M);
   M.addModuleFlag(Module::Warning, DoneFlag, 1);
   return PreservedAnalyses::none();

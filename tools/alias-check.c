@@ -45,15 +45,22 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
   size_t plen = strlen(prefix);
   const char **names = calloc(count + 1, sizeof *names);
   struct range *ranges = calloc(count + 1, sizeof *ranges);
-  if (!names || !ranges) {
+  /* The ifuncs the pass saw (BH_SYM_IFUNC_MARK_PREFIX). */
+  const char *iprefix = BH_SYM_IFUNC_MARK_PREFIX;
+  size_t iplen = strlen(iprefix);
+  const char **ifuncs = calloc(count + 1, sizeof *ifuncs);
+  size_t nifuncs = 0;
+  if (!names || !ranges || !ifuncs) {
     free(names);
     free(ranges);
+    free(ifuncs);
     fprintf(stderr, "bulkhead-clang: error: out of memory\n");
     return 1;
   }
   size_t nnames = 0, nranges = 0;
   bool kept = false; /* the runtime's hidden symbol, which every
                         compartment's module refers to */
+  bool compartments = false; /* a compartment's descriptor */
   GElf_Sym sym;
   /* The markers this output defines (a compartment's test of a name is
    * an undefined weak reference to its marker). */
@@ -64,7 +71,11 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
       continue;
     if (strncmp(name, prefix, plen) == 0)
       names[nnames++] = name + plen;
+    if (strncmp(name, iprefix, iplen) == 0)
+      ifuncs[nifuncs++] = name + iplen;
     kept |= strcmp(name, BH_SYM_RUNTIME_REQUIRED) == 0;
+    compartments |= strncmp(name, BH_SYM_DOMAIN_PREFIX,
+                            strlen(BH_SYM_DOMAIN_PREFIX)) == 0;
   }
   /* Markers are hidden, local in the output, like that symbol: a link
    * that left them out (--retain-symbols-file) left it out too, and would
@@ -81,9 +92,11 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
             path);
     free(names);
     free(ranges);
+    free(ifuncs);
     return 1;
   }
   qsort(names, nnames, sizeof *names, by_name);
+  qsort(ifuncs, nifuncs, sizeof *ifuncs, by_name);
   /* Default-domain code: the marked names' functions. */
   for (size_t i = 0; i < count; i++) {
     const char *name;
@@ -107,6 +120,24 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
      * are that (docs/threat-model.md, still open). */
     if (bind == STB_LOCAL || strchr(name, '@') || marked(names, nnames, name))
       continue;
+    /* An ifunc's address is its resolver's; the code a call of it runs is
+     * whatever the resolver returns, which no check can tell at link time.
+     * The pass marks every C ifunc it compiles; any other (an assembly
+     * file's, a library's built without Bulkhead) could return
+     * default-domain code for a compartment's plain call (review 13a:
+     * attacks-review13a-ifunc-alias.c). glibc's own live in libc.so. */
+    if (GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC && compartments &&
+        !marked(ifuncs, nifuncs, name)) {
+      fprintf(stderr,
+              "bulkhead-clang: error: %s: '%s' is an ifunc that no module "
+              "marked (from an assembly file or a library built without "
+              "Bulkhead?): its resolver may pick default-domain code, which "
+              "a compartment's call of it would run with the compartment's "
+              "rights. Define it in C, built with bulkhead-clang\n",
+              path, name);
+      refused++;
+      continue;
+    }
     for (size_t r = 0; r < nranges; r++) {
       if (sym.st_value < ranges[r].start || sym.st_value >= ranges[r].end)
         continue;
@@ -126,6 +157,7 @@ static int check_table(Elf *elf, Elf_Data *data, size_t link, size_t count,
   }
   free(names);
   free(ranges);
+  free(ifuncs);
   return refused;
 }
 

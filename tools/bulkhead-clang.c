@@ -229,6 +229,8 @@ struct scan {
   bool strip_all;          /* -s: a checked link is stripped afterwards */
   const char *unchecked_link; /* a linker option the link check cannot
                                  follow (scan_linker_arg), or NULL */
+  const char *icf;         /* a linker --icf other than none, or NULL */
+  bool trace;              /* the linker's -t / --trace */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -437,11 +439,24 @@ static void scan_linker_arg(struct scan *s, const char *a, const char *prev) {
                                         NULL};
   const char *eq = strchr(a, '=');
   size_t len = eq ? (size_t)(eq - a) : strlen(a);
+  s->trace |= !strcmp(a, "-t") || !strcmp(a, "--trace") ||
+              !strcmp(a, "-trace");
   for (const char *const *r = refused; *r; r++)
     if (strlen(*r) == len && strncmp(a, *r, len) == 0)
       s->unchecked_link = a;
   if (prev && strcmp(prev, "-z") == 0 && strcmp(a, "muldefs") == 0)
     s->unchecked_link = "-z muldefs";
+  /* Identical code folding (lld, gold) gives a folded function's names one
+   * address: an unmarked name at a marked function's address, which the
+   * check refuses (review 13a: attacks-review13a-icf-refused.c). The last
+   * one wins, as in the linker. */
+  const char *icf = starts_with(a, "--icf=") || starts_with(a, "-icf=")
+                        ? eq + 1
+                    : prev && (!strcmp(prev, "--icf") || !strcmp(prev, "-icf"))
+                        ? a
+                        : NULL;
+  if (icf)
+    s->icf = strcmp(icf, "none") == 0 ? NULL : icf == a ? "--icf" : a;
 }
 
 /* Each comma-separated piece of -Wl,A,B,C. */
@@ -452,6 +467,8 @@ static void scan_wl(struct scan *s, const char *list) {
     scan_linker_arg(s, a, prev);
   if (s->unchecked_link)
     s->unchecked_link = xstrdup(s->unchecked_link);
+  if (s->icf)
+    s->icf = xstrdup(s->icf);
   free(copy);
 }
 
@@ -857,6 +874,16 @@ int main(int argc, char **argv) {
         starts_with(bad, "-o") || starts_with(bad, "--output")
             ? "; give -o to bulkhead-clang itself"
             : "");
+  if ((linking || (linking_dso && active)) && !s.no_run && s.icf)
+    die("'%s' cannot be used in a link with -fpkey-compartments: folding "
+        "gives a function without a default-domain marker the address of "
+        "one with it, which the driver's check refuses (docs/driver.md); "
+        "use --icf=none",
+        s.icf);
+  /* Code Bulkhead did not compile that refers to default-domain code
+   * (ref-check.h): the linker names the inputs it used, members too. */
+  ls.check_refs = (linking || (linking_dso && active)) && !s.no_run;
+  ls.user_trace = s.trace;
   /* The check reads the symbol table, which -s would leave out: the link
    * keeps it, and the driver strips the output after the checks. */
   bool stripping_after = ls.check_aliases && s.strip_all;
@@ -894,6 +921,14 @@ int main(int argc, char **argv) {
       add_runtime(&cmd, &s, &in);
     else if (linking_dso)
       add_dso_runtime(&cmd, &s, &in);
+    /* The runtime is not compiled by the pass and calls the allocator's
+     * marked API (runtime/mimalloc-api.c). */
+    static const char *exempt[3];
+    exempt[0] = in.runtime;
+    exempt[1] = in.dso_runtime;
+    ls.exempt = exempt;
+    if (ls.check_refs)
+      push(&cmd, "-Wl,-t,-t");
   } else {
     add_user_args(&cmd, argc, argv, false);
   }

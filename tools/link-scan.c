@@ -16,6 +16,7 @@
 #include "link-scan.h"
 #include "alias-check.h"
 #include "dso-gates.h"
+#include "ref-check.h"
 #include "../include/bulkhead/abi.h"
 
 #include <errno.h>
@@ -90,6 +91,30 @@ static int run(char **argv, enum output out) {
   return status;
 }
 
+/* Runs the link CMD with its standard output into a new file (the
+ * linker's trace, and whatever else it prints), whose path goes to
+ * *TRACE: its wait status, or -1. */
+static int run_traced(char **cmd, char **trace) {
+  const char *tmp = getenv("TMPDIR");
+  if (asprintf(trace, "%s/bulkhead-trace-XXXXXX", tmp && *tmp ? tmp : "/tmp") <
+      0)
+    return -1;
+  int fd = mkstemp(*trace);
+  if (fd < 0) {
+    fprintf(stderr, "bulkhead-clang: error: cannot create %s: %s\n", *trace,
+            strerror(errno));
+    return -1;
+  }
+  fflush(stdout);
+  int saved = dup(1);
+  dup2(fd, 1);
+  close(fd);
+  int status = run(cmd, KEEP);
+  dup2(saved, 1);
+  close(saved);
+  return status;
+}
+
 /* The driver's exit status for a child's wait status. */
 static int exit_status(int status) {
   if (status < 0)
@@ -141,8 +166,9 @@ static char *padding_object(const char *clang, const char *dir,
   return exit_status(run(as, DISCARD)) == 0 ? obj : NULL;
 }
 
-/* The link CMD again, with OBJ as its first input. */
-static int link_with(char **cmd, const char *obj) {
+/* The link CMD again, with OBJ as its first input (its trace, if any, was
+ * checked and shown after the first link). */
+static int link_with(char **cmd, const char *obj, bool traced) {
   size_t n = 0;
   while (cmd[n])
     n++;
@@ -152,7 +178,11 @@ static int link_with(char **cmd, const char *obj) {
   padded[0] = cmd[0];
   padded[1] = (char *)obj;
   memcpy(padded + 2, cmd + 1, n * sizeof *cmd); /* with the NULL */
-  int status = exit_status(run(padded, KEEP));
+  char *trace = NULL;
+  int status = exit_status(traced ? run_traced(padded, &trace)
+                                  : run(padded, KEEP));
+  if (trace)
+    unlink(trace), free(trace);
   free(padded);
   return status;
 }
@@ -168,7 +198,7 @@ static bool relink_shifted(char **cmd, const struct link_scan *ls) {
   bool clean = false;
   for (size_t i = 0; i < sizeof paddings / sizeof *paddings && !clean; i++) {
     char *obj = padding_object(cmd[0], dir, paddings[i]);
-    if (!obj || link_with(cmd, obj) != 0 ||
+    if (!obj || link_with(cmd, obj, ls->check_refs) != 0 ||
         (ls->disarm_gates && dso_disarm_gates(ls->output)))
       break;
     clean = exit_status(run(link_scan_command(ls), DISCARD)) == 0;
@@ -191,11 +221,30 @@ static int strip_output(const struct link_scan *ls) {
 }
 
 int link_then_scan(char **cmd, const struct link_scan *ls) {
-  int link = exit_status(run(cmd, KEEP));
-  if (link != 0)
+  char *trace = NULL;
+  int link = exit_status(ls->check_refs ? run_traced(cmd, &trace)
+                                        : run(cmd, KEEP));
+  if (link != 0) {
+    if (trace) { /* the linker's output, without the trace */
+      check_unseen_references(NULL, trace, ls->user_trace, NULL);
+      fflush(stdout);
+      unlink(trace);
+      free(trace);
+    }
     return link;
-  if ((ls->disarm_gates && dso_disarm_gates(ls->output)) ||
-      (ls->check_aliases && check_default_aliases(ls->output))) {
+  }
+  /* Every check runs (each error is worth seeing); any removes it. */
+  bool bad = ls->disarm_gates && dso_disarm_gates(ls->output);
+  bad = (!bad && ls->check_aliases && check_default_aliases(ls->output)) || bad;
+  if (trace) {
+    bad = check_unseen_references(ls->output, trace, ls->user_trace,
+                                  ls->exempt) ||
+          bad;
+    fflush(stdout);
+    unlink(trace);
+    free(trace);
+  }
+  if (bad) {
     remove_output(ls->output);
     return 1;
   }

@@ -20,6 +20,11 @@ struct link_scan {
                           (alias-check.h) */
   const char *strip;   /* llvm-objcopy to strip the output with after the
                           checks (the user's -s), or NULL */
+  bool check_refs;     /* the link traces its inputs (-t -t): refuse code
+                          Bulkhead did not compile that refers to marked
+                          functions (ref-check.h) */
+  bool user_trace;     /* the user asked for the trace too */
+  const char *const *exempt; /* archives ref-check.h does not check */
 };
 
 /* The scanner's command line (NULL-terminated; for the dry run too). */

@@ -514,6 +514,15 @@
  * in read-only section BH_SECTION_DEFAULTS (mimalloc-api.c too): at
  * run time the markers of another object cannot be seen, the names can. */
 #define BH_SECTION_DEFAULTS "bulkhead_defaults"
+/* Hidden weak marker of each non-local ifunc a module defines: the pass saw
+ * it (a default-domain one is marked as above, a compartment's resolver
+ * returns its wrapper). The link check refuses an ifunc without it
+ * (tools/alias-check.c). */
+#define BH_SYM_IFUNC_MARK_PREFIX "__bulkhead_ifunc."
+/* A local symbol (1 byte, read-only) of every object the pass compiled:
+ * the link check refuses an object without it that refers to a marked
+ * function (tools/ref-check.c). */
+#define BH_SYM_COMPILED "__bulkhead_compiled"
 /* A compartment's call of a declaration NAME also tests the byte at
  * BH_IMPORT_ON of NAME's import, BH_SYM_IMPORT_PREFIX NAME (the module's
  * own, BH_IMPORT_SIZE bytes in section BH_SECTION_IMPORTS, where each

@@ -17,13 +17,17 @@
 // compare each IRELATIVE result with default-domain code (the marked
 // functions) at start-up, before any compartment runs.
 // Either fix passes this test (refused link, or a fault in the guest).
+// Fixed: the pass marks every ifunc it compiles (__bulkhead_ifunc.NAME),
+// and the link check refuses, in a link with compartments, a global or
+// weak ifunc without that marker, naming it.
 // REQUIRES: pku
-// XFAIL: *
 // RUN: rm -f %t %t.out
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DPROGRAM -c %S/attacks-review12-asm-alias.c -o %t.app.o
 // RUN: %bulkhead_clang -fpkey-compartments -c %S/Inputs/ifunc-beat-review13a.s -o %t.ifunc.o
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -DDEFSYM %S/attacks-review12-asm-alias.c %t.app.o %t.ifunc.o -o %t 2> %t.link || echo "link refused" > %t.out
 // RUN: test ! -e %t || %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
+// RUN: test -e %t || FileCheck %s --check-prefix=LINK < %t.link
+// LINK: bulkhead-clang: error: {{.*}}: 'app_beat' is an ifunc that no module marked
 // CHECK-NOT: LEAK
 // CHECK: {{protection-key fault|link refused}}
