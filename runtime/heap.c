@@ -197,6 +197,15 @@ void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) {
   if (!RT.base)
     *lo = *hi = 0;
 }
+int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  if (rhi <= rlo || s < 0 || s >= bh_state->reserved_keys)
+    return *lo = *hi = 0, -1;
+  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
+  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
+  return 0;
+}
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
@@ -237,7 +246,11 @@ __attribute__((noinline, noreturn, cold)) static void strays(int i,
 }
 
 __attribute__((noinline, noreturn, cold)) static void no_heap(int i) {
-  bh_fatal("compartment '%s' has no heap: %s", cname(i), RT.c[i].why);
+  bh_fatal("compartment '%s' has no heap: %s", cname(i),
+           RT.c[i].why[0] ? RT.c[i].why
+                          : "registered under the system-call filter, which "
+                            "gives a compartment loaded later no heap yet "
+                            "(docs/shared-objects.md, step 6)");
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -863,6 +876,12 @@ static void setup(void) {
 
 void bh_heap_add(size_t i) {
   setup();
+  /* Under the filter these tables, a page of the executable, cannot be
+   * made writable again: a compartment registered now has no heap (its
+   * region has its key, unused); no_heap says so at its first
+   * allocation. */
+  if (bh_policy->on)
+    return;
   pthread_mutex_lock(&setup_lock);
   tls.busy++;
   /* Writable while the copy is set up: its hooks read this state as it

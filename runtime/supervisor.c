@@ -411,6 +411,32 @@ int bh_executable_at(pid_t tid, uint64_t addr) {
   return x;
 }
 
+/* The file mapped at addr in task tid (its path in /proc/<tid>/maps), into
+ * buf; NULL if none: a refusal names what it was about. */
+static const char *mapped_file(pid_t tid, uint64_t addr, char *buf,
+                               size_t cap) {
+  char path[64], line[512];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
+  FILE *f = fopen(path, "re");
+  const char *found = NULL;
+  while (f && bh_read_line(line, sizeof line, f)) {
+    unsigned long long lo, hi;
+    int at = 0;
+    if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &at) >= 2 &&
+        at && addr >= lo && addr < hi) {
+      line[strcspn(line, "\n")] = 0;
+      if (line[at] == '/') {
+        snprintf(buf, cap, "%s", line + at);
+        found = buf;
+      }
+      break;
+    }
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
 /* mremap reaches the supervisor for protected memory, for growth and for
  * moves: growth of an executable mapping maps file bytes nobody scanned,
  * a move puts its code beside other code. The supervisor
@@ -504,9 +530,12 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
   case SYS_mprotect: /* a given key's arena or heap region keeps the key */
-    if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n))
-      bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
-    else
+    if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n)) {
+      char file[256];
+      bh_supervisor_deny(listener, n, 1, reason_of(n),
+                         mapped_file((pid_t)n->pid, n->data.args[0], file,
+                                     sizeof file));
+    } else
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
   default:
