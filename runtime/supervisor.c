@@ -265,8 +265,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
       i = (int)n->data.args[3];
   uint32_t tid = (uint32_t)n->pid;
   pid_t tgid = bh_task_tgid((pid_t)n->pid);
-  if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 ||
-      i >= BH_STACKS_PER_ARENA || tgid <= 0)
+  if (c < 0 || c >= 15 || i < 0 || i >= BH_STACKS_PER_ARENA || tgid <= 0)
     return EINVAL;
   /* The caller's own memory file: /proc/<tgid> is the leader's, which
    * has none once it ended with pthread_exit (review 6). */
@@ -282,6 +281,17 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
     close(fd);
     return ESRCH;
   }
+  /* The compartments its table counts: the supervisor's own after
+   * start-up, and those it published since (supervisor-publish.c). The
+   * table's page is read-only and protected since start-up, and only the
+   * supervisor writes it. */
+  uint64_t count;
+  if (pread(fd, &count, sizeof count,
+            (off_t)(uintptr_t)&bh_domain_table.t.count) != sizeof count ||
+      count > BH_MAX_COMPARTMENTS || (uint64_t)c >= count) {
+    close(fd);
+    return EINVAL;
+  }
   int err = 0;
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
@@ -293,7 +303,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
     }
     /* A compartment's row at a time: no other thread of the process can
      * change it meanwhile (one thread; the supervisor makes every claim). */
-    for (int cc = 0; cc < (int)bh_domain_count() && cc < 15 && !err; cc++) {
+    for (int cc = 0; cc < (int)count && cc < 15 && !err; cc++) {
       uint32_t row[BH_STACKS_PER_ARENA];
       off_t at = (off_t)(uintptr_t)bh_owners[cc];
       int changed = 0;
