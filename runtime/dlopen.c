@@ -277,11 +277,10 @@ static const char *object_name(const struct bh_domain_table *t, size_t k) {
   return "a shared object";
 }
 
-static void read_only(const char *obj, const char *what, void *lo,
-                      size_t len) {
+static void read_only(const char *obj, const char *what, void *lo, size_t len) {
   if (len && mprotect(lo, len, PROT_READ))
-    bh_fatal("cannot make %s of %s read-only before its filter: %s", what,
-             obj, strerror(errno));
+    bh_fatal("cannot make %s of %s read-only before its filter: %s", what, obj,
+             strerror(errno));
 }
 
 /* Object k's pages the supervisor writes (descriptors, copies, imports)
@@ -302,8 +301,8 @@ static void protect_object(const struct bh_domain_table *t, size_t k) {
   long r = ask(BH_FILTER_WRITE, o->base, 0);
   if (!r) {
     step = "installing";
-    r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                SECCOMP_FILTER_FLAG_TSYNC, bh_policy->filter_page);
+    r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+                bh_policy->filter_page);
   }
   if (r > 0) /* TSYNC: the thread that could not take it */
     bh_fatal("installing the filter of %s, loaded with dlopen, failed: "
@@ -329,11 +328,10 @@ static long grant(const struct bh_domain_table *t, size_t i) {
   const struct bh_object *o = object_of(t, i);
   uintptr_t desc = (uintptr_t)t->domain[i], bounds[2];
   const char *why = "its object is not registered";
-  if (!o || bh_object_file_data(getpid(), o->base,
-                                (uintptr_t)&t->domain[i]->data_start,
-                                (uintptr_t)&t->domain[i]->data_end +
-                                    sizeof(void *),
-                                (unsigned char *)bounds, &why))
+  if (!o || bh_object_file_data(
+                getpid(), o->base, (uintptr_t)&t->domain[i]->data_start,
+                (uintptr_t)&t->domain[i]->data_end + sizeof(void *),
+                (unsigned char *)bounds, &why))
     bh_fatal("cannot read the descriptor of a compartment of %s from its "
              "file: %s",
              obj, why);

@@ -542,9 +542,9 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_mprotect: /* a given key's arena or heap region keeps the key */
     if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n)) {
       char file[256];
-      bh_supervisor_deny(listener, n, 1, reason_of(n),
-                         mapped_file((pid_t)n->pid, n->data.args[0], file,
-                                     sizeof file));
+      bh_supervisor_deny(
+          listener, n, 1, reason_of(n),
+          mapped_file((pid_t)n->pid, n->data.args[0], file, sizeof file));
     } else
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
