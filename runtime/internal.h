@@ -313,6 +313,14 @@ int bh_object_file_id(pid_t pid, uintptr_t base, unsigned long long id[3],
  * note says, into *COPIES. 0, or -1 with WHY (object-file.c). */
 int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
                           const char **why) BH_HIDDEN;
+/* The descriptors of the shared object whose file is mapped read-only at
+ * BASE in process PID, as its note says, [*LO, *HI) (BH_DOMAIN_SIZE
+ * each). 0, or -1 with WHY (object-file.c). */
+int bh_object_file_descriptors(pid_t pid, uintptr_t base, uintptr_t *lo,
+                               uintptr_t *hi, const char **why) BH_HIDDEN;
+/* That file, opened read-only and checked to be the mapped one (device
+ * and inode): its descriptor, or -1 with WHY (object-file.c). */
+int bh_object_file_open(pid_t pid, uintptr_t base, const char **why) BH_HIDDEN;
 /* Whether [lo, hi) in process PID is exactly the pages of one segment
  * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
  * mapped read-only at BASE, every page a private, readable-only mapping of

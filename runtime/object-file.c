@@ -289,6 +289,23 @@ int bh_object_file_copies(pid_t pid, uintptr_t base, uintptr_t *copies,
   return r;
 }
 
+int bh_object_file_descriptors(pid_t pid, uintptr_t base, uintptr_t *lo,
+                               uintptr_t *hi, const char **why) {
+  int fd = open_mapped(pid, base, NULL, why);
+  if (fd < 0)
+    return -1;
+  uint64_t l, h;
+  int r = file_domains(fd, &l, &h, why);
+  close(fd);
+  if (!r)
+    *lo = base + (uintptr_t)l, *hi = base + (uintptr_t)h;
+  return r;
+}
+
+int bh_object_file_open(pid_t pid, uintptr_t base, const char **why) {
+  return open_mapped(pid, base, NULL, why);
+}
+
 int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
                         const char **why) {
   int fd = open_mapped(pid, base, NULL, why);

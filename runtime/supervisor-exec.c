@@ -284,8 +284,9 @@ static int in_groups(const char *status, unsigned long gid) {
 /* Whether the process could change the file's bytes after the scan: NULL,
  * or why. From the caller's own ids (a program started as root may have
  * dropped them since its supervisor was forked); a POSIX ACL, which the
- * mode's group bits only bound, counts as letting it write. */
-static const char *changeable(int fd, const struct stat *st, pid_t tid) {
+ * mode's group bits only bound, counts as letting it write. Also piece 6's
+ * rule for a registered object's code (supervisor-code.c). */
+const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {
   int seals = fcntl(fd, F_GET_SEALS);
   if (seals >= 0 && seals & F_SEAL_WRITE)
     return NULL; /* a sealed memfd: nobody writes it */
@@ -427,7 +428,7 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "it is a huge-page file (or its file system cannot be "
                     "told): the kernel would map more of it than was scanned"),
            why;
-  const char *w = changeable(fd, &st, (pid_t)n->pid);
+  const char *w = bh_file_changeable(fd, &st, (pid_t)n->pid);
   if (w) {
     snprintf(why, size,
              "%s, so its code could change after the scan; executable mappings "

@@ -207,3 +207,12 @@ int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
     }
   return 0;
 }
+
+uintptr_t bh_object_filtered_at(pid_t tgid, uintptr_t a, uintptr_t b) {
+  unsigned long long start = bh_process_start(tgid);
+  for (int i = 0; i < nfiltered; i++)
+    if (filtered[i].tgid == tgid && filtered[i].start == start && start &&
+        filtered[i].lo <= a && b <= filtered[i].hi)
+      return filtered[i].base;
+  return 0;
+}

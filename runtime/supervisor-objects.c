@@ -73,3 +73,18 @@ int bh_registered_bases(pid_t tgid, uintptr_t *out, int max) {
   }
   return n;
 }
+
+int bh_registered_complete(pid_t tgid, uintptr_t base) {
+  const unsigned all =
+      BH_WRITTEN_DESCRIPTOR | BH_WRITTEN_INDEX | BH_WRITTEN_COPIES;
+  unsigned long long start = bh_process_start(tgid);
+  int any = 0;
+  for (int i = 0; i < nrecords; i++)
+    if (records[i].tgid == tgid && records[i].start == start && start &&
+        records[i].base == base) {
+      if ((records[i].written & all) != all)
+        return 0;
+      any = 1;
+    }
+  return any;
+}

@@ -21,6 +21,7 @@
  *     the same rules stacks.c used to apply itself; keys reserved at
  *     start-up, given to compartments registered later
  *     (supervisor-keys.c).
+ *   - A registered object's code made executable, last (supervisor-code.c).
  * If it dies, the kernel fails every notified call with ENOSYS: opens
  * fail, and the runtime stops at its next stack request.
  */
@@ -539,8 +540,11 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
     else
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
-  case SYS_mprotect: /* a given key's arena or heap region keeps the key */
-    if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n)) {
+  case SYS_mprotect:
+    /* a given key's arena or heap region keeps the key; a registered
+     * object's code becomes executable, once */
+    if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n) &&
+        !bh_code_allow_mprotect(n)) {
       char file[256];
       bh_supervisor_deny(
           listener, n, 1, reason_of(n),

@@ -141,6 +141,13 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
  * handles the notifications of other processes that come meanwhile with
  * bh_supervisor_handle. */
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+/* Whether task tid's process could change the bytes of the file open as
+ * fd (its stat st): NULL, or why (supervisor-exec.c). Owner, mode, group,
+ * ACL and the caller's credentials; a sealed memfd cannot change; a
+ * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes (docs/hardening.md). */
+struct stat;
+const char *bh_file_changeable(int fd, const struct stat *st,
+                               pid_t tid) BH_HIDDEN;
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
@@ -187,6 +194,9 @@ void bh_supervise_key_request(int listener,
 void bh_supervise_pkey_mprotect(int listener,
                                 const struct seccomp_notif *n) BH_HIDDEN;
 int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
+ * of a registered object's code that piece 6 allows (supervisor-code.c). */
+int bh_code_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
  * one, [*lo, *hi) then. */
@@ -194,6 +204,9 @@ void bh_supervise_filter_request(int listener,
                                  const struct seccomp_notif *n) BH_HIDDEN;
 int bh_object_filtered(pid_t tgid, uintptr_t base, uintptr_t *lo,
                        uintptr_t *hi) BH_HIDDEN;
+/* The base of process tgid's object whose filter protects [a, b), or 0
+ * (filtered spans do not overlap). */
+uintptr_t bh_object_filtered_at(pid_t tgid, uintptr_t a, uintptr_t b) BH_HIDDEN;
 /* Whether every page of [lo, hi) of process pid is in private mappings
  * readable only ("r--p", /proc/<pid>/maps) (supervisor-keys.c). */
 int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
@@ -244,6 +257,9 @@ int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or
  * NULL. */
 struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
+/* Whether process tgid has a record of a compartment of the object at
+ * base, and every such record has all its words written. */
+int bh_registered_complete(pid_t tgid, uintptr_t base) BH_HIDDEN;
 /* Stops every thread of process tgid but the caller (supervisor-exec.c);
  * 0, or -1 with none stopped; then lets them go. */
 int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;

@@ -1,11 +1,12 @@
 /* A hardened program (the system-call filter on, the default) with a
  * compartment of its own that dlopens libvault.so (argv[1]): registration
  * runs its sequence under the filter (docs/shared-objects.md, step 6).
- * Until the supervisor allows the last step (making the object's code
- * executable, piece 6) that step stops the process; this program's
- * mprotect, which the runtime calls for it, first shows what holds by
- * then: the vault is in the table of compartments with a key of its own,
- * and its data carries that key (a read faults). */
+ * This program's mprotect, which the runtime calls for the last step
+ * (making the object's code executable, piece 6), first shows what holds
+ * by then: the vault is in the table of compartments with a key of its
+ * own, and its data carries that key (a read faults). Then the vault's
+ * heap, prepared at start-up for its key: a block faults from here with
+ * that key, and the vault's malloc, realloc and free work. */
 #include "../../runtime/Inputs/check.h"
 #include <dlfcn.h>
 #include <sys/mman.h>
@@ -51,10 +52,18 @@ int main(int argc, char **argv) {
     printf("dlopen refused: %s\n", dlerror());
     return 2;
   }
-  /* Once the supervisor allows the exec step (piece 6) and publishes the
-   * imports and the object's entry (piece 5), see dlopen-hardened.test. */
   int (*sign)(int) = (int (*)(int))dlsym(h, "vault_sign");
-  CHECK(sign);
-  printf("sign: %d\n", sign(1));
+  const void *(*heap_address)(void) =
+      (const void *(*)(void))dlsym(h, "vault_heap_address");
+  int (*cycle)(void) = (int (*)(void))dlsym(h, "vault_heap_cycle");
+  CHECK(sign && heap_address && cycle);
+  printf("sign: %d\n", sign(1)); /* its first malloc: the vault's heap */
+  int key = bulkhead_compartment_pkey("vault");
+  target = heap_address();
+  CHECK(target && page_pkey(target) == key);
+  struct outcome o = run_in_child(read_target, NULL);
+  CHECK(o.signo == SIGSEGV && o.code == SEGV_PKUERR && o.pkey == key);
+  printf("heap: SEGV_PKUERR with the vault's key\n");
+  printf("heap cycle: %d\n", cycle());
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <link.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,6 +87,88 @@ static long grant(int *slot) {
   return key;
 }
 
+/* The pages of the object's first unwritable PT_LOAD marked (or not)
+ * BH_PF_EXEC_AFTER_REGISTRATION, from its file. */
+static void segment(int marked, uintptr_t *lo, uintptr_t *hi) {
+  int fd = open(object_path, O_RDONLY | O_CLOEXEC);
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph[32];
+  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
+      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
+    exit(3);
+  close(fd);
+  for (int i = 0; i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) &&
+        !(ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION) == !marked) {
+      *lo = base + (ph[i].p_vaddr & ~4095ul);
+      *hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
+      return;
+    }
+  exit(3);
+}
+
+/* Registration's last step (piece 6): the marked segment executable. */
+static void make_executable(const char *what, uintptr_t lo, uintptr_t hi) {
+  long r = mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
+  char perms[8] = "?";
+  uintptr_t a, b;
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s", &a, &b, perms) == 3 &&
+        a <= lo && lo < b)
+      break;
+  if (f)
+    fclose(f);
+  printf("%s: %ld, executable %d\n", what, r, perms[2] == 'x');
+}
+
+/* Compartment d of the object (a file of two): its descriptor and data
+ * bounds; its slot's GOT word set as ld.so would (map_vault does the
+ * first's). */
+static void select_compartment(uintptr_t d) {
+  const struct bulkhead_domain *x = (const struct bulkhead_domain *)d;
+  desc = d, data_lo = (uintptr_t)x->data_start;
+  data_hi = (uintptr_t)x->data_end;
+}
+static void set_slot_of(uintptr_t d, long off) {
+  const struct bulkhead_domain *x = (const struct bulkhead_domain *)d;
+  const unsigned char *f = (const unsigned char *)(uintptr_t)x->slot_address;
+  int32_t rel;
+  memcpy(&rel, f + 3, sizeof rel);
+  got_word = (uintptr_t)f + 7 + (uintptr_t)(intptr_t)rel;
+  set_slot_word(off);
+}
+
+/* Not root (the guest runs tests as root, and CAP_DAC_OVERRIDE may write
+ * every file: the supervisor only refuses files such a process cannot
+ * change otherwise). */
+static void as_nobody(void) {
+  if (geteuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+                         setresuid(65534, 65534, 65534)))
+    exit(3);
+}
+
+/* The object copied to a file the process owns, mode 0644, and mapped
+ * from there. */
+static void own_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-%d.so", (int)getpid());
+  int in = open(object_path, O_RDONLY | O_CLOEXEC);
+  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  static char b[1 << 20];
+  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
+  if (n <= 0 || write(out, b, (size_t)n) != n || fchmod(out, 0644) ||
+      (geteuid() == 0 && fchown(out, 65534, 65534)) || close(out))
+    exit(3);
+  close(in);
+  as_nobody();
+  object_path = path;
+  map_vault(path);
+  if (mprotect((void *)desc, 4096, PROT_READ))
+    exit(3);
+}
+
 static int sharer(void *arg) {
   (void)arg;
   for (;;)
@@ -130,6 +214,26 @@ static void run_case(const char *c) {
     set_slot_word(!strcmp(c, "slot-taken") ? taken
                   : !strcmp(c, "slot-far") ? -(1l << 29)
                                            : (char *)&plain_tls - tp);
+  }
+  if (!strncmp(c, "exec", 4)) {
+    if (!strcmp(c, "exec-writable"))
+      own_copy();
+    else
+      as_nobody();
+  }
+  if (!strcmp(c, "exec-one-of-two") || !strcmp(c, "exec-two")) {
+    /* the second compartment's slot and descriptor page, as the first's */
+    set_slot_of(desc + BH_DOMAIN_SIZE, spare_slot(mapped++));
+    if (mprotect((void *)(desc + BH_DOMAIN_SIZE), 4096, PROT_READ))
+      exit(3);
+  }
+  if (!strcmp(c, "exec-changed")) { /* a key-0 store before the filter */
+    uintptr_t lo, hi;
+    segment(1, &lo, &hi);
+    unsigned char *p = (unsigned char *)lo;
+    mprotect(p, 4096, PROT_READ | PROT_WRITE);
+    p[0] ^= 1;
+    mprotect(p, 4096, PROT_READ);
   }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach
@@ -283,6 +387,47 @@ static void run_case(const char *c) {
            request(BH_OWNER_RELEASE, 1, 0));
     printf("past the count: %ld (%s)\n", request(BH_OWNER_CLAIM, 2, 0),
            strerror(errno));
+  } else if (!strncmp(c, "exec", 4)) {
+    /* piece 6: the marked segment executable once the grant completed,
+     * exactly its pages, once, of a file the process cannot change whose
+     * bytes are in memory, by the process with the record */
+    uintptr_t lo, hi, ulo, uhi;
+    segment(1, &lo, &hi);
+    segment(0, &ulo, &uhi);
+    if (!strcmp(c, "exec-early")) { /* the four tags, no BH_KEY_DONE */
+      long key = give();
+      s = slot_of(key);
+      region(s, &hlo, &hhi);
+      printf("tags: %ld %ld %ld %ld\n", tag(arena(s), 4096, PROT_READ, key),
+             tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key),
+             tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key),
+             tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key));
+      make_executable("code", lo, hi);
+    }
+    grant(&s);
+    if (!strcmp(c, "exec-two")) { /* and the second compartment */
+      select_compartment(desc + BH_DOMAIN_SIZE);
+      grant(&s);
+    }
+    if (!strcmp(c, "exec-unmarked"))
+      make_executable("another segment", ulo, uhi);
+    else if (!strcmp(c, "exec-range"))
+      make_executable("a page less", lo, hi - 4096);
+    else if (!strcmp(c, "exec-fork")) {
+      pid_t p = fork();
+      if (p == 0) {
+        make_executable("child", lo, hi);
+        _exit(0);
+      }
+      int st;
+      waitpid(p, &st, 0);
+      printf("child: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
+             WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+      make_executable("parent", lo, hi);
+    } else {
+      make_executable("code", lo, hi);
+      make_executable("again", lo, hi);
+    }
   } else if (!strcmp(c, "given")) { /* a key given before, again */
     long key = grant(&s);
     tag(arena(s), 4096, PROT_READ, key);
