@@ -96,7 +96,7 @@ struct cheap {
 #define META_SIZE SEGMENT_ALIGN
 struct meta {
   int lock;       /* the heap's current user */
-  int managed;    /* the copy was given the region (a late heap: at first use) */
+  int managed;    /* the copy has the region (a late heap: at first use) */
   uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
 };
 
@@ -296,6 +296,9 @@ __attribute__((noinline, noreturn, cold)) static void strays(int h,
 }
 
 __attribute__((noinline, noreturn, cold)) static void no_heap(int i, int h) {
+  /* Without prepared heaps, bh_heap_add noted why in c[i]. */
+  if (h < 0 && !RT.late && i < BH_MAX_COMPARTMENTS)
+    h = i;
   bh_fatal("compartment '%s' has no heap: %s", cname(i),
            h < 0            ? "none was prepared for its key at start-up"
            : RT.c[h].why[0] ? RT.c[h].why
@@ -830,8 +833,8 @@ static int prepare_copy(size_t h, const char *lib, int *fd, int pkey) {
 static int manage_region(int h) {
   mi_arena_id_t arena;
   return RT.c[h].mi.manage((void *)(RT.base + (uintptr_t)h * RT.slice),
-                           RT.slice - META_SIZE, false, false, true, -1,
-                           false, &arena);
+                           RT.slice - META_SIZE, false, false, true, -1, false,
+                           &arena);
 }
 
 /* Compartment i's heap in its region: tags it, gives it to a private
@@ -1010,8 +1013,7 @@ static inline int heap_of(int i) {
  * own header, on the compartment's key, zero when fresh. */
 __attribute__((noinline, cold)) static void open_late(int h) {
   if (!manage_region(h))
-    bh_fatal("mimalloc refused the heap region of compartment '%s'",
-             hname(h));
+    bh_fatal("mimalloc refused the heap region of compartment '%s'", hname(h));
   meta_of(h)->managed = 1;
 }
 
