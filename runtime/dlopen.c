@@ -5,15 +5,17 @@
  * with a Bulkhead note that is not registered yet, as start-up does:
  * keys, data tags, stack arenas, descriptors read-only, gate table and
  * table of compartments, the object's copies of the runtime's words,
- * then heaps. Only without the system-call filter: under it the
- * supervisor refuses the object's gates when it is mapped, and the kernel
- * calls registration needs (pkey_alloc, pkey_mprotect) are refused. */
+ * then heaps. Without the system-call filter the runtime writes all of it
+ * on fresh pages moved over the old ones; under it (register_filtered)
+ * the supervisor writes it, once the object's own filter protects its
+ * pages and its keys are given (step 6, pieces 3 to 5). */
 #define _GNU_SOURCE
 #include "internal.h"
 #include "syscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +263,140 @@ static void make_copies(char *copies) {
              strerror(errno));
 }
 
+/* ------------------------------------------ under the system-call filter */
+
+static long ask(int op, uintptr_t a, uintptr_t b) {
+  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)op, a, b);
+}
+
+/* The name of object k of T: its first compartment's entry. */
+static const char *object_name(const struct bh_domain_table *t, size_t k) {
+  for (size_t i = 0; i < t->count; i++)
+    if (object_of(t, i) == &t->obj[k])
+      return t->object[i];
+  return "a shared object";
+}
+
+static void read_only(const char *obj, const char *what, void *lo, size_t len) {
+  if (len && mprotect(lo, len, PROT_READ))
+    bh_fatal("cannot make %s of %s read-only before its filter: %s", what, obj,
+             strerror(errno));
+}
+
+/* Object k's pages the supervisor writes (descriptors, copies, imports)
+ * made read-only, while a plain mprotect of them still goes through:
+ * BH_KEY_GIVE requires them so; then its own filter, which the
+ * supervisor writes into the policy's page, installed from there on
+ * every thread and checked (step 6, piece 4). From then on nothing can
+ * make its pages writable, unmap or replace them. */
+static void protect_object(const struct bh_domain_table *t, size_t k) {
+  const struct bh_object *o = &t->obj[k];
+  const char *obj = object_name(t, k);
+  read_only(obj, "the descriptors", o->domains_lo,
+            (size_t)(o->domains_hi - o->domains_lo));
+  read_only(obj, "the copies", o->copies, BH_COPY_SIZE);
+  read_only(obj, "the imports", o->imports_lo,
+            (size_t)(o->imports_hi - o->imports_lo));
+  const char *step = "writing";
+  long r = ask(BH_FILTER_WRITE, o->base, 0);
+  if (!r) {
+    step = "installing";
+    r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+                bh_policy->filter_page);
+  }
+  if (r > 0) /* TSYNC: the thread that could not take it */
+    bh_fatal("installing the filter of %s, loaded with dlopen, failed: "
+             "thread %ld could not take it",
+             obj, r);
+  if (!r) {
+    step = "checking";
+    r = ask(BH_FILTER_CHECK, 0, 0);
+  }
+  if (r)
+    bh_fatal("%s the filter of %s, loaded with dlopen, failed: %s", step, obj,
+             strerror(errno));
+}
+
+/* Compartment i's key, reserved at start-up, given by the supervisor
+ * (step 6, piece 3): the four tags it lets through (its stack cookie and
+ * arena, its heap region, its data as the object's file says), then
+ * BH_KEY_DONE, after which the supervisor has written the data back, the
+ * descriptor, the gate-table entry and the table of compartments, and
+ * the copies (piece 5). Returns the key. */
+static long grant(const struct bh_domain_table *t, size_t i) {
+  const char *obj = t->object[i];
+  const struct bh_object *o = object_of(t, i);
+  uintptr_t desc = (uintptr_t)t->domain[i], bounds[2];
+  const char *why = "its object is not registered";
+  if (!o || bh_object_file_data(
+                getpid(), o->base, (uintptr_t)&t->domain[i]->data_start,
+                (uintptr_t)&t->domain[i]->data_end + sizeof(void *),
+                (unsigned char *)bounds, &why))
+    bh_fatal("cannot read the descriptor of a compartment of %s from its "
+             "file: %s",
+             obj, why);
+  long key = ask(BH_KEY_GIVE, o->base, desc);
+  int s = 0;
+  while (key >= 0 && s < bh_state->reserved_keys &&
+         bh_state->reserved_key[s] != key)
+    s++;
+  if (key < 0 && errno == ENOSPC) {
+    char list[1024];
+    bh_fatal("out of protection keys: none left for a compartment of %s "
+             "(loaded with dlopen); compartments:%s",
+             obj, bh_loaded_compartments(t, list, sizeof list));
+  }
+  if (key < 0 || s == bh_state->reserved_keys)
+    bh_fatal("the supervisor gave no key to a compartment of %s: %s", obj,
+             key < 0 ? strerror(errno) : "not a reserved key");
+  uintptr_t arena = bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
+  uintptr_t hlo, hhi;
+  bh_heap_reserved_slot(s, &hlo, &hhi);
+  if (syscall(SYS_pkey_mprotect, arena, BH_PAGE, PROT_READ, key) ||
+      syscall(SYS_pkey_mprotect, arena + BH_PAGE, BH_ARENA_SIZE - BH_PAGE,
+              PROT_NONE, key) ||
+      (hhi > hlo && syscall(SYS_pkey_mprotect, hlo, hhi - hlo,
+                            PROT_READ | PROT_WRITE, key)) ||
+      (bounds[1] > bounds[0] &&
+       syscall(SYS_pkey_mprotect, bounds[0], bounds[1] - bounds[0],
+               PROT_READ | PROT_WRITE, key)))
+    bh_fatal("cannot tag the memory of a compartment of %s with key %ld: %s",
+             obj, key, strerror(errno));
+  long index = ask(BH_KEY_DONE, (uintptr_t)key, 0);
+  if (index < 0)
+    bh_fatal("the supervisor did not publish a compartment of %s: %s", obj,
+             strerror(errno));
+  /* The table is the supervisor's now: the compartment where this
+   * registration counted on it, and nowhere else. */
+  if ((size_t)index != i || bh_domain_count() != i + 1 ||
+      bh_domain_at(i) != t->domain[i])
+    bh_fatal("the supervisor published a compartment of %s as index %ld, "
+             "not %zu",
+             obj, index, i);
+  return key;
+}
+
+/* Registration under the filter: no fresh pages moved over read-only ones
+ * (the filter refuses mremap there); the runtime asks, the supervisor
+ * writes (docs/shared-objects.md, step 6). For each new object, in
+ * order: its pages read-only and its filter, then each compartment's key,
+ * then the heaps, then its code. */
+static void register_filtered(const struct bh_domain_table *t, size_t first,
+                              size_t old) {
+  for (size_t k = old; k < t->objects; k++) {
+    protect_object(t, k);
+    for (size_t i = first; i < t->count; i++)
+      if (object_of(t, i) == &t->obj[k])
+        grant(t, i);
+  }
+  for (size_t i = first; i < t->count; i++)
+    bh_heap_add(i);
+  /* Last, as without the filter: the supervisor allows this mprotect only
+   * for an object it registered (step 6, piece 6). Until it does, it
+   * stops the process here, naming the object's file. */
+  bh_exec_objects(t, old, 1);
+}
+
 /* Called by a shared object with compartments before its constructors
  * (dso-object.c); exported by every executable linked with the runtime.
  * No argument: what it registers comes from the notes (domain.c). */
@@ -288,10 +424,15 @@ void bh_register_loaded(void) {
                "(-fpkey-share): not supported after start-up yet; link "
                "it with the program (docs/shared-objects.md)",
                obj);
-  if (bh_policy->on || !bh_late_objects_possible())
-    bh_fatal("%s, loaded with dlopen, holds compartments: a program under "
-             "the system-call filter cannot register it (build the program "
-             "with -fno-pkey-syscall-filter, or link the object with it); "
+  if (bh_policy->on) {
+    register_filtered(t, first, old);
+    munmap(t, BH_PAGE);
+    pthread_mutex_unlock(&registering);
+    return;
+  }
+  if (!bh_late_objects_possible())
+    bh_fatal("%s, loaded with dlopen, holds compartments: this program "
+             "reserved nothing for compartments loaded later; "
              "docs/shared-objects.md",
              obj);
   for (size_t i = first; i < t->count; i++)

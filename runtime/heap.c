@@ -67,6 +67,7 @@ struct mi_api {
   void *(*heap_malloc_aligned)(mi_heap_t *, size_t, size_t);
   void (*free)(void *);
   size_t (*usable_size)(const void *);
+  bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *);
 };
 
 /* One compartment's heap. All of its allocator's state that its malloc
@@ -95,14 +96,25 @@ struct cheap {
 #define META_SIZE SEGMENT_ALIGN
 struct meta {
   int lock;       /* the heap's current user */
+  int managed;    /* the copy has the region (a late heap: at first use) */
   uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
 };
 
 /* All run-time heap state, on a page of its own that is read-only once set
- * up (before main): it holds function pointers. */
+ * up (before main): it holds function pointers.
+ *
+ * Heaps are numbered like their regions: heap h's region is at base +
+ * h * slice and its copy is c[h]. The program's compartments' heaps are
+ * 0..n-1 (heap i is compartment i's), and so are those bh_heap_add adds
+ * without the filter. A hardened program also prepares at start-up one
+ * heap per reserved key: heap n + s, for reserved_key[s], its copy sealed
+ * with that key. A compartment registered later has the heap of its key's
+ * slot (heap_index): its descriptor, bh_state and this page, all
+ * read-only, decide it. */
 struct heap_rt {
   int ready;             /* set-up finished (or nothing to set up) */
   unsigned n;            /* compartments with a region */
+  unsigned late;         /* heaps n..n+late-1: one per reserved key */
   unsigned cap;          /* regions reserved: n, and those for later */
   uintptr_t base, slice; /* region of compartment i: base + i * slice */
   struct {
@@ -178,12 +190,44 @@ static inline int alloc_index(const void *ret) {
   return bh_share_active(i) ? -1 : i;
 }
 
-/* The compartment whose region holds p, or -1. */
-static inline int owner_of(const void *p) {
+/* The heap of compartment i: i itself, or for a compartment registered
+ * under the filter the heap of its key's slot; -1: none. */
+static int heap_index(int i) {
+  if ((unsigned)i < RT.n)
+    return i;
+  if ((size_t)i >= bh_domain_count())
+    return -1;
+  int key = bh_domain_at((size_t)i)->pkey;
+  for (unsigned s = 0; s < RT.late; s++)
+    if (bh_state->reserved_key[s] == key)
+      return (int)(RT.n + s);
+  return -1;
+}
+
+/* The compartment that heap h is, or -1: for a late heap, the one whose
+ * key is its slot's (none before the supervisor gives that key). */
+static int compartment_of_heap(int h) {
+  if (h < 0 || (unsigned)h < RT.n)
+    return h;
+  int key = bh_state->reserved_key[h - (int)RT.n];
+  for (size_t i = RT.n; i < bh_domain_count(); i++)
+    if (bh_domain_at(i)->pkey == key)
+      return (int)i;
+  return -1;
+}
+
+/* The heap whose region holds p, or -1. */
+static inline int heap_at(const void *p) {
   uintptr_t off = (uintptr_t)p - RT.base;
-  if (!RT.base || off >= (uintptr_t)RT.n * RT.slice)
+  if (!RT.base || off >= (uintptr_t)(RT.n + RT.late) * RT.slice)
     return -1;
   return (int)(off / RT.slice);
+}
+
+/* The compartment whose heap's region holds p, or -1. */
+static inline int owner_of(const void *p) {
+  int h = heap_at(p);
+  return (unsigned)h < RT.n ? h : compartment_of_heap(h);
 }
 
 /* For the rest of the runtime (internal.h). */
@@ -197,18 +241,33 @@ void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) {
   if (!RT.base)
     *lo = *hi = 0;
 }
+int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t rlo, rhi;
+  bh_heap_reserved(&rlo, &rhi);
+  if (rhi <= rlo || s < 0 || s >= bh_state->reserved_keys)
+    return *lo = *hi = 0, -1;
+  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
+  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
+  return 0;
+}
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
   if (a < hi && lo < b)
     return 1;
-  for (unsigned i = 0; i < RT.n; i++)
-    if (a < RT.c[i].data_hi && RT.c[i].data_lo < b)
+  for (unsigned h = 0; h < RT.n + RT.late; h++)
+    if (a < RT.c[h].data_hi && RT.c[h].data_lo < b)
       return 1;
   return 0;
 }
 
 static const char *cname(int i) { return bh_domain_at((size_t)i)->name; }
+
+/* Heap h's compartment's name, for messages. */
+static const char *hname(int h) {
+  int i = compartment_of_heap(h);
+  return i < 0 ? "(a compartment not yet registered)" : cname(i);
+}
 
 /* --------------------------------------------------------------- errors */
 
@@ -229,15 +288,21 @@ foreign(const char *fn, int owner, int caller) {
                  cname(owner), domain_words(who, sizeof who, caller));
 }
 
-__attribute__((noinline, noreturn, cold)) static void strays(int i,
+__attribute__((noinline, noreturn, cold)) static void strays(int h,
                                                              const void *p) {
   bh_fatal_abort("the allocator of compartment '%s' returned memory outside "
                  "its heap (%p); its bookkeeping is corrupt",
-                 cname(i), p);
+                 hname(h), p);
 }
 
-__attribute__((noinline, noreturn, cold)) static void no_heap(int i) {
-  bh_fatal("compartment '%s' has no heap: %s", cname(i), RT.c[i].why);
+__attribute__((noinline, noreturn, cold)) static void no_heap(int i, int h) {
+  /* Without prepared heaps, bh_heap_add noted why in c[i]. */
+  if (h < 0 && !RT.late && i < BH_MAX_COMPARTMENTS)
+    h = i;
+  bh_fatal("compartment '%s' has no heap: %s", cname(i),
+           h < 0            ? "none was prepared for its key at start-up"
+           : RT.c[h].why[0] ? RT.c[h].why
+                            : "its heap was not set up");
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -343,7 +408,7 @@ static int bind_copy(void *h, struct cheap *c) {
         SYM(h, heap_malloc_aligned, "mi_heap_malloc_aligned") &&
         SYM(h, free, "mi_free") && SYM(h, usable_size, "mi_usable_size") &&
         dlsym(h, "mi_heap_get_backing") && dlsym(h, "mi_option_set") &&
-        dlsym(h, "mi_manage_os_memory_ex"))) {
+        SYM(h, manage, "mi_manage_os_memory_ex"))) {
     fail(c, "libmimalloc lacks the arena API (need mimalloc >= 2.0.7)", 0);
     return 0;
   }
@@ -373,16 +438,25 @@ static int bind_copy(void *h, struct cheap *c) {
  * loaded object's, never executable; a failed call that changes rights
  * stops the process rather than leave pages half-changed. */
 static int copy_of(uintptr_t pc) {
-  for (unsigned i = 0; i < RT.n; i++)
-    if (in_range(pc, RT.c[i].code_lo, RT.c[i].code_hi))
-      return (int)i;
+  for (unsigned h = 0; h < RT.n + RT.late; h++)
+    if (in_range(pc, RT.c[h].code_lo, RT.c[h].code_hi))
+      return (int)h;
   if (in_range(pc, RT.dflt.code_lo, RT.dflt.code_hi))
     return -1; /* the default domain's allocator: it has no region */
   bh_fatal("a memory-management call through a heap copy's "
            "table from elsewhere");
 }
 
-/* Whether [a, a + len) lies in compartment i's region (1), is memory the
+/* "the default domain" or "compartment 'NAME'" for heap h (-1: the
+ * default domain's allocator), in buf. */
+static const char *heap_words(char *buf, size_t cap, int h) {
+  if (h < 0)
+    return "the default domain";
+  bh_format(buf, cap, "compartment '%s'", hname(h));
+  return buf;
+}
+
+/* Whether [a, a + len) lies in heap i's region (1), is memory the
  * copy may touch outside it (0), or neither: then the process stops. */
 static int where(int i, const char *call, void *a, size_t len, int prot,
                  int inside_ok) {
@@ -395,17 +469,17 @@ static int where(int i, const char *call, void *a, size_t len, int prot,
   char who[128];
   bh_fatal("the allocator of %s called %s on 0x%lx, outside its heap; its "
            "bookkeeping is corrupt",
-           domain_words(who, sizeof who, i), call, (unsigned long)p);
+           heap_words(who, sizeof who, i), call, (unsigned long)p);
 }
 
 static __attribute__((noreturn)) void os_failed(int i, const char *call) {
   char who[128];
   const char *why = strerror(errno);
   bh_fatal("%s failed for the heap of %s: %s", call,
-           domain_words(who, sizeof who, i), why);
+           heap_words(who, sizeof who, i), why);
 }
 
-/* Compartment i's metadata area: [lo, hi), its header at lo. */
+/* Heap i's metadata area: [lo, hi), its header at lo. */
 static inline struct meta *meta_of(int i) {
   return (struct meta *)(RT.base + (uintptr_t)(i + 1) * RT.slice - META_SIZE);
 }
@@ -419,7 +493,7 @@ static __attribute__((noreturn)) void os_refused(int i, const char *call,
                                                  void *a) {
   bh_fatal("the allocator of compartment '%s' called %s on its metadata "
            "area (0x%lx); its bookkeeping is corrupt",
-           cname(i), call, (unsigned long)a);
+           hname(i), call, (unsigned long)a);
 }
 
 /* No thread of a copy keeps pthread-specific data: mimalloc's thread-exit
@@ -732,6 +806,37 @@ static const char *mimalloc_path(struct link_map **lm) {
   return NULL;
 }
 
+/* Loads heap h's private mimalloc copy, binds and hooks it and seals it
+ * with key pkey. RT writable; 1 on success. */
+static int prepare_copy(size_t h, const char *lib, int *fd, int pkey) {
+  struct cheap *c = &RT.c[h];
+  void *dl = load_copy(lib, c, fd);
+  if (!dl || !bind_copy(dl, c))
+    return 0;
+  struct link_map *lm;
+  if (dlinfo(dl, RTLD_DI_LINKMAP, &lm) || !lm)
+    return fail(c, "dlinfo of a libmimalloc copy", 0), 0;
+  struct copy_lookup l = {lm, c};
+  if (dl_iterate_phdr(copy_code, &l) != 1 || !c->code_lo)
+    return fail(c, "cannot find a libmimalloc copy's code", 0), 0;
+  void *dso;
+  return hook_os_calls(lm, c, &dso) && seal_copy(dl, c, dso, pkey);
+}
+
+/* Gives heap h's region, less its metadata area, to its copy. Not
+ * "committed": mimalloc may then give pages back when free; its commit
+ * and decommit go through copy_mprotect/copy_mmap, which keep the pages'
+ * key. Not exclusive: the copy's main heap, which belongs to no arena,
+ * allocates there, and only there (option limit_os_alloc). Called with
+ * the compartment's rights: the copy's data and its descriptor's page
+ * (meta_alloc) are the compartment's. */
+static int manage_region(int h) {
+  mi_arena_id_t arena;
+  return RT.c[h].mi.manage((void *)(RT.base + (uintptr_t)h * RT.slice),
+                           RT.slice - META_SIZE, false, false, true, -1, false,
+                           &arena);
+}
+
 /* Compartment i's heap in its region: tags it, gives it to a private
  * mimalloc copy and seals that copy. RT writable; c->ok on success. */
 static void setup_one(size_t i, const char *lib, int *fd) {
@@ -748,42 +853,32 @@ static void setup_one(size_t i, const char *lib, int *fd) {
     fail(c, "pkey_mprotect", errno);
     return;
   }
-  void *h = load_copy(lib, c, fd);
-  if (!h || !bind_copy(h, c))
+  if (!prepare_copy(i, lib, fd, d->pkey))
     return;
-  struct link_map *lm;
-  if (dlinfo(h, RTLD_DI_LINKMAP, &lm) || !lm) {
-    fail(c, "dlinfo of a libmimalloc copy", 0);
-    return;
-  }
-  struct copy_lookup l = {lm, c};
-  if (dl_iterate_phdr(copy_code, &l) != 1 || !c->code_lo) {
-    fail(c, "cannot find a libmimalloc copy's code", 0);
-    return;
-  }
-  void *dso;
-  if (!hook_os_calls(lm, c, &dso) || !seal_copy(h, c, dso, d->pkey))
-    return;
-  /* Not "committed": mimalloc may then give pages back when free; its
-     commit and decommit go through copy_mprotect/copy_mmap, which keep
-     the pages' key. Not exclusive: the copy's main heap, which
-     belongs to no arena, allocates there, and only there (option
-     limit_os_alloc). With the compartment's rights: the copy's data
-     and its descriptor's page (meta_alloc) are the compartment's. */
-  bool (*manage)(void *, size_t, bool, bool, bool, int, bool, mi_arena_id_t *) =
-      (bool (*)(void *, size_t, bool, bool, bool, int, bool,
-                mi_arena_id_t *))dlsym(h, "mi_manage_os_memory_ex");
-  mi_arena_id_t arena;
   int prev = current_index();
   bh_enter_index((int)i);
-  bool managed = manage(start, RT.slice - META_SIZE, false, false, true, -1,
-                        false, &arena);
+  int managed = manage_region((int)i);
   bh_enter_index(prev);
   if (!managed) {
     fail(c, "mimalloc refused the heap region", 0);
     return;
   }
   c->ok = 1;
+}
+
+/* The heap of reserved key slot s, for a compartment a dlopen may
+ * register later under the filter: its copy, loaded now (before any
+ * attacker runs, before the filter forbids pkey_mprotect) and sealed with
+ * the slot's key, closed in every domain until the supervisor gives it.
+ * Its region stays PROT_NONE and untagged until that grant tags it; the
+ * copy gets it at the compartment's first heap use (open_late). */
+static void setup_late(size_t s, const char *lib, int *fd) {
+  struct cheap *c = &RT.c[RT.n + s];
+  memset(c, 0, sizeof *c);
+  if (!lib)
+    fail(c, "libmimalloc.so.2 is not loaded (link with -lmimalloc)", 0);
+  else if (prepare_copy(RT.n + s, lib, fd, bh_state->reserved_key[s]))
+    c->ok = 1;
 }
 
 /* Runs once, before main (or at the first compartment allocation if a
@@ -794,7 +889,7 @@ static void setup_one(size_t i, const char *lib, int *fd) {
  * the ones past its compartments left inaccessible and untagged until
  * bh_heap_add; a hardened one, one for each key it reserved (init.c), which
  * the filter then protects whole (docs/shared-objects.md, step 6, piece
- * 3). */
+ * 3), and a sealed copy for each (setup_late). */
 static void setup(void) {
   if (__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE))
     return;
@@ -816,8 +911,10 @@ static void setup(void) {
     int merr = errno;
     struct link_map *lm;
     const char *lib = mimalloc_path(&lm);
+    /* A hardened program's heaps for later: one per reserved key. */
+    size_t late = bh_late_objects_possible() ? 0 : cap - n;
     int fds[BH_MAX_COMPARTMENTS];
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n + late; i++)
       fds[i] = -1;
     if (m != MAP_FAILED) {
       uintptr_t base =
@@ -829,7 +926,7 @@ static void setup(void) {
            mprotect((void *)(base + n * slice), (cap - n) * slice, PROT_NONE)))
         bh_fatal("cannot trim the compartment heaps' reservation");
       RT.base = base, RT.slice = slice, RT.n = (unsigned)n;
-      RT.cap = (unsigned)cap;
+      RT.cap = (unsigned)cap, RT.late = (unsigned)late;
     }
     for (size_t i = 0; i < n; i++) {
       if (m == MAP_FAILED)
@@ -840,7 +937,9 @@ static void setup(void) {
       else
         setup_one(i, lib, &fds[i]);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t s = 0; s < RT.late; s++)
+      setup_late(s, lib, &fds[n + s]);
+    for (size_t i = 0; i < n + late; i++)
       if (fds[i] >= 0)
         close(fds[i]);
     /* The default domain's allocator too: its bookkeeping is key-0 memory
@@ -863,6 +962,11 @@ static void setup(void) {
 
 void bh_heap_add(size_t i) {
   setup();
+  /* Under the filter these tables, a page of the executable, cannot be
+   * made writable again, and need not be: a compartment registered now
+   * has the heap prepared at start-up for its key (heap_index). */
+  if (bh_policy->on)
+    return;
   pthread_mutex_lock(&setup_lock);
   tls.busy++;
   /* Writable while the copy is set up: its hooks read this state as it
@@ -892,88 +996,108 @@ __attribute__((constructor(101))) static void heap_init(void) { setup(); }
 
 /* --------------------------------------------------- the heaps' users */
 
-/* Compartment i's heap, set up; stops the program if it has none. */
-static inline struct cheap *heap_of(int i) {
+/* The number of compartment i's heap, set up; stops the program if it
+ * has none. */
+static inline int heap_of(int i) {
   if (__builtin_expect(!__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE), 0))
     setup();
-  if (!RT.c[i].ok)
-    no_heap(i);
-  return &RT.c[i];
+  int h = heap_index(i);
+  if (h < 0 || !RT.c[h].ok)
+    no_heap(i, h);
+  return h;
+}
+
+/* A late heap's region goes to its copy at the compartment's first heap
+ * use, with its rights and under its lock: only then is the region
+ * tagged (the grant) and writable. Whether it was is in the region's
+ * own header, on the compartment's key, zero when fresh. */
+__attribute__((noinline, cold)) static void open_late(int h) {
+  if (!manage_region(h))
+    bh_fatal("mimalloc refused the heap region of compartment '%s'", hname(h));
+  meta_of(h)->managed = 1;
 }
 
 /* One thread at a time in a compartment's heap. The lock is on the
  * compartment's key: taken and given with its rights, as every call of
  * its copy is made. */
-static inline void take(int i) {
-  int *l = &meta_of(i)->lock;
+static inline void take(int h) {
+  int *l = &meta_of(h)->lock;
   while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
     while (__atomic_load_n(l, __ATOMIC_RELAXED))
       sched_yield();
+  if (__builtin_expect((unsigned)h >= RT.n && !meta_of(h)->managed, 0))
+    open_late(h);
 }
 
-static inline void give(int i) {
-  __atomic_store_n(&meta_of(i)->lock, 0, __ATOMIC_RELEASE);
+static inline void give(int h) {
+  __atomic_store_n(&meta_of(h)->lock, 0, __ATOMIC_RELEASE);
 }
 
 /* Every block comes from the arena: the region less its metadata area. */
-static inline void *checked(int i, void *p) {
-  if (p && (uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >=
+static inline void *checked(int h, void *p) {
+  if (p && (uintptr_t)p - (RT.base + (uintptr_t)h * RT.slice) >=
                RT.slice - META_SIZE)
-    strays(i, p);
+    strays(h, p);
   return p;
 }
 
 /* A pointer freed or resized must be in the arena too: the metadata area
  * is not mimalloc's to interpret as a segment. */
-static inline void block_of(const char *fn, int i, const void *p) {
-  if ((uintptr_t)p - (RT.base + (uintptr_t)i * RT.slice) >=
+static inline void block_of(const char *fn, int h, const void *p) {
+  if ((uintptr_t)p - (RT.base + (uintptr_t)h * RT.slice) >=
       RT.slice - META_SIZE)
     bh_fatal_abort("%s of %p, in the allocator metadata of compartment '%s'",
-                   fn, p, cname(i));
+                   fn, p, hname(h));
 }
 
-#define LOCKED(i, T, call)                                                     \
+#define LOCKED(h, T, call)                                                     \
   ({                                                                           \
-    take(i);                                                                   \
+    take(h);                                                                   \
     T r_ = (call);                                                             \
-    give(i);                                                                   \
+    give(h);                                                                   \
     r_;                                                                        \
   })
 
 static void *c_malloc(int i, size_t n) {
-  struct cheap *c = heap_of(i);
-  return checked(i, LOCKED(i, void *, c->mi.heap_malloc(c->heap, n)));
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
+  return checked(h, LOCKED(h, void *, c->mi.heap_malloc(c->heap, n)));
 }
 
 static void *c_calloc(int i, size_t k, size_t n) {
-  struct cheap *c = heap_of(i);
-  return checked(i, LOCKED(i, void *, c->mi.heap_calloc(c->heap, k, n)));
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
+  return checked(h, LOCKED(h, void *, c->mi.heap_calloc(c->heap, k, n)));
 }
 
 static void *c_aligned(int i, size_t align, size_t n) {
-  struct cheap *c = heap_of(i);
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
   return checked(
-      i, LOCKED(i, void *, c->mi.heap_malloc_aligned(c->heap, n, align)));
+      h, LOCKED(h, void *, c->mi.heap_malloc_aligned(c->heap, n, align)));
 }
 
 static void *c_realloc(int i, void *p, size_t n) {
-  struct cheap *c = heap_of(i);
-  block_of("realloc()", i, p);
-  return checked(i, LOCKED(i, void *, c->mi.heap_realloc(c->heap, p, n)));
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
+  block_of("realloc()", h, p);
+  return checked(h, LOCKED(h, void *, c->mi.heap_realloc(c->heap, p, n)));
 }
 
 static size_t c_usable_size(int i, const char *fn, const void *p) {
-  struct cheap *c = heap_of(i);
-  block_of(fn, i, p);
-  return LOCKED(i, size_t, c->mi.usable_size(p));
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
+  block_of(fn, h, p);
+  return LOCKED(h, size_t, c->mi.usable_size(p));
 }
 
 static void c_free(int i, void *p) {
-  struct cheap *c = heap_of(i);
-  block_of("free()", i, p);
-  take(i);
+  int h = heap_of(i);
+  struct cheap *c = &RT.c[h];
+  block_of("free()", h, p);
+  take(h);
   c->mi.free(p);
-  give(i);
+  give(h);
 }
 
 /* With BULKHEAD_STATS=1, p's bytes join (sign 1) or leave (-1) those of

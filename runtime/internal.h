@@ -341,6 +341,9 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* Reserved key s's heap region, [*lo, *hi): the regions in slot order
+ * (bh_state->reserved_key[s]); -1 if there is none. */
+int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Whether [a, b) overlaps a compartment heap's region or the keyed data
  * of its allocator (heap.c); or any memory of a compartment: its data,
  * stack arena (guards too) or heap (domain.c). */

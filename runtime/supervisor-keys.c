@@ -56,15 +56,9 @@ static uintptr_t arena_of(int s) {
   return bh_state->arena_lo + (uintptr_t)s * BH_ARENA_SIZE;
 }
 
-/* Slot s's heap region, [*lo, *hi): the reserved regions in slot order. */
+/* Slot s's heap region, [*lo, *hi) (heap.c). */
 static int region_of(int s, uintptr_t *lo, uintptr_t *hi) {
-  uintptr_t rlo, rhi;
-  bh_heap_reserved(&rlo, &rhi);
-  if (rhi <= rlo || !bh_state->reserved_keys)
-    return -1;
-  uintptr_t slice = (rhi - rlo) / (uintptr_t)bh_state->reserved_keys;
-  *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
-  return 0;
+  return bh_heap_reserved_slot(s, lo, hi);
 }
 
 static int overlaps(uintptr_t a, uintptr_t b, uintptr_t lo, uintptr_t hi) {

@@ -266,8 +266,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
       i = (int)n->data.args[3];
   uint32_t tid = (uint32_t)n->pid;
   pid_t tgid = bh_task_tgid((pid_t)n->pid);
-  if (c < 0 || c >= (int)bh_domain_count() || c >= 15 || i < 0 ||
-      i >= BH_STACKS_PER_ARENA || tgid <= 0)
+  if (c < 0 || c >= 15 || i < 0 || i >= BH_STACKS_PER_ARENA || tgid <= 0)
     return EINVAL;
   /* The caller's own memory file: /proc/<tgid> is the leader's, which
    * has none once it ended with pthread_exit (review 6). */
@@ -283,6 +282,17 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
     close(fd);
     return ESRCH;
   }
+  /* The compartments its table counts: the supervisor's own after
+   * start-up, and those it published since (supervisor-publish.c). The
+   * table's page is read-only and protected since start-up, and only the
+   * supervisor writes it. */
+  uint64_t count;
+  if (pread(fd, &count, sizeof count,
+            (off_t)(uintptr_t)&bh_domain_table.t.count) != sizeof count ||
+      count > BH_MAX_COMPARTMENTS || (uint64_t)c >= count) {
+    close(fd);
+    return EINVAL;
+  }
   int err = 0;
   if (op == BH_OWNER_ADOPT) {
     /* After fork the one thread takes over what the parent's threads
@@ -294,7 +304,7 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
     }
     /* A compartment's row at a time: no other thread of the process can
      * change it meanwhile (one thread; the supervisor makes every claim). */
-    for (int cc = 0; cc < (int)bh_domain_count() && cc < 15 && !err; cc++) {
+    for (int cc = 0; cc < (int)count && cc < 15 && !err; cc++) {
       uint32_t row[BH_STACKS_PER_ARENA];
       off_t at = (off_t)(uintptr_t)bh_owners[cc];
       int changed = 0;
@@ -412,6 +422,32 @@ int bh_executable_at(pid_t tid, uint64_t addr) {
   return x;
 }
 
+/* The file mapped at addr in task tid (its path in /proc/<tid>/maps), into
+ * buf; NULL if none: a refusal names what it was about. */
+static const char *mapped_file(pid_t tid, uint64_t addr, char *buf,
+                               size_t cap) {
+  char path[64], line[512];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
+  FILE *f = fopen(path, "re");
+  const char *found = NULL;
+  while (f && bh_read_line(line, sizeof line, f)) {
+    unsigned long long lo, hi;
+    int at = 0;
+    if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &at) >= 2 &&
+        at && addr >= lo && addr < hi) {
+      line[strcspn(line, "\n")] = 0;
+      if (line[at] == '/') {
+        snprintf(buf, cap, "%s", line + at);
+        found = buf;
+      }
+      break;
+    }
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
 /* mremap reaches the supervisor for protected memory, for growth and for
  * moves: growth of an executable mapping maps file bytes nobody scanned,
  * a move puts its code beside other code. The supervisor
@@ -508,9 +544,12 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
     /* a given key's arena or heap region keeps the key; a registered
      * object's code becomes executable, once */
     if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n) &&
-        !bh_code_allow_mprotect(n))
-      bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
-    else
+        !bh_code_allow_mprotect(n)) {
+      char file[256];
+      bh_supervisor_deny(
+          listener, n, 1, reason_of(n),
+          mapped_file((pid_t)n->pid, n->data.args[0], file, sizeof file));
+    } else
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;
   default:

@@ -666,6 +666,18 @@ static void run_case(const char *c) {
              !strcmp(c, "slot-startup")) {
     grant(&s);
     printf("count %zu\n", bh_domain_count());
+  } else if (!strcmp(c, "owner")) {
+    /* a stack of the published compartment, owned through the supervisor
+     * as the runtime's first entry into it takes one: only once its index
+     * is in the process's table */
+    printf("claim before: %ld (%s)\n", request(BH_OWNER_CLAIM, 1, 0),
+           strerror(errno));
+    grant(&s);
+    long claim = request(BH_OWNER_CLAIM, 1, 0);
+    printf("claim: %ld, release: %ld\n", claim,
+           request(BH_OWNER_RELEASE, 1, 0));
+    printf("past the count: %ld (%s)\n", request(BH_OWNER_CLAIM, 2, 0),
+           strerror(errno));
   } else if (!strncmp(c, "exec", 4)) {
     /* piece 6: the marked segment executable once the grant completed,
      * exactly its pages, once, of a file the process cannot change whose

@@ -90,9 +90,12 @@ static inline void first_tls_word(struct dl_phdr_info *info, void *out) {
   }
 }
 
+/* The first copy loaded: the program's first compartment's (a hardened
+ * program loads one more per reserved key after it, each sealed with that
+ * key, which no domain holds). */
 static int find_copy_tls(struct dl_phdr_info *info, size_t size, void *out) {
   (void)size;
-  if (is_copy(info->dlpi_name))
+  if (is_copy(info->dlpi_name) && !*(void **)out)
     first_tls_word(info, out);
   return 0;
 }
