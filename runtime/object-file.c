@@ -83,6 +83,21 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off) {
   return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
 }
 
+#define MAX_PHDRS 64
+
+/* The program headers of the x86-64 shared object FD into PH: how many,
+ * or -1 if it is not one. */
+static int file_phdrs(int fd, ElfW(Phdr) ph[MAX_PHDRS]) {
+  ElfW(Ehdr) eh;
+  if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN ||
+      eh.e_machine != EM_X86_64 || eh.e_phentsize != sizeof ph[0] ||
+      eh.e_phnum > MAX_PHDRS ||
+      read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff))
+    return -1;
+  return eh.e_phnum;
+}
+
 /* The file offset of link-time address V (len bytes of the file's
  * contents), or -1. */
 static int64_t file_offset(const ElfW(Phdr) * ph, int n, uint64_t v,
@@ -94,25 +109,17 @@ static int64_t file_offset(const ElfW(Phdr) * ph, int n, uint64_t v,
   return -1;
 }
 
-#define MAX_PHDRS 64
-
 /* What bh_object_file_data gives, from the open file FD. */
 static int file_data(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
                      unsigned char *out, const char **why) {
-  ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
-  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
-           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
-           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
-           eh.e_machine == EM_X86_64 && eh.e_phentsize == sizeof ph[0] &&
-           eh.e_phnum <= MAX_PHDRS &&
-           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  int phnum = file_phdrs(fd, ph), ok = phnum >= 0;
   *why = "not an x86-64 shared object";
   uint64_t vlo = lo - base, vhi = hi - base;
   /* The range must lie in one writable segment: its file bytes, then
    * zeros (.bss). */
   int seg = -1;
-  for (int i = 0; ok && i < eh.e_phnum; i++)
+  for (int i = 0; ok && i < phnum; i++)
     if (ph[i].p_type == PT_LOAD && ph[i].p_flags & PF_W &&
         vlo >= ph[i].p_vaddr && vhi <= ph[i].p_vaddr + ph[i].p_memsz &&
         vlo < vhi)
@@ -137,7 +144,7 @@ static int file_data(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
    * addend; any other kind (a symbol's address) cannot be computed from
    * the file alone, and is refused. */
   uint64_t rela = 0, relasz = 0, relaent = sizeof(ElfW(Rela));
-  for (int i = 0; ok && i < eh.e_phnum; i++) {
+  for (int i = 0; ok && i < phnum; i++) {
     if (ph[i].p_type != PT_DYNAMIC)
       continue;
     for (uint64_t k = 0; ok && k + sizeof(ElfW(Dyn)) <= ph[i].p_filesz;
@@ -162,7 +169,7 @@ static int file_data(int fd, uintptr_t base, uintptr_t lo, uintptr_t hi,
       }
     }
   }
-  int64_t at = relasz ? file_offset(ph, eh.e_phnum, rela, relasz) : 0;
+  int64_t at = relasz ? file_offset(ph, phnum, rela, relasz) : 0;
   if (ok && (at < 0 || relaent != sizeof(ElfW(Rela)))) {
     ok = 0;
     *why = "the relocation table is not in the file";
@@ -229,17 +236,14 @@ static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
  * each), link-time. 0, or -1 with WHY. */
 static int file_note(int fd, uint64_t note[BH_NOTE_DESC_SIZE / 8],
                      const char **why) {
-  ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
   *why = "not an x86-64 shared object";
-  if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN ||
-      eh.e_phentsize != sizeof ph[0] || eh.e_phnum > MAX_PHDRS ||
-      read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff))
+  int phnum = file_phdrs(fd, ph);
+  if (phnum < 0)
     return -1;
   *why = "the file has no Bulkhead note";
   int found = 0;
-  for (int i = 0; i < eh.e_phnum; i++) {
+  for (int i = 0; i < phnum; i++) {
     if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > 65536)
       continue;
     unsigned char buf[65536];
@@ -309,14 +313,11 @@ int bh_object_file_open(pid_t pid, uintptr_t base, const char **why) {
  * FD: its file offset, and how many of the segment's file bytes follow
  * (*avail). -1 if it lies in none. */
 static int64_t readonly_at(int fd, uint64_t v, uint64_t *avail) {
-  ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
-  if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN ||
-      eh.e_phentsize != sizeof ph[0] || eh.e_phnum > MAX_PHDRS ||
-      read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff))
+  int phnum = file_phdrs(fd, ph);
+  if (phnum < 0)
     return -1;
-  for (int i = 0; i < eh.e_phnum; i++)
+  for (int i = 0; i < phnum; i++)
     if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) &&
         v >= ph[i].p_vaddr && v < ph[i].p_vaddr + ph[i].p_filesz) {
       *avail = ph[i].p_vaddr + ph[i].p_filesz - v;
@@ -348,16 +349,11 @@ int bh_object_file_span(pid_t pid, uintptr_t base, uintptr_t *lo, uintptr_t *hi,
   int fd = open_mapped(pid, base, NULL, why);
   if (fd < 0)
     return -1;
-  ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
   uint64_t l = UINT64_MAX, h = 0;
-  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
-           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
-           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
-           eh.e_phentsize == sizeof ph[0] && eh.e_phnum <= MAX_PHDRS &&
-           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  int phnum = file_phdrs(fd, ph), ok = phnum >= 0;
   close(fd);
-  for (int i = 0; ok && i < eh.e_phnum; i++)
+  for (int i = 0; ok && i < phnum; i++)
     if (ph[i].p_type == PT_LOAD) {
       if (ph[i].p_vaddr < l)
         l = ph[i].p_vaddr;
@@ -420,19 +416,14 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
   int fd = open_mapped(pid, base, id, why);
   if (fd < 0)
     return -1;
-  ElfW(Ehdr) eh;
   ElfW(Phdr) ph[MAX_PHDRS];
-  int ok = !read_at(fd, &eh, sizeof eh, 0) &&
-           !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
-           eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_DYN &&
-           eh.e_phentsize == sizeof ph[0] && eh.e_phnum <= MAX_PHDRS &&
-           !read_at(fd, ph, eh.e_phnum * sizeof ph[0], eh.e_phoff);
+  int phnum = file_phdrs(fd, ph), ok = phnum >= 0;
   *why = "not an x86-64 shared object";
   /* Exactly one marked segment's pages: none of another segment, and no
    * writable one (its pages change after the look). */
   uint64_t off = 0;
   int seg = -1;
-  for (int i = 0; ok && i < eh.e_phnum; i++) {
+  for (int i = 0; ok && i < phnum; i++) {
     const ElfW(Phdr) *p = &ph[i];
     uint64_t plo = p->p_vaddr & ~(uint64_t)(BH_PAGE - 1),
              phi = (p->p_vaddr + p->p_memsz + BH_PAGE - 1) &
