@@ -343,8 +343,10 @@ static long grant(const struct bh_domain_table *t, size_t i) {
   if (key < 0 && errno == ENOSPC) {
     char list[1024];
     bh_fatal("out of protection keys: none left for a compartment of %s "
-             "(loaded with dlopen); compartments:%s",
-             obj, bh_loaded_compartments(t, list, sizeof list));
+             "(loaded with dlopen; %d reserved at start-up, see "
+             "BULKHEAD_LATE_COMPARTMENTS); compartments:%s",
+             obj, bh_state->reserved_keys,
+             bh_loaded_compartments(t, list, sizeof list));
   }
   if (key < 0 || s == bh_state->reserved_keys)
     bh_fatal("the supervisor gave no key to a compartment of %s: %s", obj,

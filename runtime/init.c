@@ -31,12 +31,17 @@ static struct {
 } state __attribute__((aligned(BH_PAGE)));
 const struct bh_state *const bh_state = &state.s;
 
-static const char *opt_in(char **envp) {
-  static const char var[] = "BULKHEAD_ALLOW_UNPROTECTED=";
+/* The value of environment variable VAR ("NAME="), or NULL: libc's
+ * getenv is not ready before constructors. */
+static const char *env_of(char **envp, const char *var) {
+  size_t n = strlen(var);
   for (; envp && *envp; envp++)
-    if (!strncmp(*envp, var, sizeof var - 1))
-      return *envp + sizeof var - 1;
+    if (!strncmp(*envp, var, n))
+      return *envp + n;
   return NULL;
+}
+static const char *opt_in(char **envp) {
+  return env_of(envp, "BULKHEAD_ALLOW_UNPROTECTED=");
 }
 
 /* " a, b, c": the compartments' names, for error messages. */
@@ -159,9 +164,23 @@ void bh_tag_data(struct bulkhead_domain *d) {
  * (docs/shared-objects.md, step 6, piece 3). Returns their PKRU bits:
  * every domain gets them closed, access and writes, until a registration
  * gives one. */
-static uint32_t reserve_keys(size_t n) {
+static uint32_t reserve_keys(size_t n, char **envp) {
+  /* BULKHEAD_LATE_COMPARTMENTS=N: at most N (each costs a heap prepared
+   * at start-up, heap.c). */
+  const char *v = env_of(envp, "BULKHEAD_LATE_COMPARTMENTS=");
+  size_t cap = v ? 0 : BH_MAX_COMPARTMENTS;
+  int bad = v && !*v;
+  for (const char *c = v; c && *c && !bad; c++) {
+    bad = *c < '0' || *c > '9' || cap > BH_MAX_COMPARTMENTS;
+    cap = cap * 10 + (size_t)(*c - '0');
+  }
+  if (bad || cap > BH_MAX_COMPARTMENTS)
+    bh_fatal("BULKHEAD_LATE_COMPARTMENTS=%s: not a number of compartments "
+             "from 0 to %d",
+             v, BH_MAX_COMPARTMENTS);
   uint32_t bits = 0;
-  while (n + (size_t)state.s.reserved_keys < BH_MAX_COMPARTMENTS) {
+  while (n + (size_t)state.s.reserved_keys < BH_MAX_COMPARTMENTS &&
+         (size_t)state.s.reserved_keys < cap) {
     long key = syscall(SYS_pkey_alloc, 0, PKEY_DISABLE_ACCESS);
     if (key < 0)
       break; /* ENOSPC: another part of the process holds the rest */
@@ -210,7 +229,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   }
 
   if (!state.s.unprotected && !BENCH_NOP_WRPKRU && bh_filter_planned())
-    all |= reserve_keys(n);
+    all |= reserve_keys(n, envp);
 
   if (!state.s.unprotected) {
     bh_bind_now(argv, envp);

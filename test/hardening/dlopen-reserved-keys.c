@@ -12,6 +12,16 @@
 // RUN: env BULKHEAD_VERBOSE=1 %run %t > %t.out 2> %t.err
 // RUN: FileCheck %s < %t.out
 // RUN: FileCheck %s --check-prefix=VERBOSE < %t.err
+// BULKHEAD_LATE_COMPARTMENTS=N reserves at most N (each costs a heap
+// prepared at start-up, docs/heaps.md); anything but 0 to 15 is refused.
+// RUN: env BULKHEAD_LATE_COMPARTMENTS=2 BULKHEAD_VERBOSE=1 %run %t > %t.two 2> %t.two.err
+// RUN: FileCheck %s --check-prefix=TWO < %t.two
+// RUN: FileCheck %s --check-prefix=TWO-VERBOSE < %t.two.err
+// RUN: env BULKHEAD_LATE_COMPARTMENTS=16 not %run %t 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: env BULKHEAD_LATE_COMPARTMENTS=2x not %run %t 2>&1 | FileCheck %s --check-prefix=BAD
+// TWO: other keys: 14, closed to reads and writes in default 2, in vault 2
+// TWO-VERBOSE: none given yet): 2 3{{$}}
+// BAD: bulkhead: error: BULKHEAD_LATE_COMPARTMENTS={{16|2x}}: not a number of compartments from 0 to 15
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -o %t.off
 // RUN: %run %t.off | FileCheck %s --check-prefix=OFF
 // CHECK: vault key 1
