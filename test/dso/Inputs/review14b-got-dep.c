@@ -9,7 +9,9 @@
  * With "shared-data" among the program's arguments it instead puts the page of the vault's
  * data (its exported key) on a memfd mapped shared, with a second view of
  * that memfd in key-0 memory (review14b_spy): if the key went onto the
- * shared page, the default domain would read the vault's data there. */
+ * shared page, the default domain would read the vault's data there.
+ * With "rodata" it rewrites the vault's password, a constant in its
+ * read-only data (attacks-review14b-rodata.test). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <link.h>
@@ -92,6 +94,41 @@ static int find(struct dl_phdr_info *info, size_t size, void *arg) {
 
 void *review14b_spy;
 
+/* The vault's password in its read-only segments (readable, never
+ * writable), rewritten through a plain mprotect. */
+static int rewrite_rodata(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size, (void)arg;
+  if (!info->dlpi_name || !strstr(info->dlpi_name, "review14b-rodata-vault"))
+    return 0;
+  static const char was[] = "open-sesame", now[] = "let-me-in!!";
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || ph->p_flags & PF_W)
+      continue;
+    char *lo = (char *)(info->dlpi_addr + ph->p_vaddr);
+    char *at = memmem(lo, ph->p_filesz, was, sizeof was);
+    if (!at)
+      continue;
+    uintptr_t lo_page = (uintptr_t)at & ~(uintptr_t)4095;
+    size_t len = (((uintptr_t)at + sizeof was + 4095) & ~(uintptr_t)4095) -
+                 lo_page;
+    void *page = (void *)lo_page;
+    if (mprotect(page, len, PROT_READ | PROT_WRITE)) {
+      perror("dep: mprotect of the vault's read-only data refused");
+      fflush(stderr);
+      return 1;
+    }
+    memcpy(at, now, sizeof now);
+    mprotect(page, len, PROT_READ);
+    puts("dep: the vault's password rewritten in its read-only data");
+    fflush(stdout);
+    return 1;
+  }
+  puts("dep: the vault's password not found");
+  fflush(stdout);
+  return 1;
+}
+
 static void share_data(void) {
   uintptr_t key = 0;
   struct want w = {"review14b_key", 1, &key};
@@ -121,8 +158,8 @@ static void share_data(void) {
   fflush(stdout);
 }
 
-/* Whether the program was given the argument "shared-data". */
-static int shared_data_mode(void) {
+/* Whether the program was given the argument MODE. */
+static int mode_is(const char *mode) {
   char buf[4096];
   FILE *f = fopen("/proc/self/cmdline", "r");
   size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
@@ -130,14 +167,18 @@ static int shared_data_mode(void) {
     fclose(f);
   buf[n] = 0;
   for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
-    if (!strcmp(buf + i, "shared-data"))
+    if (!strcmp(buf + i, mode))
       return 1;
   return 0;
 }
 
 __attribute__((constructor)) static void redirect(void) {
-  if (shared_data_mode()) {
+  if (mode_is("shared-data")) {
     share_data();
+    return;
+  }
+  if (mode_is("rodata")) {
+    dl_iterate_phdr(rewrite_rodata, NULL);
     return;
   }
   uintptr_t at = 0;
