@@ -2,7 +2,8 @@
  * vault object needs. ld.so relocates both (and makes their RELRO
  * read-only) before it runs this constructor, and runs it before the
  * vault's first .init_array entry, its registration. Default-domain code
- * (attacker model B; a second thread in the same window does the same):
+ * (attacker model B; a second thread could act in the same window, as in
+ * attacks-early-gate.test, not tried here):
  * it finds the vault object's GOT slot of strcmp, still outside any
  * filter's ranges, makes its page writable with a plain mprotect, points
  * the slot at libc's strcpy and makes the page read-only again.
