@@ -14,6 +14,7 @@
  * With "rodata" it rewrites the vault's password, a constant in its
  * read-only data (attacks-review14b-rodata.test). */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
 #include <stdio.h>
@@ -182,12 +183,16 @@ __attribute__((constructor)) static void redirect(void) {
     dl_iterate_phdr(rewrite_rodata, NULL);
     return;
   }
+  /* "malloc": the vault's malloc slot at the default domain's allocator,
+     so that its heap blocks land in key-0 memory. */
+  int heap = mode_is("malloc");
+  void *to = heap ? dlsym(RTLD_DEFAULT, "mi_malloc") : (void *)&strcpy;
   uintptr_t at = 0;
-  struct want w = {"strcmp", 0, &at};
+  struct want w = {heap ? "malloc" : "strcmp", 0, &at};
   dl_iterate_phdr(find, &w);
   uintptr_t *slot = (uintptr_t *)at;
   if (!slot) {
-    puts("dep: no GOT slot of strcmp found in the vault object");
+    puts("dep: no GOT slot found in the vault object");
     fflush(stdout);
     return;
   }
@@ -197,9 +202,10 @@ __attribute__((constructor)) static void redirect(void) {
     fflush(stderr);
     return;
   }
-  *slot = (uintptr_t)&strcpy;
+  *slot = (uintptr_t)to;
   mprotect(page, 4096, PROT_READ);
-  puts("dep: the vault's GOT slot of strcmp now points at strcpy");
+  puts(heap ? "dep: the vault's GOT slot of malloc now points at mi_malloc"
+            : "dep: the vault's GOT slot of strcmp now points at strcpy");
   fflush(stdout);
 }
 int review14b_dep_ready(void) { return 1; }
