@@ -1,4 +1,4 @@
-/* The program of attacks-review14-got-race.test: a hardened program (the
+/* The program of review14-got-race.racy: a hardened program (the
  * system-call filter on) with a compartment of its own dlopens
  * libgotvault.so (argv[1]) while a second thread, with key-0 loads and
  * stores only, watches ld.so's list of objects (_r_debug), finds the vault
