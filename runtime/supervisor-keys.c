@@ -346,7 +346,9 @@ static int done(int listener, const struct seccomp_notif *n, pid_t tgid,
                             .desc = keys.desc,
                             .copies = (uintptr_t)keys.obj.copies,
                             .key = key,
-                            .index = keys.index};
+                            .index = keys.index,
+                            .data_lo = keys.data_lo,
+                            .data_hi = keys.data_hi};
   memcpy(r.id, keys.id, sizeof r.id);
   if (!err)
     err = write_descriptor(listener, n, tgid, s, &r.written, &r.compartments);
@@ -419,4 +421,22 @@ int bh_keys_allow_mprotect(const struct seccomp_notif *n) {
                     bh_state->reserved_key[s]);
   }
   return 0;
+}
+
+/* A given key's arena and region are at the same addresses in every fork
+ * (reserved at start-up), with the key in a fork made after the grant,
+ * which has no record; elsewhere they are PROT_NONE, which the kernel
+ * would not read either. */
+int bh_keys_key_at(pid_t tgid, uintptr_t a) {
+  for (int s = 0; s < bh_state->reserved_keys; s++) {
+    uintptr_t lo = arena_of(s), hlo, hhi;
+    if (keys.given & 1u << s &&
+        ((lo <= a && a < lo + BH_ARENA_SIZE) ||
+         (!region_of(s, &hlo, &hhi) && hlo <= a && a < hhi)))
+      return bh_state->reserved_key[s];
+  }
+  int s = keys.pending;
+  if (s >= 0 && keys.tgid == tgid && keys.data_lo <= a && a < keys.data_hi)
+    return bh_state->reserved_key[s];
+  return bh_registered_key_at(tgid, a);
 }

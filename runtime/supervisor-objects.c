@@ -54,6 +54,19 @@ int bh_registered_add(const struct bh_registered *r) {
   return 0;
 }
 
+int bh_registered_key_at(pid_t tgid, uintptr_t a) {
+  unsigned long long start = 0;
+  for (int i = 0; i < nrecords; i++)
+    if (records[i].tgid == tgid && records[i].data_lo <= a &&
+        a < records[i].data_hi) {
+      if (!start)
+        start = bh_process_start(tgid);
+      if (records[i].start == start)
+        return records[i].key;
+    }
+  return 0;
+}
+
 struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) {
   unsigned long long start = bh_process_start(tgid);
   for (int i = 0; i < nrecords; i++)

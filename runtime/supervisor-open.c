@@ -128,11 +128,20 @@ static void give_back_credentials(void) {
  * for whoever asks (found by runtime/attacks-spawn-actions.c). So such a
  * path is read only for a caller whose PKRU may read it (learnt below),
  * and otherwise the open fails with EFAULT, as the kernel would answer
- * that caller. Compartment pages are whole pages. */
-static int compartment_page(uintptr_t addr, int *which) {
-  const char *what;
-  *which = bh_compartment_of((const void *)(addr & ~(uintptr_t)4095), &what);
-  return *which >= 0;
+ * that caller. Compartment pages are whole pages: the start-up
+ * compartments' (the supervisor's copy of the table) and those registered
+ * since (its own records, supervisor-keys.c: the process's table is not
+ * the supervisor's). */
+struct owner {
+  const char *name; /* NULL: registered after start-up */
+  int key;
+};
+static int compartment_page(pid_t tgid, uintptr_t addr, struct owner *o) {
+  uintptr_t page = addr & ~(uintptr_t)4095;
+  int c = bh_compartment_of((const void *)page, NULL);
+  o->name = c >= 0 ? bh_domain_at((size_t)c)->name : NULL;
+  o->key = c >= 0 ? bh_domain_at((size_t)c)->pkey : bh_keys_key_at(tgid, page);
+  return c >= 0 || o->key > 0;
 }
 
 /* Whether the caller is our process, asked only when it matters (a path
@@ -143,17 +152,20 @@ static int ours_of(int *ours, pid_t tgid) {
   return *ours;
 }
 
-static void refuse_compartment_path(pid_t tid, uintptr_t addr, int c) {
-  char line[512];
+static void refuse_compartment_path(pid_t tid, uintptr_t addr,
+                                    const struct owner *o) {
+  char line[512], who[96];
+  if (o->name)
+    snprintf(who, sizeof who, "compartment '%s'", o->name);
+  else
+    snprintf(who, sizeof who, "a compartment registered later (key %d)",
+             o->key);
   int k = snprintf(
       line, sizeof line,
-      "bulkhead: refused: an open's path at 0x%lx (thread %d) is in "
-      "compartment "
-      "'%s' memory, and the supervisor cannot learn whether the caller may "
-      "read "
+      "bulkhead: refused: an open's path at 0x%lx (thread %d) is in %s "
+      "memory, and the supervisor cannot learn whether the caller may read "
       "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
-      (unsigned long)addr, (int)tid,
-      c >= 0 ? bh_domain_at((size_t)c)->name : "?");
+      (unsigned long)addr, (int)tid, who);
   if (k > 0)
     bh_supervisor_say(tid, line,
                       (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
@@ -241,8 +253,7 @@ int bh_task_pkru(pid_t tid, uint32_t *pkru) {
   return ok ? 0 : -1;
 }
 
-static int may_read(int c, uint32_t pkru) {
-  int key = bh_domain_at((size_t)c)->pkey;
+static int may_read(int key, uint32_t pkru) {
   return key > 0 && key < 16 && !(pkru & (1u << (2 * key)));
 }
 
@@ -257,11 +268,11 @@ static int read_path(pid_t tid, pid_t tgid, int *ours, const uint32_t *pkru,
     size_t chunk = 4096 - ((addr + got) & 4095);
     if (chunk > size - got)
       chunk = size - got;
-    int c;
-    if (compartment_page(addr + got, &c) && ours_of(ours, tgid)) {
+    struct owner o;
+    if (compartment_page(tgid, addr + got, &o) && ours_of(ours, tgid)) {
       if (!pkru)
         return EAGAIN;
-      if (!may_read(c, *pkru))
+      if (!may_read(o.key, *pkru))
         return EFAULT; /* as the kernel would answer this caller */
     }
     if (bh_task_read(tid, addr + got, out + got, chunk))
@@ -423,17 +434,17 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
       remember_pkru(n, pkru); /* the call comes again */
       return;
     }
-    refuse_compartment_path(
-        tid, at,
-        bh_compartment_of((const void *)(at & ~(uintptr_t)4095), NULL));
+    struct owner o = {NULL, 0};
+    compartment_page(tgid, at, &o);
+    refuse_compartment_path(tid, at, &o);
     err = EFAULT;
   }
   if (!err && nr == SYS_openat2) {
-    int c;
+    struct owner o;
     if (n->data.args[3] < sizeof how)
       err = EINVAL;
-    else if ((compartment_page(n->data.args[2], &c) ||
-              compartment_page(n->data.args[2] + sizeof how - 1, &c)) &&
+    else if ((compartment_page(tgid, n->data.args[2], &o) ||
+              compartment_page(tgid, n->data.args[2] + sizeof how - 1, &o)) &&
              ours_of(&ours, tgid))
       err = EFAULT;
     else if (bh_task_read(tid, n->data.args[2], &how, sizeof how))

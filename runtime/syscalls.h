@@ -194,6 +194,11 @@ void bh_supervise_key_request(int listener,
 void bh_supervise_pkey_mprotect(int listener,
                                 const struct seccomp_notif *n) BH_HIDDEN;
 int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* The key of the compartment registered after start-up whose memory holds
+ * address a in process tgid, by the supervisor's own records (never the
+ * program's memory): a given key's stack arena or heap region, the data
+ * of a grant under way or recorded for tgid; 0 if none. */
+int bh_keys_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
  * of a registered object's code that piece 6 allows (supervisor-code.c). */
 int bh_code_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
@@ -264,10 +269,11 @@ enum {
 struct bh_registered {
   pid_t tgid;
   unsigned long long start;
-  uintptr_t base, desc;     /* the object's file mapping, its descriptor */
-  uintptr_t copies;         /* its copies, as its note said at the grant */
-  unsigned long long id[3]; /* the file: device major, minor, inode */
-  int key, index;           /* the reserved key given; its index */
+  uintptr_t base, desc;       /* the object's file mapping, its descriptor */
+  uintptr_t copies;           /* its copies, as its note said at the grant */
+  unsigned long long id[3];   /* the file: device major, minor, inode */
+  int key, index;             /* the reserved key given; its index */
+  uintptr_t data_lo, data_hi; /* its data, as the grant tagged it */
   unsigned written;
   int compartments; /* how many its object's note lists */
 };
@@ -279,6 +285,9 @@ int bh_registered_next_index(pid_t tgid, pid_t tid) BH_HIDDEN;
  * written (a grant that failed before them leaves its object out), at
  * most max, into out; how many. */
 int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
+/* The key of the compartment recorded for process tgid whose data holds
+ * address a; 0 if none. */
+int bh_registered_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* Records r; 0, or -1 when the record is full of live processes'. */
 int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or
