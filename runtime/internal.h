@@ -334,8 +334,10 @@ int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out,
 /* Whether [lo, hi) in process PID is exactly the pages of one segment
  * marked BH_PF_EXEC_AFTER_REGISTRATION of the shared object whose file is
  * mapped read-only at BASE, every page a private, readable-only mapping of
- * that file whose bytes (read through /proc/<pid>/mem) are the file's
- * (step 6, piece 6's look). 0, or -1 with WHY (object-file.c). */
+ * that file whose bytes (read through /proc/<pid>/mem) are the file's,
+ * and so every page of its other read-only segments outside RELRO (a
+ * marked one may be executable already) (step 6, piece 6's look). 0, or
+ * -1 with WHY (object-file.c). */
 int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
                         const char **why) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,

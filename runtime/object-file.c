@@ -207,10 +207,11 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
 
 /* Whether every page of [a, b) in process PID is in mappings of the file
  * ID (major, minor, inode); mappings come in ascending order. With CODE,
- * only private mappings, readable only, at the file offset *CODE +
- * (page - a). */
+ * only private mappings, readable only (or, with EXEC, readable and
+ * executable), at the file offset *CODE + (page - a). */
 static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
-                     const unsigned long long *id, const uint64_t *code) {
+                     const unsigned long long *id, const uint64_t *code,
+                     int exec) {
   char path[64], line[4096 + 128];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   FILE *f = fopen(path, "re");
@@ -221,10 +222,10 @@ static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
     char perms[8];
     if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &o, &maj,
                &min, &ino) == 7 &&
-        lo <= cur && cur < hi && maj == id[0] && min == id[1] &&
-        ino == id[2] &&
+        lo <= cur && cur < hi && maj == id[0] && min == id[1] && ino == id[2] &&
         (!code ||
-         (!strcmp(perms, "r--p") && o + (cur - lo) == *code + (cur - a))))
+         ((!strcmp(perms, "r--p") || (exec && !strcmp(perms, "r-xp"))) &&
+          o + (cur - lo) == *code + (cur - a))))
       cur = hi < b ? (uintptr_t)hi : b;
   }
   if (f)
@@ -390,7 +391,7 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
     r = -1;
     *why = "no descriptor its file's note lists";
   }
-  if (!r && !mapped_as(pid, desc, desc + BH_DOMAIN_SIZE, id, NULL)) {
+  if (!r && !mapped_as(pid, desc, desc + BH_DOMAIN_SIZE, id, NULL, 0)) {
     r = -1;
     *why = "the descriptor is not in a mapping of the object's file";
   }
@@ -402,12 +403,87 @@ int bh_object_file_domain(pid_t pid, uintptr_t base, uintptr_t desc,
   /* The data too: a file mapping of that object, not memory elsewhere
    * that a mapping of its first page at a chosen base would point at. */
   if (!r && bounds[1] > bounds[0] &&
-      !mapped_as(pid, bounds[0], bounds[1], id, NULL)) {
+      !mapped_as(pid, bounds[0], bounds[1], id, NULL, 0)) {
     r = -1;
     *why = "the data is not in a mapping of the object's file";
   }
   close(fd);
   return r;
+}
+
+/* Whether [lo, hi) of process PID is a private mapping, readable only
+ * (or, with EXEC, readable and executable), of file FD (ID) at offset OFF
+ * whose bytes, read through MEM (its /proc/<pid>/mem), are the file's
+ * (past its end the kernel shows zeros). 0, or -1 with WHY from MAPPING
+ * or BYTES. */
+static int file_pages(pid_t pid, int fd, int mem, const unsigned long long *id,
+                      uintptr_t lo, uintptr_t hi, uint64_t off, int exec,
+                      const char *mapping, const char *bytes,
+                      const char **why) {
+  if (!mapped_as(pid, lo, hi, id, &off, exec)) {
+    *why = mapping;
+    return -1;
+  }
+  for (uintptr_t a = lo; a < hi; a += BH_PAGE) {
+    static unsigned char seen[BH_PAGE], file[BH_PAGE];
+    ssize_t k = pread(fd, file, BH_PAGE, (off_t)(off + (a - lo)));
+    if (k < 0)
+      k = 0;
+    memset(file + k, 0, BH_PAGE - (size_t)k);
+    if (pread(mem, seen, BH_PAGE, (off_t)a) != BH_PAGE ||
+        memcmp(seen, file, BH_PAGE)) {
+      *why = bytes;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Every page of the file's other read-only segments (PH, PHNUM; its
+ * read-only data, constants its compartments trust, review 14b) as
+ * file_pages requires, except those PT_GNU_RELRO covers, which ld.so
+ * wrote. Pages of a marked segment other than SEG may be executable
+ * already: registration makes each marked segment so in turn. */
+static int readonly_pages(pid_t pid, int fd, int mem,
+                          const unsigned long long *id, uintptr_t base,
+                          const ElfW(Phdr) * ph, int phnum, int seg,
+                          const char **why) {
+  uint64_t rlo = 0, rhi = 0;
+  for (int i = 0; i < phnum; i++)
+    if (ph[i].p_type == PT_GNU_RELRO) {
+      rlo = ph[i].p_vaddr & ~(uint64_t)(BH_PAGE - 1);
+      rhi = (ph[i].p_vaddr + ph[i].p_memsz + BH_PAGE - 1) &
+            ~(uint64_t)(BH_PAGE - 1);
+    }
+  for (int i = 0; i < phnum; i++) {
+    const ElfW(Phdr) *p = &ph[i];
+    if (i == seg || p->p_type != PT_LOAD || p->p_flags & PF_W || !p->p_memsz)
+      continue;
+    uint64_t plo = p->p_vaddr & ~(uint64_t)(BH_PAGE - 1),
+             phi = (p->p_vaddr + p->p_memsz + BH_PAGE - 1) &
+                   ~(uint64_t)(BH_PAGE - 1),
+             off = p->p_offset & ~(uint64_t)(BH_PAGE - 1);
+    /* Zeros past the file bytes would be ld.so's writes, not the file's
+     * pages. */
+    if (p->p_filesz != p->p_memsz ||
+        p->p_vaddr % BH_PAGE != p->p_offset % BH_PAGE) {
+      *why = "a read-only segment is not the file's pages";
+      return -1;
+    }
+    int exec = !!(p->p_flags & BH_PF_EXEC_AFTER_REGISTRATION);
+    /* The segment without RELRO's pages: at most two ranges. */
+    uint64_t below = rlo > plo ? rlo : plo, above = rhi > plo ? rhi : plo;
+    uint64_t part[2][2] = {{plo, below < phi ? below : phi}, {above, phi}};
+    for (int k = 0; k < 2; k++)
+      if (part[k][0] < part[k][1] &&
+          file_pages(pid, fd, mem, id, base + part[k][0], base + part[k][1],
+                     off + (part[k][0] - plo), exec,
+                     "a read-only segment's pages are not a readable-only "
+                     "private mapping of the object's file",
+                     "the read-only data in memory is not the file's", why))
+        return -1;
+  }
+  return 0;
 }
 
 int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
@@ -441,13 +517,6 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
     *why = "not exactly the pages of a segment made executable after "
            "registration";
   }
-  if (ok && !mapped_as(pid, lo, hi, id, &off)) {
-    ok = 0;
-    *why = "the pages are not a readable-only private mapping of the "
-           "object's file";
-  }
-  /* The bytes as the process sees them, page by page against the file's
-   * (past its end the kernel shows zeros). */
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
   int mem = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
@@ -455,18 +524,13 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
     ok = 0;
     *why = "cannot read the process's memory";
   }
-  for (uintptr_t a = lo; ok && a < hi; a += BH_PAGE) {
-    static unsigned char seen[BH_PAGE], file[BH_PAGE];
-    ssize_t k = pread(fd, file, BH_PAGE, (off_t)(off + (a - lo)));
-    if (k < 0)
-      k = 0;
-    memset(file + k, 0, BH_PAGE - (size_t)k);
-    if (pread(mem, seen, BH_PAGE, (off_t)a) != BH_PAGE ||
-        memcmp(seen, file, BH_PAGE)) {
-      ok = 0;
-      *why = "the code in memory is not the file's";
-    }
-  }
+  /* The code, then every other read-only page the code may trust. */
+  if (ok && (file_pages(pid, fd, mem, id, lo, hi, off, 0,
+                        "the pages are not a readable-only private mapping "
+                        "of the object's file",
+                        "the code in memory is not the file's", why) ||
+             readonly_pages(pid, fd, mem, id, base, ph, phnum, seg, why)))
+    ok = 0;
   if (mem >= 0)
     close(mem);
   close(fd);

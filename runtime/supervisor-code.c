@@ -14,7 +14,9 @@
  *   - the range is exactly the pages of one marked segment at the object's
  *     base, each a private, readable-only mapping of the object's file at
  *     the segment's offset, whose bytes are the file's (object-file.c,
- *     bh_object_file_code); in the filtered span nothing can remap,
+ *     bh_object_file_code), and so every page of the object's other
+ *     read-only segments outside RELRO (its read-only data, which the
+ *     code trusts: review 14b); in the filtered span nothing can remap,
  *     re-protect or advise them away after this look;
  *   - the process cannot change the file (bh_file_changeable, as for new
  *     executable mappings): a private page not yet copied shows a write to

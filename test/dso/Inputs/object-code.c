@@ -9,8 +9,9 @@
 
 #include "map-object.h"
 
-/* The marked segment's pages, [*lo, *hi), from the file. */
-static void code_pages(const char *path, uintptr_t *lo, uintptr_t *hi) {
+/* The pages, [*lo, *hi), of the file's marked segment (CODE) or of its
+ * last read-only unmarked one (.rodata, after the headers' first). */
+static void pages(const char *path, int code, uintptr_t *lo, uintptr_t *hi) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
@@ -18,14 +19,17 @@ static void code_pages(const char *path, uintptr_t *lo, uintptr_t *hi) {
       pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
     exit(3);
   close(fd);
+  *lo = *hi = 0;
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD &&
-        ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION) {
+        (code ? ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION
+              : !(ph[i].p_flags & (PF_W | BH_PF_EXEC_AFTER_REGISTRATION))) &&
+        !(code && *hi)) {
       *lo = base + (ph[i].p_vaddr & ~4095ul);
       *hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
-      return;
     }
-  exit(3);
+  if (!*hi || *lo == base)
+    exit(3);
 }
 
 static void ask(const char *what, uintptr_t b, uintptr_t lo, uintptr_t hi) {
@@ -39,7 +43,7 @@ int main(int argc, char **argv) {
     return 2;
   map_object(argv[1]);
   uintptr_t lo, hi;
-  code_pages(argv[1], &lo, &hi);
+  pages(argv[1], 1, &lo, &hi);
   printf("code of %zu pages\n", (size_t)(hi - lo) / 4096);
   ask("as mapped", base, lo, hi);
   ask("a page less", base, lo, hi - 4096);
@@ -77,11 +81,30 @@ int main(int argc, char **argv) {
   /* mapped afresh, then the file's first page over its first code page:
    * the same file, readable only, at another offset */
   map_object(argv[1]);
-  code_pages(argv[1], &lo, &hi);
+  pages(argv[1], 1, &lo, &hi);
   ask("mapped afresh", base, lo, hi);
   if (mmap((void *)lo, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) !=
       (void *)lo)
     return 3;
   ask("another page of the file", base, lo, hi);
+  /* read-only data (review 14b): its last page, as the code's above */
+  map_object(argv[1]);
+  pages(argv[1], 1, &lo, &hi);
+  uintptr_t rlo, rhi;
+  pages(argv[1], 0, &rlo, &rhi);
+  char *ro = (char *)rhi - 4096;
+  mprotect(ro, 4096, PROT_READ | PROT_WRITE);
+  ask("read-only data writable", base, lo, hi);
+  memcpy(copy, ro, sizeof copy);
+  ro[0] = (char)~copy[0];
+  mprotect(ro, 4096, PROT_READ);
+  ask("a read-only data byte changed", base, lo, hi);
+  mprotect(ro, 4096, PROT_READ | PROT_WRITE);
+  ro[0] = copy[0];
+  mprotect(ro, 4096, PROT_READ);
+  ask("the read-only byte put back", base, lo, hi);
+  /* the code executable already: only another marked segment may be */
+  mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
+  ask("the code executable already", base, lo, hi);
   return 0;
 }
