@@ -24,8 +24,10 @@
 // attack to be refused (the child stopped by a signal, or the file not
 // changed); it failed before the fix.
 // REQUIRES: pku
+// No keys reserved for later compartments: their allocator copies,
+// prepared at start-up (docs/heaps.md), are not what this test counts.
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
-// RUN: %run %t | FileCheck %s
+// RUN: env BULKHEAD_LATE_COMPARTMENTS=0 %run %t | FileCheck %s
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attack failed
 #define _GNU_SOURCE
