@@ -524,6 +524,10 @@ int bh_overlaps_compartment(uintptr_t a, uintptr_t b) {
                  (uintptr_t)d->stack_hi))
       return 1;
   }
+  /* The stack arenas reserved for compartments registered later, given
+   * or not (a given one is also its descriptor's). */
+  if (overlaps(a, b, bh_state->arena_lo, bh_state->arena_hi))
+    return 1;
   return bh_heap_overlaps(a, b);
 }
 

@@ -251,9 +251,10 @@ int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) {
   return 0;
 }
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
-  uintptr_t lo, hi;
-  bh_heap_region(&lo, &hi);
-  if (a < hi && lo < b)
+  /* The whole reservation: the regions of compartments registered later
+   * (each slot's, given or not) are compartment memory too. */
+  uintptr_t lo = RT.base, hi = RT.base + (uintptr_t)RT.cap * RT.slice;
+  if (RT.base && a < hi && lo < b)
     return 1;
   for (unsigned h = 0; h < RT.n + RT.late; h++)
     if (a < RT.c[h].data_hi && RT.c[h].data_lo < b)

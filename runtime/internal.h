@@ -346,9 +346,11 @@ void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Reserved key s's heap region, [*lo, *hi): the regions in slot order
  * (bh_state->reserved_key[s]); -1 if there is none. */
 int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
-/* Whether [a, b) overlaps a compartment heap's region or the keyed data
- * of its allocator (heap.c); or any memory of a compartment: its data,
- * stack arena (guards too) or heap (domain.c). */
+/* Whether [a, b) overlaps a compartment heap's region, those reserved for
+ * compartments registered later included, or the keyed data of its
+ * allocator (heap.c); or any memory of a compartment: its data, stack
+ * arena (guards too, and the arenas reserved for later) or heap
+ * (domain.c). */
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) BH_HIDDEN;
 int bh_overlaps_compartment(uintptr_t a, uintptr_t b) BH_HIDDEN;
 int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
