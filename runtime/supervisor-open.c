@@ -152,6 +152,20 @@ static int ours_of(int *ours, pid_t tgid) {
   return *ours;
 }
 
+int bh_supervisor_in_compartments(pid_t tgid, uintptr_t a, size_t len) {
+  struct owner o;
+  int ours = -1;
+  uintptr_t last = a + len - 1;
+  if (!len || last < a)
+    return 0; /* the kernel's read fails alike */
+  for (uintptr_t p = a & ~(uintptr_t)4095;; p += 4096) {
+    if (compartment_page(tgid, p, &o) && ours_of(&ours, tgid))
+      return 1;
+    if (p >= (last & ~(uintptr_t)4095))
+      return 0;
+  }
+}
+
 static void refuse_compartment_path(pid_t tid, uintptr_t addr,
                                     const struct owner *o) {
   char line[512], who[96];

@@ -12,7 +12,10 @@
  * if that copy names the supervisor, and otherwise makes the call itself
  * on the copy, with the caller's ids where it runs as root (a child of the
  * supervisor switches to them first: the kernel checks the sender's right
- * to signal).
+ * to signal). It reads the caller's siginfo regardless of protection keys,
+ * so one in compartment memory fails with EFAULT, for every caller: read
+ * for the default domain, a signal to itself delivered a compartment's
+ * bytes (attacks-siginfo-compartment.c).
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -127,8 +130,10 @@ void bh_supervise_signal(int listener, const struct seccomp_notif *n) {
                        NULL);
     return;
   } else if (n->data.args[2] &&
-             bh_task_read(tid, n->data.args[2], &info, sizeof info))
-    err = EFAULT;
+             (bh_supervisor_in_compartments(tgid, n->data.args[2],
+                                            sizeof info) ||
+              bh_task_read(tid, n->data.args[2], &info, sizeof info)))
+    err = EFAULT; /* the kernel reads it with the caller's rights */
   else {
     if (n->data.args[2])
       ip = &info;

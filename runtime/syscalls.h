@@ -151,6 +151,9 @@ const char *bh_file_changeable(int fd, const struct stat *st,
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+/* Whether [a, a + len) of process tgid touches compartment memory, judged
+ * as an open's path is (supervisor-open.c): only in our process. */
+int bh_supervisor_in_compartments(pid_t tgid, uintptr_t a, size_t len) BH_HIDDEN;
 /* Threads it stopped that sleep in the kernel: let go when they stop. */
 void bh_exec_reap(void) BH_HIDDEN;
 /* Whether the mapping holding addr in task tid's memory is executable (unknown:
