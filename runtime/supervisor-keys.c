@@ -438,5 +438,13 @@ int bh_keys_key_at(pid_t tgid, uintptr_t a) {
   int s = keys.pending;
   if (s >= 0 && keys.tgid == tgid && keys.data_lo <= a && a < keys.data_hi)
     return bh_state->reserved_key[s];
-  return bh_registered_key_at(tgid, a);
+  int key = bh_registered_key_at(tgid, a);
+  if (key)
+    return key;
+  /* A fork made after another process's grant has that compartment's
+   * data, on its key, with no record of its own: judged by the kernel's
+   * account of the page (a fork made before the grant has no key there). */
+  key = bh_registered_key_any(a);
+  uintptr_t page = a & ~(uintptr_t)(BH_PAGE - 1);
+  return key && tagged(tgid, page, page + BH_PAGE, key) ? key : 0;
 }

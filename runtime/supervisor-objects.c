@@ -67,6 +67,13 @@ int bh_registered_key_at(pid_t tgid, uintptr_t a) {
   return 0;
 }
 
+int bh_registered_key_any(uintptr_t a) {
+  for (int i = 0; i < nrecords; i++)
+    if (records[i].data_lo <= a && a < records[i].data_hi)
+      return records[i].key;
+  return 0;
+}
+
 struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) {
   unsigned long long start = bh_process_start(tgid);
   for (int i = 0; i < nrecords; i++)

@@ -200,7 +200,9 @@ int bh_keys_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
 /* The key of the compartment registered after start-up whose memory holds
  * address a in process tgid, by the supervisor's own records (never the
  * program's memory): a given key's stack arena or heap region, the data
- * of a grant under way or recorded for tgid; 0 if none. */
+ * of a grant under way or recorded for tgid, or recorded for another
+ * process where tgid's page carries that key (a fork made after the
+ * grant; /proc/<tgid>/smaps); 0 if none. */
 int bh_keys_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
  * of a registered object's code that piece 6 allows (supervisor-code.c). */
@@ -291,6 +293,9 @@ int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
 /* The key of the compartment recorded for process tgid whose data holds
  * address a; 0 if none. */
 int bh_registered_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
+/* The key of the compartment recorded for any process whose data holds
+ * address a; 0 if none. */
+int bh_registered_key_any(uintptr_t a) BH_HIDDEN;
 /* Records r; 0, or -1 when the record is full of live processes'. */
 int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or
