@@ -20,6 +20,7 @@
 #include "syscalls.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* One record per key given, and a key is given once, for all processes
  * (supervisor-keys.c): never more than this. */
@@ -71,6 +72,41 @@ int bh_registered_key_any(uintptr_t a) {
   for (int i = 0; i < nrecords; i++)
     if (records[i].data_lo <= a && a < records[i].data_hi)
       return records[i].key;
+  return 0;
+}
+
+int bh_registered_domain(pid_t tid, uint32_t pkru, char *out, size_t size) {
+  for (int i = 0; i < nrecords; i++) {
+    const struct bh_registered *r = &records[i];
+    if (!(r->written & BH_WRITTEN_DESCRIPTOR) ||
+        pkru != (__bulkhead_domain0.pkru & ~(3u << (2 * r->key))))
+      continue;
+    /* A key is given once, for all processes: this is its compartment,
+     * in the caller too (a fork made after the grant has its descriptor
+     * at the same place). The name, for the report only, from the
+     * caller's memory: its descriptor, which the supervisor wrote, and
+     * the object's read-only data. */
+    const char *name;
+    char buf[64];
+    size_t n = 0;
+    if (!bh_task_read(tid, r->desc + offsetof(struct bulkhead_domain, name),
+                      &name, sizeof name)) {
+      n = 4096 - ((uintptr_t)name & 4095);
+      if (n > sizeof buf - 1)
+        n = sizeof buf - 1;
+      if (bh_task_read(tid, (uintptr_t)name, buf, n))
+        n = 0;
+    }
+    buf[n] = 0;
+    for (size_t k = 0; k < n; k++)
+      if (buf[k] && (buf[k] < 0x20 || buf[k] > 0x7e))
+        buf[k] = '?';
+    if (buf[0])
+      snprintf(out, size, "compartment '%s'", buf);
+    else
+      snprintf(out, size, "a compartment registered later (key %d)", r->key);
+    return 1;
+  }
   return 0;
 }
 

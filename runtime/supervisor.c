@@ -191,17 +191,18 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
 }
 
 /* The domain thread tid runs in, as text (the supervisor stops it to read
- * its PKRU: only for a call it refuses, whose process then dies). */
+ * its PKRU: only for a call it refuses, whose process then dies): its
+ * start-up table's, or one it registered later (its records). */
 static void domain_of(pid_t tid, char *out, size_t size) {
   uint32_t pkru;
-  const struct bulkhead_domain *d =
-      bh_task_pkru(tid, &pkru) ? NULL : bh_domain_of_pkru(pkru);
-  if (!d)
-    snprintf(out, size, "%s", "code outside every domain");
-  else if (d == &__bulkhead_domain0)
+  int pkru_known = !bh_task_pkru(tid, &pkru);
+  const struct bulkhead_domain *d = pkru_known ? bh_domain_of_pkru(pkru) : NULL;
+  if (d == &__bulkhead_domain0)
     snprintf(out, size, "the default domain");
-  else
+  else if (d)
     snprintf(out, size, "compartment '%s'", d->name);
+  else if (!pkru_known || !bh_registered_domain(tid, pkru, out, size))
+    snprintf(out, size, "%s", "code outside every domain");
 }
 
 /* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread

@@ -296,6 +296,11 @@ int bh_registered_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* The key of the compartment recorded for any process whose data holds
  * address a; 0 if none. */
 int bh_registered_key_any(uintptr_t a) BH_HIDDEN;
+/* For reports: when pkru is that of a compartment the supervisor
+ * registered (for any process), its name as task tid's memory gives it,
+ * into out; 1, or 0 if it is none. */
+int bh_registered_domain(pid_t tid, uint32_t pkru, char *out,
+                         size_t size) BH_HIDDEN;
 /* Records r; 0, or -1 when the record is full of live processes'. */
 int bh_registered_add(const struct bh_registered *r) BH_HIDDEN;
 /* Process tgid's record of the compartment whose descriptor is at desc, or

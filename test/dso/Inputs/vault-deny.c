@@ -1,0 +1,12 @@
+/* More of the vault compartment (linked into libvault.so with vault.c by
+ * dso/late-deny-name.test): a system call the supervisor refuses. */
+#include <bulkhead.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* pkey_mprotect of one of its own pages, outside any grant: the
+ * supervisor denies it, names the caller's domain and ends the process. */
+BULKHEAD_ENTRY(vault) long vault_denied_call(void *page) {
+  return syscall(SYS_pkey_mprotect, page, 4096, PROT_READ, 1);
+}
