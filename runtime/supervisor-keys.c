@@ -444,7 +444,11 @@ int bh_keys_key_at(pid_t tgid, uintptr_t a) {
   /* A fork made after another process's grant has that compartment's
    * data, on its key, with no record of its own: judged by the kernel's
    * account of the page (a fork made before the grant has no key there). */
-  key = bh_registered_key_any(a);
+  int any[BH_MAX_COMPARTMENTS];
+  int n = bh_registered_keys_any(a, any, BH_MAX_COMPARTMENTS);
   uintptr_t page = a & ~(uintptr_t)(BH_PAGE - 1);
-  return key && tagged(tgid, page, page + BH_PAGE, key) ? key : 0;
+  for (int k = 0; k < n; k++)
+    if (tagged(tgid, page, page + BH_PAGE, any[k]))
+      return any[k];
+  return 0;
 }

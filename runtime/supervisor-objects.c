@@ -68,11 +68,12 @@ int bh_registered_key_at(pid_t tgid, uintptr_t a) {
   return 0;
 }
 
-int bh_registered_key_any(uintptr_t a) {
-  for (int i = 0; i < nrecords; i++)
+int bh_registered_keys_any(uintptr_t a, int *keys, int max) {
+  int n = 0;
+  for (int i = 0; i < nrecords && n < max; i++)
     if (records[i].data_lo <= a && a < records[i].data_hi)
-      return records[i].key;
-  return 0;
+      keys[n++] = records[i].key; /* each record has a key of its own */
+  return n;
 }
 
 int bh_registered_domain(pid_t tid, uint32_t pkru, char *out, size_t size) {

@@ -293,9 +293,10 @@ int bh_registered_copies(pid_t tgid, uintptr_t *out, int max) BH_HIDDEN;
 /* The key of the compartment recorded for process tgid whose data holds
  * address a; 0 if none. */
 int bh_registered_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
-/* The key of the compartment recorded for any process whose data holds
- * address a; 0 if none. */
-int bh_registered_key_any(uintptr_t a) BH_HIDDEN;
+/* The keys of the compartments recorded for any process whose data holds
+ * address a (processes may map different objects there), at most max,
+ * into keys; how many. */
+int bh_registered_keys_any(uintptr_t a, int *keys, int max) BH_HIDDEN;
 /* For reports: when pkru is that of a compartment the supervisor
  * registered (for any process), its name as task tid's memory gives it,
  * into out; 1, or 0 if it is none. */
