@@ -152,3 +152,14 @@ int bh_gate_same_word(const uint8_t *p) {
   int64_t mov = le32s(p - 4), cmp = le32s(p + BH_GATE_CHECK_AT + 2);
   return mov == BH_GATE_JE_AT + cmp;
 }
+
+int bh_gate_check_word(const uint8_t *p, size_t avail, int64_t *word) {
+  if (avail < BH_GATE_UD2_AT + 2 || p[BH_GATE_CHECK_AT] != 0x3B ||
+      p[BH_GATE_CHECK_AT + 1] != 0x05 || p[BH_GATE_JE_AT] != 0x74 ||
+      p[BH_GATE_JE_AT + 1] != 0x02 || p[BH_GATE_UD2_AT] != 0x0F ||
+      p[BH_GATE_UD2_AT + 1] != 0x0B)
+    return -1;
+  /* rip-relative: from the end of the cmp, where the je begins */
+  *word = BH_GATE_JE_AT + (int64_t)le32s(p + BH_GATE_CHECK_AT + 2);
+  return 0;
+}

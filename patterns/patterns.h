@@ -30,5 +30,12 @@ const char *bh_gate_shape(const uint8_t *p);
 /* For a linked gate of that shape: whether its cmp reads the word its mov
  * loaded (both rip-relative). */
 int bh_gate_same_word(const uint8_t *p);
+/* The check that makes a WRPKRU at p a checked gate: cmp X(%rip),%eax;
+ * je +2; ud2 (BH_GATE_CHECK_AT on; avail bytes readable from p), so that a
+ * jump to it installs only X's value. 0 and X's distance from p in *word,
+ * or -1 if the bytes are not that check. The runtime's start-up scan
+ * (runtime/gadgets.c) and piece 6's rule (runtime/supervisor-code-gates.c)
+ * then judge where X lies. */
+int bh_gate_check_word(const uint8_t *p, size_t avail, int64_t *word);
 
 #endif

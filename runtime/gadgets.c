@@ -153,17 +153,13 @@ static int read_only_in(const struct dl_phdr_info *info, uintptr_t a,
 }
 
 /* WRPKRU; cmpl X(%rip), %eax; je +2; ud2 - the check of the contract's
- * gate (BH_GATE_*), with X read-only. */
+ * gate (BH_GATE_*, patterns.c), with X read-only. */
 static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p,
                         const uint8_t *end) {
-  static const uint8_t cmp[2] = {0x3b, 0x05},
-                       trap[4] = {0x74, 0x02, 0x0f, 0x0b};
-  if (end - p < BH_GATE_UD2_AT + 2 || memcmp(p + BH_GATE_CHECK_AT, cmp, 2) ||
-      memcmp(p + BH_GATE_JE_AT, trap, 4))
+  int64_t rel;
+  if (bh_gate_check_word(p, (size_t)(end - p), &rel))
     return 0;
-  int32_t rel;
-  memcpy(&rel, p + BH_GATE_CHECK_AT + 2, 4);
-  uintptr_t word = (uintptr_t)(p + BH_GATE_JE_AT) + (intptr_t)rel;
+  uintptr_t word = (uintptr_t)p + (intptr_t)rel;
   /* A shared object with compartments: its gates' words are its
    * descriptors and its copies of the runtime's words, which the runtime
    * makes read-only later in start-up, before any of its code runs. */

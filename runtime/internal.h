@@ -340,6 +340,11 @@ int bh_file_string(int fd, uintptr_t base, uintptr_t a, char *out,
  * -1 with WHY (object-file.c). */
 int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
                         const char **why) BH_HIDDEN;
+/* Whether [a, a + len) of the object file FD loaded at BASE lies in the
+ * file bytes of a read-only PT_LOAD and on no page PT_GNU_RELRO covers:
+ * what piece 6's look proves to be the file's (object-file.c). */
+int bh_file_readonly_word(int fd, uintptr_t base, uintptr_t a,
+                          size_t len) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

@@ -536,3 +536,23 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
   close(fd);
   return ok ? 0 : -1;
 }
+
+int bh_file_readonly_word(int fd, uintptr_t base, uintptr_t a, size_t len) {
+  ElfW(Phdr) ph[MAX_PHDRS];
+  int phnum = file_phdrs(fd, ph), in = 0;
+  if (a < base || a + len < a)
+    return 0;
+  uint64_t v = a - base;
+  for (int i = 0; i < phnum; i++) {
+    const ElfW(Phdr) *p = &ph[i];
+    uint64_t plo = p->p_vaddr & ~(uint64_t)(BH_PAGE - 1),
+             phi = (p->p_vaddr + p->p_memsz + BH_PAGE - 1) &
+                   ~(uint64_t)(BH_PAGE - 1);
+    if (p->p_type == PT_GNU_RELRO && v < phi && v + len > plo)
+      return 0; /* on a page ld.so wrote */
+    if (p->p_type == PT_LOAD && !(p->p_flags & PF_W) && v >= p->p_vaddr &&
+        v + len <= p->p_vaddr + p->p_filesz)
+      in = 1;
+  }
+  return in;
+}

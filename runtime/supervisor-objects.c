@@ -160,3 +160,21 @@ int bh_registered_complete(pid_t tgid, uintptr_t base) {
   }
   return n > 0 && n == want;
 }
+
+/* Whether [a, a + len) lies in [lo, lo + size). */
+static int within(uintptr_t a, size_t len, uintptr_t lo, size_t size) {
+  return a >= lo && a + len >= a && a + len <= lo + size;
+}
+
+int bh_registered_wrote(pid_t tgid, uintptr_t base, uintptr_t a, size_t len) {
+  unsigned long long start = bh_process_start(tgid);
+  for (int i = 0; i < nrecords; i++) {
+    const struct bh_registered *r = &records[i];
+    if (r->tgid == tgid && r->start == start && start && r->base == base &&
+        r->written == BH_WRITTEN_ALL &&
+        (within(a, len, r->desc, BH_DOMAIN_SIZE) ||
+         within(a, len, r->copies, BH_COPY_SIZE)))
+      return 1;
+  }
+  return 0;
+}

@@ -208,10 +208,10 @@ static void domain_of(pid_t tid, char *out, size_t size) {
 /* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread
  * T) - why" for our process, which then dies; answers the call with
  * EPERM. */
-void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
-                        int reason, const char *detail) {
+static void deny(int listener, const struct seccomp_notif *n, int ours,
+                 const char *detail, const char *why) {
   if (ours) {
-    char line[1024];
+    char line[1600];
     const char *name = bh_syscall_name(n->data.nr);
     int k =
         snprintf(line, sizeof line, "bulkhead: denied: %s(", name ? name : "?");
@@ -228,7 +228,7 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
                    "\xe2\x80\x94 %s\n",
                    detail ? " of \"" : "", detail ? detail : "",
                    detail ? "\"" : "", domain, (int)bh_task_tgid((pid_t)n->pid),
-                   (int)n->pid, bh_reason_text(reason));
+                   (int)n->pid, why);
     if (k > (int)sizeof line)
       k = sizeof line;
     bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
@@ -237,6 +237,11 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
       kill(tgid, SIGKILL);
   }
   bh_notif_respond(listener, n->id, 0, EPERM, 0);
+}
+
+void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
+                        int reason, const char *detail) {
+  deny(listener, n, ours, detail, bh_reason_text(reason));
 }
 
 /* ------------------------------------------------- the runtime's requests */
@@ -543,13 +548,14 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
     return;
   case SYS_mprotect:
     /* a given key's arena or heap region keeps the key; a registered
-     * object's code becomes executable, once */
+     * object's code becomes executable, once, if its PKRU writes pass */
     if (bh_supervisor_is_ours((pid_t)n->pid) && !bh_keys_allow_mprotect(n) &&
         !bh_code_allow_mprotect(n)) {
       char file[256];
-      bh_supervisor_deny(
-          listener, n, 1, reason_of(n),
-          mapped_file((pid_t)n->pid, n->data.args[0], file, sizeof file));
+      const char *gates = bh_code_refusal();
+      deny(listener, n, 1,
+           mapped_file((pid_t)n->pid, n->data.args[0], file, sizeof file),
+           gates ? gates : bh_reason_text(reason_of(n)));
     } else
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return;

@@ -207,6 +207,16 @@ int bh_keys_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
  * of a registered object's code that piece 6 allows (supervisor-code.c). */
 int bh_code_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* Piece 6's vetting of the PKRU writes in [lo, hi), the code of process
+ * tgid's object at base (task n->pid asking), which its look proved to be
+ * the file's (supervisor-code-gates.c): 1 if every one is a checked gate
+ * whose word the supervisor wrote or verified and stays read-only, and
+ * none spans an edge; else 0, and bh_code_refusal() says why. */
+int bh_code_gates_vetted(const struct seccomp_notif *n, pid_t tgid,
+                         uintptr_t base, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
+/* Why the vetting refused the last mprotect it judged, once (then NULL);
+ * NULL if it refused none since. */
+const char *bh_code_refusal(void) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
  * one, [*lo, *hi) then. */
@@ -312,6 +322,12 @@ struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
  * (BH_WRITTEN_ALL): what making its code executable waits for (step 6,
  * piece 6). */
 int bh_registered_complete(pid_t tgid, uintptr_t base) BH_HIDDEN;
+/* Whether [a, a + len) lies on a page the supervisor wrote whole for a
+ * compartment of process tgid's object at base, recorded with every word
+ * written: a descriptor's page or the object's copies (piece 6's vetting
+ * of the object's gates). */
+int bh_registered_wrote(pid_t tgid, uintptr_t base, uintptr_t a,
+                        size_t len) BH_HIDDEN;
 /* Stops every thread of process tgid but the caller (supervisor-exec.c);
  * 0, or -1 with none stopped; then lets them go. */
 int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;
