@@ -202,6 +202,10 @@ int bh_keys_key_at(pid_t tgid, uintptr_t a) BH_HIDDEN;
 /* Whether an mprotect is the PROT_READ | PROT_EXEC of a marked segment
  * of a registered object's code that piece 6 allows (supervisor-code.c). */
 int bh_code_allow_mprotect(const struct seccomp_notif *n) BH_HIDDEN;
+/* Whether every word of the RELRO of process tgid's object at base is what
+ * ld.so would have written, as its file and the program's look-up say
+ * (supervisor-relro.c): 0, or -1 after one line to task tid's process. */
+int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
  * one, [*lo, *hi) then. */
