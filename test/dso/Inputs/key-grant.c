@@ -462,6 +462,21 @@ static void run_case(const char *c) {
     p[0] ^= 1;
     mprotect(p, 4096, PROT_READ);
   }
+  if (!strcmp(c, "exec-relro-relative") || !strcmp(c, "exec-relro-symbol")) {
+    /* a key-0 store before the filter into RELRO (relro-tables.c): the
+     * table's first function pointer (add) pointed at its third (mul),
+     * or strcmp's GOT word at strcpy */
+    uintptr_t at = !strcmp(c, "exec-relro-symbol") ? symbol_word("strcmp")
+                                                   : data_rel_ro + 8;
+    uintptr_t v = !strcmp(c, "exec-relro-symbol")
+                      ? (uintptr_t)dlsym(RTLD_DEFAULT, "strcpy")
+                      : *(uintptr_t *)(data_rel_ro + 40);
+    uintptr_t pg = at & ~4095ul;
+    if (!data_rel_ro || mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE))
+      exit(3);
+    memcpy((void *)at, &v, sizeof v);
+    mprotect((void *)pg, 4096, PROT_READ);
+  }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach
      * it, so no filter is written while it lives */

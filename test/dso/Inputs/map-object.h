@@ -17,6 +17,18 @@
 #include <unistd.h>
 
 static uintptr_t base, desc, copies, imports_lo, imports_hi;
+static uintptr_t data_rel_ro; /* its .data.rel.ro section, if any */
+
+/* The words its symbol relocations wrote: where, and the symbol. */
+static uintptr_t named_at[64];
+static const char *named[64];
+static int named_n;
+static uintptr_t symbol_word(const char *name) {
+  for (int k = 0; k < named_n; k++)
+    if (!strcmp(named[k], name))
+      return named_at[k];
+  exit(3);
+}
 
 /* The object's own TLS words (TPOFF64 of its own symbols): where, and
  * their symbol's value plus addend; ld.so writes each as that minus one
@@ -61,6 +73,8 @@ static void relocate(char *b, const Elf64_Rela *r, const Elf64_Sym *sym,
     if (!g)
       return;
     v = (uintptr_t)g + (uintptr_t)r->r_addend;
+    if (named_n < 64)
+      named_at[named_n] = (uintptr_t)at, named[named_n++] = str + s->st_name;
   } else
     return;
   if (mprotect((void *)((uintptr_t)at & ~4095ul), 4096,
@@ -153,6 +167,9 @@ static void map_object(const char *path) {
     else if (sh[i].sh_name < sizeof names &&
              !strcmp(names + sh[i].sh_name, BH_SECTION_COPIES))
       copies = base + sh[i].sh_addr;
+    else if (sh[i].sh_name < sizeof names &&
+             !strcmp(names + sh[i].sh_name, ".data.rel.ro"))
+      data_rel_ro = base + sh[i].sh_addr;
     else if (sh[i].sh_name < sizeof names &&
              !strcmp(names + sh[i].sh_name, BH_SECTION_IMPORTS))
       imports_lo = base + sh[i].sh_addr,
