@@ -53,12 +53,12 @@ struct elf {
   const ElfW(Phdr) * ph;
   int phnum;
   uint64_t symtab, versym; /* link-time addresses */
-  size_t nsym; /* 0 if unknown: no name look-up */
+  size_t nsym;             /* 0 if unknown: no name look-up */
   const char *str;
   size_t strsz;
-  uint64_t verneed, verdef;          /* link-time addresses, or 0 */
+  uint64_t verneed, verdef; /* link-time addresses, or 0 */
   uint64_t rela, relasz, jmprel, pltrelsz;
-  int other_relocs;                  /* DT_REL, DT_RELR, non-RELA PLT */
+  int other_relocs; /* DT_REL, DT_RELR, non-RELA PLT */
 };
 
 /* The file's bytes at link-time address v, len of them, or NULL. */
@@ -66,8 +66,8 @@ static const void *at(const struct elf *e, uint64_t v, uint64_t len) {
   for (int i = 0; i < e->phnum; i++) {
     const ElfW(Phdr) *p = &e->ph[i];
     if (p->p_type == PT_LOAD && v >= p->p_vaddr && len <= p->p_filesz &&
-        v - p->p_vaddr <= p->p_filesz - len &&
-        p->p_offset + (v - p->p_vaddr) + len <= e->size)
+        v - p->p_vaddr <= p->p_filesz - len && p->p_offset <= e->size &&
+        (v - p->p_vaddr) + len <= e->size - p->p_offset)
       return e->p + p->p_offset + (v - p->p_vaddr);
   }
   return NULL;
@@ -110,19 +110,46 @@ static int elf_open(int fd, struct elf *e) {
   for (size_t k = 0; k < ndyn && dyn[k].d_tag != DT_NULL; k++) {
     uint64_t v = dyn[k].d_un.d_val;
     switch (dyn[k].d_tag) {
-    case DT_SYMTAB: e->symtab = v; break;
-    case DT_STRTAB: strtab = v; break;
-    case DT_STRSZ: e->strsz = v; break;
-    case DT_VERSYM: e->versym = v; break;
-    case DT_VERNEED: e->verneed = v; break;
-    case DT_VERDEF: e->verdef = v; break;
-    case DT_RELA: e->rela = v; break;
-    case DT_RELASZ: e->relasz = v; break;
-    case DT_JMPREL: e->jmprel = v; break;
-    case DT_PLTRELSZ: e->pltrelsz = v; break;
-    case DT_PLTREL: e->other_relocs |= v != DT_RELA; break;
-    case DT_REL: case DT_RELR: e->other_relocs = 1; break;
-    case DT_RELAENT: e->other_relocs |= v != sizeof(ElfW(Rela)); break;
+    case DT_SYMTAB:
+      e->symtab = v;
+      break;
+    case DT_STRTAB:
+      strtab = v;
+      break;
+    case DT_STRSZ:
+      e->strsz = v;
+      break;
+    case DT_VERSYM:
+      e->versym = v;
+      break;
+    case DT_VERNEED:
+      e->verneed = v;
+      break;
+    case DT_VERDEF:
+      e->verdef = v;
+      break;
+    case DT_RELA:
+      e->rela = v;
+      break;
+    case DT_RELASZ:
+      e->relasz = v;
+      break;
+    case DT_JMPREL:
+      e->jmprel = v;
+      break;
+    case DT_PLTRELSZ:
+      e->pltrelsz = v;
+      break;
+    case DT_PLTREL:
+      e->other_relocs |= v != DT_RELA;
+      break;
+    case DT_REL:
+    case DT_RELR:
+      e->other_relocs = 1;
+      break;
+    case DT_RELAENT:
+      e->other_relocs |= v != sizeof(ElfW(Rela));
+      break;
     }
   }
   e->str = at(e, strtab, e->strsz);
@@ -147,8 +174,8 @@ bad:
 /* Dynamic symbol i (copied, unaligned-safe), its name: 0, or -1. */
 static int symbol(const struct elf *e, uint64_t i, ElfW(Sym) * s,
                   const char **name) {
-  const void *p = i < (1u << 24) ? at(e, e->symtab + i * sizeof *s, sizeof *s)
-                                 : NULL;
+  const void *p =
+      i < (1u << 24) ? at(e, e->symtab + i * sizeof *s, sizeof *s) : NULL;
   if (!p)
     return -1;
   memcpy(s, p, sizeof *s);
@@ -305,17 +332,16 @@ static void file_name(pid_t tgid, uintptr_t base, char *out, size_t cap) {
 }
 
 static const char *type_name(unsigned t) {
-  static const char *const n[] = {
-      [R_X86_64_64] = "R_X86_64_64",
-      [R_X86_64_COPY] = "R_X86_64_COPY",
-      [R_X86_64_GLOB_DAT] = "R_X86_64_GLOB_DAT",
-      [R_X86_64_JUMP_SLOT] = "R_X86_64_JUMP_SLOT",
-      [R_X86_64_RELATIVE] = "R_X86_64_RELATIVE",
-      [R_X86_64_DTPMOD64] = "R_X86_64_DTPMOD64",
-      [R_X86_64_DTPOFF64] = "R_X86_64_DTPOFF64",
-      [R_X86_64_TPOFF64] = "R_X86_64_TPOFF64",
-      [R_X86_64_TLSDESC] = "R_X86_64_TLSDESC",
-      [R_X86_64_IRELATIVE] = "R_X86_64_IRELATIVE"};
+  static const char *const n[] = {[R_X86_64_64] = "R_X86_64_64",
+                                  [R_X86_64_COPY] = "R_X86_64_COPY",
+                                  [R_X86_64_GLOB_DAT] = "R_X86_64_GLOB_DAT",
+                                  [R_X86_64_JUMP_SLOT] = "R_X86_64_JUMP_SLOT",
+                                  [R_X86_64_RELATIVE] = "R_X86_64_RELATIVE",
+                                  [R_X86_64_DTPMOD64] = "R_X86_64_DTPMOD64",
+                                  [R_X86_64_DTPOFF64] = "R_X86_64_DTPOFF64",
+                                  [R_X86_64_TPOFF64] = "R_X86_64_TPOFF64",
+                                  [R_X86_64_TLSDESC] = "R_X86_64_TLSDESC",
+                                  [R_X86_64_IRELATIVE] = "R_X86_64_IRELATIVE"};
   return t < sizeof n / sizeof *n && n[t] ? n[t] : "an unknown type";
 }
 
@@ -324,13 +350,13 @@ struct look {
   pid_t tgid, tid;
   uintptr_t base;
   const struct elf *e;
-  uint64_t lo, hi;          /* RELRO, link-time */
+  uint64_t lo, hi;            /* RELRO, link-time */
   unsigned char *seen, *want; /* its bytes in memory; as they should be */
-  char *line;               /* why not, when it fails */
+  char *line;                 /* why not, when it fails */
   size_t cap;
-  int have_local;           /* a TPOFF64 of the object's own TLS seen */
-  int64_t module;           /* then its module offset */
-  int pinned;               /* one of them a slot publish checked */
+  int have_local;              /* a TPOFF64 of the object's own TLS seen */
+  int64_t module;              /* then its module offset */
+  int pinned;                  /* one of them a slot publish checked */
   long slot[BH_INDEX_ENTRIES]; /* those slots: the object's compartments' */
   int slots;
 };
@@ -338,8 +364,9 @@ struct look {
 static int fail(struct look *k, const char *fmt, ...) {
   char obj[512];
   file_name(k->tgid, k->base, obj, sizeof obj);
-  int n = snprintf(k->line, k->cap, "bulkhead: refused to make the code of "
-                                    "%s executable: ",
+  int n = snprintf(k->line, k->cap,
+                   "bulkhead: refused to make the code of "
+                   "%s executable: ",
                    obj);
   va_list ap;
   va_start(ap, fmt);
@@ -366,8 +393,9 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
   const char *name;
   if (type != R_X86_64_GLOB_DAT && type != R_X86_64_JUMP_SLOT &&
       type != R_X86_64_64 && type != R_X86_64_TPOFF64)
-    return fail(k, "a %s relocation in its RELRO (offset 0x%lx), which the "
-                   "supervisor cannot check",
+    return fail(k,
+                "a %s relocation in its RELRO (offset 0x%lx), which the "
+                "supervisor cannot check",
                 type_name(type), (unsigned long)r->r_offset);
   if (symbol(k->e, ELF64_R_SYM(r->r_info), &s, &name))
     return fail(k, "a relocation names no symbol of its file");
@@ -378,8 +406,9 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
     /* ld.so: st_value + addend - the module's offset, the same for all. */
     int64_t m = (int64_t)(s.st_value + (uint64_t)r->r_addend - got);
     if (k->have_local && m != k->module)
-      return fail(k, "its R_X86_64_TPOFF64 words (offset 0x%lx) disagree on "
-                     "where its TLS block is",
+      return fail(k,
+                  "its R_X86_64_TPOFF64 words (offset 0x%lx) disagree on "
+                  "where its TLS block is",
                   (unsigned long)r->r_offset);
     k->have_local = 1, k->module = m;
     for (int i = 0; i < k->slots; i++)
@@ -388,8 +417,9 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
     return 0;
   }
   if (own && ELF64_ST_TYPE(s.st_info) == STT_GNU_IFUNC)
-    return fail(k, "%s (offset 0x%lx) names its own IFUNC %s, which the "
-                   "supervisor cannot check",
+    return fail(k,
+                "%s (offset 0x%lx) names its own IFUNC %s, which the "
+                "supervisor cannot check",
                 type_name(type), (unsigned long)r->r_offset, name);
   void *g = ELF64_R_SYM(r->r_info) ? global(name, ver) : NULL;
   if (type == R_X86_64_TPOFF64) {
@@ -407,8 +437,8 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
   } else if (own) {
     *word = k->base + s.st_value + (uint64_t)r->r_addend;
     return 0;
-  } else if (got && mapped_definition(k->tgid, k->base, name, ver, got,
-                                      r->r_addend)) {
+  } else if (got &&
+             mapped_definition(k->tgid, k->base, name, ver, got, r->r_addend)) {
     *word = got;
     return 0;
   }
@@ -416,8 +446,9 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
     *word = 0;
     return 0;
   }
-  return fail(k, "its %s word for %s%s%s (offset 0x%lx) is 0x%lx, the "
-                 "address of no definition of that name",
+  return fail(k,
+              "its %s word for %s%s%s (offset 0x%lx) is 0x%lx, the "
+              "address of no definition of that name",
               type_name(type), name, ver ? "@" : "", ver ? ver : "",
               (unsigned long)r->r_offset, (unsigned long)got);
 }
@@ -447,8 +478,8 @@ static int table(struct look *k, uint64_t a, uint64_t sz) {
       const char *name = "";
       symbol(k->e, ELF64_R_SYM(r.r_info), &s, &name);
       return fail(k, "its %s word%s%s (offset 0x%lx) is 0x%lx, not 0x%lx",
-                  type_name(ELF64_R_TYPE(r.r_info)), *name ? " for " : "",
-                  name, (unsigned long)r.r_offset, (unsigned long)got,
+                  type_name(ELF64_R_TYPE(r.r_info)), *name ? " for " : "", name,
+                  (unsigned long)r.r_offset, (unsigned long)got,
                   (unsigned long)w);
     }
     memcpy(k->want + (r.r_offset - k->lo), &w, sizeof w);
@@ -513,8 +544,9 @@ static int look(struct look *k, const struct elf *e) {
                    "supervisor checked");
   for (uint64_t i = 0; i < n; i++)
     if (k->seen[i] != k->want[i])
-      return fail(k, "its RELRO byte at offset 0x%lx, which no relocation "
-                     "writes, is not its file's",
+      return fail(k,
+                  "its RELRO byte at offset 0x%lx, which no relocation "
+                  "writes, is not its file's",
                   (unsigned long)(k->lo + i));
   return 0;
 }
@@ -522,8 +554,8 @@ static int look(struct look *k, const struct elf *e) {
 int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) {
   static char line[1024];
   const char *why = "cannot open its file";
-  struct look k = {.tgid = tgid, .tid = tid, .base = base, .line = line,
-                   .cap = sizeof line};
+  struct look k = {
+      .tgid = tgid, .tid = tid, .base = base, .line = line, .cap = sizeof line};
   struct elf e = {0};
   int fd = bh_object_file_open(tgid, base, &why), r = -1;
   if (fd < 0 || elf_open(fd, &e)) {
@@ -540,7 +572,8 @@ int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) {
   }
   uintptr_t plo = base + (k.lo & ~(uint64_t)(BH_PAGE - 1)),
             phi = base + ((k.hi + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
-  if (k.hi - k.lo > ((uint64_t)1 << 30) || !bh_readonly_private(tgid, plo, phi)) {
+  if (k.hi - k.lo > ((uint64_t)1 << 30) ||
+      !bh_readonly_private(tgid, plo, phi)) {
     fail(&k, "its RELRO pages are not private and readable only");
     goto out;
   }

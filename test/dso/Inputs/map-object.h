@@ -6,8 +6,8 @@
  * knows its slots: tls_value gives what they are relative to) and its
  * RELRO then read-only, its descriptors', copies' and imports' sections
  * found by name. Exits 3 on failure. */
-#include <dlfcn.h>
 #include "../../../include/bulkhead/abi.h"
+#include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <stdint.h>
