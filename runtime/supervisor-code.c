@@ -76,6 +76,6 @@ int bh_code_allow_mprotect(const struct seccomp_notif *n) {
   return base && bh_registered_complete(tgid, base) &&
          all_recorded(tgid, base) &&
          !bh_object_file_code(tgid, base, a, a + len, &why) &&
-         file_fixed(tgid, tid, base) &&
+         file_fixed(tgid, tid, base) && !bh_relro_check(tgid, tid, base) &&
          bh_code_gates_vetted(n, tgid, base, a, a + len);
 }

@@ -217,6 +217,10 @@ int bh_code_gates_vetted(const struct seccomp_notif *n, pid_t tgid,
 /* Why the vetting refused the last mprotect it judged, once (then NULL);
  * NULL if it refused none since. */
 const char *bh_code_refusal(void) BH_HIDDEN;
+/* Whether every word of the RELRO of process tgid's object at base is what
+ * ld.so would have written, as its file and the program's look-up say
+ * (supervisor-relro.c): 0, or -1 after one line to task tid's process. */
+int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
  * one, [*lo, *hi) then. */

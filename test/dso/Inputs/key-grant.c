@@ -444,8 +444,13 @@ static void run_case(const char *c) {
       as_nobody();
   }
   if (!strcmp(c, "exec-one-of-two") || !strcmp(c, "exec-two")) {
-    /* the second compartment's slot and descriptor page, as the first's */
-    set_slot_of(desc + BH_DOMAIN_SIZE, spare_slot(mapped++));
+    /* the second compartment's slot and descriptor page, as the first's:
+     * in the same TLS block (the supervisor checks the object's TLS words
+     * agree on it) */
+    long first = spare_slot(mapped - 1), at = (long)tls_value(got_word);
+    set_slot_of(desc + BH_DOMAIN_SIZE, 0);
+    set_slot_word(first + (long)tls_value(got_word) - at);
+    mapped++;
     if (mprotect((void *)(desc + BH_DOMAIN_SIZE), 4096, PROT_READ))
       exit(3);
   }
@@ -456,6 +461,21 @@ static void run_case(const char *c) {
     mprotect(p, 4096, PROT_READ | PROT_WRITE);
     p[0] ^= 1;
     mprotect(p, 4096, PROT_READ);
+  }
+  if (!strcmp(c, "exec-relro-relative") || !strcmp(c, "exec-relro-symbol")) {
+    /* a key-0 store before the filter into RELRO (relro-tables.c): the
+     * table's first function pointer (add) pointed at its third (mul),
+     * or strcmp's GOT word at strcpy */
+    uintptr_t at = !strcmp(c, "exec-relro-symbol") ? symbol_word("strcmp")
+                                                   : data_rel_ro + 8;
+    uintptr_t v = !strcmp(c, "exec-relro-symbol")
+                      ? (uintptr_t)dlsym(RTLD_DEFAULT, "strcpy")
+                      : *(uintptr_t *)(data_rel_ro + 40);
+    uintptr_t pg = at & ~4095ul;
+    if (!data_rel_ro || mprotect((void *)pg, 4096, PROT_READ | PROT_WRITE))
+      exit(3);
+    memcpy((void *)at, &v, sizeof v);
+    mprotect((void *)pg, 4096, PROT_READ);
   }
   if (!strcmp(c, "sharer")) {
     /* a process sharing the memory, not a thread: TSYNC would not reach

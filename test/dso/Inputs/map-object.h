@@ -1,9 +1,13 @@
 /* map-object.h - a shared object's file mapped as ld.so maps it, for
  * tests that drive registration's requests by hand (key-grant.c) or judge
  * a mapping (object-code.c): code readable only (it is inert until
- * registered), its RELATIVE relocations applied, its descriptors',
- * copies' and imports' sections found by name. Exits 3 on failure. */
+ * registered), its relocations applied as ld.so would (symbols by the
+ * program's dlsym; the object's own TLS words left to the caller, who
+ * knows its slots: tls_value gives what they are relative to) and its
+ * RELRO then read-only, its descriptors', copies' and imports' sections
+ * found by name. Exits 3 on failure. */
 #include "../../../include/bulkhead/abi.h"
+#include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,6 +17,70 @@
 #include <unistd.h>
 
 static uintptr_t base, desc, copies, imports_lo, imports_hi;
+static uintptr_t data_rel_ro; /* its .data.rel.ro section, if any */
+
+/* The words its symbol relocations wrote: where, and the symbol. */
+static uintptr_t named_at[64];
+static const char *named[64];
+static int named_n;
+static uintptr_t symbol_word(const char *name) {
+  for (int k = 0; k < named_n; k++)
+    if (!strcmp(named[k], name))
+      return named_at[k];
+  exit(3);
+}
+
+/* The object's own TLS words (TPOFF64 of its own symbols): where, and
+ * their symbol's value plus addend; ld.so writes each as that minus one
+ * offset of the object's TLS block. */
+static uintptr_t tls_at[16];
+static long tls_v[16];
+static int tls_n;
+static long tls_value(uintptr_t at) {
+  for (int k = 0; k < tls_n; k++)
+    if (tls_at[k] == at)
+      return tls_v[k];
+  exit(3);
+}
+
+/* Relocation r of the object at b (dynamic symbols sym, names str). */
+static void relocate(char *b, const Elf64_Rela *r, const Elf64_Sym *sym,
+                     const char *str) {
+  unsigned type = ELF64_R_TYPE(r->r_info);
+  const Elf64_Sym *s = &sym[ELF64_R_SYM(r->r_info)];
+  void *at = b + r->r_offset;
+  uintptr_t v;
+  if (type == R_X86_64_RELATIVE)
+    v = (uintptr_t)b + (uintptr_t)r->r_addend;
+  else if (type == R_X86_64_TPOFF64 &&
+           (!ELF64_R_SYM(r->r_info) || s->st_shndx != SHN_UNDEF)) {
+    if (tls_n == 16)
+      exit(3);
+    tls_at[tls_n] = (uintptr_t)at;
+    tls_v[tls_n++] = (long)(s->st_value + (uint64_t)r->r_addend);
+    return;
+  } else if (type == R_X86_64_TPOFF64) {
+    char *tp, *g = dlsym(RTLD_DEFAULT, str + s->st_name);
+    __asm__("movq %%fs:0, %0" : "=r"(tp));
+    if (!g)
+      return;
+    v = (uintptr_t)(g - tp) + (uintptr_t)r->r_addend;
+  } else if (type == R_X86_64_GLOB_DAT || type == R_X86_64_JUMP_SLOT ||
+             type == R_X86_64_64) {
+    char *g = dlsym(RTLD_DEFAULT, str + s->st_name);
+    if (!g && s->st_shndx != SHN_UNDEF)
+      g = b + s->st_value;
+    if (!g)
+      return;
+    v = (uintptr_t)g + (uintptr_t)r->r_addend;
+    if (named_n < 64)
+      named_at[named_n] = (uintptr_t)at, named[named_n++] = str + s->st_name;
+  } else
+    return;
+  if (mprotect((void *)((uintptr_t)at & ~4095ul), 4096,
+               PROT_READ | PROT_WRITE) == 0)
+    memcpy(at, &v, sizeof v);
+}
 
 static void map_object(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -54,22 +122,37 @@ static void map_object(const char *path) {
     if (ph[i].p_type != PT_DYNAMIC)
       continue;
     Elf64_Dyn *d = (Elf64_Dyn *)(b + ph[i].p_vaddr);
-    uintptr_t rela = 0, relasz = 0;
+    uintptr_t rela = 0, relasz = 0, jmprel = 0, pltrelsz = 0, symtab = 0,
+              strtab = 0;
     for (; d->d_tag != DT_NULL; d++)
       if (d->d_tag == DT_RELA)
         rela = d->d_un.d_ptr;
       else if (d->d_tag == DT_RELASZ)
         relasz = d->d_un.d_val;
+      else if (d->d_tag == DT_JMPREL)
+        jmprel = d->d_un.d_ptr;
+      else if (d->d_tag == DT_PLTRELSZ)
+        pltrelsz = d->d_un.d_val;
+      else if (d->d_tag == DT_SYMTAB)
+        symtab = d->d_un.d_ptr;
+      else if (d->d_tag == DT_STRTAB)
+        strtab = d->d_un.d_ptr;
+    const Elf64_Sym *sym = (const Elf64_Sym *)(b + symtab);
     for (Elf64_Rela *r = (Elf64_Rela *)(b + rela);
          (char *)r < b + rela + relasz; r++)
-      if (ELF64_R_TYPE(r->r_info) == R_X86_64_RELATIVE) {
-        uintptr_t v = base + (uintptr_t)r->r_addend;
-        void *at = b + r->r_offset;
-        if (mprotect((void *)((uintptr_t)at & ~4095ul), 4096,
-                     PROT_READ | PROT_WRITE) == 0)
-          memcpy(at, &v, sizeof v);
-      }
+      relocate(b, r, sym, b + strtab);
+    for (Elf64_Rela *r = (Elf64_Rela *)(b + jmprel);
+         (char *)r < b + jmprel + pltrelsz; r++)
+      relocate(b, r, sym, b + strtab);
   }
+  /* RELRO read-only, as ld.so leaves it */
+  for (int i = 0; i < eh.e_phnum; i++)
+    if (ph[i].p_type == PT_GNU_RELRO &&
+        mprotect(b + (ph[i].p_vaddr & ~4095ul),
+                 ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul) -
+                     (ph[i].p_vaddr & ~4095ul),
+                 PROT_READ))
+      exit(3);
   Elf64_Shdr sh[64];
   if (eh.e_shnum > 64 ||
       pread(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0)
@@ -84,6 +167,9 @@ static void map_object(const char *path) {
     else if (sh[i].sh_name < sizeof names &&
              !strcmp(names + sh[i].sh_name, BH_SECTION_COPIES))
       copies = base + sh[i].sh_addr;
+    else if (sh[i].sh_name < sizeof names &&
+             !strcmp(names + sh[i].sh_name, ".data.rel.ro"))
+      data_rel_ro = base + sh[i].sh_addr;
     else if (sh[i].sh_name < sizeof names &&
              !strcmp(names + sh[i].sh_name, BH_SECTION_IMPORTS))
       imports_lo = base + sh[i].sh_addr,
