@@ -23,8 +23,8 @@
  *     (supervisor-own.c) and those copies are scanned again: what was
  *     scanned is what runs. So the mapping must be private (a sealed
  *     memfd may be shared: nobody writes it) and may not reach a whole
- *     page past the file's end (nothing to copy there; the file's growth
- *     would show). A truncation drops even copies, so files the process
+ *     page past the file's end (nothing to copy or scan there; the file's
+ *     growth would show). A truncation drops even copies, so files the process
  *     could write (or make writable: it owns them) are still refused; a
  *     sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
  *     file may be writable through another mount). Huge-page files are
@@ -436,7 +436,8 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "told): the kernel would map more of it than was scanned"),
            why;
   /* Writes to the file after the look reach a shared mapping, and pages
-   * wholly past its end (it may grow), which have no bytes to copy. */
+   * wholly past its end (it may grow), which have no bytes to copy (nor
+   * to scan, for a sealed memfd's). */
   int seals = fcntl(fd, F_GET_SEALS);
   int sealed = seals >= 0 && seals & F_SEAL_WRITE;
   if (!sealed && (n->data.args[3] & MAP_TYPE) != MAP_PRIVATE)
@@ -449,7 +450,7 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
       off < (uint64_t)st.st_size
           ? ((uint64_t)st.st_size - off + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1)
           : 0;
-  if (!sealed && len > in_file)
+  if (len > in_file)
     return snprintf(why, size,
                     "it reaches a whole page past the file's end, where the "
                     "file's later growth would show; executable file mappings "
@@ -463,8 +464,8 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
              w);
     return why;
   }
-  if (off >= (uint64_t)st.st_size || !len)
-    return NULL; /* nothing of the file would be mapped (SIGBUS there) */
+  if (!len)
+    return NULL; /* nothing would be mapped (the kernel refuses it) */
   size_t have =
       (size_t)((uint64_t)st.st_size - off < len ? (uint64_t)st.st_size - off
                                                 : len);
