@@ -18,10 +18,16 @@
  *     read-only segments outside RELRO (its read-only data, which the
  *     code trusts: review 14b); in the filtered span nothing can remap,
  *     re-protect or advise them away after this look;
+ *   - the object's read-only pages are made the process's own copies
+ *     first (bh_own_object_pages), so the bytes compared are those that
+ *     run: a private page not yet copied shows a write to the file;
  *   - the process cannot change the file (bh_file_changeable, as for new
- *     executable mappings): a private page not yet copied shows a write to
- *     the file, so a file the process may write would put its code there
- *     after the look.
+ *     executable mappings): a truncation drops even copies;
+ *   - its RELRO (GOT, .data.rel.ro) holds what ld.so would have written,
+ *     as the file says (supervisor-relro.c, review 14b);
+ *   - every PKRU write in the segment or across its edges is a checked
+ *     gate whose word the supervisor wrote or verified
+ *     (supervisor-code-gates.c).
  * Once: a second call for the segment is refused, with every other
  * PROT_EXEC, since its pages are no longer readable only, and the
  * object's filter lets nothing make them so again.
@@ -74,7 +80,7 @@ int bh_code_allow_mprotect(const struct seccomp_notif *n) {
     return 0;
   uintptr_t base = bh_object_filtered_at(tgid, a, a + len);
   return base && bh_registered_complete(tgid, base) &&
-         all_recorded(tgid, base) &&
+         all_recorded(tgid, base) && !bh_own_object_pages(tgid, tid, base) &&
          !bh_object_file_code(tgid, base, a, a + len, &why) &&
          file_fixed(tgid, tid, base) && !bh_relro_check(tgid, tid, base) &&
          bh_code_gates_vetted(n, tgid, base, a, a + len);

@@ -17,14 +17,21 @@
  *     after its exit from the call, when the kernel has taken the file.
  *     Other processes cannot change our descriptor table: the filter
  *     refuses clone with CLONE_FILES without CLONE_THREAD.
- *   - a MAP_PRIVATE mapping shows later writes to the file: files the
- *     process could write (or make writable: it owns them) are refused;
- *     a sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
+ *   - a MAP_PRIVATE page not yet copied shows later writes to the file:
+ *     once the kernel has made the mapping, with nothing of the process
+ *     running yet, its pages are made the process's own copies
+ *     (supervisor-own.c) and those copies are scanned again: what was
+ *     scanned is what runs. So the mapping must be private (a sealed
+ *     memfd may be shared: nobody writes it) and may not reach a whole
+ *     page past the file's end (nothing to copy or scan there; the file's
+ *     growth would show). A truncation drops even copies, so files the process
+ *     could write (or make writable: it owns them) are still refused; a
+ *     sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
  *     file may be writable through another mount). Huge-page files are
  *     refused (mapped in whole huge pages, past the scan). A caller
  *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
- *     this rule would refuse every dlopen: it is scanned only (the docs say
- *     what that leaves open).
+ *     this rule would refuse every dlopen: it passes, its mappings copied
+ *     (the docs say what truncation leaves open).
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe
@@ -428,6 +435,27 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "it is a huge-page file (or its file system cannot be "
                     "told): the kernel would map more of it than was scanned"),
            why;
+  /* Writes to the file after the look reach a shared mapping, and pages
+   * wholly past its end (it may grow), which have no bytes to copy (nor
+   * to scan, for a sealed memfd's). */
+  int seals = fcntl(fd, F_GET_SEALS);
+  int sealed = seals >= 0 && seals & F_SEAL_WRITE;
+  if (!sealed && (n->data.args[3] & MAP_TYPE) != MAP_PRIVATE)
+    return snprintf(why, size,
+                    "it is a shared mapping, which shows later writes to the "
+                    "file; executable file mappings must be private (but of a "
+                    "sealed memfd)"),
+           why;
+  uint64_t in_file =
+      off < (uint64_t)st.st_size
+          ? ((uint64_t)st.st_size - off + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1)
+          : 0;
+  if (len > in_file)
+    return snprintf(why, size,
+                    "it reaches a whole page past the file's end, where the "
+                    "file's later growth would show; executable file mappings "
+                    "must end in the file"),
+           why;
   const char *w = bh_file_changeable(fd, &st, (pid_t)n->pid);
   if (w) {
     snprintf(why, size,
@@ -436,8 +464,8 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
              w);
     return why;
   }
-  if (off >= (uint64_t)st.st_size || !len)
-    return NULL; /* nothing of the file would be mapped (SIGBUS there) */
+  if (!len)
+    return NULL; /* nothing would be mapped (the kernel refuses it) */
   size_t have =
       (size_t)((uint64_t)st.st_size - off < len ? (uint64_t)st.st_size - off
                                                 : len);
@@ -636,6 +664,57 @@ static const char *judge_edges(pid_t tgid, pid_t tid, uint64_t lo,
   return why;
 }
 
+/* Makes the pages of the mapping just made at lo the process's own copies
+ * (a private one: a sealed memfd's shared pages cannot change), then
+ * scans what its memory holds, which is what will run: the file may have
+ * changed since judge looked at it (another process, or a sharer of our
+ * memory, that may write it). Nothing of the process runs meanwhile.
+ * NULL, or why not, in why. */
+static const char *own_and_scan(pid_t tgid, pid_t tid,
+                                const struct seccomp_notif *n, uint64_t lo,
+                                char *why, size_t size) {
+  uint64_t hi = lo + ((n->data.args[1] + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
+  if ((n->data.args[3] & MAP_TYPE) == MAP_PRIVATE &&
+      bh_own_pages(tgid, tid, lo, hi))
+    return snprintf(why, size,
+                    "the supervisor cannot make the mapping's pages the "
+                    "process's own copies (%s), so the file's later writes "
+                    "would show there",
+                    strerror(errno)),
+           why;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)tid);
+  int mem = open(path, O_RDONLY | O_CLOEXEC), bad = mem < 0;
+  /* A page at a time, with the two bytes before it: a pattern across
+   * pages is found too. */
+  static uint8_t buf[2 + BH_PAGE];
+  struct hits h = {0, 0, 0};
+  for (uint64_t a = lo; !bad && a < hi; a += BH_PAGE) {
+    size_t from = a == lo ? 2 : 0;
+    if (a > lo)
+      memcpy(buf, buf + BH_PAGE, 2);
+    h.file_off = a - 2 + from;
+    if (pread(mem, buf + 2, BH_PAGE, (off_t)a) != BH_PAGE)
+      bad = -1;
+    else if (bh_pattern_search(buf + from, 2 + BH_PAGE - from, hit, &h))
+      bad = 1;
+  }
+  if (mem >= 0)
+    close(mem);
+  const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
+  if (!bad || (bad > 0 && allow && *allow))
+    return NULL;
+  if (bad < 0)
+    snprintf(why, size, "the supervisor cannot read the mapping it made");
+  else
+    snprintf(why, size,
+             "the mapping's pages hold %s bytes at 0x%llx, which the file did "
+             "not hold when it was scanned (it changed meanwhile); after "
+             "start-up no executable mapping may hold a PKRU write",
+             bh_pattern_name(h.kind), (unsigned long long)h.bad);
+  return why;
+}
+
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
   struct frozen *f = calloc(1, sizeof *f); /* replay may come back here */
@@ -686,7 +765,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   } else {
     uint64_t mapped = 0;
     if (!replay(listener, n, fd, err, &sig, &mapped) && mapped &&
-        (no = judge_edges(tgid, tid, mapped, n->data.args[1], why, sizeof why))) {
+        ((no = own_and_scan(tgid, tid, n, mapped, why, sizeof why)) ||
+         (no = judge_edges(tgid, tid, mapped, n->data.args[1], why, sizeof why)))) {
       domain_of_stopped(tid, domain, sizeof domain);
       report(n, file, domain, no);
       kill_with_sharers(tgid, tid); /* before any of its threads runs again */

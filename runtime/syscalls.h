@@ -144,10 +144,18 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether task tid's process could change the bytes of the file open as
  * fd (its stat st): NULL, or why (supervisor-exec.c). Owner, mode, group,
  * ACL and the caller's credentials; a sealed memfd cannot change; a
- * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes (docs/hardening.md). */
+ * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes: its mappings are
+ * made its own copies (bh_own_pages; docs/hardening.md). */
 struct stat;
 const char *bh_file_changeable(int fd, const struct stat *st,
                                pid_t tid) BH_HIDDEN;
+/* Pages of file mappings made the process's own (supervisor-own.c): each
+ * written back with its bytes through task tid's memory file, so that a
+ * later write to the file does not reach it. [lo, hi) whole pages; or
+ * every readable, not writable, private page of the span of the object
+ * mapped at base. 0, or -1 (a page could not be copied). */
+int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
+int bh_own_object_pages(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;

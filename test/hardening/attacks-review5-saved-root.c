@@ -15,19 +15,25 @@
 // effective set (capset raises it). Found in the fifth review (attacker
 // model B); reproduced in the QEMU guest (6.1).
 //
-// The fix: judge by what the caller can become, not what it is now:
-// every one of its user and group ids (real, effective, saved, file
-// system) and its permitted capabilities (CapPrm). Such a caller is root
-// for this rule; the docs' limitation for root callers ("scanned only",
-// "What it does not defend") then names it, and this test stays XFAIL
-// until that limitation is closed (the supervisor refusing writable opens
-// of files mapped executable by our process) or such callers are refused.
-// XFAIL: *
+// Fixed by closing the root limitation for writes: once the kernel has
+// mapped the file, and before any thread of the process runs again, the
+// supervisor writes every page of the new mapping with its own bytes
+// through /proc/<pid>/mem (runtime/supervisor-own.c). The write breaks
+// copy-on-write: the pages are the process's own copies, which a later
+// write to the file does not reach, and the supervisor scans those
+// copies, not the file. The root step-up and its write still happen;
+// the mapping does not show them, and the jump lands on the file's old
+// bytes (int3: SIGTRAP). It failed before ("mapping shows the write: 1",
+// ATTACK SUCCEEDED). Truncation still drops the copies:
+// attacks-root-truncate.c.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON
 // ON-NOT: ATTACK SUCCEEDED
-// ON: saved-root: stopped by signal 9
+// ON: mapped
+// ON-NEXT: root wrote the file: 1
+// ON-NEXT: mapping shows the write: 0
+// ON: saved-root: stopped by signal 5
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
@@ -59,6 +65,8 @@ static void attack(void) {
     report_read("a file root wrote after stepping back up", NULL);
     return;
   }
+  printf("root wrote the file: 1\nmapping shows the write: %d\n", !memcmp(m + 0x100, code, 4));
+  fflush(stdout);
   static char out[48];
   __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
                    "call *%0\n\t"

@@ -15,16 +15,21 @@
 // where the caller can become nothing and a sibling is root. Found in the
 // sixth review; reproduced in the QEMU guest (6.1).
 //
-// The fix should judge every thread of the process (and every process
-// sharing its memory) as the saved-root fix would the caller, or close
-// the root limitation itself (docs/hardening.md, "What it does not
-// defend": refuse writable opens of files mapped executable).
-// XFAIL: *
+// Fixed without judging threads: once the kernel has mapped the file,
+// and before any thread of the process runs again, the supervisor writes
+// every page of the new mapping with its own bytes through
+// /proc/<pid>/mem (runtime/supervisor-own.c), so the pages are the
+// process's own copies, which the root thread's write does not reach,
+// and scans those copies. The jump lands on the file's old bytes (int3:
+// SIGTRAP). It failed before ("mapping shows the write: 1", ATTACK
+// SUCCEEDED). Truncation still drops the copies: attacks-root-truncate.c.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -lpthread
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON
 // ON-NOT: ATTACK SUCCEEDED
-// ON: thread-creds: stopped by signal 9
+// ON: mapped by a thread with no privilege
+// ON-NEXT: mapping shows the write: 0
+// ON: thread-creds: stopped by signal 5
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
@@ -83,6 +88,9 @@ static void attack(void) {
     report_read("a file a root thread wrote", NULL);
     return;
   }
+  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  printf("mapping shows the write: %d\n", !memcmp(m + 0x100, code, 4));
+  fflush(stdout);
   static char out[48];
   __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
                    "call *%0\n\t"

@@ -158,6 +158,46 @@ static void as_nobody(void) {
     exit(3);
 }
 
+/* The object copied to a file of root's, mode 0644, and mapped from
+ * there, by root (exec-root). */
+static void root_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-root-%d.so", (int)getpid());
+  int in = open(object_path, O_RDONLY | O_CLOEXEC);
+  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  static char b[1 << 20];
+  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
+  if (geteuid() != 0 || n <= 0 || write(out, b, (size_t)n) != n || close(out))
+    exit(3);
+  close(in);
+  object_path = path;
+  map_vault(path);
+  if (mprotect((void *)desc, 4096, PROT_READ))
+    exit(3);
+}
+
+/* Root changes the first byte of the code at lo in the object's file,
+ * after piece 6 made it executable: does the code show it? */
+static void rewrite_code(uintptr_t lo) {
+  unsigned long long a, b, off = 0;
+  char perms[8], line[512];
+  int found = 0;
+  FILE *f = fopen("/proc/self/maps", "r");
+  while (f && !found && fgets(line, sizeof line, f))
+    if (sscanf(line, "%llx-%llx %7s %llx", &a, &b, perms, &off) == 4 && a <= lo &&
+        lo < b)
+      off += lo - a, found = 1;
+  if (f)
+    fclose(f);
+  unsigned char now = *(volatile unsigned char *)lo ^ 1;
+  int fd = open(object_path, O_WRONLY | O_CLOEXEC);
+  if (!found || fd < 0 || pwrite(fd, &now, 1, (off_t)off) != 1)
+    exit(3);
+  close(fd);
+  printf("the code shows root's write to the file: %d\n",
+         *(volatile unsigned char *)lo == now);
+}
+
 /* The object copied to a file the process owns, mode 0644, and mapped
  * from there. */
 static void own_copy(void) {
@@ -440,6 +480,8 @@ static void run_case(const char *c) {
   if (!strncmp(c, "exec", 4)) {
     if (!strcmp(c, "exec-writable"))
       own_copy();
+    else if (!strcmp(c, "exec-root"))
+      root_copy();
     else
       as_nobody();
   }
@@ -735,6 +777,9 @@ static void run_case(const char *c) {
       printf("child: %s %d\n", WIFSIGNALED(st) ? "signal" : "exit",
              WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
       make_executable("parent", lo, hi);
+    } else if (!strcmp(c, "exec-root")) {
+      make_executable("code", lo, hi);
+      rewrite_code(lo);
     } else {
       make_executable("code", lo, hi);
       make_executable("again", lo, hi);

