@@ -158,23 +158,6 @@ static void as_nobody(void) {
     exit(3);
 }
 
-/* The object copied to a file of root's, mode 0644, and mapped from
- * there, by root (exec-root). */
-static void root_copy(void) {
-  static char path[64];
-  snprintf(path, sizeof path, "/tmp/bulkhead-grant-root-%d.so", (int)getpid());
-  int in = open(object_path, O_RDONLY | O_CLOEXEC);
-  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  static char b[1 << 20];
-  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
-  if (geteuid() != 0 || n <= 0 || write(out, b, (size_t)n) != n || close(out))
-    exit(3);
-  close(in);
-  object_path = path;
-  map_vault(path);
-  if (mprotect((void *)desc, 4096, PROT_READ))
-    exit(3);
-}
 
 /* Root changes the first byte of the code at lo in the object's file,
  * after piece 6 made it executable: does the code show it? */
@@ -198,25 +181,6 @@ static void rewrite_code(uintptr_t lo) {
          *(volatile unsigned char *)lo == now);
 }
 
-/* The object copied to a file the process owns, mode 0644, and mapped
- * from there. */
-static void own_copy(void) {
-  static char path[64];
-  snprintf(path, sizeof path, "/tmp/bulkhead-grant-%d.so", (int)getpid());
-  int in = open(object_path, O_RDONLY | O_CLOEXEC);
-  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  static char b[1 << 20];
-  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
-  if (n <= 0 || write(out, b, (size_t)n) != n || fchmod(out, 0644) ||
-      (geteuid() == 0 && fchown(out, 65534, 65534)) || close(out))
-    exit(3);
-  close(in);
-  as_nobody();
-  object_path = path;
-  map_vault(path);
-  if (mprotect((void *)desc, 4096, PROT_READ))
-    exit(3);
-}
 
 /* Entry k of the table's list of registered objects, as the supervisor
  * writes it from the file's note: the object mapped last. */
@@ -368,25 +332,57 @@ static void data_onto_second_desc(void) {
 }
 static void (*after_copy)(void);
 
-/* The object's file copied to copy_path, and mapped from there. */
-static void map_copy(void) {
-  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+/* The object's file copied to path (mode 0644; owned by nobody if
+ * chown_nobody and we are root). */
+static void copy_object(const char *path, int chown_nobody) {
   int in = open(object_path, O_RDONLY | O_CLOEXEC),
-      out = open(copy_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   char buf[65536];
   ssize_t k;
   while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
     if (write(out, buf, (size_t)k) != k)
       exit(3);
-  if (in < 0 || out < 0)
+  if (in < 0 || out < 0 || fchmod(out, 0644) ||
+      (chown_nobody && geteuid() == 0 && fchown(out, 65534, 65534)) || close(out))
     exit(3);
   close(in);
-  close(out);
-  if (after_copy)
-    after_copy();
-  map_vault(copy_path);
+}
+
+static void map_from(const char *path) {
+  map_vault(path);
   if (mprotect((void *)desc, 4096, PROT_READ))
     exit(3);
+}
+
+/* The object's file copied to copy_path, and mapped from there. */
+static void map_copy(void) {
+  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+  copy_object(copy_path, 0);
+  if (after_copy)
+    after_copy();
+  map_from(copy_path);
+}
+
+/* The object copied to a file the process owns, and mapped from there
+ * (exec-own). */
+static void own_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-%d.so", (int)getpid());
+  copy_object(path, 1);
+  as_nobody();
+  object_path = path;
+  map_from(path);
+}
+
+/* The same in a file of root's, mapped by root (exec-root). */
+static void root_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-root-%d.so", (int)getpid());
+  if (geteuid() != 0)
+    exit(3);
+  copy_object(path, 0);
+  object_path = path;
+  map_from(path);
 }
 
 static int sharer(void *arg) {
