@@ -71,28 +71,12 @@ static void published(size_t i) {
          slot == spare_slot(mapped - 1));
 }
 
-/* The whole grant, as registration will make it; returns the key. */
+/* The whole grant (grant.h); returns the key. */
 static long grant(int *slot) {
-  long key = give();
-  int s = slot_of(key);
-  printf("give: %s\n", s >= 0 ? "a reserved key" : strerror(errno));
-  if (s < 0)
+  long key;
+  grant_steps(before_done, &key, slot);
+  if (*slot < 0)
     exit(1);
-  uintptr_t hlo, hhi;
-  region(s, &hlo, &hhi);
-  long a = tag(arena(s), 4096, PROT_READ, key);
-  long b = tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
-  long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
-  long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
-  printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
-  if (before_done)
-    before_done();
-  long index = done(key);
-  if (index < 0)
-    printf("done: %ld (%s)\n", index, strerror(errno));
-  else
-    printf("done: index %ld\n", index);
-  *slot = s;
   return key;
 }
 
