@@ -86,15 +86,12 @@ static void segment(int marked, uintptr_t *lo, uintptr_t *hi) {
   int fd = open(object_path, O_RDONLY | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   close(fd);
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) &&
         !(ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION) == !marked) {
-      *lo = base + (ph[i].p_vaddr & ~4095ul);
-      *hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
+      load_pages(&ph[i], lo, hi);
       return;
     }
   exit(3);
@@ -236,9 +233,7 @@ static void shift_note(int from, int to, int64_t delta) {
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
   int n = 0;
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   for (int i = 0; i < eh.e_phnum; i++) {
     char note[4096];
     if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > sizeof note ||
