@@ -129,9 +129,10 @@ static void give_back_credentials(void) {
  * path is read only for a caller whose PKRU may read it (learnt below),
  * and otherwise the open fails with EFAULT, as the kernel would answer
  * that caller. Compartment pages are whole pages: the start-up
- * compartments' (the supervisor's copy of the table) and those registered
+ * compartments' (the supervisor's copy of the table), those registered
  * since (its own records, supervisor-keys.c: the process's table is not
- * the supervisor's). */
+ * the supervisor's), and each compartment allocator's keyed data (review
+ * 15: its heap pointers and keys). */
 struct owner {
   const char *name; /* NULL: registered after start-up */
   int key;
@@ -141,6 +142,8 @@ static int compartment_page(pid_t tgid, uintptr_t addr, struct owner *o) {
   int c = bh_compartment_of((const void *)page, NULL);
   o->name = c >= 0 ? bh_domain_at((size_t)c)->name : NULL;
   o->key = c >= 0 ? bh_domain_at((size_t)c)->pkey : bh_keys_key_at(tgid, page);
+  if (c < 0 && o->key <= 0)
+    o->key = bh_heap_copy_key(page); /* a compartment allocator's own data */
   return c >= 0 || o->key > 0;
 }
 
