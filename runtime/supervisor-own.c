@@ -95,7 +95,7 @@ static const char *could_become(const struct stat *st, const char *status) {
   if (!u || !g ||
       sscanf(u + 5, "%lu %lu %lu %lu", &id[0], &id[1], &id[2], &id[3]) != 4 ||
       sscanf(g + 5, "%lu %lu %lu %lu", &gid[0], &gid[1], &gid[2], &gid[3]) != 4)
-    return "its caller's credentials cannot be read";
+    return "its credentials cannot be read";
   for (int i = 0; i < 4; i++) {
     if (st->st_uid == id[i])
       return "the process owns it, or may become its owner";
