@@ -24,14 +24,18 @@
  *     scanned is what runs. So the mapping must be private (a sealed
  *     memfd may be shared: nobody writes it) and may not reach a whole
  *     page past the file's end (nothing to copy or scan there; the file's
- *     growth would show). A truncation drops even copies, so files the process
- *     could write (or make writable: it owns them) are still refused; a
- *     sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
- *     file may be writable through another mount). Huge-page files are
- *     refused (mapped in whole huge pages, past the scan). A caller
- *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
- *     this rule would refuse every dlopen: it passes, its mappings copied
- *     (the docs say what truncation leaves open).
+ *     growth would show). Huge-page files are refused (mapped in whole
+ *     huge pages, past the scan), and descriptors open for writing.
+ *   - a truncation, or MADV_DONTNEED on a private page, drops even copies:
+ *     the next access reads the file again. So a file the process could
+ *     change (it may write it, or make it writable: it owns it; every
+ *     file for a caller with CAP_DAC_OVERRIDE or CAP_FOWNER; a read-only
+ *     mount is no answer: the file may be writable through another mount)
+ *     is not mapped at all: a sealed memfd holding its bytes is judged
+ *     and put in the caller's slot instead, just before the repeated call
+ *     is answered (supervisor-sealed.c); its pages cannot change, and are
+ *     not copied. A sealed memfd (F_SEAL_WRITE) the process made is fine
+ *     as it is.
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe

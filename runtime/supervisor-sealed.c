@@ -26,6 +26,7 @@
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
+#define MFD_NOEXEC_SEAL 0x0008U
 #endif
 
 int bh_sealed_copy(int fd, const char *path) {
@@ -33,9 +34,14 @@ int bh_sealed_copy(int fd, const char *path) {
   char name[240];
   snprintf(name, sizeof name, "%s", path);
   int flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
-  int m = memfd_create(name, flags | MFD_EXEC); /* vm.memfd_noexec */
-  if (m < 0 && errno == EINVAL)
-    m = memfd_create(name, flags); /* a kernel before MFD_EXEC */
+  /* Its exec bits are for execve only; mmap's PROT_EXEC is not theirs:
+   * whatever vm.memfd_noexec allows (MFD_EXEC and MFD_NOEXEC_SEAL are
+   * unknown before Linux 6.3). */
+  int m = memfd_create(name, flags | MFD_EXEC);
+  if (m < 0)
+    m = memfd_create(name, flags);
+  if (m < 0)
+    m = memfd_create(name, flags | MFD_NOEXEC_SEAL);
   if (m < 0)
     return -1;
   /* To its end, whatever its size said: a truncation meanwhile shows as

@@ -144,8 +144,9 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether task tid's process could change the bytes of the file open as
  * fd (its stat st): NULL, or why (supervisor-exec.c). Owner, mode, group,
  * ACL and the caller's credentials; a sealed memfd cannot change; a
- * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes: its mappings are
- * made its own copies (bh_own_pages; docs/hardening.md). */
+ * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes (piece 6's rule; a new
+ * executable mapping of a file the caller could change, root's too, is
+ * a sealed copy instead: bh_sealed_copy; docs/hardening.md). */
 struct stat;
 const char *bh_file_changeable(int fd, const struct stat *st,
                                pid_t tid) BH_HIDDEN;
