@@ -319,24 +319,32 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid,
   char status[16384];
   if (bh_read_status(tid, status, sizeof status))
     return "its caller's credentials cannot be read";
-  const char *cap = strstr(status, "\nCapEff:");
-  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull;
-  if (eff & (1ull << 1 | 1ull << 3))
+  /* Rights the caller can take back count as its own: its permitted
+   * capabilities (capset), each of its user and group ids (setresuid,
+   * setresgid), and root's id brings every capability back
+   * (attacks-review5-saved-root.c, attacks-saved-root-dontneed.c). */
+  const char *cap = strstr(status, "\nCapEff:"), *prm = strstr(status, "\nCapPrm:");
+  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull,
+                     per = prm ? strtoull(prm + 8, NULL, 16) : ~0ull;
+  if ((eff | per) & (1ull << 1 | 1ull << 3))
     return every_file;
-  const char *uid = strstr(status, "\nUid:");
-  unsigned long r, e, s, fs = ~0ul;
-  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fs) != 4)
+  const char *uid = strstr(status, "\nUid:"), *gid = strstr(status, "\nGid:");
+  unsigned long u[4], g[4];
+  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) != 4 ||
+      !gid || sscanf(gid + 5, "%lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) != 4)
     return "its caller's credentials cannot be read";
-  if (st->st_uid == fs)
+  int owner = 0, group = in_groups(status, st->st_gid);
+  for (int i = 0; i < 4; i++) {
+    if (!u[i])
+      return every_file;
+    owner |= st->st_uid == u[i];
+    group |= st->st_gid == g[i];
+  }
+  if (owner)
     return "the process owns it, and may make it writable";
   if (st->st_mode & S_IWOTH)
     return "anyone may write it";
-  const char *gid = strstr(status, "\nGid:");
-  unsigned long fsg = ~0ul;
-  if (!gid || sscanf(gid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fsg) != 4)
-    return "its caller's credentials cannot be read";
-  if (st->st_mode & S_IWGRP &&
-      (st->st_gid == fsg || in_groups(status, st->st_gid)))
+  if (st->st_mode & S_IWGRP && group)
     return "its group, one of the process's, may write it";
   if (st->st_mode & S_IWGRP &&
       fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
