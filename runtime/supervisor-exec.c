@@ -24,14 +24,18 @@
  *     scanned is what runs. So the mapping must be private (a sealed
  *     memfd may be shared: nobody writes it) and may not reach a whole
  *     page past the file's end (nothing to copy or scan there; the file's
- *     growth would show). A truncation drops even copies, so files the process
- *     could write (or make writable: it owns them) are still refused; a
- *     sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
- *     file may be writable through another mount). Huge-page files are
- *     refused (mapped in whole huge pages, past the scan). A caller
- *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
- *     this rule would refuse every dlopen: it passes, its mappings copied
- *     (the docs say what truncation leaves open).
+ *     growth would show). Huge-page files are refused (mapped in whole
+ *     huge pages, past the scan), and descriptors open for writing.
+ *   - a truncation, or MADV_DONTNEED on a private page, drops even copies:
+ *     the next access reads the file again. So a file the process could
+ *     change (it may write it, or make it writable: it owns it; every
+ *     file for a caller with CAP_DAC_OVERRIDE or CAP_FOWNER; a read-only
+ *     mount is no answer: the file may be writable through another mount)
+ *     is not mapped at all: a sealed memfd holding its bytes is judged
+ *     and put in the caller's slot instead, just before the repeated call
+ *     is answered (supervisor-sealed.c); its pages cannot change, and are
+ *     not copied. A sealed memfd (F_SEAL_WRITE) the process made is fine
+ *     as it is.
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe
@@ -293,7 +297,13 @@ static int in_groups(const char *status, unsigned long gid) {
  * dropped them since its supervisor was forked); a POSIX ACL, which the
  * mode's group bits only bound, counts as letting it write. Also piece 6's
  * rule for a registered object's code (supervisor-code.c). */
-const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {
+static const char every_file[] =
+    "its caller may write every file (CAP_DAC_OVERRIDE or CAP_FOWNER)";
+
+/* *copyable: whether a sealed copy of the file answers the reason. */
+static const char *changeable(int fd, const struct stat *st, pid_t tid,
+                              int *copyable) {
+  *copyable = 0;
   int seals = fcntl(fd, F_GET_SEALS);
   if (seals >= 0 && seals & F_SEAL_WRITE)
     return NULL; /* a sealed memfd: nobody writes it */
@@ -302,34 +312,53 @@ const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
     return "the descriptor is open for writing";
+  /* From here on a sealed copy of the file would answer the reason. */
+  *copyable = 1;
   /* A read-only mount is no answer: the same file may be writable through
    * another mount of it (review 5, attacks-review5-ro-bind.c). */
   char status[16384];
   if (bh_read_status(tid, status, sizeof status))
     return "its caller's credentials cannot be read";
-  const char *cap = strstr(status, "\nCapEff:");
-  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull;
-  if (eff & (1ull << 1 | 1ull << 3))
-    return NULL; /* CAP_DAC_OVERRIDE or CAP_FOWNER: every file (see above) */
-  const char *uid = strstr(status, "\nUid:");
-  unsigned long r, e, s, fs = ~0ul;
-  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fs) != 4)
+  /* Rights the caller can take back count as its own: its permitted
+   * capabilities (capset), each of its user and group ids (setresuid,
+   * setresgid), and root's id brings every capability back
+   * (attacks-review5-saved-root.c, attacks-saved-root-dontneed.c). */
+  const char *cap = strstr(status, "\nCapEff:"), *prm = strstr(status, "\nCapPrm:");
+  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull,
+                     per = prm ? strtoull(prm + 8, NULL, 16) : ~0ull;
+  if ((eff | per) & (1ull << 1 | 1ull << 3))
+    return every_file;
+  const char *uid = strstr(status, "\nUid:"), *gid = strstr(status, "\nGid:");
+  unsigned long u[4], g[4];
+  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) != 4 ||
+      !gid || sscanf(gid + 5, "%lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) != 4)
     return "its caller's credentials cannot be read";
-  if (st->st_uid == fs)
+  int owner = 0, group = in_groups(status, st->st_gid);
+  for (int i = 0; i < 4; i++) {
+    if (!u[i])
+      return every_file;
+    owner |= st->st_uid == u[i];
+    group |= st->st_gid == g[i];
+  }
+  if (owner)
     return "the process owns it, and may make it writable";
   if (st->st_mode & S_IWOTH)
     return "anyone may write it";
-  const char *gid = strstr(status, "\nGid:");
-  unsigned long fsg = ~0ul;
-  if (!gid || sscanf(gid + 5, "%lu %lu %lu %lu", &r, &e, &s, &fsg) != 4)
-    return "its caller's credentials cannot be read";
-  if (st->st_mode & S_IWGRP &&
-      (st->st_gid == fsg || in_groups(status, st->st_gid)))
+  if (st->st_mode & S_IWGRP && group)
     return "its group, one of the process's, may write it";
   if (st->st_mode & S_IWGRP &&
       fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
     return "an access control list may let the process write it";
+  *copyable = 0;
   return NULL;
+}
+
+const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {
+  int copyable;
+  const char *w = changeable(fd, st, tid, &copyable);
+  /* Piece 6 keeps its old answer for a caller that may write every file:
+   * it could refuse no object's code otherwise (supervisor-code.c). */
+  return w == every_file ? NULL : w;
 }
 
 struct hits {
@@ -389,9 +418,11 @@ static const char *risky_edge(const uint8_t head[2], const uint8_t tail[2]) {
   return NULL;
 }
 
-/* What the scan says of the call: NULL (map it), or why not, in why. */
+/* What the scan says of the call: NULL (map it), or why not, in why. If
+ * copy is not NULL and only a sealed copy of the file would make it
+ * unchangeable, *copy is set and nothing scanned: the copy is judged. */
 static const char *judge(int fd, const struct seccomp_notif *n, char *why,
-                         size_t size) {
+                         size_t size, int *copy) {
   uint64_t off = n->data.args[5], len = n->data.args[1];
   /* The kernel maps whole pages: so much becomes executable, whatever the
    * length says (review: a length of 1 mapped libc's pkey_set page). */
@@ -431,7 +462,12 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "file's later growth would show; executable file mappings "
                     "must end in the file"),
            why;
-  const char *w = bh_file_changeable(fd, &st, (pid_t)n->pid);
+  int copyable;
+  const char *w = changeable(fd, &st, (pid_t)n->pid, &copyable);
+  if (w && copyable && copy) {
+    *copy = 1;
+    return NULL;
+  }
   if (w) {
     snprintf(why, size,
              "%s, so its code could change after the scan; executable mappings "
@@ -533,11 +569,13 @@ static int same_call(const struct user_regs_struct *r,
  * err) when it comes, if it is the same call with the same file (fd: our
  * copy, -1 if the call named none); the caller stops again after it, at
  * the call's exit, and *mapped is where the kernel mapped it (0 if it did
- * not). Other processes' notifications that come meanwhile are
- * handled as usual. 0 answered, -1 not (the caller did something else
- * first, or ended: its mmap, if it makes it, will be a new notification). */
+ * not). If sealed is not -1, it takes the file's place in the caller's
+ * slot first, so the kernel maps it. Other processes' notifications that
+ * come meanwhile are handled as usual. 0 answered, -1 not (the caller did
+ * something else first, or ended: its mmap, if it makes it, will be a new
+ * notification), -2 refused: the sealed copy could not be put in. */
 static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
-                  int *sig, uint64_t *mapped) {
+                  int sealed, int *sig, uint64_t *mapped) {
   pid_t tid = (pid_t)n->pid;
   int st;
   struct user_regs_struct r;
@@ -575,6 +613,13 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
         memcmp(m.data.args, n->data.args, sizeof m.data.args)) {
       bh_supervisor_handle(listener, &m); /* not the call it made again */
       return -1;
+    }
+    /* Every thread is stopped: nobody sees the slot change. */
+    if (!err && sealed >= 0 &&
+        bh_swap_in(listener, m.id, bh_task_tgid(tid), (int)n->data.args[4],
+                   sealed, fd)) {
+      bh_notif_respond(listener, m.id, 0, EPERM, 0);
+      return -2;
     }
     bh_notif_respond(listener, m.id, 0, err, !err);
     break;
@@ -640,16 +685,17 @@ static const char *judge_edges(pid_t tgid, pid_t tid, uint64_t lo,
 }
 
 /* Makes the pages of the mapping just made at lo the process's own copies
- * (a private one: a sealed memfd's shared pages cannot change), then
+ * (a private one of a file, not of a sealed memfd, whose pages cannot
+ * change: own is 0 then), then
  * scans what its memory holds, which is what will run: the file may have
  * changed since judge looked at it (another process, or a sharer of our
  * memory, that may write it). Nothing of the process runs meanwhile.
  * NULL, or why not, in why. */
 static const char *own_and_scan(pid_t tgid, pid_t tid,
-                                const struct seccomp_notif *n, uint64_t lo,
-                                char *why, size_t size) {
+                                const struct seccomp_notif *n, int own,
+                                uint64_t lo, char *why, size_t size) {
   uint64_t hi = lo + ((n->data.args[1] + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
-  if ((n->data.args[3] & MAP_TYPE) == MAP_PRIVATE &&
+  if (own && (n->data.args[3] & MAP_TYPE) == MAP_PRIVATE &&
       bh_own_pages(tgid, tid, lo, hi))
     return snprintf(why, size,
                     "the supervisor cannot make the mapping's pages the "
@@ -696,7 +742,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   char why[512], file[PATH_MAX] = "?",
                  domain[128] = "code outside every domain";
   const char *no = NULL;
-  int fd = -1, err = 0, st = 0, sig = 0;
+  int fd = -1, sealed = -1, err = 0, st = 0, sig = 0;
   uint32_t pkru = 0;
   if (!f || tgid <= 0 || freeze(f, tgid, tid))
     no = "the supervisor cannot stop the process's threads while it scans the "
@@ -729,7 +775,18 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     ssize_t l = readlink(self, file, sizeof file - 1);
     file[l > 0 ? l : 0] = 0;
-    no = judge(fd, n, why, sizeof why);
+    int copy = 0;
+    no = judge(fd, n, why, sizeof why, &copy);
+    /* A file the process could change: the kernel maps a sealed copy,
+     * and the copy is what is judged (supervisor-sealed.c). */
+    if (!no && copy && (sealed = bh_sealed_copy(fd, file)) < 0)
+      snprintf(why, sizeof why,
+               "the process could change the file, and the supervisor cannot "
+               "make the sealed copy it would map instead (%s)",
+               strerror(errno)),
+          no = why;
+    else if (!no && copy)
+      no = judge(sealed, n, why, sizeof why, NULL);
   }
   if (no) {
     if (seized)
@@ -741,9 +798,16 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
   } else {
     uint64_t mapped = 0;
-    if (!replay(listener, n, fd, err, &sig, &mapped) && mapped &&
-        ((no = own_and_scan(tgid, tid, n, mapped, why, sizeof why)) ||
-         (no = judge_edges(tgid, tid, mapped, n->data.args[1], why, sizeof why)))) {
+    int r = replay(listener, n, fd, err, sealed, &sig, &mapped);
+    if (r == -2)
+      no = "the supervisor cannot put the file's sealed copy in the "
+           "descriptor the call names";
+    if (r == -2 ||
+        (!r && mapped &&
+         ((no = own_and_scan(tgid, tid, n, sealed < 0, mapped, why,
+                             sizeof why)) ||
+          (no = judge_edges(tgid, tid, mapped, n->data.args[1], why,
+                            sizeof why))))) {
       bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
                      sizeof domain);
       report(n, file, domain, no);
@@ -753,6 +817,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
 out:
   if (fd >= 0)
     close(fd);
+  if (sealed >= 0)
+    close(sealed);
   if (seized)
     release(tid, 1, sig);
   if (f)

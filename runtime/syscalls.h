@@ -144,11 +144,20 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether task tid's process could change the bytes of the file open as
  * fd (its stat st): NULL, or why (supervisor-exec.c). Owner, mode, group,
  * ACL and the caller's credentials; a sealed memfd cannot change; a
- * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes: its mappings are
- * made its own copies (bh_own_pages; docs/hardening.md). */
+ * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes (piece 6's rule; a new
+ * executable mapping of a file the caller could change, root's too, is
+ * a sealed copy instead: bh_sealed_copy; docs/hardening.md). */
 struct stat;
 const char *bh_file_changeable(int fd, const struct stat *st,
                                pid_t tid) BH_HIDDEN;
+/* A sealed memfd holding a copy of file fd, named path, open read-only;
+ * or -1 (supervisor-sealed.c). */
+int bh_sealed_copy(int fd, const char *path) BH_HIDDEN;
+/* Puts descriptor copy in slot target of process tgid in place of the one
+ * it holds (from: our copy of that), for notification id, keeping the
+ * slot's close-on-exec flag and the file position. 0, or -1. */
+int bh_swap_in(int listener, uint64_t id, pid_t tgid, int target, int copy,
+               int from) BH_HIDDEN;
 /* Pages of file mappings made the process's own (supervisor-own.c): each
  * written back with its bytes through task tid's memory file, so that a
  * later write to the file does not reach it. [lo, hi) whole pages; or

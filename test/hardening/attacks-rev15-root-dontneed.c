@@ -18,7 +18,11 @@
 // our process (or on every page the supervisor copied), e.g. in the first
 // filter for PROT_EXEC mappings via the supervisor, or give up the root
 // case (refuse files the process can write whatever its capabilities).
-// XFAIL: *
+//
+// Fixed (runtime/supervisor-sealed.c): the kernel maps a sealed memfd
+// holding a copy of a file the process could change, put in the call's
+// descriptor slot by the supervisor; advice drops a page of it only to
+// read the same bytes again.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON

@@ -8,8 +8,7 @@
 // shows the write (its pages were never copied). The default domain
 // (uid 65534, owning the file) maps /tmp/r5ro/code, scanned clean (int3),
 // writes WRPKRU; ret into /tmp/r5rw/code, and jumps to it with eax = ecx
-// = edx = 0: every key opens and the vault's page reads. The control maps
-// the writable path and is refused. The read-only bind mount is the
+// = edx = 0: every key opens and the vault's page reads. The read-only bind mount is the
 // environment's (a container's read-only volume, systemd's
 // ReadOnlyPaths= of a tree also reachable read-write); here a plain
 // launcher, run first as root, makes it and runs the program. Found in the
@@ -18,7 +17,11 @@
 //
 // Fixed (runtime/supervisor-exec.c changeable): no read-only-mount
 // exception; the owner and mode rules apply to such files too (a
-// distribution's libraries are root's, 0644).
+// distribution's libraries are root's, 0644). Such a file, the process's
+// own, is now mapped as a sealed copy (runtime/supervisor-sealed.c): the
+// write does not reach the code, which runs its int3 (SIGTRAP). The
+// control then maps the writable path, whose file now holds the WRPKRU
+// that child wrote: the scan refuses it.
 // REQUIRES: pku
 // The launcher links the hardened program's libraries, so that the guest
 // runner copies them in with it.
@@ -31,7 +34,8 @@
 // OFF-NEXT: mapped
 // OFF-NEXT: ATTACK SUCCEEDED: code on a read-only bind mount read "vault-secret
 // ON-NOT: ATTACK SUCCEEDED
-// ON: ro-bind: stopped by signal 9
+// ON: mapped
+// ON-NEXT: ro-bind: stopped by signal 5
 // ON: rw-path: stopped by signal 9
 // ON: parent's vault intact: 1
 #ifdef LAUNCHER
