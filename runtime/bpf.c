@@ -49,6 +49,8 @@
 #define MREMAP_FIXED_ 2
 #define O_PATH_ 010000000
 #define O_DIRECTORY_ 0200000
+#define FALLOC_FL_COLLAPSE_RANGE_ 0x08
+#define FALLOC_FL_INSERT_RANGE_ 0x20
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
@@ -326,6 +328,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_openat,
                                SYS_openat2,
                                SYS_creat,
+                               SYS_truncate,
+                               SYS_ftruncate,
+                               SYS_fallocate,
                                SYS_ioctl,
                                SYS_perf_event_open,
                                SYS_bpf,
@@ -586,6 +591,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JSET, O_PATH_ | O_DIRECTORY_, allow, notify);
       break;
     }
+    /* Truncations may drop the copies of checked code (supervisor-
+     * truncate.c): judged and made by the supervisor. fallocate only when
+     * it moves the file's bytes (collapse, insert: truncate_pagecache). */
+    case SYS_fallocate:
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JSET, FALLOC_FL_COLLAPSE_RANGE_ | FALLOC_FL_INSERT_RANGE_,
+           notify, allow);
+      break;
+    case SYS_truncate:
+    case SYS_ftruncate:
     case SYS_openat2:
     case SYS_creat:
     /* Its target is a descriptor (a pidfd, or /proc/<pid>): the
