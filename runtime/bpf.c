@@ -211,6 +211,14 @@ static void overlap(struct as *a, int x, const struct bh_range *r,
   bind(a, miss);
 }
 
+/* Whether a jump recorded since fixup number from goes to label l. */
+static int jumps_to(const struct as *a, int from, int l) {
+  for (int i = from; i < a->nfix; i++)
+    if (a->fix[i].label == l)
+      return 1;
+  return 0;
+}
+
 /* A conditional jump whose targets may be far: to t or f (-1: next)
  * through BPF_JA. */
 static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
@@ -379,7 +387,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
   for (int i = 0; i < N; i++) {
     long nr = r[i].nr;
     bind(a, r[i].label);
-    int notify = new_label(a), allow = new_label(a);
+    int notify = new_label(a), allow = new_label(a), fix0 = a->nfix;
     switch (nr) {
     case SYS_ptrace:
     case SYS_process_vm_readv:
@@ -613,10 +621,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JEQ, BH_REQUEST_FD, notify, allow);
       break;
     }
-    bind(a, notify);
-    ret(a, NOTIFY);
-    bind(a, allow);
-    ret(a, ALLOW);
+    /* A block's own returns, only those it jumps to: instructions are
+     * few (4096 at most), and many blocks trap or notify only. */
+    if (jumps_to(a, fix0, notify)) {
+      bind(a, notify);
+      ret(a, NOTIFY);
+    }
+    if (jumps_to(a, fix0, allow)) {
+      bind(a, allow);
+      ret(a, ALLOW);
+    }
   }
   return finish(a);
 }

@@ -24,14 +24,15 @@
  *     scanned is what runs. So the mapping must be private (a sealed
  *     memfd may be shared: nobody writes it) and may not reach a whole
  *     page past the file's end (nothing to copy or scan there; the file's
- *     growth would show). A truncation drops even copies, so files the process
- *     could write (or make writable: it owns them) are still refused; a
+ *     growth would show). A truncation drops even copies (refused under
+ *     the filter, supervisor-truncate.c, not from outside), so files the
+ *     process could write (or make writable: it owns them) are still refused; a
  *     sealed memfd (F_SEAL_WRITE) is fine (a read-only mount is not: the
  *     file may be writable through another mount). Huge-page files are
  *     refused (mapped in whole huge pages, past the scan). A caller
  *     with CAP_DAC_OVERRIDE or CAP_FOWNER can write every file, so for it
  *     this rule would refuse every dlopen: it passes, its mappings copied
- *     (the docs say what truncation leaves open).
+ *     (and its truncations refused).
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe

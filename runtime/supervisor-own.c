@@ -9,8 +9,9 @@
  * the page becomes an anonymous copy the file no longer reaches. Such a
  * copy costs a page of memory, not shared with other processes.
  * A truncation of the file still reaches it (the kernel unmaps copies
- * too, and the next access reads the file again): the rule against files
- * the process could change stays (bh_file_changeable).
+ * too, and the next access reads the file again): those made under the
+ * filter are refused (supervisor-truncate.c); for others', the rule
+ * against files the process could change stays (bh_file_changeable).
  */
 #define _GNU_SOURCE
 #include "syscalls.h"

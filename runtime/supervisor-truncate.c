@@ -137,13 +137,14 @@ static const char *name_of(int fd, char *buf, size_t size) {
 }
 
 /* Refuses n if shortening the file open as fd (st) to len would drop
- * checked copies: 1 (answered), else 0. collapse: the call moves the
- * file's bytes (fallocate), whatever len. */
+ * checked copies: 1 (answered), else 0. moves: the call shifts the
+ * file's bytes (fallocate's collapse or insert), whatever len. */
 static int refused(int listener, const struct seccomp_notif *n, int fd,
                    const struct stat *st, long long len, int moves,
                    const char *path) {
-  if (!S_ISREG(st->st_mode) || (!moves && len >= (long long)st->st_size) ||
-      !mapped_by(st))
+  /* a negative length is the kernel's EINVAL */
+  if (!S_ISREG(st->st_mode) ||
+      (!moves && (len < 0 || len >= (long long)st->st_size)) || !mapped_by(st))
     return 0;
   char buf[PATH_MAX];
   bh_supervisor_deny(listener, n, 1, BH_R_TRUNCATE,

@@ -433,7 +433,7 @@ static void verbose_policy(void) {
       "supervisor writes, and these calls on protected memory\n"
       "bulkhead:   scanned by the supervisor: every executable file mapping "
       "(dlopen), "
-      "for WRPKRU/XRSTOR/XRSTORS\n");
+      "for WRPKRU/XRSTOR/XRSTORS; truncations of such files refused\n");
   for (unsigned i = 0; i < policy.p.n; i++) {
     bh_write("bulkhead:   protected 0x");
     bh_write_num(policy.p.r[i].lo, 16);
