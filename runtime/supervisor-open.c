@@ -121,6 +121,21 @@ static void give_back_credentials(void) {
     syscall(SYS_setgroups, own_ngroups, own_groups);
 }
 
+int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
+  struct caller who;
+  if (read_caller(tid, &who))
+    return -ESRCH;
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  int took = take_credentials(&who), w = -1;
+  if (took >= 0)
+    w = open(self, flags | O_CLOEXEC);
+  int err = took < 0 ? EACCES : errno;
+  if (took > 0)
+    give_back_credentials();
+  return w >= 0 ? w : -err;
+}
+
 /* The supervisor reads the caller's memory regardless of protection keys,
  * and what it does with a path (the file it creates, the error it returns)
  * tells the caller what the path said: reading a path that lies in a
@@ -233,21 +248,6 @@ static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
   memcpy(learnt[k].args, n->data.args, sizeof learnt[k].args);
   learnt[k].pkru = pkru;
   pthread_mutex_unlock(&learnt_lock);
-}
-
-int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
-  struct caller who;
-  if (read_caller(tid, &who))
-    return -ESRCH;
-  char self[64];
-  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int took = take_credentials(&who), w = -1;
-  if (took >= 0)
-    w = open(self, flags | O_CLOEXEC);
-  int err = took < 0 ? EACCES : errno;
-  if (took > 0)
-    give_back_credentials();
-  return w >= 0 ? w : -err;
 }
 
 int bh_task_pkru(pid_t tid, uint32_t *pkru) {

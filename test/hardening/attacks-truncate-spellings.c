@@ -4,8 +4,10 @@
 // it wrote (root: any file may be written) PROT_READ | PROT_EXEC, then
 // tries to shorten it: ftruncate, truncate, open with O_TRUNC (write-only,
 // read-only: Linux truncates then too, creat, openat2), fallocate's
-// collapse and insert (which move the file's bytes), and a fork child that
-// unmapped its own copy and truncates the file its parent still maps.
+// collapse and insert (which move the file's bytes), a fork child that
+// unmapped its own copy and truncates the file its parent still maps, and
+// a child that runs truncate(1) (a program run with execve: not our
+// process, under the same filter).
 // Each must die with one line; a truncation that went through would leave
 // the mapping's page reading the file again ("page: ..."), or SIGBUS.
 // Before the fix every attack exited 0 ("truncated" lines).
@@ -25,6 +27,9 @@
 // ON: fork child: stopped by signal 9
 // ON: fork child's parent: page intact 1
 // ON: fork-child: exited 0
+// ON: exec child: stopped by signal 9
+// ON: exec child's parent: page intact 1
+// ON: exec-child: exited 0
 // ON: parent's vault intact: 1
 // ERR: bulkhead: denied: ftruncate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
 // ERR: bulkhead: denied: truncate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
@@ -34,6 +39,7 @@
 // ERR: bulkhead: denied: openat2({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
 // ERR: bulkhead: denied: fallocate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
 // ERR: bulkhead: denied: fallocate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
+// ERR: bulkhead: denied: ftruncate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
 // ERR: bulkhead: denied: ftruncate({{.*}}) of "/tmp/bh-trsp-code" {{.*}} mapped executable
 #include "Inputs/target.h"
 #include <linux/falloc.h>
@@ -105,9 +111,14 @@ static void by_insert(void) {
 }
 /* The child shares the filter, not the mapping (it unmaps its copy): the
  * parent's mappings count too. */
-static void by_fork_child(void) {
+static void by_child(const char *name, int exec) {
   volatile unsigned char *m = map_code();
   pid_t c = fork();
+  if (c == 0 && exec) {
+    execl("/usr/bin/truncate", "truncate", "-s", "0", FILE_PATH, (char *)NULL);
+    printf("exec: %s\n", strerror(errno));
+    _exit(127);
+  }
   if (c == 0) {
     munmap((void *)m, 4096);
     int w = open(FILE_PATH, O_WRONLY);
@@ -118,11 +129,13 @@ static void by_fork_child(void) {
   int st;
   waitpid(c, &st, 0);
   if (WIFSIGNALED(st))
-    printf("fork child: stopped by signal %d\n", WTERMSIG(st));
+    printf("%s: stopped by signal %d\n", name, WTERMSIG(st));
   else
-    printf("fork child: exited %d\n", WEXITSTATUS(st));
-  printf("fork child's parent: page intact %d\n", m[0] == 0xcc);
+    printf("%s: exited %d\n", name, WEXITSTATUS(st));
+  printf("%s's parent: page intact %d\n", name, m[0] == 0xcc);
 }
+static void by_fork_child(void) { by_child("fork child", 0); }
+static void by_exec_child(void) { by_child("exec child", 1); }
 
 int main(void) {
   struct attack a[] = {{"ftruncate", by_ftruncate},
@@ -133,7 +146,8 @@ int main(void) {
                        {"openat2-trunc", by_openat2},
                        {"fallocate-collapse", by_collapse},
                        {"fallocate-insert", by_insert},
-                       {"fork-child", by_fork_child}};
+                       {"fork-child", by_fork_child},
+                       {"exec-child", by_exec_child}};
   int r = run_attacks(a, sizeof a / sizeof *a);
   unlink(FILE_PATH);
   return r;
