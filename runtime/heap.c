@@ -262,6 +262,13 @@ int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   return 0;
 }
 
+int bh_heap_copy_key(uintptr_t a) {
+  for (unsigned h = 0; h < RT.n + RT.late; h++)
+    if (RT.c[h].data_lo <= a && a < RT.c[h].data_hi)
+      return h < RT.n ? bh_domain_at(h)->pkey : bh_state->reserved_key[h - RT.n];
+  return 0;
+}
+
 static const char *cname(int i) { return bh_domain_at((size_t)i)->name; }
 
 /* Heap h's compartment's name, for messages. */

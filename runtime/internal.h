@@ -357,6 +357,8 @@ int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
  * arena (guards too, and the arenas reserved for later) or heap
  * (domain.c). */
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) BH_HIDDEN;
+/* The key of the allocator copy whose keyed data holds a (heap.c), or 0. */
+int bh_heap_copy_key(uintptr_t a) BH_HIDDEN;
 int bh_overlaps_compartment(uintptr_t a, uintptr_t b) BH_HIDDEN;
 int bh_may_unmap(const void *p, size_t len) BH_HIDDEN;
 

@@ -349,31 +349,6 @@ static int hit(void *ctx, size_t at, int kind) {
 
 /* ------------------------------------------------------------- decision */
 
-/* The PKRU of stopped (traced) thread tid, as text for the report. */
-static void domain_of_stopped(pid_t tid, char *out, size_t size) {
-  static unsigned char xsave[16384] __attribute__((aligned(64)));
-  struct iovec io = {xsave, sizeof xsave};
-  const struct bulkhead_domain *d = NULL;
-  if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) &&
-      io.iov_len > 576) {
-    unsigned eax, ebx, ecx, edx;
-    uint64_t bv;
-    uint32_t pkru = 0;
-    __asm__("cpuid"
-            : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-            : "a"(0xd), "c"(9));
-    memcpy(&bv, xsave + 512, 8);
-    if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
-      memcpy(&pkru, xsave + ebx, 4);
-    d = bh_domain_of_pkru(pkru);
-  }
-  if (!d)
-    snprintf(out, size, "code outside every domain");
-  else if (d == &__bulkhead_domain0)
-    snprintf(out, size, "the default domain");
-  else
-    snprintf(out, size, "compartment '%s'", d->name);
-}
 
 static int kill_one(pid_t p, void *unused) {
   (void)unused;
@@ -723,6 +698,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                  domain[128] = "code outside every domain";
   const char *no = NULL;
   int fd = -1, err = 0, st = 0, sig = 0;
+  uint32_t pkru = 0;
   if (!f || tgid <= 0 || freeze(f, tgid, tid))
     no = "the supervisor cannot stop the process's threads while it scans the "
          "file";
@@ -758,7 +734,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   }
   if (no) {
     if (seized)
-      domain_of_stopped(tid, domain, sizeof domain);
+      bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
+                     sizeof domain);
     report(n, file, domain, no);
     kill(tgid, SIGKILL);
     if (!seized)
@@ -768,7 +745,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     if (!replay(listener, n, fd, err, &sig, &mapped) && mapped &&
         ((no = own_and_scan(tgid, tid, n, mapped, why, sizeof why)) ||
          (no = judge_edges(tgid, tid, mapped, n->data.args[1], why, sizeof why)))) {
-      domain_of_stopped(tid, domain, sizeof domain);
+      bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
+                     sizeof domain);
       report(n, file, domain, no);
       kill_with_sharers(tgid, tid); /* before any of its threads runs again */
     }

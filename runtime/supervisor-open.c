@@ -144,9 +144,10 @@ int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
  * path is read only for a caller whose PKRU may read it (learnt below),
  * and otherwise the open fails with EFAULT, as the kernel would answer
  * that caller. Compartment pages are whole pages: the start-up
- * compartments' (the supervisor's copy of the table) and those registered
+ * compartments' (the supervisor's copy of the table), those registered
  * since (its own records, supervisor-keys.c: the process's table is not
- * the supervisor's). */
+ * the supervisor's), and each compartment allocator's keyed data (review
+ * 15: its heap pointers and keys). */
 struct owner {
   const char *name; /* NULL: registered after start-up */
   int key;
@@ -156,6 +157,8 @@ static int compartment_page(pid_t tgid, uintptr_t addr, struct owner *o) {
   int c = bh_compartment_of((const void *)page, NULL);
   o->name = c >= 0 ? bh_domain_at((size_t)c)->name : NULL;
   o->key = c >= 0 ? bh_domain_at((size_t)c)->pkey : bh_keys_key_at(tgid, page);
+  if (c < 0 && o->key <= 0)
+    o->key = bh_heap_copy_key(page); /* a compartment allocator's own data */
   return c >= 0 || o->key > 0;
 }
 
@@ -250,9 +253,30 @@ static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
   pthread_mutex_unlock(&learnt_lock);
 }
 
-int bh_task_pkru(pid_t tid, uint32_t *pkru) {
+/* The PKRU of thread tid, which the supervisor has stopped under ptrace:
+ * 0, or -1. */
+int bh_stopped_pkru(pid_t tid, uint32_t *pkru) {
   static unsigned char xsave[16384] __attribute__((aligned(64)));
   static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  int ok = 0;
+  pthread_mutex_lock(&lock);
+  struct iovec io = {xsave, sizeof xsave};
+  if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) &&
+      io.iov_len > 576) {
+    unsigned eax, ebx, ecx, edx;
+    uint64_t bv;
+    __asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(9));
+    memcpy(&bv, xsave + 512, 8);
+    *pkru = 0; /* PKRU in its init state */
+    if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
+      memcpy(pkru, xsave + ebx, 4);
+    ok = !(bv & (1u << 9)) || (ebx && ebx + 4 <= io.iov_len);
+  }
+  pthread_mutex_unlock(&lock);
+  return ok ? 0 : -1;
+}
+
+int bh_task_pkru(pid_t tid, uint32_t *pkru) {
   if (ptrace(PTRACE_SEIZE, tid, 0, 0))
     return -1;
   int ok = 0, st = 0, sig = 0;
@@ -261,22 +285,7 @@ int bh_task_pkru(pid_t tid, uint32_t *pkru) {
     /* A signal-delivery stop instead of ours: the signal goes back in. */
     if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
       sig = WSTOPSIG(st);
-    pthread_mutex_lock(&lock);
-    struct iovec io = {xsave, sizeof xsave};
-    if (!ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &io) &&
-        io.iov_len > 576) {
-      unsigned eax, ebx, ecx, edx;
-      uint64_t bv;
-      __asm__("cpuid"
-              : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-              : "a"(0xd), "c"(9));
-      memcpy(&bv, xsave + 512, 8);
-      *pkru = 0; /* PKRU in its init state */
-      if (bv & (1u << 9) && ebx && ebx + 4 <= io.iov_len)
-        memcpy(pkru, xsave + ebx, 4);
-      ok = !(bv & (1u << 9)) || (ebx && ebx + 4 <= io.iov_len);
-    }
-    pthread_mutex_unlock(&lock);
+    ok = !bh_stopped_pkru(tid, pkru);
   }
   ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
   return ok ? 0 : -1;

@@ -192,12 +192,8 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
     close(pfd);
 }
 
-/* The domain thread tid runs in, as text (the supervisor stops it to read
- * its PKRU: only for a call it refuses, whose process then dies): its
- * start-up table's, or one it registered later (its records). */
-static void domain_of(pid_t tid, char *out, size_t size) {
-  uint32_t pkru;
-  int pkru_known = !bh_task_pkru(tid, &pkru);
+void bh_domain_text(pid_t tid, int pkru_known, uint32_t pkru, char *out,
+                    size_t size) {
   const struct bulkhead_domain *d = pkru_known ? bh_domain_of_pkru(pkru) : NULL;
   if (d == &__bulkhead_domain0)
     snprintf(out, size, "the default domain");
@@ -205,6 +201,13 @@ static void domain_of(pid_t tid, char *out, size_t size) {
     snprintf(out, size, "compartment '%s'", d->name);
   else if (!pkru_known || !bh_registered_domain(tid, pkru, out, size))
     snprintf(out, size, "%s", "code outside every domain");
+}
+
+/* The domain thread tid runs in (the supervisor stops it to read its PKRU:
+ * only for a call it refuses, whose process then dies). */
+static void domain_of(pid_t tid, char *out, size_t size) {
+  uint32_t pkru;
+  bh_domain_text(tid, !bh_task_pkru(tid, &pkru), pkru, out, size);
 }
 
 /* Writes "bulkhead: denied: call(args) from DOMAIN, in process P (thread

@@ -193,6 +193,12 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
 /* The PKRU thread tid runs with, read by stopping it (which interrupts its
  * system call; the kernel makes it again): 0, or -1 (supervisor-open.c). */
 int bh_task_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
+/* The same for a thread the supervisor already holds stopped. */
+int bh_stopped_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
+/* The domain of thread tid with PKRU pkru, as text for a report: the
+ * start-up table's, or one its process registered later. */
+void bh_domain_text(pid_t tid, int pkru_known, uint32_t pkru, char *out,
+                    size_t size) BH_HIDDEN;
 /* Writes len bytes of line to the standard error of tid's process. */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
 int bh_notif_respond(int listener, uint64_t id, long val, int error,

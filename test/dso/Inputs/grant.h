@@ -147,4 +147,47 @@ static void region(int s, uintptr_t *lo, uintptr_t *hi) {
   *lo = rlo + (uintptr_t)s * slice, *hi = *lo + slice;
 }
 
+/* Registration's four tags for key (reserved slot s), in its order: the
+ * arena's guard page, the rest of the arena, the heap region, the first
+ * compartment's data. Each answer in t, its errno in e (if e). */
+static void tag_four(int s, long key, long t[4], int e[4]) {
+  uintptr_t hlo, hhi;
+  region(s, &hlo, &hhi);
+  const struct {
+    uintptr_t a;
+    size_t len;
+    int prot;
+  } what[4] = {{arena(s), 4096, PROT_READ},
+               {arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE},
+               {hlo, hhi - hlo, PROT_READ | PROT_WRITE},
+               {data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE}};
+  for (int i = 0; i < 4; i++) {
+    t[i] = tag(what[i].a, what[i].len, what[i].prot, key);
+    if (e)
+      e[i] = errno;
+  }
+}
+
+/* The whole grant as registration makes it, each step printed;
+ * before_done (if any) runs between the tags and BH_KEY_DONE. The key and
+ * its slot (-1: none given, and nothing more done) in *keyp and *slotp;
+ * returns BH_KEY_DONE's answer. */
+static long grant_steps(void (*before_done)(void), long *keyp, int *slotp) {
+  long key = *keyp = give(), t[4];
+  int s = *slotp = slot_of(key);
+  printf("give: %s\n", s >= 0 ? "a reserved key" : strerror(errno));
+  if (s < 0)
+    return -1;
+  tag_four(s, key, t, NULL);
+  printf("tags: %ld %ld %ld %ld\n", t[0], t[1], t[2], t[3]);
+  if (before_done)
+    before_done();
+  long index = done(key);
+  if (index < 0)
+    printf("done: %ld (%s)\n", index, strerror(errno));
+  else
+    printf("done: index %ld\n", index);
+  return index;
+}
+
 #endif

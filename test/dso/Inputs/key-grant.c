@@ -71,28 +71,12 @@ static void published(size_t i) {
          slot == spare_slot(mapped - 1));
 }
 
-/* The whole grant, as registration will make it; returns the key. */
+/* The whole grant (grant.h); returns the key. */
 static long grant(int *slot) {
-  long key = give();
-  int s = slot_of(key);
-  printf("give: %s\n", s >= 0 ? "a reserved key" : strerror(errno));
-  if (s < 0)
+  long key;
+  grant_steps(before_done, &key, slot);
+  if (*slot < 0)
     exit(1);
-  uintptr_t hlo, hhi;
-  region(s, &hlo, &hhi);
-  long a = tag(arena(s), 4096, PROT_READ, key);
-  long b = tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
-  long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
-  long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
-  printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
-  if (before_done)
-    before_done();
-  long index = done(key);
-  if (index < 0)
-    printf("done: %ld (%s)\n", index, strerror(errno));
-  else
-    printf("done: index %ld\n", index);
-  *slot = s;
   return key;
 }
 
@@ -102,15 +86,12 @@ static void segment(int marked, uintptr_t *lo, uintptr_t *hi) {
   int fd = open(object_path, O_RDONLY | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   close(fd);
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) &&
         !(ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION) == !marked) {
-      *lo = base + (ph[i].p_vaddr & ~4095ul);
-      *hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
+      load_pages(&ph[i], lo, hi);
       return;
     }
   exit(3);
@@ -158,23 +139,6 @@ static void as_nobody(void) {
     exit(3);
 }
 
-/* The object copied to a file of root's, mode 0644, and mapped from
- * there, by root (exec-root). */
-static void root_copy(void) {
-  static char path[64];
-  snprintf(path, sizeof path, "/tmp/bulkhead-grant-root-%d.so", (int)getpid());
-  int in = open(object_path, O_RDONLY | O_CLOEXEC);
-  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  static char b[1 << 20];
-  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
-  if (geteuid() != 0 || n <= 0 || write(out, b, (size_t)n) != n || close(out))
-    exit(3);
-  close(in);
-  object_path = path;
-  map_vault(path);
-  if (mprotect((void *)desc, 4096, PROT_READ))
-    exit(3);
-}
 
 /* Root changes the first byte of the code at lo in the object's file,
  * after piece 6 made it executable: does the code show it? */
@@ -198,25 +162,6 @@ static void rewrite_code(uintptr_t lo) {
          *(volatile unsigned char *)lo == now);
 }
 
-/* The object copied to a file the process owns, mode 0644, and mapped
- * from there. */
-static void own_copy(void) {
-  static char path[64];
-  snprintf(path, sizeof path, "/tmp/bulkhead-grant-%d.so", (int)getpid());
-  int in = open(object_path, O_RDONLY | O_CLOEXEC);
-  int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  static char b[1 << 20];
-  ssize_t n = in < 0 || out < 0 ? -1 : read(in, b, sizeof b);
-  if (n <= 0 || write(out, b, (size_t)n) != n || fchmod(out, 0644) ||
-      (geteuid() == 0 && fchown(out, 65534, 65534)) || close(out))
-    exit(3);
-  close(in);
-  as_nobody();
-  object_path = path;
-  map_vault(path);
-  if (mprotect((void *)desc, 4096, PROT_READ))
-    exit(3);
-}
 
 /* Entry k of the table's list of registered objects, as the supervisor
  * writes it from the file's note: the object mapped last. */
@@ -288,9 +233,7 @@ static void shift_note(int from, int to, int64_t delta) {
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
   int n = 0;
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   for (int i = 0; i < eh.e_phnum; i++) {
     char note[4096];
     if (ph[i].p_type != PT_NOTE || ph[i].p_filesz > sizeof note ||
@@ -368,25 +311,57 @@ static void data_onto_second_desc(void) {
 }
 static void (*after_copy)(void);
 
-/* The object's file copied to copy_path, and mapped from there. */
-static void map_copy(void) {
-  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+/* The object's file copied to path (mode 0644; owned by nobody if
+ * chown_nobody and we are root). */
+static void copy_object(const char *path, int chown_nobody) {
   int in = open(object_path, O_RDONLY | O_CLOEXEC),
-      out = open(copy_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   char buf[65536];
   ssize_t k;
   while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
     if (write(out, buf, (size_t)k) != k)
       exit(3);
-  if (in < 0 || out < 0)
+  if (in < 0 || out < 0 || fchmod(out, 0644) ||
+      (chown_nobody && geteuid() == 0 && fchown(out, 65534, 65534)) || close(out))
     exit(3);
   close(in);
-  close(out);
-  if (after_copy)
-    after_copy();
-  map_vault(copy_path);
+}
+
+static void map_from(const char *path) {
+  map_vault(path);
   if (mprotect((void *)desc, 4096, PROT_READ))
     exit(3);
+}
+
+/* The object's file copied to copy_path, and mapped from there. */
+static void map_copy(void) {
+  snprintf(copy_path, sizeof copy_path, "%s.copy", object_path);
+  copy_object(copy_path, 0);
+  if (after_copy)
+    after_copy();
+  map_from(copy_path);
+}
+
+/* The object copied to a file the process owns, and mapped from there
+ * (exec-own). */
+static void own_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-%d.so", (int)getpid());
+  copy_object(path, 1);
+  as_nobody();
+  object_path = path;
+  map_from(path);
+}
+
+/* The same in a file of root's, mapped by root (exec-root). */
+static void root_copy(void) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/bulkhead-grant-root-%d.so", (int)getpid());
+  if (geteuid() != 0)
+    exit(3);
+  copy_object(path, 0);
+  object_path = path;
+  map_from(path);
 }
 
 static int sharer(void *arg) {

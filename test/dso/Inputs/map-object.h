@@ -82,13 +82,25 @@ static void relocate(char *b, const Elf64_Rela *r, const Elf64_Sym *sym,
     memcpy(at, &v, sizeof v);
 }
 
+/* The ELF header and (at most 32) program headers of the file at fd;
+ * exits with 3 if they cannot be read. */
+static void read_headers(int fd, Elf64_Ehdr *eh, Elf64_Phdr ph[32]) {
+  if (fd < 0 || pread(fd, eh, sizeof *eh, 0) != sizeof *eh || eh->e_phnum > 32 ||
+      pread(fd, ph, eh->e_phnum * sizeof *ph, (off_t)eh->e_phoff) < 0)
+    exit(3);
+}
+
+/* The pages [*lo, *hi) of segment ph of the object mapped at base. */
+static void load_pages(const Elf64_Phdr *ph, uintptr_t *lo, uintptr_t *hi) {
+  *lo = base + (ph->p_vaddr & ~4095ul);
+  *hi = base + ((ph->p_vaddr + ph->p_memsz + 4095) & ~4095ul);
+}
+
 static void map_object(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   uintptr_t span = 0;
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)

@@ -15,19 +15,15 @@ static void pages(const char *path, int code, uintptr_t *lo, uintptr_t *hi) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
-  if (fd < 0 || pread(fd, &eh, sizeof eh, 0) != sizeof eh || eh.e_phnum > 32 ||
-      pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
-    exit(3);
+  read_headers(fd, &eh, ph);
   close(fd);
   *lo = *hi = 0;
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD &&
         (code ? ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION
               : !(ph[i].p_flags & (PF_W | BH_PF_EXEC_AFTER_REGISTRATION))) &&
-        !(code && *hi)) {
-      *lo = base + (ph[i].p_vaddr & ~4095ul);
-      *hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
-    }
+        !(code && *hi))
+      load_pages(&ph[i], lo, hi);
   if (!*hi || *lo == base)
     exit(3);
 }

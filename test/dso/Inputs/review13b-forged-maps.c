@@ -56,15 +56,14 @@ int main(int argc, char **argv) {
   Elf64_Ehdr eh;
   Elf64_Phdr ph[32];
   struct stat st;
-  if (fd < 0 || fstat(fd, &st) || pread(fd, &eh, sizeof eh, 0) != sizeof eh ||
-      eh.e_phnum > 32 || pread(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0)
+  read_headers(fd, &eh, ph);
+  if (fstat(fd, &st))
     return 3;
   uintptr_t lo = 0, hi = 0, off = 0;
   for (int i = 0; i < eh.e_phnum; i++)
     if (ph[i].p_type == PT_LOAD &&
         ph[i].p_flags & BH_PF_EXEC_AFTER_REGISTRATION) {
-      lo = base + (ph[i].p_vaddr & ~4095ul);
-      hi = base + ((ph[i].p_vaddr + ph[i].p_memsz + 4095) & ~4095ul);
+      load_pages(&ph[i], &lo, &hi);
       off = ph[i].p_offset & ~4095ul;
     }
   if (!lo)

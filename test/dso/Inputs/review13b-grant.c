@@ -76,8 +76,6 @@ static void groups_check(void) {
   if (slot_of(key) < 0)
     return;
   int s = slot_of(key);
-  uintptr_t hlo, hhi;
-  region(s, &hlo, &hhi);
   /* No object filter: before the tag, the data pages become a shared
    * memory file mapped there and, key 0, at an alias elsewhere. */
   size_t len = data_hi - data_lo;
@@ -91,10 +89,9 @@ static void groups_check(void) {
                        MAP_SHARED | MAP_FIXED, mfd, 0);
   printf("data pages replaced before the tag: %s\n",
          m == MAP_FAILED ? strerror(errno) : "yes");
-  long t = tag(arena(s), 4096, PROT_READ, key) |
-           tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key) |
-           tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key) |
-           tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
+  long four[4];
+  tag_four(s, key, four, NULL);
+  long t = four[0] | four[1] | four[2] | four[3];
   long d = request(BH_KEY_DONE, key, 0);
   printf("tags %ld, done %ld, data key is the key: %d\n", t, d,
          key_at(data_lo) == key);
@@ -184,12 +181,7 @@ static void forged_smaps(void) {
   region(s, &hlo, &hhi);
   long t[4];
   int e[4];
-  t[0] = tag(arena(s), 4096, PROT_READ, key), e[0] = errno;
-  t[1] = tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
-  e[1] = errno;
-  t[2] = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key), e[2] = errno;
-  t[3] = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
-  e[3] = errno;
+  tag_four(s, key, t, e);
   long d = request(BH_KEY_DONE, key, 0);
   int de = errno;
   while (nfill > 0)

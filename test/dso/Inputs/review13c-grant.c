@@ -53,28 +53,10 @@
 BULKHEAD_DATA(local) static int local_secret = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_secret; }
 
-/* The whole grant for (base, desc) with data [data_lo, data_hi): the
- * index, or -1. */
+/* The whole grant (grant.h); returns BH_KEY_DONE's answer, -1 if no key. */
 static long grant(long *keyp) {
-  long key = give();
-  int s = slot_of(key);
-  printf("give: %s\n", s >= 0 ? "a reserved key" : strerror(errno));
-  if (s < 0)
-    return -1;
-  uintptr_t hlo, hhi;
-  region(s, &hlo, &hhi);
-  long a = tag(arena(s), 4096, PROT_READ, key);
-  long b = tag(arena(s) + 4096, BH_ARENA_SIZE - 4096, PROT_NONE, key);
-  long c = tag(hlo, hhi - hlo, PROT_READ | PROT_WRITE, key);
-  long d = tag(data_lo, data_hi - data_lo, PROT_READ | PROT_WRITE, key);
-  printf("tags: %ld %ld %ld %ld\n", a, b, c, d);
-  long index = done(key);
-  if (index < 0)
-    printf("done: %ld (%s)\n", index, strerror(errno));
-  else
-    printf("done: index %ld\n", index);
-  *keyp = key;
-  return index;
+  int s;
+  return grant_steps(NULL, keyp, &s);
 }
 
 /* One page of the file (offset off) at a, with prot. */

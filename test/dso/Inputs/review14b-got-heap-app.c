@@ -4,15 +4,8 @@
  * vault's first vault_sign allocates its secret block; the program then
  * reads the block: a fault with the vault's key if the block is on the
  * vault's heap, its contents if it is key-0 memory. */
-#include <bulkhead.h>
-#include <dlfcn.h>
+#include "review14b-app.h"
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
-BULKHEAD_DATA(local) static int local_value = 7;
-BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
 static void faulted(int sig) {
   (void)sig;
@@ -22,15 +15,7 @@ static void faulted(int sig) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2)
-    return 2;
-  printf("local: %d\n", local_get());
-  fflush(stdout);
-  void *h = dlopen(argv[1], RTLD_NOW);
-  if (!h) {
-    printf("dlopen refused: %s\n", dlerror());
-    return 2;
-  }
+  void *h = open_vault(argc, argv, 2);
   int (*sign)(int) = (int (*)(int))dlsym(h, "vault_sign");
   const char *(*heap_address)(void) =
       (const char *(*)(void))dlsym(h, "vault_heap_address");

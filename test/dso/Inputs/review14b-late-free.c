@@ -4,26 +4,11 @@
  * (argv[2]: free, realloc or usable), as attacker B may: the runtime must
  * find the block's owner through the key's slot and refuse, not pass it
  * to the default domain's allocator or the vault's copy. */
-#include <bulkhead.h>
-#include <dlfcn.h>
+#include "review14b-app.h"
 #include <malloc.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-BULKHEAD_DATA(local) static int local_value = 7;
-BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
 int main(int argc, char **argv) {
-  if (argc < 3)
-    return 2;
-  printf("local: %d\n", local_get());
-  fflush(stdout);
-  void *h = dlopen(argv[1], RTLD_NOW);
-  if (!h) {
-    printf("dlopen refused: %s\n", dlerror());
-    return 2;
-  }
+  void *h = open_vault(argc, argv, 3);
   int (*sign)(int) = (int (*)(int))dlsym(h, "vault_sign");
   void *(*heap_address)(void) = (void *(*)(void))dlsym(h, "vault_heap_address");
   if (!sign || !heap_address)

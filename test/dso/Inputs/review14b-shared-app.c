@@ -4,24 +4,10 @@
  * registration, keeping a second view of it (review14b_spy, key 0). If
  * registration went on, the spy would show the vault's key and its
  * changes. */
-#include <bulkhead.h>
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-
-BULKHEAD_DATA(local) static int local_value = 7;
-BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
+#include "review14b-app.h"
 
 int main(int argc, char **argv) {
-  if (argc < 2)
-    return 2;
-  printf("local: %d\n", local_get());
-  fflush(stdout);
-  void *h = dlopen(argv[1], RTLD_NOW);
-  if (!h) {
-    printf("dlopen refused: %s\n", dlerror());
-    return 2;
-  }
+  void *h = open_vault(argc, argv, 2);
   void (*rekey)(void) = (void (*)(void))dlsym(h, "vault_rekey");
   char **spy = (char **)dlsym(h, "review14b_spy");
   if (!rekey || !spy)
