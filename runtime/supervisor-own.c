@@ -8,6 +8,8 @@
  * allowed on a private mapping that is not writable), breaks copy-on-write:
  * the page becomes an anonymous copy the file no longer reaches. Such a
  * copy costs a page of memory, not shared with other processes.
+ * The objects loaded before main get the same treatment at start-up, in
+ * the process itself, for the files it could change (bh_own_startup_pages).
  * A truncation of the file still reaches it (the kernel unmaps copies
  * too, and the next access reads the file again): those made under the
  * filter are refused (supervisor-truncate.c); for others', the rule
@@ -16,9 +18,13 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Copies page by page; 0, or -1 (a page that cannot be read or written:
@@ -72,4 +78,137 @@ int bh_own_object_pages(pid_t tgid, pid_t tid, uintptr_t base) {
   if (mem >= 0)
     close(mem);
   return r;
+}
+
+/* ------------------------------------------------ objects loaded at start */
+
+/* Whether the process could come to change the file later, beyond
+ * bh_file_changeable's look at its ids now: it may switch to its real or
+ * saved ids (setresuid, setresgid) or raise a permitted capability
+ * (capset: CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_CHOWN, CAP_SETUID... any is
+ * taken as all). NULL, or why. */
+static const char *could_become(const struct stat *st, const char *status) {
+  const char *cap = strstr(status, "\nCapPrm:");
+  if (!cap || strtoull(cap + 8, NULL, 16))
+    return "the process holds capabilities it may raise";
+  const char *u = strstr(status, "\nUid:"), *g = strstr(status, "\nGid:");
+  unsigned long id[4], gid[4];
+  if (!u || !g ||
+      sscanf(u + 5, "%lu %lu %lu %lu", &id[0], &id[1], &id[2], &id[3]) != 4 ||
+      sscanf(g + 5, "%lu %lu %lu %lu", &gid[0], &gid[1], &gid[2], &gid[3]) != 4)
+    return "its credentials cannot be read";
+  for (int i = 0; i < 4; i++) {
+    if (st->st_uid == id[i])
+      return "the process owns it, or may become its owner";
+    if (st->st_mode & S_IWGRP && st->st_gid == gid[i])
+      return "its group, one the process may take, may write it";
+  }
+  return NULL;
+}
+
+/* The main program's file: the kernel refuses every write to it, and its
+ * truncation, while it runs (ETXTBSY, root included; Linux took
+ * MAP_DENYWRITE away from every other file). Asked, not assumed. */
+static int program_protected(void) {
+  int fd = open("/proc/self/exe", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0)
+    close(fd);
+  return fd < 0 && errno == ETXTBSY;
+}
+
+/* Why the process could change the file mapped from [dev, ino] (the maps
+ * line's) at path: NULL if it cannot. A file that cannot be opened, or is
+ * no longer the one mapped (renamed, deleted), counts as changeable. */
+static const char *startup_changeable(const char *path, unsigned dmaj,
+                                      unsigned dmin, unsigned long long ino,
+                                      const char *status) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  struct stat st;
+  const char *w = NULL;
+  if (fd < 0 || fstat(fd, &st) || major(st.st_dev) != dmaj ||
+      minor(st.st_dev) != dmin || st.st_ino != ino)
+    w = "the file mapped cannot be opened again";
+  else if ((w = bh_file_changeable(fd, &st, getpid())) ||
+           (w = could_become(&st, status))) {
+    struct stat exe;
+    if (!stat("/proc/self/exe", &exe) && exe.st_dev == st.st_dev &&
+        exe.st_ino == st.st_ino && program_protected())
+      w = NULL;
+  }
+  if (fd >= 0)
+    close(fd);
+  return w;
+}
+
+long bh_own_startup_pages(int verbose) {
+  char status[16384];
+  if (bh_read_status(getpid(), status, sizeof status))
+    bh_fatal("cannot read the process's credentials (/proc/self/status) to "
+             "decide which start-up objects to copy");
+  int maps = open("/proc/self/maps", O_RDONLY | O_CLOEXEC),
+      mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  if (maps < 0 || mem < 0)
+    bh_fatal("cannot open /proc/self/maps and /proc/self/mem to make the "
+             "pages of start-up objects the process's own: %s",
+             strerror(errno));
+  /* The file the last lines named, and what was decided for it: the
+   * lines of one object follow each other. */
+  unsigned pmaj = ~0u, pmin = ~0u;
+  unsigned long long pino = 0;
+  const char *why = NULL;
+  long pages = 0;
+  char buf[4096], line[4096 + 128];
+  size_t n = 0;
+  ssize_t k;
+  while ((k = read(maps, buf, sizeof buf)) > 0)
+    for (ssize_t i = 0; i < k; i++) {
+      if (buf[i] != '\n') {
+        if (n < sizeof line - 1)
+          line[n++] = buf[i];
+        continue;
+      }
+      line[n] = 0, n = 0;
+      unsigned long long lo, hi, off, ino;
+      unsigned dmaj, dmin;
+      char perms[8];
+      int at = 0;
+      /* Only file mappings (a path): not the vDSO, not anonymous memory.
+       * Readable, not writable, private: code and read-only data, where
+       * gadgets.c trusts a gate's word. */
+      if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms,
+                 &off, &dmaj, &dmin, &ino, &at) != 7 ||
+          !at || line[at] != '/' || perms[0] != 'r' || perms[1] != '-' ||
+          perms[3] != 'p')
+        continue;
+      if (dmaj != pmaj || dmin != pmin || ino != pino) {
+        pmaj = dmaj, pmin = dmin, pino = ino;
+        why = startup_changeable(line + at, dmaj, dmin, ino, status);
+        if (why && verbose) {
+          char say[4096 + 256];
+          bh_format(say, sizeof say,
+                    "bulkhead: start-up object %s: %s; its read-only pages "
+                    "become the process's own copies\n",
+                    line + at, why);
+          bh_write(say);
+        }
+      }
+      if (!why)
+        continue;
+      if (own_range(mem, (uintptr_t)lo, (uintptr_t)hi))
+        bh_fatal("cannot make the pages 0x%lx-0x%lx of %s the process's own "
+                 "copies (%s): the process could change that file (%s), and "
+                 "its code under the process",
+                 (unsigned long)lo, (unsigned long)hi, line + at,
+                 strerror(errno), why);
+      pages += (long)((hi - lo) / BH_PAGE);
+    }
+  close(maps);
+  close(mem);
+  if (verbose) {
+    bh_write("bulkhead: start-up objects' pages made the process's own "
+             "copies: ");
+    bh_write_num((unsigned long)pages, 10);
+    bh_write("\n");
+  }
+  return pages;
 }
