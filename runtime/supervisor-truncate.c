@@ -166,8 +166,9 @@ static int take_fd(pid_t tid, int number) {
 }
 
 /* truncate(path, len): opened for the caller (O_PATH: nothing waits, no
- * device opens), judged, opened again for writing with the caller's ids
- * (the kernel's write-permission and ETXTBSY checks), then truncated. */
+ * device opens), opened again for writing with the caller's ids (the
+ * kernel's write-permission and ETXTBSY checks, whose errors come first),
+ * judged, then truncated. */
 static void truncate_path(int listener, const struct seccomp_notif *n) {
   struct open_how how = {.flags = O_PATH};
   char raw[PATH_MAX];
@@ -187,17 +188,19 @@ static void truncate_path(int listener, const struct seccomp_notif *n) {
     err = EINVAL;
   else if (fs.f_type == PROC_SUPER_MAGIC)
     err = EPERM; /* not opened for writing here (a memory file) */
-  else if (refused(listener, n, fd, &st, len, 0, raw)) {
-    close(fd);
-    return;
-  } else {
+  else {
+    /* The kernel's own refusals first (a running program: ETXTBSY) */
     int w = bh_reopen_as_caller((pid_t)n->pid, fd, O_WRONLY | O_NONBLOCK);
     if (w < 0)
       err = -w;
-    else {
-      err = ftruncate(w, (off_t)len) ? errno : 0;
+    else if (refused(listener, n, fd, &st, len, 0, raw)) {
       close(w);
-    }
+      close(fd);
+      return;
+    } else
+      err = ftruncate(w, (off_t)len) ? errno : 0;
+    if (w >= 0)
+      close(w);
   }
   close(fd);
   bh_notif_respond(listener, n->id, 0, err, 0);
@@ -247,11 +250,15 @@ int bh_supervise_truncate_open(int listener, const struct seccomp_notif *n,
   int writable = accmode == O_WRONLY || accmode == O_RDWR;
   if (!st.st_size && !writable)
     return 0;
-  if (refused(listener, n, fd, &st, 0, 0, path))
-    return 1;
+  /* opened again first: the kernel's own refusals come before ours */
   int w = writable ? fd
                    : bh_reopen_as_caller((pid_t)n->pid, fd,
                                          O_WRONLY | O_NONBLOCK);
+  if (w >= 0 && refused(listener, n, fd, &st, 0, 0, path)) {
+    if (w != fd)
+      close(w);
+    return 1;
+  }
   int err = w < 0 ? -w : ftruncate(w, 0) ? errno : 0;
   if (w >= 0 && w != fd)
     close(w);
