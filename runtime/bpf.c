@@ -49,6 +49,8 @@
 #define MREMAP_FIXED_ 2
 #define O_PATH_ 010000000
 #define O_DIRECTORY_ 0200000
+#define FALLOC_FL_COLLAPSE_RANGE_ 0x08
+#define FALLOC_FL_INSERT_RANGE_ 0x20
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
@@ -209,6 +211,14 @@ static void overlap(struct as *a, int x, const struct bh_range *r,
   bind(a, miss);
 }
 
+/* Whether a jump recorded since fixup number from goes to label l. */
+static int jumps_to(const struct as *a, int from, int l) {
+  for (int i = from; i < a->nfix; i++)
+    if (a->fix[i].label == l)
+      return 1;
+  return 0;
+}
+
 /* A conditional jump whose targets may be far: to t or f (-1: next)
  * through BPF_JA. */
 static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
@@ -326,6 +336,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_openat,
                                SYS_openat2,
                                SYS_creat,
+                               SYS_truncate,
+                               SYS_ftruncate,
+                               SYS_fallocate,
                                SYS_ioctl,
                                SYS_perf_event_open,
                                SYS_bpf,
@@ -374,7 +387,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
   for (int i = 0; i < N; i++) {
     long nr = r[i].nr;
     bind(a, r[i].label);
-    int notify = new_label(a), allow = new_label(a);
+    int notify = new_label(a), allow = new_label(a), fix0 = a->nfix;
     switch (nr) {
     case SYS_ptrace:
     case SYS_process_vm_readv:
@@ -586,6 +599,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JSET, O_PATH_ | O_DIRECTORY_, allow, notify);
       break;
     }
+    /* Truncations may drop the copies of checked code (supervisor-
+     * truncate.c): judged and made by the supervisor. fallocate only when
+     * it moves the file's bytes (collapse, insert: truncate_pagecache). */
+    case SYS_fallocate:
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JSET, FALLOC_FL_COLLAPSE_RANGE_ | FALLOC_FL_INSERT_RANGE_,
+           notify, allow);
+      break;
+    case SYS_truncate:
+    case SYS_ftruncate:
     case SYS_openat2:
     case SYS_creat:
     /* Its target is a descriptor (a pidfd, or /proc/<pid>): the
@@ -598,10 +621,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JEQ, BH_REQUEST_FD, notify, allow);
       break;
     }
-    bind(a, notify);
-    ret(a, NOTIFY);
-    bind(a, allow);
-    ret(a, ALLOW);
+    /* A block's own returns, only those it jumps to: instructions are
+     * few (4096 at most), and many blocks trap or notify only. */
+    if (jumps_to(a, fix0, notify)) {
+      bind(a, notify);
+      ret(a, NOTIFY);
+    }
+    if (jumps_to(a, fix0, allow)) {
+      bind(a, allow);
+      ret(a, ALLOW);
+    }
   }
   return finish(a);
 }

@@ -35,7 +35,8 @@
  *     and put in the caller's slot instead, just before the repeated call
  *     is answered (supervisor-sealed.c); its pages cannot change, and are
  *     not copied. A sealed memfd (F_SEAL_WRITE) the process made is fine
- *     as it is.
+ *     as it is. Other files' copies a truncation by another process can
+ *     still drop (ours are refused: supervisor-truncate.c).
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe

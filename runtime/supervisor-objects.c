@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 /* One record per key given, and a key is given once, for all processes
  * (supervisor-keys.c): never more than this. */
@@ -176,5 +177,13 @@ int bh_registered_wrote(pid_t tgid, uintptr_t base, uintptr_t a, size_t len) {
          within(a, len, r->copies, BH_COPY_SIZE)))
       return 1;
   }
+  return 0;
+}
+
+int bh_registered_file_live(const unsigned long long id[3]) {
+  for (int i = 0; i < nrecords; i++)
+    if (!memcmp(records[i].id, id, sizeof records[i].id) &&
+        records[i].start == bh_process_start(records[i].tgid))
+      return records[i].tgid;
   return 0;
 }

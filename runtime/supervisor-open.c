@@ -121,6 +121,21 @@ static void give_back_credentials(void) {
     syscall(SYS_setgroups, own_ngroups, own_groups);
 }
 
+int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
+  struct caller who;
+  if (read_caller(tid, &who))
+    return -ESRCH;
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  int took = take_credentials(&who), w = -1;
+  if (took >= 0)
+    w = open(self, flags | O_CLOEXEC);
+  int err = took < 0 ? EACCES : errno;
+  if (took > 0)
+    give_back_credentials();
+  return w >= 0 ? w : -err;
+}
+
 /* The supervisor reads the caller's memory regardless of protection keys,
  * and what it does with a path (the file it creates, the error it returns)
  * tells the caller what the path said: reading a path that lies in a
@@ -421,41 +436,32 @@ static int in_a_thread(int listener, const struct seccomp_notif *n) {
   return err ? -1 : 0;
 }
 
-void bh_supervise_open(int listener, const struct seccomp_notif *n,
-                       int inline_) {
+/* Opens for the caller of n what the path at `at` names from dirfd, with
+ * how (read from the caller's memory for openat2), as the caller would:
+ * the descriptor, or -1 when n is answered already (or comes again: its
+ * PKRU was learnt). raw gets the path as read; *who the caller. */
+int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
+                      int dirfd, uintptr_t at, struct open_how *how,
+                      char raw[PATH_MAX], int *ours_out) {
   pid_t tid = (pid_t)n->pid;
   struct caller who;
   if (read_caller(tid, &who)) {
     bh_notif_respond(listener, n->id, 0, ESRCH, 0); /* gone */
-    return;
+    return -1;
   }
   pid_t tgid = who.tgid;
   long nr = n->data.nr;
-  int dirfd = AT_FDCWD;
-  uintptr_t at;
-  struct open_how how = {0};
-  if (nr == SYS_open || nr == SYS_creat) {
-    at = n->data.args[0];
-    how.flags = nr == SYS_creat ? O_CREAT | O_WRONLY | O_TRUNC
-                                : (unsigned)n->data.args[1];
-    how.mode = nr == SYS_creat ? n->data.args[1] : n->data.args[2];
-  } else {
-    dirfd = (int)n->data.args[0];
-    at = n->data.args[1];
-    how.flags = (unsigned)n->data.args[2];
-    how.mode = n->data.args[3];
-  }
-  char raw[PATH_MAX], path[PATH_MAX + 64];
+  char path[PATH_MAX + 64];
   int ours = -1;
   uint32_t pkru;
   int known = learnt_pkru(n, &pkru);
   int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at,
-                                 raw, sizeof raw)
+                                 raw, PATH_MAX)
                      : ESRCH;
   if (err == EAGAIN) {
     if (!bh_task_pkru(tid, &pkru)) {
       remember_pkru(n, pkru); /* the call comes again */
-      return;
+      return -1;
     }
     struct owner o = {NULL, 0};
     compartment_page(tgid, at, &o);
@@ -464,13 +470,13 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   }
   if (!err && nr == SYS_openat2) {
     struct owner o;
-    if (n->data.args[3] < sizeof how)
+    if (n->data.args[3] < sizeof *how)
       err = EINVAL;
     else if ((compartment_page(tgid, n->data.args[2], &o) ||
-              compartment_page(tgid, n->data.args[2] + sizeof how - 1, &o)) &&
+              compartment_page(tgid, n->data.args[2] + sizeof *how - 1, &o)) &&
              ours_of(&ours, tgid))
       err = EFAULT;
-    else if (bh_task_read(tid, n->data.args[2], &how, sizeof how))
+    else if (bh_task_read(tid, n->data.args[2], how, sizeof *how))
       err = EFAULT;
   }
   if (err == EPERM) {
@@ -481,14 +487,14 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
       bh_supervisor_deny(listener, n, 1, BH_R_UNREADABLE, NULL);
     else
       bh_notif_respond(listener, n->id, 0, 0, 1);
-    return;
+    return -1;
   }
   uint64_t id = n->id;
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
-    return; /* the caller is gone */
+    return -1; /* the caller is gone */
   if (err) {
     bh_notif_respond(listener, n->id, 0, err, 0);
-    return;
+    return -1;
   }
   rewrite(raw, path, sizeof path, tgid, tid);
 
@@ -501,7 +507,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
     if (!*rel)
       rel = ".";
     if (!same_root(tid))
-      how.resolve |= RESOLVE_IN_ROOT; /* a chroot stays one */
+      how->resolve |= RESOLVE_IN_ROOT; /* a chroot stays one */
   } else if (dirfd == AT_FDCWD) {
     snprintf(dir, sizeof dir, "/proc/%d/cwd", (int)tid);
   } else {
@@ -510,7 +516,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   int base = open(dir, O_PATH | O_CLOEXEC);
   if (base < 0) {
     bh_notif_respond(listener, n->id, 0, errno == ENOENT ? EBADF : errno, 0);
-    return;
+    return -1;
   }
   struct statfs bfs;
   struct stat bst;
@@ -526,52 +532,91 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
     snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
     if ((base = open(dir, O_PATH | O_CLOEXEC)) < 0) {
       bh_notif_respond(listener, n->id, 0, errno, 0);
-      return;
+      return -1;
     }
   }
-  if (how.flags & (O_CREAT | __O_TMPFILE))
-    how.mode &= ~who.umask;
+  if (how->flags & (O_CREAT | __O_TMPFILE))
+    how->mode &= ~who.umask;
   /* Opened here, in the supervisor's one loop, unless it could wait: a
    * FIFO waits for its other end (which may be this program's next open). */
   struct stat st;
   if (inline_ &&
       !fstatat(base, rel, &st,
-               how.flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
+               how->flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
       S_ISFIFO(st.st_mode) && !in_a_thread(listener, n)) {
     close(base);
-    return;
+    return -1;
   }
-  int cloexec = (how.flags & O_CLOEXEC) != 0;
-  how.flags |= O_CLOEXEC;
+  /* O_TRUNC waits for the caller (bh_supervise_truncate_open), and the
+   * caller's O_CLOEXEC is the caller's: both given back after the open. */
+  unsigned long long keep = how->flags & (O_CLOEXEC | O_TRUNC);
+  how->flags = (how->flags & ~(unsigned long long)O_TRUNC) | O_CLOEXEC;
   int fd = -1, took = take_credentials(&who);
   if (took < 0)
     errno = EACCES;
   else if (nr == SYS_openat2)
-    fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
-  else if (how.resolve) { /* a chroot: openat2 is strict where open is not */
-    how.flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
+    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
+  else if (how->resolve) { /* a chroot: openat2 is strict where open is not */
+    how->flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
                  O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE |
                  O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE |
                  O_DIRECTORY | FASYNC;
-    if (!(how.flags & (O_CREAT | __O_TMPFILE)))
-      how.mode = 0;
-    fd = (int)syscall(SYS_openat2, base, rel, &how, sizeof how);
+    if (!(how->flags & (O_CREAT | __O_TMPFILE)))
+      how->mode = 0;
+    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
   } else {
-    fd = openat(base, rel, (int)how.flags, (mode_t)how.mode);
+    fd = openat(base, rel, (int)how->flags, (mode_t)how->mode);
   }
   int open_err = errno;
   if (took)
     give_back_credentials();
   close(base);
+  how->flags = (how->flags & ~(unsigned long long)O_CLOEXEC) | keep;
   if (fd < 0) {
     bh_notif_respond(listener, n->id, 0, open_err, 0);
-    return;
+    return -1;
   }
+  if (ours_out)
+    *ours_out = ours;
+  return fd;
+}
+
+void bh_supervise_open(int listener, const struct seccomp_notif *n,
+                       int inline_) {
+  long nr = n->data.nr;
+  int dirfd = AT_FDCWD;
+  uintptr_t at;
+  struct open_how how = {0};
+  if (nr == SYS_open || nr == SYS_creat) {
+    at = n->data.args[0];
+    how.flags = nr == SYS_creat ? O_CREAT | O_WRONLY | O_TRUNC
+                                : (unsigned)n->data.args[1];
+    how.mode = nr == SYS_creat ? n->data.args[1] : n->data.args[2];
+  } else {
+    dirfd = (int)n->data.args[0];
+    at = n->data.args[1];
+    how.flags = (unsigned)n->data.args[2];
+    how.mode = n->data.args[3];
+  }
+  char raw[PATH_MAX];
+  int ours = -1;
+  int fd = bh_open_as_caller(listener, n, inline_, dirfd, at, &how, raw, &ours);
+  if (fd < 0)
+    return;
+  int cloexec = (how.flags & O_CLOEXEC) != 0;
   int reason = judge(fd);
   if (reason) {
     close(fd);
-    bh_supervisor_deny(listener, n, ours_of(&ours, tgid), reason, raw);
+    bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),
+                       reason, raw);
     return;
+  }
+  /* O_TRUNC: the file is judged, then truncated (supervisor-truncate.c) */
+  if (how.flags & O_TRUNC &&
+      bh_supervise_truncate_open(listener, n, fd, (int)(how.flags & O_ACCMODE),
+                                 raw)) {
+    close(fd);
+    return; /* answered */
   }
   struct seccomp_notif_addfd add = {.id = n->id,
                                     .flags = SECCOMP_ADDFD_FLAG_SEND,

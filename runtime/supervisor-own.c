@@ -11,8 +11,9 @@
  * The objects loaded before main get the same treatment at start-up, in
  * the process itself, for the files it could change (bh_own_startup_pages).
  * A truncation of the file still reaches it (the kernel unmaps copies
- * too, and the next access reads the file again): the rule against files
- * the process could change stays (bh_file_changeable).
+ * too, and the next access reads the file again): those made under the
+ * filter are refused (supervisor-truncate.c); for others', the rule
+ * against files the process could change stays (bh_file_changeable).
  */
 #define _GNU_SOURCE
 #include "syscalls.h"

@@ -17,6 +17,8 @@
  *     our process or of the supervisor.
  *   - Executable file mappings (supervisor-exec.c): scanned for PKRU
  *     writes, for our process.
+ *   - Truncations (supervisor-truncate.c): for every task, none that
+ *     would shorten a file our process or a fork of it maps executable.
  *   - The runtime's requests (BH_REQUEST_FD): the stack-owner table, with
  *     the same rules stacks.c used to apply itself; keys reserved at
  *     start-up, given to compartments registered later
@@ -524,6 +526,11 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_pidfd_send_signal:
     bh_supervise_signal(listener, n);
     return;
+  case SYS_truncate:
+  case SYS_ftruncate:
+  case SYS_fallocate:
+    bh_supervise_truncate(listener, n);
+    return;
   case SYS_ioctl:
     if (!bh_supervisor_is_ours((pid_t)n->pid)) {
       bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */
@@ -597,7 +604,7 @@ static __attribute__((noreturn)) void supervise(int sock) {
   setpgid(0, 0);
   static const int quiet[] = {SIGINT,  SIGQUIT, SIGTSTP, SIGTTIN,
                               SIGTTOU, SIGHUP,  SIGPIPE, SIGUSR1,
-                              SIGUSR2, SIGALRM, SIGTERM};
+                              SIGUSR2, SIGALRM, SIGTERM, SIGXFSZ};
   for (unsigned i = 0; i < sizeof quiet / sizeof *quiet; i++)
     signal(quiet[i], SIG_IGN);
   /* Only what it needs stays open: a pipe's writing end held here would

@@ -116,6 +116,11 @@ const char *bh_reason_text(int reason) {
   case BH_R_TID_WORD:
     return "the kernel writes that thread-id word (at the task's exit, with "
            "the rights it dies with) into protected memory";
+  case BH_R_TRUNCATE:
+    return "the file is mapped executable (or is a registered object's) in a "
+           "process under the supervisor: truncating it would drop the "
+           "copies the supervisor checked, and the next access would read "
+           "the file again";
   case BH_R_SHARED_FILES:
     return "a process sharing the program's descriptors could swap the file of "
            "an executable mapping while the supervisor scans it";
@@ -139,6 +144,12 @@ const char *bh_reason_text(int reason) {
 
 const char *bh_syscall_name(long nr) {
   switch (nr) {
+  case SYS_truncate:
+    return "truncate";
+  case SYS_ftruncate:
+    return "ftruncate";
+  case SYS_fallocate:
+    return "fallocate";
   case SYS_ptrace:
     return "ptrace";
   case SYS_process_vm_readv:
@@ -422,7 +433,7 @@ static void verbose_policy(void) {
       "supervisor writes, and these calls on protected memory\n"
       "bulkhead:   scanned by the supervisor: every executable file mapping "
       "(dlopen), "
-      "for WRPKRU/XRSTOR/XRSTORS\n");
+      "for WRPKRU/XRSTOR/XRSTORS; truncations of such files refused\n");
   for (unsigned i = 0; i < policy.p.n; i++) {
     bh_write("bulkhead:   protected 0x");
     bh_write_num(policy.p.r[i].lo, 16);

@@ -72,6 +72,7 @@ enum bh_reason {
   BH_R_TID_WORD, /* a thread-id word the kernel writes, in protected memory */
   BH_R_SHARED_FILES, /* clone(CLONE_FILES) of a process, not a thread */
   BH_R_SECCOMP,      /* a seccomp filter but the supervisor's */
+  BH_R_TRUNCATE,     /* truncating a file mapped executable */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -166,6 +167,22 @@ int bh_swap_in(int listener, uint64_t id, pid_t tgid, int target, int copy,
 int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
 int bh_own_object_pages(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
+/* Opens for the caller of n, as it would (supervisor-open.c): the
+ * descriptor, or -1 when n is answered (or will come again). */
+struct open_how;
+int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
+                      int dirfd, uintptr_t at, struct open_how *how,
+                      char raw[4096], int *ours) BH_HIDDEN;
+/* The supervisor's file fd (a regular file) opened again with flags, with
+ * task tid's file-system ids: the descriptor, or -errno. */
+int bh_reopen_as_caller(pid_t tid, int fd, int flags) BH_HIDDEN;
+/* Truncations (supervisor-truncate.c): ftruncate, truncate, fallocate's
+ * collapse and insert, judged and made by the supervisor, for every task;
+ * an open's O_TRUNC of the supervisor's fd (accmode the caller's): 0 if
+ * done and the open goes on, 1 if n was answered. */
+void bh_supervise_truncate(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+int bh_supervise_truncate_open(int listener, const struct seccomp_notif *n,
+                               int fd, int accmode, const char *path) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether [a, a + len) of process tgid touches compartment memory, judged
@@ -349,6 +366,9 @@ struct bh_registered *bh_registered_find(pid_t tgid, uintptr_t desc) BH_HIDDEN;
  * (BH_WRITTEN_ALL): what making its code executable waits for (step 6,
  * piece 6). */
 int bh_registered_complete(pid_t tgid, uintptr_t base) BH_HIDDEN;
+/* A living process that registered an object from the file id (device
+ * major, minor, inode), or 0. */
+int bh_registered_file_live(const unsigned long long id[3]) BH_HIDDEN;
 /* Whether [a, a + len) lies on a page the supervisor wrote whole for a
  * compartment of process tgid's object at base, recorded with every word
  * written: a descriptor's page or the object's copies (piece 6's vetting

@@ -7,16 +7,13 @@
 // and the next access faults the page in from the file again. Root maps
 // a file it wrote, truncates it to nothing, writes it again with WRPKRU;
 // ret at 0x100, jumps there with eax = ecx = edx = 0 and reads the vault.
-// Found while closing the root limitation; open. Processes that cannot
-// write the file cannot truncate it either (the rule against changeable
-// files, which therefore stays). The fix would be to refuse our process's
-// truncations (truncate, ftruncate, open with O_TRUNC, fallocate's
-// collapse and insert) of files it mapped executable, or to make the
-// pages anonymous.
-//
-// Fixed for this mapping by the sealed copy (runtime/supervisor-sealed.c):
-// the kernel maps a sealed memfd holding the file's bytes, which no
-// truncation of the file reaches.
+// Found while closing the root limitation (ATTACK SUCCEEDED, "truncate:
+// exited 0", before the fix). Fixed for this mapping by the sealed copy
+// (runtime/supervisor-sealed.c): the kernel maps a sealed memfd holding
+// the file's bytes, which no truncation of the file reaches, so the
+// truncation is allowed and the jump lands on the old int3. Truncations
+// of files whose pages are copies (start-up libraries, a registered
+// object's code) are refused: attacks-truncate-spellings.c.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON

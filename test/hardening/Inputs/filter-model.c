@@ -101,7 +101,10 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_unshare: case SYS_setns: case SYS_mount: case SYS_umount2: case SYS_pivot_root: case SYS_open_tree:
   case SYS_move_mount: case SYS_fsopen: case SYS_fsconfig: case SYS_fsmount: case SYS_fspick: case SYS_mount_setattr:
   case SYS_openat2: case SYS_creat: case SYS_pidfd_send_signal:
+  case SYS_truncate: case SYS_ftruncate: /* truncations: supervisor-truncate.c */
     return NOTIFY;
+  case SYS_fallocate: /* collapse (0x08) and insert (0x20) only */
+    return LO(1) & 0x28 ? NOTIFY : ALLOW;
   case SYS_clone: {
     uint32_t f = LO(0);
     if (f & BH_CLONE_NEW_ANY) return NOTIFY;
@@ -181,7 +184,8 @@ static long check(int nranges, long iters) {
   static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open, SYS_pidfd_send_signal,
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_set_tid_address, SYS_unshare, SYS_read,
-    SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr};
+    SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
+    SYS_truncate, SYS_ftruncate, SYS_fallocate};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
