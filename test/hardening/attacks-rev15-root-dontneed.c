@@ -66,12 +66,7 @@ static void attack(void) {
          m[0x100] == 0x0f);
   fflush(stdout);
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(m + 0x100), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  JUMP_AND_READ(m + 0x100, out);
   report_read("a file root rewrote, its copy advised away", out);
 }
 

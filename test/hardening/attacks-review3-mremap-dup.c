@@ -65,12 +65,7 @@ static void attack(size_t old) {
   /* The jump an attacker with the program counter makes (eax = ecx = edx
    * = 0: every key open), and the copy in the same breath. */
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(g + at), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  JUMP_AND_READ(g + at, out);
   report_read("a WRPKRU in a duplicated shared mapping", out);
 }
 

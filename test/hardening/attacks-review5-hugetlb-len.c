@@ -83,12 +83,7 @@ static void huge(size_t len) {
   /* The jump an attacker with the program counter makes (eax = ecx = edx
    * = 0: every key open), and the copy in the same breath. */
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(m + AT), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  JUMP_AND_READ(m + AT, out);
   report_read("a huge page behind a one-page length", out);
 }
 

@@ -47,12 +47,7 @@ static void rewrite_and_jump(const char *path, off_t off, unsigned char *at) {
     return;
   }
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(at), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "memory");
+  JUMP_AND_READ(at, out);
   report_read("a file root wrote after the mapping", out);
 }
 

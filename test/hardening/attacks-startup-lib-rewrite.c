@@ -134,13 +134,7 @@ static void rewrite(void) {
          fn && !memcmp(fn, code, 4));
   fflush(stdout);
   static char out[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(fn), "r"(vault_data), "r"(out)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
+  JUMP_AND_READ(fn, out);
   report_read("a rewritten start-up library", out);
 }
 

@@ -102,12 +102,7 @@ static void load_and_change(int drop) {
   write_gadget(copy, at);
   madvise(page, 4096, MADV_DONTNEED);
   static char got[48];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
-                   "call *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\tmovl $40, %%ecx\n\trep movsb"
-                   :
-                   : "r"(add), "r"(vault_data), "r"(got)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+  JUMP_AND_READ(add, got);
   report_read("a WRPKRU written into a plugin", got);
 }
 

@@ -52,6 +52,20 @@ static inline void report_read(const char *how, const char *got) {
   fflush(stdout);
 }
 
+/* The jump an attacker with the program counter makes to code that
+ * writes PKRU from eax, ecx and edx, all 0 (every key open), and the copy
+ * of the vault's first 40 bytes into out in the same breath (a C call
+ * would have its rights put back after it). */
+#define JUMP_AND_READ(code, out)                                              \
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"                \
+                   "xorl %%edx, %%edx\n\tcall *%0\n\t"                         \
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"                      \
+                   "movl $40, %%ecx\n\trep movsb"                              \
+                   :                                                          \
+                   : "r"(code), "r"(vault_data), "r"(out)                     \
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",    \
+                     "r11", "memory")
+
 static inline void report_change(const char *how) {
   if (!vault_data_intact() || !vault_block_intact(vault_block))
     printf("ATTACK SUCCEEDED: %s changed the vault's data\n", how);
