@@ -63,28 +63,27 @@ static void maps_line(const char *l, uintptr_t *cur, uintptr_t end, int w) {
   *cur = hi < end ? hi : end;
 }
 
+struct span_walk {
+  uintptr_t cur, end;
+  int writable;
+};
+static int span_line(char *line, void *ctx) {
+  struct span_walk *w = ctx;
+  maps_line(line, &w->cur, w->end, w->writable);
+  return w->cur >= w->end;
+}
+
 int bh_mapped_as(uintptr_t a, size_t len, int writable) {
   /* The kernel's view, not ld.so's (its list is key-0 memory after
    * start-up): mappings in ascending order, so one pass. */
   int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     bh_fatal("cannot read /proc/self/maps to register a shared object");
-  char buf[4096], line[512];
-  size_t n = 0;
-  uintptr_t cur = a, end = a + len;
-  ssize_t k;
-  while (cur < end && (k = read(fd, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < k; i++) {
-      if (buf[i] != '\n') {
-        if (n < sizeof line - 1)
-          line[n++] = buf[i];
-        continue;
-      }
-      line[n] = 0, n = 0;
-      maps_line(line, &cur, end, writable);
-    }
+  char line[512];
+  struct span_walk w = {a, a + len, writable};
+  bh_each_line(fd, line, sizeof line, span_line, &w);
   close(fd);
-  return len && end > a && cur >= end;
+  return len && w.end > a && w.cur >= w.end;
 }
 
 void bh_replace_page(void *dst, void *fresh) {

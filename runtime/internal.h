@@ -220,6 +220,11 @@ extern const struct bh_state *const bh_state BH_HIDDEN;
  * and maps lines so). NULL at the end. */
 struct _IO_FILE;
 char *bh_read_line(char *buf, int size, struct _IO_FILE *f) BH_HIDDEN;
+/* Calls each(line, ctx) for every line read from fd (without its newline,
+ * cut to cap - 1 bytes) until it returns non-zero: that value, else 0. No
+ * stdio: start-up and registration use it. */
+int bh_each_line(int fd, char *line, size_t cap,
+                 int (*each)(char *line, void *ctx), void *ctx) BH_HIDDEN;
 
 /* Messages go straight to fd 2: start-up runs before libc is fully set up,
  * and fault reports run in signal handlers. */

@@ -140,6 +140,56 @@ static const char *startup_changeable(const char *path, unsigned dmaj,
   return w;
 }
 
+/* What bh_own_startup_pages carries from one maps line to the next: the
+ * file the last lines named and what was decided for it (the lines of one
+ * object follow each other). */
+struct startup_walk {
+  int mem, verbose;
+  const char *status;
+  unsigned pmaj, pmin;
+  unsigned long long pino;
+  const char *why;
+  long pages;
+};
+
+static int own_startup_line(char *line, void *ctx) {
+  struct startup_walk *w = ctx;
+  unsigned long long lo, hi, off, ino;
+  unsigned dmaj, dmin;
+  char perms[8];
+  int at = 0;
+  /* Only file mappings (a path): not the vDSO, not anonymous memory.
+   * Readable, not writable, private: code and read-only data, where
+   * gadgets.c trusts a gate's word. */
+  if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms, &off,
+             &dmaj, &dmin, &ino, &at) != 7 ||
+      !at || line[at] != '/' || perms[0] != 'r' || perms[1] != '-' ||
+      perms[3] != 'p')
+    return 0;
+  if (dmaj != w->pmaj || dmin != w->pmin || ino != w->pino) {
+    w->pmaj = dmaj, w->pmin = dmin, w->pino = ino;
+    w->why = startup_changeable(line + at, dmaj, dmin, ino, w->status);
+    if (w->why && w->verbose) {
+      char say[4096 + 256];
+      bh_format(say, sizeof say,
+                "bulkhead: start-up object %s: %s; its read-only pages "
+                "become the process's own copies\n",
+                line + at, w->why);
+      bh_write(say);
+    }
+  }
+  if (!w->why)
+    return 0;
+  if (own_range(w->mem, (uintptr_t)lo, (uintptr_t)hi))
+    bh_fatal("cannot make the pages 0x%lx-0x%lx of %s the process's own "
+             "copies (%s): the process could change that file (%s), and "
+             "its code under the process",
+             (unsigned long)lo, (unsigned long)hi, line + at, strerror(errno),
+             w->why);
+  w->pages += (long)((hi - lo) / BH_PAGE);
+  return 0;
+}
+
 long bh_own_startup_pages(int verbose) {
   char status[16384];
   if (bh_read_status(getpid(), status, sizeof status))
@@ -151,64 +201,16 @@ long bh_own_startup_pages(int verbose) {
     bh_fatal("cannot open /proc/self/maps and /proc/self/mem to make the "
              "pages of start-up objects the process's own: %s",
              strerror(errno));
-  /* The file the last lines named, and what was decided for it: the
-   * lines of one object follow each other. */
-  unsigned pmaj = ~0u, pmin = ~0u;
-  unsigned long long pino = 0;
-  const char *why = NULL;
-  long pages = 0;
-  char buf[4096], line[4096 + 128];
-  size_t n = 0;
-  ssize_t k;
-  while ((k = read(maps, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < k; i++) {
-      if (buf[i] != '\n') {
-        if (n < sizeof line - 1)
-          line[n++] = buf[i];
-        continue;
-      }
-      line[n] = 0, n = 0;
-      unsigned long long lo, hi, off, ino;
-      unsigned dmaj, dmin;
-      char perms[8];
-      int at = 0;
-      /* Only file mappings (a path): not the vDSO, not anonymous memory.
-       * Readable, not writable, private: code and read-only data, where
-       * gadgets.c trusts a gate's word. */
-      if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms,
-                 &off, &dmaj, &dmin, &ino, &at) != 7 ||
-          !at || line[at] != '/' || perms[0] != 'r' || perms[1] != '-' ||
-          perms[3] != 'p')
-        continue;
-      if (dmaj != pmaj || dmin != pmin || ino != pino) {
-        pmaj = dmaj, pmin = dmin, pino = ino;
-        why = startup_changeable(line + at, dmaj, dmin, ino, status);
-        if (why && verbose) {
-          char say[4096 + 256];
-          bh_format(say, sizeof say,
-                    "bulkhead: start-up object %s: %s; its read-only pages "
-                    "become the process's own copies\n",
-                    line + at, why);
-          bh_write(say);
-        }
-      }
-      if (!why)
-        continue;
-      if (own_range(mem, (uintptr_t)lo, (uintptr_t)hi))
-        bh_fatal("cannot make the pages 0x%lx-0x%lx of %s the process's own "
-                 "copies (%s): the process could change that file (%s), and "
-                 "its code under the process",
-                 (unsigned long)lo, (unsigned long)hi, line + at,
-                 strerror(errno), why);
-      pages += (long)((hi - lo) / BH_PAGE);
-    }
+  struct startup_walk w = {mem, verbose, status, ~0u, ~0u, 0, NULL, 0};
+  char line[4096 + 128];
+  bh_each_line(maps, line, sizeof line, own_startup_line, &w);
   close(maps);
   close(mem);
   if (verbose) {
     bh_write("bulkhead: start-up objects' pages made the process's own "
              "copies: ");
-    bh_write_num((unsigned long)pages, 10);
+    bh_write_num((unsigned long)w.pages, 10);
     bh_write("\n");
   }
-  return pages;
+  return w.pages;
 }
