@@ -49,6 +49,7 @@
 #define MREMAP_FIXED_ 2
 #define O_PATH_ 010000000
 #define O_DIRECTORY_ 0200000
+#define O_TRUNC_ 01000
 #define FALLOC_FL_COLLAPSE_RANGE_ 0x08
 #define FALLOC_FL_INSERT_RANGE_ 0x20
 
@@ -339,6 +340,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_truncate,
                                SYS_ftruncate,
                                SYS_fallocate,
+                               SYS_open_by_handle_at,
                                SYS_ioctl,
                                SYS_perf_event_open,
                                SYS_bpf,
@@ -606,6 +608,14 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ld(a, ARG_LO(1));
       jump(a, BPF_JSET, FALLOC_FL_COLLAPSE_RANGE_ | FALLOC_FL_INSERT_RANGE_,
            notify, allow);
+      break;
+    /* An open by handle is not the supervisor's to make (it opens no
+     * path), so its O_TRUNC, which would drop those copies too, is
+     * refused here (review 16, attacks-rev16-handle-trunc.c). */
+    case SYS_open_by_handle_at:
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JSET, O_TRUNC_, -1, allow);
+      ret(a, TRAP(BH_R_HANDLE_TRUNC));
       break;
     case SYS_truncate:
     case SYS_ftruncate:

@@ -299,7 +299,8 @@ static int in_groups(const char *status, unsigned long gid) {
  * mode's group bits only bound, counts as letting it write. Also piece 6's
  * rule for a registered object's code (supervisor-code.c). */
 static const char every_file[] =
-    "its caller may write every file (CAP_DAC_OVERRIDE or CAP_FOWNER)";
+    "its caller holds capabilities, or root's id, and so may come to write "
+    "every file";
 
 /* *copyable: whether a sealed copy of the file answers the reason. */
 static const char *changeable(int fd, const struct stat *st, pid_t tid,
@@ -320,14 +321,16 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid,
   char status[16384];
   if (bh_read_status(tid, status, sizeof status))
     return "its caller's credentials cannot be read";
-  /* Rights the caller can take back count as its own: its permitted
-   * capabilities (capset), each of its user and group ids (setresuid,
-   * setresgid), and root's id brings every capability back
-   * (attacks-review5-saved-root.c, attacks-saved-root-dontneed.c). */
+  /* Rights the caller can take back count as its own: each of its user
+   * and group ids (setresuid, setresgid), and root's id brings every
+   * capability back (attacks-review5-saved-root.c,
+   * attacks-saved-root-dontneed.c). Any capability it holds or may raise
+   * counts as every file: CAP_SETUID becomes the owner, CAP_CHOWN takes
+   * the file, CAP_SETGID joins its group (attacks-rev16-cap-regain.c). */
   const char *cap = strstr(status, "\nCapEff:"), *prm = strstr(status, "\nCapPrm:");
   unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull,
                      per = prm ? strtoull(prm + 8, NULL, 16) : ~0ull;
-  if ((eff | per) & (1ull << 1 | 1ull << 3))
+  if (eff | per)
     return every_file;
   const char *uid = strstr(status, "\nUid:"), *gid = strstr(status, "\nGid:");
   unsigned long u[4], g[4];

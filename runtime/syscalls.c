@@ -121,6 +121,10 @@ const char *bh_reason_text(int reason) {
            "process under the supervisor: truncating it would drop the "
            "copies the supervisor checked, and the next access would read "
            "the file again";
+  case BH_R_HANDLE_TRUNC:
+    return "an open by handle with O_TRUNC: the supervisor opens no handle "
+           "for the program, so it cannot tell whether the truncation would "
+           "drop the copies of code it checked";
   case BH_R_SHARED_FILES:
     return "a process sharing the program's descriptors could swap the file of "
            "an executable mapping while the supervisor scans it";
@@ -150,6 +154,8 @@ const char *bh_syscall_name(long nr) {
     return "ftruncate";
   case SYS_fallocate:
     return "fallocate";
+  case SYS_open_by_handle_at:
+    return "open_by_handle_at";
   case SYS_ptrace:
     return "ptrace";
   case SYS_process_vm_readv:

@@ -20,13 +20,9 @@
 // Reproduced in the PKU guest: each prints "ATTACK SUCCEEDED".
 // The start-up rule (supervisor-own.c, could_become) already takes any
 // permitted capability as all of them; step 3's does not.
-// Suggested fix: in changeable(), count any permitted or effective
-// capability that leads to a file's bytes (CAP_SETUID, CAP_SETGID,
-// CAP_CHOWN, CAP_FOWNER, CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, ...; simplest:
-// any permitted capability, as could_become does) as "may write every
-// file": the kernel then maps a sealed copy and the jump lands on int3
-// (signal 5), which is what this test expects once fixed.
-// XFAIL: *
+// Fixed: changeable() counts any permitted or effective capability as
+// "may write every file", as could_become does: the kernel maps a sealed
+// copy and the jump lands on int3 (signal 5).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on > %t.out 2>&1 || true

@@ -13,15 +13,9 @@
 // function's first bytes and calls it with eax = ecx = edx = 0: every key
 // opens and the vault's page reads.
 // Reproduced in the PKU guest: "ATTACK SUCCEEDED".
-// Suggested fix: send open_by_handle_at to the supervisor (or refuse it
-// with O_TRUNC, or outright: nothing honest in a hardened program needs
-// it); the supervisor cannot make it itself without the handle's mount,
-// so refusing O_TRUNC there (and the open as a whole when the handle
-// names a file mapped executable, as for the other spellings) is the
-// simplest. Once fixed the attack dies (signal 9 with a "bulkhead:
-// denied" line, or, refused with an error, "opened: 0") and the code is
-// intact.
-// XFAIL: *
+// Fixed: the filter refuses open_by_handle_at with O_TRUNC (the
+// supervisor cannot open a handle for the caller, so it cannot judge the
+// file); the attack dies with the one line and the code is intact.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O2 -fPIC -shared %S/Inputs/startup-lib.c -o %t/libsl.so
