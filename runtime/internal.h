@@ -379,8 +379,8 @@ int bh_frame_pkru(const void *uc, uint32_t *pkru) BH_HIDDEN;
  * and XRSTORS in their code that is no checked gate unusable, or stop. */
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
 void bh_neutralise_gadgets(void) BH_HIDDEN;
-/* Start-up, before that scan: makes every readable, not writable, private
- * page of each file mapped now that the process could change its own copy,
+/* Start-up, before that scan: makes every readable private page of each
+ * file mapped now that the process could change its own copy,
  * so that what the scan sees is what runs (supervisor-own.c); the pages
  * copied. Stops the process if one cannot be. */
 long bh_own_startup_pages(int verbose) BH_HIDDEN;

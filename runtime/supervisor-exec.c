@@ -302,26 +302,10 @@ static const char every_file[] =
     "its caller holds capabilities, or root's id, and so may come to write "
     "every file";
 
-/* *copyable: whether a sealed copy of the file answers the reason. */
-static const char *changeable(int fd, const struct stat *st, pid_t tid,
-                              int *copyable) {
-  *copyable = 0;
-  int seals = fcntl(fd, F_GET_SEALS);
-  if (seals >= 0 && seals & F_SEAL_WRITE)
-    return NULL; /* a sealed memfd: nobody writes it */
-  if (!S_ISREG(st->st_mode))
-    return "it is not a regular file";
-  int fl = fcntl(fd, F_GETFL);
-  if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
-    return "the descriptor is open for writing";
-  /* From here on a sealed copy of the file would answer the reason. */
-  *copyable = 1;
-  /* A read-only mount is no answer: the same file may be writable through
-   * another mount of it (review 5, attacks-review5-ro-bind.c). */
-  char status[16384];
-  if (bh_read_status(tid, status, sizeof status))
-    return "its caller's credentials cannot be read";
-  /* Rights the caller can take back count as its own: each of its user
+/* Why the thread whose /proc/<tid>/status is status could change the
+ * file: NULL if it cannot. */
+static const char *thread_may_change(const char *status, const struct stat *st) {
+  /* Rights the thread can take back count as its own: each of its user
    * and group ids (setresuid, setresgid), and root's id brings every
    * capability back (attacks-review5-saved-root.c,
    * attacks-saved-root-dontneed.c). Any capability it holds or may raise
@@ -350,11 +334,56 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid,
     return "anyone may write it";
   if (st->st_mode & S_IWGRP && group)
     return "its group, one of the process's, may write it";
-  if (st->st_mode & S_IWGRP &&
-      fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
-    return "an access control list may let the process write it";
-  *copyable = 0;
   return NULL;
+}
+
+/* *copyable: whether a sealed copy of the file answers the reason. */
+static const char *changeable(int fd, const struct stat *st, pid_t tid,
+                              int *copyable) {
+  *copyable = 0;
+  int seals = fcntl(fd, F_GET_SEALS);
+  if (seals >= 0 && seals & F_SEAL_WRITE)
+    return NULL; /* a sealed memfd: nobody writes it */
+  if (!S_ISREG(st->st_mode))
+    return "it is not a regular file";
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
+    return "the descriptor is open for writing";
+  /* From here on a sealed copy of the file would answer the reason. */
+  *copyable = 1;
+  /* A read-only mount is no answer: the same file may be writable through
+   * another mount of it (review 5, attacks-review5-ro-bind.c). Every
+   * thread's rights count, not only the caller's: threads may hold
+   * different ids, and a sibling that stayed root writes the file (review
+   * 6, attacks-review6-thread-creds.c; review 16, with MADV_DONTNEED,
+   * attacks-rev16-thread-creds-dontneed.c). */
+  char path[64], status[16384];
+  pid_t tgid = bh_task_tgid(tid);
+  snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
+  DIR *d = tgid > 0 ? opendir(path) : NULL;
+  if (!d)
+    return "its threads' credentials cannot be read";
+  const char *why = NULL;
+  int seen = 0;
+  for (struct dirent *e; !why && (e = readdir(d));) {
+    pid_t t = (pid_t)atoi(e->d_name);
+    if (t <= 0)
+      continue;
+    /* A thread that ended meanwhile has no rights left. */
+    if (bh_read_status(t, status, sizeof status))
+      continue;
+    seen++;
+    why = thread_may_change(status, st);
+  }
+  closedir(d);
+  if (!why && !seen)
+    why = "its threads' credentials cannot be read";
+  if (!why && st->st_mode & S_IWGRP &&
+      fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
+    why = "an access control list may let the process write it";
+  if (!why)
+    *copyable = 0;
+  return why;
 }
 
 const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {

@@ -159,12 +159,12 @@ static int own_startup_line(char *line, void *ctx) {
   char perms[8];
   int at = 0;
   /* Only file mappings (a path): not the vDSO, not anonymous memory.
-   * Readable, not writable, private: code and read-only data, where
-   * gadgets.c trusts a gate's word. */
+   * Readable and private: code and read-only data, where gadgets.c trusts
+   * a gate's word, and writable data, which is the file's page until first
+   * written: a compartment's too, keyed (attacks-rev16-file-data.test). */
   if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms, &off,
              &dmaj, &dmin, &ino, &at) != 7 ||
-      !at || line[at] != '/' || perms[0] != 'r' || perms[1] != '-' ||
-      perms[3] != 'p')
+      !at || line[at] != '/' || perms[0] != 'r' || perms[3] != 'p')
     return 0;
   if (dmaj != w->pmaj || dmin != w->pmin || ino != w->pino) {
     w->pmaj = dmaj, w->pmin = dmin, w->pino = ino;
@@ -172,7 +172,7 @@ static int own_startup_line(char *line, void *ctx) {
     if (w->why && w->verbose) {
       char say[4096 + 256];
       bh_format(say, sizeof say,
-                "bulkhead: start-up object %s: %s; its read-only pages "
+                "bulkhead: start-up object %s: %s; its pages "
                 "become the process's own copies\n",
                 line + at, w->why);
       bh_write(say);

@@ -14,13 +14,10 @@
 // and review 15 closed DONTNEED with the sealed copy, but only for callers
 // whose own rights reach the file.
 // Reproduced in the PKU guest: "ATTACK SUCCEEDED".
-// Suggested fix: judge the rights of every thread of the process (each
-// task's status, under the same stop that freezes them for the mapping;
-// a thread's ids can only change while it runs), not the caller's alone;
-// or refuse MADV_DONTNEED (and MADV_REMOVE) on every executable file
-// mapping made after start-up that is not a sealed copy. Once fixed the
-// jump lands on the old bytes (int3, signal 5).
-// XFAIL: *
+// Fixed: step 3 judges the rights of every thread of the process (each
+// task's status, read while the supervisor holds them all stopped), so
+// the root sibling makes the file "changeable" and the kernel maps a
+// sealed copy: the jump lands on the old bytes (int3, signal 5).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -lpthread
 // RUN: %run %t.on > %t.out 2>&1 || true
