@@ -143,8 +143,14 @@ static const char *name_of(int fd, char *buf, size_t size) {
 static int refused(int listener, const struct seccomp_notif *n, int fd,
                    const struct stat *st, long long len, int moves,
                    const char *path) {
-  /* a negative length is the kernel's EINVAL */
-  if (!S_ISREG(st->st_mode) ||
+  /* A negative length is the kernel's EINVAL; a memfd sealed against
+   * shrinking (and growing, for a move) the kernel's EPERM: its pages
+   * cannot be dropped (the allocator copies', attacks-review3-copy-
+   * truncate.c). */
+  int seals = fcntl(fd, F_GET_SEALS);
+  int sealed = seals >= 0 && seals & F_SEAL_SHRINK &&
+               (!moves || seals & F_SEAL_GROW);
+  if (!S_ISREG(st->st_mode) || sealed ||
       (!moves && (len < 0 || len >= (long long)st->st_size)) || !mapped_by(st))
     return 0;
   char buf[PATH_MAX];
