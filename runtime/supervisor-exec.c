@@ -356,7 +356,7 @@ static const char *changeable(int fd, const struct stat *st, pid_t tid,
    * thread's rights count, not only the caller's: threads may hold
    * different ids, and a sibling that stayed root writes the file (review
    * 6, attacks-review6-thread-creds.c; review 16, with MADV_DONTNEED,
-   * attacks-rev16-thread-creds-dontneed.c). */
+   * attacks-review6-thread-creds.c, second case). */
   char path[64], status[16384];
   pid_t tgid = bh_task_tgid(tid);
   snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);

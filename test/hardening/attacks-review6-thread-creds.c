@@ -22,7 +22,14 @@
 // process's own copies, which the root thread's write does not reach,
 // and scans those copies. The jump lands on the file's old bytes (int3:
 // SIGTRAP). It failed before ("mapping shows the write: 1", ATTACK
-// SUCCEEDED). Truncation still drops the copies: attacks-root-truncate.c.
+// SUCCEEDED).
+//
+// The second case (review 16) advises the copy away after the root
+// thread's write (MADV_DONTNEED: a mapping made after start-up is no
+// protected range), and the next access read the file: ATTACK SUCCEEDED.
+// Fixed: step 3 judges every thread's rights, read while the supervisor
+// holds them all stopped; the root sibling makes the file changeable, so
+// the kernel maps a sealed copy, which nothing drops back to the file.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -lpthread
 // RUN: %run %t.on | FileCheck %s --check-prefix=ON
@@ -30,6 +37,10 @@
 // ON: mapped by a thread with no privilege
 // ON-NEXT: mapping shows the write: 0
 // ON: thread-creds: stopped by signal 5
+// ON: mapped by a thread with no privilege
+// ON-NEXT: advised away: 0
+// ON-NEXT: mapping shows the write: 0
+// ON: thread-creds-dontneed: stopped by signal 5
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
@@ -54,7 +65,8 @@ static void *root_thread(void *unused) {
   return NULL;
 }
 
-static void attack(void) {
+/* advise: the copy advised away (MADV_DONTNEED) before the jump. */
+static void attack_as(int advise) {
   if (getuid() != 0) {
     printf("setup: not root\n");
     return;
@@ -89,6 +101,8 @@ static void attack(void) {
     return;
   }
   const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  if (advise)
+    printf("advised away: %d\n", madvise(m, 4096, MADV_DONTNEED));
   printf("mapping shows the write: %d\n", !memcmp(m + 0x100, code, 4));
   fflush(stdout);
   static char out[48];
@@ -96,7 +110,10 @@ static void attack(void) {
   report_read("a file a root thread wrote", out);
 }
 
+static void plain(void) { attack_as(0); }
+static void advised(void) { attack_as(1); }
+
 int main(void) {
-  struct attack a[] = {{"thread-creds", attack}};
-  return run_attacks(a, 1);
+  struct attack a[] = {{"thread-creds", plain}, {"thread-creds-dontneed", advised}};
+  return run_attacks(a, 2);
 }
