@@ -1,0 +1,181 @@
+// Review 17, attacker model A (key-0 loads and stores only): the PKRU the
+// supervisor learns for an open is used by another domain's open.
+//
+// An open whose path lies in compartment memory makes the supervisor stop
+// the caller to learn its PKRU (runtime/supervisor-open.c, bh_task_pkru),
+// which interrupts the call; it keeps that PKRU for "that one call of that
+// thread with the same arguments" (tid, number, four arguments), assuming
+// the kernel's restart of the call is the next such call. It need not be:
+// a signal pending when the supervisor lets the thread go (one that came
+// during the stop, or the signal-delivery stop the supervisor itself saw
+// and put back) runs its handler first, in the handler's domain, and an
+// open there with the same arguments takes the PKRU learnt for the
+// interrupted one.
+//
+// Here the vault opens a file by a path in its own data (as SQLite opens
+// its journal), again and again, on one thread; the program signals that
+// thread now and then (a timer, a watchdog); its handler, default-domain
+// code, opens a path through a key-0 pointer. The attacker's one store
+// aims that pointer at the vault's path. The kernel would answer the
+// handler EFAULT, and so does the supervisor, unless the handler's open
+// comes right after the supervisor learnt the vault's PKRU for the
+// vault's open: then the supervisor reads the vault's bytes for the
+// default domain and hands it the file they name (its name, in
+// /proc/self/fd, is the vault's path; with O_CREAT it would create a file
+// named after the vault's data).
+//
+// Suggested fix: bind what was learnt to the restart itself, not to equal
+// arguments: e.g. read the PKRU from the very stop in which the thread
+// still sits in that call (PTRACE_GETREGSET shows orig_rax and the
+// restart), keep it only if the thread's next stop-free resumption cannot
+// run a handler (no signal pending and none put back: otherwise forget
+// it), or key it also on the thread's stack pointer and instruction
+// pointer at the call (a handler's call differs in both).
+// OPEN: expected to fail until fixed.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t | FileCheck %s
+// CHECK: direct open of the vault's path from the default domain: Bad address
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-rev17-learnt-pkru-signal: done
+#define _GNU_SOURCE
+#include <bulkhead.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NAME "vault-secret-0123456789abcdef"
+
+BULKHEAD_DATA(vault) static char vault_path[160];
+
+static volatile int stop;
+
+BULKHEAD_ENTRY(vault) void vault_set(const char *dir) {
+  snprintf(vault_path, sizeof vault_path, "%s/%s", dir, NAME);
+}
+
+/* The vault's own, legitimate opens of a path in its memory. */
+BULKHEAD_ENTRY(vault) long vault_work(void) {
+  long n = 0;
+  while (!stop) {
+    int fd = open(vault_path, O_RDONLY);
+    if (fd >= 0)
+      close(fd);
+    n++;
+  }
+  return n;
+}
+
+/* Where the address comes from does not matter: the binary, /proc/self/maps. */
+static char *vault_path_address(void) { return vault_path; }
+
+/* The program's handler: opens what a key-0 pointer names. */
+static const char *volatile aimed;
+static volatile int leaked_fd = -1;
+static volatile long handler_opens, handler_efaults;
+static volatile unsigned leak_pkru;
+static unsigned rdpkru(void) {
+  unsigned eax, edx;
+  __asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+  return eax;
+}
+static void on_signal(int sig) {
+  (void)sig;
+  int e = errno;
+  int fd = open((const char *)aimed, O_RDONLY);
+  if (fd >= 0 && leaked_fd < 0)
+    leak_pkru = rdpkru(), leaked_fd = fd;
+  else if (fd >= 0)
+    close(fd);
+  else if (errno == EFAULT)
+    handler_efaults++;
+  handler_opens++;
+  errno = e;
+}
+
+static volatile pid_t worker_tid;
+static void *worker(void *unused) {
+  (void)unused;
+  worker_tid = (pid_t)syscall(SYS_gettid);
+  vault_work();
+  return NULL;
+}
+
+static long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  static char dir[] = "/tmp/bh-rev17-XXXXXX";
+  if (!mkdtemp(dir))
+    return perror("mkdtemp"), 1;
+  char file[200];
+  snprintf(file, sizeof file, "%s/%s", dir, NAME);
+  int c = open(file, O_CREAT | O_WRONLY, 0600);
+  if (c < 0)
+    return perror("create"), 1;
+  close(c);
+  vault_set(dir);
+
+  /* The attacker's store: the handler's pointer now names the vault's path. */
+  aimed = vault_path_address();
+  int fd = open((const char *)aimed, O_RDONLY);
+  printf("direct open of the vault's path from the default domain: %s\n",
+         fd < 0 ? strerror(errno) : "opened");
+  if (fd >= 0)
+    printf("ATTACK SUCCEEDED: the default domain opened the vault's path "
+           "directly\n");
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+
+  pthread_t t;
+  pthread_create(&t, NULL, worker, NULL);
+  while (!worker_tid)
+    usleep(1000);
+  /* The program's own signals to its worker (a timer, a watchdog). */
+  srand(17);
+  long signals = 0, start = now_ms();
+  while (leaked_fd < 0 && signals < 4000 && now_ms() - start < 60000) {
+    syscall(SYS_tgkill, getpid(), worker_tid, SIGUSR1);
+    signals++;
+    usleep(100 + rand() % 2000);
+  }
+  stop = 1;
+  pthread_join(t, NULL);
+
+  if (leaked_fd >= 0) {
+    char link[64], name[256];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", leaked_fd);
+    ssize_t k = readlink(link, name, sizeof name - 1);
+    name[k > 0 ? k : 0] = 0;
+    printf("ATTACK SUCCEEDED: the default domain's handler opened the path "
+           "in the vault's data (%ld signals): %s\n",
+           signals, name);
+    /* Not a handler run with the vault's rights: the default domain's. */
+    printf("the handler ran with the default domain's PKRU: %s\n",
+           leak_pkru == rdpkru() ? "yes" : "no");
+  } else {
+    printf("held: %ld signals, %ld handler opens, %ld EFAULT\n", signals,
+           (long)handler_opens, (long)handler_efaults);
+  }
+  unlink(file);
+  rmdir(dir);
+  printf("attacks-rev17-learnt-pkru-signal: done\n");
+  return 0;
+}
