@@ -1,0 +1,156 @@
+// Review 17, attacker model A (key-0 loads and stores only): the supervisor
+// learns the PKRU of a compartment's signal handler and uses it for the
+// default domain's open of a path in the compartment's memory.
+//
+// An open whose path lies in compartment memory makes the supervisor stop
+// the caller to learn its PKRU (runtime/supervisor-open.c: read_path asks,
+// bh_task_pkru stops the thread with PTRACE_INTERRUPT and reads PKRU from
+// its XSAVE state) and keeps it for the next call of that thread with the
+// same number and arguments. The PKRU read is the thread's at the stop,
+// not at the call: a signal that arrives between the call and the stop
+// ends the wait for the supervisor's answer (the call is made again
+// later) and runs its handler, and if that handler is a compartment's, the
+// stop finds the thread inside it, with the compartment's rights. The
+// default domain's call, made again after the handler, then gets the
+// compartment's PKRU: the supervisor reads the compartment's bytes as its
+// path and opens (or creates, with O_CREAT) the file they name for the
+// default domain, which learns them (/proc/self/fd, or the file's name).
+//
+// Here the vault has a signal handler of its own (a timer's, say) and the
+// program signals the thread now and then; the default domain opens a
+// path through a key-0 pointer, which the attacker's one store aims at
+// the vault's data: any address, read up to its first zero byte. The
+// kernel answers EFAULT, and so does the supervisor, unless the signal
+// comes in that window: then the open succeeds.
+//
+// Suggested fix: trust a PKRU only from a stop inside the very call (the
+// registers of the stop show that system call, orig_rax and the argument
+// registers equal, at the same instruction pointer, and it is no
+// signal-delivery stop); from any other stop learn nothing (the call
+// comes again and is asked again). With attacks-rev17-learnt-pkru-signal.c
+// (a PKRU rightly learnt but taken by a handler's call) the two show that
+// "same thread, same arguments" does not name one call.
+// OPEN: expected to fail until fixed.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t | FileCheck %s
+// CHECK: direct open of the vault's data from the default domain: Bad address
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-rev17-learnt-pkru-handler: done
+#define _GNU_SOURCE
+#include <bulkhead.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NAME "vault-secret-0123456789abcdef"
+
+/* The vault's secret: here the name of a file (test set-up creates it), so
+ * that an open of it succeeds when the supervisor reads it. */
+BULKHEAD_DATA(vault) static char vault_secret[160];
+
+BULKHEAD_ENTRY(vault) void vault_set(const char *dir) {
+  snprintf(vault_secret, sizeof vault_secret, "%s/%s", dir, NAME);
+}
+
+/* The vault's own signal handler: some work with its rights. */
+static volatile long spins = 200000;
+BULKHEAD_ENTRY(vault) void vault_on_signal(int sig) {
+  (void)sig;
+  for (volatile long i = 0; i < spins; i++) {
+  }
+}
+
+/* Where the address comes from does not matter: the binary, /proc/self/maps. */
+static char *vault_secret_address(void) { return vault_secret; }
+
+static unsigned rdpkru(void) {
+  unsigned eax, edx;
+  __asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+  return eax;
+}
+
+/* The program's own signals to the thread (a timer, a watchdog). */
+static volatile pid_t target;
+static volatile int stop;
+static void *signaller(void *unused) {
+  (void)unused;
+  srand(17);
+  while (!stop) {
+    syscall(SYS_tgkill, getpid(), target, SIGUSR1);
+    usleep(100 + rand() % 1500);
+  }
+  return NULL;
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  static char dir[] = "/tmp/bh-rev17h-XXXXXX";
+  if (!mkdtemp(dir))
+    return perror("mkdtemp"), 1;
+  char file[200];
+  snprintf(file, sizeof file, "%s/%s", dir, NAME);
+  int c = open(file, O_CREAT | O_WRONLY, 0600);
+  if (c < 0)
+    return perror("create"), 1;
+  close(c);
+  vault_set(dir);
+
+  /* The attacker's store: a key-0 path pointer the program opens now
+   * aims at the vault's data. */
+  const char *volatile aimed = vault_secret_address();
+  unsigned pkru = rdpkru();
+  int fd = open((const char *)aimed, O_RDONLY);
+  printf("direct open of the vault's data from the default domain: %s\n",
+         fd < 0 ? strerror(errno) : "opened");
+  if (fd >= 0)
+    printf("ATTACK SUCCEEDED: opened at once\n");
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = vault_on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+  target = (pid_t)syscall(SYS_gettid);
+  pthread_t t;
+  pthread_create(&t, NULL, signaller, NULL);
+  long opens = 0, efaults = 0, start = time(NULL);
+  fd = -1;
+  while (opens < 20000 && time(NULL) - start < 60) {
+    fd = open((const char *)aimed, O_RDONLY);
+    opens++;
+    if (fd >= 0)
+      break;
+    if (errno == EFAULT)
+      efaults++;
+  }
+  stop = 1;
+  pthread_join(t, NULL);
+
+  if (fd >= 0) {
+    char link[64], name[256];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t k = readlink(link, name, sizeof name - 1);
+    name[k > 0 ? k : 0] = 0;
+    printf("ATTACK SUCCEEDED: the default domain's open of the vault's data "
+           "worked (after %ld opens), and names its bytes: %s\n",
+           opens, name);
+    /* Not an open made with the vault's rights: the default domain's. */
+    printf("the opening code ran with the default domain's PKRU: %s\n",
+           rdpkru() == pkru ? "yes" : "no");
+  } else {
+    printf("held: %ld opens, %ld EFAULT\n", opens, efaults);
+  }
+  unlink(file);
+  rmdir(dir);
+  printf("attacks-rev17-learnt-pkru-handler: done\n");
+  return 0;
+}
