@@ -13,8 +13,8 @@
 // stop finds the thread inside it, with the compartment's rights. The
 // default domain's call, made again after the handler, then gets the
 // compartment's PKRU: the supervisor reads the compartment's bytes as its
-// path and opens (or creates, with O_CREAT) the file they name for the
-// default domain, which learns them (/proc/self/fd, or the file's name).
+// path and creates (O_CREAT) the file they name for the default domain,
+// which learns them (/proc/self/fd, or the directory's listing).
 //
 // Here the vault has a signal handler of its own (a timer's, say) and the
 // program signals the thread now and then; the default domain opens a
@@ -53,13 +53,8 @@
 
 #define NAME "vault-secret-0123456789abcdef"
 
-/* The vault's secret: here the name of a file (test set-up creates it), so
- * that an open of it succeeds when the supervisor reads it. */
-BULKHEAD_DATA(vault) static char vault_secret[160];
-
-BULKHEAD_ENTRY(vault) void vault_set(const char *dir) {
-  snprintf(vault_secret, sizeof vault_secret, "%s/%s", dir, NAME);
-}
+/* The vault's secret: any bytes (up to a zero byte, and no '/'). */
+BULKHEAD_DATA(vault) static char vault_secret[64] = NAME;
 
 /* The vault's own signal handler: some work with its rights. */
 static volatile long spins = 200000;
@@ -96,19 +91,14 @@ int main(void) {
   static char dir[] = "/tmp/bh-rev17h-XXXXXX";
   if (!mkdtemp(dir))
     return perror("mkdtemp"), 1;
-  char file[200];
-  snprintf(file, sizeof file, "%s/%s", dir, NAME);
-  int c = open(file, O_CREAT | O_WRONLY, 0600);
-  if (c < 0)
-    return perror("create"), 1;
-  close(c);
-  vault_set(dir);
+  if (chdir(dir))
+    return perror("chdir"), 1;
 
   /* The attacker's store: a key-0 path pointer the program opens now
    * aims at the vault's data. */
   const char *volatile aimed = vault_secret_address();
   unsigned pkru = rdpkru();
-  int fd = open((const char *)aimed, O_RDONLY);
+  int fd = open((const char *)aimed, O_RDONLY | O_CREAT, 0600);
   printf("direct open of the vault's data from the default domain: %s\n",
          fd < 0 ? strerror(errno) : "opened");
   if (fd >= 0)
@@ -125,7 +115,7 @@ int main(void) {
   long opens = 0, efaults = 0, start = time(NULL);
   fd = -1;
   while (opens < 20000 && time(NULL) - start < 60) {
-    fd = open((const char *)aimed, O_RDONLY);
+    fd = open((const char *)aimed, O_RDONLY | O_CREAT, 0600);
     opens++;
     if (fd >= 0)
       break;
@@ -141,7 +131,7 @@ int main(void) {
     ssize_t k = readlink(link, name, sizeof name - 1);
     name[k > 0 ? k : 0] = 0;
     printf("ATTACK SUCCEEDED: the default domain's open of the vault's data "
-           "worked (after %ld opens), and names its bytes: %s\n",
+           "created a file named after them (after %ld opens): %s\n",
            opens, name);
     /* Not an open made with the vault's rights: the default domain's. */
     printf("the opening code ran with the default domain's PKRU: %s\n",
@@ -149,8 +139,9 @@ int main(void) {
   } else {
     printf("held: %ld opens, %ld EFAULT\n", opens, efaults);
   }
-  unlink(file);
-  rmdir(dir);
+  unlink(NAME);
+  if (chdir("/") || rmdir(dir))
+    perror("rmdir");
   printf("attacks-rev17-learnt-pkru-handler: done\n");
   return 0;
 }
