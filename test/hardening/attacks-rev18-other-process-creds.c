@@ -22,7 +22,9 @@
 // that runs our code (our process, its forks, its memory's sharers: the
 // walk mapped_by (supervisor-truncate.c) and bh_each_sharer already make),
 // or, simpler and sure, map a sealed copy of every file (step 3's copy
-// always), leaving step 6 for nothing.
+// always), leaving step 6 for nothing. Only the copy also answers a root
+// that leaves a writer outside the filter (a cron job, a service it
+// asks), which no look at tasks under the supervisor can see.
 // Once fixed each attack ends by signal 5 (a sealed copy: the jump lands
 // on the int3 the file held) or 9 (the supervisor refuses the mapping).
 // XFAIL: *
