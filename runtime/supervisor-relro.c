@@ -19,10 +19,14 @@
  *     order) is the supervisor's own: a fork of the program after
  *     start-up, so its dlvsym/dlsym (IFUNCs resolved on the same CPU)
  *     answers as the program's ld.so did. A name it lacks: the object's
- *     own definition; if the object has none, a definition of that name
- *     (and version) in the .dynsym of some other object file mapped in
- *     the process (any one: the residual choice). 0 for a weak undefined
- *     symbol;
+ *     own definition; if the object has none, refused (review 15: a
+ *     definition "in some mapped file" was the attacker's to map, and an
+ *     object loaded after start-up has no protected range). 0 for a weak
+ *     undefined symbol;
+ *     So the object reaches no code of a library loaded with it, whose
+ *     code and GOT lie in no protected range (review 15, dep-got);
+ *   - a GLOB_DAT or JUMP_SLOT word outside RELRO (a writable GOT: -z
+ *     norelro, -z lazy) is refused: key-0 writes would redirect it;
  *   - TPOFF64: of the object's own TLS, one module offset for all of them,
  *     which must be that of a stack slot publish checked
  *     (supervisor-publish.c); of a start-up object's, its offset in the
@@ -219,27 +223,6 @@ static const char *version(const struct elf *e, uint64_t i) {
   return NULL;
 }
 
-/* A definition of name (version ver, if not NULL) in e's dynamic symbols,
- * not an IFUNC (its value is what its resolver says): 0 and its value,
- * or -1. */
-static int defined(const struct elf *e, const char *name, const char *ver,
-                   uint64_t *value) {
-  for (uint64_t i = 1; i < e->nsym; i++) {
-    ElfW(Sym) s;
-    const char *n;
-    if (symbol(e, i, &s, &n) || s.st_shndx == SHN_UNDEF || strcmp(n, name) ||
-        ELF64_ST_BIND(s.st_info) == STB_LOCAL ||
-        ELF64_ST_TYPE(s.st_info) == STT_GNU_IFUNC)
-      continue;
-    const char *v = ver ? version(e, i) : NULL;
-    if (ver && v && strcmp(v, ver))
-      continue;
-    *value = s.st_value;
-    return 0;
-  }
-  return -1;
-}
-
 /* Whether the object file mapped at base in the supervisor defines name
  * without a version (which ld.so takes for any version asked). */
 static int unversioned(const void *base, const char *name) {
@@ -275,41 +258,6 @@ static void *global(const char *name, const char *ver) {
       (exact && dladdr(exact, &x) && x.dli_fbase == a.dli_fbase))
     return exact;
   return unversioned(a.dli_fbase, name) ? any : exact;
-}
-
-/* Whether some object file mapped in process tgid (other than at base)
- * defines name (ver) at address want - addend. */
-static int mapped_definition(pid_t tgid, uintptr_t base, const char *name,
-                             const char *ver, uint64_t want, int64_t addend) {
-  char path[64], line[4096 + 128];
-  snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
-  FILE *f = fopen(path, "re");
-  int found = 0;
-  while (f && !found && bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo, hi, off;
-    if (sscanf(line, "%llx-%llx %*s %llx", &lo, &hi, &off) != 3 || off ||
-        lo == base || !strchr(line, '/'))
-      continue;
-    const char *why;
-    int fd = bh_object_file_open(tgid, (uintptr_t)lo, &why);
-    struct elf e;
-    if (fd < 0)
-      continue;
-    if (!elf_open(fd, &e)) {
-      /* Its base: where its first PT_LOAD (file offset 0) is mapped. */
-      uint64_t first = UINT64_MAX, v;
-      for (int i = 0; i < e.phnum; i++)
-        if (e.ph[i].p_type == PT_LOAD && e.ph[i].p_vaddr < first)
-          first = e.ph[i].p_vaddr & ~(uint64_t)(BH_PAGE - 1);
-      found = first != UINT64_MAX && !defined(&e, name, ver, &v) &&
-              lo - first + v + (uint64_t)addend == want;
-      elf_close(&e);
-    }
-    close(fd);
-  }
-  if (f)
-    fclose(f);
-  return found;
 }
 
 /* The path of the file mapped at base in process tgid, for messages. */
@@ -437,18 +385,17 @@ static int relocated(struct look *k, const ElfW(Rela) * r, uint64_t *word) {
   } else if (own) {
     *word = k->base + s.st_value + (uint64_t)r->r_addend;
     return 0;
-  } else if (got &&
-             mapped_definition(k->tgid, k->base, name, ver, got, r->r_addend)) {
-    *word = got;
-    return 0;
   }
   if (weak && !got) {
     *word = 0;
     return 0;
   }
   return fail(k,
-              "its %s word for %s%s%s (offset 0x%lx) is 0x%lx, the "
-              "address of no definition of that name",
+              "its %s word for %s%s%s (offset 0x%lx) is 0x%lx, and neither "
+              "the object nor what the program loaded at start-up defines "
+              "that name (a compartment object calls only into itself and "
+              "objects loaded at start-up: link its dependencies into the "
+              "program)",
               type_name(type), name, ver ? "@" : "", ver ? ver : "",
               (unsigned long)r->r_offset, (unsigned long)got);
 }
@@ -483,6 +430,27 @@ static int table(struct look *k, uint64_t a, uint64_t sz) {
                   (unsigned long)w);
     }
     memcpy(k->want + (r.r_offset - k->lo), &w, sizeof w);
+  }
+  return 0;
+}
+
+/* Whether every GOT word (GLOB_DAT, JUMP_SLOT) of a relocation table
+ * lies in RELRO: one outside (-z norelro, -z lazy) stays writable key-0
+ * memory that decides where the object's calls go. */
+static int got_in_relro(struct look *k, uint64_t a, uint64_t sz) {
+  const ElfW(Rela) *rel = sz ? at(k->e, a, sz) : NULL;
+  if (sz && (!rel || sz % sizeof *rel))
+    return fail(k, "its relocation table is not in its file");
+  for (uint64_t i = 0; i < sz / sizeof *rel; i++) {
+    ElfW(Rela) r;
+    memcpy(&r, &rel[i], sizeof r);
+    unsigned t = ELF64_R_TYPE(r.r_info);
+    if ((t == R_X86_64_GLOB_DAT || t == R_X86_64_JUMP_SLOT) &&
+        (r.r_offset < k->lo || r.r_offset + 8 > k->hi))
+      return fail(k,
+                  "its %s word at offset 0x%lx is outside RELRO, writable "
+                  "by the default domain (link it with -z relro -z now)",
+                  type_name(t), (unsigned long)r.r_offset);
   }
   return 0;
 }
@@ -566,6 +534,9 @@ int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) {
   for (int i = 0; i < e.phnum; i++)
     if (e.ph[i].p_type == PT_GNU_RELRO)
       k.lo = e.ph[i].p_vaddr, k.hi = e.ph[i].p_vaddr + e.ph[i].p_memsz;
+  if (got_in_relro(&k, e.rela, e.relasz) ||
+      got_in_relro(&k, e.jmprel, e.pltrelsz))
+    goto out;
   if (k.hi <= k.lo) {
     r = 0; /* nothing relocated is read-only */
     goto out;
