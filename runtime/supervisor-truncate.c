@@ -54,51 +54,52 @@
  * (btrfs subvolumes, overlayfs show another one in maps than stat does)
  * counts unless the mapping's path, seen from pid's root, is another
  * file: the stricter answer. */
-static int line_maps(const char *line, pid_t pid, const struct stat *st) {
-  unsigned long long ino;
-  unsigned maj, min;
-  char perms[8];
-  int name = 0;
-  if (sscanf(line, "%*llx-%*llx %7s %*llx %x:%x %llu %n", perms, &maj, &min,
-             &ino, &name) < 4 ||
-      perms[2] != 'x' || ino != (unsigned long long)st->st_ino || !ino)
+static int line_maps(const struct bh_map *m, pid_t pid, const struct stat *st) {
+  if (m->perms[2] != 'x' || m->ino != (unsigned long long)st->st_ino || !m->ino)
     return 0;
-  if (maj == major(st->st_dev) && min == minor(st->st_dev))
+  if (m->maj == major(st->st_dev) && m->min == minor(st->st_dev))
     return 1;
   char path[PATH_MAX + 64];
   struct stat other;
-  if (!name || line[name] != '/')
+  if (m->path[0] != '/')
     return 1;
-  snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, line + name);
-  path[strcspn(path, "\n")] = 0;
+  snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, m->path);
   return stat(path, &other) ||
          (other.st_dev == st->st_dev && other.st_ino == st->st_ino);
+}
+
+struct task_walk {
+  pid_t pid;
+  const struct stat *st;
+  int lines, hit;
+};
+
+static int task_line(const struct bh_map *m, void *ctx) {
+  struct task_walk *w = ctx;
+  w->lines++;
+  return w->hit = line_maps(m, w->pid, w->st);
 }
 
 /* Whether process pid maps st executable: read through its threads' maps
  * (the leader's is empty once it ended with pthread_exit; they share
  * one). */
 static int process_maps(pid_t pid, const struct stat *st) {
-  char path[64], line[PATH_MAX + 128];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
   DIR *d = opendir(path);
   if (!d)
     return 0; /* gone */
-  int hit = 0, lines = 0;
-  for (struct dirent *e; !hit && !lines && (e = readdir(d));) {
+  struct task_walk w = {pid, st, 0, 0};
+  for (struct dirent *e; !w.hit && !w.lines && (e = readdir(d));) {
     char *end;
     long t = strtol(e->d_name, &end, 10);
     if (*end || t <= 0)
       continue;
     snprintf(path, sizeof path, "/proc/%d/task/%ld/maps", (int)pid, t);
-    FILE *f = fopen(path, "re");
-    while (f && !hit && bh_read_line(line, sizeof line, f))
-      lines++, hit = line_maps(line, pid, st);
-    if (f)
-      fclose(f);
+    bh_each_map(path, task_line, &w);
   }
   closedir(d);
-  return hit;
+  return w.hit;
 }
 
 /* A process whose code the supervisor vouches for (ours or a fork of it)
