@@ -138,12 +138,8 @@ static const char *name_of(int fd, char *buf, size_t size) {
   return k > 0 ? buf : NULL;
 }
 
-/* Refuses n if shortening the file open as fd (st) to len would drop
- * checked copies: 1 (answered), else 0. moves: the call shifts the
- * file's bytes (fallocate's collapse or insert), whatever len. */
-static int refused(int listener, const struct seccomp_notif *n, int fd,
-                   const struct stat *st, long long len, int moves,
-                   const char *path) {
+int bh_truncation_drops(int fd, const struct stat *st, long long len,
+                        int moves) {
   /* A negative length is the kernel's EINVAL; a memfd sealed against
    * shrinking (and growing, for a move) the kernel's EPERM: its pages
    * cannot be dropped (the allocator copies', attacks-review3-copy-
@@ -151,8 +147,16 @@ static int refused(int listener, const struct seccomp_notif *n, int fd,
   int seals = fcntl(fd, F_GET_SEALS);
   int sealed = seals >= 0 && seals & F_SEAL_SHRINK &&
                (!moves || seals & F_SEAL_GROW);
-  if (!S_ISREG(st->st_mode) || sealed ||
-      (!moves && (len < 0 || len >= (long long)st->st_size)) || !mapped_by(st))
+  return S_ISREG(st->st_mode) && !sealed &&
+         (moves || (len >= 0 && len < (long long)st->st_size)) &&
+         mapped_by(st) != 0;
+}
+
+/* Refuses n if bh_truncation_drops: 1 (answered), else 0. */
+static int refused(int listener, const struct seccomp_notif *n, int fd,
+                   const struct stat *st, long long len, int moves,
+                   const char *path) {
+  if (!bh_truncation_drops(fd, st, len, moves))
     return 0;
   char buf[PATH_MAX];
   bh_supervisor_deny(listener, n, 1, BH_R_TRUNCATE,
