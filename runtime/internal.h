@@ -226,6 +226,20 @@ char *bh_read_line(char *buf, int size, struct _IO_FILE *f) BH_HIDDEN;
 int bh_each_line(int fd, char *line, size_t cap,
                  int (*each)(char *line, void *ctx), void *ctx) BH_HIDDEN;
 
+/* One line of /proc/<pid>/maps: the range [lo, hi), perms ("r-xp"), the
+ * file offset, device and inode, and the mapping's name ("" for none). */
+struct bh_map {
+  unsigned long long lo, hi, off, ino;
+  unsigned maj, min;
+  char perms[8];
+  const char *path;
+};
+/* Calls each(map, ctx) for every line of the maps file at path (maps.c),
+ * in the kernel's order (ascending addresses), until it returns non-zero:
+ * that value, else 0; -1 if the file cannot be opened. */
+int bh_each_map(const char *path, int (*each)(const struct bh_map *m, void *ctx),
+                void *ctx) BH_HIDDEN;
+
 /* Messages go straight to fd 2: start-up runs before libc is fully set up,
  * and fault reports run in signal handlers. */
 void bh_write(const char *s) BH_HIDDEN;

@@ -24,14 +24,34 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* Here with the readers of /proc maps that use it (internal.h). */
-char *bh_read_line(char *buf, int size, FILE *f) {
-  if (!fgets(buf, size, f))
-    return NULL;
-  if (!strchr(buf, '\n'))
-    for (int c; (c = fgetc(f)) != EOF && c != '\n';) {
-    }
-  return buf;
+struct open_walk {
+  uintptr_t base;
+  unsigned long long *id;
+  const char **why;
+  int fd;
+};
+
+static int open_line(const struct bh_map *m, void *ctx) {
+  struct open_walk *w = ctx;
+  if (m->lo != w->base)
+    return 0;
+  if (m->off || !m->ino || m->perms[1] != '-' || m->path[0] != '/')
+    return 1;
+  struct stat st;
+  int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+  /* The path may name another file by now: the same device and inode as
+   * the mapping, or nothing. */
+  if (fd >= 0 && (fstat(fd, &st) || st.st_ino != m->ino ||
+                  major(st.st_dev) != m->maj || minor(st.st_dev) != m->min)) {
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0)
+    *w->why = "the mapped file cannot be opened as itself";
+  else if (w->id)
+    w->id[0] = m->maj, w->id[1] = m->min, w->id[2] = m->ino;
+  w->fd = fd;
+  return 1;
 }
 
 /* The file mapped read-only at BASE, file offset 0, in process PID: its
@@ -39,44 +59,13 @@ char *bh_read_line(char *buf, int size, FILE *f) {
  * (major, minor, inode) when ID is not NULL. */
 static int open_mapped(pid_t pid, uintptr_t base, unsigned long long *id,
                        const char **why) {
-  char path[64], line[4096 + 128];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    *why = "cannot read the process's mappings";
-    return -1;
-  }
-  int fd = -1;
   *why = "no read-only file mapping at the object's base";
-  while (bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo, hi, off, ino;
-    unsigned maj, min;
-    char perms[8];
-    int name = 0;
-    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms, &off,
-               &maj, &min, &ino, &name) < 7 ||
-        lo != base)
-      continue;
-    if (off || !ino || perms[1] != '-' || !name || line[name] != '/')
-      break;
-    line[strcspn(line, "\n")] = 0;
-    struct stat st;
-    fd = open(line + name, O_RDONLY | O_CLOEXEC);
-    /* The path may name another file by now: the same device and inode
-     * as the mapping, or nothing. */
-    if (fd >= 0 && (fstat(fd, &st) || st.st_ino != ino ||
-                    major(st.st_dev) != maj || minor(st.st_dev) != min)) {
-      close(fd);
-      fd = -1;
-    }
-    if (fd < 0)
-      *why = "the mapped file cannot be opened as itself";
-    else if (id)
-      id[0] = maj, id[1] = min, id[2] = ino;
-    break;
-  }
-  fclose(f);
-  return fd;
+  struct open_walk w = {base, id, why, -1};
+  if (bh_each_map(path, open_line, &w) < 0)
+    *why = "cannot read the process's mappings";
+  return w.fd;
 }
 
 static int read_at(int fd, void *buf, size_t len, uint64_t off) {
@@ -205,6 +194,26 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
   return r;
 }
 
+struct mapped_walk {
+  uintptr_t a, b, cur;
+  const unsigned long long *id;
+  const uint64_t *code;
+  int exec;
+};
+
+static int mapped_line(const struct bh_map *m, void *ctx) {
+  struct mapped_walk *w = ctx;
+  if (w->cur >= w->b)
+    return 1;
+  if (m->lo <= w->cur && w->cur < m->hi && m->maj == w->id[0] &&
+      m->min == w->id[1] && m->ino == w->id[2] &&
+      (!w->code ||
+       ((!strcmp(m->perms, "r--p") || (w->exec && !strcmp(m->perms, "r-xp"))) &&
+        m->off + (w->cur - m->lo) == *w->code + (w->cur - w->a))))
+    w->cur = m->hi < w->b ? (uintptr_t)m->hi : w->b;
+  return 0;
+}
+
 /* Whether every page of [a, b) in process PID is in mappings of the file
  * ID (major, minor, inode); mappings come in ascending order. With CODE,
  * only private mappings, readable only (or, with EXEC, readable and
@@ -212,25 +221,11 @@ int bh_object_file_data(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
 static int mapped_as(pid_t pid, uintptr_t a, uintptr_t b,
                      const unsigned long long *id, const uint64_t *code,
                      int exec) {
-  char path[64], line[4096 + 128];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-  FILE *f = fopen(path, "re");
-  uintptr_t cur = a;
-  while (f && cur < b && bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo, hi, o, ino;
-    unsigned maj, min;
-    char perms[8];
-    if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &lo, &hi, perms, &o, &maj,
-               &min, &ino) == 7 &&
-        lo <= cur && cur < hi && maj == id[0] && min == id[1] && ino == id[2] &&
-        (!code ||
-         ((!strcmp(perms, "r--p") || (exec && !strcmp(perms, "r-xp"))) &&
-          o + (cur - lo) == *code + (cur - a))))
-      cur = hi < b ? (uintptr_t)hi : b;
-  }
-  if (f)
-    fclose(f);
-  return cur >= b && b > a;
+  struct mapped_walk w = {a, b, a, id, code, exec};
+  bh_each_map(path, mapped_line, &w);
+  return w.cur >= b && b > a;
 }
 
 /* The file's Bulkhead note: every address it gives (BH_NOTE_*, one word

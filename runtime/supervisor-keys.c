@@ -94,22 +94,24 @@ static int tagged(pid_t pid, uintptr_t lo, uintptr_t hi, int key) {
  * replace them, and a write of whole pages through /proc/<pid>/mem makes
  * them the process's own copies (a later write to the file does not show
  * through). */
+struct span {
+  uintptr_t cur, hi; /* covered up to cur, of [.., hi) */
+};
+
+static int readonly_line(const struct bh_map *m, void *ctx) {
+  struct span *w = ctx;
+  if (w->cur >= w->hi)
+    return 1;
+  if (m->lo <= w->cur && w->cur < m->hi && !strcmp(m->perms, "r--p"))
+    w->cur = m->hi < w->hi ? (uintptr_t)m->hi : w->hi;
+  return 0;
+}
+
 int bh_readonly_private(pid_t pid, uintptr_t lo, uintptr_t hi) {
-  char path[64], line[512];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-  FILE *f = fopen(path, "re");
-  if (!f)
-    return 0;
-  uintptr_t cur = lo;
-  while (cur < hi && bh_read_line(line, sizeof line, f)) {
-    unsigned long long a, b;
-    char perms[8];
-    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3 && a <= cur &&
-        cur < b && !strcmp(perms, "r--p"))
-      cur = b < hi ? (uintptr_t)b : hi;
-  }
-  fclose(f);
-  return cur >= hi;
+  struct span w = {lo, hi};
+  return bh_each_map(path, readonly_line, &w) >= 0 && w.cur >= hi;
 }
 
 /* Task n's memory file, opened while it is still the task that asked. */

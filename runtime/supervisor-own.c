@@ -53,30 +53,34 @@ int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi) {
   return r;
 }
 
+struct object_walk {
+  int mem;
+  uintptr_t lo, hi;
+};
+
+static int own_object_line(const struct bh_map *m, void *ctx) {
+  struct object_walk *w = ctx;
+  if (m->hi <= w->lo || m->lo >= w->hi)
+    return 0;
+  /* Readable, not writable, private: the pages a file may change (a
+   * writable page may be the program's, changing now). */
+  if (m->perms[0] == 'r' && m->perms[1] == '-' && m->perms[3] == 'p')
+    return own_range(w->mem, m->lo < w->lo ? w->lo : (uintptr_t)m->lo,
+                     m->hi > w->hi ? w->hi : (uintptr_t)m->hi);
+  return 0;
+}
+
 int bh_own_object_pages(pid_t tgid, pid_t tid, uintptr_t base) {
   uintptr_t lo, hi;
   const char *why;
   if (bh_object_file_span(tgid, base, &lo, &hi, &why))
     return -1;
-  char path[64], line[4096 + 128];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/task/%d/maps", (int)tgid, (int)tid);
-  FILE *f = fopen(path, "re");
-  int mem = open_mem(tgid, tid), r = f && mem >= 0 ? 0 : -1;
-  while (!r && bh_read_line(line, sizeof line, f)) {
-    unsigned long long a, b;
-    char perms[8];
-    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) != 3 || b <= lo ||
-        a >= hi)
-      continue;
-    /* Readable, not writable, private: the pages a file may change (a
-     * writable page may be the program's, changing now). */
-    if (perms[0] == 'r' && perms[1] == '-' && perms[3] == 'p')
-      r = own_range(mem, a < lo ? lo : (uintptr_t)a, b > hi ? hi : (uintptr_t)b);
-  }
-  if (f)
-    fclose(f);
-  if (mem >= 0)
-    close(mem);
+  struct object_walk w = {open_mem(tgid, tid), lo, hi};
+  int r = w.mem < 0 ? -1 : bh_each_map(path, own_object_line, &w);
+  if (w.mem >= 0)
+    close(w.mem);
   return r;
 }
 
@@ -152,41 +156,35 @@ struct startup_walk {
   long pages;
 };
 
-static int own_startup_line(char *line, void *ctx) {
+static int own_startup_line(const struct bh_map *m, void *ctx) {
   struct startup_walk *w = ctx;
-  unsigned long long lo, hi, off, ino;
-  unsigned dmaj, dmin;
-  char perms[8];
-  int at = 0;
   /* Only file mappings (a path): not the vDSO, not anonymous memory.
    * Readable and private: code and read-only data, where gadgets.c trusts
    * a gate's word, and writable data, which is the file's page until first
    * written: a compartment's too, keyed (attacks-rev16-file-data.test). */
-  if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &lo, &hi, perms, &off,
-             &dmaj, &dmin, &ino, &at) != 7 ||
-      !at || line[at] != '/' || perms[0] != 'r' || perms[3] != 'p')
+  if (m->path[0] != '/' || m->perms[0] != 'r' || m->perms[3] != 'p')
     return 0;
-  if (dmaj != w->pmaj || dmin != w->pmin || ino != w->pino) {
-    w->pmaj = dmaj, w->pmin = dmin, w->pino = ino;
-    w->why = startup_changeable(line + at, dmaj, dmin, ino, w->status);
+  if (m->maj != w->pmaj || m->min != w->pmin || m->ino != w->pino) {
+    w->pmaj = m->maj, w->pmin = m->min, w->pino = m->ino;
+    w->why = startup_changeable(m->path, m->maj, m->min, m->ino, w->status);
     if (w->why && w->verbose) {
       char say[4096 + 256];
       bh_format(say, sizeof say,
                 "bulkhead: start-up object %s: %s; its pages "
                 "become the process's own copies\n",
-                line + at, w->why);
+                m->path, w->why);
       bh_write(say);
     }
   }
   if (!w->why)
     return 0;
-  if (own_range(w->mem, (uintptr_t)lo, (uintptr_t)hi))
+  if (own_range(w->mem, (uintptr_t)m->lo, (uintptr_t)m->hi))
     bh_fatal("cannot make the pages 0x%lx-0x%lx of %s the process's own "
              "copies (%s): the process could change that file (%s), and "
              "its code under the process",
-             (unsigned long)lo, (unsigned long)hi, line + at, strerror(errno),
+             (unsigned long)m->lo, (unsigned long)m->hi, m->path, strerror(errno),
              w->why);
-  w->pages += (long)((hi - lo) / BH_PAGE);
+  w->pages += (long)((m->hi - m->lo) / BH_PAGE);
   return 0;
 }
 
@@ -195,16 +193,12 @@ long bh_own_startup_pages(int verbose) {
   if (bh_read_status(getpid(), status, sizeof status))
     bh_fatal("cannot read the process's credentials (/proc/self/status) to "
              "decide which start-up objects to copy");
-  int maps = open("/proc/self/maps", O_RDONLY | O_CLOEXEC),
-      mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-  if (maps < 0 || mem < 0)
+  int mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  struct startup_walk w = {mem, verbose, status, ~0u, ~0u, 0, NULL, 0};
+  if (mem < 0 || bh_each_map("/proc/self/maps", own_startup_line, &w) < 0)
     bh_fatal("cannot open /proc/self/maps and /proc/self/mem to make the "
              "pages of start-up objects the process's own: %s",
              strerror(errno));
-  struct startup_walk w = {mem, verbose, status, ~0u, ~0u, 0, NULL, 0};
-  char line[4096 + 128];
-  bh_each_line(maps, line, sizeof line, own_startup_line, &w);
-  close(maps);
   close(mem);
   if (verbose) {
     bh_write("bulkhead: start-up objects' pages made the process's own "

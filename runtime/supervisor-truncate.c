@@ -54,51 +54,52 @@
  * (btrfs subvolumes, overlayfs show another one in maps than stat does)
  * counts unless the mapping's path, seen from pid's root, is another
  * file: the stricter answer. */
-static int line_maps(const char *line, pid_t pid, const struct stat *st) {
-  unsigned long long ino;
-  unsigned maj, min;
-  char perms[8];
-  int name = 0;
-  if (sscanf(line, "%*llx-%*llx %7s %*llx %x:%x %llu %n", perms, &maj, &min,
-             &ino, &name) < 4 ||
-      perms[2] != 'x' || ino != (unsigned long long)st->st_ino || !ino)
+static int line_maps(const struct bh_map *m, pid_t pid, const struct stat *st) {
+  if (m->perms[2] != 'x' || m->ino != (unsigned long long)st->st_ino || !m->ino)
     return 0;
-  if (maj == major(st->st_dev) && min == minor(st->st_dev))
+  if (m->maj == major(st->st_dev) && m->min == minor(st->st_dev))
     return 1;
   char path[PATH_MAX + 64];
   struct stat other;
-  if (!name || line[name] != '/')
+  if (m->path[0] != '/')
     return 1;
-  snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, line + name);
-  path[strcspn(path, "\n")] = 0;
+  snprintf(path, sizeof path, "/proc/%d/root%s", (int)pid, m->path);
   return stat(path, &other) ||
          (other.st_dev == st->st_dev && other.st_ino == st->st_ino);
+}
+
+struct task_walk {
+  pid_t pid;
+  const struct stat *st;
+  int lines, hit;
+};
+
+static int task_line(const struct bh_map *m, void *ctx) {
+  struct task_walk *w = ctx;
+  w->lines++;
+  return w->hit = line_maps(m, w->pid, w->st);
 }
 
 /* Whether process pid maps st executable: read through its threads' maps
  * (the leader's is empty once it ended with pthread_exit; they share
  * one). */
 static int process_maps(pid_t pid, const struct stat *st) {
-  char path[64], line[PATH_MAX + 128];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
   DIR *d = opendir(path);
   if (!d)
     return 0; /* gone */
-  int hit = 0, lines = 0;
-  for (struct dirent *e; !hit && !lines && (e = readdir(d));) {
+  struct task_walk w = {pid, st, 0, 0};
+  for (struct dirent *e; !w.hit && !w.lines && (e = readdir(d));) {
     char *end;
     long t = strtol(e->d_name, &end, 10);
     if (*end || t <= 0)
       continue;
     snprintf(path, sizeof path, "/proc/%d/task/%ld/maps", (int)pid, t);
-    FILE *f = fopen(path, "re");
-    while (f && !hit && bh_read_line(line, sizeof line, f))
-      lines++, hit = line_maps(line, pid, st);
-    if (f)
-      fclose(f);
+    bh_each_map(path, task_line, &w);
   }
   closedir(d);
-  return hit;
+  return w.hit;
 }
 
 /* A process whose code the supervisor vouches for (ours or a fork of it)
@@ -137,12 +138,8 @@ static const char *name_of(int fd, char *buf, size_t size) {
   return k > 0 ? buf : NULL;
 }
 
-/* Refuses n if shortening the file open as fd (st) to len would drop
- * checked copies: 1 (answered), else 0. moves: the call shifts the
- * file's bytes (fallocate's collapse or insert), whatever len. */
-static int refused(int listener, const struct seccomp_notif *n, int fd,
-                   const struct stat *st, long long len, int moves,
-                   const char *path) {
+int bh_truncation_drops(int fd, const struct stat *st, long long len,
+                        int moves) {
   /* A negative length is the kernel's EINVAL; a memfd sealed against
    * shrinking (and growing, for a move) the kernel's EPERM: its pages
    * cannot be dropped (the allocator copies', attacks-review3-copy-
@@ -150,8 +147,16 @@ static int refused(int listener, const struct seccomp_notif *n, int fd,
   int seals = fcntl(fd, F_GET_SEALS);
   int sealed = seals >= 0 && seals & F_SEAL_SHRINK &&
                (!moves || seals & F_SEAL_GROW);
-  if (!S_ISREG(st->st_mode) || sealed ||
-      (!moves && (len < 0 || len >= (long long)st->st_size)) || !mapped_by(st))
+  return S_ISREG(st->st_mode) && !sealed &&
+         (moves || (len >= 0 && len < (long long)st->st_size)) &&
+         mapped_by(st) != 0;
+}
+
+/* Refuses n if bh_truncation_drops: 1 (answered), else 0. */
+static int refused(int listener, const struct seccomp_notif *n, int fd,
+                   const struct stat *st, long long len, int moves,
+                   const char *path) {
+  if (!bh_truncation_drops(fd, st, len, moves))
     return 0;
   char buf[PATH_MAX];
   bh_supervisor_deny(listener, n, 1, BH_R_TRUNCATE,

@@ -184,6 +184,14 @@ int bh_reopen_as_caller(pid_t tid, int fd, int flags) BH_HIDDEN;
 void bh_supervise_truncate(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 int bh_supervise_truncate_open(int listener, const struct seccomp_notif *n,
                                int fd, int accmode, const char *path) BH_HIDDEN;
+/* Whether shortening the file open as fd (st) to len would drop checked
+ * copies (so the supervisor refuses it): the file is mapped executable in
+ * one of our processes, or a living one registered an object from it.
+ * moves: the call shifts the file's bytes (fallocate's collapse or
+ * insert), whatever len. Called alone by bench/truncate. */
+struct stat;
+int bh_truncation_drops(int fd, const struct stat *st, long long len,
+                        int moves) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether [a, a + len) of process tgid touches compartment memory, judged

@@ -19,26 +19,6 @@ void bh_write(const char *s) {
   }
 }
 
-int bh_each_line(int fd, char *line, size_t cap,
-                 int (*each)(char *line, void *ctx), void *ctx) {
-  char buf[4096];
-  size_t n = 0;
-  ssize_t k;
-  while ((k = read(fd, buf, sizeof buf)) > 0)
-    for (ssize_t i = 0; i < k; i++) {
-      if (buf[i] != '\n') {
-        if (n < cap - 1)
-          line[n++] = buf[i];
-        continue;
-      }
-      line[n] = 0, n = 0;
-      int r = each(line, ctx);
-      if (r)
-        return r;
-    }
-  return 0;
-}
-
 void bh_write_num(unsigned long v, int base) {
   char buf[24], *p = buf + sizeof buf;
   *--p = 0;

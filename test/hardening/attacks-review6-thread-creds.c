@@ -57,7 +57,8 @@ static void *root_thread(void *unused) {
   char c;
   if (read(go[0], &c, 1) != 1)
     return NULL;
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   int w = open(FILE_PATH, O_WRONLY);
   c = w >= 0 && pwrite(w, code, 4, 0x100) == 4 ? 'y' : 'n';
   if (write(done[1], &c, 1) != 1)
@@ -72,11 +73,10 @@ static void attack_as(int advise) {
     return;
   }
   static unsigned char page[4096];
-  memset(page, 0xcc, sizeof page);
-  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (write_int3_file(FILE_PATH, page))
+    return;
   pthread_t t;
-  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd) ||
-      pipe(go) || pipe(done) || pthread_create(&t, NULL, root_thread, NULL)) {
+  if (pipe(go) || pipe(done) || pthread_create(&t, NULL, root_thread, NULL)) {
     printf("setup: %s\n", strerror(errno));
     return;
   }
@@ -86,9 +86,7 @@ static void attack_as(int advise) {
     printf("setup: %s\n", strerror(errno));
     return;
   }
-  fd = open(FILE_PATH, O_RDONLY);
-  unsigned char *m =
-      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  unsigned char *m = map_exec_file(FILE_PATH);
   if (m == MAP_FAILED) {
     report_read("a file a root thread wrote", NULL);
     return;
@@ -100,7 +98,8 @@ static void attack_as(int advise) {
     report_read("a file a root thread wrote", NULL);
     return;
   }
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   if (advise)
     printf("advised away: %d\n", madvise(m, 4096, MADV_DONTNEED));
   printf("mapping shows the write: %d\n", !memcmp(m + 0x100, code, 4));

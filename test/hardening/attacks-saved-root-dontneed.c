@@ -29,23 +29,21 @@
 
 static void attack(void) {
   static unsigned char page[4096];
-  memset(page, 0xcc, sizeof page);
-  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd) ||
-      setresuid(-1, 65534, -1)) {
+  if (write_int3_file(FILE_PATH, page))
+    return;
+  if (setresuid(-1, 65534, -1)) {
     printf("setup: %s\n", strerror(errno));
     return;
   }
-  fd = open(FILE_PATH, O_RDONLY);
-  unsigned char *m =
-      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  unsigned char *m = map_exec_file(FILE_PATH);
   if (m == MAP_FAILED) {
     report_read("a file root wrote after stepping back up, its copy advised away", NULL);
     return;
   }
   printf("mapped\n");
   fflush(stdout);
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   int w = setresuid(-1, 0, -1) ? -1 : open(FILE_PATH, O_WRONLY);
   if (w < 0 || pwrite(w, code, 4, 0x100) != 4) {
     report_read("a file root wrote after stepping back up, its copy advised away", NULL);

@@ -61,7 +61,7 @@ static const char *const allowed[] = {
 extern char __bulkhead_domain0[];
 
 static const char *const runtime_files[] = {
-    "dlopen.c", "domain.c", "enter.c", "fault.c", "heap.c", "init.c", "query.c",
+    "dlopen.c", "domain.c", "enter.c", "fault.c", "heap.c", "init.c", "maps.c", "query.c",
     "record.c", "share.c", "signals.c", "sort.c", "spawn.c", "stacks.c",
     "shared-heap.c", "stats.c", "symbolize.c", "threads.c",
     "unwind.c", "util.c"};

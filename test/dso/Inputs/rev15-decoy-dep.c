@@ -26,47 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int rev15_compare(const char *a, const char *b) { return strcmp(a, b); }
+#include "got-slot.h"
 
-/* The vault's GOT slot (JUMP_SLOT or GLOB_DAT) of rev15_compare. */
-static int find_slot(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  if (!info->dlpi_name || !strstr(info->dlpi_name, "rev15-decoy-vault"))
-    return 0;
-  uintptr_t base = info->dlpi_addr;
-  const ElfW(Dyn) *dyn = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      dyn = (const ElfW(Dyn) *)(base + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Sym) *sym = NULL;
-  const char *str = NULL;
-  const ElfW(Rela) *rel[2] = {NULL, NULL};
-  size_t sz[2] = {0, 0};
-  for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-    uintptr_t v = dyn->d_un.d_ptr < base ? dyn->d_un.d_ptr + base : dyn->d_un.d_ptr;
-    if (dyn->d_tag == DT_SYMTAB)
-      sym = (const ElfW(Sym) *)v;
-    else if (dyn->d_tag == DT_STRTAB)
-      str = (const char *)v;
-    else if (dyn->d_tag == DT_JMPREL)
-      rel[0] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_PLTRELSZ)
-      sz[0] = dyn->d_un.d_val;
-    else if (dyn->d_tag == DT_RELA)
-      rel[1] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_RELASZ)
-      sz[1] = dyn->d_un.d_val;
-  }
-  for (int t = 0; t < 2 && sym && str; t++)
-    for (size_t k = 0; rel[t] && k < sz[t] / sizeof *rel[t]; k++) {
-      unsigned type = ELF64_R_TYPE(rel[t][k].r_info);
-      if ((type == R_X86_64_JUMP_SLOT || type == R_X86_64_GLOB_DAT) &&
-          !strcmp(str + sym[ELF64_R_SYM(rel[t][k].r_info)].st_name,
-                  "rev15_compare"))
-        *(uintptr_t *)arg = base + rel[t][k].r_offset;
-    }
-  return 1;
-}
+int rev15_compare(const char *a, const char *b) { return strcmp(a, b); }
 
 /* Sets the value of dynamic symbol name in the ELF file image p. */
 static int set_value(unsigned char *p, size_t n, const char *name,
@@ -109,8 +71,7 @@ static void say(const char *what) {
 }
 
 __attribute__((constructor)) static void decoy(void) {
-  uintptr_t slot = 0;
-  dl_iterate_phdr(find_slot, &slot);
+  uintptr_t slot = got_slot("rev15-decoy-vault", "rev15_compare");
   Dl_info self;
   if (!slot || !dladdr((void *)&rev15_compare, &self) || !self.dli_fname)
     return say("dep: the vault's slot or this library's file not found");

@@ -12,57 +12,18 @@
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <dlfcn.h>
-#include <elf.h>
 #include <grp.h>
-#include <link.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "got-slot.h"
+
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
 static char guess[64] = "a guess";
-
-/* The GOT slot (JUMP_SLOT or GLOB_DAT) of strcmp in librev15-dep.so. */
-static int find_slot(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  if (!info->dlpi_name || !strstr(info->dlpi_name, "librev15-dep.so"))
-    return 0;
-  uintptr_t base = info->dlpi_addr;
-  const ElfW(Dyn) *dyn = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      dyn = (const ElfW(Dyn) *)(base + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Sym) *sym = NULL;
-  const char *str = NULL;
-  const ElfW(Rela) *rel[2] = {NULL, NULL};
-  size_t sz[2] = {0, 0};
-  for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-    uintptr_t v = dyn->d_un.d_ptr < base ? dyn->d_un.d_ptr + base : dyn->d_un.d_ptr;
-    if (dyn->d_tag == DT_SYMTAB)
-      sym = (const ElfW(Sym) *)v;
-    else if (dyn->d_tag == DT_STRTAB)
-      str = (const char *)v;
-    else if (dyn->d_tag == DT_JMPREL)
-      rel[0] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_PLTRELSZ)
-      sz[0] = dyn->d_un.d_val;
-    else if (dyn->d_tag == DT_RELA)
-      rel[1] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_RELASZ)
-      sz[1] = dyn->d_un.d_val;
-  }
-  for (int t = 0; t < 2 && sym && str; t++)
-    for (size_t k = 0; rel[t] && k < sz[t] / sizeof *rel[t]; k++) {
-      unsigned type = ELF64_R_TYPE(rel[t][k].r_info);
-      if ((type == R_X86_64_JUMP_SLOT || type == R_X86_64_GLOB_DAT) &&
-          !strcmp(str + sym[ELF64_R_SYM(rel[t][k].r_info)].st_name, "strcmp"))
-        *(uintptr_t *)arg = base + rel[t][k].r_offset;
-    }
-  return 1;
-}
 
 static int has_arg(int argc, char **argv, const char *a) {
   for (int i = 2; i < argc; i++)
@@ -89,8 +50,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   printf("registered; check: %d\n", check(guess));
-  uintptr_t slot = 0;
-  dl_iterate_phdr(find_slot, &slot);
+  uintptr_t slot = got_slot("librev15-dep.so", "strcmp");
   if (!slot) {
     puts("no GOT slot of strcmp in librev15-dep.so");
     return 2;

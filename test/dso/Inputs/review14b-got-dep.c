@@ -22,77 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static uintptr_t relocated(uintptr_t v, uintptr_t base) {
-  return v < base ? v + base : v; /* ld.so relocates l_ld's pointers */
-}
-
-/* How many dynamic symbols a DT_GNU_HASH table covers. */
-static size_t gnu_hash_symbols(const uint32_t *h) {
-  uint32_t nbuckets = h[0], first = h[1], bloom = h[2], max = 0;
-  const uint32_t *buckets = h + 4 + bloom * (sizeof(ElfW(Addr)) / 4);
-  const uint32_t *chain = buckets + nbuckets;
-  for (uint32_t b = 0; b < nbuckets; b++)
-    if (buckets[b] > max)
-      max = buckets[b];
-  if (max < first)
-    return first;
-  while (!(chain[max - first] & 1))
-    max++;
-  return max + 1;
-}
-
-struct want {
-  const char *name;
-  int data; /* 1: the symbol's address; 0: its GOT slot */
-  uintptr_t *at;
-};
-
-static int find(struct dl_phdr_info *info, size_t size, void *arg) {
-  struct want *w = arg;
-  (void)size;
-  if (!info->dlpi_name || !strstr(info->dlpi_name, "review14b-got-vault"))
-    return 0;
-  uintptr_t base = info->dlpi_addr;
-  const ElfW(Dyn) *dyn = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      dyn = (const ElfW(Dyn) *)(base + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Sym) *sym = NULL;
-  const char *str = NULL;
-  const ElfW(Rela) *rel[2] = {NULL, NULL};
-  size_t sz[2] = {0, 0}, nsyms = 0;
-  for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-    uintptr_t v = relocated(dyn->d_un.d_ptr, base);
-    if (dyn->d_tag == DT_SYMTAB)
-      sym = (const ElfW(Sym) *)v;
-    else if (dyn->d_tag == DT_STRTAB)
-      str = (const char *)v;
-    else if (dyn->d_tag == DT_JMPREL)
-      rel[0] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_PLTRELSZ)
-      sz[0] = dyn->d_un.d_val;
-    else if (dyn->d_tag == DT_RELA)
-      rel[1] = (const ElfW(Rela) *)v;
-    else if (dyn->d_tag == DT_RELASZ)
-      sz[1] = dyn->d_un.d_val;
-    else if (dyn->d_tag == DT_GNU_HASH)
-      nsyms = gnu_hash_symbols((const uint32_t *)v);
-  }
-  if (w->data) {
-    for (const ElfW(Sym) *s = sym; sym && str && s < sym + nsyms; s++)
-      if (s->st_name && s->st_shndx && !strcmp(str + s->st_name, w->name))
-        *w->at = base + s->st_value;
-    return 1;
-  }
-  for (int t = 0; t < 2 && sym && str; t++)
-    for (size_t k = 0; rel[t] && k < sz[t] / sizeof *rel[t]; k++) {
-      unsigned type = ELF64_R_TYPE(rel[t][k].r_info);
-      if ((type == R_X86_64_JUMP_SLOT || type == R_X86_64_GLOB_DAT) &&
-          !strcmp(str + sym[ELF64_R_SYM(rel[t][k].r_info)].st_name, w->name))
-        *w->at = base + rel[t][k].r_offset;
-    }
-  return 1;
-}
+#include "got-slot.h"
 
 void *review14b_spy;
 
@@ -132,9 +62,7 @@ static int rewrite_rodata(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 static void share_data(void) {
-  uintptr_t key = 0;
-  struct want w = {"review14b_key", 1, &key};
-  dl_iterate_phdr(find, &w);
+  uintptr_t key = got_object_symbol("review14b-got-vault", "review14b_key");
   if (!key) {
     puts("dep: the vault's key not found");
     fflush(stdout);
@@ -187,10 +115,8 @@ __attribute__((constructor)) static void redirect(void) {
      so that its heap blocks land in key-0 memory. */
   int heap = mode_is("malloc");
   void *to = heap ? dlsym(RTLD_DEFAULT, "mi_malloc") : (void *)&strcpy;
-  uintptr_t at = 0;
-  struct want w = {heap ? "malloc" : "strcmp", 0, &at};
-  dl_iterate_phdr(find, &w);
-  uintptr_t *slot = (uintptr_t *)at;
+  uintptr_t *slot =
+      (uintptr_t *)got_slot("review14b-got-vault", heap ? "malloc" : "strcmp");
   if (!slot) {
     puts("dep: no GOT slot found in the vault object");
     fflush(stdout);

@@ -16,6 +16,11 @@
  * refuse it): the last byte is made at run time. */
 static volatile unsigned char flip = 0x10;
 
+/* WRPKRU; ret: the four bytes of code an attack writes into a file. */
+static inline void wrpkru_ret(unsigned char code[4]) {
+  code[0] = 0x0f, code[1] = 0x01, code[2] = (unsigned char)(0xff ^ flip), code[3] = 0xc3;
+}
+
 /* The file offset of the first WRPKRU in libc's file, or -1. */
 __attribute__((unused)) static long wrpkru_offset(int fd) {
   static unsigned char b[4 << 20];

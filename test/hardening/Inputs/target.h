@@ -74,6 +74,26 @@ static inline void report_change(const char *how) {
   fflush(stdout);
 }
 
+/* The file an attack maps as code: made anew at path (mode 0644), holding
+ * page, filled with int3 (0xcc) here. 0, or -1 after saying why. */
+static inline int write_int3_file(const char *path, unsigned char page[4096]) {
+  memset(page, 0xcc, 4096);
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0 || write(fd, page, 4096) != 4096 || close(fd)) {
+    printf("setup: %s\n", strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* The first page of the file at path mapped private, readable and
+ * executable (its descriptor left open), or MAP_FAILED. */
+static inline unsigned char *map_exec_file(const char *path) {
+  int fd = open(path, O_RDONLY);
+  return fd < 0 ? MAP_FAILED
+                : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+}
+
 struct attack {
   const char *name;
   void (*run)(void);
