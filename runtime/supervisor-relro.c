@@ -261,22 +261,26 @@ static void *global(const char *name, const char *ver) {
 }
 
 /* The path of the file mapped at base in process tgid, for messages. */
+struct name_at {
+  uintptr_t base;
+  char *out;
+  size_t cap;
+};
+
+static int name_line(const struct bh_map *m, void *arg) {
+  struct name_at *n = arg;
+  if (m->lo != n->base || m->path[0] != '/')
+    return 0;
+  snprintf(n->out, n->cap, "%s", m->path);
+  return 1;
+}
+
 static void file_name(pid_t tgid, uintptr_t base, char *out, size_t cap) {
-  char path[64], line[4096 + 128];
+  char path[64];
+  struct name_at n = {base, out, cap};
   snprintf(out, cap, "the object at 0x%lx", (unsigned long)base);
   snprintf(path, sizeof path, "/proc/%d/maps", (int)tgid);
-  FILE *f = fopen(path, "re");
-  while (f && bh_read_line(line, sizeof line, f)) {
-    unsigned long long lo;
-    char *p = strchr(line, '/');
-    if (sscanf(line, "%llx-", &lo) == 1 && lo == base && p) {
-      p[strcspn(p, "\n")] = 0;
-      snprintf(out, cap, "%s", p);
-      break;
-    }
-  }
-  if (f)
-    fclose(f);
+  bh_each_map(path, name_line, &n);
 }
 
 static const char *type_name(unsigned t) {
