@@ -24,15 +24,11 @@
 // /proc/self/fd, is the vault's path; with O_CREAT it would create a file
 // named after the vault's data).
 //
-// Suggested fix: bind what was learnt to the restart itself, not to equal
-// arguments: e.g. read the PKRU from the very stop in which the thread
-// still sits in that call (PTRACE_GETREGSET shows orig_rax and the
-// restart), keep it only if the thread's next stop-free resumption cannot
-// run a handler (no signal pending and none put back: otherwise forget
-// it), or key it also on the thread's stack pointer and instruction
-// pointer at the call (a handler's call differs in both).
-// OPEN: expected to fail until fixed.
-// XFAIL: *
+// Fixed: the PKRU is kept for a call of that thread with the same
+// number, six arguments, instruction pointer and stack pointer
+// (/proc/<tid>/syscall, read while the notification is pending): the
+// handler's call runs below its signal frame or on the alternate stack,
+// so it is asked for its own PKRU, the default domain's, and gets EFAULT.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
