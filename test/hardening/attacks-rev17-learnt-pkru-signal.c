@@ -29,6 +29,9 @@
 // (/proc/<tid>/syscall, read while the notification is pending): the
 // handler's call runs below its signal frame or on the alternate stack,
 // so it is asked for its own PKRU, the default domain's, and gets EFAULT.
+// Both opens here go through one system call instruction with six equal
+// arguments: only the stack pointer tells them apart (checking the stop's
+// registers alone still let the attack through).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
