@@ -125,19 +125,10 @@ static int asleep_harmlessly(pid_t tgid, pid_t tid) {
   char *s = strrchr(buf, ')');
   if (!s || (s[2] != 'S' && s[2] != 'D'))
     return 0;
-  snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", (int)tgid, (int)tid);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (k <= 0)
-    return 0;
-  buf[k] = 0;
-  char *e;
-  long nr = strtol(buf, &e, 10);
-  if (e == buf || nr < 0)
+  struct bh_syscall c;
+  if (bh_read_syscall(tid, &c))
     return 0; /* "running" */
-  switch (nr) {
+  switch (c.nr) {
   case SYS_dup2:
   case SYS_dup3:
   case SYS_close:

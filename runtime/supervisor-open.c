@@ -38,6 +38,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,48 +208,73 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr,
  * supervisor stops the thread (PTRACE_SEIZE, PTRACE_INTERRUPT; our
  * process names the supervisor its ptracer) and reads its XSAVE state.
  * The stop interrupts the call, which the kernel makes again, unchanged,
- * when the thread goes on (-ERESTARTSYS); the PKRU is kept for that one
- * call of that thread with those arguments. */
+ * when the thread goes on (-ERESTARTSYS). Review 17: a signal can run a
+ * handler, of another domain, before that restart or before the stop, so
+ * the PKRU is learnt only from a stop inside this very call (its
+ * registers), and it is kept for a call of that thread with the same
+ * number, arguments, instruction pointer and stack pointer: the restart.
+ * A handler's call runs below its signal frame or on another stack. */
 #define LEARNT 16
-static struct {
+struct call {
   pid_t tid;
   long nr;
-  uint64_t args[4];
+  uint64_t args[6], pc, sp;
+};
+static struct {
+  struct call c;
   uint32_t pkru;
 } learnt[LEARNT];
 static pthread_mutex_t learnt_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int same_call(int k, const struct seccomp_notif *n) {
-  return learnt[k].tid == (pid_t)n->pid && learnt[k].nr == n->data.nr &&
-         !memcmp(learnt[k].args, n->data.args, sizeof learnt[k].args);
+static int same_call(const struct call *a, const struct call *b) {
+  return a->tid == b->tid && a->nr == b->nr && a->pc == b->pc &&
+         a->sp == b->sp && !memcmp(a->args, b->args, sizeof a->args);
 }
 
-/* Takes the PKRU learnt for this call: 1, or 0 if there is none. */
-static int learnt_pkru(const struct seccomp_notif *n, uint32_t *pkru) {
+/* The call n's thread waits in, stack pointer included (/proc/<tid>/syscall,
+ * read while n is pending, so it is n's): 0, or -1. */
+static int waiting_call(int listener, const struct seccomp_notif *n,
+                        struct call *c) {
+  struct bh_syscall now;
+  uint64_t id = n->id;
+  if (bh_read_syscall((pid_t)n->pid, &now) || now.nr != n->data.nr ||
+      now.pc != n->data.instruction_pointer ||
+      memcmp(now.args, n->data.args, sizeof now.args) ||
+      ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
+    return -1;
+  *c = (struct call){(pid_t)n->pid, now.nr, {0}, now.pc, now.sp};
+  memcpy(c->args, now.args, sizeof c->args);
+  return 0;
+}
+
+/* Takes the PKRU learnt for call n: 1, or 0 if there is none. */
+static int learnt_pkru(int listener, const struct seccomp_notif *n,
+                       uint32_t *pkru) {
+  struct call c;
   int found = 0;
+  if (waiting_call(listener, n, &c))
+    return 0;
   pthread_mutex_lock(&learnt_lock);
   for (int k = 0; k < LEARNT && !found; k++)
-    if (learnt[k].tid && same_call(k, n)) {
+    if (learnt[k].c.tid && same_call(&learnt[k].c, &c)) {
       *pkru = learnt[k].pkru;
-      learnt[k].tid = 0;
+      learnt[k].c.tid = 0;
       found = 1;
     }
   pthread_mutex_unlock(&learnt_lock);
   return found;
 }
 
-static void remember_pkru(const struct seccomp_notif *n, uint32_t pkru) {
+static void remember_pkru(const struct call *c, uint32_t pkru) {
   static int next;
   pthread_mutex_lock(&learnt_lock);
   int k = next++ % LEARNT;
   for (int j = 0; j < LEARNT; j++)
-    if (!learnt[j].tid || same_call(j, n)) {
+    if (!learnt[j].c.tid || same_call(&learnt[j].c, c)) {
       k = j;
       break;
     }
-  learnt[k].tid = (pid_t)n->pid;
-  learnt[k].nr = n->data.nr;
-  memcpy(learnt[k].args, n->data.args, sizeof learnt[k].args);
+  learnt[k].c = *c;
   learnt[k].pkru = pkru;
   pthread_mutex_unlock(&learnt_lock);
 }
@@ -276,19 +302,59 @@ int bh_stopped_pkru(pid_t tid, uint32_t *pkru) {
   return ok ? 0 : -1;
 }
 
+/* Stops thread tid under ptrace: 0, with *sig the signal whose delivery
+ * stop it was (0: ours), or -1. Either way PTRACE_DETACH follows. */
+static int stop_thread(pid_t tid, int *sig) {
+  int st = 0;
+  *sig = 0;
+  if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) ||
+      waitpid(tid, &st, __WALL) != tid || !WIFSTOPPED(st))
+    return -1;
+  /* A signal-delivery stop instead of ours: the signal goes back in. */
+  if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
+    *sig = WSTOPSIG(st);
+  return 0;
+}
+
 int bh_task_pkru(pid_t tid, uint32_t *pkru) {
   if (ptrace(PTRACE_SEIZE, tid, 0, 0))
     return -1;
-  int ok = 0, st = 0, sig = 0;
-  if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0) &&
-      waitpid(tid, &st, __WALL) == tid && WIFSTOPPED(st)) {
-    /* A signal-delivery stop instead of ours: the signal goes back in. */
-    if (!(WSTOPSIG(st) == SIGTRAP && (st >> 16) == PTRACE_EVENT_STOP))
-      sig = WSTOPSIG(st);
-    ok = !bh_stopped_pkru(tid, pkru);
-  }
+  int sig, ok = !stop_thread(tid, &sig) && !bh_stopped_pkru(tid, pkru);
   ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
   return ok ? 0 : -1;
+}
+
+/* Whether stopped thread tid sits in call n, on its way back to be made
+ * again; *c gets the call with its stack pointer. */
+static int stopped_in(pid_t tid, const struct seccomp_notif *n,
+                      struct call *c) {
+  struct user_regs_struct r;
+  if (ptrace(PTRACE_GETREGS, tid, 0, &r))
+    return 0;
+  long rax = (long)r.rax;
+  *c = (struct call){tid, (long)r.orig_rax, {r.rdi, r.rsi, r.rdx, r.r10,
+                                             r.r8, r.r9}, r.rip, r.rsp};
+  /* -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK:
+   * the kernel's restart codes, not yet turned into the restart */
+  return c->nr == n->data.nr && c->pc == n->data.instruction_pointer &&
+         !memcmp(c->args, n->data.args, sizeof c->args) &&
+         (rax == -512 || rax == -513 || rax == -514 || rax == -516);
+}
+
+/* Stops n's thread and, if the stop is inside call n (not in a handler
+ * that a signal ran first), keeps its PKRU for the call's restart. The
+ * stop ends n's wait: n is gone, unless the thread could not be stopped. */
+static void learn_pkru(const struct seccomp_notif *n) {
+  pid_t tid = (pid_t)n->pid;
+  struct call c;
+  uint32_t pkru;
+  int sig;
+  if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+    return;
+  if (!stop_thread(tid, &sig) && stopped_in(tid, n, &c) &&
+      !bh_stopped_pkru(tid, &pkru))
+    remember_pkru(&c, pkru);
+  ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
 }
 
 static int may_read(int key, uint32_t pkru) {
@@ -454,15 +520,15 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   char path[PATH_MAX + 64];
   int ours = -1;
   uint32_t pkru;
-  int known = learnt_pkru(n, &pkru);
-  int err = tgid > 0 ? read_path(tid, tgid, &ours, known ? &pkru : NULL, at,
-                                 raw, PATH_MAX)
+  uint64_t id = n->id;
+  int err = tgid > 0 ? read_path(tid, tgid, &ours, NULL, at, raw, PATH_MAX)
                      : ESRCH;
+  if (err == EAGAIN && learnt_pkru(listener, n, &pkru))
+    err = read_path(tid, tgid, &ours, &pkru, at, raw, PATH_MAX);
   if (err == EAGAIN) {
-    if (!bh_task_pkru(tid, &pkru)) {
-      remember_pkru(n, pkru); /* the call comes again */
-      return -1;
-    }
+    learn_pkru(n);
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
+      return -1; /* stopped: the call comes again */
     struct owner o = {NULL, 0};
     compartment_page(tgid, at, &o);
     refuse_compartment_path(tid, at, &o);
@@ -489,7 +555,6 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
       bh_notif_respond(listener, n->id, 0, 0, 1);
     return -1;
   }
-  uint64_t id = n->id;
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
     return -1; /* the caller is gone */
   if (err) {

@@ -36,6 +36,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -100,6 +101,26 @@ int bh_read_status(pid_t pid, char *buf, size_t size) {
   }
   buf[n] = 0;
   return 0;
+}
+
+int bh_read_syscall(pid_t tid, struct bh_syscall *c) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/%d/syscall", (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return -1;
+  buf[k] = 0;
+  /* "nr arg1 ... arg6 sp pc", or "-1 sp pc" or "running" */
+  return sscanf(buf, "%ld %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
+                     " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+                &c->nr, &c->args[0], &c->args[1], &c->args[2], &c->args[3],
+                &c->args[4], &c->args[5], &c->sp, &c->pc) == 9 &&
+                 c->nr >= 0
+             ? 0
+             : -1;
 }
 
 static long status_field(pid_t pid, const char *name) {

@@ -390,6 +390,14 @@ int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;
 void bh_thaw_process(void) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
+/* The system call task tid sleeps in, from /proc/<tid>/syscall (its
+ * arguments, stack pointer and instruction pointer as at the call): 0, or
+ * -1 (running, in no call, unreadable). */
+struct bh_syscall {
+  long nr;
+  uint64_t args[6], sp, pc;
+};
+int bh_read_syscall(pid_t tid, struct bh_syscall *c) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */
 int bh_supervisor_is_ours(pid_t tid) BH_HIDDEN;
 int bh_supervisor_tgid_is_ours(pid_t tgid) BH_HIDDEN;

@@ -23,15 +23,13 @@
 // kernel answers EFAULT, and so does the supervisor, unless the signal
 // comes in that window: then the open succeeds.
 //
-// Suggested fix: trust a PKRU only from a stop inside the very call (the
-// registers of the stop show that system call, orig_rax and the argument
-// registers equal, at the same instruction pointer, and it is no
-// signal-delivery stop); from any other stop learn nothing (the call
-// comes again and is asked again). With attacks-rev17-learnt-pkru-signal.c
-// (a PKRU rightly learnt but taken by a handler's call) the two show that
-// "same thread, same arguments" does not name one call.
-// OPEN: expected to fail until fixed.
-// XFAIL: *
+// Fixed: the supervisor learns the PKRU only from a stop whose registers
+// show the thread inside this very call on its way to make it again
+// (orig_rax, a restart code in rax, the notification's instruction
+// pointer and six arguments); a stop inside a handler teaches nothing and
+// the call, made again, is asked again. With attacks-rev17-learnt-pkru-
+// signal.c (a PKRU rightly learnt but taken by a handler's call) the two
+// showed that "same thread, same arguments" does not name one call.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
