@@ -21,8 +21,12 @@
  *   - the object's read-only pages are made the process's own copies
  *     first (bh_own_object_pages), so the bytes compared are those that
  *     run: a private page not yet copied shows a write to the file;
- *   - the process cannot change the file (bh_file_changeable, as for new
- *     executable mappings): a truncation drops even copies;
+ *   - the process cannot change the file (bh_file_changeable): a
+ *     truncation drops even copies. Those made under the filter are
+ *     refused (supervisor-truncate.c), but not those of a process outside
+ *     it. No sealed copy here: the code is ld.so's mapping, made readable
+ *     only before this call, and an mprotect names no descriptor to swap;
+ *     nothing in the filtered span can advise the copies away;
  *   - its RELRO (GOT, .data.rel.ro) holds what ld.so would have written,
  *     as the file says (supervisor-relro.c, review 14b);
  *   - every PKRU write in the segment or across its edges is a checked

@@ -17,26 +17,21 @@
  *     after its exit from the call, when the kernel has taken the file.
  *     Other processes cannot change our descriptor table: the filter
  *     refuses clone with CLONE_FILES without CLONE_THREAD.
- *   - a MAP_PRIVATE page not yet copied shows later writes to the file:
- *     once the kernel has made the mapping, with nothing of the process
- *     running yet, its pages are made the process's own copies
- *     (supervisor-own.c) and those copies are scanned again: what was
- *     scanned is what runs. So the mapping must be private (a sealed
- *     memfd may be shared: nobody writes it) and may not reach a whole
- *     page past the file's end (nothing to copy or scan there; the file's
- *     growth would show). Huge-page files are refused (mapped in whole
- *     huge pages, past the scan), and descriptors open for writing.
- *   - a truncation, or MADV_DONTNEED on a private page, drops even copies:
- *     the next access reads the file again. So a file the process could
- *     change (it may write it, or make it writable: it owns it; every
- *     file for a caller with CAP_DAC_OVERRIDE or CAP_FOWNER; a read-only
- *     mount is no answer: the file may be writable through another mount)
- *     is not mapped at all: a sealed memfd holding its bytes is judged
- *     and put in the caller's slot instead, just before the repeated call
- *     is answered (supervisor-sealed.c); its pages cannot change, and are
- *     not copied. A sealed memfd (F_SEAL_WRITE) the process made is fine
- *     as it is. Other files' copies a truncation by another process can
- *     still drop (ours are refused: supervisor-truncate.c).
+ *   - a file can change after the look (a write; a truncation, or
+ *     MADV_DONTNEED, that drops a private page so the next access reads
+ *     the file again), by anyone with a way to write it: not only the
+ *     caller's rights now, but a fork or a clone(CLONE_VM) process made
+ *     before it dropped them, a descriptor or shared writable mapping it
+ *     kept, a writer outside the filter (review 18). So no file is mapped
+ *     as it is: a sealed memfd holding its bytes (supervisor-sealed.c) is
+ *     judged and put in the caller's slot instead, just before the
+ *     repeated call is answered, whoever the caller is; its pages cannot
+ *     change. A sealed memfd (F_SEAL_WRITE) the process made is mapped as
+ *     it is. The mapping must be private (but of a sealed memfd) and may
+ *     not reach a whole page past the file's end (nothing to scan there).
+ *     Huge-page files are refused (mapped in whole huge pages, past the
+ *     scan), and so are descriptors open for writing and files that are
+ *     not regular.
  * Then the bytes the call maps, from its file offset, are searched for
  * WRPKRU, XRSTOR and XRSTORS at every offset (patterns/, the scanner's
  * own search). None is accepted, not even a checked gate: a gate is safe
@@ -77,7 +72,6 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
-#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -269,122 +263,6 @@ int bh_exec_pending(void) { return npending; }
 
 /* ------------------------------------------------------ the file's bytes */
 
-/* Whether gid is among the caller's groups (its status's Groups line). */
-static int in_groups(const char *status, unsigned long gid) {
-  const char *g = strstr(status, "\nGroups:");
-  if (!g)
-    return 1; /* unknown: the stricter answer */
-  for (char *e, *s = (char *)g + 8; *s && *s != '\n'; s = e) {
-    unsigned long v = strtoul(s, &e, 10);
-    if (e == s)
-      break;
-    if (v == gid)
-      return 1;
-  }
-  return 0;
-}
-
-/* Whether the process could change the file's bytes after the scan: NULL,
- * or why. From the caller's own ids (a program started as root may have
- * dropped them since its supervisor was forked); a POSIX ACL, which the
- * mode's group bits only bound, counts as letting it write. Also piece 6's
- * rule for a registered object's code (supervisor-code.c). */
-static const char every_file[] =
-    "its caller holds capabilities, or root's id, and so may come to write "
-    "every file";
-
-/* Why the thread whose /proc/<tid>/status is status could change the
- * file: NULL if it cannot. */
-static const char *thread_may_change(const char *status, const struct stat *st) {
-  /* Rights the thread can take back count as its own: each of its user
-   * and group ids (setresuid, setresgid), and root's id brings every
-   * capability back (attacks-review5-saved-root.c,
-   * attacks-saved-root-dontneed.c). Any capability it holds or may raise
-   * counts as every file: CAP_SETUID becomes the owner, CAP_CHOWN takes
-   * the file, CAP_SETGID joins its group (attacks-rev16-cap-regain.c). */
-  const char *cap = strstr(status, "\nCapEff:"), *prm = strstr(status, "\nCapPrm:");
-  unsigned long long eff = cap ? strtoull(cap + 8, NULL, 16) : ~0ull,
-                     per = prm ? strtoull(prm + 8, NULL, 16) : ~0ull;
-  if (eff | per)
-    return every_file;
-  const char *uid = strstr(status, "\nUid:"), *gid = strstr(status, "\nGid:");
-  unsigned long u[4], g[4];
-  if (!uid || sscanf(uid + 5, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) != 4 ||
-      !gid || sscanf(gid + 5, "%lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) != 4)
-    return "its caller's credentials cannot be read";
-  int owner = 0, group = in_groups(status, st->st_gid);
-  for (int i = 0; i < 4; i++) {
-    if (!u[i])
-      return every_file;
-    owner |= st->st_uid == u[i];
-    group |= st->st_gid == g[i];
-  }
-  if (owner)
-    return "the process owns it, and may make it writable";
-  if (st->st_mode & S_IWOTH)
-    return "anyone may write it";
-  if (st->st_mode & S_IWGRP && group)
-    return "its group, one of the process's, may write it";
-  return NULL;
-}
-
-/* *copyable: whether a sealed copy of the file answers the reason. */
-static const char *changeable(int fd, const struct stat *st, pid_t tid,
-                              int *copyable) {
-  *copyable = 0;
-  int seals = fcntl(fd, F_GET_SEALS);
-  if (seals >= 0 && seals & F_SEAL_WRITE)
-    return NULL; /* a sealed memfd: nobody writes it */
-  if (!S_ISREG(st->st_mode))
-    return "it is not a regular file";
-  int fl = fcntl(fd, F_GETFL);
-  if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
-    return "the descriptor is open for writing";
-  /* From here on a sealed copy of the file would answer the reason. */
-  *copyable = 1;
-  /* A read-only mount is no answer: the same file may be writable through
-   * another mount of it (review 5, attacks-review5-ro-bind.c). Every
-   * thread's rights count, not only the caller's: threads may hold
-   * different ids, and a sibling that stayed root writes the file (review
-   * 6, attacks-review6-thread-creds.c; review 16, with MADV_DONTNEED,
-   * attacks-review6-thread-creds.c, second case). */
-  char path[64], status[16384];
-  pid_t tgid = bh_task_tgid(tid);
-  snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
-  DIR *d = tgid > 0 ? opendir(path) : NULL;
-  if (!d)
-    return "its threads' credentials cannot be read";
-  const char *why = NULL;
-  int seen = 0;
-  for (struct dirent *e; !why && (e = readdir(d));) {
-    pid_t t = (pid_t)atoi(e->d_name);
-    if (t <= 0)
-      continue;
-    /* A thread that ended meanwhile has no rights left. */
-    if (bh_read_status(t, status, sizeof status))
-      continue;
-    seen++;
-    why = thread_may_change(status, st);
-  }
-  closedir(d);
-  if (!why && !seen)
-    why = "its threads' credentials cannot be read";
-  if (!why && st->st_mode & S_IWGRP &&
-      fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0)
-    why = "an access control list may let the process write it";
-  if (!why)
-    *copyable = 0;
-  return why;
-}
-
-const char *bh_file_changeable(int fd, const struct stat *st, pid_t tid) {
-  int copyable;
-  const char *w = changeable(fd, st, tid, &copyable);
-  /* Piece 6 keeps its old answer for a caller that may write every file:
-   * it could refuse no object's code otherwise (supervisor-code.c). */
-  return w == every_file ? NULL : w;
-}
-
 struct hits {
   uint64_t file_off; /* of the bytes searched */
   uint64_t bad;      /* file offset of the first pattern */
@@ -442,9 +320,9 @@ static const char *risky_edge(const uint8_t head[2], const uint8_t tail[2]) {
   return NULL;
 }
 
-/* What the scan says of the call: NULL (map it), or why not, in why. If
- * copy is not NULL and only a sealed copy of the file would make it
- * unchangeable, *copy is set and nothing scanned: the copy is judged. */
+/* What the scan says of the call: NULL (map it), or why not, in why. A
+ * file that is not a sealed memfd is not scanned: *copy is set (copy must
+ * not be NULL), and the sealed copy made of it is judged instead. */
 static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                          size_t size, int *copy) {
   uint64_t off = n->data.args[5], len = n->data.args[1];
@@ -465,9 +343,10 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "it is a huge-page file (or its file system cannot be "
                     "told): the kernel would map more of it than was scanned"),
            why;
-  /* Writes to the file after the look reach a shared mapping, and pages
-   * wholly past its end (it may grow), which have no bytes to copy (nor
-   * to scan, for a sealed memfd's). */
+  /* Shared: only of a sealed memfd (nothing honest maps a file's code
+   * shared, and the copy would not share the file's writes). Pages wholly
+   * past the end have no bytes to scan, and a file that may grow would
+   * show its growth there. */
   int seals = fcntl(fd, F_GET_SEALS);
   int sealed = seals >= 0 && seals & F_SEAL_WRITE;
   if (!sealed && (n->data.args[3] & MAP_TYPE) != MAP_PRIVATE)
@@ -486,18 +365,27 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
                     "file's later growth would show; executable file mappings "
                     "must end in the file"),
            why;
-  int copyable;
-  const char *w = changeable(fd, &st, (pid_t)n->pid, &copyable);
-  if (w && copyable && copy) {
+  /* Any file but a sealed memfd may change after the look, through
+   * rights the caller need not hold now: a fork or a process sharing its
+   * memory made before it dropped them, a descriptor or shared mapping it
+   * kept, a writer outside the filter (review 18). So every such file is
+   * mapped as a sealed copy, whoever asks: no look at who could write. */
+  if (!sealed) {
+    if (!S_ISREG(st.st_mode))
+      return snprintf(why, size,
+                      "it is not a regular file; executable mappings are "
+                      "made only of regular files, as sealed copies"),
+             why;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
+      return snprintf(why, size,
+                      "the descriptor is open for writing; executable "
+                      "mappings are made only through read-only descriptors"),
+             why;
+    if (!copy)
+      return snprintf(why, size, "the supervisor's copy is not sealed"), why;
     *copy = 1;
     return NULL;
-  }
-  if (w) {
-    snprintf(why, size,
-             "%s, so its code could change after the scan; executable mappings "
-             "are made only of files the process cannot change",
-             w);
-    return why;
   }
   if (!len)
     return NULL; /* nothing would be mapped (the kernel refuses it) */
@@ -708,58 +596,6 @@ static const char *judge_edges(pid_t tgid, pid_t tid, uint64_t lo,
   return why;
 }
 
-/* Makes the pages of the mapping just made at lo the process's own copies
- * (a private one of a file, not of a sealed memfd, whose pages cannot
- * change: own is 0 then), then
- * scans what its memory holds, which is what will run: the file may have
- * changed since judge looked at it (another process, or a sharer of our
- * memory, that may write it). Nothing of the process runs meanwhile.
- * NULL, or why not, in why. */
-static const char *own_and_scan(pid_t tgid, pid_t tid,
-                                const struct seccomp_notif *n, int own,
-                                uint64_t lo, char *why, size_t size) {
-  uint64_t hi = lo + ((n->data.args[1] + BH_PAGE - 1) & ~(uint64_t)(BH_PAGE - 1));
-  if (own && (n->data.args[3] & MAP_TYPE) == MAP_PRIVATE &&
-      bh_own_pages(tgid, tid, lo, hi))
-    return snprintf(why, size,
-                    "the supervisor cannot make the mapping's pages the "
-                    "process's own copies (%s), so the file's later writes "
-                    "would show there",
-                    strerror(errno)),
-           why;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)tid);
-  int mem = open(path, O_RDONLY | O_CLOEXEC), bad = mem < 0;
-  /* A page at a time, with the two bytes before it: a pattern across
-   * pages is found too. */
-  static uint8_t buf[2 + BH_PAGE];
-  struct hits h = {0, 0, 0};
-  for (uint64_t a = lo; !bad && a < hi; a += BH_PAGE) {
-    size_t from = a == lo ? 2 : 0;
-    if (a > lo)
-      memcpy(buf, buf + BH_PAGE, 2);
-    h.file_off = a - 2 + from;
-    if (pread(mem, buf + 2, BH_PAGE, (off_t)a) != BH_PAGE)
-      bad = -1;
-    else if (bh_pattern_search(buf + from, 2 + BH_PAGE - from, hit, &h))
-      bad = 1;
-  }
-  if (mem >= 0)
-    close(mem);
-  const char *allow = getenv("BULKHEAD_ALLOW_DEP_GADGETS");
-  if (!bad || (bad > 0 && allow && *allow))
-    return NULL;
-  if (bad < 0)
-    snprintf(why, size, "the supervisor cannot read the mapping it made");
-  else
-    snprintf(why, size,
-             "the mapping's pages hold %s bytes at 0x%llx, which the file did "
-             "not hold when it was scanned (it changed meanwhile); after "
-             "start-up no executable mapping may hold a PKRU write",
-             bh_pattern_name(h.kind), (unsigned long long)h.bad);
-  return why;
-}
-
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
   struct frozen *f = calloc(1, sizeof *f); /* replay may come back here */
@@ -801,12 +637,12 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     file[l > 0 ? l : 0] = 0;
     int copy = 0;
     no = judge(fd, n, why, sizeof why, &copy);
-    /* A file the process could change: the kernel maps a sealed copy,
-     * and the copy is what is judged (supervisor-sealed.c). */
+    /* Any file but a sealed memfd: the kernel maps a sealed copy, and
+     * the copy is what is judged (supervisor-sealed.c). */
     if (!no && copy && (sealed = bh_sealed_copy(fd, file)) < 0)
       snprintf(why, sizeof why,
-               "the process could change the file, and the supervisor cannot "
-               "make the sealed copy it would map instead (%s)",
+               "the supervisor cannot make the sealed copy of the file it "
+               "would map (%s)",
                strerror(errno)),
           no = why;
     else if (!no && copy)
@@ -828,10 +664,8 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
            "descriptor the call names";
     if (r == -2 ||
         (!r && mapped &&
-         ((no = own_and_scan(tgid, tid, n, sealed < 0, mapped, why,
-                             sizeof why)) ||
-          (no = judge_edges(tgid, tid, mapped, n->data.args[1], why,
-                            sizeof why))))) {
+         (no = judge_edges(tgid, tid, mapped, n->data.args[1], why,
+                           sizeof why)))) {
       bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
                      sizeof domain);
       report(n, file, domain, no);

@@ -1,16 +1,19 @@
 /*
- * supervisor-own.c - pages of a file mapping made the process's own, so
- * that what the supervisor looked at is what runs (docs/hardening.md,
- * "Executable file mappings"). A private page the process has not written
- * shows every later write to its file, by anyone who may write it (root:
- * every file). Writing each page back with the bytes it holds, through
- * /proc/<pid>/mem (the kernel's forced write, as a debugger's breakpoint,
- * allowed on a private mapping that is not writable), breaks copy-on-write:
- * the page becomes an anonymous copy the file no longer reaches. Such a
- * copy costs a page of memory, not shared with other processes.
- * The objects loaded before main get the same treatment at start-up, in
- * the process itself, for the files it could change (bh_own_startup_pages).
- * A truncation of the file still reaches it (the kernel unmaps copies
+ * supervisor-own.c - pages of file mappings made the process's own, so
+ * that what was looked at is what runs (docs/hardening.md, "Executable
+ * file mappings"): a registered object's read-only pages before piece 6
+ * compares them with its file (supervisor-code.c), and, at start-up, in
+ * the process itself, the pages of the objects loaded before main whose
+ * file it could change (bh_own_startup_pages). A private page the
+ * process has not written shows every later write to its file, by anyone
+ * who may write it (root: every file). Writing each page back with the
+ * bytes it holds, through /proc/<pid>/mem (the kernel's forced write, as
+ * a debugger's breakpoint, allowed on a private mapping that is not
+ * writable), breaks copy-on-write: the page becomes an anonymous copy the
+ * file no longer reaches. Such a copy costs a page of memory, not shared
+ * with other processes. (Executable mappings made after start-up need no
+ * copies: each is a sealed memfd, supervisor-exec.c.)
+ * A truncation of the file still reaches a copy (the kernel unmaps copies
  * too, and the next access reads the file again): those made under the
  * filter are refused (supervisor-truncate.c); for others', the rule
  * against files the process could change stays (bh_file_changeable).
@@ -43,14 +46,6 @@ static int open_mem(pid_t tgid, pid_t tid) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/task/%d/mem", (int)tgid, (int)tid);
   return open(path, O_RDWR | O_CLOEXEC);
-}
-
-int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi) {
-  int mem = open_mem(tgid, tid);
-  int r = mem < 0 || lo % BH_PAGE || hi % BH_PAGE ? -1 : own_range(mem, lo, hi);
-  if (mem >= 0)
-    close(mem);
-  return r;
 }
 
 struct object_walk {

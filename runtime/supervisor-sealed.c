@@ -1,15 +1,16 @@
 /*
- * supervisor-sealed.c - the sealed copy a new executable mapping of a
- * file the process could change is made from (docs/hardening.md,
- * "Executable file mappings"). The supervisor copies the file's bytes into
- * a memfd, seals it against every change (write, shrink, grow, new seals)
- * and, while every thread of the process is stopped, puts it in the
- * caller's descriptor slot in place of the file (supervisor-exec.c): the
- * kernel maps the copy, and nothing done to the file later (a write, a
- * truncation, MADV_DONTNEED dropping a private page so it is read again)
- * reaches what runs. The copy is of the whole file (ld.so maps the
- * object's other segments from the same descriptor): a process pays that
- * much memory for each such object.
+ * supervisor-sealed.c - the sealed copy every new executable mapping of
+ * a file is made from (docs/hardening.md, "Executable file mappings"; a
+ * memfd the process sealed itself is mapped as it is). The supervisor
+ * copies the file's bytes into a memfd, seals it against every change
+ * (write, shrink, grow, new seals) and, while every thread of the process
+ * is stopped, puts it in the caller's descriptor slot in place of the
+ * file (supervisor-exec.c): the kernel maps the copy, and nothing done to
+ * the file later (a write, a truncation, MADV_DONTNEED dropping a private
+ * page so it is read again), by anyone, reaches what runs. The copy is of
+ * the whole file (ld.so maps the object's other segments from the same
+ * descriptor): a process pays that much memory for each object it loads
+ * after start-up.
  */
 #define _GNU_SOURCE
 #include "syscalls.h"

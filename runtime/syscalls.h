@@ -144,11 +144,11 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
  * bh_supervisor_handle. */
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether task tid's process could change the bytes of the file open as
- * fd (its stat st): NULL, or why (supervisor-exec.c). Owner, mode, group,
- * ACL and the caller's credentials; a sealed memfd cannot change; a
- * caller with CAP_DAC_OVERRIDE or CAP_FOWNER passes (piece 6's rule; a new
- * executable mapping of a file the caller could change, root's too, is
- * a sealed copy instead: bh_sealed_copy; docs/hardening.md). */
+ * fd (its stat st): NULL, or why (supervisor-rights.c). Owner, mode,
+ * group, ACL and every thread's credentials; a sealed memfd cannot
+ * change; a caller that may write every file (root, a capability) passes:
+ * piece 6's rule, and the start-up copies' with could_become. New
+ * executable mappings do not ask: each is a sealed copy (bh_sealed_copy). */
 struct stat;
 const char *bh_file_changeable(int fd, const struct stat *st,
                                pid_t tid) BH_HIDDEN;
@@ -160,12 +160,11 @@ int bh_sealed_copy(int fd, const char *path) BH_HIDDEN;
  * slot's close-on-exec flag and the file position. 0, or -1. */
 int bh_swap_in(int listener, uint64_t id, pid_t tgid, int target, int copy,
                int from) BH_HIDDEN;
-/* Pages of file mappings made the process's own (supervisor-own.c): each
- * written back with its bytes through task tid's memory file, so that a
- * later write to the file does not reach it. [lo, hi) whole pages; or
+/* Pages of a file mapping made the process's own (supervisor-own.c):
  * every readable, not writable, private page of the span of the object
- * mapped at base. 0, or -1 (a page could not be copied). */
-int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi) BH_HIDDEN;
+ * mapped at base in process tgid, written back with its bytes through
+ * task tid's memory file, so that a later write to the file does not
+ * reach it. 0, or -1 (a page could not be copied). */
 int bh_own_object_pages(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
 void bh_supervisor_handle(int listener, struct seccomp_notif *n) BH_HIDDEN;
 /* Opens for the caller of n, as it would (supervisor-open.c): the

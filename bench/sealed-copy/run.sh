@@ -1,7 +1,6 @@
 #!/bin/sh
-# Benchmark (not a test): what the sealed copy of a plugin the process
-# could change costs per dlopen, against the own copies of a plugin it
-# cannot change (docs/hardening.md, "Executable file mappings"), natively:
+# Benchmark (not a test): what the sealed copy of a plugin costs per
+# dlopen (docs/hardening.md, "Executable file mappings"), natively:
 # sealed.c calls the runtime's functions itself (no PKU, no filter needed).
 # The plugin is built here with debug information, as a development build
 # ships it: the sealed copy holds the whole file, its debug sections too.

@@ -1,19 +1,15 @@
 /* What a dlopen of a plugin costs the hardened path beyond the dlopen
- * itself, by the two ways the supervisor treats the file's new executable
- * mapping (runtime/supervisor-exec.c; docs/hardening.md, "Executable file
- * mappings"), natively: the runtime's own functions called in this
+ * itself: the supervisor maps a sealed copy of the file instead
+ * (runtime/supervisor-exec.c; docs/hardening.md, "Executable file
+ * mappings"). Natively: the runtime's own functions called in this
  * program, which has no compartment (so no filter, no supervisor, no PKU
  * needed):
  *   plain    dlopen + dlclose of the file;
- *   owned    the same, and the code's pages made the process's own copies
- *            (bh_own_pages, through /proc/self/mem): a file the process
- *            cannot change (a root-owned plugin);
  *   sealed   a sealed memfd copy of the whole file (bh_sealed_copy: every
- *            byte, debug sections too) and dlopen of that copy: a file the
- *            process could change (a user-owned plugin).
+ *            byte, debug sections too) and dlopen of that copy.
  * Not in any row: the seccomp round trip, stopping the threads, the scan
  * (bench/syscalls measures those with PKU), and for sealed the second
- * look at the copy. Usage: sealed PLUGIN [REPS]; the three rows alternate
+ * look at the copy. Usage: sealed PLUGIN [REPS]; the two rows alternate
  * REPS times; each prints the median ms per dlopen and the memory the
  * process holds for it beyond the page cache's shared pages. */
 #define _GNU_SOURCE
@@ -32,36 +28,11 @@
 
 /* The runtime's, linked in (hidden, found in its archive). */
 int bh_sealed_copy(int fd, const char *path);
-int bh_own_pages(pid_t tgid, pid_t tid, uintptr_t lo, uintptr_t hi);
 
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-struct code {
-  const char *name;
-  uintptr_t lo, hi; /* its executable segments, whole pages */
-};
-
-static int find_code(struct dl_phdr_info *info, size_t size, void *arg) {
-  struct code *c = arg;
-  (void)size;
-  if (!info->dlpi_name || strcmp(info->dlpi_name, c->name))
-    return 0;
-  for (int i = 0; i < info->dlpi_phnum; i++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
-      continue;
-    uintptr_t lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)4095;
-    uintptr_t hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + 4095) & ~(uintptr_t)4095;
-    if (!c->lo || lo < c->lo)
-      c->lo = lo;
-    if (hi > c->hi)
-      c->hi = hi;
-  }
-  return 1;
 }
 
 static void *open_plugin(const char *path) {
@@ -80,21 +51,6 @@ static double plain(const char *path, long *bytes) {
   double t = now() - t0;
   dlclose(h);
   *bytes = 0;
-  return t;
-}
-
-static double owned(const char *path, long *bytes) {
-  double t0 = now();
-  void *h = open_plugin(path);
-  struct code c = {path, 0, 0};
-  dl_iterate_phdr(find_code, &c);
-  if (!c.lo || bh_own_pages(getpid(), (pid_t)syscall(SYS_gettid), c.lo, c.hi)) {
-    fprintf(stderr, "sealed: cannot make the code's pages our own\n");
-    exit(1);
-  }
-  double t = now() - t0;
-  dlclose(h);
-  *bytes = (long)(c.hi - c.lo);
   return t;
 }
 
@@ -134,18 +90,18 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sealed: REPS must be a positive number\n");
     return 2;
   }
-  double (*const how[3])(const char *, long *) = {plain, owned, sealed};
-  static const char *const row[3] = {"plain dlopen", "owned (root-owned file)",
-                                     "sealed (user-owned file)"};
-  double *t[3];
-  long bytes[3] = {0, 0, 0};
-  for (int k = 0; k < 3; k++)
+  enum { ROWS = 2 };
+  double (*const how[ROWS])(const char *, long *) = {plain, sealed};
+  static const char *const row[ROWS] = {"plain dlopen", "sealed copy"};
+  double *t[ROWS];
+  long bytes[ROWS] = {0, 0};
+  for (int k = 0; k < ROWS; k++)
     if (!(t[k] = calloc((size_t)reps, sizeof(double))))
       return 1;
-  for (int k = 0; k < 3; k++) /* warm up: the page cache, ld.so */
+  for (int k = 0; k < ROWS; k++) /* warm up: the page cache, ld.so */
     how[k](path, &bytes[k]);
   for (int r = 0; r < reps; r++)
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < ROWS; k++)
       t[k][r] = how[k](path, &bytes[k]);
   struct stat st;
   if (stat(path, &st))
@@ -154,7 +110,7 @@ int main(int argc, char **argv) {
          (long long)st.st_size, reps);
   printf("%-26s %10s %10s %14s\n", "row", "ms", "x plain", "memory bytes");
   double base = 0;
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < ROWS; k++) {
     qsort(t[k], (size_t)reps, sizeof(double), by_value);
     double m = t[k][reps / 2];
     if (!k)

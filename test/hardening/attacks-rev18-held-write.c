@@ -1,37 +1,32 @@
 // Review 18 (attacker model B). Step 3 of the executable-file rule
-// (runtime/supervisor-exec.c changeable()) refuses a call whose own
-// descriptor is open for writing, and judges the process's rights as
-// they are now (ids, groups, capabilities). A right the process used
-// before and still holds is not looked for:
+// refused a call whose own descriptor is open for writing, and judged the
+// process's rights as they are now (ids, groups, capabilities). A right
+// the process used before and still holds was not looked for:
 //   - held-fd: root opens the file for writing, keeps the descriptor,
 //     then drops every id and capability for good (nothing to take back);
 //   - held-shared-map: root maps the file MAP_SHARED, PROT_WRITE, keeps
 //     the mapping, and drops the same way (the descriptor closed).
-// The dropped process opens the file read-only and maps it executable:
-// judged as nobody, it "cannot change" it, mapped from the file (no
-// sealed copy), its pages copied (step 6). It writes WRPKRU; ret into the
-// file through what it kept, advises its copy away (MADV_DONTNEED on a
-// mapping made after start-up goes through) and the next access reads
-// the file: a jump with eax = ecx = edx = 0 opens every key and reads the
-// vault. Reproduced in the PKU guest: both print ATTACK SUCCEEDED.
-// docs/hardening.md names "a descriptor opened for writing while a file
-// was still writable to the process" under "Files changed by others", as
-// outside the model; it is the process's own descriptor, inside model B.
-// Suggested fix: map a sealed copy of every file (step 3's copy always:
-// it also closes attacks-rev18-other-process-creds.c), or look through
-// the process's descriptors (/proc/<pid>/fdinfo flags) and shared
-// writable mappings (/proc/<pid>/maps) of the same inode, and those of
-// every process under the supervisor.
-// Once fixed each attack ends by signal 5 (a sealed copy: the jump lands
-// on the int3 the file held) or 9 (the supervisor refuses the mapping).
-// XFAIL: *
+// The dropped process opens the file read-only and maps it executable,
+// writes WRPKRU; ret into the file through what it kept, advises the page
+// away (MADV_DONTNEED on a mapping made after start-up goes through) and
+// jumps there with eax = ecx = edx = 0. Before the fix, judged as nobody,
+// the file "could not change" and was mapped as it is (its pages copied):
+// the next access read the file, the jump opened every key and read the
+// vault (both ATTACK SUCCEEDED in the PKU guest).
+// Fixed: every executable file mapping after start-up is a sealed memfd
+// copy of the file, whoever asks (runtime/supervisor-exec.c,
+// supervisor-sealed.c); the write does not reach the copy, the advised
+// page reads the copy again, and the jump lands on the int3 the file held
+// (signal 5), the page showing the file's old bytes.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on > %t.out 2>&1 || true
 // RUN: FileCheck %s --check-prefix=ON < %t.out
 // ON-NOT: ATTACK SUCCEEDED
-// ON: held-fd: stopped by signal {{[59]}}
-// ON: held-shared-map: stopped by signal {{[59]}}
+// ON: written: 1, advised away: 0, the code shows the write: 0
+// ON: held-fd: stopped by signal 5
+// ON: written: 1, advised away: 0, the code shows the write: 0
+// ON: held-shared-map: stopped by signal 5
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"

@@ -1,40 +1,35 @@
 // Review 18 (attacker model B). Step 3 of the executable-file rule
-// (docs/hardening.md, "Executable file mappings"; runtime/supervisor-exec.c
-// changeable()) asks whether "the process" could change the file, and
-// reads the rights of the caller's threads only (/proc/<tgid>/task). Other
-// processes the attacker runs under the same filter are not looked at:
+// (docs/hardening.md, "Executable file mappings") asked whether "the
+// process" could change the file, and read the rights of the caller's
+// threads only (/proc/<tgid>/task). Other processes the attacker runs
+// under the same filter were not looked at:
 //   - clone-vm: a clone(CLONE_VM) process (no CLONE_THREAD, no CLONE_FILES:
 //     the filter allows it) made while the process is root, sharing its
 //     memory, keeps root's credentials when the process drops every id
 //     and capability (raw setresuid: a process of its own, which no
 //     broadcast reaches anyway);
 //   - fork: a plain fork made before the drop, which stays root.
-// The dropped process maps a file root owns, mode 0644: judged as nobody,
-// "cannot change" it, mapped from the file (no sealed copy), its pages
-// copied (step 6). The root process then writes WRPKRU; ret into the
-// file, the dropped process advises its copy away (MADV_DONTNEED on a
-// mapping made after start-up goes through) and the next access reads
-// the file: a jump with eax = ecx = edx = 0 opens every key and reads the
-// vault. Reproduced in the PKU guest: both print ATTACK SUCCEEDED.
-// Review 16's fix (every thread's rights) is the same hole one step over:
-// creds are per task, and the attacker's tasks are not all threads.
-// Suggested fix: judge the rights of every task under this supervisor
-// that runs our code (our process, its forks, its memory's sharers: the
-// walk mapped_by (supervisor-truncate.c) and bh_each_sharer already make),
-// or, simpler and sure, map a sealed copy of every file (step 3's copy
-// always), leaving step 6 for nothing. Only the copy also answers a root
-// that leaves a writer outside the filter (a cron job, a service it
-// asks), which no look at tasks under the supervisor can see.
-// Once fixed each attack ends by signal 5 (a sealed copy: the jump lands
-// on the int3 the file held) or 9 (the supervisor refuses the mapping).
-// XFAIL: *
+// The dropped process maps a file root owns, mode 0644. The root process
+// then writes WRPKRU; ret into the file, the dropped process advises the
+// page away (MADV_DONTNEED on a mapping made after start-up goes through)
+// and jumps there with eax = ecx = edx = 0. Before the fix, judged as
+// nobody, the file "could not change" and was mapped as it is (its pages
+// copied): the next access read the file, the jump opened every key and
+// read the vault (both ATTACK SUCCEEDED in the PKU guest).
+// Fixed: every executable file mapping after start-up is a sealed memfd
+// copy of the file, whoever asks (runtime/supervisor-exec.c,
+// supervisor-sealed.c); the advised page reads the copy again, and the
+// jump lands on the int3 the file held (signal 5), the page showing the
+// file's old bytes.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on
 // RUN: %run %t.on > %t.out 2>&1 || true
 // RUN: FileCheck %s --check-prefix=ON < %t.out
 // ON-NOT: ATTACK SUCCEEDED
-// ON: clone-vm: stopped by signal {{[59]}}
-// ON: fork: stopped by signal {{[59]}}
+// ON: advised away: 0, the code shows the write: 0
+// ON: clone-vm: stopped by signal 5
+// ON: advised away: 0, the code shows the write: 0
+// ON: fork: stopped by signal 5
 // ON: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"

@@ -10,6 +10,10 @@
 // dladdr still names the file; /proc/self/maps names the copy after it.
 // Before the sealed copy, nobody's own plugin was refused (killed at the
 // dlopen) and root's was mapped from the file (attacks-rev15-root-dontneed.c).
+// other: a library the process cannot change (root's, 0644, loaded by
+// nobody) is a sealed copy too, since review 18 (every executable file
+// mapping after start-up is one, whoever asks); before, it was mapped
+// from the file ("maps names the sealed copy: 0") and its pages copied.
 // REQUIRES: pku
 // RUN: %clang -shared -fPIC -O2 %S/Inputs/clean-lib.c -o %t.clean.so
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t.on -ldl
@@ -29,6 +33,12 @@
 // CHECK-NEXT: rewritten, advised away: 0, clean_add(2, 3) = 5
 // CHECK-NEXT: truncated, advised away: 0, clean_add(2, 3) = 5
 // CHECK-NEXT: owner: stopped by signal 11
+// CHECK: == other
+// CHECK-NEXT: loaded: clean_call(41) = 42
+// CHECK-NEXT: dladdr names the file: 1
+// CHECK-NEXT: maps names the sealed copy: 1
+// CHECK-NEXT: clean_add(2, 3) = 5
+// CHECK-NEXT: other: exited 0
 // CHECK: parent's vault intact: 1
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
@@ -66,13 +76,16 @@ static int maps_names_copy(const char *path) {
 }
 
 /* Writes the plugin to a file of its own, owned by nobody if drop (who
- * then becomes nobody: /tmp may not let it make the file), and loads it. */
-static void load_and_change(int drop) {
+ * then becomes nobody: /tmp may not let it make the file), and loads it.
+ * With other, root keeps the file and the process becomes nobody: it
+ * loads a file it cannot change, and changes nothing. */
+static void load_and_change(int drop, int other) {
   char copy[64];
   snprintf(copy, sizeof copy, "/tmp/bh-plugin-%d.so", (int)getpid());
   int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0 || write(out, plugin, (size_t)plugin_size) != plugin_size ||
-      (drop && fchown(out, 65534, 65534)) || close(out) || (drop && drop_to_nobody())) {
+      (drop && fchown(out, 65534, 65534)) || close(out) ||
+      ((drop || other) && drop_to_nobody())) {
     printf("setup: %s\n", strerror(errno));
     return;
   }
@@ -88,6 +101,10 @@ static void load_and_change(int drop) {
   printf("dladdr names the file: %d\n", !strcmp(di.dli_fname, copy));
   printf("maps names the sealed copy: %d\n", maps_names_copy(copy));
   fflush(stdout);
+  if (other) {
+    printf("clean_add(2, 3) = %d\n", add(2, 3));
+    return;
+  }
   long at = (unsigned char *)add - (unsigned char *)di.dli_fbase; /* text: same offset */
   void *page = (void *)page_of((void *)add);
   write_gadget(copy, at);
@@ -106,8 +123,9 @@ static void load_and_change(int drop) {
   report_read("a WRPKRU written into a plugin", got);
 }
 
-static void root(void) { load_and_change(0); }
-static void owner(void) { load_and_change(1); }
+static void root(void) { load_and_change(0, 0); }
+static void owner(void) { load_and_change(1, 0); }
+static void other(void) { load_and_change(0, 1); }
 
 int main(int argc, char **argv) {
   if (argc < 2)
@@ -116,6 +134,6 @@ int main(int argc, char **argv) {
   plugin_size = in < 0 ? -1 : read(in, plugin, sizeof plugin);
   if (plugin_size <= 0 || plugin_size == sizeof plugin)
     return 2;
-  struct attack a[] = {{"root", root}, {"owner", owner}};
-  return run_attacks(a, 2);
+  struct attack a[] = {{"root", root}, {"owner", owner}, {"other", other}};
+  return run_attacks(a, 3);
 }
