@@ -1,14 +1,15 @@
-/* attacks-rev15-dep-got.test: a hardened program dlopens the vault object
- * (argv[1]) and lets its registration complete. Then, as default-domain
- * code (attacker model B), it makes the page of the GOT slot of strcmp in
- * librev15-dep.so (the vault's dependency, loaded with it: no protected
- * range, no filter of its own) writable with a plain mprotect, points the
- * slot at libc's strcpy and makes it read-only again. Then it asks the
- * vault to check a guess held in its memory: the vault's call of
- * rev15_compare runs the dependency's code with the vault's rights, and its
- * strcmp is strcpy(guess, key). With "control" among the arguments the
- * slot is left alone. With "nobody", it runs as nobody. Exits 0 only if
- * the key reached the program's memory. */
+/* attacks-rev15-dep-got.test, attacks-rev19-lazy-startup-dep.test: a
+ * hardened program dlopens the vault object (argv[1]) and lets its
+ * registration complete. Then, as default-domain code, it points the GOT
+ * slot of strcmp in DEP (the library whose rev15_compare the vault calls:
+ * librev15-dep.so unless the build says otherwise) at libc's strcpy: with
+ * "store" among the arguments by one key-0 store (attacker model A: a
+ * slot outside RELRO), else by making its page writable with a plain
+ * mprotect and read-only again (model B). Then it asks the vault to check
+ * a guess held in its memory: the vault's call of rev15_compare runs DEP's
+ * code with the vault's rights, and its strcmp is strcpy(guess, key).
+ * With "control" the slot is left alone; with "nobody" it runs as nobody.
+ * Exits 0 only if the key reached the program's memory. */
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <dlfcn.h>
@@ -19,6 +20,10 @@
 #include <unistd.h>
 
 #include "got-slot.h"
+
+#ifndef DEP
+#define DEP "librev15-dep.so"
+#endif
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
@@ -50,20 +55,22 @@ int main(int argc, char **argv) {
     return 2;
   }
   printf("registered; check: %d\n", check(guess));
-  uintptr_t slot = got_slot("librev15-dep.so", "strcmp");
+  uintptr_t slot = got_slot(DEP, "strcmp");
   if (!slot) {
-    puts("no GOT slot of strcmp in librev15-dep.so");
+    puts("no GOT slot of strcmp in " DEP);
     return 2;
   }
+  int store = has_arg(argc, argv, "store");
   if (!has_arg(argc, argv, "control")) {
     void *page = (void *)(slot & ~(uintptr_t)4095);
-    if (mprotect(page, 4096, PROT_READ | PROT_WRITE)) {
-      perror("mprotect of librev15-dep.so's GOT");
+    if (!store && mprotect(page, 4096, PROT_READ | PROT_WRITE)) {
+      perror("mprotect of " DEP "'s GOT");
       return 1;
     }
     *(void **)slot = (void *)&strcpy;
-    mprotect(page, 4096, PROT_READ);
-    puts("librev15-dep.so's GOT slot of strcmp now points at strcpy");
+    if (!store)
+      mprotect(page, 4096, PROT_READ);
+    puts(DEP "'s GOT slot of strcmp now points at strcpy");
   }
   fflush(stdout);
   printf("check: %d\n", check(guess));
