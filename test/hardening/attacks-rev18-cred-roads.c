@@ -29,16 +29,6 @@
 
 static const char *self;
 
-static int drop(void) {
-  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
-      syscall(SYS_setresuid, 65534, 65534, 65534)) {
-    printf("setup: %s\n", strerror(errno));
-    return -1;
-  }
-  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-  return 0;
-}
-
 static void gained(const char *how, long r) {
   printf("%s: %ld (%s)\n", how, r, r < 0 ? strerror(errno) : "-");
   if (r == 0 && geteuid() != 65534)
@@ -47,7 +37,7 @@ static void gained(const char *how, long r) {
 }
 
 static void unshare_user(void) {
-  if (!drop())
+  if (!thread_becomes_nobody())
     gained("unshare", unshare(CLONE_NEWUSER));
 }
 
@@ -57,12 +47,12 @@ static int nothing(void *unused) {
   return 0;
 }
 static void clone_newuser(void) {
-  if (!drop())
+  if (!thread_becomes_nobody())
     gained("clone", clone(nothing, stack + sizeof stack, CLONE_NEWUSER | SIGCHLD, NULL));
 }
 
 static void clone3_newuser(void) {
-  if (drop())
+  if (thread_becomes_nobody())
     return;
   struct clone_args ca = {0};
   ca.flags = CLONE_NEWUSER;
@@ -83,7 +73,7 @@ static void setuid_exec(void) {
     if (write(out, buf, (size_t)k) != k)
       break;
   if (in < 0 || out < 0 || close(out) || chown(copy, 0, 0) || chmod(copy, 04755) ||
-      drop()) {
+      thread_becomes_nobody()) {
     printf("setup: %s\n", strerror(errno));
     return;
   }

