@@ -211,9 +211,9 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr,
  * when the thread goes on (-ERESTARTSYS). Review 17: a signal can run a
  * handler, of another domain, before that restart or before the stop, so
  * the PKRU is learnt only from a stop inside this very call (its
- * registers), and it is kept for a call of that thread with the same
- * number, arguments, instruction pointer and stack pointer: the restart.
- * A handler's call runs below its signal frame or on another stack. */
+ * registers), kept only while the thread is inside the restart (review
+ * 20), and used only by a call of that thread with the same number,
+ * arguments, instruction pointer and stack pointer: the restart. */
 #define LEARNT 16
 struct call {
   pid_t tid;
@@ -341,20 +341,110 @@ static int stopped_in(pid_t tid, const struct seccomp_notif *n,
          (rax == -512 || rax == -513 || rax == -514 || rax == -516);
 }
 
+/* Lets stopped thread tid run to its next system-call stop
+ * (PTRACE_SYSCALL, entry or exit): 0 and the stop's registers, or -1 if
+ * another stop came first; a signal whose delivery stop that was is left
+ * in *sig, to go back in. */
+static int next_syscall_stop(pid_t tid, struct user_regs_struct *r, int *sig) {
+  int st = 0;
+  if (ptrace(PTRACE_SYSCALL, tid, 0, 0) || waitpid(tid, &st, __WALL) != tid ||
+      !WIFSTOPPED(st))
+    return -1;
+  if (WSTOPSIG(st) != (SIGTRAP | 0x80)) {
+    if (!(st >> 16)) /* a signal-delivery stop: its handler would run */
+      *sig = WSTOPSIG(st);
+    return -1;
+  }
+  return ptrace(PTRACE_GETREGS, tid, 0, r) ? -1 : 0;
+}
+
+static int entering(const struct user_regs_struct *r, const struct call *c) {
+  return (long)r->orig_rax == c->nr && r->rip == c->pc && r->rsp == c->sp &&
+         r->rdi == c->args[0] && r->rsi == c->args[1] && r->rdx == c->args[2] &&
+         r->r10 == c->args[3] && r->r8 == c->args[4] && r->r9 == c->args[5];
+}
+
+static void forget_pkru(const struct call *c) {
+  pthread_mutex_lock(&learnt_lock);
+  for (int k = 0; k < LEARNT; k++)
+    if (learnt[k].c.tid && same_call(&learnt[k].c, c))
+      learnt[k].c.tid = 0;
+  pthread_mutex_unlock(&learnt_lock);
+}
+
 /* Stops n's thread and, if the stop is inside call n (not in a handler
- * that a signal ran first), keeps its PKRU for the call's restart. The
- * stop ends n's wait: n is gone, unless the thread could not be stopped. */
+ * that a signal ran first), learns its PKRU for the call's restart. The
+ * PKRU is kept only while the thread is inside that restart: the thread
+ * is followed under ptrace to its next system-call entry, which must be
+ * the restart with no signal delivered first, and to that call's exit,
+ * where what is left is forgotten (review 20: otherwise a default-domain
+ * handler run in between, or later after an EINTR, could make the same
+ * call with the same stack pointer and take it). The stop ends n's wait:
+ * n is gone, unless the thread could not be stopped. */
 static void learn_pkru(const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid;
   struct call c;
+  struct user_regs_struct r;
   uint32_t pkru;
   int sig;
-  if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+  if (ptrace(PTRACE_SEIZE, tid, 0, (void *)PTRACE_O_TRACESYSGOOD))
     return;
-  if (!stop_thread(tid, &sig) && stopped_in(tid, n, &c) &&
-      !bh_stopped_pkru(tid, &pkru))
+  if (!stop_thread(tid, &sig) && !sig && stopped_in(tid, n, &c) &&
+      !bh_stopped_pkru(tid, &pkru) && !next_syscall_stop(tid, &r, &sig) &&
+      entering(&r, &c)) {
     remember_pkru(&c, pkru);
+    next_syscall_stop(tid, &r, &sig); /* its exit, answered meanwhile */
+    forget_pkru(&c);
+  }
   ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+}
+
+/* n's path at `at` is in compartment memory and its caller's PKRU could
+ * not be learnt: EFAULT, as the kernel would answer a caller without
+ * rights, with one line. */
+static void refuse_unlearnt(int listener, const struct seccomp_notif *n,
+                            pid_t tgid, uintptr_t at) {
+  struct owner o = {NULL, 0};
+  compartment_page(tgid, at, &o);
+  refuse_compartment_path((pid_t)n->pid, at, &o);
+  bh_notif_respond(listener, n->id, 0, EFAULT, 0);
+}
+
+struct learn_job {
+  int listener;
+  struct seccomp_notif n;
+  pid_t tgid;
+  uintptr_t at;
+};
+
+static void *learner(void *arg) {
+  struct learn_job *j = arg;
+  uint64_t id = j->n.id;
+  learn_pkru(&j->n);
+  if (!ioctl(j->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
+    refuse_unlearnt(j->listener, &j->n, j->tgid, j->at); /* not stopped */
+  free(j);
+  return NULL;
+}
+
+/* Learns n's PKRU in a thread of its own, which follows the caller to the
+ * restart's end while the supervisor's loop answers that restart: 0, or
+ * -1 if no thread could be made. */
+static int learn_in_a_thread(int listener, const struct seccomp_notif *n,
+                             pid_t tgid, uintptr_t at) {
+  struct learn_job *j = malloc(sizeof *j);
+  pthread_t t;
+  pthread_attr_t a;
+  if (!j)
+    return -1;
+  *j = (struct learn_job){listener, *n, tgid, at};
+  pthread_attr_init(&a);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int err = pthread_create(&t, &a, learner, j);
+  pthread_attr_destroy(&a);
+  if (err)
+    free(j);
+  return err ? -1 : 0;
 }
 
 static int may_read(int key, uint32_t pkru) {
@@ -526,13 +616,9 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   if (err == EAGAIN && learnt_pkru(listener, n, &pkru))
     err = read_path(tid, tgid, &ours, &pkru, at, raw, PATH_MAX);
   if (err == EAGAIN) {
-    learn_pkru(n);
-    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
-      return -1; /* stopped: the call comes again */
-    struct owner o = {NULL, 0};
-    compartment_page(tgid, at, &o);
-    refuse_compartment_path(tid, at, &o);
-    err = EFAULT;
+    if (learn_in_a_thread(listener, n, tgid, at))
+      refuse_unlearnt(listener, n, tgid, at);
+    return -1; /* answered, or (stopped) the call comes again */
   }
   if (!err && nr == SYS_openat2) {
     struct owner o;
