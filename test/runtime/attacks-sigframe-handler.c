@@ -122,7 +122,9 @@ int main(void) {
          "from the frame");
     return 1;
   }
-  CHECK(engaged == 20 && hits >= 2 * engaged); /* the attack was made */
+  /* The attack was made; one more signal may land in the vault before it
+     sees stop. */
+  CHECK(engaged >= 20 && hits >= 2 * engaged);
   puts("attacks-sigframe-handler: ok");
   return 0;
 }
