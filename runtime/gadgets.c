@@ -137,9 +137,7 @@ enum {
   XRSTORS = BH_PAT_XRSTORS
 };
 
-/* Whether [a, a + len) lies in a part of the object that is read-only
- * after relocation (a segment without write permission, or RELRO). */
-static int read_only_in(const struct dl_phdr_info *info, uintptr_t a,
+int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
                         size_t len) {
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -163,7 +161,7 @@ static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p,
   /* A shared object with compartments: its gates' words are its
    * descriptors and its copies of the runtime's words, which the runtime
    * makes read-only later in start-up, before any of its code runs. */
-  return read_only_in(info, word, 4) || bh_object_word(info->dlpi_addr, word);
+  return bh_object_read_only(info, word, 4) || bh_object_word(info->dlpi_addr, word);
 }
 
 struct scan {

@@ -236,10 +236,11 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     /* What the scan sees must be what runs: pages of files the process
      * could change become its own first. Without the filter the process
      * may make code writable anyway. */
-    if (bh_filter_planned()) {
-      const char *v = env_of(envp, "BULKHEAD_VERBOSE=");
-      bh_own_startup_pages(v && *v && strcmp(v, "0"));
-    }
+    const char *v = env_of(envp, "BULKHEAD_VERBOSE=");
+    int verbose = v && *v && strcmp(v, "0");
+    if (bh_filter_planned())
+      bh_own_startup_pages(verbose);
+    bh_plt_read_only(verbose, &state.s.plt_lo, &state.s.plt_hi);
     bh_neutralise_gadgets();
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */

@@ -211,6 +211,9 @@ struct bh_state {
    * PROT_NONE and untagged until a registration gives the key
    * (stacks.c). */
   uintptr_t arena_lo, arena_hi;
+  /* The read-only copies of writable GOT words that PLT jumps read
+   * (plt.c). */
+  uintptr_t plt_lo, plt_hi;
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -364,6 +367,11 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
  * what piece 6's look proves to be the file's (object-file.c). */
 int bh_file_readonly_word(int fd, uintptr_t base, uintptr_t a,
                           size_t len) BH_HIDDEN;
+/* The link-time address and size of the section NAME of the ELF file FD:
+ * 0; 1 if it has none; -1 if its section headers cannot be read
+ * (object-file.c). */
+int bh_file_section(int fd, const char *name, uint64_t *addr,
+                    uint64_t *size) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
@@ -393,6 +401,16 @@ int bh_frame_pkru(const void *uc, uint32_t *pkru) BH_HIDDEN;
  * and XRSTORS in their code that is no checked gate unusable, or stop. */
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
 void bh_neutralise_gadgets(void) BH_HIDDEN;
+/* Whether [a, a + len) lies in a part of the loaded object that is
+ * read-only after relocation: a segment without write permission, or
+ * RELRO (gadgets.c). */
+struct dl_phdr_info;
+int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
+                        size_t len) BH_HIDDEN;
+/* Before the gadget scan: every PLT jump of a loaded object through a
+ * writable GOT word reads a read-only copy of it instead, on pages
+ * [*lo, *hi) the system-call filter keeps so (plt.c). */
+void bh_plt_read_only(int verbose, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Start-up, before that scan: makes every readable private page of each
  * file mapped now that the process could change its own copy,
  * so that what the scan sees is what runs (supervisor-own.c); the pages

@@ -1,0 +1,256 @@
+/* plt.c - start-up: no PLT jump of a loaded object reads a writable word
+ * (issue 11, review 19).
+ *
+ * An object linked without -z now keeps its .got.plt outside RELRO, in
+ * writable key-0 memory: Debian's libc.so.6 does (realloc, calloc, and
+ * the IFUNC choices of memcpy, strlen... that libc calls itself). Its code,
+ * run for a compartment, jumps through those words with the compartment's
+ * rights, so one store chose where the compartment's control went
+ * (dso/attacks-rev19-*.test). After the LD_BIND_NOW re-run (gadgets.c) the
+ * words are final. Each PLT jump that reads one is rewritten, before any
+ * of the program's code runs, to read a copy of it on a page of its own,
+ * read-only and kept so by the system-call filter (a protected range,
+ * syscalls.c). Only PLT code reads .got.plt (the x86-64 psABI); the words
+ * themselves stay where they are, read by no one (ld.so's lazy resolver,
+ * their only writer, is off).
+ *
+ * The PLT sections are found from the object's file (section headers) and
+ * decoded instruction by instruction: only the forms GNU ld, gold and lld
+ * write (with or without IBT) are known; anything else stops the program,
+ * as does an object whose PLT cannot be found. A rewritten displacement is
+ * chosen so that the bytes around it hold no PKRU-writing pattern (the
+ * gadget scan that follows would stop the program on one).
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+#include "patterns.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const char *const plt_sections[] = {".plt", ".plt.sec", ".plt.got"};
+
+struct walk {
+  int verbose;
+  uint64_t *table; /* NULL while counting */
+  size_t used, cap;
+  int mem; /* /proc/self/mem, for the rewrites */
+};
+
+static const char *name_of(const struct dl_phdr_info *info) {
+  return info->dlpi_name[0] ? info->dlpi_name : "the program";
+}
+
+/* Whether the word at A lies in a writable segment of the object and
+ * outside its RELRO; -1 if it lies in none of its segments. */
+static int writable(const struct dl_phdr_info *info, uintptr_t a) {
+  if (bh_object_read_only(info, a, 8))
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && a >= lo && a + 8 <= lo + ph->p_memsz)
+      return 1;
+  }
+  return -1;
+}
+
+/* Whether a PLT-relocated word of the object (DT_JMPREL) is writable: the
+ * object needs its PLT rewritten. */
+static int has_writable_slots(const struct dl_phdr_info *info) {
+  const ElfW(Dyn) *d = NULL;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+  uintptr_t rel = 0;
+  size_t size = 0;
+  for (; d && d->d_tag != DT_NULL; d++) {
+    if (d->d_tag == DT_JMPREL)
+      rel = d->d_un.d_ptr; /* relocated by the loader */
+    if (d->d_tag == DT_PLTRELSZ)
+      size = d->d_un.d_val;
+  }
+  const ElfW(Rela) *r = (const ElfW(Rela) *)rel;
+  for (size_t i = 0; rel && i < size / sizeof *r; i++)
+    if (writable(info, info->dlpi_addr + r[i].r_offset) == 1)
+      return 1;
+  return 0;
+}
+
+/* The length of the PLT instruction at P (END: the section's end), and
+ * in *DISP where a jmp *d(%rip) keeps d (NULL for other instructions); 0
+ * for an instruction no known PLT uses. */
+static size_t decode(const uint8_t *p, const uint8_t *end,
+                     const uint8_t **disp) {
+  size_t left = (size_t)(end - p), n = 0;
+  *disp = NULL;
+  if (left >= 4 && !memcmp(p, "\xf3\x0f\x1e\xfa", 4))
+    return 4; /* endbr64 */
+  if (left >= 1 && p[0] == 0xf2)
+    n = 1; /* bnd */
+  if (left >= n + 6 && p[n] == 0xff && p[n + 1] == 0x25) {
+    *disp = p + n + 2; /* jmp *d(%rip) */
+    return n + 6;
+  }
+  if (left >= n + 5 && p[n] == 0xe9)
+    return n + 5; /* jmp rel32 */
+  if (n)
+    return 0;
+  if (left >= 6 && p[0] == 0xff && p[1] == 0x35)
+    return 6; /* push d(%rip): the lazy resolver's argument */
+  if (left >= 5 && p[0] == 0x68)
+    return 5; /* push imm32 */
+  if (p[0] == 0x90 || p[0] == 0xcc)
+    return 1; /* nop, int3 padding */
+  /* Multi-byte nops: 66 and 2e prefixes, 0f 1f with a memory operand. */
+  while (n < left && n < 8 && (p[n] == 0x66 || p[n] == 0x2e))
+    n++;
+  if (n && n < left && p[n] == 0x90)
+    return n + 1;
+  if (left < n + 3 || p[n] != 0x0f || p[n + 1] != 0x1f)
+    return 0;
+  unsigned mod = p[n + 2] >> 6, rm = p[n + 2] & 7;
+  size_t len = n + 3 + (mod != 3 && rm == 4) + (mod == 1 ? 1 : 0) +
+               (mod == 2 || (mod == 0 && rm == 5) ? 4 : 0);
+  return mod == 3 || len > left ? 0 : len;
+}
+
+/* A table word for the jump whose displacement is at DISP: within reach,
+ * and leaving no PKRU-writing pattern in the bytes around it (the section
+ * [lo, hi)). Its index, or -1. */
+static long place(struct walk *w, const uint8_t *disp, const uint8_t *lo,
+                  const uint8_t *hi) {
+  const uint8_t *from = disp - BH_PATTERN_LEN + 1 < lo ? lo
+                                                      : disp - BH_PATTERN_LEN + 1;
+  const uint8_t *to = disp + 4 + BH_PATTERN_LEN - 1 > hi
+                          ? hi
+                          : disp + 4 + BH_PATTERN_LEN - 1;
+  for (size_t k = w->used; k < w->cap; k++) {
+    int64_t d = (int64_t)(uintptr_t)&w->table[k] - (int64_t)(uintptr_t)(disp + 4);
+    if (d != (int32_t)d)
+      return -1;
+    int32_t d32 = (int32_t)d;
+    uint8_t bytes[4 + 2 * BH_PATTERN_LEN];
+    memcpy(bytes, from, (size_t)(to - from));
+    memcpy(bytes + (disp - from), &d32, 4);
+    int clean = 1;
+    for (size_t i = 0; clean && i + BH_PATTERN_LEN <= (size_t)(to - from); i++)
+      clean = bh_pattern_at(bytes + i) < 0;
+    if (clean)
+      return (long)k;
+  }
+  return -1;
+}
+
+static void rewrite(struct walk *w, const struct dl_phdr_info *info,
+                    const uint8_t *disp, uintptr_t word, const uint8_t *lo,
+                    const uint8_t *hi) {
+  long k = place(w, disp, lo, hi);
+  if (k < 0)
+    bh_fatal("cannot make the PLT jump at %s+0x%lx read a read-only copy of "
+             "its GOT word: no copy within reach without PKRU-write bytes",
+             name_of(info), (unsigned long)((uintptr_t)disp - info->dlpi_addr));
+  w->table[k] = *(const uint64_t *)word;
+  int32_t d32 = (int32_t)((intptr_t)&w->table[k] - (intptr_t)(disp + 4));
+  if (pwrite(w->mem, &d32, 4, (off_t)(uintptr_t)disp) != 4)
+    bh_fatal("cannot rewrite the PLT jump at %s+0x%lx (writing through "
+             "/proc/self/mem failed)",
+             name_of(info), (unsigned long)((uintptr_t)disp - info->dlpi_addr));
+  w->used = (size_t)k + 1;
+}
+
+/* Counts, or rewrites, the object's PLT jumps through writable words. */
+static int each_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct walk *w = arg;
+  if (info->dlpi_addr == getauxval(AT_SYSINFO_EHDR) ||
+      !has_writable_slots(info))
+    return 0;
+  const char *why = NULL;
+  int fd = bh_object_file_open(getpid(), info->dlpi_addr, &why);
+  if (fd < 0)
+    bh_fatal("cannot find the PLT of %s, whose GOT is writable: %s",
+             name_of(info), why);
+  size_t moved = 0;
+  for (size_t s = 0; s < sizeof plt_sections / sizeof *plt_sections; s++) {
+    uint64_t addr, len;
+    int got = bh_file_section(fd, plt_sections[s], &addr, &len);
+    if (got < 0)
+      bh_fatal("cannot find the PLT of %s, whose GOT is writable: its section "
+               "headers cannot be read; relink it with -z now",
+               name_of(info));
+    if (got)
+      continue;
+    const uint8_t *lo = (const uint8_t *)(info->dlpi_addr + addr), *hi = lo + len;
+    for (const uint8_t *p = lo, *disp; p < hi;) {
+      size_t n = decode(p, hi, &disp);
+      if (!n)
+        bh_fatal("%s+0x%lx: an instruction in %s that no known PLT uses, and "
+                 "the GOT is writable; relink it with -z now",
+                 name_of(info), (unsigned long)((uintptr_t)p - info->dlpi_addr),
+                 plt_sections[s]);
+      p += n;
+      if (!disp)
+        continue;
+      int32_t d32;
+      memcpy(&d32, disp, 4);
+      uintptr_t word = (uintptr_t)(disp + 4) + (uintptr_t)(intptr_t)d32;
+      int wr = writable(info, word);
+      if (wr < 0)
+        bh_fatal("%s+0x%lx: a PLT jump through a word outside the object",
+                 name_of(info),
+                 (unsigned long)((uintptr_t)disp - info->dlpi_addr));
+      if (!wr)
+        continue;
+      moved++;
+      if (w->table)
+        rewrite(w, info, disp, word, lo, hi);
+      else
+        w->cap++;
+    }
+  }
+  close(fd);
+  if (!moved)
+    bh_fatal("cannot find the PLT of %s, whose GOT is writable: no PLT jump "
+             "reads it; relink it with -z now",
+             name_of(info));
+  if (w->table && w->verbose) {
+    char line[512];
+    bh_format(line, sizeof line,
+              "bulkhead: %s: %lu PLT jumps now read read-only copies of their "
+              "GOT words\n",
+              name_of(info), (unsigned long)moved);
+    bh_write(line);
+  }
+  return 0;
+}
+
+void bh_plt_read_only(int verbose, uintptr_t *lo, uintptr_t *hi) {
+  struct walk w = {.verbose = verbose, .mem = -1};
+  *lo = *hi = 0;
+  dl_iterate_phdr(each_object, &w);
+  if (!w.cap)
+    return;
+  /* Room to skip words whose displacement would form a pattern. */
+  size_t bytes = (w.cap + 64) * sizeof *w.table;
+  bytes = (bytes + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1);
+  w.table = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  w.mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  if (w.table == MAP_FAILED || w.mem < 0)
+    bh_fatal("cannot make PLT jumps read read-only copies of writable GOT "
+             "words (%s failed)",
+             w.mem < 0 ? "opening /proc/self/mem" : "mmap");
+  w.cap = bytes / sizeof *w.table;
+  dl_iterate_phdr(each_object, &w);
+  close(w.mem);
+  if (mprotect(w.table, bytes, PROT_READ))
+    bh_fatal("cannot make the copies of writable GOT words read-only");
+  *lo = (uintptr_t)w.table;
+  *hi = *lo + bytes;
+}
