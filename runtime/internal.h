@@ -367,11 +367,13 @@ int bh_object_file_code(pid_t pid, uintptr_t base, uintptr_t lo, uintptr_t hi,
  * what piece 6's look proves to be the file's (object-file.c). */
 int bh_file_readonly_word(int fd, uintptr_t base, uintptr_t a,
                           size_t len) BH_HIDDEN;
-/* The link-time address and size of the section NAME of the ELF file FD:
- * 0; 1 if it has none; -1 if its section headers cannot be read
- * (object-file.c). */
-int bh_file_section(int fd, const char *name, uint64_t *addr,
-                    uint64_t *size) BH_HIDDEN;
+/* Calls each(name, link-time address, size, ctx) for every executable
+ * section of the ELF file FD; 0, or -1 if its section headers cannot be
+ * read (object-file.c). */
+int bh_file_code_sections(int fd,
+                          void (*each)(const char *name, uint64_t addr,
+                                       uint64_t size, void *ctx),
+                          void *ctx) BH_HIDDEN;
 /* The heap regions reserved for compartments registered later: PROT_NONE,
  * untagged, none given yet (lo == hi: none). */
 void bh_heap_reserved(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

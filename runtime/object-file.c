@@ -552,29 +552,32 @@ int bh_file_readonly_word(int fd, uintptr_t base, uintptr_t a, size_t len) {
   return in;
 }
 
-int bh_file_section(int fd, const char *name, uint64_t *addr, uint64_t *size) {
+int bh_file_code_sections(int fd,
+                          void (*each)(const char *name, uint64_t addr,
+                                       uint64_t size, void *ctx),
+                          void *ctx) {
   ElfW(Ehdr) eh;
-  ElfW(Shdr) strs;
+  ElfW(Shdr) sh[32], strs;
   if (read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof strs ||
       eh.e_shstrndx == SHN_UNDEF || eh.e_shstrndx >= eh.e_shnum ||
       read_at(fd, &strs, sizeof strs,
               eh.e_shoff + (uint64_t)eh.e_shstrndx * sizeof strs))
     return -1;
-  size_t len = strlen(name) + 1;
-  for (unsigned i = 1; i < eh.e_shnum; i++) {
-    ElfW(Shdr) sh;
-    char got[64];
-    if (read_at(fd, &sh, sizeof sh, eh.e_shoff + (uint64_t)i * sizeof sh))
+  for (unsigned i = 0; i < eh.e_shnum; i += 32) {
+    unsigned n = eh.e_shnum - i < 32 ? eh.e_shnum - i : 32;
+    if (read_at(fd, sh, n * sizeof *sh, eh.e_shoff + (uint64_t)i * sizeof *sh))
       return -1;
-    if (sh.sh_name >= strs.sh_size || len > sizeof got ||
-        sh.sh_name + len > strs.sh_size ||
-        read_at(fd, got, len, strs.sh_offset + sh.sh_name))
-      continue;
-    if (!memcmp(got, name, len)) {
-      *addr = sh.sh_addr, *size = sh.sh_size;
-      return 0;
+    for (unsigned k = 0; k < n; k++) {
+      char name[64] = "";
+      if (sh[k].sh_type != SHT_PROGBITS || !(sh[k].sh_flags & SHF_EXECINSTR))
+        continue;
+      if (sh[k].sh_name < strs.sh_size)
+        (void)!pread(fd, name, sizeof name - 1,
+                     (off_t)(strs.sh_offset + sh[k].sh_name));
+      name[sizeof name - 1] = 0;
+      each(name, sh[k].sh_addr, sh[k].sh_size, ctx);
     }
   }
-  return 1;
+  return 0;
 }

@@ -40,6 +40,13 @@ struct walk {
   uint64_t *table; /* NULL while counting */
   size_t used, cap;
   int mem; /* /proc/self/mem, for the rewrites */
+  const struct dl_phdr_info *info; /* the object */
+  size_t moved;                    /* its jumps moved */
+  struct {
+    const uint8_t *code; /* the PLT section as mapped */
+    size_t len;
+    uint8_t *buf; /* its copy being rewritten */
+  } sec;
 };
 
 static const char *name_of(const struct dl_phdr_info *info) {
@@ -120,26 +127,25 @@ static size_t decode(const uint8_t *p, const uint8_t *end,
   return mod == 3 || len > left ? 0 : len;
 }
 
-/* A table word for the jump whose displacement is at DISP: within reach,
- * and leaving no PKRU-writing pattern in the bytes around it (the section
- * [lo, hi)). Its index, or -1. */
-static long place(struct walk *w, const uint8_t *disp, const uint8_t *lo,
-                  const uint8_t *hi) {
-  const uint8_t *from = disp - BH_PATTERN_LEN + 1 < lo ? lo
-                                                      : disp - BH_PATTERN_LEN + 1;
-  const uint8_t *to = disp + 4 + BH_PATTERN_LEN - 1 > hi
-                          ? hi
-                          : disp + 4 + BH_PATTERN_LEN - 1;
+/* A table word for the jump whose displacement is at offset AT of the
+ * section being rewritten: within reach, and leaving no PKRU-writing
+ * pattern in the bytes around it. Its index, or -1. */
+static long place(struct walk *w, size_t at) {
+  const uint8_t *code = w->sec.code, *disp = code + at;
+  size_t from = at < BH_PATTERN_LEN - 1 ? 0 : at - (BH_PATTERN_LEN - 1);
+  size_t to = at + 4 + BH_PATTERN_LEN - 1;
+  to = to > w->sec.len ? w->sec.len : to;
   for (size_t k = w->used; k < w->cap; k++) {
-    int64_t d = (int64_t)(uintptr_t)&w->table[k] - (int64_t)(uintptr_t)(disp + 4);
+    int64_t d = (int64_t)(uintptr_t)&w->table[k] -
+                (int64_t)(uintptr_t)(disp + 4);
     if (d != (int32_t)d)
       return -1;
     int32_t d32 = (int32_t)d;
-    uint8_t bytes[4 + 2 * BH_PATTERN_LEN];
-    memcpy(bytes, from, (size_t)(to - from));
-    memcpy(bytes + (disp - from), &d32, 4);
+    uint8_t bytes[4 + 2 * (BH_PATTERN_LEN - 1)];
+    memcpy(bytes, w->sec.buf + from, to - from);
+    memcpy(bytes + (at - from), &d32, 4);
     int clean = 1;
-    for (size_t i = 0; clean && i + BH_PATTERN_LEN <= (size_t)(to - from); i++)
+    for (size_t i = 0; clean && i + BH_PATTERN_LEN <= to - from; i++)
       clean = bh_pattern_at(bytes + i) < 0;
     if (clean)
       return (long)k;
@@ -147,21 +153,80 @@ static long place(struct walk *w, const uint8_t *disp, const uint8_t *lo,
   return -1;
 }
 
-static void rewrite(struct walk *w, const struct dl_phdr_info *info,
-                    const uint8_t *disp, uintptr_t word, const uint8_t *lo,
-                    const uint8_t *hi) {
-  long k = place(w, disp, lo, hi);
+static unsigned long offset_of(const struct walk *w, const uint8_t *p) {
+  return (unsigned long)((uintptr_t)p - w->info->dlpi_addr);
+}
+
+/* The jump whose displacement is at offset AT reads a copy of WORD. */
+static void rewrite(struct walk *w, size_t at, uintptr_t word) {
+  long k = place(w, at);
   if (k < 0)
     bh_fatal("cannot make the PLT jump at %s+0x%lx read a read-only copy of "
              "its GOT word: no copy within reach without PKRU-write bytes",
-             name_of(info), (unsigned long)((uintptr_t)disp - info->dlpi_addr));
+             name_of(w->info), offset_of(w, w->sec.code + at));
   w->table[k] = *(const uint64_t *)word;
-  int32_t d32 = (int32_t)((intptr_t)&w->table[k] - (intptr_t)(disp + 4));
-  if (pwrite(w->mem, &d32, 4, (off_t)(uintptr_t)disp) != 4)
-    bh_fatal("cannot rewrite the PLT jump at %s+0x%lx (writing through "
-             "/proc/self/mem failed)",
-             name_of(info), (unsigned long)((uintptr_t)disp - info->dlpi_addr));
+  int32_t d32 =
+      (int32_t)((intptr_t)&w->table[k] - (intptr_t)(w->sec.code + at + 4));
+  memcpy(w->sec.buf + at, &d32, 4);
   w->used = (size_t)k + 1;
+}
+
+/* One executable section of the object: if it is a PLT, counts or
+ * rewrites (into a copy, written back whole) its jumps through writable
+ * words. */
+static void each_section(const char *name, uint64_t addr, uint64_t len,
+                         void *arg) {
+  struct walk *w = arg;
+  int plt = 0;
+  for (size_t s = 0; s < sizeof plt_sections / sizeof *plt_sections; s++)
+    plt |= !strcmp(name, plt_sections[s]);
+  if (!plt)
+    return;
+  const uint8_t *lo = (const uint8_t *)(w->info->dlpi_addr + addr);
+  w->sec.code = lo;
+  w->sec.len = len;
+  w->sec.buf = NULL;
+  size_t moved = 0;
+  if (w->table) {
+    w->sec.buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (w->sec.buf == MAP_FAILED)
+      bh_fatal("cannot rewrite the PLT of %s (mmap failed)", name_of(w->info));
+    memcpy(w->sec.buf, lo, len);
+  }
+  for (const uint8_t *p = lo, *disp, *hi = lo + len; p < hi;) {
+    size_t n = decode(p, hi, &disp);
+    if (!n)
+      bh_fatal("%s+0x%lx: an instruction in %s that no known PLT uses, and "
+               "the GOT is writable; relink it with -z now",
+               name_of(w->info), offset_of(w, p), name);
+    p += n;
+    if (!disp)
+      continue;
+    int32_t d32;
+    memcpy(&d32, disp, 4);
+    uintptr_t word = (uintptr_t)(disp + 4) + (uintptr_t)(intptr_t)d32;
+    int wr = writable(w->info, word);
+    if (wr < 0)
+      bh_fatal("%s+0x%lx: a PLT jump through a word outside the object",
+               name_of(w->info), offset_of(w, disp));
+    if (!wr)
+      continue;
+    moved++;
+    if (w->table)
+      rewrite(w, (size_t)(disp - lo), word);
+    else
+      w->cap++;
+  }
+  w->moved += moved;
+  if (w->sec.buf) {
+    if (moved && pwrite(w->mem, w->sec.buf, len, (off_t)(uintptr_t)lo) !=
+                     (ssize_t)len)
+      bh_fatal("cannot rewrite the PLT of %s (writing through /proc/self/mem "
+               "failed)",
+               name_of(w->info));
+    munmap(w->sec.buf, len);
+  }
 }
 
 /* Counts, or rewrites, the object's PLT jumps through writable words. */
@@ -176,46 +241,14 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *arg) {
   if (fd < 0)
     bh_fatal("cannot find the PLT of %s, whose GOT is writable: %s",
              name_of(info), why);
-  size_t moved = 0;
-  for (size_t s = 0; s < sizeof plt_sections / sizeof *plt_sections; s++) {
-    uint64_t addr, len;
-    int got = bh_file_section(fd, plt_sections[s], &addr, &len);
-    if (got < 0)
-      bh_fatal("cannot find the PLT of %s, whose GOT is writable: its section "
-               "headers cannot be read; relink it with -z now",
-               name_of(info));
-    if (got)
-      continue;
-    const uint8_t *lo = (const uint8_t *)(info->dlpi_addr + addr), *hi = lo + len;
-    for (const uint8_t *p = lo, *disp; p < hi;) {
-      size_t n = decode(p, hi, &disp);
-      if (!n)
-        bh_fatal("%s+0x%lx: an instruction in %s that no known PLT uses, and "
-                 "the GOT is writable; relink it with -z now",
-                 name_of(info), (unsigned long)((uintptr_t)p - info->dlpi_addr),
-                 plt_sections[s]);
-      p += n;
-      if (!disp)
-        continue;
-      int32_t d32;
-      memcpy(&d32, disp, 4);
-      uintptr_t word = (uintptr_t)(disp + 4) + (uintptr_t)(intptr_t)d32;
-      int wr = writable(info, word);
-      if (wr < 0)
-        bh_fatal("%s+0x%lx: a PLT jump through a word outside the object",
-                 name_of(info),
-                 (unsigned long)((uintptr_t)disp - info->dlpi_addr));
-      if (!wr)
-        continue;
-      moved++;
-      if (w->table)
-        rewrite(w, info, disp, word, lo, hi);
-      else
-        w->cap++;
-    }
-  }
+  w->info = info;
+  w->moved = 0;
+  if (bh_file_code_sections(fd, each_section, w))
+    bh_fatal("cannot find the PLT of %s, whose GOT is writable: its section "
+             "headers cannot be read; relink it with -z now",
+             name_of(info));
   close(fd);
-  if (!moved)
+  if (!w->moved)
     bh_fatal("cannot find the PLT of %s, whose GOT is writable: no PLT jump "
              "reads it; relink it with -z now",
              name_of(info));
@@ -224,7 +257,7 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *arg) {
     bh_format(line, sizeof line,
               "bulkhead: %s: %lu PLT jumps now read read-only copies of their "
               "GOT words\n",
-              name_of(info), (unsigned long)moved);
+              name_of(info), (unsigned long)w->moved);
     bh_write(line);
   }
   return 0;
