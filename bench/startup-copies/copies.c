@@ -9,47 +9,11 @@
  * Which objects it copies depends on who runs it (bench/startup-copies/
  * run.sh: the user owns every library, or none). */
 #define _GNU_SOURCE
+#include "../fresh.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 long bh_own_startup_pages(int verbose); /* the runtime's, linked in */
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-/* One process: its wall time (fork to reaped), and what it reported. */
-static double spawn(const char *self, int copy, double *call, long *pages) {
-  int fds[2];
-  if (pipe(fds))
-    exit(1);
-  double t0 = now();
-  pid_t p = fork();
-  if (!p) {
-    dup2(fds[1], 1);
-    execl(self, self, copy ? "child-copy" : "child", (char *)NULL);
-    _exit(1);
-  }
-  close(fds[1]);
-  char buf[128] = "";
-  ssize_t n = read(fds[0], buf, sizeof buf - 1);
-  int st;
-  waitpid(p, &st, 0);
-  double t = now() - t0;
-  close(fds[0]);
-  if (n < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-    exit(1);
-  buf[n > 0 ? n : 0] = 0;
-  if (copy && sscanf(buf, "%lf %ld", call, pages) != 2)
-    exit(1);
-  return t;
-}
 
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "child"))
@@ -63,9 +27,12 @@ int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 50;
   double with = 0, without = 0, call = 0, c;
   long pages = 0;
+  char out[128];
   for (int r = 0; r < reps; r++) {
-    without += spawn("/proc/self/exe", 0, &c, &pages);
-    with += spawn("/proc/self/exe", 1, &c, &pages);
+    without += fresh_run("child", out, sizeof out);
+    with += fresh_run("child-copy", out, sizeof out);
+    if (sscanf(out, "%lf %ld", &c, &pages) != 2)
+      return 1;
     call += c;
   }
   printf("pages copied %ld: the copy %.3f ms; process start to end %.3f ms "

@@ -1,0 +1,40 @@
+/* fresh.h - for benchmarks that time a step in fresh processes: the
+ * monotonic clock, and one run of this program with one argument. */
+#ifndef BULKHEAD_BENCH_FRESH_H
+#define BULKHEAD_BENCH_FRESH_H
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Runs /proc/self/exe ARG, its output into OUT (CAP bytes, NUL-ended):
+ * the wall time from fork to reaped. Exits if it fails. */
+static double fresh_run(const char *arg, char *out, size_t cap) {
+  int fds[2];
+  if (pipe(fds))
+    exit(1);
+  double t0 = now();
+  pid_t p = fork();
+  if (!p) {
+    dup2(fds[1], 1);
+    execl("/proc/self/exe", "bench", arg, (char *)NULL);
+    _exit(1);
+  }
+  close(fds[1]);
+  ssize_t n = read(fds[0], out, cap - 1);
+  int st;
+  waitpid(p, &st, 0);
+  double t = now() - t0;
+  close(fds[0]);
+  if (n < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+    exit(1);
+  out[n > 0 ? n : 0] = 0;
+  return t;
+}
+#endif
