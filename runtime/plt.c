@@ -77,8 +77,9 @@ static int has_writable_slots(const struct dl_phdr_info *info) {
   uintptr_t rel = 0;
   size_t size = 0;
   for (; d && d->d_tag != DT_NULL; d++) {
-    if (d->d_tag == DT_JMPREL)
-      rel = d->d_un.d_ptr; /* relocated by the loader */
+    if (d->d_tag == DT_JMPREL) /* relocated by the loader, or not */
+      rel = d->d_un.d_ptr < info->dlpi_addr ? d->d_un.d_ptr + info->dlpi_addr
+                                            : d->d_un.d_ptr;
     if (d->d_tag == DT_PLTRELSZ)
       size = d->d_un.d_val;
   }
