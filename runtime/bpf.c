@@ -362,6 +362,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_mount_setattr,
                                SYS_clone,
                                SYS_clone3,
+                               SYS_rseq,
                                SYS_set_tid_address};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
@@ -525,6 +526,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ja(a, allow);
       break;
     case SYS_clone3: /* its flags are in memory: libc falls back to clone */
+      ret(a, SECCOMP_RET_ERRNO | ENOSYS);
+      break;
+    case SYS_rseq: /* its abort would move a compartment's thread (rseq.c) */
       ret(a, SECCOMP_RET_ERRNO | ENOSYS);
       break;
     case SYS_personality:

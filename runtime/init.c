@@ -241,6 +241,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     if (bh_filter_planned())
       bh_own_startup_pages(verbose);
     bh_plt_read_only(verbose, &state.s.plt_lo, &state.s.plt_hi);
+    bh_rseq_off();
     bh_neutralise_gadgets();
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */

@@ -398,6 +398,12 @@ int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
 /* The PKRU frame uc will resume with; 0 if the frame holds none (fault.c). */
 int bh_frame_pkru(const void *uc, uint32_t *pkru) BH_HIDDEN;
 
+/* This thread's FS base, from the CPU or the kernel (tls.c). */
+char *bh_fs_base(void) BH_HIDDEN;
+/* Unregisters the calling thread's glibc rseq area, if it has one; stops
+ * the process if that fails (rseq.c). */
+void bh_rseq_off(void) BH_HIDDEN;
+
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
  * and XRSTORS in their code that is no checked gate unusable, or stop. */

@@ -59,8 +59,10 @@ static void thread_start(void) {
 
 static void *pthread_trampoline(void *p) {
   thread_start();
-  if (protected())
+  if (protected()) {
     bh_enter_default_domain();
+    bh_rseq_off(); /* glibc's, registered where the filter did not refuse it */
+  }
   bh_sigstack_thread_init();
   bh_rt_stack_thread_init();
   struct start s = *(struct start *)p;

@@ -61,6 +61,7 @@ static char *fs_base(void) {
 }
 
 int bh_fsgsbase(void) { return bh_tls.fsgsbase; }
+char *bh_fs_base(void) { return fs_base(); }
 
 /* For compartment code's own thread-local variables whose address
  * escapes (pass/ThreadLocals.cpp): their offset is added to this. */

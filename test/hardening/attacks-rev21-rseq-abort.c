@@ -33,18 +33,19 @@
 // hold such bytes (their rseq registration, `mov $0x53053053, %r10d`).
 // Not tried here.
 //
-// Suggested fix: refuse rseq after start-up but for the one registration
-// glibc makes in a new thread (flags 0, length 32, RSEQ_SIG), and refuse
-// unregistration, so the signature stays glibc's; and, for model A, make
-// sure no executable byte sequence outside a rseq abort handler the
-// runtime vetted is preceded by RSEQ_SIG (or run compartment threads with
-// rseq unregistered: a compartment entry could clear rseq_cs, but a store
-// from another thread can set it again, so the kernel's read of it must be
-// taken away, not raced).
-// XFAIL: *
+// Fixed (runtime/rseq.c): a protected program does without rseq. Start-up
+// unregisters glibc's area for the main thread, the runtime's thread start
+// for new threads, and the filter answers rseq with ENOSYS: the default
+// domain can neither re-register (model B, below) nor find a registered
+// area whose rseq_cs a store could set (model A: each thread's cpu_id is
+// glibc's "registration failed"). Before the fix: ATTACK SUCCEEDED.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
+// CHECK: main thread's rseq: off
+// CHECK-NEXT: a new thread's rseq: off
+// CHECK-NEXT: unregister glibc's rseq: Function not implemented
+// CHECK-NEXT: register it again with the attacker's signature: Function not implemented
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev21-rseq-abort: done
 #define _GNU_SOURCE
@@ -62,7 +63,17 @@ BULKHEAD_DATA(vault) static char vault_secret[64];
 char *secret_at; /* its address (not a secret), for steal */
 volatile char leak[64];
 volatile int leaked;
-static volatile int stop;
+static volatile int stop, attacker_done;
+
+static struct rseq *rseq_area(void) {
+  return (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+}
+
+static void *report_rseq(void *who) {
+  printf("%s's rseq: %s\n", (const char *)who,
+         (int32_t)rseq_area()->cpu_id < 0 ? "off" : "registered");
+  return NULL;
+}
 
 BULKHEAD_ENTRY(vault) void vault_init(void) {
   snprintf(vault_secret, sizeof vault_secret, "vault-secret-%d", 4242);
@@ -111,8 +122,7 @@ static void *spinner(void *unused) {
 
 static void *attacker(void *unused) {
   (void)unused;
-  struct rseq *area =
-      (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+  struct rseq *area = rseq_area();
   long r = syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
   printf("unregister glibc's rseq: %s\n", r ? strerror(errno) : "ok");
   uint32_t sig;
@@ -120,8 +130,10 @@ static void *attacker(void *unused) {
   r = syscall(SYS_rseq, area, 32, 0, sig);
   printf("register it again with the attacker's signature: %s\n",
          r ? strerror(errno) : "ok");
-  if (r)
+  if (r) {
+    attacker_done = 1;
     return NULL;
+  }
   /* The vault's code: the body behind vault_spin's gate. */
   void *body;
   __asm__("leaq __bulkhead_body.vault_spin(%%rip), %0" : "=r"(body));
@@ -134,6 +146,7 @@ static void *attacker(void *unused) {
     area->rseq_cs = (uintptr_t)&cs; /* the kernel clears it after a look */
     vault_spin(200000);
   }
+  attacker_done = 1;
   return NULL;
 }
 
@@ -142,10 +155,13 @@ int main(void) {
   vault_init();
   secret_at = vault_secret;
   pthread_t t, sp[3];
+  report_rseq("main thread");
+  pthread_create(&t, NULL, report_rseq, "a new thread");
+  pthread_join(t, NULL);
   for (int i = 0; i < 3; i++)
     pthread_create(&sp[i], NULL, spinner, NULL);
   pthread_create(&t, NULL, attacker, NULL);
-  for (int i = 0; i < 6000 && !leaked; i++)
+  for (int i = 0; i < 6000 && !leaked && !attacker_done; i++)
     usleep(10000);
   stop = 1;
   if (leaked)
