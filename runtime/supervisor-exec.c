@@ -204,7 +204,10 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
         closedir(d);
         return -1;
       }
-      if (ptrace(PTRACE_SEIZE, tid, 0, 0)) {
+      /* A thread a PKRU learner holds (supervisor-open.c) is let go. */
+      if (ptrace(PTRACE_SEIZE, tid, 0, 0) &&
+          (errno != EPERM || bh_learner_let_go(tid) ||
+           ptrace(PTRACE_SEIZE, tid, 0, 0))) {
         if (errno == ESRCH)
           continue; /* it ended */
         closedir(d);

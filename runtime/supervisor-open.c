@@ -279,6 +279,16 @@ static void remember_pkru(const struct call *c, uint32_t pkru) {
   pthread_mutex_unlock(&learnt_lock);
 }
 
+/* Puts back the PKRU learnt_pkru took for call n, for the thread that
+ * takes n over (a FIFO's open): still n's restart, which the learner
+ * holds until it ends and then forgets it. */
+static void give_back_pkru(int listener, const struct seccomp_notif *n,
+                           uint32_t pkru) {
+  struct call c;
+  if (!waiting_call(listener, n, &c))
+    remember_pkru(&c, pkru);
+}
+
 /* The PKRU of thread tid, which the supervisor has stopped under ptrace:
  * 0, or -1. */
 int bh_stopped_pkru(pid_t tid, uint32_t *pkru) {
@@ -341,20 +351,86 @@ static int stopped_in(pid_t tid, const struct seccomp_notif *n,
          (rax == -512 || rax == -513 || rax == -514 || rax == -516);
 }
 
-/* Lets stopped thread tid run to its next system-call stop
- * (PTRACE_SYSCALL, entry or exit): 0 and the stop's registers, or -1 if
- * another stop came first; a signal whose delivery stop that was is left
- * in *sig, to go back in. */
-static int next_syscall_stop(pid_t tid, struct user_regs_struct *r, int *sig) {
-  int st = 0;
-  if (ptrace(PTRACE_SYSCALL, tid, 0, 0) || waitpid(tid, &st, __WALL) != tid ||
-      !WIFSTOPPED(st))
-    return -1;
-  if (WSTOPSIG(st) != (SIGTRAP | 0x80)) {
-    if (!(st >> 16)) /* a signal-delivery stop: its handler would run */
-      *sig = WSTOPSIG(st);
-    return -1;
+/* The threads learners hold, so that a scan that must stop every thread
+ * of the process (supervisor-exec.c freeze) can ask for one. */
+static struct {
+  pid_t tid;
+  volatile int let_go;
+} held[LEARNT];
+
+static int hold(pid_t tid) {
+  int k = -1;
+  pthread_mutex_lock(&learnt_lock);
+  for (int j = 0; j < LEARNT && k < 0; j++)
+    if (!held[j].tid)
+      k = j;
+  if (k >= 0)
+    held[k].tid = tid, held[k].let_go = 0;
+  pthread_mutex_unlock(&learnt_lock);
+  return k;
+}
+
+static void unhold(int k) {
+  pthread_mutex_lock(&learnt_lock);
+  held[k].tid = 0;
+  pthread_mutex_unlock(&learnt_lock);
+}
+
+int bh_learner_let_go(pid_t tid) {
+  int asked = 0;
+  pthread_mutex_lock(&learnt_lock);
+  for (int k = 0; k < LEARNT; k++)
+    if (held[k].tid == tid)
+      held[k].let_go = asked = 1;
+  pthread_mutex_unlock(&learnt_lock);
+  for (int i = 0; asked && i < 20000; i++) { /* 2 s */
+    int still = 0;
+    pthread_mutex_lock(&learnt_lock);
+    for (int k = 0; k < LEARNT; k++)
+      still |= held[k].tid == tid;
+    pthread_mutex_unlock(&learnt_lock);
+    if (!still)
+      return 0;
+    usleep(100);
   }
+  return -1;
+}
+
+/* Waits for held thread tid's next stop (slot k): 0 and its status, or -1
+ * with the thread stopped and *st its stop's status if a scan asked for
+ * the thread meanwhile (it is interrupted: out of a restart that the
+ * loop, busy with the scan, cannot answer). */
+static int wait_held(pid_t tid, int k, int *st) {
+  for (;;) {
+    pid_t r = waitpid(tid, st, __WALL | WNOHANG);
+    if (r)
+      return r == tid ? 0 : -1;
+    if (held[k].let_go) {
+      ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+      waitpid(tid, st, __WALL);
+      return -1;
+    }
+    usleep(50);
+  }
+}
+
+/* Lets stopped thread tid (held in slot k) run to its next system-call
+ * stop (PTRACE_SYSCALL, entry or exit): 0 and the stop's registers, or -1
+ * if another stop came first; a signal whose delivery stop that was is
+ * left in *sig, to go back in. */
+static int next_syscall_stop(pid_t tid, int k, struct user_regs_struct *r,
+                             int *sig) {
+  int st = 0;
+  if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
+    return -1;
+  int let_go = wait_held(tid, k, &st);
+  if (!WIFSTOPPED(st))
+    return -1;
+  int syscall_stop = WSTOPSIG(st) == (SIGTRAP | 0x80);
+  if (!syscall_stop && !(st >> 16))
+    *sig = WSTOPSIG(st); /* a signal-delivery stop: its handler would run */
+  if (let_go || !syscall_stop)
+    return -1;
   return ptrace(PTRACE_GETREGS, tid, 0, r) ? -1 : 0;
 }
 
@@ -386,17 +462,22 @@ static void learn_pkru(const struct seccomp_notif *n) {
   struct call c;
   struct user_regs_struct r;
   uint32_t pkru;
-  int sig;
-  if (ptrace(PTRACE_SEIZE, tid, 0, (void *)PTRACE_O_TRACESYSGOOD))
+  int sig, k = hold(tid);
+  if (k < 0)
     return;
+  if (ptrace(PTRACE_SEIZE, tid, 0, (void *)PTRACE_O_TRACESYSGOOD)) {
+    unhold(k);
+    return;
+  }
   if (!stop_thread(tid, &sig) && !sig && stopped_in(tid, n, &c) &&
-      !bh_stopped_pkru(tid, &pkru) && !next_syscall_stop(tid, &r, &sig) &&
+      !bh_stopped_pkru(tid, &pkru) && !next_syscall_stop(tid, k, &r, &sig) &&
       entering(&r, &c)) {
     remember_pkru(&c, pkru);
-    next_syscall_stop(tid, &r, &sig); /* its exit, answered meanwhile */
+    next_syscall_stop(tid, k, &r, &sig); /* its exit, answered meanwhile */
     forget_pkru(&c);
   }
   ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
+  unhold(k);
 }
 
 /* n's path at `at` is in compartment memory and its caller's PKRU could
@@ -613,7 +694,8 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   uint64_t id = n->id;
   int err = tgid > 0 ? read_path(tid, tgid, &ours, NULL, at, raw, PATH_MAX)
                      : ESRCH;
-  if (err == EAGAIN && learnt_pkru(listener, n, &pkru))
+  int learnt = err == EAGAIN && learnt_pkru(listener, n, &pkru);
+  if (learnt)
     err = read_path(tid, tgid, &ours, &pkru, at, raw, PATH_MAX);
   if (err == EAGAIN) {
     if (learn_in_a_thread(listener, n, tgid, at))
@@ -694,7 +776,9 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   if (inline_ &&
       !fstatat(base, rel, &st,
                how->flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
-      S_ISFIFO(st.st_mode) && !in_a_thread(listener, n)) {
+      S_ISFIFO(st.st_mode) &&
+      (!learnt || (give_back_pkru(listener, n, pkru), 1)) &&
+      !in_a_thread(listener, n)) {
     close(base);
     return -1;
   }

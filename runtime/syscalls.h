@@ -210,6 +210,10 @@ void bh_supervisor_deny(int listener, const struct seccomp_notif *n, int ours,
 /* The PKRU thread tid runs with, read by stopping it (which interrupts its
  * system call; the kernel makes it again): 0, or -1 (supervisor-open.c). */
 int bh_task_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
+/* If a PKRU learner holds thread tid under ptrace, lets it go (the open it
+ * learnt for comes again, to be learnt anew): 0 once it has, -1 if none
+ * holds it or it did not within 2 s (supervisor-open.c). */
+int bh_learner_let_go(pid_t tid) BH_HIDDEN;
 /* The same for a thread the supervisor already holds stopped. */
 int bh_stopped_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
 /* The domain of thread tid with PKRU pkru, as text for a report: the

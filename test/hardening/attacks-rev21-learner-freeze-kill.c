@@ -28,7 +28,11 @@
 // takes), or let freeze wait for a traced thread's learner to finish
 // (retry a SEIZE that fails with EPERM for a thread a learner holds)
 // rather than refuse.
-// XFAIL: *
+//
+// Fixed: freeze asks the learner to let a thread it holds go
+// (bh_learner_let_go: the learner interrupts it out of the restart,
+// forgets, detaches; the open comes again and is learnt anew after the
+// scan), then stops it as any other.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
