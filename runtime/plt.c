@@ -67,27 +67,57 @@ static int writable(const struct dl_phdr_info *info, uintptr_t a) {
   return -1;
 }
 
-/* Whether a PLT-relocated word of the object (DT_JMPREL) is writable: the
- * object needs its PLT rewritten. */
-static int has_writable_slots(const struct dl_phdr_info *info) {
+/* The object's relocations, as the loader left them (DT_RELA and
+ * DT_JMPREL, with their pointers relocated in place or not). */
+struct relas {
+  const ElfW(Rela) *r[2];
+  size_t n[2];
+};
+
+static void find_relas(const struct dl_phdr_info *info, struct relas *t) {
   const ElfW(Dyn) *d = NULL;
+  *t = (struct relas){{NULL, NULL}, {0, 0}};
   for (int i = 0; i < info->dlpi_phnum; i++)
     if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
       d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-  uintptr_t rel = 0;
-  size_t size = 0;
   for (; d && d->d_tag != DT_NULL; d++) {
-    if (d->d_tag == DT_JMPREL) /* relocated by the loader, or not */
-      rel = d->d_un.d_ptr < info->dlpi_addr ? d->d_un.d_ptr + info->dlpi_addr
-                                            : d->d_un.d_ptr;
+    uintptr_t v = d->d_un.d_ptr < info->dlpi_addr
+                      ? d->d_un.d_ptr + info->dlpi_addr
+                      : d->d_un.d_ptr;
+    if (d->d_tag == DT_JMPREL)
+      t->r[0] = (const ElfW(Rela) *)v;
     if (d->d_tag == DT_PLTRELSZ)
-      size = d->d_un.d_val;
+      t->n[0] = d->d_un.d_val / sizeof(ElfW(Rela));
+    if (d->d_tag == DT_RELA)
+      t->r[1] = (const ElfW(Rela) *)v;
+    if (d->d_tag == DT_RELASZ)
+      t->n[1] = d->d_un.d_val / sizeof(ElfW(Rela));
   }
-  const ElfW(Rela) *r = (const ElfW(Rela) *)rel;
-  for (size_t i = 0; rel && i < size / sizeof *r; i++)
-    if (writable(info, info->dlpi_addr + r[i].r_offset) == 1)
-      return 1;
-  return 0;
+}
+
+/* Whether a PLT-relocated word of the object (DT_JMPREL) is writable: the
+ * object needs its PLT rewritten. Stops the program on a writable GOT word
+ * that other code reads: a GLOB_DAT word (-fno-plt calls, data addresses)
+ * or a TLS descriptor, which no rewrite of PLT jumps can cover (review
+ * 22). */
+static int has_writable_slots(const struct dl_phdr_info *info) {
+  struct relas t;
+  int slots = 0;
+  find_relas(info, &t);
+  for (int k = 0; k < 2; k++)
+    for (size_t i = 0; t.r[k] && i < t.n[k]; i++) {
+      unsigned type = ELF64_R_TYPE(t.r[k][i].r_info);
+      uintptr_t a = info->dlpi_addr + t.r[k][i].r_offset;
+      if ((type == R_X86_64_GLOB_DAT || type == R_X86_64_TLSDESC) &&
+          writable(info, a) == 1)
+        bh_fatal("%s+0x%lx: a writable GOT word (%s) that code reads "
+                 "directly, which any store could redirect; relink it with "
+                 "-z relro -z now",
+                 name_of(info), (unsigned long)t.r[k][i].r_offset,
+                 type == R_X86_64_TLSDESC ? "a TLS descriptor" : "GLOB_DAT");
+      slots |= k == 0 && writable(info, a) == 1;
+    }
+  return slots;
 }
 
 /* The length of the PLT instruction at P (END: the section's end), and
