@@ -279,14 +279,14 @@ static void find_pkey_set(struct scan *s) {
   }
 }
 
-void bh_neutralise_gadgets(void) {
+void bh_neutralise_gadgets(int quiet) {
   struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1};
   find_pkey_set(&s);
   dl_iterate_phdr(count_lazy, &s.lazy); /* it decides ld.so's XRSTOR */
   dl_iterate_phdr(scan_object, &s);
   if (s.fd >= 0)
     close(s.fd);
-  if (verbose()) {
+  if (verbose() && !quiet) {
     bh_write("bulkhead: dependencies scanned for PKRU writes: ");
     bh_write_num((unsigned)s.patched, 10);
     bh_write(" made unusable, ");

@@ -240,9 +240,9 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     int verbose = v && *v && strcmp(v, "0");
     if (bh_filter_planned())
       bh_own_startup_pages(verbose);
-    bh_plt_read_only(verbose, &state.s.plt_lo, &state.s.plt_hi);
+    bh_plt_read_only(verbose, 0, 0, &state.s.plt_lo, &state.s.plt_hi);
     bh_rseq_off();
-    bh_neutralise_gadgets();
+    bh_neutralise_gadgets(0);
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);

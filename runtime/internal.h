@@ -408,7 +408,7 @@ void bh_rseq_off(void) BH_HIDDEN;
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
  * and XRSTORS in their code that is no checked gate unusable, or stop. */
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
-void bh_neutralise_gadgets(void) BH_HIDDEN;
+void bh_neutralise_gadgets(int quiet) BH_HIDDEN;
 /* Whether [a, a + len) lies in a part of the loaded object that is
  * read-only after relocation: a segment without write permission, or
  * RELRO (gadgets.c). */
@@ -417,8 +417,10 @@ int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
                         size_t len) BH_HIDDEN;
 /* Before the gadget scan: every PLT jump of a loaded object through a
  * writable GOT word reads a read-only copy of it instead, on pages
- * [*lo, *hi) the system-call filter keeps so (plt.c). */
-void bh_plt_read_only(int verbose, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+ * [*lo, *hi) the system-call filter keeps so; jumps that already read a
+ * copy in [done_lo, done_hi), an earlier call's, are left (plt.c). */
+void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
+                      uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
 /* Start-up, before that scan: makes every readable private page of each
  * file mapped now that the process could change its own copy,
  * so that what the scan sees is what runs (supervisor-own.c); the pages

@@ -42,6 +42,8 @@ struct walk {
   int mem; /* /proc/self/mem, for the rewrites */
   const struct dl_phdr_info *info; /* the object */
   size_t moved;                    /* its jumps moved */
+  size_t covered;  /* its jumps an earlier walk moved */
+  uintptr_t done_lo, done_hi; /* that walk's copies */
   struct {
     const uint8_t *code; /* the PLT section as mapped */
     size_t len;
@@ -237,6 +239,10 @@ static void each_section(const char *name, uint64_t addr, uint64_t len,
     int32_t d32;
     memcpy(&d32, disp, 4);
     uintptr_t word = (uintptr_t)(disp + 4) + (uintptr_t)(intptr_t)d32;
+    if (word >= w->done_lo && word < w->done_hi) {
+      w->covered++;
+      continue;
+    }
     int wr = writable(w->info, word);
     if (wr < 0)
       bh_fatal("%s+0x%lx: a PLT jump through a word outside the object",
@@ -273,17 +279,17 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *arg) {
     bh_fatal("cannot find the PLT of %s, whose GOT is writable: %s",
              name_of(info), why);
   w->info = info;
-  w->moved = 0;
+  w->moved = w->covered = 0;
   if (bh_file_code_sections(fd, each_section, w))
     bh_fatal("cannot find the PLT of %s, whose GOT is writable: its section "
              "headers cannot be read; relink it with -z now",
              name_of(info));
   close(fd);
-  if (!w->moved)
+  if (!w->moved && !w->covered)
     bh_fatal("cannot find the PLT of %s, whose GOT is writable: no PLT jump "
              "reads it; relink it with -z now",
              name_of(info));
-  if (w->table && w->verbose) {
+  if (w->table && w->verbose && w->moved) {
     char line[512];
     bh_format(line, sizeof line,
               "bulkhead: %s: %lu PLT jumps now read read-only copies of their "
@@ -294,8 +300,10 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *arg) {
   return 0;
 }
 
-void bh_plt_read_only(int verbose, uintptr_t *lo, uintptr_t *hi) {
-  struct walk w = {.verbose = verbose, .mem = -1};
+void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
+                      uintptr_t *lo, uintptr_t *hi) {
+  struct walk w = {
+      .verbose = verbose, .mem = -1, .done_lo = done_lo, .done_hi = done_hi};
   *lo = *hi = 0;
   dl_iterate_phdr(each_object, &w);
   if (!w.cap)

@@ -530,6 +530,15 @@ __attribute__((constructor(103))) static void install_filter(void) {
         "system-call filter's rules for executable memory cannot hold");
 
   policy.p.tgid = getpid();
+  /* Objects a start-up library's constructor loaded after the runtime's
+   * start-up are in these ranges too, so they get what those loaded
+   * before it got (review 22): PLT jumps off writable GOT words, and no
+   * PKRU write left usable. */
+  uintptr_t lo, hi;
+  bh_plt_read_only(policy.p.verbose, bh_state->plt_lo, bh_state->plt_hi, &lo,
+                   &hi);
+  add_range(lo, hi, 0, 0);
+  bh_neutralise_gadgets(1);
   dl_iterate_phdr(add_object, NULL);
   const struct bulkhead_domain *d;
   bh_for_each_domain(i, d) {
@@ -537,7 +546,6 @@ __attribute__((constructor(103))) static void install_filter(void) {
       add_range((uintptr_t)(d->stack_lo - BH_ARENA_GUARD),
                 (uintptr_t)d->stack_hi, 1, 0);
   }
-  uintptr_t lo, hi;
   bh_heap_region(&lo, &hi);
   if (hi > lo)
     add_range(lo, hi, 1, 0);

@@ -13,7 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void bh_plt_read_only(int verbose, uintptr_t *lo, uintptr_t *hi); /* linked in */
+void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
+                      uintptr_t *lo, uintptr_t *hi); /* linked in */
 
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "child"))
@@ -21,7 +22,7 @@ int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "child-move")) {
     uintptr_t lo, hi;
     double t0 = now();
-    bh_plt_read_only(0, &lo, &hi);
+    bh_plt_read_only(0, 0, 0, &lo, &hi);
     printf("%.9f %ld\n", now() - t0, (long)(hi - lo));
     return 0;
   }
