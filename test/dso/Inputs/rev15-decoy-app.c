@@ -12,23 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "attack-args.h"
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
 static char guess[64] = "a guess";
 
-/* With "nobody" among the arguments, run as nobody, not root, whose
- * CAP_DAC_OVERRIDE passes piece 6's file rule for any file. */
-static void as_nobody(int argc, char **argv) {
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], "nobody") && geteuid() == 0 &&
-        (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-         setresuid(65534, 65534, 65534))) {
-      perror("setresuid");
-      _exit(2);
-    }
-}
 
 int main(int argc, char **argv) {
   if (argc < 2)
@@ -38,7 +28,8 @@ int main(int argc, char **argv) {
     perror("/tmp/rev15");
     return 2;
   }
-  as_nobody(argc, argv);
+  /* root's CAP_DAC_OVERRIDE passes piece 6's file rule for any file */
+  become_nobody_if_asked(argc, argv);
   printf("local: %d\n", local_get());
   fflush(stdout);
   void *h = dlopen(argv[1], RTLD_NOW);

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "attack-args.h"
 #include "got-slot.h"
 
 #ifndef DEP
@@ -30,22 +31,10 @@ BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
 
 static char guess[64] = "a guess";
 
-static int has_arg(int argc, char **argv, const char *a) {
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], a))
-      return 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
-  if (has_arg(argc, argv, "nobody") && geteuid() == 0 &&
-      (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-       setresuid(65534, 65534, 65534))) {
-    perror("setresuid");
-    return 2;
-  }
+  become_nobody_if_asked(argc, argv);
   printf("local: %d\n", local_get());
   fflush(stdout);
   void *h = dlopen(argv[1], RTLD_NOW);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attack-args.h"
 #include "got-slot.h"
 
 BULKHEAD_DATA(vault) static char key[32] = "TOP-SECRET-VAULT-KEY";
@@ -37,20 +38,8 @@ static void *fake_realloc(void *p, size_t n) {
   return n <= sizeof stolen ? stolen : NULL;
 }
 
-static int has_arg(int argc, char **argv, const char *a) {
-  for (int i = 1; i < argc; i++)
-    if (!strcmp(argv[i], a))
-      return 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
-  if (has_arg(argc, argv, "nobody") && geteuid() == 0 &&
-      (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-       setresuid(65534, 65534, 65534))) {
-    perror("setresuid");
-    return 2;
-  }
+  become_nobody_if_asked(argc, argv);
   printf("words: %d\n", vault_words("hello"));
   uintptr_t slot = got_slot("libc.so.6", "realloc");
   if (!slot) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "attack-args.h"
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
@@ -49,22 +50,10 @@ static int find_desc(struct dl_phdr_info *info, size_t size, void *arg) {
   return 1;
 }
 
-static int has_arg(int argc, char **argv, const char *a) {
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], a))
-      return 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
-  if (has_arg(argc, argv, "nobody") && geteuid() == 0 &&
-      (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-       setresuid(65534, 65534, 65534))) {
-    perror("setresuid");
-    return 2;
-  }
+  become_nobody_if_asked(argc, argv);
   printf("local: %d\n", local_get());
   fflush(stdout);
   void *h = dlopen(argv[1], RTLD_NOW);

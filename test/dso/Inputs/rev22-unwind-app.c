@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "attack-args.h"
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
@@ -120,22 +121,10 @@ static int redirect(uintptr_t handle) {
   return n;
 }
 
-static int has_arg(int argc, char **argv, const char *a) {
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], a))
-      return 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
-  if (has_arg(argc, argv, "nobody") && geteuid() == 0 &&
-      (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-       setresuid(65534, 65534, 65534))) {
-    perror("setresuid");
-    return 2;
-  }
+  become_nobody_if_asked(argc, argv);
   setvbuf(stdout, NULL, _IONBF, 0);
   printf("local: %d\n", local_get());
   void *first[4];
