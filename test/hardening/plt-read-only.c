@@ -86,20 +86,8 @@ static long libc_words;
 
 static int overwrite(struct dl_phdr_info *info, size_t size, void *unused) {
   (void)size, (void)unused;
-  const ElfW(Dyn) *d = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Rela) *r = NULL;
-  size_t n = 0;
-  for (; d && d->d_tag != DT_NULL; d++) {
-    if (d->d_tag == DT_JMPREL)
-      r = (const ElfW(Rela) *)d->d_un.d_ptr;
-    if (d->d_tag == DT_PLTRELSZ)
-      n = d->d_un.d_val / sizeof *r;
-  }
-  if ((uintptr_t)r < info->dlpi_addr) /* the vDSO's are not relocated */
-    return 0;
+  const ElfW(Rela) *r = (const ElfW(Rela) *)got_dyn(info, DT_JMPREL, 1);
+  size_t n = r ? got_dyn(info, DT_PLTRELSZ, 0) / sizeof *r : 0;
   for (size_t i = 0; i < n; i++) {
     uintptr_t a = info->dlpi_addr + r[i].r_offset;
     if (!writable(info, a))

@@ -19,6 +19,22 @@ struct got_look {
   uintptr_t at; /* what was found, or 0 */
 };
 
+/* The value of the object's dynamic tag TAG (PTR: a pointer, relocated if
+ * ld.so left it as linked); 0 if it has none. */
+static inline uintptr_t got_dyn(const struct dl_phdr_info *info, long tag,
+                                int ptr) {
+  const ElfW(Dyn) *d = NULL;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+  for (; d && d->d_tag != DT_NULL; d++)
+    if (d->d_tag == tag)
+      return ptr && d->d_un.d_ptr < info->dlpi_addr
+                 ? d->d_un.d_ptr + info->dlpi_addr
+                 : d->d_un.d_ptr;
+  return 0;
+}
+
 /* How many dynamic symbols a DT_GNU_HASH table covers. */
 static inline size_t got_gnu_hash_symbols(const uint32_t *h) {
   uint32_t nbuckets = h[0], first = h[1], bloom = h[2], max = 0;

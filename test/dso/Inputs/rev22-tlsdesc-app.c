@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "attack-args.h"
+#include "got-slot.h"
 
 BULKHEAD_DATA(local) static int local_value = 7;
 BULKHEAD_ENTRY(local) int local_get(void) { return local_value; }
@@ -32,18 +33,8 @@ static int find_desc(struct dl_phdr_info *info, size_t size, void *arg) {
   uintptr_t *out = arg;
   if (!strstr(info->dlpi_name, "librev22-tlsdesc.so"))
     return 0;
-  const ElfW(Dyn) *d = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Rela) *r = NULL;
-  size_t n = 0;
-  for (; d && d->d_tag != DT_NULL; d++) {
-    if (d->d_tag == DT_JMPREL)
-      r = (const ElfW(Rela) *)d->d_un.d_ptr;
-    if (d->d_tag == DT_PLTRELSZ)
-      n = d->d_un.d_val / sizeof *r;
-  }
+  const ElfW(Rela) *r = (const ElfW(Rela) *)got_dyn(info, DT_JMPREL, 1);
+  size_t n = r ? got_dyn(info, DT_PLTRELSZ, 0) / sizeof *r : 0;
   for (size_t i = 0; r && i < n; i++)
     if (ELF64_R_TYPE(r[i].r_info) == R_X86_64_TLSDESC && !*out)
       *out = info->dlpi_addr + r[i].r_offset;
