@@ -33,14 +33,18 @@
 // anyway). A pthread_create thread with the forged state registers, then
 // the trampoline unregisters it (its cpu_id is then >= 0); a racing store
 // of a negative cpu_id between the two would make bh_rseq_off skip the
-// unregistration (not tried).
+// unregistration (not tried: the guest has one CPU); bh_rseq_off should
+// not trust cpu_id either (unregister always; EINVAL means none).
 //
-// Suggested fix: do not let key-0 memory decide. Have glibc register no
-// area at all (the tunable glibc.pthread.rseq=0 in GLIBC_TUNABLES, set
-// for the LD_BIND_NOW re-run gadgets.c already makes), so that no thread
-// ever registers one; or, without the filter, unregister unconditionally
-// (ignore cpu_id; EINVAL means none) in code every thread runs before its
-// first gate, glibc's own threads included.
+// Suggested fix: key-0 memory decides whether a glibc thread registers
+// (glibc 2.36 pthread_create: the creator's cpu_id >= 0 sets
+// ATTR_FLAG_DO_RSEQ in the new thread's struct pthread, key-0 memory
+// too), so no setting of glibc's (the glibc.pthread.rseq tunable
+// included) and no code in the trampoline covers threads glibc starts
+// itself. Only the kernel can refuse: without the filter, install a small
+// seccomp filter of its own that answers rseq with ENOSYS (no listener,
+// no supervisor), or say in docs/threat-model.md that
+// -fno-pkey-syscall-filter leaves rseq to model A.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 -pthread %s -o %t
