@@ -29,9 +29,10 @@ void bh_rseq_off(void) {
   if (!__rseq_size)
     return; /* glibc registers none */
   struct rseq *area = (struct rseq *)(bh_fs_base() + __rseq_offset);
-  if ((int32_t)area->cpu_id < 0)
-    return; /* this thread's registration failed, or was never made */
-  if (syscall(SYS_rseq, area, sizeof *area, RSEQ_FLAG_UNREGISTER, RSEQ_SIG))
+  /* Not glibc's word for it (cpu_id, key-0 memory): the kernel's. EINVAL:
+   * this thread has no registration of that area. */
+  if (syscall(SYS_rseq, area, sizeof *area, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) &&
+      errno != EINVAL && errno != ENOSYS)
     bh_fatal("cannot unregister glibc's restartable sequence area (%s): the "
              "kernel could move a compartment's thread to code it names",
              strerror(errno));

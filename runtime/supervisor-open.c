@@ -225,6 +225,13 @@ static struct {
   uint32_t pkru;
 } learnt[LEARNT];
 static pthread_mutex_t learnt_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The threads learners hold, so that a scan that must stop every thread
+ * of the process (supervisor-exec.c freeze) can ask for one. */
+static struct {
+  pid_t tid;
+  volatile int let_go;
+  int in_restart; /* the PKRU learnt is kept: a give-back may come */
+} held[LEARNT];
 
 static int same_call(const struct call *a, const struct call *b) {
   return a->tid == b->tid && a->nr == b->nr && a->pc == b->pc &&
@@ -265,9 +272,9 @@ static int learnt_pkru(int listener, const struct seccomp_notif *n,
   return found;
 }
 
-static void remember_pkru(const struct call *c, uint32_t pkru) {
+/* With learnt_lock held. */
+static void remember(const struct call *c, uint32_t pkru) {
   static int next;
-  pthread_mutex_lock(&learnt_lock);
   int k = next++ % LEARNT;
   for (int j = 0; j < LEARNT; j++)
     if (!learnt[j].c.tid || same_call(&learnt[j].c, c)) {
@@ -276,7 +283,6 @@ static void remember_pkru(const struct call *c, uint32_t pkru) {
     }
   learnt[k].c = *c;
   learnt[k].pkru = pkru;
-  pthread_mutex_unlock(&learnt_lock);
 }
 
 /* Puts back the PKRU learnt_pkru took for call n, for the thread that
@@ -285,8 +291,13 @@ static void remember_pkru(const struct call *c, uint32_t pkru) {
 static void give_back_pkru(int listener, const struct seccomp_notif *n,
                            uint32_t pkru) {
   struct call c;
-  if (!waiting_call(listener, n, &c))
-    remember_pkru(&c, pkru);
+  if (waiting_call(listener, n, &c))
+    return;
+  pthread_mutex_lock(&learnt_lock);
+  for (int k = 0; k < LEARNT; k++)
+    if (held[k].tid == c.tid && held[k].in_restart)
+      remember(&c, pkru);
+  pthread_mutex_unlock(&learnt_lock);
 }
 
 /* The PKRU of thread tid, which the supervisor has stopped under ptrace:
@@ -351,12 +362,6 @@ static int stopped_in(pid_t tid, const struct seccomp_notif *n,
          (rax == -512 || rax == -513 || rax == -514 || rax == -516);
 }
 
-/* The threads learners hold, so that a scan that must stop every thread
- * of the process (supervisor-exec.c freeze) can ask for one. */
-static struct {
-  pid_t tid;
-  volatile int let_go;
-} held[LEARNT];
 
 static int hold(pid_t tid) {
   int k = -1;
@@ -365,7 +370,7 @@ static int hold(pid_t tid) {
     if (!held[j].tid)
       k = j;
   if (k >= 0)
-    held[k].tid = tid, held[k].let_go = 0;
+    held[k].tid = tid, held[k].let_go = 0, held[k].in_restart = 0;
   pthread_mutex_unlock(&learnt_lock);
   return k;
 }
@@ -440,8 +445,11 @@ static int entering(const struct user_regs_struct *r, const struct call *c) {
          r->r10 == c->args[3] && r->r8 == c->args[4] && r->r9 == c->args[5];
 }
 
-static void forget_pkru(const struct call *c) {
+/* Ends the restart's hold (slot h): what was learnt for it is forgotten,
+ * and no give-back can put it back after. */
+static void forget_pkru(int h, const struct call *c) {
   pthread_mutex_lock(&learnt_lock);
+  held[h].in_restart = 0;
   for (int k = 0; k < LEARNT; k++)
     if (learnt[k].c.tid && same_call(&learnt[k].c, c))
       learnt[k].c.tid = 0;
@@ -472,9 +480,12 @@ static void learn_pkru(const struct seccomp_notif *n) {
   if (!stop_thread(tid, &sig) && !sig && stopped_in(tid, n, &c) &&
       !bh_stopped_pkru(tid, &pkru) && !next_syscall_stop(tid, k, &r, &sig) &&
       entering(&r, &c)) {
-    remember_pkru(&c, pkru);
+    pthread_mutex_lock(&learnt_lock);
+    held[k].in_restart = 1;
+    remember(&c, pkru);
+    pthread_mutex_unlock(&learnt_lock);
     next_syscall_stop(tid, k, &r, &sig); /* its exit, answered meanwhile */
-    forget_pkru(&c);
+    forget_pkru(k, &c);
   }
   ptrace(PTRACE_DETACH, tid, 0, (void *)(long)sig);
   unhold(k);
