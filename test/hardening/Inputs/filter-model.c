@@ -117,6 +117,7 @@ static uint32_t model(const struct seccomp_data *d) {
   }
   case SYS_set_tid_address: return ov(a[0], 4, 1) ? NOTIFY : ALLOW;
   case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
+  case SYS_rseq: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
   case SYS_mprotect: return (LO(2) & PROT_EXEC) || ov(a[0], a[1], 0) ? NOTIFY : ALLOW;
   case SYS_mmap:
@@ -184,7 +185,7 @@ static long check(int nranges, long iters) {
   }
   static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open, SYS_pidfd_send_signal,
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
-    SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_set_tid_address, SYS_unshare, SYS_read,
+    SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
     SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at};
   long bad = 0;
