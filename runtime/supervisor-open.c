@@ -362,7 +362,8 @@ static int stopped_in(pid_t tid, const struct seccomp_notif *n,
          (rax == -512 || rax == -513 || rax == -514 || rax == -516);
 }
 
-
+/* A slot of held for a learner's thread tid: its index, or -1 if every
+ * slot is taken. */
 static int hold(pid_t tid) {
   int k = -1;
   pthread_mutex_lock(&learnt_lock);
