@@ -138,7 +138,7 @@ enum {
 };
 
 int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
-                        size_t len) {
+                        size_t len) { /* internal.h */
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
@@ -161,7 +161,8 @@ static int checked_gate(const struct dl_phdr_info *info, const uint8_t *p,
   /* A shared object with compartments: its gates' words are its
    * descriptors and its copies of the runtime's words, which the runtime
    * makes read-only later in start-up, before any of its code runs. */
-  return bh_object_read_only(info, word, 4) || bh_object_word(info->dlpi_addr, word);
+  return bh_object_read_only(info, word, 4) ||
+         bh_object_word(info->dlpi_addr, word);
 }
 
 struct scan {
