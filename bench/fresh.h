@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void) {
+static inline double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
@@ -15,7 +15,7 @@ static double now(void) {
 
 /* Runs /proc/self/exe ARG, its output into OUT (CAP bytes, NUL-ended):
  * the wall time from fork to reaped. Exits if it fails. */
-static double fresh_run(const char *arg, char *out, size_t cap) {
+static inline double fresh_run(const char *arg, char *out, size_t cap) {
   int fds[2];
   if (pipe(fds))
     exit(1);

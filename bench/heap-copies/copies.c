@@ -3,6 +3,7 @@
  * sendfile, seals, dlopen RTLD_DEEPBIND, dlsym) plus an mprotect of each
  * copy's data page (stands for seal_copy's pkey_mprotect: no PKU here). */
 #define _GNU_SOURCE
+#include "../fresh.h"
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
@@ -14,12 +15,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static void load(const char *path) {
   int src = open(path, O_RDONLY | O_CLOEXEC);
