@@ -171,7 +171,15 @@ struct scan {
   int lazy;                           /* some object still binds lazily */
   int fd;                             /* /proc/self/mem, for the patches */
   int patched, unknown;
+  size_t seen, skip; /* objects visited; how many to pass over */
 };
+
+/* What the start-up scan covered: the first objects of ld.so's list, as
+ * long as none was unloaded since (later loads are appended). */
+static struct {
+  size_t objects;
+  unsigned long long subs;
+} scanned;
 
 static const char *object_name(const struct dl_phdr_info *info) {
   return info->dlpi_name[0] ? info->dlpi_name : "?";
@@ -250,6 +258,10 @@ static int found(void *ctx, size_t off, int k) {
 static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct scan *s = arg;
+  scanned.objects = ++s->seen;
+  scanned.subs = info->dlpi_subs;
+  if (s->seen <= s->skip)
+    return 0;
   if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR))
     return 0; /* the program: its link was scanned against its gate manifest */
   for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -280,14 +292,24 @@ static void find_pkey_set(struct scan *s) {
   }
 }
 
-void bh_neutralise_gadgets(int quiet) {
+static int subs_now(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  *(unsigned long long *)arg = info->dlpi_subs;
+  return 1;
+}
+
+void bh_neutralise_gadgets(int later) {
   struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1};
+  unsigned long long subs = 0;
+  dl_iterate_phdr(subs_now, &subs);
+  if (later && scanned.objects && subs == scanned.subs)
+    s.skip = scanned.objects;
   find_pkey_set(&s);
   dl_iterate_phdr(count_lazy, &s.lazy); /* it decides ld.so's XRSTOR */
   dl_iterate_phdr(scan_object, &s);
   if (s.fd >= 0)
     close(s.fd);
-  if (verbose() && !quiet) {
+  if (verbose() && !later) {
     bh_write("bulkhead: dependencies scanned for PKRU writes: ");
     bh_write_num((unsigned)s.patched, 10);
     bh_write(" made unusable, ");

@@ -406,9 +406,10 @@ void bh_rseq_off(void) BH_HIDDEN;
 
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
- * and XRSTORS in their code that is no checked gate unusable, or stop. */
+ * and XRSTORS in their code that is no checked gate unusable, or stop.
+ * LATER: quietly, only objects loaded since the first call. */
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
-void bh_neutralise_gadgets(int quiet) BH_HIDDEN;
+void bh_neutralise_gadgets(int later) BH_HIDDEN;
 /* Whether [a, a + len) lies in a part of the loaded object that is
  * read-only after relocation: a segment without write permission, or
  * RELRO (gadgets.c). */

@@ -5,6 +5,8 @@
 // BULKHEAD_ALLOW_DEP_GADGETS=1 runs the program anyway, and says so with
 // BULKHEAD_VERBOSE=1. A WRPKRU in checked-gate form (compare with a
 // read-only word, trap on mismatch; Inputs/dep-checked-gate.c) is accepted.
+// LATE: the same object loaded by a start-up library's constructor, after
+// the runtime's start-up scan, is found by the filter's second one.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -O1 -shared -fPIC %S/Inputs/dep-raw-wrpkru.c -o %t/libdepraw.so
@@ -12,6 +14,9 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -DRAW -L%t -ldepraw -ldepgate -Wl,-rpath,%t -o %t/raw
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -L%t -ldepgate -Wl,-rpath,%t -o %t/gate
 // RUN: not %run %t/raw > %t/raw.out 2>&1; FileCheck --check-prefix=STOP %s < %t/raw.out
+// RUN: %clang -O1 -shared -fPIC -DLATE='"%t/libdepraw.so"' %S/../dso/Inputs/rev22-ctor-dlopen.c -ldl -o %t/libctor.so
+// RUN: %bulkhead_clang -fpkey-compartments -O1 %s -L%t -ldepgate -Wl,--no-as-needed -lctor -Wl,-rpath,%t -o %t/late
+// RUN: env BULKHEAD_VM_FILES=%t/libdepraw.so not %run %t/late > %t/late.out 2>&1; FileCheck --check-prefix=STOP %s < %t/late.out
 // RUN: env BULKHEAD_ALLOW_DEP_GADGETS=1 BULKHEAD_VERBOSE=1 %run %t/raw 2>&1 | FileCheck --check-prefix=ALLOW %s
 // RUN: %run %t/gate | FileCheck --check-prefix=GATE %s
 // STOP: bulkhead: error: {{.*}}libdepraw.so+0x{{[0-9a-f]+}} holds WRPKRU bytes that are no checked gate: a code-reuse attack could use them to open every compartment; rebuild that object, or set BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway
