@@ -403,6 +403,9 @@ char *bh_fs_base(void) BH_HIDDEN;
 /* Unregisters the calling thread's glibc rseq area, if it has one; stops
  * the process if that fails (rseq.c). */
 void bh_rseq_off(void) BH_HIDDEN;
+/* Without the system-call filter: a seccomp filter whose one rule answers
+ * rseq with ENOSYS, on every thread (rseq.c). */
+void bh_rseq_refuse(void) BH_HIDDEN;
 
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR

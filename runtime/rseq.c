@@ -15,12 +15,24 @@
  * thread's that glibc registered, and the system-call filter answers rseq
  * with ENOSYS, which glibc takes as "not available". glibc's sched_getcpu
  * then asks the kernel.
+ *
+ * Without that filter (-fno-pkey-syscall-filter) glibc still registers
+ * threads it starts itself (timer_create's SIGEV_THREAD, aio, mq_notify:
+ * past the runtime's thread start) when key-0 memory says so (the
+ * creator's cpu_id), so the kernel must refuse there too: a filter of one
+ * rule, rseq answers ENOSYS (review 23,
+ * hardening/attacks-rev23-rseq-timer-thread.c).
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,4 +49,27 @@ void bh_rseq_off(void) {
              "kernel could move a compartment's thread to code it names",
              strerror(errno));
   area->cpu_id = (uint32_t)RSEQ_CPU_ID_REGISTRATION_FAILED;
+}
+
+void bh_rseq_refuse(void) {
+  enum { X32_BIT = 0x40000000, I386_RSEQ = 386 };
+  struct sock_filter prog[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 2),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_RSEQ, 4, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(uint32_t)X32_BIT), /* x32 too */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rseq, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+  };
+  struct sock_fprog fprog = {sizeof prog / sizeof *prog, prog};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+              &fprog))
+    bh_fatal("cannot refuse restartable sequences (a seccomp filter of one "
+             "rule: %s): the kernel could move a compartment's thread to code "
+             "key-0 memory names",
+             strerror(errno));
 }

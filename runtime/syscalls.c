@@ -519,8 +519,12 @@ int bh_filter_planned(void) { return bh_filter_off == NULL; }
 /* After the heaps (constructor 101) and the symbolizer's module list
  * (102), before every other constructor of the program. */
 __attribute__((constructor(103))) static void install_filter(void) {
-  if (bh_domain_count() == 0 || bh_state->unprotected || bh_filter_off)
+  if (bh_domain_count() == 0 || bh_state->unprotected)
     return;
+  if (bh_filter_off) {
+    bh_rseq_refuse();
+    return;
+  }
   const char *v = getenv("BULKHEAD_VERBOSE");
   policy.p.verbose = v && !strcmp(v, "1");
   unsigned long pers = (unsigned long)personality(0xffffffff);

@@ -36,25 +36,22 @@
 // unregistration (not tried: the guest has one CPU); bh_rseq_off should
 // not trust cpu_id either (unregister always; EINVAL means none).
 //
-// Suggested fix: key-0 memory decides whether a glibc thread registers
-// (glibc 2.36 pthread_create: the creator's cpu_id >= 0 sets
-// ATTR_FLAG_DO_RSEQ in the new thread's struct pthread, key-0 memory
-// too), so no setting of glibc's (the glibc.pthread.rseq tunable
-// included) and no code in the trampoline covers threads glibc starts
-// itself. Only the kernel can refuse: without the filter, install a small
-// seccomp filter of its own that answers rseq with ENOSYS (no listener,
-// no supervisor), or say in docs/threat-model.md that
-// -fno-pkey-syscall-filter leaves rseq to model A.
-// XFAIL: *
+// Key-0 memory decides whether a glibc thread registers (glibc 2.36
+// pthread_create: the creator's cpu_id >= 0 sets ATTR_FLAG_DO_RSEQ in the
+// new thread's struct pthread, key-0 memory too), so no code in the
+// trampoline covers threads glibc starts itself. Fixed: without the
+// filter the runtime installs a seccomp filter of one rule, rseq answers
+// ENOSYS (runtime/rseq.c); the forged state now makes glibc abort the
+// process when the expiry thread's registration fails, as with the filter.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s --check-prefix=CONTROL
 // CONTROL: notification thread's rseq: off
 // CONTROL: held: no abort
-// RUN: %run %t store-cpu-id | FileCheck %s
+// RUN: not %run %t store-cpu-id 2>&1 | FileCheck %s
 // CHECK: main thread's rseq: off
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: attacks-rev23-rseq-timer-thread: done
+// CHECK: Fatal glibc error: rseq registration failed
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <pthread.h>
