@@ -65,9 +65,14 @@ void bh_rseq_refuse(void) {
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
   };
   struct sock_fprog fprog = {sizeof prog / sizeof *prog, prog};
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
-              &fprog))
+  /* no_new_privs only where seccomp needs it (no CAP_SYS_ADMIN): a root
+   * program opting out of the filter keeps its setuid executables. */
+  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                   SECCOMP_FILTER_FLAG_TSYNC, &fprog);
+  if (r && errno == EACCES && !prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+    r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                SECCOMP_FILTER_FLAG_TSYNC, &fprog);
+  if (r)
     bh_fatal("cannot refuse restartable sequences (a seccomp filter of one "
              "rule: %s): the kernel could move a compartment's thread to code "
              "key-0 memory names",
