@@ -49,6 +49,8 @@
 // CONTROL: notification thread's rseq: off
 // CONTROL: held: no abort
 // RUN: not %run %t store-cpu-id 2>&1 | FileCheck %s
+// Not root: the one-rule filter then needs no_new_privs.
+// RUN: not %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t store-cpu-id 2>&1 | FileCheck %s
 // CHECK: main thread's rseq: off
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: Fatal glibc error: rseq registration failed
