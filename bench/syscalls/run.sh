@@ -3,9 +3,12 @@
 # (issue 12, docs/hardening.md) cost, measured natively (a filter needs no
 # PKU, but the programs have a compartment, so the runtime needs pkeys:
 # without them this benchmark says SKIPPED). In one run:
-#   - calls.c built with the filter (the default) and with
-#     -fno-pkey-syscall-filter; the two alternate ROUNDS times and each row
-#     prints the median ns per call of each build and what the filter adds;
+#   - calls.c built with the filter (the default), with
+#     -fno-pkey-syscall-filter (which keeps a seccomp filter of one rule,
+#     rseq refused, so its calls take the kernel's seccomp entry too) and
+#     plainly (no compartment, no runtime, no seccomp); the three alternate
+#     ROUNDS times and each row prints the median ns per call of each build
+#     and what the filter adds over the plain build;
 #   - a real workload: zlib's own minigzip with zlib as a compartment
 #     (examples/zlib/build.sh), compressing and decompressing a 32 MiB file,
 #     linked both ways, alternating, best of ROUNDS.
@@ -30,24 +33,28 @@ if [ "$("$work/probe")" != "pku: yes" ]; then
 fi
 cc="$bin/bulkhead-clang -fpkey-compartments -O2"
 $cc "$here/calls.c" -o "$work/calls-on" &&
-  $cc -fno-pkey-syscall-filter "$here/calls.c" -o "$work/calls-off" ||
+  $cc -fno-pkey-syscall-filter "$here/calls.c" -o "$work/calls-off" &&
+  "$bin/bulkhead-clang" -O2 -I"$root/include" "$here/calls.c" -o "$work/calls-plain" ||
   { echo "syscalls: build failed" >&2; exit 1; }
 head -c 65536 /dev/urandom > "$work/file"
 
 i=0
 while [ $i -lt "$rounds" ]; do
-  for b in on off; do
+  for b in on off plain; do
     BENCH_FILE="$work/file" "$work/calls-$b" 5 20 | sed "s/^/$b /" >> "$work/rows" ||
       { echo "syscalls: calls-$b failed" >&2; exit 1; }
   done
   i=$((i + 1))
 done
 echo "system calls, median of $rounds runs of each build (each run: median of 5 loops of >= 20 ms):"
-printf '%-18s %12s %12s %12s\n' call "filter ns" "no filter ns" "added ns"
+printf '%-18s %12s %12s %12s %12s\n' call "filter ns" "opt-out ns" "plain ns" "added ns"
+median() {
+  awk -v b="$1" -v r="$2" '$1 == b && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 for row in getpid read-4k mmap-munmap-64k openat-close dlopen-dlclose; do
-  on=$(awk -v r="$row" '$1 == "on" && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  off=$(awk -v r="$row" '$1 == "off" && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  awk -v r="$row" -v a="$on" -v b="$off" 'BEGIN { printf "%-18s %12.1f %12.1f %+12.1f\n", r, a, b, a - b }'
+  awk -v r="$row" -v a="$(median on "$row")" -v o="$(median off "$row")" \
+    -v p="$(median plain "$row")" \
+    'BEGIN { printf "%-18s %12.1f %12.1f %12.1f %+12.1f\n", r, a, o, p, a - p }'
 done
 echo "target: <= 60 ns added per common call (getpid, read, mmap+munmap, openat+close)"
 
