@@ -214,6 +214,9 @@ struct bh_state {
   /* The read-only copies of writable GOT words that PLT jumps read
    * (plt.c). */
   uintptr_t plt_lo, plt_hi;
+  /* The objects loaded at start-up and libgcc_s's _Unwind_Find_FDE, for
+   * the unwinder with a compartment's rights (unwind-find.c). */
+  uintptr_t unwind_lo, unwind_hi;
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
 
@@ -425,6 +428,15 @@ int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
  * copy in [done_lo, done_hi), an earlier call's, are left (plt.c). */
 void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
                       uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* Start-up, before bh_plt_read_only: records the loaded objects' spans
+ * and .eh_frame_hdr, and libgcc_s's _Unwind_Find_FDE, on pages [*lo, *hi)
+ * made read-only (unwind-find.c). */
+void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* What a PLT jump to TARGET should read instead (plt.c): the runtime's
+ * FDE lookup for _Unwind_Find_FDE, TARGET otherwise; said on stderr when
+ * VERBOSE, naming OBJECT. */
+uint64_t bh_unwind_jump(uint64_t target, int verbose,
+                        const char *object) BH_HIDDEN;
 /* Start-up, before that scan: makes every readable private page of each
  * file mapped now that the process could change its own copy,
  * so that what the scan sees is what runs (supervisor-own.c); the pages

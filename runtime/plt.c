@@ -197,7 +197,10 @@ static void rewrite(struct walk *w, size_t at, uintptr_t word) {
     bh_fatal("cannot make the PLT jump at %s+0x%lx read a read-only copy of "
              "its GOT word: no copy within reach without PKRU-write bytes",
              name_of(w->info), offset_of(w, w->sec.code + at));
-  w->table[k] = *(const uint64_t *)word;
+  /* libgcc_s's unwinder's jump to _Unwind_Find_FDE leads to the runtime
+   * (unwind-find.c). */
+  w->table[k] = bh_unwind_jump(*(const uint64_t *)word, w->verbose,
+                               name_of(w->info));
   int32_t d32 =
       (int32_t)((intptr_t)&w->table[k] - (intptr_t)(w->sec.code + at + 4));
   memcpy(w->sec.buf + at, &d32, 4);

