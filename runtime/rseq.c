@@ -14,7 +14,10 @@
  * unregisters the main thread's, the runtime's thread start every other
  * thread's that glibc registered, and the system-call filter answers rseq
  * with ENOSYS, which glibc takes as "not available". glibc's sched_getcpu
- * then asks the kernel.
+ * would still answer the area's cpu_id whenever it is not negative, a
+ * word no kernel writes any more and any store can set (review 24): the
+ * runtime's sched_getcpu, which the program's and every library's calls
+ * reach first, asks the vDSO.
  *
  * Without that filter (-fno-pkey-syscall-filter) glibc still registers
  * threads it starts itself (timer_create's SIGEV_THREAD, aio, mq_notify:
@@ -33,6 +36,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -49,6 +53,13 @@ void bh_rseq_off(void) {
              "kernel could move a compartment's thread to code it names",
              strerror(errno));
   area->cpu_id = (uint32_t)RSEQ_CPU_ID_REGISTRATION_FAILED;
+}
+
+/* Interposes libc's (see above); getcpu goes to the vDSO (its address is
+ * in ld.so's read-only data). */
+int sched_getcpu(void) {
+  unsigned cpu;
+  return getcpu(&cpu, NULL) ? -1 : (int)cpu;
 }
 
 void bh_rseq_refuse(void) {

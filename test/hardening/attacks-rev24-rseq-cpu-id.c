@@ -21,14 +21,10 @@
 // control (no store): counts only.
 //
 // Severity low: the damage needs compartment code that trusts
-// sched_getcpu's range, but that trust is what the kernel promises and
-// rseq.c's comment claims. Suggested fix: the runtime interposes
-// sched_getcpu (the executable's definition comes first, as for
-// pthread_create) with the vDSO's getcpu or the system call, and fixes
-// rseq.c's comment and the threat model's rseq row; libc's internal
-// callers of the rseq cpu_id (none found in glibc 2.36's malloc) stay to
-// be listed.
-// XFAIL: *
+// sched_getcpu's range, but that trust is what the kernel promises.
+// Fixed: the runtime interposes sched_getcpu (runtime/rseq.c) with the
+// vDSO's getcpu. libc's internal readers of the rseq cpu_id (none found in
+// glibc 2.36's malloc) are not covered.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
