@@ -240,12 +240,19 @@ static int same_call(const struct call *a, const struct call *b) {
 }
 
 /* The call n's thread waits in, stack pointer included (/proc/<tid>/syscall,
- * read while n is pending, so it is n's): 0, or -1. */
+ * read while n is pending, so it is n's): 0, or -1. The listener is woken
+ * before the thread sleeps, and until it does the file says "running":
+ * read again for a moment (n pending, the thread runs no code of its own). */
 static int waiting_call(int listener, const struct seccomp_notif *n,
                         struct call *c) {
   struct bh_syscall now;
   uint64_t id = n->id;
-  if (bh_read_syscall((pid_t)n->pid, &now) || now.nr != n->data.nr ||
+  int r;
+  for (int i = 0; (r = bh_read_syscall((pid_t)n->pid, &now)) && i < 200 &&
+                  !ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+       i++)
+    usleep(50);
+  if (r || now.nr != n->data.nr ||
       now.pc != n->data.instruction_pointer ||
       memcmp(now.args, n->data.args, sizeof now.args) ||
       ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
