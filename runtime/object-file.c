@@ -38,7 +38,9 @@ static int open_line(const struct bh_map *m, void *ctx) {
   if (m->off || !m->ino || m->perms[1] != '-' || m->path[0] != '/')
     return 1;
   struct stat st;
-  int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: the supervisor's loop must not wait for a lease the
+   * process holds, or for a FIFO put at the path (review 21). */
+  int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   /* The path may name another file by now: the same device and inode as
    * the mapping, or nothing. */
   if (fd >= 0 && (fstat(fd, &st) || st.st_ino != m->ino ||

@@ -36,6 +36,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -239,12 +240,20 @@ static int same_call(const struct call *a, const struct call *b) {
 }
 
 /* The call n's thread waits in, stack pointer included (/proc/<tid>/syscall,
- * read while n is pending, so it is n's): 0, or -1. */
+ * read while n is pending, so it is n's): 0, or -1. The listener is woken
+ * before the thread sleeps, and until it does the file says "running":
+ * read again for a moment (n pending, the thread runs no code of its own). */
 static int waiting_call(int listener, const struct seccomp_notif *n,
                         struct call *c) {
   struct bh_syscall now;
   uint64_t id = n->id;
-  if (bh_read_syscall((pid_t)n->pid, &now) || now.nr != n->data.nr ||
+  int r;
+  for (int i = 0; (r = bh_read_syscall((pid_t)n->pid, &now)) &&
+                  errno == EAGAIN && i < 200 &&
+                  !ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+       i++)
+    usleep(50);
+  if (r || now.nr != n->data.nr ||
       now.pc != n->data.instruction_pointer ||
       memcmp(now.args, n->data.args, sizeof now.args) ||
       ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
@@ -685,6 +694,35 @@ static int in_a_thread(int listener, const struct seccomp_notif *n) {
   return err ? -1 : 0;
 }
 
+/* Hands n to a thread of its own, with the PKRU learnt for it (if
+ * learnt): 0, or -1 if no thread could be made. */
+static int hand_over(int listener, const struct seccomp_notif *n, int learnt,
+                     uint32_t pkru) {
+  if (learnt)
+    give_back_pkru(listener, n, pkru);
+  return in_a_thread(listener, n);
+}
+
+/* After the loop's open with O_NONBLOCK added for a caller that did not
+ * ask for it (*fd, or *err): 1 if that is the caller's answer (O_NONBLOCK
+ * taken off again), 0 if the caller's own open would have waited (*fd
+ * closed, *err EAGAIN if it had opened). A lease fails with EWOULDBLOCK,
+ * a FIFO's write end without a reader with ENXIO, and a FIFO's read end
+ * opens at once without waiting for a writer. */
+static int answer_stands(int *fd, int *err) {
+  if (*fd < 0)
+    return *err != EWOULDBLOCK && *err != ENXIO;
+  struct stat st;
+  int fl = fcntl(*fd, F_GETFL);
+  if (!fstat(*fd, &st) && !S_ISFIFO(st.st_mode) && fl >= 0 &&
+      !fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK))
+    return 1;
+  close(*fd);
+  *fd = -1;
+  *err = EAGAIN;
+  return 0;
+}
+
 /* Opens for the caller of n what the path at `at` names from dirfd, with
  * how (read from the caller's memory for openat2), as the caller would:
  * the descriptor, or -1 when n is answered already (or comes again: its
@@ -783,21 +821,30 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   if (how->flags & (O_CREAT | __O_TMPFILE))
     how->mode &= ~who.umask;
   /* Opened here, in the supervisor's one loop, unless it could wait: a
-   * FIFO waits for its other end (which may be this program's next open). */
+   * FIFO waits for its other end (which may be this program's next open),
+   * a device for its driver (but for the memory devices, /dev/null and
+   * the like, which never wait). */
   struct stat st;
   if (inline_ &&
       !fstatat(base, rel, &st,
                how->flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
-      S_ISFIFO(st.st_mode) &&
-      (!learnt || (give_back_pkru(listener, n, pkru), 1)) &&
-      !in_a_thread(listener, n)) {
+      (S_ISFIFO(st.st_mode) || S_ISBLK(st.st_mode) ||
+       (S_ISCHR(st.st_mode) && major(st.st_rdev) != 1)) &&
+      !hand_over(listener, n, learnt, pkru)) {
     close(base);
     return -1;
   }
   /* O_TRUNC waits for the caller (bh_supervise_truncate_open), and the
-   * caller's O_CLOEXEC is the caller's: both given back after the open. */
-  unsigned long long keep = how->flags & (O_CLOEXEC | O_TRUNC);
+   * caller's O_CLOEXEC is the caller's: both given back after the open.
+   * In the loop O_NONBLOCK is added, given back after too: an open that
+   * would wait fails instead (a file the program holds a lease on, review
+   * 21; a FIFO or device put in place since the look above) and goes on
+   * in a thread of its own. */
+  unsigned long long keep = how->flags & (O_CLOEXEC | O_TRUNC | O_NONBLOCK);
+  int may_wait = !(keep & O_NONBLOCK) && !(how->flags & O_PATH);
   how->flags = (how->flags & ~(unsigned long long)O_TRUNC) | O_CLOEXEC;
+  if (inline_ && may_wait)
+    how->flags |= O_NONBLOCK;
   int fd = -1, took = take_credentials(&who);
   if (took < 0)
     errno = EACCES;
@@ -817,8 +864,15 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   int open_err = errno;
   if (took)
     give_back_credentials();
+  how->flags =
+      (how->flags & ~(unsigned long long)(O_CLOEXEC | O_NONBLOCK)) | keep;
+  /* (No thread: the caller gets the loop's answer.) */
+  if (inline_ && may_wait && !answer_stands(&fd, &open_err) &&
+      !hand_over(listener, n, learnt, pkru)) {
+    close(base);
+    return -1;
+  }
   close(base);
-  how->flags = (how->flags & ~(unsigned long long)O_CLOEXEC) | keep;
   if (fd < 0) {
     bh_notif_respond(listener, n->id, 0, open_err, 0);
     return -1;

@@ -114,6 +114,11 @@ int bh_read_syscall(pid_t tid, struct bh_syscall *c) {
     return -1;
   buf[k] = 0;
   /* "nr arg1 ... arg6 sp pc", or "-1 sp pc" or "running" */
+  if (!strncmp(buf, "running", 7)) {
+    errno = EAGAIN;
+    return -1;
+  }
+  errno = EINVAL;
   return sscanf(buf, "%ld %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
                      " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
                 &c->nr, &c->args[0], &c->args[1], &c->args[2], &c->args[3],

@@ -395,7 +395,7 @@ void bh_thaw_process(void) BH_HIDDEN;
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* The system call task tid sleeps in, from /proc/<tid>/syscall (its
  * arguments, stack pointer and instruction pointer as at the call): 0, or
- * -1 (running, in no call, unreadable). */
+ * -1 (errno EAGAIN: running; otherwise in no call, or unreadable). */
 struct bh_syscall {
   long nr;
   uint64_t args[6], sp, pc;

@@ -27,7 +27,14 @@
 // a FIFO does; or make every open that may wait a thread's, with the loop
 // never blocked on the caller's files. Give the caller's O_NONBLOCK back
 // afterwards (fcntl F_SETFL on the opened file).
-// XFAIL: *
+//
+// Fixed: the loop opens with O_NONBLOCK added (taken off again after a
+// successful open); EWOULDBLOCK (a lease), ENXIO (a FIFO's write end
+// without a reader) or a FIFO's read end sends the open to a thread of
+// its own, with the PKRU learnt for it, as a FIFO's; so does a device
+// other than the memory devices (/dev/null and the like). The other
+// thread's open ends while the lease is held, and the leased open once it
+// is given up (open-semantics.c: also by a path in compartment memory).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s

@@ -10,6 +10,14 @@
 //    open made meanwhile by another thread (the writer); also when its
 //    path lies in the vault's memory (review 21: it failed with EFAULT,
 //    the FIFO's own thread finding the caller's PKRU already used);
+//  - the caller's O_NONBLOCK is kept, and an open without it has none
+//    (the supervisor's loop adds it, and takes it off again);
+//  - a file the program holds a lease on opens once the lease is given
+//    up, also by a path in the vault's memory (the loop's O_NONBLOCK open
+//    fails with EWOULDBLOCK and the open goes on in a thread of its own,
+//    with the PKRU learnt: review 21, attacks-rev21-lease-blocks-loop.c);
+//  - /dev/tty (a device: opened in a thread of its own) answers as the
+//    kernel would (ENXIO without a controlling terminal, as in the guest);
 //  - an open whose path lies in a compartment's memory works for the
 //    compartment (the supervisor learns the caller's PKRU by stopping it,
 //    and the kernel makes the interrupted call again) and fails with EFAULT
@@ -31,6 +39,10 @@
 // CHECK: self status: ok
 // CHECK: fifo: ok
 // CHECK: fifo, compartment path: ok
+// CHECK: nonblock: 1 0
+// CHECK: leased: ok
+// CHECK: leased, compartment path: ok
+// CHECK: tty: {{ok|No such device or address}}
 // CHECK: compartment path, from the vault: opened
 // CHECK: compartment path, from the default domain: Bad address
 // CHECK: open-semantics: done
@@ -65,10 +77,71 @@ BULKHEAD_ENTRY(vault) int vault_read_fifo(const char *path) {
     close(fd);
   return ok ? 0 : fd < 0 ? -errno : -EIO;
 }
+BULKHEAD_ENTRY(vault) int vault_open_leased(const char *path) {
+  snprintf(vault_fifo, sizeof vault_fifo, "%s", path);
+  int fd = open(vault_fifo, O_RDONLY); /* waits for the lease's end */
+  if (fd >= 0)
+    close(fd);
+  return fd < 0 ? -errno : 0;
+}
+
+static volatile sig_atomic_t lease_broken;
+static void on_sigio(int sig) {
+  (void)sig;
+  lease_broken = 1;
+}
+static int leased_result;
+static void *open_leased(void *path) {
+  int fd = open(path, O_RDONLY);
+  leased_result = fd < 0 ? -errno : 0;
+  if (fd >= 0)
+    close(fd);
+  return NULL;
+}
+static void *vault_open_leased_thread(void *path) {
+  leased_result = vault_open_leased(path);
+  return NULL;
+}
+
+/* Opens path in a thread (by opener) while this thread holds a write lease
+ * on it, gives the lease up once the open began breaking it: 0, or the
+ * opener's -errno. SIGIO comes to this thread only. */
+static int open_under_lease(const char *path, void *(*opener)(void *)) {
+  int l = open(path, O_CREAT | O_RDWR, 0600);
+  lease_broken = 0;
+  leased_result = -EIO;
+  if (l < 0 || fcntl(l, F_SETOWN, getpid()))
+    return -errno;
+  /* A write lease needs the file open nowhere else: the supervisor closes
+   * its own copy of the last open's file just after handing it over. */
+  int err = EAGAIN;
+  for (int i = 0; i < 500 && err == EAGAIN; i++)
+    if ((err = fcntl(l, F_SETLEASE, F_WRLCK) ? errno : 0) == EAGAIN)
+      usleep(10000);
+  if (err) {
+    close(l);
+    return printf("no lease: %s\n", strerror(err)), -err;
+  }
+  sigset_t io, old;
+  sigemptyset(&io);
+  sigaddset(&io, SIGIO);
+  pthread_sigmask(SIG_BLOCK, &io, &old);
+  pthread_t t;
+  pthread_create(&t, NULL, opener, (void *)path);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  for (int i = 0; i < 1000 && !lease_broken; i++)
+    usleep(10000);
+  fcntl(l, F_SETLEASE, F_UNLCK);
+  pthread_join(t, NULL);
+  close(l);
+  return lease_broken ? leased_result : -ETIMEDOUT;
+}
+
 /* Default-domain code: handing out the address is not reading it. */
 static char *vault_path_address(void) { return vault_path; }
 
 int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0); /* a hang shows where */
   vault_block = vault_new_block();
   if (!mkdtemp(dir) || chdir(dir))
     return 1;
@@ -117,11 +190,30 @@ int main(void) {
   int f = vault_read_fifo(fifo2);
   printf("fifo, compartment path: %s\n", f ? strerror(-f) : "ok");
   pthread_join(t, NULL);
+  a = open("rel", O_RDONLY | O_NONBLOCK), b = open("rel", O_RDONLY);
+  printf("nonblock: %d %d\n", !!(fcntl(a, F_GETFL) & O_NONBLOCK), !!(fcntl(b, F_GETFL) & O_NONBLOCK));
+  close(a), close(b);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigio;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGIO, &sa, NULL);
+  char leased[64];
+  snprintf(leased, sizeof leased, "%s/leased", dir);
+  f = open_under_lease(leased, open_leased);
+  printf("leased: %s\n", f ? strerror(-f) : "ok");
+  f = open_under_lease(leased, vault_open_leased_thread);
+  printf("leased, compartment path: %s\n", f ? strerror(-f) : "ok");
+  fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+  printf("tty: %s\n", fd >= 0 ? "ok" : strerror(errno));
+  if (fd >= 0)
+    close(fd);
   int r = vault_open();
   printf("compartment path, from the vault: %s\n", r < 0 ? strerror(-r) : "opened");
   r = open(vault_path_address(), O_RDONLY);
   printf("compartment path, from the default domain: %s\n", r < 0 ? strerror(errno) : "opened");
   unlink("rel"), unlink("masked"), unlink("fifo"), unlink("fifo2");
+  unlink("leased");
   if (chdir("/") || rmdir(dir))
     return 1;
   printf("open-semantics: done\n");
