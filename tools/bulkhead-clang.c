@@ -567,6 +567,13 @@ static bool is_lld(const char *fuse_ld) {
          strcmp(b, "lld") == 0;
 }
 
+static bool is_gold(const char *fuse_ld) {
+  if (!fuse_ld)
+    return false;
+  const char *b = base_name(fuse_ld);
+  return strcmp(fuse_ld, "gold") == 0 || strcmp(b, "ld.gold") == 0;
+}
+
 static const char *pick_clang(bool cxx) {
   const char *env = getenv(cxx ? "BULKHEAD_CLANGXX" : "BULKHEAD_CLANG");
   if (env && *env)
@@ -596,6 +603,7 @@ static const char *objcopy_next_to(const char *clang) {
 /* Paths of the installed pieces, derived from the prefix. */
 struct install {
   char *plugin, *runtime, *dso_runtime, *include_dir, *header;
+  char *relro_script; /* relro-personality.ld */
   char *scanner;
   char *runtime_nopkru; /* bench only, in a build tree; never installed */
 };
@@ -606,6 +614,7 @@ static struct install locate(const char *prefix) {
   in.runtime = concat(prefix, "/lib/bulkhead/libbulkhead_rt.a");
   in.runtime_nopkru = concat(prefix, "/lib/bulkhead/libbulkhead_rt_nopkru.a");
   in.dso_runtime = concat(prefix, "/lib/bulkhead/libbulkhead_dso.a");
+  in.relro_script = concat(prefix, "/lib/bulkhead/relro-personality.ld");
   in.include_dir = concat(prefix, "/include");
   in.header = concat(prefix, "/include/bulkhead.h");
   in.scanner = concat(prefix, "/bin/bulkhead-scan");
@@ -666,9 +675,13 @@ static void add_lto_link_flags(struct argv_t *cmd, const struct scan *s,
 
 /* Relocations resolved at start-up, then read-only (the GOT included): a
  * writable GOT lets one key-0 write redirect a compartment's library call,
- * and lazy binding runs ld.so's XRSTOR (docs/threat-model.md). */
-static void add_bind_now(struct argv_t *cmd) {
+ * and lazy binding runs ld.so's XRSTOR (docs/threat-model.md). The C++
+ * personality words join them (relro-personality.ld; not with gold). */
+static void add_bind_now(struct argv_t *cmd, const struct scan *s,
+                         const struct install *in) {
   push(cmd, "-Wl,-z,relro,-z,now");
+  if (!is_gold(s->fuse_ld))
+    push(cmd, concat("-Wl,-T,", in->relro_script));
 }
 
 /* The runtime goes after the inputs; whole-archive keeps its constructors. */
@@ -693,7 +706,7 @@ static void add_runtime(struct argv_t *cmd, const struct scan *s,
             ",--export-dynamic-symbol=" BH_SYM_DSO_REGISTER
             ",--export-dynamic-symbol=" BH_SYM_DEFAULT_STACK_SLOT
             ",--export-dynamic-symbol=" BH_SYM_RT_STACK);
-  add_bind_now(cmd);
+  add_bind_now(cmd, s, in);
 }
 
 /* A shared object's instrumented code is shared code and needs no runtime
@@ -713,7 +726,7 @@ static void add_dso_runtime(struct argv_t *cmd, const struct scan *s,
    * .init_array entry that registers it (tools/dso-inert.h). crti's _init
    * only calls __gmon_start__. */
   push(cmd, "-Wl,-init=" BH_SYM_NO_DT_INIT);
-  add_bind_now(cmd);
+  add_bind_now(cmd, s, in);
 }
 
 /* The keep pass: the original arguments minus the wrapper's own flags. */
