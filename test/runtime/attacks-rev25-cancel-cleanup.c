@@ -17,8 +17,9 @@
 // wraps it. The vault's usleep then runs it with the vault's rights: it
 // copies the vault's key and prints it (ATTACK SUCCEEDED; seen in the
 // guest, review 25, with the filter; built with -fno-pkey-syscall-filter
-// the forged routine is reached as well, but the process dies of SIGSEGV
-// in it before it prints, not looked into; a thread on a stack
+// the forged routine is entered as well (a debug print showed it), but
+// the process then dies of SIGSEGV before the key is printed (not looked
+// into); a thread on a stack
 // glibc allocated: not tried, the forged buffer must then sit where the
 // comparison lets it). The control forges nothing (the cancelled thread
 // then ends: "nothing stolen"). libc's _Unwind_ForcedUnwind word
