@@ -7,6 +7,12 @@
  * and at a trampoline (pass/Stacks.cpp): the trampoline's CFI leads to its
  * caller's stack, whatever domain that is. A walk thus covers one domain's
  * run, which is what reports and the recorder need.
+ *
+ * Also the program's backtrace(3), in place of glibc's: glibc's calls
+ * libgcc_s through a table of its own in libc's key-0 .bss, so one store
+ * there ran code of the attacker's with the rights of a compartment that
+ * asked for its backtrace (review 25, attacks-rev25-backtrace-link.c).
+ * This one calls _Unwind_Backtrace through the executable's read-only GOT.
  */
 #include "internal.h"
 
@@ -56,4 +62,31 @@ int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) {
   struct walk w = {out, sp, max, 0, own, 1};
   _Unwind_Backtrace(step, &w);
   return w.n;
+}
+
+struct trace {
+  void **out;
+  int max, n; /* n: -1 until this function's own frame is passed */
+};
+
+static _Unwind_Reason_Code trace_step(struct _Unwind_Context *ctx, void *arg) {
+  struct trace *t = arg;
+  if (t->n >= 0) {
+    if (t->n == t->max)
+      return _URC_END_OF_STACK;
+    t->out[t->n] = (void *)_Unwind_GetIP(ctx);
+  }
+  t->n++;
+  return _URC_NO_REASON;
+}
+
+int backtrace(void **out, int max) {
+  struct trace t = {out, max, -1};
+  if (max <= 0)
+    return 0;
+  _Unwind_Backtrace(trace_step, &t);
+  /* As glibc: the walk may end with a null return address above _start. */
+  if (t.n > 1 && !out[t.n - 1])
+    t.n--;
+  return t.n < 0 ? 0 : t.n;
 }

@@ -230,6 +230,7 @@ struct scan {
   const char *unchecked_link; /* a linker option the link check cannot
                                  follow (scan_linker_arg), or NULL */
   const char *icf;         /* a linker --icf other than none, or NULL */
+  const char *static_unwinder; /* -static-libgcc or -static-libstdc++ */
   bool trace;              /* the linker's -t / --trace */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
@@ -478,6 +479,8 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->shared = true;
   if (strcmp(a, "-s") == 0)
     s->strip_all = true;
+  if (strcmp(a, "-static-libgcc") == 0 || strcmp(a, "-static-libstdc++") == 0)
+    s->static_unwinder = a;
   if (starts_with(a, "-Wl,"))
     scan_wl(s, a + strlen("-Wl,"));
   if (in_list(a, no_link_opts) || starts_with(a, "-print-") ||
@@ -893,6 +896,12 @@ int main(int argc, char **argv) {
         "one with it, which the driver's check refuses (docs/driver.md); "
         "use --icf=none",
         s.icf);
+  if ((linking || (linking_dso && active)) && !s.no_run && s.static_unwinder)
+    die("'%s' cannot be used in a link with -fpkey-compartments: the output "
+        "would carry its own copy of libgcc's unwinder, which follows "
+        "key-0 unwind records with a compartment's rights; the runtime "
+        "answers only the shared libgcc_s's (docs/threat-model.md)",
+        s.static_unwinder);
   /* Code Bulkhead did not compile that refers to default-domain code
    * (ref-check.h): the linker names the inputs it used, members too. */
   ls.check_refs = (linking || (linking_dso && active)) && !s.no_run;

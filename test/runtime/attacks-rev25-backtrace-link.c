@@ -22,14 +22,12 @@
 // _Unwind_ForcedUnwind word, and unwind_stop then calls the key-0 TCB's
 // old-style cleanup list, __routine(__arg)) and its C cleanup personality
 // (not tried).
-// Suggested fix: with a compartment's rights, backtrace must not reach
-// code through libc's key-0 words: the pass could make compartment code's
-// calls to backtrace go to a runtime backtrace that calls libgcc_s's
-// _Unwind_Backtrace directly (its address recorded read-only at start-up,
-// as unwind-find.c records _Unwind_Find_FDE), or through a trampoline into
-// the default domain (its frames then out of reach, as for exit).
-// Cancellation of a thread in a compartment needs the same care.
-// XFAIL: *
+// Fixed: the runtime defines backtrace (runtime/unwind.c), which every
+// caller reaches before glibc's, and calls _Unwind_Backtrace through the
+// executable's read-only GOT; glibc's table is filled here by calling
+// glibc's own (dlsym RTLD_NEXT) and its word replaced, and the vault's
+// backtrace no longer reads it. Cancellation still goes through the table
+// (attacks-rev25-cancel-cleanup.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -ldl -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
@@ -119,7 +117,14 @@ static int replace(uintptr_t old, uintptr_t new) {
 int main(int argc, char **argv) {
   (void)argv;
   void *first[4];
-  backtrace(first, 4); /* glibc loads libgcc_s and fills its table now */
+  /* glibc's own backtrace (the program's name is the runtime's): it
+   * loads libgcc_s and fills its table now. */
+  int (*glibc_backtrace)(void **, int) =
+      (int (*)(void **, int))dlsym(RTLD_NEXT, "backtrace");
+  if (!glibc_backtrace || glibc_backtrace(first, 4) < 1) {
+    puts("no glibc backtrace");
+    return 1;
+  }
   if (argc < 2) {
     void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
     real = gcc ? (int (*)(void *, void *))dlsym(gcc, "_Unwind_Backtrace") : 0;

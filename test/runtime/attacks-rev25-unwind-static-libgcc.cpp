@@ -19,14 +19,17 @@
 // (libgcc_s.so.1, unwind-find.c in place) the same forgery steals nothing
 // (seen in the guest). bulkhead-clang++ accepts
 // these flags and nothing at start-up says the unwinder is unprotected.
-// Suggested fix: the driver refuses -static-libgcc (and -static-libstdc++,
-// -static-pie, -static) with compartments, or links its own
-// _Unwind_Find_FDE ahead of libgcc_eh's (--wrap is no help: the call is
-// internal to libgcc_eh's objects); at the least the runtime says so at
-// start-up when the executable defines _Unwind_Find_FDE itself.
-// XFAIL: *
+// Fixed: bulkhead-clang refuses -static-libgcc and -static-libstdc++ in a
+// link with compartments, with one line; built without them the same
+// forgery steals nothing (the vault's throw goes through libgcc_s.so.1).
+// (-static and -static-pie do not link with compartments: there is no
+// static libmimalloc.)
 // REQUIRES: pku
-// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -static-libgcc -static-libstdc++ %s -o %t
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 -static-libgcc %s -o %t.static 2>&1 | FileCheck %s --check-prefix=REFUSED
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 -static-libstdc++ %s -o %t.static 2>&1 | FileCheck %s --check-prefix=REFUSED-CXX
+// REFUSED: bulkhead-clang: error: '-static-libgcc' cannot be used in a link with -fpkey-compartments: the output would carry its own copy of libgcc's unwinder
+// REFUSED-CXX: bulkhead-clang: error: '-static-libstdc++' cannot be used in a link with -fpkey-compartments
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t | FileCheck %s
 // CONTROL: caught in the vault: 4
