@@ -6,8 +6,9 @@
 // -static-libstdc++ with compartments. The same link is made without
 // them: -Wl,-Bstatic,-lstdc++,-lgcc_eh,-Bdynamic (what a build that
 // links a static C++ runtime by hand, or a static C++ library that
-// carries an unwinder, gives; -l:libgcc_eh.a or naming the archive's path
-// are the same). bulkhead-clang++ links it without a word; the executable
+// carries an unwinder, gives; -l:libstdc++.a -l:libgcc_eh.a, or the
+// archive's path, link the same copy: seen with nm, not run).
+// bulkhead-clang++ links it without a word; the executable
 // carries libstdc++.a's __cxa_throw and libgcc_eh.a's unwinder, whose
 // _Unwind_Find_FDE searches the executable's own key-0 list of registered
 // frames. As in review 25, the program registers a forged .eh_frame whose
