@@ -8,7 +8,7 @@
  * caller's stack, whatever domain that is. A walk thus covers one domain's
  * run, which is what reports and the recorder need.
  *
- * Also the program's backtrace(3), in place of glibc's: glibc's calls
+ * Also the program's backtrace(3) (and __backtrace), in place of glibc's: glibc's calls
  * libgcc_s through a table of its own in libc's key-0 .bss, so one store
  * there ran code of the attacker's with the rights of a compartment that
  * asked for its backtrace (review 25, attacks-rev25-backtrace-link.c).
@@ -90,3 +90,5 @@ int backtrace(void **out, int max) {
     t.n--;
   return t.n < 0 ? 0 : t.n;
 }
+/* glibc's other name for it (review 26, attacks-rev26-backtrace-alias.c). */
+int __backtrace(void **out, int max) __attribute__((alias("backtrace")));

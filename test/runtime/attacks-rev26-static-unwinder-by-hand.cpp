@@ -16,14 +16,16 @@
 // the vault's rights: it copies the vault's key into the program's buffer
 // and prints it (ATTACK SUCCEEDED; seen in the guest, review 26). The
 // control registers nothing: the vault catches its own throw.
-// Suggested fix: look at what the link used, not at the flags: after the
-// link, refuse an output that defines _Unwind_Find_FDE (or
-// __register_frame_info, _Unwind_RaiseException) itself, with one line;
-// the driver already reads the linker's trace of the inputs it used
-// (ref-check), so it could name the archive member (unwind-dw2-fde*.o).
-// XFAIL: *
+// Fixed: after the link, bulkhead-clang refuses an output with compartment
+// gates that defines one of libgcc's unwinder entry points itself
+// (tools/unwinder-check.c), with one line; built against libgcc_s the
+// same forgery steals nothing.
 // REQUIRES: pku
-// RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -Wl,-Bstatic,-lstdc++,-lgcc_eh,-Bdynamic -o %t
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 %s -Wl,-Bstatic,-lstdc++,-lgcc_eh,-Bdynamic -o %t.static 2>&1 | FileCheck %s --check-prefix=REFUSED
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 %s -l:libgcc_eh.a -o %t.static 2>&1 | FileCheck %s --check-prefix=REFUSED
+// RUN: test ! -e %t.static
+// REFUSED: bulkhead-clang: error: {{.*}}.static defines {{_Unwind_Find_FDE|__register_frame_info|_Unwind_RaiseException}} itself: it carries its own copy of libgcc's unwinder
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t | FileCheck %s
 // CONTROL: caught in the vault: 4
