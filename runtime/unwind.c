@@ -90,5 +90,5 @@ int backtrace(void **out, int max) {
     t.n--;
   return t.n < 0 ? 0 : t.n;
 }
-/* glibc's other name for it (review 26, attacks-rev26-backtrace-alias.c). */
+/* glibc's other name for it (review 26, attacks-rev25-backtrace-link.c -DALIAS). */
 int __backtrace(void **out, int max) __attribute__((alias("backtrace")));

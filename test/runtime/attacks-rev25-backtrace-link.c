@@ -34,6 +34,10 @@
 // RUN: %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-syscall-filter -O2 %s -ldl -o %t-nf
 // RUN: %run %t-nf | FileCheck %s
+// Review 26: glibc's other public name, __backtrace (GLIBC_2.2.5), was
+// still glibc's and read the table; the runtime now defines it too.
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -DALIAS %s -ldl -o %t-alias
+// RUN: %run %t-alias | FileCheck %s
 // CONTROL: the vault's backtrace: frames
 // CONTROL-NEXT: nothing stolen
 // CHECK: libc's words for _Unwind_Backtrace: 1
@@ -51,7 +55,12 @@ BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 
 BULKHEAD_ENTRY(vault) int vault_trace(void) {
   void *frames[8];
+#ifdef ALIAS
+  int __backtrace(void **, int);
+  return __backtrace(frames, 8);
+#else
   return backtrace(frames, 8);
+#endif
 }
 
 static char stolen[32];

@@ -29,6 +29,14 @@
 // RUN: not %bulkhead_clangxx -fpkey-compartments -O2 -static-libstdc++ %s -o %t.static 2>&1 | FileCheck %s --check-prefix=REFUSED-CXX
 // REFUSED: bulkhead-clang: error: '-static-libgcc' cannot be used in a link with -fpkey-compartments: the output would carry its own copy of libgcc's unwinder
 // REFUSED-CXX: bulkhead-clang: error: '-static-libstdc++' cannot be used in a link with -fpkey-compartments
+// Review 26: the same copy linked by hand, without the flags, passed the
+// flag check (and the forgery won in the guest); now any output with
+// compartment gates that defines libgcc's unwinder itself is refused
+// after the link (tools/unwinder-check.c), and none is left behind.
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 %s -Wl,-Bstatic,-lstdc++,-lgcc_eh,-Bdynamic -o %t.static 2>&1 | FileCheck %s --check-prefix=LINKED
+// RUN: not %bulkhead_clangxx -fpkey-compartments -O2 %s -l:libgcc_eh.a -o %t.static 2>&1 | FileCheck %s --check-prefix=LINKED
+// RUN: test ! -e %t.static
+// LINKED: bulkhead-clang: error: {{.*}}.static defines {{_Unwind_Find_FDE|__register_frame_info|_Unwind_RaiseException}} itself: it carries its own copy of libgcc's unwinder
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t | FileCheck %s
