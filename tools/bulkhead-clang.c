@@ -219,7 +219,7 @@ struct scan {
   bool has_asm_input;      /* assembly: runs clang -cc1as */
   bool has_link_input;     /* anything but a header reaches the linker */
   bool lto;                /* -flto[=...] not undone by -fno-lto */
-  const char *fuse_ld;     /* last -fuse-ld=VALUE */
+  const char *fuse_ld;     /* last -fuse-ld=VALUE or --ld-path=VALUE */
   const char *lang;        /* -x LANG in effect at this point (NULL: none) */
   bool link_scan;          /* -fpkey-link-scan (the default; link-scan.h) */
   const char *scan_allow;  /* -fpkey-scan-allow=FILE */
@@ -232,6 +232,7 @@ struct scan {
   const char *icf;         /* a linker --icf other than none, or NULL */
   const char *static_unwinder; /* -static-libgcc or -static-libstdc++ */
   bool trace;              /* the linker's -t / --trace */
+  bool user_script;        /* a linker script of the user's: -T, --script */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
 };
 
@@ -424,6 +425,18 @@ static void scan_private_flag(struct scan *s, const char *a) {
   }
 }
 
+/* A linker option naming a linker script of the user's (-T FILE, -TFILE,
+ * --script, -dT); -Tbss=ADDR and kin set section addresses. */
+static bool is_script_option(const char *a) {
+  static const char *const addresses[] = {"-Tbss",  "-Tdata", "-Ttext",
+                                          "-Trodata", "-Tldata", NULL};
+  for (const char *const *p = addresses; *p; p++)
+    if (starts_with(a, *p))
+      return false;
+  return starts_with(a, "-T") || starts_with(a, "--script") ||
+         starts_with(a, "-dT") || starts_with(a, "--default-script");
+}
+
 /* Linker options under which the link check (alias-check.h) would pass a
  * program it does not see whole (review 13a): --wrap sends a call to
  * __wrap_F that the caller's test of F's marker never saw; multiple
@@ -440,6 +453,7 @@ static void scan_linker_arg(struct scan *s, const char *a, const char *prev) {
                                         NULL};
   const char *eq = strchr(a, '=');
   size_t len = eq ? (size_t)(eq - a) : strlen(a);
+  s->user_script |= is_script_option(a);
   s->trace |= !strcmp(a, "-t") || !strcmp(a, "--trace") ||
               !strcmp(a, "-trace");
   for (const char *const *r = refused; *r; r++)
@@ -481,6 +495,7 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->strip_all = true;
   if (strcmp(a, "-static-libgcc") == 0 || strcmp(a, "-static-libstdc++") == 0)
     s->static_unwinder = a;
+  s->user_script |= is_script_option(a);
   if (starts_with(a, "-Wl,"))
     scan_wl(s, a + strlen("-Wl,"));
   if (in_list(a, no_link_opts) || starts_with(a, "-print-") ||
@@ -492,6 +507,8 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->lto = false;
   else if (starts_with(a, "-fuse-ld="))
     s->fuse_ld = a + strlen("-fuse-ld=");
+  else if (starts_with(a, "--ld-path="))
+    s->fuse_ld = a + strlen("--ld-path=");
   else if (starts_with(a, "-x") && a[2] != '\0')
     set_lang(s, a + 2); /* joined form: -xc */
   else if (starts_with(a, "--output="))
@@ -521,6 +538,8 @@ static void scan_args(struct scan *s, struct argv_t *args,
         set_lang(s, args->v[i + 1]);
       if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
         s->output = args->v[i + 1];
+      if (strcmp(a, "-T") == 0)
+        s->user_script = true;
       if (strcmp(a, "-Xlinker") == 0) {
         /* -Xlinker -z -Xlinker muldefs */
         const char *prev = i >= 2 && !strcmp(args->v[i - 2], "-Xlinker")
@@ -679,11 +698,15 @@ static void add_lto_link_flags(struct argv_t *cmd, const struct scan *s,
 /* Relocations resolved at start-up, then read-only (the GOT included): a
  * writable GOT lets one key-0 write redirect a compartment's library call,
  * and lazy binding runs ld.so's XRSTOR (docs/threat-model.md). The C++
- * personality words join them (relro-personality.ld; not with gold). */
+ * personality words join them (relro-personality.ld), except where the
+ * script cannot be added (gold has no INSERT; a script of the user's
+ * replaces the layout it adds to): the check after the link then refuses
+ * an output with compartments whose words stayed writable
+ * (unwinder-check.h). */
 static void add_bind_now(struct argv_t *cmd, const struct scan *s,
                          const struct install *in) {
   push(cmd, "-Wl,-z,relro,-z,now");
-  if (!is_gold(s->fuse_ld))
+  if (!is_gold(s->fuse_ld) && !s->user_script)
     push(cmd, concat("-Wl,-T,", in->relro_script));
 }
 

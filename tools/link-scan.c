@@ -237,7 +237,7 @@ int link_then_scan(char **cmd, const struct link_scan *ls) {
   /* Every check runs (each error is worth seeing); any removes it. */
   bool bad = ls->disarm_gates && dso_disarm_gates(ls->output);
   bad = (!bad && ls->check_aliases && check_default_aliases(ls->output)) || bad;
-  bad = (!bad && ls->check_aliases && check_own_unwinder(ls->output)) || bad;
+  bad = (!bad && ls->check_aliases && check_unwinding(ls->output)) || bad;
   if (trace) {
     bad = check_unseen_references(ls->output, trace, ls->user_trace,
                                   ls->exempt) ||
