@@ -8,8 +8,10 @@
 // layout (GNU ld's default on x86-64) they are padding; with lld's default
 // (-z noseparate-code) they are the object's .rodata before the code and
 // its RELRO and data after it. bulkhead-scan knows this ("as the loader
-// maps it", docs/scan.md) and so does the supervisor for later mappings
-// (supervisor-exec.c rounds to pages); the start-up scan does not.
+// maps it", docs/scan.md: run on this library it reports "unvetted WRPKRU
+// in bytes that are not code (file bytes next to the segment ...)" at
+// 0x14d8) and so does the supervisor for later mappings (supervisor-exec.c
+// rounds to pages); the start-up scan does not.
 //
 // Here a plain start-up library (Inputs/rev27-tail-lib.c, clang with
 // -fuse-ld=lld -z noseparate-code, lld's default) has in .rodata a 4-byte
