@@ -26,6 +26,10 @@
 // page reads (ATTACK SUCCEEDED). The control truncates without touching
 // the limit: refused, the child dies.
 //
+// Other checks that read a failed open as "no": bh_each_sharer
+// (supervisor.c: a process whose /proc/<pid>/task cannot be opened shares
+// no memory), which guards the stack-owner requests and registration
+// (review 2's adopt-shared-vm attack, not tried again under a limit).
 // Other limits do other harm (not tried): RLIMIT_CPU kills the supervisor
 // with SIGXCPU (it ignores SIGXFSZ but not that), RLIMIT_NPROC or
 // RLIMIT_AS stop its learner and hand-over threads (opens of compartment
