@@ -1,5 +1,6 @@
-// Review 27, attacker model B (raw system calls), no root and no file
-// write needed: review 8's grandchild adoption
+// Review 27, attacker model B (raw system calls), no file written (run
+// as root; a user's program may set its own supervisor's limits too, the
+// kernel asks for the same ids: not run as a user): review 8's grandchild adoption
 // (attacks-review8-adopt-grandchild.c, -DEXEC, built into this file), with
 // the supervisor's RLIMIT_NOFILE lowered for the one request. prlimit64
 // with the supervisor's pid is not refused by the filter
