@@ -1,6 +1,6 @@
-// Review 27, attacker model B (raw system calls), no file written (run
-// as root; a user's program may set its own supervisor's limits too, the
-// kernel asks for the same ids: not run as a user): review 8's grandchild adoption
+// Review 27, attacker model B (raw system calls), as root and as nobody,
+// no file written (the kernel lets a process set the limits of one with
+// its own ids: its supervisor's): review 8's grandchild adoption
 // (attacks-review8-adopt-grandchild.c, -DEXEC, built into this file), with
 // the supervisor's RLIMIT_NOFILE lowered for the one request. prlimit64
 // with the supervisor's pid is not refused by the filter
@@ -19,8 +19,8 @@
 // live ones: review 8's test prints "BROKEN: another task's vault frames
 // overwrote the victim's" (its word for ATTACK SUCCEEDED).
 //
-// Seen in the guest (filter on, as root): BROKEN, with the limit found
-// and "adopt 0, release 0".
+// Seen in the guest (filter on, as root and as nobody): BROKEN, with
+// "adopt 0, release 0".
 //
 // Suggested fix: refuse prlimit64 on the supervisor's pid in the filter;
 // and have bh_tgid_shares_memory_of answer "cannot tell" (-1) when the
@@ -30,6 +30,8 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DEXEC %s -o %t && %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
+// RUN: %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t > %t.nobody.out 2>&1 || true
+// RUN: FileCheck %s < %t.nobody.out
 // CHECK: supervisor found: 1
 // CHECK-NOT: BROKEN
 // CHECK: attacks-review8-adopt-grandchild: ok
