@@ -109,7 +109,11 @@ static int grandchild(void *arg) {
     raw4(SYS_sched_yield, 0, 0, 0, 0);
 #endif
   ppid_seen = raw4(SYS_getppid, 0, 0, 0, 0);
+#ifdef ADOPT_REQUEST /* review 27's variant (attacks-rev27-rlimit-adopt.c) */
+  adopt_rc = ADOPT_REQUEST();
+#else
   adopt_rc = raw4(SYS_ioctl, REQUEST_FD, ADOPT, 0, 0);
+#endif
   if (adopt_rc == 0)
     release_rc = raw4(SYS_ioctl, REQUEST_FD, RELEASE, slot / BH_STACKS_PER_ARENA,
                       slot % BH_STACKS_PER_ARENA);
@@ -170,6 +174,9 @@ static void *victim(void *arg) {
 }
 
 int main(void) {
+#ifdef BEFORE_ATTACK
+  BEFORE_ATTACK();
+#endif
   CHECK(pipe(fds) == 0);
   pthread_t v;
   CHECK(pthread_create(&v, NULL, victim, NULL) == 0);
