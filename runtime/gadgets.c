@@ -19,6 +19,10 @@
  *     loaded object binds lazily);
  *   - otherwise the program stops and names it (BULKHEAD_ALLOW_DEP_GADGETS=1
  *     runs it anyway, with that gadget left usable).
+ * Each segment is searched over the whole pages ld.so maps for it, and
+ * executable memory outside the objects ld.so lists (another namespace's,
+ * code a constructor mapped) is searched whole, from /proc/self/maps;
+ * writable and executable memory stops the program (review 27).
  * Objects mapped executable later (dlopen) are scanned by the supervisor
  * before they are mapped (supervisor-exec.c). */
 #define _GNU_SOURCE
@@ -255,6 +259,14 @@ static int found(void *ctx, size_t off, int k) {
   return 0;
 }
 
+/* [lo, hi): the pages ld.so maps executable for segment PH. */
+static void exec_pages(const struct dl_phdr_info *info, const ElfW(Phdr) *ph,
+                       uintptr_t *lo, uintptr_t *hi) {
+  uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+  *lo = a & ~(uintptr_t)(BH_PAGE - 1);
+  *hi = (a + ph->p_memsz + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
+}
+
 static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct scan *s = arg;
@@ -271,12 +283,114 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
     if (ph->p_type != PT_LOAD ||
         !(ph->p_flags & (PF_X | BH_PF_EXEC_AFTER_REGISTRATION)))
       continue;
-    const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-    struct segment g = {
-        s, info, p,
-        p + (ph->p_filesz < ph->p_memsz ? ph->p_filesz : ph->p_memsz)};
-    bh_pattern_search(p, (size_t)(g.end - p), found, &g);
+    /* What ld.so maps executable: whole pages, so also the file bytes
+     * around the segment in its first and last page (review 27). */
+    uintptr_t lo, hi;
+    exec_pages(info, ph, &lo, &hi);
+    struct segment g = {s, info, (const uint8_t *)lo, (const uint8_t *)hi};
+    bh_pattern_search(g.p, (size_t)(g.end - g.p), found, &g);
   }
+  return 0;
+}
+
+/* The executable pages of every object in ld.so's list, the program's
+ * and the vDSO's included. */
+struct covered {
+  size_t n;
+  struct {
+    uintptr_t lo, hi;
+  } r[1024];
+  const char *exec_stack; /* an object whose PT_GNU_STACK asks for one */
+};
+
+static int cover_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct covered *c = arg;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_GNU_STACK && (ph->p_flags & PF_X) && !c->exec_stack)
+      c->exec_stack = object_name(info);
+    if (ph->p_type != PT_LOAD ||
+        !(ph->p_flags & (PF_X | BH_PF_EXEC_AFTER_REGISTRATION)))
+      continue;
+    if (c->n == sizeof c->r / sizeof *c->r)
+      bh_fatal("more than %u executable segments loaded at start-up: too "
+               "many for the PKRU-write scan",
+               (unsigned)(sizeof c->r / sizeof *c->r));
+    exec_pages(info, ph, &c->r[c->n].lo, &c->r[c->n].hi);
+    c->n++;
+  }
+  return 0;
+}
+
+static int is_covered(const struct covered *c, uintptr_t lo, uintptr_t hi) {
+  /* A mapping may span several adjoining segments' pages: cover it piece
+   * by piece. */
+  for (int moved = 1; lo < hi && moved;) {
+    moved = 0;
+    for (size_t i = 0; i < c->n; i++)
+      if (c->r[i].lo <= lo && lo < c->r[i].hi) {
+        lo = c->r[i].hi;
+        moved = 1;
+      }
+  }
+  return lo >= hi;
+}
+
+struct stray {
+  const struct bh_map *m;
+};
+
+static int stray_found(void *ctx, size_t off, int k) {
+  const struct bh_map *m = ((struct stray *)ctx)->m;
+  const char *name = m->path[0] ? m->path : "anonymous memory";
+  if (env_get("BULKHEAD_ALLOW_DEP_GADGETS")) {
+    if (verbose()) {
+      char line[512];
+      bh_format(line, sizeof line,
+                "bulkhead: warning: left usable (BULKHEAD_ALLOW_DEP_GADGETS): "
+                "%s at 0x%lx in %s, executable and no object's\n",
+                bh_pattern_name(k), (unsigned long)(m->lo + off), name);
+      bh_write(line);
+    }
+    return 0;
+  }
+  bh_fatal("executable memory at 0x%lx (%s) that no object in ld.so's list "
+           "holds has %s bytes: a code-reuse attack could use them to open "
+           "every compartment (an object loaded by dlmopen before main?); set "
+           "BULKHEAD_ALLOW_DEP_GADGETS=1 to run anyway",
+           (unsigned long)(m->lo + off), name, bh_pattern_name(k));
+  return 1;
+}
+
+/* Executable memory that is no listed object's code (another namespace's
+ * objects, code a constructor mapped) is searched whole: any PKRU write
+ * there stops the program. Writable and executable memory (a stack made
+ * executable because an object's PT_GNU_STACK asks for it) stops it too:
+ * code written there at run time was never scanned. (review 27) */
+static int check_mapping(const struct bh_map *m, void *arg) {
+  const struct covered *c = arg;
+  if (!strchr(m->perms, 'x') || !strcmp(m->path, "[vsyscall]"))
+    return 0; /* the vsyscall page is execute-only: fixed system calls */
+  if (strchr(m->perms, 'w')) {
+    if (c->exec_stack && !strcmp(m->path, "[stack]"))
+      bh_fatal("the stack is executable because %s asks for it "
+               "(PT_GNU_STACK); code written there would be no scanned code: "
+               "rebuild that object with -z noexecstack",
+               c->exec_stack);
+    bh_fatal("memory at 0x%llx-0x%llx (%s) is writable and executable: code "
+             "written there would be no scanned code",
+             m->lo, m->hi, m->path[0] ? m->path : "anonymous");
+  }
+  if (is_covered(c, (uintptr_t)m->lo, (uintptr_t)m->hi))
+    return 0;
+  if (!strchr(m->perms, 'r'))
+    bh_fatal("memory at 0x%llx-0x%llx (%s) is executable, unreadable and no "
+             "object's: it cannot be searched for PKRU writes",
+             m->lo, m->hi, m->path[0] ? m->path : "anonymous");
+  struct stray st = {m};
+  bh_pattern_search((const uint8_t *)(uintptr_t)m->lo, m->hi - m->lo,
+                    stray_found, &st);
   return 0;
 }
 
@@ -309,6 +423,11 @@ void bh_neutralise_gadgets(int later) {
   dl_iterate_phdr(scan_object, &s);
   if (s.fd >= 0)
     close(s.fd);
+  static struct covered c; /* too big for the stack of a constructor */
+  c.n = 0, c.exec_stack = NULL;
+  dl_iterate_phdr(cover_object, &c);
+  if (bh_each_map("/proc/self/maps", check_mapping, &c) < 0)
+    bh_fatal("cannot read /proc/self/maps to find executable memory");
   if (verbose() && !later) {
     bh_write("bulkhead: dependencies scanned for PKRU writes: ");
     bh_write_num((unsigned)s.patched, 10);
