@@ -88,7 +88,7 @@ static int process_maps(pid_t pid, const struct stat *st) {
   snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
   DIR *d = opendir(path);
   if (!d)
-    return 0; /* gone */
+    return bh_cannot_look(); /* else gone */
   struct task_walk w = {pid, st, 0, 0};
   for (struct dirent *e; !w.hit && !w.lines && (e = readdir(d));) {
     char *end;
@@ -96,7 +96,8 @@ static int process_maps(pid_t pid, const struct stat *st) {
     if (*end || t <= 0)
       continue;
     snprintf(path, sizeof path, "/proc/%d/task/%ld/maps", (int)pid, t);
-    bh_each_map(path, task_line, &w);
+    if (bh_each_map(path, task_line, &w) < 0 && bh_cannot_look())
+      w.hit = 1; /* unknown counts as mapped: the stricter answer */
   }
   closedir(d);
   return w.hit;
@@ -111,12 +112,19 @@ static pid_t mapped_by(const struct stat *st) {
                               (unsigned long long)st->st_ino};
   pid_t who = (pid_t)bh_registered_file_live(id);
   DIR *d = who ? NULL : opendir("/proc");
+  if (!who && !d)
+    return -1; /* unknown counts as mapped: the stricter answer */
   for (struct dirent *e; d && !who && (e = readdir(d));) {
     char *end;
     long p = strtol(e->d_name, &end, 10);
     unsigned long ident[BH_IDENT_FIELDS];
-    if (*end || p <= 0 || p == getpid() || bh_task_ident((pid_t)p, ident))
+    if (*end || p <= 0 || p == getpid())
       continue;
+    if (bh_task_ident((pid_t)p, ident)) {
+      if (bh_cannot_look())
+        who = -1; /* as above (review 27) */
+      continue;
+    }
     int zero = 1;
     for (int i = 0; i < BH_IDENT_FIELDS; i++)
       zero &= ident[i] == 0;

@@ -141,6 +141,10 @@ static long status_field(pid_t pid, const char *name) {
 
 pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 
+int bh_cannot_look(void) {
+  return errno == EMFILE || errno == ENFILE || errno == ENOMEM;
+}
+
 /* Thread by thread: the leader's memory is gone once it ended
  * (pthread_exit) while its threads live on, and kcmp then says "other
  * memory" (review 6, attacks-review6-adopt-zombie-parent.c and
@@ -150,7 +154,7 @@ int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) {
   snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
   DIR *d = opendir(path);
   if (!d)
-    return 0; /* gone */
+    return bh_cannot_look() ? -2 : 0; /* else gone */
   int shares = 0, told = 0;
   for (struct dirent *e; !shares && (e = readdir(d));) {
     char *end;
@@ -176,9 +180,13 @@ int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
   for (struct dirent *e; !r && (e = readdir(d));) {
     char *end;
     long p = strtol(e->d_name, &end, 10);
-    if (!*end && p > 0 && p != tgid && p != getpid() &&
-        bh_tgid_shares_memory_of((pid_t)p, tid) == 1)
+    if (*end || p <= 0 || p == tgid || p == getpid())
+      continue;
+    int shares = bh_tgid_shares_memory_of((pid_t)p, tid);
+    if (shares == 1)
       r = fn((pid_t)p, arg);
+    else if (shares == -2)
+      r = -1;
   }
   closedir(d);
   return r;
@@ -552,6 +560,17 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_pidfd_send_signal:
     bh_supervise_signal(listener, n);
     return;
+  case SYS_prlimit64: {
+    /* Any thread id of ours names this process; one we cannot look up
+     * (it exists, but its status cannot be read) is refused too. */
+    pid_t target = (pid_t)n->data.args[0], tgid = bh_task_tgid(target);
+    if (tgid == getpid() || (tgid <= 0 && errno != ENOENT && errno != ESRCH))
+      bh_supervisor_deny(listener, n, bh_supervisor_is_ours((pid_t)n->pid),
+                         BH_R_LIMITS, NULL);
+    else
+      bh_notif_respond(listener, n->id, 0, 0, 1);
+    return;
+  }
   case SYS_truncate:
   case SYS_ftruncate:
   case SYS_fallocate:

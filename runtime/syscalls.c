@@ -121,6 +121,9 @@ const char *bh_reason_text(int reason) {
            "process under the supervisor: truncating it would drop the "
            "copies the supervisor checked, and the next access would read "
            "the file again";
+  case BH_R_LIMITS:
+    return "the supervisor's resource limits are its own: with too few "
+           "descriptors its checks could not look";
   case BH_R_HANDLE_TRUNC:
     return "an open by handle with O_TRUNC: the supervisor opens no handle "
            "for the program, so it cannot tell whether the truncation would "
@@ -192,6 +195,8 @@ const char *bh_syscall_name(long nr) {
     return "pidfd_open";
   case SYS_pidfd_send_signal:
     return "pidfd_send_signal";
+  case SYS_prlimit64:
+    return "prlimit64";
   case SYS_pkey_alloc:
     return "pkey_alloc";
   case SYS_pkey_free:

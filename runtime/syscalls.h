@@ -74,6 +74,7 @@ enum bh_reason {
   BH_R_SECCOMP,      /* a seccomp filter but the supervisor's */
   BH_R_TRUNCATE,     /* truncating a file mapped executable */
   BH_R_HANDLE_TRUNC, /* open_by_handle_at with O_TRUNC */
+  BH_R_LIMITS,       /* prlimit64 on the supervisor */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -227,14 +228,20 @@ int bh_notif_respond(int listener, uint64_t id, long val, int error,
 /* Reads len bytes at addr of task tid; 0 or -1. */
 int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) BH_HIDDEN;
 pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
+/* Whether errno says the supervisor itself lacks what it needs to look
+ * (descriptors, memory), rather than that the thing looked at is gone:
+ * such a look answers as the stricter case (review 27). */
+int bh_cannot_look(void) BH_HIDDEN;
 /* Whether some live task of process tgid shares task tid's memory (kcmp
  * of each thread: a process whose leader ended has none of its own): 1,
- * 0, or -1 if no thread could be compared. */
+ * 0, -1 if no thread could be compared, -2 if the supervisor could not
+ * look (bh_cannot_look). */
 int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* Calls fn(p, arg) for each process p of the system, other than tgid and
  * the supervisor, that shares task tid's memory (a vfork child, a
  * clone(CLONE_VM) relative); stops at fn's first non-zero answer and
- * returns it: 0 after a whole walk, -1 if /proc cannot be read. */
+ * returns it: 0 after a whole walk, -1 if /proc or a process cannot be
+ * read for lack of descriptors or memory. */
 int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),
                    void *arg) BH_HIDDEN;
 /* Whether another process shares process tgid's memory (task tid's):

@@ -26,13 +26,18 @@
 // and have bh_tgid_shares_memory_of answer "cannot tell" (-1) when the
 // task directory cannot be opened for any reason but ENOENT, and
 // bh_each_sharer count that as sharing.
-// XFAIL: *
+// Fixed, both ways (hardening/attacks-rev27-supervisor-rlimit.c): the
+// supervisor refuses prlimit64 on itself, and bh_each_sharer answers
+// "cannot tell" (the request refused) when it cannot look.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DEXEC %s -o %t && %run %t > %t.out 2>&1 || true
 // RUN: FileCheck %s < %t.out
+// RUN: FileCheck %s --check-prefix=DENIED < %t.out
 // RUN: %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t > %t.nobody.out 2>&1 || true
 // RUN: FileCheck %s < %t.nobody.out
+// RUN: FileCheck %s --check-prefix=DENIED < %t.nobody.out
 // CHECK: supervisor found: 1
+// DENIED: bulkhead: denied: prlimit64({{.*}} the supervisor's resource limits are its own
 // CHECK-NOT: BROKEN
 // CHECK: attacks-review8-adopt-grandchild: ok
 #define _GNU_SOURCE

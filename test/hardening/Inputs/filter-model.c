@@ -116,6 +116,8 @@ static uint32_t model(const struct seccomp_data *d) {
     return ALLOW;
   }
   case SYS_set_tid_address: return ov(a[0], 4, 1) ? NOTIFY : ALLOW;
+  /* another process's limits, maybe the supervisor's (review 27) */
+  case SYS_prlimit64: return LO(0) == 0 || a[2] == 0 ? ALLOW : NOTIFY;
   case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_rseq: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
@@ -187,7 +189,7 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -203,6 +205,7 @@ static long check(int nranges, long iters) {
       d.args[2] = random() % 2 ? P.filter_page : P.filter_page ^ ((uint64_t)1 << (random() % 64));
     }
     if (d.nr == SYS_mmap || d.nr == SYS_mprotect) { d.args[2] = random() % 8; d.args[3] = random() % 2 ? MAP_FIXED : random(); }
+    if (d.nr == SYS_prlimit64 && random() % 2) d.args[2] = random() % 2 ? 0 : (uint64_t)1 << (random() % 64);
     if (d.nr == SYS_clone) d.args[0] = random() & (CLONE_VM | CLONE_FILES | CLONE_THREAD | CLONE_PARENT | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | (random() % 16 == 0 ? CLONE_NEWNS : 0));
     uint32_t got = run(f, n, &d), want = model(&d);
     if (got != want && bad++ < 10)
