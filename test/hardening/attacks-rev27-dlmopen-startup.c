@@ -20,6 +20,12 @@
 // unwind-find.c's objects and the filter's protected ranges (add_object):
 // the namespace's objects are in none of them.
 //
+// The same holds, with no constructor at all, for a program run with
+// LD_AUDIT: ld.so loads each audit module into a namespace of its own,
+// with its own libc. Seen in the guest with a module that only defines
+// la_version: /proc/self/maps showed one WRPKRU left in an executable
+// mapping of libc.so.6 (pkey_set's, at +0x109352 of the second copy).
+//
 // Seen in the guest (filter on, as root): ATTACK SUCCEEDED, the vault's
 // secret read; the control (namespace-0 libc's pkey_set, patched) stops
 // on the UD2 (signal 4).

@@ -6,7 +6,8 @@
 // thread's stack executable before the runtime runs
 // (_dl_make_stack_executable: mprotect with PROT_EXEC | PROT_GROWSDOWN,
 // the whole stack mapping). runtime/syscalls.c refuses READ_IMPLIES_EXEC
-// ("an executable stack?"), which x86-64 kernels no longer set for this;
+// ("an executable stack?"), which a library's headers never set (and
+// x86-64 kernels since 5.8 set for no 64-bit program);
 // the gadget scan walks objects only; the filter refuses new executable
 // memory, not memory that already is. The main stack stays read, write
 // and execute, key 0: the default domain writes WRPKRU; RET into a local
