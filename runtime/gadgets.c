@@ -337,12 +337,8 @@ static int is_covered(const struct covered *c, uintptr_t lo, uintptr_t hi) {
   return lo >= hi;
 }
 
-struct stray {
-  const struct bh_map *m;
-};
-
 static int stray_found(void *ctx, size_t off, int k) {
-  const struct bh_map *m = ((struct stray *)ctx)->m;
+  const struct bh_map *m = ctx;
   const char *name = m->path[0] ? m->path : "anonymous memory";
   if (env_get("BULKHEAD_ALLOW_DEP_GADGETS")) {
     if (verbose()) {
@@ -388,9 +384,8 @@ static int check_mapping(const struct bh_map *m, void *arg) {
     bh_fatal("memory at 0x%llx-0x%llx (%s) is executable, unreadable and no "
              "object's: it cannot be searched for PKRU writes",
              m->lo, m->hi, m->path[0] ? m->path : "anonymous");
-  struct stray st = {m};
   bh_pattern_search((const uint8_t *)(uintptr_t)m->lo, m->hi - m->lo,
-                    stray_found, &st);
+                    stray_found, (void *)m);
   return 0;
 }
 
