@@ -471,16 +471,19 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     }
     case SYS_prlimit64: {
-      /* Setting another process's limits, which may be the supervisor's
-       * through any of its thread ids: the supervisor decides (review 27:
-       * with few descriptors left, its checks could not look). Its own
-       * (pid 0) and queries go on. */
+      /* Setting another process's limits is refused: any thread id may
+       * be the supervisor's, also one it makes after a check (reviews 27
+       * and 28: with few descriptors left, its checks could not look).
+       * Its own (pid 0) and queries go on. */
+      int refuse = new_label(a);
       ld(a, ARG_LO(0));
       jump(a, BPF_JEQ, 0, allow, -1);
       ld(a, ARG_LO(2));
-      jump(a, BPF_JEQ, 0, -1, notify);
+      jump(a, BPF_JEQ, 0, -1, refuse);
       ld(a, ARG_HI(2));
-      jump(a, BPF_JEQ, 0, allow, notify);
+      jump(a, BPF_JEQ, 0, allow, refuse);
+      bind(a, refuse);
+      ret(a, TRAP(BH_R_LIMITS));
       break;
     }
     case SYS_pkey_alloc:

@@ -560,17 +560,6 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_pidfd_send_signal:
     bh_supervise_signal(listener, n);
     return;
-  case SYS_prlimit64: {
-    /* Any thread id of ours names this process; one we cannot look up
-     * (it exists, but its status cannot be read) is refused too. */
-    pid_t target = (pid_t)n->data.args[0], tgid = bh_task_tgid(target);
-    if (tgid == getpid() || (tgid <= 0 && errno != ENOENT && errno != ESRCH))
-      bh_supervisor_deny(listener, n, bh_supervisor_is_ours((pid_t)n->pid),
-                         BH_R_LIMITS, NULL);
-    else
-      bh_notif_respond(listener, n->id, 0, 0, 1);
-    return;
-  }
   case SYS_truncate:
   case SYS_ftruncate:
   case SYS_fallocate:

@@ -122,8 +122,8 @@ const char *bh_reason_text(int reason) {
            "copies the supervisor checked, and the next access would read "
            "the file again";
   case BH_R_LIMITS:
-    return "the supervisor's resource limits are its own: with too few "
-           "descriptors its checks could not look";
+    return "setting another process's resource limits: any thread id may "
+           "be the supervisor's, whose checks need descriptors";
   case BH_R_HANDLE_TRUNC:
     return "an open by handle with O_TRUNC: the supervisor opens no handle "
            "for the program, so it cannot tell whether the truncation would "

@@ -74,7 +74,7 @@ enum bh_reason {
   BH_R_SECCOMP,      /* a seccomp filter but the supervisor's */
   BH_R_TRUNCATE,     /* truncating a file mapped executable */
   BH_R_HANDLE_TRUNC, /* open_by_handle_at with O_TRUNC */
-  BH_R_LIMITS,       /* prlimit64 on the supervisor */
+  BH_R_LIMITS,       /* prlimit64 setting another process's limits */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

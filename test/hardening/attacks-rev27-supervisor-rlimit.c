@@ -47,9 +47,9 @@
 // hard limits once at start; and its checks treat a failed look as a
 // refusal (mapped_by, process_maps: an open that fails for any reason but
 // ENOENT/ESRCH answers "mapped").
-// Fixed, both: prlimit64 that sets another process's limits goes to the
-// supervisor, which refuses it for any thread id of its own with one line
-// (runtime/bpf.c, supervisor.c); and mapped_by, process_maps and
+// Fixed, both: the filter refuses prlimit64 that sets another process's
+// limits, with one line (runtime/bpf.c; first the supervisor judged the
+// target, which review 28 outran); and mapped_by, process_maps and
 // bh_each_sharer answer "mapped"/"shares" when they cannot look for lack
 // of descriptors or memory. The other calls that only slow it
 // (setpriority, sched_*, ioprio_set) stay open: availability only.
@@ -70,7 +70,7 @@
 // CHECK: library opened for writing: 1
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: parent's vault intact: 1
-// CHECK: bulkhead: denied: prlimit64({{.*}}) from the default domain, {{.*}} the supervisor's resource limits are its own
+// CHECK: bulkhead: denied: prlimit64({{.*}}) from the default domain — setting another process's resource limits
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
 #include <dirent.h>

@@ -27,7 +27,7 @@
 // task directory cannot be opened for any reason but ENOENT, and
 // bh_each_sharer count that as sharing.
 // Fixed, both ways (hardening/attacks-rev27-supervisor-rlimit.c): the
-// supervisor refuses prlimit64 on itself, and bh_each_sharer answers
+// filter refuses prlimit64 on another process, and bh_each_sharer answers
 // "cannot tell" (the request refused) when it cannot look.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread -DEXEC %s -o %t && %run %t > %t.out 2>&1 || true
@@ -37,7 +37,7 @@
 // RUN: FileCheck %s < %t.nobody.out
 // RUN: FileCheck %s --check-prefix=DENIED < %t.nobody.out
 // CHECK: supervisor found: 1
-// DENIED: bulkhead: denied: prlimit64({{.*}} the supervisor's resource limits are its own
+// DENIED: bulkhead: denied: prlimit64({{.*}}) from the default domain — setting another process's resource limits
 // CHECK-NOT: BROKEN
 // CHECK: attacks-review8-adopt-grandchild: ok
 #define _GNU_SOURCE

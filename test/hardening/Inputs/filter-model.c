@@ -117,7 +117,7 @@ static uint32_t model(const struct seccomp_data *d) {
   }
   case SYS_set_tid_address: return ov(a[0], 4, 1) ? NOTIFY : ALLOW;
   /* another process's limits, maybe the supervisor's (review 27) */
-  case SYS_prlimit64: return LO(0) == 0 || a[2] == 0 ? ALLOW : NOTIFY;
+  case SYS_prlimit64: return LO(0) == 0 || a[2] == 0 ? ALLOW : TRAP(BH_R_LIMITS);
   case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_rseq: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
