@@ -148,6 +148,10 @@ int bh_object_read_only(const struct dl_phdr_info *info, uintptr_t a,
     uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
     int ro = (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) ||
              ph->p_type == PT_GNU_RELRO;
+    /* ld.so protects whole pages of RELRO only: a last partial page stays
+     * writable (review 28, attacks-rev28-relro-tail-got.c). */
+    if (ph->p_type == PT_GNU_RELRO)
+      hi &= ~(uintptr_t)(BH_PAGE - 1);
     if (ro && a >= lo && a + len <= hi)
       return 1;
   }

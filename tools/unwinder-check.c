@@ -27,16 +27,23 @@ static bool is_unwinder_name(const char *name) {
   return false;
 }
 
+#define PAGE 4096u
+
 /* Whether the word at ADDR is read-only once ld.so has relocated it: in
- * PT_GNU_RELRO, or in a segment loaded without write permission. */
+ * PT_GNU_RELRO's whole pages (ld.so protects no partial last page), or in
+ * a segment loaded without write permission. */
 static bool read_only_after_startup(Elf *elf, GElf_Addr addr) {
   size_t n = 0;
   if (elf_getphdrnum(elf, &n) != 0)
     return false;
   for (size_t i = 0; i < n; i++) {
     GElf_Phdr ph;
-    if (!gelf_getphdr(elf, (int)i, &ph) || addr < ph.p_vaddr ||
-        addr + 8 > ph.p_vaddr + ph.p_memsz)
+    if (!gelf_getphdr(elf, (int)i, &ph))
+      continue;
+    GElf_Addr end = ph.p_vaddr + ph.p_memsz;
+    if (ph.p_type == PT_GNU_RELRO)
+      end &= ~(GElf_Addr)(PAGE - 1);
+    if (addr < ph.p_vaddr || addr + 8 > end)
       continue;
     if (ph.p_type == PT_GNU_RELRO ||
         (ph.p_type == PT_LOAD && !(ph.p_flags & PF_W)))
@@ -45,9 +52,22 @@ static bool read_only_after_startup(Elf *elf, GElf_Addr addr) {
   return false;
 }
 
-/* Prints one error for each failed check among SYMTAB's symbols; returns
- * whether any failed. */
-static bool check_symbols(const char *path, Elf *elf, Elf_Scn *symtab) {
+/* The end of PT_GNU_RELRO if it is not on a page boundary, else 0: its
+ * last page, the GOT's tail with it, would stay writable (review 28). */
+static GElf_Addr partial_relro_end(Elf *elf) {
+  size_t n = 0;
+  GElf_Phdr ph;
+  for (size_t i = 0; elf_getphdrnum(elf, &n) == 0 && i < n; i++)
+    if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_GNU_RELRO &&
+        (ph.p_vaddr + ph.p_memsz) % PAGE)
+      return ph.p_vaddr + ph.p_memsz;
+  return 0;
+}
+
+/* Prints one error for each failed check among SYMTAB's symbols (the
+ * personality words' only if WORDS); returns whether any failed. */
+static bool check_symbols(const char *path, Elf *elf, Elf_Scn *symtab,
+                          bool words) {
   GElf_Shdr sh;
   Elf_Data *data;
   if (!gelf_getshdr(symtab, &sh) || !sh.sh_entsize ||
@@ -62,7 +82,7 @@ static bool check_symbols(const char *path, Elf *elf, Elf_Scn *symtab) {
       continue;
     if (!own && GELF_ST_TYPE(sym.st_info) == STT_FUNC && is_unwinder_name(name))
       own = name;
-    if (!writable && !strncmp(name, "DW.ref.", 7) &&
+    if (words && !writable && !strncmp(name, "DW.ref.", 7) &&
         !read_only_after_startup(elf, sym.st_value))
       writable = name;
   }
@@ -106,7 +126,19 @@ int check_unwinding(const char *path) {
       has_gates |= (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
                    !strcmp(name, BH_SECTION_GATES);
     }
-  bool bad = has_gates && symtab && check_symbols(path, elf, symtab);
+  /* A partial RELRO page is reported once, not again for its words. */
+  GElf_Addr relro_end = has_gates ? partial_relro_end(elf) : 0;
+  bool bad =
+      has_gates && symtab && check_symbols(path, elf, symtab, !relro_end);
+  if (relro_end)
+    fprintf(stderr,
+            "bulkhead-clang: error: %s's RELRO ends inside a page (at 0x%llx; "
+            "-z common-page-size or max-page-size below 4096?): ld.so leaves "
+            "that page writable, the GOT's last words with it, so one key-0 "
+            "store there would redirect a compartment's call "
+            "(docs/driver.md)\n",
+            path, (unsigned long long)relro_end);
+  bad = bad || relro_end;
   if (elf)
     elf_end(elf);
   close(fd);

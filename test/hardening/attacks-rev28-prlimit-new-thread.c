@@ -42,7 +42,8 @@
 // (setrlimit with rlim_max = rlim_cur lowers nothing of the program's) and
 // makes its threads before the filter is installed (a pool), so no thread
 // id of its own is born after a check.
-// XFAIL: *
+// Fixed: the filter itself refuses prlimit64 that sets another process's
+// limits (pid not 0), with one line; no check, so nothing to outrun.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t/prog
@@ -50,6 +51,8 @@
 // RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
 // RUN: %run %t/prog attack > %t/out 2>&1 || true
 // RUN: FileCheck %s < %t/out
+// RUN: FileCheck %s --check-prefix=DENIED < %t/out
+// DENIED: bulkhead: denied: prlimit64({{.*}}) from the default domain — setting another process's resource limits
 // CONTROL: supervisor found: 1
 // CONTROL-NOT: ATTACK SUCCEEDED
 // CONTROL: parent's vault intact: 1

@@ -29,19 +29,21 @@
 // -z common-page-size / max-page-size below 4096 in its links (or checks
 // the output's PT_GNU_RELRO end is page-aligned), so the program's GOT is
 // really read-only.
-// XFAIL: *
+// Fixed, both ways: bulkhead-clang refuses an output with compartments
+// whose RELRO ends inside a page, with one line (tools/unwinder-check.c);
+// and the runtime counts RELRO's whole pages only (bh_object_read_only),
+// so plt.c moves PLT jumps that would read a word on such a page (a
+// library linked elsewhere: attacks-rev28-relro-tail-lib.c).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -fno-builtin %s -fuse-ld=lld -o %t/control
 // RUN: not %run %t/control 2>&1 | FileCheck %s --check-prefix=CONTROL
-// RUN: %bulkhead_clang -fpkey-compartments -O2 -fno-builtin %s -fuse-ld=lld -Wl,-z,common-page-size=64 -o %t/prog
-// RUN: %run %t/prog > %t/out 2>&1 || true
-// RUN: FileCheck %s < %t/out
+// RUN: not %bulkhead_clang -fpkey-compartments -O2 -fno-builtin %s -fuse-ld=lld -Wl,-z,common-page-size=64 -o %t/prog 2>&1 | FileCheck %s --check-prefix=REFUSED
+// RUN: not ls %t/prog
+// REFUSED: {{^}}bulkhead-clang: error: {{.*}}/prog's RELRO ends inside a page
 // CONTROL: strcmp's GOT word found: 1
 // CONTROL-NOT: ATTACK SUCCEEDED
 // CONTROL: bulkhead: SIGSEGV (invalid permissions) at address 0x{{[0-9a-f]+}} in the default domain
-// CHECK: strcmp's GOT word found: 1
-// CHECK-NOT: ATTACK SUCCEEDED
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <elf.h>
