@@ -32,16 +32,12 @@
 // Seen in the guest (filter on, as root, one CPU): ATTACK SUCCEEDED in the
 // first rounds; control: the limit unchanged.
 //
-// Suggested fix: refuse prlimit64 with a new limit for every pid but 0 and
-// the caller's own children (or: the supervisor answers by doing the call
-// itself, which the target's id cannot outrun: it looks the task up with
-// pidfd_open from the caller's pid namespace, refuses if the pidfd is its
-// own, and sets the limit through... the kernel has no prlimit by pidfd,
-// so doing it itself means the same race on its side unless it stops
-// making threads); or the supervisor sets its own hard limits at start
-// (setrlimit with rlim_max = rlim_cur lowers nothing of the program's) and
-// makes its threads before the filter is installed (a pool), so no thread
-// id of its own is born after a check.
+// Suggested fix: no CONTINUE: the supervisor makes the call itself, in
+// its loop, with the caller's credentials (as it does opens), and answers
+// with the result; no thread of its own is born between its check and
+// that call, since only the loop makes them (the caller's pid namespace
+// is the supervisor's: namespace creation is refused). Or the filter
+// refuses prlimit64 with a new limit for every pid but 0.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
