@@ -298,13 +298,18 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 /* The executable pages of every object in ld.so's list, the program's
- * and the vDSO's included. */
+ * and the vDSO's included; and the files mapped writable and shared. */
 struct covered {
   size_t n;
   struct {
     uintptr_t lo, hi;
   } r[1024];
   const char *exec_stack; /* an object whose PT_GNU_STACK asks for one */
+  size_t nw;
+  struct {
+    unsigned long long ino;
+    unsigned maj, min;
+  } w[256];
 };
 
 static int cover_object(struct dl_phdr_info *info, size_t size, void *arg) {
@@ -363,11 +368,36 @@ static int stray_found(void *ctx, size_t off, int k) {
   return 1;
 }
 
+static int shared_writable(const struct bh_map *m, void *arg) {
+  struct covered *c = arg;
+  if (!strchr(m->perms, 'w') || !strchr(m->perms, 's') || !m->ino)
+    return 0;
+  if (c->nw == sizeof c->w / sizeof *c->w)
+    bh_fatal("more than %u shared writable file mappings at start-up: too "
+             "many for the executable-memory check",
+             (unsigned)(sizeof c->w / sizeof *c->w));
+  c->w[c->nw].ino = m->ino, c->w[c->nw].maj = m->maj, c->w[c->nw].min = m->min;
+  c->nw++;
+  return 0;
+}
+
+/* Whether m's file is also mapped writable and shared: a store through
+ * that view is code in this one (review 28). */
+static int written_elsewhere(const struct covered *c, const struct bh_map *m) {
+  for (size_t i = 0; m->ino && i < c->nw; i++)
+    if (c->w[i].ino == m->ino && c->w[i].maj == m->maj &&
+        c->w[i].min == m->min)
+      return 1;
+  return 0;
+}
+
 /* Executable memory that is no listed object's code (another namespace's
  * objects, code a constructor mapped) is searched whole: any PKRU write
  * there stops the program. Writable and executable memory (a stack made
- * executable because an object's PT_GNU_STACK asks for it) stops it too:
- * code written there at run time was never scanned. (review 27) */
+ * executable because an object's PT_GNU_STACK asks for it) stops it too,
+ * and so does executable memory whose file is mapped writable elsewhere
+ * or shared (a JIT's double mapping): code written there at run time was
+ * never scanned. (reviews 27, 28) */
 static int check_mapping(const struct bh_map *m, void *arg) {
   const struct covered *c = arg;
   if (!strchr(m->perms, 'x') || !strcmp(m->path, "[vsyscall]"))
@@ -382,6 +412,13 @@ static int check_mapping(const struct bh_map *m, void *arg) {
              "written there would be no scanned code",
              m->lo, m->hi, m->path[0] ? m->path : "anonymous");
   }
+  if (written_elsewhere(c, m) || (strchr(m->perms, 's') &&
+                                   !is_covered(c, (uintptr_t)m->lo,
+                                               (uintptr_t)m->hi)))
+    bh_fatal("memory at 0x%llx-0x%llx (%s) is executable and its file is "
+             "mapped shared or writable too: a store through another view "
+             "would be code no one scanned",
+             m->lo, m->hi, m->path[0] ? m->path : "anonymous");
   if (is_covered(c, (uintptr_t)m->lo, (uintptr_t)m->hi))
     return 0;
   if (!strchr(m->perms, 'r'))
@@ -391,6 +428,15 @@ static int check_mapping(const struct bh_map *m, void *arg) {
   bh_pattern_search((const uint8_t *)(uintptr_t)m->lo, m->hi - m->lo,
                     stray_found, (void *)m);
   return 0;
+}
+
+void bh_check_exec_memory(void) {
+  static struct covered c; /* too big for the stack of a constructor */
+  c.n = 0, c.nw = 0, c.exec_stack = NULL;
+  dl_iterate_phdr(cover_object, &c);
+  if (bh_each_map("/proc/self/maps", shared_writable, &c) < 0 ||
+      bh_each_map("/proc/self/maps", check_mapping, &c) < 0)
+    bh_fatal("cannot read /proc/self/maps to find executable memory");
 }
 
 /* Not dlopen: before constructors it would run libc's own start-up early,
@@ -422,11 +468,8 @@ void bh_neutralise_gadgets(int later) {
   dl_iterate_phdr(scan_object, &s);
   if (s.fd >= 0)
     close(s.fd);
-  static struct covered c; /* too big for the stack of a constructor */
-  c.n = 0, c.exec_stack = NULL;
-  dl_iterate_phdr(cover_object, &c);
-  if (bh_each_map("/proc/self/maps", check_mapping, &c) < 0)
-    bh_fatal("cannot read /proc/self/maps to find executable memory");
+  if (!later)
+    bh_check_exec_memory();
   if (verbose() && !later) {
     bh_write("bulkhead: dependencies scanned for PKRU writes: ");
     bh_write_num((unsigned)s.patched, 10);

@@ -416,6 +416,12 @@ void bh_rseq_refuse(void) BH_HIDDEN;
  * LATER: quietly, only objects loaded since the first call. */
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
 void bh_neutralise_gadgets(int later) BH_HIDDEN;
+/* Walks /proc/self/maps: stops the program on writable and executable
+ * memory, executable memory another view can write, and PKRU writes in
+ * executable memory no object in ld.so's list holds (gadgets.c). At
+ * start-up, and again once the filter is in place, so that nothing made
+ * executable before it goes unseen. */
+void bh_check_exec_memory(void) BH_HIDDEN;
 /* Whether [a, a + len) lies in a part of the loaded object that is
  * read-only after relocation: a segment without write permission, or
  * RELRO (gadgets.c). */

@@ -634,6 +634,9 @@ __attribute__((constructor(103))) static void install_filter(void) {
   if (read(sv[0], &ok, 1) != 1) /* the supervisor has it */
     cannot("starting the supervisor");
   close(sv[0]);
+  /* With the filter in place, new executable memory is the supervisor's
+   * to judge; what was made before it is looked at now (review 28). */
+  bh_check_exec_memory();
   if (policy.p.verbose)
     verbose_policy();
 }
