@@ -421,6 +421,13 @@ static int check_mapping(const struct bh_map *m, void *arg) {
              m->lo, m->hi, m->path[0] ? m->path : "anonymous");
   if (is_covered(c, (uintptr_t)m->lo, (uintptr_t)m->hi))
     return 0;
+  /* No start-up copy was made of it: a write to its file (a descriptor
+   * kept, a new open) would show in the pages, after the search. */
+  if (m->path[0] && m->path[0] != '[')
+    bh_fatal("memory at 0x%llx-0x%llx (%s) is an executable file mapping no "
+             "object in ld.so's list holds (dlmopen, LD_AUDIT, a JIT's "
+             "file?): its file could change under it after the checks",
+             m->lo, m->hi, m->path);
   if (!strchr(m->perms, 'r'))
     bh_fatal("memory at 0x%llx-0x%llx (%s) is executable, unreadable and no "
              "object's: it cannot be searched for PKRU writes",

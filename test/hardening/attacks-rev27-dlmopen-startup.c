@@ -36,28 +36,18 @@
 // (_r_debug_extended's r_next chain, glibc 2.35+), at both scans and for
 // the other walks; or refuse dlmopen before the filter (the runtime
 // interposes it, one line, non-zero exit).
-// Fixed (runtime/gadgets.c): both scans also walk /proc/self/maps and
-// search executable memory that no object of ld.so's list holds; the
-// namespace's libc has a WRPKRU, so the program stops before main with one
-// line. With BULKHEAD_ALLOW_DEP_GADGETS=1 it runs (the control), that
-// WRPKRU named and left usable.
+// Fixed (runtime/gadgets.c): both scans also walk /proc/self/maps, and
+// an executable file mapping no object of ld.so's list holds stops the
+// program before main with one line, gadget or not (no start-up copy is
+// made of it, so its file could change under it after the search; review
+// 28). The control (namespace-0 pkey_set) cannot run either now.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O2 -fPIC -shared %S/Inputs/rev27-dlmopen-ctor.c -ldl -o %t/librev27ns.so
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -ldl -L%t -Wl,--no-as-needed -lrev27ns -Wl,-rpath,%t -o %t/prog
-// RUN: env BULKHEAD_ALLOW_DEP_GADGETS=1 BULKHEAD_VERBOSE=1 BULKHEAD_VM_FILES=/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 %run %t/prog control > %t/control.out 2>&1 || true
-// RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
-// RUN: FileCheck %s --check-prefix=ALLOWED < %t/control.out
 // RUN: env BULKHEAD_VM_FILES=/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 not %run %t/prog > %t/out 2>&1
 // RUN: FileCheck %s < %t/out
-// ALLOWED: bulkhead: warning: left usable (BULKHEAD_ALLOW_DEP_GADGETS): WRPKRU at 0x{{[0-9a-f]+}} in {{.*}}libc.so.6, executable and no object's
-// CONTROL: namespace loaded: 1
-// CONTROL-NEXT: its pkey_set is another copy: 1
-// CONTROL-NEXT: WRPKRU found in pkey_set: 1
-// CONTROL-NOT: ATTACK SUCCEEDED
-// CONTROL: control: stopped by signal 4
-// CONTROL: parent's vault intact: 1
-// CHECK: {{^}}bulkhead: error: executable memory at 0x{{[0-9a-f]+}} ({{.*}}libc.so.6) that no object in ld.so's list holds has WRPKRU bytes
+// CHECK: {{^}}bulkhead: error: memory at 0x{{[0-9a-f]+}}-0x{{[0-9a-f]+}} ({{.*}}libc.so.6) is an executable file mapping no object in ld.so's list holds
 // CHECK-NOT: ATTACK SUCCEEDED
 #include "Inputs/target.h"
 #include <dlfcn.h>
