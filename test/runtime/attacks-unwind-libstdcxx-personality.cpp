@@ -22,7 +22,6 @@
 // and its CIE whose personality is the routine's address itself, recorded
 // before any of the program's code ran (runtime/unwind-copy.c): the store
 // succeeds and changes nothing the vault runs.
-// XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL

@@ -1,0 +1,123 @@
+/*
+ * unwind-cfi.c - reading the CIEs of .eh_frame and the DWARF pointer
+ * encodings of .eh_frame and .eh_frame_hdr (the formats: the LSB's
+ * "Exception Frames" chapter), for the runtime's FDE lookup and its copies
+ * of what it finds (unwind-find.c, unwind-copy.c). Only read-only file
+ * pages of the objects are read here.
+ */
+#include "unwind-cfi.h"
+
+#include <string.h>
+
+uintptr_t bh_cfi_uleb(const uint8_t **p) {
+  uintptr_t v = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    uint8_t b = *(*p)++;
+    if (shift < 64)
+      v |= (uintptr_t)(b & 0x7f) << shift;
+    if (!(b & 0x80))
+      return v;
+  }
+}
+
+uintptr_t bh_cfi_encoded(const uint8_t **p, uint8_t enc, uintptr_t data,
+                         int *ok) {
+  const uint8_t *at = *p;
+  uintptr_t v;
+  switch (enc & 0x0f) {
+  case 0x00: /* absptr */
+  case 0x04: /* udata8 */
+  case 0x0c: /* sdata8 */
+    memcpy(&v, at, 8);
+    *p += 8;
+    break;
+  case 0x03: { /* udata4 */
+    uint32_t u;
+    memcpy(&u, at, 4);
+    v = u, *p += 4;
+    break;
+  }
+  case 0x0b: { /* sdata4 */
+    int32_t s;
+    memcpy(&s, at, 4);
+    v = (uintptr_t)(intptr_t)s, *p += 4;
+    break;
+  }
+  default:
+    *ok = 0;
+    return 0;
+  }
+  switch (enc & 0x70) {
+  case 0x00:
+    return v;
+  case 0x10: /* pcrel */
+    return v + (uintptr_t)at;
+  case 0x30: /* datarel */
+    return v + data;
+  default: /* aligned, textrel, funcrel: not for these fields */
+    *ok = 0;
+    return 0;
+  }
+}
+
+int bh_cie_read(const uint8_t *cie, struct bh_cie *c) {
+  uint32_t len, id;
+  memcpy(&len, cie, 4);
+  memcpy(&id, cie + 4, 4);
+  if (len < 8 || len == 0xffffffff || id != 0)
+    return -1;
+  c->end = cie + 4 + len;
+  c->version = cie[8];
+  if (c->version != 1 && c->version != 3)
+    return -1;
+  c->aug = (const char *)cie + 9;
+  const char *nul = memchr(c->aug, 0, (size_t)(c->end - (const uint8_t *)c->aug));
+  if (!nul)
+    return -1;
+  const uint8_t *p = (const uint8_t *)nul + 1;
+  c->fields = p;
+  bh_cfi_uleb(&p); /* code alignment */
+  bh_cfi_uleb(&p); /* data alignment (signed: skipped alike) */
+  if (c->version == 1)
+    p++; /* return address column */
+  else
+    bh_cfi_uleb(&p);
+  c->fields_end = p;
+  c->fde_enc = BH_PE_ABSPTR;
+  c->lsda_enc = c->pers_enc = BH_PE_OMIT;
+  c->pers = 0;
+  if (!c->aug[0]) {
+    c->insns = p;
+    return p <= c->end ? 0 : -1;
+  }
+  if (c->aug[0] != 'z')
+    return -1;
+  uintptr_t n = bh_cfi_uleb(&p);
+  const uint8_t *data_end = p + n;
+  for (const char *a = c->aug + 1; *a; a++) {
+    int ok = 1;
+    switch (*a) {
+    case 'R':
+      c->fde_enc = *p++;
+      break;
+    case 'L':
+      c->lsda_enc = *p++;
+      break;
+    case 'P':
+      c->pers_enc = *p++;
+      c->pers = bh_cfi_encoded(&p, c->pers_enc, 0, &ok);
+      break;
+    case 'S': /* a signal frame */
+    case 'B': /* AArch64's B key: no data */
+      break;
+    default:
+      return -1;
+    }
+    if (!ok)
+      return -1;
+  }
+  if (p > data_end || data_end > c->end)
+    return -1;
+  c->insns = data_end;
+  return 0;
+}

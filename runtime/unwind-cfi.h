@@ -1,0 +1,45 @@
+/* unwind-cfi.h - reading .eh_frame's CIEs and the DWARF pointer encodings
+ * they use (unwind-cfi.c), for the unwinder's lookup (unwind-find.c) and
+ * its copies (unwind-copy.c). */
+#ifndef BULKHEAD_UNWIND_CFI_H
+#define BULKHEAD_UNWIND_CFI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BH_PE_ABSPTR 0x00
+#define BH_PE_INDIRECT 0x80
+#define BH_PE_OMIT 0xff
+
+/* An unsigned LEB128 at *p (also skips a signed one). */
+uintptr_t bh_cfi_uleb(const uint8_t **p) __attribute__((visibility("hidden")));
+
+/* A value of pointer encoding ENC at *P: absptr, udata4/8 or sdata4/8,
+ * absolute, pc-relative or relative to DATA (datarel), the forms linkers
+ * and compilers write for x86-64; the indirect bit is the caller's to
+ * follow. *ok = 0 for any other form. */
+uintptr_t bh_cfi_encoded(const uint8_t **p, uint8_t enc, uintptr_t data,
+                         int *ok) __attribute__((visibility("hidden")));
+
+/* What a CIE says, as libgcc_s's unwinder reads it. */
+struct bh_cie {
+  const uint8_t *end;    /* past its last byte */
+  uint8_t version;       /* 1 or 3 */
+  const char *aug;       /* its augmentation string: "", or "z" then L, R,
+                          * P, S, B */
+  const uint8_t *fields; /* code and data alignment, return address column */
+  const uint8_t *fields_end;
+  const uint8_t *insns; /* its initial instructions, up to end */
+  uint8_t fde_enc;      /* 'R' (absptr without it) */
+  uint8_t lsda_enc;     /* 'L' (BH_PE_OMIT without it) */
+  uint8_t pers_enc;     /* 'P' (BH_PE_OMIT without it) */
+  uintptr_t pers;       /* 'P': the pointer as encoded, the address of the
+                         * word holding the routine's if indirect */
+};
+
+/* The CIE at CIE into *c: 0, or -1 for one of any other form (a 64-bit
+ * length, another version or augmentation, "eh"). */
+int bh_cie_read(const uint8_t *cie, struct bh_cie *c)
+    __attribute__((visibility("hidden")));
+
+#endif
