@@ -22,6 +22,17 @@
  * read-only); the FDE comes from the object's own .eh_frame_hdr search
  * table, in its read-only file pages. A pc in no such object has no FDE:
  * the unwinder stops there.
+ *
+ * What it answers is not that FDE but a copy of it and its CIE
+ * (unwind-copy.c) with absolute pointers, so that libgcc_s reads no word
+ * the CFI names indirectly: a CIE's personality pointer goes through a
+ * writable DW.ref.__gxx_personality_v0 word in objects bulkhead-clang
+ * does not link (libstdc++.so.6's .data). Its value is the one recorded
+ * here at start-up, before any of the program's code ran, for every
+ * indirect personality word of every start-up object's CIEs (walked from
+ * the object's .eh_frame_hdr), on the same read-only pages; a registered
+ * object's word is read only where its program headers make it read-only
+ * (RELRO, where bulkhead-clang links it), else there is no FDE.
  */
 #define _GNU_SOURCE
 #include "internal.h"
