@@ -51,9 +51,10 @@ uintptr_t bh_cfi_encoded(const uint8_t **p, uint8_t enc, uintptr_t data,
   case 0x00:
     return v;
   case 0x10: /* pcrel */
-    return v + (uintptr_t)at;
   case 0x30: /* datarel */
-    return v + data;
+    if (!v)
+      return 0; /* as libgcc reads it: no pointer (an FDE's absent LSDA) */
+    return v + ((enc & 0x70) == 0x10 ? (uintptr_t)at : data);
   default: /* aligned, textrel, funcrel: not for these fields */
     *ok = 0;
     return 0;

@@ -17,7 +17,8 @@ uintptr_t bh_cfi_uleb(const uint8_t **p) __attribute__((visibility("hidden")));
 /* A value of pointer encoding ENC at *P: absptr, udata4/8 or sdata4/8,
  * absolute, pc-relative or relative to DATA (datarel), the forms linkers
  * and compilers write for x86-64; the indirect bit is the caller's to
- * follow. *ok = 0 for any other form. */
+ * follow. A relative 0 is 0, no pointer, as libgcc_s and libstdc++ read
+ * it. *ok = 0 for any other form. */
 uintptr_t bh_cfi_encoded(const uint8_t **p, uint8_t enc, uintptr_t data,
                          int *ok) __attribute__((visibility("hidden")));
 
