@@ -43,4 +43,43 @@ struct bh_cie {
 int bh_cie_read(const uint8_t *cie, struct bh_cie *c)
     __attribute__((visibility("hidden")));
 
+/* A signed LEB128 at *p. */
+intptr_t bh_cfi_sleb(const uint8_t **p) __attribute__((visibility("hidden")));
+
+/* What an LSDA (the C++ personality routine's: .gcc_except_table) holds,
+ * in the order it holds it. */
+struct bh_lsda {
+  uint8_t lpstart_enc; /* BH_PE_OMIT: the landing pads' base is the FDE's */
+  uintptr_t lpstart;
+  uint8_t ttype_enc;     /* the type table's (BH_PE_OMIT: none) */
+  const uint8_t *cs_at;  /* the call-site table's encoding, length, table */
+  const uint8_t *cs_end; /* the action table follows */
+  const uint8_t *actions_end; /* past the last action record any call
+                               * site's chain reaches */
+  const uint8_t *ttype;       /* the type table's base (entries below it) */
+  size_t ttype_size;          /* an entry's size */
+  uintptr_t types;            /* the highest type index used (1-based) */
+  const uint8_t *specs_end;   /* past the exception specifications above
+                               * the base (ttype if none) */
+};
+
+/* The LSDA at LSDA into *l: 0, or -1 if it is not of the form compilers
+ * write (call-site values absolute, action chains inside it). */
+int bh_lsda_read(const uint8_t *lsda, struct bh_lsda *l)
+    __attribute__((visibility("hidden")));
+/* Type table entry I (1 to l->types): the type_info's address, or with
+ * *indirect set the address of the word holding it; 0: catch all. */
+uintptr_t bh_lsda_type(const struct bh_lsda *l, uintptr_t i, int *indirect)
+    __attribute__((visibility("hidden")));
+
+/* Where the words a CIE's personality pointer or an LSDA's type table
+ * names indirectly get their values (unwind-find.c): value() is 0 with
+ * the value in *v, or -1. LATE: the object was registered after start-up,
+ * its LSDAs' words were not recorded. */
+struct bh_words {
+  const void *ctx;
+  int (*value)(const void *ctx, uintptr_t at, uintptr_t *v);
+  int late;
+};
+
 #endif

@@ -225,8 +225,53 @@ static uint8_t *next_slot(void) {
   return r->slot[k % SLOTS];
 }
 
+/* Writes at O->p a copy of the LSDA read into L whose type table is
+ * absolute (DW_EH_PE_absptr): each entry the type_info's address, from W
+ * for one the LSDA names indirectly. Everything else as it is: the
+ * call-site table (absolute values), the action records (offsets and
+ * filters, unchanged: the type table is indexed backwards from its base,
+ * the exception specifications forwards), the specifications. The copy's
+ * address, or NULL if a word has no known value. */
+static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
+                                const struct bh_words *w) {
+  const uint8_t *start = o->p;
+  put1(o, l->lpstart_enc == BH_PE_OMIT ? BH_PE_OMIT : BH_PE_ABSPTR);
+  if (l->lpstart_enc != BH_PE_OMIT)
+    put8(o, l->lpstart);
+  uint8_t *off_at = NULL;
+  if (!l->ttype) {
+    put1(o, BH_PE_OMIT);
+  } else {
+    put1(o, BH_PE_ABSPTR);
+    off_at = o->p;
+    put4(o, 0); /* the base's offset: a four-byte ULEB128, below */
+  }
+  put(o, l->cs_at, (size_t)(l->cs_end - l->cs_at));
+  if (!l->ttype) {
+    put(o, l->cs_end, (size_t)(l->actions_end - l->cs_end));
+    return o->full ? NULL : start;
+  }
+  /* The actions and any padding, up to the lowest entry used. */
+  const uint8_t *types = l->ttype - l->types * l->ttype_size;
+  put(o, l->cs_end, (size_t)(types - l->cs_end));
+  for (uintptr_t i = l->types; i >= 1; i--) {
+    int indirect;
+    uintptr_t v = bh_lsda_type(l, i, &indirect);
+    if (indirect && w->value(w->ctx, v, &v))
+      return NULL;
+    put8(o, v);
+  }
+  uintptr_t off = (uintptr_t)(o->p - (off_at + 4));
+  if (o->full || off >= (1u << 28))
+    return NULL;
+  for (int k = 0; k < 4; k++) /* padded: a fixed width */
+    off_at[k] = (uint8_t)(((off >> (7 * k)) & 0x7f) | (k < 3 ? 0x80 : 0));
+  put(o, l->ttype, (size_t)(l->specs_end - l->ttype));
+  return o->full ? NULL : start;
+}
+
 int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
-                   uintptr_t personality, const void **copy) {
+                   const struct bh_words *w, const void **copy) {
   uint8_t *slot = next_slot();
   if (!slot)
     return 0; /* no compartment stack: the caller decides */
@@ -237,7 +282,7 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   const uint8_t *end = fde + 4 + len, *p = fde + 8;
   uintptr_t begin = bh_cfi_encoded(&p, c->fde_enc, 0, &ok);
   uintptr_t range = bh_cfi_encoded(&p, c->fde_enc & 0x0f, 0, &ok);
-  uintptr_t lsda = 0;
+  uintptr_t lsda = 0, personality = c->pers;
   const uint8_t *insns = p;
   if (c->aug[0] == 'z') {
     uintptr_t n = bh_cfi_uleb(&p);
@@ -248,6 +293,9 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
       lsda = bh_cfi_encoded(&p, c->lsda_enc, 0, &ok);
     }
   }
+  if (c->pers_enc != BH_PE_OMIT && (c->pers_enc & BH_PE_INDIRECT) &&
+      w->value(w->ctx, c->pers, &personality))
+    return 1;
   if (!ok || p > insns || insns > end || !program_ok(c->insns, c->end) ||
       !program_ok(insns, end) ||
       (c->pers_enc != BH_PE_OMIT && !personality))
@@ -287,14 +335,27 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   put4(&o, (uint32_t)(f + 4 - cie)); /* back to the copied CIE */
   put8(&o, begin);
   put8(&o, range);
+  uint8_t *lsda_at = NULL;
   if (c->aug[0] == 'z') {
     int has_lsda = c->lsda_enc != BH_PE_OMIT;
     put_uleb(&o, has_lsda ? 8 : 0);
+    lsda_at = has_lsda ? o.p : NULL;
     if (has_lsda)
       put8(&o, lsda);
   }
   put(&o, insns, (size_t)(end - insns));
   close_entry(&o, f);
+  /* The LSDA after the FDE, its pointer made the copy's. A registered
+   * object's type words were not recorded: its LSDA stays the object's
+   * (open). */
+  if (lsda_at && lsda && !o.full && !w->late) {
+    struct bh_lsda l;
+    const uint8_t *lc =
+        bh_lsda_read((const uint8_t *)lsda, &l) ? NULL : copy_lsda(&o, &l, w);
+    if (!lc)
+      return 1;
+    memcpy(lsda_at, &lc, 8);
+  }
   if (!o.full)
     *copy = f;
   return 1;

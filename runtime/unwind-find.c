@@ -111,9 +111,51 @@ static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
   return 0;
 }
 
-/* Each indirect personality word the CIEs of the object's .eh_frame name
- * (walked from its .eh_frame_hdr to the end of the segment holding it),
- * with the value it holds now, into F (counted only, while F->t is NULL). */
+/* The word at AT and the value it holds now into F's table, once; only
+ * counted while F->t is NULL. */
+static void add_word(struct fill *f, uintptr_t at) {
+  if (!f->t) {
+    f->words++;
+    return;
+  }
+  struct word *w = (struct word *)&f->t->o[f->cap];
+  for (size_t k = 0; k < f->t->words; k++)
+    if (w[k].at == at)
+      return;
+  if (f->t->words < f->words)
+    w[f->t->words++] = (struct word){at, *(const uintptr_t *)at};
+}
+
+/* The words the LSDA of the FDE at FDE (CIE C) names indirectly: its type
+ * table's entries (clang's .L_ZTI*.DW.stub, GCC's DW.ref._ZTI*). */
+static void record_lsda_words(const struct dl_phdr_info *info,
+                              const uint8_t *fde, const struct bh_cie *c,
+                              struct fill *f) {
+  if (c->aug[0] != 'z' || c->lsda_enc == BH_PE_OMIT ||
+      (c->lsda_enc & BH_PE_INDIRECT))
+    return;
+  int ok = 1;
+  const uint8_t *p = fde + 8;
+  bh_cfi_encoded(&p, c->fde_enc, 0, &ok);
+  bh_cfi_encoded(&p, c->fde_enc & 0x0f, 0, &ok);
+  bh_cfi_uleb(&p);
+  uintptr_t lsda = bh_cfi_encoded(&p, c->lsda_enc, 0, &ok);
+  struct bh_lsda l;
+  if (!ok || !lsda || !in_segment(info, lsda, 1, NULL) ||
+      bh_lsda_read((const uint8_t *)lsda, &l))
+    return;
+  for (uintptr_t i = 1; i <= l.types; i++) {
+    int indirect;
+    uintptr_t at = bh_lsda_type(&l, i, &indirect);
+    if (indirect && in_segment(info, at, 8, NULL))
+      add_word(f, at);
+  }
+}
+
+/* Each word the object's CIEs and LSDAs name indirectly (walked from its
+ * .eh_frame_hdr to the end of the segment holding .eh_frame), with the
+ * value it holds now, into F (counted only, while F->t is NULL): a CIE's
+ * personality word, an LSDA's type table entries. */
 static void record_words(const struct dl_phdr_info *info,
                          const struct span *s, struct fill *f) {
   if (!s->hdr || s->hdr[0] != 1)
@@ -131,18 +173,14 @@ static void record_words(const struct dl_phdr_info *info,
     if (len == 0 || len == 0xffffffff || len > end - (uintptr_t)e - 4)
       return;
     struct bh_cie c;
-    if (id == 0 && !bh_cie_read(e, &c) && c.pers_enc != BH_PE_OMIT &&
-        (c.pers_enc & BH_PE_INDIRECT) && in_segment(info, c.pers, 8, NULL)) {
-      if (!f->t) {
-        f->words++;
-      } else {
-        struct word *w = (struct word *)&f->t->o[f->cap];
-        size_t k = 0;
-        while (k < f->t->words && w[k].at != c.pers)
-          k++;
-        if (k == f->t->words && k < f->words)
-          w[f->t->words++] = (struct word){c.pers, *(const uintptr_t *)c.pers};
-      }
+    if (id == 0) {
+      if (!bh_cie_read(e, &c) && c.pers_enc != BH_PE_OMIT &&
+          (c.pers_enc & BH_PE_INDIRECT) && in_segment(info, c.pers, 8, NULL))
+        add_word(f, c.pers);
+    } else if ((uintptr_t)id <= (uintptr_t)(e + 4) &&
+               in_segment(info, (uintptr_t)(e + 4 - id), 8, NULL) &&
+               !bh_cie_read(e + 4 - id, &c)) {
+      record_lsda_words(info, e, &c, f);
     }
     e += 4 + len;
   }
@@ -255,26 +293,30 @@ static int registered(uintptr_t pc, struct object *o) {
   return 0;
 }
 
-/* What the personality word at AT of object O holds as the routine's
- * address, from no writable memory: the value recorded at start-up, or
- * the word itself where a registered object's program headers say it is
- * read-only (bulkhead-clang links every DW.ref.* word in RELRO); 0 if
- * neither. */
-static uintptr_t word_value(const struct table *t, uintptr_t at,
-                            const struct object *o) {
+/* What the word at AT that object O's CIE or LSDA names holds, from no
+ * writable memory: the value recorded at start-up, or the word itself
+ * where a registered object's program headers say it is read-only
+ * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if neither. */
+static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
+  const struct object *o = ctx;
+  const struct table *t = table();
   const struct word *w = words(t);
   for (size_t k = 0; k < t->words; k++)
-    if (w[k].at == at)
-      return w[k].value;
+    if (w[k].at == at) {
+      *v = w[k].value;
+      return 0;
+    }
   for (int i = 0; o->ph && i < o->phnum; i++) {
     uintptr_t lo = o->base + o->ph[i].p_vaddr, hi = lo + o->ph[i].p_memsz;
     if (at < lo || at + 8 > hi)
       continue;
     if (o->ph[i].p_type == PT_GNU_RELRO ||
-        (o->ph[i].p_type == PT_LOAD && !(o->ph[i].p_flags & PF_W)))
-      return *(const uintptr_t *)at;
+        (o->ph[i].p_type == PT_LOAD && !(o->ph[i].p_flags & PF_W))) {
+      *v = *(const uintptr_t *)at;
+      return 0;
+    }
   }
-  return 0;
+  return -1;
 }
 
 static const void *find_fde(void *pc, struct eh_bases *bases) {
@@ -294,11 +336,9 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   const uint8_t *fde = search(o.s.hdr, a, bases, &c);
   if (!fde)
     return NULL;
-  uintptr_t personality = c.pers;
-  if (c.pers_enc != BH_PE_OMIT && (c.pers_enc & BH_PE_INDIRECT))
-    personality = word_value(t, c.pers, &o);
+  struct bh_words w = {&o, word_value, o.ph != NULL};
   const void *copy;
-  if (bh_unwind_copy(fde, &c, personality, &copy))
+  if (bh_unwind_copy(fde, &c, &w, &copy))
     return copy;
   return fde; /* no compartment stack to copy to (unwind-copy.c) */
 }
