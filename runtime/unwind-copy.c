@@ -10,11 +10,17 @@
  * is writable key-0 memory in objects the driver does not link
  * (libstdc++.so.6's .data): one store there chose the code a compartment's
  * throw ran with its rights (runtime/attacks-unwind-libstdcxx-personality).
+ * A catch clause's type goes through a word too (the LSDA's type table,
+ * indirect|pcrel|sdata4: clang's .L_ZTI*.DW.stub in .data), which
+ * libstdc++'s personality routine follows to call the type_info's virtual
+ * __do_catch (runtime/attacks-rev25-unwind-typeinfo.cpp).
  * So the copy is the CIE and the FDE written out again with absolute
  * pointers (DW_EH_PE_absptr): the personality routine's address as the
- * caller resolved it (recorded before any of the program's code ran, or
- * read from read-only memory), the FDE's pc range and LSDA pointer as
- * decoded. Everything else is copied as it is: the augmentation string
+ * caller's words give it (recorded before any of the program's code ran,
+ * or read from read-only memory), the FDE's pc range as decoded, its LSDA
+ * pointer the LSDA's copy, after them in the same slot, with an absolute
+ * type table (each entry the type_info's address, recorded likewise).
+ * Everything else is copied as it is: the augmentation string
  * (S, B), the alignments, the CFA programs, which are position-independent
  * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
  * here, the copy is refused) and an expression's DW_OP_GNU_encoded_addr
@@ -36,7 +42,7 @@
  * that window (a signal handler of the same compartment that unwinds more
  * than SLOTS - 1 frames) would reuse the slot: the outer frame would be
  * unwound with another frame's CFI, a copy of read-only CFI all the same.
- * A CIE and FDE too big for a slot are refused (no FDE). Without a
+ * A CIE, FDE and LSDA too big for a slot are refused (no FDE). Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
  * own FDE, as before.

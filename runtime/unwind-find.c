@@ -23,16 +23,18 @@
  * table, in its read-only file pages. A pc in no such object has no FDE:
  * the unwinder stops there.
  *
- * What it answers is not that FDE but a copy of it and its CIE
- * (unwind-copy.c) with absolute pointers, so that libgcc_s reads no word
- * the CFI names indirectly: a CIE's personality pointer goes through a
- * writable DW.ref.__gxx_personality_v0 word in objects bulkhead-clang
- * does not link (libstdc++.so.6's .data). Its value is the one recorded
- * here at start-up, before any of the program's code ran, for every
- * indirect personality word of every start-up object's CIEs (walked from
- * the object's .eh_frame_hdr), on the same read-only pages; a registered
- * object's word is read only where its program headers make it read-only
- * (RELRO, where bulkhead-clang links it), else there is no FDE.
+ * What it answers is not that FDE but a copy of it, its CIE and its LSDA
+ * (unwind-copy.c) with absolute pointers, so that neither libgcc_s nor the
+ * personality routine reads a word the CFI names indirectly: a CIE's
+ * personality pointer goes through a DW.ref.__gxx_personality_v0 word, an
+ * LSDA's type table through .L_ZTI*.DW.stub or DW.ref._ZTI* words, writable
+ * in .data (libstdc++.so.6's; clang's stubs everywhere). Their values are
+ * the ones recorded here at start-up, before any of the program's code
+ * ran, for every such word of every start-up object's CIEs and LSDAs
+ * (walked from the object's .eh_frame_hdr), on the same read-only pages.
+ * A registered object's personality word is read only where its program
+ * headers make it read-only (RELRO, where bulkhead-clang links it), else
+ * there is no FDE; its LSDA stays its own (its type words: open).
  */
 #define _GNU_SOURCE
 #include "internal.h"
