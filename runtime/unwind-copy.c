@@ -42,6 +42,9 @@
  * that window (a signal handler of the same compartment that unwinds more
  * than SLOTS - 1 frames) would reuse the slot: the outer frame would be
  * unwound with another frame's CFI, a copy of read-only CFI all the same.
+ * libstdc++'s personality routine keeps one LSDA pointer longer: the
+ * handler frame's, from the search phase, which it parses again for a
+ * violated dynamic exception specification (threat-model.md: open).
  * A CIE, FDE and LSDA too big for a slot are refused (no FDE). Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
