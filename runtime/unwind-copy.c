@@ -45,7 +45,9 @@
  * libstdc++'s personality routine keeps one LSDA pointer longer: the
  * handler frame's, from the search phase, which it parses again for a
  * violated dynamic exception specification (threat-model.md: open).
- * A CIE, FDE and LSDA too big for a slot are refused (no FDE). Without a
+ * A CIE, FDE and LSDA too big for a slot (16 KiB) are refused (no FDE):
+ * measured on Debian's libstdc++.so.6, the largest copy is under 1 KiB;
+ * among libclang-cpp.so.19's 108,000 FDEs, under 10 KiB. Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
  * own FDE, as before.
