@@ -478,7 +478,7 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 /* Each compartment stack's lowest pages: a guard page, the ring of the
  * unwinder's copies (unwind-copy.c), a guard page; its frames start at
  * BH_STACK_LOW above its base (stacks.c). */
-#define BH_UNWIND_RING (64u << 10)
+#define BH_UNWIND_RING (16u << 10)
 #define BH_STACK_LOW (BH_PAGE + BH_UNWIND_RING + BH_PAGE)
 /* The ring of this thread's stack of compartment c that holds sp, or NULL
  * if sp is on no stack of c's that this thread holds (stacks.c). */

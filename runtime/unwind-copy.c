@@ -45,9 +45,12 @@
  * libstdc++'s personality routine keeps one LSDA pointer longer: the
  * handler frame's, from the search phase, which it parses again for a
  * violated dynamic exception specification (threat-model.md: open).
- * A CIE, FDE and LSDA too big for a slot (16 KiB) are refused (no FDE):
- * measured on Debian's libstdc++.so.6, the largest copy is under 1 KiB;
- * among libclang-cpp.so.19's 108,000 FDEs, under 10 KiB. Without a
+ * A CIE, FDE and LSDA too big for a slot (4 KiB less the ring's header)
+ * are refused (no FDE): measured on Debian's libstdc++.so.6, the largest
+ * copy is under 1 KiB; among libclang-cpp.so.19's 108,000 FDEs three are
+ * over 4 KiB (long CFA programs). The ring is small because it comes out
+ * of the stack (20 KiB with its guard page: review 9's aligned-alloca test
+ * parks 960 KiB of locals on a 1 MiB stack). Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
  * own FDE, as before.
