@@ -58,7 +58,8 @@ struct span {
   const uint8_t *hdr; /* its .eh_frame_hdr, or NULL */
 };
 
-/* A personality word of a start-up object's CIE and what it held then. */
+/* A word a start-up object's CIE (personality) or LSDA (type table)
+ * names indirectly, and what it held then. */
 struct word {
   uintptr_t at, value;
 };
