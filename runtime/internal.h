@@ -438,6 +438,15 @@ void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
  * and .eh_frame_hdr, and libgcc_s's _Unwind_Find_FDE, on pages [*lo, *hi)
  * made read-only (unwind-find.c). */
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* With a compartment's rights: into *COPY a copy of the FDE at FDE (its
+ * CIE read into C), and of its LSDA, that names no writable word, the
+ * words' values from W, on this thread's stack of the compartment (NULL
+ * if it cannot be copied: no FDE); 1, or 0 if the thread runs on no stack
+ * of the compartment (unwind-copy.c). */
+struct bh_cie;
+struct bh_words;
+int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
+                   const struct bh_words *w, const void **copy) BH_HIDDEN;
 /* What a PLT jump to TARGET should read instead (plt.c): the runtime's
  * FDE lookup for _Unwind_Find_FDE, TARGET otherwise; said on stderr when
  * VERBOSE, naming OBJECT. */
@@ -472,6 +481,14 @@ void bh_record_alloc(int i, const void *p, size_t size,
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
+/* Each compartment stack's lowest pages: a guard page, the ring of the
+ * unwinder's copies (unwind-copy.c), a guard page; its frames start at
+ * BH_STACK_LOW above its base (stacks.c). */
+#define BH_UNWIND_RING (16u << 10)
+#define BH_STACK_LOW (BH_PAGE + BH_UNWIND_RING + BH_PAGE)
+/* The ring of this thread's stack of compartment c that holds sp, or NULL
+ * if sp is on no stack of c's that this thread holds (stacks.c). */
+char *bh_stack_ring(int c, const char *sp) BH_HIDDEN;
 /* A compartment's stack arena, its leading guard included. */
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)

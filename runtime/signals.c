@@ -353,7 +353,7 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
     below = (uintptr_t)(m - RED_ZONE);
   struct layout l = layout(below, n);
   /* Above the room this function and give_back run in. */
-  if ((char *)l.k < fresh + BH_STACK_HEADER - BH_STACK_SIZE + BH_PAGE +
+  if ((char *)l.k < fresh + BH_STACK_HEADER - BH_STACK_SIZE + BH_STACK_LOW +
                         KEEP_ROOM ||
       (char *)__builtin_frame_address(0) >= (char *)l.k)
     return 0;
@@ -505,7 +505,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
   const char *fx = (const char *)uc->uc_mcontext.fpregs;
   size_t n = fx ? xsave_size(fx) : 0;
   struct layout l = layout((uintptr_t)below, n);
-  if (!n || (char *)l.k - KEEP_ROOM < base + BH_PAGE) {
+  if (!n || (char *)l.k - KEEP_ROOM < base + BH_STACK_LOW) {
     /* No room (e.g. a stack overflow): the handler may report it or leave
      * by longjmp, but the compartment is not resumed from key-0 memory. */
     run_handler(sig, si, uc);
@@ -525,7 +525,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
    * bh_run_in_compartment hands it to keep, which writes it into the
    * record, and to give_back, which looks for it. */
   mask_signals(SIG_BLOCK, &all_signals, &old);
-  uintptr_t k = bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, keep,
+  uintptr_t k = bh_run_in_compartment(c, base + BH_STACK_LOW + KEEP_ROOM, keep,
                                       (uintptr_t)below, (uintptr_t)uc,
                                       (uintptr_t)c | n << 8);
   mask_signals(SIG_SETMASK, &old, NULL);
@@ -548,7 +548,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
     bh_fatal_abort("a kept signal frame's compartment was rewritten");
   slot_set(c, saved);
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  if (bh_run_in_compartment(c, base + BH_PAGE + KEEP_ROOM, give_back,
+  if (bh_run_in_compartment(c, base + BH_STACK_LOW + KEEP_ROOM, give_back,
                             (uintptr_t)c, 0, 0) == 1)
     bh_fatal_abort("the kept signal frame of compartment '%s' was rewritten "
                    "while its handler ran (its PKRU, XSAVE header or "

@@ -340,9 +340,13 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
              BH_STACKS_PER_ARENA, d->name);
   }
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
-  /* The arena was tagged at start-up; mprotect keeps the key. */
+  /* The arena was tagged at start-up; mprotect keeps the key. Above the
+   * guard page, the ring of the unwinder's copies, then another guard page
+   * (BH_STACK_LOW): an overflow faults before it reaches the ring. */
   int err =
-      mprotect(base + BH_PAGE, BH_STACK_SIZE - BH_PAGE, PROT_READ | PROT_WRITE);
+      mprotect(base + BH_PAGE, BH_UNWIND_RING, PROT_READ | PROT_WRITE) ||
+      mprotect(base + BH_STACK_LOW, BH_STACK_SIZE - BH_STACK_LOW,
+               PROT_READ | PROT_WRITE);
   if (err) {
     bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
              strerror(errno));
@@ -424,4 +428,17 @@ void **bh_stack_slot_at(const char *sp) {
     }
   }
   return NULL;
+}
+
+char *bh_stack_ring(int c, const char *sp) {
+  if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
+    return NULL;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if (!d->stack_lo || sp <= d->stack_lo || sp > d->stack_hi)
+    return NULL;
+  size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
+  /* Its owner's id, not a key-0 hint (no libc: a compartment's rights). */
+  if (owner.tid[c][i] != (uint32_t)bh_raw_gettid())
+    return NULL;
+  return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE;
 }

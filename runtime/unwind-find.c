@@ -22,9 +22,23 @@
  * read-only); the FDE comes from the object's own .eh_frame_hdr search
  * table, in its read-only file pages. A pc in no such object has no FDE:
  * the unwinder stops there.
+ *
+ * What it answers is not that FDE but a copy of it, its CIE and its LSDA
+ * (unwind-copy.c) with absolute pointers, so that neither libgcc_s nor the
+ * personality routine reads a word the CFI names indirectly: a CIE's
+ * personality pointer goes through a DW.ref.__gxx_personality_v0 word, an
+ * LSDA's type table through .L_ZTI*.DW.stub or DW.ref._ZTI* words, writable
+ * in .data (libstdc++.so.6's; clang's stubs everywhere). Their values are
+ * the ones recorded here at start-up, before any of the program's code
+ * ran, for every such word of every start-up object's CIEs and LSDAs
+ * (walked from the object's .eh_frame_hdr), on the same read-only pages.
+ * A registered object's personality word is read only where its program
+ * headers make it read-only (RELRO, where bulkhead-clang links it), else
+ * there is no FDE; its LSDA stays its own (its type words: open).
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "unwind-cfi.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -44,15 +58,25 @@ struct span {
   const uint8_t *hdr; /* its .eh_frame_hdr, or NULL */
 };
 
-/* The page(s) made read-only at start-up, at bh_state->unwind_lo. */
+/* A word a start-up object's CIE (personality) or LSDA (type table)
+ * names indirectly, and what it held then. */
+struct word {
+  uintptr_t at, value;
+};
+
+/* The page(s) made read-only at start-up, at bh_state->unwind_lo: the
+ * spans, then the words. */
 struct table {
   find_fde_fn *real; /* libgcc_s's _Unwind_Find_FDE, or NULL */
-  size_t n;
+  size_t n, words;
   struct span o[];
 };
 
 static const struct table *table(void) {
   return (const struct table *)bh_state->unwind_lo;
+}
+static const struct word *words(const struct table *t) {
+  return (const struct word *)&t->o[t->n];
 }
 
 static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
@@ -70,25 +94,121 @@ static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
 }
 
 struct fill {
-  struct table *t;
-  size_t cap;
+  struct table *t; /* NULL: counting */
+  size_t cap, words;
 };
+
+/* Whether [a, a + len) lies in one of the object's PT_LOAD segments; the
+ * end of its file bytes into *end. */
+static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
+                      uintptr_t *end) {
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && a >= lo && a + len <= lo + ph->p_memsz) {
+      if (end)
+        *end = lo + ph->p_filesz;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The word at AT and the value it holds now into F's table, once; only
+ * counted while F->t is NULL. */
+static void add_word(struct fill *f, uintptr_t at) {
+  if (!f->t) {
+    f->words++;
+    return;
+  }
+  struct word *w = (struct word *)&f->t->o[f->cap];
+  for (size_t k = 0; k < f->t->words; k++)
+    if (w[k].at == at)
+      return;
+  if (f->t->words < f->words)
+    w[f->t->words++] = (struct word){at, *(const uintptr_t *)at};
+}
+
+/* The words the LSDA of the FDE at FDE (CIE C) names indirectly: its type
+ * table's entries (clang's .L_ZTI*.DW.stub, GCC's DW.ref._ZTI*). */
+static void record_lsda_words(const struct dl_phdr_info *info,
+                              const uint8_t *fde, const struct bh_cie *c,
+                              struct fill *f) {
+  if (c->aug[0] != 'z' || c->lsda_enc == BH_PE_OMIT ||
+      (c->lsda_enc & BH_PE_INDIRECT))
+    return;
+  int ok = 1;
+  const uint8_t *p = fde + 8;
+  bh_cfi_encoded(&p, c->fde_enc, 0, &ok);
+  bh_cfi_encoded(&p, c->fde_enc & 0x0f, 0, &ok);
+  bh_cfi_uleb(&p);
+  uintptr_t lsda = bh_cfi_encoded(&p, c->lsda_enc, 0, &ok);
+  struct bh_lsda l;
+  if (!ok || !lsda || !in_segment(info, lsda, 1, NULL) ||
+      bh_lsda_read((const uint8_t *)lsda, &l))
+    return;
+  for (uintptr_t i = 1; i <= l.types; i++) {
+    int indirect;
+    uintptr_t at = bh_lsda_type(&l, i, &indirect);
+    if (indirect && in_segment(info, at, 8, NULL))
+      add_word(f, at);
+  }
+}
+
+/* Each word the object's CIEs and LSDAs name indirectly (walked from its
+ * .eh_frame_hdr to the end of the segment holding .eh_frame), with the
+ * value it holds now, into F (counted only, while F->t is NULL): a CIE's
+ * personality word, an LSDA's type table entries. */
+static void record_words(const struct dl_phdr_info *info,
+                         const struct span *s, struct fill *f) {
+  if (!s->hdr || s->hdr[0] != 1)
+    return;
+  int ok = 1;
+  const uint8_t *p = s->hdr + 4;
+  const uint8_t *e = (const uint8_t *)bh_cfi_encoded(&p, s->hdr[1],
+                                                     (uintptr_t)s->hdr, &ok);
+  uintptr_t end = 0;
+  in_segment(info, (uintptr_t)e, 1, &end);
+  while (ok && (uintptr_t)e + 8 <= end) {
+    uint32_t len, id;
+    memcpy(&len, e, 4);
+    memcpy(&id, e + 4, 4);
+    if (len == 0 || len == 0xffffffff || len > end - (uintptr_t)e - 4)
+      return;
+    struct bh_cie c;
+    if (id == 0) {
+      if (!bh_cie_read(e, &c) && c.pers_enc != BH_PE_OMIT &&
+          (c.pers_enc & BH_PE_INDIRECT) && in_segment(info, c.pers, 8, NULL))
+        add_word(f, c.pers);
+    } else if ((uintptr_t)id <= (uintptr_t)(e + 4) &&
+               in_segment(info, (uintptr_t)(e + 4 - id), 8, NULL) &&
+               !bh_cie_read(e + 4 - id, &c)) {
+      record_lsda_words(info, e, &c, f);
+    }
+    e += 4 + len;
+  }
+}
 
 static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct fill *f = arg;
+  struct span s;
+  span_of(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum, &s);
   if (f->t && f->t->n < f->cap)
-    span_of(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
-            &f->t->o[f->t->n++]);
-  else
+    f->t->o[f->t->n++] = s;
+  else if (!f->t)
     f->cap++;
+  record_words(info, &s, f);
   return 0;
 }
 
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) {
-  struct fill f = {NULL, 0};
-  dl_iterate_phdr(record, &f); /* ld.so's list, before any program code */
-  size_t bytes = sizeof *f.t + f.cap * sizeof(struct span);
+  struct fill f = {NULL, 0, 0};
+  /* ld.so's list, after relocation, before any program code: each
+   * personality word holds the routine's address still. */
+  dl_iterate_phdr(record, &f);
+  size_t bytes =
+      sizeof *f.t + f.cap * sizeof(struct span) + f.words * sizeof(struct word);
   bytes = (bytes + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1);
   f.t = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
              -1, 0);
@@ -96,6 +216,8 @@ void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) {
     bh_fatal("cannot record the loaded objects for the unwinder (mmap failed)");
   f.t->real = (find_fde_fn *)dlsym(RTLD_DEFAULT, "_Unwind_Find_FDE");
   dl_iterate_phdr(record, &f);
+  if (f.t->n != f.cap)
+    bh_fatal("the list of loaded objects changed while the runtime read it");
   if (mprotect(f.t, bytes, PROT_READ))
     bh_fatal("cannot make the unwinder's list of objects read-only");
   *lo = (uintptr_t)f.t;
@@ -104,115 +226,26 @@ void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) {
 
 /* --- The lookup, with a compartment's rights: read-only memory only. --- */
 
-static uintptr_t uleb(const uint8_t **p) {
-  uintptr_t v = 0;
-  for (unsigned shift = 0;; shift += 7) {
-    uint8_t b = *(*p)++;
-    if (shift < 64)
-      v |= (uintptr_t)(b & 0x7f) << shift;
-    if (!(b & 0x80))
-      return v;
-  }
-}
-
-/* A value of DWARF pointer encoding ENC at *P (DW_EH_PE_*: the forms
- * linkers and compilers write for x86-64), relative to DATA for datarel;
- * 0 in *ok for any other. */
-static uintptr_t encoded(const uint8_t **p, uint8_t enc, uintptr_t data,
-                         int *ok) {
-  const uint8_t *at = *p;
-  uintptr_t v;
-  switch (enc & 0x0f) {
-  case 0x00: /* absptr */
-  case 0x04: /* udata8 */
-  case 0x0c: /* sdata8 */
-    memcpy(&v, at, 8);
-    *p += 8;
-    break;
-  case 0x03: { /* udata4 */
-    uint32_t u;
-    memcpy(&u, at, 4);
-    v = u, *p += 4;
-    break;
-  }
-  case 0x0b: { /* sdata4 */
-    int32_t s;
-    memcpy(&s, at, 4);
-    v = (uintptr_t)(intptr_t)s, *p += 4;
-    break;
-  }
-  default:
-    *ok = 0;
-    return 0;
-  }
-  switch (enc & 0xf0) {
-  case 0x00:
-    return v;
-  case 0x10: /* pcrel */
-    return v + (uintptr_t)at;
-  case 0x30: /* datarel */
-    return v + data;
-  default: /* indirect, aligned, textrel, funcrel: not for these fields */
-    *ok = 0;
-    return 0;
-  }
-}
-
-/* The FDE pointer encoding of the CIE at CIE (its 'R' augmentation), or
- * -1 for a CIE this does not read. */
-static int fde_encoding(const uint8_t *cie) {
-  uint32_t id;
-  memcpy(&id, cie + 4, 4);
-  uint8_t version = cie[8];
-  if (id != 0 || (version != 1 && version != 3))
-    return -1;
-  const char *aug = (const char *)cie + 9;
-  const uint8_t *p = (const uint8_t *)aug + strlen(aug) + 1;
-  if (aug[0] != 'z')
-    return aug[0] ? -1 : 0x00; /* no augmentation data: absptr */
-  uleb(&p);                    /* code alignment */
-  uleb(&p);                    /* data alignment (sleb: only skipped) */
-  if (version == 1)
-    p++; /* return address column */
-  else
-    uleb(&p);
-  uleb(&p); /* augmentation data length */
-  for (const char *a = aug + 1; *a; a++) {
-    int ok = 1;
-    switch (*a) {
-    case 'R':
-      return *p;
-    case 'P': {
-      uint8_t enc = *p++;
-      encoded(&p, enc & 0x0f, 0, &ok); /* skipped, never followed */
-      if (!ok)
-        return -1;
-      break;
-    }
-    case 'L':
-      p++;
-      break;
-    case 'S':
-    case 'B':
-      break;
-    default:
-      return -1;
-    }
-  }
-  return 0x00;
-}
+/* The object holding a pc: its span and, for a registered one, its program
+ * headers (start-up objects' words are in the table). */
+struct object {
+  struct span s;
+  uintptr_t base;
+  const ElfW(Phdr) *ph;
+  int phnum;
+};
 
 /* The FDE covering PC in the object whose .eh_frame_hdr is HDR, from its
- * sorted search table; NULL if there is none or the table is not one of
- * the form every linker writes (datarel sdata4 pairs). */
-static const void *search(const uint8_t *hdr, uintptr_t pc,
-                          struct eh_bases *bases) {
+ * sorted search table, its CIE into *C; NULL if there is none or the table
+ * is not one of the form every linker writes (datarel sdata4 pairs). */
+static const uint8_t *search(const uint8_t *hdr, uintptr_t pc,
+                             struct eh_bases *bases, struct bh_cie *c) {
   if (!hdr || hdr[0] != 1 || hdr[3] != 0x3b)
     return NULL;
   int ok = 1;
   const uint8_t *p = hdr + 4;
-  encoded(&p, hdr[1], (uintptr_t)hdr, &ok); /* the .eh_frame pointer */
-  uintptr_t n = encoded(&p, hdr[2], (uintptr_t)hdr, &ok);
+  bh_cfi_encoded(&p, hdr[1], (uintptr_t)hdr, &ok); /* the .eh_frame pointer */
+  uintptr_t n = bh_cfi_encoded(&p, hdr[2], (uintptr_t)hdr, &ok);
   if (!ok || !n)
     return NULL;
   const int32_t *t = (const int32_t *)p; /* (location, FDE) pairs */
@@ -231,37 +264,62 @@ static const void *search(const uint8_t *hdr, uintptr_t pc,
   uint32_t len, cie_off;
   memcpy(&len, fde, 4);
   memcpy(&cie_off, fde + 4, 4);
-  if (len == 0 || len == 0xffffffff || cie_off == 0)
-    return NULL;
-  int enc = fde_encoding(fde + 4 - cie_off);
-  if (enc < 0)
+  if (len == 0 || len == 0xffffffff || cie_off == 0 ||
+      bh_cie_read(fde + 4 - cie_off, c))
     return NULL;
   p = fde + 8;
-  uintptr_t begin = encoded(&p, (uint8_t)enc, 0, &ok);
-  uintptr_t range = encoded(&p, (uint8_t)(enc & 0x0f), 0, &ok);
+  uintptr_t begin = bh_cfi_encoded(&p, c->fde_enc, 0, &ok);
+  uintptr_t range = bh_cfi_encoded(&p, c->fde_enc & 0x0f, 0, &ok);
   if (!ok || pc < begin || pc - begin >= range)
     return NULL;
   *bases = (struct eh_bases){NULL, NULL, (void *)begin};
   return fde;
 }
 
-/* The .eh_frame_hdr of a registered shared object with compartments
- * holding pc: its ELF header and program headers, read-only file pages
- * of the object (the filter protects its span). */
-static const uint8_t *registered_hdr(uintptr_t pc) {
+/* A registered shared object with compartments holding pc: its ELF header
+ * and program headers, read-only file pages of the object (the filter
+ * protects its span). */
+static int registered(uintptr_t pc, struct object *o) {
   const struct bh_domain_table *t = &bh_domain_table.t;
   size_t n = __atomic_load_n(&t->objects, __ATOMIC_ACQUIRE);
   for (size_t k = 0; k < n && k < BH_MAX_COMPARTMENTS; k++) {
     const ElfW(Ehdr) *e = (const ElfW(Ehdr) *)t->obj[k].base;
     if (!e || memcmp(e->e_ident, ELFMAG, SELFMAG) || e->e_phoff > BH_PAGE)
       continue;
-    struct span s;
-    span_of((uintptr_t)e, (const ElfW(Phdr) *)((uintptr_t)e + e->e_phoff),
-            e->e_phnum, &s);
-    if (pc >= s.lo && pc < s.hi)
-      return s.hdr;
+    o->base = (uintptr_t)e;
+    o->ph = (const ElfW(Phdr) *)((uintptr_t)e + e->e_phoff);
+    o->phnum = e->e_phnum;
+    span_of(o->base, o->ph, o->phnum, &o->s);
+    if (pc >= o->s.lo && pc < o->s.hi)
+      return 1;
   }
-  return NULL;
+  return 0;
+}
+
+/* What the word at AT that object O's CIE or LSDA names holds, from no
+ * writable memory: the value recorded at start-up, or the word itself
+ * where a registered object's program headers say it is read-only
+ * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if neither. */
+static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
+  const struct object *o = ctx;
+  const struct table *t = table();
+  const struct word *w = words(t);
+  for (size_t k = 0; k < t->words; k++)
+    if (w[k].at == at) {
+      *v = w[k].value;
+      return 0;
+    }
+  for (int i = 0; o->ph && i < o->phnum; i++) {
+    uintptr_t lo = o->base + o->ph[i].p_vaddr, hi = lo + o->ph[i].p_memsz;
+    if (at < lo || at + 8 > hi)
+      continue;
+    if (o->ph[i].p_type == PT_GNU_RELRO ||
+        (o->ph[i].p_type == PT_LOAD && !(o->ph[i].p_flags & PF_W))) {
+      *v = *(const uintptr_t *)at;
+      return 0;
+    }
+  }
+  return -1;
 }
 
 static const void *find_fde(void *pc, struct eh_bases *bases) {
@@ -269,10 +327,23 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
     return t->real(pc, bases);
   uintptr_t a = (uintptr_t)pc;
-  for (size_t i = 0; i < t->n; i++)
-    if (a >= t->o[i].lo && a < t->o[i].hi)
-      return search(t->o[i].hdr, a, bases);
-  return search(registered_hdr(a), a, bases);
+  struct object o = {{0, 0, NULL}, 0, NULL, 0};
+  size_t i = 0;
+  while (i < t->n && !(a >= t->o[i].lo && a < t->o[i].hi))
+    i++;
+  if (i < t->n)
+    o.s = t->o[i];
+  else if (!registered(a, &o))
+    return NULL;
+  struct bh_cie c;
+  const uint8_t *fde = search(o.s.hdr, a, bases, &c);
+  if (!fde)
+    return NULL;
+  struct bh_words w = {&o, word_value, o.ph != NULL};
+  const void *copy;
+  if (bh_unwind_copy(fde, &c, &w, &copy))
+    return copy;
+  return fde; /* no compartment stack to copy to (unwind-copy.c) */
 }
 
 uint64_t bh_unwind_jump(uint64_t target, int verbose, const char *object) {

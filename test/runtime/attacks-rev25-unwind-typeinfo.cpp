@@ -21,7 +21,13 @@
 // copies the vault's key into the program's buffer and answers "match",
 // so the vault's catch still works (ATTACK SUCCEEDED; seen in the guest,
 // review 25). The control stores nothing, steals nothing.
-// Suggested fix: keep the words read-only. The stubs are emitted by
+// Fixed (runtime/unwind-copy.c): with a compartment's rights the unwinder
+// gets a copy of the FDE whose LSDA is a copy too, its type table absolute
+// (DW_EH_PE_absptr): each entry the type_info's address that the word held
+// at start-up, before any of the program's code ran (recorded for every
+// start-up object's LSDAs, runtime/unwind-find.c). The store below still
+// succeeds; the vault's catch no longer reads the word. The fix suggested
+// at the time: keep the words read-only. The stubs are emitted by
 // LLVM's AsmPrinter (ELF GV stubs, data section), not IR globals the pass
 // could move: the driver could pass a linker script fragment or the
 // runtime could, after relocation and before any program code, copy each
@@ -30,7 +36,6 @@
 // have the backend emit the stubs in .data.rel.ro (RELRO). Whatever fixes
 // DW.ref.__gxx_personality_v0 should cover these words too, in every
 // object a compartment's throw passes (libstdc++'s own catch clauses).
-// XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL

@@ -19,11 +19,12 @@
 // word in libstdc++.so.6's .data.
 // Fixed for the words bulkhead-clang links: its linker script
 // (runtime/relro-personality.ld) puts every DW.ref.* word in RELRO, so the
-// store faults. Open: libstdc++.so.6's own word (its frames' personality,
-// e.g. a throw from std::vector::at), in its writable .data; the runtime
-// could check each CIE's personality word against the value recorded
-// before main, but only an FDE answered with a read-only copy of its CIE
-// would be sound (libgcc_s reads the word after any check).
+// store faults. libstdc++.so.6's own word (its frames' personality, e.g. a
+// throw from std::vector::at), in its writable .data, is the same attack
+// (attacks-unwind-libstdcxx-personality.cpp), fixed otherwise: with a
+// compartment's rights the runtime answers a copy of each FDE and CIE
+// whose personality is the value recorded before main
+// (runtime/unwind-copy.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL

@@ -1,0 +1,376 @@
+/*
+ * unwind-copy.c - the FDE the unwinder gets with a compartment's rights: a
+ * copy of the object's FDE and its CIE that names no word anyone else can
+ * write (unwind-find.c finds them).
+ *
+ * libgcc_s follows what the FDE it is given leads to: its CIE (the FDE's
+ * CIE pointer, a distance back from it), and pointers encoded there. A
+ * C++ frame's CIE names its personality routine indirectly (encoding
+ * indirect|pcrel|sdata4) through a word DW.ref.__gxx_personality_v0 that
+ * is writable key-0 memory in objects the driver does not link
+ * (libstdc++.so.6's .data): one store there chose the code a compartment's
+ * throw ran with its rights (runtime/attacks-unwind-libstdcxx-personality).
+ * A catch clause's type goes through a word too (the LSDA's type table,
+ * indirect|pcrel|sdata4: clang's .L_ZTI*.DW.stub in .data), which
+ * libstdc++'s personality routine follows to call the type_info's virtual
+ * __do_catch (runtime/attacks-rev25-unwind-typeinfo.cpp).
+ * So the copy is the CIE and the FDE written out again with absolute
+ * pointers (DW_EH_PE_absptr): the personality routine's address as the
+ * caller's words give it (recorded before any of the program's code ran,
+ * or read from read-only memory), the FDE's pc range as decoded, its LSDA
+ * pointer the LSDA's copy, after them in the same slot, with an absolute
+ * type table (each entry the type_info's address, recorded likewise).
+ * Everything else is copied as it is: the augmentation string
+ * (S, B), the alignments, the CFA programs, which are position-independent
+ * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
+ * here, the copy is refused) and an expression's DW_OP_GNU_encoded_addr
+ * (refused alike); an instruction or operation not known here is refused
+ * too. A refused copy is no FDE: the unwinder stops (a throw through the
+ * frame ends the program).
+ *
+ * Where the copy lives: memory the default domain cannot write, that no
+ * other thread overwrites while this thread's unwinder reads it, and no
+ * malloc (unwinding may run in a signal handler). It is a ring of SLOTS
+ * slots on this thread's own stack of the compartment whose rights it
+ * holds, in pages of their own at the stack's bottom (stacks.c: guard page,
+ * ring, guard page, then the stack): the compartment's key, the same
+ * protection as the unwinder's own frames, which hold its pointers into
+ * the copy. libgcc_s uses them only until its next lookup but one on this
+ * thread: uw_frame_state_for looks up, then the personality routine (or
+ * _Unwind_Backtrace's callback) runs and uw_update_context evaluates the
+ * frame's CFA expressions, then the next frame's lookup. A lookup nested in
+ * that window (a signal handler of the same compartment that unwinds more
+ * than SLOTS - 1 frames) would reuse the slot: the outer frame would be
+ * unwound with another frame's CFI, a copy of read-only CFI all the same.
+ * libstdc++'s personality routine keeps one LSDA pointer longer: the
+ * handler frame's, from the search phase, which it parses again for a
+ * violated dynamic exception specification (threat-model.md: open).
+ * A CIE, FDE and LSDA too big for a slot (4 KiB less the ring's header)
+ * are refused (no FDE): measured on Debian's libstdc++.so.6, the largest
+ * copy is under 1 KiB; among libclang-cpp.so.19's 108,000 FDEs three are
+ * over 4 KiB (long CFA programs). The ring is small because it comes out
+ * of the stack (20 KiB with its guard page: review 9's aligned-alloca test
+ * parks 960 KiB of locals on a 1 MiB stack). Without a
+ * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
+ * compartment's) there is no such memory: the caller answers the object's
+ * own FDE, as before.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+#include "unwind-cfi.h"
+
+#include <string.h>
+
+#define SLOTS 4
+#define RING_HEADER 64
+#define SLOT ((BH_UNWIND_RING - RING_HEADER) / SLOTS)
+_Static_assert(SLOT % 8 == 0 && SLOT >= 1024, "a copy's slot");
+
+struct ring {
+  uint64_t next; /* lookups so far: the next slot */
+  char pad[RING_HEADER - 8];
+  uint8_t slot[SLOTS][SLOT];
+};
+_Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
+
+/* Whether the expression [p, end) holds only operations libgcc_s knows,
+ * none of them DW_OP_GNU_encoded_addr. */
+static int expression_ok(const uint8_t *p, const uint8_t *end) {
+  while (p < end) {
+    uint8_t op = *p++;
+    if ((op >= 0x30 && op <= 0x6f) || (op >= 0x12 && op <= 0x14) ||
+        (op >= 0x16 && op <= 0x17) || (op >= 0x19 && op <= 0x22) ||
+        (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e) ||
+        op == 0x06 || op == 0x96)
+      continue; /* lit, reg, stack and arithmetic ops, deref, nop */
+    if (op >= 0x70 && op <= 0x8f) { /* breg: sleb offset */
+      bh_cfi_uleb(&p);
+      continue;
+    }
+    switch (op) {
+    case 0x03: /* addr */
+    case 0x0e: /* const8u */
+    case 0x0f: /* const8s */
+      p += 8;
+      break;
+    case 0x08: /* const1u */
+    case 0x09: /* const1s */
+    case 0x15: /* pick */
+    case 0x94: /* deref_size */
+      p += 1;
+      break;
+    case 0x0a: /* const2u */
+    case 0x0b: /* const2s */
+    case 0x28: /* bra */
+    case 0x2f: /* skip */
+      p += 2;
+      break;
+    case 0x0c: /* const4u */
+    case 0x0d: /* const4s */
+      p += 4;
+      break;
+    case 0x10: /* constu */
+    case 0x11: /* consts */
+    case 0x23: /* plus_uconst */
+    case 0x90: /* regx */
+      bh_cfi_uleb(&p);
+      break;
+    case 0x92: /* bregx */
+      bh_cfi_uleb(&p);
+      bh_cfi_uleb(&p);
+      break;
+    default:
+      return 0;
+    }
+  }
+  return p == end;
+}
+
+/* Whether the CFA program [p, end) can be copied as it is. */
+static int program_ok(const uint8_t *p, const uint8_t *end) {
+  while (p < end) {
+    uint8_t op = *p++;
+    if (op >> 6 == 1 || op >> 6 == 3) /* advance_loc, restore */
+      continue;
+    if (op >> 6 == 2) { /* offset: uleb */
+      bh_cfi_uleb(&p);
+      continue;
+    }
+    switch (op) {
+    case 0x00: /* nop */
+    case 0x0a: /* remember_state */
+    case 0x0b: /* restore_state */
+    case 0x2d: /* GNU_window_save */
+      break;
+    case 0x02: /* advance_loc1 */
+      p += 1;
+      break;
+    case 0x03: /* advance_loc2 */
+      p += 2;
+      break;
+    case 0x04: /* advance_loc4 */
+      p += 4;
+      break;
+    case 0x06: /* restore_extended */
+    case 0x07: /* undefined */
+    case 0x08: /* same_value */
+    case 0x0d: /* def_cfa_register */
+    case 0x0e: /* def_cfa_offset */
+    case 0x13: /* def_cfa_offset_sf */
+    case 0x2e: /* GNU_args_size */
+      bh_cfi_uleb(&p);
+      break;
+    case 0x05: /* offset_extended */
+    case 0x09: /* register */
+    case 0x0c: /* def_cfa */
+    case 0x11: /* offset_extended_sf */
+    case 0x12: /* def_cfa_sf */
+    case 0x14: /* val_offset */
+    case 0x15: /* val_offset_sf */
+    case 0x2f: /* GNU_negative_offset_extended */
+      bh_cfi_uleb(&p);
+      bh_cfi_uleb(&p);
+      break;
+    case 0x10: /* expression: register, block */
+    case 0x16: /* val_expression */
+      bh_cfi_uleb(&p);
+      /* fall through */
+    case 0x0f: { /* def_cfa_expression: block */
+      uintptr_t n = bh_cfi_uleb(&p);
+      if (n > (uintptr_t)(end - p) || !expression_ok(p, p + n))
+        return 0;
+      p += n;
+      break;
+    }
+    default: /* set_loc (0x01), and any other */
+      return 0;
+    }
+  }
+  return p == end;
+}
+
+struct out {
+  uint8_t *p, *end;
+  int full;
+};
+
+static void put(struct out *o, const void *src, size_t n) {
+  if ((size_t)(o->end - o->p) < n) {
+    o->full = 1;
+    return;
+  }
+  memcpy(o->p, src, n);
+  o->p += n;
+}
+static void put1(struct out *o, uint8_t b) { put(o, &b, 1); }
+static void put4(struct out *o, uint32_t v) { put(o, &v, 4); }
+static void put8(struct out *o, uintptr_t v) { put(o, &v, 8); }
+static void put_uleb(struct out *o, uintptr_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    put1(o, b | (v ? 0x80 : 0));
+  } while (v);
+}
+/* Pads the entry begun at START with DW_CFA_nop to a multiple of 8 bytes
+ * and writes its length. */
+static void close_entry(struct out *o, uint8_t *start) {
+  while ((o->p - start) % 8 && !o->full)
+    put1(o, 0);
+  if (!o->full) {
+    uint32_t len = (uint32_t)(o->p - start - 4);
+    memcpy(start, &len, 4);
+  }
+}
+
+/* This thread's next slot, or NULL (see the top). */
+static uint8_t *next_slot(void) {
+  int c = bh_current_compartment();
+  if (c < 0)
+    return NULL;
+  char *sp;
+  __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+  struct ring *r = (struct ring *)bh_stack_ring(c, sp);
+  if (!r)
+    return NULL;
+  /* Taken before it is written: a signal handler's lookup in between
+   * takes the next one. */
+  uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+  return r->slot[k % SLOTS];
+}
+
+/* Writes at O->p a copy of the LSDA read into L whose type table is
+ * absolute (DW_EH_PE_absptr): each entry the type_info's address, from W
+ * for one the LSDA names indirectly. Everything else as it is: the
+ * call-site table (absolute values), the action records (offsets and
+ * filters, unchanged: the type table is indexed backwards from its base,
+ * the exception specifications forwards), the specifications. The copy's
+ * address, or NULL if a word has no known value. */
+static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
+                                const struct bh_words *w) {
+  const uint8_t *start = o->p;
+  put1(o, l->lpstart_enc == BH_PE_OMIT ? BH_PE_OMIT : BH_PE_ABSPTR);
+  if (l->lpstart_enc != BH_PE_OMIT)
+    put8(o, l->lpstart);
+  uint8_t *off_at = NULL;
+  if (!l->ttype) {
+    put1(o, BH_PE_OMIT);
+  } else {
+    put1(o, BH_PE_ABSPTR);
+    off_at = o->p;
+    put4(o, 0); /* the base's offset: a four-byte ULEB128, below */
+  }
+  put(o, l->cs_at, (size_t)(l->cs_end - l->cs_at));
+  if (!l->ttype) {
+    put(o, l->cs_end, (size_t)(l->actions_end - l->cs_end));
+    return o->full ? NULL : start;
+  }
+  /* The actions and any padding, up to the lowest entry used. */
+  const uint8_t *types = l->ttype - l->types * l->ttype_size;
+  put(o, l->cs_end, (size_t)(types - l->cs_end));
+  for (uintptr_t i = l->types; i >= 1; i--) {
+    int indirect;
+    uintptr_t v = bh_lsda_type(l, i, &indirect);
+    if (indirect && w->value(w->ctx, v, &v))
+      return NULL;
+    put8(o, v);
+  }
+  uintptr_t off = (uintptr_t)(o->p - (off_at + 4));
+  if (o->full || off >= (1u << 28))
+    return NULL;
+  for (int k = 0; k < 4; k++) /* padded: a fixed width */
+    off_at[k] = (uint8_t)(((off >> (7 * k)) & 0x7f) | (k < 3 ? 0x80 : 0));
+  put(o, l->ttype, (size_t)(l->specs_end - l->ttype));
+  return o->full ? NULL : start;
+}
+
+int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
+                   const struct bh_words *w, const void **copy) {
+  uint8_t *slot = next_slot();
+  if (!slot)
+    return 0; /* no compartment stack: the caller decides */
+  *copy = NULL;
+  int ok = 1;
+  uint32_t len;
+  memcpy(&len, fde, 4);
+  const uint8_t *end = fde + 4 + len, *p = fde + 8;
+  uintptr_t begin = bh_cfi_encoded(&p, c->fde_enc, 0, &ok);
+  uintptr_t range = bh_cfi_encoded(&p, c->fde_enc & 0x0f, 0, &ok);
+  uintptr_t lsda = 0, personality = c->pers;
+  const uint8_t *insns = p;
+  if (c->aug[0] == 'z') {
+    uintptr_t n = bh_cfi_uleb(&p);
+    insns = p + n;
+    if (c->lsda_enc != BH_PE_OMIT) {
+      if (c->lsda_enc & BH_PE_INDIRECT)
+        return 1; /* never written so: not followed */
+      lsda = bh_cfi_encoded(&p, c->lsda_enc, 0, &ok);
+    }
+  }
+  if (c->pers_enc != BH_PE_OMIT && (c->pers_enc & BH_PE_INDIRECT) &&
+      w->value(w->ctx, c->pers, &personality))
+    return 1;
+  if (!ok || p > insns || insns > end || !program_ok(c->insns, c->end) ||
+      !program_ok(insns, end) ||
+      (c->pers_enc != BH_PE_OMIT && !personality))
+    return 1;
+
+  struct out o = {slot, slot + SLOT, 0};
+  uint8_t *cie = o.p;
+  put4(&o, 0); /* its length, below */
+  put4(&o, 0); /* a CIE */
+  put1(&o, c->version);
+  put(&o, c->aug, strlen(c->aug) + 1);
+  put(&o, c->fields, (size_t)(c->fields_end - c->fields));
+  if (c->aug[0] == 'z') {
+    uint8_t data[32];
+    size_t n = 0;
+    for (const char *a = c->aug + 1; *a; a++) {
+      if (n + 9 > sizeof data)
+        return 1; /* not a CIE any compiler writes */
+      if (*a == 'R')
+        data[n++] = BH_PE_ABSPTR;
+      else if (*a == 'L')
+        data[n++] = c->lsda_enc == BH_PE_OMIT ? BH_PE_OMIT : BH_PE_ABSPTR;
+      else if (*a == 'P') {
+        data[n++] = BH_PE_ABSPTR;
+        memcpy(data + n, &personality, 8);
+        n += 8;
+      }
+    }
+    put_uleb(&o, n);
+    put(&o, data, n);
+  }
+  put(&o, c->insns, (size_t)(c->end - c->insns));
+  close_entry(&o, cie);
+
+  uint8_t *f = o.p;
+  put4(&o, 0);
+  put4(&o, (uint32_t)(f + 4 - cie)); /* back to the copied CIE */
+  put8(&o, begin);
+  put8(&o, range);
+  uint8_t *lsda_at = NULL;
+  if (c->aug[0] == 'z') {
+    int has_lsda = c->lsda_enc != BH_PE_OMIT;
+    put_uleb(&o, has_lsda ? 8 : 0);
+    lsda_at = has_lsda ? o.p : NULL;
+    if (has_lsda)
+      put8(&o, lsda);
+  }
+  put(&o, insns, (size_t)(end - insns));
+  close_entry(&o, f);
+  /* The LSDA after the FDE, its pointer made the copy's. A registered
+   * object's type words were not recorded: its LSDA stays the object's
+   * (open). */
+  if (lsda_at && lsda && !o.full && !w->late) {
+    struct bh_lsda l;
+    const uint8_t *lc =
+        bh_lsda_read((const uint8_t *)lsda, &l) ? NULL : copy_lsda(&o, &l, w);
+    if (!lc)
+      return 1;
+    memcpy(lsda_at, &lc, 8);
+  }
+  if (!o.full)
+    *copy = f;
+  return 1;
+}
