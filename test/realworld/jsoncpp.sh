@@ -15,20 +15,27 @@
 #                                             -fpkey-compartment=jsoncpp,
 #                                             then put in place of the one
 #                                             the tests in OUT (default
-#                                             domain) were linked with
+#                                             domain) were linked with; and
+#                                             OUT/jsoncpp-app
+#                                             (Inputs/jsoncpp-app.cpp)
 #   jsoncpp.sh ctest OUT                      its whole suite, ctest (3 tests:
 #                                             the unit tests; the
 #                                             reader/writer tests without and
 #                                             with JSON_checker's files,
 #                                             test/runjsontests.py); one line
 #                                             per outcome (see lib.sh)
-#   jsoncpp.sh suite OUT [vm]                 the same tests one by one,
+#   jsoncpp.sh suite OUT [native|vm] [all|sample]
+#                                             the same tests one by one,
 #                                             natively or in the PKU guest
 #                                             (busybox, no python): each unit
 #                                             test (jsoncpp_test --test NAME)
 #                                             and each input file of the
 #                                             reader/writer tests
-#                                             (Inputs/jsoncpp-rw.sh); one
+#                                             (Inputs/jsoncpp-rw.sh); with
+#                                             "sample", every third unit
+#                                             test and every sixth input;
+#                                             and jsoncpp-app, if built
+#                                             (app/catch, app/what); one
 #                                             line per outcome
 #
 # SRC is the source (scripts/fetch-source.sh libjsoncpp 1.9.5-4 CACHE),
@@ -62,7 +69,7 @@ rw_inputs() {
   done
 }
 
-cmd=${1:?usage: jsoncpp.sh build|build-compartment SRC OUT CXX | ctest OUT | suite OUT [vm]}
+cmd=${1:?usage: jsoncpp.sh build|build-compartment SRC OUT CXX | ctest OUT | suite OUT [native|vm] [all|sample]}
 case $cmd in
 build | build-compartment)
   src=$(absolute "$2") out=$(absolute "$3") cxx=$(absolute "$4")
@@ -88,7 +95,9 @@ build | build-compartment)
   "$out/bin/jsoncpp_test" --list-tests >"$out/unit-tests.list"
   so=$(basename "$(readlink -f "$out/lib/libjsoncpp.so")")
   cp "$out/libtree/lib/$so" "$out/lib/$so"
-  echo "built JsonCpp as compartment 'jsoncpp' ($out/libtree), its tests in $out"
+  logged "$out/build.log" "$cxx" -fpkey-compartments -O2 -Wall -I"$out/source/include" \
+    "$here/Inputs/jsoncpp-app.cpp" -L"$out/lib" -ljsoncpp -Wl,-rpath,"$out/lib" -o "$out/jsoncpp-app"
+  echo "built JsonCpp as compartment 'jsoncpp' ($out/libtree), its tests and jsoncpp-app in $out"
   ;;
 ctest)
   out=$(absolute "$2")
@@ -97,26 +106,36 @@ ctest)
   ctest_outcomes <"$out/ctest.log"
   ;;
 suite)
-  out=$(absolute "$2") where=${3:-native}
+  out=$(absolute "$2") where=${3:-native} which=${4:-all}
   list=$out/suite.list names=""
   : >"$list"
+  # every N-th line of a list, from the first
+  every() { if [ "$which" = sample ]; then awk -v n="$1" 'NR % n == 1'; else cat; fi; }
+  every 3 <"$out/unit-tests.list" >"$out/unit.run"
   while read -r t; do
     echo "$out/bin/jsoncpp_test --test $t" >>"$list"
     names="$names $t"
-  done <"$out/unit-tests.list"
-  rw_inputs "$out" >"$out/rw.list"
+  done <"$out/unit.run"
+  rw_inputs "$out" | every 6 >"$out/rw.list"
   while read -r kind f; do
     checker=""
     [ "$kind" = jsonchecker ] && checker=checker
     echo "sh $here/Inputs/jsoncpp-rw.sh $out/bin/jsontestrunner_exe $f $checker" >>"$list"
     names="$names $kind/$(basename "$f" .json)"
   done <"$out/rw.list"
+  app=""
+  if [ -x "$out/jsoncpp-app" ]; then
+    app="--file $out/jsoncpp-app"
+    echo "$out/jsoncpp-app" >>"$list"
+    echo "$out/jsoncpp-app what" >>"$list"
+    names="$names app/catch app/what"
+  fi
   rm -rf "$out/suite-out"
   mkdir -p "$out/suite-out"
   if [ "$where" = vm ]; then
-    # shellcheck disable=SC2046 # one word per argument
+    # shellcheck disable=SC2046,SC2086 # one word per argument
     "$vm_run" --timeout 1200 --file "$out/source/test" --file "$here/Inputs/jsoncpp-rw.sh" \
-      $(vm_files "$out/bin/jsoncpp_test") --file "$out/bin" \
+      $(vm_files "$out/bin/jsoncpp_test") --file "$out/bin" $app \
       --batch "$list" --outdir "$out/suite-out" >"$out/suite.log" 2>&1 || true
   else
     run_list "$list" "$out/suite-out"
