@@ -3,12 +3,14 @@
 # input FILE, as its test/runjsontests.py does it, in POSIX sh and awk (the
 # PKU guest has busybox, no python): RUNNER (jsontestrunner_exe) with each of
 # the three writers runjsontests.py uses. A file named fail* must be refused
-# (with --json-checker); with "checker" (a file of test/jsonchecker) a pass*
-# file must be accepted; any other file must be parsed, and the value tree
-# it writes (FILE.actual) and that of its rewrite (FILE.actual-rewrite) must
-# match FILE.expected line by line, leading and trailing blanks, carriage
-# returns and blank lines at either end ignored. Exit 0 if all three pass;
-# else the first failure on stderr, exit 1.
+# with --json-checker: exit status 1, the runner's for a parse error (where
+# runjsontests.py takes any non-zero status, a crash too). With "checker"
+# (a file of test/jsonchecker) a pass* file must be accepted. Any other
+# file must be parsed, and the value tree it writes (FILE.actual) and that
+# of its rewrite (FILE.actual-rewrite) must match FILE.expected line by
+# line, leading and trailing blanks, carriage returns and blank lines at
+# either end ignored. Exit 0 if all three pass; else the first failure on
+# stderr, exit 1.
 set -u
 runner=$1 file=$2 checker=${3:-}
 base=${file%.json}
@@ -25,8 +27,15 @@ norm() {
 for writer in StyledWriter StyledStreamWriter BuiltStyledStreamWriter; do
   case $name in
   fail*)
-    if "$runner" --json-checker --json-writer $writer "$file" >"$base.process-output" 2>&1; then
+    "$runner" --json-checker --json-writer $writer "$file" >"$base.process-output" 2>&1
+    status=$?
+    if [ $status = 0 ]; then
       echo "$name ($writer): parsing should have failed" >&2
+      exit 1
+    elif [ $status != 1 ]; then
+      # runjsontests.py takes any failure; a crash is not a refusal.
+      echo "$name ($writer): exit status $status, not the runner's 1 for a refused input:" >&2
+      cat "$base.process-output" >&2
       exit 1
     fi
     ;;
