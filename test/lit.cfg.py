@@ -107,7 +107,8 @@ if config.llvm_major == "19" or os.environ.get("BULKHEAD_REALWORLD") == "all":
     for name, package, version in [("sqlite3", "sqlite3", "3.40.1-2+deb12u2"),
                                    ("libpng", "libpng1.6", "1.6.39-2+deb12u5"),
                                    ("json-c", "json-c", "0.16-2"),
-                                   ("xz", "xz-utils", "5.4.1-1+deb12u1")]:
+                                   ("xz", "xz-utils", "5.4.1-1+deb12u1"),
+                                   ("jsoncpp", "libjsoncpp", "1.9.5-4")]:
         try:
             fetch = subprocess.run([os.path.join(config.bulkhead_src, "scripts", "fetch-source.sh"),
                                     package, version, zlib_cache],

@@ -434,7 +434,11 @@
  * the index table), which lies on a page read-only after start-up;
  * nothing while the enforced word is 0. Label 1 is the WRPKRU, listed in
  * BH_SECTION_GATES; label 2 follows the gate. Clobbers eax, ecx, edx and
- * flags.
+ * flags. The manifest's "?" puts the entry in the group of the section the
+ * gate's code lands in: a comdat function's (an inline function or a
+ * template of C++) gate is listed in that comdat, so the linker drops the
+ * entry with a duplicate copy of the code, where an entry outside the group
+ * referring into a discarded one fails the link.
  *
  * Its encoding is what bulkhead-scan accepts as a gate (tools/scan/gates.c):
  * 8B 05 <disp32> (mov WORD(%rip),%eax), the WRPKRU 0F 01 EF at the listed
@@ -461,7 +465,7 @@
   "je 2f\n"                                                                    \
   "ud2\n"                                                                      \
   "2:\n"                                                                       \
-  ".pushsection " BH_SECTION_GATES ",\"R\",@progbits\n"                        \
+  ".pushsection " BH_SECTION_GATES ",\"R?\",@progbits\n"                       \
   ".quad 1b\n"                                                                 \
   ".popsection\n"
 /* Bench only (bench/README.md, "no-op WRPKRU"): the pass's
