@@ -453,9 +453,11 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
 uint64_t bh_unwind_jump(uint64_t target, int verbose,
                         const char *object) BH_HIDDEN;
 /* Start-up, before that scan: makes every readable private page of each
- * file mapped now that the process could change its own copy,
- * so that what the scan sees is what runs (supervisor-own.c); the pages
- * copied. Stops the process if one cannot be. */
+ * file mapped now that the process could change (its ids, its
+ * capabilities, a descriptor open for writing) its own copy, so that what
+ * the scan sees is what runs (supervisor-own.c); the pages copied (pages
+ * already copied are left). Stops the process if one cannot be. Again at
+ * the filter's installation: for what constructors mapped since. */
 long bh_own_startup_pages(int verbose) BH_HIDDEN;
 
 /* Code addresses (symbolize.c): the loaded object holding pc and the offset

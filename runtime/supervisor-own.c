@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,6 +40,25 @@ static int own_range(int mem, uintptr_t lo, uintptr_t hi) {
         pwrite(mem, page, BH_PAGE, (off_t)a) != BH_PAGE)
       return -1;
   return 0;
+}
+
+/* Copies the pages of [lo, hi) that are not the process's own copies yet
+ * (present and anonymous, by /proc/self/pagemap: bit 63 present, bit 61
+ * file page; PAGEMAP < 0: all of them); how many, or -1 as own_range. */
+static long own_uncopied(int mem, int pagemap, uintptr_t lo, uintptr_t hi) {
+  long n = 0;
+  for (uintptr_t a = lo; a < hi; a += BH_PAGE) {
+    uint64_t e = 0;
+    int copied = pagemap >= 0 &&
+                 pread(pagemap, &e, 8, (off_t)(a / BH_PAGE * 8)) == 8 &&
+                 (e >> 63 & 1) && !(e >> 61 & 1);
+    if (copied)
+      continue;
+    if (own_range(mem, a, a + BH_PAGE))
+      return -1;
+    n++;
+  }
+  return n;
 }
 
 static int open_mem(pid_t tgid, pid_t tid) {
@@ -118,6 +138,24 @@ static int program_protected(void) {
 /* Why the process could change the file mapped from [dev, ino] (the maps
  * line's) at path: NULL if it cannot. A file that cannot be opened, or is
  * no longer the one mapped (renamed, deleted), counts as changeable. */
+/* Whether the process holds a descriptor open for writing on st's file
+ * (inherited from its parent, or kept by a start-up library): it writes
+ * the file whatever its ids (review 29, attacks-rev29-inherited-fd.c). */
+static int writes_through_descriptor(const struct stat *st) {
+  DIR *d = opendir("/proc/self/fd");
+  int found = 0;
+  for (struct dirent *e; d && !found && (e = readdir(d));) {
+    int fd = atoi(e->d_name), fl;
+    struct stat o;
+    found = e->d_name[0] != '.' && fd != dirfd(d) &&
+            (fl = fcntl(fd, F_GETFL)) >= 0 && (fl & O_ACCMODE) != O_RDONLY &&
+            !fstat(fd, &o) && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+  }
+  if (d)
+    closedir(d);
+  return found || !d;
+}
+
 static const char *startup_changeable(const char *path, unsigned dmaj,
                                       unsigned dmin, unsigned long long ino,
                                       const char *status) {
@@ -127,6 +165,8 @@ static const char *startup_changeable(const char *path, unsigned dmaj,
   if (fd < 0 || fstat(fd, &st) || major(st.st_dev) != dmaj ||
       minor(st.st_dev) != dmin || st.st_ino != ino)
     w = "the file mapped cannot be opened again";
+  else if (writes_through_descriptor(&st))
+    w = "the process holds a descriptor open for writing on it";
   else if ((w = bh_file_changeable(fd, &st, getpid())) ||
            (w = could_become(&st, status))) {
     struct stat exe;
@@ -143,7 +183,7 @@ static const char *startup_changeable(const char *path, unsigned dmaj,
  * file the last lines named and what was decided for it (the lines of one
  * object follow each other). */
 struct startup_walk {
-  int mem, verbose;
+  int mem, pagemap, verbose;
   const char *status;
   unsigned pmaj, pmin;
   unsigned long long pino;
@@ -173,13 +213,14 @@ static int own_startup_line(const struct bh_map *m, void *ctx) {
   }
   if (!w->why)
     return 0;
-  if (own_range(w->mem, (uintptr_t)m->lo, (uintptr_t)m->hi))
+  long n = own_uncopied(w->mem, w->pagemap, (uintptr_t)m->lo, (uintptr_t)m->hi);
+  if (n < 0)
     bh_fatal("cannot make the pages 0x%lx-0x%lx of %s the process's own "
              "copies (%s): the process could change that file (%s), and "
              "its code under the process",
              (unsigned long)m->lo, (unsigned long)m->hi, m->path, strerror(errno),
              w->why);
-  w->pages += (long)((m->hi - m->lo) / BH_PAGE);
+  w->pages += n;
   return 0;
 }
 
@@ -189,12 +230,16 @@ long bh_own_startup_pages(int verbose) {
     bh_fatal("cannot read the process's credentials (/proc/self/status) to "
              "decide which start-up objects to copy");
   int mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-  struct startup_walk w = {mem, verbose, status, ~0u, ~0u, 0, NULL, 0};
+  int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  struct startup_walk w = {mem, pagemap, verbose, status, ~0u, ~0u,
+                           0,   NULL,    0};
   if (mem < 0 || bh_each_map("/proc/self/maps", own_startup_line, &w) < 0)
     bh_fatal("cannot open /proc/self/maps and /proc/self/mem to make the "
              "pages of start-up objects the process's own: %s",
              strerror(errno));
   close(mem);
+  if (pagemap >= 0)
+    close(pagemap);
   if (verbose) {
     bh_write("bulkhead: start-up objects' pages made the process's own "
              "copies: ");

@@ -547,6 +547,9 @@ __attribute__((constructor(103))) static void install_filter(void) {
   bh_plt_read_only(policy.p.verbose, bh_state->plt_lo, bh_state->plt_hi, &lo,
                    &hi);
   add_range(lo, hi, 0, 0);
+  /* What start-up libraries' constructors mapped since the first copies
+   * (a plugin they dlopened) is copied too (review 29). */
+  bh_own_startup_pages(policy.p.verbose);
   bh_neutralise_gadgets(1);
   dl_iterate_phdr(add_object, NULL);
   const struct bulkhead_domain *d;

@@ -23,7 +23,10 @@
 // also when a descriptor the process holds at start-up is open on it for
 // writing (walk /proc/self/fdinfo: flags O_WRONLY/O_RDWR, compare device
 // and inode), or when any shared writable mapping of it exists.
-// XFAIL: *
+// Fixed: a descriptor open for writing on the file (/proc/self/fd)
+// counts as a way to change it, so the library's pages are copied at
+// start-up: the write reaches the file, not the code, and the vault's read
+// faults.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -O1 -shared -fPIC %S/Inputs/rev29-startup-lib.c -o %t/libstart.so
@@ -36,7 +39,9 @@
 // CONTROL: library says 7
 // CONTROL-NOT: ATTACK SUCCEEDED
 // CHECK: uid 65534
+// CHECK: written through fd 9: 4
 // CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
