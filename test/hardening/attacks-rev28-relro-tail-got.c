@@ -46,8 +46,7 @@
 // CONTROL: bulkhead: SIGSEGV (invalid permissions) at address 0x{{[0-9a-f]+}} in the default domain
 #define _GNU_SOURCE
 #include <bulkhead.h>
-#include <elf.h>
-#include <link.h>
+#include "Inputs/got-slot.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -57,47 +56,11 @@ BULKHEAD_ENTRY(vault) int vault_check(char *guess) {
   return strcmp(guess, vault_key) == 0;
 }
 
-/* The program's JUMP_SLOT (or GLOB_DAT) word for NAME. */
-static void **slot;
-static int find_slot(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  if (info->dlpi_name[0])
-    return 0; /* the program comes first, with no name */
-  const ElfW(Dyn) *d = NULL;
-  for (int i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-      d = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-  const ElfW(Rela) *rel[2] = {0, 0};
-  size_t n[2] = {0, 0};
-  const ElfW(Sym) *sym = NULL;
-  const char *str = NULL;
-  for (; d && d->d_tag != DT_NULL; d++) {
-    uintptr_t v = d->d_un.d_ptr;
-    if (d->d_tag == DT_JMPREL)
-      rel[0] = (const ElfW(Rela) *)v;
-    if (d->d_tag == DT_PLTRELSZ)
-      n[0] = d->d_un.d_val / sizeof(ElfW(Rela));
-    if (d->d_tag == DT_RELA)
-      rel[1] = (const ElfW(Rela) *)v;
-    if (d->d_tag == DT_RELASZ)
-      n[1] = d->d_un.d_val / sizeof(ElfW(Rela));
-    if (d->d_tag == DT_SYMTAB)
-      sym = (const ElfW(Sym) *)v;
-    if (d->d_tag == DT_STRTAB)
-      str = (const char *)v;
-  }
-  for (int t = 0; t < 2 && sym && str; t++)
-    for (size_t i = 0; rel[t] && i < n[t]; i++) {
-      size_t s = ELF64_R_SYM(rel[t][i].r_info);
-      if (s && !strcmp(str + sym[s].st_name, (const char *)arg))
-        slot = (void **)(info->dlpi_addr + rel[t][i].r_offset);
-    }
-  return 1;
-}
-
 int main(void) {
   static char guess[32] = "a guess";
-  dl_iterate_phdr(find_slot, "strcmp");
+  struct got_slot got = {NULL, "strcmp", NULL, 0};
+  dl_iterate_phdr(got_slot_find, &got);
+  void **slot = got.slot;
   printf("strcmp's GOT word found: %d\n", slot != NULL);
   fflush(stdout);
   if (!slot)
