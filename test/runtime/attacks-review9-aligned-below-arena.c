@@ -131,7 +131,11 @@ static int attack(void) {
   vault_two(16, 0); /* this thread: the vault's stack 0 */
   uintptr_t s = seen_p + 16, lo = 0, hi = 0;
   mapping_of(s - 16, &lo, &hi);
-  uintptr_t arena = lo - 4096 - 65536, R = (lo - 4096) & ~(uintptr_t)262143;
+  /* Below the frames (runtime/internal.h, BH_STACK_LOW): a guard page, the
+   * unwinder's 16 KiB ring, a guard page; below stack 0, the arena's 64 KiB
+   * leading guard, whose first page is the vault's cookie. */
+  uintptr_t arena = lo - (4096 + 16384 + 4096) - 65536,
+            R = (lo - 4096) & ~(uintptr_t)262143;
   printf("stack %#lx-%#lx, arena from %#lx; the rounding goes to %#lx\n",
          (unsigned long)lo, (unsigned long)hi, (unsigned long)arena,
          (unsigned long)R);
