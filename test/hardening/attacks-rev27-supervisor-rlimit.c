@@ -73,7 +73,7 @@
 // CHECK: bulkhead: denied: prlimit64({{.*}}) from the default domain — setting another process's resource limits
 #include "Inputs/target.h"
 #include "Inputs/libc-wrpkru.h"
-#include <dirent.h>
+#include "Inputs/find-supervisor.h"
 #include <dlfcn.h>
 #include <link.h>
 #include <sys/resource.h>
@@ -86,31 +86,6 @@ static int lib = -1;
 static off_t lib_size;
 static struct rlimit old;
 
-/* The supervisor: the one process whose procfs files the supervisor
- * refuses to open for us (it kills the caller: a fork child tries each
- * pid; policy.p.supervisor, key-0 read-only data, holds it too). */
-static pid_t find_supervisor(void) {
-  DIR *d = opendir("/proc");
-  pid_t found = 0;
-  for (struct dirent *e; d && !found && (e = readdir(d));) {
-    pid_t p = (pid_t)atoi(e->d_name), c;
-    if (p <= 1 || p == getpid() || (c = fork()) < 0)
-      continue;
-    if (c == 0) {
-      char path[64];
-      snprintf(path, sizeof path, "/proc/%d/comm", (int)p);
-      int fd = open(path, O_RDONLY);
-      _exit(fd < 0);
-    }
-    int st;
-    waitpid(c, &st, 0);
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
-      found = p;
-  }
-  if (d)
-    closedir(d);
-  return found;
-}
 
 static int set_files(rlim_t n) {
   struct rlimit r = {n, old.rlim_max};

@@ -62,7 +62,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: parent's vault intact: 1
 #include "Inputs/target.h"
-#include <dirent.h>
+#include "Inputs/find-supervisor.h"
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -74,31 +74,6 @@ static char fifo[64];
 static int with_fifo;
 static volatile int go, done;
 
-/* The supervisor: the one process whose procfs files the supervisor
- * refuses to open for us (it kills the caller: a fork child tries each
- * pid), as in attacks-rev27-supervisor-rlimit.c. */
-static pid_t find_supervisor(void) {
-  DIR *d = opendir("/proc");
-  pid_t found = 0;
-  for (struct dirent *e; d && !found && (e = readdir(d));) {
-    pid_t p = (pid_t)atoi(e->d_name), c;
-    if (p <= 1 || p == getpid() || (c = fork()) < 0)
-      continue;
-    if (c == 0) {
-      char path[64];
-      snprintf(path, sizeof path, "/proc/%d/comm", (int)p);
-      int fd = open(path, O_RDONLY);
-      _exit(fd < 0);
-    }
-    int st;
-    waitpid(c, &st, 0);
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
-      found = p;
-  }
-  if (d)
-    closedir(d);
-  return found;
-}
 
 /* The thread id the kernel hands out next, if nothing else takes it. */
 static pid_t next_id(pid_t fallback) {

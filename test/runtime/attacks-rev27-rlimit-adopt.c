@@ -41,11 +41,8 @@
 // CHECK-NOT: BROKEN
 // CHECK: attacks-review8-adopt-grandchild: ok
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <signal.h>
-#include <stdlib.h>
+#include "../hardening/Inputs/find-supervisor.h"
 #include <sys/resource.h>
-#include <sys/wait.h>
 
 static long rev27_adopt(void);
 static void rev27_find_supervisor(void);
@@ -56,27 +53,9 @@ static void rev27_find_supervisor(void);
 static pid_t supervisor;
 static struct rlimit files;
 
-/* The one pid whose /proc files the supervisor will not open for us: it
- * kills the caller, so a fork child tries each. */
 static void rev27_find_supervisor(void) {
   getrlimit(RLIMIT_NOFILE, &files);
-  DIR *d = opendir("/proc");
-  for (struct dirent *e; d && !supervisor && (e = readdir(d));) {
-    pid_t p = (pid_t)atoi(e->d_name), c;
-    if (p <= 1 || p == getpid() || (c = fork()) < 0)
-      continue;
-    if (c == 0) {
-      char path[64];
-      snprintf(path, sizeof path, "/proc/%d/comm", (int)p);
-      _exit(open(path, O_RDONLY) < 0);
-    }
-    int st;
-    waitpid(c, &st, 0);
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
-      supervisor = p;
-  }
-  if (d)
-    closedir(d);
+  supervisor = find_supervisor();
   printf("supervisor found: %d\n", supervisor > 0);
   fflush(stdout);
 }

@@ -33,6 +33,7 @@
 // CHECK: {{^}}bulkhead: error: memory at 0x{{[0-9a-f]+}}-0x{{[0-9a-f]+}} (/memfd:jit (deleted)) is executable and its file is mapped shared or writable too
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
+#include "Inputs/steal-secret.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -51,18 +52,6 @@ int main(void) {
   unsigned char *w = rev28_rw; /* the stores: WRPKRU; RET */
   w[0] = 0x0f, w[1] = 0x01, w[2] = (unsigned char)(op + 1), w[3] = 0xc3;
   void *code = rev28_rx;
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }

@@ -40,6 +40,7 @@
 // CHECK: bulkhead: error: executable memory at 0x{{[0-9a-f]+}} (anonymous memory) that no object in ld.so's list holds has WRPKRU bytes
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
+#include "Inputs/steal-secret.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -57,18 +58,6 @@ int main(void) {
     return 1;
   /* PKRU 0 through the compiled code, and the copy in the same breath: a
    * C call would have its rights put back after it. */
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }

@@ -46,6 +46,7 @@
 // CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 #define _GNU_SOURCE
 #include <bulkhead.h>
+#include "Inputs/steal-secret.h"
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,18 +102,6 @@ int main(int argc, char **argv) {
   long w = fd < 0 ? -1 : (long)pwrite(fd, bytes, sizeof bytes, off);
   printf("file %s opened: %d, written: %ld\n", path, fd >= 0, w);
   fflush(stdout);
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }

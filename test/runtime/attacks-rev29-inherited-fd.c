@@ -68,6 +68,7 @@ int main(int argc, char **argv) {
 }
 #else
 #include <bulkhead.h>
+#include "Inputs/steal-secret.h"
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
@@ -106,19 +107,7 @@ int main(int argc, char **argv) {
   printf("written through fd 9: %ld\n",
          off < 0 ? -1L : (long)pwrite(9, bytes, sizeof bytes, off));
   fflush(stdout);
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }
 #endif

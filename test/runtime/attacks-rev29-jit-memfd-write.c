@@ -36,6 +36,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 #define _GNU_SOURCE
 #include <bulkhead.h>
+#include "Inputs/steal-secret.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,18 +63,6 @@ int main(int argc, char **argv) {
   unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
   printf("written: %ld\n", (long)pwrite(rev29_jit_fd, bytes, sizeof bytes, 0));
   fflush(stdout);
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }
