@@ -135,9 +135,6 @@ static int program_protected(void) {
   return fd < 0 && errno == ETXTBSY;
 }
 
-/* Why the process could change the file mapped from [dev, ino] (the maps
- * line's) at path: NULL if it cannot. A file that cannot be opened, or is
- * no longer the one mapped (renamed, deleted), counts as changeable. */
 /* Whether the process holds a descriptor open for writing on st's file
  * (inherited from its parent, or kept by a start-up library): it writes
  * the file whatever its ids (review 29, attacks-rev29-inherited-fd.c). */
@@ -156,6 +153,9 @@ static int writes_through_descriptor(const struct stat *st) {
   return found || !d;
 }
 
+/* Why the process could change the file mapped from [dev, ino] (the maps
+ * line's) at path: NULL if it cannot. A file that cannot be opened, or is
+ * no longer the one mapped (renamed, deleted), counts as changeable. */
 static const char *startup_changeable(const char *path, unsigned dmaj,
                                       unsigned dmin, unsigned long long ino,
                                       const char *status) {
