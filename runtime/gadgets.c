@@ -437,6 +437,21 @@ static int check_mapping(const struct bh_map *m, void *arg) {
   return 0;
 }
 
+static int execute_only(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size, (void)arg;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && !(ph->p_flags & PF_R))
+      bh_fatal("%s has execute-only code (a PT_LOAD without PF_R): it cannot "
+               "be searched for PKRU writes; link it without execute-only "
+               "segments",
+               info->dlpi_name[0] ? info->dlpi_name : "the program");
+  }
+  return 0;
+}
+
+void bh_refuse_execute_only(void) { dl_iterate_phdr(execute_only, NULL); }
+
 void bh_check_exec_memory(void) {
   static struct covered c; /* too big for the stack of a constructor */
   c.n = 0, c.nw = 0, c.exec_stack = NULL;

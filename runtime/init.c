@@ -233,6 +233,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
 
   if (!state.s.unprotected) {
     bh_bind_now(argv, envp);
+    bh_refuse_execute_only(); /* before anything reads code */
     /* What the scan sees must be what runs: pages of files the process
      * could change become its own first. Without the filter the process
      * may make code writable anyway. */

@@ -422,6 +422,10 @@ void bh_neutralise_gadgets(int later) BH_HIDDEN;
  * start-up, and again once the filter is in place, so that nothing made
  * executable before it goes unseen. */
 void bh_check_exec_memory(void) BH_HIDDEN;
+/* Stops the program if a loaded object has code it may not read (an
+ * execute-only PT_LOAD: the kernel gives it its execute-only key), which
+ * the start-up scans could not search (gadgets.c). */
+void bh_refuse_execute_only(void) BH_HIDDEN;
 /* Whether [a, a + len) lies in a part of the loaded object that is
  * read-only after relocation: a segment without write permission, or
  * RELRO (gadgets.c). */

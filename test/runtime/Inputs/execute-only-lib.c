@@ -1,0 +1,1 @@
+int xo_triple(int x) { return x * 3; }
