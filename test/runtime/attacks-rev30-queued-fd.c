@@ -10,11 +10,11 @@
 // writable descriptor on the library; nobody cannot change the root-owned
 // file by its ids, so its pages stay the page cache's. After main,
 // recvmsg (allowed) takes the descriptor out of the queue, and a write
-// through it is code no scan saw. The same holds for any other source of
-// descriptors the process holds at start-up: a fanotify group (its events
-// carry descriptors opened with the group's flags), a socket to a helper
-// that hands descriptors out, a process of the same user pidfd_getfd may
-// take them from (not in the filter's list).
+// through it is code no scan saw. The same would hold for other sources
+// of descriptors the process can reach after start-up (not tried here): a
+// socket to a helper that hands descriptors out, or a process of the same
+// user holding one, which pidfd_getfd (not in the filter's list) may take
+// it from where Yama allows the ptrace access it needs.
 //
 // Here main receives the descriptor from fd 9, pwrite()s WRPKRU; RET over
 // the library's function through it, at the file offset /proc/self/maps
@@ -28,9 +28,8 @@
 // Suggested fix: do not decide the copies by the ways to write the file
 // the process can be seen to hold: copy every start-up object's readable
 // private pages (docs/hardening.md already names the cost), or at least
-// whenever the process holds at start-up a socket, a fanotify group or
-// another source of descriptors; pidfd_getfd could be refused by the
-// filter as ptrace is.
+// whenever the process holds a socket at start-up; pidfd_getfd could be
+// refused by the filter as ptrace is.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
