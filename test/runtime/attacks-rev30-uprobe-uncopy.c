@@ -42,11 +42,18 @@
 // protection-key fault; xol: the page still anonymous with the probe,
 // ATTACK SUCCEEDED.
 //
+// Any uprobe's removal does the same, whoever made it: an administrator's
+// profiler probing a library the process may write gives its pages back
+// to the page cache too (not tried).
+//
 // Suggested fix: refuse, in the supervisor, opens for writing of files in
 // tracefs and debugfs (their uprobe_events, kprobe_events, dynamic_events
 // and the events' controls are the kernel's tracer, as perf_event_open
 // is), judged on the object opened (statfs magic: TRACEFS_MAGIC,
-// DEBUGFS_MAGIC), as procfs's memory files are.
+// DEBUGFS_MAGIC), as procfs's memory files are. Against others' probes,
+// map the start-up objects' pages from sealed memfd copies, as code
+// mapped after start-up is (supervisor-sealed.c): no probe of the file
+// reaches another inode, and no write reaches a sealed one.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
