@@ -6,7 +6,7 @@
 // library's file, once enabled and disabled, leaves the page where it sat
 // the page cache's again: on removal the kernel compares the restored
 // page with the file's and, identical, drops the process's copy and maps
-// the file's page (uprobe_write_opcode, "let go new_page"; Linux 5.5 on).
+// the file's page (uprobe_write_opcode; seen on the guest's Linux 6.1).
 // The filter refuses perf_event_open (perf's uprobes) and bpf, but the
 // same uprobes are made by writing tracefs files: uprobe_events and the
 // event's enable, plain opens of regular files in tracefs, which the
