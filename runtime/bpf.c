@@ -647,9 +647,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     case SYS_pidfd_send_signal:
       ja(a, notify);
       break;
+    /* userfaultfd's requests (type 0xAA): Linux 6.1 also hands out a
+     * userfaultfd through /dev/userfaultfd's USERFAULTFD_IOC_NEW, past
+     * the refusal of the system call (review 30). */
     case SYS_ioctl:
       ld(a, ARG_LO(0));
-      jump(a, BPF_JEQ, BH_REQUEST_FD, notify, allow);
+      jump(a, BPF_JEQ, BH_REQUEST_FD, notify, -1);
+      ld(a, ARG_LO(1));
+      emit(a, BPF_ALU | BPF_AND | BPF_K, 0xff00);
+      jump(a, BPF_JEQ, 0xAA00, -1, allow);
+      ret(a, TRAP(BH_R_UFFD));
       break;
     }
     /* A block's own returns, only those it jumps to: instructions are

@@ -47,6 +47,7 @@ static uint32_t run(const struct sock_filter *f, int n, const struct seccomp_dat
     case BPF_ST: M[i.k] = A; break;
     case BPF_MISC | BPF_TAX: X = A; break;
     case BPF_ALU | BPF_ADD | BPF_X: A += X; break;
+    case BPF_ALU | BPF_AND | BPF_K: A &= i.k; break;
     case BPF_JMP | BPF_JA: pc += i.k; break;
     case BPF_JMP | BPF_JEQ | BPF_K: pc += A == i.k ? i.jt : i.jf; break;
     case BPF_JMP | BPF_JGT | BPF_K: pc += A > i.k ? i.jt : i.jf; break;
@@ -136,7 +137,8 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_shmat: return LO(2) & (SHM_REMAP | SHM_EXEC) ? NOTIFY : ALLOW;
   case SYS_open: return LO(1) & (010000000 | 0200000) /* O_PATH, O_DIRECTORY */ ? ALLOW : NOTIFY;
   case SYS_openat: return LO(2) & (010000000 | 0200000) ? ALLOW : NOTIFY;
-  case SYS_ioctl: return LO(0) == BH_REQUEST_FD ? NOTIFY : ALLOW;
+  case SYS_ioctl: /* userfaultfd's requests, type 0xAA (review 30) */
+    return LO(0) == BH_REQUEST_FD ? NOTIFY : (LO(1) & 0xff00) == 0xAA00 ? TRAP(BH_R_UFFD) : ALLOW;
   }
   return ALLOW;
 }
@@ -198,6 +200,7 @@ static long check(int nranges, long iters) {
     d.nr = c < 8 ? names[random() % (sizeof names / sizeof names[0])] : c == 8 ? random() % 460 : (int)rnd();
     for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
+    if (d.nr == SYS_ioctl && random() % 3 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | 0xAA00 | (random() & 0xff);
     if (random() % 4 == 0) d.args[1] = P.supervisor;
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {
