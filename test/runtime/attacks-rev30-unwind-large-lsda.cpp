@@ -21,7 +21,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: not %run %t 2>&1 | FileCheck %s
-// CHECK: {{^}}bulkhead: {{.*}}vault_big
+// CHECK: {{^}}bulkhead: {{.*}}unwind
 // CHECK-NOT: terminate called
 #include <bulkhead.h>
 #include <stdio.h>
