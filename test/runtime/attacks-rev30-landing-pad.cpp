@@ -24,7 +24,12 @@
 // threat-model.md's note on the header ("while a throw is under way the
 // same words take a second thread's race (not tried)") names the type_info
 // and destructor words; the landing pad is the direct one, in every catch.
-// Same root as attacks-rev25-exception-ptr.cpp (the header is key-0).
+// With -DDTOR the store goes to the header's exceptionDestructor word
+// instead (null for this E): __cxa_end_catch, at the end of the vault's
+// catch, calls it with the vault's rights (ATTACK SUCCEEDED as well, seen
+// in the guest): fixing the landing pad alone would not do. Same root as
+// attacks-rev25-exception-ptr.cpp (the header is key-0), without keeping
+// the exception.
 // Suggested fix: a compartment's exception header out of other domains'
 // reach: __cxa_allocate_exception from a compartment could put the header
 // (the thrown object may stay shared) on the thrower's heap, or the
@@ -37,6 +42,8 @@
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread -DDTOR %s -o %t-dtor
+// RUN: %run %t-dtor | FileCheck %s
 // CONTROL: header found
 // CONTROL-NEXT: caught in the vault: 4
 // CHECK: header found
@@ -143,7 +150,11 @@ static void *attacker(void *) {
   if (forge) {
     uintptr_t p;
     __asm__("leaq steal(%%rip), %0" : "=r"(p));
+#ifdef DTOR
+    pad[-7] = p; /* exceptionDestructor, 72 bytes below the class word */
+#else
     *pad = p; /* the one store that matters */
+#endif
   }
   write(ack[1], "k", 1);
   return NULL;
