@@ -653,6 +653,38 @@ static int judge(int fd) {
   return zero || !memcmp(id, bh_policy->ident, sizeof id) ? BH_R_MEMFILE : 0;
 }
 
+/* Whether an open for writing reaches a kernel setting that has the kernel
+ * run code outside the filter, with the process's memory in reach: a
+ * sysctl (kernel.core_pattern's helper, kernel.modprobe) or any other
+ * procfs file but a process's own (/proc/<pid>/...), a uprobe through
+ * tracefs or debugfs (its removal gives a start-up copy back to the page
+ * cache; its out-of-line step runs the file's instruction), binfmt_misc's
+ * interpreters, sysfs's uevent helper (review 30). 0, or the reason. */
+static int judge_write(int fd, unsigned long long flags) {
+  if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
+    return 0;
+  struct statfs fs;
+  if (fstatfs(fd, &fs))
+    return BH_R_KERNEL_SETTING;
+  if (fs.f_type == TRACEFS_MAGIC || fs.f_type == DEBUGFS_MAGIC ||
+      fs.f_type == BINFMTFS_MAGIC)
+    return BH_R_KERNEL_SETTING;
+  if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
+    return 0;
+  char link[64], path[PATH_MAX];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n <= 0)
+    return BH_R_KERNEL_SETTING;
+  path[n] = 0;
+  if (fs.f_type == SYSFS_MAGIC)
+    return strcmp(path, "/sys/kernel/uevent_helper") ? 0 : BH_R_KERNEL_SETTING;
+  char *e;
+  strtol(path + 6, &e, 10);
+  int own = !strncmp(path, "/proc/", 6) && e != path + 6 && *e == '/';
+  return own ? 0 : BH_R_KERNEL_SETTING;
+}
+
 static int same_root(pid_t tid) {
   static struct stat b;
   static int have;
@@ -906,6 +938,8 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
     return;
   int cloexec = (how.flags & O_CLOEXEC) != 0;
   int reason = judge(fd);
+  if (!reason)
+    reason = judge_write(fd, how.flags);
   if (reason) {
     close(fd);
     bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),

@@ -124,6 +124,10 @@ const char *bh_reason_text(int reason) {
   case BH_R_LIMITS:
     return "setting another process's resource limits: any thread id may "
            "be the supervisor's, whose checks need descriptors";
+  case BH_R_KERNEL_SETTING:
+    return "a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the "
+           "uevent helper) can have the kernel run a program or a probe "
+           "outside the filter";
   case BH_R_HANDLE_TRUNC:
     return "an open by handle with O_TRUNC: the supervisor opens no handle "
            "for the program, so it cannot tell whether the truncation would "

@@ -22,12 +22,10 @@
 //
 // Seen in the guest (root): ATTACK SUCCEEDED.
 //
-// Suggested fix: refuse, in the supervisor, opens for writing of the
-// sysctls and files that name programs the kernel runs or change how it
-// runs them (kernel/core_pattern, kernel/modprobe, the uevent helper,
-// fs/binfmt_misc/register), judged on the object opened as memory files
-// are; or keep a root program from writing procfs and sysfs at all.
-// XFAIL: *
+// Fixed: the supervisor refuses opens for writing of every procfs file
+// but a process's own (/proc/<pid>/...: the sysctls among them), of
+// tracefs, debugfs and binfmt_misc, and of /sys/kernel/uevent_helper,
+// judged on the object opened (runtime/supervisor-open.c judge_write).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -DHELPER -O1 %s -o %t/helper
@@ -41,7 +39,7 @@
 // CONTROL: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 // CHECK: uid 0
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: bulkhead: denied
+// CHECK: bulkhead: denied: open{{.*}}core_pattern{{.*}}a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the uevent helper) can have the kernel run a program or a probe outside the filter
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>

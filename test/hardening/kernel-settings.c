@@ -1,0 +1,57 @@
+// The supervisor refuses opens for writing of kernel settings that have
+// the kernel run a program or a probe outside the filter (review 30:
+// attacks-rev30-core-pattern.c, attacks-rev30-uprobe-uncopy.c), judged on
+// the object opened, so any spelling of the path is refused alike; the
+// process's own procfs files stay writable and the settings readable.
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t
+// RUN: %run %t allowed | FileCheck --check-prefix=ALLOWED %s
+// RUN: not %run %t modprobe > %t.out 2>&1
+// RUN: FileCheck --check-prefix=MODPROBE %s < %t.out
+// ALLOWED: vault says 20
+// ALLOWED: own comm written: 1
+// ALLOWED: own oom_score_adj written: 1
+// ALLOWED: core_pattern read: 1
+// MODPROBE: vault says 20
+// MODPROBE-NEXT: bulkhead: denied: open{{.*}}"/proc/self/../sys/kernel/./modprobe"{{.*}}a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the uevent helper) can have the kernel run a program or a probe outside the filter
+// MODPROBE-NOT: opened
+#include <bulkhead.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY);
+  int ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+  if (fd >= 0)
+    close(fd);
+  return ok;
+}
+
+static int readable(const char *path) {
+  char c;
+  int fd = open(path, O_RDONLY);
+  int ok = fd >= 0 && read(fd, &c, 1) >= 0;
+  if (fd >= 0)
+    close(fd);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  printf("vault says %d\n", vault_len());
+  if (argc > 1 && !strcmp(argv[1], "modprobe")) {
+    int fd = open("/proc/self/../sys/kernel/./modprobe", O_RDWR);
+    printf("modprobe opened for writing: %d\n", fd >= 0);
+    return 0;
+  }
+  printf("own comm written: %d\n", write_file("/proc/self/comm", "settings"));
+  printf("own oom_score_adj written: %d\n",
+         write_file("/proc/thread-self/oom_score_adj", "100"));
+  printf("core_pattern read: %d\n", readable("/proc/sys/kernel/core_pattern"));
+  return 0;
+}
