@@ -659,8 +659,10 @@ static int judge(int fd) {
  * procfs file but a process's own (/proc/<pid>/...), a uprobe through
  * tracefs or debugfs (its removal gives a start-up copy back to the page
  * cache; its out-of-line step runs the file's instruction), binfmt_misc's
- * interpreters, sysfs's uevent helper (review 30). 0, or the reason. */
-static int judge_write(int fd, unsigned long long flags) {
+ * interpreters, sysfs's uevent helper (review 30). 0, or the reason.
+ * Also asked of the descriptors the process holds when its filter is
+ * installed (syscalls.c). */
+int bh_kernel_setting(int fd, unsigned long long flags) {
   if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
     return 0;
   struct statfs fs;
@@ -939,7 +941,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   int cloexec = (how.flags & O_CLOEXEC) != 0;
   int reason = judge(fd);
   if (!reason)
-    reason = judge_write(fd, how.flags);
+    reason = bh_kernel_setting(fd, how.flags);
   if (reason) {
     close(fd);
     bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),

@@ -19,12 +19,14 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -527,6 +529,28 @@ int bh_filter_planned(void) { return bh_filter_off == NULL; }
 
 /* After the heaps (constructor 101) and the symbolizer's module list
  * (102), before every other constructor of the program. */
+/* A descriptor open for writing on a kernel setting that runs code
+ * outside the filter, held from before it (inherited, or opened by a
+ * start-up library), would pass the supervisor's refusal of such opens. */
+static void refuse_setting_descriptors(void) {
+  DIR *d = opendir("/proc/self/fd");
+  if (!d)
+    cannot("opendir /proc/self/fd");
+  for (struct dirent *e; (e = readdir(d));) {
+    int fd = atoi(e->d_name), fl;
+    if (e->d_name[0] == '.' || fd == dirfd(d) ||
+        (fl = fcntl(fd, F_GETFL)) < 0 || !bh_kernel_setting(fd, (unsigned)fl))
+      continue;
+    char link[64], path[256] = "?";
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    path[n > 0 ? n : 1] = 0;
+    bh_fatal("descriptor %d is open for writing on %s: %s", fd, path,
+             bh_reason_text(BH_R_KERNEL_SETTING));
+  }
+  closedir(d);
+}
+
 __attribute__((constructor(103))) static void install_filter(void) {
   if (bh_domain_count() == 0 || bh_state->unprotected)
     return;
@@ -642,8 +666,10 @@ __attribute__((constructor(103))) static void install_filter(void) {
     cannot("starting the supervisor");
   close(sv[0]);
   /* With the filter in place, new executable memory is the supervisor's
-   * to judge; what was made before it is looked at now (review 28). */
+   * to judge, and opens of kernel settings; what was made before it is
+   * looked at now (reviews 28, 30). */
   bh_check_exec_memory();
+  refuse_setting_descriptors();
   if (policy.p.verbose)
     verbose_policy();
 }

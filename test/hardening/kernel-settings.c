@@ -2,7 +2,10 @@
 // the kernel run a program or a probe outside the filter (review 30:
 // attacks-rev30-core-pattern.c, attacks-rev30-uprobe-uncopy.c), judged on
 // the object opened, so any spelling of the path is refused alike; the
-// process's own procfs files stay writable and the settings readable.
+// process's own procfs files stay writable and the settings readable. A
+// descriptor open for writing on such a setting from before the filter (a
+// start-up library's, or inherited) stops the program when the filter is
+// installed.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t
 // RUN: %run %t allowed | FileCheck --check-prefix=ALLOWED %s
@@ -15,6 +18,10 @@
 // MODPROBE: vault says 20
 // MODPROBE-NEXT: bulkhead: denied: open{{.*}}"/proc/self/../sys/kernel/./modprobe"{{.*}}a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the uevent helper) can have the kernel run a program or a probe outside the filter
 // MODPROBE-NOT: opened
+// RUN: not %run %t held > %t.held 2>&1
+// RUN: FileCheck --check-prefix=HELD %s < %t.held
+// HELD: bulkhead: error: descriptor {{[0-9]+}} is open for writing on /proc/sys/kernel/core_pattern: a kernel setting
+// HELD-NOT: vault says
 #include <bulkhead.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +30,12 @@
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
+
+/* Before the filter, as a start-up library's constructor could. */
+__attribute__((constructor(101))) static void hold(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "held"))
+    open("/proc/sys/kernel/core_pattern", O_WRONLY);
+}
 
 static int write_file(const char *path, const char *text) {
   int fd = open(path, O_WRONLY);
