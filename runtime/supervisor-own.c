@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -156,9 +157,29 @@ static int writes_through_descriptor(const struct stat *st) {
 /* Why the process could change the file mapped from [dev, ino] (the maps
  * line's) at path: NULL if it cannot. A file that cannot be opened, or is
  * no longer the one mapped (renamed, deleted), counts as changeable. */
+/* Whether the process holds a Unix socket: a descriptor open for writing
+ * on any file may wait in its queue (SCM_RIGHTS), unseen by the walk
+ * above until received (review 30, attacks-rev30-queued-fd.c). */
+static int holds_unix_socket(void) {
+  DIR *d = opendir("/proc/self/fd");
+  int found = 0;
+  for (struct dirent *e; d && !found && (e = readdir(d));) {
+    int fd = atoi(e->d_name), domain = 0;
+    socklen_t len = sizeof domain;
+    struct stat o;
+    found = e->d_name[0] != '.' && fd != dirfd(d) && !fstat(fd, &o) &&
+            S_ISSOCK(o.st_mode) &&
+            (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+             domain == AF_UNIX);
+  }
+  if (d)
+    closedir(d);
+  return found || !d;
+}
+
 static const char *startup_changeable(const char *path, unsigned dmaj,
                                       unsigned dmin, unsigned long long ino,
-                                      const char *status) {
+                                      const char *status, int unix_socket) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat st;
   const char *w = NULL;
@@ -167,6 +188,9 @@ static const char *startup_changeable(const char *path, unsigned dmaj,
     w = "the file mapped cannot be opened again";
   else if (writes_through_descriptor(&st))
     w = "the process holds a descriptor open for writing on it";
+  else if (unix_socket)
+    w = "the process holds a Unix socket, on which a descriptor open for "
+        "writing on it may wait";
   else if ((w = bh_file_changeable(fd, &st, getpid())) ||
            (w = could_become(&st, status))) {
     struct stat exe;
@@ -183,7 +207,7 @@ static const char *startup_changeable(const char *path, unsigned dmaj,
  * file the last lines named and what was decided for it (the lines of one
  * object follow each other). */
 struct startup_walk {
-  int mem, pagemap, verbose;
+  int mem, pagemap, verbose, unix_socket;
   const char *status;
   unsigned pmaj, pmin;
   unsigned long long pino;
@@ -201,7 +225,8 @@ static int own_startup_line(const struct bh_map *m, void *ctx) {
     return 0;
   if (m->maj != w->pmaj || m->min != w->pmin || m->ino != w->pino) {
     w->pmaj = m->maj, w->pmin = m->min, w->pino = m->ino;
-    w->why = startup_changeable(m->path, m->maj, m->min, m->ino, w->status);
+    w->why = startup_changeable(m->path, m->maj, m->min, m->ino, w->status,
+                                w->unix_socket);
     if (w->why && w->verbose) {
       char say[4096 + 256];
       bh_format(say, sizeof say,
@@ -231,8 +256,9 @@ long bh_own_startup_pages(int verbose) {
              "decide which start-up objects to copy");
   int mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
   int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-  struct startup_walk w = {mem, pagemap, verbose, status, ~0u, ~0u,
-                           0,   NULL,    0};
+  struct startup_walk w = {mem,    pagemap, verbose, holds_unix_socket(),
+                           status, ~0u,     ~0u,     0,
+                           NULL,   0};
   if (mem < 0 || bh_each_map("/proc/self/maps", own_startup_line, &w) < 0)
     bh_fatal("cannot open /proc/self/maps and /proc/self/mem to make the "
              "pages of start-up objects the process's own: %s",
