@@ -442,8 +442,9 @@ void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
  * and .eh_frame_hdr, and libgcc_s's _Unwind_Find_FDE, on pages [*lo, *hi)
  * made read-only (unwind-find.c). */
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
-/* Start-up: stops the program if a loaded object other than libgcc_s.so.1
- * and the program defines _Unwind_RaiseException (unwind-only.c). */
+/* Start-up, and again at the filter's installation: stops the program if
+ * a loaded object other than libgcc_s.so.1 and the program defines
+ * _Unwind_RaiseException (unwind-only.c). */
 void bh_unwinder_only_libgcc(void) BH_HIDDEN;
 /* With a compartment's rights: into *COPY a copy of the FDE at FDE (its
  * CIE read into C), and of its LSDA, that names no writable word, the

@@ -14,8 +14,11 @@
  * loaded object but libgcc_s.so.1 and the program itself (whose own copy
  * of libgcc's unwinder bulkhead-clang refuses after the link) defines
  * _Unwind_RaiseException in its dynamic symbol table. Read from each
- * object's hash table in memory, before any of the program's code runs:
- * no dlopen, no dlsym (only the first definition), no file.
+ * object's hash table in memory, before any of the program's code runs
+ * (no dlopen, no dlsym: it gives only the first definition; no file), and
+ * again when the system-call filter is installed, for objects start-up
+ * libraries' constructors loaded. One loaded by a later dlopen is not
+ * checked (docs/threat-model.md: open).
  */
 #define _GNU_SOURCE
 #include "internal.h"

@@ -25,7 +25,16 @@
 // CHECK: {{^}}bulkhead: error: the unwinder cannot unwind the frame at pc 0x{{[0-9a-f]+}} ({{.*}}+0x{{[0-9a-f]+}}) with a compartment's rights: its CIE, FDE and LSDA together are over the 4080 bytes of a copy's slot
 // CHECK-NOT: terminate called
 // CHECK-NOT: big:
+// The runtime's own walks end at such a frame, as before: here the vault's
+// backtrace(3) through vault_big.
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -DBACKTRACE %s -o %t-bt
+// RUN: %run %t-bt 2>&1 | FileCheck %s --check-prefix=BT
+// BT-NOT: bulkhead:
+// BT: backtrace: {{[1-9]}}
+// BT-NOT: bulkhead:
+// BT: big: 0
 #include <bulkhead.h>
+#include <execinfo.h>
 #include <stdio.h>
 
 struct E {
@@ -35,8 +44,14 @@ struct E {
 BULKHEAD_DATA(vault) int vault_sink;
 
 __attribute__((noinline)) static void step(int i) {
-  if (i == vault_sink)
-    throw E{i};
+  if (i != vault_sink)
+    return;
+#ifdef BACKTRACE
+  void *f[64];
+  printf("backtrace: %d\n", backtrace(f, 64));
+#else
+  throw E{i};
+#endif
 }
 
 #define T(i)                                                                   \
