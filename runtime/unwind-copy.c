@@ -50,7 +50,7 @@
  * handler frame's, from the search phase, which it parses again for a
  * violated dynamic exception specification (threat-model.md: open).
  * A CIE, FDE and LSDA too big for a slot (4 KiB less the ring's header)
- * are refused (no FDE): measured on Debian's libstdc++.so.6, the largest
+ * are refused: measured on Debian's libstdc++.so.6, the largest
  * copy is under 1 KiB; among libclang-cpp.so.19's 108,000 FDEs three are
  * over 4 KiB (long CFA programs). The ring is small because it comes out
  * of the stack (20 KiB with its guard page: review 9's aligned-alloca test

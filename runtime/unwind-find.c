@@ -34,7 +34,7 @@
  * (walked from the object's .eh_frame_hdr), on the same read-only pages.
  * A registered object's personality word is read only where its program
  * headers make it read-only (RELRO, where bulkhead-clang links it), else
- * there is no FDE; its LSDA stays its own (its type words: open).
+ * the copy is refused (the program stops with one line); its LSDA stays its own (its type words: open).
  */
 #define _GNU_SOURCE
 #include "internal.h"
