@@ -241,6 +241,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     int verbose = v && *v && strcmp(v, "0");
     if (bh_filter_planned())
       bh_own_startup_pages(verbose);
+    bh_unwinder_only_libgcc();
     bh_unwind_objects_init(&state.s.unwind_lo, &state.s.unwind_hi);
     bh_plt_read_only(verbose, 0, 0, &state.s.plt_lo, &state.s.plt_hi);
     bh_rseq_off();

@@ -442,15 +442,24 @@ void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
  * and .eh_frame_hdr, and libgcc_s's _Unwind_Find_FDE, on pages [*lo, *hi)
  * made read-only (unwind-find.c). */
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* Start-up, and again at the filter's installation: stops the program if
+ * a loaded object other than libgcc_s.so.1 and the program defines
+ * _Unwind_RaiseException (unwind-only.c). */
+void bh_unwinder_only_libgcc(void) BH_HIDDEN;
 /* With a compartment's rights: into *COPY a copy of the FDE at FDE (its
  * CIE read into C), and of its LSDA, that names no writable word, the
  * words' values from W, on this thread's stack of the compartment (NULL
- * if it cannot be copied: no FDE); 1, or 0 if the thread runs on no stack
+ * if it cannot be copied, with the reason in *WHY unless the runtime's own
+ * walk is under way: then no FDE); 1, or 0 if the thread runs on no stack
  * of the compartment (unwind-copy.c). */
 struct bh_cie;
 struct bh_words;
 int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
-                   const struct bh_words *w, const void **copy) BH_HIDDEN;
+                   const struct bh_words *w, const void **copy,
+                   const char **why) BH_HIDDEN;
+/* Around the runtime's own calls of _Unwind_Backtrace (+1, then -1): a
+ * copy refused meanwhile ends the walk quietly (unwind-copy.c). */
+void bh_unwind_walk(int delta) BH_HIDDEN;
 /* What a PLT jump to TARGET should read instead (plt.c): the runtime's
  * FDE lookup for _Unwind_Find_FDE, TARGET otherwise; said on stderr when
  * VERBOSE, naming OBJECT. */

@@ -572,6 +572,7 @@ __attribute__((constructor(103))) static void install_filter(void) {
    * before it got (review 22): PLT jumps off writable GOT words, and no
    * PKRU write left usable. */
   uintptr_t lo, hi;
+  bh_unwinder_only_libgcc(); /* also no unwinder of theirs (review 30b) */
   bh_plt_read_only(policy.p.verbose, bh_state->plt_lo, bh_state->plt_hi, &lo,
                    &hi);
   add_range(lo, hi, 0, 0);

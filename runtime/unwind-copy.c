@@ -25,8 +25,12 @@
  * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
  * here, the copy is refused) and an expression's DW_OP_GNU_encoded_addr
  * (refused alike); an instruction or operation not known here is refused
- * too. A refused copy is no FDE: the unwinder stops (a throw through the
- * frame ends the program).
+ * too. A refused copy stops the program with one line naming the frame
+ * and why (review 30b): answered no FDE, libgcc_s would stop there and a
+ * throw end in std::terminate, whose handler is a key-0 word called with
+ * the compartment's rights. Only the runtime's own walks (backtrace(3),
+ * fault reports, the recorder: bh_unwind_walk) end quietly there instead,
+ * as a walk ending early harms no one.
  *
  * Where the copy lives: memory the default domain cannot write, that no
  * other thread overwrites while this thread's unwinder reads it, and no
@@ -46,7 +50,7 @@
  * handler frame's, from the search phase, which it parses again for a
  * violated dynamic exception specification (threat-model.md: open).
  * A CIE, FDE and LSDA too big for a slot (4 KiB less the ring's header)
- * are refused (no FDE): measured on Debian's libstdc++.so.6, the largest
+ * are refused: measured on Debian's libstdc++.so.6, the largest
  * copy is under 1 KiB; among libclang-cpp.so.19's 108,000 FDEs three are
  * over 4 KiB (long CFA programs). The ring is small because it comes out
  * of the stack (20 KiB with its guard page: review 9's aligned-alloca test
@@ -64,11 +68,12 @@
 #define SLOTS 4
 #define RING_HEADER 64
 #define SLOT ((BH_UNWIND_RING - RING_HEADER) / SLOTS)
-_Static_assert(SLOT % 8 == 0 && SLOT >= 1024, "a copy's slot");
+_Static_assert(SLOT % 8 == 0 && SLOT == 4080, "a copy's slot, as said below");
 
 struct ring {
-  uint64_t next; /* lookups so far: the next slot */
-  char pad[RING_HEADER - 8];
+  uint64_t next;  /* lookups so far: the next slot */
+  uint64_t walks; /* the runtime's own walks under way (bh_unwind_walk) */
+  char pad[RING_HEADER - 16];
   uint8_t slot[SLOTS][SLOT];
 };
 _Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
@@ -223,20 +228,21 @@ static void close_entry(struct out *o, uint8_t *start) {
   }
 }
 
-/* This thread's next slot, or NULL (see the top). */
-static uint8_t *next_slot(void) {
+/* This thread's ring on the stack of the compartment whose rights it
+ * holds, or NULL (see the top). */
+static struct ring *this_ring(void) {
   int c = bh_current_compartment();
   if (c < 0)
     return NULL;
   char *sp;
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
-  struct ring *r = (struct ring *)bh_stack_ring(c, sp);
-  if (!r)
-    return NULL;
-  /* Taken before it is written: a signal handler's lookup in between
-   * takes the next one. */
-  uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
-  return r->slot[k % SLOTS];
+  return (struct ring *)bh_stack_ring(c, sp);
+}
+
+void bh_unwind_walk(int delta) {
+  struct ring *r = this_ring();
+  if (r)
+    __atomic_fetch_add(&r->walks, (uint64_t)(int64_t)delta, __ATOMIC_RELAXED);
 }
 
 /* Writes at O->p a copy of the LSDA read into L whose type table is
@@ -284,12 +290,10 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   return o->full ? NULL : start;
 }
 
-int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
-                   const struct bh_words *w, const void **copy) {
-  uint8_t *slot = next_slot();
-  if (!slot)
-    return 0; /* no compartment stack: the caller decides */
-  *copy = NULL;
+/* The copy into SLOT, or NULL with the reason in *WHY. */
+static const void *copy_into(uint8_t *slot, const uint8_t *fde,
+                             const struct bh_cie *c, const struct bh_words *w,
+                             const char **why) {
   int ok = 1;
   uint32_t len;
   memcpy(&len, fde, 4);
@@ -302,18 +306,24 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
     uintptr_t n = bh_cfi_uleb(&p);
     insns = p + n;
     if (c->lsda_enc != BH_PE_OMIT) {
-      if (c->lsda_enc & BH_PE_INDIRECT)
-        return 1; /* never written so: not followed */
+      if (c->lsda_enc & BH_PE_INDIRECT) /* never written so: not followed */
+        return *why = "its LSDA pointer is indirect", NULL;
       lsda = bh_cfi_encoded(&p, c->lsda_enc, 0, &ok);
     }
   }
   if (c->pers_enc != BH_PE_OMIT && (c->pers_enc & BH_PE_INDIRECT) &&
       w->value(w->ctx, c->pers, &personality))
-    return 1;
-  if (!ok || p > insns || insns > end || !program_ok(c->insns, c->end) ||
-      !program_ok(insns, end) ||
-      (c->pers_enc != BH_PE_OMIT && !personality))
-    return 1;
+    return *why = "its CIE's personality word has no value recorded at "
+                  "start-up nor is read-only",
+           NULL;
+  if (!ok || p > insns || insns > end)
+    return *why = "its FDE is not well formed", NULL;
+  if (!program_ok(c->insns, c->end) || !program_ok(insns, end))
+    return *why = "its CFA program has an instruction not copied "
+                  "(DW_CFA_set_loc, DW_OP_GNU_encoded_addr or one not known)",
+           NULL;
+  if (c->pers_enc != BH_PE_OMIT && !personality)
+    return *why = "its personality routine's address is 0", NULL;
 
   struct out o = {slot, slot + SLOT, 0};
   uint8_t *cie = o.p;
@@ -326,8 +336,8 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
     uint8_t data[32];
     size_t n = 0;
     for (const char *a = c->aug + 1; *a; a++) {
-      if (n + 9 > sizeof data)
-        return 1; /* not a CIE any compiler writes */
+      if (n + 9 > sizeof data) /* not a CIE any compiler writes */
+        return *why = "its CIE's augmentation is too long", NULL;
       if (*a == 'R')
         data[n++] = BH_PE_ABSPTR;
       else if (*a == 'L')
@@ -364,13 +374,35 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
    * (open). */
   if (lsda_at && lsda && !o.full && !w->late) {
     struct bh_lsda l;
-    const uint8_t *lc =
-        bh_lsda_read((const uint8_t *)lsda, &l) ? NULL : copy_lsda(&o, &l, w);
-    if (!lc)
-      return 1;
-    memcpy(lsda_at, &lc, 8);
+    if (bh_lsda_read((const uint8_t *)lsda, &l))
+      return *why = "its LSDA is not of the form compilers write", NULL;
+    const uint8_t *lc = copy_lsda(&o, &l, w);
+    if (!lc && !o.full)
+      return *why = "its LSDA's type table could not be copied (a word "
+                    "with no value recorded at start-up?)",
+             NULL;
+    if (lc)
+      memcpy(lsda_at, &lc, 8);
   }
-  if (!o.full)
-    *copy = f;
+  if (o.full)
+    return *why = "its CIE, FDE and LSDA together are over the 4080 bytes "
+                  "of a copy's slot",
+           NULL;
+  return f;
+}
+
+int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
+                   const struct bh_words *w, const void **copy,
+                   const char **why) {
+  struct ring *r = this_ring();
+  if (!r)
+    return 0; /* no compartment stack: the caller decides */
+  /* Taken before it is written: a signal handler's lookup in between
+   * takes the next one. */
+  uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+  *why = NULL;
+  *copy = copy_into(r->slot[k % SLOTS], fde, c, w, why);
+  if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))
+    *why = NULL; /* the runtime's own walk: it just ends there */
   return 1;
 }

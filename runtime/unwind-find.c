@@ -34,7 +34,7 @@
  * (walked from the object's .eh_frame_hdr), on the same read-only pages.
  * A registered object's personality word is read only where its program
  * headers make it read-only (RELRO, where bulkhead-clang links it), else
- * there is no FDE; its LSDA stays its own (its type words: open).
+ * the copy is refused (the program stops with one line); its LSDA stays its own (its type words: open).
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -322,6 +322,18 @@ static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
   return -1;
 }
 
+/* One line naming the frame a copy was refused for, and the end (the
+ * object's path from symbolize.c's list: key-0, but only a name). */
+__attribute__((noreturn)) static void refuse(uintptr_t pc, const char *why) {
+  const char *path;
+  uintptr_t off;
+  if (!bh_code_module(pc, &path, &off))
+    path = "no object known", off = pc;
+  bh_fatal("the unwinder cannot unwind the frame at pc 0x%lx (%s+0x%lx) "
+           "with a compartment's rights: %s (runtime/unwind-copy.c)",
+           (unsigned long)pc, path, (unsigned long)off, why);
+}
+
 static const void *find_fde(void *pc, struct eh_bases *bases) {
   const struct table *t = table();
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
@@ -341,8 +353,12 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
     return NULL;
   struct bh_words w = {&o, word_value, o.ph != NULL};
   const void *copy;
-  if (bh_unwind_copy(fde, &c, &w, &copy))
+  const char *why;
+  if (bh_unwind_copy(fde, &c, &w, &copy, &why)) {
+    if (why) /* no FDE would end a throw in a key-0 terminate handler */
+      refuse(a, why);
     return copy;
+  }
   return fde; /* no compartment stack to copy to (unwind-copy.c) */
 }
 

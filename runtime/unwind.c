@@ -49,9 +49,17 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg) {
   return owner >= 0 && owner != w->own ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
+/* A frame whose CFI the runtime will not copy ends these walks there
+ * (bh_unwind_walk), rather than the program. */
+static void walk(_Unwind_Trace_Fn fn, void *arg) {
+  bh_unwind_walk(1);
+  _Unwind_Backtrace(fn, arg);
+  bh_unwind_walk(-1);
+}
+
 int bh_backtrace(uintptr_t *out, int max, int own) {
   struct walk w = {out, NULL, max, 0, own, 0};
-  _Unwind_Backtrace(step, &w);
+  walk(step, &w);
   return w.n;
 }
 
@@ -60,7 +68,7 @@ int bh_backtrace(uintptr_t *out, int max, int own) {
  * frame's stack pointer. */
 int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) {
   struct walk w = {out, sp, max, 0, own, 1};
-  _Unwind_Backtrace(step, &w);
+  walk(step, &w);
   return w.n;
 }
 
@@ -84,7 +92,7 @@ int backtrace(void **out, int max) {
   struct trace t = {out, max, -1};
   if (max <= 0)
     return 0;
-  _Unwind_Backtrace(trace_step, &t);
+  walk(trace_step, &t);
   /* As glibc: the walk may end with a null return address above _start. */
   if (t.n > 1 && !out[t.n - 1])
     t.n--;

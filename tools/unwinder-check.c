@@ -64,6 +64,29 @@ static GElf_Addr partial_relro_end(Elf *elf) {
   return 0;
 }
 
+/* The first library ELF's dynamic section needs that is another unwinder
+ * (review 30b): LLVM's libunwind.so.1 or the nongnu libunwind.so.8. Needed
+ * before libgcc_s, its _Unwind_RaiseException is the one a throw calls,
+ * and it never asks the runtime's _Unwind_Find_FDE. NULL if none. */
+static const char *other_unwinder(Elf *elf) {
+  for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn)) != NULL;) {
+    GElf_Shdr sh;
+    Elf_Data *data;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC ||
+        !sh.sh_entsize || !(data = elf_getdata(scn, NULL)))
+      continue;
+    for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+      GElf_Dyn d;
+      const char *name;
+      if (gelf_getdyn(data, (int)i, &d) && d.d_tag == DT_NEEDED &&
+          (name = elf_strptr(elf, sh.sh_link, d.d_un.d_val)) &&
+          !strncmp(name, "libunwind.so", 12))
+        return name;
+    }
+  }
+  return NULL;
+}
+
 /* Prints one error for each failed check among SYMTAB's symbols (the
  * personality words' only if WORDS); returns whether any failed. */
 static bool check_symbols(const char *path, Elf *elf, Elf_Scn *symtab,
@@ -139,6 +162,15 @@ int check_unwinding(const char *path) {
             "(docs/driver.md)\n",
             path, (unsigned long long)relro_end);
   bad = bad || relro_end;
+  const char *needed = has_gates ? other_unwinder(elf) : NULL;
+  if (needed)
+    fprintf(stderr,
+            "bulkhead-clang: error: %s needs %s, an unwinder other than "
+            "libgcc_s.so.1: its _Unwind_RaiseException would follow key-0 "
+            "unwind records with a compartment's rights; link without it "
+            "(docs/threat-model.md)\n",
+            path, needed);
+  bad = bad || needed;
   if (elf)
     elf_end(elf);
   close(fd);

@@ -6,7 +6,8 @@
  *   unwinder from following key-0 unwind records with a compartment's
  *   rights (runtime/unwind-find.c); a copy of libgcc's unwinder linked
  *   into the output itself (libgcc_eh.a: -static-libgcc, or named by hand)
- *   would follow them.
+ *   would follow them; so would another unwinder it needs (LLVM's
+ *   libunwind.so.1, needed before libgcc_s: review 30b).
  * - The words through which its C++ unwind tables name a personality
  *   routine (DW.ref.*) are read-only after start-up: relro-personality.ld
  *   puts them in RELRO, but gold or a linker script of the user's leaves
@@ -17,7 +18,7 @@
 #define BULKHEAD_UNWINDER_CHECK_H
 
 /* Checks the linked file PATH: if it holds compartment gates and fails
- * either check, prints one error per failure and returns 1; else (also
+ * any check, prints one error per failure and returns 1; else (also
  * when PATH cannot be read: the alias check reports that) returns 0. */
 int check_unwinding(const char *path);
 
