@@ -9,6 +9,7 @@ packages="
   llvm-19-dev clang-19 lld-19 llvm-19-tools libclang-rt-19-dev
   llvm-22-dev clang-22 lld-22 llvm-22-tools libclang-rt-22-dev
   libelf-dev libdw-dev libmimalloc-dev libmimalloc2.0
+  libunwind-14 libc++abi1-14
   qemu-system-x86 linux-image-amd64 busybox-static
   dpkg-dev gzip
   make tcl8.6-dev zlib1g-dev
