@@ -80,6 +80,10 @@ struct bh_words {
   const void *ctx;
   int (*value)(const void *ctx, uintptr_t at, uintptr_t *v);
   int late;
+  /* Whether a personality routine at A is libstdc++'s or libgcc_s's:
+   * another object's may forward through key-0 words (glibc's
+   * __gcc_personality_v0, review 30b). */
+  int (*routine_ok)(uintptr_t a);
 };
 
 #endif

@@ -324,6 +324,10 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
            NULL;
   if (c->pers_enc != BH_PE_OMIT && !personality)
     return *why = "its personality routine's address is 0", NULL;
+  if (c->pers_enc != BH_PE_OMIT && !w->routine_ok(personality))
+    return *why = "its personality routine is neither libstdc++'s nor "
+                  "libgcc_s's (glibc's forwards through key-0 words)",
+           NULL;
 
   struct out o = {slot, slot + SLOT, 0};
   uint8_t *cie = o.p;

@@ -56,6 +56,7 @@ typedef const void *find_fde_fn(void *pc, struct eh_bases *bases);
 struct span {
   uintptr_t lo, hi; /* the object's PT_LOAD segments, lowest to highest */
   const uint8_t *hdr; /* its .eh_frame_hdr, or NULL */
+  int personalities;  /* libstdc++.so.6 or libgcc_s.so.1: routines trusted */
 };
 
 /* A word a start-up object's CIE (personality) or LSDA (type table)
@@ -81,7 +82,7 @@ static const struct word *words(const struct table *t) {
 
 static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
                     struct span *s) {
-  *s = (struct span){UINTPTR_MAX, 0, NULL};
+  *s = (struct span){UINTPTR_MAX, 0, NULL, 0};
   for (int i = 0; i < n; i++) {
     uintptr_t lo = base + ph[i].p_vaddr, hi = lo + ph[i].p_memsz;
     if (ph[i].p_type == PT_LOAD) {
@@ -194,6 +195,10 @@ static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   struct fill *f = arg;
   struct span s;
   span_of(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum, &s);
+  const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+  base = base ? base + 1 : info->dlpi_name ? info->dlpi_name : "";
+  s.personalities =
+      !strcmp(base, "libstdc++.so.6") || !strcmp(base, "libgcc_s.so.1");
   if (f->t && f->t->n < f->cap)
     f->t->o[f->t->n++] = s;
   else if (!f->t)
@@ -300,6 +305,14 @@ static int registered(uintptr_t pc, struct object *o) {
  * writable memory: the value recorded at start-up, or the word itself
  * where a registered object's program headers say it is read-only
  * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if neither. */
+static int routine_ok(uintptr_t a) {
+  const struct table *t = table();
+  for (size_t i = 0; i < t->n; i++)
+    if (t->o[i].personalities && a >= t->o[i].lo && a < t->o[i].hi)
+      return 1;
+  return 0;
+}
+
 static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
   const struct object *o = ctx;
   const struct table *t = table();
@@ -339,7 +352,7 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
     return t->real(pc, bases);
   uintptr_t a = (uintptr_t)pc;
-  struct object o = {{0, 0, NULL}, 0, NULL, 0};
+  struct object o = {{0, 0, NULL, 0}, 0, NULL, 0};
   size_t i = 0;
   while (i < t->n && !(a >= t->o[i].lo && a < t->o[i].hi))
     i++;
@@ -351,7 +364,7 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   const uint8_t *fde = search(o.s.hdr, a, bases, &c);
   if (!fde)
     return NULL;
-  struct bh_words w = {&o, word_value, o.ph != NULL};
+  struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok};
   const void *copy;
   const char *why;
   if (bh_unwind_copy(fde, &c, &w, &copy, &why)) {

@@ -30,23 +30,24 @@
 // both words, seen in the guest (review 30b, with the filter). The control
 // stores nothing, steals nothing. Not cancellation
 // (attacks-rev25-cancel-cleanup.c): an ordinary throw.
-// Suggested fix: with a compartment's rights, answer no FDE for a frame
-// whose recorded personality is not a routine of libstdc++'s, libgcc_s's
-// or an instrumented object's (here libc's forwarder): a throw through
-// fclose then ends the program, and its landing pad (libc's
-// _Unwind_Resume) is never reached. Recording libgcc_s's routine in the
-// forwarder's place would still leave that _Unwind_Resume.
-// XFAIL: *
+// Fixed: with a compartment's rights the runtime refuses to copy a frame
+// whose personality routine lies outside libstdc++.so.6 and libgcc_s.so.1
+// (runtime/unwind-find.c routine_ok), and a refused copy stops the
+// program with one line: a vault's throw through fclose now ends there,
+// before any personality routine or landing pad of libc's runs (the
+// control too: such a throw cannot be unwound with the vault's rights).
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -ldl -o %t
-// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t | FileCheck %s
+// RUN: not %run %t control 2>&1 | FileCheck %s --check-prefix=CONTROL
+// RUN: not %run %t 2>&1 | FileCheck %s
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -DRESUME %s -ldl -o %t-resume
-// RUN: %run %t-resume | FileCheck %s
-// CONTROL: caught: 7
-// CONTROL-NEXT: nothing stolen
+// RUN: not %run %t-resume 2>&1 | FileCheck %s
+// CONTROL-NOT: caught
+// CONTROL: bulkhead: error: the unwinder cannot unwind the frame at pc {{.*}}libc.so.6{{.*}}: its personality routine is neither libstdc++'s nor libgcc_s's
 // CHECK: libc's words for {{.*}}: 1
-// CHECK: caught: 7
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK-NOT: caught
+// CHECK: bulkhead: error: the unwinder cannot unwind the frame at pc {{.*}}libc.so.6{{.*}}: its personality routine is neither libstdc++'s nor libgcc_s's
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
 #include <dlfcn.h>
@@ -134,6 +135,7 @@ static int replace(uintptr_t old, uintptr_t now) {
 
 int main(int argc, char **argv) {
   (void)argv;
+  setvbuf(stdout, NULL, _IONBF, 0); /* its lines before the refusal kept */
   void *first[4];
   /* glibc's own backtrace (the program's name is the runtime's): it loads
    * libgcc_s and fills glibc's table now. */
