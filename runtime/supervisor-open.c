@@ -616,7 +616,7 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
 }
 
 /* Whether the open file is a procfs file the caller may not have: any
- * "mem" of our process or of the supervisor, or anything of the
+ * process's "mem" (ours, the supervisor's, or another's), or anything of the
  * supervisor's own (reached through a link that the rewrite above could
  * not follow for the caller). 0, or the reason. */
 static int judge(int fd) {
@@ -641,28 +641,21 @@ static int judge(int fd) {
     return 0; /* /proc/cpuinfo and the like */
   if (pid == getpid())
     return mem ? BH_R_MEMFILE : BH_R_SPELLING;
-  if (!mem)
-    return 0;
-  pid_t tgid = bh_task_tgid((pid_t)pid);
-  unsigned long id[BH_IDENT_FIELDS];
-  if (tgid <= 0 || bh_task_ident(tgid, id))
-    return BH_R_MEMFILE;
-  int zero = 1;
-  for (int i = 0; i < BH_IDENT_FIELDS; i++)
-    zero &= id[i] == 0;
-  return zero || !memcmp(id, bh_policy->ident, sizeof id) ? BH_R_MEMFILE : 0;
+  /* Any process's: another one's, written, runs code outside the filter
+   * that reads ours (review 31, attacks-rev31-parent-mem.c). */
+  return mem ? BH_R_MEMFILE : 0;
 }
 
 /* Whether an open for writing reaches a kernel setting that has the kernel
  * run code outside the filter, with the process's memory in reach: a
  * sysctl (kernel.core_pattern's helper, kernel.modprobe) or any other
- * procfs file but a process's own (/proc/<pid>/...), a uprobe through
+ * procfs file but the caller's own (/proc/<pid>/...), a uprobe through
  * tracefs or debugfs (its removal gives a start-up copy back to the page
  * cache; its out-of-line step runs the file's instruction), binfmt_misc's
  * interpreters, sysfs's uevent helper (review 30). 0, or the reason.
  * Also asked of the descriptors the process holds when its filter is
  * installed (syscalls.c). */
-int bh_kernel_setting(int fd, unsigned long long flags) {
+int bh_kernel_setting(int fd, unsigned long long flags, pid_t tgid) {
   if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
     return 0;
   struct statfs fs;
@@ -681,9 +674,12 @@ int bh_kernel_setting(int fd, unsigned long long flags) {
   path[n] = 0;
   if (fs.f_type == SYSFS_MAGIC)
     return strcmp(path, "/sys/kernel/uevent_helper") ? 0 : BH_R_KERNEL_SETTING;
+  /* The caller's own files only: another process's, written, may change
+   * how it runs (review 31). */
   char *e;
-  strtol(path + 6, &e, 10);
-  int own = !strncmp(path, "/proc/", 6) && e != path + 6 && *e == '/';
+  long pid = strtol(path + 6, &e, 10);
+  int own = !strncmp(path, "/proc/", 6) && e != path + 6 && *e == '/' &&
+            bh_task_tgid((pid_t)pid) == tgid;
   return own ? 0 : BH_R_KERNEL_SETTING;
 }
 
@@ -941,7 +937,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   int cloexec = (how.flags & O_CLOEXEC) != 0;
   int reason = judge(fd);
   if (!reason)
-    reason = bh_kernel_setting(fd, how.flags);
+    reason = bh_kernel_setting(fd, how.flags, bh_task_tgid((pid_t)n->pid));
   if (reason) {
     close(fd);
     bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),

@@ -539,7 +539,7 @@ static void refuse_setting_descriptors(void) {
   for (struct dirent *e; (e = readdir(d));) {
     int fd = atoi(e->d_name), fl;
     if (e->d_name[0] == '.' || fd == dirfd(d) ||
-        (fl = fcntl(fd, F_GETFL)) < 0 || !bh_kernel_setting(fd, (unsigned)fl))
+        (fl = fcntl(fd, F_GETFL)) < 0 || !bh_kernel_setting(fd, (unsigned)fl, getpid()))
       continue;
     char link[64], path[256] = "?";
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);

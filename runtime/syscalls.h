@@ -138,10 +138,10 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
  * notification itself, on this thread, or (inline_, and the open could
  * wait) on one of its own. */
 struct seccomp_notif;
-/* Whether fd, opened with flags, writes a kernel setting that has the
- * kernel run code outside the filter (supervisor-open.c): 0, or the
- * reason. */
-int bh_kernel_setting(int fd, unsigned long long flags) BH_HIDDEN;
+/* Whether fd, opened with flags by process tgid, writes a kernel setting
+ * that has the kernel run code outside the filter, or another process's
+ * procfs files (supervisor-open.c): 0, or the reason. */
+int bh_kernel_setting(int fd, unsigned long long flags, pid_t tgid) BH_HIDDEN;
 void bh_supervise_open(int listener, const struct seccomp_notif *n,
                        int inline_) BH_HIDDEN;
 /* The supervisor's scan of an executable file mapping (supervisor-exec.c),

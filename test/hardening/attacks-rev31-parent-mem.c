@@ -27,12 +27,9 @@
 // payload went into the shell, and also printed the secret (seen in the
 // guest, the NOBODY run).
 //
-// Suggested fix: the supervisor refuses our process's opens for writing
-// (and O_TRUNC) of a /proc/<pid>/... file of a process that is not ours
-// (mem above all; attr/, the timers, oom and the rest of another process's
-// settings are none of the program's business either), as it refuses
-// a kernel setting; reads of another process's mem file too.
-// XFAIL: *
+// Fixed: the supervisor refuses our process's opens of every process's
+// mem file, and opens for writing of another process's /proc/<pid>/...
+// files (runtime/supervisor-open.c judge, bh_kernel_setting).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
@@ -40,7 +37,7 @@
 // RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
 // RUN: %run %t/prog attack > %t/out 2>&1 || true
 // RUN: FileCheck %s < %t/out
-// RUN: env BULKHEAD_VM_FILES=%t/prog %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /bin/dash -c "%t/prog attack; true" > %t/nobody.out 2>&1 || true
+// RUN: env BULKHEAD_VM_FILES=%t/prog:/lib/x86_64-linux-gnu/libmimalloc.so.2:/lib/x86_64-linux-gnu/libgcc_s.so.1 %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /bin/dash -c "%t/prog attack; true" > %t/nobody.out 2>&1 || true
 // RUN: FileCheck %s --check-prefix=NOBODY < %t/nobody.out
 // CONTROL: uid 0
 // CONTROL-NOT: ATTACK SUCCEEDED
