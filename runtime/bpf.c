@@ -23,6 +23,7 @@
 #include <linux/sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 
@@ -324,6 +325,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_pidfd_open,
                                SYS_pidfd_send_signal,
                                SYS_prlimit64,
+                               SYS_setrlimit,
                                SYS_pkey_alloc,
                                SYS_pkey_free,
                                SYS_pkey_mprotect,
@@ -474,18 +476,32 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       /* Setting another process's limits is refused: any thread id may
        * be the supervisor's, also one it makes after a check (reviews 27
        * and 28: with few descriptors left, its checks could not look).
-       * Its own (pid 0) and queries go on. */
-      int refuse = new_label(a);
-      ld(a, ARG_LO(0));
-      jump(a, BPF_JEQ, 0, allow, -1);
+       * Its own (pid 0) and queries go on, but for its core-dump limit,
+       * which stays as install_filter set it (1: no dump, to a file or a
+       * pipe): a dump reads memory with the PKRU of the thread that dumps,
+       * which the default domain chooses (review 31). EPERM, not a stop:
+       * programs lower it to 0 as a habit. */
+      int refuse = new_label(a), set = new_label(a), core = new_label(a);
       ld(a, ARG_LO(2));
-      jump(a, BPF_JEQ, 0, -1, refuse);
+      jump(a, BPF_JEQ, 0, -1, set);
       ld(a, ARG_HI(2));
-      jump(a, BPF_JEQ, 0, allow, refuse);
+      jump(a, BPF_JEQ, 0, allow, set);
+      bind(a, set);
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, 0, -1, refuse);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, RLIMIT_CORE, core, allow);
       bind(a, refuse);
       ret(a, TRAP(BH_R_LIMITS));
+      bind(a, core);
+      ret(a, SECCOMP_RET_ERRNO | EPERM);
       break;
     }
+    /* libc sets limits with prlimit64, above; the old call is refused
+     * whole (one instruction: the filter is near its 4096). */
+    case SYS_setrlimit:
+      ret(a, TRAP(BH_R_CORE));
+      break;
     case SYS_pkey_alloc:
     case SYS_pkey_free:
     case SYS_pkey_mprotect:

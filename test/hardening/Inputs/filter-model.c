@@ -118,7 +118,11 @@ static uint32_t model(const struct seccomp_data *d) {
   }
   case SYS_set_tid_address: return ov(a[0], 4, 1) ? NOTIFY : ALLOW;
   /* another process's limits, maybe the supervisor's (review 27) */
-  case SYS_prlimit64: return LO(0) == 0 || a[2] == 0 ? ALLOW : TRAP(BH_R_LIMITS);
+  case SYS_prlimit64:
+    if (a[2] == 0) return ALLOW;
+    if (LO(0) != 0) return TRAP(BH_R_LIMITS);
+    return LO(1) == 4 /* RLIMIT_CORE: review 31 */ ? SECCOMP_RET_ERRNO | EPERM : ALLOW;
+  case SYS_setrlimit: return TRAP(BH_R_CORE);
   case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_rseq: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
@@ -191,7 +195,7 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -200,6 +204,7 @@ static long check(int nranges, long iters) {
     d.nr = c < 8 ? names[random() % (sizeof names / sizeof names[0])] : c == 8 ? random() % 460 : (int)rnd();
     for (int k = 0; k < 6; k++) d.args[k] = random() % 2 ? pick() : pick_len();
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
+    if ((d.nr == SYS_prlimit64 || d.nr == SYS_setrlimit) && random() % 2) d.args[d.nr == SYS_setrlimit ? 0 : 1] = random() % 2 ? 4 : random() % 16;
     if (d.nr == SYS_ioctl && random() % 3 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | 0xAA00 | (random() & 0xff);
     if (random() % 4 == 0) d.args[1] = P.supervisor;
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
