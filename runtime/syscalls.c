@@ -532,8 +532,6 @@ static __attribute__((noreturn)) void cannot(const char *what) {
 int bh_late_objects_possible(void) { return bh_filter_off != NULL; }
 int bh_filter_planned(void) { return bh_filter_off == NULL; }
 
-/* After the heaps (constructor 101) and the symbolizer's module list
- * (102), before every other constructor of the program. */
 /* A descriptor open for writing on a kernel setting that runs code
  * outside the filter, held from before it (inherited, or opened by a
  * start-up library), would pass the supervisor's refusal of such opens. */
@@ -544,7 +542,8 @@ static void refuse_setting_descriptors(void) {
   for (struct dirent *e; (e = readdir(d));) {
     int fd = atoi(e->d_name), fl;
     if (e->d_name[0] == '.' || fd == dirfd(d) ||
-        (fl = fcntl(fd, F_GETFL)) < 0 || !bh_kernel_setting(fd, (unsigned)fl, getpid()))
+        (fl = fcntl(fd, F_GETFL)) < 0 ||
+        !bh_kernel_setting(fd, (unsigned)fl, getpid()))
       continue;
     char link[64], path[256] = "?";
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -556,6 +555,8 @@ static void refuse_setting_descriptors(void) {
   closedir(d);
 }
 
+/* After the heaps (constructor 101) and the symbolizer's module list
+ * (102), before every other constructor of the program. */
 __attribute__((constructor(103))) static void install_filter(void) {
   if (bh_domain_count() == 0 || bh_state->unprotected)
     return;
