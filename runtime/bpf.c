@@ -310,6 +310,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_process_vm_readv,
                                SYS_process_vm_writev,
                                SYS_process_madvise,
+                               SYS_pidfd_getfd,
                                SYS_io_uring_setup,
                                SYS_io_uring_enter,
                                SYS_io_uring_register,
@@ -400,6 +401,11 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     case SYS_process_vm_writev:
     case SYS_process_madvise:
       ret(a, TRAP(BH_R_PTRACE));
+      break;
+    /* Root took the supervisor's seccomp listener from a fork of the
+     * supervisor's (review 32, attacks-rev32-supervisor-listener.c). */
+    case SYS_pidfd_getfd:
+      ret(a, TRAP(BH_R_GETFD));
       break;
     case SYS_io_uring_setup:
     case SYS_io_uring_enter:

@@ -131,6 +131,9 @@ const char *bh_reason_text(int reason) {
     return "the old setrlimit call could raise the core-dump limit, and a "
            "core dump reads memory with the rights of the thread that dumps "
            "(libc's setrlimit uses prlimit64)";
+  case BH_R_GETFD:
+    return "taking another process's descriptor could take the "
+           "supervisor's (its seccomp listener, from a fork of its own)";
   case BH_R_KERNEL_SETTING:
     return "a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the "
            "uevent helper) can have the kernel run a program or a probe "
@@ -208,6 +211,10 @@ const char *bh_syscall_name(long nr) {
     return "pidfd_send_signal";
   case SYS_prlimit64:
     return "prlimit64";
+  case SYS_setrlimit:
+    return "setrlimit";
+  case SYS_pidfd_getfd:
+    return "pidfd_getfd";
   case SYS_pkey_alloc:
     return "pkey_alloc";
   case SYS_pkey_free:

@@ -77,6 +77,7 @@ static uint32_t model(const struct seccomp_data *d) {
   const __u64 *a = d->args;
   switch (d->nr) {
   case SYS_ptrace: case SYS_process_vm_readv: case SYS_process_vm_writev: case SYS_process_madvise: return TRAP(BH_R_PTRACE);
+  case SYS_pidfd_getfd: return TRAP(BH_R_GETFD); /* review 32 */
   case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register: return TRAP(BH_R_URING);
   case SYS_userfaultfd: return TRAP(BH_R_UFFD);
   case SYS_remap_file_pages: return TRAP(BH_R_REMAP);
@@ -195,7 +196,7 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -289,7 +290,7 @@ static long check_object(uint64_t lo, uint64_t hi, long iters) {
 
 int main(void) {
   long bad = 0;
-  for (int n = 0; n <= 33; n++) {
+  for (int n = 0; n <= 32; n++) {
     long b = check(n, 100000);
     bad += b < 0 ? 1 : b;
   }
