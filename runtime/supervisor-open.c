@@ -616,10 +616,10 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
 }
 
 /* Whether the open file is a procfs file the caller may not have: any
- * process's "mem" (ours, the supervisor's, or another's), or anything of the
- * supervisor's own (reached through a link that the rewrite above could
- * not follow for the caller). 0, or the reason. */
-static int judge(int fd) {
+ * process's "mem" but the caller's own once it is no longer our process,
+ * or anything of the supervisor's own (reached through a link that the
+ * rewrite above could not follow for the caller). 0, or the reason. */
+static int judge(int fd, pid_t caller) {
   struct statfs fs;
   if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
     return 0;
@@ -641,9 +641,20 @@ static int judge(int fd) {
     return 0; /* /proc/cpuinfo and the like */
   if (pid == getpid())
     return mem ? BH_R_MEMFILE : BH_R_SPELLING;
-  /* Any process's: another one's, written, runs code outside the filter
-   * that reads ours (review 31, attacks-rev31-parent-mem.c). */
-  return mem ? BH_R_MEMFILE : 0;
+  if (!mem)
+    return 0;
+  /* Another process's: written, it runs code outside the filter that reads
+   * ours (review 31, attacks-rev31-parent-mem.c). The caller's own only
+   * once it is no longer our process: a program it execve'd, whose
+   * runtime makes its start-up copies. */
+  pid_t tgid = bh_task_tgid((pid_t)pid);
+  unsigned long id[BH_IDENT_FIELDS];
+  if (tgid <= 0 || tgid != caller || bh_task_ident(tgid, id))
+    return BH_R_MEMFILE;
+  int zero = 1;
+  for (int i = 0; i < BH_IDENT_FIELDS; i++)
+    zero &= id[i] == 0;
+  return zero || !memcmp(id, bh_policy->ident, sizeof id) ? BH_R_MEMFILE : 0;
 }
 
 /* Whether an open for writing reaches a kernel setting that has the kernel
@@ -935,9 +946,10 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   if (fd < 0)
     return;
   int cloexec = (how.flags & O_CLOEXEC) != 0;
-  int reason = judge(fd);
+  pid_t caller = bh_task_tgid((pid_t)n->pid);
+  int reason = judge(fd, caller);
   if (!reason)
-    reason = bh_kernel_setting(fd, how.flags, bh_task_tgid((pid_t)n->pid));
+    reason = bh_kernel_setting(fd, how.flags, caller);
   if (reason) {
     close(fd);
     bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),

@@ -619,9 +619,11 @@ __attribute__((constructor(103))) static void install_filter(void) {
    * compartment). 1, not 0: the kernel skips a dump to a file below a
    * page, and a dump to core_pattern's pipe helper only at 1. Where the
    * hard limit is 0 already (no raising it), a pipe helper still gets one
-   * (docs/hardening.md). The filter keeps the limit. */
-  struct rlimit core = {1, 1}, zero = {0, 0};
-  if (setrlimit(RLIMIT_CORE, &core) && setrlimit(RLIMIT_CORE, &zero))
+   * (docs/hardening.md). The filter keeps the limit; under a hardened
+   * parent's filter (which answers EPERM) it is its 1 already. */
+  struct rlimit core = {1, 1}, zero = {0, 0}, now;
+  if (setrlimit(RLIMIT_CORE, &core) && setrlimit(RLIMIT_CORE, &zero) &&
+      (getrlimit(RLIMIT_CORE, &now) || now.rlim_max > 1))
     cannot("setrlimit RLIMIT_CORE");
 
   /* Before the supervisor's fork: it writes there. */
