@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <typeinfo>
+#include "Inputs/key0-words.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 /* A std::exception_ptr in the vault's data, without a static destructor
@@ -83,28 +84,14 @@ extern "C" __attribute__((used)) void steal(void *object) {
  * key-0 writable memory; how many. */
 static int forge(uintptr_t what) {
   const uint64_t gnu_cxx = 0x474e5543432b2b00; /* "GNUCC++\0", 'G' high */
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  uintptr_t lo = 0, hi = 0;
-  int rw = 0, n = 0, key;
-  while (f && fgets(line, sizeof line, f)) {
-    uintptr_t l, h;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
-      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
-      rw = rw && !strstr(line, "[stack]");
-      continue;
-    }
-    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
-      continue;
-    for (uintptr_t *w = (uintptr_t *)lo + 10; w + 1 <= (uintptr_t *)hi; w++)
+  struct key0_region r[512];
+  int n = 0, k = key0_regions(r, 512);
+  for (int i = 0; i < k; i++)
+    for (uintptr_t *w = r[i].lo + 10; w < r[i].hi; w++)
       if (*w == gnu_cxx && w[-10] == (uintptr_t)&typeid(int)) {
         w[-9] = what; /* the header's exceptionDestructor */
         n++;
       }
-  }
-  if (f)
-    fclose(f);
   return n;
 }
 

@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <typeinfo>
+#include "Inputs/key0-words.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 
@@ -103,19 +104,10 @@ int main(int argc, char **argv) {
     int n = 0;
     /* The key-0 pages of the executable's .data (the vault's data may
      * sit among them, on pages of its own key). */
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    uintptr_t lo = 0, hi = 0;
-    int rw = 0, key;
-    while (f && fgets(line, sizeof line, f)) {
-      uintptr_t l, h;
-      char perms[8];
-      if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
-        lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
-        continue;
-      }
-      if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
-        continue;
+    struct key0_region r[512];
+    int k = key0_regions(r, 512);
+    for (int i = 0; i < k; i++) {
+      uintptr_t lo = (uintptr_t)r[i].lo, hi = (uintptr_t)r[i].hi;
       lo = lo > (uintptr_t)__data_start ? lo : (uintptr_t)__data_start;
       hi = hi < (uintptr_t)_edata ? hi : (uintptr_t)_edata;
       for (const void **w = (const void **)lo; w + 1 <= (const void **)hi; w++)
@@ -124,8 +116,6 @@ int main(int argc, char **argv) {
           n++;
         }
     }
-    if (f)
-      fclose(f);
     printf("words holding &typeid(E) in .data: %d\n", n);
   }
   printf("caught in the vault: %d\n", vault_catch(3));

@@ -54,6 +54,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "Inputs/key0-words.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 
@@ -98,41 +99,6 @@ __asm__(".text\n"
         "  jmpq *real(%rip)\n"
         ".size steal, .-steal\n");
 
-/* glibc's PTR_MANGLE on x86-64: xor with the guard, rotate left 17. */
-static uintptr_t mangle(uintptr_t p) {
-  uintptr_t guard;
-  __asm__("mov %%fs:0x30, %0" : "=r"(guard)); /* a key-0 load */
-  p ^= guard;
-  return p << 17 | p >> 47;
-}
-
-/* Replaces every key-0 writable word holding OLD by NEW; how many. */
-static int replace(uintptr_t old, uintptr_t now) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  uintptr_t lo = 0, hi = 0;
-  int rw = 0, n = 0, key;
-  while (f && fgets(line, sizeof line, f)) {
-    uintptr_t l, h;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
-      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
-      rw = rw && !strstr(line, "[stack]"); /* a dead copy of glibc's */
-      continue;
-    }
-    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
-      continue;
-    for (uintptr_t *w = (uintptr_t *)lo; w + 1 <= (uintptr_t *)hi; w++)
-      if (*w == old) {
-        *w = now; /* the one store that matters */
-        n++;
-      }
-  }
-  if (f)
-    fclose(f);
-  return n;
-}
-
 int main(int argc, char **argv) {
   (void)argv;
   setvbuf(stdout, NULL, _IONBF, 0); /* its lines before the refusal kept */
@@ -160,7 +126,7 @@ int main(int argc, char **argv) {
     uintptr_t p;
     __asm__("leaq steal(%%rip), %0" : "=r"(p));
     printf("libc's words for %s: %d\n", name,
-           replace(mangle((uintptr_t)real), mangle(p)));
+           key0_replace(glibc_mangle((uintptr_t)real), glibc_mangle(p)));
   }
   try {
     vault_close();

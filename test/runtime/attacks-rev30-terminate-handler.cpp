@@ -42,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <vector>
+#include "Inputs/key0-words.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 
@@ -51,52 +52,7 @@ __attribute__((noinline)) static int lookup(int i) noexcept {
 }
 extern "C" BULKHEAD_ENTRY(vault) int vault_lookup(int i) { return lookup(i); }
 
-static char stolen[64] = "ATTACK SUCCEEDED: ";
-static const char *volatile from = vault_key; /* key-0 words */
-extern "C" __attribute__((used)) void take(void) {
-  int n = 18;
-  for (int i = 0; i < 31 && from[i]; i++)
-    stolen[n++] = from[i];
-  stolen[n++] = '\n';
-  write(1, stolen, n);
-  _exit(0);
-}
-__asm__(".text\n"
-        ".globl steal\n"
-        ".type steal, @function\n"
-        "steal:\n"
-        "  andq $-16, %rsp\n"
-        "  call take\n"
-        "  ud2\n"
-        ".size steal, .-steal\n");
-
-/* Replaces every key-0 writable word holding OLD by NEW; how many. */
-static int replace(uintptr_t old, uintptr_t now) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  uintptr_t lo = 0, hi = 0;
-  int rw = 0, n = 0, key;
-  while (f && fgets(line, sizeof line, f)) {
-    uintptr_t l, h;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
-      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
-      rw = rw && !strstr(line, "[stack]");
-      continue;
-    }
-    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
-      continue;
-    for (uintptr_t *w = (uintptr_t *)lo; w + 1 <= (uintptr_t *)hi; w++)
-      if (*w == old) {
-        if (now)
-          *w = now; /* the store that matters */
-        n++;
-      }
-  }
-  if (f)
-    fclose(f);
-  return n;
-}
+#include "Inputs/steal-vault-key.h"
 
 int main(int argc, char **argv) {
   (void)argv;
@@ -105,7 +61,7 @@ int main(int argc, char **argv) {
   uintptr_t p = 0;
   if (argc < 2)
     __asm__("leaq steal(%%rip), %0" : "=r"(p));
-  printf("handler words: %d\n", handler ? replace(handler, p) > 0 && p : -1);
+  printf("handler words: %d\n", handler ? key0_replace(handler, p) > 0 && p : -1);
   fflush(stdout);
   printf("looked up: %d\n", vault_lookup(7));
   return 0;
