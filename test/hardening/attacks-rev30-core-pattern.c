@@ -28,7 +28,7 @@
 // judged on the object opened (runtime/supervisor-open.c judge_write).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
-// RUN: %clang -DHELPER -O1 %s -o %t/helper
+// RUN: %clang -O1 %S/Inputs/mem-reader.c -o %t/helper
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
 // RUN: %run %t/prog control %t/helper > %t/control.out 2>&1 || true
 // RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
@@ -49,23 +49,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef HELPER
-/* helper PID ADDR OUT: 31 bytes of PID's memory at ADDR into OUT. */
-int main(int argc, char **argv) {
-  if (argc < 4)
-    return 2;
-  char path[64], buf[32] = {0};
-  snprintf(path, sizeof path, "/proc/%s/mem", argv[1]);
-  int mem = open(path, O_RDONLY);
-  long got = mem < 0 ? -1
-                     : (long)pread(mem, buf, 31,
-                                   (off_t)strtoull(argv[2], NULL, 16));
-  int out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (out >= 0 && got > 0 && write(out, buf, (size_t)got) < 0)
-    return 1;
-  return 0;
-}
-#else
 #include <bulkhead.h>
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
@@ -121,4 +104,3 @@ int main(int argc, char **argv) {
     printf("attack failed\n");
   return 0;
 }
-#endif

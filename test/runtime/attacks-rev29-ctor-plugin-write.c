@@ -46,6 +46,7 @@
 // CHECK: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 #define _GNU_SOURCE
 #include <bulkhead.h>
+#include "Inputs/backing-file.h"
 #include "Inputs/steal-secret.h"
 #include <fcntl.h>
 #include <stdint.h>
@@ -57,28 +58,6 @@ BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
 extern void *volatile rev29_plugin_code;
-
-/* The file and offset that back address a, from /proc/self/maps. */
-static int backing(uintptr_t a, char *path, size_t size, long long *off) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[4096];
-  int found = 0;
-  while (f && !found && fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    unsigned long long o;
-    int n = 0;
-    if (sscanf(line, "%lx-%lx %*s %llx %*s %*s %n", &lo, &hi, &o, &n) < 3 ||
-        a < lo || a >= hi || !n)
-      continue;
-    snprintf(path, size, "%s", line + n);
-    path[strcspn(path, "\n")] = 0;
-    *off = (long long)(o + (a - lo));
-    found = 1;
-  }
-  if (f)
-    fclose(f);
-  return found ? 0 : -1;
-}
 
 int main(int argc, char **argv) {
   int attack = argc > 1 && !strcmp(argv[1], "attack");

@@ -68,29 +68,13 @@ int main(int argc, char **argv) {
 }
 #else
 #include <bulkhead.h>
+#include "Inputs/backing-file.h"
 #include "Inputs/steal-secret.h"
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
 extern int (*volatile rev29_lib_code)(int);
-
-/* The file offset that backs address a, from /proc/self/maps. */
-static long long file_offset(uintptr_t a) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[4096];
-  long long off = -1;
-  while (f && off < 0 && fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    unsigned long long o;
-    if (sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &o) == 3 && a >= lo &&
-        a < hi)
-      off = (long long)(o + (a - lo));
-  }
-  if (f)
-    fclose(f);
-  return off;
-}
 
 int main(int argc, char **argv) {
   int attack = argc > 1 && !strcmp(argv[1], "attack");
@@ -103,7 +87,8 @@ int main(int argc, char **argv) {
   /* WRPKRU; RET, made at run time: the program holds no such bytes. */
   static volatile unsigned char op = 0xee;
   unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
-  long long off = file_offset((uintptr_t)code);
+  long long off = -1;
+  backing((uintptr_t)code, NULL, 0, &off);
   printf("written through fd 9: %ld\n",
          off < 0 ? -1L : (long)pwrite(9, bytes, sizeof bytes, off));
   fflush(stdout);

@@ -54,6 +54,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "Inputs/pass-fd.h"
 
 #ifdef LAUNCHER
 /* launch LIB PROG ARGS...: LIB open for writing, queued on the socket
@@ -62,22 +63,8 @@ int main(int argc, char **argv) {
   if (argc < 3)
     return 2;
   int sv[2], fd = open(argv[1], O_RDWR);
-  char data = 'x';
-  struct iovec io = {&data, 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr m = {.msg_iov = &io,
-                     .msg_iovlen = 1,
-                     .msg_control = u.buf,
-                     .msg_controllen = sizeof u.buf};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET, c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
   if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
-      sendmsg(sv[0], &m, 0) != 1 || close(fd) || dup2(sv[1], 9) != 9 ||
+      send_fd(sv[0], fd) || close(fd) || dup2(sv[1], 9) != 9 ||
       setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
       setresuid(65534, 65534, 65534)) {
     perror("launch");
@@ -89,49 +76,13 @@ int main(int argc, char **argv) {
 }
 #else
 #include <bulkhead.h>
+#include "Inputs/backing-file.h"
+#include "Inputs/steal-secret.h"
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
 extern int (*volatile rev29_lib_code)(int);
-
-/* The file offset that backs address a, from /proc/self/maps. */
-static long long file_offset(uintptr_t a) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[4096];
-  long long off = -1;
-  while (f && off < 0 && fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    unsigned long long o;
-    if (sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &o) == 3 && a >= lo &&
-        a < hi)
-      off = (long long)(o + (a - lo));
-  }
-  if (f)
-    fclose(f);
-  return off;
-}
-
-/* The descriptor queued on socket s; -1 if none. */
-static int receive(int s) {
-  char data;
-  struct iovec io = {&data, 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr m = {.msg_iov = &io,
-                     .msg_iovlen = 1,
-                     .msg_control = u.buf,
-                     .msg_controllen = sizeof u.buf};
-  if (recvmsg(s, &m, 0) != 1)
-    return -1;
-  struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-  int fd = -1;
-  if (c && c->cmsg_type == SCM_RIGHTS)
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
 
 int main(int argc, char **argv) {
   int attack = argc > 1 && !strcmp(argv[1], "attack");
@@ -141,27 +92,16 @@ int main(int argc, char **argv) {
     printf("library says %d\n", rev29_lib_code(2));
     return 0;
   }
-  int fd = receive(9);
+  int fd = receive_fd(9);
   /* WRPKRU; RET, made at run time: the program holds no such bytes. */
   static volatile unsigned char op = 0xee;
   unsigned char bytes[4] = {0x0f, 0x01, (unsigned char)(op + 1), 0xc3};
-  long long off = file_offset((uintptr_t)code);
+  long long off = -1;
+  backing((uintptr_t)code, NULL, 0, &off);
   printf("received a descriptor: %d, written through it: %ld\n", fd >= 0,
          fd < 0 || off < 0 ? -1L : (long)pwrite(fd, bytes, sizeof bytes, off));
   fflush(stdout);
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }
 #endif

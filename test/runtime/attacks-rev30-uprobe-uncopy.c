@@ -99,33 +99,13 @@ int main(int argc, char **argv) {
 }
 #else
 #include <bulkhead.h>
+#include "Inputs/backing-file.h"
+#include "Inputs/steal-secret.h"
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
 extern int (*volatile rev29_lib_code)(int);
-
-/* The file and offset that back address a, from /proc/self/maps. */
-static int backing(uintptr_t a, char *path, size_t size, long long *off) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[4096];
-  int found = 0;
-  while (f && !found && fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    unsigned long long o;
-    int n = 0;
-    if (sscanf(line, "%lx-%lx %*s %llx %*s %*s %n", &lo, &hi, &o, &n) < 3 ||
-        a < lo || a >= hi || !n)
-      continue;
-    snprintf(path, size, "%s", line + n);
-    path[strcspn(path, "\n")] = 0;
-    *off = (long long)(o + (a - lo));
-    found = 1;
-  }
-  if (f)
-    fclose(f);
-  return found ? 0 : -1;
-}
 
 /* Whether a's page is present and anonymous (/proc/self/pagemap). */
 static int anonymous(uintptr_t a) {
@@ -209,19 +189,7 @@ int main(int argc, char **argv) {
     rewrite(path, off);
   }
   fflush(stdout);
-  static char copy[32];
-  __asm__ volatile("xorl %%eax, %%eax\n\txorl %%ecx, %%ecx\n\t"
-                   "xorl %%edx, %%edx\n\tcall *%0\n\t"
-                   "movq %1, %%rsi\n\tmovq %2, %%rdi\n\t"
-                   "movl $31, %%ecx\n\trep movsb"
-                   :
-                   : "r"(code), "r"(secret), "r"(copy)
-                   : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-  if (strstr(copy, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the vault's secret read: %s\n", copy);
-  else
-    printf("attack failed\n");
+  steal_secret(code, secret);
   return 0;
 }
 #endif
