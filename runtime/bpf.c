@@ -23,6 +23,7 @@
 #include <linux/sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
@@ -671,15 +672,23 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     /* userfaultfd's requests (type 0xAA): Linux 6.1 also hands out a
      * userfaultfd through /dev/userfaultfd's USERFAULTFD_IOC_NEW, past
-     * the refusal of the system call (review 30). */
-    case SYS_ioctl:
+     * the refusal of the system call (review 30). Input pushed into a
+     * terminal (TIOCSTI; TIOCLINUX pastes a console's selection) is run
+     * by the shell that reads it, outside the filter (review 33). */
+    case SYS_ioctl: {
+      int typed = new_label(a);
       ld(a, ARG_LO(0));
       jump(a, BPF_JEQ, BH_REQUEST_FD, notify, -1);
       ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, TIOCSTI, typed, -1);
+      jump(a, BPF_JEQ, TIOCLINUX, typed, -1);
       emit(a, BPF_ALU | BPF_AND | BPF_K, 0xff00);
       jump(a, BPF_JEQ, 0xAA00, -1, allow);
       ret(a, TRAP(BH_R_UFFD));
+      bind(a, typed);
+      ret(a, TRAP(BH_R_TERMINAL));
       break;
+    }
     }
     /* A block's own returns, only those it jumps to: instructions are
      * few (4096 at most), and many blocks trap or notify only. */

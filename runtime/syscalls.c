@@ -134,6 +134,9 @@ const char *bh_reason_text(int reason) {
   case BH_R_GETFD:
     return "taking another process's descriptor could take the "
            "supervisor's (its seccomp listener, from a fork of its own)";
+  case BH_R_TERMINAL:
+    return "input pushed into a terminal (TIOCSTI, TIOCLINUX) is run by "
+           "whoever reads it next, a shell outside the filter";
   case BH_R_KERNEL_SETTING:
     return "a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the "
            "uevent helper) can have the kernel run a program or a probe "

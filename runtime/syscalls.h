@@ -78,6 +78,7 @@ enum bh_reason {
   BH_R_KERNEL_SETTING, /* a write open of a kernel setting that runs code */
   BH_R_CORE,         /* the old setrlimit (the core-dump limit) */
   BH_R_GETFD,        /* pidfd_getfd */
+  BH_R_TERMINAL,     /* ioctl TIOCSTI, TIOCLINUX: typing into a terminal */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;

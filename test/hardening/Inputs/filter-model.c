@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
@@ -142,8 +143,12 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_shmat: return LO(2) & (SHM_REMAP | SHM_EXEC) ? NOTIFY : ALLOW;
   case SYS_open: return LO(1) & (010000000 | 0200000) /* O_PATH, O_DIRECTORY */ ? ALLOW : NOTIFY;
   case SYS_openat: return LO(2) & (010000000 | 0200000) ? ALLOW : NOTIFY;
-  case SYS_ioctl: /* userfaultfd's requests, type 0xAA (review 30) */
-    return LO(0) == BH_REQUEST_FD ? NOTIFY : (LO(1) & 0xff00) == 0xAA00 ? TRAP(BH_R_UFFD) : ALLOW;
+  case SYS_ioctl: /* userfaultfd's requests, type 0xAA (review 30); typing (review 33) */
+    if (LO(0) == BH_REQUEST_FD)
+      return NOTIFY;
+    if (LO(1) == TIOCSTI || LO(1) == TIOCLINUX)
+      return TRAP(BH_R_TERMINAL);
+    return (LO(1) & 0xff00) == 0xAA00 ? TRAP(BH_R_UFFD) : ALLOW;
   }
   return ALLOW;
 }
@@ -207,6 +212,7 @@ static long check(int nranges, long iters) {
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
     if ((d.nr == SYS_prlimit64 || d.nr == SYS_setrlimit) && random() % 2) d.args[d.nr == SYS_setrlimit ? 0 : 1] = random() % 2 ? 4 : random() % 16;
     if (d.nr == SYS_ioctl && random() % 3 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | 0xAA00 | (random() & 0xff);
+    if (d.nr == SYS_ioctl && random() % 5 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | (random() % 2 ? TIOCSTI : TIOCLINUX);
     if (random() % 4 == 0) d.args[1] = P.supervisor;
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {

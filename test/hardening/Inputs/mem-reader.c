@@ -18,6 +18,8 @@ int main(int argc, char **argv) {
   long got = mem < 0 ? -1
                      : (long)pread(mem, buf, 31,
                                    (off_t)strtoull(argv[2], NULL, 16));
+  if (got <= 0)
+    perror("mem-reader: /proc/PID/mem");
   int out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (out >= 0 && got > 0 && write(out, buf, (size_t)got) < 0)
     return 1;
