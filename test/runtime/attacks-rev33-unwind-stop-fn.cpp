@@ -34,11 +34,13 @@
 // Suggested fix: as for attacks-rev30-landing-pad.cpp, the exception a
 // compartment throws must come from memory the default domain cannot
 // write (__cxa_allocate_exception from a compartment on the thrower's heap
-// or stack ring), or the runtime must check private_1 is 0 (no forced
-// unwind is started by a compartment's code but glibc's cancellation) and
-// exception_cleanup is libstdc++'s __gxx_exception_cleanup before a
-// compartment's frame resumes or ends a catch (an interposed
-// _Unwind_Resume and __cxa_end_catch).
+// or stack ring), or the runtime must check that private_1 is 0 or the
+// stop function of glibc's cancellation (the one forced unwind a
+// compartment's frames see) and that exception_cleanup is libstdc++'s
+// __gxx_exception_cleanup before a compartment's frame resumes or ends a
+// catch (an interposed _Unwind_Resume and __cxa_end_catch; the object's
+// other words stay writable, so the first fix is the one that closes the
+// class).
 // XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
