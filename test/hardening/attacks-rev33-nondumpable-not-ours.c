@@ -13,13 +13,15 @@
 //
 // Here main, root without CAP_SYS_PTRACE, calls setfsuid(65534) and
 // setfsuid(0): same rights, no longer dumpable. Then it opens
-// /proc/self/mem for writing: the supervisor cannot read the path
-// (process_vm_readv: EPERM), asks whether the caller is ours, reads
-// "not ours", and lets the call go on in the kernel (CONTINUE), which
-// allows a process its own mem file. The vault's secret is read through
-// it (protection keys do not apply there), and any page could be written.
-// Since 78180ae judge would also let the file through as the caller's own
-// once not ours. The same run without the setfsuid (dumpable) is refused.
+// /proc/self/mem for writing and gets it: the vault's secret is read
+// through it (protection keys do not apply there), and any page could be
+// written. Which of two ways the supervisor took was not looked at
+// (reasoned from the code): process_vm_readv of the path needs the same
+// access, so it fails with EPERM, the caller reads as "not ours", and the
+// call goes on in the kernel (CONTINUE), which allows a process its own
+// mem file; had the path been read, judge (since 78180ae) lets the
+// caller's own mem through once it is not ours. The same run without the
+// setfsuid (dumpable) is refused.
 // Root with CAP_SYS_PTRACE is not affected (the supervisor then reads
 // through), nor is a user that is not root (no way to stop being
 // dumpable but the refused prctl).
