@@ -619,7 +619,7 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
  * process's "mem" but the caller's own once it is no longer our process,
  * or anything of the supervisor's own (reached through a link that the
  * rewrite above could not follow for the caller). 0, or the reason. */
-static int judge(int fd, pid_t caller) {
+static int judge(int fd, pid_t tid, pid_t caller) {
   struct statfs fs;
   if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
     return 0;
@@ -646,15 +646,15 @@ static int judge(int fd, pid_t caller) {
   /* Another process's: written, it runs code outside the filter that reads
    * ours (review 31, attacks-rev31-parent-mem.c). The caller's own only
    * once it is no longer our process: a program it execve'd, whose
-   * runtime makes its start-up copies. */
-  pid_t tgid = bh_task_tgid((pid_t)pid);
-  unsigned long id[BH_IDENT_FIELDS];
-  if (tgid <= 0 || tgid != caller || bh_task_ident(tgid, id))
+   * runtime makes its start-up copies. Named by the caller's own thread
+   * or process id, which no other task can have held at the open (the
+   * caller waits in its call; its process's id is kept while any of its
+   * threads lives): any other number may have changed hands since the
+   * open bound the file to the memory of whoever had it then (review 33,
+   * attacks-rev33-mem-pid-reuse.c). */
+  if (pid != tid && pid != caller)
     return BH_R_MEMFILE;
-  int zero = 1;
-  for (int i = 0; i < BH_IDENT_FIELDS; i++)
-    zero &= id[i] == 0;
-  return zero || !memcmp(id, bh_policy->ident, sizeof id) ? BH_R_MEMFILE : 0;
+  return bh_supervisor_tgid_is_ours(caller) ? BH_R_MEMFILE : 0;
 }
 
 /* Whether an open for writing reaches a kernel setting that has the kernel
@@ -947,7 +947,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
     return;
   int cloexec = (how.flags & O_CLOEXEC) != 0;
   pid_t caller = bh_task_tgid((pid_t)n->pid);
-  int reason = judge(fd, caller);
+  int reason = judge(fd, (pid_t)n->pid, caller);
   if (!reason)
     reason = bh_kernel_setting(fd, how.flags, caller);
   if (reason) {

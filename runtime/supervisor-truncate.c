@@ -96,8 +96,11 @@ static int process_maps(pid_t pid, const struct stat *st) {
     if (*end || t <= 0)
       continue;
     snprintf(path, sizeof path, "/proc/%d/task/%ld/maps", (int)pid, t);
-    if (bh_each_map(path, task_line, &w) < 0 && bh_cannot_look())
-      w.hit = 1; /* unknown counts as mapped: the stricter answer */
+    /* Unknown counts as mapped: the stricter answer. A process of ours
+     * that is not dumpable hides its maps (EACCES; review 33). */
+    if (bh_each_map(path, task_line, &w) < 0 &&
+        (bh_cannot_look() || errno == EACCES || errno == EPERM))
+      w.hit = 1;
   }
   closedir(d);
   return w.hit;
@@ -117,19 +120,15 @@ static pid_t mapped_by(const struct stat *st) {
   for (struct dirent *e; d && !who && (e = readdir(d));) {
     char *end;
     long p = strtol(e->d_name, &end, 10);
-    unsigned long ident[BH_IDENT_FIELDS];
     if (*end || p <= 0 || p == getpid())
       continue;
-    if (bh_task_ident((pid_t)p, ident)) {
+    int ours = bh_ident_is_ours((pid_t)p);
+    if (ours < 0) {
       if (bh_cannot_look())
         who = -1; /* as above (review 27) */
       continue;
     }
-    int zero = 1;
-    for (int i = 0; i < BH_IDENT_FIELDS; i++)
-      zero &= ident[i] == 0;
-    if ((zero || !memcmp(ident, bh_policy->ident, sizeof ident)) &&
-        process_maps((pid_t)p, st))
+    if (ours && process_maps((pid_t)p, st))
       who = (pid_t)p;
   }
   if (d)

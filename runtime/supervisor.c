@@ -199,12 +199,35 @@ int bh_supervisor_is_ours(pid_t tid) {
 }
 
 int bh_supervisor_tgid_is_ours(pid_t tgid) {
+  return bh_ident_is_ours(tgid) != 0;
+}
+
+/* A process's /proc/<pid>/stat hides its address-space fields from a
+ * reader without ptrace access to it (start_code 1, the rest 0): a
+ * process that is not dumpable, to a supervisor without CAP_SYS_PTRACE,
+ * and a program made so by a change of ids (setfsuid) chooses that
+ * (review 33, attacks-rev33-nondumpable-not-ours.c). Its text size
+ * (/proc/<pid>/status VmExe, shown to every reader) changes only with an
+ * execve: the supervisor, a fork of ours, has ours. */
+static int same_text_size(pid_t tgid) {
+  static long ours = -2;
+  if (ours == -2)
+    ours = status_field(getpid(), "VmExe");
+  long theirs = status_field(tgid, "VmExe");
+  return ours < 0 || theirs < 0 || theirs == ours;
+}
+
+int bh_ident_is_ours(pid_t tgid) {
   unsigned long id[BH_IDENT_FIELDS];
   if (tgid <= 0 || bh_task_ident(tgid, id))
-    return 1;
-  int zero = 1;
-  for (int i = 0; i < BH_IDENT_FIELDS; i++)
+    return -1;
+  int zero = 1, hidden = id[0] == 1;
+  for (int i = 0; i < BH_IDENT_FIELDS; i++) {
     zero &= id[i] == 0;
+    hidden &= i == 0 || id[i] == 0;
+  }
+  if (hidden)
+    return same_text_size(tgid);
   return zero || !memcmp(id, bh_policy->ident, sizeof id);
 }
 

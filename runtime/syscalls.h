@@ -419,5 +419,9 @@ int bh_read_syscall(pid_t tid, struct bh_syscall *c) BH_HIDDEN;
 /* Whether task tid is our process or a fork of it (unknown: yes). */
 int bh_supervisor_is_ours(pid_t tid) BH_HIDDEN;
 int bh_supervisor_tgid_is_ours(pid_t tgid) BH_HIDDEN;
+/* 1: process tgid is ours or a fork of ours (or a process without memory,
+ * or one whose record is hidden and whose text size is ours); 0: not; -1:
+ * its record cannot be read. */
+int bh_ident_is_ours(pid_t tgid) BH_HIDDEN;
 
 #endif

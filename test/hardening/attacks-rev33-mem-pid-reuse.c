@@ -49,7 +49,6 @@
 // checked alive after it); or, simpler, allow only the spellings
 // /proc/self/mem and /proc/thread-self/mem (rewritten to the caller's tid,
 // which cannot end while its call waits) and refuse every numbered mem.
-// XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -DHELPER -static -O1 %s -o %t/helper -lpthread

@@ -43,7 +43,6 @@
 // /proc/<pid>/exe's stat); refuse setfsuid/setfsgid/setres*id changes that
 // end dumpability for our process, or answer EPERM to every call of a
 // process that is not dumpable, as the supervisor cannot judge it.
-// XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
