@@ -49,6 +49,9 @@
 // checked alive after it); or, simpler, allow only the spellings
 // /proc/self/mem and /proc/thread-self/mem (rewritten to the caller's tid,
 // which cannot end while its call waits) and refuse every numbered mem.
+// Fixed: the exception holds only for a file named by the caller's own
+// thread or process id (runtime/supervisor-open.c judge), which no other
+// task can have held at the open; here the open is refused.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -DHELPER -static -O1 %s -o %t/helper -lpthread

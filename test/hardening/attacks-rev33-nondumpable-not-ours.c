@@ -43,6 +43,11 @@
 // /proc/<pid>/exe's stat); refuse setfsuid/setfsgid/setres*id changes that
 // end dumpability for our process, or answer EPERM to every call of a
 // process that is not dumpable, as the supervisor cannot judge it.
+// Fixed: a hidden record counts as ours when the process's text size
+// (/proc/<pid>/status VmExe, shown to every reader, changed only by
+// execve) is ours (runtime/supervisor.c bh_ident_is_ours); the open is
+// refused and the process stops (its line cannot reach its stderr: the
+// supervisor's pidfd_getfd needs the same access).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
