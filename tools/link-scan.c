@@ -9,8 +9,9 @@
  * Some patterns are made by the layout, not the code: a RIP-relative
  * displacement from code to data, or an absolute address, holds whatever
  * bytes the distance has (found on SQLite: `cmpl 0x19c70f(%rip)`, an
- * XRSTORS). Such a field changes when the code moves, so before failing,
- * the link is made again with the code shifted by a few sizes of padding.
+ * XRSTORS), and so does a call between output sections. Such a field
+ * changes when the code moves, so before failing, the link is made again
+ * with the code shifted by a few sizes of padding.
  */
 #define _GNU_SOURCE
 #include "link-scan.h"
@@ -136,9 +137,12 @@ static void remove_output(const char *path) {
 static const unsigned paddings[] = {16, 48, 112};
 
 /* An object whose code goes first in the output's .text (ld and lld put
- * .text.unlikely before the rest), holding BYTES of int3: everything else
- * in .text moves by BYTES, data and the sections before .text do not.
- * Assembled by the link's own clang (CLANG) in DIR. */
+ * .text.unlikely before the rest) and first in the pass's own code
+ * sections, which follow .text, holding BYTES of int3 in each: everything
+ * else in .text moves by BYTES against .plt and data, and the pass's
+ * sections move against .text and each other (found on SQLite: a call
+ * from .text to a trampoline, `e8 0f c7 1b 00`, is the same whatever
+ * .text's start). Assembled by the link's own clang (CLANG) in DIR. */
 static char *padding_object(const char *clang, const char *dir,
                             unsigned bytes) {
   char *src, *obj;
@@ -153,6 +157,10 @@ static char *padding_object(const char *clang, const char *dir,
   fprintf(f,
           ".section .text.unlikely.bulkhead_padding,\"ax\",@progbits\n"
           ".fill %u, 1, 0xcc\n"
+          ".section bulkhead_wrappers,\"ax\",@progbits\n"
+          ".fill %u, 1, 0xcc\n"
+          ".section bulkhead_trampolines,\"ax\",@progbits\n"
+          ".fill %u, 1, 0xcc\n"
           ".section .note.GNU-stack,\"\",@progbits\n"
           ".section .note.gnu.property,\"a\",@note\n"
           ".p2align 3\n"
@@ -160,7 +168,7 @@ static char *padding_object(const char *clang, const char *dir,
           ".asciz \"GNU\"\n"
           ".long 0xc0000002, 4, 3\n" /* X86_FEATURE_1_AND: IBT | SHSTK */
           ".p2align 3\n",
-          bytes);
+          bytes, bytes, bytes);
   if (fclose(f) != 0)
     return NULL;
   char *as[] = {(char *)clang, "-c", src, "-o", obj, NULL};
