@@ -22,6 +22,11 @@
 // vault then says 2). Any byte of main, code included, could be.
 // The same renaming passes sysfs's uevent helper (compared by name) as a
 // bind mount under another name: reasoned, not run.
+// Worse, reasoned, not run: the supervisor's own /proc/<supervisor>/mem
+// bound the same way is opened by the supervisor for the caller, and
+// mem_open checks no ptrace access for a process's own memory (the
+// inode, root's for a process that is not dumpable, lets root's fsuid
+// in): the caller would write into the supervisor.
 //
 // Seen in the guest (root; the host's kernel, 6.18): ATTACK SUCCEEDED.
 //
