@@ -23,6 +23,7 @@
 #include <linux/sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <linux/kd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
@@ -312,6 +313,8 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_process_vm_writev,
                                SYS_process_madvise,
                                SYS_pidfd_getfd,
+                               SYS_iopl,
+                               SYS_ioperm,
                                SYS_io_uring_setup,
                                SYS_io_uring_enter,
                                SYS_io_uring_register,
@@ -407,6 +410,12 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
      * supervisor's (review 32, attacks-rev32-supervisor-listener.c). */
     case SYS_pidfd_getfd:
       ret(a, TRAP(BH_R_GETFD));
+      break;
+    /* Root typed a command into the console through the keyboard
+     * controller's ports (review 34, attacks-rev34-keyboard-port.c). */
+    case SYS_iopl:
+    case SYS_ioperm:
+      ret(a, TRAP(BH_R_PORTS));
       break;
     case SYS_io_uring_setup:
     case SYS_io_uring_enter:
@@ -673,8 +682,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     /* userfaultfd's requests (type 0xAA): Linux 6.1 also hands out a
      * userfaultfd through /dev/userfaultfd's USERFAULTFD_IOC_NEW, past
      * the refusal of the system call (review 30). Input pushed into a
-     * terminal (TIOCSTI; TIOCLINUX pastes a console's selection) is run
-     * by the shell that reads it, outside the filter (review 33). */
+     * terminal (TIOCSTI; TIOCLINUX pastes a console's selection; a
+     * console's keymap types a string for the user's next key) is run by
+     * the shell that reads it, outside the filter (reviews 33, 34). */
     case SYS_ioctl: {
       int typed = new_label(a);
       ld(a, ARG_LO(0));
@@ -682,6 +692,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ld(a, ARG_LO(1));
       jump(a, BPF_JEQ, TIOCSTI, typed, -1);
       jump(a, BPF_JEQ, TIOCLINUX, typed, -1);
+      jump(a, BPF_JEQ, KDSKBENT, typed, -1); /* a key's meaning */
+      jump(a, BPF_JEQ, KDSKBSENT, typed, -1); /* a function key's string */
+      jump(a, BPF_JEQ, KDSETKEYCODE, typed, -1);
       emit(a, BPF_ALU | BPF_AND | BPF_K, 0xff00);
       jump(a, BPF_JEQ, 0xAA00, -1, allow);
       ret(a, TRAP(BH_R_UFFD));

@@ -666,9 +666,21 @@ static int judge(int fd, pid_t tid, pid_t caller) {
  * interpreters, sysfs's uevent helper (review 30). 0, or the reason.
  * Also asked of the descriptors the process holds when its filter is
  * installed (syscalls.c). */
-int bh_kernel_setting(int fd, unsigned long long flags, pid_t tgid) {
+int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
+                      pid_t tgid) {
   if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
     return 0;
+  /* Devices that write physical memory or type input: /dev/mem, /dev/kmem,
+   * /dev/port, /dev/uinput, the event devices (review 34). */
+  struct stat st;
+  if (fstat(fd, &st))
+    return BH_R_KERNEL_SETTING;
+  if (S_ISCHR(st.st_mode) &&
+      ((major(st.st_rdev) == 1 && minor(st.st_rdev) >= 1 &&
+        minor(st.st_rdev) <= 4 && minor(st.st_rdev) != 3) ||
+       (major(st.st_rdev) == 10 && minor(st.st_rdev) == 223) ||
+       major(st.st_rdev) == 13))
+    return BH_R_DEVICE;
   struct statfs fs;
   if (fstatfs(fd, &fs))
     return BH_R_KERNEL_SETTING;
@@ -686,11 +698,13 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tgid) {
   if (fs.f_type == SYSFS_MAGIC)
     return strcmp(path, "/sys/kernel/uevent_helper") ? 0 : BH_R_KERNEL_SETTING;
   /* The caller's own files only: another process's, written, may change
-   * how it runs (review 31). */
+   * how it runs (review 31). Named by the caller's thread or process id
+   * (judge's rule, review 33), or, without a caller (tid 0), by any
+   * thread of process tgid. */
   char *e;
   long pid = strtol(path + 6, &e, 10);
   int own = !strncmp(path, "/proc/", 6) && e != path + 6 && *e == '/' &&
-            bh_task_tgid((pid_t)pid) == tgid;
+            (tid ? pid == tid || pid == tgid : bh_task_tgid((pid_t)pid) == tgid);
   return own ? 0 : BH_R_KERNEL_SETTING;
 }
 
@@ -949,7 +963,7 @@ void bh_supervise_open(int listener, const struct seccomp_notif *n,
   pid_t caller = bh_task_tgid((pid_t)n->pid);
   int reason = judge(fd, (pid_t)n->pid, caller);
   if (!reason)
-    reason = bh_kernel_setting(fd, how.flags, caller);
+    reason = bh_kernel_setting(fd, how.flags, (pid_t)n->pid, caller);
   if (reason) {
     close(fd);
     bh_supervisor_deny(listener, n, ours_of(&ours, bh_task_tgid((pid_t)n->pid)),

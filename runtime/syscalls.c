@@ -134,9 +134,17 @@ const char *bh_reason_text(int reason) {
   case BH_R_GETFD:
     return "taking another process's descriptor could take the "
            "supervisor's (its seccomp listener, from a fork of its own)";
+  case BH_R_DEVICE:
+    return "the device writes physical memory or types input that a "
+           "process outside the filter runs (/dev/mem, /dev/kmem, /dev/port, "
+           "/dev/uinput, /dev/input)";
+  case BH_R_PORTS:
+    return "port I/O reaches devices outside the keys (a keyboard "
+           "controller types into a terminal; a device's DMA writes memory)";
   case BH_R_TERMINAL:
-    return "input pushed into a terminal (TIOCSTI, TIOCLINUX) is run by "
-           "whoever reads it next, a shell outside the filter";
+    return "input pushed into a terminal (TIOCSTI, TIOCLINUX, a console's "
+           "keymap) is run by whoever reads it next, a shell outside the "
+           "filter";
   case BH_R_KERNEL_SETTING:
     return "a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the "
            "uevent helper) can have the kernel run a program or a probe "
@@ -218,6 +226,10 @@ const char *bh_syscall_name(long nr) {
     return "setrlimit";
   case SYS_pidfd_getfd:
     return "pidfd_getfd";
+  case SYS_iopl:
+    return "iopl";
+  case SYS_ioperm:
+    return "ioperm";
   case SYS_pkey_alloc:
     return "pkey_alloc";
   case SYS_pkey_free:
@@ -553,7 +565,7 @@ static void refuse_setting_descriptors(void) {
     int fd = atoi(e->d_name), fl;
     if (e->d_name[0] == '.' || fd == dirfd(d) ||
         (fl = fcntl(fd, F_GETFL)) < 0 ||
-        !bh_kernel_setting(fd, (unsigned)fl, getpid()))
+        !bh_kernel_setting(fd, (unsigned)fl, 0, getpid()))
       continue;
     char link[64], path[256] = "?";
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);

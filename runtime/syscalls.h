@@ -79,6 +79,8 @@ enum bh_reason {
   BH_R_CORE,         /* the old setrlimit (the core-dump limit) */
   BH_R_GETFD,        /* pidfd_getfd */
   BH_R_TERMINAL,     /* ioctl TIOCSTI, TIOCLINUX: typing into a terminal */
+  BH_R_PORTS,        /* iopl, ioperm */
+  BH_R_DEVICE,       /* a write open of /dev/mem, /dev/port, /dev/uinput... */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
@@ -141,10 +143,13 @@ int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
  * notification itself, on this thread, or (inline_, and the open could
  * wait) on one of its own. */
 struct seccomp_notif;
-/* Whether fd, opened with flags by process tgid, writes a kernel setting
- * that has the kernel run code outside the filter, or another process's
- * procfs files (supervisor-open.c): 0, or the reason. */
-int bh_kernel_setting(int fd, unsigned long long flags, pid_t tgid) BH_HIDDEN;
+/* Whether fd, opened with flags by thread tid of process tgid (tid 0: by
+ * the process itself, not for a caller), writes a kernel setting that has
+ * the kernel run code outside the filter, a device that writes memory or
+ * types input, or another process's procfs files (supervisor-open.c): 0,
+ * or the reason. */
+int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
+                      pid_t tgid) BH_HIDDEN;
 void bh_supervise_open(int listener, const struct seccomp_notif *n,
                        int inline_) BH_HIDDEN;
 /* The supervisor's scan of an executable file mapping (supervisor-exec.c),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -79,6 +80,7 @@ static uint32_t model(const struct seccomp_data *d) {
   switch (d->nr) {
   case SYS_ptrace: case SYS_process_vm_readv: case SYS_process_vm_writev: case SYS_process_madvise: return TRAP(BH_R_PTRACE);
   case SYS_pidfd_getfd: return TRAP(BH_R_GETFD); /* review 32 */
+  case SYS_iopl: case SYS_ioperm: return TRAP(BH_R_PORTS); /* review 34 */
   case SYS_io_uring_setup: case SYS_io_uring_enter: case SYS_io_uring_register: return TRAP(BH_R_URING);
   case SYS_userfaultfd: return TRAP(BH_R_UFFD);
   case SYS_remap_file_pages: return TRAP(BH_R_REMAP);
@@ -146,7 +148,7 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_ioctl: /* userfaultfd's requests, type 0xAA (review 30); typing (review 33) */
     if (LO(0) == BH_REQUEST_FD)
       return NOTIFY;
-    if (LO(1) == TIOCSTI || LO(1) == TIOCLINUX)
+    if (LO(1) == TIOCSTI || LO(1) == TIOCLINUX || LO(1) == KDSKBENT || LO(1) == KDSKBSENT || LO(1) == KDSETKEYCODE)
       return TRAP(BH_R_TERMINAL);
     return (LO(1) & 0xff00) == 0xAA00 ? TRAP(BH_R_UFFD) : ALLOW;
   }
@@ -201,7 +203,7 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -212,7 +214,7 @@ static long check(int nranges, long iters) {
     if (random() % 4 == 0) d.args[0] = random() % 2 ? (uint32_t)(random() & 0xffff) : (uint64_t)-(random() % 3);
     if ((d.nr == SYS_prlimit64 || d.nr == SYS_setrlimit) && random() % 2) d.args[d.nr == SYS_setrlimit ? 0 : 1] = random() % 2 ? 4 : random() % 16;
     if (d.nr == SYS_ioctl && random() % 3 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | 0xAA00 | (random() & 0xff);
-    if (d.nr == SYS_ioctl && random() % 5 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | (random() % 2 ? TIOCSTI : TIOCLINUX);
+    if (d.nr == SYS_ioctl && random() % 5 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | (random() % 3 ? (random() % 2 ? TIOCSTI : TIOCLINUX) : (random() % 2 ? KDSKBSENT : KDSETKEYCODE));
     if (random() % 4 == 0) d.args[1] = P.supervisor;
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {
