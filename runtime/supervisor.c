@@ -208,7 +208,8 @@ int bh_supervisor_tgid_is_ours(pid_t tgid) {
  * and a program made so by a change of ids (setfsuid) chooses that
  * (review 33, attacks-rev33-nondumpable-not-ours.c). Its text size
  * (/proc/<pid>/status VmExe, shown to every reader) changes only with an
- * execve: the supervisor, a fork of ours, has ours. */
+ * execve or an unmapping of its code, which the filter refuses to our
+ * process: the supervisor, a fork of ours, has ours. */
 static int same_text_size(pid_t tgid) {
   static long ours = -2;
   if (ours == -2)
