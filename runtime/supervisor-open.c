@@ -29,6 +29,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,10 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x1000U
+#endif
 
 #ifndef SECCOMP_ADDFD_FLAG_SEND
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
@@ -615,6 +620,24 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
   snprintf(out, size, "%s", clean);
 }
 
+/* Whether procfs file fd was reached through the mount that is /proc
+ * itself, so that its name there is its own: a bind mount of one process's
+ * file under another name (or over another procfs file), procfs mounted
+ * elsewhere, or a file system over /proc makes another mount (review 34,
+ * attacks-rev34-bind-mem.c). */
+static int through_proc(int fd) {
+  static uint64_t proc;
+  static int known;
+  struct statx sx;
+  struct statfs fs;
+  if (!known && !statx(AT_FDCWD, "/proc", 0, STATX_MNT_ID, &sx) &&
+      sx.stx_mask & STATX_MNT_ID && !statfs("/proc", &fs) &&
+      fs.f_type == PROC_SUPER_MAGIC)
+    proc = sx.stx_mnt_id, known = 1;
+  return known && !statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) &&
+         sx.stx_mask & STATX_MNT_ID && sx.stx_mnt_id == proc;
+}
+
 /* Whether the open file is a procfs file the caller may not have: any
  * process's "mem" but the caller's own once it is no longer our process,
  * or anything of the supervisor's own (reached through a link that the
@@ -623,6 +646,8 @@ static int judge(int fd, pid_t tid, pid_t caller) {
   struct statfs fs;
   if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
     return 0;
+  if (!through_proc(fd))
+    return BH_R_SPELLING;
   char link[64], path[PATH_MAX];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
   ssize_t n = readlink(link, path, sizeof path - 1);
@@ -695,8 +720,16 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
   if (n <= 0)
     return BH_R_KERNEL_SETTING;
   path[n] = 0;
-  if (fs.f_type == SYSFS_MAGIC)
-    return strcmp(path, "/sys/kernel/uevent_helper") ? 0 : BH_R_KERNEL_SETTING;
+  if (fs.f_type == SYSFS_MAGIC) { /* the uevent helper by any name */
+    struct stat helper;
+    return strcmp(path, "/sys/kernel/uevent_helper") &&
+                   (stat("/sys/kernel/uevent_helper", &helper) ||
+                    helper.st_dev != st.st_dev || helper.st_ino != st.st_ino)
+               ? 0
+               : BH_R_KERNEL_SETTING;
+  }
+  if (!through_proc(fd))
+    return BH_R_KERNEL_SETTING;
   /* The caller's own files only: another process's, written, may change
    * how it runs (review 31). Named by the caller's thread or process id
    * (judge's rule, review 33), or, without a caller (tid 0), by any
