@@ -55,6 +55,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "Inputs/key0-words.h"
+#include "Inputs/exception-header.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_DATA(vault) int vault_ack_fd;
@@ -92,21 +93,6 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
 
 static int ack[2];
 static int forge;
-
-extern "C" char __executable_start[], etext[];
-
-/* The header's catchTemp word, once the search phase has set it to a
- * landing pad (in the executable's code: the vault's catch). */
-static uintptr_t *find_landing_pad(void) {
-  struct key0_region r[512];
-  int k = key0_regions(r, 512);
-  for (int i = 0; i < k; i++)
-    for (uintptr_t *w = r[i].lo + 2; w < r[i].hi; w++)
-      if (*w == 0x474e5543432b2b00ull && /* "GNUCC++\0" */
-          w[-2] > (uintptr_t)__executable_start && w[-2] < (uintptr_t)etext)
-        return w - 2;
-  return NULL;
-}
 
 static void *attacker(void *) {
   uintptr_t *pad;

