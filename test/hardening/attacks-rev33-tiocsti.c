@@ -51,6 +51,7 @@
 #define OUT "/tmp/rev33-tiocsti.out"
 
 #ifdef LAUNCHER
+#include "Inputs/terminal-reader.h"
 /* launch PROG ARGS...: PROG on a terminal of its own, then one line read
  * from that terminal run as a command. */
 int main(int argc, char **argv) {
@@ -78,33 +79,7 @@ int main(int argc, char **argv) {
   int st;
   waitpid(prog, &st, 0);
   /* The shell's turn: what the terminal holds now. */
-  int tty = open(name, O_RDWR | O_NOCTTY);
-  struct pollfd p = {tty, POLLIN, 0};
-  char line[256] = {0};
-  ssize_t n = tty >= 0 && poll(&p, 1, 1000) == 1
-                  ? read(tty, line, sizeof line - 1)
-                  : 0;
-  line[n > 0 ? n : 0] = 0;
-  line[strcspn(line, "\n")] = 0;
-  printf("line read from the terminal: %s\n", line);
-  char *args[8] = {0};
-  int k = 0;
-  for (char *w = strtok(line, " "); w && k < 7; w = strtok(NULL, " "))
-    args[k++] = w;
-  if (k && args[0][0] == '/') {
-    pid_t cmd = fork();
-    if (cmd == 0) {
-      execv(args[0], args);
-      _exit(127);
-    }
-    waitpid(cmd, &st, 0);
-  }
-  char got[32] = {0};
-  int fd = open(OUT, O_RDONLY);
-  if (fd >= 0 && read(fd, got, 31) > 0 && strstr(got, "TOP-SECRET"))
-    printf("ATTACK SUCCEEDED: the terminal's reader read the vault's secret: "
-           "%s\n",
-           got);
+  run_typed_line(open(name, O_RDWR | O_NOCTTY), 1000, OUT);
   return 0;
 }
 #else
