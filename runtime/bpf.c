@@ -20,11 +20,11 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/kd.h>
 #include <linux/sched.h>
 #include <stddef.h>
-#include <sys/mman.h>
-#include <linux/kd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>

@@ -78,7 +78,7 @@ enum bh_reason {
   BH_R_KERNEL_SETTING, /* a write open of a kernel setting that runs code */
   BH_R_CORE,         /* the old setrlimit (the core-dump limit) */
   BH_R_GETFD,        /* pidfd_getfd */
-  BH_R_TERMINAL,     /* ioctl TIOCSTI, TIOCLINUX: typing into a terminal */
+  BH_R_TERMINAL,     /* ioctl TIOCSTI, TIOCLINUX, keymaps: typing input */
   BH_R_PORTS,        /* iopl, ioperm */
   BH_R_DEVICE,       /* a write open of /dev/mem, /dev/port, /dev/uinput... */
   BH_R_COUNT
