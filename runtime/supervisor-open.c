@@ -646,7 +646,11 @@ static int judge(int fd, pid_t tid, pid_t caller) {
   struct statfs fs;
   if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
     return 0;
-  if (!through_proc(fd))
+  /* Through another mount, a name says nothing: only files that cannot
+   * be a memory file (which is 0600) are let through, as containers bind
+   * parts of /proc over themselves (/proc/sys, read-only). */
+  struct stat st;
+  if (!through_proc(fd) && (fstat(fd, &st) || (st.st_mode & 07777) == 0600))
     return BH_R_SPELLING;
   char link[64], path[PATH_MAX];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -696,15 +700,15 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
   if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
     return 0;
   /* Devices that write physical memory or type input: /dev/mem, /dev/kmem,
-   * /dev/port, /dev/uinput, the event devices (review 34). */
+   * /dev/port, /dev/uinput, /dev/uhid, /dev/userio, the event devices
+   * (reviews 34, 35). */
   struct stat st;
   if (fstat(fd, &st))
     return BH_R_KERNEL_SETTING;
+  unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
   if (S_ISCHR(st.st_mode) &&
-      ((major(st.st_rdev) == 1 && minor(st.st_rdev) >= 1 &&
-        minor(st.st_rdev) <= 4 && minor(st.st_rdev) != 3) ||
-       (major(st.st_rdev) == 10 && minor(st.st_rdev) == 223) ||
-       major(st.st_rdev) == 13))
+      ((maj == 1 && min >= 1 && min <= 4 && min != 3) ||
+       (maj == 10 && (min == 223 || min == 239 || min == 240)) || maj == 13))
     return BH_R_DEVICE;
   struct statfs fs;
   if (fstatfs(fd, &fs))
@@ -852,13 +856,15 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
       err = EFAULT;
   }
   if (err == EPERM) {
-    /* Its memory is closed to us: not our process (ours names the
-     * supervisor its ptracer), and then by the same rule it cannot open
-     * our memory either. */
+    /* Its memory is closed to us, and its open cannot be judged. Not our
+     * process (ours names the supervisor its ptracer), but ptrace access
+     * is not symmetric: a program run from a file it may not read, or
+     * made not dumpable otherwise, keeps its access to ours (review 35).
+     * Refused; fatal only to ours. */
     if (ours_of(&ours, tgid))
       bh_supervisor_deny(listener, n, 1, BH_R_UNREADABLE, NULL);
     else
-      bh_notif_respond(listener, n->id, 0, 0, 1);
+      bh_notif_respond(listener, n->id, 0, EPERM, 0);
     return -1;
   }
   if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))

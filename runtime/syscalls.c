@@ -112,8 +112,8 @@ const char *bh_reason_text(int reason) {
     return "reading or writing a process's memory through the kernel ignores "
            "protection keys";
   case BH_R_SPELLING:
-    return "the path reaches procfs through a link the supervisor cannot "
-           "follow for the caller";
+    return "the path reaches procfs through a link or a mount the "
+           "supervisor cannot follow for the caller";
   case BH_R_UNREADABLE:
     return "the supervisor cannot read the call's arguments";
   case BH_R_TID_WORD:
