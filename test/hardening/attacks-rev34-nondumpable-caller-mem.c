@@ -37,8 +37,12 @@
 // dumpability) for every process under the filter, not only ours.
 // Fixed: PR_SET_DUMPABLE other than 1 is answered EPERM for a process
 // that is not ours too (runtime/supervisor.c); the helper stays readable
-// and judge refuses its open. Open: id changes that end dumpability
-// (setfsuid as root without CAP_SYS_PTRACE) are not refused.
+// and judge refuses its open. Review 35 (reasoned): a program run from a
+// file its user may not read is not dumpable from its execve on; the
+// supervisor now refuses (EPERM) every open it cannot read, of a process
+// not ours too ("unreadable": ATTACK SUCCEEDED before, seen in the guest;
+// now even its loader's opens are refused, so such a program cannot run
+// under the filter: a false refusal, for files their user may not read).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O1 %S/Inputs/rev34-hidden-mem-writer.c -o %t/helper
@@ -48,6 +52,12 @@
 // RUN: env BULKHEAD_VM_FILES=%t/prog:%t/helper:/lib/x86_64-linux-gnu/libmimalloc.so.2:/lib/x86_64-linux-gnu/libgcc_s.so.1 %run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t/prog hidden %t/helper > %t/out 2>&1 || true
 // RUN: FileCheck %s < %t/out
 // RUN: FileCheck %s --check-prefix=REFUSED < %t/out
+// RUN: env BULKHEAD_VM_FILES=%t/prog:%t/helper:/usr/bin/setpriv:/lib/x86_64-linux-gnu/libcap-ng.so.0:/lib/x86_64-linux-gnu/libmimalloc.so.2:/lib/x86_64-linux-gnu/libgcc_s.so.1 %run /bin/sh -c 'cp %t/helper /tmp/xo-helper && chmod 0111 /tmp/xo-helper && exec /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups %t/prog unreadable /tmp/xo-helper' > %t/unreadable.out 2>&1 || true
+// RUN: FileCheck %s --check-prefix=UNREADABLE < %t/unreadable.out
+// RUN: not grep -q 'ATTACK SUCCEEDED' %t/unreadable.out
+// UNREADABLE: uid 65534
+// UNREADABLE: vault says 20
+// UNREADABLE: vault says 20
 // REFUSED: helper: prctl(PR_SET_DUMPABLE, 0): Operation not permitted
 // REFUSED: helper: open /proc/PID/mem: Operation not permitted
 // CONTROL: uid 65534
@@ -78,9 +88,13 @@ int main(int argc, char **argv) {
   char pid[16], addr[32];
   snprintf(pid, sizeof pid, "%d", (int)getpid());
   snprintf(addr, sizeof addr, "%lx", (unsigned long)secret);
+  /* "unreadable": HELPER is a copy its user may run but not read, not
+   * dumpable from its execve on, whatever PR_SET_DUMPABLE answers (review
+   * 35); it runs as "dumpable" does. */
+  const char *mode = strcmp(argv[1], "unreadable") ? argv[1] : "dumpable";
   pid_t c = fork();
   if (c == 0) {
-    execl(argv[2], argv[2], argv[1], pid, addr, (char *)NULL);
+    execl(argv[2], argv[2], mode, pid, addr, (char *)NULL);
     _exit(127);
   }
   int st = 0;
