@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The value LD_BIND_NOW gets when the runtime sets it, so that it can take
@@ -179,15 +180,8 @@ struct scan {
   int lazy;                           /* some object still binds lazily */
   int fd;                             /* /proc/self/mem, for the patches */
   int patched, unknown;
-  size_t seen, skip; /* objects visited; how many to pass over */
+  int later; /* the filter's installation: after constructors ran */
 };
-
-/* What the start-up scan covered: the first objects of ld.so's list, as
- * long as none was unloaded since (later loads are appended). */
-static struct {
-  size_t objects;
-  unsigned long long subs;
-} scanned;
 
 static const char *object_name(const struct dl_phdr_info *info) {
   return info->dlpi_name[0] ? info->dlpi_name : "?";
@@ -271,15 +265,65 @@ static void exec_pages(const struct dl_phdr_info *info, const ElfW(Phdr) *ph,
   *hi = (a + ph->p_memsz + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
 }
 
+struct program_code {
+  const struct dl_phdr_info *info;
+  const uint8_t *mem, *file; /* the segment's pages, as mapped and in the file */
+  size_t len;
+};
+
+static int changed_found(void *ctx, size_t off, int k) {
+  const struct program_code *c = ctx;
+  size_t n = c->len - off < 4 ? c->len - off : 4; /* pattern and modrm */
+  if (!memcmp(c->mem + off, c->file + off, n))
+    return 0; /* the file's own: scanned when it was linked */
+  bh_fatal("the program's code at +0x%lx holds %s bytes that are not its "
+           "file's: something changed it before main (a start-up library's "
+           "constructor?), and no one scanned them",
+           (unsigned long)((uintptr_t)(c->mem + off) - c->info->dlpi_addr),
+           bh_pattern_name(k));
+  return 1;
+}
+
+/* Every PKRU write in the program's executable pages must be one its file
+ * holds at the same place. */
+static void program_as_linked(const struct dl_phdr_info *info) {
+  const char *why = "";
+  int fd = bh_object_file_open(getpid(), info->dlpi_addr, &why);
+  if (fd < 0)
+    bh_fatal("cannot read the program's file to check its code: %s", why);
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+      continue;
+    uintptr_t lo, hi;
+    exec_pages(info, ph, &lo, &hi);
+    size_t len = hi - lo;
+    /* ld.so maps whole pages of the file: lo is at this offset */
+    off_t at = (off_t)ph->p_offset - (off_t)(info->dlpi_addr + ph->p_vaddr - lo);
+    uint8_t *file = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ssize_t got = file == MAP_FAILED || at < 0 ? -1 : pread(fd, file, len, at);
+    if (got < 0)
+      bh_fatal("cannot read the program's code from its file");
+    /* past the file's end the pages hold zeros, as the buffer does */
+    struct program_code c = {info, (const uint8_t *)lo, file, len};
+    bh_pattern_search(c.mem, len, changed_found, &c);
+    munmap(file, len);
+  }
+  close(fd);
+}
+
 static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct scan *s = arg;
-  scanned.objects = ++s->seen;
-  scanned.subs = info->dlpi_subs;
-  if (s->seen <= s->skip)
+  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR)) {
+    /* The program: its link was scanned against its gate manifest, so
+     * only bytes that are no longer its file's matter (a constructor
+     * that patched its code, review 28). */
+    if (s->later)
+      program_as_linked(info);
     return 0;
-  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR))
-    return 0; /* the program: its link was scanned against its gate manifest */
+  }
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     /* Also the code of an object with compartments, executable once it is
@@ -473,18 +517,13 @@ static void find_pkey_set(struct scan *s) {
   }
 }
 
-static int subs_now(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  *(unsigned long long *)arg = info->dlpi_subs;
-  return 1;
-}
-
+/* Every object is searched again at the filter's installation: a record
+ * of what the first search covered would be key-0 memory, and one store
+ * into it hid an object a constructor loaded (review 28,
+ * attacks-rev28-scan-record.c). What the first search patched is no
+ * longer a match. */
 void bh_neutralise_gadgets(int later) {
-  struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1};
-  unsigned long long subs = 0;
-  dl_iterate_phdr(subs_now, &subs);
-  if (later && scanned.objects && subs == scanned.subs)
-    s.skip = scanned.objects;
+  struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1, .later = later};
   find_pkey_set(&s);
   dl_iterate_phdr(count_lazy, &s.lazy); /* it decides ld.so's XRSTOR */
   dl_iterate_phdr(scan_object, &s);
