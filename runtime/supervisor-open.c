@@ -620,22 +620,52 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
   snprintf(out, size, "%s", clean);
 }
 
-/* Whether procfs file fd was reached through the mount that is /proc
- * itself, so that its name there is its own: a bind mount of one process's
- * file under another name (or over another procfs file), procfs mounted
- * elsewhere, or a file system over /proc makes another mount (review 34,
- * attacks-rev34-bind-mem.c). */
-static int through_proc(int fd) {
-  static uint64_t proc;
-  static int known;
-  struct statx sx;
+/* What names are judged against, taken before main (bh_names_take), so
+ * before any mount of the program's: the supervisor's own /proc, and the
+ * uevent helper's file. */
+static int proc_root = -1;
+static struct stat uevent_helper;
+static int have_helper;
+
+void bh_names_take(void) {
   struct statfs fs;
-  if (!known && !statx(AT_FDCWD, "/proc", 0, STATX_MNT_ID, &sx) &&
-      sx.stx_mask & STATX_MNT_ID && !statfs("/proc", &fs) &&
-      fs.f_type == PROC_SUPER_MAGIC)
-    proc = sx.stx_mnt_id, known = 1;
-  return known && !statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) &&
-         sx.stx_mask & STATX_MNT_ID && sx.stx_mnt_id == proc;
+  proc_root = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (proc_root >= 0 &&
+      (fstatfs(proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC))
+    bh_names_drop();
+  have_helper = !stat("/sys/kernel/uevent_helper", &uevent_helper);
+}
+
+void bh_names_drop(void) {
+  if (proc_root >= 0)
+    close(proc_root);
+  proc_root = -1;
+}
+
+/* The name procfs file fd reads back ("/proc/..."), into path; 1 only if
+ * it is the very file that name gives under the supervisor's own /proc,
+ * looked up there without crossing a mount. A name says nothing by
+ * itself: a bind mount of one process's file under another name or over
+ * another procfs file, procfs mounted elsewhere, /proc's mount moved or
+ * another put in its place all rename files (reviews 34, 35,
+ * attacks-rev34-bind-mem.c). */
+static int proc_name(int fd, char *path, size_t cap) {
+  char link[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, cap - 1);
+  path[n > 0 ? n : 0] = 0;
+  if (n <= 6 || proc_root < 0 || strncmp(path, "/proc/", 6))
+    return 0;
+  struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+                         .resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+                                    RESOLVE_BENEATH};
+  int same = (int)syscall(SYS_openat2, proc_root, path + 6, &how, sizeof how);
+  struct stat a, b;
+  int r = same >= 0 && !fstat(fd, &a) && !fstat(same, &b) &&
+          a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  if (same >= 0)
+    close(same);
+  return r;
 }
 
 /* Whether the open file is a procfs file the caller may not have: any
@@ -646,24 +676,18 @@ static int judge(int fd, pid_t tid, pid_t caller) {
   struct statfs fs;
   if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
     return 0;
-  /* Through another mount, a name says nothing: only files that cannot
-   * be a memory file (which is 0600) are let through, as containers bind
-   * parts of /proc over themselves (/proc/sys, read-only). */
+  /* Without a true name, only files that others may read too are let
+   * through (not a memory file, 0600, nor kcore or pagemap, 0400), as
+   * containers bind parts of /proc over themselves (/proc/sys,
+   * read-only). */
+  char path[PATH_MAX];
   struct stat st;
-  if (!through_proc(fd) && (fstat(fd, &st) || (st.st_mode & 07777) == 0600))
-    return BH_R_SPELLING;
-  char link[64], path[PATH_MAX];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink(link, path, sizeof path - 1);
-  if (n <= 0)
-    return BH_R_MEMFILE; /* unknown procfs object: refuse */
-  path[n] = 0;
+  if (!proc_name(fd, path, sizeof path))
+    return fstat(fd, &st) || !(st.st_mode & 077) ? BH_R_SPELLING : 0;
   const char *base = strrchr(path, '/');
   if (!strcmp(path, "/proc/kcore"))
     return BH_R_MEMFILE; /* all of memory, for root */
-  int mem = base && !strcmp(base + 1, "mem");
-  if (strncmp(path, "/proc/", 6))
-    return mem ? BH_R_MEMFILE : 0;
+  int mem = !strcmp(base + 1, "mem");
   char *e;
   long pid = strtol(path + 6, &e, 10);
   if (e == path + 6 || (*e && *e != '/'))
@@ -718,21 +742,13 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
     return BH_R_KERNEL_SETTING;
   if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
     return 0;
-  char link[64], path[PATH_MAX];
-  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = readlink(link, path, sizeof path - 1);
-  if (n <= 0)
-    return BH_R_KERNEL_SETTING;
-  path[n] = 0;
-  if (fs.f_type == SYSFS_MAGIC) { /* the uevent helper by any name */
-    struct stat helper;
-    return strcmp(path, "/sys/kernel/uevent_helper") &&
-                   (stat("/sys/kernel/uevent_helper", &helper) ||
-                    helper.st_dev != st.st_dev || helper.st_ino != st.st_ino)
-               ? 0
-               : BH_R_KERNEL_SETTING;
-  }
-  if (!through_proc(fd))
+  if (fs.f_type == SYSFS_MAGIC) /* the uevent helper by any name */
+    return have_helper && uevent_helper.st_dev == st.st_dev &&
+                   uevent_helper.st_ino == st.st_ino
+               ? BH_R_KERNEL_SETTING
+               : 0;
+  char path[PATH_MAX];
+  if (!proc_name(fd, path, sizeof path))
     return BH_R_KERNEL_SETTING;
   /* The caller's own files only: another process's, written, may change
    * how it runs (review 31). Named by the caller's thread or process id

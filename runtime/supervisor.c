@@ -684,6 +684,7 @@ static __attribute__((noreturn)) void supervise(int sock) {
       dup2(null, fd);
   if (null > 2)
     close(null);
+  bh_names_take();
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* it holds a copy of the secrets */
   umask(0); /* opens apply the caller's umask themselves */
   int listener = receive_fd(sock);

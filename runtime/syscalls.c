@@ -558,6 +558,7 @@ int bh_filter_planned(void) { return bh_filter_off == NULL; }
  * outside the filter, held from before it (inherited, or opened by a
  * start-up library), would pass the supervisor's refusal of such opens. */
 static void refuse_setting_descriptors(void) {
+  bh_names_take();
   DIR *d = opendir("/proc/self/fd");
   if (!d)
     cannot("opendir /proc/self/fd");
@@ -575,6 +576,7 @@ static void refuse_setting_descriptors(void) {
              bh_reason_text(BH_R_KERNEL_SETTING));
   }
   closedir(d);
+  bh_names_drop();
 }
 
 /* After the heaps (constructor 101) and the symbolizer's module list

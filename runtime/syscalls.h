@@ -150,6 +150,10 @@ struct seccomp_notif;
  * or the reason. */
 int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
                       pid_t tgid) BH_HIDDEN;
+/* Taken before main, and dropped: what bh_kernel_setting and the judging
+ * of procfs opens compare names with (supervisor-open.c). */
+void bh_names_take(void) BH_HIDDEN;
+void bh_names_drop(void) BH_HIDDEN;
 void bh_supervise_open(int listener, const struct seccomp_notif *n,
                        int inline_) BH_HIDDEN;
 /* The supervisor's scan of an executable file mapping (supervisor-exec.c),
