@@ -716,7 +716,8 @@ static int judge(int fd, pid_t tid, pid_t caller) {
  * procfs file but the caller's own (/proc/<pid>/...), a uprobe through
  * tracefs or debugfs (its removal gives a start-up copy back to the page
  * cache; its out-of-line step runs the file's instruction), binfmt_misc's
- * interpreters, sysfs's uevent helper (review 30). 0, or the reason.
+ * interpreters, sysfs's uevent helper (review 30), any cgroup v1 file
+ * (review 36). 0, or the reason.
  * Also asked of the descriptors the process holds when its filter is
  * installed (syscalls.c). */
 int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
@@ -737,8 +738,10 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
   struct statfs fs;
   if (fstatfs(fd, &fs))
     return BH_R_KERNEL_SETTING;
+  /* cgroup v1 whole: its release_agent is another program the kernel
+   * runs as root (review 36), and a hierarchy is anyone's to mount. */
   if (fs.f_type == TRACEFS_MAGIC || fs.f_type == DEBUGFS_MAGIC ||
-      fs.f_type == BINFMTFS_MAGIC)
+      fs.f_type == BINFMTFS_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC)
     return BH_R_KERNEL_SETTING;
   if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
     return 0;

@@ -630,12 +630,15 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   default:
     if (bh_supervisor_is_ours((pid_t)n->pid))
       bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
-    else if (n->data.nr == SYS_prctl &&
-             (int)n->data.args[0] == PR_SET_DUMPABLE)
+    else if ((n->data.nr == SYS_prctl &&
+              (int)n->data.args[0] == PR_SET_DUMPABLE) ||
+             reason_of(n) == BH_R_KERNEL)
       /* Not ours either: a supervisor without CAP_SYS_PTRACE could not
        * read its calls then, and its opens would go on unjudged (review
        * 34, attacks-rev34-nondumpable-caller-mem.c). Refused, not fatal:
-       * programs ask it to keep secrets out of dumps. */
+       * programs ask it to keep secrets out of dumps. Nor performance
+       * events, BPF, modules or kexec: each reads or runs anything,
+       * another process's compartments included (review 36). */
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
     else
       bh_notif_respond(listener, n->id, 0, 0, 1);

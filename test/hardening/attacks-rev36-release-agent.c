@@ -28,7 +28,11 @@
 // by the fs type, since a bind mount renames it), or every cgroup v1
 // file for writing; and refuse mount(2) of cgroup v1 (and of any file
 // system: mounts) to every process under the filter, not our process only.
-// XFAIL: *
+//
+// Fixed: bh_kernel_setting refuses every open for writing on a cgroup v1
+// file system (runtime/supervisor-open.c); here the write of release_agent
+// is refused (seen in the guest). Mounts stay allowed to programs not
+// ours (sandboxing tools need them).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O1 %S/Inputs/rev36-release-agent.c -o %t/helper
@@ -37,6 +41,7 @@
 // RUN: FileCheck %s < %t/out
 // CHECK: uid 0
 // CHECK: helper: plain open of core_pattern for writing: Operation not permitted
+// CHECK: helper: write release_agent: Operation not permitted
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault says 20
 #define _GNU_SOURCE
