@@ -705,7 +705,7 @@ static void add_lto_link_flags(struct argv_t *cmd, const struct scan *s,
  * (unwinder-check.h). */
 static void add_bind_now(struct argv_t *cmd, const struct scan *s,
                          const struct install *in) {
-  push(cmd, "-Wl,-z,relro,-z,now");
+  push(cmd, "-Wl,-z,relro,-z,now,-z,text");
   if (!is_gold(s->fuse_ld) && !s->user_script)
     push(cmd, concat("-Wl,-T,", in->relro_script));
 }
