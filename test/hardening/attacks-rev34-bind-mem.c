@@ -52,36 +52,10 @@
 // CHECK: helper: plain open of /proc/{{[0-9]+}}/mem: Operation not permitted
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault says 20
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <bulkhead.h>
+#include <string.h>
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
-int main(int argc, char **argv) {
-  setvbuf(stdout, NULL, _IONBF, 0);
-  printf("uid %d\nvault says %d\n", (int)getuid(), vault_len());
-  if (argc < 2)
-    return 2;
-  char pid[16], addr[32];
-  snprintf(pid, sizeof pid, "%d", (int)getpid());
-  snprintf(addr, sizeof addr, "%lx", (unsigned long)secret);
-  pid_t c = fork();
-  if (c == 0) {
-    execl(argv[1], argv[1], pid, addr, (char *)NULL);
-    _exit(127);
-  }
-  int st = 0;
-  waitpid(c, &st, 0);
-  int len = vault_len();
-  printf("vault says %d\n", len);
-  if (len != 20)
-    printf("ATTACK SUCCEEDED: the vault's secret was rewritten from outside\n");
-  return 0;
-}
+#include "Inputs/vault-helper.h"

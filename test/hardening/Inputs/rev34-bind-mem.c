@@ -15,18 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int step(int ok, const char *what) {
-  if (!ok)
-    printf("helper: %s: %s\n", what, strerror(errno));
-  return ok;
-}
-
-static int touch(const char *path) {
-  int fd = open(path, O_WRONLY | O_CREAT, 0600);
-  if (fd >= 0)
-    close(fd);
-  return fd >= 0;
-}
+#include "helper-steps.h"
 
 int main(int argc, char **argv) {
   if (argc < 3)

@@ -16,11 +16,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-static int step(int ok, const char *what) {
-  if (!ok)
-    printf("helper: %s: %s\n", what, strerror(errno));
-  return ok;
-}
+#include "helper-steps.h"
 
 /* The physical address behind PID's ADDR, or 0. */
 static uint64_t physical(const char *pid, uint64_t addr) {
@@ -58,13 +54,6 @@ static int read_physical(int fd, uint64_t phys, char *buf) {
                  : -1;
   }
   return -1;
-}
-
-static int touch(const char *path) {
-  int fd = open(path, O_WRONLY | O_CREAT, 0600);
-  if (fd >= 0)
-    close(fd);
-  return fd >= 0;
 }
 
 int main(int argc, char **argv) {

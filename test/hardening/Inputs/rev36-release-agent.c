@@ -18,11 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int step(int ok, const char *what) {
-  if (!ok)
-    printf("helper: %s: %s\n", what, strerror(errno));
-  return ok;
-}
+#include "helper-steps.h"
 
 static int put(const char *path, const char *text) {
   int fd = open(path, O_WRONLY);
