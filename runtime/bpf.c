@@ -349,6 +349,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_ftruncate,
                                SYS_fallocate,
                                SYS_open_by_handle_at,
+                               SYS_fanotify_init,
                                SYS_ioctl,
                                SYS_perf_event_open,
                                SYS_bpf,
@@ -664,11 +665,25 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     /* An open by handle is not the supervisor's to make (it opens no
      * path), so its O_TRUNC, which would drop those copies too, is
-     * refused here (review 16, attacks-rev16-handle-trunc.c). */
-    case SYS_open_by_handle_at:
+     * refused here (review 16, attacks-rev16-handle-trunc.c), and so is
+     * any open for writing: the kernel settings and devices the supervisor
+     * refuses have handles too (cgroup v1, devtmpfs: review 37,
+     * attacks-rev37-handle-release-agent.c). */
+    case SYS_open_by_handle_at: {
+      int access = new_label(a);
       ld(a, ARG_LO(2));
-      jump(a, BPF_JSET, O_TRUNC_, -1, allow);
+      jump(a, BPF_JSET, O_TRUNC_, -1, access);
       ret(a, TRAP(BH_R_HANDLE_TRUNC));
+      bind(a, access);
+      jump(a, BPF_JSET, 3 /* O_WRONLY, O_RDWR */, -1, allow);
+      ret(a, SECCOMP_RET_ERRNO | EPERM);
+      break;
+    }
+    /* A watcher of opens gets its own descriptor of each file opened, made
+     * by the kernel: every open the supervisor makes and then refuses
+     * (review 37, attacks-rev37-fanotify-mem.c). */
+    case SYS_fanotify_init:
+      ret(a, SECCOMP_RET_ERRNO | EPERM);
       break;
     case SYS_truncate:
     case SYS_ftruncate:

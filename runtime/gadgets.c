@@ -180,7 +180,7 @@ struct scan {
   int lazy;                           /* some object still binds lazily */
   int fd;                             /* /proc/self/mem, for the patches */
   int patched, unknown;
-  int later; /* the filter's installation: after constructors ran */
+  int when; /* BH_SCAN_*: what may be patched, whether the program counts */
 };
 
 static const char *object_name(const struct dl_phdr_info *info) {
@@ -214,7 +214,10 @@ static void one(struct scan *s, const struct dl_phdr_info *info,
   uintptr_t a = (uintptr_t)p;
   if (k == WRPKRU && checked_gate(info, p, end))
     return;
-  if (k == WRPKRU && a >= s->pkey_set_lo && a < s->pkey_set_hi) {
+  /* Once the filter is in place nothing is patched (it refuses the
+   * writes): the earlier scans did, so any match left stops the program. */
+  int may_patch = s->when != BH_SCAN_FILTERED;
+  if (may_patch && k == WRPKRU && a >= s->pkey_set_lo && a < s->pkey_set_hi) {
     patch(s, info, p, 3);
     if (verbose())
       note("bulkhead: made unusable: glibc pkey_set's WRPKRU", info, p);
@@ -222,7 +225,8 @@ static void one(struct scan *s, const struct dl_phdr_info *info,
   }
   /* xrstor 0x40(%rsp), tested past the opcode: the whole pattern as a
    * constant would itself be XRSTOR bytes in the runtime's code. */
-  if (k == XRSTOR && info->dlpi_addr == s->ldso && !s->lazy && end - p >= 5 &&
+  if (may_patch && k == XRSTOR && info->dlpi_addr == s->ldso && !s->lazy &&
+      end - p >= 5 &&
       p[2] == 0x6c && p[3] == 0x24 && p[4] == 0x40) {
     patch(s, info, p, 5);
     if (verbose())
@@ -271,24 +275,41 @@ struct program_code {
   size_t len;
 };
 
+/* Around a match the bytes that make a checked gate of it: the load
+ * before, the compare and trap after (BH_GATE_*, at most this far). */
+#define GATE_REACH 32
+
 static int changed_found(void *ctx, size_t off, int k) {
   const struct program_code *c = ctx;
-  size_t n = c->len - off < 4 ? c->len - off : 4; /* pattern and modrm */
-  if (!memcmp(c->mem + off, c->file + off, n))
+  size_t lo = off > GATE_REACH ? off - GATE_REACH : 0;
+  size_t hi = c->len - off > GATE_REACH ? off + GATE_REACH : c->len;
+  if (!memcmp(c->mem + lo, c->file + lo, hi - lo))
     return 0; /* the file's own: scanned when it was linked */
-  bh_fatal("the program's code at +0x%lx holds %s bytes that are not its "
-           "file's: something changed it before main (a start-up library's "
-           "constructor?), and no one scanned them",
+  bh_fatal("the program's code at +0x%lx holds %s bytes, or bytes around "
+           "them, that are not its file's: something changed it before main "
+           "(a start-up library's constructor or thread?), and no one "
+           "scanned them",
            (unsigned long)((uintptr_t)(c->mem + off) - c->info->dlpi_addr),
            bh_pattern_name(k));
   return 1;
 }
 
+/* Where the program's file is mapped from its start: its PT_LOAD at file
+ * offset 0 (at dlpi_addr for a PIE, at its own address otherwise). */
+static uintptr_t file_base(const struct dl_phdr_info *info) {
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && ph->p_offset == 0)
+      return (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(BH_PAGE - 1);
+  }
+  return info->dlpi_addr;
+}
+
 /* Every PKRU write in the program's executable pages must be one its file
- * holds at the same place. */
+ * holds at the same place, with the same bytes around it. */
 static void program_as_linked(const struct dl_phdr_info *info) {
   const char *why = "";
-  int fd = bh_object_file_open(getpid(), info->dlpi_addr, &why);
+  int fd = bh_object_file_open(getpid(), file_base(info), &why);
   if (fd < 0)
     bh_fatal("cannot read the program's file to check its code: %s", why);
   for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -318,9 +339,10 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
   struct scan *s = arg;
   if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR)) {
     /* The program: its link was scanned against its gate manifest, so
-     * only bytes that are no longer its file's matter (a constructor
-     * that patched its code, review 28). */
-    if (s->later)
+     * only bytes that are no longer its file's matter (a constructor or a
+     * start-up thread that patched its code, reviews 28 and 37): looked
+     * at once the filter keeps them still. */
+    if (s->when == BH_SCAN_FILTERED)
       program_as_linked(info);
     return 0;
   }
@@ -517,21 +539,22 @@ static void find_pkey_set(struct scan *s) {
   }
 }
 
-/* Every object is searched again at the filter's installation: a record
+/* Every object is searched again at the filter's installation (a record
  * of what the first search covered would be key-0 memory, and one store
- * into it hid an object a constructor loaded (review 28,
- * attacks-rev28-scan-record.c). What the first search patched is no
- * longer a match. */
-void bh_neutralise_gadgets(int later) {
-  struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1, .later = later};
+ * into it hid an object a constructor loaded: review 28,
+ * attacks-rev28-scan-record.c), and once more when the filter is in place
+ * (a start-up thread could write code between the search and the filter:
+ * review 37). What an earlier search patched is no longer a match. */
+void bh_neutralise_gadgets(int when) {
+  struct scan s = {.ldso = getauxval(AT_BASE), .fd = -1, .when = when};
   find_pkey_set(&s);
   dl_iterate_phdr(count_lazy, &s.lazy); /* it decides ld.so's XRSTOR */
   dl_iterate_phdr(scan_object, &s);
   if (s.fd >= 0)
     close(s.fd);
-  if (!later)
+  if (when == BH_SCAN_START)
     bh_check_exec_memory();
-  if (verbose() && !later) {
+  if (verbose() && when == BH_SCAN_START) {
     bh_write("bulkhead: dependencies scanned for PKRU writes: ");
     bh_write_num((unsigned)s.patched, 10);
     bh_write(" made unusable, ");

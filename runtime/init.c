@@ -245,7 +245,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
     bh_unwind_objects_init(&state.s.unwind_lo, &state.s.unwind_hi);
     bh_plt_read_only(verbose, 0, 0, &state.s.plt_lo, &state.s.plt_hi);
     bh_rseq_off();
-    bh_neutralise_gadgets(0);
+    bh_neutralise_gadgets(BH_SCAN_START);
     /* Keys Bulkhead does not own keep the value the process had; key 0 (the
      * default domain, stacks, libc) is open everywhere. */
     uint32_t base = bh_rdpkru() & ~PKEY_BITS(0);

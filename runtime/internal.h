@@ -412,10 +412,13 @@ void bh_rseq_refuse(void) BH_HIDDEN;
 
 /* Dependencies' PKRU writes (gadgets.c): run the program again with lazy
  * binding off if any loaded object binds lazily; make every WRPKRU, XRSTOR
- * and XRSTORS in their code that is no checked gate unusable, or stop.
- * LATER: quietly, only objects loaded since the first call. */
+ * and XRSTORS in their code that is no checked gate unusable, or stop:
+ * at start-up, again (quietly) at the filter's installation, and once the
+ * filter is in place only stop, on them or on the program's code changed
+ * from its file. */
+enum { BH_SCAN_START, BH_SCAN_FILTER, BH_SCAN_FILTERED };
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
-void bh_neutralise_gadgets(int later) BH_HIDDEN;
+void bh_neutralise_gadgets(int when) BH_HIDDEN;
 /* Walks /proc/self/maps: stops the program on writable and executable
  * memory, executable memory another view can write, and PKRU writes in
  * executable memory no object in ld.so's list holds (gadgets.c). At

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pthread.h>
@@ -57,6 +58,7 @@
 struct caller {
   pid_t tgid;
   unsigned long uid[4], gid[4], umask;
+  unsigned long long cap_eff;
   gid_t groups[256];
   int ngroups;
 };
@@ -74,6 +76,8 @@ static int read_caller(pid_t tid, struct caller *c) {
       c->tgid = (pid_t)strtol(s + 5, NULL, 10), found |= 1;
     else if (!strncmp(s, "Umask:", 6))
       c->umask = strtoul(s + 6, NULL, 8);
+    else if (!strncmp(s, "CapEff:", 7))
+      c->cap_eff = strtoull(s + 7, NULL, 16), found |= 8;
     else if (!strncmp(s, "Uid:", 4) &&
              sscanf(s + 4, "%lu %lu %lu %lu", &c->uid[0], &c->uid[1],
                     &c->uid[2], &c->uid[3]) == 4)
@@ -93,39 +97,80 @@ static int read_caller(pid_t tid, struct caller *c) {
       }
     }
   }
-  return found == 7 ? 0 : -1;
+  return found == 15 ? 0 : -1;
 }
 
-/* Where the supervisor runs as root, the thread takes the caller's
- * file-system ids and groups for the open (raw calls: this thread only),
- * and gives them back afterwards. */
+/* For the open, the thread takes the caller's effective capabilities (as
+ * far as its own go) and, where the supervisor runs as root, its
+ * file-system ids and groups (raw calls: this thread only); it gives them
+ * back afterwards. Without the capabilities, a root caller that dropped
+ * CAP_DAC_OVERRIDE (or CAP_SYS_ADMIN: pagemap's frame numbers) got them
+ * back through the supervisor (review 36). */
 static gid_t own_groups[256];
 static int own_ngroups = -1, root = -1;
+static unsigned long long own_caps;
 
-/* 1 if the thread took the caller's ids, 0 if it did not need to, -1 on
- * failure. */
-static int take_credentials(const struct caller *c) {
-  if (root < 0)
-    root = geteuid() == 0;
-  if (!root)
-    return 0; /* same ids as the program had at start-up; it cannot gain any */
-  if (own_ngroups < 0)
-    own_ngroups = (int)syscall(SYS_getgroups, 256, own_groups);
-  if (c->uid[3] == 0 && c->gid[3] == getegid() && c->ngroups == own_ngroups &&
-      !memcmp(c->groups, own_groups, (size_t)own_ngroups * sizeof *own_groups))
-    return 0; /* the supervisor's own */
-  if (syscall(SYS_setgroups, c->ngroups, c->groups))
+static int set_effective(unsigned long long eff) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d))
     return -1;
-  syscall(SYS_setfsgid, (gid_t)c->gid[3]);
-  syscall(SYS_setfsuid, (uid_t)c->uid[3]);
-  return (long)syscall(SYS_setfsuid, -1) == (long)c->uid[3] ? 1 : -1;
+  d[0].effective = (uint32_t)eff, d[1].effective = (uint32_t)(eff >> 32);
+  return (int)syscall(SYS_capset, &h, d);
+}
+
+static unsigned long long effective(void) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2] = {{0}};
+  syscall(SYS_capget, &h, d);
+  return d[0].effective | (unsigned long long)d[1].effective << 32;
 }
 
 static void give_back_credentials(void) {
-  syscall(SYS_setfsuid, 0);
-  syscall(SYS_setfsgid, getegid());
-  if (own_ngroups >= 0)
-    syscall(SYS_setgroups, own_ngroups, own_groups);
+  set_effective(own_caps); /* first: setgroups needs CAP_SETGID */
+  if (root) {
+    syscall(SYS_setfsuid, 0);
+    syscall(SYS_setfsgid, getegid());
+    if (own_ngroups >= 0)
+      syscall(SYS_setgroups, own_ngroups, own_groups);
+    set_effective(own_caps); /* as they were before the fsuid's change */
+  }
+}
+
+/* 1 if the thread took the caller's credentials, 0 if it did not need to,
+ * -1 on failure. */
+static int take_credentials(const struct caller *c) {
+  if (root < 0) {
+    root = geteuid() == 0;
+    own_caps = effective(); /* the same in every thread of the supervisor */
+    own_ngroups = (int)syscall(SYS_getgroups, 256, own_groups);
+  }
+  /* Not root: the same ids as the program had at start-up; it cannot gain
+   * any. */
+  int ids = root && !(c->uid[3] == 0 && c->gid[3] == getegid() &&
+                      c->ngroups == own_ngroups &&
+                      !memcmp(c->groups, own_groups,
+                              (size_t)own_ngroups * sizeof *own_groups));
+  /* CAP_SYS_PTRACE stays: the open of a file the caller's process gets
+   * by exec needs it (dlopen-owned-plugin.c, as nobody); it opens no file
+   * but procfs ones, which judge decides. */
+  unsigned long long caps = own_caps & (c->cap_eff | 1ULL << CAP_SYS_PTRACE);
+  if (!ids && caps == own_caps)
+    return 0; /* the supervisor's own */
+  if (ids) {
+    if (syscall(SYS_setgroups, c->ngroups, c->groups))
+      return -1;
+    syscall(SYS_setfsgid, (gid_t)c->gid[3]);
+    syscall(SYS_setfsuid, (uid_t)c->uid[3]);
+  }
+  /* After the ids: a change of fsuid from 0 raises or drops capabilities
+   * of its own. */
+  if ((ids && (long)syscall(SYS_setfsuid, -1) != (long)c->uid[3]) ||
+      set_effective(caps)) {
+    give_back_credentials();
+    return -1;
+  }
+  return 1;
 }
 
 int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
@@ -624,14 +669,25 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
  * before any mount of the program's: the supervisor's own /proc, and the
  * uevent helper's file. */
 static int proc_root = -1;
+static uint64_t proc_mount; /* its mount's id: held, never reused */
 static struct stat uevent_helper;
 static int have_helper;
+
+static int mount_id(int fd, uint64_t *id) {
+  struct statx sx;
+  if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) ||
+      !(sx.stx_mask & STATX_MNT_ID))
+    return -1;
+  *id = sx.stx_mnt_id;
+  return 0;
+}
 
 void bh_names_take(void) {
   struct statfs fs;
   proc_root = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (proc_root >= 0 &&
-      (fstatfs(proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC))
+      (fstatfs(proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC ||
+       mount_id(proc_root, &proc_mount)))
     bh_names_drop();
   have_helper = !stat("/sys/kernel/uevent_helper", &uevent_helper);
 }
@@ -642,30 +698,52 @@ void bh_names_drop(void) {
   proc_root = -1;
 }
 
+/* Whether a name read back could mean another file than it names: only
+ * canonical names ("/proc/<pid>/mem"), as the kernel gives them, are
+ * judged by what they say. */
+static int canonical(const char *path) {
+  return !strstr(path, "//") && !strstr(path, "/./") && !strstr(path, "/../") &&
+         !strstr(path, "/self/") && !strstr(path, "/thread-self/");
+}
+
 /* The name procfs file fd reads back ("/proc/..."), into path; 1 only if
- * it is the very file that name gives under the supervisor's own /proc,
- * looked up there without crossing a mount. A name says nothing by
- * itself: a bind mount of one process's file under another name or over
- * another procfs file, procfs mounted elsewhere, /proc's mount moved or
- * another put in its place all rename files (reviews 34, 35,
- * attacks-rev34-bind-mem.c). */
+ * it is the very file (device, inode) that name gives under the
+ * supervisor's own /proc, on that mount (so reached without crossing
+ * another). A name says nothing by itself: a bind mount of one process's
+ * file under another name or over another procfs file, procfs mounted
+ * elsewhere, /proc's mount moved or another put in its place all rename
+ * files (reviews 34, 35, attacks-rev34-bind-mem.c). An O_PATH open, so
+ * that the process itself can ask under its filter. */
 static int proc_name(int fd, char *path, size_t cap) {
   char link[64];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
   ssize_t n = readlink(link, path, cap - 1);
   path[n > 0 ? n : 0] = 0;
-  if (n <= 6 || proc_root < 0 || strncmp(path, "/proc/", 6))
+  if (n <= 6 || proc_root < 0 || strncmp(path, "/proc/", 6) ||
+      !canonical(path))
     return 0;
-  struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-                         .resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
-                                    RESOLVE_BENEATH};
-  int same = (int)syscall(SYS_openat2, proc_root, path + 6, &how, sizeof how);
+  int same = openat(proc_root, path + 6, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   struct stat a, b;
+  uint64_t id;
   int r = same >= 0 && !fstat(fd, &a) && !fstat(same, &b) &&
-          a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+          a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+          !mount_id(same, &id) && id == proc_mount;
   if (same >= 0)
     close(same);
   return r;
+}
+
+int bh_memory_file(int fd) {
+  struct statfs fs;
+  struct stat st;
+  char path[PATH_MAX];
+  if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC)
+    return 0;
+  if (!proc_name(fd, path, sizeof path))
+    return fstat(fd, &st) || !(st.st_mode & 077) ? BH_R_SPELLING : 0;
+  return !strcmp(path, "/proc/kcore") || !strcmp(strrchr(path, '/'), "/mem")
+             ? BH_R_MEMFILE
+             : 0;
 }
 
 /* Whether the open file is a procfs file the caller may not have: any

@@ -464,6 +464,13 @@ static int reason_of(const struct seccomp_notif *n) {
   }
 }
 
+static int is_mount(long nr) {
+  return nr == SYS_mount || nr == SYS_umount2 || nr == SYS_pivot_root ||
+         nr == SYS_open_tree || nr == SYS_move_mount || nr == SYS_fsopen ||
+         nr == SYS_fsconfig || nr == SYS_fsmount || nr == SYS_fspick ||
+         nr == SYS_mount_setattr;
+}
+
 static int overlaps_protected(uint64_t lo, uint64_t len) {
   for (unsigned i = 0; i < bh_policy->n; i++)
     if (lo < bh_policy->r[i].hi && lo + len > bh_policy->r[i].lo)
@@ -632,13 +639,16 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
       bh_supervisor_deny(listener, n, 1, reason_of(n), NULL);
     else if ((n->data.nr == SYS_prctl &&
               (int)n->data.args[0] == PR_SET_DUMPABLE) ||
-             reason_of(n) == BH_R_KERNEL)
+             reason_of(n) == BH_R_KERNEL || is_mount(n->data.nr))
       /* Not ours either: a supervisor without CAP_SYS_PTRACE could not
        * read its calls then, and its opens would go on unjudged (review
        * 34, attacks-rev34-nondumpable-caller-mem.c). Refused, not fatal:
        * programs ask it to keep secrets out of dumps. Nor performance
        * events, BPF, modules or kexec: each reads or runs anything,
-       * another process's compartments included (review 36). */
+       * another process's compartments included (review 36). Nor mounts:
+       * the supervisor reads its callers and judges their files through
+       * /proc and names in its own mount namespace, which a mount there
+       * would change (review 37, attacks-rev37-fake-proc.c). */
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
     else
       bh_notif_respond(listener, n->id, 0, 0, 1);

@@ -555,25 +555,27 @@ int bh_late_objects_possible(void) { return bh_filter_off != NULL; }
 int bh_filter_planned(void) { return bh_filter_off == NULL; }
 
 /* A descriptor open for writing on a kernel setting that runs code
- * outside the filter, held from before it (inherited, or opened by a
- * start-up library), would pass the supervisor's refusal of such opens. */
+ * outside the filter, or open on a memory file, held from before it
+ * (inherited, or opened by a start-up library), would pass the
+ * supervisor's refusal of such opens (reviews 30, 37:
+ * attacks-rev37-held-mem-fd.c). */
 static void refuse_setting_descriptors(void) {
   bh_names_take();
   DIR *d = opendir("/proc/self/fd");
   if (!d)
     cannot("opendir /proc/self/fd");
   for (struct dirent *e; (e = readdir(d));) {
-    int fd = atoi(e->d_name), fl;
+    int fd = atoi(e->d_name), fl, why;
     if (e->d_name[0] == '.' || fd == dirfd(d) ||
         (fl = fcntl(fd, F_GETFL)) < 0 ||
-        !bh_kernel_setting(fd, (unsigned)fl, 0, getpid()))
+        !((why = bh_kernel_setting(fd, (unsigned)fl, 0, getpid())) ||
+          (why = bh_memory_file(fd))))
       continue;
     char link[64], path[256] = "?";
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = readlink(link, path, sizeof path - 1);
     path[n > 0 ? n : 1] = 0;
-    bh_fatal("descriptor %d is open for writing on %s: %s", fd, path,
-             bh_reason_text(BH_R_KERNEL_SETTING));
+    bh_fatal("descriptor %d is open on %s: %s", fd, path, bh_reason_text(why));
   }
   closedir(d);
   bh_names_drop();
@@ -609,7 +611,7 @@ __attribute__((constructor(103))) static void install_filter(void) {
   /* What start-up libraries' constructors mapped since the first copies
    * (a plugin they dlopened) is copied too (review 29). */
   bh_own_startup_pages(policy.p.verbose);
-  bh_neutralise_gadgets(1);
+  bh_neutralise_gadgets(BH_SCAN_FILTER);
   dl_iterate_phdr(add_object, NULL);
   const struct bulkhead_domain *d;
   bh_for_each_domain(i, d) {
@@ -713,6 +715,7 @@ __attribute__((constructor(103))) static void install_filter(void) {
    * to judge, and opens of kernel settings; what was made before it is
    * looked at now (reviews 28, 30). */
   bh_check_exec_memory();
+  bh_neutralise_gadgets(BH_SCAN_FILTERED);
   refuse_setting_descriptors();
   if (policy.p.verbose)
     verbose_policy();

@@ -154,6 +154,10 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
  * of procfs opens compare names with (supervisor-open.c). */
 void bh_names_take(void) BH_HIDDEN;
 void bh_names_drop(void) BH_HIDDEN;
+/* Whether open file fd gives a process's memory or the kernel's (a "mem"
+ * file, kcore; without a true name, any procfs file only its owner may
+ * open): 0, or the reason (supervisor-open.c). */
+int bh_memory_file(int fd) BH_HIDDEN;
 void bh_supervise_open(int listener, const struct seccomp_notif *n,
                        int inline_) BH_HIDDEN;
 /* The supervisor's scan of an executable file mapping (supervisor-exec.c),

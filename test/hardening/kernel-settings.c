@@ -20,7 +20,7 @@
 // MODPROBE-NOT: opened
 // RUN: not %run %t held > %t.held 2>&1
 // RUN: FileCheck --check-prefix=HELD %s < %t.held
-// HELD: bulkhead: error: descriptor {{[0-9]+}} is open for writing on /proc/sys/kernel/core_pattern: a kernel setting
+// HELD: bulkhead: error: descriptor {{[0-9]+}} is open on /proc/sys/kernel/core_pattern: a kernel setting
 // HELD-NOT: vault says
 #include <bulkhead.h>
 #include <fcntl.h>

@@ -24,7 +24,7 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -L%t -Wl,--no-as-needed -lpatch -Wl,-rpath,%t -o %t/prog
 // RUN: not %run %t/prog > %t/out 2>&1
 // RUN: FileCheck %s < %t/out
-// CHECK: bulkhead: error: the program's code at +0x{{[0-9a-f]+}} holds WRPKRU bytes that are not its file's
+// CHECK: bulkhead: error: the program's code at +0x{{[0-9a-f]+}} holds WRPKRU bytes, or bytes around them, that are not its file's
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
 #include "Inputs/steal-secret.h"

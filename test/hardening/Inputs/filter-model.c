@@ -108,7 +108,9 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_openat2: case SYS_creat: case SYS_pidfd_send_signal:
   case SYS_truncate: case SYS_ftruncate: /* truncations: supervisor-truncate.c */
     return NOTIFY;
-  case SYS_open_by_handle_at: return LO(2) & 01000 /* O_TRUNC */ ? TRAP(BH_R_HANDLE_TRUNC) : ALLOW;
+  case SYS_open_by_handle_at: /* O_TRUNC stops; O_WRONLY, O_RDWR: EPERM */
+    return LO(2) & 01000 ? TRAP(BH_R_HANDLE_TRUNC) : LO(2) & 3 ? SECCOMP_RET_ERRNO | EPERM : ALLOW;
+  case SYS_fanotify_init: return SECCOMP_RET_ERRNO | EPERM;
   case SYS_fallocate: /* collapse (0x08) and insert (0x20) only */
     return LO(1) & 0x28 ? NOTIFY : ALLOW;
   case SYS_clone: {
@@ -203,7 +205,7 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_fanotify_init, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
