@@ -15,13 +15,15 @@
 // marks /proc, opens /proc/<main>/mem (the control: refused, EPERM), and
 // reads the event of the supervisor's own open of that file: the event's
 // descriptor is main's memory, and the vault's secret is read through it.
-// Our process could do the same (fanotify is allowed to it too), with the
-// open made by a fork of its own (which the refusal kills) or by the
-// supervisor's own opens of its memory file (reasoned, not run).
-// Not only memory: an event's descriptor may be made for writing
-// (fanotify_init's O_RDWR), so a read-only open of core_pattern, or of any
-// kernel setting bh_kernel_setting refuses for writing, gives a writable
-// one (reasoned, not run).
+// Our process can do the same (fanotify is allowed to it too), with the
+// open made by a fork of its own, which the refusal kills: seen in the
+// guest (a probe, not in the tree: main's fanotify group read the vault
+// through the event of its killed fork's open). Not only memory: an
+// event's descriptor may be made for writing (fanotify_init's O_RDWR), so
+// a read-only open of core_pattern, or of any kernel setting
+// bh_kernel_setting refuses for writing, gives a writable one: seen in
+// the guest (a probe: core_pattern's event descriptor was O_RDWR and the
+// same pattern was written back through it).
 //
 // Seen in the guest (root, Debian's 6.1.0-57): ATTACK SUCCEEDED (review 37,
 // one boot with the three rev37 attacks, built by hand as these RUN lines do).

@@ -9,8 +9,9 @@
 // notify_on_release and cgroup.procs are opened for writing by handle and
 // review 36's release agent runs again, as root, outside the filter.
 // (procfs and sysfs give no handles; devtmpfs does, so the device
-// refusals, /dev/mem, /dev/port, /dev/uinput, are passed the same way:
-// reasoned, not run.)
+// refusals are passed the same way: seen in the guest with a probe, not in
+// the tree: /dev/port and /dev/mem, refused to plain opens, were opened
+// O_RDWR by handle; port I/O is review 34's keyboard.)
 //
 // Here main forks a child that execve's HELPER
 // (Inputs/rev37-handle-release-agent.c, a plain program, not our
