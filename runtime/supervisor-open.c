@@ -137,9 +137,20 @@ static void give_back_credentials(void) {
   }
 }
 
+/* Whether thread tid is in the supervisor's own user namespace: its
+ * capabilities count only there (a namespace of its own gives it all of
+ * them, over nothing of ours: review 38, attacks-rev38-userns-caps.c). */
+static int own_user_namespace(pid_t tid) {
+  char path[64];
+  struct stat mine, theirs;
+  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)tid);
+  return !stat("/proc/self/ns/user", &mine) && !stat(path, &theirs) &&
+         mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
 /* 1 if the thread took the caller's credentials, 0 if it did not need to,
  * -1 on failure. */
-static int take_credentials(const struct caller *c) {
+static int take_credentials(const struct caller *c, pid_t tid) {
   if (root < 0) {
     root = geteuid() == 0;
     own_caps = effective(); /* the same in every thread of the supervisor */
@@ -154,7 +165,8 @@ static int take_credentials(const struct caller *c) {
   /* CAP_SYS_PTRACE stays: the open of a file the caller's process gets
    * by exec needs it (dlopen-owned-plugin.c, as nobody); it opens no file
    * but procfs ones, which judge decides. */
-  unsigned long long caps = own_caps & (c->cap_eff | 1ULL << CAP_SYS_PTRACE);
+  unsigned long long theirs = own_user_namespace(tid) ? c->cap_eff : 0;
+  unsigned long long caps = own_caps & (theirs | 1ULL << CAP_SYS_PTRACE);
   if (!ids && caps == own_caps)
     return 0; /* the supervisor's own */
   if (ids) {
@@ -179,7 +191,7 @@ int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
     return -ESRCH;
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int took = take_credentials(&who), w = -1;
+  int took = take_credentials(&who, tid), w = -1;
   if (took >= 0)
     w = open(self, flags | O_CLOEXEC);
   int err = took < 0 ? EACCES : errno;
@@ -1036,7 +1048,7 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   how->flags = (how->flags & ~(unsigned long long)O_TRUNC) | O_CLOEXEC;
   if (inline_ && may_wait)
     how->flags |= O_NONBLOCK;
-  int fd = -1, took = take_credentials(&who);
+  int fd = -1, took = take_credentials(&who, (pid_t)n->pid);
   if (took < 0)
     errno = EACCES;
   else if (nr == SYS_openat2)
