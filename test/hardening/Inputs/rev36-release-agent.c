@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "helper-steps.h"
+#include "release-agent.h"
 
 static int put(const char *path, const char *text) {
   int fd = open(path, O_WRONLY);
@@ -26,24 +27,6 @@ static int put(const char *path, const char *text) {
   if (fd >= 0)
     close(fd);
   return ok;
-}
-
-/* As the kernel's release agent: outside any filter. */
-static int agent(const char *self, const char *cgroup) {
-  char path[64], out[4200], buf[32] = {0};
-  char *dash = strchr(cgroup, '-');
-  if (!dash)
-    return 2;
-  snprintf(path, sizeof path, "/proc/%.*s/mem", (int)(dash - cgroup - 1),
-           cgroup + 1);
-  int mem = open(path, O_RDONLY);
-  if (mem < 0 || pread(mem, buf, 31, (off_t)strtoull(dash + 1, NULL, 16)) <= 0)
-    snprintf(buf, sizeof buf, "(%s)", strerror(errno));
-  snprintf(out, sizeof out, "%s.out", self);
-  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd >= 0 && write(fd, buf, strlen(buf)) < 0)
-    return 1;
-  return 0;
 }
 
 int main(int argc, char **argv) {

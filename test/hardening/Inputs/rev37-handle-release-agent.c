@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "helper-steps.h"
+#include "release-agent.h"
 
 /* The hierarchy's root, for open_by_handle_at's mount. */
 static int top_fd = -1;
@@ -37,24 +38,6 @@ static int put(const char *path, const char *text) {
   if (fd >= 0)
     close(fd);
   return ok;
-}
-
-/* As the kernel's release agent: outside any filter. */
-static int agent(const char *self, const char *cgroup) {
-  char path[64], out[4200], buf[32] = {0};
-  char *dash = strchr(cgroup, '-');
-  if (!dash)
-    return 2;
-  snprintf(path, sizeof path, "/proc/%.*s/mem", (int)(dash - cgroup - 1),
-           cgroup + 1);
-  int mem = open(path, O_RDONLY);
-  if (mem < 0 || pread(mem, buf, 31, (off_t)strtoull(dash + 1, NULL, 16)) <= 0)
-    snprintf(buf, sizeof buf, "(%s)", strerror(errno));
-  snprintf(out, sizeof out, "%s.out", self);
-  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd >= 0 && write(fd, buf, strlen(buf)) < 0)
-    return 1;
-  return 0;
 }
 
 int main(int argc, char **argv) {
