@@ -163,8 +163,9 @@ static int take_credentials(const struct caller *c, pid_t tid) {
                       !memcmp(c->groups, own_groups,
                               (size_t)own_ngroups * sizeof *own_groups));
   /* CAP_SYS_PTRACE stays: the open of a file the caller's process gets
-   * by exec needs it (dlopen-owned-plugin.c, as nobody); it opens no file
-   * but procfs ones, which judge decides. */
+   * by exec needs it (dlopen-owned-plugin.c, as nobody). It also opens
+   * other processes' procfs files and what their links name for a caller
+   * that could not (review 38, attacks-rev38-ptrace-kept.c, open). */
   unsigned long long theirs = own_user_namespace(tid) ? c->cap_eff : 0;
   unsigned long long caps = own_caps & (theirs | 1ULL << CAP_SYS_PTRACE);
   if (!ids && caps == own_caps)
