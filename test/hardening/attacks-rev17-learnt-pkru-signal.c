@@ -69,11 +69,14 @@ static long open_path(const char *path) {
   return syscall(SYS_openat, AT_FDCWD, path, O_RDONLY, 0L, 0L, 0L);
 }
 
-/* The vault's own, legitimate opens of a path in its memory: how many
- * succeeded. */
+/* The vault's own, legitimate opens of a path in its memory, under the
+ * signals and once more after them: how many succeeded. In the emulated
+ * guest each open takes the supervisor milliseconds, and the signals may
+ * restart every one of the storm's (seen once, LLVM 22). */
 BULKHEAD_ENTRY(vault) long vault_work(void) {
   long opened = 0;
-  while (!stop) {
+  for (int last = 0; !last;) {
+    last = stop;
     int fd = (int)open_path(vault_path);
     if (fd >= 0)
       close(fd), opened++;
