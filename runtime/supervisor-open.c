@@ -148,9 +148,10 @@ static int own_user_namespace(pid_t tid) {
          mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
 }
 
-/* 1 if the thread took the caller's credentials, 0 if it did not need to,
- * -1 on failure. */
-static int take_credentials(const struct caller *c, pid_t tid) {
+/* 1 if the thread took the caller's credentials (and of the supervisor's
+ * own capabilities, extra), 0 if it did not need to, -1 on failure. */
+static int take_credentials(const struct caller *c, pid_t tid,
+                            unsigned long long extra) {
   if (root < 0) {
     root = geteuid() == 0;
     own_caps = effective(); /* the same in every thread of the supervisor */
@@ -162,12 +163,8 @@ static int take_credentials(const struct caller *c, pid_t tid) {
                       c->ngroups == own_ngroups &&
                       !memcmp(c->groups, own_groups,
                               (size_t)own_ngroups * sizeof *own_groups));
-  /* CAP_SYS_PTRACE stays: the open of a file the caller's process gets
-   * by exec needs it (dlopen-owned-plugin.c, as nobody). It also opens
-   * other processes' procfs files and what their links name for a caller
-   * that could not (review 38, attacks-rev38-ptrace-kept.c, open). */
   unsigned long long theirs = own_user_namespace(tid) ? c->cap_eff : 0;
-  unsigned long long caps = own_caps & (theirs | 1ULL << CAP_SYS_PTRACE);
+  unsigned long long caps = own_caps & (theirs | extra);
   if (!ids && caps == own_caps)
     return 0; /* the supervisor's own */
   if (ids) {
@@ -192,7 +189,7 @@ int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
     return -ESRCH;
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int took = take_credentials(&who, tid), w = -1;
+  int took = take_credentials(&who, tid, 0), w = -1;
   if (took >= 0)
     w = open(self, flags | O_CLOEXEC);
   int err = took < 0 ? EACCES : errno;
@@ -925,6 +922,105 @@ static int answer_stands(int *fd, int *err) {
   return 0;
 }
 
+/* The length of the part of path (after rewrite) that is one of the
+ * caller's own /proc/<tgid> links (cwd, exe, root, fd/<n>, also under
+ * task/<tid>), or 0. The kernel follows them for any thread of that
+ * process whatever its ids, the supervisor (another process) only with
+ * CAP_SYS_PTRACE once the process has changed its ids. So the supervisor
+ * follows them with its own rights, as it does the caller's working
+ * directory and directory descriptors, and the rest of the path is
+ * opened as the caller. The link alone with O_NOFOLLOW is left to the
+ * kernel (ELOOP, or the link itself for O_PATH). */
+static size_t own_link(const char *path, pid_t tgid, pid_t tid,
+                       unsigned long long flags) {
+  char head[48];
+  size_t at = (size_t)snprintf(head, sizeof head, "/proc/%d/", (int)tgid);
+  if (strncmp(path, head, at))
+    return 0;
+  size_t t = (size_t)snprintf(head, sizeof head, "task/%d/", (int)tid);
+  if (!strncmp(path + at, head, t))
+    at += t;
+  const char *p = path + at;
+  size_t l = 0;
+  if (!strncmp(p, "cwd", 3) || !strncmp(p, "exe", 3))
+    l = 3;
+  else if (!strncmp(p, "root", 4))
+    l = 4;
+  else if (!strncmp(p, "fd/", 3) && p[3] > '0' && p[3] <= '9')
+    for (l = 4; p[l] >= '0' && p[l] <= '9'; l++)
+      ;
+  else if (!strncmp(p, "fd/0", 4))
+    l = 4;
+  if (!l || (p[l] && p[l] != '/') || (!p[l] && flags & O_NOFOLLOW))
+    return 0;
+  return at + l;
+}
+
+/* Opens rel from base (base itself for "": the file a link of the
+ * caller's led to) as the caller, with the extra capabilities of the
+ * supervisor's own: the descriptor, or -1 and errno. */
+static int open_as(const struct caller *who, pid_t tid,
+                   unsigned long long extra, long nr, int base,
+                   const char *rel, struct open_how *how) {
+  char self[64];
+  if (!*rel) {
+    snprintf(self, sizeof self, "/proc/self/fd/%d", base);
+    base = AT_FDCWD, rel = self;
+  }
+  int fd = -1, took = take_credentials(who, tid, extra);
+  if (took < 0)
+    errno = EACCES;
+  else if (nr == SYS_openat2)
+    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
+  else if (how->resolve) { /* a chroot: openat2 is strict where open is not */
+    how->flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
+                 O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE |
+                 O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE |
+                 O_DIRECTORY | FASYNC;
+    if (!(how->flags & (O_CREAT | __O_TMPFILE)))
+      how->mode = 0;
+    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
+  } else {
+    fd = openat(base, rel, (int)how->flags, (mode_t)how->mode);
+  }
+  int err = errno;
+  if (took)
+    give_back_credentials();
+  errno = err;
+  return fd;
+}
+
+/* A file of the caller's own /proc/<tgid>, named so: again the kernel
+ * lets any thread of the process in (the files that check ptrace access
+ * at open, as maps; the fd directory), and the supervisor only with
+ * CAP_SYS_PTRACE, or the right to read and search any file, once the
+ * process changed its ids (its files are root's then: dlopen-owned-plugin.c
+ * reads its maps as nobody). So a refused open of such a name is tried
+ * once more with those two capabilities, beneath the supervisor's own
+ * /proc/<tgid> and through no magic link. Given for every open, the
+ * first read other users' files and layouts for nobody (review 38,
+ * attacks-rev38-ptrace-kept.c). The descriptor, or -1 (and *err, if it
+ * was tried: ELOOP for the link itself with O_NOFOLLOW, as the kernel). */
+static int own_proc_file(const struct caller *who, pid_t tid, long nr,
+                         const char *path, const struct open_how *how,
+                         int *err) {
+  char head[32];
+  size_t l = (size_t)snprintf(head, sizeof head, "/proc/%d/", (int)who->tgid);
+  if (proc_root < 0 || strncmp(path, head, l) || !same_root(tid))
+    return -1;
+  int dir = openat(proc_root, head + 6, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return -1;
+  struct open_how h = *how;
+  h.resolve |= RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  unsigned long long caps =
+      1ULL << CAP_SYS_PTRACE | 1ULL << CAP_DAC_READ_SEARCH;
+  int fd = open_as(who, tid, caps, nr, dir, path + l, &h);
+  *err = errno;
+  close(dir);
+  return fd;
+}
+
 /* Opens for the caller of n what the path at `at` names from dirfd, with
  * how (read from the caller's memory for openat2), as the caller would:
  * the descriptor, or -1 when n is answered already (or comes again: its
@@ -987,7 +1083,12 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
 
   char dir[64];
   const char *rel = path;
-  if (path[0] == '/') {
+  size_t link = how->resolve ? 0 : own_link(path, tgid, tid, how->flags);
+  if (link && same_root(tid)) {
+    snprintf(dir, sizeof dir, "%.*s", (int)link, path);
+    for (rel = path + link; *rel == '/'; rel++)
+      ;
+  } else if (path[0] == '/') {
     snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
     while (*rel == '/')
       rel++;
@@ -1002,7 +1103,8 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   }
   int base = open(dir, O_PATH | O_CLOEXEC);
   if (base < 0) {
-    bh_notif_respond(listener, n->id, 0, errno == ENOENT ? EBADF : errno, 0);
+    bh_notif_respond(listener, n->id, 0,
+                     errno == ENOENT && !link ? EBADF : errno, 0);
     return -1;
   }
   struct statfs bfs;
@@ -1031,7 +1133,8 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   struct stat st;
   if (inline_ &&
       !fstatat(base, rel, &st,
-               how->flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) &&
+               (how->flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0) |
+                   (*rel ? 0 : AT_EMPTY_PATH)) &&
       (S_ISFIFO(st.st_mode) || S_ISBLK(st.st_mode) ||
        (S_ISCHR(st.st_mode) && major(st.st_rdev) != 1)) &&
       !hand_over(listener, n, learnt, pkru)) {
@@ -1049,25 +1152,11 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   how->flags = (how->flags & ~(unsigned long long)O_TRUNC) | O_CLOEXEC;
   if (inline_ && may_wait)
     how->flags |= O_NONBLOCK;
-  int fd = -1, took = take_credentials(&who, (pid_t)n->pid);
-  if (took < 0)
-    errno = EACCES;
-  else if (nr == SYS_openat2)
-    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
-  else if (how->resolve) { /* a chroot: openat2 is strict where open is not */
-    how->flags &= O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
-                 O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | O_LARGEFILE |
-                 O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE |
-                 O_DIRECTORY | FASYNC;
-    if (!(how->flags & (O_CREAT | __O_TMPFILE)))
-      how->mode = 0;
-    fd = (int)syscall(SYS_openat2, base, rel, how, sizeof *how);
-  } else {
-    fd = openat(base, rel, (int)how->flags, (mode_t)how->mode);
-  }
+  int fd = open_as(&who, tid, 0, nr, base, rel, how);
   int open_err = errno;
-  if (took)
-    give_back_credentials();
+  if (fd < 0 && (open_err == EACCES || open_err == EPERM) &&
+      !(how->flags & (O_CREAT | __O_TMPFILE)))
+    fd = own_proc_file(&who, tid, nr, path, how, &open_err);
   how->flags =
       (how->flags & ~(unsigned long long)(O_CLOEXEC | O_NONBLOCK)) | keep;
   /* (No thread: the caller gets the loop's answer.) */

@@ -26,14 +26,10 @@
 // ATTACK SUCCEEDED, both the file through the link and init's maps, after
 // the control's "Permission denied" (XFAIL reported as expected).
 //
-// Suggested fix: keep CAP_SYS_PTRACE only where the caller has it (the
-// exec case asks for a file the caller's own process maps: open it with
-// the supervisor's rights there only, by map_files or a reopen of the
-// mapping's file), or refuse a caller's open whose path crosses another
-// process's /proc/<pid> links or checked files unless the caller itself
-// passes ptrace_may_access (its ids equal the target's, or it holds the
-// capability).
-// XFAIL: *
+// Fixed: CAP_SYS_PTRACE is no longer kept. The opens it was there for, a
+// process's own /proc/<pid> files and links once it changed its ids, are
+// made another way (open-own-proc-nobody.c). After the fix, in the guest:
+// both opens "Permission denied".
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O1 %S/Inputs/rev38-ptrace-kept.c -o %t/helper
