@@ -86,6 +86,10 @@ enum bh_reason {
 const char *bh_reason_text(int reason) BH_HIDDEN;
 const char *bh_syscall_name(long nr) BH_HIDDEN;
 
+/* The first system call number newer than the policy (Linux 6.1's last
+ * is 450): the filter answers these ENOSYS. */
+#define BH_NEWER_THAN_POLICY 451
+
 /* The filter program (bpf.c): returns its length, or -1 if the policy does
  * not fit. */
 struct sock_filter;
