@@ -13,9 +13,11 @@ static inline double now(void) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* Runs /proc/self/exe ARG, its output into OUT (CAP bytes, NUL-ended):
- * the wall time from fork to reaped. Exits if it fails. */
-static inline double fresh_run(const char *arg, char *out, size_t cap) {
+/* Runs PATH ARG (ARG may be NULL), its output into OUT (CAP bytes,
+ * NUL-ended), its standard error too if ERR: the wall time from fork to
+ * reaped. Exits if it fails. */
+static inline double fresh_exec(const char *path, const char *arg, int err,
+                                char *out, size_t cap) {
   int fds[2];
   if (pipe(fds))
     exit(1);
@@ -23,18 +25,29 @@ static inline double fresh_run(const char *arg, char *out, size_t cap) {
   pid_t p = fork();
   if (!p) {
     dup2(fds[1], 1);
-    execl("/proc/self/exe", "bench", arg, (char *)NULL);
+    if (err)
+      dup2(fds[1], 2);
+    execl(path, "bench", arg, (char *)NULL);
     _exit(1);
   }
   close(fds[1]);
-  ssize_t n = read(fds[0], out, cap - 1);
+  size_t n = 0;
+  ssize_t got = 1;
+  while (got > 0 && n < cap - 1)
+    if ((got = read(fds[0], out + n, cap - 1 - n)) > 0)
+      n += (size_t)got;
   int st;
   waitpid(p, &st, 0);
   double t = now() - t0;
   close(fds[0]);
-  if (n < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+  if (got < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
     exit(1);
-  out[n > 0 ? n : 0] = 0;
+  out[n] = 0;
   return t;
+}
+
+/* Runs /proc/self/exe ARG, its output into OUT: fresh_exec. */
+static inline double fresh_run(const char *arg, char *out, size_t cap) {
+  return fresh_exec("/proc/self/exe", arg, 0, out, cap);
 }
 #endif

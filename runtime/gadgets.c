@@ -307,7 +307,7 @@ static uintptr_t file_base(const struct dl_phdr_info *info) {
 
 /* Every PKRU write in the program's executable pages must be one its file
  * holds at the same place, with the same bytes around it. */
-static void program_as_linked(const struct dl_phdr_info *info) {
+void bh_program_as_linked(const struct dl_phdr_info *info) {
   const char *why = "";
   int fd = bh_object_file_open(getpid(), file_base(info), &why);
   if (fd < 0)
@@ -343,7 +343,7 @@ static int scan_object(struct dl_phdr_info *info, size_t size, void *arg) {
      * start-up thread that patched its code, reviews 28 and 37): looked
      * at once the filter keeps them still. */
     if (s->when == BH_SCAN_FILTERED)
-      program_as_linked(info);
+      bh_program_as_linked(info);
     return 0;
   }
   for (int i = 0; i < info->dlpi_phnum; i++) {

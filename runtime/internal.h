@@ -419,6 +419,11 @@ void bh_rseq_refuse(void) BH_HIDDEN;
 enum { BH_SCAN_START, BH_SCAN_FILTER, BH_SCAN_FILTERED };
 void bh_bind_now(char **argv, char **envp) BH_HIDDEN;
 void bh_neutralise_gadgets(int when) BH_HIDDEN;
+/* Part of the last scan: stops the program if its executable pages hold
+ * PKRU-write bytes, or bytes around them, its file does not hold at the
+ * same place. Not static only so that bench/startup can time it alone. */
+struct dl_phdr_info;
+void bh_program_as_linked(const struct dl_phdr_info *info) BH_HIDDEN;
 /* Walks /proc/self/maps: stops the program on writable and executable
  * memory, executable memory another view can write, and PKRU writes in
  * executable memory no object in ld.so's list holds (gadgets.c). At
