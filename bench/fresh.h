@@ -1,5 +1,6 @@
 /* fresh.h - for benchmarks that time a step in fresh processes: the
- * monotonic clock, and one run of this program with one argument. */
+ * monotonic clock, one run of this program with one argument, and the
+ * median of the times. */
 #ifndef BULKHEAD_BENCH_FRESH_H
 #define BULKHEAD_BENCH_FRESH_H
 #include <stdlib.h>
@@ -50,4 +51,15 @@ static inline double fresh_exec(const char *path, const char *arg, int err,
 static inline double fresh_run(const char *arg, char *out, size_t cap) {
   return fresh_exec("/proc/self/exe", arg, 0, out, cap);
 }
+static inline int fresh_by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (sorts v). */
+static inline double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, fresh_by_value);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 #endif

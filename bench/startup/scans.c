@@ -79,16 +79,6 @@ static void child(void) {
   printf("%zu\n", bytes);
 }
 
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, by_value);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static double mean(const double *v, int n) {
   double s = 0;
   for (int i = 0; i < n; i++)

@@ -13,16 +13,6 @@
 #define MAX_PROGS 8
 #define MAX_REPS 10000
 
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, by_value);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 0, n = argc - 2;
   if (reps < 1 || reps > MAX_REPS || n < 1 || n > MAX_PROGS) {
