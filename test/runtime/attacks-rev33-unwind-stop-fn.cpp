@@ -53,82 +53,15 @@
 // CHECK: header found
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: caught in the vault: 4
-#include <bulkhead.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-#include "Inputs/key0-words.h"
-#include "Inputs/exception-header.h"
 
-BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
-BULKHEAD_DATA(vault) int vault_ack_fd;
-
-struct E {
-  int v;
-};
-
-/* A cleanup that waits for the caller's acknowledgement. */
-struct Ack {
-  ~Ack() {
-    char c;
-    if (read(vault_ack_fd, &c, 1) != 1)
-      vault_key[0] = 0;
-  }
-};
-
-__attribute__((noinline)) static void vault_fail(int v) {
-  Ack a;
-  if (v)
-    throw E{v};
-}
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_catch(int fd, int v) {
-  vault_ack_fd = fd;
-  try {
-    vault_fail(v);
-  } catch (E &e) {
-    return e.v + 1;
-  }
-  return 0;
-}
-
-#include "Inputs/steal-vault-key.h"
-
-static int ack[2];
-static int forge;
-
-static void *attacker(void *) {
-  uintptr_t *pad;
-  while (!(pad = find_landing_pad()))
-    usleep(1000);
-  puts("header found");
-  fflush(stdout);
-  if (forge) {
-    uintptr_t p;
-    __asm__("leaq steal(%%rip), %0" : "=r"(p));
+static void forge(uintptr_t *pad, uintptr_t p) {
 #ifdef CLEANUP
-    pad[3] = p; /* exception_cleanup, 8 bytes above the class word */
+  pad[3] = p; /* exception_cleanup, 8 bytes above the class word */
 #else
-    pad[4] = p; /* private_1: the stop function, 16 bytes above it */
-    pad[5] = 0; /* private_2: its argument */
+  pad[4] = p; /* private_1: the stop function, 16 bytes above it */
+  pad[5] = 0; /* private_2: its argument */
 #endif
-  }
-  write(ack[1], "k", 1);
-  return NULL;
 }
 
-int main(int argc, char **argv) {
-  (void)argv;
-  forge = argc < 2;
-  if (pipe(ack))
-    return 1;
-  pthread_t t;
-  pthread_create(&t, NULL, attacker, NULL);
-  int r = vault_catch(ack[0], 3);
-  pthread_join(t, NULL);
-  printf("caught in the vault: %d\n", r);
-  puts("nothing stolen");
-  return 0;
-}
+#include "Inputs/vault-catch-race.h"
