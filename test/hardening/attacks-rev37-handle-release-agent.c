@@ -14,7 +14,7 @@
 // O_RDWR by handle; port I/O is review 34's keyboard.)
 //
 // Here main forks a child that execve's HELPER
-// (Inputs/rev37-handle-release-agent.c, a plain program, not our
+// (Inputs/rev36-release-agent.c, -DBY_HANDLE, a plain program, not our
 // process): its plain open of release_agent for writing is refused (the
 // control); by handle it sets itself as the agent, and the kernel starts
 // it, which reads the vault's secret through /proc/<main>/mem.
@@ -32,7 +32,7 @@
 // for writing EPERM (runtime/bpf.c).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
-// RUN: %clang -O1 %S/Inputs/rev37-handle-release-agent.c -o %t/helper
+// RUN: %clang -O1 -DBY_HANDLE %S/Inputs/rev36-release-agent.c -o %t/helper
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
 // RUN: %run %t/prog %t/helper > %t/out 2>&1 || true
 // RUN: FileCheck %s < %t/out

@@ -1,5 +1,5 @@
 /* release-agent.h - the release agent of the cgroup v1 attacks
- * (rev36-release-agent.c, rev37-handle-release-agent.c): started by the
+ * (rev36-release-agent.c, built plain and -DBY_HANDLE): started by the
  * kernel with the cgroup's path "/PID-ADDR", it reads 31 bytes of PID's
  * memory at ADDR (hex) into the file named after itself with ".out". */
 #include <errno.h>

