@@ -676,12 +676,9 @@ static void rewrite(const char *in, char *out, size_t size, pid_t tgid,
 }
 
 /* What names are judged against, taken before main (bh_names_take), so
- * before any mount of the program's: the supervisor's own /proc, and the
- * uevent helper's file. */
+ * before any mount of the program's: the supervisor's own /proc. */
 static int proc_root = -1;
 static uint64_t proc_mount; /* its mount's id: held, never reused */
-static struct stat uevent_helper;
-static int have_helper;
 
 static int mount_id(int fd, uint64_t *id) {
   struct statx sx;
@@ -699,7 +696,6 @@ void bh_names_take(void) {
       (fstatfs(proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC ||
        mount_id(proc_root, &proc_mount)))
     bh_names_drop();
-  have_helper = !stat("/sys/kernel/uevent_helper", &uevent_helper);
 }
 
 void bh_names_drop(void) {
@@ -827,17 +823,15 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
   if (fstatfs(fd, &fs))
     return BH_R_KERNEL_SETTING;
   /* cgroup v1 whole: its release_agent is another program the kernel
-   * runs as root (review 36), and a hierarchy is anyone's to mount. */
+   * runs as root (review 36), and a hierarchy is anyone's to mount. sysfs
+   * whole: the uevent helper, and module parameters that name helper
+   * programs (nfsd's cltrack_prog, drbd's usermode_helper: review 36). */
   if (fs.f_type == TRACEFS_MAGIC || fs.f_type == DEBUGFS_MAGIC ||
-      fs.f_type == BINFMTFS_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC)
+      fs.f_type == BINFMTFS_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC ||
+      fs.f_type == SYSFS_MAGIC)
     return BH_R_KERNEL_SETTING;
-  if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
+  if (fs.f_type != PROC_SUPER_MAGIC)
     return 0;
-  if (fs.f_type == SYSFS_MAGIC) /* the uevent helper by any name */
-    return have_helper && uevent_helper.st_dev == st.st_dev &&
-                   uevent_helper.st_ino == st.st_ino
-               ? BH_R_KERNEL_SETTING
-               : 0;
   char path[PATH_MAX];
   if (!proc_name(fd, path, sizeof path))
     return BH_R_KERNEL_SETTING;

@@ -146,9 +146,9 @@ const char *bh_reason_text(int reason) {
            "keymap) is run by whoever reads it next, a shell outside the "
            "filter";
   case BH_R_KERNEL_SETTING:
-    return "a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the "
-           "uevent helper) can have the kernel run a program or a probe "
-           "outside the filter";
+    return "a kernel setting (sysctl, sysfs, tracefs, debugfs, binfmt_misc, "
+           "cgroup v1) can have the kernel run a program or a probe outside "
+           "the filter";
   case BH_R_HANDLE_TRUNC:
     return "an open by handle with O_TRUNC: the supervisor opens no handle "
            "for the program, so it cannot tell whether the truncation would "

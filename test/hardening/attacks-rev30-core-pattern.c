@@ -39,7 +39,7 @@
 // CONTROL: bulkhead: protection-key fault: access to 0x{{[0-9a-f]+}} in compartment 'vault'
 // CHECK: uid 0
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: bulkhead: denied: open{{.*}}core_pattern{{.*}}a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the uevent helper) can have the kernel run a program or a probe outside the filter
+// CHECK: bulkhead: denied: open{{.*}}core_pattern{{.*}}a kernel setting (sysctl, sysfs, tracefs, debugfs, binfmt_misc, cgroup v1) can have the kernel run a program or a probe outside the filter
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>

@@ -16,8 +16,15 @@
 // ALLOWED: own oom_score_adj written: 1
 // ALLOWED: core_pattern read: 1
 // MODPROBE: vault says 20
-// MODPROBE-NEXT: bulkhead: denied: open{{.*}}"/proc/self/../sys/kernel/./modprobe"{{.*}}a kernel setting (sysctl, tracefs, debugfs, binfmt_misc, the uevent helper) can have the kernel run a program or a probe outside the filter
+// MODPROBE-NEXT: bulkhead: denied: open{{.*}}"/proc/self/../sys/kernel/./modprobe"{{.*}}a kernel setting (sysctl, sysfs, tracefs, debugfs, binfmt_misc, cgroup v1) can have the kernel run a program or a probe outside the filter
 // MODPROBE-NOT: opened
+// Any sysfs file, a module's parameter too (some name helper programs:
+// nfsd's cltrack_prog, drbd's usermode_helper; review 36).
+// RUN: not %run %t sysfs > %t.sysfs 2>&1
+// RUN: FileCheck --check-prefix=SYSFS %s < %t.sysfs
+// SYSFS: vault says 20
+// SYSFS-NEXT: bulkhead: denied: open{{.*}}"/sys/module/printk/parameters/time"{{.*}}a kernel setting
+// SYSFS-NOT: opened
 // RUN: not %run %t held > %t.held 2>&1
 // RUN: FileCheck --check-prefix=HELD %s < %t.held
 // HELD: bulkhead: error: descriptor {{[0-9]+}} is open on /proc/sys/kernel/core_pattern: a kernel setting
@@ -60,6 +67,11 @@ int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "modprobe")) {
     int fd = open("/proc/self/../sys/kernel/./modprobe", O_RDWR);
     printf("modprobe opened for writing: %d\n", fd >= 0);
+    return 0;
+  }
+  if (argc > 1 && !strcmp(argv[1], "sysfs")) {
+    int fd = open("/sys/module/printk/parameters/time", O_WRONLY);
+    printf("module parameter opened for writing: %d\n", fd >= 0);
     return 0;
   }
   printf("own comm written: %d\n", write_file("/proc/self/comm", "settings"));
