@@ -54,8 +54,16 @@
 #endif
 
 /* What the supervisor needs of the caller's /proc/<tid>/status, read once
- * per open. */
+ * per open, and that directory itself: what else is read of the caller
+ * (its user namespace, root, working directory, descriptors) is read
+ * through it or its process's, so from the very task whose status was
+ * read. By number, a caller that died and a task that got its number
+ * since lent that task's namespace to the caller's capabilities (review
+ * 39, attacks-rev39-userns-tid-reuse.c). The caller is known to be that
+ * task once its call is seen still valid after the directories' opens.
+ * Closed by caller_done. */
 struct caller {
+  int dir, pdir; /* /proc/<tid>, /proc/<tgid> */
   pid_t tgid;
   unsigned long uid[4], gid[4], umask;
   unsigned long long cap_eff;
@@ -63,11 +71,25 @@ struct caller {
   int ngroups;
 };
 
+static int proc_dir(pid_t pid);
+
+static void caller_done(struct caller *c) {
+  if (c->dir >= 0)
+    close(c->dir);
+  if (c->pdir >= 0)
+    close(c->pdir);
+  c->dir = c->pdir = -1;
+}
+
 static int read_caller(pid_t tid, struct caller *c) {
   char buf[16384];
-  if (bh_read_status(tid, buf, sizeof buf))
-    return -1;
   memset(c, 0, sizeof *c);
+  c->pdir = -1;
+  c->dir = proc_dir(tid);
+  if (bh_read_status_at(c->dir, 0, buf, sizeof buf)) {
+    caller_done(c);
+    return -1;
+  }
   c->umask = 022;
   int found = 0;
   for (char *s = buf; s && *s;
@@ -97,7 +119,10 @@ static int read_caller(pid_t tid, struct caller *c) {
       }
     }
   }
-  return found == 15 ? 0 : -1;
+  if (found == 15 && (c->pdir = proc_dir(c->tgid)) >= 0)
+    return 0;
+  caller_done(c);
+  return -1;
 }
 
 /* For the open, the thread takes the caller's effective capabilities (as
@@ -137,20 +162,19 @@ static void give_back_credentials(void) {
   }
 }
 
-/* Whether thread tid is in the supervisor's own user namespace: its
+/* Whether the caller is in the supervisor's own user namespace: its
  * capabilities count only there (a namespace of its own gives it all of
  * them, over nothing of ours: review 38, attacks-rev38-userns-caps.c). */
-static int own_user_namespace(pid_t tid) {
-  char path[64];
+static int own_user_namespace(const struct caller *c) {
   struct stat mine, theirs;
-  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)tid);
-  return !stat("/proc/self/ns/user", &mine) && !stat(path, &theirs) &&
+  return !stat("/proc/self/ns/user", &mine) &&
+         !fstatat(c->dir, "ns/user", &theirs, 0) &&
          mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
 }
 
 /* 1 if the thread took the caller's credentials (and of the supervisor's
  * own capabilities, extra), 0 if it did not need to, -1 on failure. */
-static int take_credentials(const struct caller *c, pid_t tid,
+static int take_credentials(const struct caller *c,
                             unsigned long long extra) {
   if (root < 0) {
     root = geteuid() == 0;
@@ -163,7 +187,7 @@ static int take_credentials(const struct caller *c, pid_t tid,
                       c->ngroups == own_ngroups &&
                       !memcmp(c->groups, own_groups,
                               (size_t)own_ngroups * sizeof *own_groups));
-  unsigned long long theirs = own_user_namespace(tid) ? c->cap_eff : 0;
+  unsigned long long theirs = own_user_namespace(c) ? c->cap_eff : 0;
   unsigned long long caps = own_caps & (theirs | extra);
   if (!ids && caps == own_caps)
     return 0; /* the supervisor's own */
@@ -183,18 +207,25 @@ static int take_credentials(const struct caller *c, pid_t tid,
   return 1;
 }
 
-int bh_reopen_as_caller(pid_t tid, int fd, int flags) {
+int bh_reopen_as_caller(int listener, const struct seccomp_notif *n, int fd,
+                        int flags) {
   struct caller who;
-  if (read_caller(tid, &who))
+  uint64_t id = n->id;
+  if (read_caller((pid_t)n->pid, &who))
     return -ESRCH;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id)) {
+    caller_done(&who);
+    return -ESRCH; /* gone: its number may be another task's */
+  }
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int took = take_credentials(&who, tid, 0), w = -1;
+  int took = take_credentials(&who, 0), w = -1;
   if (took >= 0)
     w = open(self, flags | O_CLOEXEC);
   int err = took < 0 ? EACCES : errno;
   if (took > 0)
     give_back_credentials();
+  caller_done(&who);
   return w >= 0 ? w : -err;
 }
 
@@ -689,6 +720,14 @@ static int mount_id(int fd, uint64_t *id) {
   return 0;
 }
 
+/* /proc/<pid> (an O_PATH directory descriptor), or -1. */
+static int proc_dir(pid_t pid) {
+  char name[32];
+  snprintf(name, sizeof name, proc_root >= 0 ? "%d" : "/proc/%d", (int)pid);
+  return openat(proc_root >= 0 ? proc_root : AT_FDCWD, name,
+                O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 void bh_names_take(void) {
   struct statfs fs;
   proc_root = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -846,15 +885,14 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
   return own ? 0 : BH_R_KERNEL_SETTING;
 }
 
-static int same_root(pid_t tid) {
+static int same_root(const struct caller *c) {
   static struct stat b;
   static int have;
-  char path[64];
   struct stat a;
   if (!have)
     have = !stat("/", &b);
-  snprintf(path, sizeof path, "/proc/%d/root", (int)tid);
-  return !stat(path, &a) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  return !fstatat(c->dir, "root", &a, 0) && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
 }
 
 struct open_job {
@@ -953,15 +991,14 @@ static size_t own_link(const char *path, pid_t tgid, pid_t tid,
 /* Opens rel from base (base itself for "": the file a link of the
  * caller's led to) as the caller, with the extra capabilities of the
  * supervisor's own: the descriptor, or -1 and errno. */
-static int open_as(const struct caller *who, pid_t tid,
-                   unsigned long long extra, long nr, int base,
-                   const char *rel, struct open_how *how) {
+static int open_as(const struct caller *who, unsigned long long extra,
+                   long nr, int base, const char *rel, struct open_how *how) {
   char self[64];
   if (!*rel) {
     snprintf(self, sizeof self, "/proc/self/fd/%d", base);
     base = AT_FDCWD, rel = self;
   }
-  int fd = -1, took = take_credentials(who, tid, extra);
+  int fd = -1, took = take_credentials(who, extra);
   if (took < 0)
     errno = EACCES;
   else if (nr == SYS_openat2)
@@ -995,23 +1032,18 @@ static int open_as(const struct caller *who, pid_t tid,
  * first read other users' files and layouts for nobody (review 38,
  * attacks-rev38-ptrace-kept.c). The descriptor, or -1 (and *err, if it
  * was tried: ELOOP for the link itself with O_NOFOLLOW, as the kernel). */
-static int own_proc_file(const struct caller *who, pid_t tid, long nr,
-                         const char *path, const struct open_how *how,
-                         int *err) {
+static int own_proc_file(const struct caller *who, long nr, const char *path,
+                         const struct open_how *how, int *err) {
   char head[32];
   size_t l = (size_t)snprintf(head, sizeof head, "/proc/%d/", (int)who->tgid);
-  if (proc_root < 0 || strncmp(path, head, l) || !same_root(tid))
-    return -1;
-  int dir = openat(proc_root, head + 6, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0)
+  if (strncmp(path, head, l) || !same_root(who))
     return -1;
   struct open_how h = *how;
   h.resolve |= RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   unsigned long long caps =
       1ULL << CAP_SYS_PTRACE | 1ULL << CAP_DAC_READ_SEARCH;
-  int fd = open_as(who, tid, caps, nr, dir, path + l, &h);
+  int fd = open_as(who, caps, nr, who->pdir, path + l, &h);
   *err = errno;
-  close(dir);
   return fd;
 }
 
@@ -1019,16 +1051,12 @@ static int own_proc_file(const struct caller *who, pid_t tid, long nr,
  * how (read from the caller's memory for openat2), as the caller would:
  * the descriptor, or -1 when n is answered already (or comes again: its
  * PKRU was learnt). raw gets the path as read; *who the caller. */
-int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
-                      int dirfd, uintptr_t at, struct open_how *how,
-                      char raw[PATH_MAX], int *ours_out) {
+static int open_for(int listener, const struct seccomp_notif *n, int inline_,
+                    int dirfd, uintptr_t at, struct open_how *how,
+                    char raw[PATH_MAX], int *ours_out,
+                    const struct caller *who) {
   pid_t tid = (pid_t)n->pid;
-  struct caller who;
-  if (read_caller(tid, &who)) {
-    bh_notif_respond(listener, n->id, 0, ESRCH, 0); /* gone */
-    return -1;
-  }
-  pid_t tgid = who.tgid;
+  pid_t tgid = who->tgid;
   long nr = n->data.nr;
   char path[PATH_MAX + 64];
   int ours = -1;
@@ -1075,27 +1103,32 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   }
   rewrite(raw, path, sizeof path, tgid, tid);
 
+  /* The base: dir, under the caller's directory or its process's. */
   char dir[64];
+  int from = who->dir;
   const char *rel = path;
   size_t link = how->resolve ? 0 : own_link(path, tgid, tid, how->flags);
-  if (link && same_root(tid)) {
-    snprintf(dir, sizeof dir, "%.*s", (int)link, path);
+  if (link && same_root(who)) {
+    size_t head = (size_t)snprintf(dir, sizeof dir, "/proc/%d/", (int)tgid);
+    snprintf(dir, sizeof dir, "%.*s", (int)(link - head), path + head);
+    from = who->pdir;
     for (rel = path + link; *rel == '/'; rel++)
       ;
   } else if (path[0] == '/') {
-    snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
+    snprintf(dir, sizeof dir, "root");
     while (*rel == '/')
       rel++;
     if (!*rel)
       rel = ".";
-    if (!same_root(tid))
+    if (!same_root(who))
       how->resolve |= RESOLVE_IN_ROOT; /* a chroot stays one */
   } else if (dirfd == AT_FDCWD) {
-    snprintf(dir, sizeof dir, "/proc/%d/cwd", (int)tid);
+    snprintf(dir, sizeof dir, "cwd");
   } else {
-    snprintf(dir, sizeof dir, "/proc/%d/fd/%d", (int)tgid, dirfd);
+    snprintf(dir, sizeof dir, "fd/%d", dirfd);
+    from = who->pdir;
   }
-  int base = open(dir, O_PATH | O_CLOEXEC);
+  int base = openat(from, dir, O_PATH | O_CLOEXEC);
   if (base < 0) {
     bh_notif_respond(listener, n->id, 0,
                      errno == ENOENT && !link ? EBADF : errno, 0);
@@ -1112,14 +1145,13 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
     rewrite(abs, path, sizeof path, tgid, tid);
     rel = path + 1;
     close(base);
-    snprintf(dir, sizeof dir, "/proc/%d/root", (int)tid);
-    if ((base = open(dir, O_PATH | O_CLOEXEC)) < 0) {
+    if ((base = openat(who->dir, "root", O_PATH | O_CLOEXEC)) < 0) {
       bh_notif_respond(listener, n->id, 0, errno, 0);
       return -1;
     }
   }
   if (how->flags & (O_CREAT | __O_TMPFILE))
-    how->mode &= ~who.umask;
+    how->mode &= ~who->umask;
   /* Opened here, in the supervisor's one loop, unless it could wait: a
    * FIFO waits for its other end (which may be this program's next open),
    * a device for its driver (but for the memory devices, /dev/null and
@@ -1146,11 +1178,11 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   how->flags = (how->flags & ~(unsigned long long)O_TRUNC) | O_CLOEXEC;
   if (inline_ && may_wait)
     how->flags |= O_NONBLOCK;
-  int fd = open_as(&who, tid, 0, nr, base, rel, how);
+  int fd = open_as(who, 0, nr, base, rel, how);
   int open_err = errno;
   if (fd < 0 && (open_err == EACCES || open_err == EPERM) &&
       !(how->flags & (O_CREAT | __O_TMPFILE)))
-    fd = own_proc_file(&who, tid, nr, path, how, &open_err);
+    fd = own_proc_file(who, nr, path, how, &open_err);
   how->flags =
       (how->flags & ~(unsigned long long)(O_CLOEXEC | O_NONBLOCK)) | keep;
   /* (No thread: the caller gets the loop's answer.) */
@@ -1166,6 +1198,19 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
   }
   if (ours_out)
     *ours_out = ours;
+  return fd;
+}
+
+int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
+                      int dirfd, uintptr_t at, struct open_how *how,
+                      char raw[PATH_MAX], int *ours_out) {
+  struct caller who;
+  if (read_caller((pid_t)n->pid, &who)) {
+    bh_notif_respond(listener, n->id, 0, ESRCH, 0); /* gone */
+    return -1;
+  }
+  int fd = open_for(listener, n, inline_, dirfd, at, how, raw, ours_out, &who);
+  caller_done(&who);
   return fd;
 }
 

@@ -209,7 +209,7 @@ static void truncate_path(int listener, const struct seccomp_notif *n) {
     err = EPERM; /* not opened for writing here (a memory file) */
   else {
     /* The kernel's own refusals first (a running program: ETXTBSY) */
-    int w = bh_reopen_as_caller((pid_t)n->pid, fd, O_WRONLY | O_NONBLOCK);
+    int w = bh_reopen_as_caller(listener, n, fd, O_WRONLY | O_NONBLOCK);
     if (w < 0)
       err = -w;
     else if (refused(listener, n, fd, &st, len, 0, raw)) {
@@ -271,7 +271,7 @@ int bh_supervise_truncate_open(int listener, const struct seccomp_notif *n,
     return 0;
   /* opened again first: the kernel's own refusals come before ours */
   int w = writable ? fd
-                   : bh_reopen_as_caller((pid_t)n->pid, fd,
+                   : bh_reopen_as_caller(listener, n, fd,
                                          O_WRONLY | O_NONBLOCK);
   if (w >= 0 && refused(listener, n, fd, &st, 0, 0, path)) {
     if (w != fd)

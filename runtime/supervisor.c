@@ -80,8 +80,15 @@ int bh_task_read(pid_t tid, uintptr_t addr, void *buf, size_t len) {
 
 int bh_read_status(pid_t pid, char *buf, size_t size) {
   char path[64];
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  snprintf(path, sizeof path, "/proc/%d", (int)pid);
+  return bh_read_status_at(open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), 1,
+                           buf, size);
+}
+
+int bh_read_status_at(int dir, int close_dir, char *buf, size_t size) {
+  int fd = dir < 0 ? -1 : openat(dir, "status", O_RDONLY | O_CLOEXEC);
+  if (close_dir && dir >= 0)
+    close(dir);
   if (fd < 0)
     return -1; /* errno: ENOENT or ESRCH when the task is gone */
   /* Whole or not at all: a long Groups line once pushed the lines after

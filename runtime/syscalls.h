@@ -199,9 +199,11 @@ struct open_how;
 int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
                       int dirfd, uintptr_t at, struct open_how *how,
                       char raw[4096], int *ours) BH_HIDDEN;
-/* The supervisor's file fd (a regular file) opened again with flags, with
- * task tid's file-system ids: the descriptor, or -errno. */
-int bh_reopen_as_caller(pid_t tid, int fd, int flags) BH_HIDDEN;
+
+/* The supervisor's file fd (a regular file) opened again with flags, as
+ * the caller of n (still in its call): the descriptor, or -errno. */
+int bh_reopen_as_caller(int listener, const struct seccomp_notif *n, int fd,
+                        int flags) BH_HIDDEN;
 /* Truncations (supervisor-truncate.c): ftruncate, truncate, fallocate's
  * collapse and insert, judged and made by the supervisor, for every task;
  * an open's O_TRUNC of the supervisor's fd (accmode the caller's): 0 if
@@ -425,6 +427,9 @@ int bh_freeze_process(pid_t tgid, pid_t caller) BH_HIDDEN;
 void bh_thaw_process(void) BH_HIDDEN;
 /* /proc/<pid>/status into buf, terminated: 0, or -1 (supervisor.c). */
 int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
+/* The same from a /proc/<pid> directory descriptor (closed if close_dir),
+ * which names that very task, never a later one with its number. */
+int bh_read_status_at(int dir, int close_dir, char *buf, size_t size) BH_HIDDEN;
 /* The system call task tid sleeps in, from /proc/<tid>/syscall (its
  * arguments, stack pointer and instruction pointer as at the call): 0, or
  * -1 (errno EAGAIN: running; otherwise in no call, or unreadable). */
