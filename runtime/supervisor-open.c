@@ -1022,29 +1022,25 @@ static int open_as(const struct caller *who, unsigned long long extra,
 }
 
 /* A file of the caller's own /proc/<tgid>, named so: again the kernel
- * lets any thread of the process in (the files that check ptrace access
- * at open, as maps; the fd directory), and the supervisor only with
- * CAP_SYS_PTRACE, or the right to read and search any file, once the
- * process changed its ids (its files are root's then: dlopen-owned-plugin.c
- * reads its maps as nobody). So a refused open of such a name is tried
- * once more with those two capabilities, beneath the supervisor's own
- * /proc/<tgid> and through no magic link. Given for every open, the
- * first read other users' files and layouts for nobody (review 38,
- * attacks-rev38-ptrace-kept.c). The descriptor, or -1 (and *err, if it
- * was tried: ELOOP for the link itself with O_NOFOLLOW, as the kernel). */
+ * lets any thread of the process pass the ptrace check that some of them
+ * make at open (maps, smaps), and the supervisor only with CAP_SYS_PTRACE
+ * once the process changed its ids (dlopen-owned-plugin.c reads its maps
+ * as nobody). So a refused open of such a name is tried once more with
+ * that capability, beneath the caller's /proc/<tgid> and through no magic
+ * link. Given for every open, it read other users' files and layouts for
+ * nobody (review 38, attacks-rev38-ptrace-kept.c). Nothing else: not every
+ * file there is the process's, and CAP_DAC_READ_SEARCH read root's
+ * /proc/<pid>/net files, the network namespace's (review 40,
+ * attacks-rev40-proc-net-dac.c). The descriptor, or -1. */
 static int own_proc_file(const struct caller *who, long nr, const char *path,
-                         const struct open_how *how, int *err) {
+                         const struct open_how *how) {
   char head[32];
   size_t l = (size_t)snprintf(head, sizeof head, "/proc/%d/", (int)who->tgid);
   if (strncmp(path, head, l) || !same_root(who))
     return -1;
   struct open_how h = *how;
   h.resolve |= RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  unsigned long long caps =
-      1ULL << CAP_SYS_PTRACE | 1ULL << CAP_DAC_READ_SEARCH;
-  int fd = open_as(who, caps, nr, who->pdir, path + l, &h);
-  *err = errno;
-  return fd;
+  return open_as(who, 1ULL << CAP_SYS_PTRACE, nr, who->pdir, path + l, &h);
 }
 
 /* Opens for the caller of n what the path at `at` names from dirfd, with
@@ -1182,7 +1178,7 @@ static int open_for(int listener, const struct seccomp_notif *n, int inline_,
   int open_err = errno;
   if (fd < 0 && (open_err == EACCES || open_err == EPERM) &&
       !(how->flags & (O_CREAT | __O_TMPFILE)))
-    fd = own_proc_file(who, nr, path, how, &open_err);
+    fd = own_proc_file(who, nr, path, how);
   how->flags =
       (how->flags & ~(unsigned long long)(O_CLOEXEC | O_NONBLOCK)) | keep;
   /* (No thread: the caller gets the loop's answer.) */
