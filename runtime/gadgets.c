@@ -371,6 +371,7 @@ struct covered {
     uintptr_t lo, hi;
   } r[1024];
   const char *exec_stack; /* an object whose PT_GNU_STACK asks for one */
+  unsigned long long edge; /* where the last readable executable mapping ended */
   size_t nw;
   struct {
     unsigned long long ino;
@@ -464,8 +465,47 @@ static int written_elsewhere(const struct covered *c, const struct bh_map *m) {
  * and so does executable memory whose file is mapped writable elsewhere
  * or shared (a JIT's double mapping): code written there at run time was
  * never scanned. (reviews 27, 28) */
+/* Whether [lo, hi) lies in one object's executable range, which that
+ * object's own search reads whole. */
+static int in_one_range(const struct covered *c, uintptr_t lo, uintptr_t hi) {
+  for (size_t i = 0; i < c->n; i++)
+    if (c->r[i].lo <= lo && hi <= c->r[i].hi)
+      return 1;
+  return 0;
+}
+
+static int edge_found(void *ctx, size_t off, int k) {
+  const struct bh_map *m = ctx;
+  if (env_get("BULKHEAD_ALLOW_DEP_GADGETS"))
+    return 0;
+  bh_fatal("the executable mappings that meet at 0x%llx (the second %s) "
+           "make %s bytes at 0x%llx together: a code-reuse attack could use "
+           "them to open every compartment; set BULKHEAD_ALLOW_DEP_GADGETS=1 "
+           "to run anyway",
+           m->lo, m->path[0] ? m->path : "anonymous", bh_pattern_name(k),
+           m->lo - 2 + off);
+  return 1;
+}
+
+/* A PKRU write split over two adjoining executable mappings is in neither
+ * one's search (review 39, attacks-rev39-startup-split.c): the two bytes
+ * on each side of such an edge are searched together, unless one
+ * object's search reads them whole. */
+static void check_edge(struct covered *c, const struct bh_map *m) {
+  int exec = strchr(m->perms, 'x') && strchr(m->perms, 'r') &&
+             strcmp(m->path, "[vsyscall]");
+  if (exec && c->edge && c->edge == m->lo &&
+      !in_one_range(c, (uintptr_t)m->lo - 2, (uintptr_t)m->lo + 2)) {
+    const uint8_t *e = (const uint8_t *)(uintptr_t)m->lo;
+    uint8_t both[4] = {e[-2], e[-1], e[0], e[1]};
+    bh_pattern_search(both, sizeof both, edge_found, (void *)m);
+  }
+  c->edge = exec ? m->hi : 0;
+}
+
 static int check_mapping(const struct bh_map *m, void *arg) {
-  const struct covered *c = arg;
+  struct covered *c = arg;
+  check_edge(c, m);
   if (!strchr(m->perms, 'x') || !strcmp(m->path, "[vsyscall]"))
     return 0; /* the vsyscall page is execute-only: fixed system calls */
   if (strchr(m->perms, 'w')) {
@@ -520,7 +560,7 @@ void bh_refuse_execute_only(void) { dl_iterate_phdr(execute_only, NULL); }
 
 void bh_check_exec_memory(void) {
   static struct covered c; /* too big for the stack of a constructor */
-  c.n = 0, c.nw = 0, c.exec_stack = NULL;
+  c.n = 0, c.nw = 0, c.exec_stack = NULL, c.edge = 0;
   dl_iterate_phdr(cover_object, &c);
   if (bh_each_map("/proc/self/maps", shared_writable, &c) < 0 ||
       bh_each_map("/proc/self/maps", check_mapping, &c) < 0)
