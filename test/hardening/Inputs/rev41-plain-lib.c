@@ -1,0 +1,1 @@
+int rev41_plain(void) { return 1; }
