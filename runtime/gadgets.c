@@ -371,7 +371,7 @@ struct covered {
     uintptr_t lo, hi;
   } r[1024];
   const char *exec_stack; /* an object whose PT_GNU_STACK asks for one */
-  unsigned long long edge; /* where the last readable executable mapping ended */
+  unsigned long long edge; /* where the last executable mapping ended */
   size_t nw;
   struct {
     unsigned long long ino;
@@ -492,8 +492,7 @@ static int edge_found(void *ctx, size_t off, int k) {
  * on each side of such an edge are searched together, unless one
  * object's search reads them whole. */
 static void check_edge(struct covered *c, const struct bh_map *m) {
-  int exec = strchr(m->perms, 'x') && strchr(m->perms, 'r') &&
-             strcmp(m->path, "[vsyscall]");
+  int exec = strchr(m->perms, 'x') && strcmp(m->path, "[vsyscall]");
   if (exec && c->edge && c->edge == m->lo &&
       !in_one_range(c, (uintptr_t)m->lo - 2, (uintptr_t)m->lo + 2)) {
     const uint8_t *e = (const uint8_t *)(uintptr_t)m->lo;
@@ -505,9 +504,19 @@ static void check_edge(struct covered *c, const struct bh_map *m) {
 
 static int check_mapping(const struct bh_map *m, void *arg) {
   struct covered *c = arg;
+  /* The vsyscall page is execute-only: fixed system calls. Any other
+   * execute-only mapping, an object's too, is refused first: the edge
+   * rule and the objects' searches read readable code only (review 41,
+   * attacks-rev41-xonly-edge.c: a constructor's PROT_EXEC page, readable
+   * all the same since the runtime holds every key). */
+  int exec = strchr(m->perms, 'x') && strcmp(m->path, "[vsyscall]");
+  if (exec && !strchr(m->perms, 'r'))
+    bh_fatal("memory at 0x%llx-0x%llx (%s) is executable and unreadable: "
+             "it cannot be searched for PKRU writes",
+             m->lo, m->hi, m->path[0] ? m->path : "anonymous");
   check_edge(c, m);
-  if (!strchr(m->perms, 'x') || !strcmp(m->path, "[vsyscall]"))
-    return 0; /* the vsyscall page is execute-only: fixed system calls */
+  if (!exec)
+    return 0;
   if (strchr(m->perms, 'w')) {
     if (c->exec_stack && !strcmp(m->path, "[stack]"))
       bh_fatal("the stack is executable because %s asks for it "
@@ -534,10 +543,6 @@ static int check_mapping(const struct bh_map *m, void *arg) {
              "object in ld.so's list holds (dlmopen, LD_AUDIT, a JIT's "
              "file?): its file could change under it after the checks",
              m->lo, m->hi, m->path);
-  if (!strchr(m->perms, 'r'))
-    bh_fatal("memory at 0x%llx-0x%llx (%s) is executable, unreadable and no "
-             "object's: it cannot be searched for PKRU writes",
-             m->lo, m->hi, m->path[0] ? m->path : "anonymous");
   bh_pattern_search((const uint8_t *)(uintptr_t)m->lo, m->hi - m->lo,
                     stray_found, (void *)m);
   return 0;
