@@ -1120,9 +1120,8 @@ static int open_for(int listener, const struct seccomp_notif *n, int inline_,
       how->resolve |= RESOLVE_IN_ROOT; /* a chroot stays one */
   } else if (dirfd == AT_FDCWD) {
     snprintf(dir, sizeof dir, "cwd");
-  } else {
+  } else { /* the thread's table: there after its leader's exit too */
     snprintf(dir, sizeof dir, "fd/%d", dirfd);
-    from = who->pdir;
   }
   int base = openat(from, dir, O_PATH | O_CLOEXEC);
   if (base < 0) {

@@ -248,6 +248,14 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
   pid_t tgid = bh_task_tgid(tid);
   int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
   int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
+  if (fd < 0) {
+    /* A leader that ended (pthread_exit) has no descriptors left: the
+     * thread's own descriptor 2, opened again, at its end (review 41,
+     * rev41-zombie-leader.c: the process died with no line). */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd/2", (int)tid);
+    fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  }
   if (fd >= 0) {
     if (write(fd, line, len) < 0) {
     }
