@@ -243,19 +243,15 @@ int bh_ident_is_ours(pid_t tgid) {
  * own descriptor 2 (pidfd_getfd: the same open file, at its offset), so
  * the supervisor keeps none of the program's files open itself (a reader
  * of the program's output would otherwise wait for the supervisor's end,
- * which comes only when every process under the filter has ended). */
+ * which comes only when every process under the filter has ended). Never
+ * by opening /proc/<tid>/fd/2 again: the supervisor, root, would append
+ * a line partly of the caller's making to whatever file the caller holds
+ * there, read-only too (/etc/passwd). So a process whose leader has ended
+ * (pthread_exit) gets no line (rev41-zombie-leader.c). */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
   pid_t tgid = bh_task_tgid(tid);
   int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
   int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
-  if (fd < 0) {
-    /* A leader that ended (pthread_exit) has no descriptors left: the
-     * thread's own descriptor 2, opened again, at its end (review 41,
-     * rev41-zombie-leader.c: the process died with no line). */
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/fd/2", (int)tid);
-    fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  }
   if (fd >= 0) {
     if (write(fd, line, len) < 0) {
     }

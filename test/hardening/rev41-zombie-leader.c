@@ -24,11 +24,12 @@
 // zombie leader (it runs no code) and say why when it gives up.
 //
 // Since (the lead, after the review): openat(dirfd) works (the dirfd is
-// looked up in the caller thread's own table, /proc/<tid>/fd), and the
-// denial's line reaches the program's standard error (through
-// /proc/<tid>/fd/2 when pidfd_getfd of the leader fails). Still open,
-// so expected to fail: ftruncate and dlopen (the descriptor taken with pidfd_getfd
-// of the leader; the exec path's freeze of a zombie leader).
+// looked up in the caller thread's own table, /proc/<tid>/fd). Still
+// open, so expected to fail: ftruncate and dlopen (the descriptor taken
+// with pidfd_getfd of the leader; the exec path's freeze of a zombie
+// leader), and the denial's line, which the supervisor writes through
+// the leader's descriptor 2 (reopening /proc/<tid>/fd/2 as root would
+// append it to any file the caller holds, read-only too).
 // XFAIL: *
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
