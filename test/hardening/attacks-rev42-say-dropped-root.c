@@ -27,7 +27,10 @@
 // Suggested fix: as in attacks-rev42-say-modprobe.c: never open the
 // file again (write through a descriptor the caller holds, or no line);
 // a reopen must be made with the caller's credentials.
-// XFAIL: *
+//
+// Fixed (2035e2c, before this test was merged): the fallback is gone; the
+// supervisor writes a denial's line only through a descriptor the caller
+// holds (pidfd_getfd), else none.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog -lpthread

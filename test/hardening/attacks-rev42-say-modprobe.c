@@ -41,7 +41,10 @@
 // (the process still stops). If a reopen stays, make it with the caller's
 // credentials (take_credentials) and refuse what bh_kernel_setting and
 // judge_write refuse to an open for writing.
-// XFAIL: *
+//
+// Fixed (2035e2c, before this test was merged): the fallback is gone; the
+// supervisor writes a denial's line only through a descriptor the caller
+// holds (pidfd_getfd), else none.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %clang -O1 %S/Inputs/mem-reader.c -o %t/helper
