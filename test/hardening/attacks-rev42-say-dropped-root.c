@@ -66,17 +66,7 @@ BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 static const char *file = "/tmp/rev42-root-only";
 static int control;
 
-static int leader_gone(void) {
-  char line[128];
-  int z = 0;
-  FILE *f = fopen("/proc/self/status", "r");
-  while (f && fgets(line, sizeof line, f))
-    if (!strncmp(line, "State:", 6))
-      z = strchr(line, 'Z') != NULL;
-  if (f)
-    fclose(f);
-  return z;
-}
+#include "Inputs/leader-gone.h"
 
 static void *denier(void *arg) {
   (void)arg;

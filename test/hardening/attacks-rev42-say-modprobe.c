@@ -92,17 +92,7 @@ static int get(const char *file, char *buf, size_t size) {
   return n > 0;
 }
 
-static int leader_gone(void) {
-  char line[128];
-  int z = 0;
-  FILE *f = fopen("/proc/self/status", "r");
-  while (f && fgets(line, sizeof line, f))
-    if (!strncmp(line, "State:", 6))
-      z = strchr(line, 'Z') != NULL;
-  if (f)
-    fclose(f);
-  return z;
-}
+#include "Inputs/leader-gone.h"
 
 /* In the child: descriptor 2 becomes the setting, read-only; then a call
  * the supervisor refuses, whose line goes there. */
