@@ -148,6 +148,25 @@ static long status_field(pid_t pid, const char *name) {
 
 pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 
+char bh_thread_state(pid_t tgid, pid_t tid) {
+  char path[96], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return 0;
+  buf[k] = 0;
+  char *s = strrchr(buf, ')');
+  return s && s[1] && s[2] ? s[2] : 0;
+}
+
+int bh_leader_gone(pid_t tgid) {
+  char s = tgid > 0 ? bh_thread_state(tgid, tgid) : 0;
+  return s == 'Z' || s == 'X';
+}
+
 int bh_cannot_look(void) {
   return errno == EMFILE || errno == ENFILE || errno == ENOMEM;
 }
