@@ -17,7 +17,8 @@
  * fork of it (every process under this supervisor that runs our code:
  * a fork child may truncate what its parent mapped), or that a living
  * process registered an object from. The supervisor judges and acts on
- * one object: its own copy of the caller's descriptor (pidfd_getfd), or
+ * one object: its own copy of the caller's descriptor (pidfd_getfd; a
+ * new open of its file where the process's leader has ended, below), or
  * the file it opened for the caller; the call is then made here, on that
  * copy, never continued (a dup2 after the look would change the file).
  * Growing a file drops no copy (the kernel unmaps only past the new end)

@@ -266,7 +266,7 @@ int bh_ident_is_ours(pid_t tgid) {
  * by opening /proc/<tid>/fd/2 again: the supervisor, root, would append
  * a line partly of the caller's making to whatever file the caller holds
  * there, read-only too (/etc/passwd). So a process whose leader has ended
- * (pthread_exit) gets no line (rev41-zombie-leader.c). */
+ * (pthread_exit) gets no line (rev41-zombie-leader-line.c). */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
   pid_t tgid = bh_task_tgid(tid);
   int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
