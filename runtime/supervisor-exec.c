@@ -186,9 +186,16 @@ static void thaw(struct frozen *f) {
 }
 
 /* Stops every thread of process tgid but the caller; until no new one
- * appears (a thread about to be stopped may have made one). 0, or -1. */
-static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
-  char path[64];
+ * appears (a thread about to be stopped may have made one). A thread
+ * that has ended (a zombie: a leader that called pthread_exit waits so
+ * for the others) runs no code, and cannot be seized (EPERM): passed
+ * over. 0, or -1 with why (if not NULL) saying what stopped it. */
+static int freeze(struct frozen *f, pid_t tgid, pid_t caller, char *why,
+                  size_t size) {
+  char path[64], sink[8];
+  if (!why)
+    why = sink, size = sizeof sink;
+  snprintf(why, size, "the supervisor cannot list the process's threads");
   snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
   for (int round = 0; round < 64; round++) {
     DIR *d = opendir(path);
@@ -202,15 +209,21 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
         continue;
       if (f->n >= MAX_THREADS) {
         closedir(d);
+        snprintf(why, size, "the process has more than %d threads",
+                 MAX_THREADS);
         return -1;
       }
       /* A thread a PKRU learner holds (supervisor-open.c) is let go. */
       if (ptrace(PTRACE_SEIZE, tid, 0, 0) &&
           (errno != EPERM || bh_learner_let_go(tid) ||
            ptrace(PTRACE_SEIZE, tid, 0, 0))) {
-        if (errno == ESRCH)
+        int err = errno;
+        char state = bh_thread_state(tgid, tid);
+        if (err == ESRCH || state == 'Z' || state == 'X')
           continue; /* it ended */
         closedir(d);
+        snprintf(why, size, "the supervisor cannot stop thread %d (%s)",
+                 (int)tid, strerror(err));
         return -1;
       }
       f->tid[f->n] = tid, f->sig[f->n] = 0, f->stopped[f->n] = 0;
@@ -220,11 +233,16 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
     }
     closedir(d);
     for (int i = from; i < f->n; i++)
-      if (wait_stop(f, i, tgid) < 0)
+      if (wait_stop(f, i, tgid) < 0) {
+        snprintf(why, size,
+                 "thread %d neither stops nor sleeps harmlessly within 2 s",
+                 (int)f->tid[i]);
         return -1;
+      }
     if (!added)
       return 0;
   }
+  snprintf(why, size, "new threads kept appearing");
   return -1;
 }
 
@@ -232,7 +250,7 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller) {
 static struct frozen held;
 int bh_freeze_process(pid_t tgid, pid_t caller) {
   held.n = 0;
-  if (freeze(&held, tgid, caller)) {
+  if (freeze(&held, tgid, caller, NULL, 0)) {
     thaw(&held);
     return -1;
   }
@@ -323,11 +341,20 @@ static const char *risky_edge(const uint8_t head[2], const uint8_t tail[2]) {
   return NULL;
 }
 
-/* What the scan says of the call: NULL (map it), or why not, in why. A
- * file that is not a sealed memfd is not scanned: *copy is set (copy must
- * not be NULL), and the sealed copy made of it is judged instead. */
-static const char *judge(int fd, const struct seccomp_notif *n, char *why,
-                         size_t size, int *copy) {
+static const char not_regular[] =
+    "it is not a regular file; executable mappings are made only of regular "
+    "files, as sealed copies";
+static const char open_for_writing[] =
+    "the descriptor is open for writing; executable mappings are made only "
+    "through read-only descriptors";
+
+/* What the scan says of the call: NULL (map it), or why not, in why. fl:
+ * the status flags of the caller's descriptor (fd may be a new open of
+ * its file). A file that is not a sealed memfd is not scanned: *copy is
+ * set (copy must not be NULL), and the sealed copy made of it is judged
+ * instead. */
+static const char *judge(int fd, int fl, const struct seccomp_notif *n,
+                         char *why, size_t size, int *copy) {
   uint64_t off = n->data.args[5], len = n->data.args[1];
   /* The kernel maps whole pages: so much becomes executable, whatever the
    * length says (review: a length of 1 mapped libc's pkey_set page). */
@@ -375,16 +402,9 @@ static const char *judge(int fd, const struct seccomp_notif *n, char *why,
    * mapped as a sealed copy, whoever asks: no look at who could write. */
   if (!sealed) {
     if (!S_ISREG(st.st_mode))
-      return snprintf(why, size,
-                      "it is not a regular file; executable mappings are "
-                      "made only of regular files, as sealed copies"),
-             why;
-    int fl = fcntl(fd, F_GETFL);
+      return snprintf(why, size, "%s", not_regular), why;
     if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
-      return snprintf(why, size,
-                      "the descriptor is open for writing; executable "
-                      "mappings are made only through read-only descriptors"),
-             why;
+      return snprintf(why, size, "%s", open_for_writing), why;
     if (!copy)
       return snprintf(why, size, "the supervisor's copy is not sealed"), why;
     *copy = 1;
@@ -489,8 +509,21 @@ static int same_call(const struct user_regs_struct *r,
  * come meanwhile are handled as usual. 0 answered, -1 not (the caller did
  * something else first, or ended: its mmap, if it makes it, will be a new
  * notification), -2 refused: the sealed copy could not be put in. */
+/* Whether slot `slot` of thread tid's table still holds the file that was
+ * scanned: our copy fd of it (the same open file), or, where fi is not
+ * NULL, a new open of the file that fi described (the same inode and
+ * mount, and the same status flags). */
+static int same_slot(pid_t tid, int fd, int slot, const struct bh_fdinfo *fi) {
+  if (!fi)
+    return syscall(SYS_kcmp, getpid(), tid, KCMP_FILE, fd, slot) == 0;
+  struct bh_fdinfo now;
+  return !bh_read_fdinfo(tid, slot, &now) && now.ino == fi->ino &&
+         now.mnt_id == fi->mnt_id && now.flags == fi->flags;
+}
+
 static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
-                  int sealed, int *sig, uint64_t *mapped) {
+                  const struct bh_fdinfo *fi, int sealed, int *sig,
+                  uint64_t *mapped) {
   pid_t tid = (pid_t)n->pid;
   int st;
   struct user_regs_struct r;
@@ -502,8 +535,7 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
     return -1;
   /* A signal handler may have run on the way (a signal-delivery stop):
    * the descriptor must still name the file that was scanned. */
-  if (fd >= 0 && syscall(SYS_kcmp, getpid(), bh_task_tgid(tid), KCMP_FILE, fd,
-                         (int)n->data.args[4]) != 0)
+  if (fd >= 0 && !same_slot(tid, fd, (int)n->data.args[4], fi))
     return -1;
   if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
     return -1;
@@ -531,8 +563,7 @@ static int replay(int listener, const struct seccomp_notif *n, int fd, int err,
     }
     /* Every thread is stopped: nobody sees the slot change. */
     if (!err && sealed >= 0 &&
-        bh_swap_in(listener, m.id, bh_task_tgid(tid), (int)n->data.args[4],
-                   sealed, fd)) {
+        bh_swap_in(listener, m.id, tid, (int)n->data.args[4], sealed)) {
       bh_notif_respond(listener, m.id, 0, EPERM, 0);
       return -2;
     }
@@ -602,14 +633,20 @@ static const char *judge_edges(pid_t tgid, pid_t tid, uint64_t lo,
 void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid, tgid = bh_task_tgid(tid);
   struct frozen *f = calloc(1, sizeof *f); /* replay may come back here */
-  char why[512], file[PATH_MAX] = "?",
-                 domain[128] = "code outside every domain";
+  char why[512], stuck[160], file[PATH_MAX] = "?",
+                              domain[128] = "code outside every domain";
   const char *no = NULL;
-  int fd = -1, sealed = -1, err = 0, st = 0, sig = 0;
+  int fd = -1, fl = -1, sealed = -1, err = 0, st = 0, sig = 0;
+  struct bh_fdinfo fi, *reopened = NULL;
   uint32_t pkru = 0;
-  if (!f || tgid <= 0 || freeze(f, tgid, tid))
-    no = "the supervisor cannot stop the process's threads while it scans the "
-         "file";
+  snprintf(stuck, sizeof stuck, "its process is gone");
+  if (!f || tgid <= 0 || freeze(f, tgid, tid, stuck, sizeof stuck)) {
+    snprintf(why, sizeof why,
+             "the supervisor cannot stop the process's threads while it scans "
+             "the file: %s",
+             stuck);
+    no = why;
+  }
   /* The caller too: its wait ends, and the kernel will make its call again
    * once it goes on (replay). Now nothing of the process runs. */
   int seized = !no && !ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD);
@@ -628,8 +665,41 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                  : (int)syscall(SYS_pidfd_getfd, pfd, (int)n->data.args[4], 0);
     if (pfd >= 0)
       close(pfd);
-    if (fd < 0)
-      err = EBADF; /* as the kernel would answer */
+    if (fd >= 0)
+      fl = fcntl(fd, F_GETFL);
+    else if (bh_leader_gone(tgid)) {
+      /* The caller's own thread's table, its file opened again read-only
+       * (supervisor-open.c). A new open file description does here: the
+       * call's offset is its own argument, the file is mapped only as
+       * its sealed copy (put in the slot with the slot's position and
+       * close-on-exec flag, read from its fdinfo) or, a sealed memfd, as
+       * the caller's own descriptor, whose inode (seals and bytes) is the
+       * one scanned; the caller's flags (fl) are judged, not ours. Nothing
+       * of the process runs, so the slot cannot change before the
+       * repeated call but in a signal handler of the caller's: looked at
+       * again then (same_slot). */
+      fd = bh_take_caller_fd(-1, n, (int)n->data.args[4], O_RDONLY, &fi);
+      if (fi.known && !(fi.flags & O_PATH) &&
+          (fi.flags & O_ACCMODE) != O_RDONLY && (fi.flags & O_ACCMODE) != O_RDWR)
+        no = open_for_writing; /* write-only: judged as the copy's would be */
+      else if (fd == -EINVAL && fi.known)
+        no = not_regular;
+      else if (fd >= 0)
+        fl = (int)fi.flags, reopened = &fi;
+      if (no) { /* the file's name, for the line */
+        char link[64];
+        snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)tid,
+                 (int)n->data.args[4]);
+        ssize_t l = readlink(link, file, sizeof file - 1);
+        file[l > 0 ? l : 0] = 0;
+      }
+    }
+    if (fd < 0) {
+      /* EBADF as the kernel would answer; or why the new open failed (a
+       * file the caller may no longer read: EACCES) */
+      err = fd < -1 && fd != -ESRCH ? -fd : EBADF;
+      fd = -1;
+    }
   }
   if (fd >= 0 && n->data.args[5] & 4095) {
     err = EINVAL; /* as the kernel would answer */
@@ -639,7 +709,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     ssize_t l = readlink(self, file, sizeof file - 1);
     file[l > 0 ? l : 0] = 0;
     int copy = 0;
-    no = judge(fd, n, why, sizeof why, &copy);
+    no = judge(fd, fl, n, why, sizeof why, &copy);
     /* Any file but a sealed memfd: the kernel maps a sealed copy, and
      * the copy is what is judged (supervisor-sealed.c). */
     if (!no && copy && (sealed = bh_sealed_copy(fd, file)) < 0)
@@ -649,7 +719,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                strerror(errno)),
           no = why;
     else if (!no && copy)
-      no = judge(sealed, n, why, sizeof why, NULL);
+      no = judge(sealed, O_RDONLY, n, why, sizeof why, NULL);
   }
   if (no) {
     if (seized)
@@ -661,7 +731,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
   } else {
     uint64_t mapped = 0;
-    int r = replay(listener, n, fd, err, sealed, &sig, &mapped);
+    int r = replay(listener, n, fd, err, reopened, sealed, &sig, &mapped);
     if (r == -2)
       no = "the supervisor cannot put the file's sealed copy in the "
            "descriptor the call names";

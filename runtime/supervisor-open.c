@@ -229,6 +229,108 @@ int bh_reopen_as_caller(int listener, const struct seccomp_notif *n, int fd,
   return w >= 0 ? w : -err;
 }
 
+static int fdinfo_at(int dir, int number, struct bh_fdinfo *fi) {
+  char name[32], buf[512];
+  snprintf(name, sizeof name, "fdinfo/%d", number);
+  int f = openat(dir, name, O_RDONLY | O_CLOEXEC);
+  ssize_t k = f < 0 ? -1 : read(f, buf, sizeof buf - 1);
+  if (f >= 0)
+    close(f);
+  if (k <= 0)
+    return -1;
+  buf[k] = 0;
+  int found = 0;
+  for (char *s = buf; s && *s;
+       s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+    if (!strncmp(s, "pos:", 4))
+      fi->pos = strtoll(s + 4, NULL, 10), found |= 1;
+    else if (!strncmp(s, "flags:", 6))
+      fi->flags = strtoul(s + 6, NULL, 8), found |= 2;
+    else if (!strncmp(s, "mnt_id:", 7))
+      fi->mnt_id = strtoull(s + 7, NULL, 10), found |= 4;
+    else if (!strncmp(s, "ino:", 4))
+      fi->ino = strtoull(s + 4, NULL, 10), found |= 8;
+  }
+  return found == 15 ? 0 : -1;
+}
+
+int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) {
+  int dir = proc_dir(tid);
+  int r = dir < 0 ? -1 : fdinfo_at(dir, number, fi);
+  if (dir >= 0)
+    close(dir);
+  return r;
+}
+
+/* Where the process's leader has ended (pthread_exit), pidfd_getfd of its
+ * process reads the leader's descriptor table, which is gone, and a
+ * thread's pidfd needs Linux 6.9. So the caller's file is opened again
+ * through its own thread's table (/proc/<tid>/fd/<n>, under the caller's
+ * directory read before the check that the call is still there), with
+ * the caller's credentials (the supervisor's, root's, opened whatever the
+ * caller holds: review 42), never with more access than the caller's
+ * descriptor has (its fdinfo's flags), only a regular file (looked at
+ * through an O_PATH descriptor first: no device or FIFO is opened), and
+ * only the very file the fdinfo named (inode and mount), so a dup2
+ * between the look and the open gets EBADF. A new open file description:
+ * what it shares with the caller's is the inode (its data, seals,
+ * append-only attribute), not the position, the status flags or
+ * O_APPEND; the callers use it only for what is the inode's. */
+int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
+                      int acc, struct bh_fdinfo *fi) {
+  struct caller who;
+  uint64_t id = n->id;
+  memset(fi, 0, sizeof *fi);
+  if (read_caller((pid_t)n->pid, &who))
+    return -ESRCH;
+  if (listener >= 0 && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id)) {
+    caller_done(&who);
+    return -ESRCH; /* gone: its number may be another task's */
+  }
+  int err = EBADF, p = -1, fd = -1;
+  if (number < 0 || fdinfo_at(who.dir, number, fi))
+    goto out;
+  fi->known = 1;
+  int theirs = (int)(fi->flags & O_ACCMODE);
+  int may = acc == O_WRONLY ? theirs == O_WRONLY || theirs == O_RDWR
+                            : theirs == O_RDONLY || theirs == O_RDWR;
+  if (fi->flags & O_PATH || !may)
+    goto out; /* EBADF: the caller's descriptor cannot do it */
+  char name[32];
+  snprintf(name, sizeof name, "fd/%d", number);
+  struct statx sx;
+  if ((p = openat(who.dir, name, O_PATH | O_CLOEXEC)) < 0 ||
+      statx(p, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_MNT_ID,
+            &sx) ||
+      !(sx.stx_mask & STATX_MNT_ID) || sx.stx_ino != fi->ino ||
+      sx.stx_mnt_id != fi->mnt_id)
+    goto out; /* not the file the fdinfo named: swapped meanwhile */
+  fi->mode = sx.stx_mode;
+  if (!S_ISREG(sx.stx_mode)) {
+    err = EINVAL;
+    goto out;
+  }
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", p);
+  int took = take_credentials(&who, 0);
+  if (took >= 0)
+    fd = open(self, acc | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  err = took < 0 ? EACCES : errno;
+  if (took > 0)
+    give_back_credentials();
+  struct stat a, b;
+  if (fd >= 0 && (fstat(fd, &a) || fstat(p, &b) || a.st_dev != b.st_dev ||
+                  a.st_ino != b.st_ino)) {
+    close(fd);
+    fd = -1, err = EBADF;
+  }
+out:
+  if (p >= 0)
+    close(p);
+  caller_done(&who);
+  return fd >= 0 ? fd : -err;
+}
+
 /* The supervisor reads the caller's memory regardless of protection keys,
  * and what it does with a path (the file it creates, the error it returns)
  * tells the caller what the path said: reading a path that lies in a

@@ -65,29 +65,22 @@ int bh_sealed_copy(int fd, const char *path) {
   return ro;
 }
 
-int bh_swap_in(int listener, uint64_t id, pid_t tgid, int target, int copy,
-               int from) {
+int bh_swap_in(int listener, uint64_t id, pid_t tid, int target, int copy) {
   /* The slot keeps its close-on-exec flag and the position is the
-   * file's: a program reading the descriptor on reads the same bytes. */
-  char path[64], buf[256];
-  snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)tgid, target);
-  int f = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = f < 0 ? -1 : read(f, buf, sizeof buf - 1);
-  if (f >= 0)
-    close(f);
-  const char *fl = k > 0 ? (buf[k] = 0, strstr(buf, "flags:")) : NULL;
-  if (!fl)
-    return -1;
-  unsigned long flags = strtoul(fl + 6, NULL, 8);
-  off_t pos = lseek(from, 0, SEEK_CUR);
-  if (pos < 0 || lseek(copy, pos, SEEK_SET) != pos)
+   * file's: a program reading the descriptor on reads the same bytes.
+   * Both read from the caller thread's own table (its process's leader
+   * may have ended; the supervisor's descriptor of the file may be a new
+   * open of it, at position 0). */
+  struct bh_fdinfo fi;
+  if (bh_read_fdinfo(tid, target, &fi) || fi.pos < 0 ||
+      lseek(copy, (off_t)fi.pos, SEEK_SET) != (off_t)fi.pos)
     return -1;
   struct seccomp_notif_addfd a = {
       .id = id,
       .flags = SECCOMP_ADDFD_FLAG_SETFD,
       .srcfd = (uint32_t)copy,
       .newfd = (uint32_t)target,
-      .newfd_flags = flags & O_CLOEXEC ? O_CLOEXEC : 0,
+      .newfd_flags = fi.flags & O_CLOEXEC ? O_CLOEXEC : 0,
   };
   return ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) == target ? 0 : -1;
 }

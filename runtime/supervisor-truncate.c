@@ -17,7 +17,8 @@
  * fork of it (every process under this supervisor that runs our code:
  * a fork child may truncate what its parent mapped), or that a living
  * process registered an object from. The supervisor judges and acts on
- * one object: its own copy of the caller's descriptor (pidfd_getfd), or
+ * one object: its own copy of the caller's descriptor (pidfd_getfd; a
+ * new open of its file where the process's leader has ended, below), or
  * the file it opened for the caller; the call is then made here, on that
  * copy, never continued (a dup2 after the look would change the file).
  * Growing a file drops no copy (the kernel unmaps only past the new end)
@@ -232,7 +233,35 @@ void bh_supervise_truncate(int listener, const struct seccomp_notif *n) {
   }
   int fd = take_fd((pid_t)n->pid, (int)n->data.args[0]);
   uint64_t id = n->id;
-  if (fd < 0) {
+  int moves = n->data.nr == SYS_fallocate;
+  if (fd < 0 && bh_leader_gone(bh_task_tgid((pid_t)n->pid))) {
+    /* The caller's own thread's table, its file opened again for writing
+     * (supervisor-open.c). A new open file description does for these
+     * calls: truncate and fallocate act on the inode, not on the
+     * position or the status flags (O_APPEND does not stop them; an
+     * inode's append-only attribute stops the open for writing, with the
+     * kernel's EPERM); write access is the caller's descriptor's own. */
+    struct bh_fdinfo fi;
+    fd = bh_take_caller_fd(listener, n, (int)n->data.args[0], O_WRONLY, &fi);
+    if (fd == -ESRCH)
+      return; /* the caller is gone */
+    int acc = (int)(fi.flags & O_ACCMODE);
+    if (fd < 0 && fi.known && !(fi.flags & O_PATH) &&
+        ((acc != O_WRONLY && acc != O_RDWR) || (fi.mode && !S_ISREG(fi.mode))))
+      /* As the kernel answers: ftruncate EINVAL for a descriptor not open
+       * for writing or not of a regular file; fallocate EBADF for the
+       * first, and for the second by the file's type. */
+      fd = !moves                            ? -EINVAL
+           : acc != O_WRONLY && acc != O_RDWR ? -EBADF
+           : S_ISFIFO(fi.mode)                ? -ESPIPE
+           : S_ISDIR(fi.mode)                 ? -EISDIR
+           : S_ISBLK(fi.mode)                 ? -EOPNOTSUPP
+                                              : -ENODEV;
+    if (fd < 0) {
+      bh_notif_respond(listener, n->id, 0, -fd, 0);
+      return;
+    }
+  } else if (fd < 0) {
     bh_notif_respond(listener, n->id, 0, errno == EBADF ? EBADF : EPERM, 0);
     return;
   }
@@ -241,7 +270,7 @@ void bh_supervise_truncate(int listener, const struct seccomp_notif *n) {
     return;
   }
   struct stat st;
-  int err = 0, moves = n->data.nr == SYS_fallocate;
+  int err = 0;
   long long len = (long long)n->data.args[1];
   if (fstat(fd, &st))
     err = errno;

@@ -148,6 +148,25 @@ static long status_field(pid_t pid, const char *name) {
 
 pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 
+char bh_thread_state(pid_t tgid, pid_t tid) {
+  char path[96], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return 0;
+  buf[k] = 0;
+  char *s = strrchr(buf, ')');
+  return s && s[1] && s[2] ? s[2] : 0;
+}
+
+int bh_leader_gone(pid_t tgid) {
+  char s = tgid > 0 ? bh_thread_state(tgid, tgid) : 0;
+  return s == 'Z' || s == 'X';
+}
+
 int bh_cannot_look(void) {
   return errno == EMFILE || errno == ENFILE || errno == ENOMEM;
 }
@@ -247,7 +266,7 @@ int bh_ident_is_ours(pid_t tgid) {
  * by opening /proc/<tid>/fd/2 again: the supervisor, root, would append
  * a line partly of the caller's making to whatever file the caller holds
  * there, read-only too (/etc/passwd). So a process whose leader has ended
- * (pthread_exit) gets no line (rev41-zombie-leader.c). */
+ * (pthread_exit) gets no line (rev41-zombie-leader-line.c). */
 void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
   pid_t tgid = bh_task_tgid(tid);
   int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;

@@ -181,11 +181,11 @@ const char *bh_file_changeable(int fd, const struct stat *st,
 /* A sealed memfd holding a copy of file fd, named path, open read-only;
  * or -1 (supervisor-sealed.c). */
 int bh_sealed_copy(int fd, const char *path) BH_HIDDEN;
-/* Puts descriptor copy in slot target of process tgid in place of the one
- * it holds (from: our copy of that), for notification id, keeping the
- * slot's close-on-exec flag and the file position. 0, or -1. */
-int bh_swap_in(int listener, uint64_t id, pid_t tgid, int target, int copy,
-               int from) BH_HIDDEN;
+/* Puts descriptor copy in slot target of thread tid's table in place of
+ * the one it holds, for notification id, keeping the slot's close-on-exec
+ * flag and the file position. 0, or -1. */
+int bh_swap_in(int listener, uint64_t id, pid_t tid, int target,
+               int copy) BH_HIDDEN;
 /* Pages of a file mapping made the process's own (supervisor-own.c):
  * every readable, not writable, private page of the span of the object
  * mapped at base in process tgid, written back with its bytes through
@@ -204,6 +204,31 @@ int bh_open_as_caller(int listener, const struct seccomp_notif *n, int inline_,
  * the caller of n (still in its call): the descriptor, or -errno. */
 int bh_reopen_as_caller(int listener, const struct seccomp_notif *n, int fd,
                         int flags) BH_HIDDEN;
+/* What /proc/<tid>/fdinfo/<n> says of a descriptor (known: it was read;
+ * mode: the file's type, where looked at). */
+struct bh_fdinfo {
+  unsigned long flags;
+  long long pos;
+  unsigned long long ino, mnt_id;
+  unsigned mode;
+  int known;
+};
+/* fdinfo of descriptor number in thread tid's table: 0, or -1. */
+int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) BH_HIDDEN;
+/* The caller of n's descriptor number opened again through its own
+ * thread's table, with acc (O_RDONLY or O_WRONLY) and its credentials:
+ * only a regular file, and only if the caller's descriptor has that
+ * access (supervisor-open.c); for a process whose leader has ended.
+ * listener -1: the supervisor holds the caller stopped (ptrace), so its
+ * number is its own and n need not be still valid. The descriptor, or
+ * -errno (-ESRCH: the caller is gone); *fi what the caller's fdinfo said. */
+int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
+                      int acc, struct bh_fdinfo *fi) BH_HIDDEN;
+/* Whether process tgid's leader has ended (a zombie while its other
+ * threads run). */
+int bh_leader_gone(pid_t tgid) BH_HIDDEN;
+/* Thread tid's state letter (/proc/<tgid>/task/<tid>/stat), or 0. */
+char bh_thread_state(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* Truncations (supervisor-truncate.c): ftruncate, truncate, fallocate's
  * collapse and insert, judged and made by the supervisor, for every task;
  * an open's O_TRUNC of the supervisor's fd (accmode the caller's): 0 if
