@@ -187,7 +187,8 @@ static int same_pid_ns(pid_t tid) {
  * round all of pid_max (ids are handed out in turn) within that window.
  * Not closed. The supervisor answers one notification at a time, so no
  * other notified call runs between the look and the answer, and a fork it
- * waits for (send_as) is gone before a kill of it is judged. */
+ * waits for (send_as) is gone before a kill of it is judged (a tgkill of
+ * that fork is not judged: its SIGSTOP would stall send_as; not tried). */
 void bh_supervise_kill(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid;
   long id = (int)n->data.args[0];
