@@ -491,7 +491,19 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
         jump(a, BPF_JEQ, (uint32_t)-p->supervisor, t, -1);
         jump(a, BPF_JEQ, (uint32_t)-1, t, -1);
       }
-      ja(a, allow);
+      /* Any other positive id may be a thread of the supervisor's (its
+       * open and learning threads), and a signal to one reaches the whole
+       * supervisor: kill, tkill and rt_sigqueueinfo of a signal (not 0)
+       * go to the supervisor, which refuses its own ids (review 31,
+       * attacks-rev31-supervisor-thread-kill.c). tgkill and
+       * rt_tgsigqueueinfo name the thread's group too, checked above. */
+      if (nr == SYS_kill || nr == SYS_tkill || nr == SYS_rt_sigqueueinfo) {
+        jump(a, BPF_JEQ, 0, allow, -1);
+        jump(a, BPF_JSET, 0x80000000u, allow, -1);
+        ld(a, ARG_LO(1));
+        jump(a, BPF_JEQ, 0, allow, notify);
+      } else
+        ja(a, allow);
       bind(a, t);
       ret(a, TRAP(BH_R_SUPERVISOR));
       break;

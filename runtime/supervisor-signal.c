@@ -1,6 +1,7 @@
 /*
- * supervisor-signal.c - pidfd_send_signal, judged by the supervisor
- * (docs/hardening.md, "The policy").
+ * supervisor-signal.c - pidfd_send_signal, and kill, tkill and
+ * rt_sigqueueinfo of an id that may be a supervisor thread's, judged by
+ * the supervisor (docs/hardening.md, "The policy").
  *
  * The filter refuses every signal to the supervisor it can name by number
  * (kill, tgkill, ...). pidfd_send_signal names its target by a descriptor:
@@ -34,6 +35,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Whether match(tid, arg) holds for one of the supervisor's own thread ids
+ * (/proc/self/task). Unknown: yes. */
+static int own_thread(int (*match)(long tid, const void *arg),
+                      const void *arg) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d)
+    return 1;
+  int hit = 0;
+  for (struct dirent *e; !hit && (e = readdir(d));) {
+    long tid = strtol(e->d_name, NULL, 10);
+    hit = tid > 0 && match(tid, arg);
+  }
+  closedir(d);
+  return hit;
+}
+
+static int is_id(long tid, const void *id) { return tid == *(const long *)id; }
+
+/* Whether /proc/<tid> is the directory whose stat is st. */
+static int is_dir(long tid, const void *st) {
+  const struct stat *a = st;
+  struct stat b;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld", tid);
+  return !stat(path, &b) && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
 /* Whether our copy fd names the supervisor: a pidfd of it (its fdinfo's
  * Pid line), or a /proc/<pid> directory of it, of any of its threads (a
  * signal through a thread's directory goes to its whole process). Unknown:
@@ -49,23 +77,12 @@ static int names_supervisor(int fd) {
     return 1;
   buf[k] = 0;
   const char *pid = strstr(buf, "\nPid:");
-  struct stat a, b;
-  if (!pid && fstat(fd, &a))
-    return 1;
-  DIR *d = opendir("/proc/self/task");
-  if (!d)
-    return 1;
-  int hit = 0;
-  for (struct dirent *e; !hit && (e = readdir(d));) {
-    long tid = strtol(e->d_name, NULL, 10);
-    if (tid <= 0)
-      continue;
-    snprintf(path, sizeof path, "/proc/%ld", tid);
-    hit = pid ? strtol(pid + 5, NULL, 10) == tid
-              : !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  struct stat a;
+  if (pid) {
+    long id = strtol(pid + 5, NULL, 10);
+    return own_thread(is_id, &id);
   }
-  closedir(d);
-  return hit;
+  return fstat(fd, &a) || own_thread(is_dir, &a);
 }
 
 /* The caller's ids from its status line NAME (real, effective, saved). */
@@ -142,4 +159,50 @@ void bh_supervise_signal(int listener, const struct seccomp_notif *n) {
   if (fd >= 0)
     close(fd);
   bh_notif_respond(listener, n->id, 0, err, 0);
+}
+
+/* Whether task tid sees the supervisor's pid namespace: its ids are ours
+ * (unknown: yes). Under the filter a task can only enter namespaces below
+ * it, where no id names the supervisor. */
+static int same_pid_ns(pid_t tid) {
+  char path[64];
+  struct stat a, b;
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)tid);
+  return stat(path, &a) || stat("/proc/self/ns/pid", &b) ||
+         (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
+/* kill, tkill and rt_sigqueueinfo of a signal to a positive id that is not
+ * the supervisor's pid (the filter refuses that one): the id may be one of
+ * the supervisor's threads, and the signal would reach the whole
+ * supervisor (review 31, attacks-rev31-supervisor-thread-kill.c). Refused
+ * for its own ids; ESRCH, as the kernel would answer, when no task has the
+ * id; else the kernel goes on with the call (its arguments are registers:
+ * nothing can change between this look and the call).
+ *
+ * The window: the kernel delivers after this answer, to whatever task has
+ * the id then. A task had it at the look (else ESRCH), so for the
+ * supervisor to have it at delivery that task must end and the kernel give
+ * its id to a new supervisor thread, which needs the pid counter to go
+ * round all of pid_max (ids are handed out in turn) within that window.
+ * Not closed. The supervisor answers one notification at a time, so no
+ * other notified call runs between the look and the answer, and a fork it
+ * waits for (send_as) is gone before a kill of it is judged (a tgkill of
+ * that fork is not judged: its SIGSTOP would stall send_as; not tried). */
+void bh_supervise_kill(int listener, const struct seccomp_notif *n) {
+  pid_t tid = (pid_t)n->pid;
+  long id = (int)n->data.args[0];
+  int same = same_pid_ns(tid);
+  uint64_t nid = n->id;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &nid))
+    return; /* the caller is gone: its pid may be another's now */
+  if (!same) /* its ids are of another namespace, below ours */
+    bh_notif_respond(listener, n->id, 0, 0, 1);
+  else if (kill((pid_t)id, 0) && errno == ESRCH)
+    bh_notif_respond(listener, n->id, 0, ESRCH, 0);
+  else if (own_thread(is_id, &id))
+    bh_supervisor_deny(listener, n, bh_supervisor_is_ours(tid), BH_R_SUPERVISOR,
+                       NULL);
+  else
+    bh_notif_respond(listener, n->id, 0, 0, 1);
 }

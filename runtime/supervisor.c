@@ -621,6 +621,11 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_pidfd_send_signal:
     bh_supervise_signal(listener, n);
     return;
+  case SYS_kill:
+  case SYS_tkill:
+  case SYS_rt_sigqueueinfo:
+    bh_supervise_kill(listener, n);
+    return;
   case SYS_truncate:
   case SYS_ftruncate:
   case SYS_fallocate:

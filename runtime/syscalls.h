@@ -246,6 +246,9 @@ int bh_truncation_drops(int fd, const struct stat *st, long long len,
                         int moves) BH_HIDDEN;
 /* pidfd_send_signal, for every task (supervisor-signal.c). */
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+/* kill, tkill, rt_sigqueueinfo of another id: not to a supervisor thread
+ * (supervisor-signal.c). */
+void bh_supervise_kill(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether [a, a + len) of process tgid touches compartment memory, judged
  * as an open's path is (supervisor-open.c): only in our process. */
 int bh_supervisor_in_compartments(pid_t tgid, uintptr_t a, size_t len) BH_HIDDEN;

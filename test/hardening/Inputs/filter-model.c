@@ -100,7 +100,11 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_kill:
     if (LO(0) == (uint32_t)-P.supervisor || LO(0) == 0xffffffffu) return TRAP(BH_R_SUPERVISOR);
     /* fallthrough */
-  case SYS_tkill: case SYS_tgkill: case SYS_rt_sigqueueinfo: case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open:
+  case SYS_tkill: case SYS_rt_sigqueueinfo:
+    if (LO(0) == (uint32_t)P.supervisor) return TRAP(BH_R_SUPERVISOR);
+    /* any other positive id may be a supervisor thread's (review 31): a signal, not 0, to the supervisor */
+    return (int32_t)LO(0) > 0 && LO(1) != 0 ? NOTIFY : ALLOW;
+  case SYS_tgkill: case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open:
     return LO(0) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
   case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: case SYS_perf_event_open: case SYS_bpf:
   case SYS_init_module: case SYS_finit_module: case SYS_kexec_load: case SYS_kexec_file_load:
@@ -206,7 +210,8 @@ static long check(int nranges, long iters) {
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
-    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_fanotify_init, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm};
+    SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_fanotify_init, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm,
+    SYS_rt_sigqueueinfo, SYS_tgkill, SYS_rt_tgsigqueueinfo};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -219,6 +224,11 @@ static long check(int nranges, long iters) {
     if (d.nr == SYS_ioctl && random() % 3 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | 0xAA00 | (random() & 0xff);
     if (d.nr == SYS_ioctl && random() % 5 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | (random() % 3 ? (random() % 2 ? TIOCSTI : TIOCLINUX) : (random() % 2 ? KDSKBSENT : KDSETKEYCODE));
     if (random() % 4 == 0) d.args[1] = P.supervisor;
+    if ((d.nr == SYS_kill || d.nr == SYS_tkill || d.nr == SYS_rt_sigqueueinfo) && random() % 2) {
+      /* ids at the sign's edges, with or without a high word; signals 0 to 64, also with one */
+      if (random() % 2) d.args[0] = (random() % 2 ? rnd() << 32 : 0) | (uint32_t[]){0, 1, 0x7fffffff, 0x80000000u, P.supervisor + 1}[random() % 5];
+      d.args[1] = (random() % 4 ? 0 : rnd() << 32) | (random() % 3 ? random() % 65 : 0);
+    }
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {
       d.args[0] = random() % 4, d.args[1] = random() % 3 ? 1 : random() % 16;
