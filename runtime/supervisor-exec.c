@@ -660,14 +660,15 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
   if (!no && !seized)
     no = "the supervisor cannot stop the caller while it scans the file";
   if (!no) {
-    int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+    int own = bh_reads_own_table(tgid, tid);
+    int pfd = own ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
     fd = pfd < 0 ? -1
                  : (int)syscall(SYS_pidfd_getfd, pfd, (int)n->data.args[4], 0);
     if (pfd >= 0)
       close(pfd);
     if (fd >= 0)
       fl = fcntl(fd, F_GETFL);
-    else if (bh_leader_gone(tgid)) {
+    else if (!own) {
       /* The caller's own thread's table, its file opened again read-only
        * (supervisor-open.c). A new open file description does here: the
        * call's offset is its own argument, the file is mapped only as

@@ -262,9 +262,10 @@ int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) {
   return r;
 }
 
-/* Where the process's leader has ended (pthread_exit), pidfd_getfd of its
- * process reads the leader's descriptor table, which is gone, and a
- * thread's pidfd needs Linux 6.9. So the caller's file is opened again
+/* pidfd_getfd of a process reads its leader's descriptor table: gone where
+ * the leader has ended (pthread_exit), another where the caller was made
+ * without CLONE_FILES (bh_reads_own_table); a thread's pidfd needs Linux
+ * 6.9. So the caller's file is opened again
  * through its own thread's table (/proc/<tid>/fd/<n>, under the caller's
  * directory read before the check that the call is still there), with
  * the caller's credentials (the supervisor's, root's, opened whatever the

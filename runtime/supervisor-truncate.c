@@ -18,7 +18,8 @@
  * a fork child may truncate what its parent mapped), or that a living
  * process registered an object from. The supervisor judges and acts on
  * one object: its own copy of the caller's descriptor (pidfd_getfd; a
- * new open of its file where the process's leader has ended, below), or
+ * new open of its file where that reads another table than the caller's,
+ * below), or
  * the file it opened for the caller; the call is then made here, on that
  * copy, never continued (a dup2 after the look would change the file).
  * Growing a file drops no copy (the kernel unmaps only past the new end)
@@ -231,10 +232,12 @@ void bh_supervise_truncate(int listener, const struct seccomp_notif *n) {
     truncate_path(listener, n);
     return;
   }
-  int fd = take_fd((pid_t)n->pid, (int)n->data.args[0]);
+  pid_t tid = (pid_t)n->pid;
+  int own = bh_reads_own_table(bh_task_tgid(tid), tid);
+  int fd = own ? take_fd(tid, (int)n->data.args[0]) : -1;
   uint64_t id = n->id;
   int moves = n->data.nr == SYS_fallocate;
-  if (fd < 0 && bh_leader_gone(bh_task_tgid((pid_t)n->pid))) {
+  if (!own) {
     /* The caller's own thread's table, its file opened again for writing
      * (supervisor-open.c). A new open file description does for these
      * calls: truncate and fallocate act on the inode, not on the

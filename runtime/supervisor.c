@@ -162,9 +162,8 @@ char bh_thread_state(pid_t tgid, pid_t tid) {
   return s && s[1] && s[2] ? s[2] : 0;
 }
 
-int bh_leader_gone(pid_t tgid) {
-  char s = tgid > 0 ? bh_thread_state(tgid, tgid) : 0;
-  return s == 'Z' || s == 'X';
+int bh_reads_own_table(pid_t tgid, pid_t tid) {
+  return tgid == tid || syscall(SYS_kcmp, tgid, tid, KCMP_FILES, 0, 0) == 0;
 }
 
 int bh_cannot_look(void) {

@@ -224,9 +224,12 @@ int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) BH_HIDDEN;
  * -errno (-ESRCH: the caller is gone); *fi what the caller's fdinfo said. */
 int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
                       int acc, struct bh_fdinfo *fi) BH_HIDDEN;
-/* Whether process tgid's leader has ended (a zombie while its other
- * threads run). */
-int bh_leader_gone(pid_t tgid) BH_HIDDEN;
+/* Whether pidfd_getfd of process tgid reads thread tid's own descriptors:
+ * not where the leader has ended (a zombie while its other threads run:
+ * its table is gone, review 41), nor for a thread made with CLONE_THREAD
+ * but not CLONE_FILES (a table of its own, review 43), nor where kcmp
+ * cannot tell. */
+int bh_reads_own_table(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* Thread tid's state letter (/proc/<tgid>/task/<tid>/stat), or 0. */
 char bh_thread_state(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* Truncations (supervisor-truncate.c): ftruncate, truncate, fallocate's

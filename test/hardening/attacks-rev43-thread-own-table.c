@@ -19,16 +19,14 @@
 // is never mapped for it; the thread's mmap gets no answer within the 4 s
 // the program waits (by the code, replay gives up and lets the caller go
 // to its call, which comes back as a new notification: a loop, only the
-// caller's own; printed, not checked). With the leader gone ("gone": the
-// h-zombie reopen through /proc/<tid>/fd) the thread's own WRPKRU memfd
-// is the one scanned: the control maps, the swapped one is refused (the
-// process is killed, without a line: rev41-zombie-leader-line.c). A
-// regression test now: it passes.
-//
-// Suggested fix (for the loop, not a hole): take the file from the
-// caller thread's own table whenever it is not the leader's (kcmp
-// KCMP_FILES of tid and tgid), e.g. through bh_take_caller_fd, or refuse
-// such a call with a line.
+// caller's own), and its ftruncate shrank the leader's file of that number
+// (no hole: the file judged was the one changed). Since then the
+// supervisor takes such a thread's file from its own table
+// (bh_reads_own_table: kcmp of the two tables), as with the leader gone
+// ("gone": reopened through /proc/<tid>/fd): the control maps, the
+// ftruncate shrinks the thread's own file, and the swapped memfd is
+// scanned and refused (with the leader alive, with its line; gone,
+// without: rev41-zombie-leader-line.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true
@@ -37,8 +35,9 @@
 // RUN: FileCheck %s --check-prefixes=CHECK,GONE < %t.gone
 // GONE: main thread gone: yes
 // CHECK: control (own table, same file): mapped, clean
+// CHECK: own table, ftruncate of its slot to 10: ok; its file 10 bytes, the leader's 100
 // CHECK-NOT: ATTACK SUCCEEDED
-// LIVE: attacks-rev43-thread-own-table: done
+// LIVE: denied: mmap({{.*}}"/memfd:rev43 (deleted)"{{.*}}WRPKRU bytes at offset 0x100
 #define _GNU_SOURCE
 #include <bulkhead.h>
 #include <errno.h>
@@ -49,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,9 +77,18 @@ static volatile int result; /* 0 running, 1 mapped clean, 2 mapped WRPKRU,
                                3 mmap failed */
 static volatile long mmap_errno;
 
+#define TRUNC_SLOT 101
+static int other_file; /* in both tables; the thread puts it at TRUNC_SLOT */
+
 /* The thread shares the leader's TLS (no CLONE_SETTLS): raw calls only. */
-static int thread_main(void *swap) {
-  if (swap)
+static int thread_main(void *how) {
+  if (how == (void *)2) { /* ftruncate its own TRUNC_SLOT */
+    syscall(SYS_dup2, other_file, TRUNC_SLOT);
+    long r = syscall(SYS_ftruncate, TRUNC_SLOT, 10);
+    mmap_errno = -r, result = r ? 3 : 1;
+    syscall(SYS_exit, 0);
+  }
+  if (how)
     syscall(SYS_dup2, bad_fd, SLOT);
   long r = syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE,
                    SLOT, 0);
@@ -93,15 +102,15 @@ static int thread_main(void *swap) {
   return 0;
 }
 
-static char stacks[2][65536] __attribute__((aligned(16)));
+static char stacks[3][65536] __attribute__((aligned(16)));
 
 /* Runs one thread with a table of its own; waits up to 4 s. */
-static int run(int n, int swap) {
+static int run(int n, long swap) {
   result = 0;
   int flags = CLONE_VM | CLONE_FS | CLONE_SIGHAND | CLONE_THREAD |
               CLONE_SYSVSEM; /* no CLONE_FILES */
   if (clone(thread_main, stacks[n] + sizeof stacks[n], flags,
-            swap ? (void *)1 : NULL) < 0) {
+            (void *)swap) < 0) {
     perror("clone");
     return -1;
   }
@@ -136,6 +145,13 @@ static void *both(void *arg) {
   if (gone)
     printf("main thread gone: %s\n", leader_gone() ? "yes" : "no");
   printf("control (own table, same file): %s\n", said(run(0, 0)));
+  int r2 = run(2, 2);
+  struct stat leaders, its;
+  fstat(TRUNC_SLOT, &leaders), fstat(other_file, &its);
+  printf("own table, ftruncate of its slot to 10: %s; its file %lld bytes, "
+         "the leader's %lld\n",
+         r2 == 1 ? "ok" : said(r2), (long long)its.st_size,
+         (long long)leaders.st_size);
   int r = run(1, 1);
   printf("own table, its slot swapped to a WRPKRU memfd: %s\n", said(r));
   if (r == 2)
@@ -154,6 +170,13 @@ int main(int argc, char **argv) {
   bad_fd = code_memfd(1);
   if (dup2(good, SLOT) != SLOT)
     return perror("dup2"), 1;
+  char hundred[100] = {0};
+  int leaders = memfd_create("leaders", 0);
+  other_file = memfd_create("its", 0);
+  if (write(leaders, hundred, 100) != 100 ||
+      write(other_file, hundred, 100) != 100 ||
+      dup2(leaders, TRUNC_SLOT) != TRUNC_SLOT)
+    return perror("files"), 1;
   pthread_t t;
   pthread_create(&t, NULL, both, NULL);
   if (gone)
