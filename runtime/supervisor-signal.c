@@ -1,7 +1,8 @@
 /*
- * supervisor-signal.c - pidfd_send_signal, and kill, tkill and
- * rt_sigqueueinfo of an id that may be a supervisor thread's, judged by
- * the supervisor (docs/hardening.md, "The policy").
+ * supervisor-signal.c - pidfd_send_signal, kill, tkill and
+ * rt_sigqueueinfo of an id that may be a supervisor thread's, and the
+ * calls that set a file's owner (who gets its SIGIO), judged by the
+ * supervisor (docs/hardening.md, "The policy").
  *
  * The filter refuses every signal to the supervisor it can name by number
  * (kill, tgkill, ...). pidfd_send_signal names its target by a descriptor:
@@ -278,7 +279,10 @@ static int copy_fd(pid_t tid, int fd) {
  * (and the same window); an ioctl of a file that is no socket is answered
  * ENOTTY (sockets are the ones Linux 6.1 sets an owner for with these
  * requests). A caller in a pid namespace below ours goes on in the
- * kernel: no id there names the supervisor. */
+ * kernel: no id there names the supervisor. Not judged (open, reasoned,
+ * not tried): a terminal's O_ASYNC makes its foreground group the owner,
+ * and the supervisor is in the program's session, so TIOCSPGRP on the
+ * controlling terminal could make that the supervisor's group first. */
 void bh_supervise_owner(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid;
   int is_ioctl = n->data.nr == SYS_ioctl;
