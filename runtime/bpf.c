@@ -55,6 +55,10 @@
 #define O_TRUNC_ 01000
 #define FALLOC_FL_COLLAPSE_RANGE_ 0x08
 #define FALLOC_FL_INSERT_RANGE_ 0x20
+#define F_SETOWN_ 8
+#define F_SETOWN_EX_ 15
+#define FIOSETOWN_ 0x8901
+#define SIOCSPGRP_ 0x8902
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
@@ -351,6 +355,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_open_by_handle_at,
                                SYS_fanotify_init,
                                SYS_ioctl,
+                               SYS_fcntl,
                                SYS_perf_event_open,
                                SYS_bpf,
                                SYS_init_module,
@@ -724,6 +729,9 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ld(a, ARG_LO(0));
       jump(a, BPF_JEQ, BH_REQUEST_FD, notify, -1);
       ld(a, ARG_LO(1));
+      /* a socket's owner, from memory: see fcntl below */
+      jump(a, BPF_JEQ, FIOSETOWN_, notify, -1);
+      jump(a, BPF_JEQ, SIOCSPGRP_, notify, -1);
       jump(a, BPF_JEQ, TIOCSTI, typed, -1);
       jump(a, BPF_JEQ, TIOCLINUX, typed, -1);
       jump(a, BPF_JEQ, KDSKBENT, typed, -1); /* a key's meaning */
@@ -734,6 +742,28 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ret(a, TRAP(BH_R_UFFD));
       bind(a, typed);
       ret(a, TRAP(BH_R_TERMINAL));
+      break;
+    }
+    /* A file's owner gets SIGIO (or F_SETSIG's signal, SIGKILL too) for
+     * an O_ASYNC file's events: no owner may be the supervisor
+     * (attacks-sigio-supervisor.c; supervisor-signal.c
+     * bh_supervise_owner). F_SETOWN's id is a register, an int: its pid
+     * and group are refused here, 0 (none) and other groups go on, other
+     * positive ids (a supervisor thread's?) go to the supervisor, as
+     * kill's. F_SETOWN_EX's is in memory: the supervisor makes the call.
+     * F_NOTIFY and F_SETLEASE make the caller the owner. */
+    case SYS_fcntl: {
+      int t = new_label(a);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, F_SETOWN_EX_, notify, -1);
+      jump(a, BPF_JEQ, F_SETOWN_, -1, allow);
+      ld(a, ARG_LO(2));
+      jump(a, BPF_JEQ, (uint32_t)p->supervisor, t, -1);
+      jump(a, BPF_JEQ, (uint32_t)-p->supervisor, t, -1);
+      jump(a, BPF_JEQ, 0, allow, -1);
+      jump(a, BPF_JSET, 0x80000000u, allow, notify);
+      bind(a, t);
+      ret(a, TRAP(BH_R_SUPERVISOR));
       break;
     }
     }

@@ -1,7 +1,8 @@
 /*
- * supervisor-signal.c - pidfd_send_signal, and kill, tkill and
- * rt_sigqueueinfo of an id that may be a supervisor thread's, judged by
- * the supervisor (docs/hardening.md, "The policy").
+ * supervisor-signal.c - pidfd_send_signal, kill, tkill and
+ * rt_sigqueueinfo of an id that may be a supervisor thread's, and the
+ * calls that set a file's owner (who gets its SIGIO), judged by the
+ * supervisor (docs/hardening.md, "The policy").
  *
  * The filter refuses every signal to the supervisor it can name by number
  * (kill, tgkill, ...). pidfd_send_signal names its target by a descriptor:
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,12 +94,13 @@ static int ids(const char *status, const char *name, unsigned long v[3]) {
          sscanf(l + strlen(name), "%lu %lu %lu", &v[0], &v[1], &v[2]) != 3;
 }
 
-/* pidfd_send_signal(fd, sig, info, flags) with the caller's ids: 0 or an
- * errno. */
-static int send_as(pid_t tid, int fd, int sig, siginfo_t *info,
-                   unsigned flags) {
+/* call(arg) with the ids of task tid: 0 or an errno. The kernel checks
+ * (or records, for a file's owner) the caller's right to signal, so where
+ * the supervisor runs as root a child of it switches to the caller's ids
+ * first. */
+static int as_caller(pid_t tid, int (*call)(void *), void *arg) {
   if (geteuid() != 0) /* the program's own user: the same rights */
-    return syscall(SYS_pidfd_send_signal, fd, sig, info, flags) ? errno : 0;
+    return call(arg);
   char status[16384];
   unsigned long u[3], g[3];
   if (bh_read_status(tid, status, sizeof status) || ids(status, "\nUid:", u) ||
@@ -118,12 +121,25 @@ static int send_as(pid_t tid, int fd, int sig, siginfo_t *info,
     if (setgroups((size_t)ng, groups) || setresgid(g[0], g[1], g[2]) ||
         setresuid(u[0], u[1], u[2]))
       _exit(EPERM);
-    _exit(syscall(SYS_pidfd_send_signal, fd, sig, info, flags) ? errno : 0);
+    _exit(call(arg));
   }
   int st;
   if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st))
     return EPERM;
   return WEXITSTATUS(st);
+}
+
+struct sig_call {
+  int fd, sig;
+  siginfo_t *info;
+  unsigned flags;
+};
+
+static int send_signal(void *arg) {
+  struct sig_call *c = arg;
+  return syscall(SYS_pidfd_send_signal, c->fd, c->sig, c->info, c->flags)
+             ? errno
+             : 0;
 }
 
 void bh_supervise_signal(int listener, const struct seccomp_notif *n) {
@@ -154,7 +170,9 @@ void bh_supervise_signal(int listener, const struct seccomp_notif *n) {
   else {
     if (n->data.args[2])
       ip = &info;
-    err = send_as(tid, fd, (int)n->data.args[1], ip, (unsigned)n->data.args[3]);
+    struct sig_call c = {fd, (int)n->data.args[1], ip,
+                         (unsigned)n->data.args[3]};
+    err = as_caller(tid, send_signal, &c);
   }
   if (fd >= 0)
     close(fd);
@@ -187,8 +205,8 @@ static int same_pid_ns(pid_t tid) {
  * round all of pid_max (ids are handed out in turn) within that window.
  * Not closed. The supervisor answers one notification at a time, so no
  * other notified call runs between the look and the answer, and a fork it
- * waits for (send_as) is gone before a kill of it is judged (a tgkill of
- * that fork is not judged: its SIGSTOP would stall send_as; not tried). */
+ * waits for (as_caller) is gone before a kill of it is judged (a tgkill of
+ * that fork is not judged: its SIGSTOP would stall as_caller; not tried). */
 void bh_supervise_kill(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid;
   long id = (int)n->data.args[0];
@@ -205,4 +223,126 @@ void bh_supervise_kill(int listener, const struct seccomp_notif *n) {
                        NULL);
   else
     bh_notif_respond(listener, n->id, 0, 0, 1);
+}
+
+#ifndef FIOSETOWN
+#define FIOSETOWN 0x8901
+#endif
+#ifndef SIOCSPGRP
+#define SIOCSPGRP 0x8902
+#endif
+
+struct owner_call {
+  int fd, is_ioctl;
+  unsigned cmd;
+  void *arg;
+};
+
+static int set_owner(void *arg) {
+  struct owner_call *c = arg;
+  long r = c->is_ioctl ? ioctl(c->fd, c->cmd, c->arg)
+                       : fcntl(c->fd, (int)c->cmd, c->arg);
+  return r < 0 ? errno : 0;
+}
+
+/* Our copy of the caller's descriptor, for a call that takes one: -1 for
+ * EBADF (also an O_PATH descriptor, which fcntl and ioctl refuse). */
+static int copy_fd(pid_t tid, int fd) {
+  pid_t tgid = bh_task_tgid(tid);
+  int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+  int c = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+  if (pfd >= 0)
+    close(pfd);
+  if (c >= 0 && fcntl(c, F_GETFL) & O_PATH) {
+    close(c);
+    c = -1;
+  }
+  return c;
+}
+
+/* A file's owner (docs/hardening.md, "The policy"). The kernel signals
+ * it: SIGIO at each I/O event on an O_ASYNC file, or the signal F_SETSIG
+ * chose (SIGKILL too), SIGURG for a socket's urgent data, SIGIO for a
+ * lease broken or a directory changed (F_SETLEASE, F_NOTIFY: those make
+ * the caller's own process the owner). fcntl F_SETOWN, F_SETOWN_EX and a
+ * socket's ioctl FIOSETOWN and SIOCSPGRP name any process, thread or group
+ * the caller may signal as the owner, and a thread id of the supervisor's
+ * names the whole supervisor (attacks-sigio-supervisor.c). The filter
+ * refuses F_SETOWN of the supervisor's pid and group and sends the other
+ * positive ids here; the other three read the id from memory, which
+ * another thread may change after a look, so they all come here and the
+ * supervisor makes the call itself on its copy of the caller's descriptor
+ * (the owner lives in the file, shared by every copy), with the id it
+ * read once and with the caller's ids: the kernel records the setter's
+ * uid and euid for its check at each signal. Refused: the supervisor's
+ * threads and group; ESRCH for an id no task has, as bh_supervise_kill
+ * (and the same window); an ioctl of a file that is no socket is answered
+ * ENOTTY (sockets are the ones Linux 6.1 sets an owner for with these
+ * requests). A caller in a pid namespace below ours goes on in the
+ * kernel: no id there names the supervisor. Not judged (open, reasoned,
+ * not tried): a terminal's O_ASYNC makes its foreground group the owner,
+ * and the supervisor is in the program's session, so TIOCSPGRP on the
+ * controlling terminal could make that the supervisor's group first. */
+void bh_supervise_owner(int listener, const struct seccomp_notif *n) {
+  pid_t tid = (pid_t)n->pid;
+  int is_ioctl = n->data.nr == SYS_ioctl;
+  unsigned cmd = (unsigned)n->data.args[1];
+  int ex = !is_ioctl && cmd == F_SETOWN_EX, in_reg = !is_ioctl && !ex;
+  int same = same_pid_ns(tid);
+  int fd = in_reg ? -2 : copy_fd(tid, (int)n->data.args[0]);
+  uint64_t nid = n->id;
+  struct f_owner_ex o = {F_OWNER_PID, (int)n->data.args[2]};
+  uintptr_t at = (uintptr_t)n->data.args[2];
+  pid_t tgid = bh_task_tgid(tid);
+  size_t len = ex ? sizeof o : sizeof o.pid;
+  int err = 0;
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &nid))
+    err = -1; /* the caller is gone: its pid may be another's now */
+  else if (!same) /* its ids are of another namespace, below ours */
+    err = -2;
+  else if (fd == -1)
+    err = EBADF;
+  else if (is_ioctl) {
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISSOCK(st.st_mode))
+      err = ENOTTY;
+  }
+  if (!err && !in_reg &&
+      (bh_supervisor_in_compartments(tgid, at, len) ||
+       bh_task_read(tid, at, ex ? (void *)&o : (void *)&o.pid, len)))
+    err = EFAULT; /* the kernel reads it with the caller's rights */
+  int raw = o.pid; /* an ioctl's, as read */
+  if (!err && !ex && o.pid < 0) { /* a group, as f_setown reads an int */
+    if (o.pid == INT_MIN)
+      err = EINVAL;
+    o.type = F_OWNER_PGRP, o.pid = -o.pid;
+  }
+  if (!err && (unsigned)o.type > F_OWNER_PGRP)
+    err = EINVAL;
+  int group = o.type == F_OWNER_PGRP;
+  if (!err && o.pid > 0 && !group && kill(o.pid, 0) && errno == ESRCH) {
+    err = ESRCH; /* after EBADF, as the kernel answers */
+    if (in_reg && (fd = copy_fd(tid, (int)n->data.args[0])) < 0)
+      err = EBADF;
+  }
+  if (!err && o.pid > 0 &&
+      (group ? o.pid == getpgrp() : own_thread(is_id, &(long){o.pid}))) {
+    if (fd >= 0)
+      close(fd);
+    bh_supervisor_deny(listener, n, bh_supervisor_is_ours(tid), BH_R_SUPERVISOR,
+                       NULL);
+    return;
+  }
+  if (!err && !in_reg) {
+    struct owner_call c = {fd, is_ioctl, cmd, ex ? (void *)&o : (void *)&raw};
+    err = as_caller(tid, set_owner, &c);
+  }
+  if (fd >= 0)
+    close(fd);
+  if (err == -1)
+    return;
+  if (err == -2 || (!err && in_reg))
+    bh_notif_respond(listener, n->id, 0, 0, 1);
+  else
+    bh_notif_respond(listener, n->id, 0, err, 0);
 }

@@ -625,12 +625,20 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
   case SYS_rt_sigqueueinfo:
     bh_supervise_kill(listener, n);
     return;
+  case SYS_fcntl:
+    bh_supervise_owner(listener, n);
+    return;
   case SYS_truncate:
   case SYS_ftruncate:
   case SYS_fallocate:
     bh_supervise_truncate(listener, n);
     return;
   case SYS_ioctl:
+    if ((unsigned)n->data.args[1] == 0x8901 /* FIOSETOWN */ ||
+        (unsigned)n->data.args[1] == 0x8902 /* SIOCSPGRP */) {
+      bh_supervise_owner(listener, n);
+      return;
+    }
     if (!bh_supervisor_is_ours((pid_t)n->pid)) {
       bh_notif_respond(listener, n->id, 0, 0, 1); /* EBADF, from the kernel */
       return;

@@ -260,6 +260,8 @@ const char *bh_syscall_name(long nr) {
     return "creat";
   case SYS_ioctl:
     return "ioctl";
+  case SYS_fcntl:
+    return "fcntl";
   case SYS_perf_event_open:
     return "perf_event_open";
   case SYS_bpf:

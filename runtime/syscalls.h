@@ -252,6 +252,9 @@ void bh_supervise_signal(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* kill, tkill, rt_sigqueueinfo of another id: not to a supervisor thread
  * (supervisor-signal.c). */
 void bh_supervise_kill(int listener, const struct seccomp_notif *n) BH_HIDDEN;
+/* fcntl F_SETOWN, F_SETOWN_EX, ioctl FIOSETOWN, SIOCSPGRP: no file's
+ * owner is the supervisor (supervisor-signal.c). */
+void bh_supervise_owner(int listener, const struct seccomp_notif *n) BH_HIDDEN;
 /* Whether [a, a + len) of process tgid touches compartment memory, judged
  * as an open's path is (supervisor-open.c): only in our process. */
 int bh_supervisor_in_compartments(pid_t tgid, uintptr_t a, size_t len) BH_HIDDEN;

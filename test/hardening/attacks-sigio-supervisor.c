@@ -17,9 +17,10 @@
 // supervisor dies, the open of /dev/null after fails with ENOSYS, ATTACK
 // SUCCEEDED. The control makes itself the owner (SIGIO ignored).
 //
-// Seen in the guest (root): ATTACK SUCCEEDED, 3 runs of 3.
+// Seen in the guest (root): ATTACK SUCCEEDED, 3 runs of 3; so were the
+// variants below before the fix.
 //
-// Suggested fix: the filter sends fcntl F_SETOWN and F_SETOWN_EX (and
+// Suggested fix (kept for the record): the filter sends fcntl F_SETOWN and F_SETOWN_EX (and
 // ioctl FIOSETOWN, SIOCSPGRP) to the supervisor, which refuses an owner
 // that is the supervisor, one of its threads or its group. The kernel
 // keeps the owner's struct pid (a later task with the same number has
@@ -28,28 +29,69 @@
 // FIOSETOWN's and SIOCSPGRP's id is in memory: refuse those outright, or
 // judge a copy and make the call in the supervisor. Ignoring SIGIO in the
 // supervisor is not enough alone: F_SETSIG picks another signal.
-// XFAIL: *
+//
+// Fixed: the filter refuses fcntl(F_SETOWN) of the supervisor's pid or
+// group (-pid) and sends every other positive id to the supervisor, which
+// refuses its thread ids (one line, the caller's process killed), answers
+// ESRCH for an id no task has and lets the rest go on, as for kill
+// (runtime/supervisor-signal.c bh_supervise_owner). F_SETOWN_EX and a
+// socket's ioctl FIOSETOWN/SIOCSPGRP read the id from memory, so the
+// supervisor judges the id it read once and makes the call itself on its
+// copy of the descriptor, with the caller's ids. Each attack below is
+// refused: F_SETOWN of the supervisor's pid (attack), of its group
+// (attack-group), of one of its threads (attack-thread: a thread of its
+// own waits in an open of a FIFO for us), F_SETOWN_EX of that thread
+// (attack-ex) and FIOSETOWN of the supervisor on a socket (attack-ioctl).
+// The control checks that owners still work: F_SETOWN, F_SETOWN_EX and
+// FIOSETOWN naming ourselves, each delivering SIGIO to us, and ESRCH for
+// an id no task has.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
 // RUN: %run %t/prog control > %t/control.out 2>&1 || true
 // RUN: FileCheck %s --check-prefix=CONTROL < %t/control.out
 // RUN: %run %t/prog attack > %t/out 2>&1 || true
-// RUN: FileCheck %s < %t/out
+// RUN: FileCheck %s --check-prefixes=CHECK,PID < %t/out
+// RUN: %run %t/prog attack-group > %t/group.out 2>&1 || true
+// RUN: FileCheck %s --check-prefixes=CHECK,GROUP < %t/group.out
+// RUN: %run %t/prog attack-thread > %t/thread.out 2>&1 || true
+// RUN: FileCheck %s --check-prefixes=CHECK,THREAD < %t/thread.out
+// RUN: %run %t/prog attack-ex > %t/ex.out 2>&1 || true
+// RUN: FileCheck %s --check-prefixes=CHECK,EX < %t/ex.out
+// RUN: %run %t/prog attack-ioctl > %t/ioctl.out 2>&1 || true
+// RUN: FileCheck %s --check-prefixes=CHECK,IOCTL < %t/ioctl.out
 // CONTROL: vault says 20
 // CONTROL: supervisor found: 1
-// CONTROL: owner set: 0
 // CONTROL-NOT: ATTACK SUCCEEDED
+// CONTROL: F_SETOWN of ourselves: 0, owner ours: 1, SIGIO: 1
+// CONTROL: F_SETOWN_EX of our thread: 0, owner ours: 1, SIGIO: 1
+// CONTROL: FIOSETOWN of ourselves: 0, owner ours: 1, SIGIO: 1
+// CONTROL: F_SETOWN of a free id: No such process
 // CONTROL: open after: ok
 // CHECK: vault says 20
 // CHECK: supervisor found: 1
 // CHECK-NOT: ATTACK SUCCEEDED
+// PID: bulkhead: denied: fcntl(0x{{[0-9a-f]+}}, 0x8, {{.*}} the program may not signal it
+// GROUP: bulkhead: denied: fcntl(0x{{[0-9a-f]+}}, 0x8, 0x{{f+[0-9a-f]+}}{{.*}} the program may not signal it
+// THREAD: supervisor thread found: 1
+// THREAD: bulkhead: denied: fcntl(0x{{[0-9a-f]+}}, 0x8, {{.*}} the program may not signal it
+// EX: supervisor thread found: 1
+// EX: bulkhead: denied: fcntl(0x{{[0-9a-f]+}}, 0xf, {{.*}} the program may not signal it
+// IOCTL: bulkhead: denied: ioctl(0x{{[0-9a-f]+}}, 0x8901, {{.*}} the program may not signal it
+// CHECK-NOT: ATTACK SUCCEEDED
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bulkhead.h>
@@ -59,6 +101,62 @@
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
+static const char *fifo = "/tmp/sigio-sup-fifo";
+
+static void *writer(void *arg) {
+  (void)arg;
+  open(fifo, O_WRONLY); /* waits for a reader, in a supervisor thread */
+  return NULL;
+}
+
+/* A thread id of process p other than p, from its task directory. */
+static pid_t other_thread(pid_t p) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)p);
+  DIR *d = opendir(path);
+  pid_t tid = 0;
+  for (struct dirent *e; d && (e = readdir(d));) {
+    pid_t t = (pid_t)atoi(e->d_name);
+    if (t > 0 && t != p)
+      tid = t;
+  }
+  if (d)
+    closedir(d);
+  return tid;
+}
+
+static volatile sig_atomic_t sigios;
+static void on_sigio(int sig) { (void)sig, sigios++; }
+
+/* Sets the owner of a new pipe's (or socket pair's) reading end with
+ * set(fd), makes it O_ASYNC, writes a byte: whether SIGIO came. */
+static void own(const char *what, int sock, int (*set)(int fd), pid_t want) {
+  int p[2];
+  if (sock ? socketpair(AF_UNIX, SOCK_STREAM, 0, p) : pipe(p))
+    return;
+  sigios = 0;
+  int r = set(p[0]);
+  int err = errno;
+  int mine = fcntl(p[0], F_GETOWN) == want;
+  if (fcntl(p[0], F_SETFL, O_ASYNC) || write(p[1], "x", 1) != 1)
+    return;
+  for (int i = 0; i < 100 && !sigios; i++)
+    usleep(10000);
+  printf("%s: %d, owner ours: %d, SIGIO: %d\n", what, r ? -err : 0, mine,
+         sigios > 0);
+}
+
+static pid_t target;
+static int set_pid(int fd) { return fcntl(fd, F_SETOWN, target); }
+static int set_tid(int fd) {
+  struct f_owner_ex o = {F_OWNER_TID, target};
+  return fcntl(fd, F_SETOWN_EX, &o);
+}
+static int set_ioctl(int fd) {
+  int id = target;
+  return ioctl(fd, FIOSETOWN, &id);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   printf("vault says %d\n", vault_len());
@@ -66,14 +164,41 @@ int main(int argc, char **argv) {
     return 2;
   pid_t sup = find_supervisor();
   printf("supervisor found: %d\n", sup > 0);
-  int p[2];
-  if (pipe(p))
-    return 2;
-  signal(SIGIO, SIG_IGN); /* the control's own SIGIO */
-  pid_t owner = !strcmp(argv[1], "attack") ? sup : getpid();
-  printf("owner set: %d\n", fcntl(p[0], F_SETOWN, owner));
-  if (fcntl(p[0], F_SETFL, O_ASYNC) || write(p[1], "x", 1) != 1)
-    return 2;
+  signal(SIGIO, on_sigio);
+  const char *m = argv[1];
+  if (!strcmp(m, "control")) {
+    target = getpid();
+    own("F_SETOWN of ourselves", 0, set_pid, getpid());
+    target = (pid_t)syscall(SYS_gettid);
+    own("F_SETOWN_EX of our thread", 0, set_tid, getpid());
+    target = getpid();
+    own("FIOSETOWN of ourselves", 1, set_ioctl, getpid());
+    int p[2];
+    pid_t free_id = 0;
+    for (pid_t id = getpid() + 1000; id < getpid() + 2000 && !free_id; id++)
+      if (kill(id, 0) && errno == ESRCH)
+        free_id = id;
+    if (pipe(p) == 0)
+      printf("F_SETOWN of a free id: %s\n",
+             fcntl(p[0], F_SETOWN, free_id) ? strerror(errno) : "set");
+  } else if (!strcmp(m, "attack") || !strcmp(m, "attack-group")) {
+    target = !strcmp(m, "attack") ? sup : -sup;
+    own("F_SETOWN of the supervisor", 0, set_pid, target);
+  } else if (!strcmp(m, "attack-ioctl")) {
+    target = sup;
+    own("FIOSETOWN of the supervisor", 1, set_ioctl, sup);
+  } else {
+    unlink(fifo);
+    if (mkfifo(fifo, 0600))
+      return 2;
+    pthread_t t;
+    pthread_create(&t, NULL, writer, NULL);
+    usleep(300000);
+    target = other_thread(sup);
+    printf("supervisor thread found: %d\n", target > 0);
+    own("owner a supervisor thread", 0,
+        !strcmp(m, "attack-ex") ? set_tid : set_pid, sup);
+  }
   usleep(300000);
   int fd = open("/dev/null", O_RDONLY);
   int err = errno;
@@ -81,5 +206,6 @@ int main(int argc, char **argv) {
   if (fd < 0 && err == ENOSYS)
     printf("ATTACK SUCCEEDED: SIGIO to the file's owner killed the "
            "supervisor; every call it decides fails\n");
-  return 0;
+  fflush(stdout);
+  _exit(0); /* a writer thread may still wait */
 }

@@ -155,9 +155,16 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_ioctl: /* userfaultfd's requests, type 0xAA (review 30); typing (review 33) */
     if (LO(0) == BH_REQUEST_FD)
       return NOTIFY;
+    if (LO(1) == 0x8901 /* FIOSETOWN */ || LO(1) == 0x8902 /* SIOCSPGRP */)
+      return NOTIFY; /* a socket's owner, from memory: the supervisor makes it */
     if (LO(1) == TIOCSTI || LO(1) == TIOCLINUX || LO(1) == KDSKBENT || LO(1) == KDSKBSENT || LO(1) == KDSETKEYCODE)
       return TRAP(BH_R_TERMINAL);
     return (LO(1) & 0xff00) == 0xAA00 ? TRAP(BH_R_UFFD) : ALLOW;
+  case SYS_fcntl: /* a file's owner gets SIGIO: never the supervisor (attacks-sigio-supervisor.c) */
+    if (LO(1) == 15 /* F_SETOWN_EX: from memory */) return NOTIFY;
+    if (LO(1) != 8 /* F_SETOWN */) return ALLOW;
+    if (LO(2) == (uint32_t)P.supervisor || LO(2) == (uint32_t)-P.supervisor) return TRAP(BH_R_SUPERVISOR);
+    return (int32_t)LO(2) > 0 ? NOTIFY : ALLOW; /* 0: none; other groups go on */
   }
   return ALLOW;
 }
@@ -211,7 +218,7 @@ static long check(int nranges, long iters) {
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
     SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_fanotify_init, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm,
-    SYS_rt_sigqueueinfo, SYS_tgkill, SYS_rt_tgsigqueueinfo};
+    SYS_rt_sigqueueinfo, SYS_tgkill, SYS_rt_tgsigqueueinfo, SYS_fcntl};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -228,6 +235,12 @@ static long check(int nranges, long iters) {
       /* ids at the sign's edges, with or without a high word; signals 0 to 64, also with one */
       if (random() % 2) d.args[0] = (random() % 2 ? rnd() << 32 : 0) | (uint32_t[]){0, 1, 0x7fffffff, 0x80000000u, P.supervisor + 1}[random() % 5];
       d.args[1] = (random() % 4 ? 0 : rnd() << 32) | (random() % 3 ? random() % 65 : 0);
+    }
+    if (d.nr == SYS_ioctl && random() % 5 == 0) d.args[1] = (random() % 2 ? rnd() << 32 : 0) | (0x8900 + random() % 4);
+    if (d.nr == SYS_fcntl && random() % 4) {
+      /* F_GETOWN, F_SETOWN, F_SETSIG, F_SETOWN_EX, F_GETOWN_EX, also with a high word; ids at the sign's edges and the supervisor's */
+      d.args[1] = (random() % 4 ? 0 : rnd() << 32) | (uint32_t[]){9, 8, 10, 15, 16}[random() % 5];
+      if (random() % 2) d.args[2] = (random() % 2 ? rnd() << 32 : 0) | (uint32_t[]){0, 1, 0x7fffffff, 0x80000000u, 0xffffffffu, P.supervisor, -P.supervisor, P.supervisor + 1, -P.supervisor - 1}[random() % 9];
     }
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {
