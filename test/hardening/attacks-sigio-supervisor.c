@@ -43,8 +43,9 @@
 // own waits in an open of a FIFO for us), F_SETOWN_EX of that thread
 // (attack-ex) and FIOSETOWN of the supervisor on a socket (attack-ioctl).
 // The control checks that owners still work: F_SETOWN, F_SETOWN_EX and
-// FIOSETOWN naming ourselves, each delivering SIGIO to us, and ESRCH for
-// an id no task has.
+// FIOSETOWN naming ourselves, each delivering SIGIO to us, ESRCH for an
+// id no task has, and that the owner calls the supervisor makes record
+// the caller's ids (a fork as nobody; F_GETOWNER_UIDS), not root's.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog
@@ -67,6 +68,7 @@
 // CONTROL: F_SETOWN_EX of our thread: 0, owner ours: 1, SIGIO: 1
 // CONTROL: FIOSETOWN of ourselves: 0, owner ours: 1, SIGIO: 1
 // CONTROL: F_SETOWN of a free id: No such process
+// CONTROL: as nobody: F_SETOWN_EX 0, owner uids 65534 65534; FIOSETOWN 0, owner uids 65534 65534
 // CONTROL: open after: ok
 // CHECK: vault says 20
 // CHECK: supervisor found: 1
@@ -92,8 +94,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef F_GETOWNER_UIDS
+#define F_GETOWNER_UIDS 17
+#endif
 #include <bulkhead.h>
 
 #include "Inputs/find-supervisor.h"
@@ -157,6 +163,29 @@ static int set_ioctl(int fd) {
   return ioctl(fd, FIOSETOWN, &id);
 }
 
+/* The supervisor makes F_SETOWN_EX and FIOSETOWN itself: the kernel must
+ * record the caller's ids (F_GETOWNER_UIDS), not root's, for its check at
+ * each signal. */
+static void as_nobody(void) {
+  pid_t c = fork();
+  if (c == 0) {
+    int p[2], s[2];
+    if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ||
+        pipe(p) || socketpair(AF_UNIX, SOCK_STREAM, 0, s))
+      _exit(1);
+    struct f_owner_ex o = {F_OWNER_PID, getpid()};
+    int id = getpid();
+    unsigned u[2] = {0, 0}, v[2] = {0, 0};
+    int a = fcntl(p[0], F_SETOWN_EX, &o), b = ioctl(s[0], FIOSETOWN, &id);
+    fcntl(p[0], F_GETOWNER_UIDS, u);
+    fcntl(s[0], F_GETOWNER_UIDS, v);
+    printf("as nobody: F_SETOWN_EX %d, owner uids %u %u; FIOSETOWN %d, "
+           "owner uids %u %u\n", a, u[0], u[1], b, v[0], v[1]);
+    _exit(0);
+  }
+  waitpid(c, NULL, 0);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   printf("vault says %d\n", vault_len());
@@ -181,6 +210,7 @@ int main(int argc, char **argv) {
     if (pipe(p) == 0)
       printf("F_SETOWN of a free id: %s\n",
              fcntl(p[0], F_SETOWN, free_id) ? strerror(errno) : "set");
+    as_nobody();
   } else if (!strcmp(m, "attack") || !strcmp(m, "attack-group")) {
     target = !strcmp(m, "attack") ? sup : -sup;
     own("F_SETOWN of the supervisor", 0, set_pid, target);
