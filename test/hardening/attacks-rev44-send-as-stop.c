@@ -27,7 +27,9 @@
 // itself (kernel/signal.c kill_ok_by_cred: the caller's real or effective
 // uid against the target's real or saved uid, or CAP_KILL in its user
 // namespace) and sends the signal as root.
-// XFAIL: *
+//
+// Fixed (the first way): the fork's wait (as_caller) sees it stop, kills
+// it and answers EPERM, so the sender's call comes back.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 -pthread %s -o %t/prog
