@@ -27,7 +27,11 @@
 // time, e.g. from a thread of the supervisor's own that is given up on,
 // or a poll for POLLOUT with the line cut to what fits; O_NONBLOCK cannot
 // be set on the shared open file without the program seeing it).
-// XFAIL: *
+//
+// Fixed: the supervisor waits at most a second for room (poll POLLOUT; a
+// line is shorter than PIPE_BUF, so it fits a pipe that is not full) and
+// otherwise writes no line: the child is killed, lineless, and the open
+// comes back.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 -pthread %s -o %t/prog
@@ -41,6 +45,7 @@
 // CONTROL: line: bulkhead: denied: mmap(
 // CONTROL-NOT: ATTACK SUCCEEDED
 // CHECK: vault says 20
+// CHECK: child: killed by signal 9
 // CHECK: open after: ok
 // CHECK-NOT: ATTACK SUCCEEDED
 #define _GNU_SOURCE
