@@ -194,12 +194,10 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
 }
 
 /* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
- * through: args[x] < hi && end > lo. To hit by BPF_JA (a conditional jump
- * reaches 255 instructions, and the checks of many ranges are longer). */
-static void overlap(struct as *a, int x, const struct bh_range *r,
-                    int hit_far) {
-  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a),
-      hit = new_label(a);
+ * through: args[x] < hi && end > lo. Ten instructions, with conditional
+ * jumps to hit, so hit must lie within 255 instructions (each_range). */
+static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
+  int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a);
   uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
   uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
   ld(a, ARG_HI(x));
@@ -214,9 +212,34 @@ static void overlap(struct as *a, int x, const struct bh_range *r,
   bind(a, end_lo);
   emit(a, BPF_LD | BPF_MEM, 0);
   jump(a, BPF_JGT, lo_lo, hit, miss);
-  bind(a, hit);
-  ja(a, hit_far);
   bind(a, miss);
+}
+
+/* The ranges' checks of one call, in groups that share one BPF_JA to the
+ * far target hit (a conditional jump reaches 255 instructions; a group
+ * is 16 ranges, 160): one jump per group instead of one per range leaves
+ * the filter room within the kernel's 4096 instructions. */
+#define RANGES_PER_JUMP 16
+static void each_range(struct as *a, const struct bh_policy *p, int x,
+                       int with_keyed, int hit) {
+  int near = -1, in_group = 0;
+  for (unsigned i = 0; i <= p->n; i++) {
+    int last = i == p->n;
+    if (near >= 0 && (last || in_group == RANGES_PER_JUMP)) {
+      int next = new_label(a);
+      ja(a, next);
+      bind(a, near);
+      ja(a, hit);
+      bind(a, next);
+      near = -1, in_group = 0;
+    }
+    if (last || !(with_keyed || !p->r[i].keyed))
+      continue;
+    if (near < 0)
+      near = new_label(a);
+    overlap(a, x, &p->r[i], near);
+    in_group++;
+  }
 }
 
 /* Whether a jump recorded since fixup number from goes to label l. */
@@ -248,9 +271,7 @@ static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
 static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
                          int with_keyed, int hit) {
   end_of_len(a, x, y, 0);
-  for (unsigned i = 0; i < p->n; i++)
-    if (with_keyed || !p->r[i].keyed)
-      overlap(a, x, &p->r[i], hit);
+  each_range(a, p, x, with_keyed, hit);
 }
 
 /* The 4-byte word at args[x] against every range: to hit if it overlaps
@@ -258,8 +279,7 @@ static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
 static void check_word(struct as *a, const struct bh_policy *p, int x,
                        int hit) {
   end_of_len(a, x, -1, 4);
-  for (unsigned i = 0; i < p->n; i++)
-    overlap(a, x, &p->r[i], hit);
+  each_range(a, p, x, 1, hit);
 }
 
 /* If flags (args[0]) has any of the bits in flag (always when flag is 0),
@@ -356,6 +376,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_fanotify_init,
                                SYS_ioctl,
                                SYS_fcntl,
+                               SYS_setpgid,
                                SYS_perf_event_open,
                                SYS_bpf,
                                SYS_init_module,
@@ -762,6 +783,16 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JEQ, (uint32_t)-p->supervisor, t, -1);
       jump(a, BPF_JEQ, 0, allow, -1);
       jump(a, BPF_JSET, 0x80000000u, allow, notify);
+      bind(a, t);
+      ret(a, TRAP(BH_R_SUPERVISOR));
+      break;
+    }
+    case SYS_setpgid: {
+      /* Into the supervisor's process group, where kill(0, ...) reaches
+       * it (review 44, attacks-rev44-supervisor-pgrp-kill.c). */
+      int t = new_label(a);
+      ld(a, ARG_LO(1));
+      jump(a, BPF_JEQ, (uint32_t)p->supervisor, t, allow);
       bind(a, t);
       ret(a, TRAP(BH_R_SUPERVISOR));
       break;

@@ -2,7 +2,7 @@
  * interpreter of its own, on many made-up system calls, and compares each
  * answer with a model of the policy docs/hardening.md states (one rule per
  * call; range overlap on 64-bit sums, as the kernel's registers hold
- * them). Protected ranges: 0 to 33 (the most that fit), some keyed, one
+ * them). Protected ranges: 0 to 34 (three groups of range checks), some keyed, one
  * across a 4 GiB line and ones far apart (high words differ). Arguments
  * near range edges, small, and random. Prints the mismatches. */
 #define _GNU_SOURCE
@@ -104,6 +104,8 @@ static uint32_t model(const struct seccomp_data *d) {
     if (LO(0) == (uint32_t)P.supervisor) return TRAP(BH_R_SUPERVISOR);
     /* any other positive id may be a supervisor thread's (review 31): a signal, not 0, to the supervisor */
     return (int32_t)LO(0) > 0 && LO(1) != 0 ? NOTIFY : ALLOW;
+  case SYS_setpgid: /* into the supervisor's group (review 44) */
+    return LO(1) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
   case SYS_tgkill: case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open:
     return LO(0) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
   case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: case SYS_perf_event_open: case SYS_bpf:
@@ -218,7 +220,7 @@ static long check(int nranges, long iters) {
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
     SYS_getpid, SYS_brk, SYS_remap_file_pages, SYS_userfaultfd, SYS_io_uring_setup, SYS_bpf, SYS_mount_setattr,
     SYS_truncate, SYS_ftruncate, SYS_fallocate, SYS_open_by_handle_at, SYS_fanotify_init, SYS_prlimit64, SYS_setrlimit, SYS_pidfd_getfd, SYS_iopl, SYS_ioperm,
-    SYS_rt_sigqueueinfo, SYS_tgkill, SYS_rt_tgsigqueueinfo, SYS_fcntl};
+    SYS_rt_sigqueueinfo, SYS_tgkill, SYS_rt_tgsigqueueinfo, SYS_fcntl, SYS_setpgid};
   long bad = 0;
   for (long it = 0; it < iters; it++) {
     struct seccomp_data d = {0};
@@ -324,7 +326,7 @@ static long check_object(uint64_t lo, uint64_t hi, long iters) {
 
 int main(void) {
   long bad = 0;
-  for (int n = 0; n <= 32; n++) {
+  for (int n = 0; n <= 34; n++) {
     long b = check(n, 100000);
     bad += b < 0 ? 1 : b;
   }
