@@ -15,9 +15,9 @@
 // packet-mode pipe (O_DIRECT: a page each) into that side, one packet at
 // a time, as main writes them, until a splice blocks (holding the pipe's
 // mutex, with its packet still in the pipe; Linux 6.1's unix sockets take
-// some pages without room, as fragments of the last buffer). A fork child makes the pipe its descriptor 2
-// and maps memory writable and executable (refused: one line, then
-// death). main then opens /dev/null in a thread: if the open has not come
+// some pages without room, as fragments of the last buffer). A fork
+// child makes the pipe its descriptor 2 and maps memory writable and
+// executable (refused: one line, then death). main then opens /dev/null in a thread: if the open has not come
 // back, nor the child been killed, after 20 seconds (the control takes a
 // fraction of one), ATTACK SUCCEEDED. main then drains the socket, which
 // lets the splice, and the supervisor, go on. The control's socket is
