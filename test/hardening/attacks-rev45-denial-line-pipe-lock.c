@@ -18,8 +18,9 @@
 // some pages without room, as fragments of the last buffer). A fork
 // child makes the pipe its descriptor 2 and maps memory writable and
 // executable (refused: one line, then death). main then opens /dev/null
-// in a thread: if the open has not come back, nor the child been killed, after 20 seconds (the control takes a
-// fraction of one), ATTACK SUCCEEDED. main then drains the socket, which
+// in a thread: if the open has not come back, nor the child been
+// killed, after 20 seconds (the control takes a fraction of one), ATTACK
+// SUCCEEDED. main then drains the socket, which
 // lets the splice, and the supervisor, go on. The control's socket is
 // empty, so its splices come back at once.
 //
