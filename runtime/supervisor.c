@@ -271,15 +271,25 @@ void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
   int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
   int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
   if (fd >= 0) {
-    /* Not a blocking wait: a pipe the program keeps full would hold the
-     * supervisor, and every call it decides, for good (review 44,
-     * attacks-rev44-denial-line-blocks.c). A line of at most PIPE_BUF
-     * bytes fits a pipe that is not full; a descriptor with no room within
-     * a second gets no line. */
-    struct pollfd p = {fd, POLLOUT, 0};
-    if (poll(&p, 1, 1000) == 1 && p.revents & POLLOUT &&
-        write(fd, line, len) < 0) {
+    /* The write is a grandchild's, which the supervisor does not wait
+     * for: where the program chooses, a write waits for good (a full pipe,
+     * review 44, attacks-rev44-denial-line-blocks.c; a pipe whose lock a
+     * splice into a full socket holds, review 45, attacks-rev45-denial-
+     * line-pipe-lock.c), and so would every call the supervisor decides.
+     * The grandchild keeps no descriptor but that one (not the listener).
+     * The child only forks; one the program stops is killed (as_caller). */
+    pid_t c = fork();
+    if (c == 0) {
+      if (fork() == 0 && dup2(fd, 0) == 0) {
+        syscall(SYS_close_range, 1, ~0u, 0);
+        if (write(0, line, len) < 0) {
+        }
+      }
+      _exit(0);
     }
+    int st = 0;
+    while (c > 0 && waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st))
+      kill(c, SIGKILL);
     close(fd);
   }
   if (pfd >= 0)
