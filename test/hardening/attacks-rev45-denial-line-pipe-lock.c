@@ -31,8 +31,9 @@
 // fork) of the supervisor's own that it never waits for, after the
 // caller's process is killed; or kill first and give up the line.
 //
-// Fixed the first way: a grandchild of the supervisor's, which it does
-// not wait for, writes the line (runtime/supervisor.c bh_supervisor_say).
+// Fixed, near the first way: a child of the supervisor's writes the line,
+// and the supervisor waits a second at most for it, then kills it and
+// goes on (runtime/supervisor.c bh_supervisor_say).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 -pthread %s -o %t/prog
