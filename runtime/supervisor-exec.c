@@ -107,17 +107,8 @@ static long now_us(void) {
  * asked for) before it runs an instruction of its own again. A thread in
  * posix_spawn's vfork waits for a child that may need the supervisor. */
 static int asleep_harmlessly(pid_t tgid, pid_t tid) {
-  char path[96], buf[512];
-  snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (k <= 0)
-    return 0;
-  buf[k] = 0;
-  char *s = strrchr(buf, ')');
-  if (!s || (s[2] != 'S' && s[2] != 'D'))
+  char state = bh_thread_state(tgid, tid);
+  if (state != 'S' && state != 'D')
     return 0;
   struct bh_syscall c;
   if (bh_read_syscall(tid, &c))
