@@ -232,13 +232,8 @@ int bh_reopen_as_caller(int listener, const struct seccomp_notif *n, int fd,
 static int fdinfo_at(int dir, int number, struct bh_fdinfo *fi) {
   char name[32], buf[512];
   snprintf(name, sizeof name, "fdinfo/%d", number);
-  int f = openat(dir, name, O_RDONLY | O_CLOEXEC);
-  ssize_t k = f < 0 ? -1 : read(f, buf, sizeof buf - 1);
-  if (f >= 0)
-    close(f);
-  if (k <= 0)
+  if (bh_read_small(dir, name, buf, sizeof buf) < 0)
     return -1;
-  buf[k] = 0;
   int found = 0;
   for (char *s = buf; s && *s;
        s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {

@@ -71,13 +71,8 @@ static int is_dir(long tid, const void *st) {
 static int names_supervisor(int fd) {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-  int info = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = info < 0 ? -1 : read(info, buf, sizeof buf - 1);
-  if (info >= 0)
-    close(info);
-  if (k <= 0)
+  if (bh_read_small(AT_FDCWD, path, buf, sizeof buf) < 0)
     return 1;
-  buf[k] = 0;
   const char *pid = strstr(buf, "\nPid:");
   struct stat a;
   if (pid) {

@@ -85,6 +85,17 @@ int bh_read_status(pid_t pid, char *buf, size_t size) {
                            buf, size);
 }
 
+ssize_t bh_read_small(int dir, const char *name, char *buf, size_t size) {
+  int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+  ssize_t k = fd < 0 ? -1 : read(fd, buf, size - 1);
+  if (fd >= 0)
+    close(fd);
+  if (k <= 0)
+    return -1;
+  buf[k] = 0;
+  return k;
+}
+
 int bh_read_status_at(int dir, int close_dir, char *buf, size_t size) {
   int fd = dir < 0 ? -1 : openat(dir, "status", O_RDONLY | O_CLOEXEC);
   if (close_dir && dir >= 0)
@@ -113,13 +124,8 @@ int bh_read_status_at(int dir, int close_dir, char *buf, size_t size) {
 int bh_read_syscall(pid_t tid, struct bh_syscall *c) {
   char path[64], buf[256];
   snprintf(path, sizeof path, "/proc/%d/syscall", (int)tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (k <= 0)
+  if (bh_read_small(AT_FDCWD, path, buf, sizeof buf) < 0)
     return -1;
-  buf[k] = 0;
   /* "nr arg1 ... arg6 sp pc", or "-1 sp pc" or "running" */
   if (!strncmp(buf, "running", 7)) {
     errno = EAGAIN;
@@ -151,13 +157,8 @@ pid_t bh_task_tgid(pid_t tid) { return (pid_t)status_field(tid, "Tgid"); }
 char bh_thread_state(pid_t tgid, pid_t tid) {
   char path[96], buf[512];
   snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)tgid, (int)tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  ssize_t k = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0)
-    close(fd);
-  if (k <= 0)
+  if (bh_read_small(AT_FDCWD, path, buf, sizeof buf) < 0)
     return 0;
-  buf[k] = 0;
   char *s = strrchr(buf, ')');
   return s && s[1] && s[2] ? s[2] : 0;
 }

@@ -464,6 +464,9 @@ int bh_read_status(pid_t pid, char *buf, size_t size) BH_HIDDEN;
 /* The same from a /proc/<pid> directory descriptor (closed if close_dir),
  * which names that very task, never a later one with its number. */
 int bh_read_status_at(int dir, int close_dir, char *buf, size_t size) BH_HIDDEN;
+/* One read of a small file name (under dir, or AT_FDCWD) into buf, ended
+ * with a 0: its length, or -1 if nothing was read. */
+ssize_t bh_read_small(int dir, const char *name, char *buf, size_t size) BH_HIDDEN;
 /* The system call task tid sleeps in, from /proc/<tid>/syscall (its
  * arguments, stack pointer and instruction pointer as at the call): 0, or
  * -1 (errno EAGAIN: running; otherwise in no call, or unreadable). */
