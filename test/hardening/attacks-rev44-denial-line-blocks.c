@@ -51,28 +51,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bulkhead.h>
 
+#include "Inputs/refused-child.h"
+
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
-
-static atomic_int opened;
-
-static void *opener(void *arg) {
-  (void)arg;
-  int fd = open("/dev/null", O_RDONLY);
-  atomic_store(&opened, fd >= 0 ? 1 : -1);
-  return NULL;
-}
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
@@ -95,29 +83,11 @@ int main(int argc, char **argv) {
     fcntl(p[1], F_SETFL, 0);
   }
   printf("pipe filled: %ld bytes\n", filled);
-  pid_t c = fork();
-  if (c == 0) {
-    dup2(p[1], 2);
-    close(p[0]);
-    mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); /* refused: the line, death */
-    _exit(0);
-  }
+  pid_t c = refused_child(p[1], p[0]);
   close(p[1]);
-  usleep(300000);
   pthread_t t;
-  pthread_create(&t, NULL, opener, NULL);
   int st = 0, dead = 0;
-  for (int i = 0; i < 200 && !(dead && atomic_load(&opened)); i++) {
-    if (!dead && waitpid(c, &st, WNOHANG) == c)
-      dead = 1;
-    if (!(dead && atomic_load(&opened)))
-      usleep(100000);
-  }
-  int stalled = !atomic_load(&opened) && !dead;
-  printf("after the wait: open %s, child %s\n",
-         atomic_load(&opened) ? "back" : "not back",
-         dead ? "dead" : "alive");
+  int stalled = supervisor_stalled(c, &t, &st, &dead);
   /* Let the supervisor go on: read the pipe empty (the line too). */
   char buf[65536], line[512] = "";
   for (long left = filled; left > 0;) {
@@ -131,11 +101,7 @@ int main(int argc, char **argv) {
   pthread_join(t, NULL);
   ssize_t k = read(p[0], line, sizeof line - 1);
   line[k > 0 ? k : 0] = 0;
-  if (WIFSIGNALED(st))
-    printf("child: killed by signal %d\n", WTERMSIG(st));
-  else
-    printf("child: exit %d\n", WEXITSTATUS(st));
-  printf("open after: %s\n", atomic_load(&opened) > 0 ? "ok" : "failed");
+  refused_child_report(st);
   printf("line: %s", line);
   if (stalled)
     printf("ATTACK SUCCEEDED: the supervisor waited in the denial's write "

@@ -54,31 +54,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bulkhead.h>
+
+#include "Inputs/refused-child.h"
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
 
 #define PACKETS 64
 
-static atomic_int opened, spliced, in_splice;
+static atomic_int spliced, in_splice;
 static int p[2], s[2];
-
-static void *opener(void *arg) {
-  (void)arg;
-  int fd = open("/dev/null", O_RDONLY);
-  atomic_store(&opened, fd >= 0 ? 1 : -1);
-  return NULL;
-}
 
 static void *splicer(void *arg) {
   (void)arg;
@@ -126,26 +118,10 @@ int main(int argc, char **argv) {
     blocked = atomic_load(&spliced) <= sent && atomic_load(&in_splice);
   }
   printf("splice blocked: %d (after %d)\n", blocked, atomic_load(&spliced));
-  pid_t c = fork();
-  if (c == 0) {
-    dup2(p[1], 2);
-    mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
-         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); /* refused: the line, death */
-    _exit(0);
-  }
-  usleep(300000);
+  pid_t c = refused_child(p[1], -1);
   pthread_t t;
-  pthread_create(&t, NULL, opener, NULL);
   int st = 0, dead = 0;
-  for (int i = 0; i < 200 && !(dead && atomic_load(&opened)); i++) {
-    if (!dead && waitpid(c, &st, WNOHANG) == c)
-      dead = 1;
-    if (!(dead && atomic_load(&opened)))
-      usleep(100000);
-  }
-  int stalled = !atomic_load(&opened) && !dead;
-  printf("after the wait: open %s, child %s\n",
-         atomic_load(&opened) ? "back" : "not back", dead ? "dead" : "alive");
+  int stalled = supervisor_stalled(c, &t, &st, &dead);
   /* Let the splice, then the supervisor, go on: drain the socket. */
   fcntl(s[1], F_SETFL, O_NONBLOCK);
   char buf[65536];
@@ -159,11 +135,7 @@ int main(int argc, char **argv) {
   if (!dead && waitpid(c, &st, 0) == c)
     dead = 1;
   pthread_join(t, NULL);
-  if (WIFSIGNALED(st))
-    printf("child: killed by signal %d\n", WTERMSIG(st));
-  else
-    printf("child: exit %d\n", WEXITSTATUS(st));
-  printf("open after: %s\n", atomic_load(&opened) > 0 ? "ok" : "failed");
+  refused_child_report(st);
   if (stalled)
     printf("ATTACK SUCCEEDED: poll said the pipe had room, but a splice "
            "held its mutex; the supervisor waited in the denial's write, "

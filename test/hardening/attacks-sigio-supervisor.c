@@ -82,17 +82,13 @@
 // IOCTL: bulkhead: denied: ioctl(0x{{[0-9a-f]+}}, 0x8901, {{.*}} the program may not signal it
 // CHECK-NOT: ATTACK SUCCEEDED
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,30 +102,6 @@
 
 BULKHEAD_DATA(vault) static char secret[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_ENTRY(vault) int vault_len(void) { return (int)strlen(secret); }
-
-static const char *fifo = "/tmp/sigio-sup-fifo";
-
-static void *writer(void *arg) {
-  (void)arg;
-  open(fifo, O_WRONLY); /* waits for a reader, in a supervisor thread */
-  return NULL;
-}
-
-/* A thread id of process p other than p, from its task directory. */
-static pid_t other_thread(pid_t p) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/task", (int)p);
-  DIR *d = opendir(path);
-  pid_t tid = 0;
-  for (struct dirent *e; d && (e = readdir(d));) {
-    pid_t t = (pid_t)atoi(e->d_name);
-    if (t > 0 && t != p)
-      tid = t;
-  }
-  if (d)
-    closedir(d);
-  return tid;
-}
 
 static volatile sig_atomic_t sigios;
 static void on_sigio(int sig) { (void)sig, sigios++; }
@@ -218,24 +190,12 @@ int main(int argc, char **argv) {
     target = sup;
     own("FIOSETOWN of the supervisor", 1, set_ioctl, sup);
   } else {
-    unlink(fifo);
-    if (mkfifo(fifo, 0600))
-      return 2;
-    pthread_t t;
-    pthread_create(&t, NULL, writer, NULL);
-    usleep(300000);
-    target = other_thread(sup);
+    target = supervisor_thread(sup, "/tmp/sigio-sup-fifo");
     printf("supervisor thread found: %d\n", target > 0);
     own("owner a supervisor thread", 0,
         !strcmp(m, "attack-ex") ? set_tid : set_pid, sup);
   }
-  usleep(300000);
-  int fd = open("/dev/null", O_RDONLY);
-  int err = errno;
-  printf("open after: %s\n", fd >= 0 ? "ok" : strerror(err));
-  if (fd < 0 && err == ENOSYS)
-    printf("ATTACK SUCCEEDED: SIGIO to the file's owner killed the "
-           "supervisor; every call it decides fails\n");
+  supervisor_answers("SIGIO to the file's owner killed the supervisor");
   fflush(stdout);
   _exit(0); /* a writer thread may still wait */
 }
