@@ -600,7 +600,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     }
     /* libc sets limits with prlimit64, above; the old call is refused
-     * whole (one instruction: the filter is near its 4096). */
+     * whole (one instruction, from when the filter was near its 4096). */
     case SYS_setrlimit:
       ret(a, TRAP(BH_R_CORE));
       break;
