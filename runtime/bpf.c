@@ -11,8 +11,9 @@
  *
  * Layout: architecture check; x32 check; a binary search over the system
  * calls the policy names, each found one jumping to its block; ALLOW; then
- * a block per call. Calls the policy does not name cost the architecture
- * check and about six comparisons.
+ * a block per call; then the range checks the blocks of memory calls
+ * share (range_checks). Calls the policy does not name cost the
+ * architecture check and about six comparisons.
  */
 #define _GNU_SOURCE
 #include "syscalls.h"
@@ -159,10 +160,37 @@ static int finish(struct as *a) {
   return a->bad ? -1 : a->n;
 }
 
-/* M[0], M[1] = low and high words of args[x] + args[y], or of args[x] + len
- * when y < 0 (64-bit, with the carry; a sum past 2^64 is a call the kernel
- * refuses anyway). */
-static void end_of_len(struct as *a, int x, int y, uint32_t len) {
+/* The range checks: whether an interval [start, end) of memory a call
+ * names overlaps a protected range. One copy of them, shared by every call
+ * that checks memory (range_checks, at the filter's end): a copy in each
+ * call grew as calls x ranges, past the kernel's 4096 instructions with
+ * about 34 ranges. A call stores its intervals in scratch memory, slots 0
+ * to s (64-bit numbers as low and high words), and jumps to the checks of
+ * slot s. */
+#define SLOTS 3 /* mremap's: its old range, its new one, where it moves */
+#define END_LO(s) (4 * (s))
+#define END_HI(s) (4 * (s) + 1)
+#define START_LO(s) (4 * (s) + 2)
+#define START_HI(s) (4 * (s) + 3)
+#define CARRY (4 * SLOTS)
+
+/* Where a call jumps once its slots are stored: from[s] checks slot s,
+ * then every lower slot; unkeyed checks slot 0 against the unkeyed
+ * ranges only (mprotect: a keyed page keeps its key). */
+struct checks {
+  int from[SLOTS], unkeyed;
+};
+
+static void new_checks(struct as *a, struct checks *c) {
+  for (int s = 0; s < SLOTS; s++)
+    c->from[s] = new_label(a);
+  c->unkeyed = new_label(a);
+}
+
+/* Slot s = [args[x], args[x] + args[y]), or [args[x], args[x] + len)
+ * when y < 0: the end 64-bit, with the carry (a sum past 2^64 is a call
+ * the kernel refuses anyway). */
+static void interval(struct as *a, int s, int x, int y, uint32_t len) {
   if (y >= 0)
     ld(a, ARG_LO(y));
   else
@@ -170,16 +198,14 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
   emit(a, BPF_MISC | BPF_TAX, 0);
   ld(a, ARG_LO(x));
   emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
-  emit(a, BPF_ST, 0); /* M[0] = low sum */
-  emit(a, BPF_LDX | BPF_W | BPF_MEM, 0);
-  ld(a, ARG_LO(x));
-  /* carry when the low sum is below addr's low word */
-  emit(a, BPF_JMP | BPF_JGT | BPF_X, 0);
-  a->f[a->n - 1].jt = 0, a->f[a->n - 1].jf = 2;
+  emit(a, BPF_ST, END_LO(s));
+  /* carry when the low sum is below the low word added (X) */
+  emit(a, BPF_JMP | BPF_JGE | BPF_X, 0);
+  a->f[a->n - 1].jt = 2, a->f[a->n - 1].jf = 0;
   emit(a, BPF_LD | BPF_IMM, 1);
   emit(a, BPF_JMP | BPF_JA, 1);
   emit(a, BPF_LD | BPF_IMM, 0);
-  emit(a, BPF_ST, 2); /* M[2] = carry */
+  emit(a, BPF_ST, CARRY);
   if (y >= 0)
     ld(a, ARG_HI(y));
   else
@@ -188,58 +214,106 @@ static void end_of_len(struct as *a, int x, int y, uint32_t len) {
   ld(a, ARG_HI(x));
   emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
   emit(a, BPF_MISC | BPF_TAX, 0);
-  emit(a, BPF_LD | BPF_MEM, 2);
+  emit(a, BPF_LD | BPF_MEM, CARRY);
   emit(a, BPF_ALU | BPF_ADD | BPF_X, 0);
-  emit(a, BPF_ST, 1); /* M[1] = high sum */
+  emit(a, BPF_ST, END_HI(s));
+  ld(a, ARG_LO(x));
+  emit(a, BPF_ST, START_LO(s));
+  ld(a, ARG_HI(x));
+  emit(a, BPF_ST, START_HI(s));
 }
 
-/* Jumps to hit if [args[x], M[1]:M[0]) overlaps [r->lo, r->hi), else falls
- * through: args[x] < hi && end > lo. Ten instructions, with conditional
- * jumps to hit, so hit must lie within 255 instructions (each_range). */
-static void overlap(struct as *a, int x, const struct bh_range *r, int hit) {
+/* Slot s = the 4-byte word at args[x] (one the kernel writes). */
+static void word(struct as *a, int s, int x) { interval(a, s, x, -1, 4); }
+
+/* Slot s made empty (an end of 0 overlaps nothing) unless args[arg] has
+ * one of the bits in flag: an interval the call does not use this time. */
+static void unless_set(struct as *a, int s, int arg, uint32_t flag) {
+  int keep = new_label(a);
+  ld(a, ARG_LO(arg));
+  jump(a, BPF_JSET, flag, keep, -1);
+  emit(a, BPF_LD | BPF_IMM, 0);
+  emit(a, BPF_ST, END_LO(s));
+  emit(a, BPF_ST, END_HI(s));
+  bind(a, keep);
+}
+
+/* A call's intervals, then the jump to their checks. This one:
+ * [args[0], args[0] + args[1]) (mprotect, mmap, munmap, madvise). */
+static void check_range(struct as *a, int checks) {
+  interval(a, 0, 0, 1, 0);
+  ja(a, checks);
+}
+
+static void check_mremap(struct as *a, const struct checks *c) {
+  interval(a, 0, 0, 1, 0); /* the old range */
+  interval(a, 1, 0, 2, 0); /* the new one, in place */
+  interval(a, 2, 4, 2, 0); /* where it moves to */
+  unless_set(a, 2, 3, MREMAP_FIXED_);
+  ja(a, c->from[2]);
+}
+
+/* The thread-id words clone has the kernel write: CLONE_PARENT_SETTID's
+ * at args[2], CLONE_CHILD_SETTID's and CLEARTID's at args[3]. */
+static void check_clone_words(struct as *a, const struct checks *c) {
+  word(a, 0, 2);
+  unless_set(a, 0, 0, CLONE_PARENT_SETTID);
+  word(a, 1, 3);
+  unless_set(a, 1, 0, CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID);
+  ja(a, c->from[1]);
+}
+
+/* Returns hit if slot s overlaps [r->lo, r->hi), else falls through:
+ * start < hi && end > lo, on 64-bit numbers. Eleven instructions, the
+ * return among them, so every jump is short. */
+static void overlap(struct as *a, int s, const struct bh_range *r,
+                    uint32_t hit) {
   int miss = new_label(a), lo_check = new_label(a), end_lo = new_label(a);
+  int in = new_label(a);
   uint32_t hi_hi = (uint32_t)(r->hi >> 32), hi_lo = (uint32_t)r->hi;
   uint32_t lo_hi = (uint32_t)(r->lo >> 32), lo_lo = (uint32_t)r->lo;
-  ld(a, ARG_HI(x));
+  emit(a, BPF_LD | BPF_MEM, START_HI(s));
   jump(a, BPF_JGT, hi_hi, miss, -1);
-  jump(a, BPF_JEQ, hi_hi, -1, lo_check); /* below: addr < hi holds */
-  ld(a, ARG_LO(x));
+  jump(a, BPF_JEQ, hi_hi, -1, lo_check); /* below: start < hi holds */
+  emit(a, BPF_LD | BPF_MEM, START_LO(s));
   jump(a, BPF_JGE, hi_lo, miss, -1);
   bind(a, lo_check);
-  emit(a, BPF_LD | BPF_MEM, 1);
-  jump(a, BPF_JGT, lo_hi, hit, -1);
+  emit(a, BPF_LD | BPF_MEM, END_HI(s));
+  jump(a, BPF_JGT, lo_hi, in, -1);
   jump(a, BPF_JEQ, lo_hi, end_lo, miss);
   bind(a, end_lo);
-  emit(a, BPF_LD | BPF_MEM, 0);
-  jump(a, BPF_JGT, lo_lo, hit, miss);
+  emit(a, BPF_LD | BPF_MEM, END_LO(s));
+  jump(a, BPF_JGT, lo_lo, in, miss);
+  bind(a, in);
+  ret(a, hit);
   bind(a, miss);
 }
 
-/* The ranges' checks of one call, in groups that share one BPF_JA to the
- * far target hit (a conditional jump reaches 255 instructions; a group
- * is 16 ranges, 160): one jump per group instead of one per range leaves
- * the filter room within the kernel's 4096 instructions. */
-#define RANGES_PER_JUMP 16
-static void each_range(struct as *a, const struct bh_policy *p, int x,
-                       int with_keyed, int hit) {
-  int near = -1, in_group = 0;
-  for (unsigned i = 0; i <= p->n; i++) {
-    int last = i == p->n;
-    if (near >= 0 && (last || in_group == RANGES_PER_JUMP)) {
-      int next = new_label(a);
-      ja(a, next);
-      bind(a, near);
-      ja(a, hit);
-      bind(a, next);
-      near = -1, in_group = 0;
+/* The shared checks, at the end of the filter: classic BPF jumps only
+ * forward, so no check can go back to its call; a call's checks end in
+ * its answer instead: hit on an overlap, else ALLOW. Slot 2 first, then
+ * 1, then 0, each against the keyed ranges and then the unkeyed ones:
+ * a call enters where its slots begin and falls through the rest. */
+static void range_checks(struct as *a, const struct bh_policy *p,
+                         const struct checks *c, uint32_t hit) {
+  int allow = new_label(a);
+  /* Never taken. The kernel refuses a load of scratch memory unless every
+   * path to it stored that word, and takes the instruction after a
+   * return as reached from it (net/core/filter.c): this jump ends such a
+   * path before the checks. */
+  ja(a, allow);
+  for (int s = SLOTS - 1; s >= 0; s--)
+    for (int keyed = 1; keyed >= 0; keyed--) {
+      if (keyed)
+        bind(a, c->from[s]);
+      else if (s == 0)
+        bind(a, c->unkeyed);
+      for (unsigned i = 0; i < p->n; i++)
+        if (!p->r[i].keyed == !keyed)
+          overlap(a, s, &p->r[i], hit);
     }
-    if (last || !(with_keyed || !p->r[i].keyed))
-      continue;
-    if (near < 0)
-      near = new_label(a);
-    overlap(a, x, &p->r[i], near);
-    in_group++;
-  }
+  bind(a, allow);
+  ret(a, ALLOW);
 }
 
 /* Whether a jump recorded since fixup number from goes to label l. */
@@ -264,42 +338,6 @@ static void jump_far(struct as *a, uint16_t op, uint32_t k, int t, int f) {
     ja(a, f);
   }
   bind(a, next);
-}
-
-/* [args[x], args[x] + args[y]) against every range: to hit if it overlaps
- * one (keyed ones only when with_keyed). */
-static void check_ranges(struct as *a, const struct bh_policy *p, int x, int y,
-                         int with_keyed, int hit) {
-  end_of_len(a, x, y, 0);
-  each_range(a, p, x, with_keyed, hit);
-}
-
-/* The 4-byte word at args[x] against every range: to hit if it overlaps
- * one. */
-static void check_word(struct as *a, const struct bh_policy *p, int x,
-                       int hit) {
-  end_of_len(a, x, -1, 4);
-  each_range(a, p, x, 1, hit);
-}
-
-/* If flags (args[0]) has any of the bits in flag (always when flag is 0),
- * the 4-byte word at args[x] must not be protected memory, else to hit.
- * Only short jumps around the range checks, long ones as BPF_JA: the
- * checks are long when there are many ranges. */
-static void word_if(struct as *a, const struct bh_policy *p, uint32_t flag,
-                    int x, int hit) {
-  int check = new_label(a), in = new_label(a), done = new_label(a);
-  if (flag) {
-    ld(a, ARG_LO(0));
-    jump(a, BPF_JSET, flag, check, -1);
-    ja(a, done);
-  }
-  bind(a, check);
-  check_word(a, p, x, in);
-  ja(a, done);
-  bind(a, in);
-  ja(a, hit);
-  bind(a, done);
 }
 
 struct rule {
@@ -402,6 +440,8 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
+  struct checks c;
+  new_checks(a, &c);
 
   ld(a, ARCH);
   jump(a, BPF_JEQ, AUDIT_ARCH_X86_64, -1, trap_arch);
@@ -560,7 +600,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     }
     /* libc sets limits with prlimit64, above; the old call is refused
-     * whole (one instruction: the filter is near its 4096). */
+     * whole (one instruction, from when the filter was near its 4096). */
     case SYS_setrlimit:
       ret(a, TRAP(BH_R_CORE));
       break;
@@ -597,28 +637,26 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
        * supervisor refuses stack take-overs to a process that shares its
        * parent's memory (review), and must see that parent. */
       ld(a, ARG_LO(0));
-      jump_far(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
+      jump(a, BPF_JSET, BH_CLONE_NEW_ANY, notify, -1);
       /* Another process sharing our descriptors could swap the file an
        * executable mapping names while the supervisor scans it
        * (supervisor-exec.c stops only the process's threads). */
       int vm = new_label(a), files = new_label(a);
       jump(a, BPF_JSET, CLONE_FILES, files, vm);
       bind(a, files);
-      jump_far(a, BPF_JSET, CLONE_THREAD, vm, notify);
+      jump(a, BPF_JSET, CLONE_THREAD, vm, notify);
       bind(a, vm);
       jump(a, BPF_JSET, CLONE_VM, -1, tids);
-      jump_far(a, BPF_JSET, CLONE_PARENT, notify, -1);
+      jump(a, BPF_JSET, CLONE_PARENT, notify, -1);
       /* Words the kernel writes (the child's at its exit, with the PKRU it
        * dies with): not in protected memory (review). */
       bind(a, tids);
-      word_if(a, p, CLONE_PARENT_SETTID, 2, notify);
-      word_if(a, p, CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID, 3, notify);
-      ja(a, allow);
+      check_clone_words(a, &c);
       break;
     }
     case SYS_set_tid_address:
-      word_if(a, p, 0, 0, notify);
-      ja(a, allow);
+      word(a, 0, 0);
+      ja(a, c.from[0]);
       break;
     case SYS_clone3: /* its flags are in memory: libc falls back to clone */
       ret(a, SECCOMP_RET_ERRNO | ENOSYS);
@@ -632,30 +670,23 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       break;
     case SYS_mprotect:
       ld(a, ARG_LO(2));
-      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
-      check_ranges(a, p, 0, 1, 0, notify);
-      ja(a, allow);
+      jump(a, BPF_JSET, PROT_EXEC, notify, -1);
+      check_range(a, c.unkeyed); /* a keyed page keeps its key */
       break;
-    case SYS_mmap: {
-      int fixed = new_label(a);
+    case SYS_mmap:
       /* New code: refused if writable or anonymous, scanned if from a
        * file (supervisor-exec.c). */
       ld(a, ARG_LO(2));
-      jump_far(a, BPF_JSET, PROT_EXEC, notify, -1);
-      bind(a, fixed);
+      jump(a, BPF_JSET, PROT_EXEC, notify, -1);
       ld(a, ARG_LO(3));
-      jump_far(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
-      check_ranges(a, p, 0, 1, 1, notify);
-      ja(a, allow);
+      jump(a, BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, -1, allow);
+      check_range(a, c.from[0]);
       break;
-    }
     case SYS_munmap:
     case SYS_madvise:
-      check_ranges(a, p, 0, 1, 1, notify);
-      ja(a, allow);
+      check_range(a, c.from[0]);
       break;
     case SYS_mremap: {
-      int fixed = new_label(a);
       /* Growing a mapping (or copying one, old length 0) maps more of its
        * file: of an executable one, bytes the supervisor never scanned. */
       int low = new_label(a), grow = new_label(a), ranges = new_label(a);
@@ -680,13 +711,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       bind(a, grow);
       ja(a, notify);
       bind(a, ranges);
-      check_ranges(a, p, 0, 1, 1, notify);
-      check_ranges(a, p, 0, 2, 1, notify);
-      bind(a, fixed);
-      ld(a, ARG_LO(3));
-      jump_far(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
-      check_ranges(a, p, 4, 2, 1, notify);
-      ja(a, allow);
+      check_mremap(a, &c);
       break;
     }
     case SYS_shmat:
@@ -809,6 +834,7 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       ret(a, ALLOW);
     }
   }
+  range_checks(a, p, &c, NOTIFY);
   return finish(a);
 }
 
@@ -836,6 +862,8 @@ int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int refuse = new_label(a), allow = new_label(a);
+  struct checks c;
+  new_checks(a, &c);
   ld(a, ARCH); /* the first filter traps every other */
   jump_far(a, BPF_JEQ, AUDIT_ARCH_X86_64, -1, allow);
   ld(a, NR);
@@ -865,30 +893,26 @@ int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
     case SYS_munmap:
     case SYS_madvise:
       huge_len(a, 1, refuse);
-      check_ranges(a, &p, 0, 1, 1, refuse);
+      check_range(a, c.from[0]);
       break;
     case SYS_mremap:
       huge_len(a, 1, refuse);
       huge_len(a, 2, refuse);
-      check_ranges(a, &p, 0, 1, 1, refuse);
-      check_ranges(a, &p, 0, 2, 1, refuse);
-      ld(a, ARG_LO(3));
-      jump_far(a, BPF_JSET, MREMAP_FIXED_, -1, allow);
-      check_ranges(a, &p, 4, 2, 1, refuse);
+      check_mremap(a, &c);
       break;
     case SYS_clone: /* words the kernel writes */
-      word_if(a, &p, CLONE_PARENT_SETTID, 2, refuse);
-      word_if(a, &p, CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID, 3, refuse);
+      check_clone_words(a, &c);
       break;
     case SYS_set_tid_address:
-      word_if(a, &p, 0, 0, refuse);
+      word(a, 0, 0);
+      ja(a, c.from[0]);
       break;
     }
-    ja(a, allow);
   }
   bind(a, refuse);
   ret(a, TRAP(BH_R_PROTECTED));
   bind(a, allow);
   ret(a, ALLOW);
+  range_checks(a, &p, &c, TRAP(BH_R_PROTECTED));
   return finish(a);
 }

@@ -26,8 +26,9 @@
 // refuses setpgid naming the supervisor's pid as the group (arg 1).
 //
 // Fixed the second way: the filter refuses setpgid into the supervisor's
-// group with the one-line denial (room for the rule was made by sharing
-// one far jump among each 16 ranges' checks, runtime/bpf.c each_range).
+// group with the one-line denial (room for the rule was made then by
+// sharing one far jump among each 16 ranges' checks; since, every memory
+// call shares one copy of the range checks, runtime/bpf.c range_checks).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog

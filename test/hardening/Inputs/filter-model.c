@@ -2,9 +2,11 @@
  * interpreter of its own, on many made-up system calls, and compares each
  * answer with a model of the policy docs/hardening.md states (one rule per
  * call; range overlap on 64-bit sums, as the kernel's registers hold
- * them). Protected ranges: 0 to 34 (three groups of range checks), some keyed, one
- * across a 4 GiB line and ones far apart (high words differ). Arguments
- * near range edges, small, and random. Prints the mismatches. */
+ * them). Protected ranges: 0 to BH_MAX_RANGES (the range checks every
+ * memory call shares), some keyed, one across a 4 GiB line and ones far
+ * apart (high words differ). Arguments near range edges, small, and
+ * random. Prints the mismatches, and each filter the kernel would refuse
+ * to load. */
 #define _GNU_SOURCE
 #include "syscalls.h"
 #include <errno.h>
@@ -57,12 +59,54 @@ static uint32_t run(const struct sock_filter *f, int n, const struct seccomp_dat
     case BPF_JMP | BPF_JSET | BPF_K: pc += (A & i.k) ? i.jt : i.jf; break;
     case BPF_JMP | BPF_JEQ | BPF_X: pc += A == X ? i.jt : i.jf; break;
     case BPF_JMP | BPF_JGT | BPF_X: pc += A > X ? i.jt : i.jf; break;
+    case BPF_JMP | BPF_JGE | BPF_X: pc += A >= X ? i.jt : i.jf; break;
     case BPF_RET | BPF_K: return i.k;
     default: printf("bad insn %x at %d\n", i.code, pc); exit(2);
     }
   }
   printf("fell off\n");
   exit(2);
+}
+
+/* What the kernel checks before it loads a classic filter (bpf_check_classic
+ * in net/core/filter.c), as far as the filter's instructions go: every
+ * jump lands inside the program, the last instruction returns, and a load
+ * of scratch memory M[k] follows a store to M[k] on every path to it. The
+ * kernel's paths are conservative: an instruction is reached from each
+ * jump to it and from the instruction before it, a return too. */
+static int kernel_accepts(const struct sock_filter *f, int n, const char *what) {
+  static uint16_t stored_in[4096]; /* M words stored on every jump to pc */
+  if (n < 1 || n > 4096 || BPF_CLASS(f[n - 1].code) != BPF_RET) {
+    printf("%s: the kernel refuses the filter: %d instructions, or no return at the end\n", what, n);
+    return 0;
+  }
+  memset(stored_in, 0xff, sizeof stored_in);
+  uint16_t stored = 0;
+  for (int pc = 0; pc < n; pc++) {
+    struct sock_filter i = f[pc];
+    stored &= stored_in[pc];
+    if ((i.code == BPF_ST || i.code == BPF_STX) && i.k < 16)
+      stored |= 1u << i.k;
+    if (i.code == (BPF_LD | BPF_MEM) || i.code == (BPF_LDX | BPF_MEM))
+      if (i.k >= 16 || !(stored & (1u << i.k))) {
+        printf("%s: the kernel refuses the filter: M[%u] loaded at %d before a store on some path\n", what, i.k, pc);
+        return 0;
+      }
+    if (BPF_CLASS(i.code) != BPF_JMP)
+      continue;
+    long to[2] = {pc + 1L + i.jt, pc + 1L + i.jf};
+    if (BPF_OP(i.code) == BPF_JA)
+      to[0] = to[1] = pc + 1L + i.k;
+    for (int t = 0; t < 2; t++) {
+      if (to[t] >= n) {
+        printf("%s: the kernel refuses the filter: a jump at %d leaves it\n", what, pc);
+        return 0;
+      }
+      stored_in[to[t]] &= stored;
+    }
+    stored = 0xffff;
+  }
+  return 1;
 }
 
 static struct bh_policy P;
@@ -215,6 +259,10 @@ static long check(int nranges, long iters) {
     printf("ranges %d: the filter does not build\n", nranges);
     return -1;
   }
+  char what[32];
+  snprintf(what, sizeof what, "ranges %d", nranges);
+  if (!kernel_accepts(f, n, what))
+    return -1;
   static const long names[] = {SYS_ptrace, SYS_process_vm_readv, SYS_seccomp, SYS_prctl, SYS_kill, SYS_tkill, SYS_pidfd_open, SYS_pidfd_send_signal,
     SYS_pkey_mprotect, SYS_personality, SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_shmat, SYS_open,
     SYS_openat, SYS_openat2, SYS_creat, SYS_ioctl, SYS_clone, SYS_clone3, SYS_rseq, SYS_set_tid_address, SYS_unshare, SYS_read,
@@ -304,6 +352,8 @@ static long check_object(uint64_t lo, uint64_t hi, long iters) {
     printf("object %llx: the object filter does not build in a page\n", (unsigned long long)lo);
     return -1;
   }
+  if (!kernel_accepts(f, n, "object"))
+    return -1;
   static const long names[] = {SYS_mprotect, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_pkey_mprotect,
     SYS_clone, SYS_set_tid_address, SYS_read, SYS_seccomp, SYS_ioctl};
   long bad = 0;
@@ -326,7 +376,7 @@ static long check_object(uint64_t lo, uint64_t hi, long iters) {
 
 int main(void) {
   long bad = 0;
-  for (int n = 0; n <= 34; n++) {
+  for (int n = 0; n <= BH_MAX_RANGES; n++) {
     long b = check(n, 100000);
     bad += b < 0 ? 1 : b;
   }
