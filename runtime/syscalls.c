@@ -657,9 +657,10 @@ __attribute__((constructor(103))) static void install_filter(void) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
     cannot("socketpair");
-  pid_t sup = bh_supervisor_start(sv[0], sv[1]);
+  const char *failed;
+  pid_t sup = bh_supervisor_start(sv[0], sv[1], &failed);
   if (sup < 0)
-    cannot("fork");
+    cannot(failed);
   close(sv[1]);
   policy.p.supervisor = sup;
   policy.p.on = 1;
