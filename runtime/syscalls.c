@@ -89,7 +89,7 @@ const char *bh_reason_text(int reason) {
            "the kernel";
   case BH_R_SUPERVISOR:
     return "the supervisor decides what the filter cannot; the program may not "
-           "signal it or join its process group";
+           "signal it";
   case BH_R_REMAP:
     return "remap_file_pages rearranges pages behind the filter's address "
            "checks";
@@ -222,8 +222,6 @@ const char *bh_syscall_name(long nr) {
     return "pidfd_send_signal";
   case SYS_prlimit64:
     return "prlimit64";
-  case SYS_setpgid:
-    return "setpgid";
   case SYS_setrlimit:
     return "setrlimit";
   case SYS_pidfd_getfd:
