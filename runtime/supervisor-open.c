@@ -1156,7 +1156,7 @@ static int caller_tty(const struct caller *who, long nr, int base,
                        .resolve = how->resolve};
   struct stat st;
   char buf[1024], name[300];
-  int fd = open_as(who, 0, nr == SYS_openat2 ? nr : SYS_openat, base, rel, &h);
+  int fd = open_as(who, 0, nr, base, rel, &h);
   int dev_tty = fd >= 0 && !fstat(fd, &st) && S_ISCHR(st.st_mode) &&
                 st.st_rdev == makedev(5, 0);
   if (fd >= 0)
