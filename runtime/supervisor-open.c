@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include "syscalls.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1141,6 +1142,68 @@ static int own_proc_file(const struct caller *who, long nr, const char *path,
   return open_as(who, 1ULL << CAP_SYS_PTRACE, nr, who->pdir, path + l, &h);
 }
 
+/* /dev/tty is the opener's controlling terminal, which the kernel finds
+ * from the opener's session; the supervisor's session is its own, without
+ * one (ENXIO). So an open that fails so is looked at again (O_PATH): if
+ * it names /dev/tty, the caller's terminal is opened instead, the device
+ * its /proc/<pid>/stat names (tty_nr), found in its root's /dev/pts (a
+ * pty's) or /dev, as the caller, with its flags: the descriptor, or -1
+ * and errno (ENXIO without one, as the kernel answers). Unlike the
+ * kernel's, the open needs the caller's rights to the terminal's node. */
+static int caller_tty(const struct caller *who, long nr, int base,
+                      const char *rel, const struct open_how *how) {
+  struct open_how h = {.flags = O_PATH | (how->flags & O_NOFOLLOW),
+                       .resolve = how->resolve};
+  struct stat st;
+  char buf[1024], name[300];
+  int fd = open_as(who, 0, nr, base, rel, &h);
+  int dev_tty = fd >= 0 && !fstat(fd, &st) && S_ISCHR(st.st_mode) &&
+                st.st_rdev == makedev(5, 0);
+  if (fd >= 0)
+    close(fd);
+  char *e = dev_tty && bh_read_small(who->pdir, "stat", buf, sizeof buf) > 0
+                ? strrchr(buf, ')')
+                : NULL;
+  unsigned tty_nr = 0; /* after the name: state ppid pgrp session tty_nr */
+  if (!e || sscanf(e + 1, " %*c %*d %*d %*d %u", &tty_nr) != 1 || !tty_nr)
+    return errno = ENXIO, -1;
+  dev_t want = (dev_t)tty_nr; /* encoded as st_rdev is */
+  int root = openat(who->dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return errno = ENXIO, -1;
+  name[0] = 0;
+  if (major(want) == 136) /* a pty's: /dev/pts/<index> */
+    snprintf(name, sizeof name, "dev/pts/%u", minor(want));
+  else { /* a console's, a serial line's: a node of /dev */
+    struct open_how d = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    int dev = (int)syscall(SYS_openat2, root, "dev", &d, sizeof d);
+    DIR *dir = dev >= 0 ? fdopendir(dev) : NULL;
+    for (struct dirent *x; dir && !name[0] && (x = readdir(dir));)
+      if (!fstatat(dev, x->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+          S_ISCHR(st.st_mode) && st.st_rdev == want)
+        snprintf(name, sizeof name, "dev/%s", x->d_name);
+    if (dir)
+      closedir(dir);
+    else if (dev >= 0)
+      close(dev);
+  }
+  h = (struct open_how){
+      .flags = (how->flags & ~(unsigned long long)(O_CREAT | O_EXCL | O_TRUNC |
+                                                  __O_TMPFILE | O_DIRECTORY)),
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+  fd = name[0] ? open_as(who, 0, SYS_openat, root, name, &h) : -1;
+  int err = name[0] ? errno : ENXIO;
+  close(root);
+  if (fd >= 0 &&
+      (fstat(fd, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != want)) {
+    close(fd);
+    fd = -1, err = ENXIO;
+  }
+  errno = err;
+  return fd;
+}
+
 /* Opens for the caller of n what the path at `at` names from dirfd, with
  * how (read from the caller's memory for openat2), as the caller would:
  * the descriptor, or -1 when n is answered already (or comes again: its
@@ -1273,6 +1336,10 @@ static int open_for(int listener, const struct seccomp_notif *n, int inline_,
     how->flags |= O_NONBLOCK;
   int fd = open_as(who, 0, nr, base, rel, how);
   int open_err = errno;
+  if (fd < 0 && open_err == ENXIO) {
+    fd = caller_tty(who, nr, base, rel, how);
+    open_err = errno;
+  }
   if (fd < 0 && (open_err == EACCES || open_err == EPERM) &&
       !(how->flags & (O_CREAT | __O_TMPFILE)))
     fd = own_proc_file(who, nr, path, how);

@@ -281,10 +281,10 @@ static int copy_fd(pid_t tid, int fd) {
  * (and the same window); an ioctl of a file that is no socket is answered
  * ENOTTY (sockets are the ones Linux 6.1 sets an owner for with these
  * requests). A caller in a pid namespace below ours goes on in the
- * kernel: no id there names the supervisor. Not judged (open, reasoned,
- * not tried): a terminal's O_ASYNC makes its foreground group the owner,
- * and the supervisor is in the program's session, so TIOCSPGRP on the
- * controlling terminal could make that the supervisor's group first. */
+ * kernel: no id there names the supervisor. A terminal's O_ASYNC makes
+ * its foreground group the owner, unjudged: never the supervisor's, which
+ * is in a session of its own (bh_supervisor_start; issue 12,
+ * attacks-supervisor-tty-foreground.c). */
 void bh_supervise_owner(int listener, const struct seccomp_notif *n) {
   pid_t tid = (pid_t)n->pid;
   int is_ioctl = n->data.nr == SYS_ioctl;

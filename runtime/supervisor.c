@@ -750,9 +750,9 @@ static int receive_fd(int sock) {
 }
 
 static __attribute__((noreturn)) void supervise(int sock) {
-  /* Its own process group: no terminal signal or kill of the program's
-   * group reaches it; it ignores the rest it could be sent by accident. */
-  setpgid(0, 0);
+  /* In a session and process group of its own (bh_supervisor_start): no
+   * terminal signal or kill of the program's group reaches it; it
+   * ignores the rest it could be sent by accident. */
   static const int quiet[] = {SIGINT,  SIGQUIT, SIGTSTP, SIGTTIN,
                               SIGTTOU, SIGHUP,  SIGPIPE, SIGUSR1,
                               SIGUSR2, SIGALRM, SIGTERM, SIGXFSZ};
@@ -799,25 +799,48 @@ static __attribute__((noreturn)) void supervise(int sock) {
 }
 
 /* Two forks, so the supervisor is no child of the program: its wait()
- * and SIGCHLD stay the program's own. The middle process passes the
- * supervisor's pid back and exits. */
-pid_t bh_supervisor_start(int mine, int theirs) {
+ * and SIGCHLD stay the program's own. The middle process makes a session
+ * of its own (it leads no group, so setsid works): in the program's
+ * session, TIOCSPGRP on the program's terminal made the supervisor's
+ * group the foreground one, whose O_ASYNC then signalled it, and setpgid
+ * joined its group for kill(0) (attacks-supervisor-tty-foreground.c,
+ * attacks-rev44-supervisor-pgrp-kill.c); the kernel refuses both across
+ * sessions. The supervisor is a member of that session, not its leader:
+ * a leader without a terminal would take the first one it opens for the
+ * program as its own. It leads a group of its own there, so its group is
+ * its pid, as the filter expects. The middle process passes its pid back
+ * (or the step that failed, and errno) and exits. */
+pid_t bh_supervisor_start(int mine, int theirs, const char **failed) {
+  static const char *const steps[] = {"fork", "setsid", "setpgid"};
+  *failed = steps[0];
   pid_t mid = _Fork();
   if (mid < 0)
     return -1;
   if (mid == 0) {
     close(mine);
-    pid_t s = _Fork();
-    if (s == 0)
+    int r[3] = {0, 0, 0}; /* the supervisor's pid, the failed step, errno */
+    if (setsid() < 0)
+      r[1] = 1, r[2] = errno;
+    else if ((r[0] = _Fork()) == 0)
       supervise(theirs);
-    _exit(s > 0 && write(theirs, &s, sizeof s) == sizeof s ? 0 : 1);
+    else if (r[0] < 0)
+      r[2] = errno;
+    else if (setpgid(r[0], r[0])) {
+      r[1] = 2, r[2] = errno;
+      kill(r[0], SIGKILL);
+    }
+    _exit(write(theirs, r, sizeof r) == sizeof r ? 0 : 1);
   }
-  int status;
+  int status, r[3];
   while (waitpid(mid, &status, 0) < 0 && errno == EINTR) {
   }
-  pid_t s = -1;
   if (!WIFEXITED(status) || WEXITSTATUS(status) ||
-      read(mine, &s, sizeof s) != sizeof s)
+      read(mine, r, sizeof r) != sizeof r)
     return -1;
-  return s;
+  if (r[1] || r[0] <= 0) {
+    *failed = steps[r[1] == 1 || r[1] == 2 ? r[1] : 0];
+    errno = r[2];
+    return -1;
+  }
+  return r[0];
 }

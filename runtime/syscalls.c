@@ -89,7 +89,7 @@ const char *bh_reason_text(int reason) {
            "the kernel";
   case BH_R_SUPERVISOR:
     return "the supervisor decides what the filter cannot; the program may not "
-           "signal it or join its process group";
+           "signal it";
   case BH_R_REMAP:
     return "remap_file_pages rearranges pages behind the filter's address "
            "checks";
@@ -222,8 +222,6 @@ const char *bh_syscall_name(long nr) {
     return "pidfd_send_signal";
   case SYS_prlimit64:
     return "prlimit64";
-  case SYS_setpgid:
-    return "setpgid";
   case SYS_setrlimit:
     return "setrlimit";
   case SYS_pidfd_getfd:
@@ -657,9 +655,10 @@ __attribute__((constructor(103))) static void install_filter(void) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
     cannot("socketpair");
-  pid_t sup = bh_supervisor_start(sv[0], sv[1]);
+  const char *failed;
+  pid_t sup = bh_supervisor_start(sv[0], sv[1], &failed);
   if (sup < 0)
-    cannot("fork");
+    cannot(failed);
   close(sv[1]);
   policy.p.supervisor = sup;
   policy.p.on = 1;

@@ -137,10 +137,11 @@ enum bh_request {
  * every held stack -> this thread). 0, or -1 with errno. */
 long bh_supervisor_request(int op, int c, int i) BH_HIDDEN;
 
-/* Forks the supervisor (supervisor.c), which waits for the listener on
- * theirs, one end of a socket pair; mine is the program's end. Returns its
- * pid, or -1. */
-pid_t bh_supervisor_start(int mine, int theirs) BH_HIDDEN;
+/* Forks the supervisor (supervisor.c), in a session of its own, which
+ * waits for the listener on theirs, one end of a socket pair; mine is the
+ * program's end. Returns its pid, or -1 with errno and *failed naming the
+ * call that failed (fork, setsid, setpgid). */
+pid_t bh_supervisor_start(int mine, int theirs, const char **failed) BH_HIDDEN;
 /* Fields of /proc/<pid>/stat that identify an address space (syscalls.c). */
 int bh_task_ident(pid_t pid, unsigned long out[BH_IDENT_FIELDS]) BH_HIDDEN;
 /* The supervisor's handling of an open (supervisor-open.c). Answers the

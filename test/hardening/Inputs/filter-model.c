@@ -148,8 +148,6 @@ static uint32_t model(const struct seccomp_data *d) {
     if (LO(0) == (uint32_t)P.supervisor) return TRAP(BH_R_SUPERVISOR);
     /* any other positive id may be a supervisor thread's (review 31): a signal, not 0, to the supervisor */
     return (int32_t)LO(0) > 0 && LO(1) != 0 ? NOTIFY : ALLOW;
-  case SYS_setpgid: /* into the supervisor's group (review 44) */
-    return LO(1) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
   case SYS_tgkill: case SYS_rt_tgsigqueueinfo: case SYS_pidfd_open:
     return LO(0) == (uint32_t)P.supervisor ? TRAP(BH_R_SUPERVISOR) : ALLOW;
   case SYS_pkey_alloc: case SYS_pkey_free: case SYS_pkey_mprotect: case SYS_perf_event_open: case SYS_bpf:
