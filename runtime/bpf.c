@@ -435,7 +435,8 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
                                SYS_clone,
                                SYS_clone3,
                                SYS_rseq,
-                               SYS_set_tid_address};
+                               SYS_set_tid_address,
+                               SYS_brk};
   enum { N = sizeof names / sizeof names[0] };
   struct rule r[N];
   int trap_arch = new_label(a), allow_all = new_label(a);
@@ -656,6 +657,17 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
     case SYS_set_tid_address:
       word(a, 0, 0);
       ja(a, c.from[0]);
+      break;
+    /* brk's shrink unmaps every mapping below the old break, not only the
+     * heap's: a late object placed in a hole of the heap went that way
+     * (review 46, attacks-rev46-brk-unmap.c). The query (0) goes on; a
+     * move goes to the supervisor, which fails it for our process (its
+     * break stays where start-up left it) and lets other programs' go on. */
+    case SYS_brk:
+      ld(a, ARG_LO(0));
+      jump(a, BPF_JEQ, 0, -1, notify);
+      ld(a, ARG_HI(0));
+      jump(a, BPF_JEQ, 0, allow, notify);
       break;
     case SYS_clone3: /* its flags are in memory: libc falls back to clone */
       ret(a, SECCOMP_RET_ERRNO | ENOSYS);

@@ -688,6 +688,14 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
       bh_notif_respond(listener, n->id, 0, err, 0);
     }
     return;
+  case SYS_brk:
+    /* A move of our process's break fails (review 46): answered 0, which
+     * glibc's brk takes for a failure (a break below the one asked for;
+     * malloc then maps instead). An error would not do: -ENOMEM is a
+     * break far above any asked for, which glibc takes for success. */
+    bh_notif_respond(listener, n->id, 0, 0,
+                     !bh_supervisor_is_ours((pid_t)n->pid));
+    return;
   case SYS_pkey_mprotect:
     if (bh_supervisor_is_ours((pid_t)n->pid))
       bh_supervise_pkey_mprotect(listener, n);

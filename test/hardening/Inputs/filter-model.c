@@ -181,6 +181,8 @@ static uint32_t model(const struct seccomp_data *d) {
   case SYS_clone3: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_rseq: return SECCOMP_RET_ERRNO | ENOSYS;
   case SYS_personality: return LO(0) == 0xffffffffu ? ALLOW : NOTIFY;
+  /* a move of the break may unmap anything below it (review 46) */
+  case SYS_brk: return a[0] == 0 ? ALLOW : NOTIFY;
   case SYS_mprotect: return (LO(2) & PROT_EXEC) || ov(a[0], a[1], 0) ? NOTIFY : ALLOW;
   case SYS_mmap:
     if (LO(2) & PROT_EXEC) return NOTIFY;
@@ -290,6 +292,7 @@ static long check(int nranges, long iters) {
       d.args[1] = (random() % 4 ? 0 : rnd() << 32) | (uint32_t[]){9, 8, 10, 15, 16}[random() % 5];
       if (random() % 2) d.args[2] = (random() % 2 ? rnd() << 32 : 0) | (uint32_t[]){0, 1, 0x7fffffff, 0x80000000u, 0xffffffffu, P.supervisor, -P.supervisor, P.supervisor + 1, -P.supervisor - 1}[random() % 9];
     }
+    if (d.nr == SYS_brk && random() % 2) d.args[0] = random() % 2 ? 0 : rnd() << 32; /* the query; a high word alone */
     if (d.nr == SYS_prctl && random() % 2) d.args[0] = (uint32_t[]){59, 35, 4, 0x59616d61, 22}[random() % 5];
     if (d.nr == SYS_seccomp && random() % 2) {
       d.args[0] = random() % 4, d.args[1] = random() % 3 ? 1 : random() % 16;
