@@ -33,7 +33,10 @@
 // common ancestor, none to the task moved (root's supervisor here).
 //
 // Seen in the guest (root, Linux 6.1): kill, freeze and nobody ATTACK
-// SUCCEEDED, 3 runs of 3.
+// SUCCEEDED, 3 runs of 3. The attack runs check only that the move was
+// tried and nothing succeeded, so a fix that refuses the open (one line,
+// the program killed) passes them; the control expects cgroup v2 writes
+// to work, and such a fix changes its lines.
 //
 // Suggested fix: bh_kernel_setting refuses opens for writing on cgroup v2
 // (CGROUP2_SUPER_MAGIC) as on v1, at least of cgroup.procs,
@@ -63,9 +66,8 @@
 // CHECK: vault says 20
 // CHECK: supervisor found: 1
 // NOBODY: uid 65534
-// NOBODY: moved: ok
+// CHECK: moving {{[0-9]+}}
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: open after: ok
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
@@ -133,6 +135,7 @@ int main(int argc, char **argv) {
     _exit(0);
   }
   snprintf(id, sizeof id, "%d", (int)victim);
+  printf("moving %s\n", id);
   if (put(dir, "cgroup.procs", id))
     return 2;
   printf("moved: ok\n");
