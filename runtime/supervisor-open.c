@@ -939,7 +939,9 @@ static int judge(int fd, pid_t tid, pid_t caller) {
  * tracefs or debugfs (its removal gives a start-up copy back to the page
  * cache; its out-of-line step runs the file's instruction), binfmt_misc's
  * interpreters, sysfs's uevent helper (review 30), any cgroup v1 file
- * (review 36). 0, or the reason.
+ * (review 36); and any cgroup v2 file, whose cgroup.procs moves the
+ * supervisor into a cgroup whose cgroup.kill ends it and cgroup.freeze
+ * stalls it (review 47). 0, or the reason.
  * Also asked of the descriptors the process holds when its filter is
  * installed (syscalls.c). */
 int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
@@ -968,6 +970,8 @@ int bh_kernel_setting(int fd, unsigned long long flags, pid_t tid,
       fs.f_type == BINFMTFS_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC ||
       fs.f_type == SYSFS_MAGIC)
     return BH_R_KERNEL_SETTING;
+  if (fs.f_type == CGROUP2_SUPER_MAGIC)
+    return BH_R_CGROUP;
   if (fs.f_type != PROC_SUPER_MAGIC)
     return 0;
   char path[PATH_MAX];

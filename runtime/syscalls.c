@@ -138,6 +138,9 @@ const char *bh_reason_text(int reason) {
     return "the device writes physical memory or types input that a "
            "process outside the filter runs (/dev/mem, /dev/kmem, /dev/port, "
            "/dev/uinput, /dev/input)";
+  case BH_R_CGROUP:
+    return "a cgroup v2 file moves, kills, freezes or starves the processes "
+           "of a cgroup, and the supervisor can be moved into one";
   case BH_R_PORTS:
     return "port I/O reaches devices outside the keys (a keyboard "
            "controller types into a terminal; a device's DMA writes memory)";

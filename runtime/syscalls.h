@@ -81,6 +81,7 @@ enum bh_reason {
   BH_R_TERMINAL,     /* ioctl TIOCSTI, TIOCLINUX, keymaps: typing input */
   BH_R_PORTS,        /* iopl, ioperm */
   BH_R_DEVICE,       /* a write open of /dev/mem, /dev/port, /dev/uinput... */
+  BH_R_CGROUP,       /* a write open of a cgroup v2 file */
   BH_R_COUNT
 };
 const char *bh_reason_text(int reason) BH_HIDDEN;
