@@ -52,20 +52,17 @@
 
 #ifdef LAUNCHER
 #include "Inputs/terminal-reader.h"
+#include "Inputs/guest-pty.h"
 /* launch PROG ARGS...: PROG on a terminal of its own, then one line read
  * from that terminal run as a command. */
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
   setvbuf(stdout, NULL, _IONBF, 0);
-  mkdir("/dev/pts", 0755);
-  mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666");
-  int master = posix_openpt(O_RDWR | O_NOCTTY);
-  if (master < 0 || grantpt(master) || unlockpt(master)) {
-    perror("launch: pty");
+  const char *name;
+  int master = guest_pty(&name);
+  if (master < 0)
     return 2;
-  }
-  const char *name = ptsname(master);
   unlink(OUT);
   pid_t prog = fork();
   if (prog == 0) {

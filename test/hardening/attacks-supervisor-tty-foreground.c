@@ -99,6 +99,8 @@
 #include <unistd.h>
 
 #ifdef LAUNCHER
+#include "Inputs/guest-pty.h"
+
 static char seen[1 << 16];
 static size_t nseen;
 
@@ -140,14 +142,10 @@ int main(int argc, char **argv) {
   if (argc < 3)
     return 2;
   setvbuf(stdout, NULL, _IONBF, 0);
-  mkdir("/dev/pts", 0755);
-  mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666");
-  int master = posix_openpt(O_RDWR | O_NOCTTY);
-  if (master < 0 || grantpt(master) || unlockpt(master)) {
-    perror("launch: pty");
+  const char *name;
+  int master = guest_pty(&name);
+  if (master < 0)
     return 2;
-  }
-  const char *name = ptsname(master);
   struct termios t; /* the slave's: no echo, no \r; but ^Z still stops */
   if (tcgetattr(master, &t))
     return 2;
