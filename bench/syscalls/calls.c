@@ -11,6 +11,10 @@
  *   openat+close      of the same file: every open goes to the supervisor
  *   dlopen+dlclose    of BENCH_DLOPEN (default libz.so.1): its open, and
  *                     its executable mapping, which the supervisor scans
+ *   sbrk 64K          a move of the break up by 64 KiB and back: with the
+ *                     filter the first is refused by the supervisor (a
+ *                     notification) and there is nothing to move back; what
+ *                     glibc's malloc pays about once per MB of heap growth
  *
  * Usage: bench-calls [REPS [MIN_MS]] (defaults 7 and 20). Lines are
  * "row ns", read by run.sh. */
@@ -53,6 +57,11 @@ static const char *lib;
 static void do_dlopen(void) {
   void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
   if (!h || dlclose(h))
+    abort();
+}
+
+static void do_sbrk(void) {
+  if (sbrk(65536) != (void *)-1 && sbrk(-65536) == (void *)-1)
     abort();
 }
 
@@ -104,5 +113,6 @@ int main(int argc, char **argv) {
   printf("openat-close %.1f\n", measure(do_open, reps, min_ms));
   lib = getenv("BENCH_DLOPEN") ? getenv("BENCH_DLOPEN") : "libz.so.1";
   printf("dlopen-dlclose %.1f\n", measure(do_dlopen, reps, min_ms));
+  printf("sbrk-64k %.1f\n", measure(do_sbrk, reps, min_ms));
   return 0;
 }

@@ -51,7 +51,7 @@ printf '%-18s %12s %12s %12s %12s\n' call "filter ns" "opt-out ns" "plain ns" "a
 median() {
   awk -v b="$1" -v r="$2" '$1 == b && $2 == r { print $3 }' "$work/rows" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
-for row in getpid read-4k mmap-munmap-64k openat-close dlopen-dlclose; do
+for row in getpid read-4k mmap-munmap-64k openat-close dlopen-dlclose sbrk-64k; do
   awk -v r="$row" -v a="$(median on "$row")" -v o="$(median off "$row")" \
     -v p="$(median plain "$row")" \
     'BEGIN { printf "%-18s %12.1f %12.1f %12.1f %+12.1f\n", r, a, o, p, a - p }'
