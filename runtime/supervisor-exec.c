@@ -445,8 +445,9 @@ static const char *judge(int fd, int fl, const struct seccomp_notif *n,
   return why;
 }
 
-static void report(const struct seccomp_notif *n, const char *file,
-                   const char *domain, const char *why) {
+/* listener: -1 where the caller is stopped (bh_supervisor_say). */
+static void report(int listener, const struct seccomp_notif *n,
+                   const char *file, const char *domain, const char *why) {
   char line[1600];
   int k = snprintf(line, sizeof line, "bulkhead: denied: mmap(");
   for (int i = 0; i < 6 && k < (int)sizeof line; i++)
@@ -459,7 +460,7 @@ static void report(const struct seccomp_notif *n, const char *file,
         file, domain, (int)bh_task_tgid((pid_t)n->pid), (int)n->pid, why);
   if (k > (int)sizeof line)
     k = sizeof line;
-  bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
+  bh_supervisor_say((pid_t)n->pid, listener, n->id, line, (size_t)k);
 }
 
 /* The signal a stop of a traced thread took (to give back), or 0. */
@@ -717,7 +718,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
     if (seized)
       bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
                      sizeof domain);
-    report(n, file, domain, no);
+    report(seized ? -1 : listener, n, file, domain, no);
     kill(tgid, SIGKILL);
     if (!seized)
       bh_notif_respond(listener, n->id, 0, EPERM, 0);
@@ -733,7 +734,7 @@ void bh_supervise_exec(int listener, const struct seccomp_notif *n) {
                            sizeof why)))) {
       bh_domain_text(tid, !bh_stopped_pkru(tid, &pkru), pkru, domain,
                      sizeof domain);
-      report(n, file, domain, no);
+      report(seized ? -1 : listener, n, file, domain, no);
       kill_with_sharers(tgid, tid); /* before any of its threads runs again */
     }
   }

@@ -73,6 +73,7 @@ struct caller {
 };
 
 static int proc_dir(pid_t pid);
+static int line_terminal(const struct statx *sx);
 
 static void caller_done(struct caller *c) {
   if (c->dir >= 0)
@@ -272,20 +273,24 @@ int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) {
  * between the look and the open gets EBADF. A new open file description:
  * what it shares with the caller's is the inode (its data, seals,
  * append-only attribute), not the position, the status flags or
- * O_APPEND; the callers use it only for what is the inode's. */
-int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
-                      int acc, struct bh_fdinfo *fi) {
-  struct caller who;
+ * O_APPEND; the callers use it only for what is the inode's.
+ *
+ * look_caller_fd makes every check but the open, and gives the O_PATH
+ * descriptor (who open), or -errno; line: a denial's line, for which a
+ * FIFO or pipe and a plain terminal (line_terminal) do too. */
+static int look_caller_fd(int listener, const struct seccomp_notif *n,
+                          int number, int acc, int line,
+                          struct bh_fdinfo *fi, struct caller *who) {
   uint64_t id = n->id;
   memset(fi, 0, sizeof *fi);
-  if (read_caller((pid_t)n->pid, &who))
+  if (read_caller((pid_t)n->pid, who))
     return -ESRCH;
   if (listener >= 0 && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id)) {
-    caller_done(&who);
+    caller_done(who);
     return -ESRCH; /* gone: its number may be another task's */
   }
-  int err = EBADF, p = -1, fd = -1;
-  if (number < 0 || fdinfo_at(who.dir, number, fi))
+  int err = EBADF, p = -1;
+  if (number < 0 || fdinfo_at(who->dir, number, fi))
     goto out;
   fi->known = 1;
   int theirs = (int)(fi->flags & O_ACCMODE);
@@ -296,23 +301,37 @@ int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
   char name[32];
   snprintf(name, sizeof name, "fd/%d", number);
   struct statx sx;
-  if ((p = openat(who.dir, name, O_PATH | O_CLOEXEC)) < 0 ||
-      statx(p, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_MNT_ID,
-            &sx) ||
+  /* AT_STATX_DONT_SYNC: type, inode and mount are the cached inode's; no
+   * network or FUSE round trip. */
+  if ((p = openat(who->dir, name, O_PATH | O_CLOEXEC)) < 0 ||
+      statx(p, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC,
+            STATX_TYPE | STATX_INO | STATX_MNT_ID, &sx) ||
       !(sx.stx_mask & STATX_MNT_ID) || sx.stx_ino != fi->ino ||
       sx.stx_mnt_id != fi->mnt_id)
     goto out; /* not the file the fdinfo named: swapped meanwhile */
   fi->mode = sx.stx_mode;
-  if (!S_ISREG(sx.stx_mode)) {
+  if (!S_ISREG(sx.stx_mode) &&
+      !(line && (S_ISFIFO(sx.stx_mode) || line_terminal(&sx)))) {
     err = EINVAL;
     goto out;
   }
+  return p;
+out:
+  if (p >= 0)
+    close(p);
+  caller_done(who);
+  return -err;
+}
+
+/* Opens what look_caller_fd looked at (p) with flags, with the caller's
+ * credentials: the descriptor, or -errno. */
+static int open_looked(const struct caller *who, int p, int flags) {
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", p);
-  int took = take_credentials(&who, 0);
+  int took = take_credentials(who, 0), fd = -1;
   if (took >= 0)
-    fd = open(self, acc | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  err = took < 0 ? EACCES : errno;
+    fd = open(self, flags | O_CLOEXEC);
+  int err = took < 0 ? EACCES : errno;
   if (took > 0)
     give_back_credentials();
   struct stat a, b;
@@ -321,11 +340,85 @@ int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
     close(fd);
     fd = -1, err = EBADF;
   }
-out:
-  if (p >= 0)
-    close(p);
-  caller_done(&who);
   return fd >= 0 ? fd : -err;
+}
+
+int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
+                      int acc, struct bh_fdinfo *fi) {
+  struct caller who;
+  int p = look_caller_fd(listener, n, number, acc, 0, fi, &who);
+  if (p < 0)
+    return p;
+  int fd = open_looked(&who, p, acc | O_NONBLOCK | O_NOCTTY);
+  close(p);
+  caller_done(&who);
+  return fd;
+}
+
+/* A terminal a denial's line may open: a Unix 98 pseudo-terminal's slave
+ * (majors 136-143) or a virtual console (major 4, minors 1-63), whose
+ * open (O_NOCTTY) changes nothing but counts. Not major 5 (/dev/tty is
+ * the opener's terminal, not the caller's; /dev/console; /dev/ptmx makes
+ * a new pseudo-terminal, and a master's descriptor names it), nor a
+ * serial line (major 4 from minor 64, USB and others: an open raises the
+ * modem's control lines), nor any other character device: an open of a
+ * device can act. */
+static int line_terminal(const struct statx *sx) {
+  unsigned maj = sx->stx_rdev_major, min = sx->stx_rdev_minor;
+  return S_ISCHR(sx->stx_mode) &&
+         ((maj >= 136 && maj <= 143) || (maj == 4 && min >= 1 && min <= 63));
+}
+
+/* Closes every descriptor but a and b. */
+static void keep_only(int a, int b) {
+  int lo = a < b ? a : b, hi = a < b ? b : a;
+  if (lo > 0)
+    syscall(SYS_close_range, 0, lo - 1, 0);
+  if (hi > lo + 1)
+    syscall(SYS_close_range, lo + 1, hi - 1, 0);
+  syscall(SYS_close_range, hi + 1, ~0u, 0);
+}
+
+/* A denial's line for a process whose leader has ended (review 41), in
+ * bh_supervisor_say's child: the caller thread's own descriptor 2 opened
+ * again. It must write nowhere that descriptor could not, whatever the
+ * program (attacker B, root too) does to its descriptors meanwhile, and
+ * never wait (docs/hardening.md, "The line of a process whose main
+ * thread has ended"):
+ *  - the caller's descriptor open for writing (fdinfo), else no line: a
+ *    read-only /etc/passwd or kernel setting (review 42);
+ *  - the caller's credentials: an open the caller could make itself;
+ *  - only the inode and mount the fdinfo named, and the open is of the
+ *    O_PATH descriptor looked at: a dup2 after the look gets a file the
+ *    caller held writable then, or nothing;
+ *  - only a regular file (O_APPEND: our open file description has an
+ *    offset of its own, and the end is where the caller's could write
+ *    too), a FIFO or pipe (O_NONBLOCK: no reader of a FIFO, ENXIO) or a
+ *    plain terminal (line_terminal, O_NOCTTY); no other device;
+ *  - no kernel setting, which the caller could not open for writing
+ *    (one can reach it queued on a socket: review 31);
+ *  - n still pending once the caller's directory is open (listener >= 0),
+ *    so the directory is the caller's; without (the supervisor stopped
+ *    the caller since, which ends n's wait), a number reused meanwhile
+ *    gives that task's own writable descriptor 2 and credentials, as
+ *    pidfd_getfd of its process would;
+ *  - the listener closed before the open, which may wait as a write does
+ *    (a FIFO's takes the pipe's lock: review 45): the child is given a
+ *    second and left. */
+int bh_caller_line_fd(int listener, pid_t tid, uint64_t id) {
+  struct seccomp_notif n;
+  struct bh_fdinfo fi;
+  struct caller who;
+  memset(&n, 0, sizeof n);
+  n.id = id, n.pid = (__u32)tid;
+  int p = look_caller_fd(listener, &n, 2, O_WRONLY, 1, &fi, &who);
+  if (p < 0)
+    return -1;
+  if (bh_kernel_setting(p, O_WRONLY, tid, who.tgid))
+    return -1; /* what the caller may not open for writing either */
+  keep_only(who.dir, p); /* the listener too: an open may wait */
+  who.pdir = -1;
+  return open_looked(&who, p, O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY);
 }
 
 /* The supervisor reads the caller's memory regardless of protection keys,
@@ -376,8 +469,10 @@ int bh_supervisor_in_compartments(pid_t tgid, uintptr_t a, size_t len) {
   }
 }
 
-static void refuse_compartment_path(pid_t tid, uintptr_t addr,
-                                    const struct owner *o) {
+static void refuse_compartment_path(int listener,
+                                    const struct seccomp_notif *n,
+                                    uintptr_t addr, const struct owner *o) {
+  pid_t tid = (pid_t)n->pid;
   char line[512], who[96];
   if (o->name)
     snprintf(who, sizeof who, "compartment '%s'", o->name);
@@ -391,7 +486,7 @@ static void refuse_compartment_path(pid_t tid, uintptr_t addr,
       "it (its PKRU); the open fails with EFAULT (docs/hardening.md)\n",
       (unsigned long)addr, (int)tid, who);
   if (k > 0)
-    bh_supervisor_say(tid, line,
+    bh_supervisor_say(tid, listener, n->id, line,
                       (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
@@ -698,7 +793,7 @@ static void refuse_unlearnt(int listener, const struct seccomp_notif *n,
                             pid_t tgid, uintptr_t at) {
   struct owner o = {NULL, 0};
   compartment_page(tgid, at, &o);
-  refuse_compartment_path((pid_t)n->pid, at, &o);
+  refuse_compartment_path(listener, n, at, &o);
   bh_notif_respond(listener, n->id, 0, EFAULT, 0);
 }
 

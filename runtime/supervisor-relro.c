@@ -567,7 +567,7 @@ int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) {
   munmap(m, 2 * n);
 out:
   if (r)
-    bh_supervisor_say(tid, line, strlen(line));
+    bh_supervisor_say(tid, -1, 0, line, strlen(line));
   elf_close(&e);
   if (fd >= 0)
     close(fd);

@@ -269,43 +269,52 @@ static pid_t raw_fork(void) {
  * own descriptor 2 (pidfd_getfd: the same open file, at its offset), so
  * the supervisor keeps none of the program's files open itself (a reader
  * of the program's output would otherwise wait for the supervisor's end,
- * which comes only when every process under the filter has ended). Never
- * by opening /proc/<tid>/fd/2 again: the supervisor, root, would append
- * a line partly of the caller's making to whatever file the caller holds
- * there, read-only too (/etc/passwd). So a process whose leader has ended
- * (pthread_exit) gets no line (rev41-zombie-leader-line.c). */
-void bh_supervisor_say(pid_t tid, const char *line, size_t len) {
+ * which comes only when every process under the filter has ended). Where
+ * pidfd_getfd finds none (a process whose leader has ended, pthread_exit:
+ * the leader's table is gone, review 41), the caller thread's own
+ * descriptor 2 is opened again, in the child, by bh_caller_line_fd
+ * (supervisor-open.c, which says why that writes nowhere the caller's
+ * descriptor could not). listener and id: n's, to check n is still
+ * pending once the caller's directory is open, so its number is the
+ * caller's; listener -1 where the supervisor has stopped the caller since
+ * (which ends n's wait). */
+void bh_supervisor_say(pid_t tid, int listener, uint64_t id,
+                       const char *line, size_t len) {
   pid_t tgid = bh_task_tgid(tid);
-  int pfd = tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+  if (tgid <= 0)
+    return;
+  int pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
   int fd = pfd >= 0 ? (int)syscall(SYS_pidfd_getfd, pfd, 2, 0) : -1;
-  if (fd >= 0) {
-    /* The write is a child's, which the supervisor waits for a second at
-     * most: where the program chooses, a write waits for good (a full
-     * pipe, review 44, attacks-rev44-denial-line-blocks.c; a pipe whose
-     * lock a splice into a full socket holds, review 45, attacks-rev45-
-     * denial-line-pipe-lock.c), and so would every call the supervisor
-     * decides. The child keeps no descriptor but that one (not the
-     * listener). One still writing then (or stopped by the program) is
-     * killed and left: it ends once the write does. */
-    pid_t c = raw_fork();
-    if (c == 0) {
-      if (dup2(fd, 0) == 0) {
-        syscall(SYS_close_range, 1, ~0u, 0);
-        if (write(0, line, len) < 0) {
-        }
+  /* The write is a child's, which the supervisor waits for a second at
+   * most: where the program chooses, a write waits for good (a full
+   * pipe, review 44, attacks-rev44-denial-line-blocks.c; a pipe whose
+   * lock a splice into a full socket holds, review 45, attacks-rev45-
+   * denial-line-pipe-lock.c), and so would every call the supervisor
+   * decides; so may an open of the file again (a FIFO's takes that lock
+   * too). The child keeps no descriptor but that one (not the listener).
+   * One still writing then (or stopped by the program) is killed and
+   * left: it ends once the write does. */
+  pid_t c = raw_fork();
+  if (c == 0) {
+    if (fd < 0)
+      fd = bh_caller_line_fd(listener, tid, id);
+    if (fd >= 0 && dup2(fd, 0) == 0) {
+      syscall(SYS_close_range, 1, ~0u, 0);
+      if (write(0, line, len) < 0) {
       }
-      _exit(0);
     }
-    int cfd = c > 0 ? (int)syscall(SYS_pidfd_open, c, 0) : -1;
-    struct pollfd p = {cfd, POLLIN, 0};
-    if (cfd >= 0 && poll(&p, 1, 1000) == 1)
-      waitpid(c, NULL, 0);
-    else if (c > 0)
-      kill(c, SIGKILL);
-    if (cfd >= 0)
-      close(cfd);
-    close(fd);
+    _exit(0);
   }
+  int cfd = c > 0 ? (int)syscall(SYS_pidfd_open, c, 0) : -1;
+  struct pollfd p = {cfd, POLLIN, 0};
+  if (cfd >= 0 && poll(&p, 1, 1000) == 1)
+    waitpid(c, NULL, 0);
+  else if (c > 0)
+    kill(c, SIGKILL);
+  if (cfd >= 0)
+    close(cfd);
+  if (fd >= 0)
+    close(fd);
   if (pfd >= 0)
     close(pfd);
 }
@@ -354,7 +363,8 @@ static void deny(int listener, const struct seccomp_notif *n, int ours,
                    (int)n->pid, why);
     if (k > (int)sizeof line)
       k = sizeof line;
-    bh_supervisor_say((pid_t)n->pid, line, (size_t)k);
+    /* -1: domain_of's stop ended n's wait */
+    bh_supervisor_say((pid_t)n->pid, -1, 0, line, (size_t)k);
     pid_t tgid = bh_task_tgid((pid_t)n->pid);
     if (tgid > 0)
       kill(tgid, SIGKILL);

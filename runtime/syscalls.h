@@ -226,6 +226,12 @@ int bh_read_fdinfo(pid_t tid, int number, struct bh_fdinfo *fi) BH_HIDDEN;
  * -errno (-ESRCH: the caller is gone); *fi what the caller's fdinfo said. */
 int bh_take_caller_fd(int listener, const struct seccomp_notif *n, int number,
                       int acc, struct bh_fdinfo *fi) BH_HIDDEN;
+/* In bh_supervisor_say's child, where pidfd_getfd found no descriptor 2:
+ * the caller thread's own descriptor 2 opened again for writing, as
+ * bh_take_caller_fd does, a FIFO or pipe and a pseudo-terminal or virtual
+ * console too; every other descriptor of the child's closed first. The
+ * descriptor, or -1. */
+int bh_caller_line_fd(int listener, pid_t tid, uint64_t id) BH_HIDDEN;
 /* Whether pidfd_getfd of process tgid reads thread tid's own descriptors:
  * not where the leader has ended (a zombie while its other threads run:
  * its table is gone, review 41), nor for a thread made with CLONE_THREAD
@@ -284,8 +290,11 @@ int bh_stopped_pkru(pid_t tid, uint32_t *pkru) BH_HIDDEN;
  * start-up table's, or one its process registered later. */
 void bh_domain_text(pid_t tid, int pkru_known, uint32_t pkru, char *out,
                     size_t size) BH_HIDDEN;
-/* Writes len bytes of line to the standard error of tid's process. */
-void bh_supervisor_say(pid_t tid, const char *line, size_t len) BH_HIDDEN;
+/* Writes len bytes of line to the standard error of tid's process;
+ * listener and id: the notification of tid's call, checked still pending
+ * where the caller's descriptor 2 is opened again (listener -1: not). */
+void bh_supervisor_say(pid_t tid, int listener, uint64_t id,
+                       const char *line, size_t len) BH_HIDDEN;
 int bh_notif_respond(int listener, uint64_t id, long val, int error,
                      int cont) BH_HIDDEN;
 /* Reads len bytes at addr of task tid; 0 or -1. */

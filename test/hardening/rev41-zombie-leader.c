@@ -33,11 +33,10 @@
 // flags: "ftruncate read-only" must still fail, EINVAL as the kernel
 // answers), only a regular file, and only the inode and mount its fdinfo
 // named. The exec path's freeze passes over the zombie leader (it runs no
-// code). Still open, and not here: the denial's line, which the
-// supervisor writes through the leader's descriptor 2 (reopening
-// /proc/<tid>/fd/2 as root would append it to any file the caller holds,
-// read-only too: review 42); rev41-zombie-leader-line.c expects it and
-// fails.
+// code). Not here: the denial's line, which the supervisor wrote only
+// through the leader's descriptor 2; since h-zline through the caller
+// thread's own opened again under the same rules
+// (rev41-zombie-leader-line.c).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -O1 -shared -fPIC %S/Inputs/rev41-plain-lib.c -o %t/libplain.so
