@@ -96,7 +96,8 @@ int main(int argc, char **argv) {
     }
     ssize_t k = write(w, "written by a member of the refused group\n", 41);
     printf("ATTACK SUCCEEDED: opened for writing a file the kernel refuses "
-           "this caller (wrote %zd bytes)\n", k);
+           "this caller (wrote %zd bytes)\n",
+           k);
     _exit(1);
   }
   int st;
