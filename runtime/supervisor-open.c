@@ -15,8 +15,8 @@
  * paths from its working directory or directory descriptor
  * (/proc/<tid>/cwd, /proc/<tgid>/fd/<n>), absolute ones from its root,
  * "self" spellings of procfs (and /dev/fd, /dev/std*) as the caller's
- * pid, with the caller's umask and, where the supervisor runs as root, its
- * file-system ids and groups. A path in compartment memory is read only
+ * pid, with the caller's umask, file-system ids, groups and effective
+ * capabilities (or not at all, where they cannot be taken). A path in compartment memory is read only
  * for a caller whose PKRU may read it (compartment_page below).
  */
 #define _GNU_SOURCE
@@ -114,11 +114,18 @@ static int read_caller(pid_t tid, struct caller *c) {
       char *g = s + 7, *e;
       while (c->ngroups < 256) {
         unsigned long x = strtoul(g, &e, 10);
-        if (e == g || (*e && *e != ' ' && *e != '\n'))
+        if (e == g || (*e != ' ' && *e != '\n'))
           break;
         c->groups[c->ngroups++] = (gid_t)x;
         g = e;
       }
+      /* More than fit, or a line the buffer cut: not known, and the
+       * caller's credentials cannot be taken (review 49: the groups past
+       * the 256th were dropped, which gave a member of a group its file
+       * that the group may not write). */
+      g += strspn(g, " \t");
+      if (*g != '\n')
+        c->ngroups = -1;
     }
   }
   if (found == 15 && (c->pdir = proc_dir(c->tgid)) >= 0)
@@ -128,13 +135,17 @@ static int read_caller(pid_t tid, struct caller *c) {
 }
 
 /* For the open, the thread takes the caller's effective capabilities (as
- * far as its own go) and, where the supervisor runs as root, its
+ * far as its own go) and, where they differ from its own, the caller's
  * file-system ids and groups (raw calls: this thread only); it gives them
  * back afterwards. Without the capabilities, a root caller that dropped
  * CAP_DAC_OVERRIDE (or CAP_SYS_ADMIN: pagemap's frame numbers) got them
- * back through the supervisor (review 36). */
+ * back through the supervisor (review 36). Ids and groups are taken by a
+ * supervisor that is not root too: a program may give up a group (with
+ * CAP_SETGID) or switch to its real ids (a set-id program) after start-up,
+ * and the supervisor kept the start-up ones (review 49). Where they cannot
+ * be taken, the open fails. */
 static gid_t own_groups[256];
-static int own_ngroups = -1, root = -1;
+static int own_ngroups = -2;
 static unsigned long long own_caps;
 
 static int set_effective(unsigned long long eff) {
@@ -153,15 +164,18 @@ static unsigned long long effective(void) {
   return d[0].effective | (unsigned long long)d[1].effective << 32;
 }
 
+static int same_groups(const struct caller *c) {
+  return c->ngroups == own_ngroups &&
+         !memcmp(c->groups, own_groups, (size_t)own_ngroups * sizeof *own_groups);
+}
+
 static void give_back_credentials(void) {
   set_effective(own_caps); /* first: setgroups needs CAP_SETGID */
-  if (root) {
-    syscall(SYS_setfsuid, 0);
-    syscall(SYS_setfsgid, getegid());
-    if (own_ngroups >= 0)
-      syscall(SYS_setgroups, own_ngroups, own_groups);
-    set_effective(own_caps); /* as they were before the fsuid's change */
-  }
+  syscall(SYS_setfsuid, geteuid());
+  syscall(SYS_setfsgid, getegid());
+  if (own_ngroups >= 0)
+    syscall(SYS_setgroups, own_ngroups, own_groups);
+  set_effective(own_caps); /* as they were before the fsuid's change */
 }
 
 /* Whether the caller is in the supervisor's own user namespace: its
@@ -178,30 +192,29 @@ static int own_user_namespace(const struct caller *c) {
  * own capabilities, extra), 0 if it did not need to, -1 on failure. */
 static int take_credentials(const struct caller *c,
                             unsigned long long extra) {
-  if (root < 0) {
-    root = geteuid() == 0;
+  if (own_ngroups == -2) {
     own_caps = effective(); /* the same in every thread of the supervisor */
     own_ngroups = (int)syscall(SYS_getgroups, 256, own_groups);
   }
-  /* Not root: the same ids as the program had at start-up; it cannot gain
-   * any. */
-  int ids = root && !(c->uid[3] == 0 && c->gid[3] == getegid() &&
-                      c->ngroups == own_ngroups &&
-                      !memcmp(c->groups, own_groups,
-                              (size_t)own_ngroups * sizeof *own_groups));
+  int ids = c->uid[3] != geteuid() || c->gid[3] != getegid() ||
+            !same_groups(c);
   unsigned long long theirs = own_user_namespace(c) ? c->cap_eff : 0;
   unsigned long long caps = own_caps & (theirs | extra);
   if (!ids && caps == own_caps)
     return 0; /* the supervisor's own */
+  if (ids && (c->ngroups < 0 || own_ngroups < 0))
+    return -1; /* groups not known, or not to be given back */
   if (ids) {
-    if (syscall(SYS_setgroups, c->ngroups, c->groups))
+    if (!same_groups(c) && syscall(SYS_setgroups, c->ngroups, c->groups))
       return -1;
     syscall(SYS_setfsgid, (gid_t)c->gid[3]);
     syscall(SYS_setfsuid, (uid_t)c->uid[3]);
   }
   /* After the ids: a change of fsuid from 0 raises or drops capabilities
-   * of its own. */
-  if ((ids && (long)syscall(SYS_setfsuid, -1) != (long)c->uid[3]) ||
+   * of its own. setfs*id answers the id before, so a call with an invalid
+   * id (-1) reads what took. */
+  if ((ids && ((long)syscall(SYS_setfsuid, -1) != (long)c->uid[3] ||
+               (long)syscall(SYS_setfsgid, -1) != (long)c->gid[3])) ||
       set_effective(caps)) {
     give_back_credentials();
     return -1;

@@ -22,10 +22,10 @@
 // Seen in the guest (root; 3 runs of 3): ATTACK SUCCEEDED (attack);
 // control: open refused (EACCES).
 //
-// Suggested fix: read every group (the Groups: line whole, or fail closed
-// past the buffer: more groups than read means no open, EACCES), and
-// check the setgroups/setfsgid results as setfsuid's is.
-// XFAIL: *
+// Fixed: read_caller marks groups it could not read whole (more than 256,
+// or a line the buffer cut) as unknown, and take_credentials then fails
+// (the open fails with EACCES) instead of opening with fewer groups; it
+// checks that setfsuid and setfsgid took.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir %t
 // RUN: %bulkhead_clang -fpkey-compartments -O1 %s -o %t/prog

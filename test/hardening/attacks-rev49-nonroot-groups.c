@@ -24,11 +24,10 @@
 // Seen in the guest (3 runs of 3): ATTACK SUCCEEDED (the group's file
 // read after the group was given up); control: open refused (EACCES).
 //
-// Suggested fix: take the caller's groups (and file-system ids) whenever
-// they differ from the supervisor's, root or not; where the supervisor
-// cannot take them (no CAP_SETGID: setgroups fails), fail closed
-// (EACCES), as it does where root's setgroups fails.
-// XFAIL: *
+// Fixed: take_credentials takes the caller's file-system ids and groups
+// whenever they differ from the supervisor's, root or not, and fails the
+// open (EACCES) where it cannot (no CAP_SETGID for setgroups; an id the
+// supervisor may not take).
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %clang -DLAUNCHER -O1 %s -o %t/launch
