@@ -74,6 +74,17 @@ static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
                {Exc});
 }
 
+// Before every gate at the start of each landing pad gateCalls saw (its
+// own, and those after invokes into other domains, which without
+// compartment stacks sit at the pad's start too), with the rights of the
+// code that unwound there: a compartment's exception entering another
+// domain is handed to it (runtime/exceptions.c).
+void Instrumenter::insertExceptionArrivals() {
+  for (auto &[BB, Symbol] : LandingPads)
+    exceptionArrives(&*BB->getFirstInsertionPt(), *BB->getLandingPadInst(),
+                     Symbol);
+}
+
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
   // Re-entering a compartment that runs on its own stacks: check the stack.
@@ -81,15 +92,12 @@ void Instrumenter::gateCalls(Function &F) {
   // An exception may arrive from any domain, through frames that have no
   // landing pad to restore rights: every landing pad re-enters its own
   // function's domain.
-  // Before the gate, with the rights of the code that unwound here: a
-  // compartment's exception entering another domain is handed to it
-  // (runtime/exceptions.c).
   if (Caller.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad()) {
-        Instruction *At = &*BB.getFirstInsertionPt();
-        exceptionArrives(At, *BB.getLandingPadInst(), symbolFor(Caller));
-        insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
+        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller), false,
+                           CheckStack);
+        LandingPads.push_back({&BB, symbolFor(Caller)});
       }
   // This copy of a helper is the default domain's (compartments call their
   // own copies): its calls of default-domain code need no gate.
