@@ -210,6 +210,32 @@ void __cxa_free_dependent_exception(void *dep) {
   free_block(dep, "__cxa_free_dependent_exception");
 }
 
+/* libstdc++'s per-thread list of caught exceptions and count of uncaught
+ * ones (__cxa_eh_globals), which __cxa_throw, __cxa_begin_catch and
+ * __cxa_end_catch reach through these two functions (its PLT): one per
+ * domain and thread. The default domain's here (key-0, as libstdc++'s
+ * own); compartment c's in the header of this thread's ring on its stack
+ * of c, on c's key (bh_ring_eh_globals). A catch stays in one domain, so
+ * each list holds only what its domain caught: a key-0 list head no longer
+ * chooses which header a compartment's __cxa_end_catch trusts
+ * (attacks-exc-caught-exceptions.cpp). Without compartment stacks
+ * (-fno-pkey-compartment-stacks) a compartment uses the default domain's,
+ * as before. */
+static __thread struct bh_eh_globals default_eh;
+
+static struct bh_eh_globals *eh_globals(int c) {
+  struct bh_eh_globals *g = c < 0 ? NULL : bh_ring_eh_globals(c);
+  return g ? g : &default_eh;
+}
+
+void *__cxa_get_globals(void) {
+  return eh_globals(bh_current_compartment());
+}
+
+void *__cxa_get_globals_fast(void) {
+  return eh_globals(bh_current_compartment());
+}
+
 /* Gives compartment c's block r to key `key`; l locked. */
 static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_record *r,
                         int key, const char *to) {
@@ -296,6 +322,15 @@ bh_exception_arrives(void *exc, const struct bulkhead_domain *to) {
   if (primary)
     give_locked(c, l, primary, key_of(d), name_of(d));
   unlock(l);
+  /* The throw counted it uncaught in c's list; the catch will count it
+   * caught in d's: the count moves with it. Into the default domain's
+   * (key-0); another compartment's c cannot write, and c reaches one only
+   * without compartment stacks, where both use the default domain's. */
+  struct bh_eh_globals *from = eh_globals(c), *into = eh_globals(d);
+  if (from != into && d < 0 && from->uncaught > 0) {
+    from->uncaught--;
+    into->uncaught++;
+  }
 }
 
 /* The pass's call: every register but rsi and the flags kept (the landing

@@ -327,6 +327,17 @@ struct bh_exc_record {
   uint32_t slot;  /* its entry in the list while given away */
   char pad[40];
 };
+/* libstdc++'s __cxa_eh_globals: the list of caught exceptions and the
+ * count of uncaught ones. A compartment's, per thread, in the header of
+ * the ring on the thread's stack of it (unwind-copy.c): on its key, found
+ * through the stacks' read-only owner table (bh_stack_ring_mine:
+ * stacks.c); NULL without such a stack. */
+struct bh_eh_globals {
+  void *caught;
+  unsigned uncaught;
+};
+struct bh_eh_globals *bh_ring_eh_globals(int c) BH_HIDDEN;
+char *bh_stack_ring_mine(int c) BH_HIDDEN;
 struct bh_exc_list *bh_heap_exc_list(int i) BH_HIDDEN;
 void *bh_heap_exc_alloc(size_t n) BH_HIDDEN;
 int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list,
