@@ -11,7 +11,9 @@
  * heap: key-0 memory, which any domain could rewrite while a compartment
  * used them (attacks-rev30-landing-pad.cpp, attacks-rev33-unwind-stop-fn.cpp,
  * attacks-rev25-exception-ptr.cpp). libstdc++ calls these functions through
- * its PLT, so the executable's definitions below are the ones it reaches.
+ * its PLT, so the executable's definitions below are the ones it reaches
+ * (weak, as terminate.c's: a static libstdc++ keeps its own, and the
+ * driver refuses that link anyway).
  *
  *   The default domain: as libstdc++, from the shared heap.
  *   Compartment T: a page-aligned block of whole pages from T's own heap,
@@ -134,7 +136,7 @@ static struct bh_exc_record *block(int c, size_t size) {
   return r;
 }
 
-void *__cxa_allocate_exception(size_t n) {
+__attribute__((weak)) void *__cxa_allocate_exception(size_t n) {
   int c = bh_current_compartment();
   if (c < 0) {
     char *p = n > SIZE_MAX - HDR ? NULL : malloc(n + HDR);
@@ -148,7 +150,7 @@ void *__cxa_allocate_exception(size_t n) {
   return (char *)block(c, REC + HDR + n) + REC + HDR;
 }
 
-void *__cxa_allocate_dependent_exception(void) {
+__attribute__((weak)) void *__cxa_allocate_dependent_exception(void) {
   int c = bh_current_compartment();
   if (c < 0) {
     void *p = calloc(1, DEP);
@@ -202,11 +204,11 @@ static void free_block(char *p, const char *fn) {
     take_back(c);
 }
 
-void __cxa_free_exception(void *object) {
+__attribute__((weak)) void __cxa_free_exception(void *object) {
   free_block((char *)object - HDR, "__cxa_free_exception");
 }
 
-void __cxa_free_dependent_exception(void *dep) {
+__attribute__((weak)) void __cxa_free_dependent_exception(void *dep) {
   free_block(dep, "__cxa_free_dependent_exception");
 }
 
@@ -228,11 +230,11 @@ static struct bh_eh_globals *eh_globals(int c) {
   return g ? g : &default_eh;
 }
 
-void *__cxa_get_globals(void) {
+__attribute__((weak)) void *__cxa_get_globals(void) {
   return eh_globals(bh_current_compartment());
 }
 
-void *__cxa_get_globals_fast(void) {
+__attribute__((weak)) void *__cxa_get_globals_fast(void) {
   return eh_globals(bh_current_compartment());
 }
 
