@@ -54,6 +54,37 @@ static bool isExitFunction(const Function &F) {
   return N == "exit" || N == "quick_exit" || N == "pthread_exit";
 }
 
+// At Before: the runtime's BH_SYM_EXCEPTION_ARRIVES with the landing
+// pad's exception and the descriptor of its domain. Inline asm, so that no
+// gate or check is put around it, and no stack slot of the pad's frame is
+// read before it (the pad's rights are still the unwinder's).
+static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
+                             StringRef DomainSymbol) {
+  IRBuilder<> B(Before);
+  Value *Exc = B.CreateExtractValue(&LP, 0);
+  auto *FT = FunctionType::get(B.getVoidTy(), {Exc->getType()}, false);
+  std::string Text =
+      ("leaq " + DomainSymbol + "(%rip), %rsi\n\tcallq " +
+       BH_SYM_EXCEPTION_ARRIVES)
+          .str();
+  B.CreateCall(InlineAsm::get(FT, Text,
+                              "{rdi},~{rsi},~{memory},~{dirflag},~{fpsr},~{"
+                              "flags}",
+                              /*hasSideEffects=*/true),
+               {Exc});
+}
+
+// Before every gate at the start of each landing pad gateCalls saw (its
+// own, and those after invokes into other domains, which without
+// compartment stacks sit at the pad's start too), with the rights of the
+// code that unwound there: a compartment's exception entering another
+// domain is handed to it (runtime/exceptions.c).
+void Instrumenter::insertExceptionArrivals() {
+  for (auto &[BB, Symbol] : LandingPads)
+    exceptionArrives(&*BB->getFirstInsertionPt(), *BB->getLandingPadInst(),
+                     Symbol);
+}
+
 void Instrumenter::gateCalls(Function &F) {
   Domain Caller = domainOf(F);
   // Re-entering a compartment that runs on its own stacks: check the stack.
@@ -63,9 +94,11 @@ void Instrumenter::gateCalls(Function &F) {
   // function's domain.
   if (Caller.kind != Domain::Shared)
     for (BasicBlock &BB : F)
-      if (BB.isLandingPad())
+      if (BB.isLandingPad()) {
         insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller), false,
                            CheckStack);
+        LandingPads.push_back({&BB, symbolFor(Caller)});
+      }
   // This copy of a helper is the default domain's (compartments call their
   // own copies): its calls of default-domain code need no gate.
   if (Caller.kind == Domain::Shared)

@@ -126,6 +126,8 @@ void Instrumenter::run() {
     keepStackSlots(*Call);
   // Once every wrapper has added its target to a table.
   finishAnyTrampolines();
+  // Once every gate at a landing pad's start is there: before them all.
+  insertExceptionArrivals();
   // Last: a page of padding after all of this module's data.
   padDataSections();
   if (StackSwitching)

@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bulkhead {
 
@@ -64,6 +65,9 @@ private:
   void probeStackFrames();
   void boundDynamicAllocas(llvm::Function &F, bool OnCompartmentStack);
   void gateCalls(llvm::Function &F);
+  // The landing pads gateCalls gated, with their domain's descriptor.
+  std::vector<std::pair<llvm::BasicBlock *, std::string>> LandingPads;
+  void insertExceptionArrivals();
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();
   void cloneHelpersForCompartments();

@@ -95,6 +95,8 @@ void defineStandIns(Module &M) {
               ConstantAggregateZero::get(ArrayType::get(I32, 1)));
   // After pointer calls: nothing enforced, nothing to put back.
   standInAsm(M, BH_SYM_REENTER_DEFAULT, "ret");
+  // Nothing enforced: no exception to hand over.
+  standInAsm(M, BH_SYM_EXCEPTION_ARRIVES, "ret");
   // Reached only with a compartment's rights, which no gate here installs.
   standInAsm(M, BH_SYM_CALLER_INDEX, "ud2");
   standInAsm(M, BH_SYM_RETURN_TO_INDEX, "ud2");

@@ -1131,9 +1131,50 @@ static inline void forget(const void *p) {
     bh_record_free(p);
 }
 
+#define CALLER __builtin_return_address(0)
+/* ------------------------------------------ C++ exceptions (exceptions.c) */
+
+/* The list of compartment i's exception blocks held by other domains: in
+ * its heap's metadata header, after struct meta, on its key. */
+#define EXC_LIST_AT 64
+_Static_assert(EXC_LIST_AT >= sizeof(struct meta) &&
+                   EXC_LIST_AT + sizeof(struct bh_exc_list) <= BH_PAGE,
+               "the exception list fits the metadata header");
+
+struct bh_exc_list *bh_heap_exc_list(int i) {
+  int h = heap_of(i);
+  take(h); /* a late heap's region is opened at its first use */
+  give(h);
+  return (struct bh_exc_list *)((char *)meta_of(h) + EXC_LIST_AT);
+}
+
+/* A page-aligned block of n bytes (a page multiple) from the heap of the
+ * compartment whose rights the caller holds, whatever a sharing policy
+ * says; NULL when out of memory. */
+void *bh_heap_exc_alloc(size_t n) {
+  int i = current_index();
+  if (i < 0)
+    return NULL;
+  return noted(i, c_aligned(i, BH_PAGE, n), n, CALLER);
+}
+
+/* For the supervisor: the heap whose arena holds [a, a + len), its
+ * exception list's address and its key; -1 if none. */
+int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list, int *key) {
+  int h = heap_at((const void *)a);
+  if (h < 0 || !len)
+    return -1;
+  uintptr_t lo = RT.base + (uintptr_t)h * RT.slice, hi = lo + RT.slice - META_SIZE;
+  if (a < lo || len > hi - a)
+    return -1;
+  *list = (uintptr_t)meta_of(h) + EXC_LIST_AT;
+  *key = (unsigned)h < RT.n ? bh_domain_at((size_t)h)->pkey
+                            : bh_state->reserved_key[h - (int)RT.n];
+  return h;
+}
+
 /* ------------------------------------------------------- the interface */
 
-#define CALLER __builtin_return_address(0)
 
 void *malloc(size_t n) {
   int i = alloc_index(CALLER);

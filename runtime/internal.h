@@ -299,6 +299,49 @@ void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
+/* C++ exceptions a compartment threw that another domain holds
+ * (exceptions.c): each entry's block [addr, addr + len), given to key
+ * to_key. The list is on the compartment's key, in its heap's metadata
+ * header (heap.c): only its rights write it, and the supervisor reads it
+ * to decide the runtime's pkey_mprotect of such a block. */
+#define BH_EXC_GIVEN_MAX 128
+enum { BH_EXC_FREE, BH_EXC_GIVING, BH_EXC_GIVEN };
+struct bh_exc_given {
+  uintptr_t addr;
+  uint32_t len;
+  int16_t state; /* BH_EXC_* */
+  int16_t to_key;
+};
+struct bh_exc_list {
+  int lock;
+  int unused;
+  struct bh_exc_given e[BH_EXC_GIVEN_MAX];
+};
+/* The block's record, at its start (exceptions.c): its state the
+ * supervisor reads too. */
+enum { BH_EXC_LIVE = 1, BH_EXC_AWAY = 2, BH_EXC_RELEASED = 3 };
+struct bh_exc_record {
+  uint64_t magic;
+  uint64_t size;
+  uint32_t state; /* BH_EXC_LIVE..RELEASED */
+  uint32_t slot;  /* its entry in the list while given away */
+  char pad[40];
+};
+/* libstdc++'s __cxa_eh_globals: the list of caught exceptions and the
+ * count of uncaught ones. A compartment's, per thread, in the header of
+ * the ring on the thread's stack of it (unwind-copy.c): on its key, found
+ * through the stacks' read-only owner table (bh_stack_ring_mine:
+ * stacks.c); NULL without such a stack. */
+struct bh_eh_globals {
+  void *caught;
+  unsigned uncaught;
+};
+struct bh_eh_globals *bh_ring_eh_globals(int c) BH_HIDDEN;
+char *bh_stack_ring_mine(int c) BH_HIDDEN;
+struct bh_exc_list *bh_heap_exc_list(int i) BH_HIDDEN;
+void *bh_heap_exc_alloc(size_t n) BH_HIDDEN;
+int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list,
+                     int *key) BH_HIDDEN;
 /* Compartment i's heap, registered after start-up as the next index
  * (heap.c; dlopen.c). Without a region for it, its allocations stop the
  * process naming why. */

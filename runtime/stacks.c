@@ -442,3 +442,18 @@ char *bh_stack_ring(int c, const char *sp) {
     return NULL;
   return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE;
 }
+
+char *bh_stack_ring_mine(int c) {
+  if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
+    return NULL;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if (!d->stack_lo)
+    return NULL;
+  /* Found by its owner's id in the read-only table, not by a key-0 hint
+   * (no libc: a compartment's rights). */
+  uint32_t tid = (uint32_t)bh_raw_gettid();
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (__atomic_load_n(&owner.tid[c][i], __ATOMIC_RELAXED) == tid)
+      return d->stack_lo + (size_t)i * BH_STACK_SIZE + BH_PAGE;
+  return NULL;
+}

@@ -380,12 +380,51 @@ void bh_supervise_key_request(int listener, const struct seccomp_notif *n) {
   bh_notif_respond(listener, n->id, err ? 0 : val, err, 0);
 }
 
+/* A compartment's C++ exception block (runtime/exceptions.c), [a, a +
+ * len) in its heap's arena, whose list (on its key: only its rights write
+ * it) names it: given to another key while the list says it is being
+ * given and every page still carries the compartment's key; taken back to
+ * the compartment's key once given and marked released in the block (by
+ * its holder: a false mark hurts only the holder). */
+static int exception_block(int listener, const struct seccomp_notif *n) {
+  uintptr_t a = n->data.args[0], len = n->data.args[1], list;
+  int key = (int)n->data.args[3], own;
+  pid_t tgid = bh_task_tgid((pid_t)n->pid);
+  if (tgid <= 0 || a % BH_PAGE || !len || len % BH_PAGE || len > UINT32_MAX ||
+      n->data.args[2] != (PROT_READ | PROT_WRITE) ||
+      bh_heap_exc_span(a, len, &list, &own) < 0)
+    return 0;
+  static struct bh_exc_list l;
+  struct bh_exc_record r;
+  int mem = open_mem(listener, n, tgid);
+  if (mem < 0)
+    return 0;
+  int ok = pread(mem, &l, sizeof l, (off_t)list) == (ssize_t)sizeof l &&
+           pread(mem, &r, sizeof r, (off_t)a) == (ssize_t)sizeof r;
+  close(mem);
+  for (int s = 0; ok && s < BH_EXC_GIVEN_MAX; s++) {
+    const struct bh_exc_given *e = &l.e[s];
+    if (e->addr != a || e->len != len)
+      continue;
+    if (key != own)
+      return e->state == BH_EXC_GIVING && e->to_key == key &&
+             tagged(tgid, a, a + len, own);
+    return e->state == BH_EXC_GIVEN && r.state == BH_EXC_RELEASED &&
+           r.slot == (uint32_t)s;
+  }
+  return 0;
+}
+
 void bh_supervise_pkey_mprotect(int listener, const struct seccomp_notif *n) {
   uintptr_t a = n->data.args[0], len = n->data.args[1];
   unsigned long prot = n->data.args[2];
   int s = keys.pending;
   unsigned step = 0;
   uintptr_t hlo, hhi;
+  if (exception_block(listener, n)) {
+    bh_notif_respond(listener, n->id, 0, 0, 1);
+    return;
+  }
   if (s >= 0 && keys.tgid == bh_task_tgid((pid_t)n->pid) &&
       (long)n->data.args[3] == bh_state->reserved_key[s] &&
       !region_of(s, &hlo, &hhi)) {

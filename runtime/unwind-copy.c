@@ -73,7 +73,8 @@ _Static_assert(SLOT % 8 == 0 && SLOT == 4080, "a copy's slot, as said below");
 struct ring {
   uint64_t next;  /* lookups so far: the next slot */
   uint64_t walks; /* the runtime's own walks under way (bh_unwind_walk) */
-  char pad[RING_HEADER - 16];
+  struct bh_eh_globals eh; /* libstdc++'s, this thread's in the compartment */
+  char pad[RING_HEADER - 16 - sizeof(struct bh_eh_globals)];
   uint8_t slot[SLOTS][SLOT];
 };
 _Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
@@ -237,6 +238,11 @@ static struct ring *this_ring(void) {
   char *sp;
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   return (struct ring *)bh_stack_ring(c, sp);
+}
+
+struct bh_eh_globals *bh_ring_eh_globals(int c) {
+  struct ring *r = (struct ring *)bh_stack_ring_mine(c);
+  return r ? &r->eh : NULL;
 }
 
 void bh_unwind_walk(int delta) {

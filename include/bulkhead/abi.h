@@ -265,8 +265,9 @@
   X(13, "__bulkhead_h_errno_location")                                         \
   X(14, "__bulkhead_ctype_b_loc")                                              \
   X(15, "__bulkhead_ctype_tolower_loc")                                        \
-  X(16, "__bulkhead_ctype_toupper_loc")
-#define BH_DSO_WORD_COUNT 17
+  X(16, "__bulkhead_ctype_toupper_loc")                                       \
+  X(17, BH_SYM_EXCEPTION_ARRIVES)
+#define BH_DSO_WORD_COUNT 18
 
 /* --------------------------------------------------- per-domain stacks */
 
@@ -388,6 +389,12 @@
  * domain's rights if the callee left others. Preserves every register but
  * the flags. */
 #define BH_SYM_REENTER_DEFAULT "__bulkhead_reenter_default"
+/* At the start of every landing pad of a non-shared function, before its
+ * gate: rdi = the exception (_Unwind_Exception *), rsi = the descriptor of
+ * the pad's domain. A compartment's exception entering another domain is
+ * handed to it (runtime/exceptions.c). Preserves every register but rsi
+ * and the flags. */
+#define BH_SYM_EXCEPTION_ARRIVES "__bulkhead_exception_arrives"
 /* void (const char *why): a call the pass could not gate was reached;
  * prints why and exits with status 1. */
 #define BH_SYM_UNSUPPORTED_CALL "__bulkhead_unsupported_call"

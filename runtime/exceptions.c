@@ -1,0 +1,376 @@
+/*
+ * exceptions.c - C++ exception objects, allocated by the thrower's domain
+ * and handed over where they enter another (issue 11, docs/design.md,
+ * "Exceptions").
+ *
+ * libstdc++ keeps in front of every thrown object its header (type,
+ * destructor, the landing pad its search phase found) and libgcc's unwind
+ * header (exception_cleanup, the forced unwind's stop function), and calls
+ * through them with the rights of whoever throws, unwinds and catches. Its
+ * __cxa_allocate_exception took them from malloc, routed to the shared
+ * heap: key-0 memory, which any domain could rewrite while a compartment
+ * used them (attacks-rev30-landing-pad.cpp, attacks-rev33-unwind-stop-fn.cpp,
+ * attacks-rev25-exception-ptr.cpp). libstdc++ calls these functions through
+ * its PLT, so the executable's definitions below are the ones it reaches
+ * (weak, as terminate.c's: a static libstdc++ keeps its own, and the
+ * driver refuses that link anyway).
+ *
+ *   The default domain: as libstdc++, from the shared heap.
+ *   Compartment T: a page-aligned block of whole pages from T's own heap,
+ *   a record (struct bh_exc_record) then libstdc++'s header then the
+ *   object, so that no other data of T's shares its pages.
+ *
+ * The pass calls __bulkhead_exception_arrives at the start of every landing
+ * pad of a non-shared function, before its gate, with the thrower's rights
+ * (the unwinder's). When they are T's and the pad is another domain's D, T
+ * gives the block to D: its pages get D's key (pkey_mprotect; under the
+ * system-call filter the supervisor allows it for a block T's list names,
+ * supervisor-keys.c) and T notes it in its list of given blocks, on its
+ * key. D frees it later with its own rights (__cxa_free_exception): that
+ * only marks it released (in the block, D's memory, and in a key-0 hint);
+ * T takes its released blocks back when it next allocates or frees an
+ * exception: the pages get T's key again (the supervisor checks the mark),
+ * then T's heap has the block. A lying mark hurts only the domain that
+ * wrote it (its exception is taken away while it uses it).
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* libstdc++'s layout (unwind-cxx.h, GCC 12): __cxa_refcounted_exception
+ * is 128 bytes before the object, its unwind header at 96; a
+ * __cxa_dependent_exception (std::rethrow_exception) is 112 bytes, its
+ * first word the primary's object, its unwind header at 80. */
+#define HDR 128
+#define HDR_UNWIND 96
+#define DEP 112
+#define DEP_UNWIND 80
+#define REC sizeof(struct bh_exc_record)
+#define MAGIC 0x6365786568627562ull /* "bubhexec" */
+#define GNU_CXX 0x474e5543432b2b00ull     /* "GNUCC++\0" */
+#define GNU_CXX_DEP 0x474e5543432b2b01ull /* "GNUCC++\1": dependent */
+_Static_assert(REC == 64, "the record keeps the header 16-aligned");
+
+extern void _ZSt9terminatev(void) __attribute__((noreturn));
+
+/* Set by a receiver's free for slot s of compartment c's list: a key-0
+ * hint, for blocks given to another compartment, which c cannot read. */
+static volatile uint8_t released_hint[BH_MAX_COMPARTMENTS][BH_EXC_GIVEN_MAX];
+
+static int key_of(int c) { return c < 0 ? 0 : bh_domain_at((size_t)c)->pkey; }
+
+static const char *name_of(int c) {
+  return c < 0 ? "the default domain" : bh_domain_at((size_t)c)->name;
+}
+
+/* No libc: its errno is reached through the thread pointer, key-0. */
+static long retag(void *a, size_t len, int key) {
+  return bh_raw_syscall(SYS_pkey_mprotect, (long)a, (long)len,
+                        PROT_READ | PROT_WRITE, key);
+}
+
+static void lock(struct bh_exc_list *l) {
+  while (__atomic_exchange_n(&l->lock, 1, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&l->lock, __ATOMIC_RELAXED))
+      sched_yield();
+}
+
+static void unlock(struct bh_exc_list *l) {
+  __atomic_store_n(&l->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* With compartment c's rights, l its list locked: its blocks released by
+ * their holders come back (their key, then its heap). */
+static void take_back_locked(int c, struct bh_exc_list *l) {
+  for (int s = 0; s < BH_EXC_GIVEN_MAX; s++) {
+    struct bh_exc_given *e = &l->e[s];
+    if (e->state != BH_EXC_GIVEN)
+      continue;
+    struct bh_exc_record *r = (struct bh_exc_record *)e->addr;
+    /* A key-0 block c can read; another compartment's it cannot. */
+    int released =
+        e->to_key == 0
+            ? __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == BH_EXC_RELEASED
+            : released_hint[c][s];
+    if (!released)
+      continue;
+    long err = retag(r, e->len, key_of(c));
+    if (err)
+      bh_fatal("cannot take back an exception block of compartment '%s' "
+               "(pkey_mprotect: error %ld)",
+               name_of(c), -err);
+    released_hint[c][s] = 0;
+    /* Its pages are c's again: what they say now stays. */
+    if (r->state != BH_EXC_RELEASED || r->slot != (uint32_t)s)
+      bh_fatal("an exception block of compartment '%s' was marked released "
+               "while its holder still had it",
+               name_of(c));
+    r->magic = 0;
+    e->state = BH_EXC_FREE;
+    free(r);
+  }
+}
+
+static void take_back(int c) {
+  struct bh_exc_list *l = bh_heap_exc_list(c);
+  lock(l);
+  take_back_locked(c, l);
+  unlock(l);
+}
+
+/* A block of `size` bytes (record included) for compartment c. */
+static struct bh_exc_record *block(int c, size_t size) {
+  take_back(c);
+  size_t len = (size + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1);
+  struct bh_exc_record *r = len < size ? NULL : bh_heap_exc_alloc(len);
+  if (!r)
+    _ZSt9terminatev(); /* as libstdc++ when its pool is empty too */
+  memset(r, 0, size);
+  r->magic = MAGIC;
+  r->size = len;
+  r->state = BH_EXC_LIVE;
+  return r;
+}
+
+__attribute__((weak)) void *__cxa_allocate_exception(size_t n) {
+  int c = bh_current_compartment();
+  if (c < 0) {
+    char *p = n > SIZE_MAX - HDR ? NULL : malloc(n + HDR);
+    if (!p)
+      _ZSt9terminatev();
+    memset(p, 0, HDR);
+    return p + HDR;
+  }
+  if (n > SIZE_MAX - REC - HDR - BH_PAGE)
+    _ZSt9terminatev();
+  return (char *)block(c, REC + HDR + n) + REC + HDR;
+}
+
+__attribute__((weak)) void *__cxa_allocate_dependent_exception(void) {
+  int c = bh_current_compartment();
+  if (c < 0) {
+    void *p = calloc(1, DEP);
+    if (!p)
+      _ZSt9terminatev();
+    return p;
+  }
+  return (char *)block(c, REC + DEP) + REC;
+}
+
+/* The record of compartment c's live block whose libstdc++ part starts at
+ * p, or NULL. */
+static struct bh_exc_record *live_record(int c, char *p) {
+  struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
+  if ((uintptr_t)r % BH_PAGE || bh_heap_owner(r) != c || r->magic != MAGIC ||
+      r->state != BH_EXC_LIVE || r->size < REC + DEP ||
+      bh_heap_owner((char *)r + r->size - 1) != c)
+    return NULL;
+  return r;
+}
+
+/* Frees the block whose libstdc++ part starts at p, with the rights of
+ * whoever frees it. */
+static void free_block(char *p, const char *fn) {
+  int owner = bh_heap_owner(p), c = bh_current_compartment();
+  if (owner < 0) { /* the shared heap's */
+    free(p);
+    return;
+  }
+  struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
+  if (owner == c) {
+    if (!live_record(c, p))
+      bh_fatal_abort("%s of %p, no exception block of compartment '%s'", fn,
+                     (void *)p, name_of(c));
+    r->magic = 0;
+    free(r);
+    take_back(c);
+    return;
+  }
+  /* Given to this domain by its owner: marked released for the owner to
+   * take back (readable by this domain, which holds it). */
+  uint32_t s = r->slot;
+  if (r->magic != MAGIC || r->state != BH_EXC_AWAY || s >= BH_EXC_GIVEN_MAX)
+    bh_fatal_abort("%s of %p, an exception block of compartment '%s' that "
+                   "%s does not hold",
+                   fn, (void *)p, name_of(owner),
+                   c < 0 ? "the default domain" : name_of(c));
+  __atomic_store_n(&r->state, BH_EXC_RELEASED, __ATOMIC_RELEASE);
+  released_hint[owner][s] = 1;
+  if (c >= 0)
+    take_back(c);
+}
+
+__attribute__((weak)) void __cxa_free_exception(void *object) {
+  free_block((char *)object - HDR, "__cxa_free_exception");
+}
+
+__attribute__((weak)) void __cxa_free_dependent_exception(void *dep) {
+  free_block(dep, "__cxa_free_dependent_exception");
+}
+
+/* libstdc++'s per-thread list of caught exceptions and count of uncaught
+ * ones (__cxa_eh_globals), which __cxa_throw, __cxa_begin_catch and
+ * __cxa_end_catch reach through these two functions (its PLT): one per
+ * domain and thread. The default domain's here (key-0, as libstdc++'s
+ * own); compartment c's in the header of this thread's ring on its stack
+ * of c, on c's key (bh_ring_eh_globals). A catch stays in one domain, so
+ * each list holds only what its domain caught: a key-0 list head no longer
+ * chooses which header a compartment's __cxa_end_catch trusts
+ * (attacks-exc-caught-exceptions.cpp). Without compartment stacks
+ * (-fno-pkey-compartment-stacks) a compartment uses the default domain's,
+ * as before. */
+static __thread struct bh_eh_globals default_eh;
+
+static struct bh_eh_globals *eh_globals(int c) {
+  struct bh_eh_globals *g = c < 0 ? NULL : bh_ring_eh_globals(c);
+  return g ? g : &default_eh;
+}
+
+__attribute__((weak)) void *__cxa_get_globals(void) {
+  return eh_globals(bh_current_compartment());
+}
+
+__attribute__((weak)) void *__cxa_get_globals_fast(void) {
+  return eh_globals(bh_current_compartment());
+}
+
+/* Gives compartment c's block r to key `key`; l locked. */
+static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_record *r,
+                        int key, const char *to) {
+  int s = 0;
+  while (s < BH_EXC_GIVEN_MAX && l->e[s].state != BH_EXC_FREE)
+    s++;
+  if (s == BH_EXC_GIVEN_MAX) {
+    take_back_locked(c, l);
+    s = 0;
+    while (s < BH_EXC_GIVEN_MAX && l->e[s].state != BH_EXC_FREE)
+      s++;
+  }
+  if (s == BH_EXC_GIVEN_MAX)
+    bh_fatal("compartment '%s' has %d exceptions that other domains hold and "
+             "have not freed",
+             name_of(c), BH_EXC_GIVEN_MAX);
+  struct bh_exc_given *e = &l->e[s];
+  released_hint[c][s] = 0;
+  e->addr = (uintptr_t)r;
+  e->len = (uint32_t)r->size;
+  e->to_key = (int16_t)key;
+  e->state = BH_EXC_GIVING; /* what the supervisor allows */
+  r->state = BH_EXC_AWAY;
+  r->slot = (uint32_t)s;
+  long err = retag(r, r->size, key);
+  if (err)
+    bh_fatal("cannot hand an exception of compartment '%s' to %s "
+             "(pkey_mprotect: error %ld)",
+             name_of(c), to, -err);
+  e->state = BH_EXC_GIVEN;
+}
+
+/* The landing pad of a function of domain `to` (the pass's argument: its
+ * descriptor) starts with the exception exc (the _Unwind_Exception) and the
+ * rights of the code that unwound to it. A model-B attacker that jumps to
+ * a landing pad calls this with the default domain's rights: then nothing
+ * happens. */
+__attribute__((used)) static void
+bh_exception_arrives(void *exc, const struct bulkhead_domain *to) {
+  int c = bh_current_compartment();
+  if (c < 0)
+    return; /* no compartment's exception to give */
+  /* A shared object's default-domain pad names its copy of the default
+   * descriptor (read-only, like every descriptor). */
+  int d = bh_domain_index(to);
+  if (d == c || (d < 0 && to->pkru != __bulkhead_domain0.pkru))
+    return;
+  /* Only c's own blocks: not glibc's forced unwind, not a foreign
+   * exception, not one from the shared heap. */
+  if (bh_heap_owner(exc) != c || (uintptr_t)exc % 16)
+    return;
+  uint64_t cls = *(const uint64_t *)exc;
+  struct bh_exc_record *r, *primary = NULL;
+  if (cls == GNU_CXX) {
+    char *hdr = (char *)exc - HDR_UNWIND;
+    if (!(r = live_record(c, hdr)))
+      return;
+    if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
+      bh_fatal("an exception of compartment '%s' leaves it for %s while it "
+               "keeps a std::exception_ptr to it",
+               name_of(c), name_of(d));
+  } else if (cls == GNU_CXX_DEP) {
+    char *dep = (char *)exc - DEP_UNWIND;
+    if (!(r = live_record(c, dep)))
+      return;
+    /* std::rethrow_exception: the primary goes too, if c's and held only
+     * by this dependent. */
+    char *object = *(char **)dep;
+    if (bh_heap_owner(object) == c) {
+      char *hdr = object - HDR;
+      if (!(primary = live_record(c, hdr)))
+        return;
+      if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
+        bh_fatal("an exception of compartment '%s' leaves it for %s while it "
+                 "keeps a std::exception_ptr to it",
+                 name_of(c), name_of(d));
+    }
+  } else {
+    return;
+  }
+  struct bh_exc_list *l = bh_heap_exc_list(c);
+  lock(l);
+  give_locked(c, l, r, key_of(d), name_of(d));
+  if (primary)
+    give_locked(c, l, primary, key_of(d), name_of(d));
+  unlock(l);
+  /* The throw counted it uncaught in c's list; the catch will count it
+   * caught in d's: the count moves with it. Into the default domain's
+   * (key-0); another compartment's c cannot write, and c reaches one only
+   * without compartment stacks, where both use the default domain's. */
+  struct bh_eh_globals *from = eh_globals(c), *into = eh_globals(d);
+  if (from != into && d < 0 && from->uncaught > 0) {
+    from->uncaught--;
+    into->uncaught++;
+  }
+}
+
+/* The pass's call: every register but rsi and the flags kept (the landing
+ * pad's values are live in them). */
+__asm__(".text\n"
+        ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
+        ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"
+        ".type " BH_SYM_EXCEPTION_ARRIVES ",@function\n" BH_SYM_EXCEPTION_ARRIVES
+        ":\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
+        "  subq $336, %rsp\n"
+        "  andq $-16, %rsp\n"
+        "  movq %rax, 256(%rsp)\n  movq %rcx, 264(%rsp)\n"
+        "  movq %rdx, 272(%rsp)\n  movq %rdi, 280(%rsp)\n"
+        "  movq %r8, 288(%rsp)\n  movq %r9, 296(%rsp)\n"
+        "  movq %r10, 304(%rsp)\n  movq %r11, 312(%rsp)\n"
+        "  movdqa %xmm0, 0(%rsp)\n  movdqa %xmm1, 16(%rsp)\n"
+        "  movdqa %xmm2, 32(%rsp)\n  movdqa %xmm3, 48(%rsp)\n"
+        "  movdqa %xmm4, 64(%rsp)\n  movdqa %xmm5, 80(%rsp)\n"
+        "  movdqa %xmm6, 96(%rsp)\n  movdqa %xmm7, 112(%rsp)\n"
+        "  movdqa %xmm8, 128(%rsp)\n  movdqa %xmm9, 144(%rsp)\n"
+        "  movdqa %xmm10, 160(%rsp)\n  movdqa %xmm11, 176(%rsp)\n"
+        "  movdqa %xmm12, 192(%rsp)\n  movdqa %xmm13, 208(%rsp)\n"
+        "  movdqa %xmm14, 224(%rsp)\n  movdqa %xmm15, 240(%rsp)\n"
+        "  call bh_exception_arrives\n"
+        "  movdqa 0(%rsp), %xmm0\n  movdqa 16(%rsp), %xmm1\n"
+        "  movdqa 32(%rsp), %xmm2\n  movdqa 48(%rsp), %xmm3\n"
+        "  movdqa 64(%rsp), %xmm4\n  movdqa 80(%rsp), %xmm5\n"
+        "  movdqa 96(%rsp), %xmm6\n  movdqa 112(%rsp), %xmm7\n"
+        "  movdqa 128(%rsp), %xmm8\n  movdqa 144(%rsp), %xmm9\n"
+        "  movdqa 160(%rsp), %xmm10\n  movdqa 176(%rsp), %xmm11\n"
+        "  movdqa 192(%rsp), %xmm12\n  movdqa 208(%rsp), %xmm13\n"
+        "  movdqa 224(%rsp), %xmm14\n  movdqa 240(%rsp), %xmm15\n"
+        "  movq 256(%rsp), %rax\n  movq 264(%rsp), %rcx\n"
+        "  movq 272(%rsp), %rdx\n  movq 280(%rsp), %rdi\n"
+        "  movq 288(%rsp), %r8\n  movq 296(%rsp), %r9\n"
+        "  movq 304(%rsp), %r10\n  movq 312(%rsp), %r11\n"
+        "  leave\n"
+        "  ret\n"
+        ".size " BH_SYM_EXCEPTION_ARRIVES ", .-" BH_SYM_EXCEPTION_ARRIVES "\n");
