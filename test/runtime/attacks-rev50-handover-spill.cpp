@@ -9,7 +9,7 @@
 // give_locked, a window that contains the first give_locked's
 // pkey_mprotect (a supervisor round trip under the filter). The callee-
 // saved registers its callees push there (the list, the first record, the
-// domain index) are the same. design.md names only the return address as
+// domain index) are the same. The docs name only the return address as
 // open ("not tried"); a spilled value is enough and needs no control of
 // the program counter: the second give_locked hands over whatever block
 // the slot names, with the vault's rights, and the supervisor agrees (the
