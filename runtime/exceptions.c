@@ -259,6 +259,7 @@ static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_record *r,
   e->addr = (uintptr_t)r;
   e->len = (uint32_t)r->size;
   e->to_key = (int16_t)key;
+  e->tid = (int32_t)bh_raw_gettid();
   e->state = BH_EXC_GIVING; /* what the supervisor allows */
   r->state = BH_EXC_AWAY;
   r->slot = (uint32_t)s;

@@ -311,6 +311,9 @@ struct bh_exc_given {
   uint32_t len;
   int16_t state; /* BH_EXC_* */
   int16_t to_key;
+  int32_t tid; /* the thread giving it: the only one the supervisor lets
+                * re-tag it (review 51) */
+  int32_t unused;
 };
 struct bh_exc_list {
   int lock;

@@ -406,9 +406,12 @@ static int exception_block(int listener, const struct seccomp_notif *n) {
     const struct bh_exc_given *e = &l.e[s];
     if (e->addr != a || e->len != len)
       continue;
+    /* Only the giving thread, which waits in this very call: another
+     * thread's call, allowed now and run later, could re-tag the block
+     * once the compartment has taken it back and reused it (review 51). */
     if (key != own)
       return e->state == BH_EXC_GIVING && e->to_key == key &&
-             tagged(tgid, a, a + len, own);
+             e->tid == (int32_t)n->pid && tagged(tgid, a, a + len, own);
     return e->state == BH_EXC_GIVEN && r.state == BH_EXC_RELEASED &&
            r.slot == (uint32_t)s;
   }
