@@ -161,13 +161,29 @@ __attribute__((weak)) void *__cxa_allocate_dependent_exception(void) {
   return (char *)block(c, REC + DEP) + REC;
 }
 
+/* Whether [a, a + len) meets a block that compartment c's list l (locked)
+ * names as given to another domain: its pages may be that domain's, its
+ * record anyone's (attacks-rev50-own-block-free.cpp). */
+static int given_away(struct bh_exc_list *l, uintptr_t a, size_t len) {
+  for (int s = 0; s < BH_EXC_GIVEN_MAX; s++) {
+    const struct bh_exc_given *e = &l->e[s];
+    if (e->state != BH_EXC_FREE && a < e->addr + e->len && e->addr < a + len)
+      return 1;
+  }
+  return 0;
+}
+
 /* The record of compartment c's live block whose libstdc++ part starts at
- * p, or NULL. */
-static struct bh_exc_record *live_record(int c, char *p) {
+ * p, or NULL; l is c's list, locked. Its list first: only a block c has
+ * not given away is on c's pages, so only then is its record c's word. */
+static struct bh_exc_record *live_record(int c, struct bh_exc_list *l,
+                                         char *p) {
   struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
-  if ((uintptr_t)r % BH_PAGE || bh_heap_owner(r) != c || r->magic != MAGIC ||
+  if ((uintptr_t)r % BH_PAGE || bh_heap_owner(r) != c ||
+      given_away(l, (uintptr_t)r, BH_PAGE) || r->magic != MAGIC ||
       r->state != BH_EXC_LIVE || r->size < REC + DEP ||
-      bh_heap_owner((char *)r + r->size - 1) != c)
+      r->size % BH_PAGE || bh_heap_owner((char *)r + r->size - 1) != c ||
+      given_away(l, (uintptr_t)r, r->size))
     return NULL;
   return r;
 }
@@ -182,10 +198,19 @@ static void free_block(char *p, const char *fn) {
   }
   struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
   if (owner == c) {
-    if (!live_record(c, p))
+    /* Decided from c's list (its key), not from the record: a block c
+     * gave away comes back to its heap only through take_back. */
+    struct bh_exc_list *l = bh_heap_exc_list(c);
+    lock(l);
+    if (given_away(l, (uintptr_t)r, BH_PAGE))
+      bh_fatal_abort("%s of %p, an exception block compartment '%s' gave to "
+                     "another domain",
+                     fn, (void *)p, name_of(c));
+    if (!live_record(c, l, p))
       bh_fatal_abort("%s of %p, no exception block of compartment '%s'", fn,
                      (void *)p, name_of(c));
     r->magic = 0;
+    unlock(l);
     free(r);
     take_back(c);
     return;
@@ -290,37 +315,37 @@ bh_exception_arrives(void *exc, const struct bulkhead_domain *to) {
    * exception, not one from the shared heap. */
   if (bh_heap_owner(exc) != c || (uintptr_t)exc % 16)
     return;
+  struct bh_exc_list *l = bh_heap_exc_list(c);
+  lock(l);
   uint64_t cls = *(const uint64_t *)exc;
   struct bh_exc_record *r, *primary = NULL;
   if (cls == GNU_CXX) {
     char *hdr = (char *)exc - HDR_UNWIND;
-    if (!(r = live_record(c, hdr)))
-      return;
+    if (!(r = live_record(c, l, hdr)))
+      goto out;
     if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
       bh_fatal("an exception of compartment '%s' leaves it for %s while it "
                "keeps a std::exception_ptr to it",
                name_of(c), name_of(d));
   } else if (cls == GNU_CXX_DEP) {
     char *dep = (char *)exc - DEP_UNWIND;
-    if (!(r = live_record(c, dep)))
-      return;
+    if (!(r = live_record(c, l, dep)))
+      goto out;
     /* std::rethrow_exception: the primary goes too, if c's and held only
      * by this dependent. */
     char *object = *(char **)dep;
     if (bh_heap_owner(object) == c) {
       char *hdr = object - HDR;
-      if (!(primary = live_record(c, hdr)))
-        return;
+      if (!(primary = live_record(c, l, hdr)))
+        goto out;
       if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
         bh_fatal("an exception of compartment '%s' leaves it for %s while it "
                  "keeps a std::exception_ptr to it",
                  name_of(c), name_of(d));
     }
   } else {
-    return;
+    goto out;
   }
-  struct bh_exc_list *l = bh_heap_exc_list(c);
-  lock(l);
   give_locked(c, l, r, key_of(d), name_of(d));
   if (primary)
     give_locked(c, l, primary, key_of(d), name_of(d));
@@ -334,6 +359,9 @@ bh_exception_arrives(void *exc, const struct bulkhead_domain *to) {
     from->uncaught--;
     into->uncaught++;
   }
+  return;
+out:
+  unlock(l);
 }
 
 /* The pass's call: every register but rsi and the flags kept (the landing

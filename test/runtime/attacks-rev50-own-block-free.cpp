@@ -22,21 +22,23 @@
 // and free it a second time. (The first exception's own destructor word
 // was key-0 too when the vault dropped it: attacks-rev50-foreign-exception-
 // ptr.cpp; here it is not touched.)
-// Suggested fix: free_block's own-block path refuses a block its
-// compartment's list names as given (or whose pages are not its key), so
-// the pages reach its heap only through take_back; and the fix of
-// attacks-rev50-foreign-exception-ptr.cpp (no references to a header
-// outside the compartment's own live blocks).
-// XFAIL: *
+// Fixed: free_block's own-block path decides from the compartment's list
+// (on its key), under its lock, before it reads the record: a block the
+// list names as given stops the program with one line ("an exception
+// block compartment 'vault' gave to another domain"), so the pages reach
+// its heap only through take_back (the hand-over's own-block checks use
+// the list the same way). The first exception's destructor word:
+// attacks-rev50-foreign-exception-ptr.cpp.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: not %run %t control 2>&1 | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t | FileCheck %s
+// RUN: not %run %t 2>&1 | FileCheck %s
 // CONTROL: handed back to the vault: 1
-// CONTROL: bulkhead: error: __cxa_free_exception of {{.*}}, no exception block of compartment 'vault'
+// CONTROL: bulkhead: error: __cxa_free_exception of {{.*}}, an exception block compartment 'vault' gave to another domain
 // CONTROL-NOT: freed by the vault
 // CHECK: handed back to the vault: 1
-// CHECK: freed by the vault
+// CHECK: bulkhead: error: __cxa_free_exception of {{.*}}, an exception block compartment 'vault' gave to another domain
+// CHECK-NOT: freed by the vault
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
 #include <exception>
