@@ -22,8 +22,8 @@
  *
  * The pass calls __bulkhead_exception_arrives at the start of every landing
  * pad of a non-shared function, before its gate, with the thrower's rights
- * (the unwinder's). When they are T's and the pad is another domain's D, T
- * gives the block to D: its pages get D's key (pkey_mprotect; under the
+ * (the unwinder's), on a stack of T's (the stub at the end). When they are
+ * T's and the pad is another domain's D, T gives the block to D: its pages get D's key (pkey_mprotect; under the
  * system-call filter the supervisor allows it for a block T's list names,
  * supervisor-keys.c) and T notes it in its list of given blocks, on its
  * key. D frees it later with its own rights (__cxa_free_exception): that
@@ -364,8 +364,38 @@ out:
   unlock(l);
 }
 
+/* Where the stub cannot run the hand-over on the thrower's memory: on the
+ * catcher's stack, with the thrower's rights, but it does not return. */
+__attribute__((used, noreturn)) static void bh_exception_stuck(long nested) {
+  bh_fatal(nested ? "a C++ exception hand-over began during another on this "
+                    "thread"
+                  : "a compartment's C++ exception hand-over found no stack "
+                    "of it for this thread");
+}
+
+_Static_assert(BH_STACK_SIZE == 1 << 20 && BH_STACKS_PER_ARENA == 512,
+               "the stub's owner lookup");
+
+/* Read-only: the kernel reads the mask from memory. */
+__attribute__((used)) static const uint64_t all_signals_exc
+    __asm__("bh_exc_all_signals") = ~(uint64_t)0;
+
 /* The pass's call: every register but rsi and the flags kept (the landing
- * pad's values are live in them). */
+ * pad's values are live in them). They are kept on the catcher's stack:
+ * its own values. The hand-over itself, which decides with the thrower's
+ * rights which blocks go where, runs on memory only the thrower writes
+ * (attacks-rev50-handover-spill.cpp): with a compartment's rights, the
+ * stub finds this thread's stack of it as bh_run_in_compartment does
+ * (the rights by RDPKRU against the read-only index table, the stack by
+ * gettid in the read-only owner table; nothing read from memory another
+ * domain writes, exc and to kept in registers), and runs
+ * bh_exception_arrives on the hand-over's stack below that stack's ring
+ * (internal.h, BH_EXC_STACK), signals blocked (a handler there would find
+ * no room to keep the frame; one nested anyway, by a fault, stops at the
+ * ring's busy word). Only its own return address stays on the catcher's
+ * stack. With the default domain's rights, no enforcement or no
+ * compartment stacks (-fno-pkey-compartment-stacks: every stack key-0),
+ * it runs where it is. */
 __asm__(".text\n"
         ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"
@@ -379,6 +409,7 @@ __asm__(".text\n"
         "  movq %rdx, 272(%rsp)\n  movq %rdi, 280(%rsp)\n"
         "  movq %r8, 288(%rsp)\n  movq %r9, 296(%rsp)\n"
         "  movq %r10, 304(%rsp)\n  movq %r11, 312(%rsp)\n"
+        "  movq %rbx, 320(%rsp)\n  movq %r12, 328(%rsp)\n"
         "  movdqa %xmm0, 0(%rsp)\n  movdqa %xmm1, 16(%rsp)\n"
         "  movdqa %xmm2, 32(%rsp)\n  movdqa %xmm3, 48(%rsp)\n"
         "  movdqa %xmm4, 64(%rsp)\n  movdqa %xmm5, 80(%rsp)\n"
@@ -387,7 +418,87 @@ __asm__(".text\n"
         "  movdqa %xmm10, 160(%rsp)\n  movdqa %xmm11, 176(%rsp)\n"
         "  movdqa %xmm12, 192(%rsp)\n  movdqa %xmm13, 208(%rsp)\n"
         "  movdqa %xmm14, 224(%rsp)\n  movdqa %xmm15, 240(%rsp)\n"
+        "  movq %rsp, %rbx\n"
+        "  xorl %r12d, %r12d\n"
+        /* the compartment whose rights the thread holds: r11 */
+        "  cmpl $0, " BH_SYM_ENFORCED "(%rip)\n"
+        "  je 9f\n"
+        "  xorl %ecx, %ecx\n"
+        "  " BH_RDPKRU "\n"
+        "  cmpl " BH_SYM_DOMAIN0 "(%rip), %eax\n"
+        "  je 9f\n"
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %r10\n"
+        "  xorl %r11d, %r11d\n"
+        "1:\n"
+        "  cmpl (%r10,%r11,4), %eax\n"
+        "  je 2f\n"
+        "  incl %r11d\n"
+        "  cmpl $" BH_STR(BH_MAX_COMPARTMENTS) ", %r11d\n"
+        "  jb 1b\n"
+        "  jmp 9f\n"
+        "2:\n"
+        /* its descriptor (r8, read-only), its arena (r9); without its
+         * stacks (no slot: -fno-pkey-compartment-stacks) none to use */
+        BH_ASM_DOMAIN_AT("%r11", "%r8")
+        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%r8), %r9\n"
+        "  testq %r9, %r9\n"
+        "  jz 9f\n"
+        "  cmpq $0, " BH_STR(BH_DOMAIN_SLOT_ADDRESS) "(%r8)\n"
+        "  je 9f\n"
+        /* this thread's stack of it: owner.tid[c][i] == gettid() */
+        "  movq %r11, %r10\n"
+        "  shlq $11, %r10\n" /* 4 * BH_STACKS_PER_ARENA bytes a row */
+        "  movl $" BH_STR(SYS_gettid) ", %eax\n"
+        "  syscall\n"
+        "  leaq __bulkhead_stack_owners(%rip), %rcx\n"
+        "  addq %r10, %rcx\n"
+        "  xorl %edx, %edx\n"
+        "3:\n"
+        "  cmpl (%rcx,%rdx,4), %eax\n"
+        "  je 4f\n"
+        "  incl %edx\n"
+        "  cmpl $" BH_STR(BH_STACKS_PER_ARENA) ", %edx\n"
+        "  jb 3b\n"
+        "  xorl %edi, %edi\n"
+        "  call bh_exception_stuck\n"
+        "4:\n"
+        /* its ring (r12), whose start is the hand-over stack's top */
+        "  shlq $20, %rdx\n" /* BH_STACK_SIZE */
+        "  leaq " BH_STR(BH_PAGE) "+" BH_STR(BH_EXC_STACK) "(%r9,%rdx), %r12\n"
+        "  cmpq $0, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        "  je 5f\n"
+        "  movl $1, %edi\n"
+        "  call bh_exception_stuck\n"
+        "5:\n"
+        "  movq %rdi, %r8\n"
+        "  movq %rsi, %r9\n"
+        "  xorl %edi, %edi\n" /* SIG_BLOCK */
+        "  leaq bh_exc_all_signals(%rip), %rsi\n"
+        "  leaq " BH_STR(BH_RING_HANDOVER_MASK) "(%r12), %rdx\n"
+        "  movl $8, %r10d\n"
+        "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
+        "  syscall\n"
+        "  testq %rax, %rax\n"
+        "  jz 6f\n"
+        "  ud2\n"
+        "6:\n"
+        "  movq $1, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        "  movq %r8, %rdi\n"
+        "  movq %r9, %rsi\n"
+        "  movq %r12, %rsp\n"
+        "9:\n"
         "  call bh_exception_arrives\n"
+        "  testq %r12, %r12\n"
+        "  jz 7f\n"
+        "  movq $0, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        "  movl $2, %edi\n" /* SIG_SETMASK */
+        "  leaq " BH_STR(BH_RING_HANDOVER_MASK) "(%r12), %rsi\n"
+        "  xorl %edx, %edx\n"
+        "  movl $8, %r10d\n"
+        "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
+        "  syscall\n"
+        "7:\n"
+        "  movq %rbx, %rsp\n"
         "  movdqa 0(%rsp), %xmm0\n  movdqa 16(%rsp), %xmm1\n"
         "  movdqa 32(%rsp), %xmm2\n  movdqa 48(%rsp), %xmm3\n"
         "  movdqa 64(%rsp), %xmm4\n  movdqa 80(%rsp), %xmm5\n"
@@ -400,6 +511,7 @@ __asm__(".text\n"
         "  movq 272(%rsp), %rdx\n  movq 280(%rsp), %rdi\n"
         "  movq 288(%rsp), %r8\n  movq 296(%rsp), %r9\n"
         "  movq 304(%rsp), %r10\n  movq 312(%rsp), %r11\n"
+        "  movq 320(%rsp), %rbx\n  movq 328(%rsp), %r12\n"
         "  leave\n"
         "  ret\n"
         ".size " BH_SYM_EXCEPTION_ARRIVES ", .-" BH_SYM_EXCEPTION_ARRIVES "\n");

@@ -550,11 +550,17 @@ void bh_record_alloc(int i, const void *p, size_t size,
 void bh_record_free(const void *p) BH_HIDDEN;
 int bh_record_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
-/* Each compartment stack's lowest pages: a guard page, the ring of the
- * unwinder's copies (unwind-copy.c), a guard page; its frames start at
- * BH_STACK_LOW above its base (stacks.c). */
+/* Each compartment stack's lowest pages: a guard page, the stack the C++
+ * exception hand-over runs on with the thrower's rights (exceptions.c;
+ * its top is the ring's start), the ring of the unwinder's copies
+ * (unwind-copy.c), a guard page; its frames start at BH_STACK_LOW above
+ * its base (stacks.c). In the ring's header at BH_RING_HANDOVER: whether
+ * a hand-over runs on that stack, then the signal mask it blocked. */
+#define BH_EXC_STACK 8192 /* a number: the stub (exceptions.c) names it */
 #define BH_UNWIND_RING (16u << 10)
-#define BH_STACK_LOW (BH_PAGE + BH_UNWIND_RING + BH_PAGE)
+#define BH_STACK_LOW (BH_PAGE + BH_EXC_STACK + BH_UNWIND_RING + BH_PAGE)
+#define BH_RING_HANDOVER 32
+#define BH_RING_HANDOVER_MASK 40
 /* The ring of this thread's stack of compartment c that holds sp, or NULL
  * if sp is on no stack of c's that this thread holds (stacks.c). */
 char *bh_stack_ring(int c, const char *sp) BH_HIDDEN;

@@ -341,10 +341,12 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   }
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
   /* The arena was tagged at start-up; mprotect keeps the key. Above the
-   * guard page, the ring of the unwinder's copies, then another guard page
-   * (BH_STACK_LOW): an overflow faults before it reaches the ring. */
+   * guard page, the hand-over's stack and the ring of the unwinder's
+   * copies, then another guard page (BH_STACK_LOW): an overflow faults
+   * before it reaches the ring. */
   int err =
-      mprotect(base + BH_PAGE, BH_UNWIND_RING, PROT_READ | PROT_WRITE) ||
+      mprotect(base + BH_PAGE, BH_EXC_STACK + BH_UNWIND_RING,
+               PROT_READ | PROT_WRITE) ||
       mprotect(base + BH_STACK_LOW, BH_STACK_SIZE - BH_STACK_LOW,
                PROT_READ | PROT_WRITE);
   if (err) {
@@ -440,7 +442,7 @@ char *bh_stack_ring(int c, const char *sp) {
   /* Its owner's id, not a key-0 hint (no libc: a compartment's rights). */
   if (owner.tid[c][i] != (uint32_t)bh_raw_gettid())
     return NULL;
-  return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE;
+  return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
 }
 
 char *bh_stack_ring_mine(int c) {
@@ -454,6 +456,6 @@ char *bh_stack_ring_mine(int c) {
   uint32_t tid = (uint32_t)bh_raw_gettid();
   for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
     if (__atomic_load_n(&owner.tid[c][i], __ATOMIC_RELAXED) == tid)
-      return d->stack_lo + (size_t)i * BH_STACK_SIZE + BH_PAGE;
+      return d->stack_lo + (size_t)i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
   return NULL;
 }

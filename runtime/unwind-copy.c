@@ -53,7 +53,8 @@
  * are refused: measured on Debian's libstdc++.so.6, the largest
  * copy is under 1 KiB; among libclang-cpp.so.19's 108,000 FDEs three are
  * over 4 KiB (long CFA programs). The ring is small because it comes out
- * of the stack (20 KiB with its guard page: review 9's aligned-alloca test
+ * of the stack (20 KiB with its guard page, 28 KiB with the exception
+ * hand-over's stack below it: review 9's aligned-alloca test
  * parks 960 KiB of locals on a 1 MiB stack). Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
@@ -74,10 +75,16 @@ struct ring {
   uint64_t next;  /* lookups so far: the next slot */
   uint64_t walks; /* the runtime's own walks under way (bh_unwind_walk) */
   struct bh_eh_globals eh; /* libstdc++'s, this thread's in the compartment */
-  char pad[RING_HEADER - 16 - sizeof(struct bh_eh_globals)];
+  uint64_t handover;       /* a hand-over runs below the ring (exceptions.c) */
+  uint64_t handover_mask;  /* the signal mask it blocked */
+  char pad[RING_HEADER - 32 - sizeof(struct bh_eh_globals)];
   uint8_t slot[SLOTS][SLOT];
 };
 _Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
+_Static_assert(__builtin_offsetof(struct ring, handover) == BH_RING_HANDOVER &&
+                   __builtin_offsetof(struct ring, handover_mask) ==
+                       BH_RING_HANDOVER_MASK,
+               "the hand-over's words, as exceptions.c's stub finds them");
 
 /* Whether the expression [p, end) holds only operations libgcc_s knows,
  * none of them DW_OP_GNU_encoded_addr. */

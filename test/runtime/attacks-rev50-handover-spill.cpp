@@ -27,13 +27,17 @@
 // in the guest 3 of 3, review 50). main's catch clears the dependent's
 // exception_cleanup (key-0 now), as its primary stayed the vault's. The
 // control does not race.
-// Suggested fix: the hand-over on memory the default domain cannot write:
-// the stub switches to the thrower's stack of this thread (the ring's
-// header or a small area of its own below the mark, found as
-// bh_stack_ring_mine finds it) before any C code, as the gates do; until
-// then, nothing the hand-over decides (which block, which list, which
-// key) kept in memory, e.g. the whole of it in the stub's registers.
-// XFAIL: *
+// Fixed: the stub (runtime/exceptions.c) finds this thread's stack of the
+// thrower from read-only tables only (RDPKRU against the index table,
+// gettid in the owner table; exc and the descriptor kept in registers)
+// and runs the C code on the hand-over stack at that stack's bottom
+// (internal.h, BH_EXC_STACK: the vault's key), signals blocked: nothing it
+// decides is in key-0 memory while it runs. Its own return address stays
+// on the catcher's stack (open, not tried). This test's slot is where
+// bh_exception_arrives' frame kept the primary as of review 50 (ATTACK
+// SUCCEEDED 3 of 3 there); the own-block-free fix changed that function's
+// frame, and with that build alone the test already passed: so it shows
+// the fix only against review 50's build.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL

@@ -132,9 +132,10 @@ static int attack(void) {
   uintptr_t s = seen_p + 16, lo = 0, hi = 0;
   mapping_of(s - 16, &lo, &hi);
   /* Below the frames (runtime/internal.h, BH_STACK_LOW): a guard page, the
-   * unwinder's 16 KiB ring, a guard page; below stack 0, the arena's 64 KiB
-   * leading guard, whose first page is the vault's cookie. */
-  uintptr_t arena = lo - (4096 + 16384 + 4096) - 65536,
+   * exception hand-over's 8 KiB stack, the unwinder's 16 KiB ring, a guard
+   * page; below stack 0, the arena's 64 KiB leading guard, whose first
+   * page is the vault's cookie. */
+  uintptr_t arena = lo - (4096 + 8192 + 16384 + 4096) - 65536,
             R = (lo - 4096) & ~(uintptr_t)262143;
   printf("stack %#lx-%#lx, arena from %#lx; the rounding goes to %#lx\n",
          (unsigned long)lo, (unsigned long)hi, (unsigned long)arena,
