@@ -1175,7 +1175,6 @@ int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list, int *key) {
 
 /* ------------------------------------------------------- the interface */
 
-
 void *malloc(size_t n) {
   int i = alloc_index(CALLER);
   return i < 0 ? bh_shared_malloc(n) : noted(i, c_malloc(i, n), n, CALLER);
