@@ -57,20 +57,31 @@ static bool isExitFunction(const Function &F) {
 // At Before: the runtime's BH_SYM_EXCEPTION_ARRIVES with the landing
 // pad's exception and the descriptor of its domain. Inline asm, so that no
 // gate or check is put around it, and no stack slot of the pad's frame is
-// read before it (the pad's rights are still the unwinder's).
+// read before it (the pad's rights are still the unwinder's). Not a call:
+// the return point goes in r11 and the stub keeps it on the thrower's
+// memory, since a return address on the pad's stack (another domain's
+// maybe) could be rewritten while the hand-over runs with the thrower's
+// rights (attacks-rev52-stub-return.cpp). It clobbers what a call does.
 static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
                              StringRef DomainSymbol) {
   IRBuilder<> B(Before);
   Value *Exc = B.CreateExtractValue(&LP, 0);
-  auto *FT = FunctionType::get(B.getVoidTy(), {Exc->getType()}, false);
-  std::string Text =
-      ("leaq " + DomainSymbol + "(%rip), %rsi\n\tcallq " +
-       BH_SYM_EXCEPTION_ARRIVES)
-          .str();
-  B.CreateCall(InlineAsm::get(FT, Text,
-                              "{rdi},~{rsi},~{memory},~{dirflag},~{fpsr},~{"
-                              "flags}",
-                              /*hasSideEffects=*/true),
+  auto *FT = FunctionType::get(Exc->getType(), {Exc->getType()}, false);
+  std::string Text = ("leaq " + DomainSymbol +
+                      "(%rip), %rsi\n\tleaq 1f(%rip), %r11\n\tjmp " +
+                      BH_SYM_EXCEPTION_ARRIVES + "\n1:")
+                         .str();
+  // rdi is an input the stub clobbers: a tied output. The caller-saved
+  // registers: rax to r11, the vector registers (xmm16-31 and the mask
+  // registers are libc's too, with AVX-512).
+  std::string Constraints = "={rdi},0,~{rax},~{rcx},~{rdx},~{rsi},~{r8},~{r9},"
+                            "~{r10},~{r11}";
+  for (int I = 0; I < 32; I++)
+    Constraints += ",~{xmm" + std::to_string(I) + "}";
+  for (int I = 0; I < 8; I++)
+    Constraints += ",~{k" + std::to_string(I) + "}";
+  Constraints += ",~{memory},~{dirflag},~{fpsr},~{flags}";
+  B.CreateCall(InlineAsm::get(FT, Text, Constraints, /*hasSideEffects=*/true),
                {Exc});
 }
 

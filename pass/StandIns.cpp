@@ -95,8 +95,9 @@ void defineStandIns(Module &M) {
               ConstantAggregateZero::get(ArrayType::get(I32, 1)));
   // After pointer calls: nothing enforced, nothing to put back.
   standInAsm(M, BH_SYM_REENTER_DEFAULT, "ret");
-  // Nothing enforced: no exception to hand over.
-  standInAsm(M, BH_SYM_EXCEPTION_ARRIVES, "ret");
+  // Nothing enforced: no exception to hand over (the pad's return point
+  // is in r11, CallGates.cpp).
+  standInAsm(M, BH_SYM_EXCEPTION_ARRIVES, "jmpq *%r11");
   // Reached only with a compartment's rights, which no gate here installs.
   standInAsm(M, BH_SYM_CALLER_INDEX, "ud2");
   standInAsm(M, BH_SYM_RETURN_TO_INDEX, "ud2");

@@ -380,46 +380,37 @@ _Static_assert(BH_STACK_SIZE == 1 << 20 && BH_STACKS_PER_ARENA == 512,
 __attribute__((used)) static const uint64_t all_signals_exc
     __asm__("bh_exc_all_signals") = ~(uint64_t)0;
 
-/* The pass's call: every register but rsi and the flags kept (the landing
- * pad's values are live in them). They are kept on the catcher's stack:
- * its own values. The hand-over itself, which decides with the thrower's
- * rights which blocks go where, runs on memory only the thrower writes
- * (attacks-rev50-handover-spill.cpp): with a compartment's rights, the
- * stub finds this thread's stack of it as bh_run_in_compartment does
- * (the rights by RDPKRU against the read-only index table, the stack by
- * gettid in the read-only owner table; nothing read from memory another
- * domain writes, exc and to kept in registers), and runs
- * bh_exception_arrives on the hand-over's stack below that stack's ring
- * (internal.h, BH_EXC_STACK), signals blocked (a handler there would find
- * no room to keep the frame; one nested anyway, by a fault, stops at the
- * ring's busy word). Only its own return address stays on the catcher's
- * stack. With the default domain's rights, no enforcement or no
- * compartment stacks (-fno-pkey-compartment-stacks: every stack key-0),
- * it runs where it is. */
+/* The pass's way in (pass/CallGates.cpp) is a jump, not a call: exc in
+ * rdi, the pad's descriptor in rsi, the pad's return point in r11; the
+ * stub may change what a call may (the caller-saved registers, the flags).
+ * With a compartment's rights it writes nothing on the catcher's stack,
+ * which another domain may write while the hand-over runs (a return
+ * address there chose the code run with the thrower's rights:
+ * attacks-rev51-handover-return.cpp for the C part's,
+ * attacks-rev52-stub-return.cpp for the stub's). It finds this thread's
+ * stack of the compartment as bh_run_in_compartment does (the rights by
+ * RDPKRU against the read-only index table, the stack by gettid in the
+ * read-only owner table; nothing read from memory another domain writes,
+ * exc, the descriptor and the return point kept in registers), blocks
+ * signals (a handler on the hand-over stack would find no room to keep
+ * its frame; one nested anyway, by a fault, stops at the ring's busy
+ * word), switches to the hand-over stack below that stack's ring
+ * (internal.h, BH_EXC_STACK), keeps there the catcher's stack pointer and
+ * the return point, and runs bh_exception_arrives, which decides with the
+ * thrower's rights on memory only the thrower writes
+ * (attacks-rev50-handover-spill.cpp). Then back on the catcher's stack,
+ * signals as they were, it jumps to the return point. A default-domain
+ * caller that jumps here with a return point of its own keeps its own
+ * rights. With the default domain's rights, no enforcement or no
+ * compartment stacks (-fno-pkey-compartment-stacks: every stack key-0, the
+ * compartment's frames too) it runs where it is, the return point and the
+ * C part's on that stack. */
 __asm__(".text\n"
         ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".type " BH_SYM_EXCEPTION_ARRIVES ",@function\n" BH_SYM_EXCEPTION_ARRIVES
         ":\n"
-        "  pushq %rbp\n"
-        "  movq %rsp, %rbp\n"
-        "  subq $336, %rsp\n"
-        "  andq $-16, %rsp\n"
-        "  movq %rax, 256(%rsp)\n  movq %rcx, 264(%rsp)\n"
-        "  movq %rdx, 272(%rsp)\n  movq %rdi, 280(%rsp)\n"
-        "  movq %r8, 288(%rsp)\n  movq %r9, 296(%rsp)\n"
-        "  movq %r10, 304(%rsp)\n  movq %r11, 312(%rsp)\n"
-        "  movq %rbx, 320(%rsp)\n  movq %r12, 328(%rsp)\n"
-        "  movdqa %xmm0, 0(%rsp)\n  movdqa %xmm1, 16(%rsp)\n"
-        "  movdqa %xmm2, 32(%rsp)\n  movdqa %xmm3, 48(%rsp)\n"
-        "  movdqa %xmm4, 64(%rsp)\n  movdqa %xmm5, 80(%rsp)\n"
-        "  movdqa %xmm6, 96(%rsp)\n  movdqa %xmm7, 112(%rsp)\n"
-        "  movdqa %xmm8, 128(%rsp)\n  movdqa %xmm9, 144(%rsp)\n"
-        "  movdqa %xmm10, 160(%rsp)\n  movdqa %xmm11, 176(%rsp)\n"
-        "  movdqa %xmm12, 192(%rsp)\n  movdqa %xmm13, 208(%rsp)\n"
-        "  movdqa %xmm14, 224(%rsp)\n  movdqa %xmm15, 240(%rsp)\n"
-        "  movq %rsp, %rbx\n"
-        "  xorl %r12d, %r12d\n"
+        "  movq %r11, %r9\n" /* the return point: syscalls clobber r11 */
         /* the compartment whose rights the thread holds: r11 */
         "  cmpl $0, " BH_SYM_ENFORCED "(%rip)\n"
         "  je 9f\n"
@@ -437,44 +428,45 @@ __asm__(".text\n"
         "  jb 1b\n"
         "  jmp 9f\n"
         "2:\n"
-        /* its descriptor (r8, read-only), its arena (r9); without its
+        /* its descriptor (r8, read-only), its arena (r10); without its
          * stacks (no slot: -fno-pkey-compartment-stacks) none to use */
         BH_ASM_DOMAIN_AT("%r11", "%r8")
-        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%r8), %r9\n"
-        "  testq %r9, %r9\n"
+        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%r8), %r10\n"
+        "  testq %r10, %r10\n"
         "  jz 9f\n"
         "  cmpq $0, " BH_STR(BH_DOMAIN_SLOT_ADDRESS) "(%r8)\n"
         "  je 9f\n"
-        /* this thread's stack of it: owner.tid[c][i] == gettid() */
-        "  movq %r11, %r10\n"
-        "  shlq $11, %r10\n" /* 4 * BH_STACKS_PER_ARENA bytes a row */
+        /* this thread's stack of it: owner.tid[c][i] == gettid(), the row
+         * in rdx (kept by syscall) */
+        "  shlq $11, %r11\n" /* 4 * BH_STACKS_PER_ARENA bytes a row */
+        "  leaq __bulkhead_stack_owners(%rip), %rdx\n"
+        "  addq %r11, %rdx\n"
         "  movl $" BH_STR(SYS_gettid) ", %eax\n"
         "  syscall\n"
-        "  leaq __bulkhead_stack_owners(%rip), %rcx\n"
-        "  addq %r10, %rcx\n"
-        "  xorl %edx, %edx\n"
+        "  xorl %ecx, %ecx\n"
         "3:\n"
-        "  cmpl (%rcx,%rdx,4), %eax\n"
+        "  cmpl (%rdx,%rcx,4), %eax\n"
         "  je 4f\n"
-        "  incl %edx\n"
-        "  cmpl $" BH_STR(BH_STACKS_PER_ARENA) ", %edx\n"
+        "  incl %ecx\n"
+        "  cmpl $" BH_STR(BH_STACKS_PER_ARENA) ", %ecx\n"
         "  jb 3b\n"
         "  xorl %edi, %edi\n"
         "  call bh_exception_stuck\n"
         "4:\n"
-        /* its ring (r12), whose start is the hand-over stack's top */
-        "  shlq $20, %rdx\n" /* BH_STACK_SIZE */
-        "  leaq " BH_STR(BH_PAGE) "+" BH_STR(BH_EXC_STACK) "(%r9,%rdx), %r12\n"
-        "  cmpq $0, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        /* its ring (rdx), whose start is the hand-over stack's top */
+        "  shlq $20, %rcx\n" /* BH_STACK_SIZE */
+        "  leaq " BH_STR(BH_PAGE) "+" BH_STR(BH_EXC_STACK) "(%r10,%rcx), %rdx\n"
+        "  cmpq $0, " BH_STR(BH_RING_HANDOVER) "(%rdx)\n"
         "  je 5f\n"
         "  movl $1, %edi\n"
         "  call bh_exception_stuck\n"
         "5:\n"
+        /* exc in r8, the descriptor in xmm0, across the system call */
         "  movq %rdi, %r8\n"
-        "  movq %rsi, %r9\n"
+        "  movq %rsi, %xmm0\n"
         "  xorl %edi, %edi\n" /* SIG_BLOCK */
         "  leaq bh_exc_all_signals(%rip), %rsi\n"
-        "  leaq " BH_STR(BH_RING_HANDOVER_MASK) "(%r12), %rdx\n"
+        "  addq $" BH_STR(BH_RING_HANDOVER_MASK) ", %rdx\n"
         "  movl $8, %r10d\n"
         "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
         "  syscall\n"
@@ -482,36 +474,41 @@ __asm__(".text\n"
         "  jz 6f\n"
         "  ud2\n"
         "6:\n"
-        "  movq $1, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        "  subq $" BH_STR(BH_RING_HANDOVER_MASK) ", %rdx\n"
+        "  movq $1, " BH_STR(BH_RING_HANDOVER) "(%rdx)\n"
+        "  movq %rsp, %rax\n"
+        "  movq %rdx, %rsp\n"
+        "  pushq %rax\n" /* the catcher's stack pointer */
+        "  pushq %r9\n"  /* the return point */
+        "  pushq %rdx\n" /* the ring */
+        "  subq $8, %rsp\n"
         "  movq %r8, %rdi\n"
-        "  movq %r9, %rsi\n"
-        "  movq %r12, %rsp\n"
-        "9:\n"
+        "  movq %xmm0, %rsi\n"
         "  call bh_exception_arrives\n"
-        "  testq %r12, %r12\n"
-        "  jz 7f\n"
-        "  movq $0, " BH_STR(BH_RING_HANDOVER) "(%r12)\n"
+        "  addq $8, %rsp\n"
+        "  popq %rsi\n"
+        "  popq %r9\n"
+        "  popq %rax\n"
+        /* back on the catcher's stack before the hand-over stack is free
+         * and signals may come */
+        "  movq %rax, %rsp\n"
+        "  movq $0, " BH_STR(BH_RING_HANDOVER) "(%rsi)\n"
         "  movl $2, %edi\n" /* SIG_SETMASK */
-        "  leaq " BH_STR(BH_RING_HANDOVER_MASK) "(%r12), %rsi\n"
+        "  addq $" BH_STR(BH_RING_HANDOVER_MASK) ", %rsi\n"
         "  xorl %edx, %edx\n"
         "  movl $8, %r10d\n"
         "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
         "  syscall\n"
-        "7:\n"
-        "  movq %rbx, %rsp\n"
-        "  movdqa 0(%rsp), %xmm0\n  movdqa 16(%rsp), %xmm1\n"
-        "  movdqa 32(%rsp), %xmm2\n  movdqa 48(%rsp), %xmm3\n"
-        "  movdqa 64(%rsp), %xmm4\n  movdqa 80(%rsp), %xmm5\n"
-        "  movdqa 96(%rsp), %xmm6\n  movdqa 112(%rsp), %xmm7\n"
-        "  movdqa 128(%rsp), %xmm8\n  movdqa 144(%rsp), %xmm9\n"
-        "  movdqa 160(%rsp), %xmm10\n  movdqa 176(%rsp), %xmm11\n"
-        "  movdqa 192(%rsp), %xmm12\n  movdqa 208(%rsp), %xmm13\n"
-        "  movdqa 224(%rsp), %xmm14\n  movdqa 240(%rsp), %xmm15\n"
-        "  movq 256(%rsp), %rax\n  movq 264(%rsp), %rcx\n"
-        "  movq 272(%rsp), %rdx\n  movq 280(%rsp), %rdi\n"
-        "  movq 288(%rsp), %r8\n  movq 296(%rsp), %r9\n"
-        "  movq 304(%rsp), %r10\n  movq 312(%rsp), %r11\n"
-        "  movq 320(%rsp), %rbx\n  movq 328(%rsp), %r12\n"
-        "  leave\n"
-        "  ret\n"
+        "  jmp *%r9\n"
+        /* where it is: exc in rdi, the descriptor in rsi */
+        "9:\n"
+        "  movq %rsp, %rax\n"
+        "  andq $-16, %rsp\n"
+        "  pushq %rax\n"
+        "  pushq %r9\n"
+        "  call bh_exception_arrives\n"
+        "  popq %r9\n"
+        "  popq %rax\n"
+        "  movq %rax, %rsp\n"
+        "  jmp *%r9\n"
         ".size " BH_SYM_EXCEPTION_ARRIVES ", .-" BH_SYM_EXCEPTION_ARRIVES "\n");

@@ -12,8 +12,8 @@ static void done(int *p) { vault_done += *p; }
 // CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_run(
 // CHECK: landingpad
 // CHECK: extractvalue { ptr, i32 } %{{.*}}, 0
-// CHECK-NEXT: call void asm sideeffect "leaq {{.*}}vault{{.*}}(%rip), %rsi
-// CHECK-SAME: callq __bulkhead_exception_arrives"
+// CHECK-NEXT: call ptr asm sideeffect "leaq {{.*}}vault{{.*}}(%rip), %rsi
+// CHECK-SAME: leaq 1f(%rip), %r11\0A\09jmp __bulkhead_exception_arrives\0A1:"
 BULKHEAD_ENTRY(vault) void vault_run(int v) {
   int x __attribute__((cleanup(done))) = v;
   may_throw(x);

@@ -31,10 +31,11 @@
 // attacker forged: the stub runs before the gate's stack check.
 // Fixed for this word: the stub now runs the C part on a hand-over stack
 // of the thrower's (review 50's fix), so the C part's return address is
-// no longer on main's stack; this test passes since. Still open (not
-// tried): the stub's own return address, into the landing pad, stays on
-// the catcher's stack while the hand-over runs, and the stub returns
-// through it with the thrower's rights.
+// no longer on main's stack; this test passes since. The stub's own
+// return address, into the landing pad, stayed on the catcher's stack
+// while the hand-over ran, and the stub returned through it with the
+// thrower's rights: raced and fixed too (attacks-rev52-stub-return.cpp;
+// the pad now jumps to the stub with its return point in a register).
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
