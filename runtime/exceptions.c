@@ -249,10 +249,12 @@ __attribute__((weak)) void __cxa_free_dependent_exception(void *dep) {
  * libstdc++, by no PLT). exception_ptr's copy constructor and destructor
  * are inline and call _M_addref and _M_release, and libstdc++'s own uses
  * (current_exception, its out-of-line copies, nested_exception, future's
- * results) reach them through its PLT; std::rethrow_exception too
- * (its own increment of the count is inline, so it is checked itself).
- * So the executable's definitions below are the ones every caller
- * reaches (weak, as above). With a compartment's rights each asks whether
+ * results) reach them through its PLT (GCC 12's libstdc++, checked with
+ * objdump). std::rethrow_exception counts its reference inline, and the
+ * end of the catch that follows drops it without the PLT, so it is
+ * checked itself; the program calls it through the PLT. So the
+ * executable's definitions below are the ones every caller reaches (weak,
+ * as above). With a compartment's rights each asks whether
  * the exception is one of its own live blocks (its heap, its list does
  * not name it as given away) and stops the process with one line if not;
  * then, and with the default domain's rights, libstdc++'s own runs, found
