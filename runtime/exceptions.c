@@ -36,6 +36,7 @@
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,100 @@ __attribute__((weak)) void __cxa_free_exception(void *object) {
 
 __attribute__((weak)) void __cxa_free_dependent_exception(void *dep) {
   free_block(dep, "__cxa_free_dependent_exception");
+}
+
+/* std::exception_ptr (review 50, attacks-rev50-foreign-exception-ptr.cpp).
+ * A compartment may hold one to an exception it did not allocate: the
+ * default domain's (its header in the shared heap, key-0) or one of its
+ * own it handed away (key-0 pages, or another domain's), passed in as an
+ * argument. libstdc++'s _M_release, with the compartment's rights, runs
+ * that header's destructor word when the last reference goes, and
+ * std::rethrow_exception makes the compartment catch it (the header's
+ * type decides the catch; the end of the catch drops the reference in
+ * libstdc++, by no PLT). exception_ptr's copy constructor and destructor
+ * are inline and call _M_addref and _M_release, and libstdc++'s own uses
+ * (current_exception, its out-of-line copies, nested_exception, future's
+ * results) reach them through its PLT (GCC 12's libstdc++, checked with
+ * objdump). std::rethrow_exception counts its reference inline, and the
+ * end of the catch that follows drops it without the PLT, so it is
+ * checked itself; the program calls it through the PLT. So the
+ * executable's definitions below are the ones every caller reaches (weak,
+ * as above). With a compartment's rights each asks whether
+ * the exception is one of its own live blocks (its heap, its list does
+ * not name it as given away) and stops the process with one line if not;
+ * then, and with the default domain's rights, libstdc++'s own runs, found
+ * at start-up with the default domain's rights into the runtime's
+ * read-only state. Not accepted either: an exception another compartment
+ * threw and handed to this one at its landing pad (its pages are this
+ * compartment's key then, but nothing this compartment can read says so,
+ * and handed to the default domain they would be key-0). */
+static const char *const eptr_name[3] = {
+    [BH_EPTR_ADDREF] = "_ZNSt15__exception_ptr13exception_ptr9_M_addrefEv",
+    [BH_EPTR_RELEASE] = "_ZNSt15__exception_ptr13exception_ptr10_M_releaseEv",
+    [BH_EPTR_RETHROW] =
+        "_ZSt17rethrow_exceptionNSt15__exception_ptr13exception_ptrE"};
+
+void bh_exception_ptr_init(void *fn[3]) {
+  for (int i = 0; i < 3; i++)
+    fn[i] = dlsym(RTLD_NEXT, eptr_name[i]);
+}
+
+/* libstdc++'s entry point i: known since start-up; with the default
+ * domain's rights looked up now if it was not (libstdc++ loaded later). */
+static void *libstdcxx(int i, int c) {
+  void *fn = bh_state->exception_ptr_fn[i];
+  if (!fn && c < 0)
+    fn = dlsym(RTLD_NEXT, eptr_name[i]);
+  if (!fn)
+    bh_fatal("cannot find libstdc++'s %s", eptr_name[i]);
+  return fn;
+}
+
+/* With compartment c's rights, before it uses the exception whose thrown
+ * object is at `object` (an exception_ptr's word): one of its own live
+ * blocks, or the process stops. */
+static void check_own(int c, void *object, const char *what) {
+  char *hdr = (char *)object - HDR;
+  int own = 0;
+  if (bh_heap_owner(hdr) == c) {
+    struct bh_exc_list *l = bh_heap_exc_list(c);
+    lock(l);
+    own = live_record(c, l, hdr) != NULL;
+    unlock(l);
+  }
+  if (!own)
+    bh_fatal("compartment '%s' %s a std::exception_ptr to an exception it "
+             "does not own (%p: another domain may write its header)",
+             name_of(c), what, object);
+}
+
+/* std::__exception_ptr::exception_ptr::_M_addref() and _M_release(): the
+ * object's word is the exception_ptr's only member. */
+__attribute__((weak)) void
+_ZNSt15__exception_ptr13exception_ptr9_M_addrefEv(void **self) {
+  int c = bh_current_compartment();
+  if (c >= 0 && *self)
+    check_own(c, *self, "took");
+  ((void (*)(void **))libstdcxx(BH_EPTR_ADDREF, c))(self);
+}
+
+__attribute__((weak)) void
+_ZNSt15__exception_ptr13exception_ptr10_M_releaseEv(void **self) {
+  int c = bh_current_compartment();
+  if (c >= 0 && *self)
+    check_own(c, *self, "let go of");
+  ((void (*)(void **))libstdcxx(BH_EPTR_RELEASE, c))(self);
+}
+
+/* std::rethrow_exception(std::exception_ptr): the argument by invisible
+ * reference (a non-trivial class). */
+__attribute__((weak, noreturn)) void
+_ZSt17rethrow_exceptionNSt15__exception_ptr13exception_ptrE(void **ep) {
+  int c = bh_current_compartment();
+  if (c >= 0 && *ep)
+    check_own(c, *ep, "rethrew");
+  ((void (*)(void **))libstdcxx(BH_EPTR_RETHROW, c))(ep);
+  __builtin_unreachable();
 }
 
 /* libstdc++'s per-thread list of caught exceptions and count of uncaught

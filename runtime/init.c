@@ -203,6 +203,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   bh_domain_table_init(); /* everything below walks it */
   size_t n = bh_domain_count();
   bh_signals_init(); /* the interposed longjmp needs it in every program */
+  bh_exception_ptr_init(state.s.exception_ptr_fn); /* every C++ program */
   if (n == 0)
     return; /* no compartments: nothing to protect */
   check_descriptors(n);

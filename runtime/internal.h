@@ -217,8 +217,15 @@ struct bh_state {
   /* The objects loaded at start-up and libgcc_s's _Unwind_Find_FDE, for
    * the unwinder with a compartment's rights (unwind-find.c). */
   uintptr_t unwind_lo, unwind_hi;
+  /* libstdc++'s std::exception_ptr entry points the runtime stands in
+   * front of (exceptions.c), found at start-up with the default domain's
+   * rights: BH_EPTR_*, NULL where libstdc++ is not loaded. */
+  void *exception_ptr_fn[3];
 };
 extern const struct bh_state *const bh_state BH_HIDDEN;
+enum { BH_EPTR_ADDREF, BH_EPTR_RELEASE, BH_EPTR_RETHROW };
+/* Fills FN (bh_state's exception_ptr_fn) at start-up (exceptions.c). */
+void bh_exception_ptr_init(void *fn[3]) BH_HIDDEN;
 
 /* One line of a /proc file into buf, like fgets, but a line longer than
  * the buffer is cut there and the rest of it skipped: the rest of a long

@@ -29,15 +29,18 @@
 // its heap only through take_back (the hand-over's own-block checks use
 // the list the same way). The first exception's destructor word:
 // attacks-rev50-foreign-exception-ptr.cpp.
+// Since that test's fix the vault stops earlier, at its copy of main's
+// pointer: with the vault's rights the runtime's _M_addref accepts only
+// the vault's own live blocks, and a block it gave away is not one ("took
+// a std::exception_ptr to an exception it does not own"); the free's
+// check above stays behind it.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: not %run %t control 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: not %run %t 2>&1 | FileCheck %s
-// CONTROL: handed back to the vault: 1
-// CONTROL: bulkhead: error: __cxa_free_exception of {{.*}}, an exception block compartment 'vault' gave to another domain
+// CONTROL: bulkhead: error: compartment 'vault' took a std::exception_ptr to an exception it does not own
 // CONTROL-NOT: freed by the vault
-// CHECK: handed back to the vault: 1
-// CHECK: bulkhead: error: __cxa_free_exception of {{.*}}, an exception block compartment 'vault' gave to another domain
+// CHECK: bulkhead: error: compartment 'vault' took a std::exception_ptr to an exception it does not own
 // CHECK-NOT: freed by the vault
 // CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
