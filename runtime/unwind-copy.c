@@ -25,7 +25,10 @@
  * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
  * here, the copy is refused) and an expression's DW_OP_GNU_encoded_addr
  * (refused alike); an instruction or operation not known here is refused
- * too. A refused copy stops the program with one line naming the frame
+ * too; and a trampoline's marked CFA expression, whose saved stack
+ * pointer other domains can write, is written in a form that checks it as
+ * the trampoline's way back does (put_checked_cfa; review 53). A refused
+ * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
  * the compartment's rights. Only the runtime's own walks (backtrace(3),
