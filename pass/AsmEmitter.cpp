@@ -388,8 +388,10 @@ AsmEmitter &AsmEmitter::writeCompartmentFrameTop(uint64_t Below,
 }
 
 // An exception thrown by the callee unwinds through the trampoline to the
-// caller's landing pad: CFA = *(rsp + SavedAt) + Above + 8.
-AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
+// caller's landing pad: CFA = *(rsp + SavedAt) + Above + 8. Marked (abi.h,
+// BH_CFA_SAVED_SP_MARK), the runtime's copy checks the saved pointer first.
+AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above,
+                                       bool Marked) {
   std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
   uint64_t V = SavedAt;
   unsigned Len = 1;
@@ -406,6 +408,10 @@ AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above) {
   // DW_OP_deref, DW_OP_plus_uconst
   Ops += ", 0x06, 0x23, " + std::to_string(Above + 8);
   Len += 3;
+  if (Marked) {
+    Ops += ", " + std::to_string(BH_CFA_SAVED_SP_MARK);
+    ++Len;
+  }
   // DW_CFA_def_cfa_expression
   return line(".cfi_escape 0x0f, " + Twine(Len) + ", " + Ops);
 }

@@ -137,8 +137,11 @@ public:
   // pops it.
   AsmEmitter &popMarkedCookie(llvm::StringRef Desc, Label Refused);
   // The CFA while running on the callee's stack: the caller's stack pointer
-  // saved at SavedAt(%rsp), Above bytes below the return address.
-  AsmEmitter &cfaFromSavedSp(uint64_t SavedAt, unsigned Above);
+  // saved at SavedAt(%rsp), Above bytes below the return address. Marked:
+  // the pointer lies where other domains can write it, and the unwinder
+  // checks it against the cookie (include/bulkhead/abi.h,
+  // BH_CFA_SAVED_SP_MARK).
+  AsmEmitter &cfaFromSavedSp(uint64_t SavedAt, unsigned Above, bool Marked);
   // A trap for a failed check, at label Refused: the scratch registers are
   // cleared first, since a handler of the SIGILL reads them from its signal
   // frame (a cookie was left in rcx: found in review).

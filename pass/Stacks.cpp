@@ -614,7 +614,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   }
   E.step("switch stack")
       .line("leaq -" + Twine(BH_FRAME_SIZE + StackBytes) + "(%rax), %rsp")
-      .cfaFromSavedSp(BH_FRAME_FROM_SP + StackBytes, Above);
+      .cfaFromSavedSp(BH_FRAME_FROM_SP + StackBytes, Above, FromC);
   E.restoreArgsAfterGate();
   if (FromC && scrubsRegisters()) { // the callee gets nothing else of From
     E.step("scrub unused argument registers");
@@ -634,7 +634,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   // where a signal handler may run (runtime/signals.c).
   E.step("return: drop the stack arguments")
       .line("leaq " + Twine(StackBytes) + "(%rsp), %rsp")
-      .cfaFromSavedSp(BH_FRAME_FROM_SP, Above);
+      .cfaFromSavedSp(BH_FRAME_FROM_SP, Above, FromC);
   E.step("keep the results").line("movq %rax, %r10").line("movq %rdx, %r8");
   E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
   E.step("the caller's slot and stack pointer from the frame")
@@ -828,10 +828,14 @@ void Instrumenter::finishAnyTrampolines() {
     E.step("the caller's index into the frame")
         .line("movq %r12, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT))
         .line("xorl %r12d, %r12d");
+    // Unmarked (abi.h, BH_CFA_SAVED_SP_MARK): the record at the saved
+    // pointer is not a static frame's, and its CFI says nothing of the
+    // callee-saved registers (open: docs/threat-model.md, review 53).
     E.step("switch stack")
         .line("leaq -" BH_STR(BH_FRAME_SIZE) "(%rax), %rsp")
         .cfaFromSavedSp(BH_FRAME_FROM_SP,
-                        BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES);
+                        BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES,
+                        /*Marked=*/false);
     E.restoreArgsAfterGate();
     if (!ToC && scrubsRegisters()) { // the callee gets nothing else of i
       static const char *const ArgGPRs[] = {"edi", "esi", "edx",

@@ -233,7 +233,14 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
     return;
   }
   if (si->si_code != SEGV_PKUERR) {
-    if (!bh_state->unprotected) {
+    if (!bh_state->unprotected &&
+        (uintptr_t)si->si_addr == BH_UNWIND_STOP) { /* unwind-copy.c */
+      bh_write("bulkhead: the unwinder stopped");
+      write_running(" in ", uc);
+      bh_write(" at a call out of the compartment whose saved stack pointer "
+               "does not point at the compartment's cookie (moved by other "
+               "code?)\n");
+    } else if (!bh_state->unprotected) {
       bh_write("bulkhead: SIGSEGV (");
       bh_write(segv_reason(si->si_code));
       bh_write(")");

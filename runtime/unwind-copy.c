@@ -25,7 +25,10 @@
  * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
  * here, the copy is refused) and an expression's DW_OP_GNU_encoded_addr
  * (refused alike); an instruction or operation not known here is refused
- * too. A refused copy stops the program with one line naming the frame
+ * too; and a trampoline's marked CFA expression, whose saved stack
+ * pointer other domains can write, is written in a form that checks it as
+ * the trampoline's way back does (put_checked_cfa; review 53). A refused
+ * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
  * the compartment's rights. Only the runtime's own walks (backtrace(3),
@@ -139,66 +142,72 @@ static int expression_ok(const uint8_t *p, const uint8_t *end) {
   return p == end;
 }
 
-/* Whether the CFA program [p, end) can be copied as it is. */
-static int program_ok(const uint8_t *p, const uint8_t *end) {
-  while (p < end) {
-    uint8_t op = *p++;
-    if (op >> 6 == 1 || op >> 6 == 3) /* advance_loc, restore */
-      continue;
-    if (op >> 6 == 2) { /* offset: uleb */
-      bh_cfi_uleb(&p);
-      continue;
-    }
-    switch (op) {
-    case 0x00: /* nop */
-    case 0x0a: /* remember_state */
-    case 0x0b: /* restore_state */
-    case 0x2d: /* GNU_window_save */
-      break;
-    case 0x02: /* advance_loc1 */
-      p += 1;
-      break;
-    case 0x03: /* advance_loc2 */
-      p += 2;
-      break;
-    case 0x04: /* advance_loc4 */
-      p += 4;
-      break;
-    case 0x06: /* restore_extended */
-    case 0x07: /* undefined */
-    case 0x08: /* same_value */
-    case 0x0d: /* def_cfa_register */
-    case 0x0e: /* def_cfa_offset */
-    case 0x13: /* def_cfa_offset_sf */
-    case 0x2e: /* GNU_args_size */
-      bh_cfi_uleb(&p);
-      break;
-    case 0x05: /* offset_extended */
-    case 0x09: /* register */
-    case 0x0c: /* def_cfa */
-    case 0x11: /* offset_extended_sf */
-    case 0x12: /* def_cfa_sf */
-    case 0x14: /* val_offset */
-    case 0x15: /* val_offset_sf */
-    case 0x2f: /* GNU_negative_offset_extended */
-      bh_cfi_uleb(&p);
-      bh_cfi_uleb(&p);
-      break;
-    case 0x10: /* expression: register, block */
-    case 0x16: /* val_expression */
-      bh_cfi_uleb(&p);
-      /* fall through */
-    case 0x0f: { /* def_cfa_expression: block */
-      uintptr_t n = bh_cfi_uleb(&p);
-      if (n > (uintptr_t)(end - p) || !expression_ok(p, p + n))
-        return 0;
-      p += n;
-      break;
-    }
-    default: /* set_loc (0x01), and any other */
-      return 0;
-    }
+/* The end of the CFA instruction at p, known here, before end; NULL if it
+ * is not. */
+static const uint8_t *insn_end(const uint8_t *p, const uint8_t *end) {
+  uint8_t op = *p++;
+  if (op >> 6 == 1 || op >> 6 == 3) /* advance_loc, restore */
+    return p;
+  if (op >> 6 == 2) { /* offset: uleb */
+    bh_cfi_uleb(&p);
+    return p;
   }
+  switch (op) {
+  case 0x00: /* nop */
+  case 0x0a: /* remember_state */
+  case 0x0b: /* restore_state */
+  case 0x2d: /* GNU_window_save */
+    break;
+  case 0x02: /* advance_loc1 */
+    p += 1;
+    break;
+  case 0x03: /* advance_loc2 */
+    p += 2;
+    break;
+  case 0x04: /* advance_loc4 */
+    p += 4;
+    break;
+  case 0x06: /* restore_extended */
+  case 0x07: /* undefined */
+  case 0x08: /* same_value */
+  case 0x0d: /* def_cfa_register */
+  case 0x0e: /* def_cfa_offset */
+  case 0x13: /* def_cfa_offset_sf */
+  case 0x2e: /* GNU_args_size */
+    bh_cfi_uleb(&p);
+    break;
+  case 0x05: /* offset_extended */
+  case 0x09: /* register */
+  case 0x0c: /* def_cfa */
+  case 0x11: /* offset_extended_sf */
+  case 0x12: /* def_cfa_sf */
+  case 0x14: /* val_offset */
+  case 0x15: /* val_offset_sf */
+  case 0x2f: /* GNU_negative_offset_extended */
+    bh_cfi_uleb(&p);
+    bh_cfi_uleb(&p);
+    break;
+  case 0x10: /* expression: register, block */
+  case 0x16: /* val_expression */
+    bh_cfi_uleb(&p);
+    /* fall through */
+  case 0x0f: { /* def_cfa_expression: block */
+    uintptr_t n = bh_cfi_uleb(&p);
+    if (n > (uintptr_t)(end - p) || !expression_ok(p, p + n))
+      return NULL;
+    p += n;
+    break;
+  }
+  default: /* set_loc (0x01), and any other */
+    return NULL;
+  }
+  return p <= end ? p : NULL;
+}
+
+/* Whether the CFA program [p, end) can be copied (put_program). */
+static int program_ok(const uint8_t *p, const uint8_t *end) {
+  while (p && p < end)
+    p = insn_end(p, end);
   return p == end;
 }
 
@@ -233,6 +242,111 @@ static void close_entry(struct out *o, uint8_t *start) {
   if (!o->full) {
     uint32_t len = (uint32_t)(o->p - start - 4);
     memcpy(start, &len, 4);
+  }
+}
+
+/* A trampoline's marked CFA expression [p, end) (include/bulkhead/abi.h,
+ * BH_CFA_SAVED_SP_MARK): the saved pointer's offset from rsp into *at,
+ * the CFA's distance above it into *above; 0 if it is not one. */
+static int marked_cfa(const uint8_t *p, const uint8_t *end, intptr_t *at,
+                      uintptr_t *above) {
+  if (end - p < 6 || end[-1] != BH_CFA_SAVED_SP_MARK || *p++ != 0x77)
+    return 0; /* DW_OP_breg7 */
+  *at = bh_cfi_sleb(&p);
+  if (end - p < 3 || *p++ != 0x06 || *p++ != 0x23) /* deref, plus_uconst */
+    return 0;
+  *above = bh_cfi_uleb(&p);
+  return p == end - 1;
+}
+
+/* A marked expression's checked form, as the trampoline's way back checks
+ * (pass/Stacks.cpp): the saved pointer s lies in the arena of D, the
+ * compartment whose rights the unwinder holds, and points at D's cookie
+ * with BH_STATIC_FRAME_MARK flipped; then the CFA is s + above. Otherwise
+ * it reads BH_UNWIND_STOP, which faults (fault.c reports it in one line),
+ * and were that mapped the CFA would be 0, whose return address the
+ * unwinder cannot read. Constants: D's arena and the cookie's address,
+ * which only D's rights read. libgcc's binary operations take the top of
+ * the stack as their second operand ("s lo gt" is s > lo), signed. */
+static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
+                            const struct bulkhead_domain *d) {
+  uint8_t e[96];
+  size_t n = 0;
+  uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi,
+            cookie = lo - BH_COOKIE_BELOW;
+#define OP(b) (e[n++] = (uint8_t)(b))
+#define OP8(v) (memcpy(e + n, &(uintptr_t){(v)}, 8), n += 8)
+  OP(0x77); /* breg7 at: where the trampoline saved s */
+  for (intptr_t v = at;;) {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    int done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+    OP(done ? b : b | 0x80);
+    if (done)
+      break;
+  }
+  OP(0x06);             /* deref: s */
+  OP(0x12);             /* dup */
+  OP(0x0e), OP8(lo);    /* const8u lo */
+  OP(0x2b);             /* gt: s, s > lo */
+  OP(0x14);             /* over */
+  OP(0x0e), OP8(hi);    /* const8u hi */
+  OP(0x2c);             /* le: s, s > lo, s <= hi */
+  OP(0x1a);             /* and */
+  OP(0x30), OP(0x29);   /* lit0, eq: s, not in the arena */
+  OP(0x28);             /* bra: to refused */
+  size_t to_refused = n;
+  n += 2;
+  OP(0x12), OP(0x06);   /* dup, deref: s, *s */
+  OP(0x0e), OP8(cookie);
+  OP(0x06);             /* deref: s, *s, the cookie */
+  OP(0x08), OP(BH_STATIC_FRAME_MARK);
+  OP(0x27);             /* xor */
+  OP(0x29);             /* eq: s, whether *s is the marked cookie */
+  OP(0x28);             /* bra: to ok */
+  size_t to_ok = n;
+  n += 2;
+  int16_t off = (int16_t)(n - (to_refused + 2)); /* refused: */
+  memcpy(e + to_refused, &off, 2);
+  OP(0x0a), OP(BH_UNWIND_STOP & 0xff), OP(BH_UNWIND_STOP >> 8); /* const2u */
+  OP(0x06);             /* deref: faults */
+  OP(0x13), OP(0x13);   /* drop, drop */
+  OP(0x30);             /* lit0: the CFA */
+  OP(0x2f);             /* skip: to the end */
+  size_t to_end = n;
+  n += 2;
+  off = (int16_t)(n - (to_ok + 2)); /* ok: */
+  memcpy(e + to_ok, &off, 2);
+  OP(0x23);             /* plus_uconst above */
+  do {
+    uint8_t b = above & 0x7f;
+    above >>= 7;
+    OP(b | (above ? 0x80 : 0));
+  } while (above && n < sizeof e - 2);
+  off = (int16_t)(n - (to_end + 2));
+  memcpy(e + to_end, &off, 2);
+#undef OP
+#undef OP8
+  uint8_t head[2] = {0x0f, (uint8_t)n}; /* def_cfa_expression, length */
+  put(o, head, 2);
+  put(o, e, n);
+}
+
+/* Copies the CFA program [p, end) (program_ok's) with each marked
+ * expression in its checked form for compartment D. */
+static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
+                        const struct bulkhead_domain *d) {
+  while (p < end) {
+    const uint8_t *next = insn_end(p, end), *block = p + 1;
+    intptr_t at;
+    uintptr_t above;
+    if (*p == 0x0f) /* def_cfa_expression: past the block's length */
+      bh_cfi_uleb(&block);
+    if (*p == 0x0f && marked_cfa(block, next, &at, &above))
+      put_checked_cfa(o, at, above, d);
+    else
+      put(o, p, (size_t)(next - p));
+    p = next;
   }
 }
 
@@ -303,9 +417,11 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   return o->full ? NULL : start;
 }
 
-/* The copy into SLOT, or NULL with the reason in *WHY. */
+/* The copy into SLOT, or NULL with the reason in *WHY; D is the
+ * compartment whose rights the thread holds (put_checked_cfa). */
 static const void *copy_into(uint8_t *slot, const uint8_t *fde,
                              const struct bh_cie *c, const struct bh_words *w,
+                             const struct bulkhead_domain *d,
                              const char **why) {
   int ok = 1;
   uint32_t len;
@@ -368,7 +484,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     put_uleb(&o, n);
     put(&o, data, n);
   }
-  put(&o, c->insns, (size_t)(c->end - c->insns));
+  put_program(&o, c->insns, c->end, d);
   close_entry(&o, cie);
 
   uint8_t *f = o.p;
@@ -384,7 +500,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     if (has_lsda)
       put8(&o, lsda);
   }
-  put(&o, insns, (size_t)(end - insns));
+  put_program(&o, insns, end, d);
   close_entry(&o, f);
   /* The LSDA after the FDE, its pointer made the copy's. A registered
    * object's type words were not recorded: its LSDA stays the object's
@@ -418,7 +534,8 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
   *why = NULL;
-  *copy = copy_into(r->slot[k % SLOTS], fde, c, w, why);
+  *copy = copy_into(r->slot[k % SLOTS], fde, c, w,
+                    bh_domain_at((size_t)bh_current_compartment()), why);
   if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))
     *why = NULL; /* the runtime's own walk: it just ends there */
   return 1;

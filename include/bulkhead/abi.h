@@ -347,6 +347,20 @@
 #define BH_FRAME_TO_OLD_SLOT 8    /* the callee domain's slot before */
 #define BH_FRAME_FROM_OLD_SLOT 16 /* the caller domain's slot before */
 #define BH_FRAME_FROM_SP 24       /* the caller's stack pointer */
+/* The CFI of a trampoline out of a compartment, while the callee runs:
+ * DW_CFA_def_cfa_expression {DW_OP_breg7 (rsp) X, DW_OP_deref,
+ * DW_OP_plus_uconst BH_FRAME_CALLER_SAVED + 8, BH_CFA_SAVED_SP_MARK}: the
+ * CFA from the caller's stack pointer saved at X(%rsp), and a trailing
+ * DW_OP_nop that marks the pointer as one other domains can write (the
+ * entry trampolines' expression has no mark: their saved pointer lies on
+ * the compartment's own stack). The runtime's copy of such an FDE
+ * (runtime/unwind-copy.c) checks, as the way back does, that the saved
+ * pointer lies in the arena of the compartment whose rights the unwinder
+ * holds and points at its marked cookie; otherwise the CFA it computes
+ * reads BH_UNWIND_STOP first, which faults (nothing is mapped that low),
+ * and the fault report names it (runtime/fault.c). */
+#define BH_CFA_SAVED_SP_MARK 0x96 /* DW_OP_nop */
+#define BH_UNWIND_STOP 0xbad0
 /* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
  * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
  * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at

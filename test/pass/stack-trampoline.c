@@ -75,7 +75,8 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: # switch stack
 // CHECK-NEXT: leaq -64(%rax), %rsp
 // CFA = *(rsp + 56) + 8: the caller's saved stack pointer, for unwinding.
-// CHECK-NEXT: .cfi_escape 0x0f, 0x05, 0x77, 0x38, 0x06, 0x23, 0x08
+// Unmarked (abi.h, BH_CFA_SAVED_SP_MARK): the pointer is on the vault's stack.
+// CHECK-NEXT: .cfi_escape 0x0f, 0x05, 0x77, 0x38, 0x06, 0x23, 0x08{{$}}
 // CHECK:      callq __bulkhead_body.vault_nine
 // CHECK:      # restore the callee's mark
 // CHECK:      movq (%rsp), %rax
@@ -133,7 +134,16 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: movq %r13, %fs:(%r11)
 // CHECK:      movl __bulkhead_domain0(%rip), %eax
 // CHECK:      wrpkru
+// While the callee runs, the CFA from the vault's stack pointer saved on
+// the callee's stack, 72 above it; marked with a trailing DW_OP_nop (abi.h,
+// BH_CFA_SAVED_SP_MARK): the runtime's copy checks the cookie there first.
+// CHECK:      # switch stack
+// CHECK-NEXT: leaq -32(%rax), %rsp
+// CHECK-NEXT: .cfi_escape 0x0f, 0x06, 0x77, 0x18, 0x06, 0x23, 0x48, 0x96{{$}}
 // CHECK:      callq outside
+// CHECK:      # return: drop the stack arguments
+// CHECK-NEXT: leaq (%rsp), %rsp
+// CHECK-NEXT: .cfi_escape 0x0f, 0x06, 0x77, 0x18, 0x06, 0x23, 0x48, 0x96{{$}}
 // CHECK:      movl __bulkhead_domain.vault(%rip), %eax
 // CHECK:      wrpkru
 // CHECK:      movq %r11, %rsp
