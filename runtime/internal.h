@@ -514,6 +514,9 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
 /* Around the runtime's own calls of _Unwind_Backtrace (+1, then -1): a
  * copy refused meanwhile ends the walk quietly (unwind-copy.c). */
 void bh_unwind_walk(int delta) BH_HIDDEN;
+/* Whether such a walk is under way on this thread, with the rights of the
+ * compartment whose stack it runs on (unwind-copy.c). */
+int bh_unwind_walking(void) BH_HIDDEN;
 /* What a PLT jump to TARGET should read instead (plt.c): the runtime's
  * FDE lookup for _Unwind_Find_FDE, TARGET otherwise; said on stderr when
  * VERBOSE, naming OBJECT. */
