@@ -49,6 +49,9 @@
  * bytes (its x86-64 fallback). The runtime's own walks (backtrace(3), the
  * recorder) still go through signal frames: they run no landing pad, and
  * the recorder's walk from a fault needs its frame (exceptions-sigframe.cpp).
+ * So does a thread on no compartment stack (-fno-pkey-compartment-stacks,
+ * or a PKRU that is no compartment's), whose own frames are key-0 memory
+ * anyway: glibc's cancellation unwinds from its handler through its frame.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -377,7 +380,7 @@ static int sigreturn_stub(uintptr_t ra) {
 /* No FDE for PC. libgcc_s then tries its fallback on the return address,
  * PC + 1 (a throw's frames are never signal frames: see find_fde). */
 static const void *no_fde(uintptr_t pc) {
-  if (!bh_unwind_walking() && sigreturn_stub(pc + 1))
+  if (!bh_unwind_signal_frame_ok() && sigreturn_stub(pc + 1))
     refuse(pc, "no FDE, and libgcc_s would take it for a signal frame by "
                "its code (a sigreturn stub), every register of the next "
                "frame read from the stack");
@@ -404,8 +407,10 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   /* A signal frame's registers, all of them, come from the ucontext on
    * the stack it returns to: key-0 words where that is main's stack
    * (review 53). Only the runtime's own walks, which run no landing pad,
-   * go through it. */
-  if (strchr(c.aug, 'S') && !bh_unwind_walking())
+   * go through it, and a thread on no compartment stack, whose frames are
+   * all key-0 words anyway (glibc's cancellation unwinds from its signal
+   * handler: exceptions-handover.cpp). */
+  if (strchr(c.aug, 'S') && !bh_unwind_signal_frame_ok())
     refuse(a, "a signal frame (its CIE's augmentation has S), every "
               "register of the next frame read from the stack");
   struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok};
