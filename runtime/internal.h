@@ -521,6 +521,11 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
 /* Around the runtime's own calls of _Unwind_Backtrace (+1, then -1): a
  * copy refused meanwhile ends the walk quietly (unwind-copy.c). */
 void bh_unwind_walk(int delta) BH_HIDDEN;
+/* Whether the unwinder may go through a signal frame here (unwind-find.c):
+ * the thread runs on no stack of the compartment whose rights it holds
+ * (its frames are key-0 memory: nothing to keep), or such a walk is under
+ * way (unwind-copy.c). */
+int bh_unwind_signal_frame_ok(void) BH_HIDDEN;
 /* What a PLT jump to TARGET should read instead (plt.c): the runtime's
  * FDE lookup for _Unwind_Find_FDE, TARGET otherwise; said on stderr when
  * VERBOSE, naming OBJECT. */

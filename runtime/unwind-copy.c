@@ -361,6 +361,11 @@ static struct ring *this_ring(void) {
   return (struct ring *)bh_stack_ring(c, sp);
 }
 
+int bh_unwind_signal_frame_ok(void) {
+  struct ring *r = this_ring();
+  return !r || __atomic_load_n(&r->walks, __ATOMIC_RELAXED);
+}
+
 struct bh_eh_globals *bh_ring_eh_globals(int c) {
   struct ring *r = (struct ring *)bh_stack_ring_mine(c);
   return r ? &r->eh : NULL;

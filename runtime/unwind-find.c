@@ -35,6 +35,23 @@
  * A registered object's personality word is read only where its program
  * headers make it read-only (RELRO, where bulkhead-clang links it), else
  * the copy is refused (the program stops with one line); its LSDA stays its own (its type words: open).
+ *
+ * No signal frame either (review 53): a signal frame's CFI (glibc's
+ * __restore_rt, CIE augmentation "zRS") reads every register of the next
+ * frame, rip and rsp included, from the ucontext on the stack, and a
+ * compartment's throw unwinds on into the default domain's frames, whose
+ * return addresses are key-0 words: one store there, and a ucontext above
+ * it, gave the compartment's landing pad chosen registers
+ * (attacks-rev53-forged-sigframe.cpp). So with a compartment's rights an
+ * FDE whose CIE has 'S' stops the program with one line, and so does a pc
+ * with no FDE whose return address holds the sigreturn stub's code:
+ * answered no FDE, libgcc_s would take it for a signal frame by those
+ * bytes (its x86-64 fallback). The runtime's own walks (backtrace(3), the
+ * recorder) still go through signal frames: they run no landing pad, and
+ * the recorder's walk from a fault needs its frame (exceptions-sigframe.cpp).
+ * So does a thread on no compartment stack (-fno-pkey-compartment-stacks,
+ * or a PKRU that is no compartment's), whose own frames are key-0 memory
+ * anyway: glibc's cancellation unwinds from its handler through its frame.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -347,6 +364,29 @@ __attribute__((noreturn)) static void refuse(uintptr_t pc, const char *why) {
            (unsigned long)pc, path, (unsigned long)off, why);
 }
 
+/* Whether the code at RA is the signal-return stub (mov $15, %rax;
+ * syscall) by which libgcc_s's fallback for a pc with no FDE (x86-64
+ * Linux, MD_FALLBACK_FRAME_STATE_FOR) takes a frame returning there for a
+ * signal frame; read as it reads it. */
+static int sigreturn_stub(uintptr_t ra) {
+  const uint8_t *p = (const uint8_t *)ra;
+  uint64_t w;
+  if (p[0] != 0x48)
+    return 0;
+  memcpy(&w, p + 1, 8);
+  return w == 0x050f0000000fc0c7ull;
+}
+
+/* No FDE for PC. libgcc_s then tries its fallback on the return address,
+ * PC + 1 (a throw's frames are never signal frames: see find_fde). */
+static const void *no_fde(uintptr_t pc) {
+  if (!bh_unwind_signal_frame_ok() && sigreturn_stub(pc + 1))
+    refuse(pc, "no FDE, and libgcc_s would take it for a signal frame by "
+               "its code (a sigreturn stub), every register of the next "
+               "frame read from the stack");
+  return NULL;
+}
+
 static const void *find_fde(void *pc, struct eh_bases *bases) {
   const struct table *t = table();
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
@@ -359,11 +399,20 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (i < t->n)
     o.s = t->o[i];
   else if (!registered(a, &o))
-    return NULL;
+    return no_fde(a);
   struct bh_cie c;
   const uint8_t *fde = search(o.s.hdr, a, bases, &c);
   if (!fde)
-    return NULL;
+    return no_fde(a);
+  /* A signal frame's registers, all of them, come from the ucontext on
+   * the stack it returns to: key-0 words where that is main's stack
+   * (review 53). Only the runtime's own walks, which run no landing pad,
+   * go through it, and a thread on no compartment stack, whose frames are
+   * all key-0 words anyway (glibc's cancellation unwinds from its signal
+   * handler: exceptions-handover.cpp). */
+  if (strchr(c.aug, 'S') && !bh_unwind_signal_frame_ok())
+    refuse(a, "a signal frame (its CIE's augmentation has S), every "
+              "register of the next frame read from the stack");
   struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok};
   const void *copy;
   const char *why;
