@@ -303,22 +303,42 @@ static void check_own(int c, void *object, const char *what) {
              name_of(c), what, object);
 }
 
-/* std::__exception_ptr::exception_ptr::_M_addref() and _M_release(): the
- * object's word is the exception_ptr's only member. */
+/* With compartment c's rights, the exception_ptr at self (its only member
+ * is the thrown object's address) as one read: checked, and the copy is
+ * what libstdc++ is given. self may be memory another domain writes, and
+ * libstdc++ reads the word again for each use (review 54,
+ * attacks-rev54-eptr-double-read.cpp). */
+static void *own_word(int c, void **self, const char *what) {
+  void *object = *(void *volatile *)self;
+  if (object)
+    check_own(c, object, what);
+  return object;
+}
+
+/* std::__exception_ptr::exception_ptr::_M_addref() and _M_release(). */
 __attribute__((weak)) void
 _ZNSt15__exception_ptr13exception_ptr9_M_addrefEv(void **self) {
   int c = bh_current_compartment();
-  if (c >= 0 && *self)
-    check_own(c, *self, "took");
-  ((void (*)(void **))libstdcxx(BH_EPTR_ADDREF, c))(self);
+  void (*fn)(void **) = (void (*)(void **))libstdcxx(BH_EPTR_ADDREF, c);
+  if (c < 0) {
+    fn(self);
+    return;
+  }
+  void *object = own_word(c, self, "took");
+  fn(&object);
 }
 
 __attribute__((weak)) void
 _ZNSt15__exception_ptr13exception_ptr10_M_releaseEv(void **self) {
   int c = bh_current_compartment();
-  if (c >= 0 && *self)
-    check_own(c, *self, "let go of");
-  ((void (*)(void **))libstdcxx(BH_EPTR_RELEASE, c))(self);
+  void (*fn)(void **) = (void (*)(void **))libstdcxx(BH_EPTR_RELEASE, c);
+  if (c < 0) {
+    fn(self);
+    return;
+  }
+  void *object = own_word(c, self, "let go of");
+  fn(&object);
+  *self = object; /* libstdc++'s clears it at the last release */
 }
 
 /* std::rethrow_exception(std::exception_ptr): the argument by invisible
@@ -326,9 +346,13 @@ _ZNSt15__exception_ptr13exception_ptr10_M_releaseEv(void **self) {
 __attribute__((weak, noreturn)) void
 _ZSt17rethrow_exceptionNSt15__exception_ptr13exception_ptrE(void **ep) {
   int c = bh_current_compartment();
-  if (c >= 0 && *ep)
-    check_own(c, *ep, "rethrew");
-  ((void (*)(void **))libstdcxx(BH_EPTR_RETHROW, c))(ep);
+  void (*fn)(void **) = (void (*)(void **))libstdcxx(BH_EPTR_RETHROW, c);
+  if (c < 0)
+    fn(ep);
+  else {
+    void *object = own_word(c, ep, "rethrew");
+    fn(&object);
+  }
   __builtin_unreachable();
 }
 
