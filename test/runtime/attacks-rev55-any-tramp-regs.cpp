@@ -27,7 +27,7 @@
 // status pointer in rbx is 0): any catch across such a call in a frame
 // that keeps a value in a callee-saved register is broken.
 // Seen in the guest (LLVM 19, -O2): ATTACK SUCCEEDED, 3 of 3; the control
-// crashed 1 of 1 as said (the attack's RUN line comes first: it fails
+// crashed 3 of 3 as said (the attack's RUN line comes first: it fails
 // there).
 // Suggested fix: the any-trampoline's CFI says where the vault's
 // callee-saved registers are (DW_CFA_expression relative to the saved
