@@ -16,11 +16,12 @@
  * RUN:   --file %t.d/input %t %t.d/input 2>&1 \
  * RUN:   | FileCheck %s --check-prefixes=CHECK,SECOND,COLD
  *
+ * The runner's timing line (stderr) comes before the program's output.
+ * RESTORED: VM ran {{.*}} (restored)
+ * COLD: VM ran {{.*}} (cold boot)
  * CHECK: marker absent
  * FIRST: input: first
  * SECOND: input: second
- * RESTORED: VM ran {{.*}} (restored)
- * COLD: VM ran {{.*}} (cold boot)
  */
 #include <fcntl.h>
 #include <stdio.h>
