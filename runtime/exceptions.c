@@ -37,7 +37,6 @@
 #include "internal.h"
 
 #include <dlfcn.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -74,15 +73,9 @@ static long retag(void *a, size_t len, int key) {
                         PROT_READ | PROT_WRITE, key);
 }
 
-static void lock(struct bh_exc_list *l) {
-  while (__atomic_exchange_n(&l->lock, 1, __ATOMIC_ACQUIRE))
-    while (__atomic_load_n(&l->lock, __ATOMIC_RELAXED))
-      sched_yield();
-}
+static void lock(struct bh_exc_list *l) { bh_lock_take(&l->lock); }
 
-static void unlock(struct bh_exc_list *l) {
-  __atomic_store_n(&l->lock, 0, __ATOMIC_RELEASE);
-}
+static void unlock(struct bh_exc_list *l) { bh_lock_give(&l->lock); }
 
 /* With compartment c's rights, l its list locked: its blocks released by
  * their holders come back (their key, then its heap). */

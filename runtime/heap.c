@@ -95,7 +95,7 @@ struct cheap {
  * always zero when handed out, as mimalloc expects of fresh OS memory. */
 #define META_SIZE SEGMENT_ALIGN
 struct meta {
-  int lock;       /* the heap's current user */
+  struct bh_lock lock; /* the heap's current user */
   int managed;    /* the copy has the region (a late heap: at first use) */
   uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
 };
@@ -1029,16 +1029,13 @@ __attribute__((noinline, cold)) static void open_late(int h) {
  * compartment's key: taken and given with its rights, as every call of
  * its copy is made. */
 static inline void take(int h) {
-  int *l = &meta_of(h)->lock;
-  while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-    while (__atomic_load_n(l, __ATOMIC_RELAXED))
-      sched_yield();
+  bh_lock_take(&meta_of(h)->lock);
   if (__builtin_expect((unsigned)h >= RT.n && !meta_of(h)->managed, 0))
     open_late(h);
 }
 
 static inline void give(int h) {
-  __atomic_store_n(&meta_of(h)->lock, 0, __ATOMIC_RELEASE);
+  bh_lock_give(&meta_of(h)->lock);
 }
 
 /* Every block comes from the arena: the region less its metadata area. */

@@ -4,6 +4,7 @@
 
 #include "../include/bulkhead/abi.h"
 #include "gate.h"
+#include "lock.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -323,8 +324,7 @@ struct bh_exc_given {
   int32_t unused;
 };
 struct bh_exc_list {
-  int lock;
-  int unused;
+  struct bh_lock lock;
   struct bh_exc_given e[BH_EXC_GIVEN_MAX];
 };
 /* The block's record, at its start (exceptions.c): its state the
