@@ -56,71 +56,10 @@
 // STUB-NOT: ATTACK SUCCEEDED
 // STUB: the unwinder cannot unwind the frame at pc {{.*}} with a compartment's rights: {{.*}}sigreturn
 // STUB-NOT: ATTACK SUCCEEDED
-#include <bulkhead.h>
+#include "Inputs/unwind-vault.h"
 #include <link.h>
-#include <pthread.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 #include <ucontext.h>
-#include <unistd.h>
-
-BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
-BULKHEAD_DATA(vault) long vault_sum;
-
-struct E {
-  long v;
-};
-
-/* The program's request (the five words the vault reads, after 32 others)
- * and the code its callback fails with: key-0 memory. */
-static struct {
-  long before[32];
-  long words[5];
-} request;
-static volatile long fail_code = 1;
-
-extern "C" void app_callback(void);
-
-extern "C" BULKHEAD_ENTRY(vault) void vault_throw(long code) {
-  throw E{code};
-}
-
-extern "C" BULKHEAD_INTERNAL(vault) __attribute__((noinline)) void
-vault_check(const long *b) {
-  for (int i = 0; i < 5; i++)
-    vault_sum += b[i];
-}
-
-/* A copy of the request on the vault's stack, then the program's
- * callback. */
-extern "C" BULKHEAD_INTERNAL(vault) __attribute__((noinline)) void
-vault_step(const long *in) {
-  long buf[5];
-  memcpy(buf, in, sizeof buf);
-  vault_check(buf);
-  app_callback();
-}
-
-/* The request's error code goes to the caller's status word. */
-extern "C" BULKHEAD_ENTRY(vault) int vault_run(const long *in, long *status) {
-  try {
-    vault_step(in);
-  } catch (E &e) {
-    *status = e.v;
-    return 1;
-  }
-  return 0;
-}
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_key_intact(void) {
-  return strcmp(vault_key, "TOP-SECRET-VAULT-KEY") == 0;
-}
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_key_begins(long word) {
-  return memcmp(vault_key, &word, sizeof word) == 0;
-}
 
 /* The stub's bytes in this program's code, covered by no FDE (no CFI
  * directives): a stand-in for any such bytes in code without CFI. */
@@ -156,34 +95,14 @@ static int find_restorer(struct dl_phdr_info *info, size_t, void *arg) {
   return 0;
 }
 
-static const long POWNED = 0x2144454e574f50; /* "POWNED!" */
-static int ack[2], armed, own;
-static volatile int ready;
-static uintptr_t *volatile top;
-
-/* Waits for the program's other thread (as for I/O), then fails. */
-extern "C" void app_callback(void) {
-  char c;
-  if (read(ack[0], &c, 1) == 1)
-    vault_throw(fail_code);
-}
+static int armed, own;
 
 static void *attacker(void *) {
-  uintptr_t desc, key, step, run;
-  __asm__("leaq __bulkhead_domain.vault(%%rip), %0" : "=r"(desc));
+  uintptr_t key, step, run;
   __asm__("leaq vault_key(%%rip), %0" : "=r"(key));
   __asm__("leaq vault_step(%%rip), %0" : "=r"(step));
   __asm__("leaq \"__bulkhead_body.vault_run\"(%%rip), %0" : "=r"(run));
-  /* The arena's bounds, from the vault's descriptor (BH_DOMAIN_STACK_LO,
-   * BH_DOMAIN_STACK_HI). */
-  uintptr_t lo = *(uintptr_t *)(desc + 40), hi = *(uintptr_t *)(desc + 48);
-  /* vault_step's frame below its return address, from its prologue. */
-  const unsigned char *p = (const unsigned char *)step;
-  long frame = -1;
-  if (!memcmp(p, "\x55\x48\x89\xe5\x48\x83\xec", 7))
-    frame = 8 + p[7];
-  else if (!memcmp(p, "\x48\x83\xec", 3))
-    frame = p[3];
+  long frame = vault_step_frame();
   /* vault_run's return point from vault_step: after its call. */
   uintptr_t back = 0;
   for (const unsigned char *q = (const unsigned char *)run;
@@ -199,25 +118,8 @@ static void *attacker(void *) {
   printf("vault_step's frame: %s, return point: %s\n",
          frame < 0 ? "not found" : "found", back ? "found" : "not found");
   printf("stub %s\n", stub ? "found" : "not found");
-  /* The request: every word the address of the vault's key. */
-  for (int i = 0; i < 32; i++)
-    request.before[i] = (long)key;
-  for (int i = 0; i < 5; i++)
-    request.words[i] = (long)key;
-  fail_code = POWNED;
-  ready = 1;
-  while (!top)
-    ;
-  usleep(200000); /* the callback is waiting */
-  /* The call out's frame on main's stack: the vault's saved stack pointer
-   * (in its arena, 8 mod 16) just above the vault's old slot (in its
-   * arena, 16-aligned, higher). */
-  volatile uintptr_t *found = NULL;
-  for (volatile uintptr_t *w = top - 4096; w < top && !found; w++) {
-    uintptr_t v = w[0], s = w[-1];
-    if (v > lo && v <= hi && v % 16 == 8 && s > v && s <= hi && s % 16 == 0)
-      found = w;
-  }
+  arm_request();
+  volatile uintptr_t *found = find_saved_sp();
   printf("saved stack pointer %s\n", found ? "found" : "not found");
   if (found && frame >= 0 && back && stub && armed) {
     /* Below the saved stack pointer: the old slot, the top, then the
@@ -266,12 +168,6 @@ int main(int argc, char **argv) {
   long status = 0;
   int failed = run_request(&status);
   pthread_join(t, NULL);
-  printf("request failed: %d, status %#lx\n", failed, status);
-  if (vault_key_begins(POWNED))
-    printf("ATTACK SUCCEEDED: the vault's key now begins \"POWNED!\"\n");
-  else if (!vault_key_intact())
-    printf("ATTACK SUCCEEDED: the vault's key was overwritten\n");
-  else
-    printf("vault key intact\n");
+  report(failed, status);
   return 0;
 }
