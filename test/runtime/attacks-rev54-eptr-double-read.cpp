@@ -45,7 +45,8 @@
 // gives libstdc++ the address of its copy on the compartment's stack
 // (runtime/exceptions.c, own_word). Seen after, 3 of 3 in the guest: two
 // runs of 20 rounds with nothing stolen, one stopped by the check's line
-// (the forged word read). The uncounted reference stays open.
+// (the forged word read). The uncounted reference stays open (run in
+// review 56: attacks-rev56-eptr-forged-record.cpp, "own").
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control 2>&1 | FileCheck %s --check-prefix=CONTROL
