@@ -347,7 +347,7 @@ struct bh_eh_globals {
   unsigned uncaught;
 };
 struct bh_eh_globals *bh_ring_eh_globals(int c) BH_HIDDEN;
-char *bh_stack_ring_mine(int c) BH_HIDDEN;
+char *bh_stack_ring_mine(int c, uint32_t *tid) BH_HIDDEN;
 struct bh_exc_list *bh_heap_exc_list(int i) BH_HIDDEN;
 void *bh_heap_exc_alloc(size_t n) BH_HIDDEN;
 int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list,
@@ -574,8 +574,9 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 #define BH_RING_HANDOVER 32
 #define BH_RING_HANDOVER_MASK 40
 /* The ring of this thread's stack of compartment c that holds sp, or NULL
- * if sp is on no stack of c's that this thread holds (stacks.c). */
-char *bh_stack_ring(int c, const char *sp) BH_HIDDEN;
+ * if sp is on no stack of c's that this thread holds (stacks.c). Both
+ * give the thread's id (the owner's) in *tid. */
+char *bh_stack_ring(int c, const char *sp, uint32_t *tid) BH_HIDDEN;
 /* A compartment's stack arena, its leading guard included. */
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)

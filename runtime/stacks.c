@@ -432,7 +432,7 @@ void **bh_stack_slot_at(const char *sp) {
   return NULL;
 }
 
-char *bh_stack_ring(int c, const char *sp) {
+char *bh_stack_ring(int c, const char *sp, uint32_t *tid) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -440,12 +440,13 @@ char *bh_stack_ring(int c, const char *sp) {
     return NULL;
   size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
   /* Its owner's id, not a key-0 hint (no libc: a compartment's rights). */
-  if (owner.tid[c][i] != (uint32_t)bh_raw_gettid())
+  *tid = (uint32_t)bh_raw_gettid();
+  if (owner.tid[c][i] != *tid)
     return NULL;
   return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
 }
 
-char *bh_stack_ring_mine(int c) {
+char *bh_stack_ring_mine(int c, uint32_t *tid) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -453,9 +454,9 @@ char *bh_stack_ring_mine(int c) {
     return NULL;
   /* Found by its owner's id in the read-only table, not by a key-0 hint
    * (no libc: a compartment's rights). */
-  uint32_t tid = (uint32_t)bh_raw_gettid();
+  *tid = (uint32_t)bh_raw_gettid();
   for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-    if (__atomic_load_n(&owner.tid[c][i], __ATOMIC_RELAXED) == tid)
+    if (__atomic_load_n(&owner.tid[c][i], __ATOMIC_RELAXED) == *tid)
       return d->stack_lo + (size_t)i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
   return NULL;
 }

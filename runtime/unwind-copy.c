@@ -80,7 +80,8 @@ struct ring {
   struct bh_eh_globals eh; /* libstdc++'s, this thread's in the compartment */
   uint64_t handover;       /* a hand-over runs below the ring (exceptions.c) */
   uint64_t handover_mask;  /* the signal mask it blocked */
-  char pad[RING_HEADER - 32 - sizeof(struct bh_eh_globals)];
+  uint32_t tid;            /* the thread the header below is of */
+  char pad[RING_HEADER - 40 - sizeof(struct bh_eh_globals)];
   uint8_t slot[SLOTS][SLOT];
 };
 _Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
@@ -352,13 +353,29 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
 
 /* This thread's ring on the stack of the compartment whose rights it
  * holds, or NULL (see the top). */
+/* The ring at p, with compartment c's rights. A stack outlives its thread:
+ * the next thread to take it starts with no caught or uncaught exceptions
+ * and no walk under way, not the ones the last left (an exception in
+ * flight when it longjmp'd out of a cleanup, exceptions-stack-reuse.cpp).
+ * The hand-over's words are the stub's (it clears them as it leaves). */
+static struct ring *owned(char *p, uint32_t tid) {
+  struct ring *r = (struct ring *)p;
+  if (r && r->tid != tid) {
+    r->walks = 0;
+    memset(&r->eh, 0, sizeof r->eh);
+    r->tid = tid;
+  }
+  return r;
+}
+
 static struct ring *this_ring(void) {
   int c = bh_current_compartment();
   if (c < 0)
     return NULL;
   char *sp;
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
-  return (struct ring *)bh_stack_ring(c, sp);
+  uint32_t tid = 0;
+  return owned(bh_stack_ring(c, sp, &tid), tid);
 }
 
 int bh_unwind_signal_frame_ok(void) {
@@ -367,7 +384,8 @@ int bh_unwind_signal_frame_ok(void) {
 }
 
 struct bh_eh_globals *bh_ring_eh_globals(int c) {
-  struct ring *r = (struct ring *)bh_stack_ring_mine(c);
+  uint32_t tid = 0;
+  struct ring *r = owned(bh_stack_ring_mine(c, &tid), tid);
   return r ? &r->eh : NULL;
 }
 
