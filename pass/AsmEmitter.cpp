@@ -391,7 +391,8 @@ AsmEmitter &AsmEmitter::writeCompartmentFrameTop(uint64_t Below,
 // caller's landing pad: CFA = *(rsp + SavedAt) + Above + 8. Marked (abi.h,
 // BH_CFA_SAVED_SP_MARK), the runtime's copy checks the saved pointer first.
 AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above,
-                                       bool Marked) {
+                                       bool Marked, bool AtRecord) {
+  assert((Marked || !AtRecord) && "a record's expression is marked");
   std::string Ops = "0x77"; // DW_OP_breg7 (rsp), SLEB128 offset
   uint64_t V = SavedAt;
   unsigned Len = 1;
@@ -408,7 +409,7 @@ AsmEmitter &AsmEmitter::cfaFromSavedSp(uint64_t SavedAt, unsigned Above,
   // DW_OP_deref, DW_OP_plus_uconst
   Ops += ", 0x06, 0x23, " + std::to_string(Above + 8);
   Len += 3;
-  if (Marked) {
+  for (unsigned I = 0; I < (Marked ? 1u : 0u) + (AtRecord ? 1u : 0u); ++I) {
     Ops += ", " + std::to_string(BH_CFA_SAVED_SP_MARK);
     ++Len;
   }

@@ -78,7 +78,8 @@ public:
   // -------------------------------------------------- trampolines' steps
 
   // Pushes rbx, rbp, r12-r15 onto the current stack; with CFI, says so
-  // (a static trampoline's frame, which unwinding passes through).
+  // (a trampoline's frame out of a compartment, which unwinding passes
+  // through: the rules are relative to the CFA).
   AsmEmitter &saveCalleeSaved(bool WithCFI);
   // Pops what saveCalleeSaved(true) pushed.
   AsmEmitter &restoreCalleeSaved();
@@ -140,8 +141,10 @@ public:
   // saved at SavedAt(%rsp), Above bytes below the return address. Marked:
   // the pointer lies where other domains can write it, and the unwinder
   // checks it against the cookie (include/bulkhead/abi.h,
-  // BH_CFA_SAVED_SP_MARK).
-  AsmEmitter &cfaFromSavedSp(uint64_t SavedAt, unsigned Above, bool Marked);
+  // BH_CFA_SAVED_SP_MARK); AtRecord: against a run-time-chosen call's
+  // record (BH_RECORD_*) instead, the mark twice.
+  AsmEmitter &cfaFromSavedSp(uint64_t SavedAt, unsigned Above, bool Marked,
+                             bool AtRecord = false);
   // A trap for a failed check, at label Refused: the scratch registers are
   // cleared first, since a handler of the SIGILL reads them from its signal
   // frame (a cookie was left in rcx: found in review).

@@ -770,7 +770,9 @@ void Instrumenter::finishAnyTrampolines() {
         getOrCreateStackSlot(T.To)->getName().str() + "@gottpoff(%rip)";
     AsmEmitter E;
     AsmEmitter::Label Refused = E.newLabel();
-    E.saveCalleeSaved(/*WithCFI=*/false);
+    // With CFI: a throw that unwinds through the call restores i's own
+    // registers from here (review 55), at offsets from the checked CFA.
+    E.saveCalleeSaved(/*WithCFI=*/true);
     // r13 keeps the callee's index: C code called below preserves it.
     E.step("keep the callee's index").line("movq %r10, %r13");
     E.step("clear callee-saved but r13");
@@ -795,14 +797,17 @@ void Instrumenter::finishAnyTrampolines() {
                   "pushed in this order");
     E.step("push the record")
         .line("pushq %fs:(%r10)")
+        .line(".cfi_adjust_cfa_offset 8")
         .line(".weak " BH_SYM_DOMAIN_TABLE)
         .line(".hidden " BH_SYM_DOMAIN_TABLE) // no dynamic symbol in a DSO
         .line("movq " BH_SYM_DOMAIN_TABLE "@GOTPCREL(%rip), %rbx")
         .line("movq " BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rbx,%r11,8), %rbx")
         .line("movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx")
         .line("pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)")
+        .line(".cfi_adjust_cfa_offset 8")
         .line("xorl %ebx, %ebx")
         .line("pushq %r11")
+        .line(".cfi_adjust_cfa_offset 8")
         .line("movq %rsp, %fs:(%r10)")
         .line("movq %r11, %r12"); // pushed above; C keeps it
     if (ToC)
@@ -828,14 +833,15 @@ void Instrumenter::finishAnyTrampolines() {
     E.step("the caller's index into the frame")
         .line("movq %r12, " + AsmEmitter::frameField(BH_FRAME_FROM_OLD_SLOT))
         .line("xorl %r12d, %r12d");
-    // Unmarked (abi.h, BH_CFA_SAVED_SP_MARK): the record at the saved
-    // pointer is not a static frame's, and its CFI says nothing of the
-    // callee-saved registers (open: docs/threat-model.md, review 53).
+    // Marked as a record's (abi.h, BH_CFA_SAVED_SP_MARK): the saved
+    // pointer sat on the callee's stack, and the runtime's copy of this
+    // CFI checks it as the way back does; the registers' rules above are
+    // relative to the CFA, so that check covers them.
     E.step("switch stack")
         .line("leaq -" BH_STR(BH_FRAME_SIZE) "(%rax), %rsp")
         .cfaFromSavedSp(BH_FRAME_FROM_SP,
                         BH_RECORD_SIZE + BH_CALLEE_SAVED_BYTES,
-                        /*Marked=*/false);
+                        /*Marked=*/true, /*AtRecord=*/true);
     E.restoreArgsAfterGate();
     if (!ToC && scrubsRegisters()) { // the callee gets nothing else of i
       static const char *const ArgGPRs[] = {"edi", "esi", "edx",

@@ -248,7 +248,9 @@ static void close_entry(struct out *o, uint8_t *start) {
 
 /* A trampoline's marked CFA expression [p, end) (include/bulkhead/abi.h,
  * BH_CFA_SAVED_SP_MARK): the saved pointer's offset from rsp into *at,
- * the CFA's distance above it into *above; 0 if it is not one. */
+ * the CFA's distance above it into *above; 0 if it is not one, 1 for a
+ * static frame's (the mark once), 2 for a run-time-chosen call's record
+ * (twice). */
 static int marked_cfa(const uint8_t *p, const uint8_t *end, intptr_t *at,
                       uintptr_t *above) {
   if (end - p < 6 || end[-1] != BH_CFA_SAVED_SP_MARK || *p++ != 0x77)
@@ -257,20 +259,25 @@ static int marked_cfa(const uint8_t *p, const uint8_t *end, intptr_t *at,
   if (end - p < 3 || *p++ != 0x06 || *p++ != 0x23) /* deref, plus_uconst */
     return 0;
   *above = bh_cfi_uleb(&p);
-  return p == end - 1;
+  if (p == end - 1)
+    return 1;
+  return p == end - 2 && *p == BH_CFA_SAVED_SP_MARK ? 2 : 0;
 }
 
 /* A marked expression's checked form, as the trampoline's way back checks
  * (pass/Stacks.cpp): the saved pointer s lies in the arena of D, the
  * compartment whose rights the unwinder holds, and points at D's cookie
- * with BH_STATIC_FRAME_MARK flipped; then the CFA is s + above. Otherwise
+ * with BH_STATIC_FRAME_MARK flipped, or for a record (KIND 2; the way back
+ * is enter.c's __bulkhead_return_to_index) at D's index C, D's cookie as
+ * it is after it (BH_RECORD_*); then the CFA is s + above. Otherwise
  * it reads BH_UNWIND_STOP, which faults (fault.c reports it in one line),
  * and were that mapped the CFA would be 0, whose return address the
  * unwinder cannot read. Constants: D's arena and the cookie's address,
  * which only D's rights read. libgcc's binary operations take the top of
  * the stack as their second operand ("s lo gt" is s > lo), signed. */
 static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
-                            const struct bulkhead_domain *d) {
+                            int kind, const struct bulkhead_domain *d,
+                            size_t c) {
   uint8_t e[96];
   size_t n = 0;
   uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi,
@@ -298,12 +305,27 @@ static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
   OP(0x28);             /* bra: to refused */
   size_t to_refused = n;
   n += 2;
-  OP(0x12), OP(0x06);   /* dup, deref: s, *s */
-  OP(0x0e), OP8(cookie);
-  OP(0x06);             /* deref: s, *s, the cookie */
-  OP(0x08), OP(BH_STATIC_FRAME_MARK);
-  OP(0x27);             /* xor */
-  OP(0x29);             /* eq: s, whether *s is the marked cookie */
+  if (kind == 2) {
+    _Static_assert(BH_RECORD_INDEX == 0 && BH_RECORD_COOKIE == 8,
+                   "the record's words, as checked here");
+    OP(0x12), OP(0x06);  /* dup, deref: s, *s */
+    OP(0x08), OP(c);     /* const1u c */
+    OP(0x29);            /* eq: s, whether *s is C */
+    OP(0x14);            /* over: s, b, s */
+    OP(0x23), OP(8);     /* plus_uconst 8 */
+    OP(0x06);            /* deref: s, b, s[1] */
+    OP(0x0e), OP8(cookie);
+    OP(0x06);            /* deref: s, b, s[1], the cookie */
+    OP(0x29);            /* eq */
+    OP(0x1a);            /* and: s, whether the record is C's */
+  } else {
+    OP(0x12), OP(0x06);  /* dup, deref: s, *s */
+    OP(0x0e), OP8(cookie);
+    OP(0x06);            /* deref: s, *s, the cookie */
+    OP(0x08), OP(BH_STATIC_FRAME_MARK);
+    OP(0x27);            /* xor */
+    OP(0x29);            /* eq: s, whether *s is the marked cookie */
+  }
   OP(0x28);             /* bra: to ok */
   size_t to_ok = n;
   n += 2;
@@ -334,17 +356,18 @@ static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
 }
 
 /* Copies the CFA program [p, end) (program_ok's) with each marked
- * expression in its checked form for compartment D. */
+ * expression in its checked form for compartment D, index C. */
 static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
-                        const struct bulkhead_domain *d) {
+                        const struct bulkhead_domain *d, size_t c) {
   while (p < end) {
     const uint8_t *next = insn_end(p, end), *block = p + 1;
     intptr_t at;
     uintptr_t above;
+    int kind = 0;
     if (*p == 0x0f) /* def_cfa_expression: past the block's length */
       bh_cfi_uleb(&block);
-    if (*p == 0x0f && marked_cfa(block, next, &at, &above))
-      put_checked_cfa(o, at, above, d);
+    if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
+      put_checked_cfa(o, at, above, kind, d, c);
     else
       put(o, p, (size_t)(next - p));
     p = next;
@@ -441,10 +464,11 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
 }
 
 /* The copy into SLOT, or NULL with the reason in *WHY; D is the
- * compartment whose rights the thread holds (put_checked_cfa). */
+ * compartment whose rights the thread holds, DI its index
+ * (put_checked_cfa). */
 static const void *copy_into(uint8_t *slot, const uint8_t *fde,
                              const struct bh_cie *c, const struct bh_words *w,
-                             const struct bulkhead_domain *d,
+                             const struct bulkhead_domain *d, size_t di,
                              const char **why) {
   int ok = 1;
   uint32_t len;
@@ -507,7 +531,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     put_uleb(&o, n);
     put(&o, data, n);
   }
-  put_program(&o, c->insns, c->end, d);
+  put_program(&o, c->insns, c->end, d, di);
   close_entry(&o, cie);
 
   uint8_t *f = o.p;
@@ -523,7 +547,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     if (has_lsda)
       put8(&o, lsda);
   }
-  put_program(&o, insns, end, d);
+  put_program(&o, insns, end, d, di);
   close_entry(&o, f);
   /* The LSDA after the FDE, its pointer made the copy's. A registered
    * object's type words were not recorded: its LSDA stays the object's
@@ -556,9 +580,9 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   /* Taken before it is written: a signal handler's lookup in between
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+  size_t di = (size_t)bh_current_compartment();
   *why = NULL;
-  *copy = copy_into(r->slot[k % SLOTS], fde, c, w,
-                    bh_domain_at((size_t)bh_current_compartment()), why);
+  *copy = copy_into(r->slot[k % SLOTS], fde, c, w, bh_domain_at(di), di, why);
   if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))
     *why = NULL; /* the runtime's own walk: it just ends there */
   return 1;

@@ -364,7 +364,13 @@
 /* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
  * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
  * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at
- * BH_FRAME_FROM_SP. */
+ * BH_FRAME_FROM_SP. Its CFA expression is the same with
+ * BH_CFA_SAVED_SP_MARK twice: the saved pointer points at a record
+ * (BH_RECORD_* below), which the runtime's copy checks as
+ * BH_SYM_RETURN_TO_INDEX does (in the arena, the record's index and
+ * unmarked cookie the compartment's). Its CFI places the callee-saved
+ * registers it pushed relative to that CFA, as a static trampoline's does,
+ * so the check covers them too. */
 
 /* ------------------------------------ calls made for a run-time caller */
 
