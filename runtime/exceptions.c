@@ -410,17 +410,25 @@ static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_record *r,
 
 /* The landing pad of a function of domain `to` (the pass's argument: its
  * descriptor) starts with the exception exc (the _Unwind_Exception) and the
- * rights of the code that unwound to it. A model-B attacker that jumps to
- * a landing pad calls this with the default domain's rights: then nothing
- * happens. */
+ * rights of the code that unwound to it, its stack pointer at sp. A
+ * model-B attacker that jumps to a landing pad calls this with the default
+ * domain's rights: then nothing happens. */
 __attribute__((used)) static void
-bh_exception_arrives(void *exc, const struct bulkhead_domain *to) {
+bh_exception_arrives(void *exc, const struct bulkhead_domain *to,
+                     const char *sp) {
   int c = bh_current_compartment();
   if (c < 0)
     return; /* no compartment's exception to give */
   /* A shared object's default-domain pad names its copy of the default
    * descriptor (read-only, like every descriptor). */
   int d = bh_domain_index(to);
+  /* A pad of the thrower's own: its stack below sp is dead, and so are the
+   * records of the calls out the exception unwound through, whose ways
+   * back never ran; their cookies are voided, so that no later way back
+   * (nor the unwinder's check) takes one (review 55,
+   * attacks-rev55-stale-cookie.cpp). */
+  if (d == c)
+    bh_stack_void_records(c, sp);
   if (d == c || (d < 0 && to->pkru != __bulkhead_domain0.pkru))
     return;
   /* Only c's own blocks: not glibc's forced unwind, not a foreign
@@ -596,6 +604,7 @@ __asm__(".text\n"
         "  subq $8, %rsp\n"
         "  movq %r8, %rdi\n"
         "  movq %xmm0, %rsi\n"
+        "  movq %rax, %rdx\n" /* the catcher's stack pointer */
         "  call bh_exception_arrives\n"
         "  addq $8, %rsp\n"
         "  popq %rsi\n"
@@ -618,6 +627,7 @@ __asm__(".text\n"
         "  andq $-16, %rsp\n"
         "  pushq %rax\n"
         "  pushq %r9\n"
+        "  movq %rax, %rdx\n"
         "  call bh_exception_arrives\n"
         "  popq %r9\n"
         "  popq %rax\n"

@@ -670,12 +670,17 @@ static void widen(uintptr_t sp) {
   bh_raw_syscall(SYS_sigaltstack, (long)&w, 0, 0, 0);
 }
 
-/* What every longjmp skips: the alternate stack's narrowing, and the
- * sharing policy's brackets (share.c). */
+/* What every longjmp skips: the alternate stack's narrowing, the
+ * sharing policy's brackets (share.c), and, for a jump within a
+ * compartment's stack made with its rights, the ways back of the calls out
+ * it leaves, whose records are voided (review 55; stacks.c). */
 static void leaving(struct __jmp_buf_tag *env) {
   uintptr_t sp = target_sp(env);
   widen(sp);
   bh_share_longjmp(sp);
+  int c = bh_current_compartment();
+  if (c >= 0)
+    bh_stack_void_records(c, (const char *)sp);
 }
 
 __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {

@@ -446,6 +446,33 @@ char *bh_stack_ring(int c, const char *sp, uint32_t *tid) {
   return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
 }
 
+/* Every record of a call out still to be returned to lies at or above the
+ * stack's mark: a call out points the mark at its record, and whatever
+ * runs below it moves the mark lower or back (trampolines, signals.c).
+ * Records lie 8 mod 16 (the call's return address, then eight pushes).
+ * The scan's length is what the unwinding or the jump left dead (all of
+ * the stack if a key-0 slot had the mark moved to its bottom). */
+void bh_stack_void_records(int c, const char *below) {
+  uint32_t tid;
+  char *ring = bh_stack_ring(c, below, &tid);
+  if (!ring)
+    return;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  char *low = ring + BH_UNWIND_RING + BH_PAGE, *end = low + BH_STACK_SIZE -
+                                                      BH_STACK_LOW;
+  char *mark = *(char **)(end - BH_STACK_MARK_BELOW);
+  if (mark < low)
+    mark = low;
+  if (below > end - BH_STACK_HEADER)
+    below = end - BH_STACK_HEADER;
+  uint64_t marked =
+      *(const uint64_t *)(d->stack_lo - BH_COOKIE_BELOW) ^ BH_STATIC_FRAME_MARK;
+  for (uint64_t *w = (uint64_t *)(((uintptr_t)mark & ~(uintptr_t)15) + 8);
+       (char *)w < below; w += 2)
+    if (*w == marked)
+      *w = 0;
+}
+
 char *bh_stack_ring_mine(int c, uint32_t *tid) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;
