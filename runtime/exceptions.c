@@ -18,20 +18,26 @@
  *   The default domain: as libstdc++, from the shared heap.
  *   Compartment T: a page-aligned block of whole pages from T's own heap,
  *   a record (struct bh_exc_record) then libstdc++'s header then the
- *   object, so that no other data of T's shares its pages.
+ *   object, so that no other data of T's shares its pages. T's table of
+ *   its blocks (struct bh_exc_list: on T's key, in its heap's metadata
+ *   area, which its malloc never hands out) has an entry for each from
+ *   allocation to free: whether a block is one of T's own live ones, and
+ *   how long, is asked of the table only, never of the block's bytes
+ *   (T's heap also holds what its callers give it: review 56).
  *
  * The pass calls __bulkhead_exception_arrives at the start of every landing
  * pad of a non-shared function, before its gate, with the thrower's rights
  * (the unwinder's), on a stack of T's (the stub at the end). When they are
- * T's and the pad is another domain's D, T gives the block to D: its pages get D's key (pkey_mprotect; under the
- * system-call filter the supervisor allows it for a block T's list names,
- * supervisor-keys.c) and T notes it in its list of given blocks, on its
- * key. D frees it later with its own rights (__cxa_free_exception): that
- * only marks it released (in the block, D's memory, and in a key-0 hint);
- * T takes its released blocks back when it next allocates or frees an
- * exception: the pages get T's key again (the supervisor checks the mark),
- * then T's heap has the block. A lying mark hurts only the domain that
- * wrote it (its exception is taken away while it uses it).
+ * T's and the pad is another domain's D, T gives the block to D: its pages
+ * get D's key (pkey_mprotect; under the system-call filter the supervisor
+ * allows it for a block T's table names as being given, supervisor-keys.c)
+ * and T's table notes it given. D frees it later with its own rights
+ * (__cxa_free_exception): that only marks it released (in the block, D's
+ * memory, and in a key-0 hint); T takes its released blocks back when it
+ * next allocates or frees an exception: the pages get T's key again (the
+ * supervisor checks the mark), then T's heap has the block. A lying mark
+ * hurts only the domain that wrote it (its exception is taken away while
+ * it uses it).
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -57,9 +63,9 @@ _Static_assert(REC == 64, "the record keeps the header 16-aligned");
 
 extern void _ZSt9terminatev(void) __attribute__((noreturn));
 
-/* Set by a receiver's free for slot s of compartment c's list: a key-0
+/* Set by a receiver's free for slot s of compartment c's table: a key-0
  * hint, for blocks given to another compartment, which c cannot read. */
-static volatile uint8_t released_hint[BH_MAX_COMPARTMENTS][BH_EXC_GIVEN_MAX];
+static volatile uint8_t released_hint[BH_MAX_COMPARTMENTS][BH_EXC_MAX];
 
 static int key_of(int c) { return c < 0 ? 0 : bh_domain_at((size_t)c)->pkey; }
 
@@ -80,7 +86,7 @@ static void unlock(struct bh_exc_list *l) { bh_lock_give(&l->lock); }
 /* With compartment c's rights, l its list locked: its blocks released by
  * their holders come back (their key, then its heap). */
 static void take_back_locked(int c, struct bh_exc_list *l) {
-  for (int s = 0; s < BH_EXC_GIVEN_MAX; s++) {
+  for (uint32_t s = 0; s < l->used && s < BH_EXC_MAX; s++) {
     struct bh_exc_given *e = &l->e[s];
     if (e->state != BH_EXC_GIVEN)
       continue;
@@ -105,6 +111,7 @@ static void take_back_locked(int c, struct bh_exc_list *l) {
                name_of(c));
     r->magic = 0;
     e->state = BH_EXC_FREE;
+    e->addr = 0;
     free(r);
   }
 }
@@ -116,17 +123,39 @@ static void take_back(int c) {
   unlock(l);
 }
 
-/* A block of `size` bytes (record included) for compartment c. */
+/* A block of `size` bytes (record included) for compartment c, entered
+ * in its table as its own. */
 static struct bh_exc_record *block(int c, size_t size) {
   take_back(c);
   size_t len = (size + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1);
-  struct bh_exc_record *r = len < size ? NULL : bh_heap_exc_alloc(len);
+  struct bh_exc_record *r =
+      len < size || len > UINT32_MAX ? NULL : bh_heap_exc_alloc(len);
   if (!r)
     _ZSt9terminatev(); /* as libstdc++ when its pool is empty too */
   memset(r, 0, size);
+  struct bh_exc_list *l = bh_heap_exc_list(c);
+  lock(l);
+  uint32_t s = 0;
+  while (s < l->used && l->e[s].state != BH_EXC_FREE)
+    s++;
+  if (s == BH_EXC_MAX)
+    bh_fatal("compartment '%s' has %d C++ exceptions alive at once, the "
+             "limit",
+             name_of(c), BH_EXC_MAX);
+  if (s == l->used)
+    l->used++;
+  struct bh_exc_given *e = &l->e[s];
+  e->addr = (uintptr_t)r;
+  e->len = (uint32_t)len;
+  e->to_key = 0;
+  e->tid = 0;
+  e->state = BH_EXC_KEPT;
+  unlock(l);
+  /* For a domain it may be given to, which cannot read the table. */
   r->magic = MAGIC;
   r->size = len;
   r->state = BH_EXC_LIVE;
+  r->slot = s;
   return r;
 }
 
@@ -155,31 +184,31 @@ __attribute__((weak)) void *__cxa_allocate_dependent_exception(void) {
   return (char *)block(c, REC + DEP) + REC;
 }
 
-/* Whether [a, a + len) meets a block that compartment c's list l (locked)
- * names as given to another domain: its pages may be that domain's, its
- * record anyone's (attacks-rev50-own-block-free.cpp). */
+/* Whether [a, a + len) meets a block that compartment c's table l
+ * (locked) names as given to another domain: its pages may be that
+ * domain's, its record anyone's (attacks-rev50-own-block-free.cpp). */
 static int given_away(struct bh_exc_list *l, uintptr_t a, size_t len) {
-  for (int s = 0; s < BH_EXC_GIVEN_MAX; s++) {
+  for (uint32_t s = 0; s < l->used && s < BH_EXC_MAX; s++) {
     const struct bh_exc_given *e = &l->e[s];
-    if (e->state != BH_EXC_FREE && a < e->addr + e->len && e->addr < a + len)
+    if ((e->state == BH_EXC_GIVING || e->state == BH_EXC_GIVEN) &&
+        a < e->addr + e->len && e->addr < a + len)
       return 1;
   }
   return 0;
 }
 
-/* The record of compartment c's live block whose libstdc++ part starts at
- * p, or NULL; l is c's list, locked. Its list first: only a block c has
- * not given away is on c's pages, so only then is its record c's word. */
-static struct bh_exc_record *live_record(int c, struct bh_exc_list *l,
-                                         char *p) {
-  struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
-  if ((uintptr_t)r % BH_PAGE || bh_heap_owner(r) != c ||
-      given_away(l, (uintptr_t)r, BH_PAGE) || r->magic != MAGIC ||
-      r->state != BH_EXC_LIVE || r->size < REC + DEP ||
-      r->size % BH_PAGE || bh_heap_owner((char *)r + r->size - 1) != c ||
-      given_away(l, (uintptr_t)r, r->size))
+/* The entry of compartment c's table l (locked) for its own live block
+ * whose libstdc++ part starts at p, or NULL. Only the table decides: the
+ * block's bytes are c's heap, where c's malloc also keeps what its
+ * callers give it (attacks-rev56-eptr-forged-record.cpp). */
+static struct bh_exc_given *live_record(struct bh_exc_list *l, char *p) {
+  uintptr_t r = (uintptr_t)p - REC;
+  if (r % BH_PAGE)
     return NULL;
-  return r;
+  for (uint32_t s = 0; s < l->used && s < BH_EXC_MAX; s++)
+    if (l->e[s].state == BH_EXC_KEPT && l->e[s].addr == r)
+      return &l->e[s];
+  return NULL;
 }
 
 /* Frees the block whose libstdc++ part starts at p, with the rights of
@@ -192,7 +221,7 @@ static void free_block(char *p, const char *fn) {
   }
   struct bh_exc_record *r = (struct bh_exc_record *)(p - REC);
   if (owner == c) {
-    /* Decided from c's list (its key), not from the record: a block c
+    /* Decided from c's table (its key), not from the record: a block c
      * gave away comes back to its heap only through take_back. */
     struct bh_exc_list *l = bh_heap_exc_list(c);
     lock(l);
@@ -200,9 +229,12 @@ static void free_block(char *p, const char *fn) {
       bh_fatal_abort("%s of %p, an exception block compartment '%s' gave to "
                      "another domain",
                      fn, (void *)p, name_of(c));
-    if (!live_record(c, l, p))
+    struct bh_exc_given *e = live_record(l, p);
+    if (!e)
       bh_fatal_abort("%s of %p, no exception block of compartment '%s'", fn,
                      (void *)p, name_of(c));
+    e->state = BH_EXC_FREE;
+    e->addr = 0;
     r->magic = 0;
     unlock(l);
     free(r);
@@ -212,7 +244,7 @@ static void free_block(char *p, const char *fn) {
   /* Given to this domain by its owner: marked released for the owner to
    * take back (readable by this domain, which holds it). */
   uint32_t s = r->slot;
-  if (r->magic != MAGIC || r->state != BH_EXC_AWAY || s >= BH_EXC_GIVEN_MAX)
+  if (r->magic != MAGIC || r->state != BH_EXC_AWAY || s >= BH_EXC_MAX)
     bh_fatal_abort("%s of %p, an exception block of compartment '%s' that "
                    "%s does not hold",
                    fn, (void *)p, name_of(owner),
@@ -247,9 +279,10 @@ __attribute__((weak)) void __cxa_free_dependent_exception(void *dep) {
  * end of the catch that follows drops it without the PLT, so it is
  * checked itself; the program calls it through the PLT. So the
  * executable's definitions below are the ones every caller reaches (weak,
- * as above). With a compartment's rights each asks whether
- * the exception is one of its own live blocks (its heap, its list does
- * not name it as given away) and stops the process with one line if not;
+ * as above). With a compartment's rights each asks whether the
+ * exception_ptr itself is in the compartment's own memory (check_self)
+ * and whether the exception is one of its own live blocks (its table
+ * names it as kept), and stops the process with one line if not;
  * then, and with the default domain's rights, libstdc++'s own runs, found
  * at start-up with the default domain's rights into the runtime's
  * read-only state. Not accepted either: an exception another compartment
@@ -287,7 +320,7 @@ static void check_own(int c, void *object, const char *what) {
   if (bh_heap_owner(hdr) == c) {
     struct bh_exc_list *l = bh_heap_exc_list(c);
     lock(l);
-    own = live_record(c, l, hdr) != NULL;
+    own = live_record(l, hdr) != NULL;
     unlock(l);
   }
   if (!own)
@@ -296,12 +329,39 @@ static void check_own(int c, void *object, const char *what) {
              name_of(c), what, object);
 }
 
+/* With compartment c's rights, before it uses the exception_ptr at self:
+ * self in c's own memory (its data, its stacks, its heap but not a block
+ * it gave away), which no other domain writes, or the process stops. A
+ * word the default domain could copy would be a reference libstdc++ never
+ * counted: released twice, it frees c's exception while c still names it
+ * (attacks-rev56-eptr-forged-record.cpp, "own"). Without compartment
+ * stacks (-fno-pkey-compartment-stacks) c's locals are on key-0 stacks
+ * and nothing is asked. */
+static void check_self(int c, void **self, const char *what) {
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if (!d->stack_lo || !d->slot_address)
+    return;
+  uintptr_t a = (uintptr_t)self;
+  int own = a % sizeof(void *) == 0 && bh_compartment_of(self, NULL) == c;
+  if (own && bh_heap_owner(self) == c) {
+    struct bh_exc_list *l = bh_heap_exc_list(c);
+    lock(l);
+    own = !given_away(l, a, sizeof(void *));
+    unlock(l);
+  }
+  if (!own)
+    bh_fatal("compartment '%s' %s a std::exception_ptr kept outside its own "
+             "memory (at %p: another domain may write it)",
+             name_of(c), what, (void *)self);
+}
+
 /* With compartment c's rights, the exception_ptr at self (its only member
  * is the thrown object's address) as one read: checked, and the copy is
  * what libstdc++ is given. self may be memory another domain writes, and
  * libstdc++ reads the word again for each use (review 54,
  * attacks-rev54-eptr-double-read.cpp). */
 static void *own_word(int c, void **self, const char *what) {
+  check_self(c, self, what);
   void *object = *(void *volatile *)self;
   if (object)
     check_own(c, object, what);
@@ -375,32 +435,19 @@ __attribute__((weak)) void *__cxa_get_globals_fast(void) {
   return eh_globals(bh_current_compartment());
 }
 
-/* Gives compartment c's block r to key `key`; l locked. */
-static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_record *r,
+/* Gives compartment c's own block, entry e of its table l (locked), to
+ * key `key`: its address and length from the table. */
+static void give_locked(int c, struct bh_exc_list *l, struct bh_exc_given *e,
                         int key, const char *to) {
-  int s = 0;
-  while (s < BH_EXC_GIVEN_MAX && l->e[s].state != BH_EXC_FREE)
-    s++;
-  if (s == BH_EXC_GIVEN_MAX) {
-    take_back_locked(c, l);
-    s = 0;
-    while (s < BH_EXC_GIVEN_MAX && l->e[s].state != BH_EXC_FREE)
-      s++;
-  }
-  if (s == BH_EXC_GIVEN_MAX)
-    bh_fatal("compartment '%s' has %d exceptions that other domains hold and "
-             "have not freed",
-             name_of(c), BH_EXC_GIVEN_MAX);
-  struct bh_exc_given *e = &l->e[s];
+  uint32_t s = (uint32_t)(e - l->e);
+  struct bh_exc_record *r = (struct bh_exc_record *)e->addr;
   released_hint[c][s] = 0;
-  e->addr = (uintptr_t)r;
-  e->len = (uint32_t)r->size;
   e->to_key = (int16_t)key;
   e->tid = (int32_t)bh_raw_gettid();
   e->state = BH_EXC_GIVING; /* what the supervisor allows */
   r->state = BH_EXC_AWAY;
-  r->slot = (uint32_t)s;
-  long err = retag(r, r->size, key);
+  r->slot = s;
+  long err = retag(r, e->len, key);
   if (err)
     bh_fatal("cannot hand an exception of compartment '%s' to %s "
              "(pkey_mprotect: error %ld)",
@@ -437,26 +484,32 @@ bh_exception_arrives(void *exc, const struct bulkhead_domain *to,
     return;
   struct bh_exc_list *l = bh_heap_exc_list(c);
   lock(l);
+  /* Which block, from the table first: only c's own live block is c's
+   * memory to read (the unwind header is at one offset in a primary's
+   * block, another in a dependent's; both blocks are page-aligned). */
+  struct bh_exc_given *r, *primary = NULL;
+  int dependent = 0;
+  if (!(r = live_record(l, (char *)exc - HDR_UNWIND))) {
+    r = live_record(l, (char *)exc - DEP_UNWIND);
+    dependent = 1;
+  }
+  if (!r)
+    goto out;
   uint64_t cls = *(const uint64_t *)exc;
-  struct bh_exc_record *r, *primary = NULL;
-  if (cls == GNU_CXX) {
+  if (!dependent && cls == GNU_CXX) {
     char *hdr = (char *)exc - HDR_UNWIND;
-    if (!(r = live_record(c, l, hdr)))
-      goto out;
     if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
       bh_fatal("an exception of compartment '%s' leaves it for %s while it "
                "keeps a std::exception_ptr to it",
                name_of(c), name_of(d));
-  } else if (cls == GNU_CXX_DEP) {
+  } else if (dependent && cls == GNU_CXX_DEP) {
     char *dep = (char *)exc - DEP_UNWIND;
-    if (!(r = live_record(c, l, dep)))
-      goto out;
     /* std::rethrow_exception: the primary goes too, if c's and held only
      * by this dependent. */
     char *object = *(char **)dep;
     if (bh_heap_owner(object) == c) {
       char *hdr = object - HDR;
-      if (!(primary = live_record(c, l, hdr)))
+      if (!(primary = live_record(l, hdr)))
         goto out;
       if (__atomic_load_n((int *)hdr, __ATOMIC_ACQUIRE) != 1)
         bh_fatal("an exception of compartment '%s' leaves it for %s while it "

@@ -90,8 +90,8 @@ struct cheap {
 };
 
 /* The end of each compartment's region holds its allocator's own
- * memory: this header (first page), then what the copy maps for itself
- * (copy_mmap without MAP_FIXED: its arena descriptor). Never reused, so
+ * memory: this header (its first pages, META_HEAD), then what the copy
+ * maps for itself (copy_mmap without MAP_FIXED: its arena descriptor). Never reused, so
  * always zero when handed out, as mimalloc expects of fresh OS memory. */
 #define META_SIZE SEGMENT_ALIGN
 struct meta {
@@ -99,6 +99,12 @@ struct meta {
   int managed;    /* the copy has the region (a late heap: at first use) */
   uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
 };
+/* The header's pages: struct meta, then at EXC_LIST_AT the table of the
+ * compartment's C++ exception blocks (exceptions.c). */
+#define EXC_LIST_AT 64
+#define META_HEAD                                                              \
+  ((EXC_LIST_AT + sizeof(struct bh_exc_list) + BH_PAGE - 1) &                  \
+   ~(uintptr_t)(BH_PAGE - 1))
 
 /* All run-time heap state, on a page of its own that is read-only once set
  * up (before main): it holds function pointers.
@@ -542,7 +548,7 @@ static int copy_mprotect(void *a, size_t len, int prot) {
  * copy does. */
 static void *meta_alloc(int i, size_t len, int flags, int fd) {
   struct meta *m = meta_of(i);
-  uintptr_t lo = (uintptr_t)m + BH_PAGE, hi = (uintptr_t)m + META_SIZE;
+  uintptr_t lo = (uintptr_t)m + META_HEAD, hi = (uintptr_t)m + META_SIZE;
   uintptr_t at = m->next ? m->next : lo;
   size_t n = (len + BH_PAGE - 1) & ~(uintptr_t)(BH_PAGE - 1);
   if (!(flags & MAP_ANONYMOUS) || fd != -1 || n < len || at < lo || at > hi ||
@@ -1131,12 +1137,11 @@ static inline void forget(const void *p) {
 #define CALLER __builtin_return_address(0)
 /* ------------------------------------------ C++ exceptions (exceptions.c) */
 
-/* The list of compartment i's exception blocks held by other domains: in
- * its heap's metadata header, after struct meta, on its key. */
-#define EXC_LIST_AT 64
-_Static_assert(EXC_LIST_AT >= sizeof(struct meta) &&
-                   EXC_LIST_AT + sizeof(struct bh_exc_list) <= BH_PAGE,
-               "the exception list fits the metadata header");
+/* The table of compartment i's exception blocks: in its heap's metadata
+ * header, after struct meta, on its key (META_HEAD: meta_alloc starts
+ * after it). */
+_Static_assert(EXC_LIST_AT >= sizeof(struct meta),
+               "the exception table follows the metadata header");
 
 struct bh_exc_list *bh_heap_exc_list(int i) {
   int h = heap_of(i);

@@ -307,13 +307,20 @@ void bh_share_longjmp(uintptr_t sp) BH_HIDDEN;
 int bh_in_compartment_memory(const void *p) BH_HIDDEN;
 int bh_compartment_of(const void *p, const char **what) BH_HIDDEN;
 int bh_heap_owner(const void *p) BH_HIDDEN;
-/* C++ exceptions a compartment threw that another domain holds
- * (exceptions.c): each entry's block [addr, addr + len), given to key
- * to_key. The list is on the compartment's key, in its heap's metadata
- * header (heap.c): only its rights write it, and the supervisor reads it
- * to decide the runtime's pkey_mprotect of such a block. */
-#define BH_EXC_GIVEN_MAX 128
-enum { BH_EXC_FREE, BH_EXC_GIVING, BH_EXC_GIVEN };
+/* The C++ exception blocks of a compartment (exceptions.c): one entry per
+ * block from its allocation to its return to the compartment's heap,
+ * [addr, addr + len): the compartment's (BH_EXC_KEPT, on its pages), or
+ * given to key to_key (BH_EXC_GIVING, BH_EXC_GIVEN). The table is on the
+ * compartment's key, in its heap's metadata area (heap.c), which its
+ * malloc never hands out: only the runtime, with its rights and under the
+ * lock, writes it, and "one of its own live blocks, how long" is decided
+ * here, never from the block's bytes (review 56). The supervisor reads it
+ * to decide the runtime's pkey_mprotect of such a block. BH_EXC_MAX: the
+ * exceptions one compartment may have alive at once (thrown, caught, kept
+ * by a std::exception_ptr, or held by another domain); one more stops the
+ * process with one line. */
+#define BH_EXC_MAX 4096
+enum { BH_EXC_FREE, BH_EXC_GIVING, BH_EXC_GIVEN, BH_EXC_KEPT };
 struct bh_exc_given {
   uintptr_t addr;
   uint32_t len;
@@ -325,16 +332,18 @@ struct bh_exc_given {
 };
 struct bh_exc_list {
   struct bh_lock lock;
-  struct bh_exc_given e[BH_EXC_GIVEN_MAX];
+  uint32_t used; /* entries [0, used) were ever taken */
+  struct bh_exc_given e[BH_EXC_MAX];
 };
-/* The block's record, at its start (exceptions.c): its state the
- * supervisor reads too. */
+/* The block's record, at its start (exceptions.c): for the domain a block
+ * is given to, which cannot read the table (its slot, the release mark it
+ * writes, which the supervisor reads too). */
 enum { BH_EXC_LIVE = 1, BH_EXC_AWAY = 2, BH_EXC_RELEASED = 3 };
 struct bh_exc_record {
   uint64_t magic;
   uint64_t size;
   uint32_t state; /* BH_EXC_LIVE..RELEASED */
-  uint32_t slot;  /* its entry in the list while given away */
+  uint32_t slot;  /* its entry in the table */
   char pad[40];
 };
 /* libstdc++'s __cxa_eh_globals: the list of caught exceptions and the

@@ -402,9 +402,9 @@ static int exception_block(int listener, const struct seccomp_notif *n) {
   int ok = pread(mem, &l, sizeof l, (off_t)list) == (ssize_t)sizeof l &&
            pread(mem, &r, sizeof r, (off_t)a) == (ssize_t)sizeof r;
   close(mem);
-  for (int s = 0; ok && s < BH_EXC_GIVEN_MAX; s++) {
+  for (int s = 0; ok && s < BH_EXC_MAX; s++) {
     const struct bh_exc_given *e = &l.e[s];
-    if (e->addr != a || e->len != len)
+    if (e->addr != a || e->len != len || e->state == BH_EXC_FREE)
       continue;
     /* Only the giving thread, which waits in this very call: another
      * thread's call, allowed now and run later, could re-tag the block

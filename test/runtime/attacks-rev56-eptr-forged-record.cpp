@@ -63,26 +63,35 @@
 // default domain can copy is ever counted (a handle handed out stays a
 // copy the vault cannot be made to end twice), or count references per
 // holder.
-// XFAIL: *
+// Fixed (issue 11): which blocks are the compartment's own live ones, and
+// how long, is now only in a table on its key in its heap's metadata
+// area, which its malloc never hands out (struct bh_exc_list, written by
+// the runtime under its lock): live_record, the hand-over, free and
+// take-back ask the table, never the block's bytes. "forged" and "give"
+// stop at the vault's first use of the forged word with the check's line
+// (the forged header is in no entry), before libstdc++ runs. And with a
+// compartment's rights _M_addref, _M_release and rethrow_exception refuse
+// an exception_ptr whose `this` is outside the compartment's own memory
+// (its data, stacks, heap less blocks it gave away): "own" stops at
+// vault_error, the first copy into main's memory, with one line, so no
+// word the default domain can copy is ever counted; its control stops
+// there too (that API is refused now), and "own" after it is unreachable.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: not %run %t forged control 2>&1 | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t own control 2>&1 | FileCheck %s --check-prefix=OWN-CONTROL
+// RUN: not %run %t own control 2>&1 | FileCheck %s --check-prefixes=CHECK,OWN
 // RUN: not %run %t give control 2>&1 | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t forged > %t.forged 2>&1 || true
-// RUN: FileCheck %s --check-prefixes=CHECK,FORGED < %t.forged
-// RUN: %run %t own > %t.own 2>&1 || true
-// RUN: FileCheck %s --check-prefixes=CHECK,OWN < %t.own
-// RUN: %run %t give > %t.give 2>&1 || true
-// RUN: FileCheck %s --check-prefixes=CHECK,FORGED < %t.give
+// RUN: not %run %t forged 2>&1 | FileCheck %s --check-prefixes=CHECK,FORGED
+// RUN: not %run %t own 2>&1 | FileCheck %s --check-prefixes=CHECK,OWN
+// RUN: not %run %t give 2>&1 | FileCheck %s --check-prefixes=CHECK,FORGED
 // CONTROL: note in the vault's heap
 // CONTROL: bulkhead: error: compartment 'vault' took a std::exception_ptr to an exception it does not own
-// OWN-CONTROL: the vault keeps its exception
-// OWN-CONTROL: nothing stolen
 // FORGED: note in the vault's heap
-// OWN: messages in the vault's heap
+// OWN: the vault keeps its exception
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: {{nothing stolen|to an exception it does not own}}
+// FORGED: bulkhead: error: compartment 'vault' took a std::exception_ptr to an exception it does not own
+// OWN: bulkhead: error: compartment 'vault' took a std::exception_ptr kept outside its own memory
+// CHECK-NOT: ATTACK SUCCEEDED
 #include <bulkhead.h>
 #include <exception>
 #include <new>
