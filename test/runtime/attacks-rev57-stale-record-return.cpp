@@ -21,7 +21,10 @@
 // vault, and returns where the logger's call left its return address.
 // The control leaves the pointer alone: the vault stays locked. (A throw as
 // the denial left no intact record to take: see the -unwind test.)
-// Seen in the guest (LLVM 19, -O2): see the report of review 57.
+// Seen in the guest (LLVM 19, -O2): ATTACK SUCCEEDED (the vault unlocked),
+// 3 of 3; the control as its CONTROL lines say. Also 3 of 3 with h-stale merged
+// (review 55's fix for marked cookies, which there made
+// attacks-rev55-stale-cookie trap): it does not void records.
 // Suggested fix: void records as well as marked cookies when an exception
 // or longjmp leaves a compartment's frames dead (bh_stack_void_records
 // could zero words at 8 mod 16 equal to the unmarked cookie that follow

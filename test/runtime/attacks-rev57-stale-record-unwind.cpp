@@ -6,8 +6,7 @@
 // BH_FRAME_FROM_SP, key-0). Its way back clears the record's cookie; a
 // longjmp (made with the vault's rights) past the call never runs the way
 // back, so the record stays, intact, on the dead part of the vault's
-// stack. The
-// unwinder's new check of the any-trampoline's CFA (runtime/unwind-copy.c,
+// stack. The unwinder's new check of the any-trampoline's CFA (runtime/unwind-copy.c,
 // put_checked_cfa, kind 2) asks only "in the arena, at the vault's index and
 // cookie": it takes the dead record of an earlier call as the frame of a
 // later one, and unwinds into a frame that returned long ago, with the
@@ -33,7 +32,11 @@
 // the time of the later call (the words there: 0, the exception's address,
 // 1, 1; cause not pinned down, a landing pad's frame where the record was
 // is likely), so both checks refused it; the longjmp leaves it intact.
-// Seen in the guest (LLVM 19, -O2): see the report of review 57.
+// Seen in the guest (LLVM 19, -O2): ATTACK SUCCEEDED (the dead frame's
+// catch ran, and vault_run went on past the logger's throw: "request
+// failed: 0"), 3 of 3; the control as its CONTROL lines say. Also 3 of 3 with h-stale merged
+// (review 55's fix for marked cookies, which there made
+// attacks-rev55-stale-cookie trap): it does not void records.
 // Suggested fix: void records as well as marked cookies when an exception
 // or longjmp leaves a compartment's frames dead (h-stale's
 // bh_stack_void_records zeroes only words equal to the marked cookie; a
