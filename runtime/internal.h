@@ -587,7 +587,8 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
  * give the thread's id (the owner's) in *tid. */
 char *bh_stack_ring(int c, const char *sp, uint32_t *tid) BH_HIDDEN;
 /* Review 55: with compartment c's rights, voids (zeroes) the marked
- * cookies (abi.h, BH_STATIC_FRAME_MARK) of c's calls out whose records lie
+ * cookies (abi.h, BH_STATIC_FRAME_MARK) of c's calls out, and the cookies
+ * of its run-time-chosen calls' records (review 57), whose records lie
  * on this thread's stack of c between the stack's mark and `below`: dead
  * frames an exception or a longjmp left, whose way back never ran
  * (stacks.c). Nothing if `below` is on no stack of c's this thread holds. */

@@ -465,12 +465,18 @@ void bh_stack_void_records(int c, const char *below) {
     mark = low;
   if (below > end - BH_STACK_HEADER)
     below = end - BH_STACK_HEADER;
-  uint64_t marked =
-      *(const uint64_t *)(d->stack_lo - BH_COOKIE_BELOW) ^ BH_STATIC_FRAME_MARK;
+  uint64_t plain = *(const uint64_t *)(d->stack_lo - BH_COOKIE_BELOW),
+           marked = plain ^ BH_STATIC_FRAME_MARK;
   for (uint64_t *w = (uint64_t *)(((uintptr_t)mark & ~(uintptr_t)15) + 8);
        (char *)w < below; w += 2)
     if (*w == marked)
       *w = 0;
+  /* A run-time-chosen call's record (abi.h, BH_RECORD_*): c's index, then
+   * c's plain cookie, 8-aligned (review 57, attacks-rev57-stale-record-*). */
+  for (uint64_t *w = (uint64_t *)((uintptr_t)mark & ~(uintptr_t)7);
+       (char *)(w + 2) <= below; w++)
+    if (w[0] == (uint64_t)c && w[1] == plain)
+      w[1] = 0;
 }
 
 char *bh_stack_ring_mine(int c, uint32_t *tid) {
