@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "lock.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -30,14 +31,12 @@ struct bh_record {
   uintptr_t frame[FRAMES];
 };
 
-static int lock; /* insertions and removals; the fault path reads racily */
+/* Insertions and removals; the fault path reads racily. */
+static struct bh_lock lock;
 static int table_full; /* warned */
 
-static void take(void) {
-  while (__atomic_test_and_set(&lock, __ATOMIC_ACQUIRE))
-    __builtin_ia32_pause();
-}
-static void give(void) { __atomic_clear(&lock, __ATOMIC_RELEASE); }
+static void take(void) { bh_lock_take(&lock); }
+static void give(void) { bh_lock_give(&lock); }
 
 static size_t slot_of(uintptr_t p) {
   return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> 48) & (SLOTS - 1);
