@@ -265,6 +265,25 @@ static pid_t raw_fork(void) {
   return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }
 
+/* Line children killed in a write that had not ended, until they are
+ * reaped (a write into a FUSE file could keep one in the kernel a while);
+ * left, each would stay a zombie until the supervisor ends. */
+static pid_t killed_lines[32];
+
+static void reap_killed_lines(void) {
+  for (size_t i = 0; i < sizeof killed_lines / sizeof *killed_lines; i++)
+    if (killed_lines[i] > 0 && waitpid(killed_lines[i], NULL, WNOHANG) != 0)
+      killed_lines[i] = 0;
+}
+
+static void reap_later(pid_t c) {
+  for (size_t i = 0; i < sizeof killed_lines / sizeof *killed_lines; i++)
+    if (!killed_lines[i]) {
+      killed_lines[i] = c;
+      return;
+    }
+}
+
 /* Writes a line to the standard error of task tid's process: through its
  * own descriptor 2 (pidfd_getfd: the same open file, at its offset), so
  * the supervisor keeps none of the program's files open itself (a reader
@@ -292,8 +311,9 @@ void bh_supervisor_say(pid_t tid, int listener, uint64_t id,
    * denial-line-pipe-lock.c), and so would every call the supervisor
    * decides; so may an open of the file again (a FIFO's takes that lock
    * too). The child keeps no descriptor but that one (not the listener).
-   * One still writing then (or stopped by the program) is killed and
-   * left: it ends once the write does. */
+   * One still writing then (or stopped by the program) is killed, and
+   * reaped once it has ended. */
+  reap_killed_lines();
   pid_t c = raw_fork();
   if (c == 0) {
     if (fd < 0)
@@ -309,8 +329,13 @@ void bh_supervisor_say(pid_t tid, int listener, uint64_t id,
   struct pollfd p = {cfd, POLLIN, 0};
   if (cfd >= 0 && poll(&p, 1, 1000) == 1)
     waitpid(c, NULL, 0);
-  else if (c > 0)
+  else if (c > 0) {
     kill(c, SIGKILL);
+    if (cfd >= 0 && poll(&p, 1, 100) == 1)
+      waitpid(c, NULL, 0);
+    else
+      reap_later(c);
+  }
   if (cfd >= 0)
     close(cfd);
   if (fd >= 0)
@@ -799,6 +824,7 @@ static __attribute__((noreturn)) void supervise(int sock) {
     /* Threads the exec scan stopped while they slept: let go later. */
     struct pollfd p = {listener, POLLIN, 0};
     bh_exec_reap();
+    reap_killed_lines();
     if (poll(&p, 1, bh_exec_pending() ? 20 : -1) < 0) {
       if (errno == EINTR)
         continue;
