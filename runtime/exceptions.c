@@ -132,7 +132,9 @@ static struct bh_exc_record *block(int c, size_t size) {
       len < size || len > UINT32_MAX ? NULL : bh_heap_exc_alloc(len);
   if (!r)
     _ZSt9terminatev(); /* as libstdc++ when its pool is empty too */
-  memset(r, 0, size);
+  /* All of it: the pages are handed over whole, with what the heap left
+   * in their tail (attacks-rev58-exc-block-tail.cpp). */
+  memset(r, 0, len);
   struct bh_exc_list *l = bh_heap_exc_list(c);
   lock(l);
   uint32_t s = 0;
