@@ -10,19 +10,12 @@
  * thread and main. */
 #ifndef UNWIND_VAULT_H
 #define UNWIND_VAULT_H
-#include <bulkhead.h>
+#include "vault-key.h"
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
-BULKHEAD_DATA(vault) char vault_key[32] = "TOP-SECRET-VAULT-KEY";
 BULKHEAD_DATA(vault) long vault_sum;
-
-struct E {
-  long v;
-};
 
 /* The program's request (the five words the vault reads, after 32 others)
  * and the code its callback fails with: key-0 memory. */
@@ -33,10 +26,6 @@ static struct {
 static volatile long fail_code = 1;
 
 extern "C" void app_callback(void);
-
-extern "C" BULKHEAD_ENTRY(vault) void vault_throw(long code) {
-  throw E{code};
-}
 
 extern "C" BULKHEAD_INTERNAL(vault) __attribute__((noinline)) void
 vault_check(const long *b) {
@@ -65,15 +54,6 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_run(const long *in, long *status) {
   return 0;
 }
 
-extern "C" BULKHEAD_ENTRY(vault) int vault_key_intact(void) {
-  return strcmp(vault_key, "TOP-SECRET-VAULT-KEY") == 0;
-}
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_key_begins(long word) {
-  return memcmp(vault_key, &word, sizeof word) == 0;
-}
-
-static const long POWNED = 0x2144454e574f50; /* "POWNED!" */
 static int ack[2];
 static volatile int ready;
 static uintptr_t *volatile top; /* near the top of main's stack */
@@ -130,16 +110,5 @@ static volatile uintptr_t *find_saved_sp(void) {
       return w;
   }
   return NULL;
-}
-
-/* What the vault's key says after the request. */
-static void report(int failed, long status) {
-  printf("request failed: %d, status %#lx\n", failed, status);
-  if (vault_key_begins(POWNED))
-    printf("ATTACK SUCCEEDED: the vault's key now begins \"POWNED!\"\n");
-  else if (!vault_key_intact())
-    printf("ATTACK SUCCEEDED: the vault's key was overwritten\n");
-  else
-    printf("vault key intact\n");
 }
 #endif
