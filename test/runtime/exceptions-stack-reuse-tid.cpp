@@ -34,6 +34,10 @@
 //
 // Both also without the system-call filter, where the runtime writes the
 // owner table itself (runtime/stacks.c) instead of the supervisor.
+//
+// With "raw-exit" (attacks-gen-raw-exit-tid.test, open): the first thread
+// ends by the exit system call, so its exit handler never releases its
+// stack, and the second, with its id, continues that stack without a claim.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O1 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
@@ -55,6 +59,13 @@
 // CHECK: second thread: uncaught 0, no exception caught
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: exceptions-stack-reuse-tid: done
+// RAW: first thread, out of a catch: uncaught 1, an exception caught
+// RAW-NEXT: control: the second thread has the first's id
+// RAW-NEXT: control: the second thread runs on the first's stack
+// RAW-NOT: ATTACK SUCCEEDED
+// RAW: second thread: uncaught 0, no exception caught
+// RAW-NOT: ATTACK SUCCEEDED
+// RAW: exceptions-stack-reuse-tid: done
 #include <bulkhead.h>
 #include <exception>
 #include <fcntl.h>
@@ -64,6 +75,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -145,6 +157,7 @@ __attribute__((constructor(101))) static void start_setter(void) {
 
 static pid_t first_tid;
 static uintptr_t first_frame;
+static int raw_exit;
 
 static void *first(void *) {
   first_tid = gettid();
@@ -152,6 +165,8 @@ static void *first(void *) {
   vault_leave_caught();
   vault_state("first thread, out of a catch");
   first_frame = vault_frame();
+  if (raw_exit)
+    syscall(SYS_exit, 0); /* no exit handler: its stack stays held */
   return NULL;
 }
 
@@ -213,6 +228,7 @@ int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc > 1 && !strcmp(argv[1], "fork"))
     return fork_case();
+  raw_exit = argc > 1 && !strcmp(argv[1], "raw-exit");
   vault_state("main");
   pthread_t t;
   pthread_create(&t, NULL, first, NULL);
