@@ -356,7 +356,7 @@ struct bh_eh_globals {
   unsigned uncaught;
 };
 struct bh_eh_globals *bh_ring_eh_globals(int c) BH_HIDDEN;
-char *bh_stack_ring_mine(int c, uint32_t *tid) BH_HIDDEN;
+char *bh_stack_ring_mine(int c, uint64_t *claim) BH_HIDDEN;
 struct bh_exc_list *bh_heap_exc_list(int i) BH_HIDDEN;
 void *bh_heap_exc_alloc(size_t n) BH_HIDDEN;
 int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list,
@@ -584,8 +584,9 @@ void bh_record_stack_fault(int i, uintptr_t addr, uintptr_t pc) BH_HIDDEN;
 #define BH_RING_HANDOVER_MASK 40
 /* The ring of this thread's stack of compartment c that holds sp, or NULL
  * if sp is on no stack of c's that this thread holds (stacks.c). Both
- * give the thread's id (the owner's) in *tid. */
-char *bh_stack_ring(int c, const char *sp, uint32_t *tid) BH_HIDDEN;
+ * give the number of the thread's claim of the stack in *claim
+ * (syscalls.h, bh_owner_table). */
+char *bh_stack_ring(int c, const char *sp, uint64_t *claim) BH_HIDDEN;
 /* Review 55: with compartment c's rights, voids (zeroes) the marked
  * cookies (abi.h, BH_STATIC_FRAME_MARK) of c's calls out, and the cookies
  * of its run-time-chosen calls' records (review 57), whose records lie

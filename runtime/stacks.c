@@ -37,12 +37,12 @@
  * thread's exit remap or unmap memory of its choice, compartment heaps included
  * (found in review). Now a stack is handed only to a thread where no one holds
  * it, and a thread releases only stacks whose owner is its own id (gettid),
- * which no store can forge. Global (hidden) only so that
+ * which no store can forge. Each claim also counts in `claim`, the number
+ * that names it (syscalls.h). Global (hidden) only so that
  * test/runtime/attacks-stack-share.c can name it. */
 BH_HIDDEN union {
-  uint32_t tid[BH_MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
-  char pad[(BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA * 4 + BH_PAGE - 1) &
-           ~(BH_PAGE - 1)];
+  struct bh_owner_table t;
+  char pad[(sizeof(struct bh_owner_table) + BH_PAGE - 1) & ~(BH_PAGE - 1)];
 } owner __asm__("__bulkhead_stack_owners") __attribute__((aligned(BH_PAGE)));
 
 /* The stacks this thread holds. Key-0 memory: `index` is a hint, used
@@ -88,9 +88,18 @@ static void owner_unlock(struct owner_lock l) {
 }
 
 static void set_owner(struct owner_lock l, int c, int i, uint32_t tid) {
-  if (pwrite(l.mem, &tid, sizeof tid, (off_t)(uintptr_t)&owner.tid[c][i]) !=
+  if (pwrite(l.mem, &tid, sizeof tid, (off_t)(uintptr_t)&owner.t.tid[c][i]) !=
       sizeof tid)
     bh_fatal("cannot record a compartment stack's owner");
+}
+
+/* A new claim of stack i of compartment c, by tid: its number first. */
+static void set_claim(struct owner_lock l, int c, int i, uint32_t tid) {
+  uint64_t n = owner.t.claim[c][i] + 1;
+  if (pwrite(l.mem, &n, sizeof n, (off_t)(uintptr_t)&owner.t.claim[c][i]) !=
+      sizeof n)
+    bh_fatal("cannot record a compartment stack's owner");
+  set_owner(l, c, i, tid);
 }
 
 static __attribute__((noreturn)) void request_failed(void) {
@@ -103,7 +112,7 @@ static __attribute__((noreturn)) void request_failed(void) {
  * answer the runtime's ioctl with 0 in the supervisor's place (found in
  * review). The read-only table must show what was asked. */
 static void check_owner(int c, int i, int mine, uint32_t tid) {
-  uint32_t now = __atomic_load_n(&owner.tid[c][i], __ATOMIC_ACQUIRE);
+  uint32_t now = __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE);
   if (mine ? now != tid : now == tid)
     bh_fatal("a compartment stack's owner is not what the system-call "
              "supervisor was "
@@ -123,9 +132,9 @@ static int claim(int c, int i, uint32_t tid) {
     request_failed();
   }
   struct owner_lock l = owner_lock();
-  int free = owner.tid[c][i] == 0;
+  int free = owner.t.tid[c][i] == 0;
   if (free)
-    set_owner(l, c, i, tid);
+    set_claim(l, c, i, tid);
   owner_unlock(l);
   return free ? 0 : -1;
 }
@@ -133,7 +142,9 @@ static int claim(int c, int i, uint32_t tid) {
 /* In a forked child, the one thread alive is the forking one, under a new
  * id: it takes over every stack the parent's threads held (its own among
  * them), so no new thread with a recycled id shares one, and its exit
- * releases them. */
+ * releases them. Each a new claim: the child starts the state a stack
+ * keeps for its holder empty (unwind-copy.c), as when the id alone
+ * named it. */
 static void owners_after_fork(void) {
   uint32_t tid = my_tid();
   if (bh_policy->on) {
@@ -143,15 +154,15 @@ static void owners_after_fork(void) {
       request_failed();
     for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
       for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-        if (owner.tid[c][i])
+        if (owner.t.tid[c][i])
           check_owner(c, i, 1, tid);
     return;
   }
   struct owner_lock l = owner_lock();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-      if (owner.tid[c][i])
-        set_owner(l, c, i, tid);
+      if (owner.t.tid[c][i])
+        set_claim(l, c, i, tid);
   owner_unlock(l);
 }
 
@@ -252,7 +263,7 @@ static void thread_exit(void *unused) {
   mine.dtor = 0;
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
-      if (owner.tid[c][i] != tid)
+      if (owner.t.tid[c][i] != tid)
         continue;
       char *base =
           bh_domain_at((size_t)c)->stack_lo + (size_t)i * BH_STACK_SIZE;
@@ -324,13 +335,13 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
     int i = k < 0 ? hint : k; /* the hint first: usually right */
     if (i < 0 || i >= BH_STACKS_PER_ARENA)
       continue;
-    if (owner.tid[c][i] == tid) { /* the slot was cleared behind our back */
+    if (owner.t.tid[c][i] == tid) { /* the slot was cleared behind our back */
       *slot = d->stack_lo + (size_t)(i + 1) * BH_STACK_SIZE - BH_STACK_HEADER;
       errno = saved_errno;
       return;
     }
     /* Free now; the claim decides (another thread may take it first). */
-    if (!owner.tid[c][i] && !claim(c, i, tid)) {
+    if (!owner.t.tid[c][i] && !claim(c, i, tid)) {
       take = i;
       break;
     }
@@ -426,13 +437,13 @@ void **bh_stack_slot_at(const char *sp) {
     struct bulkhead_domain *d = bh_domain_at((size_t)c);
     if (sp > d->stack_lo && sp <= d->stack_hi) {
       size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
-      return owner.tid[c][i] == my_tid() ? mine.slot[c] : NULL;
+      return owner.t.tid[c][i] == my_tid() ? mine.slot[c] : NULL;
     }
   }
   return NULL;
 }
 
-char *bh_stack_ring(int c, const char *sp, uint32_t *tid) {
+char *bh_stack_ring(int c, const char *sp, uint64_t *claim) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -440,9 +451,9 @@ char *bh_stack_ring(int c, const char *sp, uint32_t *tid) {
     return NULL;
   size_t i = (size_t)(sp - 1 - d->stack_lo) / BH_STACK_SIZE;
   /* Its owner's id, not a key-0 hint (no libc: a compartment's rights). */
-  *tid = (uint32_t)bh_raw_gettid();
-  if (owner.tid[c][i] != *tid)
+  if (owner.t.tid[c][i] != (uint32_t)bh_raw_gettid())
     return NULL;
+  *claim = __atomic_load_n(&owner.t.claim[c][i], __ATOMIC_RELAXED);
   return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
 }
 
@@ -453,8 +464,8 @@ char *bh_stack_ring(int c, const char *sp, uint32_t *tid) {
  * The scan's length is what the unwinding or the jump left dead (all of
  * the stack if a key-0 slot had the mark moved to its bottom). */
 void bh_stack_void_records(int c, const char *below) {
-  uint32_t tid;
-  char *ring = bh_stack_ring(c, below, &tid);
+  uint64_t claim;
+  char *ring = bh_stack_ring(c, below, &claim);
   if (!ring)
     return;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -479,7 +490,7 @@ void bh_stack_void_records(int c, const char *below) {
       w[1] = 0;
 }
 
-char *bh_stack_ring_mine(int c, uint32_t *tid) {
+char *bh_stack_ring_mine(int c, uint64_t *claim) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -487,9 +498,11 @@ char *bh_stack_ring_mine(int c, uint32_t *tid) {
     return NULL;
   /* Found by its owner's id in the read-only table, not by a key-0 hint
    * (no libc: a compartment's rights). */
-  *tid = (uint32_t)bh_raw_gettid();
+  uint32_t tid = (uint32_t)bh_raw_gettid();
   for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-    if (__atomic_load_n(&owner.tid[c][i], __ATOMIC_RELAXED) == *tid)
+    if (__atomic_load_n(&owner.t.tid[c][i], __ATOMIC_RELAXED) == tid) {
+      *claim = __atomic_load_n(&owner.t.claim[c][i], __ATOMIC_RELAXED);
       return d->stack_lo + (size_t)i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
+    }
   return NULL;
 }

@@ -59,8 +59,8 @@
 extern pid_t _Fork(void);
 
 /* stacks.c's owner table: the same address in every fork of the program. */
-extern uint32_t bh_owners[15][BH_STACKS_PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") BH_HIDDEN;
+extern struct bh_owner_table
+    bh_owners __asm__("__bulkhead_stack_owners") BH_HIDDEN;
 
 int bh_notif_respond(int listener, uint64_t id, long val, int error, int cont) {
   struct seccomp_notif_resp r;
@@ -425,12 +425,23 @@ int bh_shares_memory(pid_t tgid, pid_t tid) {
   return bh_each_sharer(tgid, tid, yes, NULL) != 0; /* unreadable: yes */
 }
 
+/* One more claim of the stack whose number is at `at` in the caller's
+ * memory (bh_owner_table); nonzero if it could not be counted. */
+static int count_claim(int fd, off_t at) {
+  uint64_t n;
+  if (pread(fd, &n, sizeof n, at) != (ssize_t)sizeof n)
+    return -1;
+  n++;
+  return pwrite(fd, &n, sizeof n, at) != (ssize_t)sizeof n;
+}
+
 static int owner_request(int listener, const struct seccomp_notif *n) {
   int op = (int)n->data.args[1], c = (int)n->data.args[2],
       i = (int)n->data.args[3];
   uint32_t tid = (uint32_t)n->pid;
   pid_t tgid = bh_task_tgid((pid_t)n->pid);
-  if (c < 0 || c >= 15 || i < 0 || i >= BH_STACKS_PER_ARENA || tgid <= 0)
+  if (c < 0 || c >= BH_MAX_COMPARTMENTS || i < 0 || i >= BH_STACKS_PER_ARENA ||
+      tgid <= 0)
     return EINVAL;
   /* The caller's own memory file: /proc/<tgid> is the leader's, which
    * has none once it ended with pthread_exit (review 6). */
@@ -467,31 +478,42 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
       return EPERM;
     }
     /* A compartment's row at a time: no other thread of the process can
-     * change it meanwhile (one thread; the supervisor makes every claim). */
-    for (int cc = 0; cc < (int)count && cc < 15 && !err; cc++) {
+     * change it meanwhile (one thread; the supervisor makes every claim).
+     * Each stack taken over is a new claim: its number first. */
+    for (int cc = 0; cc < (int)count && cc < BH_MAX_COMPARTMENTS && !err;
+         cc++) {
       uint32_t row[BH_STACKS_PER_ARENA];
-      off_t at = (off_t)(uintptr_t)bh_owners[cc];
+      uint64_t claims[BH_STACKS_PER_ARENA];
+      off_t at = (off_t)(uintptr_t)bh_owners.tid[cc],
+            claims_at = (off_t)(uintptr_t)bh_owners.claim[cc];
       int changed = 0;
-      if (pread(fd, row, sizeof row, at) != (ssize_t)sizeof row) {
+      if (pread(fd, row, sizeof row, at) != (ssize_t)sizeof row ||
+          pread(fd, claims, sizeof claims, claims_at) !=
+              (ssize_t)sizeof claims) {
         err = EIO;
         break;
       }
       for (int ii = 0; ii < BH_STACKS_PER_ARENA; ii++)
-        if (row[ii] && row[ii] != tid)
-          row[ii] = tid, changed = 1;
-      if (changed && pwrite(fd, row, sizeof row, at) != (ssize_t)sizeof row)
+        if (row[ii])
+          row[ii] = tid, claims[ii]++, changed = 1;
+      if (changed && (pwrite(fd, claims, sizeof claims, claims_at) !=
+                          (ssize_t)sizeof claims ||
+                      pwrite(fd, row, sizeof row, at) != (ssize_t)sizeof row))
         err = EIO;
     }
   } else {
     uint32_t cur, want = op == BH_OWNER_CLAIM ? 0 : tid,
                   to = op == BH_OWNER_CLAIM ? tid : 0;
-    off_t at = (off_t)(uintptr_t)&bh_owners[c][i];
+    off_t at = (off_t)(uintptr_t)&bh_owners.tid[c][i],
+          n_at = (off_t)(uintptr_t)&bh_owners.claim[c][i];
     if (op != BH_OWNER_CLAIM && op != BH_OWNER_RELEASE)
       err = EINVAL;
     else if (pread(fd, &cur, 4, at) != 4)
       err = EIO;
     else if (cur != want)
       err = op == BH_OWNER_CLAIM ? EBUSY : EPERM;
+    else if (op == BH_OWNER_CLAIM && count_claim(fd, n_at))
+      err = EIO; /* a new claim: its number first */
     else if (pwrite(fd, &to, 4, at) != 4)
       err = EIO;
   }

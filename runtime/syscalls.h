@@ -107,6 +107,18 @@ int bh_build_filter(const struct bh_policy *p, struct sock_filter *out,
 int bh_build_object_filter(uintptr_t lo, uintptr_t hi, struct sock_filter *out,
                            int max) BH_HIDDEN;
 
+/* stacks.c's stack-owner table (__bulkhead_stack_owners), which the
+ * supervisor writes too: each stack's holder's thread id (0: free), and
+ * its claims so far, a claim's number, which no one can make again: after
+ * fork the one thread takes over as a new claim. A thread id can come
+ * again (the kernel hands a dead thread's to a new one); a claim's number
+ * cannot, so the state a stack keeps for its holder (unwind-copy.c) is
+ * kept per claim. */
+struct bh_owner_table {
+  uint32_t tid[BH_MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
+  uint64_t claim[BH_MAX_COMPARTMENTS][BH_STACKS_PER_ARENA];
+};
+
 /* The runtime's requests to the supervisor: an ioctl on this descriptor
  * number (never a real one: above any RLIMIT_NOFILE) goes to it. */
 #define BH_REQUEST_FD 0x7ffffff3

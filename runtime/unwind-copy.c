@@ -80,11 +80,12 @@ struct ring {
   struct bh_eh_globals eh; /* libstdc++'s, this thread's in the compartment */
   uint64_t handover;       /* a hand-over runs below the ring (exceptions.c) */
   uint64_t handover_mask;  /* the signal mask it blocked */
-  uint32_t tid;            /* the thread the header below is of */
-  char pad[RING_HEADER - 40 - sizeof(struct bh_eh_globals)];
+  uint64_t claim;          /* the stack's claim the header is of (stacks.c) */
   uint8_t slot[SLOTS][SLOT];
 };
-_Static_assert(sizeof(struct ring) <= BH_UNWIND_RING, "the ring's size");
+_Static_assert(sizeof(struct ring) <= BH_UNWIND_RING &&
+                   __builtin_offsetof(struct ring, slot) <= RING_HEADER,
+               "the ring's size");
 _Static_assert(__builtin_offsetof(struct ring, handover) == BH_RING_HANDOVER &&
                    __builtin_offsetof(struct ring, handover_mask) ==
                        BH_RING_HANDOVER_MASK,
@@ -380,13 +381,16 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
  * the next thread to take it starts with no caught or uncaught exceptions
  * and no walk under way, not the ones the last left (an exception in
  * flight when it longjmp'd out of a cleanup, exceptions-stack-reuse.cpp).
- * The hand-over's words are the stub's (it clears them as it leaves). */
-static struct ring *owned(char *p, uint32_t tid) {
+ * The next thread is the next claim in the read-only owner table, not the
+ * next thread id: the kernel hands a dead thread's id to a new thread
+ * (exceptions-stack-reuse-tid.cpp). The hand-over's words are the stub's
+ * (it clears them as it leaves). */
+static struct ring *owned(char *p, uint64_t claim) {
   struct ring *r = (struct ring *)p;
-  if (r && r->tid != tid) {
+  if (r && r->claim != claim) {
     r->walks = 0;
     memset(&r->eh, 0, sizeof r->eh);
-    r->tid = tid;
+    r->claim = claim;
   }
   return r;
 }
@@ -397,8 +401,8 @@ static struct ring *this_ring(void) {
     return NULL;
   char *sp;
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
-  uint32_t tid = 0;
-  return owned(bh_stack_ring(c, sp, &tid), tid);
+  uint64_t claim = 0;
+  return owned(bh_stack_ring(c, sp, &claim), claim);
 }
 
 int bh_unwind_signal_frame_ok(void) {
@@ -407,8 +411,8 @@ int bh_unwind_signal_frame_ok(void) {
 }
 
 struct bh_eh_globals *bh_ring_eh_globals(int c) {
-  uint32_t tid = 0;
-  struct ring *r = owned(bh_stack_ring_mine(c, &tid), tid);
+  uint64_t claim = 0;
+  struct ring *r = owned(bh_stack_ring_mine(c, &claim), claim);
   return r ? &r->eh : NULL;
 }
 
