@@ -35,7 +35,7 @@
 // Both also without the system-call filter, where the runtime writes the
 // owner table itself (runtime/stacks.c) instead of the supervisor.
 //
-// With "raw-exit" (attacks-gen-raw-exit-tid.test, open): the first thread
+// With "raw-exit" (attacks-stack-raw-exit-tid.test, open): the first thread
 // ends by the exit system call, so its exit handler never releases its
 // stack, and the second, with its id, continues that stack without a claim.
 // REQUIRES: pku
