@@ -527,9 +527,13 @@ struct bh_words;
 int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
                    const struct bh_words *w, const void **copy,
                    const char **why) BH_HIDDEN;
-/* Around the runtime's own calls of _Unwind_Backtrace (+1, then -1): a
- * copy refused meanwhile ends the walk quietly (unwind-copy.c). */
-void bh_unwind_walk(int delta) BH_HIDDEN;
+/* Around the runtime's own calls of _Unwind_Backtrace: a copy refused
+ * meanwhile ends the walk quietly, and signal frames are let through
+ * (unwind-copy.c). Begin blocks every signal, the mask before into *MASK,
+ * and returns 1 if the thread runs on a stack of the compartment whose
+ * rights it holds (else 0, nothing done); then end must follow. */
+int bh_unwind_walk_begin(uint64_t *mask) BH_HIDDEN;
+void bh_unwind_walk_end(const uint64_t *mask) BH_HIDDEN;
 /* Whether the unwinder may go through a signal frame here (unwind-find.c):
  * the thread runs on no stack of the compartment whose rights it holds
  * (its frames are key-0 memory: nothing to keep), or such a walk is under

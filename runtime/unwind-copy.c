@@ -32,8 +32,8 @@
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
  * the compartment's rights. Only the runtime's own walks (backtrace(3),
- * fault reports, the recorder: bh_unwind_walk) end quietly there instead,
- * as a walk ending early harms no one.
+ * fault reports, the recorder: bh_unwind_walk_begin) end quietly there
+ * instead, as a walk ending early harms no one.
  *
  * Where the copy lives: memory the default domain cannot write, that no
  * other thread overwrites while this thread's unwinder reads it, and no
@@ -76,7 +76,7 @@ _Static_assert(SLOT % 8 == 0 && SLOT == 4080, "a copy's slot, as said below");
 
 struct ring {
   uint64_t next;  /* lookups so far: the next slot */
-  uint64_t walks; /* the runtime's own walks under way (bh_unwind_walk) */
+  uint64_t walks; /* the runtime's own walks under way (signals blocked) */
   struct bh_eh_globals eh; /* libstdc++'s, this thread's in the compartment */
   uint64_t handover;       /* a hand-over runs below the ring (exceptions.c) */
   uint64_t handover_mask;  /* the signal mask it blocked */
@@ -416,10 +416,32 @@ struct bh_eh_globals *bh_ring_eh_globals(int c) {
   return r ? &r->eh : NULL;
 }
 
-void bh_unwind_walk(int delta) {
+/* Read-only: the kernel reads the mask from memory. */
+static const uint64_t all_signals = ~(uint64_t)0;
+
+/* The count is up only while every signal is blocked (review 58b): it lets
+ * signal frames through, so nothing may leave a walk but its end, and a
+ * handler the program chose (the default domain's code) may leave by
+ * siglongjmp, which once left it up for every later throw
+ * (attacks-rev58b-stale-walk.cpp). A fault meanwhile kills the thread's
+ * process (a blocked fault is not handled), and the walk's callbacks are
+ * the runtime's (unwind.c), which call no one. Blocking is simpler than
+ * telling a throw apart from a walk by other means: glibc's forced unwind
+ * reaches libgcc_s by its own table, past any interposed entry point. */
+int bh_unwind_walk_begin(uint64_t *mask) {
   struct ring *r = this_ring();
-  if (r)
-    __atomic_fetch_add(&r->walks, (uint64_t)(int64_t)delta, __ATOMIC_RELAXED);
+  if (!r)
+    return 0;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, 0 /* SIG_BLOCK */,
+                     (long)&all_signals, (long)mask, 8))
+    bh_fatal("cannot block signals around the runtime's stack walk");
+  __atomic_fetch_add(&r->walks, 1, __ATOMIC_RELAXED);
+  return 1;
+}
+
+void bh_unwind_walk_end(const uint64_t *mask) {
+  __atomic_fetch_sub(&this_ring()->walks, 1, __ATOMIC_RELAXED);
+  bh_raw_syscall(SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)mask, 0, 8);
 }
 
 /* Writes at O->p a copy of the LSDA read into L whose type table is

@@ -50,11 +50,15 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg) {
 }
 
 /* A frame whose CFI the runtime will not copy ends these walks there
- * (bh_unwind_walk), rather than the program. */
+ * (bh_unwind_walk_begin), rather than the program. With a compartment's
+ * rights they run with signals blocked, and FN must call no code of the
+ * program's: nothing may leave the walk but its end. */
 static void walk(_Unwind_Trace_Fn fn, void *arg) {
-  bh_unwind_walk(1);
+  uint64_t mask;
+  int began = bh_unwind_walk_begin(&mask);
   _Unwind_Backtrace(fn, arg);
-  bh_unwind_walk(-1);
+  if (began)
+    bh_unwind_walk_end(&mask);
 }
 
 int bh_backtrace(uintptr_t *out, int max, int own) {
