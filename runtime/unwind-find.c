@@ -52,6 +52,8 @@
  * So does a thread on no compartment stack (-fno-pkey-compartment-stacks,
  * or a PKRU that is no compartment's), whose own frames are key-0 memory
  * anyway: glibc's cancellation unwinds from its handler through its frame.
+ * A walk is known by a count that no handler can leave up (unwind-copy.c,
+ * bh_unwind_walk_begin).
  */
 #define _GNU_SOURCE
 #include "internal.h"
