@@ -512,8 +512,10 @@ static int in_an_arena(uintptr_t v) {
  * made, and the entries they made, are nested in it. So the voiding runs
  * up to the highest frame top, above the mark, whose saved pointer lies in
  * [lo, hi) and in no compartment's arena: frames read as such from c's
- * data only add to what is voided (a later way back traps), and a real
- * one is always found. */
+ * data (an old entry's frame among its locals, words copied from input)
+ * only add to what is voided, live records too (their ways back trap),
+ * and a real one is always found. An entry from another compartment is
+ * taken as live (its caller's pointer is in that one's arena). */
 uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
                                 uintptr_t caller_sp) {
   (void)caller_sp;
