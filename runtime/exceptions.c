@@ -475,7 +475,8 @@ bh_exception_arrives(void *exc, const struct bulkhead_domain *to,
    * records of the calls out the exception unwound through, whose ways
    * back never ran; their cookies are voided, so that no later way back
    * (nor the unwinder's check) takes one (review 55,
-   * attacks-rev55-stale-cookie.cpp). */
+   * attacks-rev55-stale-cookie.cpp). The unwinder voids each call out it
+   * passes too, wherever the catch is (unwind-copy.c). */
   if (d == c)
     bh_stack_void_records(c, sp);
   if (d == c || (d < 0 && to->pkru != __bulkhead_domain0.pkru))

@@ -670,10 +670,33 @@ static void widen(uintptr_t sp) {
   bh_raw_syscall(SYS_sigaltstack, (long)&w, 0, 0, 0);
 }
 
+/* A jump made with the default domain's rights, from this frame to hi,
+ * skips the frames of the entries into compartments made from the frames
+ * between: each compartment whose stack this thread holds voids the
+ * records of the calls out nested in them, with its own rights, on its
+ * stack's hand-over stack (free: a hand-over runs no default code, with
+ * signals blocked; stacks.c, bh_stack_void_skipped). Their records are in
+ * memory the default domain cannot write. */
+static void void_skipped(uintptr_t hi) {
+  uintptr_t lo = (uintptr_t)__builtin_frame_address(0);
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++) {
+    uint64_t claim;
+    char *ring = bh_stack_ring_mine(c, &claim);
+    if (!ring || !bh_slot_tpoff(c))
+      continue;
+    uint64_t old;
+    mask_signals(SIG_BLOCK, &all_signals, &old);
+    bh_run_in_compartment(c, ring, bh_stack_void_skipped, (uintptr_t)c, lo,
+                          hi);
+    mask_signals(SIG_SETMASK, &old, NULL);
+  }
+}
+
 /* What every longjmp skips: the alternate stack's narrowing, the
- * sharing policy's brackets (share.c), and, for a jump within a
- * compartment's stack made with its rights, the ways back of the calls out
- * it leaves, whose records are voided (review 55; stacks.c). */
+ * sharing policy's brackets (share.c), and the ways back of the calls out
+ * of compartments it leaves, whose records are voided (review 55;
+ * stacks.c): with a compartment's rights, within its stack; with the
+ * default domain's, nested in the entries it skips. */
 static void leaving(struct __jmp_buf_tag *env) {
   uintptr_t sp = target_sp(env);
   widen(sp);
@@ -681,6 +704,9 @@ static void leaving(struct __jmp_buf_tag *env) {
   int c = bh_current_compartment();
   if (c >= 0)
     bh_stack_void_records(c, (const char *)sp);
+  else if (protected() && __bulkhead_domain0.pkru &&
+           bh_rdpkru() == __bulkhead_domain0.pkru)
+    void_skipped(sp);
 }
 
 __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {

@@ -490,6 +490,69 @@ void bh_stack_void_records(int c, const char *below) {
       w[1] = 0;
 }
 
+void bh_stack_void_record(int c, const char *s, int kind) {
+  uint64_t claim;
+  char *ring = bh_stack_ring(c, s + 16, &claim);
+  if (!ring || (uintptr_t)s % 8 || s < ring + BH_UNWIND_RING + BH_PAGE)
+    return;
+  uint64_t plain = *(const uint64_t *)(bh_domain_at((size_t)c)->stack_lo -
+                                       BH_COOKIE_BELOW),
+           *w = (uint64_t *)s;
+  if (kind == 1 && w[0] == (plain ^ BH_STATIC_FRAME_MARK))
+    w[0] = 0;
+  else if (kind == 2 && w[0] == (uint64_t)c && w[1] == plain)
+    w[1] = 0;
+}
+
+/* Whether v lies in a compartment's stack arena. */
+static int in_an_arena(uintptr_t v) {
+  struct bulkhead_domain *d;
+  bh_for_each_domain(i, d) {
+    if (d->stack_lo && v >= (uintptr_t)d->stack_lo - BH_ARENA_GUARD &&
+        v <= (uintptr_t)d->stack_hi)
+      return 1;
+  }
+  return 0;
+}
+
+/* An entry into c (pass/Stacks.cpp, writeCompartmentFrameTop) leaves at
+ * the top T of its frames the frame BH_FRAME_*, whose old slot is T
+ * itself and whose saved pointer is the caller's stack pointer. The frames
+ * of an entry whose caller's frame a jump skips are dead, and so is all of
+ * c's stack below the outermost such frame's top: the calls out the entry
+ * made, and the entries they made, are nested in it. So the voiding runs
+ * up to the highest frame top, above the mark, whose saved pointer lies in
+ * [lo, hi) and in no compartment's arena: frames read as such from c's
+ * data (an old entry's frame among its locals, words copied from input)
+ * only add to what is voided, live records too (their ways back trap),
+ * and a real one is always found. An entry from another compartment is
+ * taken as live (its caller's pointer is in that one's arena). */
+uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
+                                uintptr_t caller_sp) {
+  (void)caller_sp;
+  uint64_t claim;
+  char *ring = bh_stack_ring_mine((int)c, &claim);
+  if (!ring)
+    return 0;
+  char *low = ring + BH_UNWIND_RING + BH_PAGE,
+       *end = low + BH_STACK_SIZE - BH_STACK_LOW,
+       *mark = *(char **)(end - BH_STACK_MARK_BELOW), *below = NULL;
+  if (mark < low)
+    mark = low;
+  for (char *t = (char *)(((uintptr_t)mark + 15) & ~(uintptr_t)15) +
+                 BH_FRAME_SIZE;
+       t <= end - BH_STACK_HEADER; t += 16) {
+    char *frame = t - BH_FRAME_SIZE;
+    uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
+    if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == t && from >= lo &&
+        from < hi && !in_an_arena(from))
+      below = t;
+  }
+  if (below)
+    bh_stack_void_records((int)c, below);
+  return 0;
+}
+
 char *bh_stack_ring_mine(int c, uint64_t *claim) {
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     return NULL;

@@ -20,6 +20,9 @@
  * or read from read-only memory), the FDE's pc range as decoded, its LSDA
  * pointer the LSDA's copy, after them in the same slot, with an absolute
  * type table (each entry the type_info's address, recorded likewise).
+ * A trampoline's FDE out of the compartment (a call out) gets a
+ * personality routine and an LSDA of the runtime's, which void its record
+ * once the unwinder has passed it (callout_personality, below).
  * Everything else is copied as it is: the augmentation string
  * (S, B), the alignments, the CFA programs, which are position-independent
  * except DW_CFA_set_loc (a pointer in the FDE encoding: not re-encoded
@@ -68,6 +71,7 @@
 #include "unwind-cfi.h"
 
 #include <string.h>
+#include <unwind.h>
 
 #define SLOTS 4
 #define RING_HEADER 64
@@ -81,6 +85,8 @@ struct ring {
   uint64_t handover;       /* a hand-over runs below the ring (exceptions.c) */
   uint64_t handover_mask;  /* the signal mask it blocked */
   uint64_t claim;          /* the stack's claim the header is of (stacks.c) */
+  uint64_t dead; /* a call out's record the unwinder passes: kind | address
+                  * (callout_personality), voided at the next lookup */
   uint8_t slot[SLOTS][SLOT];
 };
 _Static_assert(sizeof(struct ring) <= BH_UNWIND_RING &&
@@ -375,6 +381,59 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
   }
 }
 
+/* The first marked CFA expression in the FDE's program [p, end) (its
+ * kind, as marked_cfa's, or 0), its saved pointer's offset into *at. In a
+ * trampoline out of a compartment (pass/Stacks.cpp) the first is the one
+ * in force at its call, where an exception passes it. */
+static int first_marked(const uint8_t *p, const uint8_t *end, intptr_t *at) {
+  while (p < end) {
+    const uint8_t *next = insn_end(p, end), *block = p + 1;
+    uintptr_t above;
+    int kind;
+    if (*p == 0x0f) { /* def_cfa_expression */
+      bh_cfi_uleb(&block);
+      if ((kind = marked_cfa(block, next, at, &above)))
+        return kind;
+    }
+    p = next;
+  }
+  return 0;
+}
+
+/* What the copy of a call out's FDE gives its personality routine as its
+ * LSDA: where its saved pointer is, and its kind. */
+struct callout_lsda {
+  intptr_t at;
+  uint64_t kind;
+};
+
+static struct ring *this_ring(void);
+
+/* The personality routine of the copy of a trampoline out of the
+ * compartment (copy_into gives it one): called by libgcc_s with the
+ * compartment's rights for the call out's frame, before it computes that
+ * frame's CFA from the saved pointer (the checked expression,
+ * put_checked_cfa). An exception passing the call out in its second phase
+ * (or a forced unwind) unwinds the frames that would return through its
+ * record; wherever the catch is (the compartment's own, another domain's,
+ * shared code's), the record is dead. Its address (the same word the
+ * expression reads) is noted in the ring: the next lookup, once the CFA is
+ * computed, voids it (bh_unwind_copy; stacks.c, bh_stack_void_record). */
+static _Unwind_Reason_Code callout_personality(int version,
+                                               _Unwind_Action actions,
+                                               uint64_t cls,
+                                               struct _Unwind_Exception *exc,
+                                               struct _Unwind_Context *ctx) {
+  (void)version, (void)cls, (void)exc;
+  const struct callout_lsda *l = _Unwind_GetLanguageSpecificData(ctx);
+  struct ring *r = this_ring();
+  if ((actions & _UA_CLEANUP_PHASE) && l && r)
+    r->dead =
+        *(const uintptr_t *)(_Unwind_GetCFA(ctx) + (uintptr_t)l->at) |
+        l->kind;
+  return _URC_CONTINUE_UNWIND;
+}
+
 /* This thread's ring on the stack of the compartment whose rights it
  * holds, or NULL (see the top). */
 /* The ring at p, with compartment c's rights. A stack outlives its thread:
@@ -389,6 +448,7 @@ static struct ring *owned(char *p, uint64_t claim) {
   struct ring *r = (struct ring *)p;
   if (r && r->claim != claim) {
     r->walks = 0;
+    r->dead = 0;
     memset(&r->eh, 0, sizeof r->eh);
     r->claim = claim;
   }
@@ -530,24 +590,44 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     return *why = "its personality routine is neither libstdc++'s nor "
                   "libgcc_s's (glibc's forwards through key-0 words)",
            NULL;
+  /* A call out's frame (a marked expression: a trampoline out of the
+   * compartment) gets the runtime's personality routine, and as its LSDA
+   * where its saved pointer is (callout_personality). */
+  struct callout_lsda callout = {0, 0};
+  callout.kind = (uint64_t)first_marked(insns, end, &callout.at);
+  char aug[16];
+  if (strlen(c->aug) + 3 > sizeof aug)
+    return *why = "its CIE's augmentation is too long", NULL;
+  strcpy(aug, c->aug);
+  if (callout.kind) {
+    if (c->aug[0] != 'z' || c->pers_enc != BH_PE_OMIT ||
+        c->lsda_enc != BH_PE_OMIT)
+      return *why = "it is a call out's, but its CIE has a personality "
+                    "routine, an LSDA or no augmentation data",
+             NULL;
+    strcpy(aug, "zPL");
+    strcat(aug, c->aug + 1);
+    personality = (uintptr_t)callout_personality;
+  }
 
   struct out o = {slot, slot + SLOT, 0};
   uint8_t *cie = o.p;
   put4(&o, 0); /* its length, below */
   put4(&o, 0); /* a CIE */
   put1(&o, c->version);
-  put(&o, c->aug, strlen(c->aug) + 1);
+  put(&o, aug, strlen(aug) + 1);
   put(&o, c->fields, (size_t)(c->fields_end - c->fields));
-  if (c->aug[0] == 'z') {
+  if (aug[0] == 'z') {
     uint8_t data[32];
     size_t n = 0;
-    for (const char *a = c->aug + 1; *a; a++) {
+    for (const char *a = aug + 1; *a; a++) {
       if (n + 9 > sizeof data) /* not a CIE any compiler writes */
         return *why = "its CIE's augmentation is too long", NULL;
       if (*a == 'R')
         data[n++] = BH_PE_ABSPTR;
       else if (*a == 'L')
-        data[n++] = c->lsda_enc == BH_PE_OMIT ? BH_PE_OMIT : BH_PE_ABSPTR;
+        data[n++] = c->lsda_enc == BH_PE_OMIT && !callout.kind ? BH_PE_OMIT
+                                                               : BH_PE_ABSPTR;
       else if (*a == 'P') {
         data[n++] = BH_PE_ABSPTR;
         memcpy(data + n, &personality, 8);
@@ -566,8 +646,8 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
   put8(&o, begin);
   put8(&o, range);
   uint8_t *lsda_at = NULL;
-  if (c->aug[0] == 'z') {
-    int has_lsda = c->lsda_enc != BH_PE_OMIT;
+  if (aug[0] == 'z') {
+    int has_lsda = c->lsda_enc != BH_PE_OMIT || callout.kind;
     put_uleb(&o, has_lsda ? 8 : 0);
     lsda_at = has_lsda ? o.p : NULL;
     if (has_lsda)
@@ -575,6 +655,11 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
   }
   put_program(&o, insns, end, d, di);
   close_entry(&o, f);
+  if (lsda_at && callout.kind && !o.full) {
+    const uint8_t *lc = o.p;
+    put(&o, &callout, sizeof callout);
+    memcpy(lsda_at, &lc, 8);
+  }
   /* The LSDA after the FDE, its pointer made the copy's. A registered
    * object's type words were not recorded: its LSDA stays the object's
    * (open). */
@@ -603,10 +688,16 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   struct ring *r = this_ring();
   if (!r)
     return 0; /* no compartment stack: the caller decides */
+  size_t di = (size_t)bh_current_compartment();
+  /* The call out the unwinder passed last: its CFA is computed now. */
+  uint64_t dead = r->dead;
+  r->dead = 0;
+  if (dead)
+    bh_stack_void_record((int)di, (const char *)(dead & ~(uint64_t)7),
+                         (int)(dead & 7));
   /* Taken before it is written: a signal handler's lookup in between
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
-  size_t di = (size_t)bh_current_compartment();
   *why = NULL;
   *copy = copy_into(r->slot[k % SLOTS], fde, c, w, bh_domain_at(di), di, why);
   if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))

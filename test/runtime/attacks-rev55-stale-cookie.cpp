@@ -39,9 +39,10 @@
 // bh_stack_void_records), and so does a longjmp made with a compartment's
 // rights within its stack: the way back now meets no cookie and stops (ud2),
 // and the unwinder's check (same cookie test) refuses the record alike.
-// Open: a catch in another domain (the records stay on the thrower's
-// stack), a longjmp made with the default domain's rights over the
-// compartment's frames, and a catch in shared code (no arrival call).
+// Then open, fixed since: a catch in another domain (the records stay on
+// the thrower's stack), a longjmp made with the default domain's rights
+// over the compartment's frames, and a catch in shared code (no arrival
+// call): attacks-dead-callout-*.cpp.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t > %t.out 2>&1 || true; FileCheck %s < %t.out
