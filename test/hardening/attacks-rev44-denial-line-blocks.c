@@ -71,17 +71,7 @@ int main(int argc, char **argv) {
   int p[2];
   if (pipe(p))
     return 2;
-  long filled = 0;
-  if (attack) { /* full, then blocking again (the file is shared) */
-    char buf[4096] = {0};
-    fcntl(p[1], F_SETFL, O_NONBLOCK);
-    for (ssize_t k; (k = write(p[1], buf, sizeof buf)) > 0 ||
-                    (k < 0 && errno != EAGAIN && errno != EINTR);)
-      filled += k > 0 ? k : 0;
-    for (; write(p[1], buf, 1) == 1;)
-      filled++;
-    fcntl(p[1], F_SETFL, 0);
-  }
+  long filled = attack ? fill_pipe(p[1]) : 0;
   printf("pipe filled: %ld bytes\n", filled);
   pid_t c = refused_child(p[1], p[0]);
   close(p[1]);
@@ -89,13 +79,8 @@ int main(int argc, char **argv) {
   int st = 0, dead = 0;
   int stalled = supervisor_stalled(c, &t, &st, &dead);
   /* Let the supervisor go on: read the pipe empty (the line too). */
-  char buf[65536], line[512] = "";
-  for (long left = filled; left > 0;) {
-    ssize_t k = read(p[0], buf, left < (long)sizeof buf ? left : sizeof buf);
-    if (k <= 0)
-      break;
-    left -= k;
-  }
+  char line[512] = "";
+  drain_pipe(p[0], filled);
   if (!dead && waitpid(c, &st, 0) == c)
     dead = 1;
   pthread_join(t, NULL);

@@ -113,17 +113,7 @@ int main(int argc, char **argv) {
   int p[2];
   if (pipe(p))
     return 2;
-  long filled = 0;
-  if (!strcmp(argv[1], "full")) {
-    char buf[4096] = {0};
-    fcntl(p[1], F_SETFL, O_NONBLOCK);
-    for (ssize_t k; (k = write(p[1], buf, sizeof buf)) > 0 ||
-                    (k < 0 && errno != EAGAIN && errno != EINTR);)
-      filled += k > 0 ? k : 0;
-    for (; write(p[1], buf, 1) == 1;)
-      filled++;
-    fcntl(p[1], F_SETFL, 0);
-  }
+  long filled = !strcmp(argv[1], "full") ? fill_pipe(p[1]) : 0;
   pid_t c = refused_child(p[1], p[0]);
   close(p[1]);
   pthread_t t;
@@ -131,13 +121,8 @@ int main(int argc, char **argv) {
   supervisor_stalled(c, &t, &st, &dead);
   pthread_join(t, NULL);
   refused_child_report(st);
-  char buf[65536], line[512] = "";
-  for (long left = filled; left > 0;) {
-    ssize_t k = read(p[0], buf, left < (long)sizeof buf ? left : sizeof buf);
-    if (k <= 0)
-      break;
-    left -= k;
-  }
+  char buf[1], line[512] = "";
+  drain_pipe(p[0], filled);
   fcntl(p[0], F_SETFL, O_NONBLOCK);
   ssize_t k = read(p[0], line, sizeof line - 1);
   line[k > 0 ? k : 0] = 0;

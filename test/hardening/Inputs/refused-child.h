@@ -4,6 +4,7 @@
  * meanwhile a thread's open shows whether the supervisor still answers. */
 #ifndef REFUSED_CHILD_H
 #define REFUSED_CHILD_H
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +20,30 @@ static void *opener(void *arg) {
   int fd = open("/dev/null", O_RDONLY);
   atomic_store(&opened, fd >= 0 ? 1 : -1);
   return NULL;
+}
+
+/* Fills the pipe fd writes to, then makes its writes block again (the
+ * open file is shared); the bytes written. */
+static long fill_pipe(int fd) {
+  char buf[4096] = {0};
+  long filled = 0;
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  for (ssize_t k; (k = write(fd, buf, sizeof buf)) > 0 ||
+                  (k < 0 && errno != EAGAIN && errno != EINTR);)
+    filled += k > 0 ? k : 0;
+  for (; write(fd, buf, 1) == 1;)
+    filled++;
+  fcntl(fd, F_SETFL, 0);
+  return filled;
+}
+
+/* Reads n bytes of the pipe fd reads from, or up to its end. */
+static void drain_pipe(int fd, long n) {
+  char buf[65536];
+  for (ssize_t k; n > 0 && (k = read(fd, buf, n < (long)sizeof buf
+                                                   ? (size_t)n
+                                                   : sizeof buf)) > 0;)
+    n -= k;
 }
 
 /* The child: err_fd as its descriptor 2 (close_fd closed, if >= 0), then
