@@ -609,6 +609,10 @@ void bh_stack_void_record(int c, const char *s, int kind) BH_HIDDEN;
  * whose caller's frame lies in [lo, hi) (stacks.c). */
 uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
                                 uintptr_t caller_sp) BH_HIDDEN;
+/* The same for a setcontext or swapcontext (signals.c, leaving_to): only
+ * the entries whose caller's frame is on the stack it switches to. */
+uintptr_t bh_stack_void_switched(uintptr_t c, uintptr_t lo, uintptr_t hi,
+                                 uintptr_t caller_sp) BH_HIDDEN;
 /* A compartment's stack arena, its leading guard included. */
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)

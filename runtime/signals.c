@@ -677,7 +677,9 @@ static void widen(uintptr_t sp) {
  * stack's hand-over stack (free: a hand-over runs no default code, with
  * signals blocked; stacks.c, bh_stack_void_skipped). Their records are in
  * memory the default domain cannot write. */
-static void void_skipped(uintptr_t hi) {
+static void void_skipped(uintptr_t hi,
+                         uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                         uintptr_t)) {
   uintptr_t lo = (uintptr_t)__builtin_frame_address(0);
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++) {
     uint64_t claim;
@@ -686,8 +688,7 @@ static void void_skipped(uintptr_t hi) {
       continue;
     uint64_t old;
     mask_signals(SIG_BLOCK, &all_signals, &old);
-    bh_run_in_compartment(c, ring, bh_stack_void_skipped, (uintptr_t)c, lo,
-                          hi);
+    bh_run_in_compartment(c, ring, fn, (uintptr_t)c, lo, hi);
     mask_signals(SIG_SETMASK, &old, NULL);
   }
 }
@@ -697,16 +698,22 @@ static void void_skipped(uintptr_t hi) {
  * of compartments it leaves, whose records are voided (review 55;
  * stacks.c): with a compartment's rights, within its stack; with the
  * default domain's, nested in the entries it skips. */
-static void leaving(struct __jmp_buf_tag *env) {
-  uintptr_t sp = target_sp(env);
-  widen(sp);
-  bh_share_longjmp(sp);
+static void void_left(uintptr_t sp,
+                      uintptr_t (*skipped)(uintptr_t, uintptr_t, uintptr_t,
+                                           uintptr_t)) {
   int c = bh_current_compartment();
   if (c >= 0)
     bh_stack_void_records(c, (const char *)sp);
   else if (protected() && __bulkhead_domain0.pkru &&
            bh_rdpkru() == __bulkhead_domain0.pkru)
-    void_skipped(sp);
+    void_skipped(sp, skipped);
+}
+
+static void leaving(struct __jmp_buf_tag *env) {
+  uintptr_t sp = target_sp(env);
+  widen(sp);
+  bh_share_longjmp(sp);
+  void_left(sp, bh_stack_void_skipped);
 }
 
 __attribute__((noreturn)) void longjmp(struct __jmp_buf_tag env[1], int val) {
@@ -737,12 +744,17 @@ __attribute__((noreturn)) void __longjmp_chk(struct __jmp_buf_tag env[1],
  * into a handler so left finds the stack whole: as a handler's own
  * sigaltstack does (docs/signals.md, still open). A makecontext context's
  * return comes here too (context.c), not to libc's internal setcontext.
- * Before bh_signals_init (a library's constructor) the table is still
- * empty. */
+ * The calls out they leave dead are voided as a longjmp's are (review
+ * 59a, attacks-rev59-dead-callout-setcontext.cpp); with the default
+ * domain's rights, only those nested in entries made from the stack they
+ * switch to: a context switched away from another stack may be switched
+ * back to (stacks.c, bh_stack_void_switched). Before bh_signals_init (a
+ * library's constructor) the table is still empty. */
 static void leaving_to(const ucontext_t *ucp) {
   uintptr_t sp = (uintptr_t)ucp->uc_mcontext.gregs[REG_RSP];
   widen(sp);
   bh_share_longjmp(sp);
+  void_left(sp, bh_stack_void_switched);
 }
 int setcontext(const ucontext_t *ucp) {
   leaving_to(ucp);

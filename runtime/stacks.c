@@ -515,6 +515,14 @@ static int in_an_arena(uintptr_t v) {
   return 0;
 }
 
+/* Whether [from, hi) is all mapped (msync says so without a side effect):
+ * one stack, not two with unmapped memory between. */
+static int one_stack(uintptr_t from, uintptr_t hi) {
+  uintptr_t p = from & ~(uintptr_t)(BH_PAGE - 1);
+  return hi > p && !bh_raw_syscall(SYS_msync, (long)p, (long)(hi - p),
+                                   MS_ASYNC, 0);
+}
+
 /* An entry into c (pass/Stacks.cpp, writeCompartmentFrameTop) leaves at
  * the top T of its frames the frame BH_FRAME_*, whose old slot is T
  * itself and whose saved pointer is the caller's stack pointer. The frames
@@ -526,10 +534,13 @@ static int in_an_arena(uintptr_t v) {
  * data (an old entry's frame among its locals, words copied from input)
  * only add to what is voided, live records too (their ways back trap),
  * and a real one is always found. An entry from another compartment is
- * taken as live (its caller's pointer is in that one's arena). */
-uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
-                                uintptr_t caller_sp) {
-  (void)caller_sp;
+ * taken as live (its caller's pointer is in that one's arena). A switch
+ * (setcontext, swapcontext; signals.c, leaving_to) to a context on another
+ * stack leaves the switching one's frames live: it may be switched back
+ * to. So there only an entry whose caller's frame is on the stack the
+ * switch goes to (all mapped from it up to hi) is skipped. */
+static uintptr_t void_entered(uintptr_t c, uintptr_t lo, uintptr_t hi,
+                              int switched) {
   uint64_t claim;
   char *ring = bh_stack_ring_mine((int)c, &claim);
   if (!ring)
@@ -545,12 +556,24 @@ uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
     char *frame = t - BH_FRAME_SIZE;
     uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
     if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == t && from >= lo &&
-        from < hi && !in_an_arena(from))
+        from < hi && !in_an_arena(from) && (!switched || one_stack(from, hi)))
       below = t;
   }
   if (below)
     bh_stack_void_records((int)c, below);
   return 0;
+}
+
+uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
+                                uintptr_t caller_sp) {
+  (void)caller_sp;
+  return void_entered(c, lo, hi, 0);
+}
+
+uintptr_t bh_stack_void_switched(uintptr_t c, uintptr_t lo, uintptr_t hi,
+                                 uintptr_t caller_sp) {
+  (void)caller_sp;
+  return void_entered(c, lo, hi, 1);
 }
 
 char *bh_stack_ring_mine(int c, uint64_t *claim) {

@@ -418,7 +418,8 @@ static struct ring *this_ring(void);
  * record; wherever the catch is (the compartment's own, another domain's,
  * shared code's), the record is dead. Its address (the same word the
  * expression reads) is noted in the ring: the next lookup, once the CFA is
- * computed, voids it (bh_unwind_copy; stacks.c, bh_stack_void_record). */
+ * computed, voids it and every record below it on the stack
+ * (bh_unwind_copy; stacks.c). */
 static _Unwind_Reason_Code callout_personality(int version,
                                                _Unwind_Action actions,
                                                uint64_t cls,
@@ -689,12 +690,20 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   if (!r)
     return 0; /* no compartment stack: the caller decides */
   size_t di = (size_t)bh_current_compartment();
-  /* The call out the unwinder passed last: its CFA is computed now. */
+  /* The call out the unwinder passed last: its CFA is computed now. The
+   * unwinder goes on above that record and never comes back below it, so
+   * every record of this stack below it is dead too: the one the
+   * exception really passed among them if its saved pointer (key-0) was
+   * moved to an older live record (review 59a,
+   * attacks-rev59-callout-moved-record.cpp). A record voided while live
+   * only makes its way back trap. */
   uint64_t dead = r->dead;
   r->dead = 0;
-  if (dead)
-    bh_stack_void_record((int)di, (const char *)(dead & ~(uint64_t)7),
-                         (int)(dead & 7));
+  if (dead) {
+    const char *s = (const char *)(dead & ~(uint64_t)7);
+    bh_stack_void_records((int)di, s);
+    bh_stack_void_record((int)di, s, (int)(dead & 7));
+  }
   /* Taken before it is written: a signal handler's lookup in between
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);

@@ -18,12 +18,13 @@
 // Seen in the guest (LLVM 19, -O2) on main d09b672: ATTACK SUCCEEDED (the
 // vault resumed after its denied check and called app_opened), 3 of 3;
 // the control (R1's pointer left alone): the way back traps, 3 of 3.
-// Suggested fix: void, at the next lookup, not only the noted record but
-// every record of the compartment's on this stack below it (the frames the
-// unwinder skipped are dead as well: bh_stack_void_records(c, noted)), or
-// refuse a saved pointer at or above an entry frame's top the unwinder has
-// not passed.
-// XFAIL: *
+// Fixed (runtime/unwind-copy.c, bh_unwind_copy): the next lookup voids
+// the noted record and every record of the compartment's on this stack
+// below it (bh_stack_void_records(c, noted)): the unwinder goes on above
+// the noted record and never back below it, so all of them are dead (a
+// live one voided, were the pointer moved to a live record above the
+// catch, only makes its way back trap). Seen in the guest after the fix:
+// the way back refused (SIGILL), attack and control, 3 of 3.
 // REQUIRES: pku
 // The control runs first: the attack's FileCheck failing means the control
 // passed.
