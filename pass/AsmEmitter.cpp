@@ -113,6 +113,28 @@ AsmEmitter &AsmEmitter::gateIfNeeded(StringRef Word, bool CheckStack) {
   return bind(Fine);
 }
 
+// A gate that opens nothing: where the only legitimate arrival already
+// holds the rights, a gate would hand them to whoever jumps there
+// (attacks-rev58b-pad-forged-exception.cpp).
+AsmEmitter &AsmEmitter::trapUnlessHeld(StringRef Word, bool CheckStack) {
+  Label Trap = newLabel(), Fine = newLabel();
+  step("trap unless the rights are held");
+  line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
+  line("je " + Fine.ahead());
+  line("xorl %ecx, %ecx");
+  line(rdpkru());
+  line("cmpl " + Word + "(%rip), %eax");
+  line("jne " + Trap.ahead());
+  if (CheckStack) {
+    step("check the stack");
+    jumpUnlessInArena(Word, "%rsp", Trap);
+  }
+  line("jmp " + Fine.ahead());
+  bind(Trap);
+  line("ud2");
+  return bind(Fine);
+}
+
 AsmEmitter &AsmEmitter::holdsDomain(StringRef Word) {
   Label Done = newLabel();
   step("holds the rights");

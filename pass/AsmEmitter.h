@@ -56,6 +56,11 @@ public:
   // thread already holds Word's rights; with CheckStack, then traps unless
   // rsp lies in the arena of the compartment whose descriptor is Word.
   AsmEmitter &gateIfNeeded(llvm::StringRef Word, bool CheckStack);
+  // Traps unless the thread already holds Word's rights (nothing while no
+  // compartment is enforced); with CheckStack, also unless rsp lies in the
+  // arena of the compartment whose descriptor is Word. No WRPKRU: for
+  // places only ever reached with those rights.
+  AsmEmitter &trapUnlessHeld(llvm::StringRef Word, bool CheckStack);
   // Sets ZF when the thread holds Word's rights or nothing is enforced.
   AsmEmitter &holdsDomain(llvm::StringRef Word);
   // Jumps to Fail unless Reg lies in the stack arena of the compartment

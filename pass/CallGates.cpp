@@ -102,12 +102,19 @@ void Instrumenter::gateCalls(Function &F) {
   bool CheckStack = StackSwitching && Caller.kind == Domain::Compartment;
   // An exception may arrive from any domain, through frames that have no
   // landing pad to restore rights: every landing pad re-enters its own
-  // function's domain.
+  // function's domain. But a compartment on its own stacks is reached at a
+  // pad only with its own rights: another domain's rights cannot unwind
+  // through its frames, on its stack (docs/design.md, "Exceptions"). Its
+  // pads check the rights and grant nothing: a gate there gave them to a
+  // jump into the pad (attacks-rev58b-pad-forged-exception.cpp).
   if (Caller.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad()) {
-        insertGateIfNeeded(&*BB.getFirstInsertionPt(), symbolFor(Caller), false,
-                           CheckStack);
+        Instruction *At = &*BB.getFirstInsertionPt();
+        if (CheckStack)
+          insertRightsCheck(At, symbolFor(Caller), /*CheckStack=*/true);
+        else
+          insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
         LandingPads.push_back({&BB, symbolFor(Caller)});
       }
   // This copy of a helper is the default domain's (compartments call their
@@ -142,9 +149,11 @@ void Instrumenter::gateCalls(Function &F) {
         continue;
       }
       for (Instruction *At : afterCall(*Call))
-        if (Caller.kind == Domain::Compartment)
-          insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
-        else
+        if (Caller.kind == Domain::Compartment) {
+          // On its stacks, its pads have their check (above), no gate.
+          if (!(CheckStack && At->getParent()->isLandingPad()))
+            insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
+        } else
           insertReenterDefault(At);
       continue;
     }

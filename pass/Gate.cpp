@@ -13,6 +13,7 @@ using namespace llvm;
 #define DEBUG_TYPE "bulkhead"
 STATISTIC(NumGates, "Checked gates inserted into code");
 STATISTIC(NumGatesIfNeeded, "Gates skipped when the rights are held");
+STATISTIC(NumRightsChecks, "Checks that the rights are held (no gate)");
 
 namespace bulkhead {
 
@@ -70,6 +71,14 @@ void insertGateIfNeeded(Instruction *Before, StringRef DomainSymbol,
   Gate.gateIfNeeded(DomainSymbol, CheckStack);
   insertAsm(Before, Gate, Scrubbing);
   ++NumGatesIfNeeded;
+}
+
+void insertRightsCheck(Instruction *Before, StringRef DomainSymbol,
+                       bool CheckStack) {
+  AsmEmitter Check;
+  Check.trapUnlessHeld(DomainSymbol, CheckStack);
+  insertAsm(Before, Check, /*Scrubbing=*/false);
+  ++NumRightsChecks;
 }
 
 void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,

@@ -44,6 +44,15 @@ void insertGate(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
 void insertGateIfNeeded(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
                         bool Scrubbing = false, bool CheckStack = false);
 
+// No gate: a check that traps unless the thread already holds that
+// domain's rights (RDPKRU against the descriptor's word; nothing when the
+// process runs no compartments); with CheckStack, also unless rsp lies in
+// the compartment's stack arena. For places whose only legitimate arrival
+// holds the rights already: a compartment's landing pads with compartment
+// stacks, where a gate would grant them to a jump from elsewhere.
+void insertRightsCheck(llvm::Instruction *Before, llvm::StringRef DomainSymbol,
+                       bool CheckStack);
+
 // After a pointer call in default-domain code: a call of the runtime's
 // __bulkhead_reenter_default, which (when compartments are enforced) puts
 // the default domain's rights back if the callee left others (a corrupted

@@ -7,7 +7,10 @@
 // copy: `.text.__bulkhead_body._ZNSt7__cxx1112basic_stringIcSt11char_
 // traitsIcESaIcEEC2IPKcvEET_S8_RKS3_' referenced in section
 // `.bulkhead.gates' of json_value.cpp.o: defined in discarded section.
-// Here `guarded`'s landing pad has a gate, in both units of 'lib'.
+// Here `guarded` has a gate after its call through a pointer, in both
+// units of 'lib' (its landing pad's was the gate until a compartment's
+// pads, with compartment stacks, got a check instead:
+// landing-pad-rights-check.cpp).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %bulkhead_clangxx -fpkey-compartments -fpkey-compartment=lib -O2 -fPIC -DUNIT=1 -c %s -o %t/a.o
 // RUN: %bulkhead_clangxx -fpkey-compartments -fpkey-compartment=lib -O2 -fPIC -DUNIT=2 -c %s -o %t/b.o
@@ -28,14 +31,16 @@
 #include <cstdio>
 
 int may_throw(int x);
+extern int (*volatile thrower)(int);
 __attribute__((noinline)) inline int guarded(int x) {
   try {
-    return may_throw(x);
+    return thrower(x);
   } catch (int e) {
     return -e;
   }
 }
 #if UNIT == 1
+int (*volatile thrower)(int) = may_throw;
 int may_throw(int x) {
   if (x < 0)
     throw x;

@@ -1,23 +1,23 @@
 // Review 58, attacker model B (control of the default domain's program
-// counter). Every landing pad of a compartment's function starts with
-// issue 11's hand-over (a jump to __bulkhead_exception_arrives with the
-// pad's return point in r11), then a gate into the compartment with its
-// stack check ("rsp in the arena"), then the catch. The default domain
-// jumps straight to that return point, past the stub, with the default
-// domain's rights: the gate installs the vault's, the check passes (rsp
-// put in the vault's own stack of this thread, below its live frames,
-// mapped and dead), and the vault's catch runs on registers the jumper
-// chose. At -O2 the pad takes the exception from a callee-saved register
-// (r14: the unwinder's rax, copied there before the stub) and the status
-// pointer from rbx: r14 points at a libstdc++ header the program built in
-// its own key-0 memory ("GNUCC++\0", handler count 0, adjustedPtr at a
-// word of its own, exception_cleanup = steal). __cxa_begin_catch, with
+// counter). Every landing pad of a compartment's function starts with issue
+// 11's hand-over (a jump to __bulkhead_exception_arrives with the pad's
+// return point in r11), then (until the fix below) a gate into the
+// compartment with its stack check ("rsp in the arena"), then the catch. The
+// default domain jumps straight to that return point, past the stub, with
+// the default domain's rights: the gate installed the vault's, the check
+// passed (rsp put in the vault's own stack of this thread, below its live
+// frames, mapped and dead), and the vault's catch ran on registers the
+// jumper chose. At -O2 the pad takes the exception from a callee-saved
+// register (r14: the unwinder's rax, copied there before the stub) and the
+// status pointer from rbx: r14 points at a libstdc++ header the program
+// built in its own key-0 memory ("GNUCC++\0", handler count 0, adjustedPtr
+// at a word of its own, exception_cleanup = steal). __cxa_begin_catch, with
 // the vault's rights, takes it into the vault's caught list; the catch
-// stores "POWNED!" through rbx (here a harmless key-0 word: the store
-// would land anywhere the vault may write, vault_key included); then
+// stores "POWNED!" through rbx (here a harmless key-0 word: the store would
+// land anywhere the vault may write, vault_key included); then
 // __cxa_end_catch drops the last handler and libgcc_s's
-// _Unwind_DeleteException calls exception_cleanup with the vault's
-// rights: steal copies vault_key to stdout after "ATTACK SUCCEEDED: ".
+// _Unwind_DeleteException calls exception_cleanup with the vault's rights:
+// steal copies vault_key to stdout after "ATTACK SUCCEEDED: ".
 // None of issue 11's protections is met: the hand-over stub never runs,
 // and the header is the attacker's own, never a block of the vault's.
 // The jump is made in a forked child (the parent reports how it ended and
@@ -29,18 +29,21 @@
 // there: a gate followed by compartment code that trusts registers; here
 // at -O2, and the register is the exception itself, which libstdc++ calls
 // through with the compartment's rights.
-// Seen in the guest (LLVM 19, -O2): "ATTACK SUCCEEDED: TOP-SECRET-VAULT-KEY"
-// then "attack child: exited 0", 3 of 3 (by hand and under lit); the
-// control prints its four lines, 3 of 3.
-// Suggested fix: with per-compartment stacks a compartment's landing pad
-// is reached legitimately only with that compartment's own rights (an
-// exception from another domain cannot unwind through its frames: it
-// faults on its stack first, design.md), so the pad's gate need not open
-// anything: make it a check that traps unless the thread already holds
-// the compartment's rights (RDPKRU against the descriptor), before any
-// compartment code runs; the stub's return point then gains a jumper
-// nothing. The same holds for any re-entry gate whose only legitimate
-// arrival already holds the rights.
+// Seen in the guest (LLVM 19, -O2), before the fix: "ATTACK SUCCEEDED:
+// TOP-SECRET-VAULT-KEY" then "attack child: exited 0", 3 of 3 (by hand and
+// under lit); the control prints its four lines, 3 of 3.
+// Fixed as review 58 suggested: with per-compartment stacks a
+// compartment's landing pad is reached legitimately only with that
+// compartment's own rights (an exception from another domain cannot
+// unwind through its frames: it faults on its stack first, design.md), so
+// the pad's gate opens nothing now: it traps unless the thread already
+// holds the compartment's rights (RDPKRU against the descriptor) and rsp
+// is in its arena, before any compartment code runs
+// (test/pass/landing-pad-rights-check.cpp). Seen since: "attack child:
+// signal 4" (the check's ud2) and "vault key intact", 3 of 3 under lit;
+// the control as before. Still open without compartment stacks
+// (-fno-pkey-compartment-stacks), where another domain's exception
+// arrives at the pad and its gate stays (threat-model.md).
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
@@ -55,7 +58,6 @@
 // CHECK: attack child: {{.*}}
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key intact
-// XFAIL: *
 #include <bulkhead.h>
 #include <stdint.h>
 #include <stdio.h>
