@@ -24,7 +24,8 @@
 // the vault's rights" then "ATTACK SUCCEEDED: TOP-SECRET-VAULT-KEY" (from
 // the catch) and "ATTACK SUCCEEDED: main read TOP" (after helper
 // returned), 3 of 3 (by hand and under lit); the same at -O0 (once, by
-// hand).
+// hand), and with the try/catch in a lambda called directly from main
+// (once, by hand: its catch's callee read the key).
 // Suggested fix: a shared helper's original gets its pads' hand-over and
 // the default domain's gate, as a default-domain function's (only the
 // compartments' copies are theirs); gateCalls skips pads of Shared only
