@@ -20,9 +20,9 @@
 // catch stores e.v (the jumper's code) through rbx, with the vault's
 // rights: "POWNED!" into vault_key. vault_process then returns 1 through
 // its real frame, to main, cleanly.
-// Control: the same jump with rbx = a key-0 word of main's (scratch): the
-// vault's catch stores 7 there, the key is untouched. Plain: app_event
-// returns, vault_process returns 0.
+// Control (before the fix): the same jump with rbx = a key-0 word of
+// main's (scratch): the vault's catch stored 7 there, the key untouched.
+// Plain: app_event returns, vault_process returns 0.
 // Seen in the guest (LLVM 19, -O2, filter on), on main + h-padgate: plain
 // "returned 0, status 5", control "returned 1, status 5, scratch 0x7" and
 // "vault key intact", attack "ATTACK SUCCEEDED: the vault's key now begins
@@ -32,14 +32,23 @@
 // the way in is the legitimate entry trampoline, and the registers reach
 // the pad through the unwinder. Review 55's fix gives the call out's kept
 // registers CFA-relative rules; the entry's caller is not checked at all.
-// Suggested fix: the entry trampoline (the default domain's and another
-// compartment's way in, never the compartment's own: its calls of its own
-// entries go straight to the body) traps when the caller's rsp lies in the
-// entered compartment's own arena (it already compares the slot with the
-// arena's bounds); and/or the runtime's copy of an entry trampoline's FDE
-// checks the saved caller's pointer is outside that arena, as the call
-// out's copy checks it is inside (unwind-copy.c), so the unwinder stops.
-// XFAIL: *
+// Fixed as suggested: every trampoline into a compartment (an entry's,
+// another compartment's call, the run-time-chosen one) traps right after
+// its gate when the caller's rsp lies in that compartment's own arena
+// (AsmEmitter.cpp, refuseOwnStack; test/pass/entry-trampoline-own-stack.ll).
+// Honest callers are never there: the compartment's own calls of its
+// entries reach the body (directly, through a thunk that finds the rights
+// held, or a wrapper, which it reaches from the default stack), and
+// callers elsewhere (the default domain, a callback from a call out,
+// another compartment) run on other stacks.
+// The jump is made in a forked child (the parent reports how it ended and
+// reaches the end either way). Before the fix, the child printed
+// "ATTACK SUCCEEDED: the vault's key now begins \"POWNED!\"" and "attack
+// child: exited 0", 3 of 3 under lit; after it, "attack child: signal 4"
+// (the trampoline's ud2), 3 of 3 in the guest. The control now calls the
+// same trampoline from app_event (on the default stack, not a jump): the
+// vault's exception comes out through it and the call out to
+// vault_process's own catch, "returned 1, status 7".
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t plain | FileCheck %s --check-prefix=PLAIN
@@ -47,13 +56,18 @@
 // RUN: %run %t | FileCheck %s
 // PLAIN: vault_process returned 0, status 5
 // PLAIN: vault key intact
-// CONTROL: vault_process returned 1, status 5, scratch 0x7
+// CONTROL: vault_process returned 1, status 7, scratch 0
 // CONTROL: vault key intact
-// CHECK: vault_process returned {{.*}}
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attack child: signal 4
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: vault_process returned 0, status 5
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key intact
 #include "Inputs/vault-key.h"
 #include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern "C" void app_event(long *status);
 
@@ -72,7 +86,7 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_process(long *status) {
 }
 
 static int mode; /* 0 attack, 1 control, 2 plain */
-static long scratch; /* the control's target: a key-0 word of main's */
+static long scratch; /* stays 0 */
 
 /* rsp = a, rbx = to, rdi = code, then a jump (not a call) to t. */
 extern "C" __attribute__((noreturn)) void forged_entry(uintptr_t a, long *to,
@@ -117,9 +131,20 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
     printf("no trampoline found\n");
     return;
   }
-  if (mode == 1)
-    forged_entry(a, &scratch, 7, t);
-  forged_entry(a, (long *)vault_key, POWNED, t);
+  if (mode == 1) {
+    /* A call, from this (the default) stack: the honest way in. */
+    ((void (*)(long))t)(7);
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0)
+    forged_entry(a, (long *)vault_key, POWNED, t);
+  int st;
+  waitpid(pid, &st, 0);
+  if (WIFEXITED(st))
+    printf("attack child: exited %d\n", WEXITSTATUS(st));
+  else
+    printf("attack child: signal %d\n", WTERMSIG(st));
 }
 
 int main(int argc, char **argv) {
