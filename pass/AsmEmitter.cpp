@@ -154,6 +154,21 @@ AsmEmitter &AsmEmitter::jumpUnlessInArena(StringRef Desc, StringRef Reg,
   return line("ja " + Fail.ahead());
 }
 
+// Right after the gate into the compartment: a jump past it holds no
+// rights to use what follows. Jumped to with rsp at a live return address
+// of the compartment's own stack, the trampoline's CFI led the
+// compartment's unwinder into that frame's catch with the jumper's
+// callee-saved registers (attacks-rev59b-entry-sp-forged-unwind.cpp).
+AsmEmitter &AsmEmitter::refuseOwnStack(StringRef Desc, Label Fail) {
+  Label Fine = newLabel();
+  step("the caller is not on the callee's stack");
+  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %rsp");
+  line("jbe " + Fine.ahead());
+  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), %rsp");
+  line("jbe " + Fail.ahead());
+  return bind(Fine);
+}
+
 // ------------------------------------------------------------- scrubs
 
 // rax, rcx and rdx are overwritten by the gate itself; the clobbers make

@@ -67,6 +67,10 @@ public:
   // whose descriptor is Desc: (stack_lo, stack_hi].
   AsmEmitter &jumpUnlessInArena(llvm::StringRef Desc, llvm::StringRef Reg,
                                 Label Fail);
+  // Jumps to Fail if the caller's stack pointer (rsp) lies in that arena:
+  // an entry's trampoline is the way in from elsewhere, never from the
+  // compartment's own stack.
+  AsmEmitter &refuseOwnStack(llvm::StringRef Desc, Label Fail);
 
   // ------------------------------------------------------------- scrubs
 

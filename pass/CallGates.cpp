@@ -107,15 +107,23 @@ void Instrumenter::gateCalls(Function &F) {
   // through its frames, on its stack (docs/design.md, "Exceptions"). Its
   // pads check the rights and grant nothing: a gate there gave them to a
   // jump into the pad (attacks-rev58b-pad-forged-exception.cpp).
-  if (Caller.kind != Domain::Shared)
+  // A helper's original is the default domain's (compartments call their
+  // own copies, HelperCopies.cpp): its pads too, or a compartment's
+  // exception caught there kept the compartment's rights
+  // (attacks-rev59b-helper-catch-rights.cpp). Not one a pointer may reach
+  // (runByAnyDomain): it runs with its caller's rights, on its stack.
+  Domain PadDomain = Caller;
+  if (Caller.kind == Domain::Shared && !RunByAnyDomain.contains(&F))
+    PadDomain = DefaultDomain;
+  if (PadDomain.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad()) {
         Instruction *At = &*BB.getFirstInsertionPt();
         if (CheckStack)
-          insertRightsCheck(At, symbolFor(Caller), /*CheckStack=*/true);
+          insertRightsCheck(At, symbolFor(PadDomain), /*CheckStack=*/true);
         else
-          insertGateIfNeeded(At, symbolFor(Caller), false, CheckStack);
-        LandingPads.push_back({&BB, symbolFor(Caller)});
+          insertGateIfNeeded(At, symbolFor(PadDomain), false, CheckStack);
+        LandingPads.push_back({&BB, symbolFor(PadDomain)});
       }
   // This copy of a helper is the default domain's (compartments call their
   // own copies): its calls of default-domain code need no gate.

@@ -117,6 +117,7 @@ void Instrumenter::run() {
   //    not gated again (WrapperAttr), and gating looks at the wrapped uses.
   wrapAddressTaken();
   checkInternalStores();
+  findHelpersRunByAnyDomain();
   // 7.-9. Gates (or trampolines) at every call, landing pad and setjmp.
   for (Function &F : M)
     if (!F.isDeclaration() && !F.hasFnAttribute(WrapperAttr))

@@ -84,4 +84,32 @@ void Instrumenter::cloneHelpersForCompartments() {
   }
 }
 
+// A helper's original whose address is left after the copies took theirs
+// (a vtable's inline virtual function, a pointer made by default-domain
+// code) may be called through it by a compartment, with its rights, on
+// its stack; so may every original it calls. The others are only run by
+// the default domain.
+void Instrumenter::findHelpersRunByAnyDomain() {
+  SmallVector<Function *, 8> Work;
+  for (Function &F : M)
+    if (!F.isDeclaration() && domainOf(F).kind == Domain::Shared &&
+        F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                          /*IgnoreAssumeLikeCalls=*/true,
+                          /*IgnoreLLVMUsed=*/true))
+      Work.push_back(&F);
+  while (!Work.empty()) {
+    Function *F = Work.pop_back_val();
+    if (!RunByAnyDomain.insert(F).second)
+      continue;
+    for (BasicBlock &BB : *F)
+      for (Instruction &I : BB)
+        if (auto *Call = dyn_cast<CallBase>(&I))
+          if (auto *H = dyn_cast<Function>(
+                  Call->getCalledOperand()->stripPointerCastsAndAliases()))
+            if (!H->isDeclaration() && !H->hasFnAttribute(WrapperAttr) &&
+                domainOf(*H).kind == Domain::Shared)
+              Work.push_back(H);
+  }
+}
+
 } // namespace bulkhead

@@ -17,6 +17,7 @@
 #include "DomainAnalysis.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/IRBuilder.h"
@@ -71,6 +72,10 @@ private:
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();
   void cloneHelpersForCompartments();
+  // Helpers' originals a pointer may reach (a vtable's, or called by one):
+  // any domain may run them. After wrapAddressTaken.
+  void findHelpersRunByAnyDomain();
+  llvm::SmallPtrSet<const llvm::Function *, 8> RunByAnyDomain;
   void rewriteLibcTlsAccessors(); // LibcTls.cpp
   void rewriteOwnThreadLocals();  // ThreadLocals.cpp
   llvm::GlobalVariable *importOf(llvm::StringRef Function);

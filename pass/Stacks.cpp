@@ -569,6 +569,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   }
   E.keepArgsAroundGate();
   E.checkedGate(ToD);
+  if (ToC)
+    E.refuseOwnStack(ToD, Refused);
   E.loadStackTop(ToSlot, ToD, ToC, Refused);
   if (!ToC) { // no default stack recorded (never left it): stay on this one
     AsmEmitter::Label Known = E.newLabel();
@@ -823,6 +825,8 @@ void Instrumenter::finishAnyTrampolines() {
           Refused);
     E.keepArgsAroundGate();
     E.checkedGate(ToD);
+    if (ToC)
+      E.refuseOwnStack(ToD, Refused);
     E.loadStackTop(ToSlot, ToD, ToC, Refused);
     if (!ToC)
       E.line("testq %rax, %rax").line("jz " + Refused.ahead());

@@ -2,7 +2,8 @@
 // holds both checked gates, takes this thread's stack in the compartment
 // (allocating it on first use), checks the slot against the compartment's
 // stack arena and its stack's mark, copies the stack arguments and switches
-// rsp. A call out of a
+// rsp; right after its gate it traps when the caller's rsp lies in the
+// compartment's own arena (no honest caller is there). A call out of a
 // compartment checks the compartment's own stack pointer when it comes back.
 // RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
 // RUN: %clang_bh -O0 -S -o - %s | FileCheck %s
@@ -33,9 +34,19 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: wrpkru
 // CHECK-NEXT: cmpl __bulkhead_domain.vault(%rip), %eax
 // CHECK:      .quad [[IN]]
-// CHECK:      movq %fs:(%rcx), %rax
-// CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rax
+// Right after the gate: the caller's rsp must not lie in the vault's own
+// arena (attacks-rev59b-entry-sp-forged-unwind.cpp).
+// CHECK:      # the caller is not on the callee's stack
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rsp
+// CHECK-NEXT: jbe [[FINE:.Ltmp[0-9]+]]
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rsp
 // CHECK-NEXT: jbe [[TRAP:.Ltmp[0-9]+]]
+// CHECK-NEXT: [[FINE]]:
+// CHECK-NEXT: # load the callee's stack top
+// CHECK-NEXT: movq __bulkhead_stack.vault@GOTTPOFF(%rip), %rcx
+// CHECK-NEXT: movq %fs:(%rcx), %rax
+// CHECK-NEXT: cmpq __bulkhead_domain.vault+40(%rip), %rax
+// CHECK-NEXT: jbe [[TRAP]]
 // CHECK-NEXT: cmpq __bulkhead_domain.vault+48(%rip), %rax
 // CHECK-NEXT: ja [[TRAP]]
 // CHECK-NEXT: testb $15, %al
