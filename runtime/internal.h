@@ -598,11 +598,6 @@ char *bh_stack_ring(int c, const char *sp, uint64_t *claim) BH_HIDDEN;
  * frames an exception or a longjmp left, whose way back never ran
  * (stacks.c). Nothing if `below` is on no stack of c's this thread holds. */
 void bh_stack_void_records(int c, const char *below) BH_HIDDEN;
-/* With compartment c's rights, voids the one record at s (kind 1: a
- * marked cookie; 2: a run-time-chosen call's, at c's index) if it is one
- * of c's on this thread's stack of c: a call out the unwinder passed
- * (unwind-copy.c, callout_personality). */
-void bh_stack_void_record(int c, const char *s, int kind) BH_HIDDEN;
 /* Run with compartment c's rights (bh_run_in_compartment) for a longjmp
  * made with the default domain's rights from stack pointer lo to hi:
  * voids the records of the calls out of c nested in the entries into c

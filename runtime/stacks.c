@@ -490,20 +490,6 @@ void bh_stack_void_records(int c, const char *below) {
       w[1] = 0;
 }
 
-void bh_stack_void_record(int c, const char *s, int kind) {
-  uint64_t claim;
-  char *ring = bh_stack_ring(c, s + 16, &claim);
-  if (!ring || (uintptr_t)s % 8 || s < ring + BH_UNWIND_RING + BH_PAGE)
-    return;
-  uint64_t plain = *(const uint64_t *)(bh_domain_at((size_t)c)->stack_lo -
-                                       BH_COOKIE_BELOW),
-           *w = (uint64_t *)s;
-  if (kind == 1 && w[0] == (plain ^ BH_STATIC_FRAME_MARK))
-    w[0] = 0;
-  else if (kind == 2 && w[0] == (uint64_t)c && w[1] == plain)
-    w[1] = 0;
-}
-
 /* Whether v lies in a compartment's stack arena. */
 static int in_an_arena(uintptr_t v) {
   struct bulkhead_domain *d;

@@ -700,9 +700,9 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
   uint64_t dead = r->dead;
   r->dead = 0;
   if (dead) {
+    /* The record itself too: its cookie word ends 16 bytes above it. */
     const char *s = (const char *)(dead & ~(uint64_t)7);
-    bh_stack_void_records((int)di, s);
-    bh_stack_void_record((int)di, s, (int)(dead & 7));
+    bh_stack_void_records((int)di, s + 16);
   }
   /* Taken before it is written: a signal handler's lookup in between
    * takes the next one. */
