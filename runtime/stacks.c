@@ -127,8 +127,10 @@ static int claim(int c, int i, uint32_t tid) {
       check_owner(c, i, 1, tid);
       return 0;
     }
+    /* Taken, unless by this very request made twice (syscalls.h). */
     if (errno == EBUSY)
-      return -1;
+      return __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid ? 0
+                                                                          : -1;
     request_failed();
   }
   struct owner_lock l = owner_lock();
@@ -238,9 +240,14 @@ static void release(int c, int i) {
   if (mprotect(base, BH_STACK_SIZE, PROT_NONE))
     bh_fatal("cannot release a compartment stack");
   if (bh_policy->on) {
-    if (bh_supervisor_request(BH_OWNER_RELEASE, c, i))
+    /* EPERM with the stack no longer ours: this very request, made
+     * twice (syscalls.h). */
+    uint32_t tid = my_tid();
+    if (bh_supervisor_request(BH_OWNER_RELEASE, c, i) &&
+        (errno != EPERM ||
+         __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid))
       request_failed();
-    check_owner(c, i, 0, my_tid());
+    check_owner(c, i, 0, tid);
     return;
   }
   struct owner_lock l = owner_lock();

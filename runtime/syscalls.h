@@ -147,7 +147,9 @@ enum bh_request {
 };
 /* Sets compartment c's stack i's owner through the supervisor: claim
  * (free -> this thread), release (this thread -> free), adopt (after fork:
- * every held stack -> this thread). 0, or -1 with errno. */
+ * every held stack -> this thread). 0, or -1 with errno. A request the
+ * kernel makes again (a ptrace stop ended the wait) may find its own
+ * work done: the caller looks at the table. */
 long bh_supervisor_request(int op, int c, int i) BH_HIDDEN;
 
 /* Forks the supervisor (supervisor.c), in a session of its own, which
