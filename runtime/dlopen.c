@@ -265,7 +265,7 @@ static void make_copies(char *copies) {
 /* ------------------------------------------ under the system-call filter */
 
 static long ask(int op, uintptr_t a, uintptr_t b) {
-  return syscall(SYS_ioctl, BH_REQUEST_FD, (long)op, a, b);
+  return bh_supervisor_request(op, (long)a, (long)b);
 }
 
 /* The name of object k of T: its first compartment's entry. */

@@ -820,7 +820,10 @@ struct learn_job {
 static void *learner(void *arg) {
   struct learn_job *j = arg;
   uint64_t id = j->n.id;
-  learn_pkru(&j->n);
+  /* A call a signal ended meanwhile: its thread is elsewhere now, and a
+   * stop there would end another wait (a request made twice). */
+  if (!ioctl(j->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
+    learn_pkru(&j->n);
   if (!ioctl(j->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id))
     refuse_unlearnt(j->listener, &j->n, j->tgid, j->at); /* not stopped */
   free(j);

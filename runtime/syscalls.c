@@ -730,13 +730,13 @@ __attribute__((constructor(103))) static void install_filter(void) {
 /* With every signal blocked: a handler would end the wait for the answer
  * (EINTR without SA_RESTART), or have the kernel make the request again
  * after the supervisor had already done it (stacks-claim-signals.c). */
-long bh_supervisor_request(int op, int c, int i) {
+long bh_supervisor_request(int op, long a, long b) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   long r;
   do
-    r = syscall(SYS_ioctl, BH_REQUEST_FD, (long)op, (long)c, (long)i);
+    r = syscall(SYS_ioctl, BH_REQUEST_FD, (long)op, a, b);
   while (r < 0 && errno == EINTR);
   int err = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -145,12 +145,12 @@ enum bh_request {
   BH_FILTER_WRITE = 0x4b10,
   BH_FILTER_CHECK
 };
-/* Sets compartment c's stack i's owner through the supervisor: claim
- * (free -> this thread), release (this thread -> free), adopt (after fork:
- * every held stack -> this thread). 0, or -1 with errno. A request the
- * kernel makes again (a ptrace stop ended the wait) may find its own
- * work done: the caller looks at the table. */
-long bh_supervisor_request(int op, int c, int i) BH_HIDDEN;
+/* A request to the supervisor (BH_REQUEST_FD), e.g. to set compartment
+ * a's stack b's owner: claim (free -> this thread), release (this thread
+ * -> free), adopt (after fork: every held stack -> this thread). Its
+ * answer, or -1 with errno. A request the kernel makes again (a ptrace
+ * stop ended the wait) may find its own work done: the caller looks. */
+long bh_supervisor_request(int op, long a, long b) BH_HIDDEN;
 
 /* Forks the supervisor (supervisor.c), in a session of its own, which
  * waits for the listener on theirs, one end of a socket pair; mine is the
