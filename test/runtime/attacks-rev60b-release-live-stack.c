@@ -1,0 +1,129 @@
+// Review 60b, attacker model B (the default domain's program counter):
+// a thread releases, with the runtime's own request (an ioctl on
+// descriptor 0x7ffffff3, BH_OWNER_RELEASE), the vault stack its own live
+// vault frames are on, and another thread's first vault entry then claims
+// it and runs from its fresh top over those frames.
+//
+// How: the main thread enters vault_hold, which fills 4 KiB of locals
+// and calls out to wait_outside (default-domain code, the attacker's).
+// There the attacker looks its own id up in the read-only owner table and
+// asks the supervisor to release that stack: the supervisor's one rule
+// for a release is "the caller holds it" (supervisor.c owner_request), so
+// it agrees. A second thread then enters the vault for the first time: the
+// runtime finds the stack free, claims it, and the entry starts at the
+// fresh top (which restarts the mark, design.md "Marks"), where
+// vault_scribble writes 1 KiB of a byte the attacker chose into the main
+// thread's live vault locals. The main thread's call out returns normally
+// (its record, below the 4 KiB, is untouched) and the vault finds its
+// locals changed (the entry's own frame at the stack's top was written
+// too: the main thread's way back out of the vault then takes the second
+// thread's saved stack pointer and faults in the default domain). This is review 2's effect (attacks-review2-filter-fakes-
+// claim.c: "two threads share one stack") by a request the rules allow;
+// threat-model.md's table says a forged request "gets only what the rules
+// give the caller's own thread id", but releasing one's own stack while
+// frames are live on it is what lets another thread share it.
+// Not caused by d590d5b/355dc3d (the supervisor has always allowed it);
+// found while reviewing them.
+//
+// Seen in the guest (LLVM 19): "released vault stack (0, 0): 0 (ok)",
+// "main, back in the vault: 1024 bytes of its locals are 'A'", ATTACK
+// SUCCEEDED, then SIGSEGV at 0x2 in the default domain, 3 of 3; the
+// control run (no release) keeps them and reaches its end, 3 of 3.
+//
+// Suggested fix: the supervisor releases a stack only when nothing is live
+// on it: its mark (the header word on the compartment's key, which only
+// the compartment writes) is the fresh top, read through /proc/<pid>/mem;
+// the runtime's exit-time release keeps (does not release) a stack whose
+// mark is not (as it keeps the one exit runs on). Or: no release request
+// at all, the supervisor freeing a dead thread's stacks itself.
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// CONTROL: main, back in the vault: 0 bytes of its locals are 'A'
+// CONTROL: attacks-rev60b-release-live-stack: end
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-rev60b-release-live-stack: end
+#include "Inputs/check.h"
+#include <errno.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+
+#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
+#define OWNER_RELEASE 2       /* BH_OWNER_RELEASE */
+#define MAX_C 15              /* abi.h: BH_MAX_COMPARTMENTS */
+#define PER_ARENA 512         /* abi.h: BH_STACKS_PER_ARENA */
+
+/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
+extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
+    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
+
+static int attack;
+static pthread_barrier_t outside, scribbled;
+
+void wait_outside(void);
+BULKHEAD_ENTRY(vault) int vault_hold(void) {
+  volatile char buf[4096];
+  for (int k = 0; k < 4096; k++)
+    buf[k] = 'v';
+  wait_outside(); /* a call out: these frames stay live */
+  int changed = 0;
+  for (int k = 0; k < 4096; k++)
+    changed += buf[k] == 'A';
+  /* said here: the entry's own frame, at the stack's top, was written
+   * over too, so its way back to the default domain may not survive */
+  printf("main, back in the vault: %d bytes of its locals are 'A'\n", changed);
+  if (changed)
+    puts("ATTACK SUCCEEDED: another thread's vault entry wrote the "
+         "attacker's bytes into the main thread's live vault frame");
+  return changed;
+}
+BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
+  volatile char buf[1024];
+  for (int k = 0; k < 1024; k++)
+    buf[k] = (char)byte;
+  return buf[5];
+}
+
+/* The attacker's code in the default domain, between the main thread's
+ * vault frames and their return. */
+__attribute__((noinline)) void wait_outside(void) {
+  uint32_t me = (uint32_t)syscall(SYS_gettid);
+  int released = 0;
+  for (int c = 0; attack && c < MAX_C; c++)
+    for (int i = 0; i < PER_ARENA; i++)
+      if (owners[c][i] == me) {
+        long r = syscall(SYS_ioctl, REQUEST_FD, (long)OWNER_RELEASE, (long)c,
+                         (long)i);
+        printf("released vault stack (%d, %d): %ld (%s)\n", c, i, r,
+               r ? strerror(errno) : "ok");
+        released += r == 0;
+      }
+  if (attack)
+    printf("stacks released: %d\n", released); /* 0: the supervisor refused */
+  pthread_barrier_wait(&outside);
+  pthread_barrier_wait(&scribbled);
+}
+
+static void *second_thread(void *unused) {
+  (void)unused;
+  pthread_barrier_wait(&outside);
+  vault_scribble('A'); /* its first vault entry */
+  puts("second thread: ran vault code");
+  pthread_barrier_wait(&scribbled);
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  attack = !(argc > 1 && !strcmp(argv[1], "control"));
+  pthread_barrier_init(&outside, NULL, 2);
+  pthread_barrier_init(&scribbled, NULL, 2);
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, second_thread, NULL) == 0);
+  vault_hold();
+  CHECK(pthread_join(t, NULL) == 0);
+  puts("attacks-rev60b-release-live-stack: end");
+  return 0;
+}
