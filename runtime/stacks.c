@@ -230,6 +230,19 @@ void bh_stacks_init(void) {
     bh_fatal("cannot protect the compartment stacks' owners");
 }
 
+/* The arena was tagged at start-up; mprotect keeps the key. Above the
+ * guard page, the hand-over's stack and the ring of the unwinder's
+ * copies, then another guard page (BH_STACK_LOW): an overflow faults
+ * before it reaches the ring. */
+static void map_stack(struct bulkhead_domain *d, char *base) {
+  if (mprotect(base + BH_PAGE, BH_EXC_STACK + BH_UNWIND_RING,
+               PROT_READ | PROT_WRITE) ||
+      mprotect(base + BH_STACK_LOW, BH_STACK_SIZE - BH_STACK_LOW,
+               PROT_READ | PROT_WRITE))
+    bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
+             strerror(errno));
+}
+
 /* Releases stack i of compartment c, which this thread holds. */
 static void release(int c, int i) {
   struct bulkhead_domain *d = bh_domain_at((size_t)c);
@@ -241,12 +254,21 @@ static void release(int c, int i) {
     bh_fatal("cannot release a compartment stack");
   if (bh_policy->on) {
     /* EPERM with the stack no longer ours: this very request, made
-     * twice (syscalls.h). */
+     * twice (syscalls.h). EBUSY: frames of the compartment are live on
+     * it (the thread ends inside a call out, or left the compartment by
+     * longjmp): it stays this thread id's, mapped, for a thread that
+     * gets the id again (which starts at its fresh top). */
     uint32_t tid = my_tid();
-    if (bh_supervisor_request(BH_OWNER_RELEASE, c, i) &&
-        (errno != EPERM ||
-         __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid))
-      request_failed();
+    if (bh_supervisor_request(BH_OWNER_RELEASE, c, i)) {
+      if (errno == EBUSY) {
+        map_stack(d, base);
+        check_owner(c, i, 1, tid);
+        return;
+      }
+      if (errno != EPERM ||
+          __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid)
+        request_failed();
+    }
     check_owner(c, i, 0, tid);
     return;
   }
@@ -358,19 +380,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
              BH_STACKS_PER_ARENA, d->name);
   }
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
-  /* The arena was tagged at start-up; mprotect keeps the key. Above the
-   * guard page, the hand-over's stack and the ring of the unwinder's
-   * copies, then another guard page (BH_STACK_LOW): an overflow faults
-   * before it reaches the ring. */
-  int err =
-      mprotect(base + BH_PAGE, BH_EXC_STACK + BH_UNWIND_RING,
-               PROT_READ | PROT_WRITE) ||
-      mprotect(base + BH_STACK_LOW, BH_STACK_SIZE - BH_STACK_LOW,
-               PROT_READ | PROT_WRITE);
-  if (err) {
-    bh_fatal("cannot map a stack for compartment '%s': %s", d->name,
-             strerror(errno));
-  }
+  map_stack(d, base);
   if (!mine.dtor &&
       __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
     mine.dtor = 1;

@@ -435,6 +435,27 @@ static int count_claim(int fd, off_t at) {
   return pwrite(fd, &n, sizeof n, at) != (ssize_t)sizeof n;
 }
 
+/* Whether the caller has frames live on stack i of compartment c: its
+ * mark (abi.h, the word the compartment's trampolines move below each
+ * live frame, on its key) is neither the fresh top nor never written.
+ * Released so, the stack's next thread would start at its fresh top, over
+ * those frames (review 60, attacks-rev60b-release-live-stack.c). The
+ * descriptor and the table it is found in are read-only. Unreadable:
+ * live. */
+static int frames_live(int fd, int c, int i) {
+  uintptr_t d, lo, mark;
+  if (pread(fd, &d, sizeof d,
+            (off_t)(uintptr_t)&bh_domain_table.t.domain[c]) != sizeof d ||
+      pread(fd, &lo, sizeof lo, (off_t)(d + BH_DOMAIN_STACK_LO)) !=
+          sizeof lo)
+    return 1;
+  uintptr_t top = lo + (uintptr_t)(i + 1) * BH_STACK_SIZE;
+  if (pread(fd, &mark, sizeof mark, (off_t)(top - BH_STACK_MARK_BELOW)) !=
+      sizeof mark)
+    return 1;
+  return mark && mark != top - BH_STACK_HEADER;
+}
+
 static int owner_request(int listener, const struct seccomp_notif *n) {
   int op = (int)n->data.args[1], c = (int)n->data.args[2],
       i = (int)n->data.args[3];
@@ -512,6 +533,8 @@ static int owner_request(int listener, const struct seccomp_notif *n) {
       err = EIO;
     else if (cur != want)
       err = op == BH_OWNER_CLAIM ? EBUSY : EPERM;
+    else if (op == BH_OWNER_RELEASE && frames_live(fd, c, i))
+      err = EBUSY;
     else if (op == BH_OWNER_CLAIM && count_claim(fd, n_at))
       err = EIO; /* a new claim: its number first */
     else if (pwrite(fd, &to, 4, at) != 4)
