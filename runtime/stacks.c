@@ -127,10 +127,9 @@ static int claim(int c, int i, uint32_t tid) {
       check_owner(c, i, 1, tid);
       return 0;
     }
-    /* Taken, unless by this very request made twice (syscalls.h). */
-    if (errno == EBUSY)
-      return __atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid ? 0
-                                                                          : -1;
+    if (errno == EBUSY) /* another thread's (the supervisor answers 0 to
+                           this very request made twice: syscalls.h) */
+      return -1;
     request_failed();
   }
   struct owner_lock l = owner_lock();

@@ -149,7 +149,8 @@ enum bh_request {
  * a's stack b's owner: claim (free -> this thread), release (this thread
  * -> free), adopt (after fork: every held stack -> this thread). Its
  * answer, or -1 with errno. A request the kernel makes again (a ptrace
- * stop ended the wait) may find its own work done: the caller looks. */
+ * stop ended the wait) may find its own work done: a claim is answered 0
+ * again, a release's caller looks at the table. */
 long bh_supervisor_request(int op, long a, long b) BH_HIDDEN;
 
 /* Forks the supervisor (supervisor.c), in a session of its own, which
