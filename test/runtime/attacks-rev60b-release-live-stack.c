@@ -53,18 +53,10 @@
 // CHECK: main, back in the vault: 0 bytes of its locals are 'A'
 // CHECK: attacks-rev60b-release-live-stack: end
 #include "Inputs/check.h"
+#include "Inputs/stack-owners.h"
 #include <errno.h>
 #include <pthread.h>
 #include <sys/syscall.h>
-
-#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
-#define OWNER_RELEASE 2       /* BH_OWNER_RELEASE */
-#define MAX_C 15              /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512         /* abi.h: BH_STACKS_PER_ARENA */
-
-/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
 
 static int attack;
 static pthread_barrier_t outside, scribbled;

@@ -13,15 +13,10 @@
 // CHECK: later threads' vault calls: 50 of 50
 // CHECK: stacks-kept-live-frames: done
 #include "Inputs/check.h"
+#include "Inputs/stack-owners.h"
 #include <pthread.h>
 #include <setjmp.h>
 #include <sys/syscall.h>
-
-#define MAX_C 15      /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512 /* abi.h: BH_STACKS_PER_ARENA */
-/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
 
 BULKHEAD_DATA(vault) static long secret = 41;
 
