@@ -1,0 +1,169 @@
+// Review 61b, attacker model A (key-0 loads and stores only, a second
+// thread): one store into a thread's vault slot (`__bulkhead_stack.vault`,
+// key-0 TLS) makes its next vault entry run from the top of the main
+// thread's vault stack, over the main thread's live vault frames: two
+// threads on one compartment stack, what reviews 60a and 60b reached
+// through the owner table (attacks-rev60a-claim-busy-spill.c,
+// attacks-rev60b-release-live-stack.c), with no request at all.
+//
+// How: the trampoline's check of the slot (pass/AsmEmitter.cpp, "the stack
+// top at or below the mark, or fresh") finds the stack from the slot's
+// value and accepts that stack's fresh top (top - BH_STACK_HEADER) as
+// "nothing live here", restarting its mark, whichever thread the stack
+// is. The main thread enters vault_hold (4 KiB of locals) and calls out
+// (wait_outside). A second thread has entered the vault once (its slot
+// holds its own stack). The attacker thread reads the main thread's stack
+// number from the read-only owner table, the arena's base from the vault's
+// descriptor (key-0, readable), and stores that stack's fresh top into the
+// second thread's slot (the slot's offset from the executable's symbol
+// table, the thread pointer from its pthread_t). The second thread's next
+// entry, vault_scribble, then runs from there and writes 1 KiB of the
+// attacker's byte into the main thread's vault locals; the main thread's
+// call out returns into them (its record, below the 4 KiB, is untouched).
+// design.md ("Marks") and threat-model.md ("Same arena, other stack", the
+// stack-slot row) say a slot pointed at another thread's stack is held
+// below that thread's mark; its fresh top is not.
+// Not caused by the stack-owner changes under review (d590d5b..f9fbf0a);
+// found while reviewing them: while it stands, their fixes do not keep one
+// stack to one thread against model A.
+//
+// Seen in the guest (LLVM 19, -O2): "main, back in the vault: 1024 bytes
+// of its locals are 'A'", ATTACK SUCCEEDED, 3 of 3 (the main thread's
+// way out of the vault then takes the second thread's saved stack pointer
+// from the entry frame at the top, and the child dies of a signal); the
+// control run (no store) sees 0 bytes changed, 3 of 3.
+//
+// Suggested fix: accept a fresh top only for a stack this thread holds.
+// The trampoline cannot ask the owner table (thread id) without a system
+// call; e.g. the runtime's bh_stack_new hands the entry the fresh top
+// through something key-0 stores cannot forge (the slot is key-0), or the
+// fresh-top path calls into the runtime to confirm the owner with gettid
+// (a first entry only: rare), or the header carries a per-thread value the
+// trampoline can compare without a system call (the GS base the signal
+// code already trusts, written by the runtime's first entry with the
+// compartment's rights).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t | FileCheck %s
+// CONTROL: second thread's slot: stored no
+// CONTROL: main, back in the vault: 0 bytes of its locals are 'A'
+// CONTROL: attacks-rev61b-slot-other-fresh-top: end
+// CHECK: second thread's slot: stored yes
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-rev61b-slot-other-fresh-top: end
+#include "Inputs/check.h"
+#include "Inputs/tls-words.h"
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define MAX_C 15             /* abi.h: BH_MAX_COMPARTMENTS */
+#define PER_ARENA 512        /* abi.h: BH_STACKS_PER_ARENA */
+#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
+#define HEADER 64            /* abi.h: BH_STACK_HEADER */
+#define DOMAIN_STACK_LO 40   /* abi.h: BH_DOMAIN_STACK_LO */
+
+/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
+extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
+    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
+extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
+    __attribute__((visibility("hidden")));
+
+static int attack;
+static pthread_barrier_t outside, stored, scribbled;
+static pthread_t second;
+static uint32_t main_tid;
+
+void wait_outside(void);
+BULKHEAD_ENTRY(vault) int vault_hold(void) {
+  volatile char buf[4096];
+  for (int k = 0; k < 4096; k++)
+    buf[k] = 'v';
+  wait_outside(); /* a call out: these frames stay live */
+  int changed = 0;
+  for (int k = 0; k < 4096; k++)
+    changed += buf[k] == 'A';
+  /* said here: the entry's own frame, at the stack's top, was written
+   * over too, so its way back to the default domain may not survive */
+  printf("main, back in the vault: %d bytes of its locals are 'A'\n", changed);
+  if (changed)
+    puts("ATTACK SUCCEEDED: another thread's vault entry wrote the "
+         "attacker's bytes into the main thread's live vault frame");
+  return changed;
+}
+BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
+  volatile char buf[1024];
+  for (int k = 0; k < 1024; k++)
+    buf[k] = (char)byte;
+  return buf[5];
+}
+
+__attribute__((noinline)) void wait_outside(void) {
+  pthread_barrier_wait(&outside);
+  pthread_barrier_wait(&scribbled);
+}
+
+static void *second_thread(void *unused) {
+  (void)unused;
+  vault_scribble('B'); /* its first vault entry: a stack of its own */
+  pthread_barrier_wait(&outside);
+  pthread_barrier_wait(&stored);
+  vault_scribble('A');
+  puts("second thread: ran vault code");
+  pthread_barrier_wait(&scribbled);
+  return NULL;
+}
+
+/* The attacker: key-0 loads and stores only. */
+static void *attacker(void *unused) {
+  (void)unused;
+  /* The slot's offset from a thread pointer (the symbol table); the
+   * second thread's pointer is its pthread_t (key-0 memory). */
+  uintptr_t off = (uintptr_t)tls_word("__bulkhead_stack.vault") -
+                  (uintptr_t)pthread_self();
+  pthread_barrier_wait(&outside);
+  int done = 0;
+  uint64_t d = domain_table[1]; /* the vault's descriptor */
+  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
+  for (int i = 0; attack && i < PER_ARENA; i++)
+    if (owners[0][i] == main_tid) {
+      uintptr_t *slot = (uintptr_t *)((uintptr_t)second + off);
+      *slot = lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
+      done = 1;
+    }
+  printf("second thread's slot: stored %s\n", done ? "yes" : "no");
+  pthread_barrier_wait(&stored);
+  return NULL;
+}
+
+static int scenario(void) {
+  CHECK(domain_table[0] == 1);
+  main_tid = (uint32_t)syscall(SYS_gettid);
+  pthread_barrier_init(&outside, NULL, 3);
+  pthread_barrier_init(&stored, NULL, 2);
+  pthread_barrier_init(&scribbled, NULL, 2);
+  pthread_t a;
+  CHECK(pthread_create(&second, NULL, second_thread, NULL) == 0);
+  CHECK(pthread_create(&a, NULL, attacker, NULL) == 0);
+  vault_hold();
+  CHECK(pthread_join(second, NULL) == 0);
+  CHECK(pthread_join(a, NULL) == 0);
+  return 0;
+}
+
+/* In a child: the main thread's way out of the vault may not survive. */
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  attack = !(argc > 1 && !strcmp(argv[1], "control"));
+  pid_t p = fork();
+  if (p == 0)
+    _exit(scenario());
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
+         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  puts("attacks-rev61b-slot-other-fresh-top: end");
+  return 0;
+}
