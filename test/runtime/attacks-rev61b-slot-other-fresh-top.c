@@ -33,15 +33,17 @@
 // from the entry frame at the top, and the child dies of a signal); the
 // control run (no store) sees 0 bytes changed, 3 of 3.
 //
-// Suggested fix: accept a fresh top only for a stack this thread holds.
-// The trampoline cannot ask the owner table (thread id) without a system
-// call; e.g. the runtime's bh_stack_new hands the entry the fresh top
-// through something key-0 stores cannot forge (the slot is key-0), or the
-// fresh-top path calls into the runtime to confirm the owner with gettid
-// (a first entry only: rare), or the header carries a per-thread value the
-// trampoline can compare without a system call (the GS base the signal
-// code already trusts, written by the runtime's first entry with the
-// compartment's rights).
+// Suggested fix: accept a fresh top only for a stack this thread holds,
+// or only where nothing is live. The trampoline cannot ask the owner
+// table (a thread id) without a system call; e.g. the fresh-top path
+// accepts the fresh top only if the stack's mark is 0 or the fresh top
+// (else it continues at the mark: the documented "below that thread's
+// mark"), with the ways out of a compartment that leave its mark low
+// (longjmp out, a thread's end) putting it back with the compartment's
+// rights; or the header carries a per-thread value the trampoline can
+// compare without a system call (the GS base the signal code already
+// trusts), written by the thread's first entry after the runtime, with
+// gettid, confirmed the claim.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
