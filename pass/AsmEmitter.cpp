@@ -169,6 +169,43 @@ AsmEmitter &AsmEmitter::refuseOwnStack(StringRef Desc, Label Fail) {
   return bind(Fine);
 }
 
+// A landing pad of code any domain may run (a helper's original a pointer
+// reaches) learns here whose activation it is in before it touches any
+// memory: it may hold a compartment's rights on a key-0 stack, so it reads
+// the rights (RDPKRU against the index table) and that compartment's arena
+// (its descriptor, by the table of compartments: weak and hidden, as in
+// the any-trampoline; a match means the runtime defined it).
+AsmEmitter &AsmEmitter::jumpIfOwnActivation(Label Own) {
+  Label Not = newLabel(), Next = newLabel(), Found = newLabel();
+  step("a compartment's own activation: its rights, rsp in its arena");
+  line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)");
+  line("je " + Not.ahead());
+  line("xorl %ecx, %ecx");
+  line(rdpkru());
+  line("cmpl " BH_SYM_DOMAIN0 "(%rip), %eax");
+  line("je " + Not.ahead());
+  line("leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %rdx");
+  bind(Next);
+  line("cmpl (%rdx,%rcx,4), %eax");
+  line("je " + Found.ahead());
+  line("incl %ecx");
+  line("cmpl $$" BH_STR(BH_MAX_COMPARTMENTS) ", %ecx");
+  line("jb " + Next.behind());
+  line("jmp " + Not.ahead());
+  bind(Found);
+  line(".weak " BH_SYM_DOMAIN_TABLE);
+  line(".hidden " BH_SYM_DOMAIN_TABLE);
+  line("movq " BH_SYM_DOMAIN_TABLE "@GOTPCREL(%rip), %rdx");
+  line("cmpq " BH_STR(BH_DOMAIN_TABLE_COUNT) "(%rdx), %rcx");
+  line("jae " + Not.ahead());
+  line("movq " BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rdx,%rcx,8), %rdx");
+  line("cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rdx), %rsp");
+  line("jbe " + Not.ahead());
+  line("cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rdx), %rsp");
+  line("jbe " + Own.ahead());
+  return bind(Not);
+}
+
 // ------------------------------------------------------------- scrubs
 
 // rax, rcx and rdx are overwritten by the gate itself; the clobbers make

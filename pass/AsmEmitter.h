@@ -71,6 +71,10 @@ public:
   // an entry's trampoline is the way in from elsewhere, never from the
   // compartment's own stack.
   AsmEmitter &refuseOwnStack(llvm::StringRef Desc, Label Fail);
+  // Jumps to Own if the thread holds a compartment's rights and rsp lies in
+  // that compartment's stack arena (nothing enforced: no jump). Reads
+  // registers and read-only tables only. Clobbers eax, ecx, edx.
+  AsmEmitter &jumpIfOwnActivation(Label Own);
 
   // ------------------------------------------------------------- scrubs
 

@@ -62,8 +62,14 @@ static bool isExitFunction(const Function &F) {
 // memory, since a return address on the pad's stack (another domain's
 // maybe) could be rewritten while the hand-over runs with the thrower's
 // rights (attacks-rev52-stub-return.cpp). It clobbers what a call does.
+// ByStack (a helper's original a pointer may reach, with compartment
+// stacks): the hand-over and the gate into DomainSymbol are skipped in a
+// compartment's own activation (it called the original through a pointer,
+// on its stack): what runs before that decision, maybe with a
+// compartment's rights on a key-0 stack, reads registers and read-only
+// tables only. In the same asm, so that nothing comes between.
 static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
-                             StringRef DomainSymbol) {
+                             StringRef DomainSymbol, bool ByStack) {
   IRBuilder<> B(Before);
   Value *Exc = B.CreateExtractValue(&LP, 0);
   auto *FT = FunctionType::get(Exc->getType(), {Exc->getType()}, false);
@@ -71,6 +77,12 @@ static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
                       "(%rip), %rsi\n\tleaq 1f(%rip), %r11\n\tjmp " +
                       BH_SYM_EXCEPTION_ARRIVES + "\n1:")
                          .str();
+  if (ByStack) {
+    AsmEmitter E;
+    AsmEmitter::Label Own = E.newLabel();
+    E.jumpIfOwnActivation(Own).line(Text).gateIfNeeded(DomainSymbol, false);
+    Text = E.bind(Own).text();
+  }
   // rdi is an input the stub clobbers: a tied output. The caller-saved
   // registers: rax to r11, the vector registers (xmm16-31 and the mask
   // registers are libc's too, with AVX-512).
@@ -91,9 +103,9 @@ static void exceptionArrives(Instruction *Before, LandingPadInst &LP,
 // code that unwound there: a compartment's exception entering another
 // domain is handed to it (runtime/exceptions.c).
 void Instrumenter::insertExceptionArrivals() {
-  for (auto &[BB, Symbol] : LandingPads)
+  for (auto &[BB, Symbol, ByStack] : LandingPads)
     exceptionArrives(&*BB->getFirstInsertionPt(), *BB->getLandingPadInst(),
-                     Symbol);
+                     Symbol, ByStack);
 }
 
 void Instrumenter::gateCalls(Function &F) {
@@ -110,20 +122,28 @@ void Instrumenter::gateCalls(Function &F) {
   // A helper's original is the default domain's (compartments call their
   // own copies, HelperCopies.cpp): its pads too, or a compartment's
   // exception caught there kept the compartment's rights
-  // (attacks-rev59b-helper-catch-rights.cpp). Not one a pointer may reach
-  // (runByAnyDomain): it runs with its caller's rights, on its stack.
+  // (attacks-rev59b-helper-catch-rights.cpp). One a pointer may reach
+  // (RunByAnyDomain) runs with its caller's rights, on its stack: with
+  // compartment stacks, its pads get the same but skip it in a
+  // compartment's own activation, found by the stack (ByStack,
+  // attacks-rev59c-any-helper-catch-rights.cpp); without them, nothing.
   Domain PadDomain = Caller;
+  bool ByStack = false;
   if (Caller.kind == Domain::Shared && !RunByAnyDomain.contains(&F))
     PadDomain = DefaultDomain;
+  else if (Caller.kind == Domain::Shared && StackSwitching) {
+    PadDomain = DefaultDomain;
+    ByStack = true;
+  }
   if (PadDomain.kind != Domain::Shared)
     for (BasicBlock &BB : F)
       if (BB.isLandingPad()) {
         Instruction *At = &*BB.getFirstInsertionPt();
         if (CheckStack)
           insertRightsCheck(At, symbolFor(PadDomain), /*CheckStack=*/true);
-        else
+        else if (!ByStack) // its gate comes with its hand-over
           insertGateIfNeeded(At, symbolFor(PadDomain), false, CheckStack);
-        LandingPads.push_back({&BB, symbolFor(PadDomain)});
+        LandingPads.push_back({&BB, symbolFor(PadDomain), ByStack});
       }
   // This copy of a helper is the default domain's (compartments call their
   // own copies): its calls of default-domain code need no gate.

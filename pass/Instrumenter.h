@@ -66,8 +66,15 @@ private:
   void probeStackFrames();
   void boundDynamicAllocas(llvm::Function &F, bool OnCompartmentStack);
   void gateCalls(llvm::Function &F);
-  // The landing pads gateCalls gated, with their domain's descriptor.
-  std::vector<std::pair<llvm::BasicBlock *, std::string>> LandingPads;
+  // The landing pads gateCalls gated, with their domain's descriptor;
+  // ByStack: one whose hand-over and gate insertExceptionArrivals makes,
+  // skipped in a compartment's own activation.
+  struct LandingPad {
+    llvm::BasicBlock *BB;
+    std::string Symbol;
+    bool ByStack;
+  };
+  std::vector<LandingPad> LandingPads;
   void insertExceptionArrivals();
   void gate(llvm::CallBase &Call, const Domain &Caller, const Domain &Callee);
   void markDefaultFunctions();

@@ -6,9 +6,10 @@
 // (attacks-rev59b-helper-catch-rights.cpp). The vault's copy gets the
 // vault's pad (with compartment stacks: the check, no gate). An inline
 // virtual function (a vtable holds its address) may be run by any domain
-// through the pointer: its original's pads stay without hand-over or gate,
-// and so do those of an original it calls. Both stack modes, -O0 and -O2,
-// the IR verified.
+// through the pointer: its original's pads, and those of an original it
+// calls, get no hand-over or gate without compartment stacks, and with
+// them one decided by the stack (helper-any-domain-landing-pad.cpp). Both
+// stack modes, -O0 and -O2, the IR verified.
 // RUN: %clang_bh -x c++ -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefixes=CHECK,STACKS
 // RUN: %clang_bh -x c++ -O0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefixes=CHECK,STACKS
 // RUN: %clang_bh_shared -x c++ -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefixes=CHECK,SHARED
@@ -64,14 +65,19 @@ extern "C" BULKHEAD_ENTRY(vault) long vault_use(long v) { return helper(v); }
 // CHECK-SAME: __bulkhead_domain0(%rip), %eax{{.*}}# checked gate\0A{{.*}}wrpkru
 // CHECK: {{^}}}
 
-// The vtable's function, and what it calls: no hand-over, no gate.
+// The vtable's function, and what it calls: no hand-over, no gate, or
+// (with compartment stacks) those the stack decides on.
 // CHECK-LABEL: define linkonce_odr {{.*}}@_ZN4Base3runEl(
 // CHECK: landingpad
-// CHECK-NOT: asm sideeffect
+// SHARED-NOT: asm sideeffect
+// STACKS: call ptr asm sideeffect "# a compartment's own activation
+// STACKS-NOT: asm sideeffect "{{leaq|# skip|# trap|# checked}}
 // CHECK: {{^}}}
 // CHECK-LABEL: define internal {{.*}}@_ZL6calleel(
 // CHECK: landingpad
-// CHECK-NOT: asm sideeffect
+// SHARED-NOT: asm sideeffect
+// STACKS: call ptr asm sideeffect "# a compartment's own activation
+// STACKS-NOT: asm sideeffect "{{leaq|# skip|# trap|# checked}}
 // CHECK: {{^}}}
 
 // The vault's copy: the vault's pad.
