@@ -364,17 +364,46 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   // entry continues at the mark instead. Honest code leaves it above only
   // after a longjmp out of a nested entry to a setjmp in a callback, where
   // the frames between are dead (they stay unused until the callback
-  // returns). At the fresh top nothing of the stack is live: the mark
-  // starts over there, and every kept signal frame's record is void.
-  Label Below = newLabel(), NotFresh = newLabel();
+  // returns). At the fresh top the mark starts over, and every kept signal
+  // frame's record is void, unless a call out still to be returned to
+  // lies between the mark and the top: its record holds the compartment's
+  // cookie (plain, or marked), which a longjmp or an exception past it
+  // voids. A slot pointed at the fresh top of this thread's stack, or of
+  // another thread's, with such frames live continues at the mark
+  // (reviews 61a, 61b).
+  Label Below = newLabel(), NotFresh = newLabel(), Restart = newLabel(),
+        Scan = newLabel(), Live = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
   line("cmpq %rcx, %rax");
   line("jne " + NotFresh.ahead());
+  step("fresh: no call out's record between the mark and the top");
+  line("movq " + markOperand("%rdx") + ", %rcx");
+  line("testq %rcx, %rcx");
+  line("jz " + Restart.ahead()); // never entered
+  line("cmpq %rcx, %rax");
+  line("jbe " + Restart.ahead()); // nothing live
+  line("andq $$-8, %rcx");
+  line("movq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), %rax");
+  line("movq -" BH_STR(BH_COOKIE_BELOW) "(%rax), %rax");
+  bind(Scan);
+  line("cmpq (%rcx), %rax");
+  line("je " + Live.ahead());
+  line("xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %rax");
+  line("cmpq (%rcx), %rax");
+  line("je " + Live.ahead());
+  line("xorq $$" BH_STR(BH_STATIC_FRAME_MARK) ", %rax");
+  line("addq $$8, %rcx");
+  line("cmpq %rdx, %rcx");
+  line("jb " + Scan.behind());
+  line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rax");
+  bind(Restart);
   line("movq %rax, " + markOperand("%rdx"));
   line("movq $$0, -" + Twine(BH_STACK_KEPT_BELOW - 1) + "(%rdx)");
   line("jmp " + Below.ahead());
+  bind(Live);
+  line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rax");
   bind(NotFresh);
   line("cmpq " + markOperand("%rdx") + ", %rax");
   line("jbe " + Below.ahead());

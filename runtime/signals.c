@@ -696,14 +696,18 @@ static void void_skipped(uintptr_t hi,
 /* What every longjmp skips: the alternate stack's narrowing, the
  * sharing policy's brackets (share.c), and the ways back of the calls out
  * of compartments it leaves, whose records are voided (review 55;
- * stacks.c): with a compartment's rights, within its stack; with the
- * default domain's, nested in the entries it skips. */
+ * stacks.c): with a compartment's rights, within its stack, or all of it
+ * if the jump leaves its outermost entry; with the default domain's,
+ * nested in the entries it skips. */
 static void void_left(uintptr_t sp,
                       uintptr_t (*skipped)(uintptr_t, uintptr_t, uintptr_t,
                                            uintptr_t)) {
   int c = bh_current_compartment();
-  if (c >= 0)
+  const struct bulkhead_domain *d = c >= 0 ? bh_domain_at((size_t)c) : NULL;
+  if (d && sp > (uintptr_t)d->stack_lo && sp <= (uintptr_t)d->stack_hi)
     bh_stack_void_records(c, (const char *)sp);
+  else if (d)
+    bh_stack_left(c, sp);
   else if (protected() && __bulkhead_domain0.pkru &&
            bh_rdpkru() == __bulkhead_domain0.pkru)
     void_skipped(sp, skipped);

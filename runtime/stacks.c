@@ -566,6 +566,20 @@ static uintptr_t void_entered(uintptr_t c, uintptr_t lo, uintptr_t hi,
   return 0;
 }
 
+void bh_stack_left(int c, uintptr_t to) {
+  uint64_t claim;
+  char *ring = bh_stack_ring_mine(c, &claim);
+  if (!ring)
+    return;
+  char *top = ring + BH_UNWIND_RING + BH_PAGE + BH_STACK_SIZE - BH_STACK_LOW -
+              BH_STACK_HEADER,
+       *frame = top - BH_FRAME_SIZE;
+  uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
+  if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == top && from <= to &&
+      !in_an_arena(from) && one_stack(from, to))
+    bh_stack_void_records(c, top);
+}
+
 uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
                                 uintptr_t caller_sp) {
   (void)caller_sp;

@@ -300,7 +300,8 @@
  * thread has frames of it live on this stack (the slot itself is key-0
  * TLS). A trampoline into the compartment takes the slot only if it is at
  * or below the mark, or is the stack's fresh top (top - BH_STACK_HEADER:
- * nothing live, the mark starts over there); it moves the mark with the
+ * the mark starts over there, unless a word between the mark and the top
+ * holds the compartment's cookie: a call out is live); it moves the mark with the
  * slot, and so does a trampoline out of it and the signal dispatcher
  * (runtime/signals.c). */
 #define BH_STACK_HEADER 64

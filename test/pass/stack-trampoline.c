@@ -53,7 +53,10 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: jne [[TRAP]]
 // The slot (key-0) at or below the mark in its stack's header (the top 64
 // bytes); above it the mark is taken instead. The fresh top just below the
-// header resets the mark and clears the newest kept signal frame's record.
+// header resets the mark and clears the newest kept signal frame's record,
+// unless a word between the mark and the top holds the compartment's
+// cookie, plain or marked (a call out's record: frames live there); then
+// the mark is taken.
 // CHECK-NEXT: # the stack top at or below the mark, or fresh
 // CHECK-NEXT: movq %rax, %rdx
 // CHECK-NEXT: subq __bulkhead_domain.vault+40(%rip), %rdx
@@ -63,9 +66,32 @@ BULKHEAD_ENTRY(vault) void vault_calls_out(int x) { outside(x); }
 // CHECK-NEXT: leaq -63(%rdx), %rcx
 // CHECK-NEXT: cmpq %rcx, %rax
 // CHECK-NEXT: jne [[NOTFRESH:.Ltmp[0-9]+]]
+// CHECK-NEXT: # fresh: no call out's record between the mark and the top
+// CHECK-NEXT: movq -7(%rdx), %rcx
+// CHECK-NEXT: testq %rcx, %rcx
+// CHECK-NEXT: je [[RESTART:.Ltmp[0-9]+]]
+// CHECK-NEXT: cmpq %rcx, %rax
+// CHECK-NEXT: jbe [[RESTART]]
+// CHECK-NEXT: andq $-8, %rcx
+// CHECK-NEXT: movq __bulkhead_domain.vault+40(%rip), %rax
+// CHECK-NEXT: movq -65536(%rax), %rax
+// CHECK-NEXT: [[SCAN:.Ltmp[0-9]+]]:
+// CHECK-NEXT: cmpq (%rcx), %rax
+// CHECK-NEXT: je [[LIVE:.Ltmp[0-9]+]]
+// CHECK-NEXT: xorq $2, %rax
+// CHECK-NEXT: cmpq (%rcx), %rax
+// CHECK-NEXT: je [[LIVE]]
+// CHECK-NEXT: xorq $2, %rax
+// CHECK-NEXT: addq $8, %rcx
+// CHECK-NEXT: cmpq %rdx, %rcx
+// CHECK-NEXT: jb [[SCAN]]
+// CHECK-NEXT: leaq -63(%rdx), %rax
+// CHECK-NEXT: [[RESTART]]:
 // CHECK-NEXT: movq %rax, -7(%rdx)
 // CHECK-NEXT: movq $0, -15(%rdx)
 // CHECK-NEXT: jmp [[BELOW:.Ltmp[0-9]+]]
+// CHECK-NEXT: [[LIVE]]:
+// CHECK-NEXT: leaq -63(%rdx), %rax
 // CHECK-NEXT: [[NOTFRESH]]:
 // CHECK-NEXT: cmpq -7(%rdx), %rax
 // CHECK-NEXT: jbe [[BELOW]]
