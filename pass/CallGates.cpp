@@ -127,9 +127,16 @@ void Instrumenter::gateCalls(Function &F) {
   // compartment stacks, its pads get the same but skip it in a
   // compartment's own activation, found by the stack (ByStack,
   // attacks-rev59c-any-helper-catch-rights.cpp); without them, nothing.
+  // With them, so does one another module may keep in place of this one:
+  // the linker keeps one module's linkonce copy of an original for all,
+  // and another module may take its address (review 62: the default
+  // domain's pad in the vault's own activation faulted on its stack).
   Domain PadDomain = Caller;
   bool ByStack = false;
-  if (Caller.kind == Domain::Shared && !RunByAnyDomain.contains(&F))
+  bool MaybeAnyDomain = RunByAnyDomain.contains(&F);
+  if (Caller.kind == Domain::Shared && StackSwitching && !F.hasLocalLinkage())
+    MaybeAnyDomain = true;
+  if (Caller.kind == Domain::Shared && !MaybeAnyDomain)
     PadDomain = DefaultDomain;
   else if (Caller.kind == Domain::Shared && StackSwitching) {
     PadDomain = DefaultDomain;

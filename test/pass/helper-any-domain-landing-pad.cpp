@@ -11,6 +11,11 @@
 // gate, as a default-domain function's pad (a compartment's exception
 // caught in main's activation kept the vault's rights before:
 // attacks-rev59c-any-helper-catch-rights.cpp). Nothing else at the pad.
+// With compartment stacks, an inline original this module only calls
+// (only_called) decides by the stack too: another module may take its
+// address, and the linker keeps one module's copy for all (review 62,
+// runtime/exceptions-rev62-helper-other-module.cpp); without them it keeps
+// the default domain's hand-over and gate.
 // Without compartment stacks: no hand-over, no gate of its own, as before. -O0 and
 // -O2, the IR verified; the assembly's order at -O2.
 // RUN: %clang_bh -x c++ -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefix=STACKS
@@ -53,8 +58,20 @@ inline __attribute__((noinline)) long pointed(long v) {
   return 0;
 }
 
+// Called, never pointed to, in this module.
+inline __attribute__((noinline)) long only_called(long v) {
+  try {
+    may_throw(v);
+  } catch (long e) {
+    return e;
+  }
+  return 0;
+}
+
 extern "C" Base *make(void) { return new Base; }
 long (*volatile pointer)(long) = pointed;
+extern "C" long use(long v) { return only_called(v); }
+
 
 // Its catch's pad, and the cleanup's around the call of callee.
 // STACKS-LABEL: define linkonce_odr {{.*}}@_Z7pointedl(
@@ -62,6 +79,12 @@ long (*volatile pointer)(long) = pointed;
 // STACKS-NOT: asm sideeffect
 // STACKS: call ptr asm sideeffect "# a compartment's own activation
 // STACKS-NOT: asm sideeffect
+// STACKS: landingpad
+// STACKS-NOT: asm sideeffect
+// STACKS: call ptr asm sideeffect "# a compartment's own activation
+// STACKS-NOT: asm sideeffect
+// STACKS: {{^}}}
+// STACKS-LABEL: define linkonce_odr {{.*}}@_Z11only_calledl(
 // STACKS: landingpad
 // STACKS-NOT: asm sideeffect
 // STACKS: call ptr asm sideeffect "# a compartment's own activation
@@ -94,6 +117,12 @@ long (*volatile pointer)(long) = pointed;
 // SHARED-LABEL: define linkonce_odr {{.*}}@_Z7pointedl(
 // SHARED: landingpad
 // SHARED-NOT: {{own activation|exception_arrives}}
+// SHARED: {{^}}}
+// SHARED-LABEL: define linkonce_odr {{.*}}@_Z11only_calledl(
+// SHARED: landingpad
+// SHARED-NOT: own activation
+// SHARED: call ptr asm sideeffect "leaq __bulkhead_domain0(%rip), %rsi
+// SHARED-SAME: jmp __bulkhead_exception_arrives
 // SHARED: {{^}}}
 // SHARED-LABEL: define linkonce_odr {{.*}}@_ZN4Base3runEl(
 // SHARED: landingpad
