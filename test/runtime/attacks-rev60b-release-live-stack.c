@@ -53,6 +53,7 @@
 // CHECK: main, back in the vault: 0 bytes of its locals are 'A'
 // CHECK: attacks-rev60b-release-live-stack: end
 #include "Inputs/check.h"
+#include "Inputs/vault-hold.h"
 #include "Inputs/stack-owners.h"
 #include <errno.h>
 #include <pthread.h>
@@ -61,29 +62,6 @@
 static int attack;
 static pthread_barrier_t outside, scribbled;
 
-void wait_outside(void);
-BULKHEAD_ENTRY(vault) int vault_hold(void) {
-  volatile char buf[4096];
-  for (int k = 0; k < 4096; k++)
-    buf[k] = 'v';
-  wait_outside(); /* a call out: these frames stay live */
-  int changed = 0;
-  for (int k = 0; k < 4096; k++)
-    changed += buf[k] == 'A';
-  /* said here: the entry's own frame, at the stack's top, was written
-   * over too, so its way back to the default domain may not survive */
-  printf("main, back in the vault: %d bytes of its locals are 'A'\n", changed);
-  if (changed)
-    puts("ATTACK SUCCEEDED: another thread's vault entry wrote the "
-         "attacker's bytes into the main thread's live vault frame");
-  return changed;
-}
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
 
 /* The attacker's code in the default domain, between the main thread's
  * vault frames and their return. */

@@ -62,6 +62,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev61b-slot-other-fresh-top: end
 #include "Inputs/check.h"
+#include "Inputs/vault-hold.h"
 #include "Inputs/tls-words.h"
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -84,29 +85,6 @@ static pthread_barrier_t outside, stored, scribbled;
 static pthread_t second;
 static uint32_t main_tid;
 
-void wait_outside(void);
-BULKHEAD_ENTRY(vault) int vault_hold(void) {
-  volatile char buf[4096];
-  for (int k = 0; k < 4096; k++)
-    buf[k] = 'v';
-  wait_outside(); /* a call out: these frames stay live */
-  int changed = 0;
-  for (int k = 0; k < 4096; k++)
-    changed += buf[k] == 'A';
-  /* said here: the entry's own frame, at the stack's top, was written
-   * over too, so its way back to the default domain may not survive */
-  printf("main, back in the vault: %d bytes of its locals are 'A'\n", changed);
-  if (changed)
-    puts("ATTACK SUCCEEDED: another thread's vault entry wrote the "
-         "attacker's bytes into the main thread's live vault frame");
-  return changed;
-}
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
 
 __attribute__((noinline)) void wait_outside(void) {
   pthread_barrier_wait(&outside);
