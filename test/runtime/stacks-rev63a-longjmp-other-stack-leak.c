@@ -32,7 +32,10 @@
 // (their saved default-stack pointer on a mapping the thread has left)
 // restarts anyway; or the entry frame records which default stack it
 // came from, so bh_stack_left can tell an abandoned one.
-// XFAIL: *
+// Fixed (runtime/stacks.c bh_stack_left): a jump to another stack leaves
+// the outermost entry too; only a target deeper than the entry's caller on
+// the caller's own stack keeps it. Before, the SIGSEGV above 3 of 3; after,
+// 3000 rounds in both modes, 3 of 3.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t main | FileCheck %s
