@@ -574,9 +574,15 @@ void bh_stack_left(int c, uintptr_t to) {
   char *top = ring + BH_UNWIND_RING + BH_PAGE + BH_STACK_SIZE - BH_STACK_LOW -
               BH_STACK_HEADER,
        *frame = top - BH_FRAME_SIZE;
+  /* Left unless the target is deeper than that caller on its own stack
+   * (a setjmp in a callback the compartment called): a jump to another
+   * stack leaves it too (review 63a, stacks-rev63a-longjmp-other-stack-
+   * leak.c: a coroutine's entry left by a longjmp to main's stack), though
+   * a context saved inside such a callback and switched back to later
+   * then finds its way back voided, and traps. */
   uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
-  if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == top && from <= to &&
-      !in_an_arena(from) && one_stack(from, to))
+  if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == top && !in_an_arena(from) &&
+      (from <= to || !one_stack(to, from)))
     bh_stack_void_records(c, top);
 }
 
