@@ -566,18 +566,12 @@ static uintptr_t void_entered(uintptr_t c, uintptr_t lo, uintptr_t hi,
   return 0;
 }
 
+/* A jump with c's rights to `to`, off c's stacks, skips every entry into
+ * c whose caller's frame lies below `to` on the stack it goes to (not
+ * only the outermost one: a nested entry's caller may be default code
+ * that a call out of c runs, review 63b). */
 void bh_stack_left(int c, uintptr_t to) {
-  uint64_t claim;
-  char *ring = bh_stack_ring_mine(c, &claim);
-  if (!ring)
-    return;
-  char *top = ring + BH_UNWIND_RING + BH_PAGE + BH_STACK_SIZE - BH_STACK_LOW -
-              BH_STACK_HEADER,
-       *frame = top - BH_FRAME_SIZE;
-  uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
-  if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == top && from <= to &&
-      !in_an_arena(from) && one_stack(from, to))
-    bh_stack_void_records(c, top);
+  void_entered((uintptr_t)c, 0, to + 1, 1);
 }
 
 uintptr_t bh_stack_void_skipped(uintptr_t c, uintptr_t lo, uintptr_t hi,
