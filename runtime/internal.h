@@ -599,10 +599,10 @@ char *bh_stack_ring(int c, const char *sp, uint64_t *claim) BH_HIDDEN;
  * (stacks.c). Nothing if `below` is on no stack of c's this thread holds. */
 void bh_stack_void_records(int c, const char *below) BH_HIDDEN;
 /* A jump with compartment c's rights to stack pointer `to`, off c's
- * stacks: if it skips the caller of the outermost entry into c on this
- * thread's stack (that entry's frame is at the stack's fresh top, where
- * only a trampoline writes), every record there is voided, and the next
- * entry starts the stack over (stacks.c). */
+ * stacks: the records of the entries into c on this thread's stack whose
+ * callers' frames it skips are voided; skipping the outermost entry's
+ * caller voids them all, and the next entry starts the stack over
+ * (stacks.c). */
 void bh_stack_left(int c, uintptr_t to) BH_HIDDEN;
 /* Run with compartment c's rights (bh_run_in_compartment) for a longjmp
  * made with the default domain's rights from stack pointer lo to hi:

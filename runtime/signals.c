@@ -696,9 +696,9 @@ static void void_skipped(uintptr_t hi,
 /* What every longjmp skips: the alternate stack's narrowing, the
  * sharing policy's brackets (share.c), and the ways back of the calls out
  * of compartments it leaves, whose records are voided (review 55;
- * stacks.c): with a compartment's rights, within its stack, or all of it
- * if the jump leaves its outermost entry; with the default domain's,
- * nested in the entries it skips. */
+ * stacks.c): with a compartment's rights, within its stack, or, for a
+ * jump off it, nested in the entries whose callers it skips; with the
+ * default domain's, nested in the entries it skips. */
 static void void_left(uintptr_t sp,
                       uintptr_t (*skipped)(uintptr_t, uintptr_t, uintptr_t,
                                            uintptr_t)) {

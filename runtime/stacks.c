@@ -566,7 +566,13 @@ static uintptr_t void_entered(uintptr_t c, uintptr_t lo, uintptr_t hi,
   return 0;
 }
 
+/* A jump with c's rights to `to`, off c's stacks, skips every entry into
+ * c whose caller's frame lies below `to` on the stack it goes to (not
+ * only the outermost one: a nested entry's caller may be default code
+ * that a call out of c runs, review 63b), and all of them if it skips
+ * the outermost entry. */
 void bh_stack_left(int c, uintptr_t to) {
+  void_entered((uintptr_t)c, 0, to + 1, 1);
   uint64_t claim;
   char *ring = bh_stack_ring_mine(c, &claim);
   if (!ring)
@@ -574,12 +580,13 @@ void bh_stack_left(int c, uintptr_t to) {
   char *top = ring + BH_UNWIND_RING + BH_PAGE + BH_STACK_SIZE - BH_STACK_LOW -
               BH_STACK_HEADER,
        *frame = top - BH_FRAME_SIZE;
-  /* Left unless the target is deeper than that caller on its own stack
-   * (a setjmp in a callback the compartment called): a jump to another
+  /* And all of the stack if the outermost entry is left: unless the
+   * target is deeper than that entry's caller on the caller's own stack
+   * (a setjmp in a callback the compartment called), a jump to another
    * stack leaves it too (review 63a, stacks-rev63a-longjmp-other-stack-
-   * leak.c: a coroutine's entry left by a longjmp to main's stack), though
-   * a context saved inside such a callback and switched back to later
-   * then finds its way back voided, and traps. */
+   * leak.c: a coroutine's entry left by a longjmp to main's stack),
+   * though a context saved inside such a callback and switched back to
+   * later then finds its way back voided, and traps. */
   uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
   if (*(char **)(frame + BH_FRAME_TO_OLD_SLOT) == top && !in_an_arena(from) &&
       (from <= to || !one_stack(to, from)))
