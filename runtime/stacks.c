@@ -473,6 +473,15 @@ char *bh_stack_ring(int c, const char *sp, uint64_t *claim) {
   return d->stack_lo + i * BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
 }
 
+/* The lowest usable byte of the stack whose ring is at ring (above the
+ * ring and its guard page), and its end (one past its header). */
+static char *ring_stack_low(char *ring) {
+  return ring + BH_UNWIND_RING + BH_PAGE;
+}
+static char *ring_stack_end(char *ring) {
+  return ring_stack_low(ring) + BH_STACK_SIZE - BH_STACK_LOW;
+}
+
 /* Every record of a call out still to be returned to lies at or above the
  * stack's mark: a call out points the mark at its record, and whatever
  * runs below it moves the mark lower or back (trampolines, signals.c).
@@ -485,8 +494,7 @@ void bh_stack_void_records(int c, const char *below) {
   if (!ring)
     return;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  char *low = ring + BH_UNWIND_RING + BH_PAGE, *end = low + BH_STACK_SIZE -
-                                                      BH_STACK_LOW;
+  char *low = ring_stack_low(ring), *end = ring_stack_end(ring);
   char *mark = *(char **)(end - BH_STACK_MARK_BELOW);
   if (mark < low)
     mark = low;
@@ -521,8 +529,8 @@ static int in_an_arena(uintptr_t v) {
  * one stack, not two with unmapped memory between. */
 static int one_stack(uintptr_t from, uintptr_t hi) {
   uintptr_t p = from & ~(uintptr_t)(BH_PAGE - 1);
-  return hi > p && !bh_raw_syscall(SYS_msync, (long)p, (long)(hi - p),
-                                   MS_ASYNC, 0);
+  return hi > p &&
+         !bh_raw_syscall(SYS_msync, (long)p, (long)(hi - p), MS_ASYNC, 0);
 }
 
 /* An entry into c (pass/Stacks.cpp, writeCompartmentFrameTop) leaves at
@@ -547,13 +555,12 @@ static uintptr_t void_entered(uintptr_t c, uintptr_t lo, uintptr_t hi,
   char *ring = bh_stack_ring_mine((int)c, &claim);
   if (!ring)
     return 0;
-  char *low = ring + BH_UNWIND_RING + BH_PAGE,
-       *end = low + BH_STACK_SIZE - BH_STACK_LOW,
+  char *low = ring_stack_low(ring), *end = ring_stack_end(ring),
        *mark = *(char **)(end - BH_STACK_MARK_BELOW), *below = NULL;
   if (mark < low)
     mark = low;
-  for (char *t = (char *)(((uintptr_t)mark + 15) & ~(uintptr_t)15) +
-                 BH_FRAME_SIZE;
+  for (char *t =
+           (char *)(((uintptr_t)mark + 15) & ~(uintptr_t)15) + BH_FRAME_SIZE;
        t <= end - BH_STACK_HEADER; t += 16) {
     char *frame = t - BH_FRAME_SIZE;
     uintptr_t from = *(uintptr_t *)(frame + BH_FRAME_FROM_SP);
@@ -577,8 +584,7 @@ void bh_stack_left(int c, uintptr_t to) {
   char *ring = bh_stack_ring_mine(c, &claim);
   if (!ring)
     return;
-  char *top = ring + BH_UNWIND_RING + BH_PAGE + BH_STACK_SIZE - BH_STACK_LOW -
-              BH_STACK_HEADER,
+  char *top = ring_stack_end(ring) - BH_STACK_HEADER,
        *frame = top - BH_FRAME_SIZE;
   /* And all of the stack if the outermost entry is left: unless the
    * target is deeper than that entry's caller on the caller's own stack
