@@ -146,11 +146,19 @@ AsmEmitter &AsmEmitter::holdsDomain(StringRef Word) {
   return bind(Done);
 }
 
+// A descriptor's field: Desc is its symbol, or a register holding its
+// address.
+static std::string descField(StringRef Desc, unsigned Offset) {
+  if (Desc.starts_with("%"))
+    return std::to_string(Offset) + "(" + Desc.str() + ")";
+  return Desc.str() + "+" + std::to_string(Offset) + "(%rip)";
+}
+
 AsmEmitter &AsmEmitter::jumpUnlessInArena(StringRef Desc, StringRef Reg,
                                           Label Fail) {
-  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + Reg);
+  line("cmpq " + descField(Desc, BH_DOMAIN_STACK_LO) + ", " + Reg);
   line("jbe " + Fail.ahead());
-  line("cmpq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_HI) "(%rip), " + Reg);
+  line("cmpq " + descField(Desc, BH_DOMAIN_STACK_HI) + ", " + Reg);
   return line("ja " + Fail.ahead());
 }
 
@@ -415,11 +423,10 @@ AsmEmitter &AsmEmitter::lastByteOfStack(StringRef Desc, StringRef In,
                                         StringRef Out) {
   static_assert((BH_STACK_SIZE & (BH_STACK_SIZE - 1)) == 0, "a power of 2");
   line("movq " + In + ", " + Out);
-  line("subq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " + Out);
+  line("subq " + descField(Desc, BH_DOMAIN_STACK_LO) + ", " + Out);
   line("subq $$1, " + Out);
   line("orq $$" + Twine(BH_STACK_SIZE - 1) + ", " + Out);
-  return line("addq " + Desc + "+" BH_STR(BH_DOMAIN_STACK_LO) "(%rip), " +
-              Out);
+  return line("addq " + descField(Desc, BH_DOMAIN_STACK_LO) + ", " + Out);
 }
 
 std::string AsmEmitter::markOperand(StringRef LastByte) {

@@ -64,7 +64,9 @@ public:
   // Sets ZF when the thread holds Word's rights or nothing is enforced.
   AsmEmitter &holdsDomain(llvm::StringRef Word);
   // Jumps to Fail unless Reg lies in the stack arena of the compartment
-  // whose descriptor is Desc: (stack_lo, stack_hi].
+  // whose descriptor is Desc: (stack_lo, stack_hi]. Here and in
+  // lastByteOfStack, Desc is the descriptor's symbol or a register holding
+  // its address.
   AsmEmitter &jumpUnlessInArena(llvm::StringRef Desc, llvm::StringRef Reg,
                                 Label Fail);
   // Jumps to Fail if the caller's stack pointer (rsp) lies in that arena:

@@ -789,28 +789,54 @@ void Instrumenter::finishAnyTrampolines() {
         .line("movq (%r10,%r11,8), %r10")
         .line("testq %r10, %r10")
         .line("jz " + Refused.ahead());
-    // The record (BH_RECORD_*), pushed: i's old slot, i's cookie
-    // (runtime/stacks.c, from i's descriptor, found in the runtime's table
-    // of compartments; the reference is weak and hidden: a program or shared
-    // object without compartments never gets here; i has a slot, so i < the
-    // count), i.
-    static_assert(BH_RECORD_OLD_SLOT == 16 && BH_RECORD_COOKIE == 8 &&
-                      BH_RECORD_INDEX == 0,
-                  "pushed in this order");
-    E.step("push the record")
-        .line("pushq %fs:(%r10)")
-        .line(".cfi_adjust_cfa_offset 8")
+    // i's descriptor, from the runtime's table of compartments (the
+    // reference is weak and hidden: a program or shared object without
+    // compartments never gets here; i has a slot, so i < the count); r14
+    // keeps the last byte of i's stack, 0 off i's arena (nothing enforced).
+    AsmEmitter::Label Off = E.newLabel(), Known = E.newLabel(),
+                      NoOldMark = E.newLabel(), NoMark = E.newLabel();
+    E.step("the caller's descriptor and stack")
         .line(".weak " BH_SYM_DOMAIN_TABLE)
         .line(".hidden " BH_SYM_DOMAIN_TABLE) // no dynamic symbol in a DSO
         .line("movq " BH_SYM_DOMAIN_TABLE "@GOTPCREL(%rip), %rbx")
-        .line("movq " BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rbx,%r11,8), %rbx")
+        .line("movq " BH_STR(BH_DOMAIN_TABLE_DOMAINS) "(%rbx,%r11,8), %rbx");
+    E.jumpUnlessInArena("%rbx", "%rsp", Off);
+    E.lastByteOfStack("%rbx", "%rsp", "%r14");
+    E.line("jmp " + Known.ahead()).bind(Off).line("xorl %r14d, %r14d");
+    E.bind(Known);
+    // The record (BH_RECORD_*), pushed: padding, i's old mark, i's old
+    // slot, i's cookie (runtime/stacks.c), i. Then, as a static call out
+    // does, i's mark and slot point at it, with i's own rights.
+    static_assert(BH_RECORD_OLD_MARK == 24 && BH_RECORD_OLD_SLOT == 16 &&
+                      BH_RECORD_COOKIE == 8 && BH_RECORD_INDEX == 0 &&
+                      BH_RECORD_SIZE == 40,
+                  "pushed in this order");
+    E.step("push the record")
+        .line("pushq $$0")
+        .line(".cfi_adjust_cfa_offset 8")
+        .line("pushq $$0")
+        .line(".cfi_adjust_cfa_offset 8")
+        .line("testq %r14, %r14")
+        .line("jz " + NoOldMark.ahead())
+        .line("movq " + AsmEmitter::markOperand("%r14") + ", %r15")
+        .line("movq %r15, (%rsp)")
+        .bind(NoOldMark)
+        .line("pushq %fs:(%r10)")
+        .line(".cfi_adjust_cfa_offset 8")
         .line("movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx")
         .line("pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)")
         .line(".cfi_adjust_cfa_offset 8")
-        .line("xorl %ebx, %ebx")
         .line("pushq %r11")
-        .line(".cfi_adjust_cfa_offset 8")
+        .line(".cfi_adjust_cfa_offset 8");
+    E.step("the caller's stack continues below: its mark, then its slot")
+        .line("testq %r14, %r14")
+        .line("jz " + NoMark.ahead())
+        .line("movq %rsp, " + AsmEmitter::markOperand("%r14"))
+        .bind(NoMark)
         .line("movq %rsp, %fs:(%r10)")
+        .line("xorl %ebx, %ebx")
+        .line("xorl %r14d, %r14d")
+        .line("xorl %r15d, %r15d")
         .line("movq %r11, %r12"); // pushed above; C keeps it
     if (ToC)
       E.firstEntry(

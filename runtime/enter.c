@@ -162,8 +162,8 @@ __asm__(".text\n"
  * (pass/Stacks.cpp, anyTrampoline): jumped to, not called, on the callee's
  * stack with the callee's rights, with rdi = i, r11 = i's stack pointer as
  * saved at entry, results in r10 (rax), r8 (rdx), xmm0-1. i's stack there
- * holds, from the top: i, i's cookie, i's old slot, r15-r12, rbp, rbx as
- * pushed at entry, then the return address into i's code.
+ * holds, from the top: the record (abi.h, BH_RECORD_*), r15-r12, rbp, rbx
+ * as pushed at entry, then the return address into i's code.
  *
  * Each gate is followed by code that sets rdi to its own index, so the
  * rights installed and the index checked always agree. That code uses i's
@@ -177,71 +177,76 @@ __asm__(".text\n"
   "  jne 3f\n" GATE_TEXT(i) "  movl $" #i ", %edi\n"                           \
                             "  jmp 5f\n"                                       \
                             "3:\n"
+_Static_assert(BH_STACK_SIZE == 0x100000 && BH_STACK_MARK_BELOW == 8,
+               "the way back's mark: at the stack's last byte - 7");
+// clang-format off
 __asm__(".text\n"
         ".globl " BH_SYM_RETURN_TO_INDEX "\n"
         ".hidden " BH_SYM_RETURN_TO_INDEX "\n"
-        ".type " BH_SYM_RETURN_TO_INDEX ",@function\n" BH_SYM_RETURN_TO_INDEX
-        ":\n" RETURN_GATE(0) RETURN_GATE(1) RETURN_GATE(2) RETURN_GATE(
-            3) RETURN_GATE(4) RETURN_GATE(5) RETURN_GATE(6) RETURN_GATE(7)
-            RETURN_GATE(8) RETURN_GATE(9) RETURN_GATE(10) RETURN_GATE(11)
-                RETURN_GATE(12) RETURN_GATE(13) RETURN_GATE(
-                    14) "  ud2\n"
-                        "5:\n"
-                        /* i's descriptor, from the table of compartments */
-                        BH_ASM_DOMAIN_AT("%rdi", "%rcx")
-                                           "  cmpq " BH_STR(
-                                               BH_DOMAIN_STACK_LO) "(%rcx), "
-                                                                   "%r11\n"
-                                                                   "  jbe 9f\n"
-                                                                   "  "
-                                                                   "cmpq"
-                                                                   " " BH_STR(
-                                                                       BH_DOMAIN_STACK_HI) "(%rcx), %r11\n"
-                                                                                           "  ja 9f\n"
-                                                                                           "  movq %r11, %rsp\n"
-                                                                                           "  cmpq %rdi, " BH_STR(
-                                                                                               BH_RECORD_INDEX) "(%rsp)\n"
-                                                                                                                "  jne 9f\n"
-                                                                                                                "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
-                                                                                                                                                     "  movq -" BH_STR(
-                                                                                                                                                         BH_COOKIE_BELOW) "(%rcx), %rcx\n"
-                                                                                                                                                                          "  cmpq %rcx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
-                                                                                                                                                                                                                   "  jne 9f\n"
-                                                                                                                                                                                                                   "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
-                                                                                                                                                                                                                                                          "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"
-                                                                                                                                                                                                                                                                                                                       "  movq (%rcx,%rdi,8), %rcx\n"
-                                                                                                                                                                                                                                                                                                                       "  movq " BH_STR(BH_RECORD_OLD_SLOT) "(%rsp), %rdx\n"
-                                                                                                                                                                                                                                                                                                                                                            "  movq %rdx, %fs:(%rcx)\n"
-                                                                                                                                                                                                                                                                                                                                                            "  addq $" BH_STR(
-                                                                                                                                                                                                                                                                                                                                                                BH_RECORD_SIZE) ", %rsp\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %r15\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %r14\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %r13\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %r12\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %rbp\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  popq %rbx\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  movq %r10, %rax\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  movq %r8, %rdx\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %ecx, %ecx\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %esi, %esi\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %edi, %edi\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r8d, %r8d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r9d, %r9d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r10d, %r10d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r11d, %r11d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  ret\n"
-                                                                                                                                                                                                                                                                                                                                                                                "9:\n" /* refused: nothing of i (its cookie) left for a handler */
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %eax, %eax\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %ecx, %ecx\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %edx, %edx\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %esi, %esi\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r8d, %r8d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r9d, %r9d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  xorl %r10d, %r10d\n"
-                                                                                                                                                                                                                                                                                                                                                                                "  ud2\n"
-                                                                                                                                                                                                                                                                                                                                                                                ".size " BH_SYM_RETURN_TO_INDEX
-                                                                                                                                                                                                                                                                                                                                                                                ", .-" BH_SYM_RETURN_TO_INDEX
-                                                                                                                                                                                                                                                                                                                                                                                "\n");
+        ".type " BH_SYM_RETURN_TO_INDEX ",@function\n"
+        BH_SYM_RETURN_TO_INDEX ":\n"
+        RETURN_GATE(0) RETURN_GATE(1) RETURN_GATE(2) RETURN_GATE(3)
+        RETURN_GATE(4) RETURN_GATE(5) RETURN_GATE(6) RETURN_GATE(7)
+        RETURN_GATE(8) RETURN_GATE(9) RETURN_GATE(10) RETURN_GATE(11)
+        RETURN_GATE(12) RETURN_GATE(13) RETURN_GATE(14)
+        "  ud2\n"
+        "5:\n"
+        /* i's descriptor, from the table of compartments */
+        BH_ASM_DOMAIN_AT("%rdi", "%rcx")
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %r11\n"
+        "  jbe 9f\n"
+        "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rcx), %r11\n"
+        "  ja 9f\n"
+        "  movq %r11, %rsp\n"
+        "  cmpq %rdi, " BH_STR(BH_RECORD_INDEX) "(%rsp)\n"
+        "  jne 9f\n"
+        "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rcx), %rcx\n"
+        "  movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rdx\n"
+        "  cmpq %rdx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+        "  jne 9f\n"
+        "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+        /* i's mark as it was, at the top of the stack holding the record
+           (abi.h, BH_STACK_HEADER), before its slot: the slot stays at or
+           below the mark */
+        "  movq %rsp, %rdx\n"
+        "  subq %rcx, %rdx\n"
+        "  subq $1, %rdx\n"
+        "  orq $0xfffff, %rdx\n"
+        "  addq %rcx, %rdx\n"
+        "  movq " BH_STR(BH_RECORD_OLD_MARK) "(%rsp), %rcx\n"
+        "  movq %rcx, -7(%rdx)\n"
+        "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"
+        "  movq (%rcx,%rdi,8), %rcx\n"
+        "  movq " BH_STR(BH_RECORD_OLD_SLOT) "(%rsp), %rdx\n"
+        "  movq %rdx, %fs:(%rcx)\n"
+        "  addq $" BH_STR(BH_RECORD_SIZE) ", %rsp\n"
+        "  popq %r15\n"
+        "  popq %r14\n"
+        "  popq %r13\n"
+        "  popq %r12\n"
+        "  popq %rbp\n"
+        "  popq %rbx\n"
+        "  movq %r10, %rax\n"
+        "  movq %r8, %rdx\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %esi, %esi\n"
+        "  xorl %edi, %edi\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
+        "  xorl %r11d, %r11d\n"
+        "  ret\n"
+        "9:\n" /* refused: nothing of i (its cookie) left for a handler */
+        "  xorl %eax, %eax\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %edx, %edx\n"
+        "  xorl %esi, %esi\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
+        "  ud2\n"
+        ".size " BH_SYM_RETURN_TO_INDEX ", .-" BH_SYM_RETURN_TO_INDEX "\n");
+// clang-format on
 
 long bh_slot_tpoff(int c) {
   return c >= 0 && c < BH_MAX_COMPARTMENTS ? bh_index_pkru.t.slot_tpoff[c] : 0;

@@ -57,7 +57,8 @@
  *
  * On i's own stack (per-compartment stacks): leaves there what
  * anyTrampoline (pass/Stacks.cpp) leaves, callee-saved registers and the
- * record {i, i's cookie, i's old slot}, enters the default domain, calls
+ * record (abi.h, BH_RECORD_*), points i's mark and slot at the record,
+ * enters the default domain, calls
  * fn on the default domain's stack (below where it left off, else on the
  * thread's runtime stack) and goes back through __bulkhead_return_to_index
  * (enter.c): a gate into i only, which checks the saved stack pointer (it
@@ -70,6 +71,13 @@
  * re-enters i by bh_enter_index; i then sits on the key-0 stack, trusted like
  * every return address of that mode.
  */
+_Static_assert(BH_STACK_SIZE == 0x100000 && BH_STACK_MARK_BELOW == 8,
+               "bh_as_default's mark: at the stack's last byte - 7");
+_Static_assert(BH_RECORD_INDEX == 0 && BH_RECORD_COOKIE == 8 &&
+                   BH_RECORD_OLD_SLOT == 16 && BH_RECORD_OLD_MARK == 24 &&
+                   BH_RECORD_SIZE == 40,
+               "bh_as_default pushes the record in this order");
+// clang-format off
 __asm__(
     ".pushsection " BH_SECTION_TRAMPOLINES ",\"ax\",@progbits\n"
     ".globl bh_as_default\n"
@@ -88,80 +96,83 @@ __asm__(
     /* i's descriptor, from the table of compartments; past its end the
        index table holds the default domain's PKRU (enter.c) */
     BH_ASM_DOMAIN_AT("%r11", "%rbx")
-                       "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
-                                                            "  jbe 8f\n"
-                                                            "  cmpq " BH_STR(
-                                                                BH_DOMAIN_STACK_HI) "(%rbx), %rsp\n"
-                                                                                    "  ja 8f\n"
-                                                                                    "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
-                                                                                                                                                 "  movq (%r10,%r11,8), %r10\n" /* i's slot, %fs-relative */
-                                                                                                                                                 "  testq %r10, %r10\n"
-                                                                                                                                                 "  jz 9f\n"
-                                                                                                                                                 /* the record (BH_RECORD_*): old slot, cookie, i */
-                                                                                                                                                 "  pushq %fs:(%r10)\n"
-                                                                                                                                                 "  movq " BH_STR(
-                                                                                                                                                     BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
-                                                                                                                                                                         "  pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
-                                                                                                                                                                                                             "  pushq %r11\n"
-                                                                                                                                                                                                             "  movq %rsp, %fs:(%r10)\n" /* re-entries into i continue below */
-                                                                                                                                                                                                             "  movq %rsp, %r14\n"
-                                                                                                                                                                                                             "  movq %r11, %r15\n"
-                                                                                                                                                                                                             "  xorl %ebx, %ebx\n" SCRUB
-                                                                                                                                                                                                                 GATE0
-                                                                                                                                                                                                             "  movq " BH_SYM_DEFAULT_STACK_SLOT
-                                                                                                                                                                                                             "@gottpoff(%rip), %rcx\n"
-                                                                                                                                                                                                             "  movq %fs:(%rcx), %rax\n"
-                                                                                                                                                                                                             "  testq %rax, %rax\n"
-                                                                                                                                                                                                             "  jnz 3f\n"
-                                                                                                                                                                                                             "  movq " BH_SYM_RT_STACK
-                                                                                                                                                                                                             "@gottpoff(%rip), %rax\n"
-                                                                                                                                                                                                             "  movq %fs:(%rax), %rax\n"
-                                                                                                                                                                                                             "  testq %rax, %rax\n"
-                                                                                                                                                                                                             "  jz 9f\n"
-                                                                                                                                                                                                             "3:\n"
-                                                                                                                                                                                                             "  andq $-16, %rax\n"
-                                                                                                                                                                                                             "  movq %rax, %rsp\n"
-                                                                                                                                                                                                             "  pushq %fs:(%rcx)\n" /* the default domain's slot */
-                                                                                                                                                                                                             "  pushq %r14\n" /* i's stack pointer */
-                                                                                                                                                                                                             "  pushq %r15\n" /* i */
-                                                                                                                                                                                                             "  subq $8, %rsp\n"
-                                                                                                                                                                                                             "  movq %rsp, %fs:(%rcx)\n"
-                                                                                                                                                                                                             "  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
-                                                                                                                                                                                                             "  movq %r13, %rdi\n"
-                                                                                                                                                                                                             "  callq *%r12\n"
-                                                                                                                                                                                                             "  movq " BH_SYM_DEFAULT_STACK_SLOT
-                                                                                                                                                                                                             "@gottpoff(%rip), %rcx\n"
-                                                                                                                                                                                                             "  movq 24(%rsp), %rsi\n"
-                                                                                                                                                                                                             "  movq %rsi, %fs:(%rcx)\n"
-                                                                                                                                                                                                             "  movq %rax, %r10\n"
-                                                                                                                                                                                                             "  movq %rdx, %r8\n"
-                                                                                                                                                                                                             "  movq 8(%rsp), %rdi\n"
-                                                                                                                                                                                                             "  movq 16(%rsp), %r11\n"
-                                                                                                                                                                                                             "  jmp " BH_SYM_RETURN_TO_INDEX
-                                                                                                                                                                                                             "\n"
-                                                                                                                                                                                                             "8:\n"
-                                                                                                                                                                                                             "  pushq %r11\n"
-                                                                                                                                                                                                             "  xorl %ebx, %ebx\n" SCRUB
-                                                                                                                                                                                                                 GATE0
-                                                                                                                                                                                                             "  movq %r13, %rdi\n"
-                                                                                                                                                                                                             "  callq *%r12\n"
-                                                                                                                                                                                                             "  movq %rax, %r12\n"
-                                                                                                                                                                                                             "  movq %rdx, %r13\n"
-                                                                                                                                                                                                             "  popq %rdi\n"
-                                                                                                                                                                                                             "  callq " BH_SYM_ENTER_INDEX
-                                                                                                                                                                                                             "\n"
-                                                                                                                                                                                                             "  movq %r12, %rax\n"
-                                                                                                                                                                                                             "  movq %r13, %rdx\n"
-                                                                                                                                                                                                             "  popq %r15\n  popq %r14\n  popq %r13\n"
-                                                                                                                                                                                                             "  popq %r12\n  popq %rbp\n  popq %rbx\n"
-                                                                                                                                                                                                             "  ret\n"
-                                                                                                                                                                                                             "9:\n"
-                                                                                                                                                                                                             "  ud2\n"
-                                                                                                                                                                                                             ".size bh_as_default, .-bh_as_default\n"
-                                                                                                                                                                                                             ".popsection\n");
-_Static_assert(BH_RECORD_INDEX == 0 && BH_RECORD_COOKIE == 8 &&
-                   BH_RECORD_OLD_SLOT == 16 && BH_RECORD_SIZE == 24,
-               "bh_as_default pushes the record in this order");
+    "  cmpq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rsp\n"
+    "  jbe 8f\n"
+    "  cmpq " BH_STR(BH_DOMAIN_STACK_HI) "(%rbx), %rsp\n"
+    "  ja 8f\n"
+    "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %r10\n"
+    "  movq (%r10,%r11,8), %r10\n" /* i's slot, %fs-relative */
+    "  testq %r10, %r10\n"
+    "  jz 9f\n"
+    "  movq " BH_STR(BH_DOMAIN_STACK_LO) "(%rbx), %rbx\n"
+    /* r14: the last byte of i's stack, whose mark is at r14 - 7 */
+    "  movq %rsp, %r14\n"
+    "  subq %rbx, %r14\n"
+    "  subq $1, %r14\n"
+    "  orq $0xfffff, %r14\n"
+    "  addq %rbx, %r14\n"
+    /* the record (BH_RECORD_*): padding, old mark, old slot, cookie, i */
+    "  pushq $0\n"
+    "  pushq -7(%r14)\n"
+    "  pushq %fs:(%r10)\n"
+    "  pushq -" BH_STR(BH_COOKIE_BELOW) "(%rbx)\n"
+    "  pushq %r11\n"
+    /* re-entries into i continue below: the mark first, then the slot */
+    "  movq %rsp, -7(%r14)\n"
+    "  movq %rsp, %fs:(%r10)\n"
+    "  movq %rsp, %r14\n"
+    "  movq %r11, %r15\n"
+    "  xorl %ebx, %ebx\n"
+    SCRUB
+    GATE0
+    "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
+    "  movq %fs:(%rcx), %rax\n"
+    "  testq %rax, %rax\n"
+    "  jnz 3f\n"
+    "  movq " BH_SYM_RT_STACK "@gottpoff(%rip), %rax\n"
+    "  movq %fs:(%rax), %rax\n"
+    "  testq %rax, %rax\n"
+    "  jz 9f\n"
+    "3:\n"
+    "  andq $-16, %rax\n"
+    "  movq %rax, %rsp\n"
+    "  pushq %fs:(%rcx)\n" /* the default domain's slot */
+    "  pushq %r14\n"       /* i's stack pointer */
+    "  pushq %r15\n"       /* i */
+    "  subq $8, %rsp\n"
+    "  movq %rsp, %fs:(%rcx)\n"
+    "  xorl %r14d, %r14d\n  xorl %r15d, %r15d\n"
+    "  movq %r13, %rdi\n"
+    "  callq *%r12\n"
+    "  movq " BH_SYM_DEFAULT_STACK_SLOT "@gottpoff(%rip), %rcx\n"
+    "  movq 24(%rsp), %rsi\n"
+    "  movq %rsi, %fs:(%rcx)\n"
+    "  movq %rax, %r10\n"
+    "  movq %rdx, %r8\n"
+    "  movq 8(%rsp), %rdi\n"
+    "  movq 16(%rsp), %r11\n"
+    "  jmp " BH_SYM_RETURN_TO_INDEX "\n"
+    "8:\n"
+    "  pushq %r11\n"
+    "  xorl %ebx, %ebx\n"
+    SCRUB
+    GATE0
+    "  movq %r13, %rdi\n"
+    "  callq *%r12\n"
+    "  movq %rax, %r12\n"
+    "  movq %rdx, %r13\n"
+    "  popq %rdi\n"
+    "  callq " BH_SYM_ENTER_INDEX "\n"
+    "  movq %r12, %rax\n"
+    "  movq %r13, %rdx\n"
+    "  popq %r15\n  popq %r14\n  popq %r13\n"
+    "  popq %r12\n  popq %rbp\n  popq %rbx\n"
+    "  ret\n"
+    "9:\n"
+    "  ud2\n"
+    ".size bh_as_default, .-bh_as_default\n"
+    ".popsection\n");
+// clang-format on
 
 /* ----------------------------------------------------- shared blocks */
 

@@ -386,7 +386,14 @@
 #define BH_RECORD_INDEX 0     /* i */
 #define BH_RECORD_COOKIE 8    /* i's cookie, unmarked */
 #define BH_RECORD_OLD_SLOT 16 /* i's stack slot before the call */
-#define BH_RECORD_SIZE 24     /* the six registers follow, r15 first */
+#define BH_RECORD_OLD_MARK 24 /* i's mark before (0 off i's arena) */
+#define BH_RECORD_SIZE 40     /* a word of padding, then the six registers,
+                                 r15 first: the record stays 16-aligned */
+/* Like a static call out, the call points i's mark (abi.h,
+ * BH_STACK_HEADER) at the record, then i's slot: every record of a call
+ * still to be returned to lies between the mark and the stack's top,
+ * where the restart's scan and the voiding of records look (reviews 63a,
+ * 63b). */
 /* The way back from such a call: jumped to (not called) on the callee's
  * stack with the callee's rights, with rdi = i, r11 = i's saved stack
  * pointer (at the record), the result's rax in r10 and rdx in r8, xmm0-1 as

@@ -1,7 +1,7 @@
 // The any-trampoline (a wrapper's call made with the rights of a
 // compartment known only at run time) keeps the caller's callee-saved
 // registers on the caller's stack with CFI relative to the CFA, and its CFA
-// expression, from the caller's stack pointer saved at 24(%rsp), 80 bytes
+// expression, from the caller's stack pointer saved at 24(%rsp), 96 bytes
 // below the CFA, is marked as a record's (BH_CFA_SAVED_SP_MARK twice), so
 // the runtime's FDE copy checks it as the way back does (review 55).
 // RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
@@ -24,7 +24,7 @@ int (*get(void))(int) { return callback; }
 // CHECK-NEXT: .cfi_adjust_cfa_offset 8
 // CHECK:      pushq %r11
 // CHECK-NEXT: .cfi_adjust_cfa_offset 8
-// CHECK:      .cfi_escape 0x0f, 0x07, 0x77, 0x18, 0x06, 0x23, 0x50, 0x96, 0x96{{$}}
+// CHECK:      .cfi_escape 0x0f, 0x07, 0x77, 0x18, 0x06, 0x23, 0x60, 0x96, 0x96{{$}}
 // CHECK:      callq *%r11
 // CHECK:      jmp __bulkhead_return_to_index
 // CHECK-LABEL: .cfi_endproc
