@@ -240,6 +240,13 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
       bh_write(" at a call out of the compartment whose saved stack pointer "
                "does not point at the compartment's cookie (moved by other "
                "code?)\n");
+    } else if (!bh_state->unprotected &&
+               (uintptr_t)si->si_addr == BH_UNWIND_STOP_REENTRY) {
+      bh_write("bulkhead: the unwinder stopped");
+      write_running(" in ", uc);
+      bh_write(" at a frame outside the compartment's stacks whose CFA lies "
+               "in them: only a call out leads back into them (a frame "
+               "pointer or saved register rewritten by other code?)\n");
     } else if (!bh_state->unprotected) {
       bh_write("bulkhead: SIGSEGV (");
       bh_write(segv_reason(si->si_code));

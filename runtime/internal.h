@@ -516,15 +516,17 @@ void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
  * a loaded object other than libgcc_s.so.1 and the program defines
  * _Unwind_RaiseException (unwind-only.c). */
 void bh_unwinder_only_libgcc(void) BH_HIDDEN;
-/* With a compartment's rights: into *COPY a copy of the FDE at FDE (its
- * CIE read into C), and of its LSDA, that names no writable word, the
+/* With a compartment's rights: into *COPY a copy of the FDE at FDE for
+ * PC (its CIE read into C), and of its LSDA, that names no writable word,
+ * and whose CFA rule at PC is checked (a walk re-enters the compartment's
+ * arena only through a call out), the
  * words' values from W, on this thread's stack of the compartment (NULL
  * if it cannot be copied, with the reason in *WHY unless the runtime's own
  * walk is under way: then no FDE); 1, or 0 if the thread runs on no stack
  * of the compartment (unwind-copy.c). */
 struct bh_cie;
 struct bh_words;
-int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
+int bh_unwind_copy(const uint8_t *fde, uintptr_t pc, const struct bh_cie *c,
                    const struct bh_words *w, const void **copy,
                    const char **why) BH_HIDDEN;
 /* Around the runtime's own calls of _Unwind_Backtrace: a copy refused

@@ -242,6 +242,17 @@ static void put_uleb(struct out *o, uintptr_t v) {
     put1(o, b | (v ? 0x80 : 0));
   } while (v);
 }
+static void put_sleb(struct out *o, intptr_t v) {
+  for (;;) {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    if ((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40))) {
+      put1(o, b);
+      return;
+    }
+    put1(o, b | 0x80);
+  }
+}
 /* Pads the entry begun at START with DW_CFA_nop to a multiple of 8 bytes
  * and writes its length. */
 static void close_entry(struct out *o, uint8_t *start) {
@@ -362,15 +373,172 @@ static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
   put(o, e, n);
 }
 
-/* Copies the CFA program [p, end) (program_ok's) with each marked
- * expression in its checked form for compartment D, index C. */
+/* The CFA rule the copied program has set so far, as libgcc_s reads it
+ * (DW_CFA_remember_state and restore_state keep and take it back too). */
+enum { CFA_UNSET, CFA_REG, CFA_EXPR, CFA_MARKED };
+struct cfa_rule {
+  int how;
+  uintptr_t reg;             /* CFA_REG: reg + off */
+  intptr_t off;
+  const uint8_t *exp, *exp_end; /* CFA_EXPR: the expression's operations */
+};
+
+/* Where the copy of a program stops: the row of PC, as libgcc_s runs it
+ * (the CIE's instructions, then the FDE's while the location is at most
+ * PC), and the rule then in force. */
+struct track {
+  uintptr_t loc, pc, code_align;
+  intptr_t data_align;
+  struct cfa_rule cfa, kept[8];
+  size_t depth;
+  int cut, bad;
+};
+
+/* Follows the CFA instruction at p (program_ok's) in t; 0 once it is past
+ * t->pc's row, so the copy stops before it. */
+static int follow(struct track *t, const uint8_t *p, const uint8_t *next) {
+  uint8_t op = *p++;
+  uintptr_t delta = 0;
+  if (op >> 6 == 1)
+    delta = op & 0x3f;
+  else if (op == 0x02)
+    delta = p[0];
+  else if (op == 0x03)
+    delta = (uintptr_t)p[0] | (uintptr_t)p[1] << 8;
+  else if (op == 0x04)
+    delta = (uintptr_t)p[0] | (uintptr_t)p[1] << 8 | (uintptr_t)p[2] << 16 |
+            (uintptr_t)p[3] << 24;
+  if (op >> 6 == 1 || (op >= 0x02 && op <= 0x04)) {
+    t->loc += delta * t->code_align;
+    return t->loc <= t->pc;
+  }
+  switch (op) {
+  case 0x0c: /* def_cfa */
+  case 0x12: /* def_cfa_sf */
+    t->cfa.how = CFA_REG;
+    t->cfa.reg = bh_cfi_uleb(&p);
+    t->cfa.off = op == 0x0c ? (intptr_t)bh_cfi_uleb(&p)
+                            : bh_cfi_sleb(&p) * t->data_align;
+    break;
+  case 0x0d: /* def_cfa_register */
+    t->cfa.reg = bh_cfi_uleb(&p);
+    t->bad |= t->cfa.how != CFA_REG;
+    break;
+  case 0x0e: /* def_cfa_offset */
+    t->cfa.off = (intptr_t)bh_cfi_uleb(&p);
+    t->bad |= t->cfa.how != CFA_REG;
+    break;
+  case 0x13: /* def_cfa_offset_sf */
+    t->cfa.off = bh_cfi_sleb(&p) * t->data_align;
+    t->bad |= t->cfa.how != CFA_REG;
+    break;
+  case 0x0f: { /* def_cfa_expression */
+    uintptr_t n = bh_cfi_uleb(&p);
+    intptr_t at;
+    uintptr_t above;
+    t->cfa.how = marked_cfa(p, p + n, &at, &above) ? CFA_MARKED : CFA_EXPR;
+    t->cfa.exp = p;
+    t->cfa.exp_end = next;
+    break;
+  }
+  case 0x0a: /* remember_state */
+    if (t->depth == sizeof t->kept / sizeof t->kept[0])
+      t->bad = 1;
+    else
+      t->kept[t->depth++] = t->cfa;
+    break;
+  case 0x0b: /* restore_state */
+    if (!t->depth)
+      t->bad = 1;
+    else
+      t->cfa = t->kept[--t->depth];
+    break;
+  }
+  return 1;
+}
+
+/* Appends to O the operations that check the CFA on the expression stack
+ * of a frame that is not a call out's: in the arena of D, the compartment
+ * whose rights the unwinder holds, it must be the CFA of a frame whose
+ * stack pointer (rsp, the callee's CFA) is in it too; otherwise it reads
+ * BH_UNWIND_STOP_REENTRY, which faults (fault.c). Out of the arena, a
+ * frame's CFA comes from registers and words any domain can write. */
+static void put_reentry_check(struct out *o, const struct bulkhead_domain *d) {
+  uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi;
+  _Static_assert(BH_UNWIND_STOP_REENTRY < 0x10000, "a const2u");
+  static const uint8_t ops[] = {
+      0x30, 0x29,       /* lit0, eq: cfa, in, rsp out of it */
+      0x1a,             /* and: cfa, back into the arena */
+      0x28, 3, 0,       /* bra: past the skip */
+      0x2f, 7, 0,       /* skip: to the end, the CFA */
+      0x0a, BH_UNWIND_STOP_REENTRY & 0xff,
+      BH_UNWIND_STOP_REENTRY >> 8, /* const2u */
+      0x06,             /* deref: faults */
+      0x13, 0x13,       /* drop, drop */
+      0x30,             /* lit0: the CFA */
+  };
+  put1(o, 0x12);                      /* dup: cfa, cfa */
+  put1(o, 0x0e), put8(o, lo);         /* const8u lo */
+  put1(o, 0x2b);                      /* gt: cfa, cfa > lo */
+  put1(o, 0x14);                      /* over: cfa, a, cfa */
+  put1(o, 0x0e), put8(o, hi);         /* const8u hi */
+  put1(o, 0x2c);                      /* le: cfa, a, cfa <= hi */
+  put1(o, 0x1a);                      /* and: cfa, the CFA in the arena */
+  put1(o, 0x77), put1(o, 0);          /* breg7 0: cfa, in, rsp */
+  put1(o, 0x12);                      /* dup */
+  put1(o, 0x0e), put8(o, lo);         /* const8u lo */
+  put1(o, 0x2b);                      /* gt: cfa, in, rsp, rsp > lo */
+  put1(o, 0x16);                      /* swap: cfa, in, a, rsp */
+  put1(o, 0x0e), put8(o, hi);         /* const8u hi */
+  put1(o, 0x2c);                      /* le: cfa, in, a, rsp <= hi */
+  put1(o, 0x1a);                      /* and: cfa, in, rsp in the arena */
+  put(o, ops, sizeof ops);
+}
+
+/* Appends to O the rule R, checked: a call out's is already
+ * (put_checked_cfa wrote it where the program sets it), any other becomes
+ * a CFA expression that computes it as R does, then put_reentry_check's
+ * operations. */
+static void put_rule_checked(struct out *o, const struct cfa_rule *r,
+                             const struct bulkhead_domain *d) {
+  if (r->how == CFA_MARKED)
+    return;
+  uint8_t body[SLOT];
+  struct out b = {body, body + sizeof body, 0};
+  if (r->how == CFA_EXPR) {
+    put(&b, r->exp, (size_t)(r->exp_end - r->exp));
+  } else if (r->reg < 32) {
+    put1(&b, (uint8_t)(0x70 + r->reg)); /* breg<reg> off */
+    put_sleb(&b, r->off);
+  } else {
+    put1(&b, 0x92); /* bregx reg off */
+    put_uleb(&b, r->reg);
+    put_sleb(&b, r->off);
+  }
+  put_reentry_check(&b, d);
+  if (b.full) {
+    o->full = 1;
+    return;
+  }
+  put1(o, 0x0f); /* def_cfa_expression */
+  put_uleb(o, (uintptr_t)(b.p - body));
+  put(o, body, (size_t)(b.p - body));
+}
+
+/* Copies the CFA program [p, end) (program_ok's) up to T's row: each
+ * marked expression in its checked form for compartment D, index C. */
 static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
-                        const struct bulkhead_domain *d, size_t c) {
-  while (p < end) {
+                        const struct bulkhead_domain *d, size_t c,
+                        struct track *t) {
+  while (p < end && !t->cut) {
     const uint8_t *next = insn_end(p, end), *block = p + 1;
     intptr_t at;
     uintptr_t above;
     int kind = 0;
+    if (!follow(t, p, next)) {
+      t->cut = 1;
+      break;
+    }
     if (*p == 0x0f) /* def_cfa_expression: past the block's length */
       bh_cfi_uleb(&block);
     if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
@@ -550,10 +718,10 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   return o->full ? NULL : start;
 }
 
-/* The copy into SLOT, or NULL with the reason in *WHY; D is the
- * compartment whose rights the thread holds, DI its index
- * (put_checked_cfa). */
-static const void *copy_into(uint8_t *slot, const uint8_t *fde,
+/* The copy into SLOT of the FDE as libgcc_s reads it for PC, or NULL
+ * with the reason in *WHY; D is the compartment whose rights the thread
+ * holds, DI its index (put_checked_cfa). */
+static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
                              const struct bh_cie *c, const struct bh_words *w,
                              const struct bulkhead_domain *d, size_t di,
                              const char **why) {
@@ -638,7 +806,14 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     put_uleb(&o, n);
     put(&o, data, n);
   }
-  put_program(&o, c->insns, c->end, d, di);
+  /* The program stops at PC's row, whose CFA rule it then sets checked
+   * (put_rule_checked): only that row is ever read from this copy. */
+  struct track t = {begin, pc, 0, 0, {CFA_UNSET, 0, 0, NULL, NULL}, {{0}},
+                    0, 0, 0};
+  const uint8_t *f_at = c->fields;
+  t.code_align = bh_cfi_uleb(&f_at);
+  t.data_align = bh_cfi_sleb(&f_at);
+  put_program(&o, c->insns, c->end, d, di, &t);
   close_entry(&o, cie);
 
   uint8_t *f = o.p;
@@ -654,7 +829,13 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
     if (has_lsda)
       put8(&o, lsda);
   }
-  put_program(&o, insns, end, d, di);
+  put_program(&o, insns, end, d, di, &t);
+  if (t.bad || t.cfa.how == CFA_UNSET)
+    return *why = "its CFA program changes a CFA rule it has not set, "
+                  "restores a state it did not remember or remembers "
+                  "more than 8",
+           NULL;
+  put_rule_checked(&o, &t.cfa, d);
   close_entry(&o, f);
   if (lsda_at && callout.kind && !o.full) {
     const uint8_t *lc = o.p;
@@ -683,7 +864,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde,
   return f;
 }
 
-int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
+int bh_unwind_copy(const uint8_t *fde, uintptr_t pc, const struct bh_cie *c,
                    const struct bh_words *w, const void **copy,
                    const char **why) {
   struct ring *r = this_ring();
@@ -708,7 +889,8 @@ int bh_unwind_copy(const uint8_t *fde, const struct bh_cie *c,
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
   *why = NULL;
-  *copy = copy_into(r->slot[k % SLOTS], fde, c, w, bh_domain_at(di), di, why);
+  *copy = copy_into(r->slot[k % SLOTS], fde, pc, c, w, bh_domain_at(di), di,
+                    why);
   if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))
     *why = NULL; /* the runtime's own walk: it just ends there */
   return 1;

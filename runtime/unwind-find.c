@@ -418,7 +418,7 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok};
   const void *copy;
   const char *why;
-  if (bh_unwind_copy(fde, &c, &w, &copy, &why)) {
+  if (bh_unwind_copy(fde, a, &c, &w, &copy, &why)) {
     if (why) /* no FDE would end a throw in a key-0 terminate handler */
       refuse(a, why);
     return copy;

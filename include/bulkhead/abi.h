@@ -362,6 +362,13 @@
  * and the fault report names it (runtime/fault.c). */
 #define BH_CFA_SAVED_SP_MARK 0x96 /* DW_OP_nop */
 #define BH_UNWIND_STOP 0xbad0
+/* Read likewise by every other frame's CFA in the runtime's copy when it
+ * lies in that compartment's arena while the frame's stack pointer does
+ * not: a walk that left the arena comes back only through a call out's
+ * checked CFA (review 62: a default-domain frame's rbp, or a saved rbp
+ * on its key-0 stack, pointed the walk into a live frame of the
+ * compartment's and its catch). */
+#define BH_UNWIND_STOP_REENTRY 0xbad8
 /* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
  * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
  * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at
