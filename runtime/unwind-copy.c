@@ -30,7 +30,10 @@
  * (refused alike); an instruction or operation not known here is refused
  * too; and a trampoline's marked CFA expression, whose saved stack
  * pointer other domains can write, is written in a form that checks it as
- * the trampoline's way back does (put_checked_cfa; review 53). A refused
+ * the trampoline's way back does (put_checked_cfa; review 53). The copy
+ * ends at the row of the pc it is made for, the only one libgcc_s reads,
+ * whose CFA rule, unless a call out's, is set again as an expression that
+ * also checks it (put_rule_checked; review 62). A refused
  * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
