@@ -38,14 +38,17 @@
 // main at 56847a0: control "caught E 42 in main", "vault key intact";
 // attack "landed() reached with the vault's rights", "ATTACK SUCCEEDED:
 // the vault's key was overwritten", 3 of 3.
-// Suggested fix: a walk with a compartment's rights that leaves the
-// compartment's frames (past an entry trampoline) should not install a
-// context outside the compartment's own code with its rights: stop the
-// walk there (as for a CFA back in the arena), or have the copy of an FDE
-// whose pc lies past an entry trampoline name no personality routine
-// (nothing runs there with the compartment's rights) and let the entry
-// trampoline hand the exception over to the caller's rights (design.md,
-// "Exceptions": the default domain's pads already gate).
+// Suggested fix: no personality routine runs, and no context is
+// installed, with a compartment's rights for a frame whose stack pointer
+// (the callee's CFA) lies outside the compartment's arena: such a frame
+// is not the compartment's activation (shared code the compartment runs,
+// qsort or std::sort, has its frames on the compartment's stack). The copy
+// could name a personality routine of the runtime's that checks
+// _Unwind_GetCFA(context) against the arena and only then calls the
+// object's (kept in the copy, as callout_personality's LSDA is), else
+// stops the program with one line as review 62's check does. libstdc++'s
+// cleanups (destructors run in the second phase) are reached the same
+// way as its catches.
 // XFAIL: *
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -fno-omit-frame-pointer %s -o %t -lpthread
