@@ -39,12 +39,14 @@
 // main at 56847a0: control "caught E 42 in main", "vault key intact";
 // attack "landed reached with PKRU 0xfffffff0, not the default
 // domain's", "ATTACK SUCCEEDED: the vault's key was overwritten", 3 of 3.
-// Suggested fix: no personality routine runs, and no context is
-// installed, with a compartment's rights for a frame whose stack pointer
-// (the callee's CFA) lies outside the compartment's arena: such a frame
-// is not the compartment's activation (shared code the compartment runs,
-// qsort or std::sort, has its frames on the compartment's stack). The copy
-// could name a personality routine of the runtime's that checks
+// Suggested fix: with a compartment's rights, no personality routine of
+// code the pass did not compile runs (and no context is installed there)
+// for a frame whose stack pointer (the callee's CFA) lies outside the
+// compartment's arena: such a frame is not the compartment's activation
+// (shared code the compartment runs, qsort or std::sort, has its frames
+// on the compartment's stack). The pass's default-domain pads stay
+// landings (their hand-over stub, then a gate). The copy could name a
+// personality routine of the runtime's that checks
 // _Unwind_GetCFA(context) against the arena and only then calls the
 // object's (kept in the copy, as callout_personality's LSDA is), else
 // stops the program with one line as review 62's check does. libstdc++'s
