@@ -380,9 +380,27 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   // another thread's, with such frames live continues at the mark
   // (reviews 61a, 61b).
   Label Below = newLabel(), NotFresh = newLabel(), Restart = newLabel(),
-        Scan = newLabel(), Live = newLabel();
+        Scan = newLabel(), Live = newLabel(), Owned = newLabel(),
+        Owner = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
+  // Another thread's stack (abi.h, BH_STACK_OWNER_BELOW): only its fresh
+  // top with nothing live, where the mark starts over.
+  step("this thread's stack, or one with nothing live");
+  line("cmpl $$0, " BH_SYM_OWNER_CHECK "(%rip)");
+  line("je " + Owned.ahead());
+  line("rdfsbase %rcx");
+  line("cmpq %rcx, " + ownerOperand("%rdx"));
+  line("je " + Owned.ahead());
+  line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
+  line("cmpq %rcx, %rax");
+  line("jne " + Refused.ahead());
+  line("movq " + markOperand("%rdx") + ", %rcx");
+  line("testq %rcx, %rcx");
+  line("jz " + Owned.ahead());
+  line("cmpq %rcx, %rax");
+  line("ja " + Refused.ahead());
+  bind(Owned);
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
   line("cmpq %rcx, %rax");
   line("jne " + NotFresh.ahead());
@@ -409,6 +427,10 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   bind(Restart);
   line("movq %rax, " + markOperand("%rdx"));
   line("movq $$0, -" + Twine(BH_STACK_KEPT_BELOW - 1) + "(%rdx)");
+  line("cmpl $$0, " BH_SYM_OWNER_CHECK "(%rip)");
+  line("je " + Below.ahead());
+  line("rdfsbase %rcx");
+  line("movq %rcx, " + ownerOperand("%rdx"));
   line("jmp " + Below.ahead());
   bind(Live);
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rax");
@@ -432,6 +454,23 @@ AsmEmitter &AsmEmitter::lastByteOfStack(StringRef Desc, StringRef In,
 std::string AsmEmitter::markOperand(StringRef LastByte) {
   return "-" + std::to_string(BH_STACK_MARK_BELOW - 1) + "(" + LastByte.str() +
          ")";
+}
+
+std::string AsmEmitter::ownerOperand(StringRef LastByte) {
+  return "-" + std::to_string(BH_STACK_OWNER_BELOW - 1) + "(" +
+         LastByte.str() + ")";
+}
+
+AsmEmitter &AsmEmitter::trapUnlessOwner(StringRef LastByte, StringRef Scratch,
+                                        Label Refused) {
+  Label Fine = newLabel();
+  step("the stack is this thread's");
+  line("cmpl $$0, " BH_SYM_OWNER_CHECK "(%rip)");
+  line("je " + Fine.ahead());
+  line("rdfsbase " + Scratch);
+  line("cmpq " + Scratch + ", " + ownerOperand(LastByte));
+  line("jne " + Refused.ahead());
+  return bind(Fine);
 }
 
 // An offset of the contract's frame at the top T of the callee's stack

@@ -131,6 +131,13 @@ public:
   AsmEmitter &lastByteOfStack(llvm::StringRef Desc, llvm::StringRef In,
                               llvm::StringRef Out);
   static std::string markOperand(llvm::StringRef LastByte);
+  // The stack's owner word (abi.h, BH_STACK_OWNER_BELOW).
+  static std::string ownerOperand(llvm::StringRef LastByte);
+  // Jumps to Refused, where stacks' owners are checked, unless the stack
+  // whose last byte is in LastByte is this thread's (its fs base, read
+  // into Scratch).
+  AsmEmitter &trapUnlessOwner(llvm::StringRef LastByte,
+                              llvm::StringRef Scratch, Label Refused);
   // The frame (BH_FRAME_*) below the stack top in rax: the callee domain's
   // old slot, then its slot moved below the frame and Below further bytes
   // (a signal or nested entry must not land on it), then the caller's

@@ -111,7 +111,7 @@ static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
       BH_DOMAIN_ENFORCED,     BH_DOMAIN_NAME,       BH_DOMAIN_DATA_START,
       BH_DOMAIN_DATA_END,     BH_DOMAIN_STACK_LO,   BH_DOMAIN_STACK_HI,
       BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_STATS,      BH_DOMAIN_COUNTING,
-      BH_DOMAIN_COUNTING + 4, BH_DOMAIN_HEADER_SIZE};
+      BH_DOMAIN_OWNER_CHECK,  BH_DOMAIN_HEADER_SIZE};
   const StructLayout *SL = DL.getStructLayout(Ty);
   bool Same = Ty->getNumElements() == std::size(Offsets) &&
               SL->getSizeInBytes() == BH_DOMAIN_SIZE;

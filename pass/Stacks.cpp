@@ -661,6 +661,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
         .line("cmpl $$0, " BH_SYM_ENFORCED "(%rip)")
         .line("je " + Unenforced.ahead());
     E.jumpUnlessInArena(FromD, "%rsp", Refused);
+    E.lastByteOfStack(FromD, "%rsp", "%rcx");
+    E.trapUnlessOwner("%rcx", "%rax", Refused);
     E.bind(Unenforced);
     E.popMarkedCookie(FromD, Refused);
     // The mark as it was (from the caller's own stack, under the cookie):

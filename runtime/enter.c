@@ -177,8 +177,10 @@ __asm__(".text\n"
   "  jne 3f\n" GATE_TEXT(i) "  movl $" #i ", %edi\n"                           \
                             "  jmp 5f\n"                                       \
                             "3:\n"
-_Static_assert(BH_STACK_SIZE == 0x100000 && BH_STACK_MARK_BELOW == 8,
-               "the way back's mark: at the stack's last byte - 7");
+_Static_assert(BH_STACK_SIZE == 0x100000 && BH_STACK_MARK_BELOW == 8 &&
+                   BH_STACK_OWNER_BELOW == 24,
+               "the way back's mark and owner: at the stack's last byte - 7 "
+               "and - 23");
 // clang-format off
 __asm__(".text\n"
         ".globl " BH_SYM_RETURN_TO_INDEX "\n"
@@ -204,15 +206,22 @@ __asm__(".text\n"
         "  movq -" BH_STR(BH_COOKIE_BELOW) "(%rcx), %rdx\n"
         "  cmpq %rdx, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
         "  jne 9f\n"
-        "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
-        /* i's mark as it was, at the top of the stack holding the record
-           (abi.h, BH_STACK_HEADER), before its slot: the slot stays at or
-           below the mark */
+        /* rdx: the last byte of the stack holding the record, which must
+           be this thread's (abi.h, BH_STACK_OWNER_BELOW) */
         "  movq %rsp, %rdx\n"
         "  subq %rcx, %rdx\n"
         "  subq $1, %rdx\n"
         "  orq $0xfffff, %rdx\n"
         "  addq %rcx, %rdx\n"
+        "  cmpl $0, " BH_SYM_OWNER_CHECK "(%rip)\n"
+        "  je 6f\n"
+        "  rdfsbase %rcx\n"
+        "  cmpq %rcx, -23(%rdx)\n"
+        "  jne 9f\n"
+        "6:\n"
+        "  movq $0, " BH_STR(BH_RECORD_COOKIE) "(%rsp)\n"
+        /* i's mark as it was (abi.h, BH_STACK_HEADER), before its slot:
+           the slot stays at or below the mark */
         "  movq " BH_STR(BH_RECORD_OLD_MARK) "(%rsp), %rcx\n"
         "  movq %rcx, -7(%rdx)\n"
         "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_SLOT_TPOFF) "(%rip), %rcx\n"

@@ -266,6 +266,15 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   if (!state.s.unprotected)
     bh_share_init(&state.s); /* its records are in the stack arenas */
   bh_enter_init();
+  /* Trampolines tell a compartment stack's owner by its fs base (abi.h,
+   * BH_STACK_OWNER_BELOW), which needs RDFSBASE. */
+  __bulkhead_domain0.owner_check = __bulkhead_domain0.enforced && bh_fsgsbase();
+  if (__bulkhead_domain0.enforced && !bh_fsgsbase() &&
+      env_of(envp, "BULKHEAD_VERBOSE=") &&
+      strcmp(env_of(envp, "BULKHEAD_VERBOSE="), "0"))
+    bh_write("bulkhead: warning: the kernel does not let user space read "
+             "the fs base (FSGSBASE, Linux 5.9 and later): trampolines "
+             "cannot tell this thread's compartment stacks from another's\n");
 
   bh_for_each_domain(i, d) { make_read_only(d, sizeof *d); }
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);

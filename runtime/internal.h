@@ -58,7 +58,7 @@ struct bulkhead_domain {
   void **(*slot_address)(void);
   uint64_t *stats;   /* BH_STATS_* counters */
   uint32_t counting; /* the default descriptor's: BULKHEAD_STATS=1 */
-  uint32_t unused;
+  uint32_t owner_check; /* the default descriptor's: stacks' owners */
   char pad[BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE];
 };
 #define BH_CHECK_FIELD(field, offset)                                          \
@@ -77,6 +77,7 @@ BH_CHECK_FIELD(stack_hi, BH_DOMAIN_STACK_HI);
 BH_CHECK_FIELD(slot_address, BH_DOMAIN_SLOT_ADDRESS);
 BH_CHECK_FIELD(stats, BH_DOMAIN_STATS);
 BH_CHECK_FIELD(counting, BH_DOMAIN_COUNTING);
+BH_CHECK_FIELD(owner_check, BH_DOMAIN_OWNER_CHECK);
 BH_CHECK_FIELD(pad, BH_DOMAIN_HEADER_SIZE);
 #undef BH_CHECK_FIELD
 _Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&

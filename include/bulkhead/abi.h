@@ -104,6 +104,11 @@
 /* u32, the default descriptor's only: nonzero with BULKHEAD_STATS=1; every
  * count step does nothing while it is 0. */
 #define BH_DOMAIN_COUNTING 72
+/* u32, the default descriptor's only: nonzero once compartments are
+ * protected and the kernel lets user space read the fs base (FSGSBASE):
+ * trampolines then check a compartment stack's owner (BH_STACK_OWNER_BELOW
+ * below); RDFSBASE runs nowhere else. */
+#define BH_DOMAIN_OWNER_CHECK 76
 #define BH_DOMAIN_HEADER_SIZE 80 /* the fields above; zeros to BH_PAGE */
 #define BH_DOMAIN_SIZE BH_PAGE
 
@@ -113,6 +118,8 @@
 #define BH_SYM_ENFORCED BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_ENFORCED)
 /* The counting word, as an operand of assembly. */
 #define BH_SYM_COUNTING BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_COUNTING)
+/* The owner-check word, as an operand of assembly. */
+#define BH_SYM_OWNER_CHECK BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_OWNER_CHECK)
 /* Compartment NAME's crossing counters (pass: linkonce_odr, hidden, key-0
  * memory: numbers for the user, nothing decides on them), u64 each,
  * incremented with `lock incq` by the pass's count steps and the runtime;
@@ -311,6 +318,16 @@
  * whose slot is the fresh top starts the mark over and clears it: nothing
  * of the stack is live, every record is void. */
 #define BH_STACK_KEPT_BELOW 16
+/* At top - BH_STACK_OWNER_BELOW: the fs base (RDFSBASE) of the thread
+ * whose frames the mark covers, written where the mark starts over. An
+ * entry by any other thread traps unless it finds the stack's fresh top
+ * with nothing live (the stack taken over), and so do the ways back of
+ * calls out: a slot or saved stack pointer, key-0 words, moved to another
+ * thread's stack of the compartment would have the entry write, or the
+ * way back resume, over frames that thread is running. The fs base is a
+ * register: no store changes it. Only where the kernel lets user space
+ * read it (FSGSBASE, Linux 5.9 and later; BH_DOMAIN_OWNER_CHECK). */
+#define BH_STACK_OWNER_BELOW 24
 
 /* The compartment's cookie: a random u64 at stack_lo - BH_COOKIE_BELOW, on
  * a read-only page of the compartment's key (runtime/stacks.c), bit 0 set.
