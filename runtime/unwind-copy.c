@@ -33,7 +33,9 @@
  * the trampoline's way back does (put_checked_cfa; review 53). The copy
  * ends at the row of the pc it is made for, the only one libgcc_s reads,
  * whose CFA rule, unless a call out's, is set again as an expression that
- * also checks it (put_rule_checked; review 62). A refused
+ * also checks it (put_rule_checked; review 62); a program that gives rsp
+ * a rule up to there is refused, as the check reads rsp (sets_sp; review
+ * 64b). A refused
  * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
@@ -394,8 +396,31 @@ struct track {
   intptr_t data_align;
   struct cfa_rule cfa, kept[8];
   size_t depth;
-  int cut, bad;
+  int cut, bad, sp_rule;
 };
+
+/* Whether the CFA instruction at p gives rsp (DWARF register 7) a rule
+ * that reads it from somewhere: libgcc_s then takes the next frame's rsp
+ * from there instead of this frame's CFA, and put_reentry_check's
+ * DW_OP_breg7 reads it (review 64b: glibc's setcontext takes it from the
+ * ucontext at rdx, any domain's memory, like a signal frame). */
+static int sets_sp(const uint8_t *p) {
+  uint8_t op = *p++;
+  if (op >> 6 == 2) /* offset */
+    return (op & 0x3f) == 7;
+  switch (op) {
+  case 0x05: /* offset_extended */
+  case 0x09: /* register: rsp's value in another register */
+  case 0x10: /* expression */
+  case 0x11: /* offset_extended_sf */
+  case 0x14: /* val_offset */
+  case 0x15: /* val_offset_sf */
+  case 0x16: /* val_expression */
+  case 0x2f: /* GNU_negative_offset_extended */
+    return bh_cfi_uleb(&p) == 7;
+  }
+  return 0; /* restore, undefined, same_value: none (rsp is the CFA) */
+}
 
 /* Follows the CFA instruction at p (program_ok's) in t; 0 once it is past
  * t->pc's row, so the copy stops before it. */
@@ -415,6 +440,7 @@ static int follow(struct track *t, const uint8_t *p, const uint8_t *next) {
     t->loc += delta * t->code_align;
     return t->loc <= t->pc;
   }
+  t->sp_rule |= sets_sp(p - 1);
   switch (op) {
   case 0x0c: /* def_cfa */
   case 0x12: /* def_cfa_sf */
@@ -867,7 +893,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   /* The program stops at PC's row, whose CFA rule it then sets checked
    * (put_rule_checked): only that row is ever read from this copy. */
   struct track t = {begin, pc, 0, 0, {CFA_UNSET, 0, 0, NULL, NULL}, {{0}},
-                    0, 0, 0};
+                    0, 0, 0, 0};
   const uint8_t *f_at = c->fields;
   t.code_align = bh_cfi_uleb(&f_at);
   t.data_align = bh_cfi_sleb(&f_at);
@@ -892,6 +918,11 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     return *why = "its CFA program changes a CFA rule it has not set, "
                   "restores a state it did not remember or remembers "
                   "more than 8",
+           NULL;
+  if (t.sp_rule)
+    return *why = "its CFI reads the next frame's stack pointer from "
+                  "memory or another register, as a signal frame's does "
+                  "(glibc's setcontext, __longjmp)",
            NULL;
   put_rule_checked(&o, &t.cfa, d);
   close_entry(&o, f);
