@@ -632,6 +632,52 @@ static _Unwind_Reason_Code callout_personality(int version,
   return _URC_CONTINUE_UNWIND;
 }
 
+typedef _Unwind_Reason_Code personality_fn(int, _Unwind_Action, uint64_t,
+                                           struct _Unwind_Exception *,
+                                           struct _Unwind_Context *);
+
+/* The personality routine of the copy of a frame of a foreign object
+ * (unwind-cfi.h: not built by Bulkhead, libstdc++.so.6 say): its own
+ * routine, kept in the word before the LSDA's copy, decides; but a catch
+ * or cleanup it finds for a frame whose stack pointer (the callee's CFA)
+ * lies off the compartment's stacks would run there with the
+ * compartment's rights, on a stack and with registers other domains
+ * wrote, and no hand-over before it (review 64a, attacks-rev64a-shared-
+ * catch-unwind.cpp): the program stops with one line instead. On the
+ * compartment's stack the frame is the compartment's own activation of
+ * shared code (qsort, a libstdc++ function it called), and stays. */
+static _Unwind_Reason_Code foreign_personality(int version,
+                                               _Unwind_Action actions,
+                                               uint64_t cls,
+                                               struct _Unwind_Exception *exc,
+                                               struct _Unwind_Context *ctx) {
+  const uint8_t *lsda = _Unwind_GetLanguageSpecificData(ctx);
+  if (!lsda)
+    return _URC_CONTINUE_UNWIND;
+  personality_fn *own;
+  memcpy(&own, lsda - 8, 8);
+  _Unwind_Reason_Code r = own(version, actions, cls, exc, ctx);
+  if (r != _URC_HANDLER_FOUND && r != _URC_INSTALL_CONTEXT)
+    return r;
+  int c = bh_current_compartment();
+  const struct bulkhead_domain *d = c < 0 ? NULL : bh_domain_at((size_t)c);
+  uintptr_t sp = _Unwind_GetCFA(ctx);
+  if (d && d->stack_lo && sp > (uintptr_t)d->stack_lo &&
+      sp <= (uintptr_t)d->stack_hi)
+    return r;
+  uintptr_t pc = _Unwind_GetIP(ctx);
+  const char *path;
+  uintptr_t off;
+  if (!bh_code_module(pc, &path, &off))
+    path = "no object known", off = pc;
+  bh_fatal("an exception of compartment '%s' would be %s at pc 0x%lx "
+           "(%s+0x%lx), off its stacks, in code Bulkhead did not build, "
+           "with the compartment's rights (runtime/unwind-copy.c)",
+           d ? d->name : "?",
+           r == _URC_HANDLER_FOUND ? "caught" : "caught or cleaned up",
+           (unsigned long)pc, path, (unsigned long)off);
+}
+
 /* This thread's ring on the stack of the compartment whose rights it
  * holds, or NULL (see the top). */
 /* The ring at p, with compartment c's rights. A stack outlives its thread:
@@ -808,6 +854,15 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     personality = (uintptr_t)callout_personality;
   }
 
+  /* A foreign object's frame with a personality routine: the runtime's
+   * first (foreign_personality), the object's in the word before the
+   * LSDA's copy. */
+  uintptr_t own = 0;
+  if (w->foreign && !callout.kind && c->pers_enc != BH_PE_OMIT) {
+    own = personality;
+    personality = (uintptr_t)foreign_personality;
+  }
+
   struct out o = {slot, slot + SLOT, 0};
   uint8_t *cie = o.p;
   put4(&o, 0); /* its length, below */
@@ -883,6 +938,8 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     struct bh_lsda l;
     if (bh_lsda_read((const uint8_t *)lsda, &l))
       return *why = "its LSDA is not of the form compilers write", NULL;
+    if (own)
+      put8(&o, own);
     const uint8_t *lc = copy_lsda(&o, &l, w);
     if (!lc && !o.full)
       return *why = "its LSDA's type table could not be copied (a word "

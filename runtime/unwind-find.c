@@ -76,6 +76,7 @@ struct span {
   uintptr_t lo, hi; /* the object's PT_LOAD segments, lowest to highest */
   const uint8_t *hdr; /* its .eh_frame_hdr, or NULL */
   int personalities;  /* libstdc++.so.6 or libgcc_s.so.1: routines trusted */
+  int foreign;        /* not the executable, no Bulkhead note (unwind-cfi.h) */
 };
 
 /* A word a start-up object's CIE (personality) or LSDA (type table)
@@ -101,7 +102,7 @@ static const struct word *words(const struct table *t) {
 
 static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
                     struct span *s) {
-  *s = (struct span){UINTPTR_MAX, 0, NULL, 0};
+  *s = (struct span){UINTPTR_MAX, 0, NULL, 0, 0};
   for (int i = 0; i < n; i++) {
     uintptr_t lo = base + ph[i].p_vaddr, hi = lo + ph[i].p_memsz;
     if (ph[i].p_type == PT_LOAD) {
@@ -209,6 +210,33 @@ static void record_words(const struct dl_phdr_info *info,
   }
 }
 
+/* Whether the object holds a Bulkhead note (abi.h, BH_NOTE_NAME): a
+ * shared object with compartments, which domain.c registers. */
+static int has_bulkhead_note(const struct dl_phdr_info *info) {
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_NOTE)
+      continue;
+    const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+    const char *end = p + ph->p_memsz;
+    while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+      ElfW(Nhdr) nh;
+      memcpy(&nh, p, sizeof nh);
+      size_t name_len = (nh.n_namesz + 3) & ~3u;
+      size_t desc_len = (nh.n_descsz + 3) & ~3u;
+      const char *name = p + sizeof nh;
+      if (name_len + desc_len > (size_t)(end - name))
+        break;
+      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
+          nh.n_namesz == sizeof BH_NOTE_NAME &&
+          !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME))
+        return 1;
+      p = name + name_len + desc_len;
+    }
+  }
+  return 0;
+}
+
 static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct fill *f = arg;
@@ -218,6 +246,8 @@ static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   base = base ? base + 1 : info->dlpi_name ? info->dlpi_name : "";
   s.personalities =
       !strcmp(base, "libstdc++.so.6") || !strcmp(base, "libgcc_s.so.1");
+  s.foreign = (uintptr_t)info->dlpi_phdr != getauxval(AT_PHDR) &&
+              !has_bulkhead_note(info);
   if (f->t && f->t->n < f->cap)
     f->t->o[f->t->n++] = s;
   else if (!f->t)
@@ -394,7 +424,7 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
     return t->real(pc, bases);
   uintptr_t a = (uintptr_t)pc;
-  struct object o = {{0, 0, NULL, 0}, 0, NULL, 0};
+  struct object o = {{0, 0, NULL, 0, 0}, 0, NULL, 0};
   size_t i = 0;
   while (i < t->n && !(a >= t->o[i].lo && a < t->o[i].hi))
     i++;
@@ -415,7 +445,8 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (strchr(c.aug, 'S') && !bh_unwind_signal_frame_ok())
     refuse(a, "a signal frame (its CIE's augmentation has S), every "
               "register of the next frame read from the stack");
-  struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok};
+  struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok,
+                       o.s.foreign};
   const void *copy;
   const char *why;
   if (bh_unwind_copy(fde, a, &c, &w, &copy, &why)) {
