@@ -376,12 +376,12 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   // frame's record is void, unless a call out still to be returned to
   // lies between the mark and the top: its record holds the compartment's
   // cookie (plain, or marked), which a longjmp or an exception past it
-  // voids. A slot pointed at the fresh top of this thread's stack, or of
-  // another thread's, with such frames live continues at the mark
-  // (reviews 61a, 61b).
+  // voids. A slot pointed at the fresh top of this thread's stack with
+  // such frames live continues at the mark (reviews 61a, 61b); at
+  // another thread's stack it traps, but at its fresh top with nothing
+  // live (review 64).
   Label Below = newLabel(), NotFresh = newLabel(), Restart = newLabel(),
-        Scan = newLabel(), Live = newLabel(), Owned = newLabel(),
-        Owner = newLabel();
+        Scan = newLabel(), Live = newLabel(), Owned = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
   // Another thread's stack (abi.h, BH_STACK_OWNER_BELOW): only its fresh
