@@ -204,19 +204,10 @@ static void register_object(struct bh_domain_table *t, int late,
 
 }
 
-/* Every shared object loaded with the program that carries a Bulkhead note
- * (runtime/dso-object.c) and is not in table T yet; the executable's
- * compartments come from its own section. */
-static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  const struct scan *sc = arg;
-  struct bh_domain_table *t = sc->t;
-  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR) ||
-      info->dlpi_addr == getauxval(AT_SYSINFO_EHDR))
-    return 0;
-  for (size_t k = 0; k < t->objects; k++)
-    if (t->obj[k].base == info->dlpi_addr)
-      return 0; /* registered (-z nodelete: never unloaded) */
+int bh_bulkhead_notes(const struct dl_phdr_info *info,
+                      void (*fn)(const char *note, const char *desc,
+                                 size_t desc_len, void *arg),
+                      void *arg) {
   int found = 0;
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
@@ -235,22 +226,54 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
       if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
           nh.n_namesz == sizeof BH_NOTE_NAME &&
           !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
-        if (nh.n_descsz != BH_NOTE_DESC_SIZE ||
-            !in_segment(info, (uintptr_t)p, (size_t)(desc + desc_len - p), 0) ||
-            !in_mapping(sc->late, (uintptr_t)p, (size_t)(desc + desc_len - p),
-                        0) ||
-            !in_mapping(sc->late, (uintptr_t)info->dlpi_phdr,
-                        info->dlpi_phnum * sizeof(ElfW(Phdr)), 0))
-          bh_fatal("the Bulkhead note of %s is not in its read-only file "
-                   "mapping; rebuild it with bulkhead-clang",
-                   name_of(info));
-        if (found++)
-          bh_fatal("%s holds more than one Bulkhead note", name_of(info));
-        register_object(t, sc->late, info, desc);
+        found++;
+        if (fn)
+          fn(p, desc, nh.n_descsz, arg);
       }
       p = desc + desc_len;
     }
   }
+  return found;
+}
+
+struct found_note {
+  const struct scan *sc;
+  struct dl_phdr_info *info;
+  int n;
+};
+
+static void found_note(const char *p, const char *desc, size_t desc_len,
+                       void *arg) {
+  struct found_note *f = arg;
+  size_t len = (size_t)(desc - p) + ((desc_len + 3) & ~(size_t)3);
+  if (desc_len != BH_NOTE_DESC_SIZE ||
+      !in_segment(f->info, (uintptr_t)p, len, 0) ||
+      !in_mapping(f->sc->late, (uintptr_t)p, len, 0) ||
+      !in_mapping(f->sc->late, (uintptr_t)f->info->dlpi_phdr,
+                  f->info->dlpi_phnum * sizeof(ElfW(Phdr)), 0))
+    bh_fatal("the Bulkhead note of %s is not in its read-only file "
+             "mapping; rebuild it with bulkhead-clang",
+             name_of(f->info));
+  if (f->n++)
+    bh_fatal("%s holds more than one Bulkhead note", name_of(f->info));
+  register_object(f->sc->t, f->sc->late, f->info, desc);
+}
+
+/* Every shared object loaded with the program that carries a Bulkhead note
+ * (runtime/dso-object.c) and is not in table T yet; the executable's
+ * compartments come from its own section. */
+static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  const struct scan *sc = arg;
+  struct bh_domain_table *t = sc->t;
+  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR) ||
+      info->dlpi_addr == getauxval(AT_SYSINFO_EHDR))
+    return 0;
+  for (size_t k = 0; k < t->objects; k++)
+    if (t->obj[k].base == info->dlpi_addr)
+      return 0; /* registered (-z nodelete: never unloaded) */
+  struct found_note f = {sc, info, 0};
+  bh_bulkhead_notes(info, found_note, &f);
   return 0;
 }
 

@@ -210,33 +210,6 @@ static void record_words(const struct dl_phdr_info *info,
   }
 }
 
-/* Whether the object holds a Bulkhead note (abi.h, BH_NOTE_NAME): a
- * shared object with compartments, which domain.c registers. */
-static int has_bulkhead_note(const struct dl_phdr_info *info) {
-  for (int i = 0; i < info->dlpi_phnum; i++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_NOTE)
-      continue;
-    const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-    const char *end = p + ph->p_memsz;
-    while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
-      ElfW(Nhdr) nh;
-      memcpy(&nh, p, sizeof nh);
-      size_t name_len = (nh.n_namesz + 3) & ~3u;
-      size_t desc_len = (nh.n_descsz + 3) & ~3u;
-      const char *name = p + sizeof nh;
-      if (name_len + desc_len > (size_t)(end - name))
-        break;
-      if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
-          nh.n_namesz == sizeof BH_NOTE_NAME &&
-          !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME))
-        return 1;
-      p = name + name_len + desc_len;
-    }
-  }
-  return 0;
-}
-
 static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct fill *f = arg;
@@ -247,7 +220,7 @@ static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   s.personalities =
       !strcmp(base, "libstdc++.so.6") || !strcmp(base, "libgcc_s.so.1");
   s.foreign = (uintptr_t)info->dlpi_phdr != getauxval(AT_PHDR) &&
-              !has_bulkhead_note(info);
+              !bh_bulkhead_notes(info, NULL, NULL);
   if (f->t && f->t->n < f->cap)
     f->t->o[f->t->n++] = s;
   else if (!f->t)
