@@ -328,7 +328,8 @@ static int resumes(const ucontext_t *uc, size_t n,
  * stack's mark; the record, now the mark and the newest, or 0 if the copy
  * is not a frame that resumes c (rewritten since the dispatcher looked at
  * it) or there is no room; 1 if the dispatch (its stack pointer) is not
- * below the one of the stack's newest record, or that record is gone. */
+ * below the one of the stack's newest record, or that record is gone; 2
+ * if another thread has taken the stack over. */
 static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
                       uintptr_t dispatcher) {
   long c = (long)(c_n & 0xff);
@@ -345,6 +346,14 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
       !bh_stack_slot_at((char *)below) ||
       stack_end(d, (char *)below) != stack_end(d, __builtin_frame_address(0)))
     return 0;
+  /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: another
+   * thread's entry may have taken it over at its fresh top, which the
+   * owner table does not show; its frames are live below the mark
+   * (review 65a, attacks-rev65a-trap-keep-taken-stack.c). */
+  if (__bulkhead_domain0.owner_check &&
+      *(char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW) !=
+          bh_fs_base())
+    return 2;
   char **mark = mark_of(d, (char *)below), *m = *mark;
   char *fresh = stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
   if (m <= fresh + BH_STACK_HEADER - BH_STACK_SIZE || m > fresh)
@@ -532,6 +541,10 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
   if (!k)
     bh_fatal_abort("the signal frame of compartment '%s' was rewritten "
                    "before the runtime kept it",
+                   bh_domain_at((size_t)c)->name);
+  if (k == 2)
+    bh_fatal_abort("a signal in compartment '%s' arrived for a stack another "
+                   "thread has taken over (its header names another owner)",
                    bh_domain_at((size_t)c)->name);
   if (k == 1)
     bh_fatal_abort("a signal in compartment '%s' was dispatched at or above "
