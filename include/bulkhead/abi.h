@@ -417,7 +417,9 @@
  * BH_STACK_HEADER) at the record, then i's slot: every record of a call
  * still to be returned to lies between the mark and the stack's top,
  * where the restart's scan and the voiding of records look (reviews 63a,
- * 63b). */
+ * 63b), unless a way back is taken out of order (a saved stack pointer
+ * moved to an outer call out still in progress: threat-model.md, "Same
+ * arena, other stack"). */
 /* The way back from such a call: jumped to (not called) on the callee's
  * stack with the callee's rights, with rdi = i, r11 = i's saved stack
  * pointer (at the record), the result's rax in r10 and rdx in r8, xmm0-1 as
