@@ -346,18 +346,23 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
       !bh_stack_slot_at((char *)below) ||
       stack_end(d, (char *)below) != stack_end(d, __builtin_frame_address(0)))
     return 0;
-  /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: another
-   * thread's entry may have taken it over at its fresh top, which the
-   * owner table does not show; its frames are live below the mark
-   * (review 65a, attacks-rev65a-trap-keep-taken-stack.c). */
-  if (__bulkhead_domain0.owner_check &&
-      *(char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW) !=
-          bh_fs_base())
-    return 2;
   char **mark = mark_of(d, (char *)below), *m = *mark;
   char *fresh = stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
   if (m <= fresh + BH_STACK_HEADER - BH_STACK_SIZE || m > fresh)
     m = fresh; /* never set on this thread's stack: nothing live */
+  /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: another
+   * thread's entry may have taken it over at its fresh top, which the
+   * owner table does not show, and have frames live below the mark
+   * (review 65a, attacks-rev65a-trap-keep-taken-stack.c). With nothing
+   * live the stack becomes this thread's, as an entry's restart makes it:
+   * a signal during a first entry, before its restart, comes here first. */
+  char **owner =
+      (char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW);
+  if (__bulkhead_domain0.owner_check && *owner != bh_fs_base()) {
+    if (m < fresh)
+      return 2;
+    *owner = bh_fs_base();
+  }
   if ((uintptr_t)(m - RED_ZONE) < below)
     below = (uintptr_t)(m - RED_ZONE);
   struct layout l = layout(below, n);
