@@ -354,15 +354,14 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
    * thread's entry may have taken it over at its fresh top, which the
    * owner table does not show, and have frames live below the mark
    * (review 65a, attacks-rev65a-trap-keep-taken-stack.c). With nothing
-   * live the stack becomes this thread's, as an entry's restart makes it:
-   * a signal during a first entry, before its restart, comes here first. */
-  char **owner =
-      (char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW);
-  if (__bulkhead_domain0.owner_check && *owner != bh_fs_base()) {
-    if (m < fresh)
-      return 2;
-    *owner = bh_fs_base();
-  }
+   * live the frame is kept but the owner stays: a signal during a first
+   * entry, before its restart writes the owner, comes here; taking the
+   * stack over here let a thread paused in its own takeover, between
+   * the restart and its frames, lose it (review 66). */
+  if (__bulkhead_domain0.owner_check && m < fresh &&
+      *(char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW) !=
+          bh_fs_base())
+    return 2;
   if ((uintptr_t)(m - RED_ZONE) < below)
     below = (uintptr_t)(m - RED_ZONE);
   struct layout l = layout(below, n);
