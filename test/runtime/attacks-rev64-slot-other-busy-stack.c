@@ -39,6 +39,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev64-slot-other-busy-stack: end
 #include "Inputs/check.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
 #include <pthread.h>
@@ -47,14 +48,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define MAX_C 15               /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512          /* abi.h: BH_STACKS_PER_ARENA */
 #define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
 #define HEADER 64              /* abi.h: BH_STACK_HEADER */
 #define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
 
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
 extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
     __attribute__((visibility("hidden")));
 
