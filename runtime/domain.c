@@ -129,6 +129,15 @@ static const char *name_of(const struct dl_phdr_info *info) {
                                                : "the executable";
 }
 
+/* Whether [LO, HI) is an array of 32-bit words, perhaps empty, in the
+ * object's read-only file mapping. */
+static int read_only_words(const struct dl_phdr_info *info, int late,
+                           const char *lo, const char *hi) {
+  return lo <= hi && (uintptr_t)lo % 4 == 0 && (hi - lo) % 4 == 0 &&
+         (hi == lo || (in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 0) &&
+                       in_mapping(late, (uintptr_t)lo, (size_t)(hi - lo), 0)));
+}
+
 /* One object's note: trusted only where it lies in the object's read-only
  * file mapping, and only for ranges inside the object's own writable
  * segments. Nothing of the program has run yet (preinit), so what ld.so
@@ -146,6 +155,8 @@ static void register_object(struct bh_domain_table *t, int late,
   const char *df_hi = desc + off[BH_NOTE_DEFAULTS_STOP / 8];
   const char *share_lo = desc + off[BH_NOTE_SHARE_START / 8];
   const char *share_hi = desc + off[BH_NOTE_SHARE_STOP / 8];
+  const char *own_lo = desc + off[BH_NOTE_OWN_CODE_START / 8];
+  const char *own_hi = desc + off[BH_NOTE_OWN_CODE_STOP / 8];
   const char *name = name_of(info);
   if (lo > hi || (uintptr_t)lo % BH_PAGE || (hi - lo) % BH_DOMAIN_SIZE ||
       (hi > lo && !in_segment(info, (uintptr_t)lo, (size_t)(hi - lo), 1)) ||
@@ -161,11 +172,8 @@ static void register_object(struct bh_domain_table *t, int late,
        (!in_segment(info, (uintptr_t)df_lo, (size_t)(df_hi - df_lo), 0) ||
         !in_mapping(late, (uintptr_t)df_lo, (size_t)(df_hi - df_lo), 0) ||
         df_hi[-1])) ||
-      share_lo > share_hi || (uintptr_t)share_lo % 4 ||
-      (share_hi > share_lo && (!in_segment(info, (uintptr_t)share_lo,
-                                           (size_t)(share_hi - share_lo), 0) ||
-                               !in_mapping(late, (uintptr_t)share_lo,
-                                           (size_t)(share_hi - share_lo), 0))))
+      !read_only_words(info, late, share_lo, share_hi) ||
+      !read_only_words(info, late, own_lo, own_hi))
     bh_fatal("the Bulkhead note of %s does not describe its own memory; "
              "rebuild it with bulkhead-clang",
              name);
@@ -200,7 +208,9 @@ static void register_object(struct bh_domain_table *t, int late,
                                             .defaults_lo = df_lo,
                                             .defaults_hi = df_hi,
                                             .share_lo = (const int32_t *)share_lo,
-                                            .share_hi = (const int32_t *)share_hi};
+                                            .share_hi = (const int32_t *)share_hi,
+                                            .own_lo = (const int32_t *)own_lo,
+                                            .own_hi = (const int32_t *)own_hi};
 
 }
 

@@ -81,6 +81,10 @@ __asm__(
     ".hidden __start_" BH_SECTION_SHARE "\n"
     ".weak __stop_" BH_SECTION_SHARE "\n"
     ".hidden __stop_" BH_SECTION_SHARE "\n"
+    ".weak __start_" BH_SECTION_OWN_CODE "\n"
+    ".hidden __start_" BH_SECTION_OWN_CODE "\n"
+    ".weak __stop_" BH_SECTION_OWN_CODE "\n"
+    ".hidden __stop_" BH_SECTION_OWN_CODE "\n"
     "3: .quad __start_" BH_SECTION_DOMAINS "-3b\n"
     ".quad __stop_" BH_SECTION_DOMAINS "-3b\n"
     ".quad " BH_SYM_DSO_COPIES "-3b\n"
@@ -90,6 +94,8 @@ __asm__(
     ".quad __stop_" BH_SECTION_DEFAULTS "-3b\n"
     ".quad __start_" BH_SECTION_SHARE "-3b\n"
     ".quad __stop_" BH_SECTION_SHARE "-3b\n"
+    ".quad __start_" BH_SECTION_OWN_CODE "-3b\n"
+    ".quad __stop_" BH_SECTION_OWN_CODE "-3b\n"
     "4: .p2align 2\n"
     ".popsection\n"
 
@@ -114,7 +120,7 @@ __asm__(
     BH_DSO_WORDS(STUB));
 // clang-format on
 
-_Static_assert(BH_NOTE_DESC_SIZE == 72 &&
+_Static_assert(BH_NOTE_DESC_SIZE == 88 &&
                    BH_COPY_WORDS + 8 * BH_DSO_WORD_COUNT <= BH_COPY_TLS_OFFSETS,
                "the note and the copies are laid out as written here");
 

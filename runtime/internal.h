@@ -112,6 +112,8 @@ struct bh_domain_table {
     const char *defaults_hi;
     const int32_t *share_lo; /* its sharing policies' entries (share.c) */
     const int32_t *share_hi;
+    const int32_t *own_lo; /* its functions with landing pads (OwnCode.h) */
+    const int32_t *own_hi;
   } obj[BH_MAX_COMPARTMENTS];
 };
 extern union bh_domain_table_page {

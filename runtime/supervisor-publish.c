@@ -208,13 +208,17 @@ int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
       .defaults_lo = (const char *)n[BH_NOTE_DEFAULTS_START / 8],
       .defaults_hi = (const char *)n[BH_NOTE_DEFAULTS_STOP / 8],
       .share_lo = (const int32_t *)n[BH_NOTE_SHARE_START / 8],
-      .share_hi = (const int32_t *)n[BH_NOTE_SHARE_STOP / 8]};
+      .share_hi = (const int32_t *)n[BH_NOTE_SHARE_STOP / 8],
+      .own_lo = (const int32_t *)n[BH_NOTE_OWN_CODE_START / 8],
+      .own_hi = (const int32_t *)n[BH_NOTE_OWN_CODE_STOP / 8]};
   uintptr_t dlo = n[BH_NOTE_DOMAINS_START / 8],
             dhi = n[BH_NOTE_DOMAINS_STOP / 8],
             ilo = n[BH_NOTE_IMPORTS_START / 8],
             ihi = n[BH_NOTE_IMPORTS_STOP / 8],
             flo = n[BH_NOTE_DEFAULTS_START / 8],
-            fhi = n[BH_NOTE_DEFAULTS_STOP / 8], c = n[BH_NOTE_COPIES / 8];
+            fhi = n[BH_NOTE_DEFAULTS_STOP / 8], c = n[BH_NOTE_COPIES / 8],
+            wlo = n[BH_NOTE_OWN_CODE_START / 8],
+            whi = n[BH_NOTE_OWN_CODE_STOP / 8];
   /* As registration checks a note (domain.c register_object), in the
    * filtered span; no sharing policy (not supported after start-up). */
   if (dhi <= dlo || dlo % BH_PAGE || (dhi - dlo) % BH_DOMAIN_SIZE ||
@@ -223,7 +227,9 @@ int bh_object_entry(pid_t tgid, uintptr_t base, uintptr_t olo, uintptr_t ohi,
       !in_span(ilo, ihi - ilo, olo, ohi) || fhi < flo ||
       fhi - flo > BH_DEFAULTS_MAX ||
       (fhi > flo && !in_span(flo, fhi - flo, olo, ohi)) ||
-      n[BH_NOTE_SHARE_STOP / 8] != n[BH_NOTE_SHARE_START / 8] || c % BH_PAGE ||
+      n[BH_NOTE_SHARE_STOP / 8] != n[BH_NOTE_SHARE_START / 8] || whi < wlo ||
+      wlo % 4 || (whi - wlo) % 4 ||
+      (whi > wlo && !in_span(wlo, whi - wlo, olo, ohi)) || c % BH_PAGE ||
       !in_span(c, BH_COPY_SIZE, olo, ohi))
     return EINVAL;
   /* What the supervisor writes, read-only already, so that once written

@@ -84,9 +84,9 @@ struct bh_words {
    * another object's may forward through key-0 words (glibc's
    * __gcc_personality_v0, review 30b). */
   int (*routine_ok)(uintptr_t a);
-  /* The object was not built by Bulkhead (neither the executable nor a
-   * shared object with compartments): its landing pads hand nothing over
-   * and check no rights (unwind-copy.c, foreign_personality). */
+  /* Bulkhead did not build the frame's function (unwind-find.c,
+   * built_by_bulkhead): its landing pads hand nothing over and check no
+   * rights (unwind-copy.c, foreign_personality). */
   int foreign;
 };
 

@@ -76,8 +76,30 @@ struct span {
   uintptr_t lo, hi; /* the object's PT_LOAD segments, lowest to highest */
   const uint8_t *hdr; /* its .eh_frame_hdr, or NULL */
   int personalities;  /* libstdc++.so.6 or libgcc_s.so.1: routines trusted */
-  int foreign;        /* not the executable, no Bulkhead note (unwind-cfi.h) */
+  /* The functions with landing pads that Bulkhead built
+   * (BH_SECTION_OWN_CODE): the executable's, a shared object's with
+   * compartments; none in any other object. */
+  const int32_t *own_lo, *own_hi;
 };
+
+/* The executable's (none if it has no such function). */
+__attribute__((weak)) BH_HIDDEN extern const int32_t
+    __start_bulkhead_own_code[],
+    __stop_bulkhead_own_code[];
+
+/* Whether the function at BEGIN (its FDE's first pc) is one that Bulkhead
+ * built: a frame of any other has its landing pads checked
+ * (unwind-cfi.h, foreign). A plain object or archive linked into the
+ * executable is no more trusted than a shared object (review 65b). The
+ * list is in the object's read-only pages; only an unwind with a
+ * compartment's rights reads it, once per frame that has a personality
+ * routine. */
+static int built_by_bulkhead(const struct span *s, uintptr_t begin) {
+  for (const int32_t *e = s->own_lo; e < s->own_hi; e++)
+    if ((uintptr_t)e + (uintptr_t)(intptr_t)*e == begin)
+      return 1;
+  return 0;
+}
 
 /* A word a start-up object's CIE (personality) or LSDA (type table)
  * names indirectly, and what it held then. */
@@ -102,7 +124,7 @@ static const struct word *words(const struct table *t) {
 
 static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
                     struct span *s) {
-  *s = (struct span){UINTPTR_MAX, 0, NULL, 0, 0};
+  *s = (struct span){UINTPTR_MAX, 0, NULL, 0, NULL, NULL};
   for (int i = 0; i < n; i++) {
     uintptr_t lo = base + ph[i].p_vaddr, hi = lo + ph[i].p_memsz;
     if (ph[i].p_type == PT_LOAD) {
@@ -219,8 +241,16 @@ static int record(struct dl_phdr_info *info, size_t size, void *arg) {
   base = base ? base + 1 : info->dlpi_name ? info->dlpi_name : "";
   s.personalities =
       !strcmp(base, "libstdc++.so.6") || !strcmp(base, "libgcc_s.so.1");
-  s.foreign = (uintptr_t)info->dlpi_phdr != getauxval(AT_PHDR) &&
-              !bh_bulkhead_notes(info, NULL, NULL);
+  if ((uintptr_t)info->dlpi_phdr == getauxval(AT_PHDR)) {
+    s.own_lo = __start_bulkhead_own_code;
+    s.own_hi = __stop_bulkhead_own_code;
+  }
+  const struct bh_domain_table *t = &bh_domain_table.t;
+  for (size_t k = 0; k < t->objects; k++)
+    if (t->obj[k].base == info->dlpi_addr) {
+      s.own_lo = t->obj[k].own_lo;
+      s.own_hi = t->obj[k].own_hi;
+    }
   if (f->t && f->t->n < f->cap)
     f->t->o[f->t->n++] = s;
   else if (!f->t)
@@ -317,6 +347,8 @@ static int registered(uintptr_t pc, struct object *o) {
     o->ph = (const ElfW(Phdr) *)((uintptr_t)e + e->e_phoff);
     o->phnum = e->e_phnum;
     span_of(o->base, o->ph, o->phnum, &o->s);
+    o->s.own_lo = t->obj[k].own_lo;
+    o->s.own_hi = t->obj[k].own_hi;
     if (pc >= o->s.lo && pc < o->s.hi)
       return 1;
   }
@@ -397,7 +429,7 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (bh_rdpkru() == __bulkhead_domain0.pkru)
     return t->real(pc, bases);
   uintptr_t a = (uintptr_t)pc;
-  struct object o = {{0, 0, NULL, 0, 0}, 0, NULL, 0};
+  struct object o = {{0, 0, NULL, 0, NULL, NULL}, 0, NULL, 0};
   size_t i = 0;
   while (i < t->n && !(a >= t->o[i].lo && a < t->o[i].hi))
     i++;
@@ -419,7 +451,8 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
     refuse(a, "a signal frame (its CIE's augmentation has S), every "
               "register of the next frame read from the stack");
   struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok,
-                       o.s.foreign};
+                       c.pers_enc != BH_PE_OMIT &&
+                           !built_by_bulkhead(&o.s, (uintptr_t)bases->func)};
   const void *copy;
   const char *why;
   if (bh_unwind_copy(fde, a, &c, &w, &copy, &why)) {

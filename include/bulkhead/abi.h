@@ -70,6 +70,10 @@
 /* Every trampoline, the pass's and the runtime's (bh_as_default): the
  * runtime's stack walks stop there (runtime/unwind.c). */
 #define BH_SECTION_TRAMPOLINES "bulkhead_trampolines"
+/* Read-only 32-bit offsets, each from itself to the start of a function
+ * with a personality routine that Bulkhead built (pass/OwnCode.cpp): the
+ * landing pads the runtime trusts (runtime/unwind-find.c). */
+#define BH_SECTION_OWN_CODE "bulkhead_own_code"
 
 /* ------------------------------------------------ domain descriptors */
 
@@ -213,7 +217,9 @@
 #define BH_NOTE_DEFAULTS_STOP 48  /* __stop_ of it */
 #define BH_NOTE_SHARE_START 56  /* __start_ of its BH_SECTION_SHARE */
 #define BH_NOTE_SHARE_STOP 64   /* __stop_ of it */
-#define BH_NOTE_DESC_SIZE 72
+#define BH_NOTE_OWN_CODE_START 72 /* __start_ of its BH_SECTION_OWN_CODE */
+#define BH_NOTE_OWN_CODE_STOP 80  /* __stop_ of it */
+#define BH_NOTE_DESC_SIZE 88
 /* The copies (section BH_SECTION_COPIES, BH_COPY_SIZE bytes, whole pages;
  * zero until the executable's runtime registers the object at start-up,
  * read-only after): the object's BH_SYM_DOMAIN0 (the default descriptor's
