@@ -33,9 +33,9 @@
 // the guest's way back then traps (child: signal 4). Seen after: 3 of 3
 // in the guest. Open: a thread that ends keeping a stack with frames live
 // (stacks.c release, EBUSY) leaves its owner word, and the next thread
-// made after the join gets its fs base; its frames there are void
-// records after a longjmp out, and a pthread_exit in a call out faults
-// in the unwinder first, so no way back was found to resume them.
+// made after the join gets its fs base; not shown: after a longjmp out
+// its records are void, and this review's pthread_exit from a call out
+// faulted in the forced unwind (stacks-kept-live-frames.c exits so).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
