@@ -140,13 +140,60 @@ static int claim(int c, int i, uint32_t tid) {
   return free ? 0 : -1;
 }
 
+/* With compartment c's rights, on the hand-over stack of one of its
+ * stacks: that stack's owner word (abi.h, BH_STACK_OWNER_BELOW) cleared
+ * unless it is `mine`, the fs base of the thread running this. */
+static uintptr_t forget_owner(uintptr_t c, uintptr_t mine, uintptr_t unused,
+                              uintptr_t caller_sp) {
+  (void)unused, (void)caller_sp;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  char *here = __builtin_frame_address(0);
+  char *end = d->stack_lo +
+              (size_t)(here - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE +
+              BH_STACK_SIZE;
+  char **owner_word = (char **)(end - BH_STACK_OWNER_BELOW);
+  if ((uintptr_t)*owner_word != mine)
+    *owner_word = NULL;
+  return 0;
+}
+
+/* In a forked child the parent's other threads are gone, some with frames
+ * live on their compartment stacks, and the child's glibc reuses their
+ * thread stacks, control blocks and so fs bases for its new threads: an
+ * owner word naming one of them would let such a new thread's entries and
+ * ways back onto a gone thread's frames (review 67a,
+ * attacks-rev67a-fork-recycled-fs-base.c). So every stack this process
+ * holds loses an owner word other than the forking thread's; an idle one
+ * is still taken over at its fresh top. After the adoption
+ * (adopt_after_fork): bh_run_in_compartment runs only on this thread's
+ * stacks. */
+static void forget_gone_owners(void) {
+  if (!__bulkhead_domain0.owner_check)
+    return;
+  uintptr_t mine = (uintptr_t)bh_fs_base();
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals in a forked child");
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.t.tid[c][i]) {
+        char *base = bh_domain_at((size_t)c)->stack_lo +
+                     (size_t)i * BH_STACK_SIZE;
+        bh_run_in_compartment(c, base + BH_PAGE + BH_EXC_STACK,
+                              forget_owner, (uintptr_t)c, mine, 0);
+      }
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+}
+
 /* In a forked child, the one thread alive is the forking one, under a new
  * id: it takes over every stack the parent's threads held (its own among
  * them), so no new thread with a recycled id shares one, and its exit
  * releases them. Each a new claim: the child starts the state a stack
  * keeps for its holder empty (unwind-copy.c), as when the id alone
  * named it. */
-static void owners_after_fork(void) {
+static void adopt_after_fork(void) {
   uint32_t tid = my_tid();
   if (bh_policy->on) {
     /* Yama's exception for the supervisor is per process. */
@@ -165,6 +212,11 @@ static void owners_after_fork(void) {
       if (owner.t.tid[c][i])
         set_claim(l, c, i, tid);
   owner_unlock(l);
+}
+
+static void owners_after_fork(void) {
+  adopt_after_fork();
+  forget_gone_owners();
 }
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
