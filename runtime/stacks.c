@@ -140,21 +140,54 @@ static int claim(int c, int i, uint32_t tid) {
   return free ? 0 : -1;
 }
 
+/* The end of the compartment stack whose hand-over stack holds the
+ * caller's frame (bh_run_in_compartment's callees below). */
+static char *stack_end_here(const struct bulkhead_domain *d) {
+  char *here = __builtin_frame_address(0);
+  return d->stack_lo +
+         (size_t)(here - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE +
+         BH_STACK_SIZE;
+}
+
 /* With compartment c's rights, on the hand-over stack of one of its
  * stacks: that stack's owner word (abi.h, BH_STACK_OWNER_BELOW) cleared
  * unless it is `mine`, the fs base of the thread running this. */
 static uintptr_t forget_owner(uintptr_t c, uintptr_t mine, uintptr_t unused,
                               uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
-  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  char *here = __builtin_frame_address(0);
-  char *end = d->stack_lo +
-              (size_t)(here - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE +
-              BH_STACK_SIZE;
-  char **owner_word = (char **)(end - BH_STACK_OWNER_BELOW);
+  char **owner_word = (char **)(stack_end_here(bh_domain_at((size_t)c)) -
+                                BH_STACK_OWNER_BELOW);
   if ((uintptr_t)*owner_word != mine)
     *owner_word = NULL;
   return 0;
+}
+
+/* The same way: whether that stack's mark shows frames live, as the
+ * supervisor reads it (supervisor.c, frames_live). */
+static uintptr_t marks_live(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
+                            uintptr_t caller_sp) {
+  (void)unused1, (void)unused2, (void)caller_sp;
+  char *end = stack_end_here(bh_domain_at((size_t)c));
+  char *mark = *(char **)(end - BH_STACK_MARK_BELOW);
+  return mark && mark != end - BH_STACK_HEADER;
+}
+
+/* fn(c, arg) with compartment c's rights on the hand-over stack of its
+ * stack i, which this thread holds, every signal blocked. */
+static uintptr_t on_stack(int c, int i,
+                          uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                          uintptr_t),
+                          uintptr_t arg) {
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to reach a compartment stack's header");
+  char *base = bh_domain_at((size_t)c)->stack_lo + (size_t)i * BH_STACK_SIZE;
+  uintptr_t r = bh_run_in_compartment(c, base + BH_PAGE + BH_EXC_STACK, fn,
+                                      (uintptr_t)c, arg, 0);
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+  return r;
 }
 
 /* In a forked child the parent's other threads are gone, some with frames
@@ -171,20 +204,10 @@ static void forget_gone_owners(void) {
   if (!__bulkhead_domain0.owner_check)
     return;
   uintptr_t mine = (uintptr_t)bh_fs_base();
-  static const uint64_t all = ~(uint64_t)0;
-  uint64_t old;
-  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
-                     8))
-    bh_fatal("cannot block signals in a forked child");
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-      if (owner.t.tid[c][i]) {
-        char *base = bh_domain_at((size_t)c)->stack_lo +
-                     (size_t)i * BH_STACK_SIZE;
-        bh_run_in_compartment(c, base + BH_PAGE + BH_EXC_STACK,
-                              forget_owner, (uintptr_t)c, mine, 0);
-      }
-  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+      if (owner.t.tid[c][i])
+        on_stack(c, i, forget_owner, mine);
 }
 
 /* In a forked child, the one thread alive is the forking one, under a new
@@ -298,6 +321,12 @@ static void map_stack(struct bulkhead_domain *d, char *base) {
 static void release(int c, int i) {
   struct bulkhead_domain *d = bh_domain_at((size_t)c);
   char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
+  /* Frames of the compartment live on it: it stays this thread id's,
+   * mapped, as the supervisor decides below. Released, its next thread
+   * (another fs base) would find another owner's frames there and trap at
+   * its first entry (the owner check, pass/AsmEmitter.cpp). */
+  if (!bh_policy->on && on_stack(c, i, marks_live, 0))
+    return;
   /* PROT_NONE, keeping the key (and, for the compartment's next thread,
    * the contents: unmapping or MADV_DONTNEED there is what the system-call
    * filter refuses). */
