@@ -211,14 +211,15 @@ static void register_object(struct bh_domain_table *t, int late,
                                             .share_hi = (const int32_t *)share_hi,
                                             .own_lo = (const int32_t *)own_lo,
                                             .own_hi = (const int32_t *)own_hi};
-
 }
 
-int bh_bulkhead_notes(const struct dl_phdr_info *info,
-                      void (*fn)(const char *note, const char *desc,
-                                 size_t desc_len, void *arg),
-                      void *arg) {
-  int found = 0;
+/* Each Bulkhead note (abi.h, BH_NOTE_NAME) in the object's PT_NOTE
+ * segments to FN, with the note's start, its descriptor and the
+ * descriptor's length. */
+static void each_bulkhead_note(const struct dl_phdr_info *info,
+                               void (*fn)(const char *note, const char *desc,
+                                          size_t desc_len, void *arg),
+                               void *arg) {
   for (int j = 0; j < info->dlpi_phnum; j++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
     if (ph->p_type != PT_NOTE)
@@ -235,15 +236,11 @@ int bh_bulkhead_notes(const struct dl_phdr_info *info,
         break;
       if (nh.n_type == BH_NOTE_TYPE_OBJECT &&
           nh.n_namesz == sizeof BH_NOTE_NAME &&
-          !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME)) {
-        found++;
-        if (fn)
-          fn(p, desc, nh.n_descsz, arg);
-      }
+          !memcmp(name, BH_NOTE_NAME, sizeof BH_NOTE_NAME))
+        fn(p, desc, nh.n_descsz, arg);
       p = desc + desc_len;
     }
   }
-  return found;
 }
 
 struct found_note {
@@ -283,7 +280,7 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg) {
     if (t->obj[k].base == info->dlpi_addr)
       return 0; /* registered (-z nodelete: never unloaded) */
   struct found_note f = {sc, info, 0};
-  bh_bulkhead_notes(info, found_note, &f);
+  each_bulkhead_note(info, found_note, &f);
   return 0;
 }
 

@@ -139,14 +139,6 @@ _Static_assert(__builtin_offsetof(struct bh_domain_table, count) ==
 /* Fills the table, the executable's compartments first, then those of
  * the shared objects loaded with it, and makes it read-only (domain.c). */
 void bh_domain_table_init(void) BH_HIDDEN;
-/* The number of Bulkhead notes (abi.h, BH_NOTE_NAME) in the object's
- * PT_NOTE segments, each given to FN (if not NULL) with the note's start,
- * its descriptor and the descriptor's length (domain.c). */
-struct dl_phdr_info;
-int bh_bulkhead_notes(const struct dl_phdr_info *info,
-                      void (*fn)(const char *note, const char *desc,
-                                 size_t desc_len, void *arg),
-                      void *arg) BH_HIDDEN;
 /* Fills each registered shared object's copies of the runtime's words and
  * makes them read-only; once the executable's are final (domain.c). */
 void bh_fill_object_copies(void) BH_HIDDEN;
