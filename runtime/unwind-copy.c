@@ -933,8 +933,12 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   }
   /* The LSDA after the FDE, its pointer made the copy's. A registered
    * object's type words were not recorded: its LSDA stays the object's
-   * (open). */
-  if (lsda_at && lsda && !o.full && !w->late) {
+   * (open), unless the frame is foreign: foreign_personality takes the
+   * object's routine from the word before the copy, and before the
+   * object's own LSDA lies the previous one's tail (review 68b,
+   * dso/attacks-rev68b-late-lsda-word.test). Its type words then come
+   * from read-only memory, or the copy is refused. */
+  if (lsda_at && lsda && !o.full && (!w->late || own)) {
     struct bh_lsda l;
     if (bh_lsda_read((const uint8_t *)lsda, &l))
       return *why = "its LSDA is not of the form compilers write", NULL;
