@@ -636,21 +636,59 @@ typedef _Unwind_Reason_Code personality_fn(int, _Unwind_Action, uint64_t,
                                            struct _Unwind_Exception *,
                                            struct _Unwind_Context *);
 
-/* The personality routine of the copy of a frame of a foreign object
- * (unwind-cfi.h: not built by Bulkhead, libstdc++.so.6 say): its own
- * routine, kept in the word before the LSDA's copy, decides; but a catch
- * or cleanup it finds for a frame whose stack pointer (the callee's CFA)
- * lies off the compartment's stacks would run there with the
- * compartment's rights, on a stack and with registers other domains
- * wrote, and no hand-over before it (review 64a, attacks-rev64a-shared-
- * catch-unwind.cpp): the program stops with one line instead. On the
- * compartment's stack the frame is the compartment's own activation of
- * shared code (qsort, a libstdc++ function it called), and stays. */
-static _Unwind_Reason_Code foreign_personality(int version,
+/* Where the pad of a listed frame off the compartment's stacks goes, and
+ * what it gets in rax and rdx (listed_personality, bh_pad_gate): key-0
+ * memory, read only after the gate into the default domain. */
+__thread uintptr_t bh_pad_to[3] __attribute__((tls_model("initial-exec")))
+BH_HIDDEN;
+
+/* Where a listed pad off the compartment's stacks starts instead of at
+ * itself, with the compartment's rights, the registers the unwinder
+ * installed (rax the exception) and the catcher's stack: the hand-over
+ * to the default domain (exceptions.c), the gate into it, then the pad
+ * with the default domain's rights, so that nothing the compiler puts
+ * before the pad's own hand-over (spills, reloads through %rbp: review
+ * 68b, attacks-rev68b-pad-spill.cpp) runs with the compartment's. The
+ * pad's own hand-over then finds the default domain's rights and does
+ * nothing; a compartment's pad traps at its rights check. Nothing here
+ * reads or writes the stack. */
+void bh_pad_gate(void) BH_HIDDEN;
+// clang-format off
+__asm__(".text\n"
+        ".type bh_pad_gate,@function\n"
+        "bh_pad_gate:\n"
+        "  movq %rax, %rdi\n"
+        "  leaq " BH_SYM_DOMAIN0 "(%rip), %rsi\n"
+        "  leaq 3f(%rip), %r11\n"
+        "  jmp " BH_SYM_EXCEPTION_ARRIVES "\n"
+        "3:\n"
+        BH_CHECKED_GATE_ASM(BH_SYM_DOMAIN0)
+        "  movq bh_pad_to@gottpoff(%rip), %rcx\n"
+        "  movq %fs:8(%rcx), %rax\n"
+        "  movq %fs:16(%rcx), %rdx\n"
+        "  movq %fs:(%rcx), %rcx\n"
+        "  jmpq *%rcx\n"
+        ".size bh_pad_gate, .-bh_pad_gate\n");
+// clang-format on
+
+/* The personality routine of the copy of a frame with one (but a call
+ * out's): the frame's own routine, kept in the word before the LSDA's
+ * copy, decides. A catch or cleanup it finds for a frame whose stack
+ * pointer (the callee's CFA) lies off the compartment's stacks would run
+ * there with the compartment's rights, on a stack and with registers
+ * other domains wrote. In a function Bulkhead did not build (FOREIGN,
+ * unwind-cfi.h: libstdc++.so.6, a plain archive) no hand-over comes
+ * before it (reviews 64a and 65b, attacks-rev64a-shared-catch-unwind.cpp):
+ * the program stops with one line instead. A listed one's pad starts at
+ * bh_pad_gate. On the compartment's stack the frame is the compartment's
+ * own activation (of shared code too: qsort, a libstdc++ function it
+ * called), and stays. */
+static _Unwind_Reason_Code checked_personality(int version,
                                                _Unwind_Action actions,
                                                uint64_t cls,
                                                struct _Unwind_Exception *exc,
-                                               struct _Unwind_Context *ctx) {
+                                               struct _Unwind_Context *ctx,
+                                               int foreign) {
   const uint8_t *lsda = _Unwind_GetLanguageSpecificData(ctx);
   if (!lsda)
     return _URC_CONTINUE_UNWIND;
@@ -666,6 +704,15 @@ static _Unwind_Reason_Code foreign_personality(int version,
       sp <= (uintptr_t)d->stack_hi)
     return r;
   uintptr_t pc = _Unwind_GetIP(ctx);
+  if (!foreign) {
+    if (r == _URC_INSTALL_CONTEXT && d && d->stack_lo) {
+      bh_pad_to[0] = pc;
+      bh_pad_to[1] = (uintptr_t)exc;
+      bh_pad_to[2] = _Unwind_GetGR(ctx, __builtin_eh_return_data_regno(1));
+      _Unwind_SetIP(ctx, (uintptr_t)bh_pad_gate);
+    }
+    return r;
+  }
   const char *path;
   uintptr_t off;
   if (!bh_code_module(pc, &path, &off))
@@ -676,6 +723,22 @@ static _Unwind_Reason_Code foreign_personality(int version,
            d ? d->name : "?",
            r == _URC_HANDLER_FOUND ? "caught" : "caught or cleaned up",
            (unsigned long)pc, path, (unsigned long)off);
+}
+
+static _Unwind_Reason_Code foreign_personality(int version,
+                                               _Unwind_Action actions,
+                                               uint64_t cls,
+                                               struct _Unwind_Exception *exc,
+                                               struct _Unwind_Context *ctx) {
+  return checked_personality(version, actions, cls, exc, ctx, 1);
+}
+
+static _Unwind_Reason_Code listed_personality(int version,
+                                              _Unwind_Action actions,
+                                              uint64_t cls,
+                                              struct _Unwind_Exception *exc,
+                                              struct _Unwind_Context *ctx) {
+  return checked_personality(version, actions, cls, exc, ctx, 0);
 }
 
 /* This thread's ring on the stack of the compartment whose rights it
@@ -854,13 +917,16 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     personality = (uintptr_t)callout_personality;
   }
 
-  /* A foreign object's frame with a personality routine: the runtime's
-   * first (foreign_personality), the object's in the word before the
-   * LSDA's copy. */
+  /* A frame with a personality routine: the runtime's first
+   * (checked_personality), the frame's own in the word before the LSDA's
+   * copy. Not a listed frame of an object registered after start-up,
+   * whose LSDA's type words were not recorded (below): its pads run as
+   * the object's routine finds them (open, docs/threat-model.md). */
   uintptr_t own = 0;
-  if (w->foreign && !callout.kind && c->pers_enc != BH_PE_OMIT) {
+  if (!callout.kind && c->pers_enc != BH_PE_OMIT && (w->foreign || !w->late)) {
     own = personality;
-    personality = (uintptr_t)foreign_personality;
+    personality = w->foreign ? (uintptr_t)foreign_personality
+                             : (uintptr_t)listed_personality;
   }
 
   struct out o = {slot, slot + SLOT, 0};
@@ -933,8 +999,8 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   }
   /* The LSDA after the FDE, its pointer made the copy's. A registered
    * object's type words were not recorded: its LSDA stays the object's
-   * (open), unless the frame is foreign: foreign_personality takes the
-   * object's routine from the word before the copy, and before the
+   * (open), unless the frame has a routine: checked_personality takes
+   * the object's routine from the word before the copy, and before the
    * object's own LSDA lies the previous one's tail (review 68b,
    * dso/attacks-rev68b-late-lsda-word.test). Its type words then come
    * from read-only memory, or the copy is refused. */

@@ -36,15 +36,12 @@
 // arguments "POWNED!" from the buffer, "vault key intact"; attack: "the
 // pad read the vault's key: TOP-SECR", "ATTACK SUCCEEDED: the vault's key
 // was overwritten", 3 of 3.
-// Suggested fix: nothing the compiler places in a landing pad may run
-// with the thrower's rights. The pass cannot order the register
-// allocator's spills after its inline asm; the unwinder can: for a frame
-// off the compartment's stacks, run every listed function's personality
-// routine through the runtime's too, and on _URC_INSTALL_CONTEXT send
-// the frame to a runtime stub (the real pad kept on the compartment's
-// ring) that hands the exception over and gates to the default domain
-// before it jumps to the pad.
-// XFAIL: *
+// Fixed: a listed frame's personality routine runs through the
+// runtime's (unwind-copy.c, listed_personality), which sends a pad off
+// the compartment's stacks to bh_pad_gate: the hand-over and the gate
+// into the default domain come before any of the pad's code. Now the
+// pad's first store faults with the default domain's rights ("the pad
+// faulted at" the vault's key) and the key stays intact.
 // REQUIRES: pku
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -fno-omit-frame-pointer -c %S/Inputs/rev68b-fp-guard.cpp -o %t/guard.o
