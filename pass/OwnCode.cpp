@@ -10,7 +10,16 @@
 // build it, stays unlisted. `!associated` lets --gc-sections drop it with
 // its function. The pass runs last in the optimisation pipeline (and of a
 // full LTO link: Plugin.cpp), when inlining has given every function the
-// personality it will have; a module it already listed is left as it is.
+// personality it will have; a function it already listed is not listed
+// again.
+//
+// An entry names a start address, and the runtime trusts the FDE that
+// begins there. A function with no code at all (its every path ends in
+// `unreachable`, say flowing off the end of an int function) starts where
+// the next code starts, another object's maybe, whose FDE would be
+// trusted (review 68a, attacks-rev68a-empty-listed-function.cpp). So a
+// listed function gets a trap before each `unreachable` that no call
+// precedes: every path through it then emits an instruction.
 #include "OwnCode.h"
 
 #include "../include/bulkhead/abi.h"
@@ -19,6 +28,10 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
@@ -26,6 +39,31 @@
 using namespace llvm;
 
 namespace bulkhead {
+
+// Whether I emits a call instruction for sure: a call of a function, not of
+// an intrinsic or inline asm (which may emit nothing).
+static bool emitsCall(const Instruction *I) {
+  auto *C = dyn_cast_or_null<CallBase>(I);
+  return C && !C->isInlineAsm() && !isa<IntrinsicInst>(C);
+}
+
+// A trap before each `unreachable` of F that no call precedes, so that F
+// has at least one instruction (above). Returns whether it added one.
+static bool neverEmpty(Function &F) {
+  SmallVector<Instruction *, 4> At;
+  for (Instruction &I : instructions(F))
+    if (isa<UnreachableInst>(I)) {
+      const Instruction *Prev = I.getPrevNode();
+      while (Prev && Prev->isDebugOrPseudoInst()) // as with no -g
+        Prev = Prev->getPrevNode();
+      auto *II = dyn_cast_or_null<IntrinsicInst>(Prev);
+      if (!emitsCall(Prev) && !(II && II->getIntrinsicID() == Intrinsic::trap))
+        At.push_back(&I);
+    }
+  for (Instruction *I : At)
+    IRBuilder<>(I).CreateIntrinsic(Intrinsic::trap, {}, {});
+  return !At.empty();
+}
 
 PreservedAnalyses OwnCodePass::run(Module &M, ModuleAnalysisManager &) {
   SmallPtrSet<const Function *, 16> Listed;
@@ -38,10 +76,14 @@ PreservedAnalyses OwnCodePass::run(Module &M, ModuleAnalysisManager &) {
   LLVMContext &Ctx = M.getContext();
   Type *I32 = Type::getInt32Ty(Ctx), *I64 = Type::getInt64Ty(Ctx);
   SmallVector<GlobalValue *, 16> Entries;
+  bool Changed = false;
   for (Function &F : M) {
+    if (Listed.count(&F)) // listed before (an LTO link): maybe emptied since
+      Changed |= neverEmpty(F);
     if (F.isDeclaration() || !F.hasPersonalityFn() || Listed.count(&F) ||
         F.hasAvailableExternallyLinkage())
       continue;
+    neverEmpty(F);
     auto *Alias = GlobalAlias::create(GlobalValue::PrivateLinkage,
                                       "__bulkhead.own." + F.getName(), &F);
     auto *Entry = new GlobalVariable(M, I32, /*isConstant=*/true,
@@ -59,7 +101,7 @@ PreservedAnalyses OwnCodePass::run(Module &M, ModuleAnalysisManager &) {
     Entries.push_back(Entry);
   }
   if (Entries.empty())
-    return PreservedAnalyses::all();
+    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
   appendToCompilerUsed(M, Entries);
   return PreservedAnalyses::none();
 }

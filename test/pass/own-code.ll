@@ -5,9 +5,12 @@
 ; --gc-sections). Functions with no personality, declarations and
 ; available_externally copies get none; a second run adds nothing. In a
 ; shared object each entry is a section-relative PC32, and the runtime
-; reads it back as the function's address.
+; reads it back as the function's address. A listed function gets a trap
+; before each `unreachable` no call precedes, so that it is never empty
+; (its address would be the next code's: review 68a); no other does.
 ; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead-own-code,verify -S %s -o %t.ll
 ; RUN: FileCheck %s < %t.ll
+; RUN: FileCheck %s --check-prefix=TRAP < %t.ll
 ; RUN: %opt -load-pass-plugin=%plugin -passes=bulkhead-own-code,verify -S %t.ll -o %t.2.ll
 ; RUN: tail -n +2 %t.ll > %t.1.body
 ; RUN: tail -n +2 %t.2.ll > %t.2.body
@@ -26,13 +29,22 @@ declare void @may()
 
 ; CHECK-DAG: @__bulkhead.own_entry.catches = private constant i32 trunc (i64 sub (i64 ptrtoint (ptr @__bulkhead.own.catches to i64), i64 ptrtoint (ptr @__bulkhead.own_entry.catches to i64)) to i32), section "bulkhead_own_code", align 4, !associated ![[C:[0-9]+]]
 ; CHECK-DAG: @__bulkhead.own_entry.inl = private constant i32 {{.*}}, section "bulkhead_own_code", comdat($inl), align 4, !associated ![[I:[0-9]+]]
-; CHECK-DAG: @llvm.compiler.used = appending global [2 x ptr] [ptr @__bulkhead.own_entry.catches, ptr @__bulkhead.own_entry.inl], section "llvm.metadata"
+; CHECK-DAG: @llvm.compiler.used = appending global [4 x ptr] [ptr @__bulkhead.own_entry.catches, ptr @__bulkhead.own_entry.inl, ptr @__bulkhead.own_entry.empty, ptr @__bulkhead.own_entry.throws], section "llvm.metadata"
 ; CHECK-DAG: @__bulkhead.own.catches = private alias void (), ptr @catches
 ; CHECK-DAG: @__bulkhead.own.inl = private alias void (), ptr @inl
 ; CHECK-NOT: own{{.*}}plain
 ; CHECK-NOT: own{{.*}}avail
 ; CHECK-DAG: ![[C]] = !{ptr @catches}
 ; CHECK-DAG: ![[I]] = !{ptr @inl}
+
+; TRAP-LABEL: define void @empty()
+; TRAP-NEXT: call void @llvm.trap()
+; TRAP-NEXT: unreachable
+; TRAP-LABEL: define void @throws()
+; TRAP-NEXT: call void @may()
+; TRAP-NEXT: unreachable
+; TRAP-LABEL: define void @unlisted_empty()
+; TRAP-NEXT: unreachable
 
 ; RELOC: Relocation section '.relabulkhead_own_code'
 ; RELOC-NEXT: Offset
@@ -69,4 +81,17 @@ define void @plain() {
 
 define available_externally void @avail() personality ptr @__gxx_personality_v0 {
   ret void
+}
+
+define void @empty() personality ptr @__gxx_personality_v0 {
+  unreachable
+}
+
+define void @throws() personality ptr @__gxx_personality_v0 {
+  call void @may()
+  unreachable
+}
+
+define void @unlisted_empty() {
+  unreachable
 }

@@ -1,0 +1,191 @@
+// Review 68a, attacker model A (key-0 stores only; made here by the
+// program's callback, hook, as a second thread could): under LTO, code
+// Bulkhead never compiled is listed as code it built, and its catch runs
+// with the vault's rights, the attacker's rbx and a key-0 stack, and
+// writes the vault's key.
+// What: review 65b's fix lists the functions with a personality routine
+// in bulkhead_own_code (pass/OwnCode.cpp), and the runtime trusts the
+// landing pads of those only (runtime/unwind-find.c, built_by_bulkhead).
+// The list is made at the end of the optimisation pipeline, and of a full
+// LTO link (pass/Plugin.cpp), for every function of the module that has a
+// personality routine. An LTO link merges the bitcode of every -flto
+// input, plain clang's too (Inputs/rev65b-plain-guard.cpp, built with
+// `clang++ -flto`): the compartment pass runs only at the start of a
+// compile's pipeline (never in the link), so plain_guard has no hand-over
+// and no gate at its pad, yet the link's OwnCodePass lists it.
+// How: as attacks-rev64a-shared-catch-unwind.cpp: main calls d2, which
+// calls d1 (honest code, frame pointers, keeps a pointer in rbx and saves
+// its caller's rbx); d1 calls the vault's entry vault_check, which throws
+// E{42}. Before, hook stores into d1's frame and the frame above it (the
+// key-0 stack): d1's return address -> the word after `call *%rax` in
+// plain_guard's try; d1's saved rbx -> vault_key; plain_guard's popped
+// rbx, rbp and return address -> landed. The vault's unwinder: vault
+// frames -> entry trampoline -> d1 (honest CFA, off the arena) ->
+// plain_guard at that call (CFA d1's + 32, off the arena), whose LSDA's
+// catch (...) takes E. plain_guard is listed, so no foreign_personality:
+// the pad runs with the vault's PKRU, `movl $1, (%rbx)` writes the
+// vault's key, and plain_guard returns into landed, which notes its PKRU
+// and tells thread 2 (default rights), which asks the vault whether its
+// key is intact.
+// Controls: "control": no stores, the throw is caught in main with the
+// default domain's rights, key intact. "nolto": the very same sources
+// linked without LTO (guard.o plain ELF): the attack stops with review
+// 65b's line, so what lets the catch through is only that the link
+// listed it.
+// Seen in the guest (LLVM 19, -O2 -fno-omit-frame-pointer, lld, filter
+// on) on h-rev68a at 4a1e47e: control "caught E 42 in main", "vault key
+// intact"; nolto: the stop line; attack: "landed reached with PKRU
+// 0xfffffff0, not the default domain's", "ATTACK SUCCEEDED: the vault's
+// key was overwritten", 3 of 3.
+// Suggested fix: list only what the compartment pass compiled: the
+// compartment pass (which every compile runs first) marks each function
+// it instrumented (e.g. a function attribute or a named metadata list of
+// the module, kept through LTO's merge), and OwnCodePass lists only
+// marked functions, so a plain -flto module's functions stay unlisted;
+// or make the list in the compartment pass itself, and have the link's
+// run list only functions that carry the mark (inlining a plain
+// function with a pad into a listed one would need the same care).
+// REQUIRES: pku
+// XFAIL: *
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %clangxx -O2 -flto -c %S/Inputs/rev65b-plain-guard.cpp -o %t/guard-lto.o
+// RUN: %clangxx -O2 -c %S/Inputs/rev65b-plain-guard.cpp -o %t/guard.o
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -fno-omit-frame-pointer -flto -fuse-ld=lld %s %t/guard-lto.o -Wl,--export-dynamic-symbol=plain_guard -o %t/prog -lpthread
+// RUN: %bulkhead_clangxx -fpkey-compartments -O2 -fno-omit-frame-pointer %s %t/guard.o -Wl,--export-dynamic-symbol=plain_guard -o %t/prog-nolto -lpthread
+// RUN: %run %t/prog control | FileCheck %s --check-prefix=CONTROL
+// RUN: not %run %t/prog-nolto > %t/nolto.out 2>&1
+// RUN: FileCheck %s --check-prefix=NOLTO < %t/nolto.out
+// RUN: not %run %t/prog > %t/out 2>&1
+// RUN: FileCheck %s < %t/out
+// CONTROL: caught E 42 in main
+// CONTROL: vault key intact
+// NOLTO-NOT: ATTACK SUCCEEDED
+// NOLTO: bulkhead: error: an exception of compartment 'vault' would be caught at pc {{.*}}prog-nolto{{.*}} off its stacks, in code Bulkhead did not build
+// NOLTO-NOT: ATTACK SUCCEEDED
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: bulkhead: error: an exception of compartment 'vault' would be caught at pc {{.*}}prog{{.*}} off its stacks, in code Bulkhead did not build
+// CHECK-NOT: ATTACK SUCCEEDED
+#include "Inputs/vault-key.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Throws unless told not to (so callers' code after it stays). */
+extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
+  if (!ok)
+    throw E{code};
+}
+static volatile int ok; /* 0 */
+
+static int attack = 1;
+static char *d1_fp;    /* d1's frame pointer: key-0 stack */
+static uintptr_t site; /* plain_guard: after the call in the try */
+extern "C" {
+volatile int arrived;
+unsigned landed_pkru;
+}
+volatile long sink; /* the load after the call stays, and keeps rbx */
+
+static unsigned pkru(void) {
+  unsigned v;
+  __asm__ volatile("xorl %%ecx, %%ecx\n\trdpkru" : "=a"(v) : : "ecx", "edx");
+  return v;
+}
+
+/* Where plain_guard returns to after its catch: notes the rights it runs
+ * with, tells thread 2, and waits. */
+__asm__(".text\n"
+        "landed:\n"
+        "  xorl %ecx, %ecx\n"
+        "  rdpkru\n"
+        "  movl %eax, landed_pkru(%rip)\n"
+        "  movl $1, arrived(%rip)\n"
+        "1:\n"
+        "  pause\n"
+        "  jmp 1b\n");
+static uintptr_t landed_at(void) {
+  uintptr_t a;
+  __asm__("leaq landed(%%rip), %0" : "=r"(a));
+  return a;
+}
+
+/* Thread 2, the default domain's rights: reports once landed ran. */
+static void *watch(void *) {
+  while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
+    usleep(1000);
+  unsigned mine = pkru();
+  printf("landed reached with PKRU %#x%s\n", landed_pkru,
+         landed_pkru != mine ? ", not the default domain's" : "");
+  report(0, 0);
+  printf("done\n");
+  _exit(0);
+}
+
+/* The attacker's stores (a second thread could make them). d1 is
+ * `push %rbp; mov %rsp,%rbp; push %rbx; ...`: its saved rbx at fp - 8,
+ * its CFA fp + 16. plain_guard at the call (`push %rbp; push %rbx; push
+ * %rax`): its rsp is d1's CFA, whence the pad's epilogue pops rax's slot,
+ * rbx, rbp and returns. */
+static __attribute__((noinline)) void hook(void) {
+  if (!attack)
+    return;
+  uintptr_t *fp = (uintptr_t *)d1_fp;
+  fp[1] = site;                  /* d1's return address */
+  fp[-1] = (uintptr_t)vault_key; /* d1's saved rbx: rbx at the catch */
+  fp[3] = fp[4] = 0;             /* plain_guard's rbx, rbp */
+  fp[5] = landed_at();           /* plain_guard's return address */
+}
+
+/* Honest default-domain code with frame pointers: d1 keeps s in rbx. */
+extern "C" __attribute__((noinline)) void d1(long *s) {
+  long *keep = s;
+  d1_fp = (char *)__builtin_frame_address(0);
+  hook();
+  vault_check(42, ok);
+  sink = *keep;
+}
+
+extern "C" __attribute__((noinline)) void d2(long *s) {
+  d1(s);
+  __asm__ volatile("");
+}
+
+/* plain_guard as Inputs/rev65b-plain-guard.cpp compiles at -O2: `push
+ * %rbp; push %rbx; push %rax`, `call *%rax` at +0xe, its pad's `movl $1,
+ * (%rbx)` at +0x21; and d1 saves rbx right below its frame pointer. */
+static int find_site(void) {
+  const uint8_t *g = (const uint8_t *)dlsym(RTLD_DEFAULT, "plain_guard");
+  const uint8_t *d;
+  __asm__("leaq d1(%%rip), %0" : "=r"(d)); /* the function, no wrapper */
+  static const uint8_t pro[] = {0x55, 0x53, 0x50}, call[] = {0xff, 0xd0},
+                       store[] = {0xc7, 0x03, 0x01, 0, 0, 0};
+  static const uint8_t d1_pro[] = {0x55, 0x48, 0x89, 0xe5, 0x53};
+  if (!g || memcmp(g, pro, 3) || memcmp(g + 0xe, call, 2) ||
+      memcmp(g + 0x21, store, 6) || memcmp(d, d1_pro, 5))
+    return 0;
+  site = (uintptr_t)g + 0x10;
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc > 1 && !strcmp(argv[1], "control"))
+    attack = 0;
+  if (!find_site()) {
+    printf("error: not the code this test was written for\n");
+    return 2;
+  }
+  pthread_t t;
+  pthread_create(&t, NULL, watch, NULL);
+  long status = 0;
+  try {
+    d2(&status);
+  } catch (E &e) {
+    printf("caught E %ld in main\n", e.v);
+  }
+  report(0, status);
+  printf("done\n");
+  return 0;
+}
