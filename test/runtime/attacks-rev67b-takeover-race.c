@@ -29,7 +29,7 @@
 // Seen on main at 8e715f7 (LLVM 19, -O2, guest): "paused: yes", "main,
 // back from waiting: 1024 bytes of its locals changed", ATTACK SUCCEEDED,
 // 3 of 3; control: 0 bytes.
-// Suggested fix (branch h-rev67b-fix, commit 66ec7f1, not ready to merge):
+// Suggested fix (branch h-rev67b-fix, not ready to merge):
 // no takeover in the trampolines: the runtime writes the owner word (with
 // the compartment's rights) when it gives a stack to a thread, and an
 // entry that finds another owner traps (loadStackTop's trapUnlessOwner).

@@ -10,7 +10,7 @@
 // child's entry trapped.
 //
 // Seen in the guest (LLVM 19, -O2) at 8e715f7: "child: signal 4", 3 of 3
-// ("idle" passes). Suggested fix (branch h-rev67b-fix, commit 66ec7f1):
+// ("idle" passes). Suggested fix (branch h-rev67b-fix):
 // the runtime writes the owner word when it gives a stack to a thread
 // (the owner table is what decides; after fork the child's thread holds
 // every stack), so the child's entry restarts the stack over the dead
