@@ -150,15 +150,23 @@ static char *stack_end_here(const struct bulkhead_domain *d) {
 }
 
 /* With compartment c's rights, on the hand-over stack of one of its
- * stacks: that stack's owner word (abi.h, BH_STACK_OWNER_BELOW) cleared
- * unless it is `mine`, the fs base of the thread running this. */
-static uintptr_t forget_owner(uintptr_t c, uintptr_t mine, uintptr_t unused,
-                              uintptr_t caller_sp) {
+ * stacks, in a forked child: unless that stack's owner word (abi.h,
+ * BH_STACK_OWNER_BELOW) is `mine`, the fs base of the thread running
+ * this, its thread is gone, and so is every frame on it. Its call outs'
+ * records are voided, so that no way back resumes them, and it starts
+ * over: mark at its fresh top, no kept signal frame, no owner, as a stack
+ * no thread ever entered. */
+static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
+                                     uintptr_t unused, uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
-  char **owner_word = (char **)(stack_end_here(bh_domain_at((size_t)c)) -
-                                BH_STACK_OWNER_BELOW);
-  if ((uintptr_t)*owner_word != mine)
-    *owner_word = NULL;
+  char *end = stack_end_here(bh_domain_at((size_t)c));
+  char **owner_word = (char **)(end - BH_STACK_OWNER_BELOW);
+  if ((uintptr_t)*owner_word == mine)
+    return 0;
+  bh_stack_void_records((int)c, end - BH_STACK_HEADER);
+  *(char **)(end - BH_STACK_MARK_BELOW) = end - BH_STACK_HEADER;
+  *(char **)(end - BH_STACK_KEPT_BELOW) = NULL;
+  *owner_word = NULL;
   return 0;
 }
 
@@ -195,19 +203,20 @@ static uintptr_t on_stack(int c, int i,
  * thread stacks, control blocks and so fs bases for its new threads: an
  * owner word naming one of them would let such a new thread's entries and
  * ways back onto a gone thread's frames (review 67a,
- * attacks-rev67a-fork-recycled-fs-base.c). So every stack this process
- * holds loses an owner word other than the forking thread's; an idle one
- * is still taken over at its fresh top. After the adoption
+ * attacks-rev67a-fork-recycled-fs-base.c). Its frames left, a stack the
+ * child's thread is given would trap its first entry there (review 67b,
+ * stacks-rev67b-fork-other-busy.c). So every stack this process holds
+ * that is not the forking thread's starts over. After the adoption
  * (adopt_after_fork): bh_run_in_compartment runs only on this thread's
  * stacks. */
-static void forget_gone_owners(void) {
+static void abandon_gone_threads_stacks(void) {
   if (!__bulkhead_domain0.owner_check)
     return;
   uintptr_t mine = (uintptr_t)bh_fs_base();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
       if (owner.t.tid[c][i])
-        on_stack(c, i, forget_owner, mine);
+        on_stack(c, i, abandon_unless_mine, mine);
 }
 
 /* In a forked child, the one thread alive is the forking one, under a new
@@ -239,7 +248,7 @@ static void adopt_after_fork(void) {
 
 static void owners_after_fork(void) {
   adopt_after_fork();
-  forget_gone_owners();
+  abandon_gone_threads_stacks();
 }
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);

@@ -10,15 +10,13 @@
 // child's entry trapped.
 //
 // Seen in the guest (LLVM 19, -O2) at 8e715f7: "child: signal 4", 3 of 3
-// ("idle" passes). Suggested fix (branch h-rev67b-fix):
-// the runtime writes the owner word when it gives a stack to a thread
-// (the owner table is what decides; after fork the child's thread holds
-// every stack), so the child's entry restarts the stack over the dead
-// frames, as on any stack of its own with no call out live; passes 3 of
-// 3 with it. Control: the same with the second thread gone before the
-// fork (its stack released, the mark at the fresh top).
+// ("idle" passes). Fixed (runtime/stacks.c, abandon_unless_mine): in the
+// child every stack not the forking thread's starts over (its call outs'
+// records voided, the mark at its fresh top, no owner), so the child's
+// entry takes it at its fresh top. Control: the same with the second
+// thread gone before the fork (its stack released, the mark at the fresh
+// top).
 // REQUIRES: pku
-// XFAIL: *
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t idle | FileCheck %s
 // RUN: %run %t busy | FileCheck %s
