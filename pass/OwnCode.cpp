@@ -61,7 +61,8 @@ static bool neverEmpty(Function &F) {
         At.push_back(&I);
     }
   for (Instruction *I : At)
-    IRBuilder<>(I).CreateIntrinsic(Intrinsic::trap, {}, {});
+    IRBuilder<>(I).CreateIntrinsic(Intrinsic::trap, ArrayRef<Type *>(),
+                                   ArrayRef<Value *>());
   return !At.empty();
 }
 
