@@ -68,7 +68,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: bulkhead: error: an exception of compartment 'vault' would be caught at pc {{.*}}libstdc++.so.6{{.*}} off its stacks, in code Bulkhead did not build
 // CHECK-NOT: ATTACK SUCCEEDED
-#include "Inputs/vault-key.h"
+#include "Inputs/catch-landing.h"
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -87,48 +87,7 @@ static char *d1_fp;     /* d1's frame pointer: key-0 stack */
 static uintptr_t site;  /* libstdc++: after the call in the try */
 static uintptr_t fake_os[8], fake_vt[4]; /* the catch's `this` */
 static uintptr_t calm_os[8], calm_vt[4]; /* the sentry's stream */
-extern "C" {
-volatile int arrived;
-unsigned landed_pkru;
-}
 long sink; /* key 0, external: the store stays */
-
-static unsigned pkru(void) {
-  unsigned v;
-  __asm__ volatile("xorl %%ecx, %%ecx\n\trdpkru" : "=a"(v) : : "ecx", "edx");
-  return v;
-}
-
-/* Where _M_insert returns to after its catch: code of the program's that
- * the pass does not see as a function (a pointer to a function it
- * compiled would lead through a wrapper into the default domain). Notes
- * the rights it runs with, tells thread 2, and waits. */
-__asm__(".text\n"
-        "landed:\n"
-        "  xorl %ecx, %ecx\n"
-        "  rdpkru\n"
-        "  movl %eax, landed_pkru(%rip)\n"
-        "  movl $1, arrived(%rip)\n"
-        "1:\n"
-        "  pause\n"
-        "  jmp 1b\n");
-static uintptr_t landed_at(void) {
-  uintptr_t a;
-  __asm__("leaq landed(%%rip), %0" : "=r"(a));
-  return a;
-}
-
-/* Thread 2, the default domain's rights: reports once landed ran. */
-static void *watch(void *) {
-  while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
-    usleep(1000);
-  unsigned mine = pkru();
-  printf("landed reached with PKRU %#x%s\n", landed_pkru,
-         landed_pkru != mine ? ", not the default domain's" : "");
-  report(0, 0);
-  printf("done\n");
-  _exit(0);
-}
 
 /* The attacker's stores (a second thread could make them). d1_fp + 16 is
  * the landing rsp: _M_insert reads its sentry's stream at + 8, pops six

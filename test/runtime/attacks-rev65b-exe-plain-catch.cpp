@@ -55,7 +55,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: bulkhead: error: an exception of compartment 'vault' would be caught at pc {{.*}}prog{{.*}} off its stacks, in code Bulkhead did not build
 // CHECK-NOT: ATTACK SUCCEEDED
-#include "Inputs/vault-key.h"
+#include "Inputs/catch-landing.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,31 +67,13 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
 }
 
 extern "C" {
-volatile int arrived;
-unsigned landed_pkru;
 uintptr_t fake_stack[512] __attribute__((aligned(16))); /* key 0 */
 /* The attacker's call of ENTRY: on the stack TOP, returning to SITE,
  * every callee-saved register WHERE, vault_check(42, 0). */
 void attack_call(void *entry, uintptr_t site, uintptr_t *top, char *where);
 }
 
-static unsigned pkru(void) {
-  unsigned v;
-  __asm__ volatile("xorl %%ecx, %%ecx\n\trdpkru" : "=a"(v) : : "ecx", "edx");
-  return v;
-}
-
-/* landed: where plain_guard's catch returns; notes the rights it runs
- * with, tells thread 2, and waits. */
 __asm__(".text\n"
-        "landed:\n"
-        "  xorl %ecx, %ecx\n"
-        "  rdpkru\n"
-        "  movl %eax, landed_pkru(%rip)\n"
-        "  movl $1, arrived(%rip)\n"
-        "1:\n"
-        "  pause\n"
-        "  jmp 1b\n"
         "attack_call:\n"
         "  movq %rdi, %rax\n"
         "  movq %rdx, %rsp\n"
@@ -105,23 +87,6 @@ __asm__(".text\n"
         "  movl $42, %edi\n"
         "  xorl %esi, %esi\n"
         "  jmpq *%rax\n");
-static uintptr_t landed_at(void) {
-  uintptr_t a;
-  __asm__("leaq landed(%%rip), %0" : "=r"(a));
-  return a;
-}
-
-/* Thread 2, the default domain's rights: reports once landed ran. */
-static void *watch(void *) {
-  while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
-    usleep(1000);
-  unsigned mine = pkru();
-  printf("landed reached with PKRU %#x%s\n", landed_pkru,
-         landed_pkru != mine ? ", not the default domain's" : "");
-  report(0, 0);
-  printf("done\n");
-  _exit(0);
-}
 
 /* The guard's code, as Inputs/rev65b-plain-guard.cpp at -O2 compiles:
  * `call *%rax` at +0xe, its pad's `movl $1, (%rbx)` at +0x21. Its

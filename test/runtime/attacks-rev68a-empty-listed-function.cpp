@@ -76,7 +76,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: bulkhead: error: an exception of compartment 'vault' would be caught at pc {{.*}}prog{{.*}} off its stacks, in code Bulkhead did not build
 // CHECK-NOT: ATTACK SUCCEEDED
-#include "Inputs/vault-key.h"
+#include "Inputs/catch-landing.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -92,46 +92,7 @@ static volatile int ok; /* 0 */
 static int attack = 1;
 static char *d1_fp;    /* d1's frame pointer: key-0 stack */
 static uintptr_t site; /* the guard: after the call in the try */
-extern "C" {
-volatile int arrived;
-unsigned landed_pkru;
-}
 volatile long sink; /* the load after the call stays, and keeps rbx */
-
-static unsigned pkru(void) {
-  unsigned v;
-  __asm__ volatile("xorl %%ecx, %%ecx\n\trdpkru" : "=a"(v) : : "ecx", "edx");
-  return v;
-}
-
-/* Where the guard returns to after its catch: notes the rights it runs
- * with, tells thread 2, and waits. */
-__asm__(".text\n"
-        "landed:\n"
-        "  xorl %ecx, %ecx\n"
-        "  rdpkru\n"
-        "  movl %eax, landed_pkru(%rip)\n"
-        "  movl $1, arrived(%rip)\n"
-        "1:\n"
-        "  pause\n"
-        "  jmp 1b\n");
-static uintptr_t landed_at(void) {
-  uintptr_t a;
-  __asm__("leaq landed(%%rip), %0" : "=r"(a));
-  return a;
-}
-
-/* Thread 2, the default domain's rights: reports once landed ran. */
-static void *watch(void *) {
-  while (!__atomic_load_n(&arrived, __ATOMIC_SEQ_CST))
-    usleep(1000);
-  unsigned mine = pkru();
-  printf("landed reached with PKRU %#x%s\n", landed_pkru,
-         landed_pkru != mine ? ", not the default domain's" : "");
-  report(0, 0);
-  printf("done\n");
-  _exit(0);
-}
 
 /* The attacker's stores (a second thread could make them). d1 is
  * `push %rbp; mov %rsp,%rbp; push %rbx; ...`: its saved rbx at fp - 8,
