@@ -14,7 +14,8 @@
 // (the attacker's code, default rights) switches to a key-0 array filled
 // with the address of `landed`, pushes as its return address guard's
 // first byte + 1 (guard: a listed function whose try begins after its
-// entry, so pc guard+0 is in no call-site entry), and jumps to vault_boom's entry, which throws E.
+// entry, so pc guard+0 is in no call-site entry), and jumps to
+// vault_boom's entry, which throws E.
 // The vault's unwinder: vault frames -> entry trampoline (CFA the key-0
 // array) -> guard at its entry: libstdc++ finds "terminate", the search
 // stops there, and the cleanup phase runs steal() with the vault's rights
