@@ -175,6 +175,30 @@ static size_t size_of(uint8_t enc) {
   }
 }
 
+/* A call-site value read as skip_cs_value skips it; *ok cleared if not. */
+static uintptr_t cs_value(const uint8_t **p, uint8_t enc, int *ok) {
+  if ((enc & 0x0f) == 0x01)
+    return bh_cfi_uleb(p);
+  if (enc & 0x70)
+    *ok = 0;
+  return *ok ? bh_cfi_encoded(p, enc, 0, ok) : 0;
+}
+
+int bh_lsda_covers(const struct bh_lsda *l, uintptr_t off) {
+  const uint8_t *p = l->cs_at;
+  uint8_t enc = *p++;
+  bh_cfi_uleb(&p); /* the table's length: cs_end */
+  int ok = 1;
+  while (ok && p < l->cs_end) {
+    uintptr_t start = cs_value(&p, enc, &ok), len = cs_value(&p, enc, &ok);
+    cs_value(&p, enc, &ok); /* the landing pad */
+    bh_cfi_uleb(&p);        /* the action */
+    if (ok && off >= start && off - start < len)
+      return 1;
+  }
+  return 0;
+}
+
 int bh_lsda_read(const uint8_t *lsda, struct bh_lsda *l) {
   const uint8_t *p = lsda;
   int ok = 1;

@@ -67,6 +67,10 @@ struct bh_lsda {
  * write (call-site values absolute, action chains inside it). */
 int bh_lsda_read(const uint8_t *lsda, struct bh_lsda *l)
     __attribute__((visibility("hidden")));
+/* Whether a call site of L's table covers offset OFF from the region's
+ * start: where none does, libstdc++'s routine calls std::terminate. */
+int bh_lsda_covers(const struct bh_lsda *l, uintptr_t off)
+    __attribute__((visibility("hidden")));
 /* Type table entry I (1 to l->types): the type_info's address, or with
  * *indirect set the address of the word holding it; 0: catch all. */
 uintptr_t bh_lsda_type(const struct bh_lsda *l, uintptr_t i, int *indirect)

@@ -694,16 +694,30 @@ static _Unwind_Reason_Code checked_personality(int version,
     return _URC_CONTINUE_UNWIND;
   personality_fn *own;
   memcpy(&own, lsda - 8, 8);
-  _Unwind_Reason_Code r = own(version, actions, cls, exc, ctx);
-  if (r != _URC_HANDLER_FOUND && r != _URC_INSTALL_CONTEXT)
-    return r;
   int c = bh_current_compartment();
   const struct bulkhead_domain *d = c < 0 ? NULL : bh_domain_at((size_t)c);
   uintptr_t sp = _Unwind_GetCFA(ctx);
   if (d && d->stack_lo && sp > (uintptr_t)d->stack_lo &&
       sp <= (uintptr_t)d->stack_hi)
+    return own(version, actions, cls, exc, ctx);
+  /* Off them, a pc no call site covers makes libstdc++'s routine call
+   * std::terminate itself (__cxa_call_terminate, past the runtime's), and
+   * so the handler the exception's header copied from key-0 memory, with
+   * the compartment's rights (review 69b, attacks-rev69b-terminate-gap.cpp):
+   * the program stops here instead. */
+  int before = 0;
+  uintptr_t pc = _Unwind_GetIPInfo(ctx, &before);
+  struct bh_lsda l;
+  if (bh_lsda_read(lsda, &l) ||
+      !bh_lsda_covers(&l, pc - !before - _Unwind_GetRegionStart(ctx)))
+    bh_fatal("an exception of compartment '%s' would end the program at pc "
+             "0x%lx, off its stacks, in no call site of the frame's LSDA, "
+             "with the compartment's rights (runtime/unwind-copy.c)",
+             d ? d->name : "?", (unsigned long)pc);
+  _Unwind_Reason_Code r = own(version, actions, cls, exc, ctx);
+  if (r != _URC_HANDLER_FOUND && r != _URC_INSTALL_CONTEXT)
     return r;
-  uintptr_t pc = _Unwind_GetIP(ctx);
+  pc = _Unwind_GetIP(ctx); /* the pad's, once installed */
   if (!foreign) {
     if (r == _URC_INSTALL_CONTEXT && d && d->stack_lo) {
       bh_pad_to[0] = pc;
