@@ -154,8 +154,8 @@ static char *stack_end_here(const struct bulkhead_domain *d) {
  * BH_STACK_OWNER_BELOW) is `mine`, the fs base of the thread running
  * this, its thread is gone, and so is every frame on it. Its call outs'
  * records are voided, so that no way back resumes them, and it starts
- * over: mark at its fresh top, no kept signal frame, no owner, as a stack
- * no thread ever entered. */
+ * over: no hand-over under way, mark at its fresh top, no kept signal
+ * frame, no owner, as a stack no thread ever entered. */
 static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
                                      uintptr_t unused, uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
@@ -164,6 +164,9 @@ static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
   if ((uintptr_t)*owner_word == mine)
     return 0;
   bh_stack_void_records((int)c, end - BH_STACK_HEADER);
+  /* A hand-over the thread had under way (exceptions.c) is gone too. */
+  char *ring = end - BH_STACK_SIZE + BH_PAGE + BH_EXC_STACK;
+  *(uint64_t *)(ring + BH_RING_HANDOVER) = 0;
   *(char **)(end - BH_STACK_MARK_BELOW) = end - BH_STACK_HEADER;
   *(char **)(end - BH_STACK_KEPT_BELOW) = NULL;
   *owner_word = NULL;
