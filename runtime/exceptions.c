@@ -577,10 +577,10 @@ __attribute__((used)) static const uint64_t all_signals_exc
  * (attacks-rev50-handover-spill.cpp). Then back on the catcher's stack,
  * signals as they were, it jumps to the return point. A default-domain
  * caller that jumps here with a return point of its own keeps its own
- * rights. With the default domain's rights, no enforcement or no
- * compartment stacks (-fno-pkey-compartment-stacks: every stack key-0, the
- * compartment's frames too) it runs where it is, the return point and the
- * C part's on that stack. */
+ * rights. With the default domain's rights it jumps back at once. With no
+ * enforcement or no compartment stacks (-fno-pkey-compartment-stacks:
+ * every stack key-0, the compartment's frames too) it runs where it is,
+ * the return point and the C part's on that stack. */
 __asm__(".text\n"
         ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"
@@ -593,7 +593,7 @@ __asm__(".text\n"
         "  xorl %ecx, %ecx\n"
         "  " BH_RDPKRU "\n"
         "  cmpl " BH_SYM_DOMAIN0 "(%rip), %eax\n"
-        "  je 9f\n"
+        "  je 8f\n"
         "  leaq " BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "(%rip), %r10\n"
         "  xorl %r11d, %r11d\n"
         "1:\n"
@@ -677,6 +677,12 @@ __asm__(".text\n"
         "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
         "  syscall\n"
         "  jmp *%r9\n"
+        /* the default domain's rights: no compartment's exception to give
+         * (bh_exception_arrives would return at once), and nothing pushed
+         * on the catcher's stack (a pad that bh_pad_gate ran, unwind-copy.c,
+         * comes here so) */
+        "8:\n"
+        "  jmpq *%r9\n"
         /* where it is: exc in rdi, the descriptor in rsi */
         "9:\n"
         "  movq %rsp, %rax\n"
