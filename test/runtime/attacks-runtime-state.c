@@ -54,6 +54,9 @@ static const char *const allowed[] = {
     /* arguments of a compartment's shared-heap call, read with the default
      * domain's rights; the block is checked on return (shared-heap.c) */
     "args",
+    /* TLS: where a listed landing pad continues, read by bh_pad_gate only
+     * after its gate into the default domain (unwind-copy.c) */
+    "bh_pad_to",
     /* BULKHEAD_STATS numbers for the user; nothing decides on them */
     "heap_bytes", "started",
 };
