@@ -183,6 +183,12 @@ static inline size_t bh_domain_count(void) {
 static inline struct bulkhead_domain *bh_domain_at(size_t i) {
   return bh_domain_table.t.domain[i];
 }
+/* The last byte of the stack of compartment d's arena that p (an address
+ * just above a byte of it: a stack pointer, a frame) lies on. */
+static inline char *bh_stack_end(const struct bulkhead_domain *d,
+                                 const char *p) {
+  return d->stack_lo + ((size_t)(p - 1 - d->stack_lo) | (BH_STACK_SIZE - 1));
+}
 /* The object compartment i came from: NULL for the executable. */
 static inline const char *bh_domain_object(size_t i) {
   return bh_domain_table.t.object[i];

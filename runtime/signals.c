@@ -258,16 +258,13 @@ static void slot_set(int c, char *v) {
  * only; the newest kept frame's record is the mark while its handler runs.
  * Its records are so a stack, newest at the mark; an entry that finds the
  * slot at the fresh top starts the mark over, voiding them all. */
-static char *stack_end(const struct bulkhead_domain *d, const char *p) {
-  return d->stack_lo + ((size_t)(p - 1 - d->stack_lo) | (BH_STACK_SIZE - 1));
-}
 static char **mark_of(const struct bulkhead_domain *d, const char *p) {
-  return (char **)(stack_end(d, p) + 1 - BH_STACK_MARK_BELOW);
+  return (char **)(bh_stack_end(d, p) + 1 - BH_STACK_MARK_BELOW);
 }
 /* The stack's newest record, in its header too; a trampoline that starts
  * the mark over clears it (abi.h, BH_STACK_KEPT_BELOW). */
 static struct kept **newest_of(const struct bulkhead_domain *d, const char *p) {
-  return (struct kept **)(stack_end(d, p) + 1 - BH_STACK_KEPT_BELOW);
+  return (struct kept **)(bh_stack_end(d, p) + 1 - BH_STACK_KEPT_BELOW);
 }
 
 /* A record's fields and place mixed with the compartment's cookie, which
@@ -344,10 +341,11 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
   if ((char *)below <= d->stack_lo || (char *)below > d->stack_hi ||
       !bh_stack_slot_at((char *)below) ||
-      stack_end(d, (char *)below) != stack_end(d, __builtin_frame_address(0)))
+      bh_stack_end(d, (char *)below) !=
+          bh_stack_end(d, __builtin_frame_address(0)))
     return 0;
   char **mark = mark_of(d, (char *)below), *m = *mark;
-  char *fresh = stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
+  char *fresh = bh_stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
   if (m <= fresh + BH_STACK_HEADER - BH_STACK_SIZE || m > fresh)
     m = fresh; /* never set on this thread's stack: nothing live */
   /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: another
@@ -359,7 +357,8 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
    * stack over here let a thread paused in its own takeover, between
    * the restart and its frames, lose it (review 66). */
   if (__bulkhead_domain0.owner_check && m < fresh &&
-      *(char **)(stack_end(d, (char *)below) + 1 - BH_STACK_OWNER_BELOW) !=
+      *(char **)(bh_stack_end(d, (char *)below) + 1 -
+                 BH_STACK_OWNER_BELOW) !=
           bh_fs_base())
     return 2;
   if ((uintptr_t)(m - RED_ZONE) < below)
@@ -423,7 +422,7 @@ static uintptr_t give_back(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
   (void)unused1, (void)unused2;
   const struct bulkhead_domain *d = bh_domain_at((size_t)c);
   char *here = __builtin_frame_address(0);
-  char *fresh = stack_end(d, here) + 1 - BH_STACK_HEADER;
+  char *fresh = bh_stack_end(d, here) + 1 - BH_STACK_HEADER;
   struct kept **newest = newest_of(d, here);
   for (;;) {
     struct kept *k = *newest;

@@ -140,15 +140,6 @@ static int claim(int c, int i, uint32_t tid) {
   return free ? 0 : -1;
 }
 
-/* The end of the compartment stack whose hand-over stack holds the
- * caller's frame (bh_run_in_compartment's callees below). */
-static char *stack_end_here(const struct bulkhead_domain *d) {
-  char *here = __builtin_frame_address(0);
-  return d->stack_lo +
-         (size_t)(here - 1 - d->stack_lo) / BH_STACK_SIZE * BH_STACK_SIZE +
-         BH_STACK_SIZE;
-}
-
 /* With compartment c's rights, on the hand-over stack of one of its
  * stacks, in a forked child: unless that stack's owner word (abi.h,
  * BH_STACK_OWNER_BELOW) is `mine`, the fs base of the thread running
@@ -159,7 +150,8 @@ static char *stack_end_here(const struct bulkhead_domain *d) {
 static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
                                      uintptr_t unused, uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
-  char *end = stack_end_here(bh_domain_at((size_t)c));
+  char *end =
+      bh_stack_end(bh_domain_at((size_t)c), __builtin_frame_address(0)) + 1;
   char **owner_word = (char **)(end - BH_STACK_OWNER_BELOW);
   if ((uintptr_t)*owner_word == mine)
     return 0;
@@ -178,7 +170,8 @@ static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
 static uintptr_t marks_live(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
                             uintptr_t caller_sp) {
   (void)unused1, (void)unused2, (void)caller_sp;
-  char *end = stack_end_here(bh_domain_at((size_t)c));
+  char *end =
+      bh_stack_end(bh_domain_at((size_t)c), __builtin_frame_address(0)) + 1;
   char *mark = *(char **)(end - BH_STACK_MARK_BELOW);
   return mark && mark != end - BH_STACK_HEADER;
 }
