@@ -378,29 +378,16 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   // cookie (plain, or marked), which a longjmp or an exception past it
   // voids. A slot pointed at the fresh top of this thread's stack with
   // such frames live continues at the mark (reviews 61a, 61b); at
-  // another thread's stack it traps, but at its fresh top with nothing
-  // live (review 64).
+  // another thread's stack it traps (review 64), even at its fresh top
+  // with nothing live: the runtime writes the owner when it gives the
+  // stack to a thread (runtime/stacks.c own_stacks). A takeover here was
+  // checked before the mark was started over, and the owner could go live
+  // in between (review 67b).
   Label Below = newLabel(), NotFresh = newLabel(), Restart = newLabel(),
-        Scan = newLabel(), Live = newLabel(), Owned = newLabel();
+        Scan = newLabel(), Live = newLabel();
   step("the stack top at or below the mark, or fresh");
   lastByteOfStack(Desc, "%rax", "%rdx");
-  // Another thread's stack (abi.h, BH_STACK_OWNER_BELOW): only its fresh
-  // top with nothing live, where the mark starts over.
-  step("this thread's stack, or one with nothing live");
-  line("cmpl $$0, " BH_SYM_OWNER_CHECK "(%rip)");
-  line("je " + Owned.ahead());
-  line("rdfsbase %rcx");
-  line("cmpq %rcx, " + ownerOperand("%rdx"));
-  line("je " + Owned.ahead());
-  line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
-  line("cmpq %rcx, %rax");
-  line("jne " + Refused.ahead());
-  line("movq " + markOperand("%rdx") + ", %rcx");
-  line("testq %rcx, %rcx");
-  line("jz " + Owned.ahead());
-  line("cmpq %rcx, %rax");
-  line("ja " + Refused.ahead());
-  bind(Owned);
+  trapUnlessOwner("%rdx", "%rcx", Refused);
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rcx");
   line("cmpq %rcx, %rax");
   line("jne " + NotFresh.ahead());
@@ -427,10 +414,6 @@ AsmEmitter &AsmEmitter::loadStackTop(StringRef Slot, StringRef Desc,
   bind(Restart);
   line("movq %rax, " + markOperand("%rdx"));
   line("movq $$0, -" + Twine(BH_STACK_KEPT_BELOW - 1) + "(%rdx)");
-  line("cmpl $$0, " BH_SYM_OWNER_CHECK "(%rip)");
-  line("je " + Below.ahead());
-  line("rdfsbase %rcx");
-  line("movq %rcx, " + ownerOperand("%rdx"));
   line("jmp " + Below.ahead());
   bind(Live);
   line("leaq -" + Twine(BH_STACK_HEADER - 1) + "(%rdx), %rax");

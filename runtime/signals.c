@@ -348,14 +348,14 @@ static uintptr_t keep(uintptr_t below, uintptr_t src_uc, uintptr_t c_n,
   char *fresh = bh_stack_end(d, (char *)below) + 1 - BH_STACK_HEADER;
   if (m <= fresh + BH_STACK_HEADER - BH_STACK_SIZE || m > fresh)
     m = fresh; /* never set on this thread's stack: nothing live */
-  /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: another
-   * thread's entry may have taken it over at its fresh top, which the
-   * owner table does not show, and have frames live below the mark
-   * (review 65a, attacks-rev65a-trap-keep-taken-stack.c). With nothing
-   * live the frame is kept but the owner stays: a signal during a first
-   * entry, before its restart writes the owner, comes here; taking the
-   * stack over here let a thread paused in its own takeover, between
-   * the restart and its frames, lose it (review 66). */
+  /* And its owner (abi.h, BH_STACK_OWNER_BELOW) this thread: before
+   * review 67b another thread's entry could take it over at its fresh
+   * top, which the owner table does not show, and have frames live below
+   * the mark (review 65a, attacks-rev65a-trap-keep-taken-stack.c); the
+   * runtime now writes the owner when it gives the stack (stacks.c
+   * own_stacks) and no entry changes it. The dispatcher never changes it
+   * either: taking the stack over here let a thread paused in its own
+   * takeover lose it (review 66). */
   if (__bulkhead_domain0.owner_check && m < fresh &&
       *(char **)(bh_stack_end(d, (char *)below) + 1 -
                  BH_STACK_OWNER_BELOW) !=
@@ -546,8 +546,8 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
                    "before the runtime kept it",
                    bh_domain_at((size_t)c)->name);
   if (k == 2)
-    bh_fatal_abort("a signal in compartment '%s' arrived for a stack another "
-                   "thread has taken over (its header names another owner)",
+    bh_fatal_abort("a signal in compartment '%s' arrived for a stack whose "
+                   "header names another thread as its owner",
                    bh_domain_at((size_t)c)->name);
   if (k == 1)
     bh_fatal_abort("a signal in compartment '%s' was dispatched at or above "

@@ -429,13 +429,59 @@ void bh_rt_stack_thread_init(void) {
   __cxa_thread_atexit_impl(release_rt_stack, p, __dso_handle);
 }
 
+/* With compartment c's rights, on the hand-over stack of this thread's
+ * stack of c (bh_run_in_compartment checks it in the owner table; free
+ * while default-domain code runs, as for signals.c void_skipped, and
+ * below every frame of the stack's own): this thread's fs base into that
+ * stack's owner word (abi.h, BH_STACK_OWNER_BELOW), found from the stack
+ * this function runs on and RDFSBASE, not from memory. */
+static uintptr_t write_owner(uintptr_t c, uintptr_t unused1,
+                             uintptr_t unused2, uintptr_t unused3) {
+  (void)unused1, (void)unused2, (void)unused3;
+  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  char *here = __builtin_frame_address(0);
+  if (here <= d->stack_lo || here > d->stack_hi)
+    return 0;
+  char *fs; /* own_stacks ran only where owner_check says FSGSBASE works */
+  __asm__ volatile("rdfsbase %0" : "=r"(fs));
+  *(char **)(bh_stack_end(d, here) + 1 - BH_STACK_OWNER_BELOW) = fs;
+  return 1;
+}
+
+/* The stacks of compartment c that the owner table gives to this thread
+ * become this thread's in their headers too: the trampolines refuse a
+ * stack whose owner word names another thread (pass/AsmEmitter.cpp
+ * loadStackTop). The word may name a thread that held the stack before,
+ * or, after fork, one of the parent's threads. Changes no errno. */
+static void own_stacks(int c) {
+  if (!__bulkhead_domain0.owner_check || c < 0)
+    return;
+  struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  uint32_t tid = (uint32_t)bh_raw_gettid();
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to write a stack's owner");
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
+    if (__atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) != tid)
+      continue;
+    char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
+    if (!bh_run_in_compartment(c, base + BH_PAGE + BH_EXC_STACK, write_owner,
+                               (uintptr_t)c, 0, 0))
+      bh_fatal("cannot write the owner of a stack of compartment '%s'",
+               d->name);
+  }
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+}
+
 /* The slow path of a trampoline whose slot is empty: called (through
  * __bulkhead_stack_new, which preserves the argument registers, or
  * __bulkhead_stack_new_nosave, whose caller keeps them) with the
  * default domain's rights: on the caller's stack from the default domain,
  * on the runtime stack above from a compartment. */
-__attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
-                                               long slot_tpoff) {
+__attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
+                                                 long slot_tpoff) {
   char *tp;
   __asm__("movq %%fs:0, %0" : "=r"(tp));
   void **slot = (void **)(tp + slot_tpoff);
@@ -476,6 +522,14 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
    * the compartment's rights, starts the mark there. */
   *slot = base + BH_STACK_SIZE - BH_STACK_HEADER;
   errno = saved_errno;
+}
+
+/* The slow path of a trampoline whose slot is empty (give_stack), whose
+ * stacks then name this thread as their owner. */
+__attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
+                                               long slot_tpoff) {
+  give_stack(d, slot_tpoff);
+  own_stacks(bh_domain_index(d));
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset

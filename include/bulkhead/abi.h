@@ -325,11 +325,11 @@
  * of the stack is live, every record is void. */
 #define BH_STACK_KEPT_BELOW 16
 /* At top - BH_STACK_OWNER_BELOW: the fs base (RDFSBASE) of the thread
- * whose frames the mark covers, written where the mark starts over. An
- * entry by any other thread traps unless it finds the stack's fresh top
- * with nothing live (the stack taken over), and so do the ways back of
- * calls out: a slot or saved stack pointer, key-0 words, moved to another
- * thread's stack of the compartment would have the entry write, or the
+ * the owner table gives the stack to, written by the runtime with the
+ * compartment's rights when it gives it (runtime/stacks.c own_stacks). An
+ * entry by any other thread traps, and so do the ways back of calls out:
+ * a slot or saved stack pointer, key-0 words, moved to another thread's
+ * stack of the compartment would have the entry write, or the
  * way back resume, over frames that thread is running. The fs base is a
  * register: no store changes it. Only where the kernel lets user space
  * read it (FSGSBASE, Linux 5.9 and later; BH_DOMAIN_OWNER_CHECK). */

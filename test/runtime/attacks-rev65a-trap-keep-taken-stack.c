@@ -42,20 +42,23 @@
 // Fixed (runtime/signals.c keep): the dispatcher keeps a frame only on a
 // stack whose header names this thread's fs base as its owner; otherwise
 // the program stops with one line. Seen after: 3 of 3 in the guest.
+// Since review 67b no entry takes a stack over (the runtime writes the
+// owner when the owner table gives a stack, runtime/stacks.c own_stacks):
+// the second thread's entry at the main thread's idle stack traps before
+// any vault frame is written, and the scene ends there (its SIGILL handler
+// says so and ends the child), so keep's line is no longer reached.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t attack > %t.out 2> %t.err
-// RUN: FileCheck %s < %t.out
-// RUN: FileCheck %s --check-prefix=STOP < %t.err
+// RUN: %run %t attack | FileCheck %s
 // CONTROL: slots: stored no
 // CONTROL: second, back from waiting: 0 bytes of its locals changed
 // CONTROL: child: exit 0
 // CONTROL: attacks-rev65a-trap-keep-taken-stack: end
-// CHECK: slots: stored yes
+// CHECK: second: its entry at the main thread's stack trapped
 // CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: child: exit 0
 // CHECK: attacks-rev65a-trap-keep-taken-stack: end
-// STOP: bulkhead: error: a signal in compartment 'vault' arrived for a stack another thread has taken over
 #include "Inputs/check.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -112,6 +115,10 @@ BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
 
 static void on_sigill(int sig) {
   (void)sig;
+  if ((uint32_t)syscall(SYS_gettid) != main_tid) { /* its takeover */
+    puts("second: its entry at the main thread's stack trapped");
+    _exit(0);
+  }
   puts("main: SIGILL handler ran");
   go = 1;
   while (!done)

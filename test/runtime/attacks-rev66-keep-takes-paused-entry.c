@@ -46,6 +46,12 @@
 // with frames live under another owner it stops the program. A's later
 // entry then traps and the program stops with keep's line (child:
 // signal 6). Seen after: 3 of 3 in the guest.
+// Since review 67b no entry takes a stack over (the runtime writes the
+// owner when the owner table gives a stack, runtime/stacks.c own_stacks,
+// and the trampolines have no owner store left to pause after): the
+// second thread's first entry at S traps before any vault frame is
+// written, and the scene ends there (its SIGILL handler says so and ends
+// the child).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
@@ -54,8 +60,9 @@
 // CONTROL: second, back from waiting: 0 bytes of its locals changed
 // CONTROL: child: exit 0
 // CONTROL: attacks-rev66-keep-takes-paused-entry: end
-// CHECK: paused: yes
+// CHECK: second: its entry at S trapped
 // CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: child: exit 0
 // CHECK: attacks-rev66-keep-takes-paused-entry: end
 #include "Inputs/check.h"
 #include "Inputs/tls-words.h"
@@ -147,6 +154,10 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv) {
 
 static void on_sigill(int sig) {
   (void)sig;
+  if ((uint32_t)syscall(SYS_gettid) != main_tid) { /* its takeover */
+    puts("second: its entry at S trapped");
+    _exit(0);
+  }
   trapped = 1;
   puts("main: SIGILL handler ran");
   resume = 1;

@@ -29,17 +29,15 @@
 // Seen on main at 8e715f7 (LLVM 19, -O2, guest): "paused: yes", "main,
 // back from waiting: 1024 bytes of its locals changed", ATTACK SUCCEEDED,
 // 3 of 3; control: 0 bytes.
-// Suggested fix (branch h-rev67b-fix, not ready to merge):
-// no takeover in the trampolines: the runtime writes the owner word (with
-// the compartment's rights) when it gives a stack to a thread, and an
-// entry that finds another owner traps (loadStackTop's trapUnlessOwner).
-// A lock cmpxchg on the owner word alone would not close it: the old
-// owner reads its own name before the taker's claim and the mark after
-// the taker's frames are live, and its own-stack path restarts over them.
-// With that fix: the second thread's entry traps (child: signal 4), the
-// test passes 3 of 3 in the guest.
+// Fixed: no takeover in the trampolines: the runtime writes the owner
+// word (with the compartment's rights) when it gives a stack to a thread
+// (runtime/stacks.c own_stack), and an entry that finds another owner
+// traps (loadStackTop's trapUnlessOwner). A lock cmpxchg on the owner
+// word alone would not have closed it: the old owner reads its own name
+// before the taker's claim and the mark after the taker's frames are
+// live, and its own-stack path restarts over them. Seen after: the second
+// thread's entry traps (child: signal 4), 3 of 3.
 // REQUIRES: pku
-// XFAIL: *
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t attack | FileCheck %s

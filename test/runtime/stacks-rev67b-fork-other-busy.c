@@ -12,10 +12,10 @@
 // Seen in the guest (LLVM 19, -O2) at 8e715f7: "child: signal 4", 3 of 3
 // ("idle" passes). Fixed (runtime/stacks.c, abandon_unless_mine): in the
 // child every stack not the forking thread's starts over (its call outs'
-// records voided, the mark at its fresh top, no owner), so the child's
-// entry takes it at its fresh top. Control: the same with the second
-// thread gone before the fork (its stack released, the mark at the fresh
-// top).
+// records voided, the mark at its fresh top, no owner), and the runtime
+// makes it the child's when it gives it (stacks.c own_stacks). Control:
+// the same with the second thread gone before the fork (its stack
+// released, the mark at the fresh top).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t idle | FileCheck %s
