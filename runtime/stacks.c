@@ -176,6 +176,20 @@ static uintptr_t marks_live(uintptr_t c, uintptr_t unused1, uintptr_t unused2,
   return mark && mark != end - BH_STACK_HEADER;
 }
 
+/* The same way: this thread's fs base (RDFSBASE, not memory) into that
+ * stack's owner word, for a thread the owner table gives the stack to
+ * (own_stacks). Only where owner_check says the kernel allows RDFSBASE. */
+static uintptr_t write_owner(uintptr_t c, uintptr_t unused1,
+                             uintptr_t unused2, uintptr_t caller_sp) {
+  (void)unused1, (void)unused2, (void)caller_sp;
+  char *fs;
+  __asm__ volatile("rdfsbase %0" : "=r"(fs));
+  *(char **)(bh_stack_end(bh_domain_at((size_t)c),
+                          __builtin_frame_address(0)) +
+             1 - BH_STACK_OWNER_BELOW) = fs;
+  return 0;
+}
+
 /* fn(c, arg) with compartment c's rights on the hand-over stack of its
  * stack i, which this thread holds, every signal blocked. */
 static uintptr_t on_stack(int c, int i,
@@ -429,25 +443,6 @@ void bh_rt_stack_thread_init(void) {
   __cxa_thread_atexit_impl(release_rt_stack, p, __dso_handle);
 }
 
-/* With compartment c's rights, on the hand-over stack of this thread's
- * stack of c (bh_run_in_compartment checks it in the owner table; free
- * while default-domain code runs, as for signals.c void_skipped, and
- * below every frame of the stack's own): this thread's fs base into that
- * stack's owner word (abi.h, BH_STACK_OWNER_BELOW), found from the stack
- * this function runs on and RDFSBASE, not from memory. */
-static uintptr_t write_owner(uintptr_t c, uintptr_t unused1,
-                             uintptr_t unused2, uintptr_t unused3) {
-  (void)unused1, (void)unused2, (void)unused3;
-  const struct bulkhead_domain *d = bh_domain_at((size_t)c);
-  char *here = __builtin_frame_address(0);
-  if (here <= d->stack_lo || here > d->stack_hi)
-    return 0;
-  char *fs; /* own_stacks ran only where owner_check says FSGSBASE works */
-  __asm__ volatile("rdfsbase %0" : "=r"(fs));
-  *(char **)(bh_stack_end(d, here) + 1 - BH_STACK_OWNER_BELOW) = fs;
-  return 1;
-}
-
 /* The stacks of compartment c that the owner table gives to this thread
  * become this thread's in their headers too: the trampolines refuse a
  * stack whose owner word names another thread (pass/AsmEmitter.cpp
@@ -456,23 +451,10 @@ static uintptr_t write_owner(uintptr_t c, uintptr_t unused1,
 static void own_stacks(int c) {
   if (!__bulkhead_domain0.owner_check || c < 0)
     return;
-  struct bulkhead_domain *d = bh_domain_at((size_t)c);
   uint32_t tid = (uint32_t)bh_raw_gettid();
-  static const uint64_t all = ~(uint64_t)0;
-  uint64_t old;
-  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
-                     8))
-    bh_fatal("cannot block signals to write a stack's owner");
-  for (int i = 0; i < BH_STACKS_PER_ARENA; i++) {
-    if (__atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) != tid)
-      continue;
-    char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
-    if (!bh_run_in_compartment(c, base + BH_PAGE + BH_EXC_STACK, write_owner,
-                               (uintptr_t)c, 0, 0))
-      bh_fatal("cannot write the owner of a stack of compartment '%s'",
-               d->name);
-  }
-  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (__atomic_load_n(&owner.t.tid[c][i], __ATOMIC_ACQUIRE) == tid)
+      on_stack(c, i, write_owner, 0);
 }
 
 /* The slow path of a trampoline whose slot is empty: called (through
