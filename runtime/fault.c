@@ -247,6 +247,13 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
       bh_write(" at a frame outside the compartment's stacks whose CFA lies "
                "in them: only a call out leads back into them (a frame "
                "pointer or saved register rewritten by other code?)\n");
+    } else if (!bh_state->unprotected &&
+               (uintptr_t)si->si_addr == BH_UNWIND_STOP_EH_DATA) {
+      bh_write("bulkhead: the unwinder stopped");
+      write_running(" in ", uc);
+      bh_write(" at a frame whose CFI keeps rax or rdx (a landing pad's "
+               "exception and selector) off the compartment's stacks (a "
+               "forged frame?)\n");
     } else if (!bh_state->unprotected) {
       bh_write("bulkhead: SIGSEGV (");
       bh_write(segv_reason(si->si_code));

@@ -35,7 +35,9 @@
  * whose CFA rule, unless a call out's, is set again as an expression that
  * also checks it (put_rule_checked; review 62); a program that gives rsp
  * a rule up to there is refused, as the check reads rsp (sets_sp; review
- * 64b). A refused
+ * 64b); a rule that saves rax or rdx, where the personality routine
+ * writes the exception and the selector for the landing pad, is checked
+ * in the arena too (put_eh_data_checked; review 70b). A refused
  * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
@@ -397,6 +399,7 @@ struct track {
   struct cfa_rule cfa, kept[8];
   size_t depth;
   int cut, bad, sp_rule;
+  int eh_rule; /* rax or rdx given a place other than the CFA plus an offset */
 };
 
 /* Whether the CFA instruction at p gives rsp (DWARF register 7) a rule
@@ -420,6 +423,88 @@ static int sets_sp(const uint8_t *p) {
     return bh_cfi_uleb(&p) == 7;
   }
   return 0; /* restore, undefined, same_value: none (rsp is the CFA) */
+}
+
+/* Whether the CFA instruction at p gives rax or rdx (DWARF 0 and 1, the
+ * registers libgcc_s's landing pad gets the exception and the selector in)
+ * a place in memory: 1 for DW_CFA_offset (the register into *reg, the
+ * factored offset into *factored), -1 for any other form that does
+ * (offset_extended(_sf), GNU_negative_offset_extended, register,
+ * expression), 0 if none (a rule by value, val_*, keeps them in the
+ * unwinder's own context). */
+static int eh_data_rule(const uint8_t *p, uint8_t *reg, uintptr_t *factored) {
+  uint8_t op = *p++;
+  if (op >> 6 == 2) { /* offset */
+    *reg = op & 0x3f;
+    *factored = bh_cfi_uleb(&p);
+    return *reg <= 1;
+  }
+  switch (op) {
+  case 0x05: /* offset_extended */
+  case 0x09: /* register */
+  case 0x10: /* expression */
+  case 0x11: /* offset_extended_sf */
+  case 0x2f: /* GNU_negative_offset_extended */
+    return bh_cfi_uleb(&p) <= 1 ? -1 : 0;
+  }
+  return 0;
+}
+
+/* Appends to O the rule of DW_CFA_offset for REG (rax or rdx) at OFF from
+ * the CFA, as an expression that checks it: the personality routine
+ * writes the exception's address and the selector through it
+ * (_Unwind_SetGR) and the landing pad gets them back from there. A forged
+ * frame off the compartment's stacks with such a rule (libgcc_s's own
+ * _Unwind_RaiseException: rax at cfa-72) put them in memory other
+ * domains write, and the compartment's catch took a forged exception in
+ * rax (review 70b, attacks-rev70b-eh-data-reg.cpp). So the CFA and the
+ * slot must lie in the arena of D, the compartment whose rights the
+ * unwinder holds (a CFA there comes from a frame whose stack pointer is
+ * there too: put_reentry_check); else the place read is
+ * BH_UNWIND_STOP_EH_DATA, which faults (fault.c). */
+static void put_eh_data_checked(struct out *o, uint8_t reg, intptr_t off,
+                                const struct bulkhead_domain *d) {
+  uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi;
+  _Static_assert(BH_UNWIND_STOP_EH_DATA < 0x10000, "a const2u");
+  static const uint8_t refused[] = {
+      0x28, 7, 0,       /* bra: to the end, the slot */
+      0x0a, BH_UNWIND_STOP_EH_DATA & 0xff,
+      BH_UNWIND_STOP_EH_DATA >> 8, /* const2u */
+      0x06,             /* deref: faults */
+      0x13, 0x13,       /* drop, drop */
+      0x30,             /* lit0 */
+  };
+  uint8_t e[96];
+  struct out b = {e, e + sizeof e, 0};
+  put1(&b, 0x12);                     /* dup: cfa, cfa */
+  put1(&b, 0x0e), put8(&b, lo);       /* const8u lo */
+  put1(&b, 0x2b);                     /* gt: cfa, cfa > lo */
+  put1(&b, 0x14);                     /* over: cfa, a, cfa */
+  put1(&b, 0x0e), put8(&b, hi);       /* const8u hi */
+  put1(&b, 0x2c);                     /* le: cfa, a, cfa <= hi */
+  put1(&b, 0x1a);                     /* and: cfa, the CFA in the arena */
+  put1(&b, 0x16);                     /* swap: in, cfa */
+  put1(&b, 0x11), put_sleb(&b, off);  /* consts off */
+  put1(&b, 0x22);                     /* plus: in, slot */
+  put1(&b, 0x12);                     /* dup */
+  put1(&b, 0x0e), put8(&b, lo);       /* const8u lo */
+  put1(&b, 0x2b);                     /* gt: in, slot, slot > lo */
+  put1(&b, 0x14);                     /* over: in, slot, a, slot */
+  put1(&b, 0x0e), put8(&b, hi - 8);   /* const8u hi - 8 */
+  put1(&b, 0x2c);                     /* le: in, slot, a, slot + 8 <= hi */
+  put1(&b, 0x1a);                     /* and: in, slot, the slot in it */
+  put1(&b, 0x16);                     /* swap: in, s, slot */
+  put1(&b, 0x17);                     /* rot: slot, in, s */
+  put1(&b, 0x1a);                     /* and: slot, both */
+  put(&b, refused, sizeof refused);
+  if (b.full) {
+    o->full = 1;
+    return;
+  }
+  put1(o, 0x10); /* expression: register, block */
+  put_uleb(o, reg);
+  put_uleb(o, (uintptr_t)(b.p - e));
+  put(o, e, (size_t)(b.p - e));
 }
 
 /* Follows the CFA instruction at p (program_ok's) in t; 0 once it is past
@@ -570,7 +655,13 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
     }
     if (*p == 0x0f) /* def_cfa_expression: past the block's length */
       bh_cfi_uleb(&block);
-    if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
+    uint8_t reg;
+    uintptr_t factored;
+    int eh = eh_data_rule(p, &reg, &factored);
+    t->eh_rule |= eh < 0;
+    if (eh > 0)
+      put_eh_data_checked(o, reg, (intptr_t)factored * t->data_align, d);
+    else if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
       put_checked_cfa(o, at, above, kind, d, c);
     else
       put(o, p, (size_t)(next - p));
@@ -973,7 +1064,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   /* The program stops at PC's row, whose CFA rule it then sets checked
    * (put_rule_checked): only that row is ever read from this copy. */
   struct track t = {begin, pc, 0, 0, {CFA_UNSET, 0, 0, NULL, NULL}, {{0}},
-                    0, 0, 0, 0};
+                    0, 0, 0, 0, 0};
   const uint8_t *f_at = c->fields;
   t.code_align = bh_cfi_uleb(&f_at);
   t.data_align = bh_cfi_sleb(&f_at);
@@ -998,6 +1089,10 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     return *why = "its CFA program changes a CFA rule it has not set, "
                   "restores a state it did not remember or remembers "
                   "more than 8",
+           NULL;
+  if (t.eh_rule)
+    return *why = "its CFI keeps rax or rdx (the landing pad's exception "
+                  "and selector) elsewhere than at an offset from the CFA",
            NULL;
   if (t.sp_rule)
     return *why = "its CFI reads the next frame's stack pointer from "

@@ -392,6 +392,11 @@
  * on its key-0 stack, pointed the walk into a live frame of the
  * compartment's and its catch). */
 #define BH_UNWIND_STOP_REENTRY 0xbad8
+/* Read likewise where a frame's CFI saves rax or rdx (the landing pad's
+ * exception and selector, which the personality routine writes there)
+ * and that place or the CFA lies off that compartment's arena (review
+ * 70b: a forged frame off its stacks chose them). */
+#define BH_UNWIND_STOP_EH_DATA 0xbae0
 /* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
  * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
  * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at
