@@ -3,8 +3,8 @@
 // on a key-0 stack whose return address is the call site inside
 // fp_guard's try, with rbx and r12-r15 "POWNED!" and rbp RBP (mode
 // "attack": lib_key + 0x48; "keyzero": a key-0 buffer + 0x48). "control":
-// fp_guard calls lib_boom honestly; "catch": libvault catches its own
-// int.
+// fp_guard calls lib_boom honestly, "controlint" lib_boom_int (caught by
+// type); "catch": libvault catches its own int.
 #include <bulkhead.h>
 #include <dlfcn.h>
 #include <pthread.h>
@@ -129,18 +129,20 @@ int main(int argc, char **argv) {
   }
   auto fp_guard = (int (*)(void (*)(), long))dlsym(h, "fp_guard");
   auto lib_boom = (void (*)(void))dlsym(h, "lib_boom");
+  auto lib_boom_int = (void (*)(void))dlsym(h, "lib_boom_int");
   auto lib_catch = (int (*)(int))dlsym(h, "lib_catch");
   char *lib_key = (char *)dlsym(h, "lib_key");
   key_intact = (int (*)(void))dlsym(h, "lib_key_intact");
   key_holds = (int (*)(int, long))dlsym(h, "lib_key_holds");
   const uint8_t *g = guard((const uint8_t *)fp_guard);
-  if (!g || !lib_boom || !lib_catch || !lib_key || !key_intact ||
-      !key_holds) {
+  if (!g || !lib_boom || !lib_boom_int || !lib_catch || !lib_key ||
+      !key_intact || !key_holds) {
     printf("error: the object is not the code this test was written for\n");
     return 2;
   }
-  if (!strcmp(mode, "control")) {
-    printf("guard returned %d\n", fp_guard(lib_boom, 1));
+  if (!strcmp(mode, "control") || !strcmp(mode, "controlint")) {
+    printf("guard returned %d\n",
+           fp_guard(strcmp(mode, "control") ? lib_boom_int : lib_boom, 1));
     report();
     printf("app %d done\n", app_get());
     return 0;

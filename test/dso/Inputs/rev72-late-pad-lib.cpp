@@ -9,6 +9,8 @@ BULKHEAD_DATA(libvault) char lib_key[32] = "TOP-SECRET-LIBVAULT-KEY";
 
 /* Not an int: fp_guard's catch (...) takes it. */
 extern "C" BULKHEAD_ENTRY(libvault) void lib_boom(void) { throw 42L; }
+/* An int: fp_guard's catch (int) takes it (a control). */
+extern "C" BULKHEAD_ENTRY(libvault) void lib_boom_int(void) { throw 42; }
 
 extern "C" BULKHEAD_ENTRY(libvault) int lib_key_intact(void) {
   return strcmp(lib_key, "TOP-SECRET-LIBVAULT-KEY") == 0;
