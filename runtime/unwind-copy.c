@@ -19,7 +19,8 @@
  * caller's words give it (recorded before any of the program's code ran,
  * or read from read-only memory), the FDE's pc range as decoded, its LSDA
  * pointer the LSDA's copy, after them in the same slot, with an absolute
- * type table (each entry the type_info's address, recorded likewise).
+ * type table (each entry the type_info's address, recorded likewise;
+ * for an object registered later, see copy_lsda).
  * A trampoline's FDE out of the compartment (a call out) gets a
  * personality routine and an LSDA of the runtime's, which void its record
  * once the unwinder has passed it (callout_personality, below).
@@ -918,7 +919,13 @@ void bh_unwind_walk_end(const uint64_t *mask) {
 
 /* Writes at O->p a copy of the LSDA read into L whose type table is
  * absolute (DW_EH_PE_absptr): each entry the type_info's address, from W
- * for one the LSDA names indirectly. Everything else as it is: the
+ * for one the LSDA names indirectly. In a listed frame of an object
+ * registered after start-up a word with no such value (clang's
+ * .L_ZTI*.DW.stub, in .data) is read as it is now, as the object's
+ * routine would read it (refused, every honest catch by type there would
+ * stop the program: dso/unwind-compartments.test); its words are open
+ * (docs/threat-model.md). In any other frame it is refused. Everything
+ * else as it is: the
  * call-site table (absolute values), the action records (offsets and
  * filters, unchanged: the type table is indexed backwards from its base,
  * the exception specifications forwards), the specifications. The copy's
@@ -948,8 +955,11 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   for (uintptr_t i = l->types; i >= 1; i--) {
     int indirect;
     uintptr_t v = bh_lsda_type(l, i, &indirect);
-    if (indirect && w->value(w->ctx, v, &v))
-      return NULL;
+    if (indirect && w->value(w->ctx, v, &v)) {
+      if (!w->late || w->foreign)
+        return NULL;
+      v = *(const uintptr_t *)v;
+    }
     put8(o, v);
   }
   uintptr_t off = (uintptr_t)(o->p - (off_at + 4));
@@ -1024,11 +1034,12 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
 
   /* A frame with a personality routine: the runtime's first
    * (checked_personality), the frame's own in the word before the LSDA's
-   * copy. Not a listed frame of an object registered after start-up,
-   * whose LSDA's type words were not recorded (below): its pads run as
-   * the object's routine finds them (open, docs/threat-model.md). */
+   * copy. Also a listed frame of an object registered after start-up:
+   * with the object's routine, its pad off the compartment's stacks ran
+   * its spills with the compartment's rights (review 68b's, in a late
+   * object: dso/attacks-rev72-late-pad-spill.test). */
   uintptr_t own = 0;
-  if (!callout.kind && c->pers_enc != BH_PE_OMIT && (w->foreign || !w->late)) {
+  if (!callout.kind && c->pers_enc != BH_PE_OMIT) {
     own = personality;
     personality = w->foreign ? (uintptr_t)foreign_personality
                              : (uintptr_t)listed_personality;
@@ -1107,12 +1118,11 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     memcpy(lsda_at, &lc, 8);
   }
   /* The LSDA after the FDE, its pointer made the copy's. A registered
-   * object's type words were not recorded: its LSDA stays the object's
-   * (open), unless the frame has a routine: checked_personality takes
-   * the object's routine from the word before the copy, and before the
+   * object's type words were not recorded (copy_lsda). Every frame with
+   * a routine has its LSDA copied: checked_personality takes the
+   * object's routine from the word before the copy, and before the
    * object's own LSDA lies the previous one's tail (review 68b,
-   * dso/attacks-rev68b-late-lsda-word.test). Its type words then come
-   * from read-only memory, or the copy is refused. */
+   * dso/attacks-rev68b-late-lsda-word.test). */
   if (lsda_at && lsda && !o.full && (!w->late || own)) {
     struct bh_lsda l;
     if (bh_lsda_read((const uint8_t *)lsda, &l))
@@ -1121,8 +1131,9 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
       put8(&o, own);
     const uint8_t *lc = copy_lsda(&o, &l, w);
     if (!lc && !o.full)
-      return *why = "its LSDA's type table could not be copied (a word "
-                    "with no value recorded at start-up?)",
+      return *why = "its LSDA's type table could not be copied (a type "
+                    "word with no value recorded at start-up nor "
+                    "read-only?)",
              NULL;
     if (lc)
       memcpy(lsda_at, &lc, 8);

@@ -34,7 +34,9 @@
  * (walked from the object's .eh_frame_hdr), on the same read-only pages.
  * A registered object's personality word is read only where its program
  * headers make it read-only (RELRO, where bulkhead-clang links it), else
- * the copy is refused (the program stops with one line); its LSDA stays its own (its type words: open).
+ * the copy is refused (the program stops with one line); its type words
+ * likewise, but in a listed frame one in writable memory is read as it is
+ * (unwind-copy.c, copy_lsda: open).
  *
  * No signal frame either (review 53): a signal frame's CFI (glibc's
  * __restore_rt, CIE augmentation "zRS") reads every register of the next

@@ -1,7 +1,8 @@
 // Default-domain code Bulkhead built (so listed in bulkhead_own_code),
 // with frame pointers: runs f() with six values live across the call and
 // passes them on, whatever f throws. attacks-rev68b-pad-spill.cpp links
-// it into the executable.
+// it into the executable, dso/attacks-rev72-late-pad-spill.test into a
+// shared object loaded after start-up (-fPIC: the same code).
 extern "C" long fp_get(long);
 extern "C" void fp_use(long, long, long, long, long, long);
 extern "C" int fp_guard(void (*f)(), long a) {
