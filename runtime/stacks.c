@@ -507,11 +507,22 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
 }
 
 /* The slow path of a trampoline whose slot is empty (give_stack), whose
- * stacks then name this thread as their owner. */
+ * stacks then name this thread as their owner. Every signal blocked
+ * throughout: a handler's entry into the compartment in between found the
+ * stack claimed but not mapped yet (the claim lets signals in at its end),
+ * or the slot set but the owner word not yet written, and stopped the
+ * process (review 71, stacks-rev71-first-entry-signal.c). Raw system
+ * calls: errno stays the caller's. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
                                                long slot_tpoff) {
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to give a compartment stack");
   give_stack(d, slot_tpoff);
   own_stacks(bh_domain_index(d));
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset

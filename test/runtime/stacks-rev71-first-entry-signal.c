@@ -23,11 +23,10 @@
 //
 // No attacker (review 71 of 63dd118): an honest program stops.
 // Seen in the guest on main at 63dd118 (LLVM 19, -O2): SIGSEGV, 3 of 3
-// with the filter and 3 of 3 without. Suggested fix: bh_stack_new blocks
-// every signal from before the claim until the owner word is written, so
-// that a handler's entry comes before the first entry began or after it
-// ended.
-// XFAIL: *
+// with the filter and 3 of 3 without. Fixed: bh_stack_new blocks every
+// signal from before the claim until the owner word is written, so that a
+// handler's entry comes before the first entry began or after it ended
+// (passes 3 of 3 since).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
