@@ -229,12 +229,27 @@ static void abandon_gone_threads_stacks(void) {
         on_stack(c, i, abandon_unless_mine, mine);
 }
 
+static void map_stack(struct bulkhead_domain *d, char *base);
+
+/* The stacks this thread holds are mapped, as a claim leaves them. */
+static void map_held_stacks(uint32_t tid) {
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.t.tid[c][i] == tid) {
+        struct bulkhead_domain *d = bh_domain_at((size_t)c);
+        map_stack(d, d->stack_lo + (size_t)i * BH_STACK_SIZE);
+      }
+}
+
 /* In a forked child, the one thread alive is the forking one, under a new
  * id: it takes over every stack the parent's threads held (its own among
  * them), so no new thread with a recycled id shares one, and its exit
  * releases them. Each a new claim: the child starts the state a stack
  * keeps for its holder empty (unwind-copy.c), as when the id alone
- * named it. */
+ * named it. Each mapped: a parent thread may have been between its claim
+ * and mapping the stack, or in its release, which unmaps the stack before
+ * the table lets it go; the child's runtime then ran on it, and faulted
+ * (review 71, stacks-rev71-fork-releasing-thread.c). */
 static void adopt_after_fork(void) {
   uint32_t tid = my_tid();
   if (bh_policy->on) {
@@ -246,6 +261,7 @@ static void adopt_after_fork(void) {
       for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
         if (owner.t.tid[c][i])
           check_owner(c, i, 1, tid);
+    map_held_stacks(tid);
     return;
   }
   struct owner_lock l = owner_lock();
@@ -254,6 +270,7 @@ static void adopt_after_fork(void) {
       if (owner.t.tid[c][i])
         set_claim(l, c, i, tid);
   owner_unlock(l);
+  map_held_stacks(tid);
 }
 
 static void owners_after_fork(void) {

@@ -17,9 +17,9 @@
 // program's child dies. Seen in the guest on main at 63dd118 (LLVM 19,
 // -O2): "a child: signal 11", 3 of 3 with the filter (6 of 120 children in
 // one run; 4 of 120 at 2102036, before review 67b); without the filter
-// more rarely (1 of 120). Suggested fix: the child maps every stack it
-// takes over (adopt_after_fork), as a thread maps a stack it claims.
-// XFAIL: *
+// more rarely (1 of 120). Fixed: the child maps every stack it takes over
+// (stacks.c adopt_after_fork), as a thread maps a stack it claims; passes
+// 3 of 3 since.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
