@@ -146,7 +146,7 @@ static int claim(int c, int i, uint32_t tid) {
  * this, its thread is gone, and so is every frame on it. Its call outs'
  * records are voided, so that no way back resumes them, and it starts
  * over: no hand-over under way, mark at its fresh top, no kept signal
- * frame, no owner, as a stack no thread ever entered. */
+ * frame, no owner, as a stack no thread ever entered. 1 if so. */
 static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
                                      uintptr_t unused, uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
@@ -162,7 +162,7 @@ static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
   *(char **)(end - BH_STACK_MARK_BELOW) = end - BH_STACK_HEADER;
   *(char **)(end - BH_STACK_KEPT_BELOW) = NULL;
   *owner_word = NULL;
-  return 0;
+  return 1;
 }
 
 /* The same way: whether that stack's mark shows frames live, as the
@@ -216,17 +216,23 @@ static uintptr_t on_stack(int c, int i,
  * attacks-rev67a-fork-recycled-fs-base.c). Its frames left, a stack the
  * child's thread is given would trap its first entry there (review 67b,
  * stacks-rev67b-fork-other-busy.c). So every stack this process holds
- * that is not the forking thread's starts over. After the adoption
+ * that is not the forking thread's starts over, and is given back: the
+ * runtime takes the first stack of a compartment the owner table gives to
+ * the thread for the one it runs on (bh_stack_ring_mine), and a longjmp's
+ * voiding then looked at a started-over one and left a dead call out's
+ * record on the thread's own stack (review 71,
+ * attacks-rev71-fork-child-stale-record.c). After the adoption
  * (adopt_after_fork): bh_run_in_compartment runs only on this thread's
  * stacks. */
+static void release(int c, int i);
 static void abandon_gone_threads_stacks(void) {
   if (!__bulkhead_domain0.owner_check)
     return;
   uintptr_t mine = (uintptr_t)bh_fs_base();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-      if (owner.t.tid[c][i])
-        on_stack(c, i, abandon_unless_mine, mine);
+      if (owner.t.tid[c][i] && on_stack(c, i, abandon_unless_mine, mine))
+        release(c, i);
 }
 
 static void map_stack(struct bulkhead_domain *d, char *base);

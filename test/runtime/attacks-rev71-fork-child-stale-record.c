@@ -26,11 +26,9 @@
 // Seen in the guest on main at 63dd118 (LLVM 19, -O2): "unlocked 1,
 // logged 0", ATTACK SUCCEEDED (child: exit 0), 3 of 3; control: "unlocked
 // 0, logged 1"; "alone": child: signal 4.
-// Suggested fix: the child gives back (releases) the stacks it started
-// over, so that the owner table gives it only its own; or
-// bh_stack_ring_mine picks the stack by something the child's other
-// stacks cannot share.
-// XFAIL: *
+// Fixed: the child gives back (releases) the stacks it started over
+// (stacks.c abandon_gone_threads_stacks), so that the owner table gives it
+// only its own; the attack's way back traps (child: signal 4), 3 of 3.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
