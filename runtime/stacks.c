@@ -406,9 +406,18 @@ static void *current_sp(void) {
 }
 
 /* At thread exit (also the main thread's, from exit). A stack the thread is
- * still running on (exit called inside a compartment) is kept. */
+ * still running on (exit called inside a compartment) is kept. Every
+ * signal blocked throughout: a handler's entry in between was given the
+ * stack being released, unmapped already, or put the emptied slot back to
+ * it (review 71, stacks-rev71-exit-signal.c). One after it gets a stack
+ * of its own, and the exit handler again. */
 static void thread_exit(void *unused) {
   (void)unused;
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to release compartment stacks");
   char *sp = current_sp();
   uint32_t tid = my_tid();
   mine.dtor = 0;
@@ -429,6 +438,7 @@ static void thread_exit(void *unused) {
       mine.index[c] = 0;
       release(c, i);
     }
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 }
 
 /* Where a trampoline leaving a compartment calls __bulkhead_stack_new: a
