@@ -146,7 +146,7 @@ static int claim(int c, int i, uint32_t tid) {
  * this, its thread is gone, and so is every frame on it. Its call outs'
  * records are voided, so that no way back resumes them, and it starts
  * over: no hand-over under way, mark at its fresh top, no kept signal
- * frame, no owner, as a stack no thread ever entered. */
+ * frame, no owner, as a stack no thread ever entered. 1 if so. */
 static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
                                      uintptr_t unused, uintptr_t caller_sp) {
   (void)unused, (void)caller_sp;
@@ -162,7 +162,7 @@ static uintptr_t abandon_unless_mine(uintptr_t c, uintptr_t mine,
   *(char **)(end - BH_STACK_MARK_BELOW) = end - BH_STACK_HEADER;
   *(char **)(end - BH_STACK_KEPT_BELOW) = NULL;
   *owner_word = NULL;
-  return 0;
+  return 1;
 }
 
 /* The same way: whether that stack's mark shows frames live, as the
@@ -216,17 +216,35 @@ static uintptr_t on_stack(int c, int i,
  * attacks-rev67a-fork-recycled-fs-base.c). Its frames left, a stack the
  * child's thread is given would trap its first entry there (review 67b,
  * stacks-rev67b-fork-other-busy.c). So every stack this process holds
- * that is not the forking thread's starts over. After the adoption
+ * that is not the forking thread's starts over, and is given back: the
+ * runtime takes the first stack of a compartment the owner table gives to
+ * the thread for the one it runs on (bh_stack_ring_mine), and a longjmp's
+ * voiding then looked at a started-over one and left a dead call out's
+ * record on the thread's own stack (review 71,
+ * attacks-rev71-fork-child-stale-record.c). After the adoption
  * (adopt_after_fork): bh_run_in_compartment runs only on this thread's
  * stacks. */
+static void release(int c, int i);
 static void abandon_gone_threads_stacks(void) {
   if (!__bulkhead_domain0.owner_check)
     return;
   uintptr_t mine = (uintptr_t)bh_fs_base();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-      if (owner.t.tid[c][i])
-        on_stack(c, i, abandon_unless_mine, mine);
+      if (owner.t.tid[c][i] && on_stack(c, i, abandon_unless_mine, mine))
+        release(c, i);
+}
+
+static void map_stack(struct bulkhead_domain *d, char *base);
+
+/* The stacks this thread holds are mapped, as a claim leaves them. */
+static void map_held_stacks(uint32_t tid) {
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.t.tid[c][i] == tid) {
+        struct bulkhead_domain *d = bh_domain_at((size_t)c);
+        map_stack(d, d->stack_lo + (size_t)i * BH_STACK_SIZE);
+      }
 }
 
 /* In a forked child, the one thread alive is the forking one, under a new
@@ -234,7 +252,10 @@ static void abandon_gone_threads_stacks(void) {
  * them), so no new thread with a recycled id shares one, and its exit
  * releases them. Each a new claim: the child starts the state a stack
  * keeps for its holder empty (unwind-copy.c), as when the id alone
- * named it. */
+ * named it. Each mapped: a parent thread may have been between its claim
+ * and mapping the stack, or in its release, which unmaps the stack before
+ * the table lets it go; the child's runtime then ran on it, and faulted
+ * (review 71, stacks-rev71-fork-releasing-thread.c). */
 static void adopt_after_fork(void) {
   uint32_t tid = my_tid();
   if (bh_policy->on) {
@@ -246,6 +267,7 @@ static void adopt_after_fork(void) {
       for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
         if (owner.t.tid[c][i])
           check_owner(c, i, 1, tid);
+    map_held_stacks(tid);
     return;
   }
   struct owner_lock l = owner_lock();
@@ -254,6 +276,7 @@ static void adopt_after_fork(void) {
       if (owner.t.tid[c][i])
         set_claim(l, c, i, tid);
   owner_unlock(l);
+  map_held_stacks(tid);
 }
 
 static void owners_after_fork(void) {
@@ -383,9 +406,18 @@ static void *current_sp(void) {
 }
 
 /* At thread exit (also the main thread's, from exit). A stack the thread is
- * still running on (exit called inside a compartment) is kept. */
+ * still running on (exit called inside a compartment) is kept. Every
+ * signal blocked throughout: a handler's entry in between was given the
+ * stack being released, unmapped already, or put the emptied slot back to
+ * it (review 71, stacks-rev71-exit-signal.c). One after it gets a stack
+ * of its own, and the exit handler again. */
 static void thread_exit(void *unused) {
   (void)unused;
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to release compartment stacks");
   char *sp = current_sp();
   uint32_t tid = my_tid();
   mine.dtor = 0;
@@ -406,6 +438,7 @@ static void thread_exit(void *unused) {
       mine.index[c] = 0;
       release(c, i);
     }
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 }
 
 /* Where a trampoline leaving a compartment calls __bulkhead_stack_new: a
@@ -507,11 +540,22 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
 }
 
 /* The slow path of a trampoline whose slot is empty (give_stack), whose
- * stacks then name this thread as their owner. */
+ * stacks then name this thread as their owner. Every signal blocked
+ * throughout: a handler's entry into the compartment in between found the
+ * stack claimed but not mapped yet (the claim lets signals in at its end),
+ * or the slot set but the owner word not yet written, and stopped the
+ * process (review 71, stacks-rev71-first-entry-signal.c). Raw system
+ * calls: errno stays the caller's. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
                                                long slot_tpoff) {
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to give a compartment stack");
   give_stack(d, slot_tpoff);
   own_stacks(bh_domain_index(d));
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset

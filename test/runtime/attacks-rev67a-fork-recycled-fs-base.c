@@ -31,7 +31,10 @@
 // forked child clears, with each compartment's rights, the owner word of
 // every stack it holds that does not name the forking thread's fs base;
 // the guest's way back then traps (child: signal 4). Seen after: 3 of 3
-// in the guest. Open: a thread that ends keeping a stack with frames live
+// in the guest. Since review 71 the child also gives such a stack back
+// (attacks-rev71-fork-child-stale-record.c), and the guest may run on it:
+// it enters deeper (vault_guest), so that the stored pointer is not its
+// own call out's record. Open: a thread that ends keeping a stack with frames live
 // (stacks.c release, EBUSY) leaves its owner word, and the next thread
 // made after the join gets its fs base; not shown: after a longjmp out
 // its records are void, and this review's pthread_exit from a call out
@@ -84,6 +87,17 @@ BULKHEAD_ENTRY(vault) int vault_session(int admin, void (*wait)(int)) {
   return 0;
 }
 
+/* The guest's way in, deeper on the vault's stack: since review 71 the
+ * child gives thread 2's stack back once started over, and the guest may
+ * get that very stack; at thread 2's depth the stored pointer would be
+ * the guest's own call out's record. */
+BULKHEAD_ENTRY(vault) int vault_guest(void (*wait)(int)) {
+  volatile char pad[512];
+  pad[0] = 0;
+  int r = vault_session(0, wait);
+  return r + pad[0];
+}
+
 /* The call out's frame (abi.h, BH_FRAME_*) lies above the return address
  * into the trampoline: its saved stack pointer at frame + 40. */
 __attribute__((noinline)) static void wait_outside(int admin) {
@@ -111,7 +125,7 @@ static void *admin_thread(void *unused) {
 static void *guest_thread(void *unused) {
   (void)unused;
   fs_guest = (uintptr_t)pthread_self();
-  vault_session(0, wait_outside);
+  vault_guest(wait_outside);
   return NULL;
 }
 
