@@ -256,7 +256,7 @@ static void adopt_after_fork(void) {
   owner_unlock(l);
 }
 
-static void owners_after_fork(void) {
+void bh_stacks_after_fork(void) {
   adopt_after_fork();
   abandon_gone_threads_stacks();
 }
@@ -318,8 +318,7 @@ void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) {
 void bh_stacks_init(void) {
   struct bulkhead_domain *d;
   bh_for_each_domain(c, d) { bh_stack_arena(d, d->pkey); }
-  if (mprotect(&owner, sizeof owner, PROT_READ) ||
-      pthread_atfork(NULL, NULL, owners_after_fork))
+  if (mprotect(&owner, sizeof owner, PROT_READ))
     bh_fatal("cannot protect the compartment stacks' owners");
 }
 
@@ -457,6 +456,24 @@ static void own_stacks(int c) {
       on_stack(c, i, write_owner, 0);
 }
 
+static __attribute__((noreturn)) void too_many(struct bulkhead_domain *d) {
+  bh_fatal("more than %d threads at once in compartment '%s'",
+           BH_STACKS_PER_ARENA, d->name);
+}
+
+/* Stack i of compartment c (descriptor d), just claimed by this thread:
+ * mapped, released at its exit; its base. */
+static char *took(int c, struct bulkhead_domain *d, int i) {
+  char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
+  map_stack(d, base);
+  if (!mine.dtor &&
+      __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+    mine.dtor = 1;
+  mine.index[c] = i + 1;
+  bh_stats_stack(d);
+  return base;
+}
+
 /* The slow path of a trampoline whose slot is empty: called (through
  * __bulkhead_stack_new, which preserves the argument registers, or
  * __bulkhead_stack_new_nosave, whose caller keeps them) with the
@@ -488,18 +505,10 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
       break;
     }
   }
-  if (take < 0) {
-    bh_fatal("more than %d threads at once in compartment '%s'",
-             BH_STACKS_PER_ARENA, d->name);
-  }
-  char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
-  map_stack(d, base);
-  if (!mine.dtor &&
-      __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
-    mine.dtor = 1;
+  if (take < 0)
+    too_many(d);
+  char *base = took(c, d, take);
   mine.slot[c] = slot;
-  mine.index[c] = take + 1;
-  bh_stats_stack(d);
   /* Its fresh top, below the header (abi.h): the entry's trampoline, with
    * the compartment's rights, starts the mark there. */
   *slot = base + BH_STACK_SIZE - BH_STACK_HEADER;
@@ -512,6 +521,33 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
                                                long slot_tpoff) {
   give_stack(d, slot_tpoff);
   own_stacks(bh_domain_index(d));
+}
+
+int bh_stack_mine(int c) {
+  struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if (!d->stack_lo)
+    bh_fatal("compartment '%s' has no stack arena", d->name);
+  uint32_t tid = my_tid();
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (owner.t.tid[c][i] == tid)
+      return i;
+  /* None yet: one as a first entry would take, its header naming this
+   * thread (no slot written: an entry later finds it as the slot-cleared
+   * case of give_stack). */
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (!owner.t.tid[c][i] && !claim(c, i, tid)) {
+      took(c, d, i);
+      own_stacks(c);
+      return i;
+    }
+  too_many(d);
+}
+
+uintptr_t bh_stack_on(int c, int i,
+                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                      uintptr_t),
+                      uintptr_t arg) {
+  return on_stack(c, i, fn, arg);
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset
