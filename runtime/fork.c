@@ -28,9 +28,13 @@
  * domain's rights) holds none of them. One way in remains: a signal
  * handler that interrupts its thread inside such a section and calls
  * fork waits in prepare for its own thread, as glibc's fork does for its
- * malloc's lock. fork is not async-signal-safe (POSIX.1-2024); _Fork is,
- * and runs no handlers (its child inherits the locks as they are, and may
- * call only async-signal-safe functions, malloc not among them).
+ * malloc's locks. So, as glibc does, a process that never had a second
+ * thread (__libc_single_threaded; a thread made by a bare clone is not
+ * counted, by glibc either) holds no compartment lock: no other thread
+ * can hold one at the fork, and the child goes on from the interrupted
+ * section itself. fork is not async-signal-safe (POSIX.1-2024); _Fork
+ * is, and runs no handlers (its child inherits the locks as they are,
+ * and may call only async-signal-safe functions, malloc not among them).
  *
  * Signals. From prepare until the parent or child handler every signal
  * is blocked: a handler there that allocated in a compartment would wait
@@ -52,6 +56,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/single_threaded.h>
 
 static __thread sigset_t old_mask;
 
@@ -72,12 +77,15 @@ static void each(int phase) {
   }
 }
 
+/* Parent and child give back or free only what `forked` says was held:
+ * they need not know whether prepare held anything. */
 static void prepare(void) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old_mask);
   bh_registration_hold();
-  each(BH_FORK_HOLD);
+  if (!__libc_single_threaded)
+    each(BH_FORK_HOLD);
 }
 
 static void parent(void) {
