@@ -39,7 +39,10 @@
  * Signals. From prepare until the parent or child handler every signal
  * is blocked: a handler there that allocated in a compartment would wait
  * for the lock its own thread holds. The mask it had is kept in key-0
- * TLS: rewritten, it only chooses the signals this thread gets back.
+ * TLS: rewritten, it only chooses the signals this thread gets back. A
+ * fork from a handler runs these handlers on the stacks the owner table
+ * gives its thread, so a stack is never in that table unmapped while a
+ * handler can run (stacks.c, claim_mapped and thread_exit).
  *
  * Rights. The locks are on the compartments' keys: taken, given and
  * freed with each one's rights, on the forking thread's stack of it

@@ -119,6 +119,20 @@ static void check_owner(int c, int i, int mine, uint32_t tid) {
              "asked to record: something other than the supervisor answered");
 }
 
+/* Every signal blocked; the mask before. */
+static uint64_t signals_wait(void) {
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to claim or release a compartment stack");
+  return old;
+}
+
+static void signals_back(uint64_t old) {
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+}
+
 /* Stack i of compartment c, free, becomes this thread's: 0, or -1 if
  * another thread took it first. */
 static int claim(int c, int i, uint32_t tid) {
@@ -403,7 +417,11 @@ static void thread_exit(void *unused) {
         __asm__ volatile("movq $0, %%fs:(%0)" ::"r"(off) : "memory");
       mine.slot[c] = NULL;
       mine.index[c] = 0;
+      /* Unmapped while still this thread's: no handler runs between
+       * (claim_mapped). */
+      uint64_t old = signals_wait();
       release(c, i);
+      signals_back(old);
     }
 }
 
@@ -461,17 +479,27 @@ static __attribute__((noreturn)) void too_many(struct bulkhead_domain *d) {
            BH_STACKS_PER_ARENA, d->name);
 }
 
-/* Stack i of compartment c (descriptor d), just claimed by this thread:
- * mapped, released at its exit; its base. */
-static char *took(int c, struct bulkhead_domain *d, int i) {
-  char *base = d->stack_lo + (size_t)i * BH_STACK_SIZE;
-  map_stack(d, base);
-  if (!mine.dtor &&
-      __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
-    mine.dtor = 1;
-  mine.index[c] = i + 1;
-  bh_stats_stack(d);
-  return base;
+/* Stack i of compartment c (descriptor d), free when looked at, becomes
+ * this thread's, mapped, released at its exit: 0, or -1 if another thread
+ * took it first. Signals wait from the claim until the stack is mapped:
+ * a handler between that forked would have the runtime's fork handlers
+ * (fork.c) and the child's abandon_gone_threads_stacks run on a stack the
+ * owner table gives this thread, unmapped (a PROT_NONE fault, every
+ * signal blocked there: the process died of SIGSEGV). */
+static int claim_mapped(int c, struct bulkhead_domain *d, int i,
+                        uint32_t tid) {
+  uint64_t old = signals_wait();
+  int r = claim(c, i, tid);
+  if (!r) {
+    map_stack(d, d->stack_lo + (size_t)i * BH_STACK_SIZE);
+    if (!mine.dtor &&
+        __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+      mine.dtor = 1;
+    mine.index[c] = i + 1;
+    bh_stats_stack(d);
+  }
+  signals_back(old);
+  return r;
 }
 
 /* The slow path of a trampoline whose slot is empty: called (through
@@ -500,14 +528,14 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
       return;
     }
     /* Free now; the claim decides (another thread may take it first). */
-    if (!owner.t.tid[c][i] && !claim(c, i, tid)) {
+    if (!owner.t.tid[c][i] && !claim_mapped(c, d, i, tid)) {
       take = i;
       break;
     }
   }
   if (take < 0)
     too_many(d);
-  char *base = took(c, d, take);
+  char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
   mine.slot[c] = slot;
   /* Its fresh top, below the header (abi.h): the entry's trampoline, with
    * the compartment's rights, starts the mark there. */
@@ -535,8 +563,7 @@ int bh_stack_mine(int c) {
    * thread (no slot written: an entry later finds it as the slot-cleared
    * case of give_stack). */
   for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
-    if (!owner.t.tid[c][i] && !claim(c, i, tid)) {
-      took(c, d, i);
+    if (!owner.t.tid[c][i] && !claim_mapped(c, d, i, tid)) {
       own_stacks(c);
       return i;
     }
