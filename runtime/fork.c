@@ -66,7 +66,8 @@ static __thread sigset_t old_mask;
 /* Each compartment with a heap, in index order, with its rights (where
  * they are enforced; else anyone's). The stack first: bh_heap_fork is
  * live in no register across a call, which could keep it on the key-0
- * stack. */
+ * stack. Only prepare claims one: a thread with no stack of c held none
+ * of c's locks. */
 static void each(int phase) {
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++) {
     if (!bh_heap_fork_has(c))
@@ -75,8 +76,9 @@ static void each(int phase) {
       bh_heap_fork((uintptr_t)c, (uintptr_t)phase, 0, 0);
       continue;
     }
-    int i = bh_stack_mine(c);
-    bh_stack_on(c, i, bh_heap_fork, (uintptr_t)phase);
+    int i = bh_stack_mine(c, phase == BH_FORK_HOLD);
+    if (i >= 0)
+      bh_stack_on(c, i, bh_heap_fork, (uintptr_t)phase);
   }
 }
 

@@ -637,9 +637,9 @@ void bh_stacks_init(void) BH_HIDDEN;
 /* In a forked child: the forking thread takes over every stack, and those
  * of the gone threads start over (stacks.c). */
 void bh_stacks_after_fork(void) BH_HIDDEN;
-/* The number of this thread's stack of compartment c, claimed now if it
- * holds none (stacks.c). */
-int bh_stack_mine(int c) BH_HIDDEN;
+/* The number of this thread's stack of compartment c; if it holds none,
+ * one claimed now (or_claim) or -1 (stacks.c). */
+int bh_stack_mine(int c, int or_claim) BH_HIDDEN;
 /* fn(c, arg) with compartment c's rights on the hand-over stack of its
  * stack i, which this thread holds, every signal blocked (stacks.c). */
 uintptr_t bh_stack_on(int c, int i,

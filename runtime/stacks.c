@@ -551,7 +551,7 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   own_stacks(bh_domain_index(d));
 }
 
-int bh_stack_mine(int c) {
+int bh_stack_mine(int c, int or_claim) {
   struct bulkhead_domain *d = bh_domain_at((size_t)c);
   if (!d->stack_lo)
     bh_fatal("compartment '%s' has no stack arena", d->name);
@@ -559,6 +559,8 @@ int bh_stack_mine(int c) {
   for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
     if (owner.t.tid[c][i] == tid)
       return i;
+  if (!or_claim)
+    return -1;
   /* None yet: one as a first entry would take, its header naming this
    * thread (no slot written: an entry later finds it as the slot-cleared
    * case of give_stack). */
