@@ -28,6 +28,10 @@
 
 static pthread_mutex_t registering = PTHREAD_MUTEX_INITIALIZER;
 
+/* Across a fork (fork.c): no compartment comes while its locks are held. */
+void bh_registration_hold(void) { pthread_mutex_lock(&registering); }
+void bh_registration_release(void) { pthread_mutex_unlock(&registering); }
+
 static uintptr_t hex(const char **p) {
   uintptr_t v = 0;
   for (;; (*p)++) {

@@ -98,6 +98,7 @@ struct meta {
   struct bh_lock lock; /* the heap's current user */
   int managed;    /* the copy has the region (a late heap: at first use) */
   uintptr_t next; /* next free byte for the copy's own mappings, 0: none yet */
+  uint32_t forked; /* the thread holding this lock for a fork (bh_heap_fork) */
 };
 /* The header's pages: struct meta, then at EXC_LIST_AT the table of the
  * compartment's C++ exception blocks (exceptions.c). */
@@ -1173,6 +1174,50 @@ int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list, int *key) {
   *key = (unsigned)h < RT.n ? bh_domain_at((size_t)h)->pkey
                             : bh_state->reserved_key[h - (int)RT.n];
   return h;
+}
+
+/* ---------------------------------------------------------- fork (fork.c) */
+
+/* Whether compartment i has a heap, whose locks a fork holds: from the
+ * read-only tables only. */
+int bh_heap_fork_has(int i) {
+  if (!__atomic_load_n(&RT.ready, __ATOMIC_ACQUIRE))
+    return 0;
+  int h = heap_index(i);
+  return h >= 0 && RT.c[h].ok;
+}
+
+/* With compartment c's rights (fork.c): BH_FORK_HOLD takes the lock of its
+ * exception table, then its heap's (the order exceptions.c nests them
+ * in), and notes the holder in `forked`, on c's key; BH_FORK_PARENT gives
+ * both back if this thread holds them so; BH_FORK_CHILD frees both if any
+ * thread did (in the child it was the forking one, the one left: a
+ * holder for a fork changes nothing under the locks). The holder's id is
+ * gettid's, no memory's: no key-0 word makes a thread give a lock it does
+ * not hold. Raw locks: a late heap's region is not opened here. */
+uintptr_t bh_heap_fork(uintptr_t c, uintptr_t phase, uintptr_t unused,
+                       uintptr_t caller_sp) {
+  (void)unused, (void)caller_sp;
+  int h = heap_index((int)c);
+  if (h < 0 || !RT.c[h].ok)
+    return 0;
+  struct meta *m = meta_of(h);
+  struct bh_exc_list *l = (struct bh_exc_list *)((char *)m + EXC_LIST_AT);
+  uint32_t tid = (uint32_t)bh_raw_gettid();
+  if (phase == BH_FORK_HOLD) {
+    bh_lock_take(&l->lock);
+    bh_lock_take(&m->lock);
+    m->forked = tid;
+  } else if (phase == BH_FORK_PARENT && m->forked == tid) {
+    m->forked = 0;
+    bh_lock_give(&m->lock);
+    bh_lock_give(&l->lock);
+  } else if (phase == BH_FORK_CHILD && m->forked) {
+    m->forked = 0;
+    bh_lock_reset(&m->lock);
+    bh_lock_reset(&l->lock);
+  }
+  return 0;
 }
 
 /* ------------------------------------------------------- the interface */

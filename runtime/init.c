@@ -260,6 +260,7 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
   if (!state.s.unprotected)
     bh_record_init(envp, &state.s);
   bh_stacks_init(); /* before the descriptors become read-only */
+  bh_fork_init();
   if (state.s.reserved_keys)
     bh_stack_arenas_reserve(state.s.reserved_keys, &state.s.arena_lo,
                             &state.s.arena_hi);

@@ -367,6 +367,11 @@ struct bh_eh_globals {
 struct bh_eh_globals *bh_ring_eh_globals(int c) BH_HIDDEN;
 char *bh_stack_ring_mine(int c, uint64_t *claim) BH_HIDDEN;
 struct bh_exc_list *bh_heap_exc_list(int i) BH_HIDDEN;
+/* A fork's hold on compartment heaps' locks (fork.c, heap.c). */
+enum { BH_FORK_HOLD, BH_FORK_PARENT, BH_FORK_CHILD };
+int bh_heap_fork_has(int i) BH_HIDDEN;
+uintptr_t bh_heap_fork(uintptr_t c, uintptr_t phase, uintptr_t unused,
+                       uintptr_t caller_sp) BH_HIDDEN;
 void *bh_heap_exc_alloc(size_t n) BH_HIDDEN;
 int bh_heap_exc_span(uintptr_t a, size_t len, uintptr_t *list,
                      int *key) BH_HIDDEN;
@@ -629,6 +634,23 @@ uintptr_t bh_stack_void_switched(uintptr_t c, uintptr_t lo, uintptr_t hi,
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)
 void bh_stacks_init(void) BH_HIDDEN;
+/* In a forked child: the forking thread takes over every stack, and those
+ * of the gone threads start over (stacks.c). */
+void bh_stacks_after_fork(void) BH_HIDDEN;
+/* The number of this thread's stack of compartment c; if it holds none,
+ * one claimed now (or_claim) or -1 (stacks.c). */
+int bh_stack_mine(int c, int or_claim) BH_HIDDEN;
+/* fn(c, arg) with compartment c's rights on the hand-over stack of its
+ * stack i, which this thread holds, every signal blocked (stacks.c). */
+uintptr_t bh_stack_on(int c, int i,
+                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                      uintptr_t),
+                      uintptr_t arg) BH_HIDDEN;
+/* pthread_atfork handlers (fork.c). */
+void bh_fork_init(void) BH_HIDDEN;
+/* dlopen.c's registration lock, held across a fork (fork.c). */
+void bh_registration_hold(void) BH_HIDDEN;
+void bh_registration_release(void) BH_HIDDEN;
 /* Reserves COUNT stack arenas for compartments registered later,
  * PROT_NONE and untagged (stacks.c); their bounds into *lo, *hi. */
 void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

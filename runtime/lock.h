@@ -24,4 +24,11 @@ static inline void bh_lock_take(struct bh_lock *l) {
 static inline void bh_lock_give(struct bh_lock *l) {
   __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
+
+/* In a forked child, by the one thread left, which holds the lock: free,
+ * and the tickets gone threads took while they waited for it are void
+ * (given, the lock would pass to the first of them, never to come). */
+static inline void bh_lock_reset(struct bh_lock *l) {
+  __atomic_store_n(&l->owner, l->next, __ATOMIC_RELEASE);
+}
 #endif

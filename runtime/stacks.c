@@ -119,6 +119,20 @@ static void check_owner(int c, int i, int mine, uint32_t tid) {
              "asked to record: something other than the supervisor answered");
 }
 
+/* Every signal blocked; the mask before. */
+static uint64_t signals_wait(void) {
+  static const uint64_t all = ~(uint64_t)0;
+  uint64_t old;
+  if (bh_raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)&old,
+                     8))
+    bh_fatal("cannot block signals to claim or release a compartment stack");
+  return old;
+}
+
+static void signals_back(uint64_t old) {
+  bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+}
+
 /* Stack i of compartment c, free, becomes this thread's: 0, or -1 if
  * another thread took it first. */
 static int claim(int c, int i, uint32_t tid) {
@@ -279,7 +293,7 @@ static void adopt_after_fork(void) {
   map_held_stacks(tid);
 }
 
-static void owners_after_fork(void) {
+void bh_stacks_after_fork(void) {
   adopt_after_fork();
   abandon_gone_threads_stacks();
 }
@@ -341,8 +355,7 @@ void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) {
 void bh_stacks_init(void) {
   struct bulkhead_domain *d;
   bh_for_each_domain(c, d) { bh_stack_arena(d, d->pkey); }
-  if (mprotect(&owner, sizeof owner, PROT_READ) ||
-      pthread_atfork(NULL, NULL, owners_after_fork))
+  if (mprotect(&owner, sizeof owner, PROT_READ))
     bh_fatal("cannot protect the compartment stacks' owners");
 }
 
@@ -436,7 +449,11 @@ static void thread_exit(void *unused) {
         __asm__ volatile("movq $0, %%fs:(%0)" ::"r"(off) : "memory");
       mine.slot[c] = NULL;
       mine.index[c] = 0;
+      /* Unmapped while still this thread's: no handler runs between
+       * (claim_mapped). */
+      uint64_t old = signals_wait();
       release(c, i);
+      signals_back(old);
     }
   bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
 }
@@ -490,6 +507,34 @@ static void own_stacks(int c) {
       on_stack(c, i, write_owner, 0);
 }
 
+static __attribute__((noreturn)) void too_many(struct bulkhead_domain *d) {
+  bh_fatal("more than %d threads at once in compartment '%s'",
+           BH_STACKS_PER_ARENA, d->name);
+}
+
+/* Stack i of compartment c (descriptor d), free when looked at, becomes
+ * this thread's, mapped, released at its exit: 0, or -1 if another thread
+ * took it first. Signals wait from the claim until the stack is mapped:
+ * a handler between that forked would have the runtime's fork handlers
+ * (fork.c) and the child's abandon_gone_threads_stacks run on a stack the
+ * owner table gives this thread, unmapped (a PROT_NONE fault, every
+ * signal blocked there: the process died of SIGSEGV). */
+static int claim_mapped(int c, struct bulkhead_domain *d, int i,
+                        uint32_t tid) {
+  uint64_t old = signals_wait();
+  int r = claim(c, i, tid);
+  if (!r) {
+    map_stack(d, d->stack_lo + (size_t)i * BH_STACK_SIZE);
+    if (!mine.dtor &&
+        __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
+      mine.dtor = 1;
+    mine.index[c] = i + 1;
+    bh_stats_stack(d);
+  }
+  signals_back(old);
+  return r;
+}
+
 /* The slow path of a trampoline whose slot is empty: called (through
  * __bulkhead_stack_new, which preserves the argument registers, or
  * __bulkhead_stack_new_nosave, whose caller keeps them) with the
@@ -516,23 +561,15 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
       return;
     }
     /* Free now; the claim decides (another thread may take it first). */
-    if (!owner.t.tid[c][i] && !claim(c, i, tid)) {
+    if (!owner.t.tid[c][i] && !claim_mapped(c, d, i, tid)) {
       take = i;
       break;
     }
   }
-  if (take < 0) {
-    bh_fatal("more than %d threads at once in compartment '%s'",
-             BH_STACKS_PER_ARENA, d->name);
-  }
+  if (take < 0)
+    too_many(d);
   char *base = d->stack_lo + (size_t)take * BH_STACK_SIZE;
-  map_stack(d, base);
-  if (!mine.dtor &&
-      __cxa_thread_atexit_impl(thread_exit, NULL, __dso_handle) == 0)
-    mine.dtor = 1;
   mine.slot[c] = slot;
-  mine.index[c] = take + 1;
-  bh_stats_stack(d);
   /* Its fresh top, below the header (abi.h): the entry's trampoline, with
    * the compartment's rights, starts the mark there. */
   *slot = base + BH_STACK_SIZE - BH_STACK_HEADER;
@@ -556,6 +593,34 @@ __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
   give_stack(d, slot_tpoff);
   own_stacks(bh_domain_index(d));
   bh_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, 8);
+}
+
+int bh_stack_mine(int c, int or_claim) {
+  struct bulkhead_domain *d = bh_domain_at((size_t)c);
+  if (!d->stack_lo)
+    bh_fatal("compartment '%s' has no stack arena", d->name);
+  uint32_t tid = my_tid();
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (owner.t.tid[c][i] == tid)
+      return i;
+  if (!or_claim)
+    return -1;
+  /* None yet: one as a first entry would take, its header naming this
+   * thread (no slot written: an entry later finds it as the slot-cleared
+   * case of give_stack). */
+  for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+    if (!owner.t.tid[c][i] && !claim_mapped(c, d, i, tid)) {
+      own_stacks(c);
+      return i;
+    }
+  too_many(d);
+}
+
+uintptr_t bh_stack_on(int c, int i,
+                      uintptr_t (*fn)(uintptr_t, uintptr_t, uintptr_t,
+                                      uintptr_t),
+                      uintptr_t arg) {
+  return on_stack(c, i, fn, arg);
 }
 
 /* Entered from a trampoline with r10 = descriptor, r11 = the slot's offset
