@@ -24,25 +24,28 @@
 // Seen in the guest (LLVM 19, -O2, filter on) at 2102036: "vault_serve's
 // catch ran on thread 1", ATTACK SUCCEEDED, 3 of 3; control "main caught
 // E{7}", 3 of 3.
-// Suggested fix: the copy is made by the unwinding thread for its own
-// unwinder, in the ring of its own stack of the vault: its constants can
-// be that stack's bounds, not the arena's (the threat model said the
-// check could not ask for the owner, as DWARF cannot read the fs base).
+// Fixed: the copy is made by the unwinding thread for its own unwinder,
+// in the ring of its own stack of the vault, so its constants are that
+// stack's bounds, not the arena's (unwind-copy.c, put_checked_cfa; the
+// threat model said the check could not ask for the owner, as DWARF
+// cannot read the fs base). Thread 1's unwinder now stops at the forged
+// call out with one line, and the child dies of SIGSEGV.
 // REQUIRES: pku
-// XFAIL: *
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
-// RUN: %run %t > %t.out 2>&1 || true
+// RUN: %run %t > %t.out 2> %t.err || true
 // RUN: FileCheck %s < %t.out
+// RUN: FileCheck %s --check-prefix=ERR < %t.err
 // CONTROL: return address into t1_enter: found
 // CONTROL: main caught E{7}
 // CONTROL: vault_serve returned 1
 // CONTROL: child: exit 0
 // CHECK: return address into t1_enter: found
 // CHECK-NOT: ATTACK SUCCEEDED
-// CHECK: child:
+// CHECK: child: signal 11
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev70a-unwind-other-thread: end
+// ERR: bulkhead: the unwinder stopped in compartment 'vault' at a call out of the compartment whose saved stack pointer does not point at the compartment's cookie on this thread's stack
 #include "Inputs/vault-key.h"
 #include <pthread.h>
 #include <stdint.h>
