@@ -629,6 +629,9 @@ uintptr_t bh_stack_void_switched(uintptr_t c, uintptr_t lo, uintptr_t hi,
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)
 void bh_stacks_init(void) BH_HIDDEN;
+/* In a forked child, as libc's fork returns: the stacks' fix-up after a
+ * fork, unless glibc's atfork handlers ran it (stacks.c). */
+void bh_stacks_after_fork(void) BH_HIDDEN;
 /* Reserves COUNT stack arenas for compartments registered later,
  * PROT_NONE and untagged (stacks.c); their bounds into *lo, *hi. */
 void bh_stack_arenas_reserve(int count, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;

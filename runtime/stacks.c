@@ -247,6 +247,22 @@ static void owners_after_fork(void) {
   abandon_gone_threads_stacks();
 }
 
+/* owners_after_fork runs from glibc's list of atfork handlers, key-0
+ * memory, where one store before the fork clears it (glibc skips a NULL
+ * handler: review 70a, attacks-rev70a-fork-handler-list.c), and _Fork runs
+ * none. Its work shows in the read-only owner table: every stack held is
+ * the one thread's. If one is another's, it runs now (spawn.c's fork and
+ * _Fork, which the program's calls reach, before it can make a thread). */
+void bh_stacks_after_fork(void) {
+  uint32_t tid = my_tid();
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.t.tid[c][i] && owner.t.tid[c][i] != tid) {
+        owners_after_fork();
+        return;
+      }
+}
+
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);
 extern char __dso_handle[];
 
