@@ -238,8 +238,8 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
       bh_write("bulkhead: the unwinder stopped");
       write_running(" in ", uc);
       bh_write(" at a call out of the compartment whose saved stack pointer "
-               "does not point at the compartment's cookie (moved by other "
-               "code?)\n");
+               "does not point at the compartment's cookie on this thread's "
+               "stack (moved by other code?)\n");
     } else if (!bh_state->unprotected &&
                (uintptr_t)si->si_addr == BH_UNWIND_STOP_REENTRY) {
       bh_write("bulkhead: the unwinder stopped");

@@ -634,8 +634,8 @@ uintptr_t bh_stack_void_switched(uintptr_t c, uintptr_t lo, uintptr_t hi,
 #define BH_ARENA_SIZE                                                          \
   (BH_ARENA_GUARD + (size_t)BH_STACKS_PER_ARENA * BH_STACK_SIZE)
 void bh_stacks_init(void) BH_HIDDEN;
-/* In a forked child: the forking thread takes over every stack, and those
- * of the gone threads start over (stacks.c). */
+/* In a forked child, once: the forking thread takes over every stack, and
+ * those of the gone threads start over (stacks.c). */
 void bh_stacks_after_fork(void) BH_HIDDEN;
 /* The number of this thread's stack of compartment c; if it holds none,
  * one claimed now (or_claim) or -1 (stacks.c). */

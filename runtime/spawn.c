@@ -222,7 +222,10 @@ static struct bh_pair fork_as_default(void *plain) {
   pid_t (**f)(void) = plain ? &libc__Fork : &libc_fork;
   if (!*f) /* called before our constructor, or no _Fork: exits if none */
     *f = bh_libc(plain ? "_Fork" : "fork");
-  return (struct bh_pair){(*f)(), 0};
+  pid_t pid = (*f)();
+  if (pid == 0)
+    bh_stacks_after_fork();
+  return (struct bh_pair){pid, 0};
 }
 
 pid_t fork(void) {

@@ -293,9 +293,23 @@ static void adopt_after_fork(void) {
   map_held_stacks(tid);
 }
 
+/* In a forked child: from fork.c's atfork child handler, and again from
+ * spawn.c's fork and _Fork, which the program's calls reach, before it
+ * can make a thread: glibc's list of atfork handlers is key-0 memory,
+ * where one store before the fork clears the runtime's (glibc skips a
+ * NULL handler: review 70a, attacks-rev70a-fork-handler-list.c), and
+ * _Fork runs none. The work shows in the read-only owner table: once
+ * done, every stack held is the one thread's; while one is another's,
+ * it is not. */
 void bh_stacks_after_fork(void) {
-  adopt_after_fork();
-  abandon_gone_threads_stacks();
+  uint32_t tid = my_tid();
+  for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
+    for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
+      if (owner.t.tid[c][i] && owner.t.tid[c][i] != tid) {
+        adopt_after_fork();
+        abandon_gone_threads_stacks();
+        return;
+      }
 }
 
 extern int __cxa_thread_atexit_impl(void (*)(void *), void *, void *);

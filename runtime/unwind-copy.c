@@ -291,23 +291,27 @@ static int marked_cfa(const uint8_t *p, const uint8_t *end, intptr_t *at,
 }
 
 /* A marked expression's checked form, as the trampoline's way back checks
- * (pass/Stacks.cpp): the saved pointer s lies in the arena of D, the
- * compartment whose rights the unwinder holds, and points at D's cookie
+ * (pass/Stacks.cpp): the saved pointer s lies in STACK, this thread's
+ * stack of D, the compartment whose rights the unwinder holds (the copy is
+ * this thread's; the way back checks the stack's owner: another thread's
+ * live call out led this thread's unwinder into the catch of that thread's
+ * activation, review 70a, attacks-rev70a-unwind-other-thread.cpp), and
+ * points at D's cookie
  * with BH_STATIC_FRAME_MARK flipped, or for a record (KIND 2; the way back
  * is enter.c's __bulkhead_return_to_index) at D's index C, D's cookie as
  * it is after it (BH_RECORD_*); then the CFA is s + above. Otherwise
  * it reads BH_UNWIND_STOP, which faults (fault.c reports it in one line),
  * and were that mapped the CFA would be 0, whose return address the
- * unwinder cannot read. Constants: D's arena and the cookie's address,
+ * unwinder cannot read. Constants: the stack's bounds and the cookie's address,
  * which only D's rights read. libgcc's binary operations take the top of
  * the stack as their second operand ("s lo gt" is s > lo), signed. */
 static void put_checked_cfa(struct out *o, intptr_t at, uintptr_t above,
                             int kind, const struct bulkhead_domain *d,
-                            size_t c) {
+                            size_t c, uintptr_t stack) {
   uint8_t e[96];
   size_t n = 0;
-  uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi,
-            cookie = lo - BH_COOKIE_BELOW;
+  uintptr_t lo = stack, hi = stack + BH_STACK_SIZE,
+            cookie = (uintptr_t)d->stack_lo - BH_COOKIE_BELOW;
 #define OP(b) (e[n++] = (uint8_t)(b))
 #define OP8(v) (memcpy(e + n, &(uintptr_t){(v)}, 8), n += 8)
   OP(0x77); /* breg7 at: where the trampoline saved s */
@@ -641,10 +645,11 @@ static void put_rule_checked(struct out *o, const struct cfa_rule *r,
 }
 
 /* Copies the CFA program [p, end) (program_ok's) up to T's row: each
- * marked expression in its checked form for compartment D, index C. */
+ * marked expression in its checked form for compartment D, index C, this
+ * thread's stack of it at STACK. */
 static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
                         const struct bulkhead_domain *d, size_t c,
-                        struct track *t) {
+                        uintptr_t stack, struct track *t) {
   while (p < end && !t->cut) {
     const uint8_t *next = insn_end(p, end), *block = p + 1;
     intptr_t at;
@@ -663,7 +668,7 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
     if (eh > 0)
       put_eh_data_checked(o, reg, (intptr_t)factored * t->data_align, d);
     else if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
-      put_checked_cfa(o, at, above, kind, d, c);
+      put_checked_cfa(o, at, above, kind, d, c, stack);
     else
       put(o, p, (size_t)(next - p));
     p = next;
@@ -973,11 +978,11 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
 
 /* The copy into SLOT of the FDE as libgcc_s reads it for PC, or NULL
  * with the reason in *WHY; D is the compartment whose rights the thread
- * holds, DI its index (put_checked_cfa). */
+ * holds, DI its index, STACK this thread's stack of it (put_checked_cfa). */
 static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
                              const struct bh_cie *c, const struct bh_words *w,
                              const struct bulkhead_domain *d, size_t di,
-                             const char **why) {
+                             uintptr_t stack, const char **why) {
   int ok = 1;
   uint32_t len;
   memcpy(&len, fde, 4);
@@ -1079,7 +1084,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   const uint8_t *f_at = c->fields;
   t.code_align = bh_cfi_uleb(&f_at);
   t.data_align = bh_cfi_sleb(&f_at);
-  put_program(&o, c->insns, c->end, d, di, &t);
+  put_program(&o, c->insns, c->end, d, di, stack, &t);
   close_entry(&o, cie);
 
   uint8_t *f = o.p;
@@ -1095,7 +1100,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     if (has_lsda)
       put8(&o, lsda);
   }
-  put_program(&o, insns, end, d, di, &t);
+  put_program(&o, insns, end, d, di, stack, &t);
   if (t.bad || t.cfa.how == CFA_UNSET)
     return *why = "its CFA program changes a CFA rule it has not set, "
                   "restores a state it did not remember or remembers "
@@ -1170,8 +1175,11 @@ int bh_unwind_copy(const uint8_t *fde, uintptr_t pc, const struct bh_cie *c,
    * takes the next one. */
   uint64_t k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
   *why = NULL;
+  /* The ring is at the bottom of this thread's stack of di (stacks.c,
+   * bh_stack_ring): past its guard page and the hand-over's stack. */
+  uintptr_t stack = (uintptr_t)r - BH_PAGE - BH_EXC_STACK;
   *copy = copy_into(r->slot[k % SLOTS], fde, pc, c, w, bh_domain_at(di), di,
-                    why);
+                    stack, why);
   if (*copy || __atomic_load_n(&r->walks, __ATOMIC_RELAXED))
     *why = NULL; /* the runtime's own walk: it just ends there */
   return 1;

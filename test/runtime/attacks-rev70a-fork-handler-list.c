@@ -1,0 +1,163 @@
+// Review 70a, attacker model A (key-0 loads and stores only): a forked
+// child starts every gone thread's compartment stack over (stacks.c,
+// owners_after_fork: the review 67a fix) from glibc's list of atfork
+// handlers, key-0 memory in libc's .bss. One store there, before the fork,
+// clears the runtime's child handler (glibc skips a NULL one), and the
+// child keeps the gone threads' stacks with their live call outs and
+// their owner words: review 67a's attack works again.
+// How: as attacks-rev67a-fork-recycled-fs-base.c: in the parent, thread
+// 2 enters vault_session as admin, which calls out to wait_outside and
+// publishes its call out's saved stack pointer (BH_FRAME_FROM_SP). Before
+// the fork the attacker finds the runtime's entry in glibc's fork handler
+// list (libc's writable memory, from /proc/self/maps: a struct
+// fork_handler {prepare, parent, child, dso_handle} whose dso_handle is the
+// executable's and whose only handler is the child's) and stores 0 over
+// its child handler. In the child, a new thread (thread 2's fs base,
+// recycled by glibc) enters vault_session as a guest; in its call out the
+// attacker stores thread 2's saved stack pointer over its own. Back "in
+// vault_session", the activation is thread 2's admin one: it reads the
+// vault's secret for the guest. Control: the same, the handler left as it
+// is: the child starts thread 2's stack over and the guest's way back
+// traps (review 67a's fix).
+// Seen in the guest (LLVM 19, -O2, filter on) at 2102036: control "child:
+// signal 4"; attack: "vault_session (admin 1) resumed by another thread:
+// secret 4242", ATTACK SUCCEEDED, 3 of 3.
+// Fixed: the runtime's fork and _Fork (spawn.c, the interposers the
+// program's calls reach) check, in the child, the read-only owner table:
+// after the fix-up every stack held is the one thread's; if one is
+// another's, the handler did not run, and they run the fix-up themselves
+// (stacks.c, bh_stacks_after_fork). The guest's way back traps again
+// (child: signal 4). Left: a fork inside libc that does not go through
+// the program's fork (daemon's __fork) still depends on the list.
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
+// RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
+// RUN: %run %t attack | FileCheck %s
+// CONTROL: the runtime's fork handler: found
+// CONTROL: saved stack pointer moved: yes
+// CONTROL: child: signal 4
+// CONTROL: attacks-rev70a-fork-handler-list: end
+// CHECK: the runtime's fork handler: found, cleared
+// CHECK: saved stack pointer moved: yes
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: child: signal 4
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: attacks-rev70a-fork-handler-list: end
+#include "Inputs/check.h"
+#include <bulkhead.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+BULKHEAD_DATA(vault) static long secret = 4242;
+
+extern void *__dso_handle;
+
+static int attack;
+static volatile uintptr_t admin_sp; /* thread 2's saved stack pointer */
+static volatile int admin_out;
+
+/* Admins may read the secret once their call out is answered. */
+BULKHEAD_ENTRY(vault) int vault_session(int admin, void (*wait)(int)) {
+  volatile long tid = syscall(SYS_gettid);
+  volatile int is_admin = admin;
+  wait(admin);
+  if (tid != syscall(SYS_gettid)) {
+    printf("vault_session (admin %d) resumed by another thread: secret "
+           "%ld\n",
+           is_admin, is_admin ? secret : 0);
+    puts("ATTACK SUCCEEDED: a thread's way back took a gone thread's vault "
+         "activation (the runtime's fork handler cleared)");
+  } else {
+    printf("vault_session (admin %d) back in its own activation\n",
+           is_admin);
+  }
+  return 0;
+}
+
+/* The call out's frame (abi.h, BH_FRAME_*) lies above the return address
+ * into the trampoline: its saved stack pointer at frame + 40. */
+__attribute__((noinline)) static void wait_outside(int admin) {
+  volatile uintptr_t *sp =
+      (volatile uintptr_t *)((char *)__builtin_frame_address(0) + 40);
+  if (admin) { /* thread 2, in the parent: waits for its answer */
+    admin_sp = *sp;
+    admin_out = 1;
+    for (;;)
+      pause();
+  }
+  /* The attacker, in the child: key-0 loads and stores. */
+  *sp = admin_sp;
+  printf("saved stack pointer moved: yes\n");
+}
+
+static void *admin_thread(void *unused) {
+  (void)unused;
+  vault_session(1, wait_outside);
+  return NULL;
+}
+
+static void *guest_thread(void *unused) {
+  (void)unused;
+  vault_session(0, wait_outside);
+  return NULL;
+}
+
+/* The runtime's entry in glibc's list of atfork handlers: in libc's
+ * writable mappings (its data and the anonymous .bss after it), the words
+ * {prepare 0, parent 0, child, dso_handle the executable's}. */
+static uintptr_t *find_handler(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  int after_libc = 0;
+  uintptr_t *found = NULL;
+  while (f && !found && fgets(line, sizeof line, f)) {
+    uintptr_t lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
+      continue;
+    int libc = strstr(line, "/libc.so") != NULL;
+    int anon = !strchr(line, '/') && !strchr(line, '[');
+    if (!strcmp(perms, "rw-p") && (libc || (anon && after_libc)))
+      for (uintptr_t *w = (uintptr_t *)lo; w + 4 <= (uintptr_t *)hi; w++)
+        if (!w[0] && !w[1] && w[2] && w[3] == (uintptr_t)&__dso_handle) {
+          found = w;
+          break;
+        }
+    after_libc = libc;
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  attack = !(argc > 1 && !strcmp(argv[1], "control"));
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, admin_thread, NULL) == 0);
+  while (!admin_out)
+    usleep(1000);
+  uintptr_t *h = find_handler();
+  if (h && attack)
+    h[2] = 0;
+  printf("the runtime's fork handler: %s\n",
+         !h ? "not found" : attack ? "found, cleared" : "found");
+  pid_t p = fork();
+  if (p == 0) {
+    pthread_t g;
+    CHECK(pthread_create(&g, NULL, guest_thread, NULL) == 0);
+    CHECK(pthread_join(g, NULL) == 0);
+    _exit(0);
+  }
+  int st = 0;
+  waitpid(p, &st, 0);
+  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
+         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  puts("attacks-rev70a-fork-handler-list: end");
+  _exit(0); /* thread 2 waits forever */
+}
