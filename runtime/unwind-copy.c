@@ -110,8 +110,8 @@ static const uint8_t *insn_end_op(const uint8_t *p) {
   uint8_t op = *p++;
   if ((op >= 0x30 && op <= 0x6f) || (op >= 0x12 && op <= 0x14) ||
       (op >= 0x16 && op <= 0x17) || (op >= 0x19 && op <= 0x22) ||
-      (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e) ||
-      op == 0x06 || op == 0x96)
+      (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e) || op == 0x06 ||
+      op == 0x96)
     return p; /* lit, reg, stack and arithmetic ops, deref, nop */
   if (op >= 0x70 && op <= 0x8f) { /* breg: sleb offset */
     bh_cfi_uleb(&p);
@@ -459,13 +459,13 @@ static struct dmem dmem_of(const struct bulkhead_domain *d, size_t di) {
 /* [x] -> [x, lo < x < hi] (libgcc compares signed; addresses are below
  * 2^47, and a word read at a "negative" one faults at it). */
 static void put_within(struct out *o, uintptr_t lo, uintptr_t hi) {
-  put1(o, 0x12);                 /* dup: x, x */
-  put1(o, 0x0e), put8(o, lo);    /* const8u lo */
-  put1(o, 0x2b);                 /* gt: x, x > lo */
-  put1(o, 0x14);                 /* over: x, a, x */
-  put1(o, 0x0e), put8(o, hi);    /* const8u hi */
-  put1(o, 0x2d);                 /* lt: x, a, x < hi */
-  put1(o, 0x1a);                 /* and */
+  put1(o, 0x12);              /* dup: x, x */
+  put1(o, 0x0e), put8(o, lo); /* const8u lo */
+  put1(o, 0x2b);              /* gt: x, x > lo */
+  put1(o, 0x14);              /* over: x, a, x */
+  put1(o, 0x0e), put8(o, hi); /* const8u hi */
+  put1(o, 0x2d);              /* lt: x, a, x < hi */
+  put1(o, 0x1a);              /* and */
 }
 
 /* [g, x] -> [x], where g says the frame is on the compartment's stacks
@@ -498,11 +498,11 @@ static void put_word_check(struct out *o, const struct dmem *m, int strict,
     put1(o, 0x21);                /* or: x, ok */
   }
   const uint8_t refused[] = {
-      0x28, 7, 0,                    /* bra: to the end, x */
+      0x28, 7,           0,         /* bra: to the end, x */
       0x0a, stop & 0xff, stop >> 8, /* const2u stop */
-      0x06,                          /* deref: faults */
-      0x13, 0x13,                    /* drop, drop */
-      0x30,                          /* lit0 */
+      0x06,                         /* deref: faults */
+      0x13, 0x13,                   /* drop, drop */
+      0x30,                         /* lit0 */
   };
   put(o, refused, sizeof refused);
 }
@@ -522,8 +522,8 @@ static void put_sp_guard(struct out *o, const struct dmem *m) {
  * the frame's registers give, and a value read there becomes a CFA or a
  * register (review 70b). 0 if it has a branch, whose distances the checks
  * would change: not a form compilers write next to a deref. */
-static int put_expr_checked(struct out *o, const uint8_t *p,
-                            const uint8_t *end, const struct dmem *m) {
+static int put_expr_checked(struct out *o, const uint8_t *p, const uint8_t *end,
+                            const struct dmem *m) {
   int branches = 0, derefs = 0;
   for (const uint8_t *q = p; q < end; q = insn_end_op(q)) {
     branches |= *q == 0x28 || *q == 0x2f;
@@ -1197,7 +1197,8 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   }
   /* The program stops at PC's row, whose CFA rule it then sets checked
    * (put_rule_checked): only that row is ever read from this copy. */
-  struct track t = {.loc = begin, .pc = pc, .cfa = {CFA_UNSET, 0, 0, NULL, NULL}};
+  struct track t = {
+      .loc = begin, .pc = pc, .cfa = {CFA_UNSET, 0, 0, NULL, NULL}};
   const uint8_t *f_at = c->fields;
   t.code_align = bh_cfi_uleb(&f_at);
   t.data_align = bh_cfi_sleb(&f_at);
