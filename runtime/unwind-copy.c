@@ -35,9 +35,12 @@
  * whose CFA rule, unless a call out's, is set again as an expression that
  * also checks it (put_rule_checked; review 62); a program that gives rsp
  * a rule up to there is refused, as the check reads rsp (sets_sp; review
- * 64b); a rule that saves rax or rdx, where the personality routine
- * writes the exception and the selector for the landing pad, is checked
- * in the arena too (put_eh_data_checked; review 70b). A refused
+ * 64b); and every rule of that row that reads memory (a saved register's
+ * place, the return address's, a deref in an expression) is set again
+ * with the read checked against the compartment's own memory; rax and
+ * rdx, where the personality routine writes the exception and the
+ * selector for the landing pad, only in the arena (put_rules_checked;
+ * review 70b). A refused
  * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
