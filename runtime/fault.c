@@ -254,6 +254,13 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
       bh_write(" at a frame whose CFI keeps rax or rdx (a landing pad's "
                "exception and selector) off the compartment's stacks (a "
                "forged frame?)\n");
+    } else if (!bh_state->unprotected &&
+               (uintptr_t)si->si_addr == BH_UNWIND_STOP_MEMORY) {
+      bh_write("bulkhead: the unwinder stopped");
+      write_running(" in ", uc);
+      bh_write(" at a frame whose CFI reads a word of the compartment's own "
+               "memory that is not in a frame of its stacks (a forged "
+               "frame?)\n");
     } else if (!bh_state->unprotected) {
       bh_write("bulkhead: SIGSEGV (");
       bh_write(segv_reason(si->si_code));

@@ -269,6 +269,14 @@ int bh_heap_overlaps(uintptr_t a, uintptr_t b) {
   return 0;
 }
 
+void bh_heap_keyed(int i, uintptr_t r[4]) {
+  int h = heap_index(i);
+  r[0] = RT.base, r[1] = RT.base ? RT.base + (uintptr_t)RT.cap * RT.slice : 0;
+  r[2] = r[3] = 0;
+  if (h >= 0 && (unsigned)h < RT.n + RT.late)
+    r[2] = RT.c[h].data_lo, r[3] = RT.c[h].data_hi;
+}
+
 int bh_heap_copy_key(uintptr_t a) {
   for (unsigned h = 0; h < RT.n + RT.late; h++)
     if (RT.c[h].data_lo <= a && a < RT.c[h].data_hi)

@@ -465,6 +465,11 @@ int bh_heap_reserved_slot(int s, uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
  * arena (guards too, and the arenas reserved for later) or heap
  * (domain.c). */
 int bh_heap_overlaps(uintptr_t a, uintptr_t b) BH_HIDDEN;
+/* Where compartment i's key may tag heap memory, [r[0], r[1]) and
+ * [r[2], r[3]) (empty: 0, 0): the whole reservation (a block another
+ * compartment gives it lies in the giver's region) and its allocator
+ * copy's keyed data (heap.c). */
+void bh_heap_keyed(int i, uintptr_t r[4]) BH_HIDDEN;
 /* The key of the allocator copy whose keyed data holds a (heap.c), or 0. */
 int bh_heap_copy_key(uintptr_t a) BH_HIDDEN;
 int bh_overlaps_compartment(uintptr_t a, uintptr_t b) BH_HIDDEN;

@@ -36,9 +36,12 @@
  * whose CFA rule, unless a call out's, is set again as an expression that
  * also checks it (put_rule_checked; review 62); a program that gives rsp
  * a rule up to there is refused, as the check reads rsp (sets_sp; review
- * 64b); a rule that saves rax or rdx, where the personality routine
- * writes the exception and the selector for the landing pad, is checked
- * in the arena too (put_eh_data_checked; review 70b). A refused
+ * 64b); and every rule of that row that reads memory (a saved register's
+ * place, the return address's, a deref in an expression) is set again
+ * with the read checked against the compartment's own memory; rax and
+ * rdx, where the personality routine writes the exception and the
+ * selector for the landing pad, only in the arena (put_rules_checked;
+ * review 70b). A refused
  * copy stops the program with one line naming the frame
  * and why (review 30b): answered no FDE, libgcc_s would stop there and a
  * throw end in std::terminate, whose handler is a key-0 word called with
@@ -105,56 +108,56 @@ _Static_assert(__builtin_offsetof(struct ring, handover) == BH_RING_HANDOVER &&
                        BH_RING_HANDOVER_MASK,
                "the hand-over's words, as exceptions.c's stub finds them");
 
+/* The end of the expression operation at p, one libgcc_s knows other
+ * than DW_OP_GNU_encoded_addr; NULL if it is not. */
+static const uint8_t *insn_end_op(const uint8_t *p) {
+  uint8_t op = *p++;
+  if ((op >= 0x30 && op <= 0x6f) || (op >= 0x12 && op <= 0x14) ||
+      (op >= 0x16 && op <= 0x17) || (op >= 0x19 && op <= 0x22) ||
+      (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e) || op == 0x06 ||
+      op == 0x96)
+    return p; /* lit, reg, stack and arithmetic ops, deref, nop */
+  if (op >= 0x70 && op <= 0x8f) { /* breg: sleb offset */
+    bh_cfi_uleb(&p);
+    return p;
+  }
+  switch (op) {
+  case 0x03: /* addr */
+  case 0x0e: /* const8u */
+  case 0x0f: /* const8s */
+    return p + 8;
+  case 0x08: /* const1u */
+  case 0x09: /* const1s */
+  case 0x15: /* pick */
+  case 0x94: /* deref_size */
+    return p + 1;
+  case 0x0a: /* const2u */
+  case 0x0b: /* const2s */
+  case 0x28: /* bra */
+  case 0x2f: /* skip */
+    return p + 2;
+  case 0x0c: /* const4u */
+  case 0x0d: /* const4s */
+    return p + 4;
+  case 0x10: /* constu */
+  case 0x11: /* consts */
+  case 0x23: /* plus_uconst */
+  case 0x90: /* regx */
+    bh_cfi_uleb(&p);
+    return p;
+  case 0x92: /* bregx */
+    bh_cfi_uleb(&p);
+    bh_cfi_uleb(&p);
+    return p;
+  }
+  return NULL;
+}
+
 /* Whether the expression [p, end) holds only operations libgcc_s knows,
  * none of them DW_OP_GNU_encoded_addr. */
 static int expression_ok(const uint8_t *p, const uint8_t *end) {
-  while (p < end) {
-    uint8_t op = *p++;
-    if ((op >= 0x30 && op <= 0x6f) || (op >= 0x12 && op <= 0x14) ||
-        (op >= 0x16 && op <= 0x17) || (op >= 0x19 && op <= 0x22) ||
-        (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e) ||
-        op == 0x06 || op == 0x96)
-      continue; /* lit, reg, stack and arithmetic ops, deref, nop */
-    if (op >= 0x70 && op <= 0x8f) { /* breg: sleb offset */
-      bh_cfi_uleb(&p);
-      continue;
-    }
-    switch (op) {
-    case 0x03: /* addr */
-    case 0x0e: /* const8u */
-    case 0x0f: /* const8s */
-      p += 8;
-      break;
-    case 0x08: /* const1u */
-    case 0x09: /* const1s */
-    case 0x15: /* pick */
-    case 0x94: /* deref_size */
-      p += 1;
-      break;
-    case 0x0a: /* const2u */
-    case 0x0b: /* const2s */
-    case 0x28: /* bra */
-    case 0x2f: /* skip */
-      p += 2;
-      break;
-    case 0x0c: /* const4u */
-    case 0x0d: /* const4s */
-      p += 4;
-      break;
-    case 0x10: /* constu */
-    case 0x11: /* consts */
-    case 0x23: /* plus_uconst */
-    case 0x90: /* regx */
-      bh_cfi_uleb(&p);
-      break;
-    case 0x92: /* bregx */
-      bh_cfi_uleb(&p);
-      bh_cfi_uleb(&p);
-      break;
-    default:
-      return 0;
-    }
-  }
+  while (p && p < end)
+    p = insn_end_op(p);
   return p == end;
 }
 
@@ -395,6 +398,12 @@ struct cfa_rule {
   const uint8_t *exp, *exp_end; /* CFA_EXPR: the expression's operations */
 };
 
+/* The columns whose rules are tracked (struct track): x86-64's general
+ * registers, the return address (16) and 17, which libgcc_s's state
+ * still holds (its columns 0 to DWARF_FRAME_REGISTERS); a rule that
+ * places another in memory is refused. */
+#define COLUMNS 18
+
 /* Where the copy of a program stops: the row of PC, as libgcc_s runs it
  * (the CIE's instructions, then the FDE's while the location is at most
  * PC), and the rule then in force. */
@@ -405,6 +414,10 @@ struct track {
   size_t depth;
   int cut, bad, sp_rule;
   int eh_rule; /* rax or rdx given a place other than the CFA plus an offset */
+  int high;    /* a place in memory for a column libgcc_s does not unwind */
+  /* Each column's rule, if it reads memory (reg_rule's 1): the instruction
+   * that set it; the CIE's, for restore; those remembered. */
+  const uint8_t *rule[COLUMNS], *init[COLUMNS], *kept_rule[8][COLUMNS];
 };
 
 /* Whether the CFA instruction at p gives rsp (DWARF register 7) a rule
@@ -430,86 +443,145 @@ static int sets_sp(const uint8_t *p) {
   return 0; /* restore, undefined, same_value: none (rsp is the CFA) */
 }
 
-/* Whether the CFA instruction at p gives rax or rdx (DWARF 0 and 1, the
- * registers libgcc_s's landing pad gets the exception and the selector in)
- * a place in memory: 1 for DW_CFA_offset (the register into *reg, the
- * factored offset into *factored), -1 for any other form that does
- * (offset_extended(_sf), GNU_negative_offset_extended, register,
- * expression), 0 if none (a rule by value, val_*, keeps them in the
- * unwinder's own context). */
-static int eh_data_rule(const uint8_t *p, uint8_t *reg, uintptr_t *factored) {
+/* The compartment's memory as constants of the checks below: its arena
+ * (stack_lo, stack_hi], where its frames are, and the ranges its key may
+ * tag, [lo, hi) each (its data, its arena with the guard below it, and
+ * its heap's: bh_heap_keyed). Memory of another compartment's key faults
+ * at the address read, which the walk chose: nothing of it comes back. */
+struct dmem {
+  uintptr_t alo, ahi;
+  uintptr_t lo[4], hi[4];
+};
+
+static struct dmem dmem_of(const struct bulkhead_domain *d, size_t di) {
+  struct dmem m = {(uintptr_t)d->stack_lo, (uintptr_t)d->stack_hi, {0}, {0}};
+  uintptr_t h[4];
+  bh_heap_keyed((int)di, h);
+  m.lo[0] = (uintptr_t)d->data_start, m.hi[0] = (uintptr_t)d->data_end;
+  m.lo[1] = m.alo - BH_ARENA_GUARD, m.hi[1] = m.ahi;
+  m.lo[2] = h[0], m.hi[2] = h[1];
+  m.lo[3] = h[2], m.hi[3] = h[3];
+  return m;
+}
+
+/* [x] -> [x, lo < x < hi] (libgcc compares signed; addresses are below
+ * 2^47, and a word read at a "negative" one faults at it). */
+static void put_within(struct out *o, uintptr_t lo, uintptr_t hi) {
+  put1(o, 0x12);              /* dup: x, x */
+  put1(o, 0x0e), put8(o, lo); /* const8u lo */
+  put1(o, 0x2b);              /* gt: x, x > lo */
+  put1(o, 0x14);              /* over: x, a, x */
+  put1(o, 0x0e), put8(o, hi); /* const8u hi */
+  put1(o, 0x2d);              /* lt: x, a, x < hi */
+  put1(o, 0x1a);              /* and */
+}
+
+/* [g, x] -> [x], where g says the frame is on the compartment's stacks
+ * (its CFA, or its stack pointer, in the arena) and x is the address of a
+ * word the unwinder is about to read (or the personality routine write).
+ * x passes if it and g lie in the arena, or, unless STRICT, if no byte of
+ * the word is the compartment's memory (M); otherwise the word read is
+ * STOP, which faults (fault.c names it). */
+static void put_word_check(struct out *o, const struct dmem *m, int strict,
+                           uint16_t stop) {
+  /* No DW_OP_pick: libgcc_s's asserts one entry more than it reads. */
+  if (!strict) {
+    put1(o, 0x30); /* lit0: g, x, any */
+    for (int r = 0; r < 4; r++) {
+      if (m->hi[r] <= m->lo[r])
+        continue;
+      put1(o, 0x14);                         /* over: g, x, any, x */
+      put_within(o, m->lo[r] - 8, m->hi[r]); /* a byte of it in range r */
+      put1(o, 0x16), put1(o, 0x13);          /* swap, drop: g, x, any, b */
+      put1(o, 0x21);                         /* or */
+    }
+    put1(o, 0x17); /* rot: any, g, x */
+  }
+  put_within(o, m->alo, m->ahi - 7); /* g, x, the word in the arena */
+  put1(o, 0x17), put1(o, 0x17);      /* rot, rot: x, s, g */
+  put1(o, 0x1a);                     /* and: x, in */
+  if (!strict) {
+    put1(o, 0x17), put1(o, 0x17); /* rot, rot: any, x, in -> x, in, any */
+    put1(o, 0x30), put1(o, 0x29); /* lit0, eq: x, in, none */
+    put1(o, 0x21);                /* or: x, ok */
+  }
+  const uint8_t refused[] = {
+      0x28, 7,           0,         /* bra: to the end, x */
+      0x0a, stop & 0xff, stop >> 8, /* const2u stop */
+      0x06,                         /* deref: faults */
+      0x13, 0x13,                   /* drop, drop */
+      0x30,                         /* lit0 */
+  };
+  put(o, refused, sizeof refused);
+}
+
+/* [x] -> [g, x]: g whether the frame's stack pointer (rsp as the frame's
+ * rules see it: the callee's CFA) lies in the arena. */
+static void put_sp_guard(struct out *o, const struct dmem *m) {
+  put1(o, 0x77), put1(o, 0);         /* breg7 0: x, rsp */
+  put_within(o, m->alo, m->ahi + 1); /* x, rsp, g */
+  put1(o, 0x16), put1(o, 0x13);      /* swap, drop: x, g */
+  put1(o, 0x16);                     /* swap: g, x */
+}
+
+/* Copies the expression [p, end) to O with each of its reads checked
+ * (put_word_check, the frame's stack pointer as its guard): a deref in a
+ * CFA or register rule reads with the compartment's rights at an address
+ * the frame's registers give, and a value read there becomes a CFA or a
+ * register (review 70b). 0 if it has a branch, whose distances the checks
+ * would change: not a form compilers write next to a deref. */
+static int put_expr_checked(struct out *o, const uint8_t *p, const uint8_t *end,
+                            const struct dmem *m) {
+  int branches = 0, derefs = 0;
+  for (const uint8_t *q = p; q < end; q = insn_end_op(q)) {
+    branches |= *q == 0x28 || *q == 0x2f;
+    derefs |= *q == 0x06 || *q == 0x94;
+  }
+  if (branches && derefs)
+    return 0;
+  while (p < end) {
+    const uint8_t *next = insn_end_op(p);
+    if (*p == 0x06 || *p == 0x94) {
+      put_sp_guard(o, m);
+      put_word_check(o, m, 0, BH_UNWIND_STOP_MEMORY);
+    }
+    put(o, p, (size_t)(next - p));
+    p = next;
+  }
+  return 1;
+}
+
+/* The column whose rule the CFA instruction at p sets, into *col, and
+ * how: 1 a place in memory (offset, offset_extended(_sf),
+ * GNU_negative_offset_extended, expression) or val_expression (a value
+ * its derefs read), -1 another rule (undefined, same_value, register,
+ * val_offset), 2 restore (the CIE's rule), 0 none. */
+static int reg_rule(const uint8_t *p, uintptr_t *col) {
   uint8_t op = *p++;
-  if (op >> 6 == 2) { /* offset */
-    *reg = op & 0x3f;
-    *factored = bh_cfi_uleb(&p);
-    return *reg <= 1;
+  if (op >> 6 == 2 || op >> 6 == 3) { /* offset, restore */
+    *col = op & 0x3f;
+    return op >> 6 == 2 ? 1 : 2;
   }
   switch (op) {
   case 0x05: /* offset_extended */
-  case 0x09: /* register */
   case 0x10: /* expression */
   case 0x11: /* offset_extended_sf */
+  case 0x16: /* val_expression */
   case 0x2f: /* GNU_negative_offset_extended */
-    return bh_cfi_uleb(&p) <= 1 ? -1 : 0;
+    *col = bh_cfi_uleb(&p);
+    return 1;
+  case 0x06: /* restore_extended */
+    *col = bh_cfi_uleb(&p);
+    return 2;
+  case 0x07: /* undefined */
+  case 0x08: /* same_value */
+  case 0x09: /* register */
+  case 0x14: /* val_offset */
+  case 0x15: /* val_offset_sf */
+    *col = bh_cfi_uleb(&p);
+    return -1;
   }
   return 0;
-}
-
-/* Appends to O the rule of DW_CFA_offset for REG (rax or rdx) at OFF from
- * the CFA, as an expression that checks it: the personality routine
- * writes the exception's address and the selector through it
- * (_Unwind_SetGR) and the landing pad gets them back from there. A forged
- * frame off the compartment's stacks with such a rule (libgcc_s's own
- * _Unwind_RaiseException: rax at cfa-72) put them in memory other
- * domains write, and the compartment's catch took a forged exception in
- * rax (review 70b, attacks-rev70b-eh-data-reg.cpp). So the CFA and the
- * slot must lie in the arena of D, the compartment whose rights the
- * unwinder holds (a CFA there comes from a frame whose stack pointer is
- * there too: put_reentry_check); else the place read is
- * BH_UNWIND_STOP_EH_DATA, which faults (fault.c). */
-static void put_eh_data_checked(struct out *o, uint8_t reg, intptr_t off,
-                                const struct bulkhead_domain *d) {
-  uintptr_t lo = (uintptr_t)d->stack_lo, hi = (uintptr_t)d->stack_hi;
-  _Static_assert(BH_UNWIND_STOP_EH_DATA < 0x10000, "a const2u");
-  static const uint8_t refused[] = {
-      0x28, 7, 0,       /* bra: to the end, the slot */
-      0x0a, BH_UNWIND_STOP_EH_DATA & 0xff,
-      BH_UNWIND_STOP_EH_DATA >> 8, /* const2u */
-      0x06,             /* deref: faults */
-      0x13, 0x13,       /* drop, drop */
-      0x30,             /* lit0 */
-  };
-  uint8_t e[96];
-  struct out b = {e, e + sizeof e, 0};
-  put1(&b, 0x12);                     /* dup: cfa, cfa */
-  put1(&b, 0x0e), put8(&b, lo);       /* const8u lo */
-  put1(&b, 0x2b);                     /* gt: cfa, cfa > lo */
-  put1(&b, 0x14);                     /* over: cfa, a, cfa */
-  put1(&b, 0x0e), put8(&b, hi);       /* const8u hi */
-  put1(&b, 0x2c);                     /* le: cfa, a, cfa <= hi */
-  put1(&b, 0x1a);                     /* and: cfa, the CFA in the arena */
-  put1(&b, 0x16);                     /* swap: in, cfa */
-  put1(&b, 0x11), put_sleb(&b, off);  /* consts off */
-  put1(&b, 0x22);                     /* plus: in, slot */
-  put1(&b, 0x12);                     /* dup */
-  put1(&b, 0x0e), put8(&b, lo);       /* const8u lo */
-  put1(&b, 0x2b);                     /* gt: in, slot, slot > lo */
-  put1(&b, 0x14);                     /* over: in, slot, a, slot */
-  put1(&b, 0x0e), put8(&b, hi - 8);   /* const8u hi - 8 */
-  put1(&b, 0x2c);                     /* le: in, slot, a, slot + 8 <= hi */
-  put1(&b, 0x1a);                     /* and: in, slot, the slot in it */
-  put1(&b, 0x16);                     /* swap: in, s, slot */
-  put1(&b, 0x17);                     /* rot: slot, in, s */
-  put1(&b, 0x1a);                     /* and: slot, both */
-  put(&b, refused, sizeof refused);
-  if (b.full) {
-    o->full = 1;
-    return;
-  }
-  put1(o, 0x10); /* expression: register, block */
-  put_uleb(o, reg);
-  put_uleb(o, (uintptr_t)(b.p - e));
-  put(o, e, (size_t)(b.p - e));
 }
 
 /* Follows the CFA instruction at p (program_ok's) in t; 0 once it is past
@@ -531,6 +603,14 @@ static int follow(struct track *t, const uint8_t *p, const uint8_t *next) {
     return t->loc <= t->pc;
   }
   t->sp_rule |= sets_sp(p - 1);
+  uintptr_t col;
+  int how = reg_rule(p - 1, &col);
+  if (how && col >= COLUMNS)
+    t->high |= how == 1;
+  else if (how)
+    t->rule[col] = how == 1 ? p - 1 : how == 2 ? t->init[col] : NULL;
+  /* rax or rdx in a place an expression or another register gives */
+  t->eh_rule |= how && col <= 1 && (op == 0x10 || op == 0x09);
   switch (op) {
   case 0x0c: /* def_cfa */
   case 0x12: /* def_cfa_sf */
@@ -564,13 +644,15 @@ static int follow(struct track *t, const uint8_t *p, const uint8_t *next) {
     if (t->depth == sizeof t->kept / sizeof t->kept[0])
       t->bad = 1;
     else
-      t->kept[t->depth++] = t->cfa;
+      memcpy(t->kept_rule[t->depth], t->rule, sizeof t->rule),
+          t->kept[t->depth++] = t->cfa;
     break;
   case 0x0b: /* restore_state */
     if (!t->depth)
       t->bad = 1;
     else
-      t->cfa = t->kept[--t->depth];
+      t->cfa = t->kept[--t->depth],
+      memcpy(t->rule, t->kept_rule[t->depth], sizeof t->rule);
     break;
   }
   return 1;
@@ -618,14 +700,16 @@ static void put_reentry_check(struct out *o, const struct bulkhead_domain *d) {
  * (put_checked_cfa wrote it where the program sets it), any other becomes
  * a CFA expression that computes it as R does, then put_reentry_check's
  * operations. */
-static void put_rule_checked(struct out *o, const struct cfa_rule *r,
-                             const struct bulkhead_domain *d) {
+static int put_rule_checked(struct out *o, const struct cfa_rule *r,
+                            const struct bulkhead_domain *d,
+                            const struct dmem *m) {
   if (r->how == CFA_MARKED)
-    return;
+    return 1;
   uint8_t body[SLOT];
   struct out b = {body, body + sizeof body, 0};
   if (r->how == CFA_EXPR) {
-    put(&b, r->exp, (size_t)(r->exp_end - r->exp));
+    if (!put_expr_checked(&b, r->exp, r->exp_end, m))
+      return 0;
   } else if (r->reg < 32) {
     put1(&b, (uint8_t)(0x70 + r->reg)); /* breg<reg> off */
     put_sleb(&b, r->off);
@@ -637,11 +721,70 @@ static void put_rule_checked(struct out *o, const struct cfa_rule *r,
   put_reentry_check(&b, d);
   if (b.full) {
     o->full = 1;
-    return;
+    return 1;
   }
   put1(o, 0x0f); /* def_cfa_expression */
   put_uleb(o, (uintptr_t)(b.p - body));
   put(o, body, (size_t)(b.p - body));
+  return 1;
+}
+
+/* Appends to O, for each column whose rule at T's row reads memory, that
+ * rule again with its reads checked (put_word_check; review 70b): with
+ * the compartment's rights the unwinder reads each saved register (the
+ * return address too: the CIE's rule) where the rule says, and the
+ * personality routine writes rax and rdx there (_Unwind_SetGR). A forged
+ * frame off the compartment's stacks (its CFA from a chosen rbp) put that
+ * place next to the compartment's data, and the word read came back as a
+ * return address with no FDE, the address of the fault at it
+ * (attacks-rev70b-unwind-read-pin.cpp). A place from the CFA plus an
+ * offset is checked with the CFA as the guard (a CFA in the arena has
+ * passed put_reentry_check), an expression's with the frame's stack
+ * pointer; rax and rdx only in the arena (review 70b, where the landing
+ * pad takes its exception: attacks-rev70b-eh-data-reg.cpp). 0 if an
+ * expression cannot be checked (put_expr_checked). */
+static int put_rules_checked(struct out *o, const struct track *t,
+                             const struct dmem *m) {
+  for (uintptr_t col = 0; col < COLUMNS; col++) {
+    const uint8_t *p = t->rule[col];
+    if (!p)
+      continue;
+    uint8_t op = *p++, body[SLOT];
+    struct out b = {body, body + sizeof body, 0};
+    int strict = col <= 1;
+    uint16_t stop = strict ? BH_UNWIND_STOP_EH_DATA : BH_UNWIND_STOP_MEMORY;
+    if (op >> 6 == 2 || op == 0x05 || op == 0x11 || op == 0x2f) {
+      if (op >> 6 != 2)
+        bh_cfi_uleb(&p);
+      intptr_t off = op == 0x11 ? bh_cfi_sleb(&p) * t->data_align
+                                : (intptr_t)bh_cfi_uleb(&p) * t->data_align;
+      if (op == 0x2f)
+        off = -off;
+      put_within(&b, m->alo, m->ahi + 1); /* cfa, g */
+      put1(&b, 0x16);                     /* swap: g, cfa */
+      put1(&b, 0x11), put_sleb(&b, off);  /* consts off */
+      put1(&b, 0x22);                     /* plus: g, x */
+      put_word_check(&b, m, strict, stop);
+    } else { /* expression, val_expression: register, block */
+      bh_cfi_uleb(&p);
+      uintptr_t n = bh_cfi_uleb(&p);
+      if (!put_expr_checked(&b, p, p + n, m))
+        return 0;
+      if (op == 0x10) { /* the place it computes, read */
+        put_sp_guard(&b, m);
+        put_word_check(&b, m, strict, stop);
+      }
+    }
+    if (b.full) {
+      o->full = 1;
+      return 1;
+    }
+    put1(o, op == 0x16 ? 0x16 : 0x10); /* (val_)expression: column, block */
+    put_uleb(o, col);
+    put_uleb(o, (uintptr_t)(b.p - body));
+    put(o, body, (size_t)(b.p - body));
+  }
+  return 1;
 }
 
 /* Copies the CFA program [p, end) (program_ok's) up to T's row: each
@@ -661,13 +804,7 @@ static void put_program(struct out *o, const uint8_t *p, const uint8_t *end,
     }
     if (*p == 0x0f) /* def_cfa_expression: past the block's length */
       bh_cfi_uleb(&block);
-    uint8_t reg;
-    uintptr_t factored;
-    int eh = eh_data_rule(p, &reg, &factored);
-    t->eh_rule |= eh < 0;
-    if (eh > 0)
-      put_eh_data_checked(o, reg, (intptr_t)factored * t->data_align, d);
-    else if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
+    if (*p == 0x0f && (kind = marked_cfa(block, next, &at, &above)))
       put_checked_cfa(o, at, above, kind, d, c, stack);
     else
       put(o, p, (size_t)(next - p));
@@ -1079,12 +1216,13 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
   }
   /* The program stops at PC's row, whose CFA rule it then sets checked
    * (put_rule_checked): only that row is ever read from this copy. */
-  struct track t = {begin, pc, 0, 0, {CFA_UNSET, 0, 0, NULL, NULL}, {{0}},
-                    0, 0, 0, 0, 0};
+  struct track t = {
+      .loc = begin, .pc = pc, .cfa = {CFA_UNSET, 0, 0, NULL, NULL}};
   const uint8_t *f_at = c->fields;
   t.code_align = bh_cfi_uleb(&f_at);
   t.data_align = bh_cfi_sleb(&f_at);
   put_program(&o, c->insns, c->end, d, di, stack, &t);
+  memcpy(t.init, t.rule, sizeof t.rule); /* what restore takes back */
   close_entry(&o, cie);
 
   uint8_t *f = o.p;
@@ -1110,12 +1248,20 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     return *why = "its CFI keeps rax or rdx (the landing pad's exception "
                   "and selector) elsewhere than at an offset from the CFA",
            NULL;
+  if (t.high)
+    return *why = "its CFI saves in memory a register libgcc_s does not "
+                  "unwind (a column over 17)",
+           NULL;
   if (t.sp_rule)
     return *why = "its CFI reads the next frame's stack pointer from "
                   "memory or another register, as a signal frame's does "
                   "(glibc's setcontext, __longjmp)",
            NULL;
-  put_rule_checked(&o, &t.cfa, d);
+  struct dmem m = dmem_of(d, di);
+  if (!put_rule_checked(&o, &t.cfa, d, &m) || !put_rules_checked(&o, &t, &m))
+    return *why = "its CFI has an expression that reads memory and "
+                  "branches (its reads cannot be checked)",
+           NULL;
   close_entry(&o, f);
   if (lsda_at && callout.kind && !o.full) {
     const uint8_t *lc = o.p;

@@ -397,6 +397,12 @@
  * and that place or the CFA lies off that compartment's arena (review
  * 70b: a forged frame off its stacks chose them). */
 #define BH_UNWIND_STOP_EH_DATA 0xbae0
+/* Read likewise where a frame's CFI would have the unwinder read (or
+ * write) a word of that compartment's own memory (its data, heap or
+ * stacks) but not in a frame of its stacks, or a word of its stacks from
+ * a frame off them (review 70b: a forged frame's CFA next to its data,
+ * and the word read there came back as a fault's address). */
+#define BH_UNWIND_STOP_MEMORY 0xbae8
 /* A run-time-chosen call's frame there (the any-trampoline; bh_as_default
  * keeps its own on the default stack): BH_FRAME_TO_OLD_SLOT as above, then
  * the caller's index at BH_FRAME_FROM_OLD_SLOT and its stack pointer at
