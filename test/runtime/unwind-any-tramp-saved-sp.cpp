@@ -134,7 +134,9 @@ static void *attacker(void *) {
    * stack pointer (BH_FRAME_FROM_SP: in its arena, at the record, 16-
    * aligned) just above the caller's index (BH_FRAME_FROM_OLD_SLOT: 0). */
   volatile uintptr_t *found = NULL;
-  for (volatile uintptr_t *w = top - 4096; w < top && !found; w++)
+  /* From the top down: lower, stale words of the runtime's own earlier
+   * calls (a stack's hand-over area, with a 0 below) can match too. */
+  for (volatile uintptr_t *w = top - 1; w > top - 4096 && !found; w--)
     if (w[0] > lo && w[0] <= hi && w[0] % 16 == 0 && w[-1] == 0)
       found = w;
   printf("saved stack pointer %s\n", found ? "found" : "not found");
