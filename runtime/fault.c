@@ -217,6 +217,30 @@ static void step_done(int sig, siginfo_t *si, void *ucv) {
   uc->uc_mcontext.gregs[REG_EFL] &= ~0x100;
 }
 
+/* Why the unwinder stopped, for a fault at one of the addresses its
+ * checked copies read to stop it (unwind-copy.c), or NULL. */
+static const char *unwinder_stop(uintptr_t a) {
+  switch (a) {
+  case BH_UNWIND_STOP:
+    return " at a call out of the compartment whose saved stack pointer "
+           "does not point at the compartment's cookie on this thread's "
+           "stack (moved by other code?)\n";
+  case BH_UNWIND_STOP_REENTRY:
+    return " at a frame outside the compartment's stacks whose CFA lies "
+           "in them: only a call out leads back into them (a frame "
+           "pointer or saved register rewritten by other code?)\n";
+  case BH_UNWIND_STOP_EH_DATA:
+    return " at a frame whose CFI keeps rax or rdx (a landing pad's "
+           "exception and selector) off the compartment's stacks (a "
+           "forged frame?)\n";
+  case BH_UNWIND_STOP_MEMORY:
+    return " at a frame whose CFI reads a word of the compartment's own "
+           "memory that is not in a frame of its stacks (a forged "
+           "frame?)\n";
+  }
+  return NULL;
+}
+
 /* Reports a SIGSEGV, naming the domain that was running and, for a
  * protection-key fault, the compartment that owns the key. The handler is
  * SA_RESETHAND: a fault repeats when we return and kills the process with
@@ -233,34 +257,12 @@ static void report_fault(int sig, siginfo_t *si, void *ucv) {
     return;
   }
   if (si->si_code != SEGV_PKUERR) {
-    if (!bh_state->unprotected &&
-        (uintptr_t)si->si_addr == BH_UNWIND_STOP) { /* unwind-copy.c */
+    const char *stop =
+        bh_state->unprotected ? NULL : unwinder_stop((uintptr_t)si->si_addr);
+    if (stop) {
       bh_write("bulkhead: the unwinder stopped");
       write_running(" in ", uc);
-      bh_write(" at a call out of the compartment whose saved stack pointer "
-               "does not point at the compartment's cookie on this thread's "
-               "stack (moved by other code?)\n");
-    } else if (!bh_state->unprotected &&
-               (uintptr_t)si->si_addr == BH_UNWIND_STOP_REENTRY) {
-      bh_write("bulkhead: the unwinder stopped");
-      write_running(" in ", uc);
-      bh_write(" at a frame outside the compartment's stacks whose CFA lies "
-               "in them: only a call out leads back into them (a frame "
-               "pointer or saved register rewritten by other code?)\n");
-    } else if (!bh_state->unprotected &&
-               (uintptr_t)si->si_addr == BH_UNWIND_STOP_EH_DATA) {
-      bh_write("bulkhead: the unwinder stopped");
-      write_running(" in ", uc);
-      bh_write(" at a frame whose CFI keeps rax or rdx (a landing pad's "
-               "exception and selector) off the compartment's stacks (a "
-               "forged frame?)\n");
-    } else if (!bh_state->unprotected &&
-               (uintptr_t)si->si_addr == BH_UNWIND_STOP_MEMORY) {
-      bh_write("bulkhead: the unwinder stopped");
-      write_running(" in ", uc);
-      bh_write(" at a frame whose CFI reads a word of the compartment's own "
-               "memory that is not in a frame of its stacks (a forged "
-               "frame?)\n");
+      bh_write(stop);
     } else if (!bh_state->unprotected) {
       bh_write("bulkhead: SIGSEGV (");
       bh_write(segv_reason(si->si_code));
