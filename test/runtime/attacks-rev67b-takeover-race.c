@@ -31,7 +31,7 @@
 // 3 of 3; control: 0 bytes.
 // Fixed: no takeover in the trampolines: the runtime writes the owner
 // word (with the compartment's rights) when it gives a stack to a thread
-// (runtime/stacks.c own_stack), and an entry that finds another owner
+// (runtime/stacks.c own_stacks), and an entry that finds another owner
 // traps (loadStackTop's trapUnlessOwner). A lock cmpxchg on the owner
 // word alone would not have closed it: the old owner reads its own name
 // before the taker's claim and the mark after the taker's frames are
