@@ -27,9 +27,30 @@
 #define PKEY_AD(k) (1u << (2 * (k)))
 
 static pthread_mutex_t registering = PTHREAD_MUTEX_INITIALIZER;
+/* This thread is inside registration: a fork from there (a constructor,
+ * an interposed mprotect) must not wait for its own thread. Key-0, like
+ * the mutex itself: rewritten, it only lets a fork skip the hold. */
+static __thread int registering_here;
 
-/* Across a fork (fork.c): no compartment comes while its locks are held. */
-void bh_registration_hold(void) { pthread_mutex_lock(&registering); }
+static void lock_registration(void) {
+  pthread_mutex_lock(&registering);
+  registering_here = 1;
+}
+
+static void unlock_registration(void) {
+  registering_here = 0;
+  pthread_mutex_unlock(&registering);
+}
+
+/* Across a fork (fork.c): no compartment comes while its locks are held.
+ * Returns whether it took the lock (not when this thread holds it). */
+int bh_registration_hold(void) {
+  if (registering_here)
+    return 0;
+  pthread_mutex_lock(&registering);
+  return 1;
+}
+
 void bh_registration_release(void) { pthread_mutex_unlock(&registering); }
 
 static uintptr_t hex(const char **p) {
@@ -407,13 +428,13 @@ static void register_filtered(const struct bh_domain_table *t, size_t first,
  * No argument: what it registers comes from the notes (domain.c). */
 void bh_register_loaded(void) __asm__(BH_SYM_DSO_REGISTER);
 void bh_register_loaded(void) {
-  pthread_mutex_lock(&registering);
+  lock_registration();
   struct bh_domain_table *t = fresh_copy(&bh_domain_table);
   size_t first = t->count, old = t->objects;
   bh_find_objects(t, first, 1);
   if (t->objects == old) { /* all registered (at start-up, or before) */
     munmap(t, BH_PAGE);
-    pthread_mutex_unlock(&registering);
+    unlock_registration();
     return;
   }
   const char *obj = first < t->count ? t->object[first] : "a shared object";
@@ -432,7 +453,7 @@ void bh_register_loaded(void) {
   if (bh_policy->on) {
     register_filtered(t, first, old);
     munmap(t, BH_PAGE);
-    pthread_mutex_unlock(&registering);
+    unlock_registration();
     return;
   }
   if (!bh_late_objects_possible())
@@ -461,7 +482,7 @@ void bh_register_loaded(void) {
    * (tools/dso-inert.h), none of which registration ran; its gates' words
    * are final (docs/shared-objects.md, step 6, piece 2). */
   bh_exec_objects(&bh_domain_table.t, old, 1);
-  pthread_mutex_unlock(&registering);
+  unlock_registration();
 }
 
 /* What a shared object with compartments refers to (dso-object.c), its

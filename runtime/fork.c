@@ -11,7 +11,10 @@
  * back; the child, whose one thread holds them, frees them and voids the
  * tickets gone threads took while they waited. The state under them is
  * whole, since no one is inside. dlopen.c's registration lock is held
- * too, first: the compartments stay the same from prepare to child.
+ * too, first: the compartments stay the same from prepare to child. A
+ * fork from inside registration (a constructor, an interposed mprotect:
+ * dso/dlopen-hardened.test) holds it already and does not take it again;
+ * its child goes on registering and unlocks it itself.
  *
  * Order and deadlock. Compartments in index order, in each its table's
  * lock before its heap's: the runtime's one nesting of them
@@ -62,6 +65,7 @@
 #include <sys/single_threaded.h>
 
 static __thread sigset_t old_mask;
+static __thread int held_registration;
 
 /* Each compartment with a heap, in index order, with its rights (where
  * they are enforced; else anyone's). The stack first: bh_heap_fork is
@@ -88,21 +92,23 @@ static void prepare(void) {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old_mask);
-  bh_registration_hold();
+  held_registration = bh_registration_hold();
   if (!__libc_single_threaded)
     each(BH_FORK_HOLD);
 }
 
 static void parent(void) {
   each(BH_FORK_PARENT);
-  bh_registration_release();
+  if (held_registration)
+    bh_registration_release();
   pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 }
 
 static void child(void) {
   bh_stacks_after_fork();
   each(BH_FORK_CHILD);
-  bh_registration_release();
+  if (held_registration)
+    bh_registration_release();
   pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 }
 

@@ -654,7 +654,7 @@ uintptr_t bh_stack_on(int c, int i,
 /* pthread_atfork handlers (fork.c). */
 void bh_fork_init(void) BH_HIDDEN;
 /* dlopen.c's registration lock, held across a fork (fork.c). */
-void bh_registration_hold(void) BH_HIDDEN;
+int bh_registration_hold(void) BH_HIDDEN;
 void bh_registration_release(void) BH_HIDDEN;
 /* Reserves COUNT stack arenas for compartments registered later,
  * PROT_NONE and untagged (stacks.c); their bounds into *lo, *hi. */
