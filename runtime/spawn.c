@@ -28,12 +28,14 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -238,6 +240,37 @@ pid_t _Fork(void) {
   if (bh_in_compartment())
     return (pid_t)bh_as_default(fork_as_default, (void *)1).a;
   return (pid_t)fork_as_default((void *)1).a;
+}
+
+/* glibc's daemon forks inside libc (__fork), past fork above: its child's
+ * stack fix-up would rest on glibc's key-0 atfork list alone
+ * (attacks-rev70a-fork-handler-list.c, daemon). The same steps, through
+ * the runtime's fork. */
+int daemon(int nochdir, int noclose) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid > 0)
+    _exit(0);
+  if (setsid() < 0)
+    return -1;
+  if (!nochdir && chdir("/")) {
+    /* as glibc: a daemon that cannot reach / stays where it is */
+  }
+  if (noclose)
+    return 0;
+  int fd = open("/dev/null", O_RDWR);
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  int bad = fstat(fd, &st) ? errno : S_ISCHR(st.st_mode) ? 0 : ENODEV;
+  for (int i = 0; i < 3 && !bad; i++)
+    dup2(fd, i);
+  if (fd > 2 || bad)
+    close(fd);
+  if (bad)
+    errno = bad;
+  return bad ? -1 : 0;
 }
 
 /* vfork: the child borrows the parent's stack until it execs or exits, so

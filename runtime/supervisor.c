@@ -174,14 +174,17 @@ int bh_cannot_look(void) {
 /* Thread by thread: the leader's memory is gone once it ended
  * (pthread_exit) while its threads live on, and kcmp then says "other
  * memory" (review 6, attacks-review6-adopt-zombie-parent.c and
- * -zombie-leader-sharer.c). */
+ * -zombie-leader-sharer.c). A task reaped since the listing (ESRCH while
+ * tid lives) shares nothing: a daemon's parent exits as its child asks
+ * to take its stacks over (test/runtime/daemon.c). Any other failure:
+ * unknown (-1). */
 int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
   DIR *d = opendir(path);
   if (!d)
     return bh_cannot_look() ? -2 : 0; /* else gone */
-  int shares = 0, told = 0;
+  int shares = 0, unknown = 0;
   for (struct dirent *e; !shares && (e = readdir(d));) {
     char *end;
     long t = strtol(e->d_name, &end, 10);
@@ -190,11 +193,12 @@ int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) {
     long order = syscall(SYS_kcmp, (pid_t)t, tid, KCMP_VM, 0, 0);
     if (order == 0)
       shares = 1;
-    else if (order > 0)
-      told = 1;
+    else if (order < 0 &&
+             (errno != ESRCH || syscall(SYS_kcmp, tid, tid, KCMP_VM, 0, 0)))
+      unknown = 1;
   }
   closedir(d);
-  return shares ? 1 : told ? 0 : -1;
+  return shares ? 1 : unknown ? -1 : 0;
 }
 
 int bh_each_sharer(pid_t tgid, pid_t tid, int (*fn)(pid_t p, void *arg),

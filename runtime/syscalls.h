@@ -321,8 +321,8 @@ pid_t bh_task_tgid(pid_t tid) BH_HIDDEN;
 int bh_cannot_look(void) BH_HIDDEN;
 /* Whether some live task of process tgid shares task tid's memory (kcmp
  * of each thread: a process whose leader ended has none of its own): 1,
- * 0, -1 if no thread could be compared, -2 if the supervisor could not
- * look (bh_cannot_look). */
+ * 0, -1 if a thread could not be compared (one reaped meanwhile shares
+ * nothing), -2 if the supervisor could not look (bh_cannot_look). */
 int bh_tgid_shares_memory_of(pid_t tgid, pid_t tid) BH_HIDDEN;
 /* Calls fn(p, arg) for each process p of the system, other than tgid and
  * the supervisor, that shares task tid's memory (a vfork child, a

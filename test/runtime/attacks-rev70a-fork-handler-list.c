@@ -27,12 +27,15 @@
 // after the fix-up every stack held is the one thread's; if one is
 // another's, the handler did not run, and they run the fix-up themselves
 // (stacks.c, bh_stacks_after_fork). The guest's way back traps again
-// (child: signal 4). Left: a fork inside libc that does not go through
-// the program's fork (daemon's __fork) still depends on the list.
+// (child: signal 4).
+// The same with daemon(), whose fork inside libc (__fork) does not reach
+// the runtime's: ATTACK SUCCEEDED until the runtime's daemon forked
+// through its own fork (spawn.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
 // RUN: %run %t attack | FileCheck %s
+// RUN: %run %t daemon | FileCheck %s
 // CONTROL: the runtime's fork handler: found
 // CONTROL: saved stack pointer moved: yes
 // CONTROL: child: signal 4
@@ -49,6 +52,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -147,9 +151,9 @@ static uintptr_t *find_handler(void) {
   return found;
 }
 
-int main(int argc, char **argv) {
-  setvbuf(stdout, NULL, _IONBF, 0);
-  attack = !(argc > 1 && !strcmp(argv[1], "control"));
+/* The parent's scene, then the fork (fork, or daemon's inside libc). The
+ * child runs the guest; a daemon's parent exits inside daemon. */
+static void scene(int use_daemon) {
   pthread_t t;
   CHECK(pthread_create(&t, NULL, admin_thread, NULL) == 0);
   while (!admin_out)
@@ -159,17 +163,42 @@ int main(int argc, char **argv) {
     h[2] = 0;
   printf("the runtime's fork handler: %s\n",
          !h ? "not found" : attack ? "found, cleared" : "found");
-  pid_t p = fork();
+  pid_t p = use_daemon ? (daemon(1, 1) ? -1 : 0) : fork();
+  CHECK(p >= 0);
   if (p == 0) {
     pthread_t g;
     CHECK(pthread_create(&g, NULL, guest_thread, NULL) == 0);
     CHECK(pthread_join(g, NULL) == 0);
     _exit(0);
   }
+}
+
+static void report(pid_t p) {
   int st = 0;
-  waitpid(p, &st, 0);
+  CHECK(waitpid(p, &st, 0) > 0);
   printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
          WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
+/* "daemon": this process waits for the daemon (its subreaper) after its
+ * parent, which ran the scene, exits inside daemon. */
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  const char *mode = argc > 1 ? argv[1] : "attack";
+  attack = strcmp(mode, "control") != 0;
+  if (strcmp(mode, "daemon")) {
+    scene(0); /* returns in the parent only */
+    report(-1);
+  } else {
+    CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+    pid_t p = fork();
+    CHECK(p >= 0);
+    if (p == 0)
+      scene(1); /* does not return */
+    int st = 0;
+    CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && !WEXITSTATUS(st));
+    report(-1);
+  }
   puts("attacks-rev70a-fork-handler-list: end");
   _exit(0); /* thread 2 waits forever */
 }
