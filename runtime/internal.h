@@ -676,6 +676,7 @@ char *bh_stack_arena(struct bulkhead_domain *d, int pkey) BH_HIDDEN;
 void bh_stats_init(char **envp) BH_HIDDEN;
 void bh_stats_stack(struct bulkhead_domain *d) BH_HIDDEN;
 void bh_stats_heap(int i, long delta) BH_HIDDEN;
+void bh_stats_unwind_copy(size_t bytes) BH_HIDDEN;
 void bh_signals_init(void) BH_HIDDEN;
 void bh_sigstack_thread_init(void) BH_HIDDEN;
 #ifdef BH_BENCH_NOP_WRPKRU

@@ -12,6 +12,7 @@
 #include <time.h>
 
 static struct { long in_use, peak; } heap_bytes[BH_MAX_COMPARTMENTS];
+static size_t largest_copy; /* of a frame's unwind rules (unwind-copy.c) */
 static struct timespec started;
 
 void bh_stats_init(char **envp) {
@@ -36,6 +37,16 @@ void bh_stats_heap(int i, long delta) {
   long peak = __atomic_load_n(&heap_bytes[i].peak, __ATOMIC_RELAXED);
   while (now > peak &&
          !__atomic_compare_exchange_n(&heap_bytes[i].peak, &peak, now, 1,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    ;
+}
+
+void bh_stats_unwind_copy(size_t bytes) {
+  if (!__bulkhead_domain0.counting)
+    return;
+  size_t now = __atomic_load_n(&largest_copy, __ATOMIC_RELAXED);
+  while (bytes > now &&
+         !__atomic_compare_exchange_n(&largest_copy, &now, bytes, 1,
                                       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
     ;
 }
@@ -73,6 +84,14 @@ __attribute__((destructor(101))) static void print_stats(void) {
               i < BH_MAX_COMPARTMENTS ? heap_bytes[i].in_use : 0,
               i < BH_MAX_COMPARTMENTS ? heap_bytes[i].peak : 0, in + out, ms,
               secs > 0 ? (unsigned long)((double)(in + out) / secs) : 0);
+    bh_write(line);
+  }
+  if (largest_copy) {
+    char line[160];
+    bh_format(line, sizeof line,
+              "bulkhead: stats: the largest copy of a frame's unwind rules: "
+              "%zu bytes of a slot's 4080\n",
+              largest_copy);
     bh_write(line);
   }
 }

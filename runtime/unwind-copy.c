@@ -1293,6 +1293,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     return *why = "its CIE, FDE and LSDA together are over the 4080 bytes "
                   "of a copy's slot",
            NULL;
+  bh_stats_unwind_copy((size_t)(o.p - slot));
   return f;
 }
 

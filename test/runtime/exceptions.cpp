@@ -4,6 +4,10 @@
 // domain. Found in review (before, the handler could read vault data).
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -O2 %s -o %t && %run %t
+// With BULKHEAD_STATS=1, the size of the largest frame's copy of unwind
+// rules the unwinder read with the vault's rights (runtime/unwind-copy.c).
+// RUN: env BULKHEAD_STATS=1 %run %t 2>&1 | FileCheck %s --check-prefix=STATS
+// STATS: bulkhead: stats: the largest copy of a frame's unwind rules: {{[1-9][0-9]*}} bytes of a slot's 4080
 // RUN: %bulkhead_clangxx -fpkey-compartments -O0 %s -o %t0 && %run %t0
 // The exception unwinds through the trampoline, from the vault's stack back
 // to the default one (its CFI finds the caller's stack pointer where the
