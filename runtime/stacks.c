@@ -436,8 +436,8 @@ static void *current_sp(void) {
  * still running on (exit called inside a compartment) is kept. Every
  * signal blocked throughout: a handler's entry in between was given the
  * stack being released, unmapped already, or put the emptied slot back to
- * it (review 71, stacks-rev71-exit-signal.c). One after it gets a stack
- * of its own, and the exit handler again. */
+ * it (review 71, stacks-rev71-signal-first-entry-exit.c, exit). One after
+ * it gets a stack of its own, and the exit handler again. */
 static void thread_exit(void *unused) {
   (void)unused;
   static const uint64_t all = ~(uint64_t)0;
@@ -595,7 +595,7 @@ __attribute__((noinline)) static void give_stack(struct bulkhead_domain *d,
  * throughout: a handler's entry into the compartment in between found the
  * stack claimed but not mapped yet (the claim lets signals in at its end),
  * or the slot set but the owner word not yet written, and stopped the
- * process (review 71, stacks-rev71-first-entry-signal.c). Raw system
+ * process (review 71, stacks-rev71-signal-first-entry-exit.c). Raw system
  * calls: errno stays the caller's. */
 __attribute__((used)) static void bh_stack_new(struct bulkhead_domain *d,
                                                long slot_tpoff) {
