@@ -75,7 +75,9 @@
  * parks 960 KiB of locals on a 1 MiB stack). Without a
  * compartment stack (-fno-pkey-compartment-stacks, or a PKRU that is no
  * compartment's) there is no such memory: the caller answers the object's
- * own FDE, as before.
+ * own FDE, as before. Off its stacks (its code on a stack of its own,
+ * makecontext: ring_here) only the runtime's own walks get the object's
+ * FDE; a throw stops there (review 73a).
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -989,8 +991,6 @@ static _Unwind_Reason_Code listed_personality(int version,
   return checked_personality(version, actions, cls, exc, ctx, 0);
 }
 
-/* This thread's ring on the stack of the compartment whose rights it
- * holds, or NULL (see the top). */
 /* The ring at p, with compartment c's rights. A stack outlives its thread:
  * the next thread to take it starts with no caught or uncaught exceptions
  * and no walk under way, not the ones the last left (an exception in
@@ -1010,14 +1010,30 @@ static struct ring *owned(char *p, uint64_t claim) {
   return r;
 }
 
-static struct ring *this_ring(void) {
+/* This thread's ring on the stack of the compartment whose rights it
+ * holds, or NULL (see the top): the one the unwinder runs on; off the
+ * compartment's stacks (its code on a stack of its own: makecontext on
+ * its memory), the first the owner table gives this thread, and *off is
+ * 1 (review 73a: with no ring there, a throw got the objects' own FDEs,
+ * and libstdc++'s key-0 personality word chose the code its frames ran
+ * with the compartment's rights, attacks-rev73a-coroutine-raw-fde.cpp). */
+static struct ring *ring_here(int *off) {
+  *off = 0;
   int c = bh_current_compartment();
   if (c < 0)
     return NULL;
   char *sp;
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   uint64_t claim = 0;
-  return owned(bh_stack_ring(c, sp, &claim), claim);
+  char *p = bh_stack_ring(c, sp, &claim);
+  if (!p && (p = bh_stack_ring_mine(c, &claim)))
+    *off = 1;
+  return owned(p, claim);
+}
+
+static struct ring *this_ring(void) {
+  int off;
+  return ring_here(&off);
 }
 
 int bh_unwind_signal_frame_ok(void) {
@@ -1300,9 +1316,22 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
 int bh_unwind_copy(const uint8_t *fde, uintptr_t pc, const struct bh_cie *c,
                    const struct bh_words *w, const void **copy,
                    const char **why) {
-  struct ring *r = this_ring();
+  int off;
+  struct ring *r = ring_here(&off);
   if (!r)
     return 0; /* no compartment stack: the caller decides */
+  /* Off its stacks: the runtime's walk reads the frames there, its own
+   * memory, with the objects' FDEs as before (it calls no personality
+   * routine); a throw or forced unwind stops (its pad there would trap
+   * anyway: the landing pad's check of rsp, review 58b). */
+  if (off) {
+    if (__atomic_load_n(&r->walks, __ATOMIC_RELAXED))
+      return 0;
+    *copy = NULL;
+    *why = "the compartment's code runs off its stacks (a context on a "
+           "stack of its own), where its exception has no checked copy";
+    return 1;
+  }
   size_t di = (size_t)bh_current_compartment();
   /* The call out the unwinder passed last: its CFA is computed now. The
    * unwinder goes on above that record and never comes back below it, so
