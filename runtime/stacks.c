@@ -82,7 +82,12 @@ static struct owner_lock owner_lock(void) {
   return l;
 }
 
+/* Unlocked before the close: an flock is the open file's, and a fork
+ * meanwhile gave the child a copy of the descriptor, which kept it held
+ * in the parent until the child ended (review 73b,
+ * stacks-rev73b-fork-owner-flock.c). */
 static void owner_unlock(struct owner_lock l) {
+  flock(l.fd, LOCK_UN);
   close(l.mem);
   close(l.fd);
   pthread_sigmask(SIG_SETMASK, &l.old, NULL);
