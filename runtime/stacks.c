@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -81,7 +82,12 @@ static struct owner_lock owner_lock(void) {
   return l;
 }
 
+/* Unlocked before the close: an flock is the open file's, and a fork
+ * meanwhile gave the child a copy of the descriptor, which kept it held
+ * in the parent until the child ended (review 73b,
+ * stacks-rev73b-fork-owner-flock.c). */
 static void owner_unlock(struct owner_lock l) {
+  flock(l.fd, LOCK_UN);
   close(l.mem);
   close(l.fd);
   pthread_sigmask(SIG_SETMASK, &l.old, NULL);
@@ -261,6 +267,24 @@ static void map_held_stacks(uint32_t tid) {
       }
 }
 
+/* The threads of this process, as the kernel counts them (/proc/self/stat,
+ * field 20: the 18th after the command's closing parenthesis); -1 if
+ * unreadable. Only that far is read. */
+static long process_threads(void) {
+  char buf[512];
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0)
+    close(fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  for (int field = 0; p && field < 18; field++)
+    p = strchr(p + 1, ' ');
+  return p ? strtol(p + 1, NULL, 10) : -1;
+}
+
 /* In a forked child, the one thread alive is the forking one, under a new
  * id: it takes over every stack the parent's threads held (its own among
  * them), so no new thread with a recycled id shares one, and its exit
@@ -284,6 +308,16 @@ static void adopt_after_fork(void) {
     map_held_stacks(tid);
     return;
   }
+  /* As the supervisor does: a fork's child has one thread. Run in a
+   * process with more (glibc's handler list is key-0: one store made the
+   * child handler the parent's), this took the live threads' stacks and
+   * started them over under them (review 73b,
+   * attacks-rev73b-parent-adopts.c). */
+  long threads = process_threads();
+  if (threads != 1)
+    bh_fatal("the runtime's fork fix-up of compartment stacks ran in a "
+             "process of %ld threads, not a fork's child",
+             threads);
   struct owner_lock l = owner_lock();
   for (int c = 0; c < (int)bh_domain_count() && c < BH_MAX_COMPARTMENTS; c++)
     for (int i = 0; i < BH_STACKS_PER_ARENA; i++)
