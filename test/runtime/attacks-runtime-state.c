@@ -51,6 +51,13 @@ static const char *const allowed[] = {
      * serialises dlopen too; a broken one lets a direct call race a
      * dlopen's registration: keys wasted, data on a key no domain holds */
     "registering",
+    /* TLS: this thread is inside registration, or its fork's prepare took
+     * that lock (dlopen.c, fork.c): rewritten, a fork skips or frees the
+     * lock, as a store into it would */
+    "registering_here", "held_registration",
+    /* TLS: the signal mask a fork's handlers give back (fork.c): it only
+     * chooses the signals this thread gets */
+    "old_mask",
     /* arguments of a compartment's shared-heap call, read with the default
      * domain's rights; the block is checked on return (shared-heap.c) */
     "args",
@@ -58,13 +65,14 @@ static const char *const allowed[] = {
      * after its gate into the default domain (unwind-copy.c) */
     "bh_pad_to",
     /* BULKHEAD_STATS numbers for the user; nothing decides on them */
-    "heap_bytes", "started",
+    "heap_bytes", "started", "largest_copy",
 };
 
 extern char __bulkhead_domain0[];
 
 static const char *const runtime_files[] = {
-    "dlopen.c", "domain.c", "enter.c", "fault.c", "heap.c", "init.c", "maps.c", "query.c",
+    "dlopen.c", "domain.c", "enter.c", "fault.c", "fork.c", "heap.c",
+    "init.c", "maps.c", "query.c",
     "record.c", "share.c", "signals.c", "sort.c", "spawn.c", "stacks.c",
     "shared-heap.c", "stats.c", "symbolize.c", "threads.c",
     "unwind.c", "util.c"};
