@@ -140,13 +140,7 @@ int main(int argc, char **argv) {
   mode = argc < 2 || !strcmp(argv[1], "control") ? 0
          : !strcmp(argv[1], "fresh")              ? 1
                                                   : 2;
-  pid_t p = fork();
-  if (p == 0)
-    _exit(scenario());
-  int st = 0;
-  waitpid(p, &st, 0);
-  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
-         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  run_scene_in_child(scenario);
   puts("attacks-rev64-slot-other-busy-stack: end");
   return 0;
 }

@@ -240,13 +240,7 @@ static int scenario(void) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   attack = argc > 1 && !strcmp(argv[1], "attack");
-  pid_t p = fork();
-  if (p == 0)
-    _exit(scenario());
-  int st = 0;
-  waitpid(p, &st, 0);
-  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
-         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  run_scene_in_child(scenario);
   puts("attacks-rev66-keep-takes-paused-entry: end");
   return 0;
 }

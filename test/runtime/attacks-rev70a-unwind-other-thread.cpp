@@ -46,6 +46,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev70a-unwind-other-thread: end
 // ERR: bulkhead: the unwinder stopped in compartment 'vault' at a call out of the compartment whose saved stack pointer does not point at the compartment's cookie on this thread's stack
+#include "Inputs/check.h"
 #include "Inputs/vault-key.h"
 #include <pthread.h>
 #include <stdint.h>
@@ -142,13 +143,7 @@ static int scenario(void) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   attack = !(argc > 1 && !strcmp(argv[1], "control"));
-  pid_t p = fork();
-  if (p == 0)
-    _exit(scenario());
-  int st = 0;
-  waitpid(p, &st, 0);
-  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
-         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  run_scene_in_child(scenario);
   puts("attacks-rev70a-unwind-other-thread: end");
   return 0;
 }

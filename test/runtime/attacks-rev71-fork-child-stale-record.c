@@ -46,6 +46,7 @@
 // CHECK: child: signal 4
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev71-fork-child-stale-record: end
+#include "Inputs/check.h"
 #include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -175,13 +176,7 @@ int main(int argc, char **argv) {
   while (!vault_other_in)
     usleep(1000);
   vault_state(0); /* the main thread's stack: the vault's second */
-  pid_t p = fork();
-  if (p == 0)
-    _exit(child());
-  int st = 0;
-  waitpid(p, &st, 0);
-  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
-         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  run_scene_in_child(child);
   (void)!write(hold[1], "x", 1);
   pthread_join(t, NULL);
   puts("attacks-rev71-fork-child-stale-record: end");

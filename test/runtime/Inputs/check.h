@@ -75,6 +75,21 @@ static inline struct outcome run_in_child(void (*fn)(void *), void *arg) {
   return o;
 }
 
+/* Runs scene() in a forked child and prints how the child ended,
+ * "child: exit N" or "child: signal N": an attack scene that may leave
+ * the process unfit to go on (two threads on one vault stack). */
+static inline void run_scene_in_child(int (*scene)(void)) {
+  fflush(NULL);
+  pid_t p = fork();
+  CHECK(p >= 0);
+  if (p == 0)
+    _exit(scene());
+  int st = 0;
+  CHECK(waitpid(p, &st, 0) == p);
+  printf("child: %s %d\n", WIFEXITED(st) ? "exit" : "signal",
+         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
 /* The protection key the kernel has on the page holding `p`, read from
  * /proc/self/smaps: a view of the tagging independent of the runtime. */
 static inline int page_pkey(const void *p) {
