@@ -47,6 +47,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev70a-fork-handler-list: end
 #include "Inputs/check.h"
+#include "Inputs/atfork-entry.h"
 #include <bulkhead.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -58,8 +59,6 @@
 #include <unistd.h>
 
 BULKHEAD_DATA(vault) static long secret = 4242;
-
-extern void *__dso_handle;
 
 static int attack;
 static volatile uintptr_t admin_sp; /* thread 2's saved stack pointer */
@@ -122,34 +121,6 @@ static void *guest_thread(void *unused) {
   return NULL;
 }
 
-/* The runtime's entry in glibc's list of atfork handlers: in libc's
- * writable mappings (its data and the anonymous .bss after it), the words
- * {prepare, parent, child, dso_handle the executable's} (runtime/fork.c
- * registers all three). */
-static uintptr_t *find_handler(void) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[512];
-  int after_libc = 0;
-  uintptr_t *found = NULL;
-  while (f && !found && fgets(line, sizeof line, f)) {
-    uintptr_t lo, hi;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
-      continue;
-    int libc = strstr(line, "/libc.so") != NULL;
-    int anon = !strchr(line, '/') && !strchr(line, '[');
-    if (!strcmp(perms, "rw-p") && (libc || (anon && after_libc)))
-      for (uintptr_t *w = (uintptr_t *)lo; w + 4 <= (uintptr_t *)hi; w++)
-        if (w[0] && w[1] && w[2] && w[3] == (uintptr_t)&__dso_handle) {
-          found = w;
-          break;
-        }
-    after_libc = libc;
-  }
-  if (f)
-    fclose(f);
-  return found;
-}
 
 /* The parent's scene, then the fork (fork, or daemon's inside libc). The
  * child runs the guest; a daemon's parent exits inside daemon. */

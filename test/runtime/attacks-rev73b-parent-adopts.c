@@ -46,6 +46,7 @@
 // CHECK: bulkhead: error: the runtime's fork fix-up of compartment stacks ran in a process of 2 threads, not a fork's child
 // CHECK-NOT: ATTACK SUCCEEDED
 #include "Inputs/check.h"
+#include "Inputs/atfork-entry.h"
 #include <bulkhead.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -53,8 +54,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern void *__dso_handle;
 
 static volatile int busy, go, checked, scribbled;
 
@@ -103,33 +102,6 @@ static void *third_thread(void *unused) {
   return NULL;
 }
 
-/* The runtime's entry in glibc's list of atfork handlers (as in
- * attacks-rev70a-fork-handler-list.c): {prepare, parent, child,
- * dso_handle the executable's}. */
-static uintptr_t *find_handler(void) {
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[512];
-  int after_libc = 0;
-  uintptr_t *found = NULL;
-  while (f && !found && fgets(line, sizeof line, f)) {
-    uintptr_t lo, hi;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
-      continue;
-    int libc = strstr(line, "/libc.so") != NULL;
-    int anon = !strchr(line, '/') && !strchr(line, '[');
-    if (!strcmp(perms, "rw-p") && (libc || (anon && after_libc)))
-      for (uintptr_t *w = (uintptr_t *)lo; w + 4 <= (uintptr_t *)hi; w++)
-        if (w[0] && w[1] && w[2] && w[3] == (uintptr_t)&__dso_handle) {
-          found = w;
-          break;
-        }
-    after_libc = libc;
-  }
-  if (f)
-    fclose(f);
-  return found;
-}
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
