@@ -32,7 +32,8 @@
 // FDE gets the runtime's own FDE that ends the walk there (its return
 // address undefined, as glibc's _start has), so libgcc_s's fallback never
 // reads the bytes again; the throw ends in std::terminate, which stops
-// the program with one line (terminate.c).
+// the program with one line (terminate.c). Seen after, in the guest:
+// control and static as before; attack the std::terminate line, 3 of 3.
 // REQUIRES: pku
 // RUN: %bulkhead_clangxx -fpkey-compartments -fno-pkey-syscall-filter -O0 -pthread %s -o %t
 // RUN: %run %t control | FileCheck %s --check-prefix=CONTROL
