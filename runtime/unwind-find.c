@@ -48,9 +48,12 @@
  * FDE whose CIE has 'S' stops the program with one line, and so does a pc
  * with no FDE whose return address holds the sigreturn stub's code:
  * answered no FDE, libgcc_s would take it for a signal frame by those
- * bytes (its x86-64 fallback). The runtime's own walks (backtrace(3), the
- * recorder) still go through signal frames: they run no landing pad, and
- * the recorder's walk from a fault needs its frame (exceptions-sigframe.cpp).
+ * bytes (its x86-64 fallback); any other pc with no FDE gets an FDE of
+ * the runtime's that ends the walk there, so that the fallback never
+ * reads those bytes again after the check (review 74a). The runtime's
+ * own walks (backtrace(3), the recorder) still go through signal frames:
+ * they run no landing pad, and the recorder's walk from a fault needs its
+ * frame (exceptions-sigframe.cpp).
  * So does a thread on no compartment stack (-fno-pkey-compartment-stacks,
  * or a PKRU that is no compartment's), whose own frames are key-0 memory
  * anyway: glibc's cancellation unwinds from its handler through its frame.
@@ -416,14 +419,37 @@ static int sigreturn_stub(uintptr_t ra) {
   return w == 0x050f0000000fc0c7ull;
 }
 
-/* No FDE for PC. libgcc_s then tries its fallback on the return address,
- * PC + 1 (a throw's frames are never signal frames: see find_fde). */
-static const void *no_fde(uintptr_t pc) {
-  if (!bh_unwind_signal_frame_ok() && sigreturn_stub(pc + 1))
+/* The answer for a pc with no FDE, with a compartment's rights: an FDE
+ * (absolute pointers, covering every pc) whose CIE says the frame is the
+ * outermost one (its return address undefined, as glibc's _start says),
+ * so the unwinder ends there as with no FDE. Answered no FDE, libgcc_s's
+ * fallback would read the code at the return address again, after the
+ * check in no_fde: key-0 bytes another thread makes the stub's in between
+ * gave review 53's forged signal frame (review 74a,
+ * attacks-rev74a-stub-flip.cpp). Read-only, like the runtime's code. */
+static const uint8_t end_of_stack[] __attribute__((aligned(8))) = {
+    /* CIE: length 16, id 0, version 1, augmentation "", code alignment 1,
+     * data alignment -8, return address column 16 */
+    16, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x78, 16,
+    /* DW_CFA_def_cfa rsp+8, DW_CFA_undefined r16, two DW_CFA_nop */
+    0x0c, 7, 8, 0x07, 16, 0, 0,
+    /* FDE: length 20, CIE pointer 24 (back to the CIE), pc_begin 0,
+     * pc_range all; no instructions */
+    20, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/* No FDE for PC. Answered none, libgcc_s tries its fallback on the return
+ * address, PC + 1 (a throw's frames are never signal frames: see
+ * find_fde); only the runtime's own walks get that. */
+static const void *no_fde(uintptr_t pc, struct eh_bases *bases) {
+  if (bh_unwind_signal_frame_ok())
+    return NULL;
+  if (sigreturn_stub(pc + 1))
     refuse(pc, "no FDE, and libgcc_s would take it for a signal frame by "
                "its code (a sigreturn stub), every register of the next "
                "frame read from the stack");
-  return NULL;
+  *bases = (struct eh_bases){NULL, NULL, (void *)pc};
+  return end_of_stack + 20;
 }
 
 static const void *find_fde(void *pc, struct eh_bases *bases) {
@@ -438,11 +464,11 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (i < t->n)
     o.s = t->o[i];
   else if (!registered(a, &o))
-    return no_fde(a);
+    return no_fde(a, bases);
   struct bh_cie c;
   const uint8_t *fde = search(o.s.hdr, a, bases, &c);
   if (!fde)
-    return no_fde(a);
+    return no_fde(a, bases);
   /* A signal frame's registers, all of them, come from the ucontext on
    * the stack it returns to: key-0 words where that is main's stack
    * (review 53). Only the runtime's own walks, which run no landing pad,
