@@ -402,6 +402,30 @@ static long grant(const struct bh_domain_table *t, size_t i) {
   return key;
 }
 
+/* Object k's type words for the unwinder (issue 11, review 75): each
+ * word its LSDAs name indirectly, recorded read-only before any of its
+ * code runs, so that a compartment's throw reads no key-0 word to match
+ * a catch clause (unwind-find.c, unwind-copy.c copy_lsda). Under the
+ * filter the walk only says where the words are; the supervisor takes
+ * each value from the word's relocation, never from memory
+ * (supervisor-unwind.c). Without it the values are the words as they are
+ * now: between ld.so's relocation of the object's .data and this,
+ * another thread could have stored first (docs/threat-model.md). */
+static void record_type_words(const struct bh_domain_table *t, size_t k,
+                              int filtered) {
+  struct bh_unwind_word *w;
+  size_t n = bh_unwind_object_words(t->obj[k].base, &w);
+  if (!n)
+    return;
+  if (!filtered)
+    bh_unwind_late_add(w, n);
+  else if (ask(BH_UNWIND_WORDS, (uintptr_t)w, n))
+    bh_fatal("the supervisor did not record the type words of %s for the "
+             "unwinder: %s",
+             object_name(t, k), strerror(errno));
+  munmap(w, n * sizeof *w);
+}
+
 /* Registration under the filter: no fresh pages moved over read-only ones
  * (the filter refuses mremap there); the runtime asks, the supervisor
  * writes (docs/shared-objects.md, step 6). For each new object, in
@@ -411,6 +435,7 @@ static void register_filtered(const struct bh_domain_table *t, size_t first,
                               size_t old) {
   for (size_t k = old; k < t->objects; k++) {
     protect_object(t, k);
+    record_type_words(t, k, 1);
     for (size_t i = first; i < t->count; i++)
       if (object_of(t, i) == &t->obj[k])
         grant(t, i);
@@ -478,6 +503,8 @@ void bh_register_loaded(void) {
   }
   for (size_t i = first; i < bh_domain_count(); i++)
     bh_heap_add(i);
+  for (size_t k = old; k < bh_domain_table.t.objects; k++)
+    record_type_words(&bh_domain_table.t, k, 0);
   /* Last: the new objects' code, readable only until now
    * (tools/dso-inert.h), none of which registration ran; its gates' words
    * are final (docs/shared-objects.md, step 6, piece 2). */

@@ -531,6 +531,22 @@ void bh_plt_read_only(int verbose, uintptr_t done_lo, uintptr_t done_hi,
  * and .eh_frame_hdr, and libgcc_s's _Unwind_Find_FDE, on pages [*lo, *hi)
  * made read-only (unwind-find.c). */
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) BH_HIDDEN;
+/* A word an object's LSDA names indirectly (a type word) and its value
+ * (unwind-find.c). */
+struct bh_unwind_word {
+  uintptr_t at, value;
+};
+/* The type words of the registered object at BASE, with the values they
+ * hold now, into *OUT (mapped; munmap n entries): how many. */
+size_t bh_unwind_object_words(uintptr_t base,
+                              struct bh_unwind_word **out) BH_HIDDEN;
+/* The area where the late objects' words are kept, read-only, reserved at
+ * start-up: its address (a count, a pad word, then the entries) and how
+ * many entries it holds at most. */
+void bh_unwind_late_area(uintptr_t *at, size_t *max) BH_HIDDEN;
+/* Without the filter: W's N words into that area (fresh pages moved over
+ * it); a word there already keeps its first value. */
+void bh_unwind_late_add(const struct bh_unwind_word *w, size_t n) BH_HIDDEN;
 /* Start-up, and again at the filter's installation: stops the program if
  * a loaded object other than libgcc_s.so.1 and the program defines
  * _Unwind_RaiseException (unwind-only.c). */

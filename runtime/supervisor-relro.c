@@ -573,3 +573,59 @@ out:
     close(fd);
   return r;
 }
+
+/* The word one RELA table (link-time address a, sz bytes) writes at each
+ * of w's n places (run-time addresses of the object at base) into its
+ * value; a place it writes with a type other than RELATIVE, 64 or
+ * GLOB_DAT, or for a symbol neither start-up nor the object defines, gets
+ * at 0 (no value). */
+static void table_values(struct look *k, uint64_t a, uint64_t sz,
+                         struct bh_unwind_word *w, size_t n,
+                         unsigned char *done) {
+  const ElfW(Rela) *rel = sz ? at(k->e, a, sz) : NULL;
+  for (uint64_t i = 0; rel && i < sz / sizeof *rel; i++) {
+    ElfW(Rela) r;
+    memcpy(&r, &rel[i], sizeof r);
+    unsigned t = ELF64_R_TYPE(r.r_info);
+    for (size_t j = 0; j < n; j++) {
+      if (!w[j].at || w[j].at - k->base != r.r_offset)
+        continue;
+      uint64_t v, now = 0;
+      k->seen = (unsigned char *)&now, k->lo = r.r_offset;
+      if ((t != R_X86_64_RELATIVE && t != R_X86_64_64 &&
+           t != R_X86_64_GLOB_DAT) ||
+          bh_task_read(k->tid, w[j].at, &now, sizeof now) ||
+          relocated(k, &r, &v))
+        w[j].at = 0;
+      else
+        w[j].value = v, done[j] = 1;
+    }
+  }
+}
+
+int bh_relocated_values(pid_t tgid, pid_t tid, uintptr_t base,
+                        struct bh_unwind_word *w, size_t n) {
+  static char line[1024];
+  static unsigned char done[1 << 16];
+  const char *why;
+  struct look k = {
+      .tgid = tgid, .tid = tid, .base = base, .line = line, .cap = sizeof line};
+  struct elf e = {0};
+  int fd = bh_object_file_open(tgid, base, &why);
+  if (n > sizeof done || fd < 0 || elf_open(fd, &e) || e.other_relocs) {
+    elf_close(&e);
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  k.e = &e;
+  memset(done, 0, n);
+  table_values(&k, e.rela, e.relasz, w, n, done);
+  table_values(&k, e.jmprel, e.pltrelsz, w, n, done);
+  for (size_t j = 0; j < n; j++) /* no relocation writes it: no value */
+    if (!done[j])
+      w[j].at = 0;
+  elf_close(&e);
+  close(fd);
+  return 0;
+}

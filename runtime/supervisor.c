@@ -773,6 +773,10 @@ void bh_supervisor_handle(int listener, struct seccomp_notif *n) {
       bh_supervise_filter_request(listener, n);
       return;
     }
+    if (n->data.args[1] == BH_UNWIND_WORDS) {
+      bh_supervise_unwind_request(listener, n);
+      return;
+    }
     {
       int err = owner_request(listener, n);
       bh_notif_respond(listener, n->id, 0, err, 0);

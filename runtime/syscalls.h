@@ -143,7 +143,11 @@ enum bh_request {
    * seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, page);
    * check() proves every thread has it and empties the page. */
   BH_FILTER_WRITE = 0x4b10,
-  BH_FILTER_CHECK
+  BH_FILTER_CHECK,
+  /* An object registered later, its filter written: words(list, n), the
+   * unwinder's values of its type words at the list's n places, each as
+   * its relocation gives it (supervisor-unwind.c). */
+  BH_UNWIND_WORDS = 0x4b20
 };
 /* A request to the supervisor (BH_REQUEST_FD), e.g. to set compartment
  * a's stack b's owner: claim (free -> this thread), release (this thread
@@ -367,6 +371,15 @@ const char *bh_code_refusal(void) BH_HIDDEN;
  * ld.so would have written, as its file and the program's look-up say
  * (supervisor-relro.c): 0, or -1 after one line to task tid's process. */
 int bh_relro_check(pid_t tgid, pid_t tid, uintptr_t base) BH_HIDDEN;
+/* The value each of w's n words (places in process tgid's object at
+ * base) gets from the object's relocation, as bh_relro_check computes
+ * it; at 0 for a word it cannot give one. -1 if the file cannot be read. */
+struct bh_unwind_word;
+int bh_relocated_values(pid_t tgid, pid_t tid, uintptr_t base,
+                        struct bh_unwind_word *w, size_t n) BH_HIDDEN;
+/* The BH_UNWIND_WORDS request (supervisor-unwind.c). */
+void bh_supervise_unwind_request(int listener,
+                                 const struct seccomp_notif *n) BH_HIDDEN;
 /* An object's filter (supervisor-filter.c): the BH_FILTER_* requests,
  * answered here; whether process tgid's object at base is protected by
  * one, [*lo, *hi) then. */

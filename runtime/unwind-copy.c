@@ -19,8 +19,8 @@
  * caller's words give it (recorded before any of the program's code ran,
  * or read from read-only memory), the FDE's pc range as decoded, its LSDA
  * pointer the LSDA's copy, after them in the same slot, with an absolute
- * type table (each entry the type_info's address, recorded likewise;
- * for an object registered later, see copy_lsda).
+ * type table (each entry the type_info's address, recorded likewise,
+ * for an object registered later at its registration: copy_lsda).
  * A trampoline's FDE out of the compartment (a call out) gets a
  * personality routine and an LSDA of the runtime's, which void its record
  * once the unwinder has passed it (callout_personality, below).
@@ -1077,13 +1077,11 @@ void bh_unwind_walk_end(const uint64_t *mask) {
 
 /* Writes at O->p a copy of the LSDA read into L whose type table is
  * absolute (DW_EH_PE_absptr): each entry the type_info's address, from W
- * for one the LSDA names indirectly. In a listed frame of an object
- * registered after start-up a word with no such value (clang's
- * .L_ZTI*.DW.stub, in .data) is read as it is now, as the object's
- * routine would read it (refused, every honest catch by type there would
- * stop the program: dso/unwind-compartments.test); its words are open
- * (docs/threat-model.md). In any other frame it is refused. Everything
- * else as it is: the
+ * for one the LSDA names indirectly: recorded at start-up, or for an
+ * object registered later at its registration, before any of its code
+ * ran (unwind-find.c; read as it is at throw time, one key-0 store chose
+ * the clause: dso/attacks-rev75-late-type-word.test), or read-only. A
+ * word with none is refused. Everything else as it is: the
  * call-site table (absolute values), the action records (offsets and
  * filters, unchanged: the type table is indexed backwards from its base,
  * the exception specifications forwards), the specifications. The copy's
@@ -1113,11 +1111,8 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   for (uintptr_t i = l->types; i >= 1; i--) {
     int indirect;
     uintptr_t v = bh_lsda_type(l, i, &indirect);
-    if (indirect && w->value(w->ctx, v, &v)) {
-      if (!w->late || w->foreign)
-        return NULL;
-      v = *(const uintptr_t *)v;
-    }
+    if (indirect && w->value(w->ctx, v, &v))
+      return NULL;
     put8(o, v);
   }
   uintptr_t off = (uintptr_t)(o->p - (off_at + 4));
@@ -1284,8 +1279,7 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     put(&o, &callout, sizeof callout);
     memcpy(lsda_at, &lc, 8);
   }
-  /* The LSDA after the FDE, its pointer made the copy's. A registered
-   * object's type words were not recorded (copy_lsda). Every frame with
+  /* The LSDA after the FDE, its pointer made the copy's. Every frame with
    * a routine has its LSDA copied: checked_personality takes the
    * object's routine from the word before the copy, and before the
    * object's own LSDA lies the previous one's tail (review 68b,
@@ -1299,8 +1293,8 @@ static const void *copy_into(uint8_t *slot, const uint8_t *fde, uintptr_t pc,
     const uint8_t *lc = copy_lsda(&o, &l, w);
     if (!lc && !o.full)
       return *why = "its LSDA's type table could not be copied (a type "
-                    "word with no value recorded at start-up nor "
-                    "read-only?)",
+                    "word with no value recorded at start-up or at its "
+                    "object's registration, nor read-only?)",
              NULL;
     if (lc)
       memcpy(lsda_at, &lc, 8);

@@ -34,9 +34,15 @@
  * (walked from the object's .eh_frame_hdr), on the same read-only pages.
  * A registered object's personality word is read only where its program
  * headers make it read-only (RELRO, where bulkhead-clang links it), else
- * the copy is refused (the program stops with one line); its type words
- * likewise, but in a listed frame one in writable memory is read as it is
- * (unwind-copy.c, copy_lsda: open).
+ * the copy is refused (the program stops with one line). Its type words
+ * are recorded when it is registered, before any of its code runs
+ * (dlopen.c; review 75, dso/attacks-rev75-late-type-word.test: read at
+ * throw time, one key-0 store chose the catch clause), on pages reserved
+ * read-only after the table (struct late): under the filter each value is
+ * the word's relocation as the supervisor computes it (supervisor-
+ * unwind.c); without it, the word as it is at registration, which another
+ * thread could have rewritten since ld.so relocated it. A type word with
+ * no value recorded nor read-only is refused too.
  *
  * No signal frame either (review 53): a signal frame's CFI (glibc's
  * __restore_rt, CIE augmentation "zRS") reads every register of the next
@@ -108,15 +114,26 @@ static int built_by_bulkhead(const struct span *s, uintptr_t begin) {
 
 /* A word a start-up object's CIE (personality) or LSDA (type table)
  * names indirectly, and what it held then. */
-struct word {
-  uintptr_t at, value;
+#define word bh_unwind_word
+
+/* The words of objects registered later (their LSDAs' type words only),
+ * on pages reserved at start-up after the table: read-only, in the
+ * filter's ranges; written by registration on fresh pages moved over
+ * them (no filter) or by the supervisor (supervisor-unwind.c). N counts
+ * the entries, written after them. */
+struct late {
+  uint64_t n, pad;
+  struct word w[];
 };
+#define LATE_BYTES (256 * 1024)
+#define LATE_MAX ((LATE_BYTES - sizeof(struct late)) / sizeof(struct word))
 
 /* The page(s) made read-only at start-up, at bh_state->unwind_lo: the
- * spans, then the words. */
+ * spans, then the words; then, page-aligned, the late words. */
 struct table {
   find_fde_fn *real; /* libgcc_s's _Unwind_Find_FDE, or NULL */
   size_t n, words;
+  struct late *late;
   struct span o[];
 };
 
@@ -142,8 +159,11 @@ static void span_of(uintptr_t base, const ElfW(Phdr) *ph, int n,
 }
 
 struct fill {
-  struct table *t; /* NULL: counting */
-  size_t cap, words;
+  struct table *t;      /* start-up's spans go here; NULL: counting */
+  size_t cap;           /* spans */
+  struct word *w;       /* the words go here; NULL: counting */
+  size_t n, words;      /* recorded; counted (the room) */
+  int types_only;       /* a late object: its LSDAs' type words only */
 };
 
 /* Whether [a, a + len) lies in one of the object's PT_LOAD segments; the
@@ -162,19 +182,18 @@ static int in_segment(const struct dl_phdr_info *info, uintptr_t a, size_t len,
   return 0;
 }
 
-/* The word at AT and the value it holds now into F's table, once; only
- * counted while F->t is NULL. */
+/* The word at AT and the value it holds now into F, once; only counted
+ * while F->w is NULL. */
 static void add_word(struct fill *f, uintptr_t at) {
-  if (!f->t) {
+  if (!f->w) {
     f->words++;
     return;
   }
-  struct word *w = (struct word *)&f->t->o[f->cap];
-  for (size_t k = 0; k < f->t->words; k++)
-    if (w[k].at == at)
+  for (size_t k = 0; k < f->n; k++)
+    if (f->w[k].at == at)
       return;
-  if (f->t->words < f->words)
-    w[f->t->words++] = (struct word){at, *(const uintptr_t *)at};
+  if (f->n < f->words)
+    f->w[f->n++] = (struct word){at, *(const uintptr_t *)at};
 }
 
 /* The words the LSDA of the FDE at FDE (CIE C) names indirectly: its type
@@ -225,7 +244,7 @@ static void record_words(const struct dl_phdr_info *info,
       return;
     struct bh_cie c;
     if (id == 0) {
-      if (!bh_cie_read(e, &c) && c.pers_enc != BH_PE_OMIT &&
+      if (!bh_cie_read(e, &c) && !f->types_only && c.pers_enc != BH_PE_OMIT &&
           (c.pers_enc & BH_PE_INDIRECT) && in_segment(info, c.pers, 8, NULL))
         add_word(f, c.pers);
     } else if ((uintptr_t)id <= (uintptr_t)(e + 4) &&
@@ -265,25 +284,83 @@ static int record(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 void bh_unwind_objects_init(uintptr_t *lo, uintptr_t *hi) {
-  struct fill f = {NULL, 0, 0};
+  struct fill f = {0};
   /* ld.so's list, after relocation, before any program code: each
    * personality word holds the routine's address still. */
   dl_iterate_phdr(record, &f);
   size_t bytes =
       sizeof *f.t + f.cap * sizeof(struct span) + f.words * sizeof(struct word);
   bytes = (bytes + BH_PAGE - 1) & ~(size_t)(BH_PAGE - 1);
-  f.t = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-             -1, 0);
+  f.t = mmap(NULL, bytes + LATE_BYTES, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (f.t == MAP_FAILED)
     bh_fatal("cannot record the loaded objects for the unwinder (mmap failed)");
   f.t->real = (find_fde_fn *)dlsym(RTLD_DEFAULT, "_Unwind_Find_FDE");
+  f.t->late = (struct late *)((char *)f.t + bytes);
+  f.w = (struct word *)&f.t->o[f.cap];
   dl_iterate_phdr(record, &f);
+  f.t->words = f.n;
   if (f.t->n != f.cap)
     bh_fatal("the list of loaded objects changed while the runtime read it");
-  if (mprotect(f.t, bytes, PROT_READ))
+  if (mprotect(f.t, bytes + LATE_BYTES, PROT_READ))
     bh_fatal("cannot make the unwinder's list of objects read-only");
   *lo = (uintptr_t)f.t;
-  *hi = *lo + bytes;
+  *hi = *lo + bytes + LATE_BYTES;
+}
+
+/* --- Objects registered later: their type words, recorded once. --- */
+
+size_t bh_unwind_object_words(uintptr_t base, struct word **out) {
+  /* The object's program headers from its ELF header, in its read-only
+   * file pages (as registered() reads them), not ld.so's key-0 list. */
+  const ElfW(Ehdr) *e = (const ElfW(Ehdr) *)base;
+  *out = NULL;
+  if (memcmp(e->e_ident, ELFMAG, SELFMAG) || e->e_phoff > BH_PAGE)
+    return 0;
+  struct dl_phdr_info info = {.dlpi_addr = base,
+                              .dlpi_phdr = (const ElfW(Phdr) *)(base +
+                                                                e->e_phoff),
+                              .dlpi_phnum = e->e_phnum};
+  struct span s;
+  span_of(base, info.dlpi_phdr, info.dlpi_phnum, &s);
+  struct fill f = {.types_only = 1};
+  record_words(&info, &s, &f);
+  if (!f.words)
+    return 0;
+  f.w = mmap(NULL, f.words * sizeof *f.w, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (f.w == MAP_FAILED)
+    bh_fatal("cannot record a shared object's words for the unwinder "
+             "(mmap failed)");
+  record_words(&info, &s, &f);
+  *out = f.w;
+  return f.n;
+}
+
+void bh_unwind_late_area(uintptr_t *at, size_t *max) {
+  *at = (uintptr_t)table()->late;
+  *max = LATE_MAX;
+}
+
+void bh_unwind_late_add(const struct word *w, size_t n) {
+  struct late *l = table()->late;
+  struct late *fresh = mmap(NULL, LATE_BYTES, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fresh == MAP_FAILED)
+    bh_fatal("cannot record a shared object's words for the unwinder "
+             "(mmap failed)");
+  memcpy(fresh, l, sizeof *l + l->n * sizeof *w);
+  for (size_t i = 0; i < n && fresh->n < LATE_MAX; i++) {
+    size_t k = 0;
+    while (k < fresh->n && fresh->w[k].at != w[i].at)
+      k++;
+    if (k == fresh->n) /* the first value stays */
+      fresh->w[fresh->n++] = w[i];
+  }
+  if (mprotect(fresh, LATE_BYTES, PROT_READ) ||
+      mremap(fresh, LATE_BYTES, LATE_BYTES, MREMAP_MAYMOVE | MREMAP_FIXED,
+             l) == MAP_FAILED)
+    bh_fatal("cannot put a shared object's words for the unwinder in place");
 }
 
 /* --- The lookup, with a compartment's rights: read-only memory only. --- */
@@ -361,9 +438,10 @@ static int registered(uintptr_t pc, struct object *o) {
 }
 
 /* What the word at AT that object O's CIE or LSDA names holds, from no
- * writable memory: the value recorded at start-up, or the word itself
- * where a registered object's program headers say it is read-only
- * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if neither. */
+ * writable memory: the value recorded at start-up, a registered object's
+ * type word's recorded at its registration, or the word itself where a
+ * registered object's program headers say it is read-only
+ * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if none. */
 static int routine_ok(uintptr_t a) {
   const struct table *t = table();
   for (size_t i = 0; i < t->n; i++)
@@ -379,6 +457,13 @@ static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
   for (size_t k = 0; k < t->words; k++)
     if (w[k].at == at) {
       *v = w[k].value;
+      return 0;
+    }
+  const struct late *l = t->late;
+  size_t n = __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
+  for (size_t k = 0; o->ph && k < n && k < LATE_MAX; k++)
+    if (l->w[k].at == at) {
+      *v = l->w[k].value;
       return 0;
     }
   for (int i = 0; o->ph && i < o->phnum; i++) {
