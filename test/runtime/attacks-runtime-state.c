@@ -90,6 +90,9 @@ static const char *const allowed[] = {
      * process; it reads none of them from the program's memory */
     "bpf.c:bh_build_object_filter.as", "bpf.c:bh_build_object_filter.p",
     "supervisor-relro.c:bh_relro_check.line",
+    "supervisor-relro.c:bh_relocated_values.line",
+    "supervisor-relro.c:bh_relocated_values.done",
+    "supervisor-unwind.c:words.w", "supervisor-unwind.c:words.had",
     "supervisor-open.c:bh_stopped_pkru.lock",
     "supervisor-open.c:bh_stopped_pkru.xsave",
     "supervisor-publish.c:bh_write_copies.buf",
