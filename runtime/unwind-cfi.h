@@ -78,8 +78,8 @@ uintptr_t bh_lsda_type(const struct bh_lsda *l, uintptr_t i, int *indirect)
 
 /* Where the words a CIE's personality pointer or an LSDA's type table
  * names indirectly get their values (unwind-find.c): value() is 0 with
- * the value in *v, or -1. LATE: the object was registered after start-up,
- * its LSDAs' words were not recorded. */
+ * the value in *v, or -1. LATE: the object was registered after
+ * start-up (its type words recorded then: type_value). */
 struct bh_words {
   const void *ctx;
   int (*value)(const void *ctx, uintptr_t at, uintptr_t *v);
@@ -92,6 +92,10 @@ struct bh_words {
    * built_by_bulkhead): its landing pads hand nothing over and check no
    * rights (unwind-copy.c, foreign_personality). */
   int foreign;
+  /* As value, for an LSDA's type words: also those recorded when a late
+   * object was registered (never its personality word, which only its
+   * read-only pages give: review 76a). */
+  int (*type_value)(const void *ctx, uintptr_t at, uintptr_t *v);
 };
 
 #endif

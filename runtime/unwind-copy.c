@@ -1111,7 +1111,7 @@ static const uint8_t *copy_lsda(struct out *o, const struct bh_lsda *l,
   for (uintptr_t i = l->types; i >= 1; i--) {
     int indirect;
     uintptr_t v = bh_lsda_type(l, i, &indirect);
-    if (indirect && w->value(w->ctx, v, &v))
+    if (indirect && w->type_value(w->ctx, v, &v))
       return NULL;
     put8(o, v);
   }

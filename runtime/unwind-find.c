@@ -437,11 +437,6 @@ static int registered(uintptr_t pc, struct object *o) {
   return 0;
 }
 
-/* What the word at AT that object O's CIE or LSDA names holds, from no
- * writable memory: the value recorded at start-up, a registered object's
- * type word's recorded at its registration, or the word itself where a
- * registered object's program headers say it is read-only
- * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if none. */
 static int routine_ok(uintptr_t a) {
   const struct table *t = table();
   for (size_t i = 0; i < t->n; i++)
@@ -450,6 +445,10 @@ static int routine_ok(uintptr_t a) {
   return 0;
 }
 
+/* What the word at AT that object O's CIE or LSDA names holds, from no
+ * writable memory: the value recorded at start-up, or the word itself
+ * where a registered object's program headers say it is read-only
+ * (bulkhead-clang links every DW.ref.* word in RELRO); -1 if neither. */
 static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
   const struct object *o = ctx;
   const struct table *t = table();
@@ -457,13 +456,6 @@ static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
   for (size_t k = 0; k < t->words; k++)
     if (w[k].at == at) {
       *v = w[k].value;
-      return 0;
-    }
-  const struct late *l = t->late;
-  size_t n = __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
-  for (size_t k = 0; o->ph && k < n && k < LATE_MAX; k++)
-    if (l->w[k].at == at) {
-      *v = l->w[k].value;
       return 0;
     }
   for (int i = 0; o->ph && i < o->phnum; i++) {
@@ -476,6 +468,25 @@ static int word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
       return 0;
     }
   }
+  return -1;
+}
+
+/* A type word: as word_value, else its value recorded at its object's
+ * registration. Only type words are recorded there, and only type words
+ * are looked up there: an entry a second thread forged while registration
+ * wrote the late area (no filter) cannot choose a personality routine
+ * (review 76a). */
+static int type_word_value(const void *ctx, uintptr_t at, uintptr_t *v) {
+  const struct object *o = ctx;
+  if (!word_value(ctx, at, v))
+    return 0;
+  const struct late *l = table()->late;
+  size_t n = __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
+  for (size_t k = 0; o->ph && k < n && k < LATE_MAX; k++)
+    if (l->w[k].at == at) {
+      *v = l->w[k].value;
+      return 0;
+    }
   return -1;
 }
 
@@ -563,9 +574,13 @@ static const void *find_fde(void *pc, struct eh_bases *bases) {
   if (strchr(c.aug, 'S') && !bh_unwind_signal_frame_ok())
     refuse(a, "a signal frame (its CIE's augmentation has S), every "
               "register of the next frame read from the stack");
-  struct bh_words w = {&o, word_value, o.ph != NULL, routine_ok,
+  struct bh_words w = {&o,
+                       word_value,
+                       o.ph != NULL,
+                       routine_ok,
                        c.pers_enc != BH_PE_OMIT &&
-                           !built_by_bulkhead(&o.s, (uintptr_t)bases->func)};
+                           !built_by_bulkhead(&o.s, (uintptr_t)bases->func),
+                       type_word_value};
   const void *copy;
   const char *why;
   if (bh_unwind_copy(fde, a, &c, &w, &copy, &why)) {
