@@ -577,8 +577,8 @@ out:
 /* The word one RELA table (link-time address a, sz bytes) writes at each
  * of w's n places (run-time addresses of the object at base) into its
  * value; a place it writes with a type other than RELATIVE, 64 or
- * GLOB_DAT, or for a symbol neither start-up nor the object defines, gets
- * at 0 (no value). */
+ * GLOB_DAT, or for a symbol neither start-up nor the object defines (weak
+ * ones too), gets at 0 (no value). */
 static void table_values(struct look *k, uint64_t a, uint64_t sz,
                          struct bh_unwind_word *w, size_t n,
                          unsigned char *done) {
@@ -590,11 +590,14 @@ static void table_values(struct look *k, uint64_t a, uint64_t sz,
     for (size_t j = 0; j < n; j++) {
       if (!w[j].at || w[j].at - k->base != r.r_offset)
         continue;
-      uint64_t v, now = 0;
+      /* Never the word in memory: relocated() gives a weak name no one
+       * defines 0 when the word there is 0, and the default domain may
+       * store 0, a catch-all (review 76b,
+       * dso/attacks-rev76b-weak-type-zero.test). Not 0: no value. */
+      uint64_t v, now = ~(uint64_t)0;
       k->seen = (unsigned char *)&now, k->lo = r.r_offset;
       if ((t != R_X86_64_RELATIVE && t != R_X86_64_64 &&
            t != R_X86_64_GLOB_DAT) ||
-          bh_task_read(k->tid, w[j].at, &now, sizeof now) ||
           relocated(k, &r, &v))
         w[j].at = 0;
       else
