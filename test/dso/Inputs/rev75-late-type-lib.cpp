@@ -1,7 +1,15 @@
-// attacks-rev75-late-type-word.test: the object's compartment, libvault,
+// attacks-rev75-late-type-word.test: the object's compartment, libvault
+// (attacks-rev76a-late-type-window.test: one object per -DVAULT name),
 // loaded with dlopen after start-up. lib_run throws a Small and catches it
 // by reference, with a clause for Big (larger) before the one for Small.
 #include <bulkhead.h>
+
+#ifndef VAULT
+#define VAULT libvault
+#endif
+/* VAULT expanded before the macros see it. */
+#define DATA_(v) BULKHEAD_DATA(v)
+#define ENTRY_(v) BULKHEAD_ENTRY(v)
 
 struct Small {
   long tag;
@@ -10,7 +18,7 @@ struct Big {
   long tag, more[3];
 };
 
-BULKHEAD_DATA(libvault) long lib_secret = 0x5445524345532d4bL; /* "K-SECRET" */
+DATA_(VAULT) long lib_secret = 0x5445524345532d4bL; /* "K-SECRET" */
 
 __attribute__((noinline)) static void lib_fail(int big) {
   if (big)
@@ -20,7 +28,7 @@ __attribute__((noinline)) static void lib_fail(int big) {
 
 /* Which clause took the exception: 1 Small, 2 Big (its last field into
  * *beyond: past a Small's end if the object is one), 0 none. */
-extern "C" BULKHEAD_ENTRY(libvault) int lib_run(int big, long *beyond) {
+extern "C" ENTRY_(VAULT) int lib_run(int big, long *beyond) {
   try {
     lib_fail(big);
   } catch (Big &b) {
