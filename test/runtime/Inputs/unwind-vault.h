@@ -12,7 +12,9 @@
 #define UNWIND_VAULT_H
 #include "vault-key.h"
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 BULKHEAD_DATA(vault) long vault_sum;
@@ -110,5 +112,25 @@ static volatile uintptr_t *find_saved_sp(void) {
       return w;
   }
   return NULL;
+}
+/* The forgery (review 53): below the saved stack pointer FOUND, the old
+ * slot, the top, then the callback's return address, set to RA; above it,
+ * where a signal handler's return address to the stub would be, a
+ * ucontext that resumes vault_run's catch (BACK, vault_step's return
+ * point) with rbx KEY and rbp the program's request. vault_step's return
+ * address is 64 bytes above the saved stack pointer (the call out's six
+ * registers, slot and cookie); vault_run's stack pointer is above it and
+ * vault_step's FRAME. */
+static void forge_sigframe(volatile uintptr_t *found, long frame,
+                           uintptr_t back, uintptr_t key, uintptr_t ra) {
+  volatile uintptr_t *ret = found - 4;
+  volatile char *uc = (volatile char *)(ret + 1);
+#define REG(r) (*(volatile uintptr_t *)(uc + offsetof(ucontext_t, uc_mcontext.gregs[r])))
+  REG(REG_RIP) = back - 1;
+  REG(REG_RSP) = *found + 64 + 8 + frame + 8;
+  REG(REG_RBX) = key;
+  REG(REG_RBP) = (uintptr_t)request.words;
+#undef REG
+  *ret = ra;
 }
 #endif
