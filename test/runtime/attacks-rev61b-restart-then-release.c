@@ -65,21 +65,13 @@
 // CHECK: main, back in the vault: 0 bytes of its locals are 'A'
 // CHECK: attacks-rev61b-restart-then-release: end
 #include "Inputs/check.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/vault-hold.h"
 #include "Inputs/tls-words.h"
 #include <errno.h>
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
-#define OWNER_RELEASE 2       /* BH_OWNER_RELEASE */
-#define MAX_C 15              /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512         /* abi.h: BH_STACKS_PER_ARENA */
-
-/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
 
 static int restart = 1;
 static uintptr_t *vault_slot, fresh_top;
@@ -96,15 +88,7 @@ __attribute__((noinline)) void wait_outside(void) {
     vault_noop(1);
     *vault_slot = kept;
   }
-  uint32_t me = (uint32_t)syscall(SYS_gettid);
-  for (int c = 0; c < MAX_C; c++)
-    for (int i = 0; i < PER_ARENA; i++)
-      if (owners[c][i] == me) {
-        long r = syscall(SYS_ioctl, REQUEST_FD, (long)OWNER_RELEASE, (long)c,
-                         (long)i);
-        printf("released vault stack (%d, %d): %ld (%s)\n", c, i, r,
-               r ? strerror(errno) : "ok");
-      }
+  release_own_stacks();
   pthread_barrier_wait(&outside);
   pthread_barrier_wait(&scribbled);
 }
