@@ -63,12 +63,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64              /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
-
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 extern const char domain0[] __asm__("__bulkhead_domain0");
 #define DOMAIN_OWNER_CHECK 76 /* abi.h: BH_DOMAIN_OWNER_CHECK */
 
@@ -137,15 +131,6 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv) {
   usleep(1000);
 }
 
-static uintptr_t fresh_top_of(uint32_t tid) {
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; i < PER_ARENA; i++)
-    if (owners[0][i] == tid)
-      return lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
-  return 0;
-}
-
 static uintptr_t off;
 static volatile uint32_t second_tid;
 
@@ -179,7 +164,7 @@ static int scenario(void) {
   CHECK(pthread_create(&second, NULL, second_thread, NULL) == 0);
   while (!second_tid)
     ;
-  uintptr_t t = fresh_top_of(attack ? main_tid : second_tid);
+  uintptr_t t = vault_fresh_top(attack ? main_tid : second_tid);
   CHECK(t);
   if (attack) /* the second thread now enters at S's fresh top */
     *(uintptr_t *)((uintptr_t)second + off) = t;
