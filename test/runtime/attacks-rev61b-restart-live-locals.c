@@ -53,6 +53,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev61b-restart-live-locals: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/tls-words.h"
 #include <sys/wait.h>
 
@@ -76,13 +77,6 @@ BULKHEAD_ENTRY(vault) int vault_hold(void) {
          "which the vault then resumed");
   return changed;
 }
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 /* The attacker's code in the default domain, between the main thread's
  * vault frames and their return. */
 __attribute__((noinline)) void wait_outside(void) {

@@ -60,6 +60,7 @@
 // BELOW-NOT: ATTACK SUCCEEDED
 // BELOW: attacks-rev63a-any-callout-restart: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/tls-words.h"
 #include <pthread.h>
 #include <sys/wait.h>
@@ -94,13 +95,6 @@ BULKHEAD_ENTRY(vault) int vault_hold(void) {
          "then resumed");
   return changed;
 }
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 /* The program's callback, in the default domain, between the vault's
  * frames and their return: it waits, then enters the vault again. */
 __attribute__((noinline)) void app_wait(void) {

@@ -56,6 +56,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev63b-any-callout-release: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <errno.h>
@@ -86,13 +87,6 @@ BULKHEAD_ENTRY(vault) int vault_hold(cmp_fn cmp) {
          "attacker's bytes into the main thread's live vault frame");
   return changed;
 }
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 /* The attacker's code in the default domain, between the main thread's
  * vault frames and their return. It reads nothing of a and b: they point
  * at the vault's stack. */

@@ -39,6 +39,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev64-slot-other-busy-stack: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -71,13 +72,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
     puts("ATTACK SUCCEEDED: another thread's vault entry wrote over the "
          "main thread's live vault frame");
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 static void *second_thread(void *unused) {

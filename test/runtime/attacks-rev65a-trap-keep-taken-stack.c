@@ -60,6 +60,7 @@
 // CHECK: child: exit 0
 // CHECK: attacks-rev65a-trap-keep-taken-stack: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -95,13 +96,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
          "live vault frames of the thread that took the stack over");
   done = 1;
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 static void on_sigill(int sig) {

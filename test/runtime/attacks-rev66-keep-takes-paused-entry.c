@@ -65,6 +65,7 @@
 // CHECK: child: exit 0
 // CHECK: attacks-rev66-keep-takes-paused-entry: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -107,13 +108,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
          "frames of a thread whose entry keep had taken the stack from");
   done = 1;
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 /* Of the restart's owner store, its kept-record clear and the frame's mark

@@ -51,6 +51,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev67b-takeover-race: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -89,13 +90,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
     _exit(3); /* its entry frame is the second thread's now */
   }
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 /* Past the owner check, before the restart's mark store
