@@ -84,19 +84,14 @@ BULKHEAD_ENTRY(vault) long vault_work(void) {
   return opened;
 }
 
+#include "Inputs/learnt-pkru-storm.h"
+
 /* Where the address comes from does not matter: the binary, /proc/self/maps. */
 static char *vault_path_address(void) { return vault_path; }
 
 /* The program's handler: opens what a key-0 pointer names. */
 static const char *volatile aimed;
-static volatile int leaked_fd = -1;
 static volatile long handler_opens, handler_efaults;
-static volatile unsigned leak_pkru;
-static unsigned rdpkru(void) {
-  unsigned eax, edx;
-  __asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
-  return eax;
-}
 static void on_signal(int sig) {
   (void)sig;
   int e = errno;
@@ -111,33 +106,12 @@ static void on_signal(int sig) {
   errno = e;
 }
 
-static volatile pid_t worker_tid;
-static long vault_opened;
-static void *worker(void *unused) {
-  (void)unused;
-  worker_tid = (pid_t)syscall(SYS_gettid);
-  vault_opened = vault_work();
-  return NULL;
-}
-
-static long now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   static char dir[] = "/tmp/bh-rev17-XXXXXX";
-  if (!mkdtemp(dir))
-    return perror("mkdtemp"), 1;
   char file[200];
-  snprintf(file, sizeof file, "%s/%s", dir, NAME);
-  int c = open(file, O_CREAT | O_WRONLY, 0600);
-  if (c < 0)
-    return perror("create"), 1;
-  close(c);
-  vault_set(dir);
+  if (make_vault_file(dir, file, sizeof file))
+    return 1;
 
   /* The attacker's store: the handler's pointer now names the vault's path. */
   aimed = vault_path_address();
@@ -154,26 +128,11 @@ int main(void) {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGUSR1, &sa, NULL);
 
-  pthread_t t;
-  pthread_create(&t, NULL, worker, NULL);
-  while (!worker_tid)
-    usleep(1000);
-  /* The program's own signals to its worker (a timer, a watchdog). */
-  srand(17);
-  long signals = 0, start = now_ms();
-  while (leaked_fd < 0 && signals < 4000 && now_ms() - start < 60000) {
-    syscall(SYS_tgkill, getpid(), worker_tid, SIGUSR1);
-    signals++;
-    usleep(100 + rand() % 2000);
-  }
-  stop = 1;
-  pthread_join(t, NULL);
+  long signals = signal_worker(17, 4000, 60000);
 
   if (leaked_fd >= 0) {
-    char link[64], name[256];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", leaked_fd);
-    ssize_t k = readlink(link, name, sizeof name - 1);
-    name[k > 0 ? k : 0] = 0;
+    char name[256];
+    fd_name(leaked_fd, name, sizeof name);
     printf("ATTACK SUCCEEDED: the default domain's handler opened the path "
            "in the vault's data (%ld signals): %s\n",
            signals, name);

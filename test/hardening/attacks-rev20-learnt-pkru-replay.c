@@ -79,11 +79,7 @@ BULKHEAD_ENTRY(vault) long vault_work(void) {
   return opened;
 }
 
-static unsigned rdpkru(void) {
-  unsigned eax, edx;
-  __asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
-  return eax;
-}
+#include "Inputs/learnt-pkru-storm.h"
 
 /* The replayed call's registers, loaded by replay(). */
 static struct {
@@ -93,8 +89,6 @@ static sigjmp_buf back;
 static volatile int replaying;
 static volatile long replay_result;
 static volatile long replays, replay_efaults;
-static volatile int leaked_fd = -1;
-static volatile unsigned leak_pkru;
 
 static __attribute__((noreturn, noinline)) void replay(void) {
   register void *p __asm__("r11") = &R;
@@ -158,33 +152,12 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
   errno = e;
 }
 
-static volatile pid_t worker_tid;
-static long vault_opened;
-static void *worker(void *unused) {
-  (void)unused;
-  worker_tid = (pid_t)syscall(SYS_gettid);
-  vault_opened = vault_work();
-  return NULL;
-}
-
-static long now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   static char dir[] = "/tmp/bh-rev20-XXXXXX";
-  if (!mkdtemp(dir))
-    return perror("mkdtemp"), 1;
   char file[200];
-  snprintf(file, sizeof file, "%s/%s", dir, NAME);
-  int c = open(file, O_CREAT | O_WRONLY, 0600);
-  if (c < 0)
-    return perror("create"), 1;
-  close(c);
-  vault_set(dir);
+  if (make_vault_file(dir, file, sizeof file))
+    return 1;
 
   int fd = open(vault_path, O_RDONLY);
   printf("direct open of the vault's path from the default domain: %s\n",
@@ -202,25 +175,11 @@ int main(void) {
   sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigaction(SIGUSR1, &sa, NULL);
 
-  pthread_t t;
-  pthread_create(&t, NULL, worker, NULL);
-  while (!worker_tid)
-    usleep(1000);
-  srand(20);
-  long signals = 0, start = now_ms();
-  while (leaked_fd < 0 && signals < 6000 && now_ms() - start < 90000) {
-    syscall(SYS_tgkill, getpid(), worker_tid, SIGUSR1);
-    signals++;
-    usleep(100 + rand() % 2000);
-  }
-  stop = 1;
-  pthread_join(t, NULL);
+  long signals = signal_worker(20, 6000, 90000);
 
   if (leaked_fd >= 0) {
-    char link[64], name[256];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", leaked_fd);
-    ssize_t k = readlink(link, name, sizeof name - 1);
-    name[k > 0 ? k : 0] = 0;
+    char name[256];
+    fd_name(leaked_fd, name, sizeof name);
     printf("ATTACK SUCCEEDED: the default domain's replay of the vault's "
            "open, with the vault's stack pointer, opened the path in the "
            "vault's data (%ld signals, %ld replays, %ld EFAULT before): %s\n",

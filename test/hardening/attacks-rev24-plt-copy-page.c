@@ -18,6 +18,7 @@
 // CHECK: attacks-rev24-plt-copy-page: done
 #define _GNU_SOURCE
 #include "../dso/Inputs/got-slot.h"
+#include "Inputs/plt-copy.h"
 #include <bulkhead.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,44 +35,6 @@
 
 BULKHEAD_DATA(vault) static char key[] = "vault-key";
 BULKHEAD_ENTRY(vault) size_t vault_len(void) { return strlen(key); }
-
-/* The word libc's PLT jump to realloc reads now: the jump is found in
- * libc's file as the one that read realloc's GOT slot (as in
- * plt-read-only.c). */
-struct find {
-  uintptr_t slot, copy;
-};
-
-static int find_copy(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size;
-  struct find *f = arg;
-  if (!strstr(info->dlpi_name, "libc.so.6"))
-    return 0;
-  int fd = open(info->dlpi_name, O_RDONLY);
-  for (int i = 0; fd >= 0 && i < info->dlpi_phnum; i++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
-      continue;
-    unsigned char *file = malloc(ph->p_filesz);
-    if (!file || pread(fd, file, ph->p_filesz, (off_t)ph->p_offset) !=
-                     (ssize_t)ph->p_filesz)
-      break;
-    uintptr_t at = info->dlpi_addr + ph->p_vaddr;
-    for (size_t k = 0; k + 6 <= ph->p_filesz; k++) {
-      int32_t was, now;
-      memcpy(&was, file + k + 2, 4);
-      if (file[k] != 0xff || file[k + 1] != 0x25 ||
-          at + k + 6 + (uintptr_t)(intptr_t)was != f->slot)
-        continue;
-      memcpy(&now, (const void *)(at + k + 2), 4);
-      f->copy = at + k + 6 + (uintptr_t)(intptr_t)now;
-    }
-    free(file);
-  }
-  if (fd >= 0)
-    close(fd);
-  return 1;
-}
 
 static uintptr_t copy, page;
 

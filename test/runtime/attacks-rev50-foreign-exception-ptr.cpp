@@ -106,30 +106,7 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_end(std::nested_exception *n) {
   n->~nested_exception();
 }
 
-static char stolen[32];
-static const char *volatile from = vault_key; /* key-0 words */
-static char *volatile to = stolen;
-
-extern "C" __attribute__((used)) void steal(void *object) {
-  (void)object;
-  for (int i = 0; i < 31; i++)
-    to[i] = from[i];
-}
-
-/* Stores WHAT into the destructor word of every exception header in
- * key-0 writable memory; how many. */
-static int forge(uintptr_t what) {
-  const uint64_t gnu_cxx = 0x474e5543432b2b00; /* "GNUCC++\0", 'G' high */
-  struct key0_region r[512];
-  int n = 0, k = key0_regions(r, 512);
-  for (int i = 0; i < k; i++)
-    for (uintptr_t *w = r[i].lo + 10; w < r[i].hi; w++)
-      if (*w == gnu_cxx && w[-10] == (uintptr_t)&typeid(int)) {
-        w[-9] = what; /* the header's exceptionDestructor */
-        n++;
-      }
-  return n;
-}
+#include "Inputs/exception-destructor.h"
 
 static int has(int argc, char **argv, const char *word) {
   for (int i = 1; i < argc; i++)
@@ -158,7 +135,7 @@ int main(int argc, char **argv) {
   if (!has(argc, argv, "control")) {
     uintptr_t p;
     __asm__("leaq steal(%%rip), %0" : "=r"(p));
-    printf("headers found: %d\n", forge(p));
+    printf("headers found: %d\n", forge_int_destructors(p));
   }
   if (nested)
     vault_end(n);

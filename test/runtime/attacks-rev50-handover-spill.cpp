@@ -91,15 +91,7 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_drop(void) {
   vault_kept.~exception_ptr();
 }
 
-static char stolen[32];
-static const char *volatile from = vault_key; /* key-0 words */
-static char *volatile to = stolen;
-
-extern "C" __attribute__((used)) void steal(void *object) {
-  (void)object;
-  for (int i = 0; i < 31; i++)
-    to[i] = from[i];
-}
+#include "Inputs/exception-destructor.h"
 
 static uintptr_t kept_record;
 

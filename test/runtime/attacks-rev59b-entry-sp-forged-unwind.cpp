@@ -65,27 +65,11 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key intact
 #include "Inputs/vault-key.h"
+#include "Inputs/forged-unwind.h"
 #include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern "C" void app_event(long *status);
-
-/* An ordinary entry: it reports an event to the application (a call out),
- * and an error the vault raises becomes the caller's status. At -O2 the
- * status pointer stays in rbx across the call out, and the catch stores
- * through it. */
-extern "C" BULKHEAD_ENTRY(vault) int vault_process(long *status) {
-  try {
-    app_event(status);
-  } catch (E &e) {
-    *status = e.v;
-    return 1;
-  }
-  return 0;
-}
-
-static int mode; /* 0 attack, 1 control, 2 plain */
 static long scratch; /* stays 0 */
 
 /* rsp = a, rbx = to, rdi = code, then a jump (not a call) to t. */
@@ -119,13 +103,8 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
   *status = 5;
   if (mode == 2)
     return;
-  /* The call out's trampoline saved the vault's stack pointer at its call
-   * (below the return address into vault_process and the six registers,
-   * the slot word and the cookie it pushed) on this stack, 0x20 above
-   * this function's return address: key-0 memory. */
-  char *fp = (char *)__builtin_frame_address(0);
-  uintptr_t saved = *(uintptr_t *)(fp + 8 + 0x20);
-  uintptr_t a = saved + 64; /* the return address into vault_process */
+  /* the return address into vault_process, on the vault's stack */
+  uintptr_t a = vault_process_ra((char *)__builtin_frame_address(0));
   uintptr_t t = entry_trampoline();
   if (!t) {
     printf("no trampoline found\n");
@@ -139,20 +118,12 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
   pid_t pid = fork();
   if (pid == 0)
     forged_entry(a, (long *)vault_key, POWNED, t);
-  int st;
-  waitpid(pid, &st, 0);
-  if (WIFEXITED(st))
-    printf("attack child: exited %d\n", WEXITSTATUS(st));
-  else
-    printf("attack child: signal %d\n", WTERMSIG(st));
+  report_attack_child(pid);
 }
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    mode = 1;
-  else if (argc > 1 && !strcmp(argv[1], "plain"))
-    mode = 2;
+  read_mode(argc, argv);
   long status = 0;
   int r = vault_process(&status);
   printf("vault_process returned %d, status %ld, scratch %#lx\n", r, status,

@@ -62,23 +62,14 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev61b-slot-other-fresh-top: end
 #include "Inputs/check.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/vault-hold.h"
 #include "Inputs/tls-words.h"
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define MAX_C 15             /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512        /* abi.h: BH_STACKS_PER_ARENA */
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64            /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40   /* abi.h: BH_DOMAIN_STACK_LO */
-
 /* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 
 static int attack;
 static pthread_barrier_t outside, stored, scribbled;
@@ -110,15 +101,10 @@ static void *attacker(void *unused) {
   uintptr_t off = (uintptr_t)tls_word("__bulkhead_stack.vault") -
                   (uintptr_t)pthread_self();
   pthread_barrier_wait(&outside);
-  int done = 0;
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; attack && i < PER_ARENA; i++)
-    if (owners[0][i] == main_tid) {
-      uintptr_t *slot = (uintptr_t *)((uintptr_t)second + off);
-      *slot = lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
-      done = 1;
-    }
+  uintptr_t top = attack ? vault_fresh_top(main_tid) : 0;
+  int done = top != 0;
+  if (done)
+    *(uintptr_t *)((uintptr_t)second + off) = top;
   printf("second thread's slot: stored %s\n", done ? "yes" : "no");
   pthread_barrier_wait(&stored);
   return NULL;

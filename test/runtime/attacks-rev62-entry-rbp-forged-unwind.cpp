@@ -63,23 +63,11 @@
 // CHECK: vault key intact
 // STOP: bulkhead: the unwinder stopped in compartment 'vault' at a frame outside the compartment's stacks whose CFA lies in them
 #include "Inputs/vault-key.h"
+#include "Inputs/forged-unwind.h"
 #include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern "C" void app_event(long *status);
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_process(long *status) {
-  try {
-    app_event(status);
-  } catch (E &e) {
-    *status = e.v;
-    return 1;
-  }
-  return 0;
-}
-
-static int mode; /* 0 attack, 1 control, 2 plain */
 static long scratch; /* stays 0 */
 
 /* An ordinary call of f(code) from a frame whose CFA is rbp + 16, with
@@ -109,9 +97,8 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
   *status = 5;
   if (mode == 2)
     return;
-  char *fp = (char *)__builtin_frame_address(0);
-  uintptr_t saved = *(uintptr_t *)(fp + 8 + 0x20);
-  uintptr_t a = saved + 64; /* the return address into vault_process */
+  /* the return address into vault_process, on the vault's stack */
+  uintptr_t a = vault_process_ra((char *)__builtin_frame_address(0));
   uintptr_t t;
   __asm__("leaq vault_throw(%%rip), %0" : "=r"(t));
   if (mode == 1) {
@@ -126,20 +113,12 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
     rbp_call(a - 8, (long *)vault_key, POWNED, t);
     _exit(3);
   }
-  int st;
-  waitpid(pid, &st, 0);
-  if (WIFEXITED(st))
-    printf("attack child: exited %d\n", WEXITSTATUS(st));
-  else
-    printf("attack child: signal %d\n", WTERMSIG(st));
+  report_attack_child(pid);
 }
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    mode = 1;
-  else if (argc > 1 && !strcmp(argv[1], "plain"))
-    mode = 2;
+  read_mode(argc, argv);
   long status = 0;
   int r = vault_process(&status);
   printf("vault_process returned %d, status %ld, scratch %#lx\n", r, status,

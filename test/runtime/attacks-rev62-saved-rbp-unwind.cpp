@@ -58,9 +58,8 @@
 // CHECK: bulkhead: the unwinder stopped in compartment 'vault' at a frame outside the compartment's stacks whose CFA lies in them
 // CHECK-NOT: ATTACK SUCCEEDED
 #include "Inputs/vault-key.h"
+#include "Inputs/forged-unwind.h"
 #include <stdint.h>
-
-extern "C" void app_event(long *status);
 
 /* Throws unless told not to (so callers' code after it stays). */
 extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
@@ -69,17 +68,6 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
 }
 static volatile int ok; /* 0 */
 
-extern "C" BULKHEAD_ENTRY(vault) int vault_process(long *status) {
-  try {
-    app_event(status);
-  } catch (E &e) {
-    *status = e.v;
-    return 1;
-  }
-  return 0;
-}
-
-static int mode; /* 0 attack, 1 control, 2 plain */
 static uintptr_t a;    /* the return address into vault_process: vault stack */
 static char *d1_fp;    /* d1's frame pointer: key-0 stack */
 long sink; /* key 0, external: the store stays */
@@ -111,18 +99,13 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
   *status = 5;
   if (mode == 2)
     return;
-  char *fp = (char *)__builtin_frame_address(0);
-  uintptr_t saved = *(uintptr_t *)(fp + 8 + 0x20);
-  a = saved + 64;
+  a = vault_process_ra((char *)__builtin_frame_address(0));
   d2(status);
 }
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    mode = 1;
-  else if (argc > 1 && !strcmp(argv[1], "plain"))
-    mode = 2;
+  read_mode(argc, argv);
   long status = 0;
   int r = vault_process(&status);
   printf("vault_process returned %d, status %ld\n", r, status);

@@ -27,7 +27,7 @@
 // in the vault: 1024 bytes of its locals are 'A'", ATTACK SUCCEEDED, then
 // the child's SIGILL (the outermost way back meets the nested entry's
 // frame); below: the same 1024 bytes and ATTACK SUCCEEDED, the child then
-// exits 0 (nothing notices); control: 0 bytes, child exit 0.
+// exits 0 (nothing notices); control: 0 bytes, "child: exit 0".
 // threat-model.md says a slot is used only "no higher than the mark ...
 // so no store points a nested entry into the compartment's live frames";
 // design.md's "stay reachable as before" is the "below" case, not listed
@@ -51,7 +51,7 @@
 // RUN: %run %t below | FileCheck %s --check-prefix=BELOW
 // CONTROL: main thread's slot left alone
 // CONTROL: main, back in the vault: 0 bytes of its locals are 'A'
-// CONTROL: child exit 0
+// CONTROL: child: exit 0
 // CONTROL: attacks-rev63a-any-callout-restart: end
 // CHECK: main thread's slot at the fresh top
 // CHECK-NOT: ATTACK SUCCEEDED
@@ -60,6 +60,7 @@
 // BELOW-NOT: ATTACK SUCCEEDED
 // BELOW: attacks-rev63a-any-callout-restart: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/tls-words.h"
 #include <pthread.h>
 #include <sys/wait.h>
@@ -94,13 +95,6 @@ BULKHEAD_ENTRY(vault) int vault_hold(void) {
          "then resumed");
   return changed;
 }
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 /* The program's callback, in the default domain, between the vault's
  * frames and their return: it waits, then enters the vault again. */
 __attribute__((noinline)) void app_wait(void) {
@@ -134,32 +128,27 @@ static void *attacker(void *unused) {
   return NULL;
 }
 
+/* The scenario, in a child (run_scene_in_child). */
+static int scenario(void) {
+  alarm(20);
+  main_thread = pthread_self();
+  CHECK(pthread_barrier_init(&ready, NULL, 2) == 0);
+  CHECK(pthread_barrier_init(&outside, NULL, 2) == 0);
+  CHECK(pthread_barrier_init(&stored, NULL, 2) == 0);
+  pthread_t a;
+  CHECK(pthread_create(&a, NULL, attacker, NULL) == 0);
+  vault_noop(0); /* the thread's vault stack */
+  pthread_barrier_wait(&ready);
+  pthread_barrier_wait(&ready); /* the attacker has read the slot */
+  vault_hold();
+  puts("child: back out of the vault");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   restart = argc < 2 ? 1 : !strcmp(argv[1], "below") ? 2 : 0;
-  pid_t p = fork();
-  CHECK(p >= 0);
-  if (!p) {
-    alarm(20);
-    main_thread = pthread_self();
-    CHECK(pthread_barrier_init(&ready, NULL, 2) == 0);
-    CHECK(pthread_barrier_init(&outside, NULL, 2) == 0);
-    CHECK(pthread_barrier_init(&stored, NULL, 2) == 0);
-    pthread_t a;
-    CHECK(pthread_create(&a, NULL, attacker, NULL) == 0);
-    vault_noop(0); /* the thread's vault stack */
-    pthread_barrier_wait(&ready);
-    pthread_barrier_wait(&ready); /* the attacker has read the slot */
-    vault_hold();
-    puts("child: back out of the vault");
-    _exit(0);
-  }
-  int st;
-  CHECK(waitpid(p, &st, 0) == p);
-  if (WIFSIGNALED(st))
-    printf("child ended by signal %d\n", WTERMSIG(st));
-  else
-    printf("child exit %d\n", WEXITSTATUS(st));
+  run_scene_in_child(scenario);
   puts("attacks-rev63a-any-callout-restart: end");
   return 0;
 }

@@ -32,7 +32,7 @@
 // Seen in the guest (LLVM 19): "released vault stack (0, 0): 0 (ok)",
 // "main, back in the vault: 1024 bytes of its locals are 'A'", ATTACK
 // SUCCEEDED, then the child's SIGALRM (its way back hangs), 3 of 3;
-// control: "-1 (Device or resource busy)", 0 bytes, child exit 0, 3 of 3.
+// control: "-1 (Device or resource busy)", 0 bytes, "child: exit 0", 3 of 3.
 //
 // Suggested fix: as for attacks-rev63b-any-callout-restart.c (the same
 // root cause): a run-time-chosen call out moves the mark to its record
@@ -49,28 +49,21 @@
 // RUN: %run %t | FileCheck %s
 // CONTROL: released vault stack ({{[0-9]+}}, {{[0-9]+}}): -1 (Device or resource busy)
 // CONTROL: main, back in the vault: 0 bytes of its locals are 'A'
-// CONTROL: child exit 0
+// CONTROL: child: exit 0
 // CONTROL: attacks-rev63b-any-callout-release: end
 // CHECK: released vault stack ({{[0-9]+}}, {{[0-9]+}}):
 // CHECK: main, back in the vault: {{[0-9]+}} bytes of its locals are 'A'
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev63b-any-callout-release: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-
-#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
-#define OWNER_RELEASE 2       /* BH_OWNER_RELEASE */
-#define MAX_C 15              /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512         /* abi.h: BH_STACKS_PER_ARENA */
-
-/* runtime/stacks.c: who holds each stack (struct bh_owner_table). */
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
 
 static int restart = 1;
 static uintptr_t *vault_slot, fresh_top;
@@ -94,13 +87,6 @@ BULKHEAD_ENTRY(vault) int vault_hold(cmp_fn cmp) {
          "attacker's bytes into the main thread's live vault frame");
   return changed;
 }
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 /* The attacker's code in the default domain, between the main thread's
  * vault frames and their return. It reads nothing of a and b: they point
  * at the vault's stack. */
@@ -113,15 +99,7 @@ __attribute__((noinline)) static int outside_cmp(const void *a,
     vault_noop(1);
     *vault_slot = kept;
   }
-  uint32_t me = (uint32_t)syscall(SYS_gettid);
-  for (int c = 0; c < MAX_C; c++)
-    for (int i = 0; i < PER_ARENA; i++)
-      if (owners[c][i] == me) {
-        long r = syscall(SYS_ioctl, REQUEST_FD, (long)OWNER_RELEASE, (long)c,
-                         (long)i);
-        printf("released vault stack (%d, %d): %ld (%s)\n", c, i, r,
-               r ? strerror(errno) : "ok");
-      }
+  release_own_stacks();
   pthread_barrier_wait(&outside);
   pthread_barrier_wait(&scribbled);
   return 0;
@@ -142,7 +120,7 @@ static void *second_thread(void *unused) {
 
 /* The scenario, in a child: the main thread's way back out of the vault
  * meets the other entry's frame and may fault or hang. */
-static void scenario(void) {
+static int scenario(void) {
   alarm(10);
   vault_slot = tls_word("__bulkhead_stack.vault");
   vault_noop(0); /* the main thread's vault stack */
@@ -155,24 +133,14 @@ static void scenario(void) {
   __atomic_store_n(&main_out, 1, __ATOMIC_RELEASE);
   CHECK(pthread_join(t, NULL) == 0);
   puts("child: the main thread is back out of the vault");
+  return 0;
 }
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   if (argc > 1 && !strcmp(argv[1], "control"))
     restart = 0;
-  pid_t p = fork();
-  CHECK(p >= 0);
-  if (!p) {
-    scenario();
-    _exit(0);
-  }
-  int st;
-  CHECK(waitpid(p, &st, 0) == p);
-  if (WIFSIGNALED(st))
-    printf("child ended by signal %d\n", WTERMSIG(st));
-  else
-    printf("child exit %d\n", WEXITSTATUS(st));
+  run_scene_in_child(scenario);
   puts("attacks-rev63b-any-callout-release: end");
   return 0;
 }

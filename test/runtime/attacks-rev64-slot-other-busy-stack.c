@@ -39,6 +39,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev64-slot-other-busy-stack: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -48,12 +49,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64              /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
-
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 
 static int mode; /* 0 control, 1 fresh top, 2 below it */
 static volatile int busy, go; /* key 0: the vault reads them */
@@ -79,13 +74,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
   return changed;
 }
 
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
-}
-
 static void *second_thread(void *unused) {
   (void)unused;
   vault_scribble('B'); /* its first vault entry: a stack of its own */
@@ -105,16 +93,12 @@ static void *attacker(void *unused) {
   pthread_barrier_wait(&ready);
   while (!busy)
     ;
-  int done = 0;
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; mode && i < PER_ARENA; i++)
-    if (owners[0][i] == main_tid) {
-      uintptr_t *slot = (uintptr_t *)((uintptr_t)second + off);
-      uintptr_t top = lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
-      *slot = mode == 1 ? top : top - 512;
-      done = 1;
-    }
+  uintptr_t top = mode ? vault_fresh_top(main_tid) : 0;
+  int done = top != 0;
+  if (done) {
+    uintptr_t *slot = (uintptr_t *)((uintptr_t)second + off);
+    *slot = mode == 1 ? top : top - 512;
+  }
   printf("second thread's slot: stored %s\n", done ? "yes" : "no");
   pthread_barrier_wait(&stored);
   return NULL;

@@ -75,19 +75,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Throws unless told not to (so callers' code after it stays). */
-extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
-  if (!ok)
-    throw E{code};
-}
-static volatile int ok; /* 0 */
-
-static int attack = 1;
-static char *d1_fp;     /* d1's frame pointer: key-0 stack */
-static uintptr_t site;  /* libstdc++: after the call in the try */
 static uintptr_t fake_os[8], fake_vt[4]; /* the catch's `this` */
 static uintptr_t calm_os[8], calm_vt[4]; /* the sentry's stream */
 long sink; /* key 0, external: the store stays */
+#include "Inputs/steered-catch.h"
 
 /* The attacker's stores (a second thread could make them). d1_fp + 16 is
  * the landing rsp: _M_insert reads its sentry's stream at + 8, pops six
@@ -107,20 +98,6 @@ static __attribute__((noinline)) void hook(void) {
   fp[2 + 9] = landed_at();        /* landing rsp + 0x48 */
 }
 
-/* Honest default-domain code with frame pointers: d1 keeps s in rbx. */
-extern "C" __attribute__((noinline)) void d1(long *s) {
-  long *keep = s;
-  d1_fp = (char *)__builtin_frame_address(0);
-  hook();
-  vault_check(42, ok);
-  sink = *keep;
-}
-
-extern "C" __attribute__((noinline)) void d2(long *s) {
-  d1(s);
-  __asm__ volatile("");
-}
-
 /* The call of num_put::put in std::ostream::_M_insert<long>, whose
  * catch (...) pad calls _M_setstate on `this` (rbx), as in Debian's
  * libstdc++.so.6.0.30. */
@@ -138,22 +115,5 @@ static int find_site(void) {
 }
 
 int main(int argc, char **argv) {
-  setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    attack = 0;
-  if (!find_site()) {
-    printf("error: not the libstdc++ this test was written for\n");
-    return 2;
-  }
-  pthread_t t;
-  pthread_create(&t, NULL, watch, NULL);
-  long status = 0;
-  try {
-    d2(&status);
-  } catch (E &e) {
-    printf("caught E %ld in main\n", e.v);
-  }
-  report(0, status);
-  printf("done\n");
-  return 0;
+  return steered_catch_main(argc, argv, find_site, "the libstdc++");
 }

@@ -83,26 +83,13 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key intact
 #include "Inputs/vault-key.h"
+#include "Inputs/forged-unwind.h"
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
-
-extern "C" void app_event(long *status);
-
-extern "C" BULKHEAD_ENTRY(vault) int vault_process(long *status) {
-  try {
-    app_event(status);
-  } catch (E &e) {
-    *status = e.v;
-    return 1;
-  }
-  return 0;
-}
-
-static int mode; /* 0 attack, 1 control, 2 plain, 3 noctx */
 
 /* Jumps to f with rdi = code, rbp = fp and the return address ra on the
  * stack, as if code at ra had called it. */
@@ -134,9 +121,8 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
   *status = 5;
   if (mode == 2)
     return;
-  char *fp = (char *)__builtin_frame_address(0);
-  uintptr_t saved = *(uintptr_t *)(fp + 8 + 0x20);
-  uintptr_t a = saved + 64; /* the return address into vault_process */
+  /* the return address into vault_process, on the vault's stack */
+  uintptr_t a = vault_process_ra((char *)__builtin_frame_address(0));
   uintptr_t t;
   __asm__("leaq vault_throw(%%rip), %0" : "=r"(t));
   if (mode == 1) {
@@ -172,21 +158,13 @@ extern "C" __attribute__((noinline)) void app_event(long *status) {
     forged_call(rbp, (uintptr_t)call + 5, POWNED, t);
     _exit(3);
   }
-  int st;
-  waitpid(pid, &st, 0);
-  if (WIFEXITED(st))
-    printf("attack child: exited %d\n", WEXITSTATUS(st));
-  else
-    printf("attack child: signal %d\n", WTERMSIG(st));
+  report_attack_child(pid);
 }
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    mode = 1;
-  else if (argc > 1 && !strcmp(argv[1], "plain"))
-    mode = 2;
-  else if (argc > 1 && !strcmp(argv[1], "noctx"))
+  read_mode(argc, argv);
+  if (argc > 1 && !strcmp(argv[1], "noctx"))
     mode = 3;
   long status = 0;
   int r = vault_process(&status);

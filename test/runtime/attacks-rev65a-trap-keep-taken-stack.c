@@ -60,6 +60,8 @@
 // CHECK: child: exit 0
 // CHECK: attacks-rev65a-trap-keep-taken-stack: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
 #include <pthread.h>
@@ -70,16 +72,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_C 15               /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512          /* abi.h: BH_STACKS_PER_ARENA */
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64              /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
-
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 
 static int attack;
 static volatile int busy, go, done; /* key 0: the vault reads them */
@@ -104,13 +96,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
          "live vault frames of the thread that took the stack over");
   done = 1;
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 static void on_sigill(int sig) {
@@ -141,12 +126,7 @@ static void *attacker(void *unused) {
   uintptr_t off = (uintptr_t)tls_word("__bulkhead_stack.vault") -
                   (uintptr_t)pthread_self();
   pthread_barrier_wait(&ready);
-  uintptr_t top = 0;
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; attack && i < PER_ARENA; i++)
-    if (owners[0][i] == main_tid)
-      top = lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
+  uintptr_t top = attack ? vault_fresh_top(main_tid) : 0;
   if (top) /* the second thread takes the main thread's idle stack over */
     *(uintptr_t *)((uintptr_t)second + off) = top;
   pthread_barrier_wait(&stored);

@@ -65,6 +65,8 @@
 // CHECK: child: exit 0
 // CHECK: attacks-rev66-keep-takes-paused-entry: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
+#include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
 #include <pthread.h>
@@ -77,16 +79,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#define MAX_C 15               /* abi.h: BH_MAX_COMPARTMENTS */
-#define PER_ARENA 512          /* abi.h: BH_STACKS_PER_ARENA */
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64              /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
-
-extern const uint32_t owners[MAX_C][PER_ARENA] __asm__(
-    "__bulkhead_stack_owners") __attribute__((visibility("hidden")));
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 
 static int attack;
 /* key 0: the vault reads some */
@@ -116,13 +108,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
          "frames of a thread whose entry keep had taken the stack from");
   done = 1;
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 /* Of the restart's owner store, its kept-record clear and the frame's mark
@@ -202,12 +187,7 @@ static int scenario(void) {
   sa.sa_flags = SA_SIGINFO;
   CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
   vault_scribble('M'); /* the main thread's stack S, idle after */
-  uintptr_t t = 0;
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; attack && i < PER_ARENA; i++)
-    if (owners[0][i] == main_tid)
-      t = lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
+  uintptr_t t = attack ? vault_fresh_top(main_tid) : 0;
   CHECK(pthread_create(&second, NULL, second_thread, NULL) == 0);
   if (t) {
     usleep(100000); /* the second thread has its own stack */

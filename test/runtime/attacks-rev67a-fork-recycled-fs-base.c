@@ -62,41 +62,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-BULKHEAD_DATA(vault) static long secret = 4242;
+#define HOW "(its fs base recycled)"
+#include "Inputs/gone-thread-session.h"
 
-static int attack;
-static volatile uintptr_t admin_sp; /* thread 2's saved stack pointer */
-static volatile int admin_out;
 static uintptr_t fs_admin, fs_guest;
-
-/* Admins may read the secret once their call out is answered. */
-BULKHEAD_ENTRY(vault) int vault_session(int admin, void (*wait)(int)) {
-  volatile long tid = syscall(SYS_gettid);
-  volatile int is_admin = admin;
-  wait(admin);
-  if (tid != syscall(SYS_gettid)) {
-    printf("vault_session (admin %d) resumed by another thread: secret "
-           "%ld\n",
-           is_admin, is_admin ? secret : 0);
-    puts("ATTACK SUCCEEDED: a thread's way back took a gone thread's vault "
-         "activation (its fs base recycled)");
-  } else {
-    printf("vault_session (admin %d) back in its own activation\n",
-           is_admin);
-  }
-  return 0;
-}
-
-/* The guest's way in, deeper on the vault's stack: since review 71 the
- * child gives thread 2's stack back once started over, and the guest may
- * get that very stack; at thread 2's depth the stored pointer would be
- * the guest's own call out's record. */
-BULKHEAD_ENTRY(vault) int vault_guest(void (*wait)(int)) {
-  volatile char pad[512];
-  pad[0] = 0;
-  int r = vault_session(0, wait);
-  return r + pad[0];
-}
 
 /* The call out's frame (abi.h, BH_FRAME_*) lies above the return address
  * into the trampoline: its saved stack pointer at frame + 40. */

@@ -51,6 +51,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: attacks-rev67b-takeover-race: end
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/stack-owners.h"
 #include "Inputs/tls-words.h"
 #include <bulkhead.h>
@@ -63,12 +64,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#define STACK_SIZE (1ul << 20) /* abi.h: BH_STACK_SIZE */
-#define HEADER 64              /* abi.h: BH_STACK_HEADER */
-#define DOMAIN_STACK_LO 40     /* abi.h: BH_DOMAIN_STACK_LO */
-
-extern const uint64_t domain_table[] __asm__("__bulkhead_domain_table")
-    __attribute__((visibility("hidden")));
 extern const char domain0[] __asm__("__bulkhead_domain0");
 #define DOMAIN_OWNER_CHECK 76 /* abi.h: BH_DOMAIN_OWNER_CHECK */
 
@@ -95,13 +90,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
     _exit(3); /* its entry frame is the second thread's now */
   }
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 /* Past the owner check, before the restart's mark store
@@ -137,15 +125,6 @@ static void on_usr1(int sig, siginfo_t *si, void *ucv) {
   usleep(1000);
 }
 
-static uintptr_t fresh_top_of(uint32_t tid) {
-  uint64_t d = domain_table[1]; /* the vault's descriptor */
-  uintptr_t lo = *(const uintptr_t *)(d + DOMAIN_STACK_LO);
-  for (int i = 0; i < PER_ARENA; i++)
-    if (owners[0][i] == tid)
-      return lo + (uintptr_t)(i + 1) * STACK_SIZE - HEADER;
-  return 0;
-}
-
 static uintptr_t off;
 static volatile uint32_t second_tid;
 
@@ -179,7 +158,7 @@ static int scenario(void) {
   CHECK(pthread_create(&second, NULL, second_thread, NULL) == 0);
   while (!second_tid)
     ;
-  uintptr_t t = fresh_top_of(attack ? main_tid : second_tid);
+  uintptr_t t = vault_fresh_top(attack ? main_tid : second_tid);
   CHECK(t);
   if (attack) /* the second thread now enters at S's fresh top */
     *(uintptr_t *)((uintptr_t)second + off) = t;

@@ -82,17 +82,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Throws unless told not to (so callers' code after it stays). */
-extern "C" BULKHEAD_ENTRY(vault) void vault_check(long code, int ok) {
-  if (!ok)
-    throw E{code};
-}
-static volatile int ok; /* 0 */
-
-static int attack = 1;
-static char *d1_fp;    /* d1's frame pointer: key-0 stack */
-static uintptr_t site; /* the guard: after the call in the try */
 volatile long sink; /* the load after the call stays, and keeps rbx */
+#include "Inputs/steered-catch.h"
 
 /* The attacker's stores (a second thread could make them). d1 is
  * `push %rbp; mov %rsp,%rbp; push %rbx; ...`: its saved rbx at fp - 8,
@@ -107,20 +98,6 @@ static __attribute__((noinline)) void hook(void) {
   fp[-1] = (uintptr_t)vault_key; /* d1's saved rbx: rbx at the catch */
   fp[3] = fp[4] = 0;             /* the guard's rbx, rbp */
   fp[5] = landed_at();           /* the guard's return address */
-}
-
-/* Honest default-domain code with frame pointers: d1 keeps s in rbx. */
-extern "C" __attribute__((noinline)) void d1(long *s) {
-  long *keep = s;
-  d1_fp = (char *)__builtin_frame_address(0);
-  hook();
-  vault_check(42, ok);
-  sink = *keep;
-}
-
-extern "C" __attribute__((noinline)) void d2(long *s) {
-  d1(s);
-  __asm__ volatile("");
 }
 
 /* The guard as Inputs/rev68a-plain-static-guard.cpp compiles at -O2: `push
@@ -142,22 +119,5 @@ static int find_site(void) {
 }
 
 int main(int argc, char **argv) {
-  setvbuf(stdout, NULL, _IONBF, 0);
-  if (argc > 1 && !strcmp(argv[1], "control"))
-    attack = 0;
-  if (!find_site()) {
-    printf("error: not the code this test was written for\n");
-    return 2;
-  }
-  pthread_t t;
-  pthread_create(&t, NULL, watch, NULL);
-  long status = 0;
-  try {
-    d2(&status);
-  } catch (E &e) {
-    printf("caught E %ld in main\n", e.v);
-  }
-  report(0, status);
-  printf("done\n");
-  return 0;
+  return steered_catch_main(argc, argv, find_site, "the code");
 }

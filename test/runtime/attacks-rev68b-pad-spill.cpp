@@ -74,55 +74,9 @@ extern "C" BULKHEAD_ENTRY(vault) int vault_key_holds(int at, long w) {
   return memcmp(vault_key + at, &w, sizeof w) == 0;
 }
 
-extern "C" {
-volatile int arrived;
-volatile uintptr_t fault_rdi, fault_addr;
-uintptr_t fake_stack[16384] __attribute__((aligned(16))); /* key 0 */
-uintptr_t buffer[16];                                     /* key 0 */
-int fp_guard(void (*f)(), long a);
-long fp_get(long a) { return a + 1; }
-void fp_use(long a, long b, long c, long d, long e, long f) {
-  printf("fp_use: %#lx %#lx %#lx %#lx %#lx %#lx\n", a, b, c, d, e, f);
-}
-/* The attacker's call of ENTRY: on the stack TOP, returning to SITE, rbx
- * and r12-r15 REGS, rbp RBP. */
-void attack_call(void *entry, uintptr_t site, uintptr_t *top, uintptr_t regs,
-                 uintptr_t rbp);
-}
+#include "Inputs/pad-spill-call.h"
 
-/* landed: where fp_guard returns (keyzero); tells thread 2, and waits. */
-__asm__(".text\n"
-        "landed:\n"
-        "  movl $1, arrived(%rip)\n"
-        "1:\n"
-        "  pause\n"
-        "  jmp 1b\n"
-        "attack_call:\n"
-        "  movq %rdi, %rax\n"
-        "  movq %rdx, %rsp\n"
-        "  pushq %rsi\n"
-        "  movq %rcx, %rbx\n"
-        "  movq %rcx, %r12\n"
-        "  movq %rcx, %r13\n"
-        "  movq %rcx, %r14\n"
-        "  movq %rcx, %r15\n"
-        "  movq %r8, %rbp\n"
-        "  jmpq *%rax\n");
-static uintptr_t landed_at(void) {
-  uintptr_t a;
-  __asm__("leaq landed(%%rip), %0" : "=r"(a));
-  return a;
-}
-
-/* The pad's fault (attack), default rights: notes rdi and the address. */
-static void on_segv(int, siginfo_t *si, void *ucv) {
-  ucontext_t *uc = (ucontext_t *)ucv;
-  fault_rdi = (uintptr_t)uc->uc_mcontext.gregs[REG_RDI];
-  fault_addr = (uintptr_t)si->si_addr;
-  arrived = 2;
-  for (;;)
-    pause();
-}
+extern "C" int fp_guard(void (*f)(), long a);
 
 /* Thread 2, the default domain's rights: reports once the pad ran. */
 static void *watch(void *) {
@@ -146,19 +100,12 @@ static void *watch(void *) {
   _exit(0);
 }
 
-/* fp_guard as Inputs/rev68b-fp-guard.cpp compiles: `call *-0x30(%rbp)`
- * at +0x58, its catch's pad at +0x89. Its address from the symbol itself
- * (the pass would take a wrapper's). */
+/* fp_guard's address from the symbol itself (the pass would take a
+ * wrapper's). */
 static const uint8_t *guard(void) {
   const uint8_t *g;
   __asm__("leaq fp_guard(%%rip), %0" : "=r"(g));
-  static const uint8_t call[] = {0xff, 0x55, 0xd0};
-  static const uint8_t pad[] = {0x4c, 0x89, 0x75, 0xc8, 0x4c, 0x89,
-                                0x6d, 0xc0, 0x4c, 0x8b, 0x75, 0xb8,
-                                0x48, 0x89, 0x5d, 0xd0};
-  if (memcmp(g + 0x58, call, sizeof call) || memcmp(g + 0x89, pad, sizeof pad))
-    return NULL;
-  return g;
+  return fp_guard_known(g) ? g : NULL;
 }
 
 int main(int argc, char **argv) {
@@ -175,21 +122,9 @@ int main(int argc, char **argv) {
     printf("done\n");
     return 0;
   }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_segv;
-  sa.sa_flags = SA_SIGINFO;
-  sigaction(SIGSEGV, &sa, NULL);
-  pthread_t t;
-  pthread_create(&t, NULL, watch, NULL);
-  for (auto &w : fake_stack)
-    w = landed_at();
-  buffer[0] = 0x1111;
-  uintptr_t rbp = !strcmp(mode, "keyzero") ? (uintptr_t)buffer + 0x48
-                                           : (uintptr_t)vault_key + 0x48;
   void (*entry)(void) = vault_boom;
-  attack_call((void *)entry, (uintptr_t)g + 0x5b, &fake_stack[16000],
-              (uintptr_t)POWNED, rbp);
+  launch_pad_spill((void *)entry, g, (uintptr_t)vault_key, (uintptr_t)POWNED,
+                   mode, watch);
   printf("error: attack_call returned\n");
   return 1;
 }

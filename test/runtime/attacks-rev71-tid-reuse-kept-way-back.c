@@ -46,6 +46,7 @@
 // CHECK: attacks-rev71-tid-reuse-kept-way-back: end
 #define _GNU_SOURCE
 #include "Inputs/check.h"
+#include "Inputs/tid-reuse.h"
 #include <bulkhead.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -92,30 +93,6 @@ __attribute__((noinline)) void redirect(void) {
   printf("saved stack pointer moved: %s\n", attack ? "yes" : "no");
 }
 
-/* The stand-in for going round the ids: forked before the filter, it sets
- * ns_last_pid to each number the program sends, and answers once it did. */
-static int to_setter[2], from_setter[2];
-
-__attribute__((constructor(101))) static void start_setter(void) {
-  if (pipe(to_setter) || pipe(from_setter))
-    return;
-  if (fork() != 0) {
-    close(to_setter[0]), close(from_setter[1]);
-    return;
-  }
-  close(to_setter[1]), close(from_setter[0]); /* it ends with the program */
-  for (int n; read(to_setter[0], &n, sizeof n) == sizeof n;) {
-    char b[32];
-    int len = snprintf(b, sizeof b, "%d", n);
-    int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
-    char ok = fd >= 0 && write(fd, b, len) == len;
-    (void)!write(from_setter[1], &ok, 1);
-    if (fd >= 0)
-      close(fd);
-  }
-  _exit(0);
-}
-
 static pthread_t first_self;
 
 static void *first(void *unused) {
@@ -144,17 +121,9 @@ static int scenario(void) {
   CHECK(pthread_create(&t, NULL, first, NULL) == 0);
   CHECK(pthread_join(t, NULL) == 0);
   /* Its id is free once the kernel reaped it. */
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/task/%d", (int)first_tid);
-  while (access(path, F_OK) == 0)
-    usleep(1000);
-  int last = first_tid - 1;
-  char ok = 0;
-  if (write(to_setter[1], &last, sizeof last) != sizeof last ||
-      read(from_setter[0], &ok, 1) != 1 || !ok) {
-    printf("setup: ns_last_pid not set\n");
+  wait_task_gone(first_tid);
+  if (give_next_tid(first_tid))
     return 1;
-  }
   /* Not glibc's cached stack of the first thread: another fs base. */
   pthread_attr_t other_size;
   CHECK(pthread_attr_init(&other_size) == 0);

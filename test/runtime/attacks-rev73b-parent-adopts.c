@@ -46,6 +46,7 @@
 // CHECK: bulkhead: error: the runtime's fork fix-up of compartment stacks ran in a process of 2 threads, not a fork's child
 // CHECK-NOT: ATTACK SUCCEEDED
 #include "Inputs/check.h"
+#include "Inputs/vault-scribble.h"
 #include "Inputs/atfork-entry.h"
 #include <bulkhead.h>
 #include <pthread.h>
@@ -78,13 +79,6 @@ BULKHEAD_ENTRY(vault) int vault_busy(void) {
   }
   checked = 1;
   return changed;
-}
-
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 
 static void *busy_thread(void *unused) {

@@ -33,58 +33,13 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -pthread %s -o %t
 // RUN: %run %t | FileCheck %s
 // CHECK: attacks-review2-adopt-shared-vm: ok
-#include "Inputs/check.h"
-/* include/bulkhead/abi.h (not installed for programs) */
-#define BH_MAX_COMPARTMENTS 15
-#define BH_STACKS_PER_ARENA 512
+#define WAITER "main"
+#include "Inputs/adopt-scene.h"
 #include <pthread.h>
-#include <sched.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-
-/* The runtime's owner table (stacks.c): key-0, read-only, readable. */
-extern uint32_t stack_owners[BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA] __asm__(
-    "__bulkhead_stack_owners");
-
-#define REQUEST_FD 0x7ffffff3 /* runtime/syscalls.h: the runtime's requests */
-enum { CLAIM = 1, RELEASE, ADOPT };
-
-BULKHEAD_ENTRY(vault) int vault_wait(int fd) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = 'v';
-  char c;
-  if (read(fd, &c, 1) != 1)
-    return -1;
-  int changed = 0;
-  for (int k = 0; k < 1024; k++)
-    changed += buf[k] != 'v';
-  /* said here: the way back may not survive what happened to the frame */
-  printf("main, back in the vault: %d bytes of its locals changed\n", changed);
-  fflush(stdout);
-  return changed;
-}
-BULKHEAD_ENTRY(vault) int vault_scribble(void) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = 'Z';
-  return buf[5];
-}
-BULKHEAD_ENTRY(vault) int vault_touch(void) { return 0; }
 
 static int fds[2];
 static volatile int go, child_done, slot = -1;
 static volatile long adopt_rc = -1, release_rc = -1;
-
-static long raw_syscall4(long nr, long a, long b, long c, long d) {
-  long r;
-  register long r10 __asm__("r10") = d;
-  __asm__ volatile("syscall"
-                   : "=a"(r)
-                   : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
-                   : "rcx", "r11", "memory");
-  return r;
-}
 
 /* A process of its own with our memory: no libc, no TLS of its own. */
 static int shared_vm_child(void *arg) {
@@ -124,16 +79,8 @@ static void *waker(void *arg) {
 int main(void) {
   CHECK(pipe(fds) == 0);
   vault_touch(); /* the main thread holds a vault stack from here */
-  uint32_t me = (uint32_t)syscall(SYS_gettid);
-  for (int k = 0; k < BH_MAX_COMPARTMENTS * BH_STACKS_PER_ARENA; k++)
-    if (stack_owners[k] == me)
-      slot = k;
-  CHECK(slot >= 0);
-  size_t size = 1 << 20;
-  char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  CHECK(stack != MAP_FAILED);
-  pid_t pid = clone(shared_vm_child, stack + size, CLONE_VM | SIGCHLD, NULL);
-  CHECK(pid > 0);
+  slot = this_thread_slot();
+  pid_t pid = clone_shared_vm(shared_vm_child);
   pthread_t t, w;
   CHECK(pthread_create(&t, NULL, second_thread, NULL) == 0);
   CHECK(pthread_create(&w, NULL, waker, NULL) == 0);

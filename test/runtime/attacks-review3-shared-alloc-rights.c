@@ -34,6 +34,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
 #include "Inputs/heap-pointers.h"
+#include "Inputs/key-words-verdict.h"
 
 static const char original[32] = "vault master key 0123456789abcd";
 BULKHEAD_DATA(vault) static char master[32] = "vault master key 0123456789abcd";
@@ -74,20 +75,8 @@ static int attack(void) {
     CHECK(r);
     words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
   }
-  int failed = 0;
-  char stolen[33] = {0};
-  memcpy(stolen, words, 32);
-  if (!memcmp(stolen, original, 16)) {
-    fprintf(stderr, "attacks-review3-shared-alloc-rights: LEAK: the vault's key \"%s\"\n", stolen);
-    failed = 1;
-  }
-  if (!vault_key_intact()) {
-    fprintf(stderr, "attacks-review3-shared-alloc-rights: CHANGED: the vault's key was overwritten\n");
-    failed = 1;
-  }
-  if (!failed)
-    printf("attacks-review3-shared-alloc-rights: ok\n");
-  return failed;
+  return key_words_verdict("attacks-review3-shared-alloc-rights", words, original,
+                           vault_key_intact());
 }
 
 int main(void) {

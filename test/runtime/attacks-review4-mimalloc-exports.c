@@ -26,6 +26,7 @@
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t
 #include "Inputs/heap-pointers.h"
+#include "Inputs/key-words-verdict.h"
 
 #ifndef GROW
 #define GROW reallocf
@@ -77,20 +78,8 @@ static int attack(void) {
     CHECK(r);
     words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
   }
-  int failed = 0;
-  char stolen[33] = {0};
-  memcpy(stolen, words, 32);
-  if (!memcmp(stolen, original, 16)) {
-    fprintf(stderr, "attacks-review4-mimalloc-exports: LEAK: the vault's key \"%s\"\n", stolen);
-    failed = 1;
-  }
-  if (!vault_key_intact()) {
-    fprintf(stderr, "attacks-review4-mimalloc-exports: CHANGED: the vault's key was overwritten\n");
-    failed = 1;
-  }
-  if (!failed)
-    printf("attacks-review4-mimalloc-exports: ok\n");
-  return failed;
+  return key_words_verdict("attacks-review4-mimalloc-exports", words, original,
+                           vault_key_intact());
 }
 
 int main(void) {

@@ -43,6 +43,7 @@
 // CHECK: the reborn thread's block on key [[KEY]]
 // CHECK: attacks-review5-share-tid-reuse: ok
 #include "Inputs/check.h"
+#include "Inputs/tid-reuse.h"
 
 #include <asm/prctl.h>
 #include <errno.h>
@@ -102,31 +103,6 @@ static void *victim(void *unused) {
 
 static char *got;
 
-/* The stand-in for going round the ids: a process forked before the
- * filter (root, unfiltered) that sets ns_last_pid to each number the
- * program sends it, and answers once it did. */
-static int to_setter[2], from_setter[2];
-
-__attribute__((constructor(101))) static void start_setter(void) {
-  if (pipe(to_setter) || pipe(from_setter))
-    return;
-  if (fork() != 0) {
-    close(to_setter[0]), close(from_setter[1]);
-    return;
-  }
-  close(to_setter[1]), close(from_setter[0]); /* it ends with the program */
-  for (int n; read(to_setter[0], &n, sizeof n) == sizeof n;) {
-    char b[32];
-    int len = snprintf(b, sizeof b, "%d", n);
-    int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
-    char ok = fd >= 0 && write(fd, b, len) == len;
-    (void)!write(from_setter[1], &ok, 1);
-    if (fd >= 0)
-      close(fd);
-  }
-  _exit(0);
-}
-
 /* The dead thread again: its id (from the kernel), its FS base (ours). */
 static void *reborn(void *unused) {
   (void)unused;
@@ -155,21 +131,13 @@ int main(void) {
     usleep(1000);
   usleep(300000); /* inside read */
   CHECK(syscall(SYS_tgkill, getpid(), victim_tid, SIGUSR1) == 0);
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/task/%d", victim_tid);
-  while (access(path, F_OK) == 0)
-    usleep(1000);
+  wait_task_gone(victim_tid);
   printf("victim %d ended inside the policy\n", victim_tid);
   printf("control: main's block on key %d\n", page_pkey(vault_copy()));
 
   /* The victim's id for the next thread. */
-  int last = victim_tid - 1;
-  char ok = 0;
-  if (write(to_setter[1], &last, sizeof last) != sizeof last ||
-      read(from_setter[0], &ok, 1) != 1 || !ok) {
-    printf("setup: ns_last_pid not set\n");
+  if (give_next_tid(victim_tid))
     return 1;
-  }
   pthread_t r;
   CHECK(pthread_create(&r, NULL, reborn, NULL) == 0);
   CHECK(pthread_join(r, NULL) == 0);

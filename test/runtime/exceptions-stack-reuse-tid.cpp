@@ -66,6 +66,7 @@
 // RAW: second thread: uncaught 0, no exception caught
 // RAW-NOT: ATTACK SUCCEEDED
 // RAW: exceptions-stack-reuse-tid: done
+#include "Inputs/tid-reuse.h"
 #include <bulkhead.h>
 #include <exception>
 #include <fcntl.h>
@@ -130,30 +131,6 @@ extern "C" BULKHEAD_ENTRY(vault) void vault_leave_caught(void) {
 }
 
 /* ------------------------------------------------- the default domain */
-
-/* The stand-in for going round the ids: forked before the filter, it sets
- * ns_last_pid to each number the program sends, and answers once it did. */
-static int to_setter[2], from_setter[2];
-
-__attribute__((constructor(101))) static void start_setter(void) {
-  if (pipe(to_setter) || pipe(from_setter))
-    return;
-  if (fork() != 0) {
-    close(to_setter[0]), close(from_setter[1]);
-    return;
-  }
-  close(to_setter[1]), close(from_setter[0]); /* it ends with the program */
-  for (int n; read(to_setter[0], &n, sizeof n) == sizeof n;) {
-    char b[32];
-    int len = snprintf(b, sizeof b, "%d", n);
-    int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
-    char ok = fd >= 0 && write(fd, b, len) == len;
-    (void)!write(from_setter[1], &ok, 1);
-    if (fd >= 0)
-      close(fd);
-  }
-  _exit(0);
-}
 
 static pid_t first_tid;
 static uintptr_t first_frame;
@@ -234,17 +211,9 @@ int main(int argc, char **argv) {
   pthread_create(&t, NULL, first, NULL);
   pthread_join(t, NULL);
   /* Its id is free once the kernel reaped it. */
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/task/%d", first_tid);
-  while (access(path, F_OK) == 0)
-    usleep(1000);
-  int last = first_tid - 1;
-  char ok = 0;
-  if (write(to_setter[1], &last, sizeof last) != sizeof last ||
-      read(from_setter[0], &ok, 1) != 1 || !ok) {
-    printf("setup: ns_last_pid not set\n");
+  wait_task_gone(first_tid);
+  if (give_next_tid(first_tid))
     return 1;
-  }
   pthread_create(&t, NULL, second, NULL);
   pthread_join(t, NULL);
   printf("exceptions-stack-reuse-tid: done\n");

@@ -1,6 +1,7 @@
 /* attacks-review7-mimalloc-api.test: the program (the attack of
  * test/runtime/attacks-review4-mimalloc-exports.c). */
 #include "heap-pointers.h"
+#include "key-words-verdict.h"
 
 char *vault_sign(char *s);
 int vault_key_intact(void);
@@ -36,20 +37,8 @@ static int attack(void) {
     CHECK(r);
     words[k] = (unsigned long)fake_page.free; /* the vault's word, in key-0 memory */
   }
-  int failed = 0;
-  char stolen[33] = {0};
-  memcpy(stolen, words, 32);
-  if (!memcmp(stolen, original, 16)) {
-    fprintf(stderr, "attacks-review7-mimalloc-api: LEAK: the vault's key \"%s\"\n", stolen);
-    failed = 1;
-  }
-  if (!vault_key_intact()) {
-    fprintf(stderr, "attacks-review7-mimalloc-api: CHANGED: the vault's key was overwritten\n");
-    failed = 1;
-  }
-  if (!failed)
-    printf("attacks-review7-mimalloc-api: ok\n");
-  return failed;
+  return key_words_verdict("attacks-review7-mimalloc-api", words, original,
+                           vault_key_intact());
 }
 
 int main(void) {

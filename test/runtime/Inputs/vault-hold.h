@@ -4,6 +4,7 @@
  * 'A', the byte vault_scribble writes over 1 KiB of its own stack. */
 #ifndef VAULT_HOLD_H
 #define VAULT_HOLD_H
+#include "vault-scribble.h"
 #include <stdio.h>
 
 void wait_outside(void);
@@ -22,11 +23,5 @@ BULKHEAD_ENTRY(vault) int vault_hold(void) {
     puts("ATTACK SUCCEEDED: another thread's vault entry wrote the "
          "attacker's bytes into the main thread's live vault frame");
   return changed;
-}
-BULKHEAD_ENTRY(vault) int vault_scribble(int byte) {
-  volatile char buf[1024];
-  for (int k = 0; k < 1024; k++)
-    buf[k] = (char)byte;
-  return buf[5];
 }
 #endif
