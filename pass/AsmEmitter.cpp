@@ -15,11 +15,12 @@ static cl::opt<ScrubLevel> Scrub(
     cl::desc("Registers cleared when control leaves a compartment"),
     cl::values(clEnumValN(ScrubLevel::None, "none", "none"),
                clEnumValN(ScrubLevel::GPR, "gpr",
-                          "caller-saved general-purpose registers (default)"),
+                          "caller-saved general-purpose registers only"),
                clEnumValN(ScrubLevel::Vector, "vector",
-                          "and the SSE/AVX registers xmm0-15 (ymm upper "
-                          "halves too, as the xorps is VEX-encoded on AVX)")),
-    cl::init(ScrubLevel::GPR));
+                          "and the SSE registers xmm0-15 (default): a "
+                          "callee's variadic prologue stores them all in "
+                          "key-0 memory (attacks-vector-spill.c)")),
+    cl::init(ScrubLevel::Vector));
 
 ScrubLevel scrubLevel() { return Scrub; }
 

@@ -1,18 +1,21 @@
 // Returning from a compartment clears the caller-saved registers that carry
-// no result, so nothing the compartment left in them reaches the caller; with
-// -bulkhead-scrub=vector the vector registers too. The compartment plants its
-// secret in every such register just before returning; the caller reads them
-// right after the call. With scrubbing off the same program sees the secret,
-// which shows the test can see a leak.
+// no result, so nothing the compartment left in them reaches the caller:
+// the general-purpose ones and xmm0-15 (the default, -bulkhead-scrub=vector),
+// the general-purpose ones only with -bulkhead-scrub=gpr. The compartment
+// plants its secret in every such register just before returning; the
+// caller reads them right after the call. With scrubbing off (or vectors
+// left, gpr) the same program sees the secret, which shows the test can see
+// a leak.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t && %run %t gpr | FileCheck %s --check-prefix=CLEAN
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0 && %run %t0 gpr | FileCheck %s --check-prefix=CLEAN
-// RUN: %bulkhead_clang -fpkey-compartments -O2 -mllvm -bulkhead-scrub=vector %s -o %t.v && %run %t.v vector | FileCheck %s --check-prefix=CLEANV
-// RUN: %run %t vector | FileCheck %s --check-prefix=LEAKV
+// RUN: %run %t vector | FileCheck %s --check-prefix=CLEANV
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -mllvm -bulkhead-scrub=gpr %s -o %t.g && %run %t.g vector | FileCheck %s --check-prefix=LEAKV
 // RUN: %bulkhead_clang -fpkey-compartments -O2 -mllvm -bulkhead-scrub=none %s -o %t.none && %run %t.none gpr | FileCheck %s --check-prefix=LEAK
 // The gates of shared-stack builds scrub the same registers:
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts && %run %ts gpr | FileCheck %s --check-prefix=CLEAN
-// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=vector %s -o %ts.v && %run %ts.v vector | FileCheck %s --check-prefix=CLEANV
+// RUN: %run %ts vector | FileCheck %s --check-prefix=CLEANV
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=gpr %s -o %ts.g && %run %ts.g vector | FileCheck %s --check-prefix=LEAKV
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 -mllvm -bulkhead-scrub=none %s -o %ts.none && %run %ts.none gpr | FileCheck %s --check-prefix=LEAK
 #include "Inputs/check.h"
 
