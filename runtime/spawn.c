@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <utmp.h>
 
 /* The default domain's checked gate (include/bulkhead/abi.h). */
 #define GATE0 BH_CHECKED_GATE_ASM(BH_SYM_DOMAIN0)
@@ -271,6 +273,31 @@ int daemon(int nochdir, int noclose) {
   if (bad)
     errno = bad;
   return bad ? -1 : 0;
+}
+
+/* glibc's forkpty forks inside libc too (__fork): the same, through the
+ * runtime's fork (review 77a, attacks-rev77a-forkpty-handler-list.c);
+ * glibc's steps otherwise. */
+int forkpty(int *master, char *name, const struct termios *tp,
+            const struct winsize *wp) {
+  int m, s;
+  if (openpty(&m, &s, name, tp, wp) == -1)
+    return -1;
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(m);
+    close(s);
+    return -1;
+  }
+  if (pid == 0) {
+    close(m);
+    if (login_tty(s))
+      _exit(1);
+    return 0;
+  }
+  *master = m;
+  close(s);
+  return pid;
 }
 
 /* vfork: the child borrows the parent's stack until it execs or exits, so
