@@ -108,7 +108,9 @@ static void on_segv(int, siginfo_t *si, void *) {
   if (getenv("DEBUG")) {
     char b[96];
     snprintf(b, sizeof b, "fault %d at %s (%p), step %d\n", faults,
-             a >= p1 && a < p1 + PAGE ? "P1" : a >= p2 && a < p2 + PAGE ? "P2" : "?",
+             a >= p1 && a < p1 + PAGE   ? "P1"
+             : a >= p2 && a < p2 + PAGE ? "P2"
+                                        : "?",
              (void *)a, step);
     say(b);
   }
