@@ -79,10 +79,34 @@ int bh_backtrace_across(uintptr_t *out, uintptr_t *sp, int max, int own) {
 struct trace {
   void **out;
   int max, n; /* n: -1 until this function's own frame is passed */
+  int own;    /* the compartment whose rights the walk has, or -1 */
+  int off;    /* the last frame was off its memory */
 };
+
+/* With a compartment's rights, a frame on its memory whose registers came
+ * from a signal frame off it ends the walk, before the unwinder reads the
+ * frame: libgcc_s's fallback takes a frame whose return address holds the
+ * sigreturn stub's code for a signal frame, and every register of the
+ * next frame from the ucontext above it, so a caller's key-0 words chose
+ * a stack pointer in the compartment's stack, whose words then came back
+ * as return addresses (review 77b, attacks-rev77b-walk-sigframe-leak.cpp).
+ * Every other way back onto its memory is a checked CFA (unwind-copy.c). */
+static int forged_return(struct trace *t, struct _Unwind_Context *ctx) {
+  if (t->own < 0)
+    return 0;
+  int signal = 0;
+  _Unwind_GetIPInfo(ctx, &signal);
+  int off = bh_compartment_of((const void *)(_Unwind_GetCFA(ctx) - 8),
+                              NULL) != t->own,
+      was_off = t->off;
+  t->off = off;
+  return signal && !off && was_off;
+}
 
 static _Unwind_Reason_Code trace_step(struct _Unwind_Context *ctx, void *arg) {
   struct trace *t = arg;
+  if (forged_return(t, ctx))
+    return _URC_END_OF_STACK;
   if (t->n >= 0) {
     if (t->n == t->max)
       return _URC_END_OF_STACK;
@@ -93,7 +117,9 @@ static _Unwind_Reason_Code trace_step(struct _Unwind_Context *ctx, void *arg) {
 }
 
 int backtrace(void **out, int max) {
-  struct trace t = {out, max, -1};
+  int c = bh_current_compartment();
+  struct trace t = {out, max, -1,
+                    c >= 0 && bh_domain_at((size_t)c)->stack_lo ? c : -1, 0};
   if (max <= 0)
     return 0;
   walk(trace_step, &t);
