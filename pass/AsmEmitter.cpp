@@ -17,9 +17,10 @@ static cl::opt<ScrubLevel> Scrub(
                clEnumValN(ScrubLevel::GPR, "gpr",
                           "caller-saved general-purpose registers only"),
                clEnumValN(ScrubLevel::Vector, "vector",
-                          "and the SSE registers xmm0-15 (default): a "
-                          "callee's variadic prologue stores them all in "
-                          "key-0 memory (attacks-vector-spill.c)")),
+                          "and the vector registers (default): a callee's "
+                          "variadic prologue stores xmm0-7 in key-0 memory "
+                          "(attacks-vector-spill.c), a signal frame all of "
+                          "them (attacks-vector-upper.c)")),
     cl::init(ScrubLevel::Vector));
 
 ScrubLevel scrubLevel() { return Scrub; }
@@ -233,18 +234,21 @@ AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers) {
   }
   if (Scrub != ScrubLevel::Vector)
     return *this;
-  for (int I = 0; I < 16; ++I) {
-    line("xorps %xmm" + Twine(I) + ", %xmm" + Twine(I));
+  scrubVectors(0);
+  // The whole of each (an xmm clobber covers its ymm and zmm); the k
+  // registers' and xmm16-31's are accepted on any target.
+  for (int I = 0; I < 32; ++I)
     Clobbers += ",~{xmm" + std::to_string(I) + "}";
-  }
+  for (int I = 0; I < 8; ++I)
+    Clobbers += ",~{k" + std::to_string(I) + "}";
   return *this;
 }
 
-AsmEmitter &AsmEmitter::scrubVectors(unsigned First) {
-  if (Scrub == ScrubLevel::Vector)
-    for (unsigned I = First; I < 16; ++I)
-      line("xorps %xmm" + Twine(I) + ", %xmm" + Twine(I));
-  return *this;
+AsmEmitter &AsmEmitter::scrubVectors(unsigned Kept) {
+  if (Scrub != ScrubLevel::Vector)
+    return *this;
+  ScrubRoutines |= 1u << Kept;
+  return line("callq " BH_SYM_SCRUB_VECTORS_PREFIX + Twine(Kept));
 }
 
 AsmEmitter &AsmEmitter::clearCalleeSaved() {

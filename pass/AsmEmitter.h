@@ -46,6 +46,9 @@ public:
   // One line (an instruction or directive); its newline is added.
   AsmEmitter &line(const llvm::Twine &Text);
   const std::string &text() const { return Text; }
+  // Bit K set: the text calls the scrub routine that keeps K registers
+  // (defineScrubRoutines, ScrubRoutines.h).
+  unsigned scrubRoutines() const { return ScrubRoutines; }
 
   // ------------------------------------------------------------- gates
 
@@ -81,12 +84,14 @@ public:
   // ------------------------------------------------------------- scrubs
 
   // Clears the caller-saved registers that carry no argument or result
-  // (rsi, rdi, r8-r11; with -bulkhead-scrub=vector xmm0-15 too); nothing
-  // with -bulkhead-scrub=none. The registers it writes are appended to
-  // Clobbers as inline asm clobbers.
+  // (rsi, rdi, r8-r11; with -bulkhead-scrub=vector all vector registers
+  // too); nothing with -bulkhead-scrub=none. The registers it writes are
+  // appended to Clobbers as inline asm clobbers.
   AsmEmitter &scrubGateRegisters(std::string &Clobbers);
-  // With -bulkhead-scrub=vector, clears xmmFirst..xmm15.
-  AsmEmitter &scrubVectors(unsigned First);
+  // With -bulkhead-scrub=vector, clears the vector registers but
+  // xmm0..xmm(Kept-1), and their upper halves where the CPU has AVX
+  // (BH_SCRUB_VECTORS): a call, which pushes onto the current stack.
+  AsmEmitter &scrubVectors(unsigned Kept);
   // Clears rbx, rbp, r12-r15 (the callee gets none of the caller's).
   AsmEmitter &clearCalleeSaved();
 
@@ -182,6 +187,7 @@ public:
 private:
   std::string Text;
   unsigned NextLabel = 3; // 1 and 2: the checked gate's
+  unsigned ScrubRoutines = 0;
 };
 
 } // namespace bulkhead

@@ -111,7 +111,7 @@ static void checkDescriptorLayout(const DataLayout &DL, StructType *Ty) {
       BH_DOMAIN_ENFORCED,     BH_DOMAIN_NAME,       BH_DOMAIN_DATA_START,
       BH_DOMAIN_DATA_END,     BH_DOMAIN_STACK_LO,   BH_DOMAIN_STACK_HI,
       BH_DOMAIN_SLOT_ADDRESS, BH_DOMAIN_STATS,      BH_DOMAIN_COUNTING,
-      BH_DOMAIN_OWNER_CHECK,  BH_DOMAIN_HEADER_SIZE};
+      BH_DOMAIN_OWNER_CHECK,  BH_DOMAIN_VECTOR_STATE, BH_DOMAIN_HEADER_SIZE};
   const StructLayout *SL = DL.getStructLayout(Ty);
   bool Same = Ty->getNumElements() == std::size(Offsets) &&
               SL->getSizeInBytes() == BH_DOMAIN_SIZE;
@@ -136,7 +136,7 @@ GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
   auto *PadTy = ArrayType::get(Type::getInt8Ty(Ctx),
                                BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE);
   auto *Ty = StructType::get(Ctx, {I32, I32, I32, I32, Ptr, Ptr, Ptr, Ptr, Ptr,
-                                   Ptr, Ptr, I32, I32, PadTy});
+                                   Ptr, Ptr, I32, I32, I32, PadTy});
   checkDescriptorLayout(M.getDataLayout(), Ty);
 
   // __start_/__stop_ of the data section; weak, as a compartment may have
@@ -165,7 +165,8 @@ GlobalVariable *Instrumenter::getOrCreateDescriptor(StringRef Compartment) {
                      : ConstantPointerNull::get(Ptr),
       getOrCreateStats(Compartment),
       ConstantInt::get(I32, 0), // counting: the default descriptor's
-      ConstantInt::get(I32, 0),
+      ConstantInt::get(I32, 0), // and so are owner_check
+      ConstantInt::get(I32, 0), // and vector_state
       ConstantAggregateZero::get(PadTy)};
   auto *GV = new GlobalVariable(M, Ty, false, GlobalValue::LinkOnceODRLinkage,
                                 ConstantStruct::get(Ty, Fields), Name);

@@ -2,6 +2,7 @@
 #include "Gate.h"
 #include "../include/bulkhead/abi.h"
 #include "AsmEmitter.h"
+#include "ScrubRoutines.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -28,6 +29,7 @@ static void insertAsm(Instruction *Before, AsmEmitter &Gate, bool Scrubbing) {
   if (Scrubbing) {
     AsmEmitter Scrub;
     Scrub.scrubGateRegisters(Clobbers);
+    defineScrubRoutines(*Before->getModule(), Scrub.scrubRoutines());
     Asm = Scrub.text() + Asm;
   }
   auto *Ty = FunctionType::get(Type::getVoidTy(Before->getContext()), false);

@@ -3,6 +3,7 @@
 // (runtime/stacks.c). See docs/design.md.
 #include "../include/bulkhead/abi.h"
 #include "AsmEmitter.h"
+#include "ScrubRoutines.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
@@ -691,6 +692,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   E.line("retq");
   E.refusedTrap(Refused);
 
+  defineScrubRoutines(M, E.scrubRoutines());
   LLVMContext &Ctx = M.getContext();
   IRBuilder<> B(BasicBlock::Create(Ctx, "", Tr));
   if (Indirect || ByName) {
@@ -916,6 +918,7 @@ void Instrumenter::finishAnyTrampolines() {
     E.line("jmp " BH_SYM_RETURN_TO_INDEX);
     E.refusedTrap(Refused);
 
+    defineScrubRoutines(M, E.scrubRoutines());
     IRBuilder<> B(BasicBlock::Create(Ctx, "", T.Tr));
     auto *AsmTy = FunctionType::get(B.getVoidTy(), {Table->getType()}, false);
     B.CreateCall(InlineAsm::get(AsmTy, E.text(), "i", /*hasSideEffects=*/true),

@@ -73,22 +73,24 @@ void defineStandIns(Module &M) {
   // The default descriptor's first words (struct bulkhead_domain): enforced
   // is 0, so every gate skips its WRPKRU. A jump straight to one of them
   // passes its check only with this PKRU, which opens key 0 alone.
-  // Counting and the owner check are 0 too: the count steps and the
-  // stacks' owner checks do nothing.
+  // Counting, the owner check and the vector state are 0 too: the count
+  // steps and the stacks' owner checks do nothing, the scrubs clear
+  // xmm0-15 only.
   auto *Gap =
       ArrayType::get(Type::getInt8Ty(Ctx), BH_DOMAIN_COUNTING - BH_DOMAIN_NAME);
   Constant *Default = ConstantStruct::getAnon(
       {ConstantInt::get(I32, 0xfffffffcu), ConstantInt::get(I32, -1),
        ConstantInt::get(I32, BH_ABI_VERSION), ConstantInt::get(I32, 0),
        ConstantAggregateZero::get(Gap), ConstantInt::get(I32, 0),
-       ConstantInt::get(I32, 0)});
+       ConstantInt::get(I32, 0), ConstantInt::get(I32, 0)});
   const StructLayout *SL =
       M.getDataLayout().getStructLayout(cast<StructType>(Default->getType()));
   if (SL->getElementOffset(0) != BH_DOMAIN_PKRU ||
       SL->getElementOffset(2) != BH_DOMAIN_ABI_VERSION ||
       SL->getElementOffset(3) != BH_DOMAIN_ENFORCED ||
       SL->getElementOffset(5) != BH_DOMAIN_COUNTING ||
-      SL->getElementOffset(6) != BH_DOMAIN_OWNER_CHECK)
+      SL->getElementOffset(6) != BH_DOMAIN_OWNER_CHECK ||
+      SL->getElementOffset(7) != BH_DOMAIN_VECTOR_STATE)
     report_fatal_error("bulkhead: the stand-in default descriptor does not "
                        "match include/bulkhead/abi.h (BH_DOMAIN_*)",
                        /*gen_crash_diag=*/false);

@@ -277,6 +277,10 @@ static void bulkhead_init(int argc, char **argv, char **envp) {
              "the fs base (FSGSBASE, Linux 5.9 and later): trampolines "
              "cannot tell this thread's compartment stacks from another's\n");
 
+  /* What the scrubs clear beyond xmm0-15 when control leaves a compartment
+   * (BH_SCRUB_VECTORS); protected or not, the registers are the same. */
+  __bulkhead_domain0.vector_state = bh_vector_state();
+
   bh_for_each_domain(i, d) { make_read_only(d, sizeof *d); }
   make_read_only(&__bulkhead_domain0, sizeof __bulkhead_domain0);
   /* The shared objects' copies of the words above, final now; before any

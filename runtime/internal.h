@@ -25,6 +25,9 @@ void bh_tls_init(void) BH_HIDDEN;
 void *bh_tls_accessor(int i) BH_HIDDEN;
 /* Whether RDFSBASE and RDGSBASE work (the kernel enables FSGSBASE). */
 int bh_fsgsbase(void) BH_HIDDEN;
+/* BH_VECTOR_* bits: the vector state beyond xmm0-15 that the CPU has and
+ * the kernel enabled (vector-state.c). */
+uint32_t bh_vector_state(void) BH_HIDDEN;
 
 /* A system call without libc, up to four arguments; the kernel's result
  * (-errno on failure). For code that may run with a compartment's rights:
@@ -59,6 +62,7 @@ struct bulkhead_domain {
   uint64_t *stats;   /* BH_STATS_* counters */
   uint32_t counting; /* the default descriptor's: BULKHEAD_STATS=1 */
   uint32_t owner_check; /* the default descriptor's: stacks' owners */
+  uint32_t vector_state; /* the default descriptor's: BH_VECTOR_* */
   char pad[BH_DOMAIN_SIZE - BH_DOMAIN_HEADER_SIZE];
 };
 #define BH_CHECK_FIELD(field, offset)                                          \
@@ -78,6 +82,7 @@ BH_CHECK_FIELD(slot_address, BH_DOMAIN_SLOT_ADDRESS);
 BH_CHECK_FIELD(stats, BH_DOMAIN_STATS);
 BH_CHECK_FIELD(counting, BH_DOMAIN_COUNTING);
 BH_CHECK_FIELD(owner_check, BH_DOMAIN_OWNER_CHECK);
+BH_CHECK_FIELD(vector_state, BH_DOMAIN_VECTOR_STATE);
 BH_CHECK_FIELD(pad, BH_DOMAIN_HEADER_SIZE);
 #undef BH_CHECK_FIELD
 _Static_assert(sizeof(struct bulkhead_domain) == BH_DOMAIN_SIZE &&

@@ -48,12 +48,7 @@
 #define SCRUB                                                                  \
   "  xorl %esi, %esi\n  xorl %r8d, %r8d\n  xorl %r9d, %r9d\n"                  \
   "  xorl %r10d, %r10d\n  xorl %r11d, %r11d\n"                                 \
-  "  xorps %xmm0, %xmm0\n  xorps %xmm1, %xmm1\n  xorps %xmm2, %xmm2\n"         \
-  "  xorps %xmm3, %xmm3\n  xorps %xmm4, %xmm4\n  xorps %xmm5, %xmm5\n"         \
-  "  xorps %xmm6, %xmm6\n  xorps %xmm7, %xmm7\n  xorps %xmm8, %xmm8\n"         \
-  "  xorps %xmm9, %xmm9\n  xorps %xmm10, %xmm10\n  xorps %xmm11, %xmm11\n"     \
-  "  xorps %xmm12, %xmm12\n  xorps %xmm13, %xmm13\n  xorps %xmm14, %xmm14\n"   \
-  "  xorps %xmm15, %xmm15\n"
+  BH_SCRUB_VECTORS("$", "%", "0")
 
 /*
  * bh_as_default(fn, ctx). The compartment, i, is the one whose rights the

@@ -261,6 +261,7 @@ static int write_descriptor(int listener, const struct seccomp_notif *n,
   /* The bounds tagged, as BH_KEY_GIVE read them: a file rewritten since
    * may not claim other memory. */
   if (u.d.abi_version != BH_ABI_VERSION || u.d.enforced || u.d.counting || u.d.owner_check ||
+      u.d.vector_state ||
       (uintptr_t)u.d.data_start != keys.data_lo ||
       (uintptr_t)u.d.data_end != keys.data_hi)
     return EINVAL;

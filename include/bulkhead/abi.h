@@ -113,7 +113,11 @@
  * trampolines then check a compartment stack's owner (BH_STACK_OWNER_BELOW
  * below); RDFSBASE runs nowhere else. */
 #define BH_DOMAIN_OWNER_CHECK 76
-#define BH_DOMAIN_HEADER_SIZE 80 /* the fields above; zeros to BH_PAGE */
+/* u32, the default descriptor's only: the vector state the CPU has and the
+ * kernel enabled (XCR0) beyond xmm0-15, BH_VECTOR_* bits, set at start-up;
+ * the scrub routines (BH_SCRUB_VECTORS) clear that much. */
+#define BH_DOMAIN_VECTOR_STATE 80
+#define BH_DOMAIN_HEADER_SIZE 84 /* the fields above; zeros to BH_PAGE */
 #define BH_DOMAIN_SIZE BH_PAGE
 
 #define BH_SYM_DOMAIN_PREFIX "__bulkhead_domain."
@@ -124,6 +128,10 @@
 #define BH_SYM_COUNTING BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_COUNTING)
 /* The owner-check word, as an operand of assembly. */
 #define BH_SYM_OWNER_CHECK BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_OWNER_CHECK)
+/* The vector-state word, as an operand of assembly. */
+#define BH_SYM_VECTOR_STATE BH_SYM_DOMAIN0 "+" BH_STR(BH_DOMAIN_VECTOR_STATE)
+#define BH_VECTOR_AVX 1    /* ymm0-15: VEX instructions clear them whole */
+#define BH_VECTOR_AVX512 2 /* zmm0-31 and the mask registers k0-7 */
 /* Compartment NAME's crossing counters (pass: linkonce_odr, hidden, key-0
  * memory: numbers for the user, nothing decides on them), u64 each,
  * incremented with `lock incq` by the pass's count steps and the runtime;
@@ -581,10 +589,44 @@
 /* In C's top-level asm. */
 #define BH_CHECKED_GATE_ASM(WORD) BH_CHECKED_GATE("$", "%", WORD)
 
+/* Clears the vector registers but xmm0..xmm(KEPT-1), which carry arguments
+ * or results (KEPT: a string, "0" to "8"): xmm0-15 with SSE; with AVX
+ * (BH_SYM_VECTOR_STATE) VEX instructions, which also clear the upper
+ * halves of the kept ones; with AVX-512 zmm16-31 and k0-7 too (glibc's
+ * EVEX string functions leave copies of their data there). Clobbers the
+ * flags only. Local labels 9901-9903: not the gates' 1 and 2. */
+#define BH_IRP_0_15 ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+#define BH_SCRUB_VECTORS(IMM, REG, KEPT)                                       \
+  "testb " IMM BH_STR(BH_VECTOR_AVX512) ", " BH_SYM_VECTOR_STATE "(" REG        \
+  "rip)\n"                                                                     \
+  "jz 9901f\n"                                                                 \
+  ".irp r,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"                   \
+  "vpxord " REG "xmm\\r, " REG "xmm\\r, " REG "xmm\\r\n"                       \
+  ".endr\n"                                                                    \
+  ".irp r,0,1,2,3,4,5,6,7\n"                                                   \
+  "kxorw " REG "k\\r, " REG "k\\r, " REG "k\\r\n"                              \
+  ".endr\n"                                                                    \
+  "9901:\n"                                                                    \
+  "testb " IMM BH_STR(BH_VECTOR_AVX) ", " BH_SYM_VECTOR_STATE "(" REG "rip)\n"  \
+  "jz 9902f\n" BH_IRP_0_15 ".if \\r < " KEPT "\n"                              \
+  "vmovaps " REG "xmm\\r, " REG "xmm\\r\n"                                    \
+  ".else\n"                                                                    \
+  "vpxor " REG "xmm\\r, " REG "xmm\\r, " REG "xmm\\r\n"                        \
+  ".endif\n"                                                                   \
+  ".endr\n"                                                                    \
+  "jmp 9903f\n"                                                                \
+  "9902:\n" BH_IRP_0_15 ".if \\r >= " KEPT "\n"                                \
+  "xorps " REG "xmm\\r, " REG "xmm\\r\n"                                      \
+  ".endif\n"                                                                   \
+  ".endr\n"                                                                    \
+  "9903:\n"
+
 /* ----------------------------------------------- names of the pass's own */
 
 /* Symbols the pass makes and the runtime or the tests recognise by name. */
 #define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
+/* linkonce_odr, hidden: BH_SCRUB_VECTORS with KEPT the suffix, and ret. */
+#define BH_SYM_SCRUB_VECTORS_PREFIX "__bulkhead_scrub_vectors."
 #define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper  \
                                                */
 /* F.CREATOR: a pointer to a function only declared where it was taken */

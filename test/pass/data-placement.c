@@ -26,8 +26,8 @@ BULKHEAD_ENTRY(vault) int read_key(int i) { return key[i] + zeroed + table[i & 1
 // IR-DAG: @__bulkhead_pad.other = internal global [4096 x i8] zeroinitializer, section "bulkhead_data_other", align 4096
 // IR-DAG: @__start_bulkhead_data_vault = extern_weak hidden global i8
 // IR-DAG: @__stop_bulkhead_data_vault = extern_weak hidden global i8
-// IR-STACKS-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr @__bulkhead_slot_address.vault, ptr @__bulkhead_stats.vault, i32 0, i32 0, [4016 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
-// IR-SHARED-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr null, ptr @__bulkhead_stats.vault, i32 0, i32 0, [4016 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
+// IR-STACKS-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr @__bulkhead_slot_address.vault, ptr @__bulkhead_stats.vault, i32 0, i32 0, i32 0, [4012 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
+// IR-SHARED-DAG: @__bulkhead_domain.vault = linkonce_odr hidden global {{.*}} ptr @__start_bulkhead_data_vault, ptr @__stop_bulkhead_data_vault, ptr null, ptr null, ptr null, ptr @__bulkhead_stats.vault, i32 0, i32 0, i32 0, [4012 x i8] zeroinitializer }, section "bulkhead_domains", comdat, align 4096
 
 // The pad is the last thing in each data section of this module.
 // ASM:     .section bulkhead_data_vault,"awR",@progbits
