@@ -102,6 +102,8 @@ int bh_frame_pkru(const void *uc, uint32_t *pkru) {
   return interrupted_pkru(uc, pkru);
 }
 
+unsigned char *bh_frame_pkru_at(const void *uc) { return pkru_in_frame(uc); }
+
 int bh_write_running(const char *prep, const void *uc) {
   return write_running(prep, uc);
 }

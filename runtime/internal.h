@@ -486,6 +486,8 @@ void bh_install_fault_reporter(void) BH_HIDDEN;
 int bh_write_running(const char *prep, const void *uc) BH_HIDDEN;
 /* The PKRU frame uc will resume with; 0 if the frame holds none (fault.c). */
 int bh_frame_pkru(const void *uc, uint32_t *pkru) BH_HIDDEN;
+/* Where frame uc's XSAVE image holds the PKRU; NULL if it holds none. */
+unsigned char *bh_frame_pkru_at(const void *uc) BH_HIDDEN;
 
 /* This thread's FS base, from the CPU or the kernel (tls.c). */
 char *bh_fs_base(void) BH_HIDDEN;

@@ -239,6 +239,36 @@ static size_t xsave_size(const char *fx) {
   return xstate_size + 4;
 }
 
+/* Once the compartment's copy is kept: what the kernel's frame (key-0
+ * memory) says of compartment code's registers, all but where it was (rsp,
+ * rip, flags, the fault words) and its PKRU. The program's handler is
+ * given that frame, and it stays on the alternate stack afterwards: an
+ * honest handler that logged it, or any later load, read the vault's
+ * registers (attacks-sigframe-registers.c). The compartment resumes from
+ * its copy, so nothing here changes how it goes on. n: xsave_size(fx). */
+static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
+  static const int kept[] = {REG_RSP,    REG_RIP, REG_EFL,     REG_CSGSFS,
+                             REG_ERR,    REG_TRAPNO, REG_OLDMASK, REG_CR2};
+  for (int r = 0; r < NGREG; r++) {
+    int keep_it = 0;
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+      keep_it |= r == kept[k];
+    if (!keep_it)
+      uc->uc_mcontext.gregs[r] = 0;
+  }
+  /* The legacy area's st0-7 and xmm0-15 (its control and status words
+   * stay), then every extended component but the PKRU, up to the software
+   * bytes' second magic word. */
+  memset(fx + 32, 0, 416 - 32);
+  unsigned char *pkru = bh_frame_pkru_at(uc);
+  uint32_t kept_pkru = 0;
+  if (pkru)
+    memcpy(&kept_pkru, pkru, 4);
+  memset(fx + 576, 0, n - 4 - 576);
+  if (pkru)
+    memcpy(pkru, &kept_pkru, 4);
+}
+
 /* Compartment c's stack slot on this thread, %fs-relative (the thread
  * pointer at %fs:0 is key-0 memory). */
 static char *slot_get(int c) {
@@ -554,6 +584,7 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
                    "the dispatch of its newest kept frame, or that frame is "
                    "gone",
                    bh_domain_at((size_t)c)->name);
+  wipe_registers(uc, (char *)fx, n);
   run_handler(sig, si, uc);
   /* `c` and `base` were key-0 memory meanwhile: give_back runs on this
    * thread's own stack of c (bh_run_in_compartment checks it) and finds the

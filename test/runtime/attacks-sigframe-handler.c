@@ -4,8 +4,9 @@
 // caller gave it; the program's ordinary handler waits on a pipe (as a
 // handler that logs through a socket would) while a second thread rewrites
 // the frame the kernel wrote on the key-0 alternate stack: every saved
-// register equal to the vault's pointer becomes the address of the vault's
-// key, and the saved PKRU becomes 0 (every key open). The handler itself
+// general register but rsp, rip and the flags becomes the address of the
+// vault's key (one of them held the vault's pointer), and the saved PKRU
+// becomes 0 (every key open). The handler itself
 // edits its context the same way. Before the fix rt_sigreturn restored
 // them with the vault's rights and the vault wrote its counter over its own
 // key on the first such signal. Now the dispatcher resumes the vault from
@@ -47,14 +48,14 @@ static int to_attacker[2], to_handler[2];
 static ucontext_t *volatile frame; /* the handler's, for the attacker */
 static volatile long engaged, signals, hits;
 
-/* Loads and stores of key-0 memory only. */
+/* Loads and stores of key-0 memory only. The frame's register values are
+ * wiped before the handler runs (attacks-sigframe-registers.c), so every
+ * slot that may have held the vault's pointer gets the key's address. */
 static long rewrite(ucontext_t *uc) {
-  long n = 0;
+  long n = 1;
   for (int r = 0; r < NGREG; r++)
-    if (uc->uc_mcontext.gregs[r] == (long)&progress) {
+    if (r != REG_RSP && r != REG_RIP && r != REG_EFL && r != REG_CSGSFS)
       uc->uc_mcontext.gregs[r] = (long)target;
-      n++;
-    }
   uint32_t *pkru = frame_pkru_slot(uc);
   if (pkru && *pkru == vault_pkru) {
     *pkru = 0;
