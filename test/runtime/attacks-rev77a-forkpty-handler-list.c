@@ -52,40 +52,8 @@
 #include <unistd.h>
 #include <pty.h>
 
-BULKHEAD_DATA(vault) static long secret = 4242;
-
-static int attack;
-static volatile uintptr_t admin_sp; /* thread 2's saved stack pointer */
-static volatile int admin_out;
-
-/* Admins may read the secret once their call out is answered. */
-BULKHEAD_ENTRY(vault) int vault_session(int admin, void (*wait)(int)) {
-  volatile long tid = syscall(SYS_gettid);
-  volatile int is_admin = admin;
-  wait(admin);
-  if (tid != syscall(SYS_gettid)) {
-    printf("vault_session (admin %d) resumed by another thread: secret "
-           "%ld\n",
-           is_admin, is_admin ? secret : 0);
-    puts("ATTACK SUCCEEDED: a thread's way back took a gone thread's vault "
-         "activation (the runtime's fork handler cleared)");
-  } else {
-    printf("vault_session (admin %d) back in its own activation\n",
-           is_admin);
-  }
-  return 0;
-}
-
-/* The guest's way in, deeper on the vault's stack, as in
- * attacks-rev67a-fork-recycled-fs-base.c: the child may give the guest
- * thread 2's started-over stack, where at thread 2's depth the stored
- * pointer would be the guest's own call out's record. */
-BULKHEAD_ENTRY(vault) int vault_guest(void (*wait)(int)) {
-  volatile char pad[512];
-  pad[0] = 0;
-  int r = vault_session(0, wait);
-  return r + pad[0];
-}
+#define HOW "(the runtime's fork handler cleared)"
+#include "Inputs/gone-thread-session.h"
 
 /* The call out's frame (abi.h, BH_FRAME_*) lies above the return address
  * into the trampoline: its saved stack pointer at frame + 40. */
