@@ -447,7 +447,14 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
   SmallVector<Value *, 8> Args{P};
   Args.append(Call.arg_begin(), Call.arg_end());
   Function *Tr = getOrCreateIndirectTrampoline(Call, From, *Bytes);
+  // As for a direct call out (switchStacks): the trampoline clears only the
+  // argument registers the callee does not take, so everything else of
+  // From, the vector registers above all, is cleared here, before the
+  // arguments are set (review 79a: the vault's memmove left its key in
+  // xmm1-3 for the default domain's callback to spill,
+  // runtime/attacks-rev79a-pointer-callout-vectors.c).
   CallInst *Out = IRBuilder<>(ThenTerm).CreateCall(Tr, Args);
+  insertScrub(Out);
   AttributeList CA = Call.getAttributes();
   for (unsigned I = 0; I < Call.arg_size(); ++I)
     for (Attribute At : CA.getParamAttrs(I))
