@@ -37,9 +37,15 @@ class AsmEmitter;
 // The registers a function's result comes back in (SysV x86-64, as clang
 // lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
 // compartment, the others are cleared. sret returns its pointer in rax.
+// SSEBytes[i]: how many low bytes of xmm i carry the value (a float 4, a
+// double 8); the bits above are cleared too (review 79a).
 struct ResultRegs {
   unsigned GPRs = 2, SSEs = 2;
+  unsigned char SSEBytes[8] = {16, 16, 16, 16, 16, 16, 16, 16};
 };
+// "" if every kept register is kept whole, else ".w" and each kept
+// register's byte count: for names of trampolines that differ only there.
+std::string sseBytesSuffix(const ResultRegs &R);
 ResultRegs resultRegs(const llvm::Function &F);
 
 class Instrumenter {

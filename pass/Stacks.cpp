@@ -278,15 +278,19 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
 ResultRegs resultRegs(const Function &F) {
   ResultRegs R{0, 0};
   bool Known = true;
+  const DataLayout &DL = F.getParent()->getDataLayout();
   auto Add = [&](Type *T) {
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
       ++R.GPRs;
     else if (T->isIntegerTy(128))
       R.GPRs += 2;
     else if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy() ||
-             T->isFP128Ty() || T->isVectorTy())
+             T->isFP128Ty() || T->isVectorTy()) {
+      if (R.SSEs < 8)
+        R.SSEBytes[R.SSEs] = (unsigned char)std::min<uint64_t>(
+            16, DL.getTypeStoreSize(T).getFixedValue());
       ++R.SSEs;
-    else if (!T->isX86_FP80Ty()) // st0, which no scrub touches
+    } else if (!T->isX86_FP80Ty()) // st0, which no scrub touches
       Known = false;
   };
   Type *Ret = F.getReturnType();
@@ -313,14 +317,49 @@ static ResultRegs argRegs(const Function &F) {
       return ResultRegs{6, 8};
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
       ++R.GPRs;
-    else if (T->isFloatTy() || T->isDoubleTy())
+    else if (T->isFloatTy() || T->isDoubleTy()) {
+      if (R.SSEs < 8)
+        R.SSEBytes[R.SSEs] = T->isFloatTy() ? 4 : 8;
       ++R.SSEs;
-    else
+    } else
       return ResultRegs{6, 8};
   }
   if (R.GPRs > 6 || R.SSEs > 8 || F.isVarArg())
     return ResultRegs{6, 8};
   return R;
+}
+
+std::string sseBytesSuffix(const ResultRegs &R) {
+  std::string S;
+  for (unsigned I = 0; I < R.SSEs && I < 8; ++I)
+    if (R.SSEBytes[I] < 16)
+      S = ".w";
+  if (!S.empty())
+    for (unsigned I = 0; I < R.SSEs && I < 8; ++I)
+      S += std::to_string(R.SSEBytes[I]) + (I + 1 < R.SSEs ? "_" : "");
+  return S;
+}
+
+// Clears the vector registers but those R keeps, and in those the bits
+// above the value they carry: a double's register came back with whatever
+// the compartment left in its upper 64 bits, which a default-domain
+// variadic call then stored in key-0 memory (review 79a,
+// runtime/attacks-rev79a-result-upper-lanes.c). Legacy SSE instructions,
+// which leave the upper halves to the routine's VEX moves.
+static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
+  unsigned Kept = std::min(R.SSEs, 8u);
+  if (scrubLevel() == ScrubLevel::Vector)
+    for (unsigned I = 0; I < Kept; ++I) {
+      std::string X = "%xmm" + std::to_string(I);
+      unsigned Bytes = R.SSEBytes[I];
+      if (Bytes == 8)
+        E.line("movq " + X + ", " + X);
+      else if (Bytes < 16) {
+        std::string Shift = "$$" + std::to_string(16 - Bytes);
+        E.line("pslldq " + Shift + ", " + X).line("psrldq " + Shift + ", " + X);
+      }
+    }
+  E.scrubVectors(Kept);
 }
 
 // Clears the argument registers among rdx, rcx and rax (al: a variadic
@@ -447,7 +486,14 @@ bool Instrumenter::leaveForPointerCall(CallInst &Call, const Domain &From) {
   SmallVector<Value *, 8> Args{P};
   Args.append(Call.arg_begin(), Call.arg_end());
   Function *Tr = getOrCreateIndirectTrampoline(Call, From, *Bytes);
+  // As for a direct call out (switchStacks): the trampoline clears only the
+  // argument registers the callee does not take, so everything else of
+  // From, the vector registers above all, is cleared here, before the
+  // arguments are set (review 79a: the vault's memmove left its key in
+  // xmm1-3 for the default domain's callback to spill,
+  // runtime/attacks-rev79a-pointer-callout-vectors.c).
   CallInst *Out = IRBuilder<>(ThenTerm).CreateCall(Tr, Args);
+  insertScrub(Out);
   AttributeList CA = Call.getAttributes();
   for (unsigned I = 0; I < Call.arg_size(); ++I)
     for (Attribute At : CA.getParamAttrs(I))
@@ -647,7 +693,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   ResultRegs Result = resultRegs(*Tr);
   if (Scrub) { // leaving a compartment: nothing of it in caller-saved registers
     E.step("scrub").line("xorl %esi, %esi").line("xorl %edi, %edi");
-    E.scrubVectors(Result.SSEs);
+    scrubVectorsKeeping(E, Result);
   }
   E.checkedGate(FromD);
   E.step("back on the caller's stack")
@@ -730,11 +776,13 @@ Instrumenter::getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
   std::string Key =
       ((To.kind == Domain::Compartment ? To.name : StringRef("0")) + ".g" +
        Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
-          .str();
+          .str() +
+      sseBytesSuffix(Result);
   // Into the default domain, the caller may be a compartment: the argument
   // registers the callees do not take are cleared, so they share a type.
   if (To.kind != Domain::Compartment)
-    Key += ".a" + std::to_string(Args.GPRs) + "v" + std::to_string(Args.SSEs);
+    Key += ".a" + std::to_string(Args.GPRs) + "v" + std::to_string(Args.SSEs) +
+           sseBytesSuffix(Args);
   AnyTrampoline &T = AnyTrampolines[Key];
   if (T.Tr)
     return T;
@@ -886,7 +934,7 @@ void Instrumenter::finishAnyTrampolines() {
       if (T.Args.SSEs < 8) // known not variadic: al counts nothing
         E.line("xorl %eax, %eax");
       E.line("xorps %xmm15, %xmm15");
-      E.scrubVectors(T.Args.SSEs);
+      scrubVectorsKeeping(E, T.Args);
     }
     if (ToC) // the caller's calls out are not counted: it is known only here
       E.count(getOrCreateStats(T.To.name)->getName(), BH_STATS_ENTRIES);
@@ -913,7 +961,7 @@ void Instrumenter::finishAnyTrampolines() {
         .line("movq " BH_STR(BH_FRAME_FROM_OLD_SLOT) "(%rsp), %rdi");
     if (Scrub) {
       E.step("scrub").line("xorl %esi, %esi");
-      E.scrubVectors(T.Result.SSEs);
+      scrubVectorsKeeping(E, T.Result);
     }
     E.line("jmp " BH_SYM_RETURN_TO_INDEX);
     E.refusedTrap(Refused);

@@ -1,0 +1,68 @@
+// Review 79a, attacker model A (key-0 loads only, no control of the
+// program counter). A call out of a compartment through a function pointer
+// (to a wrapper: the default domain's callback) goes through the indirect
+// trampoline (__bulkhead_tramp_ind.*), which cleared only xmm13 and xmm15;
+// unlike a direct call out (pass/Stacks.cpp, switchStacks) no scrub ran at
+// the call site. The vault backs its key up with memmove (the compiler
+// loads all 64 bytes into xmm0-3) and then reports to its caller's
+// callback; the callback's honest variadic call with a double (snprintf
+// "%.1f") saves xmm0-7 in its register save area, key-0 stack memory, and
+// 48 of the key's bytes lie there afterwards for any load to read. ATTACK
+// SUCCEEDED 3 of 3 in the guest before the fix (and natively with
+// BULKHEAD_ALLOW_UNPROTECTED=1: register contents do not depend on keys).
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0
+// RUN: %run %t0 | FileCheck %s
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: vault key found on the stack: no
+#include "Inputs/check.h"
+
+#define KEY "vault-key:0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
+BULKHEAD_DATA(vault) char vault_key[64] = KEY;
+BULKHEAD_DATA(vault) char vault_backup[64];
+BULKHEAD_DATA(vault) char *volatile vault_backup_at = vault_backup;
+
+BULKHEAD_ENTRY(vault) int vault_back_up(void (*done)(int)) {
+  memmove(vault_backup_at, vault_key, sizeof vault_backup);
+  done(64);
+  return 64;
+}
+
+static char line[64];
+static const char *volatile sp_after;
+__attribute__((noinline)) void on_done(int n) {
+  snprintf(line, sizeof line, "%d bytes, %.1f", n, 0.5); /* saves xmm0-7 */
+  const char *sp;
+  __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+  sp_after = sp;
+}
+
+/* Whether any 16-byte piece of the 64 bytes at want lies in the 4 KiB of
+ * dead stack below sp: key-0 loads only. */
+static int on_stack(const char *sp, const char *want) {
+  for (const char *p = sp - 4096; p + 16 <= sp; p++)
+    for (int k = 0; k < 64; k += 16) {
+      uint64_t a[2], b[2];
+      __builtin_memcpy(a, p, 16);
+      __builtin_memcpy(b, want + k, 16);
+      if (a[0] == b[0] && a[1] == b[1])
+        return 1;
+    }
+  return 0;
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  int n = vault_back_up(on_done);
+  /* The key's pieces, rebuilt from the literal: main cannot read the
+   * vault's copy. */
+  static const char key[64] = KEY;
+  int found = on_stack(sp_after, key);
+  if (found)
+    printf("ATTACK SUCCEEDED: the vault's key is in key-0 stack memory\n");
+  printf("%d; %s\n", n, line);
+  printf("vault key found on the stack: %s\n", found ? "yes" : "no");
+  return 0;
+}
