@@ -251,6 +251,27 @@ AsmEmitter &AsmEmitter::scrubVectors(unsigned Kept) {
   return line("callq " BH_SYM_SCRUB_VECTORS_PREFIX + Twine(Kept));
 }
 
+std::string AsmEmitter::inlineScrubText(std::string &Clobbers) {
+  if (Scrub == ScrubLevel::None)
+    return "";
+  std::string Text = "# scrub in place\n";
+  static const char *const Regs[][2] = {{"esi", "rsi"},  {"edi", "rdi"},
+                                        {"r8d", "r8"},   {"r9d", "r9"},
+                                        {"r10d", "r10"}, {"r11d", "r11"}};
+  for (const auto &R : Regs) {
+    Text += std::string("xorl %") + R[0] + ", %" + R[0] + "\n";
+    Clobbers += std::string(",~{") + R[1] + "}";
+  }
+  if (Scrub != ScrubLevel::Vector)
+    return Text;
+  Text += BH_SCRUB_VECTORS("$$", "%", "0");
+  for (int I = 0; I < 32; ++I)
+    Clobbers += ",~{xmm" + std::to_string(I) + "}";
+  for (int I = 0; I < 8; ++I)
+    Clobbers += ",~{k" + std::to_string(I) + "}";
+  return Text;
+}
+
 AsmEmitter &AsmEmitter::clearCalleeSaved() {
   step("clear callee-saved");
   for (const char *R : {"ebx", "ebp", "r12d", "r13d", "r14d", "r15d"})

@@ -92,6 +92,12 @@ public:
   // xmm0..xmm(Kept-1), and their upper halves where the CPU has AVX
   // (BH_SCRUB_VECTORS): a call, which pushes onto the current stack.
   AsmEmitter &scrubVectors(unsigned Kept);
+  // The text of scrubGateRegisters with the vector registers cleared in
+  // place (BH_SCRUB_VECTORS inline, no call): for code that may hold a
+  // compartment's rights on a stack other domains can write, where a
+  // pushed return address could be rewritten before the ret. Appends its
+  // clobbers; empty with -bulkhead-scrub=none.
+  static std::string inlineScrubText(std::string &Clobbers);
   // Clears rbx, rbp, r12-r15 (the callee gets none of the caller's).
   AsmEmitter &clearCalleeSaved();
 

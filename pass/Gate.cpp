@@ -83,20 +83,33 @@ void insertRightsCheck(Instruction *Before, StringRef DomainSymbol,
   ++NumRightsChecks;
 }
 
+// After a setjmp-like call: a longjmp from another domain (a compartment's
+// own, to a setjmp of the default domain's) arrives with that domain's
+// registers, and the gate back skipped every scrub (review 79b,
+// attacks-rev79b-longjmp-vectors.c: the vault's key in ymm registers, then
+// in the default domain's signal frame). The caller-saved registers but
+// the result are cleared first, in place: the rights are still the
+// jumper's and the stack may be any domain's, so no call pushes a return
+// address there. Whichever way setjmp returned: they are dead after it.
 void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
                                bool CheckStack) {
   Instruction *After = Call.getNextNode();
-  if (Call.getType()->isVoidTy()) {
-    insertGateIfNeeded(After, DomainSymbol, false, CheckStack);
-    return;
-  }
+  std::string Clobbers =
+      "~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}";
+  std::string Scrub = AsmEmitter::inlineScrubText(Clobbers);
   AsmEmitter Gate;
   Gate.gateIfNeeded(DomainSymbol, CheckStack);
+  ++NumGatesIfNeeded;
+  std::string Text = Scrub + Gate.text();
+  if (Call.getType()->isVoidTy()) {
+    auto *Ty = FunctionType::get(Type::getVoidTy(Call.getContext()), false);
+    IRBuilder<>(After).CreateCall(
+        InlineAsm::get(Ty, Text, Clobbers, /*hasSideEffects=*/true));
+    return;
+  }
   auto *Ty = FunctionType::get(Call.getType(), {Call.getType()}, false);
-  auto *IA = InlineAsm::get(
-      Ty, Gate.text(),
-      "=r,0,~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}",
-      /*hasSideEffects=*/true);
+  auto *IA = InlineAsm::get(Ty, Text, "=r,0," + Clobbers,
+                            /*hasSideEffects=*/true);
   CallInst *Kept = IRBuilder<>(After).CreateCall(IA, {&Call});
   Call.replaceUsesWithIf(Kept, [&](Use &U) { return U.getUser() != Kept; });
 }

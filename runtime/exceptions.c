@@ -581,6 +581,17 @@ __attribute__((used)) static const uint64_t all_signals_exc
  * enforcement or no compartment stacks (-fno-pkey-compartment-stacks:
  * every stack key-0, the compartment's frames too) it runs where it is,
  * the return point and the C part's on that stack. */
+/* Before the jump to the return point with the thrower's rights: the
+ * pad, and bh_pad_gate's gate into the default domain, come next, and the
+ * vector registers held what the thrower and its unwinder left there (a
+ * landing pad takes only rax and rdx, which it reads after this): a
+ * vault's key reached the default domain's signal frame (review 79b,
+ * attacks-rev79b-catch-vectors.cpp). In place, no stack: r9 is the return
+ * point. */
+#define PAD_SCRUB                                                              \
+  "  xorl %eax, %eax\n  xorl %ecx, %ecx\n  xorl %edx, %edx\n"                   \
+  "  xorl %esi, %esi\n  xorl %edi, %edi\n  xorl %r8d, %r8d\n"                   \
+  "  xorl %r10d, %r10d\n  xorl %r11d, %r11d\n" BH_SCRUB_VECTORS("$", "%", "0")
 __asm__(".text\n"
         ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"
@@ -676,6 +687,7 @@ __asm__(".text\n"
         "  movl $8, %r10d\n"
         "  movl $" BH_STR(SYS_rt_sigprocmask) ", %eax\n"
         "  syscall\n"
+        PAD_SCRUB
         "  jmp *%r9\n"
         /* the default domain's rights: no compartment's exception to give
          * (bh_exception_arrives would return at once), and nothing pushed
@@ -694,5 +706,6 @@ __asm__(".text\n"
         "  popq %r9\n"
         "  popq %rax\n"
         "  movq %rax, %rsp\n"
+        PAD_SCRUB
         "  jmp *%r9\n"
         ".size " BH_SYM_EXCEPTION_ARRIVES ", .-" BH_SYM_EXCEPTION_ARRIVES "\n");
