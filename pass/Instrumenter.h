@@ -128,7 +128,7 @@ private:
   void internalWrapper(llvm::Function &F, llvm::Function &W);
   void checkInternalStores();
   void insertGatesAround(llvm::CallInst *Call, const Domain &Target,
-                         const Domain &Creator);
+                         const Domain &Back, bool FromCompartment);
   void splitEntries();
   llvm::Function *makeThunk(llvm::Function &F, const llvm::Twine &Name,
                             llvm::GlobalValue::LinkageTypes Linkage);

@@ -249,11 +249,17 @@ void Instrumenter::gatedWrapperBody(Function &F, Function &W,
   BasicBlock *Inside = ifHolding(At, Target, "inside", "elsewhere");
   // 1. Called with the creator's rights: into F's domain, back to the
   //    creator's.
-  insertGatesAround(forwardCall(FromCreator, F, W), Target, Creator);
+  insertGatesAround(forwardCall(FromCreator, F, W), Target, Creator,
+                    Creator.kind == Domain::Compartment);
   // 2. Called inside F's domain: no switch.
   forwardCall(Inside, F, W);
-  // 3. Called elsewhere: into F's domain, back to the default domain.
-  insertGatesAround(forwardCall(At, F, W), Target, DefaultDomain);
+  // 3. Called elsewhere, so with a compartment's rights: into F's domain,
+  //    scrubbed (review 79a: a vault's pointer call out left its key in
+  //    xmm1-3 for the default-domain callee to spill,
+  //    attacks-rev79a-pointer-callout-nostacks.c), back to the default
+  //    domain.
+  insertGatesAround(forwardCall(At, F, W), Target, DefaultDomain,
+                    /*FromCompartment=*/true);
 }
 
 // The wrapper of an internal function F: it calls F only for a caller that
@@ -286,16 +292,16 @@ void Instrumenter::internalWrapper(Function &F, Function &W) {
                                     ArrayRef<Value *>());
 }
 
-// A wrapper's gates around its call of F: into F's domain, back to the
-// creator's, each skipped when the thread already holds those rights.
+// A wrapper's gates around its call of F: into F's domain (scrubbing the
+// caller's registers when it may be a compartment), back to Back's, each
+// skipped when the thread already holds those rights.
 void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
-                                     const Domain &Creator) {
+                                     const Domain &Back, bool FromCompartment) {
   AsmEmitter Count;
-  countCrossing(Count, Creator, Target);
+  countCrossing(Count, Back, Target);
   insertSteps(Call, Count);
-  insertGateIfNeeded(Call, symbolFor(Target),
-                     Creator.kind == Domain::Compartment);
-  insertGateIfNeeded(Call->getNextNode(), symbolFor(Creator),
+  insertGateIfNeeded(Call, symbolFor(Target), FromCompartment);
+  insertGateIfNeeded(Call->getNextNode(), symbolFor(Back),
                      Target.kind == Domain::Compartment);
 }
 

@@ -1,14 +1,15 @@
-// Review 79a, attacker model A, not fixed: the same attack as
+// Review 79a, attacker model A: the same attack as
 // attacks-rev79a-pointer-callout-vectors.c with -fno-pkey-compartment-stacks.
 // There a pointer call out of a compartment calls the wrapper directly with
 // the compartment's rights, and the wrapper (__bulkhead_declwrap.*,
-// __bulkhead_wrap.*) gates into the default domain with no scrub at all
+// __bulkhead_wrap.*) gated into the default domain with no scrub at all
 // (neither vector nor general-purpose registers) before calling the
 // default-domain callback, whose variadic call stored 48 bytes of the
 // vault's key in key-0 stack memory: ATTACK SUCCEEDED 3 of 3 in the guest
-// at -O2. (In that mode the compartment's own frames are on the key-0 stack
-// too: threat-model.md, "Stacks".)
-// XFAIL: *
+// at -O2. Now a wrapper called with neither its creator's rights nor its
+// target's (so a compartment's) scrubs before its gate in (Wrappers.cpp,
+// gatedWrapperBody). (In that mode the compartment's own frames are on the
+// key-0 stack too: threat-model.md, "Stacks".)
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
