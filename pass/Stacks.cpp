@@ -345,7 +345,7 @@ std::string sseBytesSuffix(const ResultRegs &R) {
 // the compartment left in its upper 64 bits, which a default-domain
 // variadic call then stored in key-0 memory (review 79a,
 // runtime/attacks-rev79a-result-upper-lanes.c). Legacy SSE instructions,
-// which leave the upper halves to the routine's VEX moves.
+// which leave the upper halves to the routine's vzeroupper.
 static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
   unsigned Kept = std::min(R.SSEs, 8u);
   if (scrubLevel() == ScrubLevel::Vector)

@@ -591,11 +591,11 @@
 
 /* Clears the vector registers but xmm0..xmm(KEPT-1), which carry arguments
  * or results (KEPT: a string, "0" to "8"): xmm0-15 with SSE; with AVX
- * (BH_SYM_VECTOR_STATE) VEX instructions, which also clear the upper
- * halves of the kept ones; with AVX-512 zmm16-31 and k0-7 too (glibc's
- * EVEX string functions leave copies of their data there). Clobbers the
- * flags only. Local labels 9901-9903: not the gates' 1 and 2. */
-#define BH_IRP_0_15 ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+ * (BH_SYM_VECTOR_STATE) the upper halves too, the kept ones' included
+ * (vzeroall, or vzeroupper and then xorps; xorps leaves the zeroed upper
+ * halves alone); with AVX-512 zmm16-31 and k0-7 as well (glibc's EVEX
+ * string functions leave copies of their data there). Clobbers the flags
+ * only. Local labels 9901-9903: not the gates' 1 and 2. */
 #define BH_SCRUB_VECTORS(IMM, REG, KEPT)                                       \
   "testb " IMM BH_STR(BH_VECTOR_AVX512) ", " BH_SYM_VECTOR_STATE "(" REG        \
   "rip)\n"                                                                     \
@@ -608,14 +608,16 @@
   ".endr\n"                                                                    \
   "9901:\n"                                                                    \
   "testb " IMM BH_STR(BH_VECTOR_AVX) ", " BH_SYM_VECTOR_STATE "(" REG "rip)\n"  \
-  "jz 9902f\n" BH_IRP_0_15 ".if \\r < " KEPT "\n"                              \
-  "vmovaps " REG "xmm\\r, " REG "xmm\\r\n"                                    \
+  "jz 9902f\n"                                                                 \
+  ".if " KEPT "\n"                                                             \
+  "vzeroupper\n"                                                               \
   ".else\n"                                                                    \
-  "vpxor " REG "xmm\\r, " REG "xmm\\r, " REG "xmm\\r\n"                        \
-  ".endif\n"                                                                   \
-  ".endr\n"                                                                    \
+  "vzeroall\n"                                                                 \
   "jmp 9903f\n"                                                                \
-  "9902:\n" BH_IRP_0_15 ".if \\r >= " KEPT "\n"                                \
+  ".endif\n"                                                                   \
+  "9902:\n"                                                                    \
+  ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"                             \
+  ".if \\r >= " KEPT "\n"                                                      \
   "xorps " REG "xmm\\r, " REG "xmm\\r\n"                                      \
   ".endif\n"                                                                   \
   ".endr\n"                                                                    \

@@ -1,8 +1,8 @@
 // Leaving a compartment, gates and trampolines call the module's scrub
 // routine for the number of vector registers that carry a result or an
 // argument: one linkonce_odr, hidden, naked function per count, which
-// clears zmm16-31 and k0-7 where the CPU has AVX-512 and xmm0-15 (whole
-// ymm/zmm with VEX where it has AVX) but the kept ones
+// clears zmm16-31 and k0-7 where the CPU has AVX-512, the upper halves of
+// ymm/zmm0-15 where it has AVX, and xmm0-15 but the kept ones
 // (BH_SCRUB_VECTORS, include/bulkhead/abi.h). A double result keeps one;
 // an int result none. -bulkhead-scrub=gpr defines none.
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
@@ -26,16 +26,28 @@ BULKHEAD_ENTRY(vault) int vault_count(int x) { return count(x) + 1; }
 // SHARED-NEXT: call void asm sideeffect "testb $$2, __bulkhead_domain0+80(%rip)
 // GPR-NOT: __bulkhead_scrub_vectors
 
-// ASM-LABEL: __bulkhead_scrub_vectors.1:
+// ASM-LABEL: __bulkhead_scrub_vectors.0:
 // ASM: testb $2, __bulkhead_domain0+80(%rip)
+// ASM: vpxord %xmm16, %xmm16, %xmm16
 // ASM: vpxord %xmm31, %xmm31, %xmm31
 // ASM: kxorw %k7, %k7, %k7
 // ASM: testb $1, __bulkhead_domain0+80(%rip)
-// ASM: vmovaps %xmm0, %xmm0
-// ASM-NEXT: vpxor %xmm1, %xmm1, %xmm1
-// ASM: vpxor %xmm15, %xmm15, %xmm15
-// ASM: xorps %xmm1, %xmm1
-// ASM-NOT: xorps %xmm0, %xmm0
+// ASM-NEXT: je
+// ASM-NEXT: vzeroall
+// ASM-NEXT: jmp
+// ASM: xorps %xmm0, %xmm0
+// ASM: xorps %xmm15, %xmm15
+// ASM-NEXT: .Ltmp{{[0-9]+}}:
+// ASM-NEXT: retq
+
+// ASM-LABEL: __bulkhead_scrub_vectors.1:
+// ASM: testb $2, __bulkhead_domain0+80(%rip)
+// ASM: kxorw %k7, %k7, %k7
+// ASM: testb $1, __bulkhead_domain0+80(%rip)
+// ASM-NEXT: je
+// ASM-NEXT: vzeroupper
+// ASM-NEXT: .Ltmp{{[0-9]+}}:
+// ASM-NEXT: xorps %xmm1, %xmm1
 // ASM: xorps %xmm15, %xmm15
 // ASM-NEXT: .Ltmp{{[0-9]+}}:
 // ASM-NEXT: retq

@@ -10,7 +10,7 @@
 // signal frame, key-0 memory the attacker reads: the handler below scans
 // it for the vault key. With the scrub of the earlier default (legacy
 // xorps; -bulkhead-scrub=gpr clears no vector register at all) the key is
-// there; the routines of BH_SCRUB_VECTORS clear it (AVX: VEX instructions;
+// there; the routines of BH_SCRUB_VECTORS clear it (AVX: vzeroall or vzeroupper;
 // AVX-512: zmm16-31 and k0-7). The evex mode runs natively where the CPU
 // has AVX-512 (attacks-vector-evex.test), the ymm mode in the PKU guest.
 // REQUIRES: pku
