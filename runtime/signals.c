@@ -518,7 +518,38 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
   return c;
 }
 
-static void dispatch(int sig, siginfo_t *si, void *ucv) {
+/* The kernel starts a handler with the interrupted code's general
+ * registers but rdi, rsi, rdx, rax, rsp and rip in place (its vector state
+ * is reset). A C dispatcher's prologue pushed rbx, rbp and r12-r15 onto
+ * the key-0 alternate stack, below the kernel's frame, where they stayed
+ * after wipe_registers and the handler: a compartment's words in them were
+ * read with loads only (review 80a, attacks-rev80a-dispatch-spill.c). So
+ * the kernel calls this entry, which clears every general register the
+ * kernel did not set (sigreturn restores them from a frame) and jumps to
+ * the dispatcher with the kernel's stack pointer and return address. */
+void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) BH_HIDDEN;
+void dispatch(int, siginfo_t *, void *) BH_HIDDEN __asm__(
+    "__bulkhead_signal_entry");
+__asm__(".text\n"
+        ".globl __bulkhead_signal_entry\n"
+        ".hidden __bulkhead_signal_entry\n"
+        ".type __bulkhead_signal_entry,@function\n"
+        "__bulkhead_signal_entry:\n"
+        "  xorl %ebx, %ebx\n"
+        "  xorl %ebp, %ebp\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
+        "  xorl %r11d, %r11d\n"
+        "  xorl %r12d, %r12d\n"
+        "  xorl %r13d, %r13d\n"
+        "  xorl %r14d, %r14d\n"
+        "  xorl %r15d, %r15d\n"
+        "  jmp bh_signal_dispatch\n"
+        ".size __bulkhead_signal_entry, .-__bulkhead_signal_entry\n");
+
+void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) {
   if (protected())
     bh_enter_default_domain();
   ucontext_t *uc = ucv;
