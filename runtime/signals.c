@@ -245,7 +245,8 @@ static size_t xsave_size(const char *fx) {
  * given that frame, and it stays on the alternate stack afterwards: an
  * honest handler that logged it, or any later load, read the vault's
  * registers (attacks-sigframe-registers.c). The compartment resumes from
- * its copy, so nothing here changes how it goes on. n: xsave_size(fx). */
+ * its copy, so nothing here changes how it goes on. n: xsave_size(fx), or 0
+ * (the general registers only). */
 static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
   static const int kept[] = {REG_RSP,    REG_RIP, REG_EFL,     REG_CSGSFS,
                              REG_ERR,    REG_TRAPNO, REG_OLDMASK, REG_CR2};
@@ -259,6 +260,8 @@ static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
   /* The legacy area's st0-7 and xmm0-15 (its control and status words
    * stay), then every extended component but the PKRU, up to the software
    * bytes' second magic word. */
+  if (!fx || !n)
+    return;
   memset(fx + 32, 0, 416 - 32);
   unsigned char *pkru = bh_frame_pkru_at(uc);
   uint32_t kept_pkru = 0;
@@ -580,7 +583,11 @@ void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) {
   struct layout l = layout((uintptr_t)below, n);
   if (!n || (char *)l.k - KEEP_ROOM < base + BH_STACK_LOW) {
     /* No room (e.g. a stack overflow): the handler may report it or leave
-     * by longjmp, but the compartment is not resumed from key-0 memory. */
+     * by longjmp, but the compartment is not resumed from key-0 memory,
+     * so nothing of its registers is needed there: a handler that left by
+     * siglongjmp left them on the alternate stack (review 80a,
+     * attacks-rev80a-overflow-frame.c). */
+    wipe_registers(uc, (char *)fx, n);
     run_handler(sig, si, uc);
     if (si->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
                             sig == SIGFPE || sig == SIGTRAP))
