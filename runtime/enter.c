@@ -274,6 +274,8 @@ long bh_slot_tpoff(int c) {
  * by it. Signals are blocked by the caller: a frame taken between switch
  * and gate would be key-0 memory, and sigreturn would restore the
  * registers that choose the gate and fn from it (runtime/signals.c).
+ * The way back clears the caller-saved registers but the result, vector
+ * ones whole, as the pass's gates out of a compartment do.
  */
 _Static_assert(BH_STACK_SIZE == 1 << 20 && BH_STACKS_PER_ARENA == 512,
                "bh_run_in_compartment's owner lookup");
@@ -324,7 +326,20 @@ __asm__(
     "  movq %r9, %rdx\n"
     "  leaq 16(%rbp), %rcx\n" /* the caller's rsp before its call */
     "  callq *%rbx\n"
+    /* Nothing of fn's for the caller, which runs with the default
+     * domain's rights: fn (signals.c keep) copies a compartment's frame
+     * with the C library's memcpy, whose EVEX and AVX forms leave the
+     * image's last bytes (the XSAVE image's high zmm registers) in vector
+     * registers; and its cookie passes through registers. The rest is the
+     * pass's scrub (step 9): rax is the result, the gate clears rcx and
+     * rdx. */
+    "  xorl %esi, %esi\n"
+    "  xorl %edi, %edi\n"
+    "  xorl %r8d, %r8d\n"
+    "  xorl %r9d, %r9d\n"
+    "  xorl %r10d, %r10d\n" BH_SCRUB_VECTORS("$", "%", "0")
     "  movq %rax, %r11\n" CHECKED_GATE(BH_SYM_DOMAIN0) "  movq %r11, %rax\n"
+    "  xorl %r11d, %r11d\n"
     "  leaq -16(%rbp), %rsp\n"
     "  popq %r12\n"
     "  popq %rbx\n"

@@ -245,7 +245,8 @@ static size_t xsave_size(const char *fx) {
  * given that frame, and it stays on the alternate stack afterwards: an
  * honest handler that logged it, or any later load, read the vault's
  * registers (attacks-sigframe-registers.c). The compartment resumes from
- * its copy, so nothing here changes how it goes on. n: xsave_size(fx). */
+ * its copy, so nothing here changes how it goes on. n: xsave_size(fx), or 0
+ * (the general registers only). */
 static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
   static const int kept[] = {REG_RSP,    REG_RIP, REG_EFL,     REG_CSGSFS,
                              REG_ERR,    REG_TRAPNO, REG_OLDMASK, REG_CR2};
@@ -259,6 +260,8 @@ static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
   /* The legacy area's st0-7 and xmm0-15 (its control and status words
    * stay), then every extended component but the PKRU, up to the software
    * bytes' second magic word. */
+  if (!fx || !n)
+    return;
   memset(fx + 32, 0, 416 - 32);
   unsigned char *pkru = bh_frame_pkru_at(uc);
   uint32_t kept_pkru = 0;
@@ -518,7 +521,38 @@ static int interrupted_compartment(const ucontext_t *uc, char **below,
   return c;
 }
 
-static void dispatch(int sig, siginfo_t *si, void *ucv) {
+/* The kernel starts a handler with the interrupted code's general
+ * registers but rdi, rsi, rdx, rax, rsp and rip in place (its vector state
+ * is reset). A C dispatcher's prologue pushed rbx, rbp and r12-r15 onto
+ * the key-0 alternate stack, below the kernel's frame, where they stayed
+ * after wipe_registers and the handler: a compartment's words in them were
+ * read with loads only (review 80a, attacks-rev80a-dispatch-spill.c). So
+ * the kernel calls this entry, which clears every general register the
+ * kernel did not set (sigreturn restores them from a frame) and jumps to
+ * the dispatcher with the kernel's stack pointer and return address. */
+void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) BH_HIDDEN;
+void dispatch(int, siginfo_t *, void *) BH_HIDDEN __asm__(
+    "__bulkhead_signal_entry");
+__asm__(".text\n"
+        ".globl __bulkhead_signal_entry\n"
+        ".hidden __bulkhead_signal_entry\n"
+        ".type __bulkhead_signal_entry,@function\n"
+        "__bulkhead_signal_entry:\n"
+        "  xorl %ebx, %ebx\n"
+        "  xorl %ebp, %ebp\n"
+        "  xorl %ecx, %ecx\n"
+        "  xorl %r8d, %r8d\n"
+        "  xorl %r9d, %r9d\n"
+        "  xorl %r10d, %r10d\n"
+        "  xorl %r11d, %r11d\n"
+        "  xorl %r12d, %r12d\n"
+        "  xorl %r13d, %r13d\n"
+        "  xorl %r14d, %r14d\n"
+        "  xorl %r15d, %r15d\n"
+        "  jmp bh_signal_dispatch\n"
+        ".size __bulkhead_signal_entry, .-__bulkhead_signal_entry\n");
+
+void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) {
   if (protected())
     bh_enter_default_domain();
   ucontext_t *uc = ucv;
@@ -549,7 +583,11 @@ static void dispatch(int sig, siginfo_t *si, void *ucv) {
   struct layout l = layout((uintptr_t)below, n);
   if (!n || (char *)l.k - KEEP_ROOM < base + BH_STACK_LOW) {
     /* No room (e.g. a stack overflow): the handler may report it or leave
-     * by longjmp, but the compartment is not resumed from key-0 memory. */
+     * by longjmp, but the compartment is not resumed from key-0 memory,
+     * so nothing of its registers is needed there: a handler that left by
+     * siglongjmp left them on the alternate stack (review 80a,
+     * attacks-rev80a-overflow-frame.c). */
+    wipe_registers(uc, (char *)fx, n);
     run_handler(sig, si, uc);
     if (si->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
                             sig == SIGFPE || sig == SIGTRAP))
