@@ -38,14 +38,18 @@ class AsmEmitter;
 // lowers results to IR): rax, then rdx; xmm0, then xmm1. Leaving a
 // compartment, the others are cleared. sret returns its pointer in rax.
 // SSEBytes[i]: how many low bytes of xmm i carry the value (a float 4, a
-// double 8); the bits above are cleared too (review 79a).
+// double 8); the bits above are cleared too (review 79a). GPRBytes[i]
+// likewise for rax and rdx, cut to 32 bits where the value fits in them
+// (review 80b).
 struct ResultRegs {
   unsigned GPRs = 2, SSEs = 2;
   unsigned char SSEBytes[8] = {16, 16, 16, 16, 16, 16, 16, 16};
+  unsigned char GPRBytes[2] = {8, 8};
 };
 // "" if every kept register is kept whole, else ".w" and each kept
-// register's byte count: for names of trampolines that differ only there.
-std::string sseBytesSuffix(const ResultRegs &R);
+// register's byte count (rax, rdx, then xmm0...), joined by "_": for names
+// of trampolines that differ only there.
+std::string widthSuffix(const ResultRegs &R);
 ResultRegs resultRegs(const llvm::Function &F);
 
 class Instrumenter {

@@ -280,9 +280,11 @@ ResultRegs resultRegs(const Function &F) {
   bool Known = true;
   const DataLayout &DL = F.getParent()->getDataLayout();
   auto Add = [&](Type *T) {
-    if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
+    if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)) {
+      if (R.GPRs < 2 && T->isIntegerTy() && T->getIntegerBitWidth() <= 32)
+        R.GPRBytes[R.GPRs] = 4; // a signext/zeroext result is extended to 32
       ++R.GPRs;
-    else if (T->isIntegerTy(128))
+    } else if (T->isIntegerTy(128))
       R.GPRs += 2;
     else if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy() ||
              T->isFP128Ty() || T->isVectorTy()) {
@@ -329,15 +331,37 @@ static ResultRegs argRegs(const Function &F) {
   return R;
 }
 
-std::string sseBytesSuffix(const ResultRegs &R) {
-  std::string S;
+std::string widthSuffix(const ResultRegs &R) {
+  bool Cut = false;
   for (unsigned I = 0; I < R.SSEs && I < 8; ++I)
-    if (R.SSEBytes[I] < 16)
-      S = ".w";
-  if (!S.empty())
-    for (unsigned I = 0; I < R.SSEs && I < 8; ++I)
-      S += std::to_string(R.SSEBytes[I]) + (I + 1 < R.SSEs ? "_" : "");
+    Cut |= R.SSEBytes[I] < 16;
+  for (unsigned I = 0; I < R.GPRs && I < 2; ++I)
+    Cut |= R.GPRBytes[I] < 8;
+  if (!Cut)
+    return "";
+  std::string S = ".w";
+  auto Add = [&](unsigned Bytes) {
+    S += (S.size() > 2 ? "_" : "") + std::to_string(Bytes);
+  };
+  for (unsigned I = 0; I < R.GPRs && I < 2; ++I)
+    Add(R.GPRBytes[I]);
+  for (unsigned I = 0; I < R.SSEs && I < 8; ++I)
+    Add(R.SSEBytes[I]);
   return S;
+}
+
+// The line that keeps result register I (rax, rdx) of R, read from From
+// into To, as wide as its value (review 80b: the bits above an int result
+// were the compartment's, attacks-rev80b-result-upper-half.c), or clears
+// To where R has no such register.
+static std::string keepResultGPR(const ResultRegs &R, unsigned I,
+                                 const char *From, const char *From32,
+                                 const char *To, const char *To32) {
+  if (R.GPRs <= I)
+    return std::string("xorl %") + To32 + ", %" + To32;
+  if (R.GPRBytes[I] <= 4)
+    return std::string("movl %") + From32 + ", %" + To32;
+  return std::string("movq %") + From + ", %" + To;
 }
 
 // Clears the vector registers but those R keeps, and in those the bits
@@ -730,8 +754,11 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       .line("movq %r9, %fs:(%rcx)");
   // The result's registers; out of a compartment, only those.
   E.step("return");
-  E.line(!Scrub || Result.GPRs >= 1 ? "movq %r10, %rax" : "xorl %eax, %eax");
-  E.line(!Scrub || Result.GPRs >= 2 ? "movq %r8, %rdx" : "xorl %edx, %edx");
+  if (!Scrub)
+    E.line("movq %r10, %rax").line("movq %r8, %rdx");
+  else
+    E.line(keepResultGPR(Result, 0, "r10", "r10d", "rax", "eax"))
+        .line(keepResultGPR(Result, 1, "r8", "r8d", "rdx", "edx"));
   if (Scrub)
     for (const char *R : {"ecx", "r8d", "r9d", "r10d", "r11d"})
       E.line(Twine("xorl %") + R + ", %" + R);
@@ -777,12 +804,12 @@ Instrumenter::getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
       ((To.kind == Domain::Compartment ? To.name : StringRef("0")) + ".g" +
        Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
           .str() +
-      sseBytesSuffix(Result);
+      widthSuffix(Result);
   // Into the default domain, the caller may be a compartment: the argument
   // registers the callees do not take are cleared, so they share a type.
   if (To.kind != Domain::Compartment)
     Key += ".a" + std::to_string(Args.GPRs) + "v" + std::to_string(Args.SSEs) +
-           sseBytesSuffix(Args);
+           widthSuffix(Args);
   AnyTrampoline &T = AnyTrampolines[Key];
   if (T.Tr)
     return T;
@@ -950,9 +977,11 @@ void Instrumenter::finishAnyTrampolines() {
     // a compartment, only the result's registers.
     bool Scrub = ToC && scrubsRegisters();
     E.step("keep the results");
-    E.line(!Scrub || T.Result.GPRs >= 1 ? "movq %rax, %r10"
-                                        : "xorl %r10d, %r10d");
-    E.line(!Scrub || T.Result.GPRs >= 2 ? "movq %rdx, %r8" : "xorl %r8d, %r8d");
+    if (!Scrub)
+      E.line("movq %rax, %r10").line("movq %rdx, %r8");
+    else
+      E.line(keepResultGPR(T.Result, 0, "rax", "eax", "r10", "r10d"))
+          .line(keepResultGPR(T.Result, 1, "rdx", "edx", "r8", "r8d"));
     E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.

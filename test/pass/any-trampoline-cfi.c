@@ -11,7 +11,7 @@
 int callback(int x) { return x + 1; }
 int (*get(void))(int) { return callback; }
 
-// CHECK-LABEL: __bulkhead_tramp_any.0.g1x0.a1v0:
+// CHECK-LABEL: __bulkhead_tramp_any.0.g1x0.w4.a1v0:
 // CHECK:      pushq %rbx
 // CHECK-NEXT: .cfi_adjust_cfa_offset 8
 // CHECK-NEXT: .cfi_offset %rbx, -16

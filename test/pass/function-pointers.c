@@ -85,7 +85,7 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // STACKS-OP-DAG:   call i32 @__bulkhead_body.vault_op(
 // STACKS-OP-DAG:   call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A3:\0A", "={@ccz}
 // STACKS-OP-DAG:   notail call i32 @__bulkhead_tramp.__bulkhead_body.vault_op.0.0(
-// STACKS-OP-DAG:   call i32 @__bulkhead_tramp_any.vault.g1x0(ptr nest null,
+// STACKS-OP-DAG:   call i32 @__bulkhead_tramp_any.vault.g1x0.w4(ptr nest null,
 // STACKS-OP:       }
 // The wrapper of an internal function calls it only for a caller that
 // already holds its compartment's rights (qsort running for the vault), and

@@ -8,7 +8,8 @@
 // RUN: %clang_bh -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
 // RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefix=SHARED
 // RUN: %clang_bh -O2 -mllvm -bulkhead-scrub=gpr -S -emit-llvm -o - %s | FileCheck %s --check-prefix=GPR
-// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s --check-prefix=ASM
+// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s --check-prefix=ASM0
+// RUN: %clang_bh -O2 -S -o - %s | FileCheck %s --check-prefix=ASM1
 #include <bulkhead.h>
 
 double half(double);
@@ -26,28 +27,28 @@ BULKHEAD_ENTRY(vault) int vault_count(int x) { return count(x) + 1; }
 // SHARED-NEXT: call void asm sideeffect "testb $$2, __bulkhead_domain0+80(%rip)
 // GPR-NOT: __bulkhead_scrub_vectors
 
-// ASM-LABEL: __bulkhead_scrub_vectors.0:
-// ASM: testb $2, __bulkhead_domain0+80(%rip)
-// ASM: vpxord %xmm16, %xmm16, %xmm16
-// ASM: vpxord %xmm31, %xmm31, %xmm31
-// ASM: kxorw %k7, %k7, %k7
-// ASM: testb $1, __bulkhead_domain0+80(%rip)
-// ASM-NEXT: je
-// ASM-NEXT: vzeroall
-// ASM-NEXT: jmp
-// ASM: xorps %xmm0, %xmm0
-// ASM: xorps %xmm15, %xmm15
-// ASM-NEXT: .Ltmp{{[0-9]+}}:
-// ASM-NEXT: retq
+// ASM0-LABEL: __bulkhead_scrub_vectors.0:
+// ASM0: testb $2, __bulkhead_domain0+80(%rip)
+// ASM0: vpxord %xmm16, %xmm16, %xmm16
+// ASM0: vpxord %xmm31, %xmm31, %xmm31
+// ASM0: kxorw %k7, %k7, %k7
+// ASM0: testb $1, __bulkhead_domain0+80(%rip)
+// ASM0-NEXT: je
+// ASM0-NEXT: vzeroall
+// ASM0-NEXT: jmp
+// ASM0: xorps %xmm0, %xmm0
+// ASM0: xorps %xmm15, %xmm15
+// ASM0-NEXT: .Ltmp{{[0-9]+}}:
+// ASM0-NEXT: retq
 
-// ASM-LABEL: __bulkhead_scrub_vectors.1:
-// ASM: testb $2, __bulkhead_domain0+80(%rip)
-// ASM: kxorw %k7, %k7, %k7
-// ASM: testb $1, __bulkhead_domain0+80(%rip)
-// ASM-NEXT: je
-// ASM-NEXT: vzeroupper
-// ASM-NEXT: .Ltmp{{[0-9]+}}:
-// ASM-NEXT: xorps %xmm1, %xmm1
-// ASM: xorps %xmm15, %xmm15
-// ASM-NEXT: .Ltmp{{[0-9]+}}:
-// ASM-NEXT: retq
+// ASM1-LABEL: __bulkhead_scrub_vectors.1:
+// ASM1: testb $2, __bulkhead_domain0+80(%rip)
+// ASM1: kxorw %k7, %k7, %k7
+// ASM1: testb $1, __bulkhead_domain0+80(%rip)
+// ASM1-NEXT: je
+// ASM1-NEXT: vzeroupper
+// ASM1-NEXT: .Ltmp{{[0-9]+}}:
+// ASM1-NEXT: xorps %xmm1, %xmm1
+// ASM1: xorps %xmm15, %xmm15
+// ASM1-NEXT: .Ltmp{{[0-9]+}}:
+// ASM1-NEXT: retq

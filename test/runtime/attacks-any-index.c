@@ -45,7 +45,7 @@ static const unsigned char *find_wrpkru(const unsigned char *p, int nth) {
 int main(void) {
   printf("vault_touch %d\n", vault_touch()); /* this thread has a vault stack */
   const unsigned char *tr;
-  __asm__("leaq __bulkhead_tramp_any.vault.g1x0(%%rip), %0" : "=r"(tr));
+  __asm__("leaq __bulkhead_tramp_any.vault.g1x0.w4(%%rip), %0" : "=r"(tr));
   /* Its 1st WRPKRU is the first-entry path's gate into the default domain,
    * the 2nd the gate into the vault, whose text starts 19 bytes earlier
    * (cmpl $0, enforced; je; xorl; xorl; movl). */
