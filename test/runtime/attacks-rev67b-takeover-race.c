@@ -115,8 +115,13 @@ static int in_window(const unsigned char *pc) {
 static void on_usr1(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si;
   ucontext_t *uc = ucv;
-  if (paused || !top || (uintptr_t)uc->uc_mcontext.gregs[REG_RAX] != top ||
-      (uintptr_t)uc->uc_mcontext.gregs[REG_RDX] != top + HEADER - 1 ||
+  /* In the control the dispatcher keeps the frame (the thread is on its
+   * own stack) and wipes its registers but rip and rsp from what the
+   * handler sees (signals.c wipe_registers): there the pc alone tells. */
+  if (paused || !top ||
+      (attack && ((uintptr_t)uc->uc_mcontext.gregs[REG_RAX] != top ||
+                  (uintptr_t)uc->uc_mcontext.gregs[REG_RDX] !=
+                      top + HEADER - 1)) ||
       !in_window((const unsigned char *)uc->uc_mcontext.gregs[REG_RIP]))
     return;
   paused = 1;
