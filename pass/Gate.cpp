@@ -38,6 +38,28 @@ static void insertAsm(Instruction *Before, AsmEmitter &Gate, bool Scrubbing) {
   B.CreateCall(IA);
 }
 
+void cutNarrowResult(CallBase &Call) {
+  auto *T = dyn_cast<IntegerType>(Call.getType());
+  if (!T || T->getBitWidth() >= 32 || !scrubsRegisters())
+    return;
+  LLVMContext &Ctx = Call.getContext();
+  Type *I32 = Type::getInt32Ty(Ctx);
+  bool Byte = T->getBitWidth() <= 8;
+  Type *Op = Byte ? Type::getInt8Ty(Ctx) : Type::getInt16Ty(Ctx);
+  auto *IA = InlineAsm::get(FunctionType::get(I32, {Op}, false),
+                            Byte ? "movzbl $1, $0" : "movzwl $1, $0", "=r,r",
+                            /*hasSideEffects=*/false);
+  SmallVector<ReturnInst *, 2> Rets;
+  for (User *U : Call.users())
+    if (auto *R = dyn_cast<ReturnInst>(U))
+      Rets.push_back(R);
+  for (ReturnInst *R : Rets) {
+    IRBuilder<> B(R);
+    Value *Cut = B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(&Call, Op)}), T);
+    R->setOperand(0, Cut);
+  }
+}
+
 void insertScrub(Instruction *Before) {
   AsmEmitter Nothing;
   if (scrubsRegisters())

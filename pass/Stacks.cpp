@@ -281,8 +281,13 @@ ResultRegs resultRegs(const Function &F) {
   const DataLayout &DL = F.getParent()->getDataLayout();
   auto Add = [&](Type *T) {
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)) {
-      if (R.GPRs < 2 && T->isIntegerTy() && T->getIntegerBitWidth() <= 32)
-        R.GPRBytes[R.GPRs] = 4; // a signext/zeroext result is extended to 32
+      // The bits above a narrow value are undefined: on x86-64 the caller
+      // extends an 8- or 16-bit result (clang's movsbl after the call), the
+      // callee leaves them as they were (review 81b).
+      if (R.GPRs < 2 && T->isIntegerTy() && T->getIntegerBitWidth() <= 32) {
+        unsigned Bits = T->getIntegerBitWidth();
+        R.GPRBytes[R.GPRs] = Bits <= 8 ? 1 : Bits <= 16 ? 2 : 4;
+      }
       ++R.GPRs;
     } else if (T->isIntegerTy(128))
       R.GPRs += 2;
@@ -354,13 +359,29 @@ std::string widthSuffix(const ResultRegs &R) {
 // into To, as wide as its value (review 80b: the bits above an int result
 // were the compartment's, attacks-rev80b-result-upper-half.c), or clears
 // To where R has no such register.
+// An 8- or 16-bit result is zero-extended: its callers extend it themselves
+// (review 81b: the bits above a char, short or _Bool result were the
+// compartment's, attacks-rev81b-narrow-result.c).
 static std::string keepResultGPR(const ResultRegs &R, unsigned I,
-                                 const char *From, const char *From32,
-                                 const char *To, const char *To32) {
+                                 const char *From, const char *To) {
+  // From and To are among rax, rdx, r8 and r10.
+  auto Sub = [](const char *Reg, unsigned Bytes) {
+    std::string S(Reg);
+    bool Numbered = S[1] >= '0' && S[1] <= '9';
+    if (Bytes == 4)
+      return Numbered ? S + "d" : "e" + S.substr(1);
+    if (Bytes == 2)
+      return Numbered ? S + "w" : S.substr(1);
+    return Numbered ? S + "b" : S.substr(1, 1) + "l";
+  };
   if (R.GPRs <= I)
-    return std::string("xorl %") + To32 + ", %" + To32;
+    return "xorl %" + Sub(To, 4) + ", %" + Sub(To, 4);
+  if (R.GPRBytes[I] == 1)
+    return "movzbl %" + Sub(From, 1) + ", %" + Sub(To, 4);
+  if (R.GPRBytes[I] == 2)
+    return "movzwl %" + Sub(From, 2) + ", %" + Sub(To, 4);
   if (R.GPRBytes[I] <= 4)
-    return std::string("movl %") + From32 + ", %" + To32;
+    return "movl %" + Sub(From, 4) + ", %" + Sub(To, 4);
   return std::string("movq %") + From + ", %" + To;
 }
 
@@ -757,8 +778,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (!Scrub)
     E.line("movq %r10, %rax").line("movq %r8, %rdx");
   else
-    E.line(keepResultGPR(Result, 0, "r10", "r10d", "rax", "eax"))
-        .line(keepResultGPR(Result, 1, "r8", "r8d", "rdx", "edx"));
+    E.line(keepResultGPR(Result, 0, "r10", "rax"))
+        .line(keepResultGPR(Result, 1, "r8", "rdx"));
   if (Scrub)
     for (const char *R : {"ecx", "r8d", "r9d", "r10d", "r11d"})
       E.line(Twine("xorl %") + R + ", %" + R);
@@ -980,8 +1001,8 @@ void Instrumenter::finishAnyTrampolines() {
     if (!Scrub)
       E.line("movq %rax, %r10").line("movq %rdx, %r8");
     else
-      E.line(keepResultGPR(T.Result, 0, "rax", "eax", "r10", "r10d"))
-          .line(keepResultGPR(T.Result, 1, "rdx", "edx", "r8", "r8d"));
+      E.line(keepResultGPR(T.Result, 0, "rax", "r10"))
+          .line(keepResultGPR(T.Result, 1, "rdx", "r8"));
     E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.
