@@ -39,8 +39,10 @@ class AsmEmitter;
 // compartment, the others are cleared. sret returns its pointer in rax.
 // SSEBytes[i]: how many low bytes of xmm i carry the value (a float 4, a
 // double 8); the bits above are cleared too (review 79a). GPRBytes[i]
-// likewise for rax and rdx, cut to 32 bits where the value fits in them
-// (review 80b).
+// likewise for rax and rdx: an integer's bytes (an aggregate of 1-7 bytes
+// comes back as i8-i56: review 81a), 4 for a signext/zeroext one (the
+// callee extends it to 32 bits, which clang's callers rely on; review 80b
+// cut rax to 32 bits, not below).
 struct ResultRegs {
   unsigned GPRs = 2, SSEs = 2;
   unsigned char SSEBytes[8] = {16, 16, 16, 16, 16, 16, 16, 16};

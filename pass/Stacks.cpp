@@ -275,14 +275,36 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
   return alignTo(Off, 16);
 }
 
+// Marks Tr's result signext or zeroext as From's is: the trampoline keeps
+// the 32 bits the callee extended it to (resultRegs), not only its own.
+static void copyResultExtension(Function &Tr, const AttributeList &From) {
+  if (!Tr.getReturnType()->isIntegerTy())
+    return;
+  for (Attribute::AttrKind K : {Attribute::SExt, Attribute::ZExt})
+    if (From.hasRetAttr(K))
+      Tr.addRetAttr(K);
+}
+
 ResultRegs resultRegs(const Function &F) {
   ResultRegs R{0, 0};
   bool Known = true;
   const DataLayout &DL = F.getParent()->getDataLayout();
+  AttributeList AL = F.getAttributes();
+  bool Extended = !F.getReturnType()->isStructTy() &&
+                  (AL.hasRetAttr(Attribute::SExt) ||
+                   AL.hasRetAttr(Attribute::ZExt));
   auto Add = [&](Type *T) {
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)) {
-      if (R.GPRs < 2 && T->isIntegerTy() && T->getIntegerBitWidth() <= 32)
-        R.GPRBytes[R.GPRs] = 4; // a signext/zeroext result is extended to 32
+      // As wide as the value: an aggregate of 1-3 or 5-7 bytes comes back
+      // as i8-i24 or i40-i56, with nothing defined above (review 81a,
+      // attacks-rev81a-small-result-bits.c); a signext/zeroext result is
+      // extended to 32 bits by the callee, which clang's callers rely on.
+      if (R.GPRs < 2 && T->isIntegerTy()) {
+        unsigned Bits = T->getIntegerBitWidth();
+        if (Bits < 32 && Extended)
+          Bits = 32;
+        R.GPRBytes[R.GPRs] = (unsigned char)((Bits + 7) / 8);
+      }
       ++R.GPRs;
     } else if (T->isIntegerTy(128))
       R.GPRs += 2;
@@ -350,18 +372,36 @@ std::string widthSuffix(const ResultRegs &R) {
   return S;
 }
 
-// The line that keeps result register I (rax, rdx) of R, read from From
-// into To, as wide as its value (review 80b: the bits above an int result
-// were the compartment's, attacks-rev80b-result-upper-half.c), or clears
-// To where R has no such register.
-static std::string keepResultGPR(const ResultRegs &R, unsigned I,
-                                 const char *From, const char *From32,
-                                 const char *To, const char *To32) {
-  if (R.GPRs <= I)
-    return std::string("xorl %") + To32 + ", %" + To32;
-  if (R.GPRBytes[I] <= 4)
-    return std::string("movl %") + From32 + ", %" + To32;
-  return std::string("movq %") + From + ", %" + To;
+// Keeps result register I (rax, rdx) of R, read from From into To, as
+// wide as its value (review 80b: the bits above an int result were the
+// compartment's, attacks-rev80b-result-upper-half.c; review 81a: so were
+// those above an aggregate of 1-3 or 5-7 bytes, returned as i8-i24 or
+// i40-i56, attacks-rev81a-small-result-bits.c), or clears To where R has
+// no such register. Clobbers the flags.
+static void keepResultGPR(AsmEmitter &E, const ResultRegs &R, unsigned I,
+                          const char *From, const char *From32,
+                          const char *To, const char *To32) {
+  std::string F = From, F32 = From32, T = To, T32 = To32;
+  if (R.GPRs <= I) {
+    E.line("xorl %" + T32 + ", %" + T32);
+    return;
+  }
+  unsigned Bytes = R.GPRBytes[I];
+  if (Bytes >= 8) {
+    E.line("movq %" + F + ", %" + T);
+    return;
+  }
+  if (Bytes <= 4) {
+    E.line("movl %" + F32 + ", %" + T32);
+    if (Bytes < 4)
+      E.line("andl $$" + std::to_string((1u << (8 * Bytes)) - 1) + ", %" +
+             T32);
+    return;
+  }
+  std::string Shift = "$$" + std::to_string(64 - 8 * Bytes);
+  E.line("movq %" + F + ", %" + T)
+      .line("shlq " + Shift + ", %" + T)
+      .line("shrq " + Shift + ", %" + T);
 }
 
 // Clears the vector registers but those R keeps, and in those the bits
@@ -452,6 +492,7 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
   AttributeList CA = Callee.getAttributes();
   for (unsigned I = 0; I < FT->getNumParams(); ++I)
     Tr->addParamAttrs(I, AttrBuilder(M.getContext(), CA.getParamAttrs(I)));
+  copyResultExtension(*Tr, CA);
   Cached = finishTrampoline(Tr, &Callee, From, To, StackBytes);
   return Cached;
 }
@@ -757,8 +798,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (!Scrub)
     E.line("movq %r10, %rax").line("movq %r8, %rdx");
   else
-    E.line(keepResultGPR(Result, 0, "r10", "r10d", "rax", "eax"))
-        .line(keepResultGPR(Result, 1, "r8", "r8d", "rdx", "edx"));
+  {
+    keepResultGPR(E, Result, 0, "r10", "r10d", "rax", "eax");
+    keepResultGPR(E, Result, 1, "r8", "r8d", "rdx", "edx");
+  }
   if (Scrub)
     for (const char *R : {"ecx", "r8d", "r9d", "r10d", "r11d"})
       E.line(Twine("xorl %") + R + ", %" + R);
@@ -980,8 +1023,10 @@ void Instrumenter::finishAnyTrampolines() {
     if (!Scrub)
       E.line("movq %rax, %r10").line("movq %rdx, %r8");
     else
-      E.line(keepResultGPR(T.Result, 0, "rax", "eax", "r10", "r10d"))
-          .line(keepResultGPR(T.Result, 1, "rdx", "edx", "r8", "r8d"));
+    {
+      keepResultGPR(E, T.Result, 0, "rax", "eax", "r10", "r10d");
+      keepResultGPR(E, T.Result, 1, "rdx", "edx", "r8", "r8d");
+    }
     E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.
