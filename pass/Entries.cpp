@@ -109,6 +109,7 @@ Function *Instrumenter::makeThunk(Function &F, const Twine &Name,
   insertSteps(Call, Count);
   insertGate(Call, Sym);
   insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
+  cutIntegerResult(*Call);
   return Thunk;
 }
 

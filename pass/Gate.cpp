@@ -114,6 +114,23 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
   Call.replaceUsesWithIf(Kept, [&](Use &U) { return U.getUser() != Kept; });
 }
 
+void cutIntegerResult(CallBase &Call) {
+  auto *IT = dyn_cast<IntegerType>(Call.getType());
+  if (!IT || IT->getBitWidth() >= 64 || !isa<CallInst>(Call) ||
+      !scrubsRegisters())
+    return;
+  // zext (a 32-bit or narrower move, which clears the rest), then an asm
+  // the optimizer cannot see through: the trunc after it costs nothing
+  // and every later copy is of the cut register.
+  IRBuilder<> B(Call.getNextNode());
+  Type *I64 = B.getInt64Ty();
+  Value *Wide = B.CreateZExt(&Call, I64);
+  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
+                            /*hasSideEffects=*/false);
+  Value *Cut = B.CreateTrunc(B.CreateCall(IA, {Wide}), IT);
+  Call.replaceUsesWithIf(Cut, [&](Use &U) { return U.getUser() != Wide; });
+}
+
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   // The answer is the zero flag (an asm flag output), which the branch on
   // it uses directly.

@@ -69,6 +69,14 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call,
                                llvm::StringRef DomainSymbol,
                                bool CheckStack = false);
 
+// A compartment's integer result narrower than 64 bits, cut to its value
+// right after Call (before the gate back there): the bits of the register
+// above it are the compartment's (review 81a, attacks-rev81a-small-result-
+// bits.c: an aggregate of 1-7 bytes or an int, as the callee truncated a
+// wider value), and the caller would carry them in a register it saves.
+// Nothing for an invoke, or with -bulkhead-scrub=none.
+void cutIntegerResult(llvm::CallBase &Call);
+
 // Only the register scrub of a gate leaving a compartment, as inline asm
 // before `Before` (nothing with -bulkhead-scrub=none).
 void insertScrub(llvm::Instruction *Before);

@@ -303,6 +303,8 @@ void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
   insertGateIfNeeded(Call, symbolFor(Target), FromCompartment);
   insertGateIfNeeded(Call->getNextNode(), symbolFor(Back),
                      Target.kind == Domain::Compartment);
+  if (Target.kind == Domain::Compartment)
+    cutIntegerResult(*Call);
 }
 
 // C with every function that has a domain replaced by its wrapper for
