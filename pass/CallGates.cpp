@@ -271,6 +271,8 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   insertGate(&Call, symbolFor(Callee), Caller.kind == Domain::Compartment);
   for (Instruction *At : afterCall(Call))
     insertGate(At, symbolFor(Caller), Callee.kind == Domain::Compartment);
+  if (Callee.kind == Domain::Compartment)
+    cutIntegerResult(Call);
 }
 
 // Seen from a compartment, a function only declared here is either shared

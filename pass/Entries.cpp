@@ -109,7 +109,7 @@ Function *Instrumenter::makeThunk(Function &F, const Twine &Name,
   insertSteps(Call, Count);
   insertGate(Call, Sym);
   insertGate(Call->getNextNode(), BH_SYM_DOMAIN0, /*Scrubbing=*/true);
-  cutNarrowResult(*Call);
+  cutIntegerResult(*Call);
   return Thunk;
 }
 

@@ -38,28 +38,6 @@ static void insertAsm(Instruction *Before, AsmEmitter &Gate, bool Scrubbing) {
   B.CreateCall(IA);
 }
 
-void cutNarrowResult(CallBase &Call) {
-  auto *T = dyn_cast<IntegerType>(Call.getType());
-  if (!T || T->getBitWidth() >= 32 || !scrubsRegisters())
-    return;
-  LLVMContext &Ctx = Call.getContext();
-  Type *I32 = Type::getInt32Ty(Ctx);
-  bool Byte = T->getBitWidth() <= 8;
-  Type *Op = Byte ? Type::getInt8Ty(Ctx) : Type::getInt16Ty(Ctx);
-  auto *IA = InlineAsm::get(FunctionType::get(I32, {Op}, false),
-                            Byte ? "movzbl $1, $0" : "movzwl $1, $0", "=r,r",
-                            /*hasSideEffects=*/false);
-  SmallVector<ReturnInst *, 2> Rets;
-  for (User *U : Call.users())
-    if (auto *R = dyn_cast<ReturnInst>(U))
-      Rets.push_back(R);
-  for (ReturnInst *R : Rets) {
-    IRBuilder<> B(R);
-    Value *Cut = B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(&Call, Op)}), T);
-    R->setOperand(0, Cut);
-  }
-}
-
 void insertScrub(Instruction *Before) {
   AsmEmitter Nothing;
   if (scrubsRegisters())
@@ -134,6 +112,23 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
                             /*hasSideEffects=*/true);
   CallInst *Kept = IRBuilder<>(After).CreateCall(IA, {&Call});
   Call.replaceUsesWithIf(Kept, [&](Use &U) { return U.getUser() != Kept; });
+}
+
+void cutIntegerResult(CallBase &Call) {
+  auto *IT = dyn_cast<IntegerType>(Call.getType());
+  if (!IT || IT->getBitWidth() >= 64 || !isa<CallInst>(Call) ||
+      !scrubsRegisters())
+    return;
+  // zext (a 32-bit or narrower move, which clears the rest), then an asm
+  // the optimizer cannot see through: the trunc after it costs nothing
+  // and every later copy is of the cut register.
+  IRBuilder<> B(Call.getNextNode());
+  Type *I64 = B.getInt64Ty();
+  Value *Wide = B.CreateZExt(&Call, I64);
+  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
+                            /*hasSideEffects=*/false);
+  Value *Cut = B.CreateTrunc(B.CreateCall(IA, {Wide}), IT);
+  Call.replaceUsesWithIf(Cut, [&](Use &U) { return U.getUser() != Wide; });
 }
 
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {

@@ -69,14 +69,13 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call,
                                llvm::StringRef DomainSymbol,
                                bool CheckStack = false);
 
-// Before each return of Call's result, a compartment's (with
-// -bulkhead-scrub=gpr or vector): an integer result of fewer than 32 bits
-// zero-extended to 32 by inline asm, so that the bits above it, undefined
-// and the compartment's, do not leave with it (review 81b: the caller
-// extends a char, short or _Bool result, LLVM's callee leaves eax's other
-// bits as they were, and the compiler moves the value with 32-bit moves,
-// attacks-rev81b-narrow-result.c).
-void cutNarrowResult(llvm::CallBase &Call);
+// A compartment's integer result narrower than 64 bits, cut to its value
+// right after Call (before the gate back there): the bits of the register
+// above it are the compartment's (review 81a, attacks-rev81a-small-result-
+// bits.c: an aggregate of 1-7 bytes or an int, as the callee truncated a
+// wider value), and the caller would carry them in a register it saves.
+// Nothing for an invoke, or with -bulkhead-scrub=none.
+void cutIntegerResult(llvm::CallBase &Call);
 
 // Only the register scrub of a gate leaving a compartment, as inline asm
 // before `Before` (nothing with -bulkhead-scrub=none).

@@ -39,8 +39,10 @@ class AsmEmitter;
 // compartment, the others are cleared. sret returns its pointer in rax.
 // SSEBytes[i]: how many low bytes of xmm i carry the value (a float 4, a
 // double 8); the bits above are cleared too (review 79a). GPRBytes[i]
-// likewise for rax and rdx: 1, 2 or 4 for an integer of at most 8, 16 or
-// 32 bits, which the way back zero-extends (reviews 80b, 81b).
+// likewise for rax and rdx: an integer's bytes (an aggregate of 1-7 bytes
+// comes back as i8-i56: review 81a), which the way back keeps, the bits
+// above zeroed (a char, short or _Bool result too: on x86-64 its caller
+// extends it, not the callee; reviews 80b, 81b).
 struct ResultRegs {
   unsigned GPRs = 2, SSEs = 2;
   unsigned char SSEBytes[8] = {16, 16, 16, 16, 16, 16, 16, 16};

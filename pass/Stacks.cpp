@@ -281,13 +281,14 @@ ResultRegs resultRegs(const Function &F) {
   const DataLayout &DL = F.getParent()->getDataLayout();
   auto Add = [&](Type *T) {
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)) {
-      // The bits above a narrow value are undefined: on x86-64 the caller
-      // extends an 8- or 16-bit result (clang's movsbl after the call), the
-      // callee leaves them as they were (review 81b).
-      if (R.GPRs < 2 && T->isIntegerTy() && T->getIntegerBitWidth() <= 32) {
-        unsigned Bits = T->getIntegerBitWidth();
-        R.GPRBytes[R.GPRs] = Bits <= 8 ? 1 : Bits <= 16 ? 2 : 4;
-      }
+      // As wide as the value, nothing defined above it: an aggregate of
+      // 1-3 or 5-7 bytes comes back as i8-i24 or i40-i56 (review 81a,
+      // attacks-rev81a-small-result-bits.c); a char, short or _Bool result
+      // the caller extends itself, the callee leaves the rest as it was
+      // (review 81b, attacks-rev81b-narrow-result.c).
+      if (R.GPRs < 2 && T->isIntegerTy())
+        R.GPRBytes[R.GPRs] =
+            (unsigned char)((T->getIntegerBitWidth() + 7) / 8);
       ++R.GPRs;
     } else if (T->isIntegerTy(128))
       R.GPRs += 2;
@@ -355,34 +356,36 @@ std::string widthSuffix(const ResultRegs &R) {
   return S;
 }
 
-// The line that keeps result register I (rax, rdx) of R, read from From
-// into To, as wide as its value (review 80b: the bits above an int result
-// were the compartment's, attacks-rev80b-result-upper-half.c), or clears
-// To where R has no such register.
-// An 8- or 16-bit result is zero-extended: its callers extend it themselves
-// (review 81b: the bits above a char, short or _Bool result were the
-// compartment's, attacks-rev81b-narrow-result.c).
-static std::string keepResultGPR(const ResultRegs &R, unsigned I,
-                                 const char *From, const char *To) {
-  // From and To are among rax, rdx, r8 and r10.
-  auto Sub = [](const char *Reg, unsigned Bytes) {
-    std::string S(Reg);
-    bool Numbered = S[1] >= '0' && S[1] <= '9';
-    if (Bytes == 4)
-      return Numbered ? S + "d" : "e" + S.substr(1);
-    if (Bytes == 2)
-      return Numbered ? S + "w" : S.substr(1);
-    return Numbered ? S + "b" : S.substr(1, 1) + "l";
-  };
-  if (R.GPRs <= I)
-    return "xorl %" + Sub(To, 4) + ", %" + Sub(To, 4);
-  if (R.GPRBytes[I] == 1)
-    return "movzbl %" + Sub(From, 1) + ", %" + Sub(To, 4);
-  if (R.GPRBytes[I] == 2)
-    return "movzwl %" + Sub(From, 2) + ", %" + Sub(To, 4);
-  if (R.GPRBytes[I] <= 4)
-    return "movl %" + Sub(From, 4) + ", %" + Sub(To, 4);
-  return std::string("movq %") + From + ", %" + To;
+// Keeps result register I (rax, rdx) of R, read from From into To, as
+// wide as its value (review 80b: the bits above an int result were the
+// compartment's, attacks-rev80b-result-upper-half.c; review 81a: so were
+// those above an aggregate of 1-3 or 5-7 bytes, returned as i8-i24 or
+// i40-i56, attacks-rev81a-small-result-bits.c), or clears To where R has
+// no such register. Clobbers the flags.
+static void keepResultGPR(AsmEmitter &E, const ResultRegs &R, unsigned I,
+                          const char *From, const char *From32,
+                          const char *To, const char *To32) {
+  std::string F = From, F32 = From32, T = To, T32 = To32;
+  if (R.GPRs <= I) {
+    E.line("xorl %" + T32 + ", %" + T32);
+    return;
+  }
+  unsigned Bytes = R.GPRBytes[I];
+  if (Bytes >= 8) {
+    E.line("movq %" + F + ", %" + T);
+    return;
+  }
+  if (Bytes <= 4) {
+    E.line("movl %" + F32 + ", %" + T32);
+    if (Bytes < 4)
+      E.line("andl $$" + std::to_string((1u << (8 * Bytes)) - 1) + ", %" +
+             T32);
+    return;
+  }
+  std::string Shift = "$$" + std::to_string(64 - 8 * Bytes);
+  E.line("movq %" + F + ", %" + T)
+      .line("shlq " + Shift + ", %" + T)
+      .line("shrq " + Shift + ", %" + T);
 }
 
 // Clears the vector registers but those R keeps, and in those the bits
@@ -778,8 +781,10 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (!Scrub)
     E.line("movq %r10, %rax").line("movq %r8, %rdx");
   else
-    E.line(keepResultGPR(Result, 0, "r10", "rax"))
-        .line(keepResultGPR(Result, 1, "r8", "rdx"));
+  {
+    keepResultGPR(E, Result, 0, "r10", "r10d", "rax", "eax");
+    keepResultGPR(E, Result, 1, "r8", "r8d", "rdx", "edx");
+  }
   if (Scrub)
     for (const char *R : {"ecx", "r8d", "r9d", "r10d", "r11d"})
       E.line(Twine("xorl %") + R + ", %" + R);
@@ -1001,8 +1006,10 @@ void Instrumenter::finishAnyTrampolines() {
     if (!Scrub)
       E.line("movq %rax, %r10").line("movq %rdx, %r8");
     else
-      E.line(keepResultGPR(T.Result, 0, "rax", "r10"))
-          .line(keepResultGPR(T.Result, 1, "rdx", "r8"));
+    {
+      keepResultGPR(E, T.Result, 0, "rax", "eax", "r10", "r10d");
+      keepResultGPR(E, T.Result, 1, "rdx", "edx", "r8", "r8d");
+    }
     E.restoreSlotFromFrame(ToSlot, ToC ? StringRef(ToD) : StringRef());
     // To the way back's convention (include/bulkhead/abi.h): rdi = i,
     // r11 = i's saved stack pointer.

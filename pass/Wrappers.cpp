@@ -304,7 +304,7 @@ void Instrumenter::insertGatesAround(CallInst *Call, const Domain &Target,
   insertGateIfNeeded(Call->getNextNode(), symbolFor(Back),
                      Target.kind == Domain::Compartment);
   if (Target.kind == Domain::Compartment)
-    cutNarrowResult(*Call);
+    cutIntegerResult(*Call);
 }
 
 // C with every function that has a domain replaced by its wrapper for

@@ -33,6 +33,10 @@ int use(void) { return vault_get() + vault_static(); }
 // CHECK-DAG:   notail call i32 @__bulkhead_body.vault_get()
 // CHECK-DAG:   asm sideeffect "{{.*}}__bulkhead_domain.vault{{.*}}wrpkru{{.*}}"{{.*}}
 // CHECK-NEXT:  notail call i32 @__bulkhead_body.vault_get()
+// The result cut to its 32 bits before the gate back (review 81a).
+// CHECK-NEXT:  zext i32 %{{.*}} to i64
+// CHECK-NEXT:  asm "", "=r,0"(i64
+// CHECK-NEXT:  trunc i64 %{{.*}} to i32
 // CHECK-NEXT:  asm sideeffect "{{.*}}__bulkhead_domain0{{.*}}wrpkru
 // Static and variadic entries keep their name and get no thunk.
 // BOTH-NOT:    define {{.*}} @__bulkhead_body.vault_static

@@ -75,6 +75,9 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // OP:       call i32 asm sideeffect "{{.*}}rdpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0A3:\0A", "={@ccz}
 // OP:       asm sideeffect "{{.*}}movl __bulkhead_domain.vault(%rip), %eax{{.*}}wrpkru
 // OP-NEXT:  call i32 @__bulkhead_body.vault_op(
+// OP-NEXT:  zext i32 %{{.*}} to i64
+// OP-NEXT:  asm "", "=r,0"(i64
+// OP-NEXT:  trunc i64 %{{.*}} to i32
 // OP-NEXT:  asm sideeffect "{{.*}}movl __bulkhead_domain0(%rip), %eax{{.*}}wrpkru
 // With per-compartment stacks: entered inside the vault, a plain call;
 // with the creator's rights, the trampoline from the creator; else the

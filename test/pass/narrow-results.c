@@ -1,8 +1,9 @@
-// Review 81b: a result of 8 or 16 bits leaves a compartment zero-extended
-// to 32 (the bits of eax above it are undefined on x86-64: callers extend
-// it, LLVM's callee leaves them as they were): the trampolines by movzbl or
-// movzwl, the shared-stack thunks by inline asm after their gate back; an
-// int keeps its 32-bit move. -bulkhead-scrub=none keeps rax whole.
+// Reviews 81a and 81b: a result of 8 or 16 bits leaves a compartment with
+// the bits of eax above it cleared (they are undefined on x86-64: callers
+// extend it, LLVM's callee leaves them as they were): the trampolines keep
+// it by a 32-bit move and a mask, the shared-stack thunks cut it by a zext
+// behind an empty asm before their gate back; an int keeps its 32-bit move.
+// -bulkhead-scrub=none keeps rax whole.
 // RUN: %clang_bh -O2 -S -o - %s | FileCheck %s
 // RUN: %clang_bh_shared -O2 -S -emit-llvm -o - %s | FileCheck %s --check-prefix=SHARED
 // RUN: %clang_bh -O2 -mllvm -bulkhead-scrub=none -S -o - %s | FileCheck %s --check-prefix=NONE
@@ -15,15 +16,14 @@ BULKHEAD_ENTRY(vault) _Bool vault_set(void) { return word() != 0; }
 BULKHEAD_ENTRY(vault) int vault_int(void) { return (int)word(); }
 
 // The trampolines' order in the output varies: one each.
-// CHECK-DAG: movzbl %r10b, %eax
-// CHECK-DAG: movzbl %r10b, %eax
-// CHECK-DAG: movzwl %r10w, %eax
-// CHECK-DAG: movl %r10d, %eax
+// CHECK-DAG: andl $255, %eax
+// CHECK-DAG: andl $255, %eax
+// CHECK-DAG: andl $65535, %eax
 
-// SHARED-DAG: call i32 asm "movzbl $1, $0", "=r,r"(i8
-// SHARED-DAG: call i32 asm "movzbl $1, $0", "=r,r"(i8
-// SHARED-DAG: call i32 asm "movzwl $1, $0", "=r,r"(i16
-// SHARED-NOT: asm "movz{{.*}}(i32
+// SHARED-DAG: zext i8 {{.*}} to i64
+// SHARED-DAG: zext i16 {{.*}} to i64
+// SHARED-DAG: zext i32 {{.*}} to i64
+// SHARED-DAG: call i64 asm "", "=r,0"(i64
 
-// NONE-NOT: movzbl %r10b
-// NONE-NOT: movzwl %r10w
+// NONE-NOT: andl $255, %eax
+// NONE-NOT: andl $65535, %eax

@@ -33,8 +33,12 @@ define i32 @main() {
 ; CHECK-NEXT:  call void asm sideeffect "# count\0Acmpl $$0, __bulkhead_domain0+72(%rip)\0Aje 3f\0Alock incq __bulkhead_stats.vault+0(%rip)\0A3:\0A", "~{memory},~{dirflag},~{fpsr},~{flags}"()
 ; CHECK-NEXT:  call void asm sideeffect "# checked gate\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 2f\0Axorl %ecx, %ecx\0Axorl %edx, %edx\0Amovl __bulkhead_domain.vault(%rip), %eax\0A1: wrpkru\0Acmpl __bulkhead_domain.vault(%rip), %eax\0Aje 2f\0Aud2
 ; CHECK-NEXT:  %r = notail call i32 @__bulkhead_body.sign(i32 7) #[[NOINL:[0-9]+]]
+; The result cut to its 32 bits before the gate back (review 81a).
+; CHECK-NEXT:  [[W:%.*]] = zext i32 %r to i64
+; CHECK-NEXT:  [[K:%.*]] = call i64 asm "", "=r,0"(i64 [[W]])
+; CHECK-NEXT:  [[T:%.*]] = trunc i64 [[K]] to i32
 ; CHECK-NEXT:  call void asm sideeffect "# scrub\0Axorl %esi, %esi\0A{{.*}}movl __bulkhead_domain0(%rip)
-; CHECK-NEXT:  ret i32 %r
+; CHECK-NEXT:  ret i32 [[T]]
 ; CHECK: !{i32 {{[0-9]+}}, !"bulkhead.instrumented", i32 1}
 
 ; STACKS-LABEL: define i32 @main()
@@ -53,5 +57,8 @@ define i32 @main() {
 ; TWICE-NEXT:  call void asm sideeffect "# count
 ; TWICE-NEXT:  call void asm sideeffect "# checked gate
 ; TWICE-NEXT:  %r = notail call i32 @__bulkhead_body.sign(i32 7)
+; TWICE-NEXT:  zext i32 %r to i64
+; TWICE-NEXT:  call i64 asm "", "=r,0"
+; TWICE-NEXT:  [[T2:%.*]] = trunc i64
 ; TWICE-NEXT:  call void asm
-; TWICE-NEXT:  ret i32 %r
+; TWICE-NEXT:  ret i32 [[T2]]
