@@ -10,11 +10,20 @@
 // 48 of the key's bytes lie there afterwards for any load to read. ATTACK
 // SUCCEEDED 3 of 3 in the guest before the fix (and natively with
 // BULKHEAD_ALLOW_UNPROTECTED=1: register contents do not depend on keys).
+// With -fno-pkey-compartment-stacks the pointer call goes to the wrapper
+// (__bulkhead_declwrap.*, __bulkhead_wrap.*) with the compartment's rights,
+// whose gate into the default domain scrubbed nothing: ATTACK SUCCEEDED 3 of
+// 3 there too, until a wrapper called with neither its creator's rights nor
+// its target's (so a compartment's) scrubbed before its gate in
+// (Wrappers.cpp, gatedWrapperBody). (In that mode the compartment's own
+// frames are on the key-0 stack too: threat-model.md, "Stacks".)
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0
 // RUN: %run %t0 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s -o %ts
+// RUN: %run %ts | FileCheck %s
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key found on the stack: no
 #include "Inputs/check.h"
