@@ -220,10 +220,11 @@ AsmEmitter &AsmEmitter::jumpIfOwnActivation(Label Own) {
 
 // rax, rcx and rdx are overwritten by the gate itself; the clobbers make
 // the compiler keep live values (arguments, results) elsewhere.
-AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers) {
+AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers,
+                                           bool InPlace) {
   if (Scrub == ScrubLevel::None)
     return *this;
-  step("scrub");
+  step(InPlace ? "scrub in place" : "scrub");
   // 32-bit xor clears the whole 64-bit register.
   static const char *const Regs[][2] = {{"esi", "rsi"},  {"edi", "rdi"},
                                         {"r8d", "r8"},   {"r9d", "r9"},
@@ -234,7 +235,10 @@ AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers) {
   }
   if (Scrub != ScrubLevel::Vector)
     return *this;
-  scrubVectors(0);
+  if (InPlace)
+    Text += BH_SCRUB_VECTORS("$$", "%", "0");
+  else
+    scrubVectors(0);
   // The whole of each (an xmm clobber covers its ymm and zmm); the k
   // registers' and xmm16-31's are accepted on any target.
   for (int I = 0; I < 32; ++I)
@@ -249,27 +253,6 @@ AsmEmitter &AsmEmitter::scrubVectors(unsigned Kept) {
     return *this;
   ScrubRoutines |= 1u << Kept;
   return line("callq " BH_SYM_SCRUB_VECTORS_PREFIX + Twine(Kept));
-}
-
-std::string AsmEmitter::inlineScrubText(std::string &Clobbers) {
-  if (Scrub == ScrubLevel::None)
-    return "";
-  std::string Text = "# scrub in place\n";
-  static const char *const Regs[][2] = {{"esi", "rsi"},  {"edi", "rdi"},
-                                        {"r8d", "r8"},   {"r9d", "r9"},
-                                        {"r10d", "r10"}, {"r11d", "r11"}};
-  for (const auto &R : Regs) {
-    Text += std::string("xorl %") + R[0] + ", %" + R[0] + "\n";
-    Clobbers += std::string(",~{") + R[1] + "}";
-  }
-  if (Scrub != ScrubLevel::Vector)
-    return Text;
-  Text += BH_SCRUB_VECTORS("$$", "%", "0");
-  for (int I = 0; I < 32; ++I)
-    Clobbers += ",~{xmm" + std::to_string(I) + "}";
-  for (int I = 0; I < 8; ++I)
-    Clobbers += ",~{k" + std::to_string(I) + "}";
-  return Text;
 }
 
 AsmEmitter &AsmEmitter::clearCalleeSaved() {

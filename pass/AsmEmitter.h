@@ -86,18 +86,15 @@ public:
   // Clears the caller-saved registers that carry no argument or result
   // (rsi, rdi, r8-r11; with -bulkhead-scrub=vector all vector registers
   // too); nothing with -bulkhead-scrub=none. The registers it writes are
-  // appended to Clobbers as inline asm clobbers.
-  AsmEmitter &scrubGateRegisters(std::string &Clobbers);
+  // appended to Clobbers as inline asm clobbers. InPlace: the vector part
+  // as text (BH_SCRUB_VECTORS), not a call of the scrub routine, for code
+  // that may hold a compartment's rights on a stack other domains can
+  // write, where a pushed return address could be rewritten before the ret.
+  AsmEmitter &scrubGateRegisters(std::string &Clobbers, bool InPlace = false);
   // With -bulkhead-scrub=vector, clears the vector registers but
   // xmm0..xmm(Kept-1), and their upper halves where the CPU has AVX
   // (BH_SCRUB_VECTORS): a call, which pushes onto the current stack.
   AsmEmitter &scrubVectors(unsigned Kept);
-  // The text of scrubGateRegisters with the vector registers cleared in
-  // place (BH_SCRUB_VECTORS inline, no call): for code that may hold a
-  // compartment's rights on a stack other domains can write, where a
-  // pushed return address could be rewritten before the ret. Appends its
-  // clobbers; empty with -bulkhead-scrub=none.
-  static std::string inlineScrubText(std::string &Clobbers);
   // Clears rbx, rbp, r12-r15 (the callee gets none of the caller's).
   AsmEmitter &clearCalleeSaved();
 

@@ -96,11 +96,12 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
   Instruction *After = Call.getNextNode();
   std::string Clobbers =
       "~{eax},~{ecx},~{edx},~{memory},~{dirflag},~{fpsr},~{flags}";
-  std::string Scrub = AsmEmitter::inlineScrubText(Clobbers);
+  AsmEmitter Scrub;
+  Scrub.scrubGateRegisters(Clobbers, /*InPlace=*/true);
   AsmEmitter Gate;
   Gate.gateIfNeeded(DomainSymbol, CheckStack);
   ++NumGatesIfNeeded;
-  std::string Text = Scrub + Gate.text();
+  std::string Text = Scrub.text() + Gate.text();
   if (Call.getType()->isVoidTy()) {
     auto *Ty = FunctionType::get(Type::getVoidTy(Call.getContext()), false);
     IRBuilder<>(After).CreateCall(
