@@ -27,6 +27,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key found on the stack: no
 #include "Inputs/check.h"
+#include "Inputs/key-scan.h"
 
 #define KEY "vault-key:0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 BULKHEAD_DATA(vault) char vault_key[64] = KEY;
@@ -48,27 +49,13 @@ __attribute__((noinline)) void on_done(int n) {
   sp_after = sp;
 }
 
-/* Whether any 16-byte piece of the 64 bytes at want lies in the 4 KiB of
- * dead stack below sp: key-0 loads only. */
-static int on_stack(const char *sp, const char *want) {
-  for (const char *p = sp - 4096; p + 16 <= sp; p++)
-    for (int k = 0; k < 64; k += 16) {
-      uint64_t a[2], b[2];
-      __builtin_memcpy(a, p, 16);
-      __builtin_memcpy(b, want + k, 16);
-      if (a[0] == b[0] && a[1] == b[1])
-        return 1;
-    }
-  return 0;
-}
-
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int n = vault_back_up(on_done);
   /* The key's pieces, rebuilt from the literal: main cannot read the
    * vault's copy. */
   static const char key[64] = KEY;
-  int found = on_stack(sp_after, key);
+  int found = dead_stack_has(sp_after, key);
   if (found)
     printf("ATTACK SUCCEEDED: the vault's key is in key-0 stack memory\n");
   printf("%d; %s\n", n, line);

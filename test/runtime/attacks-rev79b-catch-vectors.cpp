@@ -20,9 +20,8 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key in the signal frame: no
 #include "Inputs/check.h"
+#include "Inputs/key-scan.h"
 
-#include <cpuid.h>
-#include <ucontext.h>
 
 /* Eight 8-byte words that appear nowhere else. */
 #define KEY "Kq7#vP2m" "Zr9!wX4b" "Lt3$yN8c" "Hs6%uQ1d" \
@@ -48,24 +47,14 @@ static volatile int found;
 
 static void scan_frame(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si;
-  const ucontext_t *uc = (const ucontext_t *)ucv;
-  const unsigned char *x = (const unsigned char *)uc->uc_mcontext.fpregs;
-  uint32_t size = 512;
-  memcpy(&size, x + 480, 4); /* fpx_sw_bytes.xstate_size */
   static const char key[] = KEY;
-  for (uint32_t at = 0; at + 8 <= size; at++)
-    for (int w = 0; w < 8; w++)
-      if (!memcmp(x + at, key + 8 * w, 8))
-        found++;
+  found = key_words_in_frame(ucv, key, 8);
 }
 
 int main(int argc, char **argv) {
-  unsigned a, b, c, d;
   int evex = argc > 1 && !strcmp(argv[1], "evex");
   int fail = !(argc > 2 && !strcmp(argv[2], "return"));
-  if (!(__get_cpuid(1, &a, &b, &c, &d) && (c & bit_AVX) && (c & bit_OSXSAVE)) ||
-      (evex && !(__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX512F) &&
-                 (b & bit_AVX512BW)))) {
+  if (!cpu_has_vectors(evex)) {
     puts("the CPU lacks the vector state to test");
     return 1;
   }
@@ -83,9 +72,6 @@ int main(int argc, char **argv) {
   if (!caught)
     raise(SIGUSR1);
   CHECK(caught == fail);
-  if (found)
-    printf("ATTACK SUCCEEDED: %d of the vault key's words in the signal "
-           "frame\n", found);
-  printf("vault key in the signal frame: %s\n", found ? "yes" : "no");
+  key_verdict(found, "in the signal frame");
   return 0;
 }

@@ -20,16 +20,13 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key on the alternate stack: no
 #include "Inputs/check.h"
-
-#include <sys/time.h>
-#include <ucontext.h>
+#include "Inputs/key-scan.h"
 
 /* Three 8-byte words that appear nowhere else. */
 #define KEY "Kq8#vP2m" "Zr0!wX4b" "Lt5$yN8c"
 BULKHEAD_DATA(vault) char vault_key[24] = KEY;
 
 static volatile int got_signal;
-static volatile uintptr_t frame_rip;
 extern const char vault_spin_begin[], vault_spin_end[]; /* in its asm */
 
 BULKHEAD_ENTRY(vault) void vault_hold_key(void) {
@@ -49,44 +46,16 @@ BULKHEAD_ENTRY(vault) void vault_hold_key(void) {
 
 static void on_alarm(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si;
-  /* The timer repeats until it lands in the vault's loop (the first
-   * entry may take longer than a period); that one stops it. */
-  uintptr_t rip = ((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
-  if (rip < (uintptr_t)vault_spin_begin || rip > (uintptr_t)vault_spin_end)
-    return;
-  struct itimerval off = {{0, 0}, {0, 0}};
-  setitimer(ITIMER_REAL, &off, NULL);
-  frame_rip = ((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
-  got_signal = 1;
+  if (timer_landed(ucv))
+    got_signal = 1;
 }
 
 int main(void) {
-  struct sigaction sa = {.sa_sigaction = on_alarm, .sa_flags = SA_SIGINFO};
-  CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
-  struct itimerval t = {{0, 20000}, {0, 20000}};
-  CHECK(setitimer(ITIMER_REAL, &t, NULL) == 0);
+  timer_until(on_alarm, vault_spin_begin, vault_spin_end);
   vault_hold_key();
-  int in_vault = frame_rip >= (uintptr_t)vault_spin_begin &&
-                 frame_rip <= (uintptr_t)vault_spin_end;
-  printf("the handler ran in the vault's code: %s\n", in_vault ? "yes" : "no");
+  say_timer_landed();
   /* The thread's alternate stack: key-0 memory (the runtime's mapping). */
-  stack_t ss;
-  CHECK(sigaltstack(NULL, &ss) == 0 && !(ss.ss_flags & SS_DISABLE));
   static const char key[] = KEY;
-  int found = 0;
-  for (int w = 0; w < 3; w++)
-    for (const char *p = ss.ss_sp; p + 8 <= (char *)ss.ss_sp + ss.ss_size;
-         p++)
-      if (!memcmp(p, key + 8 * w, 8)) {
-        printf("word %d at %ld bytes below the alternate stack's top\n", w,
-               (long)((char *)ss.ss_sp + ss.ss_size - p));
-        found++;
-        break;
-      }
-  if (found)
-    printf("ATTACK SUCCEEDED: %d of the vault key's words on the alternate "
-           "stack\n",
-           found);
-  printf("vault key on the alternate stack: %s\n", found ? "yes" : "no");
+  key_verdict(key_words_on_alt_stack(key, 3), "on the alternate stack");
   return 0;
 }

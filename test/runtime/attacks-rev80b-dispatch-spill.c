@@ -29,9 +29,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key on the alternate stack: no
 #include "Inputs/check.h"
-
-#include <sys/time.h>
-#include <ucontext.h>
+#include "Inputs/key-scan.h"
 
 /* Ten 8-byte words that appear nowhere else. */
 #define KEY "Kq7#vP2m" "Zr9!wX4b" "Lt3$yN8c" "Hs6%uQ1d" "Gf5^aJ0e" \
@@ -40,7 +38,6 @@
 BULKHEAD_DATA(vault) char vault_key[8 * NWORDS] = KEY;
 
 static volatile int got_signal;
-static volatile uintptr_t frame_rip;
 extern const char vault_loop_begin[], vault_loop_end[]; /* in its asm */
 
 /* Holds its key in general registers while a timer fires, and clears them
@@ -100,52 +97,19 @@ __asm__(".text\n"
 
 void on_alarm(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si;
-  /* The timer repeats until it lands in the vault's loop (the first
-   * entry may take longer than a period); that one stops it. */
-  uintptr_t rip = ((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
-  if (rip < (uintptr_t)vault_loop_begin || rip > (uintptr_t)vault_loop_end)
-    return;
-  struct itimerval off = {{0, 0}, {0, 0}};
-  setitimer(ITIMER_REAL, &off, NULL);
-  frame_rip = ((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
-  got_signal = 1;
+  if (timer_landed(ucv))
+    got_signal = 1;
 }
 
 int main(void) {
-  struct sigaction sa = {.sa_sigaction = on_alarm_entry, .sa_flags = SA_SIGINFO};
-  CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
-  struct itimerval t = {{0, 20000}, {0, 20000}};
-  CHECK(setitimer(ITIMER_REAL, &t, NULL) == 0);
+  timer_until(on_alarm_entry, vault_loop_begin, vault_loop_end);
   vault_hold_key();
-  int in_vault = frame_rip >= (uintptr_t)vault_loop_begin &&
-                 frame_rip <= (uintptr_t)vault_loop_end;
-  printf("the handler ran in the vault's code: %s\n", in_vault ? "yes" : "no");
-  /* Loads only, after the fact: the thread's alternate stack (the
-   * runtime's, key-0 memory). */
-  stack_t ss;
-  CHECK(sigaltstack(NULL, &ss) == 0 && !(ss.ss_flags & SS_DISABLE));
+  say_timer_landed();
+  /* Loads only, after the fact: what the handler was given, and the
+   * thread's alternate stack (the runtime's, key-0 memory). */
   static const char key[] = KEY;
-  int found = 0;
-  const char *lo = ss.ss_sp, *hi = lo + ss.ss_size;
-  for (int w = 0; w < NWORDS; w++)
-    for (const char *p = lo; p + 8 <= hi; p += 8)
-      if (!memcmp(p, key + 8 * w, 8)) {
-        printf("word %d at %#lx below the stack's top\n", w,
-               (unsigned long)(hi - p));
-        found++;
-      }
-  int in_regs = 0;
-  for (int w = 0; w < NWORDS; w++)
-    for (int r = 0; r < 11; r++)
-      if (!memcmp(&given[r], key + 8 * w, 8))
-        in_regs++;
-  if (in_regs)
-    printf("ATTACK SUCCEEDED: %d of the vault key's words in the handler's "
-           "registers\n", in_regs);
-  printf("vault key in the handler's registers: %s\n", in_regs ? "yes" : "no");
-  if (found)
-    printf("ATTACK SUCCEEDED: %d of the vault key's words on the alternate "
-           "stack\n", found);
-  printf("vault key on the alternate stack: %s\n", found ? "yes" : "no");
+  key_verdict(key_words_in(given, given + 11, key, NWORDS),
+              "in the handler's registers");
+  key_verdict(key_words_on_alt_stack(key, NWORDS), "on the alternate stack");
   return 0;
 }

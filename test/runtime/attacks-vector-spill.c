@@ -20,6 +20,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key found on the stack: no
 #include "Inputs/check.h"
+#include "Inputs/key-scan.h"
 
 #define KEY "vault-key:0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 BULKHEAD_DATA(vault) char vault_key[64] = KEY;
@@ -41,22 +42,6 @@ __attribute__((noinline)) int public_back_up(void) {
   return public_backup[0] ? 64 : 0;
 }
 
-/* Whether any 16-byte piece of the 64 bytes at want lies in the 4 KiB
- * of dead stack below sp: key-0 loads only, inline (a call would write
- * its frame there). */
-static inline __attribute__((always_inline)) int on_stack(const char *sp,
-                                                          const char *want) {
-  for (const char *p = sp - 4096; p + 16 <= sp; p++)
-    for (int k = 0; k < 64; k += 16) {
-      uint64_t a[2], b[2];
-      __builtin_memcpy(a, p, 16);
-      __builtin_memcpy(b, want + k, 16);
-      if (a[0] == b[0] && a[1] == b[1])
-        return 1;
-    }
-  return 0;
-}
-
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int control = argc > 1 && !strcmp(argv[1], "control");
@@ -67,13 +52,13 @@ int main(int argc, char **argv) {
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   if (control) {
     printf("public pattern found on the stack: %s\n",
-           on_stack(sp, public_data) ? "yes" : "no");
+           dead_stack_has(sp, public_data) ? "yes" : "no");
     return 0;
   }
   /* The key's pieces, rebuilt from the literal: main cannot read the
    * vault's copy, and the pattern must not sit on the stack already. */
   static const char key[64] = KEY;
-  int found = on_stack(sp, key);
+  int found = dead_stack_has(sp, key);
   if (found)
     printf("ATTACK SUCCEEDED: the vault's key is in key-0 stack memory\n");
   printf("vault key found on the stack: %s\n", found ? "yes" : "no");

@@ -25,9 +25,8 @@
 // CHECK: vault key in the signal frame: no
 // LEAK: ATTACK SUCCEEDED
 #include "Inputs/check.h"
+#include "Inputs/key-scan.h"
 
-#include <cpuid.h>
-#include <ucontext.h>
 
 /* Eight 8-byte words that appear nowhere else. */
 #define KEY "Kq7#vP2m" "Zr9!wX4b" "Lt3$yN8c" "Hs6%uQ1d" \
@@ -59,37 +58,22 @@ static volatile int found;
 
 static void scan_frame(int sig, siginfo_t *si, void *ucv) {
   (void)sig, (void)si;
-  const ucontext_t *uc = ucv;
-  const unsigned char *x = (const unsigned char *)uc->uc_mcontext.fpregs;
-  uint32_t size = 512;
-  memcpy(&size, x + 480, 4); /* fpx_sw_bytes.xstate_size */
   static const char key[] = KEY;
-  for (uint32_t at = 0; at + 8 <= size; at++)
-    for (int w = 0; w < 8; w++)
-      if (!memcmp(x + at, key + 8 * w, 8))
-        found++;
+  found = key_words_in_frame(ucv, key, 8);
 }
 
 int main(int argc, char **argv) {
-  unsigned a, b, c, d;
-  int avx = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_AVX) && (c & bit_OSXSAVE);
-  printf("the CPU has AVX: %s\n", avx ? "yes" : "no");
   int evex = argc > 1 && !strcmp(argv[1], "evex");
-  if (evex && !(__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX512F) &&
-                (b & bit_AVX512BW))) {
-    puts("the CPU has no AVX-512: nothing to test");
+  printf("the CPU has AVX: %s\n", cpu_has_vectors(0) ? "yes" : "no");
+  if (!cpu_has_vectors(evex)) {
+    puts("the CPU lacks the vector state to test");
     return 1;
   }
-  if (!avx)
-    return 1;
   struct sigaction sa = {.sa_sigaction = scan_frame, .sa_flags = SA_SIGINFO};
   CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
   double r = evex ? vault_evex(3) : vault_avx(3);
   raise(SIGUSR1);
   CHECK(r == 1.5);
-  if (found)
-    printf("ATTACK SUCCEEDED: %d of the vault key's words in the signal "
-           "frame\n", found);
-  printf("vault key in the signal frame: %s\n", found ? "yes" : "no");
+  key_verdict(found, "in the signal frame");
   return 0;
 }
