@@ -333,11 +333,7 @@ __asm__(
      * registers; and its cookie passes through registers. The rest is the
      * pass's scrub (step 9): rax is the result, the gate clears rcx and
      * rdx. */
-    "  xorl %esi, %esi\n"
-    "  xorl %edi, %edi\n"
-    "  xorl %r8d, %r8d\n"
-    "  xorl %r9d, %r9d\n"
-    "  xorl %r10d, %r10d\n" BH_SCRUB_VECTORS("$", "%", "0")
+    BH_SCRUB_ASM("esi,edi,r8d,r9d,r10d")
     "  movq %rax, %r11\n" CHECKED_GATE(BH_SYM_DOMAIN0) "  movq %r11, %rax\n"
     "  xorl %r11d, %r11d\n"
     "  leaq -16(%rbp), %rsp\n"

@@ -588,10 +588,7 @@ __attribute__((used)) static const uint64_t all_signals_exc
  * vault's key reached the default domain's signal frame (review 79b,
  * attacks-rev79b-catch-vectors.cpp). In place, no stack: r9 is the return
  * point. */
-#define PAD_SCRUB                                                              \
-  "  xorl %eax, %eax\n  xorl %ecx, %ecx\n  xorl %edx, %edx\n"                   \
-  "  xorl %esi, %esi\n  xorl %edi, %edi\n  xorl %r8d, %r8d\n"                   \
-  "  xorl %r10d, %r10d\n  xorl %r11d, %r11d\n" BH_SCRUB_VECTORS("$", "%", "0")
+#define PAD_SCRUB BH_SCRUB_ASM("eax,ecx,edx,esi,edi,r8d,r10d,r11d")
 __asm__(".text\n"
         ".globl " BH_SYM_EXCEPTION_ARRIVES "\n"
         ".hidden " BH_SYM_EXCEPTION_ARRIVES "\n"

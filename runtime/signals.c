@@ -538,17 +538,7 @@ __asm__(".text\n"
         ".hidden __bulkhead_signal_entry\n"
         ".type __bulkhead_signal_entry,@function\n"
         "__bulkhead_signal_entry:\n"
-        "  xorl %ebx, %ebx\n"
-        "  xorl %ebp, %ebp\n"
-        "  xorl %ecx, %ecx\n"
-        "  xorl %r8d, %r8d\n"
-        "  xorl %r9d, %r9d\n"
-        "  xorl %r10d, %r10d\n"
-        "  xorl %r11d, %r11d\n"
-        "  xorl %r12d, %r12d\n"
-        "  xorl %r13d, %r13d\n"
-        "  xorl %r14d, %r14d\n"
-        "  xorl %r15d, %r15d\n"
+        BH_ZERO_GPRS("ebx,ebp,ecx,r8d,r9d,r10d,r11d,r12d,r13d,r14d,r15d")
         "  jmp bh_signal_dispatch\n"
         ".size __bulkhead_signal_entry, .-__bulkhead_signal_entry\n");
 

@@ -45,10 +45,7 @@
 #define GATE0 BH_CHECKED_GATE_ASM(BH_SYM_DOMAIN0)
 /* Nothing of the compartment's in registers the callee could spill to key-0
  * memory (rdi-rdx, callee-saved ones are set or cleared elsewhere). */
-#define SCRUB                                                                  \
-  "  xorl %esi, %esi\n  xorl %r8d, %r8d\n  xorl %r9d, %r9d\n"                  \
-  "  xorl %r10d, %r10d\n  xorl %r11d, %r11d\n"                                 \
-  BH_SCRUB_VECTORS("$", "%", "0")
+#define SCRUB BH_SCRUB_ASM("esi,r8d,r9d,r10d,r11d")
 
 /*
  * bh_as_default(fn, ctx). The compartment, i, is the one whose rights the

@@ -623,6 +623,14 @@
   ".endr\n"                                                                    \
   "9903:\n"
 
+/* Zeroes the general registers named in LIST, their 32-bit names
+ * ("esi,r8d": a 32-bit xor clears the whole register). In C's top-level
+ * asm. */
+#define BH_ZERO_GPRS(LIST) ".irp r," LIST "\n  xorl %\\r, %\\r\n.endr\n"
+/* The runtime's own ways out of a compartment's rights: LIST and every
+ * vector register. */
+#define BH_SCRUB_ASM(LIST) BH_ZERO_GPRS(LIST) BH_SCRUB_VECTORS("$", "%", "0")
+
 /* ----------------------------------------------- names of the pass's own */
 
 /* Symbols the pass makes and the runtime or the tests recognise by name. */
