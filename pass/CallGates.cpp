@@ -171,7 +171,10 @@ void Instrumenter::gateCalls(Function &F) {
     // caller's back. The caller's domain is known here, so the way back
     // never depends on anything the callee controls.
     // With stacks, a pointer call from a compartment to a wrapper leaves the
-    // compartment's stack and rights first (pass/Stacks.cpp).
+    // compartment's stack and rights first (pass/Stacks.cpp). Either way it
+    // may leave the compartment: its arguments are cut as a gated call's.
+    if (!Callee && Caller.kind == Domain::Compartment)
+      cutIntegerArgs(*Call);
     if (!Callee && StackSwitching && Caller.kind == Domain::Compartment &&
         isa<CallInst>(Call) &&
         leaveForPointerCall(*cast<CallInst>(Call), Caller))
@@ -255,6 +258,8 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
+  if (Caller.kind == Domain::Compartment)
+    cutIntegerArgs(Call);
   ++NumGatedCalls;
   LLVM_DEBUG(dbgs() << "bulkhead: gate " << Caller.describe() << " -> "
                     << Callee.describe() << " at a call in '"

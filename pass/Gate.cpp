@@ -132,6 +132,22 @@ void cutIntegerResult(CallBase &Call) {
   Call.replaceUsesWithIf(Cut, [&](Use &U) { return U.getUser() != Wide; });
 }
 
+void cutIntegerArgs(CallBase &Call) {
+  if (!scrubsRegisters())
+    return;
+  IRBuilder<> B(&Call);
+  Type *I64 = B.getInt64Ty();
+  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
+                            /*hasSideEffects=*/false);
+  for (Use &Arg : Call.args()) {
+    auto *IT = dyn_cast<IntegerType>(Arg->getType());
+    // A constant is materialized whole.
+    if (!IT || IT->getBitWidth() >= 64 || isa<Constant>(Arg))
+      continue;
+    Arg.set(B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(Arg, I64)}), IT));
+  }
+}
+
 Value *holdsDomain(IRBuilderBase &B, StringRef DomainSymbol) {
   // The answer is the zero flag (an asm flag output), which the branch on
   // it uses directly.

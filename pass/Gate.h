@@ -77,6 +77,14 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call,
 // Nothing for an invoke, or with -bulkhead-scrub=none.
 void cutIntegerResult(llvm::CallBase &Call);
 
+// The same for the integer arguments narrower than 64 bits of Call, a call
+// out of a compartment, before it: a truncation costs no instruction, so a
+// compartment's `(int)x` of a 64-bit x computed in the argument's register
+// came with x's upper half, which a variadic callee's prologue stored on
+// the key-0 stack (attacks-int-arg-upper.c). Nothing with
+// -bulkhead-scrub=none.
+void cutIntegerArgs(llvm::CallBase &Call);
+
 // Only the register scrub of a gate leaving a compartment, as inline asm
 // before `Before` (nothing with -bulkhead-scrub=none).
 void insertScrub(llvm::Instruction *Before);

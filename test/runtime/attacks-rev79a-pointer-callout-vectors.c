@@ -55,7 +55,7 @@ int main(void) {
   /* The key's pieces, rebuilt from the literal: main cannot read the
    * vault's copy. */
   static const char key[64] = KEY;
-  int found = dead_stack_has(sp_after, key);
+  int found = dead_stack_has(sp_after, key, 64);
   if (found)
     printf("ATTACK SUCCEEDED: the vault's key is in key-0 stack memory\n");
   printf("%d; %s\n", n, line);

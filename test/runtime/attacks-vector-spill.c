@@ -52,13 +52,13 @@ int main(int argc, char **argv) {
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   if (control) {
     printf("public pattern found on the stack: %s\n",
-           dead_stack_has(sp, public_data) ? "yes" : "no");
+           dead_stack_has(sp, public_data, 64) ? "yes" : "no");
     return 0;
   }
   /* The key's pieces, rebuilt from the literal: main cannot read the
    * vault's copy, and the pattern must not sit on the stack already. */
   static const char key[64] = KEY;
-  int found = dead_stack_has(sp, key);
+  int found = dead_stack_has(sp, key, 64);
   if (found)
     printf("ATTACK SUCCEEDED: the vault's key is in key-0 stack memory\n");
   printf("vault key found on the stack: %s\n", found ? "yes" : "no");

@@ -32,17 +32,17 @@ static int key_words_in(const void *lo, const void *hi, const char *key,
   return found;
 }
 
-/* Whether any 16-byte piece of the 64 bytes at WANT lies in the 4 KiB of
+/* Whether any 8-byte word of the LEN bytes at WANT lies in the 4 KiB of
  * dead stack below SP: loads only, inline (a call would write its own
  * frame there). */
 static inline __attribute__((always_inline)) int
-dead_stack_has(const char *sp, const char *want) {
-  for (const char *p = sp - 4096; p + 16 <= sp; p++)
-    for (int k = 0; k < 64; k += 16) {
-      uint64_t a[2], b[2];
-      __builtin_memcpy(a, p, 16);
-      __builtin_memcpy(b, want + k, 16);
-      if (a[0] == b[0] && a[1] == b[1])
+dead_stack_has(const char *sp, const char *want, int len) {
+  for (const char *p = sp - 4096; p + 8 <= sp; p++)
+    for (int k = 0; k + 8 <= len; k += 8) {
+      uint64_t a, b;
+      __builtin_memcpy(&a, p, 8);
+      __builtin_memcpy(&b, want + k, 8);
+      if (a == b)
         return 1;
     }
   return 0;
