@@ -8,6 +8,9 @@
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 using namespace llvm;
 
@@ -117,13 +120,32 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
 
 void cutIntegerResult(CallBase &Call) {
   auto *IT = dyn_cast<IntegerType>(Call.getType());
-  if (!IT || IT->getBitWidth() >= 64 || !isa<CallInst>(Call) ||
-      !scrubsRegisters())
+  if (!IT || IT->getBitWidth() >= 64 || !scrubsRegisters())
     return;
+  Instruction *At = Call.getNextNode();
+  if (auto *II = dyn_cast<InvokeInst>(&Call)) {
+    // An invoke's result is defined on its normal edge only: cut at the
+    // start of a block that only that edge reaches, before the gate back
+    // at the start of the normal destination (afterCall). A destination
+    // other edges reach gets a block of its own on this edge; in one only
+    // this edge reaches, a phi of the result (one entry) goes, so that no
+    // use of the uncut value stays above the cut. Before this, a C++ call
+    // into a compartment that may throw kept the compartment's bits above
+    // its result in the register the caller carried it in across its gate
+    // (attacks-invoke-narrow-result.cpp).
+    BasicBlock *Normal = II->getNormalDest();
+    if (Normal->getSinglePredecessor())
+      FoldSingleEntryPHINodes(Normal);
+    else
+      Normal = SplitCriticalEdge(II, 0);
+    if (!Normal)
+      report_fatal_error("bulkhead: cannot split an invoke's normal edge");
+    At = &*Normal->getFirstInsertionPt();
+  }
   // zext (a 32-bit or narrower move, which clears the rest), then an asm
   // the optimizer cannot see through: the trunc after it costs nothing
   // and every later copy is of the cut register.
-  IRBuilder<> B(Call.getNextNode());
+  IRBuilder<> B(At);
   Type *I64 = B.getInt64Ty();
   Value *Wide = B.CreateZExt(&Call, I64);
   auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",

@@ -74,7 +74,9 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call,
 // above it are the compartment's (review 81a, attacks-rev81a-small-result-
 // bits.c: an aggregate of 1-7 bytes or an int, as the callee truncated a
 // wider value), and the caller would carry them in a register it saves.
-// Nothing for an invoke, or with -bulkhead-scrub=none.
+// For an invoke, at the start of its normal destination, before the gate
+// there (given a block of its own when other edges reach it: attacks-
+// invoke-narrow-result.cpp). Nothing with -bulkhead-scrub=none.
 void cutIntegerResult(llvm::CallBase &Call);
 
 // The same for the integer arguments narrower than 64 bits of Call, a call

@@ -77,23 +77,35 @@ void bh_index_add(size_t i, const struct bulkhead_domain *d,
  * index, 0 to 14, by hand. */
 _Static_assert(BH_MAX_COMPARTMENTS == 15,
                "one fixed gate per compartment index");
-/* bh_enter_index(i): the gate for i, then back to the caller. */
+/* bh_enter_index(i): the gate for i, then back to the caller. Any other
+ * i (-1) is the way back to the default domain's rights after the
+ * caller's C code ran with a compartment's (heap.c: the allocator copy's
+ * set-up of a heap; record.c: libgcc's walk of the compartment's stack),
+ * so first the caller-saved registers that code may have left are
+ * cleared, vector ones whole, as bh_run_in_compartment's way back does
+ * (the gate clears rcx and rdx; the function returns nothing). Nothing of
+ * a compartment's was shown to be there (docs/threat-model.md, register
+ * contents; a probe of the recorder's walk found addresses only):
+ * hardening, on paths that run at a heap's set-up and in record mode
+ * only. */
 #define ENTER_GATE(i)                                                          \
   "  cmpl $" #i ", %edi\n"                                                     \
   "  jne 3f\n" GATE_TEXT(i) "  ret\n"                                          \
                             "3:\n"
+// clang-format off
 __asm__(".text\n"
         ".globl " BH_SYM_ENTER_INDEX "\n"
         ".hidden " BH_SYM_ENTER_INDEX "\n"
-        ".type " BH_SYM_ENTER_INDEX ",@function\n" BH_SYM_ENTER_INDEX
-        ":\n" ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2) ENTER_GATE(3)
-            ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6) ENTER_GATE(7)
-                ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10) ENTER_GATE(11)
-                    ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
-                        CHECKED_GATE(BH_SYM_DOMAIN0) "  ret\n"
-                                                     ".size " BH_SYM_ENTER_INDEX
-                                                     ", .-" BH_SYM_ENTER_INDEX
-                                                     "\n");
+        ".type " BH_SYM_ENTER_INDEX ",@function\n"
+        BH_SYM_ENTER_INDEX ":\n"
+        ENTER_GATE(0) ENTER_GATE(1) ENTER_GATE(2) ENTER_GATE(3)
+        ENTER_GATE(4) ENTER_GATE(5) ENTER_GATE(6) ENTER_GATE(7)
+        ENTER_GATE(8) ENTER_GATE(9) ENTER_GATE(10) ENTER_GATE(11)
+        ENTER_GATE(12) ENTER_GATE(13) ENTER_GATE(14)
+        BH_SCRUB_ASM("esi,edi,r8d,r9d,r10d,r11d")
+        CHECKED_GATE(BH_SYM_DOMAIN0) "  ret\n"
+        ".size " BH_SYM_ENTER_INDEX ", .-" BH_SYM_ENTER_INDEX "\n");
+// clang-format on
 
 /* __bulkhead_reenter_default: called by default-domain code right after
  * each of its pointer calls (pass/Gate.cpp): when compartments are

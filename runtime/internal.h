@@ -708,7 +708,8 @@ void bh_bench_nop_thread_init(void) BH_HIDDEN;
 #endif
 void bh_rt_stack_thread_init(void) BH_HIDDEN;
 /* Gates into a domain chosen at run time (enter.c): compartment i
- * (0-14), or the default domain for any other i. */
+ * (0-14), or the default domain for any other i, which first clears the
+ * caller-saved registers, vector ones whole. */
 void bh_enter_init(void) BH_HIDDEN;
 void bh_enter_index(int i) __asm__(BH_SYM_ENTER_INDEX) BH_HIDDEN;
 /* This thread's stack slot (see pass/Stacks.cpp) of the compartment whose

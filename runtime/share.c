@@ -333,7 +333,16 @@ int bh_share_active(int i) {
  * i's records are found from the read-only table of compartments, the
  * rest is in registers. Each gate is checked (include/bulkhead/abi.h) and
  * followed by code that sets edi to its own index, as enter.c's way back
- * does. Only ever drops brackets: anyone may call it. */
+ * does. Only ever drops brackets: anyone may call it.
+ * It leaves nothing of i's in a register for the caller, so its way out
+ * clears no vector register: between its gates it runs no vector or x87
+ * instruction and calls nothing (the vector registers are the caller's
+ * as they came in), reads of i's memory only a record's FS word (compared)
+ * and its count of jumps (in rax and edx, cleared with rcx, which held the
+ * record's address, before the gate out); the rest is the caller's (rsi,
+ * r8, r9: its arguments; r11: its index) or public (edi: i; r10: the
+ * index table's address; the flags: the gate's compare). Any change that
+ * brings i's memory into another register must clear it here too. */
 // clang-format off
 #define NOTE_GATE_TEXT(i)                                                      \
   BH_CHECKED_GATE_ASM(BH_SYM_INDEX_TABLE "+" BH_STR(BH_INDEX_PKRU) "+4*" #i)
