@@ -25,6 +25,8 @@
  * Code interrupted with a compartment's rights is resumed from a copy of
  * its frame on that compartment's stack, not from the kernel's frame on
  * the alternate stack (dispatch, below; docs/signals.md).
+ * The kernel calls `dispatch` with every signal blocked; the program's
+ * handler alone runs with the mask the program asked for (call_program).
  */
 #define _GNU_SOURCE
 #include "gate.h"
@@ -48,11 +50,14 @@ extern __thread char *default_stack_slot __asm__(BH_SYM_DEFAULT_STACK_SLOT);
  * compartments it loads, whose trampolines keep it too. */
 __thread char *default_stack_slot;
 
-/* The program's handlers: key-0 memory, like every other function pointer
- * the default domain calls. */
+/* The program's handlers, with the flags and mask it gave (the kernel's
+ * first word of sa_mask, SIGKILL and SIGSTOP taken out as the kernel does):
+ * key-0 memory, like every other function pointer the default domain
+ * calls. */
 static struct {
   void (*handler)(int, siginfo_t *, void *);
   int flags;
+  uint64_t mask;
 } wanted[_NSIG];
 
 /* This thread's alternate stack (guard first). Key-0 memory: used only
@@ -101,6 +106,36 @@ static int protected(void) {
   return bh_domain_count() != 0 && !bh_state->unprotected;
 }
 
+/* Read-only: the mask is read by the kernel from memory. */
+static const uint64_t all_signals = ~(uint64_t)0;
+
+static void mask_signals(int how, const uint64_t *set, uint64_t *old) {
+  if (bh_raw_syscall(SYS_rt_sigprocmask, how, (long)set, (long)old, 8))
+    bh_fatal("cannot set the signal mask around a signal handler");
+}
+
+/* The program's handler, with the signal mask the kernel would have given
+ * it: the interrupted code's (the frame's uc_sigmask), the handler's
+ * sa_mask, and the signal itself unless SA_NODEFER. The dispatcher itself
+ * runs with every signal blocked (the sa_mask it is installed with:
+ * sigaction, below), so that no signal is taken in it before it has kept
+ * and wiped a compartment's frame: a nested handler ran on the unwiped
+ * frame, and one left by siglongjmp left the compartment's registers in
+ * key-0 memory for good (attacks-nested-sigframe-registers.c). Every signal
+ * is blocked again when the handler returns; rt_sigreturn restores the
+ * interrupted mask from the frame (a compartment's: from its copy). */
+static void call_program(int sig, siginfo_t *si, ucontext_t *uc) {
+  void (*handler)(int, siginfo_t *, void *) = wanted[sig].handler;
+  uint64_t mask;
+  memcpy(&mask, &uc->uc_sigmask, sizeof mask);
+  mask |= wanted[sig].mask;
+  if (!(wanted[sig].flags & SA_NODEFER))
+    mask |= (uint64_t)1 << (sig - 1);
+  mask_signals(SIG_SETMASK, &mask, NULL);
+  handler(sig, si, uc);
+  mask_signals(SIG_SETMASK, &all_signals, NULL);
+}
+
 struct call {
   int sig;
   siginfo_t *si;
@@ -117,7 +152,7 @@ static void call_handler(struct call *c) {
     set_live_top(top);
   }
   sigaltstack(&c->narrowed, NULL);
-  wanted[c->sig].handler(c->sig, c->si, c->uc);
+  call_program(c->sig, c->si, c->uc);
   /* rt_sigreturn puts the stack back. No flag kept across the handler
    * (key-0 frames): the outermost is the one whose frames begin here. */
   if (live_top() == top)
@@ -154,7 +189,7 @@ static void run_handler(int sig, siginfo_t *si, ucontext_t *uc) {
     run = NULL; /* a key-0 value pointed into a compartment: stay here */
   if (!on_alt || !run || (wanted[sig].flags & SA_ONSTACK) ||
       (run > alt && run <= alt + uc->uc_stack.ss_size)) {
-    wanted[sig].handler(sig, si, uc); /* stay where the kernel put us */
+    call_program(sig, si, uc); /* stay where the kernel put us */
     return;
   }
   /* `here` is below the kernel's frame; leave room for our own calls. */
@@ -212,14 +247,6 @@ static struct layout layout(uintptr_t below, size_t n) {
   l.k = (struct kept *)(((uintptr_t)l.uc - 8 - sizeof(struct kept)) &
                         ~(uintptr_t)15);
   return l;
-}
-
-/* Read-only: the mask is read by the kernel from memory. */
-static const uint64_t all_signals = ~(uint64_t)0;
-
-static void mask_signals(int how, const uint64_t *set, uint64_t *old) {
-  if (bh_raw_syscall(SYS_rt_sigprocmask, how, (long)set, (long)old, 8))
-    bh_fatal("cannot block signals around a compartment's signal frame");
 }
 
 static uint64_t compartment_cookie(long c) {
@@ -586,19 +613,20 @@ void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) {
                    "its stack to keep its frame",
                    bh_domain_at((size_t)c)->name);
   }
-  uint64_t old;
   /* keep moves the slot below the copy, where a handler entering c again
    * continues; it is put back after the handler (key-0 memory meanwhile:
    * what it says no longer matters once give_back has checked the mark). */
   char *saved = slot_get(c);
   /* Both calls below come from this frame, with the same stack pointer:
    * bh_run_in_compartment hands it to keep, which writes it into the
-   * record, and to give_back, which looks for it. */
-  mask_signals(SIG_BLOCK, &all_signals, &old);
+   * record, and to give_back, which looks for it. Every signal is blocked
+   * here, from the kernel's write of the frame on (the dispatcher's
+   * sa_mask), through keep and the wipe, until call_program opens the
+   * program's mask around its handler; and again from the handler's return
+   * through give_back's rt_sigreturn, which restores the copy's mask. */
   uintptr_t k = bh_run_in_compartment(c, base + BH_STACK_LOW + KEEP_ROOM, keep,
                                       (uintptr_t)below, (uintptr_t)uc,
                                       (uintptr_t)c | n << 8);
-  mask_signals(SIG_SETMASK, &old, NULL);
   if (!k)
     bh_fatal_abort("the signal frame of compartment '%s' was rewritten "
                    "before the runtime kept it",
@@ -617,8 +645,7 @@ void bh_signal_dispatch(int sig, siginfo_t *si, void *ucv) {
   /* `c` and `base` were key-0 memory meanwhile: give_back runs on this
    * thread's own stack of c (bh_run_in_compartment checks it) and finds the
    * record from the newest one there and this frame's stack pointer, not
-   * from anything kept here. */
-  mask_signals(SIG_BLOCK, &all_signals, NULL);
+   * from anything kept here. Every signal is blocked again (call_program). */
   if (c < 0 || c >= BH_MAX_COMPARTMENTS || (size_t)c >= bh_domain_count())
     bh_fatal_abort("a kept signal frame's compartment was rewritten");
   slot_set(c, saved);
@@ -867,13 +894,22 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
     mine_act = *act;
     mine_act.sa_sigaction = dispatch;
     mine_act.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+    /* The dispatcher runs with every signal blocked, the kernel's first
+     * word of the mask whole (glibc's sigfillset leaves out its own two);
+     * it gives the program's handler the mask the program asked for
+     * (call_program). */
+    memset(&mine_act.sa_mask, 0xff, sizeof mine_act.sa_mask);
     give = &mine_act;
   }
   /* Recorded first: the signal may arrive as soon as the kernel has it. */
   typeof(wanted[0]) before = wanted[sig];
   if (give == &mine_act) {
+    uint64_t mask;
+    memcpy(&mask, &act->sa_mask, sizeof mask);
     wanted[sig].handler = act->sa_sigaction;
     wanted[sig].flags = act->sa_flags;
+    wanted[sig].mask = mask & ~((uint64_t)1 << (SIGKILL - 1) |
+                                (uint64_t)1 << (SIGSTOP - 1));
   }
   if (real_sigaction()(sig, give, &prev)) {
     wanted[sig] = before;
@@ -884,6 +920,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
     if (prev.sa_sigaction == dispatch) { /* report what the program gave */
       old->sa_sigaction = before.handler;
       old->sa_flags = before.flags;
+      memcpy(&old->sa_mask, &before.mask, sizeof before.mask);
     }
   }
   return 0;
