@@ -1,5 +1,6 @@
 // AsmEmitter.cpp - see AsmEmitter.h.
 #include "AsmEmitter.h"
+#include "ScrubRoutines.h"
 #include "../include/bulkhead/abi.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -245,14 +246,19 @@ AsmEmitter &AsmEmitter::scrubGateRegisters(std::string &Clobbers,
     Clobbers += ",~{xmm" + std::to_string(I) + "}";
   for (int I = 0; I < 8; ++I)
     Clobbers += ",~{k" + std::to_string(I) + "}";
+  // The x87 registers, all eight: the compiler keeps a live long double
+  // (a call's result) in memory across the scrub.
+  Clobbers += ",~{st}";
+  for (int I = 1; I < 8; ++I)
+    Clobbers += ",~{st(" + std::to_string(I) + ")}";
   return *this;
 }
 
-AsmEmitter &AsmEmitter::scrubVectors(unsigned Kept) {
+AsmEmitter &AsmEmitter::scrubVectors(unsigned Kept, unsigned KeptX87) {
   if (Scrub != ScrubLevel::Vector)
     return *this;
-  ScrubRoutines |= 1u << Kept;
-  return line("callq " BH_SYM_SCRUB_VECTORS_PREFIX + Twine(Kept));
+  ScrubRoutines |= 1u << scrubRoutineBit(Kept, KeptX87);
+  return line("callq " + scrubRoutineName(Kept, KeptX87));
 }
 
 AsmEmitter &AsmEmitter::clearCalleeSaved() {

@@ -46,8 +46,8 @@ public:
   // One line (an instruction or directive); its newline is added.
   AsmEmitter &line(const llvm::Twine &Text);
   const std::string &text() const { return Text; }
-  // Bit K set: the text calls the scrub routine that keeps K registers
-  // (defineScrubRoutines, ScrubRoutines.h).
+  // The scrub routines the text calls (scrubRoutineBit, defineScrubRoutines,
+  // ScrubRoutines.h).
   unsigned scrubRoutines() const { return ScrubRoutines; }
 
   // ------------------------------------------------------------- gates
@@ -84,17 +84,20 @@ public:
   // ------------------------------------------------------------- scrubs
 
   // Clears the caller-saved registers that carry no argument or result
-  // (rsi, rdi, r8-r11; with -bulkhead-scrub=vector all vector registers
-  // too); nothing with -bulkhead-scrub=none. The registers it writes are
-  // appended to Clobbers as inline asm clobbers. InPlace: the vector part
-  // as text (BH_SCRUB_VECTORS), not a call of the scrub routine, for code
-  // that may hold a compartment's rights on a stack other domains can
-  // write, where a pushed return address could be rewritten before the ret.
+  // (rsi, rdi, r8-r11; with -bulkhead-scrub=vector all vector and x87
+  // registers too); nothing with -bulkhead-scrub=none. The registers it
+  // writes are appended to Clobbers as inline asm clobbers (the x87 ones
+  // too: a long double result live across it is kept in memory). InPlace:
+  // the vector and x87 part as text (BH_SCRUB_VECTORS), not a call of the
+  // scrub routine, for code that may hold a compartment's rights on a
+  // stack other domains can write, where a pushed return address could be
+  // rewritten before the ret.
   AsmEmitter &scrubGateRegisters(std::string &Clobbers, bool InPlace = false);
   // With -bulkhead-scrub=vector, clears the vector registers but
-  // xmm0..xmm(Kept-1), and their upper halves where the CPU has AVX
-  // (BH_SCRUB_VECTORS): a call, which pushes onto the current stack.
-  AsmEmitter &scrubVectors(unsigned Kept);
+  // xmm0..xmm(Kept-1), and their upper halves where the CPU has AVX, and
+  // the x87 registers but st0..st(KeptX87-1) (BH_SCRUB_VECTORS_ST): a
+  // call, which pushes onto the current stack.
+  AsmEmitter &scrubVectors(unsigned Kept, unsigned KeptX87 = 0);
   // Clears rbx, rbp, r12-r15 (the callee gets none of the caller's).
   AsmEmitter &clearCalleeSaved();
 

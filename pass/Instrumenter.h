@@ -42,11 +42,14 @@ class AsmEmitter;
 // likewise for rax and rdx: an integer's bytes (an aggregate of 1-7 bytes
 // comes back as i8-i56: review 81a), which the way back keeps, the bits
 // above zeroed (a char, short or _Bool result too: on x86-64 its caller
-// extends it, not the callee; reviews 80b, 81b).
+// extends it, not the callee; reviews 80b, 81b). X87s: st0, then st1 (a
+// long double result, a _Complex long double's two parts); arguments
+// never come in x87 registers (a long double goes in memory).
 struct ResultRegs {
   unsigned GPRs = 2, SSEs = 2;
   unsigned char SSEBytes[8] = {16, 16, 16, 16, 16, 16, 16, 16};
   unsigned char GPRBytes[2] = {8, 8};
+  unsigned X87s = 2;
 };
 // "" if every kept register is kept whole, else ".w" and each kept
 // register's byte count (rax, rdx, then xmm0...), joined by "_": for names

@@ -8,27 +8,39 @@
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <cassert>
-#include <iterator>
 #include <string>
 
 using namespace llvm;
 
 namespace bulkhead {
 
-#define TEXT(KEPT) BH_SCRUB_VECTORS("$$", "%", #KEPT) "retq"
-static const char *const Texts[] = {TEXT(0), TEXT(1), TEXT(2),
-                                    TEXT(3), TEXT(4), TEXT(5),
-                                    TEXT(6), TEXT(7), TEXT(8)};
+#define TEXT(KEPT, ST) BH_SCRUB_VECTORS_ST("$$", "%", #KEPT, #ST) "retq"
+#define ROW(ST)                                                                \
+  {TEXT(0, ST), TEXT(1, ST), TEXT(2, ST), TEXT(3, ST), TEXT(4, ST),            \
+   TEXT(5, ST), TEXT(6, ST), TEXT(7, ST), TEXT(8, ST)}
+static const char *const Texts[MaxKeptX87 + 1][MaxKeptVectors + 1] = {
+    ROW(0), ROW(1), ROW(2)};
+#undef ROW
 #undef TEXT
 
-// A call of a routine, not its text at every gate: the text is some 200
-// bytes once it clears AVX-512 state.
+std::string scrubRoutineName(unsigned Kept, unsigned KeptX87) {
+  std::string Name = BH_SYM_SCRUB_VECTORS_PREFIX + std::to_string(Kept);
+  if (KeptX87)
+    Name += BH_SYM_SCRUB_X87_KEPT + std::to_string(KeptX87);
+  return Name;
+}
+
+// A call of a routine, not its text at every gate: the text is some 260
+// bytes once it clears AVX-512 and x87 state.
 void defineScrubRoutines(Module &M, unsigned Used) {
-  assert(Used >> std::size(Texts) == 0 && "at most 8 registers kept");
-  for (unsigned Kept = 0; Used >> Kept; ++Kept) {
-    if (!(Used & (1u << Kept)))
+  assert(Used >> scrubRoutineBit(0, MaxKeptX87 + 1) == 0 &&
+         "at most 8 vector and 2 x87 registers kept");
+  for (unsigned Bit = 0; Used >> Bit; ++Bit) {
+    if (!(Used & (1u << Bit)))
       continue;
-    std::string Name = BH_SYM_SCRUB_VECTORS_PREFIX + std::to_string(Kept);
+    unsigned Kept = Bit % (MaxKeptVectors + 1),
+             KeptX87 = Bit / (MaxKeptVectors + 1);
+    std::string Name = scrubRoutineName(Kept, KeptX87);
     if (M.getFunction(Name))
       continue;
     auto *FT = FunctionType::get(Type::getVoidTy(M.getContext()), false);
@@ -48,7 +60,7 @@ void defineScrubRoutines(Module &M, unsigned Used) {
     appendToCompilerUsed(M, {F}); // called only from inline asm
     IRBuilder<> B(BasicBlock::Create(M.getContext(), "", F));
     B.CreateCall(
-        InlineAsm::get(FT, Texts[Kept], "", /*hasSideEffects=*/true));
+        InlineAsm::get(FT, Texts[KeptX87][Kept], "", /*hasSideEffects=*/true));
     B.CreateUnreachable();
   }
 }

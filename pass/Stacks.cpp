@@ -227,7 +227,14 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
     return std::nullopt;
   }
   Type *Ret = Call.getType();
-  if (!Ret->isVoidTy() && !Ret->isX86_FP80Ty() &&
+  // A long double comes back in st0, a _Complex long double ({x86_fp80,
+  // x86_fp80}, 32 bytes) in st0 and st1: the way back keeps them.
+  auto *RetST = dyn_cast<StructType>(Ret);
+  bool InX87 = Ret->isX86_FP80Ty() ||
+               (RetST && RetST->getNumElements() == 2 &&
+                RetST->getElementType(0)->isX86_FP80Ty() &&
+                RetST->getElementType(1)->isX86_FP80Ty());
+  if (!Ret->isVoidTy() && !InX87 &&
       (Ret->isVectorTy() || DL.getTypeAllocSize(Ret) > 16)) {
     Why = "its return type is returned in a way not classified here";
     return std::nullopt;
@@ -275,8 +282,14 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
   return alignTo(Off, 16);
 }
 
+// Whether T is or holds a long double.
+static bool hasX87Part(Type *T) {
+  return T->isX86_FP80Ty() || llvm::any_of(T->subtypes(), hasX87Part);
+}
+
 ResultRegs resultRegs(const Function &F) {
   ResultRegs R{0, 0};
+  R.X87s = 0;
   bool Known = true;
   const DataLayout &DL = F.getParent()->getDataLayout();
   auto Add = [&](Type *T) {
@@ -298,7 +311,9 @@ ResultRegs resultRegs(const Function &F) {
         R.SSEBytes[R.SSEs] = (unsigned char)std::min<uint64_t>(
             16, DL.getTypeStoreSize(T).getFixedValue());
       ++R.SSEs;
-    } else if (!T->isX86_FP80Ty()) // st0, which no scrub touches
+    } else if (T->isX86_FP80Ty()) // st0, then st1: kept by the scrub
+      ++R.X87s;
+    else
       Known = false;
   };
   Type *Ret = F.getReturnType();
@@ -309,8 +324,14 @@ ResultRegs resultRegs(const Function &F) {
     Add(Ret);
   if (F.getAttributes().hasAttrSomewhere(Attribute::StructRet))
     R.GPRs = std::max(R.GPRs, 1u);
-  if (!Known || R.GPRs > 2 || R.SSEs > 2)
-    return ResultRegs{};
+  if (!Known || R.GPRs > 2 || R.SSEs > 2 || R.X87s > 2) {
+    // All may carry a part of it; st0 and st1 only if a part is a long
+    // double.
+    ResultRegs All;
+    if (!hasX87Part(Ret))
+      All.X87s = 0;
+    return All;
+  }
   return R;
 }
 
@@ -318,11 +339,12 @@ ResultRegs resultRegs(const Function &F) {
 // GPRs, float and double in SSE registers; anything else (aggregates,
 // byval, more than fit) counts as all of them.
 static ResultRegs argRegs(const Function &F) {
-  ResultRegs R{0, 0};
+  ResultRegs All{6, 8}, R{0, 0};
+  All.X87s = R.X87s = 0; // no argument comes in an x87 register
   for (const Argument &Arg : F.args()) {
     Type *T = Arg.getType();
     if (Arg.hasByValAttr() || Arg.hasStructRetAttr())
-      return ResultRegs{6, 8};
+      return All;
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
       ++R.GPRs;
     else if (T->isFloatTy() || T->isDoubleTy()) {
@@ -330,10 +352,10 @@ static ResultRegs argRegs(const Function &F) {
         R.SSEBytes[R.SSEs] = T->isFloatTy() ? 4 : 8;
       ++R.SSEs;
     } else
-      return ResultRegs{6, 8};
+      return All;
   }
   if (R.GPRs > 6 || R.SSEs > 8 || F.isVarArg())
-    return ResultRegs{6, 8};
+    return All;
   return R;
 }
 
@@ -393,7 +415,10 @@ static void keepResultGPR(AsmEmitter &E, const ResultRegs &R, unsigned I,
 // the compartment left in its upper 64 bits, which a default-domain
 // variadic call then stored in key-0 memory (review 79a,
 // runtime/attacks-rev79a-result-upper-lanes.c). Legacy SSE instructions,
-// which leave the upper halves to the routine's vzeroupper.
+// which leave the upper halves to the routine's vzeroupper. The x87
+// registers but st0 (st1) of a long double (_Complex long double) result
+// too: the vault's long double arithmetic left its operands in the others
+// (runtime/attacks-x87-frame.c).
 static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
   unsigned Kept = std::min(R.SSEs, 8u);
   if (scrubLevel() == ScrubLevel::Vector)
@@ -407,7 +432,7 @@ static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
         E.line("pslldq " + Shift + ", " + X).line("psrldq " + Shift + ", " + X);
       }
     }
-  E.scrubVectors(Kept);
+  E.scrubVectors(Kept, std::min(R.X87s, 2u));
 }
 
 // Clears the argument registers among rdx, rcx and rax (al: a variadic
@@ -726,7 +751,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     E.line("callq " + CalleePtr->getName() + "@PLT");
   else
     E.line("callq ${0:P}");
-  // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0.
+  // Back on To's stack with To's rights; results in rax, rdx, xmm0-1, st0-1.
   // From's slot is put back only once its stack is: until then it marks
   // where a signal handler may run (runtime/signals.c).
   E.step("return: drop the stack arguments")
@@ -831,6 +856,8 @@ Instrumenter::getOrCreateAnyTrampoline(const Domain &To, ResultRegs Result,
        Twine(Result.GPRs) + "x" + Twine(Result.SSEs))
           .str() +
       widthSuffix(Result);
+  if (Result.X87s) // the way back keeps st0 (st1) only for such a result
+    Key += ".st" + std::to_string(Result.X87s);
   // Into the default domain, the caller may be a compartment: the argument
   // registers the callees do not take are cleared, so they share a type.
   if (To.kind != Domain::Compartment)

@@ -589,14 +589,49 @@
 /* In C's top-level asm. */
 #define BH_CHECKED_GATE_ASM(WORD) BH_CHECKED_GATE("$", "%", WORD)
 
+/* Clears the x87 registers (the MMX registers are their low 64 bits) but
+ * st0..st(KEPT_ST-1), which carry a long double result (KEPT_ST: a string,
+ * "0" to "2"; a _Complex long double is st0 and st1). Popping a register
+ * only tags it empty: its 80 bits stay, and XSAVE (FXSAVE's layout) writes
+ * all eight to a signal frame whatever their tags, so a vault's long double
+ * arithmetic reached the default domain's frames (attacks-x87-frame.c);
+ * FNINIT alone empties the tags and keeps the contents too. So the
+ * registers not kept are tagged empty (ffree; also what MMX code or a
+ * broken stack left valid), filled with +0 (fldz: a push into an empty
+ * register raises nothing) and popped again (fstp st(0)): TOP, the tags
+ * and the kept registers are as before, every other register is +0. In
+ * between, fxam of that +0 sets the condition codes C0-C3 to 1000b (C3):
+ * an fcom or fxam of the compartment's left them telling of its values
+ * (fldz and fstp leave C0, C2 and C3 as they were). No FNINIT: the
+ * control word (precision, rounding, exception masks), which the ABI
+ * makes callee-saved and fesetround sets, stays, and so do the status
+ * word's sticky exception flags (C: a call does not clear its caller's
+ * flags). No memory, and no XRSTOR or FXRSTOR (gadgets bulkhead-scan
+ * hunts). */
+#define BH_SCRUB_X87(REG, KEPT_ST)                                             \
+  ".irp r,0,1,2,3,4,5,6,7\n"                                                   \
+  ".if \\r >= " KEPT_ST "\n"                                                   \
+  "ffree " REG "st(\\r)\n"                                                     \
+  ".endif\n"                                                                   \
+  ".endr\n"                                                                    \
+  ".rept 8 - " KEPT_ST "\n"                                                    \
+  "fldz\n"                                                                     \
+  ".endr\n"                                                                    \
+  "fxam\n"                                                                     \
+  ".rept 8 - " KEPT_ST "\n"                                                    \
+  "fstp " REG "st(0)\n"                                                        \
+  ".endr\n"
+
 /* Clears the vector registers but xmm0..xmm(KEPT-1), which carry arguments
  * or results (KEPT: a string, "0" to "8"): xmm0-15 with SSE; with AVX
  * (BH_SYM_VECTOR_STATE) the upper halves too, the kept ones' included
  * (vzeroall, or vzeroupper and then xorps; xorps leaves the zeroed upper
  * halves alone); with AVX-512 zmm16-31 and k0-7 as well (glibc's EVEX
- * string functions leave copies of their data there). Clobbers the flags
- * only. Local labels 9901-9903: not the gates' 1 and 2. */
-#define BH_SCRUB_VECTORS(IMM, REG, KEPT)                                       \
+ * string functions leave copies of their data there); then the x87
+ * registers but st0..st(KEPT_ST-1) (BH_SCRUB_X87). Clobbers the flags and
+ * the x87 condition codes only. Local labels 9901-9903: not the gates' 1
+ * and 2. */
+#define BH_SCRUB_VECTORS_ST(IMM, REG, KEPT, KEPT_ST)                           \
   "testb " IMM BH_STR(BH_VECTOR_AVX512) ", " BH_SYM_VECTOR_STATE "(" REG        \
   "rip)\n"                                                                     \
   "jz 9901f\n"                                                                 \
@@ -621,7 +656,9 @@
   "xorps " REG "xmm\\r, " REG "xmm\\r\n"                                      \
   ".endif\n"                                                                   \
   ".endr\n"                                                                    \
-  "9903:\n"
+  "9903:\n" BH_SCRUB_X87(REG, KEPT_ST)
+/* All the x87 registers: the runtime's ways back return no long double. */
+#define BH_SCRUB_VECTORS(IMM, REG, KEPT) BH_SCRUB_VECTORS_ST(IMM, REG, KEPT, "0")
 
 /* Zeroes the general registers named in LIST, their 32-bit names
  * ("esi,r8d": a 32-bit xor clears the whole register). In C's top-level
@@ -635,8 +672,11 @@
 
 /* Symbols the pass makes and the runtime or the tests recognise by name. */
 #define BH_SYM_BODY_PREFIX "__bulkhead_body." /* an entry's body */
-/* linkonce_odr, hidden: BH_SCRUB_VECTORS with KEPT the suffix, and ret. */
+/* linkonce_odr, hidden: BH_SCRUB_VECTORS with KEPT the suffix, and ret;
+ * BH_SCRUB_VECTORS_ST with suffix KEPT BH_SYM_SCRUB_X87_KEPT KEPT_ST where
+ * KEPT_ST is not 0 (".0.st1": a long double result). */
 #define BH_SYM_SCRUB_VECTORS_PREFIX "__bulkhead_scrub_vectors."
+#define BH_SYM_SCRUB_X87_KEPT ".st"
 #define BH_SYM_WRAP_PREFIX "__bulkhead_wrap." /* F.CREATOR: a pointer wrapper  \
                                                */
 /* F.CREATOR: a pointer to a function only declared where it was taken */
