@@ -31,6 +31,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: the key's other bytes on the stack: no
 #include "Inputs/check.h"
+#include "Inputs/result-spill.h"
 
 /* An 8-byte word that appears nowhere else. */
 #define KEY "Kq7#vP2m"
@@ -73,42 +74,15 @@ extern "C" BULKHEAD_ENTRY(vault) signed char vault_byte(int fail) {
 }
 
 /* Honest default-domain code: a destructor, which makes the calls in its
- * scope invokes; a function whose prologue pushes rax (8 bytes of stack
- * alignment); one that pushes rbx (for its loop), under a frame of its
- * own so that the first's slot stays. */
+ * scope invokes (the rest: Inputs/result-spill.h). */
 struct Guard {
   ~Guard();
 };
 __attribute__((noinline)) Guard::~Guard() { __asm__ volatile("" ::: "memory"); }
-__attribute__((noinline)) void other(void) { __asm__ volatile("" ::: "memory"); }
-__attribute__((noinline)) void aligned_call(void) {
-  other();
-  __asm__ volatile("" ::: "memory");
-}
-__attribute__((noinline)) void loop_call(int n) {
-  for (int i = 0; i < n; i++)
-    other();
-}
-char *volatile frame_seen;
-__attribute__((noinline)) void deeper(int n) {
-  char frame[64];
-  frame_seen = frame;
-  loop_call(n);
-  __asm__ volatile("");
-}
 
 struct one got1;
 struct five got5;
 signed char gotb;
-/* Whether the n bytes at want lie in the 8 KiB of dead stack below sp:
- * key-0 loads only. */
-__attribute__((noinline)) static int on_stack(const char *sp, const char *want,
-                                              size_t n) {
-  for (const char *p = sp - 8192; p + n <= sp; p++)
-    if (!__builtin_memcmp(p, want, n))
-      return 1;
-  return 0;
-}
 
 /* The calls, under a frame deep enough that main's own calls afterwards
  * leave the slots the callees' prologues wrote alone. */

@@ -31,6 +31,7 @@
 // ONE: the key's other bytes on the stack: no
 // FIVE: the key's other bytes on the stack: no
 #include "Inputs/check.h"
+#include "Inputs/result-spill.h"
 
 /* An 8-byte word that appears nowhere else. */
 #define KEY "Kq7#vP2m"
@@ -62,38 +63,8 @@ BULKHEAD_ENTRY(vault) struct five vault_first5(void) {
   return r;
 }
 
-/* Honest default-domain code: clang gives the first a prologue that
- * pushes rax (8 bytes of stack alignment), the second one that pushes rbx
- * (for its loop). */
-__attribute__((noinline)) void other(void) { __asm__ volatile("" ::: "memory"); }
-__attribute__((noinline)) void aligned_call(void) {
-  other();
-  __asm__ volatile("" ::: "memory");
-}
-__attribute__((noinline)) void loop_call(int n) {
-  for (int i = 0; i < n; i++)
-    other();
-}
-/* The second under a frame of its own: the first's slot stays. */
-char *volatile frame_seen;
-__attribute__((noinline)) void deeper(int n) {
-  char frame[64];
-  frame_seen = frame;
-  loop_call(n);
-  __asm__ volatile("");
-}
-
 struct one got1;
 struct five got5;
-/* Whether the n bytes at want lie in the 8 KiB of dead stack below sp:
- * key-0 loads only. */
-__attribute__((noinline)) static int on_stack(const char *sp, const char *want,
-                                              size_t n) {
-  for (const char *p = sp - 8192; p + n <= sp; p++)
-    if (!__builtin_memcmp(p, want, n))
-      return 1;
-  return 0;
-}
 
 /* The calls, under a frame deep enough that main's own calls afterwards
  * leave the slot aligned_call's prologue wrote alone. */
