@@ -439,17 +439,42 @@ static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
 // call's count of vector registers) that a call of Tr's type does not use;
 // a call out of a compartment clears them (the gate keeps them for
 // arguments).
+static bool inGPR(Type *T, bool ByVal) {
+  return !ByVal && (T->isPointerTy() ||
+                    (T->isIntegerTy() && T->getIntegerBitWidth() <= 64));
+}
+
+// How many general registers the arguments of Call take, variadic ones
+// included (at most 6).
+static unsigned callGPRs(const CallBase &Call) {
+  unsigned GPRs = 0;
+  for (unsigned I = 0; I < Call.arg_size(); ++I)
+    GPRs += inGPR(Call.getArgOperand(I)->getType(), Call.isByValArgument(I));
+  return std::min(GPRs, 6u);
+}
+
+// A variadic trampoline's count of them (callGPRs), in its name and in
+// this attribute: its type has the fixed arguments only.
+static const char *const CallGPRsAttr = "bulkhead-call-gprs";
+
 static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
                                bool Indirect) {
   unsigned GPRs = 0;
   for (const Argument &Arg : Tr.args()) {
     if (Indirect && Arg.getArgNo() == 0)
       continue; // the callee, in r10
-    Type *T = Arg.getType();
-    if (!Arg.hasByValAttr() &&
-        (T->isPointerTy() ||
-         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
-      ++GPRs;
+    GPRs += inGPR(Arg.getType(), Arg.hasByValAttr());
+  }
+  // A variadic call's arguments past the fixed ones are in registers too:
+  // counting only the fixed ones cleared rdx and rcx under a logger's
+  // third and fourth arguments (review 82a). Without the call's count,
+  // none is cleared (the call site's scrub ran before they were set).
+  if (Tr.isVarArg()) {
+    unsigned Call = 6;
+    if (Tr.hasFnAttribute(CallGPRsAttr))
+      Tr.getFnAttribute(CallGPRsAttr).getValueAsString().getAsInteger(10,
+                                                                     Call);
+    GPRs = std::max(GPRs, Call);
   }
   if (GPRs < 3)
     E.line("xorl %edx, %edx");
@@ -472,13 +497,18 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
                                               FunctionType *FT,
                                               const Domain &From,
                                               const Domain &To,
-                                              uint64_t StackBytes) {
+                                              uint64_t StackBytes,
+                                              unsigned CallGPRs) {
   auto DomName = [](const Domain &D) {
     return D.kind == Domain::Compartment ? D.name : StringRef("0");
   };
   std::string Name = ("__bulkhead_tramp." + Callee.getName() + "." +
                       DomName(From) + "." + Twine(StackBytes))
                          .str();
+  // A variadic one per count of general registers the call's arguments
+  // take (clearUnusedArgRegs).
+  if (FT->isVarArg())
+    Name += ".g" + std::to_string(CallGPRs);
   // One per call type too: calls of an unprototyped function may pass
   // different arguments, and the trampoline clears the registers that
   // carry none (clearUnusedArgRegs).
@@ -496,6 +526,8 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
   // leave its gates' manifest entries pointing into a discarded section,
   // which GNU ld rejects.
   Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
+  if (FT->isVarArg() && CallGPRs)
+    Tr->addFnAttr(CallGPRsAttr, std::to_string(CallGPRs));
   // Parameter attributes (byval, sret) must match the callee's: callers lay
   // out the stack for the trampoline exactly as for the callee.
   AttributeList CA = Callee.getAttributes();
@@ -1175,7 +1207,8 @@ bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
   if (From.kind == Domain::Compartment)
     insertScrub(&Call); // unused argument registers carry nothing of From
   Call.setCalledOperand(
-      getOrCreateTrampoline(Callee, Call.getFunctionType(), From, To, *Bytes));
+      getOrCreateTrampoline(Callee, Call.getFunctionType(), From, To, *Bytes,
+                            callGPRs(Call)));
   return true;
 }
 
