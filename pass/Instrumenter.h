@@ -170,7 +170,8 @@ private:
                                         llvm::FunctionType *FT,
                                         const Domain &From, const Domain &To,
                                         uint64_t StackBytes,
-                                        unsigned CallGPRs = 0);
+                                        unsigned CallGPRs = 0,
+                                        llvm::StringRef CallStackLive = "");
   void keepStackSlots(llvm::CallBase &SetjmpCall);
   void stopWithError(llvm::Instruction *Before, const std::string &Msg);
   llvm::SmallVector<llvm::CallBase *, 4> SetjmpCalls;
