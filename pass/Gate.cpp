@@ -162,9 +162,35 @@ void cutIntegerArgs(CallBase &Call) {
   auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
                             /*hasSideEffects=*/false);
   for (Use &Arg : Call.args()) {
-    auto *IT = dyn_cast<IntegerType>(Arg->getType());
-    // A constant is materialized whole.
-    if (!IT || IT->getBitWidth() >= 64 || isa<Constant>(Arg))
+    Type *T = Arg->getType();
+    // A constant is materialized whole (a load or xorps of its own).
+    if (isa<Constant>(Arg))
+      continue;
+    // A float or double in an xmm register: its value's bytes are
+    // kept, the rest of the 128 bits cleared. The compiler passes the
+    // register it computed a vector in when the value is one of its
+    // lanes, or reloads the whole 16 bytes it spilled across the call
+    // site's scrub: a vault's running total passed as a double to a
+    // default-domain variadic logger carried the vector's other lane,
+    // which the logger's prologue stored in its register save area on the
+    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). Only where
+    // the vector registers are scrubbed. Not a half: LLVM 19 gives it no
+    // register for an "x" operand without AVX512-FP16 (open).
+    if (T->isFloatTy() || T->isDoubleTy()) {
+      if (scrubLevel() != ScrubLevel::Vector)
+        continue;
+      std::string Shift = T->isDoubleTy() ? "" : "12";
+      auto *Cut = InlineAsm::get(
+          FunctionType::get(T, {T}, false),
+          Shift.empty() ? "movq $0, $0"
+                        : "pslldq $$" + Shift + ", $0\n\tpsrldq $$" + Shift +
+                              ", $0",
+          "=x,0", /*hasSideEffects=*/false);
+      Arg.set(B.CreateCall(Cut, {Arg.get()}));
+      continue;
+    }
+    auto *IT = dyn_cast<IntegerType>(T);
+    if (!IT || IT->getBitWidth() >= 64)
       continue;
     Arg.set(B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(Arg, I64)}), IT));
   }

@@ -83,8 +83,10 @@ void cutIntegerResult(llvm::CallBase &Call);
 // out of a compartment, before it: a truncation costs no instruction, so a
 // compartment's `(int)x` of a 64-bit x computed in the argument's register
 // came with x's upper half, which a variadic callee's prologue stored on
-// the key-0 stack (attacks-int-arg-upper.c). Nothing with
-// -bulkhead-scrub=none.
+// the key-0 stack (attacks-int-arg-upper.c). So are the float and double
+// arguments (not yet a half), to their bytes of their xmm register (review 82a,
+// attacks-rev82a-fp-arg-upper.c), where the vector registers are scrubbed.
+// Nothing with -bulkhead-scrub=none.
 void cutIntegerArgs(llvm::CallBase &Call);
 
 // Only the register scrub of a gate leaving a compartment, as inline asm

@@ -169,7 +169,9 @@ private:
   llvm::Function *getOrCreateTrampoline(llvm::Function &Callee,
                                         llvm::FunctionType *FT,
                                         const Domain &From, const Domain &To,
-                                        uint64_t StackBytes);
+                                        uint64_t StackBytes,
+                                        unsigned CallGPRs = 0,
+                                        llvm::StringRef CallStackLive = "");
   void keepStackSlots(llvm::CallBase &SetjmpCall);
   void stopWithError(llvm::Instruction *Before, const std::string &Msg);
   llvm::SmallVector<llvm::CallBase *, 4> SetjmpCalls;

@@ -439,17 +439,137 @@ static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
 // call's count of vector registers) that a call of Tr's type does not use;
 // a call out of a compartment clears them (the gate keeps them for
 // arguments).
+static bool inGPR(Type *T, bool ByVal) {
+  return !ByVal && (T->isPointerTy() ||
+                    (T->isIntegerTy() && T->getIntegerBitWidth() <= 64));
+}
+
+// How many general registers the arguments of Call take, variadic ones
+// included (at most 6).
+static unsigned callGPRs(const CallBase &Call) {
+  unsigned GPRs = 0;
+  for (unsigned I = 0; I < Call.arg_size(); ++I)
+    GPRs += inGPR(Call.getArgOperand(I)->getType(), Call.isByValArgument(I));
+  return std::min(GPRs, 6u);
+}
+
+// The bytes of each 8-byte stack slot of a call's arguments (laid out as
+// stackArgBytes does) that belong to a value: an int, float or half written
+// to its slot with a narrower store, the 6 bytes after a long double's 10,
+// the gaps before a 16-aligned argument and after a byval one fill no
+// value and hold whatever the caller's stack held there before. Out of a
+// compartment, that is its own dead frames (review 82a,
+// attacks-rev82a-stack-arg-padding.c). As digits, one a slot.
+struct ArgShape {
+  Type *T;
+  Type *ByVal; // or null
+  uint64_t Align;
+};
+static std::string stackSlotLive(const DataLayout &DL,
+                                 ArrayRef<ArgShape> Args) {
+  std::vector<bool> Live;
+  auto Mark = [&](uint64_t From, uint64_t N) {
+    if (Live.size() < From + N)
+      Live.resize(From + N, false);
+    for (uint64_t I = From; I < From + N; ++I)
+      Live[I] = true;
+  };
+  unsigned GPRs = 0, SSEs = 0;
+  uint64_t Off = 0;
+  for (const ArgShape &A : Args) {
+    if (A.ByVal) {
+      uint64_t Al = std::max<uint64_t>(8, A.Align);
+      Off = alignTo(Off, Al);
+      uint64_t Size = DL.getTypeAllocSize(A.ByVal);
+      Mark(Off, Size);
+      Off = alignTo(Off + Size, 8);
+    } else if (inGPR(A.T, false)) {
+      if (GPRs < 6)
+        ++GPRs;
+      else {
+        Mark(Off, A.T->isIntegerTy() && A.T->getIntegerBitWidth() <= 32 ? 4
+                                                                         : 8);
+        Off += 8;
+      }
+    } else if (A.T->isFloatTy() || A.T->isDoubleTy() || A.T->isHalfTy()) {
+      if (SSEs < 8)
+        ++SSEs;
+      else {
+        Mark(Off, A.T->isDoubleTy() ? 8 : A.T->isFloatTy() ? 4 : 2);
+        Off += 8;
+      }
+    } else if (A.T->isX86_FP80Ty()) {
+      Off = alignTo(Off, 16);
+      Mark(Off, 10);
+      Off += 16;
+    } else {
+      return ""; // not classified: stackArgBytes refused the call
+    }
+  }
+  Live.resize(alignTo(Off, 16), false);
+  std::string S;
+  for (size_t Slot = 0; Slot < Live.size(); Slot += 8) {
+    unsigned N = 0;
+    while (N < 8 && Live[Slot + N])
+      ++N;
+    for (unsigned I = N; I < 8; ++I)
+      if (Live[Slot + I])
+        N = 8; // not a prefix: copy the slot whole
+    S += char('0' + N);
+  }
+  return S;
+}
+
+static std::string stackSlotLive(const CallBase &Call) {
+  SmallVector<ArgShape, 8> Args;
+  for (unsigned I = 0; I < Call.arg_size(); ++I)
+    Args.push_back({Call.getArgOperand(I)->getType(),
+                    Call.isByValArgument(I) ? Call.getParamByValType(I)
+                                            : nullptr,
+                    Call.getParamAlign(I).valueOrOne().value()});
+  return stackSlotLive(Call.getModule()->getDataLayout(), Args);
+}
+
+// A variadic trampoline's, in this attribute (its type has the fixed
+// arguments only); a non-variadic one's from its own parameters.
+static const char *const StackLiveAttr = "bulkhead-stack-live";
+static std::string stackSlotLive(const Function &Tr, bool Indirect) {
+  if (Tr.isVarArg())
+    return Tr.hasFnAttribute(StackLiveAttr)
+               ? Tr.getFnAttribute(StackLiveAttr).getValueAsString().str()
+               : "";
+  SmallVector<ArgShape, 8> Args;
+  for (const Argument &Arg : Tr.args()) {
+    if (Indirect && Arg.getArgNo() == 0)
+      continue; // the callee, in r10
+    Args.push_back({Arg.getType(), Arg.getParamByValType(),
+                    Arg.getParamAlign().valueOrOne().value()});
+  }
+  return stackSlotLive(Tr.getParent()->getDataLayout(), Args);
+}
+
+// A variadic trampoline's count of them (callGPRs), in its name and in
+// this attribute: its type has the fixed arguments only.
+static const char *const CallGPRsAttr = "bulkhead-call-gprs";
+
 static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
                                bool Indirect) {
   unsigned GPRs = 0;
   for (const Argument &Arg : Tr.args()) {
     if (Indirect && Arg.getArgNo() == 0)
       continue; // the callee, in r10
-    Type *T = Arg.getType();
-    if (!Arg.hasByValAttr() &&
-        (T->isPointerTy() ||
-         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64)))
-      ++GPRs;
+    GPRs += inGPR(Arg.getType(), Arg.hasByValAttr());
+  }
+  // A variadic call's arguments past the fixed ones are in registers too:
+  // counting only the fixed ones cleared rdx and rcx under a logger's
+  // third and fourth arguments (review 82a). Without the call's count,
+  // none is cleared (the call site's scrub ran before they were set).
+  if (Tr.isVarArg()) {
+    unsigned Call = 6;
+    if (Tr.hasFnAttribute(CallGPRsAttr))
+      Tr.getFnAttribute(CallGPRsAttr).getValueAsString().getAsInteger(10,
+                                                                     Call);
+    GPRs = std::max(GPRs, Call);
   }
   if (GPRs < 3)
     E.line("xorl %edx, %edx");
@@ -472,13 +592,23 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
                                               FunctionType *FT,
                                               const Domain &From,
                                               const Domain &To,
-                                              uint64_t StackBytes) {
+                                              uint64_t StackBytes,
+                                              unsigned CallGPRs,
+                                              StringRef CallStackLive) {
   auto DomName = [](const Domain &D) {
     return D.kind == Domain::Compartment ? D.name : StringRef("0");
   };
   std::string Name = ("__bulkhead_tramp." + Callee.getName() + "." +
                       DomName(From) + "." + Twine(StackBytes))
                          .str();
+  // A variadic one per count of general registers the call's arguments
+  // take (clearUnusedArgRegs).
+  bool OutOfCompartment = From.kind == Domain::Compartment;
+  if (FT->isVarArg() && OutOfCompartment) {
+    Name += ".g" + std::to_string(CallGPRs);
+    if (StackBytes && !CallStackLive.empty())
+      Name += ".s" + CallStackLive.str();
+  }
   // One per call type too: calls of an unprototyped function may pass
   // different arguments, and the trampoline clears the registers that
   // carry none (clearUnusedArgRegs).
@@ -496,6 +626,11 @@ Function *Instrumenter::getOrCreateTrampoline(Function &Callee,
   // leave its gates' manifest entries pointing into a discarded section,
   // which GNU ld rejects.
   Function *Tr = Function::Create(FT, GlobalValue::InternalLinkage, Name, M);
+  if (FT->isVarArg() && OutOfCompartment && CallGPRs)
+    Tr->addFnAttr(CallGPRsAttr, std::to_string(CallGPRs));
+  if (FT->isVarArg() && OutOfCompartment && StackBytes &&
+      !CallStackLive.empty())
+    Tr->addFnAttr(StackLiveAttr, CallStackLive);
   // Parameter attributes (byval, sret) must match the callee's: callers lay
   // out the stack for the trampoline exactly as for the callee.
   AttributeList CA = Callee.getAttributes();
@@ -681,11 +816,41 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
         },
         Refused);
   if (ViaBuffer) {
+    // Only the bytes of each slot that hold a value: the rest is the
+    // compartment's dead stack (stackSlotLive).
+    std::string Live = stackSlotLive(*Tr, Indirect);
+    if (Live.size() != StackBytes / 8)
+      Live.assign(StackBytes / 8, '8');
     E.step("copy stack arguments to the buffer");
-    for (uint64_t I = 0; I < StackBytes; I += 8)
-      E.line("movq " + Twine(Above + 8 + I) + "(%rsp), %r10")
-          .line("movq " + Buffer + ", %r11")
+    for (uint64_t I = 0; I < StackBytes; I += 8) {
+      std::string Src = (Twine(Above + 8 + I) + "(%rsp)").str();
+      switch (Live[I / 8] - '0') {
+      case 8:
+        E.line("movq " + Src + ", %r10");
+        break;
+      case 4:
+        E.line("movl " + Src + ", %r10d");
+        break;
+      case 2:
+        E.line("movzwl " + Src + ", %r10d");
+        break;
+      case 1:
+        E.line("movzbl " + Src + ", %r10d");
+        break;
+      case 0:
+        E.line("xorl %r10d, %r10d");
+        break;
+      default: {
+        std::string Shift =
+            "$$" + std::to_string(64 - 8 * (Live[I / 8] - '0'));
+        E.line("movq " + Src + ", %r10")
+            .line("shlq " + Shift + ", %r10")
+            .line("shrq " + Shift + ", %r10");
+      }
+      }
+      E.line("movq " + Buffer + ", %r11")
           .line("movq %r10, %fs:" + Twine(I) + "(%r11)");
+    }
   }
   E.keepArgsAroundGate();
   E.checkedGate(ToD);
@@ -1175,7 +1340,8 @@ bool Instrumenter::switchStacks(CallBase &Call, Function &Callee,
   if (From.kind == Domain::Compartment)
     insertScrub(&Call); // unused argument registers carry nothing of From
   Call.setCalledOperand(
-      getOrCreateTrampoline(Callee, Call.getFunctionType(), From, To, *Bytes));
+      getOrCreateTrampoline(Callee, Call.getFunctionType(), From, To, *Bytes,
+                            callGPRs(Call), stackSlotLive(Call)));
   return true;
 }
 

@@ -268,12 +268,12 @@ static size_t xsave_size(const char *fx) {
 
 /* Once the compartment's copy is kept: what the kernel's frame (key-0
  * memory) says of compartment code's registers, all but where it was (rsp,
- * rip, flags, the fault words) and its PKRU. The program's handler is
- * given that frame, and it stays on the alternate stack afterwards: an
+ * rip, the system flags, the fault words) and its PKRU. The program's
+ * handler is given that frame, and it stays on the alternate stack: an
  * honest handler that logged it, or any later load, read the vault's
  * registers (attacks-sigframe-registers.c). The compartment resumes from
  * its copy, so nothing here changes how it goes on. n: xsave_size(fx), or 0
- * (the general registers only). */
+ * (the general registers and the legacy area only). */
 static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
   static const int kept[] = {REG_RSP,    REG_RIP, REG_EFL,     REG_CSGSFS,
                              REG_ERR,    REG_TRAPNO, REG_OLDMASK, REG_CR2};
@@ -284,12 +284,28 @@ static void wipe_registers(ucontext_t *uc, char *fx, size_t n) {
     if (!keep_it)
       uc->uc_mcontext.gregs[r] = 0;
   }
-  /* The legacy area's st0-7 and xmm0-15 (its control and status words
-   * stay), then every extended component but the PKRU, up to the software
-   * bytes' second magic word. */
-  if (!fx || !n)
+  /* Of the flags, the arithmetic ones (CF, PF, AF, ZF, SF, OF) are the
+   * result of the compartment's last compare or arithmetic on its values
+   * (review 82a, attacks-rev82a-sigframe-flags.c); the system ones (TF,
+   * IF, DF, AC, ...) stay. */
+  uc->uc_mcontext.gregs[REG_EFL] &= ~(greg_t)0x8d5;
+  /* The legacy area: the x87 status word's condition codes C0-C3 (its
+   * last fcom or fxam) and TOP, the tag word, the last opcode and the
+   * instruction and data pointers (where its last x87 instruction was and
+   * the address it used); st0-7 and xmm0-15. The control words, the
+   * status word's exception flags and the MXCSR stay. Then every extended
+   * component but the PKRU, up to the software bytes' second magic
+   * word. */
+  if (!fx)
     return;
+  uint16_t sw;
+  memcpy(&sw, fx + 2, 2);
+  sw &= 0x80ff;
+  memcpy(fx + 2, &sw, 2);
+  memset(fx + 4, 0, 24 - 4);
   memset(fx + 32, 0, 416 - 32);
+  if (!n)
+    return;
   unsigned char *pkru = bh_frame_pkru_at(uc);
   uint32_t kept_pkru = 0;
   if (pkru)
