@@ -599,15 +599,16 @@
  * registers not kept are tagged empty (ffree; also what MMX code or a
  * broken stack left valid), filled with +0 (fldz: a push into an empty
  * register raises nothing) and popped again (fstp st(0)): TOP, the tags
- * and the kept registers are as before, every other register is +0. In
- * between, fxam of that +0 sets the condition codes C0-C3 to 1000b (C3):
- * an fcom or fxam of the compartment's left them telling of its values
- * (fldz and fstp leave C0, C2 and C3 as they were). No FNINIT: the
- * control word (precision, rounding, exception masks), which the ABI
- * makes callee-saved and fesetround sets, stays, and so do the status
- * word's sticky exception flags (C: a call does not clear its caller's
- * flags). No memory, and no XRSTOR or FXRSTOR (gadgets bulkhead-scan
- * hunts). */
+ * and the kept registers are as before, every other register is +0.
+ * Last, fxam sets the condition codes C3-C0 by st0 alone, which an fcom
+ * or fxam of the compartment's had left telling of its values (fldz and
+ * fstp leave C0, C2 and C3 undefined, in practice as they were): 1001b,
+ * empty (of +0), where nothing is kept, else the kept result's class. No
+ * FNINIT: the control word (precision, rounding, exception masks), which
+ * the ABI makes callee-saved and fesetround sets, stays, and so do the
+ * status word's sticky exception flags (C: a call does not clear its
+ * caller's flags). No memory, and no XRSTOR or FXRSTOR (gadgets
+ * bulkhead-scan hunts). */
 #define BH_SCRUB_X87(REG, KEPT_ST)                                             \
   ".irp r,0,1,2,3,4,5,6,7\n"                                                   \
   ".if \\r >= " KEPT_ST "\n"                                                   \
@@ -617,10 +618,10 @@
   ".rept 8 - " KEPT_ST "\n"                                                    \
   "fldz\n"                                                                     \
   ".endr\n"                                                                    \
-  "fxam\n"                                                                     \
   ".rept 8 - " KEPT_ST "\n"                                                    \
   "fstp " REG "st(0)\n"                                                        \
-  ".endr\n"
+  ".endr\n"                                                                    \
+  "fxam\n"
 
 /* Clears the vector registers but xmm0..xmm(KEPT-1), which carry arguments
  * or results (KEPT: a string, "0" to "8"): xmm0-15 with SSE; with AVX
@@ -665,7 +666,7 @@
  * asm. */
 #define BH_ZERO_GPRS(LIST) ".irp r," LIST "\n  xorl %\\r, %\\r\n.endr\n"
 /* The runtime's own ways out of a compartment's rights: LIST and every
- * vector register. */
+ * vector and x87 register. */
 #define BH_SCRUB_ASM(LIST) BH_ZERO_GPRS(LIST) BH_SCRUB_VECTORS("$", "%", "0")
 
 /* ----------------------------------------------- names of the pass's own */

@@ -58,7 +58,7 @@ BULKHEAD_ENTRY(vault) int vault_call(int (*f)(int)) { return f(2); }
 // (review 79b, runtime/attacks-rev79b-longjmp-vectors.c), the x87 ones
 // too (runtime/attacks-x87-frame.c).
 // CHECK:       [[JMP:%.*]] = call i32 @_setjmp(
-// CHECK-NEXT:  call i32 asm sideeffect "# scrub in place\0Axorl %esi, %esi\0A{{.*}}testb $$2, __bulkhead_domain0+80(%rip)\0A{{.*}}vpxord %xmm\\r{{.*}}9903:\0A{{.*}}ffree %st({{.*}}fldz\0A{{.*}}fstp %st(0)\0A.endr\0A# skip the gate if the rights are held\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A# checked gate\0A{{.*}}wrpkru{{.*}}", "=r,0,{{.*}}~{rsi},~{rdi},~{r8},~{r9},~{r10},~{r11},~{xmm0},{{.*}}~{xmm31},~{k0},{{.*}},~{k7},~{st},~{st(1)},{{.*}},~{st(7)}"(i32 [[JMP]])
+// CHECK-NEXT:  call i32 asm sideeffect "# scrub in place\0Axorl %esi, %esi\0A{{.*}}testb $$2, __bulkhead_domain0+80(%rip)\0A{{.*}}vpxord %xmm\\r{{.*}}9903:\0A{{.*}}ffree %st({{.*}}fldz\0A{{.*}}fstp %st(0)\0A.endr\0Afxam\0A# skip the gate if the rights are held\0Acmpl $$0, __bulkhead_domain0+12(%rip)\0Aje 3f\0Axorl %ecx, %ecx\0Ardpkru\0Acmpl __bulkhead_domain0(%rip), %eax\0Aje 3f\0A# checked gate\0A{{.*}}wrpkru{{.*}}", "=r,0,{{.*}}~{rsi},~{rdi},~{r8},~{r9},~{r10},~{r11},~{xmm0},{{.*}}~{xmm31},~{k0},{{.*}},~{k7},~{st},~{st(1)},{{.*}},~{st(7)}"(i32 [[JMP]])
 // CHECK:       call i32 %{{.*}}(i32 noundef 1)
 // CHECK-NEXT:  call void asm sideeffect "callq __bulkhead_reenter_default", "~{memory},{{.*}}"()
 // CHECK-NOT:   wrpkru

@@ -4,8 +4,8 @@
 // clears zmm16-31 and k0-7 where the CPU has AVX-512, the upper halves of
 // ymm/zmm0-15 where it has AVX, xmm0-15 but the kept ones, and the x87
 // registers but the kept ones (BH_SCRUB_VECTORS_ST, include/bulkhead/
-// abi.h): each tagged empty, filled with +0 and popped again (an fxam of
-// the +0 in between sets the condition codes), no FNINIT. A
+// abi.h): each tagged empty, filled with +0 and popped again, then an
+// fxam sets the condition codes by st0 alone; no FNINIT. A
 // double result keeps one vector register; an int result none; a long
 // double st0 (".0.st1"), a _Complex long double st0 and st1 (".0.st2").
 // -bulkhead-scrub=gpr defines none.
@@ -61,8 +61,9 @@ BULKHEAD_ENTRY(vault) long double _Complex vault_parts(long double x) {
 // ASM0-NEXT: ffree %st(0)
 // ASM0: ffree %st(7)
 // ASM0-COUNT-8: fldz
+// ASM0-NEXT: fstp %st(0)
+// ASM0-COUNT-7: fstp %st(0)
 // ASM0-NEXT: fxam
-// ASM0-COUNT-8: fstp %st(0)
 // ASM0-NEXT: retq
 // ASM0-NOT: fninit
 
@@ -77,8 +78,8 @@ BULKHEAD_ENTRY(vault) long double _Complex vault_parts(long double x) {
 // ASM1: xorps %xmm15, %xmm15
 // ASM1-NEXT: .Ltmp{{[0-9]+}}:
 // ASM1-NEXT: ffree %st(0)
-// ASM1: fxam
 // ASM1-COUNT-8: fstp %st(0)
+// ASM1-NEXT: fxam
 // ASM1-NEXT: retq
 
 // A long double result: st0 is neither freed nor overwritten; 7 pushes of
@@ -91,9 +92,9 @@ BULKHEAD_ENTRY(vault) long double _Complex vault_parts(long double x) {
 // ST1-NEXT: ffree %st(2)
 // ST1: ffree %st(7)
 // ST1-COUNT-7: fldz
-// ST1-NEXT: fxam
 // ST1-NEXT: fstp %st(0)
 // ST1-COUNT-6: fstp %st(0)
+// ST1-NEXT: fxam
 // ST1-NEXT: retq
 
 // ST2-LABEL: __bulkhead_scrub_vectors.0.st2:
@@ -102,7 +103,7 @@ BULKHEAD_ENTRY(vault) long double _Complex vault_parts(long double x) {
 // ST2-NEXT: ffree %st(2)
 // ST2: ffree %st(7)
 // ST2-COUNT-6: fldz
-// ST2-NEXT: fxam
 // ST2-NEXT: fstp %st(0)
 // ST2-COUNT-5: fstp %st(0)
+// ST2-NEXT: fxam
 // ST2-NEXT: retq

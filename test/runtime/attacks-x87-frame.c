@@ -16,7 +16,7 @@
 // scrub cleared the x87 registers: ATTACK SUCCEEDED in all six runs below,
 // 3 times of 3 in the PKU guest, key words 5 and 7 in the frame's ST4 and
 // ST5 slots. Now each register not kept for a result is tagged empty,
-// filled with +0 and popped again, and an fxam of that +0 sets the
+// filled with +0 and popped again, and an fxam of the empty st0 sets the
 // condition codes (BH_SCRUB_X87, include/bulkhead/abi.h; docs/design.md
 // step 9); -bulkhead-scrub=gpr still leaves them.
 // REQUIRES: pku
@@ -35,7 +35,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: vault key in the signal frame's XSAVE image: no
 // CHECK-NEXT: ST0-7 in the signal frame all zero: yes
-// CHECK-NEXT: condition codes C3-C0: 1000
+// CHECK-NEXT: condition codes C3-C0: 1001
 // LEAK: ATTACK SUCCEEDED
 #include "Inputs/check.h"
 #include "Inputs/key-scan.h"
@@ -121,7 +121,7 @@ int main(int argc, char **argv) {
   printf("x87 registers in the signal frame: %s\n", saved_st ? "yes" : "no");
   key_verdict(found, "in the signal frame's XSAVE image");
   printf("ST0-7 in the signal frame all zero: %s\n", st_zero ? "yes" : "no");
-  /* C3 C2 C1 C0: what the scrub's fxam of +0 sets. */
+  /* C3 C2 C1 C0: what the scrub's last fxam sets, st0 empty (of +0). */
   printf("condition codes C3-C0: %d%d%d%d\n", (fsw >> 14) & 1, (fsw >> 10) & 1,
          (fsw >> 9) & 1, (fsw >> 8) & 1);
   return 0;
