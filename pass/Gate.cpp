@@ -9,6 +9,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
@@ -173,20 +174,29 @@ void cutIntegerArgs(CallBase &Call) {
     // site's scrub: a vault's running total passed as a double to a
     // default-domain variadic logger carried the vector's other lane,
     // which the logger's prologue stored in its register save area on the
-    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). Only where
-    // the vector registers are scrubbed. Not a half: LLVM 19 gives it no
-    // register for an "x" operand without AVX512-FP16 (open).
-    if (T->isFloatTy() || T->isDoubleTy()) {
+    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). So is a
+    // vector narrower than the register: a struct of two floats or a
+    // _Complex float, <2 x float>, carried the other two lanes of the
+    // vector the vault computed it in (attacks-vector-arg-upper.c); it is
+    // cut as a double (LLVM has no register for an "x" operand of an
+    // 8-byte vector type). Clang passes no narrower vector in an xmm
+    // register (a 4-byte one goes as an i32). Only where the vector
+    // registers are scrubbed. Not a half: LLVM 19 gives it no register
+    // for an "x" operand without AVX512-FP16 (open).
+    Type *Scalar = T;
+    if (isa<FixedVectorType>(T) &&
+        Call.getModule()->getDataLayout().getTypeStoreSize(T) == 8)
+      Scalar = B.getDoubleTy();
+    if (Scalar->isFloatTy() || Scalar->isDoubleTy()) {
       if (scrubLevel() != ScrubLevel::Vector)
         continue;
-      std::string Shift = T->isDoubleTy() ? "" : "12";
       auto *Cut = InlineAsm::get(
-          FunctionType::get(T, {T}, false),
-          Shift.empty() ? "movq $0, $0"
-                        : "pslldq $$" + Shift + ", $0\n\tpsrldq $$" + Shift +
-                              ", $0",
+          FunctionType::get(Scalar, {Scalar}, false),
+          Scalar->isDoubleTy() ? "movq $0, $0"
+                               : "pslldq $$12, $0\n\tpsrldq $$12, $0",
           "=x,0", /*hasSideEffects=*/false);
-      Arg.set(B.CreateCall(Cut, {Arg.get()}));
+      Arg.set(B.CreateBitCast(
+          B.CreateCall(Cut, {B.CreateBitCast(Arg.get(), Scalar)}), T));
       continue;
     }
     auto *IT = dyn_cast<IntegerType>(T);

@@ -217,6 +217,20 @@ GlobalVariable *Instrumenter::getOrCreateArgBuffer() {
   return GV;
 }
 
+// Whether an argument or result of type T takes one SSE register: a
+// float, double or half, or a vector of at most 16 bytes (clang passes a
+// struct of two floats and a _Complex float as <2 x float>). Past the
+// eighth such argument it takes a stack slot of 8 bytes, or of 16, aligned
+// to 16, for a vector wider than 8 (sseStackSlot).
+static bool inSSE(const DataLayout &DL, Type *T) {
+  if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy())
+    return true;
+  return isa<FixedVectorType>(T) && DL.getTypeAllocSize(T) <= 16;
+}
+static uint64_t sseStackSlot(const DataLayout &DL, Type *T) {
+  return DL.getTypeAllocSize(T) > 8 ? 16 : 8;
+}
+
 // Bytes the SysV x86-64 ABI passes on the stack for Call's arguments, or
 // an explanation of why this signature is not classified here.
 static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
@@ -235,7 +249,8 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
                 RetST->getElementType(0)->isX86_FP80Ty() &&
                 RetST->getElementType(1)->isX86_FP80Ty());
   if (!Ret->isVoidTy() && !InX87 &&
-      (Ret->isVectorTy() || DL.getTypeAllocSize(Ret) > 16)) {
+      ((Ret->isVectorTy() && !inSSE(DL, Ret)) ||
+       DL.getTypeAllocSize(Ret) > 16)) {
     Why = "its return type is returned in a way not classified here";
     return std::nullopt;
   }
@@ -266,16 +281,17 @@ static std::optional<uint64_t> stackArgBytes(const CallBase &Call,
         ++GPRs;
       else
         Off += 8;
-    } else if (T->isFloatTy() || T->isDoubleTy() || T->isHalfTy()) {
+    } else if (inSSE(DL, T)) {
       if (SSEs < 8)
         ++SSEs;
       else
-        Off += 8;
+        Off = alignTo(Off, sseStackSlot(DL, T)) + sseStackSlot(DL, T);
     } else if (T->isX86_FP80Ty()) {
       Off = alignTo(Off, 16) + 16; // long double always goes in memory
     } else {
       Why = Arg + " has a type whose passing (registers or stack) is not "
-                  "classified here (i128, vector, __float128 or aggregate)";
+                  "classified here (i128, a vector wider than 16 bytes, "
+                  "__float128 or aggregate)";
       return std::nullopt;
     }
   }
@@ -491,12 +507,13 @@ static std::string stackSlotLive(const DataLayout &DL,
                                                                          : 8);
         Off += 8;
       }
-    } else if (A.T->isFloatTy() || A.T->isDoubleTy() || A.T->isHalfTy()) {
+    } else if (inSSE(DL, A.T)) {
       if (SSEs < 8)
         ++SSEs;
       else {
-        Mark(Off, A.T->isDoubleTy() ? 8 : A.T->isFloatTy() ? 4 : 2);
-        Off += 8;
+        Off = alignTo(Off, sseStackSlot(DL, A.T));
+        Mark(Off, DL.getTypeStoreSize(A.T));
+        Off += sseStackSlot(DL, A.T);
       }
     } else if (A.T->isX86_FP80Ty()) {
       Off = alignTo(Off, 16);

@@ -36,3 +36,25 @@ BULKHEAD_ENTRY(vault) void vault_log(long x) {
 // CHECK-NOT: asm "", "=r,0"
 // CHECK: ret void
 void plain_log(long x) { note((int)(x >> 8), (short)(x >> 16), x, 7); }
+
+// A vector of 8 bytes (a struct of two floats, <2 x float>) is cut as a
+// double (movq keeps the low 8 bytes of its xmm register); a 16-byte
+// vector fills its register and is passed as it is; clang passes a 4-byte
+// one as an i32 (runtime/attacks-vector-arg-upper.c).
+struct point {
+  float x, y;
+};
+typedef float v4f __attribute__((vector_size(16)));
+typedef short v2s __attribute__((vector_size(4)));
+void show(struct point, v2s, v4f);
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_show
+// CHECK: [[DC:%[0-9]+]] = {{.*}}call double asm "movq $0, $0", "=x,0"(double %
+// CHECK-NEXT: [[V:%[0-9]+]] = bitcast double [[DC]] to <2 x float>
+// CHECK: [[S:%[0-9]+]] = {{.*}}call i64 asm "", "=r,0"
+// CHECK-NEXT: [[S32:%[0-9]+]] = trunc i64 [[S]] to i32
+// CHECK: call void @{{.*}}show{{.*}}(<2 x float> [[V]], i32 noundef [[S32]], <4 x float> noundef %
+// NONE-NOT: asm "movq $0, $0"
+BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s) {
+  v4f v = *p * 2;
+  show((struct point){v[0], v[1]}, s * 3, v);
+}
