@@ -119,6 +119,17 @@ void insertGateIfNeededKeeping(CallBase &Call, StringRef DomainSymbol,
   Call.replaceUsesWithIf(Kept, [&](Use &U) { return U.getUser() != Kept; });
 }
 
+// V, an integer narrower than 64 bits, cut to its width: zext (a 32-bit
+// or narrower move, which clears the rest of the register), then an asm
+// the optimizer cannot see through; the trunc after it costs nothing and
+// every later copy is of the cut register.
+static Value *cutToWidth(IRBuilder<> &B, Value *V) {
+  Type *I64 = B.getInt64Ty();
+  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
+                            /*hasSideEffects=*/false);
+  return B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(V, I64)}), V->getType());
+}
+
 void cutIntegerResult(CallBase &Call) {
   auto *IT = dyn_cast<IntegerType>(Call.getType());
   if (!IT || IT->getBitWidth() >= 64 || !scrubsRegisters())
@@ -143,25 +154,19 @@ void cutIntegerResult(CallBase &Call) {
       report_fatal_error("bulkhead: cannot split an invoke's normal edge");
     At = &*Normal->getFirstInsertionPt();
   }
-  // zext (a 32-bit or narrower move, which clears the rest), then an asm
-  // the optimizer cannot see through: the trunc after it costs nothing
-  // and every later copy is of the cut register.
+  SmallVector<Use *, 8> Uses;
+  for (Use &U : Call.uses())
+    Uses.push_back(&U);
   IRBuilder<> B(At);
-  Type *I64 = B.getInt64Ty();
-  Value *Wide = B.CreateZExt(&Call, I64);
-  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
-                            /*hasSideEffects=*/false);
-  Value *Cut = B.CreateTrunc(B.CreateCall(IA, {Wide}), IT);
-  Call.replaceUsesWithIf(Cut, [&](Use &U) { return U.getUser() != Wide; });
+  Value *Cut = cutToWidth(B, &Call);
+  for (Use *U : Uses)
+    U->set(Cut);
 }
 
 void cutIntegerArgs(CallBase &Call) {
   if (!scrubsRegisters())
     return;
   IRBuilder<> B(&Call);
-  Type *I64 = B.getInt64Ty();
-  auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
-                            /*hasSideEffects=*/false);
   for (Use &Arg : Call.args()) {
     Type *T = Arg->getType();
     // A constant is materialized whole (a load or xorps of its own).
@@ -202,7 +207,7 @@ void cutIntegerArgs(CallBase &Call) {
     auto *IT = dyn_cast<IntegerType>(T);
     if (!IT || IT->getBitWidth() >= 64)
       continue;
-    Arg.set(B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(Arg, I64)}), IT));
+    Arg.set(cutToWidth(B, Arg));
   }
 }
 

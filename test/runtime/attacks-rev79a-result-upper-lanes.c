@@ -22,6 +22,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: total 1.0; secret found on the stack: no
 #include "Inputs/check.h"
+#include "Inputs/key-scan.h"
 
 typedef double v2d __attribute__((vector_size(16)));
 typedef float v4f __attribute__((vector_size(16)));
@@ -46,15 +47,6 @@ BULKHEAD_ENTRY(vault) float vault_addf(const v4f *delta) {
   return s[0];
 }
 
-/* Whether the 8 bytes at want lie in the 4 KiB of dead stack below sp:
- * key-0 loads only. */
-static int on_stack(const char *sp, const char *want) {
-  for (const char *p = sp - 4096; p + 8 <= sp; p++)
-    if (!__builtin_memcmp(p, want, 8))
-      return 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   static const v2d delta = {1.0, 0.0};
@@ -68,7 +60,7 @@ int main(int argc, char **argv) {
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   /* Rebuilt from the literal: main cannot read the vault's copy. */
   static const char want[8] = SECRET;
-  int found = on_stack(sp, want);
+  int found = dead_stack_has(sp, want, 8);
   if (found)
     printf("ATTACK SUCCEEDED: the vault's secret is in key-0 stack memory\n");
   printf("%s; secret found on the stack: %s\n", line, found ? "yes" : "no");
