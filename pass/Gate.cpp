@@ -163,45 +163,71 @@ void cutIntegerResult(CallBase &Call) {
     U->set(Cut);
 }
 
+// The bytes of its xmm register that an argument of type T fills, if it
+// leaves the rest: a float, double or half, or a vector of 8 bytes (a
+// struct of two floats or a _Complex float, <2 x float>; clang passes no
+// narrower vector in an xmm register: a 4-byte one goes as an i32). 0 for
+// any other type.
+static unsigned laneBytes(const DataLayout &DL, Type *T) {
+  if (T->isHalfTy() || T->isFloatTy() || T->isDoubleTy() ||
+      (isa<FixedVectorType>(T) && DL.getTypeStoreSize(T) == 8))
+    return DL.getTypeStoreSize(T);
+  return 0;
+}
+
+// V, of laneBytes' Bytes, with the rest of its xmm register cleared. The
+// asm's operand is a double, float or <8 x i16> (lane 0 a half, in and
+// out of a vector register as it is: a half through a general register
+// comes back with pinsrw, which keeps the other lanes of whatever
+// register it lands in): LLVM has no register for an "x" operand of a
+// half or of an 8-byte vector type.
+static Value *cutToLane(IRBuilder<> &B, Value *V, unsigned Bytes) {
+  Type *T = V->getType();
+  auto *Halves = FixedVectorType::get(B.getHalfTy(), 8);
+  Type *Op = Bytes == 8   ? B.getDoubleTy()
+             : Bytes == 4 ? B.getFloatTy()
+                          : FixedVectorType::get(B.getInt16Ty(), 8);
+  Value *In = Bytes == 2 ? B.CreateBitCast(
+                               B.CreateInsertElement(PoisonValue::get(Halves),
+                                                     V, B.getInt64(0)),
+                               Op)
+                         : B.CreateBitCast(V, Op);
+  std::string Shift = "$$" + std::to_string(16 - Bytes);
+  auto *Cut = InlineAsm::get(
+      FunctionType::get(Op, {Op}, false),
+      Bytes == 8 ? "movq $0, $0"
+                 : "pslldq " + Shift + ", $0\n\tpsrldq " + Shift + ", $0",
+      "=x,0", /*hasSideEffects=*/false);
+  Value *Out = B.CreateCall(Cut, {In});
+  return Bytes == 2 ? B.CreateExtractElement(B.CreateBitCast(Out, Halves),
+                                             B.getInt64(0))
+                    : B.CreateBitCast(Out, T);
+}
+
 void cutIntegerArgs(CallBase &Call) {
   if (!scrubsRegisters())
     return;
+  const DataLayout &DL = Call.getModule()->getDataLayout();
   IRBuilder<> B(&Call);
   for (Use &Arg : Call.args()) {
     Type *T = Arg->getType();
     // A constant is materialized whole (a load or xorps of its own).
     if (isa<Constant>(Arg))
       continue;
-    // A float or double in an xmm register: its value's bytes are
-    // kept, the rest of the 128 bits cleared. The compiler passes the
-    // register it computed a vector in when the value is one of its
-    // lanes, or reloads the whole 16 bytes it spilled across the call
-    // site's scrub: a vault's running total passed as a double to a
-    // default-domain variadic logger carried the vector's other lane,
-    // which the logger's prologue stored in its register save area on the
-    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). So is a
-    // vector narrower than the register: a struct of two floats or a
-    // _Complex float, <2 x float>, carried the other two lanes of the
-    // vector the vault computed it in (attacks-vector-arg-upper.c); it is
-    // cut as a double (LLVM has no register for an "x" operand of an
-    // 8-byte vector type). Clang passes no narrower vector in an xmm
-    // register (a 4-byte one goes as an i32). Only where the vector
-    // registers are scrubbed. Not a half: LLVM 19 gives it no register
-    // for an "x" operand without AVX512-FP16 (open).
-    Type *Scalar = T;
-    if (isa<FixedVectorType>(T) &&
-        Call.getModule()->getDataLayout().getTypeStoreSize(T) == 8)
-      Scalar = B.getDoubleTy();
-    if (Scalar->isFloatTy() || Scalar->isDoubleTy()) {
-      if (scrubLevel() != ScrubLevel::Vector)
-        continue;
-      auto *Cut = InlineAsm::get(
-          FunctionType::get(Scalar, {Scalar}, false),
-          Scalar->isDoubleTy() ? "movq $0, $0"
-                               : "pslldq $$12, $0\n\tpsrldq $$12, $0",
-          "=x,0", /*hasSideEffects=*/false);
-      Arg.set(B.CreateBitCast(
-          B.CreateCall(Cut, {B.CreateBitCast(Arg.get(), Scalar)}), T));
+    // A value in an xmm register keeps its bytes, the rest of the 128
+    // bits cleared. The compiler passes the register it computed a vector
+    // in when the value is one of its lanes, or reloads the whole 16
+    // bytes it spilled across the call site's scrub: a vault's running
+    // total passed as a double to a default-domain variadic logger carried
+    // the vector's other lane, which the logger's prologue stored in its
+    // register save area on the key-0 stack (review 82a,
+    // attacks-rev82a-fp-arg-upper.c); a struct of two floats, the other
+    // two lanes (attacks-vector-arg-upper.c); a half, the other seven
+    // (attacks-half-arg-upper.c). Only where the vector registers are
+    // scrubbed.
+    if (unsigned Bytes = laneBytes(DL, T)) {
+      if (scrubLevel() == ScrubLevel::Vector)
+        Arg.set(cutToLane(B, Arg, Bytes));
       continue;
     }
     auto *IT = dyn_cast<IntegerType>(T);

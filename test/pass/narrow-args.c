@@ -58,3 +58,14 @@ BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s) {
   v4f v = *p * 2;
   show((struct point){v[0], v[1]}, s * 3, v);
 }
+
+// A _Float16 is cut as lane 0 of an <8 x i16>, in and out of its vector
+// register without a general one (runtime/attacks-half-arg-upper.c).
+void take(_Float16);
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_half
+// CHECK: [[H:%[0-9]+]] = {{.*}}call <8 x i16> asm "pslldq $$14, $0\0A\09psrldq $$14, $0", "=x,0"(<8 x i16> %
+// CHECK-NEXT: [[HV:%[0-9]+]] = bitcast <8 x i16> [[H]] to <8 x half>
+// CHECK-NEXT: [[HC:%[0-9]+]] = extractelement <8 x half> [[HV]], i64 0
+// CHECK: call void @{{.*}}take{{.*}}(half noundef [[HC]])
+// NONE-NOT: asm "pslldq $$14
+BULKHEAD_ENTRY(vault) void vault_half(_Float16 x) { take(x * 3); }
