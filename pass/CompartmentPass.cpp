@@ -5,6 +5,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
+#include "Padding.h"
 #include "StandIns.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -104,6 +105,11 @@ void Instrumenter::run() {
     if (Entry.second.role == Role::Data)
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment, Entry.second.claimed);
+  // A compartment's struct results with their padding cleared, before
+  // its entries are split (the bodies keep it).
+  for (Function &F : M)
+    if (!F.isDeclaration() && domainOf(F).kind == Domain::Compartment)
+      clearResultPadding(F);
   // 5. Entries split into body and thunk before anything calls a body.
   splitEntries();
   redirectAliases(); // aliases of compartment code: of its gateways

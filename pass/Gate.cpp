@@ -2,6 +2,7 @@
 #include "Gate.h"
 #include "../include/bulkhead/abi.h"
 #include "AsmEmitter.h"
+#include "Padding.h"
 #include "ScrubRoutines.h"
 
 #include "llvm/ADT/Statistic.h"
@@ -214,6 +215,9 @@ void cutIntegerArgs(CallBase &Call) {
     // A constant is materialized whole (a load or xorps of its own).
     if (isa<Constant>(Arg))
       continue;
+    // A struct passed as integers loaded from its variable: not its
+    // padding (attacks-struct-padding.c).
+    Arg.set(clearPadding(B, Arg));
     // A value in an xmm register keeps its bytes, the rest of the 128
     // bits cleared. The compiler passes the register it computed a vector
     // in when the value is one of its lanes, or reloads the whole 16

@@ -13,7 +13,8 @@
 // a result of 32 bits or less by a 32-bit move (pass/Stacks.cpp,
 // keepResultGPR; 8- and 16-bit results are extended to 32 by the callee,
 // which clang's callers rely on). An aggregate returned in registers (e.g.
-// struct {int; char} as one i64) still carries its padding bytes: open.
+// struct {int; char} as one i64) carried its padding bytes too, cleared
+// since (attacks-struct-padding.c).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s

@@ -1,0 +1,135 @@
+// Padding.cpp - see Padding.h. Runs before any optimization (the pass's
+// pipeline-start callback), where clang's coerced loads still read the
+// struct's own variable: a local's type says where its padding is. Later
+// SROA would leave those bytes undefined, which the backend fills with
+// whatever a register held: a vault that copied a key word into a struct
+// returned the word's bytes in its padding (attacks-struct-padding.c).
+#include "Padding.h"
+
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+
+#include <optional>
+#include <vector>
+
+using namespace llvm;
+
+namespace bulkhead {
+
+// Marks false in Pad (bytes [Lo, Lo + Pad.size()) of the object) each byte
+// an element of type T at byte At holds data in. Padding: the gaps a
+// struct's layout leaves between and after its elements, and a scalar's
+// bytes past its store size (a long double's 6). Every byte of a union
+// (clang: a struct named union.*, typed as one of its members) is data.
+static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
+                     std::vector<bool> &Pad) {
+  uint64_t Hi = Lo + Pad.size(), Size = DL.getTypeAllocSize(T);
+  if (At >= Hi || At + Size <= Lo)
+    return;
+  auto Data = [&](uint64_t From, uint64_t N) {
+    for (uint64_t I = std::max(From, Lo); I < std::min(From + N, Hi); ++I)
+      Pad[I - Lo] = false;
+  };
+  if (auto *ST = dyn_cast<StructType>(T)) {
+    if (ST->hasName() && ST->getName().starts_with("union.")) {
+      Data(At, Size);
+      return;
+    }
+    const StructLayout *SL = DL.getStructLayout(ST);
+    for (unsigned E = 0; E < ST->getNumElements(); ++E)
+      markData(DL, ST->getElementType(E),
+               At + SL->getElementOffset(E).getFixedValue(), Lo, Pad);
+  } else if (auto *AT = dyn_cast<ArrayType>(T)) {
+    uint64_t Stride = DL.getTypeAllocSize(AT->getElementType());
+    if (!Stride)
+      return;
+    // Only the elements that meet the window.
+    uint64_t First = At >= Lo ? 0 : (Lo - At) / Stride;
+    for (uint64_t K = First; K < AT->getNumElements() && At + K * Stride < Hi;
+         ++K)
+      markData(DL, AT->getElementType(), At + K * Stride, Lo, Pad);
+  } else {
+    Data(At, DL.getTypeStoreSize(T));
+  }
+}
+
+// The bytes of the N at Off in a variable of type T that are padding.
+static std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
+                                   uint64_t N) {
+  std::vector<bool> Pad(N, true);
+  markData(DL, T, 0, Off, Pad);
+  return Pad;
+}
+
+// The mask of an integer of type IT at byte Off of Pad that keeps its data
+// bytes, or none if it has no padding byte.
+static std::optional<APInt> dataMask(IntegerType *IT,
+                                     const std::vector<bool> &Pad,
+                                     uint64_t Off) {
+  APInt Keep = APInt::getAllOnes(IT->getBitWidth());
+  bool Any = false;
+  for (unsigned Bit = 0; Bit < IT->getBitWidth(); ++Bit)
+    if (Off + Bit / 8 < Pad.size() && Pad[Off + Bit / 8]) {
+      Keep.clearBit(Bit);
+      Any = true;
+    }
+  if (!Any)
+    return std::nullopt;
+  return Keep;
+}
+
+Value *clearPadding(IRBuilderBase &B, Value *V) {
+  auto *Load = dyn_cast<LoadInst>(V);
+  if (!Load || Load->isVolatile())
+    return V;
+  const DataLayout &DL = Load->getModule()->getDataLayout();
+  APInt Off(DL.getIndexTypeSizeInBits(Load->getPointerOperandType()), 0);
+  const Value *Base =
+      Load->getPointerOperand()->stripAndAccumulateConstantOffsets(
+          DL, Off, /*AllowNonInbounds=*/true);
+  Type *Object = nullptr;
+  if (auto *AI = dyn_cast<AllocaInst>(Base))
+    Object = AI->getAllocatedType();
+  else if (auto *GV = dyn_cast<GlobalVariable>(Base))
+    Object = GV->getValueType();
+  Type *T = V->getType();
+  if (!Object || Off.isNegative() || !(T->isIntegerTy() || T->isStructTy()))
+    return V;
+  uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(T);
+  std::vector<bool> Pad = paddingOf(DL, Object, At, N);
+  if (auto *IT = dyn_cast<IntegerType>(T)) {
+    if (auto Keep = dataMask(IT, Pad, 0))
+      return B.CreateAnd(V, ConstantInt::get(IT, *Keep));
+    return V;
+  }
+  // A struct of integers and others ({i64, i64}, {i64, double}): its
+  // integer elements, each at its place in the literal struct.
+  auto *ST = cast<StructType>(T);
+  const StructLayout *SL = DL.getStructLayout(ST);
+  Value *Out = V;
+  for (unsigned E = 0; E < ST->getNumElements(); ++E)
+    if (auto *ET = dyn_cast<IntegerType>(ST->getElementType(E)))
+      if (auto Keep =
+              dataMask(ET, Pad, SL->getElementOffset(E).getFixedValue()))
+        Out = B.CreateInsertValue(
+            Out,
+            B.CreateAnd(B.CreateExtractValue(Out, E), ConstantInt::get(ET, *Keep)),
+            E);
+  return Out;
+}
+
+void clearResultPadding(Function &F) {
+  for (BasicBlock &BB : F)
+    if (auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator()))
+      if (Value *V = Ret->getReturnValue()) {
+        IRBuilder<> B(Ret);
+        Ret->setOperand(0, clearPadding(B, V));
+      }
+}
+
+} // namespace bulkhead

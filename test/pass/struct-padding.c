@@ -1,0 +1,67 @@
+// A compartment's struct result, and a struct argument of its calls out,
+// passed as integers loaded from the struct's variable, get their padding
+// bytes cleared (an `and` with the data bytes' mask) before any
+// optimization: a tag {char; int} keeps bytes 0 and 4-7 of its i64; the
+// first eight bytes of {char; int; long} the same. A union's bytes are all
+// data (one member's padding is another's data), and the default domain's
+// code is left as it is (runtime/attacks-struct-padding.c).
+// RUN: %clang_bh -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
+// RUN: %clang_bh -O0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefix=O0
+#include <bulkhead.h>
+
+struct tag {
+  char check;
+  int count;
+};
+struct big_tag {
+  struct tag t;
+  long serial;
+};
+union word {
+  struct tag t;
+  long l;
+};
+BULKHEAD_DATA(vault) struct tag vault_t;
+BULKHEAD_DATA(vault) union word vault_w;
+void take(struct tag);
+void take_word(union word);
+
+// O0-LABEL: define {{.*}}i64 @__bulkhead_body.vault_tag
+// O0: [[R:%[0-9]+]] = load i64, ptr %
+// O0-NEXT: [[M:%[0-9]+]] = and i64 [[R]], -4294967041
+// O0-NEXT: ret i64 [[M]]
+BULKHEAD_ENTRY(vault) struct tag vault_tag(void) { return vault_t; }
+
+// O0-LABEL: define {{.*}}{ i64, i64 } @__bulkhead_body.vault_big
+// O0: [[B:%[0-9]+]] = load { i64, i64 }, ptr %
+// O0-NEXT: [[E:%[0-9]+]] = extractvalue { i64, i64 } [[B]], 0
+// O0-NEXT: [[EM:%[0-9]+]] = and i64 [[E]], -4294967041
+// O0-NEXT: [[BM:%[0-9]+]] = insertvalue { i64, i64 } [[B]], i64 [[EM]], 0
+// O0-NEXT: ret { i64, i64 } [[BM]]
+BULKHEAD_ENTRY(vault) struct big_tag vault_big(void) {
+  struct big_tag b = {vault_t, 1};
+  return b;
+}
+
+// An argument from a global of the type, and a union left whole.
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_give
+// CHECK: and i64 %{{[0-9]+}}, -4294967041
+// CHECK: call void @{{.*}}take{{.*}}(i64
+// CHECK-NOT: and i64
+// CHECK: call void @{{.*}}take_word{{.*}}(i64
+// O0-LABEL: define {{.*}}@__bulkhead_body.vault_give
+// O0: [[G:%[0-9]+]] = load i64, ptr @vault_t
+// O0: [[GM:%[0-9]+]] = and i64 [[G]], -4294967041
+// O0: call void @__bulkhead_tramp.take.vault.0(i64 [[GM]])
+// O0: [[U:%[0-9]+]] = load i64, ptr @vault_w
+// O0-NOT: and i64 [[U]]
+// O0: call void @{{.*}}take_word{{.*}}(i64 {{.*}}[[U]])
+BULKHEAD_ENTRY(vault) void vault_give(void) {
+  take(vault_t);
+  take_word(vault_w);
+}
+
+// O0-LABEL: define {{.*}}i64 @plain_tag
+// O0-NOT: and i64
+// O0: ret i64
+struct tag plain_tag(struct tag *p) { return *p; }
