@@ -184,9 +184,36 @@ void cutIntegerArgs(CallBase &Call) {
     // registers are scrubbed. Not a half: LLVM 19 gives it no register
     // for an "x" operand without AVX512-FP16 (open).
     Type *Scalar = T;
-    if (isa<FixedVectorType>(T) &&
-        Call.getModule()->getDataLayout().getTypeStoreSize(T) == 8)
+    auto *VT = dyn_cast<FixedVectorType>(T);
+    uint64_t VBytes =
+        VT ? Call.getModule()->getDataLayout().getTypeStoreSize(T) : 16;
+    if (VBytes == 8)
       Scalar = B.getDoubleTy();
+    else if (VBytes < 16) {
+      // Any other vector narrower than its register (a vector of three
+      // floats or ints, <3 x float>, 12 bytes) carried the vault's fourth
+      // lane (review 83a, attacks-rev83a-vec3-arg-upper.c): widened to 16
+      // bytes of its elements (lanes LLVM's widening of it has anyway),
+      // the bytes above its own shifted out, and narrowed back.
+      if (scrubLevel() != ScrubLevel::Vector)
+        continue;
+      unsigned EltBits = VT->getElementType()->getPrimitiveSizeInBits();
+      if (EltBits < 8 || 128 % EltBits)
+        continue;
+      SmallVector<int, 16> Widen, Narrow;
+      for (unsigned I = 0; I < 128 / EltBits; ++I)
+        Widen.push_back(I < VT->getNumElements() ? int(I) : -1);
+      for (unsigned I = 0; I < VT->getNumElements(); ++I)
+        Narrow.push_back(I);
+      Value *Wide = B.CreateShuffleVector(Arg.get(), Widen);
+      std::string Shift = "$$" + std::to_string(16 - VBytes);
+      auto *Cut = InlineAsm::get(
+          FunctionType::get(Wide->getType(), {Wide->getType()}, false),
+          "pslldq " + Shift + ", $0\n\tpsrldq " + Shift + ", $0", "=x,0",
+          /*hasSideEffects=*/false);
+      Arg.set(B.CreateShuffleVector(B.CreateCall(Cut, {Wide}), Narrow));
+      continue;
+    }
     if (Scalar->isFloatTy() || Scalar->isDoubleTy()) {
       if (scrubLevel() != ScrubLevel::Vector)
         continue;
