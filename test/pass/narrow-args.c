@@ -58,3 +58,16 @@ BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s) {
   v4f v = *p * 2;
   show((struct point){v[0], v[1]}, s * 3, v);
 }
+
+// A vector of three floats (<3 x float>, 12 bytes of its register) is
+// widened to <4 x float>, its last 4 bytes shifted out, and narrowed back
+// (runtime/attacks-rev83a-vec3-arg-upper.c).
+typedef float f3 __attribute__((ext_vector_type(3)));
+void show3(f3);
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_show3
+// CHECK: [[W:%[0-9]+]] = shufflevector <3 x float> %{{.*}}, <3 x float> poison, <4 x i32> <i32 0, i32 1, i32 2, i32 poison>
+// CHECK-NEXT: [[C:%[0-9]+]] = {{.*}}call <4 x float> asm "pslldq $$4, $0\0A\09psrldq $$4, $0", "=x,0"(<4 x float> [[W]])
+// CHECK-NEXT: [[N:%[0-9]+]] = shufflevector <4 x float> [[C]], <4 x float> poison, <3 x i32> <i32 0, i32 1, i32 2>
+// CHECK: call void @{{.*}}show3{{.*}}(<3 x float> noundef [[N]])
+// NONE-NOT: asm "pslldq $$4
+BULKHEAD_ENTRY(vault) void vault_show3(const f3 *p) { show3(*p * 2); }
