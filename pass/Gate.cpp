@@ -165,44 +165,64 @@ void cutIntegerResult(CallBase &Call) {
 }
 
 // The bytes of its xmm register that an argument of type T fills, if it
-// leaves the rest: a float, double or half, or a vector of 8 bytes (a
-// struct of two floats or a _Complex float, <2 x float>; clang passes no
-// narrower vector in an xmm register: a 4-byte one goes as an i32). 0 for
-// any other type.
+// leaves the rest: a float, double or half, or a vector narrower than 16
+// bytes of lanes LLVM can view as integers of 8 to 64 bits (a struct of
+// two floats or a _Complex float as <2 x float>, a float3 as
+// <3 x float>, a _Complex _Float16 as <2 x half>). 0 for any other type.
 static unsigned laneBytes(const DataLayout &DL, Type *T) {
-  if (T->isHalfTy() || T->isFloatTy() || T->isDoubleTy() ||
-      (isa<FixedVectorType>(T) && DL.getTypeStoreSize(T) == 8))
+  if (T->isHalfTy() || T->isFloatTy() || T->isDoubleTy())
     return DL.getTypeStoreSize(T);
-  return 0;
+  auto *VT = dyn_cast<FixedVectorType>(T);
+  if (!VT || VT->getElementType()->isPointerTy())
+    return 0;
+  unsigned W = VT->getScalarSizeInBits(), Bytes = DL.getTypeStoreSize(VT);
+  return W >= 8 && 128 % W == 0 && Bytes < 16 && DL.getTypeAllocSize(VT) <= 16
+             ? Bytes
+             : 0;
 }
 
-// V, of laneBytes' Bytes, with the rest of its xmm register cleared. The
-// asm's operand is a double, float or <8 x i16> (lane 0 a half, in and
-// out of a vector register as it is: a half through a general register
-// comes back with pinsrw, which keeps the other lanes of whatever
-// register it lands in): LLVM has no register for an "x" operand of a
-// half or of an 8-byte vector type.
+// An asm of type FT that keeps the low Bytes of its xmm operand and clears
+// the rest, as the trampolines' way back does (scrubVectorsKeeping).
+static InlineAsm *cutXmm(FunctionType *FT, unsigned Bytes) {
+  std::string Shift = "$$" + std::to_string(16 - Bytes);
+  return InlineAsm::get(FT,
+                        Bytes == 8 ? "movq $0, $0"
+                                   : "pslldq " + Shift + ", $0\n\tpsrldq " +
+                                         Shift + ", $0",
+                        "=x,0", /*hasSideEffects=*/false);
+}
+
+// V, of laneBytes' Bytes, with the rest of its xmm register cleared. LLVM
+// has no register for an "x" operand of a half or of most narrow vector
+// types, so the asm sees 16 bytes of integer lanes, V's first, and the
+// value never passes through a general register (a half back from one
+// comes with pinsrw, which keeps the other lanes of whatever register it
+// lands in).
 static Value *cutToLane(IRBuilder<> &B, Value *V, unsigned Bytes) {
   Type *T = V->getType();
-  auto *Halves = FixedVectorType::get(B.getHalfTy(), 8);
-  Type *Op = Bytes == 8   ? B.getDoubleTy()
-             : Bytes == 4 ? B.getFloatTy()
-                          : FixedVectorType::get(B.getInt16Ty(), 8);
-  Value *In = Bytes == 2 ? B.CreateBitCast(
-                               B.CreateInsertElement(PoisonValue::get(Halves),
-                                                     V, B.getInt64(0)),
-                               Op)
-                         : B.CreateBitCast(V, Op);
-  std::string Shift = "$$" + std::to_string(16 - Bytes);
-  auto *Cut = InlineAsm::get(
-      FunctionType::get(Op, {Op}, false),
-      Bytes == 8 ? "movq $0, $0"
-                 : "pslldq " + Shift + ", $0\n\tpsrldq " + Shift + ", $0",
-      "=x,0", /*hasSideEffects=*/false);
-  Value *Out = B.CreateCall(Cut, {In});
-  return Bytes == 2 ? B.CreateExtractElement(B.CreateBitCast(Out, Halves),
-                                             B.getInt64(0))
-                    : B.CreateBitCast(Out, T);
+  if (T->isFloatTy() || T->isDoubleTy())
+    return B.CreateCall(cutXmm(FunctionType::get(T, {T}, false), Bytes), {V});
+  unsigned W = T->getScalarSizeInBits();
+  auto *Wide = FixedVectorType::get(B.getIntNTy(W), 128 / W);
+  auto Cut = [&](Value *Lanes) {
+    return B.CreateCall(cutXmm(FunctionType::get(Wide, {Wide}, false), Bytes),
+                        {Lanes});
+  };
+  if (T->isHalfTy()) {
+    auto *Halves = FixedVectorType::get(T, 8);
+    Value *In = B.CreateInsertElement(PoisonValue::get(Halves), V,
+                                      B.getInt64(0));
+    return B.CreateExtractElement(
+        B.CreateBitCast(Cut(B.CreateBitCast(In, Wide)), Halves), B.getInt64(0));
+  }
+  unsigned N = cast<FixedVectorType>(T)->getNumElements();
+  SmallVector<int, 16> ToWide(128 / W, PoisonMaskElem), Back(N);
+  for (unsigned I = 0; I < N; ++I)
+    ToWide[I] = Back[I] = I;
+  Value *Lanes = B.CreateBitCast(V, FixedVectorType::get(B.getIntNTy(W), N));
+  return B.CreateBitCast(
+      B.CreateShuffleVector(Cut(B.CreateShuffleVector(Lanes, ToWide)), Back),
+      T);
 }
 
 void cutIntegerArgs(CallBase &Call) {
@@ -227,8 +247,10 @@ void cutIntegerArgs(CallBase &Call) {
     // register save area on the key-0 stack (review 82a,
     // attacks-rev82a-fp-arg-upper.c); a struct of two floats, the other
     // two lanes (attacks-vector-arg-upper.c); a half, the other seven
-    // (attacks-half-arg-upper.c). Only where the vector registers are
-    // scrubbed.
+    // (attacks-half-arg-upper.c); a float3, the fourth (review 83a,
+    // attacks-rev83a-vec3-arg-upper.c); a _Complex _Float16, the other 12
+    // bytes (review 83b, attacks-rev83b-vector-arg-lanes.c). Only where the
+    // vector registers are scrubbed.
     if (unsigned Bytes = laneBytes(DL, T)) {
       if (scrubLevel() == ScrubLevel::Vector)
         Arg.set(cutToLane(B, Arg, Bytes));

@@ -352,20 +352,25 @@ ResultRegs resultRegs(const Function &F) {
 }
 
 // The argument registers a call of F uses: integer and pointer arguments in
-// GPRs, float and double in SSE registers; anything else (aggregates,
-// byval, more than fit) counts as all of them.
+// GPRs, those inSSE in SSE registers, each kept to its value's bytes;
+// anything else (aggregates, byval, more than fit) counts as all of them.
+// A vector or half counted as all of them too, and shared code running for
+// a compartment handed a default-domain callback of a struct of two
+// floats the register its vault's vector was in, other lanes and all
+// (review 83a, attacks-rev83a-shared-callback-lanes.c).
 static ResultRegs argRegs(const Function &F) {
   ResultRegs All{6, 8}, R{0, 0};
   All.X87s = R.X87s = 0; // no argument comes in an x87 register
+  const DataLayout &DL = F.getParent()->getDataLayout();
   for (const Argument &Arg : F.args()) {
     Type *T = Arg.getType();
     if (Arg.hasByValAttr() || Arg.hasStructRetAttr())
       return All;
     if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
       ++R.GPRs;
-    else if (T->isFloatTy() || T->isDoubleTy()) {
+    else if (inSSE(DL, T)) {
       if (R.SSEs < 8)
-        R.SSEBytes[R.SSEs] = T->isFloatTy() ? 4 : 8;
+        R.SSEBytes[R.SSEs] = (unsigned char)DL.getTypeStoreSize(T);
       ++R.SSEs;
     } else
       return All;

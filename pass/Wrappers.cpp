@@ -206,6 +206,16 @@ void Instrumenter::switchingWrapperBody(Function &F, Function &W,
             switchableStackBytes(*Sw, From, Target, Why)) {
       Sw->setCalledOperand(getOrCreateTrampoline(F, Sw->getFunctionType(), From,
                                                  Target, *Bytes));
+      // Out of a compartment the trampoline clears only the argument
+      // registers the callee does not take among rax, rcx and rdx: a call
+      // of the compartment's own scrubs and cuts the rest at its site
+      // (switchStacks), but here the call site is shared code's, which
+      // handed a default-domain callback the vault's vector registers
+      // (review 83a, attacks-rev83a-shared-callback-lanes.c).
+      if (From.kind == Domain::Compartment) {
+        insertScrub(Sw);
+        cutIntegerArgs(*Sw);
+      }
     } else {
       if (!Declared) // else most are libc's, on a path that never runs
         warnAtFunction(

@@ -37,10 +37,10 @@ BULKHEAD_ENTRY(vault) void vault_log(long x) {
 // CHECK: ret void
 void plain_log(long x) { note((int)(x >> 8), (short)(x >> 16), x, 7); }
 
-// A vector of 8 bytes (a struct of two floats, <2 x float>) is cut as a
-// double (movq keeps the low 8 bytes of its xmm register); a 16-byte
-// vector fills its register and is passed as it is; clang passes a 4-byte
-// one as an i32 (runtime/attacks-vector-arg-upper.c).
+// A vector of 8 bytes (a struct of two floats, <2 x float>) is cut as
+// integer lanes widened to 16 bytes (movq keeps the low 8 bytes of its xmm
+// register); a 16-byte vector fills its register and is passed as it is;
+// clang passes a 4-byte one as an i32 (runtime/attacks-vector-arg-upper.c).
 struct point {
   float x, y;
 };
@@ -48,11 +48,10 @@ typedef float v4f __attribute__((vector_size(16)));
 typedef short v2s __attribute__((vector_size(4)));
 void show(struct point, v2s, v4f);
 // CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_show
-// CHECK: [[DC:%[0-9]+]] = {{.*}}call double asm "movq $0, $0", "=x,0"(double %
-// CHECK-NEXT: [[V:%[0-9]+]] = bitcast double [[DC]] to <2 x float>
+// CHECK: call <4 x i32> asm "movq $0, $0", "=x,0"(<4 x i32> %
 // CHECK: [[S:%[0-9]+]] = {{.*}}call i64 asm "", "=r,0"
 // CHECK-NEXT: [[S32:%[0-9]+]] = trunc i64 [[S]] to i32
-// CHECK: call void @{{.*}}show{{.*}}(<2 x float> [[V]], i32 noundef [[S32]], <4 x float> noundef %
+// CHECK: call void @{{.*}}show{{.*}}(<2 x float> %{{[0-9]+}}, i32 noundef [[S32]], <4 x float> noundef %
 // NONE-NOT: asm "movq $0, $0"
 BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s) {
   v4f v = *p * 2;
@@ -69,3 +68,13 @@ void take(_Float16);
 // CHECK: call void @{{.*}}take{{.*}}(half noundef [[HC]])
 // NONE-NOT: asm "pslldq $$14
 BULKHEAD_ENTRY(vault) void vault_half(_Float16 x) { take(x * 3); }
+
+// A vector of three floats (<3 x float>, 12 bytes of its register) is cut
+// as integer lanes widened to 16 bytes (runtime/attacks-rev83a-vec3-arg-upper.c).
+typedef float f3 __attribute__((ext_vector_type(3)));
+void show3(f3);
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_show3
+// CHECK: call <4 x i32> asm "pslldq $$4, $0\0A\09psrldq $$4, $0", "=x,0"(<4 x i32> %
+// CHECK: call void @{{.*}}show3{{.*}}(<3 x float> noundef %
+// NONE-NOT: asm "pslldq $$4
+BULKHEAD_ENTRY(vault) void vault_show3(const f3 *p) { show3(*p * 2); }
