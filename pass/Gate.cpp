@@ -155,10 +155,23 @@ void cutIntegerResult(CallBase &Call) {
   Call.replaceUsesWithIf(Cut, [&](Use &U) { return U.getUser() != Wide; });
 }
 
+// An asm of type FT that keeps the low Bytes of its xmm operand and clears
+// the rest of the register, as the trampolines' way back does
+// (scrubVectorsKeeping).
+static InlineAsm *cutXmm(FunctionType *FT, uint64_t Bytes) {
+  std::string Shift = "$$" + std::to_string(16 - Bytes);
+  return InlineAsm::get(FT,
+                        Bytes == 8 ? "movq $0, $0"
+                                   : "pslldq " + Shift + ", $0\n\tpsrldq " +
+                                         Shift + ", $0",
+                        "=x,0", /*hasSideEffects=*/false);
+}
+
 void cutIntegerArgs(CallBase &Call) {
   if (!scrubsRegisters())
     return;
   IRBuilder<> B(&Call);
+  const DataLayout &DL = Call.getModule()->getDataLayout();
   Type *I64 = B.getInt64Ty();
   auto *IA = InlineAsm::get(FunctionType::get(I64, {I64}, false), "", "=r,0",
                             /*hasSideEffects=*/false);
@@ -174,29 +187,41 @@ void cutIntegerArgs(CallBase &Call) {
     // site's scrub: a vault's running total passed as a double to a
     // default-domain variadic logger carried the vector's other lane,
     // which the logger's prologue stored in its register save area on the
-    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). So is a
-    // vector narrower than the register: a struct of two floats or a
-    // _Complex float, <2 x float>, carried the other two lanes of the
-    // vector the vault computed it in (attacks-vector-arg-upper.c); it is
-    // cut as a double (LLVM has no register for an "x" operand of an
-    // 8-byte vector type). Clang passes no narrower vector in an xmm
-    // register (a 4-byte one goes as an i32). Only where the vector
-    // registers are scrubbed. Not a half: LLVM 19 gives it no register
-    // for an "x" operand without AVX512-FP16 (open).
-    Type *Scalar = T;
-    if (isa<FixedVectorType>(T) &&
-        Call.getModule()->getDataLayout().getTypeStoreSize(T) == 8)
-      Scalar = B.getDoubleTy();
-    if (Scalar->isFloatTy() || Scalar->isDoubleTy()) {
+    // key-0 stack (review 82a, attacks-rev82a-fp-arg-upper.c). Only where
+    // the vector registers are scrubbed. Not a half: LLVM 19 gives it no
+    // register for an "x" operand without AVX512-FP16 (open).
+    if (T->isFloatTy() || T->isDoubleTy()) {
       if (scrubLevel() != ScrubLevel::Vector)
         continue;
-      auto *Cut = InlineAsm::get(
-          FunctionType::get(Scalar, {Scalar}, false),
-          Scalar->isDoubleTy() ? "movq $0, $0"
-                               : "pslldq $$12, $0\n\tpsrldq $$12, $0",
-          "=x,0", /*hasSideEffects=*/false);
-      Arg.set(B.CreateBitCast(
-          B.CreateCall(Cut, {B.CreateBitCast(Arg.get(), Scalar)}), T));
+      Arg.set(B.CreateCall(
+          cutXmm(FunctionType::get(T, {T}, false), T->isFloatTy() ? 4 : 8),
+          {Arg.get()}));
+      continue;
+    }
+    // So is a vector narrower than the register, as lanes of one as wide:
+    // a struct of two floats or a _Complex float (<2 x float>) carried
+    // the other two lanes of the vector the vault computed it in
+    // (attacks-vector-arg-upper.c), a float3 (<3 x float>) its fourth
+    // lane, a _Complex _Float16 or struct of two halves (<2 x half>) the
+    // other 12 bytes (review 83b, attacks-rev83b-vector-arg-lanes.c).
+    if (auto *VT = dyn_cast<FixedVectorType>(T)) {
+      uint64_t Bytes = DL.getTypeStoreSize(VT);
+      unsigned W = VT->getScalarSizeInBits();
+      if (Bytes >= 16 || DL.getTypeAllocSize(VT) > 16 ||
+          VT->getElementType()->isPointerTy() || W < 8 || 128 % W ||
+          scrubLevel() != ScrubLevel::Vector)
+        continue;
+      unsigned N = VT->getNumElements();
+      auto *Lanes = FixedVectorType::get(B.getIntNTy(W), N);
+      auto *Wide = FixedVectorType::get(B.getIntNTy(W), 128 / W);
+      SmallVector<int, 16> ToWide(128 / W, PoisonMaskElem), Back(N);
+      for (unsigned I = 0; I < N; ++I)
+        ToWide[I] = Back[I] = I;
+      Value *V = B.CreateShuffleVector(B.CreateBitCast(Arg.get(), Lanes),
+                                       ToWide);
+      V = B.CreateCall(cutXmm(FunctionType::get(Wide, {Wide}, false), Bytes),
+                       {V});
+      Arg.set(B.CreateBitCast(B.CreateShuffleVector(V, Back), T));
       continue;
     }
     auto *IT = dyn_cast<IntegerType>(T);

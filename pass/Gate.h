@@ -85,7 +85,8 @@ void cutIntegerResult(llvm::CallBase &Call);
 // came with x's upper half, which a variadic callee's prologue stored on
 // the key-0 stack (attacks-int-arg-upper.c). So are the float and double
 // arguments (not yet a half), to their bytes of their xmm register (review 82a,
-// attacks-rev82a-fp-arg-upper.c), where the vector registers are scrubbed.
+// attacks-rev82a-fp-arg-upper.c), and the vectors narrower than it (review
+// 83b), where the vector registers are scrubbed.
 // Nothing with -bulkhead-scrub=none.
 void cutIntegerArgs(llvm::CallBase &Call);
 

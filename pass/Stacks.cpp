@@ -596,6 +596,34 @@ static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
     E.line("xorl %eax, %eax");
 }
 
+// Cuts each fixed argument in an xmm register to its value's bytes (a half
+// 2, a float 4, a vector its store size), as the way back cuts a result.
+// The call site cuts them too (cutIntegerArgs), but instruction selection
+// may rebuild a value after that cut: at -O0 a <2 x half> (a _Complex
+// _Float16) was put together from its halves with punpcklwd, the other 12
+// bytes from registers the compartment had used (review 83b,
+// attacks-rev83b-vector-arg-lanes.c), and a half it cannot cut at all.
+static void cutSSEArgs(AsmEmitter &E, const Function &Tr, bool Indirect) {
+  const DataLayout &DL = Tr.getParent()->getDataLayout();
+  unsigned SSEs = 0;
+  for (const Argument &Arg : Tr.args()) {
+    Type *T = Arg.getType();
+    if ((Indirect && Arg.getArgNo() == 0) || Arg.hasByValAttr() ||
+        !inSSE(DL, T))
+      continue;
+    if (SSEs == 8)
+      return;
+    std::string X = "%xmm" + std::to_string(SSEs++);
+    uint64_t Bytes = DL.getTypeStoreSize(T);
+    if (Bytes == 8)
+      E.line("movq " + X + ", " + X);
+    else if (Bytes < 16) {
+      std::string Shift = "$$" + std::to_string(16 - Bytes);
+      E.line("pslldq " + Shift + ", " + X).line("psrldq " + Shift + ", " + X);
+    }
+  }
+}
+
 // The trampoline for calls of Callee (through type FT) from domain From to
 // domain To with StackBytes bytes of stack arguments: a naked function with
 // the callee's signature that enters To (allocating this thread's stack in
@@ -923,6 +951,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (FromC && scrubsRegisters()) { // the callee gets nothing else of From
     E.step("scrub unused argument registers");
     clearUnusedArgRegs(E, *Tr, Indirect);
+    if (scrubLevel() == ScrubLevel::Vector)
+      cutSSEArgs(E, *Tr, Indirect);
     E.line("xorps %xmm13, %xmm13").line("xorps %xmm15, %xmm15");
   }
   countCrossing(E, From, To);
