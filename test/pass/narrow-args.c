@@ -37,24 +37,30 @@ BULKHEAD_ENTRY(vault) void vault_log(long x) {
 // CHECK: ret void
 void plain_log(long x) { note((int)(x >> 8), (short)(x >> 16), x, 7); }
 
-// A vector of 8 bytes (a struct of two floats, <2 x float>) is cut as a
-// double (movq keeps the low 8 bytes of its xmm register); a 16-byte
-// vector fills its register and is passed as it is; clang passes a 4-byte
-// one as an i32 (runtime/attacks-vector-arg-upper.c).
+// A vector narrower than its xmm register is cut to its store size, as
+// lanes of its elements' width: 8 bytes (a struct of two floats, <2 x
+// float>) by movq, 12 (a float3) and 4 (a _Complex _Float16, <2 x half>)
+// by shifts; a 16-byte vector fills its register and is passed as it is;
+// clang passes a vector of 4 shorts as an i32 (runtime/attacks-vector-arg-
+// upper.c, attacks-rev83b-vector-arg-lanes.c).
 struct point {
   float x, y;
 };
 typedef float v4f __attribute__((vector_size(16)));
+typedef float float3 __attribute__((ext_vector_type(3)));
 typedef short v2s __attribute__((vector_size(4)));
-void show(struct point, v2s, v4f);
+void show(struct point, v2s, v4f, float3, _Float16 _Complex);
 // CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_show
-// CHECK: [[DC:%[0-9]+]] = {{.*}}call double asm "movq $0, $0", "=x,0"(double %
-// CHECK-NEXT: [[V:%[0-9]+]] = bitcast double [[DC]] to <2 x float>
+// CHECK: call <4 x i32> asm "movq $0, $0", "=x,0"(<4 x i32>
 // CHECK: [[S:%[0-9]+]] = {{.*}}call i64 asm "", "=r,0"
 // CHECK-NEXT: [[S32:%[0-9]+]] = trunc i64 [[S]] to i32
-// CHECK: call void @{{.*}}show{{.*}}(<2 x float> [[V]], i32 noundef [[S32]], <4 x float> noundef %
+// CHECK: call <4 x i32> asm "pslldq $$4, $0\0A\09psrldq $$4, $0", "=x,0"(<4 x i32>
+// CHECK: call <8 x i16> asm "pslldq $$12, $0\0A\09psrldq $$12, $0", "=x,0"(<8 x i16>
+// CHECK: call void @{{.*}}show{{.*}}(<2 x float> {{.*}}, i32 noundef [[S32]], <4 x float> noundef %{{.*}}, <3 x float> noundef %{{.*}}, <2 x half> noundef %
 // NONE-NOT: asm "movq $0, $0"
-BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s) {
+// NONE-NOT: pslldq
+BULKHEAD_ENTRY(vault) void vault_show(const v4f *p, v2s s, float3 f,
+                                      _Float16 _Complex z) {
   v4f v = *p * 2;
-  show((struct point){v[0], v[1]}, s * 3, v);
+  show((struct point){v[0], v[1]}, s * 3, v, f * 2, z * z);
 }
