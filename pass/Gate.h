@@ -83,9 +83,11 @@ void cutIntegerResult(llvm::CallBase &Call);
 // out of a compartment, before it: a truncation costs no instruction, so a
 // compartment's `(int)x` of a 64-bit x computed in the argument's register
 // came with x's upper half, which a variadic callee's prologue stored on
-// the key-0 stack (attacks-int-arg-upper.c). So are the float and double
-// arguments (not yet a half), to their bytes of their xmm register (review 82a,
-// attacks-rev82a-fp-arg-upper.c), where the vector registers are scrubbed.
+// the key-0 stack (attacks-int-arg-upper.c). So are the float, double and
+// half arguments and the vectors narrower than their register, to their
+// bytes of it (review 82a, attacks-rev82a-fp-arg-upper.c; reviews 83a,
+// 83b), where the vector registers are scrubbed; and the padding bytes of
+// a struct passed as integers (Padding.h).
 // Nothing with -bulkhead-scrub=none.
 void cutIntegerArgs(llvm::CallBase &Call);
 

@@ -431,6 +431,17 @@ static void keepResultGPR(AsmEmitter &E, const ResultRegs &R, unsigned I,
       .line("shrq " + Shift + ", %" + T);
 }
 
+// Keeps the low Bytes of xmmI and clears the rest of it.
+static void cutXmmTo(AsmEmitter &E, unsigned I, uint64_t Bytes) {
+  std::string X = "%xmm" + std::to_string(I);
+  if (Bytes == 8)
+    E.line("movq " + X + ", " + X);
+  else if (Bytes < 16) {
+    std::string Shift = "$$" + std::to_string(16 - Bytes);
+    E.line("pslldq " + Shift + ", " + X).line("psrldq " + Shift + ", " + X);
+  }
+}
+
 // Clears the vector registers but those R keeps, and in those the bits
 // above the value they carry: a double's register came back with whatever
 // the compartment left in its upper 64 bits, which a default-domain
@@ -443,16 +454,8 @@ static void keepResultGPR(AsmEmitter &E, const ResultRegs &R, unsigned I,
 static void scrubVectorsKeeping(AsmEmitter &E, const ResultRegs &R) {
   unsigned Kept = std::min(R.SSEs, 8u);
   if (scrubLevel() == ScrubLevel::Vector)
-    for (unsigned I = 0; I < Kept; ++I) {
-      std::string X = "%xmm" + std::to_string(I);
-      unsigned Bytes = R.SSEBytes[I];
-      if (Bytes == 8)
-        E.line("movq " + X + ", " + X);
-      else if (Bytes < 16) {
-        std::string Shift = "$$" + std::to_string(16 - Bytes);
-        E.line("pslldq " + Shift + ", " + X).line("psrldq " + Shift + ", " + X);
-      }
-    }
+    for (unsigned I = 0; I < Kept; ++I)
+      cutXmmTo(E, I, R.SSEBytes[I]);
   E.scrubVectors(Kept, std::min(R.X87s, 2u));
 }
 
@@ -599,6 +602,27 @@ static void clearUnusedArgRegs(AsmEmitter &E, const Function &Tr,
     E.line("xorl %ecx, %ecx");
   if (!Tr.isVarArg())
     E.line("xorl %eax, %eax");
+}
+
+// Cuts each fixed argument in an xmm register to its value's bytes (a half
+// 2, a float 4, a vector its store size), as the way back cuts a result.
+// The call site cuts them too (cutIntegerArgs), but instruction selection
+// may rebuild a value after that cut: at -O0 a <2 x half> (a _Complex
+// _Float16) was put together from its halves with punpcklwd, the other 12
+// bytes from registers the compartment had used (review 83b,
+// attacks-rev83b-vector-arg-lanes.c).
+static void cutSSEArgs(AsmEmitter &E, const Function &Tr, bool Indirect) {
+  const DataLayout &DL = Tr.getParent()->getDataLayout();
+  unsigned SSEs = 0;
+  for (const Argument &Arg : Tr.args()) {
+    Type *T = Arg.getType();
+    if ((Indirect && Arg.getArgNo() == 0) || Arg.hasByValAttr() ||
+        !inSSE(DL, T))
+      continue;
+    if (SSEs == 8)
+      return;
+    cutXmmTo(E, SSEs++, DL.getTypeStoreSize(T));
+  }
 }
 
 // The trampoline for calls of Callee (through type FT) from domain From to
@@ -928,6 +952,8 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
   if (FromC && scrubsRegisters()) { // the callee gets nothing else of From
     E.step("scrub unused argument registers");
     clearUnusedArgRegs(E, *Tr, Indirect);
+    if (scrubLevel() == ScrubLevel::Vector)
+      cutSSEArgs(E, *Tr, Indirect);
     E.line("xorps %xmm13, %xmm13").line("xorps %xmm15, %xmm15");
   }
   countCrossing(E, From, To);

@@ -78,3 +78,12 @@ void show3(f3);
 // CHECK: call void @{{.*}}show3{{.*}}(<3 x float> noundef %
 // NONE-NOT: asm "pslldq $$4
 BULKHEAD_ENTRY(vault) void vault_show3(const f3 *p) { show3(*p * 2); }
+
+// A _Complex _Float16 (<2 x half>, 4 bytes) is cut as eight i16 lanes
+// (runtime/attacks-rev83b-vector-arg-lanes.c).
+void take2(_Float16 _Complex);
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_half2
+// CHECK: call <8 x i16> asm "pslldq $$12, $0\0A\09psrldq $$12, $0", "=x,0"(<8 x i16> %
+// CHECK: call void @{{.*}}take2{{.*}}(<2 x half> noundef %
+// NONE-NOT: asm "pslldq $$12
+BULKHEAD_ENTRY(vault) void vault_half2(_Float16 _Complex z) { take2(z * z); }

@@ -10,11 +10,11 @@
 // prologue stores xmm0-7 whole in its register save area on the key-0
 // stack. Before: ATTACK SUCCEEDED without compartment stacks (natively
 // with BULKHEAD_ALLOW_UNPROTECTED=1 and in the guest), a compile error
-// ("not classified here") with them. Now every argument of 4 or 8 bytes of
-// vector leaving a compartment is cut as a float or double (pass/Gate.cpp
-// cutIntegerArgs), and trampolines pass vectors of up to 16 bytes. (Not
-// at -O0 without compartment stacks: the vault's own frame, on the key-0
-// stack there, holds the vector: threat-model.md.)
+// ("not classified here") with them. Now every vector argument narrower
+// than its register leaving a compartment is cut to its store size
+// (pass/Gate.cpp cutIntegerArgs), and trampolines pass vectors of up to
+// 16 bytes. (Not at -O0 without compartment stacks: the vault's own frame,
+// on the key-0 stack there, holds the vector: threat-model.md.)
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
