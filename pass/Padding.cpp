@@ -59,8 +59,7 @@ static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
   }
 }
 
-// The bytes of the N at Off in a variable of type T that are padding.
-static std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
+std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
                                    uint64_t N) {
   std::vector<bool> Pad(N, true);
   markData(DL, T, 0, Off, Pad);
@@ -160,13 +159,36 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   return Out;
 }
 
+// Zeroes the padding bytes of the struct F returns through Sret: the
+// caller's memory (its key-0 stack or data) gets it as F left it
+// (attacks-rev84a-sret-byval-padding.c).
+static void clearSretPadding(IRBuilderBase &B, Argument &Sret) {
+  const DataLayout &DL = Sret.getParent()->getDataLayout();
+  Type *T = Sret.getParamStructRetType();
+  uint64_t Size = DL.getTypeAllocSize(T);
+  std::vector<bool> Pad = paddingOf(DL, T, 0, Size);
+  for (uint64_t I = 0, J; I < Size; I = J) {
+    for (J = I + 1; J < Size && Pad[J] == Pad[I];)
+      ++J;
+    if (Pad[I])
+      B.CreateMemSet(B.CreateInBoundsPtrAdd(&Sret, B.getInt64(I)), B.getInt8(0),
+                     J - I, Align(1));
+  }
+}
+
 void clearResultPadding(Function &F) {
+  Argument *Sret = nullptr;
+  for (Argument &A : F.args())
+    if (A.hasStructRetAttr())
+      Sret = &A;
   for (BasicBlock &BB : F)
-    if (auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator()))
-      if (Value *V = Ret->getReturnValue()) {
-        IRBuilder<> B(Ret);
+    if (auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator())) {
+      IRBuilder<> B(Ret);
+      if (Value *V = Ret->getReturnValue())
         Ret->setOperand(0, clearPadding(B, V));
-      }
+      if (Sret)
+        clearSretPadding(B, *Sret);
+    }
 }
 
 } // namespace bulkhead
