@@ -547,7 +547,8 @@ static std::string stackSlotLive(const DataLayout &DL,
     unsigned Mask = 0;
     for (unsigned I = 0; I < 8; ++I)
       Mask |= unsigned(Live[Slot + I]) << I;
-    S += utohexstr(Mask, /*LowerCase=*/true, /*Width=*/2);
+    S += hexdigit(Mask >> 4, /*LowerCase=*/true);
+    S += hexdigit(Mask & 15, /*LowerCase=*/true);
   }
   return S;
 }
