@@ -12,6 +12,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 
 #include <optional>
@@ -58,8 +59,7 @@ static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
   }
 }
 
-// The bytes of the N at Off in a variable of type T that are padding.
-static std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
+std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
                                    uint64_t N) {
   std::vector<bool> Pad(N, true);
   markData(DL, T, 0, Off, Pad);
@@ -83,6 +83,27 @@ static std::optional<APInt> dataMask(IntegerType *IT,
   return Keep;
 }
 
+// The one memcpy that fills a temporary clang made to pass or return a
+// struct: one of 3, 5-7 or 9-15 bytes travels as integers wider than it
+// ({i64, i32}, i48), which clang loads from a temporary of their type that
+// it copies the struct into first (attacks-rev84a-coerced-temp-padding.c).
+// Null if Temp is not such a temporary.
+static const MemCpyInst *copyIntoTemporary(const AllocaInst &Temp) {
+  auto *ST = dyn_cast<StructType>(Temp.getAllocatedType());
+  if (ST && !ST->isLiteral())
+    return nullptr; // a variable of a struct type of its own
+  const MemCpyInst *Copy = nullptr;
+  for (const User *U : Temp.users()) {
+    auto *M = dyn_cast<MemCpyInst>(U);
+    if (isa<StoreInst>(U) || (M && (M->getRawDest() != &Temp || Copy ||
+                                    !isa<ConstantInt>(M->getLength()))))
+      return nullptr;
+    if (M)
+      Copy = M;
+  }
+  return Copy;
+}
+
 Value *clearPadding(IRBuilderBase &B, Value *V) {
   auto *Load = dyn_cast<LoadInst>(V);
   if (!Load || Load->isVolatile())
@@ -92,6 +113,18 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   const Value *Base =
       Load->getPointerOperand()->stripAndAccumulateConstantOffsets(
           DL, Off, /*AllowNonInbounds=*/true);
+  // A temporary filled from a struct stands for it; its bytes past the
+  // copy hold nothing (padding).
+  uint64_t Copied = UINT64_MAX;
+  if (auto *AI = dyn_cast<AllocaInst>(Base))
+    if (const MemCpyInst *Copy = copyIntoTemporary(*AI)) {
+      APInt From(Off.getBitWidth(), 0);
+      Base = Copy->getRawSource()->stripAndAccumulateConstantOffsets(
+          DL, From, /*AllowNonInbounds=*/true);
+      Off += From;
+      Copied = From.getSExtValue() +
+               cast<ConstantInt>(Copy->getLength())->getZExtValue();
+    }
   Type *Object = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Base))
     Object = AI->getAllocatedType();
@@ -102,6 +135,9 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
     return V;
   uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(T);
   std::vector<bool> Pad = paddingOf(DL, Object, At, N);
+  for (uint64_t I = 0; I < N; ++I)
+    if (At + I >= Copied)
+      Pad[I] = true;
   if (auto *IT = dyn_cast<IntegerType>(T)) {
     if (auto Keep = dataMask(IT, Pad, 0))
       return B.CreateAnd(V, ConstantInt::get(IT, *Keep));
@@ -123,13 +159,36 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   return Out;
 }
 
+// Zeroes the padding bytes of the struct F returns through Sret: the
+// caller's memory (its key-0 stack or data) gets it as F left it
+// (attacks-rev84a-sret-byval-padding.c).
+static void clearSretPadding(IRBuilderBase &B, Argument &Sret) {
+  const DataLayout &DL = Sret.getParent()->getDataLayout();
+  Type *T = Sret.getParamStructRetType();
+  uint64_t Size = DL.getTypeAllocSize(T);
+  std::vector<bool> Pad = paddingOf(DL, T, 0, Size);
+  for (uint64_t I = 0, J; I < Size; I = J) {
+    for (J = I + 1; J < Size && Pad[J] == Pad[I];)
+      ++J;
+    if (Pad[I])
+      B.CreateMemSet(B.CreateInBoundsPtrAdd(&Sret, B.getInt64(I)), B.getInt8(0),
+                     J - I, Align(1));
+  }
+}
+
 void clearResultPadding(Function &F) {
+  Argument *Sret = nullptr;
+  for (Argument &A : F.args())
+    if (A.hasStructRetAttr())
+      Sret = &A;
   for (BasicBlock &BB : F)
-    if (auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator()))
-      if (Value *V = Ret->getReturnValue()) {
-        IRBuilder<> B(Ret);
+    if (auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator())) {
+      IRBuilder<> B(Ret);
+      if (Value *V = Ret->getReturnValue())
         Ret->setOperand(0, clearPadding(B, V));
-      }
+      if (Sret)
+        clearSretPadding(B, *Sret);
+    }
 }
 
 } // namespace bulkhead

@@ -1,16 +1,28 @@
 // Padding.h - the padding bytes of a struct that crosses a compartment's
-// boundary in a register, cleared: clang passes and returns a small struct
-// as integers loaded from its memory, padding included (issue 11, item 6).
+// boundary, cleared: clang passes and returns a small struct as integers
+// loaded from its memory, padding included (issue 11, item 6), and a
+// larger one through memory (sret, byval), copied whole.
 #ifndef BULKHEAD_PASS_PADDING_H
 #define BULKHEAD_PASS_PADDING_H
 
+#include <cstdint>
+#include <vector>
+
 namespace llvm {
+class DataLayout;
 class Function;
 class IRBuilderBase;
+class Type;
 class Value;
 } // namespace llvm
 
 namespace bulkhead {
+
+// Which of the N bytes at Off in an object of type T are padding: the gaps
+// its structs' layouts leave, a scalar's bytes past its store size, bytes
+// past its end; a union's bytes are all data.
+std::vector<bool> paddingOf(const llvm::DataLayout &DL, llvm::Type *T,
+                            uint64_t Off, uint64_t N);
 
 // V, with the bytes cleared that are padding in the object it was loaded
 // from: V an integer, or a struct of integers and others, loaded at a
@@ -18,7 +30,8 @@ namespace bulkhead {
 // coerced load of a struct argument or result). Any other V as it is.
 llvm::Value *clearPadding(llvm::IRBuilderBase &B, llvm::Value *V);
 
-// Every value F returns, through clearPadding, just before its return.
+// Every value F returns, through clearPadding, just before its return, and
+// the padding of a struct it returns through an sret pointer zeroed.
 void clearResultPadding(llvm::Function &F);
 
 } // namespace bulkhead

@@ -7,8 +7,11 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
+#include "Padding.h"
 
 #include "llvm/ADT/Statistic.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -483,7 +486,9 @@ static unsigned callGPRs(const CallBase &Call) {
 // the gaps before a 16-aligned argument and after a byval one fill no
 // value and hold whatever the caller's stack held there before. Out of a
 // compartment, that is its own dead frames (review 82a,
-// attacks-rev82a-stack-arg-padding.c). As digits, one a slot.
+// attacks-rev82a-stack-arg-padding.c); so do a byval struct's padding bytes
+// (review 84a, attacks-rev84a-sret-byval-padding.c). As two hex digits a
+// slot, the mask of its bytes that hold a value.
 struct ArgShape {
   Type *T;
   Type *ByVal; // or null
@@ -505,7 +510,12 @@ static std::string stackSlotLive(const DataLayout &DL,
       uint64_t Al = std::max<uint64_t>(8, A.Align);
       Off = alignTo(Off, Al);
       uint64_t Size = DL.getTypeAllocSize(A.ByVal);
-      Mark(Off, Size);
+      // Not its padding: the vault's bytes there (review 84a,
+      // attacks-rev84a-sret-byval-padding.c).
+      std::vector<bool> Pad = paddingOf(DL, A.ByVal, 0, Size);
+      for (uint64_t I = 0; I < Size; ++I)
+        if (!Pad[I])
+          Mark(Off + I, 1);
       Off = alignTo(Off + Size, 8);
     } else if (inGPR(A.T, false)) {
       if (GPRs < 6)
@@ -534,13 +544,11 @@ static std::string stackSlotLive(const DataLayout &DL,
   Live.resize(alignTo(Off, 16), false);
   std::string S;
   for (size_t Slot = 0; Slot < Live.size(); Slot += 8) {
-    unsigned N = 0;
-    while (N < 8 && Live[Slot + N])
-      ++N;
-    for (unsigned I = N; I < 8; ++I)
-      if (Live[Slot + I])
-        N = 8; // not a prefix: copy the slot whole
-    S += char('0' + N);
+    unsigned Mask = 0;
+    for (unsigned I = 0; I < 8; ++I)
+      Mask |= unsigned(Live[Slot + I]) << I;
+    S += hexdigit(Mask >> 4, /*LowerCase=*/true);
+    S += hexdigit(Mask & 15, /*LowerCase=*/true);
   }
   return S;
 }
@@ -865,12 +873,16 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     // Only the bytes of each slot that hold a value: the rest is the
     // compartment's dead stack (stackSlotLive).
     std::string Live = stackSlotLive(*Tr, Indirect);
-    if (Live.size() != StackBytes / 8)
-      Live.assign(StackBytes / 8, '8');
+    if (Live.size() != StackBytes / 4)
+      Live.assign(StackBytes / 4, 'f');
     E.step("copy stack arguments to the buffer");
     for (uint64_t I = 0; I < StackBytes; I += 8) {
       std::string Src = (Twine(Above + 8 + I) + "(%rsp)").str();
-      switch (Live[I / 8] - '0') {
+      unsigned Mask = std::stoul(Live.substr(I / 4, 2), nullptr, 16);
+      // A prefix of the slot's bytes is read alone; the slot whole, its
+      // other bytes zeroed in the buffer after (a struct's padding).
+      bool Prefix = !(Mask & (Mask + 1));
+      switch (Prefix ? llvm::popcount(Mask) : 8) {
       case 8:
         E.line("movq " + Src + ", %r10");
         break;
@@ -888,7 +900,7 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
         break;
       default: {
         std::string Shift =
-            "$$" + std::to_string(64 - 8 * (Live[I / 8] - '0'));
+            "$$" + std::to_string(64 - 8 * llvm::popcount(Mask));
         E.line("movq " + Src + ", %r10")
             .line("shlq " + Shift + ", %r10")
             .line("shrq " + Shift + ", %r10");
@@ -896,6 +908,9 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
       }
       E.line("movq " + Buffer + ", %r11")
           .line("movq %r10, %fs:" + Twine(I) + "(%r11)");
+      for (unsigned K = 0; K < 8 && !Prefix; ++K)
+        if (!(Mask >> K & 1))
+          E.line("movb $$0, %fs:" + Twine(I + K) + "(%r11)");
     }
   }
   E.keepArgsAroundGate();

@@ -65,3 +65,40 @@ BULKHEAD_ENTRY(vault) void vault_give(void) {
 // O0-NOT: and i64
 // O0: ret i64
 struct tag plain_tag(struct tag *p) { return *p; }
+
+// A struct of 12 bytes travels as { i64, i32 } and one of 6 as i48, loaded
+// from a temporary of that type clang copies the struct into: the padding
+// is the copied struct's (attacks-rev84a-coerced-temp-padding.c).
+struct rec12 {
+  char check;
+  int count;
+  int serial;
+};
+struct rec6 {
+  char check;
+  short count;
+  char flag;
+};
+BULKHEAD_DATA(vault) struct rec12 vault_r12;
+BULKHEAD_DATA(vault) struct rec6 vault_r6;
+void take12(struct rec12);
+// O0-LABEL: define {{.*}}{ i64, i32 } @__bulkhead_body.vault_rec12
+// O0: [[T:%[0-9]+]] = load { i64, i32 }, ptr %
+// O0-NEXT: [[T0:%[0-9]+]] = extractvalue { i64, i32 } [[T]], 0
+// O0-NEXT: [[T0M:%[0-9]+]] = and i64 [[T0]], -4294967041
+// O0-NEXT: [[TM:%[0-9]+]] = insertvalue { i64, i32 } [[T]], i64 [[T0M]], 0
+// O0-NEXT: ret { i64, i32 } [[TM]]
+BULKHEAD_ENTRY(vault) struct rec12 vault_rec12(void) { return vault_r12; }
+// O0-LABEL: define {{.*}}i48 @__bulkhead_body.vault_rec6
+// O0: [[S:%[0-9]+]] = load i48, ptr %
+// O0-NEXT: [[SM:%[0-9]+]] = and i48 [[S]], 1099511562495
+// O0-NEXT: ret i48 [[SM]]
+BULKHEAD_ENTRY(vault) struct rec6 vault_rec6(void) { return vault_r6; }
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_give12
+// CHECK: and i64 %{{.*}}, -4294967041
+// CHECK: call void @{{.*}}take12{{.*}}(i64
+// O0-LABEL: define {{.*}}@__bulkhead_body.vault_give12
+// O0: [[A:%[0-9]+]] = load i64, ptr %
+// O0: [[AM:%[0-9]+]] = and i64 [[A]], -4294967041
+// O0: call void @{{.*}}take12{{.*}}(i64 [[AM]]
+BULKHEAD_ENTRY(vault) void vault_give12(void) { take12(vault_r12); }
