@@ -12,6 +12,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 
 #include <optional>
@@ -83,43 +84,101 @@ static std::optional<APInt> dataMask(IntegerType *IT,
   return Keep;
 }
 
+// The object Load reads: a local or global variable of a known type, the
+// offset in it added to Off. A temporary that clang copied the struct into
+// first (its coerced type is bigger than the struct: a 12-byte struct
+// passed as {i64, i32}) stands for the struct it copies, bytes past the
+// copy being padding (attacks-rev84b-padding-shapes.c).
+struct Source {
+  Type *Object = nullptr;
+  uint64_t Copied = UINT64_MAX; // bytes of Object the load's memory holds
+};
+static Source sourceOf(const DataLayout &DL, LoadInst &Load, APInt &Off) {
+  const Value *Base =
+      Load.getPointerOperand()->stripAndAccumulateConstantOffsets(
+          DL, Off, /*AllowNonInbounds=*/true);
+  if (auto *GV = dyn_cast<GlobalVariable>(Base))
+    return {GV->getValueType()};
+  auto *AI = dyn_cast<AllocaInst>(Base);
+  if (!AI)
+    return {};
+  // The last write before the load in its block, if it is a copy into AI.
+  for (Instruction *I = Load.getPrevNode(); I; I = I->getPrevNode()) {
+    if (!I->mayWriteToMemory())
+      continue;
+    auto *Copy = dyn_cast<MemCpyInst>(I);
+    auto *Len = Copy ? dyn_cast<ConstantInt>(Copy->getLength()) : nullptr;
+    if (!Len || Copy->getDest()->stripPointerCasts() != AI)
+      break;
+    APInt From(Off.getBitWidth(), 0);
+    const Value *Src = Copy->getSource()->stripAndAccumulateConstantOffsets(
+        DL, From, /*AllowNonInbounds=*/true);
+    if (!isa<AllocaInst>(Src) && !isa<GlobalVariable>(Src))
+      return {}; // from behind a pointer: the type is not known
+    uint64_t Copied = Len->getZExtValue();
+    Off += From;
+    if (auto *SrcAI = dyn_cast<AllocaInst>(Src))
+      return {SrcAI->getAllocatedType(), From.getZExtValue() + Copied};
+    return {cast<GlobalVariable>(Src)->getValueType(),
+            From.getZExtValue() + Copied};
+  }
+  return {AI->getAllocatedType()};
+}
+
+// The integer of a part of a loaded value's bytes: an integer itself, or
+// a vector's (a struct of a _Float16 and a float is passed as <4 x half>).
+static IntegerType *bitsOf(const DataLayout &DL, Type *T) {
+  if (auto *IT = dyn_cast<IntegerType>(T))
+    return IT;
+  auto *VT = dyn_cast<FixedVectorType>(T);
+  if (!VT || VT->getElementType()->isPointerTy() ||
+      DL.getTypeSizeInBits(VT) != 8 * DL.getTypeStoreSize(VT))
+    return nullptr;
+  return IntegerType::get(T->getContext(), DL.getTypeSizeInBits(VT));
+}
+
+// V and-ed with Keep, as the integer IT of its bytes.
+static Value *mask(IRBuilderBase &B, Value *V, IntegerType *IT,
+                   const APInt &Keep) {
+  if (V->getType() == IT)
+    return B.CreateAnd(V, ConstantInt::get(IT, Keep));
+  return B.CreateBitCast(
+      B.CreateAnd(B.CreateBitCast(V, IT), ConstantInt::get(IT, Keep)),
+      V->getType());
+}
+
 Value *clearPadding(IRBuilderBase &B, Value *V) {
   auto *Load = dyn_cast<LoadInst>(V);
   if (!Load || Load->isVolatile())
     return V;
   const DataLayout &DL = Load->getModule()->getDataLayout();
   APInt Off(DL.getIndexTypeSizeInBits(Load->getPointerOperandType()), 0);
-  const Value *Base =
-      Load->getPointerOperand()->stripAndAccumulateConstantOffsets(
-          DL, Off, /*AllowNonInbounds=*/true);
-  Type *Object = nullptr;
-  if (auto *AI = dyn_cast<AllocaInst>(Base))
-    Object = AI->getAllocatedType();
-  else if (auto *GV = dyn_cast<GlobalVariable>(Base))
-    Object = GV->getValueType();
-  Type *T = V->getType();
-  if (!Object || Off.isNegative() || !(T->isIntegerTy() || T->isStructTy()))
+  Source S = sourceOf(DL, *Load, Off);
+  if (!S.Object || Off.isNegative())
     return V;
-  uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(T);
-  std::vector<bool> Pad = paddingOf(DL, Object, At, N);
-  if (auto *IT = dyn_cast<IntegerType>(T)) {
+  uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
+  std::vector<bool> Pad = paddingOf(DL, S.Object, At, N);
+  for (uint64_t I = 0; I < N; ++I)
+    if (At + I >= S.Copied)
+      Pad[I] = true;
+  if (IntegerType *IT = bitsOf(DL, V->getType())) {
     if (auto Keep = dataMask(IT, Pad, 0))
-      return B.CreateAnd(V, ConstantInt::get(IT, *Keep));
+      return mask(B, V, IT, *Keep);
     return V;
   }
-  // A struct of integers and others ({i64, i64}, {i64, double}): its
-  // integer elements, each at its place in the literal struct.
-  auto *ST = cast<StructType>(T);
+  auto *ST = dyn_cast<StructType>(V->getType());
+  if (!ST)
+    return V;
+  // A struct of integers and others ({i64, i64}, {i64, double},
+  // {<4 x half>, float}): each element at its place in the literal struct.
   const StructLayout *SL = DL.getStructLayout(ST);
   Value *Out = V;
   for (unsigned E = 0; E < ST->getNumElements(); ++E)
-    if (auto *ET = dyn_cast<IntegerType>(ST->getElementType(E)))
+    if (IntegerType *IT = bitsOf(DL, ST->getElementType(E)))
       if (auto Keep =
-              dataMask(ET, Pad, SL->getElementOffset(E).getFixedValue()))
+              dataMask(IT, Pad, SL->getElementOffset(E).getFixedValue()))
         Out = B.CreateInsertValue(
-            Out,
-            B.CreateAnd(B.CreateExtractValue(Out, E), ConstantInt::get(ET, *Keep)),
-            E);
+            Out, mask(B, B.CreateExtractValue(Out, E), IT, *Keep), E);
   return Out;
 }
 

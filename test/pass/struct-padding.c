@@ -65,3 +65,46 @@ BULKHEAD_ENTRY(vault) void vault_give(void) {
 // O0-NOT: and i64
 // O0: ret i64
 struct tag plain_tag(struct tag *p) { return *p; }
+
+// A struct that clang copies into a temporary of its coerced type first
+// ({int; char; int}, 12 bytes, as {i64, i32}): the padding of the struct
+// the copy came from (bytes 5-7); and a {_Float16; float} passed as
+// <4 x half>, as the i64 of its bytes (bytes 2-3): review 84b,
+// runtime/attacks-rev84b-padding-shapes.c.
+struct s12 {
+  int a;
+  char b;
+  int c;
+};
+struct hf {
+  _Float16 h;
+  float f;
+};
+BULKHEAD_DATA(vault) struct s12 vault_s12v;
+BULKHEAD_DATA(vault) struct hf vault_hfv;
+void take12(struct s12);
+void take_hf(struct hf);
+
+// O0-LABEL: define {{.*}}{ i64, i32 } @__bulkhead_body.vault_s12
+// O0: memcpy{{.*}}(ptr {{.*}}[[T:%[0-9]+]], ptr {{.*}}%{{[0-9]+}}, i64 12
+// O0-NEXT: [[L:%[0-9]+]] = load { i64, i32 }, ptr [[T]]
+// O0-NEXT: [[E:%[0-9]+]] = extractvalue { i64, i32 } [[L]], 0
+// O0-NEXT: and i64 [[E]], 1099511627775
+BULKHEAD_ENTRY(vault) struct s12 vault_s12(void) { return vault_s12v; }
+
+// O0-LABEL: define {{.*}}<4 x half> @__bulkhead_body.vault_hf
+// O0: [[H:%[0-9]+]] = load <4 x half>
+// O0-NEXT: [[HI:%[0-9]+]] = bitcast <4 x half> [[H]] to i64
+// O0-NEXT: [[HM:%[0-9]+]] = and i64 [[HI]], -4294901761
+// O0-NEXT: bitcast i64 [[HM]] to <4 x half>
+BULKHEAD_ENTRY(vault) struct hf vault_hf(void) { return vault_hfv; }
+
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_give_shapes
+// CHECK: and i64 %{{.*}}, 1099511627775
+// CHECK: call void @{{.*}}take12{{.*}}(i64
+// CHECK: and i64 %{{.*}}, -4294901761
+// CHECK: call void @{{.*}}take_hf{{.*}}(<4 x half>
+BULKHEAD_ENTRY(vault) void vault_give_shapes(void) {
+  take12(vault_s12v);
+  take_hf(vault_hfv);
+}
