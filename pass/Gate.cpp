@@ -131,9 +131,28 @@ static Value *cutToWidth(IRBuilder<> &B, Value *V) {
   return B.CreateTrunc(B.CreateCall(IA, {B.CreateZExt(V, I64)}), V->getType());
 }
 
+static bool isNarrowInteger(Type *T) {
+  return T->isIntegerTy() && T->getIntegerBitWidth() < 64;
+}
+
+// V, a result, with each narrow integer in it cut: V itself, or an element
+// of a struct returned in two registers ({i64, i8}: a char after a long).
+static Value *cutNarrowIntegers(IRBuilder<> &B, Value *V) {
+  if (isNarrowInteger(V->getType()))
+    return cutToWidth(B, V);
+  auto *ST = cast<StructType>(V->getType());
+  for (unsigned E = 0; E < ST->getNumElements(); ++E)
+    if (isNarrowInteger(ST->getElementType(E)))
+      V = B.CreateInsertValue(V, cutToWidth(B, B.CreateExtractValue(V, E)), E);
+  return V;
+}
+
 void cutIntegerResult(CallBase &Call) {
-  auto *IT = dyn_cast<IntegerType>(Call.getType());
-  if (!IT || IT->getBitWidth() >= 64 || !scrubsRegisters())
+  Type *T = Call.getType();
+  auto *ST = dyn_cast<StructType>(T);
+  if (!(isNarrowInteger(T) ||
+        (ST && llvm::any_of(ST->elements(), isNarrowInteger))) ||
+      !scrubsRegisters())
     return;
   Instruction *At = Call.getNextNode();
   if (auto *II = dyn_cast<InvokeInst>(&Call)) {
@@ -159,7 +178,7 @@ void cutIntegerResult(CallBase &Call) {
   for (Use &U : Call.uses())
     Uses.push_back(&U);
   IRBuilder<> B(At);
-  Value *Cut = cutToWidth(B, &Call);
+  Value *Cut = cutNarrowIntegers(B, &Call);
   for (Use *U : Uses)
     U->set(Cut);
 }

@@ -76,7 +76,10 @@ void insertGateIfNeededKeeping(llvm::CallBase &Call,
 // wider value), and the caller would carry them in a register it saves.
 // For an invoke, at the start of its normal destination, before the gate
 // there (given a block of its own when other edges reach it: attacks-
-// invoke-narrow-result.cpp). Nothing with -bulkhead-scrub=none.
+// invoke-narrow-result.cpp). So is each such integer of a struct result
+// in two registers: without compartment stacks, a {long; char} kept the
+// bytes above its char in rdx (review 84b, attacks-rev84b-struct-result-
+// upper.c). Nothing with -bulkhead-scrub=none.
 void cutIntegerResult(llvm::CallBase &Call);
 
 // The same for the integer arguments narrower than 64 bits of Call, a call

@@ -83,6 +83,29 @@ static std::optional<APInt> dataMask(IntegerType *IT,
   return Keep;
 }
 
+// The integer of a part of a loaded value's bytes: an integer itself, or
+// a vector's (a struct of a _Float16 and a float is passed as <4 x half>:
+// review 84b, attacks-rev84b-padding-shapes.c).
+static IntegerType *bitsOf(const DataLayout &DL, Type *T) {
+  if (auto *IT = dyn_cast<IntegerType>(T))
+    return IT;
+  auto *VT = dyn_cast<FixedVectorType>(T);
+  if (!VT || VT->getElementType()->isPointerTy() ||
+      DL.getTypeSizeInBits(VT) != 8 * DL.getTypeStoreSize(VT))
+    return nullptr;
+  return IntegerType::get(T->getContext(), DL.getTypeSizeInBits(VT));
+}
+
+// V and-ed with Keep, as the integer IT of its bytes.
+static Value *mask(IRBuilderBase &B, Value *V, IntegerType *IT,
+                   const APInt &Keep) {
+  if (V->getType() == IT)
+    return B.CreateAnd(V, ConstantInt::get(IT, Keep));
+  return B.CreateBitCast(
+      B.CreateAnd(B.CreateBitCast(V, IT), ConstantInt::get(IT, Keep)),
+      V->getType());
+}
+
 // The one memcpy that fills a temporary clang made to pass or return a
 // struct: one of 3, 5-7 or 9-15 bytes travels as integers wider than it
 // ({i64, i32}, i48), which clang loads from a temporary of their type that
@@ -130,32 +153,31 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
     Object = AI->getAllocatedType();
   else if (auto *GV = dyn_cast<GlobalVariable>(Base))
     Object = GV->getValueType();
-  Type *T = V->getType();
-  if (!Object || Off.isNegative() || !(T->isIntegerTy() || T->isStructTy()))
+  if (!Object || Off.isNegative())
     return V;
-  uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(T);
+  uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
   std::vector<bool> Pad = paddingOf(DL, Object, At, N);
   for (uint64_t I = 0; I < N; ++I)
     if (At + I >= Copied)
       Pad[I] = true;
-  if (auto *IT = dyn_cast<IntegerType>(T)) {
+  if (IntegerType *IT = bitsOf(DL, V->getType())) {
     if (auto Keep = dataMask(IT, Pad, 0))
-      return B.CreateAnd(V, ConstantInt::get(IT, *Keep));
+      return mask(B, V, IT, *Keep);
     return V;
   }
-  // A struct of integers and others ({i64, i64}, {i64, double}): its
-  // integer elements, each at its place in the literal struct.
-  auto *ST = cast<StructType>(T);
+  auto *ST = dyn_cast<StructType>(V->getType());
+  if (!ST)
+    return V;
+  // A struct of integers and others ({i64, i64}, {i64, double},
+  // {<4 x half>, float}): each element at its place in the literal struct.
   const StructLayout *SL = DL.getStructLayout(ST);
   Value *Out = V;
   for (unsigned E = 0; E < ST->getNumElements(); ++E)
-    if (auto *ET = dyn_cast<IntegerType>(ST->getElementType(E)))
+    if (IntegerType *IT = bitsOf(DL, ST->getElementType(E)))
       if (auto Keep =
-              dataMask(ET, Pad, SL->getElementOffset(E).getFixedValue()))
+              dataMask(IT, Pad, SL->getElementOffset(E).getFixedValue()))
         Out = B.CreateInsertValue(
-            Out,
-            B.CreateAnd(B.CreateExtractValue(Out, E), ConstantInt::get(ET, *Keep)),
-            E);
+            Out, mask(B, B.CreateExtractValue(Out, E), IT, *Keep), E);
   return Out;
 }
 

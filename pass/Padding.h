@@ -25,9 +25,10 @@ std::vector<bool> paddingOf(const llvm::DataLayout &DL, llvm::Type *T,
                             uint64_t Off, uint64_t N);
 
 // V, with the bytes cleared that are padding in the object it was loaded
-// from: V an integer, or a struct of integers and others, loaded at a
-// constant offset from a local or global variable of a known type (clang's
-// coerced load of a struct argument or result). Any other V as it is.
+// from: V an integer, a vector, or a struct of those and others, loaded at
+// a constant offset from a local or global variable of a known type, or
+// from clang's copy of one (clang's coerced load of a struct argument or
+// result). Any other V as it is.
 llvm::Value *clearPadding(llvm::IRBuilderBase &B, llvm::Value *V);
 
 // Every value F returns, through clearPadding, just before its return, and

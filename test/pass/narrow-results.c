@@ -14,16 +14,27 @@ BULKHEAD_ENTRY(vault) signed char vault_byte(void) { return (signed char)word();
 BULKHEAD_ENTRY(vault) short vault_half(void) { return (short)word(); }
 BULKHEAD_ENTRY(vault) _Bool vault_set(void) { return word() != 0; }
 BULKHEAD_ENTRY(vault) int vault_int(void) { return (int)word(); }
+// A struct's char in rdx, after its long in rax (review 84b: the thunks
+// cut the integers of a struct result too).
+struct checked {
+  long serial;
+  char check;
+};
+BULKHEAD_ENTRY(vault) struct checked vault_checked(void) {
+  return (struct checked){1, (char)word()};
+}
 
 // The trampolines' order in the output varies: one each.
 // CHECK-DAG: andl $255, %eax
 // CHECK-DAG: andl $255, %eax
 // CHECK-DAG: andl $65535, %eax
+// CHECK-DAG: andl $255, %edx
 
 // SHARED-DAG: zext i8 {{.*}} to i64
 // SHARED-DAG: zext i16 {{.*}} to i64
 // SHARED-DAG: zext i32 {{.*}} to i64
 // SHARED-DAG: call i64 asm "", "=r,0"(i64
+// SHARED-DAG: insertvalue { i64, i8 } %{{[0-9]+}}, i8 %{{[0-9]+}}, 1
 
 // NONE-NOT: andl $255, %eax
 // NONE-NOT: andl $65535, %eax

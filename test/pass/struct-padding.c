@@ -102,3 +102,22 @@ BULKHEAD_ENTRY(vault) struct rec6 vault_rec6(void) { return vault_r6; }
 // O0: [[AM:%[0-9]+]] = and i64 [[A]], -4294967041
 // O0: call void @{{.*}}take12{{.*}}(i64 [[AM]]
 BULKHEAD_ENTRY(vault) void vault_give12(void) { take12(vault_r12); }
+
+// A {_Float16; float} passed as <4 x half> is masked as the i64 of its
+// bytes (bytes 2-3: review 84b, runtime/attacks-rev84b-padding-shapes.c).
+struct hf {
+  _Float16 h;
+  float f;
+};
+BULKHEAD_DATA(vault) struct hf vault_hfv;
+void take_hf(struct hf);
+// O0-LABEL: define {{.*}}<4 x half> @__bulkhead_body.vault_hf
+// O0: [[H:%[0-9]+]] = load <4 x half>
+// O0-NEXT: [[HI:%[0-9]+]] = bitcast <4 x half> [[H]] to i64
+// O0-NEXT: [[HM:%[0-9]+]] = and i64 [[HI]], -4294901761
+// O0-NEXT: bitcast i64 [[HM]] to <4 x half>
+BULKHEAD_ENTRY(vault) struct hf vault_hf(void) { return vault_hfv; }
+// CHECK-LABEL: define {{.*}}@__bulkhead_body.vault_give_hf
+// CHECK: and i64 %{{.*}}, -4294901761
+// CHECK: call void @{{.*}}take_hf{{.*}}(<4 x half>
+BULKHEAD_ENTRY(vault) void vault_give_hf(void) { take_hf(vault_hfv); }
