@@ -2,6 +2,7 @@
 #include "CompartmentPass.h"
 #include "../include/bulkhead/abi.h"
 #include "Annotations.h"
+#include "AsmEmitter.h"
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
@@ -106,9 +107,11 @@ void Instrumenter::run() {
       placeData(*cast<GlobalVariable>(const_cast<GlobalValue *>(Entry.first)),
                 Entry.second.compartment, Entry.second.claimed);
   // A compartment's struct results with their padding cleared, before
-  // its entries are split (the bodies keep it).
+  // its entries are split (the bodies keep it); not with
+  // -bulkhead-scrub=none, which clears nothing.
   for (Function &F : M)
-    if (!F.isDeclaration() && domainOf(F).kind == Domain::Compartment)
+    if (scrubsRegisters() && !F.isDeclaration() &&
+        domainOf(F).kind == Domain::Compartment)
       clearResultPadding(F);
   // 5. Entries split into body and thunk before anything calls a body.
   splitEntries();

@@ -22,17 +22,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: the key word's high half in rax: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
-
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
+#include "Inputs/vault-word.h"
 
 /* The low half of its word, which it means to give (a check value). */
 BULKHEAD_ENTRY(vault) int vault_low(void) {

@@ -22,22 +22,13 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
+#include "Inputs/vault-word.h"
 
 struct rec {
   char check;
   _Alignas(8) int count;
 };
 
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
 BULKHEAD_ENTRY(vault) struct rec vault_rec(void) {
   uint64_t w = vault_word(vault_i);
   struct rec r;

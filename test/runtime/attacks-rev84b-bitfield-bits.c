@@ -18,11 +18,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bits in the unused bits: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
+#include "Inputs/vault-word.h"
 
 struct flags { /* bits 24-31 of the first word: no field's */
   unsigned a : 4;
@@ -30,11 +26,6 @@ struct flags { /* bits 24-31 of the first word: no field's */
   int c;
 };
 
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
 BULKHEAD_ENTRY(vault) struct flags vault_flags(void) {
   uint64_t w = vault_word(vault_i);
   struct flags f;

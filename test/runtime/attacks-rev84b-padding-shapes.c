@@ -32,11 +32,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
+#include "Inputs/vault-word.h"
 
 struct s12 { /* padding: bytes 5-7 */
   int a;
@@ -48,11 +44,6 @@ struct hf { /* padding: bytes 2-3 */
   float f;
 };
 
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
 /* The key word over the struct, then the fields it gives: a, c (b is the
  * word's byte 4, a check byte); f (h is the word's bytes 0-1). */
 static struct s12 vault_make12(void) {

@@ -24,22 +24,12 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: the key word's other bytes in rdx: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
+#include "Inputs/vault-word.h"
 
 struct checked {
   long serial;
   char check;
 };
-
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
 
 BULKHEAD_ENTRY(vault) struct checked vault_checked(void) {
   return (struct checked){42, (char)vault_word(vault_i)};

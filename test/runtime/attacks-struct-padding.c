@@ -29,11 +29,7 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: no
 #include "Inputs/check.h"
-
-/* Two 8-byte words that appear nowhere else. */
-#define KEY "Kq7#vP2m" "Zr9!wX4b"
-BULKHEAD_DATA(vault) char vault_key[17] = KEY;
-BULKHEAD_DATA(vault) volatile int vault_i = 1;
+#include "Inputs/vault-word.h"
 
 struct tag {
   char check;
@@ -44,11 +40,6 @@ struct big_tag {
   long serial;
 };
 
-__attribute__((noinline)) static uint64_t vault_word(int i) {
-  uint64_t w;
-  memcpy(&w, vault_key + 8 * i, 8);
-  return w;
-}
 /* A tag whose check byte is the key word's first byte: the word's other
  * bytes land in the padding, the int is then set. */
 static struct tag vault_make(void) {
