@@ -35,6 +35,8 @@ long helper(long x) { return x + 1; }
 void *vault_ptr(void);
 extern long secret;
 extern unsigned char declwrap[] __asm__("__bulkhead_declwrap.helper.vault");
+/* The vault's scrub routine, which the block calls first (review 83a). */
+extern unsigned char scrub[] __asm__("__bulkhead_scrub_vectors.0");
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
   (void)sig, (void)uc;
@@ -48,12 +50,16 @@ int main(void) {
   sigaction(SIGSEGV, &sa, NULL);
   if ((unsigned char *)vault_ptr() != declwrap)
     printf("the vault's pointer is not the declaration's wrapper\n");
-  /* The wrapper's "from the vault" block: push %rax; call <trampoline>. */
+  /* The wrapper's "from the vault" block: the scrub's call, then the
+   * trampoline's (call rel32). */
   for (int i = 0; i < 0x80; i++)
-    if (declwrap[i] == 0x50 && declwrap[i + 1] == 0xe8) {
+    if (declwrap[i] == 0xe8) {
       int32_t rel;
-      memcpy(&rel, declwrap + i + 2, 4);
-      long (*tramp)(long) = (long (*)(long))(declwrap + i + 6 + rel);
+      memcpy(&rel, declwrap + i + 1, 4);
+      unsigned char *to = declwrap + i + 5 + rel;
+      if (to == scrub)
+        continue;
+      long (*tramp)(long) = (long (*)(long))to;
       printf("found the trampoline call\n");
       fflush(stdout);
       tramp(1);
