@@ -11,7 +11,6 @@
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/bit.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
@@ -879,38 +878,21 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
     for (uint64_t I = 0; I < StackBytes; I += 8) {
       std::string Src = (Twine(Above + 8 + I) + "(%rsp)").str();
       unsigned Mask = std::stoul(Live.substr(I / 4, 2), nullptr, 16);
-      // A prefix of the slot's bytes is read alone; the slot whole, its
-      // other bytes zeroed in the buffer after (a struct's padding).
-      bool Prefix = !(Mask & (Mask + 1));
-      switch (Prefix ? llvm::popcount(Mask) : 8) {
-      case 8:
-        E.line("movq " + Src + ", %r10");
-        break;
-      case 4:
-        E.line("movl " + Src + ", %r10d");
-        break;
-      case 2:
-        E.line("movzwl " + Src + ", %r10d");
-        break;
-      case 1:
-        E.line("movzbl " + Src + ", %r10d");
-        break;
-      case 0:
+      // The slot's bytes that hold a value, the rest zeroed (and-ed with
+      // their byte mask).
+      uint64_t Bytes = 0;
+      for (unsigned K = 0; K < 8; ++K)
+        if (Mask >> K & 1)
+          Bytes |= uint64_t(0xff) << (8 * K);
+      if (!Bytes)
         E.line("xorl %r10d, %r10d");
-        break;
-      default: {
-        std::string Shift =
-            "$$" + std::to_string(64 - 8 * llvm::popcount(Mask));
-        E.line("movq " + Src + ", %r10")
-            .line("shlq " + Shift + ", %r10")
-            .line("shrq " + Shift + ", %r10");
-      }
-      }
+      else
+        E.line("movq " + Src + ", %r10");
+      if (Bytes && ~Bytes)
+        E.line("movabsq $$" + std::to_string(Bytes) + ", %r11")
+            .line("andq %r11, %r10");
       E.line("movq " + Buffer + ", %r11")
           .line("movq %r10, %fs:" + Twine(I) + "(%r11)");
-      for (unsigned K = 0; K < 8 && !Prefix; ++K)
-        if (!(Mask >> K & 1))
-          E.line("movb $$0, %fs:" + Twine(I + K) + "(%r11)");
     }
   }
   E.keepArgsAroundGate();
