@@ -7,6 +7,7 @@
 #include "Gate.h"
 #include "Instrumenter.h"
 #include "Padding.h"
+#include "RecordLayouts.h"
 #include "StandIns.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -168,6 +169,7 @@ PreservedAnalyses CompartmentPass::run(Module &M, ModuleAnalysisManager &) {
                              "Linux only");
     return PreservedAnalyses::all();
   }
+  readRecordLayouts(M); // first: it may drop the debug information
   Annotations A = Annotations::read(M);
   if (!WholeModuleCompartment.empty()) {
     if (!isCIdentifier(WholeModuleCompartment))

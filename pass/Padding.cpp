@@ -5,6 +5,7 @@
 // whatever a register held: a vault that copied a key word into a struct
 // returned the word's bytes in its padding (attacks-struct-padding.c).
 #include "Padding.h"
+#include "RecordLayouts.h"
 
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -22,29 +23,37 @@ using namespace llvm;
 
 namespace bulkhead {
 
-// Marks false in Pad (bytes [Lo, Lo + Pad.size()) of the object) each byte
-// an element of type T at byte At holds data in. Padding: the gaps a
-// struct's layout leaves between and after its elements, and a scalar's
-// bytes past its store size (a long double's 6). Every byte of a union
-// (clang: a struct named union.*, typed as one of its members) is data.
+// Marks false in Pad (bits [8 * Lo, 8 * Lo + Pad.size()) of the object)
+// each bit an element of type T at byte At holds data in. Padding: the
+// gaps a struct's layout leaves between and after its elements, a scalar's
+// bytes past its store size (a long double's 6), and where the front end's
+// record layout is known (RecordLayouts.h) the bits it says hold no field.
+// Every byte of a union (clang: a struct named union.*, typed as one of
+// its members) is data unless its layout says otherwise.
 static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
                      std::vector<bool> &Pad) {
-  uint64_t Hi = Lo + Pad.size(), Size = DL.getTypeAllocSize(T);
+  uint64_t Hi = Lo + Pad.size() / 8, Size = DL.getTypeAllocSize(T);
   if (At >= Hi || At + Size <= Lo)
     return;
   auto Data = [&](uint64_t From, uint64_t N) {
     for (uint64_t I = std::max(From, Lo); I < std::min(From + N, Hi); ++I)
-      Pad[I - Lo] = false;
+      for (unsigned Bit = 0; Bit < 8; ++Bit)
+        Pad[8 * (I - Lo) + Bit] = false;
   };
   if (auto *ST = dyn_cast<StructType>(T)) {
-    if (ST->hasName() && ST->getName().starts_with("union.")) {
+    if (ST->hasName() && ST->getName().starts_with("union."))
       Data(At, Size);
-      return;
+    else {
+      const StructLayout *SL = DL.getStructLayout(ST);
+      for (unsigned E = 0; E < ST->getNumElements(); ++E)
+        markData(DL, ST->getElementType(E),
+                 At + SL->getElementOffset(E).getFixedValue(), Lo, Pad);
     }
-    const StructLayout *SL = DL.getStructLayout(ST);
-    for (unsigned E = 0; E < ST->getNumElements(); ++E)
-      markData(DL, ST->getElementType(E),
-               At + SL->getElementOffset(E).getFixedValue(), Lo, Pad);
+    if (const std::vector<bool> *Layout = recordDataBits(ST))
+      for (uint64_t Bit = 0; Bit < Layout->size(); ++Bit)
+        if (!(*Layout)[Bit] && 8 * At + Bit >= 8 * Lo &&
+            8 * At + Bit < 8 * Hi)
+          Pad[8 * At + Bit - 8 * Lo] = true;
   } else if (auto *AT = dyn_cast<ArrayType>(T)) {
     uint64_t Stride = DL.getTypeAllocSize(AT->getElementType());
     if (!Stride)
@@ -59,22 +68,32 @@ static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
   }
 }
 
-std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
-                                   uint64_t N) {
-  std::vector<bool> Pad(N, true);
+// Which bits of the N bytes at Off in an object of type T are padding.
+static std::vector<bool> paddingBitsOf(const DataLayout &DL, Type *T,
+                                       uint64_t Off, uint64_t N) {
+  std::vector<bool> Pad(8 * N, true);
   markData(DL, T, 0, Off, Pad);
   return Pad;
 }
 
-// The mask of an integer of type IT at byte Off of Pad that keeps its data
-// bytes, or none if it has no padding byte.
+std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
+                            uint64_t N) {
+  std::vector<bool> Bits = paddingBitsOf(DL, T, Off, N), Pad(N, true);
+  for (uint64_t I = 0; I < 8 * N; ++I)
+    if (!Bits[I])
+      Pad[I / 8] = false;
+  return Pad;
+}
+
+// The mask of an integer of type IT at byte Off of Pad (bits) that keeps
+// its data bits, or none if it has no padding bit.
 static std::optional<APInt> dataMask(IntegerType *IT,
                                      const std::vector<bool> &Pad,
                                      uint64_t Off) {
   APInt Keep = APInt::getAllOnes(IT->getBitWidth());
   bool Any = false;
   for (unsigned Bit = 0; Bit < IT->getBitWidth(); ++Bit)
-    if (Off + Bit / 8 < Pad.size() && Pad[Off + Bit / 8]) {
+    if (8 * Off + Bit < Pad.size() && Pad[8 * Off + Bit]) {
       Keep.clearBit(Bit);
       Any = true;
     }
@@ -156,9 +175,9 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   if (!Object || Off.isNegative())
     return V;
   uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
-  std::vector<bool> Pad = paddingOf(DL, Object, At, N);
-  for (uint64_t I = 0; I < N; ++I)
-    if (At + I >= Copied)
+  std::vector<bool> Pad = paddingBitsOf(DL, Object, At, N);
+  for (uint64_t I = 0; I < 8 * N; ++I)
+    if (At + I / 8 >= Copied)
       Pad[I] = true;
   if (IntegerType *IT = bitsOf(DL, V->getType())) {
     if (auto Keep = dataMask(IT, Pad, 0))
@@ -188,13 +207,25 @@ static void clearSretPadding(IRBuilderBase &B, Argument &Sret) {
   const DataLayout &DL = Sret.getParent()->getDataLayout();
   Type *T = Sret.getParamStructRetType();
   uint64_t Size = DL.getTypeAllocSize(T);
-  std::vector<bool> Pad = paddingOf(DL, T, 0, Size);
+  std::vector<bool> Bits = paddingBitsOf(DL, T, 0, Size);
+  // Byte I's data bits: none, the byte is zeroed; some, they are kept.
+  auto Keep = [&](uint64_t I) {
+    unsigned K = 0;
+    for (unsigned Bit = 0; Bit < 8; ++Bit)
+      K |= !Bits[8 * I + Bit] << Bit;
+    return K;
+  };
   for (uint64_t I = 0, J; I < Size; I = J) {
-    for (J = I + 1; J < Size && Pad[J] == Pad[I];)
+    unsigned K = Keep(I);
+    for (J = I + 1; J < Size && K == 0 && Keep(J) == 0;)
       ++J;
-    if (Pad[I])
-      B.CreateMemSet(B.CreateInBoundsPtrAdd(&Sret, B.getInt64(I)), B.getInt8(0),
-                     J - I, Align(1));
+    if (K == 0xff)
+      continue;
+    Value *At = B.CreateInBoundsPtrAdd(&Sret, B.getInt64(I));
+    if (K == 0)
+      B.CreateMemSet(At, B.getInt8(0), J - I, Align(1));
+    else // a bit-field's unused bits
+      B.CreateStore(B.CreateAnd(B.CreateLoad(B.getInt8Ty(), At), K), At);
   }
 }
 

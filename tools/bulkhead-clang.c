@@ -234,6 +234,7 @@ struct scan {
   bool trace;              /* the linker's -t / --trace */
   bool user_script;        /* a linker script of the user's: -T, --script */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
+  bool debug_info;         /* a -g option that asks for debug info, last */
 };
 
 /* Driver options that take their value as the next argument. */
@@ -517,6 +518,11 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->output = a + 2; /* joined form: -oprog */
   else if (strcmp(a, "-###") == 0)
     s->no_run = true;
+  else if (starts_with(a, "-g") && !starts_with(a, "-gno-") &&
+           !starts_with(a, "-gz") && !starts_with(a, "-gcc-toolchain"))
+    /* Any other -g is taken to ask for debug info: the pass then keeps
+     * it (add_compile_flags). */
+    s->debug_info = strcmp(a, "-g0") != 0 && strcmp(a, "-ggdb0") != 0;
   else if (a[0] != '-' || a[1] == '\0')
     note_input(s, a); /* positional argument, or "-" for stdin */
 }
@@ -681,6 +687,13 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push_pass_option(cmd, concat("-bulkhead-asm-allow=", s->asm_allow));
   if (s->bench_nop_wrpkru && s->has_cc1_input)
     push_pass_option(cmd, "-bulkhead-bench-nop-wrpkru");
+  /* The pass reads structs' padding from the front end's debug info
+   * (pass/RecordLayouts.h) and drops it again if the user asked for none. */
+  if (s->has_cc1_input && !s->debug_info) {
+    push(cmd, "-Xclang");
+    push(cmd, "-debug-info-kind=limited");
+    push_pass_option(cmd, "-bulkhead-layout-debug-info");
+  }
 }
 
 /* LTO runs the optimizer in the linker, so the plugin must be loaded there. */

@@ -1,18 +1,17 @@
-// Review 84a, attacker model A (key-0 loads only). XFAIL: open.
-// Clang's IR type of a struct spells some of its padding as members: where
-// the C layout differs from the IR's natural one (a member with a larger
-// _Alignas or aligned attribute, a bit-field's storage that ends before the
-// next member) it inserts [N x i8] arrays, which pass/Padding.cpp cannot
-// tell from a char array member and keeps as data. Here the vault's record
-// {char check; int count aligned to 8} is IR {i8, [7 x i8], i32, [4 x i8]}
-// and returned as {i64, i32}: bytes 1-7 of the key word the vault copied
-// into it stay in rax, and the honest default-domain caller keeps the
-// record in a global where the attacker reads them. ATTACK SUCCEEDED 3 of
-// 3 in the guest (LLVM 19, -O2 and -O0).
-// A fix needs the front end's list of members: clang's !tbaa.struct on the
-// struct's copies names the data bytes (only when optimizing), or debug
-// information, or a clang plugin that records padding per struct type.
-// XFAIL: *
+// Review 84a, attacker model A (key-0 loads only). Clang's IR type of a
+// struct spells some of its padding as members: where the C layout differs
+// from the IR's natural one (a member with a larger _Alignas or aligned
+// attribute, a bit-field's storage that ends before the next member) it
+// inserts [N x i8] arrays, which pass/Padding.cpp could not tell from a
+// char array member and kept as data. Here the vault's record {char check;
+// int count aligned to 8} is IR {i8, [7 x i8], i32, [4 x i8]} and returned
+// as {i64, i32}: bytes 1-7 of the key word the vault copied into it stayed
+// in rax, and the honest default-domain caller keeps the record in a
+// global where the attacker reads them. ATTACK SUCCEEDED 3 of 3 in the
+// guest (LLVM 19, -O2 and -O0). Fixed: the pass reads the struct's fields
+// from the debug information bulkhead-clang asks clang for
+// (pass/RecordLayouts.cpp); built with -gline-tables-only, which gives no
+// types, it still succeeds.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s

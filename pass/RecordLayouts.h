@@ -1,0 +1,33 @@
+// RecordLayouts.h - which bits of a struct hold data, by the front end's
+// record layout as its debug information describes it. Clang's IR type of
+// a struct spells some padding as members ([N x i8] after a member with a
+// larger alignment) and says nothing of the bits of a bit-field's storage
+// that no field uses; Padding.cpp clears those too where a layout is known
+// (attacks-rev84a-explicit-padding.c, attacks-rev84b-bitfield-bits.c).
+// bulkhead-clang asks the front end for debug information when the user
+// did not, and the pass drops it once read (-bulkhead-layout-debug-info).
+#ifndef BULKHEAD_PASS_RECORDLAYOUTS_H
+#define BULKHEAD_PASS_RECORDLAYOUTS_H
+
+#include <vector>
+
+namespace llvm {
+class Module;
+class StructType;
+} // namespace llvm
+
+namespace bulkhead {
+
+// Reads M's debug information: the layout of each struct type that a
+// variable, a global or a function's sret result has, or that one record
+// of the debug information names alone. Then drops it if the driver added
+// it for this.
+void readRecordLayouts(llvm::Module &M);
+
+// The bits of an object of type ST that hold data (8 per byte of its
+// allocation size), or null if its layout is not known or not agreed on.
+const std::vector<bool> *recordDataBits(llvm::StructType *ST);
+
+} // namespace bulkhead
+
+#endif
