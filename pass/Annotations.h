@@ -3,7 +3,7 @@
 #ifndef BULKHEAD_ANNOTATIONS_H
 #define BULKHEAD_ANNOTATIONS_H
 
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 
@@ -35,7 +35,9 @@ public:
 
   // Null for a global without a Bulkhead annotation.
   const Annotation *find(const llvm::GlobalValue *GV) const;
-  const llvm::DenseMap<const llvm::GlobalValue *, Annotation> &all() const {
+  // In the order they were read (the module's), so that what the pass
+  // makes from them comes out in the same order in every build.
+  const llvm::MapVector<const llvm::GlobalValue *, Annotation> &all() const {
     return Map;
   }
   bool hadErrors() const { return Errors; }
@@ -51,7 +53,7 @@ private:
                              llvm::StringRef Name);
   void add(llvm::GlobalValue *GV, llvm::StringRef Text, llvm::StringRef File,
            unsigned Line);
-  llvm::DenseMap<const llvm::GlobalValue *, Annotation> Map;
+  llvm::MapVector<const llvm::GlobalValue *, Annotation> Map;
   bool Errors = false;
 };
 

@@ -17,6 +17,7 @@
 #include "DomainAnalysis.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -197,7 +198,7 @@ private:
   llvm::StringMap<llvm::Function *> Wrappers;
   // A compartment function's gateway for callers by an alias's name: an
   // entry's thunk or guard, or one redirectAliases made.
-  llvm::DenseMap<llvm::Function *, llvm::Function *> Gateways;
+  llvm::MapVector<llvm::Function *, llvm::Function *> Gateways; // in order
   // (wrapper, internal function) for checkInternalStores
   llvm::SmallVector<std::pair<llvm::Function *, llvm::Function *>, 4>
       InternalWrappers;
