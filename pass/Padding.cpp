@@ -146,18 +146,18 @@ static const MemCpyInst *copyIntoTemporary(const AllocaInst &Temp) {
   return Copy;
 }
 
-Value *clearPadding(IRBuilderBase &B, Value *V) {
-  auto *Load = dyn_cast<LoadInst>(V);
-  if (!Load || Load->isVolatile())
-    return V;
-  const DataLayout &DL = Load->getModule()->getDataLayout();
-  APInt Off(DL.getIndexTypeSizeInBits(Load->getPointerOperandType()), 0);
+// The variable (a local or a global) Load reads, through clang's copy of
+// it, with the offset it reads at and how far the copy goes (UINT64_MAX:
+// no copy); null if there is none.
+static Type *objectOf(const LoadInst &Load, APInt &Off, uint64_t &Copied) {
+  const DataLayout &DL = Load.getModule()->getDataLayout();
+  Off = APInt(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0);
   const Value *Base =
-      Load->getPointerOperand()->stripAndAccumulateConstantOffsets(
+      Load.getPointerOperand()->stripAndAccumulateConstantOffsets(
           DL, Off, /*AllowNonInbounds=*/true);
   // A temporary filled from a struct stands for it; its bytes past the
   // copy hold nothing (padding).
-  uint64_t Copied = UINT64_MAX;
+  Copied = UINT64_MAX;
   if (auto *AI = dyn_cast<AllocaInst>(Base))
     if (const MemCpyInst *Copy = copyIntoTemporary(*AI)) {
       APInt From(Off.getBitWidth(), 0);
@@ -167,12 +167,30 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
       Copied = From.getSExtValue() +
                cast<ConstantInt>(Copy->getLength())->getZExtValue();
     }
-  Type *Object = nullptr;
+  if (Off.isNegative())
+    return nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Base))
-    Object = AI->getAllocatedType();
-  else if (auto *GV = dyn_cast<GlobalVariable>(Base))
-    Object = GV->getValueType();
-  if (!Object || Off.isNegative())
+    return AI->getAllocatedType();
+  if (auto *GV = dyn_cast<GlobalVariable>(Base))
+    return GV->getValueType();
+  return nullptr;
+}
+
+Type *loadedObject(const LoadInst &Load) {
+  APInt Off;
+  uint64_t Copied;
+  return objectOf(Load, Off, Copied);
+}
+
+Value *clearPadding(IRBuilderBase &B, Value *V) {
+  auto *Load = dyn_cast<LoadInst>(V);
+  if (!Load || Load->isVolatile())
+    return V;
+  const DataLayout &DL = Load->getModule()->getDataLayout();
+  APInt Off;
+  uint64_t Copied;
+  Type *Object = objectOf(*Load, Off, Copied);
+  if (!Object)
     return V;
   uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
   std::vector<bool> Pad = paddingBitsOf(DL, Object, At, N);

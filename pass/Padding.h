@@ -12,6 +12,7 @@ namespace llvm {
 class DataLayout;
 class Function;
 class IRBuilderBase;
+class LoadInst;
 class Type;
 class Value;
 } // namespace llvm
@@ -30,6 +31,10 @@ std::vector<bool> paddingOf(const llvm::DataLayout &DL, llvm::Type *T,
 // from clang's copy of one (clang's coerced load of a struct argument or
 // result). Any other V as it is.
 llvm::Value *clearPadding(llvm::IRBuilderBase &B, llvm::Value *V);
+
+// The type of the variable Load reads as clearPadding finds it (through
+// clang's copy into a temporary), or null.
+llvm::Type *loadedObject(const llvm::LoadInst &Load);
 
 // Every value F returns, through clearPadding, just before its return, and
 // the padding of a struct it returns through an sret pointer zeroed.

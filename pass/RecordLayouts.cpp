@@ -1,5 +1,6 @@
 // RecordLayouts.cpp - see RecordLayouts.h.
 #include "RecordLayouts.h"
+#include "Padding.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -147,6 +148,34 @@ static void relate(const DataLayout &DL, Type *T, const DIType *D) {
   Layouts[ST] = std::move(Data);
 }
 
+// A struct F returns in registers: clang copies it into its return-value
+// temporary, a variable of the struct's type that no debug variable
+// describes, and loads it from there (or from its copy into a temporary
+// of the integers it travels as). That type is the function's result
+// type: `return *slot;` of a typedef'd anonymous struct, or of a second
+// struct of one name (struct.tag.0), found no layout by name (review 85a,
+// attacks-rev85a-unnamed-record.c).
+static void relateReturned(const DataLayout &DL, Function &F,
+                           const DIType *Result) {
+  auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(Result));
+  if (!CT || (CT->getTag() != dwarf::DW_TAG_structure_type &&
+              CT->getTag() != dwarf::DW_TAG_class_type &&
+              CT->getTag() != dwarf::DW_TAG_union_type))
+    return;
+  for (BasicBlock &BB : F) {
+    auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator());
+    auto *Load = Ret ? dyn_cast_or_null<LoadInst>(Ret->getReturnValue())
+                     : nullptr;
+    auto *ST = Load ? dyn_cast_or_null<StructType>(loadedObject(*Load))
+                    : nullptr;
+    // Only a whole object of the result's size: a field of a larger
+    // variable is not the result's type, and must not unsettle its own.
+    if (ST && !ST->isLiteral() && !ST->isOpaque() &&
+        8 * DL.getTypeAllocSize(ST).getFixedValue() == CT->getSizeInBits())
+      relate(DL, ST, CT);
+  }
+}
+
 // A struct type named once in the debug information (struct.NAME,
 // union.NAME, class.NAME with no scope or suffix), for types no variable
 // of the module has: clang's temporaries of a call's or return's struct.
@@ -205,9 +234,11 @@ void readRecordLayouts(Module &M) {
     DISubprogram *SP = F.getSubprogram();
     if (!SP || !SP->getType() || !SP->getType()->getTypeArray().size())
       continue;
+    const DIType *Result = SP->getType()->getTypeArray()[0];
     for (Argument &A : F.args())
       if (A.hasStructRetAttr())
-        relate(DL, A.getParamStructRetType(), SP->getType()->getTypeArray()[0]);
+        relate(DL, A.getParamStructRetType(), Result);
+    relateReturned(DL, F, Result);
   }
   relateByName(M);
   if (LayoutDebugInfo)

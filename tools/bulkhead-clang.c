@@ -304,6 +304,19 @@ static const char *const no_link_opts[] = {
     "--help",    "-help",        "--help-hidden",
     NULL};
 
+/* The -g options that ask clang for debug information. Others only shape
+ * it and give none alone (-gsplit-dwarf, -gcolumn-info, -gpubnames,
+ * -gembed-source, -gdwarf64, -gz...): the pass's record layouts need debug
+ * information, so with those alone bulkhead-clang asks for it as if there
+ * were no -g (review 85a, runtime/attacks-rev85a-g-flags.c). */
+static const char *const debug_info_opts[] = {
+    "-g",       "-g1",        "-g2",        "-g3",
+    "-ggdb",    "-ggdb1",     "-ggdb2",     "-ggdb3",
+    "-glldb",   "-gsce",      "-gdbx",      "-gmodules",
+    "-gdwarf",  "-gdwarf-2",  "-gdwarf-3",  "-gdwarf-4",
+    "-gdwarf-5", "-gmlt",     "-gline-tables-only",
+    "-gline-directives-only", "--debug", NULL};
+
 static bool in_list(const char *s, const char *const *list) {
   for (; *list; list++)
     if (strcmp(s, *list) == 0)
@@ -518,11 +531,12 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->output = a + 2; /* joined form: -oprog */
   else if (strcmp(a, "-###") == 0)
     s->no_run = true;
-  else if (starts_with(a, "-g") && !starts_with(a, "-gno-") &&
-           !starts_with(a, "-gz") && !starts_with(a, "-gcc-toolchain"))
-    /* Any other -g is taken to ask for debug info: the pass then keeps
-     * it (add_compile_flags). */
-    s->debug_info = strcmp(a, "-g0") != 0 && strcmp(a, "-ggdb0") != 0;
+  else if (in_list(a, debug_info_opts))
+    /* The user asked for debug info: the pass then keeps it
+     * (add_compile_flags). */
+    s->debug_info = true;
+  else if (strcmp(a, "-g0") == 0 || strcmp(a, "-ggdb0") == 0)
+    s->debug_info = false;
   else if (a[0] != '-' || a[1] == '\0')
     note_input(s, a); /* positional argument, or "-" for stdin */
 }
