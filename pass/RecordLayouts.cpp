@@ -17,11 +17,20 @@
 
 using namespace llvm;
 
-static cl::opt<bool> LayoutDebugInfo(
+// What of the module's debug information bulkhead-clang asked for record
+// layouts only, to drop once they are read: all of it (the user asked for
+// none), or all but line tables (he asked for those only: -g1, -gmlt,
+// -gline-tables-only; review 85b, attacks-rev85b-g-flags.c).
+enum class AddedDebugInfo { None, All, Lines };
+static cl::opt<AddedDebugInfo> LayoutDebugInfo(
     "bulkhead-layout-debug-info",
     cl::desc("The module's debug information was asked for by bulkhead-clang "
-             "for record layouts only: drop it once they are read"),
-    cl::init(false));
+             "for record layouts: drop it once they are read"),
+    cl::init(AddedDebugInfo::None), cl::ValueOptional,
+    cl::values(clEnumValN(AddedDebugInfo::All, "all", "drop all of it"),
+               clEnumValN(AddedDebugInfo::All, "", "drop all of it"),
+               clEnumValN(AddedDebugInfo::Lines, "lines",
+                          "keep its line tables only")));
 
 namespace bulkhead {
 
@@ -210,8 +219,10 @@ void readRecordLayouts(Module &M) {
         relate(DL, A.getParamStructRetType(), SP->getType()->getTypeArray()[0]);
   }
   relateByName(M);
-  if (LayoutDebugInfo)
+  if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
+  else if (LayoutDebugInfo == AddedDebugInfo::Lines)
+    stripNonLineTableDebugInfo(M);
 }
 
 const std::vector<bool> *recordDataBits(StructType *ST) {
