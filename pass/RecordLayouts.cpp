@@ -165,15 +165,27 @@ static void relateByName(Module &M) {
   StringMap<const DICompositeType *> Named;
   StringMap<unsigned> Count;
   for (const DIType *T : Finder.types()) {
-    auto *CT = dyn_cast<DICompositeType>(T);
-    if (!CT || CT->isForwardDecl() || CT->getName().empty() ||
+    // Clang names the type of an unnamed struct by its typedef
+    // (typedef struct {...} flags_t: struct.flags_t), which its debug
+    // information gives the typedef only (review 85b,
+    // attacks-rev85b-unnamed-struct.c).
+    StringRef Name = T->getName();
+    if (auto *D = dyn_cast<DIDerivedType>(T)) {
+      if (D->getTag() != dwarf::DW_TAG_typedef)
+        continue;
+      T = unqualified(D);
+      if (!T || !T->getName().empty())
+        continue;
+    }
+    auto *CT = dyn_cast_or_null<DICompositeType>(T);
+    if (!CT || CT->isForwardDecl() || Name.empty() ||
         (CT->getTag() != dwarf::DW_TAG_structure_type &&
          CT->getTag() != dwarf::DW_TAG_class_type &&
          CT->getTag() != dwarf::DW_TAG_union_type))
       continue;
-    if (Named.lookup(CT->getName()) != CT)
-      ++Count[CT->getName()];
-    Named[CT->getName()] = CT;
+    if (Named.lookup(Name) != CT)
+      ++Count[Name];
+    Named[Name] = CT;
   }
   for (StructType *ST : M.getIdentifiedStructTypes()) {
     if (Layouts.count(ST) || Disagreed.count(ST) || !ST->hasName())
