@@ -18,11 +18,20 @@
 
 using namespace llvm;
 
-static cl::opt<bool> LayoutDebugInfo(
+// What of the module's debug information bulkhead-clang asked for record
+// layouts only, to drop once they are read: all of it (the user asked for
+// none), or all but line tables (he asked for those only: -g1, -gmlt,
+// -gline-tables-only; review 85b, attacks-rev85b-g-flags.c).
+enum class AddedDebugInfo { None, All, Lines };
+static cl::opt<AddedDebugInfo> LayoutDebugInfo(
     "bulkhead-layout-debug-info",
     cl::desc("The module's debug information was asked for by bulkhead-clang "
-             "for record layouts only: drop it once they are read"),
-    cl::init(false));
+             "for record layouts: drop it once they are read"),
+    cl::init(AddedDebugInfo::None), cl::ValueOptional,
+    cl::values(clEnumValN(AddedDebugInfo::All, "all", "drop all of it"),
+               clEnumValN(AddedDebugInfo::All, "", "drop all of it"),
+               clEnumValN(AddedDebugInfo::Lines, "lines",
+                          "keep its line tables only")));
 
 namespace bulkhead {
 
@@ -185,15 +194,27 @@ static void relateByName(Module &M) {
   StringMap<const DICompositeType *> Named;
   StringMap<unsigned> Count;
   for (const DIType *T : Finder.types()) {
-    auto *CT = dyn_cast<DICompositeType>(T);
-    if (!CT || CT->isForwardDecl() || CT->getName().empty() ||
+    // Clang names the type of an unnamed struct by its typedef
+    // (typedef struct {...} flags_t: struct.flags_t), which its debug
+    // information gives the typedef only (review 85b,
+    // attacks-rev85b-unnamed-struct.c).
+    StringRef Name = T->getName();
+    if (auto *D = dyn_cast<DIDerivedType>(T)) {
+      if (D->getTag() != dwarf::DW_TAG_typedef)
+        continue;
+      T = unqualified(D);
+      if (!T || !T->getName().empty())
+        continue;
+    }
+    auto *CT = dyn_cast_or_null<DICompositeType>(T);
+    if (!CT || CT->isForwardDecl() || Name.empty() ||
         (CT->getTag() != dwarf::DW_TAG_structure_type &&
          CT->getTag() != dwarf::DW_TAG_class_type &&
          CT->getTag() != dwarf::DW_TAG_union_type))
       continue;
-    if (Named.lookup(CT->getName()) != CT)
-      ++Count[CT->getName()];
-    Named[CT->getName()] = CT;
+    if (Named.lookup(Name) != CT)
+      ++Count[Name];
+    Named[Name] = CT;
   }
   for (StructType *ST : M.getIdentifiedStructTypes()) {
     if (Layouts.count(ST) || Disagreed.count(ST) || !ST->hasName())
@@ -241,8 +262,10 @@ void readRecordLayouts(Module &M) {
     relateReturned(DL, F, Result);
   }
   relateByName(M);
-  if (LayoutDebugInfo)
+  if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
+  else if (LayoutDebugInfo == AddedDebugInfo::Lines)
+    stripNonLineTableDebugInfo(M);
 }
 
 const std::vector<bool> *recordDataBits(StructType *ST) {

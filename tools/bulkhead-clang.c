@@ -234,7 +234,9 @@ struct scan {
   bool trace;              /* the linker's -t / --trace */
   bool user_script;        /* a linker script of the user's: -T, --script */
   bool bench_nop_wrpkru;   /* --bulkhead-bench-nop-wrpkru (bench only) */
-  bool debug_info;         /* a -g option that asks for debug info, last */
+  enum { DEBUG_NONE, DEBUG_LINES, DEBUG_TYPES }
+      debug_info;          /* the level the last -g option that sets one
+                              asks for (debug_level) */
 };
 
 /* Driver options that take their value as the next argument. */
@@ -303,19 +305,6 @@ static const char *const no_link_opts[] = {
     "--version", "-dumpversion", "-dumpmachine",
     "--help",    "-help",        "--help-hidden",
     NULL};
-
-/* The -g options that ask clang for debug information. Others only shape
- * it and give none alone (-gsplit-dwarf, -gcolumn-info, -gpubnames,
- * -gembed-source, -gdwarf64, -gz...): the pass's record layouts need debug
- * information, so with those alone bulkhead-clang asks for it as if there
- * were no -g (review 85a, runtime/attacks-rev85a-g-flags.c). */
-static const char *const debug_info_opts[] = {
-    "-g",       "-g1",        "-g2",        "-g3",
-    "-ggdb",    "-ggdb1",     "-ggdb2",     "-ggdb3",
-    "-glldb",   "-gsce",      "-gdbx",      "-gmodules",
-    "-gdwarf",  "-gdwarf-2",  "-gdwarf-3",  "-gdwarf-4",
-    "-gdwarf-5", "-gmlt",     "-gline-tables-only",
-    "-gline-directives-only", "--debug", NULL};
 
 static bool in_list(const char *s, const char *const *list) {
   for (; *list; list++)
@@ -501,6 +490,37 @@ static void scan_wl(struct scan *s, const char *list) {
   free(copy);
 }
 
+/* The debug info level a -g option sets, as clang's driver reads it: the
+ * last of those options decides. -1 for the -g options that set none
+ * (-gcolumn-info, -gsplit-dwarf, -grecord-command-line, -gpubnames,
+ * -gstrict-dwarf, -gcodeview, -gz, -gno-...): alone they ask for no debug
+ * info, and taking them for -g left the pass without record layouts
+ * (review 85b, attacks-rev85b-g-flags.c). */
+static int debug_level(const char *a) {
+  static const char *const none[] = {"-g0", "-ggdb0"};
+  static const char *const lines[] = {"-g1", "-ggdb1", "-gmlt",
+                                      "-gline-tables-only",
+                                      "-gline-directives-only"};
+  static const char *const types[] = {"-g",     "-g2",    "-g3",    "-ggdb",
+                                      "-ggdb2", "-ggdb3", "-gdwarf", "-glldb",
+                                      "-gsce",  "-gdbx",  "-gmodules",
+                                      "-gfull", "-gused", "--debug"};
+  for (size_t i = 0; i < sizeof none / sizeof *none; ++i)
+    if (strcmp(a, none[i]) == 0)
+      return DEBUG_NONE;
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; ++i)
+    if (strcmp(a, lines[i]) == 0)
+      return DEBUG_LINES;
+  for (size_t i = 0; i < sizeof types / sizeof *types; ++i)
+    if (strcmp(a, types[i]) == 0)
+      return DEBUG_TYPES;
+  /* -gdwarf-N, -gdwarf32, -gdwarf64 */
+  if (starts_with(a, "-gdwarf-") || strcmp(a, "-gdwarf32") == 0 ||
+      strcmp(a, "-gdwarf64") == 0)
+    return DEBUG_TYPES;
+  return -1;
+}
+
 /* Record what one clang argument means for linking and for our flags. */
 static void scan_clang_arg(struct scan *s, const char *a) {
   if (strcmp(a, "-shared") == 0 || strcmp(a, "--shared") == 0)
@@ -531,12 +551,10 @@ static void scan_clang_arg(struct scan *s, const char *a) {
     s->output = a + 2; /* joined form: -oprog */
   else if (strcmp(a, "-###") == 0)
     s->no_run = true;
-  else if (in_list(a, debug_info_opts))
-    /* The user asked for debug info: the pass then keeps it
-     * (add_compile_flags). */
-    s->debug_info = true;
-  else if (strcmp(a, "-g0") == 0 || strcmp(a, "-ggdb0") == 0)
-    s->debug_info = false;
+  else if (debug_level(a) >= 0)
+    /* The pass keeps debug info with types the user asked for, and
+     * adds them to line tables (add_compile_flags). */
+    s->debug_info = debug_level(a);
   else if (a[0] != '-' || a[1] == '\0')
     note_input(s, a); /* positional argument, or "-" for stdin */
 }
@@ -702,11 +720,14 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
   if (s->bench_nop_wrpkru && s->has_cc1_input)
     push_pass_option(cmd, "-bulkhead-bench-nop-wrpkru");
   /* The pass reads structs' padding from the front end's debug info
-   * (pass/RecordLayouts.h) and drops it again if the user asked for none. */
-  if (s->has_cc1_input && !s->debug_info) {
+   * (pass/RecordLayouts.h) and drops it again if the user asked for none,
+   * or all but its line tables if he asked for those only. */
+  if (s->has_cc1_input && s->debug_info != DEBUG_TYPES) {
     push(cmd, "-Xclang");
     push(cmd, "-debug-info-kind=limited");
-    push_pass_option(cmd, "-bulkhead-layout-debug-info");
+    push_pass_option(cmd, s->debug_info == DEBUG_LINES
+                              ? "-bulkhead-layout-debug-info=lines"
+                              : "-bulkhead-layout-debug-info");
   }
 }
 
