@@ -68,20 +68,10 @@ static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
   }
 }
 
-// Which bits of the N bytes at Off in an object of type T are padding.
-static std::vector<bool> paddingBitsOf(const DataLayout &DL, Type *T,
-                                       uint64_t Off, uint64_t N) {
+std::vector<bool> paddingBitsOf(const DataLayout &DL, Type *T, uint64_t Off,
+                                uint64_t N) {
   std::vector<bool> Pad(8 * N, true);
   markData(DL, T, 0, Off, Pad);
-  return Pad;
-}
-
-std::vector<bool> paddingOf(const DataLayout &DL, Type *T, uint64_t Off,
-                            uint64_t N) {
-  std::vector<bool> Bits = paddingBitsOf(DL, T, Off, N), Pad(N, true);
-  for (uint64_t I = 0; I < 8 * N; ++I)
-    if (!Bits[I])
-      Pad[I / 8] = false;
   return Pad;
 }
 

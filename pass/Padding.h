@@ -19,11 +19,14 @@ class Value;
 
 namespace bulkhead {
 
-// Which of the N bytes at Off in an object of type T are padding: the gaps
-// its structs' layouts leave, a scalar's bytes past its store size, bytes
-// past its end; a union's bytes are all data.
-std::vector<bool> paddingOf(const llvm::DataLayout &DL, llvm::Type *T,
-                            uint64_t Off, uint64_t N);
+// Which bits of the N bytes at Off in an object of type T are padding
+// (8 per byte, the lowest first): the gaps its structs' layouts leave, a
+// scalar's bytes past its store size, bytes past its end, and where the
+// front end's record layout is known the bits it gives no member
+// (RecordLayouts.h); a union's bytes are all data unless its layout says
+// otherwise.
+std::vector<bool> paddingBitsOf(const llvm::DataLayout &DL, llvm::Type *T,
+                                uint64_t Off, uint64_t N);
 
 // V, with the bytes cleared that are padding in the object it was loaded
 // from: V an integer, a vector, or a struct of those and others, loaded at

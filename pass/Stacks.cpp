@@ -486,8 +486,9 @@ static unsigned callGPRs(const CallBase &Call) {
 // value and hold whatever the caller's stack held there before. Out of a
 // compartment, that is its own dead frames (review 82a,
 // attacks-rev82a-stack-arg-padding.c); so do a byval struct's padding bytes
-// (review 84a, attacks-rev84a-sret-byval-padding.c). As two hex digits a
-// slot, the mask of its bytes that hold a value.
+// (review 84a, attacks-rev84a-sret-byval-padding.c) and a bit-field unit's
+// unused bits (review 85b). As sixteen hex digits a slot, the mask of its
+// bits that hold a value.
 struct ArgShape {
   Type *T;
   Type *ByVal; // or null
@@ -495,13 +496,14 @@ struct ArgShape {
 };
 static std::string stackSlotLive(const DataLayout &DL,
                                  ArrayRef<ArgShape> Args) {
-  std::vector<bool> Live;
-  auto Mark = [&](uint64_t From, uint64_t N) {
+  std::vector<bool> Live; // a bit each
+  auto MarkBits = [&](uint64_t From, uint64_t N) {
     if (Live.size() < From + N)
       Live.resize(From + N, false);
     for (uint64_t I = From; I < From + N; ++I)
       Live[I] = true;
   };
+  auto Mark = [&](uint64_t From, uint64_t N) { MarkBits(8 * From, 8 * N); };
   unsigned GPRs = 0, SSEs = 0;
   uint64_t Off = 0;
   for (const ArgShape &A : Args) {
@@ -510,11 +512,12 @@ static std::string stackSlotLive(const DataLayout &DL,
       Off = alignTo(Off, Al);
       uint64_t Size = DL.getTypeAllocSize(A.ByVal);
       // Not its padding: the vault's bytes there (review 84a,
-      // attacks-rev84a-sret-byval-padding.c).
-      std::vector<bool> Pad = paddingOf(DL, A.ByVal, 0, Size);
-      for (uint64_t I = 0; I < Size; ++I)
+      // attacks-rev84a-sret-byval-padding.c), nor a bit-field unit's
+      // unused bits (review 85b, attacks-rev85b-byval-bitfield.c).
+      std::vector<bool> Pad = paddingBitsOf(DL, A.ByVal, 0, Size);
+      for (uint64_t I = 0; I < 8 * Size; ++I)
         if (!Pad[I])
-          Mark(Off + I, 1);
+          MarkBits(8 * Off + I, 1);
       Off = alignTo(Off + Size, 8);
     } else if (inGPR(A.T, false)) {
       if (GPRs < 6)
@@ -540,14 +543,14 @@ static std::string stackSlotLive(const DataLayout &DL,
       return ""; // not classified: stackArgBytes refused the call
     }
   }
-  Live.resize(alignTo(Off, 16), false);
+  Live.resize(8 * alignTo(Off, 16), false);
   std::string S;
-  for (size_t Slot = 0; Slot < Live.size(); Slot += 8) {
-    unsigned Mask = 0;
-    for (unsigned I = 0; I < 8; ++I)
-      Mask |= unsigned(Live[Slot + I]) << I;
-    S += hexdigit(Mask >> 4, /*LowerCase=*/true);
-    S += hexdigit(Mask & 15, /*LowerCase=*/true);
+  for (size_t Slot = 0; Slot < Live.size(); Slot += 64) {
+    uint64_t Mask = 0;
+    for (unsigned I = 0; I < 64; ++I)
+      Mask |= uint64_t(Live[Slot + I]) << I;
+    for (int Digit = 15; Digit >= 0; --Digit)
+      S += hexdigit(Mask >> (4 * Digit) & 15, /*LowerCase=*/true);
   }
   return S;
 }
@@ -869,27 +872,23 @@ Function *Instrumenter::finishTrampoline(Function *Tr, Function *CalleePtr,
         },
         Refused);
   if (ViaBuffer) {
-    // Only the bytes of each slot that hold a value: the rest is the
-    // compartment's dead stack (stackSlotLive).
+    // Only the bits of each slot that hold a value: the rest is the
+    // compartment's dead stack or a struct's padding (stackSlotLive).
     std::string Live = stackSlotLive(*Tr, Indirect);
-    if (Live.size() != StackBytes / 4)
-      Live.assign(StackBytes / 4, 'f');
+    if (Live.size() != 2 * StackBytes)
+      Live.assign(2 * StackBytes, 'f');
     E.step("copy stack arguments to the buffer");
     for (uint64_t I = 0; I < StackBytes; I += 8) {
       std::string Src = (Twine(Above + 8 + I) + "(%rsp)").str();
-      unsigned Mask = std::stoul(Live.substr(I / 4, 2), nullptr, 16);
-      // The slot's bytes that hold a value, the rest zeroed (and-ed with
-      // their byte mask).
-      uint64_t Bytes = 0;
-      for (unsigned K = 0; K < 8; ++K)
-        if (Mask >> K & 1)
-          Bytes |= uint64_t(0xff) << (8 * K);
-      if (!Bytes)
+      // The slot's bits that hold a value, the rest zeroed (and-ed with
+      // their mask).
+      uint64_t Bits = std::stoull(Live.substr(2 * I, 16), nullptr, 16);
+      if (!Bits)
         E.line("xorl %r10d, %r10d");
       else
         E.line("movq " + Src + ", %r10");
-      if (Bytes && ~Bytes)
-        E.line("movabsq $$" + std::to_string(Bytes) + ", %r11")
+      if (Bits && ~Bits)
+        E.line("movabsq $$" + std::to_string(Bits) + ", %r11")
             .line("andq %r11, %r10");
       E.line("movq " + Buffer + ", %r11")
           .line("movq %r10, %fs:" + Twine(I) + "(%r11)");

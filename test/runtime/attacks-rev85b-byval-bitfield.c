@@ -3,15 +3,11 @@
 // bytes that a compartment passes to a default-domain function travels on
 // the stack (byval), and the trampoline copies the bytes of it that hold
 // data (pass/Stacks.cpp stackSlotLive), a byte at a time: a byte with a
-// bit-field in some of its bits is copied whole, the unused bits with it.
+// bit-field in some of its bits was copied whole, the unused bits with it.
 // Here byte 0 holds the 1-bit field ok; the vault built the record over a
-// word of its key, and bits 1-7 of the key's byte 8 reach the callee.
-// Open: ATTACK SUCCEEDED 2 of 2 in the guest (LLVM 19, -O2 and -O0).
-// Suggested fix: at a call that may leave a compartment, and the bytes of
-// a byval argument that are partly padding with their data bits in the
-// compartment's copy (clang's agg.tmp) before the call, as clearSretPadding
-// does for an sret result; or give stackSlotLive a bit mask per byte.
-// XFAIL: *
+// word of its key, and bits 1-7 of the key's byte 8 reached the callee:
+// ATTACK SUCCEEDED 2 of 2 in the guest (LLVM 19, -O2 and -O0). Fixed: the
+// trampoline's mask of each slot is a bit mask now.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
