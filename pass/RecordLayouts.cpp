@@ -21,7 +21,7 @@ using namespace llvm;
 // What of the module's debug information bulkhead-clang asked for record
 // layouts only, to drop once they are read: all of it (the user asked for
 // none), or all but line tables (he asked for those only: -g1, -gmlt,
-// -gline-tables-only; review 85b, attacks-rev85b-g-flags.c).
+// -gline-tables-only; review 85b, attacks-rev84b-bitfield-bits.c).
 enum class AddedDebugInfo { None, All, Lines };
 static cl::opt<AddedDebugInfo> LayoutDebugInfo(
     "bulkhead-layout-debug-info",

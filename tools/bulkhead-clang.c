@@ -495,7 +495,7 @@ static void scan_wl(struct scan *s, const char *list) {
  * (-gcolumn-info, -gsplit-dwarf, -grecord-command-line, -gpubnames,
  * -gstrict-dwarf, -gcodeview, -gz, -gno-...): alone they ask for no debug
  * info, and taking them for -g left the pass without record layouts
- * (review 85b, attacks-rev85b-g-flags.c). */
+ * (review 85b, attacks-rev84b-bitfield-bits.c). */
 static int debug_level(const char *a) {
   static const char *const none[] = {"-g0", "-ggdb0"};
   static const char *const lines[] = {"-g1", "-ggdb1", "-gmlt",

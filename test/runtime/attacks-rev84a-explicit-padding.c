@@ -12,11 +12,22 @@
 // from the debug information bulkhead-clang asks clang for
 // (pass/RecordLayouts.cpp); built with -gline-tables-only, which gives no
 // types, it still succeeds.
+// Review 85a (the same attack): the driver took any -g but -g0 to ask for
+// debug info and added none, but -gsplit-dwarf, -gcolumn-info and
+// -gpubnames alone give none: ATTACK SUCCEEDED 3 of 3 in the guest with
+// each of the last three builds below. Now only options that set a debug
+// info level with types count (driver/debug-info-layouts.test).
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 %s -o %t0
 // RUN: %run %t0 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -gsplit-dwarf %s -o %t1
+// RUN: %run %t1 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -gcolumn-info %s -o %t2
+// RUN: %run %t2 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O0 -g -g0 -gpubnames %s -o %t3
+// RUN: %run %t3 | FileCheck %s
 // CHECK: check byte 90
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: no

@@ -10,9 +10,23 @@
 // from the debug information bulkhead-clang asks clang for
 // (pass/RecordLayouts.cpp); built with -gline-tables-only, which gives no
 // types, it still succeeds.
+// Review 85b (the same attack): the driver took any -g option for one that
+// gives types, but -gcolumn-info, -grecord-command-line, -gsplit-dwarf
+// alone give no debug info and -gline-tables-only / -gmlt no types: built
+// with them the key byte came back (ATTACK SUCCEEDED 4 of 4 in the guest,
+// the last four builds below). Now the driver reads the level each -g
+// option sets (the last one decides) and asks for types where it has none.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s -o %t
 // RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -gcolumn-info %s -o %t1
+// RUN: %run %t1 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -grecord-command-line -gsplit-dwarf %s -o %t2
+// RUN: %run %t2 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -gline-tables-only %s -o %t3
+// RUN: %run %t3 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -g -gmlt %s -o %t4
+// RUN: %run %t4 | FileCheck %s
 // CHECK: fields given: ok
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bits in the unused bits: no
