@@ -193,6 +193,35 @@ static void relateByName(Module &M) {
   Finder.processModule(M);
   StringMap<const DICompositeType *> Named;
   StringMap<unsigned> Count;
+  // Clang names a record with neither a name nor a typedef "anon"
+  // (struct.anon, class.anon for a lambda), the name a user's own
+  // struct anon has too: the debug information's one struct anon was
+  // taken for an unnamed member's struct.anon, and real data cleared as
+  // its padding (review 86a, padding-rev86a-anon-name.c). "anon" counts
+  // once more for each unnamed record, and for each IR type of that name
+  // but one.
+  for (const DIType *T : Finder.types())
+    if (auto *CT = dyn_cast<DICompositeType>(T))
+      if (CT->getName().empty() &&
+          (CT->getTag() == dwarf::DW_TAG_structure_type ||
+           CT->getTag() == dwarf::DW_TAG_class_type ||
+           CT->getTag() == dwarf::DW_TAG_union_type))
+        ++Count["anon"];
+  bool FirstAnon = true;
+  for (StructType *ST : M.getIdentifiedStructTypes()) {
+    StringRef Name = ST->hasName() ? ST->getName() : "";
+    if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
+        !Name.consume_front("class."))
+      continue;
+    if (Name.consume_front("anon") &&
+        (Name.empty() || (Name.consume_front(".") &&
+                          Name.find_first_not_of("0123456789") ==
+                              StringRef::npos))) {
+      if (!FirstAnon)
+        ++Count["anon"];
+      FirstAnon = false;
+    }
+  }
   for (const DIType *T : Finder.types()) {
     // Clang names the type of an unnamed struct by its typedef
     // (typedef struct {...} flags_t: struct.flags_t), which its debug
