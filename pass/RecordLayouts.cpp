@@ -64,10 +64,16 @@ static void markBits(std::vector<bool> &Data, uint64_t From, uint64_t N) {
     Data[I] = true;
 }
 
+// The bits of one record: those that hold data, and those of bit-fields.
+struct Bits {
+  std::vector<bool> Data, BitFields;
+};
+
 // Marks the bits an object of type T at bit At holds data in. False where
 // the layout is not known here: a declaration, a virtual base (its offset
 // is found at run time), an array of unknown length, a type out of Data.
-static bool markData(const DIType *T, uint64_t At, std::vector<bool> &Data) {
+static bool markData(const DIType *T, uint64_t At, Bits &B) {
+  std::vector<bool> &Data = B.Data;
   T = unqualified(T);
   if (!T || At + T->getSizeInBits() > Data.size())
     return false;
@@ -90,7 +96,7 @@ static bool markData(const DIType *T, uint64_t At, std::vector<bool> &Data) {
     if (!Stride || CT->getSizeInBits() % Stride)
       return false;
     for (uint64_t K = 0; K < CT->getSizeInBits() / Stride; ++K)
-      if (!markData(E, At + K * Stride, Data))
+      if (!markData(E, At + K * Stride, B))
         return false;
     return true;
   }
@@ -103,12 +109,13 @@ static bool markData(const DIType *T, uint64_t At, std::vector<bool> &Data) {
         continue; // methods, template parameters, static members
       if (M->getTag() == dwarf::DW_TAG_inheritance) {
         if (M->isVirtual() ||
-            !markData(M->getBaseType(), At + M->getOffsetInBits(), Data))
+            !markData(M->getBaseType(), At + M->getOffsetInBits(), B))
           return false;
       } else if (M->getTag() == dwarf::DW_TAG_member) {
-        if (M->isBitField())
+        if (M->isBitField()) {
           markBits(Data, At + M->getOffsetInBits(), M->getSizeInBits());
-        else if (!markData(M->getBaseType(), At + M->getOffsetInBits(), Data))
+          markBits(B.BitFields, At + M->getOffsetInBits(), M->getSizeInBits());
+        } else if (!markData(M->getBaseType(), At + M->getOffsetInBits(), B))
           return false;
       }
     }
@@ -116,6 +123,38 @@ static bool markData(const DIType *T, uint64_t At, std::vector<bool> &Data) {
   default:
     return false;
   }
+}
+
+// Whether each scalar of IR type T at byte At is data in B: all of its
+// bits, or some where a bit-field is (its storage unit). An [N x i8] may
+// be padding or a char array alike. A struct.anon of {i64, i64} taken
+// for a user's struct anon {char; long} fails here (review 86a).
+static bool scalarsAreData(const DataLayout &DL, Type *T, uint64_t At,
+                           const Bits &B) {
+  if (auto *ST = dyn_cast<StructType>(T)) {
+    const StructLayout *SL = DL.getStructLayout(ST);
+    for (unsigned E = 0; E < ST->getNumElements(); ++E)
+      if (!scalarsAreData(DL, ST->getElementType(E),
+                          At + SL->getElementOffset(E).getFixedValue(), B))
+        return false;
+    return true;
+  }
+  if (auto *AT = dyn_cast<ArrayType>(T)) {
+    if (AT->getElementType()->isIntegerTy(8))
+      return true;
+    uint64_t Stride = DL.getTypeAllocSize(AT->getElementType());
+    for (uint64_t K = 0; K < AT->getNumElements(); ++K)
+      if (!scalarsAreData(DL, AT->getElementType(), At + K * Stride, B))
+        return false;
+    return true;
+  }
+  uint64_t From = 8 * At, To = 8 * (At + DL.getTypeStoreSize(T));
+  bool All = true, BitField = false;
+  for (uint64_t Bit = From; Bit < To && Bit < B.Data.size(); ++Bit) {
+    All &= B.Data[Bit];
+    BitField |= B.BitFields[Bit];
+  }
+  return All || BitField;
 }
 
 // Relates the IR type T of an object to the debug type D its variable
@@ -131,10 +170,11 @@ static void relate(const DataLayout &DL, Type *T, const DIType *D) {
   auto *ST = dyn_cast<StructType>(T);
   if (!ST || ST->isOpaque() || Disagreed.count(ST))
     return;
-  uint64_t Bits = 8 * DL.getTypeAllocSize(ST);
-  std::vector<bool> Data(Bits, false);
-  bool Known = D && D->getSizeInBits() == Bits && Bits <= MaxBits &&
-               markData(D, 0, Data);
+  uint64_t Size = 8 * DL.getTypeAllocSize(ST);
+  Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
+  std::vector<bool> &Data = B.Data;
+  bool Known = D && D->getSizeInBits() == Size && Size <= MaxBits &&
+               markData(D, 0, B) && scalarsAreData(DL, ST, 0, B);
   // The gaps the IR's own layout leaves must be padding here too, or the
   // two do not describe one record.
   const StructLayout *SL = DL.getStructLayout(ST);
