@@ -207,6 +207,13 @@ static void relateByName(Module &M) {
         continue;
     }
     auto *CT = dyn_cast_or_null<DICompositeType>(T);
+    // Nor a record of a function's: clang names its IR type as a file's,
+    // and a file-scope struct with no debug record of its own took a
+    // local one's (known only through a pointer, the local struct had no
+    // IR type) and lost data bits (review 86b). A local record that has an
+    // IR type has a variable, or is a result, found above.
+    if (CT && isa_and_nonnull<DILocalScope>(CT->getScope()))
+      continue;
     if (!CT || CT->isForwardDecl() || Name.empty() ||
         (CT->getTag() != dwarf::DW_TAG_structure_type &&
          CT->getTag() != dwarf::DW_TAG_class_type &&
@@ -216,6 +223,34 @@ static void relateByName(Module &M) {
       ++Count[Name];
     Named[Name] = CT;
   }
+  // The record name of an IR struct type: struct.NAME, union.NAME or
+  // class.NAME, less the .N the IR adds to a second type of one name
+  // (struct.pt.0); empty for other types.
+  auto RecordName = [](StructType *ST) -> StringRef {
+    StringRef Name = ST->hasName() ? ST->getName() : StringRef();
+    if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
+        !Name.consume_front("class."))
+      return StringRef();
+    size_t Dot = Name.rfind('.');
+    if (Dot != StringRef::npos && Dot + 1 < Name.size() &&
+        Name.substr(Dot + 1).find_first_not_of("0123456789") ==
+            StringRef::npos)
+      Name = Name.take_front(Dot);
+    return Name;
+  };
+  // A name one debug record has may still belong to two IR types: the
+  // record of the other has no debug information (no variable, no
+  // function of the module's names it), and the layout of one is not the
+  // other's. A file-scope struct pt {int x; int y;} passed as a compound
+  // literal took a function-local struct pt {char tag; int n;}'s, and the
+  // pass masked bytes 1-3 of x (review 86b,
+  // attacks-rev86b-layout-wrong-name.c). Only a name one IR type has.
+  StringMap<unsigned> IRCount;
+  for (StructType *ST : M.getIdentifiedStructTypes()) {
+    StringRef Name = RecordName(ST);
+    if (!Name.empty())
+      ++IRCount[Name];
+  }
   for (StructType *ST : M.getIdentifiedStructTypes()) {
     if (Layouts.count(ST) || Disagreed.count(ST) || !ST->hasName())
       continue;
@@ -223,7 +258,8 @@ static void relateByName(Module &M) {
     if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
         !Name.consume_front("class."))
       continue;
-    if (Name.contains('.') || Name.contains(':') || Count.lookup(Name) != 1)
+    if (Name.contains('.') || Name.contains(':') || Count.lookup(Name) != 1 ||
+        IRCount.lookup(Name) != 1)
       continue;
     relate(M.getDataLayout(), ST, Named.lookup(Name));
   }
