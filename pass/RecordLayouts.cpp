@@ -59,6 +59,12 @@ static const DIType *unqualified(const DIType *T) {
   return T;
 }
 
+static bool isRecord(const DICompositeType *CT) {
+  return CT && (CT->getTag() == dwarf::DW_TAG_structure_type ||
+                CT->getTag() == dwarf::DW_TAG_class_type ||
+                CT->getTag() == dwarf::DW_TAG_union_type);
+}
+
 static void markBits(std::vector<bool> &Data, uint64_t From, uint64_t N) {
   for (uint64_t I = From; I < From + N && I < Data.size(); ++I)
     Data[I] = true;
@@ -207,9 +213,7 @@ static void relate(const DataLayout &DL, Type *T, const DIType *D) {
 static void relateReturned(const DataLayout &DL, Function &F,
                            const DIType *Result) {
   auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(Result));
-  if (!CT || (CT->getTag() != dwarf::DW_TAG_structure_type &&
-              CT->getTag() != dwarf::DW_TAG_class_type &&
-              CT->getTag() != dwarf::DW_TAG_union_type))
+  if (!isRecord(CT))
     return;
   for (BasicBlock &BB : F) {
     auto *Ret = dyn_cast<ReturnInst>(BB.getTerminator());
@@ -225,74 +229,70 @@ static void relateReturned(const DataLayout &DL, Function &F,
   }
 }
 
-// A struct type named once in the debug information (struct.NAME,
-// union.NAME, class.NAME with no scope or suffix), for types no variable
-// of the module has: clang's temporaries of a call's or return's struct.
+// The record name of an IR struct type: NAME of struct.NAME, union.NAME
+// or class.NAME, less the .N the IR adds to a second type of one name
+// (struct.pt.0); empty for other types.
+static StringRef recordName(StructType *ST) {
+  StringRef Name = ST->hasName() ? ST->getName() : StringRef();
+  if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
+      !Name.consume_front("class."))
+    return StringRef();
+  size_t Dot = Name.rfind('.');
+  if (Dot != StringRef::npos && Dot + 1 < Name.size() &&
+      Name.substr(Dot + 1).find_first_not_of("0123456789") == StringRef::npos)
+    Name = Name.take_front(Dot);
+  return Name;
+}
+
+// A struct type no variable of the module has (clang's temporary of a
+// call's argument or a result), by its name, where the name is one IR
+// type's and one file-scope record's:
+// - clang names the IR type of an unnamed struct by its typedef
+//   (typedef struct {...} flags_t: struct.flags_t), which the debug
+//   information gives the typedef only (review 85b,
+//   attacks-rev85b-unnamed-struct.c); one with neither, "anon"
+//   (struct.anon; class.anon for a lambda), which a user's struct anon
+//   has too, so each unnamed record counts as one more "anon" (review 86a,
+//   padding-rev86a-anon-name.c);
+// - a function's record has a name of the file's in the IR: a file-scope
+//   struct pt with no debug record of its own took a local struct pt's
+//   layout, as did one of two IR types struct.pt and struct.pt.0 (review
+//   86b, attacks-rev86b-layout-wrong-name.c); a local record that has an
+//   IR type has a variable or is a result, found before.
+// In both a wrong layout cleared data (relate's checks let it through
+// where the IR type had no gaps).
 static void relateByName(Module &M) {
   DebugInfoFinder Finder;
   Finder.processModule(M);
   StringMap<const DICompositeType *> Named;
-  StringMap<unsigned> Count;
-  // Clang names a record with neither a name nor a typedef "anon"
-  // (struct.anon, class.anon for a lambda), the name a user's own
-  // struct anon has too: the debug information's one struct anon was
-  // taken for an unnamed member's struct.anon, and real data cleared as
-  // its padding (review 86a, padding-rev86a-anon-name.c). "anon" counts
-  // once more for each unnamed record, and for each IR type of that name
-  // but one.
-  for (const DIType *T : Finder.types())
-    if (auto *CT = dyn_cast<DICompositeType>(T))
-      if (CT->getName().empty() &&
-          (CT->getTag() == dwarf::DW_TAG_structure_type ||
-           CT->getTag() == dwarf::DW_TAG_class_type ||
-           CT->getTag() == dwarf::DW_TAG_union_type))
-        ++Count["anon"];
-  bool FirstAnon = true;
-  for (StructType *ST : M.getIdentifiedStructTypes()) {
-    StringRef Name = ST->hasName() ? ST->getName() : "";
-    if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
-        !Name.consume_front("class."))
-      continue;
-    if (Name.consume_front("anon") &&
-        (Name.empty() || (Name.consume_front(".") &&
-                          Name.find_first_not_of("0123456789") ==
-                              StringRef::npos))) {
-      if (!FirstAnon)
-        ++Count["anon"];
-      FirstAnon = false;
-    }
-  }
+  StringMap<unsigned> Count, IRCount;
   for (const DIType *T : Finder.types()) {
-    // Clang names the type of an unnamed struct by its typedef
-    // (typedef struct {...} flags_t: struct.flags_t), which its debug
-    // information gives the typedef only (review 85b,
-    // attacks-rev85b-unnamed-struct.c).
     StringRef Name = T->getName();
     if (auto *D = dyn_cast<DIDerivedType>(T)) {
       if (D->getTag() != dwarf::DW_TAG_typedef)
         continue;
       T = unqualified(D);
       if (!T || !T->getName().empty())
-        continue;
+        continue; // a typedef of a named record: found by its own name
     }
     auto *CT = dyn_cast_or_null<DICompositeType>(T);
-    if (!CT || CT->isForwardDecl() || Name.empty() ||
-        (CT->getTag() != dwarf::DW_TAG_structure_type &&
-         CT->getTag() != dwarf::DW_TAG_class_type &&
-         CT->getTag() != dwarf::DW_TAG_union_type))
+    if (!isRecord(CT) || CT->isForwardDecl())
+      continue;
+    if (Name.empty())
+      ++Count["anon"];
+    if (Name.empty() || isa_and_nonnull<DILocalScope>(CT->getScope()))
       continue;
     if (Named.lookup(Name) != CT)
       ++Count[Name];
     Named[Name] = CT;
   }
+  for (StructType *ST : M.getIdentifiedStructTypes())
+    ++IRCount[recordName(ST)];
   for (StructType *ST : M.getIdentifiedStructTypes()) {
-    if (Layouts.count(ST) || Disagreed.count(ST) || !ST->hasName())
-      continue;
-    StringRef Name = ST->getName();
-    if (!Name.consume_front("struct.") && !Name.consume_front("union.") &&
-        !Name.consume_front("class."))
-      continue;
-    if (Name.contains('.') || Name.contains(':') || Count.lookup(Name) != 1)
+    StringRef Name = recordName(ST);
+    if (Name.empty() || Name.contains(':') || Layouts.count(ST) ||
+        Disagreed.count(ST) || Count.lookup(Name) != 1 ||
+        IRCount.lookup(Name) != 1)
       continue;
     relate(M.getDataLayout(), ST, Named.lookup(Name));
   }
