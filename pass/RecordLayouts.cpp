@@ -278,6 +278,32 @@ static StringRef recordName(StructType *ST) {
   return Name;
 }
 
+// The name clang gives the IR type of a file-scope record: qualified by
+// its namespaces and classes ("(anonymous namespace)" for an unnamed
+// one), a class template's arguments left off its own name (TF<int>:
+// struct.TF; TF<long>: struct.TF.0, of one name, so neither is matched).
+// Empty where the two may differ: a scope with template arguments, whose
+// spelling the IR's and the debug information's need not share.
+static std::string qualifiedName(const DICompositeType *CT) {
+  std::string Name =
+      CT->getName().take_until([](char C) { return C == '<'; }).str();
+  for (const DIScope *S = CT->getScope(); S; S = S->getScope()) {
+    StringRef Part;
+    if (auto *NS = dyn_cast<DINamespace>(S))
+      Part = NS->getName().empty() ? "(anonymous namespace)" : NS->getName();
+    else if (auto *C = dyn_cast<DICompositeType>(S))
+      Part = C->getName();
+    else if (isa<DIFile>(S) || isa<DICompileUnit>(S))
+      break;
+    else
+      return std::string(); // a module, a function
+    if (Part.empty() || Part.contains('<'))
+      return std::string();
+    Name = (Part + "::" + Name).str();
+  }
+  return Name;
+}
+
 // A struct type no variable of the module has (clang's temporary of a
 // call's argument or a result), by its name, where the name is one IR
 // type's and one file-scope record's:
@@ -293,8 +319,9 @@ static StringRef recordName(StructType *ST) {
 //   layout, as did one of two IR types struct.pt and struct.pt.0 (review
 //   86b, attacks-rev86b-layout-wrong-name.c); a local record that has an
 //   IR type has a variable or is a result, found before.
-// In both a wrong layout cleared data (relate's checks let it through
-// where the IR type had no gaps).
+// In both a wrong layout cleared data (before relate checked the IR
+// type's scalars, only its gaps). C++ records by their qualified name
+// (review 87b, attacks-rev87b-qualified-name.cpp).
 static void relateByName(Module &M) {
   DebugInfoFinder Finder;
   Finder.processModule(M);
@@ -310,21 +337,31 @@ static void relateByName(Module &M) {
         continue; // a typedef of a named record: found by its own name
     }
     auto *CT = dyn_cast_or_null<DICompositeType>(T);
-    if (!isRecord(CT) || CT->isForwardDecl())
+    // A template's declaration counts: its specialization may be the one
+    // IR type of the name, another's the one definition.
+    if (!isRecord(CT) || (CT->isForwardDecl() && !Name.contains('<')))
       continue;
     if (Name.empty())
       ++Count["anon"];
     if (Name.empty() || isa_and_nonnull<DILocalScope>(CT->getScope()))
       continue;
-    if (Named.lookup(Name) != CT)
-      ++Count[Name];
-    Named[Name] = CT;
+    // A record by its qualified name, as its IR type has it; a typedef's
+    // unnamed record by the typedef's name.
+    std::string Key = Name.str();
+    if (Name == CT->getName()) {
+      Key = qualifiedName(CT);
+      if (Key.empty())
+        continue;
+    }
+    if (Named.lookup(Key) != CT)
+      ++Count[Key];
+    Named[Key] = CT->isForwardDecl() ? nullptr : CT;
   }
   for (StructType *ST : M.getIdentifiedStructTypes())
     ++IRCount[recordName(ST)];
   for (StructType *ST : M.getIdentifiedStructTypes()) {
     StringRef Name = recordName(ST);
-    if (Name.empty() || Name.contains(':') || Layouts.count(ST) ||
+    if (Name.empty() || Layouts.count(ST) ||
         Disagreed.count(ST) || Count.lookup(Name) != 1 ||
         IRCount.lookup(Name) != 1)
       continue;

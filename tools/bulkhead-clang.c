@@ -721,14 +721,20 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push_pass_option(cmd, "-bulkhead-bench-nop-wrpkru");
   /* The pass reads structs' padding from the front end's debug info
    * (pass/RecordLayouts.h) and drops it again if the user asked for none,
-   * or all but its line tables if he asked for those only. */
-  if (s->has_cc1_input && s->debug_info != DEBUG_TYPES) {
+   * or all but its line tables if he asked for those only. Standalone:
+   * limited debug info, and -g's constructor homing, give only a
+   * declaration of a class whose key function or constructor another
+   * file defines, and its bit-fields' unused bits were returned (review
+   * 87b, attacks-rev87b-declared-record.cpp); the last -debug-info-kind
+   * decides. */
+  if (s->has_cc1_input) {
     push(cmd, "-Xclang");
-    push(cmd, "-debug-info-kind=limited");
+    push(cmd, "-debug-info-kind=standalone");
+  }
+  if (s->has_cc1_input && s->debug_info != DEBUG_TYPES)
     push_pass_option(cmd, s->debug_info == DEBUG_LINES
                               ? "-bulkhead-layout-debug-info=lines"
                               : "-bulkhead-layout-debug-info");
-  }
 }
 
 /* LTO runs the optimizer in the linker, so the plugin must be loaded there. */
