@@ -50,10 +50,10 @@ static void markData(const DataLayout &DL, Type *T, uint64_t At, uint64_t Lo,
                  At + SL->getElementOffset(E).getFixedValue(), Lo, Pad);
     }
     if (const std::vector<bool> *Layout = recordDataBits(ST))
-      for (uint64_t Bit = 0; Bit < Layout->size(); ++Bit)
-        if (!(*Layout)[Bit] && 8 * At + Bit >= 8 * Lo &&
-            8 * At + Bit < 8 * Hi)
-          Pad[8 * At + Bit - 8 * Lo] = true;
+      for (uint64_t Bit = 8 * (std::max(At, Lo) - At);
+           Bit < std::min<uint64_t>(Layout->size(), 8 * (Hi - At)); ++Bit)
+        if (!(*Layout)[Bit])
+          Pad[8 * At + Bit - 8 * Lo] = true; // Bit >= 8 * (Lo - At)
   } else if (auto *AT = dyn_cast<ArrayType>(T)) {
     uint64_t Stride = DL.getTypeAllocSize(AT->getElementType());
     if (!Stride)
