@@ -176,6 +176,26 @@ static void thaw(struct frozen *f) {
   f->n = 0;
 }
 
+/* PTRACE_SEIZE of tid: 0, or -1 and errno. A thread a PKRU learner holds
+ * (supervisor-open.c) is let go first. Under load that took longer than
+ * the learner's wait, or another learner had it again before the seize
+ * (its open comes again at once), and an honest process was killed 3
+ * times in 30 (hardening/attacks-rev21-learner-freeze-kill.c): so it is
+ * asked again, for a while. A thread that has ended cannot be seized
+ * either (freeze passes it over), which costs 20 ms here. */
+static int seize_from_learners(pid_t tid) {
+  for (int tries = 0; tries < 20; tries++) {
+    if (!ptrace(PTRACE_SEIZE, tid, 0, 0))
+      return 0;
+    if (errno != EPERM)
+      return -1;
+    bh_learner_let_go(tid);
+    usleep(1000);
+  }
+  errno = EPERM;
+  return -1;
+}
+
 /* Stops every thread of process tgid but the caller; until no new one
  * appears (a thread about to be stopped may have made one). A thread
  * that has ended (a zombie: a leader that called pthread_exit waits so
@@ -204,10 +224,7 @@ static int freeze(struct frozen *f, pid_t tgid, pid_t caller, char *why,
                  MAX_THREADS);
         return -1;
       }
-      /* A thread a PKRU learner holds (supervisor-open.c) is let go. */
-      if (ptrace(PTRACE_SEIZE, tid, 0, 0) &&
-          (errno != EPERM || bh_learner_let_go(tid) ||
-           ptrace(PTRACE_SEIZE, tid, 0, 0))) {
+      if (seize_from_learners(tid)) {
         int err = errno;
         char state = bh_thread_state(tgid, tid);
         if (err == ESRCH || state == 'Z' || state == 'X')
