@@ -7,7 +7,7 @@
 // itself), not held by a learner and no zombie: the supervisor refused the
 // mmap and killed the process. Fails closed (nothing read or run), but an
 // honest program dies: posix_spawn (CLONE_VFORK) in one thread and two
-// dlopens in another. Seen in the guest on 130f51a, 4 of 4 runs (the
+// dlopens in another. Seen in the guest on 130f51a, 2 of 2 runs (the
 // second mapping killed). Fixed: freeze takes a thread still pending from
 // an earlier freeze back as seized (2 of 2 runs pass).
 // REQUIRES: pku
