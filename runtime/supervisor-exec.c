@@ -184,6 +184,14 @@ static void thaw(struct frozen *f) {
  * asked again, for a while. A thread that has ended cannot be seized
  * either (freeze passes it over), which costs 20 ms here. */
 static int seize_from_learners(pid_t tid) {
+  /* Still ours from an earlier freeze (release: it slept harmlessly, in
+   * vfork's wait say, and has not stopped since): already seized, and
+   * its stop already asked for; taken back from pending, not refused. */
+  for (int i = 0; i < npending; i++)
+    if (pending[i] == tid) {
+      pending[i] = pending[--npending];
+      return 0;
+    }
   for (int tries = 0; tries < 20; tries++) {
     if (!ptrace(PTRACE_SEIZE, tid, 0, 0))
       return 0;
