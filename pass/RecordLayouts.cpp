@@ -3,6 +3,7 @@
 #include "Padding.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/BinaryFormat/Dwarf.h"
 #include "llvm/IR/DataLayout.h"
@@ -38,10 +39,11 @@ namespace bulkhead {
 
 // Per module run: the pass runs on one module at a time.
 static DenseMap<StructType *, std::vector<bool>> Layouts;
-static DenseMap<StructType *, bool> Disagreed;
+static DenseSet<StructType *> Disagreed; // layouts that did not agree
 
-// Layouts of larger records are not read (their loads into registers are
-// parts; their copies through memory are masked byte by byte).
+// Layouts of larger records are not read: the IR type's padding alone is
+// cleared in them (their sret and byval copies), a bound on the pass's
+// work per record.
 static const uint64_t MaxBits = 8 * 4096;
 
 // T less its typedefs and qualifiers. An _Atomic's debug type has no size
@@ -231,7 +233,7 @@ static void relate(const DataLayout &DL, Type *T, const DIType *D) {
   auto It = Layouts.find(ST);
   if (!Known || (It != Layouts.end() && It->second != Data)) {
     Layouts.erase(ST);
-    Disagreed[ST] = true;
+    Disagreed.insert(ST);
     return;
   }
   Layouts[ST] = std::move(Data);
