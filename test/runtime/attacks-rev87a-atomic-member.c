@@ -56,18 +56,6 @@ BULKHEAD_ENTRY(vault) struct bits vault_bits(void) {
 struct tail last_t; /* the default domain's: it keeps the last records */
 struct bits last_b;
 
-static const char key[] = KEY; /* rebuilt: main cannot read the vault's */
-
-static int found(const char *what, const unsigned char *seen, int from,
-                 int to, unsigned mask) {
-  int all = 1;
-  for (int i = from; i < to; i++)
-    all &= ((seen[i] ^ (unsigned char)key[8 + i]) & mask) == 0;
-  if (all)
-    printf("ATTACK SUCCEEDED: the vault's key bits in the %s padding\n", what);
-  return all;
-}
-
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   last_t = vault_tail();
@@ -78,9 +66,9 @@ int main(void) {
   printf("bit-field: flags %u pair %d %d\n", last_b.flags, p.a, p.b);
   /* The attacker: loads of the default domain's globals. */
   const unsigned char *t = (const unsigned char *)&last_t;
-  int any = found("tail", t + 8, 4, 8, 0xff); /* bytes 12-15: word's 4-7 */
+  int any = key_bits_in("tail", t + 8, 4, 8, 0xff); /* bytes 12-15: word's 4-7 */
   const unsigned char *b = (const unsigned char *)&last_b;
-  any |= found("bit-field", b, 0, 1, 0xf8) & found("bit-field", b, 1, 4, 0xff);
+  any |= key_bits_in("bit-field", b, 0, 1, 0xf8) & key_bits_in("bit-field", b, 1, 4, 0xff);
   printf("key bits in the padding: %s\n", any ? "yes" : "no");
   return 0;
 }

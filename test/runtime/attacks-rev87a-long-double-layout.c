@@ -87,20 +87,6 @@ struct bits last_b;
 struct vec last_v;
 union either last_u;
 
-static const char key[] = KEY; /* rebuilt: main cannot read the vault's */
-
-/* Whether the bits of the key word's bytes From..To-1 (of 8) that Mask
- * keeps in each byte are in Seen (at the record's bytes From..To-1). */
-static int found(const char *what, const unsigned char *seen, int from,
-                 int to, unsigned mask) {
-  int all = 1;
-  for (int i = from; i < to; i++)
-    all &= ((seen[i] ^ (unsigned char)key[8 + i]) & mask) == 0;
-  if (all)
-    printf("ATTACK SUCCEEDED: the vault's key bits in the %s padding\n", what);
-  return all;
-}
-
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   last_e = vault_explicit();
@@ -113,12 +99,12 @@ int main(void) {
   printf("float3: flags %u v %g\n", last_v.flags, (double)last_v.v.z);
   printf("union: check byte %d count %#x\n", last_u.s.check, last_u.s.count);
   /* The attacker: loads of the default domain's globals. */
-  int any = found("explicit", (const unsigned char *)&last_e, 1, 8, 0xff);
-  any |= found("bit-field", (const unsigned char *)&last_b, 0, 1, 0xf8);
-  any |= found("float3", (const unsigned char *)&last_v, 0, 1, 0xf8);
+  int any = key_bits_in("explicit", (const unsigned char *)&last_e, 1, 8, 0xff);
+  any |= key_bits_in("bit-field", (const unsigned char *)&last_b, 0, 1, 0xf8);
+  any |= key_bits_in("float3", (const unsigned char *)&last_v, 0, 1, 0xf8);
   /* The union's last 4 bytes, padding: the key word's bytes 4-7 there. */
   const unsigned char *u = (const unsigned char *)&last_u + sizeof last_u - 8;
-  any |= found("union", u, 4, 8, 0xff);
+  any |= key_bits_in("union", u, 4, 8, 0xff);
   printf("key bits in the padding: %s\n", any ? "yes" : "no");
   return 0;
 }
