@@ -136,40 +136,134 @@ static const MemCpyInst *copyIntoTemporary(const AllocaInst &Temp) {
   return Copy;
 }
 
-// The variable (a local or a global) Load reads, through clang's copy of
-// it, with the offset it reads at and how far the copy goes (UINT64_MAX:
-// no copy); null if there is none.
-static Type *objectOf(const LoadInst &Load, APInt &Off, uint64_t &Copied) {
+// What a load reads from: the IR type of the object, or where only the
+// debug information knows it (a record behind a pointer), its data bits;
+// or clang's temporary that a copy of the object fills.
+struct Object {
+  Type *T = nullptr;
+  const std::vector<bool> *Data = nullptr;
+  const MemCpyInst *Copy = nullptr;
+};
+
+static bool isObjectType(Type *T) {
+  auto *ST = dyn_cast<StructType>(T);
+  return (ST && !ST->isLiteral() && !ST->isOpaque()) || isa<ArrayType>(T);
+}
+
+// Ptr's root: the value it is a constant offset Off from (through GEPs
+// and casts). Typed: the type the outermost GEP on the way says its
+// pointer points to, or a GEP of a variable index its result, where the
+// root is no variable (*p, p[i], p->in); TypedOff Ptr's offset from it.
+static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
+                           Type *&Typed, APInt &TypedOff) {
+  Typed = nullptr;
+  while (true) {
+    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+      APInt Step(Off.getBitWidth(), 0);
+      if (!GEP->accumulateConstantOffset(DL, Step)) {
+        if (isObjectType(GEP->getResultElementType())) {
+          Typed = GEP->getResultElementType();
+          TypedOff = Off;
+        }
+        return Ptr;
+      }
+      Off += Step;
+      if (isObjectType(GEP->getSourceElementType())) {
+        Typed = GEP->getSourceElementType();
+        TypedOff = Off;
+      }
+      Ptr = GEP->getPointerOperand();
+    } else if (auto *Cast = dyn_cast<Operator>(Ptr);
+               Cast && (Cast->getOpcode() == Instruction::BitCast ||
+                        Cast->getOpcode() == Instruction::AddrSpaceCast)) {
+      Ptr = Cast->getOperand(0);
+    } else {
+      return Ptr;
+    }
+  }
+}
+
+// The record a pointer loaded by Load points to, by the debug type of the
+// variable or member it was loaded from.
+static const std::vector<bool> *pointeeOf(const DataLayout &DL,
+                                          const LoadInst &Load) {
+  APInt Off(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0),
+      TypedOff;
+  Type *Typed;
+  const Value *Slot = rootOf(DL, Load.getPointerOperand(), Off, Typed, TypedOff);
+  Type *SlotType = nullptr;
+  if (auto *AI = dyn_cast<AllocaInst>(Slot))
+    SlotType = AI->getAllocatedType();
+  else if (auto *GV = dyn_cast<GlobalVariable>(Slot))
+    SlotType = GV->getValueType();
+  if (SlotType && SlotType->isPointerTy())
+    return Off.isZero() ? pointeeOfVariable(Slot) : nullptr;
+  if (auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed))
+    if (!SlotType || Typed == ST) {
+      APInt At = SlotType ? Off : TypedOff;
+      if (!At.isNegative())
+        return pointeeOfMember(ST, At.getZExtValue());
+    }
+  return nullptr;
+}
+
+// The object at Ptr, and Ptr's offset into it (Off, from zero).
+static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off) {
+  APInt TypedOff;
+  Type *Typed;
+  const Value *Root = rootOf(DL, Ptr, Off, Typed, TypedOff);
+  if (auto *AI = dyn_cast<AllocaInst>(Root)) {
+    if (const MemCpyInst *Copy = copyIntoTemporary(*AI))
+      return {nullptr, nullptr, Copy};
+    return {AI->getAllocatedType()};
+  }
+  if (auto *GV = dyn_cast<GlobalVariable>(Root))
+    return {GV->getValueType()};
+  if (Typed) { // p[k] of a constant k is p[0]'s type again
+    uint64_t Size = DL.getTypeAllocSize(Typed);
+    if (TypedOff.isNegative() || !Size)
+      return {};
+    Off = TypedOff.urem(Size);
+    return {Typed};
+  }
+  if (auto *Load = dyn_cast<LoadInst>(Root))
+    return {nullptr, pointeeOf(DL, *Load)};
+  return {};
+}
+
+// The object Load reads, through clang's copy of it into a temporary,
+// with the offset it reads at and how far the copy goes (UINT64_MAX: no
+// copy). A variable, a global, what a GEP says a pointer points to, or the
+// record a pointer variable or member points to by its debug type:
+// `keep(*p)` of a struct loads it from p itself (8 bytes: `load i64`) or
+// copies it from p into a temporary ({i64, i32}), and its padding went out
+// (attacks-pointee-padding.c). A record known by a pointer's debug type
+// counts only for a copy of all of it: `*(struct other *)p` copies
+// another struct's size.
+static Object objectOf(const LoadInst &Load, APInt &Off, uint64_t &Copied) {
   const DataLayout &DL = Load.getModule()->getDataLayout();
   Off = APInt(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0);
-  const Value *Base =
-      Load.getPointerOperand()->stripAndAccumulateConstantOffsets(
-          DL, Off, /*AllowNonInbounds=*/true);
+  Copied = UINT64_MAX;
+  Object O = objectAt(DL, Load.getPointerOperand(), Off);
   // A temporary filled from a struct stands for it; its bytes past the
   // copy hold nothing (padding).
-  Copied = UINT64_MAX;
-  if (auto *AI = dyn_cast<AllocaInst>(Base))
-    if (const MemCpyInst *Copy = copyIntoTemporary(*AI)) {
-      APInt From(Off.getBitWidth(), 0);
-      Base = Copy->getRawSource()->stripAndAccumulateConstantOffsets(
-          DL, From, /*AllowNonInbounds=*/true);
-      Off += From;
-      Copied = From.getSExtValue() +
-               cast<ConstantInt>(Copy->getLength())->getZExtValue();
-    }
-  if (Off.isNegative())
-    return nullptr;
-  if (auto *AI = dyn_cast<AllocaInst>(Base))
-    return AI->getAllocatedType();
-  if (auto *GV = dyn_cast<GlobalVariable>(Base))
-    return GV->getValueType();
-  return nullptr;
+  if (const MemCpyInst *Copy = O.Copy) {
+    APInt From(Off.getBitWidth(), 0);
+    uint64_t Length = cast<ConstantInt>(Copy->getLength())->getZExtValue();
+    O = objectAt(DL, Copy->getRawSource(), From);
+    if (From.isNegative() || (O.Data && (!From.isZero() ||
+                                         8 * Length != O.Data->size())))
+      return {};
+    Off += From;
+    Copied = From.getZExtValue() + Length;
+  }
+  return Off.isNegative() || O.Copy ? Object() : O;
 }
 
 Type *loadedObject(const LoadInst &Load) {
   APInt Off;
   uint64_t Copied;
-  return objectOf(Load, Off, Copied);
+  return objectOf(Load, Off, Copied).T;
 }
 
 Value *clearPadding(IRBuilderBase &B, Value *V) {
@@ -179,11 +273,18 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   const DataLayout &DL = Load->getModule()->getDataLayout();
   APInt Off;
   uint64_t Copied;
-  Type *Object = objectOf(*Load, Off, Copied);
-  if (!Object)
+  Object O = objectOf(*Load, Off, Copied);
+  if (!O.T && !O.Data)
     return V;
   uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
-  std::vector<bool> Pad = paddingBitsOf(DL, Object, At, N);
+  std::vector<bool> Pad(8 * N, true);
+  if (O.T)
+    Pad = paddingBitsOf(DL, O.T, At, N);
+  else if (8 * (At + N) <= O.Data->size()) // else not that record's
+    for (uint64_t I = 0; I < 8 * N; ++I)
+      Pad[I] = !(*O.Data)[8 * At + I];
+  else
+    return V;
   for (uint64_t I = 0; I < 8 * N; ++I)
     if (At + I / 8 >= Copied)
       Pad[I] = true;

@@ -4,7 +4,9 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/Dwarf.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DebugInfo.h"
@@ -17,6 +19,9 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/TargetParser/Triple.h"
+
+#include <deque>
+#include <optional>
 
 using namespace llvm;
 
@@ -40,6 +45,15 @@ namespace bulkhead {
 // Per module run: the pass runs on one module at a time.
 static DenseMap<StructType *, std::vector<bool>> Layouts;
 static DenseSet<StructType *> Disagreed; // layouts that did not agree
+// The record whose layout a struct type took (null: more than one alike).
+static DenseMap<StructType *, const DICompositeType *> RecordOf;
+// The layouts of records that pointers kept in variables and members
+// point to (deque: stable addresses), and where those pointers are.
+static std::deque<std::vector<bool>> Pointees;
+static DenseMap<const DICompositeType *, const std::vector<bool> *> PointeeOf;
+static DenseMap<const Value *, const std::vector<bool> *> PointerVariables;
+static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
+    PointerMembers;
 
 // Layouts of larger records are not read: the IR type's padding alone is
 // cleared in them (their sret and byval copies), a bound on the pass's
@@ -195,6 +209,58 @@ static bool scalarsAreData(const DataLayout &DL, Type *T, uint64_t At,
   return All || BitField;
 }
 
+// The data bits of D's layout for the IR struct type ST where the two
+// agree (the same size, the IR's gaps padding in D, its scalars data in
+// D), or none.
+static std::optional<std::vector<bool>> agreedLayout(const DataLayout &DL,
+                                                     StructType *ST,
+                                                     const DIType *D) {
+  uint64_t Size = 8 * DL.getTypeAllocSize(ST);
+  Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
+  std::vector<bool> &Data = B.Data;
+  if (!D || D->getSizeInBits() != Size || Size > MaxBits ||
+      !markData(D, 0, B) || !scalarsAreData(DL, ST, 0, B))
+    return std::nullopt;
+  // The gaps the IR's own layout leaves must be padding here too, or the
+  // two do not describe one record. A scalar's bytes past its store size
+  // are not asked about: the debug type of a long double is 128 bits of
+  // data, the IR's x86_fp80 stores 10 (a float3 12 of 16), and Padding.cpp
+  // counts them padding whatever the layout says (review 87a: every struct
+  // with one had its layout refused, attacks-rev87a-long-double-layout.c).
+  const StructLayout *SL = DL.getStructLayout(ST);
+  uint64_t End = 0;
+  for (unsigned E = 0; E <= ST->getNumElements(); ++E) {
+    uint64_t From = E < ST->getNumElements()
+                        ? SL->getElementOffset(E).getFixedValue()
+                        : DL.getTypeAllocSize(ST).getFixedValue();
+    for (uint64_t Bit = 8 * End; Bit < 8 * From; ++Bit)
+      if (Data[Bit])
+        return std::nullopt;
+    if (E < ST->getNumElements())
+      End = From + DL.getTypeAllocSize(ST->getElementType(E));
+  }
+  return std::move(Data);
+}
+
+// Takes Data as ST's layout, D its record (null: of more than one that
+// agree); two layouts that differ for one type refuse both.
+static void keepLayout(StructType *ST, std::optional<std::vector<bool>> Data,
+                       const DICompositeType *D) {
+  auto It = Layouts.find(ST);
+  if (!Data || (It != Layouts.end() && It->second != *Data)) {
+    Layouts.erase(ST);
+    RecordOf.erase(ST);
+    Disagreed.insert(ST);
+    return;
+  }
+  if (It == Layouts.end()) {
+    Layouts[ST] = std::move(*Data);
+    RecordOf[ST] = D;
+  } else if (RecordOf.lookup(ST) != D) {
+    RecordOf[ST] = nullptr;
+  }
+}
+
 // Relates the IR type T of an object to the debug type D its variable
 // has: a struct's layout, or an array's elements'.
 static void relate(const DataLayout &DL, Type *T, const DIType *D) {
@@ -208,35 +274,7 @@ static void relate(const DataLayout &DL, Type *T, const DIType *D) {
   auto *ST = dyn_cast<StructType>(T);
   if (!ST || ST->isOpaque() || Disagreed.count(ST))
     return;
-  uint64_t Size = 8 * DL.getTypeAllocSize(ST);
-  Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
-  std::vector<bool> &Data = B.Data;
-  bool Known = D && D->getSizeInBits() == Size && Size <= MaxBits &&
-               markData(D, 0, B) && scalarsAreData(DL, ST, 0, B);
-  // The gaps the IR's own layout leaves must be padding here too, or the
-  // two do not describe one record. A scalar's bytes past its store size
-  // are not asked about: the debug type of a long double is 128 bits of
-  // data, the IR's x86_fp80 stores 10 (a float3 12 of 16), and Padding.cpp
-  // counts them padding whatever the layout says (review 87a: every struct
-  // with one had its layout refused, attacks-rev87a-long-double-layout.c).
-  const StructLayout *SL = DL.getStructLayout(ST);
-  uint64_t End = 0;
-  for (unsigned E = 0; Known && E <= ST->getNumElements(); ++E) {
-    uint64_t From = E < ST->getNumElements()
-                        ? SL->getElementOffset(E).getFixedValue()
-                        : DL.getTypeAllocSize(ST).getFixedValue();
-    for (uint64_t Bit = 8 * End; Known && Bit < 8 * From; ++Bit)
-      Known = !Data[Bit];
-    if (E < ST->getNumElements())
-      End = From + DL.getTypeAllocSize(ST->getElementType(E));
-  }
-  auto It = Layouts.find(ST);
-  if (!Known || (It != Layouts.end() && It->second != Data)) {
-    Layouts.erase(ST);
-    Disagreed.insert(ST);
-    return;
-  }
-  Layouts[ST] = std::move(Data);
+  keepLayout(ST, agreedLayout(DL, ST, D), dyn_cast_or_null<DICompositeType>(D));
 }
 
 // A struct F returns in registers: clang copies it into its return-value
@@ -280,100 +318,197 @@ static StringRef recordName(StructType *ST) {
   return Name;
 }
 
-// The name clang gives the IR type of a file-scope record: qualified by
-// its namespaces and classes ("(anonymous namespace)" for an unnamed
-// one), a class template's arguments left off its own name (TF<int>:
-// struct.TF; TF<long>: struct.TF.0, of one name, so neither is matched).
-// Empty where the two may differ: a scope with template arguments, whose
-// spelling the IR's and the debug information's need not share.
-static std::string qualifiedName(const DICompositeType *CT) {
-  std::string Name =
-      CT->getName().take_until([](char C) { return C == '<'; }).str();
-  for (const DIScope *S = CT->getScope(); S; S = S->getScope()) {
-    StringRef Part;
-    if (auto *NS = dyn_cast<DINamespace>(S))
-      Part = NS->getName().empty() ? "(anonymous namespace)" : NS->getName();
-    else if (auto *C = dyn_cast<DICompositeType>(S))
-      Part = C->getName();
-    else if (isa<DIFile>(S) || isa<DICompileUnit>(S))
-      break;
-    else
-      return std::string(); // a module, a function
-    if (Part.empty() || Part.contains('<'))
-      return std::string();
-    Name = (Part + "::" + Name).str();
-  }
-  return Name;
+// The last part of a record's name, which its IR type's and its debug
+// record's share: "flags" of struct.ns::flags and of a flags in namespace
+// ns, "TF" of TF<int>, whose IR name lacks the arguments. A qualified
+// name would say less that is certain: a function's records are not
+// qualified by it in the IR, and a scope with template arguments is
+// spelled as clang prints it (review 87b).
+static StringRef lastPart(StringRef Name) {
+  Name = Name.take_until([](char C) { return C == '<'; });
+  size_t Colons = Name.rfind("::");
+  return Colons == StringRef::npos ? Name : Name.substr(Colons + 2);
 }
 
-// A struct type no variable of the module has (clang's temporary of a
-// call's argument or a result), by its name, where the name is one IR
-// type's and one file-scope record's:
-// - clang names the IR type of an unnamed struct by its typedef
-//   (typedef struct {...} flags_t: struct.flags_t), which the debug
-//   information gives the typedef only (review 85b,
-//   attacks-rev85b-unnamed-struct.c); one with neither, "anon"
-//   (struct.anon; class.anon for a lambda), which a user's struct anon
-//   has too, so each unnamed record counts as one more "anon" (review 86a,
-//   padding-rev86a-anon-name.c);
-// - a function's record has a name of the file's in the IR: a file-scope
-//   struct pt with no debug record of its own took a local struct pt's
-//   layout, as did one of two IR types struct.pt and struct.pt.0 (review
-//   86b, attacks-rev86b-layout-wrong-name.c); a local record that has an
-//   IR type has a variable or is a result, found before.
-// In both a wrong layout cleared data (before relate checked the IR
-// type's scalars, only its gaps). C++ records by their qualified name
-// (review 87b, attacks-rev87b-qualified-name.cpp).
+// Struct types no variable, global or result of the module has (clang's
+// temporaries of arguments and results, records behind pointers), by
+// their records' structure. bulkhead-clang asks for the debug records of
+// every type the file declares (-debug-info-kind=unused-types), so each
+// IR type's own record is among those of its name's last part; the IR
+// type takes the layout that every one of them that agrees with it has,
+// none if two that agree differ. The candidates by name:
+// - a named record's last part, wherever it is declared: a function's
+//   records too, and any specialization of a class template (struct.TF is
+//   TF<int>, struct.TF.0 TF<long>);
+// - an unnamed record: "anon" (struct.anon; class.anon for a lambda), and
+//   the name of a typedef of it (clang names the IR type of
+//   typedef struct {...} flags_t struct.flags_t, review 85b,
+//   attacks-rev85b-unnamed-struct.c).
+// Before, only a name of one IR type and one file-scope record matched:
+// a struct whose name a function's struct also has, only ever behind
+// pointers in the file, kept its padding (review 87a,
+// attacks-rev87a-twice-named-temp.c). A wrong record cannot give its
+// layout where the IR type's own agrees and differs from it: a user's
+// struct anon for clang's struct.anon (review 86a,
+// padding-rev86a-anon-name.c), a local struct pt for the file's (review
+// 86b, attacks-rev86b-layout-wrong-name.c). Where the debug information
+// has fewer definitions of a name than the IR has types of it, or only a
+// declaration of one record of it, its own may be missing: none.
 static void relateByName(Module &M) {
   DebugInfoFinder Finder;
   Finder.processModule(M);
-  StringMap<const DICompositeType *> Named;
-  StringMap<unsigned> Count, IRCount;
+  StringMap<SmallVector<const DICompositeType *, 2>> Records;
+  StringSet<> Unsure; // names with a record declared but not defined
+  DenseSet<std::pair<const DIScope *, StringRef>> Defined;
+  auto Add = [&](StringRef Name, const DICompositeType *CT) {
+    auto &List = Records[Name];
+    if (!is_contained(List, CT))
+      List.push_back(CT);
+  };
   for (const DIType *T : Finder.types()) {
-    StringRef Name = T->getName();
     if (auto *D = dyn_cast<DIDerivedType>(T)) {
-      if (D->getTag() != dwarf::DW_TAG_typedef)
-        continue;
-      T = unqualified(D);
-      if (!T || !T->getName().empty())
-        continue; // a typedef of a named record: found by its own name
-    }
-    auto *CT = dyn_cast_or_null<DICompositeType>(T);
-    // A template's declaration counts: its specialization may be the one
-    // IR type of the name, another's the one definition.
-    if (!isRecord(CT) || (CT->isForwardDecl() && !Name.contains('<')))
+      auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(D));
+      if (D->getTag() == dwarf::DW_TAG_typedef && isRecord(CT) &&
+          !CT->isForwardDecl() && CT->getName().empty())
+        Add(lastPart(D->getName()), CT);
       continue;
-    if (Name.empty())
-      ++Count["anon"];
-    if (Name.empty() || isa_and_nonnull<DILocalScope>(CT->getScope()))
-      continue;
-    // A record by its qualified name, as its IR type has it; a typedef's
-    // unnamed record by the typedef's name.
-    std::string Key = Name.str();
-    if (Name == CT->getName()) {
-      Key = qualifiedName(CT);
-      if (Key.empty())
-        continue;
     }
-    if (Named.lookup(Key) != CT)
-      ++Count[Key];
-    Named[Key] = CT->isForwardDecl() ? nullptr : CT;
+    auto *CT = dyn_cast<DICompositeType>(T);
+    if (!isRecord(CT))
+      continue;
+    if (!CT->isForwardDecl()) {
+      Add(CT->getName().empty() ? "anon" : lastPart(CT->getName()), CT);
+      Defined.insert({CT->getScope(), CT->getName()});
+    }
   }
+  for (const DIType *T : Finder.types())
+    if (auto *CT = dyn_cast<DICompositeType>(T))
+      if (isRecord(CT) && CT->isForwardDecl() &&
+          !Defined.count({CT->getScope(), CT->getName()}))
+        Unsure.insert(lastPart(CT->getName()));
+  StringMap<unsigned> IRCount;
   for (StructType *ST : M.getIdentifiedStructTypes())
-    ++IRCount[recordName(ST)];
+    ++IRCount[lastPart(recordName(ST))];
+  const DataLayout &DL = M.getDataLayout();
   for (StructType *ST : M.getIdentifiedStructTypes()) {
-    StringRef Name = recordName(ST);
-    if (Name.empty() || Layouts.count(ST) ||
-        Disagreed.count(ST) || Count.lookup(Name) != 1 ||
-        IRCount.lookup(Name) != 1)
+    StringRef Name = lastPart(recordName(ST));
+    auto It = Records.find(Name);
+    if (Name.empty() || ST->isOpaque() || Layouts.count(ST) ||
+        Disagreed.count(ST) || Unsure.contains(Name) ||
+        It == Records.end() || It->second.size() < IRCount.lookup(Name))
       continue;
-    relate(M.getDataLayout(), ST, Named.lookup(Name));
+    std::optional<std::vector<bool>> Found;
+    const DICompositeType *From = nullptr;
+    for (const DICompositeType *CT : It->second) {
+      std::optional<std::vector<bool>> Data = agreedLayout(DL, ST, CT);
+      if (!Data)
+        continue;
+      if (Found && *Found != *Data) {
+        Found.reset(); // two that agree differ
+        Disagreed.insert(ST);
+        break;
+      }
+      From = Found ? nullptr : CT;
+      Found = std::move(Data);
+    }
+    if (Found)
+      keepLayout(ST, std::move(Found), From);
   }
+}
+
+// The data bits of the record a pointer or reference of debug type D
+// points to, where its layout is known; else null.
+static const std::vector<bool> *pointeeBits(const DIType *D) {
+  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
+  if (!P || (P->getTag() != dwarf::DW_TAG_pointer_type &&
+             P->getTag() != dwarf::DW_TAG_reference_type &&
+             P->getTag() != dwarf::DW_TAG_rvalue_reference_type))
+    return nullptr;
+  auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(P->getBaseType()));
+  if (!isRecord(CT) || CT->isForwardDecl())
+    return nullptr;
+  auto [It, New] = PointeeOf.try_emplace(CT, nullptr);
+  uint64_t Size = CT->getSizeInBits();
+  if (New && Size && Size % 8 == 0 && Size <= MaxBits) {
+    Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
+    if (markData(CT, 0, B)) {
+      Pointees.push_back(std::move(B.Data));
+      It->second = &Pointees.back();
+    }
+  }
+  return It->second;
+}
+
+// Notes the pointee of a pointer kept in Storage (a variable's alloca, a
+// global) of debug type D; two of one storage that differ give none.
+static void notePointerVariable(const Value *Storage, const DIType *D) {
+  const std::vector<bool> *Bits = pointeeBits(D);
+  auto [It, New] = PointerVariables.try_emplace(Storage, Bits);
+  if (!New && It->second != Bits)
+    It->second = nullptr;
+}
+
+// Notes the pointer members of record CT, at bit At of struct type ST,
+// nested records' included (h->in.rec is one offset into ST).
+static void notePointerMembers(StructType *ST, const DICompositeType *CT,
+                               uint64_t At) {
+  for (const DINode *N : CT->getElements()) {
+    auto *M = dyn_cast<DIDerivedType>(N);
+    if (!M || M->isStaticMember() || M->isBitField() ||
+        (M->getTag() != dwarf::DW_TAG_member &&
+         M->getTag() != dwarf::DW_TAG_inheritance) ||
+        (M->getTag() == dwarf::DW_TAG_inheritance && M->isVirtual()))
+      continue;
+    uint64_t Bit = At + M->getOffsetInBits();
+    if (auto *Inner = dyn_cast_or_null<DICompositeType>(
+            unqualified(M->getBaseType()))) {
+      if (isRecord(Inner) && !Inner->isForwardDecl())
+        notePointerMembers(ST, Inner, Bit);
+    } else if (const std::vector<bool> *Bits = pointeeBits(M->getBaseType())) {
+      if (Bit % 8 == 0)
+        PointerMembers[{ST, Bit / 8}] = Bits;
+    }
+  }
+}
+
+// The variables an alloca holds: by dbg.declare (-O0), or by the
+// dbg.assign markers of its own DIAssignID (clang's assignment tracking
+// from -O1 on, where the pass's pipeline-start run finds no declare: a
+// local's layout and a pointer's pointee were not found at -O2).
+static SmallVector<const DILocalVariable *, 1> variablesAt(AllocaInst &AI) {
+  SmallVector<const DILocalVariable *, 1> Vars;
+  for (auto *DVR : findDVRDeclares(&AI))
+    Vars.push_back(DVR->getVariable());
+  for (auto *DVR : at::getDVRAssignmentMarkers(&AI))
+    if (!DVR->getExpression()->getFragmentInfo())
+      Vars.push_back(DVR->getVariable());
+#if LLVM_VERSION_MAJOR < 20
+  for (auto *DDI : findDbgDeclares(&AI))
+    Vars.push_back(DDI->getVariable());
+  for (auto *DAI : at::getAssignmentMarkers(&AI))
+    if (!DAI->getExpression()->getFragmentInfo())
+      Vars.push_back(DAI->getVariable());
+#endif
+  return Vars;
+}
+
+// A variable of debug type D kept in Storage, of IR type T.
+static void relateVariable(const DataLayout &DL, const Value *Storage, Type *T,
+                           const DIType *D) {
+  if (T->isPointerTy())
+    notePointerVariable(Storage, D);
+  else
+    relate(DL, T, D);
 }
 
 void readRecordLayouts(Module &M) {
   Layouts.clear();
   Disagreed.clear();
+  RecordOf.clear();
+  Pointees.clear();
+  PointeeOf.clear();
+  PointerVariables.clear();
+  PointerMembers.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
@@ -381,19 +516,15 @@ void readRecordLayouts(Module &M) {
     GVs.clear();
     GV.getDebugInfo(GVs);
     for (auto *GVE : GVs)
-      relate(DL, GV.getValueType(), GVE->getVariable()->getType());
+      relateVariable(DL, &GV, GV.getValueType(), GVE->getVariable()->getType());
   }
   for (Function &F : M) {
     for (Instruction &I : instructions(F)) {
       auto *AI = dyn_cast<AllocaInst>(&I);
       if (!AI)
         continue;
-      for (auto *DVR : findDVRDeclares(AI))
-        relate(DL, AI->getAllocatedType(), DVR->getVariable()->getType());
-#if LLVM_VERSION_MAJOR < 20
-      for (auto *DDI : findDbgDeclares(AI))
-        relate(DL, AI->getAllocatedType(), DDI->getVariable()->getType());
-#endif
+      for (const DILocalVariable *V : variablesAt(*AI))
+        relateVariable(DL, AI, AI->getAllocatedType(), V->getType());
     }
     DISubprogram *SP = F.getSubprogram();
     if (!SP || !SP->getType() || !SP->getType()->getTypeArray().size())
@@ -405,6 +536,10 @@ void readRecordLayouts(Module &M) {
     relateReturned(DL, F, Result);
   }
   relateByName(M);
+  for (auto &[ST, CT] : RecordOf)
+    if (CT)
+      notePointerMembers(ST, CT, 0);
+  PointeeOf.clear(); // its keys are the debug information's
   if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
   else if (LayoutDebugInfo == AddedDebugInfo::Lines)
@@ -414,6 +549,14 @@ void readRecordLayouts(Module &M) {
 const std::vector<bool> *recordDataBits(StructType *ST) {
   auto It = Layouts.find(ST);
   return It == Layouts.end() ? nullptr : &It->second;
+}
+
+const std::vector<bool> *pointeeOfVariable(const Value *Storage) {
+  return PointerVariables.lookup(Storage);
+}
+
+const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off) {
+  return PointerMembers.lookup({ST, Off});
 }
 
 } // namespace bulkhead

@@ -11,9 +11,12 @@
 
 #include <vector>
 
+#include <cstdint>
+
 namespace llvm {
 class Module;
 class StructType;
+class Value;
 } // namespace llvm
 
 namespace bulkhead {
@@ -27,6 +30,13 @@ void readRecordLayouts(llvm::Module &M);
 // The bits of an object of type ST that hold data (8 per byte of its
 // allocation size), or null if its layout is not known or not agreed on.
 const std::vector<bool> *recordDataBits(llvm::StructType *ST);
+
+// The data bits of the record a pointer points to by its debug type (8 per
+// byte of the record), where the pointer is kept in Storage (a variable's
+// alloca, a global) or in a member at byte Off of a struct of type ST;
+// null if the pointee's layout is not known.
+const std::vector<bool> *pointeeOfVariable(const llvm::Value *Storage);
+const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off);
 
 } // namespace bulkhead
 

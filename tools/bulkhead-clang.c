@@ -721,15 +721,17 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
     push_pass_option(cmd, "-bulkhead-bench-nop-wrpkru");
   /* The pass reads structs' padding from the front end's debug info
    * (pass/RecordLayouts.h) and drops it again if the user asked for none,
-   * or all but its line tables if he asked for those only. Standalone:
-   * limited debug info, and -g's constructor homing, give only a
+   * or all but its line tables if he asked for those only. Standalone
+   * (which unused-types implies): limited debug info, and -g's constructor homing, give only a
    * declaration of a class whose key function or constructor another
    * file defines, and its bit-fields' unused bits were returned (review
-   * 87b, attacks-rev87b-declared-record.cpp); the last -debug-info-kind
-   * decides. */
+   * 87b, attacks-rev87b-declared-record.cpp); and every type the file
+   * declares, used or not, so that a struct known by name only finds its
+   * own record among those of its name (RecordLayouts.cpp relateByName);
+   * the last -debug-info-kind decides. */
   if (s->has_cc1_input) {
     push(cmd, "-Xclang");
-    push(cmd, "-debug-info-kind=standalone");
+    push(cmd, "-debug-info-kind=unused-types");
   }
   if (s->has_cc1_input && s->debug_info != DEBUG_TYPES)
     push_pass_option(cmd, s->debug_info == DEBUG_LINES

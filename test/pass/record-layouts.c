@@ -9,6 +9,7 @@
 // RUN: %bulkhead_clang -fpkey-compartments -O0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 -g -g0 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -O0 -g -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefix=KEPT
+// RUN: %bulkhead_clang -fpkey-compartments -O2 -S -emit-llvm -o - %s | %opt -passes=verify -S -o - | FileCheck %s --check-prefix=O2
 #include <bulkhead.h>
 #include <string.h>
 
@@ -80,6 +81,19 @@ BULKHEAD_ENTRY(vault) struct big_flags vault_big(void) {
   f.a = 1;
   return f;
 }
+
+// A struct from behind a pointer travels as an integer loaded from the
+// pointer itself: its layout is the record the pointer variable's debug
+// type points to (at -O2 the variable is known by its dbg.assign).
+// CHECK-LABEL: define {{.*}}void @__bulkhead_body.vault_send(ptr
+// CHECK: [[V:%[0-9]+]] = load i64, ptr %
+// CHECK: [[M:%[0-9]+]] = and i64 [[V]], -4294967041
+// CHECK: call void @__bulkhead_tramp.sink_tag.vault.0(i64 [[M]])
+// O2-LABEL: define {{.*}}void @__bulkhead_body.vault_send(ptr
+// O2: and i64 %{{[0-9]+}}, -4294967041
+struct tag { char check; int n; }; /* bytes 1-3 padding */
+void sink_tag(struct tag t);
+BULKHEAD_ENTRY(vault) void vault_send(struct tag *p) { sink_tag(*p); }
 
 // CHECK-NOT: !dbg
 // CHECK-NOT: !llvm.dbg.cu

@@ -1,0 +1,96 @@
+// Attacker model A (key-0 loads only). A struct a compartment passes from
+// behind a pointer, `keep(*p)`, travels as integers that clang loads from
+// p itself (8 bytes: `load i64, ptr %p`) or copies from p into a temporary
+// of their type (12 bytes: `{i64, i32}`): no variable or global of the
+// struct's type is there for its padding, which went out with the vault's
+// key bytes that the record's memory held, to a default-domain callee
+// (another file) that keeps the record in a global. Each way the pointer
+// is found is one case: a BULKHEAD_DATA pointer, a parameter, an element
+// `p[i]`, a member `h->rec`.
+// REQUIRES: pku
+// RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/pointee-sink.c -o %t
+// RUN: %run %t | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -O0 %s %S/Inputs/pointee-sink.c -o %t0
+// RUN: %run %t0 | FileCheck %s
+// RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s %S/Inputs/pointee-sink.c -o %tn
+// RUN: %run %tn | FileCheck %s
+// CHECK: global: check 90 n 7
+// CHECK: parameter: x 5 check 90 y 6
+// CHECK: element: check 90 n 8
+// CHECK: member: x 9 check 90 y 10
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: key bytes in the padding: none
+#include "Inputs/check.h"
+#include "Inputs/vault-word.h"
+
+struct small { char check; int n; };
+struct mid { int x; char check; int y; };
+struct holder { int k; struct mid *rec; };
+void keep_small(struct small s);
+void keep_mid(struct mid m);
+extern unsigned char seen_small[sizeof(struct small)], seen_mid[sizeof(struct mid)];
+
+BULKHEAD_DATA(vault) struct small *vault_small;
+BULKHEAD_DATA(vault) struct holder *vault_holder;
+
+/* Copies the key word over a record, then sets its members. */
+#define FILL(rec, ...)                                                         \
+  do {                                                                         \
+    uint64_t w = vault_word(vault_i);                                          \
+    memcpy((rec), &w, 8);                                                      \
+    __VA_ARGS__;                                                               \
+  } while (0)
+
+BULKHEAD_INTERNAL(vault) __attribute__((noinline)) static void pass_mid(struct mid *m) {
+  keep_mid(*m);
+}
+
+BULKHEAD_ENTRY(vault) void vault_pass(int how) {
+  if (!vault_small) {
+    vault_small = calloc(2, sizeof *vault_small);
+    vault_holder = calloc(1, sizeof *vault_holder);
+    vault_holder->rec = calloc(1, sizeof *vault_holder->rec);
+  }
+  struct small *s = vault_small + 1;
+  struct mid *m = vault_holder->rec;
+  switch (how) {
+  case 0:
+    FILL(vault_small, vault_small->check = 'Z', vault_small->n = 7);
+    keep_small(*vault_small);
+    break;
+  case 1:
+    FILL(m, m->x = 5, m->check = 'Z', m->y = 6);
+    pass_mid(m);
+    break;
+  case 2:
+    FILL(s, s->check = 'Z', s->n = 8);
+    keep_small(vault_small[vault_i]);
+    break;
+  case 3:
+    FILL(m, m->x = 9, m->check = 'Z', m->y = 10);
+    keep_mid(*vault_holder->rec);
+    break;
+  }
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  int found = 0, n, x, y;
+  const char *names[] = {"global", "parameter", "element", "member"};
+  for (int how = 0; how < 4; how++) {
+    vault_pass(how);
+    /* The attacker: loads of the default domain's globals. */
+    if (how % 2 == 0) {
+      memcpy(&n, seen_small + 4, 4);
+      printf("%s: check %d n %d\n", names[how], seen_small[0], n);
+      found |= key_bits_in(names[how], seen_small, 1, 4, 0xff);
+    } else {
+      memcpy(&x, seen_mid, 4);
+      memcpy(&y, seen_mid + 8, 4);
+      printf("%s: x %d check %d y %d\n", names[how], x, seen_mid[4], y);
+      found |= key_bits_in(names[how], seen_mid, 5, 8, 0xff);
+    }
+  }
+  printf("key bytes in the padding: %s\n", found ? "some" : "none");
+  return 0;
+}
