@@ -145,6 +145,8 @@ struct Object {
   const MemCpyInst *Copy = nullptr;
 };
 
+// A type a GEP says its pointer points to: a struct of the program's (not
+// clang's literal {i64, i32} of a coerced copy) or an array.
 static bool isObjectType(Type *T) {
   auto *ST = dyn_cast<StructType>(T);
   return (ST && !ST->isLiteral() && !ST->isOpaque()) || isa<ArrayType>(T);
@@ -198,13 +200,10 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
     SlotType = GV->getValueType();
   if (SlotType && SlotType->isPointerTy())
     return Off.isZero() ? pointeeOfVariable(Slot) : nullptr;
-  if (auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed))
-    if (!SlotType || Typed == ST) {
-      APInt At = SlotType ? Off : TypedOff;
-      if (!At.isNegative())
-        return pointeeOfMember(ST, At.getZExtValue());
-    }
-  return nullptr;
+  APInt At = SlotType ? Off : TypedOff;
+  auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed);
+  return ST && !At.isNegative() ? pointeeOfMember(ST, At.getZExtValue())
+                                : nullptr;
 }
 
 // The object at Ptr, and Ptr's offset into it (Off, from zero).
