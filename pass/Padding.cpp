@@ -198,8 +198,12 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
     SlotType = GV->getValueType();
   if (SlotType && SlotType->isPointerTy())
     return Off.isZero() ? pointeeOfVariable(Slot) : nullptr;
+  // A variable's or global's member: no GEP on the way may say it is of
+  // another type. A global's member at offset 0 has none (clang folds
+  // `getelementptr (%struct.h, ptr @g, 0, 0)` to @g), nor a union's: they
+  // found no pointee (review 89b, attacks-rev89b-member-at-zero.c).
   if (auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed))
-    if (!SlotType || Typed == ST) {
+    if (!SlotType || !Typed || Typed == ST) {
       APInt At = SlotType ? Off : TypedOff;
       if (!At.isNegative())
         return pointeeOfMember(ST, At.getZExtValue());

@@ -535,8 +535,16 @@ static void notePointerMembers(StructType *ST, const DICompositeType *CT,
       if (isRecord(Inner) && !Inner->isForwardDecl())
         notePointerMembers(ST, Inner, Bit);
     } else if (const std::vector<bool> *Bits = pointeeBits(M->getBaseType())) {
-      if (Bit % 8 == 0)
-        PointerMembers[{ST, Bit / 8}] = Bits;
+      // Two pointers at one offset (a union's members) to records of
+      // different layouts give none: the last one's was taken for the
+      // other's, `*q->u.s` of a struct small got a struct pun's, and its
+      // int's high bytes were cleared (review 89b,
+      // padding-rev89b-union-pointee.c).
+      if (Bit % 8 == 0) {
+        auto [It, New] = PointerMembers.try_emplace({ST, Bit / 8}, Bits);
+        if (!New && It->second != Bits)
+          It->second = nullptr;
+      }
     }
   }
 }
