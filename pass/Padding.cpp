@@ -200,10 +200,15 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
     SlotType = GV->getValueType();
   if (SlotType && SlotType->isPointerTy())
     return Off.isZero() ? pointeeOfVariable(Slot) : nullptr;
+  // A variable's or global's member: no GEP on the way may say it is of
+  // another type. A global's member at offset 0 has none (clang folds
+  // `getelementptr (%struct.h, ptr @g, 0, 0)` to @g), nor a union's: they
+  // found no pointee (review 89b, attacks-rev89b-member-at-zero.c).
   APInt At = SlotType ? Off : TypedOff;
   auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed);
-  return ST && !At.isNegative() ? pointeeOfMember(ST, At.getZExtValue())
-                                : nullptr;
+  if (!ST || At.isNegative() || (SlotType && Typed && Typed != ST))
+    return nullptr;
+  return pointeeOfMember(ST, At.getZExtValue());
 }
 
 // The object at Ptr, and Ptr's offset into it (Off, from zero).

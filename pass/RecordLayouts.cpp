@@ -324,10 +324,68 @@ static StringRef recordName(StructType *ST) {
 // name would say less that is certain: a function's records are not
 // qualified by it in the IR, and a scope with template arguments is
 // spelled as clang prints it (review 87b).
+static StringRef templateName(StringRef Part) {
+  return Part.take_until([](char C) { return C == '<'; });
+}
+
+// The parts of a qualified name, split at the "::" outside template
+// arguments and parentheses ("O<ns::A>::I": "O<ns::A>", "I";
+// "(anonymous namespace)::B": "(anonymous namespace)", "B").
+static SmallVector<StringRef, 4> nameParts(StringRef Name) {
+  SmallVector<StringRef, 4> Parts;
+  unsigned Depth = 0;
+  size_t Start = 0;
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    if (C == '<' || C == '(')
+      ++Depth;
+    else if ((C == '>' || C == ')') && Depth)
+      --Depth;
+    else if (!Depth && Name.substr(I).starts_with("::")) {
+      Parts.push_back(Name.slice(Start, I));
+      Start = ++I + 1;
+    }
+  }
+  Parts.push_back(Name.substr(Start));
+  return Parts;
+}
+
 static StringRef lastPart(StringRef Name) {
-  Name = Name.take_until([](char C) { return C == '<'; });
-  size_t Colons = Name.rfind("::");
-  return Colons == StringRef::npos ? Name : Name.substr(Colons + 2);
+  return templateName(nameParts(Name).back());
+}
+
+// Whether a record (or a typedef of an unnamed one) declared in Scope can
+// be that of the IR type named Name: clang qualifies the IR name by the
+// namespaces (inline ones too, in LLVM 19) and classes a record is in,
+// not by a function it is in. A template's arguments are left out of the
+// comparison (spelled as clang prints them), and an unnamed scope is any
+// part in parentheses. Without it, a class template's implicit
+// specialization, of which clang emits no debug record where none of the
+// file's variables, functions, members or casts names it, took an
+// unrelated record of another namespace that shared its last part and
+// its IR structure: TF<char> {char a; char b;} the layout of an unused
+// other::TF {char a : 3; char b;}, and bits 3-7 of `a` were cleared as
+// padding (review 89b, padding-rev89b-template-record.cpp).
+static bool scopesAgree(StringRef Name, const DIScope *Scope) {
+  SmallVector<StringRef, 4> Parts = nameParts(Name);
+  Parts.pop_back();
+  for (; Scope && !isa<DIFile>(Scope) && !isa<DICompileUnit>(Scope) &&
+         !isa<DILocalScope>(Scope);
+       Scope = Scope->getScope()) {
+    auto *NS = dyn_cast<DINamespace>(Scope);
+    if (!NS && !isa<DICompositeType>(Scope))
+      return false; // a module: not known here
+    StringRef N = Scope->getName();
+    if (!Parts.empty() && (N.empty() ? Parts.back().starts_with("(")
+                                     : templateName(Parts.back()) ==
+                                           templateName(N))) {
+      Parts.pop_back();
+      continue;
+    }
+    if (!NS || !NS->getExportSymbols())
+      return false; // an inline namespace may be left out
+  }
+  return Parts.empty();
 }
 
 // Struct types no variable, global or result of the module has (clang's
@@ -357,27 +415,34 @@ static StringRef lastPart(StringRef Name) {
 static void relateByName(Module &M) {
   DebugInfoFinder Finder;
   Finder.processModule(M);
-  StringMap<SmallVector<const DICompositeType *, 2>> Records;
+  // Each record, with the scope that qualifies its IR name (a typedef's
+  // for an unnamed record; none for "anon", which clang does not qualify).
+  using Candidate = std::pair<const DICompositeType *, const DIScope *>;
+  StringMap<SmallVector<Candidate, 2>> Records;
   StringSet<> Unsure; // names with a record declared but not defined
   DenseSet<std::pair<const DIScope *, StringRef>> Defined;
-  auto Add = [&](StringRef Name, const DICompositeType *CT) {
+  auto Add = [&](StringRef Name, const DICompositeType *CT,
+                 const DIScope *Scope) {
     auto &List = Records[Name];
-    if (!is_contained(List, CT))
-      List.push_back(CT);
+    if (!is_contained(List, Candidate(CT, Scope)))
+      List.push_back({CT, Scope});
   };
   for (const DIType *T : Finder.types()) {
     if (auto *D = dyn_cast<DIDerivedType>(T)) {
       auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(D));
       if (D->getTag() == dwarf::DW_TAG_typedef && isRecord(CT) &&
           !CT->isForwardDecl() && CT->getName().empty())
-        Add(lastPart(D->getName()), CT);
+        Add(lastPart(D->getName()), CT, D->getScope());
       continue;
     }
     auto *CT = dyn_cast<DICompositeType>(T);
     if (!isRecord(CT))
       continue;
     if (!CT->isForwardDecl()) {
-      Add(CT->getName().empty() ? "anon" : lastPart(CT->getName()), CT);
+      if (CT->getName().empty())
+        Add("anon", CT, nullptr);
+      else
+        Add(lastPart(CT->getName()), CT, CT->getScope());
       Defined.insert({CT->getScope(), CT->getName()});
     }
   }
@@ -386,20 +451,25 @@ static void relateByName(Module &M) {
       if (isRecord(CT) && CT->isForwardDecl() &&
           !Defined.count({CT->getScope(), CT->getName()}))
         Unsure.insert(lastPart(CT->getName()));
-  StringMap<unsigned> IRCount;
+  StringMap<unsigned> IRCount; // by qualified name
   for (StructType *ST : M.getIdentifiedStructTypes())
-    ++IRCount[lastPart(recordName(ST))];
+    ++IRCount[recordName(ST)];
   const DataLayout &DL = M.getDataLayout();
   for (StructType *ST : M.getIdentifiedStructTypes()) {
-    StringRef Name = lastPart(recordName(ST));
+    StringRef Qualified = recordName(ST), Name = lastPart(Qualified);
     auto It = Records.find(Name);
     if (Name.empty() || ST->isOpaque() || Layouts.count(ST) ||
-        Disagreed.count(ST) || Unsure.contains(Name) ||
-        It == Records.end() || It->second.size() < IRCount.lookup(Name))
+        Disagreed.count(ST) || Unsure.contains(Name) || It == Records.end())
+      continue;
+    SmallVector<const DICompositeType *, 2> Candidates;
+    for (auto [CT, Scope] : It->second)
+      if (Name == "anon" || scopesAgree(Qualified, Scope))
+        Candidates.push_back(CT);
+    if (Candidates.size() < IRCount.lookup(Qualified))
       continue;
     std::optional<std::vector<bool>> Found;
     const DICompositeType *From = nullptr;
-    for (const DICompositeType *CT : It->second) {
+    for (const DICompositeType *CT : Candidates) {
       std::optional<std::vector<bool>> Data = agreedLayout(DL, ST, CT);
       if (!Data)
         continue;
@@ -465,8 +535,16 @@ static void notePointerMembers(StructType *ST, const DICompositeType *CT,
       if (isRecord(Inner) && !Inner->isForwardDecl())
         notePointerMembers(ST, Inner, Bit);
     } else if (const std::vector<bool> *Bits = pointeeBits(M->getBaseType())) {
-      if (Bit % 8 == 0)
-        PointerMembers[{ST, Bit / 8}] = Bits;
+      // Two pointers at one offset (a union's members) to records of
+      // different layouts give none: the last one's was taken for the
+      // other's, `*q->u.s` of a struct small got a struct pun's, and its
+      // int's high bytes were cleared (review 89b,
+      // padding-rev89b-union-pointee.c).
+      if (Bit % 8 == 0) {
+        auto [It, New] = PointerMembers.try_emplace({ST, Bit / 8}, Bits);
+        if (!New && It->second != Bits)
+          It->second = nullptr;
+      }
     }
   }
 }
