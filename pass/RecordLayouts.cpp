@@ -388,6 +388,24 @@ static bool scopesAgree(StringRef Name, const DIScope *Scope) {
   return Parts.empty();
 }
 
+// Whether a record is, or is declared in, a specialization of a class or
+// function template. The driver's unused-types asks for every declared
+// type, and a specialization is not one: clang emits its record only
+// where a variable, a definition or a cast of the file names it, so
+// another specialization of the template, of one IR structure and other
+// padding, would be taken for it. W<short>'s layout cleared byte 1 of a
+// W<char[3]>'s char array (padding-template-args.cpp).
+static bool inTemplate(const DIScope *S) {
+  for (; S; S = S->getScope()) {
+    auto *CT = dyn_cast<DICompositeType>(S);
+    auto *SP = dyn_cast<DISubprogram>(S);
+    if ((CT && (CT->getTemplateParams() || CT->getName().contains('<'))) ||
+        (SP && SP->getTemplateParams()))
+      return true;
+  }
+  return false;
+}
+
 // Struct types no variable, global or result of the module has (clang's
 // temporaries of arguments and results, records behind pointers), by
 // their records' structure. bulkhead-clang asks for the debug records of
@@ -419,7 +437,7 @@ static void relateByName(Module &M) {
   // for an unnamed record; none for "anon", which clang does not qualify).
   using Candidate = std::pair<const DICompositeType *, const DIScope *>;
   StringMap<SmallVector<Candidate, 2>> Records;
-  StringSet<> Unsure; // names with a record declared but not defined
+  StringSet<> Unsure; // names of a declared record, or a template's
   DenseSet<std::pair<const DIScope *, StringRef>> Defined;
   auto Add = [&](StringRef Name, const DICompositeType *CT,
                  const DIScope *Scope) {
@@ -430,21 +448,24 @@ static void relateByName(Module &M) {
   for (const DIType *T : Finder.types()) {
     if (auto *D = dyn_cast<DIDerivedType>(T)) {
       auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(D));
-      if (D->getTag() == dwarf::DW_TAG_typedef && isRecord(CT) &&
-          !CT->isForwardDecl() && CT->getName().empty())
+      if (D->getTag() != dwarf::DW_TAG_typedef || !isRecord(CT) ||
+          CT->isForwardDecl() || !CT->getName().empty())
+        continue;
+      if (inTemplate(CT))
+        Unsure.insert(lastPart(D->getName()));
+      else
         Add(lastPart(D->getName()), CT, D->getScope());
       continue;
     }
     auto *CT = dyn_cast<DICompositeType>(T);
-    if (!isRecord(CT))
+    if (!isRecord(CT) || CT->isForwardDecl())
       continue;
-    if (!CT->isForwardDecl()) {
-      if (CT->getName().empty())
-        Add("anon", CT, nullptr);
-      else
-        Add(lastPart(CT->getName()), CT, CT->getScope());
-      Defined.insert({CT->getScope(), CT->getName()});
-    }
+    StringRef Name = CT->getName().empty() ? "anon" : lastPart(CT->getName());
+    if (inTemplate(CT))
+      Unsure.insert(Name);
+    else
+      Add(Name, CT, CT->getName().empty() ? nullptr : CT->getScope());
+    Defined.insert({CT->getScope(), CT->getName()});
   }
   for (const DIType *T : Finder.types())
     if (auto *CT = dyn_cast<DICompositeType>(T))
