@@ -270,6 +270,20 @@ Type *loadedObject(const LoadInst &Load) {
   return objectOf(Load, Off, Copied).T;
 }
 
+// Whether a load of N bytes at At, from a copy of Copied bytes or from the
+// object itself (UINT64_MAX), reads the record of data bits Data as clang
+// passes it: a copy of all of it, or a load of all of it (1, 2, 4 or 8
+// bytes) or from the start of a half of 16 bytes ({i64, i64}, {i8, i64}). A read through a pointer cast to a
+// smaller struct's type, `*(struct four *)p`, had p's record's padding
+// cleared in its data (padding-pointee-cast.c).
+static bool wholeRecord(const std::vector<bool> &Data, uint64_t At, uint64_t N,
+                        uint64_t Copied) {
+  uint64_t Size = Data.size() / 8;
+  if (Copied != UINT64_MAX)
+    return At + N <= Size; // objectOf: a copy of Size bytes
+  return (At == 0 && N == Size) || (Size == 16 && At % 8 == 0 && N <= 8);
+}
+
 Value *clearPadding(IRBuilderBase &B, Value *V) {
   auto *Load = dyn_cast<LoadInst>(V);
   if (!Load || Load->isVolatile())
@@ -284,7 +298,7 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   std::vector<bool> Pad(8 * N, true);
   if (O.T)
     Pad = paddingBitsOf(DL, O.T, At, N);
-  else if (8 * (At + N) <= O.Data->size()) // else not that record's
+  else if (wholeRecord(*O.Data, At, N, Copied))
     for (uint64_t I = 0; I < 8 * N; ++I)
       Pad[I] = !(*O.Data)[8 * At + I];
   else
