@@ -211,6 +211,38 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   return pointeeOfMember(ST, At.getZExtValue());
 }
 
+// The record the pointer P points to by debug types: one loaded from a
+// variable or member, one a function of the module returns, or the one
+// every value of a phi or select points to at its start
+// (`keep(*(c ? p : q))`); null if unknown. Depth bounds a phi's cycles.
+static const std::vector<bool> *recordAt(const DataLayout &DL, const Value *P,
+                                         unsigned Depth) {
+  if (auto *Load = dyn_cast<LoadInst>(P))
+    return pointeeOf(DL, *Load);
+  if (auto *Call = dyn_cast<CallBase>(P))
+    return Call->getCalledFunction()
+               ? pointeeOfResult(Call->getCalledFunction())
+               : nullptr;
+  SmallVector<const Value *, 4> Values;
+  if (auto *Phi = dyn_cast<PHINode>(P))
+    Values.append(Phi->incoming_values().begin(), Phi->incoming_values().end());
+  else if (auto *Select = dyn_cast<SelectInst>(P))
+    Values = {Select->getTrueValue(), Select->getFalseValue()};
+  const std::vector<bool> *Found = nullptr;
+  for (const Value *V : Values) {
+    APInt Off(DL.getIndexTypeSizeInBits(P->getType()), 0), TypedOff;
+    Type *Typed;
+    const Value *Root = rootOf(DL, V, Off, Typed, TypedOff);
+    const std::vector<bool> *Record =
+        Off.isZero() && !Typed && Depth < 4 ? recordAt(DL, Root, Depth + 1)
+                                            : nullptr;
+    if (!Record || (Found && Found != Record))
+      return nullptr;
+    Found = Record;
+  }
+  return Found;
+}
+
 // The object at Ptr, and Ptr's offset into it (Off, from zero).
 static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off) {
   APInt TypedOff;
@@ -230,9 +262,7 @@ static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off) {
     Off = TypedOff.urem(Size);
     return {Typed};
   }
-  if (auto *Load = dyn_cast<LoadInst>(Root))
-    return {nullptr, pointeeOf(DL, *Load)};
-  return {};
+  return {nullptr, recordAt(DL, Root, 0)};
 }
 
 // The object Load reads, through clang's copy of it into a temporary,

@@ -54,6 +54,7 @@ static DenseMap<const DICompositeType *, const std::vector<bool> *> PointeeOf;
 static DenseMap<const Value *, const std::vector<bool> *> PointerVariables;
 static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
     PointerMembers;
+static DenseMap<const Function *, const std::vector<bool> *> PointerResults;
 
 // Layouts of larger records are not read: the IR type's padding alone is
 // cleared in them (their sret and byval copies), a bound on the pass's
@@ -608,6 +609,7 @@ void readRecordLayouts(Module &M) {
   PointeeOf.clear();
   PointerVariables.clear();
   PointerMembers.clear();
+  PointerResults.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
@@ -629,6 +631,8 @@ void readRecordLayouts(Module &M) {
     if (!SP || !SP->getType() || !SP->getType()->getTypeArray().size())
       continue;
     const DIType *Result = SP->getType()->getTypeArray()[0];
+    if (F.getReturnType()->isPointerTy())
+      PointerResults[&F] = pointeeBits(Result);
     for (Argument &A : F.args())
       if (A.hasStructRetAttr())
         relate(DL, A.getParamStructRetType(), Result);
@@ -656,6 +660,10 @@ const std::vector<bool> *pointeeOfVariable(const Value *Storage) {
 
 const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off) {
   return PointerMembers.lookup({ST, Off});
+}
+
+const std::vector<bool> *pointeeOfResult(const Function *F) {
+  return PointerResults.lookup(F);
 }
 
 } // namespace bulkhead

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 namespace llvm {
+class Function;
 class Module;
 class StructType;
 class Value;
@@ -34,9 +35,11 @@ const std::vector<bool> *recordDataBits(llvm::StructType *ST);
 // The data bits of the record a pointer points to by its debug type (8 per
 // byte of the record), where the pointer is kept in Storage (a variable's
 // alloca, a global) or in a member at byte Off of a struct of type ST;
-// null if the pointee's layout is not known.
+// null if the pointee's layout is not known. The same for the pointer a
+// function of the module returns, by its debug result type.
 const std::vector<bool> *pointeeOfVariable(const llvm::Value *Storage);
 const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off);
+const std::vector<bool> *pointeeOfResult(const llvm::Function *F);
 
 } // namespace bulkhead
 

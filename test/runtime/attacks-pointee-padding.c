@@ -6,7 +6,8 @@
 // key bytes that the record's memory held, to a default-domain callee
 // (another file) that keeps the record in a global. Each way the pointer
 // is found is one case: a BULKHEAD_DATA pointer, a parameter, an element
-// `p[i]`, a member `h->rec`.
+// `p[i]`, a member `h->rec`; then a pointer one of two, `*(c ? p : q)`,
+// and one a function of the vault's returns.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/pointee-sink.c -o %t
 // RUN: %run %t | FileCheck %s
@@ -18,6 +19,8 @@
 // CHECK: parameter: x 5 check 90 y 6
 // CHECK: element: check 90 n 8
 // CHECK: member: x 9 check 90 y 10
+// CHECK: either: check 90 n 11
+// CHECK: result: x 12 check 90 y 13
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: none
 #include "Inputs/check.h"
@@ -45,6 +48,11 @@ BULKHEAD_INTERNAL(vault) __attribute__((noinline)) static void pass_mid(struct m
   keep_mid(*m);
 }
 
+BULKHEAD_INTERNAL(vault) __attribute__((noinline)) static struct mid *
+holder_rec(void) {
+  return vault_holder->rec;
+}
+
 BULKHEAD_ENTRY(vault) void vault_pass(int how) {
   if (!vault_small) {
     vault_small = calloc(2, sizeof *vault_small);
@@ -70,14 +78,23 @@ BULKHEAD_ENTRY(vault) void vault_pass(int how) {
     FILL(m, m->x = 9, m->check = 'Z', m->y = 10);
     keep_mid(*vault_holder->rec);
     break;
+  case 4:
+    FILL(s, s->check = 'Z', s->n = 11);
+    keep_small(*(vault_i ? s : vault_small));
+    break;
+  case 5:
+    FILL(m, m->x = 12, m->check = 'Z', m->y = 13);
+    keep_mid(*holder_rec());
+    break;
   }
 }
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int found = 0, n, x, y;
-  const char *names[] = {"global", "parameter", "element", "member"};
-  for (int how = 0; how < 4; how++) {
+  const char *names[] = {"global",  "parameter", "element",
+                         "member",  "either",    "result"};
+  for (int how = 0; how < 6; how++) {
     vault_pass(how);
     /* The attacker: loads of the default domain's globals. */
     if (how % 2 == 0) {
