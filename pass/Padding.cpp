@@ -152,28 +152,66 @@ static bool isObjectType(Type *T) {
   return (ST && !ST->isLiteral() && !ST->isOpaque()) || isa<ArrayType>(T);
 }
 
+// The struct or scalar an object of type T holds at byte Off (of a read
+// of Extent bytes), and Off into it: an array's element (of a constant
+// index past its end too: a trailing array, `[0 x %struct.small]`), null
+// where T's own bytes do not hold the read (a struct's flexible array
+// member or trailing array of one, read past the struct's end).
+static Type *objectIn(const DataLayout &DL, Type *T, APInt &Off,
+                      uint64_t Extent) {
+  while (auto *AT = dyn_cast<ArrayType>(T)) {
+    T = AT->getElementType();
+    uint64_t Stride = DL.getTypeAllocSize(T);
+    if (!Stride)
+      return nullptr;
+    APInt S(Off.getBitWidth(), Stride);
+    Off = Off.srem(S);
+    if (Off.isNegative())
+      Off += S;
+  }
+  uint64_t Size = DL.getTypeAllocSize(T);
+  if (Off.isNegative() || Off.getZExtValue() + Extent > Size)
+    return nullptr;
+  return T;
+}
+
 // Ptr's root: the value it is a constant offset Off from (through GEPs
 // and casts). Typed: the type the outermost GEP on the way says its
 // pointer points to, or a GEP of a variable index its result, where the
-// root is no variable (*p, p[i], p->in); TypedOff Ptr's offset from it.
+// root is no variable (*p, p[i], p->in); TypedOff Ptr's offset into it,
+// where that type's own bytes hold the Extent bytes read at Ptr: the
+// element of an array, a GEP's first index the object p[k] of p (`p[-1]`
+// too), and none past a struct's end: `h->items[1]` of a flexible array
+// member took `struct hdr`'s layout at 8 modulo its size, the element's
+// padding data and its `n` padding (review 90b,
+// attacks-rev90b-trailing-array.c).
 static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
-                           Type *&Typed, APInt &TypedOff) {
+                           Type *&Typed, APInt &TypedOff, uint64_t Extent) {
   Typed = nullptr;
+  auto Take = [&](Type *T, APInt In) {
+    if (Type *Inner = objectIn(DL, T, In, Extent)) {
+      Typed = Inner;
+      TypedOff = In;
+    }
+  };
   while (true) {
     if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
       APInt Step(Off.getBitWidth(), 0);
       if (!GEP->accumulateConstantOffset(DL, Step)) {
-        if (isObjectType(GEP->getResultElementType())) {
-          Typed = GEP->getResultElementType();
-          TypedOff = Off;
-        }
+        if (isObjectType(GEP->getResultElementType()))
+          Take(GEP->getResultElementType(), Off);
         return Ptr;
       }
+      // The first index steps over whole objects of the source type.
+      APInt In = Off + Step;
+      if (GEP->getNumIndices())
+        In -= cast<ConstantInt>(GEP->idx_begin()->get())
+                  ->getValue()
+                  .sextOrTrunc(Off.getBitWidth()) *
+              DL.getTypeAllocSize(GEP->getSourceElementType());
       Off += Step;
-      if (isObjectType(GEP->getSourceElementType())) {
-        Typed = GEP->getSourceElementType();
-        TypedOff = Off;
-      }
+      if (isObjectType(GEP->getSourceElementType()))
+        Take(GEP->getSourceElementType(), In);
       Ptr = GEP->getPointerOperand();
     } else if (auto *Cast = dyn_cast<Operator>(Ptr);
                Cast && (Cast->getOpcode() == Instruction::BitCast ||
@@ -192,7 +230,9 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   APInt Off(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0),
       TypedOff;
   Type *Typed;
-  const Value *Slot = rootOf(DL, Load.getPointerOperand(), Off, Typed, TypedOff);
+  const Value *Slot =
+      rootOf(DL, Load.getPointerOperand(), Off, Typed, TypedOff,
+             DL.getTypeStoreSize(Load.getType()));
   Type *SlotType = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Slot))
     SlotType = AI->getAllocatedType();
@@ -232,7 +272,7 @@ static const std::vector<bool> *recordAt(const DataLayout &DL, const Value *P,
   for (const Value *V : Values) {
     APInt Off(DL.getIndexTypeSizeInBits(P->getType()), 0), TypedOff;
     Type *Typed;
-    const Value *Root = rootOf(DL, V, Off, Typed, TypedOff);
+    const Value *Root = rootOf(DL, V, Off, Typed, TypedOff, 0);
     const std::vector<bool> *Record =
         Off.isZero() && !Typed && Depth < 4 ? recordAt(DL, Root, Depth + 1)
                                             : nullptr;
@@ -243,11 +283,13 @@ static const std::vector<bool> *recordAt(const DataLayout &DL, const Value *P,
   return Found;
 }
 
-// The object at Ptr, and Ptr's offset into it (Off, from zero).
-static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off) {
+// The object of the Extent bytes at Ptr, and Ptr's offset into it (Off,
+// from zero).
+static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off,
+                       uint64_t Extent) {
   APInt TypedOff;
   Type *Typed;
-  const Value *Root = rootOf(DL, Ptr, Off, Typed, TypedOff);
+  const Value *Root = rootOf(DL, Ptr, Off, Typed, TypedOff, Extent);
   if (auto *AI = dyn_cast<AllocaInst>(Root)) {
     if (const MemCpyInst *Copy = copyIntoTemporary(*AI))
       return {nullptr, nullptr, Copy};
@@ -256,10 +298,7 @@ static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off) {
   if (auto *GV = dyn_cast<GlobalVariable>(Root))
     return {GV->getValueType()};
   if (Typed) { // p[k] of a constant k is p[0]'s type again
-    uint64_t Size = DL.getTypeAllocSize(Typed);
-    if (TypedOff.isNegative() || !Size)
-      return {};
-    Off = TypedOff.urem(Size);
+    Off = TypedOff;
     return {Typed};
   }
   return {nullptr, recordAt(DL, Root, 0)};
@@ -278,13 +317,14 @@ static Object objectOf(const LoadInst &Load, APInt &Off, uint64_t &Copied) {
   const DataLayout &DL = Load.getModule()->getDataLayout();
   Off = APInt(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0);
   Copied = UINT64_MAX;
-  Object O = objectAt(DL, Load.getPointerOperand(), Off);
+  Object O = objectAt(DL, Load.getPointerOperand(), Off,
+                      DL.getTypeStoreSize(Load.getType()));
   // A temporary filled from a struct stands for it; its bytes past the
   // copy hold nothing (padding).
   if (const MemCpyInst *Copy = O.Copy) {
     APInt From(Off.getBitWidth(), 0);
     uint64_t Length = cast<ConstantInt>(Copy->getLength())->getZExtValue();
-    O = objectAt(DL, Copy->getRawSource(), From);
+    O = objectAt(DL, Copy->getRawSource(), From, Length);
     if (From.isNegative() || (O.Data && (!From.isZero() ||
                                          8 * Length != O.Data->size())))
       return {};
