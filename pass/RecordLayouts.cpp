@@ -540,8 +540,46 @@ static void notePointerVariable(const Value *Storage, const DIType *D) {
     It->second = nullptr;
 }
 
+static void notePointerMembers(StructType *ST, const DICompositeType *CT,
+                               uint64_t At);
+
+// Notes a member of debug type T at bit At of struct type ST: a pointer's
+// pointee, a nested record's pointers, and an array's elements' (h->p[1]
+// is one offset into ST too). Two pointers at one offset (a union's
+// members) to records of different layouts give none: the last one's was
+// taken for the other's, `*q->u.s` of a struct small got a struct pun's,
+// and its int's high bytes were cleared (review 89b,
+// padding-rev89b-union-pointee.c); and an array's pointers count as
+// pointers at their offsets: a union's `struct small *s[1]` was skipped,
+// its other member `struct pun *p` the only pointer at offset 0, and
+// `*q->u.s[0]` took pun's layout (review 90a,
+// padding-rev90a-union-pointer-array.c).
+static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
+  auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(T));
+  if (CT && isRecord(CT)) {
+    if (!CT->isForwardDecl())
+      notePointerMembers(ST, CT, At);
+    return;
+  }
+  if (CT && CT->getTag() == dwarf::DW_TAG_array_type) {
+    // Within ST's record, of at most MaxBits: a bounded walk.
+    const DIType *E = unqualified(CT->getBaseType());
+    uint64_t Stride = E ? E->getSizeInBits() : 0;
+    if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits)
+      for (uint64_t K = 0; K < CT->getSizeInBits() / Stride; ++K)
+        notePointersIn(ST, CT->getBaseType(), At + K * Stride);
+    return;
+  }
+  if (const std::vector<bool> *Bits = pointeeBits(T))
+    if (At % 8 == 0) {
+      auto [It, New] = PointerMembers.try_emplace({ST, At / 8}, Bits);
+      if (!New && It->second != Bits)
+        It->second = nullptr;
+    }
+}
+
 // Notes the pointer members of record CT, at bit At of struct type ST,
-// nested records' included (h->in.rec is one offset into ST).
+// nested records' and arrays' included (h->in.rec is one offset into ST).
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
                                uint64_t At) {
   for (const DINode *N : CT->getElements()) {
@@ -551,23 +589,7 @@ static void notePointerMembers(StructType *ST, const DICompositeType *CT,
          M->getTag() != dwarf::DW_TAG_inheritance) ||
         (M->getTag() == dwarf::DW_TAG_inheritance && M->isVirtual()))
       continue;
-    uint64_t Bit = At + M->getOffsetInBits();
-    if (auto *Inner = dyn_cast_or_null<DICompositeType>(
-            unqualified(M->getBaseType()))) {
-      if (isRecord(Inner) && !Inner->isForwardDecl())
-        notePointerMembers(ST, Inner, Bit);
-    } else if (const std::vector<bool> *Bits = pointeeBits(M->getBaseType())) {
-      // Two pointers at one offset (a union's members) to records of
-      // different layouts give none: the last one's was taken for the
-      // other's, `*q->u.s` of a struct small got a struct pun's, and its
-      // int's high bytes were cleared (review 89b,
-      // padding-rev89b-union-pointee.c).
-      if (Bit % 8 == 0) {
-        auto [It, New] = PointerMembers.try_emplace({ST, Bit / 8}, Bits);
-        if (!New && It->second != Bits)
-          It->second = nullptr;
-      }
-    }
+    notePointersIn(ST, M->getBaseType(), At + M->getOffsetInBits());
   }
 }
 
