@@ -6,13 +6,13 @@
 // returned the word's bytes in its padding (attacks-struct-padding.c).
 #include "Padding.h"
 #include "RecordLayouts.h"
+#include "ThreadLocals.h"
 
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
-#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
@@ -176,29 +176,6 @@ static Type *objectIn(const DataLayout &DL, Type *T, APInt &Off,
   return T;
 }
 
-// The thread-local variable whose address Ptr is: clang's
-// llvm.threadlocal.address of it, or in compartment code (after
-// ThreadLocals.cpp, before the gates) its %fs-relative address, the
-// inttoptr of its `@gottpoff` offset. A pointer kept in one
-// (`_Thread_local struct small *cur`, `keep(*cur)`) found no record, and
-// the pointee's padding went out (review 90a,
-// attacks-rev90a-thread-local-pointer.c).
-static const GlobalVariable *threadLocalAt(const Value *Ptr) {
-  if (auto *II = dyn_cast<IntrinsicInst>(Ptr);
-      II && II->getIntrinsicID() == Intrinsic::threadlocal_address)
-    return dyn_cast<GlobalVariable>(II->getArgOperand(0));
-  auto *Cast = dyn_cast<Operator>(Ptr);
-  if (!Cast || Cast->getOpcode() != Instruction::IntToPtr)
-    return nullptr;
-  auto *Call = dyn_cast<CallInst>(Cast->getOperand(0));
-  auto *Asm = Call ? dyn_cast<InlineAsm>(Call->getCalledOperand()) : nullptr;
-  if (!Asm || Call->arg_size() != 1 ||
-      !StringRef(Asm->getAsmString()).contains("@gottpoff"))
-    return nullptr;
-  auto *GV = dyn_cast<GlobalVariable>(Call->getArgOperand(0));
-  return GV && GV->isThreadLocal() ? GV : nullptr;
-}
-
 // Ptr's root: the value it is a constant offset Off from (through GEPs
 // and casts). Typed: the type the outermost GEP on the way says its
 // pointer points to, or a GEP of a variable index its result, where the
@@ -242,6 +219,9 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
                         Cast->getOpcode() == Instruction::AddrSpaceCast)) {
       Ptr = Cast->getOperand(0);
     } else if (const GlobalVariable *TL = threadLocalAt(Ptr)) {
+      // A thread-local variable's address, or its %fs-relative rewrite: a
+      // pointer kept in one found no record (review 90a,
+      // attacks-rev90a-thread-local-pointer.c).
       Ptr = TL;
     } else {
       return Ptr;

@@ -319,12 +319,8 @@ static StringRef recordName(StructType *ST) {
   return Name;
 }
 
-// The last part of a record's name, which its IR type's and its debug
-// record's share: "flags" of struct.ns::flags and of a flags in namespace
-// ns, "TF" of TF<int>, whose IR name lacks the arguments. A qualified
-// name would say less that is certain: a function's records are not
-// qualified by it in the IR, and a scope with template arguments is
-// spelled as clang prints it (review 87b).
+// A part of a name less its template arguments: "TF" of TF<int>, whose
+// IR name lacks them.
 static StringRef templateName(StringRef Part) {
   return Part.take_until([](char C) { return C == '<'; });
 }
@@ -351,6 +347,9 @@ static SmallVector<StringRef, 4> nameParts(StringRef Name) {
   return Parts;
 }
 
+// The last part of a record's name, which its IR type's and its debug
+// record's share: "flags" of struct.ns::flags and of a flags in namespace
+// ns; the rest of the IR name is checked by scopesAgree.
 static StringRef lastPart(StringRef Name) {
   return templateName(nameParts(Name).back());
 }

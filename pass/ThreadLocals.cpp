@@ -19,6 +19,7 @@
 // The pass's own thread-local slots are added later and stay as they are
 // (keepStackSlots' accesses are folded: a function calling setjmp is never
 // selected by fast instruction selection).
+#include "ThreadLocals.h"
 #include "Instrumenter.h"
 
 #include "llvm/IR/IRBuilder.h"
@@ -34,10 +35,10 @@ static constexpr StringRef FsBaseFunction = BH_SYM_FS_BASE;
 
 // The variable's offset from the FS base, as the initial-exec model reads
 // it: from its GOT entry, or an immediate where the linker relaxes that.
+static constexpr StringRef OffsetAsm = "movq ${1:p}@gottpoff(%rip), $0";
 static Value *offsetOf(IRBuilder<> &B, GlobalValue &TL) {
   auto *FT = FunctionType::get(B.getInt64Ty(), {TL.getType()}, false);
-  auto *Asm = InlineAsm::get(FT, "movq ${1:p}@gottpoff(%rip), $0", "=r,s",
-                             /*hasSideEffects=*/false);
+  auto *Asm = InlineAsm::get(FT, OffsetAsm, "=r,s", /*hasSideEffects=*/false);
   CallInst *Offset = B.CreateCall(FT, Asm, {&TL}, TL.getName() + ".tpoff");
   // A link-time constant: free to merge and hoist.
   Offset->setDoesNotAccessMemory();
@@ -105,6 +106,19 @@ private:
   Module &M;
 };
 } // namespace
+
+const GlobalVariable *threadLocalAt(const Value *Ptr) {
+  if (auto *II = dyn_cast<IntrinsicInst>(Ptr);
+      II && II->getIntrinsicID() == Intrinsic::threadlocal_address)
+    return dyn_cast<GlobalVariable>(II->getArgOperand(0)->stripPointerCasts());
+  auto *Fs = dyn_cast<IntToPtrInst>(Ptr);
+  auto *Offset = Fs ? dyn_cast<CallInst>(Fs->getOperand(0)) : nullptr;
+  auto *Asm = Offset ? dyn_cast<InlineAsm>(Offset->getCalledOperand()) : nullptr;
+  if (!Asm || Asm->getAsmString() != OffsetAsm)
+    return nullptr;
+  auto *GV = dyn_cast<GlobalVariable>(Offset->getArgOperand(0));
+  return GV && GV->isThreadLocal() ? GV : nullptr;
+}
 
 void Instrumenter::rewriteOwnThreadLocals() {
   OwnTlsRewriter Rewriter(M);
