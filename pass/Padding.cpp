@@ -153,13 +153,33 @@ static bool isObjectType(Type *T) {
   return (ST && !ST->isLiteral() && !ST->isOpaque()) || isa<ArrayType>(T);
 }
 
+// Whether byte Off of struct type T is past the end of an array T ends
+// with: a flexible array member's element, or one past a trailing array's
+// bound, that T's tail padding holds.
+static bool pastTrailingArray(const DataLayout &DL, Type *T,
+                              const APInt &Off) {
+  auto *ST = dyn_cast<StructType>(T);
+  if (!ST || !ST->getNumElements() ||
+      !isa<ArrayType>(ST->getElementType(ST->getNumElements() - 1)))
+    return false;
+  unsigned Last = ST->getNumElements() - 1;
+  uint64_t End = DL.getStructLayout(ST)->getElementOffset(Last) +
+                 DL.getTypeAllocSize(ST->getElementType(Last));
+  return Off.uge(End);
+}
+
 // The struct or scalar an object of type T holds at byte Off (of a read
 // of Extent bytes), and Off into it: an array's element (of a constant
 // index past its end too: a trailing array, `[0 x %struct.small]`), null
 // where T's own bytes do not hold the read (a struct's flexible array
-// member or trailing array of one, read past the struct's end).
+// member or trailing array of one, read past the struct's end), and where
+// Inner, the type an outer GEP says the read is of, is an element past
+// the end of the array T ends with, in T's tail padding: `struct hdr
+// { long count; char kind; struct cs items[]; }` is 16 bytes, and its
+// layout, no member at 10, cleared all of `h->items[0]` (review 91a,
+// padding-rev91a-tail-array.c).
 static Type *objectIn(const DataLayout &DL, Type *T, APInt &Off,
-                      uint64_t Extent) {
+                      uint64_t Extent, Type *Inner) {
   while (auto *AT = dyn_cast<ArrayType>(T)) {
     T = AT->getElementType();
     uint64_t Stride = DL.getTypeAllocSize(T);
@@ -171,7 +191,8 @@ static Type *objectIn(const DataLayout &DL, Type *T, APInt &Off,
       Off += S;
   }
   uint64_t Size = DL.getTypeAllocSize(T);
-  if (Off.isNegative() || Off.getZExtValue() + Extent > Size)
+  if (Off.isNegative() || Off.getZExtValue() + Extent > Size ||
+      (Inner && pastTrailingArray(DL, T, Off)))
     return nullptr;
   return T;
 }
@@ -190,7 +211,7 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
                            Type *&Typed, APInt &TypedOff, uint64_t Extent) {
   Typed = nullptr;
   auto Take = [&](Type *T, APInt In) {
-    if (Type *Inner = objectIn(DL, T, In, Extent)) {
+    if (Type *Inner = objectIn(DL, T, In, Extent, Typed)) {
       Typed = Inner;
       TypedOff = In;
     }
