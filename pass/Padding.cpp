@@ -196,7 +196,13 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
     }
   };
   while (true) {
-    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+    if (const Value *Fs = fsRelativeOf(Ptr)) {
+      // The FS base plus an %fs-relative address (a GEP of i8 by it), where
+      // one escapes: the memcpy of a thread-local struct of 9-15 bytes into
+      // clang's {i64, i32} temporary found no variable (review 91b,
+      // attacks-rev91b-tls-struct.c).
+      Ptr = Fs;
+    } else if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
       APInt Step(Off.getBitWidth(), 0);
       if (!GEP->accumulateConstantOffset(DL, Step)) {
         if (isObjectType(GEP->getResultElementType()))
