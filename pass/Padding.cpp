@@ -217,7 +217,13 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
     }
   };
   while (true) {
-    if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+    if (const Value *Fs = fsRelativeOf(Ptr)) {
+      // The FS base plus an %fs-relative address (a GEP of i8 by it), where
+      // one escapes: the memcpy of a thread-local struct of 9-15 bytes into
+      // clang's {i64, i32} temporary found no variable (review 91b,
+      // attacks-rev91b-tls-struct.c).
+      Ptr = Fs;
+    } else if (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
       APInt Step(Off.getBitWidth(), 0);
       if (!GEP->accumulateConstantOffset(DL, Step)) {
         if (isObjectType(GEP->getResultElementType()))
@@ -311,12 +317,39 @@ static const std::vector<bool> *recordAt(const DataLayout &DL, const Value *P,
 }
 
 // The object of the Extent bytes at Ptr, and Ptr's offset into it (Off,
-// from zero).
+// from zero; Depth bounds a phi's cycles).
 static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off,
-                       uint64_t Extent) {
+                       uint64_t Extent, unsigned Depth = 0) {
   APInt TypedOff;
   Type *Typed;
   const Value *Root = rootOf(DL, Ptr, Off, Typed, TypedOff, Extent);
+  // A phi or select of objects of one type at one offset, `*(c ? &a : &b)`
+  // of two variables or elements: no pointer of a debug type is there
+  // (recordAt), and their padding went out (review 91b,
+  // attacks-rev91b-chosen-object.c).
+  SmallVector<const Value *, 4> Values;
+  if (auto *Phi = dyn_cast<PHINode>(Root))
+    Values.append(Phi->incoming_values().begin(), Phi->incoming_values().end());
+  else if (auto *Select = dyn_cast<SelectInst>(Root))
+    Values = {Select->getTrueValue(), Select->getFalseValue()};
+  if (!Typed && !Values.empty() && Depth < 4) {
+    Object Found;
+    APInt FoundOff;
+    for (const Value *V : Values) {
+      APInt At = Off;
+      Object O = objectAt(DL, V, At, Extent, Depth + 1);
+      if (!O.T || O.Copy || (Found.T && (Found.T != O.T || FoundOff != At))) {
+        Found = {};
+        break;
+      }
+      Found = O;
+      FoundOff = At;
+    }
+    if (Found.T) {
+      Off = FoundOff;
+      return Found;
+    }
+  }
   if (auto *AI = dyn_cast<AllocaInst>(Root)) {
     if (const MemCpyInst *Copy = copyIntoTemporary(*AI))
       return {nullptr, nullptr, Copy};

@@ -178,9 +178,34 @@ static bool markData(const DIType *T, uint64_t At, Bits &B) {
   }
 }
 
+// Whether element E of struct type ST, an i8, is clang's padding byte: it
+// spells one byte of padding as i8, not [1 x i8], and adds it only where
+// the struct's own layout needs it, the next element (or the struct's
+// end) lying further on than it would without it. A derived class's member
+// in its base's tail padding, {%struct.A.base, i8, i8} of a packed base,
+// had its last byte taken for a member, the layout refused and the byte
+// kept (review 91b, attacks-rev91b-base-tail.cpp).
+static bool paddingByte(const DataLayout &DL, StructType *ST, unsigned E) {
+  if (!ST->getElementType(E)->isIntegerTy(8))
+    return false;
+  const StructLayout *SL = DL.getStructLayout(ST);
+  uint64_t At = SL->getElementOffset(E).getFixedValue(), Next, Without;
+  if (E + 1 < ST->getNumElements()) {
+    Next = SL->getElementOffset(E + 1).getFixedValue();
+    Without = ST->isPacked()
+                  ? At
+                  : alignTo(At, DL.getABITypeAlign(ST->getElementType(E + 1)));
+  } else {
+    Next = SL->getSizeInBytes();
+    Without = alignTo(At, SL->getAlignment());
+  }
+  return Next > Without;
+}
+
 // Whether each scalar of IR type T at byte At is data in B: all of its
 // bits, or some where a bit-field is (its storage unit). An [N x i8] may
-// be padding or a char array alike. A struct.anon of {i64, i64} taken
+// be padding or a char array alike, and so may an i8 where clang needs
+// one byte of padding (paddingByte). A struct.anon of {i64, i64} taken
 // for a user's struct anon {char; long} fails here (review 86a).
 static bool scalarsAreData(const DataLayout &DL, Type *T, uint64_t At,
                            const Bits &B) {
@@ -188,7 +213,8 @@ static bool scalarsAreData(const DataLayout &DL, Type *T, uint64_t At,
     const StructLayout *SL = DL.getStructLayout(ST);
     for (unsigned E = 0; E < ST->getNumElements(); ++E)
       if (!scalarsAreData(DL, ST->getElementType(E),
-                          At + SL->getElementOffset(E).getFixedValue(), B))
+                          At + SL->getElementOffset(E).getFixedValue(), B) &&
+          !paddingByte(DL, ST, E))
         return false;
     return true;
   }

@@ -107,6 +107,19 @@ private:
 };
 } // namespace
 
+const Value *fsRelativeOf(const Value *Ptr) {
+  auto *GEP = dyn_cast<GetElementPtrInst>(Ptr);
+  if (!GEP || GEP->getNumIndices() != 1 ||
+      !GEP->getSourceElementType()->isIntegerTy(8))
+    return nullptr;
+  auto *Base = dyn_cast<CallInst>(GEP->getPointerOperand());
+  auto *F = Base ? Base->getCalledFunction() : nullptr;
+  auto *Fs = dyn_cast<PtrToIntInst>(GEP->idx_begin()->get());
+  if (!F || F->getName() != FsBaseFunction || !Fs)
+    return nullptr;
+  return Fs->getPointerOperand();
+}
+
 const GlobalVariable *threadLocalAt(const Value *Ptr) {
   if (auto *II = dyn_cast<IntrinsicInst>(Ptr);
       II && II->getIntrinsicID() == Intrinsic::threadlocal_address)

@@ -15,6 +15,11 @@ namespace bulkhead {
 // rewrite (the inttoptr of its @gottpoff offset); null for anything else.
 const llvm::GlobalVariable *threadLocalAt(const llvm::Value *Ptr);
 
+// The %fs-relative address whose generic pointer Ptr is (the FS base plus
+// it, as the rewrite makes one where an address escapes: a memcpy's
+// source), null for anything else.
+const llvm::Value *fsRelativeOf(const llvm::Value *Ptr);
+
 } // namespace bulkhead
 
 #endif
