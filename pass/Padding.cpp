@@ -284,6 +284,15 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   return pointeeOfMember(ST, At.getZExtValue());
 }
 
+// The values a phi or a select chooses from; none for another value.
+static SmallVector<const Value *, 4> choices(const Value *V) {
+  if (auto *Phi = dyn_cast<PHINode>(V))
+    return SmallVector<const Value *, 4>(Phi->incoming_values());
+  if (auto *Select = dyn_cast<SelectInst>(V))
+    return {Select->getTrueValue(), Select->getFalseValue()};
+  return {};
+}
+
 // The record the pointer P points to by debug types: one loaded from a
 // variable or member, one a function of the module returns, or the one
 // every value of a phi or select points to at its start
@@ -296,13 +305,8 @@ static const std::vector<bool> *recordAt(const DataLayout &DL, const Value *P,
     return Call->getCalledFunction()
                ? pointeeOfResult(Call->getCalledFunction())
                : nullptr;
-  SmallVector<const Value *, 4> Values;
-  if (auto *Phi = dyn_cast<PHINode>(P))
-    Values.append(Phi->incoming_values().begin(), Phi->incoming_values().end());
-  else if (auto *Select = dyn_cast<SelectInst>(P))
-    Values = {Select->getTrueValue(), Select->getFalseValue()};
   const std::vector<bool> *Found = nullptr;
-  for (const Value *V : Values) {
+  for (const Value *V : choices(P)) {
     APInt Off(DL.getIndexTypeSizeInBits(P->getType()), 0), TypedOff;
     Type *Typed;
     const Value *Root = rootOf(DL, V, Off, Typed, TypedOff, 0);
@@ -327,11 +331,7 @@ static Object objectAt(const DataLayout &DL, const Value *Ptr, APInt &Off,
   // of two variables or elements: no pointer of a debug type is there
   // (recordAt), and their padding went out (review 91b,
   // attacks-rev91b-chosen-object.c).
-  SmallVector<const Value *, 4> Values;
-  if (auto *Phi = dyn_cast<PHINode>(Root))
-    Values.append(Phi->incoming_values().begin(), Phi->incoming_values().end());
-  else if (auto *Select = dyn_cast<SelectInst>(Root))
-    Values = {Select->getTrueValue(), Select->getFalseValue()};
+  SmallVector<const Value *, 4> Values = choices(Root);
   if (!Typed && !Values.empty() && Depth < 4) {
     Object Found;
     APInt FoundOff;

@@ -180,8 +180,9 @@ static bool markData(const DIType *T, uint64_t At, Bits &B) {
 
 // Whether element E of struct type ST, an i8, is clang's padding byte: it
 // spells one byte of padding as i8, not [1 x i8], and adds it only where
-// the struct's own layout needs it, the next element (or the struct's
-// end) lying further on than it would without it. A derived class's member
+// the struct's own layout needs it: the next element (or the struct's
+// end) one byte on, where without it it would lie at the byte. A char
+// member is followed by no such gap, or by more than one byte. A derived class's member
 // in its base's tail padding, {%struct.A.base, i8, i8} of a packed base,
 // had its last byte taken for a member, the layout refused and the byte
 // kept (review 91b, attacks-rev91b-base-tail.cpp).
@@ -199,7 +200,7 @@ static bool paddingByte(const DataLayout &DL, StructType *ST, unsigned E) {
     Next = SL->getSizeInBytes();
     Without = alignTo(At, SL->getAlignment());
   }
-  return Next > Without;
+  return Next == At + 1 && Next > Without;
 }
 
 // Whether each scalar of IR type T at byte At is data in B: all of its
