@@ -36,14 +36,6 @@ extern unsigned char seen_small[sizeof(struct small)], seen_mid[sizeof(struct mi
 BULKHEAD_DATA(vault) struct small *vault_small;
 BULKHEAD_DATA(vault) struct holder *vault_holder;
 
-/* Copies the key word over a record, then sets its members. */
-#define FILL(rec, ...)                                                         \
-  do {                                                                         \
-    uint64_t w = vault_word(vault_i);                                          \
-    memcpy((rec), &w, 8);                                                      \
-    __VA_ARGS__;                                                               \
-  } while (0)
-
 BULKHEAD_INTERNAL(vault) __attribute__((noinline)) static void pass_mid(struct mid *m) {
   keep_mid(*m);
 }
@@ -63,27 +55,27 @@ BULKHEAD_ENTRY(vault) void vault_pass(int how) {
   struct mid *m = vault_holder->rec;
   switch (how) {
   case 0:
-    FILL(vault_small, vault_small->check = 'Z', vault_small->n = 7);
+    VAULT_FILL(vault_small, vault_small->check = 'Z', vault_small->n = 7);
     keep_small(*vault_small);
     break;
   case 1:
-    FILL(m, m->x = 5, m->check = 'Z', m->y = 6);
+    VAULT_FILL(m, m->x = 5, m->check = 'Z', m->y = 6);
     pass_mid(m);
     break;
   case 2:
-    FILL(s, s->check = 'Z', s->n = 8);
+    VAULT_FILL(s, s->check = 'Z', s->n = 8);
     keep_small(vault_small[vault_i]);
     break;
   case 3:
-    FILL(m, m->x = 9, m->check = 'Z', m->y = 10);
+    VAULT_FILL(m, m->x = 9, m->check = 'Z', m->y = 10);
     keep_mid(*vault_holder->rec);
     break;
   case 4:
-    FILL(s, s->check = 'Z', s->n = 11);
+    VAULT_FILL(s, s->check = 'Z', s->n = 11);
     keep_small(*(vault_i ? s : vault_small));
     break;
   case 5:
-    FILL(m, m->x = 12, m->check = 'Z', m->y = 13);
+    VAULT_FILL(m, m->x = 12, m->check = 'Z', m->y = 13);
     keep_mid(*holder_rec());
     break;
   }

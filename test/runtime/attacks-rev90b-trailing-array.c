@@ -38,14 +38,6 @@ BULKHEAD_DATA(vault) struct hdr *vault_h;
 BULKHEAD_DATA(vault) struct one *vault_t;
 BULKHEAD_DATA(vault) struct small *vault_p;
 
-/* Copies the key word over a record, then sets its members. */
-#define FILL(rec, ...)                                                         \
-  do {                                                                         \
-    uint64_t w = vault_word(vault_i);                                          \
-    memcpy((rec), &w, 8);                                                      \
-    __VA_ARGS__;                                                               \
-  } while (0)
-
 BULKHEAD_ENTRY(vault) void vault_pass(int how) {
   if (!vault_h) {
     vault_h = calloc(1, sizeof *vault_h + 2 * sizeof(struct small));
@@ -54,17 +46,17 @@ BULKHEAD_ENTRY(vault) void vault_pass(int how) {
   }
   switch (how) {
   case 0:
-    FILL(&vault_h->items[1], vault_h->items[1].check = 'Z',
+    VAULT_FILL(&vault_h->items[1], vault_h->items[1].check = 'Z',
          vault_h->items[1].n = 0x01020304);
     keep_small(vault_h->items[1]);
     break;
   case 1:
-    FILL(&vault_t->items[2], vault_t->items[2].check = 'Z',
+    VAULT_FILL(&vault_t->items[2], vault_t->items[2].check = 'Z',
          vault_t->items[2].n = 0x05060708);
     keep_small(vault_t->items[2]);
     break;
   case 2:
-    FILL(vault_p - 1, vault_p[-1].check = 'Z', vault_p[-1].n = 0x090a0b0c);
+    VAULT_FILL(vault_p - 1, vault_p[-1].check = 'Z', vault_p[-1].n = 0x090a0b0c);
     keep_small(vault_p[-1]);
     break;
   }

@@ -35,21 +35,13 @@ struct small *vault_lookup(int k);
 BULKHEAD_DATA(vault) struct small *(*vault_fp)(int);
 BULKHEAD_DATA(vault) void *vault_any;
 
-/* Copies the key word over a record, then sets its members. */
-#define FILL(rec, ...)                                                         \
-  do {                                                                         \
-    uint64_t w = vault_word(vault_i);                                          \
-    memcpy((rec), &w, 8);                                                      \
-    __VA_ARGS__;                                                               \
-  } while (0)
-
 BULKHEAD_ENTRY(vault) void vault_pass(int how) {
   if (!vault_fp) {
     vault_fp = vault_lookup;
     vault_any = vault_lookup(3);
   }
   struct small *s = vault_lookup(how);
-  FILL(s, s->check = 'Z', s->n = 7 + how);
+  VAULT_FILL(s, s->check = 'Z', s->n = 7 + how);
   switch (how) {
   case 0:
     keep_small(*vault_fp(how));

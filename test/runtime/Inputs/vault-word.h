@@ -17,6 +17,16 @@ __attribute__((noinline)) static uint64_t vault_word(int i) {
   return w;
 }
 
+/* Copies the vault's second key word over the first 8 bytes of the record
+ * at rec, then runs the statements that set its members: the record's
+ * padding there keeps key bytes. */
+#define VAULT_FILL(rec, ...)                                                   \
+  do {                                                                         \
+    uint64_t w_ = vault_word(vault_i);                                         \
+    memcpy((rec), &w_, 8);                                                     \
+    __VA_ARGS__;                                                               \
+  } while (0)
+
 /* The attack's check: whether the bits that Mask keeps of the vault's
  * second key word's bytes From..To-1 are in Seen at the same bytes (a
  * record the default domain got back, whose padding there the vault had
