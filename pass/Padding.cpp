@@ -230,12 +230,13 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
           Take(GEP->getResultElementType(), Off);
         return Ptr;
       }
-      // The first index steps over whole objects of the source type.
+      // The first index steps over whole objects of the source type (a
+      // vector GEP's splat is no ConstantInt: taken as none).
       APInt In = Off + Step;
-      if (GEP->getNumIndices())
-        In -= cast<ConstantInt>(GEP->idx_begin()->get())
-                  ->getValue()
-                  .sextOrTrunc(Off.getBitWidth()) *
+      if (auto *First = GEP->getNumIndices()
+                            ? dyn_cast<ConstantInt>(GEP->idx_begin()->get())
+                            : nullptr)
+        In -= First->getValue().sextOrTrunc(Off.getBitWidth()) *
               DL.getTypeAllocSize(GEP->getSourceElementType());
       Off += Step;
       if (isObjectType(GEP->getSourceElementType()))
