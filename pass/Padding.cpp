@@ -257,30 +257,58 @@ static const Value *rootOf(const DataLayout &DL, const Value *Ptr, APInt &Off,
   }
 }
 
+// Whether T is an array of pointers (of arrays of them).
+static bool isPointerArray(Type *T) {
+  if (!isa<ArrayType>(T))
+    return false;
+  while (auto *AT = dyn_cast<ArrayType>(T))
+    T = AT->getElementType();
+  return T->isPointerTy();
+}
+
 // The record a pointer loaded by Load points to, by the debug type of the
-// variable or member it was loaded from.
+// variable or member it was loaded from. Any element of an array of
+// pointers points to what its first does: `*q->s[i]` (a variable index:
+// no constant offset), `rows[1]` of an array variable and `t->rows[1]` of
+// a flexible array member (past its struct's end) found no record (review
+// 91a, attacks-rev91a-pointer-array-index.c).
 static const std::vector<bool> *pointeeOf(const DataLayout &DL,
                                           const LoadInst &Load) {
-  APInt Off(DL.getIndexTypeSizeInBits(Load.getPointerOperandType()), 0),
-      TypedOff;
+  const Value *Ptr = Load.getPointerOperand();
+  uint64_t Extent = DL.getTypeStoreSize(Load.getType());
+  while (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+    auto *First = GEP->getNumIndices()
+                      ? dyn_cast<ConstantInt>(GEP->idx_begin()->get())
+                      : nullptr;
+    if (!isPointerArray(GEP->getSourceElementType()) || !First ||
+        !First->isZero())
+      break;
+    Ptr = GEP->getPointerOperand();
+    Extent = 0; // the array's start: a flexible one has no size
+  }
+  APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0), TypedOff;
   Type *Typed;
-  const Value *Slot =
-      rootOf(DL, Load.getPointerOperand(), Off, Typed, TypedOff,
-             DL.getTypeStoreSize(Load.getType()));
+  const Value *Slot = rootOf(DL, Ptr, Off, Typed, TypedOff, Extent);
   Type *SlotType = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Slot))
     SlotType = AI->getAllocatedType();
   else if (auto *GV = dyn_cast<GlobalVariable>(Slot))
     SlotType = GV->getValueType();
-  if (SlotType && SlotType->isPointerTy())
-    return Off.isZero() ? pointeeOfVariable(Slot) : nullptr;
-  // A variable's or global's member: no GEP on the way may say it is of
-  // another type. A global's member at offset 0 has none (clang folds
-  // `getelementptr (%struct.h, ptr @g, 0, 0)` to @g), nor a union's: they
-  // found no pointee (review 89b, attacks-rev89b-member-at-zero.c).
-  APInt At = SlotType ? Off : TypedOff;
-  auto *ST = dyn_cast_or_null<StructType>(SlotType ? SlotType : Typed);
-  if (!ST || At.isNegative() || (SlotType && Typed && Typed != ST))
+  if (!SlotType) {
+    auto *ST = dyn_cast_or_null<StructType>(Typed);
+    return ST ? pointeeOfMember(ST, TypedOff.getZExtValue()) : nullptr;
+  }
+  // A variable or global: a pointer (an array's element), or a member of
+  // the struct it is (or an array's element is). No GEP on the way may say
+  // it is of another type. A global's member at offset 0 has none (clang
+  // folds `getelementptr (%struct.h, ptr @g, 0, 0)` to @g), nor a union's:
+  // they found no pointee (review 89b, attacks-rev89b-member-at-zero.c).
+  APInt At = Off;
+  Type *In = objectIn(DL, SlotType, At, Extent, nullptr);
+  if (In && In->isPointerTy())
+    return At.isZero() ? pointeeOfVariable(Slot) : nullptr;
+  auto *ST = dyn_cast_or_null<StructType>(In);
+  if (!ST || (Typed && Typed != ST))
     return nullptr;
   return pointeeOfMember(ST, At.getZExtValue());
 }

@@ -557,10 +557,22 @@ static const std::vector<bool> *pointeeBits(const DIType *D) {
   return It->second;
 }
 
+// The element type of an array of debug type D (of an array of arrays,
+// the innermost); D itself if it is no array.
+static const DIType *elementOf(const DIType *D) {
+  while (auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(D))) {
+    if (CT->getTag() != dwarf::DW_TAG_array_type)
+      break;
+    D = CT->getBaseType();
+  }
+  return D;
+}
+
 // Notes the pointee of a pointer kept in Storage (a variable's alloca, a
-// global) of debug type D; two of one storage that differ give none.
+// global) of debug type D, or of each pointer of an array D; two of one
+// storage that differ give none.
 static void notePointerVariable(const Value *Storage, const DIType *D) {
-  const std::vector<bool> *Bits = pointeeBits(D);
+  const std::vector<bool> *Bits = pointeeBits(elementOf(D));
   auto [It, New] = PointerVariables.try_emplace(Storage, Bits);
   if (!New && It->second != Bits)
     It->second = nullptr;
@@ -589,10 +601,13 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
   }
   if (CT && CT->getTag() == dwarf::DW_TAG_array_type) {
     // Within ST's record, of at most MaxBits: a bounded walk.
+    // A flexible array member (no size) by its first element: every
+    // element's pointee is the same.
     const DIType *E = unqualified(CT->getBaseType());
     uint64_t Stride = E ? E->getSizeInBits() : 0;
     if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits)
-      for (uint64_t K = 0; K < CT->getSizeInBits() / Stride; ++K)
+      for (uint64_t K = 0; K < std::max<uint64_t>(CT->getSizeInBits() / Stride, 1);
+           ++K)
         notePointersIn(ST, CT->getBaseType(), At + K * Stride);
     return;
   }
@@ -640,10 +655,14 @@ static SmallVector<const DILocalVariable *, 1> variablesAt(AllocaInst &AI) {
   return Vars;
 }
 
-// A variable of debug type D kept in Storage, of IR type T.
+// A variable of debug type D kept in Storage, of IR type T: a pointer or
+// an array of pointers, or an object that may have a layout.
 static void relateVariable(const DataLayout &DL, const Value *Storage, Type *T,
                            const DIType *D) {
-  if (T->isPointerTy())
+  Type *E = T;
+  while (auto *AT = dyn_cast<ArrayType>(E))
+    E = AT->getElementType();
+  if (E->isPointerTy())
     notePointerVariable(Storage, D);
   else
     relate(DL, T, D);

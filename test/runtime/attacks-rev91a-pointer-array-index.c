@@ -12,10 +12,9 @@
 // struct small loaded, and its padding bytes 1-3, which the vault filled
 // from its key word, go out with it.
 // Before (in the guest, -O2 and -O0): ATTACK SUCCEEDED in each case.
-// XFAIL: *
-// (open: docs/threat-model.md, "Register contents leaking"; a fix would
-// take an array's element for the variable's or member's type, and a
-// variable index for index 0 of its array)
+// Fixed: any element of an array of pointers points to what its first
+// does, an array variable's pointers are noted as its elements', and a
+// flexible member's by its first element.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/pointee-sink.c -o %t
 // RUN: %run %t | FileCheck %s
