@@ -15,23 +15,19 @@
 // RUN: %run %t0 | FileCheck %s
 // RUN: %bulkhead_clang -fpkey-compartments -fno-pkey-compartment-stacks -O2 %s %S/Inputs/pointee-sink.c -o %tn
 // RUN: %run %tn | FileCheck %s
-// CHECK: global: check 90 n 7
-// CHECK: parameter: x 5 check 90 y 6
-// CHECK: element: check 90 n 8
-// CHECK: member: x 9 check 90 y 10
-// CHECK: either: check 90 n 11
-// CHECK: result: x 12 check 90 y 13
+// CHECK: global: check 90 n 0x7
+// CHECK: parameter: x 0x5 check 90 y 0x6
+// CHECK: element: check 90 n 0x8
+// CHECK: member: x 0x9 check 90 y 0xa
+// CHECK: either: check 90 n 0xb
+// CHECK: result: x 0xc check 90 y 0xd
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: none
 #include "Inputs/check.h"
 #include "Inputs/vault-word.h"
+#include "Inputs/pointee-sink.h"
 
-struct small { char check; int n; };
-struct mid { int x; char check; int y; };
 struct holder { int k; struct mid *rec; };
-void keep_small(struct small s);
-void keep_mid(struct mid m);
-extern unsigned char seen_small[sizeof(struct small)], seen_mid[sizeof(struct mid)];
 
 BULKHEAD_DATA(vault) struct small *vault_small;
 BULKHEAD_DATA(vault) struct holder *vault_holder;
@@ -83,22 +79,13 @@ BULKHEAD_ENTRY(vault) void vault_pass(int how) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  int found = 0, n, x, y;
+  int found = 0;
   const char *names[] = {"global",  "parameter", "element",
                          "member",  "either",    "result"};
   for (int how = 0; how < 6; how++) {
     vault_pass(how);
     /* The attacker: loads of the default domain's globals. */
-    if (how % 2 == 0) {
-      memcpy(&n, seen_small + 4, 4);
-      printf("%s: check %d n %d\n", names[how], seen_small[0], n);
-      found |= key_bits_in(names[how], seen_small, 1, 4, 0xff);
-    } else {
-      memcpy(&x, seen_mid, 4);
-      memcpy(&y, seen_mid + 8, 4);
-      printf("%s: x %d check %d y %d\n", names[how], x, seen_mid[4], y);
-      found |= key_bits_in(names[how], seen_mid, 5, 8, 0xff);
-    }
+    found |= how % 2 == 0 ? report_small(names[how]) : report_mid(names[how]);
   }
   printf("key bytes in the padding: %s\n", found ? "some" : "none");
   return 0;
