@@ -12,6 +12,7 @@
 #endif
 
 #include "llvm/Analysis/CaptureTracking.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 
 namespace bulkhead {
 // Whether V's address may escape (stores of it count); the parameter for
@@ -22,6 +23,17 @@ inline bool mayBeCaptured(const llvm::Value *V) {
 #else
   return llvm::PointerMayBeCaptured(V, /*ReturnCaptures=*/true,
                                     /*StoreCaptures=*/true);
+#endif
+}
+
+// The DW_LANG_* of Unit, or 0 for a DWARF 6 language name (LLVM 22 keeps
+// either).
+inline unsigned sourceLanguageOf(const llvm::DICompileUnit &Unit) {
+#if LLVM_VERSION_MAJOR >= 22
+  llvm::DISourceLanguageName L = Unit.getSourceLanguage();
+  return L.hasVersionedName() ? 0 : L.getName();
+#else
+  return Unit.getSourceLanguage();
 #endif
 }
 } // namespace bulkhead

@@ -256,7 +256,7 @@ void cutIntegerArgs(CallBase &Call) {
       continue;
     // A struct passed as integers loaded from its variable: not its
     // padding (attacks-struct-padding.c).
-    Arg.set(clearPadding(B, Arg));
+    Arg.set(clearArgumentPadding(B, Call, Call.getArgOperandNo(&Arg)));
     // A value in an xmm register keeps its bytes, the rest of the 128
     // bits cleared. The compiler passes the register it computed a vector
     // in when the value is one of its lanes, or reloads the whole 16

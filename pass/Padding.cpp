@@ -443,6 +443,32 @@ static bool wholeRecord(const std::vector<bool> &Data, uint64_t At, uint64_t N,
   return (At == 0 && N == Size) || (Size == 16 && At % 8 == 0 && N <= 8);
 }
 
+// V with the bits Pad (8 per byte of V) says are padding cleared, where V
+// is an integer, a vector of them, or a struct of those and others.
+static Value *clearBits(IRBuilderBase &B, Value *V,
+                        const std::vector<bool> &Pad) {
+  const DataLayout &DL = B.GetInsertBlock()->getModule()->getDataLayout();
+  if (IntegerType *IT = bitsOf(DL, V->getType())) {
+    if (auto Keep = dataMask(IT, Pad, 0))
+      return mask(B, V, IT, *Keep);
+    return V;
+  }
+  auto *ST = dyn_cast<StructType>(V->getType());
+  if (!ST)
+    return V;
+  // A struct of integers and others ({i64, i64}, {i64, double},
+  // {<4 x half>, float}): each element at its place in the literal struct.
+  const StructLayout *SL = DL.getStructLayout(ST);
+  Value *Out = V;
+  for (unsigned E = 0; E < ST->getNumElements(); ++E)
+    if (IntegerType *IT = bitsOf(DL, ST->getElementType(E)))
+      if (auto Keep =
+              dataMask(IT, Pad, SL->getElementOffset(E).getFixedValue()))
+        Out = B.CreateInsertValue(
+            Out, mask(B, B.CreateExtractValue(Out, E), IT, *Keep), E);
+  return Out;
+}
+
 Value *clearPadding(IRBuilderBase &B, Value *V) {
   auto *Load = dyn_cast<LoadInst>(V);
   if (!Load || Load->isVolatile())
@@ -465,25 +491,26 @@ Value *clearPadding(IRBuilderBase &B, Value *V) {
   for (uint64_t I = 0; I < 8 * N; ++I)
     if (At + I / 8 >= Copied)
       Pad[I] = true;
-  if (IntegerType *IT = bitsOf(DL, V->getType())) {
-    if (auto Keep = dataMask(IT, Pad, 0))
-      return mask(B, V, IT, *Keep);
-    return V;
-  }
-  auto *ST = dyn_cast<StructType>(V->getType());
-  if (!ST)
-    return V;
-  // A struct of integers and others ({i64, i64}, {i64, double},
-  // {<4 x half>, float}): each element at its place in the literal struct.
-  const StructLayout *SL = DL.getStructLayout(ST);
-  Value *Out = V;
-  for (unsigned E = 0; E < ST->getNumElements(); ++E)
-    if (IntegerType *IT = bitsOf(DL, ST->getElementType(E)))
-      if (auto Keep =
-              dataMask(IT, Pad, SL->getElementOffset(E).getFixedValue()))
-        Out = B.CreateInsertValue(
-            Out, mask(B, B.CreateExtractValue(Out, E), IT, *Keep), E);
-  return Out;
+  return clearBits(B, V, Pad);
+}
+
+Value *clearArgumentPadding(IRBuilderBase &B, CallBase &Call, unsigned ArgNo) {
+  Value *V = Call.getArgOperand(ArgNo);
+  ArgumentPiece Piece = argumentPiece(Call, ArgNo);
+  if (!Piece.Record)
+    return clearPadding(B, V);
+  // The callee's parameter says which record the argument is part of: a
+  // union's member, `keep(u.s)`, is loaded through the union's address,
+  // whose every byte a wider member makes data (review 91b,
+  // attacks-rev91b-union-member.c), and a record behind a pointer of no
+  // known type finds none (review 90b, attacks-rev90b-unknown-pointee.c).
+  const DataLayout &DL = Call.getModule()->getDataLayout();
+  uint64_t N = DL.getTypeStoreSize(V->getType());
+  std::vector<bool> Pad(8 * N, true);
+  for (uint64_t I = 0; I < 8 * N && 8 * Piece.Off + I < Piece.Record->size();
+       ++I)
+    Pad[I] = !(*Piece.Record)[8 * Piece.Off + I];
+  return clearBits(B, V, Pad);
 }
 
 // Zeroes the padding bytes of the struct F returns through Sret: the

@@ -9,6 +9,7 @@
 #include <vector>
 
 namespace llvm {
+class CallBase;
 class DataLayout;
 class Function;
 class IRBuilderBase;
@@ -34,6 +35,12 @@ std::vector<bool> paddingBitsOf(const llvm::DataLayout &DL, llvm::Type *T,
 // from clang's copy of one (clang's coerced load of a struct argument or
 // result). Any other V as it is.
 llvm::Value *clearPadding(llvm::IRBuilderBase &B, llvm::Value *V);
+
+// Call's argument ArgNo with the bytes cleared that are padding of the
+// record its callee's parameter takes there (by debug type,
+// RecordLayouts.h argumentPiece); where that is not known, clearPadding.
+llvm::Value *clearArgumentPadding(llvm::IRBuilderBase &B, llvm::CallBase &Call,
+                                  unsigned ArgNo);
 
 // The type of the variable Load reads as clearPadding finds it (through
 // clang's copy into a temporary), or null.

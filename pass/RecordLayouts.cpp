@@ -1,5 +1,6 @@
 // RecordLayouts.cpp - see RecordLayouts.h.
 #include "RecordLayouts.h"
+#include "Compat.h"
 #include "Padding.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -48,13 +49,15 @@ static DenseSet<StructType *> Disagreed; // layouts that did not agree
 // The record whose layout a struct type took (null: more than one alike).
 static DenseMap<StructType *, const DICompositeType *> RecordOf;
 // The layouts of records that pointers kept in variables and members
-// point to (deque: stable addresses), and where those pointers are.
-static std::deque<std::vector<bool>> Pointees;
-static DenseMap<const DICompositeType *, const std::vector<bool> *> PointeeOf;
+// point to, or that functions take by value (deque: stable addresses),
+// where those pointers are, and which IR arguments carry those records.
+static std::deque<std::vector<bool>> Records;
+static DenseMap<const DICompositeType *, const std::vector<bool> *> RecordBits;
 static DenseMap<const Value *, const std::vector<bool> *> PointerVariables;
 static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
     PointerMembers;
 static DenseMap<const Function *, const std::vector<bool> *> PointerResults;
+static DenseMap<const Function *, SmallVector<ArgumentPiece, 4>> ArgumentsOf;
 
 // Layouts of larger records are not read: the IR type's padding alone is
 // cleared in them (their sret and byval copies), a bound on the pass's
@@ -534,6 +537,22 @@ static void relateByName(Module &M) {
   }
 }
 
+// The data bits of record CT, where its layout is known; else null.
+static const std::vector<bool> *recordBits(const DICompositeType *CT) {
+  if (!isRecord(CT) || CT->isForwardDecl())
+    return nullptr;
+  auto [It, New] = RecordBits.try_emplace(CT, nullptr);
+  uint64_t Size = CT->getSizeInBits();
+  if (New && Size && Size % 8 == 0 && Size <= MaxBits) {
+    Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
+    if (markData(CT, 0, B)) {
+      Records.push_back(std::move(B.Data));
+      It->second = &Records.back();
+    }
+  }
+  return It->second;
+}
+
 // The data bits of the record a pointer or reference of debug type D
 // points to, where its layout is known; else null.
 static const std::vector<bool> *pointeeBits(const DIType *D) {
@@ -542,19 +561,76 @@ static const std::vector<bool> *pointeeBits(const DIType *D) {
              P->getTag() != dwarf::DW_TAG_reference_type &&
              P->getTag() != dwarf::DW_TAG_rvalue_reference_type))
     return nullptr;
-  auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(P->getBaseType()));
-  if (!isRecord(CT) || CT->isForwardDecl())
-    return nullptr;
-  auto [It, New] = PointeeOf.try_emplace(CT, nullptr);
-  uint64_t Size = CT->getSizeInBits();
-  if (New && Size && Size % 8 == 0 && Size <= MaxBits) {
-    Bits B{std::vector<bool>(Size, false), std::vector<bool>(Size, false)};
-    if (markData(CT, 0, B)) {
-      Pointees.push_back(std::move(B.Data));
-      It->second = &Pointees.back();
+  return recordBits(
+      dyn_cast_or_null<DICompositeType>(unqualified(P->getBaseType())));
+}
+
+// What F's IR arguments carry by its debug type Type: its parameters in
+// order, each taking the arguments clang lowers it to on x86-64. An sret
+// pointer comes first; a pointer argument is one parameter (a pointer, a
+// reference, a record passed in memory: byval or, in C++, by address); a
+// parameter of S bytes passed in registers is one argument if the first
+// is that wide (an i128, a vector, an x87 long double), else one per
+// eightbyte of it (a struct {char; double} is i8 and double, a _Complex
+// double two doubles). Empty where that does not account for every
+// argument exactly, or where a record's arguments cannot be counted (an
+// empty record: clang drops it), or for a declaration without prototype.
+static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
+                                                   const Function &F,
+                                                   const DISubprogram &SP,
+                                                   bool InC) {
+  FunctionType *FT = F.getFunctionType();
+  const DISubroutineType *Type = SP.getType();
+  if (!Type || !(SP.getFlags() & DINode::FlagPrototyped))
+    return {};
+  SmallVector<ArgumentPiece, 4> Pieces;
+  unsigned Next = 0, End = FT->getNumParams();
+  auto SizeOf = [&](unsigned I) {
+    return DL.getTypeAllocSize(FT->getParamType(I)).getFixedValue();
+  };
+  if (End && F.hasParamAttribute(0, Attribute::StructRet)) {
+    Pieces.push_back({});
+    ++Next;
+  }
+  DITypeRefArray Types = Type->getTypeArray();
+  for (unsigned K = 1; K < Types.size(); ++K) {
+    const DIType *T = unqualified(Types[K]);
+    if (!T) // `...`: the variadic part, no parameter of the prototype
+      break;
+    if (Next == End)
+      return {};
+    uint64_t S = T->getSizeInBits() / 8;
+    auto *CT = dyn_cast<DICompositeType>(T);
+    const std::vector<bool> *Record = recordBits(CT);
+    if (isRecord(CT) &&
+        (!Record || std::find(Record->begin(), Record->end(), true) ==
+                        Record->end()))
+      return {};
+    if (FT->getParamType(Next)->isPointerTy() &&
+        (!Record || F.hasParamAttribute(Next, Attribute::ByVal) || !InC)) {
+      // In C++ a record of more than 8 bytes at an address (a class not
+      // trivially copied) and one in registers from a pointer member
+      // ({ptr, i64}) are not told apart here. C passes none by address.
+      if (Record && S > 8 && !F.hasParamAttribute(Next, Attribute::ByVal))
+        return {};
+      Pieces.push_back({});
+      ++Next;
+      continue;
+    }
+    if (!S || SizeOf(Next) >= S) {
+      Pieces.push_back({Record, 0});
+      ++Next;
+      continue;
+    }
+    for (uint64_t Off = 0; Off < S; Off += 8, ++Next) {
+      if (Next == End || SizeOf(Next) > 8)
+        return {};
+      Pieces.push_back({Record, Off});
     }
   }
-  return It->second;
+  if (Next != End)
+    return {};
+  return Pieces;
 }
 
 // The element type of an array of debug type D (of an array of arrays,
@@ -672,12 +748,21 @@ void readRecordLayouts(Module &M) {
   Layouts.clear();
   Disagreed.clear();
   RecordOf.clear();
-  Pointees.clear();
-  PointeeOf.clear();
+  Records.clear();
+  RecordBits.clear();
   PointerVariables.clear();
   PointerMembers.clear();
   PointerResults.clear();
+  ArgumentsOf.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
+  // C, where no record is passed by address: each compile unit's (a
+  // declaration's subprogram names none).
+  bool InC = !M.debug_compile_units().empty();
+  for (DICompileUnit *Unit : M.debug_compile_units())
+    InC &= is_contained({dwarf::DW_LANG_C, dwarf::DW_LANG_C89,
+                         dwarf::DW_LANG_C99, dwarf::DW_LANG_C11,
+                         dwarf::DW_LANG_C17},
+                        sourceLanguageOf(*Unit));
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
   for (GlobalVariable &GV : M.globals()) {
@@ -697,6 +782,7 @@ void readRecordLayouts(Module &M) {
     DISubprogram *SP = F.getSubprogram();
     if (!SP || !SP->getType() || !SP->getType()->getTypeArray().size())
       continue;
+    ArgumentsOf[&F] = argumentPieces(DL, F, *SP, InC);
     const DIType *Result = SP->getType()->getTypeArray()[0];
     if (F.getReturnType()->isPointerTy())
       PointerResults[&F] = pointeeBits(Result);
@@ -709,7 +795,7 @@ void readRecordLayouts(Module &M) {
   for (auto &[ST, CT] : RecordOf)
     if (CT)
       notePointerMembers(ST, CT, 0);
-  PointeeOf.clear(); // its keys are the debug information's
+  RecordBits.clear(); // its keys are the debug information's
   if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
   else if (LayoutDebugInfo == AddedDebugInfo::Lines)
@@ -731,6 +817,16 @@ const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off) {
 
 const std::vector<bool> *pointeeOfResult(const Function *F) {
   return PointerResults.lookup(F);
+}
+
+ArgumentPiece argumentPiece(const CallBase &Call, unsigned ArgNo) {
+  const Function *F = Call.getCalledFunction();
+  if (!F || F->getFunctionType() != Call.getFunctionType())
+    return {};
+  auto It = ArgumentsOf.find(F);
+  if (It == ArgumentsOf.end() || ArgNo >= It->second.size())
+    return {};
+  return It->second[ArgNo];
 }
 
 } // namespace bulkhead

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 namespace llvm {
+class CallBase;
 class Function;
 class Module;
 class StructType;
@@ -40,6 +41,19 @@ const std::vector<bool> *recordDataBits(llvm::StructType *ST);
 const std::vector<bool> *pointeeOfVariable(const llvm::Value *Storage);
 const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off);
 const std::vector<bool> *pointeeOfResult(const llvm::Function *F);
+
+// An IR argument's part of a record its callee takes by value: the
+// record's data bits (8 per byte) and the byte of it the argument starts
+// at; Record null if the argument carries no record, or it is not known.
+struct ArgumentPiece {
+  const std::vector<bool> *Record = nullptr;
+  uint64_t Off = 0;
+};
+
+// Argument ArgNo of Call's, by the debug type of its callee's parameters:
+// a function of the module called directly, defined or (from -O1 on,
+// where clang describes the callees of calls) declared.
+ArgumentPiece argumentPiece(const llvm::CallBase &Call, unsigned ArgNo);
 
 } // namespace bulkhead
 

@@ -728,10 +728,18 @@ static void add_compile_flags(struct argv_t *cmd, const struct scan *s,
    * 87b, attacks-rev87b-declared-record.cpp); and every type the file
    * declares, used or not, so that a struct known by name only finds its
    * own record among those of its name (RecordLayouts.cpp relateByName);
-   * the last -debug-info-kind decides. */
+   * the last -debug-info-kind decides. Without -g the front end is given
+   * no DWARF version, and then describes no function a call reaches (it
+   * does from -O1 on for call-site information, DWARF 4 or 5), whose
+   * parameters' records tell which bytes of an argument are padding
+   * (RecordLayouts.cpp argumentPieces). */
   if (s->has_cc1_input) {
     push(cmd, "-Xclang");
     push(cmd, "-debug-info-kind=unused-types");
+    if (s->debug_info == DEBUG_NONE) {
+      push(cmd, "-Xclang");
+      push(cmd, "-dwarf-version=5");
+    }
   }
   if (s->has_cc1_input && s->debug_info != DEBUG_TYPES)
     push_pass_option(cmd, s->debug_info == DEBUG_LINES
