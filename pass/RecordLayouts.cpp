@@ -579,7 +579,7 @@ static void notePointerVariable(const Value *Storage, const DIType *D) {
 }
 
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
-                               uint64_t At);
+                               uint64_t At, bool Trailing);
 
 // Notes a member of debug type T at bit At of struct type ST: a pointer's
 // pointee, a nested record's pointers, and an array's elements' (h->p[1]
@@ -591,24 +591,33 @@ static void notePointerMembers(StructType *ST, const DICompositeType *CT,
 // pointers at their offsets: a union's `struct small *s[1]` was skipped,
 // its other member `struct pun *p` the only pointer at offset 0, and
 // `*q->u.s[0]` took pun's layout (review 90a,
-// padding-rev90a-union-pointer-array.c).
-static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
+// padding-rev90a-union-pointer-array.c). Trailing: nothing of ST's
+// record follows T's bytes (no later member, none of a union's).
+static void notePointersIn(StructType *ST, const DIType *T, uint64_t At,
+                           bool Trailing) {
   auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(T));
   if (CT && isRecord(CT)) {
     if (!CT->isForwardDecl())
-      notePointerMembers(ST, CT, At);
+      notePointerMembers(ST, CT, At, Trailing);
     return;
   }
   if (CT && CT->getTag() == dwarf::DW_TAG_array_type) {
     // Within ST's record, of at most MaxBits: a bounded walk.
-    // A flexible array member (no size) by its first element: every
-    // element's pointee is the same.
+    // A flexible array member (no size, at the record's end) by its first
+    // element: every element's pointee is the same. Not a GNU zero-length
+    // array that a member follows at its offset: `struct small *none[0];
+    // void *any;` took `*(struct pun *)c->any` for a struct small, and
+    // cleared its data (review 92a, padding-rev92a-zero-length-middle.c).
     const DIType *E = unqualified(CT->getBaseType());
     uint64_t Stride = E ? E->getSizeInBits() : 0;
-    if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits)
-      for (uint64_t K = 0; K < std::max<uint64_t>(CT->getSizeInBits() / Stride, 1);
-           ++K)
-        notePointersIn(ST, CT->getBaseType(), At + K * Stride);
+    if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits) {
+      uint64_t N = CT->getSizeInBits() / Stride;
+      if (!N && Trailing)
+        notePointersIn(ST, CT->getBaseType(), At, true);
+      for (uint64_t K = 0; K < N; ++K)
+        notePointersIn(ST, CT->getBaseType(), At + K * Stride,
+                       Trailing && K + 1 == N);
+    }
     return;
   }
   if (const std::vector<bool> *Bits = pointeeBits(T))
@@ -621,16 +630,28 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
 
 // Notes the pointer members of record CT, at bit At of struct type ST,
 // nested records' and arrays' included (h->in.rec is one offset into ST).
+// Trailing: nothing of ST's record follows CT's bytes; then CT's last
+// member (a struct's, not a union's) is trailing too.
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
-                               uint64_t At) {
+                               uint64_t At, bool Trailing) {
+  auto IsMember = [](const DINode *N) {
+    auto *M = dyn_cast<DIDerivedType>(N);
+    return M && !M->isStaticMember() &&
+           (M->getTag() == dwarf::DW_TAG_member ||
+            M->getTag() == dwarf::DW_TAG_inheritance);
+  };
+  const DINode *Last = nullptr;
+  for (const DINode *N : CT->getElements())
+    if (IsMember(N))
+      Last = N;
+  bool Union = CT->getTag() == dwarf::DW_TAG_union_type;
   for (const DINode *N : CT->getElements()) {
     auto *M = dyn_cast<DIDerivedType>(N);
-    if (!M || M->isStaticMember() || M->isBitField() ||
-        (M->getTag() != dwarf::DW_TAG_member &&
-         M->getTag() != dwarf::DW_TAG_inheritance) ||
+    if (!IsMember(N) || M->isBitField() ||
         (M->getTag() == dwarf::DW_TAG_inheritance && M->isVirtual()))
       continue;
-    notePointersIn(ST, M->getBaseType(), At + M->getOffsetInBits());
+    notePointersIn(ST, M->getBaseType(), At + M->getOffsetInBits(),
+                   Trailing && !Union && N == Last);
   }
 }
 
@@ -708,7 +729,7 @@ void readRecordLayouts(Module &M) {
   relateByName(M);
   for (auto &[ST, CT] : RecordOf)
     if (CT)
-      notePointerMembers(ST, CT, 0);
+      notePointerMembers(ST, CT, 0, true);
   PointeeOf.clear(); // its keys are the debug information's
   if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
