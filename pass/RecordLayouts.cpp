@@ -51,10 +51,14 @@ static DenseMap<StructType *, const DICompositeType *> RecordOf;
 // point to (deque: stable addresses), and where those pointers are.
 static std::deque<std::vector<bool>> Pointees;
 static DenseMap<const DICompositeType *, const std::vector<bool> *> PointeeOf;
-static DenseMap<const Value *, const std::vector<bool> *> PointerVariables;
+// By level (RecordLayouts.h): 0 the pointer's record, 1 the record of the
+// pointers it points to.
+static DenseMap<const Value *, const std::vector<bool> *>
+    PointerVariables[PointerLevels];
 static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
-    PointerMembers;
-static DenseMap<const Function *, const std::vector<bool> *> PointerResults;
+    PointerMembers[PointerLevels];
+static DenseMap<const Function *, const std::vector<bool> *>
+    PointerResults[PointerLevels];
 
 // Layouts of larger records are not read: the IR type's padding alone is
 // cleared in them (their sret and byval copies), a bound on the pass's
@@ -568,14 +572,32 @@ static const DIType *elementOf(const DIType *D) {
   return D;
 }
 
+// The data bits of the record that a pointer of debug type D (of an array
+// D, its element) points to at Level: 0 its own pointee, 1 that of the
+// pointers it points to (`struct small **`, `struct small *(*)[2]`).
+static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
+  D = elementOf(D);
+  for (; Level; --Level) {
+    auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
+    if (!P || (P->getTag() != dwarf::DW_TAG_pointer_type &&
+               P->getTag() != dwarf::DW_TAG_reference_type &&
+               P->getTag() != dwarf::DW_TAG_rvalue_reference_type))
+      return nullptr;
+    D = elementOf(P->getBaseType());
+  }
+  return pointeeBits(D);
+}
+
 // Notes the pointee of a pointer kept in Storage (a variable's alloca, a
-// global) of debug type D, or of each pointer of an array D; two of one
-// storage that differ give none.
+// global) of debug type D, or of each pointer of an array D, at each
+// level; two of one storage that differ give none.
 static void notePointerVariable(const Value *Storage, const DIType *D) {
-  const std::vector<bool> *Bits = pointeeBits(elementOf(D));
-  auto [It, New] = PointerVariables.try_emplace(Storage, Bits);
-  if (!New && It->second != Bits)
-    It->second = nullptr;
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    const std::vector<bool> *Bits = pointeeBits(D, L);
+    auto [It, New] = PointerVariables[L].try_emplace(Storage, Bits);
+    if (!New && It->second != Bits)
+      It->second = nullptr;
+  }
 }
 
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
@@ -620,12 +642,13 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At,
     }
     return;
   }
-  if (const std::vector<bool> *Bits = pointeeBits(T))
-    if (At % 8 == 0) {
-      auto [It, New] = PointerMembers.try_emplace({ST, At / 8}, Bits);
-      if (!New && It->second != Bits)
-        It->second = nullptr;
-    }
+  for (unsigned L = 0; L < PointerLevels; ++L)
+    if (const std::vector<bool> *Bits = pointeeBits(T, L))
+      if (At % 8 == 0) {
+        auto [It, New] = PointerMembers[L].try_emplace({ST, At / 8}, Bits);
+        if (!New && It->second != Bits)
+          It->second = nullptr;
+      }
 }
 
 // Notes the pointer members of record CT, at bit At of struct type ST,
@@ -695,9 +718,11 @@ void readRecordLayouts(Module &M) {
   RecordOf.clear();
   Pointees.clear();
   PointeeOf.clear();
-  PointerVariables.clear();
-  PointerMembers.clear();
-  PointerResults.clear();
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    PointerVariables[L].clear();
+    PointerMembers[L].clear();
+    PointerResults[L].clear();
+  }
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
@@ -720,7 +745,8 @@ void readRecordLayouts(Module &M) {
       continue;
     const DIType *Result = SP->getType()->getTypeArray()[0];
     if (F.getReturnType()->isPointerTy())
-      PointerResults[&F] = pointeeBits(Result);
+      for (unsigned L = 0; L < PointerLevels; ++L)
+        PointerResults[L][&F] = pointeeBits(Result, L);
     for (Argument &A : F.args())
       if (A.hasStructRetAttr())
         relate(DL, A.getParamStructRetType(), Result);
@@ -742,16 +768,20 @@ const std::vector<bool> *recordDataBits(StructType *ST) {
   return It == Layouts.end() ? nullptr : &It->second;
 }
 
-const std::vector<bool> *pointeeOfVariable(const Value *Storage) {
-  return PointerVariables.lookup(Storage);
+const std::vector<bool> *pointeeOfVariable(const Value *Storage,
+                                           unsigned Level) {
+  return Level < PointerLevels ? PointerVariables[Level].lookup(Storage)
+                               : nullptr;
 }
 
-const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off) {
-  return PointerMembers.lookup({ST, Off});
+const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off,
+                                         unsigned Level) {
+  return Level < PointerLevels ? PointerMembers[Level].lookup({ST, Off})
+                               : nullptr;
 }
 
-const std::vector<bool> *pointeeOfResult(const Function *F) {
-  return PointerResults.lookup(F);
+const std::vector<bool> *pointeeOfResult(const Function *F, unsigned Level) {
+  return Level < PointerLevels ? PointerResults[Level].lookup(F) : nullptr;
 }
 
 } // namespace bulkhead
