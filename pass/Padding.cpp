@@ -281,6 +281,8 @@ static bool isPointerArray(Type *T) {
 static const std::vector<bool> *pointeeOf(const DataLayout &DL,
                                           const LoadInst &Load,
                                           unsigned Level = 0) {
+  if (Level >= PointerLevels)
+    return nullptr;
   const Value *Ptr = Load.getPointerOperand();
   uint64_t Extent = DL.getTypeStoreSize(Load.getType());
   while (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {

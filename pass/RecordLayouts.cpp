@@ -572,20 +572,28 @@ static const DIType *elementOf(const DIType *D) {
   return D;
 }
 
-// The data bits of the record that a pointer of debug type D (of an array
-// D, its element) points to at Level: 0 its own pointee, 1 that of the
-// pointers it points to (`struct small **`, `struct small *(*)[2]`).
-static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
+// Whether D is a pointer or reference.
+static bool isPointer(const DIType *D) {
+  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
+  return P && (P->getTag() == dwarf::DW_TAG_pointer_type ||
+               P->getTag() == dwarf::DW_TAG_reference_type ||
+               P->getTag() == dwarf::DW_TAG_rvalue_reference_type);
+}
+
+// The pointer that one of debug type D (of an array D, its element) leads
+// to at Level: 0 itself, 1 the pointers it points to (`struct small **`,
+// `struct small *(*)[2]`); null if there is none.
+static const DIType *pointerAt(const DIType *D, unsigned Level) {
   D = elementOf(D);
-  for (; Level; --Level) {
-    auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
-    if (!P || (P->getTag() != dwarf::DW_TAG_pointer_type &&
-               P->getTag() != dwarf::DW_TAG_reference_type &&
-               P->getTag() != dwarf::DW_TAG_rvalue_reference_type))
-      return nullptr;
-    D = elementOf(P->getBaseType());
-  }
-  return pointeeBits(D);
+  for (; Level && isPointer(D); --Level)
+    D = elementOf(cast<DIDerivedType>(unqualified(D))->getBaseType());
+  return isPointer(D) ? D : nullptr;
+}
+
+// The data bits of the record that a pointer of debug type D points to at
+// Level (pointerAt).
+static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
+  return pointeeBits(pointerAt(D, Level));
 }
 
 // Notes the pointee of a pointer kept in Storage (a variable's alloca, a
@@ -642,13 +650,17 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At,
     }
     return;
   }
+  // A pointer to no record counts too, as none: a union's `void *v` beside
+  // `struct small *s` left small's the only record there, and `*(struct
+  // pun *)q->u.v` lost pun's data (review 92a,
+  // padding-rev92a-union-void-pointer.c).
   for (unsigned L = 0; L < PointerLevels; ++L)
-    if (const std::vector<bool> *Bits = pointeeBits(T, L))
-      if (At % 8 == 0) {
-        auto [It, New] = PointerMembers[L].try_emplace({ST, At / 8}, Bits);
-        if (!New && It->second != Bits)
-          It->second = nullptr;
-      }
+    if (pointerAt(T, L) && At % 8 == 0) {
+      const std::vector<bool> *Bits = pointeeBits(T, L);
+      auto [It, New] = PointerMembers[L].try_emplace({ST, At / 8}, Bits);
+      if (!New && It->second != Bits)
+        It->second = nullptr;
+    }
 }
 
 // Notes the pointer members of record CT, at bit At of struct type ST,
@@ -778,6 +790,14 @@ const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off,
                                          unsigned Level) {
   return Level < PointerLevels ? PointerMembers[Level].lookup({ST, Off})
                                : nullptr;
+}
+
+void copyPointerVariable(const Value *Storage, const Value *Copy) {
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    auto It = PointerVariables[L].find(Storage);
+    if (It != PointerVariables[L].end())
+      PointerVariables[L][Copy] = It->second;
+  }
 }
 
 const std::vector<bool> *pointeeOfResult(const Function *F, unsigned Level) {

@@ -47,6 +47,10 @@ const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off,
 const std::vector<bool> *pointeeOfResult(const llvm::Function *F,
                                          unsigned Level = 0);
 
+// Copy, a clone of Storage (a helper's copy's alloca), holds the pointer
+// Storage does.
+void copyPointerVariable(const llvm::Value *Storage, const llvm::Value *Copy);
+
 } // namespace bulkhead
 
 #endif
