@@ -286,13 +286,11 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   const Value *Ptr = Load.getPointerOperand();
   uint64_t Extent = DL.getTypeStoreSize(Load.getType());
   while (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
-    auto *First = GEP->getNumIndices()
-                      ? dyn_cast<ConstantInt>(GEP->idx_begin()->get())
-                      : nullptr;
+    // Over pointers (p + i) or arrays of them by any first index: a
+    // row of an array of arrays, `(*(m + i))[j]`, found none (review 92a).
     bool OverPointers = GEP->getSourceElementType()->isPointerTy() &&
                         GEP->getNumIndices() == 1;
-    if (!OverPointers && (!isPointerArray(GEP->getSourceElementType()) ||
-                          !First || !First->isZero()))
+    if (!OverPointers && !isPointerArray(GEP->getSourceElementType()))
       break;
     Ptr = GEP->getPointerOperand();
     Extent = 0; // the array's start: a flexible one has no size
