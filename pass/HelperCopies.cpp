@@ -5,6 +5,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
+#include "RecordLayouts.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -14,6 +15,7 @@
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
@@ -62,6 +64,14 @@ void Instrumenter::cloneHelpersForCompartments() {
           if (!Clone) {
             ValueToValueMapTy VM;
             Clone = CloneFunction(H, VM);
+            // Its pointer variables point where its original's do: the
+            // copy's allocas are new values, and a struct passed out from
+            // behind its pointer parameter kept its padding (review 92a,
+            // attacks-rev92a-helper-copy-pointer.c).
+            for (Instruction &I : instructions(*H))
+              if (isa<AllocaInst>(I))
+                if (Value *Copy = VM.lookup(&I))
+                  copyPointerVariable(&I, Copy);
             ++NumHelperCopies;
             Clone->setName(H->getName() + ".bulkhead." + D.name);
             Clone->setLinkage(GlobalValue::InternalLinkage);

@@ -271,17 +271,26 @@ static bool isPointerArray(Type *T) {
 // pointers points to what its first does: `*q->s[i]` (a variable index:
 // no constant offset), `rows[1]` of an array variable and `t->rows[1]` of
 // a flexible array member (past its struct's end) found no record (review
-// 91a, attacks-rev91a-pointer-array-index.c).
+// 91a, attacks-rev91a-pointer-array-index.c). So does any pointer p + i
+// steps to from one (a GEP over pointers), and a pointer read through a
+// pointer that was itself loaded or returned, `*p[i]` of a `struct small
+// **p` (a local, a parameter, a member: the commonest dynamic array),
+// `**(rows + i)`, `(*pa)[i]`, points to the record that pointer's debug
+// type says at Level + 1: they found none (review 92a,
+// attacks-rev92a-pointer-to-pointer.c).
 static const std::vector<bool> *pointeeOf(const DataLayout &DL,
-                                          const LoadInst &Load) {
+                                          const LoadInst &Load,
+                                          unsigned Level = 0) {
+  if (Level >= PointerLevels)
+    return nullptr;
   const Value *Ptr = Load.getPointerOperand();
   uint64_t Extent = DL.getTypeStoreSize(Load.getType());
   while (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
-    auto *First = GEP->getNumIndices()
-                      ? dyn_cast<ConstantInt>(GEP->idx_begin()->get())
-                      : nullptr;
-    if (!isPointerArray(GEP->getSourceElementType()) || !First ||
-        !First->isZero())
+    // Over pointers (p + i) or arrays of them by any first index: a
+    // row of an array of arrays, `(*(m + i))[j]`, found none (review 92a).
+    bool OverPointers = GEP->getSourceElementType()->isPointerTy() &&
+                        GEP->getNumIndices() == 1;
+    if (!OverPointers && !isPointerArray(GEP->getSourceElementType()))
       break;
     Ptr = GEP->getPointerOperand();
     Extent = 0; // the array's start: a flexible one has no size
@@ -289,6 +298,14 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   APInt Off(DL.getIndexTypeSizeInBits(Ptr->getType()), 0), TypedOff;
   Type *Typed;
   const Value *Slot = rootOf(DL, Ptr, Off, Typed, TypedOff, Extent);
+  if (!Typed && Off.isZero() && Slot->getType()->isPointerTy()) {
+    if (auto *Inner = dyn_cast<LoadInst>(Slot))
+      return pointeeOf(DL, *Inner, Level + 1);
+    if (auto *Call = dyn_cast<CallBase>(Slot))
+      return Call->getCalledFunction()
+                 ? pointeeOfResult(Call->getCalledFunction(), Level + 1)
+                 : nullptr;
+  }
   Type *SlotType = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Slot))
     SlotType = AI->getAllocatedType();
@@ -296,7 +313,7 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
     SlotType = GV->getValueType();
   if (!SlotType) {
     auto *ST = dyn_cast_or_null<StructType>(Typed);
-    return ST ? pointeeOfMember(ST, TypedOff.getZExtValue()) : nullptr;
+    return ST ? pointeeOfMember(ST, TypedOff.getZExtValue(), Level) : nullptr;
   }
   // A variable or global: a pointer (an array's element), or a member of
   // the struct it is (or an array's element is). No GEP on the way may say
@@ -306,11 +323,11 @@ static const std::vector<bool> *pointeeOf(const DataLayout &DL,
   APInt At = Off;
   Type *In = objectIn(DL, SlotType, At, Extent, nullptr);
   if (In && In->isPointerTy())
-    return At.isZero() ? pointeeOfVariable(Slot) : nullptr;
+    return At.isZero() ? pointeeOfVariable(Slot, Level) : nullptr;
   auto *ST = dyn_cast_or_null<StructType>(In);
   if (!ST || (Typed && Typed != ST))
     return nullptr;
-  return pointeeOfMember(ST, At.getZExtValue());
+  return pointeeOfMember(ST, At.getZExtValue(), Level);
 }
 
 // The values a phi or a select chooses from; none for another value.

@@ -53,10 +53,14 @@ static DenseMap<StructType *, const DICompositeType *> RecordOf;
 // where those pointers are, and which IR arguments carry those records.
 static std::deque<std::vector<bool>> Records;
 static DenseMap<const DICompositeType *, const std::vector<bool> *> RecordBits;
-static DenseMap<const Value *, const std::vector<bool> *> PointerVariables;
+// By level (RecordLayouts.h): 0 the pointer's record, 1 the record of the
+// pointers it points to.
+static DenseMap<const Value *, const std::vector<bool> *>
+    PointerVariables[PointerLevels];
 static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
-    PointerMembers;
-static DenseMap<const Function *, const std::vector<bool> *> PointerResults;
+    PointerMembers[PointerLevels];
+static DenseMap<const Function *, const std::vector<bool> *>
+    PointerResults[PointerLevels];
 static DenseMap<const Function *, SmallVector<ArgumentPiece, 4>> ArgumentsOf;
 
 // Layouts of larger records are not read: the IR type's padding alone is
@@ -644,18 +648,44 @@ static const DIType *elementOf(const DIType *D) {
   return D;
 }
 
+// Whether D is a pointer or reference.
+static bool isPointer(const DIType *D) {
+  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
+  return P && (P->getTag() == dwarf::DW_TAG_pointer_type ||
+               P->getTag() == dwarf::DW_TAG_reference_type ||
+               P->getTag() == dwarf::DW_TAG_rvalue_reference_type);
+}
+
+// The pointer that one of debug type D (of an array D, its element) leads
+// to at Level: 0 itself, 1 the pointers it points to (`struct small **`,
+// `struct small *(*)[2]`); null if there is none.
+static const DIType *pointerAt(const DIType *D, unsigned Level) {
+  D = elementOf(D);
+  for (; Level && isPointer(D); --Level)
+    D = elementOf(cast<DIDerivedType>(unqualified(D))->getBaseType());
+  return isPointer(D) ? D : nullptr;
+}
+
+// The data bits of the record that a pointer of debug type D points to at
+// Level (pointerAt).
+static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
+  return pointeeBits(pointerAt(D, Level));
+}
+
 // Notes the pointee of a pointer kept in Storage (a variable's alloca, a
-// global) of debug type D, or of each pointer of an array D; two of one
-// storage that differ give none.
+// global) of debug type D, or of each pointer of an array D, at each
+// level; two of one storage that differ give none.
 static void notePointerVariable(const Value *Storage, const DIType *D) {
-  const std::vector<bool> *Bits = pointeeBits(elementOf(D));
-  auto [It, New] = PointerVariables.try_emplace(Storage, Bits);
-  if (!New && It->second != Bits)
-    It->second = nullptr;
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    const std::vector<bool> *Bits = pointeeBits(D, L);
+    auto [It, New] = PointerVariables[L].try_emplace(Storage, Bits);
+    if (!New && It->second != Bits)
+      It->second = nullptr;
+  }
 }
 
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
-                               uint64_t At);
+                               uint64_t At, bool Trailing);
 
 // Notes a member of debug type T at bit At of struct type ST: a pointer's
 // pointee, a nested record's pointers, and an array's elements' (h->p[1]
@@ -667,29 +697,43 @@ static void notePointerMembers(StructType *ST, const DICompositeType *CT,
 // pointers at their offsets: a union's `struct small *s[1]` was skipped,
 // its other member `struct pun *p` the only pointer at offset 0, and
 // `*q->u.s[0]` took pun's layout (review 90a,
-// padding-rev90a-union-pointer-array.c).
-static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
+// padding-rev90a-union-pointer-array.c). Trailing: nothing of ST's
+// record follows T's bytes (no later member, none of a union's).
+static void notePointersIn(StructType *ST, const DIType *T, uint64_t At,
+                           bool Trailing) {
   auto *CT = dyn_cast_or_null<DICompositeType>(unqualified(T));
   if (CT && isRecord(CT)) {
     if (!CT->isForwardDecl())
-      notePointerMembers(ST, CT, At);
+      notePointerMembers(ST, CT, At, Trailing);
     return;
   }
   if (CT && CT->getTag() == dwarf::DW_TAG_array_type) {
     // Within ST's record, of at most MaxBits: a bounded walk.
-    // A flexible array member (no size) by its first element: every
-    // element's pointee is the same.
+    // A flexible array member (no size, at the record's end) by its first
+    // element: every element's pointee is the same. Not a GNU zero-length
+    // array that a member follows at its offset: `struct small *none[0];
+    // void *any;` took `*(struct pun *)c->any` for a struct small, and
+    // cleared its data (review 92a, padding-rev92a-zero-length-middle.c).
     const DIType *E = unqualified(CT->getBaseType());
     uint64_t Stride = E ? E->getSizeInBits() : 0;
-    if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits)
-      for (uint64_t K = 0; K < std::max<uint64_t>(CT->getSizeInBits() / Stride, 1);
-           ++K)
-        notePointersIn(ST, CT->getBaseType(), At + K * Stride);
+    if (Stride && Stride <= MaxBits && CT->getSizeInBits() <= MaxBits) {
+      uint64_t N = CT->getSizeInBits() / Stride;
+      if (!N && Trailing)
+        notePointersIn(ST, CT->getBaseType(), At, true);
+      for (uint64_t K = 0; K < N; ++K)
+        notePointersIn(ST, CT->getBaseType(), At + K * Stride,
+                       Trailing && K + 1 == N);
+    }
     return;
   }
-  if (const std::vector<bool> *Bits = pointeeBits(T))
-    if (At % 8 == 0) {
-      auto [It, New] = PointerMembers.try_emplace({ST, At / 8}, Bits);
+  // A pointer to no record counts too, as none: a union's `void *v` beside
+  // `struct small *s` left small's the only record there, and `*(struct
+  // pun *)q->u.v` lost pun's data (review 92a,
+  // padding-rev92a-union-void-pointer.c).
+  for (unsigned L = 0; L < PointerLevels; ++L)
+    if (pointerAt(T, L) && At % 8 == 0) {
+      const std::vector<bool> *Bits = pointeeBits(T, L);
+      auto [It, New] = PointerMembers[L].try_emplace({ST, At / 8}, Bits);
       if (!New && It->second != Bits)
         It->second = nullptr;
     }
@@ -697,16 +741,28 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At) {
 
 // Notes the pointer members of record CT, at bit At of struct type ST,
 // nested records' and arrays' included (h->in.rec is one offset into ST).
+// Trailing: nothing of ST's record follows CT's bytes; then CT's last
+// member (a struct's, not a union's) is trailing too.
 static void notePointerMembers(StructType *ST, const DICompositeType *CT,
-                               uint64_t At) {
+                               uint64_t At, bool Trailing) {
+  auto IsMember = [](const DINode *N) {
+    auto *M = dyn_cast<DIDerivedType>(N);
+    return M && !M->isStaticMember() &&
+           (M->getTag() == dwarf::DW_TAG_member ||
+            M->getTag() == dwarf::DW_TAG_inheritance);
+  };
+  const DINode *Last = nullptr;
+  for (const DINode *N : CT->getElements())
+    if (IsMember(N))
+      Last = N;
+  bool Union = CT->getTag() == dwarf::DW_TAG_union_type;
   for (const DINode *N : CT->getElements()) {
     auto *M = dyn_cast<DIDerivedType>(N);
-    if (!M || M->isStaticMember() || M->isBitField() ||
-        (M->getTag() != dwarf::DW_TAG_member &&
-         M->getTag() != dwarf::DW_TAG_inheritance) ||
+    if (!IsMember(N) || M->isBitField() ||
         (M->getTag() == dwarf::DW_TAG_inheritance && M->isVirtual()))
       continue;
-    notePointersIn(ST, M->getBaseType(), At + M->getOffsetInBits());
+    notePointersIn(ST, M->getBaseType(), At + M->getOffsetInBits(),
+                   Trailing && !Union && N == Last);
   }
 }
 
@@ -750,9 +806,11 @@ void readRecordLayouts(Module &M) {
   RecordOf.clear();
   Records.clear();
   RecordBits.clear();
-  PointerVariables.clear();
-  PointerMembers.clear();
-  PointerResults.clear();
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    PointerVariables[L].clear();
+    PointerMembers[L].clear();
+    PointerResults[L].clear();
+  }
   ArgumentsOf.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
   // C, where no record is passed by address: each compile unit's (a
@@ -785,7 +843,8 @@ void readRecordLayouts(Module &M) {
     ArgumentsOf[&F] = argumentPieces(DL, F, *SP, InC);
     const DIType *Result = SP->getType()->getTypeArray()[0];
     if (F.getReturnType()->isPointerTy())
-      PointerResults[&F] = pointeeBits(Result);
+      for (unsigned L = 0; L < PointerLevels; ++L)
+        PointerResults[L][&F] = pointeeBits(Result, L);
     for (Argument &A : F.args())
       if (A.hasStructRetAttr())
         relate(DL, A.getParamStructRetType(), Result);
@@ -794,7 +853,7 @@ void readRecordLayouts(Module &M) {
   relateByName(M);
   for (auto &[ST, CT] : RecordOf)
     if (CT)
-      notePointerMembers(ST, CT, 0);
+      notePointerMembers(ST, CT, 0, true);
   RecordBits.clear(); // its keys are the debug information's
   if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
@@ -807,16 +866,28 @@ const std::vector<bool> *recordDataBits(StructType *ST) {
   return It == Layouts.end() ? nullptr : &It->second;
 }
 
-const std::vector<bool> *pointeeOfVariable(const Value *Storage) {
-  return PointerVariables.lookup(Storage);
+const std::vector<bool> *pointeeOfVariable(const Value *Storage,
+                                           unsigned Level) {
+  return Level < PointerLevels ? PointerVariables[Level].lookup(Storage)
+                               : nullptr;
 }
 
-const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off) {
-  return PointerMembers.lookup({ST, Off});
+const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off,
+                                         unsigned Level) {
+  return Level < PointerLevels ? PointerMembers[Level].lookup({ST, Off})
+                               : nullptr;
 }
 
-const std::vector<bool> *pointeeOfResult(const Function *F) {
-  return PointerResults.lookup(F);
+void copyPointerVariable(const Value *Storage, const Value *Copy) {
+  for (unsigned L = 0; L < PointerLevels; ++L) {
+    auto It = PointerVariables[L].find(Storage);
+    if (It != PointerVariables[L].end())
+      PointerVariables[L][Copy] = It->second;
+  }
+}
+
+const std::vector<bool> *pointeeOfResult(const Function *F, unsigned Level) {
+  return Level < PointerLevels ? PointerResults[Level].lookup(F) : nullptr;
 }
 
 ArgumentPiece argumentPiece(const CallBase &Call, unsigned ArgNo) {

@@ -37,10 +37,20 @@ const std::vector<bool> *recordDataBits(llvm::StructType *ST);
 // byte of the record), where the pointer is kept in Storage (a variable's
 // alloca, a global) or in a member at byte Off of a struct of type ST;
 // null if the pointee's layout is not known. The same for the pointer a
-// function of the module returns, by its debug result type.
-const std::vector<bool> *pointeeOfVariable(const llvm::Value *Storage);
-const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off);
-const std::vector<bool> *pointeeOfResult(const llvm::Function *F);
+// function of the module returns, by its debug result type. Level 1: of
+// the record pointers that pointer points to (a `struct small **`, or a
+// pointer to an array of record pointers); none past it.
+constexpr unsigned PointerLevels = 2;
+const std::vector<bool> *pointeeOfVariable(const llvm::Value *Storage,
+                                           unsigned Level = 0);
+const std::vector<bool> *pointeeOfMember(llvm::StructType *ST, uint64_t Off,
+                                         unsigned Level = 0);
+const std::vector<bool> *pointeeOfResult(const llvm::Function *F,
+                                         unsigned Level = 0);
+
+// Copy, a clone of Storage (a helper's copy's alloca), holds the pointer
+// Storage does.
+void copyPointerVariable(const llvm::Value *Storage, const llvm::Value *Copy);
 
 // An IR argument's part of a record its callee takes by value: the
 // record's data bits (8 per byte) and the byte of it the argument starts
