@@ -557,26 +557,33 @@ static const std::vector<bool> *recordBits(const DICompositeType *CT) {
   return It->second;
 }
 
+// Whether D is a pointer or reference.
+static bool isPointer(const DIType *D) {
+  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
+  return P && (P->getTag() == dwarf::DW_TAG_pointer_type ||
+               P->getTag() == dwarf::DW_TAG_reference_type ||
+               P->getTag() == dwarf::DW_TAG_rvalue_reference_type);
+}
+
 // The data bits of the record a pointer or reference of debug type D
 // points to, where its layout is known; else null.
 static const std::vector<bool> *pointeeBits(const DIType *D) {
-  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
-  if (!P || (P->getTag() != dwarf::DW_TAG_pointer_type &&
-             P->getTag() != dwarf::DW_TAG_reference_type &&
-             P->getTag() != dwarf::DW_TAG_rvalue_reference_type))
+  if (!isPointer(D))
     return nullptr;
-  return recordBits(
-      dyn_cast_or_null<DICompositeType>(unqualified(P->getBaseType())));
+  return recordBits(dyn_cast_or_null<DICompositeType>(
+      unqualified(cast<DIDerivedType>(unqualified(D))->getBaseType())));
 }
 
 // What F's IR arguments carry by its debug type Type: its parameters in
 // order, each taking the arguments clang lowers it to on x86-64. An sret
 // pointer comes first; a pointer argument is one parameter (a pointer, a
-// reference, a record passed in memory: byval or, in C++, by address); a
-// parameter of S bytes passed in registers is one argument if the first
-// is that wide (an i128, a vector, an x87 long double), else one per
-// eightbyte of it (a struct {char; double} is i8 and double, a _Complex
-// double two doubles). Empty where that does not account for every
+// reference, a record passed in memory: byval or, in C++, by address),
+// but in C a record's pointer argument without byval is its first
+// eightbyte ({ptr, i64} of a struct {char *p; int n;}); a parameter of S
+// bytes passed in registers is one argument if the first is that wide
+// (an i128, a vector, an x87 long double), else one per eightbyte of it
+// (a struct {char; double} is i8 and double, a _Complex double two
+// doubles). Empty where that does not account for every
 // argument exactly, or where a record's arguments cannot be counted (an
 // empty record: clang drops it), or for a declaration without prototype.
 static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
@@ -646,14 +653,6 @@ static const DIType *elementOf(const DIType *D) {
     D = CT->getBaseType();
   }
   return D;
-}
-
-// Whether D is a pointer or reference.
-static bool isPointer(const DIType *D) {
-  auto *P = dyn_cast_or_null<DIDerivedType>(unqualified(D));
-  return P && (P->getTag() == dwarf::DW_TAG_pointer_type ||
-               P->getTag() == dwarf::DW_TAG_reference_type ||
-               P->getTag() == dwarf::DW_TAG_rvalue_reference_type);
 }
 
 // The pointer that one of debug type D (of an array D, its element) leads
