@@ -238,6 +238,40 @@ void Instrumenter::gateCalls(Function &F) {
 // Switches to the callee's rights before the call and back to the caller's
 // after it. Both values are fixed for the call site: the caller's domain is
 // known here, so the way back never trusts anything the callee left behind.
+// A struct result that a default-domain callee returns through memory
+// (sret) was written where the compartment's caller keeps its temporary,
+// on the compartment's own stack, which the callee cannot write: the call
+// died of a protection-key fault (stacks-sret-call-out.c). The callee
+// writes into a block of the shared heap instead, and the caller, back
+// with its rights, copies the result over and frees the block. The result
+// is the default domain's data either way; a failed allocation leaves a
+// null pointer, and the callee's write faults. An invoke keeps its
+// temporary (open).
+static void resultThroughSharedHeap(CallBase &Call) {
+  auto *CI = dyn_cast<CallInst>(&Call);
+  if (!CI)
+    return;
+  Module &M = *CI->getModule();
+  const DataLayout &DL = M.getDataLayout();
+  for (unsigned I = 0; I < CI->arg_size(); ++I) {
+    if (!CI->paramHasAttr(I, Attribute::StructRet))
+      continue;
+    IRBuilder<> B(CI);
+    PointerType *Ptr = B.getPtrTy();
+    FunctionCallee Malloc = M.getOrInsertFunction("bulkhead_shared_malloc",
+                                                  Ptr, B.getInt64Ty());
+    FunctionCallee Free = M.getOrInsertFunction("free", B.getVoidTy(), Ptr);
+    uint64_t Size = DL.getTypeAllocSize(CI->getParamStructRetType(I));
+    Value *Dest = CI->getArgOperand(I);
+    Value *Block = B.CreateCall(Malloc, {B.getInt64(Size)});
+    CI->setArgOperand(I, Block);
+    B.SetInsertPoint(CI->getNextNode());
+    B.CreateMemCpy(Dest, CI->getParamAlign(I).valueOrOne(), Block, Align(16),
+                   Size);
+    B.CreateCall(Free, {Block});
+  }
+}
+
 void Instrumenter::gate(CallBase &Call, const Domain &Caller,
                         const Domain &Callee) {
   assert(!(Caller == Callee) && Callee.kind != Domain::Shared &&
@@ -258,6 +292,9 @@ void Instrumenter::gate(CallBase &Call, const Domain &Caller,
   // Inlining across domains would run one domain's code with the other's
   // rights, or carry gates into the wrong domain.
   Call.setIsNoInline();
+  if (Caller.kind == Domain::Compartment && Callee.kind == Domain::Default &&
+      StackSwitching)
+    resultThroughSharedHeap(Call);
   if (Caller.kind == Domain::Compartment)
     cutIntegerArgs(Call);
   ++NumGatedCalls;
