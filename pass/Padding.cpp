@@ -486,29 +486,36 @@ static Value *clearBits(IRBuilderBase &B, Value *V,
   return Out;
 }
 
-Value *clearPadding(IRBuilderBase &B, Value *V) {
+// The padding bits (8 per byte) of V where the object it is loaded from
+// says (clearPadding); false where it says nothing.
+static bool objectPadding(Value *V, std::vector<bool> &Pad) {
   auto *Load = dyn_cast<LoadInst>(V);
   if (!Load || Load->isVolatile())
-    return V;
+    return false;
   const DataLayout &DL = Load->getModule()->getDataLayout();
   APInt Off;
   uint64_t Copied;
   Object O = objectOf(*Load, Off, Copied);
   if (!O.T && !O.Data)
-    return V;
+    return false;
   uint64_t At = Off.getZExtValue(), N = DL.getTypeStoreSize(V->getType());
-  std::vector<bool> Pad(8 * N, true);
+  Pad.assign(8 * N, true);
   if (O.T)
     Pad = paddingBitsOf(DL, O.T, At, N);
   else if (wholeRecord(*O.Data, At, N, Copied))
     for (uint64_t I = 0; I < 8 * N; ++I)
       Pad[I] = !(*O.Data)[8 * At + I];
   else
-    return V;
+    return false;
   for (uint64_t I = 0; I < 8 * N; ++I)
     if (At + I / 8 >= Copied)
       Pad[I] = true;
-  return clearBits(B, V, Pad);
+  return true;
+}
+
+Value *clearPadding(IRBuilderBase &B, Value *V) {
+  std::vector<bool> Pad;
+  return objectPadding(V, Pad) ? clearBits(B, V, Pad) : V;
 }
 
 Value *clearArgumentPadding(IRBuilderBase &B, CallBase &Call, unsigned ArgNo) {
@@ -516,14 +523,23 @@ Value *clearArgumentPadding(IRBuilderBase &B, CallBase &Call, unsigned ArgNo) {
   ArgumentPiece Piece = argumentPiece(Call, ArgNo);
   if (!Piece.Record)
     return clearPadding(B, V);
+  // Through a pointer, its declared type may not be the call's (C lets a
+  // pointer converted to another function type be converted back at the
+  // call): an object whose type has padding there says it first.
+  std::vector<bool> Pad;
+  if (Piece.ThroughPointer && objectPadding(V, Pad) &&
+      is_contained(Pad, true))
+    return clearBits(B, V, Pad);
   // The callee's parameter says which record the argument is part of: a
   // union's member, `keep(u.s)`, is loaded through the union's address,
   // whose every byte a wider member makes data (review 91b,
   // attacks-rev91b-union-member.c), and a record behind a pointer of no
   // known type finds none (review 90b, attacks-rev90b-unknown-pointee.c).
+  // So does a function pointer's declared type (review 93b,
+  // attacks-rev93b-pointer-callee.c).
   const DataLayout &DL = Call.getModule()->getDataLayout();
   uint64_t N = DL.getTypeStoreSize(V->getType());
-  std::vector<bool> Pad(8 * N, true);
+  Pad.assign(8 * N, true);
   for (uint64_t I = 0; I < 8 * N && 8 * Piece.Off + I < Piece.Record->size();
        ++I)
     Pad[I] = !(*Piece.Record)[8 * Piece.Off + I];

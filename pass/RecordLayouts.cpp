@@ -18,6 +18,7 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -574,55 +575,72 @@ static const std::vector<bool> *pointeeBits(const DIType *D) {
       unqualified(cast<DIDerivedType>(unqualified(D))->getBaseType())));
 }
 
-// What F's IR arguments carry by its debug type Type: its parameters in
-// order, each taking the arguments clang lowers it to on x86-64. An sret
-// pointer comes first; a pointer argument is one parameter (a pointer, a
-// reference, a record passed in memory: byval or, in C++, by address),
-// but in C a record's pointer argument without byval is its first
-// eightbyte ({ptr, i64} of a struct {char *p; int n;}); a parameter of S
-// bytes passed in registers is one argument if the first is that wide
-// (an i128, a vector, an x87 long double), else one per eightbyte of it
-// (a struct {char; double} is i8 and double, a _Complex double two
-// doubles). Empty where that does not account for every
-// argument exactly, or where a record's arguments cannot be counted (an
-// empty record: clang drops it), or for a declaration without prototype.
-static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
-                                                   const Function &F,
-                                                   const DISubprogram &SP,
-                                                   bool InC) {
-  FunctionType *FT = F.getFunctionType();
-  const DISubroutineType *Type = SP.getType();
-  if (!Type || !(SP.getFlags() & DINode::FlagPrototyped))
-    return {};
-  SmallVector<ArgumentPiece, 4> Pieces;
-  unsigned Next = 0, End = FT->getNumParams();
-  auto SizeOf = [&](unsigned I) {
-    return DL.getTypeAllocSize(FT->getParamType(I)).getFixedValue();
-  };
-  if (End && F.hasParamAttribute(0, Attribute::StructRet)) {
-    Pieces.push_back({});
-    ++Next;
-  }
-  DITypeRefArray Types = Type->getTypeArray();
+// A prototype's parameter by its debug type, kept past the debug
+// information: the data bits of the record it is (null: no record), and
+// its size in bytes.
+struct Param {
+  const std::vector<bool> *Record;
+  uint64_t Size;
+};
+using Params = SmallVector<Param, 4>;
+
+// The parameters of subroutine type Type up to a `...`, or none where a
+// record's arguments cannot be counted (an empty record: clang drops it;
+// one of no known layout).
+static std::optional<Params> paramsOf(const DISubroutineType &Type) {
+  Params Ps;
+  DITypeRefArray Types = Type.getTypeArray();
   for (unsigned K = 1; K < Types.size(); ++K) {
     const DIType *T = unqualified(Types[K]);
     if (!T) // `...`: the variadic part, no parameter of the prototype
       break;
-    if (Next == End)
-      return {};
-    uint64_t S = T->getSizeInBits() / 8;
     auto *CT = dyn_cast<DICompositeType>(T);
     const std::vector<bool> *Record = recordBits(CT);
     if (isRecord(CT) &&
         (!Record || std::find(Record->begin(), Record->end(), true) ==
                         Record->end()))
+      return std::nullopt;
+    Ps.push_back({Record, T->getSizeInBits() / 8});
+  }
+  return Ps;
+}
+
+// What the IR arguments of a function or call of type FT carry by its
+// prototype's parameters Ps: each parameter takes the arguments clang
+// lowers it to on x86-64. An sret pointer comes first; a pointer argument
+// is one parameter (a pointer, a reference, a record passed in memory:
+// byval or, in C++, by address), but in C a record's pointer argument
+// without byval is its first eightbyte ({ptr, i64} of a struct {char *p;
+// int n;}); a parameter of S bytes passed in registers is one argument if
+// the first is that wide (an i128, a vector, an x87 long double), else one
+// per eightbyte of it (a struct {char; double} is i8 and double, a
+// _Complex double two doubles). Empty where
+// that does not account for every argument exactly. Has: whether argument
+// I has an attribute (the function's, or the call's).
+static SmallVector<ArgumentPiece, 4>
+argumentPieces(const DataLayout &DL, FunctionType *FT,
+               function_ref<bool(unsigned, Attribute::AttrKind)> Has,
+               ArrayRef<Param> Ps, bool InC) {
+  SmallVector<ArgumentPiece, 4> Pieces;
+  unsigned Next = 0, End = FT->getNumParams();
+  auto SizeOf = [&](unsigned I) {
+    return DL.getTypeAllocSize(FT->getParamType(I)).getFixedValue();
+  };
+  if (End && Has(0, Attribute::StructRet)) {
+    Pieces.push_back({});
+    ++Next;
+  }
+  for (const Param &P : Ps) {
+    if (Next == End)
       return {};
+    uint64_t S = P.Size;
+    const std::vector<bool> *Record = P.Record;
     if (FT->getParamType(Next)->isPointerTy() &&
-        (!Record || F.hasParamAttribute(Next, Attribute::ByVal) || !InC)) {
+        (!Record || Has(Next, Attribute::ByVal) || !InC)) {
       // In C++ a record of more than 8 bytes at an address (a class not
       // trivially copied) and one in registers from a pointer member
       // ({ptr, i64}) are not told apart here. C passes none by address.
-      if (Record && S > 8 && !F.hasParamAttribute(Next, Attribute::ByVal))
+      if (Record && S > 8 && !Has(Next, Attribute::ByVal))
         return {};
       Pieces.push_back({});
       ++Next;
@@ -642,6 +660,25 @@ static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
   if (Next != End)
     return {};
   return Pieces;
+}
+
+// F's, by its subprogram SP; empty for a declaration without prototype.
+static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
+                                                   const Function &F,
+                                                   const DISubprogram &SP,
+                                                   bool InC) {
+  const DISubroutineType *Type = SP.getType();
+  if (!Type || !(SP.getFlags() & DINode::FlagPrototyped))
+    return {};
+  std::optional<Params> Ps = paramsOf(*Type);
+  if (!Ps)
+    return {};
+  return argumentPieces(
+      DL, F.getFunctionType(),
+      [&](unsigned I, Attribute::AttrKind K) {
+        return F.hasParamAttribute(I, K);
+      },
+      *Ps, InC);
 }
 
 // The element type of an array of debug type D (of an array of arrays,
@@ -671,10 +708,50 @@ static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
   return pointeeBits(pointerAt(D, Level));
 }
 
+// The parameters of the functions that pointers kept in variables and
+// members point to, by those functions' debug type (deque: stable
+// addresses), and where those pointers are (null: two of one place that
+// differ, or one of no known parameters); whether the module is C's.
+static std::deque<Params> CalleeParams;
+static DenseMap<const DISubroutineType *, const Params *> ParamsOfType;
+static DenseMap<const Value *, const Params *> FunctionPointerVariables;
+static DenseMap<std::pair<StructType *, uint64_t>, const Params *>
+    FunctionPointerMembers;
+static bool ModuleInC = false;
+
+// The parameters of the function a pointer of debug type D (of an array
+// D, its element) points to; null if it points to no function, or to one
+// whose parameters cannot be counted. A type without prototype has none
+// (`void (*)()` is {null, null}), and its call's arguments match none.
+static const Params *calleeParamsOf(const DIType *D) {
+  D = elementOf(D);
+  if (!isPointer(D))
+    return nullptr;
+  auto *Type = dyn_cast_or_null<DISubroutineType>(
+      unqualified(cast<DIDerivedType>(unqualified(D))->getBaseType()));
+  if (!Type)
+    return nullptr;
+  auto [It, New] = ParamsOfType.try_emplace(Type, nullptr);
+  if (New)
+    if (std::optional<Params> Ps = paramsOf(*Type)) {
+      CalleeParams.push_back(std::move(*Ps));
+      It->second = &CalleeParams.back();
+    }
+  return It->second;
+}
+
+template <typename Map, typename Key>
+static void noteOnce(Map &Places, const Key &K, const Params *Ps) {
+  auto [It, New] = Places.try_emplace(K, Ps);
+  if (!New && It->second != Ps)
+    It->second = nullptr;
+}
+
 // Notes the pointee of a pointer kept in Storage (a variable's alloca, a
 // global) of debug type D, or of each pointer of an array D, at each
 // level; two of one storage that differ give none.
 static void notePointerVariable(const Value *Storage, const DIType *D) {
+  noteOnce(FunctionPointerVariables, Storage, calleeParamsOf(D));
   for (unsigned L = 0; L < PointerLevels; ++L) {
     const std::vector<bool> *Bits = pointeeBits(D, L);
     auto [It, New] = PointerVariables[L].try_emplace(Storage, Bits);
@@ -729,6 +806,11 @@ static void notePointersIn(StructType *ST, const DIType *T, uint64_t At,
   // `struct small *s` left small's the only record there, and `*(struct
   // pun *)q->u.v` lost pun's data (review 92a,
   // padding-rev92a-union-void-pointer.c).
+  // A function pointer's callee's parameters (review 93b): a union's
+  // pointer of another type at its offset gives none.
+  if (pointerAt(T, 0) && At % 8 == 0)
+    noteOnce(FunctionPointerMembers, std::make_pair(ST, At / 8),
+             calleeParamsOf(T));
   for (unsigned L = 0; L < PointerLevels; ++L)
     if (pointerAt(T, L) && At % 8 == 0) {
       const std::vector<bool> *Bits = pointeeBits(T, L);
@@ -811,6 +893,10 @@ void readRecordLayouts(Module &M) {
     PointerResults[L].clear();
   }
   ArgumentsOf.clear();
+  CalleeParams.clear();
+  ParamsOfType.clear();
+  FunctionPointerVariables.clear();
+  FunctionPointerMembers.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
   // C, where no record is passed by address: each compile unit's (a
   // declaration's subprogram names none).
@@ -820,6 +906,7 @@ void readRecordLayouts(Module &M) {
                          dwarf::DW_LANG_C99, dwarf::DW_LANG_C11,
                          dwarf::DW_LANG_C17},
                         sourceLanguageOf(*Unit));
+  ModuleInC = InC;
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
   for (GlobalVariable &GV : M.globals()) {
@@ -854,6 +941,7 @@ void readRecordLayouts(Module &M) {
     if (CT)
       notePointerMembers(ST, CT, 0, true);
   RecordBits.clear(); // its keys are the debug information's
+  ParamsOfType.clear();
   if (LayoutDebugInfo == AddedDebugInfo::All)
     StripDebugInfo(M);
   else if (LayoutDebugInfo == AddedDebugInfo::Lines)
@@ -878,6 +966,9 @@ const std::vector<bool> *pointeeOfMember(StructType *ST, uint64_t Off,
 }
 
 void copyPointerVariable(const Value *Storage, const Value *Copy) {
+  auto Callee = FunctionPointerVariables.find(Storage);
+  if (Callee != FunctionPointerVariables.end())
+    FunctionPointerVariables[Copy] = Callee->second;
   for (unsigned L = 0; L < PointerLevels; ++L) {
     auto It = PointerVariables[L].find(Storage);
     if (It != PointerVariables[L].end())
@@ -889,8 +980,100 @@ const std::vector<bool> *pointeeOfResult(const Function *F, unsigned Level) {
   return Level < PointerLevels ? PointerResults[Level].lookup(F) : nullptr;
 }
 
+// The parameters of the function that Call calls through a pointer, by
+// the debug type of the variable or member it loads that pointer from: a
+// global, a local or parameter (its alloca: the pass runs before any
+// optimization), an element of an array of them, or a struct's member at
+// a constant offset. Null where that is not known.
+static const Params *pointerCalleeParams(const CallBase &Call) {
+  auto *Load = dyn_cast<LoadInst>(Call.getCalledOperand());
+  if (!Load || Load->isVolatile())
+    return nullptr;
+  const DataLayout &DL = Call.getModule()->getDataLayout();
+  const Value *Ptr = Load->getPointerOperand();
+  // An element of an array of pointers (or p + i) points where its first
+  // does.
+  while (auto *GEP = dyn_cast<GEPOperator>(Ptr)) {
+    Type *E = GEP->getSourceElementType();
+    while (auto *AT = dyn_cast<ArrayType>(E))
+      E = AT->getElementType();
+    if (!E->isPointerTy())
+      break;
+    Ptr = GEP->getPointerOperand();
+  }
+  // A global's or local's struct's first member has no GEP: clang folds
+  // it (`load ptr, ptr @ops` of `ops.keep(u.s)`).
+  Type *Stored = nullptr;
+  if (auto *AI = dyn_cast<AllocaInst>(Ptr))
+    Stored = AI->getAllocatedType();
+  else if (auto *GV = dyn_cast<GlobalVariable>(Ptr))
+    Stored = GV->getValueType();
+  if (Stored) {
+    if (auto *ST = dyn_cast<StructType>(Stored))
+      return FunctionPointerMembers.lookup({ST, 0});
+    return FunctionPointerVariables.lookup(Ptr);
+  }
+  auto *GEP = dyn_cast<GEPOperator>(Ptr);
+  if (!GEP || !GEP->getNumIndices())
+    return nullptr;
+  // The innermost struct the GEP steps into by constant indices, and the
+  // offset in it: an element of an array of structs by any index is one
+  // of its element's type (`ops[i].keep`, `t->ops[i].keep`).
+  StructType *ST = nullptr;
+  uint64_t Off = 0;
+  Type *T = GEP->getSourceElementType();
+  auto Enter = [&](Type *E) {
+    ST = dyn_cast<StructType>(E);
+    Off = 0;
+  };
+  Enter(T); // the first index: an element of an array of T
+  for (auto I = GEP->idx_begin() + 1; I != GEP->idx_end(); ++I) {
+    auto *C = dyn_cast<ConstantInt>(I->get());
+    if (auto *S = dyn_cast<StructType>(T)) {
+      if (!C)
+        return nullptr;
+      unsigned Field = C->getZExtValue();
+      Off += DL.getStructLayout(S)->getElementOffset(Field).getFixedValue();
+      T = S->getElementType(Field);
+    } else if (auto *AT = dyn_cast<ArrayType>(T)) {
+      T = AT->getElementType();
+      if (!C)
+        Enter(T);
+      else if (C->isNegative())
+        return nullptr;
+      else
+        Off += C->getZExtValue() *
+               DL.getTypeAllocSize(T).getFixedValue();
+    } else {
+      return nullptr;
+    }
+  }
+  while (auto *AT = dyn_cast<ArrayType>(T)) // a member array's first
+    T = AT->getElementType();
+  if (!ST || ST->isOpaque() || !T->isPointerTy())
+    return nullptr;
+  return FunctionPointerMembers.lookup({ST, Off});
+}
+
 ArgumentPiece argumentPiece(const CallBase &Call, unsigned ArgNo) {
   const Function *F = Call.getCalledFunction();
+  if (!F && !Call.isInlineAsm()) {
+    // Through a pointer (review 93b, attacks-rev93b-pointer-callee.c).
+    const Params *Ps = pointerCalleeParams(Call);
+    if (!Ps)
+      return {};
+    SmallVector<ArgumentPiece, 4> Pieces = argumentPieces(
+        Call.getModule()->getDataLayout(), Call.getFunctionType(),
+        [&](unsigned I, Attribute::AttrKind K) {
+          return Call.paramHasAttr(I, K);
+        },
+        *Ps, ModuleInC);
+    if (ArgNo >= Pieces.size())
+      return {};
+    ArgumentPiece Piece = Pieces[ArgNo];
+    Piece.ThroughPointer = true;
+    return Piece;
+  }
   if (!F || F->getFunctionType() != Call.getFunctionType())
     return {};
   auto It = ArgumentsOf.find(F);

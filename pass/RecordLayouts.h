@@ -58,11 +58,16 @@ void copyPointerVariable(const llvm::Value *Storage, const llvm::Value *Copy);
 struct ArgumentPiece {
   const std::vector<bool> *Record = nullptr;
   uint64_t Off = 0;
+  // By the declared type of the function pointer called (which a cast at
+  // the call may differ from), not by the callee's own.
+  bool ThroughPointer = false;
 };
 
 // Argument ArgNo of Call's, by the debug type of its callee's parameters:
 // a function of the module called directly, defined or (from -O1 on,
-// where clang describes the callees of calls) declared.
+// where clang describes the callees of calls) declared; or called through
+// a pointer kept in a variable or member whose debug type says the
+// function's parameters.
 ArgumentPiece argumentPiece(const llvm::CallBase &Call, unsigned ArgNo);
 
 } // namespace bulkhead
