@@ -1002,13 +1002,17 @@ static const Params *pointerCalleeParams(const CallBase &Call) {
     Ptr = GEP->getPointerOperand();
   }
   // A global's or local's struct's first member has no GEP: clang folds
-  // it (`load ptr, ptr @ops` of `ops.keep(u.s)`).
+  // it (`load ptr, ptr @ops` of `ops.keep(u.s)`), and so the first
+  // element's of an array of structs, `table[0].keep(u.s)` (review 94b,
+  // attacks-rev94b-table-first.c: the array's type found none).
   Type *Stored = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Ptr))
     Stored = AI->getAllocatedType();
   else if (auto *GV = dyn_cast<GlobalVariable>(Ptr))
     Stored = GV->getValueType();
   if (Stored) {
+    while (auto *AT = dyn_cast<ArrayType>(Stored))
+      Stored = AT->getElementType();
     if (auto *ST = dyn_cast<StructType>(Stored))
       return FunctionPointerMembers.lookup({ST, 0});
     return FunctionPointerVariables.lookup(Ptr);
