@@ -12,7 +12,13 @@
 // a855c6c: ATTACK SUCCEEDED for the global table at -O2, -O0 and without
 // compartment stacks (a local array's, `local[0].keep(u.s)`, held: its
 // alloca keeps a GEP). Now an array's element type says it (RecordLayouts.cpp
-// pointerCalleeParams); 0 of 2 in each run after.
+// pointerCalleeParams). So did a later element's, `sink_table[1].keep`,
+// a GEP on the array's type by constant indices that starts in no struct
+// and ends at the element, whose first member needs no index: ATTACK
+// SUCCEEDED in the guest at -O2 and -O0 with the first fix alone. Now an
+// element of an array that no struct holds is one of its element's type,
+// and a struct where the GEP ends is its member at that offset; 0 of 3 in
+// each run after.
 // REQUIRES: pku
 // RUN: %bulkhead_clang -fpkey-compartments -O2 %s %S/Inputs/pointee-sink.c -o %t
 // RUN: %run %t | FileCheck %s
@@ -24,6 +30,9 @@
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: none
 // CHECK: local table: check 90 n 0x1020304
+// CHECK-NOT: ATTACK SUCCEEDED
+// CHECK: key bytes in the padding: none
+// CHECK: global table's second: check 90 n 0x1020304
 // CHECK-NOT: ATTACK SUCCEEDED
 // CHECK: key bytes in the padding: none
 #include "Inputs/check.h"
@@ -43,6 +52,8 @@ BULKHEAD_ENTRY(vault) void vault_pass(int which) {
   u.s.n = 0x01020304;
   if (which == 0) {
     sink_table[0].keep(u.s);
+  } else if (which == 2) {
+    sink_table[1].keep(u.s);
   } else {
     struct first local[2];
     local[0].keep = sink_cb;
@@ -52,11 +63,13 @@ BULKHEAD_ENTRY(vault) void vault_pass(int which) {
 }
 
 int main(void) {
-  static const char *what[] = {"global table", "local table"};
+  static const char *what[] = {"global table", "local table",
+                               "global table's second"};
   setvbuf(stdout, NULL, _IONBF, 0);
   sink_table[0].keep = keep_small;
+  sink_table[1].keep = keep_small;
   sink_cb = keep_small;
-  for (int which = 0; which < 2; which++) {
+  for (int which = 0; which < 3; which++) {
     forget_seen();
     vault_pass(which);
     int found = report_small(what[which]);
