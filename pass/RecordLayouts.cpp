@@ -1002,13 +1002,17 @@ static const Params *pointerCalleeParams(const CallBase &Call) {
     Ptr = GEP->getPointerOperand();
   }
   // A global's or local's struct's first member has no GEP: clang folds
-  // it (`load ptr, ptr @ops` of `ops.keep(u.s)`).
+  // it (`load ptr, ptr @ops` of `ops.keep(u.s)`), and so the first
+  // element's of an array of structs, `table[0].keep(u.s)` (review 94b,
+  // attacks-rev94b-table-first.c: the array's type found none).
   Type *Stored = nullptr;
   if (auto *AI = dyn_cast<AllocaInst>(Ptr))
     Stored = AI->getAllocatedType();
   else if (auto *GV = dyn_cast<GlobalVariable>(Ptr))
     Stored = GV->getValueType();
   if (Stored) {
+    while (auto *AT = dyn_cast<ArrayType>(Stored))
+      Stored = AT->getElementType();
     if (auto *ST = dyn_cast<StructType>(Stored))
       return FunctionPointerMembers.lookup({ST, 0});
     return FunctionPointerVariables.lookup(Ptr);
@@ -1037,10 +1041,13 @@ static const Params *pointerCalleeParams(const CallBase &Call) {
       T = S->getElementType(Field);
     } else if (auto *AT = dyn_cast<ArrayType>(T)) {
       T = AT->getElementType();
-      if (!C)
-        Enter(T);
-      else if (C->isNegative())
+      if (C && C->isNegative())
         return nullptr;
+      // An element of an array no struct holds (a global array of
+      // structs, `table[1].keep`: [2 x %struct.first] by 0, 1) is one of
+      // its element's type too (review 94b, attacks-rev94b-table-first.c).
+      if (!C || !ST)
+        Enter(T);
       else
         Off += C->getZExtValue() *
                DL.getTypeAllocSize(T).getFixedValue();
@@ -1050,7 +1057,9 @@ static const Params *pointerCalleeParams(const CallBase &Call) {
   }
   while (auto *AT = dyn_cast<ArrayType>(T)) // a member array's first
     T = AT->getElementType();
-  if (!ST || ST->isOpaque() || !T->isPointerTy())
+  // A struct there: its first member, which needs no index (the
+  // pointers of nested records are noted at their offsets in ST).
+  if (!ST || ST->isOpaque() || !(T->isPointerTy() || isa<StructType>(T)))
     return nullptr;
   return FunctionPointerMembers.lookup({ST, Off});
 }
