@@ -10,6 +10,7 @@
 #include "Diagnostics.h"
 #include "Gate.h"
 #include "Instrumenter.h"
+#include "RecordLayouts.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Statistic.h"
@@ -247,11 +248,21 @@ void Instrumenter::gateCalls(Function &F) {
 // is the default domain's data either way; a failed allocation leaves a
 // null pointer, and the callee's write faults. An invoke keeps its
 // temporary (open).
+// Only in C, where a struct is its bytes: a C++ class may point into
+// itself (a short std::string's data pointer), and the bytes copied over
+// kept pointing into the freed block, key-0 memory, where the vault's
+// string then kept what it appended (review 94a,
+// attacks-rev94a-sret-self-pointer.cpp). The IR does not say which classes
+// may be copied bytewise; a C++ module keeps its temporary (and faults).
+// The language is the compile units' (the driver always asks for debug
+// information; readRecordLayouts read it): none, or any other, is not C.
 static void resultThroughSharedHeap(CallBase &Call) {
   auto *CI = dyn_cast<CallInst>(&Call);
   if (!CI)
     return;
   Module &M = *CI->getModule();
+  if (!moduleInC())
+    return;
   const DataLayout &DL = M.getDataLayout();
   for (unsigned I = 0; I < CI->arg_size(); ++I) {
     if (!CI->paramHasAttr(I, Attribute::StructRet))

@@ -948,6 +948,8 @@ void readRecordLayouts(Module &M) {
     stripNonLineTableDebugInfo(M);
 }
 
+bool moduleInC() { return ModuleInC; }
+
 const std::vector<bool> *recordDataBits(StructType *ST) {
   auto It = Layouts.find(ST);
   return It == Layouts.end() ? nullptr : &It->second;

@@ -29,6 +29,10 @@ namespace bulkhead {
 // it for this.
 void readRecordLayouts(llvm::Module &M);
 
+// Whether every compile unit of the module readRecordLayouts read was C
+// (false with none): the debug information may be gone after it.
+bool moduleInC();
+
 // The bits of an object of type ST that hold data (8 per byte of its
 // allocation size), or null if its layout is not known or not agreed on.
 const std::vector<bool> *recordDataBits(llvm::StructType *ST);
