@@ -63,6 +63,9 @@ static DenseMap<std::pair<StructType *, uint64_t>, const std::vector<bool> *>
 static DenseMap<const Function *, const std::vector<bool> *>
     PointerResults[PointerLevels];
 static DenseMap<const Function *, SmallVector<ArgumentPiece, 4>> ArgumentsOf;
+// Whether every compile unit is C's, where no record is passed by address
+// (a declaration's subprogram names no unit).
+static bool ModuleInC = false;
 
 // Layouts of larger records are not read: the IR type's padding alone is
 // cleared in them (their sret and byval copies), a bound on the pass's
@@ -620,7 +623,7 @@ static std::optional<Params> paramsOf(const DISubroutineType &Type) {
 static SmallVector<ArgumentPiece, 4>
 argumentPieces(const DataLayout &DL, FunctionType *FT,
                function_ref<bool(unsigned, Attribute::AttrKind)> Has,
-               ArrayRef<Param> Ps, bool InC) {
+               ArrayRef<Param> Ps) {
   SmallVector<ArgumentPiece, 4> Pieces;
   unsigned Next = 0, End = FT->getNumParams();
   auto SizeOf = [&](unsigned I) {
@@ -636,7 +639,7 @@ argumentPieces(const DataLayout &DL, FunctionType *FT,
     uint64_t S = P.Size;
     const std::vector<bool> *Record = P.Record;
     if (FT->getParamType(Next)->isPointerTy() &&
-        (!Record || Has(Next, Attribute::ByVal) || !InC)) {
+        (!Record || Has(Next, Attribute::ByVal) || !ModuleInC)) {
       // In C++ a record of more than 8 bytes at an address (a class not
       // trivially copied) and one in registers from a pointer member
       // ({ptr, i64}) are not told apart here. C passes none by address.
@@ -665,8 +668,7 @@ argumentPieces(const DataLayout &DL, FunctionType *FT,
 // F's, by its subprogram SP; empty for a declaration without prototype.
 static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
                                                    const Function &F,
-                                                   const DISubprogram &SP,
-                                                   bool InC) {
+                                                   const DISubprogram &SP) {
   const DISubroutineType *Type = SP.getType();
   if (!Type || !(SP.getFlags() & DINode::FlagPrototyped))
     return {};
@@ -678,7 +680,7 @@ static SmallVector<ArgumentPiece, 4> argumentPieces(const DataLayout &DL,
       [&](unsigned I, Attribute::AttrKind K) {
         return F.hasParamAttribute(I, K);
       },
-      *Ps, InC);
+      *Ps);
 }
 
 // The element type of an array of debug type D (of an array of arrays,
@@ -711,13 +713,12 @@ static const std::vector<bool> *pointeeBits(const DIType *D, unsigned Level) {
 // The parameters of the functions that pointers kept in variables and
 // members point to, by those functions' debug type (deque: stable
 // addresses), and where those pointers are (null: two of one place that
-// differ, or one of no known parameters); whether the module is C's.
+// differ, or one of no known parameters).
 static std::deque<Params> CalleeParams;
 static DenseMap<const DISubroutineType *, const Params *> ParamsOfType;
 static DenseMap<const Value *, const Params *> FunctionPointerVariables;
 static DenseMap<std::pair<StructType *, uint64_t>, const Params *>
     FunctionPointerMembers;
-static bool ModuleInC = false;
 
 // The parameters of the function a pointer of debug type D (of an array
 // D, its element) points to; null if it points to no function, or to one
@@ -898,15 +899,12 @@ void readRecordLayouts(Module &M) {
   FunctionPointerVariables.clear();
   FunctionPointerMembers.clear();
   X87LongDouble = Triple(M.getTargetTriple()).isX86();
-  // C, where no record is passed by address: each compile unit's (a
-  // declaration's subprogram names none).
-  bool InC = !M.debug_compile_units().empty();
+  ModuleInC = !M.debug_compile_units().empty();
   for (DICompileUnit *Unit : M.debug_compile_units())
-    InC &= is_contained({dwarf::DW_LANG_C, dwarf::DW_LANG_C89,
+    ModuleInC &= is_contained({dwarf::DW_LANG_C, dwarf::DW_LANG_C89,
                          dwarf::DW_LANG_C99, dwarf::DW_LANG_C11,
                          dwarf::DW_LANG_C17},
                         sourceLanguageOf(*Unit));
-  ModuleInC = InC;
   const DataLayout &DL = M.getDataLayout();
   SmallVector<DIGlobalVariableExpression *, 1> GVs;
   for (GlobalVariable &GV : M.globals()) {
@@ -926,7 +924,7 @@ void readRecordLayouts(Module &M) {
     DISubprogram *SP = F.getSubprogram();
     if (!SP || !SP->getType() || !SP->getType()->getTypeArray().size())
       continue;
-    ArgumentsOf[&F] = argumentPieces(DL, F, *SP, InC);
+    ArgumentsOf[&F] = argumentPieces(DL, F, *SP);
     const DIType *Result = SP->getType()->getTypeArray()[0];
     if (F.getReturnType()->isPointerTy())
       for (unsigned L = 0; L < PointerLevels; ++L)
@@ -1086,7 +1084,7 @@ ArgumentPiece argumentPiece(const CallBase &Call, unsigned ArgNo) {
         [&](unsigned I, Attribute::AttrKind K) {
           return Call.paramHasAttr(I, K);
         },
-        *Ps, ModuleInC);
+        *Ps);
     if (ArgNo >= Pieces.size())
       return {};
     ArgumentPiece Piece = Pieces[ArgNo];
